@@ -1,0 +1,23 @@
+import type { ReactNode } from "react";
+import { SettingsTabs } from "@/components/settings/settings-tabs";
+import { PageHeader } from "@/components/shell/page-header";
+import { can } from "@/lib/auth/context";
+import { requirePageWorkspace } from "@/lib/http/page-auth";
+
+export default async function SettingsLayout({ children, params }: { children: ReactNode; params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/settings`);
+  const tabs = [
+    { href: "", label: "General" },
+    { href: "/members", label: "Members" },
+    ...(can(ctx, "api_keys:manage") ? [{ href: "/api-keys", label: "API keys" }] : []),
+    ...(can(ctx, "audit:read") ? [{ href: "/audit-log", label: "Audit log" }] : []),
+  ];
+  return (
+    <>
+      <PageHeader title="Settings" description={`Workspace “${ctx.workspace.name}”: its members, keys and history.`} />
+      <SettingsTabs slug={slug} tabs={tabs} />
+      <div className="mt-6">{children}</div>
+    </>
+  );
+}

@@ -1,0 +1,134 @@
+"use client";
+
+import { KeyRound } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { Button } from "../ui/button";
+import { Badge, Card } from "../ui/card";
+import { CopyField } from "../ui/copy-field";
+import { FormAlert, TextField } from "../ui/field";
+import { formatDateTime } from "../ui/format";
+import { callApi, useApiForm } from "../ui/use-api-form";
+
+interface ApiKeyRow {
+  id: string;
+  name: string;
+  scope: "WRITE" | "FULL";
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export function ApiKeysPanel({ slug, apiKeys, scopeDescriptions }: { slug: string; apiKeys: ApiKeyRow[]; scopeDescriptions: Record<"WRITE" | "FULL", string> }) {
+  const router = useRouter();
+  const create = useApiForm();
+  const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
+  const [rowError, setRowError] = useState<string | null>(null);
+
+  async function onCreate(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    const result = await create.submit<{ apiKey: ApiKeyRow; secret: string }>("POST", `/api/workspaces/${slug}/api-keys`, {
+      name: String(form.get("name") ?? ""),
+      scope: String(form.get("scope") ?? ""),
+    });
+    if (result) {
+      setCreated({ name: result.apiKey.name, secret: result.secret });
+      formElement.reset();
+      router.refresh();
+    }
+  }
+
+  async function revoke(key: ApiKeyRow) {
+    if (!confirm(`Revoke "${key.name}"? Anything still using it will get 401 errors at once.`)) return;
+    setRowError(null);
+    const result = await callApi("DELETE", `/api/workspaces/${slug}/api-keys/${key.id}`);
+    if (!result.ok) setRowError(result.failure.message);
+    router.refresh();
+  }
+
+  return (
+    <div className="space-y-6">
+      <Card title="Create an API key" description="Websites, apps and servers send events with a key; scripts manage journeys with a full key.">
+        <form onSubmit={onCreate} className="space-y-4" noValidate>
+          <FormAlert message={create.formError} />
+          <div className="max-w-md">
+            <TextField label="Name" name="name" placeholder="e.g. Website, Backend, CI" required error={create.fieldErrors.name} />
+          </div>
+          <fieldset>
+            <legend className="text-sm font-medium text-stone-800">Scope</legend>
+            <div className="mt-2 grid gap-3 md:grid-cols-2">
+              {(["WRITE", "FULL"] as const).map((scope) => (
+                <label key={scope} className="flex cursor-pointer gap-3 rounded-lg p-3 ring-1 ring-stone-200 has-[:checked]:bg-brand-50 has-[:checked]:ring-brand-500">
+                  <input type="radio" name="scope" value={scope} defaultChecked={scope === "WRITE"} className="mt-0.5 accent-brand-700" />
+                  <span className="text-sm text-stone-700">{scopeDescriptions[scope]}</span>
+                </label>
+              ))}
+            </div>
+            {create.fieldErrors.scope ? (
+              <p role="alert" className="mt-1.5 text-sm text-red-700">
+                {create.fieldErrors.scope}
+              </p>
+            ) : null}
+          </fieldset>
+          <Button type="submit" disabled={create.pending}>
+            <KeyRound className="h-4 w-4" aria-hidden="true" />
+            {create.pending ? "Creating…" : "Create key"}
+          </Button>
+        </form>
+        {created ? (
+          <div className="mt-5 space-y-2 rounded-lg bg-amber-50 p-4 ring-1 ring-amber-200" role="status">
+            <p className="text-sm text-amber-900">
+              <strong>Copy the key “{created.name}” now.</strong> It is shown only this once; Cairn stores only a hash of it.
+            </p>
+            <CopyField label="New API key" value={created.secret} testId="new-api-key" />
+          </div>
+        ) : null}
+      </Card>
+
+      <Card title="Keys">
+        <FormAlert message={rowError} />
+        {apiKeys.length === 0 ? (
+          <p className="text-sm text-stone-500">No API keys yet. Create one above to start sending events.</p>
+        ) : (
+          <table className="w-full text-left text-sm">
+            <thead className="text-xs tracking-wide text-stone-500 uppercase">
+              <tr>
+                <th className="py-2 font-medium">Name</th>
+                <th className="py-2 font-medium">Key</th>
+                <th className="py-2 font-medium">Scope</th>
+                <th className="py-2 font-medium">Created</th>
+                <th className="py-2 font-medium">Last used</th>
+                <th className="py-2 text-right font-medium">Status</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-stone-100">
+              {apiKeys.map((key) => (
+                <tr key={key.id} data-testid={`api-key-${key.name}`} className={key.revokedAt ? "text-stone-400" : ""}>
+                  <td className="py-3 font-medium">{key.name}</td>
+                  <td className="py-3 font-mono text-xs">{key.prefix}…</td>
+                  <td className="py-3">
+                    <Badge tone={key.scope === "FULL" ? "amber" : "stone"}>{key.scope === "FULL" ? "Full" : "Write"}</Badge>
+                  </td>
+                  <td className="py-3">{formatDateTime(key.createdAt)}</td>
+                  <td className="py-3">{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : "Never"}</td>
+                  <td className="py-3 text-right">
+                    {key.revokedAt ? (
+                      <Badge tone="red">Revoked {formatDateTime(key.revokedAt)}</Badge>
+                    ) : (
+                      <Button variant="danger" className="px-2.5 py-1.5 text-xs" onClick={() => revoke(key)}>
+                        Revoke
+                      </Button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+import { z } from "zod";
+import { requirePermission, requireUser, type WorkspaceContext } from "../auth/context";
+import { permissionsOfApiKey } from "../auth/permissions";
+import { recordAudit } from "../audit/audit-log";
+import { db } from "../db/client";
+import { AppError, parseInput } from "../errors";
+import { hashToken, randomToken } from "../security/tokens";
+
+export const API_KEY_PREFIX = "cairn_";
+/** How stale `lastUsedAt` may get: one write per key per minute, not one per request on the ingestion path. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export const API_KEY_SCOPES = ["WRITE", "FULL"] as const;
+export const SCOPE_DESCRIPTIONS: Record<(typeof API_KEY_SCOPES)[number], string> = {
+  WRITE: "Write: send events and profile updates (for websites, apps and servers)",
+  FULL: "Full: ingestion and the management API (journeys, segments, templates)",
+};
+
+export const ZCreateApiKey = z
+  .object({
+    name: z.string({ error: "Name the key" }).trim().min(1, "Name the key, e.g. “Website” or “Backend”").max(80, "A key name has at most 80 characters"),
+    scope: z.enum(API_KEY_SCOPES, { error: "Choose the scope: write or full" }),
+  })
+  .strict();
+export type TCreateApiKey = z.input<typeof ZCreateApiKey>;
+
+export interface ApiKeySummary {
+  id: string;
+  name: string;
+  scope: (typeof API_KEY_SCOPES)[number];
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const SUMMARY_SELECT = { id: true, name: true, scope: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
+
+function toSummary(row: { id: string; name: string; scope: "WRITE" | "FULL"; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): ApiKeySummary {
+  return {
+    ...row,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/** Creates a key. The secret is returned this once; only its hash is stored. */
+export async function createApiKey(ctx: WorkspaceContext, input: TCreateApiKey): Promise<{ apiKey: ApiKeySummary; secret: string }> {
+  requirePermission(ctx, "api_keys:manage");
+  const actor = requireUser(ctx);
+  const { name, scope } = parseInput(ZCreateApiKey, input);
+  const secret = API_KEY_PREFIX + randomToken();
+  const apiKey = await db().$transaction(async (tx) => {
+    const created = await tx.apiKey.create({
+      data: { workspaceId: ctx.workspace.id, name, scope, prefix: secret.slice(0, API_KEY_PREFIX.length + 6), keyHash: hashToken(secret), createdById: actor.userId },
+      select: SUMMARY_SELECT,
+    });
+    await recordAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      action: "api_key.created",
+      targetType: "api_key",
+      targetId: created.id,
+      summary: `Created the ${scope.toLowerCase()} API key "${name}" (${created.prefix}…)`,
+    });
+    return created;
+  });
+  return { apiKey: toSummary(apiKey), secret };
+}
+
+export async function listApiKeys(ctx: WorkspaceContext): Promise<ApiKeySummary[]> {
+  requirePermission(ctx, "api_keys:manage");
+  const rows = await db().apiKey.findMany({ where: { workspaceId: ctx.workspace.id }, orderBy: { createdAt: "desc" }, select: SUMMARY_SELECT });
+  return rows.map(toSummary);
+}
+
+export async function revokeApiKey(ctx: WorkspaceContext, apiKeyId: string, now: Date = new Date()): Promise<ApiKeySummary> {
+  requirePermission(ctx, "api_keys:manage");
+  if (!z.uuid().safeParse(apiKeyId).success) throw new AppError("not_found", "No such API key in this workspace.");
+  return db().$transaction(async (tx) => {
+    const key = await tx.apiKey.findFirst({ where: { id: apiKeyId, workspaceId: ctx.workspace.id }, select: SUMMARY_SELECT });
+    if (!key) throw new AppError("not_found", "No such API key in this workspace.");
+    if (key.revokedAt) return toSummary(key);
+    const revoked = await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: now }, select: SUMMARY_SELECT });
+    await recordAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      action: "api_key.revoked",
+      targetType: "api_key",
+      targetId: key.id,
+      summary: `Revoked the API key "${key.name}" (${key.prefix}…)`,
+    });
+    return toSummary(revoked);
+  });
+}
+
+/**
+ * The workspace context of a request authenticated by an API key. Unknown and revoked keys are both
+ * "unauthenticated" (401) with the same message: a caller learns nothing about which keys exist.
+ */
+export async function workspaceContextForApiKey(secret: string, now: Date = new Date()): Promise<WorkspaceContext> {
+  if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 200) throw new AppError("unauthenticated", "Invalid or revoked API key.");
+  const key = await db().apiKey.findUnique({
+    where: { keyHash: hashToken(secret) },
+    select: { id: true, name: true, scope: true, revokedAt: true, lastUsedAt: true, workspace: { select: { id: true, slug: true, name: true } } },
+  });
+  if (!key || key.revokedAt) throw new AppError("unauthenticated", "Invalid or revoked API key.");
+  if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+    await db().apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } });
+  }
+  return {
+    workspace: key.workspace,
+    role: null,
+    actor: { kind: "api_key", apiKeyId: key.id, name: key.name },
+    permissions: permissionsOfApiKey(key.scope),
+  };
+}
+
+/** The key from `Authorization: Basic base64(key:)` (what Segment clients send) or `Authorization: Bearer key`. */
+export function apiKeyFromAuthorization(header: string | null): string | null {
+  if (!header) return null;
+  const [scheme, value] = header.trim().split(/\s+/, 2);
+  if (!value) return null;
+  if (/^bearer$/i.test(scheme)) return value;
+  if (/^basic$/i.test(scheme)) {
+    const decoded = Buffer.from(value, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    return colon === -1 ? decoded : decoded.slice(0, colon);
+  }
+  return null;
+}

@@ -1,0 +1,59 @@
+import { db } from "../db/client";
+import { AppError } from "../errors";
+import { dummyPasswordHash, verifyPassword } from "./password";
+import { ZSignIn } from "./schemas";
+
+/**
+ * Password sign-in with rate limiting. Failed attempts are counted per account and per client address
+ * over a sliding window, in the database, so the limit holds across several app instances.
+ */
+export const SIGN_IN_LIMITS = {
+  windowMs: 15 * 60 * 1000,
+  maxFailuresPerAccount: 5,
+  maxFailuresPerIp: 20,
+};
+
+export const INVALID_CREDENTIALS = "Invalid email or password.";
+
+export interface SignInRequest {
+  email: unknown;
+  password: unknown;
+  ip: string;
+  now?: Date;
+}
+
+export async function signInWithPassword(request: SignInRequest): Promise<{ id: string; email: string; name: string }> {
+  const now = request.now ?? new Date();
+  const parsed = ZSignIn.safeParse({ email: request.email, password: request.password });
+  if (!parsed.success) throw new AppError("unauthenticated", INVALID_CREDENTIALS);
+  const email = parsed.data.email.trim().toLowerCase();
+  const ip = request.ip || "unknown";
+
+  const since = new Date(now.getTime() - SIGN_IN_LIMITS.windowMs);
+  const [accountFailures, ipFailures] = await Promise.all([
+    db().authAttempt.findMany({
+      where: { email, succeeded: false, createdAt: { gt: since } },
+      orderBy: { createdAt: "asc" },
+      select: { createdAt: true },
+    }),
+    db().authAttempt.count({ where: { ip, succeeded: false, createdAt: { gt: since } } }),
+  ]);
+  if (accountFailures.length >= SIGN_IN_LIMITS.maxFailuresPerAccount || ipFailures >= SIGN_IN_LIMITS.maxFailuresPerIp) {
+    // The oldest failure leaving the window is when the account can try again.
+    const oldest = accountFailures[accountFailures.length - SIGN_IN_LIMITS.maxFailuresPerAccount]?.createdAt ?? now;
+    const retryAfterSeconds = Math.max(60, Math.ceil((oldest.getTime() + SIGN_IN_LIMITS.windowMs - now.getTime()) / 1000));
+    throw new AppError(
+      "rate_limited",
+      `Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`,
+      { retryAfterSeconds },
+    );
+  }
+
+  const user = await db().user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true } });
+  // Verify against a dummy hash when there is no such account, so timing does not reveal which emails exist.
+  const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await dummyPasswordHash()));
+  const succeeded = ok && !!user?.passwordHash;
+  await db().authAttempt.create({ data: { email, ip, succeeded, createdAt: now } });
+  if (!succeeded || !user) throw new AppError("unauthenticated", INVALID_CREDENTIALS);
+  return { id: user.id, email: user.email, name: user.name };
+}

@@ -1,0 +1,42 @@
+import net from "node:net";
+import path from "node:path";
+import { dataDir } from "../runtime/data-dir";
+import { startEmbeddedPostgres } from "./embedded";
+import { migrate } from "./migrate";
+
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: "127.0.0.1" });
+    socket.once("connect", () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/**
+ * For one-off scripts (seed): DATABASE_URL if set; else the embedded database of a running Cairn; else
+ * the embedded database opened just for this script (PGlite's data directory allows one process at a time).
+ */
+export async function withScriptDatabase<T>(fn: () => Promise<T>): Promise<T> {
+  if (process.env.DATABASE_URL) {
+    await migrate(process.env.DATABASE_URL);
+    return fn();
+  }
+  const port = Number(process.env.CAIRN_DB_PORT ?? 54329);
+  if (await isListening(port)) {
+    process.env.DATABASE_URL = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+    return fn();
+  }
+  const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir(), "pglite"), port });
+  try {
+    process.env.DATABASE_URL = embedded.url;
+    await migrate(embedded.url);
+    return await fn();
+  } finally {
+    const { db } = await import("./client");
+    await db().$disconnect();
+    await embedded.stop();
+  }
+}

@@ -1,0 +1,70 @@
+import { z } from "zod";
+
+/**
+ * The one error type of Cairn's domain. Domain code throws it; the boundary (lib/http/handler.ts)
+ * maps it to a status code and a JSON body. Anything that is not an AppError is a bug: it is logged
+ * with an id and the client only sees that id.
+ */
+export type AppErrorCode =
+  | "invalid_json"
+  | "validation"
+  | "unauthenticated"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "rate_limited"
+  | "payload_too_large";
+
+export interface FieldIssue {
+  /** Dotted path of the offending field, e.g. "email" or "batch.3.timestamp". */
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly fields: FieldIssue[];
+  readonly retryAfterSeconds?: number;
+
+  constructor(code: AppErrorCode, message: string, options: { fields?: FieldIssue[]; retryAfterSeconds?: number } = {}) {
+    super(message);
+    this.name = "AppError";
+    this.code = code;
+    this.fields = options.fields ?? [];
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  static validation(fields: FieldIssue[], message?: string): AppError {
+    const summary = message ?? fields.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)).join("; ");
+    return new AppError("validation", summary || "Invalid input", { fields });
+  }
+
+  static field(path: string, message: string): AppError {
+    return AppError.validation([{ path, message }]);
+  }
+}
+
+export const STATUS_BY_CODE: Record<AppErrorCode, number> = {
+  invalid_json: 400,
+  validation: 422,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  payload_too_large: 413,
+};
+
+export function zodIssuesToFields(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join("."),
+    message: issue.message,
+  }));
+}
+
+/** Parses `input` with `schema`, throwing a validation AppError that names every offending field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw AppError.validation(zodIssuesToFields(result.error));
+  return result.data;
+}

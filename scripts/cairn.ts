@@ -1,0 +1,112 @@
+/**
+ * `npm run dev` / `npm start`: brings up everything Cairn needs on one machine and stops it all on Ctrl-C.
+ *
+ *   1. secrets: generated once into the data directory (CAIRN_DATA_DIR, default .data/)
+ *   2. database: DATABASE_URL if set, else the embedded PGlite server (data in <data dir>/pglite)
+ *   3. migrations: applied to that database
+ *   4. web app: `next dev` (dev) or `next start` (start; builds first if there is no build)
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { assertPortFree, startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded";
+import { migrate } from "../lib/db/migrate";
+import { dataDir, loadOrCreateSecrets } from "../lib/runtime/data-dir";
+
+const mode = process.argv[2];
+if (mode !== "dev" && mode !== "start") {
+  console.error("Usage: tsx scripts/cairn.ts dev|start");
+  process.exit(2);
+}
+
+const port = Number(process.env.PORT ?? 3000);
+const dbPort = Number(process.env.CAIRN_DB_PORT ?? 54329);
+const say = (line: string) => console.log(`\x1b[36m[cairn]\x1b[0m ${line}`);
+
+function fail(message: string): never {
+  console.error(`\x1b[31m[cairn] ${message}\x1b[0m`);
+  process.exit(1);
+}
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+async function main() {
+  const dir = dataDir();
+  const secrets = loadOrCreateSecrets(dir);
+  await assertPortFree(port, undefined, "the Cairn web app").catch((e: Error) => fail(e.message));
+
+  let embedded: EmbeddedPostgres | null = null;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
+    say(`database: DATABASE_URL (${new URL(databaseUrl).host})`);
+  } else {
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, "pglite"), port: dbPort }).catch((e: Error) => fail(e.message));
+    databaseUrl = embedded.url;
+    say(`database: embedded Postgres (PGlite) on 127.0.0.1:${dbPort}, data in ${path.join(dir, "pglite")}`);
+  }
+
+  try {
+    const result = await migrate(databaseUrl, { log: (line) => say(`migrations: ${line}`) });
+    say(`migrations: ${result.applied.length} applied, ${result.alreadyApplied} already in place`);
+  } catch (error) {
+    await embedded?.stop();
+    fail(`Could not apply migrations: ${(error as Error).message}`);
+  }
+
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    NEXTAUTH_SECRET: secrets.nextAuthSecret,
+    CAIRN_ENCRYPTION_KEY: secrets.encryptionKey,
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+    CAIRN_DATA_DIR: dir,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  const nextBin = path.join("node_modules", "next", "dist", "bin", "next");
+
+  if (mode === "start" && !existsSync(path.join(".next", "BUILD_ID"))) {
+    say("no production build yet: running `next build` (once; run `npm run build` after changing the code)");
+    const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env });
+    if (build.status !== 0) {
+      await embedded?.stop();
+      fail("`next build` failed; see above.");
+    }
+  }
+
+  const web = spawn(process.execPath, [nextBin, mode, "--port", String(port)], { stdio: "inherit", env });
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (web.exitCode === null) {
+      web.kill("SIGTERM");
+      await new Promise((resolve) => web.once("exit", resolve));
+    }
+    if (embedded) {
+      say("stopping the embedded database");
+      await embedded.stop();
+    }
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  web.on("exit", (code) => void stop(code ?? 1));
+
+  if (await waitForHealth(`http://127.0.0.1:${port}/api/health`, web, 180_000)) {
+    say(`Cairn is ready at ${env.NEXTAUTH_URL}  (Ctrl-C stops everything)`);
+  }
+}
+
+void main();
