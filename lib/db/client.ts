@@ -6,22 +6,33 @@ import { PrismaClient } from "./generated/client";
  * the same way for the embedded PGlite server and for a managed Postgres.
  * Only lib/ uses it (style: only the data layer touches Prisma).
  */
-function createClient(): PrismaClient {
-  const connectionString = process.env.DATABASE_URL;
-  if (!connectionString) {
-    throw new Error("DATABASE_URL is not set. Start Cairn with `npm run dev` or `npm start`, which provide the embedded database.");
-  }
+function createClient(connectionString: string): PrismaClient {
   const adapter = new PrismaPg({ connectionString, max: Number(process.env.CAIRN_DB_POOL_SIZE ?? 10) });
-  return new PrismaClient({ adapter });
+  // The embedded database runs one query at a time, so a transaction may wait behind others' queries:
+  // allow more than Prisma's 2 s / 5 s defaults before giving up.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 15_000, timeout: 30_000 } });
 }
 
+// Kept on globalThis so that `next dev` hot reloads reuse one pool instead of opening a new one per reload.
 const globalForPrisma = globalThis as unknown as { cairnPrisma?: PrismaClient };
 
 /** Lazily created so that importing lib/ (e.g. in `next build`) needs no database. */
 export function db(): PrismaClient {
-  globalForPrisma.cairnPrisma ??= createClient();
+  if (!globalForPrisma.cairnPrisma) {
+    const connectionString = process.env.DATABASE_URL;
+    if (!connectionString) {
+      throw new Error("DATABASE_URL is not set. Start Cairn with `npm run dev` or `npm start`, which provide the embedded database.");
+    }
+    globalForPrisma.cairnPrisma = createClient(connectionString);
+  }
   return globalForPrisma.cairnPrisma;
 }
 
+/** Points the process at another database (tests that need an empty one). */
+export async function switchDatabase(connectionString: string): Promise<void> {
+  await globalForPrisma.cairnPrisma?.$disconnect();
+  process.env.DATABASE_URL = connectionString;
+  globalForPrisma.cairnPrisma = createClient(connectionString);
+}
+
 export type { Prisma } from "./generated/client";
-export { Role, ApiKeyScope } from "./generated/enums";

@@ -81,7 +81,7 @@ function assertSameOrigin(request: Request): void {
   if (SAFE_METHODS.has(request.method)) return;
   const origin = request.headers.get("origin");
   if (!origin) return; // non-browser clients (curl, tests) send no Origin; they also carry no ambient cookie
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? new URL(request.url).host;
   let originHost: string;
   try {
     originHost = new URL(origin).host;
