@@ -31,6 +31,7 @@ export const ZPersonName = z
 export const ZWorkspaceName = z
   .string({ error: "Enter a workspace name" })
   .trim()
+  .min(1, "Enter a workspace name")
   .min(2, "A workspace name has at least 2 characters")
   .max(60, "A workspace name has at most 60 characters");
 

@@ -1,0 +1,22 @@
+import { expect, type Page } from "@playwright/test";
+
+/** The owner created by first-run.spec.ts; the other specs sign in as them. */
+export const OWNER = { name: "Olivia Owner", email: "olivia@cairn.test", password: "stones stacked high 2026", workspace: "Acme Growth" };
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/w\/[\w-]+\/journeys$/);
+}
+
+export function workspaceSlugOf(page: Page): string {
+  const match = new URL(page.url()).pathname.match(/^\/w\/([\w-]+)/);
+  if (!match) throw new Error(`Not on a workspace page: ${page.url()}`);
+  return match[1];
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
+}
