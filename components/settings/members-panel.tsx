@@ -45,6 +45,8 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
   const [inviteLink, setInviteLink] = useState<{ email: string; url: string } | null>(null);
   const [rowError, setRowError] = useState<string | null>(null);
   const assignable = ROLE_ORDER.filter((r) => r !== "OWNER" || canManageOwners);
+  // The server refuses to leave a workspace without an owner; do not offer what would be refused.
+  const ownerCount = members.filter((m) => m.role === "OWNER").length;
 
   async function onInvite(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -113,7 +115,8 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
           </thead>
           <tbody className="divide-y divide-stone-100">
             {members.map((member) => {
-              const editable = canManage && (member.role !== "OWNER" || canManageOwners);
+              const lastOwner = member.role === "OWNER" && ownerCount === 1;
+              const editable = canManage && !lastOwner && (member.role !== "OWNER" || canManageOwners);
               return (
                 <tr key={member.id} data-testid={`member-${member.email}`}>
                   <td className="py-3">
@@ -137,7 +140,10 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
                         ))}
                       </select>
                     ) : (
-                      <Badge tone={member.role === "OWNER" ? "brand" : "stone"}>{roleLabels[member.role]}</Badge>
+                      <span className="inline-flex items-center gap-2">
+                        <Badge tone={member.role === "OWNER" ? "brand" : "stone"}>{roleLabels[member.role]}</Badge>
+                        {lastOwner && canManage ? <span className="text-xs text-stone-500">the only owner</span> : null}
+                      </span>
                     )}
                   </td>
                   <td className="py-3 text-stone-600">{formatDateTime(member.joinedAt)}</td>

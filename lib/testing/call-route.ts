@@ -14,6 +14,8 @@ export interface CallOptions<P> {
   headers?: Record<string, string>;
 }
 
+// Tests assert on arbitrary JSON shapes, so the body is deliberately untyped.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function callRoute<P>(handler: Handler<P>, options: CallOptions<P> = {}): Promise<{ status: number; body: any; headers: Headers }> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.cookie) headers.cookie = options.cookie;

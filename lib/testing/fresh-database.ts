@@ -3,7 +3,7 @@ import { switchDatabase } from "../db/client";
 import { createTestDatabase, type TestDatabase } from "./databases";
 
 /** For a test file that needs an empty database (first-run setup): its own, for the whole file. */
-export function useFreshDatabase(): void {
+export function setUpFreshDatabase(): void {
   let database: TestDatabase;
   let sharedUrl: string;
   beforeAll(async () => {

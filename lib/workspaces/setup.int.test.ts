@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { POST as setupRoute } from "@/app/api/setup/route";
 import { db } from "../db/client";
 import { callRoute } from "../testing/call-route";
-import { useFreshDatabase } from "../testing/fresh-database";
+import { setUpFreshDatabase } from "../testing/fresh-database";
 import { createOwnerAccount, isSetUp } from "./setup";
 
 // First run needs a database without any user, so this file has one of its own.
-useFreshDatabase();
+setUpFreshDatabase();
 
 async function counts() {
   const [users, workspaces, memberships, audit] = await Promise.all([db().user.count(), db().workspace.count(), db().membership.count(), db().auditLog.count()]);
@@ -68,7 +68,7 @@ describe("first run: creating the owner account", () => {
 });
 
 describe("first run under concurrency", () => {
-  useFreshDatabase();
+  setUpFreshDatabase();
 
   it("lets exactly one of several simultaneous setups win", async () => {
     const attempts = await Promise.allSettled(
