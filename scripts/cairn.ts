@@ -45,7 +45,7 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
 async function main() {
   const dir = dataDir();
   const secrets = loadOrCreateSecrets(dir);
-  await assertPortFree(port, undefined, "the Cairn web app").catch((e: Error) => fail(e.message));
+  await assertPortFree(port, undefined, "the Cairn web app", "PORT").catch((e: Error) => fail(e.message));
 
   let embedded: EmbeddedPostgres | null = null;
   let databaseUrl = process.env.DATABASE_URL;

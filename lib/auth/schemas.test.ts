@@ -37,6 +37,14 @@ describe("ZCreateOwner", () => {
     expect(fields.map((f) => f.path).sort()).toEqual(["email", "name", "password", "workspaceName"]);
   });
 
+  it("gives one message per field, the first that applies", () => {
+    const fields = messagesOf(ZCreateOwner.safeParse({ ...valid, password: "aaa", workspaceName: "" }));
+    expect(fields).toEqual([
+      { path: "password", message: "Use at least 10 characters" },
+      { path: "workspaceName", message: "Enter a workspace name" },
+    ]);
+  });
+
   it("refuses a password that contains the email's name", () => {
     const fields = messagesOf(ZCreateOwner.safeParse({ ...valid, email: "adalovelace@example.com", password: "I am AdaLovelace 1815" }));
     expect(fields).toEqual([{ path: "password", message: "Your password must not contain your email address" }]);

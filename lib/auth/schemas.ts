@@ -17,8 +17,8 @@ export const ZEmail = z
 
 export const ZPassword = z
   .string({ error: "Enter a password" })
-  .min(10, "Use at least 10 characters")
-  .max(200, "Use at most 200 characters")
+  .min(10, { error: "Use at least 10 characters", abort: true })
+  .max(200, { error: "Use at most 200 characters", abort: true })
   .refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()), "This password is too common; choose another")
   .refine((p) => new Set(p).size >= 4, "This password is too easy to guess; use more varied characters");
 
@@ -31,7 +31,7 @@ export const ZPersonName = z
 export const ZWorkspaceName = z
   .string({ error: "Enter a workspace name" })
   .trim()
-  .min(1, "Enter a workspace name")
+  .min(1, { error: "Enter a workspace name", abort: true })
   .min(2, "A workspace name has at least 2 characters")
   .max(60, "A workspace name has at most 60 characters");
 

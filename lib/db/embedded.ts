@@ -16,14 +16,14 @@ export interface EmbeddedPostgres {
 }
 
 /** Fails with a message a person can act on when `port` is taken. No host: every interface, as Next.js listens. */
-export async function assertPortFree(port: number, host: string | undefined, what: string): Promise<void> {
+export async function assertPortFree(port: number, host: string | undefined, what: string, envVar?: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const probe = net.createServer();
     probe.once("error", (error: NodeJS.ErrnoException) => {
       reject(
         new Error(
           error.code === "EADDRINUSE"
-            ? `Port ${port}${host ? ` on ${host}` : ""} is already in use, so ${what} cannot start. Stop whatever uses it, or choose another port (see README, Configuration).`
+            ? `Port ${port}${host ? ` on ${host}` : ""} is already in use, so ${what} cannot start. Stop whatever uses it${envVar ? `, or choose another port with ${envVar}=<port>` : ""}.`
             : `Cannot listen on port ${port} for ${what}: ${error.message}`,
         ),
       );
@@ -34,7 +34,7 @@ export async function assertPortFree(port: number, host: string | undefined, wha
 
 export async function startEmbeddedPostgres(options: { dataDir?: string; port: number; host?: string }): Promise<EmbeddedPostgres> {
   const host = options.host ?? "127.0.0.1";
-  await assertPortFree(options.port, host, "the embedded database");
+  await assertPortFree(options.port, host, "the embedded database", "CAIRN_DB_PORT");
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   // No dataDir: an in-memory database (used by tests that want a throwaway database).
   const db = options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create();
