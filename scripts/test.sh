@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export TZ=UTC NEXT_TELEMETRY_DISABLED=1
 unset DATABASE_URL # the embedded default, unless a Postgres pass is asked for below
-reports=test-results/reports
+reports=.test-reports # outside test-results/, which Playwright empties when it starts
 rm -rf "$reports" && mkdir -p "$reports"
 
 step() { printf '\n\033[1;36m== %s\033[0m\n' "$1"; }

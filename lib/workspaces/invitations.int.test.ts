@@ -93,6 +93,19 @@ describe("invitations", () => {
     expect((await contextOf({ ...team, members: { ...team.members, EDITOR: invitee } }, "EDITOR")).role).toBe("EDITOR");
   });
 
+  it("refuse to create a second account for an email that has one (409), and create nothing", async () => {
+    const team = await createWorkspaceWithTeam();
+    const existing = await createUser("Already Here");
+    const { token } = await inviteMember(await contextOf(team, "OWNER"), { email: existing.email, role: "EDITOR" });
+    const response = await callRoute(acceptRoute, { method: "POST", params: { token }, body: { name: "Impostor", password: "a good long password" } });
+    expect(response.status).toBe(409);
+    expect(response.body.error.message).toBe(`An account for ${existing.email} exists already. Sign in to accept the invitation.`);
+    expect(await db().user.count({ where: { email: existing.email } })).toBe(1);
+    expect(await db().membership.count({ where: { workspaceId: team.id, userId: existing.id } })).toBe(0);
+    // The failed attempt did not use up the invitation.
+    expect((await callRoute(previewRoute, { params: { token } })).status).toBe(200);
+  });
+
   it("refuse to invite someone who is already a member", async () => {
     const team = await createWorkspaceWithTeam();
     await expect(inviteMember(await contextOf(team, "OWNER"), { email: team.members.EDITOR.email, role: "ADMIN" })).rejects.toMatchObject({
