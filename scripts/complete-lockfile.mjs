@@ -41,7 +41,9 @@ for (const [location, entry] of Object.entries(packages)) {
     if (packages[base] || packages[hoisted]) continue;
     const version = spec.replace(/^[\^~=]/, "");
     if (!/^\d+\.\d+\.\d+/.test(version)) continue; // a range we cannot pin; leave it to npm
-    packages[hoisted] = { version, optional: true, ...platformOf(dependency) };
+    // Keys in the order npm writes them (version, then alphabetical), so `npm install` leaves the entry as is.
+    const fields = { optional: true, ...platformOf(dependency) };
+    packages[hoisted] = { version, ...Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b))) };
     added++;
   }
 }
