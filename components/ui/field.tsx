@@ -9,21 +9,27 @@ interface FieldProps {
   hint?: ReactNode;
 }
 
-/** A labelled input whose error is announced and tied to it (aria-describedby). */
-export function TextField({ label, error, hint, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+interface ControlProps {
+  id: string;
+  "aria-invalid": boolean;
+  "aria-describedby"?: string;
+  className: string;
+}
+
+/** Label, control and its message: the error is announced and tied to the control (aria-describedby). */
+function Field({ label, error, hint, control }: FieldProps & { control: (props: ControlProps) => ReactNode }) {
   const id = useId();
   return (
     <div className="space-y-1.5">
       <label htmlFor={id} className="block text-sm font-medium text-stone-800">
         {label}
       </label>
-      <input
-        id={id}
-        aria-invalid={!!error}
-        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        className={`${CONTROL} ${error ? "ring-red-400" : "ring-stone-300"}`}
-        {...input}
-      />
+      {control({
+        id,
+        "aria-invalid": !!error,
+        "aria-describedby": error ? `${id}-error` : hint ? `${id}-hint` : undefined,
+        className: `${CONTROL} ${error ? "ring-red-400" : "ring-stone-300"}`,
+      })}
       {error ? (
         <p id={`${id}-error`} role="alert" className="text-sm text-red-700">
           {error}
@@ -37,32 +43,22 @@ export function TextField({ label, error, hint, ...input }: FieldProps & InputHT
   );
 }
 
+export function TextField({ label, error, hint, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  return <Field label={label} error={error} hint={hint} control={(props) => <input {...props} {...input} />} />;
+}
+
 export function SelectField({ label, error, hint, children, ...select }: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
-  const id = useId();
   return (
-    <div className="space-y-1.5">
-      <label htmlFor={id} className="block text-sm font-medium text-stone-800">
-        {label}
-      </label>
-      <select
-        id={id}
-        aria-invalid={!!error}
-        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        className={`${CONTROL} ${error ? "ring-red-400" : "ring-stone-300"}`}
-        {...select}
-      >
-        {children}
-      </select>
-      {error ? (
-        <p id={`${id}-error`} role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={`${id}-hint`} className="text-xs text-stone-500">
-          {hint}
-        </p>
-      ) : null}
-    </div>
+    <Field
+      label={label}
+      error={error}
+      hint={hint}
+      control={(props) => (
+        <select {...props} {...select}>
+          {children}
+        </select>
+      )}
+    />
   );
 }
 
