@@ -7,6 +7,7 @@ import { z } from "zod";
  */
 export type AppErrorCode =
   | "invalid_json"
+  | "bad_request" // malformed payload with field problems (ingestion answers 400, as Segment does)
   | "validation"
   | "unauthenticated"
   | "forbidden"
@@ -39,6 +40,12 @@ export class AppError extends Error {
     return new AppError("validation", summary || "Invalid input", { fields });
   }
 
+  /** Field problems answered with 400 rather than 422 (the ingestion API, like Segment's). */
+  static validationAsBadRequest(fields: FieldIssue[]): AppError {
+    const summary = fields.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)).join("; ");
+    return new AppError("bad_request", `The payload is invalid: ${summary}`, { fields });
+  }
+
   static field(path: string, message: string): AppError {
     return AppError.validation([{ path, message }]);
   }
@@ -46,6 +53,7 @@ export class AppError extends Error {
 
 export const STATUS_BY_CODE: Record<AppErrorCode, number> = {
   invalid_json: 400,
+  bad_request: 400,
   validation: 422,
   unauthenticated: 401,
   forbidden: 403,

@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";
+import { closePgPool } from "./pool";
 
 /**
  * The one Prisma client of the process. It talks to Postgres through node-postgres (driver adapter),
@@ -31,6 +32,7 @@ export function db(): PrismaClient {
 /** Points the process at another database (tests that need an empty one). */
 export async function switchDatabase(connectionString: string): Promise<void> {
   await globalForPrisma.cairnPrisma?.$disconnect();
+  await closePgPool(); // recreated on first use, from the new DATABASE_URL
   process.env.DATABASE_URL = connectionString;
   globalForPrisma.cairnPrisma = createClient(connectionString);
 }

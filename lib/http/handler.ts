@@ -40,12 +40,34 @@ export function errorResponse(error: unknown): Response {
 
 const MAX_JSON_BYTES = 1024 * 1024;
 
+/**
+ * Reads a body as text, refusing it (413) as soon as it passes `maxBytes`: the declared Content-Length is
+ * checked first, and a body without one is counted while it streams in, so nobody can make the server
+ * buffer an unbounded request.
+ */
+export async function readText(request: Request, maxBytes: number, limitName = `${maxBytes} bytes`): Promise<string> {
+  const tooLarge = () => new AppError("payload_too_large", `The request body is larger than the limit of ${limitName}.`);
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 /** Reads a JSON body: a clear 400 for malformed JSON, 413 over the size limit. */
 export async function readJson(request: Request, maxBytes = MAX_JSON_BYTES): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > maxBytes) throw new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new AppError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  const text = await readText(request, maxBytes);
   if (!text.trim()) throw new AppError("invalid_json", "The request body is empty; send a JSON object.");
   try {
     return JSON.parse(text);

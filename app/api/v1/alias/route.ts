@@ -1,0 +1,4 @@
+import { ingestRoute } from "@/lib/ingest/ingest-route";
+
+/** Segment-compatible alias endpoint (https://segment.com/docs/connections/sources/catalog/libraries/server/http-api/). */
+export const POST = ingestRoute("alias");

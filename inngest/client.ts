@@ -1,0 +1,20 @@
+import { Inngest } from "inngest";
+
+/**
+ * Cairn's Inngest client. Configuration comes from the environment, as the SDK reads it:
+ * INNGEST_EVENT_KEY / INNGEST_SIGNING_KEY for Inngest Cloud, INNGEST_BASE_URL (or INNGEST_DEV) for a
+ * self-hosted server or the embedded executor. See README, "Durable execution".
+ */
+export const inngest = new Inngest({ id: "cairn" });
+
+/** Names and payloads of the events Cairn sends, one place for every producer and consumer. */
+export const EVENT_INGESTED = "cairn/event.ingested";
+export interface EventIngestedData {
+  workspaceId: string;
+  /** ids of the stored events (Event.id, as strings: they are bigints) */
+  eventIds: string[];
+}
+
+export function isInngestConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !!(env.INNGEST_EVENT_KEY || env.INNGEST_BASE_URL || env.INNGEST_EVENT_API_BASE_URL || env.INNGEST_DEV);
+}

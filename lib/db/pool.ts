@@ -1,0 +1,39 @@
+import pg from "pg";
+
+/**
+ * A node-postgres pool for the hot paths (ingestion) that write with hand-written, batched SQL: one
+ * statement per table per request, which Prisma's query builder cannot express (unnest/recordset
+ * inserts, ON CONFLICT counters). Everything else goes through Prisma (lib/db/client.ts).
+ */
+const globalForPool = globalThis as unknown as { cairnPgPool?: pg.Pool };
+
+export function pgPool(): pg.Pool {
+  if (!globalForPool.cairnPgPool) {
+    const connectionString = process.env.DATABASE_URL;
+    if (!connectionString) throw new Error("DATABASE_URL is not set.");
+    globalForPool.cairnPgPool = new pg.Pool({ connectionString, max: Number(process.env.CAIRN_DB_POOL_SIZE ?? 10) });
+  }
+  return globalForPool.cairnPgPool;
+}
+
+export async function closePgPool(): Promise<void> {
+  const pool = globalForPool.cairnPgPool;
+  globalForPool.cairnPgPool = undefined;
+  await pool?.end();
+}
+
+/** Runs `fn` in a transaction on one pooled connection; rolls back on any error. */
+export async function withTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pgPool().connect();
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,62 @@
+import { EVENT_INGESTED, inngest, isInngestConfigured, type EventIngestedData } from "@/inngest/client";
+import { withTransaction } from "../db/pool";
+
+/**
+ * Hands ingested events to Inngest as `cairn/event.ingested`, from the EventDispatch outbox that the
+ * ingest transaction writes. Each outbox row becomes one Inngest event whose id is the row's id, and
+ * Inngest drops a second event with the same id, so a crash between sending and marking the row sent
+ * cannot deliver twice. Rows stay pending while no Inngest (cloud, self-hosted, or the embedded
+ * executor) is configured, and are sent once one is.
+ */
+export interface EventSender {
+  send(events: { id: string; name: string; data: EventIngestedData }[]): Promise<unknown>;
+}
+
+export async function dispatchPendingEvents(sender: EventSender, limit = 200): Promise<{ dispatched: number; failed: boolean }> {
+  return withTransaction(async (client) => {
+    // SKIP LOCKED: several app instances can run this at once without sending a row twice.
+    const { rows } = await client.query<{ id: string; workspaceId: string; eventIds: string[] }>(
+      `SELECT id::text, "workspaceId", "eventIds"::text[] AS "eventIds" FROM "EventDispatch"
+        WHERE "dispatchedAt" IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    if (!rows.length) return { dispatched: 0, failed: false };
+    const ids = rows.map((r) => r.id);
+    try {
+      await sender.send(rows.map((r) => ({ id: `cairn-dispatch-${r.id}`, name: EVENT_INGESTED, data: { workspaceId: r.workspaceId, eventIds: r.eventIds } })));
+    } catch (error) {
+      await client.query(`UPDATE "EventDispatch" SET attempts = attempts + 1, "lastError" = $2 WHERE id = ANY($1::bigint[])`, [ids, String((error as Error).message ?? error).slice(0, 500)]);
+      return { dispatched: 0, failed: true };
+    }
+    await client.query(`UPDATE "EventDispatch" SET "dispatchedAt" = now(), attempts = attempts + 1, "lastError" = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+    return { dispatched: rows.length, failed: false };
+  });
+}
+
+const globalForDispatch = globalThis as unknown as { cairnDispatchTimer?: NodeJS.Timeout; cairnDispatchRunning?: boolean };
+const SWEEP_INTERVAL_MS = 5_000;
+
+async function drain(): Promise<void> {
+  if (globalForDispatch.cairnDispatchRunning) return;
+  globalForDispatch.cairnDispatchRunning = true;
+  try {
+    for (;;) {
+      const { dispatched, failed } = await dispatchPendingEvents(inngest as unknown as EventSender);
+      if (failed || dispatched === 0) break;
+    }
+  } catch (error) {
+    console.error("[cairn] event dispatch failed; will retry", error);
+  } finally {
+    globalForDispatch.cairnDispatchRunning = false;
+  }
+}
+
+/** Called after an ingest commits: send now, and keep sweeping for rows a crash or an outage left behind. */
+export function kickEventDispatch(): void {
+  if (!isInngestConfigured()) return;
+  setImmediate(() => void drain());
+  if (!globalForDispatch.cairnDispatchTimer) {
+    globalForDispatch.cairnDispatchTimer = setInterval(() => void drain(), SWEEP_INTERVAL_MS);
+    globalForDispatch.cairnDispatchTimer.unref();
+  }
+}

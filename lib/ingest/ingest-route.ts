@@ -1,0 +1,14 @@
+import { apiKeyRoute, json, readText } from "../http/handler";
+import { ingest } from "./ingest";
+import { INGEST_LIMITS } from "./limits";
+import type { MessageType } from "./schemas";
+
+/** The route handler shared by /api/v1/{track,identify,page,screen,alias,batch}. */
+export function ingestRoute(endpoint: MessageType | "batch") {
+  return apiKeyRoute("ingest", async (ctx, request) => {
+    const body = await readText(request, INGEST_LIMITS.maxRequestBytes, "500 KB per request");
+    const result = await ingest(ctx, body, endpoint);
+    // `success` is what Segment's API answers; the counts say what happened to each message.
+    return json({ success: true, received: result.received, stored: result.stored, duplicates: result.duplicates });
+  });
+}

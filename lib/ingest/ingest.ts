@@ -1,0 +1,22 @@
+import { requirePermission, type WorkspaceContext } from "../auth/context";
+import { kickEventDispatch } from "./dispatch";
+import { normalizeMessage } from "./normalize";
+import { parsePayload } from "./parse-payload";
+import type { MessageType } from "./schemas";
+import { storeBatch, type StoreResult } from "./store-batch";
+
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();
+
+/**
+ * The ingestion API's one domain function: validate the whole payload (nothing is stored if any message
+ * is invalid), store it in one transaction, then hand the new events on to Inngest.
+ */
+export async function ingest(ctx: WorkspaceContext, body: string, endpoint: MessageType | "batch", clock: Clock = systemClock): Promise<StoreResult> {
+  requirePermission(ctx, "ingest");
+  const messages = parsePayload(body, endpoint);
+  const receivedAt = clock();
+  const result = await storeBatch(ctx.workspace.id, messages.map((m) => normalizeMessage(m, receivedAt)));
+  if (result.stored) kickEventDispatch();
+  return result;
+}

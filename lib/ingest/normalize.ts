@@ -1,0 +1,78 @@
+import { randomUUID } from "node:crypto";
+import type { TSegmentMessage } from "./schemas";
+
+export interface NormalizedEvent {
+  messageId: string;
+  type: TSegmentMessage["type"];
+  /** What journeys and the catalog call the event: track's `event`, "Page Viewed", "Screen Viewed"; null otherwise. */
+  name: string | null;
+  userId: string | null;
+  anonymousId: string | null;
+  /** alias only: the person's earlier id. */
+  previousId: string | null;
+  properties: Record<string, unknown>;
+  traits: Record<string, unknown> | null;
+  context: Record<string, unknown> | null;
+  /** When it happened, corrected for the client's clock skew. */
+  timestamp: Date;
+  originalTimestamp: Date | null;
+  sentAt: Date | null;
+  receivedAt: Date;
+}
+
+/**
+ * Segment's timestamp rules: a client's `timestamp` is corrected by how far its clock is off, measured as
+ * receivedAt − sentAt (both for the same request), so `timestamp + (receivedAt − sentAt)`. Without
+ * `sentAt` the client's timestamp is taken as is; without a timestamp, the time the server received it.
+ */
+export function correctedTimestamp(original: Date | null, sentAt: Date | null, receivedAt: Date): Date {
+  if (!original) return receivedAt;
+  if (!sentAt) return original;
+  return new Date(original.getTime() + (receivedAt.getTime() - sentAt.getTime()));
+}
+
+export function normalizeMessage(message: TSegmentMessage, receivedAt: Date): NormalizedEvent {
+  const originalTimestamp = message.timestamp ? new Date(message.timestamp) : null;
+  const sentAt = message.sentAt ? new Date(message.sentAt) : null;
+  let name: string | null = null;
+  let properties: Record<string, unknown> = {};
+  let traits: Record<string, unknown> | null = null;
+  let previousId: string | null = null;
+  switch (message.type) {
+    case "track":
+      name = message.event;
+      properties = message.properties ?? {};
+      break;
+    case "page":
+    case "screen":
+      name = message.type === "page" ? "Page Viewed" : "Screen Viewed";
+      properties = { ...(message.name ? { name: message.name } : {}), ...(message.category ? { category: message.category } : {}), ...(message.properties ?? {}) };
+      break;
+    case "identify":
+      traits = message.traits ?? {};
+      break;
+    case "group":
+      properties = { groupId: message.groupId };
+      traits = message.traits ?? {};
+      break;
+    case "alias":
+      previousId = message.previousId;
+      properties = { previousId: message.previousId };
+      break;
+  }
+  return {
+    messageId: message.messageId ?? `cairn-${randomUUID()}`,
+    type: message.type,
+    name,
+    userId: message.userId ?? null,
+    anonymousId: message.anonymousId ?? null,
+    previousId,
+    properties,
+    traits,
+    context: message.context ?? null,
+    timestamp: correctedTimestamp(originalTimestamp, sentAt, receivedAt),
+    originalTimestamp,
+    sentAt,
+    receivedAt,
+  };
+}
