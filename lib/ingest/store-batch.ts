@@ -155,13 +155,13 @@ function contextString(context: Record<string, unknown> | null, ...path: string[
 /** Folds new events into their profiles: identify traits in time order, contact points, time zone, seen times. */
 async function updateProfiles(client: pg.PoolClient, fresh: { event: NormalizedEvent; profileId: string }[]): Promise<void> {
   if (!fresh.length) return;
-  const deltas = new Map<string, ProfileDelta & { tzAt: number }>();
+  const deltas = new Map<string, ProfileDelta>();
   const inTimeOrder = [...fresh].sort((a, b) => a.event.timestamp.getTime() - b.event.timestamp.getTime());
   for (const { event, profileId } of inTimeOrder) {
     const at = event.timestamp.toISOString();
     let delta = deltas.get(profileId);
     if (!delta) {
-      delta = { id: profileId, patch: {}, firstSeen: at, lastSeen: at, tz: null, tzAt: 0, tokens: null };
+      delta = { id: profileId, patch: {}, firstSeen: at, lastSeen: at, tz: null, tokens: null };
       deltas.set(profileId, delta);
     }
     delta.lastSeen = at;
@@ -171,7 +171,7 @@ async function updateProfiles(client: pg.PoolClient, fresh: { event: NormalizedE
     const token = contextString(event.context, "device", "token");
     if (token) (delta.tokens ??= []).push({ token, type: contextString(event.context, "device", "type") ?? "unknown" });
   }
-  const rows = [...deltas.values()].sort((a, b) => a.id.localeCompare(b.id)).map(({ tzAt: _tzAt, ...d }) => d);
+  const rows = [...deltas.values()].sort((a, b) => a.id.localeCompare(b.id));
   // Lock in id order so that concurrent requests touching the same people cannot deadlock.
   await client.query(`SELECT 1 FROM "Profile" WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [rows.map((r) => r.id)]);
   await client.query(
