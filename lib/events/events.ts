@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { requirePermission, type WorkspaceContext } from "../auth/context";
+import { db } from "../db/client";
+import { parseInput } from "../errors";
+import { toProfileEvent, type ProfileEvent } from "../profiles/profiles";
+
+/** The Events pages: the live feed of incoming events and the event catalog. */
+export interface LiveEvent extends ProfileEvent {
+  profileId: string;
+  userId: string | null;
+  anonymousId: string | null;
+}
+
+export const ZLiveQuery = z.object({
+  /** only events stored after this id (the newest the page already shows) */
+  after: z.string().regex(/^\d+$/, "must be an event id").optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export async function listRecentEvents(ctx: WorkspaceContext, query: z.input<typeof ZLiveQuery> = {}): Promise<LiveEvent[]> {
+  requirePermission(ctx, "workspace:read");
+  const { after, limit } = parseInput(ZLiveQuery, query);
+  // By id (arrival order), not timestamp: the feed shows what arrived, and ids make "since" exact.
+  const rows = await db().event.findMany({
+    where: { workspaceId: ctx.workspace.id, ...(after ? { id: { gt: BigInt(after) } } : {}) },
+    orderBy: { id: "desc" },
+    take: limit,
+  });
+  return rows.map((r) => ({ ...toProfileEvent(r), profileId: r.profileId, userId: r.userId, anonymousId: r.anonymousId }));
+}
+
+export interface CatalogEntry {
+  name: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  total: number;
+  /** the last 30 days, oldest first, zero-filled: [{ day: "2026-11-22", count }] */
+  daily: { day: string; count: number }[];
+  properties: { key: string; types: string[] }[];
+}
+
+export async function listEventCatalog(ctx: WorkspaceContext, now: Date = new Date()): Promise<CatalogEntry[]> {
+  requirePermission(ctx, "workspace:read");
+  const workspaceId = ctx.workspace.id;
+  const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 29));
+  const [types, volumes, properties] = await Promise.all([
+    db().eventType.findMany({ where: { workspaceId }, orderBy: { lastSeenAt: "desc" } }),
+    db().eventVolume.findMany({ where: { workspaceId, day: { gte: since } } }),
+    db().eventProperty.findMany({ where: { workspaceId }, orderBy: [{ key: "asc" }, { type: "asc" }] }),
+  ]);
+  const days = Array.from({ length: 30 }, (_, i) => new Date(since.getTime() + i * 86_400_000).toISOString().slice(0, 10));
+  return types.map((t) => {
+    const counts = new Map(volumes.filter((v) => v.name === t.name).map((v) => [v.day.toISOString().slice(0, 10), v.count]));
+    const keys = new Map<string, string[]>();
+    for (const p of properties.filter((p) => p.eventName === t.name)) keys.set(p.key, [...(keys.get(p.key) ?? []), p.type]);
+    return {
+      name: t.name,
+      firstSeenAt: t.firstSeenAt.toISOString(),
+      lastSeenAt: t.lastSeenAt.toISOString(),
+      total: Number(t.total),
+      daily: days.map((day) => ({ day, count: counts.get(day) ?? 0 })),
+      properties: [...keys].map(([key, types]) => ({ key, types })),
+    };
+  });
+}
