@@ -1,13 +1,14 @@
 import { mkdir } from "node:fs/promises";
 import net from "node:net";
 import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { PGliteWireServer } from "./pglite-wire-server";
 
 /**
  * The embedded default database: PGlite (Postgres compiled to WebAssembly) served on a local port over
  * the Postgres wire protocol, so the app uses exactly the code path it uses against a real Postgres.
- * PGlite runs one query at a time; the socket server queues connections' queries and keeps each
- * transaction on its own connection, so transactions stay correct (there is just no parallelism).
+ * PGlite runs one query at a time; the wire server (./pglite-wire-server.ts) runs connections' queries
+ * one at a time and keeps a transaction on its own connection, so transactions stay correct (there is
+ * just no parallelism).
  */
 export interface EmbeddedPostgres {
   url: string;
@@ -38,13 +39,13 @@ export async function startEmbeddedPostgres(options: { dataDir?: string; port: n
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   // No dataDir: an in-memory database (used by tests that want a throwaway database).
   const db = options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create();
-  const server = new PGLiteSocketServer({ db, port: options.port, host, maxConnections: 100 });
-  await server.start();
+  const server = new PGliteWireServer(db);
+  await server.listen(options.port, host);
   return {
     url: `postgresql://postgres:postgres@${host}:${options.port}/postgres?sslmode=disable`,
     port: options.port,
     async stop() {
-      await server.stop();
+      await server.close();
       // close() flushes PGlite's data directory; skipping it can leave the next start replaying WAL.
       await db.close();
     },

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Handler = (request: Request, context: { params: Promise<Record<string, never>> }) => Promise<Response>;
 
 /**
  * Serves route handlers over real HTTP on a free local port, the way Next.js hands them a Request, for

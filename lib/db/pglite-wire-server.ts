@@ -1,0 +1,160 @@
+import net from "node:net";
+import type { PGlite } from "@electric-sql/pglite";
+
+/**
+ * Serves one PGlite database over the Postgres wire protocol to many client connections.
+ *
+ * Why not @electric-sql/pglite-socket's server: it queues each protocol *message* on its own, so the
+ * Parse/Bind/Execute/Sync messages of two connections interleave in PGlite's single backend session,
+ * and one connection's Bind lands on another's unnamed statement ("bind message supplies 3 parameters,
+ * but prepared statement requires 2", "portal does not exist") as soon as clients run queries in
+ * parallel. Cairn's crash test (lib/ingest/crash.int.test.ts) caught it.
+ *
+ * Here, a connection's messages are grouped into units that end at Sync (extended protocol) or are a
+ * simple Query, and units run one at a time. A connection that is inside a transaction, or that flushed
+ * mid-sequence without Sync, keeps the database until it is done, so transactions stay isolated.
+ * When a connection drops inside a transaction, the transaction is rolled back.
+ */
+const SSL_REQUEST = 80877103;
+const GSSENC_REQUEST = 80877104;
+const CANCEL_REQUEST = 80877102;
+const SYNC = 0x53; // 'S'
+const QUERY = 0x51; // 'Q'
+const FLUSH = 0x48; // 'H'
+const TERMINATE = 0x58; // 'X'
+
+class Connection {
+  buffer: Buffer = Buffer.alloc(0);
+  started = false;
+  pending: Buffer[] = [];
+  closed = false;
+  constructor(readonly socket: net.Socket) {}
+}
+
+interface Unit {
+  connection: Connection;
+  messages: Buffer[];
+}
+
+export class PGliteWireServer {
+  private server: net.Server;
+  private readonly connections = new Set<Connection>();
+  private queue: Unit[] = [];
+  private running = false;
+  /** The connection that holds the database: inside a transaction, or between a Flush and its Sync. */
+  private owner: Connection | null = null;
+
+  constructor(private readonly db: PGlite) {
+    this.server = net.createServer((socket) => this.accept(socket));
+  }
+
+  listen(port: number, host: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, host, () => {
+        this.server.off("error", reject);
+        resolve();
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const connection of this.connections) connection.socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Let a unit that is running finish before the caller closes PGlite.
+    while (this.running) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  private accept(socket: net.Socket): void {
+    socket.setNoDelay(true);
+    const connection = new Connection(socket);
+    this.connections.add(connection);
+    socket.on("data", (chunk: Buffer) => this.receive(connection, chunk));
+    socket.on("error", () => socket.destroy());
+    socket.on("close", () => void this.drop(connection));
+  }
+
+  private receive(connection: Connection, chunk: Buffer): void {
+    connection.buffer = connection.buffer.length ? Buffer.concat([connection.buffer, chunk]) : chunk;
+    for (;;) {
+      const buffer = connection.buffer;
+      if (!connection.started) {
+        if (buffer.length < 8) return;
+        const length = buffer.readInt32BE(0);
+        const code = buffer.readInt32BE(4);
+        if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
+          connection.socket.write("N"); // no TLS on a loopback-only embedded server
+          connection.buffer = buffer.subarray(8);
+          continue;
+        }
+        if (buffer.length < length) return;
+        connection.buffer = buffer.subarray(length);
+        if (code === CANCEL_REQUEST) continue; // not supported; the query simply runs to its end
+        connection.started = true;
+        this.enqueue({ connection, messages: [buffer.subarray(0, length)] });
+        continue;
+      }
+      if (buffer.length < 5) return;
+      const length = 1 + buffer.readInt32BE(1);
+      if (buffer.length < length) return;
+      const message = buffer.subarray(0, length);
+      connection.buffer = buffer.subarray(length);
+      const type = message[0];
+      if (type === TERMINATE) {
+        connection.socket.end();
+        return;
+      }
+      connection.pending.push(message);
+      if (type === SYNC || type === QUERY || type === FLUSH) {
+        this.enqueue({ connection, messages: connection.pending });
+        connection.pending = [];
+      }
+    }
+  }
+
+  private enqueue(unit: Unit): void {
+    this.queue.push(unit);
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (;;) {
+        const index = this.owner ? this.queue.findIndex((u) => u.connection === this.owner) : this.queue.length ? 0 : -1;
+        if (index === -1) return;
+        const [unit] = this.queue.splice(index, 1);
+        if (unit.connection.closed) continue;
+        const socket = unit.connection.socket;
+        try {
+          await this.db.runExclusive(async () => {
+            for (const message of unit.messages) {
+              await this.db.execProtocolRawStream(new Uint8Array(message), { onRawData: (data) => socket.writable && socket.write(data) });
+            }
+          });
+        } catch {
+          socket.destroy();
+        }
+        const last = unit.messages[unit.messages.length - 1][0];
+        this.owner = this.db.isInTransaction() || last === FLUSH ? unit.connection : null;
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async drop(connection: Connection): Promise<void> {
+    connection.closed = true;
+    this.connections.delete(connection);
+    this.queue = this.queue.filter((u) => u.connection !== connection);
+    if (this.owner === connection) {
+      this.owner = null;
+      // Wait for a running unit, then undo what the vanished client left open.
+      while (this.running) await new Promise((r) => setTimeout(r, 1));
+      // exec() takes PGlite's lock itself (execProtocolRawStream does not, hence runExclusive in pump()).
+      if (this.db.isInTransaction()) await this.db.exec("ROLLBACK");
+    }
+    void this.pump();
+  }
+}
