@@ -1,0 +1,171 @@
+/**
+ * npm run bench:ingest — ingestion throughput over HTTP against a real Postgres, with a raw baseline.
+ *
+ *   1. creates a fresh database on DATABASE_URL's server (default: the local Postgres at 127.0.0.1:5432),
+ *      migrates it, creates a workspace and a write key;
+ *   2. starts Cairn's production server (`next start`; builds first if there is no build) on it;
+ *   3. sends EVENTS events in batches of 500 from CLIENTS concurrent clients (Segment's /v1/batch
+ *      shape: 90% track, 5% identify, 5% page, 10,000 people) and reports events/s acknowledged, then
+ *      checks they are all stored;
+ *   4. baseline, same run: the same rows inserted straight into the Event table by CLIENTS connections
+ *      in batches of 500 (one INSERT … SELECT FROM json_to_recordset each), and the ratio of the two.
+ * Timings are printed, never asserted. Options: BENCH_EVENTS (default 200000), BENCH_CLIENTS (8).
+ */
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { createApiKey } from "../../lib/api-keys/api-keys";
+import { migrate } from "../../lib/db/migrate";
+import { workspaceContextForUser } from "../../lib/workspaces/workspaces";
+import { freePort } from "../../lib/testing/free-port";
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
+const BATCH = 500;
+const PEOPLE = 10_000;
+const baseUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+function makeBatches(prefix: string): { messageId: string; body: Record<string, unknown> }[][] {
+  const batches = [];
+  for (let b = 0; b < EVENTS / BATCH; b++) {
+    const batch = [];
+    for (let i = 0; i < BATCH; i++) {
+      const n = b * BATCH + i;
+      const person = n % PEOPLE;
+      const messageId = `${prefix}-${n}`;
+      const kind = n % 20;
+      const common = { messageId, userId: `user-${person}`, anonymousId: `anon-${person}`, timestamp: new Date(Date.UTC(2026, 10, 1) + n * 1000).toISOString(), context: { library: { name: "bench" } } };
+      batch.push({
+        messageId,
+        body:
+          kind === 0
+            ? { ...common, type: "identify", traits: { email: `user-${person}@example.com`, plan: person % 3 ? "free" : "pro" } }
+            : kind === 1
+              ? { ...common, type: "page", name: "Pricing", properties: { url: "https://shop.example/pricing" } }
+              : { ...common, type: "track", event: ["Product Viewed", "Cart Updated", "Order Completed"][n % 3], properties: { sku: `sku-${n % 500}`, price: (n % 100) + 0.99, cartId: `cart-${person}` } },
+      });
+    }
+    batches.push(batch);
+  }
+  return batches;
+}
+
+async function runPool<T>(items: T[], workers: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: workers }, async () => {
+    for (let i = next++; i < items.length; i = next++) await fn(items[i]);
+  }));
+}
+
+async function main() {
+  const dbName = `cairn_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${dbName}`;
+  const databaseUrl = url.toString();
+  process.env.DATABASE_URL = databaseUrl;
+  console.log(`database: ${url.host}/${dbName} (fresh)`);
+  let server: ReturnType<typeof spawn> | null = null;
+  try {
+    await migrate(databaseUrl);
+    const { db } = await import("../../lib/db/client");
+    const user = await db().user.create({ data: { email: `bench-${Date.now()}@example.com`, name: "Bench" }, select: { id: true, email: true, name: true } });
+    const workspace = await db().workspace.create({ data: { name: "Bench", slug: `bench-${Date.now()}` } });
+    await db().membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
+    const { secret } = await createApiKey(await workspaceContextForUser(user, workspace.slug), { name: "bench", scope: "WRITE" });
+
+    if (!existsSync(path.join(".next", "BUILD_ID"))) {
+      console.log("no production build: running `next build` first");
+      const build = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+      await new Promise((resolve, reject) => build.on("exit", (code) => (code === 0 ? resolve(null) : reject(new Error("next build failed")))));
+    }
+    const port = await freePort();
+    server = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "--port", String(port)], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: "bench", CAIRN_ENCRYPTION_KEY: "bench", NEXT_TELEMETRY_DISABLED: "1", CAIRN_DB_POOL_SIZE: String(CLIENTS + 2) },
+    });
+    const origin = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${origin}/api/health`)).ok) break;
+      } catch {
+        /* starting */
+      }
+      if (i > 300) throw new Error("Cairn did not start");
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    // Warm-up (route compilation, pools), not timed, not counted.
+    await fetch(`${origin}/api/v1/batch`, { method: "POST", headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" }, body: JSON.stringify({ batch: [{ type: "track", userId: "warm", event: "Warm" }] }) });
+
+    const batches = makeBatches(`http-${randomUUID()}`);
+    const bodies = batches.map((batch) => JSON.stringify({ batch: batch.map((m) => m.body), sentAt: new Date().toISOString() }));
+    let acknowledged = 0;
+    const started = performance.now();
+    await runPool(bodies, CLIENTS, async (body) => {
+      const response = await fetch(`${origin}/api/v1/batch`, { method: "POST", headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" }, body });
+      if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+      acknowledged += ((await response.json()) as { received: number }).received;
+    });
+    const httpSeconds = (performance.now() - started) / 1000;
+    const stored = Number((await db().event.count({ where: { workspaceId: workspace.id, name: { not: "Warm" } } })));
+    const httpRate = acknowledged / httpSeconds;
+
+    // Baseline: the same rows, straight into Postgres, same batch size and concurrency.
+    const rawWorkspace = randomUUID();
+    const profileId = randomUUID();
+    const rawBatches = makeBatches(`raw-${randomUUID()}`).map((batch) =>
+      JSON.stringify(
+        batch.map(({ messageId, body }) => ({
+          m: messageId,
+          t: body.type,
+          n: (body.event as string) ?? null,
+          u: body.userId,
+          a: body.anonymousId,
+          pr: body.properties ?? {},
+          tr: body.traits ?? null,
+          c: body.context,
+          ts: body.timestamp,
+        })),
+      ),
+    );
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: CLIENTS });
+    const rawStarted = performance.now();
+    await runPool(rawBatches, CLIENTS, async (rows) => {
+      await pool.query(
+        `INSERT INTO "Event" ("workspaceId", "messageId", type, name, "profileId", "userId", "anonymousId", properties, traits, context, timestamp, "receivedAt")
+         SELECT $1, m, t, n, $3, u, a, pr, tr, c, ts, now() FROM json_to_recordset($2::json) AS r(m text, t text, n text, u text, a text, pr jsonb, tr jsonb, c jsonb, ts timestamptz)
+         ON CONFLICT ("workspaceId", "messageId") DO NOTHING`,
+        [rawWorkspace, rows, profileId],
+      );
+    });
+    const rawSeconds = (performance.now() - rawStarted) / 1000;
+    await pool.end();
+    const rawRate = EVENTS / rawSeconds;
+
+    console.log("");
+    console.log(`events: ${EVENTS} in batches of ${BATCH}, ${CLIENTS} concurrent clients, ${PEOPLE} people`);
+    console.log(`Cairn over HTTP:  ${acknowledged} acknowledged in ${httpSeconds.toFixed(2)} s = ${Math.round(httpRate).toLocaleString("en")} events/s (stored: ${stored})`);
+    console.log(`raw batched insert: ${EVENTS} rows in ${rawSeconds.toFixed(2)} s = ${Math.round(rawRate).toLocaleString("en")} rows/s`);
+    console.log(`ratio (Cairn / raw): ${(httpRate / rawRate).toFixed(2)}`);
+    if (stored !== EVENTS) console.log(`!! stored ${stored} of ${EVENTS} acknowledged events`);
+    await db().$disconnect();
+  } finally {
+    server?.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 500));
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => {});
+    await admin.end();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
