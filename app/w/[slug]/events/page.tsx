@@ -1,35 +1,35 @@
-import { Zap } from "lucide-react";
 import type { Metadata } from "next";
-import Link from "next/link";
+import { EventCatalog } from "@/components/events/event-catalog";
+import { EventsTabs } from "@/components/events/events-tabs";
+import { LiveEvents } from "@/components/events/live-events";
 import { PageHeader } from "@/components/shell/page-header";
-import { PlannedSection } from "@/components/shell/planned-section";
-import { buttonClass } from "@/components/ui/button";
-import { can } from "@/lib/auth/context";
+import type { WorkspaceContext } from "@/lib/auth/context";
+import { listEventCatalog, listRecentEvents } from "@/lib/events/events";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
+import { listWebhookSources } from "@/lib/ingest/webhook-sources";
 
 export const metadata: Metadata = { title: "Events" };
 
-export default async function EventsPage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function EventsPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ view?: string }> }) {
   const { slug } = await params;
-  const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/events`);
+  const view = (await searchParams).view === "catalog" ? "catalog" : "live";
+  const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/events${view === "catalog" ? "?view=catalog" : ""}`);
   return (
     <>
-      <PageHeader title="Events" description="What your customers do, as your websites, apps and servers report it." />
-      <PlannedSection
-        icon={Zap}
-        heading="No events yet"
-        points={[
-          "A live view of incoming events, updating without a reload",
-          "The event catalog: every event name seen, its daily volume and the properties it carries",
-          "A Segment-compatible ingestion API (track, identify, page, screen, alias, batch) and webhook sources",
-        ]}
-      >
-        {can(ctx, "api_keys:manage") ? (
-          <Link href={`/w/${slug}/settings/api-keys`} className={buttonClass("secondary")}>
-            Create an API key for ingestion
-          </Link>
-        ) : null}
-      </PlannedSection>
+      <PageHeader title="Events" description="What your customers do, as your websites, apps, servers and webhooks report it." />
+      <EventsTabs slug={slug} active={view} />
+      <div className="mt-6">
+        {view === "catalog" ? (
+          <EventCatalog slug={slug} entries={await listEventCatalog(ctx)} />
+        ) : (
+          <LiveView slug={slug} ctx={ctx} />
+        )}
+      </div>
     </>
   );
+}
+
+async function LiveView({ slug, ctx }: { slug: string; ctx: WorkspaceContext }) {
+  const [events, sources] = await Promise.all([listRecentEvents(ctx, { limit: 50 }), listWebhookSources(ctx)]);
+  return <LiveEvents slug={slug} initialEvents={events} webhookNames={Object.fromEntries(sources.map((s) => [s.id, s.name]))} />;
 }

@@ -1,0 +1,64 @@
+import type { ReactNode } from "react";
+import type { ProfileDetail } from "@/lib/profiles/profiles";
+import { Badge, Card } from "../ui/card";
+import { formatDateTime } from "../ui/format";
+
+/** The left column of a profile: who they are known as, how to reach them, when they were seen. */
+export function ProfileFacts({ profile }: { profile: ProfileDetail }) {
+  return (
+    <>
+      <Card title="Identities">
+        {profile.identities.length === 0 ? (
+          <p className="text-sm text-stone-500">No identities.</p>
+        ) : (
+          <ul className="space-y-2.5 text-sm" data-testid="profile-identities">
+            {profile.identities.map((identity) => (
+              <li key={`${identity.kind}:${identity.value}`} className="flex items-start gap-2">
+                <Badge tone={identity.kind === "user" ? "brand" : "stone"}>{identity.kind === "user" ? "User id" : "Anonymous id"}</Badge>
+                <span className="min-w-0 font-mono text-xs leading-5 break-all text-stone-800">{identity.value}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+
+      <Card title="Contact points">
+        <dl className="space-y-3 text-sm">
+          <Fact label="Email">{profile.email}</Fact>
+          <Fact label="Phone">{profile.phone}</Fact>
+          <Fact label="Push tokens">
+            {profile.pushTokens.length === 0 ? null : (
+              <ul className="space-y-1">
+                {profile.pushTokens.map((token) => (
+                  <li key={token.token} className="flex items-start gap-2">
+                    <Badge>{token.type}</Badge>
+                    <span className="min-w-0 truncate font-mono text-xs leading-5 text-stone-700" title={token.token}>
+                      {token.token}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Fact>
+        </dl>
+      </Card>
+
+      <Card title="Activity">
+        <dl className="space-y-3 text-sm">
+          <Fact label="Time zone">{profile.timezone}</Fact>
+          <Fact label="First seen">{formatDateTime(profile.firstSeenAt)}</Fact>
+          <Fact label="Last seen">{formatDateTime(profile.lastSeenAt)}</Fact>
+        </dl>
+      </Card>
+    </>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs font-medium tracking-wide text-stone-500 uppercase">{label}</dt>
+      <dd className="mt-0.5 break-all text-stone-900">{children ?? <span className="text-stone-400">Not known</span>}</dd>
+    </div>
+  );
+}
