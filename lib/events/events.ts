@@ -21,11 +21,11 @@ export async function listRecentEvents(ctx: WorkspaceContext, query: z.input<typ
   requirePermission(ctx, "workspace:read");
   const { after, limit } = parseInput(ZLiveQuery, query);
   // By id (arrival order), not timestamp: the feed shows what arrived, and ids make "since" exact.
-  const rows = await db().event.findMany({
-    where: { workspaceId: ctx.workspace.id, ...(after ? { id: { gt: BigInt(after) } } : {}) },
-    orderBy: { id: "desc" },
-    take: limit,
-  });
+  // After a given id, the *oldest* `limit` newer events come first, so a poller that falls behind a burst
+  // catches up over the next polls instead of skipping what arrived in between. Newest first either way.
+  const rows = after
+    ? (await db().event.findMany({ where: { workspaceId: ctx.workspace.id, id: { gt: BigInt(after) } }, orderBy: { id: "asc" }, take: limit })).reverse()
+    : await db().event.findMany({ where: { workspaceId: ctx.workspace.id }, orderBy: { id: "desc" }, take: limit });
   return rows.map((r) => ({ ...toProfileEvent(r), profileId: r.profileId, userId: r.userId, anonymousId: r.anonymousId }));
 }
 

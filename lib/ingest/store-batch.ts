@@ -179,8 +179,8 @@ async function updateProfiles(client: pg.PoolClient, fresh: { event: NormalizedE
           m AS (SELECT d.*, jsonb_strip_nulls(p.traits || d.patch) AS merged FROM d JOIN "Profile" p ON p.id = d.id)
      UPDATE "Profile" p SET
         traits = m.merged,
-        email = m.merged->>'email',
-        phone = m.merged->>'phone',
+        email = NULLIF(lower(btrim(m.merged->>'email')), ''), -- the contact point is normalised; the trait keeps what was sent
+        phone = NULLIF(btrim(m.merged->>'phone'), ''),
         timezone = COALESCE(m.merged->>'timezone', m.tz, p.timezone),
         "pushTokens" = CASE WHEN m.tokens IS NULL THEN p."pushTokens"
                        ELSE (SELECT COALESCE(jsonb_agg(DISTINCT x), '[]'::jsonb) FROM jsonb_array_elements(p."pushTokens" || m.tokens) x) END,

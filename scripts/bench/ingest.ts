@@ -102,17 +102,20 @@ async function main() {
     // Warm-up (route compilation, pools), not timed, not counted.
     await fetch(`${origin}/api/v1/batch`, { method: "POST", headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" }, body: JSON.stringify({ batch: [{ type: "track", userId: "warm", event: "Warm" }] }) });
 
-    const batches = makeBatches(`http-${randomUUID()}`);
+    const prefix = `http-${randomUUID()}`;
+    const batches = makeBatches(prefix);
     const bodies = batches.map((batch) => JSON.stringify({ batch: batch.map((m) => m.body), sentAt: new Date().toISOString() }));
     let acknowledged = 0;
     const started = performance.now();
     await runPool(bodies, CLIENTS, async (body) => {
       const response = await fetch(`${origin}/api/v1/batch`, { method: "POST", headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" }, body });
       if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
-      acknowledged += ((await response.json()) as { received: number }).received;
+      // Read first, then add: `acknowledged += await …` would add to a stale value read before the await.
+      const { received } = (await response.json()) as { received: number };
+      acknowledged += received;
     });
     const httpSeconds = (performance.now() - started) / 1000;
-    const stored = Number((await db().event.count({ where: { workspaceId: workspace.id, name: { not: "Warm" } } })));
+    const stored = await db().event.count({ where: { workspaceId: workspace.id, messageId: { startsWith: prefix } } });
     const httpRate = acknowledged / httpSeconds;
 
     // Baseline: the same rows, straight into Postgres, same batch size and concurrency.
