@@ -11,7 +11,11 @@ export function pgPool(): pg.Pool {
   if (!globalForPool.cairnPgPool) {
     const connectionString = process.env.DATABASE_URL;
     if (!connectionString) throw new Error("DATABASE_URL is not set.");
-    globalForPool.cairnPgPool = new pg.Pool({ connectionString, max: Number(process.env.CAIRN_DB_POOL_SIZE ?? 10) });
+    const pool = new pg.Pool({ connectionString, max: Number(process.env.CAIRN_DB_POOL_SIZE ?? 10) });
+    // An idle connection that the server drops (restart, failover) must not crash the process: the pool
+    // discards it and opens a new one on the next query.
+    pool.on("error", (error) => console.error("[cairn] idle database connection lost:", error.message));
+    globalForPool.cairnPgPool = pool;
   }
   return globalForPool.cairnPgPool;
 }

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { db } from "../db/client";
 import { ingestFixture } from "../testing/ingest-helpers";
+import { rollupAllPending } from "./rollup";
 
 function startServer(): Promise<{ child: ChildProcess; url: string }> {
   // `node --import tsx`, not the tsx CLI: the CLI runs the script in a grandchild that SIGKILL would miss.
@@ -68,6 +69,7 @@ describe("a server killed in the middle of a burst", () => {
     for (const b of unacknowledged) expect((await post(server.url, batches[b])).status).toBe(200);
     server.child.kill("SIGTERM");
     expect(await db().event.count({ where: { workspaceId: team.id } })).toBe(BATCHES * PER_BATCH);
+    await rollupAllPending();
     const type = await db().eventType.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId: team.id, name: "Burst" } } });
     expect(Number(type.total)).toBe(BATCHES * PER_BATCH);
   }, 120_000);

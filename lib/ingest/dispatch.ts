@@ -51,7 +51,7 @@ async function drain(): Promise<void> {
   }
 }
 
-/** Called after an ingest commits: send now, and keep sweeping for rows a crash or an outage left behind. */
+/** Send now, and keep sweeping for rows a crash or an outage left behind. */
 export function kickEventDispatch(): void {
   if (!isInngestConfigured()) return;
   setImmediate(() => void drain());

@@ -1,5 +1,5 @@
 import { requirePermission, type WorkspaceContext } from "../auth/context";
-import { kickEventDispatch } from "./dispatch";
+import { afterIngest } from "./after-ingest";
 import { normalizeMessage } from "./normalize";
 import { parsePayload } from "./parse-payload";
 import type { MessageType } from "./schemas";
@@ -17,6 +17,6 @@ export async function ingest(ctx: WorkspaceContext, body: string, endpoint: Mess
   const messages = parsePayload(body, endpoint);
   const receivedAt = clock();
   const result = await storeBatch(ctx.workspace.id, messages.map((m) => normalizeMessage(m, receivedAt)));
-  if (result.stored) kickEventDispatch();
+  if (result.stored) afterIngest();
   return result;
 }

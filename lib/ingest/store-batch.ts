@@ -5,12 +5,19 @@ import type { NormalizedEvent } from "./normalize";
 
 /**
  * Stores one request's events in one transaction, with one statement per table:
- *   1. lock the batch's identities (advisory locks, in a fixed order: no deadlocks), load them,
- *      resolve profiles in memory (lib/profiles/resolve-identities.ts) and apply the plan;
+ *   1. load the batch's identities, resolve profiles in memory (lib/profiles/resolve-identities.ts) and
+ *      apply the plan with compare-and-set writes (see below);
  *   2. insert the events, skipping messageIds already stored (the idempotency key);
- *   3. fold the *new* events into their profiles (traits, contact points, time zone, first/last seen);
- *   4. count them into the event catalog, and queue them for Inngest (EventDispatch).
+ *   3. fold new identify traits, time zones and push tokens into their profiles (only rows that change);
+ *   4. append the batch to the ingest log (EventDispatch), which the Inngest hand-off and the rollups
+ *      (event catalog, first/last seen: ./rollup.ts) consume after the commit.
  * The caller answers 2xx only after this commits.
+ *
+ * Concurrency is optimistic: identities are read without locks, and every write that depends on what was
+ * read checks it still holds (a new identity must not exist yet, a re-pointed one must still point where it
+ * did, an anonymous profile must still be anonymous). If another request changed it first, the whole
+ * transaction is retried on fresh reads. Requests about different people never wait for each other, and
+ * nothing holds a lock per identity (which would exhaust Postgres' lock table on large batches).
  */
 export interface StoreResult {
   received: number;
@@ -20,74 +27,119 @@ export interface StoreResult {
   eventIds: string[];
 }
 
+/** Another request changed an identity this one read: retry on fresh reads. */
+class IdentityRace extends Error {}
+
+// Postgres: deadlock detected, serialization failure, unique violation (a racing insert of the same profile).
+const RETRYABLE_CODES = new Set(["40P01", "40001", "23505"]);
+const MAX_ATTEMPTS = 6;
+
 export async function storeBatch(workspaceId: string, events: NormalizedEvent[], source = "api"): Promise<StoreResult> {
   // A messageId repeated inside one request is the same message: keep its first occurrence.
   const seen = new Set<string>();
   const unique = events.filter((e) => (seen.has(e.messageId) ? false : (seen.add(e.messageId), true)));
 
-  return withTransaction(async (client) => {
-    const plan = await resolveProfiles(client, workspaceId, unique);
-    const inserted = await insertEvents(client, workspaceId, unique, plan.profileIdOfMessage, source);
-    const isNew = new Set(inserted.map((r) => r.messageId));
-    const fresh = unique.map((event, i) => ({ event, profileId: plan.profileIdOfMessage[i] })).filter(({ event }) => isNew.has(event.messageId));
-    await updateProfiles(client, fresh);
-    await updateCatalog(client, workspaceId, fresh.map((f) => f.event));
-    const idByMessage = new Map(inserted.map((r) => [r.messageId, r.id]));
-    const eventIds = fresh.map(({ event }) => idByMessage.get(event.messageId)!);
-    if (eventIds.length) {
-      await client.query(`INSERT INTO "EventDispatch" ("workspaceId", "firstEventId", "eventIds") VALUES ($1, $2, $3::bigint[])`, [workspaceId, eventIds[0], eventIds]);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const eventIds = await withTransaction(async (client) => {
+        const plan = await resolveProfiles(client, workspaceId, unique);
+        const inserted = await insertEvents(client, workspaceId, unique, plan.profileIdOfMessage, source);
+        const isNew = new Set(inserted.map((r) => r.messageId));
+        const fresh = unique.map((event, i) => ({ event, profileId: plan.profileIdOfMessage[i] })).filter(({ event }) => isNew.has(event.messageId));
+        await updateProfiles(client, fresh);
+        const idByMessage = new Map(inserted.map((r) => [r.messageId, r.id]));
+        const ids = fresh.map(({ event }) => idByMessage.get(event.messageId)!);
+        if (ids.length) {
+          await client.query(`INSERT INTO "EventDispatch" ("workspaceId", "firstEventId", "eventIds") VALUES ($1, $2, $3::bigint[])`, [workspaceId, ids[0], ids]);
+        }
+        return ids;
+      });
+      return { received: events.length, stored: eventIds.length, duplicates: events.length - eventIds.length, eventIds };
+    } catch (error) {
+      const retryable = error instanceof IdentityRace || RETRYABLE_CODES.has((error as { code?: string }).code ?? "");
+      if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
     }
-    return { received: events.length, stored: eventIds.length, duplicates: events.length - eventIds.length, eventIds };
-  });
+  }
 }
+
+const keyOf = (kind: string, value: string) => `${kind}:${value}`;
 
 async function resolveProfiles(client: pg.PoolClient, workspaceId: string, events: NormalizedEvent[]): Promise<IdentityPlan> {
   const keys = identityKeysOf(events);
-  const kinds = keys.map((k) => k.kind);
-  const values = keys.map((k) => k.value);
-  // Concurrent requests that touch the same person serialise here; others proceed in parallel.
-  await client.query(
-    `SELECT pg_advisory_xact_lock(h) FROM (
-       SELECT DISTINCT hashtextextended($1 || ':' || k || ':' || v, 0) AS h FROM unnest($2::text[], $3::text[]) AS t(k, v)
-     ) locks ORDER BY h`,
-    [workspaceId, kinds, values],
+  // One primary-key probe per identity (LATERAL), whatever the planner thinks of the tables' sizes.
+  const { rows: existing } = await client.query<ExistingIdentity>(
+    `SELECT k.kind, k.value, i."profileId", p."userId" AS "profileUserId"
+       FROM unnest($2::text[], $3::text[]) AS k(kind, value)
+       JOIN LATERAL (SELECT "profileId" FROM "ProfileIdentity" WHERE "workspaceId" = $1 AND kind = k.kind AND value = k.value) i ON true
+       JOIN LATERAL (SELECT "userId" FROM "Profile" WHERE id = i."profileId") p ON true`,
+    [workspaceId, keys.map((k) => k.kind), keys.map((k) => k.value)],
   );
-  const { rows } = await client.query<{ kind: "user" | "anonymous"; value: string; profileId: string; profileUserId: string | null }>(
-    `SELECT i.kind, i.value, i."profileId", p."userId" AS "profileUserId"
-       FROM "ProfileIdentity" i JOIN "Profile" p ON p.id = i."profileId"
-      WHERE i."workspaceId" = $1 AND (i.kind, i.value) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
-    [workspaceId, kinds, values],
-  );
-  const plan = resolveIdentities(events, rows as ExistingIdentity[]);
+  const plan = resolveIdentities(events, existing);
+  const before = new Map(existing.map((e) => [keyOf(e.kind, e.value), e.profileId]));
 
   if (plan.newProfiles.length) {
-    const now = events[0].receivedAt;
-    await client.query(
+    // First/last seen of a new profile: the span of its events in this batch (later batches: ./rollup.ts).
+    const span = new Map<string, { first: string; last: string }>();
+    events.forEach((e, i) => {
+      const at = e.timestamp.toISOString();
+      const s = span.get(plan.profileIdOfMessage[i]);
+      if (!s) span.set(plan.profileIdOfMessage[i], { first: at, last: at });
+      else {
+        if (at < s.first) s.first = at;
+        if (at > s.last) s.last = at;
+      }
+    });
+    const rows = plan.newProfiles.map((p) => ({ id: p.id, u: p.userId, f: span.get(p.id)?.first ?? events[0].receivedAt.toISOString(), l: span.get(p.id)?.last ?? events[0].receivedAt.toISOString() }));
+    const { rowCount } = await client.query(
       `INSERT INTO "Profile" (id, "workspaceId", "userId", "firstSeenAt", "lastSeenAt")
-       SELECT id, $1, "userId", $2, $2 FROM unnest($3::uuid[], $4::text[]) AS t(id, "userId")`,
-      [workspaceId, now, plan.newProfiles.map((p) => p.id), plan.newProfiles.map((p) => p.userId)],
+       SELECT id, $1, u, f, l FROM json_to_recordset($2::json) AS r(id uuid, u text, f timestamptz, l timestamptz)
+       ON CONFLICT ("workspaceId", "userId") DO NOTHING`,
+      [workspaceId, JSON.stringify(rows)],
     );
+    if (rowCount !== rows.length) throw new IdentityRace(); // someone created one of these people first
   }
   if (plan.userIdAssignments.length) {
-    await client.query(`UPDATE "Profile" p SET "userId" = t."userId", "updatedAt" = now() FROM unnest($1::uuid[], $2::text[]) AS t(id, "userId") WHERE p.id = t.id`, [
-      plan.userIdAssignments.map((a) => a.profileId),
-      plan.userIdAssignments.map((a) => a.userId),
-    ]);
+    // Compare-and-set: the profile must still have the userId (or none) this request saw.
+    const { rowCount } = await client.query(
+      `UPDATE "Profile" p SET "userId" = t."userId", "updatedAt" = now()
+         FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, "userId", was)
+        WHERE p.id = t.id AND p."mergedIntoId" IS NULL AND p."userId" IS NOT DISTINCT FROM t.was`,
+      [plan.userIdAssignments.map((a) => a.profileId), plan.userIdAssignments.map((a) => a.userId), plan.userIdAssignments.map((a) => a.previousUserId)],
+    );
+    if (rowCount !== plan.userIdAssignments.length) throw new IdentityRace();
+  }
+
+  const created = plan.identities.filter((i) => !before.has(keyOf(i.kind, i.value)));
+  const repointed = plan.identities.filter((i) => before.has(keyOf(i.kind, i.value)));
+  if (created.length) {
+    const { rowCount } = await client.query(
+      `INSERT INTO "ProfileIdentity" ("workspaceId", kind, value, "profileId")
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::uuid[]) ON CONFLICT DO NOTHING`,
+      [workspaceId, created.map((i) => i.kind), created.map((i) => i.value), created.map((i) => i.profileId)],
+    );
+    if (rowCount !== created.length) throw new IdentityRace();
+  }
+  if (repointed.length) {
+    // Compare-and-set: only identities that still point where this request saw them.
+    const { rowCount } = await client.query(
+      `UPDATE "ProfileIdentity" i SET "profileId" = t.profile
+         FROM unnest($2::text[], $3::text[], $4::uuid[], $5::uuid[]) AS t(kind, value, profile, was)
+        WHERE i."workspaceId" = $1 AND i.kind = t.kind AND i.value = t.value AND i."profileId" = t.was`,
+      [workspaceId, repointed.map((i) => i.kind), repointed.map((i) => i.value), repointed.map((i) => i.profileId), repointed.map((i) => before.get(keyOf(i.kind, i.value)))],
+    );
+    if (rowCount !== repointed.length) throw new IdentityRace();
   }
   for (const { from, to } of plan.merges) await mergeProfiles(client, workspaceId, from, to);
-  if (plan.identities.length) {
-    await client.query(
-      `INSERT INTO "ProfileIdentity" ("workspaceId", kind, value, "profileId")
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::uuid[]) ORDER BY 2, 3
-       ON CONFLICT ("workspaceId", kind, value) DO UPDATE SET "profileId" = excluded."profileId"`,
-      [workspaceId, plan.identities.map((i) => i.kind), plan.identities.map((i) => i.value), plan.identities.map((i) => i.profileId)],
-    );
-  }
   return plan;
 }
 
 /** Moves everything of `from` (an anonymous profile) to `to`; `to`'s own traits win over `from`'s. */
 async function mergeProfiles(client: pg.PoolClient, workspaceId: string, from: string, to: string): Promise<void> {
+  // Both must still be live, and `from` still anonymous, or the plan is stale.
+  const { rows } = await client.query(`SELECT id FROM "Profile" WHERE id = ANY($1::uuid[]) AND "mergedIntoId" IS NULL ORDER BY id FOR UPDATE`, [[from, to]]);
+  const { rows: stillAnonymous } = await client.query(`SELECT 1 FROM "Profile" WHERE id = $1 AND "userId" IS NULL`, [from]);
+  if (rows.length !== 2 || !stillAnonymous.length) throw new IdentityRace();
   await client.query(`UPDATE "ProfileIdentity" SET "profileId" = $3 WHERE "workspaceId" = $1 AND "profileId" = $2`, [workspaceId, from, to]);
   await client.query(`UPDATE "Event" SET "profileId" = $3 WHERE "workspaceId" = $1 AND "profileId" = $2`, [workspaceId, from, to]);
   await client.query(
@@ -137,46 +189,35 @@ async function insertEvents(
   return inserted;
 }
 
-interface ProfileDelta {
-  id: string;
-  patch: Record<string, unknown>;
-  firstSeen: string;
-  lastSeen: string;
-  tz: string | null;
-  tokens: { token: string; type: string }[] | null;
-}
-
 function contextString(context: Record<string, unknown> | null, ...path: string[]): string | null {
   let value: unknown = context;
   for (const part of path) value = value && typeof value === "object" ? (value as Record<string, unknown>)[part] : undefined;
   return typeof value === "string" && value ? value : null;
 }
 
-/** Folds new events into their profiles: identify traits in time order, contact points, time zone, seen times. */
+/**
+ * Folds new events into their profiles: identify traits in time order, the latest time zone, push tokens.
+ * Only profiles something changes for are written (most events change nothing about their person).
+ */
 async function updateProfiles(client: pg.PoolClient, fresh: { event: NormalizedEvent; profileId: string }[]): Promise<void> {
-  if (!fresh.length) return;
-  const deltas = new Map<string, ProfileDelta>();
+  const deltas = new Map<string, { id: string; patch: Record<string, unknown> | null; tz: string | null; tokens: { token: string; type: string }[] | null }>();
   const inTimeOrder = [...fresh].sort((a, b) => a.event.timestamp.getTime() - b.event.timestamp.getTime());
   for (const { event, profileId } of inTimeOrder) {
-    const at = event.timestamp.toISOString();
-    let delta = deltas.get(profileId);
-    if (!delta) {
-      delta = { id: profileId, patch: {}, firstSeen: at, lastSeen: at, tz: null, tokens: null };
-      deltas.set(profileId, delta);
-    }
-    delta.lastSeen = at;
-    if (event.type === "identify" && event.traits) Object.assign(delta.patch, event.traits);
+    const traits = event.type === "identify" ? event.traits : null;
     const tz = contextString(event.context, "timezone");
-    if (tz) delta.tz = tz;
     const token = contextString(event.context, "device", "token");
+    if (!traits && !tz && !token) continue;
+    const delta = deltas.get(profileId) ?? { id: profileId, patch: null, tz: null, tokens: null };
+    if (traits) delta.patch = { ...delta.patch, ...traits };
+    if (tz) delta.tz = tz;
     if (token) (delta.tokens ??= []).push({ token, type: contextString(event.context, "device", "type") ?? "unknown" });
+    deltas.set(profileId, delta);
   }
+  if (!deltas.size) return;
   const rows = [...deltas.values()].sort((a, b) => a.id.localeCompare(b.id));
-  // Lock in id order so that concurrent requests touching the same people cannot deadlock.
-  await client.query(`SELECT 1 FROM "Profile" WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [rows.map((r) => r.id)]);
   await client.query(
-    `WITH d AS (SELECT * FROM json_to_recordset($1::json) AS d(id uuid, patch jsonb, "firstSeen" timestamptz, "lastSeen" timestamptz, tz text, tokens jsonb)),
-          m AS (SELECT d.*, jsonb_strip_nulls(p.traits || d.patch) AS merged FROM d JOIN "Profile" p ON p.id = d.id)
+    `WITH d AS (SELECT * FROM json_to_recordset($1::json) AS d(id uuid, patch jsonb, tz text, tokens jsonb)),
+          m AS (SELECT d.*, jsonb_strip_nulls(p.traits || COALESCE(d.patch, '{}'::jsonb)) AS merged FROM d JOIN "Profile" p ON p.id = d.id)
      UPDATE "Profile" p SET
         traits = m.merged,
         email = NULLIF(lower(btrim(m.merged->>'email')), ''), -- the contact point is normalised; the trait keeps what was sent
@@ -184,65 +225,12 @@ async function updateProfiles(client: pg.PoolClient, fresh: { event: NormalizedE
         timezone = COALESCE(m.merged->>'timezone', m.tz, p.timezone),
         "pushTokens" = CASE WHEN m.tokens IS NULL THEN p."pushTokens"
                        ELSE (SELECT COALESCE(jsonb_agg(DISTINCT x), '[]'::jsonb) FROM jsonb_array_elements(p."pushTokens" || m.tokens) x) END,
-        "firstSeenAt" = LEAST(p."firstSeenAt", m."firstSeen"),
-        "lastSeenAt" = GREATEST(p."lastSeenAt", m."lastSeen"),
         "updatedAt" = now()
-       FROM m WHERE p.id = m.id`,
+       FROM m
+      WHERE p.id = m.id
+        AND (m.patch IS NOT NULL
+             OR p.timezone IS DISTINCT FROM COALESCE(m.merged->>'timezone', m.tz, p.timezone)
+             OR (m.tokens IS NOT NULL AND NOT p."pushTokens" @> m.tokens))`,
     [JSON.stringify(rows)],
-  );
-}
-
-function typeOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  return typeof value === "object" ? "object" : typeof value;
-}
-
-/** The event catalog: names with first/last seen and totals, daily volume, property keys and their types. */
-async function updateCatalog(client: pg.PoolClient, workspaceId: string, events: NormalizedEvent[]): Promise<void> {
-  const named = events.filter((e) => e.name);
-  if (!named.length) return;
-  const types = new Map<string, { name: string; first: string; last: string; total: number }>();
-  const volumes = new Map<string, { name: string; day: string; count: number }>();
-  const properties = new Map<string, { name: string; key: string; type: string; at: string }>();
-  for (const e of named) {
-    const name = e.name!;
-    const at = e.timestamp.toISOString();
-    const type = types.get(name) ?? { name, first: at, last: at, total: 0 };
-    if (at < type.first) type.first = at;
-    if (at > type.last) type.last = at;
-    type.total++;
-    types.set(name, type);
-    const day = at.slice(0, 10);
-    const volume = volumes.get(`${name}\u0000${day}`) ?? { name, day, count: 0 };
-    volume.count++;
-    volumes.set(`${name}\u0000${day}`, volume);
-    for (const [key, value] of Object.entries(e.properties)) {
-      const t = typeOf(value);
-      const k = `${name}\u0000${key}\u0000${t}`;
-      if (!properties.has(k)) properties.set(k, { name, key, type: t, at });
-    }
-  }
-  // Rows are sorted so that concurrent requests lock catalog rows in the same order.
-  await client.query(
-    `INSERT INTO "EventType" ("workspaceId", name, "firstSeenAt", "lastSeenAt", total)
-     SELECT $1, name, first, last, total FROM json_to_recordset($2::json) AS r(name text, first timestamptz, last timestamptz, total bigint) ORDER BY name
-     ON CONFLICT ("workspaceId", name) DO UPDATE SET
-       "firstSeenAt" = LEAST("EventType"."firstSeenAt", excluded."firstSeenAt"),
-       "lastSeenAt" = GREATEST("EventType"."lastSeenAt", excluded."lastSeenAt"),
-       total = "EventType".total + excluded.total`,
-    [workspaceId, JSON.stringify([...types.values()])],
-  );
-  await client.query(
-    `INSERT INTO "EventVolume" ("workspaceId", name, day, count)
-     SELECT $1, name, day, count FROM json_to_recordset($2::json) AS r(name text, day date, count int) ORDER BY name, day
-     ON CONFLICT ("workspaceId", name, day) DO UPDATE SET count = "EventVolume".count + excluded.count`,
-    [workspaceId, JSON.stringify([...volumes.values()])],
-  );
-  await client.query(
-    `INSERT INTO "EventProperty" ("workspaceId", "eventName", key, type, "firstSeenAt")
-     SELECT $1, name, key, type, at FROM json_to_recordset($2::json) AS r(name text, key text, type text, at timestamptz) ORDER BY name, key, type
-     ON CONFLICT DO NOTHING`,
-    [workspaceId, JSON.stringify([...properties.values()])],
   );
 }

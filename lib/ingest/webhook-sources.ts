@@ -5,7 +5,7 @@ import { recordAudit } from "../audit/audit-log";
 import { db } from "../db/client";
 import { AppError, parseInput, type FieldIssue } from "../errors";
 import { decryptSecret, encryptSecret } from "../security/encryption";
-import { kickEventDispatch } from "./dispatch";
+import { afterIngest } from "./after-ingest";
 import type { Clock } from "./ingest";
 import { JSON_PATH_PATTERN, readJsonPath } from "./json-path";
 import { INGEST_LIMITS } from "./limits";
@@ -209,6 +209,6 @@ export async function receiveWebhook(sourceId: string, rawBody: string, headers:
   const receivedAt = clock();
   const result = await storeBatch(source.workspaceId, messages.map((m) => normalizeMessage(m as never, receivedAt)), `webhook:${source.id}`);
   await db().webhookSource.update({ where: { id: source.id }, data: { lastReceivedAt: receivedAt } });
-  if (result.stored) kickEventDispatch();
+  if (result.stored) afterIngest();
   return result;
 }

@@ -3,6 +3,7 @@ import { POST as batchRoute } from "@/app/api/v1/batch/route";
 import { GET as profileEventsRoute } from "@/app/api/v1/profiles/[id]/events/route";
 import { GET as profileRoute } from "@/app/api/v1/profiles/[id]/route";
 import { listEventCatalog, listRecentEvents } from "../events/events";
+import { rollupAllPending } from "../ingest/rollup";
 import { callRoute } from "../testing/call-route";
 import { contextOf } from "../testing/factories";
 import { ingestFixture } from "../testing/ingest-helpers";
@@ -86,6 +87,7 @@ describe("the live feed and catalog", () => {
 
   it("lists names with 30 zero-filled days of volume and their property types", async () => {
     const { team } = await seedPerson();
+    await rollupAllPending();
     const catalog = await listEventCatalog(await contextOf(team, "VIEWER"), new Date("2030-03-05T00:00:00Z"));
     const orders = catalog.find((c) => c.name === "Order Completed")!;
     expect(orders.total).toBe(2);

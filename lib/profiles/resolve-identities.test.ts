@@ -19,7 +19,7 @@ describe("identity resolution", () => {
   it("turns the anonymous profile into the person's when they identify (sign-up)", () => {
     const plan = resolveIdentities([msg("u1", "a1")], [existing("anonymous", "a1", "anon", null)], ids());
     expect(plan.profileIdOfMessage).toEqual(["anon"]);
-    expect(plan.userIdAssignments).toEqual([{ profileId: "anon", userId: "u1" }]);
+    expect(plan.userIdAssignments).toEqual([{ profileId: "anon", userId: "u1", previousUserId: null }]);
     expect(plan.identities).toEqual([{ kind: "user", value: "u1", profileId: "anon" }]);
     expect(plan.newProfiles).toEqual([]);
   });
@@ -73,7 +73,7 @@ describe("identity resolution", () => {
 
   it("alias to a new userId hands it to the previous profile", () => {
     const plan = resolveIdentities([msg("new-id", null, "old-id")], [existing("user", "old-id", "person", "old-id")], ids());
-    expect(plan.userIdAssignments).toEqual([{ profileId: "person", userId: "new-id" }]);
+    expect(plan.userIdAssignments).toEqual([{ profileId: "person", userId: "new-id", previousUserId: "old-id" }]);
     expect(plan.identities).toEqual([{ kind: "user", value: "new-id", profileId: "person" }]);
   });
 

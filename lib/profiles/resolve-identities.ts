@@ -37,8 +37,8 @@ export interface IdentityPlan {
   newProfiles: { id: string; userId: string | null }[];
   /** identities to insert or re-point */
   identities: { kind: IdentityKind; value: string; profileId: string }[];
-  /** anonymous profiles that become a known person's */
-  userIdAssignments: { profileId: string; userId: string }[];
+  /** profiles that take on a userId: anonymous ones identified, or renamed by alias (`previousUserId` is what it was) */
+  userIdAssignments: { profileId: string; userId: string; previousUserId: string | null }[];
   merges: { from: string; to: string }[];
 }
 
@@ -83,10 +83,15 @@ export function resolveIdentities(messages: ResolvableMessage[], existing: Exist
     return id;
   };
   const assignUserId = (profileId: string, userId: string) => {
+    const previousUserId = userIdOf.get(profileId) ?? null;
     userIdOf.set(profileId, userId);
     const created = plan.newProfiles.find((p) => p.id === profileId);
     if (created) created.userId = userId;
-    else plan.userIdAssignments.push({ profileId, userId });
+    else {
+      const earlier = plan.userIdAssignments.find((a) => a.profileId === profileId);
+      if (earlier) earlier.userId = userId;
+      else plan.userIdAssignments.push({ profileId, userId, previousUserId });
+    }
   };
   const merge = (from: string, to: string) => {
     const createdHere = plan.newProfiles.findIndex((p) => p.id === from);

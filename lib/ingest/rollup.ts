@@ -1,0 +1,64 @@
+import { withTransaction } from "../db/pool";
+
+/**
+ * Keeps what is derived from many events current, off the ingestion hot path: the event catalog (names
+ * with first/last seen and totals, daily volume, property keys and their JSON types) and each profile's
+ * first/last seen. It consumes the ingest log (EventDispatch rows not yet rolled up) in committed order,
+ * with SKIP LOCKED so that several app instances can run it at once, and marks what it counted in the
+ * same transaction: every event is counted exactly once, crash or not.
+ *
+ * Counting in the ingest transaction instead would make every request update the same few catalog rows,
+ * and so wait for each other's commits.
+ */
+export async function rollupIngestedEvents(limit = 100): Promise<{ batches: number }> {
+  return withTransaction(async (client) => {
+    const { rows } = await client.query<{ id: string; eventIds: string[] }>(
+      `SELECT id::text, "eventIds"::text[] AS "eventIds" FROM "EventDispatch" WHERE "rolledUpAt" IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    if (!rows.length) return { batches: 0 };
+    const ids = rows.flatMap((r) => r.eventIds);
+    // ORDER BY in every upsert: concurrent rollups lock catalog rows in the same order (no deadlocks).
+    await client.query(
+      `INSERT INTO "EventType" ("workspaceId", name, "firstSeenAt", "lastSeenAt", total)
+       SELECT "workspaceId", name, min(timestamp), max(timestamp), count(*) FROM "Event"
+        WHERE id = ANY($1::bigint[]) AND name IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
+       ON CONFLICT ("workspaceId", name) DO UPDATE SET
+         "firstSeenAt" = LEAST("EventType"."firstSeenAt", excluded."firstSeenAt"),
+         "lastSeenAt" = GREATEST("EventType"."lastSeenAt", excluded."lastSeenAt"),
+         total = "EventType".total + excluded.total`,
+      [ids],
+    );
+    await client.query(
+      `INSERT INTO "EventVolume" ("workspaceId", name, day, count)
+       SELECT "workspaceId", name, (timestamp AT TIME ZONE 'UTC')::date, count(*) FROM "Event"
+        WHERE id = ANY($1::bigint[]) AND name IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+       ON CONFLICT ("workspaceId", name, day) DO UPDATE SET count = "EventVolume".count + excluded.count`,
+      [ids],
+    );
+    await client.query(
+      `INSERT INTO "EventProperty" ("workspaceId", "eventName", key, type, "firstSeenAt")
+       SELECT e."workspaceId", e.name, p.key, jsonb_typeof(p.value), min(e.timestamp)
+         FROM "Event" e CROSS JOIN LATERAL jsonb_each(e.properties) p
+        WHERE e.id = ANY($1::bigint[]) AND e.name IS NOT NULL AND jsonb_typeof(e.properties) = 'object'
+        GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+       ON CONFLICT DO NOTHING`,
+      [ids],
+    );
+    await client.query(
+      `UPDATE "Profile" p SET "firstSeenAt" = LEAST(p."firstSeenAt", a.first), "lastSeenAt" = GREATEST(p."lastSeenAt", a.last)
+         FROM (SELECT "profileId", min(timestamp) AS first, max(timestamp) AS last FROM "Event" WHERE id = ANY($1::bigint[]) GROUP BY 1 ORDER BY 1) a
+        WHERE p.id = a."profileId" AND (p."firstSeenAt" > a.first OR p."lastSeenAt" < a.last)`,
+      [ids],
+    );
+    await client.query(`UPDATE "EventDispatch" SET "rolledUpAt" = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+    return { batches: rows.length };
+  });
+}
+
+/** Rolls up everything pending (tests, the catalog page). */
+export async function rollupAllPending(): Promise<void> {
+  while ((await rollupIngestedEvents()).batches > 0) {
+    // keep going until the log is caught up
+  }
+}
