@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { GET as getRoute } from "@/app/api/v1/journeys/[id]/route";
+import { PUT as draftRoute } from "@/app/api/v1/journeys/[id]/draft/route";
+import { POST as pauseRoute } from "@/app/api/v1/journeys/[id]/pause/route";
+import { GET as previewRoute, POST as publishRoute } from "@/app/api/v1/journeys/[id]/publish/route";
+import { POST as resumeRoute } from "@/app/api/v1/journeys/[id]/resume/route";
+import { GET as listRoute, POST as createRoute } from "@/app/api/v1/journeys/route";
+import { db } from "../db/client";
+import { callRoute } from "../testing/call-route";
+import { ingestFixture } from "../testing/ingest-helpers";
+import { ABANDONED_CART } from "./examples";
+import type { TJourneyGraphInput } from "./graph";
+
+/** Publishable today: no message or segment references (those tables arrive with their issues). */
+const WELCOME: TJourneyGraphInput = {
+  nodes: [
+    { id: "signed_up", type: "trigger.event", position: { x: 0, y: 0 }, config: { eventName: "Signed Up" } },
+    { id: "wait", type: "delay.duration", position: { x: 0, y: 120 }, config: { duration: { amount: 1, unit: "days" } } },
+    { id: "tag", type: "action.update_profile", position: { x: 0, y: 240 }, config: { set: { onboarding: "day-1" } } },
+    { id: "activated", type: "goal", position: { x: 0, y: 360 }, config: { eventName: "Project Created" } },
+  ],
+  edges: [
+    { id: "e1", source: "signed_up", target: "wait" },
+    { id: "e2", source: "wait", target: "tag" },
+    { id: "e3", source: "tag", target: "activated" },
+  ],
+};
+
+describe("journeys as code", () => {
+  it("create, read, save a draft, publish v1 and v2 with a diff, pause and resume", async () => {
+    const { team, bearer } = await ingestFixture("FULL");
+    const created = await callRoute(createRoute, { method: "POST", headers: bearer, body: { name: "Welcome", graph: WELCOME } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: "Welcome", status: "DRAFT", liveVersion: null, problems: [] });
+    const id = created.body.id;
+
+    const v1 = await callRoute(publishRoute, { method: "POST", headers: bearer, params: { id } });
+    expect(v1.status).toBe(200);
+    expect(v1.body).toMatchObject({ status: "LIVE", liveVersion: 1, published: { version: 1, diff: { addedNodes: ["signed_up", "wait", "tag", "activated"] } } });
+
+    const changed = structuredClone(WELCOME);
+    changed.nodes[1].config = { duration: { amount: 2, unit: "days" } };
+    changed.nodes[1].position = { x: 50, y: 120 }; // moving is not a change
+    expect((await callRoute(draftRoute, { method: "PUT", headers: bearer, params: { id }, body: { graph: changed } })).status).toBe(200);
+    const preview = await callRoute(previewRoute, { headers: bearer, params: { id } });
+    expect(preview.body).toEqual({
+      nextVersion: 2,
+      problems: [],
+      diff: { addedNodes: [], removedNodes: [], changedNodes: ["wait"], addedEdges: [], removedEdges: [], settingsChanged: false },
+    });
+    const v2 = await callRoute(publishRoute, { method: "POST", headers: bearer, params: { id } });
+    expect(v2.body.liveVersion).toBe(2);
+    expect(v2.body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+
+    expect((await callRoute(pauseRoute, { method: "POST", headers: bearer, params: { id } })).body.status).toBe("PAUSED");
+    expect((await callRoute(pauseRoute, { method: "POST", headers: bearer, params: { id } })).status).toBe(409);
+    expect((await callRoute(resumeRoute, { method: "POST", headers: bearer, params: { id } })).body.status).toBe("LIVE");
+    expect((await callRoute(listRoute, { headers: bearer })).body.journeys.map((j: { name: string }) => j.name)).toEqual(["Welcome"]);
+
+    const audit = await db().auditLog.findMany({ where: { workspaceId: team.id, targetId: id }, orderBy: { createdAt: "asc" } });
+    expect(audit.map((a) => a.summary)).toEqual(['Created the journey "Welcome"', 'Published "Welcome" as v1', 'Published "Welcome" as v2', 'Paused "Welcome"', 'Resumed "Welcome"']);
+  });
+
+  it("saves an unfinished draft but refuses to publish it, listing every problem by node and field (422)", async () => {
+    const { bearer } = await ingestFixture("FULL");
+    const created = await callRoute(createRoute, { method: "POST", headers: bearer, body: { name: "Abandoned cart", graph: ABANDONED_CART } });
+    expect(created.status).toBe(201);
+    expect(created.body.problems).toEqual([
+      { nodeId: "reminder", path: "config.templateId", message: 'no template with id "tpl_cart_reminder" in this workspace' },
+      { nodeId: "discount", path: "config.templateId", message: 'no template with id "tpl_cart_discount" in this workspace' },
+    ]);
+    const refused = await callRoute(publishRoute, { method: "POST", headers: bearer, params: { id: created.body.id } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.fields).toEqual([
+      { path: "nodes.reminder.config.templateId", message: 'no template with id "tpl_cart_reminder" in this workspace' },
+      { path: "nodes.discount.config.templateId", message: 'no template with id "tpl_cart_discount" in this workspace' },
+    ]);
+    expect((await callRoute(getRoute, { headers: bearer, params: { id: created.body.id } })).body).toMatchObject({ status: "DRAFT", liveVersion: null });
+  });
+
+  it("refuses a malformed graph (422 naming the node) and leaves the stored draft as it was", async () => {
+    const { bearer } = await ingestFixture("FULL");
+    const created = await callRoute(createRoute, { method: "POST", headers: bearer, body: { name: "Welcome", graph: WELCOME } });
+    const broken = structuredClone(WELCOME) as { nodes: { type: string }[] };
+    broken.nodes[2].type = "action.fax";
+    const response = await callRoute(draftRoute, { method: "PUT", headers: bearer, params: { id: created.body.id }, body: { graph: broken } });
+    expect(response.status).toBe(422);
+    expect(response.body.error.fields).toEqual([{ path: "nodes.tag.type", message: "is not a known node type" }]);
+    const stored = await callRoute(getRoute, { headers: bearer, params: { id: created.body.id } });
+    expect(stored.body.draft.nodes[2].type).toBe("action.update_profile");
+    expect((await callRoute(createRoute, { method: "POST", headers: bearer, body: { name: " " } })).status).toBe(422);
+  });
+
+  it("needs a full key to change anything and stays inside the key's workspace", async () => {
+    const owner = await ingestFixture("FULL");
+    const created = await callRoute(createRoute, { method: "POST", headers: owner.bearer, body: { name: "Welcome", graph: WELCOME } });
+    const writeOnly = await ingestFixture("WRITE");
+    expect((await callRoute(createRoute, { method: "POST", headers: writeOnly.bearer, body: { name: "X" } })).status).toBe(403);
+    const stranger = await ingestFixture("FULL");
+    for (const response of [
+      await callRoute(getRoute, { headers: stranger.bearer, params: { id: created.body.id } }),
+      await callRoute(publishRoute, { method: "POST", headers: stranger.bearer, params: { id: created.body.id } }),
+      await callRoute(draftRoute, { method: "PUT", headers: stranger.bearer, params: { id: created.body.id }, body: { graph: { nodes: [], edges: [] } } }),
+    ]) {
+      expect(response.status).toBe(404);
+    }
+    expect((await callRoute(getRoute, { headers: owner.bearer, params: { id: created.body.id } })).body.draft.nodes).toHaveLength(4);
+  });
+});

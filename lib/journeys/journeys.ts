@@ -1,0 +1,189 @@
+import { z } from "zod";
+import { requirePermission, type WorkspaceContext } from "../auth/context";
+import { actorLabel } from "../auth/context";
+import { recordAudit } from "../audit/audit-log";
+import { db, type Prisma } from "../db/client";
+import { AppError, parseInput, type FieldIssue } from "../errors";
+import { diffJourneys, type JourneyDiff } from "./diff";
+import { ZJourneyGraph, type TJourneyGraph } from "./graph";
+import { validateJourney, type JourneyProblem, type JourneyReferences } from "./validate";
+
+/**
+ * Journeys as stored: a draft that is edited freely (and may be incomplete), and immutable published
+ * versions (v1, v2, …). Publishing validates the draft with the same rules as the canvas; in-flight
+ * people finish on the version they started (the engine's concern), new entries use the newest.
+ */
+export const JOURNEY_STATUSES = ["DRAFT", "LIVE", "PAUSED", "ARCHIVED"] as const;
+export type JourneyStatus = (typeof JOURNEY_STATUSES)[number];
+
+const EMPTY_GRAPH = { nodes: [], edges: [] };
+
+export const ZJourneyName = z.string({ error: "Name the journey" }).trim().min(1, "Name the journey").max(120, "A journey name has at most 120 characters");
+export const ZCreateJourney = z.object({ name: ZJourneyName, graph: z.unknown().optional() }).strict();
+export const ZSaveDraft = z.object({ graph: z.unknown(), name: ZJourneyName.optional() }).strict();
+
+export interface JourneySummary {
+  id: string;
+  name: string;
+  status: JourneyStatus;
+  liveVersion: number | null;
+  updatedAt: string;
+}
+
+export interface JourneyDetail extends JourneySummary {
+  draft: TJourneyGraph;
+  draftUpdatedAt: string;
+  /** what stands between the draft and publishing; empty when it can be published */
+  problems: JourneyProblem[];
+  versions: { version: number; publishedAt: string; publishedBy: string }[];
+}
+
+/**
+ * What a published journey may reference. Templates and segments arrive with the messaging and segments
+ * issues; until then there are none, so a journey that sends a message or tests a segment cannot be
+ * published yet, and validation says which node needs what.
+ */
+const NO_TEMPLATES_OR_SEGMENTS_YET: JourneyReferences = { templateIds: new Set(), segmentIds: new Set() };
+async function referencesOf(ctx: WorkspaceContext): Promise<JourneyReferences> {
+  requirePermission(ctx, "workspace:read");
+  return NO_TEMPLATES_OR_SEGMENTS_YET;
+}
+
+/** A draft must at least have the graph's shape (so the canvas can open it); its configs may be unfinished. */
+function parseDraft(graph: unknown): TJourneyGraph {
+  const result = ZJourneyGraph.safeParse(graph ?? EMPTY_GRAPH);
+  if (result.success) return result.data;
+  const { problems } = validateJourney(graph);
+  throw AppError.validation(problems.map(toField), "The journey graph is malformed: " + problems.map((p) => `${p.nodeId ?? p.edgeId ?? ""} ${p.path}: ${p.message}`.trim()).join("; "));
+}
+
+function toField(p: JourneyProblem): FieldIssue {
+  const where = p.nodeId ? `nodes.${p.nodeId}` : p.edgeId ? `edges.${p.edgeId}` : "graph";
+  return { path: [where, p.path].filter(Boolean).join("."), message: p.message };
+}
+
+async function load(ctx: WorkspaceContext, id: string) {
+  if (!z.uuid().safeParse(id).success) throw new AppError("not_found", "No such journey in this workspace.");
+  const journey = await db().journey.findFirst({
+    where: { id, workspaceId: ctx.workspace.id },
+    include: { versions: { orderBy: { version: "desc" }, select: { id: true, version: true, graph: true, publishedAt: true, publishedByLabel: true } } },
+  });
+  if (!journey) throw new AppError("not_found", "No such journey in this workspace.");
+  return journey;
+}
+
+type Loaded = Awaited<ReturnType<typeof load>>;
+
+function summary(j: { id: string; name: string; status: JourneyStatus; updatedAt: Date; liveVersionId: string | null; versions: { id: string; version: number }[] }): JourneySummary {
+  return {
+    id: j.id,
+    name: j.name,
+    status: j.status,
+    liveVersion: j.versions.find((v) => v.id === j.liveVersionId)?.version ?? null,
+    updatedAt: j.updatedAt.toISOString(),
+  };
+}
+
+async function detail(ctx: WorkspaceContext, journey: Loaded): Promise<JourneyDetail> {
+  const { problems } = validateJourney(journey.draft, await referencesOf(ctx));
+  return {
+    ...summary(journey),
+    draft: journey.draft as TJourneyGraph,
+    draftUpdatedAt: journey.draftUpdatedAt.toISOString(),
+    problems,
+    versions: journey.versions.map((v) => ({ version: v.version, publishedAt: v.publishedAt.toISOString(), publishedBy: v.publishedByLabel })),
+  };
+}
+
+export async function listJourneys(ctx: WorkspaceContext, query: { q?: string; status?: string } = {}): Promise<JourneySummary[]> {
+  requirePermission(ctx, "workspace:read");
+  const status = query.status ? parseInput(z.enum(JOURNEY_STATUSES, { error: `must be one of ${JOURNEY_STATUSES.join(", ")}` }), query.status) : undefined;
+  const rows = await db().journey.findMany({
+    where: { workspaceId: ctx.workspace.id, ...(status ? { status } : { status: { not: "ARCHIVED" } }), ...(query.q ? { name: { contains: query.q, mode: "insensitive" } } : {}) },
+    orderBy: { updatedAt: "desc" },
+    include: { versions: { select: { id: true, version: true } } },
+  });
+  return rows.map(summary);
+}
+
+export async function getJourney(ctx: WorkspaceContext, id: string): Promise<JourneyDetail> {
+  requirePermission(ctx, "workspace:read");
+  return detail(ctx, await load(ctx, id));
+}
+
+export async function createJourney(ctx: WorkspaceContext, input: z.input<typeof ZCreateJourney>): Promise<JourneyDetail> {
+  requirePermission(ctx, "content:write");
+  const { name, graph } = parseInput(ZCreateJourney, input);
+  const draft = parseDraft(graph);
+  const created = await db().$transaction(async (tx) => {
+    const journey = await tx.journey.create({ data: { workspaceId: ctx.workspace.id, name, draft: draft as unknown as Prisma.InputJsonValue } });
+    await recordAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor, action: "journey.created", targetType: "journey", targetId: journey.id, summary: `Created the journey "${name}"` });
+    return journey;
+  });
+  return getJourney(ctx, created.id);
+}
+
+export async function saveDraft(ctx: WorkspaceContext, id: string, input: z.input<typeof ZSaveDraft>): Promise<JourneyDetail> {
+  requirePermission(ctx, "content:write");
+  const { graph, name } = parseInput(ZSaveDraft, input);
+  const draft = parseDraft(graph);
+  const journey = await load(ctx, id);
+  if (journey.status === "ARCHIVED") throw new AppError("conflict", "This journey is archived; restore it (or duplicate it) to edit it.");
+  await db().journey.update({ where: { id }, data: { draft: draft as unknown as Prisma.InputJsonValue, draftUpdatedAt: new Date(), ...(name ? { name } : {}) } });
+  return getJourney(ctx, id);
+}
+
+/** What publishing the current draft would change. */
+export async function previewPublish(ctx: WorkspaceContext, id: string): Promise<{ diff: JourneyDiff; problems: JourneyProblem[]; nextVersion: number }> {
+  requirePermission(ctx, "workspace:read");
+  const journey = await load(ctx, id);
+  const { graph, problems } = validateJourney(journey.draft, await referencesOf(ctx));
+  const live = journey.versions.find((v) => v.id === journey.liveVersionId);
+  return { diff: diffJourneys(live ? (live.graph as TJourneyGraph) : null, graph ?? (journey.draft as TJourneyGraph)), problems, nextVersion: (journey.versions[0]?.version ?? 0) + 1 };
+}
+
+export async function publishJourney(ctx: WorkspaceContext, id: string): Promise<JourneyDetail & { published: { version: number; diff: JourneyDiff } }> {
+  requirePermission(ctx, "content:write");
+  const journey = await load(ctx, id);
+  if (journey.status === "ARCHIVED") throw new AppError("conflict", "This journey is archived; restore it to publish it.");
+  const { graph, problems } = validateJourney(journey.draft, await referencesOf(ctx));
+  if (problems.length || !graph) throw AppError.validation(problems.map(toField), `The journey cannot be published: ${problems.length} problem${problems.length === 1 ? "" : "s"} to fix.`);
+  const live = journey.versions.find((v) => v.id === journey.liveVersionId);
+  const diff = diffJourneys(live ? (live.graph as TJourneyGraph) : null, graph);
+  const version = await db().$transaction(async (tx) => {
+    // The row lock makes concurrent publishes take turns, so version numbers never collide.
+    await tx.$executeRaw`SELECT 1 FROM "Journey" WHERE id = ${id}::uuid FOR UPDATE`;
+    const latest = await tx.journeyVersion.findFirst({ where: { journeyId: id }, orderBy: { version: "desc" }, select: { version: true } });
+    const created = await tx.journeyVersion.create({
+      data: { journeyId: id, version: (latest?.version ?? 0) + 1, graph: graph as unknown as Prisma.InputJsonValue, publishedByLabel: actorLabel(ctx.actor) },
+    });
+    await tx.journey.update({ where: { id }, data: { liveVersionId: created.id, status: journey.status === "PAUSED" ? "PAUSED" : "LIVE" } });
+    await recordAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      action: "journey.published",
+      targetType: "journey",
+      targetId: id,
+      summary: `Published "${journey.name}" as v${created.version}`,
+      metadata: { version: created.version, diff: diff as unknown as Prisma.InputJsonValue },
+    });
+    return created.version;
+  });
+  return { ...(await getJourney(ctx, id)), published: { version, diff } };
+}
+
+async function setStatus(ctx: WorkspaceContext, id: string, from: JourneyStatus[], to: JourneyStatus, verb: string): Promise<JourneyDetail> {
+  requirePermission(ctx, "content:write");
+  const journey = await load(ctx, id);
+  if (!from.includes(journey.status)) {
+    throw new AppError("conflict", `Only a ${from.map((s) => s.toLowerCase()).join(" or ")} journey can be ${verb}; this one is ${journey.status.toLowerCase()}.`);
+  }
+  await db().$transaction(async (tx) => {
+    await tx.journey.update({ where: { id }, data: { status: to } });
+    await recordAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor, action: `journey.${verb}`, targetType: "journey", targetId: id, summary: `${verb[0].toUpperCase()}${verb.slice(1)} "${journey.name}"` });
+  });
+  return getJourney(ctx, id);
+}
+
+export const pauseJourney = (ctx: WorkspaceContext, id: string) => setStatus(ctx, id, ["LIVE"], "PAUSED", "paused");
+export const resumeJourney = (ctx: WorkspaceContext, id: string) => setStatus(ctx, id, ["PAUSED"], "LIVE", "resumed");
