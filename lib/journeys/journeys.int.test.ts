@@ -107,3 +107,24 @@ describe("journeys as code", () => {
     expect((await callRoute(getRoute, { headers: owner.bearer, params: { id: created.body.id } })).body.draft.nodes).toHaveLength(4);
   });
 });
+
+describe("journey housekeeping", () => {
+  it("renames, duplicates, archives and restores", async () => {
+    const { team, bearer } = await ingestFixture("FULL");
+    const { contextOf } = await import("../testing/factories");
+    const { renameJourney, duplicateJourney, archiveJourney, restoreJourney, listJourneys } = await import("./journeys");
+    const ctx = await contextOf(team, "EDITOR");
+    const created = await callRoute(createRoute, { method: "POST", headers: bearer, body: { name: "Welcome", graph: WELCOME } });
+    const id = created.body.id;
+    expect((await renameJourney(ctx, id, { name: "Welcome series" })).name).toBe("Welcome series");
+    const copy = await duplicateJourney(ctx, id);
+    expect(copy).toMatchObject({ name: "Welcome series (copy)", status: "DRAFT" });
+    expect(copy.draft.nodes).toHaveLength(4);
+    expect((await archiveJourney(ctx, id)).status).toBe("ARCHIVED");
+    expect((await listJourneys(ctx)).map((j) => j.name)).toEqual(["Welcome series (copy)"]);
+    expect((await listJourneys(ctx, { status: "ARCHIVED" })).map((j) => j.name)).toEqual(["Welcome series"]);
+    expect((await restoreJourney(ctx, id)).status).toBe("DRAFT");
+    await expect(renameJourney(await contextOf(team, "VIEWER"), id, { name: "Viewer's" })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(listJourneys(ctx, { status: "GONE" })).rejects.toMatchObject({ code: "validation" });
+  });
+});

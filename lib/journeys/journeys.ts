@@ -187,3 +187,31 @@ async function setStatus(ctx: WorkspaceContext, id: string, from: JourneyStatus[
 
 export const pauseJourney = (ctx: WorkspaceContext, id: string) => setStatus(ctx, id, ["LIVE"], "PAUSED", "paused");
 export const resumeJourney = (ctx: WorkspaceContext, id: string) => setStatus(ctx, id, ["PAUSED"], "LIVE", "resumed");
+
+export const ZRenameJourney = z.object({ name: ZJourneyName }).strict();
+
+export async function renameJourney(ctx: WorkspaceContext, id: string, input: z.input<typeof ZRenameJourney>): Promise<JourneyDetail> {
+  requirePermission(ctx, "content:write");
+  const { name } = parseInput(ZRenameJourney, input);
+  const journey = await load(ctx, id);
+  await db().$transaction(async (tx) => {
+    await tx.journey.update({ where: { id }, data: { name } });
+    await recordAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor, action: "journey.renamed", targetType: "journey", targetId: id, summary: `Renamed "${journey.name}" to "${name}"` });
+  });
+  return getJourney(ctx, id);
+}
+
+/** A new draft journey with a copy of this one's draft. */
+export async function duplicateJourney(ctx: WorkspaceContext, id: string): Promise<JourneyDetail> {
+  requirePermission(ctx, "content:write");
+  const journey = await load(ctx, id);
+  return createJourney(ctx, { name: `${journey.name} (copy)`.slice(0, 120), graph: journey.draft });
+}
+
+/** Archiving stops new entries for good (the engine lets people already in it finish); restoring makes it a paused or draft journey again. */
+export const archiveJourney = (ctx: WorkspaceContext, id: string) => setStatus(ctx, id, ["DRAFT", "LIVE", "PAUSED"], "ARCHIVED", "archived");
+
+export async function restoreJourney(ctx: WorkspaceContext, id: string): Promise<JourneyDetail> {
+  const journey = await load(ctx, id);
+  return setStatus(ctx, id, ["ARCHIVED"], journey.liveVersionId ? "PAUSED" : "DRAFT", "restored");
+}
