@@ -1,0 +1,107 @@
+"use client";
+
+import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps, type NodeTypes } from "@xyflow/react";
+import { CircleAlert } from "lucide-react";
+import { createContext, memo, useContext, useEffect, useMemo } from "react";
+import { isTrigger, type NodeType } from "@/lib/journeys/graph";
+import { exitLabels, FAMILY_STYLE, NODE_META, summarize, type NodeFamily } from "./node-meta";
+
+export interface JourneyNodeData extends Record<string, unknown> {
+  type: NodeType;
+  label?: string;
+  config: Record<string, unknown>;
+}
+export type JourneyFlowNode = Node<JourneyNodeData>;
+
+/** Problem counts per node; a context so that nodes need not carry them (and no node subscribes to all nodes). */
+export const ProblemCountsContext = createContext<ReadonlyMap<string, number>>(new Map());
+export const ReadOnlyContext = createContext(false);
+
+export const NODE_WIDTH = 248;
+
+function JourneyNodeCard({ id, data, selected }: NodeProps<JourneyFlowNode>) {
+  const meta = NODE_META[data.type];
+  const style = FAMILY_STYLE[meta.family];
+  const problems = useContext(ProblemCountsContext).get(id) ?? 0;
+  const readOnly = useContext(ReadOnlyContext);
+  const exits = useMemo(() => exitLabels(data.type, data.config), [data.type, data.config]);
+  const exitKey = exits.map((e) => e.id).join("|");
+  const updateNodeInternals = useUpdateNodeInternals();
+  useEffect(() => updateNodeInternals(id), [id, exitKey, updateNodeInternals]);
+  const Icon = meta.icon;
+  const labelled = exits.length > 1 || (exits.length === 1 && exits[0].label);
+
+  return (
+    <div
+      data-testid={`node-${data.label || meta.title}`}
+      data-node-type={data.type}
+      data-problems={problems}
+      style={{ width: NODE_WIDTH }}
+      className={`group relative rounded-xl bg-white text-left shadow-sm transition-shadow ${
+        problems ? "ring-2 ring-red-400" : selected ? "ring-2 ring-brand-600" : "ring-1 ring-stone-200 hover:ring-stone-300"
+      } ${selected ? "shadow-md" : ""}`}
+    >
+      {!isTrigger(data.type) ? (
+        <Handle type="target" position={Position.Top} isConnectable={!readOnly} className="!h-3 !w-3 !border-2 !border-white !bg-stone-400" />
+      ) : null}
+      <div className="flex items-start gap-3 px-3.5 pt-3 pb-3">
+        <span className={`mt-0.5 flex h-8 w-8 shrink-0 items-center justify-center rounded-lg ${style.icon}`}>
+          <Icon className="h-4 w-4" aria-hidden="true" />
+        </span>
+        <div className="min-w-0 flex-1">
+          <div className="flex items-center justify-between gap-2">
+            <span className={`text-[11px] font-semibold tracking-wide uppercase ${style.accent}`}>{meta.title}</span>
+            {problems ? (
+              <span className="inline-flex items-center gap-1 rounded-full bg-red-50 px-1.5 py-0.5 text-[11px] font-medium text-red-700 ring-1 ring-red-200" title={`${problems} problem${problems === 1 ? "" : "s"}`}>
+                <CircleAlert className="h-3 w-3" aria-hidden="true" />
+                {problems}
+              </span>
+            ) : null}
+          </div>
+          <p className="truncate text-sm font-semibold text-stone-900">{data.label || meta.title}</p>
+          <p className="truncate text-xs text-stone-500">{summarize(data.type, data.config)}</p>
+        </div>
+      </div>
+      {labelled ? (
+        <div className="flex justify-around gap-1 border-t border-stone-100 px-2 pt-1.5 pb-2.5">
+          {exits.map((exit) => (
+            <span key={exit.id} className="max-w-[7rem] truncate text-center text-[11px] font-medium text-stone-600">
+              {exit.label}
+            </span>
+          ))}
+        </div>
+      ) : null}
+      {exits.map((exit, i) => (
+        <Handle
+          key={exit.id}
+          id={exit.id}
+          type="source"
+          position={Position.Bottom}
+          isConnectable={!readOnly}
+          title={exit.label || "Next step"}
+          aria-label={exit.label ? `${exit.label} exit` : "Next step"}
+          style={{ left: `${((i + 0.5) / exits.length) * 100}%` }}
+          className={`!h-3 !w-3 !border-2 !border-white ${style.handle}`}
+        />
+      ))}
+    </div>
+  );
+}
+
+/** One memoized component per node family (React Flow's guidance: defined once, at module scope). */
+const familyNode = (family: NodeFamily) => {
+  const Component = memo(JourneyNodeCard);
+  Component.displayName = `${family}Node`;
+  return Component;
+};
+
+export const FAMILY_NODES: Record<NodeFamily, ReturnType<typeof familyNode>> = {
+  trigger: familyNode("trigger"),
+  delay: familyNode("delay"),
+  wait: familyNode("wait"),
+  logic: familyNode("logic"),
+  action: familyNode("action"),
+  finish: familyNode("finish"),
+};
+
+export const nodeTypes: NodeTypes = FAMILY_NODES;

@@ -1,0 +1,188 @@
+"use client";
+
+import { Archive, ArchiveRestore, Copy, Pencil, Route, Search } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import type { JourneyDetail, JourneyStatus, JourneySummary } from "@/lib/journeys/journeys";
+import { EmptyState } from "../events/empty-state";
+import { Button } from "../ui/button";
+import { Badge, Card } from "../ui/card";
+import { FormAlert, TextField } from "../ui/field";
+import { formatDateTime } from "../ui/format";
+import { callApi, useApiForm } from "../ui/use-api-form";
+import { Dialog } from "./dialog";
+import { NewJourneyButton } from "./new-journey-button";
+
+const STATUS_TONE: Record<JourneyStatus, "brand" | "amber" | "stone"> = { LIVE: "brand", PAUSED: "amber", DRAFT: "stone", ARCHIVED: "stone" };
+const TABS: { status: JourneyStatus | null; label: string }[] = [
+  { status: null, label: "All" },
+  { status: "DRAFT", label: "Draft" },
+  { status: "LIVE", label: "Live" },
+  { status: "PAUSED", label: "Paused" },
+  { status: "ARCHIVED", label: "Archived" },
+];
+
+function href(slug: string, q: string, status: JourneyStatus | null): string {
+  const params = new URLSearchParams({ ...(q ? { q } : {}), ...(status ? { status: status.toLowerCase() } : {}) }).toString();
+  return `/w/${slug}/journeys${params ? `?${params}` : ""}`;
+}
+
+export function JourneysList({ slug, journeys, q, status, canEdit }: { slug: string; journeys: JourneySummary[]; q: string; status: JourneyStatus | null; canEdit: boolean }) {
+  const router = useRouter();
+  const [search, setSearch] = useState(q);
+  const [renaming, setRenaming] = useState<JourneySummary | null>(null);
+  const [rowError, setRowError] = useState<string | null>(null);
+
+  function onSearch(e: FormEvent) {
+    e.preventDefault();
+    router.push(href(slug, search.trim(), status));
+  }
+
+  async function act(journey: JourneySummary, action: "duplicate" | "archive" | "restore") {
+    if (action === "archive" && !confirm(`Archive “${journey.name}”? Nobody new enters it; people already in it finish. You can restore it later.`)) return;
+    setRowError(null);
+    const result = await callApi<JourneyDetail>("POST", `/api/workspaces/${slug}/journeys/${journey.id}/${action}`);
+    if (!result.ok) setRowError(result.failure.message);
+    else if (action === "duplicate") router.push(`/w/${slug}/journeys/${result.data.id}`);
+    router.refresh();
+  }
+
+  const filtered = Boolean(q || status);
+  return (
+    <div className="mt-6 space-y-5">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <nav aria-label="Journey status" className="flex gap-1 rounded-lg bg-stone-100 p-1">
+          {TABS.map((tab) => (
+            <Link
+              key={tab.label}
+              href={href(slug, q, tab.status)}
+              aria-current={status === tab.status ? "page" : undefined}
+              className={`rounded-md px-3 py-1.5 text-sm font-medium ${status === tab.status ? "bg-white text-stone-900 shadow-sm" : "text-stone-600 hover:text-stone-900"}`}
+            >
+              {tab.label}
+            </Link>
+          ))}
+        </nav>
+        <form onSubmit={onSearch} role="search" className="flex items-center gap-2">
+          <div className="relative">
+            <Search className="pointer-events-none absolute top-2.5 left-3 h-4 w-4 text-stone-400" aria-hidden="true" />
+            <input
+              type="search"
+              aria-label="Search journeys"
+              placeholder="Search by name"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+              className="block w-64 rounded-md border-0 bg-white py-2 pr-3 pl-9 text-sm text-stone-900 shadow-sm ring-1 ring-stone-300 outline-none ring-inset placeholder:text-stone-400 focus:ring-2 focus:ring-brand-600"
+            />
+          </div>
+          <Button type="submit" variant="secondary">
+            Search
+          </Button>
+        </form>
+      </div>
+      <FormAlert message={rowError} />
+      {journeys.length === 0 ? (
+        filtered ? (
+          <EmptyState icon={Search} heading="No journeys match">
+            <p>
+              Nothing {status ? `${status.toLowerCase()} ` : ""}
+              {q ? `named like “${q}”` : "here"}.{" "}
+              <Link href={`/w/${slug}/journeys`} className="font-medium text-brand-700 hover:underline">
+                Show all journeys
+              </Link>
+            </p>
+          </EmptyState>
+        ) : (
+          <EmptyState icon={Route} heading="No journeys yet" actions={canEdit ? <NewJourneyButton slug={slug} label="Create your first journey" /> : undefined}>
+            <p>A journey starts with a trigger (someone signs up, abandons a cart, enters a segment), then waits, checks conditions, sends messages and ends at a goal.</p>
+            {canEdit ? null : <p>An editor of this workspace can create one; you will be able to follow it here.</p>}
+          </EmptyState>
+        )
+      ) : (
+        <Card>
+          <table className="-my-2 w-full text-left text-sm" data-testid="journeys">
+            <thead className="text-xs tracking-wide text-stone-500 uppercase">
+              <tr>
+                <th className="py-2 font-medium">Name</th>
+                <th className="py-2 font-medium">Status</th>
+                <th className="py-2 font-medium">Live version</th>
+                <th className="py-2 font-medium">Updated</th>
+                {canEdit ? <th className="py-2 text-right font-medium">Actions</th> : null}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-stone-100">
+              {journeys.map((j) => (
+                <tr key={j.id} data-testid={`journey-${j.name}`}>
+                  <td className="py-3">
+                    <Link href={`/w/${slug}/journeys/${j.id}`} className="font-medium text-stone-900 hover:text-brand-700 hover:underline">
+                      {j.name}
+                    </Link>
+                  </td>
+                  <td className="py-3">
+                    <Badge tone={STATUS_TONE[j.status]}>{j.status.toLowerCase()}</Badge>
+                  </td>
+                  <td className="py-3 text-stone-700">{j.liveVersion ? `v${j.liveVersion}` : "—"}</td>
+                  <td className="py-3 text-stone-600">{formatDateTime(j.updatedAt)}</td>
+                  {canEdit ? (
+                    <td className="py-2 text-right whitespace-nowrap">
+                      <Button variant="ghost" className="px-2 py-1.5 text-xs" onClick={() => setRenaming(j)}>
+                        <Pencil className="h-3.5 w-3.5" aria-hidden="true" />
+                        Rename<span className="sr-only"> {j.name}</span>
+                      </Button>
+                      <Button variant="ghost" className="px-2 py-1.5 text-xs" onClick={() => void act(j, "duplicate")}>
+                        <Copy className="h-3.5 w-3.5" aria-hidden="true" />
+                        Duplicate<span className="sr-only"> {j.name}</span>
+                      </Button>
+                      {j.status === "ARCHIVED" ? (
+                        <Button variant="ghost" className="px-2 py-1.5 text-xs" onClick={() => void act(j, "restore")}>
+                          <ArchiveRestore className="h-3.5 w-3.5" aria-hidden="true" />
+                          Restore<span className="sr-only"> {j.name}</span>
+                        </Button>
+                      ) : (
+                        <Button variant="ghost" className="px-2 py-1.5 text-xs text-red-700 hover:bg-red-50 hover:text-red-800" onClick={() => void act(j, "archive")}>
+                          <Archive className="h-3.5 w-3.5" aria-hidden="true" />
+                          Archive<span className="sr-only"> {j.name}</span>
+                        </Button>
+                      )}
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Card>
+      )}
+      {renaming ? <RenameDialog slug={slug} journey={renaming} onClose={() => setRenaming(null)} /> : null}
+    </div>
+  );
+}
+
+function RenameDialog({ slug, journey, onClose }: { slug: string; journey: JourneySummary; onClose: () => void }) {
+  const router = useRouter();
+  const [name, setName] = useState(journey.name);
+  const { pending, formError, fieldErrors, submit } = useApiForm();
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    if (await submit("PATCH", `/api/workspaces/${slug}/journeys/${journey.id}`, { name })) {
+      onClose();
+      router.refresh();
+    }
+  }
+  return (
+    <Dialog title="Rename journey" onClose={onClose}>
+      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+        <FormAlert message={formError} />
+        <TextField label="Journey name" value={name} onChange={(e) => setName(e.target.value)} error={fieldErrors.name} autoFocus maxLength={120} />
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={pending}>
+            {pending ? "Saving…" : "Rename"}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,167 @@
+import { expect, test, type Page } from "@playwright/test";
+import { OWNER, screenshot, signIn, workspaceSlugOf } from "./helpers";
+
+const VIEWER = { name: "Jules Journeyviewer", email: "jules@cairn.test", password: "looking not touching 7" };
+const JOURNEY = "Onboarding: day one";
+
+const node = (page: Page, name: string) => page.getByTestId(`node-${name}`);
+
+/** Drags from a step's exit handle to another step's entry handle, with the mouse. */
+async function connect(page: Page, from: string, to: string, exit = "next") {
+  const source = node(page, from).locator(`.react-flow__handle.source[data-handleid="${exit}"]`);
+  const target = node(page, to).locator(".react-flow__handle.target");
+  const a = (await source.boundingBox())!;
+  const b = (await target.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2 + 20, { steps: 12 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 4 });
+  await page.mouse.up();
+}
+
+test("an owner builds a journey on the canvas, fixes its problems, publishes, pauses and resumes it", async ({ page }) => {
+  await signIn(page, OWNER.email, OWNER.password);
+  const slug = workspaceSlugOf(page);
+
+  await page.getByRole("button", { name: "New journey" }).click();
+  await page.getByLabel("Journey name").fill(JOURNEY);
+  await page.getByRole("button", { name: "Create and open" }).click();
+  await expect(page).toHaveURL(new RegExp(`/w/${slug}/journeys/[0-9a-f-]{36}$`));
+  const journeyUrl = page.url();
+  await expect(page.getByTestId("journey-status")).toHaveText("Draft");
+
+  const palette = page.getByTestId("palette");
+  const problems = page.getByTestId("problems");
+
+  // The trigger, before it has an event name: a problem, shown on the node and under the field.
+  await palette.getByRole("button", { name: /^Event trigger/ }).click();
+  await expect(problems).toContainText("Event name: is required");
+  await expect(node(page, "Event trigger")).toHaveAttribute("data-problems", /[1-9]/);
+  await expect(page.getByTestId("inspector").getByRole("alert").first()).toBeVisible();
+  await page.getByLabel("Event name").fill("Signed Up");
+  await expect(node(page, "Event trigger")).toContainText("On “Signed Up”");
+  await expect(problems).not.toContainText("Event name: is required");
+  await expect(problems).toContainText("connect the trigger to the first step");
+
+  await palette.getByRole("button", { name: /^Delay/ }).click();
+  await expect(node(page, "Delay")).toContainText("Wait 1 day");
+  await expect(problems).toContainText("No path from the trigger leads here");
+
+  await palette.getByRole("button", { name: /^Update profile/ }).click();
+  await page.getByTestId("inspector").getByRole("button", { name: "Add", exact: true }).click();
+  await page.getByLabel("Trait", { exact: true }).fill("onboarding");
+  await page.getByLabel("Value", { exact: true }).fill("day-1");
+  await expect(node(page, "Update profile")).toContainText("onboarding = day-1");
+
+  await palette.getByRole("button", { name: /^Goal/ }).click();
+  await page.getByLabel("Goal event").fill("Project Created");
+  await page.getByRole("button", { name: "Fit", exact: true }).click();
+  await page.waitForTimeout(400);
+  await screenshot(page, "journey-editor-unconnected");
+
+  await connect(page, "Event trigger", "Delay");
+  await connect(page, "Delay", "Update profile");
+  await connect(page, "Update profile", "Goal");
+  await expect(page.locator(".react-flow__edge")).toHaveCount(3);
+  await expect(problems).toHaveText("Ready to publish");
+  await expect(page.getByTestId("save-state")).toHaveText("Saved");
+  await page.getByRole("button", { name: "Auto-layout" }).click();
+  await page.waitForTimeout(400);
+  await screenshot(page, "journey-editor");
+
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
+  const diff = page.getByTestId("publish-diff");
+  await expect(diff).toContainText("Added steps (4)");
+  for (const step of ["Event trigger", "Delay", "Update profile", "Goal"]) await expect(diff).toContainText(step);
+  await expect(diff).toContainText("New connections (3)");
+  await screenshot(page, "journey-publish");
+  await page.getByRole("button", { name: "Publish v1" }).click();
+  await expect(page.getByTestId("journey-status")).toHaveText("Livev1");
+  await page.getByRole("tab", { name: "History" }).click();
+  await expect(page.getByTestId("versions")).toContainText(`Published by ${OWNER.email}`);
+
+  // The graph survives a reload.
+  await page.reload();
+  await expect(page.locator(".react-flow__node")).toHaveCount(4);
+  await expect(page.locator(".react-flow__edge")).toHaveCount(3);
+  await expect(node(page, "Event trigger")).toContainText("Signed Up");
+  await expect(node(page, "Update profile")).toContainText("onboarding = day-1");
+  await expect(node(page, "Goal")).toContainText("Project Created");
+  await expect(page.getByTestId("journey-status")).toHaveText("Livev1");
+
+  await page.getByRole("button", { name: "Pause" }).click();
+  await expect(page.getByTestId("journey-status")).toHaveText("Pausedv1");
+  await page.getByRole("button", { name: "Resume" }).click();
+  await expect(page.getByTestId("journey-status")).toHaveText("Livev1");
+
+  // An email step cannot be published yet: there are no templates.
+  await node(page, "Goal").click();
+  await palette.getByRole("button", { name: /^Email/ }).click();
+  await expect(page.getByTestId("inspector")).toContainText("No email templates yet — they arrive with Messaging");
+  await expect(problems).toContainText("No email template exists yet");
+  await expect(page.getByRole("button", { name: "Publish", exact: true })).toBeDisabled();
+  await screenshot(page, "journey-email-problem");
+
+  // Delete it with the keyboard; undo brings it back, redo removes it again.
+  await node(page, "Email").click();
+  await page.keyboard.press("Delete");
+  await expect(node(page, "Email")).toHaveCount(0);
+  await expect(page.locator(".react-flow__node")).toHaveCount(4);
+  await page.keyboard.press("ControlOrMeta+z");
+  await expect(node(page, "Email")).toHaveCount(1);
+  await page.keyboard.press("ControlOrMeta+Shift+z");
+  await expect(node(page, "Email")).toHaveCount(0);
+  await expect(problems).toHaveText("Ready to publish");
+  await expect(page.getByTestId("save-state")).toHaveText("Saved");
+
+  // The list shows it live, and finds it by name.
+  await page.goto(`/w/${slug}/journeys?q=day+one`);
+  const row = page.getByTestId(`journey-${JOURNEY}`);
+  await expect(row).toContainText("live");
+  await expect(row).toContainText("v1");
+  await page.getByRole("link", { name: "Draft", exact: true }).click();
+  await expect(page.getByTestId(`journey-${JOURNEY}`)).toHaveCount(0);
+  await screenshot(page, "journeys-list");
+  expect(journeyUrl).toContain(`/w/${slug}/journeys/`);
+});
+
+test("a viewer sees a journey's canvas read-only", async ({ page, browser }) => {
+  await signIn(page, OWNER.email, OWNER.password);
+  const slug = workspaceSlugOf(page);
+  await page.getByRole("link", { name: JOURNEY }).click();
+  await expect(page.locator(".react-flow__node")).toHaveCount(4);
+  const journeyUrl = page.url();
+
+  await page.goto(`/w/${slug}/settings/members`);
+  await page.getByLabel("Email").fill(VIEWER.email);
+  await page.getByLabel("Role", { exact: true }).selectOption("VIEWER");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  const link = await page.getByTestId("invitation-link").inputValue();
+
+  const context = await browser.newContext();
+  const viewer = await context.newPage();
+  await viewer.goto(link);
+  await viewer.getByLabel("Your name").fill(VIEWER.name);
+  await viewer.getByLabel("Choose a password").fill(VIEWER.password);
+  await viewer.getByRole("button", { name: "Create account and join" }).click();
+  await expect(viewer).toHaveURL(new RegExp(`/w/${slug}/journeys$`));
+  await expect(viewer.getByRole("button", { name: "New journey" })).toHaveCount(0);
+  await expect(viewer.getByRole("button", { name: /^Archive/ })).toHaveCount(0);
+
+  await viewer.goto(journeyUrl);
+  await expect(viewer.locator(".react-flow__node")).toHaveCount(4);
+  await expect(viewer.getByTestId("palette")).toHaveCount(0);
+  await expect(viewer.getByRole("button", { name: "Publish", exact: true })).toHaveCount(0);
+  await expect(viewer.getByRole("button", { name: "Pause" })).toHaveCount(0);
+  await expect(viewer.locator(".react-flow__node.draggable")).toHaveCount(0);
+  await expect(viewer.locator(".react-flow__handle.connectable")).toHaveCount(0);
+  await viewer.getByTestId("node-Event trigger").click();
+  await expect(viewer.getByLabel("Event name")).toBeDisabled();
+  await expect(viewer.getByLabel("Event name")).toHaveValue("Signed Up");
+  await expect(viewer.getByRole("button", { name: "Delete step" })).toHaveCount(0);
+  await screenshot(viewer, "journey-viewer");
+
+  const forged = await viewer.request.put(`${journeyUrl.replace(`/w/${slug}/journeys/`, `/api/workspaces/${slug}/journeys/`)}/draft`, { data: { graph: { nodes: [], edges: [] } } });
+  expect(forged.status()).toBe(403);
+  await context.close();
+});
