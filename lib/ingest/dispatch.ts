@@ -1,5 +1,6 @@
 import { EVENT_INGESTED, inngest, isInngestConfigured, type EventIngestedData } from "@/inngest/client";
 import { withTransaction } from "../db/pool";
+import { backgroundDrain } from "../runtime/background-drain";
 
 /**
  * Hands ingested events to Inngest as `cairn/event.ingested`, from the EventDispatch outbox that the
@@ -33,30 +34,16 @@ export async function dispatchPendingEvents(sender: EventSender, limit = 200): P
   });
 }
 
-const globalForDispatch = globalThis as unknown as { cairnDispatchTimer?: NodeJS.Timeout; cairnDispatchRunning?: boolean };
-const SWEEP_INTERVAL_MS = 5_000;
-
-async function drain(): Promise<void> {
-  if (globalForDispatch.cairnDispatchRunning) return;
-  globalForDispatch.cairnDispatchRunning = true;
-  try {
-    for (;;) {
-      const { dispatched, failed } = await dispatchPendingEvents(inngest as unknown as EventSender);
-      if (failed || dispatched === 0) break;
-    }
-  } catch (error) {
-    console.error("[cairn] event dispatch failed; will retry", error);
-  } finally {
-    globalForDispatch.cairnDispatchRunning = false;
-  }
-}
+const dispatcher = backgroundDrain(
+  "event dispatch",
+  async () => {
+    const { dispatched, failed } = await dispatchPendingEvents(inngest as unknown as EventSender);
+    return !failed && dispatched > 0;
+  },
+  5_000,
+);
 
 /** Send now, and keep sweeping for rows a crash or an outage left behind. */
 export function kickEventDispatch(): void {
-  if (!isInngestConfigured()) return;
-  setImmediate(() => void drain());
-  if (!globalForDispatch.cairnDispatchTimer) {
-    globalForDispatch.cairnDispatchTimer = setInterval(() => void drain(), SWEEP_INTERVAL_MS);
-    globalForDispatch.cairnDispatchTimer.unref();
-  }
+  if (isInngestConfigured()) dispatcher.kick();
 }
