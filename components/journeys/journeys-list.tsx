@@ -8,10 +8,10 @@ import type { JourneyDetail, JourneyStatus, JourneySummary } from "@/lib/journey
 import { EmptyState } from "../events/empty-state";
 import { Button } from "../ui/button";
 import { Badge, Card } from "../ui/card";
-import { FormAlert, TextField } from "../ui/field";
+import { FormAlert } from "../ui/field";
 import { formatDateTime } from "../ui/format";
-import { callApi, useApiForm } from "../ui/use-api-form";
-import { Dialog } from "./dialog";
+import { callApi } from "../ui/use-api-form";
+import { JourneyNameDialog } from "./journey-name-dialog";
 import { NewJourneyButton } from "./new-journey-button";
 
 const STATUS_TONE: Record<JourneyStatus, "brand" | "amber" | "stone"> = { LIVE: "brand", PAUSED: "amber", DRAFT: "stone", ARCHIVED: "stone" };
@@ -160,29 +160,19 @@ export function JourneysList({ slug, journeys, q, status, canEdit }: { slug: str
 
 function RenameDialog({ slug, journey, onClose }: { slug: string; journey: JourneySummary; onClose: () => void }) {
   const router = useRouter();
-  const [name, setName] = useState(journey.name);
-  const { pending, formError, fieldErrors, submit } = useApiForm();
-  async function onSubmit(e: FormEvent) {
-    e.preventDefault();
-    if (await submit("PATCH", `/api/workspaces/${slug}/journeys/${journey.id}`, { name })) {
-      onClose();
-      router.refresh();
-    }
-  }
   return (
-    <Dialog title="Rename journey" onClose={onClose}>
-      <form onSubmit={onSubmit} className="space-y-4" noValidate>
-        <FormAlert message={formError} />
-        <TextField label="Journey name" value={name} onChange={(e) => setName(e.target.value)} error={fieldErrors.name} autoFocus maxLength={120} />
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={pending}>
-            {pending ? "Saving…" : "Rename"}
-          </Button>
-        </div>
-      </form>
-    </Dialog>
+    <JourneyNameDialog
+      title="Rename journey"
+      initialName={journey.name}
+      submitLabel="Rename"
+      pendingLabel="Saving…"
+      method="PATCH"
+      url={`/api/workspaces/${slug}/journeys/${journey.id}`}
+      onDone={() => {
+        onClose();
+        router.refresh();
+      }}
+      onClose={onClose}
+    />
   );
 }

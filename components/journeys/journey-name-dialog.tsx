@@ -1,0 +1,45 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { Button } from "../ui/button";
+import { FormAlert, TextField } from "../ui/field";
+import { useApiForm } from "../ui/use-api-form";
+import { Dialog } from "./dialog";
+
+/** Asks for a journey name and sends it to `url`: shared by "New journey" and "Rename". */
+export function JourneyNameDialog<T>(props: {
+  title: string;
+  description?: string;
+  placeholder?: string;
+  initialName?: string;
+  submitLabel: string;
+  pendingLabel: string;
+  method: "POST" | "PATCH";
+  url: string;
+  onDone: (result: T) => void;
+  onClose: () => void;
+}) {
+  const [name, setName] = useState(props.initialName ?? "");
+  const { pending, formError, fieldErrors, submit } = useApiForm();
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    const result = await submit<T>(props.method, props.url, { name });
+    if (result) props.onDone(result);
+  }
+  return (
+    <Dialog title={props.title} description={props.description} onClose={props.onClose}>
+      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+        <FormAlert message={formError} />
+        <TextField label="Journey name" placeholder={props.placeholder} value={name} onChange={(e) => setName(e.target.value)} error={fieldErrors.name} autoFocus maxLength={120} />
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={props.onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={pending}>
+            {pending ? props.pendingLabel : props.submitLabel}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
