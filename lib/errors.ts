@@ -36,19 +36,21 @@ export class AppError extends Error {
   }
 
   static validation(fields: FieldIssue[], message?: string): AppError {
-    const summary = message ?? fields.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)).join("; ");
-    return new AppError("validation", summary || "Invalid input", { fields });
+    return new AppError("validation", message ?? (summarize(fields) || "Invalid input"), { fields });
   }
 
   /** Field problems answered with 400 rather than 422 (the ingestion API, like Segment's). */
   static validationAsBadRequest(fields: FieldIssue[]): AppError {
-    const summary = fields.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)).join("; ");
-    return new AppError("bad_request", `The payload is invalid: ${summary}`, { fields });
+    return new AppError("bad_request", `The payload is invalid: ${summarize(fields)}`, { fields });
   }
 
   static field(path: string, message: string): AppError {
     return AppError.validation([{ path, message }]);
   }
+}
+
+function summarize(fields: FieldIssue[]): string {
+  return fields.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)).join("; ");
 }
 
 export const STATUS_BY_CODE: Record<AppErrorCode, number> = {
