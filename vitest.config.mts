@@ -10,7 +10,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["{lib,components,app,scripts}/**/*.test.ts"],
+          include: ["{lib,components,app,scripts,inngest}/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
         },
       },
@@ -18,7 +18,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          include: ["{lib,components,app,scripts}/**/*.int.test.ts"],
+          include: ["{lib,components,app,scripts,inngest}/**/*.int.test.ts"],
           exclude: ["node_modules/**"],
           globalSetup: ["lib/testing/global-setup.ts"],
           setupFiles: ["lib/testing/setup.ts"],
