@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "WebhookCall" ADD COLUMN     "claimedUntil" TIMESTAMPTZ(3);
+
