@@ -1,0 +1,246 @@
+import { z } from "zod";
+import { requirePermission, type WorkspaceContext } from "../auth/context";
+import { db } from "../db/client";
+import { AppError } from "../errors";
+import type { TJourneyGraph } from "../journeys/graph";
+
+/**
+ * What the engine's tables say, for people: live counts per journey and per node (the canvas), and each
+ * person's journeys with the path they took and why (the profile page). Read-only; the engine writes
+ * Enrollment, EnrollmentStep and Conversion (lib/engine), this file only aggregates and joins them.
+ *
+ * Scoping: the journey (or profile) is looked up in `ctx.workspace` first; the aggregates then filter by
+ * that journey's id (EnrollmentStep has no workspace column, and journey ids are unique), which keeps them
+ * on the (journeyId, …) indexes.
+ */
+
+export type EnrollmentStatus = "ACTIVE" | "WAITING" | "COMPLETED" | "CONVERTED" | "EXITED" | "FAILED";
+
+export interface NodeCounts {
+  /** visits of the node: one per person who reached it */
+  entered: number;
+  /** people there now: still walking (ACTIVE) or waiting (WAITING) at this node */
+  waiting: number;
+  /** visits that moved on from the node */
+  left: number;
+}
+
+export interface JourneyStats {
+  journeyId: string;
+  generatedAt: string;
+  totals: {
+    /** every enrollment, across all versions */
+    enrolled: number;
+    /** in the journey now: being advanced or waiting (ACTIVE + WAITING) */
+    active: number;
+    /** of those, waiting in a delay or for an event (WAITING) */
+    waiting: number;
+    completed: number;
+    /** enrollments with a conversion (the goal event, in the journey or within the attribution window) */
+    converted: number;
+    exited: number;
+    failed: number;
+  };
+  /** by node id, across all versions; every node of the live version is present (zeros included) */
+  nodes: Record<string, NodeCounts>;
+}
+
+const NOT_FOUND_JOURNEY = "No such journey in this workspace.";
+const isUuid = (id: string) => z.uuid().safeParse(id).success;
+
+/** Live counts for a journey: three GROUP BY / COUNT queries on the engine's indexes. */
+export async function journeyStats(ctx: WorkspaceContext, journeyId: string, now: Date = new Date()): Promise<JourneyStats> {
+  requirePermission(ctx, "workspace:read");
+  if (!isUuid(journeyId)) throw new AppError("not_found", NOT_FOUND_JOURNEY);
+  const journey = await db().journey.findFirst({
+    where: { id: journeyId, workspaceId: ctx.workspace.id },
+    select: { id: true, liveVersionId: true },
+  });
+  if (!journey) throw new AppError("not_found", NOT_FOUND_JOURNEY);
+
+  const [byStatusAndNode, byNode, converted, live] = await Promise.all([
+    // @@index([journeyId, status, currentNodeId])
+    db().enrollment.groupBy({ by: ["status", "currentNodeId"], where: { journeyId }, _count: { _all: true } }),
+    // @@index([journeyId, nodeId]); _count.leftAt counts the non-null ones
+    db().enrollmentStep.groupBy({ by: ["nodeId"], where: { journeyId }, _count: { _all: true, leftAt: true } }),
+    db().conversion.count({ where: { journeyId } }),
+    journey.liveVersionId ? db().journeyVersion.findUnique({ where: { id: journey.liveVersionId }, select: { graph: true } }) : null,
+  ]);
+
+  const nodes: Record<string, NodeCounts> = {};
+  const node = (id: string) => (nodes[id] ??= { entered: 0, waiting: 0, left: 0 });
+  for (const n of (live?.graph as TJourneyGraph | undefined)?.nodes ?? []) node(n.id);
+  for (const row of byNode) {
+    const counts = node(row.nodeId);
+    counts.entered = row._count._all;
+    counts.left = row._count.leftAt;
+  }
+
+  const byStatus: Record<EnrollmentStatus, number> = { ACTIVE: 0, WAITING: 0, COMPLETED: 0, CONVERTED: 0, EXITED: 0, FAILED: 0 };
+  for (const row of byStatusAndNode) {
+    byStatus[row.status] += row._count._all;
+    if (row.status === "ACTIVE" || row.status === "WAITING") node(row.currentNodeId).waiting += row._count._all;
+  }
+  const enrolled = Object.values(byStatus).reduce((sum, n) => sum + n, 0);
+
+  return {
+    journeyId,
+    generatedAt: now.toISOString(),
+    totals: {
+      enrolled,
+      active: byStatus.ACTIVE + byStatus.WAITING,
+      waiting: byStatus.WAITING,
+      completed: byStatus.COMPLETED,
+      converted,
+      exited: byStatus.EXITED,
+      failed: byStatus.FAILED,
+    },
+    nodes,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A person's journeys
+
+export interface EnrollmentStepView {
+  nodeId: string;
+  nodeType: string;
+  /** the node's label in the version the person walked, or its type when it has none */
+  label: string;
+  enteredAt: string;
+  leftAt: string | null;
+  /** the exit taken: next, yes/no, arrived/timed_out, a branch or arm id */
+  exit: string | null;
+  /** what the decision looked at */
+  inputs: unknown;
+  /** what it concluded, in words */
+  outcome: string;
+}
+
+export interface VersionGraphView {
+  nodes: { id: string; type: string; label: string | null; position: { x: number; y: number } }[];
+  edges: { id: string; source: string; target: string; branch: string | null }[];
+}
+
+export interface ProfileEnrollment {
+  enrollmentId: string;
+  journeyId: string;
+  journeyName: string;
+  version: number;
+  status: EnrollmentStatus;
+  enteredAt: string;
+  endedAt: string | null;
+  endReason: string | null;
+  currentNodeId: string;
+  /** what a WAITING enrollment waits for: a time (delay, or a wait's timeout), an event, or both */
+  waiting: { until?: string; eventName?: string; matchProperty?: string; matchValue?: unknown } | null;
+  /** the event (or API call) that started it */
+  trigger: { eventId?: string; name?: string; properties?: Record<string, unknown>; timestamp?: string };
+  /** node visits in the order they happened */
+  steps: EnrollmentStepView[];
+  /** the version's graph (without node configurations), so the path can be drawn */
+  graph: VersionGraphView;
+}
+
+export const PROFILE_ENROLLMENTS_LIMIT = 50;
+const NOT_FOUND_PROFILE = "No such profile in this workspace.";
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function graphView(graph: TJourneyGraph): VersionGraphView {
+  return {
+    nodes: graph.nodes.map((n) => ({ id: n.id, type: n.type, label: n.label ?? null, position: n.position })),
+    edges: graph.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, branch: e.branch ?? null })),
+  };
+}
+
+/**
+ * The journeys a person is in or went through, newest entry first (at most 50 enrollments), each with its
+ * steps and the graph of the version it walked. An anonymous profile merged into a person resolves to
+ * that person, and enrollments made before the merge are included.
+ */
+export async function profileJourneys(ctx: WorkspaceContext, profileId: string): Promise<ProfileEnrollment[]> {
+  requirePermission(ctx, "workspace:read");
+  const workspaceId = ctx.workspace.id;
+  if (!isUuid(profileId)) throw new AppError("not_found", NOT_FOUND_PROFILE);
+  const found = await db().profile.findFirst({ where: { id: profileId, workspaceId }, select: { id: true, mergedIntoId: true } });
+  if (!found) throw new AppError("not_found", NOT_FOUND_PROFILE);
+  const personId = found.mergedIntoId ?? found.id;
+  const merged = await db().profile.findMany({ where: { workspaceId, mergedIntoId: personId }, select: { id: true } });
+
+  const enrollments = await db().enrollment.findMany({
+    where: { workspaceId, profileId: { in: [personId, ...merged.map((m) => m.id)] } },
+    orderBy: [{ enteredAt: "desc" }, { id: "asc" }],
+    take: PROFILE_ENROLLMENTS_LIMIT,
+  });
+  if (!enrollments.length) return [];
+
+  const [steps, versions] = await Promise.all([
+    // @@unique([enrollmentId, nodeId, visit]) serves the lookup
+    db().enrollmentStep.findMany({ where: { enrollmentId: { in: enrollments.map((e) => e.id) } }, orderBy: [{ enteredAt: "asc" }, { id: "asc" }] }),
+    db().journeyVersion.findMany({
+      where: { id: { in: [...new Set(enrollments.map((e) => e.journeyVersionId))] }, journey: { workspaceId } },
+      select: { id: true, version: true, graph: true, journey: { select: { id: true, name: true } } },
+    }),
+  ]);
+
+  const versionById = new Map(
+    versions.map((v) => {
+      const graph = v.graph as TJourneyGraph;
+      return [v.id, { ...v, view: graphView(graph), labels: new Map(graph.nodes.map((n) => [n.id, n.label])) }];
+    }),
+  );
+  const stepsByEnrollment = new Map<string, typeof steps>();
+  for (const step of steps) {
+    const list = stepsByEnrollment.get(step.enrollmentId);
+    if (list) list.push(step);
+    else stepsByEnrollment.set(step.enrollmentId, [step]);
+  }
+
+  // An enrollment whose journey was deleted (versions cascade) has nothing left to show.
+  return enrollments.flatMap((e): ProfileEnrollment[] => {
+    const version = versionById.get(e.journeyVersionId);
+    if (!version) return [];
+    const waiting =
+      e.status === "WAITING"
+        ? {
+            ...(e.wakeAt ? { until: e.wakeAt.toISOString() } : {}),
+            ...(e.waitEventName ? { eventName: e.waitEventName } : {}),
+            ...(e.waitMatchProperty ? { matchProperty: e.waitMatchProperty, matchValue: parseJson(e.waitMatchValue) } : {}),
+          }
+        : null;
+    return [
+      {
+        enrollmentId: e.id,
+        journeyId: e.journeyId,
+        journeyName: version.journey.name,
+        version: version.version,
+        status: e.status,
+        enteredAt: e.enteredAt.toISOString(),
+        endedAt: e.endedAt?.toISOString() ?? null,
+        endReason: e.endReason,
+        currentNodeId: e.currentNodeId,
+        waiting,
+        trigger: (e.trigger ?? {}) as ProfileEnrollment["trigger"],
+        steps: (stepsByEnrollment.get(e.id) ?? []).map((s) => ({
+          nodeId: s.nodeId,
+          nodeType: s.nodeType,
+          label: version.labels.get(s.nodeId) || s.nodeType,
+          enteredAt: s.enteredAt.toISOString(),
+          leftAt: s.leftAt?.toISOString() ?? null,
+          exit: s.exit,
+          inputs: s.inputs,
+          outcome: s.outcome,
+        })),
+        graph: version.view,
+      },
+    ];
+  });
+}
