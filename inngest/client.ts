@@ -18,3 +18,15 @@ export interface EventIngestedData {
 export function isInngestConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
   return !!(env.INNGEST_EVENT_KEY || env.INNGEST_BASE_URL || env.INNGEST_EVENT_API_BASE_URL || env.INNGEST_DEV);
 }
+
+/** Walk an enrollment forward (sent when someone enters, a wait ends, or an awaited event arrives). */
+export const ENROLLMENT_ADVANCE = "cairn/enrollment.advance";
+export interface EnrollmentAdvanceData {
+  enrollmentId: string;
+}
+
+/** A journey queued a message; the messaging issue's deliver-message function sends it. */
+export const MESSAGE_QUEUED = "cairn/message.queued";
+export interface MessageQueuedData {
+  messageId: string;
+}

@@ -180,9 +180,28 @@ async function setStatus(ctx: WorkspaceContext, id: string, from: JourneyStatus[
   }
   await db().$transaction(async (tx) => {
     await tx.journey.update({ where: { id }, data: { status: to } });
+    await applyStatusToEnrollments(tx, id, to);
     await recordAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor, action: `journey.${verb}`, targetType: "journey", targetId: id, summary: `${verb[0].toUpperCase()}${verb.slice(1)} "${journey.name}"` });
   });
   return getJourney(ctx, id);
+}
+
+/**
+ * What a status change means for the people in the journey. Paused: they hold where they are (the
+ * engine neither advances nor wakes them). Resumed: those whose wait ended meanwhile are due at once.
+ * Archived: everyone still in it leaves.
+ */
+async function applyStatusToEnrollments(tx: Prisma.TransactionClient, journeyId: string, to: JourneyStatus): Promise<void> {
+  const now = new Date();
+  if (to === "LIVE") {
+    await tx.$executeRaw`UPDATE "Enrollment" SET "wakeAt" = ${now} WHERE "journeyId" = ${journeyId}::uuid AND status = 'ACTIVE'`;
+  } else if (to === "ARCHIVED") {
+    await tx.$executeRaw`UPDATE "EnrollmentStep" s SET "leftAt" = ${now}, exit = 'exited' FROM "Enrollment" e
+      WHERE e."journeyId" = ${journeyId}::uuid AND e.status IN ('ACTIVE', 'WAITING') AND s."enrollmentId" = e.id AND s."nodeId" = e."currentNodeId" AND s."leftAt" IS NULL`;
+    await tx.$executeRaw`UPDATE "Enrollment" SET status = 'EXITED', "endedAt" = ${now}, "updatedAt" = ${now}, "endReason" = 'The journey was archived',
+      "wakeAt" = NULL, "pendingExit" = NULL, "waitEventName" = NULL, "waitMatchProperty" = NULL, "waitMatchValue" = NULL
+      WHERE "journeyId" = ${journeyId}::uuid AND status IN ('ACTIVE', 'WAITING')`;
+  }
 }
 
 export const pauseJourney = (ctx: WorkspaceContext, id: string) => setStatus(ctx, id, ["LIVE"], "PAUSED", "paused");
@@ -208,7 +227,7 @@ export async function duplicateJourney(ctx: WorkspaceContext, id: string): Promi
   return createJourney(ctx, { name: `${journey.name} (copy)`.slice(0, 120), graph: journey.draft });
 }
 
-/** Archiving stops new entries for good (the engine lets people already in it finish); restoring makes it a paused or draft journey again. */
+/** Archiving stops the journey for good: no new entries, and everyone still in it leaves. Restoring makes it a paused or draft journey again. */
 export const archiveJourney = (ctx: WorkspaceContext, id: string) => setStatus(ctx, id, ["DRAFT", "LIVE", "PAUSED"], "ARCHIVED", "archived");
 
 export async function restoreJourney(ctx: WorkspaceContext, id: string): Promise<JourneyDetail> {

@@ -1,0 +1,6 @@
+import { advanceEnrollmentFn } from "./advance-enrollment";
+import { processEvent } from "./process-event";
+import { wakeDue } from "./wake-due";
+
+/** Every function Cairn serves at /api/inngest. */
+export const functions = [processEvent, advanceEnrollmentFn, wakeDue];

@@ -1,0 +1,236 @@
+import { createHash } from "node:crypto";
+import { NODE_CONFIGS, type NodeType, type TJourneyGraph, type TNode, type TRuleGroup } from "../journeys/graph";
+import { evaluateGroup, performedQuestions, type Facts, type RuleResult } from "./rules";
+import { describeDuration, durationMs, isValidTimeZone, nextTimeOfDay, parseDateTrait } from "./time";
+import { renderPlaceholders } from "./placeholders";
+
+/**
+ * The interpreter: what one node decides for one person, as a pure function of the graph, the
+ * enrollment, the facts looked up for it and the clock. lib/engine/advance.ts applies the decisions
+ * (writes the trace, waits, queues messages, calls webhooks) and walks from node to node.
+ */
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+export interface Person {
+  profileId: string;
+  userId: string | null;
+  email: string | null;
+  phone: string | null;
+  timezone: string | null;
+  traits: Record<string, unknown>;
+}
+
+export interface TriggerInfo {
+  eventId?: string;
+  name: string;
+  properties: Record<string, unknown>;
+  timestamp: string;
+}
+
+export interface NodeInput {
+  journeyId: string;
+  enrollmentId: string;
+  person: Person;
+  trigger: TriggerInfo;
+  facts: Facts;
+  now: Date;
+}
+
+export type Decision =
+  /** go on through `exit` now */
+  | { kind: "continue"; exit: string; outcome: string; inputs: Json }
+  /** stay on this node until `wakeAt` (then take `timeoutExit`), or until the awaited event arrives (then "arrived") */
+  | { kind: "wait"; wakeAt: Date; timeoutExit: string; event?: { name: string; matchProperty?: string; matchValue?: Json }; outcome: string; inputs: Json }
+  /** queue a message (exactly once per enrollment, node and visit), then go on through "next" */
+  | { kind: "message"; channel: "email" | "sms" | "push" | "in_app"; templateId: string; outcome: string; inputs: Json }
+  /** change the person's traits, then go on through "next" */
+  | { kind: "update_profile"; set: Record<string, Json>; unset: string[]; outcome: string; inputs: Json }
+  /** make an HTTP call (a side effect outside the database: its own durable step), then go on through "next" */
+  | { kind: "webhook"; request: WebhookRequest; outcome: string; inputs: Json }
+  /** an A/B split: the arm's exit, or the holdout, which ends the journey for this person */
+  | { kind: "split"; armId: string; exit: string | null; outcome: string; inputs: Json }
+  /** the journey ends for this person here */
+  | { kind: "end"; status: "COMPLETED" | "FAILED"; reason: string; inputs: Json };
+
+export interface WebhookRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export function config<T extends NodeType>(node: TNode & { type: T }) {
+  return NODE_CONFIGS[node.type as T].parse(node.config) as ReturnType<(typeof NODE_CONFIGS)[T]["parse"]>;
+}
+
+/** The database questions a node will ask ("has done X in the last N days"), to be answered before decideNode. */
+export function questionsFor(node: TNode): { eventName: string; withinDays?: number }[] {
+  if (node.type === "condition") return performedQuestions(config(node as TNode & { type: "condition" }).rules);
+  if (node.type === "branch") return config(node as TNode & { type: "branch" }).branches.flatMap((b) => performedQuestions(b.rules));
+  return [];
+}
+
+function ruleInputs(result: RuleResult): Json {
+  return { matched: result.matched, checks: result.checks as unknown as Json };
+}
+
+function evaluate(group: TRuleGroup, input: NodeInput): RuleResult {
+  return evaluateGroup(group, { traits: input.person.traits, eventProperties: input.trigger.properties, facts: input.facts });
+}
+
+/**
+ * A number in [0, 100) from the person and the split node: the same person always lands in the same arm
+ * of the same split (re-entries included), and different splits assign independently.
+ */
+export function splitBucket(profileId: string, journeyId: string, nodeId: string): number {
+  const digest = createHash("sha256").update(`${profileId}:${journeyId}:${nodeId}`).digest();
+  return (digest.readUInt32BE(0) / 0x1_0000_0000) * 100;
+}
+
+export function pickArm(bucket: number, arms: { id: string; weight: number }[], holdoutWeight = 0): string {
+  let edge = 0;
+  for (const arm of arms) {
+    edge += arm.weight;
+    if (bucket < edge) return arm.id;
+  }
+  // Everything past the arms' share (floating-point leftovers included) is the holdout when there is one.
+  return holdoutWeight > 0 ? "holdout" : arms[arms.length - 1].id;
+}
+
+export function decideNode(node: TNode, input: NodeInput): Decision {
+  const { now, person } = input;
+  switch (node.type) {
+    case "trigger.event":
+    case "trigger.segment":
+    case "trigger.schedule":
+    case "trigger.api":
+      return { kind: "continue", exit: "next", outcome: `Entered from ${input.trigger.name}`, inputs: { trigger: input.trigger as unknown as Json } };
+
+    case "delay.duration": {
+      const c = config(node as TNode & { type: "delay.duration" });
+      const wakeAt = new Date(now.getTime() + durationMs(c.duration));
+      return { kind: "wait", wakeAt, timeoutExit: "next", outcome: `Waiting ${describeDuration(c.duration)}, until ${wakeAt.toISOString()}`, inputs: { duration: c.duration } };
+    }
+
+    case "delay.time_of_day": {
+      const c = config(node as TNode & { type: "delay.time_of_day" });
+      const usesProfileZone = isValidTimeZone(person.timezone);
+      const zone = usesProfileZone ? person.timezone! : c.fallbackTimezone;
+      const wakeAt = nextTimeOfDay(now, c.time, zone);
+      return {
+        kind: "wait",
+        wakeAt,
+        timeoutExit: "next",
+        outcome: `Waiting until ${c.time} in ${zone} (${wakeAt.toISOString()})`,
+        inputs: { time: c.time, timezone: zone, source: usesProfileZone ? "profile" : "fallback" },
+      };
+    }
+
+    case "delay.until_date_trait": {
+      const c = config(node as TNode & { type: "delay.until_date_trait" });
+      const raw = person.traits[c.trait];
+      const zone = isValidTimeZone(person.timezone) ? person.timezone! : "UTC";
+      const date = parseDateTrait(raw, zone);
+      const inputs = { trait: c.trait, value: (raw ?? null) as Json, offset: (c.offset ?? null) as unknown as Json };
+      if (!date) return { kind: "end", status: "COMPLETED", reason: `Trait ${c.trait} is missing or not a date`, inputs };
+      const shift = c.offset ? durationMs(c.offset.duration) * (c.offset.direction === "before" ? -1 : 1) : 0;
+      const wakeAt = new Date(date.getTime() + shift);
+      if (wakeAt.getTime() <= now.getTime()) return { kind: "continue", exit: "next", outcome: `${wakeAt.toISOString()} has already passed`, inputs };
+      return { kind: "wait", wakeAt, timeoutExit: "next", outcome: `Waiting until ${wakeAt.toISOString()}`, inputs };
+    }
+
+    case "wait_for_event": {
+      const c = config(node as TNode & { type: "wait_for_event" });
+      const wakeAt = new Date(now.getTime() + durationMs(c.timeout));
+      if (!c.match) {
+        return { kind: "wait", wakeAt, timeoutExit: "timed_out", event: { name: c.eventName }, outcome: `Waiting for ${c.eventName} until ${wakeAt.toISOString()}`, inputs: { eventName: c.eventName } };
+      }
+      const expected = input.trigger.properties[c.match.triggerProperty];
+      if (expected === undefined || expected === null) {
+        return {
+          kind: "wait",
+          wakeAt,
+          timeoutExit: "timed_out",
+          outcome: `The trigger event has no ${c.match.triggerProperty}, so no ${c.eventName} can match; waiting for the timeout (${wakeAt.toISOString()})`,
+          inputs: { eventName: c.eventName, match: c.match, expected: null },
+        };
+      }
+      return {
+        kind: "wait",
+        wakeAt,
+        timeoutExit: "timed_out",
+        event: { name: c.eventName, matchProperty: c.match.property, matchValue: expected as Json },
+        outcome: `Waiting for ${c.eventName} with ${c.match.property} = ${JSON.stringify(expected)} until ${wakeAt.toISOString()}`,
+        inputs: { eventName: c.eventName, match: c.match, expected: expected as Json },
+      };
+    }
+
+    case "condition": {
+      const c = config(node as TNode & { type: "condition" });
+      const result = evaluate(c.rules, input);
+      return { kind: "continue", exit: result.matched ? "yes" : "no", outcome: result.matched ? "Yes: the conditions hold" : "No: the conditions do not hold", inputs: ruleInputs(result) };
+    }
+
+    case "branch": {
+      const c = config(node as TNode & { type: "branch" });
+      const tried: Json[] = [];
+      for (const branch of c.branches) {
+        const result = evaluate(branch.rules, input);
+        tried.push({ branch: branch.id, ...(ruleInputs(result) as object) } as Json);
+        if (result.matched) return { kind: "continue", exit: branch.id, outcome: `Matched "${branch.label}"`, inputs: { tried } };
+      }
+      return { kind: "continue", exit: "else", outcome: "No branch matched: else", inputs: { tried } };
+    }
+
+    case "split": {
+      const c = config(node as TNode & { type: "split" });
+      const bucket = splitBucket(person.profileId, input.journeyId, node.id);
+      const armId = pickArm(bucket, c.arms, c.holdout?.weight ?? 0);
+      const inputs = { bucket: Math.round(bucket * 1000) / 1000, weights: Object.fromEntries(c.arms.map((a) => [a.id, a.weight])), holdout: c.holdout?.weight ?? 0 };
+      if (armId === "holdout") return { kind: "split", armId, exit: null, outcome: "Held out: gets nothing from this journey", inputs };
+      const arm = c.arms.find((a) => a.id === armId)!;
+      return { kind: "split", armId, exit: armId, outcome: `Assigned to ${arm.label}`, inputs };
+    }
+
+    case "action.email":
+    case "action.sms":
+    case "action.push":
+    case "action.in_app": {
+      const { templateId } = NODE_CONFIGS[node.type].parse(node.config);
+      const channel = node.type.slice("action.".length) as "email" | "sms" | "push" | "in_app";
+      return { kind: "message", channel, templateId, outcome: `Queued ${channel.replace("_", "-")} message (template ${templateId})`, inputs: { channel, templateId } };
+    }
+
+    case "action.webhook": {
+      const c = config(node as TNode & { type: "action.webhook" });
+      const scope = { profile: { id: person.profileId, userId: person.userId, email: person.email, phone: person.phone, traits: person.traits }, event: input.trigger, journey: { id: input.journeyId }, enrollment: { id: input.enrollmentId } };
+      const body = c.body === undefined ? undefined : renderPlaceholders(c.body, scope);
+      return { kind: "webhook", request: { url: c.url, method: c.method, headers: c.headers, body }, outcome: `${c.method} ${c.url}`, inputs: { url: c.url, method: c.method } };
+    }
+
+    case "action.update_profile": {
+      const c = config(node as TNode & { type: "action.update_profile" });
+      const parts = [...Object.keys(c.set).map((k) => `set ${k}`), ...c.unset.map((k) => `removed ${k}`)];
+      return { kind: "update_profile", set: c.set as Record<string, Json>, unset: c.unset, outcome: `Profile updated: ${parts.join(", ")}`, inputs: { set: c.set as Json, unset: c.unset } };
+    }
+
+    case "goal":
+      // Doing the goal event converts a person wherever they are (lib/engine/process-events.ts); walking
+      // onto the goal step without it ends the journey. A conversion within the attribution window still counts.
+      return { kind: "end", status: "COMPLETED", reason: `Reached the goal step without ${config(node as TNode & { type: "goal" }).eventName}`, inputs: {} };
+
+    case "exit":
+      return { kind: "end", status: "COMPLETED", reason: `Exited at ${node.label ?? node.id}`, inputs: {} };
+  }
+}
+
+/** The node an exit leads to, or null when nothing is connected there (the journey ends). */
+export function nextNodeId(graph: TJourneyGraph, nodeId: string, exit: string): string | null {
+  const edge = graph.edges.find((e) => e.source === nodeId && (e.branch ?? "next") === exit);
+  return edge?.target ?? null;
+}
+
+export function triggerNode(graph: TJourneyGraph): TNode | undefined {
+  return graph.nodes.find((n) => n.type.startsWith("trigger."));
+}

@@ -1,0 +1,225 @@
+import type pg from "pg";
+import { withTransaction } from "../db/pool";
+import { ACTIVE_LEASE_MS, endEnrollment } from "./advance";
+import { enroll, type EntryCandidate } from "./enroll";
+import { loadVersions, type CompiledVersion } from "./graphs";
+import { config } from "./interpreter";
+import { compare, valueAt } from "./rules";
+import type { TNode } from "../journeys/graph";
+
+/**
+ * What ingested events do to journeys, in the order they were stored, in one transaction:
+ *   1. exit events remove people from journeys that list them;
+ *   2. goal events convert people (a goal step's event, or the journey's goal within its attribution
+ *      window) and end their journey; people who already left still convert within the window;
+ *   3. people waiting for this event (same profile, same name, same match value: an indexed lookup)
+ *      resume through "arrived";
+ *   4. live journeys triggered by this event enroll the person (filters, re-entry rules).
+ * Everything is guarded by the enrollment's status and unique keys, so processing the same events again
+ * changes nothing. Returns the enrollments to advance now.
+ */
+
+interface StoredEvent {
+  id: string;
+  name: string;
+  profileId: string;
+  properties: Record<string, unknown>;
+  timestamp: Date;
+}
+
+interface OpenEnrollment {
+  id: string;
+  journeyId: string;
+  journeyVersionId: string;
+  profileId: string;
+  status: string;
+  enteredAt: Date;
+  waitEventName: string | null;
+  waitMatchProperty: string | null;
+  waitMatchValue: string | null;
+}
+
+export interface ProcessResult {
+  advance: string[];
+  enrolled: number;
+  resumed: number;
+  exited: number;
+  converted: number;
+}
+
+const ATTRIBUTION_LOOKBACK_MS = 90 * 86_400_000;
+
+function goalNodeFor(version: CompiledVersion, eventName: string): TNode | undefined {
+  return version.graph.nodes.find((n) => n.type === "goal" && (n.config as { eventName?: string }).eventName === eventName);
+}
+
+/** Does this event convert someone who entered at `enteredAt`? A goal step's event always does while they are in the journey. */
+function convertsWhileIn(version: CompiledVersion, event: StoredEvent, enteredAt: Date): boolean {
+  if (goalNodeFor(version, event.name)) return true;
+  return withinAttribution(version, event, enteredAt);
+}
+
+function withinAttribution(version: CompiledVersion, event: StoredEvent, enteredAt: Date): boolean {
+  const goal = version.graph.settings.goal;
+  if (!goal || goal.eventName !== event.name) return false;
+  const elapsed = event.timestamp.getTime() - enteredAt.getTime();
+  return elapsed >= 0 && elapsed <= goal.attributionHours * 3_600_000;
+}
+
+function sameValue(actual: unknown, expectedJson: string): boolean {
+  if (actual === undefined) return false;
+  return JSON.stringify(actual) === expectedJson || compare(actual, "equals", JSON.parse(expectedJson));
+}
+
+export async function processIngestedEvents(workspaceId: string, eventIds: string[], now: Date): Promise<ProcessResult> {
+  const result: ProcessResult = { advance: [], enrolled: 0, resumed: 0, exited: 0, converted: 0 };
+  if (!eventIds.length) return result;
+  return withTransaction(async (client) => {
+    const { rows: events } = await client.query<StoredEvent>(
+      `SELECT ev.id::text, ev.name, COALESCE(p."mergedIntoId", ev."profileId") AS "profileId", ev.properties, ev.timestamp
+         FROM "Event" ev JOIN "Profile" p ON p.id = ev."profileId"
+        WHERE ev."workspaceId" = $1 AND ev.id = ANY($2::bigint[]) AND ev.name IS NOT NULL ORDER BY ev.id`,
+      [workspaceId, eventIds],
+    );
+    if (!events.length) return result;
+    const profileIds = [...new Set(events.map((e) => e.profileId))];
+
+    const { rows: journeys } = await client.query<{ id: string; liveVersionId: string; status: string }>(
+      `SELECT id, "liveVersionId", status::text FROM "Journey" WHERE "workspaceId" = $1 AND "liveVersionId" IS NOT NULL AND status IN ('LIVE', 'PAUSED')`,
+      [workspaceId],
+    );
+    // Locked: an advance running now for one of these people finishes before we decide about them.
+    const { rows: open } = await client.query<OpenEnrollment>(
+      `SELECT id, "journeyId", "journeyVersionId", "profileId", status::text, "enteredAt", "waitEventName", "waitMatchProperty", "waitMatchValue"
+         FROM "Enrollment" WHERE "workspaceId" = $1 AND "profileId" = ANY($2::uuid[]) AND status IN ('ACTIVE', 'WAITING')
+        ORDER BY "enteredAt" FOR UPDATE`,
+      [workspaceId, profileIds],
+    );
+    const versions = await loadVersions(client, [...journeys.map((j) => j.liveVersionId), ...open.map((e) => e.journeyVersionId)]);
+
+    // People who already left a journey still convert within its attribution window: find those
+    // enrollments only when an event is some journey's goal.
+    const goalNames = new Set([...versions.values()].flatMap((v) => (v.graph.settings.goal ? [v.graph.settings.goal.eventName] : [])));
+    const ended = events.some((e) => goalNames.has(e.name)) ? await endedWithoutConversion(client, workspaceId, profileIds, now) : [];
+    if (ended.length) for (const [id, v] of await loadVersions(client, ended.map((e) => e.journeyVersionId))) versions.set(id, v);
+
+    const openByProfile = groupBy(open, (e) => e.profileId);
+    const endedByProfile = groupBy(ended, (e) => e.profileId);
+    const resumed = new Set<string>();
+    const candidates: EntryCandidate[] = [];
+
+    for (const event of events) {
+      for (const enrollment of openByProfile.get(event.profileId) ?? []) {
+        if (enrollment.status === "DONE") continue;
+        const version = versions.get(enrollment.journeyVersionId)!;
+        if (version.graph.settings.exitEvents.includes(event.name)) {
+          await endEnrollment(client, enrollment.id, "EXITED", `Exit event ${event.name}`, now);
+          enrollment.status = "DONE";
+          resumed.delete(enrollment.id);
+          result.exited++;
+        } else if (convertsWhileIn(version, event, enrollment.enteredAt)) {
+          await convert(client, workspaceId, enrollment, version, event, now);
+          enrollment.status = "DONE";
+          resumed.delete(enrollment.id);
+          result.converted++;
+        } else if (
+          enrollment.status === "WAITING" &&
+          enrollment.waitEventName === event.name &&
+          (enrollment.waitMatchProperty === null || sameValue(valueAt(event.properties, enrollment.waitMatchProperty), enrollment.waitMatchValue!))
+        ) {
+          await client.query(
+            `UPDATE "Enrollment" SET status = 'ACTIVE', "pendingExit" = 'arrived', "waitEventName" = NULL, "waitMatchProperty" = NULL,
+                "waitMatchValue" = NULL, "wakeAt" = $2, "updatedAt" = $3 WHERE id = $1 AND status = 'WAITING'`,
+            [enrollment.id, new Date(now.getTime() + ACTIVE_LEASE_MS), now],
+          );
+          await client.query(
+            `UPDATE "EnrollmentStep" s SET inputs = s.inputs || jsonb_build_object('arrivedEventId', $2::text) FROM "Enrollment" e
+              WHERE e.id = $1 AND s."enrollmentId" = e.id AND s."nodeId" = e."currentNodeId" AND s."leftAt" IS NULL`,
+            [enrollment.id, event.id],
+          );
+          enrollment.status = "ACTIVE";
+          resumed.add(enrollment.id);
+          result.resumed++;
+        }
+      }
+      for (const enrollment of endedByProfile.get(event.profileId) ?? []) {
+        if (enrollment.status === "DONE") continue;
+        const version = versions.get(enrollment.journeyVersionId)!;
+        if (withinAttribution(version, event, enrollment.enteredAt)) {
+          await recordConversion(client, workspaceId, enrollment, event);
+          enrollment.status = "DONE";
+          result.converted++;
+        }
+      }
+      for (const journey of journeys) {
+        if (journey.status !== "LIVE") continue;
+        const version = versions.get(journey.liveVersionId)!;
+        const trigger = version.trigger;
+        if (trigger.type !== "trigger.event") continue;
+        const c = config(trigger as TNode & { type: "trigger.event" });
+        if (c.eventName !== event.name) continue;
+        if (!c.filters.every((f) => compare(valueAt(event.properties, f.property), f.operator, f.value))) continue;
+        candidates.push({
+          workspaceId,
+          journeyId: journey.id,
+          journeyVersionId: version.id,
+          triggerNodeId: trigger.id,
+          triggerNodeType: trigger.type,
+          profileId: event.profileId,
+          entryKey: `event:${event.id}`,
+          trigger: { eventId: event.id, name: event.name, properties: event.properties, timestamp: event.timestamp.toISOString() },
+          reentry: version.graph.settings.reentry,
+        });
+      }
+    }
+    const { enrolled } = await enroll(client, candidates, now);
+    result.enrolled = enrolled.length;
+    result.advance = [...resumed, ...enrolled];
+    return result;
+  });
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}
+
+async function endedWithoutConversion(client: pg.ClientBase, workspaceId: string, profileIds: string[], now: Date): Promise<OpenEnrollment[]> {
+  const { rows } = await client.query<OpenEnrollment>(
+    `SELECT e.id, e."journeyId", e."journeyVersionId", e."profileId", e.status::text, e."enteredAt", NULL AS "waitEventName", NULL AS "waitMatchProperty", NULL AS "waitMatchValue"
+       FROM "Enrollment" e
+      WHERE e."workspaceId" = $1 AND e."profileId" = ANY($2::uuid[]) AND e.status IN ('COMPLETED', 'EXITED') AND e."enteredAt" >= $3
+        AND NOT EXISTS (SELECT 1 FROM "Conversion" c WHERE c."enrollmentId" = e.id)`,
+    [workspaceId, profileIds, new Date(now.getTime() - ATTRIBUTION_LOOKBACK_MS)],
+  );
+  return rows;
+}
+
+async function recordConversion(client: pg.ClientBase, workspaceId: string, enrollment: OpenEnrollment, event: StoredEvent): Promise<void> {
+  await client.query(
+    `INSERT INTO "Conversion" ("enrollmentId", "workspaceId", "journeyId", "profileId", "eventId", "eventName", "convertedAt")
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+    [enrollment.id, workspaceId, enrollment.journeyId, enrollment.profileId, event.id, event.name, event.timestamp],
+  );
+}
+
+async function convert(client: pg.ClientBase, workspaceId: string, enrollment: OpenEnrollment, version: CompiledVersion, event: StoredEvent, now: Date): Promise<void> {
+  await recordConversion(client, workspaceId, enrollment, event);
+  await endEnrollment(client, enrollment.id, "CONVERTED", `Converted: ${event.name}`, now);
+  // Shown on the goal step when the journey has one, so the canvas counts and the trace agree.
+  const goal = goalNodeFor(version, event.name) ?? version.graph.nodes.find((n) => n.type === "goal");
+  if (goal) {
+    await client.query(
+      `INSERT INTO "EnrollmentStep" ("enrollmentId", "journeyId", "nodeId", "nodeType", visit, "enteredAt", "leftAt", inputs, outcome)
+       VALUES ($1, $2, $3, 'goal', 1, $4, $4, $5::jsonb, $6) ON CONFLICT DO NOTHING`,
+      [enrollment.id, enrollment.journeyId, goal.id, now, JSON.stringify({ eventId: event.id, eventName: event.name }), `Converted: ${event.name}`],
+    );
+    await client.query(`UPDATE "Enrollment" SET "currentNodeId" = $2 WHERE id = $1`, [enrollment.id, goal.id]);
+  }
+}
