@@ -227,9 +227,11 @@ describe("profileJourneys", () => {
       enteredAt: new Date(at(0).getTime() + 1000).toISOString(),
       leftAt: new Date(at(0).getTime() + 1500).toISOString(),
       exit: "arrived",
+      exitLabel: "Arrived",
       inputs: { cartId: "c1" },
       outcome: "checkout_completed arrived for cart c1",
     });
+    expect(list[1].steps.map((s) => s.exitLabel)).toEqual([null, "Timed out", null, null]);
     expect(list[2].graph.nodes).toHaveLength(ABANDONED_CART.nodes.length);
     expect(list[2].graph.nodes[0]).toEqual({ id: "trigger", type: "trigger.event", label: "Cart updated", position: { x: 0, y: 0 } });
     expect(list[2].graph.edges[1]).toEqual({ id: "e2", source: "wait_checkout", target: "checked_out", branch: "arrived" });
@@ -269,6 +271,30 @@ describe("profileJourneys", () => {
     expect(list).toHaveLength(50);
     expect(list[0].enteredAt).toBe(at(51).toISOString());
     expect(list[49].enteredAt).toBe(at(2).toISOString());
+  });
+
+  it("names the exits taken as the canvas does: a branch's or arm's label, Holdout", async () => {
+    const team = await createWorkspaceWithTeam();
+    const graph = {
+      nodes: [
+        { id: "api", type: "trigger.api", position: { x: 0, y: 0 }, config: {} },
+        { id: "ab", type: "split", position: { x: 0, y: 100 }, config: { arms: [{ id: "a", label: "Short subject", weight: 45 }, { id: "b", label: "Long subject", weight: 45 }], holdout: { weight: 10 } } },
+        { id: "tier", type: "branch", position: { x: 0, y: 200 }, config: { branches: [{ id: "vip", label: "VIP customers", rules: { match: "all", rules: [] } }] } },
+      ],
+      edges: [],
+    };
+    const journey = await db().journey.create({ data: { workspaceId: team.id, name: "Tests", draft: graph } });
+    const version = await db().journeyVersion.create({ data: { journeyId: journey.id, version: 1, graph, publishedByLabel: "test" } });
+    const [one, two] = [await createProfile(team.id), await createProfile(team.id)];
+    await enroll(team, journey.id, version.id, one.id, { status: "COMPLETED", node: "tier", enteredAt: at(0), steps: [["api", "trigger.api", "next", true], ["ab", "split", "a", true], ["tier", "branch", "vip", true]] });
+    await enroll(team, journey.id, version.id, two.id, { status: "COMPLETED", node: "ab", enteredAt: at(0), steps: [["api", "trigger.api", "next", true], ["ab", "split", "holdout", true], ["tier", "branch", "else", true]] });
+    const ctx = await contextOf(team, "VIEWER");
+    expect((await profileJourneys(ctx, one.id))[0].steps.map((s) => [s.label, s.exitLabel])).toEqual([
+      ["trigger.api", null],
+      ["split", "Short subject"],
+      ["branch", "VIP customers"],
+    ]);
+    expect((await profileJourneys(ctx, two.id))[0].steps.map((s) => s.exitLabel)).toEqual([null, "Holdout", "Else"]);
   });
 
   it("is empty for someone who never entered a journey", async () => {
