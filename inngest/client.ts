@@ -30,3 +30,13 @@ export const MESSAGE_QUEUED = "cairn/message.queued";
 export interface MessageQueuedData {
   messageId: string;
 }
+
+/** The events that ask for enrollments to be advanced. No id: an advance is idempotent, and a later one must not be dropped as a duplicate. */
+export function advanceEvents(enrollmentIds: string[]) {
+  return enrollmentIds.map((enrollmentId) => ({ name: ENROLLMENT_ADVANCE, data: { enrollmentId } satisfies EnrollmentAdvanceData }));
+}
+
+/** One event per queued message, with the message id in the event id so a repeat is dropped. */
+export function messageQueuedEvents(messageIds: string[]) {
+  return messageIds.map((messageId) => ({ id: `message-queued-${messageId}`, name: MESSAGE_QUEUED, data: { messageId } satisfies MessageQueuedData }));
+}

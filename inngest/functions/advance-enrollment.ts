@@ -1,7 +1,6 @@
 import { advanceEnrollment } from "@/lib/engine/advance";
 import { performWebhookCall } from "@/lib/engine/webhook";
-import { ENROLLMENT_ADVANCE, inngest, type EnrollmentAdvanceData } from "../client";
-import { messageQueuedEvents } from "./advance-events";
+import { ENROLLMENT_ADVANCE, inngest, messageQueuedEvents, type EnrollmentAdvanceData } from "../client";
 
 /**
  * Walks one enrollment until it waits or ends. The walk itself is a database transaction keyed by

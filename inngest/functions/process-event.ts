@@ -1,6 +1,5 @@
 import { processIngestedEvents } from "@/lib/engine/process-events";
-import { EVENT_INGESTED, inngest, type EventIngestedData } from "../client";
-import { advanceEvents } from "./advance-events";
+import { advanceEvents, EVENT_INGESTED, inngest, type EventIngestedData } from "../client";
 
 /** Ingested events → enrollments entered, waits resumed, exits and conversions (lib/engine/process-events.ts). */
 export const processEvent = inngest.createFunction(

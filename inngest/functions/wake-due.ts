@@ -1,6 +1,5 @@
 import { claimDueEnrollments } from "@/lib/engine/wake";
-import { inngest } from "../client";
-import { advanceEvents } from "./advance-events";
+import { advanceEvents, inngest } from "../client";
 
 /**
  * Every minute on Inngest (its finest cron); every second on the embedded executor, which reads the
