@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { workspaceContextForApiKey } from "@/lib/api-keys/api-keys";
 import { pgPool } from "@/lib/db/pool";
+import type { TJourneyGraphInput } from "@/lib/journeys/graph";
 import { callRoute } from "@/lib/testing/call-route";
 import { EngineDriver, publishGraph } from "@/lib/testing/engine-driver";
 import { ingestFixture } from "@/lib/testing/ingest-helpers";
 import { POST } from "./route";
 
-const graph = {
+const graph: TJourneyGraphInput = {
   nodes: [
     { id: "api", type: "trigger.api", position: { x: 0, y: 0 }, config: {} },
     { id: "done", type: "exit", position: { x: 0, y: 100 }, config: {} },
