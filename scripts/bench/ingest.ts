@@ -11,21 +11,16 @@
  *      in batches of 500 (one INSERT … SELECT FROM json_to_recordset each), and the ratio of the two.
  * Timings are printed, never asserted. Options: BENCH_EVENTS (default 200000), BENCH_CLIENTS (8).
  */
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import path from "node:path";
 import pg from "pg";
 import { createApiKey } from "../../lib/api-keys/api-keys";
-import { migrate } from "../../lib/db/migrate";
 import { workspaceContextForUser } from "../../lib/workspaces/workspaces";
-import { freePort } from "../../lib/testing/free-port";
+import { freshDatabase, runPool, startCairn, stopProcess } from "./harness";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
 const BATCH = 500;
 const PEOPLE = 10_000;
-const baseUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 function makeBatches(prefix: string): { messageId: string; body: Record<string, unknown> }[][] {
   const batches = [];
@@ -52,52 +47,20 @@ function makeBatches(prefix: string): { messageId: string; body: Record<string, 
   return batches;
 }
 
-async function runPool<T>(items: T[], workers: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: workers }, async () => {
-    for (let i = next++; i < items.length; i = next++) await fn(items[i]);
-  }));
-}
-
 async function main() {
-  const dbName = `cairn_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${dbName}`;
-  const databaseUrl = url.toString();
+  const database = await freshDatabase("cairn_bench");
+  const databaseUrl = database.url;
   process.env.DATABASE_URL = databaseUrl;
-  console.log(`database: ${url.host}/${dbName} (fresh)`);
-  let server: ReturnType<typeof spawn> | null = null;
+  let server: Awaited<ReturnType<typeof startCairn>> | null = null;
   try {
-    await migrate(databaseUrl);
     const { db } = await import("../../lib/db/client");
     const user = await db().user.create({ data: { email: `bench-${Date.now()}@example.com`, name: "Bench" }, select: { id: true, email: true, name: true } });
     const workspace = await db().workspace.create({ data: { name: "Bench", slug: `bench-${Date.now()}` } });
     await db().membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
     const { secret } = await createApiKey(await workspaceContextForUser(user, workspace.slug), { name: "bench", scope: "WRITE" });
 
-    if (!existsSync(path.join(".next", "BUILD_ID"))) {
-      console.log("no production build: running `next build` first");
-      const build = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-      await new Promise((resolve, reject) => build.on("exit", (code) => (code === 0 ? resolve(null) : reject(new Error("next build failed")))));
-    }
-    const port = await freePort();
-    server = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "--port", String(port)], {
-      stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: "bench", CAIRN_ENCRYPTION_KEY: "bench", NEXT_TELEMETRY_DISABLED: "1", CAIRN_DB_POOL_SIZE: String(CLIENTS + 2) },
-    });
-    const origin = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${origin}/api/health`)).ok) break;
-      } catch {
-        /* starting */
-      }
-      if (i > 300) throw new Error("Cairn did not start");
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    server = await startCairn(databaseUrl, { CAIRN_DB_POOL_SIZE: String(CLIENTS + 2) });
+    const { origin } = server;
 
     // Warm-up (route compilation, pools), not timed, not counted.
     await fetch(`${origin}/api/v1/batch`, { method: "POST", headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" }, body: JSON.stringify({ batch: [{ type: "track", userId: "warm", event: "Warm" }] }) });
@@ -158,10 +121,8 @@ async function main() {
     if (stored !== EVENTS) console.log(`!! stored ${stored} of ${EVENTS} acknowledged events`);
     await db().$disconnect();
   } finally {
-    server?.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 500));
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => {});
-    await admin.end();
+    await stopProcess(server?.process);
+    await database.drop();
   }
 }
 

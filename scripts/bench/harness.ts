@@ -1,0 +1,89 @@
+/**
+ * What the benchmarks share: a fresh database on a real Postgres, Cairn's production server started on
+ * it, and a pool of concurrent workers. Benchmarks print their figures; nothing here asserts a timing.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { migrate } from "../../lib/db/migrate";
+import { freePort } from "../../lib/testing/free-port";
+
+const nextBin = path.join("node_modules", "next", "dist", "bin", "next");
+
+export interface BenchDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A new, migrated database on DATABASE_URL's server (default: the local Postgres). */
+export async function freshDatabase(prefix: string): Promise<BenchDatabase> {
+  const baseUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+  const name = `${prefix}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  console.log(`database: ${url.host}/${name} (fresh)`);
+  await migrate(url.toString());
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
+      await admin.end();
+    },
+  };
+}
+
+export async function ensureProductionBuild(): Promise<void> {
+  if (existsSync(path.join(".next", "BUILD_ID"))) return;
+  console.log("no production build: running `next build` first");
+  const build = spawn(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  await new Promise((resolve, reject) => build.on("exit", (code) => (code === 0 ? resolve(null) : reject(new Error("next build failed")))));
+}
+
+export async function waitForOk(url: string, what: string, tries = 300): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* starting */
+    }
+    if (i > tries) throw new Error(`${what} did not start`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** `next start` on a free port, on the given database. */
+export async function startCairn(databaseUrl: string, env: Record<string, string> = {}): Promise<{ origin: string; port: number; process: ChildProcess }> {
+  await ensureProductionBuild();
+  const port = await freePort();
+  const child = spawn(process.execPath, [nextBin, "start", "--port", String(port)], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: "bench", CAIRN_ENCRYPTION_KEY: "bench", NEXT_TELEMETRY_DISABLED: "1", ...env },
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForOk(`${origin}/api/health`, "Cairn");
+  return { origin, port, process: child };
+}
+
+export async function stopProcess(child: ChildProcess | null | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  await Promise.race([new Promise((r) => child.once("exit", r)), new Promise((r) => setTimeout(r, 5_000))]);
+}
+
+export async function runPool<T>(items: T[], workers: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (let i = next++; i < items.length; i = next++) await fn(items[i]);
+    }),
+  );
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
