@@ -111,6 +111,8 @@ export interface EnrollmentStepView {
   leftAt: string | null;
   /** the exit taken: next, yes/no, arrived/timed_out, a branch or arm id */
   exit: string | null;
+  /** the exit in words, as the canvas labels it: "Yes", "Timed out", a branch's or arm's label; null for "next" */
+  exitLabel: string | null;
   /** what the decision looked at */
   inputs: unknown;
   /** what it concluded, in words */
@@ -154,6 +156,14 @@ function parseJson(text: string | null): unknown {
   }
 }
 
+const EXIT_WORDS: Record<string, string> = { yes: "Yes", no: "No", arrived: "Arrived", timed_out: "Timed out", else: "Else", holdout: "Holdout" };
+
+function exitLabel(node: TJourneyGraph["nodes"][number] | undefined, exit: string | null): string | null {
+  if (!exit || exit === "next") return null;
+  const named = [...((node?.config.branches as { id: string; label?: string }[] | undefined) ?? []), ...((node?.config.arms as { id: string; label?: string }[] | undefined) ?? [])];
+  return named.find((b) => b.id === exit)?.label || EXIT_WORDS[exit] || exit;
+}
+
 function graphView(graph: TJourneyGraph): VersionGraphView {
   return {
     nodes: graph.nodes.map((n) => ({ id: n.id, type: n.type, label: n.label ?? null, position: n.position })),
@@ -194,7 +204,7 @@ export async function profileJourneys(ctx: WorkspaceContext, profileId: string):
   const versionById = new Map(
     versions.map((v) => {
       const graph = v.graph as TJourneyGraph;
-      return [v.id, { ...v, view: graphView(graph), labels: new Map(graph.nodes.map((n) => [n.id, n.label])) }];
+      return [v.id, { ...v, view: graphView(graph), nodes: new Map(graph.nodes.map((n) => [n.id, n])) }];
     }),
   );
   const stepsByEnrollment = new Map<string, typeof steps>();
@@ -232,10 +242,11 @@ export async function profileJourneys(ctx: WorkspaceContext, profileId: string):
         steps: (stepsByEnrollment.get(e.id) ?? []).map((s) => ({
           nodeId: s.nodeId,
           nodeType: s.nodeType,
-          label: version.labels.get(s.nodeId) || s.nodeType,
+          label: version.nodes.get(s.nodeId)?.label || s.nodeType,
           enteredAt: s.enteredAt.toISOString(),
           leftAt: s.leftAt?.toISOString() ?? null,
           exit: s.exit,
+          exitLabel: exitLabel(version.nodes.get(s.nodeId), s.exit),
           inputs: s.inputs,
           outcome: s.outcome,
         })),
