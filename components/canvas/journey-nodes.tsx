@@ -3,6 +3,7 @@
 import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps, type NodeTypes } from "@xyflow/react";
 import { CircleAlert } from "lucide-react";
 import { createContext, memo, useContext, useEffect, useMemo } from "react";
+import type { NodeCounts } from "@/lib/engine/read-model";
 import { isTrigger, type NodeType } from "@/lib/journeys/graph";
 import { exitLabels, FAMILY_STYLE, NODE_META, summarize, type NodeFamily } from "./node-meta";
 
@@ -16,6 +17,44 @@ export type JourneyFlowNode = Node<JourneyNodeData>;
 /** Problem counts per node; a context so that nodes need not carry them (and no node subscribes to all nodes). */
 export const ProblemCountsContext = createContext<ReadonlyMap<string, number>>(new Map());
 export const ReadOnlyContext = createContext(false);
+/**
+ * Live counts per node id, polled while the editor is open (null before the journey is published). A
+ * context, like the problems, so that the counts never enter the nodes' state: no re-layout, no autosave,
+ * no undo step, selection untouched.
+ */
+export const NodeStatsContext = createContext<Readonly<Record<string, NodeCounts>> | null>(null);
+
+const COUNT = new Intl.NumberFormat(undefined);
+const COMPACT = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 1 });
+/** Full numbers up to 9,999; "12K", "1.2M" beyond, so the strip keeps its width. */
+export const formatCount = (n: number) => (n < 10_000 ? COUNT.format(n) : COMPACT.format(n));
+const people = (n: number) => `${COUNT.format(n)} ${n === 1 ? "person" : "people"}`;
+
+/** entered · here now · moved on, under the node's summary; each number explains itself on hover. */
+function NodeStatsStrip({ counts, last }: { counts: NodeCounts; last: boolean }) {
+  const summary = `${COUNT.format(counts.entered)} entered, ${COUNT.format(counts.waiting)} waiting here now, ${COUNT.format(counts.left)} moved on`;
+  const cells = [
+    { key: "entered", label: "entered", value: counts.entered, explain: `${people(counts.entered)} reached this step (all versions).`, tone: "text-stone-900" },
+    {
+      key: "waiting",
+      label: "here now",
+      value: counts.waiting,
+      explain: `${people(counts.waiting)} ${counts.waiting === 1 ? "is" : "are"} at this step now: waiting, or being moved on.`,
+      tone: counts.waiting ? "text-brand-700" : "text-stone-900",
+    },
+    { key: "left", label: "moved on", value: counts.left, explain: `${people(counts.left)} left this step.`, tone: "text-stone-900" },
+  ];
+  return (
+    <dl data-testid="node-stats" aria-label={summary} className={`grid grid-cols-3 divide-x divide-stone-100 border-t border-stone-100 bg-stone-50/70 text-center ${last ? "rounded-b-xl" : ""}`}>
+      {cells.map((cell) => (
+        <div key={cell.key} title={`${summary}\n${cell.explain}`} className="flex flex-row-reverse items-baseline justify-center gap-1 px-0.5 py-1 whitespace-nowrap" data-stat={cell.key}>
+          <dt className="text-[11px] text-stone-500">{cell.label}</dt>
+          <dd className={`text-xs font-semibold tabular-nums ${cell.tone}`}>{formatCount(cell.value)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
 
 export const NODE_WIDTH = 248;
 
@@ -24,6 +63,7 @@ function JourneyNodeCard({ id, data, selected }: NodeProps<JourneyFlowNode>) {
   const style = FAMILY_STYLE[meta.family];
   const problems = useContext(ProblemCountsContext).get(id) ?? 0;
   const readOnly = useContext(ReadOnlyContext);
+  const counts = useContext(NodeStatsContext)?.[id];
   const exits = useMemo(() => exitLabels(data.type, data.config), [data.type, data.config]);
   const exitKey = exits.map((e) => e.id).join("|");
   const updateNodeInternals = useUpdateNodeInternals();
@@ -62,6 +102,7 @@ function JourneyNodeCard({ id, data, selected }: NodeProps<JourneyFlowNode>) {
           <p className="truncate text-xs text-stone-500">{summarize(data.type, data.config)}</p>
         </div>
       </div>
+      {counts ? <NodeStatsStrip counts={counts} last={!labelled} /> : null}
       {labelled ? (
         <div className="flex justify-around gap-1 border-t border-stone-100 px-2 pt-1.5 pb-2.5">
           {exits.map((exit) => (
