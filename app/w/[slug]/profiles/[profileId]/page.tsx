@@ -5,9 +5,11 @@ import { notFound } from "next/navigation";
 import { EmptyState } from "@/components/events/empty-state";
 import { EventTimeline } from "@/components/profiles/event-timeline";
 import { ProfileFacts } from "@/components/profiles/profile-facts";
+import { ProfileJourneys } from "@/components/profiles/profile-journeys";
 import { TraitsTable } from "@/components/profiles/traits-table";
 import { PageHeader } from "@/components/shell/page-header";
 import { Card } from "@/components/ui/card";
+import { profileJourneys } from "@/lib/engine/read-model";
 import { AppError } from "@/lib/errors";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
 import { listWebhookSources } from "@/lib/ingest/webhook-sources";
@@ -37,7 +39,11 @@ export default async function ProfilePage({
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   }
-  const [{ events, nextBefore }, sources] = await Promise.all([listProfileEvents(ctx, profile.id, { before, limit: PAGE_SIZE }), listWebhookSources(ctx)]);
+  const [{ events, nextBefore }, sources, enrollments] = await Promise.all([
+    listProfileEvents(ctx, profile.id, { before, limit: PAGE_SIZE }),
+    listWebhookSources(ctx),
+    profileJourneys(ctx, profile.id),
+  ]);
   const webhookNames = Object.fromEntries(sources.map((s) => [s.id, s.name]));
   const base = `/w/${slug}/profiles/${profile.id}`;
   const title = profile.userId ?? profile.email ?? "Anonymous visitor";
@@ -64,6 +70,9 @@ export default async function ProfilePage({
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <Card title="Traits" description="What identify calls have told Cairn about this person; the latest value wins.">
             <TraitsTable traits={profile.traits} />
+          </Card>
+          <Card title="Journeys" description="The journeys this person is in or went through, newest first: where they are, what they wait for, and why each step went the way it did.">
+            <ProfileJourneys slug={slug} enrollments={enrollments} />
           </Card>
           <Card
             title="Event timeline"
