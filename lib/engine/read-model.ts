@@ -48,28 +48,28 @@ export interface JourneyStats {
 const NOT_FOUND_JOURNEY = "No such journey in this workspace.";
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
-/** Live counts for a journey: three GROUP BY / COUNT queries on the engine's indexes. */
+/** Live counts for a journey: the journey's lookup, then three GROUP BY / COUNT queries on the engine's indexes. */
 export async function journeyStats(ctx: WorkspaceContext, journeyId: string, now: Date = new Date()): Promise<JourneyStats> {
   requirePermission(ctx, "workspace:read");
   if (!isUuid(journeyId)) throw new AppError("not_found", NOT_FOUND_JOURNEY);
-  const journey = await db().journey.findFirst({
-    where: { id: journeyId, workspaceId: ctx.workspace.id },
-    select: { id: true, liveVersionId: true },
-  });
+  // The journey, in this workspace, with the node ids of its live version (not the whole graph: this is polled).
+  const [journey] = await db().$queryRaw<{ liveNodeIds: string[] | null }[]>`
+    SELECT (SELECT jsonb_path_query_array(v.graph, '$.nodes[*].id') FROM "JourneyVersion" v WHERE v.id = j."liveVersionId") AS "liveNodeIds"
+      FROM "Journey" j
+     WHERE j.id = ${journeyId}::uuid AND j."workspaceId" = ${ctx.workspace.id}::uuid`;
   if (!journey) throw new AppError("not_found", NOT_FOUND_JOURNEY);
 
-  const [byStatusAndNode, byNode, converted, live] = await Promise.all([
+  const [byStatusAndNode, byNode, converted] = await Promise.all([
     // @@index([journeyId, status, currentNodeId])
     db().enrollment.groupBy({ by: ["status", "currentNodeId"], where: { journeyId }, _count: { _all: true } }),
     // @@index([journeyId, nodeId]); _count.leftAt counts the non-null ones
     db().enrollmentStep.groupBy({ by: ["nodeId"], where: { journeyId }, _count: { _all: true, leftAt: true } }),
     db().conversion.count({ where: { journeyId } }),
-    journey.liveVersionId ? db().journeyVersion.findUnique({ where: { id: journey.liveVersionId }, select: { graph: true } }) : null,
   ]);
 
   const nodes: Record<string, NodeCounts> = {};
   const node = (id: string) => (nodes[id] ??= { entered: 0, waiting: 0, left: 0 });
-  for (const n of (live?.graph as TJourneyGraph | undefined)?.nodes ?? []) node(n.id);
+  for (const id of journey.liveNodeIds ?? []) node(id);
   for (const row of byNode) {
     const counts = node(row.nodeId);
     counts.entered = row._count._all;
