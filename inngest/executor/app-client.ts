@@ -17,8 +17,22 @@ export class AppUnreachableError extends Error {}
 const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 256 }), https: new https.Agent({ keepAlive: true, maxSockets: 256 }) };
 
 /**
+ * JSON in RFC 8785 canonical form (keys sorted, no whitespace). The SDK verifies a signature over the
+ * canonical form of the body it parsed, not over the bytes received, so a signed body is sent canonical.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? "null" : canonicalJson(v))).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/**
  * `X-Inngest-Signature` as the SDK verifies it in cloud mode: `t=<unix seconds>&s=<hex HMAC-SHA256 of
- * body + t>`, keyed with the signing key minus its `signkey-<env>-` prefix (as text, not hex-decoded).
+ * canonical body + t>`, keyed with the signing key minus its `signkey-<env>-` prefix (as text, not hex-decoded).
  */
 export function signRequest(body: string, signingKey: string, nowMs: number): string {
   const t = Math.round(nowMs / 1000).toString();

@@ -1,4 +1,4 @@
-import { AppUnreachableError, request, signRequest } from "./app-client";
+import { AppUnreachableError, canonicalJson, request, signRequest } from "./app-client";
 import type { ExecutorContext } from "./context";
 import { parseEvents } from "./event-payload";
 import type { FunctionDefinition } from "./registration";
@@ -28,11 +28,15 @@ export async function runJob(ctx: ExecutorContext, job: ActiveJob): Promise<Acti
 let lastUnreachableLog = 0;
 
 async function call(ctx: ExecutorContext, fn: FunctionDefinition, job: ActiveJob): Promise<CallOutcome | "unreachable"> {
-  const body = JSON.stringify(buildCallBody(job, fn.retries + 1));
+  const payload = buildCallBody(job, fn.retries + 1);
+  const body = ctx.signingKey ? canonicalJson(payload) : JSON.stringify(payload);
   const headers: Record<string, string> = {};
   if (ctx.signingKey) headers["x-inngest-signature"] = signRequest(body, ctx.signingKey, ctx.now());
   try {
     const response = await request("POST", callUrl(fn.url, job.stepId), body, headers, ctx.callTimeoutMs);
+    if (response.status === 401) {
+      ctx.log(`the app refused a call for "${fn.id}" (401): its serve endpoint verifies signatures, so give the executor the same INNGEST_SIGNING_KEY (or run the app with INNGEST_DEV=1)`);
+    }
     return interpretResponse(fn.id, response.status, response.headers, response.body, ctx.now());
   } catch (error) {
     if (!(error instanceof AppUnreachableError)) throw error;
