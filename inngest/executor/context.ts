@@ -1,4 +1,5 @@
 import type { IncomingEvent } from "./event-payload";
+import type { FunctionDefinition } from "./registration";
 import type { FunctionRegistry } from "./registry";
 import type { ExecutorDb, Queryable } from "./store/db";
 import type { IntakeResult } from "./store/intake-store";
@@ -22,6 +23,8 @@ export interface ExecutorContext {
   wake: () => void;
   /** Claim work at `atMs` (a retry was scheduled). */
   wakeAt: (atMs: number) => void;
+  /** A registered function; reloads the registry first if this executor has not seen it yet (synced elsewhere). */
+  findFunction: (id: string) => Promise<FunctionDefinition | undefined>;
   /** Accept events (fan-out to runs) inside an existing transaction or on the pool. */
   intake: (events: IncomingEvent[], q?: Queryable) => Promise<IntakeResult>;
 }

@@ -18,6 +18,7 @@ export class Dispatcher {
   private pollTimer?: NodeJS.Timeout;
   private renewTimer?: NodeJS.Timeout;
   private lastLimitedSweep = 0;
+  private lastClaimErrorLog = 0;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -73,7 +74,11 @@ export class Dispatcher {
         if (jobs.length < free && !this.wakeRequested) break;
       }
     } catch (error) {
-      this.ctx.log(`claiming work failed (will retry): ${(error as Error).message}`);
+      // The database being away is retried every poll; say so now and then, not five times a second.
+      if (Date.now() - this.lastClaimErrorLog > 10_000) {
+        this.lastClaimErrorLog = Date.now();
+        this.ctx.log(`claiming work failed (will retry): ${(error as Error).message}`);
+      }
     } finally {
       this.claiming = false;
       this.notifyIfIdle();

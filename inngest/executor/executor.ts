@@ -87,6 +87,11 @@ export async function startExecutor(options: ExecutorOptions): Promise<RunningEx
     throw error;
   }
 
+  const reloadRegistry = async () => {
+    const fresh = await loadRegistry(db);
+    registry.replaceFromStore(fresh.functions, fresh.generation, log);
+  };
+
   const intake = async (events: IncomingEvent[], q?: Queryable) => {
     const at = now();
     return storeEventsAndRuns(db, q ?? db, events, planRuns(events, registry, at), at);
@@ -103,17 +108,16 @@ export async function startExecutor(options: ExecutorOptions): Promise<RunningEx
     callTimeoutMs: options.callTimeoutMs ?? 2 * 3600 * 1000,
     signingKey: options.signingKey,
     log,
+    findFunction: async (id) => {
+      if (!registry.get(id)) await reloadRegistry();
+      return registry.get(id);
+    },
     wake: () => dispatcher.wake(),
     wakeAt: (at) => dispatcher.wakeAt(at),
     intake,
   };
   const dispatcher = new Dispatcher(ctx, options.concurrency ?? 16, options.pollMs ?? 200);
   const cron = new CronScheduler(ctx, options.cronEverySecond ?? false);
-
-  const reloadRegistry = async () => {
-    const fresh = await loadRegistry(db);
-    registry.replaceFromStore(fresh.functions, fresh.generation, log);
-  };
 
   const { server, port } = await startHttpServer(
     {

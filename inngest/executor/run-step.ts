@@ -11,7 +11,7 @@ import { finishRun, loadOwnedJob, memoizeStep, planSteps, rescheduleJob, type Ac
  * goes event → call → call → … without waiting for the queue.
  */
 export async function runJob(ctx: ExecutorContext, job: ActiveJob): Promise<ActiveJob | undefined> {
-  const fn = ctx.registry.get(job.functionId);
+  const fn = await ctx.findFunction(job.functionId);
   if (!fn) {
     await fail(ctx, job, undefined, { name: "FunctionNotRegistered", message: `Function "${job.functionId}" is no longer registered (was it removed from the app before this run finished?)` });
     return undefined;
