@@ -64,6 +64,8 @@ export interface RunningExecutor {
   sync(appUrl?: string): Promise<{ message: string }>;
   /** Resolves when no job is queued and no call is in flight (all runs finished or failed). */
   waitIdle(timeoutMs?: number): Promise<void>;
+  /** Same as waitIdle. */
+  drain(timeoutMs?: number): Promise<void>;
   /** Stops taking work, lets calls in flight finish (up to graceMs, default 10 s), then closes. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -161,6 +163,17 @@ export async function startExecutor(options: ExecutorOptions): Promise<RunningEx
   timers.push(refresh, prune);
   for (const timer of timers) timer.unref();
 
+  const waitIdle = async (timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await dispatcher.quiet();
+      const state = await queueState(db);
+      if (state.jobs === 0 && dispatcher.inflightCount === 0) return;
+      if (Date.now() > deadline) throw new Error(`executor not idle after ${timeoutMs} ms: ${state.jobs} jobs queued, ${state.running} runs running`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
   let stopped: Promise<void> | undefined;
   return {
     url,
@@ -180,16 +193,8 @@ export async function startExecutor(options: ExecutorOptions): Promise<RunningEx
       return { message };
     },
 
-    async waitIdle(timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        await dispatcher.quiet();
-        const state = await queueState(db);
-        if (state.jobs === 0 && dispatcher.inflightCount === 0) return;
-        if (Date.now() > deadline) throw new Error(`executor not idle after ${timeoutMs} ms: ${state.jobs} jobs queued, ${state.running} runs running`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
+    waitIdle,
+    drain: waitIdle,
 
     stop(graceMs = 10_000) {
       stopped ??= (async () => {
@@ -220,3 +225,36 @@ export class SyncError extends Error {
 }
 
 export { AppUnreachableError };
+
+/**
+ * Syncs the app, waiting for it to come up (next dev may take a while to compile the route): retries
+ * while it is unreachable or answers an error, with backoff up to 5 s. A 400 (functions rejected) is
+ * logged and not retried: it needs a code change. Resolves once synced, rejected, or stopped.
+ */
+export async function syncWhenReady(
+  executor: Pick<RunningExecutor, "sync">,
+  appUrl: string,
+  options: { log?: (line: string) => void; stopped?: () => boolean } = {},
+): Promise<boolean> {
+  const log = options.log ?? ((line: string) => console.log(`[executor] ${line}`));
+  let waiting = false;
+  for (let delay = 250; !options.stopped?.(); delay = Math.min(delay * 2, 5000)) {
+    try {
+      const { message } = await executor.sync(appUrl);
+      log(`sync of ${appUrl}: ${message}`);
+      return true;
+    } catch (error) {
+      if (error instanceof SyncError && error.status === 400) {
+        log(`the app's functions were rejected; fix them and restart (or sync again): ${error.message}`);
+        return false;
+      }
+      if (!(error instanceof AppUnreachableError) && !(error instanceof SyncError)) throw error;
+      if (!waiting) {
+        waiting = true;
+        log(`waiting for the app at ${appUrl} (${error.message})`);
+      }
+    }
+    await new Promise((r) => setTimeout(r, delay));
+  }
+  return false;
+}

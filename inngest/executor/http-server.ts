@@ -114,7 +114,13 @@ export async function startHttpServer(api: HttpApi, port: number, host: string):
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE"
+          ? new Error(`Port ${port} on ${host} is already in use, so the embedded Inngest executor cannot start. Stop whatever uses it, or choose another port with CAIRN_EXECUTOR_PORT=<port>.`)
+          : error,
+      ),
+    );
     server.listen(port, host, () => resolve());
   });
   return { server, port: (server.address() as AddressInfo).port };

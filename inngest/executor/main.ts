@@ -35,7 +35,7 @@
  *
  * Run: node --import tsx inngest/executor/main.ts
  */
-import { AppUnreachableError, startExecutor, SyncError, type RunningExecutor } from "./executor";
+import { startExecutor, syncWhenReady } from "./executor";
 
 const log = (line: string) => console.log(`[executor] ${line}`);
 
@@ -45,29 +45,6 @@ function intFromEnv(name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
   return value;
-}
-
-/** Syncs the app, waiting for it to come up (next dev may take a while to compile the route). */
-async function syncWhenReady(executor: RunningExecutor, appUrl: string, stopped: () => boolean): Promise<void> {
-  let waitingSince: number | undefined;
-  for (let delay = 250; !stopped(); delay = Math.min(delay * 2, 5000)) {
-    try {
-      const { message } = await executor.sync(appUrl);
-      log(`sync of ${appUrl}: ${message}`);
-      return;
-    } catch (error) {
-      if (error instanceof SyncError && error.status === 400) {
-        log(`the app's functions were rejected; fix them and restart (or sync again): ${error.message}`);
-        return;
-      }
-      if (!(error instanceof AppUnreachableError) && !(error instanceof SyncError)) throw error;
-      if (waitingSince === undefined) {
-        waitingSince = Date.now();
-        log(`waiting for the app at ${appUrl} (${error.message})`);
-      }
-    }
-    await new Promise((r) => setTimeout(r, delay));
-  }
 }
 
 async function main(): Promise<void> {
@@ -104,7 +81,7 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
 
-  if (appUrl) await syncWhenReady(executor, appUrl, () => stopping);
+  if (appUrl) await syncWhenReady(executor, appUrl, { log, stopped: () => stopping });
   else log("CAIRN_EXECUTOR_APP_URL is not set: waiting for an app to sync (PUT its serve endpoint)");
 }
 
