@@ -2,6 +2,8 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // The embedded executor calls /api/inngest every second (wake-due); keep the dev log for people's requests.
+  logging: { incomingRequests: { ignore: [/\/api\/inngest/] } },
   // Server-only packages with WebAssembly or native sockets: load them from node_modules, do not bundle.
   serverExternalPackages: ["@electric-sql/pglite", "pg", "@prisma/adapter-pg"],
   async headers() {

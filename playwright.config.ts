@@ -44,6 +44,7 @@ export default defineConfig({
     env: {
       PORT: String(port),
       CAIRN_DB_PORT: String(Number(process.env.E2E_DB_PORT ?? 54339)),
+      CAIRN_EXECUTOR_PORT: String(Number(process.env.E2E_EXECUTOR_PORT ?? 8388)),
       CAIRN_DATA_DIR: ".data/e2e",
       DATABASE_URL: "", // always the embedded default, as a new user gets it
       NEXTAUTH_URL: baseURL,

@@ -4,7 +4,10 @@
  *   1. secrets: generated once into the data directory (CAIRN_DATA_DIR, default .data/)
  *   2. database: DATABASE_URL if set, else the embedded PGlite server (data in <data dir>/pglite)
  *   3. migrations: applied to that database
- *   4. web app: `next dev` (dev) or `next start` (start; builds first if there is no build)
+ *   4. durable execution: the embedded Inngest executor (inngest/executor) as a child process, unless
+ *      Inngest is configured (INNGEST_BASE_URL / INNGEST_EVENT_KEY / INNGEST_SIGNING_KEY), in which case
+ *      the app talks to that Inngest instead
+ *   5. web app: `next dev` (dev) or `next start` (start; builds first if there is no build)
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -21,6 +24,8 @@ if (mode !== "dev" && mode !== "start") {
 
 const port = Number(process.env.PORT ?? 3000);
 const dbPort = Number(process.env.CAIRN_DB_PORT ?? 54329);
+const executorPort = Number(process.env.CAIRN_EXECUTOR_PORT ?? 8288);
+const externalInngest = !!(process.env.INNGEST_BASE_URL || process.env.INNGEST_EVENT_KEY || process.env.INNGEST_SIGNING_KEY || process.env.INNGEST_DEV);
 const say = (line: string) => console.log(`\x1b[36m[cairn]\x1b[0m ${line}`);
 
 function fail(message: string): never {
@@ -46,6 +51,7 @@ async function main() {
   const dir = dataDir();
   const secrets = loadOrCreateSecrets(dir);
   await assertPortFree(port, undefined, "the Cairn web app", "PORT").catch((e: Error) => fail(e.message));
+  if (!externalInngest) await assertPortFree(executorPort, "127.0.0.1", "the embedded Inngest executor", "CAIRN_EXECUTOR_PORT").catch((e: Error) => fail(e.message));
 
   let embedded: EmbeddedPostgres | null = null;
   let databaseUrl = process.env.DATABASE_URL;
@@ -73,6 +79,17 @@ async function main() {
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
     CAIRN_DATA_DIR: dir,
     NEXT_TELEMETRY_DISABLED: "1",
+    // The embedded executor stands in for Inngest: the SDK sends events to it and it calls /api/inngest,
+    // signing its calls with a generated key, so the endpoint stays in Inngest's verifying (cloud) mode.
+    // It ticks wake-due every second (Inngest's own cron stops at minutes).
+    ...(externalInngest
+      ? {}
+      : {
+          INNGEST_BASE_URL: `http://127.0.0.1:${executorPort}/`,
+          INNGEST_SIGNING_KEY: secrets.inngestSigningKey,
+          INNGEST_EVENT_KEY: secrets.inngestEventKey,
+          CAIRN_WAKE_DUE_CRON: process.env.CAIRN_WAKE_DUE_CRON ?? "* * * * * *",
+        }),
   };
   const nextBin = path.join("node_modules", "next", "dist", "bin", "next");
 
@@ -86,14 +103,24 @@ async function main() {
   }
 
   const web = spawn(process.execPath, [nextBin, mode, "--port", String(port)], { stdio: "inherit", env });
+  const executor = externalInngest
+    ? null
+    : spawn(process.execPath, ["--import", "tsx", path.join("inngest", "executor", "main.ts")], {
+        stdio: "inherit",
+        env: { ...env, CAIRN_EXECUTOR_PORT: String(executorPort), CAIRN_EXECUTOR_APP_URL: `http://127.0.0.1:${port}/api/inngest` },
+      });
+  say(externalInngest ? `durable execution: Inngest at ${process.env.INNGEST_BASE_URL ?? "Inngest Cloud"}` : `durable execution: embedded Inngest executor on 127.0.0.1:${executorPort}`);
   let stopping = false;
+  const stopChild = async (child: ChildProcess | null) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGTERM");
+    await new Promise((resolve) => child.once("exit", resolve));
+  };
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    if (web.exitCode === null) {
-      web.kill("SIGTERM");
-      await new Promise((resolve) => web.once("exit", resolve));
-    }
+    await stopChild(executor);
+    await stopChild(web);
     if (embedded) {
       say("stopping the embedded database");
       await embedded.stop();
@@ -103,6 +130,10 @@ async function main() {
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
   web.on("exit", (code) => void stop(code ?? 1));
+  executor?.on("exit", (code) => {
+    if (!stopping) say(`the embedded executor stopped (code ${code}); stopping Cairn`);
+    void stop(code ?? 1);
+  });
 
   if (await waitForHealth(`http://127.0.0.1:${port}/api/health`, web, 180_000)) {
     say(`Cairn is ready at ${env.NEXTAUTH_URL}  (Ctrl-C stops everything)`);

@@ -12,6 +12,10 @@ export interface Secrets {
   nextAuthSecret: string;
   /** Encrypts channel credentials at rest (messaging). */
   encryptionKey: string;
+  /** Signs the embedded Inngest executor's calls to /api/inngest, which refuses unsigned ones. */
+  inngestSigningKey: string;
+  /** The event key the app sends events to the embedded executor with. */
+  inngestEventKey: string;
 }
 
 /**
@@ -25,13 +29,18 @@ export function loadOrCreateSecrets(dir = dataDir()): Secrets {
   const secrets: Secrets = {
     nextAuthSecret: stored.nextAuthSecret ?? randomBytes(32).toString("base64url"),
     encryptionKey: stored.encryptionKey ?? randomBytes(32).toString("base64url"),
+    // Inngest's key formats: "signkey-<env>-<hex>", and any string for an event key.
+    inngestSigningKey: stored.inngestSigningKey ?? `signkey-local-${randomBytes(32).toString("hex")}`,
+    inngestEventKey: stored.inngestEventKey ?? randomBytes(24).toString("base64url"),
   };
-  if (stored.nextAuthSecret !== secrets.nextAuthSecret || stored.encryptionKey !== secrets.encryptionKey) {
+  if ((Object.keys(secrets) as (keyof Secrets)[]).some((k) => stored[k] !== secrets[k])) {
     mkdirSync(dir, { recursive: true });
     writeFileSync(file, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600 });
   }
   return {
     nextAuthSecret: process.env.NEXTAUTH_SECRET || secrets.nextAuthSecret,
     encryptionKey: process.env.CAIRN_ENCRYPTION_KEY || secrets.encryptionKey,
+    inngestSigningKey: secrets.inngestSigningKey,
+    inngestEventKey: secrets.inngestEventKey,
   };
 }
