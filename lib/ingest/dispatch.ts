@@ -1,5 +1,5 @@
 import { EVENT_INGESTED, inngest, isInngestConfigured, type EventIngestedData } from "@/inngest/client";
-import { withTransaction } from "../db/pool";
+import { pgPool } from "../db/pool";
 import { backgroundDrain } from "../runtime/background-drain";
 
 /**
@@ -14,24 +14,25 @@ export interface EventSender {
 }
 
 export async function dispatchPendingEvents(sender: EventSender, limit = 200): Promise<{ dispatched: number; failed: boolean }> {
-  return withTransaction(async (client) => {
-    // SKIP LOCKED: several app instances can run this at once without sending a row twice.
-    const { rows } = await client.query<{ id: string; workspaceId: string; eventIds: string[] }>(
-      `SELECT id::text, "workspaceId", "eventIds"::text[] AS "eventIds" FROM "EventDispatch"
-        WHERE "dispatchedAt" IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [limit],
-    );
-    if (!rows.length) return { dispatched: 0, failed: false };
-    const ids = rows.map((r) => r.id);
-    try {
-      await sender.send(rows.map((r) => ({ id: `cairn-dispatch-${r.id}`, name: EVENT_INGESTED, data: { workspaceId: r.workspaceId, eventIds: r.eventIds } })));
-    } catch (error) {
-      await client.query(`UPDATE "EventDispatch" SET attempts = attempts + 1, "lastError" = $2 WHERE id = ANY($1::bigint[])`, [ids, String((error as Error).message ?? error).slice(0, 500)]);
-      return { dispatched: 0, failed: true };
-    }
-    await client.query(`UPDATE "EventDispatch" SET "dispatchedAt" = now(), attempts = attempts + 1, "lastError" = NULL WHERE id = ANY($1::bigint[])`, [ids]);
-    return { dispatched: rows.length, failed: false };
-  });
+  // No transaction is held while sending: on the embedded database a transaction has the database to
+  // itself, and the embedded executor must write the events it receives before it answers. Two
+  // dispatchers that pick the same rows send the same event ids, and Inngest keeps the first.
+  const pool = pgPool();
+  const { rows } = await pool.query<{ id: string; workspaceId: string; eventIds: string[] }>(
+    `SELECT id::text, "workspaceId", "eventIds"::text[] AS "eventIds" FROM "EventDispatch"
+      WHERE "dispatchedAt" IS NULL ORDER BY id LIMIT $1`,
+    [limit],
+  );
+  if (!rows.length) return { dispatched: 0, failed: false };
+  const ids = rows.map((r) => r.id);
+  try {
+    await sender.send(rows.map((r) => ({ id: `cairn-dispatch-${r.id}`, name: EVENT_INGESTED, data: { workspaceId: r.workspaceId, eventIds: r.eventIds } })));
+  } catch (error) {
+    await pool.query(`UPDATE "EventDispatch" SET attempts = attempts + 1, "lastError" = $2 WHERE id = ANY($1::bigint[])`, [ids, String((error as Error).message ?? error).slice(0, 500)]);
+    return { dispatched: 0, failed: true };
+  }
+  await pool.query(`UPDATE "EventDispatch" SET "dispatchedAt" = now(), attempts = attempts + 1, "lastError" = NULL WHERE id = ANY($1::bigint[]) AND "dispatchedAt" IS NULL`, [ids]);
+  return { dispatched: rows.length, failed: false };
 }
 
 const dispatcher = backgroundDrain(
