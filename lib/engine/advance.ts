@@ -84,6 +84,15 @@ async function factsFor(client: pg.ClientBase, node: TNode, workspaceId: string,
   };
 }
 
+/** The trace's last word on a wait: what ended it. */
+function howTheWaitEnded(node: TNode, exit: string): string {
+  if (node.type === "wait_for_event") {
+    const eventName = (node.config as { eventName?: string }).eventName;
+    return exit === "arrived" ? `${eventName} arrived` : `Timed out: no ${eventName} in time`;
+  }
+  return node.type.startsWith("delay.") ? "The wait is over" : "";
+}
+
 function exitForTimeout(node: TNode): string {
   return node.type === "wait_for_event" ? "timed_out" : "next";
 }
@@ -122,7 +131,7 @@ async function walk(client: pg.ClientBase, enrollment: EnrollmentRow, version: C
   if (!node) throw new Error(`node ${nodeId} is not in journey version ${version.id}`);
   let exit = enrollment.pendingExit === TIMEOUT_EXIT ? exitForTimeout(node) : enrollment.pendingExit;
   // The row for where we start exists already; this write only adds how it was left (or decided).
-  steps.set(nodeId, { nodeId, nodeType: node.type, leftAt: null, exit: null, inputs: {}, outcome: "" });
+  steps.set(nodeId, { nodeId, nodeType: node.type, leftAt: null, exit: null, inputs: {}, outcome: exit === null ? "" : howTheWaitEnded(node, exit) });
 
   let final: { status: string; wakeAt: Date | null; wait?: Extract<Decision, { kind: "wait" }>["event"]; endReason?: string } | null = null;
   for (let hop = 0; hop < MAX_NODES_PER_ADVANCE && !final; hop++) {
