@@ -312,3 +312,32 @@ export async function endEnrollment(client: pg.ClientBase, enrollmentId: string,
     [enrollmentId, status, now, reason],
   );
 }
+
+export interface AdvanceManyResult {
+  /** enrollments stopped at a webhook call: each needs its own advance-enrollment run */
+  needWebhook: string[];
+  queuedMessageIds: string[];
+  steps: number;
+}
+
+/**
+ * Walks many enrollments up to their next wait, a few at a time. process-event and wake-due use it so
+ * that the common case (walk to the next delay, queue a message) costs no extra Inngest run; only the
+ * enrollments that reach a webhook go on in advance-enrollment, where the call gets its own step. Safe
+ * to repeat: each walk locks its enrollment and is keyed by (enrollment, node, visit).
+ */
+export async function advanceMany(enrollmentIds: string[], now: Date, parallel = 4): Promise<AdvanceManyResult> {
+  const result: AdvanceManyResult = { needWebhook: [], queuedMessageIds: [], steps: 0 };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, enrollmentIds.length) }, async () => {
+      for (let i = next++; i < enrollmentIds.length; i = next++) {
+        const walked = await advanceEnrollment(enrollmentIds[i], now);
+        result.steps += walked.steps;
+        result.queuedMessageIds.push(...walked.queuedMessageIds);
+        if (walked.state === "webhook") result.needWebhook.push(walked.enrollmentId);
+      }
+    }),
+  );
+  return result;
+}

@@ -59,7 +59,9 @@ export async function waitForOk(url: string, what: string, tries = 300): Promise
 export async function startCairn(databaseUrl: string, env: Record<string, string> = {}): Promise<{ origin: string; port: number; process: ChildProcess }> {
   await ensureProductionBuild();
   const port = await freePort();
-  const child = spawn(process.execPath, [nextBin, "start", "--port", String(port)], {
+  // BENCH_PROFILE_DIR: write a CPU profile of the server there (open it in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, nextBin, "start", "--port", String(port)], {
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: "bench", CAIRN_ENCRYPTION_KEY: "bench", NEXT_TELEMETRY_DISABLED: "1", ...env },
   });
@@ -70,7 +72,8 @@ export async function startCairn(databaseUrl: string, env: Record<string, string
 
 export async function stopProcess(child: ChildProcess | null | undefined): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGTERM");
+  // SIGINT lets Node write a CPU profile on the way out; Next stops on it as on SIGTERM.
+  child.kill(process.env.BENCH_PROFILE_DIR ? "SIGINT" : "SIGTERM");
   await Promise.race([new Promise((r) => child.once("exit", r)), new Promise((r) => setTimeout(r, 5_000))]);
 }
 
