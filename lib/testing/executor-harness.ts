@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Inngest, InngestFunction } from "inngest";
 import { serve } from "inngest/next";
 import pg from "pg";
 import { startExecutor, type ExecutorOptions, type RunningExecutor } from "../../inngest/executor/executor";
+import { serveRoutes } from "./serve-routes";
 
 /**
  * Helpers for the embedded executor's tests (inngest/executor/*.int.test.ts): the app side is the real
@@ -16,37 +15,14 @@ type Handler = (request: Request, context?: unknown) => Promise<Response>;
 
 /** Serves `functions` at http://127.0.0.1:<free port>/api/inngest through `serve()` from inngest/next. */
 export async function serveFunctions(client: Inngest.Any, functions: InngestFunction.Any[]): Promise<{ url: string; close(): Promise<void> }> {
-  const handler = serve({ client, functions }) as unknown as Record<"GET" | "POST" | "PUT", Handler>;
-  const server = http.createServer(async (req, res) => {
-    try {
-      const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
-      const method = req.method as "GET" | "POST" | "PUT";
-      if (url.pathname !== "/api/inngest" || !handler[method]) {
-        res.writeHead(404).end();
-        return;
-      }
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-      const body = chunks.length ? Buffer.concat(chunks) : undefined;
-      const response = await handler[method](new Request(url, { method, headers, body }), { params: Promise.resolve({}) });
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    } catch (error) {
-      res.writeHead(500, { "content-type": "text/plain" }).end(String(error));
-    }
+  const handler = serve({ client, functions }) as unknown as Record<string, Handler | undefined>;
+  const served = await serveRoutes({
+    "/api/inngest": (request, context) => {
+      const method = handler[request.method];
+      return method ? method(request, context) : Promise.resolve(new Response(null, { status: 404 }));
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/api/inngest`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: `${served.url}/api/inngest`, close: served.close };
 }
 
 export function uniqueSchema(prefix = "cairn_executor_test"): string {

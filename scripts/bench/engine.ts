@@ -18,7 +18,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { freePort } from "../../lib/testing/free-port";
-import { freshDatabase, percentile, runPool, startCairn, stopProcess, waitForOk } from "./harness";
+import { freshDatabase, percentile, runPool, startCairn, stopProcess, waitForOk, runBench } from "./harness";
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -213,10 +213,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { createApiKey } from "../../lib/api-keys/api-keys";
 import { workspaceContextForUser } from "../../lib/workspaces/workspaces";
-import { freshDatabase, runPool, startCairn, stopProcess } from "./harness";
+import { freshDatabase, runPool, startCairn, stopProcess, runBench } from "./harness";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
@@ -126,10 +126,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);
