@@ -1,4 +1,5 @@
 import { Inngest } from "inngest";
+import type { WebhookCallTarget } from "@/lib/engine/webhook";
 
 /**
  * Cairn's Inngest client. Configuration comes from the environment, as the SDK reads it:
@@ -23,6 +24,8 @@ export function isInngestConfigured(env: NodeJS.ProcessEnv = process.env): boole
 export const ENROLLMENT_ADVANCE = "cairn/enrollment.advance";
 export interface EnrollmentAdvanceData {
   enrollmentId: string;
+  /** set when the walk stopped at a webhook: the run starts with that call instead of walking again */
+  webhook?: WebhookCallTarget;
 }
 
 /** A journey queued a message; the messaging issue's deliver-message function sends it. */
@@ -32,8 +35,8 @@ export interface MessageQueuedData {
 }
 
 /** The events that ask for enrollments to be advanced. No id: an advance is idempotent, and a later one must not be dropped as a duplicate. */
-export function advanceEvents(enrollmentIds: string[]) {
-  return enrollmentIds.map((enrollmentId) => ({ name: ENROLLMENT_ADVANCE, data: { enrollmentId } satisfies EnrollmentAdvanceData }));
+export function advanceEvents(advances: EnrollmentAdvanceData[]) {
+  return advances.map((data) => ({ name: ENROLLMENT_ADVANCE, data }));
 }
 
 /** One event per queued message, with the message id in the event id so a repeat is dropped. */

@@ -5,8 +5,9 @@ import { ENROLLMENT_ADVANCE, inngest, messageQueuedEvents, type EnrollmentAdvanc
 /**
  * Walks one enrollment until it waits or ends. The walk is a database transaction keyed by (enrollment,
  * node, visit), so running it again is harmless. A webhook, the side effect outside the database, is a
- * step with a stable id, `<nodeId>:<visit>`; that step also walks on from the webhook (one call to the
- * app per webhook instead of two). One run per enrollment at a time (the concurrency key).
+ * step with a stable id, `<nodeId>:<visit>`; that step also walks on from the webhook, so a person who
+ * reaches a webhook costs two calls to the app (the step, the end). One run per enrollment at a time
+ * (the concurrency key).
  */
 export const advanceEnrollmentFn = inngest.createFunction(
   {
@@ -17,19 +18,29 @@ export const advanceEnrollmentFn = inngest.createFunction(
     triggers: [{ event: ENROLLMENT_ADVANCE }],
   },
   async ({ event, step }) => {
-    const { enrollmentId } = event.data as EnrollmentAdvanceData;
-    let last = await step.run("advance", () => advanceEnrollment(enrollmentId, new Date()));
-    const queued = [...last.queuedMessageIds];
+    const { enrollmentId, webhook: stoppedAt } = event.data as EnrollmentAdvanceData;
+    const queued: string[] = [];
+    // Sent by a walk that stopped at a webhook, the run starts with that call; otherwise it walks first.
+    let webhook = stoppedAt;
+    let state: string | undefined;
+    if (!webhook) {
+      const walked = await step.run("advance", () => advanceEnrollment(enrollmentId, new Date()));
+      queued.push(...walked.queuedMessageIds);
+      state = walked.state;
+      webhook = walked.state === "webhook" ? walked.webhook : undefined;
+    }
     // Bounded: a journey has at most 2,000 nodes, and each pass ends at the next webhook.
-    for (let pass = 0; pass < 2_000 && last.state === "webhook" && last.webhook; pass++) {
-      const webhook = last.webhook;
-      last = await step.run(`${webhook.nodeId}:${webhook.visit}`, async () => {
-        await performWebhookCall(webhook);
+    for (let pass = 0; pass < 2_000 && webhook; pass++) {
+      const target = webhook;
+      const walked = await step.run(`${target.nodeId}:${target.visit}`, async () => {
+        await performWebhookCall(target);
         return advanceEnrollment(enrollmentId, new Date());
       });
-      queued.push(...last.queuedMessageIds);
+      queued.push(...walked.queuedMessageIds);
+      state = walked.state;
+      webhook = walked.state === "webhook" ? walked.webhook : undefined;
     }
     if (queued.length) await step.sendEvent("messages", messageQueuedEvents(queued));
-    return { enrollmentId, state: last.state };
+    return { enrollmentId, state };
   },
 );

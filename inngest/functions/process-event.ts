@@ -17,7 +17,7 @@ export const processEvent = inngest.createFunction(
       const walked = await advanceMany(processed.advance, now);
       return { ...processed, ...walked };
     });
-    if (result.needWebhook.length) await step.sendEvent("advance", advanceEvents(result.needWebhook));
+    if (result.needWebhook.length) await step.sendEvent("advance", advanceEvents(result.needWebhook.map((webhook) => ({ enrollmentId: webhook.enrollmentId, webhook }))));
     if (result.queuedMessageIds.length) await step.sendEvent("messages", messageQueuedEvents(result.queuedMessageIds));
     return { enrolled: result.enrolled, resumed: result.resumed, exited: result.exited, converted: result.converted, steps: result.steps };
   },

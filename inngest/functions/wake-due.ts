@@ -21,7 +21,7 @@ export const wakeDue = inngest.createFunction(
         const ids = await claimDueEnrollments(now, CLAIM);
         return { claimed: ids.length, ...(await advanceMany(ids, now)) };
       });
-      if (result.needWebhook.length) await step.sendEvent(`advance:${round}`, advanceEvents(result.needWebhook));
+      if (result.needWebhook.length) await step.sendEvent(`advance:${round}`, advanceEvents(result.needWebhook.map((webhook) => ({ enrollmentId: webhook.enrollmentId, webhook }))));
       if (result.queuedMessageIds.length) await step.sendEvent(`messages:${round}`, messageQueuedEvents(result.queuedMessageIds));
       woken += result.claimed;
       if (result.claimed < CLAIM) break;

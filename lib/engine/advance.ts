@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { withTransaction } from "../db/pool";
 import type { TNode } from "../journeys/graph";
-import { loadVersion, type CompiledVersion } from "./graphs";
+import { loadVersions, type CompiledVersion } from "./graphs";
 import { decideNode, nextNodeId, questionsFor, type Decision, type Person, type TriggerInfo, type WebhookRequest } from "./interpreter";
 import { factKey, type Facts } from "./rules";
 
@@ -53,16 +53,6 @@ interface StepWrite {
   outcome: string;
 }
 
-export async function loadPerson(client: pg.ClientBase, profileId: string): Promise<Person> {
-  // A profile merged into another (an anonymous visitor who signed up) continues as that person.
-  const { rows } = await client.query<Person>(
-    `SELECT p.id AS "profileId", p."userId", p.email, p.phone, p.timezone, p.traits FROM "Profile" p
-      WHERE p.id = (SELECT COALESCE("mergedIntoId", id) FROM "Profile" WHERE id = $1)`,
-    [profileId],
-  );
-  if (!rows[0]) throw new Error(`profile ${profileId} not found`);
-  return rows[0];
-}
 
 async function factsFor(client: pg.ClientBase, node: TNode, workspaceId: string, profileId: string, now: Date): Promise<Facts> {
   const answers = new Map<string, boolean>();
@@ -98,32 +88,90 @@ function exitForTimeout(node: TNode): string {
 }
 
 export async function advanceEnrollment(enrollmentId: string, now: Date): Promise<AdvanceResult> {
+  return (await advanceEnrollments([enrollmentId], now))[0];
+}
+
+/** What one walk decided, to be written together with the others of its batch. */
+interface Walked {
+  enrollment: EnrollmentRow;
+  person: Person;
+  steps: StepWrite[];
+  messages: { nodeId: string; channel: string; templateId: string }[];
+  splits: { nodeId: string; armId: string }[];
+  final: { status: string; nodeId: string; wakeAt: Date | null; wait?: Extract<Decision, { kind: "wait" }>["event"]; endReason?: string };
+  result: AdvanceResult;
+}
+
+/**
+ * Walks a batch of enrollments in one transaction, with the batch's reads and writes shared: one query
+ * locks them all, one loads the people, one the finished webhook calls, and the trace, messages, split
+ * assignments and enrollment updates are one statement each, whatever the batch size. Only
+ * "has done X" questions and profile updates cost a query of their own.
+ */
+export async function advanceEnrollments(enrollmentIds: string[], now: Date): Promise<AdvanceResult[]> {
+  const ids = [...new Set(enrollmentIds)];
+  if (!ids.length) return [];
   return withTransaction(async (client) => {
+    // Locked in id order, so two batches that share enrollments cannot deadlock.
     const { rows } = await client.query<EnrollmentRow>(
       `SELECT e.id, e."workspaceId", e."journeyId", e."journeyVersionId", e."profileId", e.status::text, e."currentNodeId",
               e."pendingExit", e.trigger, j.status::text AS "journeyStatus"
-         FROM "Enrollment" e JOIN "Journey" j ON j.id = e."journeyId" WHERE e.id = $1 FOR UPDATE OF e`,
-      [enrollmentId],
+         FROM "Enrollment" e JOIN "Journey" j ON j.id = e."journeyId" WHERE e.id = ANY($1::uuid[]) ORDER BY e.id FOR UPDATE OF e`,
+      [ids],
     );
-    const enrollment = rows[0];
-    const idle: AdvanceResult = { enrollmentId, state: "idle", queuedMessageIds: [], steps: 0 };
-    if (!enrollment || enrollment.status !== "ACTIVE") return idle;
-    // Paused: the person holds where they are; resuming the journey wakes them (lib/engine/lifecycle.ts).
-    if (enrollment.journeyStatus === "PAUSED") return { ...idle, state: "held" };
-    if (enrollment.journeyStatus === "ARCHIVED") {
-      await endEnrollment(client, enrollment.id, "EXITED", "The journey was archived", now);
-      return { ...idle, state: "ended" };
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const results = new Map<string, AdvanceResult>(ids.map((id) => [id, { enrollmentId: id, state: "idle", queuedMessageIds: [], steps: 0 }]));
+    const active: EnrollmentRow[] = [];
+    for (const e of byId.values()) {
+      if (e.status !== "ACTIVE") continue;
+      // Paused: the person holds where they are; resuming the journey makes them due again.
+      if (e.journeyStatus === "PAUSED") results.get(e.id)!.state = "held";
+      else if (e.journeyStatus === "ARCHIVED") {
+        await endEnrollment(client, e.id, "EXITED", "The journey was archived", now);
+        results.get(e.id)!.state = "ended";
+      } else active.push(e);
     }
-    const version = await loadVersion(client, enrollment.journeyVersionId);
-    return walk(client, enrollment, version, now);
+    if (active.length) {
+      const versions = await loadVersions(client, active.map((e) => e.journeyVersionId));
+      const people = await loadPeople(client, active.map((e) => e.profileId));
+      const finishedCalls = await loadFinishedWebhookCalls(client, active.map((e) => e.id));
+      const walked: Walked[] = [];
+      for (const enrollment of active) {
+        const w = await walk(client, enrollment, versions.get(enrollment.journeyVersionId)!, people.get(enrollment.profileId)!, finishedCalls, now);
+        walked.push(w);
+        results.set(enrollment.id, w.result);
+      }
+      await writeWalks(client, walked, now);
+    }
+    return ids.map((id) => results.get(id)!);
   });
 }
 
-async function walk(client: pg.ClientBase, enrollment: EnrollmentRow, version: CompiledVersion, now: Date): Promise<AdvanceResult> {
-  const person = await loadPerson(client, enrollment.profileId);
+async function loadPeople(client: pg.ClientBase, profileIds: string[]): Promise<Map<string, Person>> {
+  // A profile merged into another (an anonymous visitor who signed up) continues as that person.
+  const { rows } = await client.query<Person & { requestedId: string }>(
+    `SELECT r.id AS "requestedId", p.id AS "profileId", p."userId", p.email, p.phone, p.timezone, p.traits
+       FROM "Profile" r JOIN "Profile" p ON p.id = COALESCE(r."mergedIntoId", r.id) WHERE r.id = ANY($1::uuid[])`,
+    [[...new Set(profileIds)]],
+  );
+  return new Map(rows.map(({ requestedId, ...person }) => [requestedId, person]));
+}
+
+type FinishedCalls = Map<string, { status: string; responseStatus: number | null; error: string | null }>;
+
+async function loadFinishedWebhookCalls(client: pg.ClientBase, enrollmentIds: string[]): Promise<FinishedCalls> {
+  const { rows } = await client.query<{ enrollmentId: string; nodeId: string; visit: number; status: string; responseStatus: number | null; error: string | null }>(
+    `SELECT "enrollmentId", "nodeId", visit, status, "responseStatus", error FROM "WebhookCall" WHERE "enrollmentId" = ANY($1::uuid[]) AND status <> 'pending'`,
+    [enrollmentIds],
+  );
+  return new Map(rows.map((r) => [`${r.enrollmentId}:${r.nodeId}:${r.visit}`, r]));
+}
+
+async function walk(client: pg.ClientBase, enrollment: EnrollmentRow, version: CompiledVersion, person: Person, finishedCalls: FinishedCalls, now: Date): Promise<Walked> {
+  if (!person) throw new Error(`profile ${enrollment.profileId} not found`);
   const steps = new Map<string, StepWrite>();
-  const messages: { nodeId: string; channel: string; templateId: string }[] = [];
-  const splits: { nodeId: string; armId: string }[] = [];
+  const messages: Walked["messages"] = [];
+  const splits: Walked["splits"] = [];
   const result: AdvanceResult = { enrollmentId: enrollment.id, state: "idle", queuedMessageIds: [], steps: 0 };
 
   let nodeId = enrollment.currentNodeId;
@@ -133,7 +181,7 @@ async function walk(client: pg.ClientBase, enrollment: EnrollmentRow, version: C
   // The row for where we start exists already; this write only adds how it was left (or decided).
   steps.set(nodeId, { nodeId, nodeType: node.type, leftAt: null, exit: null, inputs: {}, outcome: exit === null ? "" : howTheWaitEnded(node, exit) });
 
-  let final: { status: string; wakeAt: Date | null; wait?: Extract<Decision, { kind: "wait" }>["event"]; endReason?: string } | null = null;
+  let final: Omit<Walked["final"], "nodeId"> | null = null;
   for (let hop = 0; hop < MAX_NODES_PER_ADVANCE && !final; hop++) {
     if (exit !== null) {
       const leaving = steps.get(nodeId)!;
@@ -191,12 +239,8 @@ async function walk(client: pg.ClientBase, enrollment: EnrollmentRow, version: C
         else exit = decision.exit;
         break;
       case "webhook": {
-        const { rows: calls } = await client.query<{ status: string; responseStatus: number | null; error: string | null }>(
-          `SELECT status, "responseStatus", error FROM "WebhookCall" WHERE "enrollmentId" = $1 AND "nodeId" = $2 AND visit = $3`,
-          [enrollment.id, nodeId, VISIT],
-        );
-        const call = calls[0];
-        if (call && call.status !== "pending") {
+        const call = finishedCalls.get(`${enrollment.id}:${nodeId}:${VISIT}`);
+        if (call) {
           step.outcome = `${decision.outcome}: ${call.status === "succeeded" ? `answered ${call.responseStatus}` : `failed (${call.error})`}`;
           step.inputs = { ...(decision.inputs as object), responseStatus: call.responseStatus, error: call.error };
           exit = "next";
@@ -215,54 +259,29 @@ async function walk(client: pg.ClientBase, enrollment: EnrollmentRow, version: C
     }
   }
   if (!final) final = { status: "FAILED", wakeAt: null, endReason: `Stopped after ${MAX_NODES_PER_ADVANCE} steps in one go` };
-
-  await writeSteps(client, enrollment, [...steps.values()], now);
-  if (messages.length) result.queuedMessageIds = await queueMessages(client, enrollment, person, messages, now);
-  if (splits.length) {
-    await client.query(
-      `INSERT INTO "SplitAssignment" ("enrollmentId", "nodeId", "journeyId", "profileId", "armId", "assignedAt")
-       SELECT $1, n, $2, $3, a, $4 FROM unnest($5::text[], $6::text[]) AS u(n, a) ON CONFLICT DO NOTHING`,
-      [enrollment.id, enrollment.journeyId, person.profileId, now, splits.map((s) => s.nodeId), splits.map((s) => s.armId)],
-    );
-  }
   const ended = final.status !== "ACTIVE" && final.status !== "WAITING";
-  await client.query(
-    `UPDATE "Enrollment" SET status = $2::"EnrollmentStatus", "currentNodeId" = $3, "pendingExit" = NULL, "wakeAt" = $4,
-        "waitEventName" = $5, "waitMatchProperty" = $6, "waitMatchValue" = $7, "updatedAt" = $8, "endedAt" = $9, "endReason" = $10
-      WHERE id = $1`,
-    [
-      enrollment.id,
-      final.status,
-      nodeId,
-      final.wakeAt,
-      final.wait?.name ?? null,
-      final.wait?.matchProperty ?? null,
-      final.wait?.matchValue === undefined ? null : JSON.stringify(final.wait.matchValue),
-      now,
-      ended ? now : null,
-      final.endReason ?? null,
-    ],
-  );
   result.state = final.status === "WAITING" ? "waiting" : result.webhook ? "webhook" : ended ? "ended" : "idle";
-  return result;
+  return { enrollment, person, steps: [...steps.values()], messages, splits, final: { ...final, nodeId }, result };
 }
 
-async function writeSteps(client: pg.ClientBase, enrollment: EnrollmentRow, steps: StepWrite[], now: Date): Promise<void> {
-  // One statement for the whole walk; on a row that exists, keep when it was entered and what was decided
+async function writeWalks(client: pg.ClientBase, walked: Walked[], now: Date): Promise<void> {
+  const steps = walked.flatMap((w) => w.steps.map((s) => ({ ...s, enrollmentId: w.enrollment.id, journeyId: w.enrollment.journeyId })));
+  // One statement for all the walks; on a row that exists, keep when it was entered and what was decided
   // there unless this advance decided something (an empty outcome / {} inputs mean "only the exit is new").
   await client.query(
     `INSERT INTO "EnrollmentStep" ("enrollmentId", "journeyId", "nodeId", "nodeType", visit, "enteredAt", "leftAt", exit, inputs, outcome)
-     SELECT $1, $2, n, t, $3, $4, l, x, i::jsonb, o FROM unnest($5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[]) AS u(n, t, l, x, i, o)
+     SELECT e, j, n, t, $1, $2, l, x, i::jsonb, o
+       FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[]) AS u(e, j, n, t, l, x, i, o)
      ON CONFLICT ("enrollmentId", "nodeId", visit) DO UPDATE SET
        "leftAt" = COALESCE(EXCLUDED."leftAt", "EnrollmentStep"."leftAt"),
        exit = COALESCE(EXCLUDED.exit, "EnrollmentStep".exit),
        inputs = CASE WHEN EXCLUDED.inputs = '{}'::jsonb THEN "EnrollmentStep".inputs ELSE EXCLUDED.inputs END,
        outcome = CASE WHEN EXCLUDED.outcome = '' THEN "EnrollmentStep".outcome ELSE EXCLUDED.outcome END`,
     [
-      enrollment.id,
-      enrollment.journeyId,
       VISIT,
       now,
+      steps.map((s) => s.enrollmentId),
+      steps.map((s) => s.journeyId),
       steps.map((s) => s.nodeId),
       steps.map((s) => s.nodeType),
       steps.map((s) => s.leftAt),
@@ -271,32 +290,63 @@ async function writeSteps(client: pg.ClientBase, enrollment: EnrollmentRow, step
       steps.map((s) => s.outcome),
     ],
   );
-}
 
-async function queueMessages(client: pg.ClientBase, enrollment: EnrollmentRow, person: Person, messages: { nodeId: string; channel: string; templateId: string }[], now: Date): Promise<string[]> {
-  const context = JSON.stringify({ trigger: enrollment.trigger, journeyId: enrollment.journeyId, enrollmentId: enrollment.id });
-  // The idempotency key makes a message exist once per (enrollment, node, visit); a repeated advance gets
-  // the same row back (DO UPDATE, a no-op, so RETURNING still answers with it).
-  const { rows } = await client.query<{ id: string }>(
-    `INSERT INTO "Message" (id, "workspaceId", "profileId", "journeyId", "journeyVersionId", "enrollmentId", "nodeId", channel, "templateId", "idempotencyKey", context, "createdAt", "updatedAt")
-     SELECT gen_random_uuid(), $1, $2, $3, $4, $5::uuid, n, c, t, $5::text || ':' || n || ':' || $6, $7::jsonb, $8, $8
-       FROM unnest($9::text[], $10::text[], $11::text[]) AS u(n, c, t)
-     ON CONFLICT ("idempotencyKey") DO UPDATE SET "idempotencyKey" = EXCLUDED."idempotencyKey" RETURNING id`,
+  const messages = walked.flatMap((w) => w.messages.map((m) => ({ ...m, w })));
+  if (messages.length) {
+    // The idempotency key makes a message exist once per (enrollment, node, visit); a repeated advance gets
+    // the same row back (DO UPDATE, a no-op, so RETURNING still answers with it).
+    const { rows } = await client.query<{ id: string; enrollmentId: string }>(
+      `INSERT INTO "Message" (id, "workspaceId", "profileId", "journeyId", "journeyVersionId", "enrollmentId", "nodeId", channel, "templateId", "idempotencyKey", context, "createdAt", "updatedAt")
+       SELECT gen_random_uuid(), w, p, j, v, e, n, c, t, e::text || ':' || n || ':' || $1::text, x::jsonb, $2, $2
+         FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::text[], $9::text[], $10::text[], $11::text[]) AS u(w, p, j, v, e, n, c, t, x)
+       ON CONFLICT ("idempotencyKey") DO UPDATE SET "idempotencyKey" = EXCLUDED."idempotencyKey" RETURNING id, "enrollmentId"`,
+      [
+        String(VISIT),
+        now,
+        messages.map((m) => m.w.enrollment.workspaceId),
+        messages.map((m) => m.w.person.profileId),
+        messages.map((m) => m.w.enrollment.journeyId),
+        messages.map((m) => m.w.enrollment.journeyVersionId),
+        messages.map((m) => m.w.enrollment.id),
+        messages.map((m) => m.nodeId),
+        messages.map((m) => m.channel),
+        messages.map((m) => m.templateId),
+        messages.map((m) => JSON.stringify({ trigger: m.w.enrollment.trigger, journeyId: m.w.enrollment.journeyId, enrollmentId: m.w.enrollment.id })),
+      ],
+    );
+    const byEnrollment = new Map(walked.map((w) => [w.enrollment.id, w.result]));
+    for (const row of rows) byEnrollment.get(row.enrollmentId)!.queuedMessageIds.push(row.id);
+  }
+
+  const splits = walked.flatMap((w) => w.splits.map((s) => ({ ...s, w })));
+  if (splits.length) {
+    await client.query(
+      `INSERT INTO "SplitAssignment" ("enrollmentId", "nodeId", "journeyId", "profileId", "armId", "assignedAt")
+       SELECT e, n, j, p, a, $1 FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::text[]) AS u(e, n, j, p, a) ON CONFLICT DO NOTHING`,
+      [now, splits.map((s) => s.w.enrollment.id), splits.map((s) => s.nodeId), splits.map((s) => s.w.enrollment.journeyId), splits.map((s) => s.w.person.profileId), splits.map((s) => s.armId)],
+    );
+  }
+
+  const ended = (w: Walked) => w.final.status !== "ACTIVE" && w.final.status !== "WAITING";
+  await client.query(
+    `UPDATE "Enrollment" AS e SET status = u.s::"EnrollmentStatus", "currentNodeId" = u.n, "pendingExit" = NULL, "wakeAt" = u.w,
+        "waitEventName" = u.en, "waitMatchProperty" = u.mp, "waitMatchValue" = u.mv, "updatedAt" = $1, "endedAt" = u.ea, "endReason" = u.r
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::text[])
+         AS u(id, s, n, w, en, mp, mv, ea, r)
+      WHERE e.id = u.id`,
     [
-      enrollment.workspaceId,
-      person.profileId,
-      enrollment.journeyId,
-      enrollment.journeyVersionId,
-      enrollment.id,
-      String(VISIT),
-      context,
       now,
-      messages.map((m) => m.nodeId),
-      messages.map((m) => m.channel),
-      messages.map((m) => m.templateId),
+      walked.map((w) => w.enrollment.id),
+      walked.map((w) => w.final.status),
+      walked.map((w) => w.final.nodeId),
+      walked.map((w) => w.final.wakeAt),
+      walked.map((w) => w.final.wait?.name ?? null),
+      walked.map((w) => w.final.wait?.matchProperty ?? null),
+      walked.map((w) => (w.final.wait?.matchValue === undefined ? null : JSON.stringify(w.final.wait.matchValue))),
+      walked.map((w) => (ended(w) ? now : null)),
+      walked.map((w) => w.final.endReason ?? null),
     ],
   );
-  return rows.map((r) => r.id);
 }
 
 export async function endEnrollment(client: pg.ClientBase, enrollmentId: string, status: "EXITED" | "CONVERTED" | "COMPLETED", reason: string, now: Date): Promise<void> {
@@ -314,30 +364,26 @@ export async function endEnrollment(client: pg.ClientBase, enrollmentId: string,
 }
 
 export interface AdvanceManyResult {
-  /** enrollments stopped at a webhook call: each needs its own advance-enrollment run */
-  needWebhook: string[];
+  /** enrollments stopped at a webhook call: each needs its own advance-enrollment run, starting with the call */
+  needWebhook: NonNullable<AdvanceResult["webhook"]>[];
   queuedMessageIds: string[];
   steps: number;
 }
 
 /**
- * Walks many enrollments up to their next wait, a few at a time. process-event and wake-due use it so
- * that the common case (walk to the next delay, queue a message) costs no extra Inngest run; only the
- * enrollments that reach a webhook go on in advance-enrollment, where the call gets its own step. Safe
- * to repeat: each walk locks its enrollment and is keyed by (enrollment, node, visit).
+ * Walks many enrollments up to their next wait, in batches (see advanceEnrollments). process-event and
+ * wake-due use it so that the common case (walk to the next delay, queue a message) costs no extra
+ * Inngest run; only the enrollments that reach a webhook go on in advance-enrollment, where the call gets
+ * its own step. Safe to repeat: each walk locks its enrollment and is keyed by (enrollment, node, visit).
  */
-export async function advanceMany(enrollmentIds: string[], now: Date, parallel = 4): Promise<AdvanceManyResult> {
+export async function advanceMany(enrollmentIds: string[], now: Date, batchSize = 500): Promise<AdvanceManyResult> {
   const result: AdvanceManyResult = { needWebhook: [], queuedMessageIds: [], steps: 0 };
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(parallel, enrollmentIds.length) }, async () => {
-      for (let i = next++; i < enrollmentIds.length; i = next++) {
-        const walked = await advanceEnrollment(enrollmentIds[i], now);
-        result.steps += walked.steps;
-        result.queuedMessageIds.push(...walked.queuedMessageIds);
-        if (walked.state === "webhook") result.needWebhook.push(walked.enrollmentId);
-      }
-    }),
-  );
+  for (let i = 0; i < enrollmentIds.length; i += batchSize) {
+    for (const walked of await advanceEnrollments(enrollmentIds.slice(i, i + batchSize), now)) {
+      result.steps += walked.steps;
+      result.queuedMessageIds.push(...walked.queuedMessageIds);
+      if (walked.state === "webhook" && walked.webhook) result.needWebhook.push(walked.webhook);
+    }
+  }
   return result;
 }

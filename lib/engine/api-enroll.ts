@@ -80,7 +80,7 @@ export async function enrollThroughApi(ctx: WorkspaceContext, journeyId: string,
 export async function requestAdvance(enrollmentIds: string[]): Promise<void> {
   if (!enrollmentIds.length || !isInngestConfigured() || process.env.CAIRN_BACKGROUND_JOBS === "off") return;
   try {
-    await inngest.send(advanceEvents(enrollmentIds));
+    await inngest.send(advanceEvents(enrollmentIds.map((enrollmentId) => ({ enrollmentId }))));
   } catch (error) {
     console.warn("[cairn] could not send enrollment.advance; wake-due will retry:", (error as Error).message);
   }

@@ -294,6 +294,22 @@ describe("exactly once", () => {
   });
 });
 
+describe("a webhook whose person moved on", () => {
+  it("is not called when they left the journey before the call was made", async () => {
+    const ctx = await workspace();
+    const graph = line("order_completed", [{ id: "hook", type: "action.webhook", config: { url: `${receiverUrl}/late`, method: "POST", headers: {}, body: '{"path":"late"}' } }], { exitEvents: ["unsubscribed"] });
+    await publishGraph(ctx, graph);
+    const engine = new EngineDriver(ctx, new Date());
+    const processed = await processIngestedEvents(ctx.workspace.id, await storeTrack(ctx, engine, "zoe"), engine.now);
+    const walked = await advanceEnrollment(processed.advance[0], engine.now);
+    expect(walked.state).toBe("webhook");
+    // The advance event is still queued when Zoe unsubscribes.
+    await engine.track("zoe", "unsubscribed");
+    expect(await performWebhookCall(walked.webhook!)).toMatchObject({ status: "skipped", alreadyDone: true });
+    expect(callsTo("late")).toHaveLength(0);
+  });
+});
+
 async function storeTrack(ctx: WorkspaceContext, engine: EngineDriver, userId: string): Promise<string[]> {
   const { ingest } = await import("../ingest/ingest");
   const stored = await ingest(ctx, JSON.stringify({ batch: [{ type: "track", userId, event: "order_completed", messageId: `m-${userId}-${Date.now()}` }] }), "batch", engine.clock);

@@ -24,7 +24,8 @@ export interface WebhookCallTarget {
 }
 
 export interface WebhookOutcome {
-  status: "succeeded" | "failed";
+  /** skipped: the person is no longer at this step, so nothing was called */
+  status: "succeeded" | "failed" | "skipped";
   responseStatus: number | null;
   error: string | null;
   attempts: number;
@@ -63,16 +64,22 @@ export async function performWebhookCall(target: WebhookCallTarget, options: Web
   const pool = pgPool();
   const key = [target.enrollmentId, target.nodeId, target.visit];
 
-  await pool.query(
-    `INSERT INTO "WebhookCall" (id, "workspaceId", "enrollmentId", "nodeId", visit, url, method, "requestBody")
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT ("enrollmentId", "nodeId", visit) DO NOTHING`,
-    [randomUUID(), target.workspaceId, ...key, target.request.url, target.request.method, target.request.body ?? null],
-  );
   const now = clock();
+  const claimUntil = new Date(now.getTime() + claimMs);
+  // One statement claims the call: a new row (only while the person is still at this step: a webhook
+  // event that arrives after they moved on or left calls nothing), or a pending row whose claim lapsed.
   const claimed = await pool.query<{ id: string; attempts: number }>(
-    `UPDATE "WebhookCall" SET "claimedUntil" = $4 WHERE "enrollmentId" = $1 AND "nodeId" = $2 AND visit = $3
-       AND status = 'pending' AND ("claimedUntil" IS NULL OR "claimedUntil" < $5) RETURNING id, attempts`,
-    [...key, new Date(now.getTime() + claimMs), now],
+    `WITH here AS (
+       SELECT 1 FROM "Enrollment" WHERE id = $1 AND status = 'ACTIVE' AND "currentNodeId" = $2
+     ), fresh AS (
+       INSERT INTO "WebhookCall" (id, "workspaceId", "enrollmentId", "nodeId", visit, url, method, "requestBody", "claimedUntil")
+       SELECT $4, $5, $1, $2, $3, $6, $7, $8, $9 FROM here ON CONFLICT ("enrollmentId", "nodeId", visit) DO NOTHING RETURNING id, attempts
+     ), lapsed AS (
+       UPDATE "WebhookCall" SET "claimedUntil" = $9 WHERE "enrollmentId" = $1 AND "nodeId" = $2 AND visit = $3
+          AND status = 'pending' AND ("claimedUntil" IS NULL OR "claimedUntil" < $10) RETURNING id, attempts
+     )
+     SELECT id, attempts FROM fresh UNION ALL SELECT id, attempts FROM lapsed`,
+    [...key, randomUUID(), target.workspaceId, target.request.url, target.request.method, target.request.body ?? null, claimUntil, now],
   );
   if (!claimed.rows.length) {
     const { rows } = await pool.query<{ status: string; responseStatus: number | null; error: string | null; attempts: number }>(
@@ -80,7 +87,8 @@ export async function performWebhookCall(target: WebhookCallTarget, options: Web
       key,
     );
     const row = rows[0];
-    if (row && row.status !== "pending") return { status: row.status as "succeeded" | "failed", responseStatus: row.responseStatus, error: row.error, attempts: row.attempts, alreadyDone: true };
+    if (!row) return { status: "skipped", responseStatus: null, error: null, attempts: 0, alreadyDone: true };
+    if (row.status !== "pending") return { status: row.status as "succeeded" | "failed", responseStatus: row.responseStatus, error: row.error, attempts: row.attempts, alreadyDone: true };
     throw new WebhookBusyError();
   }
   const { id } = claimed.rows[0];
@@ -95,7 +103,8 @@ export async function performWebhookCall(target: WebhookCallTarget, options: Web
   const started = Date.now();
   for (;;) {
     attempts++;
-    await pool.query(`UPDATE "WebhookCall" SET attempts = $2 WHERE id = $1`, [id, attempts]);
+    // A retry is recorded before it is made; the first attempt's count is written with its outcome.
+    if (attempts > claimed.rows[0].attempts + 1) await pool.query(`UPDATE "WebhookCall" SET attempts = $2 WHERE id = $1`, [id, attempts]);
     let waitMs = backoff[Math.min(attempts - 1, backoff.length - 1)] ?? 1_000;
     try {
       const headers: Record<string, string> = {
@@ -130,8 +139,8 @@ export async function performWebhookCall(target: WebhookCallTarget, options: Web
   const status = succeeded ? "succeeded" : "failed";
   await pool.query(
     `UPDATE "WebhookCall" SET status = $2, "responseStatus" = $3, "responseBody" = $4, error = $5, "durationMs" = $6,
-       "completedAt" = $7, "claimedUntil" = NULL WHERE id = $1`,
-    [id, status, responseStatus, responseBody, error, Date.now() - started, clock()],
+       "completedAt" = $7, "claimedUntil" = NULL, attempts = $8 WHERE id = $1`,
+    [id, status, responseStatus, responseBody, error, Date.now() - started, clock(), attempts],
   );
   return { status, responseStatus, error, attempts, alreadyDone: false };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { WorkspaceContext } from "../auth/context";
 import { db, type Prisma } from "../db/client";
 import { pgPool } from "../db/pool";
-import { advanceEnrollment } from "../engine/advance";
+import { advanceEnrollments } from "../engine/advance";
 import { processIngestedEvents, type ProcessResult } from "../engine/process-events";
 import { claimDueEnrollments } from "../engine/wake";
 import { performWebhookCall, type WebhookOptions } from "../engine/webhook";
@@ -51,13 +51,17 @@ export class EngineDriver {
     return result;
   }
 
+  /** Walks the enrollments as a batch, as process-event and wake-due do; webhook calls, then on. */
   async advance(enrollmentIds: string[]): Promise<void> {
-    for (const id of enrollmentIds) {
-      for (;;) {
-        const result = await advanceEnrollment(id, this.now);
+    let pending = enrollmentIds;
+    while (pending.length) {
+      const walked = await advanceEnrollments(pending, this.now);
+      pending = [];
+      for (const result of walked) {
         this.messages.push(...result.queuedMessageIds);
-        if (result.state !== "webhook" || !result.webhook) break;
+        if (result.state !== "webhook" || !result.webhook) continue;
         await performWebhookCall(result.webhook, { ...this.webhook, clock: this.clock });
+        pending.push(result.enrollmentId);
       }
     }
   }
