@@ -1,5 +1,6 @@
 import { advanceEnrollment } from "@/lib/engine/advance";
-import { performWebhookCall } from "@/lib/engine/webhook";
+import { RetryAfterError } from "inngest";
+import { performWebhookCall, WebhookBusyError } from "@/lib/engine/webhook";
 import { ENROLLMENT_ADVANCE, inngest, messageQueuedEvents, type EnrollmentAdvanceData } from "../client";
 
 /**
@@ -33,7 +34,14 @@ export const advanceEnrollmentFn = inngest.createFunction(
     for (let pass = 0; pass < 2_000 && webhook; pass++) {
       const target = webhook;
       const walked = await step.run(`${target.nodeId}:${target.visit}`, async () => {
-        await performWebhookCall(target);
+        try {
+          await performWebhookCall(target);
+        } catch (error) {
+          // Another run is making this very call (a replay after a crash): look again shortly, not after
+          // Inngest's default 15-second backoff.
+          if (error instanceof WebhookBusyError) throw new RetryAfterError(error.message, 2_000);
+          throw error;
+        }
         return advanceEnrollment(enrollmentId, new Date());
       });
       queued.push(...walked.queuedMessageIds);
