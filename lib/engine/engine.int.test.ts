@@ -346,3 +346,15 @@ describe("API-triggered journeys", () => {
     await expect(enrollThroughApi(ctx, eventJourney.journeyId, { userId: "ada" })).rejects.toMatchObject({ code: "conflict", message: expect.stringContaining("API trigger") });
   });
 });
+
+describe("the journey webhook signing secret", () => {
+  it("is shown to admins only, and is the one calls are signed with", async () => {
+    const { createWorkspaceWithTeam, contextOf } = await import("../testing/factories");
+    const { journeyWebhookSecretFor } = await import("./webhook-signing");
+    const team = await createWorkspaceWithTeam();
+    const admin = await contextOf(team, "ADMIN");
+    expect(journeyWebhookSecretFor(admin)).toBe(webhookSigningSecret(team.id));
+    expect(journeyWebhookSecretFor(admin)).toMatch(/^whsec_/);
+    await contextOf(team, "EDITOR").then((editor) => expect(() => journeyWebhookSecretFor(editor)).toThrow(expect.objectContaining({ code: "forbidden" })));
+  });
+});

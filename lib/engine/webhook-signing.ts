@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { requirePermission, type WorkspaceContext } from "../auth/context";
 
 /**
  * Journey webhooks are signed so receivers can tell they come from Cairn: `X-Cairn-Signature:
@@ -23,3 +24,20 @@ export function verifyWebhookSignature(secret: string, body: string, header: str
   if (!Number.isFinite(t) || Math.abs(now.getTime() / 1000 - t) > toleranceSeconds) return false;
   return signWebhook(secret, body, new Date(t * 1000)) === header;
 }
+
+/** The secret as Settings shows it to admins, who give it to the systems that receive journey webhooks. */
+export function journeyWebhookSecretFor(ctx: WorkspaceContext): string {
+  requirePermission(ctx, "settings:manage");
+  return webhookSigningSecret(ctx.workspace.id);
+}
+
+/** How a receiver checks a journey webhook, in Node.js: shown next to the secret. */
+export const VERIFY_SNIPPET = `import { createHmac, timingSafeEqual } from "node:crypto";
+
+// header: the X-Cairn-Signature request header; body: the raw request body, as text
+function isFromCairn(header, body, secret) {
+  const { t, v1 } = Object.fromEntries(header.split(",").map((part) => part.split("=")));
+  if (Math.abs(Date.now() / 1000 - Number(t)) > 300) return false; // older than 5 minutes
+  const expected = createHmac("sha256", secret).update(\`\${t}.\${body}\`).digest("hex");
+  return v1?.length === expected.length && timingSafeEqual(Buffer.from(v1), Buffer.from(expected));
+}`;

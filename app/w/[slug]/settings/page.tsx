@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
+import { WebhookSigningCard } from "@/components/settings/webhook-signing-card";
 import { WorkspaceNameForm } from "@/components/settings/workspace-name-form";
 import { Card } from "@/components/ui/card";
 import { can } from "@/lib/auth/context";
 import { ROLE_DESCRIPTIONS, ROLE_LABELS } from "@/lib/auth/permissions";
+import { journeyWebhookSecretFor, VERIFY_SNIPPET } from "@/lib/engine/webhook-signing";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -33,6 +35,7 @@ export default async function GeneralSettingsPage({ params }: { params: Promise<
           </div>
         </dl>
       </Card>
+      {can(ctx, "settings:manage") && <WebhookSigningCard secret={journeyWebhookSecretFor(ctx)} snippet={VERIFY_SNIPPET} />}
       <Card title="Your access">
         <p className="text-sm text-stone-700">
           You are <strong>{ROLE_LABELS[role]}</strong> here: {ROLE_DESCRIPTIONS[role].toLowerCase()}.
