@@ -1,24 +1,134 @@
-import { Mail } from "lucide-react";
+import { Mail, SearchX } from "lucide-react";
 import type { Metadata } from "next";
+import Link from "next/link";
+import { EmptyState } from "@/components/events/empty-state";
+import { MessagesTable } from "@/components/messages/messages-table";
 import { PageHeader } from "@/components/shell/page-header";
-import { PlannedSection } from "@/components/shell/planned-section";
+import { buttonClass } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { AppError } from "@/lib/errors";
+import { requirePageWorkspace } from "@/lib/http/page-auth";
+import { journeysWithMessages, listMessages, MESSAGE_CHANNELS, MESSAGE_STATUSES } from "@/lib/messaging/messages";
 
 export const metadata: Metadata = { title: "Messages" };
 
-export default function MessagesPage() {
+type Search = Record<string, string | string[] | undefined>;
+const FILTERS = ["person", "journeyId", "channel", "status", "before"] as const;
+const CHANNEL_LABELS: Record<string, string> = { email: "Email", sms: "SMS", push: "Push", in_app: "In-app" };
+
+export default async function MessagesPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Search> }) {
+  const { slug } = await params;
+  const search = await searchParams;
+  const filters = Object.fromEntries(FILTERS.flatMap((key) => {
+    const raw = search[key];
+    const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+    return value ? [[key, value]] : [];
+  })) as Partial<Record<(typeof FILTERS)[number], string>>;
+  const query = new URLSearchParams(filters).toString();
+  const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/messages${query ? `?${query}` : ""}`);
+
+  let problem: string | null = null;
+  let result: Awaited<ReturnType<typeof listMessages>> = { messages: [], next: null };
+  try {
+    result = await listMessages(ctx, filters as never);
+  } catch (error) {
+    // A hand-edited address with a bad filter: say which, and show the form to fix it.
+    if (!(error instanceof AppError)) throw error;
+    problem = error.message;
+  }
+  const journeys = await journeysWithMessages(ctx);
+  const filtered = FILTERS.some((key) => key !== "before" && filters[key]);
+  const olderHref = result.next ? `/w/${slug}/messages?${new URLSearchParams({ ...filters, before: result.next }).toString()}` : null;
+
   return (
     <>
-      <PageHeader title="Messages" description="Every email, SMS, push, in-app message and webhook your journeys send." />
-      <PlannedSection
-        icon={Mail}
-        heading="No messages yet"
-        points={[
-          "Templates with live preview for a real profile, versioned",
-          "Each message as sent, with its status timeline: queued, sent, delivered, opened, clicked, or why it was suppressed",
-          "Search by person, journey, channel and status",
-          "An outbox of the mail caught by Cairn's local mail server when no SMTP server is configured",
-        ]}
-      />
+      <PageHeader title="Messages" description="Every message your journeys decided to send: to whom, from which journey step, and where it stands." />
+      {result.messages.length === 0 && !filtered && !problem && !filters.before ? (
+        <div className="mt-8">
+          <EmptyState
+            icon={Mail}
+            heading="No messages yet"
+            actions={
+              <Link href={`/w/${slug}/journeys`} className={buttonClass("primary")}>
+                Go to journeys
+              </Link>
+            }
+          >
+            <p>A message appears here when a live journey reaches an email, SMS, push or in-app step for someone.</p>
+            <p>Journeys queue messages now; sending them through your channels, with opens, clicks and bounces, comes with message delivery.</p>
+          </EmptyState>
+        </div>
+      ) : (
+        <div className="mt-6 space-y-4">
+          <form method="get" className="flex flex-wrap items-end gap-3" aria-label="Filter messages">
+            <label className="flex flex-col gap-1 text-xs font-medium text-stone-600">
+              Person
+              <input name="person" defaultValue={filters.person ?? ""} placeholder="User id or email" className="w-56 rounded-md border border-stone-300 px-3 py-1.5 text-sm text-stone-900" />
+            </label>
+            <label className="flex flex-col gap-1 text-xs font-medium text-stone-600">
+              Journey
+              <select name="journeyId" defaultValue={filters.journeyId ?? ""} className="w-56 rounded-md border border-stone-300 px-2 py-1.5 text-sm text-stone-900">
+                <option value="">All journeys</option>
+                {journeys.map((j) => (
+                  <option key={j.id} value={j.id}>
+                    {j.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="flex flex-col gap-1 text-xs font-medium text-stone-600">
+              Channel
+              <select name="channel" defaultValue={filters.channel ?? ""} className="rounded-md border border-stone-300 px-2 py-1.5 text-sm text-stone-900">
+                <option value="">All channels</option>
+                {MESSAGE_CHANNELS.map((c) => (
+                  <option key={c} value={c}>
+                    {CHANNEL_LABELS[c]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="flex flex-col gap-1 text-xs font-medium text-stone-600">
+              Status
+              <select name="status" defaultValue={filters.status ?? ""} className="rounded-md border border-stone-300 px-2 py-1.5 text-sm text-stone-900">
+                <option value="">Any status</option>
+                {MESSAGE_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {s.toLowerCase()}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" className={buttonClass("secondary")}>
+              Filter
+            </button>
+            {filtered ? (
+              <Link href={`/w/${slug}/messages`} className="py-1.5 text-sm text-stone-600 hover:underline">
+                Clear
+              </Link>
+            ) : null}
+          </form>
+          {problem ? (
+            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">
+              {problem}
+            </p>
+          ) : result.messages.length === 0 ? (
+            <EmptyState icon={SearchX} heading="No message matches these filters">
+              <p>Try another person, journey, channel or status.</p>
+            </EmptyState>
+          ) : (
+            <Card>
+              <MessagesTable slug={slug} messages={result.messages} />
+              {olderHref ? (
+                <div className="mt-4 text-right">
+                  <Link href={olderHref} className={buttonClass("secondary")}>
+                    Older messages
+                  </Link>
+                </div>
+              ) : null}
+            </Card>
+          )}
+        </div>
+      )}
     </>
   );
 }

@@ -1,0 +1,62 @@
+import Link from "next/link";
+import type { MessageRow } from "@/lib/messaging/messages";
+import { Badge } from "../ui/card";
+import { formatDateTime } from "../ui/format";
+
+const CHANNEL_LABELS: Record<string, string> = { email: "Email", sms: "SMS", push: "Push", in_app: "In-app" };
+const STATUS_TONES: Record<string, "stone" | "brand" | "amber" | "red"> = { QUEUED: "amber", SENT: "brand", DELIVERED: "brand", BOUNCED: "red", FAILED: "red", SUPPRESSED: "stone" };
+
+export function MessagesTable({ slug, messages }: { slug: string; messages: MessageRow[] }) {
+  return (
+    <table className="w-full table-fixed text-left text-sm" data-testid="messages">
+      <colgroup>
+        <col className="w-[22%]" />
+        <col className="w-24" />
+        <col />
+        <col className="w-[18%]" />
+        <col className="w-28" />
+        <col className="w-48" />
+      </colgroup>
+      <thead className="text-xs tracking-wide text-stone-500 uppercase">
+        <tr>
+          <th className="py-2 font-medium">Person</th>
+          <th className="py-2 pl-4 font-medium">Channel</th>
+          <th className="py-2 pl-4 font-medium">Journey · step</th>
+          <th className="py-2 pl-4 font-medium">Template</th>
+          <th className="py-2 pl-4 font-medium">Status</th>
+          <th className="py-2 pl-4 font-medium">Queued</th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-stone-100">
+        {messages.map((m) => (
+          <tr key={m.id} data-testid="message-row" className="align-top hover:bg-stone-50/70">
+            <td className="py-3">
+              <Link href={`/w/${slug}/profiles/${m.profileId}`} className="block truncate font-medium text-brand-700 hover:underline" title={m.email ?? m.userId ?? m.profileId}>
+                {m.userId ?? m.email ?? "Anonymous"}
+              </Link>
+              {m.email && m.userId ? <span className="block truncate text-xs text-stone-500">{m.email}</span> : null}
+            </td>
+            <td className="py-3 pl-4 text-stone-700">{CHANNEL_LABELS[m.channel] ?? m.channel}</td>
+            <td className="truncate py-3 pl-4">
+              {m.journeyId ? (
+                <Link href={`/w/${slug}/journeys/${m.journeyId}`} className="text-stone-800 hover:underline" title={m.journeyName ?? undefined}>
+                  {m.journeyName}
+                </Link>
+              ) : (
+                <span className="text-stone-400">—</span>
+              )}
+              {m.nodeId ? <span className="text-stone-500"> · {m.nodeId}</span> : null}
+            </td>
+            <td className="truncate py-3 pl-4 font-mono text-xs text-stone-600" title={m.templateId}>
+              {m.templateId}
+            </td>
+            <td className="py-3 pl-4">
+              <Badge tone={STATUS_TONES[m.status] ?? "stone"}>{m.status.toLowerCase()}</Badge>
+            </td>
+            <td className="py-3 pl-4 whitespace-nowrap text-stone-600">{formatDateTime(m.createdAt)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { requirePermission, type WorkspaceContext } from "../auth/context";
+import { pgPool } from "../db/pool";
+import { parseInput } from "../errors";
+
+/**
+ * The messages journeys decided to send, newest first, for the Messages page: searchable by person,
+ * journey, channel and status. Journeys write them QUEUED; delivery (the messaging issue) moves them on.
+ */
+export const MESSAGE_CHANNELS = ["email", "sms", "push", "in_app"] as const;
+export const MESSAGE_STATUSES = ["QUEUED", "SENT", "DELIVERED", "BOUNCED", "FAILED", "SUPPRESSED"] as const;
+
+export const ZMessageQuery = z
+  .object({
+    person: z.string().trim().max(200, "has at most 200 characters").optional(),
+    journeyId: z.uuid("must be a journey id").optional(),
+    channel: z.enum(MESSAGE_CHANNELS, { error: `must be one of ${MESSAGE_CHANNELS.join(", ")}` }).optional(),
+    status: z.enum(MESSAGE_STATUSES, { error: `must be one of ${MESSAGE_STATUSES.join(", ")}` }).optional(),
+    /** keyset pagination: messages created before this one */
+    before: z.uuid("must be a message id").optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+export interface MessageRow {
+  id: string;
+  channel: string;
+  templateId: string;
+  status: string;
+  createdAt: string;
+  profileId: string;
+  userId: string | null;
+  email: string | null;
+  journeyId: string | null;
+  journeyName: string | null;
+  nodeId: string | null;
+}
+
+export async function listMessages(ctx: WorkspaceContext, query: z.input<typeof ZMessageQuery> = {}): Promise<{ messages: MessageRow[]; next: string | null }> {
+  requirePermission(ctx, "workspace:read");
+  const q = parseInput(ZMessageQuery, query);
+  const person = q.person ? q.person : null;
+  const { rows } = await pgPool().query<MessageRow & { createdAt: Date }>(
+    `SELECT m.id, m.channel, m."templateId", m.status::text, m."createdAt", m."profileId", p."userId", p.email,
+            m."journeyId", j.name AS "journeyName", m."nodeId"
+       FROM "Message" m
+       JOIN "Profile" p ON p.id = m."profileId"
+       LEFT JOIN "Journey" j ON j.id = m."journeyId"
+      WHERE m."workspaceId" = $1
+        AND ($2::text IS NULL OR p."userId" = $2 OR lower(p.email) = lower($2) OR p.id::text = $2)
+        AND ($3::uuid IS NULL OR m."journeyId" = $3)
+        AND ($4::text IS NULL OR m.channel = $4)
+        AND ($5::text IS NULL OR m.status::text = $5)
+        AND ($6::uuid IS NULL OR (m."createdAt", m.id) < (SELECT "createdAt", id FROM "Message" WHERE id = $6))
+      ORDER BY m."createdAt" DESC, m.id DESC
+      LIMIT $7`,
+    [ctx.workspace.id, person, q.journeyId ?? null, q.channel ?? null, q.status ?? null, q.before ?? null, q.limit + 1],
+  );
+  const page = rows.slice(0, q.limit).map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
+  return { messages: page, next: rows.length > q.limit ? page[page.length - 1].id : null };
+}
+
+/** The journeys that have queued messages, for the page's journey filter. */
+export async function journeysWithMessages(ctx: WorkspaceContext): Promise<{ id: string; name: string }[]> {
+  requirePermission(ctx, "workspace:read");
+  const { rows } = await pgPool().query<{ id: string; name: string }>(
+    `SELECT j.id, j.name FROM "Journey" j WHERE j."workspaceId" = $1 AND EXISTS (SELECT 1 FROM "Message" m WHERE m."journeyId" = j.id) ORDER BY j.name`,
+    [ctx.workspace.id],
+  );
+  return rows;
+}
