@@ -1,0 +1,285 @@
+import { Liquid, type Template } from "liquidjs";
+import { z } from "zod";
+import type { FieldIssue } from "../errors";
+
+/**
+ * Personalization with Liquid. One configured engine: unknown filters are errors (a typo is caught at save
+ * time), unknown variables render as nothing (a profile without a trait still gets its message; the editor
+ * warns about them with `missingVariables`). Two filters of our own: `date_in_zone` and `money`.
+ */
+export interface RenderScope {
+  profile: { userId: string | null; email: string | null; phone: string | null; timezone: string | null; traits: Record<string, unknown> };
+  event: { name: string | null; properties: Record<string, unknown> };
+  journey: { id: string | null; name: string | null };
+  message: { id: string | null };
+}
+
+const MONTHS_SHORT = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS_LONG = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const DAYS_SHORT = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const DAYS_LONG = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+function toDate(value: unknown): Date | null {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
+  if (typeof value === "number") return new Date(value < 1e12 ? value * 1000 : value);
+  if (typeof value === "string" && value.trim()) {
+    if (value === "now" || value === "today") return new Date();
+    const date = new Date(/^\d+$/.test(value) ? Number(value) * 1000 : value);
+    return Number.isNaN(date.getTime()) ? null : date;
+  }
+  return null;
+}
+
+function validZone(zone: unknown): string {
+  if (typeof zone !== "string" || !zone) return "UTC";
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return zone;
+  } catch {
+    return "UTC";
+  }
+}
+
+/**
+ * Formats `value` (ISO string, Date, or Unix seconds/milliseconds) in the IANA time zone `zone` (UTC when
+ * missing or unknown) with strftime directives: %Y %y %m %d %e %H %I %M %S %p %b %B %a %A %Z %%.
+ */
+export function dateInZone(value: unknown, zone?: unknown, format = "%b %d, %Y %H:%M"): string {
+  const date = toDate(value);
+  if (!date) return value == null ? "" : String(value);
+  const timeZone = validZone(zone);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "2-digit", second: "2-digit", weekday: "short", hourCycle: "h23", timeZoneName: "short" })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
+  const month = Number(parts.month) - 1;
+  const hour = Number(parts.hour) % 24;
+  const weekday = DAYS_SHORT.indexOf(parts.weekday);
+  const pad = (n: number | string) => String(n).padStart(2, "0");
+  const map: Record<string, string> = {
+    Y: parts.year,
+    y: pad(Number(parts.year) % 100),
+    m: pad(month + 1),
+    d: pad(parts.day),
+    e: String(Number(parts.day)),
+    H: pad(hour),
+    I: pad(hour % 12 || 12),
+    M: pad(parts.minute),
+    S: pad(parts.second),
+    p: hour < 12 ? "AM" : "PM",
+    b: MONTHS_SHORT[month],
+    B: MONTHS_LONG[month],
+    a: DAYS_SHORT[weekday],
+    A: DAYS_LONG[weekday],
+    Z: parts.timeZoneName,
+    "%": "%",
+  };
+  return String(format).replace(/%([a-zA-Z%])/g, (whole, d: string) => map[d] ?? whole);
+}
+
+/** Formats an amount in a currency (ISO 4217), e.g. 1234.5, "EUR" → "€1,234.50". */
+export function money(value: unknown, currency: unknown = "USD", locale: unknown = "en-US"): string {
+  const amount = typeof value === "number" ? value : Number(value);
+  if (value == null || value === "" || !Number.isFinite(amount)) return value == null ? "" : String(value);
+  try {
+    return new Intl.NumberFormat(String(locale), { style: "currency", currency: String(currency) }).format(amount);
+  } catch {
+    return `${amount.toFixed(2)} ${String(currency)}`;
+  }
+}
+
+function createEngine(): Liquid {
+  const engine = new Liquid({
+    strictFilters: true,
+    strictVariables: false,
+    ownPropertyOnly: true,
+    cache: false,
+    // a template is content, not code: bound what one render may cost
+    parseLimit: 1e6,
+    renderLimit: 2000,
+    memoryLimit: 1e7,
+  });
+  engine.registerFilter("date_in_zone", (value: unknown, zone?: unknown, format?: unknown) => dateInZone(value, zone, format == null ? undefined : String(format)));
+  engine.registerFilter("money", (value: unknown, currency?: unknown, locale?: unknown) => money(value, currency ?? "USD", locale ?? "en-US"));
+  return engine;
+}
+
+export const liquid = createEngine();
+
+/** Parses a template, returning the parsed form or Liquid's error message (syntax, unknown filter, unclosed tag). */
+export function parseLiquid(source: string): { ok: true; template: Template[] } | { ok: false; error: string } {
+  try {
+    return { ok: true, template: liquid.parse(source) };
+  } catch (error) {
+    return { ok: false, error: liquidMessage(error) };
+  }
+}
+
+export function liquidMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/, file:.*$/, "");
+}
+
+export function renderLiquid(template: Template[], scope: RenderScope): string {
+  return String(liquid.renderSync(template, scope as unknown as object));
+}
+
+function has(value: unknown, key: string | number): boolean {
+  return value != null && typeof value === "object" && Object.prototype.hasOwnProperty.call(value, key);
+}
+
+/**
+ * The variable paths a template reads that `scope` lacks (null and undefined count as lacking), e.g.
+ * "profile.traits.first_name". Variables assigned inside the template and loop variables are not scope reads.
+ */
+export function missingInTemplate(template: Template[], scope: RenderScope): string[] {
+  const missing = new Set<string>();
+  for (const segments of liquid.globalVariableSegmentsSync(template)) {
+    let value: unknown = scope;
+    const path: string[] = [];
+    for (const segment of segments) {
+      if (typeof segment !== "string" && typeof segment !== "number") break; // a dynamic index: stop at what is static
+      // size/first/last are Liquid's own properties of arrays and strings
+      if ((segment === "size" || segment === "first" || segment === "last") && (Array.isArray(value) || typeof value === "string")) break;
+      path.push(String(segment));
+      if (!has(value, segment) || (value as Record<string, unknown>)[segment] == null) {
+        missing.add(path.join("."));
+        break;
+      }
+      value = (value as Record<string, unknown>)[segment];
+    }
+  }
+  return [...missing];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Channel content: what a template version stores, one schema per channel.
+
+export const CHANNELS = ["email", "sms", "push", "in_app"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+const required = (what: string, max: number) => z.string({ error: `Write ${what}` }).trim().min(1, `Write ${what}`).max(max, `At most ${max} characters`);
+const optionalText = (max: number) => z.string().max(max, `At most ${max} characters`).optional();
+const ZLink = z
+  .string()
+  .trim()
+  .max(2000, "At most 2,000 characters")
+  .refine((v) => /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(v) || /^\{\{.*\}\}\S*$/.test(v), "Must be a URL, e.g. https://example.com/orders or myapp://orders");
+const optionalLink = z.preprocess((v) => (v === "" ? undefined : v), ZLink.optional());
+
+export const ZEmailContent = z
+  .object({ subject: required("a subject", 255), preheader: optionalText(255), html: required("the HTML body", 200_000), text: optionalText(100_000) })
+  .strict();
+export const ZSmsContent = z.object({ body: z.string({ error: "Write the message" }).trim().min(1, "Write the message").max(1600, "An SMS has at most 1,600 characters") }).strict();
+export const ZPushContent = z.object({ title: required("a title", 200), body: required("the body", 1000), deepLink: optionalLink, imageUrl: optionalLink }).strict();
+export const ZInAppContent = z
+  .object({
+    title: required("a title", 200),
+    body: required("the body", 5000),
+    cta: z.object({ label: required("the button label", 60), url: ZLink }).strict().optional(),
+  })
+  .strict();
+
+export const CONTENT_SCHEMAS = { email: ZEmailContent, sms: ZSmsContent, push: ZPushContent, in_app: ZInAppContent } as const;
+export type EmailContent = z.output<typeof ZEmailContent>;
+export type SmsContent = z.output<typeof ZSmsContent>;
+export type PushContent = z.output<typeof ZPushContent>;
+export type InAppContent = z.output<typeof ZInAppContent>;
+export type TemplateContent = EmailContent | SmsContent | PushContent | InAppContent;
+
+/** The Liquid fields of each channel, as dotted paths into the content. */
+export const LIQUID_FIELDS: Record<Channel, string[]> = {
+  email: ["subject", "preheader", "html", "text"],
+  sms: ["body"],
+  push: ["title", "body", "deepLink", "imageUrl"],
+  in_app: ["title", "body", "cta.label", "cta.url"],
+};
+
+function fieldOf(content: unknown, path: string): string | undefined {
+  let value: unknown = content;
+  for (const key of path.split(".")) value = value != null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Parses every Liquid field; one issue per field that does not parse, its path prefixed with `prefix`. */
+export function liquidIssues(channel: Channel, content: unknown, prefix = "content"): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  for (const field of LIQUID_FIELDS[channel]) {
+    const source = fieldOf(content, field);
+    if (source === undefined) continue;
+    const parsed = parseLiquid(source);
+    if (!parsed.ok) issues.push({ path: [prefix, field].filter(Boolean).join("."), message: `Liquid error: ${parsed.error}` });
+  }
+  return issues;
+}
+
+export interface RenderResult {
+  /** rendered fields, dotted path → text; email also gets `text` derived from the HTML when none is written */
+  fields: Record<string, string>;
+  /** fields that failed to parse or render, with Liquid's message */
+  errors: FieldIssue[];
+}
+
+/** Renders every Liquid field of `content` with `scope`; a field that fails is reported, not thrown. */
+export function renderTemplate(channel: Channel, content: unknown, scope: RenderScope): RenderResult {
+  const fields: Record<string, string> = {};
+  const errors: FieldIssue[] = [];
+  for (const field of LIQUID_FIELDS[channel]) {
+    const source = fieldOf(content, field);
+    if (source === undefined) continue;
+    const parsed = parseLiquid(source);
+    if (!parsed.ok) {
+      errors.push({ path: `content.${field}`, message: `Liquid error: ${parsed.error}` });
+      continue;
+    }
+    try {
+      fields[field] = renderLiquid(parsed.template, scope);
+    } catch (error) {
+      errors.push({ path: `content.${field}`, message: `Liquid error: ${liquidMessage(error)}` });
+    }
+  }
+  if (channel === "email" && !fields.text?.trim() && fields.html !== undefined) fields.text = htmlToText(fields.html);
+  return { fields, errors };
+}
+
+/** The variable paths the template's fields read that `scope` lacks, in order of first appearance. */
+export function missingVariables(channel: Channel, content: unknown, scope: RenderScope): string[] {
+  const missing = new Set<string>();
+  for (const field of LIQUID_FIELDS[channel]) {
+    const source = fieldOf(content, field);
+    if (source === undefined) continue;
+    const parsed = parseLiquid(source);
+    if (parsed.ok) for (const path of missingInTemplate(parsed.template, scope)) missing.add(path);
+  }
+  return [...missing];
+}
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", "#39": "'" };
+
+/** A plain-text version of an email's HTML: blocks become lines, links keep their address, tags go. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<(head|style|script|title)[^>]*>[\s\S]*?<\/\1>/gi, "")
+    .replace(/<a\s[^>]*href\s*=\s*["']([^"']+)["'][^>]*>([\s\S]*?)<\/a>/gi, (_m, href: string, label: string) => {
+      const text = label.replace(/<[^>]+>/g, "").trim();
+      return text && text !== href ? `${text} (${href})` : href;
+    })
+    .replace(/<br\s*\/?>/gi, "\n")
+    .replace(/<li[^>]*>/gi, "\n- ")
+    .replace(/<\/(p|div|h[1-6]|tr|table|ul|ol|blockquote)>/gi, "\n\n")
+    .replace(/<[^>]+>/g, "")
+    .replace(/&(#?\w+);/g, (whole, name: string) => ENTITIES[name] ?? (name.startsWith("#") ? String.fromCodePoint(Number(name.slice(1))) : whole))
+    .replace(/[ \t]+/g, " ")
+    .replace(/ *\n */g, "\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+/** A sample profile for previews when the workspace has none (or none is chosen); labelled as such in the UI. */
+export const SAMPLE_SCOPE: RenderScope = {
+  profile: { userId: "sample-user", email: "ada@example.com", phone: "+15555550100", timezone: "Europe/London", traits: { first_name: "Ada", last_name: "Lovelace", plan: "pro" } },
+  event: { name: "Order Completed", properties: { order_id: "1001", total: 42.5, currency: "USD", at: "2026-01-15T09:30:00Z" } },
+  journey: { id: null, name: "Sample journey" },
+  message: { id: null },
+};

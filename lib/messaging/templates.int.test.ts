@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { db } from "../db/client";
+import { contextOf, createWorkspaceWithTeam } from "../testing/factories";
+import { archiveTemplate, createTemplate, getTemplate, getTemplateVersion, listTemplates, previewTemplate, renameTemplate, restoreTemplate, saveTemplate, sendableTemplates } from "./templates";
+
+const EMAIL = { subject: 'Hi {{ profile.traits.first_name | default: "there" }}', html: "<p>Welcome, {{ profile.traits.first_name }}</p>" };
+
+async function rejection(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { code: string; fields: { path: string; message: string }[] };
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("message templates", () => {
+  it("create without content (v0), save v1 and v2, keep every version, rename, archive and restore, audit-logged", async () => {
+    const team = await createWorkspaceWithTeam();
+    const editor = await contextOf(team, "EDITOR");
+    const created = await createTemplate(editor, { name: "Welcome", channel: "email" });
+    expect(created).toMatchObject({ name: "Welcome", channel: "email", currentVersion: 0, content: null, versions: [], archived: false });
+    expect(await sendableTemplates(editor)).toEqual([]);
+
+    const v1 = await saveTemplate(editor, created.id, { content: EMAIL });
+    expect(v1).toMatchObject({ currentVersion: 1, content: EMAIL });
+    const v2 = await saveTemplate(editor, created.id, { content: { ...EMAIL, subject: "Hello again", text: "" } });
+    expect(v2.currentVersion).toBe(2);
+    expect(v2.versions.map((v) => [v.version, v.createdBy])).toEqual([
+      [2, team.members.EDITOR.email],
+      [1, team.members.EDITOR.email],
+    ]);
+    expect((await getTemplateVersion(editor, created.id, 1)).content).toEqual(EMAIL);
+    expect(await sendableTemplates(editor)).toEqual([{ id: created.id, channel: "email" }]);
+
+    await renameTemplate(editor, created.id, { name: "Welcome email" });
+    await archiveTemplate(editor, created.id);
+    expect(await sendableTemplates(editor)).toEqual([]);
+    expect(await listTemplates(editor)).toEqual([]);
+    expect((await listTemplates(editor, { archived: true })).map((t) => t.name)).toEqual(["Welcome email"]);
+    expect((await rejection(saveTemplate(editor, created.id, { content: EMAIL }))).code).toBe("conflict");
+    await restoreTemplate(editor, created.id);
+
+    const audit = await db().auditLog.findMany({ where: { workspaceId: team.id, targetId: created.id }, orderBy: { createdAt: "asc" } });
+    expect(audit.map((a) => a.summary)).toEqual([
+      'Created the email template "Welcome"',
+      'Saved "Welcome" as v1',
+      'Saved "Welcome" as v2',
+      'Renamed the template "Welcome" to "Welcome email"',
+      'Archived the template "Welcome email"',
+      'Restored the template "Welcome email"',
+    ]);
+  });
+
+  it("refuses invalid content and Liquid syntax errors at save time, naming every field, storing nothing", async () => {
+    const team = await createWorkspaceWithTeam();
+    const editor = await contextOf(team, "EDITOR");
+    const push = await createTemplate(editor, { name: "Push", channel: "push", content: { title: "Hi", body: "There" } });
+    expect(push.currentVersion).toBe(1);
+    const error = await rejection(saveTemplate(editor, push.id, { content: { title: "Hi {{ profile.traits.first_name", body: "", deepLink: "not a url", extra: 1 } }));
+    expect(error.code).toBe("validation");
+    expect(error.fields.map((f) => f.path).sort()).toEqual(["content", "content.body", "content.deepLink", "content.title"]);
+    expect(error.fields.find((f) => f.path === "content.title")?.message).toMatch(/^Liquid error: output "\{\{ profile.traits.first_name" not closed/);
+
+    const sms = await rejection(createTemplate(editor, { name: "Too long", channel: "sms", content: { body: "x".repeat(1601) } }));
+    expect(sms.fields).toEqual([{ path: "content.body", message: "An SMS has at most 1,600 characters" }]);
+    const bad = await rejection(createTemplate(editor, { name: "", channel: "fax" as "sms" }));
+    expect(bad.fields.map((f) => f.path)).toEqual(["name", "channel"]);
+
+    expect((await getTemplate(editor, push.id)).currentVersion).toBe(1);
+    expect(await db().messageTemplateVersion.count({ where: { templateId: push.id } })).toBe(1);
+    expect(await db().messageTemplate.count({ where: { workspaceId: team.id } })).toBe(1);
+  });
+
+  it("viewers read but cannot write; other workspaces' templates are not found", async () => {
+    const team = await createWorkspaceWithTeam();
+    const other = await createWorkspaceWithTeam();
+    const editor = await contextOf(team, "EDITOR");
+    const viewer = await contextOf(team, "VIEWER");
+    const template = await createTemplate(editor, { name: "SMS", channel: "sms", content: { body: "Hi" } });
+    expect((await getTemplate(viewer, template.id)).name).toBe("SMS");
+    expect((await rejection(saveTemplate(viewer, template.id, { content: { body: "x" } }))).code).toBe("forbidden");
+    expect((await rejection(getTemplate(await contextOf(other, "OWNER"), template.id))).code).toBe("not_found");
+    expect((await rejection(getTemplate(editor, "not-a-uuid"))).code).toBe("not_found");
+  });
+
+  it("lists by channel and name; previews for a real profile with its missing variables, or the sample", async () => {
+    const team = await createWorkspaceWithTeam();
+    const editor = await contextOf(team, "EDITOR");
+    await createTemplate(editor, { name: "Order shipped", channel: "email", content: EMAIL });
+    await createTemplate(editor, { name: "Order SMS", channel: "sms", content: { body: "Shipped" } });
+    await createTemplate(editor, { name: "Welcome", channel: "sms" });
+    expect((await listTemplates(editor, { channel: "sms" })).map((t) => t.name).sort()).toEqual(["Order SMS", "Welcome"]);
+    expect((await listTemplates(editor, { q: "order" })).map((t) => t.name).sort()).toEqual(["Order SMS", "Order shipped"]);
+
+    const now = new Date();
+    const profile = await db().profile.create({
+      data: { id: crypto.randomUUID(), workspaceId: team.id, userId: "grace", email: "grace@example.com", timezone: "Asia/Tokyo", traits: { first_name: "Grace" }, firstSeenAt: now, lastSeenAt: now },
+    });
+    const content = { ...EMAIL, preheader: "{{ profile.traits.plan }}", html: "<p>{{ profile.traits.first_name }} {{ profile.phone }}</p>{{ oops" };
+    const preview = await previewTemplate(await contextOf(team, "VIEWER"), { channel: "email", content, profileId: profile.id });
+    expect(preview).toEqual({
+      profile: { id: profile.id, label: "grace@example.com", sample: false },
+      fields: { subject: "Hi Grace", preheader: "" },
+      missingVariables: ["profile.traits.plan"],
+      errors: [{ path: "content.html", message: expect.stringMatching(/^Liquid error: output "\{\{ oops" not closed/) }],
+    });
+    const sample = await previewTemplate(editor, { channel: "email", content: EMAIL, profileId: null });
+    expect(sample).toMatchObject({ profile: { id: null, sample: true }, fields: { subject: "Hi Ada", html: "<p>Welcome, Ada</p>", text: "Welcome, Ada" }, missingVariables: [], errors: [] });
+    expect((await rejection(previewTemplate(editor, { channel: "email", content: EMAIL, profileId: "nobody" }))).code).toBe("not_found");
+  });
+});
