@@ -5,13 +5,14 @@ import { POST as pauseRoute } from "@/app/api/v1/journeys/[id]/pause/route";
 import { GET as previewRoute, POST as publishRoute } from "@/app/api/v1/journeys/[id]/publish/route";
 import { POST as resumeRoute } from "@/app/api/v1/journeys/[id]/resume/route";
 import { GET as listRoute, POST as createRoute } from "@/app/api/v1/journeys/route";
+import { POST as createTemplateRoute } from "@/app/api/v1/templates/route";
 import { db } from "../db/client";
 import { callRoute } from "../testing/call-route";
 import { ingestFixture } from "../testing/ingest-helpers";
 import { ABANDONED_CART } from "./examples";
 import type { TJourneyGraphInput } from "./graph";
 
-/** Publishable today: no message or segment references (those tables arrive with their issues). */
+/** Publishable today: no message or segment references (segments arrive with their issue). */
 const WELCOME: TJourneyGraphInput = {
   nodes: [
     { id: "signed_up", type: "trigger.event", position: { x: 0, y: 0 }, config: { eventName: "Signed Up" } },
@@ -126,5 +127,43 @@ describe("journey housekeeping", () => {
     expect((await restoreJourney(ctx, id)).status).toBe("DRAFT");
     await expect(renameJourney(await contextOf(team, "VIEWER"), id, { name: "Viewer's" })).rejects.toMatchObject({ code: "forbidden" });
     await expect(listJourneys(ctx, { status: "GONE" })).rejects.toMatchObject({ code: "validation" });
+  });
+});
+
+describe("journeys that send messages", () => {
+  it("publish once the step's template exists in the workspace, and are refused (422 naming the node) before, for another channel, or once it is archived", async () => {
+    const { team, bearer } = await ingestFixture("FULL");
+    const emailStep = (templateId: string): TJourneyGraphInput => ({
+      nodes: [
+        { id: "signed_up", type: "trigger.event", position: { x: 0, y: 0 }, config: { eventName: "Signed Up" } },
+        { id: "welcome", type: "action.email", position: { x: 0, y: 120 }, config: { templateId } },
+      ],
+      edges: [{ id: "e1", source: "signed_up", target: "welcome" }],
+    });
+    const missing = crypto.randomUUID();
+    const created = await callRoute(createRoute, { method: "POST", headers: bearer, body: { name: "Welcome email", graph: emailStep(missing) } });
+    const id = created.body.id;
+    const refused = await callRoute(publishRoute, { method: "POST", headers: bearer, params: { id } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.fields).toEqual([{ path: "nodes.welcome.config.templateId", message: `no template with id "${missing}" in this workspace` }]);
+
+    const sms = await callRoute(createTemplateRoute, { method: "POST", headers: bearer, body: { name: "SMS", channel: "sms", content: { body: "Hi" } } });
+    await callRoute(draftRoute, { method: "PUT", headers: bearer, params: { id }, body: { graph: emailStep(sms.body.id) } });
+    const wrongChannel = await callRoute(publishRoute, { method: "POST", headers: bearer, params: { id } });
+    expect(wrongChannel.status).toBe(422);
+    expect(wrongChannel.body.error.fields).toEqual([{ path: "nodes.welcome.config.templateId", message: `the template "${sms.body.id}" is for SMS messages, not email` }]);
+
+    const email = await callRoute(createTemplateRoute, { method: "POST", headers: bearer, body: { name: "Welcome", channel: "email", content: { subject: "Hi", html: "<p>Hi</p>" } } });
+    await callRoute(draftRoute, { method: "PUT", headers: bearer, params: { id }, body: { graph: emailStep(email.body.id) } });
+    const published = await callRoute(publishRoute, { method: "POST", headers: bearer, params: { id } });
+    expect(published.status).toBe(200);
+    expect(published.body).toMatchObject({ status: "LIVE", liveVersion: 1, problems: [] });
+
+    const { contextOf } = await import("../testing/factories");
+    const { archiveTemplate } = await import("../messaging/templates");
+    await archiveTemplate(await contextOf(team, "EDITOR"), email.body.id);
+    expect((await callRoute(getRoute, { headers: bearer, params: { id } })).body.problems).toEqual([
+      { nodeId: "welcome", path: "config.templateId", message: `no template with id "${email.body.id}" in this workspace` },
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import { actorLabel } from "../auth/context";
 import { recordAudit } from "../audit/audit-log";
 import { db, type Prisma } from "../db/client";
 import { AppError, parseInput, type FieldIssue } from "../errors";
+import { sendableTemplates, type Channel } from "../messaging/templates";
 import { diffJourneys, type JourneyDiff } from "./diff";
 import { ZJourneyGraph, type TJourneyGraph } from "./graph";
 import { validateJourney, type JourneyProblem, type JourneyReferences } from "./validate";
@@ -39,14 +40,31 @@ export interface JourneyDetail extends JourneySummary {
 }
 
 /**
- * What a published journey may reference. Templates and segments arrive with the messaging and segments
- * issues; until then there are none, so a journey that sends a message or tests a segment cannot be
- * published yet, and validation says which node needs what.
+ * What a published journey may reference: the workspace's templates that are not archived and were saved at
+ * least once. Segments arrive with the segments issue; until then there are none, so a journey that tests a
+ * segment cannot be published yet, and validation says which node needs what.
  */
-const NO_TEMPLATES_OR_SEGMENTS_YET: JourneyReferences = { templateIds: new Set(), segmentIds: new Set() };
-async function referencesOf(ctx: WorkspaceContext): Promise<JourneyReferences> {
+const MESSAGE_CHANNELS: Record<string, Channel> = { "action.email": "email", "action.sms": "sms", "action.push": "push", "action.in_app": "in_app" };
+const CHANNEL_NAMES: Record<Channel, string> = { email: "email", sms: "SMS", push: "push", in_app: "in-app" };
+async function referencesOf(ctx: WorkspaceContext): Promise<JourneyReferences & { templateChannels: Map<string, Channel> }> {
   requirePermission(ctx, "workspace:read");
-  return NO_TEMPLATES_OR_SEGMENTS_YET;
+  const templates = await sendableTemplates(ctx);
+  return { templateIds: new Set(templates.map((t) => t.id)), segmentIds: new Set(), templateChannels: new Map(templates.map((t) => [t.id, t.channel])) };
+}
+
+/** The canvas's rules, plus: a message step's template is of the step's channel. */
+async function validateWithReferences(ctx: WorkspaceContext, draft: unknown) {
+  const references = await referencesOf(ctx);
+  const result = validateJourney(draft, references);
+  for (const node of result.graph?.nodes ?? []) {
+    const channel = MESSAGE_CHANNELS[node.type];
+    const templateId = (node.config as { templateId?: unknown }).templateId;
+    const actual = typeof templateId === "string" ? references.templateChannels.get(templateId) : undefined;
+    if (channel && actual && actual !== channel) {
+      result.problems.push({ nodeId: node.id, path: "config.templateId", message: `the template "${templateId}" is for ${CHANNEL_NAMES[actual]} messages, not ${CHANNEL_NAMES[channel]}` });
+    }
+  }
+  return result;
 }
 
 /** A draft must at least have the graph's shape (so the canvas can open it); its configs may be unfinished. */
@@ -85,7 +103,7 @@ function summary(j: { id: string; name: string; status: JourneyStatus; updatedAt
 }
 
 async function detail(ctx: WorkspaceContext, journey: Loaded): Promise<JourneyDetail> {
-  const { problems } = validateJourney(journey.draft, await referencesOf(ctx));
+  const { problems } = await validateWithReferences(ctx, journey.draft);
   return {
     ...summary(journey),
     draft: journey.draft as TJourneyGraph,
@@ -137,7 +155,7 @@ export async function saveDraft(ctx: WorkspaceContext, id: string, input: z.inpu
 export async function previewPublish(ctx: WorkspaceContext, id: string): Promise<{ diff: JourneyDiff; problems: JourneyProblem[]; nextVersion: number }> {
   requirePermission(ctx, "workspace:read");
   const journey = await load(ctx, id);
-  const { graph, problems } = validateJourney(journey.draft, await referencesOf(ctx));
+  const { graph, problems } = await validateWithReferences(ctx, journey.draft);
   const live = journey.versions.find((v) => v.id === journey.liveVersionId);
   return { diff: diffJourneys(live ? (live.graph as TJourneyGraph) : null, graph ?? (journey.draft as TJourneyGraph)), problems, nextVersion: (journey.versions[0]?.version ?? 0) + 1 };
 }
@@ -146,7 +164,7 @@ export async function publishJourney(ctx: WorkspaceContext, id: string): Promise
   requirePermission(ctx, "content:write");
   const journey = await load(ctx, id);
   if (journey.status === "ARCHIVED") throw new AppError("conflict", "This journey is archived; restore it to publish it.");
-  const { graph, problems } = validateJourney(journey.draft, await referencesOf(ctx));
+  const { graph, problems } = await validateWithReferences(ctx, journey.draft);
   if (problems.length || !graph) throw AppError.validation(problems.map(toField), `The journey cannot be published: ${problems.length} problem${problems.length === 1 ? "" : "s"} to fix.`);
   const live = journey.versions.find((v) => v.id === journey.liveVersionId);
   const diff = diffJourneys(live ? (live.graph as TJourneyGraph) : null, graph);
