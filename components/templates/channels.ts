@@ -1,0 +1,70 @@
+/** The channels and their editable fields, for the client (the schemas themselves live in lib/messaging/liquid.ts). */
+export type ChannelName = "email" | "sms" | "push" | "in_app";
+
+export const CHANNEL_OPTIONS: { value: ChannelName; label: string }[] = [
+  { value: "email", label: "Email" },
+  { value: "sms", label: "SMS" },
+  { value: "push", label: "Push" },
+  { value: "in_app", label: "In-app" },
+];
+
+export const CHANNEL_LABEL: Record<ChannelName, string> = { email: "Email", sms: "SMS", push: "Push", in_app: "In-app" };
+
+export interface FieldSpec {
+  /** dotted path in the content, e.g. "cta.label" */
+  path: string;
+  label: string;
+  kind: "line" | "text" | "code";
+  required?: boolean;
+  hint?: string;
+  max?: number;
+}
+
+export const CHANNEL_FIELDS: Record<ChannelName, FieldSpec[]> = {
+  email: [
+    { path: "subject", label: "Subject", kind: "line", required: true, max: 255 },
+    { path: "preheader", label: "Preheader", kind: "line", hint: "The preview line inbox lists show after the subject.", max: 255 },
+    { path: "html", label: "HTML body", kind: "code", required: true },
+    { path: "text", label: "Plain-text body", kind: "text", hint: "Leave empty to derive it from the HTML when the email is sent." },
+  ],
+  sms: [{ path: "body", label: "Message", kind: "text", required: true, max: 1600 }],
+  push: [
+    { path: "title", label: "Title", kind: "line", required: true, max: 200 },
+    { path: "body", label: "Body", kind: "text", required: true, max: 1000 },
+    { path: "deepLink", label: "Deep link", kind: "line", hint: "Opened on tap, e.g. myapp://orders/{{ event.properties.order_id }}" },
+    { path: "imageUrl", label: "Image URL", kind: "line" },
+  ],
+  in_app: [
+    { path: "title", label: "Title", kind: "line", required: true, max: 200 },
+    { path: "body", label: "Body", kind: "text", required: true, max: 5000 },
+    { path: "cta.label", label: "Button label", kind: "line", hint: "Optional call to action: a label and a URL.", max: 60 },
+    { path: "cta.url", label: "Button URL", kind: "line" },
+  ],
+};
+
+export type FlatContent = Record<string, string>;
+
+/** Stored content → the editor's flat fields. */
+export function flatten(channel: ChannelName, content: unknown): FlatContent {
+  const flat: FlatContent = {};
+  for (const field of CHANNEL_FIELDS[channel]) {
+    let value: unknown = content;
+    for (const key of field.path.split(".")) value = value != null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+    flat[field.path] = typeof value === "string" ? value : "";
+  }
+  return flat;
+}
+
+/** The editor's flat fields → content to save: empty optional fields are left out, the CTA only when it has something. */
+export function unflatten(channel: ChannelName, flat: FlatContent): Record<string, unknown> {
+  const content: Record<string, unknown> = {};
+  for (const field of CHANNEL_FIELDS[channel]) {
+    const value = flat[field.path] ?? "";
+    if (!field.required && value === "") continue;
+    const [head, tail] = field.path.split(".");
+    if (tail) content[head] = { ...(content[head] as Record<string, unknown> | undefined), [tail]: value };
+    else content[head] = value;
+  }
+  if (channel === "in_app" && content.cta) content.cta = { label: "", url: "", ...(content.cta as Record<string, string>) };
+  return content;
+}

@@ -1,0 +1,60 @@
+"use client";
+
+import { Plus } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import type { TemplateDetail } from "@/lib/messaging/templates";
+import { Dialog } from "../journeys/dialog";
+import { Button } from "../ui/button";
+import { FormAlert, SelectField, TextField } from "../ui/field";
+import { useApiForm } from "../ui/use-api-form";
+import { CHANNEL_OPTIONS, type ChannelName } from "./channels";
+
+/** "New template": a name and a channel; opens the editor, where the first save makes v1. */
+export function NewTemplateButton({ slug, channel, label = "New template" }: { slug: string; channel?: ChannelName | null; label?: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button onClick={() => setOpen(true)}>
+        <Plus className="h-4 w-4" aria-hidden="true" />
+        {label}
+      </Button>
+      {open ? <NewTemplateDialog slug={slug} initialChannel={channel ?? "email"} onClose={() => setOpen(false)} /> : null}
+    </>
+  );
+}
+
+function NewTemplateDialog({ slug, initialChannel, onClose }: { slug: string; initialChannel: ChannelName; onClose: () => void }) {
+  const router = useRouter();
+  const [name, setName] = useState("");
+  const [channel, setChannel] = useState<ChannelName>(initialChannel);
+  const { pending, formError, fieldErrors, submit } = useApiForm();
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    const created = await submit<TemplateDetail>("POST", `/api/workspaces/${slug}/templates`, { name, channel });
+    if (created) router.push(`/w/${slug}/templates/${created.id}`);
+  }
+  return (
+    <Dialog title="New template" description="Name it for your team; pick the channel it sends on." onClose={onClose}>
+      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+        <FormAlert message={formError} />
+        <TextField label="Template name" placeholder="e.g. Welcome email" value={name} onChange={(e) => setName(e.target.value)} error={fieldErrors.name} autoFocus maxLength={120} />
+        <SelectField label="Channel" value={channel} onChange={(e) => setChannel(e.target.value as ChannelName)} error={fieldErrors.channel}>
+          {CHANNEL_OPTIONS.map((c) => (
+            <option key={c.value} value={c.value}>
+              {c.label}
+            </option>
+          ))}
+        </SelectField>
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={pending}>
+            {pending ? "Creating…" : "Create and open"}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,231 @@
+"use client";
+
+import { AlertTriangle, ArrowLeft, History, Save } from "lucide-react";
+import Link from "next/link";
+import { useEffect, useId, useState } from "react";
+import type { PreviewResult, TemplateDetail } from "@/lib/messaging/templates";
+import { Button } from "../ui/button";
+import { Badge } from "../ui/card";
+import { FormAlert } from "../ui/field";
+import { formatDateTime } from "../ui/format";
+import { callApi } from "../ui/use-api-form";
+import { CHANNEL_FIELDS, CHANNEL_LABEL, flatten, unflatten, type FieldSpec, type FlatContent } from "./channels";
+import { PreviewPane } from "./preview-pane";
+import { ProfilePicker, type PickedProfile } from "./profile-picker";
+
+const CONTROL =
+  "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-stone-900 shadow-sm ring-1 ring-inset placeholder:text-stone-400 focus:ring-2 focus:ring-inset focus:ring-brand-600 outline-none read-only:bg-stone-50 read-only:text-stone-700";
+
+/**
+ * The template editor: the channel's fields on the left, a live preview on the right (rendered by the server
+ * for a chosen profile or the sample, 300 ms after the last keystroke). Save adds a version; a Liquid syntax
+ * error is refused by the server and shown under its field.
+ */
+export function TemplateEditor({ slug, template: initial, canEdit }: { slug: string; template: TemplateDetail; canEdit: boolean }) {
+  const channel = initial.channel;
+  const [template, setTemplate] = useState(initial);
+  const [fields, setFields] = useState<FlatContent>(() => flatten(channel, initial.content));
+  const [savedFields, setSavedFields] = useState<FlatContent>(() => flatten(channel, initial.content));
+  const [saving, setSaving] = useState(false);
+  const [saveErrors, setSaveErrors] = useState<Record<string, string>>({});
+  const [saveMessage, setSaveMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+  const [profile, setProfile] = useState<PickedProfile | null>(null);
+  const [preview, setPreview] = useState<PreviewResult | null>(null);
+  const [previewError, setPreviewError] = useState<string | null>(null);
+
+  const content = unflatten(channel, fields);
+  const contentKey = JSON.stringify(content);
+  const dirty = JSON.stringify(fields) !== JSON.stringify(savedFields);
+
+  useEffect(() => {
+    let cancelled = false;
+    const timer = setTimeout(async () => {
+      const result = await callApi<PreviewResult>("POST", `/api/workspaces/${slug}/templates/preview`, { channel, content: JSON.parse(contentKey), profileId: profile?.id ?? null });
+      if (cancelled) return;
+      if (result.ok) {
+        setPreview(result.data);
+        setPreviewError(null);
+      } else setPreviewError(result.failure.message);
+    }, 300);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [slug, channel, contentKey, profile?.id]);
+
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
+
+  async function save() {
+    setSaving(true);
+    setSaveMessage(null);
+    const result = await callApi<TemplateDetail>("PUT", `/api/workspaces/${slug}/templates/${template.id}`, { content });
+    setSaving(false);
+    if (result.ok) {
+      setTemplate(result.data);
+      setSavedFields(fields);
+      setSaveErrors({});
+      setSaveMessage({ tone: "ok", text: `v${result.data.currentVersion} saved` });
+    } else {
+      setSaveErrors(result.failure.fields);
+      const n = Object.keys(result.failure.fields).length;
+      setSaveMessage({ tone: "error", text: n ? `Not saved: ${n === 1 ? "1 field needs" : `${n} fields need`} fixing.` : `Not saved: ${result.failure.message}` });
+    }
+  }
+
+  const liquidErrors = Object.fromEntries((preview?.errors ?? []).map((e) => [e.path, e.message]));
+  const errorFor = (path: string) => saveErrors[`content.${path}`] ?? liquidErrors[`content.${path}`];
+  const formLevel = saveErrors.content;
+
+  return (
+    <div className="space-y-6">
+      <header className="flex flex-wrap items-end justify-between gap-4 border-b border-stone-200 pb-5">
+        <div>
+          <Link href={`/w/${slug}/templates`} className="inline-flex items-center gap-1 text-sm text-stone-500 hover:text-stone-800">
+            <ArrowLeft className="h-3.5 w-3.5" aria-hidden="true" /> Templates
+          </Link>
+          <h1 className="mt-1 flex items-center gap-3 text-2xl font-semibold tracking-tight text-stone-900">
+            {template.name}
+            <Badge tone="brand">{CHANNEL_LABEL[channel]}</Badge>
+            {template.archived ? <Badge tone="amber">archived</Badge> : null}
+          </h1>
+          <p className="mt-1 text-sm text-stone-600" data-testid="template-version">
+            {template.currentVersion ? `Current version: v${template.currentVersion}` : "Not saved yet: the first save makes v1."}
+            {canEdit ? null : " You can read this template; editors can change it."}
+          </p>
+        </div>
+        {canEdit && !template.archived ? (
+          <div className="flex items-center gap-3">
+            {saveMessage ? (
+              <p role="status" className={`text-sm ${saveMessage.tone === "ok" ? "text-brand-700" : "text-red-700"}`} data-testid="save-status">
+                {saveMessage.text}
+              </p>
+            ) : dirty ? (
+              <p className="text-sm text-stone-500">Unsaved changes</p>
+            ) : null}
+            <Button onClick={() => void save()} disabled={saving}>
+              <Save className="h-4 w-4" aria-hidden="true" />
+              {saving ? "Saving…" : "Save"}
+            </Button>
+          </div>
+        ) : null}
+      </header>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <section aria-label="Content" className="space-y-4">
+          <FormAlert message={formLevel} />
+          {CHANNEL_FIELDS[channel].map((field) => (
+            <ContentField
+              key={field.path}
+              field={field}
+              value={fields[field.path] ?? ""}
+              error={errorFor(field.path)}
+              readOnly={!canEdit || template.archived}
+              onChange={(value) => {
+                setFields((f) => ({ ...f, [field.path]: value }));
+                setSaveMessage(null);
+                setSaveErrors((errors) => {
+                  const rest = { ...errors };
+                  delete rest[`content.${field.path}`];
+                  return rest;
+                });
+              }}
+            />
+          ))}
+          <p className="text-xs text-stone-500">
+            Liquid: <code className="rounded bg-stone-100 px-1">{"{{ profile.traits.first_name | default: \"there\" }}"}</code>, <code className="rounded bg-stone-100 px-1">{"{{ event.properties.at | date_in_zone: profile.timezone, \"%b %d, %H:%M\" }}"}</code>,{" "}
+            <code className="rounded bg-stone-100 px-1">{"{{ event.properties.total | money: \"EUR\" }}"}</code>. Also <code className="rounded bg-stone-100 px-1">journey.name</code> and{" "}
+            <code className="rounded bg-stone-100 px-1">message.id</code>.
+          </p>
+          <VersionHistory versions={template.versions} />
+        </section>
+
+        <section aria-label="Preview" className="space-y-4">
+          <ProfilePicker slug={slug} value={profile} onChange={setProfile} />
+          {previewError ? <FormAlert message={`The preview failed: ${previewError}`} /> : null}
+          {preview && preview.missingVariables.length ? (
+            <div role="status" className="rounded-md bg-amber-50 px-3 py-2.5 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset" data-testid="missing-variables">
+              <p className="flex items-center gap-1.5 font-medium">
+                <AlertTriangle className="h-4 w-4" aria-hidden="true" />
+                {preview.profile.sample ? "The sample profile lacks" : `${preview.profile.label} lacks`} {preview.missingVariables.length === 1 ? "this variable" : "these variables"}; it renders as nothing unless a default is given:
+              </p>
+              <ul className="mt-1 list-disc pl-6 font-mono text-xs">
+                {preview.missingVariables.map((v) => (
+                  <li key={v}>{v}</li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+          <PreviewPane channel={channel} preview={preview} />
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function ContentField({ field, value, error, readOnly, onChange }: { field: FieldSpec; value: string; error?: string; readOnly: boolean; onChange: (value: string) => void }) {
+  const id = useId();
+  const describedBy = error ? `${id}-error` : field.hint ? `${id}-hint` : undefined;
+  const common = {
+    id,
+    value,
+    readOnly,
+    "aria-invalid": !!error,
+    "aria-describedby": describedBy,
+    onChange: (e: { target: { value: string } }) => onChange(e.target.value),
+    className: `${CONTROL} ${error ? "ring-red-400" : "ring-stone-300"} ${field.kind === "code" ? "font-mono text-xs" : ""}`,
+  };
+  return (
+    <div className="space-y-1.5">
+      <div className="flex items-baseline justify-between">
+        <label htmlFor={id} className="block text-sm font-medium text-stone-800">
+          {field.label}
+          {field.required ? null : <span className="font-normal text-stone-400"> (optional)</span>}
+        </label>
+        {field.max && field.kind !== "line" ? (
+          <span className={`text-xs ${value.length > field.max ? "text-red-700" : "text-stone-400"}`}>
+            {value.length.toLocaleString("en-US")} / {field.max.toLocaleString("en-US")}
+          </span>
+        ) : null}
+      </div>
+      {field.kind === "line" ? <input type="text" {...common} /> : <textarea rows={field.kind === "code" ? 12 : 4} spellCheck={field.kind !== "code"} {...common} />}
+      {error ? (
+        <p id={`${id}-error`} role="alert" className="text-sm text-red-700">
+          {error}
+        </p>
+      ) : field.hint ? (
+        <p id={`${id}-hint`} className="text-xs text-stone-500">
+          {field.hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function VersionHistory({ versions }: { versions: TemplateDetail["versions"] }) {
+  return (
+    <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200">
+      <h2 className="flex items-center gap-1.5 text-sm font-semibold text-stone-900">
+        <History className="h-4 w-4 text-stone-400" aria-hidden="true" /> Versions
+      </h2>
+      {versions.length ? (
+        <ol className="mt-2 divide-y divide-stone-100 text-sm" data-testid="versions">
+          {versions.map((v) => (
+            <li key={v.version} className="flex justify-between py-1.5">
+              <span className="font-medium text-stone-800">v{v.version}</span>
+              <span className="text-stone-500">
+                {formatDateTime(v.createdAt)} · {v.createdBy}
+              </span>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p className="mt-2 text-sm text-stone-500">No versions yet: each save adds one.</p>
+      )}
+    </div>
+  );
+}
