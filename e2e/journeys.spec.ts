@@ -94,11 +94,11 @@ test("an owner builds a journey on the canvas, fixes its problems, publishes, pa
   await page.getByRole("button", { name: "Resume" }).click();
   await expect(page.getByTestId("journey-status")).toHaveText("Livev1");
 
-  // An email step cannot be published yet: there are no templates.
+  // An email step cannot be published without a template.
   await node(page, "Goal").click();
   await palette.getByRole("button", { name: /^Email/ }).click();
-  await expect(page.getByTestId("inspector")).toContainText("No email templates yet — they arrive with Messaging");
-  await expect(problems).toContainText("No email template exists yet");
+  await expect(page.getByTestId("inspector").getByLabel("Template")).toBeVisible();
+  await expect(problems).toContainText("Choose an existing email template");
   await expect(page.getByRole("button", { name: "Publish", exact: true })).toBeDisabled();
   await screenshot(page, "journey-email-problem");
 

@@ -1,7 +1,10 @@
 "use client";
 
 import { Plus, Trash2 } from "lucide-react";
-import { memo, type ReactNode } from "react";
+import Link from "next/link";
+import { useParams } from "next/navigation";
+import { memo, useEffect, useState, type ReactNode } from "react";
+import type { TemplateSummary } from "@/lib/messaging/templates";
 import { OPERATORS, type NodeType, type Operator, type TJourneySettings } from "@/lib/journeys/graph";
 import type { JourneyProblem } from "@/lib/journeys/validate";
 import { Button } from "../ui/button";
@@ -97,7 +100,7 @@ function DurationFields({ label, value, onChange, err, path }: { label: string; 
   );
 }
 
-/** The segment and template pickers list what exists. Nothing does yet, and they say so. */
+/** The segment picker lists what exists. No segments do yet, and it says so. */
 function EmptyPicker({ label, empty, value, error }: { label: string; empty: string; value: unknown; error?: string }) {
   return (
     <div className="space-y-1.5">
@@ -107,6 +110,56 @@ function EmptyPicker({ label, empty, value, error }: { label: string; empty: str
       <p className="rounded-md bg-amber-50 px-2.5 py-2 text-xs text-amber-900 ring-1 ring-amber-200" data-testid="empty-picker">
         {empty}
       </p>
+    </div>
+  );
+}
+
+const TEMPLATE_CHANNEL_KEY: Partial<Record<NodeType, TemplateSummary["channel"]>> = { "action.email": "email", "action.sms": "sms", "action.push": "push", "action.in_app": "in_app" };
+
+/** The workspace's saved templates of the step's channel (from the session templates route). */
+function TemplatePicker({ type, value, onChange, error }: { type: NodeType; value: unknown; onChange: (id: string) => void; error?: string }) {
+  const { slug } = useParams<{ slug: string }>();
+  const channel = TEMPLATE_CHANNEL_KEY[type] ?? "email";
+  const channelName = TEMPLATE_CHANNEL[type] ?? "message";
+  const [templates, setTemplates] = useState<TemplateSummary[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    fetch(`/api/workspaces/${slug}/templates?channel=${channel}`)
+      .then(async (response) => {
+        const body = await response.json().catch(() => null);
+        if (cancelled) return;
+        if (response.ok) setTemplates((body.templates as TemplateSummary[]).filter((t) => t.currentVersion > 0));
+        else setLoadError(body?.error?.message ?? `The server answered ${response.status}.`);
+      })
+      .catch(() => !cancelled && setLoadError("Cannot reach Cairn to list the templates."));
+    return () => {
+      cancelled = true;
+    };
+  }, [slug, channel]);
+  const selected = typeof value === "string" ? value : "";
+  const known = templates?.some((t) => t.id === selected);
+  return (
+    <div className="space-y-1.5">
+      <SelectField label="Template" value={selected} onChange={(e) => onChange(e.target.value)} error={error} disabled={!templates?.length}>
+        <option value="">{templates === null ? "Loading templates…" : templates.length ? "Choose a template" : "Nothing to choose yet"}</option>
+        {selected && templates && !known ? <option value={selected}>Unknown template ({selected})</option> : null}
+        {(templates ?? []).map((t) => (
+          <option key={t.id} value={t.id}>
+            {t.name} (v{t.currentVersion})
+          </option>
+        ))}
+      </SelectField>
+      {loadError ? <p className="text-xs text-red-700">{loadError}</p> : null}
+      {templates && !templates.length ? (
+        <p className="rounded-md bg-amber-50 px-2.5 py-2 text-xs text-amber-900 ring-1 ring-amber-200" data-testid="empty-picker">
+          No {channelName} templates yet — create one in{" "}
+          <Link href={`/w/${slug}/templates?channel=${channel}`} className="font-medium underline">
+            Templates
+          </Link>
+          .
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -417,15 +470,7 @@ function ConfigForm({ type, config, set, err }: { type: NodeType; config: Config
     case "action.sms":
     case "action.push":
     case "action.in_app": {
-      const channel = TEMPLATE_CHANNEL[type] ?? "message";
-      return (
-        <EmptyPicker
-          label="Template"
-          value={config.templateId}
-          empty={`No ${channel} templates yet — they arrive with Messaging. Until then this journey cannot be published with this step.`}
-          error={err("config.templateId")}
-        />
-      );
+      return <TemplatePicker type={type} value={config.templateId} onChange={(id) => set(["templateId"], id || undefined)} error={err("config.templateId")} />;
     }
     case "action.webhook":
       return (

@@ -13,6 +13,7 @@ import {
   Panel,
   ReactFlow,
   ReactFlowProvider,
+  useNodesInitialized,
   useReactFlow,
   type Connection,
   type Edge,
@@ -40,8 +41,11 @@ import { Palette, PALETTE_MIME } from "./palette";
 import { PublishDialog } from "./publish-dialog";
 import { STATS_POLL_MS, useJourneyStats, type JourneyStatsState } from "./use-journey-stats";
 
-/** Templates and segments do not exist yet (they arrive with Messaging and Segments): validate as the server does. */
-const REFERENCES = { templateIds: new Set<string>(), segmentIds: new Set<string>() };
+/**
+ * Segments do not exist yet (they arrive with Segments). Which templates exist is the server's to say: the
+ * inspector only offers saved ones, and publishing checks them again (an archived one is refused there).
+ */
+const REFERENCES = { segmentIds: new Set<string>() };
 const DEFAULT_SETTINGS: TJourneySettings = { reentry: { mode: "once" }, exitEvents: [], frequencyCaps: true };
 const STATUS_TONE: Record<JourneyStatus, "brand" | "amber" | "stone"> = { LIVE: "brand", PAUSED: "amber", DRAFT: "stone", ARCHIVED: "stone" };
 const STATUS_LABEL: Record<JourneyStatus, string> = { LIVE: "Live", PAUSED: "Paused", DRAFT: "Draft", ARCHIVED: "Archived" };
@@ -133,6 +137,16 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
   // Live counts, once there is a published version for people to be in (kept out of the graph state).
   const live = useJourneyStats(slug, journey.id, versions.length > 0);
   const wrapper = useRef<HTMLDivElement>(null);
+
+  // Open with the whole journey in view. The `fitView` prop fits before the nodes are measured (and
+  // before the count strips change their height), so fit once more as soon as they are.
+  const nodesInitialized = useNodesInitialized();
+  const fittedOnOpen = useRef(false);
+  useEffect(() => {
+    if (!nodesInitialized || fittedOnOpen.current) return;
+    fittedOnOpen.current = true;
+    window.requestAnimationFrame(() => void flow.fitView(FIT_VIEW_OPTIONS));
+  }, [nodesInitialized, flow]);
 
   // The latest state, for handlers that must stay stable (keyboard, history).
   const current = useRef<Snapshot>({ nodes, edges, settings });

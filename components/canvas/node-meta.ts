@@ -235,7 +235,7 @@ export function fieldName(path: string): string {
 export function describeProblem(problem: JourneyProblem, node: { data: { type: NodeType } } | undefined): string {
   const message = problem.message[0].toUpperCase() + problem.message.slice(1);
   if (node && problem.path === "config.templateId" && TEMPLATE_CHANNEL[node.data.type]) {
-    return `No ${TEMPLATE_CHANNEL[node.data.type]} template exists yet — templates arrive with Messaging, so this step cannot be published yet.`;
+    return `Choose an existing ${TEMPLATE_CHANNEL[node.data.type]} template (saved, not archived) for this step; Templates lists them.`;
   }
   if (node && problem.path.endsWith("segmentId")) return "No segments exist yet — they arrive with Segments, so this step cannot be published yet.";
   const field = fieldName(problem.path);
