@@ -1,0 +1,89 @@
+import { expect, test, type Page } from "@playwright/test";
+import { OWNER, screenshot, signIn, workspaceSlugOf } from "./helpers";
+
+// Unique per run, so the spec never depends on what earlier runs or specs stored.
+const run = Date.now().toString(36);
+const PERSON = { userId: `grace-${run}`, email: `grace.${run}@example.com` };
+const TEMPLATE = `Welcome email ${run}`;
+
+async function createWriteKey(page: Page, slug: string, name: string): Promise<string> {
+  await page.goto(`/w/${slug}/settings/api-keys`);
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel(/^Write:/).check();
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = await page.getByTestId("new-api-key").inputValue();
+  expect(key).toMatch(/^cairn_/);
+  return key;
+}
+
+test("an owner writes an email template with Liquid, previews it for a real profile, saves v1 and v2, and is refused a syntax error", async ({ page }) => {
+  await signIn(page, OWNER.email, OWNER.password);
+  const slug = workspaceSlugOf(page);
+
+  // A person with a first name (and no plan), sent with a write key.
+  const key = await createWriteKey(page, slug, `Templates e2e ${run}`);
+  const identify = { type: "identify", userId: PERSON.userId, traits: { email: PERSON.email, first_name: "Grace" } };
+  const sent = await page.request.post("/api/v1/batch", { headers: { Authorization: `Bearer ${key}` }, data: { batch: [identify] } });
+  expect(sent.status(), await sent.text()).toBe(200);
+
+  await page.goto(`/w/${slug}/journeys`);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Templates" }).click();
+  await expect(page.getByRole("heading", { name: "Templates", level: 1 })).toBeVisible();
+  await page.getByRole("button", { name: "New template" }).click();
+  const dialog = page.getByRole("dialog", { name: "New template" });
+  await dialog.getByLabel("Template name").fill(TEMPLATE);
+  await dialog.getByLabel("Channel").selectOption("email");
+  await page.getByRole("button", { name: "Create and open" }).click();
+  await expect(page).toHaveURL(new RegExp(`/w/${slug}/templates/[0-9a-f-]{36}$`));
+  await expect(page.getByTestId("template-version")).toContainText("Not saved yet");
+
+  await page.getByLabel("Subject").fill('Hi {{ profile.traits.first_name | default: "there" }}');
+  await page.getByLabel("HTML body").fill('<h1>Hello {{ profile.traits.first_name | default: "there" }}</h1><p>Your plan: {{ profile.traits.plan }}.</p>');
+
+  // The sample profile first, then the real one: the preview follows.
+  await expect(page.getByTestId("preview-profile")).toHaveText("the sample profile");
+  await expect(page.getByTestId("preview-subject")).toHaveText("Hi Ada");
+  await page.getByLabel("Find a profile to preview for").fill(PERSON.email);
+  await page.getByRole("list", { name: "Matching profiles" }).getByRole("button", { name: new RegExp(PERSON.email.replace(/\./g, "\\.")) }).click();
+  await expect(page.getByTestId("preview-profile")).toHaveText(PERSON.email);
+  await expect(page.getByTestId("preview-subject")).toHaveText("Hi Grace");
+  await expect(page.frameLocator('[data-testid="preview-html"]').getByRole("heading", { name: "Hello Grace" })).toBeVisible();
+  await expect(page.getByTestId("preview-html")).toHaveAttribute("sandbox", "");
+  await expect(page.getByTestId("missing-variables")).toContainText("profile.traits.plan");
+  await screenshot(page, "template-preview-profile");
+
+  await page.getByLabel("Text only").check();
+  await expect(page.getByTestId("preview-text")).toHaveText("Hello Grace\n\nYour plan: .");
+  await screenshot(page, "template-preview-text");
+  await page.getByLabel("Text only").uncheck();
+
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("save-status")).toHaveText("v1 saved");
+  await expect(page.getByTestId("versions").getByRole("listitem")).toHaveCount(1);
+
+  await page.getByLabel("Subject").fill("Welcome, {{ profile.traits.first_name }}");
+  await expect(page.getByTestId("preview-subject")).toHaveText("Welcome, Grace");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("save-status")).toHaveText("v2 saved");
+  await expect(page.getByTestId("versions").getByRole("listitem")).toHaveCount(2);
+  await expect(page.getByTestId("template-version")).toHaveText("Current version: v2");
+
+  // A syntax error shows under its field while typing, and Save is refused.
+  await page.getByLabel("HTML body").fill("<p>Hello {{ profile.traits.first_name </p>");
+  await expect(page.getByText(/^Liquid error: output "\{\{ profile\.traits\.first_name .*" not closed, line:1, col:10$/)).toBeVisible();
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("save-status")).toHaveText("Not saved: 1 field needs fixing.");
+  await expect(page.getByLabel("HTML body")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByTestId("template-version")).toHaveText("Current version: v2");
+  await screenshot(page, "template-syntax-error");
+
+  // Nothing was stored: after a reload the editor holds v2.
+  await page.reload();
+  await expect(page.getByTestId("template-version")).toHaveText("Current version: v2");
+  await expect(page.getByLabel("HTML body")).toHaveValue('<h1>Hello {{ profile.traits.first_name | default: "there" }}</h1><p>Your plan: {{ profile.traits.plan }}.</p>');
+
+  // The list shows it under its channel.
+  await page.goto(`/w/${slug}/templates?channel=email`);
+  await expect(page.getByTestId(`template-${TEMPLATE}`)).toContainText("v2");
+  await screenshot(page, "templates-list");
+});
