@@ -21,6 +21,11 @@ export function PreviewPane({ channel, preview }: { channel: ChannelName; previe
         ) : null}
       </div>
       <div className="p-4">
+        {preview.errors.length ? (
+          <p className="mb-3 text-sm text-red-700" data-testid="preview-errors">
+            {preview.errors.length === 1 ? "A field has a Liquid error" : `${preview.errors.length} fields have Liquid errors`}: it shows under the field, and the field stays blank here until it is fixed.
+          </p>
+        ) : null}
         {channel === "email" ? (
           <div className="space-y-3">
             <dl className="space-y-1 text-sm">
