@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { contextOf, createWorkspaceWithTeam } from "../testing/factories";
-import { archiveTemplate, createTemplate, getTemplate, getTemplateVersion, listTemplates, previewTemplate, renameTemplate, restoreTemplate, saveTemplate, sendableTemplates } from "./templates";
+import { archiveTemplate, createTemplate, getTemplate, getTemplateVersion, listTemplates, previewTemplate, renameTemplate, restoreTemplate, saveTemplate, sendableTemplates, templateVersionAt } from "./templates";
 
 const EMAIL = { subject: 'Hi {{ profile.traits.first_name | default: "there" }}', html: "<p>Welcome, {{ profile.traits.first_name }}</p>" };
 
@@ -31,6 +31,13 @@ describe("message templates", () => {
       [1, team.members.EDITOR.email],
     ]);
     expect((await getTemplateVersion(editor, created.id, 1)).content).toEqual(EMAIL);
+    // a journey version published between v1 and v2 keeps v1
+    const minuteAgo = new Date(Date.now() - 60_000);
+    await db().messageTemplateVersion.updateMany({ where: { templateId: created.id, version: 1 }, data: { createdAt: minuteAgo } });
+    expect(await templateVersionAt(team.id, created.id, new Date(minuteAgo.getTime() + 30_000))).toEqual({ channel: "email", version: 1, content: EMAIL });
+    expect((await templateVersionAt(team.id, created.id, new Date()))?.version).toBe(2);
+    expect(await templateVersionAt(team.id, created.id, new Date(minuteAgo.getTime() - 1))).toBeNull();
+    expect(await templateVersionAt((await createWorkspaceWithTeam()).id, created.id, new Date())).toBeNull();
     expect(await sendableTemplates(editor)).toEqual([{ id: created.id, channel: "email" }]);
 
     await renameTemplate(editor, created.id, { name: "Welcome email" });

@@ -112,6 +112,20 @@ export async function getTemplateVersion(ctx: WorkspaceContext, id: string, vers
   return { channel: template.channel as Channel, version, content: found.content as TemplateContent };
 }
 
+/**
+ * The version a journey version published at `publishedAt` sends: the newest saved by then, so later saves
+ * reach only journeys published after them. Null when the template had no version then (or is unknown).
+ */
+export async function templateVersionAt(workspaceId: string, templateId: string, publishedAt: Date): Promise<{ channel: Channel; version: number; content: TemplateContent } | null> {
+  if (!z.uuid().safeParse(templateId).success) return null;
+  const found = await db().messageTemplateVersion.findFirst({
+    where: { templateId, createdAt: { lte: publishedAt }, template: { workspaceId } },
+    orderBy: { version: "desc" },
+    select: { version: true, content: true, template: { select: { channel: true } } },
+  });
+  return found ? { channel: found.template.channel as Channel, version: found.version, content: found.content as TemplateContent } : null;
+}
+
 export async function createTemplate(ctx: WorkspaceContext, input: z.input<typeof ZCreateTemplate>): Promise<TemplateDetail> {
   requirePermission(ctx, "content:write");
   const { name, channel, content } = parseInput(ZCreateTemplate, input);
