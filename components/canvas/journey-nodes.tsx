@@ -2,7 +2,7 @@
 
 import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps, type NodeTypes } from "@xyflow/react";
 import { CircleAlert } from "lucide-react";
-import { createContext, memo, useContext, useEffect, useMemo } from "react";
+import { createContext, memo, useContext, useEffect, useMemo, useRef } from "react";
 import type { NodeCounts } from "@/lib/engine/read-model";
 import { isTrigger, type NodeType } from "@/lib/journeys/graph";
 import { exitLabels, FAMILY_STYLE, NODE_META, summarize, type NodeFamily } from "./node-meta";
@@ -67,7 +67,15 @@ function JourneyNodeCard({ id, data, selected }: NodeProps<JourneyFlowNode>) {
   const exits = useMemo(() => exitLabels(data.type, data.config), [data.type, data.config]);
   const exitKey = exits.map((e) => e.id).join("|");
   const updateNodeInternals = useUpdateNodeInternals();
-  useEffect(() => updateNodeInternals(id), [id, exitKey, updateNodeInternals]);
+  // React Flow measures a node's handles when it mounts; only a change of exits afterwards (a branch
+  // added or removed) needs a new measurement. Asking on mount too made opening a 300-node journey
+  // measure and re-render every node 300 times over (the bench:canvas profile).
+  const measuredExits = useRef(exitKey);
+  useEffect(() => {
+    if (measuredExits.current === exitKey) return;
+    measuredExits.current = exitKey;
+    updateNodeInternals(id);
+  }, [id, exitKey, updateNodeInternals]);
   const Icon = meta.icon;
   const labelled = exits.length > 1 || (exits.length === 1 && exits[0].label);
 

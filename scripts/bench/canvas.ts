@@ -12,7 +12,7 @@
  * printed, never asserted. Options: BENCH_NODES (default 300).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
@@ -73,7 +73,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<v
 async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "cairn-bench-canvas-"));
   const port = await freePort();
-  const env = { ...process.env, CAIRN_DATA_DIR: dataDir, PORT: String(port), CAIRN_DB_PORT: String(await freePort()), DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1" };
+  const env = { ...process.env, CAIRN_DATA_DIR: dataDir, PORT: String(port), CAIRN_DB_PORT: String(await freePort()), CAIRN_EXECUTOR_PORT: String(await freePort()), DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1" };
   const tsx = [path.join("node_modules", "tsx", "dist", "cli.mjs")];
   await run(process.execPath, [...tsx, "scripts/seed.ts"], { ...env, SEED_ADMIN_EMAIL: EMAIL, SEED_ADMIN_PASSWORD: PASSWORD, SEED_API_KEY: KEY });
   const server = spawn(process.execPath, ["--import", "tsx", "scripts/cairn.ts", "start"], { stdio: ["ignore", "ignore", "inherit"], env });
@@ -120,13 +120,20 @@ async function main() {
       return false;
     })()`;
 
-    async function measure(id: string) {
+    async function measure(id: string, profileAs?: string) {
       // Warm: load once so route code is compiled and cached, as it is for someone who uses Cairn daily.
       await page.goto(`${origin}/w/demo/journeys/${id}`);
       await page.waitForFunction(allVisibleRendered, undefined, { timeout: 60_000, polling: "raf" });
+      // BENCH_PROFILE_DIR: a CPU profile of the page while it opens (open it in Chrome DevTools).
+      const cdp = profileAs && process.env.BENCH_PROFILE_DIR ? await page.context().newCDPSession(page) : null;
+      if (cdp) await cdp.send("Profiler.enable").then(() => cdp.send("Profiler.start"));
       const started = Date.now();
       await page.goto(`${origin}/w/demo/journeys/${id}`);
       await page.waitForFunction(allVisibleRendered, undefined, { timeout: 60_000, polling: "raf" });
+      if (cdp) {
+        const { profile } = await cdp.send("Profiler.stop");
+        writeFileSync(path.join(process.env.BENCH_PROFILE_DIR!, `${profileAs}.cpuprofile`), JSON.stringify(profile));
+      }
       // The settle check waits 400 ms (longer than the fit-to-view animation) on purpose; not part of the render.
       const firstRender = Date.now() - started - 400;
       const visibleNodes = await page.locator(".react-flow__node").count();
@@ -155,7 +162,7 @@ async function main() {
     }
 
     const small = await measure(smallId);
-    const big = await measure(largeId);
+    const big = await measure(largeId, `canvas-${NODES}-nodes`);
     console.log("");
     console.log(`journey editor in Chromium (headless, software rendering), production build, ${origin}`);
     for (const [label, r] of [[`${SMALL.nodes.length} nodes (baseline)`, small], [`${large.nodes.length} nodes`, big]] as const) {
