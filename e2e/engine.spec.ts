@@ -1,18 +1,11 @@
-import { expect, test, type Page } from "@playwright/test";
-import { OWNER, screenshot, signIn, workspaceSlugOf } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { createFullKey, OWNER, screenshot, signIn, workspaceSlugOf } from "./helpers";
 
 // Unique per run, so the spec never depends on what earlier runs or specs sent.
 const run = Date.now().toString(36);
 const ADA = `ada-engine-${run}`;
 const BOB = `bob-engine-${run}`;
 
-async function createFullKey(page: Page, slug: string): Promise<string> {
-  await page.goto(`/w/${slug}/settings/api-keys`);
-  await page.getByLabel("Name").fill(`Engine spec ${run}`);
-  await page.getByLabel(/^Full:/).check();
-  await page.getByRole("button", { name: "Create key" }).click();
-  return page.getByTestId("new-api-key").inputValue();
-}
 
 const at = (x: number, y: number) => ({ x, y });
 const ONBOARDING = {
@@ -38,7 +31,7 @@ const ONBOARDING = {
 test("a published journey runs on the embedded executor: live counts on the canvas, the path on the profile", async ({ page }) => {
   await signIn(page, OWNER.email, OWNER.password);
   const slug = workspaceSlugOf(page);
-  const key = await createFullKey(page, slug);
+  const key = await createFullKey(page, slug, `Engine spec ${run}`);
   const api = (path: string, data?: unknown) => page.request.post(path, { headers: { Authorization: `Bearer ${key}` }, data });
 
   const created = await api("/api/v1/journeys", { name: `Trial onboarding ${run}`, graph: ONBOARDING });

@@ -20,3 +20,14 @@ export function workspaceSlugOf(page: Page): string {
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
 }
+
+/** Creates a full API key in Settings → API keys and returns it (shown once). */
+export async function createFullKey(page: Page, slug: string, name: string): Promise<string> {
+  await page.goto(`/w/${slug}/settings/api-keys`);
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel(/^Full:/).check();
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = await page.getByTestId("new-api-key").inputValue();
+  expect(key).toMatch(/^cairn_/);
+  return key;
+}

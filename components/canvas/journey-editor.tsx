@@ -35,7 +35,7 @@ import { formatDateTime } from "../ui/format";
 import { callApi } from "../ui/use-api-form";
 import { autoLayout } from "./auto-layout";
 import { NodeInspector, SettingsInspector } from "./inspector";
-import { formatCount, nodeTypes, NodeStatsContext, ProblemCountsContext, ReadOnlyContext, NODE_WIDTH, type JourneyFlowNode } from "./journey-nodes";
+import { formatCount, nodeTypes, NodeStatsContext, ProblemCountsContext, ReadOnlyContext, TemplateNamesContext, NODE_WIDTH, type JourneyFlowNode } from "./journey-nodes";
 import { describeProblem, exitLabels, NODE_META } from "./node-meta";
 import { Palette, PALETTE_MIME } from "./palette";
 import { PublishDialog } from "./publish-dialog";
@@ -137,6 +137,23 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
   // Live counts, once there is a published version for people to be in (kept out of the graph state).
   const live = useJourneyStats(slug, journey.id, versions.length > 0);
   const wrapper = useRef<HTMLDivElement>(null);
+
+  // Message steps show their template's name; one request for the workspace's templates when it opens.
+  const [templateNames, setTemplateNames] = useState<ReadonlyMap<string, string>>(() => new Map());
+  useEffect(() => {
+    let cancelled = false;
+    fetch(`/api/workspaces/${slug}/templates`)
+      .then((response) => (response.ok ? response.json() : null))
+      .then((body: { templates?: { id: string; name: string }[] } | null) => {
+        if (!cancelled && body?.templates) setTemplateNames(new Map(body.templates.map((t) => [t.id, t.name])));
+      })
+      .catch(() => {
+        // Without names the steps show the template id, as before.
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [slug]);
 
   // Open with the whole journey in view. The `fitView` prop fits before the nodes are measured (and
   // before the count strips change their height), so fit once more as soon as they are.
@@ -479,6 +496,7 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
     <ReadOnlyContext.Provider value={readOnly}>
       <ProblemCountsContext.Provider value={problemCounts}>
         <NodeStatsContext.Provider value={live.stats?.nodes ?? null}>
+        <TemplateNamesContext.Provider value={templateNames}>
         <div className="fixed inset-y-0 right-0 left-64 z-20 flex flex-col bg-stone-50" data-testid="journey-editor">
           {/* Top bar */}
           <header className="flex h-14 shrink-0 items-center gap-3 border-b border-stone-200 bg-white px-4">
@@ -640,6 +658,7 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
           </div>
           {publishing ? <PublishDialog slug={slug} journeyId={journey.id} nodeById={nodeById} flush={flush} onClose={() => setPublishing(false)} onPublished={onPublished} /> : null}
         </div>
+        </TemplateNamesContext.Provider>
         </NodeStatsContext.Provider>
       </ProblemCountsContext.Provider>
     </ReadOnlyContext.Provider>

@@ -22,6 +22,9 @@ export const ReadOnlyContext = createContext(false);
  * context, like the problems, so that the counts never enter the nodes' state: no re-layout, no autosave,
  * no undo step, selection untouched.
  */
+/** Template names by id, so message steps show which template they send (fetched once by the editor). */
+export const TemplateNamesContext = createContext<ReadonlyMap<string, string>>(new Map());
+
 export const NodeStatsContext = createContext<Readonly<Record<string, NodeCounts>> | null>(null);
 
 const COUNT = new Intl.NumberFormat(undefined);
@@ -64,6 +67,7 @@ function JourneyNodeCard({ id, data, selected }: NodeProps<JourneyFlowNode>) {
   const problems = useContext(ProblemCountsContext).get(id) ?? 0;
   const readOnly = useContext(ReadOnlyContext);
   const counts = useContext(NodeStatsContext)?.[id];
+  const templateNames = useContext(TemplateNamesContext);
   const exits = useMemo(() => exitLabels(data.type, data.config), [data.type, data.config]);
   const exitKey = exits.map((e) => e.id).join("|");
   const updateNodeInternals = useUpdateNodeInternals();
@@ -107,7 +111,7 @@ function JourneyNodeCard({ id, data, selected }: NodeProps<JourneyFlowNode>) {
             ) : null}
           </div>
           <p className="truncate text-sm font-semibold text-stone-900">{data.label || meta.title}</p>
-          <p className="truncate text-xs text-stone-500">{summarize(data.type, data.config)}</p>
+          <p className="truncate text-xs text-stone-500">{summarize(data.type, data.config, templateNames)}</p>
         </div>
       </div>
       {counts ? <NodeStatsStrip counts={counts} last={!labelled} /> : null}

@@ -138,7 +138,7 @@ const duration = (d: unknown) => {
 const quoted = (s: unknown) => (typeof s === "string" && s.trim() ? `“${s.trim()}”` : null);
 
 /** One line about the configuration, shown on the node. */
-export function summarize(type: NodeType, config: Record<string, unknown>): string {
+export function summarize(type: NodeType, config: Record<string, unknown>, templateNames?: ReadonlyMap<string, string>): string {
   switch (type) {
     case "trigger.event": {
       const filters = (config.filters as unknown[] | undefined)?.length ?? 0;
@@ -171,7 +171,7 @@ export function summarize(type: NodeType, config: Record<string, unknown>): stri
     case "action.sms":
     case "action.push":
     case "action.in_app":
-      return config.templateId ? `Template ${String(config.templateId)}` : "Choose a template";
+      return config.templateId ? (templateNames?.get(String(config.templateId)) ?? `Template ${String(config.templateId)}`) : "Choose a template";
     case "action.webhook":
       return config.url ? `${String(config.method ?? "POST")} ${String(config.url)}` : "Enter a URL";
     case "action.update_profile": {
