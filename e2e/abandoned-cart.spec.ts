@@ -1,9 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
-import { createFullKey, OWNER, screenshot, signIn, workspaceSlugOf } from "./helpers";
+import { createFullKey, inviteViewer, OWNER, screenshot, signIn, workspaceSlugOf } from "./helpers";
 
 // Unique per run, so the spec never depends on what earlier runs or specs made.
 const run = Date.now().toString(36);
 const JOURNEY = `Abandoned cart ${run}`;
+const VIEWER = { name: "Vera Viewer", email: `vera.${run}@cairn.test`, password: "reading the cart 2026" };
 
 const node = (page: Page, name: string) => page.getByTestId(`node-${name}`);
 
@@ -20,7 +21,7 @@ async function connect(page: Page, from: string, to: string, exit = "next") {
   await page.mouse.up();
 }
 
-test("an owner builds the abandoned-cart journey with the mouse, sees its problems, fixes them, publishes and reloads it", async ({ page }) => {
+test("an owner builds the abandoned-cart journey with the mouse, sees its problems, fixes them, publishes and reloads it; a viewer sees it read-only", async ({ page, browser }) => {
   await signIn(page, OWNER.email, OWNER.password);
   const slug = workspaceSlugOf(page);
 
@@ -130,4 +131,18 @@ test("an owner builds the abandoned-cart journey with the mouse, sees its proble
   await expect(inspector.getByLabel("Template")).toHaveValue(/[0-9a-f-]{36}/);
   await expect(page.getByTestId("journey-status")).toHaveText("Livev1");
   await screenshot(page, "abandoned-cart-published");
+
+  // A viewer sees the same journey, and can change nothing.
+  const journeyUrl = page.url();
+  const { viewer, context } = await inviteViewer(page, browser, slug, VIEWER);
+  await viewer.goto(journeyUrl);
+  await expect(viewer.locator(".react-flow__node")).toHaveCount(9);
+  await expect(viewer.locator(".react-flow__edge")).toHaveCount(8);
+  await expect(viewer.getByTestId("palette")).toHaveCount(0);
+  await expect(viewer.getByRole("button", { name: "Publish", exact: true })).toHaveCount(0);
+  await expect(viewer.locator(".react-flow__handle.connectable")).toHaveCount(0);
+  await viewer.getByTestId("node-Has not ordered?").click();
+  await expect(viewer.getByTestId("inspector").getByLabel("Within days")).toBeDisabled();
+  await screenshot(viewer, "abandoned-cart-viewer");
+  await context.close();
 });

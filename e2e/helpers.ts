@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
 
 /** The owner created by first-run.spec.ts; the other specs sign in as them. */
 export const OWNER = { name: "Olivia Owner", email: "olivia@cairn.test", password: "stones stacked high 2026", workspace: "Acme Growth" };
@@ -30,4 +30,22 @@ export async function createFullKey(page: Page, slug: string, name: string): Pro
   const key = await page.getByTestId("new-api-key").inputValue();
   expect(key).toMatch(/^cairn_/);
   return key;
+}
+
+/** The signed-in admin invites `person` as a viewer; they accept in a browser of their own, signed in. */
+export async function inviteViewer(page: Page, browser: Browser, slug: string, person: { name: string; email: string; password: string }): Promise<{ viewer: Page; context: BrowserContext }> {
+  await page.goto(`/w/${slug}/settings/members`);
+  await page.getByLabel("Email").fill(person.email);
+  await page.getByLabel("Role", { exact: true }).selectOption("VIEWER");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  const link = await page.getByTestId("invitation-link").inputValue();
+
+  const context = await browser.newContext();
+  const viewer = await context.newPage();
+  await viewer.goto(link);
+  await viewer.getByLabel("Your name").fill(person.name);
+  await viewer.getByLabel("Choose a password").fill(person.password);
+  await viewer.getByRole("button", { name: "Create account and join" }).click();
+  await expect(viewer).toHaveURL(new RegExp(`/w/${slug}/journeys$`));
+  return { viewer, context };
 }

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { OWNER, screenshot, signIn, workspaceSlugOf } from "./helpers";
+import { inviteViewer, OWNER, screenshot, signIn, workspaceSlugOf } from "./helpers";
 
 const VIEWER = { name: "Jules Journeyviewer", email: "jules@cairn.test", password: "looking not touching 7" };
 const JOURNEY = "Onboarding: day one";
@@ -132,19 +132,7 @@ test("a viewer sees a journey's canvas read-only", async ({ page, browser }) => 
   await expect(page.locator(".react-flow__node")).toHaveCount(4);
   const journeyUrl = page.url();
 
-  await page.goto(`/w/${slug}/settings/members`);
-  await page.getByLabel("Email").fill(VIEWER.email);
-  await page.getByLabel("Role", { exact: true }).selectOption("VIEWER");
-  await page.getByRole("button", { name: "Send invitation" }).click();
-  const link = await page.getByTestId("invitation-link").inputValue();
-
-  const context = await browser.newContext();
-  const viewer = await context.newPage();
-  await viewer.goto(link);
-  await viewer.getByLabel("Your name").fill(VIEWER.name);
-  await viewer.getByLabel("Choose a password").fill(VIEWER.password);
-  await viewer.getByRole("button", { name: "Create account and join" }).click();
-  await expect(viewer).toHaveURL(new RegExp(`/w/${slug}/journeys$`));
+  const { viewer, context } = await inviteViewer(page, browser, slug, VIEWER);
   await expect(viewer.getByRole("button", { name: "New journey" })).toHaveCount(0);
   await expect(viewer.getByRole("button", { name: /^Archive/ })).toHaveCount(0);
 
