@@ -16,13 +16,15 @@ const ONBOARDING = {
     { id: "activation", type: "wait_for_event", position: at(-220, 560), label: "Activated within a day?", config: { eventName: `activated_${run}`, timeout: { amount: 1, unit: "days" } } },
     { id: "activated", type: "exit", position: at(-420, 760), label: "Activated", config: {} },
     { id: "not_yet", type: "exit", position: at(-20, 760), label: "Not activated", config: {} },
-    { id: "free", type: "exit", position: at(220, 560), label: "Free plan", config: {} },
+    { id: "tips", type: "action.email", position: at(220, 560), label: "Free plan tips", config: { templateId: "" } },
+    { id: "free", type: "exit", position: at(220, 760), label: "Free plan", config: {} },
   ],
   edges: [
     { id: "e1", source: "trigger", target: "tag" },
     { id: "e2", source: "tag", target: "is_pro" },
     { id: "e3", source: "is_pro", target: "activation", branch: "yes" },
-    { id: "e4", source: "is_pro", target: "free", branch: "no" },
+    { id: "e4", source: "is_pro", target: "tips", branch: "no" },
+    { id: "e7", source: "tips", target: "free" },
     { id: "e5", source: "activation", target: "activated", branch: "arrived" },
     { id: "e6", source: "activation", target: "not_yet", branch: "timed_out" },
   ],
@@ -34,7 +36,11 @@ test("a published journey runs on the embedded executor: live counts on the canv
   const key = await createFullKey(page, slug, `Engine spec ${run}`);
   const api = (path: string, data?: unknown) => page.request.post(path, { headers: { Authorization: `Bearer ${key}` }, data });
 
-  const created = await api("/api/v1/journeys", { name: `Trial onboarding ${run}`, graph: ONBOARDING });
+  const template = await api("/api/v1/templates", { name: `Free plan tips ${run}`, channel: "email", content: { subject: "Make the most of your trial", html: "<p>Hi!</p>" } });
+  expect(template.status(), await template.text()).toBe(201);
+  const graph = structuredClone(ONBOARDING);
+  graph.nodes.find((n) => n.id === "tips")!.config = { templateId: (await template.json()).id };
+  const created = await api("/api/v1/journeys", { name: `Trial onboarding ${run}`, graph });
   expect(created.status(), await created.text()).toBe(201);
   const journeyId = (await created.json()).id as string;
   const published = await api(`/api/v1/journeys/${journeyId}/publish`);
@@ -75,6 +81,19 @@ test("a published journey runs on the embedded executor: live counts on the canv
   await expect(steps.nth(3)).toContainText(`activated_${run} arrived`);
   await expect(steps.nth(3)).toContainText("Arrived");
   await screenshot(page, "engine-profile-trace");
+
+  // Bob's email is on the Messages page, queued, and found by searching for him.
+  await page.goto(`/w/${slug}/messages?person=${BOB}`);
+  const rows = page.getByTestId("message-row");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(`Trial onboarding ${run}`);
+  await expect(rows.first()).toContainText("queued");
+  await expect(rows.first()).toContainText(`Free plan tips ${run}`);
+  await screenshot(page, "engine-messages");
+  await page.goto(`/w/${slug}/messages?person=${ADA}`);
+  await expect(page.getByRole("heading", { name: "No message matches these filters" })).toBeVisible();
+  await page.goto(`/w/${slug}/messages?channel=fax`);
+  await expect(page.getByText("channel: must be one of email, sms, push, in_app")).toBeVisible();
 
   // The update-profile step changed her traits.
   const profile = await page.request.get(`/api/v1/profiles/${ADA}`, { headers: { Authorization: `Bearer ${key}` } });

@@ -49,3 +49,30 @@ export async function inviteViewer(page: Page, browser: Browser, slug: string, p
   await expect(viewer).toHaveURL(new RegExp(`/w/${slug}/journeys$`));
   return { viewer, context };
 }
+
+/** Creates a write (ingestion-only) API key in Settings → API keys and returns it (shown once). */
+export async function createWriteKey(page: Page, slug: string, name: string): Promise<string> {
+  await page.goto(`/w/${slug}/settings/api-keys`);
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel(/^Write:/).check();
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = await page.getByTestId("new-api-key").inputValue();
+  expect(key).toMatch(/^cairn_/);
+  return key;
+}
+
+/** A step on the journey canvas, by the name it shows. */
+export const canvasNode = (page: Page, name: string) => page.getByTestId(`node-${name}`);
+
+/** Drags from a step's exit handle to another step's entry handle, with the mouse. */
+export async function connect(page: Page, from: string, to: string, exit = "next"): Promise<void> {
+  const source = canvasNode(page, from).locator(`.react-flow__handle.source[data-handleid="${exit}"]`);
+  const target = canvasNode(page, to).locator(".react-flow__handle.target");
+  const a = (await source.boundingBox())!;
+  const b = (await target.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2 + 20, { steps: 12 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 4 });
+  await page.mouse.up();
+}

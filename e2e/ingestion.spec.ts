@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
-import { expect, test, type Page } from "@playwright/test";
-import { OWNER, screenshot, signIn, workspaceSlugOf } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { createWriteKey, OWNER, screenshot, signIn, workspaceSlugOf } from "./helpers";
 
 // Unique per run, so the spec never depends on what earlier runs or specs sent.
 const run = Date.now().toString(36);
@@ -10,15 +10,6 @@ const VIEWER = { name: "Ingrid Insight", email: `ingrid.${run}@cairn.test`, pass
 // The later tests read what the first one sent (and a failed test restarts the worker with new ids).
 test.describe.configure({ mode: "serial" });
 
-async function createWriteKey(page: Page, slug: string, name: string): Promise<string> {
-  await page.goto(`/w/${slug}/settings/api-keys`);
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel(/^Write:/).check();
-  await page.getByRole("button", { name: "Create key" }).click();
-  const key = await page.getByTestId("new-api-key").inputValue();
-  expect(key).toMatch(/^cairn_/);
-  return key;
-}
 
 test("events sent with a write key show up live, in the catalog and on the person's profile", async ({ page }) => {
   await signIn(page, OWNER.email, OWNER.password);

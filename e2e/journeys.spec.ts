@@ -1,23 +1,11 @@
-import { expect, test, type Page } from "@playwright/test";
-import { inviteViewer, OWNER, screenshot, signIn, workspaceSlugOf } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { canvasNode, connect, inviteViewer, OWNER, screenshot, signIn, workspaceSlugOf } from "./helpers";
 
 const VIEWER = { name: "Jules Journeyviewer", email: "jules@cairn.test", password: "looking not touching 7" };
 const JOURNEY = "Onboarding: day one";
 
-const node = (page: Page, name: string) => page.getByTestId(`node-${name}`);
+const node = canvasNode;
 
-/** Drags from a step's exit handle to another step's entry handle, with the mouse. */
-async function connect(page: Page, from: string, to: string, exit = "next") {
-  const source = node(page, from).locator(`.react-flow__handle.source[data-handleid="${exit}"]`);
-  const target = node(page, to).locator(".react-flow__handle.target");
-  const a = (await source.boundingBox())!;
-  const b = (await target.boundingBox())!;
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2 + 20, { steps: 12 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 4 });
-  await page.mouse.up();
-}
 
 test("an owner builds a journey on the canvas, fixes its problems, publishes, pauses and resumes it", async ({ page }) => {
   await signIn(page, OWNER.email, OWNER.password);

@@ -1,20 +1,11 @@
-import { expect, test, type Page } from "@playwright/test";
-import { OWNER, screenshot, signIn, workspaceSlugOf } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { createWriteKey, OWNER, screenshot, signIn, workspaceSlugOf } from "./helpers";
 
 // Unique per run, so the spec never depends on what earlier runs or specs stored.
 const run = Date.now().toString(36);
 const PERSON = { userId: `grace-${run}`, email: `grace.${run}@example.com` };
 const TEMPLATE = `Welcome email ${run}`;
 
-async function createWriteKey(page: Page, slug: string, name: string): Promise<string> {
-  await page.goto(`/w/${slug}/settings/api-keys`);
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel(/^Write:/).check();
-  await page.getByRole("button", { name: "Create key" }).click();
-  const key = await page.getByTestId("new-api-key").inputValue();
-  expect(key).toMatch(/^cairn_/);
-  return key;
-}
 
 test("an owner writes an email template with Liquid, previews it for a real profile, saves v1 and v2, and is refused a syntax error", async ({ page }) => {
   await signIn(page, OWNER.email, OWNER.password);

@@ -47,8 +47,8 @@ export function MessagesTable({ slug, messages }: { slug: string; messages: Mess
               )}
               {m.nodeId ? <span className="text-stone-500"> · {m.nodeId}</span> : null}
             </td>
-            <td className="truncate py-3 pl-4 font-mono text-xs text-stone-600" title={m.templateId}>
-              {m.templateId}
+            <td className="truncate py-3 pl-4 text-stone-700" title={m.templateId}>
+              {m.templateName ?? <span className="font-mono text-xs text-stone-500">{m.templateId}</span>}
             </td>
             <td className="py-3 pl-4">
               <Badge tone={STATUS_TONES[m.status] ?? "stone"}>{m.status.toLowerCase()}</Badge>

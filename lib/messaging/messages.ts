@@ -26,6 +26,8 @@ export interface MessageRow {
   id: string;
   channel: string;
   templateId: string;
+  /** null when the template no longer exists (or the id is not a saved template's) */
+  templateName: string | null;
   status: string;
   createdAt: string;
   profileId: string;
@@ -41,11 +43,12 @@ export async function listMessages(ctx: WorkspaceContext, query: z.input<typeof 
   const q = parseInput(ZMessageQuery, query);
   const person = q.person ? q.person : null;
   const { rows } = await pgPool().query<MessageRow & { createdAt: Date }>(
-    `SELECT m.id, m.channel, m."templateId", m.status::text, m."createdAt", m."profileId", p."userId", p.email,
+    `SELECT m.id, m.channel, m."templateId", t.name AS "templateName", m.status::text, m."createdAt", m."profileId", p."userId", p.email,
             m."journeyId", j.name AS "journeyName", m."nodeId"
        FROM "Message" m
        JOIN "Profile" p ON p.id = m."profileId"
        LEFT JOIN "Journey" j ON j.id = m."journeyId"
+       LEFT JOIN "MessageTemplate" t ON t.id::text = m."templateId" AND t."workspaceId" = m."workspaceId"
       WHERE m."workspaceId" = $1
         AND ($2::text IS NULL OR p."userId" = $2 OR lower(p.email) = lower($2) OR p.id::text = $2)
         AND ($3::uuid IS NULL OR m."journeyId" = $3)

@@ -65,39 +65,9 @@ export default async function MessagesPage({ params, searchParams }: { params: P
               Person
               <input name="person" defaultValue={filters.person ?? ""} placeholder="User id or email" className="w-56 rounded-md border border-stone-300 px-3 py-1.5 text-sm text-stone-900" />
             </label>
-            <label className="flex flex-col gap-1 text-xs font-medium text-stone-600">
-              Journey
-              <select name="journeyId" defaultValue={filters.journeyId ?? ""} className="w-56 rounded-md border border-stone-300 px-2 py-1.5 text-sm text-stone-900">
-                <option value="">All journeys</option>
-                {journeys.map((j) => (
-                  <option key={j.id} value={j.id}>
-                    {j.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="flex flex-col gap-1 text-xs font-medium text-stone-600">
-              Channel
-              <select name="channel" defaultValue={filters.channel ?? ""} className="rounded-md border border-stone-300 px-2 py-1.5 text-sm text-stone-900">
-                <option value="">All channels</option>
-                {MESSAGE_CHANNELS.map((c) => (
-                  <option key={c} value={c}>
-                    {CHANNEL_LABELS[c]}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="flex flex-col gap-1 text-xs font-medium text-stone-600">
-              Status
-              <select name="status" defaultValue={filters.status ?? ""} className="rounded-md border border-stone-300 px-2 py-1.5 text-sm text-stone-900">
-                <option value="">Any status</option>
-                {MESSAGE_STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {s.toLowerCase()}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <FilterSelect name="journeyId" label="Journey" value={filters.journeyId} all="All journeys" options={journeys.map((j) => [j.id, j.name])} wide />
+            <FilterSelect name="channel" label="Channel" value={filters.channel} all="All channels" options={MESSAGE_CHANNELS.map((c) => [c, CHANNEL_LABELS[c]])} />
+            <FilterSelect name="status" label="Status" value={filters.status} all="Any status" options={MESSAGE_STATUSES.map((st) => [st, st.toLowerCase()])} />
             <button type="submit" className={buttonClass("secondary")}>
               Filter
             </button>
@@ -130,5 +100,21 @@ export default async function MessagesPage({ params, searchParams }: { params: P
         </div>
       )}
     </>
+  );
+}
+
+function FilterSelect({ name, label, value, all, options, wide }: { name: string; label: string; value?: string; all: string; options: [string, string][]; wide?: boolean }) {
+  return (
+    <label className="flex flex-col gap-1 text-xs font-medium text-stone-600">
+      {label}
+      <select name={name} defaultValue={value ?? ""} className={`${wide ? "w-56 " : ""}rounded-md border border-stone-300 px-2 py-1.5 text-sm text-stone-900`}>
+        <option value="">{all}</option>
+        {options.map(([optionValue, text]) => (
+          <option key={optionValue} value={optionValue}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
