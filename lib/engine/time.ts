@@ -5,9 +5,6 @@ import type { TDuration } from "../journeys/graph";
  * traits. Pure functions of their inputs; the clock is always passed in.
  */
 
-export type Clock = () => Date;
-export const systemClock: Clock = () => new Date();
-
 const UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 604_800_000 } as const;
 
 /** Durations are elapsed time: "3 days" is 72 hours, also across a DST change. */

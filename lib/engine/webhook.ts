@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { pgPool } from "../db/pool";
 import type { WebhookRequest } from "./interpreter";
-import { systemClock, type Clock } from "./time";
+import { systemClock, type Clock } from "../runtime/clock";
 import { signWebhook, webhookSigningSecret } from "./webhook-signing";
 
 /**

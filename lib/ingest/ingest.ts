@@ -4,9 +4,7 @@ import { normalizeMessage } from "./normalize";
 import { parsePayload } from "./parse-payload";
 import type { MessageType } from "./schemas";
 import { storeBatch, type StoreResult } from "./store-batch";
-
-export type Clock = () => Date;
-export const systemClock: Clock = () => new Date();
+import { systemClock, type Clock } from "../runtime/clock";
 
 /**
  * The ingestion API's one domain function: validate the whole payload (nothing is stored if any message

@@ -6,7 +6,7 @@ import { db } from "../db/client";
 import { AppError, parseInput, type FieldIssue } from "../errors";
 import { decryptSecret, encryptSecret } from "../security/encryption";
 import { afterIngest } from "./after-ingest";
-import type { Clock } from "./ingest";
+import type { Clock } from "../runtime/clock";
 import { JSON_PATH_PATTERN, readJsonPath } from "./json-path";
 import { INGEST_LIMITS } from "./limits";
 import { normalizeMessage } from "./normalize";
