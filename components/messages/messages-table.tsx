@@ -1,9 +1,9 @@
 import Link from "next/link";
 import type { MessageRow } from "@/lib/messaging/messages";
+import { CHANNEL_LABEL, type ChannelName } from "../templates/channels";
 import { Badge } from "../ui/card";
 import { formatDateTime } from "../ui/format";
 
-const CHANNEL_LABELS: Record<string, string> = { email: "Email", sms: "SMS", push: "Push", in_app: "In-app" };
 const STATUS_TONES: Record<string, "stone" | "brand" | "amber" | "red"> = { QUEUED: "amber", SENT: "brand", DELIVERED: "brand", BOUNCED: "red", FAILED: "red", SUPPRESSED: "stone" };
 
 export function MessagesTable({ slug, messages }: { slug: string; messages: MessageRow[] }) {
@@ -36,7 +36,7 @@ export function MessagesTable({ slug, messages }: { slug: string; messages: Mess
               </Link>
               {m.email && m.userId ? <span className="block truncate text-xs text-stone-500">{m.email}</span> : null}
             </td>
-            <td className="py-3 pl-4 text-stone-700">{CHANNEL_LABELS[m.channel] ?? m.channel}</td>
+            <td className="py-3 pl-4 text-stone-700">{CHANNEL_LABEL[m.channel as ChannelName] ?? m.channel}</td>
             <td className="truncate py-3 pl-4">
               {m.journeyId ? (
                 <Link href={`/w/${slug}/journeys/${m.journeyId}`} className="text-stone-800 hover:underline" title={m.journeyName ?? undefined}>

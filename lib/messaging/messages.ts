@@ -2,19 +2,19 @@ import { z } from "zod";
 import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { pgPool } from "../db/pool";
 import { parseInput } from "../errors";
+import { CHANNELS } from "./liquid";
 
 /**
  * The messages journeys decided to send, newest first, for the Messages page: searchable by person,
  * journey, channel and status. Journeys write them QUEUED; delivery (the messaging issue) moves them on.
  */
-export const MESSAGE_CHANNELS = ["email", "sms", "push", "in_app"] as const;
 export const MESSAGE_STATUSES = ["QUEUED", "SENT", "DELIVERED", "BOUNCED", "FAILED", "SUPPRESSED"] as const;
 
 export const ZMessageQuery = z
   .object({
     person: z.string().trim().max(200, "has at most 200 characters").optional(),
     journeyId: z.uuid("must be a journey id").optional(),
-    channel: z.enum(MESSAGE_CHANNELS, { error: `must be one of ${MESSAGE_CHANNELS.join(", ")}` }).optional(),
+    channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(", ")}` }).optional(),
     status: z.enum(MESSAGE_STATUSES, { error: `must be one of ${MESSAGE_STATUSES.join(", ")}` }).optional(),
     /** keyset pagination: messages created before this one */
     before: z.uuid("must be a message id").optional(),

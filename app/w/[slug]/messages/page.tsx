@@ -4,17 +4,17 @@ import Link from "next/link";
 import { EmptyState } from "@/components/events/empty-state";
 import { MessagesTable } from "@/components/messages/messages-table";
 import { PageHeader } from "@/components/shell/page-header";
+import { CHANNEL_OPTIONS } from "@/components/templates/channels";
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { AppError } from "@/lib/errors";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
-import { journeysWithMessages, listMessages, MESSAGE_CHANNELS, MESSAGE_STATUSES } from "@/lib/messaging/messages";
+import { journeysWithMessages, listMessages, MESSAGE_STATUSES } from "@/lib/messaging/messages";
 
 export const metadata: Metadata = { title: "Messages" };
 
 type Search = Record<string, string | string[] | undefined>;
 const FILTERS = ["person", "journeyId", "channel", "status", "before"] as const;
-const CHANNEL_LABELS: Record<string, string> = { email: "Email", sms: "SMS", push: "Push", in_app: "In-app" };
 
 export default async function MessagesPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Search> }) {
   const { slug } = await params;
@@ -66,7 +66,7 @@ export default async function MessagesPage({ params, searchParams }: { params: P
               <input name="person" defaultValue={filters.person ?? ""} placeholder="User id or email" className="w-56 rounded-md border border-stone-300 px-3 py-1.5 text-sm text-stone-900" />
             </label>
             <FilterSelect name="journeyId" label="Journey" value={filters.journeyId} all="All journeys" options={journeys.map((j) => [j.id, j.name])} wide />
-            <FilterSelect name="channel" label="Channel" value={filters.channel} all="All channels" options={MESSAGE_CHANNELS.map((c) => [c, CHANNEL_LABELS[c]])} />
+            <FilterSelect name="channel" label="Channel" value={filters.channel} all="All channels" options={CHANNEL_OPTIONS.map((c) => [c.value, c.label])} />
             <FilterSelect name="status" label="Status" value={filters.status} all="Any status" options={MESSAGE_STATUSES.map((st) => [st, st.toLowerCase()])} />
             <button type="submit" className={buttonClass("secondary")}>
               Filter
