@@ -11,7 +11,8 @@ import { Badge, Card } from "../ui/card";
 import { FormAlert } from "../ui/field";
 import { formatDateTime } from "../ui/format";
 import { callApi } from "../ui/use-api-form";
-import { JourneyNameDialog } from "./journey-name-dialog";
+import { ListToolbar } from "../ui/list-toolbar";
+import { NameDialog } from "../ui/name-dialog";
 import { NewJourneyButton } from "./new-journey-button";
 
 const STATUS_TONE: Record<JourneyStatus, "brand" | "amber" | "stone"> = { LIVE: "brand", PAUSED: "amber", DRAFT: "stone", ARCHIVED: "stone" };
@@ -51,36 +52,14 @@ export function JourneysList({ slug, journeys, q, status, canEdit }: { slug: str
   const filtered = Boolean(q || status);
   return (
     <div className="mt-6 space-y-5">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <nav aria-label="Journey status" className="flex gap-1 rounded-lg bg-stone-100 p-1">
-          {TABS.map((tab) => (
-            <Link
-              key={tab.label}
-              href={href(slug, q, tab.status)}
-              aria-current={status === tab.status ? "page" : undefined}
-              className={`rounded-md px-3 py-1.5 text-sm font-medium ${status === tab.status ? "bg-white text-stone-900 shadow-sm" : "text-stone-600 hover:text-stone-900"}`}
-            >
-              {tab.label}
-            </Link>
-          ))}
-        </nav>
-        <form onSubmit={onSearch} role="search" className="flex items-center gap-2">
-          <div className="relative">
-            <Search className="pointer-events-none absolute top-2.5 left-3 h-4 w-4 text-stone-400" aria-hidden="true" />
-            <input
-              type="search"
-              aria-label="Search journeys"
-              placeholder="Search by name"
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-              className="block w-64 rounded-md border-0 bg-white py-2 pr-3 pl-9 text-sm text-stone-900 shadow-sm ring-1 ring-stone-300 outline-none ring-inset placeholder:text-stone-400 focus:ring-2 focus:ring-brand-600"
-            />
-          </div>
-          <Button type="submit" variant="secondary">
-            Search
-          </Button>
-        </form>
-      </div>
+      <ListToolbar
+        tabsLabel="Journey status"
+        tabs={TABS.map((tab) => ({ label: tab.label, href: href(slug, q, tab.status), current: status === tab.status }))}
+        searchLabel="Search journeys"
+        search={search}
+        onSearchChange={setSearch}
+        onSearch={onSearch}
+      />
       <FormAlert message={rowError} />
       {journeys.length === 0 ? (
         filtered ? (
@@ -161,7 +140,8 @@ export function JourneysList({ slug, journeys, q, status, canEdit }: { slug: str
 function RenameDialog({ slug, journey, onClose }: { slug: string; journey: JourneySummary; onClose: () => void }) {
   const router = useRouter();
   return (
-    <JourneyNameDialog
+    <NameDialog
+      fieldLabel="Journey name"
       title="Rename journey"
       initialName={journey.name}
       submitLabel="Rename"

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { JourneyDetail } from "@/lib/journeys/journeys";
 import { Button } from "../ui/button";
-import { JourneyNameDialog } from "./journey-name-dialog";
+import { NameDialog } from "../ui/name-dialog";
 
 /** "New journey": name it, create it, open it on the canvas. */
 export function NewJourneyButton({ slug, label = "New journey" }: { slug: string; label?: string }) {
@@ -24,7 +24,8 @@ export function NewJourneyButton({ slug, label = "New journey" }: { slug: string
 function NewJourneyDialog({ slug, onClose }: { slug: string; onClose: () => void }) {
   const router = useRouter();
   return (
-    <JourneyNameDialog<JourneyDetail>
+    <NameDialog<JourneyDetail>
+      fieldLabel="Journey name"
       title="New journey"
       description="Name it for the people on your team: what it does and for whom."
       placeholder="e.g. Onboarding: first week"

@@ -4,7 +4,7 @@ import { Plus } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { TemplateDetail } from "@/lib/messaging/templates";
-import { Dialog } from "../journeys/dialog";
+import { Dialog } from "../ui/dialog";
 import { Button } from "../ui/button";
 import { FormAlert, SelectField, TextField } from "../ui/field";
 import { useApiForm } from "../ui/use-api-form";

@@ -6,12 +6,13 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { TemplateDetail, TemplateSummary } from "@/lib/messaging/templates";
 import { EmptyState } from "../events/empty-state";
-import { Dialog } from "../journeys/dialog";
 import { Button } from "../ui/button";
 import { Badge, Card } from "../ui/card";
-import { FormAlert, TextField } from "../ui/field";
+import { FormAlert } from "../ui/field";
 import { formatDateTime } from "../ui/format";
-import { callApi, useApiForm } from "../ui/use-api-form";
+import { ListToolbar } from "../ui/list-toolbar";
+import { NameDialog } from "../ui/name-dialog";
+import { callApi } from "../ui/use-api-form";
 import { CHANNEL_LABEL, CHANNEL_OPTIONS, type ChannelName } from "./channels";
 import { NewTemplateButton } from "./new-template-button";
 
@@ -45,36 +46,14 @@ export function TemplatesList({ slug, templates, q, filter, canEdit }: { slug: s
 
   return (
     <div className="mt-6 space-y-5">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <nav aria-label="Template channel" className="flex gap-1 rounded-lg bg-stone-100 p-1">
-          {TABS.map((tab) => (
-            <Link
-              key={tab.label}
-              href={href(slug, q, tab.filter)}
-              aria-current={filter === tab.filter ? "page" : undefined}
-              className={`rounded-md px-3 py-1.5 text-sm font-medium ${filter === tab.filter ? "bg-white text-stone-900 shadow-sm" : "text-stone-600 hover:text-stone-900"}`}
-            >
-              {tab.label}
-            </Link>
-          ))}
-        </nav>
-        <form onSubmit={onSearch} role="search" className="flex items-center gap-2">
-          <div className="relative">
-            <Search className="pointer-events-none absolute top-2.5 left-3 h-4 w-4 text-stone-400" aria-hidden="true" />
-            <input
-              type="search"
-              aria-label="Search templates"
-              placeholder="Search by name"
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-              className="block w-64 rounded-md border-0 bg-white py-2 pr-3 pl-9 text-sm text-stone-900 shadow-sm ring-1 ring-stone-300 outline-none ring-inset placeholder:text-stone-400 focus:ring-2 focus:ring-brand-600"
-            />
-          </div>
-          <Button type="submit" variant="secondary">
-            Search
-          </Button>
-        </form>
-      </div>
+      <ListToolbar
+        tabsLabel="Template channel"
+        tabs={TABS.map((tab) => ({ label: tab.label, href: href(slug, q, tab.filter), current: filter === tab.filter }))}
+        searchLabel="Search templates"
+        search={search}
+        onSearchChange={setSearch}
+        onSearch={onSearch}
+      />
       <FormAlert message={rowError} />
       {templates.length === 0 ? (
         q || filter ? (
@@ -150,29 +129,20 @@ export function TemplatesList({ slug, templates, q, filter, canEdit }: { slug: s
 
 function RenameDialog({ slug, template, onClose }: { slug: string; template: TemplateSummary; onClose: () => void }) {
   const router = useRouter();
-  const [name, setName] = useState(template.name);
-  const { pending, formError, fieldErrors, submit } = useApiForm();
-  async function onSubmit(e: FormEvent) {
-    e.preventDefault();
-    if (await submit("PATCH", `/api/workspaces/${slug}/templates/${template.id}`, { name })) {
-      onClose();
-      router.refresh();
-    }
-  }
   return (
-    <Dialog title="Rename template" onClose={onClose}>
-      <form onSubmit={onSubmit} className="space-y-4" noValidate>
-        <FormAlert message={formError} />
-        <TextField label="Template name" value={name} onChange={(e) => setName(e.target.value)} error={fieldErrors.name} autoFocus maxLength={120} />
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={pending}>
-            {pending ? "Saving…" : "Rename"}
-          </Button>
-        </div>
-      </form>
-    </Dialog>
+    <NameDialog
+      fieldLabel="Template name"
+      title="Rename template"
+      initialName={template.name}
+      submitLabel="Rename"
+      pendingLabel="Saving…"
+      method="PATCH"
+      url={`/api/workspaces/${slug}/templates/${template.id}`}
+      onDone={() => {
+        onClose();
+        router.refresh();
+      }}
+      onClose={onClose}
+    />
   );
 }

@@ -1,14 +1,16 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { Button } from "../ui/button";
-import { FormAlert, TextField } from "../ui/field";
-import { useApiForm } from "../ui/use-api-form";
+import { Button } from "./button";
 import { Dialog } from "./dialog";
+import { FormAlert, TextField } from "./field";
+import { useApiForm } from "./use-api-form";
 
-/** Asks for a journey name and sends it to `url`: shared by "New journey" and "Rename". */
-export function JourneyNameDialog<T>(props: {
+/** Asks for a name and sends it to `url` as `{ name }`: "New journey", and renaming a journey or a template. */
+export function NameDialog<T>(props: {
   title: string;
+  /** the field's label, e.g. "Journey name" */
+  fieldLabel: string;
   description?: string;
   placeholder?: string;
   initialName?: string;
@@ -30,7 +32,7 @@ export function JourneyNameDialog<T>(props: {
     <Dialog title={props.title} description={props.description} onClose={props.onClose}>
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
         <FormAlert message={formError} />
-        <TextField label="Journey name" placeholder={props.placeholder} value={name} onChange={(e) => setName(e.target.value)} error={fieldErrors.name} autoFocus maxLength={120} />
+        <TextField label={props.fieldLabel} placeholder={props.placeholder} value={name} onChange={(e) => setName(e.target.value)} error={fieldErrors.name} autoFocus maxLength={120} />
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={props.onClose}>
             Cancel
