@@ -134,7 +134,9 @@ export async function advanceEnrollments(enrollmentIds: string[], now: Date): Pr
     if (active.length) {
       const versions = await loadVersions(client, active.map((e) => e.journeyVersionId));
       const people = await loadPeople(client, active.map((e) => e.profileId));
-      const finishedCalls = await loadFinishedWebhookCalls(client, active.map((e) => e.id));
+      // A walk stops before an unmade call, so only an enrollment that starts at a webhook step can find one done.
+      const atWebhook = active.filter((e) => versions.get(e.journeyVersionId)?.nodes.get(e.currentNodeId)?.type === "action.webhook");
+      const finishedCalls = atWebhook.length ? await loadFinishedWebhookCalls(client, atWebhook.map((e) => e.id)) : new Map();
       const walked: Walked[] = [];
       for (const enrollment of active) {
         const w = await walk(client, enrollment, versions.get(enrollment.journeyVersionId)!, people.get(enrollment.profileId)!, finishedCalls, now);
