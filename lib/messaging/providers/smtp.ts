@@ -1,0 +1,237 @@
+/**
+ * Email over SMTP with nodemailer. One pooled transport per distinct config (and timeout), kept for the life
+ * of the process; `closeSmtpTransports()` closes them (tests, shutdown).
+ *
+ * The Message-ID is derived from the send's idempotency key, so a retried send carries the same Message-ID
+ * and a receiver (or a human reading headers) can tell the copies apart from distinct messages.
+ */
+import nodemailer from "nodemailer";
+import type Mail from "nodemailer/lib/mailer";
+import SMTPConnection from "nodemailer/lib/smtp-connection";
+import type SMTPPool from "nodemailer/lib/smtp-pool";
+import { ProviderError, type EmailMessage, type SendContext, type SendResult, type SmtpConfig } from "./types";
+
+/** used when the send context gives no timeout: nodemailer's own defaults (up to 10 minutes idle) are too long */
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+type Transport = nodemailer.Transporter<SMTPPool.SentMessageInfo, SMTPPool.Options>;
+const transports = new Map<string, Transport>();
+
+/** Headers the adapter sets itself; the same names in `message.headers` are ignored rather than duplicated. */
+const RESERVED_HEADERS = new Set(["message-id", "from", "to", "cc", "bcc", "reply-to", "subject", "date", "mime-version", "content-type", "content-transfer-encoding"]);
+
+/**
+ * `<key@cairn>` with the key made safe for a msg-id: letters, digits, "-" and "_" stay, every other byte
+ * becomes "=XX" (hex), so distinct keys never collide and the same key always gives the same id.
+ */
+export function messageIdFor(idempotencyKey: string): string {
+  const local = Array.from(Buffer.from(idempotencyKey, "utf8"))
+    .map((byte) => {
+      const ch = String.fromCharCode(byte);
+      return /[A-Za-z0-9_-]/.test(ch) ? ch : `=${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    })
+    .join("");
+  return `<${local || "empty"}@cairn>`;
+}
+
+function connectionOptions(config: SmtpConfig, timeoutMs: number): SMTPConnection.Options {
+  return {
+    host: config.host,
+    port: config.port,
+    secure: config.secure,
+    tls: config.allowSelfSigned ? { rejectUnauthorized: false } : undefined,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    dnsTimeout: timeoutMs,
+  };
+}
+
+function transportFor(config: SmtpConfig, timeoutMs: number): Transport {
+  const key = JSON.stringify([config.host, config.port, config.secure, config.user ?? null, config.password ?? null, config.allowSelfSigned ?? false, timeoutMs]);
+  let transport = transports.get(key);
+  if (!transport) {
+    transport = nodemailer.createTransport({
+      ...connectionOptions(config, timeoutMs),
+      pool: true,
+      maxConnections: 3,
+      auth: config.user ? { user: config.user, pass: config.password ?? "" } : undefined,
+    } satisfies SMTPPool.Options);
+    // a pooled connection that fails while idle is dropped by the pool; keep the error from becoming unhandled
+    transport.on("error", () => {});
+    transports.set(key, transport);
+  }
+  return transport;
+}
+
+/** Close every pooled SMTP connection (tests' afterAll, graceful shutdown). */
+export function closeSmtpTransports(): void {
+  for (const transport of transports.values()) transport.close();
+  transports.clear();
+}
+
+/** What nodemailer puts on its errors (nodemailer/lib/smtp-connection `_formatError`). */
+interface SmtpErrorLike {
+  message: string;
+  code?: string;
+  response?: string;
+  responseCode?: number;
+  command?: string;
+}
+
+const NETWORK_CODES = new Set(["ECONNECTION", "ETIMEDOUT", "ESOCKET", "EDNS", "ECONNREFUSED", "ECONNRESET", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "EPROTOCOL"]);
+
+function isCertificateError(err: SmtpErrorLike): boolean {
+  return /certificate|self[- ]signed|altnames|CERT_/i.test(err.message);
+}
+
+/** The enhanced status code (RFC 3463) in a reply such as "550 5.1.1 <x@y>: no such user", if any. */
+function enhancedStatus(response: string | undefined): string | null {
+  return response?.match(/^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})\b/)?.[1] ?? null;
+}
+
+/**
+ * A 550/551/553 to RCPT TO says the recipient is dead, unless the reply's enhanced code or text says the
+ * refusal is about us (relaying denied, our IP blocked, policy), which suppressing the address would not fix.
+ */
+function isRecipientRejection(err: SmtpErrorLike): boolean {
+  const code = err.responseCode;
+  const status = enhancedStatus(err.response);
+  if (status) {
+    if (/^5\.1\.(1|2|3|6|10)$/.test(status) || status === "5.2.1") return true; // bad mailbox / domain / syntax, moved, null MX, disabled
+    if (!/^5\.[15]\./.test(status)) return false; // 5.7.x policy/security, 5.2.2 mailbox full, 5.3.x system issues...
+  }
+  if (err.command !== "RCPT TO" || (code !== 550 && code !== 551 && code !== 553)) return false;
+  return !/relay|block|spam|policy|authenticat|reputation|listed/i.test(err.response ?? "");
+}
+
+function toProviderError(error: unknown): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const err: SmtpErrorLike = error instanceof Error ? (error as SmtpErrorLike) : { message: String(error) };
+  const code = err.responseCode;
+  if (code && code >= 400 && code < 600) {
+    const what = err.command ? `SMTP ${err.command} failed` : "SMTP error";
+    const message = `${what}: ${err.response ?? err.message}`;
+    if (code < 500) return new ProviderError(message, { retryable: true, providerCode: String(code) });
+    return new ProviderError(message, { retryable: false, permanentAddressFailure: isRecipientRejection(err), providerCode: String(code) });
+  }
+  if (err.code === "EENVELOPE" && /^(No recipients defined|Invalid recipient)/.test(err.message)) {
+    return new ProviderError(`SMTP: the recipient address is not usable (${err.message})`, { retryable: false, permanentAddressFailure: true, providerCode: err.code });
+  }
+  if (err.code === "ETLS" || err.code === "ESOCKET" || err.code === undefined) {
+    if (isCertificateError(err)) {
+      return new ProviderError(`SMTP TLS certificate rejected: ${err.message}`, { retryable: false, providerCode: "ETLS" });
+    }
+  }
+  if (err.code === "ETLS" || (err.code && NETWORK_CODES.has(err.code))) {
+    return new ProviderError(`SMTP connection failed: ${err.message}`, { retryable: true, providerCode: err.code });
+  }
+  // EAUTH without a reply code (missing credentials, unsupported method), EMESSAGE/ESTREAM composing errors...
+  return new ProviderError(`SMTP error: ${err.message}`, { retryable: false, providerCode: err.code });
+}
+
+/** Send one email. Throws ProviderError; returns the Message-ID and the server's final reply. */
+export async function sendEmail(config: SmtpConfig, message: EmailMessage, ctx: SendContext): Promise<SendResult> {
+  const timeoutMs = ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const transport = transportFor(config, timeoutMs);
+  const messageId = messageIdFor(ctx.idempotencyKey);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers)) {
+    if (!RESERVED_HEADERS.has(name.toLowerCase())) headers[name] = value;
+  }
+  const mail: Mail.Options = {
+    from: message.from.name ? { name: message.from.name, address: message.from.address } : message.from.address,
+    to: message.to,
+    replyTo: message.replyTo,
+    subject: message.subject,
+    text: message.text,
+    html: message.html,
+    messageId,
+    headers,
+  };
+
+  // the socket timeouts cover a silent server; this covers the whole send (a pool queue, a slow trickle)
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ProviderError(`SMTP send timed out after ${timeoutMs} ms`, { retryable: true, providerCode: "ETIMEDOUT" })), timeoutMs);
+  });
+  try {
+    const info = await Promise.race([transport.sendMail(mail), deadline]);
+    return { providerMessageId: info.messageId || messageId, response: info.response };
+  } catch (error) {
+    throw toProviderError(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export type SmtpVerifyResult = { ok: true; message: string } | { ok: false; error: string; code?: string };
+
+function describeConnectError(config: SmtpConfig, err: SmtpErrorLike, timeoutMs: number): string {
+  const where = `${config.host}:${config.port}`;
+  const text = err.message;
+  if (/ECONNREFUSED/.test(text) || err.code === "ECONNREFUSED") return `Could not connect to ${where}: connection refused (nothing is listening on that port, or a firewall rejects it).`;
+  if (/ENOTFOUND|EAI_AGAIN/.test(text) || err.code === "EDNS") return `Could not resolve the host name "${config.host}" (${text}).`;
+  if (/Greeting never received/.test(text)) {
+    return config.secure
+      ? `Connected to ${where} but got no SMTP greeting within ${timeoutMs} ms. The server may expect STARTTLS on this port: turn off implicit TLS (usually port 587 or 25).`
+      : `Connected to ${where} but got no SMTP greeting within ${timeoutMs} ms. If this is an implicit-TLS port (usually 465), turn on implicit TLS.`;
+  }
+  if (err.code === "ETIMEDOUT") return `Timed out connecting to ${where} after ${timeoutMs} ms (check the host, the port and any firewall).`;
+  if (/wrong version number|packet length too long|unknown protocol/i.test(text)) {
+    return `TLS handshake with ${where} failed: the server does not speak implicit TLS on this port. Turn off implicit TLS (STARTTLS is used when offered), or use the implicit-TLS port (usually 465).`;
+  }
+  if (isCertificateError(err)) return `The TLS certificate of ${where} was rejected: ${text}.`;
+  if (err.responseCode) return `The server at ${where} refused the connection: ${err.response ?? text}`;
+  return `Could not connect to ${where}: ${text}`;
+}
+
+/**
+ * Connect, say EHLO (upgrading with STARTTLS when offered), authenticate when credentials are set, and quit.
+ * For the Settings "Test connection" button: the error says what went wrong in words an operator can act on.
+ */
+export async function verifySmtp(config: SmtpConfig, options: { timeoutMs?: number } = {}): Promise<SmtpVerifyResult> {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const where = `${config.host}:${config.port}`;
+  const connection = new SMTPConnection(connectionOptions(config, timeoutMs));
+  // connect() reports failure through the "error" (or a bare "end") event, success through its callback
+  const connected = new Promise<void>((resolve, reject) => {
+    connection.once("error", reject);
+    connection.once("end", () => reject(Object.assign(new Error("Connection closed before the SMTP handshake finished"), { code: "ECONNECTION" })));
+    connection.connect(() => resolve());
+  });
+  try {
+    await connected;
+  } catch (error) {
+    connection.close();
+    const err = error as SmtpErrorLike;
+    return { ok: false, error: describeConnectError(config, err, timeoutMs), code: err.code };
+  }
+  connection.on("error", () => {}); // later socket errors surface through login's callback
+  const tls = connection.secure ? (config.secure ? "implicit TLS" : "STARTTLS") : "an unencrypted connection";
+  try {
+    if (!config.user) return { ok: true, message: `Connected to ${where} over ${tls}; no credentials set, so no authentication was tried.` };
+    const allowsAuth = (connection as unknown as { allowsAuth?: boolean }).allowsAuth;
+    if (!allowsAuth) {
+      return {
+        ok: false,
+        error: connection.secure
+          ? `Connected to ${where} over ${tls}, but the server does not offer authentication (AUTH). Remove the username and password, or check the server's settings.`
+          : `Connected to ${where} over an unencrypted connection, and the server does not offer authentication (AUTH) on it. Most servers only allow AUTH over TLS: use a port that offers STARTTLS or implicit TLS.`,
+        code: "EAUTH",
+      };
+    }
+    try {
+      await new Promise<void>((resolve, reject) => connection.login({ user: config.user!, pass: config.password ?? "" }, (err) => (err ? reject(err) : resolve())));
+    } catch (error) {
+      const err = error as SmtpErrorLike;
+      const reply = err.response ? `the server answered "${err.response}"` : err.message;
+      if (err.responseCode && err.responseCode >= 500) return { ok: false, error: `Authentication as "${config.user}" failed at ${where}: ${reply}. Check the username and password.`, code: "EAUTH" };
+      if (err.responseCode) return { ok: false, error: `Authentication as "${config.user}" at ${where} failed temporarily: ${reply}. Try again later.`, code: "EAUTH" };
+      return { ok: false, error: `Authentication as "${config.user}" at ${where} failed: ${reply}`, code: err.code };
+    }
+    return { ok: true, message: `Connected to ${where} over ${tls} and authenticated as "${config.user}".` };
+  } finally {
+    connection.quit();
+  }
+}
