@@ -169,7 +169,7 @@ describe("input validation", () => {
 
   it("needs n ≥ 2 to estimate a variance", () => {
     expect(() => summaryVariance({ n: 1, conversions: 1 })).toThrow("arm: n must be at least 2 to estimate a variance (got 1)");
-    expect(() => welchTTest(control, { n: 1, sum: 3, sumSquares: 9 })).toThrow("treatment: n must be at least 2 to estimate a variance (got 1)");
+    expect(() => welchTTest(control, { n: 1, conversions: 0 })).toThrow("treatment: n must be at least 2 to estimate a variance (got 1)");
   });
 
   it("rejects more conversions than units", () => {
@@ -197,6 +197,12 @@ describe("input validation", () => {
   it("refuses to test a lift with zero variance", () => {
     expect(() => welchTTest({ n: 50, conversions: 50 }, { n: 60, conversions: 60 }, { difference: "absolute" })).toThrow(
       "the lift has zero variance",
+    );
+  });
+
+  it("refuses to compare different kinds of metric", () => {
+    expect(() => welchTTest(control, { n: 1000, sum: 50, sumSquares: 90 })).toThrow(
+      "control and treatment must summarise the same kind of metric (got proportion and mean)",
     );
   });
 

@@ -48,9 +48,10 @@
  *   conversion rate, P(best = i) = ∫ f_i(x) Π_{j≠i} F_j(x) dx with Beta(α₀ + conversions, β₀ + n −
  *   conversions) posteriors (uniform prior by default), by composite Gauss–Legendre quadrature (accurate to
  *   ~1e-9, not Monte Carlo). For the auto-winner and the bandit.
- * - `sampleRatioMismatch`: Pearson χ² of the observed assignment counts against the configured weights,
- *   p from the χ² survival function with (arms − 1) df. GrowthBook flags SRM at p < 0.001; when it fires,
- *   assignment is broken and no other result should be trusted.
+ * - `sampleRatioMismatch`: Pearson χ² = Σ (observed − expected)²/expected of the assignment counts
+ *   against the configured weights, p from the χ² survival function with (arms with weight > 0) − 1 df.
+ *   GrowthBook flags SRM at p < 0.001; when it fires, assignment is broken and no other result should be
+ *   trusted.
  * - `holmBonferroni` / `benjaminiHochberg`: adjusted p-values when many arms × metrics are tested at once.
  *   Holm controls the family-wise error rate, BH the false discovery rate (more power, GrowthBook's usual
  *   choice for many metrics). `adjustedConfidenceInterval` widens an interval to match an adjusted
@@ -116,6 +117,10 @@ export function isProportionSummary(summary: MetricSummary): summary is Proporti
 
 export function isRatioSummary(summary: MetricSummary): summary is RatioSummary {
   return "numeratorSum" in summary;
+}
+
+function metricKind(summary: MetricSummary): "proportion" | "ratio" | "mean" {
+  return isProportionSummary(summary) ? "proportion" : isRatioSummary(summary) ? "ratio" : "mean";
 }
 
 function requireCount(value: number, label: string, field: string): void {
@@ -232,6 +237,9 @@ export interface LiftMoments {
 /** The lift's point estimate, its variance (delta method when relative) and Welch–Satterthwaite df. */
 export function liftMoments(control: MetricSummary, treatment: MetricSummary, difference: LiftKind = "relative"): LiftMoments {
   if (difference !== "absolute" && difference !== "relative") throw new Error(`difference must be "absolute" or "relative" (got ${String(difference)})`);
+  if (metricKind(control) !== metricKind(treatment)) {
+    throw new Error(`control and treatment must summarise the same kind of metric (got ${metricKind(control)} and ${metricKind(treatment)})`);
+  }
   const c = armMoments(control, "control");
   const t = armMoments(treatment, "treatment");
   const controlShare = c.variance / c.n;
@@ -643,9 +651,10 @@ export function adjustedConfidenceInterval(
 
 export type ArmStatus = "winning" | "losing" | "inconclusive" | "not_enough_data";
 
-/** Assigned units and converted units of one arm, whatever the metric. */
+/** Assigned units and converted units of one arm, whatever the metric tested. */
 export interface ArmCounts {
   n: number;
+  /** units that converted (for a revenue metric: units with any revenue) */
   conversions: number;
 }
 
