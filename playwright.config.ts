@@ -45,6 +45,7 @@ export default defineConfig({
       PORT: String(port),
       CAIRN_DB_PORT: String(Number(process.env.E2E_DB_PORT ?? 54339)),
       CAIRN_EXECUTOR_PORT: String(Number(process.env.E2E_EXECUTOR_PORT ?? 8388)),
+      CAIRN_SMTP_PORT: String(Number(process.env.E2E_SMTP_PORT ?? 2535)),
       CAIRN_DATA_DIR: ".data/e2e",
       DATABASE_URL: "", // always the embedded default, as a new user gets it
       NEXTAUTH_URL: baseURL,

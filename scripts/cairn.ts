@@ -7,13 +7,16 @@
  *   4. durable execution: the embedded Inngest executor (inngest/executor) as a child process, unless
  *      Inngest is configured (INNGEST_BASE_URL / INNGEST_EVENT_KEY / INNGEST_SIGNING_KEY), in which case
  *      the app talks to that Inngest instead
- *   5. web app: `next dev` (dev) or `next start` (start; builds first if there is no build)
+ *   5. email: the embedded SMTP server (lib/messaging/outbox-smtp.ts) on CAIRN_SMTP_PORT (default 2525), whose
+ *      mail shows on the Outbox page, unless CAIRN_EMBEDDED_SMTP=off; workspaces with SMTP settings use theirs
+ *   6. web app: `next dev` (dev) or `next start` (start; builds first if there is no build)
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { assertPortFree, startEmbeddedPostgres, type EmbeddedPostgres } from "../lib/db/embedded";
 import { migrate } from "../lib/db/migrate";
+import { startOutboxSmtpServer, type OutboxSmtpServer } from "../lib/messaging/outbox-smtp";
 import { dataDir, loadOrCreateSecrets } from "../lib/runtime/data-dir";
 
 const mode = process.argv[2];
@@ -25,6 +28,8 @@ if (mode !== "dev" && mode !== "start") {
 const port = Number(process.env.PORT ?? 3000);
 const dbPort = Number(process.env.CAIRN_DB_PORT ?? 54329);
 const executorPort = Number(process.env.CAIRN_EXECUTOR_PORT ?? 8288);
+const smtpPort = Number(process.env.CAIRN_SMTP_PORT ?? 2525);
+const embeddedSmtp = process.env.CAIRN_EMBEDDED_SMTP !== "off";
 const externalInngest = !!(process.env.INNGEST_BASE_URL || process.env.INNGEST_EVENT_KEY || process.env.INNGEST_SIGNING_KEY || process.env.INNGEST_DEV);
 const say = (line: string) => console.log(`\x1b[36m[cairn]\x1b[0m ${line}`);
 
@@ -52,6 +57,7 @@ async function main() {
   const secrets = loadOrCreateSecrets(dir);
   await assertPortFree(port, undefined, "the Cairn web app", "PORT").catch((e: Error) => fail(e.message));
   if (!externalInngest) await assertPortFree(executorPort, "127.0.0.1", "the embedded Inngest executor", "CAIRN_EXECUTOR_PORT").catch((e: Error) => fail(e.message));
+  if (embeddedSmtp) await assertPortFree(smtpPort, "127.0.0.1", "the embedded SMTP server", "CAIRN_SMTP_PORT").catch((e: Error) => fail(e.message));
 
   let embedded: EmbeddedPostgres | null = null;
   let databaseUrl = process.env.DATABASE_URL;
@@ -71,8 +77,18 @@ async function main() {
     fail(`Could not apply migrations: ${(error as Error).message}`);
   }
 
+  let smtp: OutboxSmtpServer | null = null;
+  if (embeddedSmtp) {
+    smtp = await startOutboxSmtpServer({ port: smtpPort, databaseUrl, log: say }).catch(async (e: Error) => {
+      await embedded?.stop();
+      return fail(`Could not start the embedded SMTP server: ${e.message}`);
+    });
+    say(`email: embedded SMTP server on 127.0.0.1:${smtpPort} (mail shows on the Outbox page)`);
+  }
+
   const env = {
     ...process.env,
+    ...(embeddedSmtp ? { CAIRN_EMBEDDED_SMTP: `127.0.0.1:${smtpPort}` } : {}),
     DATABASE_URL: databaseUrl,
     NEXTAUTH_SECRET: secrets.nextAuthSecret,
     CAIRN_ENCRYPTION_KEY: secrets.encryptionKey,
@@ -121,6 +137,7 @@ async function main() {
     stopping = true;
     await stopChild(executor);
     await stopChild(web);
+    await smtp?.close();
     if (embedded) {
       say("stopping the embedded database");
       await embedded.stop();

@@ -1,6 +1,8 @@
 import { advanceEnrollmentFn } from "./advance-enrollment";
+import { deliverDue } from "./deliver-due";
+import { deliverMessageFn } from "./deliver-message";
 import { processEvent } from "./process-event";
 import { wakeDue } from "./wake-due";
 
 /** Every function Cairn serves at /api/inngest. */
-export const functions = [processEvent, advanceEnrollmentFn, wakeDue];
+export const functions = [processEvent, advanceEnrollmentFn, wakeDue, deliverMessageFn, deliverDue];

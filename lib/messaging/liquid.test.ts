@@ -101,6 +101,21 @@ describe("rendering each channel", () => {
     expect(renderTemplate("sms", { body: "{{ profile.traits.first_name }} {{ event.properties.total | money: event.properties.currency }}" }, SAMPLE_SCOPE).fields.body).toBe("Ada $42.50");
   });
 
+  it("escapes HTML from traits and events in an email's HTML body only; | raw opts out", () => {
+    const hostile = { ...scope, profile: { ...scope.profile, traits: { first_name: '<script>alert("x")</script> & Tom' } } };
+    const email = renderTemplate("email", { subject: "Hi {{ profile.traits.first_name }}", html: "<p>{{ profile.traits.first_name }}</p>{{ '<b>ok</b>' | raw }}" }, hostile).fields;
+    expect(email.html).toBe("<p>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Tom</p><b>ok</b>");
+    // a subject is text, not HTML: escaping it would show "&amp;" in the inbox
+    expect(email.subject).toBe('Hi <script>alert("x")</script> & Tom');
+    expect(renderTemplate("sms", { body: "{{ profile.traits.first_name }}" }, hostile).fields.body).toBe('<script>alert("x")</script> & Tom');
+  });
+
+  it("| required fails the render naming the variable, and passes present values through", () => {
+    const result = renderTemplate("email", { subject: "Hi {{ profile.traits.nickname | required }}", html: "<p>{{ profile.traits.first_name | required }}</p>" }, scope);
+    expect(result.errors).toEqual([{ path: "content.subject", message: "Liquid error: Missing required variable profile.traits.nickname" }]);
+    expect(result.fields.html).toBe("<p>Ada</p>");
+  });
+
   it("htmlToText drops head, style and script", () => {
     expect(htmlToText("<html><head><title>x</title><style>p{}</style></head><body><ul><li>a</li><li>b</li></ul><script>1</script></body></html>")).toBe("- a\n- b");
   });

@@ -12,6 +12,9 @@ export interface RenderScope {
   event: { name: string | null; properties: Record<string, unknown> };
   journey: { id: string | null; name: string | null };
   message: { id: string | null };
+  /** the message's one-click unsubscribe link and its preference page (signed; see tracking.ts) */
+  unsubscribe_url?: string;
+  preferences_url?: string;
 }
 
 const MONTHS_SHORT = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -89,8 +92,11 @@ export function money(value: unknown, currency: unknown = "USD", locale: unknown
   }
 }
 
-function createEngine(): Liquid {
+function createEngine(escapeHtml = false): Liquid {
   const engine = new Liquid({
+    // HTML bodies escape what they output, so a trait like `<script>` or `Tom & Jerry` shows as text;
+    // `{{ x | raw }}` opts out for trusted HTML.
+    ...(escapeHtml ? { outputEscape: "escape" as const } : {}),
     strictFilters: true,
     strictVariables: false,
     ownPropertyOnly: true,
@@ -102,27 +108,43 @@ function createEngine(): Liquid {
   });
   engine.registerFilter("date_in_zone", (value: unknown, zone?: unknown, format?: unknown) => dateInZone(value, zone, format == null ? undefined : String(format)));
   engine.registerFilter("money", (value: unknown, currency?: unknown, locale?: unknown) => money(value, currency ?? "USD", locale ?? "en-US"));
+  // `{{ profile.traits.first_name | required }}`: no message goes out without it (it fails, with the variable named)
+  engine.registerFilter("required", (value: unknown) => {
+    if (value == null || value === "") throw new Error(REQUIRED_MISSING);
+    return value;
+  });
   return engine;
 }
 
 export const liquid = createEngine();
+const htmlLiquid = createEngine(true);
+
+/** Fields whose output is HTML: rendered with escaping. */
+const HTML_FIELDS = new Set(["email:html"]);
 
 /** Parses a template, returning the parsed form or Liquid's error message (syntax, unknown filter, unclosed tag). */
-export function parseLiquid(source: string): { ok: true; template: Template[] } | { ok: false; error: string } {
+export function parseLiquid(source: string, html = false): { ok: true; template: Template[] } | { ok: false; error: string } {
   try {
-    return { ok: true, template: liquid.parse(source) };
+    return { ok: true, template: (html ? htmlLiquid : liquid).parse(source) };
   } catch (error) {
     return { ok: false, error: liquidMessage(error) };
   }
 }
 
+const REQUIRED_MISSING = "required variable is missing";
+
 export function liquidMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
+  if (message.startsWith(REQUIRED_MISSING)) {
+    const text = String((error as { token?: { getText?: () => string } }).token?.getText?.() ?? "");
+    const variable = /\{\{-?\s*([^|}]+?)\s*\|/.exec(text)?.[1];
+    return variable ? `Missing required variable ${variable}` : "A required variable is missing";
+  }
   return message.replace(/, file:.*$/, "");
 }
 
-export function renderLiquid(template: Template[], scope: RenderScope): string {
-  return String(liquid.renderSync(template, scope as unknown as object));
+export function renderLiquid(template: Template[], scope: RenderScope, html = false): string {
+  return String((html ? htmlLiquid : liquid).renderSync(template, scope as unknown as object));
 }
 
 function has(value: unknown, key: string | number): boolean {
@@ -228,13 +250,14 @@ export function renderTemplate(channel: Channel, content: unknown, scope: Render
   for (const field of LIQUID_FIELDS[channel]) {
     const source = fieldOf(content, field);
     if (source === undefined) continue;
-    const parsed = parseLiquid(source);
+    const html = HTML_FIELDS.has(`${channel}:${field}`);
+    const parsed = parseLiquid(source, html);
     if (!parsed.ok) {
       errors.push({ path: `content.${field}`, message: `Liquid error: ${parsed.error}` });
       continue;
     }
     try {
-      fields[field] = renderLiquid(parsed.template, scope);
+      fields[field] = renderLiquid(parsed.template, scope, html);
     } catch (error) {
       errors.push({ path: `content.${field}`, message: `Liquid error: ${liquidMessage(error)}` });
     }
@@ -282,4 +305,6 @@ export const SAMPLE_SCOPE: RenderScope = {
   event: { name: "Order Completed", properties: { order_id: "1001", total: 42.5, currency: "USD", at: "2026-01-15T09:30:00Z" } },
   journey: { id: null, name: "Sample journey" },
   message: { id: null },
+  unsubscribe_url: "https://cairn.example/u/preview",
+  preferences_url: "https://cairn.example/preferences/preview",
 };

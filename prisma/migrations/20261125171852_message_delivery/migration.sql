@@ -106,5 +106,7 @@ CREATE INDEX "Message_profileId_channel_sentAt_idx" ON "Message"("profileId", "c
 CREATE INDEX "Message_provider_providerMessageId_idx" ON "Message"("provider", "providerMessageId");
 
 -- CreateIndex
-CREATE INDEX "Message_sendAfter_idx" ON "Message"("sendAfter");
+-- Partial: only messages still to send are in it (few, whatever the size of the table), so the deliver-due
+-- sweep reads them all cheaply, delayed or with a lapsed claim.
+CREATE INDEX "Message_sendAfter_idx" ON "Message"("sendAfter") WHERE status = 'QUEUED';
 

@@ -1,0 +1,27 @@
+import { RetryAfterError } from "inngest";
+import { deliverMessage, MAX_ATTEMPTS } from "@/lib/messaging/delivery";
+import { inngest, MESSAGE_QUEUED, type MessageQueuedData } from "../client";
+
+/**
+ * Delivers one queued message (lib/messaging/delivery.ts: render → checks → send → record). The side
+ * effect is guarded by the message's claim, so a replayed event or a retried step sends at most once;
+ * a retryable provider error is thrown so Inngest retries with its backoff.
+ */
+export const deliverMessageFn = inngest.createFunction(
+  {
+    id: "deliver-message",
+    name: "Deliver a message",
+    retries: MAX_ATTEMPTS,
+    concurrency: [{ limit: 1, key: "event.data.messageId" }],
+    triggers: [{ event: MESSAGE_QUEUED }],
+  },
+  async ({ event, step }) => {
+    const { messageId } = event.data as MessageQueuedData;
+    return step.run("deliver", async () => {
+      const result = await deliverMessage(messageId);
+      if (result.outcome === "busy") throw new RetryAfterError("Another sender holds this message", Math.max(1_000, result.retryAfterMs));
+      if (result.outcome === "retry") throw new Error(`Attempt ${result.attempt}: ${result.reason}`);
+      return result;
+    });
+  },
+);

@@ -1,0 +1,288 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { workspaceContextForApiKey } from "../api-keys/api-keys";
+import type { WorkspaceContext } from "../auth/context";
+import { db } from "../db/client";
+import { pgPool } from "../db/pool";
+import { EngineDriver, publishGraph } from "../testing/engine-driver";
+import { contextOf } from "../testing/factories";
+import { ingestFixture } from "../testing/ingest-helpers";
+import { startSmtpSink, type SmtpSink } from "../testing/local-provider-servers";
+import { saveChannelConfig } from "./channel-config";
+import { claimDueMessages, deliverMessage, MAX_ATTEMPTS } from "./delivery";
+import { BOUNCE_DOMAIN, startOutboxSmtpServer, type OutboxSmtpServer } from "./outbox-smtp";
+import { savePolicy } from "./policy";
+import { closeSmtpTransports } from "./providers";
+import { createTemplate, saveTemplate } from "./templates";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+// Wednesday 2026-01-14 12:00 UTC: 13:00 in Paris (winter, UTC+1)
+const NOON = new Date("2026-01-14T12:00:00.000Z");
+
+let outbox: OutboxSmtpServer;
+let sink: SmtpSink;
+beforeAll(async () => {
+  outbox = await startOutboxSmtpServer({ port: 0, databaseUrl: process.env.DATABASE_URL! });
+  process.env.CAIRN_EMBEDDED_SMTP = `127.0.0.1:${outbox.port}`;
+  sink = await startSmtpSink();
+});
+afterAll(async () => {
+  closeSmtpTransports();
+  await outbox.close();
+  await sink.close();
+  delete process.env.CAIRN_EMBEDDED_SMTP;
+});
+
+interface Setup {
+  ctx: WorkspaceContext;
+  owner: WorkspaceContext;
+  driver: EngineDriver;
+  templateId: string;
+  journeyId: string;
+}
+
+/** A workspace with an email template and a live journey: signed_up → email → exit. */
+async function setup(content: Record<string, unknown> = { subject: "Welcome, {{ profile.traits.first_name }}", html: '<p>Hi {{ profile.traits.first_name }}, see <a href="https://shop.example/new?a=1&amp;b=2">what is new</a>. <a href="{{ unsubscribe_url }}">Unsubscribe</a></p>' }): Promise<Setup> {
+  const fixture = await ingestFixture("FULL");
+  const ctx = await workspaceContextForApiKey(fixture.key);
+  const owner = await contextOf(fixture.team, "OWNER");
+  const template = await createTemplate(ctx, { name: "Welcome", channel: "email", content });
+  const { journeyId } = await publishGraph(ctx, {
+    nodes: [
+      { id: "trigger", type: "trigger.event", position: { x: 0, y: 0 }, config: { eventName: "signed_up", filters: [] } },
+      { id: "mail", type: "action.email", position: { x: 0, y: 100 }, config: { templateId: template.id } },
+      { id: "end", type: "exit", position: { x: 0, y: 200 }, config: {} },
+    ],
+    edges: [
+      { id: "e1", source: "trigger", target: "mail" },
+      { id: "e2", source: "mail", target: "end" },
+    ],
+    settings: { reentry: { mode: "always" } },
+  } as never);
+  return { ctx, owner, driver: new EngineDriver(ctx, NOON), templateId: template.id, journeyId };
+}
+
+/** Identifies a person and triggers the journey; returns the id of the message it queued. */
+async function queueFor(s: Setup, userId: string, traits: Record<string, unknown>, context: Record<string, unknown> = {}): Promise<string> {
+  await s.driver.send([{ type: "identify", userId, traits, context }]);
+  const before = s.driver.messages.length;
+  await s.driver.track(userId, "signed_up", { plan: "pro" });
+  expect(s.driver.messages.length).toBe(before + 1);
+  return s.driver.messages[s.driver.messages.length - 1];
+}
+
+async function messageRow(id: string) {
+  return db().message.findUniqueOrThrow({ where: { id } });
+}
+
+async function timeline(id: string): Promise<string[]> {
+  const events = await db().messageEvent.findMany({ where: { messageId: id }, orderBy: [{ at: "asc" }, { id: "asc" }] });
+  return events.map((e) => e.type);
+}
+
+async function outboxMails(messageId: string) {
+  return db().outboxEmail.findMany({ where: { messageId } });
+}
+
+describe("delivery over real SMTP", () => {
+  it("renders the journey version's template version, sends it to the embedded SMTP server with unsubscribe headers, and the Outbox marks it delivered", async () => {
+    const s = await setup();
+    // a later template version must not change what the published journey sends
+    await saveTemplate(s.ctx, s.templateId, { content: { subject: "CHANGED", html: "<p>changed</p>" } });
+    const id = await queueFor(s, "ada", { email: "Ada@Example.com", first_name: "Ada" });
+
+    const result = await deliverMessage(id, s.driver.clock);
+    expect(result).toMatchObject({ outcome: "sent" });
+    const mails = await outboxMails(id);
+    expect(mails).toHaveLength(1);
+    const raw = mails[0].raw;
+    expect(mails[0].subject).toBe("Welcome, Ada");
+    expect(mails[0].envelopeTo).toEqual(["ada@example.com"]);
+    expect(raw).toMatch(/^List-Unsubscribe:\s+<http:\/\/localhost:3000\/api\/v1\/unsubscribe\/[0-9a-f-]{36}\.[\w-]{22}>/m);
+    expect(raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);
+    expect(raw).toMatch(/^Message-ID: <[^>]+@cairn>/m);
+    expect(raw).toMatch(/^Content-Type: multipart\/alternative/m);
+
+    const message = await messageRow(id);
+    expect(message.status).toBe("DELIVERED");
+    expect(message.templateVersion).toBe(1);
+    expect(message.to).toBe("ada@example.com");
+    const content = message.content as { html: string; text: string };
+    // links go through the click redirect, the unsubscribe link stays itself, and an open pixel is added
+    expect(content.html).toContain("/t/c/");
+    expect(content.html).toContain(encodeURIComponent("https://shop.example/new?a=1&b=2"));
+    expect(content.html).toMatch(/href="http:\/\/localhost:3000\/u\/[0-9a-f-]{36}\.[\w-]{22}"/);
+    expect(content.html).toMatch(/<img src="http:\/\/localhost:3000\/t\/o\//);
+    expect(content.text).toContain("Hi Ada");
+    expect((await timeline(id)).sort()).toEqual(["delivered", "sent"]);
+  });
+
+  it("a replayed or concurrent delivery sends once", async () => {
+    const s = await setup();
+    const id = await queueFor(s, "bo", { email: "bo@example.com", first_name: "Bo" });
+    const results = await Promise.all([deliverMessage(id, s.driver.clock), deliverMessage(id, s.driver.clock), deliverMessage(id, s.driver.clock)]);
+    expect(results.filter((r) => r.outcome === "sent")).toHaveLength(1);
+    expect(results.every((r) => ["sent", "busy", "done"].includes(r.outcome))).toBe(true);
+    expect(await deliverMessage(id, s.driver.clock)).toEqual({ outcome: "done", status: "DELIVERED" });
+    expect(await outboxMails(id)).toHaveLength(1);
+  });
+
+  it("a rendering failure fails the message with the reason and sends nothing", async () => {
+    const s = await setup({ subject: "For {{ profile.traits.nickname | required }}", html: "<p>x</p>" });
+    const id = await queueFor(s, "cy", { email: "cy@example.com" });
+    expect(await deliverMessage(id, s.driver.clock)).toEqual({ outcome: "failed", reason: "Rendering failed: subject: Liquid error: Missing required variable profile.traits.nickname" });
+    expect((await messageRow(id)).status).toBe("FAILED");
+    expect(await outboxMails(id)).toHaveLength(0);
+  });
+});
+
+describe("checks before sending", () => {
+  it("suppresses a person without an email address, and one on the suppression list", async () => {
+    const s = await setup();
+    const none = await queueFor(s, "nomail", { first_name: "N" });
+    expect(await deliverMessage(none, s.driver.clock)).toEqual({ outcome: "suppressed", reason: "No email address on the profile" });
+
+    await pgPool().query(`INSERT INTO "Suppression" ("workspaceId", channel, address, reason, "createdAt") VALUES ($1, 'email', 'gone@example.com', 'bounce', now())`, [s.ctx.workspace.id]);
+    const listed = await queueFor(s, "gone", { email: "Gone@Example.com" });
+    expect(await deliverMessage(listed, s.driver.clock)).toEqual({ outcome: "suppressed", reason: "gone@example.com is on the suppression list (bounce)" });
+    expect((await messageRow(listed)).statusReason).toBe("gone@example.com is on the suppression list (bounce)");
+    expect(await outboxMails(listed)).toHaveLength(0);
+  });
+
+  it("honours consent: unsubscribed people never receive; with opt-in required only opted-in people do", async () => {
+    const s = await setup();
+    const unsubscribedByTrait = await queueFor(s, "u1", { email: "u1@example.com", email_subscribe: "unsubscribed" });
+    expect(await deliverMessage(unsubscribedByTrait, s.driver.clock)).toEqual({ outcome: "suppressed", reason: "Unsubscribed from emails (trait email_subscribe)" });
+
+    await savePolicy(s.owner, { requireOptIn: ["email"] });
+    const noOptIn = await queueFor(s, "u2", { email: "u2@example.com" });
+    expect(await deliverMessage(noOptIn, s.driver.clock)).toEqual({ outcome: "suppressed", reason: "No opt-in for emails: this workspace requires explicit opt-in" });
+    const optedIn = await queueFor(s, "u3", { email: "u3@example.com", email_subscribe: "opted_in" });
+    expect(await deliverMessage(optedIn, s.driver.clock)).toMatchObject({ outcome: "sent" });
+
+    // a consent record (the unsubscribe link) wins over the trait that said opted_in
+    const profile = await db().profile.findFirstOrThrow({ where: { workspaceId: s.ctx.workspace.id, userId: "u3" } });
+    await db().channelConsent.create({ data: { workspaceId: s.ctx.workspace.id, profileId: profile.id, channel: "email", status: "unsubscribed", source: "test", updatedAt: NOON } });
+    const again = await queueFor(s, "u3", {});
+    expect(await deliverMessage(again, s.driver.clock)).toEqual({ outcome: "suppressed", reason: "Unsubscribed from emails" });
+  });
+
+  it("applies the frequency cap across journeys and frees the slot when the window passes", async () => {
+    const s = await setup();
+    await savePolicy(s.owner, { frequencyCaps: [{ channel: "email", limit: 2, hours: 24 }] });
+    const first = await queueFor(s, "fc", { email: "fc@example.com" });
+    expect(await deliverMessage(first, s.driver.clock)).toMatchObject({ outcome: "sent" });
+    s.driver.advanceTime(HOUR);
+    const second = await queueFor(s, "fc", {});
+    expect(await deliverMessage(second, s.driver.clock)).toMatchObject({ outcome: "sent" });
+    s.driver.advanceTime(HOUR);
+    const third = await queueFor(s, "fc", {});
+    expect(await deliverMessage(third, s.driver.clock)).toEqual({ outcome: "suppressed", reason: "Frequency cap: at most 2 emails per day (2 already)" });
+    // 24 hours after the first, one slot is free again
+    s.driver.advanceTime(22 * HOUR);
+    const fourth = await queueFor(s, "fc", {});
+    expect(await deliverMessage(fourth, s.driver.clock)).toMatchObject({ outcome: "sent" });
+  });
+
+  it("two messages racing for the last slot under a cap: one is sent", async () => {
+    const s = await setup();
+    await savePolicy(s.owner, { frequencyCaps: [{ channel: "email", limit: 1, hours: 24 }] });
+    const a = await queueFor(s, "race", { email: "race@example.com" });
+    const b = await queueFor(s, "race", {});
+    const results = await Promise.all([deliverMessage(a, s.driver.clock), deliverMessage(b, s.driver.clock)]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(["sent", "suppressed"]);
+  });
+
+  it("delays a message to the end of quiet hours in the person's time zone, then sends it", async () => {
+    const s = await setup();
+    await savePolicy(s.owner, { quietHours: { start: "21:00", end: "08:00", channels: ["email"] } });
+    s.driver.now = new Date("2026-01-14T21:30:00.000Z"); // 22:30 in Paris
+    const id = await queueFor(s, "night", { email: "night@example.com" }, { timezone: "Europe/Paris" });
+    const delayed = await deliverMessage(id, s.driver.clock);
+    expect(delayed).toEqual({ outcome: "delayed", until: "2026-01-15T07:00:00.000Z", reason: "Quiet hours 21:00–08:00 in Europe/Paris" });
+    expect((await messageRow(id)).status).toBe("QUEUED");
+    expect(await outboxMails(id)).toHaveLength(0);
+
+    // not handed back a minute early; at 08:00 Paris it is
+    expect((await claimDueMessages(new Date("2026-01-15T06:59:00.000Z"))).map((m) => m.id)).not.toContain(id);
+    s.driver.now = new Date("2026-01-15T07:00:00.000Z");
+    expect((await claimDueMessages(s.driver.now)).map((m) => m.id)).toContain(id);
+    expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "sent" });
+    expect(await timeline(id)).toEqual(["delayed", "sent", "delivered"]);
+  });
+
+  it("people without a time zone get the quiet hours' fallback zone", async () => {
+    const s = await setup();
+    await savePolicy(s.owner, { quietHours: { start: "22:00", end: "07:00", channels: ["email"], fallbackTimeZone: "America/New_York" } });
+    s.driver.now = new Date("2026-01-14T04:00:00.000Z"); // 23:00 in New York
+    const id = await queueFor(s, "nozone", { email: "nozone@example.com" });
+    expect(await deliverMessage(id, s.driver.clock)).toEqual({ outcome: "delayed", until: "2026-01-14T12:00:00.000Z", reason: "Quiet hours 22:00–07:00 in America/New_York" });
+  });
+});
+
+describe("provider errors", () => {
+  async function viaSink(s: Setup) {
+    await saveChannelConfig(s.owner, "email", { settings: { mode: "smtp", fromAddress: "news@shop.example", fromName: "Shop", host: sink.host, port: sink.port } });
+  }
+
+  it("a temporary failure (451) is retried and then sent with the same Message-ID", async () => {
+    const s = await setup();
+    await viaSink(s);
+    const id = await queueFor(s, "temp", { email: "temp@example.com" });
+    sink.failNext(1, 451);
+    const first = await deliverMessage(id, s.driver.clock);
+    expect(first).toMatchObject({ outcome: "retry", attempt: 1 });
+    expect((await messageRow(id)).status).toBe("QUEUED");
+    const sent = await deliverMessage(id, s.driver.clock);
+    expect(sent).toMatchObject({ outcome: "sent", status: "SENT" });
+    const mail = sink.received.find((m) => m.raw.includes(id));
+    expect(mail?.raw).toMatch(/^From: Shop <news@shop\.example>/m);
+    expect(await timeline(id)).toEqual(["retry", "sent"]);
+    expect((await messageRow(id)).attempts).toBe(2);
+  });
+
+  it("gives up after the last attempt with the provider's answer", async () => {
+    const s = await setup();
+    await viaSink(s);
+    const id = await queueFor(s, "flaky", { email: "flaky@example.com" });
+    sink.failNext(MAX_ATTEMPTS, 451);
+    for (let attempt = 1; attempt < MAX_ATTEMPTS; attempt++) expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "retry", attempt });
+    const last = await deliverMessage(id, s.driver.clock);
+    expect(last.outcome).toBe("failed");
+    expect((last as { reason: string }).reason).toMatch(new RegExp(`^Gave up after ${MAX_ATTEMPTS} attempts\\. The provider answered: .*451`));
+  });
+
+  it("a recipient the server rejects (550) bounces, is suppressed, and the next message to it is not sent", async () => {
+    const s = await setup();
+    const id = await queueFor(s, "bouncer", { email: `nobody@${BOUNCE_DOMAIN}` });
+    const result = await deliverMessage(id, s.driver.clock);
+    expect(result.outcome).toBe("bounced");
+    expect((await messageRow(id)).status).toBe("BOUNCED");
+    const suppression = await db().suppression.findUniqueOrThrow({ where: { workspaceId_channel_address: { workspaceId: s.ctx.workspace.id, channel: "email", address: `nobody@${BOUNCE_DOMAIN}` } } });
+    expect(suppression.reason).toBe("invalid_address");
+    const next = await queueFor(s, "bouncer", {});
+    expect(await deliverMessage(next, s.driver.clock)).toEqual({ outcome: "suppressed", reason: `nobody@${BOUNCE_DOMAIN} is on the suppression list (invalid_address)` });
+  });
+
+  it("an unreachable SMTP server is a retryable failure, not a lost message", async () => {
+    const s = await setup();
+    await saveChannelConfig(s.owner, "email", { settings: { mode: "smtp", fromAddress: "news@shop.example", host: "127.0.0.1", port: 1 } });
+    const id = await queueFor(s, "down", { email: "down@example.com" });
+    expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "retry", attempt: 1 });
+    expect((await messageRow(id)).status).toBe("QUEUED");
+  });
+});
+
+describe("lapsed claims", () => {
+  it("a sender that vanished mid-send leaves a claim that the due sweep hands back after it lapses", async () => {
+    const s = await setup();
+    const id = await queueFor(s, "crash", { email: "crash@example.com" });
+    // what a crashed sender leaves: the claim, no result
+    await pgPool().query(`UPDATE "Message" SET "claimedUntil" = $2, attempts = 1 WHERE id = $1`, [id, new Date(s.driver.now.getTime() + MINUTE)]);
+    expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "busy" });
+    expect((await claimDueMessages(s.driver.now)).map((m) => m.id)).not.toContain(id);
+    s.driver.advanceTime(MINUTE + 1);
+    expect((await claimDueMessages(s.driver.now)).map((m) => m.id)).toContain(id);
+    expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "sent" });
+  });
+});

@@ -1,0 +1,193 @@
+import type pg from "pg";
+import { pgPool, withTransaction } from "../db/pool";
+import { AppError } from "../errors";
+import { afterIngest } from "../ingest/after-ingest";
+import type { NormalizedEvent } from "../ingest/normalize";
+import { storeBatch } from "../ingest/store-batch";
+import { systemClock, type Clock } from "../runtime/clock";
+import { recordMessageEvent } from "./delivery";
+import { CHANNELS, type Channel } from "./liquid";
+import { verifyLink } from "./tracking";
+
+/**
+ * What people do with the messages they receive: opens, clicks, unsubscribes and preference changes,
+ * each arriving through a signed link (tracking.ts). Each is recorded twice: on the message (its
+ * timeline and the counts on the canvas) and as an event on the person's profile ("Email Opened",
+ * "Email Link Clicked", "Unsubscribed", the names of Segment's email spec), stored through ingestion so
+ * journeys can wait for them and goals can count them. The profile events have deterministic message ids,
+ * so a second open or a repeated click does not make a second event.
+ */
+interface LinkedMessage {
+  id: string;
+  workspaceId: string;
+  profileId: string;
+  channel: Channel;
+  journeyId: string | null;
+  templateId: string;
+  status: string;
+}
+
+async function lockMessage(client: pg.PoolClient, messageId: string): Promise<LinkedMessage | null> {
+  const { rows } = await client.query<LinkedMessage>(
+    `SELECT id, "workspaceId", "profileId", channel, "journeyId", "templateId", status::text FROM "Message" WHERE id = $1 FOR UPDATE`,
+    [messageId],
+  );
+  return rows[0] ?? null;
+}
+
+const CHANNEL_EVENT_PREFIX: Record<Channel, string> = { email: "Email", sms: "SMS", push: "Push Notification", in_app: "In-App Message" };
+
+/** Stores an event on the message's person through ingestion (so it reaches journeys like any other). */
+async function recordProfileEvent(message: LinkedMessage, name: string, dedupeKey: string, properties: Record<string, unknown>, at: Date): Promise<void> {
+  const { rows } = await pgPool().query<{ kind: string; value: string }>(
+    `SELECT i.kind, i.value FROM "Profile" r JOIN "ProfileIdentity" i ON i."profileId" = COALESCE(r."mergedIntoId", r.id)
+      WHERE r.id = $1 ORDER BY (i.kind = 'user') DESC, i."createdAt" LIMIT 1`,
+    [message.profileId],
+  );
+  const identity = rows[0];
+  if (!identity) return; // a person without any id cannot be addressed by an event
+  const event: NormalizedEvent = {
+    messageId: `cairn-${dedupeKey}`,
+    type: "track",
+    name,
+    userId: identity.kind === "user" ? identity.value : null,
+    anonymousId: identity.kind === "user" ? null : identity.value,
+    previousId: null,
+    properties: { messageId: message.id, channel: message.channel, journeyId: message.journeyId, templateId: message.templateId, ...properties },
+    traits: null,
+    context: { library: { name: "cairn-messaging" } },
+    timestamp: at,
+    originalTimestamp: at,
+    sentAt: null,
+    receivedAt: at,
+  };
+  const stored = await storeBatch(message.workspaceId, [event], "messaging");
+  if (stored.stored) afterIngest();
+}
+
+export async function recordOpen(token: string, clock: Clock = systemClock): Promise<boolean> {
+  const messageId = verifyLink("open", token);
+  if (!messageId) return false;
+  const now = clock();
+  const first = await withTransaction(async (client) => {
+    const message = await lockMessage(client, messageId);
+    if (!message) return null;
+    const { rowCount } = await client.query(`UPDATE "Message" SET "openedAt" = $2, "updatedAt" = $2 WHERE id = $1 AND "openedAt" IS NULL`, [messageId, now]);
+    if (!rowCount) return null;
+    await recordMessageEvent(client, messageId, message.workspaceId, "opened", now);
+    return message;
+  });
+  if (first) await recordProfileEvent(first, `${CHANNEL_EVENT_PREFIX[first.channel]} Opened`, `open-${first.id}`, {}, now);
+  return true;
+}
+
+/** Records a click and answers where to send the person; a link whose signature doesn't match its URL is refused. */
+export async function recordClick(token: string, url: string, clock: Clock = systemClock): Promise<string> {
+  const messageId = verifyLink("click", token, url);
+  if (!messageId || !/^https?:\/\//i.test(url)) throw new AppError("not_found", "This link is not valid: it may have been altered or cut short.");
+  const now = clock();
+  const message = await withTransaction(async (client) => {
+    const found = await lockMessage(client, messageId);
+    if (!found) return null;
+    // A click implies an open (images may be blocked), so it sets openedAt too.
+    await client.query(`UPDATE "Message" SET "clickedAt" = COALESCE("clickedAt", $2), "openedAt" = COALESCE("openedAt", $2), "updatedAt" = $2 WHERE id = $1`, [messageId, now]);
+    await recordMessageEvent(client, messageId, found.workspaceId, "clicked", now, { url });
+    return found;
+  });
+  if (message) {
+    const urlKey = Buffer.from(url).toString("base64url").slice(0, 200);
+    await recordProfileEvent(message, `${CHANNEL_EVENT_PREFIX[message.channel]} Link Clicked`, `click-${message.id}-${urlKey}`, { url }, now);
+  }
+  return url;
+}
+
+export type PreferenceChannel = Exclude<Channel, "in_app">;
+export const PREFERENCE_CHANNELS: PreferenceChannel[] = CHANNELS.filter((c): c is PreferenceChannel => c !== "in_app");
+
+async function setConsent(client: pg.PoolClient, message: LinkedMessage, channel: Channel, status: "opted_in" | "unsubscribed", source: string, now: Date): Promise<boolean> {
+  const { rows } = await client.query<{ previous: string | null }>(
+    `WITH previous AS (SELECT status FROM "ChannelConsent" WHERE "profileId" = $2 AND channel = $3)
+     INSERT INTO "ChannelConsent" ("workspaceId", "profileId", channel, status, source, "updatedAt") VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT ("profileId", channel) DO UPDATE SET status = EXCLUDED.status, source = EXCLUDED.source, "updatedAt" = EXCLUDED."updatedAt"
+     RETURNING (SELECT status FROM previous) AS previous`,
+    [message.workspaceId, await currentProfileId(client, message.profileId), channel, status, source, now],
+  );
+  return rows[0]?.previous !== status;
+}
+
+async function currentProfileId(client: pg.PoolClient, profileId: string): Promise<string> {
+  const { rows } = await client.query<{ id: string }>(`SELECT COALESCE("mergedIntoId", id) AS id FROM "Profile" WHERE id = $1`, [profileId]);
+  return rows[0]?.id ?? profileId;
+}
+
+/** One-click unsubscribe (RFC 8058 POST from the mail client, or the link in the message): from the message's channel. */
+export async function unsubscribe(token: string, source: "one_click" | "link", clock: Clock = systemClock): Promise<{ channel: Channel }> {
+  const messageId = verifyLink("unsubscribe", token);
+  if (!messageId) throw new AppError("not_found", "This unsubscribe link is not valid: it may have been altered or cut short.");
+  const now = clock();
+  const result = await withTransaction(async (client) => {
+    const message = await lockMessage(client, messageId);
+    if (!message) throw new AppError("not_found", "This unsubscribe link belongs to a message that no longer exists.");
+    const changed = await setConsent(client, message, message.channel, "unsubscribed", `unsubscribe:${source}`, now);
+    if (changed) await recordMessageEvent(client, messageId, message.workspaceId, "unsubscribed", now, { source });
+    return { message, changed };
+  });
+  if (result.changed) await recordProfileEvent(result.message, "Unsubscribed", `unsubscribe-${result.message.id}`, { source }, now);
+  return { channel: result.message.channel };
+}
+
+export interface Preferences {
+  workspaceName: string;
+  /** the address the message went to, to show whose preferences these are */
+  address: string | null;
+  channels: { channel: PreferenceChannel; subscribed: boolean }[];
+}
+
+async function messageForPreferences(token: string): Promise<string> {
+  const messageId = verifyLink("preferences", token) ?? verifyLink("unsubscribe", token);
+  if (!messageId) throw new AppError("not_found", "This preferences link is not valid: it may have been altered or cut short.");
+  return messageId;
+}
+
+export async function getPreferences(token: string): Promise<Preferences> {
+  const messageId = await messageForPreferences(token);
+  return withTransaction(async (client) => {
+    const { rows } = await client.query<{ workspaceName: string; to: string | null; profileId: string; traits: Record<string, unknown> }>(
+      `SELECT w.name AS "workspaceName", m."to", COALESCE(p."mergedIntoId", p.id) AS "profileId", p.traits
+         FROM "Message" m JOIN "Workspace" w ON w.id = m."workspaceId" JOIN "Profile" p ON p.id = m."profileId" WHERE m.id = $1`,
+      [messageId],
+    );
+    const row = rows[0];
+    if (!row) throw new AppError("not_found", "This preferences link belongs to a message that no longer exists.");
+    const { rows: consent } = await client.query<{ channel: string; status: string }>(`SELECT channel, status FROM "ChannelConsent" WHERE "profileId" = $1`, [row.profileId]);
+    const status = new Map(consent.map((c) => [c.channel, c.status]));
+    return {
+      workspaceName: row.workspaceName,
+      address: row.to,
+      channels: PREFERENCE_CHANNELS.map((channel) => ({ channel, subscribed: (status.get(channel) ?? (row.traits[`${channel}_subscribe`] === "unsubscribed" ? "unsubscribed" : "subscribed")) !== "unsubscribed" })),
+    };
+  });
+}
+
+/** Saves the preference page: each channel subscribed (opted in, since the person chose it) or unsubscribed. */
+export async function savePreferences(token: string, choices: Partial<Record<PreferenceChannel, boolean>>, clock: Clock = systemClock): Promise<Preferences> {
+  const messageId = await messageForPreferences(token);
+  const now = clock();
+  const unsubscribed = await withTransaction(async (client) => {
+    const message = await lockMessage(client, messageId);
+    if (!message) throw new AppError("not_found", "This preferences link belongs to a message that no longer exists.");
+    const newlyUnsubscribed: Channel[] = [];
+    for (const channel of PREFERENCE_CHANNELS) {
+      if (choices[channel] === undefined) continue;
+      const status = choices[channel] ? "opted_in" : "unsubscribed";
+      const changed = await setConsent(client, message, channel, status, "preference_page", now);
+      if (changed && status === "unsubscribed") newlyUnsubscribed.push(channel);
+    }
+    if (newlyUnsubscribed.length) await recordMessageEvent(client, messageId, message.workspaceId, "unsubscribed", now, { source: "preference_page", channels: newlyUnsubscribed });
+    return { message, newlyUnsubscribed };
+  });
+  for (const channel of unsubscribed.newlyUnsubscribed) {
+    await recordProfileEvent(unsubscribed.message, "Unsubscribed", `unsubscribe-${messageId}-${channel}-${now.getTime()}`, { channel, source: "preference_page" }, now);
+  }
+  return getPreferences(token);
+}

@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { requirePermission, type WorkspaceContext } from "../auth/context";
+import { pgPool, withTransaction } from "../db/pool";
+import { AppError, parseInput } from "../errors";
+import { systemClock, type Clock } from "../runtime/clock";
+import { recordMessageEvent } from "./delivery";
+
+/**
+ * The in-app inbox the customer's app reads (GET /api/v1/inbox/<userId>, write key, like ingestion: the
+ * key ships inside the app). Delivered in-app messages are listed newest first until dismissed; reading
+ * one counts as opening it.
+ */
+export interface InboxMessage {
+  id: string;
+  title: string;
+  body: string;
+  cta: { label: string; url: string } | null;
+  createdAt: string;
+  readAt: string | null;
+}
+
+export const ZInboxQuery = z.object({ unread: z.enum(["true", "false"], { error: 'must be "true" or "false"' }).optional(), limit: z.coerce.number().int().min(1).max(100).default(50) }).strict();
+export const ZInboxAction = z.object({ action: z.enum(["read", "dismissed"], { error: 'must be "read" or "dismissed"' }) }).strict();
+
+const PROFILE_OF_USER = `SELECT COALESCE(p."mergedIntoId", p.id) FROM "ProfileIdentity" i JOIN "Profile" p ON p.id = i."profileId" WHERE i."workspaceId" = $1 AND i.kind = 'user' AND i.value = $2`;
+
+export async function listInbox(ctx: WorkspaceContext, userId: string, query: unknown = {}): Promise<{ messages: InboxMessage[]; unread: number }> {
+  requirePermission(ctx, "ingest");
+  const q = parseInput(ZInboxQuery, query);
+  const { rows } = await pgPool().query<{ id: string; content: { title: string; body: string; cta: InboxMessage["cta"] }; createdAt: Date; readAt: Date | null; unread: string }>(
+    `SELECT m.id, m.content, m."createdAt", m."readAt", count(*) FILTER (WHERE m."readAt" IS NULL) OVER () AS unread
+       FROM "Message" m
+      WHERE m."workspaceId" = $1 AND m.channel = 'in_app' AND m.status = 'DELIVERED' AND m."dismissedAt" IS NULL
+        AND m."profileId" IN (SELECT id FROM "Profile" WHERE id IN (${PROFILE_OF_USER}) OR "mergedIntoId" IN (${PROFILE_OF_USER}))
+        AND ($3::boolean IS NOT TRUE OR m."readAt" IS NULL)
+      ORDER BY m."createdAt" DESC LIMIT $4`,
+    [ctx.workspace.id, userId, q.unread === "true", q.limit],
+  );
+  return {
+    messages: rows.map((r) => ({ id: r.id, title: r.content.title, body: r.content.body, cta: r.content.cta ?? null, createdAt: r.createdAt.toISOString(), readAt: r.readAt?.toISOString() ?? null })),
+    unread: Number(rows[0]?.unread ?? 0),
+  };
+}
+
+export async function updateInboxMessage(ctx: WorkspaceContext, userId: string, messageId: string, input: unknown, clock: Clock = systemClock): Promise<{ id: string; readAt: string | null; dismissedAt: string | null }> {
+  requirePermission(ctx, "ingest");
+  const { action } = parseInput(ZInboxAction, input);
+  if (!z.uuid().safeParse(messageId).success) throw new AppError("not_found", "No such message in this person's inbox.");
+  const now = clock();
+  return withTransaction(async (client) => {
+    const { rows } = await client.query<{ id: string; readAt: Date | null; dismissedAt: Date | null; changed: boolean }>(
+      `UPDATE "Message" m SET
+         "readAt" = COALESCE(m."readAt", $4), "openedAt" = COALESCE(m."openedAt", $4),
+         "dismissedAt" = CASE WHEN $5 = 'dismissed' THEN COALESCE(m."dismissedAt", $4) ELSE m."dismissedAt" END, "updatedAt" = $4
+        WHERE m.id = $3 AND m."workspaceId" = $1 AND m.channel = 'in_app' AND m.status = 'DELIVERED'
+          AND m."profileId" IN (SELECT id FROM "Profile" WHERE id IN (${PROFILE_OF_USER}) OR "mergedIntoId" IN (${PROFILE_OF_USER}))
+        RETURNING m.id, m."readAt", m."dismissedAt", (SELECT "readAt" IS NULL OR ($5 = 'dismissed' AND "dismissedAt" IS NULL) FROM "Message" WHERE id = $3) AS changed`,
+      [ctx.workspace.id, userId, messageId, now, action],
+    );
+    const row = rows[0];
+    if (!row) throw new AppError("not_found", "No such message in this person's inbox.");
+    if (row.changed) await recordMessageEvent(client, row.id, ctx.workspace.id, action === "read" ? "opened" : "dismissed", now);
+    return { id: row.id, readAt: row.readAt?.toISOString() ?? null, dismissedAt: row.dismissedAt?.toISOString() ?? null };
+  });
+}

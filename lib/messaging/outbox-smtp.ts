@@ -1,0 +1,119 @@
+import { simpleParser } from "mailparser";
+import pg from "pg";
+import { SMTPServer } from "smtp-server";
+
+/**
+ * The embedded SMTP server: a real SMTP server (the `smtp-server` package) that `npm run dev` / `npm start`
+ * run when no SMTP server is configured. Every mail it receives is stored in "OutboxEmail" and shown on the
+ * Outbox page, and the message it carries (X-Cairn-Message-Id) becomes DELIVERED, as a mailbox provider's
+ * delivery report would make it.
+ *
+ * Like Amazon SES's mailbox simulator, one address family answers differently: anything @bounce.cairn.test
+ * is rejected with "550 5.1.1 No such user", so the bounce path can be tried without a real mailbox.
+ */
+export const BOUNCE_DOMAIN = "bounce.cairn.test";
+const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+export interface OutboxSmtpServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function startOutboxSmtpServer(options: { port: number; host?: string; databaseUrl: string; log?: (line: string) => void }): Promise<OutboxSmtpServer> {
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+  pool.on("error", (error) => options.log?.(`outbox database connection lost: ${error.message}`));
+
+  const server = new SMTPServer({
+    secure: false,
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    banner: "Cairn embedded SMTP (Outbox)",
+    size: MAX_MESSAGE_BYTES,
+    logger: false,
+    onAuth(_auth, _session, callback) {
+      // Any credentials: it is a local sink, and apps configured for a real server should still work against it.
+      callback(null, { user: "outbox" });
+    },
+    onRcptTo(address, _session, callback) {
+      if (address.address.toLowerCase().endsWith(`@${BOUNCE_DOMAIN}`)) {
+        const error = new Error("5.1.1 No such user here") as Error & { responseCode: number };
+        error.responseCode = 550;
+        return callback(error);
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => {
+        const raw = Buffer.concat(chunks).toString("utf8");
+        void store(raw, session.envelope)
+          .then(() => callback())
+          .catch((error: Error) => {
+            options.log?.(`outbox could not store a mail: ${error.message}`);
+            const failure = new Error("4.3.0 Could not store the message, try again") as Error & { responseCode: number };
+            failure.responseCode = 451;
+            callback(failure);
+          });
+      });
+    },
+  });
+
+  async function store(raw: string, envelope: { mailFrom: false | { address: string }; rcptTo: { address: string }[] }): Promise<void> {
+    const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+    const header = (name: string) => {
+      const value = parsed.headers.get(name);
+      return typeof value === "string" && UUID.test(value.trim()) ? value.trim() : null;
+    };
+    const workspaceId = header("x-cairn-workspace-id");
+    const messageId = header("x-cairn-message-id");
+    const now = new Date();
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query(
+        `INSERT INTO "OutboxEmail" (id, "workspaceId", "messageId", "envelopeFrom", "envelopeTo", subject, raw, "receivedAt") VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7)`,
+        [workspaceId, messageId, envelope.mailFrom ? envelope.mailFrom.address : "", envelope.rcptTo.map((r) => r.address), parsed.subject ?? "", raw, now],
+      );
+      if (messageId && workspaceId) {
+        // SENT → DELIVERED; a mail that arrives before the sender recorded SENT is marked delivered then too.
+        const { rowCount } = await client.query(
+          `UPDATE "Message" SET status = 'DELIVERED', "deliveredAt" = $3, "sentAt" = COALESCE("sentAt", $3), "updatedAt" = $3
+            WHERE id = $1 AND "workspaceId" = $2 AND status IN ('QUEUED', 'SENT')`,
+          [messageId, workspaceId, now],
+        );
+        if (rowCount) {
+          await client.query(`INSERT INTO "MessageEvent" ("messageId", "workspaceId", type, at, detail) VALUES ($1, $2, 'delivered', $3, $4)`, [
+            messageId,
+            workspaceId,
+            now,
+            JSON.stringify({ response: `In the Outbox (embedded SMTP) for ${envelope.rcptTo.map((r) => r.address).join(", ")}` }),
+          ]);
+        }
+      }
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host ?? "127.0.0.1", () => resolve());
+  });
+  server.on("error", (error) => options.log?.(`outbox SMTP error: ${error.message}`));
+  const address = server.server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  return {
+    port,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.end();
+    },
+  };
+}

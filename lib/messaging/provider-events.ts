@@ -1,0 +1,140 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type pg from "pg";
+import { z } from "zod";
+import { requirePermission, type WorkspaceContext } from "../auth/context";
+import { pgPool, withTransaction } from "../db/pool";
+import { AppError, parseInput } from "../errors";
+import { systemClock, type Clock } from "../runtime/clock";
+import { loadProviderConfigs } from "./channel-config";
+import { recordMessageEvent, suppress } from "./delivery";
+import type { Channel } from "./liquid";
+
+/**
+ * What providers report after a send: delivered, bounced, complained (marked as spam), failed. A hard
+ * bounce or a complaint suppresses the address for the whole workspace, and a complaint also unsubscribes
+ * the person from the channel: nobody who called a message spam gets another.
+ *
+ * Two ways in: Twilio's status callback (form-encoded, signed with X-Twilio-Signature), and a generic JSON
+ * endpoint (`POST /api/v1/messages/events`, full key) for email providers' bounce/complaint webhooks
+ * relayed by the customer's own glue (SES via SNS, Postmark, SendGrid all differ; this is the one shape).
+ */
+export const DELIVERY_EVENT_TYPES = ["delivered", "bounced", "complained", "failed"] as const;
+export type DeliveryEventType = (typeof DELIVERY_EVENT_TYPES)[number];
+
+export const ZDeliveryEvents = z
+  .object({
+    events: z
+      .array(
+        z
+          .object({
+            messageId: z.uuid("must be a Cairn message id (the X-Cairn-Message-Id header of the mail)").optional(),
+            providerMessageId: z.string().min(1).max(500).optional(),
+            type: z.enum(DELIVERY_EVENT_TYPES, { error: `must be one of ${DELIVERY_EVENT_TYPES.join(", ")}` }),
+            reason: z.string().max(1000, "at most 1,000 characters").optional(),
+            /** soft bounces are recorded but don't suppress the address */
+            bounceType: z.enum(["hard", "soft"], { error: 'must be "hard" or "soft"' }).default("hard"),
+            at: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional(),
+          })
+          .strict()
+          .refine((e) => e.messageId || e.providerMessageId, { message: "give messageId or providerMessageId", path: ["messageId"] }),
+      )
+      .min(1, "send at least one event")
+      .max(500, "at most 500 events per request"),
+  })
+  .strict();
+
+interface TargetMessage {
+  id: string;
+  workspaceId: string;
+  profileId: string;
+  channel: Channel;
+  status: string;
+  to: string | null;
+}
+
+async function applyEvent(client: pg.PoolClient, message: TargetMessage, type: DeliveryEventType, reason: string | null, bounceType: "hard" | "soft", at: Date): Promise<void> {
+  switch (type) {
+    case "delivered":
+      await client.query(`UPDATE "Message" SET status = 'DELIVERED', "deliveredAt" = COALESCE("deliveredAt", $2), "updatedAt" = $2 WHERE id = $1 AND status = 'SENT'`, [message.id, at]);
+      await recordMessageEvent(client, message.id, message.workspaceId, "delivered", at, reason ? { response: reason } : {});
+      return;
+    case "bounced":
+    case "failed": {
+      const status = type === "bounced" ? "BOUNCED" : "FAILED";
+      const text = reason ?? (type === "bounced" ? `${bounceType === "hard" ? "Hard" : "Soft"} bounce` : "The provider could not deliver it");
+      await client.query(`UPDATE "Message" SET status = $2::"MessageStatus", "statusReason" = $3, "updatedAt" = $4 WHERE id = $1 AND status IN ('SENT', 'DELIVERED')`, [message.id, status, text, at]);
+      await recordMessageEvent(client, message.id, message.workspaceId, type, at, { reason: text, ...(type === "bounced" ? { bounceType } : {}) });
+      if (type === "bounced" && bounceType === "hard" && message.to) await suppress(client, message.workspaceId, message.channel, [message.to], "bounce", text, message.id, at);
+      return;
+    }
+    case "complained":
+      await recordMessageEvent(client, message.id, message.workspaceId, "complained", at, reason ? { reason } : {});
+      if (message.to) await suppress(client, message.workspaceId, message.channel, [message.to], "complaint", reason ?? "Marked as spam", message.id, at);
+      await client.query(
+        `INSERT INTO "ChannelConsent" ("workspaceId", "profileId", channel, status, source, "updatedAt")
+         SELECT $1, COALESCE(p."mergedIntoId", p.id), $3, 'unsubscribed', 'complaint', $4 FROM "Profile" p WHERE p.id = $2
+         ON CONFLICT ("profileId", channel) DO UPDATE SET status = 'unsubscribed', source = 'complaint', "updatedAt" = EXCLUDED."updatedAt"`,
+        [message.workspaceId, message.profileId, message.channel, at],
+      );
+      return;
+  }
+}
+
+const TARGET_COLUMNS = `id, "workspaceId", "profileId", channel, status::text, "to"`;
+
+/** The generic endpoint: events for this workspace's messages, all applied or (unknown message) none. */
+export async function recordDeliveryEvents(ctx: WorkspaceContext, input: unknown, clock: Clock = systemClock): Promise<{ applied: number }> {
+  requirePermission(ctx, "content:write");
+  const { events } = parseInput(ZDeliveryEvents, input);
+  return withTransaction(async (client) => {
+    const { rows } = await client.query<TargetMessage & { providerMessageId: string | null }>(
+      `SELECT ${TARGET_COLUMNS}, "providerMessageId" FROM "Message"
+        WHERE "workspaceId" = $1 AND (id = ANY($2::uuid[]) OR "providerMessageId" = ANY($3::text[])) ORDER BY id FOR UPDATE`,
+      [ctx.workspace.id, events.flatMap((e) => (e.messageId ? [e.messageId] : [])), events.flatMap((e) => (e.providerMessageId ? [e.providerMessageId] : []))],
+    );
+    const missing = events.flatMap((e, i) => (rows.some((r) => r.id === e.messageId || (e.providerMessageId && r.providerMessageId === e.providerMessageId)) ? [] : [i]));
+    if (missing.length) throw AppError.validation(missing.map((i) => ({ path: `events.${i}`, message: "no message of this workspace has this id" })));
+    for (const event of events) {
+      const message = rows.find((r) => r.id === event.messageId || (event.providerMessageId && r.providerMessageId === event.providerMessageId))!;
+      await applyEvent(client, message, event.type, event.reason ?? null, event.bounceType, event.at ? new Date(event.at) : clock());
+    }
+    return { applied: events.length };
+  });
+}
+
+/** Twilio's signature: base64 HMAC-SHA1 of the full URL followed by each POST parameter (sorted) name+value. */
+export function twilioSignature(authToken: string, url: string, params: URLSearchParams): string {
+  const sorted = [...params.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHmac("sha1", authToken)
+    .update(url + sorted.map(([k, v]) => k + v).join(""))
+    .digest("base64");
+}
+
+const TWILIO_STATUS: Record<string, DeliveryEventType | undefined> = { delivered: "delivered", undelivered: "failed", failed: "failed" };
+// Twilio error codes that mean the number can never receive: unknown/landline/blocked/unsubscribed.
+const DEAD_NUMBER_CODES = new Set(["30003", "30005", "30006", "21610", "21614"]);
+
+/** Twilio's status callback. Unsigned or wrongly signed requests are refused; unknown SIDs are acknowledged and ignored. */
+export async function receiveTwilioStatus(url: string, body: string, signature: string | null, clock: Clock = systemClock): Promise<{ applied: boolean }> {
+  const params = new URLSearchParams(body);
+  const sid = params.get("MessageSid") ?? params.get("SmsSid");
+  if (!sid) throw AppError.field("MessageSid", "is required");
+  const { rows: found } = await pgPool().query<{ workspaceId: string }>(`SELECT "workspaceId" FROM "Message" WHERE provider = 'twilio' AND "providerMessageId" = $1`, [sid]);
+  if (!found[0]) return { applied: false };
+  const config = (await loadProviderConfigs(found[0].workspaceId)).sms;
+  const expected = config ? twilioSignature(config.authToken, url, params) : null;
+  if (!expected || !signature || expected.length !== signature.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(signature))) {
+    throw new AppError("unauthenticated", "Missing or wrong X-Twilio-Signature for this account.");
+  }
+  return withTransaction(async (client) => {
+    const { rows } = await client.query<TargetMessage>(`SELECT ${TARGET_COLUMNS} FROM "Message" WHERE provider = 'twilio' AND "providerMessageId" = $1 FOR UPDATE`, [sid]);
+    const message = rows[0];
+    if (!message) return { applied: false };
+    const type = TWILIO_STATUS[params.get("MessageStatus") ?? ""];
+    if (!type) return { applied: false }; // queued / sending / sent: nothing new
+    const code = params.get("ErrorCode");
+    const dead = type === "failed" && code && DEAD_NUMBER_CODES.has(code);
+    await applyEvent(client, message, dead ? "bounced" : type, code ? `Twilio error ${code}` : null, "hard", clock());
+    return { applied: true };
+  });
+}
