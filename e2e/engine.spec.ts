@@ -50,7 +50,7 @@ test("a published journey runs on the embedded executor: live counts on the canv
   const sent = await api("/api/v1/batch", {
     batch: [
       { type: "identify", userId: ADA, traits: { plan: "pro", email: `${ADA}@example.com` } },
-      { type: "identify", userId: BOB, traits: { plan: "free" } },
+      { type: "identify", userId: BOB, traits: { plan: "free", email: `${BOB}@example.com` } },
       { type: "track", userId: ADA, event: `trial_started_${run}` },
       { type: "track", userId: BOB, event: `trial_started_${run}` },
     ],
@@ -82,12 +82,14 @@ test("a published journey runs on the embedded executor: live counts on the canv
   await expect(steps.nth(3)).toContainText("Arrived");
   await screenshot(page, "engine-profile-trace");
 
-  // Bob's email is on the Messages page, queued, and found by searching for him.
-  await page.goto(`/w/${slug}/messages?person=${BOB}`);
+  // Bob's email is on the Messages page, found by searching for him, and delivered (to the Outbox).
   const rows = page.getByTestId("message-row");
-  await expect(rows).toHaveCount(1);
+  await expect(async () => {
+    await page.goto(`/w/${slug}/messages?person=${BOB}`);
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText("delivered", { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
   await expect(rows.first()).toContainText(`Trial onboarding ${run}`);
-  await expect(rows.first()).toContainText("queued");
   await expect(rows.first()).toContainText(`Free plan tips ${run}`);
   await screenshot(page, "engine-messages");
   await page.goto(`/w/${slug}/messages?person=${ADA}`);

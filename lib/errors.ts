@@ -14,7 +14,8 @@ export type AppErrorCode =
   | "not_found"
   | "conflict"
   | "rate_limited"
-  | "payload_too_large";
+  | "payload_too_large"
+  | "provider_error"; // a channel provider (SMTP server, SMS API) refused or failed a request made for the caller
 
 export interface FieldIssue {
   /** Dotted path of the offending field, e.g. "email" or "batch.3.timestamp". */
@@ -63,6 +64,7 @@ export const STATUS_BY_CODE: Record<AppErrorCode, number> = {
   conflict: 409,
   rate_limited: 429,
   payload_too_large: 413,
+  provider_error: 502,
 };
 
 export function zodIssuesToFields(error: z.ZodError): FieldIssue[] {

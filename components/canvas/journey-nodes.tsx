@@ -3,7 +3,7 @@
 import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps, type NodeTypes } from "@xyflow/react";
 import { CircleAlert } from "lucide-react";
 import { createContext, memo, useContext, useEffect, useMemo, useRef } from "react";
-import type { NodeCounts } from "@/lib/engine/read-model";
+import type { MessageCounts, NodeCounts } from "@/lib/engine/read-model";
 import { isTrigger, type NodeType } from "@/lib/journeys/graph";
 import { exitLabels, FAMILY_STYLE, NODE_META, summarize, type NodeFamily } from "./node-meta";
 
@@ -53,6 +53,28 @@ function NodeStatsStrip({ counts, last }: { counts: NodeCounts; last: boolean })
         <div key={cell.key} title={`${summary}\n${cell.explain}`} className="flex flex-row-reverse items-baseline justify-center gap-1 px-0.5 py-1 whitespace-nowrap" data-stat={cell.key}>
           <dt className="text-[11px] text-stone-500">{cell.label}</dt>
           <dd className={`text-xs font-semibold tabular-nums ${cell.tone}`}>{formatCount(cell.value)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** sent · delivered · opened · clicked for message steps, with failures and suppressions on hover. */
+function MessageStatsStrip({ counts }: { counts: MessageCounts }) {
+  const rate = (n: number) => (counts.sent ? ` (${Math.round((n / counts.sent) * 100)}% of sent)` : "");
+  const summary = `${COUNT.format(counts.sent)} sent, ${COUNT.format(counts.delivered)} delivered, ${COUNT.format(counts.opened)} opened, ${COUNT.format(counts.clicked)} clicked; ${COUNT.format(counts.failed)} bounced or failed, ${COUNT.format(counts.suppressed)} suppressed`;
+  const cells = [
+    { key: "sent", label: "sent", value: counts.sent, explain: "Messages handed to the provider." },
+    { key: "delivered", label: "deliv.", value: counts.delivered, explain: `Delivered${rate(counts.delivered)}.` },
+    { key: "opened", label: "opened", value: counts.opened, explain: `Opened${rate(counts.opened)}.` },
+    { key: "clicked", label: "clicked", value: counts.clicked, explain: `Clicked a link${rate(counts.clicked)}.` },
+  ];
+  return (
+    <dl data-testid="message-stats" aria-label={summary} className="grid grid-cols-4 divide-x divide-stone-100 rounded-b-xl border-t border-stone-100 bg-white text-center">
+      {cells.map((cell) => (
+        <div key={cell.key} title={`${summary}\n${cell.explain}`} className="flex flex-col items-center px-0.5 py-1 whitespace-nowrap" data-stat={cell.key}>
+          <dd className="text-xs font-semibold text-stone-900 tabular-nums">{formatCount(cell.value)}</dd>
+          <dt className="text-[10px] text-stone-500">{cell.label}</dt>
         </div>
       ))}
     </dl>
@@ -114,7 +136,8 @@ function JourneyNodeCard({ id, data, selected }: NodeProps<JourneyFlowNode>) {
           <p className="truncate text-xs text-stone-500">{summarize(data.type, data.config, templateNames)}</p>
         </div>
       </div>
-      {counts ? <NodeStatsStrip counts={counts} last={!labelled} /> : null}
+      {counts ? <NodeStatsStrip counts={counts} last={!labelled && !counts.messages} /> : null}
+      {counts?.messages ? <MessageStatsStrip counts={counts.messages} /> : null}
       {labelled ? (
         <div className="flex justify-around gap-1 border-t border-stone-100 px-2 pt-1.5 pb-2.5">
           {exits.map((exit) => (

@@ -4,7 +4,7 @@ import { CHANNEL_LABEL, type ChannelName } from "../templates/channels";
 import { Badge } from "../ui/card";
 import { formatDateTime } from "../ui/format";
 
-const STATUS_TONES: Record<string, "stone" | "brand" | "amber" | "red"> = { QUEUED: "amber", SENT: "brand", DELIVERED: "brand", BOUNCED: "red", FAILED: "red", SUPPRESSED: "stone" };
+export const STATUS_TONES: Record<string, "stone" | "brand" | "amber" | "red"> = { QUEUED: "amber", SENT: "brand", DELIVERED: "brand", BOUNCED: "red", FAILED: "red", SUPPRESSED: "stone" };
 
 export function MessagesTable({ slug, messages }: { slug: string; messages: MessageRow[] }) {
   return (
@@ -51,9 +51,16 @@ export function MessagesTable({ slug, messages }: { slug: string; messages: Mess
               {m.templateName ?? <span className="font-mono text-xs text-stone-500">{m.templateId}</span>}
             </td>
             <td className="py-3 pl-4">
-              <Badge tone={STATUS_TONES[m.status] ?? "stone"}>{m.status.toLowerCase()}</Badge>
+              <Link href={`/w/${slug}/messages/${m.id}`} title={m.statusReason ?? "Open the message"} className="hover:opacity-80">
+                <Badge tone={STATUS_TONES[m.status] ?? "stone"}>{m.status.toLowerCase()}</Badge>
+              </Link>
+              {m.statusReason ? <span className="mt-1 block truncate text-xs text-stone-500">{m.statusReason}</span> : null}
             </td>
-            <td className="py-3 pl-4 whitespace-nowrap text-stone-600">{formatDateTime(m.createdAt)}</td>
+            <td className="py-3 pl-4 whitespace-nowrap text-stone-600">
+              <Link href={`/w/${slug}/messages/${m.id}`} className="hover:underline">
+                {formatDateTime(m.createdAt)}
+              </Link>
+            </td>
           </tr>
         ))}
       </tbody>

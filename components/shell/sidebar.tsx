@@ -1,6 +1,6 @@
 "use client";
 
-import { BarChart3, ChevronsUpDown, FileText, LogOut, Mail, Plus, Route, Settings, Users, Zap } from "lucide-react";
+import { BarChart3, ChevronsUpDown, FileText, Inbox, LogOut, Mail, Plus, Route, Settings, Users, Zap } from "lucide-react";
 import { signOut } from "next-auth/react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
@@ -12,6 +12,7 @@ const NAV = [
   { href: "profiles", label: "Profiles", icon: Users },
   { href: "events", label: "Events", icon: Zap },
   { href: "messages", label: "Messages", icon: Mail },
+  { href: "outbox", label: "Outbox", icon: Inbox },
   { href: "dashboards", label: "Dashboards", icon: BarChart3 },
   { href: "settings", label: "Settings", icon: Settings },
 ] as const;

@@ -12,6 +12,7 @@ import { callApi } from "../ui/use-api-form";
 import { CHANNEL_FIELDS, CHANNEL_LABEL, flatten, unflatten, type FieldSpec, type FlatContent } from "./channels";
 import { PreviewPane } from "./preview-pane";
 import { ProfilePicker, type PickedProfile } from "./profile-picker";
+import { TestSend } from "./test-send";
 
 const CONTROL =
   "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-stone-900 shadow-sm ring-1 ring-inset placeholder:text-stone-400 focus:ring-2 focus:ring-inset focus:ring-brand-600 outline-none read-only:bg-stone-50 read-only:text-stone-700";
@@ -138,8 +139,9 @@ export function TemplateEditor({ slug, template: initial, canEdit }: { slug: str
           ))}
           <p className="text-xs text-stone-500">
             Liquid: <code className="rounded bg-stone-100 px-1">{"{{ profile.traits.first_name | default: \"there\" }}"}</code>, <code className="rounded bg-stone-100 px-1">{"{{ event.properties.at | date_in_zone: profile.timezone, \"%b %d, %H:%M\" }}"}</code>,{" "}
-            <code className="rounded bg-stone-100 px-1">{"{{ event.properties.total | money: \"EUR\" }}"}</code>. Also <code className="rounded bg-stone-100 px-1">journey.name</code> and{" "}
-            <code className="rounded bg-stone-100 px-1">message.id</code>.
+            <code className="rounded bg-stone-100 px-1">{"{{ event.properties.total | money: \"EUR\" }}"}</code>. Also <code className="rounded bg-stone-100 px-1">journey.name</code>,{" "}
+            <code className="rounded bg-stone-100 px-1">message.id</code>, <code className="rounded bg-stone-100 px-1">unsubscribe_url</code> and{" "}
+            <code className="rounded bg-stone-100 px-1">preferences_url</code>; add <code className="rounded bg-stone-100 px-1">| required</code> to a variable a message must not go out without.
           </p>
           <VersionHistory versions={template.versions} />
         </section>
@@ -161,6 +163,7 @@ export function TemplateEditor({ slug, template: initial, canEdit }: { slug: str
             </div>
           ) : null}
           <PreviewPane channel={channel} preview={preview} />
+          {canEdit ? <TestSend slug={slug} channel={channel} content={content} profileId={profile?.id ?? null} /> : null}
         </section>
       </div>
     </div>

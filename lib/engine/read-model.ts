@@ -23,6 +23,18 @@ export interface NodeCounts {
   waiting: number;
   /** visits that moved on from the node */
   left: number;
+  /** message steps only: what happened to the messages this step queued */
+  messages?: MessageCounts;
+}
+
+export interface MessageCounts {
+  sent: number;
+  delivered: number;
+  opened: number;
+  clicked: number;
+  /** bounced or failed */
+  failed: number;
+  suppressed: number;
 }
 
 export interface JourneyStats {
@@ -59,12 +71,17 @@ export async function journeyStats(ctx: WorkspaceContext, journeyId: string, now
      WHERE j.id = ${journeyId}::uuid AND j."workspaceId" = ${ctx.workspace.id}::uuid`;
   if (!journey) throw new AppError("not_found", NOT_FOUND_JOURNEY);
 
-  const [byStatusAndNode, byNode, converted] = await Promise.all([
+  const [byStatusAndNode, byNode, converted, messages] = await Promise.all([
     // @@index([journeyId, status, currentNodeId])
     db().enrollment.groupBy({ by: ["status", "currentNodeId"], where: { journeyId }, _count: { _all: true } }),
     // @@index([journeyId, nodeId]); _count.leftAt counts the non-null ones
     db().enrollmentStep.groupBy({ by: ["nodeId"], where: { journeyId }, _count: { _all: true, leftAt: true } }),
     db().conversion.count({ where: { journeyId } }),
+    // @@index([journeyId, nodeId]) on Message; the timestamps count each stage once per message
+    db().$queryRaw<({ nodeId: string } & Record<keyof MessageCounts, bigint>)[]>`
+      SELECT "nodeId", count("sentAt") AS sent, count("deliveredAt") AS delivered, count("openedAt") AS opened, count("clickedAt") AS clicked,
+             count(*) FILTER (WHERE status IN ('BOUNCED', 'FAILED')) AS failed, count(*) FILTER (WHERE status = 'SUPPRESSED') AS suppressed
+        FROM "Message" WHERE "journeyId" = ${journeyId}::uuid GROUP BY "nodeId"`,
   ]);
 
   const nodes: Record<string, NodeCounts> = {};
@@ -74,6 +91,11 @@ export async function journeyStats(ctx: WorkspaceContext, journeyId: string, now
     const counts = node(row.nodeId);
     counts.entered = row._count._all;
     counts.left = row._count.leftAt;
+  }
+
+  for (const row of messages) {
+    if (!row.nodeId) continue;
+    node(row.nodeId).messages = { sent: Number(row.sent), delivered: Number(row.delivered), opened: Number(row.opened), clicked: Number(row.clicked), failed: Number(row.failed), suppressed: Number(row.suppressed) };
   }
 
   const byStatus: Record<EnrollmentStatus, number> = { ACTIVE: 0, WAITING: 0, COMPLETED: 0, CONVERTED: 0, EXITED: 0, FAILED: 0 };

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { pgPool } from "../db/pool";
-import { parseInput } from "../errors";
+import { AppError, parseInput } from "../errors";
 import { CHANNELS } from "./liquid";
 
 /**
  * The messages journeys decided to send, newest first, for the Messages page: searchable by person,
- * journey, channel and status. Journeys write them QUEUED; delivery (the messaging issue) moves them on.
+ * journey, channel and status. Journeys write them QUEUED; delivery (delivery.ts) moves them on, and a
+ * message's page shows what was sent and its timeline.
  */
 export const MESSAGE_STATUSES = ["QUEUED", "SENT", "DELIVERED", "BOUNCED", "FAILED", "SUPPRESSED"] as const;
 
@@ -29,6 +30,8 @@ export interface MessageRow {
   /** null when the template no longer exists (or the id is not a saved template's) */
   templateName: string | null;
   status: string;
+  /** why it was suppressed, failed or bounced, or why the last attempt is being retried */
+  statusReason: string | null;
   createdAt: string;
   profileId: string;
   userId: string | null;
@@ -43,7 +46,7 @@ export async function listMessages(ctx: WorkspaceContext, query: z.input<typeof 
   const q = parseInput(ZMessageQuery, query);
   const person = q.person ? q.person : null;
   const { rows } = await pgPool().query<MessageRow & { createdAt: Date }>(
-    `SELECT m.id, m.channel, m."templateId", t.name AS "templateName", m.status::text, m."createdAt", m."profileId", p."userId", p.email,
+    `SELECT m.id, m.channel, m."templateId", t.name AS "templateName", m.status::text, m."statusReason", m."createdAt", m."profileId", p."userId", p.email,
             m."journeyId", j.name AS "journeyName", m."nodeId"
        FROM "Message" m
        JOIN "Profile" p ON p.id = m."profileId"
@@ -71,4 +74,45 @@ export async function journeysWithMessages(ctx: WorkspaceContext): Promise<{ id:
     [ctx.workspace.id],
   );
   return rows;
+}
+
+export interface MessageDetail extends MessageRow {
+  to: string | null;
+  templateVersion: number | null;
+  provider: string | null;
+  providerMessageId: string | null;
+  attempts: number;
+  sendAfter: string | null;
+  /** the content as sent (rendered, with tracked links), once a send was attempted */
+  content: Record<string, unknown> | null;
+  timeline: { type: string; at: string; detail: Record<string, unknown> }[];
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export async function getMessage(ctx: WorkspaceContext, id: string): Promise<MessageDetail> {
+  requirePermission(ctx, "workspace:read");
+  if (!z.uuid().safeParse(id).success) throw new AppError("not_found", "No such message in this workspace.");
+  const { rows } = await pgPool().query<MessageRow & { createdAt: Date; to: string | null; templateVersion: number | null; provider: string | null; providerMessageId: string | null; attempts: number; sendAfter: Date | null; content: Record<string, unknown> | null }>(
+    `SELECT m.id, m.channel, m."templateId", t.name AS "templateName", m.status::text, m."statusReason", m."createdAt", m."profileId", p."userId", p.email,
+            m."journeyId", j.name AS "journeyName", m."nodeId", m."to", m."templateVersion", m.provider, m."providerMessageId", m.attempts, m."sendAfter", m.content
+       FROM "Message" m
+       JOIN "Profile" p ON p.id = m."profileId"
+       LEFT JOIN "Journey" j ON j.id = m."journeyId"
+       LEFT JOIN "MessageTemplate" t ON t.id::text = m."templateId" AND t."workspaceId" = m."workspaceId"
+      WHERE m."workspaceId" = $1 AND m.id = $2`,
+    [ctx.workspace.id, id],
+  );
+  const row = rows[0];
+  if (!row) throw new AppError("not_found", "No such message in this workspace.");
+  const { rows: events } = await pgPool().query<{ type: string; at: Date; detail: Record<string, unknown> }>(
+    `SELECT type, at, detail FROM "MessageEvent" WHERE "messageId" = $1 ORDER BY at, id`,
+    [id],
+  );
+  return {
+    ...row,
+    createdAt: row.createdAt.toISOString(),
+    sendAfter: iso(row.sendAfter),
+    timeline: [{ type: "queued", at: row.createdAt.toISOString(), detail: {} }, ...events.map((e) => ({ type: e.type, at: e.at.toISOString(), detail: e.detail }))],
+  };
 }

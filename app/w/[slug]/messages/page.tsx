@@ -55,7 +55,7 @@ export default async function MessagesPage({ params, searchParams }: { params: P
             }
           >
             <p>A message appears here when a live journey reaches an email, SMS, push or in-app step for someone.</p>
-            <p>Journeys queue messages now; sending them through your channels, with opens, clicks and bounces, comes with message delivery.</p>
+            <p>Each is rendered and sent through your channels (Settings → Channels; email goes to the Outbox until you set up SMTP), with deliveries, opens, clicks and bounces on its page.</p>
           </EmptyState>
         </div>
       ) : (

@@ -1,0 +1,58 @@
+"use client";
+
+import { Send } from "lucide-react";
+import Link from "next/link";
+import { useState } from "react";
+import { Button } from "../ui/button";
+import { callApi } from "../ui/use-api-form";
+import type { ChannelName } from "./channels";
+
+/**
+ * "Send a test to me": the content as it stands in the editor, rendered for the picked profile, through the
+ * workspace's real channel — email to the signed-in user (the Outbox by default), SMS to a number typed here.
+ */
+export function TestSend({ slug, channel, content, profileId }: { slug: string; channel: ChannelName; content: unknown; profileId: string | null }) {
+  const [phone, setPhone] = useState("");
+  const [sending, setSending] = useState(false);
+  const [result, setResult] = useState<{ ok: boolean; text: string; outbox?: boolean } | null>(null);
+  if (channel !== "email" && channel !== "sms") return null;
+
+  async function send() {
+    setSending(true);
+    setResult(null);
+    const response = await callApi<{ to: string; response: string }>("POST", `/api/workspaces/${slug}/templates/test-send`, { channel, content, profileId, ...(channel === "sms" ? { to: phone.trim() } : {}) });
+    setSending(false);
+    if (response.ok) setResult({ ok: true, text: `Test sent to ${response.data.to}.`, outbox: channel === "email" });
+    else {
+      const fieldErrors = Object.entries(response.failure.fields).map(([path, message]) => `${path.replace(/^content\./, "")}: ${message}`);
+      setResult({ ok: false, text: fieldErrors.length ? `${response.failure.message} — ${fieldErrors.join("; ")}` : response.failure.message });
+    }
+  }
+
+  return (
+    <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200" data-testid="test-send">
+      <div className="flex flex-wrap items-end gap-3">
+        {channel === "sms" ? (
+          <label className="flex flex-col gap-1 text-xs font-medium text-stone-600">
+            Phone number
+            <input value={phone} onChange={(e) => setPhone(e.target.value)} placeholder="+15551234567" className="w-48 rounded-md border border-stone-300 px-3 py-1.5 text-sm text-stone-900" />
+          </label>
+        ) : null}
+        <Button variant="secondary" onClick={() => void send()} disabled={sending}>
+          <Send className="h-4 w-4" aria-hidden="true" />
+          {sending ? "Sending…" : channel === "email" ? "Send a test to me" : "Send a test SMS"}
+        </Button>
+      </div>
+      {result ? (
+        <p role="status" className={`mt-2 text-sm ${result.ok ? "text-brand-700" : "text-red-700"}`}>
+          {result.text}{" "}
+          {result.outbox ? (
+            <Link href={`/w/${slug}/outbox`} className="font-medium underline">
+              Open the Outbox
+            </Link>
+          ) : null}
+        </p>
+      ) : null}
+    </div>
+  );
+}
