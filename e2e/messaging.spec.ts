@@ -43,7 +43,7 @@ test("a template is previewed and sent as a test to the Outbox; a journey's emai
   await testRow.getByRole("link").click();
   await expect(page.frameLocator('[data-testid="outbox-html"]').getByRole("heading", { name: "Picks for Lin" })).toBeVisible();
   await page.getByRole("tab", { name: "Headers" }).click();
-  await expect(page.getByRole("cell", { name: "x-cairn-test" })).toBeVisible();
+  await expect(page.getByRole("rowheader", { name: "x-cairn-test" })).toBeVisible();
   await screenshot(page, "messaging-outbox-test");
 
   // A live journey sends it to Lin when she signs up; it lands in the Outbox with one-click unsubscribe headers.
@@ -84,7 +84,7 @@ test("a template is previewed and sent as a test to the Outbox; a journey's emai
   await page.goto(`/w/${slug}/outbox?q=${encodeURIComponent(LIN.email)}`);
   await page.getByTestId("outbox-row").filter({ hasText: "This week for Lin" }).getByRole("link").click();
   await page.getByRole("tab", { name: "Headers" }).click();
-  await expect(page.getByRole("cell", { name: "list-unsubscribe-post" })).toBeVisible();
+  await expect(page.getByRole("rowheader", { name: "list-unsubscribe-post" })).toBeVisible();
   const links = page.getByTestId("outbox-links").getByRole("link");
   await expect(links).toHaveText(["See the picks", "Unsubscribe"]);
   await expect(page.getByTestId("outbox-links")).toContainText("→ https://shop.example/picks");
