@@ -1,23 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { workspaceContextForApiKey } from "../api-keys/api-keys";
-import type { WorkspaceContext } from "../auth/context";
 import { db } from "../db/client";
 import { pgPool } from "../db/pool";
-import { EngineDriver, publishGraph } from "../testing/engine-driver";
-import { contextOf } from "../testing/factories";
-import { ingestFixture } from "../testing/ingest-helpers";
 import { startSmtpSink, type SmtpSink } from "../testing/local-provider-servers";
+import { messageRow, NOON, queueFor, setup, timeline, type MessagingSetup as Setup } from "../testing/messaging-fixtures";
 import { saveChannelConfig } from "./channel-config";
 import { claimDueMessages, deliverMessage, MAX_ATTEMPTS } from "./delivery";
 import { BOUNCE_DOMAIN, startOutboxSmtpServer, type OutboxSmtpServer } from "./outbox-smtp";
 import { savePolicy } from "./policy";
 import { closeSmtpTransports } from "./providers";
-import { createTemplate, saveTemplate } from "./templates";
+import { saveTemplate } from "./templates";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-// Wednesday 2026-01-14 12:00 UTC: 13:00 in Paris (winter, UTC+1)
-const NOON = new Date("2026-01-14T12:00:00.000Z");
 
 let outbox: OutboxSmtpServer;
 let sink: SmtpSink;
@@ -32,53 +26,6 @@ afterAll(async () => {
   await sink.close();
   delete process.env.CAIRN_EMBEDDED_SMTP;
 });
-
-interface Setup {
-  ctx: WorkspaceContext;
-  owner: WorkspaceContext;
-  driver: EngineDriver;
-  templateId: string;
-  journeyId: string;
-}
-
-/** A workspace with an email template and a live journey: signed_up → email → exit. */
-async function setup(content: Record<string, unknown> = { subject: "Welcome, {{ profile.traits.first_name }}", html: '<p>Hi {{ profile.traits.first_name }}, see <a href="https://shop.example/new?a=1&amp;b=2">what is new</a>. <a href="{{ unsubscribe_url }}">Unsubscribe</a></p>' }): Promise<Setup> {
-  const fixture = await ingestFixture("FULL");
-  const ctx = await workspaceContextForApiKey(fixture.key);
-  const owner = await contextOf(fixture.team, "OWNER");
-  const template = await createTemplate(ctx, { name: "Welcome", channel: "email", content });
-  const { journeyId } = await publishGraph(ctx, {
-    nodes: [
-      { id: "trigger", type: "trigger.event", position: { x: 0, y: 0 }, config: { eventName: "signed_up", filters: [] } },
-      { id: "mail", type: "action.email", position: { x: 0, y: 100 }, config: { templateId: template.id } },
-      { id: "end", type: "exit", position: { x: 0, y: 200 }, config: {} },
-    ],
-    edges: [
-      { id: "e1", source: "trigger", target: "mail" },
-      { id: "e2", source: "mail", target: "end" },
-    ],
-    settings: { reentry: { mode: "always" } },
-  } as never);
-  return { ctx, owner, driver: new EngineDriver(ctx, NOON), templateId: template.id, journeyId };
-}
-
-/** Identifies a person and triggers the journey; returns the id of the message it queued. */
-async function queueFor(s: Setup, userId: string, traits: Record<string, unknown>, context: Record<string, unknown> = {}): Promise<string> {
-  await s.driver.send([{ type: "identify", userId, traits, context }]);
-  const before = s.driver.messages.length;
-  await s.driver.track(userId, "signed_up", { plan: "pro" });
-  expect(s.driver.messages.length).toBe(before + 1);
-  return s.driver.messages[s.driver.messages.length - 1];
-}
-
-async function messageRow(id: string) {
-  return db().message.findUniqueOrThrow({ where: { id } });
-}
-
-async function timeline(id: string): Promise<string[]> {
-  const events = await db().messageEvent.findMany({ where: { messageId: id }, orderBy: [{ at: "asc" }, { id: "asc" }] });
-  return events.map((e) => e.type);
-}
 
 async function outboxMails(messageId: string) {
   return db().outboxEmail.findMany({ where: { messageId } });

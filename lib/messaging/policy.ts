@@ -2,7 +2,7 @@ import { z } from "zod";
 import { actorLabel, requirePermission, type WorkspaceContext } from "../auth/context";
 import { db } from "../db/client";
 import { Prisma } from "../db/generated/client";
-import { isValidTimeZone, localParts, nextTimeOfDay } from "../engine/time";
+import { isValidTimeZone, localParts } from "../engine/time";
 import { parseInput } from "../errors";
 import { recordAudit } from "../audit/audit-log";
 import { CHANNELS, type Channel } from "./liquid";
@@ -111,9 +111,19 @@ function minutesOf(time: string): number {
   return h * 60 + m;
 }
 
+/** The zone's offset from UTC at an instant, in ms (Paris in summer: +2 h). */
+function offsetAt(instantMs: number, zone: string): number {
+  const p = localParts(new Date(instantMs), zone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(instantMs / 1000) * 1000;
+}
+
 /**
  * When quiet hours apply to `channel` at `now` in `timeZone`, the moment they end; otherwise null.
- * Windows may wrap midnight (21:00–08:00). The end is a wall-clock time, so DST changes are respected.
+ * Windows may wrap midnight (21:00–08:00). The end is a wall-clock time, so DST changes are respected:
+ * on the night clocks go back the end comes an hour later in elapsed time (and when the end is a time
+ * that happens twice, a person already in the second pass waits for the second, not for tomorrow's); on
+ * the night they go forward it comes an hour sooner, and when the clocks skip over the end, the window
+ * ends when they jump.
  */
 export function quietHoursEnd(quiet: QuietHours | null, channel: Channel, now: Date, timeZone: string | null): Date | null {
   if (!quiet || !quiet.channels.includes(channel)) return null;
@@ -123,7 +133,22 @@ export function quietHoursEnd(quiet: QuietHours | null, channel: Channel, now: D
   const start = minutesOf(quiet.start);
   const end = minutesOf(quiet.end);
   const inside = start < end ? minute >= start && minute < end : minute >= start || minute < end;
-  return inside ? nextTimeOfDay(now, quiet.end, zone) : null;
+  if (!inside) return null;
+  // Wall-clock minutes left, laid on elapsed time from the start of the current minute…
+  const from = Math.floor(now.getTime() / 60_000) * 60_000;
+  const naive = from + ((end - minute + 1440) % 1440) * 60_000;
+  const shift = offsetAt(naive, zone) - offsetAt(from, zone);
+  if (shift === 0) return new Date(naive);
+  // …then corrected by the DST change in between (at most one in a day).
+  if (shift < 0) return new Date(naive - shift);
+  let before = from;
+  let after = naive;
+  while (after - before > 1000) {
+    const middle = before + Math.floor((after - before) / 2000) * 1000;
+    if (offsetAt(middle, zone) === offsetAt(from, zone)) before = middle;
+    else after = middle;
+  }
+  return new Date(Math.max(naive - shift, after));
 }
 
 export type ConsentStatus = "opted_in" | "subscribed" | "unsubscribed";

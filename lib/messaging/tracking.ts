@@ -78,7 +78,8 @@ export function trackEmailHtml(html: string, links: MessageLinks): string {
     return `${start}${quote}${links.click(url).replace(/&/g, "&amp;")}${quote}`;
   });
   const pixel = `<img src="${links.open}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0" />`;
-  return /<\/body>/i.test(tracked) ? tracked.replace(/<\/body>/i, `${pixel}</body>`) : tracked + pixel;
+  // a replacer function: the tag keeps its case, and nothing in the pixel is read as a `$` pattern
+  return /<\/body>/i.test(tracked) ? tracked.replace(/<\/body>/i, (tag) => pixel + tag) : tracked + pixel;
 }
 
 /** A 1×1 transparent GIF, the open pixel's body. */
