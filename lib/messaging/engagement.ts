@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type pg from "pg";
 import { pgPool, withTransaction } from "../db/pool";
 import { AppError } from "../errors";
@@ -7,6 +8,7 @@ import { storeBatch } from "../ingest/store-batch";
 import { systemClock, type Clock } from "../runtime/clock";
 import { recordMessageEvent } from "./delivery";
 import { CHANNELS, type Channel } from "./liquid";
+import { consentFromTraits, type ConsentStatus } from "./policy";
 import { verifyLink } from "./tracking";
 
 /**
@@ -81,10 +83,21 @@ export async function recordOpen(token: string, clock: Clock = systemClock): Pro
   return true;
 }
 
+/** An absolute http(s) URL that a redirect can carry (a signed link to "https://exa mple.com" stays a 404, not a crash). */
+function isRedirectable(url: string): boolean {
+  if (!/^https?:\/\//i.test(url)) return false;
+  try {
+    new URL(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Records a click and answers where to send the person; a link whose signature doesn't match its URL is refused. */
 export async function recordClick(token: string, url: string, clock: Clock = systemClock): Promise<string> {
   const messageId = verifyLink("click", token, url);
-  if (!messageId || !/^https?:\/\//i.test(url)) throw new AppError("not_found", "This link is not valid: it may have been altered or cut short.");
+  if (!messageId || !isRedirectable(url)) throw new AppError("not_found", "This link is not valid: it may have been altered or cut short.");
   const now = clock();
   const message = await withTransaction(async (client) => {
     const found = await lockMessage(client, messageId);
@@ -95,7 +108,8 @@ export async function recordClick(token: string, url: string, clock: Clock = sys
     return found;
   });
   if (message) {
-    const urlKey = Buffer.from(url).toString("base64url").slice(0, 200);
+    // one event per (message, URL) however long the URL: a prefix would merge links that differ only at the end
+    const urlKey = createHash("sha256").update(url).digest("base64url").slice(0, 32);
     await recordProfileEvent(message, `${CHANNEL_EVENT_PREFIX[message.channel]} Link Clicked`, `click-${message.id}-${urlKey}`, { url }, now);
   }
   return url;
@@ -149,37 +163,57 @@ async function messageForPreferences(token: string): Promise<string> {
   return messageId;
 }
 
+/**
+ * What the page shows: per channel, whether delivery would let the person's messages through today, i.e.
+ * the consent record, else the `<channel>_subscribe` trait (as delivery reads it: "unsubscribed" or false),
+ * of the person the message's profile is now (it may have been merged since).
+ */
+async function preferencesOf(client: pg.PoolClient, messageId: string): Promise<Preferences | null> {
+  const { rows } = await client.query<{ workspaceName: string; to: string | null; profileId: string; traits: Record<string, unknown> }>(
+    `SELECT w.name AS "workspaceName", m."to", p.id AS "profileId", p.traits
+       FROM "Message" m JOIN "Workspace" w ON w.id = m."workspaceId"
+       JOIN "Profile" r ON r.id = m."profileId" JOIN "Profile" p ON p.id = COALESCE(r."mergedIntoId", r.id)
+      WHERE m.id = $1`,
+    [messageId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const { rows: consent } = await client.query<{ channel: string; status: ConsentStatus }>(`SELECT channel, status FROM "ChannelConsent" WHERE "profileId" = $1`, [row.profileId]);
+  const status = new Map(consent.map((c) => [c.channel, c.status]));
+  return {
+    workspaceName: row.workspaceName,
+    address: row.to,
+    channels: PREFERENCE_CHANNELS.map((channel) => ({ channel, subscribed: (status.get(channel) ?? consentFromTraits(channel, row.traits)) !== "unsubscribed" })),
+  };
+}
+
 export async function getPreferences(token: string): Promise<Preferences> {
   const messageId = await messageForPreferences(token);
   return withTransaction(async (client) => {
-    const { rows } = await client.query<{ workspaceName: string; to: string | null; profileId: string; traits: Record<string, unknown> }>(
-      `SELECT w.name AS "workspaceName", m."to", COALESCE(p."mergedIntoId", p.id) AS "profileId", p.traits
-         FROM "Message" m JOIN "Workspace" w ON w.id = m."workspaceId" JOIN "Profile" p ON p.id = m."profileId" WHERE m.id = $1`,
-      [messageId],
-    );
-    const row = rows[0];
-    if (!row) throw new AppError("not_found", "This preferences link belongs to a message that no longer exists.");
-    const { rows: consent } = await client.query<{ channel: string; status: string }>(`SELECT channel, status FROM "ChannelConsent" WHERE "profileId" = $1`, [row.profileId]);
-    const status = new Map(consent.map((c) => [c.channel, c.status]));
-    return {
-      workspaceName: row.workspaceName,
-      address: row.to,
-      channels: PREFERENCE_CHANNELS.map((channel) => ({ channel, subscribed: (status.get(channel) ?? (row.traits[`${channel}_subscribe`] === "unsubscribed" ? "unsubscribed" : "subscribed")) !== "unsubscribed" })),
-    };
+    const preferences = await preferencesOf(client, messageId);
+    if (!preferences) throw new AppError("not_found", "This preferences link belongs to a message that no longer exists.");
+    return preferences;
   });
 }
 
-/** Saves the preference page: each channel subscribed (opted in, since the person chose it) or unsubscribed. */
+/**
+ * Saves the preference page. Only the boxes the person changed are recorded: unchecking one unsubscribes
+ * from the channel, checking one that was unchecked opts in (the person chose it). A box left as it was
+ * shown records nothing, because a box that was ticked already is not an opt-in (GDPR's Planet49 ruling,
+ * the TCPA's "express consent"): a workspace that requires opt-in keeps treating those people as not opted in.
+ */
 export async function savePreferences(token: string, choices: Partial<Record<PreferenceChannel, boolean>>, clock: Clock = systemClock): Promise<Preferences> {
   const messageId = await messageForPreferences(token);
   const now = clock();
   const unsubscribed = await withTransaction(async (client) => {
     const message = await lockMessage(client, messageId);
-    if (!message) throw new AppError("not_found", "This preferences link belongs to a message that no longer exists.");
+    const shown = message && (await preferencesOf(client, messageId));
+    if (!message || !shown) throw new AppError("not_found", "This preferences link belongs to a message that no longer exists.");
     const newlyUnsubscribed: Channel[] = [];
-    for (const channel of PREFERENCE_CHANNELS) {
-      if (choices[channel] === undefined) continue;
-      const status = choices[channel] ? "opted_in" : "unsubscribed";
+    for (const { channel, subscribed } of shown.channels) {
+      const choice = choices[channel];
+      if (choice === undefined || choice === subscribed) continue;
+      const status = choice ? "opted_in" : "unsubscribed";
       const changed = await setConsent(client, message, channel, status, "preference_page", now);
       if (changed && status === "unsubscribed") newlyUnsubscribed.push(channel);
     }

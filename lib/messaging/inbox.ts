@@ -48,13 +48,21 @@ export async function updateInboxMessage(ctx: WorkspaceContext, userId: string, 
   if (!z.uuid().safeParse(messageId).success) throw new AppError("not_found", "No such message in this person's inbox.");
   const now = clock();
   return withTransaction(async (client) => {
+    // Reading sets readAt and counts as the open; dismissing only hides the message (a dismissal is not an
+    // open). `changed` compares with the row as it was, so a repeated call records nothing twice.
     const { rows } = await client.query<{ id: string; readAt: Date | null; dismissedAt: Date | null; changed: boolean }>(
-      `UPDATE "Message" m SET
-         "readAt" = COALESCE(m."readAt", $4), "openedAt" = COALESCE(m."openedAt", $4),
-         "dismissedAt" = CASE WHEN $5 = 'dismissed' THEN COALESCE(m."dismissedAt", $4) ELSE m."dismissedAt" END, "updatedAt" = $4
-        WHERE m.id = $3 AND m."workspaceId" = $1 AND m.channel = 'in_app' AND m.status = 'DELIVERED'
-          AND m."profileId" IN (SELECT id FROM "Profile" WHERE id IN (${PROFILE_OF_USER}) OR "mergedIntoId" IN (${PROFILE_OF_USER}))
-        RETURNING m.id, m."readAt", m."dismissedAt", (SELECT "readAt" IS NULL OR ($5 = 'dismissed' AND "dismissedAt" IS NULL) FROM "Message" WHERE id = $3) AS changed`,
+      `WITH target AS (
+         SELECT m.id, m."readAt", m."dismissedAt" FROM "Message" m
+          WHERE m.id = $3 AND m."workspaceId" = $1 AND m.channel = 'in_app' AND m.status = 'DELIVERED'
+            AND m."profileId" IN (SELECT id FROM "Profile" WHERE id IN (${PROFILE_OF_USER}) OR "mergedIntoId" IN (${PROFILE_OF_USER}))
+          FOR UPDATE)
+       UPDATE "Message" m SET
+         "readAt" = CASE WHEN $5 = 'read' THEN COALESCE(m."readAt", $4) ELSE m."readAt" END,
+         "openedAt" = CASE WHEN $5 = 'read' THEN COALESCE(m."openedAt", $4) ELSE m."openedAt" END,
+         "dismissedAt" = CASE WHEN $5 = 'dismissed' THEN COALESCE(m."dismissedAt", $4) ELSE m."dismissedAt" END,
+         "updatedAt" = $4
+        FROM target t WHERE m.id = t.id
+        RETURNING m.id, m."readAt", m."dismissedAt", (CASE WHEN $5 = 'read' THEN t."readAt" ELSE t."dismissedAt" END) IS NULL AS changed`,
       [ctx.workspace.id, userId, messageId, now, action],
     );
     const row = rows[0];
