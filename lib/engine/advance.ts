@@ -137,9 +137,12 @@ export async function advanceEnrollments(enrollmentIds: string[], now: Date): Pr
       // A walk stops before an unmade call, so only an enrollment that starts at a webhook step can find one done.
       const atWebhook = active.filter((e) => versions.get(e.journeyVersionId)?.nodes.get(e.currentNodeId)?.type === "action.webhook");
       const finishedCalls = atWebhook.length ? await loadFinishedWebhookCalls(client, atWebhook.map((e) => e.id)) : new Map();
+      // Experiments' current split weights (auto-winner, bandit): once per batch, only for journeys with a split.
+      const withSplits = active.filter((e) => hasSplit(versions.get(e.journeyVersionId)));
+      const splitWeights = withSplits.length ? await loadSplitWeightOverrides(client, withSplits.map((e) => e.journeyId)) : new Map<string, unknown>();
       const walked: Walked[] = [];
       for (const enrollment of active) {
-        const w = await walk(client, enrollment, versions.get(enrollment.journeyVersionId)!, people.get(enrollment.profileId)!, finishedCalls, now);
+        const w = await walk(client, enrollment, versions.get(enrollment.journeyVersionId)!, people.get(enrollment.profileId)!, finishedCalls, now, splitWeights);
         walked.push(w);
         results.set(enrollment.id, w.result);
       }
@@ -159,6 +162,23 @@ async function loadPeople(client: pg.ClientBase, profileIds: string[]): Promise<
   return new Map(rows.map(({ requestedId, ...person }) => [requestedId, person]));
 }
 
+const splitVersions = new WeakMap<CompiledVersion, boolean>();
+function hasSplit(version: CompiledVersion | undefined): boolean {
+  if (!version) return false;
+  let found = splitVersions.get(version);
+  if (found === undefined) splitVersions.set(version, (found = [...version.nodes.values()].some((n) => n.type === "split")));
+  return found;
+}
+
+/** The weights experiments set for new assignments, by "<journeyId>:<nodeId>" (lib/experiments/weights.ts). */
+async function loadSplitWeightOverrides(client: pg.ClientBase, journeyIds: string[]): Promise<Map<string, unknown>> {
+  const { rows } = await client.query<{ journeyId: string; nodeId: string; weights: unknown }>(
+    `SELECT "journeyId", "nodeId", weights FROM "Experiment" WHERE "journeyId" = ANY($1::uuid[]) AND weights IS NOT NULL`,
+    [[...new Set(journeyIds)]],
+  );
+  return new Map(rows.map((r) => [`${r.journeyId}:${r.nodeId}`, r.weights]));
+}
+
 type FinishedCalls = Map<string, { status: string; responseStatus: number | null; error: string | null }>;
 
 async function loadFinishedWebhookCalls(client: pg.ClientBase, enrollmentIds: string[]): Promise<FinishedCalls> {
@@ -169,7 +189,15 @@ async function loadFinishedWebhookCalls(client: pg.ClientBase, enrollmentIds: st
   return new Map(rows.map((r) => [`${r.enrollmentId}:${r.nodeId}:${r.visit}`, r]));
 }
 
-async function walk(client: pg.ClientBase, enrollment: EnrollmentRow, version: CompiledVersion, person: Person, finishedCalls: FinishedCalls, now: Date): Promise<Walked> {
+async function walk(
+  client: pg.ClientBase,
+  enrollment: EnrollmentRow,
+  version: CompiledVersion,
+  person: Person,
+  finishedCalls: FinishedCalls,
+  now: Date,
+  splitWeights: Map<string, unknown>,
+): Promise<Walked> {
   if (!person) throw new Error(`profile ${enrollment.profileId} not found`);
   const steps = new Map<string, StepWrite>();
   const messages: Walked["messages"] = [];
@@ -208,6 +236,7 @@ async function walk(client: pg.ClientBase, enrollment: EnrollmentRow, version: C
       trigger: enrollment.trigger,
       facts: await factsFor(client, node, enrollment.workspaceId, person.profileId, now),
       now,
+      splitWeights: node.type === "split" ? splitWeights.get(`${enrollment.journeyId}:${nodeId}`) : undefined,
     });
     step.inputs = decision.inputs;
     switch (decision.kind) {

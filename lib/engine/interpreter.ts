@@ -3,6 +3,7 @@ import { NODE_CONFIGS, type NodeType, type TJourneyGraph, type TNode, type TRule
 import { evaluateGroup, performedQuestions, type Facts, type RuleResult } from "./rules";
 import { describeDuration, durationMs, isValidTimeZone, nextTimeOfDay, parseDateTrait } from "./time";
 import { renderPlaceholders } from "./placeholders";
+import { effectiveSplitWeights } from "../experiments/weights";
 
 /**
  * The interpreter: what one node decides for one person, as a pure function of the graph, the
@@ -35,6 +36,8 @@ export interface NodeInput {
   trigger: TriggerInfo;
   facts: Facts;
   now: Date;
+  /** a split node's current weights when its experiment overrides the published ones (lib/experiments/weights.ts) */
+  splitWeights?: unknown;
 }
 
 export type Decision =
@@ -94,8 +97,9 @@ export function pickArm(bucket: number, arms: { id: string; weight: number }[], 
     edge += arm.weight;
     if (bucket < edge) return arm.id;
   }
-  // Everything past the arms' share (floating-point leftovers included) is the holdout when there is one.
-  return holdoutWeight > 0 ? "holdout" : arms[arms.length - 1].id;
+  // Everything past the arms' share (floating-point leftovers included) is the holdout when there is one,
+  // else the last arm that takes traffic (an arm at weight 0, e.g. after an auto-winner, gets nobody).
+  return holdoutWeight > 0 ? "holdout" : ([...arms].reverse().find((a) => a.weight > 0) ?? arms[arms.length - 1]).id;
 }
 
 export function decideNode(node: TNode, input: NodeInput): Decision {
@@ -186,8 +190,15 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
     case "split": {
       const c = config(node as TNode & { type: "split" });
       const bucket = splitBucket(person.profileId, input.journeyId, node.id);
-      const armId = pickArm(bucket, c.arms, c.holdout?.weight ?? 0);
-      const inputs = { bucket: Math.round(bucket * 1000) / 1000, weights: Object.fromEntries(c.arms.map((a) => [a.id, a.weight])), holdout: c.holdout?.weight ?? 0 };
+      // The experiment's current weights when it has changed them (auto-winner, bandit), else the published ones.
+      const weights = effectiveSplitWeights(c, input.splitWeights);
+      const armId = pickArm(bucket, weights.arms, weights.holdout);
+      const inputs = {
+        bucket: Math.round(bucket * 1000) / 1000,
+        weights: Object.fromEntries(weights.arms.map((a) => [a.id, Math.round(a.weight * 10_000) / 10_000])),
+        holdout: weights.holdout,
+        ...(weights.source === "override" ? { weightsSource: "experiment" } : {}),
+      };
       if (armId === "holdout") return { kind: "split", armId, exit: null, outcome: "Held out: gets nothing from this journey", inputs };
       const arm = c.arms.find((a) => a.id === armId)!;
       return { kind: "split", armId, exit: armId, outcome: `Assigned to ${arm.label}`, inputs };

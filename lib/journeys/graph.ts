@@ -210,7 +210,14 @@ export const ZJourneySettings = z.object({
     .default({ mode: "once" }),
   /** events that remove a person from the journey wherever they are */
   exitEvents: z.array(ZName).default([]),
-  goal: z.object({ eventName: ZName, attributionHours: z.number().int().min(1).max(24 * 90).default(72) }).optional(),
+  goal: z
+    .object({
+      eventName: ZName,
+      attributionHours: z.number().int().min(1).max(24 * 90).default(72),
+      /** optional: the goal event's property holding the order's value (experiments report revenue per person) */
+      revenueProperty: ZName.optional(),
+    })
+    .optional(),
   quietHours: z.object({ start: z.string().regex(TIME_OF_DAY, "must be HH:MM"), end: z.string().regex(TIME_OF_DAY, "must be HH:MM") }).optional(),
   frequencyCaps: z.boolean().default(true),
 });

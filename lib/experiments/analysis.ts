@@ -1,0 +1,646 @@
+import type pg from "pg";
+import { loadVersions } from "../engine/graphs";
+import type { TJourneyGraph } from "../journeys/graph";
+import {
+  adjustedConfidenceInterval,
+  bayesianTest,
+  decideArmStatus,
+  DEFAULT_ALPHA,
+  DEFAULT_SEQUENTIAL_N_STAR,
+  hasEnoughData,
+  holmBonferroni,
+  probabilityToBeBest,
+  sampleRatioMismatch,
+  sequentialTest,
+  welchTTest,
+  type ArmStatus,
+  type MeanSummary,
+  type MetricSummary,
+  type ProportionSummary,
+} from "./stats";
+import { effectiveSplitWeights, HOLDOUT, type SplitConfigLike, type WeightMap } from "./weights";
+
+/**
+ * Intent-to-treat analysis of one A/B split node: everyone assigned to an arm counts in that arm's
+ * denominator, whether or not a message reached them. Two halves:
+ *
+ * - `loadSplitData` (SQL, read-only): per arm, from SplitAssignment joined to the engine's tables:
+ *     assigned                  SplitAssignment rows up to `now`
+ *     sent/delivered/opened/clicked   Message rows of those enrollments created at or after the assignment
+ *                               (the split's own journey), counted by their sentAt/deliveredAt/openedAt/clickedAt
+ *     converted                 enrollments with a Conversion within [assignedAt, assignedAt + attributionHours]
+ *                               (the journey goal's window, default 72 h; at most one Conversion per enrollment)
+ *     revenue                   the goal event's `revenueProperty` (a number, or a numeric string) of those conversions
+ *     unsubscribed/bounced/complained   people with a MessageEvent of that type (or a BOUNCED message) after the split
+ *     matured                   the same, only for people assigned at least one attribution window ago (the
+ *                               bandit uses them: everyone there has had the whole window to convert)
+ *   and the expected share of every arm for the sample-ratio check: assignments are grouped by journey
+ *   version and by weight period (between two ExperimentWeightChange rows), and each group expects the
+ *   weights that were in effect for it, so an auto-winner or bandit changing the weights does not look
+ *   like a broken split.
+ *
+ * - `analyzeExperiment` (pure): lift of every arm against control (the first arm) on conversion rate and on
+ *   revenue per assigned person, relative, with a confidence interval and p-value from either the
+ *   sequential test (always valid: the page is looked at every day; the default) or the fixed-horizon
+ *   Welch test, as configured and stated in the result; p-values and intervals adjusted with
+ *   Holm–Bonferroni across the treatment arms; Bayesian chance to win; probability each arm is best;
+ *   the sample-ratio check; each arm's status (decideArmStatus on the adjusted p-value); banners (sample
+ *   ratio mismatch; too little data: fewer than 100 assigned or 20 conversions in an arm); incrementality
+ *   of the journey against the holdout (extra conversions and revenue among the treated). The holdout is
+ *   never a treatment arm: it receives nothing, and is only compared with everyone treated.
+ *
+ * Every number in the result is finite or null, so it stores as JSON (ExperimentResult.result).
+ */
+
+export type TestMethod = "sequential" | "fixed";
+
+export interface AnalysisSettings {
+  test: TestMethod;
+  alpha: number;
+  /** the sequential test's tuning: the total sample size where its interval is tightest */
+  nStar: number;
+}
+
+export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = { test: "sequential", alpha: DEFAULT_ALPHA, nStar: DEFAULT_SEQUENTIAL_N_STAR };
+export const MIN_ASSIGNED = 100;
+export const MIN_CONVERSIONS = 20;
+export const DEFAULT_ATTRIBUTION_HOURS = 72;
+
+export const TEST_LABELS: Record<TestMethod, string> = { sequential: "sequential (always valid)", fixed: "fixed horizon" };
+
+export interface ArmData {
+  armId: string;
+  assigned: number;
+  messages: number;
+  sent: number;
+  delivered: number;
+  opened: number;
+  clicked: number;
+  converted: number;
+  revenue: number;
+  revenueSquares: number;
+  unsubscribed: number;
+  bounced: number;
+  complained: number;
+  matured: { assigned: number; converted: number };
+}
+
+export interface GoalSettings {
+  /** the journey's goal event, when it has one (goal steps also convert) */
+  eventName: string | null;
+  attributionHours: number;
+  revenueProperty: string | null;
+}
+
+export interface SplitDefinition extends SplitConfigLike {
+  nodeId: string;
+  label: string;
+  arms: { id: string; label: string; weight: number }[];
+}
+
+export interface AnalysisInput {
+  journeyId: string;
+  nodeId: string;
+  computedAt: Date;
+  split: SplitDefinition;
+  goal: GoalSettings;
+  /** does the journey convert anyone at all (a goal in its settings or a goal step)? */
+  hasGoal: boolean;
+  /** per arm id (and "holdout"); arms without data may be missing */
+  data: ArmData[];
+  /** expected assignment counts per arm id (and "holdout") under the weights in effect when each person was assigned */
+  expected: Record<string, number>;
+  /** the weights new assignments get now */
+  currentWeights: WeightMap;
+  settings: AnalysisSettings;
+}
+
+export interface LiftResult {
+  /** relative lift against control: 0.12 = +12% */
+  estimate: number;
+  ci: [number | null, number | null];
+  pValue: number;
+  /** Holm–Bonferroni across the treatment arms (conversion rate only; equals pValue for one treatment) */
+  adjustedPValue: number;
+  adjustedCi: [number | null, number | null];
+}
+
+export interface GuardrailResult {
+  count: number;
+  rate: number;
+  /** relative change against control, when testable */
+  lift: number | null;
+  pValue: number | null;
+  /** significantly higher than control (at alpha, same test as the primary metric) */
+  worse: boolean;
+}
+
+export interface ArmResult {
+  armId: string;
+  label: string;
+  isControl: boolean;
+  /** the published weight, and the weight new assignments get now (0–100) */
+  publishedWeight: number;
+  currentWeight: number;
+  assigned: number;
+  expectedAssigned: number;
+  messages: number;
+  sent: number;
+  delivered: number;
+  opened: number;
+  clicked: number;
+  converted: number;
+  conversionRate: number;
+  revenue: number | null;
+  revenuePerAssigned: number | null;
+  /** null for control */
+  lift: LiftResult | null;
+  /** why there is no lift, when there is none for a treatment arm */
+  liftUnavailable: string | null;
+  revenueLift: Omit<LiftResult, "adjustedPValue" | "adjustedCi"> | null;
+  /** Bayesian P(this arm's conversion rate beats control's); null for control */
+  chanceToWin: number | null;
+  /** P(this arm has the highest conversion rate of all arms) */
+  probabilityBest: number | null;
+  /** control has status "control" */
+  status: ArmStatus | "control";
+  guardrails: { unsubscribed: GuardrailResult; bounced: GuardrailResult; complained: GuardrailResult };
+  matured: { assigned: number; converted: number };
+}
+
+export interface Banner {
+  kind: "srm" | "too_little_data" | "no_goal" | "no_data";
+  tone: "red" | "amber";
+  message: string;
+}
+
+export interface Incrementality {
+  holdoutAssigned: number;
+  holdoutConverted: number;
+  holdoutConversionRate: number;
+  treatedAssigned: number;
+  treatedConverted: number;
+  treatedConversionRate: number;
+  /** conversions among the treated beyond what the holdout's rate predicts, with an interval */
+  extraConversions: number;
+  extraConversionsCi: [number | null, number | null] | null;
+  /** relative lift of the treated over the holdout */
+  lift: { estimate: number; ci: [number | null, number | null]; pValue: number } | null;
+  extraRevenue: number | null;
+  extraRevenueCi: [number | null, number | null] | null;
+}
+
+export interface ExperimentAnalysis {
+  version: 1;
+  journeyId: string;
+  nodeId: string;
+  label: string;
+  computedAt: string;
+  test: { method: TestMethod; label: string; alpha: number; nStar: number | null; correction: "holm-bonferroni"; difference: "relative" };
+  goal: GoalSettings;
+  thresholds: { minAssigned: number; minConversions: number };
+  arms: ArmResult[];
+  holdout: {
+    publishedWeight: number;
+    assigned: number;
+    expectedAssigned: number;
+    messages: number;
+    converted: number;
+    conversionRate: number;
+    revenue: number | null;
+    revenuePerAssigned: number | null;
+  } | null;
+  srm: { pValue: number; chiSquare: number | null; mismatch: boolean; observed: number[]; expected: number[]; armIds: string[] } | null;
+  enoughData: boolean;
+  banners: Banner[];
+  /** the arm the displayed test calls best (significant after correction, no SRM), or null */
+  winner: { armId: string; label: string; reason: string } | null;
+  /** the same rule on the sequential test, whatever is displayed: what the "winner" auto-winner acts on */
+  sequentialWinner: { armId: string; label: string; reason: string } | null;
+  incrementality: Incrementality | null;
+  /** what the cumulative-lift chart needs from this evaluation */
+  summary: { arms: { armId: string; label: string; assigned: number; converted: number; conversionRate: number; estimate: number | null; ci: [number | null, number | null] | null; pValue: number | null }[] };
+}
+
+const EMPTY_ARM = (armId: string): ArmData => ({
+  armId,
+  assigned: 0,
+  messages: 0,
+  sent: 0,
+  delivered: 0,
+  opened: 0,
+  clicked: 0,
+  converted: 0,
+  revenue: 0,
+  revenueSquares: 0,
+  unsubscribed: 0,
+  bounced: 0,
+  complained: 0,
+  matured: { assigned: 0, converted: 0 },
+});
+
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+const interval = (ci: [number, number]): [number | null, number | null] => [finite(ci[0]), finite(ci[1])];
+const rate = (count: number, n: number) => (n > 0 ? count / n : 0);
+
+function runTest(settings: AnalysisSettings, method: TestMethod, control: MetricSummary, treatment: MetricSummary, difference: "relative" | "absolute" = "relative") {
+  return method === "sequential"
+    ? sequentialTest(control, treatment, { alpha: settings.alpha, nStar: settings.nStar, difference })
+    : welchTTest(control, treatment, { alpha: settings.alpha, difference });
+}
+
+/** A test that may not be computable (n < 2, a zero control rate, no variance): null and the reason. */
+function attempt<T>(fn: () => T): { value: T | null; error: string | null } {
+  try {
+    return { value: fn(), error: null };
+  } catch (error) {
+    return { value: null, error: (error as Error).message };
+  }
+}
+
+function whyNoLift(control: ArmData, treatment: ArmData, error: string): string {
+  if (control.assigned < 2 || treatment.assigned < 2) return "Needs at least 2 people in each arm";
+  if (control.converted === 0) return "No conversions in control yet, so a relative lift is undefined";
+  if (/zero variance/.test(error)) return "No variation yet: every person in both arms has the same outcome";
+  return error;
+}
+
+function guardrail(settings: AnalysisSettings, control: ArmData, arm: ArmData, pick: (d: ArmData) => number, isControl: boolean): GuardrailResult {
+  const count = pick(arm);
+  const result: GuardrailResult = { count, rate: rate(count, arm.assigned), lift: null, pValue: null, worse: false };
+  if (isControl) return result;
+  const test = attempt(() => runTest(settings, settings.test, { n: control.assigned, conversions: pick(control) }, { n: arm.assigned, conversions: count }));
+  if (test.value) {
+    result.lift = finite(test.value.estimate);
+    result.pValue = test.value.pValue;
+    result.worse = test.value.pValue < settings.alpha && test.value.estimate > 0;
+  } else if (pick(control) === 0 && count > 0 && arm.assigned >= 2) {
+    // Control has none at all: the relative change is unbounded; compare absolutely.
+    const absolute = attempt(() => runTest(settings, settings.test, { n: control.assigned, conversions: 0 }, { n: arm.assigned, conversions: count }, "absolute"));
+    if (absolute.value) {
+      result.pValue = absolute.value.pValue;
+      result.worse = absolute.value.pValue < settings.alpha && absolute.value.estimate > 0;
+    }
+  }
+  return result;
+}
+
+interface Verdicts {
+  statuses: (ArmStatus | "control")[];
+  lifts: (LiftResult | null)[];
+  errors: (string | null)[];
+}
+
+/** Lifts of every treatment arm with one method, Holm-adjusted, and each arm's status. */
+function verdicts(settings: AnalysisSettings, method: TestMethod, arms: ArmData[]): Verdicts {
+  const control = arms[0];
+  const controlSummary: ProportionSummary = { n: control.assigned, conversions: control.converted };
+  const raw = arms.map((arm, i) => (i === 0 ? { value: null, error: null } : attempt(() => runTest(settings, method, controlSummary, { n: arm.assigned, conversions: arm.converted }))));
+  const tested = raw.flatMap((r, i) => (r.value ? [i] : []));
+  const adjusted = holmBonferroni(tested.map((i) => raw[i].value!.pValue));
+  const lifts: (LiftResult | null)[] = arms.map(() => null);
+  tested.forEach((i, k) => {
+    const test = raw[i].value!;
+    lifts[i] = {
+      estimate: test.estimate,
+      ci: interval(test.ci),
+      pValue: test.pValue,
+      adjustedPValue: adjusted[k],
+      adjustedCi: interval(adjustedConfidenceInterval(adjusted[k], test.estimate, { alpha: settings.alpha, unadjustedCi: test.ci })),
+    };
+  });
+  const statuses = arms.map((arm, i): ArmStatus | "control" => {
+    if (i === 0) return "control";
+    const counts = { control: { n: control.assigned, conversions: control.converted }, treatment: { n: arm.assigned, conversions: arm.converted } };
+    const thresholds = { minAssigned: MIN_ASSIGNED, minConversions: MIN_CONVERSIONS, alpha: settings.alpha };
+    const lift = lifts[i];
+    if (!lift) return hasEnoughData(counts.control, counts.treatment, thresholds) ? "inconclusive" : "not_enough_data";
+    return decideArmStatus({ ...counts, result: { estimate: lift.estimate, pValue: lift.adjustedPValue } }, thresholds);
+  });
+  return { statuses, lifts, errors: raw.map((r) => r.error) };
+}
+
+const percent = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)}%`;
+
+/** The best winning treatment arm; control when every treatment arm is losing; else none. */
+function pickWinner(split: SplitDefinition, v: Verdicts, method: TestMethod): { armId: string; label: string; reason: string } | null {
+  const winning = v.statuses.flatMap((s, i) => (s === "winning" ? [i] : []));
+  const testName = TEST_LABELS[method];
+  if (winning.length) {
+    const best = winning.reduce((a, b) => (v.lifts[b]!.estimate > v.lifts[a]!.estimate ? b : a));
+    const lift = v.lifts[best]!;
+    const arm = split.arms[best];
+    return {
+      armId: arm.id,
+      label: arm.label,
+      reason: `"${arm.label}" beats "${split.arms[0].label}": conversion ${percent(lift.estimate)}, ${testName} p = ${formatP(lift.adjustedPValue)}${split.arms.length > 2 ? " (Holm-adjusted)" : ""}`,
+    };
+  }
+  const treatments = v.statuses.slice(1);
+  if (treatments.length && treatments.every((s) => s === "losing")) {
+    return { armId: split.arms[0].id, label: split.arms[0].label, reason: `Every other arm converts worse than "${split.arms[0].label}" (${testName})` };
+  }
+  return null;
+}
+
+export function formatP(p: number): string {
+  return p < 0.0001 ? "< 0.0001" : p.toFixed(4);
+}
+
+export function analyzeExperiment(input: AnalysisInput): ExperimentAnalysis {
+  const { split, settings } = input;
+  const byId = new Map(input.data.map((d) => [d.armId, d]));
+  const arms = split.arms.map((a) => byId.get(a.id) ?? EMPTY_ARM(a.id));
+  const holdoutData = split.holdout ? (byId.get(HOLDOUT) ?? EMPTY_ARM(HOLDOUT)) : byId.get(HOLDOUT);
+  const control = arms[0];
+  const hasRevenue = input.goal.revenueProperty !== null;
+
+  const shown = verdicts(settings, settings.test, arms);
+  const sequential = settings.test === "sequential" ? shown : verdicts(settings, "sequential", arms);
+
+  const probabilityBest = attempt(() => probabilityToBeBest(arms.map((a) => ({ n: a.assigned, conversions: a.converted })))).value;
+
+  // Sample ratio: observed against what the weights in effect expected, holdout included.
+  const srmIds = [...split.arms.map((a) => a.id), ...(holdoutData ? [HOLDOUT] : [])];
+  const observed = srmIds.map((id) => byId.get(id)?.assigned ?? 0);
+  const expected = srmIds.map((id) => input.expected[id] ?? 0);
+  const totalAssigned = observed.reduce((a, b) => a + b, 0);
+  const srmCheck = totalAssigned > 0 && expected.some((e) => e > 0) ? attempt(() => sampleRatioMismatch(observed, expected)).value : null;
+  const srm = srmCheck ? { pValue: srmCheck.pValue, chiSquare: finite(srmCheck.chiSquare), mismatch: srmCheck.mismatch, observed, expected: srmCheck.expected, armIds: srmIds } : null;
+
+  const armResults: ArmResult[] = split.arms.map((config, i) => {
+    const data = arms[i];
+    const isControl = i === 0;
+    let revenueLift: ArmResult["revenueLift"] = null;
+    if (hasRevenue && !isControl) {
+      const summary = (d: ArmData): MeanSummary => ({ n: d.assigned, sum: d.revenue, sumSquares: d.revenueSquares });
+      const test = attempt(() => runTest(settings, settings.test, summary(control), summary(data))).value;
+      if (test) revenueLift = { estimate: test.estimate, ci: interval(test.ci), pValue: test.pValue };
+    }
+    const chance = isControl ? null : attempt(() => bayesianTest({ n: control.assigned, conversions: control.converted }, { n: data.assigned, conversions: data.converted }, { alpha: settings.alpha }).chanceToWin).value;
+    return {
+      armId: config.id,
+      label: config.label,
+      isControl,
+      publishedWeight: config.weight,
+      currentWeight: input.currentWeights[config.id] ?? config.weight,
+      assigned: data.assigned,
+      expectedAssigned: input.expected[config.id] ?? 0,
+      messages: data.messages,
+      sent: data.sent,
+      delivered: data.delivered,
+      opened: data.opened,
+      clicked: data.clicked,
+      converted: data.converted,
+      conversionRate: rate(data.converted, data.assigned),
+      revenue: hasRevenue ? data.revenue : null,
+      revenuePerAssigned: hasRevenue ? rate(data.revenue, data.assigned) : null,
+      lift: shown.lifts[i],
+      liftUnavailable: isControl || shown.lifts[i] ? null : whyNoLift(control, data, shown.errors[i] ?? ""),
+      revenueLift,
+      chanceToWin: chance === null ? null : finite(chance),
+      probabilityBest: probabilityBest ? finite(probabilityBest[i]) : null,
+      status: shown.statuses[i],
+      guardrails: {
+        unsubscribed: guardrail(settings, control, data, (d) => d.unsubscribed, isControl),
+        bounced: guardrail(settings, control, data, (d) => d.bounced, isControl),
+        complained: guardrail(settings, control, data, (d) => d.complained, isControl),
+      },
+      matured: data.matured,
+    };
+  });
+
+  const thin = armResults.filter((a) => a.assigned < MIN_ASSIGNED || a.converted < MIN_CONVERSIONS);
+  const enoughData = thin.length === 0;
+  const banners: Banner[] = [];
+  if (srm?.mismatch) {
+    banners.push({
+      kind: "srm",
+      tone: "red",
+      message:
+        `Sample ratio mismatch: the arms got ${srmIds.map((id, i) => `${labelOf(split, id)} ${observed[i]}`).join(", ")} people where the weights expected ` +
+        `${srmIds.map((id, i) => `${labelOf(split, id)} ${Math.round(srm.expected[i])}`).join(", ")} (χ² p = ${formatP(srm.pValue)}). ` +
+        "Assignment is not working as configured, so none of these results can be trusted until the cause is found.",
+    });
+  }
+  if (!input.hasGoal) {
+    banners.push({ kind: "no_goal", tone: "amber", message: "This journey has no conversion goal: set one in the journey settings (or add a goal step) to measure the arms." });
+  }
+  if (totalAssigned === 0) {
+    banners.push({ kind: "no_data", tone: "amber", message: "Nobody has reached this split yet." });
+  } else if (!enoughData) {
+    banners.push({
+      kind: "too_little_data",
+      tone: "amber",
+      message:
+        `Too little data to call a winner: every arm needs at least ${MIN_ASSIGNED} people and ${MIN_CONVERSIONS} conversions. ` +
+        thin.map((a) => `${a.label}: ${a.assigned} people, ${a.converted} conversions`).join("; ") +
+        ".",
+    });
+  }
+
+  const trusted = !srm?.mismatch;
+  const incrementality = holdoutData ? incrementalityOf(settings, arms, holdoutData, hasRevenue) : null;
+
+  return {
+    version: 1,
+    journeyId: input.journeyId,
+    nodeId: input.nodeId,
+    label: split.label,
+    computedAt: input.computedAt.toISOString(),
+    test: { method: settings.test, label: TEST_LABELS[settings.test], alpha: settings.alpha, nStar: settings.test === "sequential" ? settings.nStar : null, correction: "holm-bonferroni", difference: "relative" },
+    goal: input.goal,
+    thresholds: { minAssigned: MIN_ASSIGNED, minConversions: MIN_CONVERSIONS },
+    arms: armResults,
+    holdout: holdoutData
+      ? {
+          publishedWeight: split.holdout?.weight ?? 0,
+          assigned: holdoutData.assigned,
+          expectedAssigned: input.expected[HOLDOUT] ?? 0,
+          messages: holdoutData.messages,
+          converted: holdoutData.converted,
+          conversionRate: rate(holdoutData.converted, holdoutData.assigned),
+          revenue: hasRevenue ? holdoutData.revenue : null,
+          revenuePerAssigned: hasRevenue ? rate(holdoutData.revenue, holdoutData.assigned) : null,
+        }
+      : null,
+    srm,
+    enoughData,
+    banners,
+    winner: trusted ? pickWinner(split, shown, settings.test) : null,
+    sequentialWinner: trusted ? pickWinner(split, sequential, "sequential") : null,
+    incrementality,
+    summary: {
+      arms: armResults.map((a) => ({
+        armId: a.armId,
+        label: a.label,
+        assigned: a.assigned,
+        converted: a.converted,
+        conversionRate: a.conversionRate,
+        estimate: a.lift ? a.lift.estimate : null,
+        ci: a.lift ? a.lift.adjustedCi : null,
+        pValue: a.lift ? a.lift.adjustedPValue : null,
+      })),
+    },
+  };
+}
+
+function labelOf(split: SplitDefinition, id: string): string {
+  return id === HOLDOUT ? "holdout" : (split.arms.find((a) => a.id === id)?.label ?? id);
+}
+
+function incrementalityOf(settings: AnalysisSettings, arms: ArmData[], holdout: ArmData, hasRevenue: boolean): Incrementality {
+  const treated = arms.reduce(
+    (sum, a) => ({ assigned: sum.assigned + a.assigned, converted: sum.converted + a.converted, revenue: sum.revenue + a.revenue, revenueSquares: sum.revenueSquares + a.revenueSquares }),
+    { assigned: 0, converted: 0, revenue: 0, revenueSquares: 0 },
+  );
+  const holdoutRate = rate(holdout.converted, holdout.assigned);
+  const treatedRate = rate(treated.converted, treated.assigned);
+  const h: ProportionSummary = { n: holdout.assigned, conversions: holdout.converted };
+  const t: ProportionSummary = { n: treated.assigned, conversions: treated.converted };
+  const absolute = attempt(() => runTest(settings, settings.test, h, t, "absolute")).value;
+  const relative = attempt(() => runTest(settings, settings.test, h, t)).value;
+  const scale = (ci: [number, number]): [number | null, number | null] => interval([ci[0] * treated.assigned, ci[1] * treated.assigned]);
+  let extraRevenue: number | null = null;
+  let extraRevenueCi: [number | null, number | null] | null = null;
+  if (hasRevenue) {
+    extraRevenue = treated.revenue - rate(holdout.revenue, holdout.assigned) * treated.assigned;
+    const revenueTest = attempt(() =>
+      runTest(settings, settings.test, { n: holdout.assigned, sum: holdout.revenue, sumSquares: holdout.revenueSquares }, { n: treated.assigned, sum: treated.revenue, sumSquares: treated.revenueSquares }, "absolute"),
+    ).value;
+    if (revenueTest) extraRevenueCi = scale(revenueTest.ci);
+  }
+  return {
+    holdoutAssigned: holdout.assigned,
+    holdoutConverted: holdout.converted,
+    holdoutConversionRate: holdoutRate,
+    treatedAssigned: treated.assigned,
+    treatedConverted: treated.converted,
+    treatedConversionRate: treatedRate,
+    extraConversions: (treatedRate - holdoutRate) * treated.assigned,
+    extraConversionsCi: absolute ? scale(absolute.ci) : null,
+    lift: relative ? { estimate: relative.estimate, ci: interval(relative.ci), pValue: relative.pValue } : null,
+    extraRevenue,
+    extraRevenueCi,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Loading the counts
+
+export interface WeightPeriod {
+  /** from this moment on (a weight change's `at`) */
+  at: Date;
+  weights: WeightMap;
+}
+
+/**
+ * The per-arm counts of one split and the expected assignment counts under the weights each person was
+ * assigned with. `client` is any connection (not inside another transaction on PGlite). Read-only.
+ */
+export async function loadSplitData(
+  client: pg.ClientBase,
+  input: { journeyId: string; nodeId: string; now: Date; goal: GoalSettings; weightChanges: WeightPeriod[] },
+): Promise<{ data: ArmData[]; expected: Record<string, number> }> {
+  const { journeyId, nodeId, now, goal } = input;
+  const changes = [...input.weightChanges].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const maturedBefore = new Date(now.getTime() - goal.attributionHours * 3_600_000);
+
+  // Assignments by journey version, weight period and arm: the denominators and the SRM's expectations.
+  const { rows: groups } = await client.query<{ versionId: string; period: number; armId: string; n: number; matured: number }>(
+    `SELECT e."journeyVersionId" AS "versionId",
+            (SELECT count(*) FROM unnest($4::timestamptz[]) AS t(at) WHERE t.at <= sa."assignedAt")::int AS period,
+            sa."armId", count(*)::int AS n, count(*) FILTER (WHERE sa."assignedAt" <= $5)::int AS matured
+       FROM "SplitAssignment" sa JOIN "Enrollment" e ON e.id = sa."enrollmentId"
+      WHERE sa."journeyId" = $1 AND sa."nodeId" = $2 AND sa."assignedAt" <= $3
+      GROUP BY 1, 2, 3`,
+    [journeyId, nodeId, now, changes.map((c) => c.at), maturedBefore],
+  );
+
+  const [{ rows: conversions }, { rows: messages }] = [
+    await client.query<{ armId: string; converted: number; revenue: number; revenueSquares: number; matured: number }>(
+      `WITH a AS (
+         SELECT "enrollmentId" AS id, "armId", "assignedAt" AS at FROM "SplitAssignment"
+          WHERE "journeyId" = $1 AND "nodeId" = $2 AND "assignedAt" <= $3
+       ), c AS (
+         SELECT a."armId", a.at,
+                CASE WHEN $5::text IS NULL THEN 0
+                     WHEN jsonb_typeof(ev.properties -> $5::text) = 'number' THEN (ev.properties ->> $5::text)::float8
+                     WHEN jsonb_typeof(ev.properties -> $5::text) = 'string' AND btrim(ev.properties ->> $5::text) ~ '^-?[0-9]+(\\.[0-9]+)?$'
+                       THEN btrim(ev.properties ->> $5::text)::float8
+                     ELSE 0 END AS revenue
+           FROM a JOIN "Conversion" cv ON cv."enrollmentId" = a.id
+           LEFT JOIN "Event" ev ON ev.id = cv."eventId"
+          WHERE cv."convertedAt" >= a.at AND cv."convertedAt" <= a.at + make_interval(hours => $4::int) AND cv."convertedAt" <= $3
+       )
+       SELECT "armId", count(*)::int AS converted, COALESCE(sum(revenue), 0)::float8 AS revenue,
+              COALESCE(sum(revenue * revenue), 0)::float8 AS "revenueSquares", count(*) FILTER (WHERE at <= $6)::int AS matured
+         FROM c GROUP BY 1`,
+      [journeyId, nodeId, now, goal.attributionHours, goal.revenueProperty, maturedBefore],
+    ),
+    await client.query<{ armId: string; messages: number; sent: number; delivered: number; opened: number; clicked: number; unsubscribed: number; bounced: number; complained: number }>(
+      `WITH a AS (
+         SELECT "enrollmentId" AS id, "armId", "assignedAt" AS at FROM "SplitAssignment"
+          WHERE "journeyId" = $1 AND "nodeId" = $2 AND "assignedAt" <= $3
+       )
+       SELECT a."armId",
+              count(DISTINCT m.id)::int AS messages,
+              count(DISTINCT m.id) FILTER (WHERE m."sentAt" IS NOT NULL AND m."sentAt" <= $3)::int AS sent,
+              count(DISTINCT m.id) FILTER (WHERE m."deliveredAt" IS NOT NULL AND m."deliveredAt" <= $3)::int AS delivered,
+              count(DISTINCT m.id) FILTER (WHERE m."openedAt" IS NOT NULL AND m."openedAt" <= $3)::int AS opened,
+              count(DISTINCT m.id) FILTER (WHERE m."clickedAt" IS NOT NULL AND m."clickedAt" <= $3)::int AS clicked,
+              count(DISTINCT a.id) FILTER (WHERE me.type = 'unsubscribed')::int AS unsubscribed,
+              count(DISTINCT a.id) FILTER (WHERE me.type = 'bounced' OR m.status = 'BOUNCED')::int AS bounced,
+              count(DISTINCT a.id) FILTER (WHERE me.type = 'complained')::int AS complained
+         FROM a JOIN "Message" m ON m."enrollmentId" = a.id AND m."journeyId" = $1 AND m."createdAt" >= a.at AND m."createdAt" <= $3
+         LEFT JOIN "MessageEvent" me ON me."messageId" = m.id AND me.type IN ('unsubscribed', 'bounced', 'complained') AND me.at <= $3
+        GROUP BY 1`,
+      [journeyId, nodeId, now],
+    ),
+  ];
+
+  const data = new Map<string, ArmData>();
+  const arm = (id: string) => {
+    let d = data.get(id);
+    if (!d) data.set(id, (d = EMPTY_ARM(id)));
+    return d;
+  };
+  for (const g of groups) {
+    const d = arm(g.armId);
+    d.assigned += g.n;
+    d.matured.assigned += g.matured;
+  }
+  for (const c of conversions) Object.assign(arm(c.armId), { converted: c.converted, revenue: c.revenue, revenueSquares: c.revenueSquares, matured: { ...arm(c.armId).matured, converted: c.matured } });
+  for (const m of messages) {
+    const { armId, ...counts } = m;
+    Object.assign(arm(armId), counts);
+  }
+
+  // Expected counts: each (version, period) group expects the weights in effect for it.
+  const versions = await loadVersions(client, new Set(groups.map((g) => g.versionId)));
+  const totals = new Map<string, { versionId: string; period: number; n: number }>();
+  for (const g of groups) {
+    const key = `${g.versionId}:${g.period}`;
+    const t = totals.get(key) ?? { versionId: g.versionId, period: g.period, n: 0 };
+    t.n += g.n;
+    totals.set(key, t);
+  }
+  const expected: Record<string, number> = {};
+  for (const { versionId, period, n } of totals.values()) {
+    const config = splitConfigIn(versions.get(versionId)?.graph, nodeId);
+    if (!config) continue;
+    const weights = effectiveSplitWeights(config, period > 0 ? changes[period - 1].weights : null);
+    for (const a of weights.arms) expected[a.id] = (expected[a.id] ?? 0) + (n * a.weight) / 100;
+    if (weights.holdout > 0) expected[HOLDOUT] = (expected[HOLDOUT] ?? 0) + (n * weights.holdout) / 100;
+  }
+  return { data: [...data.values()], expected };
+}
+
+/** The split node's config in a graph, when the node is a split with a valid config. */
+export function splitConfigIn(graph: TJourneyGraph | undefined, nodeId: string): SplitDefinition | null {
+  const node = graph?.nodes.find((n) => n.id === nodeId && n.type === "split");
+  if (!node) return null;
+  const config = node.config as { arms?: { id: string; label: string; weight: number }[]; holdout?: { weight: number } };
+  if (!Array.isArray(config.arms) || config.arms.length < 2) return null;
+  return { nodeId, label: node.label || "A/B split", arms: config.arms, holdout: config.holdout };
+}
