@@ -52,23 +52,31 @@ interface TargetMessage {
   to: string | null;
 }
 
+/**
+ * Applies one report. Providers deliver webhooks at least once, so a replayed report changes nothing and
+ * adds nothing to the timeline: a status change is recorded only when it happens, a complaint once.
+ */
 async function applyEvent(client: pg.PoolClient, message: TargetMessage, type: DeliveryEventType, reason: string | null, bounceType: "hard" | "soft", at: Date): Promise<void> {
   switch (type) {
-    case "delivered":
-      await client.query(`UPDATE "Message" SET status = 'DELIVERED', "deliveredAt" = COALESCE("deliveredAt", $2), "updatedAt" = $2 WHERE id = $1 AND status = 'SENT'`, [message.id, at]);
-      await recordMessageEvent(client, message.id, message.workspaceId, "delivered", at, reason ? { response: reason } : {});
+    case "delivered": {
+      const { rowCount } = await client.query(`UPDATE "Message" SET status = 'DELIVERED', "deliveredAt" = COALESCE("deliveredAt", $2), "updatedAt" = $2 WHERE id = $1 AND status = 'SENT'`, [message.id, at]);
+      if (rowCount) await recordMessageEvent(client, message.id, message.workspaceId, "delivered", at, reason ? { response: reason } : {});
       return;
+    }
     case "bounced":
     case "failed": {
+      // A soft bounce (mailbox full, greylisted until the provider gave up) ends this message, but the
+      // address may work tomorrow: only a hard bounce suppresses it.
       const status = type === "bounced" ? "BOUNCED" : "FAILED";
       const text = reason ?? (type === "bounced" ? `${bounceType === "hard" ? "Hard" : "Soft"} bounce` : "The provider could not deliver it");
-      await client.query(`UPDATE "Message" SET status = $2::"MessageStatus", "statusReason" = $3, "updatedAt" = $4 WHERE id = $1 AND status IN ('SENT', 'DELIVERED')`, [message.id, status, text, at]);
-      await recordMessageEvent(client, message.id, message.workspaceId, type, at, { reason: text, ...(type === "bounced" ? { bounceType } : {}) });
+      const { rowCount } = await client.query(`UPDATE "Message" SET status = $2::"MessageStatus", "statusReason" = $3, "updatedAt" = $4 WHERE id = $1 AND status IN ('SENT', 'DELIVERED')`, [message.id, status, text, at]);
+      if (rowCount) await recordMessageEvent(client, message.id, message.workspaceId, type, at, { reason: text, ...(type === "bounced" ? { bounceType } : {}) });
       if (type === "bounced" && bounceType === "hard" && message.to) await suppress(client, message.workspaceId, message.channel, [message.to], "bounce", text, message.id, at);
       return;
     }
-    case "complained":
-      await recordMessageEvent(client, message.id, message.workspaceId, "complained", at, reason ? { reason } : {});
+    case "complained": {
+      const { rows } = await client.query(`SELECT 1 FROM "MessageEvent" WHERE "messageId" = $1 AND type = 'complained' LIMIT 1`, [message.id]);
+      if (!rows.length) await recordMessageEvent(client, message.id, message.workspaceId, "complained", at, reason ? { reason } : {});
       if (message.to) await suppress(client, message.workspaceId, message.channel, [message.to], "complaint", reason ?? "Marked as spam", message.id, at);
       await client.query(
         `INSERT INTO "ChannelConsent" ("workspaceId", "profileId", channel, status, source, "updatedAt")
@@ -77,6 +85,7 @@ async function applyEvent(client: pg.PoolClient, message: TargetMessage, type: D
         [message.workspaceId, message.profileId, message.channel, at],
       );
       return;
+    }
   }
 }
 
@@ -111,8 +120,10 @@ export function twilioSignature(authToken: string, url: string, params: URLSearc
 }
 
 const TWILIO_STATUS: Record<string, DeliveryEventType | undefined> = { delivered: "delivered", undelivered: "failed", failed: "failed" };
-// Twilio error codes that mean the number can never receive: unknown/landline/blocked/unsubscribed.
-const DEAD_NUMBER_CODES = new Set(["30003", "30005", "30006", "21610", "21614"]);
+// Twilio error codes that mean the number can never receive: unknown number, landline or unreachable carrier,
+// the person replied STOP, not a mobile number. Not 30003 ("unreachable destination handset": switched off
+// or out of coverage, which passes) nor carrier filtering (30007): those fail the message but keep the number.
+const DEAD_NUMBER_CODES = new Set(["30005", "30006", "21610", "21614"]);
 
 /** Twilio's status callback. Unsigned or wrongly signed requests are refused; unknown SIDs are acknowledged and ignored. */
 export async function receiveTwilioStatus(url: string, body: string, signature: string | null, clock: Clock = systemClock): Promise<{ applied: boolean }> {
