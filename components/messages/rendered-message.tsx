@@ -1,14 +1,24 @@
-import type { ChannelName } from "../templates/channels";
+import type { TemplateKind } from "../templates/channels";
 
 /**
  * A rendered message as its recipient sees it, for the template preview and for a sent message's page.
  * `fields` are the rendered fields by dotted path (subject, html, text, body, title, cta.label, …). Email
  * HTML renders in a sandboxed iframe: no scripts, no same origin, no navigation.
  */
-export function RenderedMessage({ channel, fields: f, textOnly }: { channel: ChannelName; fields: Record<string, string | undefined>; textOnly: boolean }) {
+export function RenderedMessage({ channel, fields: f, textOnly }: { channel: TemplateKind; fields: Record<string, string | undefined>; textOnly: boolean }) {
   return (
     <>
-      {channel === "email" ? (
+      {channel === "layout" ? (
+        <iframe title="Layout preview" sandbox="" srcDoc={f.html ?? ""} className="h-[32rem] w-full rounded-md bg-white ring-1 ring-stone-200" data-testid="preview-html" />
+      ) : channel === "partial" ? (
+        /<[a-z][\s\S]*>/i.test(f.body ?? "") ? (
+          <iframe title="Snippet preview" sandbox="" srcDoc={f.body ?? ""} className="h-64 w-full rounded-md bg-white ring-1 ring-stone-200" data-testid="preview-html" />
+        ) : (
+          <pre className="rounded-md bg-stone-50 p-3 font-sans text-sm whitespace-pre-wrap text-stone-800 ring-1 ring-stone-200" data-testid="preview-body">
+            {f.body ?? ""}
+          </pre>
+        )
+      ) : channel === "email" ? (
         <div className="space-y-3">
           <dl className="space-y-1 text-sm">
             <div className="flex gap-2">

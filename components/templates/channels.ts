@@ -10,18 +10,25 @@ export const CHANNEL_OPTIONS: { value: ChannelName; label: string }[] = [
 
 export const CHANNEL_LABEL: Record<ChannelName, string> = { email: "Email", sms: "SMS", push: "Push", in_app: "In-app" };
 
+/** What a template can be: a channel's message, or a building block (a partial, an email layout). */
+export type TemplateKind = ChannelName | "partial" | "layout";
+export const KIND_OPTIONS: { value: TemplateKind; label: string }[] = [...CHANNEL_OPTIONS, { value: "partial", label: "Partial (a reusable snippet)" }, { value: "layout", label: "Email layout" }];
+export const KIND_LABEL: Record<TemplateKind, string> = { ...CHANNEL_LABEL, partial: "Partial", layout: "Email layout" };
+
 export interface FieldSpec {
   /** dotted path in the content, e.g. "cta.label" */
   path: string;
   label: string;
-  kind: "line" | "text" | "code";
+  /** "layout": a choice among the workspace's email layouts */
+  kind: "line" | "text" | "code" | "layout";
   required?: boolean;
   hint?: string;
   max?: number;
 }
 
-export const CHANNEL_FIELDS: Record<ChannelName, FieldSpec[]> = {
+export const CHANNEL_FIELDS: Record<TemplateKind, FieldSpec[]> = {
   email: [
+    { path: "layoutId", label: "Layout", kind: "layout", hint: "The HTML around the body: header, footer, styles. Manage layouts as templates of their own." },
     { path: "subject", label: "Subject", kind: "line", required: true, max: 255 },
     { path: "preheader", label: "Preheader", kind: "line", hint: "The preview line inbox lists show after the subject.", max: 255 },
     { path: "html", label: "HTML body", kind: "code", required: true },
@@ -40,12 +47,14 @@ export const CHANNEL_FIELDS: Record<ChannelName, FieldSpec[]> = {
     { path: "cta.label", label: "Button label", kind: "line", hint: "Optional call to action: a label and a URL.", max: 60 },
     { path: "cta.url", label: "Button URL", kind: "line" },
   ],
+  partial: [{ path: "body", label: "Snippet", kind: "code", required: true, hint: "Any template includes it by this template's name: {% render 'footer' %}. Variables can be passed: {% render 'footer', tone: 'warm' %}." }],
+  layout: [{ path: "html", label: "Layout HTML", kind: "code", required: true, hint: "Put {{ content }} where each email's body goes." }],
 };
 
 export type FlatContent = Record<string, string>;
 
 /** Stored content → the editor's flat fields. */
-export function flatten(channel: ChannelName, content: unknown): FlatContent {
+export function flatten(channel: TemplateKind, content: unknown): FlatContent {
   const flat: FlatContent = {};
   for (const field of CHANNEL_FIELDS[channel]) {
     let value: unknown = content;
@@ -56,7 +65,7 @@ export function flatten(channel: ChannelName, content: unknown): FlatContent {
 }
 
 /** The editor's flat fields → content to save: empty optional fields are left out, the CTA only when it has something. */
-export function unflatten(channel: ChannelName, flat: FlatContent): Record<string, unknown> {
+export function unflatten(channel: TemplateKind, flat: FlatContent): Record<string, unknown> {
   const content: Record<string, unknown> = {};
   for (const field of CHANNEL_FIELDS[channel]) {
     const value = flat[field.path] ?? "";

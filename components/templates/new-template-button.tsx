@@ -8,10 +8,10 @@ import { Dialog } from "../ui/dialog";
 import { Button } from "../ui/button";
 import { FormAlert, SelectField, TextField } from "../ui/field";
 import { useApiForm } from "../ui/use-api-form";
-import { CHANNEL_OPTIONS, type ChannelName } from "./channels";
+import { KIND_OPTIONS, type TemplateKind } from "./channels";
 
 /** "New template": a name and a channel; opens the editor, where the first save makes v1. */
-export function NewTemplateButton({ slug, channel, label = "New template" }: { slug: string; channel?: ChannelName | null; label?: string }) {
+export function NewTemplateButton({ slug, channel, label = "New template" }: { slug: string; channel?: TemplateKind | null; label?: string }) {
   const [open, setOpen] = useState(false);
   return (
     <>
@@ -24,10 +24,10 @@ export function NewTemplateButton({ slug, channel, label = "New template" }: { s
   );
 }
 
-function NewTemplateDialog({ slug, initialChannel, onClose }: { slug: string; initialChannel: ChannelName; onClose: () => void }) {
+function NewTemplateDialog({ slug, initialChannel, onClose }: { slug: string; initialChannel: TemplateKind; onClose: () => void }) {
   const router = useRouter();
   const [name, setName] = useState("");
-  const [channel, setChannel] = useState<ChannelName>(initialChannel);
+  const [channel, setChannel] = useState<TemplateKind>(initialChannel);
   const { pending, formError, fieldErrors, submit } = useApiForm();
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -38,9 +38,9 @@ function NewTemplateDialog({ slug, initialChannel, onClose }: { slug: string; in
     <Dialog title="New template" description="Name it for your team; pick the channel it sends on." onClose={onClose}>
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
         <FormAlert message={formError} />
-        <TextField label="Template name" placeholder="e.g. Welcome email" value={name} onChange={(e) => setName(e.target.value)} error={fieldErrors.name} autoFocus maxLength={120} />
-        <SelectField label="Channel" value={channel} onChange={(e) => setChannel(e.target.value as ChannelName)} error={fieldErrors.channel}>
-          {CHANNEL_OPTIONS.map((c) => (
+        <TextField label="Template name" placeholder={channel === "partial" ? "e.g. footer (templates include it by this name)" : "e.g. Welcome email"} value={name} onChange={(e) => setName(e.target.value)} error={fieldErrors.name} autoFocus maxLength={120} />
+        <SelectField label="Channel" value={channel} onChange={(e) => setChannel(e.target.value as TemplateKind)} error={fieldErrors.channel}>
+          {KIND_OPTIONS.map((c) => (
             <option key={c.value} value={c.value}>
               {c.label}
             </option>

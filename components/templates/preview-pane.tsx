@@ -3,10 +3,10 @@
 import { useState } from "react";
 import type { PreviewResult } from "@/lib/messaging/templates";
 import { RenderedMessage } from "../messages/rendered-message";
-import type { ChannelName } from "./channels";
+import type { TemplateKind } from "./channels";
 
 /** The rendered message as its recipient would see it. Email HTML renders in a sandboxed iframe (no scripts, no same origin). */
-export function PreviewPane({ channel, preview }: { channel: ChannelName; preview: PreviewResult | null }) {
+export function PreviewPane({ channel, preview }: { channel: TemplateKind; preview: PreviewResult | null }) {
   const [textOnly, setTextOnly] = useState(false);
   if (!preview) return <p className="text-sm text-stone-500">Rendering the preview…</p>;
   const f = preview.fields;

@@ -9,7 +9,7 @@ import { Badge } from "../ui/card";
 import { FormAlert } from "../ui/field";
 import { formatDateTime } from "../ui/format";
 import { callApi } from "../ui/use-api-form";
-import { CHANNEL_FIELDS, CHANNEL_LABEL, flatten, unflatten, type FieldSpec, type FlatContent } from "./channels";
+import { CHANNEL_FIELDS, flatten, KIND_LABEL, unflatten, type FieldSpec, type FlatContent } from "./channels";
 import { PreviewPane } from "./preview-pane";
 import { ProfilePicker, type PickedProfile } from "./profile-picker";
 import { TestSend } from "./test-send";
@@ -22,7 +22,7 @@ const CONTROL =
  * for a chosen profile or the sample, 300 ms after the last keystroke). Save adds a version; a Liquid syntax
  * error is refused by the server and shown under its field.
  */
-export function TemplateEditor({ slug, template: initial, canEdit }: { slug: string; template: TemplateDetail; canEdit: boolean }) {
+export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { slug: string; template: TemplateDetail; layouts: { id: string; name: string }[]; canEdit: boolean }) {
   const channel = initial.channel;
   const [template, setTemplate] = useState(initial);
   const [fields, setFields] = useState<FlatContent>(() => flatten(channel, initial.content));
@@ -91,7 +91,7 @@ export function TemplateEditor({ slug, template: initial, canEdit }: { slug: str
           </Link>
           <h1 className="mt-1 flex items-center gap-3 text-2xl font-semibold tracking-tight text-stone-900">
             {template.name}
-            <Badge tone="brand">{CHANNEL_LABEL[channel]}</Badge>
+            <Badge tone="brand">{KIND_LABEL[channel]}</Badge>
             {template.archived ? <Badge tone="amber">archived</Badge> : null}
           </h1>
           <p className="mt-1 text-sm text-stone-600" data-testid="template-version">
@@ -126,6 +126,7 @@ export function TemplateEditor({ slug, template: initial, canEdit }: { slug: str
               value={fields[field.path] ?? ""}
               error={errorFor(field.path)}
               readOnly={!canEdit || template.archived}
+              layouts={layouts}
               onChange={(value) => {
                 setFields((f) => ({ ...f, [field.path]: value }));
                 setSaveMessage(null);
@@ -170,7 +171,7 @@ export function TemplateEditor({ slug, template: initial, canEdit }: { slug: str
   );
 }
 
-function ContentField({ field, value, error, readOnly, onChange }: { field: FieldSpec; value: string; error?: string; readOnly: boolean; onChange: (value: string) => void }) {
+function ContentField({ field, value, error, readOnly, layouts, onChange }: { field: FieldSpec; value: string; error?: string; readOnly: boolean; layouts: { id: string; name: string }[]; onChange: (value: string) => void }) {
   const id = useId();
   const describedBy = error ? `${id}-error` : field.hint ? `${id}-hint` : undefined;
   const common = {
@@ -195,7 +196,21 @@ function ContentField({ field, value, error, readOnly, onChange }: { field: Fiel
           </span>
         ) : null}
       </div>
-      {field.kind === "line" ? <input type="text" {...common} /> : <textarea rows={field.kind === "code" ? 12 : 4} spellCheck={field.kind !== "code"} {...common} />}
+      {field.kind === "layout" ? (
+        <select {...common} disabled={readOnly}>
+          <option value="">No layout: the HTML body as it is</option>
+          {layouts.map((layout) => (
+            <option key={layout.id} value={layout.id}>
+              {layout.name}
+            </option>
+          ))}
+          {value && !layouts.some((l) => l.id === value) ? <option value={value}>A layout that is archived or gone</option> : null}
+        </select>
+      ) : field.kind === "line" ? (
+        <input type="text" {...common} />
+      ) : (
+        <textarea rows={field.kind === "code" ? 12 : 4} spellCheck={field.kind !== "code"} {...common} />
+      )}
       {error ? (
         <p id={`${id}-error`} role="alert" className="text-sm text-red-700">
           {error}

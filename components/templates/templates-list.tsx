@@ -13,12 +13,12 @@ import { formatDateTime } from "../ui/format";
 import { ListToolbar } from "../ui/list-toolbar";
 import { NameDialog } from "../ui/name-dialog";
 import { callApi } from "../ui/use-api-form";
-import { CHANNEL_LABEL, CHANNEL_OPTIONS, type ChannelName } from "./channels";
+import { KIND_LABEL, KIND_OPTIONS, type TemplateKind } from "./channels";
 import { NewTemplateButton } from "./new-template-button";
 
-export type TemplatesFilter = ChannelName | "archived" | null;
+export type TemplatesFilter = TemplateKind | "archived" | null;
 
-const TABS: { filter: TemplatesFilter; label: string }[] = [{ filter: null, label: "All" }, ...CHANNEL_OPTIONS.map((c) => ({ filter: c.value, label: c.label })), { filter: "archived", label: "Archived" }];
+const TABS: { filter: TemplatesFilter; label: string }[] = [{ filter: null, label: "All" }, ...KIND_OPTIONS.map((c) => ({ filter: c.value, label: c.value === "partial" ? "Partials" : c.value === "layout" ? "Layouts" : c.label })), { filter: "archived", label: "Archived" }];
 
 function href(slug: string, q: string, filter: TemplatesFilter): string {
   const params = new URLSearchParams({ ...(q ? { q } : {}), ...(filter === "archived" ? { archived: "true" } : filter ? { channel: filter } : {}) }).toString();
@@ -59,7 +59,7 @@ export function TemplatesList({ slug, templates, q, filter, canEdit }: { slug: s
         q || filter ? (
           <EmptyState icon={Search} heading="No templates match">
             <p>
-              Nothing {filter === "archived" ? "archived " : filter ? `for ${CHANNEL_LABEL[filter]} ` : ""}
+              Nothing {filter === "archived" ? "archived " : filter ? `for ${KIND_LABEL[filter]} ` : ""}
               {q ? `named like “${q}”` : "here"}.{" "}
               <Link href={`/w/${slug}/templates`} className="font-medium text-brand-700 hover:underline">
                 Show all templates
@@ -93,7 +93,7 @@ export function TemplatesList({ slug, templates, q, filter, canEdit }: { slug: s
                     </Link>
                   </td>
                   <td className="py-3">
-                    <Badge tone="brand">{CHANNEL_LABEL[t.channel]}</Badge>
+                    <Badge tone="brand">{KIND_LABEL[t.channel]}</Badge>
                   </td>
                   <td className="py-3 text-stone-700">{t.currentVersion ? `v${t.currentVersion}` : "not saved yet"}</td>
                   <td className="py-3 text-stone-600">{formatDateTime(t.updatedAt)}</td>

@@ -5,13 +5,13 @@ import Link from "next/link";
 import { useState } from "react";
 import { Button } from "../ui/button";
 import { callApi } from "../ui/use-api-form";
-import type { ChannelName } from "./channels";
+import type { TemplateKind } from "./channels";
 
 /**
  * "Send a test to me": the content as it stands in the editor, rendered for the picked profile, through the
  * workspace's real channel — email to the signed-in user (the Outbox by default), SMS to a number typed here.
  */
-export function TestSend({ slug, channel, content, profileId }: { slug: string; channel: ChannelName; content: unknown; profileId: string | null }) {
+export function TestSend({ slug, channel, content, profileId }: { slug: string; channel: TemplateKind; content: unknown; profileId: string | null }) {
   const [phone, setPhone] = useState("");
   const [sending, setSending] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string; outbox?: boolean } | null>(null);

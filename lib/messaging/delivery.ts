@@ -6,7 +6,7 @@ import { CHANNELS, renderTemplate, type Channel, type RenderScope } from "./liqu
 import { consentDecision, describeCap, loadPolicy, quietHoursEnd, reachedCap, type ConsentStatus } from "./policy";
 import { sendEmail, sendFcm, sendSms, sendWebPush } from "./providers";
 import { ProviderError, type SendResult, type WebPushSubscription } from "./providers/types";
-import { templateVersionAt } from "./templates";
+import { renderAssetsAt, templateVersionAt } from "./templates";
 import { messageLinks, publicBaseUrl, trackEmailHtml } from "./tracking";
 
 /**
@@ -212,8 +212,11 @@ async function loadSettings(message: MessageRow, now: Date) {
       .query<{ name: string | null; publishedAt: Date | null }>(`SELECT j.name, v."publishedAt" FROM (SELECT 1) one LEFT JOIN "Journey" j ON j.id = $1 LEFT JOIN "JourneyVersion" v ON v.id = $2`, [message.journeyId, message.journeyVersionId])
       .then((r) => r.rows[0]),
   ]);
-  const template = await templateVersionAt(message.workspaceId, message.templateId, journey?.publishedAt ?? now);
-  return { policy, configs, journeyName: journey?.name ?? null, template };
+  const publishedAt = journey?.publishedAt ?? now;
+  const template = await templateVersionAt(message.workspaceId, message.templateId, publishedAt);
+  // partials and the layout as they were when the journey version was published, like the template
+  const assets = template ? await renderAssetsAt(message.workspaceId, publishedAt, (template.content as { layoutId?: string }).layoutId) : {};
+  return { policy, configs, journeyName: journey?.name ?? null, template, assets };
 }
 
 /** Phase 1, in one transaction: checks, render, and the claim (or the message's final state). */
@@ -221,7 +224,7 @@ async function decide(messageId: string, now: Date): Promise<Decision> {
   const { rows: peek } = await pgPool().query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM "Message" WHERE id = $1`, [messageId]);
   if (!peek[0]) return { kind: "finish", result: { outcome: "done", status: "MISSING" } };
   if (peek[0].status !== "QUEUED") return { kind: "finish", result: { outcome: "done", status: peek[0].status } };
-  const { policy, configs, journeyName, template } = await loadSettings(peek[0], now);
+  const { policy, configs, journeyName, template, assets } = await loadSettings(peek[0], now);
 
   return withTransaction(async (client) => {
     const { rows } = await client.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM "Message" WHERE id = $1 FOR UPDATE`, [messageId]);
@@ -282,7 +285,7 @@ async function decide(messageId: string, now: Date): Promise<Decision> {
     // 6. render the template version the journey version was published with; never send half a message
     if (!template) return { kind: "finish", result: await finish(client, message, "FAILED", "The template has no version saved before this journey version was published", now) };
     if (template.channel !== message.channel) return { kind: "finish", result: await finish(client, message, "FAILED", `The template is for ${template.channel}, the step sends ${message.channel}`, now) };
-    const rendered = renderTemplate(message.channel, template.content, buildScope(message, profile, journeyName));
+    const rendered = renderTemplate(message.channel, template.content, buildScope(message, profile, journeyName), assets);
     if (rendered.errors.length) {
       return { kind: "finish", result: await finish(client, message, "FAILED", `Rendering failed: ${rendered.errors.map((e) => `${e.path.replace(/^content\./, "")}: ${e.message}`).join("; ")}`, now) };
     }

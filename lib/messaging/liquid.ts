@@ -92,8 +92,10 @@ export function money(value: unknown, currency: unknown = "USD", locale: unknown
   }
 }
 
-function createEngine(escapeHtml = false): Liquid {
+function createEngine(escapeHtml = false, partials?: Partials): Liquid {
   const engine = new Liquid({
+    // partials live in the database, not on disk: only these names resolve
+    templates: { ...partials },
     // HTML bodies escape what they output, so a trait like `<script>` or `Tom & Jerry` shows as text;
     // `{{ x | raw }}` opts out for trusted HTML.
     ...(escapeHtml ? { outputEscape: "escape" as const } : {}),
@@ -119,13 +121,30 @@ function createEngine(escapeHtml = false): Liquid {
 export const liquid = createEngine();
 const htmlLiquid = createEngine(true);
 
+/** The workspace's partials by name (`{% render 'footer' %}`), as their sources. */
+export type Partials = Readonly<Record<string, string>>;
+
+// Engines that know a set of partials; a workspace's set changes rarely, so a few are kept.
+const enginesByPartials = new Map<string, Liquid>();
+function engineFor(html: boolean, partials?: Partials): Liquid {
+  if (!partials || !Object.keys(partials).length) return html ? htmlLiquid : liquid;
+  const key = `${html}:${JSON.stringify(partials)}`;
+  let engine = enginesByPartials.get(key);
+  if (!engine) {
+    engine = createEngine(html, partials);
+    if (enginesByPartials.size >= 50) enginesByPartials.delete(enginesByPartials.keys().next().value!);
+    enginesByPartials.set(key, engine);
+  }
+  return engine;
+}
+
 /** Fields whose output is HTML: rendered with escaping. */
-const HTML_FIELDS = new Set(["email:html"]);
+const HTML_FIELDS = new Set(["email:html", "layout:html"]);
 
 /** Parses a template, returning the parsed form or Liquid's error message (syntax, unknown filter, unclosed tag). */
-export function parseLiquid(source: string, html = false): { ok: true; template: Template[] } | { ok: false; error: string } {
+export function parseLiquid(source: string, html = false, partials?: Partials): { ok: true; template: Template[] } | { ok: false; error: string } {
   try {
-    return { ok: true, template: (html ? htmlLiquid : liquid).parse(source) };
+    return { ok: true, template: engineFor(html, partials).parse(source) };
   } catch (error) {
     return { ok: false, error: liquidMessage(error) };
   }
@@ -140,11 +159,13 @@ export function liquidMessage(error: unknown): string {
     const variable = /\{\{-?\s*([^|}]+?)\s*\|/.exec(text)?.[1];
     return variable ? `Missing required variable ${variable}` : "A required variable is missing";
   }
+  const partial = /^ENOENT: Failed to lookup "([^"]*)"/.exec(message);
+  if (partial) return `No partial named "${partial[1]}" (create it under Templates, as a partial)`;
   return message.replace(/, file:.*$/, "");
 }
 
-export function renderLiquid(template: Template[], scope: RenderScope, html = false): string {
-  return String((html ? htmlLiquid : liquid).renderSync(template, scope as unknown as object));
+export function renderLiquid(template: Template[], scope: RenderScope, html = false, partials?: Partials): string {
+  return String(engineFor(html, partials).renderSync(template, scope as unknown as object));
 }
 
 function has(value: unknown, key: string | number): boolean {
@@ -155,9 +176,9 @@ function has(value: unknown, key: string | number): boolean {
  * The variable paths a template reads that `scope` lacks (null and undefined count as lacking), e.g.
  * "profile.traits.first_name". Variables assigned inside the template and loop variables are not scope reads.
  */
-export function missingInTemplate(template: Template[], scope: RenderScope): string[] {
+export function missingInTemplate(template: Template[], scope: RenderScope, partials?: Partials): string[] {
   const missing = new Set<string>();
-  for (const segments of liquid.globalVariableSegmentsSync(template)) {
+  for (const segments of engineFor(false, partials).globalVariableSegmentsSync(template)) {
     let value: unknown = scope;
     const path: string[] = [];
     for (const segment of segments) {
@@ -191,7 +212,14 @@ const ZLink = z
 const optionalLink = z.preprocess((v) => (v === "" ? undefined : v), ZLink.optional());
 
 export const ZEmailContent = z
-  .object({ subject: required("a subject", 255), preheader: optionalText(255), html: required("the HTML body", 200_000), text: optionalText(100_000) })
+  .object({
+    subject: required("a subject", 255),
+    preheader: optionalText(255),
+    html: required("the HTML body", 200_000),
+    text: optionalText(100_000),
+    /** an email layout (a template of kind "layout") that wraps the HTML body */
+    layoutId: z.preprocess((v) => (v === "" ? undefined : v), z.uuid("must be a layout's id").optional()),
+  })
   .strict();
 export const ZSmsContent = z.object({ body: z.string({ error: "Write the message" }).trim().min(1, "Write the message").max(1600, "An SMS has at most 1,600 characters") }).strict();
 export const ZPushContent = z.object({ title: required("a title", 200), body: required("the body", 1000), deepLink: optionalLink, imageUrl: optionalLink }).strict();
@@ -203,19 +231,33 @@ export const ZInAppContent = z
   })
   .strict();
 
-export const CONTENT_SCHEMAS = { email: ZEmailContent, sms: ZSmsContent, push: ZPushContent, in_app: ZInAppContent } as const;
+/** A reusable snippet, included by name: `{% render 'footer' %}`. */
+export const ZPartialContent = z.object({ body: required("the snippet", 100_000) }).strict();
+/** An email layout: the HTML around every email that uses it, with `{{ content }}` where the email's body goes. */
+export const ZLayoutContent = z
+  .object({ html: required("the layout HTML", 200_000).refine((html) => /\{\{-?\s*content\s*-?\}\}/.test(html), "Put {{ content }} where each email's body goes") })
+  .strict();
+
+/** What templates can be: a message channel, or a building block of other templates. */
+export const TEMPLATE_KINDS = [...CHANNELS, "partial", "layout"] as const;
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+export const isChannel = (kind: string): kind is Channel => (CHANNELS as readonly string[]).includes(kind);
+
+export const CONTENT_SCHEMAS = { email: ZEmailContent, sms: ZSmsContent, push: ZPushContent, in_app: ZInAppContent, partial: ZPartialContent, layout: ZLayoutContent } as const;
 export type EmailContent = z.output<typeof ZEmailContent>;
 export type SmsContent = z.output<typeof ZSmsContent>;
 export type PushContent = z.output<typeof ZPushContent>;
 export type InAppContent = z.output<typeof ZInAppContent>;
-export type TemplateContent = EmailContent | SmsContent | PushContent | InAppContent;
+export type TemplateContent = EmailContent | SmsContent | PushContent | InAppContent | z.output<typeof ZPartialContent> | z.output<typeof ZLayoutContent>;
 
 /** The Liquid fields of each channel, as dotted paths into the content. */
-export const LIQUID_FIELDS: Record<Channel, string[]> = {
+export const LIQUID_FIELDS: Record<TemplateKind, string[]> = {
   email: ["subject", "preheader", "html", "text"],
   sms: ["body"],
   push: ["title", "body", "deepLink", "imageUrl"],
   in_app: ["title", "body", "cta.label", "cta.url"],
+  partial: ["body"],
+  layout: ["html"],
 };
 
 function fieldOf(content: unknown, path: string): string | undefined {
@@ -225,7 +267,7 @@ function fieldOf(content: unknown, path: string): string | undefined {
 }
 
 /** Parses every Liquid field; one issue per field that does not parse, its path prefixed with `prefix`. */
-export function liquidIssues(channel: Channel, content: unknown, prefix = "content"): FieldIssue[] {
+export function liquidIssues(channel: TemplateKind, content: unknown, prefix = "content"): FieldIssue[] {
   const issues: FieldIssue[] = [];
   for (const field of LIQUID_FIELDS[channel]) {
     const source = fieldOf(content, field);
@@ -243,37 +285,61 @@ export interface RenderResult {
   errors: FieldIssue[];
 }
 
+/** What a template may pull in: the workspace's partials, and for email the layout's HTML. */
+export interface RenderAssets {
+  partials?: Partials;
+  layoutHtml?: string | null;
+}
+
+// The email body goes into the layout after both are rendered, so the layout's escaping never touches it.
+const CONTENT_SLOT = "CAIRN_LAYOUT_CONTENT_SLOT_7f3a";
+
 /** Renders every Liquid field of `content` with `scope`; a field that fails is reported, not thrown. */
-export function renderTemplate(channel: Channel, content: unknown, scope: RenderScope): RenderResult {
+export function renderTemplate(channel: TemplateKind, content: unknown, scope: RenderScope, assets: RenderAssets = {}): RenderResult {
   const fields: Record<string, string> = {};
   const errors: FieldIssue[] = [];
   for (const field of LIQUID_FIELDS[channel]) {
     const source = fieldOf(content, field);
     if (source === undefined) continue;
     const html = HTML_FIELDS.has(`${channel}:${field}`);
-    const parsed = parseLiquid(source, html);
-    if (!parsed.ok) {
-      errors.push({ path: `content.${field}`, message: `Liquid error: ${parsed.error}` });
-      continue;
-    }
-    try {
-      fields[field] = renderLiquid(parsed.template, scope, html);
-    } catch (error) {
-      errors.push({ path: `content.${field}`, message: `Liquid error: ${liquidMessage(error)}` });
-    }
+    // a layout on its own (its preview) gets a marker where an email's content would go
+    const rendered = renderSource(source, channel === "layout" ? ({ ...scope, content: CONTENT_SLOT } as RenderScope) : scope, html, assets.partials);
+    if (rendered.ok) fields[field] = rendered.text;
+    else errors.push({ path: `content.${field}`, message: `Liquid error: ${rendered.error}` });
+  }
+  if (channel === "email" && assets.layoutHtml && fields.html !== undefined) {
+    const layout = renderSource(assets.layoutHtml, { ...scope, content: CONTENT_SLOT } as RenderScope, true, assets.partials);
+    if (layout.ok) fields.html = layout.text.replace(CONTENT_SLOT, () => fields.html);
+    else errors.push({ path: "content.layoutId", message: `The layout does not render: Liquid error: ${layout.error}` });
   }
   if (channel === "email" && !fields.text?.trim() && fields.html !== undefined) fields.text = htmlToText(fields.html);
+  if (channel === "layout" && fields.html !== undefined) fields.html = fields.html.replace(CONTENT_SLOT, "<p><em>The email's content goes here.</em></p>");
   return { fields, errors };
 }
 
+function renderSource(source: string, scope: RenderScope, html: boolean, partials: Partials | undefined): { ok: true; text: string } | { ok: false; error: string } {
+  const parsed = parseLiquid(source, html, partials);
+  if (!parsed.ok) return parsed;
+  try {
+    return { ok: true, text: renderLiquid(parsed.template, scope, html, partials) };
+  } catch (error) {
+    return { ok: false, error: liquidMessage(error) };
+  }
+}
+
 /** The variable paths the template's fields read that `scope` lacks, in order of first appearance. */
-export function missingVariables(channel: Channel, content: unknown, scope: RenderScope): string[] {
+export function missingVariables(channel: TemplateKind, content: unknown, scope: RenderScope, partials?: Partials): string[] {
   const missing = new Set<string>();
   for (const field of LIQUID_FIELDS[channel]) {
     const source = fieldOf(content, field);
     if (source === undefined) continue;
-    const parsed = parseLiquid(source);
-    if (parsed.ok) for (const path of missingInTemplate(parsed.template, scope)) missing.add(path);
+    const parsed = parseLiquid(source, false, partials);
+    if (!parsed.ok) continue;
+    try {
+      for (const path of missingInTemplate(parsed.template, scope, partials)) missing.add(path);
+    } catch {
+      // an unknown partial: the render reports it
+    }
   }
   return [...missing];
 }
@@ -290,7 +356,7 @@ export function htmlToText(html: string): string {
     })
     .replace(/<br\s*\/?>/gi, "\n")
     .replace(/<li[^>]*>/gi, "\n- ")
-    .replace(/<\/(p|div|h[1-6]|tr|table|ul|ol|blockquote)>/gi, "\n\n")
+    .replace(/<\/(p|div|h[1-6]|tr|table|ul|ol|blockquote|header|footer|section|article|nav|main|center)>/gi, "\n\n")
     .replace(/<[^>]+>/g, "")
     .replace(/&(#?\w+);/g, (whole, name: string) => ENTITIES[name] ?? (name.startsWith("#") ? String.fromCodePoint(Number(name.slice(1))) : whole))
     .replace(/[ \t]+/g, " ")

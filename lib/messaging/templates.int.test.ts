@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { contextOf, createWorkspaceWithTeam } from "../testing/factories";
-import { archiveTemplate, createTemplate, getTemplate, getTemplateVersion, listTemplates, previewTemplate, renameTemplate, restoreTemplate, saveTemplate, sendableTemplates, templateVersionAt } from "./templates";
+import { archiveTemplate, createTemplate, getTemplate, getTemplateVersion, listLayouts, listTemplates, previewTemplate, renameTemplate, renderAssetsAt, restoreTemplate, saveTemplate, sendableTemplates, templateVersionAt } from "./templates";
 
 const EMAIL = { subject: 'Hi {{ profile.traits.first_name | default: "there" }}', html: "<p>Welcome, {{ profile.traits.first_name }}</p>" };
 
@@ -115,5 +115,49 @@ describe("message templates", () => {
     const sample = await previewTemplate(editor, { channel: "email", content: EMAIL, profileId: null });
     expect(sample).toMatchObject({ profile: { id: null, sample: true }, fields: { subject: "Hi Ada", html: "<p>Welcome, Ada</p>", text: "Welcome, Ada" }, missingVariables: [], errors: [] });
     expect((await rejection(previewTemplate(editor, { channel: "email", content: EMAIL, profileId: "nobody" }))).code).toBe("not_found");
+  });
+
+  it("partials and email layouts: named snippets any template renders, a layout around an email, pinned in time like templates", async () => {
+    const team = await createWorkspaceWithTeam();
+    const editor = await contextOf(team, "EDITOR");
+    const footer = await createTemplate(editor, { name: "footer", channel: "partial", content: { body: "<p>Sent by Shop to {{ profile.email }}</p>" } });
+    const layout = await createTemplate(editor, { name: "Brand", channel: "layout", content: { html: "<html><body><header>SHOP</header>{{ content }}{% render 'footer', profile: profile %}</body></html>" } });
+    expect(await listLayouts(editor)).toEqual([{ id: layout.id, name: "Brand" }]);
+    // building blocks are not something a journey step can send
+    expect(await sendableTemplates(editor)).toEqual([]);
+
+    const preview = await previewTemplate(editor, { channel: "email", content: { subject: "Hi", html: "<h1>Hi {{ profile.traits.first_name }}</h1>", layoutId: layout.id } });
+    expect(preview.errors).toEqual([]);
+    expect(preview.fields.html).toBe("<html><body><header>SHOP</header><h1>Hi Ada</h1><p>Sent by Shop to ada@example.com</p></body></html>");
+    expect(preview.fields.text).toBe("SHOP\n\nHi Ada\n\nSent by Shop to ada@example.com");
+    // a layout previewed alone shows where the content goes
+    expect((await previewTemplate(editor, { channel: "layout", content: { html: "<div>{{ content }}</div>" } })).fields.html).toBe("<div><p><em>The email's content goes here.</em></p></div>");
+
+    // an unknown partial is named when rendering
+    expect((await previewTemplate(editor, { channel: "sms", content: { body: "{% render 'nope' %}" } })).errors).toEqual([{ path: "content.body", message: 'Liquid error: No partial named "nope" (create it under Templates, as a partial)' }]);
+
+    // what a journey version published before a change renders with
+    const before = new Date();
+    await db().messageTemplateVersion.updateMany({ where: { templateId: { in: [footer.id, layout.id] } }, data: { createdAt: new Date(before.getTime() - 60_000) } });
+    await saveTemplate(editor, footer.id, { content: { body: "NEW FOOTER" } });
+    expect((await renderAssetsAt(team.id, new Date(before.getTime() - 1_000), layout.id)).partials).toEqual({ footer: "<p>Sent by Shop to {{ profile.email }}</p>" });
+    expect((await renderAssetsAt(team.id, new Date(), layout.id)).partials).toEqual({ footer: "NEW FOOTER" });
+  });
+
+  it("refuses a partial name Liquid can't include, a second partial of the same name, a layout without {{ content }} and an email layout that isn't one", async () => {
+    const team = await createWorkspaceWithTeam();
+    const editor = await contextOf(team, "EDITOR");
+    expect((await rejection(createTemplate(editor, { name: "Footer Links", channel: "partial" }))).fields).toEqual([
+      { path: "name", message: "A partial's name is how templates include it ({% render 'footer' %}): lower-case letters, digits, - and _, e.g. footer" },
+    ]);
+    await createTemplate(editor, { name: "footer", channel: "partial", content: { body: "x" } });
+    expect((await rejection(createTemplate(editor, { name: "footer", channel: "partial" }))).fields).toEqual([{ path: "name", message: 'Another partial is already named "footer"' }]);
+    const other = await createTemplate(editor, { name: "header", channel: "partial" });
+    expect((await rejection(renameTemplate(editor, other.id, { name: "footer" }))).fields).toEqual([{ path: "name", message: 'Another partial is already named "footer"' }]);
+    expect((await rejection(createTemplate(editor, { name: "Bare", channel: "layout", content: { html: "<div>no slot</div>" } }))).fields).toEqual([{ path: "content.html", message: "Put {{ content }} where each email's body goes" }]);
+    const partialId = (await listTemplates(editor, { channel: "partial" }))[0].id;
+    const email = await createTemplate(editor, { name: "Mail", channel: "email" });
+    expect((await rejection(saveTemplate(editor, email.id, { content: { ...EMAIL, layoutId: partialId } }))).fields).toEqual([{ path: "content.layoutId", message: "is not a saved email layout of this workspace" }]);
+    expect((await getTemplate(editor, email.id)).currentVersion).toBe(0);
   });
 });

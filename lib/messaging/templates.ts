@@ -4,26 +4,53 @@ import { recordAudit } from "../audit/audit-log";
 import { db, type Prisma } from "../db/client";
 import { AppError, parseInput, zodIssuesToFields, type FieldIssue } from "../errors";
 import { getProfile } from "../profiles/profiles";
-import { CHANNELS, CONTENT_SCHEMAS, liquidIssues, missingVariables, renderTemplate, SAMPLE_SCOPE, type Channel, type RenderScope, type TemplateContent } from "./liquid";
+import {
+  CHANNELS,
+  CONTENT_SCHEMAS,
+  isChannel,
+  liquidIssues,
+  missingVariables,
+  renderTemplate,
+  SAMPLE_SCOPE,
+  TEMPLATE_KINDS,
+  type Channel,
+  type Partials,
+  type RenderAssets,
+  type RenderScope,
+  type TemplateContent,
+  type TemplateKind,
+} from "./liquid";
 
 /**
  * Message templates: a name, a channel and numbered versions of the channel's content. Every save adds a
  * version (content validated and every Liquid field parsed first: nothing is stored when one fails), so a
  * journey version can keep sending the template version it was published with. A template created without
  * content has no version yet (currentVersion 0) until its first save.
+ *
+ * Besides the four channels, two kinds of template are building blocks: partials (snippets any template
+ * includes by name, `{% render 'footer' %}`) and email layouts (the HTML around an email's body, with
+ * `{{ content }}` where it goes). A message renders with the partials and layout versions that were current
+ * when its journey version was published, like the template itself.
  */
 export { CHANNELS, type Channel } from "./liquid";
 
-const CHANNEL_LABELS: Record<Channel, string> = { email: "email", sms: "SMS", push: "push", in_app: "in-app" };
+const CHANNEL_LABELS: Record<TemplateKind, string> = { email: "email", sms: "SMS", push: "push", in_app: "in-app", partial: "partial", layout: "email layout" };
 
 export const ZChannel = z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(", ")}` });
+export const ZTemplateKind = z.enum(TEMPLATE_KINDS, { error: `must be one of ${TEMPLATE_KINDS.join(", ")}` });
+/** A partial is included by its name, so the name must be one Liquid can spell in quotes. */
+const PARTIAL_NAME = /^[a-z0-9][a-z0-9_-]{0,59}$/;
+const PARTIAL_NAME_RULE = "A partial's name is how templates include it ({% render 'footer' %}): lower-case letters, digits, - and _, e.g. footer";
 export const ZTemplateName = z.string({ error: "Name the template" }).trim().min(1, "Name the template").max(120, "A template name has at most 120 characters");
-export const ZCreateTemplate = z.object({ name: ZTemplateName, channel: ZChannel, content: z.unknown().optional() }).strict();
+export const ZCreateTemplate = z
+  .object({ name: ZTemplateName, channel: ZTemplateKind, content: z.unknown().optional() })
+  .strict()
+  .refine((t) => t.channel !== "partial" || PARTIAL_NAME.test(t.name), { message: PARTIAL_NAME_RULE, path: ["name"] });
 export const ZSaveTemplate = z.object({ content: z.unknown() }).strict();
 export const ZRenameTemplate = z.object({ name: ZTemplateName }).strict();
 export const ZPreviewTemplate = z
   .object({
-    channel: ZChannel,
+    channel: ZTemplateKind,
     content: z.record(z.string(), z.unknown()),
     /** a profile id, userId or anonymousId; omitted or null: the built-in sample profile */
     profileId: z.string().trim().min(1).max(200).nullish(),
@@ -33,7 +60,8 @@ export const ZPreviewTemplate = z
 export interface TemplateSummary {
   id: string;
   name: string;
-  channel: Channel;
+  /** a message channel, or "partial" / "layout" */
+  channel: TemplateKind;
   currentVersion: number;
   archived: boolean;
   updatedAt: string;
@@ -49,7 +77,7 @@ export interface TemplateDetail extends TemplateSummary {
  * Validates `content` for `channel` and parses its Liquid: a 422 naming every offending field
  * (content.<field>), schema problems and Liquid errors together.
  */
-export function validateContent(channel: Channel, content: unknown): TemplateContent {
+export function validateContent(channel: TemplateKind, content: unknown): TemplateContent {
   const result = CONTENT_SCHEMAS[channel].safeParse(content);
   const fields: FieldIssue[] = result.success ? [] : zodIssuesToFields(result.error).map((f) => ({ ...f, path: f.path ? `content.${f.path}` : "content" }));
   const liquid = liquidIssues(channel, result.success ? result.data : content);
@@ -72,7 +100,7 @@ async function load(ctx: WorkspaceContext, id: string) {
 }
 
 function summary(t: { id: string; name: string; channel: string; currentVersion: number; archivedAt: Date | null; updatedAt: Date }): TemplateSummary {
-  return { id: t.id, name: t.name, channel: t.channel as Channel, currentVersion: t.currentVersion, archived: t.archivedAt !== null, updatedAt: t.updatedAt.toISOString() };
+  return { id: t.id, name: t.name, channel: t.channel as TemplateKind, currentVersion: t.currentVersion, archived: t.archivedAt !== null, updatedAt: t.updatedAt.toISOString() };
 }
 
 function detail(t: Awaited<ReturnType<typeof load>>): TemplateDetail {
@@ -85,7 +113,7 @@ function detail(t: Awaited<ReturnType<typeof load>>): TemplateDetail {
 
 export async function listTemplates(ctx: WorkspaceContext, query: { channel?: string; q?: string; archived?: boolean } = {}): Promise<TemplateSummary[]> {
   requirePermission(ctx, "workspace:read");
-  const channel = query.channel ? parseInput(ZChannel, query.channel) : undefined;
+  const channel = query.channel ? parseInput(ZTemplateKind, query.channel) : undefined;
   const rows = await db().messageTemplate.findMany({
     where: {
       workspaceId: ctx.workspace.id,
@@ -104,32 +132,61 @@ export async function getTemplate(ctx: WorkspaceContext, id: string): Promise<Te
 }
 
 /** The content of one version (what a journey version sends). */
-export async function getTemplateVersion(ctx: WorkspaceContext, id: string, version: number): Promise<{ channel: Channel; version: number; content: TemplateContent }> {
+export async function getTemplateVersion(ctx: WorkspaceContext, id: string, version: number): Promise<{ channel: TemplateKind; version: number; content: TemplateContent }> {
   requirePermission(ctx, "workspace:read");
   const template = await load(ctx, id);
   const found = template.versions.find((v) => v.version === version);
   if (!found) throw new AppError("not_found", `The template has no version ${version}.`);
-  return { channel: template.channel as Channel, version, content: found.content as TemplateContent };
+  return { channel: template.channel as TemplateKind, version, content: found.content as TemplateContent };
 }
 
 /**
  * The version a journey version published at `publishedAt` sends: the newest saved by then, so later saves
  * reach only journeys published after them. Null when the template had no version then (or is unknown).
  */
-export async function templateVersionAt(workspaceId: string, templateId: string, publishedAt: Date): Promise<{ channel: Channel; version: number; content: TemplateContent } | null> {
+export async function templateVersionAt(workspaceId: string, templateId: string, publishedAt: Date): Promise<{ channel: TemplateKind; version: number; content: TemplateContent } | null> {
   if (!z.uuid().safeParse(templateId).success) return null;
   const found = await db().messageTemplateVersion.findFirst({
     where: { templateId, createdAt: { lte: publishedAt }, template: { workspaceId } },
     orderBy: { version: "desc" },
     select: { version: true, content: true, template: { select: { channel: true } } },
   });
-  return found ? { channel: found.template.channel as Channel, version: found.version, content: found.content as TemplateContent } : null;
+  return found ? { channel: found.template.channel as TemplateKind, version: found.version, content: found.content as TemplateContent } : null;
+}
+
+/**
+ * The partials (every one not archived, in its version current at `at`) and, for an email with a layout,
+ * the layout's HTML then: what a message sent by a journey version published at `at` renders with.
+ */
+export async function renderAssetsAt(workspaceId: string, at: Date, layoutId?: string | null): Promise<RenderAssets> {
+  const partialRows = await db().$queryRaw<{ name: string; content: { body: string } }[]>`
+    SELECT DISTINCT ON (t.id) t.name, v.content FROM "MessageTemplate" t JOIN "MessageTemplateVersion" v ON v."templateId" = t.id
+     WHERE t."workspaceId" = ${workspaceId}::uuid AND t.channel = 'partial' AND t."archivedAt" IS NULL AND v."createdAt" <= ${at}
+     ORDER BY t.id, v.version DESC`;
+  const partials: Partials = Object.fromEntries(partialRows.map((r) => [r.name, r.content.body]));
+  const layout = layoutId ? await templateVersionAt(workspaceId, layoutId, at) : null;
+  return { partials, layoutHtml: layout?.channel === "layout" ? (layout.content as { html: string }).html : null };
+}
+
+/** An email's layout must be a layout of the same workspace. */
+async function assertLayout(ctx: WorkspaceContext, channel: TemplateKind, content: TemplateContent): Promise<void> {
+  const layoutId = channel === "email" ? (content as { layoutId?: string }).layoutId : undefined;
+  if (!layoutId) return;
+  const layout = await db().messageTemplate.findFirst({ where: { id: layoutId, workspaceId: ctx.workspace.id, channel: "layout", archivedAt: null, currentVersion: { gt: 0 } }, select: { id: true } });
+  if (!layout) throw AppError.field("content.layoutId", "is not a saved email layout of this workspace");
+}
+
+async function assertPartialNameFree(ctx: WorkspaceContext, name: string, exceptId?: string): Promise<void> {
+  const taken = await db().messageTemplate.findFirst({ where: { workspaceId: ctx.workspace.id, channel: "partial", name, archivedAt: null, ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { id: true } });
+  if (taken) throw AppError.field("name", `Another partial is already named "${name}"`);
 }
 
 export async function createTemplate(ctx: WorkspaceContext, input: z.input<typeof ZCreateTemplate>): Promise<TemplateDetail> {
   requirePermission(ctx, "content:write");
   const { name, channel, content } = parseInput(ZCreateTemplate, input);
   const validated = content === undefined ? null : validateContent(channel, content);
+  if (validated) await assertLayout(ctx, channel, validated);
+  if (channel === "partial") await assertPartialNameFree(ctx, name);
   const created = await db().$transaction(async (tx) => {
     const template = await tx.messageTemplate.create({ data: { workspaceId: ctx.workspace.id, name, channel, currentVersion: validated ? 1 : 0 } });
     if (validated) {
@@ -147,7 +204,8 @@ export async function saveTemplate(ctx: WorkspaceContext, id: string, input: z.i
   const { content } = parseInput(ZSaveTemplate, input);
   const template = await load(ctx, id);
   if (template.archivedAt) throw new AppError("conflict", "This template is archived; restore it to edit it.");
-  const validated = validateContent(template.channel as Channel, content);
+  const validated = validateContent(template.channel as TemplateKind, content);
+  await assertLayout(ctx, template.channel as TemplateKind, validated);
   await db().$transaction(async (tx) => {
     // compare-and-set on the version number: two saves at once cannot both become vN
     const bumped = await tx.messageTemplate.updateMany({ where: { id, currentVersion: template.currentVersion }, data: { currentVersion: { increment: 1 } } });
@@ -163,6 +221,10 @@ export async function renameTemplate(ctx: WorkspaceContext, id: string, input: z
   requirePermission(ctx, "content:write");
   const { name } = parseInput(ZRenameTemplate, input);
   const template = await load(ctx, id);
+  if (template.name !== name && template.channel === "partial") {
+    if (!PARTIAL_NAME.test(name)) throw AppError.field("name", PARTIAL_NAME_RULE);
+    await assertPartialNameFree(ctx, name, id);
+  }
   if (template.name !== name) {
     await db().$transaction(async (tx) => {
       await tx.messageTemplate.update({ where: { id }, data: { name } });
@@ -196,8 +258,14 @@ export const restoreTemplate = (ctx: WorkspaceContext, id: string) => setArchive
 /** Templates a journey may send: not archived, saved at least once. */
 export async function sendableTemplates(ctx: WorkspaceContext): Promise<{ id: string; channel: Channel }[]> {
   requirePermission(ctx, "workspace:read");
-  const rows = await db().messageTemplate.findMany({ where: { workspaceId: ctx.workspace.id, archivedAt: null, currentVersion: { gt: 0 } }, select: { id: true, channel: true } });
+  const rows = await db().messageTemplate.findMany({ where: { workspaceId: ctx.workspace.id, archivedAt: null, currentVersion: { gt: 0 }, channel: { in: [...CHANNELS] } }, select: { id: true, channel: true } });
   return rows.map((r) => ({ id: r.id, channel: r.channel as Channel }));
+}
+
+/** The saved email layouts, for the email editor's layout picker. */
+export async function listLayouts(ctx: WorkspaceContext): Promise<{ id: string; name: string }[]> {
+  requirePermission(ctx, "workspace:read");
+  return db().messageTemplate.findMany({ where: { workspaceId: ctx.workspace.id, channel: "layout", archivedAt: null, currentVersion: { gt: 0 } }, select: { id: true, name: true }, orderBy: { name: "asc" } });
 }
 
 export interface PreviewResult {
@@ -222,6 +290,8 @@ export async function previewTemplate(ctx: WorkspaceContext, input: z.input<type
   requirePermission(ctx, "workspace:read");
   const { channel, content, profileId } = parseInput(ZPreviewTemplate, input);
   const { scope, profile } = await previewScope(ctx, profileId);
-  const { fields, errors } = renderTemplate(channel, content, scope);
-  return { profile, fields, missingVariables: missingVariables(channel, content, scope), errors };
+  const layoutId = channel === "email" && typeof content.layoutId === "string" && z.uuid().safeParse(content.layoutId).success ? content.layoutId : null;
+  const assets = await renderAssetsAt(ctx.workspace.id, new Date(), layoutId);
+  const { fields, errors } = renderTemplate(channel, content, scope, assets);
+  return { profile, fields, missingVariables: missingVariables(channel, content, scope, assets.partials), errors };
 }

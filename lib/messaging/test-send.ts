@@ -4,7 +4,7 @@ import { AppError, parseInput } from "../errors";
 import { loadProviderConfigs } from "./channel-config";
 import { renderTemplate } from "./liquid";
 import { ProviderError, sendEmail, sendSms } from "./providers";
-import { previewScope, validateContent } from "./templates";
+import { previewScope, renderAssetsAt, validateContent } from "./templates";
 
 /**
  * "Send a test to me" from the template editor: the content as it is in the editor (saved or not),
@@ -35,7 +35,8 @@ export async function sendTestMessage(ctx: WorkspaceContext, input: unknown): Pr
   const { channel, content, profileId, to } = parseInput(ZTestSend, input);
   const validated = validateContent(channel, content);
   const { scope } = await previewScope(ctx, profileId);
-  const rendered = renderTemplate(channel, validated, scope);
+  const layoutId = (validated as { layoutId?: string }).layoutId;
+  const rendered = renderTemplate(channel, validated, scope, await renderAssetsAt(ctx.workspace.id, new Date(), layoutId));
   if (rendered.errors.length) throw AppError.validation(rendered.errors, "The template does not render, so no test was sent");
   const configs = await loadProviderConfigs(ctx.workspace.id);
   const idempotencyKey = `test:${ctx.workspace.id}:${Date.now()}`;

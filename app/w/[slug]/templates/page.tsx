@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/shell/page-header";
-import { CHANNEL_OPTIONS } from "@/components/templates/channels";
+import { KIND_OPTIONS } from "@/components/templates/channels";
 import { NewTemplateButton } from "@/components/templates/new-template-button";
 import { TemplatesList, type TemplatesFilter } from "@/components/templates/templates-list";
 import { can } from "@/lib/auth/context";
@@ -13,7 +13,7 @@ export default async function TemplatesPage({ params, searchParams }: { params: 
   const { slug } = await params;
   const query = await searchParams;
   const q = (query.q ?? "").trim().slice(0, 120);
-  const channel = CHANNEL_OPTIONS.find((c) => c.value === query.channel)?.value ?? null;
+  const channel = KIND_OPTIONS.find((c) => c.value === query.channel)?.value ?? null;
   const archived = query.archived === "true";
   const filter: TemplatesFilter = archived ? "archived" : channel;
   const search = new URLSearchParams({ ...(q ? { q } : {}), ...(channel ? { channel } : {}), ...(archived ? { archived: "true" } : {}) }).toString();

@@ -4,7 +4,7 @@ import { TemplateEditor } from "@/components/templates/template-editor";
 import { can } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
-import { getTemplate } from "@/lib/messaging/templates";
+import { getTemplate, listLayouts } from "@/lib/messaging/templates";
 
 export const metadata: Metadata = { title: "Template" };
 
@@ -15,5 +15,6 @@ export default async function TemplateEditorPage({ params }: { params: Promise<{
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   });
-  return <TemplateEditor key={template.id} slug={slug} template={template} canEdit={can(ctx, "content:write")} />;
+  const layouts = template.channel === "email" ? await listLayouts(ctx) : [];
+  return <TemplateEditor key={template.id} slug={slug} template={template} layouts={layouts} canEdit={can(ctx, "content:write")} />;
 }
