@@ -7,7 +7,6 @@ import { getProfile } from "../profiles/profiles";
 import {
   CHANNELS,
   CONTENT_SCHEMAS,
-  isChannel,
   liquidIssues,
   missingVariables,
   renderTemplate,
