@@ -1,0 +1,180 @@
+/**
+ * The analysis against the engine's real tables: people assigned by the engine at a clock the test sets,
+ * conversions inside and outside the attribution window, messages and guardrail events, the holdout, and
+ * the sample-ratio check on thousands of assignments.
+ */
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { workspaceContextForApiKey } from "../api-keys/api-keys";
+import type { WorkspaceContext } from "../auth/context";
+import { pgPool } from "../db/pool";
+import { pickArm, splitBucket } from "../engine/interpreter";
+import { EngineDriver, publishGraph } from "../testing/engine-driver";
+import { seedAssignments, splitGraph, stableUuid } from "../testing/experiment-fixtures";
+import { ingestFixture } from "../testing/ingest-helpers";
+import { analyzeExperiment, DEFAULT_ANALYSIS_SETTINGS, loadSplitData, type GoalSettings, type SplitDefinition } from "./analysis";
+
+const HOUR = 3_600_000;
+const T0 = new Date("2026-04-01T08:00:00.000Z");
+const after = (hours: number) => new Date(T0.getTime() + hours * HOUR);
+
+async function workspace(): Promise<WorkspaceContext> {
+  return workspaceContextForApiKey((await ingestFixture("FULL")).key);
+}
+
+async function analyse(journeyId: string, split: SplitDefinition, goal: GoalSettings, now: Date) {
+  const client = await pgPool().connect();
+  try {
+    const loaded = await loadSplitData(client, { journeyId, nodeId: split.nodeId, now, goal, weightChanges: [] });
+    const weights: Record<string, number> = Object.fromEntries(split.arms.map((a) => [a.id, a.weight]));
+    if (split.holdout) weights.holdout = split.holdout.weight;
+    return analyzeExperiment({ journeyId, nodeId: split.nodeId, computedAt: now, split, goal, hasGoal: true, data: loaded.data, expected: loaded.expected, currentWeights: weights, settings: DEFAULT_ANALYSIS_SETTINGS });
+  } finally {
+    client.release();
+  }
+}
+
+async function armsOf(journeyId: string): Promise<Map<string, { armId: string; enrollmentId: string; assignedAt: Date }>> {
+  const { rows } = await pgPool().query<{ userId: string; armId: string; enrollmentId: string; assignedAt: Date }>(
+    `SELECT p."userId", sa."armId", sa."enrollmentId", sa."assignedAt" FROM "SplitAssignment" sa JOIN "Profile" p ON p.id = sa."profileId" WHERE sa."journeyId" = $1`,
+    [journeyId],
+  );
+  return new Map(rows.map((r) => [r.userId, r]));
+}
+
+describe("the analysis of a split the engine ran", () => {
+  it("counts conversions only inside the attribution window from assignment, at the clock given, over everyone assigned", async () => {
+    const ctx = await workspace();
+    const run = randomUUID().slice(0, 8);
+    const graph = splitGraph({ eventName: `signed_up_${run}`, holdout: 10, goal: { eventName: `purchase_${run}`, attributionHours: 24, revenueProperty: "total" }, goalStep: `purchase_${run}` });
+    const { journeyId } = await publishGraph(ctx, graph);
+    const split: SplitDefinition = { nodeId: "ab", label: "Subject line test", arms: [{ id: "a", label: "Short subject", weight: 45 }, { id: "b", label: "Long subject", weight: 45 }], holdout: { weight: 10 } };
+    const goal: GoalSettings = { eventName: `purchase_${run}`, attributionHours: 24, revenueProperty: "total" };
+    const engine = new EngineDriver(ctx, T0);
+
+    const people = Array.from({ length: 240 }, (_, i) => `person-${run}-${i}`);
+    await engine.send(people.flatMap((userId) => [{ type: "identify", userId, traits: { email: `${userId}@example.com` } }, { type: "track", userId, event: `signed_up_${run}` }]));
+    const arms = await armsOf(journeyId);
+    expect(arms.size).toBe(240);
+    const inArm = (armId: string) => people.filter((p) => arms.get(p)!.armId === armId);
+    const [a, b, holdout] = [inArm("a"), inArm("b"), inArm("holdout")];
+    expect(a.length + b.length + holdout.length).toBe(240);
+    expect(holdout.length).toBeGreaterThan(5);
+
+    // Inside the window (2 h after assignment): 10 in a, 20 in b, 3 held out; b's spend 50, a's 40 (as a string).
+    engine.advanceTime(2 * HOUR);
+    await engine.send([
+      ...a.slice(0, 10).map((userId) => ({ type: "track", userId, event: `purchase_${run}`, properties: { total: "40" } })),
+      ...b.slice(0, 20).map((userId) => ({ type: "track", userId, event: `purchase_${run}`, properties: { total: 50 } })),
+      ...holdout.slice(0, 3).map((userId) => ({ type: "track", userId, event: `purchase_${run}`, properties: { total: 10 } })),
+    ]);
+    // Outside it (30 h): the goal step still converts them (they are in the journey), but not for the experiment.
+    engine.advanceTime(28 * HOUR);
+    await engine.send([...a.slice(10, 25), ...b.slice(20, 25)].map((userId) => ({ type: "track", userId, event: `purchase_${run}`, properties: { total: 99 } })));
+    const { rows: conversions } = await pgPool().query<{ n: number }>(`SELECT count(*)::int AS n FROM "Conversion" WHERE "journeyId" = $1`, [journeyId]);
+    expect(conversions[0].n).toBe(10 + 20 + 3 + 15 + 5);
+
+    // Some of a's emails went out, were opened and clicked; one person unsubscribed, one bounced. b's were all suppressed.
+    const ids = (users: string[]) => users.map((u) => arms.get(u)!.enrollmentId);
+    await pgPool().query(`UPDATE "Message" SET status = 'DELIVERED', "sentAt" = $2, "deliveredAt" = $2 WHERE "enrollmentId" = ANY($1::uuid[])`, [ids(a.slice(0, 30)), after(0.1)]);
+    await pgPool().query(`UPDATE "Message" SET "openedAt" = $2 WHERE "enrollmentId" = ANY($1::uuid[])`, [ids(a.slice(0, 12)), after(1)]);
+    await pgPool().query(`UPDATE "Message" SET "clickedAt" = $2 WHERE "enrollmentId" = ANY($1::uuid[])`, [ids(a.slice(0, 4)), after(1)]);
+    await pgPool().query(`UPDATE "Message" SET status = 'SUPPRESSED' WHERE "enrollmentId" = ANY($1::uuid[])`, [ids(b)]);
+    await pgPool().query(
+      `INSERT INTO "MessageEvent" ("messageId", "workspaceId", type, at) SELECT m.id, m."workspaceId", x.type, $3 FROM "Message" m
+         JOIN unnest($1::uuid[], $2::text[]) AS x(e, type) ON x.e = m."enrollmentId"`,
+      [ids([a[0], a[1]]), ["unsubscribed", "bounced"], after(1)],
+    );
+
+    const result = await analyse(journeyId, split, goal, after(40));
+    const [armA, armB] = result.arms;
+    // Intent to treat: everyone assigned is in the denominator, messaged or not (b's were all suppressed).
+    expect(armA).toMatchObject({ assigned: a.length, messages: a.length, sent: 30, delivered: 30, opened: 12, clicked: 4, converted: 10 });
+    expect(armB).toMatchObject({ assigned: b.length, messages: b.length, sent: 0, delivered: 0, converted: 20 });
+    expect(armB.conversionRate).toBeCloseTo(20 / b.length, 12);
+    expect(armA.revenue).toBe(400);
+    expect(armB.revenuePerAssigned).toBeCloseTo(1000 / b.length, 12);
+    expect(armA.guardrails.unsubscribed.count).toBe(1);
+    expect(armA.guardrails.bounced.count).toBe(1);
+    expect(result.holdout).toMatchObject({ assigned: holdout.length, converted: 3, messages: 0, revenue: 30 });
+    expect(result.incrementality!.treatedConverted).toBe(30);
+    expect(result.banners.map((x) => x.kind)).toContain("too_little_data");
+    expect(result.srm!.mismatch).toBe(false);
+    expect(result.srm!.expected.reduce((s, x) => s + x, 0)).toBeCloseTo(240, 8);
+
+    // The clock: half an hour after assignment, nobody had converted or opened anything yet.
+    const early = await analyse(journeyId, split, goal, after(0.5));
+    expect(early.arms.map((x) => x.converted)).toEqual([0, 0]);
+    expect(early.arms[0]).toMatchObject({ sent: 30, opened: 0, clicked: 0 });
+
+    // A conversion recorded before the assignment does not count either.
+    const before = a[40];
+    await pgPool().query(
+      `INSERT INTO "Conversion" ("enrollmentId", "workspaceId", "journeyId", "profileId", "eventId", "eventName", "convertedAt")
+       SELECT sa."enrollmentId", $2, sa."journeyId", sa."profileId", 0, 'purchase', sa."assignedAt" - interval '1 minute' FROM "SplitAssignment" sa WHERE sa."enrollmentId" = $1`,
+      [arms.get(before)!.enrollmentId, ctx.workspace.id],
+    );
+    expect((await analyse(journeyId, split, goal, after(40))).arms[0].converted).toBe(10);
+  });
+
+  it("never sends the holdout anything: held-out people leave at the split and get no message", async () => {
+    const ctx = await workspace();
+    const run = randomUUID().slice(0, 8);
+    const { journeyId } = await publishGraph(ctx, splitGraph({ eventName: `joined_${run}`, holdout: 20, goal: { eventName: `paid_${run}` } }));
+    const engine = new EngineDriver(ctx, T0);
+    await engine.send(Array.from({ length: 150 }, (_, i) => ({ type: "track", userId: `h-${run}-${i}`, event: `joined_${run}` })));
+    engine.advanceTime(11 * 24 * HOUR);
+    await engine.tick();
+
+    const { rows } = await pgPool().query<{ armId: string; people: number; messages: number; completed: number; reason: string | null }>(
+      `SELECT sa."armId", count(DISTINCT sa."enrollmentId")::int AS people, count(m.id)::int AS messages,
+              count(DISTINCT e.id) FILTER (WHERE e.status = 'COMPLETED')::int AS completed, max(e."endReason") AS reason
+         FROM "SplitAssignment" sa JOIN "Enrollment" e ON e.id = sa."enrollmentId" LEFT JOIN "Message" m ON m."enrollmentId" = sa."enrollmentId"
+        WHERE sa."journeyId" = $1 GROUP BY 1 ORDER BY 1`,
+      [journeyId],
+    );
+    const held = rows.find((r) => r.armId === "holdout")!;
+    expect(held.people).toBeGreaterThan(10);
+    expect(held).toMatchObject({ messages: 0, completed: held.people, reason: "Held out of the experiment" });
+    for (const arm of rows.filter((r) => r.armId !== "holdout")) expect(arm.messages).toBe(arm.people);
+    const split: SplitDefinition = { nodeId: "ab", label: "Subject line test", arms: [{ id: "a", label: "Short subject", weight: 40 }, { id: "b", label: "Long subject", weight: 40 }], holdout: { weight: 20 } };
+    const result = await analyse(journeyId, split, { eventName: `paid_${run}`, attributionHours: 72, revenueProperty: null }, engine.now);
+    expect(result.holdout).toMatchObject({ assigned: held.people, messages: 0 });
+  });
+});
+
+describe("the sample ratio check", () => {
+  async function seededJourney() {
+    const ctx = await workspace();
+    const { journeyId, versionId } = await publishGraph(ctx, splitGraph({ eventName: `srm_${randomUUID().slice(0, 8)}`, goal: { eventName: "purchase" } }));
+    return { ctx, journeyId, versionId };
+  }
+  const SPLIT: SplitDefinition = { nodeId: "ab", label: "Subject line test", arms: [{ id: "a", label: "Short subject", weight: 50 }, { id: "b", label: "Long subject", weight: 50 }] };
+  const goal: GoalSettings = { eventName: "purchase", attributionHours: 72, revenueProperty: null };
+
+  it("stays quiet on a fair split of 2,000 people assigned by the engine's own bucketing", async () => {
+    const { ctx, journeyId, versionId } = await seededJourney();
+    const rows = Array.from({ length: 2_000 }, (_, i) => {
+      const profileId = stableUuid(`fair-${i}`);
+      // The engine's bucket depends on the journey id, which is new on every run; the people are stable.
+      return { profileId, armId: pickArm(splitBucket(profileId, journeyId, "ab"), SPLIT.arms), assignedAt: T0, convertedAt: i % 10 === 0 ? after(1) : undefined };
+    });
+    await seedAssignments({ workspaceId: ctx.workspace.id, journeyId, versionId, nodeId: "ab" }, rows);
+    const result = await analyse(journeyId, SPLIT, goal, after(2));
+    expect(result.arms[0].assigned + result.arms[1].assigned).toBe(2_000);
+    expect(result.srm!.pValue).toBeGreaterThan(0.001);
+    expect(result.srm!.mismatch).toBe(false);
+    expect(result.banners.map((b) => b.kind)).not.toContain("srm");
+  });
+
+  it("is loud on a 60/40 split of a 50/50 configuration", async () => {
+    const { ctx, journeyId, versionId } = await seededJourney();
+    const rows = Array.from({ length: 2_000 }, (_, i) => ({ profileId: stableUuid(`skewed-${i}`), armId: i < 1_200 ? "a" : "b", assignedAt: T0 }));
+    await seedAssignments({ workspaceId: ctx.workspace.id, journeyId, versionId, nodeId: "ab" }, rows);
+    const result = await analyse(journeyId, SPLIT, goal, after(2));
+    expect(result.srm).toMatchObject({ mismatch: true, observed: [1_200, 800], expected: [1_000, 1_000] });
+    expect(result.srm!.pValue).toBeLessThan(1e-10);
+    expect(result.banners[0]).toMatchObject({ kind: "srm", tone: "red" });
+    expect(result.winner).toBeNull();
+  });
+});
