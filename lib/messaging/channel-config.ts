@@ -120,6 +120,13 @@ export async function listChannelConfigs(ctx: WorkspaceContext): Promise<Channel
   }));
 }
 
+/**
+ * The settings that say where a provider's secrets go. Changing one without typing the secret again would
+ * send the stored secret to the new server (the SMTP password to another host, the Twilio auth token to
+ * another API URL, FCM access tokens to another API), so a stored secret is kept only while they stay.
+ */
+const SECRET_DESTINATION: Record<ProviderName, string[]> = { email: ["host"], sms: ["baseUrl"], web_push: [], fcm: ["tokenUrl", "apiBaseUrl"] };
+
 export async function saveChannelConfig(ctx: WorkspaceContext, providerParam: string, input: unknown): Promise<ChannelConfigView> {
   requirePermission(ctx, "settings:manage");
   const provider = parseProvider(providerParam);
@@ -129,11 +136,17 @@ export async function saveChannelConfig(ctx: WorkspaceContext, providerParam: st
   if (!settingsResult.success) for (const issue of settingsResult.error.issues) issues.push({ path: ["settings", ...issue.path.map(String)].join("."), message: issue.message });
   const existing = await db().channelConfig.findUnique({ where: { workspaceId_provider: { workspaceId: ctx.workspace.id, provider } } });
   const stored = readSecrets(existing?.secretCipher ?? null);
+  const previous = (existing?.settings ?? {}) as Record<string, unknown>;
+  const moved = existing && settingsResult.success ? SECRET_DESTINATION[provider].filter((key) => previous[key] !== (settingsResult.data as Record<string, unknown>)[key]) : [];
   const secrets: Record<string, string> = {};
   const fields = SECRET_FIELDS[provider];
   for (const name of Object.keys(body.secrets)) if (!fields.some((f) => f.name === name)) issues.push({ path: `secrets.${name}`, message: `is not a secret of ${provider}; expected ${fields.map((f) => f.name).join(", ")}` });
   for (const field of fields) {
     const given = body.secrets[field.name]?.trim();
+    if (!given && stored[field.name] && moved.length) {
+      issues.push({ path: `secrets.${field.name}`, message: `must be entered again because ${moved.map((key) => `settings.${key}`).join(" and ")} changed: a stored secret is only sent where it was saved for` });
+      continue;
+    }
     const value = given || stored[field.name] || "";
     if (given && field.pattern && !field.pattern[0].test(given)) issues.push({ path: `secrets.${field.name}`, message: field.pattern[1] });
     if (!value && settingsResult.success && field.requiredFor?.(settingsResult.data as Record<string, unknown>)) issues.push({ path: `secrets.${field.name}`, message: "is required" });
