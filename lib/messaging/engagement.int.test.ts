@@ -308,6 +308,23 @@ describe("the preference page", () => {
     expect(checkboxes(await page(PreferencesPage, sent.unsubscribe))).toEqual({ email: true, sms: true, push: true });
   });
 
+  it("a message to an anonymous person who has since logged in shows and saves the preferences of the merged person", async () => {
+    const s = await setup(CONTENT);
+    await s.driver.send([{ type: "identify", anonymousId: "anon-merge", traits: { email: "anon-merge@example.com" } }]);
+    await s.driver.send([{ type: "track", anonymousId: "anon-merge", event: "signed_up", properties: {} }]);
+    const id = s.driver.messages.at(-1)!;
+    expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "sent" });
+    const token = signLink("preferences", id);
+    await s.driver.send([{ type: "identify", userId: "merged", traits: { sms_subscribe: "unsubscribed" } }]);
+    await s.driver.send([{ type: "identify", userId: "merged", anonymousId: "anon-merge" }]);
+    const person = await profileOf(s.ctx.workspace.id, "merged");
+    expect((await db().profile.findUniqueOrThrow({ where: { id: (await messageRow(id)).profileId } })).mergedIntoId).toBe(person.id);
+
+    expect(checkboxes(await page(PreferencesPage, token))).toEqual({ email: true, sms: false, push: true });
+    expect((await form(preferencesRoute, token, "email=on")).status).toBe(303);
+    expect(await consentOf(s, "merged")).toEqual([{ channel: "push", status: "unsubscribed", source: "preference_page" }]);
+  });
+
   it("shows what delivery would do for people unsubscribed by a trait (false or \"unsubscribed\")", async () => {
     const sent = await sendTo("traity", { sms_subscribe: false, push_subscribe: "unsubscribed" });
     expect(checkboxes(await page(PreferencesPage, sent.preferences))).toEqual({ email: true, sms: false, push: false });
