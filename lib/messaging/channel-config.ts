@@ -1,9 +1,11 @@
+import webpush from "web-push";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit-log";
 import { actorLabel, requirePermission, type WorkspaceContext } from "../auth/context";
 import { db } from "../db/client";
 import { AppError, parseInput } from "../errors";
 import { decryptSecret, encryptSecret } from "../security/encryption";
+import { verifySmtp, type SmtpVerifyResult } from "./providers/smtp";
 import type { FcmConfig, SmtpConfig, TwilioConfig, WebPushConfig } from "./providers/types";
 
 /**
@@ -219,4 +221,65 @@ export async function loadProviderConfigs(workspaceId: string): Promise<Provider
   const fcm = byProvider.get("fcm");
   if (fcm) configs.fcm = { projectId: fcm.settings.projectId, clientEmail: fcm.settings.clientEmail, tokenUrl: fcm.settings.tokenUrl, apiBaseUrl: fcm.settings.apiBaseUrl, privateKey: fcm.secrets.privateKey };
   return configs;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Settings → Channels: reading for every member, testing and key generation for admins.
+
+/**
+ * The configured channels as every member may see them (the Settings page is read-only below admin): the
+ * settings, who configured them and when, and only the names of the stored secrets.
+ */
+export async function viewChannelConfigs(ctx: WorkspaceContext): Promise<ChannelConfigView[]> {
+  requirePermission(ctx, "workspace:read");
+  const rows = await db().channelConfig.findMany({ where: { workspaceId: ctx.workspace.id }, orderBy: { provider: "asc" } });
+  return rows.map((row) => ({
+    provider: row.provider as ProviderName,
+    settings: row.settings as Record<string, unknown>,
+    secretsSet: Object.entries(readSecrets(row.secretCipher))
+      .filter(([, v]) => v)
+      .map(([k]) => k),
+    updatedAt: row.updatedAt.toISOString(),
+    updatedByLabel: row.updatedByLabel,
+  }));
+}
+
+const TEST_TIMEOUT_MS = 10_000;
+
+/**
+ * "Test connection" for email: connects to the SMTP server in `input` (the form as it is, saved or not) and
+ * authenticates when a username is given. A blank password uses the stored one, as saving would. Mode
+ * "embedded" checks the local Outbox server. Invalid settings are a 422 naming the fields, like saving;
+ * a server that cannot be reached or refuses the login is a normal answer `{ ok: false, error }` in words.
+ */
+export async function testEmailConnection(ctx: WorkspaceContext, input: unknown): Promise<SmtpVerifyResult> {
+  requirePermission(ctx, "settings:manage");
+  const body = parseInput(ZChannelConfigInput, input);
+  const issues: { path: string; message: string }[] = [];
+  const parsed = ZEmailSettings.safeParse(body.settings);
+  if (!parsed.success) for (const issue of parsed.error.issues) issues.push({ path: ["settings", ...issue.path.map(String)].join("."), message: issue.message });
+  for (const name of Object.keys(body.secrets)) if (name !== "password") issues.push({ path: `secrets.${name}`, message: "is not a secret of email; expected password" });
+  if (issues.length || !parsed.success) throw AppError.validation(issues);
+  const settings = parsed.data;
+  if (settings.mode === "embedded") {
+    const local = embeddedSmtp();
+    if (!local) return { ok: false, error: "The embedded SMTP server is not running (CAIRN_EMBEDDED_SMTP is unset or off): start Cairn with `npm run dev` or `npm start`, or configure an SMTP server." };
+    return verifySmtp(local, { timeoutMs: TEST_TIMEOUT_MS });
+  }
+  let password = body.secrets.password?.trim();
+  if (!password) {
+    const existing = await db().channelConfig.findUnique({ where: { workspaceId_provider: { workspaceId: ctx.workspace.id, provider: "email" } } });
+    password = readSecrets(existing?.secretCipher ?? null).password;
+  }
+  return verifySmtp({ host: settings.host!, port: settings.port!, secure: settings.secure, user: settings.user || undefined, password }, { timeoutMs: TEST_TIMEOUT_MS });
+}
+
+/**
+ * A fresh VAPID key pair for the Web Push form. Nothing is stored: the private key goes to the browser this
+ * once, to fill the secret field, and is kept only when the admin saves the form.
+ */
+export function generateWebPushKeys(ctx: WorkspaceContext): { vapidPublicKey: string; vapidPrivateKey: string } {
+  requirePermission(ctx, "settings:manage");
+  const keys = webpush.generateVAPIDKeys();
+  return { vapidPublicKey: keys.publicKey, vapidPrivateKey: keys.privateKey };
 }
