@@ -11,12 +11,14 @@ export default async function SettingsLayout({ children, params }: { children: R
     { href: "", label: "General" },
     { href: "/members", label: "Members" },
     { href: "/sources", label: "Sources" },
+    { href: "/channels", label: "Channels" },
+    { href: "/messaging", label: "Messaging rules" },
     ...(can(ctx, "api_keys:manage") ? [{ href: "/api-keys", label: "API keys" }] : []),
     ...(can(ctx, "audit:read") ? [{ href: "/audit-log", label: "Audit log" }] : []),
   ];
   return (
     <>
-      <PageHeader title="Settings" description={`Workspace “${ctx.workspace.name}”: its members, event sources, keys and history.`} />
+      <PageHeader title="Settings" description={`Workspace “${ctx.workspace.name}”: its members, event sources, channels, keys and history.`} />
       <SettingsTabs slug={slug} tabs={tabs} />
       <div className="mt-6">{children}</div>
     </>
