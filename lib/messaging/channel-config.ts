@@ -268,8 +268,13 @@ export async function testEmailConnection(ctx: WorkspaceContext, input: unknown)
   }
   let password = body.secrets.password?.trim();
   if (!password) {
+    // the stored password is only ever sent to the host it was saved for (as saveChannelConfig keeps it)
     const existing = await db().channelConfig.findUnique({ where: { workspaceId_provider: { workspaceId: ctx.workspace.id, provider: "email" } } });
-    password = readSecrets(existing?.secretCipher ?? null).password;
+    const stored = readSecrets(existing?.secretCipher ?? null).password;
+    if (stored && (existing?.settings as Record<string, unknown> | undefined)?.host !== settings.host) {
+      throw AppError.field("secrets.password", "must be entered again because settings.host changed: a stored secret is only sent where it was saved for");
+    }
+    password = stored;
   }
   return verifySmtp({ host: settings.host!, port: settings.port!, secure: settings.secure, user: settings.user || undefined, password }, { timeoutMs: TEST_TIMEOUT_MS });
 }

@@ -72,13 +72,16 @@ describe("SMS through Twilio", () => {
   it("a person without a phone number is suppressed, and nothing is sent", async () => {
     const s = await smsSetup();
     const before = twilio.received.length;
-    for (const [userId, traits] of [
-      ["nophone", {}],
-      ["badphone", { phone: "call me" }],
+    const notInternational = (phone: string) => `The profile's phone number ${phone} is not in international form (+ and the country code, e.g. +15551234567)`;
+    for (const [userId, traits, reason] of [
+      ["nophone", {}, "No phone number on the profile"],
+      ["badphone", { phone: "call me" }, notInternational("call me")],
+      // no country code: texting it would mean guessing one
+      ["local", { phone: "5550100001" }, notInternational("5550100001")],
     ] as const) {
       const id = await queueFor(s, userId, traits);
-      expect(await deliverMessage(id, s.driver.clock)).toEqual({ outcome: "suppressed", reason: "No phone number on the profile" });
-      expect(await messageRow(id)).toMatchObject({ status: "SUPPRESSED", statusReason: "No phone number on the profile", attempts: 0 });
+      expect(await deliverMessage(id, s.driver.clock)).toEqual({ outcome: "suppressed", reason });
+      expect(await messageRow(id)).toMatchObject({ status: "SUPPRESSED", statusReason: reason, attempts: 0 });
     }
     expect(twilio.received.length).toBe(before);
   });
@@ -169,7 +172,7 @@ describe("Web Push", () => {
   // delivery.ts bug: when every device of the person is gone, recordFailure suppresses `[]` for push
   // (send.to is "1 device", not the tokens) and the dead tokens are lost, so each later push to the person
   // calls the push service again and bounces instead of being suppressed before sending. Flip to `it` once fixed.
-  it.fails("an expired subscription (410) is suppressed, so the next push is not attempted", async () => {
+  it("an expired subscription (410) is suppressed, so the next push is not attempted", async () => {
     const s = await webPushSetup();
     const subscription = push.subscribe();
     push.expire(subscription.endpoint);

@@ -74,6 +74,14 @@ describe("delivery over real SMTP", () => {
     expect(await outboxMails(id)).toHaveLength(1);
   });
 
+  it("the preheader is escaped and placed as text, even with $ signs and markup from traits", async () => {
+    const s = await setup({ subject: "Deals", preheader: "Only $1 today for {{ profile.traits.company }} $'", html: "<html><body><p>Body</p></body></html>" });
+    const id = await queueFor(s, "pre", { email: "pre@example.com", company: "<b>Ann & Co</b>" });
+    expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "sent" });
+    const html = ((await messageRow(id)).content as { html: string }).html;
+    expect(html).toContain('<body><div style="display:none;max-height:0;overflow:hidden">Only $1 today for &lt;b&gt;Ann &amp; Co&lt;/b&gt; $&#39;</div><p>Body</p>');
+  });
+
   it("a rendering failure fails the message with the reason and sends nothing", async () => {
     const s = await setup({ subject: "For {{ profile.traits.nickname | required }}", html: "<p>x</p>" });
     const id = await queueFor(s, "cy", { email: "cy@example.com" });

@@ -73,6 +73,21 @@ interface PushSendOutcome extends SendResult {
   deadTokens: string[];
 }
 
+/** Every device of the person is gone (expired subscriptions, unregistered tokens): each is suppressed. */
+class DevicesGoneError extends ProviderError {
+  constructor(
+    message: string,
+    readonly deadTokens: string[],
+    providerCode?: string,
+  ) {
+    super(message, { retryable: false, permanentAddressFailure: true, providerCode });
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
 type Decision = { kind: "finish"; result: DeliveryResult } | { kind: "send"; send: Send; attempt: number };
 
 export async function recordMessageEvent(client: pg.PoolClient, messageId: string, workspaceId: string, type: string, at: Date, detail: Record<string, unknown> = {}): Promise<void> {
@@ -113,8 +128,12 @@ function contactPoints(channel: Channel, profile: ProfileRow, configs: ProviderC
   switch (channel) {
     case "email":
       return profile.email && /^[^\s@]+@[^\s@]+$/.test(profile.email) ? { addresses: [profile.email] } : { missing: "No email address on the profile" };
-    case "sms":
-      return profile.phone && /^\+?[1-9]\d{6,14}$/.test(profile.phone.replace(/[\s()-]/g, "")) ? { addresses: [profile.phone.replace(/[\s()-]/g, "")] } : { missing: "No phone number on the profile" };
+    case "sms": {
+      if (!profile.phone) return { missing: "No phone number on the profile" };
+      // SMS providers need the international form; guessing a country code could text a stranger
+      const phone = profile.phone.replace(/[\s().-]/g, "");
+      return /^\+[1-9]\d{6,14}$/.test(phone) ? { addresses: [phone] } : { missing: `The profile's phone number ${profile.phone} is not in international form (+ and the country code, e.g. +15551234567)` };
+    }
     case "push": {
       const usable = profile.pushTokens.filter((t) => (isWebPushSubscription(t.token) ? !!configs.web_push : !!configs.fcm)).map((t) => t.token);
       if (usable.length) return { addresses: usable };
@@ -145,8 +164,9 @@ function prepareSend(message: MessageRow, fields: Record<string, string>, addres
       const sender = configs.email;
       if (!sender) return { notConfigured: "Email isn't set up: configure an SMTP server in Settings → Channels" };
       const links = messageLinks(message.id);
-      const preheader = fields.preheader ? `<div style="display:none;max-height:0;overflow:hidden">${fields.preheader}</div>` : "";
-      const html = trackEmailHtml(/<body[^>]*>/i.test(fields.html) ? fields.html.replace(/(<body[^>]*>)/i, `$1${preheader}`) : preheader + fields.html, links);
+      // the preheader is text placed into HTML: escaped, and inserted with a function so "$1" in it stays "$1"
+      const preheader = fields.preheader ? `<div style="display:none;max-height:0;overflow:hidden">${escapeHtml(fields.preheader)}</div>` : "";
+      const html = trackEmailHtml(/<body[^>]*>/i.test(fields.html) ? fields.html.replace(/(<body[^>]*>)/i, (body) => body + preheader) : preheader + fields.html, links);
       const headers = {
         "List-Unsubscribe": `<${links.oneClickUnsubscribe}>`,
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -191,7 +211,7 @@ function prepareSend(message: MessageRow, fields: Record<string, string>, addres
             }
           }
           if (accepted) return { ...accepted, response: addresses.length > 1 ? `${accepted.response} (${addresses.length - deadTokens.length} of ${addresses.length} devices)` : accepted.response, deadTokens };
-          if (lastError && deadTokens.length === addresses.length) throw new ProviderError(lastError.message, { retryable: false, permanentAddressFailure: true, providerCode: lastError.providerCode });
+          if (lastError && deadTokens.length === addresses.length) throw new DevicesGoneError(lastError.message, deadTokens, lastError.providerCode);
           throw lastError ?? new ProviderError("No device accepted the notification", { retryable: true });
         },
       };
@@ -358,7 +378,7 @@ async function recordFailure(messageId: string, send: Send, error: ProviderError
       return { outcome: "retry", reason, attempt };
     }
     if (error.permanentAddressFailure) {
-      const addresses = send.provider === "push" ? [] : [send.to];
+      const addresses = error instanceof DevicesGoneError ? error.deadTokens : send.provider === "push" ? [] : [send.to];
       await suppress(client, message.workspaceId, message.channel, addresses, "invalid_address", error.message, messageId, now);
       return finish(client, message, "BOUNCED", reason, now);
     }

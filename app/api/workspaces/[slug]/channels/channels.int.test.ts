@@ -279,6 +279,10 @@ describe("Test connection (email)", () => {
     expect((await post({ settings: smtpSettings(sink.port) })).body).toMatchObject({ ok: true });
     // a password typed in the form wins over the stored one
     expect((await post({ settings: smtpSettings(sink.port), secrets: { password: "typed but wrong" } })).body).toMatchObject({ ok: false, code: "EAUTH" });
+    // and the stored one is never sent to another host
+    const elsewhere = await post({ settings: { ...smtpSettings(sink.port), host: "localhost" } });
+    expect(elsewhere.status).toBe(422);
+    expect(elsewhere.body.error.fields).toEqual([{ path: "secrets.password", message: "must be entered again because settings.host changed: a stored secret is only sent where it was saved for" }]);
   });
 
   it("says the connection was refused when nothing listens on the port", async () => {
