@@ -130,7 +130,12 @@ export async function receiveTwilioStatus(url: string, body: string, signature: 
   const params = new URLSearchParams(body);
   const sid = params.get("MessageSid") ?? params.get("SmsSid");
   if (!sid) throw AppError.field("MessageSid", "is required");
-  const { rows: found } = await pgPool().query<{ workspaceId: string }>(`SELECT "workspaceId" FROM "Message" WHERE provider = 'twilio' AND "providerMessageId" = $1`, [sid]);
+  // Twilio can report before our sender has stored the SID it got back: look again for a few seconds.
+  let found: { workspaceId: string }[] = [];
+  for (let attempt = 0; attempt < 6 && !found.length; attempt++) {
+    if (attempt) await new Promise((resolve) => setTimeout(resolve, 500));
+    found = (await pgPool().query<{ workspaceId: string }>(`SELECT "workspaceId" FROM "Message" WHERE provider = 'twilio' AND "providerMessageId" = $1`, [sid])).rows;
+  }
   if (!found[0]) return { applied: false };
   const config = (await loadProviderConfigs(found[0].workspaceId)).sms;
   const expected = config ? twilioSignature(config.authToken, url, params) : null;
