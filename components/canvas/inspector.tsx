@@ -1,6 +1,6 @@
 "use client";
 
-import { Plus, Trash2 } from "lucide-react";
+import { FlaskConical, Plus, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { memo, useEffect, useState, type ReactNode } from "react";
@@ -549,6 +549,21 @@ function Unplaced({ problems }: { problems: JourneyProblem[] }) {
   );
 }
 
+/** A split is an experiment: its results, lift over time, weights and auto-winner live on its own page. */
+function ExperimentLink({ nodeId }: { nodeId: string }) {
+  const { slug, id } = useParams<{ slug: string; id: string }>();
+  return (
+    <Link
+      href={`/w/${slug}/journeys/${id}/experiments/${encodeURIComponent(nodeId)}`}
+      className="flex items-center gap-2 rounded-lg bg-brand-50 px-3 py-2 text-sm font-medium text-brand-800 ring-1 ring-brand-200 hover:bg-brand-100"
+      data-testid="experiment-link"
+    >
+      <FlaskConical className="h-4 w-4" aria-hidden="true" />
+      Experiment results
+    </Link>
+  );
+}
+
 export const NodeInspector = memo(function NodeInspector({
   node,
   problems,
@@ -587,6 +602,7 @@ export const NodeInspector = memo(function NodeInspector({
         {form}
       </fieldset>
       <Unplaced problems={problems} />
+      {node.type === "split" ? <ExperimentLink nodeId={node.id} /> : null}
       {readOnly ? null : (
         <Button variant="danger" className="w-full" onClick={() => onDelete(node.id)}>
           <Trash2 className="h-4 w-4" aria-hidden="true" />
@@ -649,11 +665,21 @@ export const SettingsInspector = memo(function SettingsInspector({
           <TextField
             label="Goal event"
             value={settings.goal?.eventName ?? ""}
-            onChange={(e) => onChange({ ...settings, goal: e.target.value ? { eventName: e.target.value, attributionHours: settings.goal?.attributionHours ?? 72 } : undefined })}
+            onChange={(e) => onChange({ ...settings, goal: e.target.value ? { ...settings.goal, eventName: e.target.value, attributionHours: settings.goal?.attributionHours ?? 72 } : undefined })}
             error={err("settings.goal.eventName")}
           />
           {settings.goal ? (
             <TextField label="Attribution window (hours)" type="number" min={1} value={String(settings.goal.attributionHours)} onChange={(e) => onChange({ ...settings, goal: { ...settings.goal!, attributionHours: Number(e.target.value) } })} error={err("settings.goal.attributionHours")} />
+          ) : null}
+          {settings.goal ? (
+            <TextField
+              label="Revenue property"
+              placeholder="e.g. total"
+              value={settings.goal.revenueProperty ?? ""}
+              hint="Optional: the goal event's property with the order value; experiments report revenue per person."
+              onChange={(e) => onChange({ ...settings, goal: { ...settings.goal!, revenueProperty: e.target.value || undefined } })}
+              error={err("settings.goal.revenueProperty")}
+            />
           ) : null}
         </Section>
         <Section title="Quiet hours" hint="Optional: messages wait until quiet hours end, in each person's time zone.">

@@ -116,6 +116,7 @@ describe("analyzeExperiment", () => {
     expect(inc.extraConversions).toBeCloseTo(171, 8);
     expect(inc.extraConversionsCi![0]!).toBeLessThan(171);
     expect(inc.extraConversionsCi![1]!).toBeGreaterThan(171);
+    expect(inc.pValue!).toBeLessThan(0.001);
     expect(inc.extraRevenue).toBeCloseTo(90 * 50 + 117 * 60 + 99 * 50 - 2 * 2700, 8);
     expect(inc.lift!.estimate).toBeCloseTo(306 / 2700 / 0.05 - 1, 12);
     expect(result.holdout).toMatchObject({ assigned: 300, converted: 15, publishedWeight: 10 });

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { loadVersions } from "../engine/graphs";
-import type { TJourneyGraph } from "../journeys/graph";
+import { NODE_CONFIGS, type TJourneyGraph } from "../journeys/graph";
 import {
   adjustedConfidenceInterval,
   bayesianTest,
@@ -184,6 +184,8 @@ export interface Incrementality {
   /** conversions among the treated beyond what the holdout's rate predicts, with an interval */
   extraConversions: number;
   extraConversionsCi: [number | null, number | null] | null;
+  /** p-value of the treated-minus-holdout difference in conversion rate (the test behind extraConversionsCi) */
+  pValue: number | null;
   /** relative lift of the treated over the holdout */
   lift: { estimate: number; ci: [number | null, number | null]; pValue: number } | null;
   extraRevenue: number | null;
@@ -519,6 +521,7 @@ function incrementalityOf(settings: AnalysisSettings, arms: ArmData[], holdout: 
     treatedConversionRate: treatedRate,
     extraConversions: (treatedRate - holdoutRate) * treated.assigned,
     extraConversionsCi: absolute ? scale(absolute.ci) : null,
+    pValue: absolute ? absolute.pValue : null,
     lift: relative ? { estimate: relative.estimate, ci: interval(relative.ci), pValue: relative.pValue } : null,
     extraRevenue,
     extraRevenueCi,
@@ -640,7 +643,8 @@ export async function loadSplitData(
 export function splitConfigIn(graph: TJourneyGraph | undefined, nodeId: string): SplitDefinition | null {
   const node = graph?.nodes.find((n) => n.id === nodeId && n.type === "split");
   if (!node) return null;
-  const config = node.config as { arms?: { id: string; label: string; weight: number }[]; holdout?: { weight: number } };
-  if (!Array.isArray(config.arms) || config.arms.length < 2) return null;
-  return { nodeId, label: node.label || "A/B split", arms: config.arms, holdout: config.holdout };
+  // Published versions are valid; a draft's split may be unfinished, and then it is no experiment yet.
+  const config = NODE_CONFIGS.split.safeParse(node.config);
+  if (!config.success) return null;
+  return { nodeId, label: node.label || "A/B split", arms: config.data.arms, holdout: config.data.holdout };
 }

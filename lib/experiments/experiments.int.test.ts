@@ -14,7 +14,7 @@ import { workspaceContextForApiKey } from "../api-keys/api-keys";
 import { contextOf } from "../testing/factories";
 import { ingestFixture } from "../testing/ingest-helpers";
 import { splitConfigIn } from "./analysis";
-import { evaluateAllExperiments, evaluateExperiment, getExperiment, listExperiments, updateExperimentSettings } from "./experiments";
+import { evaluateAllExperiments, evaluateExperiment, evaluateExperimentNow, getExperiment, listExperiments, updateExperimentSettings } from "./experiments";
 import { effectiveSplitWeights } from "./weights";
 
 const HOUR = 3_600_000;
@@ -157,5 +157,40 @@ describe("evaluating every live journey", () => {
     const view = await getExperiment(editor, journeyId, "ab");
     expect(view.result?.computedAt).toBe(after(2).toISOString());
     expect(view.result?.banners.map((b) => b.kind)).toContain("too_little_data");
+  });
+});
+
+describe("the lift history", () => {
+  it("spans the whole experiment, thinned evenly, oldest first and always ending at the latest evaluation", async () => {
+    const { editor, journeyId, team } = await setup();
+    const experiment = await db().experiment.create({ data: { workspaceId: team.id, journeyId, nodeId: "ab" } });
+    const summary = (i: number) => ({ summary: { arms: [{ armId: "a", label: "Short subject", assigned: i, converted: 0, conversionRate: 0, estimate: null, ci: null, pValue: null }] } });
+    await db().experimentResult.createMany({
+      data: Array.from({ length: 1_000 }, (_, i) => ({ experimentId: experiment.id, journeyId, nodeId: "ab", computedAt: new Date(T0.getTime() + i * 15 * 60_000), result: summary(i) })),
+    });
+    const { history } = await getExperiment(editor, journeyId, "ab");
+    expect(history.length).toBeLessThanOrEqual(401);
+    expect(history.length).toBeGreaterThan(300);
+    expect(history[0].computedAt).toBe(T0.toISOString());
+    expect(history.at(-1)!.arms[0].assigned).toBe(999);
+    expect(history.map((h) => h.computedAt)).toEqual([...history.map((h) => h.computedAt)].sort());
+  });
+});
+
+describe("a split only in the draft", () => {
+  it("has a page (not live, no results) and settings, but cannot be evaluated until published", async () => {
+    const { editor, journeyId } = await setup();
+    const graph = splitGraph({ eventName: "x" });
+    const draft = { ...graph, nodes: graph.nodes.map((n) => (n.id === "ab" ? { ...n, id: "ab2", label: "New test" } : n)), edges: graph.edges.map((e) => ({ ...e, source: e.source === "ab" ? "ab2" : e.source, target: e.target === "ab" ? "ab2" : e.target })) };
+    await db().journey.update({ where: { id: journeyId }, data: { draft: draft as object } });
+    const view = await getExperiment(editor, journeyId, "ab2");
+    expect(view).toMatchObject({ label: "New test", live: false, result: null });
+    expect((await getExperiment(editor, journeyId, "ab")).live).toBe(true);
+    expect((await listExperiments(editor, journeyId)).experiments.map((e) => [e.nodeId, e.live])).toEqual([
+      ["ab", true],
+      ["ab2", false],
+    ]);
+    await expect(evaluateExperimentNow(editor, journeyId, "ab2")).rejects.toThrow(/publish the journey first/);
+    expect((await updateExperimentSettings(editor, journeyId, "ab2", { autoWinner: "winner" })).settings.autoWinner).toBe("winner");
   });
 });

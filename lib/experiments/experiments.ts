@@ -98,7 +98,7 @@ export interface ExperimentListItem {
 }
 
 const NOT_FOUND_JOURNEY = "No such journey in this workspace.";
-const HISTORY_POINTS = 500;
+const HISTORY_POINTS = 400;
 
 // ---------------------------------------------------------------------------------------------------
 // Journeys and their splits
@@ -107,6 +107,8 @@ interface JourneySplits {
   journey: { id: string; workspaceId: string; name: string; status: string };
   /** the live version's graph, else the newest version's, else the draft */
   graph: TJourneyGraph | null;
+  /** the draft, for splits added since the last publish */
+  draft: TJourneyGraph | null;
   live: boolean;
 }
 
@@ -125,17 +127,26 @@ async function loadJourney(ctx: WorkspaceContext, journeyId: string): Promise<Jo
     live = Boolean(version) && (journey.status === "LIVE" || journey.status === "PAUSED");
   } else if (journey.versions[0]) raw = journey.versions[0].graph;
   const parsed = ZJourneyGraph.safeParse(raw);
-  return { journey: { id: journey.id, workspaceId: journey.workspaceId, name: journey.name, status: journey.status }, graph: parsed.success ? parsed.data : null, live };
+  const draft = ZJourneyGraph.safeParse(journey.draft);
+  return {
+    journey: { id: journey.id, workspaceId: journey.workspaceId, name: journey.name, status: journey.status },
+    graph: parsed.success ? parsed.data : null,
+    draft: draft.success ? draft.data : null,
+    live,
+  };
 }
 
 function splitsOf(graph: TJourneyGraph | null): SplitDefinition[] {
   return (graph?.nodes ?? []).flatMap((n) => (n.type === "split" ? [splitConfigIn(graph!, n.id)].filter((s): s is SplitDefinition => s !== null) : []));
 }
 
-function requireSplit(journey: JourneySplits, nodeId: string): SplitDefinition {
-  const split = splitConfigIn(journey.graph ?? undefined, nodeId);
-  if (!split) throw new AppError("not_found", `No A/B split "${nodeId}" in this journey.`);
-  return split;
+/** The split in the published graph (live when the journey is), else in the draft (not live yet). */
+function requireSplit(journey: JourneySplits, nodeId: string): { split: SplitDefinition; live: boolean } {
+  const published = splitConfigIn(journey.graph ?? undefined, nodeId);
+  if (published) return { split: published, live: journey.live };
+  const drafted = splitConfigIn(journey.draft ?? undefined, nodeId);
+  if (drafted) return { split: drafted, live: false };
+  throw new AppError("not_found", `No A/B split "${nodeId}" in this journey.`);
 }
 
 function goalOf(graph: TJourneyGraph): { goal: GoalSettings; hasGoal: boolean } {
@@ -279,8 +290,8 @@ export async function evaluateAllExperiments(now: Date = new Date()): Promise<Ev
 export async function evaluateExperimentNow(ctx: WorkspaceContext, journeyId: string, nodeId: string, now: Date = new Date()): Promise<ExperimentView> {
   requirePermission(ctx, "content:write");
   const journey = await loadJourney(ctx, journeyId);
-  const split = requireSplit(journey, nodeId);
-  if (!journey.live || !journey.graph) throw new AppError("conflict", "This split is not live: publish the journey first, then people are assigned and can be evaluated.");
+  const { split, live } = requireSplit(journey, nodeId);
+  if (!live || !journey.graph) throw new AppError("conflict", "This split is not live: publish the journey first, then people are assigned and can be evaluated.");
   await evaluateExperiment({ workspaceId: journey.journey.workspaceId, journeyId, graph: journey.graph, split }, now);
   return getExperiment(ctx, journeyId, nodeId);
 }
@@ -292,7 +303,7 @@ export async function updateExperimentSettings(ctx: WorkspaceContext, journeyId:
   requirePermission(ctx, "content:write");
   const changes = parseInput(ZExperimentSettings, input);
   const journey = await loadJourney(ctx, journeyId);
-  const split = requireSplit(journey, nodeId);
+  const { split } = requireSplit(journey, nodeId);
   const row = await ensureExperiment(ctx.workspace.id, journeyId, nodeId);
   const before = settingsOf(row);
   const after: ExperimentSettings = { ...before, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) } as ExperimentSettings;
@@ -355,14 +366,22 @@ export async function updateExperimentSettings(ctx: WorkspaceContext, journeyId:
 export async function getExperiment(ctx: WorkspaceContext, journeyId: string, nodeId: string): Promise<ExperimentView> {
   requirePermission(ctx, "workspace:read");
   const journey = await loadJourney(ctx, journeyId);
-  const split = requireSplit(journey, nodeId);
+  const { split, live } = requireSplit(journey, nodeId);
   const row = await findExperiment(journeyId, nodeId);
   const [latest, points, changes] = row
     ? await Promise.all([
         db().experimentResult.findFirst({ where: { experimentId: row.id }, orderBy: { computedAt: "desc" }, select: { result: true } }),
+        // The whole experiment, thinned evenly to at most HISTORY_POINTS evaluations (always the latest):
+        // numbered without reading the results, then only the chosen rows' summaries are read.
         db().$queryRaw<{ computedAt: Date; summary: LiftPoint["arms"] | null }[]>`
-          SELECT "computedAt", result -> 'summary' -> 'arms' AS summary FROM "ExperimentResult"
-           WHERE "experimentId" = ${row.id}::uuid ORDER BY "computedAt" DESC LIMIT ${HISTORY_POINTS}`,
+          WITH numbered AS (
+            SELECT id, row_number() OVER (ORDER BY "computedAt") AS rn, count(*) OVER () AS n
+              FROM "ExperimentResult" WHERE "experimentId" = ${row.id}::uuid
+          )
+          SELECT r."computedAt", r.result -> 'summary' -> 'arms' AS summary
+            FROM numbered x JOIN "ExperimentResult" r ON r.id = x.id
+           WHERE x.n <= ${HISTORY_POINTS} OR (x.rn - 1) % ceil(x.n / ${HISTORY_POINTS}::numeric)::bigint = 0 OR x.rn = x.n
+           ORDER BY r."computedAt" DESC`,
         db().experimentWeightChange.findMany({ where: { experimentId: row.id }, orderBy: { at: "desc" }, take: 200 }),
       ])
     : [null, [], []];
@@ -371,7 +390,7 @@ export async function getExperiment(ctx: WorkspaceContext, journeyId: string, no
     journey: { id: journey.journey.id, name: journey.journey.name, status: journey.journey.status },
     nodeId,
     label: split.label,
-    live: journey.live,
+    live,
     arms: split.arms,
     holdoutWeight: split.holdout?.weight ?? 0,
     settings: settingsOf(row),
@@ -402,7 +421,10 @@ export async function getExperiment(ctx: WorkspaceContext, journeyId: string, no
 export async function listExperiments(ctx: WorkspaceContext, journeyId: string): Promise<{ journey: ExperimentView["journey"]; experiments: ExperimentListItem[] }> {
   requirePermission(ctx, "workspace:read");
   const journey = await loadJourney(ctx, journeyId);
-  const splits = splitsOf(journey.graph);
+  const published = splitsOf(journey.graph);
+  const publishedIds = new Set(published.map((split) => split.nodeId));
+  // Published splits first, then those only in the draft (not live yet).
+  const splits = [...published.map((split) => ({ split, live: journey.live })), ...splitsOf(journey.draft).flatMap((split) => (publishedIds.has(split.nodeId) ? [] : [{ split, live: false }]))];
   const rows = await db().experiment.findMany({ where: { journeyId } });
   const byNode = new Map(rows.map((r) => [r.nodeId, r]));
   const latest = rows.length
@@ -416,13 +438,13 @@ export async function listExperiments(ctx: WorkspaceContext, journeyId: string):
   const latestByNode = new Map(latest.map((l) => [l.nodeId, l]));
   return {
     journey: { id: journey.journey.id, name: journey.journey.name, status: journey.journey.status },
-    experiments: splits.map((split) => {
+    experiments: splits.map(({ split, live }) => {
       const row = byNode.get(split.nodeId);
       const l = latestByNode.get(split.nodeId);
       return {
         nodeId: split.nodeId,
         label: split.label,
-        live: journey.live,
+        live,
         arms: split.arms,
         holdoutWeight: split.holdout?.weight ?? 0,
         autoWinner: settingsOf(row ?? null).autoWinner,

@@ -1,0 +1,183 @@
+import type { ExperimentAnalysis } from "@/lib/experiments/analysis";
+import { Badge } from "../ui/card";
+import { amount, count, interval, percent, pValue, signedPercent, STATUS_LABELS, STATUS_TONES, weight } from "./format";
+
+const NUM = "py-3 pl-3 text-right tabular-nums whitespace-nowrap";
+const HEAD = "py-2 pl-3 text-right font-medium";
+
+/** The per-arm table: intent-to-treat counts, conversion, revenue per person, lift against control, and a verdict. */
+export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
+  const hasRevenue = result.goal.revenueProperty !== null;
+  const corrected = result.arms.length > 2;
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm" data-testid="arms-table">
+        <thead className="text-xs tracking-wide text-stone-500 uppercase">
+          <tr>
+            <th className="py-2 font-medium">Arm</th>
+            <th className={HEAD}>Assigned</th>
+            <th className={HEAD}>Sent</th>
+            <th className={HEAD}>Delivered</th>
+            <th className={HEAD}>Opened</th>
+            <th className={HEAD}>Clicked</th>
+            <th className={HEAD}>Converted</th>
+            <th className={HEAD}>Rate</th>
+            {hasRevenue ? <th className={HEAD}>Revenue / person</th> : null}
+            <th className={HEAD}>Lift ({Math.round((1 - result.test.alpha) * 100)}% interval)</th>
+            <th className={HEAD}>p-value</th>
+            <th className={HEAD}>Chance to win</th>
+            <th className="py-2 pl-3 font-medium">Status</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-stone-100">
+          {result.arms.map((arm) => (
+            <tr key={arm.armId} data-testid="arm-row" data-arm={arm.armId} data-status={arm.status} className="align-top">
+              <td className="min-w-32 py-3 pr-2">
+                <span className="font-medium text-stone-900">{arm.label}</span>
+                <span className="block text-xs text-stone-500">
+                  {arm.isControl ? "control · " : ""}
+                  {weight(arm.currentWeight)}
+                  {Math.abs(arm.currentWeight - arm.publishedWeight) > 1e-6 ? ` now (published ${weight(arm.publishedWeight)})` : ""}
+                </span>
+              </td>
+              <td className={NUM}>{count(arm.assigned)}</td>
+              <td className={NUM}>{count(arm.sent)}</td>
+              <td className={NUM}>{count(arm.delivered)}</td>
+              <td className={NUM}>{count(arm.opened)}</td>
+              <td className={NUM}>{count(arm.clicked)}</td>
+              <td className={NUM}>{count(arm.converted)}</td>
+              <td className={NUM}>{percent(arm.conversionRate, 2)}</td>
+              {hasRevenue ? (
+                <td className={NUM}>
+                  {amount(arm.revenuePerAssigned)}
+                  {arm.revenueLift ? <span className="block text-xs text-stone-500">{signedPercent(arm.revenueLift.estimate)}</span> : null}
+                </td>
+              ) : null}
+              <td className={NUM} data-testid="arm-lift">
+                {arm.isControl ? (
+                  <span className="text-stone-400">baseline</span>
+                ) : arm.lift ? (
+                  <>
+                    <span className={`font-medium ${arm.lift.estimate > 0 ? "text-brand-700" : arm.lift.estimate < 0 ? "text-red-700" : "text-stone-800"}`}>{signedPercent(arm.lift.estimate)}</span>
+                    <span className="block text-xs text-stone-500">{interval(corrected ? arm.lift.adjustedCi : arm.lift.ci)}</span>
+                  </>
+                ) : (
+                  <span className="text-xs text-stone-500" title={arm.liftUnavailable ?? undefined}>
+                    —
+                  </span>
+                )}
+              </td>
+              <td className={NUM}>{arm.lift ? pValue(corrected ? arm.lift.adjustedPValue : arm.lift.pValue) : "—"}</td>
+              <td className={NUM}>{arm.isControl ? "—" : percent(arm.chanceToWin)}</td>
+              <td className="py-3 pl-3">
+                <Badge tone={STATUS_TONES[arm.status] ?? "stone"}>{STATUS_LABELS[arm.status] ?? arm.status}</Badge>
+              </td>
+            </tr>
+          ))}
+          {result.holdout ? (
+            <tr data-testid="holdout-row" className="align-top bg-stone-50/60">
+              <td className="py-3 pr-2">
+                <span className="font-medium text-stone-700">Holdout</span>
+                <span className="block text-xs text-stone-500">{weight(result.holdout.publishedWeight)} · gets nothing</span>
+              </td>
+              <td className={NUM}>{count(result.holdout.assigned)}</td>
+              <td className={NUM}>{count(result.holdout.messages)}</td>
+              <td className={NUM}>—</td>
+              <td className={NUM}>—</td>
+              <td className={NUM}>—</td>
+              <td className={NUM}>{count(result.holdout.converted)}</td>
+              <td className={NUM}>{percent(result.holdout.conversionRate, 2)}</td>
+              {hasRevenue ? <td className={NUM}>{amount(result.holdout.revenuePerAssigned)}</td> : null}
+              <td className={NUM} colSpan={3}>
+                <span className="text-xs text-stone-500">measures incrementality, below</span>
+              </td>
+              <td className="py-3 pl-3" />
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+      <p className="mt-3 text-xs text-stone-500" data-testid="test-method">
+        Intent to treat: everyone assigned counts, messaged or not. Conversions within {result.goal.attributionHours} h of assignment
+        {result.goal.eventName ? ` (${result.goal.eventName})` : ""}. p-values and intervals: <strong className="font-medium text-stone-700">{result.test.label}</strong>
+        {result.test.nStar ? `, tuned for ${count(result.test.nStar)} people` : ""}
+        {corrected ? `, Holm–Bonferroni adjusted across ${result.arms.length - 1} arms` : ""}. Chance to win: Bayesian, flat prior. Statuses need {result.thresholds.minAssigned}{" "}
+        people and {result.thresholds.minConversions} conversions in every arm.
+      </p>
+    </div>
+  );
+}
+
+/** Unsubscribes, bounces and spam complaints per arm, per person assigned. */
+export function GuardrailsTable({ result }: { result: ExperimentAnalysis }) {
+  const rows = [
+    ["unsubscribed", "Unsubscribes"],
+    ["bounced", "Bounces"],
+    ["complained", "Spam complaints"],
+  ] as const;
+  return (
+    <table className="w-full text-left text-sm" data-testid="guardrails">
+      <thead className="text-xs tracking-wide text-stone-500 uppercase">
+        <tr>
+          <th className="py-2 font-medium">Guardrail</th>
+          {result.arms.map((arm) => (
+            <th key={arm.armId} className={HEAD}>
+              {arm.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-stone-100">
+        {rows.map(([key, label]) => (
+          <tr key={key}>
+            <td className="py-2.5 text-stone-700">{label}</td>
+            {result.arms.map((arm) => {
+              const g = arm.guardrails[key];
+              return (
+                <td key={arm.armId} className={`${NUM} py-2.5`}>
+                  {count(g.count)} <span className="text-xs text-stone-500">({percent(g.rate, 2)})</span>
+                  {g.worse ? (
+                    <span className="ml-2">
+                      <Badge tone="red">worse</Badge>
+                    </span>
+                  ) : null}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function IncrementalityPanel({ result }: { result: ExperimentAnalysis }) {
+  const inc = result.incrementality;
+  if (!inc) return null;
+  const ciCount = (ci: [number | null, number | null] | null) => (ci ? `[${ci[0] === null ? "−∞" : count(ci[0])}, ${ci[1] === null ? "+∞" : count(ci[1])}]` : "");
+  const ciAmount = (ci: [number | null, number | null] | null) => (ci ? `[${ci[0] === null ? "−∞" : amount(ci[0])}, ${ci[1] === null ? "+∞" : amount(ci[1])}]` : "");
+  return (
+    <dl className="grid gap-4 sm:grid-cols-3" data-testid="incrementality">
+      <div>
+        <dt className="text-xs font-medium tracking-wide text-stone-500 uppercase">Extra conversions</dt>
+        <dd className="mt-1 text-2xl font-semibold text-stone-900 tabular-nums">{inc.extraConversions >= 0 ? "+" : "−"}{count(Math.abs(inc.extraConversions))}</dd>
+        <dd className="text-xs text-stone-500">
+          {ciCount(inc.extraConversionsCi)} among {count(inc.treatedAssigned)} people treated{inc.pValue !== null ? ` · p ${pValue(inc.pValue)}` : ""}
+        </dd>
+      </div>
+      <div>
+        <dt className="text-xs font-medium tracking-wide text-stone-500 uppercase">Lift over holdout</dt>
+        <dd className="mt-1 text-2xl font-semibold text-stone-900 tabular-nums">{signedPercent(inc.lift?.estimate)}</dd>
+        <dd className="text-xs text-stone-500">
+          {percent(inc.treatedConversionRate, 2)} treated vs {percent(inc.holdoutConversionRate, 2)} held out{inc.lift ? ` · ${interval(inc.lift.ci)}` : ""}
+        </dd>
+      </div>
+      {inc.extraRevenue !== null ? (
+        <div>
+          <dt className="text-xs font-medium tracking-wide text-stone-500 uppercase">Extra revenue</dt>
+          <dd className="mt-1 text-2xl font-semibold text-stone-900 tabular-nums">{amount(inc.extraRevenue)}</dd>
+          <dd className="text-xs text-stone-500">{ciAmount(inc.extraRevenueCi)}</dd>
+        </div>
+      ) : null}
+    </dl>
+  );
+}

@@ -1,0 +1,93 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { ExperimentSettings } from "@/lib/experiments/experiments";
+import { Button } from "../ui/button";
+import { SelectField, TextField } from "../ui/field";
+import { useApiForm } from "../ui/use-api-form";
+
+const MODES = [
+  { value: "off", title: "Off", text: "Keep the published weights. You decide when to stop." },
+  { value: "winner", title: "Route to the winner", text: "Once the sequential test finds a winner (enough data, no sample ratio mismatch), every new person goes to it." },
+  { value: "bandit", title: "Bandit", text: "Thompson sampling moves traffic to the arms more likely to be best, at most once per attribution window; every arm keeps at least 1%." },
+] as const;
+
+/** Auto-winner and test settings. Viewers see them, disabled. */
+export function AutoWinnerForm({ url, settings, canEdit, holdoutWeight }: { url: string; settings: ExperimentSettings; canEdit: boolean; holdoutWeight: number }) {
+  const router = useRouter();
+  const { pending, formError, fieldErrors, submit } = useApiForm();
+  const [mode, setMode] = useState<string>(settings.autoWinner);
+  const [test, setTest] = useState<string>(settings.test);
+  const [nStar, setNStar] = useState(String(settings.nStar));
+  const [saved, setSaved] = useState(false);
+
+  async function save(event: React.FormEvent) {
+    event.preventDefault();
+    setSaved(false);
+    const result = await submit("PUT", url, { autoWinner: mode, test, nStar: nStar.trim() === "" ? undefined : Number(nStar) });
+    if (result) {
+      setSaved(true);
+      router.refresh();
+    }
+  }
+
+  return (
+    <form onSubmit={save} className="space-y-4" data-testid="auto-winner-form" aria-label="Auto-winner settings">
+      <fieldset disabled={!canEdit || pending} className="min-w-0 space-y-4">
+        <legend className="sr-only">Auto-winner</legend>
+        <div className="space-y-2" role="radiogroup" aria-label="Auto-winner">
+          {MODES.map((m) => (
+            <label key={m.value} className={`flex cursor-pointer items-start gap-3 rounded-lg p-3 ring-1 ${mode === m.value ? "bg-brand-50 ring-brand-200" : "ring-stone-200"} ${canEdit ? "" : "cursor-not-allowed opacity-75"}`}>
+              <input type="radio" name="autoWinner" value={m.value} checked={mode === m.value} onChange={() => setMode(m.value)} className="mt-0.5 h-4 w-4 accent-brand-700" />
+              <span>
+                <span className="block text-sm font-medium text-stone-900">{m.title}</span>
+                <span className="block text-xs text-stone-600">{m.text}</span>
+              </span>
+            </label>
+          ))}
+          {fieldErrors.autoWinner ? (
+            <p role="alert" className="text-sm text-red-700">
+              {fieldErrors.autoWinner}
+            </p>
+          ) : null}
+          {holdoutWeight > 0 ? <p className="text-xs text-stone-500">The {holdoutWeight}% holdout stays fixed in every mode.</p> : null}
+        </div>
+        <div className="grid gap-3 sm:grid-cols-2">
+          <SelectField label="p-values and intervals" value={test} onChange={(e) => setTest(e.target.value)} error={fieldErrors.test}>
+            <option value="sequential">Sequential (always valid): look any time</option>
+            <option value="fixed">Fixed horizon: look once, at a planned size</option>
+          </SelectField>
+          <TextField
+            label="Sequential tuning N*"
+            type="number"
+            min={100}
+            value={nStar}
+            onChange={(e) => setNStar(e.target.value)}
+            error={fieldErrors.nStar}
+            hint="The total number of people where the interval is tightest: set it near the traffic you expect."
+          />
+        </div>
+      </fieldset>
+      {formError ? (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">
+          {formError}
+        </p>
+      ) : null}
+      {canEdit ? (
+        <div className="flex items-center gap-3">
+          <Button type="submit" disabled={pending}>
+            {pending ? "Saving…" : "Save settings"}
+          </Button>
+          {saved ? (
+            <span className="text-sm text-brand-700" role="status">
+              Saved
+            </span>
+          ) : null}
+        </div>
+      ) : (
+        <p className="text-xs text-stone-500">Viewers can read these settings; an editor, admin or owner can change them.</p>
+      )}
+    </form>
+  );
+}
