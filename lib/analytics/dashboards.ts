@@ -1,0 +1,353 @@
+import { z } from "zod";
+import { requirePermission, type WorkspaceContext } from "../auth/context";
+import { pgPool } from "../db/pool";
+import { AppError, parseInput } from "../errors";
+import { graphOrder } from "./graph-order";
+import { addDays, isoDay, startOfUtcDay } from "./rollups";
+
+/**
+ * What the dashboards show, for a range of UTC days. Reads only the rollup tables (lib/analytics/rollups.ts)
+ * and EventVolume (the event catalog's daily counts), never raw events or messages, so an answer costs the
+ * number of days × journeys/nodes/channels in the range, not the number of people. The one live figure,
+ * "in a journey now", is an index count on Enrollment(journeyId, status, …).
+ *
+ * Rollups are at most one cron tick behind (a minute on Inngest, 30 s on the embedded executor); `updatedAt`
+ * says when they last ran.
+ */
+
+export const MAX_RANGE_DAYS = 366;
+export const DEFAULT_RANGE_DAYS = 30;
+
+const ZDay = z.preprocess((v) => (v === "" ? undefined : v), z.iso.date({ error: "must be a date as YYYY-MM-DD" }).optional());
+
+/** The query string of every dashboard endpoint: from/to as UTC days, inclusive; default the last 30 days. */
+export const ZDashboardQuery = z.object({ from: ZDay, to: ZDay });
+
+export interface DashboardRange {
+  /** first day, inclusive (YYYY-MM-DD, UTC) */
+  from: string;
+  /** last day, inclusive */
+  to: string;
+  days: number;
+}
+
+const DAY_MS = 86_400_000;
+const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / DAY_MS;
+
+/** Validates the query (422 naming `from` or `to`) and fills in the defaults: to = today, from = 29 days before `to`. */
+export function parseDashboardQuery(input: unknown, now: Date = new Date()): DashboardRange {
+  const query = parseInput(ZDashboardQuery, input ?? {});
+  const to = query.to ?? isoDay(startOfUtcDay(now));
+  const from = query.from ?? isoDay(addDays(new Date(`${to}T00:00:00Z`), -(DEFAULT_RANGE_DAYS - 1)));
+  const days = dayNumber(to) - dayNumber(from) + 1;
+  if (days < 1) throw AppError.field("from", `must be on or before "to" (${to})`);
+  if (days > MAX_RANGE_DAYS) throw AppError.field("to", `the range covers ${days} days; at most ${MAX_RANGE_DAYS} are allowed`);
+  return { from, to, days };
+}
+
+/** Every day of the range, in order. */
+export function daysOf(range: DashboardRange): string[] {
+  const start = new Date(`${range.from}T00:00:00Z`);
+  return Array.from({ length: range.days }, (_, i) => isoDay(addDays(start, i)));
+}
+
+export const MESSAGE_STAGES = ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed", "suppressed", "unsubscribed", "complained"] as const;
+export type MessageStage = (typeof MESSAGE_STAGES)[number];
+export type MessageStageCounts = Record<MessageStage, number>;
+
+export interface ChannelRates {
+  /** delivered / sent */
+  deliveryRate: number | null;
+  /** opened / delivered */
+  openRate: number | null;
+  /** clicked / delivered */
+  clickRate: number | null;
+  /** bounced / sent */
+  bounceRate: number | null;
+}
+
+export type ChannelStats = { channel: string } & MessageStageCounts & ChannelRates;
+
+export interface WorkspaceOverview {
+  range: DashboardRange;
+  generatedAt: string;
+  /** when the rollups last ran for this workspace; null: never (no data yet, or not rebuilt) */
+  updatedAt: string | null;
+  totals: {
+    /** named events (track, page, screen) in the range */
+    events: number;
+    /** enrollments that entered a journey in the range */
+    entered: number;
+    conversions: number;
+    /** people in a journey right now (walking or waiting), not limited to the range */
+    activeNow: number;
+    sent: number;
+  };
+  /** one row per day of the range, zeros included */
+  daily: { day: string; events: number; entered: number; conversions: number; sent: number }[];
+  /** per channel, over the range: messages at each stage, and rates */
+  channels: ChannelStats[];
+  /** the journeys with the most entries in the range (at most 10) */
+  journeys: { id: string; name: string; status: string; entered: number; conversions: number; conversionRate: number | null }[];
+}
+
+export interface FunnelStep {
+  nodeId: string;
+  type: string;
+  label: string | null;
+  /** longest distance from the trigger, for indenting branches */
+  depth: number;
+  /** visits of the node in the range */
+  entered: number;
+  /** conversions in the range by people who had passed the node */
+  converted: number;
+  /** converted / entered */
+  conversionRate: number | null;
+  /** entered / the trigger's entered: how far down the journey people get */
+  ofStart: number | null;
+  /** false for a node that only older versions had */
+  inGraph: boolean;
+  /** message steps: what happened to the messages it queued, over the range */
+  messages?: MessageStageCounts;
+}
+
+export interface JourneyAnalytics {
+  journey: { id: string; name: string; status: string; version: number | null };
+  range: DashboardRange;
+  generatedAt: string;
+  updatedAt: string | null;
+  totals: {
+    entered: number;
+    completed: number;
+    exited: number;
+    failed: number;
+    conversions: number;
+    /** conversions / entered in the range */
+    conversionRate: number | null;
+    activeNow: number;
+    sent: number;
+  };
+  daily: { day: string; entered: number; sent: number; conversions: number }[];
+  /** the live version's nodes (the draft's, before the first publish) in graph order; then nodes only older versions had */
+  funnel: FunnelStep[];
+  channels: ChannelStats[];
+}
+
+const NOT_FOUND_JOURNEY = "No such journey in this workspace.";
+const isUuid = (id: string) => z.uuid().safeParse(id).success;
+const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+
+function emptyStages(): MessageStageCounts {
+  return Object.fromEntries(MESSAGE_STAGES.map((s) => [s, 0])) as MessageStageCounts;
+}
+
+function addStages(into: MessageStageCounts, row: Record<string, unknown>): void {
+  for (const s of MESSAGE_STAGES) into[s] += Number(row[s] ?? 0);
+}
+
+function withRates(channel: string, c: MessageStageCounts): ChannelStats {
+  return {
+    channel,
+    ...c,
+    deliveryRate: ratio(c.delivered, c.sent),
+    openRate: ratio(c.opened, c.delivered),
+    clickRate: ratio(c.clicked, c.delivered),
+    bounceRate: ratio(c.bounced, c.sent),
+  };
+}
+
+const CHANNEL_ORDER = ["email", "sms", "push", "in_app"];
+const byChannel = (a: ChannelStats, b: ChannelStats) => {
+  const ia = CHANNEL_ORDER.indexOf(a.channel);
+  const ib = CHANNEL_ORDER.indexOf(b.channel);
+  return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.channel.localeCompare(b.channel);
+};
+
+const STAGE_SUMS = MESSAGE_STAGES.map((s) => `sum(${s})::bigint AS ${s}`).join(", ");
+
+async function lastRunAt(workspaceId: string): Promise<string | null> {
+  const { rows } = await pgPool().query<{ lastRunAt: Date | null }>(`SELECT "lastRunAt" FROM "AnalyticsRollupState" WHERE "workspaceId" = $1`, [workspaceId]);
+  return rows[0]?.lastRunAt?.toISOString() ?? null;
+}
+
+/** The workspace overview for a range (query: `{ from?, to? }`). */
+export async function workspaceOverview(ctx: WorkspaceContext, query: unknown, now: Date = new Date()): Promise<WorkspaceOverview> {
+  requirePermission(ctx, "workspace:read");
+  const range = parseDashboardQuery(query, now);
+  const workspaceId = ctx.workspace.id;
+  const params = [workspaceId, range.from, range.to];
+  const pool = pgPool();
+
+  const [events, journeyDays, messages, journeys, active, updatedAt] = await Promise.all([
+    pool.query<{ day: string; n: string }>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(count)::bigint AS n FROM "EventVolume"
+        WHERE "workspaceId" = $1 AND day BETWEEN $2::date AND $3::date GROUP BY day`,
+      params,
+    ),
+    pool.query<{ day: string; entered: string; converted: string }>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(entered)::bigint AS entered, sum(converted)::bigint AS converted FROM "AnalyticsJourneyDay"
+        WHERE "workspaceId" = $1 AND day BETWEEN $2::date AND $3::date GROUP BY day`,
+      params,
+    ),
+    pool.query<{ day: string; channel: string } & Record<MessageStage, string>>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, channel, ${STAGE_SUMS} FROM "AnalyticsMessageDay"
+        WHERE "workspaceId" = $1 AND day BETWEEN $2::date AND $3::date GROUP BY day, channel`,
+      params,
+    ),
+    pool.query<{ id: string; name: string; status: string; entered: string; converted: string }>(
+      `SELECT a."journeyId" AS id, j.name, j.status::text AS status, sum(a.entered)::bigint AS entered, sum(a.converted)::bigint AS converted
+         FROM "AnalyticsJourneyDay" a JOIN "Journey" j ON j.id = a."journeyId"
+        WHERE a."workspaceId" = $1 AND a.day BETWEEN $2::date AND $3::date
+        GROUP BY 1, 2, 3 ORDER BY sum(a.entered) DESC, j.name LIMIT 10`,
+      params,
+    ),
+    // Enrollment(journeyId, status, currentNodeId): one index range per journey and status
+    pool.query<{ n: string }>(
+      `SELECT count(*)::bigint AS n FROM "Enrollment"
+        WHERE "journeyId" IN (SELECT id FROM "Journey" WHERE "workspaceId" = $1) AND status IN ('ACTIVE', 'WAITING')`,
+      [workspaceId],
+    ),
+    lastRunAt(workspaceId),
+  ]);
+
+  const daily = new Map(daysOf(range).map((day) => [day, { day, events: 0, entered: 0, conversions: 0, sent: 0 }]));
+  for (const r of events.rows) daily.get(r.day)!.events = Number(r.n);
+  for (const r of journeyDays.rows) {
+    const d = daily.get(r.day)!;
+    d.entered = Number(r.entered);
+    d.conversions = Number(r.converted);
+  }
+  const channels = new Map<string, MessageStageCounts>();
+  for (const r of messages.rows) {
+    daily.get(r.day)!.sent += Number(r.sent);
+    const c = channels.get(r.channel) ?? emptyStages();
+    addStages(c, r);
+    channels.set(r.channel, c);
+  }
+  const rows = [...daily.values()];
+  const sum = (key: "events" | "entered" | "conversions" | "sent") => rows.reduce((n, r) => n + r[key], 0);
+
+  return {
+    range,
+    generatedAt: now.toISOString(),
+    updatedAt,
+    totals: { events: sum("events"), entered: sum("entered"), conversions: sum("conversions"), activeNow: Number(active.rows[0]?.n ?? 0), sent: sum("sent") },
+    daily: rows,
+    channels: [...channels].map(([channel, c]) => withRates(channel, c)).sort(byChannel),
+    journeys: journeys.rows.map((j) => ({
+      id: j.id,
+      name: j.name,
+      status: j.status,
+      entered: Number(j.entered),
+      conversions: Number(j.converted),
+      conversionRate: ratio(Number(j.converted), Number(j.entered)),
+    })),
+  };
+}
+
+interface GraphJson {
+  nodes?: { id: string; type: string; label?: string; position?: { x: number; y: number } }[];
+  edges?: { source: string; target: string }[];
+}
+
+/** One journey's analytics for a range (query: `{ from?, to? }`). */
+export async function journeyAnalytics(ctx: WorkspaceContext, journeyId: string, query: unknown, now: Date = new Date()): Promise<JourneyAnalytics> {
+  requirePermission(ctx, "workspace:read");
+  if (!isUuid(journeyId)) throw new AppError("not_found", NOT_FOUND_JOURNEY);
+  const range = parseDashboardQuery(query, now);
+  const pool = pgPool();
+  const { rows: found } = await pool.query<{ id: string; name: string; status: string; version: number | null; graph: GraphJson | null }>(
+    `SELECT j.id, j.name, j.status::text AS status, v.version, COALESCE(v.graph, j.draft) AS graph
+       FROM "Journey" j LEFT JOIN "JourneyVersion" v ON v.id = j."liveVersionId"
+      WHERE j.id = $1 AND j."workspaceId" = $2`,
+    [journeyId, ctx.workspace.id],
+  );
+  const journey = found[0];
+  if (!journey) throw new AppError("not_found", NOT_FOUND_JOURNEY);
+  const params = [journeyId, range.from, range.to];
+
+  const [days, nodes, messages, active, updatedAt] = await Promise.all([
+    pool.query<{ day: string; entered: number; completed: number; exited: number; failed: number; converted: number }>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, entered, completed, exited, failed, converted FROM "AnalyticsJourneyDay"
+        WHERE "journeyId" = $1 AND day BETWEEN $2::date AND $3::date`,
+      params,
+    ),
+    pool.query<{ nodeId: string; entered: string; converted: string }>(
+      `SELECT "nodeId", sum(entered)::bigint AS entered, sum(converted)::bigint AS converted FROM "AnalyticsNodeDay"
+        WHERE "journeyId" = $1 AND day BETWEEN $2::date AND $3::date GROUP BY "nodeId"`,
+      params,
+    ),
+    pool.query<{ day: string; nodeId: string; channel: string } & Record<MessageStage, string>>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, "nodeId", channel, ${STAGE_SUMS} FROM "AnalyticsMessageDay"
+        WHERE "journeyId" = $1::text AND day BETWEEN $2::date AND $3::date GROUP BY day, "nodeId", channel`,
+      params,
+    ),
+    pool.query<{ n: string }>(`SELECT count(*)::bigint AS n FROM "Enrollment" WHERE "journeyId" = $1 AND status IN ('ACTIVE', 'WAITING')`, [journeyId]),
+    lastRunAt(ctx.workspace.id),
+  ]);
+
+  const daily = new Map(daysOf(range).map((day) => [day, { day, entered: 0, sent: 0, conversions: 0 }]));
+  const totals = { entered: 0, completed: 0, exited: 0, failed: 0, conversions: 0, sent: 0 };
+  for (const r of days.rows) {
+    const d = daily.get(r.day)!;
+    d.entered = r.entered;
+    d.conversions = r.converted;
+    totals.entered += r.entered;
+    totals.completed += r.completed;
+    totals.exited += r.exited;
+    totals.failed += r.failed;
+    totals.conversions += r.converted;
+  }
+  const channels = new Map<string, MessageStageCounts>();
+  const byNode = new Map<string, MessageStageCounts>();
+  for (const r of messages.rows) {
+    daily.get(r.day)!.sent += Number(r.sent);
+    totals.sent += Number(r.sent);
+    const c = channels.get(r.channel) ?? emptyStages();
+    addStages(c, r);
+    channels.set(r.channel, c);
+    const n = byNode.get(r.nodeId) ?? emptyStages();
+    addStages(n, r);
+    byNode.set(r.nodeId, n);
+  }
+
+  const counts = new Map(nodes.rows.map((r) => [r.nodeId, { entered: Number(r.entered), converted: Number(r.converted) }]));
+  const graph = journey.graph ?? {};
+  const ordered = graphOrder(graph.nodes ?? [], graph.edges ?? []);
+  const start = ordered.filter(({ node }) => node.type.startsWith("trigger.")).reduce((n, { node }) => n + (counts.get(node.id)?.entered ?? 0), 0);
+  const step = (nodeId: string, type: string, label: string | null, depth: number, inGraph: boolean): FunnelStep => {
+    const c = counts.get(nodeId) ?? { entered: 0, converted: 0 };
+    const messagesOfNode = byNode.get(nodeId);
+    return {
+      nodeId,
+      type,
+      label,
+      depth,
+      entered: c.entered,
+      converted: c.converted,
+      conversionRate: ratio(c.converted, c.entered),
+      ofStart: ratio(c.entered, start),
+      inGraph,
+      ...(messagesOfNode ? { messages: messagesOfNode } : {}),
+    };
+  };
+  const inGraph = new Set(ordered.map(({ node }) => node.id));
+  const funnel = [
+    ...ordered.map(({ node, depth }) => step(node.id, node.type, node.label || null, depth, true)),
+    ...[...counts.keys()]
+      .filter((id) => !inGraph.has(id))
+      .sort()
+      .map((id) => step(id, "removed", null, 0, false)),
+  ];
+
+  return {
+    journey: { id: journey.id, name: journey.name, status: journey.status, version: journey.version },
+    range,
+    generatedAt: now.toISOString(),
+    updatedAt,
+    totals: { ...totals, conversionRate: ratio(totals.conversions, totals.entered), activeNow: Number(active.rows[0]?.n ?? 0) },
+    daily: [...daily.values()],
+    funnel,
+    channels: [...channels].map(([channel, c]) => withRates(channel, c)).sort(byChannel),
+  };
+}
