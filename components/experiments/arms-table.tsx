@@ -24,7 +24,12 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
             <th className={HEAD}>Rate</th>
             {hasRevenue ? <th className={HEAD}>Revenue / person</th> : null}
             <th className={HEAD}>Lift ({Math.round((1 - result.test.alpha) * 100)}% interval)</th>
-            <th className={HEAD}>p-value</th>
+            <th className={HEAD}>
+              p-value
+              <span className="block text-[10px] font-normal tracking-normal normal-case" data-testid="p-value-method">
+                {result.test.label}
+              </span>
+            </th>
             <th className={HEAD}>Chance to win</th>
             <th className="py-2 pl-3 font-medium">Status</th>
           </tr>
