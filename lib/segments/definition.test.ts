@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { zodIssuesToFields } from "../errors";
+import { referencedEvents, referencedSegments, ZSegmentDefinition } from "./definition";
+
+const issues = (input: unknown) => {
+  const result = ZSegmentDefinition.safeParse(input);
+  return result.success ? [] : zodIssuesToFields(result.error);
+};
+
+const VIEWED_NO_ORDER = {
+  kind: "group",
+  match: "all",
+  conditions: [
+    { kind: "event_count", event: "Product Viewed", operator: "at_least", count: 3, withinDays: 7 },
+    { kind: "not", condition: { kind: "event_count", event: "Order Completed", operator: "at_least", count: 1 } },
+  ],
+};
+
+describe("segment definitions", () => {
+  it("accept nested AND/OR/NOT trees of every condition kind", () => {
+    const definition = {
+      kind: "group",
+      match: "any",
+      conditions: [
+        VIEWED_NO_ORDER,
+        { kind: "trait", trait: "plan", operator: "in", value: ["pro", "team"] },
+        { kind: "trait", trait: "signed_up_at", operator: "within_last_days", value: 30 },
+        { kind: "not_performed", event: "Login", withinDays: 14 },
+        { kind: "event_time", event: "Order Completed", which: "last", operator: "before", value: "2026-01-01" },
+        { kind: "segment", segmentId: "7d0c3a8e-3f2b-4c51-9f1e-2a6b8c9d0e1f", member: false },
+        { kind: "reachable", channel: "email" },
+      ],
+    };
+    expect(issues(definition)).toEqual([]);
+    expect(referencedEvents(definition as never).sort()).toEqual(["Login", "Order Completed", "Product Viewed"]);
+    expect(referencedSegments(definition as never)).toEqual(["7d0c3a8e-3f2b-4c51-9f1e-2a6b8c9d0e1f"]);
+  });
+
+  it("name the path of every problem", () => {
+    expect(
+      issues({
+        kind: "group",
+        match: "all",
+        conditions: [
+          { kind: "trait", trait: "plan", operator: "gt", value: "x" },
+          { kind: "group", match: "any", conditions: [{ kind: "event_count", event: "", operator: "most", count: -1 }] },
+          { kind: "event_time", event: "Login", which: "last", operator: "after", value: "yesterday" },
+          { kind: "segment", segmentId: "nope" },
+          { kind: "colour", value: "red" },
+        ],
+      }),
+    ).toEqual([
+      { path: "conditions.0.value", message: "must be a number for gt" },
+      { path: "conditions.1.conditions.0.event", message: "is required" },
+      { path: "conditions.1.conditions.0.operator", message: "must be one of at_least, at_most, exactly" },
+      { path: "conditions.1.conditions.0.count", message: "must be 0 or more" },
+      { path: "conditions.2.value", message: "must be an ISO 8601 date, e.g. 2026-01-31" },
+      { path: "conditions.3.segmentId", message: "must be a segment id" },
+      { path: "conditions.4.kind", message: expect.stringContaining("") },
+    ]);
+    expect(issues({ kind: "not", condition: VIEWED_NO_ORDER })[0].path).toBe("kind");
+    expect(issues({ kind: "group", match: "all", conditions: [] })).toEqual([{ path: "conditions", message: "needs at least one condition" }]);
+  });
+
+  it("refuse trees deeper than five levels", () => {
+    let deep: unknown = { kind: "trait", trait: "a", operator: "exists" };
+    for (let i = 0; i < 5; i++) deep = { kind: "group", match: "all", conditions: [deep] };
+    expect(issues({ kind: "group", match: "all", conditions: [deep] })).toEqual([{ path: "conditions", message: "nests deeper than 5 levels" }]);
+  });
+});
