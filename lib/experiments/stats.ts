@@ -5,7 +5,7 @@
  *
  * The formulas follow GrowthBook's stats engine (gbstats, packages/stats/gbstats: frequentist/tests.py,
  * bayesian/tests.py, utils.py; and back-end/shared for multiple testing), and reproduce the reference
- * vectors in /work/shared/reference/ab-vectors.json (see stats.test.ts).
+ * vectors in lib/experiments/reference/ab-vectors.json, a copy of the team's shared reference (see stats.test.ts).
  *
  * ## Inputs: summary statistics per arm
  * - proportions (conversion rates): `{ n, conversions }`. mean p = conversions / n; per-unit variance
