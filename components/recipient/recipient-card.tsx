@@ -1,4 +1,6 @@
-import type { ReactNode } from "react";
+import type { ReactElement, ReactNode } from "react";
+import { AppError } from "@/lib/errors";
+import { getPreferences, type Preferences } from "@/lib/messaging/engagement";
 
 /** The frame of the pages a message's recipient sees (unsubscribe, preferences): the sender's name, not Cairn's. */
 export function RecipientCard({ sender, title, children }: { sender: string | null; title: string; children: ReactNode }) {
@@ -11,4 +13,21 @@ export function RecipientCard({ sender, title, children }: { sender: string | nu
       </div>
     </main>
   );
+}
+
+/** The person's preferences behind a message link, or the page that says the link is not valid. */
+export async function preferencesOrInvalidPage(token: string): Promise<{ ok: true; preferences: Preferences } | { ok: false; page: ReactElement }> {
+  try {
+    return { ok: true, preferences: await getPreferences(token) };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return {
+      ok: false,
+      page: (
+        <RecipientCard sender={null} title="This link is not valid">
+          <p>{error.message}</p>
+        </RecipientCard>
+      ),
+    };
+  }
 }

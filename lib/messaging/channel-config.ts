@@ -108,9 +108,8 @@ function readSecrets(cipher: string | null): Record<string, string> {
   return cipher ? (JSON.parse(decryptSecret(cipher)) as Record<string, string>) : {};
 }
 
-export async function listChannelConfigs(ctx: WorkspaceContext): Promise<ChannelConfigView[]> {
-  requirePermission(ctx, "settings:manage");
-  const rows = await db().channelConfig.findMany({ where: { workspaceId: ctx.workspace.id } });
+async function channelConfigViews(workspaceId: string): Promise<ChannelConfigView[]> {
+  const rows = await db().channelConfig.findMany({ where: { workspaceId }, orderBy: { provider: "asc" } });
   return rows.map((row) => ({
     provider: row.provider as ProviderName,
     settings: row.settings as Record<string, unknown>,
@@ -120,6 +119,11 @@ export async function listChannelConfigs(ctx: WorkspaceContext): Promise<Channel
     updatedAt: row.updatedAt.toISOString(),
     updatedByLabel: row.updatedByLabel,
   }));
+}
+
+export async function listChannelConfigs(ctx: WorkspaceContext): Promise<ChannelConfigView[]> {
+  requirePermission(ctx, "settings:manage");
+  return channelConfigViews(ctx.workspace.id);
 }
 
 /**
@@ -232,16 +236,7 @@ export async function loadProviderConfigs(workspaceId: string): Promise<Provider
  */
 export async function viewChannelConfigs(ctx: WorkspaceContext): Promise<ChannelConfigView[]> {
   requirePermission(ctx, "workspace:read");
-  const rows = await db().channelConfig.findMany({ where: { workspaceId: ctx.workspace.id }, orderBy: { provider: "asc" } });
-  return rows.map((row) => ({
-    provider: row.provider as ProviderName,
-    settings: row.settings as Record<string, unknown>,
-    secretsSet: Object.entries(readSecrets(row.secretCipher))
-      .filter(([, v]) => v)
-      .map(([k]) => k),
-    updatedAt: row.updatedAt.toISOString(),
-    updatedByLabel: row.updatedByLabel,
-  }));
+  return channelConfigViews(ctx.workspace.id);
 }
 
 const TEST_TIMEOUT_MS = 10_000;

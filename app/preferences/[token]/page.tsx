@@ -1,7 +1,5 @@
 import type { Metadata } from "next";
-import { RecipientCard } from "@/components/recipient/recipient-card";
-import { AppError } from "@/lib/errors";
-import { getPreferences, type Preferences } from "@/lib/messaging/engagement";
+import { preferencesOrInvalidPage, RecipientCard } from "@/components/recipient/recipient-card";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Message preferences", robots: { index: false } };
@@ -12,17 +10,9 @@ const LABELS = { email: "Email", sms: "Text messages (SMS)", push: "Push notific
 export default async function PreferencesPage({ params, searchParams }: { params: Promise<{ token: string }>; searchParams: Promise<{ saved?: string }> }) {
   const { token } = await params;
   const { saved } = await searchParams;
-  let preferences: Preferences;
-  try {
-    preferences = await getPreferences(token);
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    return (
-      <RecipientCard sender={null} title="This link is not valid">
-        <p>{error.message}</p>
-      </RecipientCard>
-    );
-  }
+  const loaded = await preferencesOrInvalidPage(token);
+  if (!loaded.ok) return loaded.page;
+  const { preferences } = loaded;
   return (
     <RecipientCard sender={preferences.workspaceName} title="Your message preferences">
       {preferences.address ? <p>For {preferences.address}</p> : null}

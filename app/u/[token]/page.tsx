@@ -1,7 +1,5 @@
 import type { Metadata } from "next";
-import { RecipientCard } from "@/components/recipient/recipient-card";
-import { AppError } from "@/lib/errors";
-import { getPreferences, type Preferences } from "@/lib/messaging/engagement";
+import { preferencesOrInvalidPage, RecipientCard } from "@/components/recipient/recipient-card";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Unsubscribe", robots: { index: false } };
@@ -13,17 +11,9 @@ export const metadata: Metadata = { title: "Unsubscribe", robots: { index: false
 export default async function UnsubscribePage({ params, searchParams }: { params: Promise<{ token: string }>; searchParams: Promise<{ done?: string }> }) {
   const { token } = await params;
   const { done } = await searchParams;
-  let preferences: Preferences;
-  try {
-    preferences = await getPreferences(token);
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    return (
-      <RecipientCard sender={null} title="This link is not valid">
-        <p>{error.message}</p>
-      </RecipientCard>
-    );
-  }
+  const loaded = await preferencesOrInvalidPage(token);
+  if (!loaded.ok) return loaded.page;
+  const { preferences } = loaded;
   const href = `/preferences/${encodeURIComponent(token)}`;
   if (done) {
     return (
