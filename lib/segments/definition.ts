@@ -32,7 +32,9 @@ const ZTraitCondition = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    const need = (ok: boolean, message: string) => ok || ctx.addIssue({ code: "custom", path: ["value"], message });
+    const need = (ok: boolean, message: string): void => {
+      if (!ok) ctx.addIssue({ code: "custom", path: ["value"], message });
+    };
     switch (c.operator) {
       case "exists":
       case "not_exists":
