@@ -22,13 +22,13 @@ import {
   type NodeChange,
   type OnBeforeDelete,
 } from "@xyflow/react";
-import { ArrowLeft, CircleAlert, CircleCheck, History, LayoutDashboard, Loader2, Maximize, Pause, Play, Redo2, Rocket, Settings2, Undo2 } from "lucide-react";
+import { ArrowLeft, BarChart3, CircleAlert, CircleCheck, History, LayoutDashboard, Loader2, Maximize, Pause, Play, Redo2, Rocket, Settings2, Undo2 } from "lucide-react";
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { isTrigger, type NodeType, type TJourneyGraph, type TJourneySettings } from "@/lib/journeys/graph";
 import type { JourneyDetail, JourneyStatus } from "@/lib/journeys/journeys";
 import { validateJourney, type JourneyProblem } from "@/lib/journeys/validate";
-import { Button } from "../ui/button";
+import { Button, buttonClass } from "../ui/button";
 import { Badge } from "../ui/card";
 import { FormAlert } from "../ui/field";
 import { formatDateTime } from "../ui/format";
@@ -541,6 +541,10 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
                 <Maximize className="h-4 w-4" aria-hidden="true" />
                 Fit
               </Button>
+              <Link href={`/w/${slug}/journeys/${journey.id}/analytics`} className={buttonClass("ghost")} title="Funnel, conversions and delivery rates over time">
+                <BarChart3 className="h-4 w-4" aria-hidden="true" />
+                Analytics
+              </Link>
               <span className="mx-1 h-6 w-px bg-stone-200" aria-hidden="true" />
               {canEdit && status === "LIVE" ? (
                 <Button variant="secondary" onClick={() => void statusAction("pause")}>

@@ -39,7 +39,7 @@ describe("parseDashboardQuery", () => {
 describe("graphOrder", () => {
   const n = (id: string, y: number, x = 0) => ({ id, position: { x, y } });
 
-  it("lists nodes after the nodes leading to them, branches in canvas order, with their depth", () => {
+  it("lists nodes after the nodes leading to them, one branch at a time from the left, with their depth", () => {
     const nodes = [n("yes_mail", 200, -100), n("end", 400), n("trigger", 0), n("no_mail", 200, 100), n("cond", 100), n("wait", 300, -100)];
     const edges = [
       { source: "trigger", target: "cond" },
@@ -49,7 +49,7 @@ describe("graphOrder", () => {
       { source: "wait", target: "end" },
       { source: "no_mail", target: "end" },
     ];
-    expect(graphOrder(nodes, edges).map(({ node, depth }) => `${node.id}:${depth}`)).toEqual(["trigger:0", "cond:1", "yes_mail:2", "no_mail:2", "wait:3", "end:4"]);
+    expect(graphOrder(nodes, edges).map(({ node, depth }) => `${node.id}:${depth}`)).toEqual(["trigger:0", "cond:1", "yes_mail:2", "wait:3", "no_mail:2", "end:4"]);
   });
 
   it("keeps every node: cycles and stray edges do not lose any", () => {

@@ -58,7 +58,7 @@ export type MessageStageCounts = Record<MessageStage, number>;
 export interface ChannelRates {
   /** delivered / sent */
   deliveryRate: number | null;
-  /** opened / delivered */
+  /** opened / delivered; null for SMS, which has no opens */
   openRate: number | null;
   /** clicked / delivered */
   clickRate: number | null;
@@ -150,7 +150,8 @@ function withRates(channel: string, c: MessageStageCounts): ChannelStats {
     channel,
     ...c,
     deliveryRate: ratio(c.delivered, c.sent),
-    openRate: ratio(c.opened, c.delivered),
+    // an SMS cannot report being read: no open rate rather than 0%
+    openRate: channel === "sms" ? null : ratio(c.opened, c.delivered),
     clickRate: ratio(c.clicked, c.delivered),
     bounceRate: ratio(c.bounced, c.sent),
   };
