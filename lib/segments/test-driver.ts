@@ -1,0 +1,107 @@
+import { randomUUID } from "node:crypto";
+import { workspaceContextForApiKey } from "../api-keys/api-keys";
+import type { WorkspaceContext } from "../auth/context";
+import { pgPool } from "../db/pool";
+import { ingest } from "../ingest/ingest";
+import { ZSegmentDefinition, type TSegmentDefinition } from "./definition";
+import { compilePredicate, SqlParams } from "./evaluate";
+import { loadSegments, processDueChecks, updateSegmentsForEvents, type MembershipChange } from "./membership";
+import { createSegment } from "./segments";
+import { ingestFixture } from "../testing/ingest-helpers";
+
+/**
+ * Segments at a clock the test sets: events ingested with explicit timestamps, the event-driven update run
+ * the way update-segments runs it, and reads of memberships by userId.
+ */
+export class SegmentDriver {
+  constructor(
+    readonly ctx: WorkspaceContext,
+    public now: Date,
+  ) {}
+
+  static async start(now: Date): Promise<SegmentDriver> {
+    return new SegmentDriver(await workspaceContextForApiKey((await ingestFixture("FULL")).key), now);
+  }
+
+  /** What the segment-checks cron does at the current time, for this workspace only (tests share a database). */
+  tick() {
+    return processDueChecks(this.now, { workspaceId: this.ctx.workspace.id });
+  }
+
+  advance(ms: number): void {
+    this.now = new Date(this.now.getTime() + ms);
+  }
+
+  at(offsetMs: number): Date {
+    return new Date(this.now.getTime() + offsetMs);
+  }
+
+  /** Stores messages (timestamp: now unless given) without updating segments; returns the event ids. */
+  async store(messages: Record<string, unknown>[]): Promise<string[]> {
+    const stamped = messages.map((m) => ({ messageId: randomUUID(), timestamp: this.now.toISOString(), ...m }));
+    return (await ingest(this.ctx, JSON.stringify({ batch: stamped }), "batch", () => this.now)).eventIds;
+  }
+
+  /** Stores messages and runs the event-driven update for them, as update-segments does. */
+  async send(messages: Record<string, unknown>[]): Promise<MembershipChange[]> {
+    return updateSegmentsForEvents(this.ctx.workspace.id, await this.store(messages), this.now);
+  }
+
+  track(userId: string, event: string, properties: Record<string, unknown> = {}, timestamp?: Date) {
+    return this.send([{ type: "track", userId, event, properties, ...(timestamp ? { timestamp: timestamp.toISOString() } : {}) }]);
+  }
+
+  identify(userId: string, traits: Record<string, unknown>) {
+    return this.send([{ type: "identify", userId, traits }]);
+  }
+
+  async segment(definition: unknown, name = `Segment ${randomUUID().slice(0, 8)}`): Promise<string> {
+    return (await createSegment(this.ctx, { name, definition: definition as TSegmentDefinition })).id;
+  }
+
+  /** userIds of the members, sorted. */
+  async members(segmentId: string): Promise<string[]> {
+    const { rows } = await pgPool().query<{ userId: string }>(
+      `SELECT COALESCE(p."userId", p.id::text) AS "userId" FROM "SegmentMembership" m JOIN "Profile" p ON p.id = m."profileId" WHERE m."segmentId" = $1 ORDER BY 1`,
+      [segmentId],
+    );
+    return rows.map((r) => r.userId);
+  }
+
+  /** Who matches by the predicate form (what the estimate counts), sorted userIds. */
+  async matching(definition: unknown): Promise<string[]> {
+    const client = await pgPool().connect();
+    try {
+      const segments = await loadSegments(client, this.ctx.workspace.id);
+      const q = new SqlParams();
+      const { joins, where } = compilePredicate(ZSegmentDefinition.parse(definition), { workspaceId: this.ctx.workspace.id, now: this.now, segments }, q);
+      const { rows } = await client.query<{ userId: string }>(`SELECT COALESCE(p."userId", p.id::text) AS "userId" FROM "Profile" p ${joins} WHERE ${where} ORDER BY 1`, q.values);
+      return rows.map((r) => r.userId);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The next check stored for a person: on the membership, or the non-member check. */
+  async nextCheck(segmentId: string, userId: string): Promise<{ member: boolean; nextCheckAt: string | null }> {
+    const { rows } = await pgPool().query<{ member: boolean; nextCheckAt: Date | null }>(
+      `SELECT m."profileId" IS NOT NULL AS member, COALESCE(m."nextCheckAt", c."nextCheckAt") AS "nextCheckAt"
+         FROM "Profile" p
+         LEFT JOIN "SegmentMembership" m ON m."segmentId" = $1 AND m."profileId" = p.id
+         LEFT JOIN "SegmentCheck" c ON c."segmentId" = $1 AND c."profileId" = p.id
+        WHERE p."workspaceId" = $2 AND p."userId" = $3`,
+      [segmentId, this.ctx.workspace.id, userId],
+    );
+    const row = rows[0];
+    return { member: !!row?.member, nextCheckAt: row?.nextCheckAt ? new Date(row.nextCheckAt).toISOString() : null };
+  }
+
+  async changes(segmentId: string): Promise<{ userId: string; kind: string; at: string }[]> {
+    const { rows } = await pgPool().query<{ userId: string; kind: string; at: Date }>(
+      `SELECT COALESCE(p."userId", p.id::text) AS "userId", c.kind, c.at FROM "SegmentMembershipChange" c JOIN "Profile" p ON p.id = c."profileId"
+        WHERE c."segmentId" = $1 ORDER BY c.id`,
+      [segmentId],
+    );
+    return rows.map((r) => ({ userId: r.userId, kind: r.kind, at: new Date(r.at).toISOString() }));
+  }
+}
