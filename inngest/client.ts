@@ -43,3 +43,26 @@ export function advanceEvents(advances: EnrollmentAdvanceData[]) {
 export function messageQueuedEvents(messageIds: string[]) {
   return messageIds.map((messageId) => ({ id: `message-queued-${messageId}`, name: MESSAGE_QUEUED, data: { messageId } satisfies MessageQueuedData }));
 }
+
+/**
+ * Segment entries and exits were recorded (lib/segments/membership.ts): the changes of `workspaceId` with ids
+ * from `fromId` to `toId` (SegmentMembershipChange.id). The engine enrolls the entries into journeys that
+ * start on them; the change id is the entry key, so a range announced twice enrolls nobody twice.
+ */
+export const SEGMENT_CHANGED = "cairn/segment.changed";
+export interface SegmentChangedData {
+  workspaceId: string;
+  fromId: string;
+  toId: string;
+}
+
+/** One event per workspace range, its id naming the range (a repeat is dropped). */
+export function segmentChangedEvents(ranges: SegmentChangedData[]) {
+  return ranges.map((data) => ({ id: `segment-changes-${data.workspaceId}-${data.fromId}-${data.toId}`, name: SEGMENT_CHANGED, data: { workspaceId: data.workspaceId, fromId: data.fromId, toId: data.toId } satisfies SegmentChangedData }));
+}
+
+/** Recompute a segment for everyone (after its definition changed, or asked for). */
+export const SEGMENT_RECOMPUTE = "cairn/segment.recompute";
+export interface SegmentRecomputeData {
+  segmentId: string;
+}
