@@ -610,13 +610,14 @@ export function parseUserIdCsv(csv: string): string[] {
   return [...new Set(ids)];
 }
 
-export async function uploadMembers(ctx: WorkspaceContext, id: string, modeInput: unknown, csv: string, now = new Date()): Promise<UploadResult> {
+/** A manual segment's members from user ids: `csv` (parsed by parseUserIdCsv) or a list. */
+export async function uploadMembers(ctx: WorkspaceContext, id: string, modeInput: unknown, source: { csv: string } | { userIds: string[] }, now = new Date()): Promise<UploadResult> {
   requirePermission(ctx, "content:write");
   const segment = await load(ctx, id);
   if (segment.archivedAt) throw new AppError("conflict", "This segment is archived.");
   if (segment.kind !== "manual") throw new AppError("conflict", "Only a manual segment takes a list of members; a dynamic segment follows its definition.");
   const mode = parseInput(z.object({ mode: ZUploadMode }), { mode: modeInput ?? undefined }).mode;
-  const userIds = parseUserIdCsv(csv);
+  const userIds = "csv" in source ? parseUserIdCsv(source.csv) : [...new Set(source.userIds.map((u) => u.trim()).filter(Boolean))];
   if (userIds.some((u) => u.length > 255)) throw AppError.field("csv", "a user id has at most 255 characters");
   const workspaceId = ctx.workspace.id;
   const { rows: found } = await pgPool().query<{ userId: string; profileId: string }>(
