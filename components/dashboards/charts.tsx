@@ -17,6 +17,8 @@ interface Series {
   key: string;
   label: string;
   color: string;
+  /** dashed, so a line that coincides with another stays visible */
+  dashed?: boolean;
 }
 
 function SeriesTooltip({ active, payload, label, series, format }: TooltipContentProps & { series: Series[]; format: (label: string) => string }) {
@@ -44,7 +46,7 @@ export function DailyBars({ data, series, summary, testId, height = 220 }: { dat
         <XAxis dataKey="day" tickFormatter={formatDay} tick={AXIS} tickLine={false} axisLine={{ stroke: "#e7e5e4" }} minTickGap={24} />
         <YAxis allowDecimals={false} tick={AXIS} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => formatCount(v)} />
         <Tooltip content={(props) => <SeriesTooltip {...props} series={[series]} format={formatDay} />} cursor={{ fill: "#f5f5f4" }} isAnimationActive={false} />
-        <Bar dataKey={series.key} name={series.label} fill={series.color} radius={[2, 2, 0, 0]} isAnimationActive={false} />
+        <Bar dataKey={series.key} name={series.label} fill={series.color} radius={[2, 2, 0, 0]} maxBarSize={48} isAnimationActive={false} />
       </BarChart>
     </div>
   );
@@ -61,7 +63,7 @@ export function DailyLines({ data, series, summary, testId, height = 240 }: { da
         <Tooltip content={(props) => <SeriesTooltip {...props} series={series} format={formatDay} />} isAnimationActive={false} />
         <Legend iconType="circle" iconSize={8} itemSorter={null} wrapperStyle={{ fontSize: 12, color: "#57534e" }} />
         {series.map((s) => (
-          <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} dot={data.length <= 31 ? { r: 2.5, strokeWidth: 0, fill: s.color } : false} isAnimationActive={false} />
+          <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} strokeDasharray={s.dashed ? "6 4" : undefined} dot={data.length <= 31 ? { r: 2.5, strokeWidth: 0, fill: s.color } : false} isAnimationActive={false} />
         ))}
       </LineChart>
     </div>
@@ -86,7 +88,7 @@ export function ChannelStages({ data, summary, testId }: { data: { label: string
         <Tooltip content={(props) => <SeriesTooltip {...props} series={series} format={(l) => l} />} cursor={{ fill: "#f5f5f4" }} isAnimationActive={false} />
         <Legend iconType="circle" iconSize={8} itemSorter={null} wrapperStyle={{ fontSize: 12, color: "#57534e" }} />
         {series.map((s) => (
-          <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} radius={[2, 2, 0, 0]} isAnimationActive={false} />
+          <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} radius={[2, 2, 0, 0]} maxBarSize={48} isAnimationActive={false} />
         ))}
       </BarChart>
     </div>
@@ -162,7 +164,7 @@ export function ChannelRates({ data, summary, testId }: { data: { label: string;
         />
         <Legend iconType="circle" iconSize={8} itemSorter={null} wrapperStyle={{ fontSize: 12, color: "#57534e" }} />
         {series.map((s) => (
-          <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} radius={[2, 2, 0, 0]} isAnimationActive={false} />
+          <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} radius={[2, 2, 0, 0]} maxBarSize={48} isAnimationActive={false} />
         ))}
       </BarChart>
     </div>

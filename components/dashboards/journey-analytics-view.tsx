@@ -130,7 +130,7 @@ export function JourneyAnalyticsView({ slug, analytics }: { slug: string; analyt
           data={analytics.daily}
           series={[
             { key: "entered", label: "Entered", color: COLORS.entered },
-            { key: "sent", label: "Messages sent", color: COLORS.sent },
+            { key: "sent", label: "Messages sent", color: COLORS.sent, dashed: true },
             { key: "conversions", label: "Conversions", color: COLORS.conversions },
           ]}
           summary={`Per day, ${when}: ${formatCount(totals.entered)} entered, ${formatCount(totals.sent)} messages sent, ${formatCount(totals.conversions)} conversions.`}
