@@ -13,7 +13,7 @@ import { pgPool, withTransaction } from "../db/pool";
  *
  * Every count is a COUNT over raw rows whose own timestamp falls on that UTC day: Enrollment.enteredAt,
  * Enrollment.endedAt (by final status), Conversion.convertedAt, EnrollmentStep.enteredAt, Message.createdAt,
- * Message.openedAt, and the first MessageEvent of each type for a message. So a (workspace, day) partition is
+ * Message.sentAt, Message.openedAt, and the first MessageEvent of each other type for a message. So a (workspace, day) partition is
  * a pure function of the raw rows, and **recomputing a partition is exact**: it is replaced as a whole (upsert
  * the fresh rows, delete the ones that no longer exist) in one transaction, so it never double counts, never
  * mixes old and new, and a rerun changes nothing. Incremental maintenance is then only a question of *which*
