@@ -15,7 +15,7 @@ import { contextOf, createWorkspaceWithTeam, type TestWorkspace } from "../testi
 import { EngineDriver, publishGraph } from "../testing/engine-driver";
 import { ingestFixture } from "../testing/ingest-helpers";
 import { journeyAnalytics, workspaceOverview } from "./dashboards";
-import { CATCH_UP_DAYS, rebuildAnalytics, rollupWorkspace } from "./rollups";
+import { CATCH_UP_DAYS, rebuildAnalytics, rollupOrRebuildWorkspace, rollupWorkspace } from "./rollups";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -294,6 +294,20 @@ describe("analytics rollups", () => {
     expect(overview.channels.map((c) => [c.channel, c.sent, c.delivered])).toEqual([["email", 3, 2]]);
     expect(overview.journeys).toEqual([expect.objectContaining({ id: journeyId, entered: 5, conversions: 4, conversionRate: 0.8 })]);
     expect(overview.updatedAt).toBe(driver.now.toISOString());
+  });
+
+  it("the cron's first run for a workspace rebuilds it: data from before the rollups existed is counted", async () => {
+    const fixture = await ingestFixture("FULL");
+    const other = await workspaceContextForApiKey(fixture.key);
+    const early = new EngineDriver(other, new Date(DAY0.getTime() - 60 * DAY));
+    const { journeyId: otherJourney } = await publishGraph(other, onboarding());
+    await early.track("ada", "signed_up");
+    early.advanceTime(3 * DAY);
+    await early.tick();
+    expect(await rollupOrRebuildWorkspace(fixture.team.id, driver.now)).toBe("rebuilt");
+    await expectRollupsEqualRecount(fixture.team.id);
+    expect((await rolledUp(fixture.team.id)).journeyDays[`${otherJourney}|2026-01-09`]).toEqual({ entered: 1 });
+    expect(await rollupOrRebuildWorkspace(fixture.team.id, driver.now)).toBe("incremental");
   });
 
   it("keeps workspaces apart", async () => {

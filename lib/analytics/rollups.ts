@@ -42,8 +42,8 @@ import { pgPool, withTransaction } from "../db/pool";
  *    more than a day back, a status changed by hand in the database. Each run also recomputes one older day,
  *    cycling through the CATCH_UP_DAYS before yesterday (AnalyticsRollupState.catchUpCursor), so such a
  *    change shows within CATCH_UP_DAYS runs. Older than that: `npm run analytics:rebuild`, which recomputes
- *    every partition from the raw tables (rebuildAnalytics) and is also how the rollups start on a database
- *    that has data from before they existed.
+ *    every partition from the raw tables (rebuildAnalytics). The cron's first run for a workspace is such a
+ *    rebuild too, so a database with data from before the rollups existed needs no manual step.
  *
  * Concurrency: one transaction per workspace and run, under a transaction-scoped advisory lock per workspace,
  * so the cron, a second app instance and a rebuild never interleave on a workspace's partitions. Upserts use
@@ -264,22 +264,38 @@ export async function rollupWorkspace(workspaceId: string, now: Date = new Date(
 }
 
 /**
- * The cron's work: every workspace, one transaction each. A workspace that fails does not hold up the others;
- * the run then throws (so it is retried and shows as failed) after trying them all.
+ * The cron's work for one workspace: the incremental run, or, the first time (no AnalyticsRollupState row: a
+ * workspace whose data predates the rollups, or a new one), a rebuild of all its days, so that upgrading an
+ * installation needs no manual step. A new workspace's rebuild is a few empty days.
  */
-export async function rollupAnalytics(now: Date = new Date()): Promise<{ workspaces: number }> {
+export async function rollupOrRebuildWorkspace(workspaceId: string, now: Date = new Date()): Promise<"incremental" | "rebuilt"> {
+  const { rows } = await pgPool().query(`SELECT 1 FROM "AnalyticsRollupState" WHERE "workspaceId" = $1`, [workspaceId]);
+  if (rows.length) {
+    await rollupWorkspace(workspaceId, now);
+    return "incremental";
+  }
+  await rebuildAnalytics({ workspaceId, now });
+  return "rebuilt";
+}
+
+/**
+ * The cron's work: every workspace, one transaction each (rollupOrRebuildWorkspace). A workspace that fails
+ * does not hold up the others; the run then throws (so it is retried and shows as failed) after trying them all.
+ */
+export async function rollupAnalytics(now: Date = new Date()): Promise<{ workspaces: number; rebuilt: number }> {
   const { rows } = await pgPool().query<{ id: string }>(`SELECT id FROM "Workspace" ORDER BY id`);
   const failed: string[] = [];
+  let rebuilt = 0;
   for (const { id } of rows) {
     try {
-      await rollupWorkspace(id, now);
+      if ((await rollupOrRebuildWorkspace(id, now)) === "rebuilt") rebuilt++;
     } catch (error) {
       console.error(`[cairn] analytics rollup of workspace ${id} failed:`, error);
       failed.push(id);
     }
   }
   if (failed.length) throw new Error(`analytics rollup failed for ${failed.length} of ${rows.length} workspaces (${failed.join(", ")}); see the log`);
-  return { workspaces: rows.length };
+  return { workspaces: rows.length, rebuilt };
 }
 
 export interface RebuildOptions {
