@@ -1,6 +1,6 @@
 "use client";
 
-import { BarChart3, ChevronsUpDown, FileText, Inbox, LogOut, Mail, Plus, Route, Settings, Users, Zap } from "lucide-react";
+import { BarChart3, ChevronsUpDown, FileText, Inbox, LogOut, Mail, Plus, Route, Settings, Users, UsersRound, Zap } from "lucide-react";
 import { signOut } from "next-auth/react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
@@ -9,6 +9,7 @@ import { CairnLogo } from "./logo";
 const NAV = [
   { href: "journeys", label: "Journeys", icon: Route },
   { href: "templates", label: "Templates", icon: FileText },
+  { href: "segments", label: "Segments", icon: UsersRound },
   { href: "profiles", label: "Profiles", icon: Users },
   { href: "events", label: "Events", icon: Zap },
   { href: "messages", label: "Messages", icon: Mail },

@@ -6,6 +6,7 @@ import { EmptyState } from "@/components/events/empty-state";
 import { EventTimeline } from "@/components/profiles/event-timeline";
 import { ProfileFacts } from "@/components/profiles/profile-facts";
 import { ProfileJourneys } from "@/components/profiles/profile-journeys";
+import { ProfileSegments } from "@/components/segments/profile-segments";
 import { TraitsTable } from "@/components/profiles/traits-table";
 import { PageHeader } from "@/components/shell/page-header";
 import { Card } from "@/components/ui/card";
@@ -14,6 +15,7 @@ import { AppError } from "@/lib/errors";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
 import { listWebhookSources } from "@/lib/ingest/webhook-sources";
 import { getProfile, listProfileEvents, type ProfileDetail } from "@/lib/profiles/profiles";
+import { listProfileSegments } from "@/lib/segments/segments";
 
 export const metadata: Metadata = { title: "Profile" };
 
@@ -39,10 +41,11 @@ export default async function ProfilePage({
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   }
-  const [{ events, nextBefore }, sources, enrollments] = await Promise.all([
+  const [{ events, nextBefore }, sources, enrollments, segments] = await Promise.all([
     listProfileEvents(ctx, profile.id, { before, limit: PAGE_SIZE }),
     listWebhookSources(ctx),
     profileJourneys(ctx, profile.id),
+    listProfileSegments(ctx, profile.id),
   ]);
   const webhookNames = Object.fromEntries(sources.map((s) => [s.id, s.name]));
   const base = `/w/${slug}/profiles/${profile.id}`;
@@ -66,6 +69,9 @@ export default async function ProfilePage({
       <div className="mt-6 grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-1">
           <ProfileFacts profile={profile} />
+          <Card title="Segments" description="The segments this person is in now, and since when.">
+            <ProfileSegments slug={slug} segments={segments} />
+          </Card>
         </div>
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <Card title="Traits" description="What identify calls have told Cairn about this person; the latest value wins.">
