@@ -100,16 +100,56 @@ function DurationFields({ label, value, onChange, err, path }: { label: string; 
   );
 }
 
-/** The segment picker lists what exists. No segments do yet, and it says so. */
-function EmptyPicker({ label, empty, value, error }: { label: string; empty: string; value: unknown; error?: string }) {
+interface SegmentChoice {
+  id: string;
+  name: string;
+  kind?: string;
+  size?: number;
+}
+
+/** The workspace's segments by name (from the session segments route); a stored id that is gone says so. */
+function SegmentPicker({ value, onChange, error, label = "Segment" }: { value: unknown; onChange: (id: string) => void; error?: string; label?: string }) {
+  const { slug } = useParams<{ slug: string }>();
+  const [segments, setSegments] = useState<SegmentChoice[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    fetch(`/api/workspaces/${slug}/segments`)
+      .then(async (response) => {
+        const body = await response.json().catch(() => null);
+        if (cancelled) return;
+        if (response.ok) setSegments(((body?.segments ?? []) as SegmentChoice[]).filter((s) => !(s as { archived?: boolean }).archived));
+        else setLoadError(body?.error?.message ?? `The server answered ${response.status}.`);
+      })
+      .catch(() => !cancelled && setLoadError("Cannot reach Cairn to list the segments."));
+    return () => {
+      cancelled = true;
+    };
+  }, [slug]);
+  const selected = typeof value === "string" ? value : "";
+  const known = segments?.some((s) => s.id === selected);
   return (
     <div className="space-y-1.5">
-      <SelectField label={label} value={typeof value === "string" ? value : ""} disabled error={typeof value === "string" && value ? error : undefined} onChange={() => undefined}>
-        <option value="">{typeof value === "string" && value ? value : "Nothing to choose yet"}</option>
+      <SelectField label={label} value={selected} onChange={(e) => onChange(e.target.value)} error={error} disabled={!segments?.length}>
+        <option value="">{segments === null ? "Loading segments…" : segments.length ? "Choose a segment" : "Nothing to choose yet"}</option>
+        {selected && segments && !known ? <option value={selected}>Unknown segment ({selected})</option> : null}
+        {(segments ?? []).map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+            {typeof s.size === "number" ? ` (${s.size.toLocaleString("en-GB")})` : ""}
+          </option>
+        ))}
       </SelectField>
-      <p className="rounded-md bg-amber-50 px-2.5 py-2 text-xs text-amber-900 ring-1 ring-amber-200" data-testid="empty-picker">
-        {empty}
-      </p>
+      {loadError ? <p className="text-xs text-red-700">{loadError}</p> : null}
+      {segments && !segments.length ? (
+        <p className="rounded-md bg-amber-50 px-2.5 py-2 text-xs text-amber-900 ring-1 ring-amber-200" data-testid="empty-picker">
+          No segments yet — create one in{" "}
+          <Link href={`/w/${slug}/segments`} className="font-medium underline">
+            Segments
+          </Link>
+          .
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -263,7 +303,13 @@ function RuleGroupEditor({ value, onChange, err, path }: { value: unknown; onCha
               </>
             ) : null}
             {rule.kind === "segment" ? (
-              <EmptyPicker label="Segment" value={rule.segmentId} empty="No segments yet — they arrive with Segments." error={err(`${rp}.segmentId`)} />
+              <>
+                <SelectField label="Membership" value={rule.member === false ? "out" : "in"} onChange={(e) => setRule(i, { ...rule, member: e.target.value === "in" })} error={err(`${rp}.member`)}>
+                  <option value="in">is in the segment</option>
+                  <option value="out">is not in the segment</option>
+                </SelectField>
+                <SegmentPicker value={rule.segmentId} onChange={(id) => setRule(i, { ...rule, segmentId: id })} error={err(`${rp}.segmentId`)} />
+              </>
             ) : null}
           </div>
         );
@@ -331,7 +377,12 @@ function ConfigForm({ type, config, set, err }: { type: NodeType; config: Config
       );
     }
     case "trigger.segment":
-      return <EmptyPicker label="Segment" value={config.segmentId} empty="No segments yet — they arrive with Segments." error={err("config.segmentId")} />;
+      return (
+        <>
+          <SegmentPicker value={config.segmentId} onChange={(id) => set(["segmentId"], id)} error={err("config.segmentId")} />
+          <p className="text-xs text-stone-500">People enter the journey when they enter the segment.</p>
+        </>
+      );
     case "trigger.schedule": {
       const schedule = (config.schedule as Config | undefined) ?? { kind: "once" };
       const toLocal = (iso: unknown) => (typeof iso === "string" && iso ? iso.slice(0, 16) : "");
@@ -351,7 +402,7 @@ function ConfigForm({ type, config, set, err }: { type: NodeType; config: Config
             <TextField label="At (UTC)" type="datetime-local" value={toLocal(schedule.at)} onChange={(e) => set(["schedule", "at"], fromLocal(e.target.value))} error={err("config.schedule.at")} />
           )}
           <TextField label="Time zone" value={String(config.timezone ?? "")} onChange={(e) => set(["timezone"], e.target.value)} error={err("config.timezone")} hint="IANA name, e.g. Europe/Paris." />
-          <EmptyPicker label="Segment" value={config.segmentId} empty="No segments yet — they arrive with Segments." error={err("config.segmentId")} />
+          <SegmentPicker label="Who enters (segment)" value={config.segmentId} onChange={(id) => set(["segmentId"], id)} error={err("config.segmentId")} />
         </>
       );
     }

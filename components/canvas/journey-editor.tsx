@@ -42,10 +42,10 @@ import { PublishDialog } from "./publish-dialog";
 import { STATS_POLL_MS, useJourneyStats, type JourneyStatsState } from "./use-journey-stats";
 
 /**
- * Segments do not exist yet (they arrive with Segments). Which templates exist is the server's to say: the
- * inspector only offers saved ones, and publishing checks them again (an archived one is refused there).
+ * Which templates and segments exist is the server's to say: the inspector only offers saved templates and
+ * live segments, and publishing checks them again (an archived one is refused there).
  */
-const REFERENCES = { segmentIds: new Set<string>() };
+const REFERENCES = {};
 const DEFAULT_SETTINGS: TJourneySettings = { reentry: { mode: "once" }, exitEvents: [], frequencyCaps: true };
 const STATUS_TONE: Record<JourneyStatus, "brand" | "amber" | "stone"> = { LIVE: "brand", PAUSED: "amber", DRAFT: "stone", ARCHIVED: "stone" };
 const STATUS_LABEL: Record<JourneyStatus, string> = { LIVE: "Live", PAUSED: "Paused", DRAFT: "Draft", ARCHIVED: "Archived" };
@@ -138,18 +138,23 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
   const live = useJourneyStats(slug, journey.id, versions.length > 0);
   const wrapper = useRef<HTMLDivElement>(null);
 
-  // Message steps show their template's name; one request for the workspace's templates when it opens.
+  // Message steps show their template's name, segment triggers their segment's: one request for the
+  // workspace's templates and one for its segments when it opens (ids are UUIDs, so one map holds both).
   const [templateNames, setTemplateNames] = useState<ReadonlyMap<string, string>>(() => new Map());
   useEffect(() => {
     let cancelled = false;
-    fetch(`/api/workspaces/${slug}/templates`)
-      .then((response) => (response.ok ? response.json() : null))
-      .then((body: { templates?: { id: string; name: string }[] } | null) => {
-        if (!cancelled && body?.templates) setTemplateNames(new Map(body.templates.map((t) => [t.id, t.name])));
-      })
-      .catch(() => {
-        // Without names the steps show the template id, as before.
-      });
+    const names = (url: string, key: "templates" | "segments") =>
+      fetch(url)
+        .then((response) => (response.ok ? response.json() : null))
+        .then((body: Record<string, { id: string; name: string }[] | undefined> | null) => {
+          const list = body?.[key];
+          if (!cancelled && list) setTemplateNames((prev) => new Map([...prev, ...list.map((t): [string, string] => [t.id, t.name])]));
+        })
+        .catch(() => {
+          // Without names the steps show the id, as before.
+        });
+    void names(`/api/workspaces/${slug}/templates`, "templates");
+    void names(`/api/workspaces/${slug}/segments`, "segments");
     return () => {
       cancelled = true;
     };

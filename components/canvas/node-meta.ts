@@ -137,7 +137,7 @@ const duration = (d: unknown) => {
 };
 const quoted = (s: unknown) => (typeof s === "string" && s.trim() ? `“${s.trim()}”` : null);
 
-/** One line about the configuration, shown on the node. */
+/** One line about the configuration, shown on the node; `templateNames` has template and segment names by id. */
 export function summarize(type: NodeType, config: Record<string, unknown>, templateNames?: ReadonlyMap<string, string>): string {
   switch (type) {
     case "trigger.event": {
@@ -145,8 +145,10 @@ export function summarize(type: NodeType, config: Record<string, unknown>, templ
       return quoted(config.eventName) ? `On ${quoted(config.eventName)}${filters ? ` · ${plural(filters, "filters")}` : ""}` : "Choose an event";
     }
     case "trigger.segment":
-    case "trigger.schedule":
-      return config.segmentId ? `Segment ${String(config.segmentId)}` : "Choose a segment";
+    case "trigger.schedule": {
+      const name = config.segmentId ? templateNames?.get(String(config.segmentId)) : undefined;
+      return config.segmentId ? `Segment ${name ? `“${name}”` : String(config.segmentId)}` : "Choose a segment";
+    }
     case "trigger.api":
       return "POST /api/v1/journeys/…/enroll";
     case "delay.duration":
@@ -237,7 +239,7 @@ export function describeProblem(problem: JourneyProblem, node: { data: { type: N
   if (node && problem.path === "config.templateId" && TEMPLATE_CHANNEL[node.data.type]) {
     return `Choose an existing ${TEMPLATE_CHANNEL[node.data.type]} template (saved, not archived) for this step; Templates lists them.`;
   }
-  if (node && problem.path.endsWith("segmentId")) return "No segments exist yet — they arrive with Segments, so this step cannot be published yet.";
+  if (node && problem.path.endsWith("segmentId")) return "Choose an existing segment (not archived) for this step; Segments lists them.";
   const field = fieldName(problem.path);
   return field ? `${field}: ${problem.message}` : message;
 }
