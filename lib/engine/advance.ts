@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { withTransaction } from "../db/pool";
-import type { TNode } from "../journeys/graph";
+import type { TNode, TRuleGroup } from "../journeys/graph";
 import { loadVersions, type CompiledVersion } from "./graphs";
 import { decideNode, nextNodeId, questionsFor, type Decision, type Person, type TriggerInfo, type WebhookRequest } from "./interpreter";
 import { factKey, type Facts } from "./rules";
@@ -54,7 +54,10 @@ interface StepWrite {
 }
 
 
-async function factsFor(client: pg.ClientBase, node: TNode, workspaceId: string, profileId: string, now: Date): Promise<Facts> {
+/** "<profileId>:<segmentId>" for the batch's people in the segments its journeys' conditions test. */
+type Memberships = ReadonlySet<string>;
+
+async function factsFor(client: pg.ClientBase, node: TNode, workspaceId: string, profileId: string, now: Date, memberships: Memberships): Promise<Facts> {
   const answers = new Map<string, boolean>();
   for (const q of questionsFor(node)) {
     const key = factKey(q.eventName, q.withinDays);
@@ -69,8 +72,8 @@ async function factsFor(client: pg.ClientBase, node: TNode, workspaceId: string,
   }
   return {
     performed: (eventName, withinDays) => answers.get(factKey(eventName, withinDays)) ?? false,
-    // Segments arrive with their own issue; a journey referencing one cannot be published before then.
-    inSegment: () => false,
+    // Loaded once per batch (loadMemberships): the membership as the segments' upkeep last wrote it.
+    inSegment: (segmentId) => memberships.has(`${profileId}:${segmentId}`),
   };
 }
 
@@ -140,9 +143,11 @@ export async function advanceEnrollments(enrollmentIds: string[], now: Date): Pr
       // Experiments' current split weights (auto-winner, bandit): once per batch, only for journeys with a split.
       const withSplits = active.filter((e) => hasSplit(versions.get(e.journeyVersionId)));
       const splitWeights = withSplits.length ? await loadSplitWeightOverrides(client, withSplits.map((e) => e.journeyId)) : new Map<string, unknown>();
+      // Segment membership, once per batch, only for journeys whose conditions test a segment.
+      const memberships = await loadMemberships(client, active.map((e) => [versions.get(e.journeyVersionId), people.get(e.profileId)?.profileId]));
       const walked: Walked[] = [];
       for (const enrollment of active) {
-        const w = await walk(client, enrollment, versions.get(enrollment.journeyVersionId)!, people.get(enrollment.profileId)!, finishedCalls, now, splitWeights);
+        const w = await walk(client, enrollment, versions.get(enrollment.journeyVersionId)!, people.get(enrollment.profileId)!, finishedCalls, now, splitWeights, memberships);
         walked.push(w);
         results.set(enrollment.id, w.result);
       }
@@ -168,6 +173,40 @@ function hasSplit(version: CompiledVersion | undefined): boolean {
   let found = splitVersions.get(version);
   if (found === undefined) splitVersions.set(version, (found = [...version.nodes.values()].some((n) => n.type === "split")));
   return found;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const testedSegments = new WeakMap<CompiledVersion, string[]>();
+/** The segments a version's condition and branch rules test. */
+function segmentsTested(version: CompiledVersion): string[] {
+  let found = testedSegments.get(version);
+  if (!found) {
+    const ids = new Set<string>();
+    for (const node of version.nodes.values()) {
+      const c = node.config as { rules?: TRuleGroup; branches?: { rules: TRuleGroup }[] };
+      const groups = node.type === "condition" ? [c.rules] : node.type === "branch" ? (c.branches ?? []).map((b) => b.rules) : [];
+      for (const group of groups) for (const rule of group?.rules ?? []) if (rule.kind === "segment" && UUID.test(rule.segmentId)) ids.add(rule.segmentId);
+    }
+    testedSegments.set(version, (found = [...ids]));
+  }
+  return found;
+}
+
+async function loadMemberships(client: pg.ClientBase, walks: [CompiledVersion | undefined, string | undefined][]): Promise<Memberships> {
+  const segmentIds = new Set<string>();
+  const profileIds = new Set<string>();
+  for (const [version, profileId] of walks) {
+    const tested = version ? segmentsTested(version) : [];
+    if (!tested.length || !profileId) continue;
+    tested.forEach((id) => segmentIds.add(id));
+    profileIds.add(profileId);
+  }
+  if (!segmentIds.size) return new Set();
+  const { rows } = await client.query<{ key: string }>(
+    `SELECT "profileId" || ':' || "segmentId" AS key FROM "SegmentMembership" WHERE "profileId" = ANY($1::uuid[]) AND "segmentId" = ANY($2::uuid[])`,
+    [[...profileIds], [...segmentIds]],
+  );
+  return new Set(rows.map((r) => r.key));
 }
 
 /** The weights experiments set for new assignments, by "<journeyId>:<nodeId>" (lib/experiments/weights.ts). */
@@ -197,6 +236,7 @@ async function walk(
   finishedCalls: FinishedCalls,
   now: Date,
   splitWeights: Map<string, unknown>,
+  memberships: Memberships,
 ): Promise<Walked> {
   if (!person) throw new Error(`profile ${enrollment.profileId} not found`);
   const steps = new Map<string, StepWrite>();
@@ -234,7 +274,7 @@ async function walk(
       enrollmentId: enrollment.id,
       person,
       trigger: enrollment.trigger,
-      facts: await factsFor(client, node, enrollment.workspaceId, person.profileId, now),
+      facts: await factsFor(client, node, enrollment.workspaceId, person.profileId, now, memberships),
       now,
       splitWeights: node.type === "split" ? splitWeights.get(`${enrollment.journeyId}:${nodeId}`) : undefined,
     });

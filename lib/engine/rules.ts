@@ -73,7 +73,7 @@ export function compare(actual: unknown, operator: Operator, expected: unknown):
 export interface Facts {
   /** "has performed `eventName` within the last `withinDays` days (ever, if undefined)" */
   performed(eventName: string, withinDays?: number): boolean;
-  /** segment membership; segments arrive with their own issue, until then nothing is a member */
+  /** current segment membership (SegmentMembership, loaded once per advance batch) */
   inSegment(segmentId: string): boolean;
 }
 

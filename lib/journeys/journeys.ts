@@ -41,15 +41,15 @@ export interface JourneyDetail extends JourneySummary {
 
 /**
  * What a published journey may reference: the workspace's templates that are not archived and were saved at
- * least once. Segments arrive with the segments issue; until then there are none, so a journey that tests a
- * segment cannot be published yet, and validation says which node needs what.
+ * least once, and its segments that are not archived.
  */
 const MESSAGE_CHANNELS: Record<string, Channel> = { "action.email": "email", "action.sms": "sms", "action.push": "push", "action.in_app": "in_app" };
 const CHANNEL_NAMES: Record<Channel, string> = { email: "email", sms: "SMS", push: "push", in_app: "in-app" };
 async function referencesOf(ctx: WorkspaceContext): Promise<JourneyReferences & { templateChannels: Map<string, Channel> }> {
   requirePermission(ctx, "workspace:read");
   const templates = await sendableTemplates(ctx);
-  return { templateIds: new Set(templates.map((t) => t.id)), segmentIds: new Set(), templateChannels: new Map(templates.map((t) => [t.id, t.channel])) };
+  const segments = await db().segment.findMany({ where: { workspaceId: ctx.workspace.id, archivedAt: null }, select: { id: true } });
+  return { templateIds: new Set(templates.map((t) => t.id)), segmentIds: new Set(segments.map((s) => s.id)), templateChannels: new Map(templates.map((t) => [t.id, t.channel])) };
 }
 
 /** The canvas's rules, plus: a message step's template is of the step's channel. */
