@@ -3,8 +3,12 @@ import { deliverDue } from "./deliver-due";
 import { deliverMessageFn } from "./deliver-message";
 import { evaluateExperiments } from "./evaluate-experiments";
 import { processEvent } from "./process-event";
+import { recomputeSegmentFn } from "./recompute-segment";
 import { rollupAnalyticsFn } from "./rollup-analytics";
+import { segmentChecks } from "./segment-checks";
+import { segmentEntries } from "./segment-entries";
+import { updateSegments } from "./update-segments";
 import { wakeDue } from "./wake-due";
 
 /** Every function Cairn serves at /api/inngest. */
-export const functions = [processEvent, advanceEnrollmentFn, wakeDue, deliverMessageFn, deliverDue, evaluateExperiments, rollupAnalyticsFn];
+export const functions = [processEvent, advanceEnrollmentFn, wakeDue, deliverMessageFn, deliverDue, evaluateExperiments, rollupAnalyticsFn, updateSegments, segmentChecks, recomputeSegmentFn, segmentEntries];
