@@ -14,7 +14,8 @@ import { compileEvaluation, eventsOf, SqlParams, usesProfile, type SegmentSource
  *
  *   - event-driven (`updateSegmentsForEvents`): only the segments that reference an arriving event's name
  *     (SegmentReference kind "event"), and those reading the profile when the batch can change it (identify,
- *     alias, a device token, Cairn's own messaging events such as Unsubscribed), for the batch's people: one
+ *     alias, a device token, Cairn's own messaging events such as Unsubscribed, a person's first events), for
+ *     the batch's people: one
  *     statement per segment per batch. A merge moves the anonymous profile's memberships to the person and
  *     re-evaluates every segment for them.
  *   - time-driven (`processDueChecks`): claims rows whose next check passed (FOR UPDATE SKIP LOCKED) and
@@ -225,7 +226,9 @@ export async function updateSegmentsForEvents(workspaceId: string, eventIds: str
   const pool = pgPool();
   const { rows: events } = await pool.query<BatchEvent>(
     `SELECT COALESCE(p."mergedIntoId", ev."profileId") AS "profileId", ev.name, ev.type,
-            (ev.type IN ('identify', 'alias') OR ev.source = 'messaging' OR (ev.context #>> '{device,token}') IS NOT NULL) AS "profileChange"
+            (ev.type IN ('identify', 'alias') OR ev.source = 'messaging' OR (ev.context #>> '{device,token}') IS NOT NULL
+             -- a person new with this batch: profile conditions ("has no plan") may hold for them from the start
+             OR NOT EXISTS (SELECT 1 FROM "Event" o WHERE o."workspaceId" = $1 AND o."profileId" = ev."profileId" AND NOT (o.id = ANY($2::bigint[])))) AS "profileChange"
        FROM "Event" ev JOIN "Profile" p ON p.id = ev."profileId"
       WHERE ev."workspaceId" = $1 AND ev.id = ANY($2::bigint[])`,
     [workspaceId, eventIds],

@@ -17,10 +17,13 @@ export class SegmentDriver {
   constructor(
     readonly ctx: WorkspaceContext,
     public now: Date,
+    /** the full key's Authorization header, for calling /api/v1 routes */
+    readonly bearer: { authorization: string },
   ) {}
 
   static async start(now: Date): Promise<SegmentDriver> {
-    return new SegmentDriver(await workspaceContextForApiKey((await ingestFixture("FULL")).key), now);
+    const fixture = await ingestFixture("FULL");
+    return new SegmentDriver(await workspaceContextForApiKey(fixture.key), now, fixture.bearer);
   }
 
   /** What the segment-checks cron does at the current time, for this workspace only (tests share a database). */

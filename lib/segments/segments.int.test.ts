@@ -1,0 +1,177 @@
+import { describe, expect, it } from "vitest";
+import { POST as v1ArchiveRoute } from "@/app/api/v1/segments/[id]/archive/route";
+import { GET as v1MembersRoute, POST as v1UploadRoute } from "@/app/api/v1/segments/[id]/members/route";
+import { GET as v1GetRoute, PUT as v1PutRoute } from "@/app/api/v1/segments/[id]/route";
+import { POST as v1EstimateRoute } from "@/app/api/v1/segments/estimate/route";
+import { GET as v1ListRoute, POST as v1CreateRoute } from "@/app/api/v1/segments/route";
+import { POST as archiveRoute } from "@/app/api/workspaces/[slug]/segments/[id]/archive/route";
+import { GET as membersRoute, POST as uploadRoute } from "@/app/api/workspaces/[slug]/segments/[id]/members/route";
+import { POST as recomputeRoute } from "@/app/api/workspaces/[slug]/segments/[id]/recompute/route";
+import { GET as getRoute, PATCH as patchRoute } from "@/app/api/workspaces/[slug]/segments/[id]/route";
+import { POST as estimateRoute } from "@/app/api/workspaces/[slug]/segments/estimate/route";
+import { GET as listRoute, POST as createRoute } from "@/app/api/workspaces/[slug]/segments/route";
+import { createApiKey, workspaceContextForApiKey } from "../api-keys/api-keys";
+import { ingest } from "../ingest/ingest";
+import { callRoute } from "../testing/call-route";
+import { contextOf, createWorkspaceWithTeam, sessionCookie } from "../testing/factories";
+import { ingestFixture } from "../testing/ingest-helpers";
+import { recomputeSegment } from "./membership";
+import { parseUserIdCsv, uploadMembers } from "./segments";
+import { SegmentDriver } from "./test-driver";
+
+const VIEWED_NO_ORDER = {
+  kind: "group",
+  match: "all",
+  conditions: [
+    { kind: "event_count", event: "Product Viewed", operator: "at_least", count: 3, withinDays: 7 },
+    { kind: "not", condition: { kind: "event_count", event: "Order Completed", operator: "at_least", count: 1 } },
+  ],
+};
+/** As stored and answered: defaults filled in (filters: [], member: true). */
+const VIEWED_NO_ORDER_STORED = {
+  ...VIEWED_NO_ORDER,
+  conditions: [
+    { ...VIEWED_NO_ORDER.conditions[0], filters: [] },
+    { kind: "not", condition: { ...(VIEWED_NO_ORDER.conditions[1] as { condition: object }).condition, filters: [] } },
+  ],
+};
+const segmentRef = (segmentId: string, member = true) => ({ kind: "group", match: "all", conditions: [{ kind: "segment", segmentId, member }] });
+
+describe("segments API (session)", () => {
+  it("editors create, change and archive; invalid definitions are refused with the path; viewers read; outsiders get 404", async () => {
+    const team = await createWorkspaceWithTeam();
+    const editor = await sessionCookie(team.members.EDITOR);
+    const viewer = await sessionCookie(team.members.VIEWER);
+    const slug = team.slug;
+    const key = await createApiKey(await contextOf(team, "OWNER"), { name: "Site", scope: "WRITE" });
+    await ingest(await workspaceContextForApiKey(key.secret), JSON.stringify({ batch: [1, 2, 3].map((i) => ({ type: "track", userId: "ada", event: "Product Viewed", messageId: `v${i}` })) }), "batch");
+
+    const created = await callRoute(createRoute, { method: "POST", cookie: editor, params: { slug }, body: { name: "Browsers", description: "viewed, never ordered", definition: VIEWED_NO_ORDER } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: "Browsers", kind: "dynamic", memberCount: 0, version: 1, archived: false, recompute: { status: "queued" }, definition: VIEWED_NO_ORDER_STORED });
+    const id = created.body.id;
+    await recomputeSegment(id);
+    expect((await callRoute(getRoute, { cookie: viewer, params: { slug, id } })).body).toMatchObject({ memberCount: 1, recompute: { status: "done", processed: 1, total: 1, version: 1 } });
+
+    const bad = await callRoute(createRoute, {
+      method: "POST",
+      cookie: editor,
+      params: { slug },
+      body: { name: "Bad", definition: { kind: "group", match: "all", conditions: [{ kind: "event_count", event: "X", operator: "at_least", count: -1 }, { kind: "segment", segmentId: "00000000-0000-4000-8000-000000000000" }] } },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.fields).toEqual([{ path: "definition.conditions.0.count", message: "must be 0 or more" }]);
+    const unknown = await callRoute(createRoute, { method: "POST", cookie: editor, params: { slug }, body: { name: "Bad", definition: segmentRef("00000000-0000-4000-8000-000000000000") } });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.fields).toEqual([{ path: "definition.conditions.0.segmentId", message: 'no segment with the id "00000000-0000-4000-8000-000000000000" in this workspace' }]);
+    expect((await callRoute(createRoute, { method: "POST", cookie: editor, params: { slug }, body: { name: "No definition" } })).body.error.fields).toEqual([{ path: "definition", message: "is required for a dynamic segment" }]);
+
+    // A → Browsers; Browsers → A is a cycle, named by the path of the condition that closes it
+    const a = await callRoute(createRoute, { method: "POST", cookie: editor, params: { slug }, body: { name: "A", definition: segmentRef(id) } });
+    expect(a.status).toBe(201);
+    const cycle = await callRoute(patchRoute, { method: "PATCH", cookie: editor, params: { slug, id }, body: { definition: { kind: "group", match: "any", conditions: [VIEWED_NO_ORDER, segmentRef(a.body.id, false)] } } });
+    expect(cycle.status).toBe(422);
+    expect(cycle.body.error.fields).toEqual([{ path: "definition.conditions.1.conditions.0.segmentId", message: 'refers back to this segment: "Browsers" → "A" → "Browsers"' }]);
+    const self = await callRoute(patchRoute, { method: "PATCH", cookie: editor, params: { slug, id }, body: { definition: segmentRef(id) } });
+    expect(self.body.error.fields).toEqual([{ path: "definition.conditions.0.segmentId", message: "is this segment itself" }]);
+
+    const renamed = await callRoute(patchRoute, { method: "PATCH", cookie: editor, params: { slug, id }, body: { name: "Window shoppers" } });
+    expect(renamed.body).toMatchObject({ name: "Window shoppers", version: 1 });
+    const changed = await callRoute(patchRoute, { method: "PATCH", cookie: editor, params: { slug, id }, body: { definition: { ...VIEWED_NO_ORDER, match: "any" } } });
+    expect(changed.body).toMatchObject({ version: 2, recompute: { status: "queued" } });
+    expect(changed.body.usedBy.segments).toEqual([{ id: a.body.id, name: "A" }]);
+
+    // in use by A: archiving is refused until A lets go
+    expect((await callRoute(archiveRoute, { method: "POST", cookie: editor, params: { slug, id } })).status).toBe(409);
+
+    // viewers read everything, write nothing
+    expect((await callRoute(listRoute, { cookie: viewer, params: { slug } })).body.segments.map((s: { name: string }) => s.name).sort()).toEqual(["A", "Window shoppers"]);
+    const estimate = await callRoute(estimateRoute, { method: "POST", cookie: viewer, params: { slug }, body: { definition: VIEWED_NO_ORDER } });
+    expect(estimate.status).toBe(200);
+    expect(estimate.body).toMatchObject({ size: 1, exact: true, total: 1, sample: [{ userId: "ada" }] });
+    expect((await callRoute(estimateRoute, { method: "POST", cookie: viewer, params: { slug }, body: { definition: { kind: "group", match: "all", conditions: [] } } })).body.error.fields).toEqual([
+      { path: "definition.conditions", message: "needs at least one condition" },
+    ]);
+    expect((await callRoute(membersRoute, { cookie: viewer, params: { slug, id } })).body.members.map((m: { userId: string }) => m.userId)).toEqual(["ada"]);
+    const listedForAda = await callRoute(listRoute, { cookie: viewer, params: { slug }, path: "/x?profileId=ada" });
+    expect(listedForAda.body.memberships).toEqual([{ segmentId: id, name: "Window shoppers", kind: "dynamic", enteredAt: expect.any(String) }]);
+    for (const [handler, method, body] of [
+      [createRoute, "POST", { name: "x", definition: VIEWED_NO_ORDER }],
+      [patchRoute, "PATCH", { name: "x" }],
+      [archiveRoute, "POST", undefined],
+      [recomputeRoute, "POST", undefined],
+      [uploadRoute, "POST", { mode: "append", userIds: ["ada"] }],
+    ] as const) {
+      expect((await callRoute(handler as typeof createRoute, { method, cookie: viewer, params: { slug, id } as never, body })).status).toBe(403);
+    }
+    expect((await callRoute(recomputeRoute, { method: "POST", cookie: editor, params: { slug, id } })).status).toBe(202);
+
+    const outsider = await createWorkspaceWithTeam();
+    expect((await callRoute(getRoute, { cookie: await sessionCookie(outsider.members.OWNER), params: { slug, id } })).status).toBe(404);
+    expect((await callRoute(getRoute, { cookie: editor, params: { slug: outsider.slug, id } })).status).toBe(404);
+  });
+});
+
+describe("segments API (full key)", () => {
+  it("the same JSON definition; a write key is refused; another workspace's key gets 404", async () => {
+    const { bearer } = await ingestFixture("FULL");
+    const created = await callRoute(v1CreateRoute, { method: "POST", headers: bearer, body: { name: "Browsers", definition: VIEWED_NO_ORDER } });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    expect((await callRoute(v1GetRoute, { headers: bearer, params: { id } })).body.definition).toEqual(VIEWED_NO_ORDER_STORED);
+    const bad = await callRoute(v1PutRoute, { method: "PUT", headers: bearer, params: { id }, body: { definition: { kind: "group", match: "all", conditions: [{ kind: "trait", trait: "plan", operator: "gt", value: "x" }] } } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.fields).toEqual([{ path: "definition.conditions.0.value", message: "must be a number for gt" }]);
+    expect((await callRoute(v1ListRoute, { headers: bearer })).body.segments.map((s: { id: string }) => s.id)).toEqual([id]);
+    expect((await callRoute(v1EstimateRoute, { method: "POST", headers: bearer, body: { definition: VIEWED_NO_ORDER } })).body).toMatchObject({ size: 0, exact: true });
+    expect((await callRoute(v1MembersRoute, { headers: bearer, params: { id } })).body).toEqual({ members: [], nextCursor: null, total: 0 });
+
+    const write = await ingestFixture("WRITE");
+    expect((await callRoute(v1ListRoute, { headers: write.bearer })).status).toBe(403);
+    expect((await callRoute(v1CreateRoute, { method: "POST", headers: write.bearer, body: { name: "x", definition: VIEWED_NO_ORDER } })).status).toBe(403);
+    const other = await ingestFixture("FULL");
+    expect((await callRoute(v1GetRoute, { headers: other.bearer, params: { id } })).status).toBe(404);
+    expect((await callRoute(v1ArchiveRoute, { method: "POST", headers: other.bearer, params: { id } })).status).toBe(404);
+    expect((await callRoute(v1ListRoute, {})).status).toBe(401);
+    expect((await callRoute(v1ArchiveRoute, { method: "POST", headers: bearer, params: { id } })).body).toMatchObject({ archived: true, memberCount: 0 });
+  });
+});
+
+describe("manual segments", () => {
+  it("parse the first column of a CSV, skipping a header", () => {
+    expect(parseUserIdCsv('user_id,email\nada,a@x\n"bob, jr",b@x\r\n\n  cy \nada\n')).toEqual(["ada", "bob, jr", "cy"]);
+    expect(parseUserIdCsv("ada\nbob")).toEqual(["ada", "bob"]);
+  });
+
+  it("replace vs append, said explicitly; unknown user ids reported; segments that read the list follow it", async () => {
+    const d = await SegmentDriver.start(new Date());
+    await d.send(["ada", "bob", "cy"].map((userId) => ({ type: "identify", userId, traits: { plan: userId === "cy" ? "free" : "pro" } })));
+    const manual = await callRoute(v1CreateRoute, { method: "POST", headers: d.bearer, body: { name: "VIPs", kind: "manual" } });
+    expect(manual.status).toBe(201);
+    const id = manual.body.id;
+    // a dynamic segment that reads the list: VIPs on the pro plan
+    const proVips = await d.segment({ kind: "group", match: "all", conditions: [{ kind: "segment", segmentId: id, member: true }, { kind: "trait", trait: "plan", operator: "equals", value: "pro" }] });
+
+    const noMode = await callRoute(v1UploadRoute, { method: "POST", headers: { ...(d.bearer), "content-type": "text/csv" }, params: { id }, rawBody: "ada\nbob" });
+    expect(noMode.status).toBe(422);
+    expect(noMode.body.error.fields[0].path).toBe("mode");
+
+    const replaced = await callRoute(v1UploadRoute, { method: "POST", path: "/x?mode=replace", headers: { ...(d.bearer), "content-type": "text/csv" }, params: { id }, rawBody: "user_id\nada\nbob\nghost\n" });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toEqual({ mode: "replace", userIds: 3, matched: 2, unknown: 1, unknownIds: ["ghost"], entered: 2, exited: 0, memberCount: 2 });
+    expect(await d.members(id)).toEqual(["ada", "bob"]);
+    expect(await d.members(proVips)).toEqual(["ada", "bob"]);
+
+    const appended = await uploadMembers(d.ctx, id, "append", { userIds: ["cy", "ada"] });
+    expect(appended).toMatchObject({ mode: "append", entered: 1, exited: 0, memberCount: 3 });
+    expect(await d.members(id)).toEqual(["ada", "bob", "cy"]);
+    expect(await d.members(proVips)).toEqual(["ada", "bob"]);
+
+    const replacedAgain = await uploadMembers(d.ctx, id, "replace", { csv: "cy\n" });
+    expect(replacedAgain).toMatchObject({ mode: "replace", entered: 0, exited: 2, memberCount: 1 });
+    expect(await d.members(id)).toEqual(["cy"]);
+    expect(await d.members(proVips)).toEqual([]);
+    expect((await d.changes(id)).map((c) => `${c.kind} ${c.userId}`).sort()).toEqual(["entered ada", "entered bob", "entered cy", "exited ada", "exited bob"]);
+    await expect(uploadMembers(d.ctx, proVips, "append", { userIds: ["ada"] })).rejects.toThrow(/manual segment/);
+  });
+});
