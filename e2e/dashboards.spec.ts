@@ -77,7 +77,7 @@ test("the overview charts events, entries, conversions and messages; the journey
   });
   await expect(page.getByRole("link", { name: "Last 7 days" })).toHaveAttribute("aria-current", "page");
   for (const chart of ["chart-events", "chart-enrollments", "chart-messages"]) {
-    await expect(page.getByTestId(chart).locator("svg.recharts-surface")).toBeVisible();
+    await expect(page.getByTestId(chart).locator(".recharts-wrapper > svg.recharts-surface")).toBeVisible();
   }
   await expect(page.getByTestId("chart-events").locator(".recharts-bar-rectangle").first()).toBeVisible();
   await expect(page.getByTestId("chart-enrollments").locator(".recharts-line")).toHaveCount(2);
@@ -122,7 +122,7 @@ test("the overview charts events, entries, conversions and messages; the journey
   await expect(page.getByTestId("stat-conversions")).toContainText("25% of entries");
   await expect(page.getByTestId("chart-over-time").locator(".recharts-line")).toHaveCount(3);
   await eventually(page, async () => {
-    await expect(page.getByTestId("chart-delivery").locator("svg.recharts-surface")).toBeVisible({ timeout: 1_000 });
+    await expect(page.getByTestId("chart-delivery").locator(".recharts-wrapper > svg.recharts-surface")).toBeVisible({ timeout: 1_000 });
     await expect(page.getByTestId("channel-email").getByRole("cell").nth(1)).toHaveText("4", { timeout: 1_000 }); // sent
   });
   await screenshot(page, "dashboards-journey-analytics");
