@@ -287,7 +287,7 @@ function predicate(env: Env, c: TCondition): string {
 }
 
 /** The profile-ids lateral: the person and the anonymous profiles merged into them. */
-const PERSON_IDS = `CROSS JOIN LATERAL (SELECT ARRAY[p.id] || ARRAY(SELECT m.id FROM "Profile" m WHERE m."mergedIntoId" = p.id) AS ids) pid`;
+const PERSON_IDS = `CROSS JOIN LATERAL (SELECT ARRAY[p.id] || ARRAY(SELECT m.id FROM "Profile" m WHERE m."mergedIntoId" = p.id) AS ids OFFSET 0) pid`;
 
 export interface CompiledPredicate {
   /** FROM "Profile" p <joins> WHERE <where>: add the scope to the WHERE */
@@ -320,9 +320,14 @@ interface LateralEnv extends Env {
   laterals: string[];
 }
 
+/**
+ * Each condition is a LATERAL computed once per profile: OFFSET 0 keeps the planner from pulling it up into
+ * the expressions that use it, which would run its subquery again for every reference (v and n, and the
+ * groups above).
+ */
 function lateral(env: LateralEnv, select: string): Node {
   const alias = `c${env.laterals.length}`;
-  env.laterals.push(`CROSS JOIN LATERAL (${select}) ${alias}`);
+  env.laterals.push(`CROSS JOIN LATERAL (${select} OFFSET 0) ${alias}`);
   return { v: `${alias}.v`, n: `${alias}.n` };
 }
 
@@ -342,7 +347,7 @@ function evaluation(env: LateralEnv, c: TCondition): Node {
       const stuck = children.map((ch) => `(${deciding(ch)} AND ${ch.n} IS NULL)`).join(" OR ");
       const last = `GREATEST(${children.map((ch) => `CASE WHEN ${deciding(ch)} THEN ${ch.n} END`).join(", ")})`;
       const first = `LEAST(${children.map((ch) => ch.n).join(", ")})`;
-      return lateral(env, `SELECT g.v, CASE WHEN g.v = ${all} THEN ${first} WHEN ${stuck} THEN ${NEVER} ELSE ${last} END AS n FROM (SELECT ${v} AS v) g`);
+      return lateral(env, `SELECT g.v, CASE WHEN g.v = ${all} THEN ${first} WHEN ${stuck} THEN ${NEVER} ELSE ${last} END AS n FROM (SELECT ${v} AS v OFFSET 0) g`);
     }
     case "not": {
       const inner = evaluation(env, c.condition);
@@ -356,7 +361,7 @@ function evaluation(env: LateralEnv, c: TCondition): Node {
           env,
           `SELECT COALESCE(d.t >= ${since} AND d.t <= ${env.now}, false) AS v,
                   CASE WHEN d.t > ${env.now} THEN d.t WHEN d.t >= ${since} THEN d.t + ${interval(days * DAY_MS + 1, q)} END AS n
-             FROM (SELECT ${traitTime(env, c.trait)} AS t) d`,
+             FROM (SELECT ${traitTime(env, c.trait)} AS t OFFSET 0) d`,
         );
       }
       return lateral(env, `SELECT ${traitPredicate(env, c)} AS v, ${NEVER} AS n`);
@@ -367,25 +372,25 @@ function evaluation(env: LateralEnv, c: TCondition): Node {
       const where = eventWhere(env, c.event, c.filters, c.withinDays);
       const leave = c.withinDays !== undefined ? interval(c.withinDays * DAY_MS + 1, q) : null;
       const next = (t: string) => (leave ? `${t} + ${leave}` : NEVER);
-      if (c.kind === "not_performed") return lateral(env, `SELECT k.t IS NULL AS v, ${next("k.t")} AS n FROM (SELECT ${kthNewest(env, where, 1)} AS t) k`);
+      if (c.kind === "not_performed") return lateral(env, `SELECT k.t IS NULL AS v, ${next("k.t")} AS n FROM (SELECT ${kthNewest(env, where, 1)} AS t OFFSET 0) k`);
       const { operator, count } = c;
       if (operator === "at_least") {
-        return lateral(env, `SELECT k.t IS NOT NULL AS v, ${next("k.t")} AS n FROM (SELECT ${kthNewest(env, where, count)} AS t) k`);
+        return lateral(env, `SELECT k.t IS NOT NULL AS v, ${next("k.t")} AS n FROM (SELECT ${kthNewest(env, where, count)} AS t OFFSET 0) k`);
       }
-      if (operator === "at_most") return lateral(env, `SELECT k.t IS NULL AS v, ${next("k.t")} AS n FROM (SELECT ${kthNewest(env, where, count + 1)} AS t) k`);
+      if (operator === "at_most") return lateral(env, `SELECT k.t IS NULL AS v, ${next("k.t")} AS n FROM (SELECT ${kthNewest(env, where, count + 1)} AS t OFFSET 0) k`);
       // exactly: at least `count` and not `count + 1`; changes when the (count+1)-th newest leaves, else the count-th
-      if (count <= 0) return lateral(env, `SELECT k.u IS NULL AS v, ${next("k.u")} AS n FROM (SELECT ${kthNewest(env, where, 1)} AS u) k`);
+      if (count <= 0) return lateral(env, `SELECT k.u IS NULL AS v, ${next("k.u")} AS n FROM (SELECT ${kthNewest(env, where, 1)} AS u OFFSET 0) k`);
       return lateral(
         env,
         `SELECT k.t IS NOT NULL AND k.u IS NULL AS v, LEAST(${next("k.t")}, ${next("k.u")}) AS n
-           FROM (SELECT ${kthNewest(env, where, count)} AS t, ${kthNewest(env, where, count + 1)} AS u) k`,
+           FROM (SELECT ${kthNewest(env, where, count)} AS t, ${kthNewest(env, where, count + 1)} AS u OFFSET 0) k`,
       );
     }
     case "event_time": {
       const { t, sinceDays, at } = eventTimeSql(env, c);
       if (sinceDays === undefined) return lateral(env, `SELECT COALESCE(${t} ${c.operator === "before" ? "<" : ">"} ${at}, false) AS v, ${NEVER} AS n`);
       const since = q.add(new Date(env.options.now.getTime() - sinceDays * DAY_MS), "timestamptz");
-      return lateral(env, `SELECT COALESCE(k.t >= ${since}, false) AS v, CASE WHEN k.t >= ${since} THEN k.t + ${interval(sinceDays * DAY_MS + 1, q)} END AS n FROM (SELECT ${t} AS t) k`);
+      return lateral(env, `SELECT COALESCE(k.t >= ${since}, false) AS v, CASE WHEN k.t >= ${since} THEN k.t + ${interval(sinceDays * DAY_MS + 1, q)} END AS n FROM (SELECT ${t} AS t OFFSET 0) k`);
     }
     case "segment": {
       const source = referenced(env, c.segmentId);
