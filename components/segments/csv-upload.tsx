@@ -44,7 +44,10 @@ export function CsvUpload({ slug, segmentId }: { slug: string; segmentId: string
     setPending(false);
     if (!result.ok) return setError(Object.values(result.failure.fields)[0] ? `${result.failure.message} ${Object.entries(result.failure.fields).map(([k, v]) => `${k}: ${v}`).join("; ")}` : result.failure.message);
     setReport(result.data);
+    // the next upload starts over: a new list, and replace or append chosen again
     setMode(null);
+    setCsv("");
+    setFileName(null);
     router.refresh();
   }
 

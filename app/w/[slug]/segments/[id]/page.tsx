@@ -102,7 +102,7 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
           </Card>
           <div id="members">
             <Card title="Members" description={`${formatCount(members.total)} ${members.total === 1 ? "person" : "people"}, most recent entries first.`}>
-              <MembersTable slug={slug} segmentId={segment.id} members={members.members} q={q} paged={!!cursor} nextCursor={members.nextCursor} />
+              <MembersTable key={q} slug={slug} segmentId={segment.id} members={members.members} q={q} paged={!!cursor} nextCursor={members.nextCursor} />
             </Card>
           </div>
         </div>
