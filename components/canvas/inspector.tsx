@@ -103,8 +103,8 @@ function DurationFields({ label, value, onChange, err, path }: { label: string; 
 interface SegmentChoice {
   id: string;
   name: string;
-  kind?: string;
-  size?: number;
+  memberCount?: number;
+  archived?: boolean;
 }
 
 /** The workspace's segments by name (from the session segments route); a stored id that is gone says so. */
@@ -118,7 +118,7 @@ function SegmentPicker({ value, onChange, error, label = "Segment" }: { value: u
       .then(async (response) => {
         const body = await response.json().catch(() => null);
         if (cancelled) return;
-        if (response.ok) setSegments(((body?.segments ?? []) as SegmentChoice[]).filter((s) => !(s as { archived?: boolean }).archived));
+        if (response.ok) setSegments(((body?.segments ?? []) as SegmentChoice[]).filter((s) => !s.archived));
         else setLoadError(body?.error?.message ?? `The server answered ${response.status}.`);
       })
       .catch(() => !cancelled && setLoadError("Cannot reach Cairn to list the segments."));
@@ -136,7 +136,7 @@ function SegmentPicker({ value, onChange, error, label = "Segment" }: { value: u
         {(segments ?? []).map((s) => (
           <option key={s.id} value={s.id}>
             {s.name}
-            {typeof s.size === "number" ? ` (${s.size.toLocaleString("en-GB")})` : ""}
+            {typeof s.memberCount === "number" ? ` · ${s.memberCount.toLocaleString("en-GB")} ${s.memberCount === 1 ? "person" : "people"}` : ""}
           </option>
         ))}
       </SelectField>
