@@ -43,6 +43,8 @@ export class PGliteWireServer {
   private running = false;
   /** The connection that holds the database: inside a transaction, or between a Flush and its Sync. */
   private owner: Connection | null = null;
+  /** Set by close(): the sockets it destroys report their 'close' after the caller may have closed PGlite. */
+  private closing = false;
 
   constructor(private readonly db: PGlite) {
     this.server = net.createServer((socket) => this.accept(socket));
@@ -59,6 +61,7 @@ export class PGliteWireServer {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     for (const connection of this.connections) connection.socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     // Let a unit that is running finish before the caller closes PGlite.
@@ -148,6 +151,7 @@ export class PGliteWireServer {
     connection.closed = true;
     this.connections.delete(connection);
     this.queue = this.queue.filter((u) => u.connection !== connection);
+    if (this.closing) return; // the whole database is going away: nothing to roll back, nothing to run
     if (this.owner === connection) {
       this.owner = null;
       // Wait for a running unit, then undo what the vanished client left open.

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../testing/free-port";
+import { setUpFreshDatabase } from "../testing/fresh-database";
 
 /**
  * The engine's own Inngest functions, served by the real `/api/inngest` route over HTTP, driven by the
@@ -17,6 +18,11 @@ let executorPort: number;
 let executor: ChildProcess | null = null;
 let app: { url: string; close(): Promise<void> };
 const schema = `cairn_executor_crash_${randomBytes(3).toString("hex")}`;
+
+// Its own database: the executor runs every registered function, crons included (analytics rollups, segment
+// checks, experiment evaluation), and on the shared database those would work through every workspace the
+// other test files create. On PGlite, which runs one query at a time, that starved this test's webhook calls.
+setUpFreshDatabase();
 
 // Before the Inngest client is imported: it reads where to send events when it is created.
 beforeAll(async () => {
