@@ -5,16 +5,24 @@
  *      migrates it, creates a workspace and a full key;
  *   2. synthesizes, with set-based SQL (generate_series, in chunks): ENROLLMENTS enrollments (default
  *      1,000,000) over the last 90 days in 10 journeys (half of them in the first one), with their node visits
- *      (trigger → email → 1-day delay → condition → yes: SMS → goal / no: push → exit), conversions, the messages
- *      their message steps queued and those messages' timelines (sent, delivered, opened, clicked, bounced,
- *      failed), and EVENTS events (default 5,000,000) with their daily volume; then VACUUM ANALYZE;
- *   3. runs the rollup rebuild (`npm run analytics:rebuild`'s code) and prints how long it took;
+ *      (trigger → email → 1-day delay → condition → yes: A/B split "offer" (A 45% → SMS, B 45% → another SMS,
+ *      both → goal; holdout 10% → nothing) / no: push → exit), the split's assignments (SplitAssignment: the
+ *      arm from the engine's own hash of person, journey and node, so deterministic), conversions (arm A 40%,
+ *      arm B 48%, the holdout 20% within the attribution window: a real lift), the messages their message steps
+ *      queued and those messages' timelines (sent, delivered, opened, clicked, bounced, failed), and EVENTS
+ *      events (default 5,000,000) with their daily volume; then VACUUM ANALYZE;
+ *   3. runs the rollup rebuild (`npm run analytics:rebuild`'s code) and prints how long it took; then evaluates
+ *      the first journey's experiment once (`evaluateExperiment`, what the evaluate-experiments cron runs per
+ *      split: counts from the raw tables, analysis, auto-winner, stored result), timed, with its headline;
  *   4. times the journey-analytics answer (the largest journey) and the workspace overview, each for the last
- *      30 and the last 90 days: REQUESTS requests each (default 50), one at a time, p50/p95. Over HTTP against
- *      `next start` when a production build with these routes exists (BENCH_HTTP=1 forces it, building if
- *      needed; BENCH_HTTP=0 never); otherwise in-process: the same route handlers called with a Request, which
- *      is everything but Next's HTTP server (authentication by key, validation, queries, JSON);
- *   5. baseline, same run: the same answers computed from the raw tables (BASELINE_REQUESTS each, default 5),
+ *      30 and the last 90 days, and the experiment answers of that journey (GET …/experiments, the list the
+ *      issue's "experiment API" means, and GET …/experiments/offer, the split's stored result with its
+ *      history): REQUESTS requests each (default 50), one at a time, p50/p95. Over HTTP against `next start`
+ *      when a production build with these routes exists (BENCH_HTTP=1 forces it, building if needed;
+ *      BENCH_HTTP=0 never); otherwise in-process: the same route handlers called with a Request, which is
+ *      everything but Next's HTTP server (authentication by key, validation, queries, JSON);
+ *   5. baseline, same run: the same answers computed from the raw tables (BASELINE_REQUESTS each, default 5;
+ *      for the experiments: `loadSplitData` + `analyzeExperiment`, uncached, measured once for both lines),
  *      p50/p95 and the ratio; and a check that both give the same numbers.
  * Timings are printed, never asserted. Options: BENCH_ENROLLMENTS, BENCH_EVENTS, BENCH_REQUESTS,
  * BENCH_BASELINE_REQUESTS, BENCH_HTTP, BENCH_KEEP_DB=1 (keep the database and print its URL).
@@ -40,8 +48,16 @@ const GRAPH = {
     { id: "welcome", type: "action.email", position: at(0, 150), label: "Welcome email", config: { templateId: "bench" } },
     { id: "wait", type: "delay.duration", position: at(0, 300), label: "Wait a day", config: { duration: { amount: 1, unit: "days" } } },
     { id: "engaged", type: "condition", position: at(0, 450), label: "Opened the welcome?", config: { rules: { match: "all", rules: [] } } },
-    { id: "sms", type: "action.sms", position: at(-200, 600), label: "Offer by SMS", config: { templateId: "bench" } },
-    { id: "goal", type: "goal", position: at(-200, 750), label: "Ordered", config: { eventName: "Order Completed" } },
+    {
+      id: "offer",
+      type: "split",
+      position: at(-200, 600),
+      label: "Offer test",
+      config: { arms: [{ id: "a", label: "A: 10% off", weight: 45 }, { id: "b", label: "B: free shipping", weight: 45 }], holdout: { weight: 10 } },
+    },
+    { id: "sms", type: "action.sms", position: at(-300, 750), label: "10% off by SMS", config: { templateId: "bench" } },
+    { id: "sms_b", type: "action.sms", position: at(-100, 750), label: "Free shipping by SMS", config: { templateId: "bench" } },
+    { id: "goal", type: "goal", position: at(-200, 900), label: "Ordered", config: { eventName: "Order Completed" } },
     { id: "push", type: "action.push", position: at(200, 600), label: "Nudge by push", config: { templateId: "bench" } },
     { id: "done", type: "exit", position: at(200, 750), label: "Done", config: {} },
   ],
@@ -49,13 +65,20 @@ const GRAPH = {
     { id: "e1", source: "trigger", target: "welcome" },
     { id: "e2", source: "welcome", target: "wait" },
     { id: "e3", source: "wait", target: "engaged" },
-    { id: "e4", source: "engaged", target: "sms", branch: "yes" },
+    { id: "e4", source: "engaged", target: "offer", branch: "yes" },
+    { id: "e8", source: "offer", target: "sms", branch: "a" },
+    { id: "e9", source: "offer", target: "sms_b", branch: "b" },
     { id: "e5", source: "sms", target: "goal" },
+    { id: "e10", source: "sms_b", target: "goal" },
     { id: "e6", source: "engaged", target: "push", branch: "no" },
     { id: "e7", source: "push", target: "done" },
   ],
   settings: { reentry: { mode: "always" }, exitEvents: [], goal: { eventName: "Order Completed", attributionHours: 72 }, frequencyCaps: true },
 };
+
+/** The A/B split on the yes branch: its node id, and how often each arm converts within the attribution window. */
+const SPLIT_NODE = "offer";
+const CONVERTS = { a: 0.4, b: 0.48, holdout: 0.2 };
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const secs = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -76,42 +99,67 @@ async function synthesize(pool: pg.Pool, workspaceId: string, journeyIds: string
   await pool.query(`CREATE TEMP TABLE bench_journeys (idx int PRIMARY KEY, id uuid, vid uuid)`);
   await pool.query(`INSERT INTO bench_journeys SELECT i - 1, j, v FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS u(j, v, i)`, [journeyIds, versionIds]);
   // Which journey (half in the first), when they entered, which branch, how it ended. Those who entered in the
-  // last day are still in the delay (WAITING); older ones took the yes branch (60%: SMS → goal, 40% of them
-  // converted there) or the no branch (push → exit: completed, exited or failed).
+  // last day are still in the delay (WAITING); older ones took the yes branch (60%) or the no branch (push →
+  // exit: completed, exited or failed). The yes branch reaches the A/B split a day after entry: the arm is the
+  // engine's (lib/engine/interpreter.ts splitBucket + pickArm: sha256 of "profile:journey:node", its first 32
+  // bits as a number in [0, 100), A below 45, B below 90, else the holdout), so the same person always gets the
+  // same arm; A and B send their SMS and go to the goal (CONVERTS of them converted there), the holdout ends at
+  // the split ("Held out of the experiment"). Each assignment is a SplitAssignment row, written in the same
+  // statement.
   await inChunks(
     pool,
-    "enrollments",
+    "enrollments and split assignments",
     ENROLLMENTS,
-    `INSERT INTO "Enrollment" (id, "workspaceId", "journeyId", "journeyVersionId", "profileId", "entryKey", status, "currentNodeId", trigger, "enteredAt", "updatedAt", "endedAt", "endReason")
-     SELECT gen_random_uuid(), $1, j.id, j.vid, md5('person-' || (g % ${PEOPLE}))::uuid, 'bench:' || g,
-            s.status::"EnrollmentStatus", s.node, '{}', r.entered, COALESCE(s.ended, r.entered), s.ended, NULL
-       FROM generate_series($3::int, $4::int) g
-      CROSS JOIN LATERAL (SELECT $2::timestamptz - random() * interval '${DAYS} days' AS entered, random() AS pick, random() AS branch, random() AS fate, random() AS took, g AS gg) r
-       JOIN bench_journeys j ON j.idx = CASE WHEN r.pick < 0.5 THEN 0 ELSE 1 + floor(r.pick * 18)::int % 9 END
-      CROSS JOIN LATERAL (
-        SELECT CASE WHEN r.entered > $2::timestamptz - interval '1 day' THEN 'WAITING'
-                    WHEN r.branch < 0.6 THEN CASE WHEN r.fate < 0.4 THEN 'CONVERTED' ELSE 'COMPLETED' END
-                    ELSE CASE WHEN r.fate < 0.85 THEN 'COMPLETED' WHEN r.fate < 0.95 THEN 'EXITED' ELSE 'FAILED' END END AS status,
-               CASE WHEN r.entered > $2::timestamptz - interval '1 day' THEN 'wait' WHEN r.branch < 0.6 THEN 'goal' ELSE 'done' END AS node,
-               CASE WHEN r.entered > $2::timestamptz - interval '1 day' THEN NULL
-                    ELSE LEAST($2::timestamptz, r.entered + interval '1 day' + r.took * interval '2 hours') END AS ended
-      ) s`,
+    `WITH r AS MATERIALIZED (
+       SELECT gen_random_uuid() AS id, j.id AS "journeyId", j.vid, md5('person-' || (g % ${PEOPLE}))::uuid AS "profileId", g, x.entered, x.branch, x.fate, x.took,
+              x.entered > $2::timestamptz - interval '1 day' AS waiting,
+              ('x' || encode(substr(sha256(convert_to(md5('person-' || (g % ${PEOPLE}))::uuid::text || ':' || j.id::text || ':${SPLIT_NODE}', 'UTF8')), 1, 4), 'hex'))::bit(32)::bigint::float8
+                / 4294967296 * 100 AS bucket
+         FROM generate_series($3::int, $4::int) g
+        CROSS JOIN LATERAL (SELECT $2::timestamptz - random() * interval '${DAYS} days' AS entered, random() AS pick, random() AS branch, random() AS fate, random() AS took, g AS gg) x
+         JOIN bench_journeys j ON j.idx = CASE WHEN x.pick < 0.5 THEN 0 ELSE 1 + floor(x.pick * 18)::int % 9 END
+     ), a AS (
+       SELECT r.*, CASE WHEN r.waiting OR r.branch >= 0.6 THEN NULL WHEN r.bucket < 45 THEN 'a' WHEN r.bucket < 90 THEN 'b' ELSE 'holdout' END AS arm FROM r
+     ), s AS (
+       SELECT a.*,
+              CASE WHEN a.waiting THEN 'WAITING'
+                   WHEN a.arm = 'holdout' THEN 'COMPLETED'
+                   WHEN a.arm IS NOT NULL THEN CASE WHEN a.fate < (CASE a.arm WHEN 'a' THEN ${CONVERTS.a} ELSE ${CONVERTS.b} END) THEN 'CONVERTED' ELSE 'COMPLETED' END
+                   ELSE CASE WHEN a.fate < 0.85 THEN 'COMPLETED' WHEN a.fate < 0.95 THEN 'EXITED' ELSE 'FAILED' END END AS status,
+              CASE WHEN a.waiting THEN 'wait' WHEN a.arm = 'holdout' THEN '${SPLIT_NODE}' WHEN a.arm IS NOT NULL THEN 'goal' ELSE 'done' END AS node,
+              CASE WHEN a.waiting THEN NULL
+                   WHEN a.arm = 'holdout' THEN a.entered + interval '1 day'
+                   ELSE LEAST($2::timestamptz, a.entered + interval '1 day' + a.took * interval '2 hours') END AS ended,
+              CASE WHEN a.arm = 'holdout' THEN 'Held out of the experiment' END AS reason
+         FROM a
+     ), enrolled AS (
+       INSERT INTO "Enrollment" (id, "workspaceId", "journeyId", "journeyVersionId", "profileId", "entryKey", status, "currentNodeId", trigger, "enteredAt", "updatedAt", "endedAt", "endReason")
+       SELECT id, $1, "journeyId", vid, "profileId", 'bench:' || g, status::"EnrollmentStatus", node, '{}', entered, COALESCE(ended, entered), ended, reason FROM s
+     )
+     INSERT INTO "SplitAssignment" ("enrollmentId", "nodeId", "journeyId", "profileId", "armId", "assignedAt")
+     SELECT id, '${SPLIT_NODE}', "journeyId", "profileId", arm, entered + interval '1 day' FROM s WHERE arm IS NOT NULL`,
     [workspaceId, now],
   );
-  // Node visits along each path; the delay ends a day after entry.
+  // Node visits along each path (the split's arm from its assignment); the delay ends a day after entry.
   await inChunks(
     pool,
     "enrollment steps (per enrollment chunk)",
     ENROLLMENTS,
-    `WITH e AS (SELECT id, "journeyId", "currentNodeId", "enteredAt", "endedAt" FROM "Enrollment" WHERE "entryKey" >= 'bench:' AND substr("entryKey", 7)::int BETWEEN $3 AND $4 AND "workspaceId" = $1 AND $2::timestamptz IS NOT NULL)
+    `WITH e AS (
+       SELECT en.id, en."journeyId", en."currentNodeId", en."enteredAt", en."endedAt", sa."armId" AS arm
+         FROM "Enrollment" en LEFT JOIN "SplitAssignment" sa ON sa."enrollmentId" = en.id AND sa."nodeId" = '${SPLIT_NODE}'
+        WHERE en."entryKey" >= 'bench:' AND substr(en."entryKey", 7)::int BETWEEN $3 AND $4 AND en."workspaceId" = $1 AND $2::timestamptz IS NOT NULL
+     )
      INSERT INTO "EnrollmentStep" ("enrollmentId", "journeyId", "nodeId", "nodeType", visit, "enteredAt", "leftAt", exit, outcome)
      SELECT e.id, e."journeyId", n.node, n.type, 1, e."enteredAt" + n.after, CASE WHEN n.node = 'wait' AND e."currentNodeId" = 'wait' THEN NULL ELSE e."enteredAt" + n.left_after END, n.exit, ''
        FROM e CROSS JOIN LATERAL (VALUES
          ('trigger', 'trigger.event', interval '0', interval '0', 'next', true),
          ('welcome', 'action.email', interval '0', interval '0', 'next', true),
          ('wait', 'delay.duration', interval '0', interval '1 day', 'next', true),
-         ('engaged', 'condition', interval '1 day', interval '1 day', CASE WHEN e."currentNodeId" = 'goal' THEN 'yes' ELSE 'no' END, e."currentNodeId" <> 'wait'),
-         ('sms', 'action.sms', interval '1 day', interval '1 day', 'next', e."currentNodeId" = 'goal'),
+         ('engaged', 'condition', interval '1 day', interval '1 day', CASE WHEN e.arm IS NOT NULL THEN 'yes' ELSE 'no' END, e."currentNodeId" <> 'wait'),
+         ('${SPLIT_NODE}', 'split', interval '1 day', interval '1 day', NULLIF(e.arm, 'holdout'), e.arm IS NOT NULL),
+         ('sms', 'action.sms', interval '1 day', interval '1 day', 'next', e.arm = 'a'),
+         ('sms_b', 'action.sms', interval '1 day', interval '1 day', 'next', e.arm = 'b'),
          ('goal', 'goal', interval '1 day', interval '1 day', NULL, e."currentNodeId" = 'goal'),
          ('push', 'action.push', interval '1 day', interval '1 day', 'next', e."currentNodeId" = 'done'),
          ('done', 'exit', interval '1 day', interval '1 day', NULL, e."currentNodeId" = 'done')
@@ -119,22 +167,24 @@ async function synthesize(pool: pg.Pool, workspaceId: string, journeyIds: string
       WHERE n.include`,
     [workspaceId, now],
   );
-  // Conversions: everyone CONVERTED, at the goal; and 5% of the completed no-branch people within the window.
+  // Conversions: everyone CONVERTED, at the goal; 5% of the completed no-branch people and CONVERTS.holdout of
+  // the held-out people (who got nothing), 5 hours after they ended: within the 72-hour attribution window.
   await pool.query(
     `INSERT INTO "Conversion" ("enrollmentId", "workspaceId", "journeyId", "profileId", "eventId", "eventName", "convertedAt")
      SELECT id, "workspaceId", "journeyId", "profileId", 0, 'Order Completed', CASE WHEN status = 'CONVERTED' THEN "endedAt" ELSE "endedAt" + interval '5 hours' END
-       FROM "Enrollment" WHERE "workspaceId" = $1 AND (status = 'CONVERTED' OR (status = 'COMPLETED' AND "currentNodeId" = 'done' AND random() < 0.05 AND "endedAt" + interval '5 hours' < $2))`,
+       FROM "Enrollment" WHERE "workspaceId" = $1 AND (status = 'CONVERTED' OR (status = 'COMPLETED' AND "currentNodeId" = 'done' AND random() < 0.05 AND "endedAt" + interval '5 hours' < $2)
+                                                   OR (status = 'COMPLETED' AND "currentNodeId" = '${SPLIT_NODE}' AND random() < ${CONVERTS.holdout} AND "endedAt" + interval '5 hours' < $2))`,
     [workspaceId, now],
   );
-  // Messages: the welcome email for everyone, the SMS or the push a day later.
+  // Messages: the welcome email for everyone, the arm's SMS (none for the holdout) or the push a day later.
   await inChunks(
     pool,
     "messages (per enrollment chunk)",
     ENROLLMENTS,
     `INSERT INTO "Message" (id, "workspaceId", "profileId", "journeyId", "journeyVersionId", "enrollmentId", "nodeId", channel, "templateId", status, "idempotencyKey", "createdAt", "updatedAt")
      SELECT gen_random_uuid(), $1, e."profileId", e."journeyId", e."journeyVersionId", e.id, s."nodeId",
-            CASE s."nodeId" WHEN 'welcome' THEN 'email' WHEN 'sms' THEN 'sms' ELSE 'push' END, 'bench', 'QUEUED', e.id || ':' || s."nodeId" || ':1', s."enteredAt", s."enteredAt"
-       FROM "Enrollment" e JOIN "EnrollmentStep" s ON s."enrollmentId" = e.id AND s."nodeId" IN ('welcome', 'sms', 'push')
+            CASE s."nodeId" WHEN 'welcome' THEN 'email' WHEN 'push' THEN 'push' ELSE 'sms' END, 'bench', 'QUEUED', e.id || ':' || s."nodeId" || ':1', s."enteredAt", s."enteredAt"
+       FROM "Enrollment" e JOIN "EnrollmentStep" s ON s."enrollmentId" = e.id AND s."nodeId" IN ('welcome', 'sms', 'sms_b', 'push')
       WHERE e."workspaceId" = $1 AND e."entryKey" >= 'bench:' AND substr(e."entryKey", 7)::int BETWEEN $3 AND $4 AND $2::timestamptz IS NOT NULL`,
     [workspaceId, now],
   );
@@ -275,7 +325,14 @@ async function time(n: number, fn: () => Promise<unknown>): Promise<{ p50: numbe
 
 function hasBuildWithRoutes(): boolean {
   const app = path.join(".next", "server", "app");
-  return existsSync(path.join(".next", "BUILD_ID")) && existsSync(path.join(app, "api", "v1", "dashboards", "overview", "route.js")) && existsSync(path.join(app, "api", "v1", "journeys", "[id]", "analytics", "route.js"));
+  const journey = path.join(app, "api", "v1", "journeys", "[id]");
+  return (
+    existsSync(path.join(".next", "BUILD_ID")) &&
+    existsSync(path.join(app, "api", "v1", "dashboards", "overview", "route.js")) &&
+    existsSync(path.join(journey, "analytics", "route.js")) &&
+    existsSync(path.join(journey, "experiments", "route.js")) &&
+    existsSync(path.join(journey, "experiments", "[nodeId]", "route.js"))
+  );
 }
 
 async function main() {
@@ -289,7 +346,14 @@ async function main() {
     const { createApiKey } = await import("../../lib/api-keys/api-keys");
     const { workspaceContextForUser } = await import("../../lib/workspaces/workspaces");
     const { rebuildAnalytics } = await import("../../lib/analytics/rollups");
+    const { evaluateExperiment, settingsOf } = await import("../../lib/experiments/experiments");
+    const { analyzeExperiment, loadSplitData, splitConfigIn, DEFAULT_ATTRIBUTION_HOURS } = await import("../../lib/experiments/analysis");
+    const { publishedWeights } = await import("../../lib/experiments/weights");
+    const { ZJourneyGraph } = await import("../../lib/journeys/graph");
     const pool = pgPool();
+    const graph = ZJourneyGraph.parse(GRAPH);
+    const split = splitConfigIn(graph, SPLIT_NODE);
+    if (!split) throw new Error(`the bench graph's "${SPLIT_NODE}" is not a valid split`);
 
     const user = await db().user.create({ data: { email: `bench-${Date.now()}@example.com`, name: "Bench" }, select: { id: true, email: true, name: true } });
     const workspace = await db().workspace.create({ data: { name: "Bench", slug: `bench-${Date.now()}` } });
@@ -311,7 +375,7 @@ async function main() {
     await synthesize(pool, workspace.id, journeyIds, versionIds, now);
     const { rows: sizes } = await pool.query(
       `SELECT (SELECT count(*) FROM "Enrollment")::int AS enrollments, (SELECT count(*) FROM "EnrollmentStep")::int AS steps, (SELECT count(*) FROM "Conversion")::int AS conversions,
-              (SELECT count(*) FROM "Message")::int AS messages, (SELECT count(*) FROM "MessageEvent")::int AS "messageEvents", (SELECT count(*) FROM "Event")::int AS events,
+              (SELECT count(*) FROM "SplitAssignment")::int AS "splitAssignments", (SELECT count(*) FROM "Message")::int AS messages, (SELECT count(*) FROM "MessageEvent")::int AS "messageEvents", (SELECT count(*) FROM "Event")::int AS events,
               (SELECT count(*) FROM "Enrollment" WHERE "journeyId" = $1)::int AS "firstJourney"`,
       [journeyIds[0]],
     );
@@ -325,6 +389,36 @@ async function main() {
     );
     console.log(`rebuild: ${rebuilt.days} days in ${rebuildSeconds.toFixed(1)} s; rollup rows:`, rollupSizes[0]);
     await pool.query(`ANALYZE "AnalyticsJourneyDay", "AnalyticsNodeDay", "AnalyticsMessageDay"`);
+
+    // The experiment: one evaluation of the first journey's split, as the evaluate-experiments cron runs it
+    // (evaluateAllExperiments calls evaluateExperiment for every split of every live journey).
+    const evaluationStarted = performance.now();
+    const evaluation = await evaluateExperiment({ workspaceId: workspace.id, journeyId: journeyIds[0], graph, split }, now);
+    const evaluationMs = performance.now() - evaluationStarted;
+    console.log(`evaluate-experiments (first journey's split "${split.label}"): ${(evaluationMs / 1000).toFixed(1)} s, result ${evaluation.stored ? "stored" : "NOT stored"}`);
+    console.log(`  ${describeAnalysis(evaluation.analysis)}`);
+    // The baseline: the same analysis from the raw tables, as evaluateExperiment computes it (without storing).
+    const goal = { eventName: graph.settings.goal?.eventName ?? null, attributionHours: graph.settings.goal?.attributionHours ?? DEFAULT_ATTRIBUTION_HOURS, revenueProperty: graph.settings.goal?.revenueProperty ?? null };
+    const rawExperiment = async () => {
+      const client = await pool.connect();
+      try {
+        const loaded = await loadSplitData(client, { journeyId: journeyIds[0], nodeId: SPLIT_NODE, now, goal, weightChanges: [] });
+        return analyzeExperiment({
+          journeyId: journeyIds[0],
+          nodeId: SPLIT_NODE,
+          computedAt: now,
+          split,
+          goal,
+          hasGoal: true,
+          data: loaded.data,
+          expected: loaded.expected,
+          currentWeights: publishedWeights(split),
+          settings: settingsOf(null),
+        });
+      } finally {
+        client.release();
+      }
+    };
 
     const wantHttp = process.env.BENCH_HTTP === "1" || (process.env.BENCH_HTTP !== "0" && hasBuildWithRoutes());
     const headers = { authorization: `Bearer ${key}` };
@@ -342,12 +436,22 @@ async function main() {
     } else {
       const overviewRoute = await import("../../app/api/v1/dashboards/overview/route");
       const journeyRoute = await import("../../app/api/v1/journeys/[id]/analytics/route");
+      const experimentsRoute = await import("../../app/api/v1/journeys/[id]/experiments/route");
+      const experimentRoute = await import("../../app/api/v1/journeys/[id]/experiments/[nodeId]/route");
       mode = "in-process: the /api/v1 route handlers called with a Request (no production build with these routes; BENCH_HTTP=1 builds one and uses HTTP)";
       call = async (pathAndQuery) => {
         const url = new URL(`http://localhost${pathAndQuery}`);
         const journey = url.pathname.match(/^\/api\/v1\/journeys\/([^/]+)\/analytics$/);
+        const experiments = url.pathname.match(/^\/api\/v1\/journeys\/([^/]+)\/experiments$/);
+        const experiment = url.pathname.match(/^\/api\/v1\/journeys\/([^/]+)\/experiments\/([^/]+)$/);
         const request = new Request(url, { headers });
-        const response = journey ? await journeyRoute.GET(request, { params: Promise.resolve({ id: journey[1] }) }) : await overviewRoute.GET(request, { params: Promise.resolve({}) });
+        const response = journey
+          ? await journeyRoute.GET(request, { params: Promise.resolve({ id: journey[1] }) })
+          : experiments
+            ? await experimentsRoute.GET(request, { params: Promise.resolve({ id: experiments[1] }) })
+            : experiment
+              ? await experimentRoute.GET(request, { params: Promise.resolve({ id: experiment[1], nodeId: experiment[2] }) })
+              : await overviewRoute.GET(request, { params: Promise.resolve({}) });
         if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
         return response.json();
       };
@@ -375,6 +479,23 @@ async function main() {
         console.log(results.at(-1));
       }
     }
+    // The experiment answers read the stored evaluation (no date range: the whole test); the baseline computes
+    // the analysis from the raw tables, measured once and shown on both lines.
+    const experimentTargets = [
+      ["experiments", `/api/v1/journeys/${journeyIds[0]}/experiments`],
+      ["experiment detail", `/api/v1/journeys/${journeyIds[0]}/experiments/${SPLIT_NODE}`],
+    ] as const;
+    for (const [, target] of experimentTargets) for (let i = 0; i < 3; i++) await call(target);
+    const rawAnalysis = await time(BASELINE_REQUESTS, rawExperiment);
+    for (const [what, target] of experimentTargets) {
+      const api = await time(REQUESTS, () => call(target));
+      const match = compareExperiment(what, api.last, rawAnalysis.last as Awaited<ReturnType<typeof rawExperiment>>);
+      allMatch &&= match;
+      results.push(
+        `${what.padEnd(17)} whole test  : API p50 ${ms(api.p50).padStart(9)}  p95 ${ms(api.p95).padStart(9)} | raw tables p50 ${ms(rawAnalysis.p50).padStart(10)}  p95 ${ms(rawAnalysis.p95).padStart(10)} | raw / API (p50) ${(rawAnalysis.p50 / api.p50).toFixed(1)}x${match ? "" : "  !! answers differ"}`,
+      );
+      console.log(results.at(-1));
+    }
     console.log("");
     console.log(`answers: the API and the raw-table baseline ${allMatch ? "agree on every compared figure" : "DIFFER (see above)"}`);
     console.log(`target: p95 ≤ 300 ms`);
@@ -382,9 +503,57 @@ async function main() {
   } finally {
     await stopProcess(server?.process);
     await (await import("../../lib/db/pool")).closePgPool();
+    // pg-pool's end() resolves once its connections are told to close, not once they have: give them a moment,
+    // or dropping the database (WITH FORCE) kills them mid-close and the pool logs "idle database connection lost".
+    await new Promise((resolve) => setTimeout(resolve, 250));
     if (process.env.BENCH_KEEP_DB === "1") console.log(`kept the database: ${database.url}`);
     else await database.drop();
   }
+}
+
+type Analysis = import("../../lib/experiments/analysis").ExperimentAnalysis;
+
+/** The evaluation's headline: per arm assigned, converted, rate, lift against control; holdout; SRM; winner. */
+function describeAnalysis(a: Analysis): string {
+  const pct = (x: number | null | undefined, digits = 1) => (x === null || x === undefined ? "?" : `${(x * 100).toFixed(digits)}%`);
+  const arms = a.arms.map((arm) => {
+    const lift = arm.lift ? `, lift ${pct(arm.lift.estimate)} [${pct(arm.lift.adjustedCi[0])}, ${pct(arm.lift.adjustedCi[1])}] p ${arm.lift.adjustedPValue.toPrecision(2)}, chance to win ${pct(arm.chanceToWin)}, ${arm.status}` : "";
+    return `${arm.label}: ${arm.assigned.toLocaleString("en")} assigned, ${arm.converted.toLocaleString("en")} converted (${pct(arm.conversionRate)})${lift}`;
+  });
+  if (a.holdout) arms.push(`holdout: ${a.holdout.assigned.toLocaleString("en")} assigned, ${a.holdout.converted.toLocaleString("en")} converted (${pct(a.holdout.conversionRate)})`);
+  const srm = a.srm ? `SRM p ${a.srm.pValue.toPrecision(2)}${a.srm.mismatch ? " MISMATCH" : ""}` : "no SRM check";
+  return `${arms.join("; ")}; ${srm}; ${a.test.label}; winner: ${a.winner?.label ?? "none"}`;
+}
+
+/** The experiment answers against the analysis from the raw tables; prints what differs. */
+function compareExperiment(what: string, apiAnswer: unknown, raw: Analysis): boolean {
+  const pairs: [string, unknown, unknown][] = [];
+  if (what === "experiments") {
+    const item = (apiAnswer as { experiments: { nodeId: string; assigned: number; winner: { armId: string } | null; enoughData: boolean | null }[] }).experiments.find((e) => e.nodeId === raw.nodeId);
+    pairs.push(
+      ["assigned", item?.assigned, raw.arms.reduce((sum, arm) => sum + arm.assigned, 0)],
+      ["winner", item?.winner?.armId ?? null, raw.winner?.armId ?? null],
+      ["enoughData", item?.enoughData, raw.enoughData],
+    );
+  } else {
+    const result = (apiAnswer as { result: Analysis | null }).result;
+    for (const arm of raw.arms) {
+      const stored = result?.arms.find((x) => x.armId === arm.armId);
+      pairs.push([`${arm.armId} assigned`, stored?.assigned, arm.assigned], [`${arm.armId} converted`, stored?.converted, arm.converted], [`${arm.armId} sent`, stored?.sent, arm.sent]);
+      pairs.push([`${arm.armId} lift`, stored?.lift?.estimate ?? null, arm.lift?.estimate ?? null], [`${arm.armId} p`, stored?.lift?.adjustedPValue ?? null, arm.lift?.adjustedPValue ?? null]);
+    }
+    pairs.push(
+      ["holdout assigned", result?.holdout?.assigned, raw.holdout?.assigned],
+      ["holdout converted", result?.holdout?.converted, raw.holdout?.converted],
+      ["SRM p", result?.srm?.pValue ?? null, raw.srm?.pValue ?? null],
+      ["winner", result?.winner?.armId ?? null, raw.winner?.armId ?? null],
+    );
+  }
+  // The stored result's floats come back rounded to 16 significant digits: equal within 1e-12, relative.
+  const same = (a: unknown, b: unknown) => a === b || (typeof a === "number" && typeof b === "number" && Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b)));
+  const differ = pairs.filter(([, a, b]) => !same(a, b));
+  for (const [name, a, b] of differ) console.log(`  !! ${what} ${name}: API ${String(a)}, raw ${String(b)}`);
+  return differ.length === 0;
 }
 
 /** The figures both sides compute, compared; prints what differs. */
