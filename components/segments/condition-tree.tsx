@@ -17,7 +17,6 @@ import {
   OPERATOR_LABELS,
   OPERATORS,
   REACHABLE_CHANNELS,
-  TRAIT_OPERATORS,
   convertValue,
   describe,
   errorsAt,
@@ -26,10 +25,12 @@ import {
   parseNumber,
   parseValue,
   pathText,
+  traitOperatorsFor,
   valueInputFor,
   valueText,
   type Draft,
   type LeafKind,
+  type TraitOperator,
   type TreePath,
 } from "./model";
 
@@ -367,13 +368,23 @@ function useEventNames() {
 function TraitFields({ c, set, err }: FieldsProps) {
   const { traits } = useContext(Ctx);
   const operator = String(c.operator ?? "equals");
+  // Only the operators that fit the types the trait was seen with (every one for a trait not seen yet).
+  const fitsFor = (trait: unknown) => traitOperatorsFor(traits.find((t) => t.name === String(trait ?? "").trim())?.types);
+  const fitting = fitsFor(c.trait);
+  // A saved operator that no longer fits what was observed stays visible rather than silently changing.
+  const offered: readonly string[] = fitting.includes(operator as TraitOperator) ? fitting : [operator, ...fitting];
+  const pickTrait = (trait: string) => {
+    const fits = fitsFor(trait);
+    if (fits.includes(operator as TraitOperator)) return set({ trait });
+    set({ trait, operator: fits[0], value: convertValue(operator, fits[0], c.value) });
+  };
   return (
     <Row>
-      <MiniInput label="Trait" placeholder="e.g. plan" value={String(c.trait ?? "")} onChange={(e) => set({ trait: e.target.value })} error={err("trait")} suggestions={traits.map((t) => t.name)} width="w-48" />
+      <MiniInput label="Trait" placeholder="e.g. plan" value={String(c.trait ?? "")} onChange={(e) => pickTrait(e.target.value)} error={err("trait")} suggestions={traits.map((t) => t.name)} width="w-48" />
       <MiniSelect label="Operator" value={operator} onChange={(e) => set({ operator: e.target.value, value: convertValue(operator, e.target.value, c.value) })} error={err("operator")} width="w-52">
-        {TRAIT_OPERATORS.map((o) => (
+        {offered.map((o) => (
           <option key={o} value={o}>
-            {OPERATOR_LABELS[o]}
+            {OPERATOR_LABELS[o as TraitOperator] ?? o}
           </option>
         ))}
       </MiniSelect>

@@ -1,6 +1,6 @@
 import { describe as group, expect, it } from "vitest";
 import { ZSegmentDefinition } from "@/lib/segments/definition";
-import { convertValue, describe, errorsAt, getAt, locateError, newCondition, parseValue, setAt, unplacedErrors, type Draft } from "./model";
+import { convertValue, describe, errorsAt, getAt, locateError, newCondition, parseValue, setAt, TRAIT_OPERATORS, traitOperatorsFor, unplacedErrors, type Draft } from "./model";
 
 const tree = (): Draft => ({
   kind: "group",
@@ -75,5 +75,28 @@ group("values", () => {
     expect(describe({ kind: "event_count", event: "Login", filters: [{ property: "device", operator: "equals", value: "ios" }], operator: "exactly", count: 1 })).toBe(
       "Did Login exactly 1 time ever, where device equals “ios”",
     );
+  });
+});
+
+group("traitOperatorsFor", () => {
+  it("offers the operators that fit the trait's observed type", () => {
+    expect(traitOperatorsFor(["number"])).toEqual(["equals", "not_equals", "gt", "gte", "lt", "lte", "exists", "not_exists", "in", "not_in"]);
+    expect(traitOperatorsFor(["date"])).toEqual(["exists", "not_exists", "before", "after", "within_last_days"]);
+    expect(traitOperatorsFor(["string"])).toEqual(["equals", "not_equals", "contains", "not_contains", "exists", "not_exists", "in", "not_in"]);
+    expect(traitOperatorsFor(["boolean"])).toEqual(["equals", "not_equals", "exists", "not_exists"]);
+    expect(traitOperatorsFor(["array"])).toEqual(["contains", "not_contains", "exists", "not_exists"]);
+    expect(traitOperatorsFor(["object"])).toEqual(["exists", "not_exists"]);
+  });
+
+  it("a trait seen with several types gets every operator that fits one of them", () => {
+    expect(traitOperatorsFor(["number", "string"])).toEqual(["equals", "not_equals", "contains", "not_contains", "gt", "gte", "lt", "lte", "exists", "not_exists", "in", "not_in"]);
+    expect(traitOperatorsFor(["date", "boolean"])).toEqual(["equals", "not_equals", "exists", "not_exists", "before", "after", "within_last_days"]);
+  });
+
+  it("an unknown trait (not in the catalog, or a type with no rule) gets every operator", () => {
+    expect(traitOperatorsFor(undefined)).toEqual([...TRAIT_OPERATORS]);
+    expect(traitOperatorsFor([])).toEqual([...TRAIT_OPERATORS]);
+    expect(traitOperatorsFor(["bigint"])).toEqual([...TRAIT_OPERATORS]);
+    expect(TRAIT_OPERATORS).toHaveLength(15);
   });
 });

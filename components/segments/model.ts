@@ -13,6 +13,31 @@ export type DraftGroup = { kind: "group"; match: "all" | "any"; conditions: Draf
 
 export type TraitOperator = Operator | (typeof DATE_OPERATORS)[number];
 export const TRAIT_OPERATORS: readonly TraitOperator[] = [...OPERATORS, ...DATE_OPERATORS];
+
+/**
+ * The operators that fit each type the trait catalog records (lib/segments/traits.ts). Presence fits every
+ * type; "date" is a string that reads as a date, so it gets the date operators instead of text ones.
+ */
+const OPERATORS_BY_TYPE: Record<string, readonly TraitOperator[]> = {
+  number: ["equals", "not_equals", "gt", "gte", "lt", "lte", "in", "not_in", "exists", "not_exists"],
+  date: ["before", "after", "within_last_days", "exists", "not_exists"],
+  string: ["equals", "not_equals", "contains", "not_contains", "in", "not_in", "exists", "not_exists"],
+  boolean: ["equals", "not_equals", "exists", "not_exists"],
+  array: ["contains", "not_contains", "exists", "not_exists"],
+  object: ["exists", "not_exists"],
+};
+
+/**
+ * The operators to offer for a trait seen with `types` (the union when it was seen with several, in the usual
+ * order); every operator for a trait the catalog does not know (new, or typed by hand) or types it has no
+ * rule for.
+ */
+export function traitOperatorsFor(types: readonly string[] | undefined): TraitOperator[] {
+  const known = (types ?? []).filter((t) => t in OPERATORS_BY_TYPE);
+  if (!known.length) return [...TRAIT_OPERATORS];
+  const fit = new Set(known.flatMap((t) => OPERATORS_BY_TYPE[t]));
+  return TRAIT_OPERATORS.filter((o) => fit.has(o));
+}
 export type CountOperator = (typeof COUNT_OPERATORS)[number];
 export type Channel = (typeof REACHABLE_CHANNELS)[number];
 export { COUNT_OPERATORS, DATE_OPERATORS, MAX_CONDITIONS, MAX_DEPTH, OPERATORS, REACHABLE_CHANNELS };

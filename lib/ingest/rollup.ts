@@ -2,10 +2,11 @@ import { withTransaction } from "../db/pool";
 
 /**
  * Keeps what is derived from many events current, off the ingestion hot path: the event catalog (names
- * with first/last seen and totals, daily volume, property keys and their JSON types) and each profile's
- * first/last seen. It consumes the ingest log (EventDispatch rows not yet rolled up) in committed order,
- * with SKIP LOCKED so that several app instances can run it at once, and marks what it counted in the
- * same transaction: every event is counted exactly once, crash or not.
+ * with first/last seen and totals, daily volume, property keys and their JSON types), the trait catalog
+ * (identify trait keys and their types, for the segment builder) and each profile's first/last seen. It
+ * consumes the ingest log (EventDispatch rows not yet rolled up) in committed order, with SKIP LOCKED so
+ * that several app instances can run it at once, and marks what it counted in the same transaction: every
+ * event is counted exactly once, crash or not.
  *
  * Counting in the ingest transaction instead would make every request update the same few catalog rows,
  * and so wait for each other's commits.
@@ -42,6 +43,22 @@ export async function rollupIngestedEvents(limit = 100): Promise<{ batches: numb
          FROM "Event" e CROSS JOIN LATERAL jsonb_each(e.properties) p
         WHERE e.id = ANY($1::bigint[]) AND e.name IS NOT NULL AND jsonb_typeof(e.properties) = 'object'
         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+       ON CONFLICT DO NOTHING`,
+      [ids],
+    );
+    // The trait catalog: identify traits, one level into objects ("address.city", what a segment's trait
+    // path can name). Traits of an anonymous profile merged into a person were catalogued from its own
+    // identifies; JSON null removes a trait, so it is no type.
+    await client.query(
+      `INSERT INTO "ProfileTrait" ("workspaceId", key, type, "firstSeenAt")
+       SELECT e."workspaceId", t.key, cairn_trait_type(t.value), min(e.timestamp)
+         FROM "Event" e CROSS JOIN LATERAL (
+           SELECT k.key, k.value FROM jsonb_each(CASE WHEN jsonb_typeof(e.traits) = 'object' THEN e.traits ELSE '{}'::jsonb END) k
+           UNION ALL
+           SELECT k.key || '.' || n.key, n.value FROM jsonb_each(CASE WHEN jsonb_typeof(e.traits) = 'object' THEN e.traits ELSE '{}'::jsonb END) k
+            CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(k.value) = 'object' THEN k.value ELSE '{}'::jsonb END) n) t
+        WHERE e.id = ANY($1::bigint[]) AND e.type = 'identify' AND cairn_trait_type(t.value) IS NOT NULL AND length(t.key) <= 255
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
        ON CONFLICT DO NOTHING`,
       [ids],
     );

@@ -5,6 +5,7 @@ import { can } from "@/lib/auth/context";
 import { listEventCatalog } from "@/lib/events/events";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
 import { listSegments } from "@/lib/segments/segments";
+import { listTraitCatalog } from "@/lib/segments/traits";
 
 export const metadata: Metadata = { title: "New segment" };
 
@@ -14,14 +15,14 @@ export default async function NewSegmentPage({ params, searchParams }: { params:
   const name = ((await searchParams).name ?? "").slice(0, 120);
   const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/segments/new${name ? `?name=${encodeURIComponent(name)}` : ""}`);
   if (!can(ctx, "content:write")) redirect(`/w/${slug}/segments`);
-  const [catalog, segments] = await Promise.all([listEventCatalog(ctx), listSegments(ctx)]);
+  const [catalog, traits, segments] = await Promise.all([listEventCatalog(ctx), listTraitCatalog(ctx), listSegments(ctx)]);
   return (
     <SegmentBuilder
       slug={slug}
       segment={null}
       initialName={name}
       events={catalog.map((e) => ({ name: e.name, properties: e.properties.map((p) => p.key) }))}
-      traits={[]}
+      traits={traits}
       segments={segments.map((s) => ({ id: s.id, name: s.name }))}
       canEdit
     />

@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { listEventCatalog } from "@/lib/events/events";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
 import { getSegment, listSegments } from "@/lib/segments/segments";
+import { listTraitCatalog } from "@/lib/segments/traits";
 
 export const metadata: Metadata = { title: "Edit segment" };
 
@@ -18,14 +19,14 @@ export default async function EditSegmentPage({ params }: { params: Promise<{ sl
     throw error;
   });
   if (segment.kind !== "dynamic" || segment.archived) redirect(`/w/${slug}/segments/${id}`);
-  const [catalog, segments] = await Promise.all([listEventCatalog(ctx), listSegments(ctx)]);
+  const [catalog, traits, segments] = await Promise.all([listEventCatalog(ctx), listTraitCatalog(ctx), listSegments(ctx)]);
   return (
     <SegmentBuilder
       key={`${segment.id}:${segment.version}`}
       slug={slug}
       segment={{ id: segment.id, name: segment.name, description: segment.description, definition: segment.definition }}
       events={catalog.map((e) => ({ name: e.name, properties: e.properties.map((p) => p.key) }))}
-      traits={[]}
+      traits={traits}
       segments={segments.map((s) => ({ id: s.id, name: s.name }))}
       canEdit={can(ctx, "content:write")}
     />

@@ -1,0 +1,26 @@
+import { requirePermission, type WorkspaceContext } from "../auth/context";
+import { pgPool } from "../db/pool";
+
+/**
+ * The trait catalog as the segment builder reads it: every trait key seen in the workspace's identify calls
+ * (and one level into objects, "address.city"), with the JSON types it was seen with ("date" for strings that
+ * read as dates). The rollup keeps it (lib/ingest/rollup.ts, ProfileTrait), off the ingestion path, so a trait
+ * appears shortly after its first identify.
+ */
+export interface TraitCatalogEntry {
+  name: string;
+  /** sorted; a key seen with several types (a number here, a string there) lists each */
+  types: string[];
+}
+
+/** The catalog cap: a builder needs names to suggest, not every key a client ever invented. */
+const MAX_TRAITS = 1_000;
+
+export async function listTraitCatalog(ctx: WorkspaceContext): Promise<TraitCatalogEntry[]> {
+  requirePermission(ctx, "workspace:read");
+  const { rows } = await pgPool().query<TraitCatalogEntry>(
+    `SELECT key AS name, array_agg(type ORDER BY type) AS types FROM "ProfileTrait" WHERE "workspaceId" = $1 GROUP BY key ORDER BY key LIMIT $2`,
+    [ctx.workspace.id, MAX_TRAITS],
+  );
+  return rows;
+}
