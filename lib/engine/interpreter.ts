@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { NODE_CONFIGS, type NodeType, type TJourneyGraph, type TNode, type TRuleGroup } from "../journeys/graph";
 import { evaluateGroup, performedQuestions, type Facts, type RuleResult } from "./rules";
 import { describeDuration, durationMs, isValidTimeZone, nextTimeOfDay, parseDateTrait } from "./time";
-import { renderPlaceholders } from "./placeholders";
+import { renderWebhookRequest, webhookScope } from "./placeholders";
 import { effectiveSplitWeights } from "../experiments/weights";
 
 /**
@@ -61,6 +61,8 @@ export interface WebhookRequest {
   method: string;
   headers: Record<string, string>;
   body?: string;
+  /** why the config's Liquid did not render (lib/engine/placeholders.ts): the step fails with it and nothing is called */
+  renderError?: string;
 }
 
 export function config<T extends NodeType>(node: TNode & { type: T }) {
@@ -215,9 +217,8 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
 
     case "action.webhook": {
       const c = config(node as TNode & { type: "action.webhook" });
-      const scope = { profile: { id: person.profileId, userId: person.userId, email: person.email, phone: person.phone, traits: person.traits }, event: input.trigger, journey: { id: input.journeyId }, enrollment: { id: input.enrollmentId } };
-      const body = c.body === undefined ? undefined : renderPlaceholders(c.body, scope);
-      return { kind: "webhook", request: { url: c.url, method: c.method, headers: c.headers, body }, outcome: `${c.method} ${c.url}`, inputs: { url: c.url, method: c.method } };
+      const request = renderWebhookRequest(c, webhookScope(input));
+      return { kind: "webhook", request, outcome: `${c.method} ${request.url}`, inputs: { url: request.url, method: c.method } };
     }
 
     case "action.update_profile": {

@@ -94,6 +94,14 @@ export async function performWebhookCall(target: WebhookCallTarget, options: Web
   const { id } = claimed.rows[0];
   let attempts = claimed.rows[0].attempts;
 
+  // The config's Liquid did not render for this person: the step fails with the reason, and nothing
+  // half-rendered goes out. Claimed first all the same, so a replay finds it done.
+  if (target.request.renderError) {
+    const error = target.request.renderError;
+    await pool.query(`UPDATE "WebhookCall" SET status = 'failed', error = $2, "durationMs" = 0, "completedAt" = $3, "claimedUntil" = NULL WHERE id = $1`, [id, error, clock()]);
+    return { status: "failed", responseStatus: null, error, attempts, alreadyDone: false };
+  }
+
   const body = target.request.body ?? "";
   const secret = webhookSigningSecret(target.workspaceId);
   let responseStatus: number | null = null;

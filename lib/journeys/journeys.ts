@@ -6,7 +6,8 @@ import { db, type Prisma } from "../db/client";
 import { AppError, parseInput, type FieldIssue } from "../errors";
 import { sendableTemplates, type Channel } from "../messaging/templates";
 import { diffJourneys, type JourneyDiff } from "./diff";
-import { ZJourneyGraph, type TJourneyGraph } from "./graph";
+import { NODE_CONFIGS, ZJourneyGraph, type TJourneyGraph } from "./graph";
+import { webhookLiquidProblems } from "../engine/placeholders";
 import { validateJourney, type JourneyProblem, type JourneyReferences } from "./validate";
 
 /**
@@ -52,7 +53,7 @@ async function referencesOf(ctx: WorkspaceContext): Promise<JourneyReferences & 
   return { templateIds: new Set(templates.map((t) => t.id)), segmentIds: new Set(segments.map((s) => s.id)), templateChannels: new Map(templates.map((t) => [t.id, t.channel])) };
 }
 
-/** The canvas's rules, plus: a message step's template is of the step's channel. */
+/** The canvas's rules, plus: a message step's template is of the step's channel; a webhook step's Liquid parses. */
 async function validateWithReferences(ctx: WorkspaceContext, draft: unknown) {
   const references = await referencesOf(ctx);
   const result = validateJourney(draft, references);
@@ -62,6 +63,12 @@ async function validateWithReferences(ctx: WorkspaceContext, draft: unknown) {
     const actual = typeof templateId === "string" ? references.templateChannels.get(templateId) : undefined;
     if (channel && actual && actual !== channel) {
       result.problems.push({ nodeId: node.id, path: "config.templateId", message: `the template "${templateId}" is for ${CHANNEL_NAMES[actual]} messages, not ${CHANNEL_NAMES[channel]}` });
+    }
+    // A webhook's URL, header values and body are Liquid (lib/engine/placeholders.ts); checked here, on the
+    // server, so the canvas's shared rules do not pull the Liquid engine into the browser.
+    if (node.type === "action.webhook") {
+      const webhook = NODE_CONFIGS["action.webhook"].safeParse(node.config);
+      if (webhook.success) for (const problem of webhookLiquidProblems(webhook.data)) result.problems.push({ nodeId: node.id, ...problem });
     }
   }
   return result;

@@ -92,13 +92,31 @@ export function money(value: unknown, currency: unknown = "USD", locale: unknown
   }
 }
 
-function createEngine(escapeHtml = false, partials?: Partials): Liquid {
+/**
+ * How an engine escapes what `{{ }}` outputs; `{{ x | raw }}` opts out in every mode.
+ * - text: as is (SMS, push, subjects)
+ * - html: HTML-escaped, so a trait like `<script>` or `Tom & Jerry` shows as text (email bodies, layouts)
+ * - url: percent-encoded (encodeURIComponent), so a value cannot add a path segment, query parameter or
+ *   fragment to a webhook's URL
+ * - data: objects and arrays as JSON, everything else as is (webhook bodies and header values)
+ */
+export type OutputEscape = "text" | "html" | "url" | "data";
+
+const asData = (value: unknown): string => (value == null ? "" : typeof value === "object" ? JSON.stringify(value) : String(value));
+
+const ESCAPES: Record<OutputEscape, "escape" | ((value: unknown) => string) | undefined> = {
+  text: undefined,
+  html: "escape",
+  url: (value) => encodeURIComponent(asData(value)),
+  data: asData,
+};
+
+function createEngine(escape: OutputEscape = "text", partials?: Partials): Liquid {
+  const outputEscape = ESCAPES[escape];
   const engine = new Liquid({
     // partials live in the database, not on disk: only these names resolve
     templates: { ...partials },
-    // HTML bodies escape what they output, so a trait like `<script>` or `Tom & Jerry` shows as text;
-    // `{{ x | raw }}` opts out for trusted HTML.
-    ...(escapeHtml ? { outputEscape: "escape" as const } : {}),
+    ...(outputEscape ? { outputEscape } : {}),
     strictFilters: true,
     strictVariables: false,
     ownPropertyOnly: true,
@@ -119,19 +137,20 @@ function createEngine(escapeHtml = false, partials?: Partials): Liquid {
 }
 
 export const liquid = createEngine();
-const htmlLiquid = createEngine(true);
+const plainEngines: Record<OutputEscape, Liquid> = { text: liquid, html: createEngine("html"), url: createEngine("url"), data: createEngine("data") };
 
 /** The workspace's partials by name (`{% render 'footer' %}`), as their sources. */
 export type Partials = Readonly<Record<string, string>>;
 
 // Engines that know a set of partials; a workspace's set changes rarely, so a few are kept.
 const enginesByPartials = new Map<string, Liquid>();
-function engineFor(html: boolean, partials?: Partials): Liquid {
-  if (!partials || !Object.keys(partials).length) return html ? htmlLiquid : liquid;
-  const key = `${html}:${JSON.stringify(partials)}`;
+function engineFor(html: boolean | OutputEscape, partials?: Partials): Liquid {
+  const escape: OutputEscape = html === true ? "html" : html === false ? "text" : html;
+  if (!partials || !Object.keys(partials).length) return plainEngines[escape];
+  const key = `${escape}:${JSON.stringify(partials)}`;
   let engine = enginesByPartials.get(key);
   if (!engine) {
-    engine = createEngine(html, partials);
+    engine = createEngine(escape, partials);
     if (enginesByPartials.size >= 50) enginesByPartials.delete(enginesByPartials.keys().next().value!);
     enginesByPartials.set(key, engine);
   }
@@ -142,7 +161,7 @@ function engineFor(html: boolean, partials?: Partials): Liquid {
 const HTML_FIELDS = new Set(["email:html", "layout:html"]);
 
 /** Parses a template, returning the parsed form or Liquid's error message (syntax, unknown filter, unclosed tag). */
-export function parseLiquid(source: string, html = false, partials?: Partials): { ok: true; template: Template[] } | { ok: false; error: string } {
+export function parseLiquid(source: string, html: boolean | OutputEscape = false, partials?: Partials): { ok: true; template: Template[] } | { ok: false; error: string } {
   try {
     return { ok: true, template: engineFor(html, partials).parse(source) };
   } catch (error) {
@@ -164,7 +183,7 @@ export function liquidMessage(error: unknown): string {
   return message.replace(/, file:.*$/, "");
 }
 
-export function renderLiquid(template: Template[], scope: RenderScope, html = false, partials?: Partials): string {
+export function renderLiquid(template: Template[], scope: RenderScope | object, html: boolean | OutputEscape = false, partials?: Partials): string {
   return String(engineFor(html, partials).renderSync(template, scope as unknown as object));
 }
 
@@ -317,7 +336,8 @@ export function renderTemplate(channel: TemplateKind, content: unknown, scope: R
   return { fields, errors };
 }
 
-function renderSource(source: string, scope: RenderScope, html: boolean, partials: Partials | undefined): { ok: true; text: string } | { ok: false; error: string } {
+/** Parses and renders one source; a failure (syntax, unknown filter or partial, missing required variable) is returned, not thrown. */
+export function renderSource(source: string, scope: RenderScope | object, html: boolean | OutputEscape, partials?: Partials): { ok: true; text: string } | { ok: false; error: string } {
   const parsed = parseLiquid(source, html, partials);
   if (!parsed.ok) return parsed;
   try {
