@@ -5,13 +5,16 @@ import { enroll, type EntryCandidate } from "./enroll";
 import { loadVersions, type CompiledVersion } from "./graphs";
 import { config } from "./interpreter";
 import { compare, valueAt } from "./rules";
+import { convertsFromAssignment, convertsFromEntry, experimentGoalEvents } from "../experiments/attribution";
 import type { TNode } from "../journeys/graph";
 
 /**
  * What ingested events do to journeys, in the order they were stored, in one transaction:
  *   1. exit events remove people from journeys that list them;
  *   2. goal events convert people (a goal step's event, or the journey's goal within its attribution
- *      window) and end their journey; people who already left still convert within the window;
+ *      window from entry) and end their journey; people who already left still convert within the window;
+ *      people assigned at an A/B split also convert within the window from their assignment, in the
+ *      journey or out of it (lib/experiments/attribution.ts: the experiment's window, holdout included);
  *   3. people waiting for this event (same profile, same name, same match value: an indexed lookup)
  *      resume through "arrived";
  *   4. live journeys triggered by this event enroll the person (filters, re-entry rules).
@@ -34,6 +37,8 @@ interface OpenEnrollment {
   profileId: string;
   status: string;
   enteredAt: Date;
+  /** when the enrollment was assigned at each A/B split it passed (epoch ms from SQL, or Dates) */
+  assignedAt: (Date | number)[];
   waitEventName: string | null;
   waitMatchProperty: string | null;
   waitMatchValue: string | null;
@@ -53,18 +58,23 @@ function goalNodeFor(version: CompiledVersion, eventName: string): TNode | undef
   return version.graph.nodes.find((n) => n.type === "goal" && (n.config as { eventName?: string }).eventName === eventName);
 }
 
-/** Does this event convert someone who entered at `enteredAt`? A goal step's event always does while they are in the journey. */
-function convertsWhileIn(version: CompiledVersion, event: StoredEvent, enteredAt: Date): boolean {
+/** Does this event convert someone still in the journey? A goal step's event always does. */
+function convertsWhileIn(version: CompiledVersion, event: StoredEvent, enrollment: OpenEnrollment): boolean {
   if (goalNodeFor(version, event.name)) return true;
-  return withinAttribution(version, event, enteredAt);
+  return withinAttribution(version, event, enrollment);
 }
 
-function withinAttribution(version: CompiledVersion, event: StoredEvent, enteredAt: Date): boolean {
-  const goal = version.graph.settings.goal;
-  if (!goal || goal.eventName !== event.name) return false;
-  const elapsed = event.timestamp.getTime() - enteredAt.getTime();
-  return elapsed >= 0 && elapsed <= goal.attributionHours * 3_600_000;
+/**
+ * Within the goal's window from entry (the journey's own attribution), or within the window from one of
+ * the enrollment's split assignments (the experiment's, which the analysis counts from the assignment).
+ */
+function withinAttribution(version: CompiledVersion, event: StoredEvent, enrollment: OpenEnrollment): boolean {
+  if (convertsFromEntry(version.graph, event, enrollment.enteredAt)) return true;
+  return convertsFromAssignment(version.graph, event, enrollment.assignedAt.map((at) => new Date(at)));
 }
+
+// The split assignments of an enrollment, as epoch milliseconds (a float8[] parses the same on every driver).
+const ASSIGNED_AT = `COALESCE((SELECT array_agg(extract(epoch FROM sa."assignedAt") * 1000) FROM "SplitAssignment" sa WHERE sa."enrollmentId" = e.id), '{}')::float8[] AS "assignedAt"`;
 
 function sameValue(actual: unknown, expectedJson: string): boolean {
   if (actual === undefined) return false;
@@ -90,16 +100,18 @@ export async function processIngestedEvents(workspaceId: string, eventIds: strin
     );
     // Locked: an advance running now for one of these people finishes before we decide about them.
     const { rows: open } = await client.query<OpenEnrollment>(
-      `SELECT id, "journeyId", "journeyVersionId", "profileId", status::text, "enteredAt", "waitEventName", "waitMatchProperty", "waitMatchValue"
-         FROM "Enrollment" WHERE "workspaceId" = $1 AND "profileId" = ANY($2::uuid[]) AND status IN ('ACTIVE', 'WAITING')
-        ORDER BY "enteredAt" FOR UPDATE`,
+      `SELECT e.id, e."journeyId", e."journeyVersionId", e."profileId", e.status::text, e."enteredAt", ${ASSIGNED_AT},
+              e."waitEventName", e."waitMatchProperty", e."waitMatchValue"
+         FROM "Enrollment" e WHERE e."workspaceId" = $1 AND e."profileId" = ANY($2::uuid[]) AND e.status IN ('ACTIVE', 'WAITING')
+        ORDER BY e."enteredAt" FOR UPDATE OF e`,
       [workspaceId, profileIds],
     );
     const versions = await loadVersions(client, [...journeys.map((j) => j.liveVersionId), ...open.map((e) => e.journeyVersionId)]);
 
-    // People who already left a journey still convert within its attribution window: find those
-    // enrollments only when an event is some journey's goal.
-    const goalNames = new Set([...versions.values()].flatMap((v) => (v.graph.settings.goal ? [v.graph.settings.goal.eventName] : [])));
+    // People who already left a journey still convert within its attribution window (and, when they
+    // were assigned at a split, on any goal event within the window from the assignment): find those
+    // enrollments only when an event is one of some journey's goal events.
+    const goalNames = new Set([...versions.values()].flatMap((v) => experimentGoalEvents(v.graph)));
     const ended = events.some((e) => goalNames.has(e.name)) ? await endedWithoutConversion(client, workspaceId, profileIds, now) : [];
     if (ended.length) for (const [id, v] of await loadVersions(client, ended.map((e) => e.journeyVersionId))) versions.set(id, v);
 
@@ -117,7 +129,7 @@ export async function processIngestedEvents(workspaceId: string, eventIds: strin
           enrollment.status = "DONE";
           resumed.delete(enrollment.id);
           result.exited++;
-        } else if (convertsWhileIn(version, event, enrollment.enteredAt)) {
+        } else if (convertsWhileIn(version, event, enrollment)) {
           await convert(client, workspaceId, enrollment, version, event, now);
           enrollment.status = "DONE";
           resumed.delete(enrollment.id);
@@ -145,7 +157,7 @@ export async function processIngestedEvents(workspaceId: string, eventIds: strin
       for (const enrollment of endedByProfile.get(event.profileId) ?? []) {
         if (enrollment.status === "DONE") continue;
         const version = versions.get(enrollment.journeyVersionId)!;
-        if (withinAttribution(version, event, enrollment.enteredAt)) {
+        if (withinAttribution(version, event, enrollment)) {
           await recordConversion(client, workspaceId, enrollment, event);
           enrollment.status = "DONE";
           result.converted++;
@@ -191,10 +203,13 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
 }
 
 async function endedWithoutConversion(client: pg.ClientBase, workspaceId: string, profileIds: string[], now: Date): Promise<OpenEnrollment[]> {
+  // Recent by entry, or by a split assignment (someone assigned after a long delay has the window from then).
   const { rows } = await client.query<OpenEnrollment>(
-    `SELECT e.id, e."journeyId", e."journeyVersionId", e."profileId", e.status::text, e."enteredAt", NULL AS "waitEventName", NULL AS "waitMatchProperty", NULL AS "waitMatchValue"
+    `SELECT e.id, e."journeyId", e."journeyVersionId", e."profileId", e.status::text, e."enteredAt", ${ASSIGNED_AT},
+            NULL AS "waitEventName", NULL AS "waitMatchProperty", NULL AS "waitMatchValue"
        FROM "Enrollment" e
-      WHERE e."workspaceId" = $1 AND e."profileId" = ANY($2::uuid[]) AND e.status IN ('COMPLETED', 'EXITED') AND e."enteredAt" >= $3
+      WHERE e."workspaceId" = $1 AND e."profileId" = ANY($2::uuid[]) AND e.status IN ('COMPLETED', 'EXITED')
+        AND (e."enteredAt" >= $3 OR EXISTS (SELECT 1 FROM "SplitAssignment" s WHERE s."enrollmentId" = e.id AND s."assignedAt" >= $3))
         AND NOT EXISTS (SELECT 1 FROM "Conversion" c WHERE c."enrollmentId" = e.id)`,
     [workspaceId, profileIds, new Date(now.getTime() - ATTRIBUTION_LOOKBACK_MS)],
   );

@@ -143,6 +143,80 @@ describe("the analysis of a split the engine ran", () => {
   });
 });
 
+describe("attribution after a delay before the split", () => {
+  /** trigger → a 2-day wait → the split (as splitGraph builds it, 20% holdout): assignment happens 48 h after entry. */
+  function delayedSplit(run: string, options: { goal?: { eventName: string; attributionHours: number }; goalStep?: string }) {
+    const graph = splitGraph({ eventName: `joined_${run}`, holdout: 20, goal: options.goal, goalStep: options.goalStep });
+    graph.nodes.push({ id: "settle", type: "delay.duration", position: { x: 0, y: 75 }, config: { duration: { amount: 2, unit: "days" } } });
+    graph.edges = graph.edges.map((e) => (e.id === "e-trigger" ? { ...e, target: "settle" } : e));
+    graph.edges.push({ id: "e-settle", source: "settle", target: "ab" });
+    return graph;
+  }
+  const SPLIT: SplitDefinition = { nodeId: "ab", label: "Subject line test", arms: [{ id: "a", label: "Short subject", weight: 40 }, { id: "b", label: "Long subject", weight: 40 }], holdout: { weight: 20 } };
+
+  async function enterAndAssign(ctx: WorkspaceContext, journeyId: string, run: string, engine: EngineDriver, count: number) {
+    const people = Array.from({ length: count }, (_, i) => `late-${run}-${i}`);
+    await engine.send(people.map((userId) => ({ type: "track", userId, event: `joined_${run}` })));
+    engine.advanceTime(48 * HOUR);
+    await engine.tick();
+    const arms = await armsOf(journeyId);
+    expect(arms.size).toBe(count);
+    for (const { assignedAt } of arms.values()) expect(assignedAt.toISOString()).toBe(after(48).toISOString());
+    const inArm = (armId: string) => people.filter((p) => arms.get(p)!.armId === armId);
+    return { people, arms, treated: [...inArm("a"), ...inArm("b")], holdout: inArm("holdout") };
+  }
+
+  async function converted(journeyId: string): Promise<Set<string>> {
+    const { rows } = await pgPool().query<{ userId: string }>(`SELECT p."userId" FROM "Conversion" c JOIN "Profile" p ON p.id = c."profileId" WHERE c."journeyId" = $1`, [journeyId]);
+    return new Set(rows.map((r) => r.userId));
+  }
+
+  it("counts a conversion inside the window from assignment (though past the window from entry) in the engine and the analysis alike, holdout included", async () => {
+    const ctx = await workspace();
+    const run = randomUUID().slice(0, 8);
+    const goal = { eventName: `bought_${run}`, attributionHours: 24 };
+    const { journeyId } = await publishGraph(ctx, delayedSplit(run, { goal }));
+    const engine = new EngineDriver(ctx, T0);
+    const { treated, holdout } = await enterAndAssign(ctx, journeyId, run, engine, 100);
+    expect(holdout.length).toBeGreaterThan(0);
+
+    // 50 h after entry, 2 h after assignment: outside the goal's 24 h from entry, inside 24 h from assignment.
+    engine.advanceTime(2 * HOUR);
+    const inside = [...treated.slice(0, 10), ...holdout.slice(0, 1)];
+    await engine.send(inside.map((userId) => ({ type: "track", userId, event: `bought_${run}` })));
+    // 73 h after entry, 25 h after assignment: outside both windows; nobody converts.
+    engine.advanceTime(23 * HOUR);
+    const outside = [...treated.slice(10, 15), ...holdout.slice(1, 2)];
+    await engine.send(outside.map((userId) => ({ type: "track", userId, event: `bought_${run}` })));
+
+    expect(await converted(journeyId)).toEqual(new Set(inside));
+    const result = await analyse(journeyId, SPLIT, { ...goal, revenueProperty: null }, engine.now);
+    expect(result.arms[0].converted + result.arms[1].converted).toBe(10);
+    expect(result.holdout).toMatchObject({ assigned: holdout.length, converted: 1 });
+    expect(result.incrementality).toMatchObject({ treatedConverted: 10, holdoutConverted: 1 });
+  });
+
+  it("with only a goal step, the held-out people (who left at the split) convert on its event within the window from assignment, as the arms do", async () => {
+    const ctx = await workspace();
+    const run = randomUUID().slice(0, 8);
+    const { journeyId } = await publishGraph(ctx, delayedSplit(run, { goalStep: `bought_${run}` }));
+    const engine = new EngineDriver(ctx, T0);
+    const { treated, holdout } = await enterAndAssign(ctx, journeyId, run, engine, 100);
+
+    engine.advanceTime(30 * HOUR); // inside the default 72 h from assignment
+    const inside = [...treated.slice(0, 6), ...holdout.slice(0, 2)];
+    await engine.send(inside.map((userId) => ({ type: "track", userId, event: `bought_${run}` })));
+    engine.advanceTime(50 * HOUR); // 80 h after assignment: held-out people are past the window; the arms are still in the journey
+    await engine.send([...treated.slice(6, 8), ...holdout.slice(2, 4)].map((userId) => ({ type: "track", userId, event: `bought_${run}` })));
+
+    expect(await converted(journeyId)).toEqual(new Set([...inside, ...treated.slice(6, 8)]));
+    const result = await analyse(journeyId, SPLIT, { eventName: null, attributionHours: 72, revenueProperty: null }, engine.now);
+    // The arms' late goal-step conversions end their journey but fall outside the experiment's window.
+    expect(result.arms[0].converted + result.arms[1].converted).toBe(6);
+    expect(result.holdout).toMatchObject({ converted: Math.min(2, holdout.length) });
+  });
+});
+
 describe("the sample ratio check", () => {
   async function seededJourney() {
     const ctx = await workspace();

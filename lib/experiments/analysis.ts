@@ -64,7 +64,7 @@ export interface AnalysisSettings {
 export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = { test: "sequential", alpha: DEFAULT_ALPHA, nStar: DEFAULT_SEQUENTIAL_N_STAR };
 export const MIN_ASSIGNED = 100;
 export const MIN_CONVERSIONS = 20;
-export const DEFAULT_ATTRIBUTION_HOURS = 72;
+export { DEFAULT_ATTRIBUTION_HOURS } from "./attribution";
 
 export const TEST_LABELS: Record<TestMethod, string> = { sequential: "sequential (always valid)", fixed: "fixed horizon" };
 
