@@ -1,10 +1,12 @@
 import { advanceMany } from "@/lib/engine/advance";
 import { enrollSegmentEntries } from "@/lib/engine/segment-entries";
-import { advanceEvents, inngest, messageQueuedEvents, SEGMENT_CHANGED, type SegmentChangedData } from "../client";
+import { markDispatched } from "@/lib/segments/membership";
+import { advanceEvents, inngest, messageQueuedEvents, SEGMENT_CHANGED, segmentChangedEvents, type SegmentChangedData } from "../client";
 
 /**
  * Segment entries → journeys that start on them (lib/engine/segment-entries.ts), each entry once (its change id
- * is the entry key), then the people who entered are walked to their next wait, as process-event does.
+ * is the entry key), then the people who entered are walked to their next wait, as process-event does. Profile
+ * updates on those walks can move people in or out of other segments: those changes are announced in turn.
  */
 export const segmentEntries = inngest.createFunction(
   { id: "segment-entries", name: "Enroll segment entries", retries: 10, triggers: [{ event: SEGMENT_CHANGED }] },
@@ -17,6 +19,10 @@ export const segmentEntries = inngest.createFunction(
     });
     if (result.needWebhook.length) await step.sendEvent("advance", advanceEvents(result.needWebhook.map((webhook) => ({ enrollmentId: webhook.enrollmentId, webhook }))));
     if (result.queuedMessageIds.length) await step.sendEvent("messages", messageQueuedEvents(result.queuedMessageIds));
+    if (result.segmentRanges.length) {
+      await step.sendEvent("segments", segmentChangedEvents(result.segmentRanges));
+      await step.run("segments-announced", () => markDispatched(result.segmentRanges, new Date()));
+    }
     return { enrolled: result.enrolled, steps: result.steps };
   },
 );

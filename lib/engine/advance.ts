@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { withTransaction } from "../db/pool";
 import type { TNode, TRuleGroup } from "../journeys/graph";
+import { rangesOf, reevaluateProfileSegments, type ChangeRange, type MembershipChange } from "../segments/membership";
 import { loadVersions, type CompiledVersion } from "./graphs";
 import { decideNode, nextNodeId, questionsFor, type Decision, type Person, type TriggerInfo, type WebhookRequest } from "./interpreter";
 import { factKey, type Facts } from "./rules";
@@ -29,6 +30,8 @@ export interface AdvanceResult {
   queuedMessageIds: string[];
   /** nodes visited */
   steps: number;
+  /** segment entries and exits this advance's profile updates caused (recorded, not yet announced) */
+  segmentChanges?: MembershipChange[];
 }
 
 interface EnrollmentRow {
@@ -101,6 +104,8 @@ interface Walked {
   steps: StepWrite[];
   messages: { nodeId: string; channel: string; templateId: string }[];
   splits: { nodeId: string; armId: string }[];
+  /** an update_profile step changed the person's traits */
+  updatedProfile: boolean;
   final: { status: string; nodeId: string; wakeAt: Date | null; wait?: Extract<Decision, { kind: "wait" }>["event"]; endReason?: string };
   result: AdvanceResult;
 }
@@ -152,6 +157,7 @@ export async function advanceEnrollments(enrollmentIds: string[], now: Date): Pr
         results.set(enrollment.id, w.result);
       }
       await writeWalks(client, walked, now);
+      await reevaluateUpdatedProfiles(client, walked, now);
     }
     return ids.map((id) => results.get(id)!);
   });
@@ -242,6 +248,7 @@ async function walk(
   const steps = new Map<string, StepWrite>();
   const messages: Walked["messages"] = [];
   const splits: Walked["splits"] = [];
+  let updatedProfile = false;
   const result: AdvanceResult = { enrollmentId: enrollment.id, state: "idle", queuedMessageIds: [], steps: 0 };
 
   let nodeId = enrollment.currentNodeId;
@@ -300,6 +307,7 @@ async function walk(
           [person.profileId, JSON.stringify(decision.set), decision.unset, now],
         );
         person.traits = rows[0]?.traits ?? person.traits;
+        updatedProfile = true;
         exit = "next";
         break;
       }
@@ -332,7 +340,27 @@ async function walk(
   if (!final) final = { status: "FAILED", wakeAt: null, endReason: `Stopped after ${MAX_NODES_PER_ADVANCE} steps in one go` };
   const ended = final.status !== "ACTIVE" && final.status !== "WAITING";
   result.state = final.status === "WAITING" ? "waiting" : result.webhook ? "webhook" : ended ? "ended" : "idle";
-  return { enrollment, person, steps: [...steps.values()], messages, splits, final: { ...final, nodeId }, result };
+  return { enrollment, person, steps: [...steps.values()], messages, splits, updatedProfile, final: { ...final, nodeId }, result };
+}
+
+/**
+ * Segments that read the profile are re-evaluated for the people whose traits a walk changed, in the walk's
+ * transaction (one call per workspace for the batch), so membership never lags a journey's own profile
+ * update and commits with it. Later steps of the same walk still see the memberships loaded at its start.
+ */
+async function reevaluateUpdatedProfiles(client: pg.ClientBase, walked: Walked[], now: Date): Promise<void> {
+  const byWorkspace = new Map<string, Walked[]>();
+  for (const w of walked) if (w.updatedProfile) byWorkspace.set(w.enrollment.workspaceId, [...(byWorkspace.get(w.enrollment.workspaceId) ?? []), w]);
+  for (const [workspaceId, ws] of byWorkspace) {
+    const changes = await reevaluateProfileSegments(client, workspaceId, ws.map((w) => w.person.profileId), now);
+    if (!changes.length) continue;
+    // Each change goes with one walk of its person, so advanceMany's callers can announce it.
+    const walkOf = new Map(ws.map((w) => [w.person.profileId, w.result]));
+    for (const c of changes) {
+      const result = walkOf.get(c.profileId);
+      if (result) (result.segmentChanges ??= []).push(c);
+    }
+  }
 }
 
 async function writeWalks(client: pg.ClientBase, walked: Walked[], now: Date): Promise<void> {
@@ -439,6 +467,8 @@ export interface AdvanceManyResult {
   needWebhook: NonNullable<AdvanceResult["webhook"]>[];
   queuedMessageIds: string[];
   steps: number;
+  /** segment entries and exits caused by profile updates: announce as cairn/segment.changed */
+  segmentRanges: ChangeRange[];
 }
 
 /**
@@ -448,13 +478,16 @@ export interface AdvanceManyResult {
  * its own step. Safe to repeat: each walk locks its enrollment and is keyed by (enrollment, node, visit).
  */
 export async function advanceMany(enrollmentIds: string[], now: Date, batchSize = 500): Promise<AdvanceManyResult> {
-  const result: AdvanceManyResult = { needWebhook: [], queuedMessageIds: [], steps: 0 };
+  const result: AdvanceManyResult = { needWebhook: [], queuedMessageIds: [], steps: 0, segmentRanges: [] };
+  const segmentChanges: MembershipChange[] = [];
   for (let i = 0; i < enrollmentIds.length; i += batchSize) {
     for (const walked of await advanceEnrollments(enrollmentIds.slice(i, i + batchSize), now)) {
       result.steps += walked.steps;
+      segmentChanges.push(...(walked.segmentChanges ?? []));
       result.queuedMessageIds.push(...walked.queuedMessageIds);
       if (walked.state === "webhook" && walked.webhook) result.needWebhook.push(walked.webhook);
     }
   }
+  result.segmentRanges = rangesOf(segmentChanges);
   return result;
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { pgPool } from "../db/pool";
-import { advanceEnrollments } from "../engine/advance";
+import { advanceEnrollments, advanceMany } from "../engine/advance";
 import { processIngestedEvents } from "../engine/process-events";
 import { enrollSegmentEntries } from "../engine/segment-entries";
 import type { TJourneyGraphInput } from "../journeys/graph";
 import { enrollmentsOf, publishGraph } from "../testing/engine-driver";
-import { rangesOf, recomputeSegment, type MembershipChange } from "./membership";
+import { rangesOf, recomputeSegment, reevaluateProfileSegments, type MembershipChange } from "./membership";
 import { SegmentDriver } from "./test-driver";
 
 const DAY = 86_400_000;
@@ -187,5 +187,94 @@ describe("segments and journeys", () => {
     await d.identify("ada", { email_subscribe: "opted_in" });
     await recomputeSegment(email, { now: () => d.now });
     expect(await d.members(email)).toEqual(["ada"]);
+  });
+
+  it("a journey's update_profile step re-evaluates the person's trait segments in the same walk, and the entry starts a segment-entry journey", async () => {
+    const d = await SegmentDriver.start(T0);
+    const vip = await d.segment({ kind: "group", match: "all", conditions: [{ kind: "trait", trait: "plan", operator: "equals", value: "vip" }] });
+    const viewers = await d.segment(VIEWED_3_IN_7); // reads no trait: not re-evaluated by a profile update
+    const upgrade = await publishGraph(d.ctx, {
+      nodes: [
+        { id: "trigger", type: "trigger.event", position: at(0), config: { eventName: "Upgraded", filters: [] } },
+        { id: "tag", type: "action.update_profile", position: at(0, 100), config: { set: { plan: "vip" } } },
+        { id: "end", type: "exit", position: at(0, 200), config: {} },
+      ],
+      edges: [
+        { id: "e1", source: "trigger", target: "tag" },
+        { id: "e2", source: "tag", target: "end" },
+      ],
+      settings: { reentry: { mode: "always" } },
+    });
+    const welcome = await publishGraph(d.ctx, segmentJourney(vip, { mode: "always" }));
+    await d.send([
+      { type: "identify", userId: "ada", traits: { plan: "free" } },
+      { type: "identify", userId: "bob", traits: { plan: "free" } },
+      ...views("ada", 3),
+    ]);
+    expect(await d.members(vip)).toEqual([]);
+    expect(await d.members(viewers)).toEqual(["ada"]);
+
+    const ids = await d.store([
+      { type: "track", userId: "ada", event: "Upgraded" },
+      { type: "track", userId: "bob", event: "Upgraded" },
+    ]);
+    const { advance } = await processIngestedEvents(d.ctx.workspace.id, ids, d.now);
+    const walked = await advanceMany(advance, d.now);
+    expect((await enrollmentsOf(upgrade.journeyId)).map((e) => [e.userId, e.status]).sort()).toEqual([
+      ["ada", "COMPLETED"],
+      ["bob", "COMPLETED"],
+    ]);
+    // both entered the trait segment with the walk, recorded once each; the event segment saw no change
+    expect(await d.members(vip)).toEqual(["ada", "bob"]);
+    expect(await d.changes(vip)).toEqual([
+      { userId: "ada", kind: "entered", at: T0.toISOString() },
+      { userId: "bob", kind: "entered", at: T0.toISOString() },
+    ]);
+    expect(await d.changes(viewers)).toEqual([{ userId: "ada", kind: "entered", at: T0.toISOString() }]);
+    // one range for the batch, for the caller to announce; announced, it enrolls them in the welcome journey once
+    expect(walked.segmentRanges).toHaveLength(1);
+    const { rows: entries } = await pgPool().query<{ id: string; profileId: string }>(`SELECT id::text, "profileId" FROM "SegmentMembershipChange" WHERE "segmentId" = $1 ORDER BY id`, [vip]);
+    expect(walked.segmentRanges[0]).toEqual({ workspaceId: d.ctx.workspace.id, fromId: entries[0].id, toId: entries[1].id });
+    for (const round of [2, 0]) {
+      const result = await enrollSegmentEntries(walked.segmentRanges[0], d.now);
+      await advanceEnrollments(result.advance, d.now);
+      expect(result.enrolled).toBe(round);
+    }
+    expect((await enrollmentsOf(welcome.journeyId)).map((e) => [e.userId, e.currentNodeId]).sort()).toEqual([
+      ["ada", "wait"],
+      ["bob", "wait"],
+    ]);
+    // an evaluation now agrees: nothing left stale for the clock or a recompute to correct
+    expect(await recomputeSegment(vip, { now: () => d.now })).toMatchObject({ entered: 0, exited: 0 });
+  });
+
+  it("reevaluateProfileSegments after a change committed elsewhere (consent): profile segments only, merged ids as their person, other workspaces' ids ignored", async () => {
+    const d = await SegmentDriver.start(T0);
+    const other = await SegmentDriver.start(T0);
+    const email = await d.segment({ kind: "group", match: "all", conditions: [{ kind: "reachable", channel: "email" }] });
+    const viewers = await d.segment(VIEWED_3_IN_7);
+    await d.send([{ type: "identify", anonymousId: "visitor-1", traits: {} }]);
+    const { rows: anon } = await pgPool().query<{ id: string }>(`SELECT "profileId" AS id FROM "ProfileIdentity" WHERE "workspaceId" = $1 AND value = 'visitor-1'`, [d.ctx.workspace.id]);
+    await d.send([{ type: "identify", userId: "ada", anonymousId: "visitor-1", traits: { email: "ada@example.com", email_subscribe: "unsubscribed" } }, ...views("ada", 3)]);
+    await other.send([{ type: "identify", userId: "zed", traits: { email: "zed@example.com", email_subscribe: "unsubscribed" } }]);
+    const { rows: zed } = await pgPool().query<{ id: string }>(`SELECT id FROM "Profile" WHERE "workspaceId" = $1 AND "userId" = 'zed'`, [other.ctx.workspace.id]);
+    expect(await d.members(email)).toEqual([]);
+
+    // a preference page records consent: nothing is ingested, so nothing else would notice
+    await pgPool().query(
+      `INSERT INTO "ChannelConsent" ("workspaceId", "profileId", channel, status, source, "updatedAt")
+       SELECT "workspaceId", id, 'email', 'subscribed', 'preference_page', now() FROM "Profile" WHERE "userId" IN ('ada', 'zed')`,
+    );
+    expect(await d.members(email)).toEqual([]);
+    // the anonymous profile's id stands for ada; zed belongs to another workspace and is left alone
+    const changes = await reevaluateProfileSegments(pgPool(), d.ctx.workspace.id, [anon[0].id, zed[0].id], d.now);
+    expect(changes.map((c) => [c.segmentId === email ? "email" : c.segmentId, c.kind])).toEqual([["email", "entered"]]);
+    expect(await d.members(email)).toEqual(["ada"]);
+    expect(await d.changes(viewers)).toEqual([{ userId: "ada", kind: "entered", at: T0.toISOString() }]);
+    // no ids, unknown ids: nothing to do
+    expect(await reevaluateProfileSegments(pgPool(), d.ctx.workspace.id, [], d.now)).toEqual([]);
+    expect(await reevaluateProfileSegments(pgPool(), d.ctx.workspace.id, ["00000000-0000-4000-8000-000000000000"], d.now)).toEqual([]);
+    // again: recorded once
+    expect(await reevaluateProfileSegments(pgPool(), d.ctx.workspace.id, [anon[0].id], d.now)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type pg from "pg";
+import pg from "pg";
 import { pgPool, withTransaction } from "../db/pool";
 import { ZSegmentDefinition, type TCondition, type TSegmentDefinition } from "./definition";
 import { compileEvaluation, eventsOf, SqlParams, usesProfile, type SegmentSource } from "./evaluate";
@@ -18,6 +18,8 @@ import { compileEvaluation, eventsOf, SqlParams, usesProfile, type SegmentSource
  *     the batch's people: one
  *     statement per segment per batch. A merge moves the anonymous profile's memberships to the person and
  *     re-evaluates every segment for them.
+ *   - profile changes outside ingestion (`reevaluateProfileSegments`: a journey's update_profile step, consent
+ *     changes): the segments that read the profile, for those people, in the caller's transaction if it has one.
  *   - time-driven (`processDueChecks`): claims rows whose next check passed (FOR UPDATE SKIP LOCKED) and
  *     re-evaluates those people only.
  *   - full recompute (`recomputeSegment`): everyone, in batches of profile ids, with the progress stored.
@@ -321,6 +323,49 @@ async function moveMergedMemberships(workspaceId: string, people: string[], now:
     return rows.map((r) => ({ ...r, workspaceId, at: now.toISOString() }));
   });
   return { people: [...new Set(mergedProfiles.map((m) => m.into))], changes };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Profile changes outside ingestion
+
+/**
+ * A profile changed outside ingestion (a journey's update_profile step, a consent change): re-evaluates,
+ * for those people only, the segments that read the profile (SegmentReference kind "profile", which includes
+ * segments that read it through another segment), and records the entries and exits like any others. Merged
+ * profile ids count as the person they became; ids of another workspace are ignored.
+ *
+ *   - `db` a client inside the caller's transaction: the evaluation joins it, so it sees the change and
+ *     commits (or rolls back) with it; the segments are locked until then, in id order.
+ *   - `db` the pool: one transaction per segment, as event-driven updates do; call it after the change
+ *     committed.
+ *
+ * The changes are recorded unannounced: announce them (`rangesOf` → cairn/segment.changed, then
+ * `markDispatched`) once the caller's transaction committed, or the segment-checks sweep announces them
+ * about 30 s later.
+ */
+export async function reevaluateProfileSegments(db: pg.Pool | pg.ClientBase, workspaceId: string, profileIds: readonly string[], now: Date): Promise<MembershipChange[]> {
+  const ids = [...new Set(profileIds)];
+  if (!ids.length) return [];
+  const { rows: people } = await db.query<{ id: string }>(
+    `SELECT DISTINCT COALESCE("mergedIntoId", id) AS id FROM "Profile" WHERE "workspaceId" = $1 AND id = ANY($2::uuid[])`,
+    [workspaceId, ids],
+  );
+  if (!people.length) return [];
+  const { rows: refs } = await db.query<{ segmentId: string }>(
+    `SELECT DISTINCT "segmentId" FROM "SegmentReference" WHERE "workspaceId" = $1 AND kind = 'profile' ORDER BY 1`,
+    [workspaceId],
+  );
+  if (!refs.length) return [];
+  const personIds = people.map((p) => p.id);
+  if (db instanceof pg.Pool) return evaluateFor(workspaceId, new Map(refs.map((r) => [r.segmentId, new Set(personIds)])), now);
+  await lockSegments(db, refs.map((r) => r.segmentId));
+  const segments = await loadSegments(db, workspaceId);
+  const changes: MembershipChange[] = [];
+  for (const { segmentId } of refs) {
+    const segment = segments.get(segmentId);
+    if (segment) changes.push(...(await applyEvaluation(db, segment, segments, { ids: personIds }, now)));
+  }
+  return changes;
 }
 
 // ---------------------------------------------------------------------------------------------------
