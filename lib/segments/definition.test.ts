@@ -56,7 +56,7 @@ describe("segment definitions", () => {
       { path: "conditions.1.conditions.0.count", message: "must be 0 or more" },
       { path: "conditions.2.value", message: "must be an ISO 8601 date, e.g. 2026-01-31" },
       { path: "conditions.3.segmentId", message: "must be a segment id" },
-      { path: "conditions.4.kind", message: expect.stringContaining("") },
+      { path: "conditions.4.kind", message: "must be one of trait, event_count, not_performed, event_time, segment, reachable, group, not" },
     ]);
     expect(issues({ kind: "not", condition: VIEWED_NO_ORDER })[0].path).toBe("kind");
     expect(issues({ kind: "group", match: "all", conditions: [] })).toEqual([{ path: "conditions", message: "needs at least one condition" }]);

@@ -105,6 +105,8 @@ export type TCondition =
   | { kind: "group"; match: "all" | "any"; conditions: TCondition[] }
   | { kind: "not"; condition: TCondition };
 
+export const CONDITION_KINDS = ["trait", "event_count", "not_performed", "event_time", "segment", "reachable", "group", "not"] as const;
+
 export const MAX_DEPTH = 5;
 export const MAX_CONDITIONS = 50;
 
@@ -124,7 +126,7 @@ export const ZCondition: z.ZodType<TCondition> = z.lazy(() =>
       })
       .strict(),
     z.object({ kind: z.literal("not"), condition: ZCondition }).strict(),
-  ]),
+  ], { error: `must be one of ${CONDITION_KINDS.join(", ")}` }),
 ) as z.ZodType<TCondition>;
 
 function depth(c: TCondition): number {

@@ -211,4 +211,123 @@ describe("segment evaluation: events", () => {
     const { rows } = await pgPool().query(`SELECT "memberCount" FROM "Segment" WHERE id = $1`, [id]);
     expect(rows[0].memberCount).toBe(4);
   });
+
+  it("'at most N in D days' starts holding the millisecond the extra events leave the window", async () => {
+    const d = await SegmentDriver.start(T0);
+    const definition = all(count("Support Ticket", "at_most", 1, 7), trait("plan", "exists"));
+    const id = await d.segment(definition);
+    await d.identify("ada", { plan: "pro" });
+    expect(await d.members(id)).toEqual(["ada"]); // none is at most one
+    await d.track("ada", "Support Ticket");
+    expect(await d.members(id)).toEqual(["ada"]);
+    d.advance(DAY);
+    const second = d.now;
+    expect((await d.track("ada", "Support Ticket")).map((c) => c.kind)).toEqual(["exited"]);
+    // two in the window: back to one when the first (at T0) leaves it, at T0 + 7 days + 1 ms
+    const holds = new Date(T0.getTime() + 7 * DAY + 1);
+    expect(await d.nextCheck(id, "ada")).toEqual({ member: false, nextCheckAt: iso(holds) });
+    d.now = new Date(holds.getTime() - 1);
+    expect((await d.tick()).claimed).toBe(0);
+    expect(await d.matching(definition)).toEqual([]);
+    d.now = holds;
+    expect((await d.tick()).changes.map((c) => c.kind)).toEqual(["entered"]);
+    expect(await d.members(id)).toEqual(["ada"]);
+    // one left in the window; at most one holds whatever the clock does now: nothing more to check
+    expect(await d.nextCheck(id, "ada")).toEqual({ member: true, nextCheckAt: null });
+    d.now = new Date(second.getTime() + 7 * DAY + 1);
+    expect((await d.tick()).changes).toEqual([]);
+    expect(await d.members(id)).toEqual(["ada"]);
+    expect(await d.changes(id)).toEqual([
+      { userId: "ada", kind: "entered", at: iso(T0) },
+      { userId: "ada", kind: "exited", at: iso(second) },
+      { userId: "ada", kind: "entered", at: iso(holds) },
+    ]);
+  });
+
+  it("'exactly N in D days' changes at each moment an event leaves the window", async () => {
+    const d = await SegmentDriver.start(T0);
+    const definition = all(count("Login", "exactly", 2, 7));
+    const id = await d.segment(definition);
+    const times = [T0, new Date(T0.getTime() + DAY), new Date(T0.getTime() + 2 * DAY)];
+    await d.track("ada", "Login", {}, times[0]);
+    d.now = times[1];
+    expect((await d.track("ada", "Login", {}, times[1])).map((c) => c.kind)).toEqual(["entered"]);
+    d.now = times[2];
+    expect((await d.track("ada", "Login", {}, times[2])).map((c) => c.kind)).toEqual(["exited"]); // three
+    // the first leaving makes it two again ...
+    const two = new Date(times[0].getTime() + 7 * DAY + 1);
+    expect(await d.nextCheck(id, "ada")).toEqual({ member: false, nextCheckAt: iso(two) });
+    d.now = new Date(two.getTime() - 1);
+    expect((await d.tick()).claimed).toBe(0);
+    d.now = two;
+    expect((await d.tick()).changes.map((c) => c.kind)).toEqual(["entered"]);
+    // ... and the second leaving makes it one
+    const one = new Date(times[1].getTime() + 7 * DAY + 1);
+    expect(await d.nextCheck(id, "ada")).toEqual({ member: true, nextCheckAt: iso(one) });
+    d.now = new Date(one.getTime() - 1);
+    expect(await d.matching(definition)).toEqual(["ada"]);
+    expect((await d.tick()).claimed).toBe(0);
+    d.now = one;
+    expect((await d.tick()).changes.map((c) => c.kind)).toEqual(["exited"]);
+    expect(await d.members(id)).toEqual([]);
+    expect(await d.matching(definition)).toEqual([]);
+    // one, then none: never two again without a new event
+    expect(await d.nextCheck(id, "ada")).toEqual({ member: false, nextCheckAt: null });
+  });
+
+  it("'first/last did X within the last N days' ends the millisecond that time leaves the window", async () => {
+    const d = await SegmentDriver.start(T0);
+    const last = all({ kind: "event_time", event: "Order Completed", which: "last", operator: "within_last_days", value: 3 });
+    const first = all({ kind: "event_time", event: "Order Completed", which: "first", operator: "within_last_days", value: 3 });
+    const lastId = await d.segment(last);
+    const firstId = await d.segment(first);
+    await d.track("ada", "Order Completed");
+    expect(await d.members(lastId)).toEqual(["ada"]);
+    expect(await d.members(firstId)).toEqual(["ada"]);
+    d.advance(2 * DAY);
+    const again = d.now;
+    await d.track("ada", "Order Completed");
+    // the first order stays at T0; the last one moved on
+    const firstEnds = new Date(T0.getTime() + 3 * DAY + 1);
+    const lastEnds = new Date(again.getTime() + 3 * DAY + 1);
+    expect(await d.nextCheck(firstId, "ada")).toEqual({ member: true, nextCheckAt: iso(firstEnds) });
+    expect(await d.nextCheck(lastId, "ada")).toEqual({ member: true, nextCheckAt: iso(lastEnds) });
+    d.now = new Date(firstEnds.getTime() - 1);
+    expect((await d.tick()).claimed).toBe(0);
+    expect(await d.matching(first)).toEqual(["ada"]);
+    d.now = firstEnds;
+    expect((await d.tick()).changes.map((c) => [c.segmentId === firstId ? "first" : "last", c.kind])).toEqual([["first", "exited"]]);
+    expect(await d.matching(first)).toEqual([]);
+    d.now = new Date(lastEnds.getTime() - 1);
+    expect((await d.tick()).claimed).toBe(0);
+    d.now = lastEnds;
+    expect((await d.tick()).changes.map((c) => [c.segmentId === firstId ? "first" : "last", c.kind])).toEqual([["last", "exited"]]);
+    expect(await d.members(lastId)).toEqual([]);
+    expect(await d.matching(last)).toEqual([]);
+    // the first order never comes back into the window; only a new order brings "last" back
+    expect(await d.nextCheck(firstId, "ada")).toEqual({ member: false, nextCheckAt: null });
+    expect((await d.track("ada", "Order Completed")).map((c) => [c.segmentId === firstId ? "first" : "last", c.kind])).toEqual([["last", "entered"]]);
+  });
+
+  it("an event re-evaluates only the segments that reference it (and those reading the profile when it changes it)", async () => {
+    const d = await SegmentDriver.start(T0);
+    const viewers = await d.segment(all(count("Product Viewed", "at_least", 1)));
+    const loggers = await d.segment(all(count("Login", "at_least", 1)));
+    const pro = await d.segment(all(trait("plan", "equals", "pro")));
+    await d.send([{ type: "identify", userId: "ada", traits: { plan: "pro" } }, { type: "track", userId: "ada", event: "Login" }]);
+    expect(await d.members(loggers)).toEqual(["ada"]);
+    expect(await d.members(pro)).toEqual(["ada"]);
+    // Make the unrelated segments' stored answers stale: any evaluation of them for ada would correct it.
+    await pgPool().query(`DELETE FROM "SegmentMembership" WHERE "segmentId" = ANY($1::uuid[])`, [[loggers, pro]]);
+    const changes = await d.track("ada", "Product Viewed");
+    expect(changes.map((c) => [c.segmentId === viewers ? "viewers" : c.segmentId, c.kind])).toEqual([["viewers", "entered"]]);
+    expect(await d.members(loggers)).toEqual([]);
+    expect(await d.members(pro)).toEqual([]);
+    expect((await d.changes(loggers)).map((c) => c.kind)).toEqual(["entered"]);
+    // a Login does re-evaluate the Login segment (and only it)
+    expect((await d.track("ada", "Login")).map((c) => [c.segmentId === loggers ? "loggers" : c.segmentId, c.kind])).toEqual([["loggers", "entered"]]);
+    expect(await d.members(pro)).toEqual([]);
+    // an identify re-evaluates the profile segment
+    expect((await d.identify("ada", { seen: true })).map((c) => [c.segmentId === pro ? "pro" : c.segmentId, c.kind])).toEqual([["pro", "entered"]]);
+  });
 });

@@ -16,7 +16,8 @@ import { callRoute } from "../testing/call-route";
 import { contextOf, createWorkspaceWithTeam, sessionCookie } from "../testing/factories";
 import { ingestFixture } from "../testing/ingest-helpers";
 import { recomputeSegment } from "./membership";
-import { parseUserIdCsv, uploadMembers } from "./segments";
+import { pgPool } from "../db/pool";
+import { getSegment, listMembers, parseUserIdCsv, uploadMembers } from "./segments";
 import { SegmentDriver } from "./test-driver";
 
 const VIEWED_NO_ORDER = {
@@ -175,3 +176,88 @@ describe("manual segments", () => {
     await expect(uploadMembers(d.ctx, proVips, "append", { userIds: ["ada"] })).rejects.toThrow(/manual segment/);
   });
 });
+
+describe("a segment's page", () => {
+  const DAY = 86_400_000;
+  const T0 = new Date("2026-03-02T12:00:00.000Z");
+
+  it("entries and exits per day, and the size trend, as the clock moves", async () => {
+    const d = await SegmentDriver.start(T0);
+    const id = await d.segment({ kind: "group", match: "all", conditions: [{ kind: "event_count", event: "Login", operator: "at_least", count: 1, withinDays: 2 }] });
+    // created the day before (the page starts at the segment's creation)
+    await pgPool().query(`UPDATE "Segment" SET "createdAt" = $2 WHERE id = $1`, [id, new Date(T0.getTime() - DAY)]);
+    await d.send([
+      { type: "track", userId: "ada", event: "Login" },
+      { type: "track", userId: "bob", event: "Login" },
+    ]);
+    d.advance(DAY); // Mar 3
+    await d.track("cy", "Login");
+    d.now = new Date(T0.getTime() + 2 * DAY + 1); // Mar 4: ada and bob's logins leave the window
+    await d.tick();
+    d.now = new Date(T0.getTime() + 3 * DAY + 1); // Mar 5: cy's
+    await d.tick();
+    d.now = new Date(T0.getTime() + 4 * DAY); // Mar 6: nothing happens
+
+    const page = await getSegment(d.ctx, id, { days: 7, now: d.now });
+    expect(page.memberCount).toBe(0);
+    expect(page.days).toEqual([
+      { day: "2026-03-01", size: 0, entered: 0, exited: 0 },
+      { day: "2026-03-02", size: 2, entered: 2, exited: 0 },
+      { day: "2026-03-03", size: 3, entered: 1, exited: 0 },
+      { day: "2026-03-04", size: 1, entered: 0, exited: 2 },
+      { day: "2026-03-05", size: 0, entered: 0, exited: 1 },
+      { day: "2026-03-06", size: 0, entered: 0, exited: 0 },
+    ]);
+    expect(page.trend).toEqual(page.days.map(({ day, size }) => ({ day, size })));
+    // a shorter window: the last days only; the trend stays 30 days (here: since creation)
+    const short = await getSegment(d.ctx, id, { days: 2, now: d.now });
+    expect(short.days.map((x) => x.day)).toEqual(["2026-03-05", "2026-03-06"]);
+    expect(short.trend).toHaveLength(6);
+  });
+
+  it("members page through with the cursor: newest entries first, each member once, searchable; a malformed cursor is refused", async () => {
+    const d = await SegmentDriver.start(T0);
+    const id = await d.segment({ kind: "group", match: "all", conditions: [{ kind: "event_count", event: "Login", operator: "at_least", count: 1 }] });
+    // three enter together (the same enteredAt: the profile id breaks the tie), then two, one minute apart
+    await d.send(["u1", "u2", "u3"].map((userId) => ({ type: "track", userId, event: "Login" })));
+    d.advance(60_000);
+    await d.track("u4", "Login");
+    d.advance(60_000);
+    await d.track("u5", "Login");
+    const { rows } = await pgPool().query<{ userId: string }>(
+      `SELECT p."userId" FROM "SegmentMembership" m JOIN "Profile" p ON p.id = m."profileId" WHERE m."segmentId" = $1 ORDER BY m."enteredAt" DESC, m."profileId" DESC`,
+      [id],
+    );
+    const expected = rows.map((r) => r.userId);
+    expect(expected.slice(0, 2)).toEqual(["u5", "u4"]);
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await callRoute(v1MembersRoute, { headers: d.bearer, params: { id }, path: `/x?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}` });
+      expect(page.status).toBe(200);
+      expect(page.body.total).toBe(5);
+      expect(page.body.members.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.members.map((m: { userId: string }) => m.userId));
+      cursor = page.body.nextCursor ?? undefined;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(expected);
+
+    // search and cursor together
+    const first = await listMembers(d.ctx, id, { q: "u", limit: 4 });
+    expect(first.members.map((m) => m.userId)).toEqual(expected.slice(0, 4));
+    const rest = await listMembers(d.ctx, id, { q: "u", limit: 4, cursor: first.nextCursor! });
+    expect(rest).toMatchObject({ nextCursor: null, members: [{ userId: expected[4] }] });
+    expect((await listMembers(d.ctx, id, { q: "u4" })).members.map((m) => m.userId)).toEqual(["u4"]);
+
+    for (const bad of ["nonsense", "2026-03-02T12:00:00.000Z_not-a-uuid", "not-a-date_00000000-0000-4000-8000-000000000000"]) {
+      const refused = await callRoute(v1MembersRoute, { headers: d.bearer, params: { id }, path: `/x?cursor=${encodeURIComponent(bad)}` });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error.fields).toEqual([{ path: "cursor", message: "is not a cursor this API gave out" }]);
+    }
+  });
+});
+
