@@ -5,10 +5,28 @@ import { amount, count, interval, percent, pValue, signedPercent, STATUS_LABELS,
 const NUM = "py-3 pl-3 text-right tabular-nums whitespace-nowrap";
 const HEAD = "py-2 pl-3 text-right font-medium";
 
+/** Which correction adjusted the p-values, over how many comparisons; results stored before the setting existed were Holm across arms only. */
+export function correctionOf(result: ExperimentAnalysis): { label: string; comparisons: number; text: string } {
+  const label = result.test.correctionLabel ?? "Holm–Bonferroni";
+  const comparisons = result.test.comparisons ?? Math.max(0, result.arms.length - 1);
+  const text =
+    comparisons > 1
+      ? `${label} adjusted across ${comparisons} comparisons (${result.test.comparisons === undefined ? "the arms' conversion rates" : "every arm's conversion, revenue and guardrails"})`
+      : `${label} (one comparison: nothing to adjust)`;
+  return { label, comparisons, text };
+}
+
+/** The Bayesian prior as stated on the page. */
+export function priorText(result: ExperimentAnalysis): string {
+  const prior = result.test.prior;
+  return prior ? `normal prior on the lift, mean ${signedPercent(prior.mean)}, SD ${percent(prior.sd)}` : "flat prior";
+}
+
 /** The per-arm table: intent-to-treat counts, conversion, revenue per person, lift against control, and a verdict. */
 export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
   const hasRevenue = result.goal.revenueProperty !== null;
-  const corrected = result.arms.length > 2;
+  const correction = correctionOf(result);
+  const corrected = correction.comparisons > 1;
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm" data-testid="arms-table">
@@ -31,6 +49,14 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
               </span>
             </th>
             <th className={HEAD}>Chance to win</th>
+            <th className={HEAD}>
+              P(best)
+              <span className="block text-[10px] font-normal tracking-normal normal-case">exact, all arms</span>
+            </th>
+            <th className={HEAD}>
+              Risk
+              <span className="block text-[10px] font-normal tracking-normal normal-case">expected loss</span>
+            </th>
             <th className="py-2 pl-3 font-medium">Status</th>
           </tr>
         </thead>
@@ -55,7 +81,12 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
               {hasRevenue ? (
                 <td className={NUM}>
                   {amount(arm.revenuePerAssigned)}
-                  {arm.revenueLift ? <span className="block text-xs text-stone-500">{signedPercent(arm.revenueLift.estimate)}</span> : null}
+                  {arm.revenueLift ? (
+                    <span className="block text-xs text-stone-500">
+                      {signedPercent(arm.revenueLift.estimate)}
+                      {arm.revenueLift.adjustedPValue !== undefined ? ` · p ${pValue(corrected ? arm.revenueLift.adjustedPValue : arm.revenueLift.pValue)}` : ""}
+                    </span>
+                  ) : null}
                 </td>
               ) : null}
               <td className={NUM} data-testid="arm-lift">
@@ -74,6 +105,19 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
               </td>
               <td className={NUM}>{arm.lift ? pValue(corrected ? arm.lift.adjustedPValue : arm.lift.pValue) : "—"}</td>
               <td className={NUM}>{arm.isControl ? "—" : percent(arm.chanceToWin)}</td>
+              <td className={NUM} data-testid="arm-probability-best">
+                {percent(arm.probabilityBest)}
+              </td>
+              <td className={NUM} data-testid="arm-risk">
+                {arm.risk ? (
+                  <span title={`Expected loss of shipping ${arm.label}: ${percent(arm.risk.ship, 2)} of control's rate; of keeping control instead: ${percent(arm.risk.keepControl, 2)}`}>
+                    {percent(arm.risk.ship, 2)}
+                    <span className="block text-xs text-stone-500">control {percent(arm.risk.keepControl, 2)}</span>
+                  </span>
+                ) : (
+                  "—"
+                )}
+              </td>
               <td className="py-3 pl-3">
                 <Badge tone={STATUS_TONES[arm.status] ?? "stone"}>{STATUS_LABELS[arm.status] ?? arm.status}</Badge>
               </td>
@@ -93,7 +137,7 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
               <td className={NUM}>{count(result.holdout.converted)}</td>
               <td className={NUM}>{percent(result.holdout.conversionRate, 2)}</td>
               {hasRevenue ? <td className={NUM}>{amount(result.holdout.revenuePerAssigned)}</td> : null}
-              <td className={NUM} colSpan={3}>
+              <td className={NUM} colSpan={5}>
                 <span className="text-xs text-stone-500">measures incrementality, below</span>
               </td>
               <td className="py-3 pl-3" />
@@ -105,7 +149,8 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
         Intent to treat: everyone assigned counts, messaged or not. Conversions within {result.goal.attributionHours} h of assignment
         {result.goal.eventName ? ` (${result.goal.eventName})` : ""}. p-values and intervals: <strong className="font-medium text-stone-700">{result.test.label}</strong>
         {result.test.nStar ? `, tuned for ${count(result.test.nStar)} people` : ""}
-        {corrected ? `, Holm–Bonferroni adjusted across ${result.arms.length - 1} arms` : ""}. Chance to win: Bayesian, flat prior. Statuses need {result.thresholds.minAssigned}{" "}
+        . Multiple testing: <strong className="font-medium text-stone-700" data-testid="correction">{correction.text}</strong>. Chance to win and risk (expected loss in lift, of shipping the
+        arm and of keeping control): Bayesian, {priorText(result)}. P(best): exact Beta–Bernoulli. Statuses need {result.thresholds.minAssigned}{" "}
         people and {result.thresholds.minConversions} conversions in every arm.
       </p>
     </div>

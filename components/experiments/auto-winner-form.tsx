@@ -13,6 +13,8 @@ const MODES = [
   { value: "bandit", title: "Bandit", text: "Thompson sampling moves traffic to the arms more likely to be best, at most once per attribution window; every arm keeps at least 1%." },
 ] as const;
 
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
 /** Auto-winner and test settings. Viewers see them, disabled. */
 export function AutoWinnerForm({ url, settings, canEdit, holdoutWeight }: { url: string; settings: ExperimentSettings; canEdit: boolean; holdoutWeight: number }) {
   const router = useRouter();
@@ -20,12 +22,19 @@ export function AutoWinnerForm({ url, settings, canEdit, holdoutWeight }: { url:
   const [mode, setMode] = useState<string>(settings.autoWinner);
   const [test, setTest] = useState<string>(settings.test);
   const [nStar, setNStar] = useState(String(settings.nStar));
+  const [correction, setCorrection] = useState<string>(settings.correction);
+  // The prior in percent of lift, as people think of it; both empty = flat.
+  const [priorMean, setPriorMean] = useState(settings.prior ? String(round(settings.prior.mean * 100)) : "");
+  const [priorSd, setPriorSd] = useState(settings.prior ? String(round(settings.prior.sd * 100)) : "");
   const [saved, setSaved] = useState(false);
 
   async function save(event: React.FormEvent) {
     event.preventDefault();
     setSaved(false);
-    const result = await submit("PUT", url, { autoWinner: mode, test, nStar: nStar.trim() === "" ? undefined : Number(nStar) });
+    const flat = priorMean.trim() === "" && priorSd.trim() === "";
+    // A half-filled prior goes to the server as it is, so its message lands on the empty field.
+    const prior = flat ? null : { mean: priorMean.trim() === "" ? undefined : Number(priorMean) / 100, sd: priorSd.trim() === "" ? undefined : Number(priorSd) / 100 };
+    const result = await submit("PUT", url, { autoWinner: mode, test, nStar: nStar.trim() === "" ? undefined : Number(nStar), correction, prior });
     if (result) {
       setSaved(true);
       router.refresh();
@@ -67,6 +76,28 @@ export function AutoWinnerForm({ url, settings, canEdit, holdoutWeight }: { url:
             error={fieldErrors.nStar}
             hint="The total number of people where the interval is tightest: set it near the traffic you expect."
           />
+          <SelectField
+            label="Multiple-testing correction"
+            value={correction}
+            onChange={(e) => setCorrection(e.target.value)}
+            error={fieldErrors.correction}
+            hint="Applied together to every arm's conversion, revenue and guardrail comparisons."
+          >
+            <option value="holm">Holm–Bonferroni: no false winner in the whole set</option>
+            <option value="bh">Benjamini–Hochberg: few false winners, more power</option>
+          </SelectField>
+          <div className="grid grid-cols-2 gap-3">
+            <TextField
+              label="Prior lift mean (%)"
+              type="number"
+              step="any"
+              value={priorMean}
+              onChange={(e) => setPriorMean(e.target.value)}
+              error={fieldErrors["prior.mean"] ?? fieldErrors.prior}
+              hint="Empty: flat prior."
+            />
+            <TextField label="Prior lift SD (%)" type="number" step="any" min={0} value={priorSd} onChange={(e) => setPriorSd(e.target.value)} error={fieldErrors["prior.sd"]} hint="For chance to win and risk." />
+          </div>
         </div>
       </fieldset>
       {formError ? (

@@ -8,7 +8,7 @@ import {
   DEFAULT_ALPHA,
   DEFAULT_SEQUENTIAL_N_STAR,
   hasEnoughData,
-  holmBonferroni,
+  adjustPValues,
   probabilityToBeBest,
   sampleRatioMismatch,
   sequentialTest,
@@ -16,6 +16,7 @@ import {
   type ArmStatus,
   type MeanSummary,
   type MetricSummary,
+  type PValueCorrection,
   type ProportionSummary,
 } from "./stats";
 import { effectiveSplitWeights, HOLDOUT, type SplitConfigLike, type WeightMap } from "./weights";
@@ -42,9 +43,14 @@ import { effectiveSplitWeights, HOLDOUT, type SplitConfigLike, type WeightMap } 
  * - `analyzeExperiment` (pure): lift of every arm against control (the first arm) on conversion rate and on
  *   revenue per assigned person, relative, with a confidence interval and p-value from either the
  *   sequential test (always valid: the page is looked at every day; the default) or the fixed-horizon
- *   Welch test, as configured and stated in the result; p-values and intervals adjusted with
- *   Holm–Bonferroni across the treatment arms; Bayesian chance to win; probability each arm is best;
- *   the sample-ratio check; each arm's status (decideArmStatus on the adjusted p-value); banners (sample
+ *   Welch test, as configured and stated in the result; p-values and intervals adjusted with the
+ *   experiment's correction (Holm–Bonferroni by default, or Benjamini–Hochberg) over ONE family: every
+ *   treatment arm × (conversion rate, revenue per person when there is a revenue property, and each
+ *   guardrail that could be tested), so looking at more metrics does not manufacture winners; Bayesian
+ *   chance to win and risk (expected loss of shipping the arm, and of keeping control) of the relative
+ *   conversion lift, under a flat prior or the experiment's normal prior N(mean, sd²) on that lift; the
+ *   exact Beta–Bernoulli probability each arm is best; the sample-ratio check; each arm's status
+ *   (decideArmStatus on the adjusted conversion p-value); banners (sample
  *   ratio mismatch; too little data: fewer than 100 assigned or 20 conversions in an arm); incrementality
  *   of the journey against the holdout (extra conversions and revenue among the treated). The holdout is
  *   never a treatment arm: it receives nothing, and is only compared with everyone treated.
@@ -53,20 +59,34 @@ import { effectiveSplitWeights, HOLDOUT, type SplitConfigLike, type WeightMap } 
  */
 
 export type TestMethod = "sequential" | "fixed";
+/** multiple-testing correction across every comparison of one evaluation (arms × metrics) */
+export type Correction = "holm" | "bh";
+export const CORRECTIONS = ["holm", "bh"] as const;
+
+/** A proper normal prior on the relative conversion lift (0.02 = +2%), for the Bayesian chance to win and risk. */
+export interface LiftPrior {
+  mean: number;
+  sd: number;
+}
 
 export interface AnalysisSettings {
   test: TestMethod;
   alpha: number;
   /** the sequential test's tuning: the total sample size where its interval is tightest */
   nStar: number;
+  correction: Correction;
+  /** null: a flat prior (the data alone) */
+  prior: LiftPrior | null;
 }
 
-export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = { test: "sequential", alpha: DEFAULT_ALPHA, nStar: DEFAULT_SEQUENTIAL_N_STAR };
+export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = { test: "sequential", alpha: DEFAULT_ALPHA, nStar: DEFAULT_SEQUENTIAL_N_STAR, correction: "holm", prior: null };
 export const MIN_ASSIGNED = 100;
 export const MIN_CONVERSIONS = 20;
 export { DEFAULT_ATTRIBUTION_HOURS } from "./attribution";
 
 export const TEST_LABELS: Record<TestMethod, string> = { sequential: "sequential (always valid)", fixed: "fixed horizon" };
+export const CORRECTION_LABELS: Record<Correction, string> = { holm: "Holm–Bonferroni", bh: "Benjamini–Hochberg" };
+const CORRECTION_METHODS: Record<Correction, PValueCorrection> = { holm: "holm-bonferroni", bh: "benjamini-hochberg" };
 
 export interface ArmData {
   armId: string;
@@ -120,7 +140,7 @@ export interface LiftResult {
   estimate: number;
   ci: [number | null, number | null];
   pValue: number;
-  /** Holm–Bonferroni across the treatment arms (conversion rate only; equals pValue for one treatment) */
+  /** adjusted with the experiment's correction across every comparison of the evaluation (see the file header) */
   adjustedPValue: number;
   adjustedCi: [number | null, number | null];
 }
@@ -131,7 +151,9 @@ export interface GuardrailResult {
   /** relative change against control, when testable */
   lift: number | null;
   pValue: number | null;
-  /** significantly higher than control (at alpha, same test as the primary metric) */
+  /** adjusted with the other comparisons (see the file header) */
+  adjustedPValue: number | null;
+  /** significantly higher than control (adjusted p-value below alpha, same test as the primary metric) */
   worse: boolean;
 }
 
@@ -157,10 +179,16 @@ export interface ArmResult {
   lift: LiftResult | null;
   /** why there is no lift, when there is none for a treatment arm */
   liftUnavailable: string | null;
-  revenueLift: Omit<LiftResult, "adjustedPValue" | "adjustedCi"> | null;
-  /** Bayesian P(this arm's conversion rate beats control's); null for control */
+  /** revenue per assigned person against control */
+  revenueLift: LiftResult | null;
+  /** Bayesian P(this arm's conversion rate beats control's), under the experiment's prior; null for control */
   chanceToWin: number | null;
-  /** P(this arm has the highest conversion rate of all arms) */
+  /**
+   * Bayesian expected loss in relative conversion lift (0.01 = 1% of control's rate): of shipping this arm
+   * (what is lost if it is in fact worse), and of keeping control instead; null for control
+   */
+  risk: { ship: number; keepControl: number } | null;
+  /** exact Beta–Bernoulli P(this arm has the highest conversion rate of all arms) */
   probabilityBest: number | null;
   /** control has status "control" */
   status: ArmStatus | "control";
@@ -198,7 +226,20 @@ export interface ExperimentAnalysis {
   nodeId: string;
   label: string;
   computedAt: string;
-  test: { method: TestMethod; label: string; alpha: number; nStar: number | null; correction: "holm-bonferroni"; difference: "relative" };
+  test: {
+    method: TestMethod;
+    label: string;
+    alpha: number;
+    nStar: number | null;
+    /** results stored before the setting existed say "holm-bonferroni" and have no label */
+    correction: Correction | "holm-bonferroni";
+    correctionLabel?: string;
+    /** how many p-values were adjusted together (treatment arms × conversion, revenue and guardrails) */
+    comparisons?: number;
+    /** the Bayesian prior on the relative lift, null when flat */
+    prior?: LiftPrior | null;
+    difference: "relative";
+  };
   goal: GoalSettings;
   thresholds: { minAssigned: number; minConversions: number };
   arms: ArmResult[];
@@ -267,50 +308,83 @@ function whyNoLift(control: ArmData, treatment: ArmData, error: string): string 
   return error;
 }
 
-function guardrail(settings: AnalysisSettings, control: ArmData, arm: ArmData, pick: (d: ArmData) => number, isControl: boolean): GuardrailResult {
-  const count = pick(arm);
-  const result: GuardrailResult = { count, rate: rate(count, arm.assigned), lift: null, pValue: null, worse: false };
-  if (isControl) return result;
-  const test = attempt(() => runTest(settings, settings.test, { n: control.assigned, conversions: pick(control) }, { n: arm.assigned, conversions: count }));
-  if (test.value) {
-    result.lift = finite(test.value.estimate);
-    result.pValue = test.value.pValue;
-    result.worse = test.value.pValue < settings.alpha && test.value.estimate > 0;
-  } else if (pick(control) === 0 && count > 0 && arm.assigned >= 2) {
+const GUARDRAILS = ["unsubscribed", "bounced", "complained"] as const;
+type GuardrailKey = (typeof GUARDRAILS)[number];
+
+/** One guardrail's raw test: relative when control has some, else absolute (p-value only). */
+function guardrailTest(settings: AnalysisSettings, method: TestMethod, control: ArmData, arm: ArmData, key: GuardrailKey): { lift: number | null; estimate: number; pValue: number } | null {
+  const count = arm[key];
+  const test = attempt(() => runTest(settings, method, { n: control.assigned, conversions: control[key] }, { n: arm.assigned, conversions: count }));
+  if (test.value) return { lift: finite(test.value.estimate), estimate: test.value.estimate, pValue: test.value.pValue };
+  if (control[key] === 0 && count > 0 && arm.assigned >= 2) {
     // Control has none at all: the relative change is unbounded; compare absolutely.
-    const absolute = attempt(() => runTest(settings, settings.test, { n: control.assigned, conversions: 0 }, { n: arm.assigned, conversions: count }, "absolute"));
-    if (absolute.value) {
-      result.pValue = absolute.value.pValue;
-      result.worse = absolute.value.pValue < settings.alpha && absolute.value.estimate > 0;
-    }
+    const absolute = attempt(() => runTest(settings, method, { n: control.assigned, conversions: 0 }, { n: arm.assigned, conversions: count }, "absolute"));
+    if (absolute.value) return { lift: null, estimate: absolute.value.estimate, pValue: absolute.value.pValue };
   }
-  return result;
+  return null;
 }
 
 interface Verdicts {
   statuses: (ArmStatus | "control")[];
   lifts: (LiftResult | null)[];
   errors: (string | null)[];
+  revenueLifts: (LiftResult | null)[];
+  guardrails: Record<GuardrailKey, GuardrailResult>[];
+  /** how many p-values were adjusted together */
+  comparisons: number;
 }
 
-/** Lifts of every treatment arm with one method, Holm-adjusted, and each arm's status. */
-function verdicts(settings: AnalysisSettings, method: TestMethod, arms: ArmData[]): Verdicts {
+/**
+ * Every comparison of one evaluation with one method — each treatment arm against control on conversion
+ * rate, on revenue per person (when there is a revenue property) and on each guardrail — adjusted together
+ * with the experiment's correction, and each arm's status on its adjusted conversion p-value.
+ */
+function verdicts(settings: AnalysisSettings, method: TestMethod, arms: ArmData[], hasRevenue: boolean): Verdicts {
   const control = arms[0];
   const controlSummary: ProportionSummary = { n: control.assigned, conversions: control.converted };
-  const raw = arms.map((arm, i) => (i === 0 ? { value: null, error: null } : attempt(() => runTest(settings, method, controlSummary, { n: arm.assigned, conversions: arm.converted }))));
-  const tested = raw.flatMap((r, i) => (r.value ? [i] : []));
-  const adjusted = holmBonferroni(tested.map((i) => raw[i].value!.pValue));
-  const lifts: (LiftResult | null)[] = arms.map(() => null);
-  tested.forEach((i, k) => {
-    const test = raw[i].value!;
-    lifts[i] = {
-      estimate: test.estimate,
-      ci: interval(test.ci),
-      pValue: test.pValue,
-      adjustedPValue: adjusted[k],
-      adjustedCi: interval(adjustedConfidenceInterval(adjusted[k], test.estimate, { alpha: settings.alpha, unadjustedCi: test.ci })),
-    };
+  const revenueSummary = (d: ArmData): MeanSummary => ({ n: d.assigned, sum: d.revenue, sumSquares: d.revenueSquares });
+  const conversion = arms.map((arm, i) => (i === 0 ? { value: null, error: null } : attempt(() => runTest(settings, method, controlSummary, { n: arm.assigned, conversions: arm.converted }))));
+  const revenue = arms.map((arm, i) => (i === 0 || !hasRevenue ? null : attempt(() => runTest(settings, method, revenueSummary(control), revenueSummary(arm))).value));
+  const guards = arms.map((arm, i) => Object.fromEntries(GUARDRAILS.map((key) => [key, i === 0 ? null : guardrailTest(settings, method, control, arm, key)])) as Record<GuardrailKey, ReturnType<typeof guardrailTest>>);
+
+  // One family: every p-value computed above, adjusted jointly.
+  const family: { p: number; set: (adjusted: number) => void }[] = [];
+  const adjustedConversion: number[] = arms.map(() => NaN);
+  const adjustedRevenue: number[] = arms.map(() => NaN);
+  const adjustedGuardrail = arms.map(() => ({}) as Record<GuardrailKey, number>);
+  arms.forEach((_, i) => {
+    const c = conversion[i].value;
+    if (c) family.push({ p: c.pValue, set: (q) => (adjustedConversion[i] = q) });
+    const r = revenue[i];
+    if (r) family.push({ p: r.pValue, set: (q) => (adjustedRevenue[i] = q) });
+    for (const key of GUARDRAILS) {
+      const g = guards[i][key];
+      if (g) family.push({ p: g.pValue, set: (q) => (adjustedGuardrail[i][key] = q) });
+    }
   });
+  adjustPValues(
+    family.map((f) => f.p),
+    CORRECTION_METHODS[settings.correction],
+  ).forEach((q, k) => family[k].set(q));
+
+  const liftOf = (test: { estimate: number; ci: [number, number]; pValue: number }, adjusted: number): LiftResult => ({
+    estimate: test.estimate,
+    ci: interval(test.ci),
+    pValue: test.pValue,
+    adjustedPValue: adjusted,
+    adjustedCi: interval(adjustedConfidenceInterval(adjusted, test.estimate, { alpha: settings.alpha, unadjustedCi: test.ci })),
+  });
+  const lifts = arms.map((_, i) => (conversion[i].value ? liftOf(conversion[i].value!, adjustedConversion[i]) : null));
+  const revenueLifts = arms.map((_, i) => (revenue[i] ? liftOf(revenue[i]!, adjustedRevenue[i]) : null));
+  const guardrails = arms.map((arm, i) =>
+    Object.fromEntries(
+      GUARDRAILS.map((key): [GuardrailKey, GuardrailResult] => {
+        const g = guards[i][key];
+        const adjusted = g ? adjustedGuardrail[i][key] : null;
+        return [key, { count: arm[key], rate: rate(arm[key], arm.assigned), lift: g?.lift ?? null, pValue: g?.pValue ?? null, adjustedPValue: adjusted, worse: Boolean(g && adjusted! < settings.alpha && g.estimate > 0) }];
+      }),
+    ) as Record<GuardrailKey, GuardrailResult>,
+  );
   const statuses = arms.map((arm, i): ArmStatus | "control" => {
     if (i === 0) return "control";
     const counts = { control: { n: control.assigned, conversions: control.converted }, treatment: { n: arm.assigned, conversions: arm.converted } };
@@ -319,13 +393,13 @@ function verdicts(settings: AnalysisSettings, method: TestMethod, arms: ArmData[
     if (!lift) return hasEnoughData(counts.control, counts.treatment, thresholds) ? "inconclusive" : "not_enough_data";
     return decideArmStatus({ ...counts, result: { estimate: lift.estimate, pValue: lift.adjustedPValue } }, thresholds);
   });
-  return { statuses, lifts, errors: raw.map((r) => r.error) };
+  return { statuses, lifts, errors: conversion.map((r) => r.error), revenueLifts, guardrails, comparisons: family.length };
 }
 
 const percent = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)}%`;
 
 /** The best winning treatment arm; control when every treatment arm is losing; else none. */
-function pickWinner(split: SplitDefinition, v: Verdicts, method: TestMethod): { armId: string; label: string; reason: string } | null {
+function pickWinner(split: SplitDefinition, v: Verdicts, method: TestMethod, correction: Correction): { armId: string; label: string; reason: string } | null {
   const winning = v.statuses.flatMap((s, i) => (s === "winning" ? [i] : []));
   const testName = TEST_LABELS[method];
   if (winning.length) {
@@ -335,7 +409,7 @@ function pickWinner(split: SplitDefinition, v: Verdicts, method: TestMethod): { 
     return {
       armId: arm.id,
       label: arm.label,
-      reason: `"${arm.label}" beats "${split.arms[0].label}": conversion ${percent(lift.estimate)}, ${testName} p = ${formatP(lift.adjustedPValue)}${split.arms.length > 2 ? " (Holm-adjusted)" : ""}`,
+      reason: `"${arm.label}" beats "${split.arms[0].label}": conversion ${percent(lift.estimate)}, ${testName} p = ${formatP(lift.adjustedPValue)}${v.comparisons > 1 ? ` (${CORRECTION_LABELS[correction]}-adjusted over ${v.comparisons} comparisons)` : ""}`,
     };
   }
   const treatments = v.statuses.slice(1);
@@ -357,8 +431,9 @@ export function analyzeExperiment(input: AnalysisInput): ExperimentAnalysis {
   const control = arms[0];
   const hasRevenue = input.goal.revenueProperty !== null;
 
-  const shown = verdicts(settings, settings.test, arms);
-  const sequential = settings.test === "sequential" ? shown : verdicts(settings, "sequential", arms);
+  const shown = verdicts(settings, settings.test, arms, hasRevenue);
+  const sequential = settings.test === "sequential" ? shown : verdicts(settings, "sequential", arms, hasRevenue);
+  const prior = settings.prior ? { mean: settings.prior.mean, variance: settings.prior.sd ** 2 } : undefined;
 
   const probabilityBest = attempt(() => probabilityToBeBest(arms.map((a) => ({ n: a.assigned, conversions: a.converted })))).value;
 
@@ -373,13 +448,8 @@ export function analyzeExperiment(input: AnalysisInput): ExperimentAnalysis {
   const armResults: ArmResult[] = split.arms.map((config, i) => {
     const data = arms[i];
     const isControl = i === 0;
-    let revenueLift: ArmResult["revenueLift"] = null;
-    if (hasRevenue && !isControl) {
-      const summary = (d: ArmData): MeanSummary => ({ n: d.assigned, sum: d.revenue, sumSquares: d.revenueSquares });
-      const test = attempt(() => runTest(settings, settings.test, summary(control), summary(data))).value;
-      if (test) revenueLift = { estimate: test.estimate, ci: interval(test.ci), pValue: test.pValue };
-    }
-    const chance = isControl ? null : attempt(() => bayesianTest({ n: control.assigned, conversions: control.converted }, { n: data.assigned, conversions: data.converted }, { alpha: settings.alpha }).chanceToWin).value;
+    const bayes = isControl ? null : attempt(() => bayesianTest({ n: control.assigned, conversions: control.converted }, { n: data.assigned, conversions: data.converted }, { alpha: settings.alpha, prior })).value;
+    const [keepControl, ship] = bayes ? bayes.risk.map(finite) : [null, null];
     return {
       armId: config.id,
       label: config.label,
@@ -399,15 +469,12 @@ export function analyzeExperiment(input: AnalysisInput): ExperimentAnalysis {
       revenuePerAssigned: hasRevenue ? rate(data.revenue, data.assigned) : null,
       lift: shown.lifts[i],
       liftUnavailable: isControl || shown.lifts[i] ? null : whyNoLift(control, data, shown.errors[i] ?? ""),
-      revenueLift,
-      chanceToWin: chance === null ? null : finite(chance),
+      revenueLift: shown.revenueLifts[i],
+      chanceToWin: bayes ? finite(bayes.chanceToWin) : null,
+      risk: ship !== null && keepControl !== null ? { ship, keepControl } : null,
       probabilityBest: probabilityBest ? finite(probabilityBest[i]) : null,
       status: shown.statuses[i],
-      guardrails: {
-        unsubscribed: guardrail(settings, control, data, (d) => d.unsubscribed, isControl),
-        bounced: guardrail(settings, control, data, (d) => d.bounced, isControl),
-        complained: guardrail(settings, control, data, (d) => d.complained, isControl),
-      },
+      guardrails: shown.guardrails[i],
       matured: data.matured,
     };
   });
@@ -450,7 +517,17 @@ export function analyzeExperiment(input: AnalysisInput): ExperimentAnalysis {
     nodeId: input.nodeId,
     label: split.label,
     computedAt: input.computedAt.toISOString(),
-    test: { method: settings.test, label: TEST_LABELS[settings.test], alpha: settings.alpha, nStar: settings.test === "sequential" ? settings.nStar : null, correction: "holm-bonferroni", difference: "relative" },
+    test: {
+      method: settings.test,
+      label: TEST_LABELS[settings.test],
+      alpha: settings.alpha,
+      nStar: settings.test === "sequential" ? settings.nStar : null,
+      correction: settings.correction,
+      correctionLabel: CORRECTION_LABELS[settings.correction],
+      comparisons: shown.comparisons,
+      prior: settings.prior,
+      difference: "relative",
+    },
     goal: input.goal,
     thresholds: { minAssigned: MIN_ASSIGNED, minConversions: MIN_CONVERSIONS },
     arms: armResults,
@@ -469,8 +546,8 @@ export function analyzeExperiment(input: AnalysisInput): ExperimentAnalysis {
     srm,
     enoughData,
     banners,
-    winner: trusted ? pickWinner(split, shown, settings.test) : null,
-    sequentialWinner: trusted ? pickWinner(split, sequential, "sequential") : null,
+    winner: trusted ? pickWinner(split, shown, settings.test, settings.correction) : null,
+    sequentialWinner: trusted ? pickWinner(split, sequential, "sequential", settings.correction) : null,
     incrementality,
     summary: {
       arms: armResults.map((a) => ({

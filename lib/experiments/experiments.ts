@@ -9,12 +9,15 @@ import { AppError, parseInput } from "../errors";
 import { ZJourneyGraph, type TJourneyGraph } from "../journeys/graph";
 import {
   analyzeExperiment,
+  CORRECTIONS,
   DEFAULT_ANALYSIS_SETTINGS,
   DEFAULT_ATTRIBUTION_HOURS,
   loadSplitData,
   splitConfigIn,
   type AnalysisSettings,
+  type Correction,
   type ExperimentAnalysis,
+  type LiftPrior,
   type GoalSettings,
   type SplitDefinition,
   type TestMethod,
@@ -24,7 +27,8 @@ import { describeWeights, effectiveSplitWeights, publishedWeights, sameWeights, 
 
 /**
  * Experiments: every A/B split node of a journey, with its state (Experiment: auto-winner mode, the
- * weights for new assignments, analysis settings), its weight history (ExperimentWeightChange, each with
+ * weights for new assignments, analysis settings: { test, alpha, nStar, correction, prior } in its JSON
+ * `settings` column), its weight history (ExperimentWeightChange, each with
  * its reason and who or what made it) and its stored evaluations (ExperimentResult). Pages and APIs read
  * the stored evaluations only; `evaluateAllExperiments` (the evaluate-experiments cron, every 15 minutes,
  * and `npm run experiments:evaluate`) computes them from the engine's tables (lib/experiments/analysis.ts)
@@ -41,9 +45,22 @@ export const ZExperimentSettings = z
       .min(100, "must be at least 100")
       .max(100_000_000, "must be at most 100,000,000")
       .optional(),
+    correction: z.enum(CORRECTIONS, { error: 'must be "holm" or "bh"' }).optional(),
+    // A normal prior on the relative lift (0.02 = +2%); null goes back to the flat prior.
+    prior: z
+      .object(
+        {
+          mean: z.number({ error: "must be a number" }).min(-1, "must be at least -1 (a lift of −100%)").max(10, "must be at most 10 (+1,000%)"),
+          sd: z.number({ error: "must be a number" }).gt(0, "must be more than 0").max(10, "must be at most 10"),
+        },
+        { error: "must be { mean, sd } or null" },
+      )
+      .strict()
+      .nullable()
+      .optional(),
   })
   .strict()
-  .refine((s) => Object.keys(s).length > 0, { message: "send at least one of autoWinner, test, nStar" });
+  .refine((s) => Object.keys(s).length > 0, { message: "send at least one of autoWinner, test, nStar, correction, prior" });
 export type ExperimentSettingsInput = z.input<typeof ZExperimentSettings>;
 
 export interface ExperimentSettings extends AnalysisSettings {
@@ -178,7 +195,14 @@ export function settingsOf(row: { autoWinner: string; settings: unknown } | null
     test: stored.test === "fixed" || stored.test === "sequential" ? stored.test : DEFAULT_ANALYSIS_SETTINGS.test,
     alpha: typeof stored.alpha === "number" && stored.alpha > 0 && stored.alpha < 1 ? stored.alpha : DEFAULT_ANALYSIS_SETTINGS.alpha,
     nStar: typeof stored.nStar === "number" && stored.nStar > 0 ? stored.nStar : DEFAULT_ANALYSIS_SETTINGS.nStar,
+    correction: CORRECTIONS.includes(stored.correction as Correction) ? (stored.correction as Correction) : DEFAULT_ANALYSIS_SETTINGS.correction,
+    prior: validPrior(stored.prior) ? { mean: stored.prior.mean, sd: stored.prior.sd } : null,
   };
+}
+
+function validPrior(prior: unknown): prior is LiftPrior {
+  const p = prior as LiftPrior | null | undefined;
+  return Boolean(p) && typeof p === "object" && Number.isFinite(p!.mean) && Number.isFinite(p!.sd) && p!.sd > 0;
 }
 
 function actorOf(actor: Actor): { actorType: string; actorLabel: string } {
@@ -314,7 +338,7 @@ export async function updateExperimentSettings(ctx: WorkspaceContext, journeyId:
     const override = asWeights(locked?.weights);
     const data: Prisma.ExperimentUpdateInput = {
       autoWinner: after.autoWinner,
-      settings: { test: after.test, alpha: after.alpha, nStar: after.nStar } as Prisma.InputJsonObject,
+      settings: { test: after.test, alpha: after.alpha, nStar: after.nStar, correction: after.correction, prior: after.prior } as Prisma.InputJsonObject,
       updatedAt: now,
     };
     if (modeChanged) {

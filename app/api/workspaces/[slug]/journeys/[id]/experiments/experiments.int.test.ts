@@ -41,7 +41,7 @@ describe("workspace experiment routes", () => {
 
     const read = await callRoute(experimentRoute, { params: params(team, journeyId), cookie: viewer });
     expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ nodeId: "ab", live: true, result: null, settings: { autoWinner: "off", test: "sequential", nStar: 5000 }, weights: { source: "published", current: { a: 45, b: 45, holdout: 10 } } });
+    expect(read.body).toMatchObject({ nodeId: "ab", live: true, result: null, settings: { autoWinner: "off", test: "sequential", nStar: 5000, correction: "holm", prior: null }, weights: { source: "published", current: { a: 45, b: 45, holdout: 10 } } });
 
     for (const [handler, method, body] of [
       [putExperimentRoute, "PUT", { autoWinner: "winner" }],
@@ -62,9 +62,20 @@ describe("workspace experiment routes", () => {
     expect(evaluated.body.result.test.label).toBe("sequential (always valid)");
     expect(evaluated.body.history).toHaveLength(1);
 
-    const saved = await callRoute(putExperimentRoute, { method: "PUT", params: params(team, journeyId), cookie: editor, body: { autoWinner: "bandit", test: "fixed", nStar: 2000 } });
+    const saved = await callRoute(putExperimentRoute, {
+      method: "PUT",
+      params: params(team, journeyId),
+      cookie: editor,
+      body: { autoWinner: "bandit", test: "fixed", nStar: 2000, correction: "bh", prior: { mean: 0.02, sd: 0.1 } },
+    });
     expect(saved.status).toBe(200);
-    expect(saved.body.settings).toEqual({ autoWinner: "bandit", test: "fixed", nStar: 2000, alpha: 0.05 });
+    expect(saved.body.settings).toEqual({ autoWinner: "bandit", test: "fixed", nStar: 2000, alpha: 0.05, correction: "bh", prior: { mean: 0.02, sd: 0.1 } });
+    // The next evaluation uses them, and says so.
+    const again = await callRoute(evaluateRoute, { method: "POST", params: params(team, journeyId), cookie: editor });
+    expect(again.body.result.test).toMatchObject({ method: "fixed", correction: "bh", correctionLabel: "Benjamini–Hochberg", prior: { mean: 0.02, sd: 0.1 } });
+    // null goes back to the flat prior; the rest stays.
+    const flat = await callRoute(putExperimentRoute, { method: "PUT", params: params(team, journeyId), cookie: editor, body: { prior: null } });
+    expect(flat.body.settings).toMatchObject({ correction: "bh", prior: null, test: "fixed" });
   });
 
   it("refuses invalid settings with 422 naming each field", async () => {
@@ -83,6 +94,15 @@ describe("workspace experiment routes", () => {
       ]),
     );
     expect((await put({ nStar: 10 })).body.error.fields).toEqual([{ path: "nStar", message: "must be at least 100" }]);
+    expect((await put({ correction: "bonferroni" })).body.error.fields).toEqual([{ path: "correction", message: 'must be "holm" or "bh"' }]);
+    expect((await put({ prior: { mean: 0.1, sd: 0 } })).body.error.fields).toEqual([{ path: "prior.sd", message: "must be more than 0" }]);
+    expect((await put({ prior: { sd: 0.1 } })).body.error.fields).toEqual([{ path: "prior.mean", message: "must be a number" }]);
+    expect((await put({ prior: { mean: -2, sd: 20 } })).body.error.fields).toEqual([
+      { path: "prior.mean", message: "must be at least -1 (a lift of −100%)" },
+      { path: "prior.sd", message: "must be at most 10" },
+    ]);
+    expect((await put({ prior: 0.05 })).body.error.fields).toEqual([{ path: "prior", message: "must be { mean, sd } or null" }]);
+    expect((await put({ prior: { mean: 0, sd: 0.1, df: 3 } })).status).toBe(422);
     const unknown = await put({ autoWinner: "off", weights: { a: 100 } });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.fields[0].message).toMatch(/weights/);

@@ -2,7 +2,7 @@ import { FlaskConical, Trophy } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ArmsTable, GuardrailsTable, IncrementalityPanel } from "@/components/experiments/arms-table";
+import { ArmsTable, correctionOf, GuardrailsTable, IncrementalityPanel } from "@/components/experiments/arms-table";
 import { AutoWinnerForm } from "@/components/experiments/auto-winner-form";
 import { ExperimentBanners } from "@/components/experiments/banners";
 import { EvaluateButton } from "@/components/experiments/evaluate-button";
@@ -87,7 +87,7 @@ export default async function ExperimentPage({ params }: { params: Promise<{ slu
         {result ? (
           <>
             <ExperimentBanners banners={result.banners} />
-            <Card title="Arms" description={`Against ${result.arms[0].label}, the control.`}>
+            <Card title="Arms" description={`Against ${result.arms[0].label}, the control. p-values ${result.test.label}, ${correctionOf(result).label}-corrected.`}>
               <ArmsTable result={result} />
             </Card>
             {result.incrementality ? (
