@@ -429,7 +429,8 @@ export async function queueRecompute(client: pg.ClientBase, segmentIds: string[]
 /**
  * Evaluates a dynamic segment for every profile of its workspace, RECOMPUTE_BATCH profile ids at a time (one
  * transaction each, the segment locked only meanwhile, so event-driven updates interleave), storing the
- * progress after each batch. Ends by recounting the size. Entries and exits are recorded like any others.
+ * progress after each batch. Ends by recounting the size (memberCount and today's SegmentDailySize). Entries
+ * and exits are recorded like any others.
  */
 export async function recomputeSegment(
   segmentId: string,
@@ -480,11 +481,22 @@ export async function recomputeSegment(
       if (last === null) break;
       after = last;
     }
-    await pool.query(
-      `UPDATE "Segment" s SET "recomputeStatus" = 'done', "recomputeFinishedAt" = $2, "recomputeProcessed" = "recomputeTotal",
-          "memberCount" = (SELECT count(*) FROM "SegmentMembership" m WHERE m."segmentId" = s.id) WHERE id = $1`,
-      [segmentId, clock()],
-    );
+    // The recount, under the segment's lock so no event-driven update lands between counting and storing;
+    // today's point of the size trend gets the same number, so the chart ends where memberCount is.
+    const finishedAt = clock();
+    await withTransaction(async (client) => {
+      await lockSegments(client, [segmentId]);
+      await client.query(
+        `WITH sized AS (
+           UPDATE "Segment" s SET "recomputeStatus" = 'done', "recomputeFinishedAt" = $2, "recomputeProcessed" = "recomputeTotal",
+               "memberCount" = (SELECT count(*) FROM "SegmentMembership" m WHERE m."segmentId" = s.id) WHERE id = $1
+           RETURNING s."memberCount")
+         INSERT INTO "SegmentDailySize" ("segmentId", day, size, entered, exited)
+         SELECT $1, $3::date, "memberCount", 0, 0 FROM sized
+         ON CONFLICT ("segmentId", day) DO UPDATE SET size = EXCLUDED.size`,
+        [segmentId, finishedAt, dayOf(finishedAt)],
+      );
+    });
   } catch (error) {
     await pool.query(`UPDATE "Segment" SET "recomputeStatus" = 'failed', "recomputeFinishedAt" = $2, "recomputeError" = $3 WHERE id = $1`, [segmentId, clock(), String((error as Error).message ?? error).slice(0, 500)]).catch(() => {});
     throw error;

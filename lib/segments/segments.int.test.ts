@@ -259,5 +259,32 @@ describe("a segment's page", () => {
       expect(refused.body.error.fields).toEqual([{ path: "cursor", message: "is not a cursor this API gave out" }]);
     }
   });
+
+  it("a full recompute's recount sets today's size in the trend too, so the chart ends at memberCount", async () => {
+    const d = await SegmentDriver.start(T0);
+    const id = await d.segment({ kind: "group", match: "all", conditions: [{ kind: "event_count", event: "Login", operator: "at_least", count: 1 }] });
+    await pgPool().query(`UPDATE "Segment" SET "createdAt" = $2 WHERE id = $1`, [id, T0]);
+    await d.send(["ada", "bob"].map((userId) => ({ type: "track", userId, event: "Login" })));
+    // sizes that drifted (a crash between writes, a hand edit): today's point and the count both say 7
+    await pgPool().query(`UPDATE "Segment" SET "memberCount" = 7 WHERE id = $1`, [id]);
+    await pgPool().query(`UPDATE "SegmentDailySize" SET size = 7 WHERE "segmentId" = $1`, [id]);
+    expect(await recomputeSegment(id, { now: () => d.now })).toMatchObject({ entered: 0, exited: 0 });
+    const today = await getSegment(d.ctx, id, { days: 1, now: d.now });
+    expect(today.memberCount).toBe(2);
+    expect(today.days).toEqual([{ day: "2026-03-02", size: 2, entered: 2, exited: 0 }]);
+
+    // a later day with no entries or exits yet: the recompute adds that day's point
+    d.advance(2 * DAY);
+    await pgPool().query(`UPDATE "Segment" SET "memberCount" = 5 WHERE id = $1`, [id]);
+    await recomputeSegment(id, { now: () => d.now });
+    const later = await getSegment(d.ctx, id, { days: 3, now: d.now });
+    expect(later.memberCount).toBe(2);
+    expect(later.days).toEqual([
+      { day: "2026-03-02", size: 2, entered: 2, exited: 0 },
+      { day: "2026-03-03", size: 2, entered: 0, exited: 0 },
+      { day: "2026-03-04", size: 2, entered: 0, exited: 0 },
+    ]);
+    expect(later.trend[later.trend.length - 1]).toEqual({ day: "2026-03-04", size: later.memberCount });
+  });
 });
 
