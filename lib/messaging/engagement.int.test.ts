@@ -325,6 +325,24 @@ describe("the preference page", () => {
     expect(await consentOf(s, "merged")).toEqual([{ channel: "push", status: "unsubscribed", source: "preference_page" }]);
   });
 
+  it("where opt-in is required, only an opt-in ticks the box, so a person who never opted in can tick it to opt in", async () => {
+    const s = await setup(CONTENT);
+    await savePolicy(s.owner, { requireOptIn: ["sms", "push"] });
+    // no consent record for SMS, and a push trait that says "subscribed" (not an opt-in)
+    const sent = await sendTo("optin", { push_subscribe: "subscribed" }, s);
+    expect(checkboxes(await page(PreferencesPage, sent.preferences))).toEqual({ email: true, sms: false, push: false });
+    // saved as shown: nothing is recorded
+    expect((await form(preferencesRoute, sent.preferences, "email=on")).status).toBe(303);
+    expect(await consentOf(s, "optin")).toEqual([]);
+    // ticking SMS is the opt-in; the page then shows it ticked
+    expect((await form(preferencesRoute, sent.preferences, "email=on&sms=on")).status).toBe(303);
+    expect(await consentOf(s, "optin")).toEqual([{ channel: "sms", status: "opted_in", source: "preference_page" }]);
+    expect(checkboxes(await page(PreferencesPage, sent.preferences))).toEqual({ email: true, sms: true, push: false });
+    // and a workspace without the requirement shows the same person's push as subscribed (the trait), ticked
+    await savePolicy(s.owner, { requireOptIn: [] });
+    expect(checkboxes(await page(PreferencesPage, sent.preferences))).toEqual({ email: true, sms: true, push: true });
+  });
+
   it("shows what delivery would do for people unsubscribed by a trait (false or \"unsubscribed\")", async () => {
     const sent = await sendTo("traity", { sms_subscribe: false, push_subscribe: "unsubscribed" });
     expect(checkboxes(await page(PreferencesPage, sent.preferences))).toEqual({ email: true, sms: false, push: false });

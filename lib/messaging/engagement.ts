@@ -8,7 +8,7 @@ import { storeBatch } from "../ingest/store-batch";
 import { systemClock, type Clock } from "../runtime/clock";
 import { recordMessageEvent } from "./delivery";
 import { CHANNELS, type Channel } from "./liquid";
-import { consentFromTraits, type ConsentStatus } from "./policy";
+import { consentDecision, type ConsentStatus } from "./policy";
 import { verifyLink } from "./tracking";
 
 /**
@@ -165,12 +165,14 @@ async function messageForPreferences(token: string): Promise<string> {
 
 /**
  * What the page shows: per channel, whether delivery would let the person's messages through today, i.e.
- * the consent record, else the `<channel>_subscribe` trait (as delivery reads it: "unsubscribed" or false),
- * of the person the message's profile is now (it may have been merged since).
+ * the consent record, else the `<channel>_subscribe` trait, read exactly as delivery reads them
+ * (consentDecision), of the person the message's profile is now (it may have been merged since). Where the
+ * workspace requires opt-in, only an opt-in ticks the box: someone who never opted in sees it unticked, so
+ * ticking it is the opt-in.
  */
 async function preferencesOf(client: pg.PoolClient, messageId: string): Promise<Preferences | null> {
-  const { rows } = await client.query<{ workspaceName: string; to: string | null; profileId: string; traits: Record<string, unknown> }>(
-    `SELECT w.name AS "workspaceName", m."to", p.id AS "profileId", p.traits
+  const { rows } = await client.query<{ workspaceId: string; workspaceName: string; to: string | null; profileId: string; traits: Record<string, unknown> }>(
+    `SELECT m."workspaceId", w.name AS "workspaceName", m."to", p.id AS "profileId", p.traits
        FROM "Message" m JOIN "Workspace" w ON w.id = m."workspaceId"
        JOIN "Profile" r ON r.id = m."profileId" JOIN "Profile" p ON p.id = COALESCE(r."mergedIntoId", r.id)
       WHERE m.id = $1`,
@@ -180,10 +182,13 @@ async function preferencesOf(client: pg.PoolClient, messageId: string): Promise<
   if (!row) return null;
   const { rows: consent } = await client.query<{ channel: string; status: ConsentStatus }>(`SELECT channel, status FROM "ChannelConsent" WHERE "profileId" = $1`, [row.profileId]);
   const status = new Map(consent.map((c) => [c.channel, c.status]));
+  // on this transaction's connection (the embedded database has only one)
+  const { rows: policy } = await client.query<{ requireOptIn: Channel[] }>(`SELECT "requireOptIn" FROM "MessagingPolicy" WHERE "workspaceId" = $1`, [row.workspaceId]);
+  const requireOptIn = policy[0]?.requireOptIn ?? [];
   return {
     workspaceName: row.workspaceName,
     address: row.to,
-    channels: PREFERENCE_CHANNELS.map((channel) => ({ channel, subscribed: (status.get(channel) ?? consentFromTraits(channel, row.traits)) !== "unsubscribed" })),
+    channels: PREFERENCE_CHANNELS.map((channel) => ({ channel, subscribed: consentDecision(channel, status.get(channel) ?? null, row.traits, requireOptIn).allowed })),
   };
 }
 
