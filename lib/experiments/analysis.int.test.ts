@@ -143,6 +143,58 @@ describe("the analysis of a split the engine ran", () => {
   });
 });
 
+describe("the unit of analysis", () => {
+  it("counts a person who re-entered once per split: their first assignment's arm, a conversion within its window, revenue from that window", async () => {
+    const ctx = await workspace();
+    const run = randomUUID().slice(0, 8);
+    const graph = splitGraph({ eventName: `visited_${run}`, goal: { eventName: `paid_${run}`, attributionHours: 24, revenueProperty: "total" } });
+    graph.settings = { ...graph.settings, reentry: { mode: "always" } };
+    const { journeyId } = await publishGraph(ctx, graph);
+    const split: SplitDefinition = { nodeId: "ab", label: "Subject line test", arms: [{ id: "a", label: "Short subject", weight: 50 }, { id: "b", label: "Long subject", weight: 50 }] };
+    const goal: GoalSettings = { eventName: `paid_${run}`, attributionHours: 24, revenueProperty: "total" };
+    const engine = new EngineDriver(ctx, T0);
+
+    const repeat = `repeat-${run}`;
+    const once = Array.from({ length: 10 }, (_, i) => `once-${run}-${i}`);
+    await engine.send([repeat, ...once].map((userId) => ({ type: "track", userId, event: `visited_${run}` })));
+    for (let i = 0; i < 2; i++) {
+      engine.advanceTime(HOUR);
+      await engine.track(repeat, `visited_${run}`);
+    }
+    const { rows: enrollments } = await pgPool().query<{ n: number; arms: string[] }>(
+      `SELECT count(*)::int AS n, array_agg(DISTINCT sa."armId") AS arms FROM "SplitAssignment" sa JOIN "Profile" p ON p.id = sa."profileId" WHERE sa."journeyId" = $1 AND p."userId" = $2`,
+      [journeyId, repeat],
+    );
+    expect(enrollments[0].n).toBe(3); // three enrollments, one person, one arm (the hash of person and node)
+    const repeatArm = enrollments[0].arms[0];
+
+    // One purchase converts all three of their open enrollments (three Conversion rows, one event).
+    engine.advanceTime(HOUR);
+    await engine.track(repeat, `paid_${run}`, { total: 40 });
+    await engine.track(once[0], `paid_${run}`, { total: 10 });
+    const { rows: conversions } = await pgPool().query<{ n: number }>(`SELECT count(*)::int AS n FROM "Conversion" WHERE "journeyId" = $1`, [journeyId]);
+    expect(conversions[0].n).toBe(4);
+    // A fourth entry a day later, and a purchase outside the window of their first assignment.
+    engine.advanceTime(27 * HOUR);
+    await engine.track(repeat, `visited_${run}`);
+    engine.advanceTime(HOUR);
+    await engine.track(repeat, `paid_${run}`, { total: 99 });
+
+    const result = await analyse(journeyId, split, goal, engine.now);
+    expect(result.arms[0].assigned + result.arms[1].assigned).toBe(11);
+    expect(result.srm!.observed.reduce((a, b) => a + b, 0)).toBe(11);
+    expect(result.srm!.expected.reduce((a, b) => a + b, 0)).toBeCloseTo(11, 10);
+    const theirs = result.arms.find((a) => a.armId === repeatArm)!;
+    const arms = await armsOf(journeyId);
+    const onceArm = arms.get(once[0])!.armId;
+    const converted = (armId: string) => (armId === repeatArm ? 1 : 0) + (armId === onceArm ? 1 : 0);
+    for (const a of result.arms) expect(a.converted).toBe(converted(a.armId));
+    expect(theirs.revenue).toBe(40 + (onceArm === repeatArm ? 10 : 0));
+    // Their four enrollments' emails all count as messages in their arm.
+    expect(theirs.messages).toBe(4 + once.filter((u) => arms.get(u)!.armId === repeatArm).length);
+  });
+});
+
 describe("attribution after a delay before the split", () => {
   /** trigger → a 2-day wait → the split (as splitGraph builds it, 20% holdout): assignment happens 48 h after entry. */
   function delayedSplit(run: string, options: { goal?: { eventName: string; attributionHours: number }; goalStep?: string }) {

@@ -25,17 +25,27 @@ import { effectiveSplitWeights, HOLDOUT, type SplitConfigLike, type WeightMap } 
  * Intent-to-treat analysis of one A/B split node: everyone assigned to an arm counts in that arm's
  * denominator, whether or not a message reached them. Two halves:
  *
- * - `loadSplitData` (SQL, read-only): per arm, from SplitAssignment joined to the engine's tables:
- *     assigned                  SplitAssignment rows up to `now`
- *     sent/delivered/opened/clicked   Message rows of those enrollments created at or after the assignment
- *                               (the split's own journey), counted by their sentAt/deliveredAt/openedAt/clickedAt
- *     converted                 enrollments with a Conversion within [assignedAt, assignedAt + attributionHours]
- *                               (the journey goal's window, default 72 h; at most one Conversion per enrollment)
- *     revenue                   the goal event's `revenueProperty` (a number, or a numeric string) of those conversions
+ * - `loadSplitData` (SQL, read-only): per arm, from SplitAssignment joined to the engine's tables.
+ *   The unit of analysis is the PERSON, as the randomization is (a hash of person and node): each person
+ *   counts once per split, in the arm of their FIRST assignment there, even when re-entry ("always", "again
+ *   after N days") brings them through the split again; merged profiles count as the surviving person.
+ *   Counting enrollments instead would put one person several times in an arm, inflating the SRM's
+ *   chi-square and understating every variance.
+ *     assigned                  people whose first assignment is up to `now`
+ *     sent/delivered/opened/clicked   Message rows of their enrollments at this split, created at or after
+ *                               that enrollment's assignment, counted by their sentAt/deliveredAt/openedAt/clickedAt
+ *     converted                 people with a Conversion (of any of their enrollments at this split) within
+ *                               [first assignedAt, first assignedAt + attributionHours] (the journey goal's
+ *                               window, default 72 h; lib/experiments/attribution.ts says which events
+ *                               convert and why the window counts from assignment)
+ *     revenue                   per person, the goal event's `revenueProperty` (a number, or a numeric string)
+ *                               summed over their distinct conversion events in that one window (from the
+ *                               first assignment: later re-entries do not extend it, so every person is
+ *                               measured over the same length of time)
  *     unsubscribed/bounced/complained   people with a MessageEvent of that type (or a BOUNCED message) after the split
- *     matured                   the same, only for people assigned at least one attribution window ago (the
- *                               bandit uses them: everyone there has had the whole window to convert)
- *   and the expected share of every arm for the sample-ratio check: assignments are grouped by journey
+ *     matured                   the same, only for people first assigned at least one attribution window ago
+ *                               (the bandit uses them: everyone there has had the whole window to convert)
+ *   and the expected share of every arm for the sample-ratio check: first assignments are grouped by journey
  *   version and by weight period (between two ExperimentWeightChange rows), and each group expects the
  *   weights that were in effect for it, so an auto-winner or bandit changing the weights does not look
  *   like a broken split.
@@ -626,53 +636,68 @@ export async function loadSplitData(
   const changes = [...input.weightChanges].sort((a, b) => a.at.getTime() - b.at.getTime());
   const maturedBefore = new Date(now.getTime() - goal.attributionHours * 3_600_000);
 
-  // Assignments by journey version, weight period and arm: the denominators and the SRM's expectations.
+  // The unit is the person (randomization hashes person and node), counted once per split at their first
+  // assignment: re-entering people would otherwise count several times in one arm, inflating the SRM's
+  // chi-square and shrinking the variances. Merged profiles count as the person they were merged into.
+  const units = `
+    assigned AS (
+      SELECT COALESCE(p."mergedIntoId", s."profileId") AS person, s."enrollmentId", s."armId", s."assignedAt"
+        FROM "SplitAssignment" s LEFT JOIN "Profile" p ON p.id = s."profileId"
+       WHERE s."journeyId" = $1 AND s."nodeId" = $2 AND s."assignedAt" <= $3
+    ), first AS (
+      SELECT DISTINCT ON (person) person, "enrollmentId", "armId", "assignedAt" AS at FROM assigned ORDER BY person, "assignedAt", "enrollmentId"
+    )`;
+
+  // First assignments by journey version, weight period and arm: the denominators and the SRM's expectations.
   const { rows: groups } = await client.query<{ versionId: string; period: number; armId: string; n: number; matured: number }>(
-    `SELECT e."journeyVersionId" AS "versionId",
-            (SELECT count(*) FROM unnest($4::timestamptz[]) AS t(at) WHERE t.at <= sa."assignedAt")::int AS period,
-            sa."armId", count(*)::int AS n, count(*) FILTER (WHERE sa."assignedAt" <= $5)::int AS matured
-       FROM "SplitAssignment" sa JOIN "Enrollment" e ON e.id = sa."enrollmentId"
-      WHERE sa."journeyId" = $1 AND sa."nodeId" = $2 AND sa."assignedAt" <= $3
+    `WITH ${units}
+     SELECT e."journeyVersionId" AS "versionId",
+            (SELECT count(*) FROM unnest($4::timestamptz[]) AS t(at) WHERE t.at <= f.at)::int AS period,
+            f."armId", count(*)::int AS n, count(*) FILTER (WHERE f.at <= $5)::int AS matured
+       FROM first f JOIN "Enrollment" e ON e.id = f."enrollmentId"
       GROUP BY 1, 2, 3`,
     [journeyId, nodeId, now, changes.map((c) => c.at), maturedBefore],
   );
 
   const [{ rows: conversions }, { rows: messages }] = [
+    // Converted: any conversion of the person's enrollments at this split inside the window from their first
+    // assignment; revenue: their distinct goal events in that window, summed (the same event converting two
+    // of their enrollments counts once).
     await client.query<{ armId: string; converted: number; revenue: number; revenueSquares: number; matured: number }>(
-      `WITH a AS (
-         SELECT "enrollmentId" AS id, "armId", "assignedAt" AS at FROM "SplitAssignment"
-          WHERE "journeyId" = $1 AND "nodeId" = $2 AND "assignedAt" <= $3
-       ), c AS (
-         SELECT a."armId", a.at,
+      `WITH ${units}, c AS (
+         SELECT DISTINCT f.person, f."armId", f.at, cv."eventId",
                 CASE WHEN $5::text IS NULL THEN 0
                      WHEN jsonb_typeof(ev.properties -> $5::text) = 'number' THEN (ev.properties ->> $5::text)::float8
                      WHEN jsonb_typeof(ev.properties -> $5::text) = 'string' AND btrim(ev.properties ->> $5::text) ~ '^-?[0-9]+(\\.[0-9]+)?$'
                        THEN btrim(ev.properties ->> $5::text)::float8
                      ELSE 0 END AS revenue
-           FROM a JOIN "Conversion" cv ON cv."enrollmentId" = a.id
+           FROM first f JOIN assigned a ON a.person = f.person
+           JOIN "Conversion" cv ON cv."enrollmentId" = a."enrollmentId"
            LEFT JOIN "Event" ev ON ev.id = cv."eventId"
-          WHERE cv."convertedAt" >= a.at AND cv."convertedAt" <= a.at + make_interval(hours => $4::int) AND cv."convertedAt" <= $3
+          WHERE cv."convertedAt" >= f.at AND cv."convertedAt" <= f.at + make_interval(hours => $4::int) AND cv."convertedAt" <= $3
+       ), per AS (
+         SELECT person, "armId", at, sum(revenue) AS revenue FROM c GROUP BY 1, 2, 3
        )
        SELECT "armId", count(*)::int AS converted, COALESCE(sum(revenue), 0)::float8 AS revenue,
               COALESCE(sum(revenue * revenue), 0)::float8 AS "revenueSquares", count(*) FILTER (WHERE at <= $6)::int AS matured
-         FROM c GROUP BY 1`,
+         FROM per GROUP BY 1`,
       [journeyId, nodeId, now, goal.attributionHours, goal.revenueProperty, maturedBefore],
     ),
+    // Messages of all the person's enrollments at this split (after each one's assignment), in the arm of their
+    // first assignment; guardrails count people.
     await client.query<{ armId: string; messages: number; sent: number; delivered: number; opened: number; clicked: number; unsubscribed: number; bounced: number; complained: number }>(
-      `WITH a AS (
-         SELECT "enrollmentId" AS id, "armId", "assignedAt" AS at FROM "SplitAssignment"
-          WHERE "journeyId" = $1 AND "nodeId" = $2 AND "assignedAt" <= $3
-       )
-       SELECT a."armId",
+      `WITH ${units}
+       SELECT f."armId",
               count(DISTINCT m.id)::int AS messages,
               count(DISTINCT m.id) FILTER (WHERE m."sentAt" IS NOT NULL AND m."sentAt" <= $3)::int AS sent,
               count(DISTINCT m.id) FILTER (WHERE m."deliveredAt" IS NOT NULL AND m."deliveredAt" <= $3)::int AS delivered,
               count(DISTINCT m.id) FILTER (WHERE m."openedAt" IS NOT NULL AND m."openedAt" <= $3)::int AS opened,
               count(DISTINCT m.id) FILTER (WHERE m."clickedAt" IS NOT NULL AND m."clickedAt" <= $3)::int AS clicked,
-              count(DISTINCT a.id) FILTER (WHERE me.type = 'unsubscribed')::int AS unsubscribed,
-              count(DISTINCT a.id) FILTER (WHERE me.type = 'bounced' OR m.status = 'BOUNCED')::int AS bounced,
-              count(DISTINCT a.id) FILTER (WHERE me.type = 'complained')::int AS complained
-         FROM a JOIN "Message" m ON m."enrollmentId" = a.id AND m."journeyId" = $1 AND m."createdAt" >= a.at AND m."createdAt" <= $3
+              count(DISTINCT f.person) FILTER (WHERE me.type = 'unsubscribed')::int AS unsubscribed,
+              count(DISTINCT f.person) FILTER (WHERE me.type = 'bounced' OR m.status = 'BOUNCED')::int AS bounced,
+              count(DISTINCT f.person) FILTER (WHERE me.type = 'complained')::int AS complained
+         FROM first f JOIN assigned a ON a.person = f.person
+         JOIN "Message" m ON m."enrollmentId" = a."enrollmentId" AND m."journeyId" = $1 AND m."createdAt" >= a."assignedAt" AND m."createdAt" <= $3
          LEFT JOIN "MessageEvent" me ON me."messageId" = m.id AND me.type IN ('unsubscribed', 'bounced', 'complained') AND me.at <= $3
         GROUP BY 1`,
       [journeyId, nodeId, now],
