@@ -376,7 +376,9 @@ function TraitFields({ c, set, err }: FieldsProps) {
   const pickTrait = (trait: string) => {
     const fits = fitsFor(trait);
     if (fits.includes(operator as TraitOperator)) return set({ trait });
-    set({ trait, operator: fits[0], value: convertValue(operator, fits[0], c.value) });
+    // the first comparison that fits (presence fits everything, so it is what is left)
+    const next = fits.find((o) => o !== "exists" && o !== "not_exists") ?? fits[0];
+    set({ trait, operator: next, value: convertValue(operator, next, c.value) });
   };
   return (
     <Row>

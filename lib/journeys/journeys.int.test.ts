@@ -12,7 +12,7 @@ import { ingestFixture } from "../testing/ingest-helpers";
 import { ABANDONED_CART } from "./examples";
 import type { TJourneyGraphInput } from "./graph";
 
-/** Publishable today: no message or segment references (segments arrive with their issue). */
+/** Publishable in an empty workspace: it refers to no message template and no segment (those must exist to publish). */
 const WELCOME: TJourneyGraphInput = {
   nodes: [
     { id: "signed_up", type: "trigger.event", position: { x: 0, y: 0 }, config: { eventName: "Signed Up" } },
