@@ -1,5 +1,5 @@
 import type { ExperimentAnalysis } from "./analysis";
-import { thompsonSamplingWeights, DEFAULT_BANDIT_MIN_WEIGHT } from "./bandit";
+import { DEFAULT_BANDIT_MIN_WEIGHT, thompsonSamplingWeights } from "./bandit";
 import { describeWeights, effectiveSplitWeights, HOLDOUT, roundWeights, sameWeights, toWeightMap, type SplitConfigLike, type WeightMap } from "./weights";
 
 /**
@@ -11,8 +11,10 @@ import { describeWeights, effectiveSplitWeights, HOLDOUT, roundWeights, sameWeig
  * - "winner": once the sequential test (always valid, so checking every 15 minutes is fine) finds a winner
  *   after the Holm–Bonferroni correction, with enough data in every arm and no sample ratio mismatch,
  *   100% of the arms' traffic goes to it. Once: later evaluations keep it there.
- * - "bandit": Thompson-sampling weights (each arm's probability of being best, exact, floored at 1% of the
- *   arms' traffic), from people assigned at least one attribution window ago (everyone there has had the
+ * - "bandit": Thompson-sampling weights (each arm's probability of being best, exact, floored at 1% of ALL
+ *   traffic: weight 1 on the 0–100 scale, holdout or not, so "every arm keeps at least 1%" holds for the
+ *   people entering the split, not only for those the holdout leaves), from people assigned at least one
+ *   attribution window ago (everyone there has had the
  *   whole window to convert; counting the recent ones would punish whichever arm just got more traffic).
  *   Updated no faster than once per attribution window, never while the sample ratio is off.
  * In both modes the holdout keeps its published share.
@@ -20,7 +22,8 @@ import { describeWeights, effectiveSplitWeights, HOLDOUT, roundWeights, sameWeig
 
 export const AUTO_WINNER_MODES = ["off", "winner", "bandit"] as const;
 export type AutoWinnerMode = (typeof AUTO_WINNER_MODES)[number];
-export const BANDIT_MIN_WEIGHT = DEFAULT_BANDIT_MIN_WEIGHT;
+/** every arm keeps at least this share of all the split's traffic */
+export const BANDIT_FLOOR = DEFAULT_BANDIT_MIN_WEIGHT;
 
 export interface AutoWinnerState {
   mode: AutoWinnerMode;
@@ -55,7 +58,10 @@ export function decideWeights(split: SplitConfigLike & { arms: { id: string; lab
     if (state.weightsChangedAt && now.getTime() - state.weightsChangedAt.getTime() < windowMs) return null;
     const matured = analysis.arms.map((a) => ({ n: a.matured.assigned, conversions: Math.min(a.matured.converted, a.matured.assigned) }));
     if (matured.reduce((sum, a) => sum + a.n, 0) === 0) return null;
-    const { weights: raw, probabilityBest } = thompsonSamplingWeights(matured, { total: 100 - holdout, minWeight: BANDIT_MIN_WEIGHT });
+    // The bandit divides the arms' 100 − holdout; 1% of all traffic is this share of it (all the arms'
+    // traffic split evenly at most, for a holdout so large the floors would not fit).
+    const minWeight = Math.min((BANDIT_FLOOR * 100) / (100 - holdout), 1 / split.arms.length);
+    const { weights: raw, probabilityBest } = thompsonSamplingWeights(matured, { total: 100 - holdout, minWeight });
     const weights = roundWeights(split, Object.fromEntries(split.arms.map((a, i) => [a.id, raw[i]])));
     // A change below a hundredth of a point is noise, not worth a history entry.
     if (sameWeights(current, weights, 0.01)) return null;
@@ -63,7 +69,7 @@ export function decideWeights(split: SplitConfigLike & { arms: { id: string; lab
     return {
       weights,
       winnerArmId: null,
-      reason: `Bandit re-weighting (Thompson sampling, floor ${BANDIT_MIN_WEIGHT * 100}%): chance to be best ${chances}, from people assigned at least ${analysis.goal.attributionHours} h ago. Now ${describeWeights(split, weights)}.`,
+      reason: `Bandit re-weighting (Thompson sampling, floor ${BANDIT_FLOOR * 100}% of all traffic): chance to be best ${chances}, from people assigned at least ${analysis.goal.attributionHours} h ago. Now ${describeWeights(split, weights)}.`,
     };
   }
   return null;

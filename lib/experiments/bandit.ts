@@ -9,7 +9,9 @@
  * - a floor: every arm keeps at least `minWeight` of the bandit's traffic (default 0.01 = 1%), so a
  *   losing arm keeps gathering data and the bandit can change its mind (GrowthBook's bandits keep a
  *   minimum variation weight for the same reason). The floor is a share of the bandit's traffic, not
- *   of `total`'s units: with total 90 and minWeight 0.01 an arm gets at least 0.9.
+ *   of `total`'s units: with total 90 and minWeight 0.01 an arm gets at least 0.9. The auto-winner
+ *   (./auto-winner.ts) wants 1% of ALL of a split's traffic, holdout included, so it passes
+ *   minWeight = 1/90 there.
  * - a total: the weights add up to `total` (default 1), e.g. 90 when a split node keeps a fixed 10%
  *   holdout out of the bandit, so the holdout's share never moves.
  *

@@ -63,14 +63,14 @@ describe("the bandit", () => {
     expect(late.weightChange).not.toBeNull();
     const weights = late.weightChange!.weights;
     expect(weights.holdout).toBe(10);
-    expect(weights.a).toBeGreaterThanOrEqual(0.9); // the floor: 1% of the arms' 90%
+    expect(weights.a).toBe(1); // floored: 1% of all traffic, the holdout's 10% included
     expect(weights.a).toBeLessThan(5);
     expect(weights.a + weights.b).toBeCloseTo(90, 8);
     const view = await getExperiment(editor, journeyId, "ab");
     expect(view.weights).toMatchObject({ source: "override", current: weights, published: { a: 45, b: 45, holdout: 10 } });
     expect(view.weightChanges).toHaveLength(1);
     expect(view.weightChanges[0]).toMatchObject({ actorType: "system", actorLabel: "Auto-winner (bandit)", previousWeights: { a: 45, b: 45, holdout: 10 } });
-    expect(view.weightChanges[0].reason).toMatch(/^Bandit re-weighting \(Thompson sampling, floor 1%\): chance to be best Short subject .*from people assigned at least 72 h ago/);
+    expect(view.weightChanges[0].reason).toMatch(/^Bandit re-weighting \(Thompson sampling, floor 1% of all traffic\): chance to be best Short subject .*from people assigned at least 72 h ago/);
     expect(view.history.map((h) => h.computedAt)).toEqual([after(2).toISOString(), after(73).toISOString()]);
 
     // New people are assigned with the new weights, exactly as pickArm says for each of them.

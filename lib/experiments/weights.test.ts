@@ -124,14 +124,19 @@ describe("the auto-winner", () => {
     const lopsided = analysis([arm("a", 450, 2), arm("b", 450, 300), arm("holdout", 100, 1)]);
     const decision = decideWeights(SPLIT, lopsided, state("bandit"), now)!;
     expect(decision.weights.holdout).toBe(10);
-    expect(decision.weights.a).toBeGreaterThanOrEqual(0.9); // 1% of the arms' 90%
+    expect(decision.weights.a).toBe(1); // floored at 1% of all traffic (not of the arms' 90%)
     expect(decision.weights.a + decision.weights.b).toBeCloseTo(90, 8);
     expect(decision.reason).toMatch(/Bandit re-weighting .*chance to be best Short 0\.0%, Long 100\.0%/);
     // Three arms, two hopeless: both floored, none below.
     const three: SplitDefinition = { ...SPLIT, arms: [...SPLIT.arms, { id: "c", label: "Emoji", weight: 0 }].map((a) => ({ ...a, weight: 30 })), holdout: { weight: 10 } };
     const d3 = decideWeights(three, analysis([arm("a", 300, 1), arm("b", 300, 250), arm("c", 300, 0), arm("holdout", 100, 1)], three), state("bandit"), now)!;
-    expect(d3.weights.a).toBeGreaterThanOrEqual(0.9);
-    expect(d3.weights.c).toBeGreaterThanOrEqual(0.9);
+    expect(d3.weights.a).toBe(1);
+    expect(d3.weights.c).toBe(1);
+    expect(d3.weights.b).toBe(88);
+    // A holdout so large the floors cannot each be 1 of all traffic: the arms split what is left evenly at most.
+    const huge: SplitDefinition = { ...SPLIT, arms: SPLIT.arms.map((a) => ({ ...a, weight: 0.5 })), holdout: { weight: 99 } };
+    const dh = decideWeights(huge, analysis([arm("a", 450, 2), arm("b", 450, 300), arm("holdout", 100_000, 1)], huge), state("bandit"), now);
+    expect(dh).toBeNull(); // already even: nothing to change (and no error from floors that do not fit)
     // Changed 71 hours ago: too soon for a 72-hour window.
     expect(decideWeights(SPLIT, lopsided, state("bandit", { weightsChangedAt: new Date(now.getTime() - 71 * 3_600_000) }), now)).toBeNull();
     expect(decideWeights(SPLIT, lopsided, state("bandit", { weightsChangedAt: new Date(now.getTime() - 73 * 3_600_000) }), now)).not.toBeNull();
