@@ -216,8 +216,14 @@ function prepareSend(message: MessageRow, fields: Record<string, string>, addres
         },
       };
     }
-    case "in_app":
-      return { provider: "inbox", to: addresses[0], content: { title: fields.title, body: fields.body, cta: fields["cta.label"] ? { label: fields["cta.label"], url: fields["cta.url"] } : null } };
+    case "in_app": {
+      // An http(s) call to action goes through the signed click redirect, so a tap is recorded like an
+      // email click (message event and profile event); an app's own scheme (myapp://…) cannot be redirected
+      // to from the web and stays as written.
+      const url = fields["cta.url"];
+      const cta = fields["cta.label"] ? { label: fields["cta.label"], url: /^https?:\/\//i.test(url ?? "") ? messageLinks(message.id).click(url) : url } : null;
+      return { provider: "inbox", to: addresses[0], content: { title: fields.title, body: fields.body, cta } };
+    }
   }
 }
 

@@ -19,7 +19,7 @@ import { verifyLink } from "./tracking";
  * journeys can wait for them and goals can count them. The profile events have deterministic message ids,
  * so a second open or a repeated click does not make a second event.
  */
-interface LinkedMessage {
+export interface LinkedMessage {
   id: string;
   workspaceId: string;
   profileId: string;
@@ -37,10 +37,10 @@ async function lockMessage(client: pg.PoolClient, messageId: string): Promise<Li
   return rows[0] ?? null;
 }
 
-const CHANNEL_EVENT_PREFIX: Record<Channel, string> = { email: "Email", sms: "SMS", push: "Push Notification", in_app: "In-App Message" };
+export const CHANNEL_EVENT_PREFIX: Record<Channel, string> = { email: "Email", sms: "SMS", push: "Push Notification", in_app: "In-App Message" };
 
 /** Stores an event on the message's person through ingestion (so it reaches journeys like any other). */
-async function recordProfileEvent(message: LinkedMessage, name: string, dedupeKey: string, properties: Record<string, unknown>, at: Date): Promise<void> {
+export async function recordProfileEvent(message: LinkedMessage, name: string, dedupeKey: string, properties: Record<string, unknown>, at: Date): Promise<void> {
   const { rows } = await pgPool().query<{ kind: string; value: string }>(
     `SELECT i.kind, i.value FROM "Profile" r JOIN "ProfileIdentity" i ON i."profileId" = COALESCE(r."mergedIntoId", r.id)
       WHERE r.id = $1 ORDER BY (i.kind = 'user') DESC, i."createdAt" LIMIT 1`,

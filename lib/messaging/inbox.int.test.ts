@@ -2,12 +2,14 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { POST as actionRoute } from "@/app/api/v1/inbox/[userId]/[messageId]/route";
 import { GET as listRoute } from "@/app/api/v1/inbox/[userId]/route";
+import { GET as clickRoute } from "@/app/t/c/[token]/route";
 import { createApiKey } from "../api-keys/api-keys";
 import { db } from "../db/client";
 import { callRoute } from "../testing/call-route";
 import { ingestFixture } from "../testing/ingest-helpers";
-import { messageRow, queueFor, setup, timeline, type MessagingSetup } from "../testing/messaging-fixtures";
+import { messageRow, profileEvents, queueFor, setup, timeline, type MessagingSetup } from "../testing/messaging-fixtures";
 import { deliverMessage } from "./delivery";
+import { messageLinks } from "./tracking";
 
 const MINUTE = 60_000;
 
@@ -46,7 +48,9 @@ describe("in-app delivery", () => {
     expect(m).toMatchObject({ status: "DELIVERED", provider: "inbox", to: "reader", templateVersion: 1 });
     expect(m.sentAt).toEqual(s.driver.now);
     expect(m.deliveredAt).toEqual(s.driver.now);
-    expect(m.content).toEqual({ title: "Welcome Ada", body: "Your plan: pro", cta: { label: "Open", url: "https://shop.example/app" } });
+    // the call to action is the signed click redirect to the template's URL
+    expect(m.content).toEqual({ title: "Welcome Ada", body: "Your plan: pro", cta: { label: "Open", url: messageLinks(id).click("https://shop.example/app") } });
+    expect(new URL((m.content as { cta: { url: string } }).cta.url).searchParams.get("u")).toBe("https://shop.example/app");
     expect(await timeline(id)).toEqual(["delivered"]);
     // delivering again is a no-op
     expect(await deliverMessage(id, s.driver.clock)).toEqual({ outcome: "done", status: "DELIVERED" });
@@ -66,7 +70,7 @@ describe("GET /api/v1/inbox/<userId>", () => {
     const first = await list(key, "reader");
     expect(first.status).toBe(200);
     expect(first.body).toEqual({
-      messages: [{ id, title: "Welcome Ada", body: "Your plan: pro", cta: { label: "Open", url: "https://shop.example/app" }, createdAt: s.driver.now.toISOString(), readAt: null }],
+      messages: [{ id, title: "Welcome Ada", body: "Your plan: pro", cta: { label: "Open", url: messageLinks(id).click("https://shop.example/app") }, createdAt: s.driver.now.toISOString(), readAt: null }],
       unread: 1,
     });
 
@@ -123,15 +127,21 @@ describe("POST /api/v1/inbox/<userId>/<messageId>", () => {
     expect(state.openedAt).toEqual(state.readAt);
     expect(state.timeline).toEqual(["delivered", "opened"]);
 
+    // the open is a profile event too, as an email's is, so journeys and goals can use it
+    const opened = await profileEvents(s.ctx.workspace.id, "reader", ["In-App Message Opened"]);
+    expect(opened.map((e) => e.properties)).toEqual([{ messageId: id, channel: "in_app", journeyId: s.journeyId, templateId: s.templateId }]);
+    expect(opened[0].timestamp).toEqual(state.readAt);
+
     // reading again keeps the first time and records nothing
     const again = await act(key, "reader", id, { action: "read" });
     expect(again.body.readAt).toBe(read.body.readAt);
     expect(await inboxState(id)).toEqual(state);
+    expect(await profileEvents(s.ctx.workspace.id, "reader", ["In-App Message Opened"])).toHaveLength(1);
     expect((await list(key, "reader")).body).toMatchObject({ messages: [{ id, readAt: read.body.readAt }], unread: 0 });
   });
 
   it("dismissed hides the message from the inbox without counting as an open", async () => {
-    const { key, id } = await inboxSetup();
+    const { s, key, id } = await inboxSetup();
     const dismissed = await act(key, "reader", id, { action: "dismissed" });
     expect(dismissed).toMatchObject({ status: 200, body: { id, readAt: null } });
     expect(typeof dismissed.body.dismissedAt).toBe("string");
@@ -141,6 +151,30 @@ describe("POST /api/v1/inbox/<userId>/<messageId>", () => {
     // dismissing again changes nothing
     expect((await act(key, "reader", id, { action: "dismissed" })).body.dismissedAt).toBe(dismissed.body.dismissedAt);
     expect(await inboxState(id)).toEqual(state);
+    expect(await profileEvents(s.ctx.workspace.id, "reader", ["In-App Message Opened"])).toEqual([]);
+  });
+
+  it("a tap on the call to action goes through the click redirect: recorded as a click (and the open it implies) on the message and as a profile event", async () => {
+    const { s, key, id } = await inboxSetup();
+    const { cta } = (await list(key, "reader")).body.messages[0];
+    const link = new URL(cta.url);
+    const token = link.pathname.split("/").at(-1)!;
+    const tapped = await callRoute(clickRoute, { path: `${link.pathname}${link.search}`, params: { token } });
+    expect(tapped.status).toBe(302);
+    expect(tapped.headers.get("location")).toBe("https://shop.example/app");
+    expect(await inboxState(id)).toMatchObject({ readAt: null, timeline: ["delivered", "clicked"] });
+    expect((await messageRow(id)).clickedAt).toEqual(expect.any(Date));
+    const clicked = await profileEvents(s.ctx.workspace.id, "reader", ["In-App Message Link Clicked"]);
+    expect(clicked.map((e) => e.properties)).toEqual([{ messageId: id, channel: "in_app", journeyId: s.journeyId, templateId: s.templateId, url: "https://shop.example/app" }]);
+    // the link's URL changed: refused, nothing more recorded
+    expect((await callRoute(clickRoute, { path: `${link.pathname}?u=${encodeURIComponent("https://evil.example/")}`, params: { token } })).status).toBe(404);
+    expect(await profileEvents(s.ctx.workspace.id, "reader", ["In-App Message Link Clicked"])).toHaveLength(1);
+  });
+
+  it("a call to action in the app's own scheme stays as written (the web redirect cannot open it)", async () => {
+    const s = await setup({ title: "Hi", body: "New", cta: { label: "Open", url: "myapp://orders/{{profile.userId}}" } }, { channel: "in_app" });
+    const id = await deliver(s, "deep");
+    expect((await messageRow(id)).content).toMatchObject({ cta: { label: "Open", url: "myapp://orders/deep" } });
   });
 
   it("another person's message, a random id, another workspace's key or no key: refused, nothing changes", async () => {

@@ -4,11 +4,13 @@ import { pgPool, withTransaction } from "../db/pool";
 import { AppError, parseInput } from "../errors";
 import { systemClock, type Clock } from "../runtime/clock";
 import { recordMessageEvent } from "./delivery";
+import { CHANNEL_EVENT_PREFIX, recordProfileEvent } from "./engagement";
 
 /**
  * The in-app inbox the customer's app reads (GET /api/v1/inbox/<userId>, write key, like ingestion: the
  * key ships inside the app). Delivered in-app messages are listed newest first until dismissed; reading
- * one counts as opening it.
+ * one counts as opening it (a message event and an "In-App Message Opened" profile event); a call to action's
+ * http(s) link is the signed click redirect (lib/messaging/tracking.ts), so taps are tracked like email clicks.
  */
 export interface InboxMessage {
   id: string;
@@ -47,10 +49,10 @@ export async function updateInboxMessage(ctx: WorkspaceContext, userId: string, 
   const { action } = parseInput(ZInboxAction, input);
   if (!z.uuid().safeParse(messageId).success) throw new AppError("not_found", "No such message in this person's inbox.");
   const now = clock();
-  return withTransaction(async (client) => {
+  const updated = await withTransaction(async (client) => {
     // Reading sets readAt and counts as the open; dismissing only hides the message (a dismissal is not an
     // open). `changed` compares with the row as it was, so a repeated call records nothing twice.
-    const { rows } = await client.query<{ id: string; readAt: Date | null; dismissedAt: Date | null; changed: boolean }>(
+    const { rows } = await client.query<{ id: string; profileId: string; journeyId: string | null; templateId: string; readAt: Date | null; dismissedAt: Date | null; changed: boolean }>(
       `WITH target AS (
          SELECT m.id, m."readAt", m."dismissedAt" FROM "Message" m
           WHERE m.id = $3 AND m."workspaceId" = $1 AND m.channel = 'in_app' AND m.status = 'DELIVERED'
@@ -62,12 +64,19 @@ export async function updateInboxMessage(ctx: WorkspaceContext, userId: string, 
          "dismissedAt" = CASE WHEN $5 = 'dismissed' THEN COALESCE(m."dismissedAt", $4) ELSE m."dismissedAt" END,
          "updatedAt" = $4
         FROM target t WHERE m.id = t.id
-        RETURNING m.id, m."readAt", m."dismissedAt", (CASE WHEN $5 = 'read' THEN t."readAt" ELSE t."dismissedAt" END) IS NULL AS changed`,
+        RETURNING m.id, m."profileId", m."journeyId", m."templateId", m."readAt", m."dismissedAt", (CASE WHEN $5 = 'read' THEN t."readAt" ELSE t."dismissedAt" END) IS NULL AS changed`,
       [ctx.workspace.id, userId, messageId, now, action],
     );
     const row = rows[0];
     if (!row) throw new AppError("not_found", "No such message in this person's inbox.");
     if (row.changed) await recordMessageEvent(client, row.id, ctx.workspace.id, action === "read" ? "opened" : "dismissed", now);
-    return { id: row.id, readAt: row.readAt?.toISOString() ?? null, dismissedAt: row.dismissedAt?.toISOString() ?? null };
+    return row;
   });
+  // The first read is the open, as a profile event too (like an email's open), so journeys and goals can use
+  // it; stored through ingestion after the transaction, keyed by the message so it is recorded once.
+  if (updated.changed && action === "read") {
+    const message = { ...updated, workspaceId: ctx.workspace.id, channel: "in_app" as const, status: "DELIVERED" };
+    await recordProfileEvent(message, `${CHANNEL_EVENT_PREFIX.in_app} Opened`, `open-${updated.id}`, {}, now);
+  }
+  return { id: updated.id, readAt: updated.readAt?.toISOString() ?? null, dismissedAt: updated.dismissedAt?.toISOString() ?? null };
 }
