@@ -5,10 +5,11 @@ import { evaluateExperiments } from "./evaluate-experiments";
 import { processEvent } from "./process-event";
 import { recomputeSegmentFn } from "./recompute-segment";
 import { rollupAnalyticsFn } from "./rollup-analytics";
+import { scheduleJourneys } from "./schedule-journeys";
 import { segmentChecks } from "./segment-checks";
 import { segmentEntries } from "./segment-entries";
 import { updateSegments } from "./update-segments";
 import { wakeDue } from "./wake-due";
 
 /** Every function Cairn serves at /api/inngest. */
-export const functions = [processEvent, advanceEnrollmentFn, wakeDue, deliverMessageFn, deliverDue, evaluateExperiments, rollupAnalyticsFn, updateSegments, segmentChecks, recomputeSegmentFn, segmentEntries];
+export const functions = [processEvent, advanceEnrollmentFn, wakeDue, deliverMessageFn, deliverDue, evaluateExperiments, rollupAnalyticsFn, updateSegments, segmentChecks, recomputeSegmentFn, segmentEntries, scheduleJourneys];
