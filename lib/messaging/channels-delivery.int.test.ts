@@ -5,7 +5,7 @@ import { db } from "../db/client";
 import { startFcmServer, startPushService, startTwilioServer, type FcmServer, type PushService, type TestPushSubscription, type TwilioServer } from "../testing/local-provider-servers";
 import { messageRow, profileOf, queueFor, setup, timeline, type MessagingSetup } from "../testing/messaging-fixtures";
 import { saveChannelConfig } from "./channel-config";
-import { deliverMessage } from "./delivery";
+import { deliverMessage, retryBackoffMs } from "./delivery";
 import { clearFcmTokenCache } from "./providers";
 import { publicBaseUrl } from "./tracking";
 
@@ -61,8 +61,14 @@ describe("SMS through Twilio", () => {
     const s = await smsSetup();
     const id = await queueFor(s, "retry", { phone: "+15550100002" });
     twilio.failNext(1, 503);
-    expect(await deliverMessage(id, s.driver.clock)).toEqual({ outcome: "retry", reason: "The provider answered: Twilio 503 (error 20500): Service Unavailable", attempt: 1 });
+    expect(await deliverMessage(id, s.driver.clock)).toEqual({
+      outcome: "retry",
+      reason: "The provider answered: Twilio 503 (error 20500): Service Unavailable",
+      attempt: 1,
+      retryAt: new Date(s.driver.now.getTime() + retryBackoffMs(1)).toISOString(),
+    });
     expect((await messageRow(id)).status).toBe("QUEUED");
+    s.driver.advanceTime(retryBackoffMs(1));
     expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "sent" });
     const m = await messageRow(id);
     expect(twilio.received.filter((r) => r.form.To === "+15550100002").map((r) => r.idempotencyToken)).toEqual([m.idempotencyKey]);

@@ -1,10 +1,13 @@
+import type { AddressInfo } from "node:net";
+import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { pgPool } from "../db/pool";
 import { startSmtpSink, type SmtpSink } from "../testing/local-provider-servers";
+import { publishGraph } from "../testing/engine-driver";
 import { messageRow, NOON, queueFor, setup, timeline, type MessagingSetup as Setup } from "../testing/messaging-fixtures";
 import { saveChannelConfig } from "./channel-config";
-import { claimDueMessages, deliverMessage, MAX_ATTEMPTS } from "./delivery";
+import { claimDueMessages, deliverMessage, MAX_ATTEMPTS, retryBackoffMs } from "./delivery";
 import { BOUNCE_DOMAIN, startOutboxSmtpServer, type OutboxSmtpServer } from "./outbox-smtp";
 import { savePolicy } from "./policy";
 import { closeSmtpTransports } from "./providers";
@@ -125,18 +128,35 @@ describe("checks before sending", () => {
   it("applies the frequency cap across journeys and frees the slot when the window passes", async () => {
     const s = await setup();
     await savePolicy(s.owner, { frequencyCaps: [{ channel: "email", limit: 2, hours: 24 }] });
+    // a second live journey in the same workspace, on another event, sending email too
+    const { journeyId: otherJourneyId } = await publishGraph(s.ctx, {
+      nodes: [
+        { id: "trigger", type: "trigger.event", position: { x: 0, y: 0 }, config: { eventName: "ordered", filters: [] } },
+        { id: "send", type: "action.email", position: { x: 0, y: 100 }, config: { templateId: s.templateId } },
+      ],
+      edges: [{ id: "e1", source: "trigger", target: "send" }],
+      settings: { reentry: { mode: "always" } },
+    });
+    const viaOther = async (userId: string) => {
+      await s.driver.track(userId, "ordered");
+      return s.driver.messages.at(-1)!;
+    };
     const first = await queueFor(s, "fc", { email: "fc@example.com" });
     expect(await deliverMessage(first, s.driver.clock)).toMatchObject({ outcome: "sent" });
     s.driver.advanceTime(HOUR);
-    const second = await queueFor(s, "fc", {});
+    const second = await viaOther("fc");
     expect(await deliverMessage(second, s.driver.clock)).toMatchObject({ outcome: "sent" });
     s.driver.advanceTime(HOUR);
+    // one from each journey so far: the first journey's next email is over the cap
     const third = await queueFor(s, "fc", {});
     expect(await deliverMessage(third, s.driver.clock)).toEqual({ outcome: "suppressed", reason: "Frequency cap: at most 2 emails per day (2 already)" });
-    // 24 hours after the first, one slot is free again
+    expect((await Promise.all([first, second, third].map(messageRow))).map((m) => m.journeyId)).toEqual([s.journeyId, otherJourneyId, s.journeyId]);
+    // 24 hours after the first, one slot is free again, for either journey
     s.driver.advanceTime(22 * HOUR);
-    const fourth = await queueFor(s, "fc", {});
+    const fourth = await viaOther("fc");
     expect(await deliverMessage(fourth, s.driver.clock)).toMatchObject({ outcome: "sent" });
+    const fifth = await queueFor(s, "fc", {});
+    expect(await deliverMessage(fifth, s.driver.clock)).toMatchObject({ outcome: "suppressed" });
   });
 
   it("two messages racing for the last slot under a cap: one is sent", async () => {
@@ -180,20 +200,47 @@ describe("provider errors", () => {
     await saveChannelConfig(s.owner, "email", { settings: { mode: "smtp", fromAddress: "news@shop.example", fromName: "Shop", host: sink.host, port: sink.port } });
   }
 
-  it("a temporary failure (451) is retried and then sent with the same Message-ID", async () => {
-    const s = await setup();
-    await viaSink(s);
-    const id = await queueFor(s, "temp", { email: "temp@example.com" });
-    sink.failNext(1, 451);
-    const first = await deliverMessage(id, s.driver.clock);
-    expect(first).toMatchObject({ outcome: "retry", attempt: 1 });
-    expect((await messageRow(id)).status).toBe("QUEUED");
-    const sent = await deliverMessage(id, s.driver.clock);
-    expect(sent).toMatchObject({ outcome: "sent", status: "SENT" });
-    const mail = sink.received.find((m) => m.raw.includes(id));
-    expect(mail?.raw).toMatch(/^From: Shop <news@shop\.example>/m);
-    expect(await timeline(id)).toEqual(["retry", "sent"]);
-    expect((await messageRow(id)).attempts).toBe(2);
+  it("a temporary failure (451) is retried after its backoff and then sent with the same Message-ID", async () => {
+    // an SMTP server that refuses the first message after reading it (451 after DATA) and keeps each one's Message-ID
+    const attempts: { messageId: string | undefined; from: string | undefined }[] = [];
+    const greylist = new SMTPServer({
+      logger: false,
+      authOptional: true,
+      disabledCommands: ["STARTTLS"],
+      onData(stream, _session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on("data", (c: Buffer) => chunks.push(c));
+        stream.on("end", () => {
+          const raw = Buffer.concat(chunks).toString("utf8");
+          attempts.push({ messageId: /^Message-ID:\s*(<[^>]+>)/im.exec(raw)?.[1], from: /^From: (.*)$/m.exec(raw)?.[1] });
+          if (attempts.length === 1) return callback(Object.assign(new Error("4.7.1 Greylisted, try again later"), { responseCode: 451 }));
+          callback(null, "2.0.0 OK");
+        });
+      },
+    });
+    await new Promise<void>((resolve) => greylist.listen(0, "127.0.0.1", resolve));
+    try {
+      const s = await setup();
+      await saveChannelConfig(s.owner, "email", { settings: { mode: "smtp", fromAddress: "news@shop.example", fromName: "Shop", host: "127.0.0.1", port: (greylist.server.address() as AddressInfo).port } });
+      const id = await queueFor(s, "temp", { email: "temp@example.com" });
+      const first = await deliverMessage(id, s.driver.clock);
+      expect(first).toMatchObject({ outcome: "retry", attempt: 1, retryAt: new Date(s.driver.now.getTime() + retryBackoffMs(1)).toISOString() });
+      expect((await messageRow(id)).status).toBe("QUEUED");
+      // not before the backoff
+      expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "delayed" });
+      s.driver.advanceTime(retryBackoffMs(1));
+      const sent = await deliverMessage(id, s.driver.clock);
+      expect(sent).toMatchObject({ outcome: "sent", status: "SENT" });
+      expect(attempts).toHaveLength(2);
+      expect(attempts[0].messageId).toMatch(/^<[^>]+@cairn>$/);
+      expect(attempts[1].messageId).toBe(attempts[0].messageId);
+      expect(attempts[1].from).toBe("Shop <news@shop.example>");
+      expect(await timeline(id)).toEqual(["retry", "sent"]);
+      expect((await messageRow(id)).attempts).toBe(2);
+    } finally {
+      closeSmtpTransports();
+      await new Promise<void>((resolve) => greylist.close(() => resolve()));
+    }
   });
 
   it("gives up after the last attempt with the provider's answer", async () => {
@@ -201,7 +248,10 @@ describe("provider errors", () => {
     await viaSink(s);
     const id = await queueFor(s, "flaky", { email: "flaky@example.com" });
     sink.failNext(MAX_ATTEMPTS, 451);
-    for (let attempt = 1; attempt < MAX_ATTEMPTS; attempt++) expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "retry", attempt });
+    for (let attempt = 1; attempt < MAX_ATTEMPTS; attempt++) {
+      expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "retry", attempt });
+      s.driver.advanceTime(retryBackoffMs(attempt));
+    }
     const last = await deliverMessage(id, s.driver.clock);
     expect(last.outcome).toBe("failed");
     expect((last as { reason: string }).reason).toMatch(new RegExp(`^Gave up after ${MAX_ATTEMPTS} attempts\\. The provider answered: .*451`));
@@ -239,5 +289,23 @@ describe("lapsed claims", () => {
     s.driver.advanceTime(MINUTE + 1);
     expect((await claimDueMessages(s.driver.now)).map((m) => m.id)).toContain(id);
     expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "sent" });
+  });
+
+  it("a retry whose run is lost is handed back by the due sweep once its backoff has passed", async () => {
+    const s = await setup();
+    await saveChannelConfig(s.owner, "email", { settings: { mode: "smtp", fromAddress: "news@shop.example", host: sink.host, port: sink.port } });
+    const id = await queueFor(s, "stranded", { email: "stranded@example.com" });
+    sink.failNext(1, 451);
+    expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "retry", attempt: 1 });
+    const waiting = await messageRow(id);
+    expect(waiting).toMatchObject({ status: "QUEUED", claimedUntil: null, sendAfter: new Date(s.driver.now.getTime() + retryBackoffMs(1)) });
+    // nobody retries it (the run was lost); the sweep leaves it until the backoff is over, then hands it back
+    expect((await claimDueMessages(s.driver.now)).map((m) => m.id)).not.toContain(id);
+    s.driver.advanceTime(retryBackoffMs(1) - 1);
+    expect((await claimDueMessages(s.driver.now)).map((m) => m.id)).not.toContain(id);
+    s.driver.advanceTime(1);
+    expect((await claimDueMessages(s.driver.now)).map((m) => m.id)).toEqual([id]);
+    expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "sent" });
+    expect(sink.received.filter((m) => m.envelope.to.includes("stranded@example.com"))).toHaveLength(1);
   });
 });

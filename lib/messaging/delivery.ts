@@ -24,6 +24,11 @@ import { messageLinks, publicBaseUrl, trackEmailHtml } from "./tracking";
 export const CLAIM_MS = 60_000;
 /** retryable provider errors: after this many attempts the message fails with the last error */
 export const MAX_ATTEMPTS = 6;
+/** how long after the nth failed attempt the next one may go (30 s, 2 min, 10 min, 30 min, 1 h) */
+const RETRY_BACKOFF_MS = [30_000, 120_000, 600_000, 1_800_000, 3_600_000];
+export function retryBackoffMs(attempt: number): number {
+  return RETRY_BACKOFF_MS[Math.min(Math.max(attempt, 1), RETRY_BACKOFF_MS.length) - 1];
+}
 
 export type DeliveryResult =
   | { outcome: "sent"; status: "SENT" | "DELIVERED"; providerMessageId: string | null }
@@ -34,7 +39,7 @@ export type DeliveryResult =
   /** another sender holds the message; try again after the claim lapses */
   | { outcome: "busy"; retryAfterMs: number }
   /** a retryable provider error: try again with backoff */
-  | { outcome: "retry"; reason: string; attempt: number };
+  | { outcome: "retry"; reason: string; attempt: number; retryAt: string };
 
 interface MessageRow {
   id: string;
@@ -258,7 +263,7 @@ async function decide(messageId: string, now: Date): Promise<Decision> {
     if (!message) return { kind: "finish", result: { outcome: "done", status: "MISSING" } };
     if (message.status !== "QUEUED") return { kind: "finish", result: { outcome: "done", status: message.status } };
     if (message.claimedUntil && message.claimedUntil > now) return { kind: "finish", result: { outcome: "busy", retryAfterMs: message.claimedUntil.getTime() - now.getTime() } };
-    if (message.sendAfter && message.sendAfter > now) return { kind: "finish", result: { outcome: "delayed", until: message.sendAfter.toISOString(), reason: "waiting for the end of quiet hours" } };
+    if (message.sendAfter && message.sendAfter > now) return { kind: "finish", result: { outcome: "delayed", until: message.sendAfter.toISOString(), reason: message.attempts ? "waiting for the end of quiet hours or a retry's backoff" : "waiting for the end of quiet hours" } };
     if (!(CHANNELS as readonly string[]).includes(message.channel)) return { kind: "finish", result: await finish(client, message, "FAILED", `Unknown channel "${message.channel}"`, now) };
 
     const profile = await loadProfile(client, message.profileId);
@@ -379,9 +384,12 @@ async function recordFailure(messageId: string, send: Send, error: ProviderError
     if (!message || message.status !== "QUEUED") return { outcome: "done", status: message?.status ?? "MISSING" } as DeliveryResult;
     const reason = `${send.provider === "outbox" ? "The embedded SMTP server" : "The provider"} answered: ${error.message}`;
     if (error.retryable && attempt < MAX_ATTEMPTS) {
-      await client.query(`UPDATE "Message" SET "claimedUntil" = NULL, "statusReason" = $2, "updatedAt" = $3 WHERE id = $1`, [messageId, reason, now]);
-      await recordMessageEvent(client, messageId, message.workspaceId, "retry", now, { reason, attempt, of: MAX_ATTEMPTS });
-      return { outcome: "retry", reason, attempt };
+      // The next attempt is due after the backoff, and recorded as due: the due sweep hands the message
+      // back then even if the run that should retry it is lost (otherwise it would stay QUEUED for good).
+      const retryAt = new Date(now.getTime() + retryBackoffMs(attempt));
+      await client.query(`UPDATE "Message" SET "claimedUntil" = NULL, "sendAfter" = $4, "statusReason" = $2, "updatedAt" = $3 WHERE id = $1`, [messageId, reason, now, retryAt]);
+      await recordMessageEvent(client, messageId, message.workspaceId, "retry", now, { reason, attempt, of: MAX_ATTEMPTS, retryAt: retryAt.toISOString() });
+      return { outcome: "retry", reason, attempt, retryAt: retryAt.toISOString() };
     }
     if (error.permanentAddressFailure) {
       const addresses = error instanceof DevicesGoneError ? error.deadTokens : send.provider === "push" ? [] : [send.to];
@@ -403,8 +411,8 @@ export async function suppress(client: pg.PoolClient, workspaceId: string, chann
 }
 
 /**
- * Messages to hand to deliver-message again: delayed by quiet hours until now, or claimed by a sender that
- * vanished (its claim lapsed). Clearing sendAfter and the claim marks them handed over, so the next sweep
+ * Messages to hand to deliver-message again: delayed by quiet hours or a retry's backoff until now, or
+ * claimed by a sender that vanished (its claim lapsed). Clearing sendAfter and the claim marks them handed over, so the next sweep
  * does not send them twice; SKIP LOCKED lets sweeps run side by side.
  */
 export async function claimDueMessages(now: Date, limit = 500): Promise<{ id: string; due: string }[]> {
