@@ -8,6 +8,8 @@ const VIEWED = `product_viewed_${run}`;
 const ORDERED = `order_completed_${run}`;
 const SEGMENT = `Browsed, didn't buy ${run}`;
 const JOURNEY = `Win back browsers ${run}`;
+const LTV = `lifetime_value_${run}`;
+const SIGNED_UP = `signed_up_at_${run}`;
 const HOUR = 3_600_000;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 const person = (name: string) => `${name}-segments-${run}`;
@@ -16,7 +18,7 @@ const person = (name: string) => `${name}-segments-${run}`;
 function shopper(userId: string, views: number, options: { ordered?: boolean; daysAgo?: number } = {}) {
   const base = (options.daysAgo ?? 0) * 24 * HOUR;
   return [
-    { type: "identify", userId, traits: { email: `${userId}@example.com`, name: userId } },
+    { type: "identify", userId, traits: { email: `${userId}@example.com`, name: userId, [LTV]: 120, [SIGNED_UP]: ago(30 * 24 * HOUR) } },
     ...Array.from({ length: views }, (_, i) => ({ type: "track", userId, event: VIEWED, properties: { sku: `sku-${i}`, price: 20 + i }, timestamp: ago(base + (i + 1) * HOUR) })),
     ...(options.ordered ? [{ type: "track", userId, event: ORDERED, properties: { total: 42 }, timestamp: ago(base + 30 * 60_000) }] : []),
   ];
@@ -44,6 +46,9 @@ test("a marketer builds “viewed a product 3+ times in 7 days and no order”, 
     ...shopper(person("fay"), 4, { daysAgo: 10 }),
   ]);
 
+  // The trait catalog is kept by the rollup, shortly after the identifies: wait until the builder page has it.
+  await expect.poll(async () => (await page.request.get(`/w/${slug}/segments/new`)).text(), { timeout: 30_000 }).toContain(LTV);
+
   // The builder: New segment → name → the builder.
   await page.goto(`/w/${slug}/segments`);
   await page.getByRole("button", { name: "New segment" }).click();
@@ -54,6 +59,20 @@ test("a marketer builds “viewed a product 3+ times in 7 days and no order”, 
   await expect(page).toHaveURL(/\/segments\/new\?name=/);
   await expect(page.getByLabel("Segment name")).toHaveValue(SEGMENT);
   await expect(page.getByTestId("estimate")).toContainText("Add a condition");
+
+  // A trait condition offers the operators that fit what the trait holds, from the trait catalog.
+  await page.getByRole("button", { name: "Add condition", exact: true }).click();
+  await page.getByRole("menuitem", { name: /^Profile trait/ }).click();
+  const trait = page.getByTestId("condition").nth(0);
+  await trait.getByLabel("Trait", { exact: true }).fill(LTV);
+  await expect(trait.getByLabel("Operator").locator("option")).toHaveText(["equals", "does not equal", "is greater than", "is at least", "is less than", "is at most", "exists", "does not exist", "is one of", "is not one of"]);
+  // a date: the operator switches to one that fits it
+  await trait.getByLabel("Trait", { exact: true }).fill(SIGNED_UP);
+  await expect(trait.getByLabel("Operator").locator("option")).toHaveText(["exists", "does not exist", "is a date before", "is a date after", "is a date within the last"]);
+  await expect(trait.getByLabel("Operator")).toHaveValue("before");
+  await expect(trait.getByLabel("Date", { exact: true })).toBeVisible();
+  await trait.getByRole("button", { name: "Remove condition" }).click();
+  await expect(page.getByTestId("condition")).toHaveCount(0);
 
   // "Viewed a product at least 3 times in the last 7 days": four people.
   await page.getByRole("button", { name: "Add condition", exact: true }).click();
@@ -111,14 +130,15 @@ test("a marketer builds “viewed a product 3+ times in 7 days and no order”, 
   await page.goto(`/w/${slug}/segments?q=${encodeURIComponent(run)}`);
   await expect(page.getByTestId(`segment-${SEGMENT}`).getByTestId("segment-size")).toHaveText("2");
 
-  // A journey that starts when someone enters the segment, created as code and published on the canvas.
+  // A journey that starts when someone enters a segment, drafted as code with its segment not chosen yet:
+  // the marketer picks the segment by name in the canvas trigger's picker, then publishes.
   const created = await page.request.post("/api/v1/journeys", {
     headers: { Authorization: `Bearer ${fullKey}` },
     data: {
       name: JOURNEY,
       graph: {
         nodes: [
-          { id: "entered", type: "trigger.segment", position: { x: 0, y: 0 }, label: "Browsed, didn't buy", config: { segmentId } },
+          { id: "entered", type: "trigger.segment", position: { x: 0, y: 0 }, label: "Browsed, didn't buy", config: { segmentId: "" } },
           { id: "tag", type: "action.update_profile", position: { x: 0, y: 180 }, label: "Tag for win-back", config: { set: { winback: run } } },
           { id: "done", type: "exit", position: { x: 0, y: 360 }, label: "Done", config: {} },
         ],
@@ -133,11 +153,15 @@ test("a marketer builds “viewed a product 3+ times in 7 days and no order”, 
   const journeyId = (await created.json()).id as string;
   await page.goto(`/w/${slug}/journeys/${journeyId}`);
   const trigger = page.getByTestId("node-Browsed, didn't buy");
-  await expect(trigger).toContainText(`Segment “${SEGMENT}”`);
+  await expect(trigger).toContainText("Choose a segment");
+  await expect(page.getByTestId("problems")).not.toHaveText("Ready to publish");
   await trigger.click();
   const picker = page.getByLabel("Segment", { exact: true });
+  await expect(picker).toHaveValue("");
+  // by name, with its size (the list's member count)
+  await picker.selectOption({ label: `${SEGMENT} · 2 people` });
   await expect(picker).toHaveValue(segmentId);
-  await expect(picker.locator("option:checked")).toHaveText(new RegExp(`^${SEGMENT.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+  await expect(trigger).toContainText(`Segment “${SEGMENT}”`);
   await expect(page.getByTestId("problems")).toHaveText("Ready to publish");
   await page.getByRole("button", { name: "Publish", exact: true }).click();
   await page.getByRole("button", { name: "Publish v1" }).click();
