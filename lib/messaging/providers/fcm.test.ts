@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFcmServer, type FcmServer } from "../../testing/local-provider-servers";
 import { clearFcmTokenCache, sendFcm } from "./fcm";
-import { ProviderError, type FcmConfig, type PushMessage } from "./types";
+import { ProviderError, pushCollapseKey, type FcmConfig, type PushMessage } from "./types";
 
 async function sendError(promise: Promise<unknown>): Promise<ProviderError> {
   const error = await promise.then(
@@ -54,14 +54,39 @@ describe("sendFcm", () => {
     expect(first.providerMessageId).toBe(fcm.received[0].name);
     expect(first.providerMessageId).toMatch(/^projects\/cairn-test\/messages\/0:\d+$/);
     expect(second.providerMessageId).toBe(fcm.received[1].name);
+    const collapse1 = pushCollapseKey("msg_fcm_1");
     expect(fcm.received[0].message).toEqual({
       token: TOKEN,
       notification: { title: "Back in stock", body: "The blue mug is back", image: "https://shop.example/blue-mug.png" },
       data: { productId: "42", link: "https://shop.example/p/blue-mug" },
-      webpush: { fcm_options: { link: "https://shop.example/p/blue-mug" } },
-      apns: { payload: { aps: { "mutable-content": 1 } }, fcm_options: { image: "https://shop.example/blue-mug.png" } },
+      android: { collapse_key: collapse1 },
+      webpush: { headers: { Topic: collapse1 }, fcm_options: { link: "https://shop.example/p/blue-mug" } },
+      apns: { headers: { "apns-collapse-id": collapse1 }, payload: { aps: { "mutable-content": 1 } }, fcm_options: { image: "https://shop.example/blue-mug.png" } },
     });
-    expect(fcm.received[1].message).toEqual({ token: TOKEN, notification: { title: "Hi", body: "Plain" } });
+    const collapse2 = pushCollapseKey("msg_fcm_2");
+    expect(fcm.received[1].message).toEqual({
+      token: TOKEN,
+      notification: { title: "Hi", body: "Plain" },
+      android: { collapse_key: collapse2 },
+      webpush: { headers: { Topic: collapse2 } },
+      apns: { headers: { "apns-collapse-id": collapse2 } },
+    });
+  });
+
+  it("a retried send carries the same collapse keys (derived from the idempotency key), so the device shows it once", async () => {
+    fcm.failNext(1, 503);
+    await sendError(sendFcm(config, TOKEN, message, { idempotencyKey: "msg_fcm_retry" }));
+    await sendFcm(config, TOKEN, message, { idempotencyKey: "msg_fcm_retry" });
+    await sendFcm(config, TOKEN, message, { idempotencyKey: "msg_fcm_other" });
+    const keysOf = (m: Record<string, unknown>) => {
+      const { android, apns, webpush } = m as { android: { collapse_key: string }; apns: { headers: Record<string, string> }; webpush: { headers: Record<string, string> } };
+      return [android.collapse_key, apns.headers["apns-collapse-id"], webpush.headers.Topic];
+    };
+    const [retried, other] = fcm.received.slice(-2).map((r) => keysOf(r.message));
+    const key = pushCollapseKey("msg_fcm_retry");
+    expect(retried).toEqual([key, key, key]);
+    expect(key).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(other[0]).not.toBe(key);
   });
 
   it("the JWT is signed with the service account's key: another key is refused at the token endpoint (permanent)", async () => {

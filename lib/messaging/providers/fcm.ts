@@ -7,7 +7,7 @@
  * Sending: https://firebase.google.com/docs/reference/fcm/rest/v1/projects.messages/send
  */
 import crypto from "node:crypto";
-import { ProviderError, type FcmConfig, type PushMessage, type SendContext, type SendResult } from "./types";
+import { ProviderError, pushCollapseKey, type FcmConfig, type PushMessage, type SendContext, type SendResult } from "./types";
 
 const DEFAULT_TOKEN_URL = "https://oauth2.googleapis.com/token";
 const DEFAULT_API_BASE_URL = "https://fcm.googleapis.com";
@@ -112,18 +112,30 @@ async function accessToken(config: FcmConfig, tokenUrl: string, signal: AbortSig
   return token.accessToken;
 }
 
-/** The FCM v1 `message` for one registration token. */
-export function fcmMessage(token: string, message: PushMessage): Record<string, unknown> {
+/**
+ * The FCM v1 `message` for one registration token. `collapseKey` (pushCollapseKey of the message's
+ * idempotency key) goes where each platform takes one, so a retried send replaces rather than duplicates:
+ * `android.collapse_key`, the `apns-collapse-id` header, and the Web Push `Topic` header for web clients.
+ * (v1 has no top-level collapse_key: that was the legacy API's, and v1 refuses unknown fields.)
+ */
+export function fcmMessage(token: string, message: PushMessage, collapseKey?: string): Record<string, unknown> {
   const data: Record<string, string> = { ...message.data };
   if (message.deepLink) data.link = message.deepLink; // native apps open it from the data (FCM has no link field for Android or APNs)
+  const webLink = message.deepLink?.startsWith("https://") ? message.deepLink : undefined;
+  // web clients: FCM's own service worker opens this link on click (it must be https)
+  const webpush = { ...(collapseKey ? { headers: { Topic: collapseKey } } : {}), ...(webLink ? { fcm_options: { link: webLink } } : {}) };
+  const apns = {
+    ...(collapseKey ? { headers: { "apns-collapse-id": collapseKey } } : {}),
+    // iOS shows the image only when a notification service extension may modify the notification
+    ...(message.imageUrl ? { payload: { aps: { "mutable-content": 1 } }, fcm_options: { image: message.imageUrl } } : {}),
+  };
   return {
     token,
     notification: { title: message.title, body: message.body, ...(message.imageUrl ? { image: message.imageUrl } : {}) },
     ...(Object.keys(data).length > 0 ? { data } : {}),
-    // web clients: FCM's own service worker opens this link on click (it must be https)
-    ...(message.deepLink?.startsWith("https://") ? { webpush: { fcm_options: { link: message.deepLink } } } : {}),
-    // iOS shows the image only when a notification service extension may modify the notification
-    ...(message.imageUrl ? { apns: { payload: { aps: { "mutable-content": 1 } }, fcm_options: { image: message.imageUrl } } } : {}),
+    ...(collapseKey ? { android: { collapse_key: collapseKey } } : {}),
+    ...(Object.keys(webpush).length > 0 ? { webpush } : {}),
+    ...(Object.keys(apns).length > 0 ? { apns } : {}),
   };
 }
 
@@ -157,7 +169,7 @@ export async function sendFcm(config: FcmConfig, token: string, message: PushMes
   const signal = AbortSignal.timeout(timeoutMs); // one deadline over the token fetch, the send and a retry after 401
   const tokenUrl = config.tokenUrl ?? DEFAULT_TOKEN_URL;
   const url = `${(config.apiBaseUrl ?? DEFAULT_API_BASE_URL).replace(/\/+$/, "")}/v1/projects/${encodeURIComponent(config.projectId)}/messages:send`;
-  const body = JSON.stringify({ message: fcmMessage(token, message) });
+  const body = JSON.stringify({ message: fcmMessage(token, message, pushCollapseKey(ctx.idempotencyKey)) });
 
   for (let attempt = 1; ; attempt++) {
     const bearer = await accessToken(config, tokenUrl, signal, timeoutMs, attempt > 1);

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * What every channel provider adapter takes and gives. Delivery (lib/messaging/delivery.ts) renders the
  * message, runs the checks, then calls one adapter's `send`; the adapter makes the real network call.
@@ -28,6 +30,16 @@ export interface SendResult {
   providerMessageId: string | null;
   /** a short human-readable account of the provider's answer, e.g. "250 2.0.0 OK queued as 1A2B" */
   response: string;
+}
+
+/**
+ * A push notification's collapse key, from the message's idempotency key: 32 characters of URL-safe base64
+ * (SHA-256), which fits every place push protocols take one (Web Push `Topic` allows at most 32 such
+ * characters, `apns-collapse-id` 64 bytes). A retried send carries the same key, so a push service that still
+ * holds the first attempt replaces it instead of showing the notification twice.
+ */
+export function pushCollapseKey(idempotencyKey: string): string {
+  return createHash("sha256").update(idempotencyKey).digest("base64url").slice(0, 32);
 }
 
 /** Every send carries the message's idempotency key; adapters pass it on where the protocol has a place for it. */

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import webpush from "web-push";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPushService, type PushService } from "../../testing/local-provider-servers";
-import { ProviderError, type PushMessage, type WebPushConfig } from "./types";
+import { ProviderError, pushCollapseKey, type PushMessage, type WebPushConfig } from "./types";
 import { sendWebPush } from "./web-push";
 
 async function sendError(promise: Promise<unknown>): Promise<ProviderError> {
@@ -85,6 +85,21 @@ describe("sendWebPush", () => {
       image: "https://shop.example/cart.png",
       data: { journeyId: "j1" },
     });
+  });
+
+  it("sends a Topic derived from the idempotency key (the same on every attempt), so a retried send replaces the first one instead of showing twice", async () => {
+    const subscription = service.subscribe();
+    const before = service.received.length;
+    service.failNext(1, 503);
+    await sendError(sendWebPush(config, subscription, message, { idempotencyKey: "msg_push_topic" }));
+    await sendWebPush(config, subscription, message, { idempotencyKey: "msg_push_topic" });
+    await sendWebPush(config, subscription, message, { idempotencyKey: "msg_push_topic_2" });
+    const [retried, other] = service.received.slice(before).map((push) => push.topic);
+    // RFC 8030 §5.4: at most 32 characters of the URL-safe base64 alphabet
+    expect(retried).toMatch(/^[A-Za-z0-9_-]{1,32}$/);
+    expect(retried).toBe(pushCollapseKey("msg_push_topic"));
+    expect(other).toBe(pushCollapseKey("msg_push_topic_2"));
+    expect(other).not.toBe(retried);
   });
 
   it("410 (subscription gone) is a permanent address failure", async () => {

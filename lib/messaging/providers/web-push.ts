@@ -7,7 +7,7 @@
  * can reach a plain-http push service on this machine in tests. Non-loopback endpoints must be https.
  */
 import webpush, { type RequestDetails } from "web-push";
-import { ProviderError, type PushMessage, type SendContext, type SendResult, type WebPushConfig, type WebPushSubscription } from "./types";
+import { ProviderError, pushCollapseKey, type PushMessage, type SendContext, type SendResult, type WebPushConfig, type WebPushSubscription } from "./types";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** how long the push service keeps a message for an offline browser */
@@ -60,6 +60,8 @@ export async function sendWebPush(config: WebPushConfig, subscription: WebPushSu
       TTL: TTL_SECONDS,
       contentEncoding: webpush.supportedContentEncodings.AES_128_GCM,
       urgency: "normal",
+      // a retry of the same message replaces the first attempt while the push service still holds it
+      topic: pushCollapseKey(ctx.idempotencyKey),
     });
   } catch (error) {
     // the subscription was checked above, so this is our side: VAPID keys or subject
