@@ -7,6 +7,7 @@ import { messageRow, profileOf, queueFor, setup, timeline, type MessagingSetup }
 import { saveChannelConfig } from "./channel-config";
 import { deliverMessage, retryBackoffMs } from "./delivery";
 import { clearFcmTokenCache } from "./providers";
+import { pushCollapseKey } from "./providers/types";
 import { publicBaseUrl } from "./tracking";
 
 const { publicKey: VAPID_PUBLIC, privateKey: VAPID_PRIVATE } = webpush.generateVAPIDKeys();
@@ -154,6 +155,8 @@ describe("Web Push", () => {
     expect(JSON.parse(delivery.payload!)).toEqual({ title: "Hi Ada", body: "Your cart misses you", url: "https://shop.example/cart", data: { cairnMessageId: id } });
     expect(delivery.vapid).toMatchObject({ publicKey: VAPID_PUBLIC, claims: { aud: push.origin, sub: "mailto:ops@shop.example" } });
     expect(delivery.contentEncoding).toBe("aes128gcm");
+    // the message's idempotency key as the Topic, so a retry replaces an undelivered first attempt
+    expect(delivery.topic).toBe(pushCollapseKey((await messageRow(id)).idempotencyKey));
     expect(await messageRow(id)).toMatchObject({ status: "SENT", provider: "push", to: "1 device", content: { title: "Hi Ada", body: "Your cart misses you", deepLink: "https://shop.example/cart", data: { cairnMessageId: id }, devices: 1 } });
   });
 
@@ -228,11 +231,15 @@ describe("FCM", () => {
     const sent = fcm.received.find((r) => r.message.token === TOKEN && (r.message.data as { cairnMessageId?: string })?.cairnMessageId === id)!;
     expect(sent).toBeDefined();
     expect(result).toEqual({ outcome: "sent", status: "SENT", providerMessageId: sent.name });
+    // the message's idempotency key, as the collapse key of each platform
+    const collapse = pushCollapseKey((await messageRow(id)).idempotencyKey);
     expect(sent.message).toEqual({
       token: TOKEN,
       notification: { title: "Hi Bo", body: "Your cart misses you" },
       data: { cairnMessageId: id, link: "https://shop.example/cart" },
-      webpush: { fcm_options: { link: "https://shop.example/cart" } },
+      android: { collapse_key: collapse },
+      apns: { headers: { "apns-collapse-id": collapse } },
+      webpush: { headers: { Topic: collapse }, fcm_options: { link: "https://shop.example/cart" } },
     });
     expect(fcm.tokenRequests.some((t) => t.accessToken === sent.accessToken && t.claims.iss === fcm.clientEmail)).toBe(true);
     expect(await messageRow(id)).toMatchObject({ status: "SENT", provider: "push", providerMessageId: sent.name, to: "1 device" });
