@@ -1,7 +1,9 @@
 import { advanceEnrollment } from "@/lib/engine/advance";
 import { RetryAfterError } from "inngest";
 import { performWebhookCall, WebhookBusyError } from "@/lib/engine/webhook";
-import { ENROLLMENT_ADVANCE, inngest, messageQueuedEvents, type EnrollmentAdvanceData } from "../client";
+import { rangesOf, type MembershipChange } from "@/lib/segments/membership";
+import { ENROLLMENT_ADVANCE, inngest, type EnrollmentAdvanceData } from "../client";
+import { sendWalkFollowUps } from "./walk-follow-ups";
 
 /**
  * Walks one enrollment until it waits or ends. The walk is a database transaction keyed by (enrollment,
@@ -21,12 +23,14 @@ export const advanceEnrollmentFn = inngest.createFunction(
   async ({ event, step }) => {
     const { enrollmentId, webhook: stoppedAt } = event.data as EnrollmentAdvanceData;
     const queued: string[] = [];
+    const segmentChanges: MembershipChange[] = [];
     // Sent by a walk that stopped at a webhook, the run starts with that call; otherwise it walks first.
     let webhook = stoppedAt;
     let state: string | undefined;
     if (!webhook) {
       const walked = await step.run("advance", () => advanceEnrollment(enrollmentId, new Date()));
       queued.push(...walked.queuedMessageIds);
+      segmentChanges.push(...(walked.segmentChanges ?? []));
       state = walked.state;
       webhook = walked.state === "webhook" ? walked.webhook : undefined;
     }
@@ -45,10 +49,11 @@ export const advanceEnrollmentFn = inngest.createFunction(
         return advanceEnrollment(enrollmentId, new Date());
       });
       queued.push(...walked.queuedMessageIds);
+      segmentChanges.push(...(walked.segmentChanges ?? []));
       state = walked.state;
       webhook = walked.state === "webhook" ? walked.webhook : undefined;
     }
-    if (queued.length) await step.sendEvent("messages", messageQueuedEvents(queued));
+    await sendWalkFollowUps(step, { needWebhook: [], queuedMessageIds: queued, segmentRanges: rangesOf(segmentChanges) });
     return { enrollmentId, state };
   },
 );

@@ -1,6 +1,7 @@
 import { advanceMany } from "@/lib/engine/advance";
 import { processIngestedEvents } from "@/lib/engine/process-events";
-import { advanceEvents, EVENT_INGESTED, inngest, messageQueuedEvents, type EventIngestedData } from "../client";
+import { EVENT_INGESTED, inngest, type EventIngestedData } from "../client";
+import { sendWalkFollowUps } from "./walk-follow-ups";
 
 /**
  * Ingested events → enrollments entered, waits resumed, exits and conversions (lib/engine/process-events.ts),
@@ -17,8 +18,7 @@ export const processEvent = inngest.createFunction(
       const walked = await advanceMany(processed.advance, now);
       return { ...processed, ...walked };
     });
-    if (result.needWebhook.length) await step.sendEvent("advance", advanceEvents(result.needWebhook.map((webhook) => ({ enrollmentId: webhook.enrollmentId, webhook }))));
-    if (result.queuedMessageIds.length) await step.sendEvent("messages", messageQueuedEvents(result.queuedMessageIds));
+    await sendWalkFollowUps(step, result);
     return { enrolled: result.enrolled, resumed: result.resumed, exited: result.exited, converted: result.converted, steps: result.steps };
   },
 );

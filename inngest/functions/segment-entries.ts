@@ -1,7 +1,7 @@
 import { advanceMany } from "@/lib/engine/advance";
 import { enrollSegmentEntries } from "@/lib/engine/segment-entries";
-import { markDispatched } from "@/lib/segments/membership";
-import { advanceEvents, inngest, messageQueuedEvents, SEGMENT_CHANGED, segmentChangedEvents, type SegmentChangedData } from "../client";
+import { inngest, SEGMENT_CHANGED, type SegmentChangedData } from "../client";
+import { sendWalkFollowUps } from "./walk-follow-ups";
 
 /**
  * Segment entries → journeys that start on them (lib/engine/segment-entries.ts), each entry once (its change id
@@ -17,12 +17,7 @@ export const segmentEntries = inngest.createFunction(
       const { advance, enrolled } = await enrollSegmentEntries(range, now);
       return { enrolled, ...(await advanceMany(advance, now)) };
     });
-    if (result.needWebhook.length) await step.sendEvent("advance", advanceEvents(result.needWebhook.map((webhook) => ({ enrollmentId: webhook.enrollmentId, webhook }))));
-    if (result.queuedMessageIds.length) await step.sendEvent("messages", messageQueuedEvents(result.queuedMessageIds));
-    if (result.segmentRanges.length) {
-      await step.sendEvent("segments", segmentChangedEvents(result.segmentRanges));
-      await step.run("segments-announced", () => markDispatched(result.segmentRanges, new Date()));
-    }
+    await sendWalkFollowUps(step, result);
     return { enrolled: result.enrolled, steps: result.steps };
   },
 );

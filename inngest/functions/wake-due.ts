@@ -1,6 +1,7 @@
 import { advanceMany } from "@/lib/engine/advance";
 import { claimDueEnrollments } from "@/lib/engine/wake";
-import { advanceEvents, inngest, messageQueuedEvents } from "../client";
+import { inngest } from "../client";
+import { sendWalkFollowUps } from "./walk-follow-ups";
 
 /**
  * Every minute on Inngest (its finest cron); every second on the embedded executor, which reads the
@@ -21,8 +22,7 @@ export const wakeDue = inngest.createFunction(
         const ids = await claimDueEnrollments(now, CLAIM);
         return { claimed: ids.length, ...(await advanceMany(ids, now)) };
       });
-      if (result.needWebhook.length) await step.sendEvent(`advance:${round}`, advanceEvents(result.needWebhook.map((webhook) => ({ enrollmentId: webhook.enrollmentId, webhook }))));
-      if (result.queuedMessageIds.length) await step.sendEvent(`messages:${round}`, messageQueuedEvents(result.queuedMessageIds));
+      await sendWalkFollowUps(step, result, `:${round}`);
       woken += result.claimed;
       if (result.claimed < CLAIM) break;
     }
