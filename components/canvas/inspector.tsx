@@ -7,9 +7,11 @@ import { memo, useEffect, useState, type ReactNode } from "react";
 import type { TemplateSummary } from "@/lib/messaging/templates";
 import { OPERATORS, type NodeType, type Operator, type TJourneySettings } from "@/lib/journeys/graph";
 import type { JourneyProblem } from "@/lib/journeys/validate";
+import { fromWallTime, toWallTime } from "@/lib/engine/schedule";
+import { isValidTimeZone } from "@/lib/engine/time";
 import { Button } from "../ui/button";
 import { SelectField, TextField } from "../ui/field";
-import { NODE_META, TEMPLATE_CHANNEL, fieldName } from "./node-meta";
+import { NODE_META, TEMPLATE_CHANNEL, fieldName, scheduleHint } from "./node-meta";
 
 type Config = Record<string, unknown>;
 type Errors = (path: string) => string | undefined;
@@ -29,6 +31,9 @@ const OPERATOR_LABELS: Record<Operator, string> = {
   in: "is one of",
   not_in: "is not one of",
 };
+
+/** IANA zones the browser knows, offered while typing the schedule's time zone. */
+const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
 
 /** Immutable set at a path of plain objects and arrays. */
 function setIn<T>(target: T, path: (string | number)[], value: unknown): T {
@@ -385,8 +390,15 @@ function ConfigForm({ type, config, set, err }: { type: NodeType; config: Config
       );
     case "trigger.schedule": {
       const schedule = (config.schedule as Config | undefined) ?? { kind: "once" };
-      const toLocal = (iso: unknown) => (typeof iso === "string" && iso ? iso.slice(0, 16) : "");
-      const fromLocal = (v: string) => (v ? `${v}:00Z` : "");
+      const timezone = String(config.timezone ?? "");
+      // Times are typed as wall-clock times of the trigger's time zone (UTC until a valid one is set), which is
+      // how the engine steps daily and weekly schedules; changing the zone keeps the time as typed.
+      const zone = isValidTimeZone(timezone) ? timezone : "UTC";
+      const setZone = (next: string) => {
+        const keep = (iso: unknown) => (typeof iso === "string" && iso ? fromWallTime(toWallTime(iso, timezone), next) : iso);
+        set([], { ...config, timezone: next, schedule: schedule.kind === "recurring" ? { ...schedule, startAt: keep(schedule.startAt) } : { ...schedule, at: keep(schedule.at) } });
+      };
+      const when = scheduleHint(config);
       return (
         <>
           <SelectField label="Runs" value={String(schedule.kind)} onChange={(e) => set(["schedule"], e.target.value === "once" ? { kind: "once", at: "" } : { kind: "recurring", every: { amount: 1, unit: "days" }, startAt: "" })}>
@@ -396,13 +408,19 @@ function ConfigForm({ type, config, set, err }: { type: NodeType; config: Config
           {schedule.kind === "recurring" ? (
             <>
               <DurationFields label="Every" value={schedule.every} onChange={(v) => set(["schedule", "every"], v)} err={err} path="config.schedule.every" />
-              <TextField label="Starting (UTC)" type="datetime-local" value={toLocal(schedule.startAt)} onChange={(e) => set(["schedule", "startAt"], fromLocal(e.target.value))} error={err("config.schedule.startAt")} />
+              <TextField label={`Starting (${zone} time)`} type="datetime-local" value={toWallTime(schedule.startAt, timezone)} onChange={(e) => set(["schedule", "startAt"], fromWallTime(e.target.value, timezone))} error={err("config.schedule.startAt") && (schedule.startAt ? err("config.schedule.startAt") : "Choose a date and time")} hint={when} />
             </>
           ) : (
-            <TextField label="At (UTC)" type="datetime-local" value={toLocal(schedule.at)} onChange={(e) => set(["schedule", "at"], fromLocal(e.target.value))} error={err("config.schedule.at")} />
+            <TextField label={`At (${zone} time)`} type="datetime-local" value={toWallTime(schedule.at, timezone)} onChange={(e) => set(["schedule", "at"], fromWallTime(e.target.value, timezone))} error={err("config.schedule.at") && (schedule.at ? err("config.schedule.at") : "Choose a date and time")} hint={when} />
           )}
-          <TextField label="Time zone" value={String(config.timezone ?? "")} onChange={(e) => set(["timezone"], e.target.value)} error={err("config.timezone")} hint="IANA name, e.g. Europe/Paris." />
+          <TextField label="Time zone" list="cairn-time-zones" value={timezone} onChange={(e) => setZone(e.target.value)} error={err("config.timezone")} hint="IANA name, e.g. Europe/Paris. Days and weeks keep this zone's wall-clock time across daylight saving changes." />
+          <datalist id="cairn-time-zones">
+            {TIME_ZONES.map((tz) => (
+              <option key={tz} value={tz} />
+            ))}
+          </datalist>
           <SegmentPicker label="Who enters (segment)" value={config.segmentId} onChange={(id) => set(["segmentId"], id)} error={err("config.segmentId")} />
+          <p className="text-xs text-stone-500">Everyone in the segment at each run enters, under the journey&apos;s re-entry rule. Runs missed while the journey is paused are not made up: on resuming, only the latest one runs.</p>
         </>
       );
     }

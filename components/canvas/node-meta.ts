@@ -20,7 +20,8 @@ import {
   Zap,
   type LucideIcon,
 } from "lucide-react";
-import { exitsOf, type NodeType } from "@/lib/journeys/graph";
+import { nextOccurrence, toWallTime } from "@/lib/engine/schedule";
+import { exitsOf, NODE_CONFIGS, type NodeType } from "@/lib/journeys/graph";
 import type { JourneyProblem } from "@/lib/journeys/validate";
 
 /** How each node type looks on the canvas and in the palette. The model itself is lib/journeys/graph.ts. */
@@ -144,10 +145,16 @@ export function summarize(type: NodeType, config: Record<string, unknown>, templ
       const filters = (config.filters as unknown[] | undefined)?.length ?? 0;
       return quoted(config.eventName) ? `On ${quoted(config.eventName)}${filters ? ` · ${plural(filters, "filters")}` : ""}` : "Choose an event";
     }
-    case "trigger.segment":
-    case "trigger.schedule": {
+    case "trigger.segment": {
       const name = config.segmentId ? templateNames?.get(String(config.segmentId)) : undefined;
       return config.segmentId ? `Segment ${name ? `“${name}”` : String(config.segmentId)}` : "Choose a segment";
+    }
+    case "trigger.schedule": {
+      const name = config.segmentId ? templateNames?.get(String(config.segmentId)) : undefined;
+      const s = (config.schedule ?? {}) as { kind?: string; at?: unknown; every?: unknown; startAt?: unknown };
+      const wall = (iso: unknown) => toWallTime(iso, String(config.timezone ?? "")).replace("T", " ");
+      const when = s.kind === "recurring" ? `Every ${duration(s.every)}${wall(s.startAt) ? ` from ${wall(s.startAt)}` : ""}` : wall(s.at) ? `On ${wall(s.at)}` : "Choose a time";
+      return `${when} · ${config.segmentId ? `segment ${name ? `“${name}”` : String(config.segmentId)}` : "choose a segment"}`;
     }
     case "trigger.api":
       return "POST /api/v1/journeys/…/enroll";
@@ -240,7 +247,21 @@ export function describeProblem(problem: JourneyProblem, node: { data: { type: N
     return `Choose an existing ${TEMPLATE_CHANNEL[node.data.type]} template (saved, not archived) for this step; Templates lists them.`;
   }
   if (node && problem.path.endsWith("segmentId")) return "Choose an existing segment (not archived) for this step; Segments lists them.";
+  // The schedule's times come from a date picker: "must be an ISO 8601 date-time" only means none was chosen.
+  if (problem.path === "config.schedule.at" || problem.path === "config.schedule.startAt") return `${fieldName(problem.path)}: choose a date and time`;
   const field = fieldName(problem.path);
   return field ? `${field}: ${problem.message}` : message;
 }
 
+
+/**
+ * The schedule trigger's next run, for the inspector: the marketer sees what the times they typed mean, and that
+ * a time already past never runs (the engine counts occurrences from when a schedule is published).
+ */
+export function scheduleHint(config: Record<string, unknown>, now: Date = new Date()): string | undefined {
+  const parsed = NODE_CONFIGS["trigger.schedule"].safeParse(config);
+  if (!parsed.success) return undefined;
+  const next = nextOccurrence(parsed.data, now);
+  if (!next) return "This time has passed: a schedule runs only at times after it is published.";
+  return `Next run: ${toWallTime(next.toISOString(), parsed.data.timezone).replace("T", " ")} ${parsed.data.timezone}.`;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NODE_CONFIGS } from "../journeys/graph";
-import { dueOccurrences, nextOccurrence, type TScheduleTrigger } from "./schedule";
+import { dueOccurrences, fromWallTime, nextOccurrence, toWallTime, type TScheduleTrigger } from "./schedule";
 import { localParts } from "./time";
 
 const d = (iso: string) => new Date(iso);
@@ -126,5 +126,29 @@ describe("a recurring schedule", () => {
   it("keeps the seconds of startAt", () => {
     const t = every(1, "days", "2026-06-01T09:00:30.250Z", "Europe/Paris");
     expect(iso(nextOccurrence(t, d("2026-06-01T09:00:30.250Z")))).toBe("2026-06-02T09:00:30.250Z");
+  });
+});
+
+describe("wall-clock times for the canvas", () => {
+  it("shows an instant as the trigger's local time and reads a local time back as the instant", () => {
+    expect(toWallTime("2026-06-01T07:00:00.000Z", "Europe/Paris")).toBe("2026-06-01T09:00");
+    expect(toWallTime("2026-06-01T09:00:00+02:00", "America/New_York")).toBe("2026-06-01T03:00");
+    expect(fromWallTime("2026-06-01T09:00", "Europe/Paris")).toBe("2026-06-01T07:00:00.000Z");
+    expect(fromWallTime("2026-01-15T09:00", "Europe/Paris")).toBe("2026-01-15T08:00:00.000Z");
+    // a time the clocks skip lands just after the gap, as the engine reads it
+    expect(fromWallTime("2026-03-29T02:30", "Europe/Paris")).toBe("2026-03-29T01:30:00.000Z");
+    const stored = fromWallTime("2026-10-25T18:45", "Asia/Tokyo");
+    expect(NODE_CONFIGS["trigger.schedule"].safeParse({ schedule: { kind: "once", at: stored }, timezone: "Asia/Tokyo", segmentId: "s" }).success).toBe(true);
+    expect(toWallTime(stored, "Asia/Tokyo")).toBe("2026-10-25T18:45");
+  });
+
+  it("uses UTC while the time zone is still being typed, and nothing for empty or bad values", () => {
+    expect(toWallTime("2026-06-01T07:00:00Z", "Europe/Pa")).toBe("2026-06-01T07:00");
+    expect(fromWallTime("2026-06-01T07:00", "")).toBe("2026-06-01T07:00:00.000Z");
+    expect(toWallTime("", "UTC")).toBe("");
+    expect(toWallTime(undefined, "UTC")).toBe("");
+    expect(toWallTime("not a date", "UTC")).toBe("");
+    expect(fromWallTime("", "UTC")).toBe("");
+    expect(fromWallTime("2026-06-01", "UTC")).toBe("");
   });
 });

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { NODE_CONFIGS } from "../journeys/graph";
-import { durationMs, localParts, zonedTimeToInstant } from "./time";
+import { durationMs, isValidTimeZone, localParts, zonedTimeToInstant } from "./time";
 
 /**
  * When a schedule trigger fires. Pure: the trigger's configuration and a window in, occurrences out.
@@ -81,4 +81,28 @@ function indexAtOrBefore(s: Recurring, timeZone: string, t: Date): number {
   while (occurrence(s, timeZone, k + 1).getTime() <= t.getTime()) k++;
   while (k > 0 && occurrence(s, timeZone, k).getTime() > t.getTime()) k--;
   return k;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The canvas side: an <input type="datetime-local"> shows and sets the schedule's times as wall-clock times of
+// the trigger's time zone (what "09:00 in Paris" means to a marketer), stored as instants.
+
+const zoneOrUtc = (timeZone: string) => (isValidTimeZone(timeZone) ? timeZone : "UTC");
+const two = (n: number) => String(n).padStart(2, "0");
+
+/** "YYYY-MM-DDTHH:MM" in `timeZone` (UTC while the zone is not a valid one yet); "" for no or a bad instant. */
+export function toWallTime(iso: unknown, timeZone: string): string {
+  if (typeof iso !== "string" || !iso) return "";
+  const instant = new Date(iso);
+  if (Number.isNaN(instant.getTime())) return "";
+  const p = localParts(instant, zoneOrUtc(timeZone));
+  return `${p.year}-${two(p.month)}-${two(p.day)}T${two(p.hour)}:${two(p.minute)}`;
+}
+
+/** The instant (ISO, UTC) a "YYYY-MM-DDTHH:MM" value names in `timeZone`; "" for an empty or partial value. */
+export function fromWallTime(value: string, timeZone: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value);
+  if (!m) return "";
+  const [year, month, day, hour, minute] = m.slice(1).map(Number);
+  return zonedTimeToInstant({ year, month, day, hour, minute }, zoneOrUtc(timeZone)).toISOString();
 }
