@@ -37,7 +37,9 @@ describe("schedule-journeys on the embedded executor", () => {
     const { SegmentDriver } = await import("@/lib/segments/test-driver");
     const { publishGraph, enrollmentsOf } = await import("@/lib/testing/engine-driver");
     const d = await SegmentDriver.start(new Date());
+    const { recomputeSegment } = await import("@/lib/segments/membership");
     const segmentId = await d.segment({ kind: "group", match: "all", conditions: [{ kind: "trait", trait: "plan", operator: "equals", value: "pro" }] });
+    await recomputeSegment(segmentId); // tests run no background jobs; a schedule waits for its segment's computation
     await d.send(["ada", "bob", "cy"].map((userId) => ({ type: "identify", userId, traits: { plan: "pro" } })));
     // A few seconds ahead, so the publication (which stamps the database clock) comes first even on a busy machine.
     const at = new Date(Date.now() + 4000);

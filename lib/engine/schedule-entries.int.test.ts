@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import { pgPool } from "../db/pool";
 import type { TJourneyGraphInput } from "../journeys/graph";
 import { archiveJourney, pauseJourney, resumeJourney } from "../journeys/journeys";
+import { recomputeSegment } from "../segments/membership";
 import { archiveSegment } from "../segments/segments";
 import { SegmentDriver } from "../segments/test-driver";
 import { enrollmentsOf, publishGraph } from "../testing/engine-driver";
 import { advanceMany } from "./advance";
-import { enrollScheduleBatch, findDueSchedules, fireDueSchedules, SCHEDULE_FIRED, startCursor } from "./schedule-entries";
+import { enrollScheduleBatch, findDueSchedules, fireDueSchedules, RECOMPUTE_WAIT_MS, SCHEDULE_FIRED, startCursor } from "./schedule-entries";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -64,8 +65,10 @@ async function firings(journeyId: string): Promise<{ occurrence: string; summary
   return rows.map((r) => ({ occurrence: r.metadata.occurrence, summary: r.summary, enrolled: r.metadata.enrolled }));
 }
 
+/** A computed dynamic segment (tests run no background recompute) of the given people. */
 async function proSegment(d: SegmentDriver, userIds: string[]): Promise<string> {
   const segmentId = await d.segment(PRO);
+  await recomputeSegment(segmentId, { now: () => d.now });
   if (userIds.length) await d.send(userIds.map((userId) => ({ type: "identify", userId, traits: { plan: "pro" } })));
   return segmentId;
 }
@@ -253,5 +256,28 @@ describe("schedule triggers", () => {
     d.advance(MINUTE);
     expect(await tick(d)).toBe(1);
     expect(await entries(journeyId)).toEqual(["ada@2026-03-02T12:00:00.000Z", "ada@2026-03-02T12:30:00.000Z"]);
+  });
+
+  it("waits for a segment that is still being computed, for a while", async () => {
+    const d = await SegmentDriver.start(T0);
+    // created, not computed yet: its members so far are only those events put in
+    const segmentId = await d.segment(PRO);
+    await d.send(["ada", "bob"].map((userId) => ({ type: "identify", userId, traits: { plan: "pro" } })));
+    const journeyId = await publishAt(d, scheduledJourney(segmentId, { kind: "once", at: T0.toISOString() }), new Date(T0.getTime() - HOUR));
+    expect(await tick(d)).toBe(0);
+    expect(await firings(journeyId)).toEqual([]);
+    await recomputeSegment(segmentId, { now: () => d.now });
+    d.advance(MINUTE);
+    expect(await tick(d)).toBe(2);
+
+    // A computation that never finishes holds the occurrence RECOMPUTE_WAIT_MS at most, then it goes to who is in.
+    const stuck = await d.segment(PRO);
+    await d.identify("cy", { plan: "pro" });
+    const later = await publishAt(d, scheduledJourney(stuck, { kind: "once", at: new Date(d.now.getTime() + MINUTE).toISOString() }), d.now);
+    d.advance(MINUTE);
+    expect(await tick(d)).toBe(0);
+    d.advance(RECOMPUTE_WAIT_MS);
+    expect(await tick(d)).toBe(1);
+    expect((await firings(later))[0].summary).toMatch(/: 1 person entered; the segment was still being computed, so only the members computed by then were included$/);
   });
 });

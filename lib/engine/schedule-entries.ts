@@ -37,6 +37,8 @@ const ZERO_UUID = "00000000-0000-0000-0000-000000000000";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SCHEDULE_BATCH = 1_000;
 const ALREADY_FIRED = "already fired";
+export const WAITING_FOR_SEGMENT = "waiting for the segment to be computed";
+export const RECOMPUTE_WAIT_MS = 30 * 60_000;
 
 /** An occurrence to fire: plain JSON, so it can travel between Inngest steps. */
 export interface DueSchedule {
@@ -186,9 +188,21 @@ export async function enrollScheduleBatch(due: DueSchedule, cursor: ScheduleCurs
     if (await hasFired(client, due)) return { enrolled: [], next: null, stopped: ALREADY_FIRED };
 
     const segment = UUID.test(due.segmentId)
-      ? (await client.query<{ name: string; archivedAt: Date | null }>(`SELECT name, "archivedAt" FROM "Segment" WHERE id = $1 AND "workspaceId" = $2`, [due.segmentId, due.workspaceId])).rows[0]
+      ? (
+          await client.query<{ name: string; archivedAt: Date | null; recomputeStatus: string }>(`SELECT name, "archivedAt", "recomputeStatus" FROM "Segment" WHERE id = $1 AND "workspaceId" = $2`, [
+            due.segmentId,
+            due.workspaceId,
+          ])
+        ).rows[0]
       : undefined;
     const missing = !segment ? "the segment does not exist" : segment.archivedAt ? "the segment is archived" : null;
+    // A dynamic segment being (re)computed, e.g. created minutes before the occurrence, holds part of its members:
+    // firing then would send to part of the audience and close the occurrence for the rest. So the occurrence
+    // waits for the computation, up to RECOMPUTE_WAIT_MS (a computation that never runs must not hold it forever).
+    const computing = !missing && (segment!.recomputeStatus === "queued" || segment!.recomputeStatus === "running");
+    if (computing && cursor.after === ZERO_UUID && now.getTime() - Date.parse(due.occurrence) < RECOMPUTE_WAIT_MS) {
+      return { enrolled: [], next: null, stopped: WAITING_FOR_SEGMENT };
+    }
     const members = missing
       ? []
       : (
@@ -222,7 +236,7 @@ export async function enrollScheduleBatch(due: DueSchedule, cursor: ScheduleCurs
     const totals: ScheduleCursor = { after: members.length ? members[members.length - 1].memberId : cursor.after, enrolled: cursor.enrolled + enrolled.length, refused: cursor.refused + refused.length };
     if (members.length === limit) return { enrolled, next: totals };
 
-    await recordFired(client, due, totals, missing, now);
+    await recordFired(client, due, totals, missing, computing ? "; the segment was still being computed, so only the members computed by then were included" : "", now);
     return { enrolled, next: null };
   });
   if (!result.next && (!result.stopped || result.stopped === ALREADY_FIRED)) {
@@ -243,7 +257,7 @@ async function hasFired(client: pg.ClientBase, due: DueSchedule): Promise<boolea
 }
 
 /** The audit entry (lib/audit/audit-log.ts writes the same row through Prisma; this runs in a pg transaction). */
-async function recordFired(client: pg.ClientBase, due: DueSchedule, totals: ScheduleCursor, missing: string | null, now: Date): Promise<void> {
+async function recordFired(client: pg.ClientBase, due: DueSchedule, totals: ScheduleCursor, missing: string | null, note: string, now: Date): Promise<void> {
   const count = (n: number, one: string, many: string) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
   const outcome = missing
     ? totals.enrolled
@@ -258,7 +272,7 @@ async function recordFired(client: pg.ClientBase, due: DueSchedule, totals: Sche
       due.workspaceId,
       SCHEDULE_FIRED,
       due.journeyId,
-      `Schedule of "${due.journeyName}" ran for ${localLabel(due)}: ${outcome}${skipped}`,
+      `Schedule of "${due.journeyName}" ran for ${localLabel(due)}: ${outcome}${note}${skipped}`,
       JSON.stringify({ nodeId: due.nodeId, occurrence: due.occurrence, segmentId: due.segmentId, enrolled: totals.enrolled, refused: totals.refused, skipped: due.skipped }),
       now,
     ],
