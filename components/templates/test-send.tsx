@@ -9,20 +9,24 @@ import type { TemplateKind } from "./channels";
 
 /**
  * "Send a test to me": the content as it stands in the editor, rendered for the picked profile, through the
- * workspace's real channel — email to the signed-in user (the Outbox by default), SMS to a number typed here.
+ * workspace's real channel — email to the signed-in user (the Outbox link only when it went to the embedded
+ * server), SMS to a number typed here, push and in-app to the person with the userId typed here (your own
+ * account in the app: push to its devices, in-app into its inbox).
  */
+const BUTTON: Record<string, string> = { email: "Send a test to me", sms: "Send a test SMS", push: "Send a test push", in_app: "Send a test to the inbox" };
+
 export function TestSend({ slug, channel, content, profileId }: { slug: string; channel: TemplateKind; content: unknown; profileId: string | null }) {
-  const [phone, setPhone] = useState("");
+  const [to, setTo] = useState("");
   const [sending, setSending] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string; outbox?: boolean } | null>(null);
-  if (channel !== "email" && channel !== "sms") return null;
+  if (channel !== "email" && channel !== "sms" && channel !== "push" && channel !== "in_app") return null;
 
   async function send() {
     setSending(true);
     setResult(null);
-    const response = await callApi<{ to: string; response: string }>("POST", `/api/workspaces/${slug}/templates/test-send`, { channel, content, profileId, ...(channel === "sms" ? { to: phone.trim() } : {}) });
+    const response = await callApi<{ to: string; response: string; outbox: boolean }>("POST", `/api/workspaces/${slug}/templates/test-send`, { channel, content, profileId, ...(channel === "email" ? {} : { to: to.trim() }) });
     setSending(false);
-    if (response.ok) setResult({ ok: true, text: `Test sent to ${response.data.to}.`, outbox: channel === "email" });
+    if (response.ok) setResult({ ok: true, text: `Test sent to ${response.data.to}.`, outbox: response.data.outbox });
     else {
       const fieldErrors = Object.entries(response.failure.fields).map(([path, message]) => `${path.replace(/^content\./, "")}: ${message}`);
       setResult({ ok: false, text: fieldErrors.length ? `${response.failure.message} — ${fieldErrors.join("; ")}` : response.failure.message });
@@ -32,15 +36,15 @@ export function TestSend({ slug, channel, content, profileId }: { slug: string; 
   return (
     <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200" data-testid="test-send">
       <div className="flex flex-wrap items-end gap-3">
-        {channel === "sms" ? (
+        {channel !== "email" ? (
           <label className="flex flex-col gap-1 text-xs font-medium text-stone-600">
-            Phone number
-            <input value={phone} onChange={(e) => setPhone(e.target.value)} placeholder="+15551234567" className="w-48 rounded-md border border-stone-300 px-3 py-1.5 text-sm text-stone-900" />
+            {channel === "sms" ? "Phone number" : "Your userId in the app"}
+            <input value={to} onChange={(e) => setTo(e.target.value)} placeholder={channel === "sms" ? "+15551234567" : "user-123"} className="w-48 rounded-md border border-stone-300 px-3 py-1.5 text-sm text-stone-900" />
           </label>
         ) : null}
         <Button variant="secondary" onClick={() => void send()} disabled={sending}>
           <Send className="h-4 w-4" aria-hidden="true" />
-          {sending ? "Sending…" : channel === "email" ? "Send a test to me" : "Send a test SMS"}
+          {sending ? "Sending…" : BUTTON[channel]}
         </Button>
       </div>
       {result ? (

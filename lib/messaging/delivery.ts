@@ -119,7 +119,8 @@ function normalizeAddress(channel: Channel, address: string): string {
   return channel === "email" ? address.trim().toLowerCase() : address.trim();
 }
 
-function isWebPushSubscription(token: string): WebPushSubscription | null {
+/** A push token that is a Web Push subscription (JSON with endpoint and keys), else null (an FCM registration token). */
+export function isWebPushSubscription(token: string): WebPushSubscription | null {
   try {
     const parsed = JSON.parse(token) as WebPushSubscription;
     return typeof parsed?.endpoint === "string" && typeof parsed.keys?.p256dh === "string" && typeof parsed.keys?.auth === "string" ? parsed : null;
