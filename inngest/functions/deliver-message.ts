@@ -5,7 +5,8 @@ import { inngest, MESSAGE_QUEUED, type MessageQueuedData } from "../client";
 /**
  * Delivers one queued message (lib/messaging/delivery.ts: render → checks → send → record). The side
  * effect is guarded by the message's claim, so a replayed event or a retried step sends at most once;
- * a retryable provider error is thrown so Inngest retries with its backoff.
+ * a retryable provider error is thrown so Inngest retries when the message's own backoff (its sendAfter, which
+ * the due sweep also honours if this run is lost) has passed: an earlier retry would find it not yet due.
  */
 export const deliverMessageFn = inngest.createFunction(
   {
@@ -20,7 +21,7 @@ export const deliverMessageFn = inngest.createFunction(
     return step.run("deliver", async () => {
       const result = await deliverMessage(messageId);
       if (result.outcome === "busy") throw new RetryAfterError("Another sender holds this message", Math.max(1_000, result.retryAfterMs));
-      if (result.outcome === "retry") throw new Error(`Attempt ${result.attempt}: ${result.reason}`);
+      if (result.outcome === "retry") throw new RetryAfterError(`Attempt ${result.attempt}: ${result.reason}`, new Date(result.retryAt));
       return result;
     });
   },

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { pgPool, withTransaction } from "../db/pool";
 import { systemClock, type Clock } from "../runtime/clock";
+import { reevaluateProfileSegments } from "../segments/membership";
 import { loadProviderConfigs, type ProviderConfigs } from "./channel-config";
 import { CHANNELS, renderTemplate, type Channel, type RenderScope } from "./liquid";
 import { consentDecision, describeCap, loadPolicy, quietHoursEnd, reachedCap, type ConsentStatus } from "./policy";
@@ -409,6 +410,13 @@ export async function suppress(client: pg.PoolClient, workspaceId: string, chann
      SELECT $1, $2, a, $4, $5, $6, $7 FROM unnest($3::text[]) AS a ON CONFLICT DO NOTHING`,
     [workspaceId, channel, addresses.map((a) => normalizeAddress(channel, a)), reason, detail, messageId, now],
   );
+  // Reachability segments read suppressions, and nothing else would tell them (no event, and the clock never
+  // changes a suppression): re-check the message's person now, in this transaction. The entries and exits are
+  // announced by the segment-checks sweep.
+  if (messageId) {
+    const { rows } = await client.query<{ profileId: string }>(`SELECT "profileId" FROM "Message" WHERE id = $1`, [messageId]);
+    await reevaluateProfileSegments(client, workspaceId, rows.map((r) => r.profileId), now);
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import { afterIngest } from "../ingest/after-ingest";
 import type { NormalizedEvent } from "../ingest/normalize";
 import { storeBatch } from "../ingest/store-batch";
 import { systemClock, type Clock } from "../runtime/clock";
+import { reevaluateProfileSegments } from "../segments/membership";
 import { recordMessageEvent } from "./delivery";
 import { CHANNELS, type Channel } from "./liquid";
 import { consentDecision, type ConsentStatus } from "./policy";
@@ -126,7 +127,10 @@ async function setConsent(client: pg.PoolClient, message: LinkedMessage, channel
      RETURNING (SELECT status FROM previous) AS previous`,
     [message.workspaceId, await currentProfileId(client, message.profileId), channel, status, source, now],
   );
-  return rows[0]?.previous !== status;
+  const changed = rows[0]?.previous !== status;
+  // Reachability segments read consent; a preference page is not an event, so re-check the person here.
+  if (changed) await reevaluateProfileSegments(client, message.workspaceId, [message.profileId], now);
+  return changed;
 }
 
 async function currentProfileId(client: pg.PoolClient, profileId: string): Promise<string> {

@@ -5,6 +5,7 @@ import { Prisma } from "../db/generated/client";
 import { isValidTimeZone, localParts } from "../engine/time";
 import { parseInput } from "../errors";
 import { recordAudit } from "../audit/audit-log";
+import { startRecompute } from "../segments/segments";
 import { CHANNELS, type Channel } from "./liquid";
 
 /**
@@ -79,11 +80,25 @@ export async function savePolicy(ctx: WorkspaceContext, input: unknown): Promise
     updatedByLabel: actorLabel(ctx.actor),
     updatedAt: new Date(),
   };
+  const previous = await loadPolicy(ctx.workspace.id);
   await db().$transaction(async (tx) => {
     await tx.messagingPolicy.upsert({ where: { workspaceId: ctx.workspace.id }, create: { workspaceId: ctx.workspace.id, ...data }, update: data });
     await recordAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor, action: "messaging_policy.updated", targetType: "workspace", targetId: ctx.workspace.id, summary: describePolicy(policy) });
   });
+  // Requiring opt-in (or no longer) changes who is reachable for everyone at once: recompute the segments that
+  // test reachability, directly or through another segment.
+  if ([...previous.requireOptIn].sort().join() !== [...policy.requireOptIn].sort().join()) {
+    await startRecompute(await segmentsReadingReachability(ctx.workspace.id));
+  }
   return policy;
+}
+
+async function segmentsReadingReachability(workspaceId: string): Promise<string[]> {
+  const rows = await db().$queryRaw<{ id: string }[]>`
+    SELECT id::text FROM "Segment"
+     WHERE "workspaceId" = ${workspaceId}::uuid AND kind = 'dynamic' AND "archivedAt" IS NULL
+       AND jsonb_path_exists(definition, 'strict $.**.kind ? (@ == "reachable" || @ == "segment")')`;
+  return rows.map((r) => r.id);
 }
 
 const CHANNEL_NOUN: Record<Channel, [string, string]> = { email: ["email", "emails"], sms: ["SMS", "SMS"], push: ["push notification", "push notifications"], in_app: ["in-app message", "in-app messages"] };

@@ -77,13 +77,14 @@ async function applyEvent(client: pg.PoolClient, message: TargetMessage, type: D
     case "complained": {
       const { rows } = await client.query(`SELECT 1 FROM "MessageEvent" WHERE "messageId" = $1 AND type = 'complained' LIMIT 1`, [message.id]);
       if (!rows.length) await recordMessageEvent(client, message.id, message.workspaceId, "complained", at, reason ? { reason } : {});
-      if (message.to) await suppress(client, message.workspaceId, message.channel, [message.to], "complaint", reason ?? "Marked as spam", message.id, at);
       await client.query(
         `INSERT INTO "ChannelConsent" ("workspaceId", "profileId", channel, status, source, "updatedAt")
          SELECT $1, COALESCE(p."mergedIntoId", p.id), $3, 'unsubscribed', 'complaint', $4 FROM "Profile" p WHERE p.id = $2
          ON CONFLICT ("profileId", channel) DO UPDATE SET status = 'unsubscribed', source = 'complaint', "updatedAt" = EXCLUDED."updatedAt"`,
         [message.workspaceId, message.profileId, message.channel, at],
       );
+      // after the consent, so the segment re-check that suppress() makes sees both
+      if (message.to) await suppress(client, message.workspaceId, message.channel, [message.to], "complaint", reason ?? "Marked as spam", message.id, at);
       return;
     }
   }
