@@ -16,7 +16,9 @@ describe("the schedule trigger on the canvas", () => {
     expect(scheduleHint(paris({ kind: "recurring", every: { amount: 1, unit: "days" }, startAt: "2026-03-01T08:00:00.000Z" }), now)).toBe("Next run: 2026-03-28 09:00 Europe/Paris.");
     expect(scheduleHint(paris({ kind: "once", at: "2026-04-01T07:00:00.000Z" }), now)).toBe("Next run: 2026-04-01 09:00 Europe/Paris.");
     expect(scheduleHint(paris({ kind: "once", at: "2026-03-01T07:00:00.000Z" }), now)).toBe("This time has passed: a schedule runs only at times after it is published.");
-    // incomplete: the field errors speak instead
+    // before a segment is chosen, too
+    expect(scheduleHint({ schedule: { kind: "once", at: "2026-04-01T07:00:00.000Z" }, timezone: "UTC", segmentId: "" }, now)).toBe("Next run: 2026-04-01 07:00 UTC.");
+    // incomplete times: the field errors speak instead
     expect(scheduleHint(paris({ kind: "once", at: "" }), now)).toBeUndefined();
     expect(scheduleHint({ ...paris({ kind: "once", at: "2026-04-01T07:00:00.000Z" }), timezone: "Mars/Olympus" }, now)).toBeUndefined();
   });

@@ -259,7 +259,8 @@ export function describeProblem(problem: JourneyProblem, node: { data: { type: N
  * a time already past never runs (the engine counts occurrences from when a schedule is published).
  */
 export function scheduleHint(config: Record<string, unknown>, now: Date = new Date()): string | undefined {
-  const parsed = NODE_CONFIGS["trigger.schedule"].safeParse(config);
+  // the times alone: the hint helps before a segment is chosen
+  const parsed = NODE_CONFIGS["trigger.schedule"].pick({ schedule: true, timezone: true }).safeParse(config);
   if (!parsed.success) return undefined;
   const next = nextOccurrence(parsed.data, now);
   if (!next) return "This time has passed: a schedule runs only at times after it is published.";
