@@ -1,7 +1,8 @@
 import { advanceMany } from "@/lib/engine/advance";
-import { enrollScheduleBatch, findDueSchedules, startCursor, type ScheduleCursor } from "@/lib/engine/schedule-entries";
+import { enrollScheduleBatch, findDueSchedules, type ScheduleCursor } from "@/lib/engine/schedule-entries";
 import { parseCron } from "../executor/cron";
-import { advanceEvents, inngest, messageQueuedEvents } from "../client";
+import { inngest } from "../client";
+import { sendWalkFollowUps } from "./walk-follow-ups";
 
 const EMBEDDED_DEFAULT = "*/5 * * * * *";
 
@@ -27,38 +28,46 @@ export function scheduleJourneysCron(env: Record<string, string | undefined> = p
 export const SCHEDULE_JOURNEYS_CRON = scheduleJourneysCron();
 
 /**
- * Batches per run. Inngest allows 1,000 steps per run; an occurrence bigger than this (over 400,000 members)
- * goes on at the next tick, which starts its segment over: the entry keys make the people already enrolled a
- * no-op, so that costs reading them again, never a second entry.
+ * Inngest allows 1,000 steps per run, and each step here may add four follow-up steps: so at most 150 steps of
+ * enrolling, each of up to 4 batches (4,000 members, whose follow-ups stay well inside a step's 4 MB output), so
+ * 600,000 members per run. An occurrence bigger than that goes on at the next tick from where this run stopped
+ * (remembered in this process; after a restart it starts over, which the entry keys make harmless).
  */
-const MAX_BATCHES = 400;
+const MAX_STEPS = 150;
+const BATCHES_PER_STEP = 4;
 
 /**
- * Schedule triggers (lib/engine/schedule-entries.ts): finds the occurrences due, then enrolls each one's segment a
- * batch per step (the cursor is the step's result, so a retry resumes where it stopped) and walks the people who
- * entered to their next wait, as segment-entries does; webhooks and messages go on in their own functions.
+ * Schedule triggers (lib/engine/schedule-entries.ts): finds the occurrences due, then enrolls each one's segment,
+ * batches of it per step (the cursor is the step's result, so a retry resumes where it stopped) and walks the people who
+ * entered to their next wait, as segment-entries does; webhooks, messages and the segment changes profile updates
+ * caused go on in their own functions (walk-follow-ups.ts).
  */
 export const scheduleJourneys = inngest.createFunction(
   { id: "schedule-journeys", name: "Start scheduled journeys", retries: 2, concurrency: [{ limit: 1 }], triggers: [{ cron: SCHEDULE_JOURNEYS_CRON }] },
   async ({ step }) => {
     const due = await step.run("due", () => findDueSchedules(new Date()));
     let enrolled = 0;
-    let batches = 0;
+    let steps = 0;
     for (const occurrence of due) {
-      let cursor: ScheduleCursor | null = startCursor();
-      for (let batch = 0; cursor && batches < MAX_BATCHES; batch++, batches++) {
+      let cursor: ScheduleCursor | null = occurrence.resume;
+      for (let n = 0; cursor && steps < MAX_STEPS; n++, steps++) {
         const from: ScheduleCursor = cursor;
-        const result = await step.run(`enroll:${occurrence.journeyId}:${occurrence.occurrence}:${batch}`, async () => {
+        const result = await step.run(`enroll:${occurrence.journeyId}:${occurrence.occurrence}:${n}`, async () => {
           const now = new Date();
-          const entered = await enrollScheduleBatch(occurrence, from, now);
-          return { next: entered.next, enrolled: entered.enrolled.length, ...(await advanceMany(entered.enrolled, now)) };
+          const ids: string[] = [];
+          let next: ScheduleCursor | null = from;
+          for (let b = 0; next && b < BATCHES_PER_STEP; b++) {
+            const batch = await enrollScheduleBatch(occurrence, next, now);
+            ids.push(...batch.enrolled);
+            next = batch.next;
+          }
+          return { next, enrolled: ids.length, ...(await advanceMany(ids, now)) };
         });
-        if (result.needWebhook.length) await step.sendEvent(`advance:${occurrence.journeyId}:${batch}`, advanceEvents(result.needWebhook.map((webhook) => ({ enrollmentId: webhook.enrollmentId, webhook }))));
-        if (result.queuedMessageIds.length) await step.sendEvent(`messages:${occurrence.journeyId}:${batch}`, messageQueuedEvents(result.queuedMessageIds));
+        await sendWalkFollowUps(step, result, `:${occurrence.journeyId}:${n}`);
         enrolled += result.enrolled;
         cursor = result.next;
       }
     }
-    return { due: due.length, enrolled, batches };
+    return { due: due.length, enrolled, steps };
   },
 );

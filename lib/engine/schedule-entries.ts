@@ -54,6 +54,8 @@ export interface DueSchedule {
   skipped: number;
   /** when the schedule went live (ISO) */
   since: string;
+  /** where to start: the beginning, or where an earlier run in this process stopped (see progressMemo) */
+  resume: ScheduleCursor;
 }
 
 /** Where a firing is: members after `after` (a profile id) are next; totals so far, for the audit entry. */
@@ -76,6 +78,13 @@ export interface ScheduleBatchResult {
 
 /** What fired, per journey: the schedule's start it was computed for and the latest occurrence fired since. */
 const firedMemo = new Map<string, { since: number; through: number }>();
+/**
+ * How far an unfinished occurrence got, per "journeyId:occurrence", after each committed batch: a run that ends
+ * before the segment does (Inngest caps steps per run) is taken up from there by the next, instead of starting over.
+ * Starting over is correct too (entry keys), just slower, and is what happens after a restart.
+ */
+const progressMemo = new Map<string, ScheduleCursor>();
+const progressKey = (due: Pick<DueSchedule, "journeyId" | "occurrence">) => `${due.journeyId}:${due.occurrence}`;
 
 function scheduleOf(version: CompiledVersion): TScheduleTrigger | null {
   return version.trigger.type === "trigger.schedule" ? (version.trigger.config as TScheduleTrigger) : null;
@@ -122,6 +131,7 @@ export async function findDueSchedules(now: Date, options: { workspaceId?: strin
         occurrence: window.due.toISOString(),
         skipped: window.skipped,
         since: start.toISOString(),
+        resume: progressMemo.get(progressKey({ journeyId: j.id, occurrence: window.due.toISOString() })) ?? startCursor(),
       });
     }
     return due;
@@ -239,6 +249,8 @@ export async function enrollScheduleBatch(due: DueSchedule, cursor: ScheduleCurs
     await recordFired(client, due, totals, missing, computing ? "; the segment was still being computed, so only the members computed by then were included" : "", now);
     return { enrolled, next: null };
   });
+  if (result.next) progressMemo.set(progressKey(due), result.next);
+  else progressMemo.delete(progressKey(due));
   if (!result.next && (!result.stopped || result.stopped === ALREADY_FIRED)) {
     const memo = firedMemo.get(due.journeyId);
     const since = Date.parse(due.since);
@@ -294,7 +306,7 @@ export async function fireDueSchedules(now: Date, options: { workspaceId?: strin
   const fired: DueSchedule[] = [];
   const enrolled: string[] = [];
   for (const due of await findDueSchedules(now, options)) {
-    let cursor: ScheduleCursor | null = startCursor();
+    let cursor: ScheduleCursor | null = due.resume;
     let stopped: string | undefined;
     while (cursor) {
       const batch = await enrollScheduleBatch(due, cursor, now, options.limit);
