@@ -10,7 +10,7 @@ const dateTime = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "shor
 
 /**
  * Cumulative lift of each treatment arm against control, one point per stored evaluation: the estimate as
- * a line and its (Holm-adjusted) confidence interval as a band. Points whose interval is unbounded show
+ * a line and its (multiple-testing adjusted) confidence interval as a band. Points whose interval is unbounded show
  * the line only.
  */
 export function LiftChart({ history, arms, testLabel }: { history: LiftPoint[]; arms: { id: string; label: string }[]; testLabel: string }) {

@@ -9,7 +9,7 @@ import { describeWeights, effectiveSplitWeights, HOLDOUT, roundWeights, sameWeig
  *
  * - "off": nothing; the published weights apply.
  * - "winner": once the sequential test (always valid, so checking every 15 minutes is fine) finds a winner
- *   after the Holm–Bonferroni correction, with enough data in every arm and no sample ratio mismatch,
+ *   after the experiment's multiple-testing correction, with enough data in every arm and no sample ratio mismatch,
  *   100% of the arms' traffic goes to it. Once: later evaluations keep it there.
  * - "bandit": Thompson-sampling weights (each arm's probability of being best, exact, floored at 1% of ALL
  *   traffic: weight 1 on the 0–100 scale, holdout or not, so "every arm keeps at least 1%" holds for the
