@@ -1,34 +1,21 @@
 import { rollupAnalytics } from "@/lib/analytics/rollups";
-import { parseCron } from "../executor/cron";
+import type { parseCron } from "../executor/cron";
 import { inngest } from "../client";
-
-const EMBEDDED_DEFAULT = "*/30 * * * * *";
+import { backgroundCron } from "./background-cron";
 
 /**
- * How often the rollups run: every minute on Inngest (its finest cron); every 30 s on the embedded executor,
- * which reads the six-field form (with seconds) and is recognised by the six-field CAIRN_WAKE_DUE_CRON that
- * scripts/cairn.ts gives it. CAIRN_ANALYTICS_ROLLUP_CRON overrides both, but a schedule that would run more
- * often than every 30 s is replaced by the 30-second one: each run recomputes two days of every workspace.
+ * How often the rollups run: every minute on Inngest, every 30 s embedded. CAIRN_ANALYTICS_ROLLUP_CRON overrides
+ * both, but a schedule that would run more often than every 30 s is replaced by the 30-second one: each run
+ * recomputes two days of every workspace.
  */
 export function analyticsRollupCron(env: Record<string, string | undefined> = process.env): string {
-  const override = env.CAIRN_ANALYTICS_ROLLUP_CRON?.trim();
-  if (override) {
-    if (atMostEvery30Seconds(override)) return override;
-    console.warn(`[cairn] CAIRN_ANALYTICS_ROLLUP_CRON "${override}" is not a cron that runs at most every 30 s; using "${EMBEDDED_DEFAULT}".`);
-    return EMBEDDED_DEFAULT;
-  }
-  return env.CAIRN_WAKE_DUE_CRON?.trim().split(/\s+/).length === 6 ? EMBEDDED_DEFAULT : "* * * * *";
+  return backgroundCron(env, { variable: "CAIRN_ANALYTICS_ROLLUP_CRON", embedded: "*/30 * * * * *", accepts: atMostEvery30Seconds, requirement: "runs at most every 30 s" });
 }
 
-function atMostEvery30Seconds(cron: string): boolean {
-  try {
-    const schedule = parseCron(cron);
-    if (!schedule.hasSeconds) return true;
-    const seconds = [...schedule.seconds].sort((a, b) => a - b);
-    return seconds.every((s, i) => (i + 1 < seconds.length ? seconds[i + 1] - s : 60 - s + seconds[0]) >= 30);
-  } catch {
-    return false;
-  }
+function atMostEvery30Seconds(schedule: ReturnType<typeof parseCron>): boolean {
+  if (!schedule.hasSeconds) return true;
+  const seconds = [...schedule.seconds].sort((a, b) => a - b);
+  return seconds.every((s, i) => (i + 1 < seconds.length ? seconds[i + 1] - s : 60 - s + seconds[0]) >= 30);
 }
 
 export const ROLLUP_ANALYTICS_CRON = analyticsRollupCron();

@@ -1,28 +1,15 @@
 import { advanceMany } from "@/lib/engine/advance";
 import { enrollScheduleBatch, findDueSchedules, type ScheduleCursor } from "@/lib/engine/schedule-entries";
-import { parseCron } from "../executor/cron";
 import { inngest } from "../client";
+import { backgroundCron } from "./background-cron";
 import { sendWalkFollowUps } from "./walk-follow-ups";
 
-const EMBEDDED_DEFAULT = "*/5 * * * * *";
-
 /**
- * How often schedule triggers are checked: every minute on Inngest (its finest cron); every 5 s on the embedded
- * executor, recognised, as segment-checks does, by the six-field CAIRN_WAKE_DUE_CRON that scripts/cairn.ts gives
- * it. CAIRN_SCHEDULE_JOURNEYS_CRON overrides both. A scheduled journey starts within one period of its time.
+ * How often schedule triggers are checked: every minute on Inngest, every 5 s embedded;
+ * CAIRN_SCHEDULE_JOURNEYS_CRON overrides both. A scheduled journey starts within one period of its time.
  */
 export function scheduleJourneysCron(env: Record<string, string | undefined> = process.env): string {
-  const override = env.CAIRN_SCHEDULE_JOURNEYS_CRON?.trim();
-  if (override) {
-    try {
-      parseCron(override);
-      return override;
-    } catch {
-      console.warn(`[cairn] CAIRN_SCHEDULE_JOURNEYS_CRON "${override}" is not a cron; using "${EMBEDDED_DEFAULT}".`);
-      return EMBEDDED_DEFAULT;
-    }
-  }
-  return env.CAIRN_WAKE_DUE_CRON?.trim().split(/\s+/).length === 6 ? EMBEDDED_DEFAULT : "* * * * *";
+  return backgroundCron(env, { variable: "CAIRN_SCHEDULE_JOURNEYS_CRON", embedded: "*/5 * * * * *" });
 }
 
 export const SCHEDULE_JOURNEYS_CRON = scheduleJourneysCron();

@@ -1,26 +1,13 @@
 import { markDispatched, processDueChecks, rangesOf, undispatchedRanges } from "@/lib/segments/membership";
-import { parseCron } from "../executor/cron";
 import { inngest, segmentChangedEvents } from "../client";
-
-const EMBEDDED_DEFAULT = "*/5 * * * * *";
+import { backgroundCron } from "./background-cron";
 
 /**
- * How often memberships whose next check passed are re-evaluated: every minute on Inngest (its finest cron);
- * every 5 s on the embedded executor, recognised, as rollup-analytics does, by the six-field CAIRN_WAKE_DUE_CRON
- * that scripts/cairn.ts gives it. CAIRN_SEGMENT_CHECKS_CRON overrides both.
+ * How often memberships whose next check passed are re-evaluated: every minute on Inngest, every 5 s embedded;
+ * CAIRN_SEGMENT_CHECKS_CRON overrides both.
  */
 export function segmentChecksCron(env: Record<string, string | undefined> = process.env): string {
-  const override = env.CAIRN_SEGMENT_CHECKS_CRON?.trim();
-  if (override) {
-    try {
-      parseCron(override);
-      return override;
-    } catch {
-      console.warn(`[cairn] CAIRN_SEGMENT_CHECKS_CRON "${override}" is not a cron; using "${EMBEDDED_DEFAULT}".`);
-      return EMBEDDED_DEFAULT;
-    }
-  }
-  return env.CAIRN_WAKE_DUE_CRON?.trim().split(/\s+/).length === 6 ? EMBEDDED_DEFAULT : "* * * * *";
+  return backgroundCron(env, { variable: "CAIRN_SEGMENT_CHECKS_CRON", embedded: "*/5 * * * * *" });
 }
 
 export const SEGMENT_CHECKS_CRON = segmentChecksCron();
