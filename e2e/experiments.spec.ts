@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { createFullKey, OWNER, screenshot, signIn, workspaceSlugOf } from "./helpers";
+import { createFullKey, inviteViewer, OWNER, screenshot, signIn, workspaceSlugOf } from "./helpers";
 
 // Unique per run, so the spec never depends on what earlier runs or specs sent.
 const run = Date.now().toString(36);
@@ -7,6 +7,7 @@ const PEOPLE = 400;
 const SIGNED_UP = `newsletter_signup_${run}`;
 const PURCHASE = `order_completed_${run}`;
 const at = (x: number, y: number) => ({ x, y });
+const VIEWER = { name: "Vera Viewer", email: `vera.experiments.${run}@cairn.test`, password: "only looking, never touching" };
 
 /** trigger → A/B split (45/45, 10% holdout) → each arm tags the person with its arm, then sends its own email. */
 function subjectLineTest(templates: { short: string; long: string }) {
@@ -45,8 +46,8 @@ async function stats(request: APIRequestContext, key: string, journeyId: string)
   return (await response.json()).totals as { enrolled: number; active: number; converted: number };
 }
 
-test("an A/B split seeded through the API: people are assigned, convert, and the experiment page shows the arms, the lift and the winner", async ({ page }) => {
-  test.setTimeout(240_000);
+test("an A/B split seeded through the API: people are assigned, convert, and the experiment page shows the arms, the lift and the winner", async ({ page, browser }) => {
+  test.setTimeout(300_000);
   await signIn(page, OWNER.email, OWNER.password);
   const slug = workspaceSlugOf(page);
   const key = await createFullKey(page, slug, `Experiments spec ${run}`);
@@ -127,7 +128,17 @@ test("an A/B split seeded through the API: people are assigned, convert, and the
   await expect(page.getByTestId("incrementality")).toBeVisible();
   await expect(page.getByTestId("lift-chart")).toBeVisible();
   await expect(page.getByTestId("banner-srm")).toHaveCount(0);
+  // The statistics the page states: the correction over every comparison, P(best) and risk per arm.
+  await expect(page.getByTestId("correction")).toContainText(/^Holm–Bonferroni adjusted across \d+ comparisons/);
+  await expect(rows.nth(1).getByTestId("arm-probability-best")).toHaveText(/^\d+\.\d%$/);
+  await expect(rows.nth(1).getByTestId("arm-risk")).toHaveText(/^risk \d+\.\d\d%control \d+\.\d\d%$/);
+  await expect(rows.nth(0).getByTestId("arm-probability-best")).toHaveText(/^\d+\.\d%$/);
+  await expect(rows.nth(0).getByTestId("arm-risk")).toHaveCount(0);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, "experiment-page");
+  // The whole table fits the page at 1440 px: the verdict column is on screen, not scrolled away inside the table.
+  const overflow = await page.getByTestId("arms-table").evaluate((table) => table.parentElement!.scrollWidth - table.parentElement!.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
 
   // The same result through the public API.
   const experiment = await page.request.get(`/api/v1/journeys/${journeyId}/experiments/ab`, { headers: auth });
@@ -141,4 +152,27 @@ test("an A/B split seeded through the API: people are assigned, convert, and the
   await page.goto(`/w/${slug}/journeys/${journeyId}/experiments`);
   await expect(page.getByTestId("experiments").getByRole("link", { name: "Subject line test" })).toBeVisible();
   await expect(page.getByTestId("experiments")).toContainText("Winner: Long subject");
+
+  // A viewer opens the experiment and reads the same results, with nothing they could change or run.
+  const { viewer, context } = await inviteViewer(page, browser, slug, VIEWER);
+  await viewer.goto(`/w/${slug}/journeys/${journeyId}/experiments/ab`);
+  await expect(viewer.getByRole("heading", { name: "Subject line test", level: 1 })).toBeVisible();
+  const seen = viewer.getByTestId("arm-row");
+  await expect(seen).toHaveCount(2);
+  await expect(seen.nth(0)).toContainText(String(arms.short.length));
+  await expect(seen.nth(1)).toHaveAttribute("data-status", "winning");
+  await expect(viewer.getByTestId("winner-badge")).toHaveText("Winner: Long subject");
+  await expect(viewer.getByTestId("holdout-row")).toContainText(String(arms.holdout.length));
+  await expect(viewer.getByTestId("lift-chart")).toBeVisible();
+  await expect(viewer.getByRole("button", { name: "Evaluate now" })).toHaveCount(0);
+  await expect(viewer.getByRole("button", { name: /Save/ })).toHaveCount(0);
+  const form = viewer.getByTestId("auto-winner-form");
+  await expect(form).toContainText("Viewers can read these settings");
+  await expect(form.getByRole("radio", { name: /Bandit/ })).toBeDisabled();
+  await expect(form.getByLabel("Sequential tuning N*")).toBeDisabled();
+  await expect(form.getByLabel("Multiple-testing correction")).toBeDisabled();
+  // Every control on the page that could act is disabled: no enabled button anywhere in the main content.
+  await expect(viewer.locator("main button:enabled")).toHaveCount(0);
+  await screenshot(viewer, "experiment-page-viewer");
+  await context.close();
 });

@@ -2,8 +2,8 @@ import type { ExperimentAnalysis } from "@/lib/experiments/analysis";
 import { Badge } from "../ui/card";
 import { amount, count, interval, percent, pValue, signedPercent, STATUS_LABELS, STATUS_TONES, weight } from "./format";
 
-const NUM = "py-3 pl-3 text-right tabular-nums whitespace-nowrap";
-const HEAD = "py-2 pl-3 text-right font-medium";
+const NUM = "py-3 pl-2.5 text-right tabular-nums whitespace-nowrap";
+const HEAD = "py-2 pl-2.5 text-right font-medium";
 
 /** Which correction adjusted the p-values, over how many comparisons; results stored before the setting existed were Holm across arms only. */
 export function correctionOf(result: ExperimentAnalysis): { label: string; comparisons: number; text: string } {
@@ -34,12 +34,11 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
           <tr>
             <th className="py-2 font-medium">Arm</th>
             <th className={HEAD}>Assigned</th>
-            <th className={HEAD}>Sent</th>
-            <th className={HEAD}>Delivered</th>
-            <th className={HEAD}>Opened</th>
-            <th className={HEAD}>Clicked</th>
-            <th className={HEAD}>Converted</th>
-            <th className={HEAD}>Rate</th>
+            <th className={HEAD}>Messages</th>
+            <th className={HEAD}>
+              Converted
+              <span className="block text-[10px] font-normal tracking-normal normal-case">rate</span>
+            </th>
             {hasRevenue ? <th className={HEAD}>Revenue / person</th> : null}
             <th className={HEAD}>Lift ({Math.round((1 - result.test.alpha) * 100)}% interval)</th>
             <th className={HEAD}>
@@ -48,14 +47,9 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
                 {result.test.label}
               </span>
             </th>
-            <th className={HEAD}>Chance to win</th>
             <th className={HEAD}>
-              P(best)
-              <span className="block text-[10px] font-normal tracking-normal normal-case">exact, all arms</span>
-            </th>
-            <th className={HEAD}>
-              Risk
-              <span className="block text-[10px] font-normal tracking-normal normal-case">expected loss</span>
+              Chance to win
+              <span className="block text-[10px] font-normal tracking-normal normal-case">P(best) · risk</span>
             </th>
             <th className="py-2 pl-3 font-medium">Status</th>
           </tr>
@@ -72,12 +66,16 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
                 </span>
               </td>
               <td className={NUM}>{count(arm.assigned)}</td>
-              <td className={NUM}>{count(arm.sent)}</td>
-              <td className={NUM}>{count(arm.delivered)}</td>
-              <td className={NUM}>{count(arm.opened)}</td>
-              <td className={NUM}>{count(arm.clicked)}</td>
-              <td className={NUM}>{count(arm.converted)}</td>
-              <td className={NUM}>{percent(arm.conversionRate, 2)}</td>
+              <td className={NUM} data-testid="arm-messages">
+                {count(arm.sent)} sent
+                <span className="block text-xs text-stone-500">
+                  {count(arm.delivered)} delivered · {count(arm.opened)} opened · {count(arm.clicked)} clicked
+                </span>
+              </td>
+              <td className={NUM}>
+                {count(arm.converted)}
+                <span className="block text-xs text-stone-500">{percent(arm.conversionRate, 2)}</span>
+              </td>
               {hasRevenue ? (
                 <td className={NUM}>
                   {amount(arm.revenuePerAssigned)}
@@ -104,19 +102,21 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
                 )}
               </td>
               <td className={NUM}>{arm.lift ? pValue(corrected ? arm.lift.adjustedPValue : arm.lift.pValue) : "—"}</td>
-              <td className={NUM}>{arm.isControl ? "—" : percent(arm.chanceToWin)}</td>
-              <td className={NUM} data-testid="arm-probability-best">
-                {percent(arm.probabilityBest)}
-              </td>
-              <td className={NUM} data-testid="arm-risk">
+              <td className={NUM}>
+                {arm.isControl ? "—" : percent(arm.chanceToWin)}
+                <span className="block text-xs text-stone-500">
+                  best <span data-testid="arm-probability-best">{percent(arm.probabilityBest)}</span>
+                </span>
                 {arm.risk ? (
-                  <span title={`Expected loss of shipping ${arm.label}: ${percent(arm.risk.ship, 2)} of control's rate; of keeping control instead: ${percent(arm.risk.keepControl, 2)}`}>
-                    {percent(arm.risk.ship, 2)}
-                    <span className="block text-xs text-stone-500">control {percent(arm.risk.keepControl, 2)}</span>
+                  <span
+                    className="block text-xs text-stone-500"
+                    data-testid="arm-risk"
+                    title={`Expected loss of shipping ${arm.label}: ${percent(arm.risk.ship, 2)} of control's rate; of keeping control instead: ${percent(arm.risk.keepControl, 2)}`}
+                  >
+                    <span className="block">risk {percent(arm.risk.ship, 2)}</span>
+                    <span className="block">control {percent(arm.risk.keepControl, 2)}</span>
                   </span>
-                ) : (
-                  "—"
-                )}
+                ) : null}
               </td>
               <td className="py-3 pl-3">
                 <Badge tone={STATUS_TONES[arm.status] ?? "stone"}>{STATUS_LABELS[arm.status] ?? arm.status}</Badge>
@@ -130,14 +130,13 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
                 <span className="block text-xs text-stone-500">{weight(result.holdout.publishedWeight)} · gets nothing</span>
               </td>
               <td className={NUM}>{count(result.holdout.assigned)}</td>
-              <td className={NUM}>{count(result.holdout.messages)}</td>
-              <td className={NUM}>—</td>
-              <td className={NUM}>—</td>
-              <td className={NUM}>—</td>
-              <td className={NUM}>{count(result.holdout.converted)}</td>
-              <td className={NUM}>{percent(result.holdout.conversionRate, 2)}</td>
+              <td className={NUM}>{count(result.holdout.messages)} sent</td>
+              <td className={NUM}>
+                {count(result.holdout.converted)}
+                <span className="block text-xs text-stone-500">{percent(result.holdout.conversionRate, 2)}</span>
+              </td>
               {hasRevenue ? <td className={NUM}>{amount(result.holdout.revenuePerAssigned)}</td> : null}
-              <td className={NUM} colSpan={5}>
+              <td className={NUM} colSpan={3}>
                 <span className="text-xs text-stone-500">measures incrementality, below</span>
               </td>
               <td className="py-3 pl-3" />
@@ -149,8 +148,8 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
         Intent to treat: everyone assigned counts, messaged or not. Conversions within {result.goal.attributionHours} h of assignment
         {result.goal.eventName ? ` (${result.goal.eventName})` : ""}. p-values and intervals: <strong className="font-medium text-stone-700">{result.test.label}</strong>
         {result.test.nStar ? `, tuned for ${count(result.test.nStar)} people` : ""}
-        . Multiple testing: <strong className="font-medium text-stone-700" data-testid="correction">{correction.text}</strong>. Chance to win and risk (expected loss in lift, of shipping the
-        arm and of keeping control): Bayesian, {priorText(result)}. P(best): exact Beta–Bernoulli. Statuses need {result.thresholds.minAssigned}{" "}
+        . Multiple testing: <strong className="font-medium text-stone-700" data-testid="correction">{correction.text}</strong>. Chance to win and risk (expected loss in lift: of shipping the
+        arm, and of keeping control): Bayesian, {priorText(result)}. Best: the exact Beta–Bernoulli chance of the highest rate of all arms. Statuses need {result.thresholds.minAssigned}{" "}
         people and {result.thresholds.minConversions} conversions in every arm.
       </p>
     </div>

@@ -10,7 +10,7 @@ import { useApiForm } from "../ui/use-api-form";
 const MODES = [
   { value: "off", title: "Off", text: "Keep the published weights. You decide when to stop." },
   { value: "winner", title: "Route to the winner", text: "Once the sequential test finds a winner (enough data, no sample ratio mismatch), every new person goes to it." },
-  { value: "bandit", title: "Bandit", text: "Thompson sampling moves traffic to the arms more likely to be best, at most once per attribution window; every arm keeps at least 1%." },
+  { value: "bandit", title: "Bandit", text: "Thompson sampling moves traffic to the arms more likely to be best, at most once per attribution window; every arm keeps at least 1% of all traffic." },
 ] as const;
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
@@ -63,9 +63,15 @@ export function AutoWinnerForm({ url, settings, canEdit, holdoutWeight }: { url:
           {holdoutWeight > 0 ? <p className="text-xs text-stone-500">The {holdoutWeight}% holdout stays fixed in every mode.</p> : null}
         </div>
         <div className="grid gap-3 sm:grid-cols-2">
-          <SelectField label="p-values and intervals" value={test} onChange={(e) => setTest(e.target.value)} error={fieldErrors.test}>
-            <option value="sequential">Sequential (always valid): look any time</option>
-            <option value="fixed">Fixed horizon: look once, at a planned size</option>
+          <SelectField
+            label="p-values and intervals"
+            value={test}
+            onChange={(e) => setTest(e.target.value)}
+            error={fieldErrors.test}
+            hint="Sequential: look any time. Fixed horizon: look once, at a size planned in advance."
+          >
+            <option value="sequential">Sequential (always valid)</option>
+            <option value="fixed">Fixed horizon</option>
           </SelectField>
           <TextField
             label="Sequential tuning N*"
@@ -81,10 +87,10 @@ export function AutoWinnerForm({ url, settings, canEdit, holdoutWeight }: { url:
             value={correction}
             onChange={(e) => setCorrection(e.target.value)}
             error={fieldErrors.correction}
-            hint="Applied together to every arm's conversion, revenue and guardrail comparisons."
+            hint="Over every arm's conversion, revenue and guardrails. Holm: no false winner in the set; Benjamini–Hochberg: few, with more power."
           >
-            <option value="holm">Holm–Bonferroni: no false winner in the whole set</option>
-            <option value="bh">Benjamini–Hochberg: few false winners, more power</option>
+            <option value="holm">Holm–Bonferroni</option>
+            <option value="bh">Benjamini–Hochberg</option>
           </SelectField>
           <div className="grid grid-cols-2 gap-3">
             <TextField
