@@ -226,7 +226,8 @@ describe("segments and journeys", () => {
     ]);
     // both entered the trait segment with the walk, recorded once each; the event segment saw no change
     expect(await d.members(vip)).toEqual(["ada", "bob"]);
-    expect(await d.changes(vip)).toEqual([
+    // (one statement records both entries: their order within it is not defined)
+    expect((await d.changes(vip)).sort((a, b) => a.userId.localeCompare(b.userId))).toEqual([
       { userId: "ada", kind: "entered", at: T0.toISOString() },
       { userId: "bob", kind: "entered", at: T0.toISOString() },
     ]);
