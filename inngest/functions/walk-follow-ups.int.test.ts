@@ -64,10 +64,11 @@ describe("walk follow-ups", () => {
     await dispatchPendingEvents(inngest as unknown as Parameters<typeof dispatchPendingEvents>[0]);
 
     await eventually(async () => (await enrollmentsOf(upgrade.journeyId)).some((e) => e.status === "COMPLETED"), 15_000, "the upgrade journey to finish");
+    // enrolled, then walked on to the delay (two commits: wait for the second)
     const entered = await eventually(async () => {
       const rows = await enrollmentsOf(welcome.journeyId);
-      return rows.length > 0 && rows;
-    }, 15_000, "the welcome journey to enroll ada");
+      return rows.some((e) => e.currentNodeId === "wait") && rows;
+    }, 15_000, "the welcome journey to take ada to its delay");
     expect(entered.map((e) => [e.userId, e.currentNodeId])).toEqual([["ada", "wait"]]);
     expect(await d.members(vip)).toEqual(["ada"]);
     // announced once, by process-event, and marked so the sweep does not announce it again
