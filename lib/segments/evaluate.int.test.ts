@@ -331,3 +331,26 @@ describe("segment evaluation: events", () => {
     expect((await d.identify("ada", { seen: true })).map((c) => [c.segmentId === pro ? "pro" : c.segmentId, c.kind])).toEqual([["pro", "entered"]]);
   });
 });
+
+describe("segment evaluation: concurrent updates", () => {
+  it("updates of one segment racing for different people and for the same person: each entry once, the size and the day's counts exact", async () => {
+    const d = await SegmentDriver.start(T0);
+    const id = await d.segment({ kind: "group", match: "all", conditions: [{ kind: "event_count", event: "Viewed", operator: "at_least", count: 1, withinDays: 7 }] });
+    const { updateSegmentsForEvents } = await import("./membership");
+    // 12 people, each sending 3 batches at once: 36 evaluations of one segment in flight together (the segment's
+    // lock serialises them; this holds whatever lets them run side by side)
+    const people = Array.from({ length: 12 }, (_, i) => `racer-${i}`);
+    const batches = await Promise.all(people.flatMap((userId) => [0, 1, 2].map(() => d.store([{ type: "track", userId, event: "Viewed" }]))));
+    await Promise.all(batches.map((eventIds) => updateSegmentsForEvents(d.ctx.workspace.id, eventIds, d.now)));
+
+    expect(await d.members(id)).toEqual([...people].sort());
+    const changes = await d.changes(id);
+    expect(changes.map((c) => c.userId).sort()).toEqual([...people].sort());
+    expect(changes.every((c) => c.kind === "entered")).toBe(true);
+    const { rows } = await pgPool().query<{ memberCount: number; size: number; entered: number; exited: number }>(
+      `SELECT s."memberCount", d.size, d.entered, d.exited FROM "Segment" s JOIN "SegmentDailySize" d ON d."segmentId" = s.id WHERE s.id = $1`,
+      [id],
+    );
+    expect(rows).toEqual([{ memberCount: 12, size: 12, entered: 12, exited: 0 }]);
+  });
+});
