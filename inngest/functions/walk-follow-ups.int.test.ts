@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropSchema, eventually, runsOf, serveFunctions, startTestExecutor } from "@/lib/testing/executor-harness";
+import { setUpFreshDatabase } from "@/lib/testing/fresh-database";
 
 /**
  * The segment entries a walk causes are announced by the function that walked, not left to the segment-checks
  * sweep: only process-event and segment-entries are served here (no sweep is registered), so a segment-entry
  * journey can start only if process-event's walk announced the entry.
  */
+
+// Its own database: the test hands the pending ingest log to the executor, and on the shared one that log holds
+// every other test's events (they keep background work off), which would be processed first.
+setUpFreshDatabase();
 
 let executor: Awaited<ReturnType<typeof startTestExecutor>>;
 let app: { url: string; close(): Promise<void> };
