@@ -144,8 +144,7 @@ export type Partials = Readonly<Record<string, string>>;
 
 // Engines that know a set of partials; a workspace's set changes rarely, so a few are kept.
 const enginesByPartials = new Map<string, Liquid>();
-function engineFor(html: boolean | OutputEscape, partials?: Partials): Liquid {
-  const escape: OutputEscape = html === true ? "html" : html === false ? "text" : html;
+function engineFor(escape: OutputEscape, partials?: Partials): Liquid {
   if (!partials || !Object.keys(partials).length) return plainEngines[escape];
   const key = `${escape}:${JSON.stringify(partials)}`;
   let engine = enginesByPartials.get(key);
@@ -161,9 +160,9 @@ function engineFor(html: boolean | OutputEscape, partials?: Partials): Liquid {
 const HTML_FIELDS = new Set(["email:html", "layout:html"]);
 
 /** Parses a template, returning the parsed form or Liquid's error message (syntax, unknown filter, unclosed tag). */
-export function parseLiquid(source: string, html: boolean | OutputEscape = false, partials?: Partials): { ok: true; template: Template[] } | { ok: false; error: string } {
+export function parseLiquid(source: string, escape: OutputEscape = "text", partials?: Partials): { ok: true; template: Template[] } | { ok: false; error: string } {
   try {
-    return { ok: true, template: engineFor(html, partials).parse(source) };
+    return { ok: true, template: engineFor(escape, partials).parse(source) };
   } catch (error) {
     return { ok: false, error: liquidMessage(error) };
   }
@@ -183,8 +182,8 @@ export function liquidMessage(error: unknown): string {
   return message.replace(/, file:.*$/, "");
 }
 
-export function renderLiquid(template: Template[], scope: RenderScope | object, html: boolean | OutputEscape = false, partials?: Partials): string {
-  return String(engineFor(html, partials).renderSync(template, scope as unknown as object));
+export function renderLiquid(template: Template[], scope: RenderScope | object, escape: OutputEscape = "text", partials?: Partials): string {
+  return String(engineFor(escape, partials).renderSync(template, scope as unknown as object));
 }
 
 function has(value: unknown, key: string | number): boolean {
@@ -197,7 +196,7 @@ function has(value: unknown, key: string | number): boolean {
  */
 export function missingInTemplate(template: Template[], scope: RenderScope, partials?: Partials): string[] {
   const missing = new Set<string>();
-  for (const segments of engineFor(false, partials).globalVariableSegmentsSync(template)) {
+  for (const segments of engineFor("text", partials).globalVariableSegmentsSync(template)) {
     let value: unknown = scope;
     const path: string[] = [];
     for (const segment of segments) {
@@ -320,14 +319,14 @@ export function renderTemplate(channel: TemplateKind, content: unknown, scope: R
   for (const field of LIQUID_FIELDS[channel]) {
     const source = fieldOf(content, field);
     if (source === undefined) continue;
-    const html = HTML_FIELDS.has(`${channel}:${field}`);
+    const escape: OutputEscape = HTML_FIELDS.has(`${channel}:${field}`) ? "html" : "text";
     // a layout on its own (its preview) gets a marker where an email's content would go
-    const rendered = renderSource(source, channel === "layout" ? ({ ...scope, content: CONTENT_SLOT } as RenderScope) : scope, html, assets.partials);
+    const rendered = renderSource(source, channel === "layout" ? ({ ...scope, content: CONTENT_SLOT } as RenderScope) : scope, escape, assets.partials);
     if (rendered.ok) fields[field] = rendered.text;
     else errors.push({ path: `content.${field}`, message: `Liquid error: ${rendered.error}` });
   }
   if (channel === "email" && assets.layoutHtml && fields.html !== undefined) {
-    const layout = renderSource(assets.layoutHtml, { ...scope, content: CONTENT_SLOT } as RenderScope, true, assets.partials);
+    const layout = renderSource(assets.layoutHtml, { ...scope, content: CONTENT_SLOT } as RenderScope, "html", assets.partials);
     if (layout.ok) fields.html = layout.text.replace(CONTENT_SLOT, () => fields.html);
     else errors.push({ path: "content.layoutId", message: `The layout does not render: Liquid error: ${layout.error}` });
   }
@@ -337,11 +336,11 @@ export function renderTemplate(channel: TemplateKind, content: unknown, scope: R
 }
 
 /** Parses and renders one source; a failure (syntax, unknown filter or partial, missing required variable) is returned, not thrown. */
-export function renderSource(source: string, scope: RenderScope | object, html: boolean | OutputEscape, partials?: Partials): { ok: true; text: string } | { ok: false; error: string } {
-  const parsed = parseLiquid(source, html, partials);
+export function renderSource(source: string, scope: RenderScope | object, escape: OutputEscape, partials?: Partials): { ok: true; text: string } | { ok: false; error: string } {
+  const parsed = parseLiquid(source, escape, partials);
   if (!parsed.ok) return parsed;
   try {
-    return { ok: true, text: renderLiquid(parsed.template, scope, html, partials) };
+    return { ok: true, text: renderLiquid(parsed.template, scope, escape, partials) };
   } catch (error) {
     return { ok: false, error: liquidMessage(error) };
   }
@@ -353,7 +352,7 @@ export function missingVariables(channel: TemplateKind, content: unknown, scope:
   for (const field of LIQUID_FIELDS[channel]) {
     const source = fieldOf(content, field);
     if (source === undefined) continue;
-    const parsed = parseLiquid(source, false, partials);
+    const parsed = parseLiquid(source, "text", partials);
     if (!parsed.ok) continue;
     try {
       for (const path of missingInTemplate(parsed.template, scope, partials)) missing.add(path);
