@@ -92,7 +92,6 @@ export interface AnalysisSettings {
 export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = { test: "sequential", alpha: DEFAULT_ALPHA, nStar: DEFAULT_SEQUENTIAL_N_STAR, correction: "holm", prior: null };
 export const MIN_ASSIGNED = 100;
 export const MIN_CONVERSIONS = 20;
-export { DEFAULT_ATTRIBUTION_HOURS } from "./attribution";
 
 export const TEST_LABELS: Record<TestMethod, string> = { sequential: "sequential (always valid)", fixed: "fixed horizon" };
 export const CORRECTION_LABELS: Record<Correction, string> = { holm: "Holm–Bonferroni", bh: "Benjamini–Hochberg" };

@@ -11,7 +11,6 @@ import {
   analyzeExperiment,
   CORRECTIONS,
   DEFAULT_ANALYSIS_SETTINGS,
-  DEFAULT_ATTRIBUTION_HOURS,
   loadSplitData,
   splitConfigIn,
   type AnalysisSettings,
@@ -22,6 +21,7 @@ import {
   type SplitDefinition,
   type TestMethod,
 } from "./analysis";
+import { attributionHoursOf } from "./attribution";
 import { AUTO_WINNER_MODES, decideWeights, type AutoWinnerMode } from "./auto-winner";
 import { describeWeights, effectiveSplitWeights, publishedWeights, sameWeights, toWeightMap, type WeightMap } from "./weights";
 
@@ -166,10 +166,11 @@ function requireSplit(journey: JourneySplits, nodeId: string): { split: SplitDef
   throw new AppError("not_found", `No A/B split "${nodeId}" in this journey.`);
 }
 
-function goalOf(graph: TJourneyGraph): { goal: GoalSettings; hasGoal: boolean } {
+/** The goal an experiment of this journey measures (lib/experiments/attribution.ts), and whether it has one at all. */
+export function goalOf(graph: TJourneyGraph): { goal: GoalSettings; hasGoal: boolean } {
   const goal = graph.settings.goal;
   return {
-    goal: { eventName: goal?.eventName ?? null, attributionHours: goal?.attributionHours ?? DEFAULT_ATTRIBUTION_HOURS, revenueProperty: goal?.revenueProperty ?? null },
+    goal: { eventName: goal?.eventName ?? null, attributionHours: attributionHoursOf(graph), revenueProperty: goal?.revenueProperty ?? null },
     hasGoal: Boolean(goal) || graph.nodes.some((n) => n.type === "goal"),
   };
 }

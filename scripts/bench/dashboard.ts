@@ -346,8 +346,8 @@ async function main() {
     const { createApiKey } = await import("../../lib/api-keys/api-keys");
     const { workspaceContextForUser } = await import("../../lib/workspaces/workspaces");
     const { rebuildAnalytics } = await import("../../lib/analytics/rollups");
-    const { evaluateExperiment, settingsOf } = await import("../../lib/experiments/experiments");
-    const { analyzeExperiment, loadSplitData, splitConfigIn, DEFAULT_ATTRIBUTION_HOURS } = await import("../../lib/experiments/analysis");
+    const { evaluateExperiment, goalOf, settingsOf } = await import("../../lib/experiments/experiments");
+    const { analyzeExperiment, loadSplitData, splitConfigIn } = await import("../../lib/experiments/analysis");
     const { publishedWeights } = await import("../../lib/experiments/weights");
     const { ZJourneyGraph } = await import("../../lib/journeys/graph");
     const pool = pgPool();
@@ -398,7 +398,7 @@ async function main() {
     console.log(`evaluate-experiments (first journey's split "${split.label}"): ${(evaluationMs / 1000).toFixed(1)} s, result ${evaluation.stored ? "stored" : "NOT stored"}`);
     console.log(`  ${describeAnalysis(evaluation.analysis)}`);
     // The baseline: the same analysis from the raw tables, as evaluateExperiment computes it (without storing).
-    const goal = { eventName: graph.settings.goal?.eventName ?? null, attributionHours: graph.settings.goal?.attributionHours ?? DEFAULT_ATTRIBUTION_HOURS, revenueProperty: graph.settings.goal?.revenueProperty ?? null };
+    const { goal } = goalOf(graph);
     const rawExperiment = async () => {
       const client = await pool.connect();
       try {
