@@ -6,7 +6,7 @@ import { loadProviderConfigs, type ProviderConfigs } from "./channel-config";
 import { CHANNELS, renderTemplate, type Channel, type RenderScope } from "./liquid";
 import { consentDecision, describeCap, loadPolicy, quietHoursEnd, reachedCap, type ConsentStatus } from "./policy";
 import { sendEmail, sendFcm, sendSms, sendWebPush } from "./providers";
-import { ProviderError, type SendResult, type WebPushSubscription } from "./providers/types";
+import { ProviderError, type PushMessage, type SendContext, type SendResult, type WebPushSubscription } from "./providers/types";
 import { renderAssetsAt, templateVersionAt } from "./templates";
 import { messageLinks, publicBaseUrl, trackEmailHtml } from "./tracking";
 
@@ -130,6 +130,39 @@ export function isWebPushSubscription(token: string): WebPushSubscription | null
   }
 }
 
+/** The push tokens a configured provider can reach: Web Push subscriptions need Web Push, other tokens FCM. */
+export function reachableDevices(tokens: readonly string[], configs: ProviderConfigs): string[] {
+  return tokens.filter((token) => (isWebPushSubscription(token) ? !!configs.web_push : !!configs.fcm));
+}
+
+/**
+ * Sends one notification to every device, each through its provider (see reachableDevices), and reports what
+ * each did: the first acceptance, how many accepted, and every provider refusal with its device. Anything
+ * that is not a provider's answer is thrown.
+ */
+export async function pushToDevices(
+  configs: ProviderConfigs,
+  tokens: readonly string[],
+  push: PushMessage,
+  ctx: SendContext,
+): Promise<{ accepted: SendResult | null; acceptedCount: number; refusals: { token: string; error: ProviderError }[] }> {
+  let accepted: SendResult | null = null;
+  let acceptedCount = 0;
+  const refusals: { token: string; error: ProviderError }[] = [];
+  for (const token of tokens) {
+    const subscription = isWebPushSubscription(token);
+    try {
+      const result = subscription ? await sendWebPush(configs.web_push!, subscription, push, ctx) : await sendFcm(configs.fcm!, token, push, ctx);
+      accepted ??= result;
+      acceptedCount++;
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      refusals.push({ token, error });
+    }
+  }
+  return { accepted, acceptedCount, refusals };
+}
+
 /** The addresses a channel reaches for this person, or why there are none. */
 function contactPoints(channel: Channel, profile: ProfileRow, configs: ProviderConfigs): { addresses: string[] } | { missing: string } {
   switch (channel) {
@@ -142,7 +175,7 @@ function contactPoints(channel: Channel, profile: ProfileRow, configs: ProviderC
       return /^\+[1-9]\d{6,14}$/.test(phone) ? { addresses: [phone] } : { missing: `The profile's phone number ${profile.phone} is not in international form (+ and the country code, e.g. +15551234567)` };
     }
     case "push": {
-      const usable = profile.pushTokens.filter((t) => (isWebPushSubscription(t.token) ? !!configs.web_push : !!configs.fcm)).map((t) => t.token);
+      const usable = reachableDevices(profile.pushTokens.map((t) => t.token), configs);
       if (usable.length) return { addresses: usable };
       return { missing: profile.pushTokens.length ? "The profile's push tokens are for a provider this workspace hasn't configured (Settings → Channels)" : "No push token on the profile" };
     }
@@ -203,20 +236,10 @@ function prepareSend(message: MessageRow, fields: Record<string, string>, addres
         call: async () => {
           // Every device of the person; the message counts as sent when one accepted it. Gone subscriptions
           // and unregistered tokens are reported so they are suppressed.
-          const deadTokens: string[] = [];
-          let accepted: SendResult | null = null;
+          const { accepted, refusals } = await pushToDevices(configs, addresses, push, ctx);
+          const deadTokens = refusals.filter((r) => r.error.permanentAddressFailure).map((r) => r.token);
           let lastError: ProviderError | null = null;
-          for (const token of addresses) {
-            const subscription = isWebPushSubscription(token);
-            try {
-              const result = subscription ? await sendWebPush(configs.web_push!, subscription, push, ctx) : await sendFcm(configs.fcm!, token, push, ctx);
-              accepted ??= result;
-            } catch (error) {
-              if (!(error instanceof ProviderError)) throw error;
-              if (error.permanentAddressFailure) deadTokens.push(token);
-              if (!lastError || error.retryable) lastError = error;
-            }
-          }
+          for (const { error } of refusals) if (!lastError || error.retryable) lastError = error;
           if (accepted) return { ...accepted, response: addresses.length > 1 ? `${accepted.response} (${addresses.length - deadTokens.length} of ${addresses.length} devices)` : accepted.response, deadTokens };
           if (lastError && deadTokens.length === addresses.length) throw new DevicesGoneError(lastError.message, deadTokens, lastError.providerCode);
           throw lastError ?? new ProviderError("No device accepted the notification", { retryable: true });

@@ -4,9 +4,9 @@ import { requirePermission, requireUser, type WorkspaceContext } from "../auth/c
 import { pgPool } from "../db/pool";
 import { AppError, parseInput } from "../errors";
 import { loadProviderConfigs } from "./channel-config";
-import { isWebPushSubscription } from "./delivery";
+import { pushToDevices, reachableDevices } from "./delivery";
 import { renderTemplate } from "./liquid";
-import { ProviderError, sendEmail, sendFcm, sendSms, sendWebPush } from "./providers";
+import { ProviderError, sendEmail, sendSms } from "./providers";
 import { previewScope, renderAssetsAt, validateContent } from "./templates";
 
 /**
@@ -83,21 +83,11 @@ export async function sendTestMessage(ctx: WorkspaceContext, input: unknown): Pr
       case "push": {
         if (!configs.web_push && !configs.fcm) throw new AppError("conflict", "Push isn't set up: configure Web Push or FCM in Settings → Channels.");
         const person = await personOf(ctx.workspace.id, to!);
-        const devices = person.pushTokens.map((t) => t.token).filter((token) => (isWebPushSubscription(token) ? !!configs.web_push : !!configs.fcm));
+        const devices = reachableDevices(person.pushTokens.map((t) => t.token), configs);
         if (!devices.length) throw AppError.validation([{ path: "to", message: `${to} has no device this workspace's push providers can reach` }]);
         const push = { title: `[Test] ${f.title}`, body: f.body, deepLink: f.deepLink || undefined, imageUrl: f.imageUrl || undefined, data: { cairnTest: "true" } };
-        let accepted = 0;
-        let lastError: ProviderError | null = null;
-        for (const token of devices) {
-          const subscription = isWebPushSubscription(token);
-          try {
-            await (subscription ? sendWebPush(configs.web_push!, subscription, push, { idempotencyKey, timeoutMs: 15_000 }) : sendFcm(configs.fcm!, token, push, { idempotencyKey, timeoutMs: 15_000 }));
-            accepted++;
-          } catch (error) {
-            if (!(error instanceof ProviderError)) throw error;
-            lastError = error;
-          }
-        }
+        const { acceptedCount: accepted, refusals } = await pushToDevices(configs, devices, push, { idempotencyKey, timeoutMs: 15_000 });
+        const lastError = refusals.at(-1)?.error ?? null;
         if (!accepted) throw lastError!;
         return { to: `${to} (${accepted} of ${devices.length} device${devices.length === 1 ? "" : "s"})`, response: lastError ? `Some devices refused it: ${lastError.message}` : "Accepted by the push service", outbox: false };
       }
