@@ -31,10 +31,13 @@ export function db(): PrismaClient {
 
 /** Points the process at another database (tests that need an empty one). */
 export async function switchDatabase(connectionString: string): Promise<void> {
-  await globalForPrisma.cairnPrisma?.$disconnect();
-  await closePgPool(); // recreated on first use, from the new DATABASE_URL
+  // Switch first, so that anything still running opens its next connection on the new database and not
+  // on the old one, which the caller may be about to drop.
+  const previous = globalForPrisma.cairnPrisma;
   process.env.DATABASE_URL = connectionString;
   globalForPrisma.cairnPrisma = createClient(connectionString);
+  await previous?.$disconnect();
+  await closePgPool(); // recreated on first use, from the new DATABASE_URL
 }
 
 export type { Prisma } from "./generated/client";

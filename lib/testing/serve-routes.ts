@@ -8,7 +8,16 @@ type Handler = (request: Request, context: { params: Promise<Record<string, neve
  * tests that need a real client on the other end (the Segment SDK). Routes are matched by exact path.
  */
 export async function serveRoutes(routes: Record<string, Handler>): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer(async (req, res) => {
+  // Handlers still running when the server closes (an executor killed mid-call leaves some) would go on
+  // querying the database after the test moved on, maybe to one being dropped: close() waits for them.
+  const inFlight = new Set<Promise<void>>();
+  const server = http.createServer((req, res) => {
+    const handling = handle(req, res)
+      .catch(() => res.destroy()) // the client went away mid-request (the executor was killed)
+      .finally(() => inFlight.delete(handling));
+    inFlight.add(handling);
+  });
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const handler = routes[url.pathname];
     if (!handler) {
@@ -25,17 +34,20 @@ export async function serveRoutes(routes: Record<string, Handler>): Promise<{ ur
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (error) {
-      res.writeHead(500, { "content-type": "text/plain" }).end(String(error));
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end(String(error));
     }
-  });
+  }
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await Promise.allSettled([...inFlight]);
+    },
   };
 }
