@@ -13,7 +13,7 @@ export async function serveRoutes(routes: Record<string, Handler>): Promise<{ ur
   const inFlight = new Set<Promise<void>>();
   const server = http.createServer((req, res) => {
     const handling = handle(req, res)
-      .catch(() => res.destroy()) // the client went away mid-request (the executor was killed)
+      .catch(() => void res.destroy()) // the client went away mid-request (the executor was killed)
       .finally(() => inFlight.delete(handling));
     inFlight.add(handling);
   });
