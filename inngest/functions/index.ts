@@ -8,8 +8,7 @@ import { rollupAnalyticsFn } from "./rollup-analytics";
 import { scheduleJourneys } from "./schedule-journeys";
 import { segmentChecks } from "./segment-checks";
 import { segmentEntries } from "./segment-entries";
-import { updateSegments } from "./update-segments";
 import { wakeDue } from "./wake-due";
 
 /** Every function Cairn serves at /api/inngest. */
-export const functions = [processEvent, advanceEnrollmentFn, wakeDue, deliverMessageFn, deliverDue, evaluateExperiments, rollupAnalyticsFn, updateSegments, segmentChecks, recomputeSegmentFn, segmentEntries, scheduleJourneys];
+export const functions = [processEvent, advanceEnrollmentFn, wakeDue, deliverMessageFn, deliverDue, evaluateExperiments, rollupAnalyticsFn, segmentChecks, recomputeSegmentFn, segmentEntries, scheduleJourneys];

@@ -11,7 +11,7 @@ import { ingestFixture } from "../testing/ingest-helpers";
 
 /**
  * Segments at a clock the test sets: events ingested with explicit timestamps, the event-driven update run
- * the way update-segments runs it, and reads of memberships by userId.
+ * the way process-event runs it, and reads of memberships by userId.
  */
 export class SegmentDriver {
   constructor(
@@ -45,7 +45,7 @@ export class SegmentDriver {
     return (await ingest(this.ctx, JSON.stringify({ batch: stamped }), "batch", () => this.now)).eventIds;
   }
 
-  /** Stores messages and runs the event-driven update for them, as update-segments does. */
+  /** Stores messages and runs the event-driven update for them, as process-event does. */
   async send(messages: Record<string, unknown>[]): Promise<MembershipChange[]> {
     return updateSegmentsForEvents(this.ctx.workspace.id, await this.store(messages), this.now);
   }

@@ -13,7 +13,7 @@
  *   3. event → membership change latency: RATE events/s (default 500) for SECONDS (default 30) through the
  *      real path: HTTP POST /api/v1/batch (the route handler, ingestion, the dispatch outbox) → Inngest event →
  *      the embedded executor (its own process, as `npm start` runs it) → /api/inngest (the SDK's serve
- *      handler) → update-segments. The app's route handlers are served in this process on a plain Node HTTP
+ *      handler) → process-event. The app's route handlers are served in this process on a plain Node HTTP
  *      server, not by `next start` (the benchmark must not build Next.js). Each 50 ms batch holds 3 views of
  *      a new person (who enters the segment: the measured latency is from sending the batch to the entry's
  *      commit, seen through LISTEN/NOTIFY by a trigger the benchmark adds to its own database) and the rest (22
@@ -182,7 +182,7 @@ async function main() {
     );
     const baseMs = performance.now() - started;
 
-    // 3. Latency through ingestion → Inngest → executor → update-segments.
+    // 3. Latency through ingestion → Inngest → executor → process-event.
     delete process.env.CAIRN_BACKGROUND_JOBS;
     const { serveRoutes } = await import("../../lib/testing/serve-routes");
     const inngestRoute = await import("../../app/api/inngest/route");
@@ -235,7 +235,7 @@ async function main() {
       const person = await post(i, "warm");
       if (await waitFor([person], warmed ? 2_000 : 5_000)) warmed++;
     }
-    if (!warmed) throw new Error("no membership change arrived for the warm-up events: is update-segments running?");
+    if (!warmed) throw new Error("no membership change arrived for the warm-up events: is process-event running?");
 
     const ticks = Math.round((SECONDS * 1000) / TICK_MS);
     const steady: string[] = [];
@@ -283,7 +283,7 @@ async function main() {
     console.log(`1. full recompute: ${secs(firstMs)} from empty (${n(first.entered)} entered, recorded), ${secs(secondMs)} again with nothing to change (${second.entered + second.exited} changes)`);
     console.log(`   ${n(sized[0].memberCount)} members; baseline, one set-based query that writes nothing: ${n(base[0].n)} people in ${secs(baseMs)}`);
     console.log(`   ratio (recompute / baseline): ${(firstMs / baseMs).toFixed(2)} from empty, ${(secondMs / baseMs).toFixed(2)} again; target ≤ 10 s: ${firstMs <= 10_000 && secondMs <= 10_000 ? "met" : "missed"}`);
-    console.log(`2. ${RATE} events/s for ${sentSeconds.toFixed(1)} s over HTTP → Inngest → executor → update-segments (route handlers served in-process, not next start): ${reached}/${steady.length} entries arrived, ${n(steadyChanges)} membership changes in all`);
+    console.log(`2. ${RATE} events/s for ${sentSeconds.toFixed(1)} s over HTTP → Inngest → executor → process-event (route handlers served in-process, not next start): ${reached}/${steady.length} entries arrived, ${n(steadyChanges)} membership changes in all`);
     console.log(`   event → membership change: p50 ${msf(percentile(latencies, 50))}, p95 ${msf(percentile(latencies, 95))}, p99 ${msf(p99)}, max ${msf(latencies[latencies.length - 1])}; target p99 ≤ 1 s: ${p99 <= 1000 ? "met" : "missed"}`);
     console.log(`3. baseline, in-process (ingest() then updateSegmentsForEvents(), no HTTP, no executor), ${BASELINE_SECONDS} s: p50 ${msf(percentile(baseLatencies, 50))}, p99 ${msf(baseP99)} (${baseLatencies.length} batches)`);
     console.log(`   ratio p99 (through the executor / in-process): ${(p99 / baseP99).toFixed(2)}`);
