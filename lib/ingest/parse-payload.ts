@@ -1,4 +1,5 @@
 import { AppError, type FieldIssue } from "../errors";
+import { fastParseMessage } from "./fast-parse";
 import { INGEST_LIMITS } from "./limits";
 import { MESSAGE_SCHEMAS, MESSAGE_TYPES, ZBatchEnvelope, type MessageType, type TSegmentMessage } from "./schemas";
 
@@ -28,6 +29,8 @@ export function parsePayload(body: string, endpoint: MessageType | "batch"): TSe
       throw new AppError("payload_too_large", `The message is ${bytes} bytes; the limit is ${INGEST_LIMITS.maxEventBytes} bytes (32 KB) per message.`);
     }
     // The endpoint names the type (Segment allows leaving it out of the body).
+    const fast = fastParseMessage(json as Record<string, unknown>, endpoint);
+    if (fast) return [fast];
     const result = MESSAGE_SCHEMAS[endpoint].safeParse({ ...(json as Record<string, unknown>), type: endpoint });
     if (!result.success) throw AppError.validationAsBadRequest(result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
     return [result.data];
@@ -60,6 +63,12 @@ export function parsePayload(body: string, endpoint: MessageType | "batch"): TSe
     const type = message.type;
     if (typeof type !== "string" || !MESSAGE_TYPES.includes(type as MessageType)) {
       issues.push({ path: `${path}.type`, message: `must be one of ${MESSAGE_TYPES.join(", ")}` });
+      return;
+    }
+    // Valid messages take the fast path; zod parses the rest, so every problem is named as the schema names it.
+    const fast = fastParseMessage(message, type as MessageType, { context, integrations, sentAt });
+    if (fast) {
+      messages.push(fast);
       return;
     }
     const withDefaults = { ...message, context: message.context ?? context, integrations: message.integrations ?? integrations, sentAt: message.sentAt ?? sentAt };
