@@ -19,32 +19,43 @@ export async function rollupIngestedEvents(limit = 100): Promise<{ batches: numb
     );
     if (!rows.length) return { batches: 0 };
     const ids = rows.flatMap((r) => r.eventIds);
+    // Every statement reads these events by primary key within their id range ($2..$3): `id = ANY(ids)`
+    // alone is planned as a scan of the whole Event table (or of a workspace's index) per statement, so
+    // each rollup would cost as much as the table is large instead of as many events as it counts.
+    let low = BigInt(ids[0]);
+    let high = low;
+    for (const id of ids) {
+      const n = BigInt(id);
+      if (n < low) low = n;
+      if (n > high) high = n;
+    }
+    const params = [ids, low.toString(), high.toString()];
     // ORDER BY in every upsert: concurrent rollups lock catalog rows in the same order (no deadlocks).
     await client.query(
       `INSERT INTO "EventType" ("workspaceId", name, "firstSeenAt", "lastSeenAt", total)
        SELECT "workspaceId", name, min(timestamp), max(timestamp), count(*) FROM "Event"
-        WHERE id = ANY($1::bigint[]) AND name IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
+        WHERE id BETWEEN $2 AND $3 AND id = ANY($1::bigint[]) AND name IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
        ON CONFLICT ("workspaceId", name) DO UPDATE SET
          "firstSeenAt" = LEAST("EventType"."firstSeenAt", excluded."firstSeenAt"),
          "lastSeenAt" = GREATEST("EventType"."lastSeenAt", excluded."lastSeenAt"),
          total = "EventType".total + excluded.total`,
-      [ids],
+      params,
     );
     await client.query(
       `INSERT INTO "EventVolume" ("workspaceId", name, day, count)
        SELECT "workspaceId", name, (timestamp AT TIME ZONE 'UTC')::date, count(*) FROM "Event"
-        WHERE id = ANY($1::bigint[]) AND name IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        WHERE id BETWEEN $2 AND $3 AND id = ANY($1::bigint[]) AND name IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
        ON CONFLICT ("workspaceId", name, day) DO UPDATE SET count = "EventVolume".count + excluded.count`,
-      [ids],
+      params,
     );
     await client.query(
       `INSERT INTO "EventProperty" ("workspaceId", "eventName", key, type, "firstSeenAt")
        SELECT e."workspaceId", e.name, p.key, jsonb_typeof(p.value), min(e.timestamp)
          FROM "Event" e CROSS JOIN LATERAL jsonb_each(e.properties) p
-        WHERE e.id = ANY($1::bigint[]) AND e.name IS NOT NULL AND jsonb_typeof(e.properties) = 'object'
+        WHERE e.id BETWEEN $2 AND $3 AND e.id = ANY($1::bigint[]) AND e.name IS NOT NULL AND jsonb_typeof(e.properties) = 'object'
         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
        ON CONFLICT DO NOTHING`,
-      [ids],
+      params,
     );
     // The trait catalog: identify traits, one level into objects ("address.city", what a segment's trait
     // path can name). Traits of an anonymous profile merged into a person were catalogued from its own
@@ -57,16 +68,16 @@ export async function rollupIngestedEvents(limit = 100): Promise<{ batches: numb
            UNION ALL
            SELECT k.key || '.' || n.key, n.value FROM jsonb_each(CASE WHEN jsonb_typeof(e.traits) = 'object' THEN e.traits ELSE '{}'::jsonb END) k
             CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(k.value) = 'object' THEN k.value ELSE '{}'::jsonb END) n) t
-        WHERE e.id = ANY($1::bigint[]) AND e.type = 'identify' AND cairn_trait_type(t.value) IS NOT NULL AND length(t.key) <= 255
+        WHERE e.id BETWEEN $2 AND $3 AND e.id = ANY($1::bigint[]) AND e.type = 'identify' AND cairn_trait_type(t.value) IS NOT NULL AND length(t.key) <= 255
         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
        ON CONFLICT DO NOTHING`,
-      [ids],
+      params,
     );
     await client.query(
       `UPDATE "Profile" p SET "firstSeenAt" = LEAST(p."firstSeenAt", a.first), "lastSeenAt" = GREATEST(p."lastSeenAt", a.last)
-         FROM (SELECT "profileId", min(timestamp) AS first, max(timestamp) AS last FROM "Event" WHERE id = ANY($1::bigint[]) GROUP BY 1 ORDER BY 1) a
+         FROM (SELECT "profileId", min(timestamp) AS first, max(timestamp) AS last FROM "Event" WHERE id BETWEEN $2 AND $3 AND id = ANY($1::bigint[]) GROUP BY 1 ORDER BY 1) a
         WHERE p.id = a."profileId" AND (p."firstSeenAt" > a.first OR p."lastSeenAt" < a.last)`,
-      [ids],
+      params,
     );
     await client.query(`UPDATE "EventDispatch" SET "rolledUpAt" = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
     return { batches: rows.length };
