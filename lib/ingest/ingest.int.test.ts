@@ -248,6 +248,25 @@ describe("profiles from events", () => {
     expect(lin.traits).toEqual({ email: "lin@example.com", phone: "+33600000000", address: { country: "FR" } });
     expect(lin).toMatchObject({ email: "lin@example.com", phone: "+33600000000", timezone: "Europe/Paris", pushTokens: [{ token: "push-token-1", type: "ios" }] });
   });
+
+  it("folds one batch's identifies in time order, not request order, and a repeated batch changes nothing again", async () => {
+    const { team, bearer } = await ingestFixture();
+    await callRoute(trackRoute, { method: "POST", headers: bearer, body: { userId: "kim", event: "App Opened" } }); // kim is known
+    const batch = [
+      { type: "identify", userId: "kim", messageId: "k-3", timestamp: "2030-01-03T00:00:00Z", traits: { plan: "team", seats: 5 }, context: { timezone: "Asia/Tokyo" } },
+      { type: "identify", userId: "kim", messageId: "k-1", timestamp: "2030-01-01T00:00:00Z", traits: { plan: "free", email: " Kim@Example.com ", seats: 1 }, context: { timezone: "Europe/Oslo" } },
+      { type: "track", userId: "kim", messageId: "k-2", timestamp: "2030-01-02T00:00:00Z", event: "Opened", context: { device: { token: "t-1", type: "android" } } },
+      { type: "identify", userId: "kim", messageId: "k-4", timestamp: "2030-01-03T00:00:00Z", traits: { seats: null } }, // same time: request order decides
+    ];
+    expect((await callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch } })).body).toMatchObject({ stored: 4, duplicates: 0 });
+    const kim = () => db().profile.findFirstOrThrow({ where: { workspaceId: team.id, userId: "kim" } });
+    expect(await kim()).toMatchObject({ traits: { plan: "team", email: " Kim@Example.com " }, email: "kim@example.com", timezone: "Asia/Tokyo", pushTokens: [{ token: "t-1", type: "android" }] });
+
+    await callRoute(identifyRoute, { method: "POST", headers: bearer, body: { userId: "kim", traits: { plan: "enterprise" } } });
+    // The client retries the first batch: all four are duplicates, so kim's plan stays the newer one.
+    expect((await callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch } })).body).toMatchObject({ stored: 0, duplicates: 4 });
+    expect((await kim()).traits).toEqual({ plan: "enterprise", email: " Kim@Example.com " });
+  });
 });
 
 describe("the event catalog", () => {

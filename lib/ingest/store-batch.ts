@@ -1,17 +1,18 @@
 import type pg from "pg";
-import { withTransaction } from "../db/pool";
+import { pgPool, withTransaction } from "../db/pool";
 import { identityKeysOf, resolveIdentities, type ExistingIdentity, type IdentityPlan } from "../profiles/resolve-identities";
 import type { NormalizedEvent } from "./normalize";
 
 /**
- * Stores one request's events in one transaction, with one statement per table:
- *   1. load the batch's identities, resolve profiles in memory (lib/profiles/resolve-identities.ts) and
- *      apply the plan with compare-and-set writes (see below);
- *   2. insert the events, skipping messageIds already stored (the idempotency key);
- *   3. fold new identify traits, time zones and push tokens into their profiles (only rows that change);
- *   4. append the batch to the ingest log (EventDispatch), which the Inngest hand-off and the rollups
- *      (event catalog, first/last seen: ./rollup.ts) consume after the commit.
- * The caller answers 2xx only after this commits.
+ * Stores one request's events atomically, with one statement per table:
+ *   1. load the batch's identities and resolve profiles in memory (lib/profiles/resolve-identities.ts);
+ *   2. if that changes identities (new people, merges, re-pointed ids), apply the plan with compare-and-set
+ *      writes (see below) in a transaction together with step 3; otherwise step 3 alone, one statement;
+ *   3. one statement (writeEvents): insert the events, skipping messageIds already stored (the idempotency
+ *      key); fold the new ones' identify traits, time zones and push tokens into their profiles (only rows
+ *      that change); append them to the ingest log (EventDispatch), which the Inngest hand-off and the
+ *      rollups (event catalog, first/last seen: ./rollup.ts) consume after the commit.
+ * The caller answers 2xx only after this commits. A request about known people is two round trips.
  *
  * Concurrency is optimistic: identities are read without locks, and every write that depends on what was
  * read checks it still holds (a new identity must not exist yet, a re-pointed one must still point where it
@@ -41,19 +42,23 @@ export async function storeBatch(workspaceId: string, events: NormalizedEvent[],
 
   for (let attempt = 1; ; attempt++) {
     try {
-      const eventIds = await withTransaction(async (client) => {
-        const plan = await resolveProfiles(client, workspaceId, unique);
-        const inserted = await insertEvents(client, workspaceId, unique, plan.profileIdOfMessage, source);
-        const isNew = new Set(inserted.map((r) => r.messageId));
-        const fresh = unique.map((event, i) => ({ event, profileId: plan.profileIdOfMessage[i] })).filter(({ event }) => isNew.has(event.messageId));
-        await updateProfiles(client, fresh);
-        const idByMessage = new Map(inserted.map((r) => [r.messageId, r.id]));
-        const ids = fresh.map(({ event }) => idByMessage.get(event.messageId)!);
-        if (ids.length) {
-          await client.query(`INSERT INTO "EventDispatch" ("workspaceId", "firstEventId", "eventIds") VALUES ($1, $2, $3::bigint[])`, [workspaceId, ids[0], ids]);
-        }
-        return ids;
-      });
+      // Identities are read without locks, outside any transaction (a transaction at READ COMMITTED would
+      // read the same): every write that depends on what was read re-checks it.
+      const plan = await readIdentityPlan(pgPool(), workspaceId, unique);
+      const inserted = needsIdentityWrites(plan)
+        ? await withTransaction(async (client) => {
+            await applyIdentityPlan(client, workspaceId, plan);
+            return writeEvents(client, workspaceId, unique, plan.profileIdOfMessage, source);
+          })
+        : // Nothing to change about identities (every person known, the usual case): the events, their
+          // profiles and the ingest log are one statement, atomic on its own, so no BEGIN/COMMIT round trips.
+          await writeEvents(pgPool(), workspaceId, unique, plan.profileIdOfMessage, source);
+      const idByMessage = new Map(inserted.map((r) => [r.messageId, r.id]));
+      const eventIds: string[] = [];
+      for (const event of unique) {
+        const id = idByMessage.get(event.messageId);
+        if (id !== undefined) eventIds.push(id);
+      }
       return { received: events.length, stored: eventIds.length, duplicates: events.length - eventIds.length, eventIds };
     } catch (error) {
       const retryable = error instanceof IdentityRace || RETRYABLE_CODES.has((error as { code?: string }).code ?? "");
@@ -65,10 +70,21 @@ export async function storeBatch(workspaceId: string, events: NormalizedEvent[],
 
 const keyOf = (kind: string, value: string) => `${kind}:${value}`;
 
-async function resolveProfiles(client: pg.PoolClient, workspaceId: string, events: NormalizedEvent[]): Promise<IdentityPlan> {
+interface StorePlan extends IdentityPlan {
+  /** where each identity of the batch pointed when it was read */
+  before: Map<string, string>;
+  events: NormalizedEvent[];
+}
+
+function needsIdentityWrites(plan: StorePlan): boolean {
+  return plan.newProfiles.length > 0 || plan.userIdAssignments.length > 0 || plan.identities.length > 0 || plan.merges.length > 0;
+}
+
+/** Loads the batch's identities and resolves its profiles in memory (lib/profiles/resolve-identities.ts). */
+async function readIdentityPlan(db: pg.Pool | pg.PoolClient, workspaceId: string, events: NormalizedEvent[]): Promise<StorePlan> {
   const keys = identityKeysOf(events);
   // One primary-key probe per identity (LATERAL), whatever the planner thinks of the tables' sizes.
-  const { rows: existing } = await client.query<ExistingIdentity>(
+  const { rows: existing } = await db.query<ExistingIdentity>(
     `SELECT k.kind, k.value, i."profileId", p."userId" AS "profileUserId"
        FROM unnest($2::text[], $3::text[]) AS k(kind, value)
        JOIN LATERAL (SELECT "profileId" FROM "ProfileIdentity" WHERE "workspaceId" = $1 AND kind = k.kind AND value = k.value) i ON true
@@ -77,7 +93,12 @@ async function resolveProfiles(client: pg.PoolClient, workspaceId: string, event
   );
   const plan = resolveIdentities(events, existing);
   const before = new Map(existing.map((e) => [keyOf(e.kind, e.value), e.profileId]));
+  return { ...plan, before, events };
+}
 
+/** Applies the plan with compare-and-set writes; IdentityRace when another request changed what it read. */
+async function applyIdentityPlan(client: pg.PoolClient, workspaceId: string, plan: StorePlan): Promise<void> {
+  const { before, events } = plan;
   if (plan.newProfiles.length) {
     // First/last seen of a new profile: the span of its events in this batch (later batches: ./rollup.ts).
     const span = new Map<string, { first: string; last: string }>();
@@ -131,7 +152,6 @@ async function resolveProfiles(client: pg.PoolClient, workspaceId: string, event
     if (rowCount !== repointed.length) throw new IdentityRace();
   }
   for (const { from, to } of plan.merges) await mergeProfiles(client, workspaceId, from, to);
-  return plan;
 }
 
 /** Moves everything of `from` (an anonymous profile) to `to`; `to`'s own traits win over `from`'s. */
@@ -154,41 +174,6 @@ async function mergeProfiles(client: pg.PoolClient, workspaceId: string, from: s
   await client.query(`UPDATE "Profile" SET "mergedIntoId" = $2, "updatedAt" = now() WHERE id = $1 OR "mergedIntoId" = $1`, [from, to]);
 }
 
-async function insertEvents(
-  client: pg.PoolClient,
-  workspaceId: string,
-  events: NormalizedEvent[],
-  profileIds: string[],
-  source: string,
-): Promise<{ id: string; messageId: string }[]> {
-  const rows = events.map((e, i) => ({
-    m: e.messageId,
-    t: e.type,
-    n: e.name,
-    p: profileIds[i],
-    u: e.userId,
-    a: e.anonymousId,
-    pr: e.properties,
-    tr: e.traits,
-    c: e.context,
-    ts: e.timestamp.toISOString(),
-    ot: e.originalTimestamp?.toISOString() ?? null,
-    sa: e.sentAt?.toISOString() ?? null,
-    ra: e.receivedAt.toISOString(),
-  }));
-  const { rows: inserted } = await client.query<{ id: string; messageId: string }>(
-    `INSERT INTO "Event" ("workspaceId", "messageId", type, name, "profileId", "userId", "anonymousId", properties, traits, context,
-                          timestamp, "originalTimestamp", "sentAt", "receivedAt", source)
-     SELECT $1, m, t, n, p, u, a, pr, tr, c, ts, ot, sa, ra, $3
-       FROM json_to_recordset($2::json) AS r(m text, t text, n text, p uuid, u text, a text, pr jsonb, tr jsonb, c jsonb,
-                                             ts timestamptz, ot timestamptz, sa timestamptz, ra timestamptz)
-     ON CONFLICT ("workspaceId", "messageId") DO NOTHING
-     RETURNING id::text, "messageId"`,
-    [workspaceId, JSON.stringify(rows), source],
-  );
-  return inserted;
-}
-
 function contextString(context: Record<string, unknown> | null, ...path: string[]): string | null {
   let value: unknown = context;
   for (const part of path) value = value && typeof value === "object" ? (value as Record<string, unknown>)[part] : undefined;
@@ -196,41 +181,93 @@ function contextString(context: Record<string, unknown> | null, ...path: string[
 }
 
 /**
- * Folds new events into their profiles: identify traits in time order, the latest time zone, push tokens.
- * Only profiles something changes for are written (most events change nothing about their person).
+ * One statement writes the request's events and what follows from them:
+ *   - the events, skipping messageIds already stored (the idempotency key);
+ *   - the ingest log row (EventDispatch) listing the new ones in request order (their ids ascend in it);
+ *   - their profiles: new identify traits merged in time order (top-level keys replaced, a later event's
+ *     key winning; JSON null removes a trait), the latest time zone, push tokens; only profiles something
+ *     changes for are written (most events change nothing about their person). It folds in the events this
+ *     statement actually inserted, so a repeated message changes nothing a second time.
+ * Per event, the JSON carries only the values it has (json_to_recordset reads a missing key as NULL), and
+ * what is the same for the whole request is a parameter.
  */
-async function updateProfiles(client: pg.PoolClient, fresh: { event: NormalizedEvent; profileId: string }[]): Promise<void> {
-  const deltas = new Map<string, { id: string; patch: Record<string, unknown> | null; tz: string | null; tokens: { token: string; type: string }[] | null }>();
-  const inTimeOrder = [...fresh].sort((a, b) => a.event.timestamp.getTime() - b.event.timestamp.getTime());
-  for (const { event, profileId } of inTimeOrder) {
-    const traits = event.type === "identify" ? event.traits : null;
-    const tz = contextString(event.context, "timezone");
-    const token = contextString(event.context, "device", "token");
-    if (!traits && !tz && !token) continue;
-    const delta = deltas.get(profileId) ?? { id: profileId, patch: null, tz: null, tokens: null };
-    if (traits) delta.patch = { ...delta.patch, ...traits };
-    if (tz) delta.tz = tz;
-    if (token) (delta.tokens ??= []).push({ token, type: contextString(event.context, "device", "type") ?? "unknown" });
-    deltas.set(profileId, delta);
-  }
-  if (!deltas.size) return;
-  const rows = [...deltas.values()].sort((a, b) => a.id.localeCompare(b.id));
-  await client.query(
-    `WITH d AS (SELECT * FROM json_to_recordset($1::json) AS d(id uuid, patch jsonb, tz text, tokens jsonb)),
-          m AS (SELECT d.*, jsonb_strip_nulls(p.traits || COALESCE(d.patch, '{}'::jsonb)) AS merged FROM d JOIN "Profile" p ON p.id = d.id)
-     UPDATE "Profile" p SET
-        traits = m.merged,
-        email = NULLIF(lower(btrim(m.merged->>'email')), ''), -- the contact point is normalised; the trait keeps what was sent
-        phone = NULLIF(btrim(m.merged->>'phone'), ''),
-        timezone = COALESCE(m.merged->>'timezone', m.tz, p.timezone),
-        "pushTokens" = CASE WHEN m.tokens IS NULL THEN p."pushTokens"
-                       ELSE (SELECT COALESCE(jsonb_agg(DISTINCT x), '[]'::jsonb) FROM jsonb_array_elements(p."pushTokens" || m.tokens) x) END,
-        "updatedAt" = now()
-       FROM m
-      WHERE p.id = m.id
-        AND (m.patch IS NOT NULL
-             OR p.timezone IS DISTINCT FROM COALESCE(m.merged->>'timezone', m.tz, p.timezone)
-             OR (m.tokens IS NOT NULL AND NOT p."pushTokens" @> m.tokens))`,
-    [JSON.stringify(rows)],
+async function writeEvents(
+  db: pg.Pool | pg.PoolClient,
+  workspaceId: string,
+  events: NormalizedEvent[],
+  profileIds: string[],
+  source: string,
+): Promise<{ id: string; messageId: string }[]> {
+  const receivedAt = events[0]?.receivedAt.toISOString();
+  const rows = events.map((e, i) => {
+    const tz = contextString(e.context, "timezone");
+    const token = contextString(e.context, "device", "token");
+    return {
+      o: i,
+      m: e.messageId,
+      t: e.type,
+      n: e.name ?? undefined,
+      p: profileIds[i],
+      u: e.userId ?? undefined,
+      a: e.anonymousId ?? undefined,
+      pr: e.properties,
+      tr: e.traits ?? undefined,
+      c: e.context ?? undefined,
+      ts: e.timestamp.toISOString(),
+      ot: e.originalTimestamp?.toISOString(),
+      sa: e.sentAt?.toISOString(),
+      // one receivedAt per request, unless a caller mixed them
+      ra: e.receivedAt.toISOString() === receivedAt ? undefined : e.receivedAt.toISOString(),
+      tz: tz ?? undefined,
+      tk: token ? { token, type: contextString(e.context, "device", "type") ?? "unknown" } : undefined,
+    };
+  });
+  const { rows: inserted } = await db.query<{ id: string; messageId: string }>(
+    `WITH r AS (
+       SELECT * FROM json_to_recordset($2::json) AS r(o int, m text, t text, n text, p uuid, u text, a text, pr jsonb, tr jsonb, c jsonb,
+                                                    ts timestamptz, ot timestamptz, sa timestamptz, ra timestamptz, tz text, tk jsonb)
+     ), ins AS (
+       INSERT INTO "Event" ("workspaceId", "messageId", type, name, "profileId", "userId", "anonymousId", properties, traits, context,
+                            timestamp, "originalTimestamp", "sentAt", "receivedAt", source)
+       SELECT $1, m, t, n, p, u, a, pr, tr, c, ts, ot, sa, COALESCE(ra, $4::timestamptz), $3 FROM r ORDER BY o
+       ON CONFLICT ("workspaceId", "messageId") DO NOTHING
+       RETURNING id, "messageId"
+     ), log AS (
+       INSERT INTO "EventDispatch" ("workspaceId", "firstEventId", "eventIds")
+       SELECT $1, min(id), array_agg(id ORDER BY id) FROM ins HAVING count(*) > 0
+     ), fresh AS (
+       SELECT r.* FROM r JOIN ins ON ins."messageId" = r.m
+        WHERE r.t = 'identify' OR r.tz IS NOT NULL OR r.tk IS NOT NULL
+     ), latest AS (
+       SELECT DISTINCT ON (f.p, k.key) f.p, k.key, k.value
+         FROM fresh f CROSS JOIN LATERAL jsonb_each(f.tr) k
+        WHERE f.t = 'identify' AND jsonb_typeof(f.tr) = 'object'
+        ORDER BY f.p, k.key, f.ts DESC, f.o DESC
+     ), d AS (
+       SELECT f.p AS id,
+              CASE WHEN bool_or(f.t = 'identify') THEN COALESCE((SELECT jsonb_object_agg(l.key, l.value) FROM latest l WHERE l.p = f.p), '{}'::jsonb) END AS patch,
+              (array_agg(f.tz ORDER BY f.ts DESC, f.o DESC) FILTER (WHERE f.tz IS NOT NULL))[1] AS tz,
+              jsonb_agg(f.tk ORDER BY f.ts, f.o) FILTER (WHERE f.tk IS NOT NULL) AS tokens
+         FROM fresh f GROUP BY f.p
+     ), m AS (
+       SELECT d.*, jsonb_strip_nulls(p.traits || COALESCE(d.patch, '{}'::jsonb)) AS merged FROM d JOIN "Profile" p ON p.id = d.id ORDER BY d.id
+     ), profiles AS (
+       UPDATE "Profile" p SET
+          traits = m.merged,
+          email = NULLIF(lower(btrim(m.merged->>'email')), ''), -- the contact point is normalised; the trait keeps what was sent
+          phone = NULLIF(btrim(m.merged->>'phone'), ''),
+          timezone = COALESCE(m.merged->>'timezone', m.tz, p.timezone),
+          "pushTokens" = CASE WHEN m.tokens IS NULL THEN p."pushTokens"
+                         ELSE (SELECT COALESCE(jsonb_agg(DISTINCT x), '[]'::jsonb) FROM jsonb_array_elements(p."pushTokens" || m.tokens) x) END,
+          "updatedAt" = now()
+         FROM m
+        WHERE p.id = m.id
+          AND (m.patch IS NOT NULL
+               OR p.timezone IS DISTINCT FROM COALESCE(m.merged->>'timezone', m.tz, p.timezone)
+               OR (m.tokens IS NOT NULL AND NOT p."pushTokens" @> m.tokens))
+     )
+     SELECT id::text, "messageId" FROM ins`,
+    [workspaceId, JSON.stringify(rows), source, receivedAt],
   );
+  return inserted;
 }
