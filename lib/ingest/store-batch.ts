@@ -86,10 +86,11 @@ async function readIdentityPlan(db: pg.Pool | pg.PoolClient, workspaceId: string
   // One primary-key probe per identity (LATERAL), whatever the planner thinks of the tables' sizes.
   const { rows: existing } = await db.query<ExistingIdentity>(
     `SELECT k.kind, k.value, i."profileId", p."userId" AS "profileUserId"
-       FROM unnest($2::text[], $3::text[]) AS k(kind, value)
+       FROM json_to_recordset($2::json) AS k(kind text, value text)
        JOIN LATERAL (SELECT "profileId" FROM "ProfileIdentity" WHERE "workspaceId" = $1 AND kind = k.kind AND value = k.value) i ON true
        JOIN LATERAL (SELECT "userId" FROM "Profile" WHERE id = i."profileId") p ON true`,
-    [workspaceId, keys.map((k) => k.kind), keys.map((k) => k.value)],
+    // JSON rather than two text[] parameters: node-postgres escapes array elements one by one in JavaScript.
+    [workspaceId, JSON.stringify(keys)],
   );
   const plan = resolveIdentities(events, existing);
   const before = new Map(existing.map((e) => [keyOf(e.kind, e.value), e.profileId]));
@@ -198,7 +199,16 @@ async function writeEvents(
   profileIds: string[],
   source: string,
 ): Promise<{ id: string; messageId: string }[]> {
-  const receivedAt = events[0]?.receivedAt.toISOString();
+  const receivedAt = events[0]?.receivedAt;
+  // A batch's messages mostly share one sentAt: format each distinct instant once.
+  const iso = new Map<number, string>();
+  const isoOf = (date: Date | null) => {
+    if (!date) return undefined;
+    const ms = date.getTime();
+    let text = iso.get(ms);
+    if (text === undefined) iso.set(ms, (text = date.toISOString()));
+    return text;
+  };
   const rows = events.map((e, i) => {
     const tz = contextString(e.context, "timezone");
     const token = contextString(e.context, "device", "token");
@@ -215,9 +225,9 @@ async function writeEvents(
       c: e.context ?? undefined,
       ts: e.timestamp.toISOString(),
       ot: e.originalTimestamp?.toISOString(),
-      sa: e.sentAt?.toISOString(),
+      sa: isoOf(e.sentAt),
       // one receivedAt per request, unless a caller mixed them
-      ra: e.receivedAt.toISOString() === receivedAt ? undefined : e.receivedAt.toISOString(),
+      ra: e.receivedAt.getTime() === receivedAt.getTime() ? undefined : e.receivedAt.toISOString(),
       tz: tz ?? undefined,
       tk: token ? { token, type: contextString(e.context, "device", "type") ?? "unknown" } : undefined,
     };
@@ -267,7 +277,7 @@ async function writeEvents(
                OR (m.tokens IS NOT NULL AND NOT p."pushTokens" @> m.tokens))
      )
      SELECT id::text, "messageId" FROM ins`,
-    [workspaceId, JSON.stringify(rows), source, receivedAt],
+    [workspaceId, JSON.stringify(rows), source, receivedAt?.toISOString()],
   );
   return inserted;
 }
