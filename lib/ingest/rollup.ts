@@ -73,10 +73,13 @@ export async function rollupIngestedEvents(limit = 100): Promise<{ batches: numb
        ON CONFLICT DO NOTHING`,
       params,
     );
+    // Profiles are locked in id order, as ingestion locks them (./store-batch.ts): a join's own order
+    // deadlocked with concurrent requests.
     await client.query(
-      `UPDATE "Profile" p SET "firstSeenAt" = LEAST(p."firstSeenAt", a.first), "lastSeenAt" = GREATEST(p."lastSeenAt", a.last)
-         FROM (SELECT "profileId", min(timestamp) AS first, max(timestamp) AS last FROM "Event" WHERE id BETWEEN $2 AND $3 AND id = ANY($1::bigint[]) GROUP BY 1 ORDER BY 1) a
-        WHERE p.id = a."profileId" AND (p."firstSeenAt" > a.first OR p."lastSeenAt" < a.last)`,
+      `WITH a AS (SELECT "profileId", min(timestamp) AS first, max(timestamp) AS last FROM "Event" WHERE id BETWEEN $2 AND $3 AND id = ANY($1::bigint[]) GROUP BY 1),
+            l AS (SELECT p.id, a.first, a.last FROM "Profile" p JOIN a ON p.id = a."profileId"
+                   WHERE p."firstSeenAt" > a.first OR p."lastSeenAt" < a.last ORDER BY p.id FOR UPDATE OF p)
+       UPDATE "Profile" p SET "firstSeenAt" = LEAST(p."firstSeenAt", l.first), "lastSeenAt" = GREATEST(p."lastSeenAt", l.last) FROM l WHERE p.id = l.id`,
       params,
     );
     await client.query(`UPDATE "EventDispatch" SET "rolledUpAt" = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);

@@ -260,7 +260,9 @@ async function writeEvents(
               jsonb_agg(f.tk ORDER BY f.ts, f.o) FILTER (WHERE f.tk IS NOT NULL) AS tokens
          FROM fresh f GROUP BY f.p
      ), m AS (
-       SELECT d.*, jsonb_strip_nulls(p.traits || COALESCE(d.patch, '{}'::jsonb)) AS merged FROM d JOIN "Profile" p ON p.id = d.id ORDER BY d.id
+       -- Locked in id order (concurrent requests and the rollup lock profiles in the same order: no
+       -- deadlocks), and merged from the row as it is once locked, not as this statement first saw it.
+       SELECT d.*, jsonb_strip_nulls(p.traits || COALESCE(d.patch, '{}'::jsonb)) AS merged FROM d JOIN "Profile" p ON p.id = d.id ORDER BY p.id FOR UPDATE OF p
      ), profiles AS (
        UPDATE "Profile" p SET
           traits = m.merged,
