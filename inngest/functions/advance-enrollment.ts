@@ -6,7 +6,9 @@ import { ENROLLMENT_ADVANCE, inngest, type EnrollmentAdvanceData } from "../clie
 import { sendWalkFollowUps } from "./walk-follow-ups";
 
 /**
- * Walks one enrollment until it waits or ends. The walk is a database transaction keyed by (enrollment,
+ * Walks one enrollment until it waits or ends: an API enrollment, and the webhook calls a batch walk left over
+ * (one another worker was making after a crash; a journey looping through many webhooks). Batch walks make
+ * their own calls (lib/engine/webhook-batch.ts). The walk is a database transaction keyed by (enrollment,
  * node, visit), so running it again is harmless. A webhook, the side effect outside the database, is a
  * step with a stable id, `<nodeId>:<visit>`; that step also walks on from the webhook, so a person who
  * reaches a webhook costs two calls to the app (the step, the end). One run per enrollment at a time

@@ -1,4 +1,4 @@
-import { advanceMany } from "@/lib/engine/advance";
+import { advanceThroughWebhooks } from "@/lib/engine/webhook-batch";
 import { processIngestedEvents } from "@/lib/engine/process-events";
 import { enrollSegmentEntries } from "@/lib/engine/segment-entries";
 import { markDispatched, rangesOf, updateSegmentsForEvents } from "@/lib/segments/membership";
@@ -11,8 +11,8 @@ import { sendWalkFollowUps } from "./walk-follow-ups";
  *      re-evaluated for its people;
  *   2. enrollments entered, waits resumed, exits and conversions (lib/engine/process-events.ts);
  *   3. journeys that start on a segment the batch's people just entered (lib/engine/segment-entries.ts);
- *   4. everyone who moved walked to their next wait. Those who reached a webhook continue in
- *      advance-enrollment, where the call is a step of its own.
+ *   4. everyone who moved walked to their next wait, making the webhook calls they reach on the way
+ *      (lib/engine/webhook-batch.ts: each call claimed once per enrollment, node and visit).
  *
  * Segments come first, so a condition on the canvas that tests membership sees what this batch changed. All of
  * it is one step of one run because on one machine each run and each step is a round trip from the executor to
@@ -38,7 +38,7 @@ export const processEvent = inngest.createFunction(
         advance.push(...entries.advance);
         enrolledOnEntry += entries.enrolled;
       }
-      const walked = await advanceMany(advance, now);
+      const walked = await advanceThroughWebhooks(advance, () => new Date());
       await markDispatched(ranges, now);
       return {
         ...processed,

@@ -1,4 +1,4 @@
-import { advanceMany } from "@/lib/engine/advance";
+import { advanceThroughWebhooks } from "@/lib/engine/webhook-batch";
 import { enrollScheduleBatch, findDueSchedules, type ScheduleCursor } from "@/lib/engine/schedule-entries";
 import { inngest } from "../client";
 import { backgroundCron } from "./background-cron";
@@ -48,7 +48,7 @@ export const scheduleJourneys = inngest.createFunction(
             ids.push(...batch.enrolled);
             next = batch.next;
           }
-          return { next, enrolled: ids.length, ...(await advanceMany(ids, now)) };
+          return { next, enrolled: ids.length, ...(await advanceThroughWebhooks(ids, () => new Date())) };
         });
         await sendWalkFollowUps(step, result, `:${occurrence.journeyId}:${n}`);
         enrolled += result.enrolled;

@@ -1,4 +1,4 @@
-import { advanceMany } from "@/lib/engine/advance";
+import { advanceThroughWebhooks } from "@/lib/engine/webhook-batch";
 import { enrollSegmentEntries } from "@/lib/engine/segment-entries";
 import { inngest, SEGMENT_CHANGED, type SegmentChangedData } from "../client";
 import { sendWalkFollowUps } from "./walk-follow-ups";
@@ -15,7 +15,7 @@ export const segmentEntries = inngest.createFunction(
     const result = await step.run("enroll", async () => {
       const now = new Date();
       const { advance, enrolled } = await enrollSegmentEntries(range, now);
-      return { enrolled, ...(await advanceMany(advance, now)) };
+      return { enrolled, ...(await advanceThroughWebhooks(advance, () => new Date())) };
     });
     await sendWalkFollowUps(step, result);
     return { enrolled: result.enrolled, steps: result.steps };

@@ -1,4 +1,4 @@
-import { advanceMany } from "@/lib/engine/advance";
+import { advanceThroughWebhooks } from "@/lib/engine/webhook-batch";
 import { claimDueEnrollments } from "@/lib/engine/wake";
 import { inngest } from "../client";
 import { sendWalkFollowUps } from "./walk-follow-ups";
@@ -6,7 +6,7 @@ import { sendWalkFollowUps } from "./walk-follow-ups";
 /**
  * Every minute on Inngest (its finest cron); every second on the embedded executor, which reads the
  * six-field form from CAIRN_WAKE_DUE_CRON. Claims due enrollments and walks them to their next wait;
- * those that reach a webhook continue in advance-enrollment.
+ * the webhook calls they reach on the way are made in the same step (lib/engine/webhook-batch.ts).
  */
 export const WAKE_DUE_CRON = process.env.CAIRN_WAKE_DUE_CRON || "* * * * *";
 const CLAIM = 500;
@@ -20,7 +20,7 @@ export const wakeDue = inngest.createFunction(
       const result = await step.run(`wake:${round}`, async () => {
         const now = new Date();
         const ids = await claimDueEnrollments(now, CLAIM);
-        return { claimed: ids.length, ...(await advanceMany(ids, now)) };
+        return { claimed: ids.length, ...(await advanceThroughWebhooks(ids, () => new Date())) };
       });
       await sendWalkFollowUps(step, result, `:${round}`);
       woken += result.claimed;

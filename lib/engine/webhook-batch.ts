@@ -1,40 +1,52 @@
 import { advanceMany, type AdvanceManyResult } from "./advance";
-import { performWebhookCall, WebhookBusyError, type WebhookCallTarget, type WebhookOptions } from "./webhook";
+import { performWebhookCall, WebhookBusyError, type WebhookOptions } from "./webhook";
+import type { Clock } from "../runtime/clock";
 
 /** Calls in flight at once for one batch: enough to hide a receiver's latency, few enough to be polite. */
 const CALLS_AT_ONCE = 32;
-
-export interface WebhookBatchResult extends AdvanceManyResult {
-  /** calls another worker is making right now (a replay after a crash): their enrollments go on elsewhere */
-  busy: WebhookCallTarget[];
-}
+/** Webhooks in a row one walk goes through before handing the rest to advance-enrollment (a looping journey). */
+const WEBHOOK_PASSES = 20;
 
 /**
- * Makes the webhook calls a batch of walks stopped at, in parallel, then walks those enrollments on to their
- * next wait (which may be the next webhook). The function that walked a batch makes its calls in one step
- * of its own run instead of starting a run per person: on one machine each run is several round trips from
- * the executor to the app, and a run per webhook was what capped the engine at a few hundred steps a second.
+ * Walks enrollments to their next wait (advanceMany) and makes the webhook calls they reach on the way: the
+ * calls a pass stopped at are made in parallel, then those people are walked on, until nobody is at a webhook.
+ * The Inngest functions that walk (process-event, wake-due, segment-entries, schedule-journeys) do this inside
+ * the step that walks, so a batch of people costs its run no extra calls from the executor to the app: on one
+ * machine those round trips, a run per person who reached a webhook, were what held the engine to a few hundred
+ * steps a second and seconds of latency.
  *
  * Each call is still made once per (enrollment, node, visit): performWebhookCall claims it in the database
- * before the request goes out and records the response, so repeating this step (a retry, a crash before its
- * result was stored) calls nobody twice and the walk reads the recorded outcome.
+ * before the request goes out and records the response, so repeating the step (a retry, a crash before its
+ * result was stored) calls nobody twice, and the walk reads the recorded outcome. What is left in
+ * `needWebhook` (a call another worker is making right now, after a crash; a walk past WEBHOOK_PASSES) goes on
+ * in advance-enrollment, one run per person.
  */
-export async function callWebhooksAndWalkOn(targets: WebhookCallTarget[], now: () => Date, options: WebhookOptions = {}): Promise<WebhookBatchResult> {
-  const busy: WebhookCallTarget[] = [];
-  const done: string[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(CALLS_AT_ONCE, targets.length) }, async () => {
-      for (let i = next++; i < targets.length; i = next++) {
-        try {
-          await performWebhookCall(targets[i], options);
-          done.push(targets[i].enrollmentId);
-        } catch (error) {
-          if (!(error instanceof WebhookBusyError)) throw error;
-          busy.push(targets[i]);
+export async function advanceThroughWebhooks(enrollmentIds: string[], clock: Clock, options: WebhookOptions = {}): Promise<AdvanceManyResult> {
+  const result = await advanceMany(enrollmentIds, clock());
+  const handOff: AdvanceManyResult["needWebhook"] = [];
+  for (let pass = 0; pass < WEBHOOK_PASSES && result.needWebhook.length; pass++) {
+    const targets = result.needWebhook;
+    const called: string[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(CALLS_AT_ONCE, targets.length) }, async () => {
+        for (let i = next++; i < targets.length; i = next++) {
+          try {
+            await performWebhookCall(targets[i], { clock, ...options });
+            called.push(targets[i].enrollmentId);
+          } catch (error) {
+            if (!(error instanceof WebhookBusyError)) throw error;
+            handOff.push(targets[i]);
+          }
         }
-      }
-    }),
-  );
-  return { ...(await advanceMany(done, now())), busy };
+      }),
+    );
+    const walked = await advanceMany(called, clock());
+    result.steps += walked.steps;
+    result.queuedMessageIds.push(...walked.queuedMessageIds);
+    result.segmentRanges.push(...walked.segmentRanges);
+    result.needWebhook = walked.needWebhook;
+  }
+  result.needWebhook.push(...handOff);
+  return result;
 }

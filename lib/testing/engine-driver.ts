@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { WorkspaceContext } from "../auth/context";
 import { db, type Prisma } from "../db/client";
 import { pgPool } from "../db/pool";
-import { advanceEnrollments } from "../engine/advance";
 import { processIngestedEvents, type ProcessResult } from "../engine/process-events";
 import { claimDueEnrollments } from "../engine/wake";
-import { performWebhookCall, type WebhookOptions } from "../engine/webhook";
+import type { WebhookOptions } from "../engine/webhook";
+import { advanceThroughWebhooks } from "../engine/webhook-batch";
 import { ingest } from "../ingest/ingest";
 import type { TJourneyGraphInput } from "../journeys/graph";
 import { ZJourneyGraph } from "../journeys/graph";
@@ -51,19 +51,10 @@ export class EngineDriver {
     return result;
   }
 
-  /** Walks the enrollments as a batch, as process-event and wake-due do; webhook calls, then on. */
+  /** Walks the enrollments as a batch, as process-event and wake-due do: webhook calls, then on. */
   async advance(enrollmentIds: string[]): Promise<void> {
-    let pending = enrollmentIds;
-    while (pending.length) {
-      const walked = await advanceEnrollments(pending, this.now);
-      pending = [];
-      for (const result of walked) {
-        this.messages.push(...result.queuedMessageIds);
-        if (result.state !== "webhook" || !result.webhook) continue;
-        await performWebhookCall(result.webhook, { ...this.webhook, clock: this.clock });
-        pending.push(result.enrollmentId);
-      }
-    }
+    const walked = await advanceThroughWebhooks(enrollmentIds, this.clock, this.webhook);
+    this.messages.push(...walked.queuedMessageIds);
   }
 
   /** What wake-due does at the current time. */
