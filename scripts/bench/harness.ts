@@ -3,7 +3,7 @@
  * it, and a pool of concurrent workers. Benchmarks print their figures; nothing here asserts a timing.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { migrate } from "../../lib/db/migrate";
@@ -30,15 +30,36 @@ export async function freshDatabase(prefix: string): Promise<BenchDatabase> {
   return {
     url: url.toString(),
     async drop() {
+      // BENCH_KEEP_DATABASE=1 leaves it for a look afterwards (the executor's runs, the engine's trace).
+      if (process.env.BENCH_KEEP_DATABASE) {
+        console.log(`kept database ${name} (BENCH_KEEP_DATABASE)`);
+        return void (await admin.end());
+      }
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
       await admin.end();
     },
   };
 }
 
+/** The newest modification time of the sources a production build is made from. */
+function newestSourceTime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSourceTime(full));
+    else if (/\.(tsx?|css|js)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds when there is no production build or the sources changed since (a stale build would be measured). */
 export async function ensureProductionBuild(): Promise<void> {
-  if (existsSync(path.join(".next", "BUILD_ID"))) return;
-  console.log("no production build: running `next build` first");
+  const buildId = path.join(".next", "BUILD_ID");
+  if (existsSync(buildId)) {
+    const sources = Math.max(...["app", "components", "lib", "inngest"].map(newestSourceTime), statSync("next.config.js").mtimeMs);
+    if (sources < statSync(buildId).mtimeMs) return;
+    console.log("the production build is older than the sources: running `next build` again");
+  } else console.log("no production build: running `next build` first");
   const build = spawn(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   await new Promise((resolve, reject) => build.on("exit", (code) => (code === 0 ? resolve(null) : reject(new Error("next build failed")))));
 }
