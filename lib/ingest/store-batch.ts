@@ -45,7 +45,7 @@ export async function storeBatch(workspaceId: string, events: NormalizedEvent[],
       // Identities are read without locks, outside any transaction (a transaction at READ COMMITTED would
       // read the same): every write that depends on what was read re-checks it.
       const plan = await readIdentityPlan(pgPool(), workspaceId, unique);
-      const inserted = needsIdentityWrites(plan)
+      const eventIds = needsIdentityWrites(plan)
         ? await withTransaction(async (client) => {
             await applyIdentityPlan(client, workspaceId, plan);
             return writeEvents(client, workspaceId, unique, plan.profileIdOfMessage, source);
@@ -53,12 +53,6 @@ export async function storeBatch(workspaceId: string, events: NormalizedEvent[],
         : // Nothing to change about identities (every person known, the usual case): the events, their
           // profiles and the ingest log are one statement, atomic on its own, so no BEGIN/COMMIT round trips.
           await writeEvents(pgPool(), workspaceId, unique, plan.profileIdOfMessage, source);
-      const idByMessage = new Map(inserted.map((r) => [r.messageId, r.id]));
-      const eventIds: string[] = [];
-      for (const event of unique) {
-        const id = idByMessage.get(event.messageId);
-        if (id !== undefined) eventIds.push(id);
-      }
       return { received: events.length, stored: eventIds.length, duplicates: events.length - eventIds.length, eventIds };
     } catch (error) {
       const retryable = error instanceof IdentityRace || RETRYABLE_CODES.has((error as { code?: string }).code ?? "");
@@ -190,7 +184,7 @@ function contextString(context: Record<string, unknown> | null, ...path: string[
  *     changes for are written (most events change nothing about their person). It folds in the events this
  *     statement actually inserted, so a repeated message changes nothing a second time.
  * Per event, the JSON carries only the values it has (json_to_recordset reads a missing key as NULL), and
- * what is the same for the whole request is a parameter.
+ * what is the same for the whole request is a parameter. Returns the new events' ids in request order.
  */
 async function writeEvents(
   db: pg.Pool | pg.PoolClient,
@@ -198,17 +192,8 @@ async function writeEvents(
   events: NormalizedEvent[],
   profileIds: string[],
   source: string,
-): Promise<{ id: string; messageId: string }[]> {
-  const receivedAt = events[0]?.receivedAt;
-  // A batch's messages mostly share one sentAt: format each distinct instant once.
-  const iso = new Map<number, string>();
-  const isoOf = (date: Date | null) => {
-    if (!date) return undefined;
-    const ms = date.getTime();
-    let text = iso.get(ms);
-    if (text === undefined) iso.set(ms, (text = date.toISOString()));
-    return text;
-  };
+): Promise<string[]> {
+  const receivedAt = events[0]?.receivedAt.getTime();
   const rows = events.map((e, i) => {
     const tz = contextString(e.context, "timezone");
     const token = contextString(e.context, "device", "token");
@@ -223,23 +208,25 @@ async function writeEvents(
       pr: e.properties,
       tr: e.traits ?? undefined,
       c: e.context ?? undefined,
-      ts: e.timestamp.toISOString(),
-      ot: e.originalTimestamp?.toISOString(),
-      sa: isoOf(e.sentAt),
+      // instants as milliseconds since the epoch: shorter than ISO strings, and cheaper for both sides
+      ts: e.timestamp.getTime(),
+      ot: e.originalTimestamp?.getTime(),
+      sa: e.sentAt?.getTime(),
       // one receivedAt per request, unless a caller mixed them
-      ra: e.receivedAt.getTime() === receivedAt.getTime() ? undefined : e.receivedAt.toISOString(),
+      ra: e.receivedAt.getTime() === receivedAt ? undefined : e.receivedAt.getTime(),
       tz: tz ?? undefined,
       tk: token ? { token, type: contextString(e.context, "device", "type") ?? "unknown" } : undefined,
     };
   });
-  const { rows: inserted } = await db.query<{ id: string; messageId: string }>(
+  const { rows: inserted } = await db.query<{ ids: string }>(
     `WITH r AS (
        SELECT * FROM json_to_recordset($2::json) AS r(o int, m text, t text, n text, p uuid, u text, a text, pr jsonb, tr jsonb, c jsonb,
-                                                    ts timestamptz, ot timestamptz, sa timestamptz, ra timestamptz, tz text, tk jsonb)
+                                                    ts bigint, ot bigint, sa bigint, ra bigint, tz text, tk jsonb)
      ), ins AS (
        INSERT INTO "Event" ("workspaceId", "messageId", type, name, "profileId", "userId", "anonymousId", properties, traits, context,
                             timestamp, "originalTimestamp", "sentAt", "receivedAt", source)
-       SELECT $1, m, t, n, p, u, a, pr, tr, c, ts, ot, sa, COALESCE(ra, $4::timestamptz), $3 FROM r ORDER BY o
+       SELECT $1, m, t, n, p, u, a, pr, tr, c, epoch + ts * ms, epoch + ot * ms, epoch + sa * ms, epoch + COALESCE(ra, $4::bigint) * ms, $3
+         FROM r, (SELECT 'epoch'::timestamptz AS epoch, interval '1 millisecond' AS ms) k ORDER BY o
        ON CONFLICT ("workspaceId", "messageId") DO NOTHING
        RETURNING id, "messageId"
      ), log AS (
@@ -278,8 +265,11 @@ async function writeEvents(
                OR p.timezone IS DISTINCT FROM COALESCE(m.merged->>'timezone', m.tz, p.timezone)
                OR (m.tokens IS NOT NULL AND NOT p."pushTokens" @> m.tokens))
      )
-     SELECT id::text, "messageId" FROM ins`,
-    [workspaceId, JSON.stringify(rows), source, receivedAt?.toISOString()],
+     SELECT COALESCE(array_agg(id ORDER BY id), '{}')::text AS ids FROM ins`,
+    [workspaceId, JSON.stringify(rows), source, receivedAt],
   );
-  return inserted;
+  // The new events' ids ascend in request order (inserted in that order), so sorted ids are request order:
+  // one "{1,2,3}" value to read instead of a row per event.
+  const ids = inserted[0].ids;
+  return ids === "{}" ? [] : ids.slice(1, -1).split(",");
 }
