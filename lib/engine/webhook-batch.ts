@@ -1,9 +1,7 @@
 import { advanceMany, type AdvanceManyResult } from "./advance";
-import { performWebhookCall, WebhookBusyError, type WebhookOptions } from "./webhook";
+import { performWebhookCalls, type WebhookOptions } from "./webhook";
 import type { Clock } from "../runtime/clock";
 
-/** Calls in flight at once for one batch: enough to hide a receiver's latency, few enough to be polite. */
-const CALLS_AT_ONCE = 32;
 /** Webhooks in a row one walk goes through before handing the rest to advance-enrollment (a looping journey). */
 const WEBHOOK_PASSES = 20;
 
@@ -15,7 +13,7 @@ const WEBHOOK_PASSES = 20;
  * machine those round trips, a run per person who reached a webhook, were what held the engine to a few hundred
  * steps a second and seconds of latency.
  *
- * Each call is still made once per (enrollment, node, visit): performWebhookCall claims it in the database
+ * Each call is still made once per (enrollment, node, visit): performWebhookCalls claims it in the database
  * before the request goes out and records the response, so repeating the step (a retry, a crash before its
  * result was stored) calls nobody twice, and the walk reads the recorded outcome. What is left in
  * `needWebhook` (a call another worker is making right now, after a crash; a walk past WEBHOOK_PASSES) goes on
@@ -26,21 +24,9 @@ export async function advanceThroughWebhooks(enrollmentIds: string[], clock: Clo
   const handOff: AdvanceManyResult["needWebhook"] = [];
   for (let pass = 0; pass < WEBHOOK_PASSES && result.needWebhook.length; pass++) {
     const targets = result.needWebhook;
-    const called: string[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(CALLS_AT_ONCE, targets.length) }, async () => {
-        for (let i = next++; i < targets.length; i = next++) {
-          try {
-            await performWebhookCall(targets[i], { clock, ...options });
-            called.push(targets[i].enrollmentId);
-          } catch (error) {
-            if (!(error instanceof WebhookBusyError)) throw error;
-            handOff.push(targets[i]);
-          }
-        }
-      }),
-    );
+    const outcomes = await performWebhookCalls(targets, { clock, ...options });
+    const called = targets.filter((_, i) => outcomes[i] !== "busy").map((t) => t.enrollmentId);
+    handOff.push(...targets.filter((_, i) => outcomes[i] === "busy"));
     const walked = await advanceMany(called, clock());
     result.steps += walked.steps;
     result.queuedMessageIds.push(...walked.queuedMessageIds);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { pgPool } from "../db/pool";
 import type { WebhookRequest } from "./interpreter";
 import { systemClock, type Clock } from "../runtime/clock";
+import { sendWebhookRequest, WebhookTimeoutError } from "./webhook-http";
 import { signWebhook, webhookSigningSecret } from "./webhook-signing";
 
 /**
@@ -56,52 +57,165 @@ function retryable(status: number): boolean {
 }
 
 export async function performWebhookCall(target: WebhookCallTarget, options: WebhookOptions = {}): Promise<WebhookOutcome> {
+  const [outcome] = await performWebhookCalls([target], options);
+  if (outcome === "busy") throw new WebhookBusyError();
+  return outcome;
+}
+
+/** Calls in flight at once for one batch: enough to hide a receiver's latency, few enough to be polite. */
+const CALLS_AT_ONCE = 32;
+
+/**
+ * The calls of a batch of walks (see performWebhookCall for one): claimed in one statement, made in parallel
+ * (CALLS_AT_ONCE at a time), each completed as soon as it answers. Completions that arrive while one is being
+ * written go together in the next statement, so the window between a call and its record stays one write
+ * long while a batch costs a few statements rather than two per call. "busy": another worker holds the call.
+ */
+export async function performWebhookCalls(targets: WebhookCallTarget[], options: WebhookOptions = {}): Promise<(WebhookOutcome | "busy")[]> {
+  if (!targets.length) return [];
+  const clock = options.clock ?? systemClock;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const maxAttempts = options.maxAttempts ?? 3;
+  const claimMs = options.claimMs ?? timeoutMs * maxAttempts + 60_000;
+  const pool = pgPool();
+  const keyOf = (t: Pick<WebhookCallTarget, "enrollmentId" | "nodeId" | "visit">) => `${t.enrollmentId}:${t.nodeId}:${t.visit}`;
+
+  const now = clock();
+  const claimUntil = new Date(now.getTime() + claimMs);
+  // One statement claims the calls: a new row (only while the person is still at this step: a webhook event
+  // that arrives after they moved on or left calls nothing), or a pending row whose claim lapsed.
+  const { rows: claimedRows } = await pool.query<{ id: string; enrollmentId: string; nodeId: string; visit: number; attempts: number }>(
+    `WITH input AS (
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[])
+         AS t("enrollmentId", "nodeId", visit, id, "workspaceId", url, method, body)
+     ), here AS (
+       SELECT i.* FROM input i JOIN "Enrollment" e ON e.id = i."enrollmentId" AND e.status = 'ACTIVE' AND e."currentNodeId" = i."nodeId"
+     ), fresh AS (
+       INSERT INTO "WebhookCall" (id, "workspaceId", "enrollmentId", "nodeId", visit, url, method, "requestBody", "claimedUntil")
+       SELECT id, "workspaceId", "enrollmentId", "nodeId", visit, url, method, body, $9 FROM here
+       ON CONFLICT ("enrollmentId", "nodeId", visit) DO NOTHING RETURNING id, "enrollmentId", "nodeId", visit, attempts
+     ), lapsed AS (
+       UPDATE "WebhookCall" w SET "claimedUntil" = $9 FROM input i
+        WHERE w."enrollmentId" = i."enrollmentId" AND w."nodeId" = i."nodeId" AND w.visit = i.visit
+          AND w.status = 'pending' AND (w."claimedUntil" IS NULL OR w."claimedUntil" < $10)
+       RETURNING w.id, w."enrollmentId", w."nodeId", w.visit, w.attempts
+     )
+     SELECT id::text, "enrollmentId"::text, "nodeId", visit, attempts FROM fresh
+     UNION ALL SELECT id::text, "enrollmentId"::text, "nodeId", visit, attempts FROM lapsed`,
+    [
+      targets.map((t) => t.enrollmentId),
+      targets.map((t) => t.nodeId),
+      targets.map((t) => t.visit),
+      targets.map(() => randomUUID()),
+      targets.map((t) => t.workspaceId),
+      targets.map((t) => t.request.url),
+      targets.map((t) => t.request.method),
+      targets.map((t) => t.request.body ?? null),
+      claimUntil,
+      now,
+    ],
+  );
+  const claimed = new Map(claimedRows.map((r) => [keyOf(r), r]));
+
+  // The others: done before (a replay), gone (the person moved on), or someone else's right now.
+  const outcomes = new Map<string, WebhookOutcome | "busy">();
+  const others = targets.filter((t) => !claimed.has(keyOf(t)));
+  if (others.length) {
+    const { rows } = await pool.query<{ enrollmentId: string; nodeId: string; visit: number; status: string; responseStatus: number | null; error: string | null; attempts: number }>(
+      `SELECT w."enrollmentId"::text, w."nodeId", w.visit, w.status, w."responseStatus", w.error, w.attempts
+         FROM "WebhookCall" w JOIN unnest($1::uuid[], $2::text[], $3::int[]) AS t("enrollmentId", "nodeId", visit)
+           ON w."enrollmentId" = t."enrollmentId" AND w."nodeId" = t."nodeId" AND w.visit = t.visit`,
+      [others.map((t) => t.enrollmentId), others.map((t) => t.nodeId), others.map((t) => t.visit)],
+    );
+    const found = new Map(rows.map((r) => [keyOf(r), r]));
+    for (const t of others) {
+      const row = found.get(keyOf(t));
+      if (!row) outcomes.set(keyOf(t), { status: "skipped", responseStatus: null, error: null, attempts: 0, alreadyDone: true });
+      else if (row.status === "pending") outcomes.set(keyOf(t), "busy");
+      else outcomes.set(keyOf(t), { status: row.status as "succeeded" | "failed", responseStatus: row.responseStatus, error: row.error, attempts: row.attempts, alreadyDone: true });
+    }
+  }
+
+  const completions = coalescingCompletions(clock);
+  const work = targets.filter((t) => claimed.has(keyOf(t)));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(CALLS_AT_ONCE, work.length) }, async () => {
+      for (let i = next++; i < work.length; i = next++) {
+        const target = work[i];
+        const claim = claimed.get(keyOf(target))!;
+        const done = await makeCall(target, claim, options);
+        await completions.write(done);
+        outcomes.set(keyOf(target), { status: done.status, responseStatus: done.responseStatus, error: done.error, attempts: done.attempts, alreadyDone: false });
+      }
+    }),
+  );
+  return targets.map((t) => outcomes.get(keyOf(t))!);
+}
+
+interface Completion {
+  id: string;
+  status: "succeeded" | "failed";
+  responseStatus: number | null;
+  responseBody: string | null;
+  error: string | null;
+  durationMs: number;
+  attempts: number;
+}
+
+/**
+ * Records completed calls: a write resolves once its row is stored. While one statement is in flight, the
+ * completions that arrive wait and go together in the next one.
+ */
+function coalescingCompletions(clock: Clock): { write(completion: Completion): Promise<void> } {
+  let waiting: { completion: Completion; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  let writing = false;
+  const flush = async () => {
+    writing = true;
+    while (waiting.length) {
+      const batch = waiting;
+      waiting = [];
+      const rows = batch.map((w) => w.completion);
+      try {
+        await pgPool().query(
+          `UPDATE "WebhookCall" w SET status = c.status, "responseStatus" = c."responseStatus", "responseBody" = c."responseBody", error = c.error,
+              "durationMs" = c."durationMs", "completedAt" = $8, "claimedUntil" = NULL, attempts = c.attempts
+             FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::int[])
+               AS c(id, status, "responseStatus", "responseBody", error, "durationMs", attempts)
+            WHERE w.id = c.id`,
+          [rows.map((r) => r.id), rows.map((r) => r.status), rows.map((r) => r.responseStatus), rows.map((r) => r.responseBody), rows.map((r) => r.error), rows.map((r) => r.durationMs), rows.map((r) => r.attempts), clock()],
+        );
+        for (const w of batch) w.resolve();
+      } catch (error) {
+        for (const w of batch) w.reject(error);
+      }
+    }
+    writing = false;
+  };
+  return {
+    write(completion) {
+      return new Promise<void>((resolve, reject) => {
+        waiting.push({ completion, resolve, reject });
+        if (!writing) void flush();
+      });
+    },
+  };
+}
+
+/** One claimed call, with its retries: the request signed and sent, the answer kept (not yet stored). */
+async function makeCall(target: WebhookCallTarget, claim: { id: string; attempts: number }, options: WebhookOptions): Promise<Completion> {
   const clock = options.clock ?? systemClock;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxAttempts = options.maxAttempts ?? 3;
   const backoff = options.backoffMs ?? [1_000, 4_000];
-  const claimMs = options.claimMs ?? timeoutMs * maxAttempts + 60_000;
-  const pool = pgPool();
-  const key = [target.enrollmentId, target.nodeId, target.visit];
-
-  const now = clock();
-  const claimUntil = new Date(now.getTime() + claimMs);
-  // One statement claims the call: a new row (only while the person is still at this step: a webhook
-  // event that arrives after they moved on or left calls nothing), or a pending row whose claim lapsed.
-  const claimed = await pool.query<{ id: string; attempts: number }>(
-    `WITH here AS (
-       SELECT 1 FROM "Enrollment" WHERE id = $1 AND status = 'ACTIVE' AND "currentNodeId" = $2
-     ), fresh AS (
-       INSERT INTO "WebhookCall" (id, "workspaceId", "enrollmentId", "nodeId", visit, url, method, "requestBody", "claimedUntil")
-       SELECT $4, $5, $1, $2, $3, $6, $7, $8, $9 FROM here ON CONFLICT ("enrollmentId", "nodeId", visit) DO NOTHING RETURNING id, attempts
-     ), lapsed AS (
-       UPDATE "WebhookCall" SET "claimedUntil" = $9 WHERE "enrollmentId" = $1 AND "nodeId" = $2 AND visit = $3
-          AND status = 'pending' AND ("claimedUntil" IS NULL OR "claimedUntil" < $10) RETURNING id, attempts
-     )
-     SELECT id, attempts FROM fresh UNION ALL SELECT id, attempts FROM lapsed`,
-    [...key, randomUUID(), target.workspaceId, target.request.url, target.request.method, target.request.body ?? null, claimUntil, now],
-  );
-  if (!claimed.rows.length) {
-    const { rows } = await pool.query<{ status: string; responseStatus: number | null; error: string | null; attempts: number }>(
-      `SELECT status, "responseStatus", error, attempts FROM "WebhookCall" WHERE "enrollmentId" = $1 AND "nodeId" = $2 AND visit = $3`,
-      key,
-    );
-    const row = rows[0];
-    if (!row) return { status: "skipped", responseStatus: null, error: null, attempts: 0, alreadyDone: true };
-    if (row.status !== "pending") return { status: row.status as "succeeded" | "failed", responseStatus: row.responseStatus, error: row.error, attempts: row.attempts, alreadyDone: true };
-    throw new WebhookBusyError();
-  }
-  const { id } = claimed.rows[0];
-  let attempts = claimed.rows[0].attempts;
-
+  const { id } = claim;
+  let attempts = claim.attempts;
   // The config's Liquid did not render for this person: the step fails with the reason, and nothing
   // half-rendered goes out. Claimed first all the same, so a replay finds it done.
   if (target.request.renderError) {
-    const error = target.request.renderError;
-    await pool.query(`UPDATE "WebhookCall" SET status = 'failed', error = $2, "durationMs" = 0, "completedAt" = $3, "claimedUntil" = NULL WHERE id = $1`, [id, error, clock()]);
-    return { status: "failed", responseStatus: null, error, attempts, alreadyDone: false };
+    return { id, status: "failed", responseStatus: null, responseBody: null, error: target.request.renderError, durationMs: 0, attempts };
   }
-
+  const key = [target.enrollmentId, target.nodeId, target.visit];
   const body = target.request.body ?? "";
   const secret = webhookSigningSecret(target.workspaceId);
   let responseStatus: number | null = null;
@@ -112,7 +226,7 @@ export async function performWebhookCall(target: WebhookCallTarget, options: Web
   for (;;) {
     attempts++;
     // A retry is recorded before it is made; the first attempt's count is written with its outcome.
-    if (attempts > claimed.rows[0].attempts + 1) await pool.query(`UPDATE "WebhookCall" SET attempts = $2 WHERE id = $1`, [id, attempts]);
+    if (attempts > claim.attempts + 1) await pgPool().query(`UPDATE "WebhookCall" SET attempts = $2 WHERE id = $1`, [id, attempts]);
     let waitMs = backoff[Math.min(attempts - 1, backoff.length - 1)] ?? 1_000;
     try {
       const headers: Record<string, string> = {
@@ -122,33 +236,28 @@ export async function performWebhookCall(target: WebhookCallTarget, options: Web
         ...(target.request.body !== undefined ? { "content-type": "application/json" } : {}),
         ...target.request.headers,
       };
-      const response = await fetch(target.request.url, {
+      const response = await sendWebhookRequest(target.request.url, {
         method: target.request.method,
         headers,
         body: target.request.method === "GET" || target.request.body === undefined ? undefined : body,
-        signal: AbortSignal.timeout(timeoutMs),
-        redirect: "manual",
+        timeoutMs,
+        keepBytes: RESPONSE_KEEP,
       });
+      const ok = response.status >= 200 && response.status < 300;
       responseStatus = response.status;
-      responseBody = (await response.text()).slice(0, RESPONSE_KEEP);
-      error = response.ok ? null : `HTTP ${response.status}`;
-      succeeded = response.ok;
-      if (response.ok || !retryable(response.status)) break;
-      const retryAfter = Number(response.headers.get("retry-after"));
+      responseBody = response.body;
+      error = ok ? null : `HTTP ${response.status}`;
+      succeeded = ok;
+      if (ok || !retryable(response.status)) break;
+      const retryAfter = Number(response.retryAfter);
       if (Number.isFinite(retryAfter) && retryAfter > 0) waitMs = Math.min(retryAfter * 1000, 30_000);
     } catch (e) {
       responseStatus = null;
       responseBody = null;
-      error = (e as Error).name === "TimeoutError" ? `No answer within ${timeoutMs} ms` : `Request failed: ${(e as Error).message}`;
+      error = e instanceof WebhookTimeoutError ? e.message : `Request failed: ${(e as Error).message}`;
     }
     if (attempts >= maxAttempts) break;
     await sleep(waitMs);
   }
-  const status = succeeded ? "succeeded" : "failed";
-  await pool.query(
-    `UPDATE "WebhookCall" SET status = $2, "responseStatus" = $3, "responseBody" = $4, error = $5, "durationMs" = $6,
-       "completedAt" = $7, "claimedUntil" = NULL, attempts = $8 WHERE id = $1`,
-    [id, status, responseStatus, responseBody, error, Date.now() - started, clock(), attempts],
-  );
-  return { status, responseStatus, error, attempts, alreadyDone: false };
+  return { id, status: succeeded ? "succeeded" : "failed", responseStatus, responseBody, error, durationMs: Date.now() - started, attempts };
 }
