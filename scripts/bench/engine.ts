@@ -93,7 +93,9 @@ async function main() {
       CAIRN_WAKE_DUE_CRON: "* * * * * *",
       CAIRN_DB_POOL_SIZE: "20",
     });
-    executor = spawn(process.execPath, ["--import", "tsx", path.join("inngest", "executor", "main.ts")], {
+    // BENCH_PROFILE_DIR: the executor's CPU profile too, beside the server's.
+    const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+    executor = spawn(process.execPath, [...profile, "--import", "tsx", path.join("inngest", "executor", "main.ts")], {
       stdio: ["ignore", "ignore", "inherit"],
       env: { ...process.env, DATABASE_URL: database.url, CAIRN_EXECUTOR_PORT: String(executorPort), CAIRN_EXECUTOR_APP_URL: `${cairn.origin}/api/inngest` },
     });

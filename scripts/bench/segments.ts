@@ -250,6 +250,16 @@ async function main() {
     await Promise.all(pending);
     const reached = await waitFor(steady, 60_000);
     const latencies = steady.flatMap((p) => (entered.has(p) ? [entered.get(p)! - sentAt.get(p)!] : [])).sort((a, b) => a - b);
+    // BENCH_DEBUG: the slowest entry of each second sent, to see whether the tail is steady or a few stalls.
+    if (process.env.BENCH_DEBUG) {
+      const worst = new Map<number, number>();
+      for (const p of steady) {
+        if (!entered.has(p)) continue;
+        const second = Math.floor((sentAt.get(p)! - started) / 1000);
+        worst.set(second, Math.max(worst.get(second) ?? 0, entered.get(p)! - sentAt.get(p)!));
+      }
+      console.log(`   slowest per second sent: ${[...worst].map(([second, ms]) => `${second}s ${ms}`).join(", ")}`);
+    }
     const steadyChanges = changesSeen - seenBefore;
     await stopProcess(executor);
     executor = null;
