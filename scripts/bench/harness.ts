@@ -30,9 +30,9 @@ export async function freshDatabase(prefix: string): Promise<BenchDatabase> {
   return {
     url: url.toString(),
     async drop() {
-      // BENCH_KEEP_DATABASE=1 leaves it for a look afterwards (the executor's runs, the engine's trace).
-      if (process.env.BENCH_KEEP_DATABASE) {
-        console.log(`kept database ${name} (BENCH_KEEP_DATABASE)`);
+      // BENCH_KEEP_DB=1 leaves it for a look afterwards (the executor's runs, the engine's trace).
+      if (process.env.BENCH_KEEP_DB === "1") {
+        console.log(`kept database ${name} (BENCH_KEEP_DB)`);
         return void (await admin.end());
       }
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
