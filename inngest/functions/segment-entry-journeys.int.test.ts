@@ -76,10 +76,12 @@ describe("segment entries start their journeys", () => {
     }, 15_000, "the welcome journey to take ada to its delay");
     expect(entered.map((e) => [e.userId, e.currentNodeId])).toEqual([["ada", "wait"]]);
     expect(await d.members(vip)).toEqual(["ada"]);
-    // announced once, by process-event, and marked so the sweep does not announce it again
+    // announced once, by process-event, and marked so the sweep does not announce it again (the mark is
+    // process-event's step after the announcement: segment-entries may have enrolled ada before it)
     const { pgPool } = await import("@/lib/db/pool");
-    const { rows } = await pgPool().query<{ dispatched: boolean }>(`SELECT "dispatchedAt" IS NOT NULL AS dispatched FROM "SegmentMembershipChange" WHERE "segmentId" = $1`, [vip]);
-    expect(rows).toEqual([{ dispatched: true }]);
+    const marked = async () => (await pgPool().query<{ dispatched: boolean }>(`SELECT "dispatchedAt" IS NOT NULL AS dispatched FROM "SegmentMembershipChange" WHERE "segmentId" = $1`, [vip])).rows;
+    await eventually(async () => (await marked()).every((r) => r.dispatched), 15_000, "process-event to mark the entry announced");
+    expect(await marked()).toEqual([{ dispatched: true }]);
     expect((await runsOf(executor.schema, "cairn-segment-entries")).length).toBe(1);
   }, 60_000);
 
