@@ -1,4 +1,5 @@
 import { advanceThroughWebhooks } from "@/lib/engine/webhook-batch";
+import { systemClock } from "@/lib/runtime/clock";
 import { processIngestedEvents } from "@/lib/engine/process-events";
 import { enrollSegmentEntries } from "@/lib/engine/segment-entries";
 import { markDispatched, rangesOf, updateSegmentsForEvents } from "@/lib/segments/membership";
@@ -38,7 +39,7 @@ export const processEvent = inngest.createFunction(
         advance.push(...entries.advance);
         enrolledOnEntry += entries.enrolled;
       }
-      const walked = await advanceThroughWebhooks(advance, () => new Date());
+      const walked = await advanceThroughWebhooks(advance, systemClock);
       await markDispatched(ranges, now);
       return {
         ...processed,

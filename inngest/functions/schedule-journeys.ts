@@ -1,4 +1,5 @@
 import { advanceThroughWebhooks } from "@/lib/engine/webhook-batch";
+import { systemClock } from "@/lib/runtime/clock";
 import { enrollScheduleBatch, findDueSchedules, type ScheduleCursor } from "@/lib/engine/schedule-entries";
 import { inngest } from "../client";
 import { backgroundCron } from "./background-cron";
@@ -48,7 +49,7 @@ export const scheduleJourneys = inngest.createFunction(
             ids.push(...batch.enrolled);
             next = batch.next;
           }
-          return { next, enrolled: ids.length, ...(await advanceThroughWebhooks(ids, () => new Date())) };
+          return { next, enrolled: ids.length, ...(await advanceThroughWebhooks(ids, systemClock)) };
         });
         await sendWalkFollowUps(step, result, `:${occurrence.journeyId}:${n}`);
         enrolled += result.enrolled;

@@ -1,4 +1,5 @@
 import { advanceThroughWebhooks } from "@/lib/engine/webhook-batch";
+import { systemClock } from "@/lib/runtime/clock";
 import { enrollSegmentEntries } from "@/lib/engine/segment-entries";
 import { inngest, SEGMENT_CHANGED, type SegmentChangedData } from "../client";
 import { sendWalkFollowUps } from "./walk-follow-ups";
@@ -15,7 +16,7 @@ export const segmentEntries = inngest.createFunction(
     const result = await step.run("enroll", async () => {
       const now = new Date();
       const { advance, enrolled } = await enrollSegmentEntries(range, now);
-      return { enrolled, ...(await advanceThroughWebhooks(advance, () => new Date())) };
+      return { enrolled, ...(await advanceThroughWebhooks(advance, systemClock)) };
     });
     await sendWalkFollowUps(step, result);
     return { enrolled: result.enrolled, steps: result.steps };

@@ -1,4 +1,5 @@
 import { advanceThroughWebhooks } from "@/lib/engine/webhook-batch";
+import { systemClock } from "@/lib/runtime/clock";
 import { claimDueEnrollments } from "@/lib/engine/wake";
 import { inngest } from "../client";
 import { sendWalkFollowUps } from "./walk-follow-ups";
@@ -20,7 +21,7 @@ export const wakeDue = inngest.createFunction(
       const result = await step.run(`wake:${round}`, async () => {
         const now = new Date();
         const ids = await claimDueEnrollments(now, CLAIM);
-        return { claimed: ids.length, ...(await advanceThroughWebhooks(ids, () => new Date())) };
+        return { claimed: ids.length, ...(await advanceThroughWebhooks(ids, systemClock)) };
       });
       await sendWalkFollowUps(step, result, `:${round}`);
       woken += result.claimed;

@@ -62,6 +62,17 @@ export async function performWebhookCall(target: WebhookCallTarget, options: Web
   return outcome;
 }
 
+interface CallSettings {
+  clock: Clock;
+  timeoutMs: number;
+  maxAttempts: number;
+  backoff: number[];
+}
+
+function withDefaults(options: WebhookOptions): CallSettings {
+  return { clock: options.clock ?? systemClock, timeoutMs: options.timeoutMs ?? 10_000, maxAttempts: options.maxAttempts ?? 3, backoff: options.backoffMs ?? [1_000, 4_000] };
+}
+
 /** Calls in flight at once for one batch: enough to hide a receiver's latency, few enough to be polite. */
 const CALLS_AT_ONCE = 32;
 
@@ -73,9 +84,8 @@ const CALLS_AT_ONCE = 32;
  */
 export async function performWebhookCalls(targets: WebhookCallTarget[], options: WebhookOptions = {}): Promise<(WebhookOutcome | "busy")[]> {
   if (!targets.length) return [];
-  const clock = options.clock ?? systemClock;
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const maxAttempts = options.maxAttempts ?? 3;
+  const settings = withDefaults(options);
+  const { clock, timeoutMs, maxAttempts } = settings;
   const claimMs = options.claimMs ?? timeoutMs * maxAttempts + 60_000;
   const pool = pgPool();
   const keyOf = (t: Pick<WebhookCallTarget, "enrollmentId" | "nodeId" | "visit">) => `${t.enrollmentId}:${t.nodeId}:${t.visit}`;
@@ -144,7 +154,7 @@ export async function performWebhookCalls(targets: WebhookCallTarget[], options:
       for (let i = next++; i < work.length; i = next++) {
         const target = work[i];
         const claim = claimed.get(keyOf(target))!;
-        const done = await makeCall(target, claim, options);
+        const done = await makeCall(target, claim, settings);
         await completions.write(done);
         outcomes.set(keyOf(target), { status: done.status, responseStatus: done.responseStatus, error: done.error, attempts: done.attempts, alreadyDone: false });
       }
@@ -203,11 +213,8 @@ function coalescingCompletions(clock: Clock): { write(completion: Completion): P
 }
 
 /** One claimed call, with its retries: the request signed and sent, the answer kept (not yet stored). */
-async function makeCall(target: WebhookCallTarget, claim: { id: string; attempts: number }, options: WebhookOptions): Promise<Completion> {
-  const clock = options.clock ?? systemClock;
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const maxAttempts = options.maxAttempts ?? 3;
-  const backoff = options.backoffMs ?? [1_000, 4_000];
+async function makeCall(target: WebhookCallTarget, claim: { id: string; attempts: number }, settings: CallSettings): Promise<Completion> {
+  const { clock, timeoutMs, maxAttempts, backoff } = settings;
   const { id } = claim;
   let attempts = claim.attempts;
   // The config's Liquid did not render for this person: the step fails with the reason, and nothing
