@@ -32,6 +32,24 @@ describe("API keys", () => {
     expect((await db().apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt).not.toBeNull();
   });
 
+  it("touch lastUsedAt at most once a minute, and never for a revoked key", async () => {
+    const team = await createWorkspaceWithTeam();
+    const ctx = await contextOf(team, "OWNER");
+    const { apiKey, secret } = await createApiKey(ctx, { name: "Backend", scope: "FULL" });
+    const lastUsed = async () => (await db().apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt?.toISOString();
+    const t0 = new Date("2026-03-01T10:00:00.000Z");
+    await workspaceContextForApiKey(secret, t0);
+    expect(await lastUsed()).toBe(t0.toISOString());
+    await workspaceContextForApiKey(secret, new Date(t0.getTime() + 59_000));
+    expect(await lastUsed()).toBe(t0.toISOString());
+    const t1 = new Date(t0.getTime() + 60_000);
+    await workspaceContextForApiKey(secret, t1);
+    expect(await lastUsed()).toBe(t1.toISOString());
+    await revokeApiKey(ctx, apiKey.id);
+    await expect(workspaceContextForApiKey(secret, new Date(t1.getTime() + 120_000))).rejects.toThrow("Invalid or revoked API key.");
+    expect(await lastUsed()).toBe(t1.toISOString());
+  });
+
   it("with the write scope cannot use the management API (403)", async () => {
     const team = await createWorkspaceWithTeam();
     const { secret } = await createApiKey(await contextOf(team, "OWNER"), { name: "Website", scope: "WRITE" });

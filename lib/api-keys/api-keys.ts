@@ -3,6 +3,7 @@ import { requirePermission, requireUser, type WorkspaceContext } from "../auth/c
 import { permissionsOfApiKey } from "../auth/permissions";
 import { recordAudit } from "../audit/audit-log";
 import { db } from "../db/client";
+import { pgPool } from "../db/pool";
 import { AppError, parseInput } from "../errors";
 import { hashToken, randomToken } from "../security/tokens";
 
@@ -101,20 +102,42 @@ export async function revokeApiKey(ctx: WorkspaceContext, apiKeyId: string, now:
  */
 export async function workspaceContextForApiKey(secret: string, now: Date = new Date()): Promise<WorkspaceContext> {
   if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 200) throw new AppError("unauthenticated", "Invalid or revoked API key.");
-  const key = await db().apiKey.findUnique({
-    where: { keyHash: hashToken(secret) },
-    select: { id: true, name: true, scope: true, revokedAt: true, lastUsedAt: true, workspace: { select: { id: true, slug: true, name: true } } },
-  });
+  // Every ingest request and Inngest-free API call passes here, so it is one plain statement on the pg
+  // pool rather than a Prisma query with a relation (which cost 6–8% of the ingest server's CPU).
+  // `lastUsedAt` is touched in the same statement, at most once per key per minute.
+  const { rows } = await pgPool().query<ApiKeyRow>(
+    `WITH found AS (
+       SELECT k.id, k.name, k.scope, k."revokedAt", k."lastUsedAt", w.id AS "workspaceId", w.slug, w.name AS "workspaceName"
+         FROM "ApiKey" k JOIN "Workspace" w ON w.id = k."workspaceId"
+        WHERE k."keyHash" = $1
+     ), touched AS (
+       UPDATE "ApiKey" k SET "lastUsedAt" = $2
+         FROM found f
+        WHERE k.id = f.id AND f."revokedAt" IS NULL
+          AND (f."lastUsedAt" IS NULL OR f."lastUsedAt" <= $2::timestamptz - make_interval(secs => $3))
+     )
+     SELECT * FROM found`,
+    [hashToken(secret), now, LAST_USED_RESOLUTION_MS / 1000],
+  );
+  const key = rows[0];
   if (!key || key.revokedAt) throw new AppError("unauthenticated", "Invalid or revoked API key.");
-  if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-    await db().apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } });
-  }
   return {
-    workspace: key.workspace,
+    workspace: { id: key.workspaceId, slug: key.slug, name: key.workspaceName },
     role: null,
     actor: { kind: "api_key", apiKeyId: key.id, name: key.name },
     permissions: permissionsOfApiKey(key.scope),
   };
+}
+
+interface ApiKeyRow {
+  id: string;
+  name: string;
+  scope: "WRITE" | "FULL";
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+  workspaceId: string;
+  slug: string;
+  workspaceName: string;
 }
 
 /** The key from `Authorization: Basic base64(key:)` (what Segment clients send) or `Authorization: Bearer key`. */
