@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "SplitAssignment" ADD COLUMN     "wouldHaveMessagedAt" TIMESTAMPTZ(3);
+
