@@ -3,7 +3,7 @@
 import { AlertTriangle, ArrowLeft, History, Save } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useId, useState } from "react";
-import type { PreviewResult, TemplateDetail } from "@/lib/messaging/templates";
+import type { PreviewResult, SavedTemplate, TemplateDetail } from "@/lib/messaging/templates";
 import { Button } from "../ui/button";
 import { Badge } from "../ui/card";
 import { FormAlert } from "../ui/field";
@@ -30,6 +30,8 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
   const [saving, setSaving] = useState(false);
   const [saveErrors, setSaveErrors] = useState<Record<string, string>>({});
   const [saveMessage, setSaveMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+  // what the last save's render for the sample profile found: saved all the same (real profiles may differ)
+  const [saveWarnings, setSaveWarnings] = useState<SavedTemplate["warnings"]>([]);
   const [profile, setProfile] = useState<PickedProfile | null>(null);
   const [preview, setPreview] = useState<PreviewResult | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
@@ -64,14 +66,17 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
   async function save() {
     setSaving(true);
     setSaveMessage(null);
-    const result = await callApi<TemplateDetail>("PUT", `/api/workspaces/${slug}/templates/${template.id}`, { content });
+    const result = await callApi<SavedTemplate>("PUT", `/api/workspaces/${slug}/templates/${template.id}`, { content });
     setSaving(false);
     if (result.ok) {
-      setTemplate(result.data);
+      const { warnings, ...saved } = result.data;
+      setTemplate(saved);
       setSavedFields(fields);
       setSaveErrors({});
-      setSaveMessage({ tone: "ok", text: `v${result.data.currentVersion} saved` });
+      setSaveWarnings(warnings);
+      setSaveMessage({ tone: "ok", text: `v${saved.currentVersion} saved${warnings.length ? `, with ${warnings.length === 1 ? "a warning" : `${warnings.length} warnings`}` : ""}` });
     } else {
+      setSaveWarnings([]);
       setSaveErrors(result.failure.fields);
       const n = Object.keys(result.failure.fields).length;
       setSaveMessage({ tone: "error", text: n ? `Not saved: ${n === 1 ? "1 field needs" : `${n} fields need`} fixing.` : `Not saved: ${result.failure.message}` });
@@ -119,6 +124,21 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
       <div className="grid gap-6 lg:grid-cols-2">
         <section aria-label="Content" className="space-y-4">
           <FormAlert message={formLevel} />
+          {saveWarnings.length ? (
+            <div role="status" className="rounded-md bg-amber-50 px-3 py-2.5 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset" data-testid="save-warnings">
+              <p className="flex items-center gap-1.5 font-medium">
+                <AlertTriangle className="h-4 w-4" aria-hidden="true" />
+                Saved, but rendered for the sample profile:
+              </p>
+              <ul className="mt-1 list-disc space-y-0.5 pl-6">
+                {saveWarnings.map((w) => (
+                  <li key={w.path}>
+                    <span className="font-medium">{fieldLabel(channel, w.path)}</span> {w.message}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           {CHANNEL_FIELDS[channel].map((field) => (
             <ContentField
               key={field.path}
@@ -169,6 +189,12 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
       </div>
     </div>
   );
+}
+
+/** "content.cta.url" → "Button URL", the label the field has in the form. */
+function fieldLabel(channel: TemplateDetail["channel"], path: string): string {
+  const field = path.replace(/^content\./, "");
+  return CHANNEL_FIELDS[channel].find((f) => f.path === field)?.label ?? field;
 }
 
 function ContentField({ field, value, error, readOnly, layouts, onChange }: { field: FieldSpec; value: string; error?: string; readOnly: boolean; layouts: { id: string; name: string }[]; onChange: (value: string) => void }) {

@@ -1,4 +1,4 @@
-import { Liquid, type Template } from "liquidjs";
+import { Liquid, toValueSync, type Template } from "liquidjs";
 import { z } from "zod";
 import type { FieldIssue } from "../errors";
 
@@ -182,6 +182,22 @@ export function liquidMessage(error: unknown): string {
   return message.replace(/, file:.*$/, "");
 }
 
+/**
+ * The partials a parsed template includes by name: `{% render 'x' %}`, `{% include 'x' %}`, `{% layout 'x' %}`,
+ * inside any block. Only names written in quotes: a name taken from a variable is known only when rendering.
+ */
+export function partialReferences(template: Template[]): string[] {
+  const names = new Set<string>();
+  const visit = (node: Template) => {
+    const name = node.partialScope?.()?.name;
+    if (name !== undefined) names.add(name);
+    // children(false): a tag's own blocks, without loading the partials it names (they may not exist)
+    if (node.children) for (const child of toValueSync(node.children(false, true)) as Template[]) visit(child);
+  };
+  template.forEach(visit);
+  return [...names];
+}
+
 export function renderLiquid(template: Template[], scope: RenderScope | object, escape: OutputEscape = "text", partials?: Partials): string {
   return String(engineFor(escape, partials).renderSync(template, scope as unknown as object));
 }
@@ -282,6 +298,14 @@ function fieldOf(content: unknown, path: string): string | undefined {
   let value: unknown = content;
   for (const key of path.split(".")) value = value != null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
   return typeof value === "string" ? value : undefined;
+}
+
+/** The Liquid fields `content` has, with their sources, in the channel's field order. */
+export function liquidSources(kind: TemplateKind, content: unknown): { field: string; source: string }[] {
+  return LIQUID_FIELDS[kind].flatMap((field) => {
+    const source = fieldOf(content, field);
+    return source === undefined ? [] : [{ field, source }];
+  });
 }
 
 /** Parses every Liquid field; one issue per field that does not parse, its path prefixed with `prefix`. */

@@ -160,4 +160,64 @@ describe("message templates", () => {
     expect((await rejection(saveTemplate(editor, email.id, { content: { ...EMAIL, layoutId: partialId } }))).fields).toEqual([{ path: "content.layoutId", message: "is not a saved email layout of this workspace" }]);
     expect((await getTemplate(editor, email.id)).currentVersion).toBe(0);
   });
+
+  it("refuses content that includes a partial that doesn't exist (or is archived, unsaved, or loops), in templates, partials and layouts, storing nothing", async () => {
+    const team = await createWorkspaceWithTeam();
+    const editor = await contextOf(team, "EDITOR");
+    const versions = (id: string) => db().messageTemplateVersion.count({ where: { templateId: id } });
+    const email = await createTemplate(editor, { name: "Mail", channel: "email", content: EMAIL });
+
+    // a missing partial, named with the field, in a save and in a create
+    const missing = await rejection(saveTemplate(editor, email.id, { content: { ...EMAIL, html: "<p>Hi</p>{% if true %}{% render 'nope' %}{% endif %}" } }));
+    expect(missing).toMatchObject({ code: "validation", fields: [{ path: "content.html", message: "uses the partial 'nope', which does not exist" }] });
+    expect((missing as unknown as Error).message).toBe("content.html: uses the partial 'nope', which does not exist");
+    expect(await versions(email.id)).toBe(1);
+    expect((await rejection(createTemplate(editor, { name: "Text", channel: "sms", content: { body: "{% include 'nope' %}" } }))).fields).toEqual([{ path: "content.body", message: "uses the partial 'nope', which does not exist" }]);
+    expect(await db().messageTemplate.count({ where: { workspaceId: team.id, name: "Text" } })).toBe(0);
+
+    // a partial that includes a missing partial, itself, or one that includes it back
+    const header = await createTemplate(editor, { name: "header", channel: "partial", content: { body: "<h1>Shop</h1>" } });
+    expect((await rejection(saveTemplate(editor, header.id, { content: { body: "{% render 'logo' %}" } }))).fields).toEqual([{ path: "content.body", message: "uses the partial 'logo', which does not exist" }]);
+    expect((await rejection(createTemplate(editor, { name: "footer", channel: "partial", content: { body: "{% render 'logo' %}" } }))).fields).toEqual([{ path: "content.body", message: "uses the partial 'logo', which does not exist" }]);
+    expect((await rejection(saveTemplate(editor, header.id, { content: { body: "{% render 'header' %}" } }))).fields).toEqual([
+      { path: "content.body", message: "uses the partial 'header', which is this partial: a partial cannot include itself" },
+    ]);
+    await createTemplate(editor, { name: "wrapper", channel: "partial", content: { body: "<div>{% render 'header' %}</div>" } });
+    expect((await rejection(saveTemplate(editor, header.id, { content: { body: "{% render 'wrapper' %}" } }))).fields).toEqual([
+      { path: "content.body", message: "uses the partial 'wrapper', which uses the partial 'header', which is this partial: a partial cannot include itself" },
+    ]);
+    expect(await versions(header.id)).toBe(1);
+
+    // a layout that includes a missing partial; an email whose layout doesn't exist
+    expect((await rejection(createTemplate(editor, { name: "Brand", channel: "layout", content: { html: "{{ content }}{% render 'legal' %}" } }))).fields).toEqual([{ path: "content.html", message: "uses the partial 'legal', which does not exist" }]);
+    expect((await rejection(saveTemplate(editor, email.id, { content: { ...EMAIL, layoutId: crypto.randomUUID() } }))).fields).toEqual([{ path: "content.layoutId", message: "is not a saved email layout of this workspace" }]);
+
+    // archived and never-saved partials are named as such; a partial two includes away too
+    await archiveTemplate(editor, header.id);
+    expect((await rejection(saveTemplate(editor, email.id, { content: { ...EMAIL, subject: "{% render 'header' %}" } }))).fields).toEqual([{ path: "content.subject", message: "uses the partial 'header', which is archived" }]);
+    expect((await rejection(saveTemplate(editor, email.id, { content: { ...EMAIL, html: "{% render 'wrapper' %}" } }))).fields).toEqual([
+      { path: "content.html", message: "uses the partial 'wrapper', which uses the partial 'header', which is archived" },
+    ]);
+    await createTemplate(editor, { name: "draft", channel: "partial" });
+    expect((await rejection(saveTemplate(editor, email.id, { content: { ...EMAIL, text: "{% render 'draft' %}" } }))).fields).toEqual([{ path: "content.text", message: "uses the partial 'draft', which has no saved version yet" }]);
+    expect(await versions(email.id)).toBe(1);
+    expect((await getTemplate(editor, email.id)).currentVersion).toBe(1);
+
+    // partials that exist are fine, and so is a name from a variable (checked when rendering)
+    await restoreTemplate(editor, header.id);
+    const saved = await saveTemplate(editor, email.id, { content: { ...EMAIL, html: "{% render 'wrapper' %}{% assign which = 'header' %}{% render which %}" } });
+    expect(saved).toMatchObject({ currentVersion: 2, warnings: [] });
+  });
+
+  it("saves a `| required` variable the sample profile lacks, with a warning naming the field (real profiles may have it)", async () => {
+    const team = await createWorkspaceWithTeam();
+    const editor = await contextOf(team, "EDITOR");
+    const created = await createTemplate(editor, { name: "Coupon", channel: "sms", content: { body: "Your code: {{ profile.traits.coupon | required }}" } });
+    expect(created).toMatchObject({ currentVersion: 1, warnings: [{ path: "content.body", message: "requires profile.traits.coupon, which the sample profile lacks: a message to someone without it fails instead of going out" }] });
+    // what the sample has raises nothing
+    expect((await saveTemplate(editor, created.id, { content: { body: "Hi {{ profile.traits.first_name | required }}" } })).warnings).toEqual([]);
+    const email = await createTemplate(editor, { name: "Mail", channel: "email" });
+    const saved = await saveTemplate(editor, email.id, { content: { subject: "{{ event.properties.cart_id | required }}", html: "<p>{{ profile.traits.first_name | required }}</p>" } });
+    expect(saved).toMatchObject({ currentVersion: 1, warnings: [{ path: "content.subject", message: expect.stringMatching(/^requires event\.properties\.cart_id, which the sample profile lacks/) }] });
+  });
 });

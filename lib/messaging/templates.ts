@@ -8,7 +8,10 @@ import {
   CHANNELS,
   CONTENT_SCHEMAS,
   liquidIssues,
+  liquidSources,
   missingVariables,
+  parseLiquid,
+  partialReferences,
   renderTemplate,
   SAMPLE_SCOPE,
   TEMPLATE_KINDS,
@@ -22,7 +25,8 @@ import {
 
 /**
  * Message templates: a name, a channel and numbered versions of the channel's content. Every save adds a
- * version (content validated and every Liquid field parsed first: nothing is stored when one fails), so a
+ * version (content validated, every Liquid field parsed and every partial it includes by name found first:
+ * nothing is stored when one fails; a render for the sample profile only warns), so a
  * journey version can keep sending the template version it was published with. A template created without
  * content has no version yet (currentVersion 0) until its first save.
  *
@@ -70,6 +74,15 @@ export interface TemplateDetail extends TemplateSummary {
   /** the newest version's content; null before the first save */
   content: TemplateContent | null;
   versions: { version: number; createdAt: string; createdBy: string }[];
+}
+
+/**
+ * What a save answers: the template, and what rendering the saved content for the sample profile found
+ * (e.g. a `| required` variable the sample lacks). Warnings, not errors: real profiles may have what the
+ * sample lacks, so the version is stored all the same.
+ */
+export interface SavedTemplate extends TemplateDetail {
+  warnings: FieldIssue[];
 }
 
 /**
@@ -175,17 +188,92 @@ async function assertLayout(ctx: WorkspaceContext, channel: TemplateKind, conten
   if (!layout) throw AppError.field("content.layoutId", "is not a saved email layout of this workspace");
 }
 
+/**
+ * Every partial the content includes by name must exist, and so must every partial those include, without a
+ * loop; otherwise a 422 names the field and the partial. A name taken from a variable is checked when
+ * rendering. `selfName`: the partial being saved, whose new body stands in for its stored one.
+ */
+async function assertPartialsExist(ctx: WorkspaceContext, kind: TemplateKind, content: TemplateContent, partials: Partials, selfName?: string): Promise<void> {
+  const sources = new Map<string, string>(Object.entries(partials));
+  if (selfName !== undefined) sources.set(selfName, (content as { body: string }).body);
+  const referencesCache = new Map<string, string[]>();
+  const referencesOf = (name: string): string[] => {
+    let names = referencesCache.get(name);
+    if (!names) {
+      const parsed = parseLiquid(sources.get(name) ?? "");
+      names = parsed.ok ? partialReferences(parsed.template) : [];
+      referencesCache.set(name, names);
+    }
+    return names;
+  };
+  let others: { name: string; archivedAt: Date | null; currentVersion: number }[] | null = null;
+  const whyMissing = async (name: string): Promise<string> => {
+    others ??= await db().messageTemplate.findMany({ where: { workspaceId: ctx.workspace.id, channel: "partial" }, select: { name: true, archivedAt: true, currentVersion: true } });
+    const rows = others.filter((o) => o.name === name);
+    if (rows.some((o) => o.archivedAt === null)) return "which has no saved version yet";
+    if (rows.length) return "which is archived";
+    return "which does not exist";
+  };
+  // Depth first from each included name; `chain` is the path of includes that led here.
+  const problemWith = async (chain: string[]): Promise<string | null> => {
+    const name = chain[chain.length - 1];
+    const said = chain.map((n, i) => `${i ? "which uses " : "uses "}the partial '${n}'`).join(", ");
+    if (chain.indexOf(name) < chain.length - 1) return `${said} again: partials cannot include each other in a loop`;
+    if (selfName !== undefined && name === selfName) return `${said}, which is this partial: a partial cannot include itself`;
+    if (!sources.has(name)) return `${said}, ${await whyMissing(name)}`;
+    for (const next of referencesOf(name)) {
+      const problem = await problemWith([...chain, next]);
+      if (problem) return problem;
+    }
+    return null;
+  };
+  const fields: FieldIssue[] = [];
+  for (const { field, source } of liquidSources(kind, content)) {
+    const parsed = parseLiquid(source);
+    if (!parsed.ok) continue; // validateContent refused it already
+    for (const name of partialReferences(parsed.template)) {
+      const problem = await problemWith([name]);
+      if (problem) {
+        fields.push({ path: `content.${field}`, message: problem });
+        break;
+      }
+    }
+  }
+  if (fields.length) throw AppError.validation(fields);
+}
+
+/** Render failures for the sample profile, as warnings: the content parses and its partials exist, so what fails depends on who it is rendered for. */
+function sampleWarnings(kind: TemplateKind, content: TemplateContent, assets: RenderAssets): FieldIssue[] {
+  return renderTemplate(kind, content, SAMPLE_SCOPE, assets).errors.map(({ path, message }) => {
+    const required = /Missing required variable (.+)$/.exec(message);
+    return {
+      path,
+      message: required
+        ? `requires ${required[1]}, which the sample profile lacks: a message to someone without it fails instead of going out`
+        : `does not render for the sample profile: ${message}`,
+    };
+  });
+}
+
+/** The checks a save makes against the workspace (see assertLayout, assertPartialsExist), then the sample render's warnings. */
+async function checkAgainstWorkspace(ctx: WorkspaceContext, kind: TemplateKind, content: TemplateContent, selfName?: string): Promise<FieldIssue[]> {
+  await assertLayout(ctx, kind, content);
+  const assets = await renderAssetsAt(ctx.workspace.id, new Date(), kind === "email" ? (content as { layoutId?: string }).layoutId : null);
+  await assertPartialsExist(ctx, kind, content, assets.partials ?? {}, selfName);
+  return sampleWarnings(kind, content, selfName === undefined ? assets : { ...assets, partials: { ...assets.partials, [selfName]: (content as { body: string }).body } });
+}
+
 async function assertPartialNameFree(ctx: WorkspaceContext, name: string, exceptId?: string): Promise<void> {
   const taken = await db().messageTemplate.findFirst({ where: { workspaceId: ctx.workspace.id, channel: "partial", name, archivedAt: null, ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { id: true } });
   if (taken) throw AppError.field("name", `Another partial is already named "${name}"`);
 }
 
-export async function createTemplate(ctx: WorkspaceContext, input: z.input<typeof ZCreateTemplate>): Promise<TemplateDetail> {
+export async function createTemplate(ctx: WorkspaceContext, input: z.input<typeof ZCreateTemplate>): Promise<SavedTemplate> {
   requirePermission(ctx, "content:write");
   const { name, channel, content } = parseInput(ZCreateTemplate, input);
   const validated = content === undefined ? null : validateContent(channel, content);
-  if (validated) await assertLayout(ctx, channel, validated);
   if (channel === "partial") await assertPartialNameFree(ctx, name);
+  const warnings = validated ? await checkAgainstWorkspace(ctx, channel, validated, channel === "partial" ? name : undefined) : [];
   const created = await db().$transaction(async (tx) => {
     const template = await tx.messageTemplate.create({ data: { workspaceId: ctx.workspace.id, name, channel, currentVersion: validated ? 1 : 0 } });
     if (validated) {
@@ -194,17 +282,17 @@ export async function createTemplate(ctx: WorkspaceContext, input: z.input<typeo
     await recordAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor, action: "template.created", targetType: "template", targetId: template.id, summary: `Created the ${CHANNEL_LABELS[channel]} template "${name}"` });
     return template;
   });
-  return getTemplate(ctx, created.id);
+  return { ...(await getTemplate(ctx, created.id)), warnings };
 }
 
 /** Saves new content as the next version. */
-export async function saveTemplate(ctx: WorkspaceContext, id: string, input: z.input<typeof ZSaveTemplate>): Promise<TemplateDetail> {
+export async function saveTemplate(ctx: WorkspaceContext, id: string, input: z.input<typeof ZSaveTemplate>): Promise<SavedTemplate> {
   requirePermission(ctx, "content:write");
   const { content } = parseInput(ZSaveTemplate, input);
   const template = await load(ctx, id);
   if (template.archivedAt) throw new AppError("conflict", "This template is archived; restore it to edit it.");
   const validated = validateContent(template.channel as TemplateKind, content);
-  await assertLayout(ctx, template.channel as TemplateKind, validated);
+  const warnings = await checkAgainstWorkspace(ctx, template.channel as TemplateKind, validated, template.channel === "partial" ? template.name : undefined);
   await db().$transaction(async (tx) => {
     // compare-and-set on the version number: two saves at once cannot both become vN
     const bumped = await tx.messageTemplate.updateMany({ where: { id, currentVersion: template.currentVersion }, data: { currentVersion: { increment: 1 } } });
@@ -213,7 +301,7 @@ export async function saveTemplate(ctx: WorkspaceContext, id: string, input: z.i
     await tx.messageTemplateVersion.create({ data: { templateId: id, version, content: validated as Prisma.InputJsonValue, createdByLabel: actorLabel(ctx.actor) } });
     await recordAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor, action: "template.saved", targetType: "template", targetId: id, summary: `Saved "${template.name}" as v${version}`, metadata: { version } });
   });
-  return getTemplate(ctx, id);
+  return { ...(await getTemplate(ctx, id)), warnings };
 }
 
 export async function renameTemplate(ctx: WorkspaceContext, id: string, input: z.input<typeof ZRenameTemplate>): Promise<TemplateDetail> {

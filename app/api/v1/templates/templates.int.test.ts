@@ -41,8 +41,15 @@ describe("templates over the public API (full key)", () => {
     expect(badCreate.body.error.fields.map((f: { path: string }) => f.path).sort()).toEqual(["", "name"]);
     const badContent = await callRoute(v1CreateRoute, { method: "POST", headers: bearer, body: { name: "E", channel: "email", content: { subject: "{{", html: "" } } });
     expect(badContent.body.error.fields.map((f: { path: string }) => f.path).sort()).toEqual(["content.html", "content.subject"]);
+    const badPartial = await callRoute(v1PutRoute, { method: "PUT", headers: bearer, params: { id }, body: { content: { ...IN_APP, body: "{% render 'nope' %}" } } });
+    expect(badPartial.status).toBe(422);
+    expect(badPartial.body.error.fields).toEqual([{ path: "content.body", message: "uses the partial 'nope', which does not exist" }]);
     expect(await db().messageTemplate.count({ where: { workspaceId: team.id } })).toBe(1);
     expect(await db().messageTemplateVersion.count({ where: { templateId: id } })).toBe(2);
+    // a required variable the sample profile lacks: saved, with a warning
+    const warned = await callRoute(v1PutRoute, { method: "PUT", headers: bearer, params: { id }, body: { content: { ...IN_APP, body: "{{ profile.traits.coupon | required }}" } } });
+    expect(warned.status).toBe(200);
+    expect(warned.body).toMatchObject({ currentVersion: 3, warnings: [{ path: "content.body", message: expect.stringMatching(/^requires profile\.traits\.coupon, which the sample profile lacks/) }] });
 
     const write = await ingestFixture("WRITE");
     expect((await callRoute(v1CreateRoute, { method: "POST", headers: write.bearer, body: { name: "x", channel: "sms" } })).status).toBe(403);
