@@ -11,6 +11,12 @@ import { factKey, type Facts } from "./rules";
  * (a delay, a wait-for-event, a webhook call to make) or leaves the journey. One transaction, with the
  * enrollment row locked, so two advances of the same person never interleave; every write is keyed by
  * (enrollment, node, visit), so an advance that runs again after a crash repeats nothing.
+ *
+ * Held-out people (an A/B split's holdout: lib/engine/interpreter.ts) walk like everyone else; their
+ * "withheld" steps write a trace row and nothing else, and the first message or webhook step they pass sets
+ * their SplitAssignment's wouldHaveMessagedAt. Being held out is not a column of its own: it is the
+ * enrollment's SplitAssignment row in the holdout, read once per batch (and only for versions with a split),
+ * so there is one record of it and the walk of a batch without splits pays nothing.
  */
 
 /** Graphs are acyclic, so each node is visited at most once per enrollment; keys still carry the visit. */
@@ -104,6 +110,8 @@ interface Walked {
   steps: StepWrite[];
   messages: { nodeId: string; channel: string; templateId: string }[];
   splits: { nodeId: string; armId: string }[];
+  /** held out: the split whose SplitAssignment gets wouldHaveMessagedAt = now (this walk withheld the first message or webhook) */
+  wouldHaveMessaged: string | null;
   /** an update_profile step changed the person's traits */
   updatedProfile: boolean;
   final: { status: string; nodeId: string; wakeAt: Date | null; wait?: Extract<Decision, { kind: "wait" }>["event"]; endReason?: string };
@@ -148,11 +156,13 @@ export async function advanceEnrollments(enrollmentIds: string[], now: Date): Pr
       // Experiments' current split weights (auto-winner, bandit): once per batch, only for journeys with a split.
       const withSplits = active.filter((e) => hasSplit(versions.get(e.journeyVersionId)));
       const splitWeights = withSplits.length ? await loadSplitWeightOverrides(client, withSplits.map((e) => e.journeyId)) : new Map<string, unknown>();
+      // Who is held out (and already counted as would-have-been-messaged): once per batch, only where a split can have put them.
+      const holdouts = withSplits.length ? await loadHoldouts(client, withSplits.map((e) => e.id)) : new Map<string, HeldOut>();
       // Segment membership, once per batch, only for journeys whose conditions test a segment.
       const memberships = await loadMemberships(client, active.map((e) => [versions.get(e.journeyVersionId), people.get(e.profileId)?.profileId]));
       const walked: Walked[] = [];
       for (const enrollment of active) {
-        const w = await walk(client, enrollment, versions.get(enrollment.journeyVersionId)!, people.get(enrollment.profileId)!, finishedCalls, now, splitWeights, memberships);
+        const w = await walk(client, enrollment, versions.get(enrollment.journeyVersionId)!, people.get(enrollment.profileId)!, finishedCalls, now, splitWeights, memberships, holdouts.get(enrollment.id));
         walked.push(w);
         results.set(enrollment.id, w.result);
       }
@@ -224,6 +234,24 @@ async function loadSplitWeightOverrides(client: pg.ClientBase, journeyIds: strin
   return new Map(rows.map((r) => [`${r.journeyId}:${r.nodeId}`, r.weights]));
 }
 
+/** An enrollment in a split's holdout: which split, and whether a message or webhook step was already withheld. */
+interface HeldOut {
+  nodeId: string;
+  messaged: boolean;
+}
+
+/**
+ * The batch's held-out enrollments. An enrollment is in at most one holdout: once held out, later splits assign
+ * it nothing (lib/engine/interpreter.ts).
+ */
+async function loadHoldouts(client: pg.ClientBase, enrollmentIds: string[]): Promise<Map<string, HeldOut>> {
+  const { rows } = await client.query<{ enrollmentId: string; nodeId: string; messaged: boolean }>(
+    `SELECT "enrollmentId", "nodeId", "wouldHaveMessagedAt" IS NOT NULL AS messaged FROM "SplitAssignment" WHERE "enrollmentId" = ANY($1::uuid[]) AND "armId" = 'holdout'`,
+    [enrollmentIds],
+  );
+  return new Map(rows.map((r) => [r.enrollmentId, { nodeId: r.nodeId, messaged: r.messaged }]));
+}
+
 type FinishedCalls = Map<string, { status: string; responseStatus: number | null; error: string | null }>;
 
 async function loadFinishedWebhookCalls(client: pg.ClientBase, enrollmentIds: string[]): Promise<FinishedCalls> {
@@ -243,11 +271,15 @@ async function walk(
   now: Date,
   splitWeights: Map<string, unknown>,
   memberships: Memberships,
+  heldOutBefore: HeldOut | undefined,
 ): Promise<Walked> {
   if (!person) throw new Error(`profile ${enrollment.profileId} not found`);
   const steps = new Map<string, StepWrite>();
   const messages: Walked["messages"] = [];
   const splits: Walked["splits"] = [];
+  // A copy: the batch's map is what was stored, this is what the walk has done since.
+  let heldOut = heldOutBefore ? { ...heldOutBefore } : null;
+  let wouldHaveMessaged: string | null = null;
   let updatedProfile = false;
   const result: AdvanceResult = { enrollmentId: enrollment.id, state: "idle", queuedMessageIds: [], steps: 0 };
 
@@ -284,6 +316,7 @@ async function walk(
       facts: await factsFor(client, node, enrollment.workspaceId, person.profileId, now, memberships),
       now,
       splitWeights: node.type === "split" ? splitWeights.get(`${enrollment.journeyId}:${nodeId}`) : undefined,
+      heldOutBy: heldOut?.nodeId,
     });
     step.inputs = decision.inputs;
     switch (decision.kind) {
@@ -314,8 +347,19 @@ async function walk(
       case "split":
         step.outcome = decision.outcome;
         splits.push({ nodeId, armId: decision.armId });
-        if (decision.exit === null) final = { status: "COMPLETED", wakeAt: null, endReason: "Held out of the experiment" };
-        else exit = decision.exit;
+        // The holdout goes on along the control arm's path (decision.exit), side effects withheld from here on.
+        if (decision.armId === "holdout") heldOut = { nodeId, messaged: false };
+        exit = decision.exit;
+        break;
+      case "withheld":
+        step.outcome = decision.outcome;
+        // "When they would have been messaged": the first message or webhook step only (a profile update is
+        // not a message). The flag comes from the stored row, so a later walk of the same person does not move it.
+        if (heldOut && !heldOut.messaged && decision.effect !== "update_profile") {
+          wouldHaveMessaged = heldOut.nodeId;
+          heldOut.messaged = true;
+        }
+        exit = "next";
         break;
       case "webhook": {
         const call = finishedCalls.get(`${enrollment.id}:${nodeId}:${VISIT}`);
@@ -340,7 +384,7 @@ async function walk(
   if (!final) final = { status: "FAILED", wakeAt: null, endReason: `Stopped after ${MAX_NODES_PER_ADVANCE} steps in one go` };
   const ended = final.status !== "ACTIVE" && final.status !== "WAITING";
   result.state = final.status === "WAITING" ? "waiting" : result.webhook ? "webhook" : ended ? "ended" : "idle";
-  return { enrollment, person, steps: [...steps.values()], messages, splits, updatedProfile, final: { ...final, nodeId }, result };
+  return { enrollment, person, steps: [...steps.values()], messages, splits, wouldHaveMessaged, updatedProfile, final: { ...final, nodeId }, result };
 }
 
 /**
@@ -423,6 +467,17 @@ async function writeWalks(client: pg.ClientBase, walked: Walked[], now: Date): P
       `INSERT INTO "SplitAssignment" ("enrollmentId", "nodeId", "journeyId", "profileId", "armId", "assignedAt")
        SELECT e, n, j, p, a, $1 FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::text[]) AS u(e, n, j, p, a) ON CONFLICT DO NOTHING`,
       [now, splits.map((s) => s.w.enrollment.id), splits.map((s) => s.nodeId), splits.map((s) => s.w.enrollment.journeyId), splits.map((s) => s.w.person.profileId), splits.map((s) => s.armId)],
+    );
+  }
+
+  // After the assignments: a person held out and withheld a message in the same walk has their row by now.
+  // IS NULL keeps the first time, whatever runs again.
+  const heldOutMessaged = walked.filter((w) => w.wouldHaveMessaged !== null);
+  if (heldOutMessaged.length) {
+    await client.query(
+      `UPDATE "SplitAssignment" s SET "wouldHaveMessagedAt" = $1 FROM unnest($2::uuid[], $3::text[]) AS u(e, n)
+        WHERE s."enrollmentId" = u.e AND s."nodeId" = u.n AND s."wouldHaveMessagedAt" IS NULL`,
+      [now, heldOutMessaged.map((w) => w.enrollment.id), heldOutMessaged.map((w) => w.wouldHaveMessaged)],
     );
   }
 

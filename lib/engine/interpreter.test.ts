@@ -98,9 +98,50 @@ describe("the interpreter, node by node", () => {
     for (const [arm, p] of [["a", 0.45], ["b", 0.45], ["holdout", 0.1]] as const) {
       expect(Math.abs(counts[arm] / 20_000 - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / 20_000));
     }
-    // Held-out people have no exit: the journey ends for them.
+    // Held-out people walk on through the control arm's exit (the first arm), held out from here on.
     const heldOut = Array.from({ length: 200 }, (_, i) => `p${i}`).find((p) => pickArm(splitBucket(p, "j1", "split1"), [{ id: "a", weight: 45 }, { id: "b", weight: 45 }], 10) === "holdout")!;
-    expect(decideNode(split, input({ person: { ...input().person, profileId: heldOut } }))).toMatchObject({ kind: "split", armId: "holdout", exit: null });
+    expect(decideNode(split, input({ person: { ...input().person, profileId: heldOut } }))).toMatchObject({
+      kind: "split",
+      armId: "holdout",
+      exit: "a",
+      outcome: "Held out: walks on as A (the control) would, and gets nothing from this journey",
+      inputs: { heldOut: true, control: "a" },
+    });
+  });
+
+  it("held out: no assignment at a later split, only its control arm; messages, webhooks and profile updates are withheld, saying what they would have done", () => {
+    const heldOut = input({ heldOutBy: "ab" });
+    // A later split, even one whose hash would give this person another arm, assigns nothing.
+    const later = node("split", { arms: [{ id: "x", label: "X", weight: 1 }, { id: "y", label: "Y", weight: 99 }] }, "later");
+    expect(decideNode(later, input())).toMatchObject({ kind: "split", armId: "y" });
+    expect(decideNode(later, heldOut)).toEqual({ kind: "continue", exit: "x", outcome: "Still held out: follows X (the control) without being assigned here", inputs: { heldOutBy: "ab", control: "x" } });
+
+    const email = { ...node("action.email", { templateId: "tpl_welcome" }), label: "Welcome" };
+    expect(decideNode(email, heldOut)).toEqual({
+      kind: "withheld",
+      effect: "message",
+      outcome: "Held out: would have sent the email “Welcome” now; nothing was sent",
+      inputs: { heldOutBy: "ab", withheld: "message", channel: "email", templateId: "tpl_welcome" },
+    });
+    expect(decideNode(node("action.in_app", { templateId: "tpl_2" }), heldOut)).toMatchObject({ kind: "withheld", effect: "message", outcome: "Held out: would have sent the in-app message (template tpl_2) now; nothing was sent" });
+
+    const hook = node("action.webhook", { url: "https://example.com/hook", method: "POST", headers: {}, body: '{"email":"{{ profile.email }}"}' });
+    expect(decideNode(hook, heldOut)).toEqual({
+      kind: "withheld",
+      effect: "webhook",
+      outcome: "Held out: would have called POST https://example.com/hook now; no call was made",
+      inputs: { heldOutBy: "ab", withheld: "webhook", method: "POST", url: "https://example.com/hook" },
+    });
+
+    const update = node("action.update_profile", { set: { stage: "lead" }, unset: ["temp"] });
+    expect(decideNode(update, heldOut)).toMatchObject({ kind: "withheld", effect: "update_profile", outcome: "Held out: would have updated the profile (set stage, removed temp); left unchanged" });
+
+    // Everything else decides as for anyone: their timing and path are real.
+    const delay = node("delay.duration", { duration: { amount: 2, unit: "hours" } });
+    expect(decideNode(delay, heldOut)).toEqual(decideNode(delay, input()));
+    const condition = node("condition", { rules: { match: "all", rules: [{ kind: "trait", trait: "plan", operator: "equals", value: "pro" }] } });
+    expect(decideNode(condition, heldOut)).toEqual(decideNode(condition, input()));
+    expect(decideNode(node("goal", { eventName: "order_completed" }), heldOut)).toMatchObject({ kind: "end", status: "COMPLETED" });
   });
 
   it("message actions queue their channel and template", () => {

@@ -9,6 +9,15 @@ import { effectiveSplitWeights } from "../experiments/weights";
  * The interpreter: what one node decides for one person, as a pure function of the graph, the
  * enrollment, the facts looked up for it and the clock. lib/engine/advance.ts applies the decisions
  * (writes the trace, waits, queues messages, calls webhooks) and walks from node to node.
+ *
+ * Held out. A person an A/B split puts in its holdout is not dropped at the split: they walk on along the
+ * control arm's path (the first arm, as lib/experiments/analysis.ts compares against it), so their delays,
+ * waits, conditions, branches and goal steps happen at the times they would for control, and what they
+ * do meanwhile (conversions, exits) is measured the same way. Every side effect on that path is withheld:
+ * a message, webhook or profile-update step decides "withheld" instead (nothing queued, nothing called,
+ * the profile untouched) and says in the trace what it would have done. A later split they reach assigns
+ * them nothing: they stay held out and follow its control arm too, so no experiment downstream can send
+ * them anything, and no experiment counts them among people it never randomized.
  */
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -38,6 +47,8 @@ export interface NodeInput {
   now: Date;
   /** a split node's current weights when its experiment overrides the published ones (lib/experiments/weights.ts) */
   splitWeights?: unknown;
+  /** the split whose holdout this person is in: they walk the control path and every side effect is withheld */
+  heldOutBy?: string;
 }
 
 export type Decision =
@@ -51,8 +62,13 @@ export type Decision =
   | { kind: "update_profile"; set: Record<string, Json>; unset: string[]; outcome: string; inputs: Json }
   /** make an HTTP call (a side effect outside the database: its own durable step), then go on through "next" */
   | { kind: "webhook"; request: WebhookRequest; outcome: string; inputs: Json }
-  /** an A/B split: the arm's exit, or the holdout, which ends the journey for this person */
-  | { kind: "split"; armId: string; exit: string | null; outcome: string; inputs: Json }
+  /**
+   * an A/B split: the arm assigned (or "holdout") and the exit to take, which for the holdout is the control
+   * arm's: from here on the person is held out (see the file header)
+   */
+  | { kind: "split"; armId: string; exit: string; outcome: string; inputs: Json }
+  /** held out: the step's side effect (a message, a webhook call, a profile update) is not done; go on through "next" */
+  | { kind: "withheld"; effect: "message" | "webhook" | "update_profile"; outcome: string; inputs: Json }
   /** the journey ends for this person here */
   | { kind: "end"; status: "COMPLETED" | "FAILED"; reason: string; inputs: Json };
 
@@ -104,8 +120,15 @@ export function pickArm(bucket: number, arms: { id: string; weight: number }[], 
   return holdoutWeight > 0 ? "holdout" : ([...arms].reverse().find((a) => a.weight > 0) ?? arms[arms.length - 1]).id;
 }
 
+const CHANNEL_WORDS: Record<"email" | "sms" | "push" | "in_app", string> = { email: "email", sms: "SMS", push: "push notification", in_app: "in-app message" };
+
+/** "the email “Welcome”", or "the email (template tpl-1)" for a step without a label. */
+function describeMessage(node: TNode, channel: keyof typeof CHANNEL_WORDS, templateId: string): string {
+  return node.label ? `the ${CHANNEL_WORDS[channel]} “${node.label}”` : `the ${CHANNEL_WORDS[channel]} (template ${templateId})`;
+}
+
 export function decideNode(node: TNode, input: NodeInput): Decision {
-  const { now, person } = input;
+  const { now, person, heldOutBy } = input;
   switch (node.type) {
     case "trigger.event":
     case "trigger.segment":
@@ -191,6 +214,17 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
 
     case "split": {
       const c = config(node as TNode & { type: "split" });
+      const control = c.arms[0];
+      if (heldOutBy) {
+        // Already held out by an earlier split: no assignment here (one could put them in an arm that messages
+        // them, and this experiment did not randomize them), only the control arm's path.
+        return {
+          kind: "continue",
+          exit: control.id,
+          outcome: `Still held out: follows ${control.label} (the control) without being assigned here`,
+          inputs: { heldOutBy, control: control.id },
+        };
+      }
       const bucket = splitBucket(person.profileId, input.journeyId, node.id);
       // The experiment's current weights when it has changed them (auto-winner, bandit), else the published ones.
       const weights = effectiveSplitWeights(c, input.splitWeights);
@@ -201,7 +235,9 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
         holdout: weights.holdout,
         ...(weights.source === "override" ? { weightsSource: "experiment" } : {}),
       };
-      if (armId === "holdout") return { kind: "split", armId, exit: null, outcome: "Held out: gets nothing from this journey", inputs };
+      if (armId === "holdout") {
+        return { kind: "split", armId, exit: control.id, outcome: `Held out: walks on as ${control.label} (the control) would, and gets nothing from this journey`, inputs: { ...inputs, heldOut: true, control: control.id } };
+      }
       const arm = c.arms.find((a) => a.id === armId)!;
       return { kind: "split", armId, exit: armId, outcome: `Assigned to ${arm.label}`, inputs };
     }
@@ -212,11 +248,18 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
     case "action.in_app": {
       const { templateId } = NODE_CONFIGS[node.type].parse(node.config);
       const channel = node.type.slice("action.".length) as "email" | "sms" | "push" | "in_app";
+      if (heldOutBy) {
+        return { kind: "withheld", effect: "message", outcome: `Held out: would have sent ${describeMessage(node, channel, templateId)} now; nothing was sent`, inputs: { heldOutBy, withheld: "message", channel, templateId } };
+      }
       return { kind: "message", channel, templateId, outcome: `Queued ${channel.replace("_", "-")} message (template ${templateId})`, inputs: { channel, templateId } };
     }
 
     case "action.webhook": {
       const c = config(node as TNode & { type: "action.webhook" });
+      if (heldOutBy) {
+        // The configured URL as written: no request is built for a call that is not made.
+        return { kind: "withheld", effect: "webhook", outcome: `Held out: would have called ${c.method} ${c.url} now; no call was made`, inputs: { heldOutBy, withheld: "webhook", method: c.method, url: c.url } };
+      }
       const request = renderWebhookRequest(c, webhookScope(input));
       return { kind: "webhook", request, outcome: `${c.method} ${request.url}`, inputs: { url: request.url, method: c.method } };
     }
@@ -224,6 +267,17 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
     case "action.update_profile": {
       const c = config(node as TNode & { type: "action.update_profile" });
       const parts = [...Object.keys(c.set).map((k) => `set ${k}`), ...c.unset.map((k) => `removed ${k}`)];
+      if (heldOutBy) {
+        // Not even the profile changes: the holdout must get nothing from the journey, and a trait the journey
+        // set (a "vip" flag, a coupon code) could change what they see elsewhere or what later conditions and
+        // other journeys do with them, which would no longer be the "nothing" the holdout measures against.
+        return {
+          kind: "withheld",
+          effect: "update_profile",
+          outcome: `Held out: would have updated the profile (${parts.join(", ")}); left unchanged`,
+          inputs: { heldOutBy, withheld: "update_profile", set: c.set as Json, unset: c.unset },
+        };
+      }
       return { kind: "update_profile", set: c.set as Record<string, Json>, unset: c.unset, outcome: `Profile updated: ${parts.join(", ")}`, inputs: { set: c.set as Json, unset: c.unset } };
     }
 

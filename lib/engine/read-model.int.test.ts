@@ -273,7 +273,7 @@ describe("profileJourneys", () => {
     expect(list[49].enteredAt).toBe(at(2).toISOString());
   });
 
-  it("names the exits taken as the canvas does: a branch's or arm's label, Holdout", async () => {
+  it("names the exits taken as the canvas does: a branch's or arm's label; a held-out person's as the holdout on control's path", async () => {
     const team = await createWorkspaceWithTeam();
     const graph = {
       nodes: [
@@ -287,14 +287,24 @@ describe("profileJourneys", () => {
     const version = await db().journeyVersion.create({ data: { journeyId: journey.id, version: 1, graph, publishedByLabel: "test" } });
     const [one, two] = [await createProfile(team.id), await createProfile(team.id)];
     await enroll(team, journey.id, version.id, one.id, { status: "COMPLETED", node: "tier", enteredAt: at(0), steps: [["api", "trigger.api", "next", true], ["ab", "split", "a", true], ["tier", "branch", "vip", true]] });
-    await enroll(team, journey.id, version.id, two.id, { status: "COMPLETED", node: "ab", enteredAt: at(0), steps: [["api", "trigger.api", "next", true], ["ab", "split", "holdout", true], ["tier", "branch", "else", true]] });
+    // Held out: the engine takes the control arm's exit, and the split's inputs say the person is held out.
+    await enroll(team, journey.id, version.id, two.id, {
+      status: "COMPLETED",
+      node: "tier",
+      enteredAt: at(0),
+      steps: [
+        ["api", "trigger.api", "next", true],
+        ["ab", "split", "a", true, "Held out: walks on as Short subject (the control) would, and gets nothing from this journey", { bucket: 95.1, heldOut: true, control: "a" }],
+        ["tier", "branch", "else", true],
+      ],
+    });
     const ctx = await contextOf(team, "VIEWER");
     expect((await profileJourneys(ctx, one.id))[0].steps.map((s) => [s.label, s.exitLabel])).toEqual([
       ["trigger.api", null],
       ["split", "Short subject"],
       ["branch", "VIP customers"],
     ]);
-    expect((await profileJourneys(ctx, two.id))[0].steps.map((s) => s.exitLabel)).toEqual([null, "Holdout", "Else"]);
+    expect((await profileJourneys(ctx, two.id))[0].steps.map((s) => s.exitLabel)).toEqual([null, "Holdout, on Short subject’s path", "Else"]);
   });
 
   it("is empty for someone who never entered a journey", async () => {

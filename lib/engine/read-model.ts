@@ -17,7 +17,11 @@ import type { TJourneyGraph } from "../journeys/graph";
 export type EnrollmentStatus = "ACTIVE" | "WAITING" | "COMPLETED" | "CONVERTED" | "EXITED" | "FAILED";
 
 export interface NodeCounts {
-  /** visits of the node: one per person who reached it */
+  /**
+   * visits of the node: one per person who reached it. An A/B split's held-out people walk the control arm's
+   * path with its side effects withheld (lib/engine/interpreter.ts), so they count here on those nodes too;
+   * a message step's `messages` count Message rows, which the holdout never gets.
+   */
   entered: number;
   /** people there now: still walking (ACTIVE) or waiting (WAITING) at this node */
   waiting: number;
@@ -133,7 +137,10 @@ export interface EnrollmentStepView {
   leftAt: string | null;
   /** the exit taken: next, yes/no, arrived/timed_out, a branch or arm id */
   exit: string | null;
-  /** the exit in words, as the canvas labels it: "Yes", "Timed out", a branch's or arm's label; null for "next" */
+  /**
+   * the exit in words, as the canvas labels it: "Yes", "Timed out", a branch's or arm's label ("Holdout, on A’s
+   * path" for a held-out person, who goes on along the control arm without being in it); null for "next"
+   */
   exitLabel: string | null;
   /** what the decision looked at */
   inputs: unknown;
@@ -180,10 +187,14 @@ function parseJson(text: string | null): unknown {
 
 const EXIT_WORDS: Record<string, string> = { yes: "Yes", no: "No", arrived: "Arrived", timed_out: "Timed out", else: "Else", holdout: "Holdout" };
 
-function exitLabel(node: TJourneyGraph["nodes"][number] | undefined, exit: string | null): string | null {
+function exitLabel(node: TJourneyGraph["nodes"][number] | undefined, exit: string | null, inputs: unknown): string | null {
   if (!exit || exit === "next") return null;
   const named = [...((node?.config.branches as { id: string; label?: string }[] | undefined) ?? []), ...((node?.config.arms as { id: string; label?: string }[] | undefined) ?? [])];
-  return named.find((b) => b.id === exit)?.label || EXIT_WORDS[exit] || exit;
+  const label = named.find((b) => b.id === exit)?.label || EXIT_WORDS[exit] || exit;
+  // A held-out person leaves a split through the control arm's exit (so the path map follows the edge they
+  // took), but was not assigned to it: say so (lib/engine/interpreter.ts sets these inputs).
+  const held = node?.type === "split" && inputs !== null && typeof inputs === "object" && ((inputs as { heldOut?: unknown }).heldOut === true || typeof (inputs as { heldOutBy?: unknown }).heldOutBy === "string");
+  return held ? `Holdout, on ${label}’s path` : label;
 }
 
 function graphView(graph: TJourneyGraph): VersionGraphView {
@@ -268,7 +279,7 @@ export async function profileJourneys(ctx: WorkspaceContext, profileId: string):
           enteredAt: s.enteredAt.toISOString(),
           leftAt: s.leftAt?.toISOString() ?? null,
           exit: s.exit,
-          exitLabel: exitLabel(version.nodes.get(s.nodeId), s.exit),
+          exitLabel: exitLabel(version.nodes.get(s.nodeId), s.exit, s.inputs),
           inputs: s.inputs,
           outcome: s.outcome,
         })),
