@@ -117,15 +117,52 @@ describe("the analysis of a split the engine ran", () => {
     expect((await analyse(journeyId, split, goal, after(40))).arms[0].converted).toBe(10);
   });
 
-  it("never sends the holdout anything: held-out people leave at the split and get no message", async () => {
+  it("never sends the holdout anything: held-out people walk control's path, reach its message step after its delay, and get no message", async () => {
     const ctx = await workspace();
     const run = randomUUID().slice(0, 8);
-    const { journeyId } = await publishGraph(ctx, splitGraph({ eventName: `joined_${run}`, holdout: 20, goal: { eventName: `paid_${run}` } }));
+    // Control (arm a) waits 2 hours before its email: trigger → split → a: 2 h → email → 10 days → end.
+    const graph = splitGraph({ eventName: `joined_${run}`, holdout: 20, goal: { eventName: `paid_${run}` } });
+    graph.nodes.push({ id: "pause", type: "delay.duration", position: { x: 0, y: 225 }, config: { duration: { amount: 2, unit: "hours" } } });
+    graph.edges = graph.edges.map((e) => (e.id === "e-a" ? { ...e, target: "pause" } : e));
+    graph.edges.push({ id: "e-pause", source: "pause", target: "email_a" });
+    const { journeyId } = await publishGraph(ctx, graph);
     const engine = new EngineDriver(ctx, T0);
     await engine.send(Array.from({ length: 150 }, (_, i) => ({ type: "track", userId: `h-${run}-${i}`, event: `joined_${run}` })));
+
+    const split: SplitDefinition = { nodeId: "ab", label: "Subject line test", arms: [{ id: "a", label: "Short subject", weight: 40 }, { id: "b", label: "Long subject", weight: 40 }], holdout: { weight: 20 } };
+    const goal: GoalSettings = { eventName: `paid_${run}`, attributionHours: 72, revenueProperty: null };
+    const heldOut = async () => {
+      const { rows } = await pgPool().query<{ enrollmentId: string; status: string; currentNodeId: string; wouldHaveMessagedAt: Date | null }>(
+        `SELECT sa."enrollmentId", e.status::text, e."currentNodeId", sa."wouldHaveMessagedAt" FROM "SplitAssignment" sa JOIN "Enrollment" e ON e.id = sa."enrollmentId"
+          WHERE sa."journeyId" = $1 AND sa."armId" = 'holdout'`,
+        [journeyId],
+      );
+      return rows;
+    };
+    const before = await heldOut();
+    expect(before.length).toBeGreaterThan(10);
+    // Still in the journey, in control's delay, not yet due a message.
+    for (const p of before) expect(p).toMatchObject({ status: "WAITING", currentNodeId: "pause", wouldHaveMessagedAt: null });
+    expect((await analyse(journeyId, split, goal, engine.now)).holdout!.wouldHaveMessaged).toEqual({ people: 0, medianHours: null });
+
+    // The delay ends: control's emails are queued; the holdout's are withheld, at that clock time, and traced.
+    engine.advanceTime(2 * HOUR);
+    await engine.tick();
+    const reached = await heldOut();
+    for (const p of reached) expect(p).toMatchObject({ status: "WAITING", currentNodeId: "wait", wouldHaveMessagedAt: after(2) });
+    const heldIds = reached.map((p) => p.enrollmentId);
+    const { rows: steps } = await pgPool().query<{ outcome: string; inputs: unknown; enteredAt: Date }>(
+      `SELECT outcome, inputs, "enteredAt" FROM "EnrollmentStep" WHERE "enrollmentId" = ANY($1::uuid[]) AND "nodeId" = 'email_a'`,
+      [heldIds],
+    );
+    expect(steps).toHaveLength(heldIds.length);
+    for (const step of steps) {
+      expect(step).toMatchObject({ outcome: "Held out: would have sent the email (template tpl-a) now; nothing was sent", inputs: { heldOutBy: "ab", withheld: "message", channel: "email", templateId: "tpl-a" } });
+      expect(step.enteredAt.toISOString()).toBe(after(2).toISOString());
+    }
+
     engine.advanceTime(11 * 24 * HOUR);
     await engine.tick();
-
     const { rows } = await pgPool().query<{ armId: string; people: number; messages: number; completed: number; reason: string | null }>(
       `SELECT sa."armId", count(DISTINCT sa."enrollmentId")::int AS people, count(m.id)::int AS messages,
               count(DISTINCT e.id) FILTER (WHERE e.status = 'COMPLETED')::int AS completed, max(e."endReason") AS reason
@@ -134,12 +171,11 @@ describe("the analysis of a split the engine ran", () => {
       [journeyId],
     );
     const held = rows.find((r) => r.armId === "holdout")!;
-    expect(held.people).toBeGreaterThan(10);
-    expect(held).toMatchObject({ messages: 0, completed: held.people, reason: "Held out of the experiment" });
+    // No Message row, ever; and they finished control's path, to its end.
+    expect(held).toMatchObject({ people: heldIds.length, messages: 0, completed: held.people, reason: "Exited at end" });
     for (const arm of rows.filter((r) => r.armId !== "holdout")) expect(arm.messages).toBe(arm.people);
-    const split: SplitDefinition = { nodeId: "ab", label: "Subject line test", arms: [{ id: "a", label: "Short subject", weight: 40 }, { id: "b", label: "Long subject", weight: 40 }], holdout: { weight: 20 } };
-    const result = await analyse(journeyId, split, { eventName: `paid_${run}`, attributionHours: 72, revenueProperty: null }, engine.now);
-    expect(result.holdout).toMatchObject({ assigned: held.people, messages: 0 });
+    const result = await analyse(journeyId, split, goal, engine.now);
+    expect(result.holdout).toMatchObject({ assigned: held.people, messages: 0, wouldHaveMessaged: { people: held.people, medianHours: 2 } });
   });
 });
 
@@ -248,7 +284,7 @@ describe("attribution after a delay before the split", () => {
     expect(result.incrementality).toMatchObject({ treatedConverted: 10, holdoutConverted: 1 });
   });
 
-  it("with only a goal step, the held-out people (who left at the split) convert on its event within the window from assignment, as the arms do", async () => {
+  it("with only a goal step, the held-out people convert on its event within the window from assignment, as the arms do", async () => {
     const ctx = await workspace();
     const run = randomUUID().slice(0, 8);
     const { journeyId } = await publishGraph(ctx, delayedSplit(run, { goalStep: `bought_${run}` }));
@@ -258,12 +294,12 @@ describe("attribution after a delay before the split", () => {
     engine.advanceTime(30 * HOUR); // inside the default 72 h from assignment
     const inside = [...treated.slice(0, 6), ...holdout.slice(0, 2)];
     await engine.send(inside.map((userId) => ({ type: "track", userId, event: `bought_${run}` })));
-    engine.advanceTime(50 * HOUR); // 80 h after assignment: held-out people are past the window; the arms are still in the journey
+    engine.advanceTime(50 * HOUR); // 80 h after assignment: past the window; everyone, held out or not, is still in the journey
     await engine.send([...treated.slice(6, 8), ...holdout.slice(2, 4)].map((userId) => ({ type: "track", userId, event: `bought_${run}` })));
 
-    expect(await converted(journeyId)).toEqual(new Set([...inside, ...treated.slice(6, 8)]));
+    expect(await converted(journeyId)).toEqual(new Set([...inside, ...treated.slice(6, 8), ...holdout.slice(2, 4)]));
     const result = await analyse(journeyId, SPLIT, { eventName: null, attributionHours: 72, revenueProperty: null }, engine.now);
-    // The arms' late goal-step conversions end their journey but fall outside the experiment's window.
+    // Late goal-step conversions end the journey (held out or not) but fall outside the experiment's window.
     expect(result.arms[0].converted + result.arms[1].converted).toBe(6);
     expect(result.holdout).toMatchObject({ converted: Math.min(2, holdout.length) });
   });

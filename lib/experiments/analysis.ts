@@ -45,6 +45,10 @@ import { effectiveSplitWeights, HOLDOUT, type SplitConfigLike, type WeightMap } 
  *     unsubscribed/bounced/complained   people with a MessageEvent of that type (or a BOUNCED message) after the split
  *     matured                   the same, only for people first assigned at least one attribution window ago
  *                               (the bandit uses them: everyone there has had the whole window to convert)
+ *     wouldHaveMessaged         holdout only: people whose first assignment's enrollment reached a message or
+ *                               webhook step by `now` (held-out people walk the control arm's path with those
+ *                               withheld, and SplitAssignment.wouldHaveMessagedAt records the first), and the
+ *                               median time from that assignment to it
  *   and the expected share of every arm for the sample-ratio check: first assignments are grouped by journey
  *   version and by weight period (between two ExperimentWeightChange rows), and each group expects the
  *   weights that were in effect for it, so an auto-winner or bandit changing the weights does not look
@@ -112,6 +116,15 @@ export interface ArmData {
   bounced: number;
   complained: number;
   matured: { assigned: number; converted: number };
+  /** holdout only: see loadSplitData */
+  wouldHaveMessaged?: WouldHaveMessaged;
+}
+
+/** Held-out people who reached a message (or webhook) step on the control path, which was withheld. */
+export interface WouldHaveMessaged {
+  people: number;
+  /** median hours from their assignment to that step; null when nobody reached one */
+  medianHours: number | null;
 }
 
 export interface GoalSettings {
@@ -261,6 +274,8 @@ export interface ExperimentAnalysis {
     conversionRate: number;
     revenue: number | null;
     revenuePerAssigned: number | null;
+    /** held-out people who reached a withheld message or webhook step (absent in results stored before it existed) */
+    wouldHaveMessaged?: WouldHaveMessaged;
   } | null;
   srm: { pValue: number; chiSquare: number | null; mismatch: boolean; observed: number[]; expected: number[]; armIds: string[] } | null;
   enoughData: boolean;
@@ -550,6 +565,7 @@ export function analyzeExperiment(input: AnalysisInput): ExperimentAnalysis {
           conversionRate: rate(holdoutData.converted, holdoutData.assigned),
           revenue: hasRevenue ? holdoutData.revenue : null,
           revenuePerAssigned: hasRevenue ? rate(holdoutData.revenue, holdoutData.assigned) : null,
+          wouldHaveMessaged: holdoutData.wouldHaveMessaged ?? { people: 0, medianHours: null },
         }
       : null,
     srm,
@@ -640,11 +656,12 @@ export async function loadSplitData(
   // chi-square and shrinking the variances. Merged profiles count as the person they were merged into.
   const units = `
     assigned AS (
-      SELECT COALESCE(p."mergedIntoId", s."profileId") AS person, s."enrollmentId", s."armId", s."assignedAt"
+      SELECT COALESCE(p."mergedIntoId", s."profileId") AS person, s."enrollmentId", s."armId", s."assignedAt", s."wouldHaveMessagedAt"
         FROM "SplitAssignment" s LEFT JOIN "Profile" p ON p.id = s."profileId"
        WHERE s."journeyId" = $1 AND s."nodeId" = $2 AND s."assignedAt" <= $3
     ), first AS (
-      SELECT DISTINCT ON (person) person, "enrollmentId", "armId", "assignedAt" AS at FROM assigned ORDER BY person, "assignedAt", "enrollmentId"
+      SELECT DISTINCT ON (person) person, "enrollmentId", "armId", "assignedAt" AS at, "wouldHaveMessagedAt" AS would
+        FROM assigned ORDER BY person, "assignedAt", "enrollmentId"
     )`;
 
   // First assignments by journey version, weight period and arm: the denominators and the SRM's expectations.
@@ -718,6 +735,18 @@ export async function loadSplitData(
   for (const m of messages) {
     const { armId, ...counts } = m;
     Object.assign(arm(armId), counts);
+  }
+
+  // The holdout's would-have-been-messaged people, on their first assignment's enrollment (so the time counts
+  // from the assignment that put them in the holdout); only when the split has held anyone out.
+  if (groups.some((g) => g.armId === HOLDOUT)) {
+    const { rows } = await client.query<{ people: number; medianHours: number | null }>(
+      `WITH ${units}
+       SELECT count(*)::int AS people, (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.would - f.at)) / 3600)::float8 AS "medianHours"
+         FROM first f WHERE f."armId" = '${HOLDOUT}' AND f.would IS NOT NULL AND f.would <= $3`,
+      [journeyId, nodeId, now],
+    );
+    arm(HOLDOUT).wouldHaveMessaged = rows[0];
   }
 
   // Expected counts: each (version, period) group expects the weights in effect for it.
