@@ -78,7 +78,8 @@ test("an A/B split seeded through the API: people are assigned, convert, and the
   expect(signups.status(), await signups.text()).toBe(200);
   await expect.poll(async () => stats(page.request, key, journeyId), { timeout: 60_000, intervals: [500, 1000] }).toMatchObject({ enrolled: PEOPLE, active: 0 });
 
-  // Which arm each person got, from the trait their arm set (the holdout gets nothing, not even the trait).
+  // Which arm each person got, from the trait their arm set (the holdout walks the short arm's path but gets
+  // nothing on it, not even the trait).
   const arms: Record<string, string[]> = { short: [], long: [], holdout: [] };
   for (const userId of people) {
     const profile = await page.request.get(`/api/v1/profiles/${userId}`, { headers: auth });
@@ -126,6 +127,9 @@ test("an A/B split seeded through the API: people are assigned, convert, and the
   await expect(page.getByTestId("test-method")).toContainText("sequential (always valid)");
   await expect(page.getByTestId("winner-badge")).toHaveText("Winner: Long subject");
   await expect(page.getByTestId("incrementality")).toBeVisible();
+  // Held out, they walked the control arm's path to its email, which was withheld right after the split.
+  await expect(page.getByTestId("would-have-messaged")).toContainText(`${arms.holdout.length} of ${arms.holdout.length} held-out people reached a message step on Short subject’s path`);
+  await expect(page.getByTestId("would-have-messaged")).toContainText("a median of 0 min after assignment");
   await expect(page.getByTestId("lift-chart")).toBeVisible();
   await expect(page.getByTestId("banner-srm")).toHaveCount(0);
   // The statistics the page states: the correction over every comparison, P(best) and risk per arm.
@@ -145,7 +149,7 @@ test("an A/B split seeded through the API: people are assigned, convert, and the
   expect(experiment.status()).toBe(200);
   const body = await experiment.json();
   expect(body.result.winner).toMatchObject({ armId: "long", label: "Long subject" });
-  expect(body.result.holdout).toMatchObject({ assigned: arms.holdout.length, messages: 0 });
+  expect(body.result.holdout).toMatchObject({ assigned: arms.holdout.length, messages: 0, wouldHaveMessaged: { people: arms.holdout.length, medianHours: 0 } });
   expect(body.settings).toMatchObject({ autoWinner: "off", test: "sequential", nStar: 500 });
 
   // The journey's list of experiments links back to it.

@@ -1,6 +1,6 @@
 import type { ExperimentAnalysis } from "@/lib/experiments/analysis";
 import { Badge } from "../ui/card";
-import { amount, count, interval, percent, pValue, signedPercent, STATUS_LABELS, STATUS_TONES, weight } from "./format";
+import { amount, count, hours, interval, percent, pValue, signedPercent, STATUS_LABELS, STATUS_TONES, weight } from "./format";
 
 const NUM = "py-3 pl-2.5 text-right tabular-nums whitespace-nowrap";
 const HEAD = "py-2 pl-2.5 text-right font-medium";
@@ -205,28 +205,53 @@ export function IncrementalityPanel({ result }: { result: ExperimentAnalysis }) 
   const ciCount = (ci: [number | null, number | null] | null) => (ci ? `[${ci[0] === null ? "−∞" : count(ci[0])}, ${ci[1] === null ? "+∞" : count(ci[1])}]` : "");
   const ciAmount = (ci: [number | null, number | null] | null) => (ci ? `[${ci[0] === null ? "−∞" : amount(ci[0])}, ${ci[1] === null ? "+∞" : amount(ci[1])}]` : "");
   return (
-    <dl className="grid gap-4 sm:grid-cols-3" data-testid="incrementality">
-      <div>
-        <dt className="text-xs font-medium tracking-wide text-stone-500 uppercase">Extra conversions</dt>
-        <dd className="mt-1 text-2xl font-semibold text-stone-900 tabular-nums">{inc.extraConversions >= 0 ? "+" : "−"}{count(Math.abs(inc.extraConversions))}</dd>
-        <dd className="text-xs text-stone-500">
-          {ciCount(inc.extraConversionsCi)} among {count(inc.treatedAssigned)} people treated{inc.pValue !== null ? ` · p ${pValue(inc.pValue)}` : ""}
-        </dd>
-      </div>
-      <div>
-        <dt className="text-xs font-medium tracking-wide text-stone-500 uppercase">Lift over holdout</dt>
-        <dd className="mt-1 text-2xl font-semibold text-stone-900 tabular-nums">{signedPercent(inc.lift?.estimate)}</dd>
-        <dd className="text-xs text-stone-500">
-          {percent(inc.treatedConversionRate, 2)} treated vs {percent(inc.holdoutConversionRate, 2)} held out{inc.lift ? ` · ${interval(inc.lift.ci)}` : ""}
-        </dd>
-      </div>
-      {inc.extraRevenue !== null ? (
+    <>
+      <dl className="grid gap-4 sm:grid-cols-3" data-testid="incrementality">
         <div>
-          <dt className="text-xs font-medium tracking-wide text-stone-500 uppercase">Extra revenue</dt>
-          <dd className="mt-1 text-2xl font-semibold text-stone-900 tabular-nums">{amount(inc.extraRevenue)}</dd>
-          <dd className="text-xs text-stone-500">{ciAmount(inc.extraRevenueCi)}</dd>
+          <dt className="text-xs font-medium tracking-wide text-stone-500 uppercase">Extra conversions</dt>
+          <dd className="mt-1 text-2xl font-semibold text-stone-900 tabular-nums">{inc.extraConversions >= 0 ? "+" : "−"}{count(Math.abs(inc.extraConversions))}</dd>
+          <dd className="text-xs text-stone-500">
+            {ciCount(inc.extraConversionsCi)} among {count(inc.treatedAssigned)} people treated{inc.pValue !== null ? ` · p ${pValue(inc.pValue)}` : ""}
+          </dd>
         </div>
-      ) : null}
-    </dl>
+        <div>
+          <dt className="text-xs font-medium tracking-wide text-stone-500 uppercase">Lift over holdout</dt>
+          <dd className="mt-1 text-2xl font-semibold text-stone-900 tabular-nums">{signedPercent(inc.lift?.estimate)}</dd>
+          <dd className="text-xs text-stone-500">
+            {percent(inc.treatedConversionRate, 2)} treated vs {percent(inc.holdoutConversionRate, 2)} held out{inc.lift ? ` · ${interval(inc.lift.ci)}` : ""}
+          </dd>
+        </div>
+        {inc.extraRevenue !== null ? (
+          <div>
+            <dt className="text-xs font-medium tracking-wide text-stone-500 uppercase">Extra revenue</dt>
+            <dd className="mt-1 text-2xl font-semibold text-stone-900 tabular-nums">{amount(inc.extraRevenue)}</dd>
+            <dd className="text-xs text-stone-500">{ciAmount(inc.extraRevenueCi)}</dd>
+          </div>
+        ) : null}
+      </dl>
+      <WouldHaveMessaged result={result} />
+    </>
+  );
+}
+
+/**
+ * Held-out people walk the control arm's path with its messages withheld; the engine records when each would
+ * have been messaged. Results stored before that existed have no figure, and show no line.
+ */
+function WouldHaveMessaged({ result }: { result: ExperimentAnalysis }) {
+  const held = result.holdout;
+  const would = held?.wouldHaveMessaged;
+  if (!held || !would) return null;
+  return (
+    <p className="mt-4 text-sm text-stone-600" data-testid="would-have-messaged">
+      {would.people > 0 ? (
+        <>
+          <strong className="font-medium text-stone-900 tabular-nums">{count(would.people)}</strong> of {count(held.assigned)} held-out {held.assigned === 1 ? "person" : "people"} reached a message step on{" "}
+          {result.arms[0].label}’s path and would have been messaged, a median of <strong className="font-medium text-stone-900">{hours(would.medianHours)}</strong> after assignment. Nothing was sent.
+        </>
+      ) : (
+        <>No held-out person has reached a message step on {result.arms[0].label}’s path yet.</>
+      )}
+    </p>
   );
 }

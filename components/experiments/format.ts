@@ -34,6 +34,15 @@ export function amount(x: number | null | undefined, digits = 2): string {
   return new Intl.NumberFormat("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
 }
 
+/** A span of hours as a marketer reads it: "45 min", "26 h", "3.5 days". */
+export function hours(h: number | null | undefined): string {
+  if (h === null || h === undefined || !Number.isFinite(h)) return "—";
+  if (h < 1) return `${Math.round(h * 60)} min`;
+  if (h < 48) return `${Number.isInteger(h) ? h : h.toFixed(1)} h`;
+  const days = h / 24;
+  return `${Number.isInteger(days) ? days : days.toFixed(1)} days`;
+}
+
 export function weight(w: number | undefined): string {
   if (w === undefined || !Number.isFinite(w)) return "—";
   return `${Number.isInteger(w) ? w : w.toFixed(w < 1 ? 2 : 1)}%`;

@@ -103,7 +103,7 @@ describe("analyzeExperiment", () => {
     const spend = (n: number, each: number) => ({ revenue: n * each, revenueSquares: n * each * each });
     const result = run(
       THREE,
-      [arm("a", 900, 90, spend(90, 50)), arm("b", 900, 117, spend(117, 60)), arm("c", 900, 99, spend(99, 50)), arm("holdout", 300, 15, spend(15, 40))],
+      [arm("a", 900, 90, spend(90, 50)), arm("b", 900, 117, spend(117, 60)), arm("c", 900, 99, spend(99, 50)), arm("holdout", 300, 15, { ...spend(15, 40), wouldHaveMessaged: { people: 280, medianHours: 26.5 } })],
       { test: "fixed" },
       "total",
     );
@@ -121,7 +121,9 @@ describe("analyzeExperiment", () => {
     expect(inc.pValue!).toBeLessThan(0.001);
     expect(inc.extraRevenue).toBeCloseTo(90 * 50 + 117 * 60 + 99 * 50 - 2 * 2700, 8);
     expect(inc.lift!.estimate).toBeCloseTo(306 / 2700 / 0.05 - 1, 12);
-    expect(result.holdout).toMatchObject({ assigned: 300, converted: 15, publishedWeight: 10 });
+    expect(result.holdout).toMatchObject({ assigned: 300, converted: 15, publishedWeight: 10, wouldHaveMessaged: { people: 280, medianHours: 26.5 } });
+    // A holdout nobody in has reached a message step yet says so, rather than leaving the figure out.
+    expect(run(THREE, [arm("a", 9, 1), arm("holdout", 1, 0)]).holdout!.wouldHaveMessaged).toEqual({ people: 0, medianHours: null });
   });
 
   it("reports guardrails per arm and flags an arm with significantly more unsubscribes", () => {

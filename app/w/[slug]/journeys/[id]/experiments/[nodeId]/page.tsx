@@ -91,7 +91,7 @@ export default async function ExperimentPage({ params }: { params: Promise<{ slu
               <ArmsTable result={result} />
             </Card>
             {result.incrementality ? (
-              <Card title="Incrementality" description="What the journey adds over doing nothing: everyone treated against the holdout, who got no message.">
+              <Card title="Incrementality" description="What the journey adds over doing nothing: everyone treated against the holdout, who walk the control path and get nothing on it.">
                 <IncrementalityPanel result={result} />
               </Card>
             ) : null}
