@@ -10,10 +10,11 @@ import type { TJourneyGraph } from "../journeys/graph";
  * - An experiment measures from ASSIGNMENT: a person who waited two days before reaching the split has
  *   the whole window after being assigned, in every arm and in the holdout alike. So for an enrollment
  *   with split assignments, the goal event also converts within the window from each assignment, whether
- *   the person is still in the journey or left it (the holdout leaves at the split).
+ *   the person is still in the journey or left it.
  * - In that experiment window, a goal step's event converts too, also after the person left: otherwise
- *   the arms (still in the journey, where a goal step converts them) and the holdout (gone) would be
- *   measured on different events, and incrementality would be biased.
+ *   people still in the journey (where a goal step converts them) and people whose path ended early (an
+ *   arm, or the control path the holdout walks, may be shorter than the window) would be measured on
+ *   different events, and the comparison would be biased.
  * - The window's length is the goal's `attributionHours`, or 72 hours when the journey converts only
  *   through goal steps.
  */
