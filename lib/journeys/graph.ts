@@ -168,7 +168,8 @@ export function exitsOf(node: { type: NodeType; config: unknown }): string[] {
     case "branch":
       return [...((config?.branches as { id: string }[] | undefined) ?? []).map((b) => b.id), "else"];
     case "split":
-      // The holdout has no exit: held-out people get nothing and leave.
+      // The holdout has no exit of its own: held-out people go on through the control's (the first arm's) with
+      // every side effect withheld (lib/engine/interpreter.ts).
       return ((config?.arms as { id: string }[] | undefined) ?? []).map((a) => a.id);
     case "goal":
     case "exit":
