@@ -527,7 +527,7 @@ function ConfigForm({ type, config, set, err }: { type: NodeType; config: Config
             label="Holdout %"
             type="number"
             value={holdout?.weight === undefined ? "" : String(holdout.weight)}
-            hint="Optional: people held out get nothing and leave, for measuring lift."
+            hint="Optional: held-out people follow the first arm's path but get nothing on it (no message, call or profile change), for measuring lift."
             onChange={(e) => set(["holdout"], e.target.value === "" ? undefined : { weight: Number(e.target.value) })}
             error={err("config.holdout.weight")}
           />
