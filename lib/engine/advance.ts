@@ -15,8 +15,8 @@ import { factKey, type Facts } from "./rules";
  * Held-out people (an A/B split's holdout: lib/engine/interpreter.ts) walk like everyone else; their
  * "withheld" steps write a trace row and nothing else, and the first message or webhook step they pass sets
  * their SplitAssignment's wouldHaveMessagedAt. Being held out is not a column of its own: it is the
- * enrollment's SplitAssignment row in the holdout, read once per batch (and only for versions with a split),
- * so there is one record of it and the walk of a batch without splits pays nothing.
+ * enrollment's SplitAssignment row in the holdout, read once per batch (and only for versions with a split
+ * that has a holdout), so there is one record of it and a batch without a holdout pays nothing.
  */
 
 /** Graphs are acyclic, so each node is visited at most once per enrollment; keys still carry the visit. */
@@ -156,8 +156,9 @@ export async function advanceEnrollments(enrollmentIds: string[], now: Date): Pr
       // Experiments' current split weights (auto-winner, bandit): once per batch, only for journeys with a split.
       const withSplits = active.filter((e) => hasSplit(versions.get(e.journeyVersionId)));
       const splitWeights = withSplits.length ? await loadSplitWeightOverrides(client, withSplits.map((e) => e.journeyId)) : new Map<string, unknown>();
-      // Who is held out (and already counted as would-have-been-messaged): once per batch, only where a split can have put them.
-      const holdouts = withSplits.length ? await loadHoldouts(client, withSplits.map((e) => e.id)) : new Map<string, HeldOut>();
+      // Who is held out (and already counted as would-have-been-messaged): once per batch, only where a split has a holdout.
+      const withHoldouts = withSplits.filter((e) => hasHoldout(versions.get(e.journeyVersionId)!));
+      const holdouts = withHoldouts.length ? await loadHoldouts(client, withHoldouts.map((e) => e.id)) : new Map<string, HeldOut>();
       // Segment membership, once per batch, only for journeys whose conditions test a segment.
       const memberships = await loadMemberships(client, active.map((e) => [versions.get(e.journeyVersionId), people.get(e.profileId)?.profileId]));
       const walked: Walked[] = [];
@@ -188,6 +189,17 @@ function hasSplit(version: CompiledVersion | undefined): boolean {
   if (!version) return false;
   let found = splitVersions.get(version);
   if (found === undefined) splitVersions.set(version, (found = [...version.nodes.values()].some((n) => n.type === "split")));
+  return found;
+}
+
+const holdoutVersions = new WeakMap<CompiledVersion, boolean>();
+/** Does a split of this version hold anyone out? (Experiments never move the holdout's share: lib/experiments/weights.ts.) */
+function hasHoldout(version: CompiledVersion): boolean {
+  let found = holdoutVersions.get(version);
+  if (found === undefined) {
+    found = [...version.nodes.values()].some((n) => n.type === "split" && Number((n.config as { holdout?: { weight?: unknown } }).holdout?.weight) > 0);
+    holdoutVersions.set(version, found);
+  }
   return found;
 }
 
