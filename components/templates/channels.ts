@@ -10,20 +10,29 @@ export const CHANNEL_OPTIONS: { value: ChannelName; label: string }[] = [
 
 export const CHANNEL_LABEL: Record<ChannelName, string> = { email: "Email", sms: "SMS", push: "Push", in_app: "In-app" };
 
-/** What a template can be: a channel's message, or a building block (a partial, an email layout). */
-export type TemplateKind = ChannelName | "partial" | "layout";
-export const KIND_OPTIONS: { value: TemplateKind; label: string }[] = [...CHANNEL_OPTIONS, { value: "partial", label: "Partial (a reusable snippet)" }, { value: "layout", label: "Email layout" }];
-export const KIND_LABEL: Record<TemplateKind, string> = { ...CHANNEL_LABEL, partial: "Partial", layout: "Email layout" };
+/** What a template can be: a channel's message, a webhook's request body, or a building block (a partial, an email layout). */
+export type TemplateKind = ChannelName | "webhook" | "partial" | "layout";
+export const KIND_OPTIONS: { value: TemplateKind; label: string }[] = [
+  ...CHANNEL_OPTIONS,
+  { value: "webhook", label: "Webhook (a request body)" },
+  { value: "partial", label: "Partial (a reusable snippet)" },
+  { value: "layout", label: "Email layout" },
+];
+export const KIND_LABEL: Record<TemplateKind, string> = { ...CHANNEL_LABEL, webhook: "Webhook", partial: "Partial", layout: "Email layout" };
 
 export interface FieldSpec {
   /** dotted path in the content, e.g. "cta.label" */
   path: string;
   label: string;
-  /** "layout": a choice among the workspace's email layouts */
-  kind: "line" | "text" | "code" | "layout";
+  /**
+   * "layout": a choice among the workspace's email layouts; "select": one of `options`; "headers": name → value
+   * rows (held in the flat fields as JSON, see flatten)
+   */
+  kind: "line" | "text" | "code" | "layout" | "select" | "headers";
   required?: boolean;
   hint?: string;
   max?: number;
+  options?: { value: string; label: string }[];
 }
 
 export const CHANNEL_FIELDS: Record<TemplateKind, FieldSpec[]> = {
@@ -47,11 +56,31 @@ export const CHANNEL_FIELDS: Record<TemplateKind, FieldSpec[]> = {
     { path: "cta.label", label: "Button label", kind: "line", hint: "Optional call to action: a label and a URL.", max: 60 },
     { path: "cta.url", label: "Button URL", kind: "line" },
   ],
+  webhook: [
+    {
+      path: "contentType",
+      label: "Content type",
+      kind: "select",
+      required: true,
+      options: [
+        { value: "json", label: "JSON (application/json)" },
+        { value: "form", label: "Form (application/x-www-form-urlencoded)" },
+        { value: "text", label: "Plain text" },
+      ],
+      hint: "JSON bodies must render to JSON: a call whose body does not fails instead of going out.",
+    },
+    { path: "body", label: "Body", kind: "code", required: true, max: 100_000, hint: 'Inside JSON, write {{ profile.traits.name | json }} without quotes around it. Partials work here too: {% render \'customer\', profile: profile %}.' },
+    { path: "headers", label: "Headers", kind: "headers", hint: "Values are Liquid. The webhook step's URL and method say where the request goes; headers set on the step win over these." },
+  ],
   partial: [{ path: "body", label: "Snippet", kind: "code", required: true, hint: "Any template includes it by this template's name: {% render 'footer' %}. Variables can be passed: {% render 'footer', tone: 'warm' %}." }],
   layout: [{ path: "html", label: "Layout HTML", kind: "code", required: true, hint: "Put {{ content }} where each email's body goes." }],
 };
 
 export type FlatContent = Record<string, string>;
+
+/** Header rows as the editor holds them: [name, value] pairs, kept in order (and while a name is half-typed). */
+export type HeaderRows = [string, string][];
+export const headerRows = (flat: string | undefined): HeaderRows => (flat ? (JSON.parse(flat) as HeaderRows) : []);
 
 /** Stored content → the editor's flat fields. */
 export function flatten(channel: TemplateKind, content: unknown): FlatContent {
@@ -59,7 +88,8 @@ export function flatten(channel: TemplateKind, content: unknown): FlatContent {
   for (const field of CHANNEL_FIELDS[channel]) {
     let value: unknown = content;
     for (const key of field.path.split(".")) value = value != null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
-    flat[field.path] = typeof value === "string" ? value : "";
+    if (field.kind === "headers") flat[field.path] = JSON.stringify(value != null && typeof value === "object" ? Object.entries(value) : []);
+    else flat[field.path] = typeof value === "string" ? value : (field.options?.[0]?.value ?? "");
   }
   return flat;
 }
@@ -68,6 +98,11 @@ export function flatten(channel: TemplateKind, content: unknown): FlatContent {
 export function unflatten(channel: TemplateKind, flat: FlatContent): Record<string, unknown> {
   const content: Record<string, unknown> = {};
   for (const field of CHANNEL_FIELDS[channel]) {
+    if (field.kind === "headers") {
+      const rows = headerRows(flat[field.path]).filter(([name, value]) => name.trim() || value);
+      if (rows.length) content[field.path] = Object.fromEntries(rows.map(([name, value]) => [name.trim(), value]));
+      continue;
+    }
     const value = flat[field.path] ?? "";
     if (!field.required && value === "") continue;
     const [head, tail] = field.path.split(".");

@@ -329,6 +329,7 @@ async function walk(
       now,
       splitWeights: node.type === "split" ? splitWeights.get(`${enrollment.journeyId}:${nodeId}`) : undefined,
       heldOutBy: heldOut?.nodeId,
+      webhookTemplate: node.type === "action.webhook" ? version.webhookTemplates.get(nodeId) : undefined,
     });
     step.inputs = decision.inputs;
     switch (decision.kind) {

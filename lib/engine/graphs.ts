@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { ZJourneyGraph, type TJourneyGraph, type TNode } from "../journeys/graph";
+import { pinnedWebhookTemplates, type PinnedWebhookTemplate } from "../messaging/webhook-templates";
 
 /**
  * Published journey versions, parsed once per process: versions are immutable, so a cache keyed by
@@ -11,6 +12,12 @@ export interface CompiledVersion {
   graph: TJourneyGraph;
   nodes: Map<string, TNode>;
   trigger: TNode;
+  /**
+   * By node id, the saved template each webhook step that uses one sends: the version pinned at publishing,
+   * with the partials of then, which no later edit changes (so it is cached with the version). A step whose
+   * template had no version then is missing here, and its call fails with that reason.
+   */
+  webhookTemplates: Map<string, PinnedWebhookTemplate>;
 }
 
 const cache = new Map<string, CompiledVersion>();
@@ -19,15 +26,31 @@ function compile(id: string, journeyId: string, raw: unknown): CompiledVersion {
   const graph = ZJourneyGraph.parse(raw);
   const trigger = graph.nodes.find((n) => n.type.startsWith("trigger."));
   if (!trigger) throw new Error(`journey version ${id} has no trigger`);
-  return { id, journeyId, graph, nodes: new Map(graph.nodes.map((n) => [n.id, n])), trigger };
+  return { id, journeyId, graph, nodes: new Map(graph.nodes.map((n) => [n.id, n])), trigger, webhookTemplates: new Map() };
+}
+
+/** The steps of a version that send a saved webhook template, with the template's id. */
+function webhookTemplateSteps(version: CompiledVersion): [nodeId: string, templateId: string][] {
+  return version.graph.nodes.flatMap((n) => (n.type === "action.webhook" && typeof n.config.templateId === "string" ? [[n.id, n.config.templateId] as [string, string]] : []));
 }
 
 export async function loadVersions(client: pg.ClientBase, ids: Iterable<string>): Promise<Map<string, CompiledVersion>> {
   const wanted = [...new Set(ids)];
   const missing = wanted.filter((id) => !cache.has(id));
   if (missing.length) {
-    const { rows } = await client.query<{ id: string; journeyId: string; graph: unknown }>(`SELECT id, "journeyId", graph FROM "JourneyVersion" WHERE id = ANY($1::uuid[])`, [missing]);
-    for (const row of rows) cache.set(row.id, compile(row.id, row.journeyId, row.graph));
+    const { rows } = await client.query<{ id: string; journeyId: string; graph: unknown; publishedAt: Date; workspaceId: string }>(
+      `SELECT v.id, v."journeyId", v.graph, v."publishedAt", j."workspaceId" FROM "JourneyVersion" v JOIN "Journey" j ON j.id = v."journeyId" WHERE v.id = ANY($1::uuid[])`,
+      [missing],
+    );
+    for (const row of rows) {
+      const version = compile(row.id, row.journeyId, row.graph);
+      const steps = webhookTemplateSteps(version);
+      if (steps.length) {
+        const pinned = await pinnedWebhookTemplates(client, row.workspaceId, row.publishedAt, steps.map(([, templateId]) => templateId));
+        for (const [nodeId, templateId] of steps) if (pinned.has(templateId)) version.webhookTemplates.set(nodeId, pinned.get(templateId)!);
+      }
+      cache.set(row.id, version);
+    }
   }
   return new Map(wanted.flatMap((id) => (cache.has(id) ? [[id, cache.get(id)!] as const] : [])));
 }

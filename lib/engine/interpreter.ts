@@ -3,6 +3,7 @@ import { NODE_CONFIGS, type NodeType, type TJourneyGraph, type TNode, type TRule
 import { evaluateGroup, performedQuestions, type Facts, type RuleResult } from "./rules";
 import { describeDuration, durationMs, isValidTimeZone, nextTimeOfDay, parseDateTrait } from "./time";
 import { renderWebhookRequest, webhookScope } from "./placeholders";
+import type { PinnedWebhookTemplate } from "../messaging/webhook-templates";
 import { effectiveSplitWeights } from "../experiments/weights";
 
 /**
@@ -49,6 +50,8 @@ export interface NodeInput {
   splitWeights?: unknown;
   /** the split whose holdout this person is in: they walk the control path and every side effect is withheld */
   heldOutBy?: string;
+  /** a webhook step that sends a saved template: that template as pinned at publishing (lib/engine/graphs.ts) */
+  webhookTemplate?: PinnedWebhookTemplate;
 }
 
 export type Decision =
@@ -260,8 +263,9 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
         // The configured URL as written: no request is built for a call that is not made.
         return { kind: "withheld", effect: "webhook", outcome: `Held out: would have called ${c.method} ${c.url} now; no call was made`, inputs: { heldOutBy, withheld: "webhook", method: c.method, url: c.url } };
       }
-      const request = renderWebhookRequest(c, webhookScope(input));
-      return { kind: "webhook", request, outcome: `${c.method} ${request.url}`, inputs: { url: request.url, method: c.method } };
+      const request = renderWebhookRequest(c, webhookScope(input), input.webhookTemplate);
+      const inputs: Json = { url: request.url, method: c.method, ...(c.templateId === undefined ? {} : { templateId: c.templateId, templateVersion: input.webhookTemplate?.version ?? null }) };
+      return { kind: "webhook", request, outcome: `${c.method} ${request.url}`, inputs };
     }
 
     case "action.update_profile": {

@@ -1,4 +1,5 @@
 import { parseLiquid, renderSource, type OutputEscape } from "../messaging/liquid";
+import { renderWebhookTemplate, type PinnedWebhookTemplate, type WebhookScope } from "../messaging/webhook-templates";
 import type { NodeInput, WebhookRequest } from "./interpreter";
 
 /**
@@ -14,15 +15,14 @@ import type { NodeInput, WebhookRequest } from "./interpreter";
  *   as they are, so inside a JSON string a quote in a trait would end the string: write
  *   `{"name": {{ profile.traits.name | json }}}` (no quotes around it) to get a quoted, escaped JSON value.
  * A field that does not render fails the step with the reason and no call is made: nothing is sent half-rendered.
+ *
+ * Instead of a body of its own, a step can name a saved webhook template (`templateId`,
+ * lib/messaging/webhook-templates.ts): its body, content type and headers, in the version pinned when the
+ * journey version was published, rendered with the same scope and the partials of then. The step's own
+ * headers are added to the template's (the step's win on a clash: they belong to the destination).
  */
 
-/** What a webhook's Liquid can read. The paths of the earlier placeholders (profile.id, event.timestamp, enrollment.id) still resolve. */
-export interface WebhookScope {
-  profile: { id: string; userId: string | null; email: string | null; phone: string | null; timezone: string | null; traits: Record<string, unknown> };
-  event: { id: string | null; name: string; properties: Record<string, unknown>; timestamp: string };
-  journey: { id: string };
-  enrollment: { id: string };
-}
+export type { WebhookScope } from "../messaging/webhook-templates";
 
 export function webhookScope(input: Pick<NodeInput, "person" | "trigger" | "journeyId" | "enrollmentId">): WebhookScope {
   const { person, trigger } = input;
@@ -39,6 +39,7 @@ export interface WebhookConfig {
   method: string;
   headers: Record<string, string>;
   body?: string;
+  templateId?: string;
 }
 
 /** Each Liquid field of a webhook config, as its path under the node (config.url, config.headers.<name>, config.body), its source and escaping. */
@@ -64,7 +65,7 @@ export function webhookLiquidProblems(config: WebhookConfig): { path: string; me
  * The request to make: every field rendered, or, when one does not render, the config's own URL and
  * headers with `renderError` set (lib/engine/webhook.ts records the failure and calls nothing).
  */
-export function renderWebhookRequest(config: WebhookConfig, scope: WebhookScope): WebhookRequest {
+export function renderWebhookRequest(config: WebhookConfig, scope: WebhookScope, template?: PinnedWebhookTemplate): WebhookRequest {
   const rendered: Record<string, string> = {};
   const fail = (renderError: string): WebhookRequest => ({ url: config.url, method: config.method, headers: config.headers, renderError });
   for (const field of liquidFields(config)) {
@@ -87,5 +88,15 @@ export function renderWebhookRequest(config: WebhookConfig, scope: WebhookScope)
     if (/[\r\n\0]/.test(value)) return fail(`config.headers.${name} renders to a value with a line break`);
     headers[name] = value;
   }
-  return { url, method: config.method, headers, ...(config.body === undefined ? {} : { body: rendered["config.body"] }) };
+  if (config.templateId === undefined) return { url, method: config.method, headers, ...(config.body === undefined ? {} : { body: rendered["config.body"] }) };
+  if (!template) return fail(`the template ${config.templateId} had no saved version when this journey version was published`);
+  const fromTemplate = renderWebhookTemplate(template.content, scope, template.partials);
+  if (!fromTemplate.ok) {
+    const why = fromTemplate.error.startsWith("Liquid error") ? `does not render: ${fromTemplate.error}` : fromTemplate.error;
+    return fail(`the template "${template.name}" (v${template.version}): ${fromTemplate.field} ${why}`);
+  }
+  // Header names are case-insensitive: a later source's spelling replaces an earlier one's.
+  const merged = new Map<string, [string, string]>();
+  for (const [name, value] of [["content-type", fromTemplate.contentType], ...Object.entries(fromTemplate.headers), ...Object.entries(headers)]) merged.set(name.toLowerCase(), [name, value]);
+  return { url, method: config.method, headers: Object.fromEntries(merged.values()), body: fromTemplate.body };
 }

@@ -138,12 +138,16 @@ export const NODE_CONFIGS = {
   "action.sms": z.object({ templateId: ZName }),
   "action.push": z.object({ templateId: ZName }),
   "action.in_app": z.object({ templateId: ZName }),
-  "action.webhook": z.object({
-    url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
-    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"], { error: "must be GET, POST, PUT, PATCH or DELETE" }).default("POST"),
-    headers: z.record(z.string(), z.string()).default({}),
-    body: z.string().max(100_000).optional(),
-  }),
+  "action.webhook": z
+    .object({
+      url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+      method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"], { error: "must be GET, POST, PUT, PATCH or DELETE" }).default("POST"),
+      headers: z.record(z.string(), z.string()).default({}),
+      /** the body written here, as Liquid; or, instead, a saved webhook template's body and headers */
+      body: z.string().max(100_000).optional(),
+      templateId: ZName.optional(),
+    })
+    .refine((c) => c.templateId === undefined || c.body === undefined, { message: "is left out when the step uses a saved template (the template's body is sent)", path: ["body"] }),
   "action.update_profile": z
     .object({ set: z.record(z.string(), ZJsonValue).default({}), unset: z.array(ZName).default([]) })
     .refine((u) => Object.keys(u.set).length + u.unset.length > 0, "sets or unsets at least one trait"),

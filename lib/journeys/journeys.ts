@@ -53,10 +53,34 @@ async function referencesOf(ctx: WorkspaceContext): Promise<JourneyReferences & 
   return { templateIds: new Set(templates.map((t) => t.id)), segmentIds: new Set(segments.map((s) => s.id)), templateChannels: new Map(templates.map((t) => [t.id, t.channel])) };
 }
 
-/** The canvas's rules, plus: a message step's template is of the step's channel; a webhook step's Liquid parses. */
+/**
+ * Why a webhook step cannot use the template `templateId`, or null when it can: a webhook template of this
+ * workspace, not archived, saved at least once.
+ */
+async function webhookTemplateProblems(ctx: WorkspaceContext, templateIds: string[]): Promise<Map<string, string>> {
+  const problems = new Map<string, string>(templateIds.map((id) => [id, `no template with id "${id}" in this workspace`]));
+  const ids = templateIds.filter((id) => z.uuid().safeParse(id).success);
+  if (!ids.length) return problems;
+  const rows = await db().messageTemplate.findMany({ where: { workspaceId: ctx.workspace.id, id: { in: ids } }, select: { id: true, name: true, channel: true, archivedAt: true, currentVersion: true } });
+  for (const t of rows) {
+    if (t.channel !== "webhook") problems.set(t.id, `the template "${t.name}" is ${["push", "partial"].includes(t.channel) ? "a" : "an"} ${TEMPLATE_KIND_NAMES[t.channel] ?? t.channel} template, not a webhook template`);
+    else if (t.archivedAt) problems.set(t.id, `the template "${t.name}" is archived`);
+    else if (t.currentVersion === 0) problems.set(t.id, `the template "${t.name}" has no saved version yet`);
+    else problems.delete(t.id);
+  }
+  return problems;
+}
+const TEMPLATE_KIND_NAMES: Record<string, string> = { ...CHANNEL_NAMES, partial: "partial", layout: "email layout" };
+
+/**
+ * The canvas's rules, plus: a message step's template is of the step's channel; a webhook step's Liquid
+ * parses, and the template it names (if any) is a webhook template it can use.
+ */
 async function validateWithReferences(ctx: WorkspaceContext, draft: unknown) {
   const references = await referencesOf(ctx);
   const result = validateJourney(draft, references);
+  const webhookTemplateIds = (result.graph?.nodes ?? []).flatMap((n) => (n.type === "action.webhook" && typeof n.config.templateId === "string" ? [n.config.templateId] : []));
+  const webhookTemplates = webhookTemplateIds.length ? await webhookTemplateProblems(ctx, webhookTemplateIds) : new Map<string, string>();
   for (const node of result.graph?.nodes ?? []) {
     const channel = MESSAGE_CHANNELS[node.type];
     const templateId = (node.config as { templateId?: unknown }).templateId;
@@ -69,6 +93,8 @@ async function validateWithReferences(ctx: WorkspaceContext, draft: unknown) {
     if (node.type === "action.webhook") {
       const webhook = NODE_CONFIGS["action.webhook"].safeParse(node.config);
       if (webhook.success) for (const problem of webhookLiquidProblems(webhook.data)) result.problems.push({ nodeId: node.id, ...problem });
+      const problem = webhook.success && webhook.data.templateId !== undefined ? webhookTemplates.get(webhook.data.templateId) : undefined;
+      if (problem) result.problems.push({ nodeId: node.id, path: "config.templateId", message: problem });
     }
   }
   return result;

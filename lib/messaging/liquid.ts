@@ -210,7 +210,7 @@ function has(value: unknown, key: string | number): boolean {
  * The variable paths a template reads that `scope` lacks (null and undefined count as lacking), e.g.
  * "profile.traits.first_name". Variables assigned inside the template and loop variables are not scope reads.
  */
-export function missingInTemplate(template: Template[], scope: RenderScope, partials?: Partials): string[] {
+export function missingInTemplate(template: Template[], scope: RenderScope | object, partials?: Partials): string[] {
   const missing = new Set<string>();
   for (const segments of engineFor("text", partials).globalVariableSegmentsSync(template)) {
     let value: unknown = scope;
@@ -272,17 +272,42 @@ export const ZLayoutContent = z
   .object({ html: required("the layout HTML", 200_000).refine((html) => /\{\{-?\s*content\s*-?\}\}/.test(html), "Put {{ content }} where each email's body goes") })
   .strict();
 
-/** What templates can be: a message channel, or a building block of other templates. */
-export const TEMPLATE_KINDS = [...CHANNELS, "partial", "layout"] as const;
+/** How a webhook template's body is sent: its Content-Type, and whether the rendered body must be JSON. */
+export const WEBHOOK_CONTENT_TYPES = { json: "application/json", form: "application/x-www-form-urlencoded", text: "text/plain; charset=utf-8" } as const;
+export type WebhookContentType = keyof typeof WEBHOOK_CONTENT_TYPES;
+/**
+ * A header name a webhook template may set: an HTTP token, without "." (a field's path is
+ * content.headers.<name>, and a dot would split it).
+ */
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+^_`|~-]{1,100}$/;
+
+/**
+ * A webhook body template: the reusable content of a webhook step's request (the step keeps the URL and method,
+ * which say where it goes). Body and header values are Liquid, rendered like an inline webhook body.
+ */
+export const ZWebhookContent = z
+  .object({
+    contentType: z.enum(["json", "form", "text"], { error: "must be json, form or text" }).default("json"),
+    body: z.string({ error: "Write the body" }).trim().min(1, "Write the body").max(100_000, "At most 100,000 characters"),
+    headers: z
+      .record(z.string().regex(HEADER_NAME, "A header name has letters, digits and - (no spaces, colons or dots), e.g. X-Api-Key"), z.string().max(8_000, "At most 8,000 characters"))
+      .refine((h) => Object.keys(h).length <= 50, "At most 50 headers")
+      .optional(),
+  })
+  .strict();
+
+/** What templates can be: a message channel, a webhook body, or a building block of other templates. */
+export const TEMPLATE_KINDS = [...CHANNELS, "webhook", "partial", "layout"] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 export const isChannel = (kind: string): kind is Channel => (CHANNELS as readonly string[]).includes(kind);
 
-export const CONTENT_SCHEMAS = { email: ZEmailContent, sms: ZSmsContent, push: ZPushContent, in_app: ZInAppContent, partial: ZPartialContent, layout: ZLayoutContent } as const;
+export const CONTENT_SCHEMAS = { email: ZEmailContent, sms: ZSmsContent, push: ZPushContent, in_app: ZInAppContent, webhook: ZWebhookContent, partial: ZPartialContent, layout: ZLayoutContent } as const;
 export type EmailContent = z.output<typeof ZEmailContent>;
 export type SmsContent = z.output<typeof ZSmsContent>;
 export type PushContent = z.output<typeof ZPushContent>;
 export type InAppContent = z.output<typeof ZInAppContent>;
-export type TemplateContent = EmailContent | SmsContent | PushContent | InAppContent | z.output<typeof ZPartialContent> | z.output<typeof ZLayoutContent>;
+export type WebhookContent = z.output<typeof ZWebhookContent>;
+export type TemplateContent = EmailContent | SmsContent | PushContent | InAppContent | WebhookContent | z.output<typeof ZPartialContent> | z.output<typeof ZLayoutContent>;
 
 /** The Liquid fields of each channel, as dotted paths into the content. */
 export const LIQUID_FIELDS: Record<TemplateKind, string[]> = {
@@ -290,6 +315,8 @@ export const LIQUID_FIELDS: Record<TemplateKind, string[]> = {
   sms: ["body"],
   push: ["title", "body", "deepLink", "imageUrl"],
   in_app: ["title", "body", "cta.label", "cta.url"],
+  // and headers.<name> for each header it sets (liquidSources)
+  webhook: ["body"],
   partial: ["body"],
   layout: ["html"],
 };
@@ -300,20 +327,27 @@ function fieldOf(content: unknown, path: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-/** The Liquid fields `content` has, with their sources, in the channel's field order. */
+/** The Liquid fields `content` has, with their sources, in the channel's field order (a webhook's headers after its body). */
 export function liquidSources(kind: TemplateKind, content: unknown): { field: string; source: string }[] {
-  return LIQUID_FIELDS[kind].flatMap((field) => {
+  const fields = [...LIQUID_FIELDS[kind]];
+  const headers = kind === "webhook" && content != null && typeof content === "object" ? (content as { headers?: unknown }).headers : undefined;
+  if (headers != null && typeof headers === "object") fields.push(...Object.keys(headers).map((name) => `headers.${name}`));
+  return fields.flatMap((field) => {
     const source = fieldOf(content, field);
     return source === undefined ? [] : [{ field, source }];
   });
 }
 
+/** How a field's `{{ }}` output is escaped: HTML in email bodies and layouts, data (objects as JSON) in webhook templates. */
+function escapeOf(kind: TemplateKind, field: string): OutputEscape {
+  if (kind === "webhook") return "data";
+  return HTML_FIELDS.has(`${kind}:${field}`) ? "html" : "text";
+}
+
 /** Parses every Liquid field; one issue per field that does not parse, its path prefixed with `prefix`. */
 export function liquidIssues(channel: TemplateKind, content: unknown, prefix = "content"): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  for (const field of LIQUID_FIELDS[channel]) {
-    const source = fieldOf(content, field);
-    if (source === undefined) continue;
+  for (const { field, source } of liquidSources(channel, content)) {
     const parsed = parseLiquid(source);
     if (!parsed.ok) issues.push({ path: [prefix, field].filter(Boolean).join("."), message: `Liquid error: ${parsed.error}` });
   }
@@ -337,13 +371,11 @@ export interface RenderAssets {
 const CONTENT_SLOT = "CAIRN_LAYOUT_CONTENT_SLOT_7f3a";
 
 /** Renders every Liquid field of `content` with `scope`; a field that fails is reported, not thrown. */
-export function renderTemplate(channel: TemplateKind, content: unknown, scope: RenderScope, assets: RenderAssets = {}): RenderResult {
+export function renderTemplate(channel: TemplateKind, content: unknown, scope: RenderScope | object, assets: RenderAssets = {}): RenderResult {
   const fields: Record<string, string> = {};
   const errors: FieldIssue[] = [];
-  for (const field of LIQUID_FIELDS[channel]) {
-    const source = fieldOf(content, field);
-    if (source === undefined) continue;
-    const escape: OutputEscape = HTML_FIELDS.has(`${channel}:${field}`) ? "html" : "text";
+  for (const { field, source } of liquidSources(channel, content)) {
+    const escape = escapeOf(channel, field);
     // a layout on its own (its preview) gets a marker where an email's content would go
     const rendered = renderSource(source, channel === "layout" ? ({ ...scope, content: CONTENT_SLOT } as RenderScope) : scope, escape, assets.partials);
     if (rendered.ok) fields[field] = rendered.text;
@@ -371,11 +403,9 @@ export function renderSource(source: string, scope: RenderScope | object, escape
 }
 
 /** The variable paths the template's fields read that `scope` lacks, in order of first appearance. */
-export function missingVariables(channel: TemplateKind, content: unknown, scope: RenderScope, partials?: Partials): string[] {
+export function missingVariables(channel: TemplateKind, content: unknown, scope: RenderScope | object, partials?: Partials): string[] {
   const missing = new Set<string>();
-  for (const field of LIQUID_FIELDS[channel]) {
-    const source = fieldOf(content, field);
-    if (source === undefined) continue;
+  for (const { source } of liquidSources(channel, content)) {
     const parsed = parseLiquid(source, "text", partials);
     if (!parsed.ok) continue;
     try {

@@ -220,4 +220,53 @@ describe("message templates", () => {
     const saved = await saveTemplate(editor, email.id, { content: { subject: "{{ event.properties.cart_id | required }}", html: "<p>{{ profile.traits.first_name | required }}</p>" } });
     expect(saved).toMatchObject({ currentVersion: 1, warnings: [{ path: "content.subject", message: expect.stringMatching(/^requires event\.properties\.cart_id, which the sample profile lacks/) }] });
   });
+
+  it("webhook templates: a body with a content type and headers, parsed at save time (422 naming the field), JSON checked, previewed pretty-printed", async () => {
+    const team = await createWorkspaceWithTeam();
+    const editor = await contextOf(team, "EDITOR");
+    const versions = (id: string) => db().messageTemplateVersion.count({ where: { templateId: id } });
+    const body = '{"user":{{ profile.userId | json }},"plan":{{ profile.traits.plan | json }},"event":"{{ event.name }}"}';
+    const hook = await createTemplate(editor, { name: "CRM", channel: "webhook", content: { body, headers: { "X-Plan": "{{ profile.traits.plan | upcase }}" } } });
+    // the content type defaults to JSON; webhook templates are not message templates a message step can send
+    expect(hook).toMatchObject({ channel: "webhook", currentVersion: 1, content: { contentType: "json", body, headers: { "X-Plan": "{{ profile.traits.plan | upcase }}" } }, warnings: [] });
+    expect(await sendableTemplates(editor)).toEqual([]);
+    expect((await listTemplates(editor, { channel: "webhook" })).map((t) => t.name)).toEqual(["CRM"]);
+
+    // Liquid errors in the body and in a header value, a header name HTTP can't carry, a content type that isn't one
+    const bad = await rejection(saveTemplate(editor, hook.id, { content: { contentType: "xml", body: "{{ profile.userId | nope }}", headers: { "X-Plan": "{% if %}", "Bad Name": "x" } } }));
+    expect(bad.code).toBe("validation");
+    expect(bad.fields.map((f) => f.path).sort()).toEqual(["content.body", "content.contentType", "content.headers.Bad Name", "content.headers.X-Plan"]);
+    expect(bad.fields.find((f) => f.path === "content.contentType")?.message).toBe("must be json, form or text");
+    expect((await rejection(saveTemplate(editor, hook.id, { content: { body: "{}", headers: { "X-Plan": "{{ profile.traits.plan" } } }))).fields).toEqual([
+      { path: "content.headers.X-Plan", message: expect.stringMatching(/^Liquid error: output "\{\{ profile\.traits\.plan" not closed/) },
+    ]);
+    expect((await rejection(saveTemplate(editor, hook.id, { content: { body: "" } }))).fields).toEqual([{ path: "content.body", message: "Write the body" }]);
+    // a JSON body with no Liquid that is not JSON can only be wrong: refused
+    expect((await rejection(saveTemplate(editor, hook.id, { content: { body: '{"a": 1,}' } }))).fields).toEqual([
+      { path: "content.body", message: expect.stringMatching(/^is not JSON \(.+\); choose the form or text content type for other bodies$/) },
+    ]);
+    expect((await rejection(saveTemplate(editor, hook.id, { content: { body: "{% render 'crm-user' %}" } }))).fields).toEqual([{ path: "content.body", message: "uses the partial 'crm-user', which does not exist" }]);
+    expect(await versions(hook.id)).toBe(1);
+
+    // with Liquid, what the sample renders is only a warning: quoting a value can break one person's JSON and not another's
+    const warned = await saveTemplate(editor, hook.id, { content: { body: '{"name": {{ profile.traits.nickname }}}' } });
+    expect(warned).toMatchObject({ currentVersion: 2, warnings: [{ path: "content.body", message: expect.stringMatching(/^renders to something that is not JSON for the sample profile \(/) }] });
+    // form and text bodies are not JSON, and partials render in them
+    await createTemplate(editor, { name: "crm-user", channel: "partial", content: { body: "user={{ profile.userId | url_encode }}" } });
+    expect(await saveTemplate(editor, hook.id, { content: { contentType: "form", body: "{% render 'crm-user', profile: profile %}&plan={{ profile.traits.plan }}" } })).toMatchObject({ currentVersion: 3, warnings: [] });
+
+    // the preview renders with a webhook's scope (profile.id, enrollment.id), pretty-prints JSON and says when it isn't
+    const preview = await previewTemplate(editor, { channel: "webhook", content: { contentType: "json", body: '{"id":"{{ profile.id }}","enrollment":"{{ enrollment.id }}","tags":{{ profile.traits.tags | json }}}', headers: { "X-Plan": "{{ profile.traits.plan }}" } } });
+    expect(preview).toMatchObject({
+      // not JSON: shown as rendered
+      fields: { body: '{"id":"sample-profile","enrollment":"sample-enrollment","tags":}', "headers.X-Plan": "pro", contentType: "application/json" },
+      missingVariables: ["profile.traits.tags"],
+      errors: [],
+      warnings: [{ path: "content.body", message: expect.stringMatching(/^This renders to something that is not JSON/) }],
+    });
+    const valid = await previewTemplate(editor, { channel: "webhook", content: { body: '{"plan":{{ profile.traits.plan | json }},"at":"{{ event.timestamp }}"}' } });
+    expect(valid).toMatchObject({ fields: { body: '{\n  "plan": "pro",\n  "at": "2026-01-15T09:30:00.000Z"\n}', contentType: "application/json" }, warnings: [] });
+    const form = await previewTemplate(editor, { channel: "webhook", content: { contentType: "form", body: "{% render 'crm-user', profile: profile %}" } });
+    expect(form).toMatchObject({ fields: { body: "user=sample-user", contentType: "application/x-www-form-urlencoded" }, warnings: [] });
+  });
 });

@@ -21,7 +21,10 @@ import {
   type RenderScope,
   type TemplateContent,
   type TemplateKind,
+  type WebhookContent,
+  WEBHOOK_CONTENT_TYPES,
 } from "./liquid";
+import { isConstantLiquid, jsonProblem, previewWebhookScope } from "./webhook-templates";
 
 /**
  * Message templates: a name, a channel and numbered versions of the channel's content. Every save adds a
@@ -37,7 +40,7 @@ import {
  */
 export { CHANNELS, type Channel } from "./liquid";
 
-const CHANNEL_LABELS: Record<TemplateKind, string> = { email: "email", sms: "SMS", push: "push", in_app: "in-app", partial: "partial", layout: "email layout" };
+const CHANNEL_LABELS: Record<TemplateKind, string> = { email: "email", sms: "SMS", push: "push", in_app: "in-app", webhook: "webhook", partial: "partial", layout: "email layout" };
 
 export const ZChannel = z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(", ")}` });
 export const ZTemplateKind = z.enum(TEMPLATE_KINDS, { error: `must be one of ${TEMPLATE_KINDS.join(", ")}` });
@@ -242,22 +245,44 @@ async function assertPartialsExist(ctx: WorkspaceContext, kind: TemplateKind, co
   if (fields.length) throw AppError.validation(fields);
 }
 
-/** Render failures for the sample profile, as warnings: the content parses and its partials exist, so what fails depends on who it is rendered for. */
+/**
+ * Render failures for the sample profile, as warnings: the content parses and its partials exist, so what
+ * fails depends on who it is rendered for. A webhook template's JSON body that the sample renders to
+ * something that is not JSON warns too (a value with a quote in it can do that to one person and not another).
+ */
 function sampleWarnings(kind: TemplateKind, content: TemplateContent, assets: RenderAssets): FieldIssue[] {
-  return renderTemplate(kind, content, SAMPLE_SCOPE, assets).errors.map(({ path, message }) => {
+  const scope = kind === "webhook" ? previewWebhookScope(SAMPLE_SCOPE, null) : SAMPLE_SCOPE;
+  const { fields, errors } = renderTemplate(kind, content, scope, assets);
+  const warnings = errors.map(({ path, message }) => {
     const required = /Missing required variable (.+)$/.exec(message);
     return {
       path,
       message: required
-        ? `requires ${required[1]}, which the sample profile lacks: a message to someone without it fails instead of going out`
+        ? `requires ${required[1]}, which the sample profile lacks: ${kind === "webhook" ? "a call for" : "a message to"} someone without it fails instead of going out`
         : `does not render for the sample profile: ${message}`,
     };
   });
+  const problem = kind === "webhook" && (content as WebhookContent).contentType === "json" && fields.body !== undefined ? jsonProblem(fields.body) : null;
+  if (problem) warnings.push({ path: "content.body", message: `renders to something that is not JSON for the sample profile (${problem}); a call whose body is not JSON fails. Inside JSON write {{ profile.traits.name | json }}, without quotes around it` });
+  return warnings;
+}
+
+/**
+ * A JSON webhook body that is not JSON whatever it is rendered for (it has no Liquid at all) is refused; one
+ * with Liquid only warns (sampleWarnings), since the sample is not everyone.
+ */
+function assertJsonBody(kind: TemplateKind, content: TemplateContent): void {
+  if (kind !== "webhook") return;
+  const { contentType, body } = content as WebhookContent;
+  if (contentType !== "json" || !isConstantLiquid(body)) return;
+  const problem = jsonProblem(body);
+  if (problem) throw AppError.field("content.body", `is not JSON (${problem}); choose the form or text content type for other bodies`);
 }
 
 /** The checks a save makes against the workspace (see assertLayout, assertPartialsExist), then the sample render's warnings. */
 async function checkAgainstWorkspace(ctx: WorkspaceContext, kind: TemplateKind, content: TemplateContent, selfName?: string): Promise<FieldIssue[]> {
   await assertLayout(ctx, kind, content);
+  assertJsonBody(kind, content);
   const assets = await renderAssetsAt(ctx.workspace.id, new Date(), kind === "email" ? (content as { layoutId?: string }).layoutId : null);
   await assertPartialsExist(ctx, kind, content, assets.partials ?? {}, selfName);
   return sampleWarnings(kind, content, selfName === undefined ? assets : { ...assets, partials: { ...assets.partials, [selfName]: (content as { body: string }).body } });
@@ -360,6 +385,8 @@ export interface PreviewResult {
   fields: Record<string, string>;
   missingVariables: string[];
   errors: FieldIssue[];
+  /** webhook templates: a JSON body that renders to something that is not JSON */
+  warnings?: FieldIssue[];
 }
 
 /** The scope a profile renders with in the editor: its traits, and sample event/journey context. */
@@ -379,6 +406,27 @@ export async function previewTemplate(ctx: WorkspaceContext, input: z.input<type
   const { scope, profile } = await previewScope(ctx, profileId);
   const layoutId = channel === "email" && typeof content.layoutId === "string" && z.uuid().safeParse(content.layoutId).success ? content.layoutId : null;
   const assets = await renderAssetsAt(ctx.workspace.id, new Date(), layoutId);
+  if (channel === "webhook") return previewWebhook(content, previewWebhookScope(scope, profile.id), profile, assets);
   const { fields, errors } = renderTemplate(channel, content, scope, assets);
   return { profile, fields, missingVariables: missingVariables(channel, content, scope, assets.partials), errors };
 }
+
+/**
+ * A webhook template's preview, with the scope a journey's call renders with: the body (pretty-printed when it
+ * is JSON, else a warning saying why it is not), each header, and the Content-Type the call carries.
+ */
+function previewWebhook(content: Record<string, unknown>, scope: object, profile: PreviewResult["profile"], assets: RenderAssets): PreviewResult {
+  const { fields, errors } = renderTemplate("webhook", content, scope, assets);
+  const parsedType = ZWebhookContentType.safeParse(content.contentType ?? "json");
+  const contentType = parsedType.success ? parsedType.data : "json";
+  const warnings: FieldIssue[] = [];
+  if (contentType === "json" && fields.body !== undefined && fields.body.trim()) {
+    try {
+      fields.body = JSON.stringify(JSON.parse(fields.body), null, 2);
+    } catch (error) {
+      warnings.push({ path: "content.body", message: `This renders to something that is not JSON (${(error as Error).message}); a call with it would fail. Inside JSON, write {{ profile.traits.name | json }} without quotes around it.` });
+    }
+  }
+  return { profile, fields: { ...fields, contentType: WEBHOOK_CONTENT_TYPES[contentType] }, missingVariables: missingVariables("webhook", content, scope, assets.partials), errors, warnings };
+}
+const ZWebhookContentType = z.enum(Object.keys(WEBHOOK_CONTENT_TYPES) as [keyof typeof WEBHOOK_CONTENT_TYPES]);
