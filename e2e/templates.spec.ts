@@ -78,3 +78,35 @@ test("an owner writes an email template with Liquid, previews it for a real prof
   await expect(page.getByTestId(`template-${TEMPLATE}`)).toContainText("v2");
   await screenshot(page, "templates-list");
 });
+
+test("an owner writes a webhook template: the preview shows the request's headers and its JSON body pretty-printed, or says it is not JSON", async ({ page }) => {
+  await signIn(page, OWNER.email, OWNER.password);
+  const slug = workspaceSlugOf(page);
+  await page.goto(`/w/${slug}/templates`);
+  await page.getByRole("button", { name: "New template" }).click();
+  const dialog = page.getByRole("dialog", { name: "New template" });
+  await dialog.getByLabel("Template name").fill(`CRM sync ${run}`);
+  await dialog.getByLabel("Channel").selectOption("webhook");
+  await page.getByRole("button", { name: "Create and open" }).click();
+  await expect(page.getByTestId("template-version")).toContainText("Not saved yet");
+
+  await expect(page.getByLabel("Content type")).toHaveValue("json");
+  await page.getByLabel("Body", { exact: true }).fill('{"user":{{ profile.userId | json }},"name":{{ profile.traits.first_name | json }},"plan":"{{ profile.traits.plan }}"}');
+  await page.getByRole("button", { name: "Add header" }).click();
+  await page.getByLabel("Header 1 name").fill("X-Plan");
+  await page.getByLabel("Header 1 value").fill("{{ profile.traits.plan | upcase }}");
+  await expect(page.getByTestId("preview-body")).toHaveText('{\n  "user": "sample-user",\n  "name": "Ada",\n  "plan": "pro"\n}');
+  await expect(page.getByTestId("preview-headers")).toContainText("Content-Type:application/json");
+  await expect(page.getByTestId("preview-headers")).toContainText("X-Plan:PRO");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("save-status")).toHaveText("v1 saved");
+  await screenshot(page, "webhook-template-preview");
+
+  // A value written without | json breaks the JSON: the preview says so, and saving warns.
+  await page.getByLabel("Body", { exact: true }).fill('{"name": {{ profile.traits.first_name }}}');
+  await expect(page.getByTestId("preview-warnings")).toContainText("not JSON");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("save-status")).toHaveText("v2 saved, with a warning");
+  await expect(page.getByTestId("save-warnings")).toContainText("renders to something that is not JSON for the sample profile");
+  await screenshot(page, "webhook-template-not-json");
+});

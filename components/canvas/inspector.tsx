@@ -3,7 +3,7 @@
 import { FlaskConical, Plus, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useParams } from "next/navigation";
-import { memo, useEffect, useState, type ReactNode } from "react";
+import { memo, useEffect, useId, useState, type ReactNode } from "react";
 import type { TemplateSummary } from "@/lib/messaging/templates";
 import { OPERATORS, type NodeType, type Operator, type TJourneySettings } from "@/lib/journeys/graph";
 import type { JourneyProblem } from "@/lib/journeys/validate";
@@ -159,7 +159,7 @@ function SegmentPicker({ value, onChange, error, label = "Segment" }: { value: u
   );
 }
 
-const TEMPLATE_CHANNEL_KEY: Partial<Record<NodeType, TemplateSummary["channel"]>> = { "action.email": "email", "action.sms": "sms", "action.push": "push", "action.in_app": "in_app" };
+const TEMPLATE_CHANNEL_KEY: Partial<Record<NodeType, TemplateSummary["channel"]>> = { "action.email": "email", "action.sms": "sms", "action.push": "push", "action.in_app": "in_app", "action.webhook": "webhook" };
 
 /** The workspace's saved templates of the step's channel (from the session templates route). */
 function TemplatePicker({ type, value, onChange, error }: { type: NodeType; value: unknown; onChange: (id: string) => void; error?: string }) {
@@ -349,6 +349,25 @@ function KeyValueRows({ label, rows, onChange, keyLabel, valueLabel, err, path }
         Add
       </Button>
     </div>
+  );
+}
+
+/** A webhook step's body: written here (Liquid), or a saved webhook template's (with its content type and headers). */
+function WebhookBodySource({ usesTemplate, onChoose }: { usesTemplate: boolean; onChoose: (template: boolean) => void }) {
+  const name = useId();
+  return (
+    <fieldset className="space-y-1.5">
+      <legend className="text-sm font-medium text-stone-800">Request body</legend>
+      {[
+        { template: false, label: "Write the body here" },
+        { template: true, label: "Use a saved template" },
+      ].map((choice) => (
+        <label key={choice.label} className="flex items-center gap-2 text-sm text-stone-700">
+          <input type="radio" name={name} checked={usesTemplate === choice.template} onChange={() => onChoose(choice.template)} className="h-4 w-4 border-stone-300 text-brand-600" />
+          {choice.label}
+        </label>
+      ))}
+    </fieldset>
   );
 }
 
@@ -551,19 +570,31 @@ function ConfigForm({ type, config, set, err }: { type: NodeType; config: Config
             ))}
           </SelectField>
           <KeyValueRows label="Headers" keyLabel="Header" valueLabel="Value" rows={toRows(config.headers)} onChange={(rows) => set(["headers"], fromRows(rows))} err={err} path="config.headers" />
-          <div className="space-y-1.5">
-            <label htmlFor="webhook-body" className="block text-sm font-medium text-stone-800">
-              Body
-            </label>
-            <textarea
-              id="webhook-body"
-              rows={4}
-              className="block w-full rounded-md border-0 bg-white px-3 py-2 font-mono text-xs text-stone-900 shadow-sm ring-1 ring-stone-300 outline-none ring-inset focus:ring-2 focus:ring-brand-600"
-              value={String(config.body ?? "")}
-              onChange={(e) => set(["body"], e.target.value || undefined)}
-            />
-            <FieldError message={err("config.body")} />
-          </div>
+          <WebhookBodySource
+            usesTemplate={config.templateId !== undefined}
+            // the body and a template are exclusive (the graph refuses both): switching drops the other
+            onChoose={(template) => {
+              const rest = Object.fromEntries(Object.entries(config).filter(([key]) => key !== "body" && key !== "templateId"));
+              set([], template ? { ...rest, templateId: "" } : rest);
+            }}
+          />
+          {config.templateId !== undefined ? (
+            <TemplatePicker type={type} value={config.templateId} onChange={(id) => set(["templateId"], id)} error={err("config.templateId")} />
+          ) : (
+            <div className="space-y-1.5">
+              <label htmlFor="webhook-body" className="sr-only">
+                Body
+              </label>
+              <textarea
+                id="webhook-body"
+                rows={4}
+                className="block w-full rounded-md border-0 bg-white px-3 py-2 font-mono text-xs text-stone-900 shadow-sm ring-1 ring-stone-300 outline-none ring-inset focus:ring-2 focus:ring-brand-600"
+                value={String(config.body ?? "")}
+                onChange={(e) => set(["body"], e.target.value || undefined)}
+              />
+              <FieldError message={err("config.body")} />
+            </div>
+          )}
         </>
       );
     case "action.update_profile": {

@@ -110,7 +110,7 @@ export const NODE_META: Record<NodeType, NodeMeta> = {
 
 export const PALETTE_GROUPS: PaletteGroup[] = ["Triggers", "Flow", "Actions", "Finish"];
 
-export const TEMPLATE_CHANNEL: Partial<Record<NodeType, string>> = { "action.email": "email", "action.sms": "SMS", "action.push": "push", "action.in_app": "in-app" };
+export const TEMPLATE_CHANNEL: Partial<Record<NodeType, string>> = { "action.email": "email", "action.sms": "SMS", "action.push": "push", "action.in_app": "in-app", "action.webhook": "webhook" };
 
 export const FAMILY_STYLE: Record<NodeFamily, { accent: string; icon: string; handle: string }> = {
   trigger: { accent: "text-violet-700", icon: "bg-violet-100 text-violet-700", handle: "!bg-violet-500" },
@@ -181,8 +181,11 @@ export function summarize(type: NodeType, config: Record<string, unknown>, templ
     case "action.push":
     case "action.in_app":
       return config.templateId ? (templateNames?.get(String(config.templateId)) ?? `Template ${String(config.templateId)}`) : "Choose a template";
-    case "action.webhook":
-      return config.url ? `${String(config.method ?? "POST")} ${String(config.url)}` : "Enter a URL";
+    case "action.webhook": {
+      const call = config.url ? `${String(config.method ?? "POST")} ${String(config.url)}` : "Enter a URL";
+      // a saved template's name, when the step sends one
+      return typeof config.templateId === "string" && config.templateId ? `${call} · ${templateNames?.get(config.templateId) ?? "saved template"}` : call;
+    }
     case "action.update_profile": {
       const set = Object.entries((config.set as Record<string, unknown> | undefined) ?? {});
       const unset = (config.unset as string[] | undefined) ?? [];

@@ -8,7 +8,21 @@ import type { TemplateKind } from "../templates/channels";
 export function RenderedMessage({ channel, fields: f, textOnly }: { channel: TemplateKind; fields: Record<string, string | undefined>; textOnly: boolean }) {
   return (
     <>
-      {channel === "layout" ? (
+      {channel === "webhook" ? (
+        <div className="space-y-3">
+          <dl className="space-y-1 font-mono text-xs" data-testid="preview-headers">
+            {[["Content-Type", f.contentType ?? ""] as const, ...Object.entries(f).flatMap(([path, value]) => (path.startsWith("headers.") ? [[path.slice("headers.".length), value ?? ""] as const] : []))].map(([name, value]) => (
+              <div key={name} className="flex gap-2">
+                <dt className="shrink-0 text-stone-500">{name}:</dt>
+                <dd className="break-all text-stone-900">{value}</dd>
+              </div>
+            ))}
+          </dl>
+          <pre className="max-h-[32rem] overflow-auto rounded-md bg-stone-900 p-3 font-mono text-xs whitespace-pre-wrap text-stone-100" data-testid="preview-body">
+            {f.body ?? ""}
+          </pre>
+        </div>
+      ) : channel === "layout" ? (
         <iframe title="Layout preview" sandbox="" srcDoc={f.html ?? ""} className="h-[32rem] w-full rounded-md bg-white ring-1 ring-stone-200" data-testid="preview-html" />
       ) : channel === "partial" ? (
         /<[a-z][\s\S]*>/i.test(f.body ?? "") ? (

@@ -5,7 +5,10 @@ import type { PreviewResult } from "@/lib/messaging/templates";
 import { RenderedMessage } from "../messages/rendered-message";
 import type { TemplateKind } from "./channels";
 
-/** The rendered message as its recipient would see it. Email HTML renders in a sandboxed iframe (no scripts, no same origin). */
+/**
+ * The rendered message as its recipient would see it. Email HTML renders in a sandboxed iframe (no scripts, no
+ * same origin); a webhook template shows the request's headers and body (JSON pretty-printed by the server).
+ */
 export function PreviewPane({ channel, preview }: { channel: TemplateKind; preview: PreviewResult | null }) {
   const [textOnly, setTextOnly] = useState(false);
   if (!preview) return <p className="text-sm text-stone-500">Rendering the preview…</p>;
@@ -26,6 +29,13 @@ export function PreviewPane({ channel, preview }: { channel: TemplateKind; previ
           <p className="mb-3 text-sm text-red-700" data-testid="preview-errors">
             {preview.errors.length === 1 ? "A field has a Liquid error" : `${preview.errors.length} fields have Liquid errors`}: it shows under the field, and the field stays blank here until it is fixed.
           </p>
+        ) : null}
+        {preview.warnings?.length ? (
+          <ul className="mb-3 space-y-1 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset" data-testid="preview-warnings">
+            {preview.warnings.map((w) => (
+              <li key={w.path}>{w.message}</li>
+            ))}
+          </ul>
         ) : null}
         <RenderedMessage channel={channel} fields={f} textOnly={textOnly} />
       </div>

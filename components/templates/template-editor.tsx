@@ -9,7 +9,7 @@ import { Badge } from "../ui/card";
 import { FormAlert } from "../ui/field";
 import { formatDateTime } from "../ui/format";
 import { callApi } from "../ui/use-api-form";
-import { CHANNEL_FIELDS, flatten, KIND_LABEL, unflatten, type FieldSpec, type FlatContent } from "./channels";
+import { CHANNEL_FIELDS, flatten, headerRows, KIND_LABEL, unflatten, type FieldSpec, type FlatContent } from "./channels";
 import { PreviewPane } from "./preview-pane";
 import { ProfilePicker, type PickedProfile } from "./profile-picker";
 import { TestSend } from "./test-send";
@@ -84,7 +84,16 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
   }
 
   const liquidErrors = Object.fromEntries((preview?.errors ?? []).map((e) => [e.path, e.message]));
-  const errorFor = (path: string) => saveErrors[`content.${path}`] ?? liquidErrors[`content.${path}`];
+  const errorFor = (field: FieldSpec) => {
+    // a webhook's headers are one field in the form, with a problem per header: name the header
+    if (field.kind === "headers") {
+      const prefix = `content.${field.path}.`;
+      const all = { ...liquidErrors, ...saveErrors };
+      const found = Object.entries(all).filter(([path]) => path.startsWith(prefix) || path === `content.${field.path}`);
+      return found.length ? found.map(([path, message]) => (path.startsWith(prefix) ? `${path.slice(prefix.length)}: ${message}` : message)).join(" ") : undefined;
+    }
+    return saveErrors[`content.${field.path}`] ?? liquidErrors[`content.${field.path}`];
+  };
   const formLevel = saveErrors.content;
 
   return (
@@ -144,25 +153,31 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
               key={field.path}
               field={field}
               value={fields[field.path] ?? ""}
-              error={errorFor(field.path)}
+              error={errorFor(field)}
               readOnly={!canEdit || template.archived}
               layouts={layouts}
               onChange={(value) => {
                 setFields((f) => ({ ...f, [field.path]: value }));
                 setSaveMessage(null);
-                setSaveErrors((errors) => {
-                  const rest = { ...errors };
-                  delete rest[`content.${field.path}`];
-                  return rest;
-                });
+                setSaveErrors((errors) => Object.fromEntries(Object.entries(errors).filter(([path]) => path !== `content.${field.path}` && !path.startsWith(`content.${field.path}.`))));
               }}
             />
           ))}
           <p className="text-xs text-stone-500">
             Liquid: <code className="rounded bg-stone-100 px-1">{"{{ profile.traits.first_name | default: \"there\" }}"}</code>, <code className="rounded bg-stone-100 px-1">{"{{ event.properties.at | date_in_zone: profile.timezone, \"%b %d, %H:%M\" }}"}</code>,{" "}
-            <code className="rounded bg-stone-100 px-1">{"{{ event.properties.total | money: \"EUR\" }}"}</code>. Also <code className="rounded bg-stone-100 px-1">journey.name</code>,{" "}
-            <code className="rounded bg-stone-100 px-1">message.id</code>, <code className="rounded bg-stone-100 px-1">unsubscribe_url</code> and{" "}
-            <code className="rounded bg-stone-100 px-1">preferences_url</code>; add <code className="rounded bg-stone-100 px-1">| required</code> to a variable a message must not go out without.
+            <code className="rounded bg-stone-100 px-1">{"{{ event.properties.total | money: \"EUR\" }}"}</code>.{" "}
+            {channel === "webhook" ? (
+              <>
+                Also <code className="rounded bg-stone-100 px-1">profile.id</code>, <code className="rounded bg-stone-100 px-1">event.id</code>, <code className="rounded bg-stone-100 px-1">event.timestamp</code>,{" "}
+                <code className="rounded bg-stone-100 px-1">journey.id</code> and <code className="rounded bg-stone-100 px-1">enrollment.id</code>; objects come out as JSON. Add{" "}
+                <code className="rounded bg-stone-100 px-1">| required</code> to a variable a call must not go out without.
+              </>
+            ) : (
+              <>
+                Also <code className="rounded bg-stone-100 px-1">journey.name</code>, <code className="rounded bg-stone-100 px-1">message.id</code>, <code className="rounded bg-stone-100 px-1">unsubscribe_url</code> and{" "}
+                <code className="rounded bg-stone-100 px-1">preferences_url</code>; add <code className="rounded bg-stone-100 px-1">| required</code> to a variable a message must not go out without.
+              </>
+            )}
           </p>
           <VersionHistory versions={template.versions} />
         </section>
@@ -232,6 +247,16 @@ function ContentField({ field, value, error, readOnly, layouts, onChange }: { fi
           ))}
           {value && !layouts.some((l) => l.id === value) ? <option value={value}>A layout that is archived or gone</option> : null}
         </select>
+      ) : field.kind === "select" ? (
+        <select {...common} disabled={readOnly}>
+          {(field.options ?? []).map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      ) : field.kind === "headers" ? (
+        <HeaderRowsField id={id} value={value} readOnly={readOnly} invalid={!!error} onChange={onChange} />
       ) : field.kind === "line" ? (
         <input type="text" {...common} />
       ) : (
@@ -246,6 +271,33 @@ function ContentField({ field, value, error, readOnly, layouts, onChange }: { fi
           {field.hint}
         </p>
       ) : null}
+    </div>
+  );
+}
+
+/** Header name → Liquid value rows; the flat field holds them as JSON (channels.ts headerRows). */
+function HeaderRowsField({ id, value, readOnly, invalid, onChange }: { id: string; value: string; readOnly: boolean; invalid: boolean; onChange: (value: string) => void }) {
+  const rows = headerRows(value);
+  const set = (next: [string, string][]) => onChange(JSON.stringify(next));
+  const input = `${CONTROL} ${invalid ? "ring-red-400" : "ring-stone-300"} font-mono text-xs`;
+  return (
+    <div id={id} className="space-y-2" data-testid="header-rows">
+      {rows.map(([name, headerValue], i) => (
+        <div key={i} className="flex gap-2">
+          <input aria-label={`Header ${i + 1} name`} placeholder="X-Api-Key" value={name} readOnly={readOnly} className={`${input} w-2/5`} onChange={(e) => set(rows.map((r, j) => (j === i ? [e.target.value, r[1]] : r)))} />
+          <input aria-label={`Header ${i + 1} value`} placeholder="{{ profile.traits.plan }}" value={headerValue} readOnly={readOnly} className={input} onChange={(e) => set(rows.map((r, j) => (j === i ? [r[0], e.target.value] : r)))} />
+          {readOnly ? null : (
+            <Button variant="ghost" className="px-2 py-1.5 text-xs" onClick={() => set(rows.filter((_, j) => j !== i))}>
+              Remove<span className="sr-only"> header {i + 1}</span>
+            </Button>
+          )}
+        </div>
+      ))}
+      {readOnly ? null : (
+        <Button variant="secondary" className="px-2.5 py-1.5 text-xs" onClick={() => set([...rows, ["", ""]])}>
+          Add header
+        </Button>
+      )}
     </div>
   );
 }
