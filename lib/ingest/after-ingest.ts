@@ -6,7 +6,10 @@ import { rollupIngestedEvents } from "./rollup";
  * What follows a committed ingest, in the background: the Inngest hand-off and the rollups. Both read the
  * ingest log, so a crash before they run only delays them; a sweep picks up whatever is left.
  */
-const rollup = backgroundDrain("event rollup", async () => (await rollupIngestedEvents()).batches > 0, 1_000);
+const ROLLUP_BATCHES = 100;
+// The catalog can be half a second behind: the rollup runs at most twice a second over whatever arrived,
+// and goes round again at once only while it finds full batches.
+const rollup = backgroundDrain("event rollup", async () => (await rollupIngestedEvents(ROLLUP_BATCHES)).batches >= ROLLUP_BATCHES, 1_000, 500);
 
 export function afterIngest(): void {
   // Tests run these steps themselves, at the moments they choose.

@@ -35,11 +35,14 @@ export async function dispatchPendingEvents(sender: EventSender, limit = 200): P
   return { dispatched: rows.length, failed: false };
 }
 
+const DISPATCH_BATCH = 200;
 const dispatcher = backgroundDrain(
   "event dispatch",
   async () => {
-    const { dispatched, failed } = await dispatchPendingEvents(inngest as unknown as EventSender);
-    return !failed && dispatched > 0;
+    // Round again only after a full batch: a kick that arrives meanwhile makes the drain go round anyway,
+    // so a partial batch means the log was empty when it was read.
+    const { dispatched, failed } = await dispatchPendingEvents(inngest as unknown as EventSender, DISPATCH_BATCH);
+    return !failed && dispatched >= DISPATCH_BATCH;
   },
   5_000,
 );
