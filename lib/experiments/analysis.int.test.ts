@@ -179,6 +179,25 @@ describe("the analysis of a split the engine ran", () => {
   });
 });
 
+describe("the holdout's would-have-been-messaged figure", () => {
+  it("counts the held-out people whose withheld message came by the clock given, with the median time from their assignment", async () => {
+    const ctx = await workspace();
+    const { journeyId, versionId } = await publishGraph(ctx, splitGraph({ eventName: `would_${randomUUID().slice(0, 8)}`, holdout: 20, goal: { eventName: "purchase" } }));
+    const rows = Array.from({ length: 10 }, (_, i) => ({ profileId: stableUuid(`would-${journeyId}-${i}`), armId: i < 5 ? "holdout" : "a", assignedAt: T0 }));
+    const enrollments = await seedAssignments({ workspaceId: ctx.workspace.id, journeyId, versionId, nodeId: "ab" }, rows);
+    // Held out: 1 h, 2 h, 4 h and 30 h after assignment, and one who has not reached a message step.
+    const hours = [1, 2, 4, 30];
+    await pgPool().query(
+      `UPDATE "SplitAssignment" s SET "wouldHaveMessagedAt" = u.at FROM unnest($1::uuid[], $2::timestamptz[]) AS u(e, at) WHERE s."enrollmentId" = u.e`,
+      [hours.map((_, i) => enrollments.get(rows[i].profileId)), hours.map(after)],
+    );
+    const split: SplitDefinition = { nodeId: "ab", label: "Subject line test", arms: [{ id: "a", label: "Short subject", weight: 40 }, { id: "b", label: "Long subject", weight: 40 }], holdout: { weight: 20 } };
+    const goal: GoalSettings = { eventName: "purchase", attributionHours: 72, revenueProperty: null };
+    expect((await analyse(journeyId, split, goal, after(5))).holdout!.wouldHaveMessaged).toEqual({ people: 3, medianHours: 2 });
+    expect((await analyse(journeyId, split, goal, after(40))).holdout!.wouldHaveMessaged).toEqual({ people: 4, medianHours: 3 });
+  });
+});
+
 describe("the unit of analysis", () => {
   it("counts a person who re-entered once per split: their first assignment's arm, a conversion within its window, revenue from that window", async () => {
     const ctx = await workspace();

@@ -664,12 +664,17 @@ export async function loadSplitData(
         FROM assigned ORDER BY person, "assignedAt", "enrollmentId"
     )`;
 
-  // First assignments by journey version, weight period and arm: the denominators and the SRM's expectations.
-  const { rows: groups } = await client.query<{ versionId: string; period: number; armId: string; n: number; matured: number }>(
+  // First assignments by journey version, weight period and arm: the denominators and the SRM's expectations;
+  // and, for the holdout, the seconds from each person's assignment to the first message or webhook step they
+  // would have had (their median is taken below). In this pass rather than a pass of their own over the split's
+  // assignments; an array rather than percentile_cont, which as an ordered aggregate would keep Postgres from
+  // hashing this GROUP BY.
+  const { rows: groups } = await client.query<{ versionId: string; period: number; armId: string; n: number; matured: number; heldDelays: number[] | null }>(
     `WITH ${units}
      SELECT e."journeyVersionId" AS "versionId",
             (SELECT count(*) FROM unnest($4::timestamptz[]) AS t(at) WHERE t.at <= f.at)::int AS period,
-            f."armId", count(*)::int AS n, count(*) FILTER (WHERE f.at <= $5)::int AS matured
+            f."armId", count(*)::int AS n, count(*) FILTER (WHERE f.at <= $5)::int AS matured,
+            array_agg(round(extract(epoch FROM f.would - f.at))::int) FILTER (WHERE f."armId" = '${HOLDOUT}' AND f.would <= $3) AS "heldDelays"
        FROM first f JOIN "Enrollment" e ON e.id = f."enrollmentId"
       GROUP BY 1, 2, 3`,
     [journeyId, nodeId, now, changes.map((c) => c.at), maturedBefore],
@@ -738,15 +743,12 @@ export async function loadSplitData(
   }
 
   // The holdout's would-have-been-messaged people, on their first assignment's enrollment (so the time counts
-  // from the assignment that put them in the holdout); only when the split has held anyone out.
+  // from the assignment that put them in the holdout).
   if (groups.some((g) => g.armId === HOLDOUT)) {
-    const { rows } = await client.query<{ people: number; medianHours: number | null }>(
-      `WITH ${units}
-       SELECT count(*)::int AS people, (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.would - f.at)) / 3600)::float8 AS "medianHours"
-         FROM first f WHERE f."armId" = '${HOLDOUT}' AND f.would IS NOT NULL AND f.would <= $3`,
-      [journeyId, nodeId, now],
-    );
-    arm(HOLDOUT).wouldHaveMessaged = rows[0];
+    const delays = groups.flatMap((g) => g.heldDelays ?? []).sort((a, b) => a - b);
+    const middle = delays.length >> 1;
+    const median = delays.length === 0 ? null : delays.length % 2 ? delays[middle] : (delays[middle - 1] + delays[middle]) / 2;
+    arm(HOLDOUT).wouldHaveMessaged = { people: delays.length, medianHours: median === null ? null : median / 3600 };
   }
 
   // Expected counts: each (version, period) group expects the weights in effect for it.
