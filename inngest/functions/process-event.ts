@@ -4,10 +4,10 @@ import { processIngestedEvents } from "@/lib/engine/process-events";
 import { enrollSegmentEntries } from "@/lib/engine/segment-entries";
 import { markDispatched, rangesOf, updateSegmentsForEvents } from "@/lib/segments/membership";
 import { EVENT_INGESTED, inngest, type EventIngestedData } from "../client";
-import { sendWalkFollowUps } from "./walk-follow-ups";
+import { sendWalkFollowUpsNow } from "./walk-follow-ups";
 
 /**
- * Ingested events, in one step:
+ * Ingested events, in one run:
  *   1. segment memberships (lib/segments/membership.ts): the segments that can change because of the batch,
  *      re-evaluated for its people;
  *   2. enrollments entered, waits resumed, exits and conversions (lib/engine/process-events.ts);
@@ -16,42 +16,42 @@ import { sendWalkFollowUps } from "./walk-follow-ups";
  *      (lib/engine/webhook-batch.ts: each call claimed once per enrollment, node and visit).
  *
  * Segments come first, so a condition on the canvas that tests membership sees what this batch changed. All of
- * it is one step of one run because on one machine each run and each step is a round trip from the executor to
- * the app: one run of two calls per ingest request, instead of a second function on the same event and an
- * announcement with its own run, is what keeps event → membership change under a second at 500 events/s
- * (bench:segments). Every part is safe to repeat: memberships already current change nothing, events and
- * segment entries enroll under their own entry keys. Entries this step recorded but did not get to enroll (a
- * crash in between) stay unannounced, and the segment-checks sweep announces them to segment-entries.
+ * it is one run without steps, so one call from the executor (or Inngest) to the app per ingest request: on
+ * one machine each run and each step is a round trip, and the app's share of every call is what limits
+ * event → first side effect latency (bench:engine) and event → membership change (bench:segments). A step
+ * would only memoize the work for a retry, and nothing here needs that: every part is safe to repeat
+ * (memberships already current change nothing, events and segment entries enroll under their own entry keys,
+ * each webhook call is claimed once per enrollment, node and visit, and the follow-up events carry ids a retry
+ * repeats). Entries recorded but not enrolled (a crash in between) stay unannounced, and the segment-checks
+ * sweep announces them to segment-entries.
  */
 export const processEvent = inngest.createFunction(
   { id: "process-event", name: "Process ingested events", retries: 10, triggers: [{ event: EVENT_INGESTED }] },
-  async ({ event, step }) => {
+  async ({ event, runId }) => {
     const data = event.data as EventIngestedData;
-    const result = await step.run("process", async () => {
-      const now = new Date();
-      const segmentChanges = await updateSegmentsForEvents(data.workspaceId, data.eventIds, now);
-      const processed = await processIngestedEvents(data.workspaceId, data.eventIds, now);
-      const ranges = rangesOf(segmentChanges);
-      const advance = [...processed.advance];
-      let enrolledOnEntry = 0;
-      for (const range of ranges) {
-        const entries = await enrollSegmentEntries(range, now);
-        advance.push(...entries.advance);
-        enrolledOnEntry += entries.enrolled;
-      }
-      const walked = await advanceThroughWebhooks(advance, systemClock);
-      await markDispatched(ranges, now);
-      return {
-        ...processed,
-        ...walked,
-        enrolled: processed.enrolled + enrolledOnEntry,
-        segmentEntries: segmentChanges.filter((c) => c.kind === "entered").length,
-        segmentExits: segmentChanges.filter((c) => c.kind === "exited").length,
-      };
-    });
+    const now = new Date();
+    const segmentChanges = await updateSegmentsForEvents(data.workspaceId, data.eventIds, now);
+    const processed = await processIngestedEvents(data.workspaceId, data.eventIds, now);
+    const ranges = rangesOf(segmentChanges);
+    const advance = [...processed.advance];
+    let enrolledOnEntry = 0;
+    for (const range of ranges) {
+      const entries = await enrollSegmentEntries(range, now);
+      advance.push(...entries.advance);
+      enrolledOnEntry += entries.enrolled;
+    }
+    const walked = await advanceThroughWebhooks(advance, systemClock);
+    await markDispatched(ranges, now);
     // Entries and exits caused by the walks' profile updates are announced (segment-entries enrolls them).
-    await sendWalkFollowUps(step, result);
-    const { enrolled, resumed, exited, converted, steps, segmentEntries, segmentExits } = result;
-    return { enrolled, resumed, exited, converted, steps, segmentEntries, segmentExits };
+    await sendWalkFollowUpsNow(runId, walked);
+    return {
+      enrolled: processed.enrolled + enrolledOnEntry,
+      resumed: processed.resumed,
+      exited: processed.exited,
+      converted: processed.converted,
+      steps: walked.steps,
+      segmentEntries: segmentChanges.filter((c) => c.kind === "entered").length,
+      segmentExits: segmentChanges.filter((c) => c.kind === "exited").length,
+    };
   },
 );

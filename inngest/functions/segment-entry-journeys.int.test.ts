@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropSchema, eventually, runsOf, serveFunctions, startTestExecutor } from "@/lib/testing/executor-harness";
+import { dropSchema, eventually, runsOf, serveFunctions, startTestExecutor, withDatabase } from "@/lib/testing/executor-harness";
 import { setUpFreshDatabase } from "@/lib/testing/fresh-database";
 
 /**
@@ -146,4 +146,27 @@ describe("segment entries start their journeys", () => {
     expect((await processIngestedEvents(d.ctx.workspace.id, events.map((e) => e.id), new Date())).enrolled).toBe(0);
     expect(await enrollmentsOf(followUp.journeyId)).toHaveLength(1);
   }, 60_000);
+
+  it("process-event's follow-ups, sent again by a retry of the same run, are kept once; another run's are its own", async () => {
+    const { sendWalkFollowUpsNow } = await import("./walk-follow-ups");
+    const { ENROLLMENT_ADVANCE, MESSAGE_QUEUED } = await import("@/inngest/client");
+    const tag = `t${Date.now()}`;
+    const webhook = { workspaceId: "00000000-0000-4000-8000-000000000000", enrollmentId: `${tag}-enrollment`, nodeId: "hook", visit: 1, request: { method: "POST" as const, url: "http://127.0.0.1:9/", headers: {}, body: "{}" } };
+    const walked = { needWebhook: [webhook], queuedMessageIds: [`${tag}-message`], segmentRanges: [] };
+    await sendWalkFollowUpsNow("run-a", walked);
+    await sendWalkFollowUpsNow("run-a", walked); // the same run, retried after a crash
+    await sendWalkFollowUpsNow("run-b", walked); // a later run taking the same enrollment on again
+    const stored = await withDatabase(async (client) => {
+      const { rows } = await client.query<{ name: string; id: string }>(
+        `SELECT name, payload->>'id' AS id FROM "${executor.schema}".events WHERE payload::text LIKE $1 ORDER BY 1, 2`,
+        [`%${tag}%`],
+      );
+      return rows;
+    });
+    expect(stored).toEqual([
+      { name: ENROLLMENT_ADVANCE, id: `advance-run-a-${tag}-enrollment-hook-1` },
+      { name: ENROLLMENT_ADVANCE, id: `advance-run-b-${tag}-enrollment-hook-1` },
+      { name: MESSAGE_QUEUED, id: `message-queued-${tag}-message` },
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 import type { GetStepTools } from "inngest";
 import type { AdvanceManyResult } from "@/lib/engine/advance";
 import { markDispatched } from "@/lib/segments/membership";
-import { advanceEvents, type inngest, messageQueuedEvents, segmentChangedEvents } from "../client";
+import { advanceEvents, inngest, messageQueuedEvents, segmentChangedEvents } from "../client";
 
 type StepTools = GetStepTools<typeof inngest>;
 
@@ -21,4 +21,25 @@ export async function sendWalkFollowUps(step: StepTools, walked: Pick<AdvanceMan
     await step.sendEvent(`segments${suffix}`, segmentChangedEvents(walked.segmentRanges));
     await step.run(`segments-announced${suffix}`, () => markDispatched(walked.segmentRanges, new Date()));
   }
+}
+
+/**
+ * The same follow-ups for a function that walks without steps (process-event): sent at once, in one request,
+ * each with an id a retry of the same run repeats, so Inngest (and the embedded executor) keeps only the
+ * first. Messages and segment ranges are named by what they announce; an advance to a leftover webhook by
+ * the run, the enrollment, the node and the visit, since a later run may legitimately send the same
+ * enrollment on again.
+ */
+export async function sendWalkFollowUpsNow(runId: string, walked: Pick<AdvanceManyResult, "needWebhook" | "queuedMessageIds" | "segmentRanges">): Promise<void> {
+  const events = [
+    ...advanceEvents(walked.needWebhook.map((webhook) => ({ enrollmentId: webhook.enrollmentId, webhook }))).map((e) => ({
+      ...e,
+      id: `advance-${runId}-${e.data.enrollmentId}-${e.data.webhook?.nodeId}-${e.data.webhook?.visit}`,
+    })),
+    ...messageQueuedEvents(walked.queuedMessageIds),
+    ...segmentChangedEvents(walked.segmentRanges),
+  ];
+  if (!events.length) return;
+  await inngest.send(events);
+  if (walked.segmentRanges.length) await markDispatched(walked.segmentRanges, new Date());
 }
