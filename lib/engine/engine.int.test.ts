@@ -1,11 +1,10 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { workspaceContextForApiKey } from "../api-keys/api-keys";
 import type { WorkspaceContext } from "../auth/context";
 import { pgPool } from "../db/pool";
 import type { TJourneyGraphInput } from "../journeys/graph";
 import { pauseJourney, resumeJourney } from "../journeys/journeys";
+import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhook-receiver";
 import { EngineDriver, enrollmentsOf, messagesOf, publishGraph } from "../testing/engine-driver";
 import { ingestFixture } from "../testing/ingest-helpers";
 import { advanceEnrollment } from "./advance";
@@ -34,31 +33,14 @@ function line(eventName: string, middle: { id: string; type: string; config: Rec
   return { nodes, edges, settings };
 }
 
-/** A receiver for journey webhooks: records every request; answers with the statuses queued up, then 200. */
-interface Received {
-  headers: IncomingMessage["headers"];
-  body: string;
-}
-let receiver: Server;
-let receiverUrl: string;
-const received: Received[] = [];
-const statuses: number[] = [];
+/** A real local receiver for journey webhooks: records every request; answers with the statuses queued up, then 200. */
+let hooks: WebhookReceiver;
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      received.push({ headers: req.headers, body });
-      res.statusCode = statuses.shift() ?? 200;
-      res.end(JSON.stringify({ ok: res.statusCode < 400 }));
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  hooks = await startWebhookReceiver();
 });
-afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+afterAll(() => hooks.close());
 
-const callsTo = (path: string) => received.filter((r) => JSON.parse(r.body || "{}").path === path);
+const callsTo = (path: string) => hooks.received.filter((r) => JSON.parse(r.body || "{}").path === path);
 
 describe("re-entry rules", () => {
   it.each([
@@ -201,7 +183,7 @@ describe("webhooks", () => {
   it("calls the URL once with a signature, the person's data and an idempotency key, and records the answer", async () => {
     const ctx = await workspace();
     const { journeyId } = await publishGraph(ctx, line("order_completed", [
-      { id: "hook", type: "action.webhook", config: { url: `${receiverUrl}/crm`, method: "POST", headers: { "x-team": "growth" }, body: '{"path":"signed","user":"{{ profile.userId }}","total":{{ event.properties.total }}}' } },
+      { id: "hook", type: "action.webhook", config: { url: `${hooks.url}/crm`, method: "POST", headers: { "x-team": "growth" }, body: '{"path":"signed","user":"{{ profile.userId }}","total":{{ event.properties.total }}}' } },
     ]));
     const engine = new EngineDriver(ctx, new Date());
     await engine.track("ada", "order_completed", { total: 42 });
@@ -212,30 +194,30 @@ describe("webhooks", () => {
     expect(verifyWebhookSignature(webhookSigningSecret(ctx.workspace.id), call.body, String(call.headers["x-cairn-signature"]), new Date())).toBe(true);
     expect(verifyWebhookSignature(webhookSigningSecret(ctx.workspace.id), call.body + " ", String(call.headers["x-cairn-signature"]), new Date())).toBe(false);
     const { rows } = await pgPool().query(`SELECT s.outcome, s.inputs FROM "EnrollmentStep" s JOIN "Enrollment" e ON e.id = s."enrollmentId" WHERE e."journeyId" = $1 AND s."nodeId" = 'hook'`, [journeyId]);
-    expect(rows[0].outcome).toBe(`POST ${receiverUrl}/crm: answered 200`);
+    expect(rows[0].outcome).toBe(`POST ${hooks.url}/crm: answered 200`);
     expect((await enrollmentsOf(journeyId))[0]).toMatchObject({ status: "COMPLETED" });
   });
 
   it("retries a failing receiver, gives up on a permanent error, and the journey goes on either way", async () => {
     const ctx = await workspace();
     const { journeyId } = await publishGraph(ctx, line("order_completed", [
-      { id: "hook", type: "action.webhook", config: { url: `${receiverUrl}/retry`, method: "POST", headers: {}, body: '{"path":"retry"}' } },
+      { id: "hook", type: "action.webhook", config: { url: `${hooks.url}/retry`, method: "POST", headers: {}, body: '{"path":"retry"}' } },
     ]));
     const engine = new EngineDriver(ctx, new Date(), { maxAttempts: 3, backoffMs: [10, 10] });
-    statuses.push(503, 500);
+    hooks.statuses.push(503, 500);
     await engine.track("ada", "order_completed");
     expect(callsTo("retry")).toHaveLength(3);
     const { rows } = await pgPool().query(`SELECT w.status, w.attempts, w."responseStatus" FROM "WebhookCall" w JOIN "Enrollment" e ON e.id = w."enrollmentId" WHERE e."journeyId" = $1`, [journeyId]);
     expect(rows[0]).toEqual({ status: "succeeded", attempts: 3, responseStatus: 200 });
 
-    statuses.push(404);
+    hooks.statuses.push(404);
     await engine.track("grace", "order_completed");
     expect(callsTo("retry")).toHaveLength(4);
     const graceSteps = await pgPool().query(
       `SELECT s.outcome FROM "EnrollmentStep" s JOIN "Enrollment" e ON e.id = s."enrollmentId" JOIN "Profile" p ON p.id = e."profileId" WHERE e."journeyId" = $1 AND p."userId" = 'grace' AND s."nodeId" = 'hook'`,
       [journeyId],
     );
-    expect(graceSteps.rows[0].outcome).toBe(`POST ${receiverUrl}/retry: failed (HTTP 404)`);
+    expect(graceSteps.rows[0].outcome).toBe(`POST ${hooks.url}/retry: failed (HTTP 404)`);
     expect((await enrollmentsOf(journeyId)).map((e) => e.status)).toEqual(["COMPLETED", "COMPLETED"]);
   });
 });
@@ -243,7 +225,7 @@ describe("webhooks", () => {
 describe("exactly once", () => {
   const journey = () =>
     line("order_completed", [
-      { id: "hook", type: "action.webhook", config: { url: `${receiverUrl}/once`, method: "POST", headers: {}, body: '{"path":"once","user":"{{ profile.userId }}"}' } },
+      { id: "hook", type: "action.webhook", config: { url: `${hooks.url}/once`, method: "POST", headers: {}, body: '{"path":"once","user":"{{ profile.userId }}"}' } },
       { id: "thanks", type: "action.email", config: { templateId: "tpl_thanks" } },
     ]);
 
@@ -297,7 +279,7 @@ describe("exactly once", () => {
 describe("a webhook whose person moved on", () => {
   it("is not called when they left the journey before the call was made", async () => {
     const ctx = await workspace();
-    const graph = line("order_completed", [{ id: "hook", type: "action.webhook", config: { url: `${receiverUrl}/late`, method: "POST", headers: {}, body: '{"path":"late"}' } }], { exitEvents: ["unsubscribed"] });
+    const graph = line("order_completed", [{ id: "hook", type: "action.webhook", config: { url: `${hooks.url}/late`, method: "POST", headers: {}, body: '{"path":"late"}' } }], { exitEvents: ["unsubscribed"] });
     await publishGraph(ctx, graph);
     const engine = new EngineDriver(ctx, new Date());
     const processed = await processIngestedEvents(ctx.workspace.id, await storeTrack(ctx, engine, "zoe"), engine.now);

@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PUT as draftRoute } from "@/app/api/v1/journeys/[id]/draft/route";
 import { POST as publishRoute } from "@/app/api/v1/journeys/[id]/publish/route";
@@ -9,26 +7,16 @@ import { pgPool } from "../db/pool";
 import type { TJourneyGraphInput } from "../journeys/graph";
 import { archiveTemplate, createTemplate, saveTemplate } from "../messaging/templates";
 import { callRoute } from "../testing/call-route";
+import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhook-receiver";
 import { EngineDriver } from "../testing/engine-driver";
 import { ingestFixture } from "../testing/ingest-helpers";
 
-/** A receiver for journey webhooks: records every request as received. */
-let receiver: Server;
-let receiverUrl: string;
-const received: { url: string; headers: IncomingMessage["headers"]; body: string }[] = [];
+/** A real local receiver for journey webhooks (lib/testing/webhook-receiver.ts). */
+let hooks: WebhookReceiver;
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      received.push({ url: req.url ?? "", headers: req.headers, body });
-      res.end("{}");
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  hooks = await startWebhookReceiver();
 });
-afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+afterAll(() => hooks.close());
 
 const hookJourney = (config: Record<string, unknown>): TJourneyGraphInput => ({
   nodes: [
@@ -71,20 +59,20 @@ describe("a webhook step that sends a saved webhook template", () => {
       },
     });
     expect(template.warnings).toEqual([]);
-    const id = await journey("CRM sync", hookJourney({ url: `${receiverUrl}/crm/{{ profile.userId }}`, templateId: template.id, headers: { authorization: "Bearer from-step" } }));
+    const id = await journey("CRM sync", hookJourney({ url: `${hooks.url}/crm/{{ profile.userId }}`, templateId: template.id, headers: { authorization: "Bearer from-step" } }));
     expect((await publish(id)).status).toBe(200);
 
     const engine = new EngineDriver(ctx, new Date());
     await engine.send([{ type: "identify", userId: "ada", traits: { name: 'Ada "the first"', plan: "pro" } }]);
     await engine.track("ada", "Order Completed", { order_id: "A-1" });
-    const first = received.find((r) => r.url === "/crm/ada")!;
+    const first = hooks.received.find((r) => r.url === "/crm/ada")!;
     expect(JSON.parse(first.body)).toEqual({ v: 1, customer: { id: "ada", name: 'Ada "the first"' }, order: "A-1", journey: id });
     expect(first.headers).toMatchObject({ "content-type": "application/json", "x-plan": "PRO", authorization: "Bearer from-step", "idempotency-key": expect.any(String) });
 
     // an edit after publishing reaches new journey versions only
     await saveTemplate(ctx, template.id, { content: { contentType: "form", body: "v=2&user={{ profile.userId | url_encode }}" } });
     await engine.track("grace", "Order Completed", { order_id: "G-1" });
-    const second = received.find((r) => r.url === "/crm/grace")!;
+    const second = hooks.received.find((r) => r.url === "/crm/grace")!;
     expect(JSON.parse(second.body)).toMatchObject({ v: 1, customer: { id: "grace", name: "" }, order: "G-1" });
     expect(second.headers["x-plan"]).toBe("FREE");
     expect(await hookCalls(id)).toMatchObject([
@@ -94,7 +82,7 @@ describe("a webhook step that sends a saved webhook template", () => {
 
     expect((await publish(id)).status).toBe(200);
     await engine.track("linus", "Order Completed", { order_id: "L-1" });
-    const third = received.find((r) => r.url === "/crm/linus")!;
+    const third = hooks.received.find((r) => r.url === "/crm/linus")!;
     expect(third.body).toBe("v=2&user=linus");
     expect(third.headers["content-type"]).toBe("application/x-www-form-urlencoded");
     expect(third.headers["x-plan"]).toBeUndefined();
@@ -105,7 +93,7 @@ describe("a webhook step that sends a saved webhook template", () => {
     const template = await createTemplate(ctx, { name: "Needs a plan", channel: "webhook", content: { contentType: "json", body: '{"plan":"{{ profile.traits.plan | required }}","note":"{{ profile.traits.note }}"}' } });
     // the sample profile has a plan but no note: saved, no warning; a quote in a note breaks the JSON
     expect(template.warnings).toEqual([]);
-    const id = await journey("Plans", hookJourney({ url: `${receiverUrl}/plans/{{ profile.userId }}`, templateId: template.id }));
+    const id = await journey("Plans", hookJourney({ url: `${hooks.url}/plans/{{ profile.userId }}`, templateId: template.id }));
     expect((await publish(id)).status).toBe(200);
     const engine = new EngineDriver(ctx, new Date());
     await engine.send([
@@ -114,7 +102,7 @@ describe("a webhook step that sends a saved webhook template", () => {
     ]);
     for (const userId of ["grace", "linus", "quote"]) await engine.track(userId, "Order Completed");
 
-    expect(received.filter((r) => r.url.startsWith("/plans/")).map((r) => [r.url, r.body])).toEqual([["/plans/grace", '{"plan":"pro","note":""}']]);
+    expect(hooks.received.filter((r) => r.url.startsWith("/plans/")).map((r) => [r.url, r.body])).toEqual([["/plans/grace", '{"plan":"pro","note":""}']]);
     expect(await hookCalls(id)).toMatchObject([
       { userId: "grace", status: "succeeded", error: null },
       { userId: "linus", status: "failed", attempts: 0, error: 'the template "Needs a plan" (v1): content.body does not render: Liquid error: Missing required variable profile.traits.plan' },
@@ -124,9 +112,9 @@ describe("a webhook step that sends a saved webhook template", () => {
 
   it("publishing refuses a template that is missing, archived, never saved or not a webhook template (422 naming nodes.<id>.config.templateId), and a body written next to a template", async () => {
     const { ctx, journey, publish, setDraft } = await fixture();
-    const id = await journey("Refusals", hookJourney({ url: `${receiverUrl}/x`, templateId: crypto.randomUUID() }));
+    const id = await journey("Refusals", hookJourney({ url: `${hooks.url}/x`, templateId: crypto.randomUUID() }));
     const refusal = async (config: Record<string, unknown>) => {
-      expect((await setDraft(id, hookJourney({ url: `${receiverUrl}/x`, ...config }))).status).toBe(200);
+      expect((await setDraft(id, hookJourney({ url: `${hooks.url}/x`, ...config }))).status).toBe(200);
       const answer = await publish(id);
       expect(answer.status).toBe(422);
       return answer.body.error.fields;
@@ -146,7 +134,7 @@ describe("a webhook step that sends a saved webhook template", () => {
 
     const live = await createTemplate(ctx, { name: "Live hook", channel: "webhook", content: { body: '{"a":1}' } });
     expect(await refusal({ templateId: live.id, body: '{"b":2}' })).toEqual([{ path: "nodes.hook.config.body", message: "is left out when the step uses a saved template (the template's body is sent)" }]);
-    expect((await setDraft(id, hookJourney({ url: `${receiverUrl}/x`, templateId: live.id }))).status).toBe(200);
+    expect((await setDraft(id, hookJourney({ url: `${hooks.url}/x`, templateId: live.id }))).status).toBe(200);
     expect((await publish(id)).status).toBe(200);
   });
 });

@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PUT as draftRoute } from "@/app/api/v1/journeys/[id]/draft/route";
 import { POST as publishRoute } from "@/app/api/v1/journeys/[id]/publish/route";
@@ -8,26 +6,16 @@ import { workspaceContextForApiKey } from "../api-keys/api-keys";
 import { pgPool } from "../db/pool";
 import type { TJourneyGraphInput } from "../journeys/graph";
 import { callRoute } from "../testing/call-route";
+import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhook-receiver";
 import { EngineDriver, enrollmentsOf } from "../testing/engine-driver";
 import { ingestFixture } from "../testing/ingest-helpers";
 
-/** A receiver for journey webhooks: records every request as received. */
-let receiver: Server;
-let receiverUrl: string;
-const received: { url: string; headers: IncomingMessage["headers"]; body: string }[] = [];
+/** A real local receiver for journey webhooks (lib/testing/webhook-receiver.ts). */
+let hooks: WebhookReceiver;
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      received.push({ url: req.url ?? "", headers: req.headers, body });
-      res.end("{}");
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  hooks = await startWebhookReceiver();
 });
-afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+afterAll(() => hooks.close());
 
 const hookJourney = (config: Record<string, unknown>): TJourneyGraphInput => ({
   nodes: [
@@ -55,7 +43,7 @@ describe("a webhook step as the generic webhook channel", () => {
   it("refuses to publish Liquid that does not parse, naming nodes.<id>.config.<field> (422); fixed, it sends the rendered request", async () => {
     const { key, bearer } = await ingestFixture("FULL");
     const broken = hookJourney({
-      url: `${receiverUrl}/orders/{{ profile.userId`,
+      url: `${hooks.url}/orders/{{ profile.userId`,
       headers: { "x-plan": "{{ profile.traits.plan | shout }}" },
       body: '{"order":"{{ event.properties.order_id }}"{% if profile.traits.vip %}}',
     });
@@ -70,7 +58,7 @@ describe("a webhook step as the generic webhook channel", () => {
     ]);
 
     const fixed = hookJourney({
-      url: `${receiverUrl}/orders/{{ profile.userId }}?total={{ event.properties.total }}`,
+      url: `${hooks.url}/orders/{{ profile.userId }}?total={{ event.properties.total }}`,
       headers: { "x-plan": "{{ profile.traits.plan | default: 'free' | upcase }}" },
       body: '{"order":"{{ event.properties.order_id }}","name":{{ profile.traits.name | json }},"total":{{ event.properties.total | money: "EUR" | json }},"items":{{ event.properties.items }}{% if profile.traits.vip %},"vip":true{% endif %}}',
     });
@@ -82,12 +70,12 @@ describe("a webhook step as the generic webhook channel", () => {
     const engine = new EngineDriver(ctx, new Date());
     await engine.send([{ type: "identify", userId: "ada/1", traits: { name: 'Ada "<b>Lovelace</b>"', vip: true } }]);
     await engine.track("ada/1", "Order Completed", { order_id: "A-17", total: 1234.5, items: [{ sku: "tea", qty: 2 }] });
-    const call = received.find((r) => r.url.startsWith("/orders/ada"))!;
+    const call = hooks.received.find((r) => r.url.startsWith("/orders/ada"))!;
     // the value is percent-encoded in the URL, so its slash stays inside one path segment
     expect(call.url).toBe("/orders/ada%2F1?total=1234.5");
     expect(call.headers["x-plan"]).toBe("FREE");
     expect(JSON.parse(call.body)).toEqual({ order: "A-17", name: 'Ada "<b>Lovelace</b>"', total: "€1,234.50", items: [{ sku: "tea", qty: 2 }], vip: true });
-    expect(await hookSteps(id)).toMatchObject([{ userId: "ada/1", status: "succeeded", url: `${receiverUrl}/orders/ada%2F1?total=1234.5`, outcome: `POST ${receiverUrl}/orders/ada%2F1?total=1234.5: answered 200` }]);
+    expect(await hookSteps(id)).toMatchObject([{ userId: "ada/1", status: "succeeded", url: `${hooks.url}/orders/ada%2F1?total=1234.5`, outcome: `POST ${hooks.url}/orders/ada%2F1?total=1234.5: answered 200` }]);
   });
 
   it("a person for whom the Liquid does not render fails the step with the reason, no call is made, and the journey goes on", async () => {
@@ -95,7 +83,7 @@ describe("a webhook step as the generic webhook channel", () => {
     const created = await callRoute(createRoute, {
       method: "POST",
       headers: bearer,
-      body: { name: "Needs a plan", graph: hookJourney({ url: `${receiverUrl}/plans/{{ profile.userId }}`, body: '{"plan":"{{ profile.traits.plan | required }}"}' }) },
+      body: { name: "Needs a plan", graph: hookJourney({ url: `${hooks.url}/plans/{{ profile.userId }}`, body: '{"plan":"{{ profile.traits.plan | required }}"}' }) },
     });
     const id = created.body.id;
     expect((await callRoute(publishRoute, { method: "POST", headers: bearer, params: { id } })).status).toBe(200);
@@ -104,12 +92,12 @@ describe("a webhook step as the generic webhook channel", () => {
     await engine.track("grace", "Order Completed");
     await engine.track("linus", "Order Completed");
 
-    const calls = received.filter((r) => r.url.startsWith("/plans/"));
+    const calls = hooks.received.filter((r) => r.url.startsWith("/plans/"));
     expect(calls.map((c) => [c.url, c.body])).toEqual([["/plans/grace", '{"plan":"pro"}']]);
     const reason = "config.body does not render: Liquid error: Missing required variable profile.traits.plan";
     expect(await hookSteps(id)).toEqual([
-      { userId: "grace", status: "succeeded", error: null, attempts: 1, url: `${receiverUrl}/plans/grace`, outcome: `POST ${receiverUrl}/plans/grace: answered 200` },
-      { userId: "linus", status: "failed", error: reason, attempts: 0, url: `${receiverUrl}/plans/{{ profile.userId }}`, outcome: `POST ${receiverUrl}/plans/{{ profile.userId }}: failed (${reason})` },
+      { userId: "grace", status: "succeeded", error: null, attempts: 1, url: `${hooks.url}/plans/grace`, outcome: `POST ${hooks.url}/plans/grace: answered 200` },
+      { userId: "linus", status: "failed", error: reason, attempts: 0, url: `${hooks.url}/plans/{{ profile.userId }}`, outcome: `POST ${hooks.url}/plans/{{ profile.userId }}: failed (${reason})` },
     ]);
     expect((await enrollmentsOf(id)).map((e) => [e.userId, e.status])).toEqual([
       ["grace", "COMPLETED"],

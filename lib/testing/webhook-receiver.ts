@@ -1,0 +1,43 @@
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface ReceivedRequest {
+  url: string;
+  headers: IncomingMessage["headers"];
+  body: string;
+}
+
+export interface WebhookReceiver {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** every request, in the order it arrived */
+  received: ReceivedRequest[];
+  /** statuses to answer with, one per request, before going back to 200 */
+  statuses: number[];
+  close(): Promise<void>;
+}
+
+/**
+ * A real HTTP server standing in for a customer's webhook endpoint (the network edge journeys call): it
+ * records each request as received and answers `{"ok": true|false}` with the next queued status, else 200.
+ */
+export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+  const received: ReceivedRequest[] = [];
+  const statuses: number[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      received.push({ url: req.url ?? "", headers: req.headers, body });
+      res.statusCode = statuses.shift() ?? 200;
+      res.end(JSON.stringify({ ok: res.statusCode < 400 }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    statuses,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
