@@ -13,7 +13,8 @@
  *      events (default 5,000,000) with their daily volume; then VACUUM ANALYZE;
  *   3. runs the rollup rebuild (`npm run analytics:rebuild`'s code) and prints how long it took; then evaluates
  *      the first journey's experiment once (`evaluateExperiment`, what the evaluate-experiments cron runs per
- *      split: counts from the raw tables, analysis, auto-winner, stored result), timed, with its headline;
+ *      split: counts from the raw tables, analysis, auto-winner, stored result), timed, with its headline, and
+ *      gives it the history of stored results 90 days of that cron leave (8,640, one per 15 minutes);
  *   4. times the journey-analytics answer (the largest journey) and the workspace overview, each for the last
  *      30 and the last 90 days, and the experiment answers of that journey (GET …/experiments, the list the
  *      issue's "experiment API" means, and GET …/experiments/offer, the split's stored result with its
@@ -397,6 +398,18 @@ async function main() {
     const evaluationMs = performance.now() - evaluationStarted;
     console.log(`evaluate-experiments (first journey's split "${split.label}"): ${(evaluationMs / 1000).toFixed(1)} s, result ${evaluation.stored ? "stored" : "NOT stored"}`);
     console.log(`  ${describeAnalysis(evaluation.analysis)}`);
+    // The history the experiment page draws its cumulative lift from: the cron stores a result every 15
+    // minutes, so a 90-day experiment has 8,640 of them. Copies of this one, 15 minutes apart, give the page's
+    // history query its real number of rows to sample from.
+    const history = await pool.query(
+      `INSERT INTO "ExperimentResult" ("experimentId", "journeyId", "nodeId", "computedAt", result)
+       SELECT r."experimentId", r."journeyId", r."nodeId", r."computedAt" - make_interval(mins => 15 * g), r.result
+         FROM (SELECT * FROM "ExperimentResult" WHERE "journeyId" = $1 ORDER BY "computedAt" DESC LIMIT 1) r
+        CROSS JOIN generate_series(1, $2) g`,
+      [journeyIds[0], DAYS * 96 - 1],
+    );
+    await pool.query(`ANALYZE "ExperimentResult"`);
+    console.log(`  stored result history: ${(history.rowCount ?? 0) + 1} evaluations (every 15 minutes over ${DAYS} days)`);
     // The baseline: the same analysis from the raw tables, as evaluateExperiment computes it (without storing).
     const { goal } = goalOf(graph);
     const rawExperiment = async () => {
