@@ -153,7 +153,10 @@ describe("evaluating every live journey", () => {
     expect(list.experiments).toEqual([
       expect.objectContaining({ nodeId: "ab", label: "Subject line test", live: true, autoWinner: "off", assigned: 30, winner: null, enoughData: false, lastEvaluatedAt: after(1).toISOString() }),
     ]);
+    await engine.send(Array.from({ length: 10 }, (_, i) => ({ type: "track", userId: `more-${run}-${i}`, event: `signed_up_${run}` })));
     await evaluateExperiment(target, after(2));
+    // the list's headline is the newest of the stored results
+    expect((await listExperiments(editor, journeyId)).experiments.map((e) => e.assigned)).toEqual([40]);
     const view = await getExperiment(editor, journeyId, "ab");
     expect(view.result?.computedAt).toBe(after(2).toISOString());
     expect(view.result?.banners.map((b) => b.kind)).toContain("too_little_data");

@@ -452,13 +452,19 @@ export async function listExperiments(ctx: WorkspaceContext, journeyId: string):
   const splits = [...published.map((split) => ({ split, live: journey.live })), ...splitsOf(journey.draft).flatMap((split) => (publishedIds.has(split.nodeId) ? [] : [{ split, live: false }]))];
   const rows = await db().experiment.findMany({ where: { journeyId } });
   const byNode = new Map(rows.map((r) => [r.nodeId, r]));
+  // Each experiment's newest result through the (experimentId, computedAt) index: one row per split, however
+  // long the history (the cron stores one every 15 minutes; a DISTINCT ON over the journey's results read and
+  // summed all of them, 0.2 s at 90 days).
   const latest = rows.length
     ? await db().$queryRaw<{ nodeId: string; assigned: number | null; winner: { armId: string; label: string } | null; enoughData: boolean | null }[]>`
-        SELECT DISTINCT ON (r."nodeId") r."nodeId",
+        SELECT e."nodeId",
                (SELECT sum((a ->> 'assigned')::int) FROM jsonb_array_elements(r.result -> 'summary' -> 'arms') a)::int AS assigned,
                r.result -> 'winner' AS winner, (r.result ->> 'enoughData')::boolean AS "enoughData"
-          FROM "ExperimentResult" r WHERE r."journeyId" = ${journeyId}::uuid
-         ORDER BY r."nodeId", r."computedAt" DESC`
+          FROM "Experiment" e
+          CROSS JOIN LATERAL (
+            SELECT result FROM "ExperimentResult" WHERE "experimentId" = e.id ORDER BY "computedAt" DESC LIMIT 1
+          ) r
+         WHERE e."journeyId" = ${journeyId}::uuid`
     : [];
   const latestByNode = new Map(latest.map((l) => [l.nodeId, l]));
   return {
