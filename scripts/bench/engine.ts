@@ -10,7 +10,8 @@
  *      reached the delay;
  *   3. baseline, same run: the same engine code called in-process (no HTTP, no executor) for another
  *      BURST people with 8 workers; prints its steps/s and the ratio executor / in-process.
- * Timings are printed, never asserted. Options: BENCH_RATE, BENCH_SECONDS, BENCH_BURST.
+ * Timings are printed, never asserted. Options: BENCH_RATE, BENCH_SECONDS, BENCH_BURST, BENCH_DEBUG=1 (each second's
+ * median and slowest latency).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -135,6 +136,18 @@ async function main() {
     const sentSeconds = (Date.now() - started) / 1000;
     const reached = await waitForArrivals(steady, 60_000);
     const latencies = steady.flatMap((p) => (arrivals.has(p) ? [arrivals.get(p)!.at - arrivals.get(p)!.sentAt] : [])).sort((a, b) => a - b);
+    // BENCH_DEBUG=1: the median and the slowest latency of the events sent in each second, to see where a tail comes from.
+    if (process.env.BENCH_DEBUG === "1") {
+      const bySecond = new Map<number, number[]>();
+      for (const p of steady) {
+        const a = arrivals.get(p);
+        if (!a) continue;
+        const second = Math.floor((a.sentAt - started) / 1000);
+        bySecond.set(second, [...(bySecond.get(second) ?? []), a.at - a.sentAt]);
+      }
+      const line = [...bySecond].map(([second, l]) => `${second}s ${Math.round(percentile(l.sort((x, y) => x - y), 50))}/${Math.max(...l)}`);
+      console.log(`per second sent (p50/max ms): ${line.join("  ")}`);
+    }
 
     // 2. Throughput: a burst, all at once.
     const burst = Array.from({ length: BURST }, (_, i) => `burst-${i}`);
