@@ -4,9 +4,12 @@ import { inngest, MESSAGE_QUEUED, type MessageQueuedData } from "../client";
 
 /**
  * Delivers one queued message (lib/messaging/delivery.ts: render → checks → send → record). The side
- * effect is guarded by the message's claim, so a replayed event or a retried step sends at most once;
+ * effect is guarded by the message's claim, so a replayed event or a retried run sends at most once;
  * a retryable provider error is thrown so Inngest retries when the message's own backoff (its sendAfter, which
  * the due sweep also honours if this run is lost) has passed: an earlier retry would find it not yet due.
+ *
+ * No step: the claim already makes the work safe to repeat, and a step would only memoize it at the price of
+ * a second call to the app per message (a journey sending 200 emails a second is 200 runs a second).
  */
 export const deliverMessageFn = inngest.createFunction(
   {
@@ -16,13 +19,11 @@ export const deliverMessageFn = inngest.createFunction(
     concurrency: [{ limit: 1, key: "event.data.messageId" }],
     triggers: [{ event: MESSAGE_QUEUED }],
   },
-  async ({ event, step }) => {
+  async ({ event }) => {
     const { messageId } = event.data as MessageQueuedData;
-    return step.run("deliver", async () => {
-      const result = await deliverMessage(messageId);
-      if (result.outcome === "busy") throw new RetryAfterError("Another sender holds this message", Math.max(1_000, result.retryAfterMs));
-      if (result.outcome === "retry") throw new RetryAfterError(`Attempt ${result.attempt}: ${result.reason}`, new Date(result.retryAt));
-      return result;
-    });
+    const result = await deliverMessage(messageId);
+    if (result.outcome === "busy") throw new RetryAfterError("Another sender holds this message", Math.max(1_000, result.retryAfterMs));
+    if (result.outcome === "retry") throw new RetryAfterError(`Attempt ${result.attempt}: ${result.reason}`, new Date(result.retryAt));
+    return result;
   },
 );
