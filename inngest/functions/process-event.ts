@@ -2,6 +2,7 @@ import { advanceThroughWebhooks } from "@/lib/engine/webhook-batch";
 import { systemClock } from "@/lib/runtime/clock";
 import { processIngestedEvents } from "@/lib/engine/process-events";
 import { enrollSegmentEntries } from "@/lib/engine/segment-entries";
+import { deliverQueuedNow } from "@/lib/messaging/deliver-now";
 import { markDispatched, rangesOf, updateSegmentsForEvents } from "@/lib/segments/membership";
 import { EVENT_INGESTED, inngest, type EventIngestedData } from "../client";
 import { sendWalkFollowUpsNow } from "./walk-follow-ups";
@@ -13,7 +14,8 @@ import { sendWalkFollowUpsNow } from "./walk-follow-ups";
  *   2. enrollments entered, waits resumed, exits and conversions (lib/engine/process-events.ts);
  *   3. journeys that start on a segment the batch's people just entered (lib/engine/segment-entries.ts);
  *   4. everyone who moved walked to their next wait, making the webhook calls they reach on the way
- *      (lib/engine/webhook-batch.ts: each call claimed once per enrollment, node and visit).
+ *      (lib/engine/webhook-batch.ts: each call claimed once per enrollment, node and visit) and delivering
+ *      the messages they queue (lib/messaging/deliver-now.ts: each claimed once).
  *
  * Segments come first, so a condition on the canvas that tests membership sees what this batch changed. All of
  * it is one run without steps, so one call from the executor (or Inngest) to the app per ingest request: on
@@ -41,6 +43,8 @@ export const processEvent = inngest.createFunction(
       enrolledOnEntry += entries.enrolled;
     }
     const walked = await advanceThroughWebhooks(advance, systemClock);
+    // The messages the walks queued are delivered here too; only those that could not be go to deliver-message.
+    walked.queuedMessageIds = await deliverQueuedNow(walked.queuedMessageIds);
     await markDispatched(ranges, now);
     // Entries and exits caused by the walks' profile updates are announced (segment-entries enrolls them).
     await sendWalkFollowUpsNow(runId, walked);

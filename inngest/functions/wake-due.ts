@@ -1,13 +1,15 @@
 import { advanceThroughWebhooks } from "@/lib/engine/webhook-batch";
 import { systemClock } from "@/lib/runtime/clock";
 import { claimDueEnrollments } from "@/lib/engine/wake";
+import { deliverQueuedNow } from "@/lib/messaging/deliver-now";
 import { inngest } from "../client";
 import { sendWalkFollowUps } from "./walk-follow-ups";
 
 /**
  * Every minute on Inngest (its finest cron); every second on the embedded executor, which reads the
  * six-field form from CAIRN_WAKE_DUE_CRON. Claims due enrollments and walks them to their next wait;
- * the webhook calls they reach on the way are made in the same step (lib/engine/webhook-batch.ts).
+ * the webhook calls they reach on the way are made in the same step (lib/engine/webhook-batch.ts), and the
+ * messages they queue are delivered there (lib/messaging/deliver-now.ts).
  */
 export const WAKE_DUE_CRON = process.env.CAIRN_WAKE_DUE_CRON || "* * * * *";
 const CLAIM = 500;
@@ -21,7 +23,9 @@ export const wakeDue = inngest.createFunction(
       const result = await step.run(`wake:${round}`, async () => {
         const now = new Date();
         const ids = await claimDueEnrollments(now, CLAIM);
-        return { claimed: ids.length, ...(await advanceThroughWebhooks(ids, systemClock)) };
+        const walked = await advanceThroughWebhooks(ids, systemClock);
+        // Messages are delivered in the step too; only those that could not be go to deliver-message.
+        return { claimed: ids.length, ...walked, queuedMessageIds: await deliverQueuedNow(walked.queuedMessageIds) };
       });
       await sendWalkFollowUps(step, result, `:${round}`);
       woken += result.claimed;
