@@ -1,6 +1,6 @@
 import { advanceThroughWebhooks } from "@/lib/engine/webhook-batch";
 import { systemClock } from "@/lib/runtime/clock";
-import { claimDueEnrollments } from "@/lib/engine/wake";
+import { claimDueEnrollments, nextWakeBefore } from "@/lib/engine/wake";
 import { deliverQueuedNow } from "@/lib/messaging/deliver-now";
 import { inngest } from "../client";
 import { sendWalkFollowUps } from "./walk-follow-ups";
@@ -13,23 +13,62 @@ import { sendWalkFollowUps } from "./walk-follow-ups";
  */
 export const WAKE_DUE_CRON = process.env.CAIRN_WAKE_DUE_CRON || "* * * * *";
 const CLAIM = 500;
+/**
+ * With the embedded executor's one-second tick, a delay ending just after a tick would wait most of a second
+ * for the next one. So a run also follows the delays that end before its tick is over: it sleeps until the
+ * next one is due (never waking anyone early), at least FOLLOW_GAP_MS apart so people due together go as one
+ * batch, and stops FOLLOW_MS after its tick, before the next one. On Inngest (a one-minute cron) it does not.
+ */
+const FOLLOW_MS = WAKE_DUE_CRON === "* * * * * *" ? 900 : 0;
+const FOLLOW_GAP_MS = 50;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function wakeRound(now: Date) {
+  const ids = await claimDueEnrollments(now, CLAIM);
+  const walked = await advanceThroughWebhooks(ids, systemClock);
+  // Messages are delivered in the step too; only those that could not be go to deliver-message.
+  return { claimed: ids.length, ...walked, queuedMessageIds: await deliverQueuedNow(walked.queuedMessageIds) };
+}
 
 export const wakeDue = inngest.createFunction(
   { id: "wake-due", name: "Wake due enrollments", retries: 2, concurrency: [{ limit: 1 }], triggers: [{ cron: WAKE_DUE_CRON }] },
-  async ({ step }) => {
+  async ({ event, step }) => {
+    // The tick's own time (the body runs again on every call of the run, so not Date.now()).
+    const tickAt = typeof event?.ts === "number" ? event.ts : Date.now();
     let woken = 0;
     // A few rounds per tick, so a burst of delays ending together drains within the tick.
+    let drained = false;
     for (let round = 0; round < 20; round++) {
-      const result = await step.run(`wake:${round}`, async () => {
-        const now = new Date();
-        const ids = await claimDueEnrollments(now, CLAIM);
-        const walked = await advanceThroughWebhooks(ids, systemClock);
-        // Messages are delivered in the step too; only those that could not be go to deliver-message.
-        return { claimed: ids.length, ...walked, queuedMessageIds: await deliverQueuedNow(walked.queuedMessageIds) };
-      });
+      const result = await step.run(`wake:${round}`, () => wakeRound(new Date()));
       await sendWalkFollowUps(step, result, `:${round}`);
       woken += result.claimed;
-      if (result.claimed < CLAIM) break;
+      if (result.claimed < CLAIM) {
+        drained = true;
+        break;
+      }
+    }
+    if (drained && FOLLOW_MS > 0) {
+      const followed = await step.run("follow", async () => {
+        const total = { claimed: 0, needWebhook: [] as Awaited<ReturnType<typeof wakeRound>>["needWebhook"], queuedMessageIds: [] as string[], segmentRanges: [] as Awaited<ReturnType<typeof wakeRound>>["segmentRanges"], steps: 0 };
+        const endAt = tickAt + FOLLOW_MS;
+        let lastAt = Date.now();
+        while (Date.now() < endAt) {
+          const next = await nextWakeBefore(new Date(), new Date(endAt));
+          if (!next) break;
+          await sleep(Math.max(next.getTime() - Date.now(), lastAt + FOLLOW_GAP_MS - Date.now(), 0));
+          lastAt = Date.now();
+          const result = await wakeRound(new Date());
+          total.claimed += result.claimed;
+          total.steps += result.steps;
+          total.needWebhook.push(...result.needWebhook);
+          total.queuedMessageIds.push(...result.queuedMessageIds);
+          total.segmentRanges.push(...result.segmentRanges);
+        }
+        return total;
+      });
+      await sendWalkFollowUps(step, followed, ":follow");
+      woken += followed.claimed;
     }
     return { woken };
   },

@@ -23,3 +23,17 @@ export async function claimDueEnrollments(now: Date, limit = 2_000): Promise<str
   );
   return rows.map((r) => r.id);
 }
+
+/**
+ * The earliest moment before `before` at which a waiting enrollment of a live journey comes due (after
+ * `now`), or null: wake-due's run on the embedded executor follows the delays that end within its tick.
+ */
+export async function nextWakeBefore(now: Date, before: Date): Promise<Date | null> {
+  const { rows } = await pgPool().query<{ at: Date | null }>(
+    `SELECT min(e."wakeAt") AS at FROM "Enrollment" e
+      WHERE e.status = 'WAITING' AND e."wakeAt" > $1 AND e."wakeAt" < $2
+        AND EXISTS (SELECT 1 FROM "Journey" j WHERE j.id = e."journeyId" AND j.status = 'LIVE')`,
+    [now, before],
+  );
+  return rows[0]?.at ?? null;
+}
