@@ -48,7 +48,8 @@ export const wakeDue = inngest.createFunction(
         break;
       }
     }
-    if (drained && FOLLOW_MS > 0) {
+    // Only while delays are ending (this tick woke someone): an idle tick costs no more than it did.
+    if (drained && woken > 0 && FOLLOW_MS > 0) {
       const followed = await step.run("follow", async () => {
         const total = { claimed: 0, needWebhook: [] as Awaited<ReturnType<typeof wakeRound>>["needWebhook"], queuedMessageIds: [] as string[], segmentRanges: [] as Awaited<ReturnType<typeof wakeRound>>["segmentRanges"], steps: 0 };
         const endAt = tickAt + FOLLOW_MS;
