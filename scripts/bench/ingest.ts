@@ -9,7 +9,8 @@
  *      checks they are all stored;
  *   4. waits for the server's background rollup of those events to catch up (reported), stops the server;
  *   5. baseline, same run: the same rows inserted straight into the Event table by CLIENTS connections
- *      in batches of 500 (one INSERT … SELECT FROM json_to_recordset each), and the ratio of the two.
+ *      in batches of 500 (one INSERT … SELECT FROM json_to_recordset each), and the ratio of the two; and,
+ *      for scale, the same insert into a copy of Event without its indexes.
  * Timings are printed, never asserted. Options: BENCH_EVENTS (default 200000), BENCH_CLIENTS (8).
  */
 import { randomUUID } from "node:crypto";
@@ -120,8 +121,25 @@ async function main() {
       );
     });
     const rawSeconds = (performance.now() - rawStarted) / 1000;
-    await pool.end();
     const rawRate = EVENTS / rawSeconds;
+
+    // The same insert into a copy of Event without its indexes (unique messageId, profile timeline, live
+    // view, segments' per-name): how much of the raw figure the indexes take on this machine.
+    await pool.query(`CREATE TABLE "BenchBareEvent" (LIKE "Event" INCLUDING DEFAULTS)`);
+    const bareBatches = makeBatches(`bare-${randomUUID()}`).map((batch) =>
+      JSON.stringify(batch.map(({ messageId, body }) => ({ m: messageId, t: body.type, n: (body.event as string) ?? null, u: body.userId, a: body.anonymousId, pr: body.properties ?? {}, tr: body.traits ?? null, c: body.context, ts: body.timestamp }))),
+    );
+    const bareStarted = performance.now();
+    await runPool(bareBatches, CLIENTS, async (rows) => {
+      await pool.query(
+        `INSERT INTO "BenchBareEvent" ("workspaceId", "messageId", type, name, "profileId", "userId", "anonymousId", properties, traits, context, timestamp, "receivedAt")
+         SELECT $1, m, t, n, $3, u, a, pr, tr, c, ts, now() FROM json_to_recordset($2::json) AS r(m text, t text, n text, u text, a text, pr jsonb, tr jsonb, c jsonb, ts timestamptz)`,
+        [rawWorkspace, rows, profileId],
+      );
+    });
+    const bareRate = EVENTS / ((performance.now() - bareStarted) / 1000);
+    await pool.query(`DROP TABLE "BenchBareEvent"`);
+    await pool.end();
 
     console.log("");
     console.log(`events: ${EVENTS} in batches of ${BATCH}, ${CLIENTS} concurrent clients, ${PEOPLE} people`);
@@ -129,6 +147,7 @@ async function main() {
     console.log(`background rollup (event catalog, first/last seen) caught up ${drainSeconds.toFixed(2)} s after the last answer`);
     console.log(`raw batched insert: ${EVENTS} rows in ${rawSeconds.toFixed(2)} s = ${Math.round(rawRate).toLocaleString("en")} rows/s`);
     console.log(`ratio (Cairn / raw): ${(httpRate / rawRate).toFixed(2)}`);
+    console.log(`(the same raw insert into a copy of Event without its indexes: ${Math.round(bareRate).toLocaleString("en")} rows/s)`);
     if (stored !== EVENTS) console.log(`!! stored ${stored} of ${EVENTS} acknowledged events`);
     await db().$disconnect();
   } finally {
