@@ -1,15 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GET as clickRoute } from "@/app/t/c/[token]/route";
 import { GET as openRoute } from "@/app/t/o/[token]/route";
 import { db } from "../db/client";
 import { deliverMessage } from "../messaging/delivery";
-import { startOutboxSmtpServer, type OutboxSmtpServer } from "../messaging/outbox-smtp";
-import { closeSmtpTransports } from "../messaging/providers";
 import { callRoute } from "../testing/call-route";
 import { contextOf } from "../testing/factories";
 import { enrollmentsOf } from "../testing/engine-driver";
 import { messageRow, queueFor, setup, type MessagingSetup } from "../testing/messaging-fixtures";
 import { journeyStats } from "./read-model";
+import { withEmbeddedOutbox } from "../testing/embedded-outbox";
+
+withEmbeddedOutbox();
 
 /**
  * The canvas's sent / delivered / opened / clicked counts on a message node (journeyStats), end to end: the
@@ -25,16 +26,6 @@ const CONTENT = {
   html: '<body><p>See <a href="https://shop.example/sale">the sale</a>.</p></body>',
 };
 
-let outbox: OutboxSmtpServer;
-beforeAll(async () => {
-  outbox = await startOutboxSmtpServer({ port: 0, databaseUrl: process.env.DATABASE_URL! });
-  process.env.CAIRN_EMBEDDED_SMTP = `127.0.0.1:${outbox.port}`;
-});
-afterAll(async () => {
-  closeSmtpTransports();
-  await outbox.close();
-  delete process.env.CAIRN_EMBEDDED_SMTP;
-});
 
 /** Walks `userId` through the journey and delivers its email; returns the open and click tokens from the HTML sent. */
 async function deliverTo(s: MessagingSetup, userId: string) {

@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { messageRow, queueFor, setup } from "../testing/messaging-fixtures";
 import { deliverQueuedNow } from "./deliver-now";
-import { startOutboxSmtpServer, type OutboxSmtpServer } from "./outbox-smtp";
-import { closeSmtpTransports } from "./providers";
+import { withEmbeddedOutbox } from "../testing/embedded-outbox";
 
-let outbox: OutboxSmtpServer;
-beforeAll(async () => {
-  outbox = await startOutboxSmtpServer({ port: 0, databaseUrl: process.env.DATABASE_URL! });
-  process.env.CAIRN_EMBEDDED_SMTP = `127.0.0.1:${outbox.port}`;
-});
-afterAll(async () => {
-  closeSmtpTransports();
-  await outbox.close();
-  delete process.env.CAIRN_EMBEDDED_SMTP;
-});
+withEmbeddedOutbox();
+
 
 describe("delivering a walk's messages in the walk", () => {
   it("sends each once, settles the ones that cannot be sent, and hands nothing on when nothing failed", async () => {

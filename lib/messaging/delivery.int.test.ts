@@ -8,26 +8,22 @@ import { publishGraph } from "../testing/engine-driver";
 import { messageRow, NOON, queueFor, setup, timeline, type MessagingSetup as Setup } from "../testing/messaging-fixtures";
 import { saveChannelConfig } from "./channel-config";
 import { claimDueMessages, deliverMessage, MAX_ATTEMPTS, retryBackoffMs } from "./delivery";
-import { BOUNCE_DOMAIN, startOutboxSmtpServer, type OutboxSmtpServer } from "./outbox-smtp";
+import { BOUNCE_DOMAIN } from "./outbox-smtp";
 import { savePolicy } from "./policy";
-import { closeSmtpTransports } from "./providers";
 import { saveTemplate } from "./templates";
+import { withEmbeddedOutbox } from "../testing/embedded-outbox";
+
+withEmbeddedOutbox();
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-let outbox: OutboxSmtpServer;
 let sink: SmtpSink;
 beforeAll(async () => {
-  outbox = await startOutboxSmtpServer({ port: 0, databaseUrl: process.env.DATABASE_URL! });
-  process.env.CAIRN_EMBEDDED_SMTP = `127.0.0.1:${outbox.port}`;
   sink = await startSmtpSink();
 });
 afterAll(async () => {
-  closeSmtpTransports();
-  await outbox.close();
   await sink.close();
-  delete process.env.CAIRN_EMBEDDED_SMTP;
 });
 
 async function outboxMails(messageId: string) {
@@ -238,8 +234,7 @@ describe("provider errors", () => {
       expect(await timeline(id)).toEqual(["retry", "sent"]);
       expect((await messageRow(id)).attempts).toBe(2);
     } finally {
-      closeSmtpTransports();
-      await new Promise<void>((resolve) => greylist.close(() => resolve()));
+          await new Promise<void>((resolve) => greylist.close(() => resolve()));
     }
   });
 

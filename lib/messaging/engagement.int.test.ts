@@ -1,5 +1,5 @@
 import { renderToStaticMarkup } from "react-dom/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POST as preferencesRoute } from "@/app/api/v1/preferences/[token]/route";
 import { POST as unsubscribeRoute } from "@/app/api/v1/unsubscribe/[token]/route";
 import PreferencesPage from "@/app/preferences/[token]/page";
@@ -10,10 +10,11 @@ import { db } from "../db/client";
 import { callRoute } from "../testing/call-route";
 import { messageRow, profileEvents, profileOf, queueFor, setup, timeline, type MessagingSetup } from "../testing/messaging-fixtures";
 import { deliverMessage } from "./delivery";
-import { startOutboxSmtpServer, type OutboxSmtpServer } from "./outbox-smtp";
 import { savePolicy } from "./policy";
-import { closeSmtpTransports } from "./providers";
 import { PIXEL_GIF, signLink } from "./tracking";
+import { withEmbeddedOutbox } from "../testing/embedded-outbox";
+
+withEmbeddedOutbox();
 
 const MINUTE = 60_000;
 const CONTENT = {
@@ -22,16 +23,6 @@ const CONTENT = {
 };
 const FORGED = "2b8f7a3c-5d2e-4f61-9a7b-1c2d3e4f5a6b.AAAAAAAAAAAAAAAAAAAAAA";
 
-let outbox: OutboxSmtpServer;
-beforeAll(async () => {
-  outbox = await startOutboxSmtpServer({ port: 0, databaseUrl: process.env.DATABASE_URL! });
-  process.env.CAIRN_EMBEDDED_SMTP = `127.0.0.1:${outbox.port}`;
-});
-afterAll(async () => {
-  closeSmtpTransports();
-  await outbox.close();
-  delete process.env.CAIRN_EMBEDDED_SMTP;
-});
 
 interface Sent {
   s: MessagingSetup;

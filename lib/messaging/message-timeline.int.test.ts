@@ -7,9 +7,10 @@ import { messageRow, queueFor, setup } from "../testing/messaging-fixtures";
 import { saveChannelConfig } from "./channel-config";
 import { claimDueMessages, deliverMessage, MAX_ATTEMPTS, retryBackoffMs } from "./delivery";
 import { getMessage } from "./messages";
-import { startOutboxSmtpServer, type OutboxSmtpServer } from "./outbox-smtp";
 import { savePolicy } from "./policy";
-import { closeSmtpTransports } from "./providers";
+import { withEmbeddedOutbox } from "../testing/embedded-outbox";
+
+withEmbeddedOutbox();
 
 /**
  * The message page's status timeline (app/w/[slug]/messages/[id]/page.tsx reads `getMessage`): a message
@@ -19,18 +20,12 @@ import { closeSmtpTransports } from "./providers";
  * is still in progress, so the "delivered" row is stored before the "sent" row: order comes from the times.)
  */
 
-let outbox: OutboxSmtpServer;
 let twilio: TwilioServer;
 beforeAll(async () => {
-  outbox = await startOutboxSmtpServer({ port: 0, databaseUrl: process.env.DATABASE_URL! });
-  process.env.CAIRN_EMBEDDED_SMTP = `127.0.0.1:${outbox.port}`;
   twilio = await startTwilioServer();
 });
 afterAll(async () => {
-  closeSmtpTransports();
-  await outbox.close();
   await twilio.close();
-  delete process.env.CAIRN_EMBEDDED_SMTP;
 });
 
 type Timeline = Awaited<ReturnType<typeof getMessage>>["timeline"];

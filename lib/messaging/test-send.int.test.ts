@@ -6,24 +6,20 @@ import { startPushService, startSmtpSink, type PushService, type SmtpSink } from
 import { setup, type MessagingSetup } from "../testing/messaging-fixtures";
 import { saveChannelConfig } from "./channel-config";
 import { listInbox } from "./inbox";
-import { startOutboxSmtpServer, type OutboxSmtpServer } from "./outbox-smtp";
-import { closeSmtpTransports } from "./providers";
 import { sendTestMessage } from "./test-send";
+import { withEmbeddedOutbox } from "../testing/embedded-outbox";
+
+withEmbeddedOutbox();
 
 const { publicKey: VAPID_PUBLIC, privateKey: VAPID_PRIVATE } = webpush.generateVAPIDKeys();
 
-let outbox: OutboxSmtpServer;
 let sink: SmtpSink;
 let push: PushService;
 beforeAll(async () => {
-  outbox = await startOutboxSmtpServer({ port: 0, databaseUrl: process.env.DATABASE_URL! });
-  process.env.CAIRN_EMBEDDED_SMTP = `127.0.0.1:${outbox.port}`;
   [sink, push] = await Promise.all([startSmtpSink(), startPushService()]);
 });
 afterAll(async () => {
-  closeSmtpTransports();
-  await Promise.all([outbox.close(), sink.close(), push.close()]);
-  delete process.env.CAIRN_EMBEDDED_SMTP;
+  await Promise.all([sink.close(), push.close()]);
 });
 
 const PUSH = { title: "Hi {{ profile.traits.first_name }}", body: "Your cart misses you", deepLink: "https://shop.example/cart" };
