@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { workspaceContextForApiKey } from "../api-keys/api-keys";
 import type { WorkspaceContext } from "../auth/context";
 import { pgPool } from "../db/pool";
 import type { TJourneyGraphInput } from "../journeys/graph";
 import { pauseJourney, resumeJourney } from "../journeys/journeys";
-import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhook-receiver";
+import { withWebhookReceiver } from "../testing/webhook-receiver";
 import { EngineDriver, enrollmentsOf, messagesOf, publishGraph } from "../testing/engine-driver";
 import { ingestFixture } from "../testing/ingest-helpers";
 import { advanceEnrollment } from "./advance";
@@ -34,11 +34,7 @@ function line(eventName: string, middle: { id: string; type: string; config: Rec
 }
 
 /** A real local receiver for journey webhooks: records every request; answers with the statuses queued up, then 200. */
-let hooks: WebhookReceiver;
-beforeAll(async () => {
-  hooks = await startWebhookReceiver();
-});
-afterAll(() => hooks.close());
+const hooks = withWebhookReceiver();
 
 const callsTo = (path: string) => hooks.received.filter((r) => JSON.parse(r.body || "{}").path === path);
 

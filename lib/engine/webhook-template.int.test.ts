@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PUT as draftRoute } from "@/app/api/v1/journeys/[id]/draft/route";
 import { POST as publishRoute } from "@/app/api/v1/journeys/[id]/publish/route";
 import { POST as createRoute } from "@/app/api/v1/journeys/route";
@@ -7,16 +7,12 @@ import { pgPool } from "../db/pool";
 import type { TJourneyGraphInput } from "../journeys/graph";
 import { archiveTemplate, createTemplate, saveTemplate } from "../messaging/templates";
 import { callRoute } from "../testing/call-route";
-import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhook-receiver";
+import { withWebhookReceiver } from "../testing/webhook-receiver";
 import { EngineDriver } from "../testing/engine-driver";
 import { ingestFixture } from "../testing/ingest-helpers";
 
 /** A real local receiver for journey webhooks (lib/testing/webhook-receiver.ts). */
-let hooks: WebhookReceiver;
-beforeAll(async () => {
-  hooks = await startWebhookReceiver();
-});
-afterAll(() => hooks.close());
+const hooks = withWebhookReceiver();
 
 const hookJourney = (config: Record<string, unknown>): TJourneyGraphInput => ({
   nodes: [

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from "vitest";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -40,4 +41,17 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     statuses,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * For the test file that calls it: a receiver running for all its tests and closed afterwards. The handle is
+ * filled in before the first test runs.
+ */
+export function withWebhookReceiver(): WebhookReceiver {
+  const handle: WebhookReceiver = { url: "", received: [], statuses: [], close: async () => {} };
+  beforeAll(async () => {
+    Object.assign(handle, await startWebhookReceiver());
+  });
+  afterAll(() => handle.close());
+  return handle;
 }
