@@ -4,6 +4,7 @@ import type { WebhookRequest } from "./interpreter";
 import { systemClock, type Clock } from "../runtime/clock";
 import { sendWebhookRequest, WebhookTimeoutError } from "./webhook-http";
 import { signWebhook, webhookSigningSecret } from "./webhook-signing";
+import { forEachAtMost } from "../runtime/at-most";
 
 /**
  * A journey's webhook call, made once per (enrollment, node, visit).
@@ -148,18 +149,12 @@ export async function performWebhookCalls(targets: WebhookCallTarget[], options:
 
   const completions = coalescingCompletions(clock);
   const work = targets.filter((t) => claimed.has(keyOf(t)));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(CALLS_AT_ONCE, work.length) }, async () => {
-      for (let i = next++; i < work.length; i = next++) {
-        const target = work[i];
-        const claim = claimed.get(keyOf(target))!;
-        const done = await makeCall(target, claim, settings);
-        await completions.write(done);
-        outcomes.set(keyOf(target), { status: done.status, responseStatus: done.responseStatus, error: done.error, attempts: done.attempts, alreadyDone: false });
-      }
-    }),
-  );
+  await forEachAtMost(work, CALLS_AT_ONCE, async (target) => {
+    const claim = claimed.get(keyOf(target))!;
+    const done = await makeCall(target, claim, settings);
+    await completions.write(done);
+    outcomes.set(keyOf(target), { status: done.status, responseStatus: done.responseStatus, error: done.error, attempts: done.attempts, alreadyDone: false });
+  });
   return targets.map((t) => outcomes.get(keyOf(t))!);
 }
 

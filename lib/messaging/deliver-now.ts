@@ -1,3 +1,4 @@
+import { forEachAtMost } from "../runtime/at-most";
 import { deliverMessage } from "./delivery";
 
 /** How many of a walk's messages are delivered at once (each holds a pooled connection while it decides). */
@@ -18,18 +19,13 @@ const AT_ONCE = 16;
  */
 export async function deliverQueuedNow(messageIds: string[]): Promise<string[]> {
   const handOff: string[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < messageIds.length) {
-      const id = messageIds[next++];
-      try {
-        await deliverMessage(id);
-      } catch (error) {
-        console.error(`[cairn] delivering message ${id} in the walk failed; deliver-message retries it:`, (error as Error).message);
-        handOff.push(id);
-      }
+  await forEachAtMost(messageIds, AT_ONCE, async (id) => {
+    try {
+      await deliverMessage(id);
+    } catch (error) {
+      console.error(`[cairn] delivering message ${id} in the walk failed; deliver-message retries it:`, (error as Error).message);
+      handOff.push(id);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(AT_ONCE, messageIds.length) }, worker));
+  });
   return handOff;
 }

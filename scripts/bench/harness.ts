@@ -8,6 +8,7 @@ import path from "node:path";
 import pg from "pg";
 import { migrate } from "../../lib/db/migrate";
 import { freePort } from "../../lib/testing/free-port";
+import { forEachAtMost } from "../../lib/runtime/at-most";
 
 const nextBin = path.join("node_modules", "next", "dist", "bin", "next");
 
@@ -98,13 +99,8 @@ export async function stopProcess(child: ChildProcess | null | undefined): Promi
   await Promise.race([new Promise((r) => child.once("exit", r)), new Promise((r) => setTimeout(r, 5_000))]);
 }
 
-export async function runPool<T>(items: T[], workers: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      for (let i = next++; i < items.length; i = next++) await fn(items[i]);
-    }),
-  );
+export function runPool<T>(items: T[], workers: number, fn: (item: T) => Promise<void>): Promise<void> {
+  return forEachAtMost(items, workers, fn);
 }
 
 export function percentile(sorted: number[], p: number): number {
