@@ -1,8 +1,7 @@
-import { advanceThroughWebhooks } from "@/lib/engine/webhook-batch";
+import { advanceDelivering } from "@/lib/engine/webhook-batch";
 import { systemClock } from "@/lib/runtime/clock";
 import { processIngestedEvents } from "@/lib/engine/process-events";
 import { enrollSegmentEntries } from "@/lib/engine/segment-entries";
-import { deliverQueuedNow } from "@/lib/messaging/deliver-now";
 import { markDispatched, rangesOf, updateSegmentsForEvents } from "@/lib/segments/membership";
 import { EVENT_INGESTED, inngest, type EventIngestedData } from "../client";
 import { sendWalkFollowUpsNow } from "./walk-follow-ups";
@@ -42,9 +41,8 @@ export const processEvent = inngest.createFunction(
       advance.push(...entries.advance);
       enrolledOnEntry += entries.enrolled;
     }
-    const walked = await advanceThroughWebhooks(advance, systemClock);
-    // The messages the walks queued are delivered here too; only those that could not be go to deliver-message.
-    walked.queuedMessageIds = await deliverQueuedNow(walked.queuedMessageIds);
+    // Walked with their webhook calls made and their messages delivered; only what could not be goes on.
+    const walked = await advanceDelivering(advance, systemClock);
     await markDispatched(ranges, now);
     // Entries and exits caused by the walks' profile updates are announced (segment-entries enrolls them).
     await sendWalkFollowUpsNow(runId, walked);

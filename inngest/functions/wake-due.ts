@@ -1,7 +1,7 @@
-import { advanceThroughWebhooks } from "@/lib/engine/webhook-batch";
+import type { AdvanceManyResult } from "@/lib/engine/advance";
+import { advanceDelivering } from "@/lib/engine/webhook-batch";
 import { systemClock } from "@/lib/runtime/clock";
 import { claimDueEnrollments, nextWakeBefore } from "@/lib/engine/wake";
-import { deliverQueuedNow } from "@/lib/messaging/deliver-now";
 import { inngest } from "../client";
 import { sendWalkFollowUps } from "./walk-follow-ups";
 
@@ -24,11 +24,9 @@ const FOLLOW_GAP_MS = 50;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function wakeRound(now: Date) {
+async function wakeRound(now: Date): Promise<AdvanceManyResult & { claimed: number }> {
   const ids = await claimDueEnrollments(now, CLAIM);
-  const walked = await advanceThroughWebhooks(ids, systemClock);
-  // Messages are delivered in the step too; only those that could not be go to deliver-message.
-  return { claimed: ids.length, ...walked, queuedMessageIds: await deliverQueuedNow(walked.queuedMessageIds) };
+  return { claimed: ids.length, ...(await advanceDelivering(ids, systemClock)) };
 }
 
 export const wakeDue = inngest.createFunction(
@@ -51,7 +49,7 @@ export const wakeDue = inngest.createFunction(
     // Only while delays are ending (this tick woke someone): an idle tick costs no more than it did.
     if (drained && woken > 0 && FOLLOW_MS > 0) {
       const followed = await step.run("follow", async () => {
-        const total = { claimed: 0, needWebhook: [] as Awaited<ReturnType<typeof wakeRound>>["needWebhook"], queuedMessageIds: [] as string[], segmentRanges: [] as Awaited<ReturnType<typeof wakeRound>>["segmentRanges"], steps: 0 };
+        const total: AdvanceManyResult & { claimed: number } = { claimed: 0, needWebhook: [], queuedMessageIds: [], segmentRanges: [], steps: 0 };
         const endAt = tickAt + FOLLOW_MS;
         let lastAt = Date.now();
         while (Date.now() < endAt) {

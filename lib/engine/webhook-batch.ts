@@ -1,5 +1,6 @@
 import { advanceMany, type AdvanceManyResult } from "./advance";
 import { performWebhookCalls, type WebhookOptions } from "./webhook";
+import { deliverQueuedNow } from "../messaging/deliver-now";
 import type { Clock } from "../runtime/clock";
 
 /** Webhooks in a row one walk goes through before handing the rest to advance-enrollment (a looping journey). */
@@ -35,4 +36,14 @@ export async function advanceThroughWebhooks(enrollmentIds: string[], clock: Clo
   }
   result.needWebhook.push(...handOff);
   return result;
+}
+
+/**
+ * advanceThroughWebhooks, and the messages the walks queued delivered in the same call (see
+ * lib/messaging/deliver-now.ts), as process-event and wake-due do: `queuedMessageIds` is left with only the
+ * messages whose delivery threw, for deliver-message.
+ */
+export async function advanceDelivering(enrollmentIds: string[], clock: Clock): Promise<AdvanceManyResult> {
+  const walked = await advanceThroughWebhooks(enrollmentIds, clock);
+  return { ...walked, queuedMessageIds: await deliverQueuedNow(walked.queuedMessageIds) };
 }
