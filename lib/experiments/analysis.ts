@@ -656,12 +656,15 @@ export async function loadSplitData(
   // chi-square and shrinking the variances. Merged profiles count as the person they were merged into.
   const units = `
     assigned AS (
-      SELECT COALESCE(p."mergedIntoId", s."profileId") AS person, s."enrollmentId", s."armId", s."assignedAt", s."wouldHaveMessagedAt"
-        FROM "SplitAssignment" s LEFT JOIN "Profile" p ON p.id = s."profileId"
-       WHERE s."journeyId" = $1 AND s."nodeId" = $2 AND s."assignedAt" <= $3
+      SELECT a.*,
+             first_value("armId") OVER person AS "firstArm", first_value("assignedAt") OVER person AS "firstAt",
+             row_number() OVER person = 1 AS "isFirst"
+        FROM (SELECT COALESCE(p."mergedIntoId", s."profileId") AS person, s."enrollmentId", s."armId", s."assignedAt", s."wouldHaveMessagedAt"
+                FROM "SplitAssignment" s LEFT JOIN "Profile" p ON p.id = s."profileId"
+               WHERE s."journeyId" = $1 AND s."nodeId" = $2 AND s."assignedAt" <= $3) a
+      WINDOW person AS (PARTITION BY person ORDER BY "assignedAt", "enrollmentId")
     ), first AS (
-      SELECT DISTINCT ON (person) person, "enrollmentId", "armId", "assignedAt" AS at, "wouldHaveMessagedAt" AS would
-        FROM assigned ORDER BY person, "assignedAt", "enrollmentId"
+      SELECT person, "enrollmentId", "armId", "assignedAt" AS at, "wouldHaveMessagedAt" AS would FROM assigned WHERE "isFirst"
     )`;
 
   // First assignments by journey version, weight period and arm: the denominators and the SRM's expectations;
@@ -686,16 +689,16 @@ export async function loadSplitData(
     // of their enrollments counts once).
     await client.query<{ armId: string; converted: number; revenue: number; revenueSquares: number; matured: number }>(
       `WITH ${units}, c AS (
-         SELECT DISTINCT f.person, f."armId", f.at, cv."eventId",
+         SELECT DISTINCT a.person, a."firstArm" AS "armId", a."firstAt" AS at, cv."eventId",
                 CASE WHEN $5::text IS NULL THEN 0
                      WHEN jsonb_typeof(ev.properties -> $5::text) = 'number' THEN (ev.properties ->> $5::text)::float8
                      WHEN jsonb_typeof(ev.properties -> $5::text) = 'string' AND btrim(ev.properties ->> $5::text) ~ '^-?[0-9]+(\\.[0-9]+)?$'
                        THEN btrim(ev.properties ->> $5::text)::float8
                      ELSE 0 END AS revenue
-           FROM first f JOIN assigned a ON a.person = f.person
+           FROM assigned a
            JOIN "Conversion" cv ON cv."enrollmentId" = a."enrollmentId"
            LEFT JOIN "Event" ev ON ev.id = cv."eventId"
-          WHERE cv."convertedAt" >= f.at AND cv."convertedAt" <= f.at + make_interval(hours => $4::int) AND cv."convertedAt" <= $3
+          WHERE cv."convertedAt" >= a."firstAt" AND cv."convertedAt" <= a."firstAt" + make_interval(hours => $4::int) AND cv."convertedAt" <= $3
        ), per AS (
          SELECT person, "armId", at, sum(revenue) AS revenue FROM c GROUP BY 1, 2, 3
        )
@@ -708,16 +711,16 @@ export async function loadSplitData(
     // first assignment; guardrails count people.
     await client.query<{ armId: string; messages: number; sent: number; delivered: number; opened: number; clicked: number; unsubscribed: number; bounced: number; complained: number }>(
       `WITH ${units}
-       SELECT f."armId",
+       SELECT a."firstArm" AS "armId",
               count(DISTINCT m.id)::int AS messages,
               count(DISTINCT m.id) FILTER (WHERE m."sentAt" IS NOT NULL AND m."sentAt" <= $3)::int AS sent,
               count(DISTINCT m.id) FILTER (WHERE m."deliveredAt" IS NOT NULL AND m."deliveredAt" <= $3)::int AS delivered,
               count(DISTINCT m.id) FILTER (WHERE m."openedAt" IS NOT NULL AND m."openedAt" <= $3)::int AS opened,
               count(DISTINCT m.id) FILTER (WHERE m."clickedAt" IS NOT NULL AND m."clickedAt" <= $3)::int AS clicked,
-              count(DISTINCT f.person) FILTER (WHERE me.type = 'unsubscribed')::int AS unsubscribed,
-              count(DISTINCT f.person) FILTER (WHERE me.type = 'bounced' OR m.status = 'BOUNCED')::int AS bounced,
-              count(DISTINCT f.person) FILTER (WHERE me.type = 'complained')::int AS complained
-         FROM first f JOIN assigned a ON a.person = f.person
+              count(DISTINCT a.person) FILTER (WHERE me.type = 'unsubscribed')::int AS unsubscribed,
+              count(DISTINCT a.person) FILTER (WHERE me.type = 'bounced' OR m.status = 'BOUNCED')::int AS bounced,
+              count(DISTINCT a.person) FILTER (WHERE me.type = 'complained')::int AS complained
+         FROM assigned a
          JOIN "Message" m ON m."enrollmentId" = a."enrollmentId" AND m."journeyId" = $1 AND m."createdAt" >= a."assignedAt" AND m."createdAt" <= $3
          LEFT JOIN "MessageEvent" me ON me."messageId" = m.id AND me.type IN ('unsubscribed', 'bounced', 'complained') AND me.at <= $3
         GROUP BY 1`,
