@@ -10,7 +10,8 @@ import { callRoute } from "../testing/call-route";
 import { contextOf } from "../testing/factories";
 import { ingestFixture } from "../testing/ingest-helpers";
 import { ingest } from "./ingest";
-import { rollupAllPending } from "./rollup";
+import { dispatchPendingEvents } from "./dispatch";
+import { rollupAllPending, rollupIngestedEvents } from "./rollup";
 import { workspaceContextForApiKey } from "../api-keys/api-keys";
 
 const eventsOf = (workspaceId: string) => db().event.findMany({ where: { workspaceId }, orderBy: { id: "asc" } });
@@ -295,5 +296,25 @@ describe("the event catalog", () => {
     ]);
     const props = await db().eventProperty.findMany({ where: { workspaceId: team.id }, orderBy: [{ key: "asc" }, { type: "asc" }] });
     expect(props.map((p) => `${p.key}:${p.type}`)).toEqual(["coupon:string", "items:array", "total:number", "total:string"]);
+  });
+
+  it("counts every event once when rollups run concurrently, one log row at a time, while the hand-off marks the same rows sent", async () => {
+    const { team, bearer } = await ingestFixture();
+    for (let request = 0; request < 12; request++) {
+      const batch = Array.from({ length: 5 }, (_, i) => ({ type: "track", userId: `u${i}`, event: "Concurrent Rollup", timestamp: "2030-03-01T10:00:00Z", messageId: mid() }));
+      expect((await callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch } })).status).toBe(200);
+    }
+    const drain = async () => {
+      while ((await rollupIngestedEvents(1)).batches > 0) {
+        // one log row per transaction: the most interleaving
+      }
+    };
+    const sent: string[] = [];
+    await Promise.all([drain(), drain(), drain(), dispatchPendingEvents({ send: async (events) => void sent.push(...events.map((e) => e.id)) }, 1_000)]);
+    await rollupAllPending();
+    const type = await db().eventType.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId: team.id, name: "Concurrent Rollup" } } });
+    expect(Number(type.total)).toBe(60);
+    expect((await db().eventVolume.findFirstOrThrow({ where: { workspaceId: team.id, name: "Concurrent Rollup" } })).count).toBe(60);
+    expect(await db().eventDispatch.count({ where: { workspaceId: team.id, OR: [{ rolledUpAt: null }, { dispatchedAt: null }] } })).toBe(0);
   });
 });
