@@ -194,9 +194,11 @@ async function main() {
     );
     const late = lateness.map((r) => Number(r.late)).sort((a, b) => a - b);
 
-    // 3. Baseline: the same engine code in-process, no HTTP, no executor.
+    // 3. Baseline: the same engine code in-process, no HTTP, no executor; and none of ingestion's background
+    // work (the catalog rollup), which the engine does not wait for and which would outlive the pool below.
     await stopProcess(executor);
     executor = null;
+    process.env.CAIRN_BACKGROUND_JOBS = "off";
     const { ingest } = await import("../../lib/ingest/ingest");
     const { processIngestedEvents } = await import("../../lib/engine/process-events");
     const { advanceEnrollment } = await import("../../lib/engine/advance");
