@@ -24,9 +24,15 @@ const FOLLOW_GAP_MS = 50;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function wakeRound(now: Date): Promise<AdvanceManyResult & { claimed: number }> {
+/**
+ * Claims and walks what is due now. `lookAheadUntil` (the end of the tick, on a round that may end it): when
+ * nothing was due, also says whether a delay ends before then, so the tick follows it.
+ */
+async function wakeRound(now: Date, lookAheadUntil: Date | null = null): Promise<AdvanceManyResult & { claimed: number; dueWithinTick: boolean }> {
   const ids = await claimDueEnrollments(now, CLAIM);
-  return { claimed: ids.length, ...(await advanceDelivering(ids, systemClock)) };
+  const result = { claimed: ids.length, ...(await advanceDelivering(ids, systemClock)) };
+  const dueWithinTick = result.claimed === 0 && lookAheadUntil !== null && (await nextWakeBefore(now, lookAheadUntil)) !== null;
+  return { ...result, dueWithinTick };
 }
 
 export const wakeDue = inngest.createFunction(
@@ -37,17 +43,21 @@ export const wakeDue = inngest.createFunction(
     let woken = 0;
     // A few rounds per tick, so a burst of delays ending together drains within the tick.
     let drained = false;
+    let dueWithinTick = false;
     for (let round = 0; round < 20; round++) {
-      const result = await step.run(`wake:${round}`, () => wakeRound(new Date()));
+      const result = await step.run(`wake:${round}`, () => wakeRound(new Date(), FOLLOW_MS > 0 ? new Date(tickAt + FOLLOW_MS) : null));
       await sendWalkFollowUps(step, result, `:${round}`);
       woken += result.claimed;
+      dueWithinTick = result.dueWithinTick;
       if (result.claimed < CLAIM) {
         drained = true;
         break;
       }
     }
-    // Only while delays are ending (this tick woke someone): an idle tick costs no more than it did.
-    if (drained && woken > 0 && FOLLOW_MS > 0) {
+    // Only while delays are ending (this tick woke someone, or one ends before the next tick): an idle tick
+    // costs one indexed read more, and no longer run. Without the look-ahead, the first delays to end after a
+    // quiet spell waited for the next tick (up to a second).
+    if (drained && (woken > 0 || dueWithinTick) && FOLLOW_MS > 0) {
       const followed = await step.run("follow", async () => {
         const total: AdvanceManyResult & { claimed: number } = { claimed: 0, needWebhook: [], queuedMessageIds: [], segmentRanges: [], steps: 0 };
         const endAt = tickAt + FOLLOW_MS;

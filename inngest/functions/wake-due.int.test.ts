@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { dropSchema, eventually, runsOf, serveFunctions, startTestExecutor } from "@/lib/testing/executor-harness";
+import { setUpFreshDatabase } from "@/lib/testing/fresh-database";
+
+/**
+ * wake-due as the embedded executor runs it: the real SDK serve handler over HTTP, the cron ticking every
+ * second. A tick also follows the delays that end before the next tick, so a delay fires when it ends
+ * rather than up to a second later, and never early. The clock is controllable: only `Date` is faked (it
+ * still advances with real time), so the test knows which tick a moment falls in.
+ */
+
+// Its own database: the cron sweeps every due enrollment, other test files' included.
+setUpFreshDatabase();
+
+let executor: Awaited<ReturnType<typeof startTestExecutor>>;
+let app: { url: string; close(): Promise<void> };
+
+beforeAll(async () => {
+  vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true, now: new Date("2026-01-14T12:00:05.000Z") });
+  executor = await startTestExecutor({ now: () => Date.now(), leaseMs: 48 * 3_600_000 });
+  // Before the function and the Inngest client are imported: they read these when they are created.
+  process.env.INNGEST_DEV = "1";
+  process.env.INNGEST_BASE_URL = executor.url;
+  process.env.CAIRN_WAKE_DUE_CRON = "* * * * * *";
+  const { inngest } = await import("@/inngest/client");
+  const { wakeDue } = await import("./wake-due");
+  app = await serveFunctions(inngest, [wakeDue]);
+  await executor.sync(app.url);
+});
+
+afterAll(async () => {
+  await executor?.stop();
+  await app?.close();
+  if (executor) await dropSchema(executor.schema);
+  vi.useRealTimers();
+});
+
+describe("wake-due on the embedded executor", () => {
+  it("wakes a delay that ends in the middle of an idle tick within that tick, and not before it ends", async () => {
+    const { ingestFixture } = await import("@/lib/testing/ingest-helpers");
+    const { workspaceContextForApiKey } = await import("@/lib/api-keys/api-keys");
+    const { EngineDriver, enrollmentsOf, publishGraph } = await import("@/lib/testing/engine-driver");
+    const { pgPool } = await import("@/lib/db/pool");
+    const ctx = await workspaceContextForApiKey((await ingestFixture("FULL")).key);
+    const at = (x: number, y: number) => ({ x, y });
+    const { journeyId } = await publishGraph(ctx, {
+      nodes: [
+        { id: "trigger", type: "trigger.event", position: at(0, 0), config: { eventName: "signed_up", filters: [] } },
+        { id: "wait", type: "delay.duration", position: at(0, 100), config: { duration: { amount: 1, unit: "minutes" } } },
+        { id: "done", type: "exit", position: at(0, 200), config: {} },
+      ],
+      edges: [
+        { id: "e1", source: "trigger", target: "wait" },
+        { id: "e2", source: "wait", target: "done" },
+      ],
+    });
+    await new EngineDriver(ctx, new Date()).track("ada", "signed_up");
+    const [waiting] = await enrollmentsOf(journeyId);
+    expect(waiting).toMatchObject({ status: "WAITING", currentNodeId: "wait" });
+
+    // The delay now ends 400 ms into a tick two seconds ahead: every tick until then is idle.
+    const tick = Math.ceil(Date.now() / 1000) * 1000 + 2_000;
+    const endsAt = new Date(tick + 400);
+    await pgPool().query(`UPDATE "Enrollment" SET "wakeAt" = $2 WHERE id = $1`, [waiting.id, endsAt]);
+
+    const left = await eventually(
+      async () => (await pgPool().query<{ leftAt: Date | null }>(`SELECT "leftAt" FROM "EnrollmentStep" WHERE "enrollmentId" = $1 AND "nodeId" = 'wait'`, [waiting.id])).rows[0]?.leftAt ?? undefined,
+      10_000,
+      "the delay to end",
+    );
+    expect(left.getTime()).toBeGreaterThanOrEqual(endsAt.getTime());
+    // Woken by that tick's run, not the next one's.
+    // (the run records its output after the step that walked has written the trace: wait for it)
+    const waking = await eventually(async () => {
+      const runs = (await runsOf(executor.schema, "cairn-wake-due")).filter((r) => ((r.output as { woken?: number } | null)?.woken ?? 0) > 0);
+      return runs.length ? runs : undefined;
+    }, 10_000, "the run that woke the enrollment to finish");
+    expect(waking.map((r) => r.event.data.fireAt)).toEqual([new Date(tick).toISOString()]);
+    expect((await enrollmentsOf(journeyId))[0]).toMatchObject({ status: "COMPLETED" });
+  }, 30_000);
+});
