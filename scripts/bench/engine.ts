@@ -152,15 +152,18 @@ async function main() {
     const latencies = latenciesOf(steady);
     // BENCH_DEBUG=1: the median and the slowest latency of the events sent in each second, to see where a tail comes from.
     if (process.env.BENCH_DEBUG === "1") {
-      const bySecond = new Map<number, number[]>();
-      for (const p of steady) {
-        const a = arrivals.get(p);
-        if (!a) continue;
-        const second = Math.floor((a.sentAt - started) / 1000);
-        bySecond.set(second, [...(bySecond.get(second) ?? []), a.at - a.sentAt]);
-      }
-      const line = [...bySecond].map(([second, l]) => `${second}s ${Math.round(percentile(l.sort((x, y) => x - y), 50))}/${Math.max(...l)}`);
-      console.log(`per second sent (p50/max ms): ${line.join("  ")}`);
+      const perSecond = (people: string[], from: number) => {
+        const bySecond = new Map<number, number[]>();
+        for (const p of people) {
+          const a = arrivals.get(p);
+          if (!a) continue;
+          const second = Math.floor((a.sentAt - from) / 1000);
+          bySecond.set(second, [...(bySecond.get(second) ?? []), a.at - a.sentAt]);
+        }
+        return [...bySecond].map(([second, l]) => `${second}s ${Math.round(percentile(l.sort((x, y) => x - y), 50))}/${Math.max(...l)}`).join("  ");
+      };
+      console.log(`warm-up, per second sent (p50/max ms): ${perSecond(warmRun.people, warmRun.started)}`);
+      console.log(`measured, per second sent (p50/max ms): ${perSecond(steady, started)}`);
     }
 
     // 2. Throughput: a burst, all at once.
