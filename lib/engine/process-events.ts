@@ -98,13 +98,19 @@ export async function processIngestedEvents(workspaceId: string, eventIds: strin
       `SELECT id, "liveVersionId", status::text FROM "Journey" WHERE "workspaceId" = $1 AND "liveVersionId" IS NOT NULL AND status IN ('LIVE', 'PAUSED')`,
       [workspaceId],
     );
-    // Locked: an advance running now for one of these people finishes before we decide about them.
+    // Locked: an advance running now for one of these people finishes before we decide about them. One index
+    // probe per person (LATERAL, locked inside, in person order): with `profileId = ANY(…)` a planner without
+    // statistics for the table (a new database's first minute) scanned every open enrollment of the workspace
+    // instead, 24 ms at 25,000 of them, growing with the table.
     const { rows: open } = await client.query<OpenEnrollment>(
       `SELECT e.id, e."journeyId", e."journeyVersionId", e."profileId", e.status::text, e."enteredAt", ${ASSIGNED_AT},
               e."waitEventName", e."waitMatchProperty", e."waitMatchValue"
-         FROM "Enrollment" e WHERE e."workspaceId" = $1 AND e."profileId" = ANY($2::uuid[]) AND e.status IN ('ACTIVE', 'WAITING')
-        ORDER BY e."enteredAt" FOR UPDATE OF e`,
-      [workspaceId, profileIds],
+         FROM unnest($2::uuid[]) AS person(id)
+         CROSS JOIN LATERAL (
+           SELECT * FROM "Enrollment" e
+            WHERE e."workspaceId" = $1 AND e."profileId" = person.id AND e.status IN ('ACTIVE', 'WAITING') FOR UPDATE) e
+        ORDER BY e."enteredAt"`,
+      [workspaceId, [...profileIds].sort()],
     );
     const versions = await loadVersions(client, [...journeys.map((j) => j.liveVersionId), ...open.map((e) => e.journeyVersionId)]);
 
