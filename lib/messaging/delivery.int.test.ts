@@ -7,7 +7,7 @@ import { startSmtpSink, type SmtpSink } from "../testing/local-provider-servers"
 import { publishGraph } from "../testing/engine-driver";
 import { messageRow, NOON, queueFor, setup, timeline, type MessagingSetup as Setup } from "../testing/messaging-fixtures";
 import { saveChannelConfig } from "./channel-config";
-import { claimDueMessages, deliverMessage, MAX_ATTEMPTS, retryBackoffMs } from "./delivery";
+import { claimDueMessages, deliverMessage, MAX_ATTEMPTS, retryBackoffMs, SWEEP_GRACE_MS } from "./delivery";
 import { BOUNCE_DOMAIN } from "./outbox-smtp";
 import { savePolicy } from "./policy";
 import { saveTemplate } from "./templates";
@@ -274,14 +274,17 @@ describe("provider errors", () => {
 });
 
 describe("lapsed claims", () => {
-  it("a sender that vanished mid-send leaves a claim that the due sweep hands back after it lapses", async () => {
+  it("a sender that vanished mid-send leaves a claim that the due sweep hands back once it has lapsed for the grace", async () => {
     const s = await setup();
     const id = await queueFor(s, "crash", { email: "crash@example.com" });
     // what a crashed sender leaves: the claim, no result
     await pgPool().query(`UPDATE "Message" SET "claimedUntil" = $2, attempts = 1 WHERE id = $1`, [id, new Date(s.driver.now.getTime() + MINUTE)]);
     expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "busy" });
     expect((await claimDueMessages(s.driver.now)).map((m) => m.id)).not.toContain(id);
+    // lapsed, but the busy run retries it now: the sweep leaves it to that run for the grace
     s.driver.advanceTime(MINUTE + 1);
+    expect((await claimDueMessages(s.driver.now)).map((m) => m.id)).not.toContain(id);
+    s.driver.advanceTime(SWEEP_GRACE_MS);
     expect((await claimDueMessages(s.driver.now)).map((m) => m.id)).toContain(id);
     expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "sent" });
   });
@@ -294,9 +297,10 @@ describe("lapsed claims", () => {
     expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "retry", attempt: 1 });
     const waiting = await messageRow(id);
     expect(waiting).toMatchObject({ status: "QUEUED", claimedUntil: null, sendAfter: new Date(s.driver.now.getTime() + retryBackoffMs(1)) });
-    // nobody retries it (the run was lost); the sweep leaves it until the backoff is over, then hands it back
+    // nobody retries it (the run was lost); the sweep leaves it until the backoff is over and the grace after it
+    // (in which a run that was not lost retries it), then hands it back
     expect((await claimDueMessages(s.driver.now)).map((m) => m.id)).not.toContain(id);
-    s.driver.advanceTime(retryBackoffMs(1) - 1);
+    s.driver.advanceTime(retryBackoffMs(1) + SWEEP_GRACE_MS - 1);
     expect((await claimDueMessages(s.driver.now)).map((m) => m.id)).not.toContain(id);
     s.driver.advanceTime(1);
     expect((await claimDueMessages(s.driver.now)).map((m) => m.id)).toEqual([id]);

@@ -443,19 +443,27 @@ export async function suppress(client: pg.PoolClient, workspaceId: string, chann
 }
 
 /**
- * Messages to hand to deliver-message again: delayed by quiet hours or a retry's backoff until now, or
- * claimed by a sender that vanished (its claim lapsed). Clearing sendAfter and the claim marks them handed over, so the next sweep
- * does not send them twice; SKIP LOCKED lets sweeps run side by side.
+ * How long the due sweep leaves a message whose own run retries it (a retry's backoff; a claim that lapses,
+ * which the busy run retries at once): that run is due at the same moment, and a sweep racing it would start a
+ * second run for the message. The sweep is the safety net for a run that was lost.
+ */
+export const SWEEP_GRACE_MS = 30_000;
+
+/**
+ * Messages to hand to deliver-message again: never attempted and delayed by quiet hours until now; or, a
+ * SWEEP_GRACE_MS after it, delayed by a retry's backoff (or quiet hours after an attempt) or claimed by a
+ * sender that vanished (its claim lapsed). Clearing sendAfter and the claim marks them handed over, so the
+ * next sweep does not send them twice; SKIP LOCKED lets sweeps run side by side.
  */
 export async function claimDueMessages(now: Date, limit = 500): Promise<{ id: string; due: string }[]> {
   return withTransaction(async (client) => {
     const { rows } = await client.query<{ id: string; due: Date }>(
       `WITH due AS (
          SELECT id, COALESCE("sendAfter", "claimedUntil") AS due FROM "Message"
-          WHERE status = 'QUEUED' AND ("sendAfter" <= $1 OR "claimedUntil" < $1)
+          WHERE status = 'QUEUED' AND (("sendAfter" <= $1 AND attempts = 0) OR "sendAfter" <= $3 OR "claimedUntil" < $3)
           ORDER BY 2 LIMIT $2 FOR UPDATE SKIP LOCKED)
        UPDATE "Message" m SET "sendAfter" = NULL, "claimedUntil" = NULL, "updatedAt" = $1 FROM due WHERE m.id = due.id RETURNING m.id, due.due`,
-      [now, limit],
+      [now, limit, new Date(now.getTime() - SWEEP_GRACE_MS)],
     );
     return rows.map((r) => ({ id: r.id, due: r.due.toISOString() }));
   });
