@@ -1,6 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";
-import { closePgPool } from "./pool";
+import { closePgPool, POOL_IDLE } from "./pool";
 
 /**
  * The one Prisma client of the process. It talks to Postgres through node-postgres (driver adapter),
@@ -8,7 +8,7 @@ import { closePgPool } from "./pool";
  * Only lib/ uses it (style: only the data layer touches Prisma).
  */
 function createClient(connectionString: string): PrismaClient {
-  const adapter = new PrismaPg({ connectionString, max: Number(process.env.CAIRN_DB_POOL_SIZE ?? 10) });
+  const adapter = new PrismaPg({ connectionString, max: Number(process.env.CAIRN_DB_POOL_SIZE ?? 10), ...POOL_IDLE });
   // The embedded database runs one query at a time, so a transaction may wait behind others' queries:
   // allow more than Prisma's 2 s / 5 s defaults before giving up.
   return new PrismaClient({ adapter, transactionOptions: { maxWait: 15_000, timeout: 30_000 } });

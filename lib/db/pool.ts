@@ -7,11 +7,20 @@ import pg from "pg";
  */
 const globalForPool = globalThis as unknown as { cairnPgPool?: pg.Pool };
 
+/**
+ * How the process's pools (this one and Prisma's, lib/db/client.ts) treat idle connections: kept for five
+ * minutes rather than node-postgres' 10 s, because a new connection is a new Postgres backend that loads its
+ * catalog caches on first use. With 10 s, the connections a burst opened closed during the lull after it and
+ * the next burst paid for new backends again (bench:engine's latency spikes 10–15 s after a backlog drained).
+ * An idle connection does not keep a script's process alive.
+ */
+export const POOL_IDLE = { idleTimeoutMillis: 5 * 60_000, allowExitOnIdle: true } as const;
+
 export function pgPool(): pg.Pool {
   if (!globalForPool.cairnPgPool) {
     const connectionString = process.env.DATABASE_URL;
     if (!connectionString) throw new Error("DATABASE_URL is not set.");
-    const pool = new pg.Pool({ connectionString, max: Number(process.env.CAIRN_DB_POOL_SIZE ?? 10) });
+    const pool = new pg.Pool({ connectionString, max: Number(process.env.CAIRN_DB_POOL_SIZE ?? 10), ...POOL_IDLE });
     // An idle connection that the server drops (restart, failover) must not crash the process: the pool
     // discards it and opens a new one on the next query.
     pool.on("error", (error) => console.error("[cairn] idle database connection lost:", error.message));

@@ -19,7 +19,9 @@ export class ExecutorDb {
     poolSize = 6,
   ) {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid executor schema name "${schema}" (lowercase letters, digits and _ only)`);
-    this.pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+    // Idle connections are kept for five minutes, not node-postgres' 10 s: a new connection is a new Postgres
+    // backend with cold caches, and with 10 s the connections a burst opened were gone by the next burst.
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, idleTimeoutMillis: 5 * 60_000, allowExitOnIdle: true });
     // A dropped idle connection (database restart) must not crash the executor; the pool reconnects.
     this.pool.on("error", (error) => console.error(`[executor] idle database connection lost: ${error.message}`));
   }
