@@ -77,12 +77,15 @@ function needsIdentityWrites(plan: StorePlan): boolean {
 /** Loads the batch's identities and resolves its profiles in memory (lib/profiles/resolve-identities.ts). */
 async function readIdentityPlan(db: pg.Pool | pg.PoolClient, workspaceId: string, events: NormalizedEvent[]): Promise<StorePlan> {
   const keys = identityKeysOf(events);
-  // One primary-key probe per identity (LATERAL), whatever the planner thinks of the tables' sizes.
+  // One primary-key probe per identity (LATERAL), whatever the planner thinks of the tables' sizes. OFFSET 0
+  // keeps each subquery a probe: a plain LATERAL is flattened into a join, which a planner without statistics
+  // for the tables (a new database before autovacuum's first analyze) ran as a scan of all the workspace's
+  // identities, 15 ms per request at 20,000 of them against 1 ms.
   const { rows: existing } = await db.query<ExistingIdentity>(
     `SELECT k.kind, k.value, i."profileId", p."userId" AS "profileUserId"
        FROM json_to_recordset($2::json) AS k(kind text, value text)
-       JOIN LATERAL (SELECT "profileId" FROM "ProfileIdentity" WHERE "workspaceId" = $1 AND kind = k.kind AND value = k.value) i ON true
-       JOIN LATERAL (SELECT "userId" FROM "Profile" WHERE id = i."profileId") p ON true`,
+       JOIN LATERAL (SELECT "profileId" FROM "ProfileIdentity" WHERE "workspaceId" = $1 AND kind = k.kind AND value = k.value OFFSET 0) i ON true
+       JOIN LATERAL (SELECT "userId" FROM "Profile" WHERE id = i."profileId" OFFSET 0) p ON true`,
     // JSON rather than two text[] parameters: node-postgres escapes array elements one by one in JavaScript.
     [workspaceId, JSON.stringify(keys)],
   );
