@@ -226,6 +226,15 @@ interface BatchEvent {
 export async function updateSegmentsForEvents(workspaceId: string, eventIds: string[], now: Date): Promise<MembershipChange[]> {
   if (!eventIds.length) return [];
   const pool = pgPool();
+  // What the workspace's segments read, first, and whether it has a segment at all (merged memberships move
+  // below whatever the segments read): in a workspace without segments the batch's events are not read.
+  const { rows: allRefs } = await pool.query<{ segmentId: string; kind: string; value: string }>(
+    `SELECT "segmentId", kind, value FROM "SegmentReference" WHERE "workspaceId" = $1 AND kind IN ('event', 'profile')
+     UNION ALL
+     SELECT id, 'exists', '' FROM (SELECT id FROM "Segment" WHERE "workspaceId" = $1 LIMIT 1) any_segment`,
+    [workspaceId],
+  );
+  if (!allRefs.length) return [];
   const { rows: events } = await pool.query<BatchEvent>(
     `SELECT COALESCE(p."mergedIntoId", ev."profileId") AS "profileId", ev.name, ev.type,
             (ev.type IN ('identify', 'alias') OR ev.source = 'messaging' OR (ev.context #>> '{device,token}') IS NOT NULL
@@ -236,13 +245,9 @@ export async function updateSegmentsForEvents(workspaceId: string, eventIds: str
     [workspaceId, eventIds],
   );
   if (!events.length) return [];
-  const names = [...new Set(events.flatMap((e) => (e.name ? [e.name] : [])))];
-  const profileChanged = new Set(events.filter((e) => e.profileChange).map((e) => e.profileId));
-  const { rows: refs } = await pool.query<{ segmentId: string; kind: string; value: string }>(
-    `SELECT "segmentId", kind, value FROM "SegmentReference"
-      WHERE "workspaceId" = $1 AND ((kind = 'event' AND value = ANY($2::text[])) OR (kind = 'profile' AND $3))`,
-    [workspaceId, names, profileChanged.size > 0],
-  );
+  const names = new Set(events.flatMap((e) => (e.name ? [e.name] : [])));
+  const anyProfileChange = events.some((e) => e.profileChange);
+  const refs = allRefs.filter((r) => (r.kind === "event" ? names.has(r.value) : r.kind === "profile" && anyProfileChange));
 
   const work = new Map<string, Set<string>>();
   const add = (segmentId: string, profileId: string) => {
