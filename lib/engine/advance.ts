@@ -128,14 +128,19 @@ export async function advanceEnrollments(enrollmentIds: string[], now: Date): Pr
   const ids = [...new Set(enrollmentIds)];
   if (!ids.length) return [];
   return withTransaction(async (client) => {
-    // Locked in id order, so two batches that share enrollments cannot deadlock.
-    const { rows } = await client.query<EnrollmentRow>(
+    // Locked in id order, so two batches that share enrollments cannot deadlock. Their people come in the same
+    // statement: a profile merged into another (an anonymous visitor who signed up) continues as that person.
+    const { rows } = await client.query<EnrollmentRow & { person: Person }>(
       `SELECT e.id, e."workspaceId", e."journeyId", e."journeyVersionId", e."profileId", e.status::text, e."currentNodeId",
-              e."pendingExit", e.trigger, j.status::text AS "journeyStatus"
-         FROM "Enrollment" e JOIN "Journey" j ON j.id = e."journeyId" WHERE e.id = ANY($1::uuid[]) ORDER BY e.id FOR UPDATE OF e`,
+              e."pendingExit", e.trigger, j.status::text AS "journeyStatus",
+              json_build_object('profileId', p.id, 'userId', p."userId", 'email', p.email, 'phone', p.phone, 'timezone', p.timezone, 'traits', p.traits) AS person
+         FROM "Enrollment" e JOIN "Journey" j ON j.id = e."journeyId"
+         JOIN "Profile" r ON r.id = e."profileId" JOIN "Profile" p ON p.id = COALESCE(r."mergedIntoId", r.id)
+        WHERE e.id = ANY($1::uuid[]) ORDER BY e.id FOR UPDATE OF e`,
       [ids],
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
+    const people = new Map(rows.map((r) => [r.profileId, r.person]));
     const results = new Map<string, AdvanceResult>(ids.map((id) => [id, { enrollmentId: id, state: "idle", queuedMessageIds: [], steps: 0 }]));
     const active: EnrollmentRow[] = [];
     for (const e of byId.values()) {
@@ -149,7 +154,6 @@ export async function advanceEnrollments(enrollmentIds: string[], now: Date): Pr
     }
     if (active.length) {
       const versions = await loadVersions(client, active.map((e) => e.journeyVersionId));
-      const people = await loadPeople(client, active.map((e) => e.profileId));
       // A walk stops before an unmade call, so only an enrollment that starts at a webhook step can find one done.
       const atWebhook = active.filter((e) => versions.get(e.journeyVersionId)?.nodes.get(e.currentNodeId)?.type === "action.webhook");
       const finishedCalls = atWebhook.length ? await loadFinishedWebhookCalls(client, atWebhook.map((e) => e.id)) : new Map();
@@ -172,16 +176,6 @@ export async function advanceEnrollments(enrollmentIds: string[], now: Date): Pr
     }
     return ids.map((id) => results.get(id)!);
   });
-}
-
-async function loadPeople(client: pg.ClientBase, profileIds: string[]): Promise<Map<string, Person>> {
-  // A profile merged into another (an anonymous visitor who signed up) continues as that person.
-  const { rows } = await client.query<Person & { requestedId: string }>(
-    `SELECT r.id AS "requestedId", p.id AS "profileId", p."userId", p.email, p.phone, p.timezone, p.traits
-       FROM "Profile" r JOIN "Profile" p ON p.id = COALESCE(r."mergedIntoId", r.id) WHERE r.id = ANY($1::uuid[])`,
-    [[...new Set(profileIds)]],
-  );
-  return new Map(rows.map(({ requestedId, ...person }) => [requestedId, person]));
 }
 
 const splitVersions = new WeakMap<CompiledVersion, boolean>();
