@@ -58,6 +58,41 @@ describe("re-entry rules", () => {
   });
 });
 
+describe("a visitor who signs up mid-journey", () => {
+  it("continues as the person they were merged into: that person's traits decide, and the message is theirs", async () => {
+    const ctx = await workspace();
+    const { journeyId } = await publishGraph(ctx, {
+      nodes: [
+        { id: "trigger", type: "trigger.event", position: at(0), config: { eventName: "viewed_pricing", filters: [] } },
+        { id: "wait", type: "delay.duration", position: at(0, 100), config: { duration: { amount: 1, unit: "hours" } } },
+        { id: "pro", type: "condition", position: at(0, 200), config: { rules: { match: "all", rules: [{ kind: "trait", trait: "plan", operator: "equals", value: "pro" }] } } },
+        { id: "offer", type: "action.email", position: at(0, 300), config: { templateId: "tpl_offer" } },
+        { id: "end", type: "exit", position: at(200, 300), config: {} },
+      ],
+      edges: [
+        { id: "e1", source: "trigger", target: "wait" },
+        { id: "e2", source: "wait", target: "pro" },
+        { id: "e3", source: "pro", target: "offer", branch: "yes" },
+        { id: "e4", source: "pro", target: "end", branch: "no" },
+      ],
+    });
+    const engine = new EngineDriver(ctx, new Date("2026-05-01T08:00:00Z"));
+    await engine.send([{ type: "identify", userId: "ada", traits: { plan: "pro", email: "ada@example.com" } }]);
+    await engine.send([{ type: "track", anonymousId: "visitor-1", event: "viewed_pricing" }]);
+    const [waiting] = await enrollmentsOf(journeyId);
+    expect(waiting).toMatchObject({ status: "WAITING", currentNodeId: "wait", userId: null });
+    // the visitor signs in: their anonymous profile is merged into Ada's
+    await engine.send([{ type: "identify", userId: "ada", anonymousId: "visitor-1" }]);
+    engine.advanceTime(HOUR);
+    await engine.tick();
+    const { rows } = await pgPool().query<{ userId: string | null; nodeId: string }>(
+      `SELECT p."userId", m."nodeId" FROM "Message" m JOIN "Profile" p ON p.id = m."profileId" WHERE m."journeyId" = $1`,
+      [journeyId],
+    );
+    expect(rows).toEqual([{ userId: "ada", nodeId: "offer" }]);
+  });
+});
+
 describe("pause and resume", () => {
   it("holds people where they are while paused and moves them on when resumed", async () => {
     const ctx = await workspace();
