@@ -416,17 +416,39 @@ async function reevaluateUpdatedProfiles(client: pg.ClientBase, walked: Walked[]
 
 async function writeWalks(client: pg.ClientBase, walked: Walked[], now: Date): Promise<void> {
   const steps = walked.flatMap((w) => w.steps.map((s) => ({ ...s, enrollmentId: w.enrollment.id, journeyId: w.enrollment.journeyId })));
-  // One statement for all the walks; on a row that exists, keep when it was entered and what was decided
-  // there unless this advance decided something (an empty outcome / {} inputs mean "only the exit is new").
-  await client.query(
-    `INSERT INTO "EnrollmentStep" ("enrollmentId", "journeyId", "nodeId", "nodeType", visit, "enteredAt", "leftAt", exit, inputs, outcome)
-     SELECT e, j, n, t, $1, $2, l, x, i::jsonb, o
-       FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[]) AS u(e, j, n, t, l, x, i, o)
-     ON CONFLICT ("enrollmentId", "nodeId", visit) DO UPDATE SET
-       "leftAt" = COALESCE(EXCLUDED."leftAt", "EnrollmentStep"."leftAt"),
-       exit = COALESCE(EXCLUDED.exit, "EnrollmentStep".exit),
-       inputs = CASE WHEN EXCLUDED.inputs = '{}'::jsonb THEN "EnrollmentStep".inputs ELSE EXCLUDED.inputs END,
-       outcome = CASE WHEN EXCLUDED.outcome = '' THEN "EnrollmentStep".outcome ELSE EXCLUDED.outcome END`,
+  const messages = walked.flatMap((w) => w.messages.map((m) => ({ ...m, w })));
+  const splits = walked.flatMap((w) => w.splits.map((s) => ({ ...s, w })));
+  const ended = (w: Walked) => w.final.status !== "ACTIVE" && w.final.status !== "WAITING";
+  // One statement for all the walks' steps, messages, split assignments and where each enrollment now is (four
+  // tables, none reading another's rows, so the CTEs' shared snapshot changes nothing).
+  // - steps: on a row that exists, keep when it was entered and what was decided there unless this advance
+  //   decided something (an empty outcome / {} inputs mean "only the exit is new");
+  // - messages: the idempotency key makes a message exist once per (enrollment, node, visit); a repeated advance
+  //   gets the same row back (DO UPDATE, a no-op, so RETURNING still answers with it).
+  const { rows } = await client.query<{ id: string; enrollmentId: string }>(
+    `WITH steps AS (
+       INSERT INTO "EnrollmentStep" ("enrollmentId", "journeyId", "nodeId", "nodeType", visit, "enteredAt", "leftAt", exit, inputs, outcome)
+       SELECT e, j, n, t, $1, $2, l, x, i::jsonb, o
+         FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[]) AS u(e, j, n, t, l, x, i, o)
+       ON CONFLICT ("enrollmentId", "nodeId", visit) DO UPDATE SET
+         "leftAt" = COALESCE(EXCLUDED."leftAt", "EnrollmentStep"."leftAt"),
+         exit = COALESCE(EXCLUDED.exit, "EnrollmentStep".exit),
+         inputs = CASE WHEN EXCLUDED.inputs = '{}'::jsonb THEN "EnrollmentStep".inputs ELSE EXCLUDED.inputs END,
+         outcome = CASE WHEN EXCLUDED.outcome = '' THEN "EnrollmentStep".outcome ELSE EXCLUDED.outcome END
+     ), splits AS (
+       INSERT INTO "SplitAssignment" ("enrollmentId", "nodeId", "journeyId", "profileId", "armId", "assignedAt")
+       SELECT e, n, j, p, a, $2 FROM unnest($11::uuid[], $12::text[], $13::uuid[], $14::uuid[], $15::text[]) AS u(e, n, j, p, a) ON CONFLICT DO NOTHING
+     ), moved AS (
+       UPDATE "Enrollment" AS e SET status = u.s::"EnrollmentStatus", "currentNodeId" = u.n, "pendingExit" = NULL, "wakeAt" = u.w,
+          "waitEventName" = u.en, "waitMatchProperty" = u.mp, "waitMatchValue" = u.mv, "updatedAt" = $2, "endedAt" = u.ea, "endReason" = u.r
+         FROM unnest($16::uuid[], $17::text[], $18::text[], $19::timestamptz[], $20::text[], $21::text[], $22::text[], $23::timestamptz[], $24::text[])
+           AS u(id, s, n, w, en, mp, mv, ea, r)
+        WHERE e.id = u.id
+     )
+     INSERT INTO "Message" (id, "workspaceId", "profileId", "journeyId", "journeyVersionId", "enrollmentId", "nodeId", channel, "templateId", "idempotencyKey", context, "createdAt", "updatedAt")
+     SELECT gen_random_uuid(), w, p, j, v, e, n, c, t, e::text || ':' || n || ':' || $25::text, x::jsonb, $2, $2
+       FROM unnest($26::uuid[], $27::uuid[], $28::uuid[], $29::uuid[], $30::uuid[], $31::text[], $32::text[], $33::text[], $34::text[]) AS u(w, p, j, v, e, n, c, t, x)
+     ON CONFLICT ("idempotencyKey") DO UPDATE SET "idempotencyKey" = EXCLUDED."idempotencyKey" RETURNING id, "enrollmentId"`,
     [
       VISIT,
       now,
@@ -438,65 +460,11 @@ async function writeWalks(client: pg.ClientBase, walked: Walked[], now: Date): P
       steps.map((s) => s.exit),
       steps.map((s) => JSON.stringify(s.inputs ?? {})),
       steps.map((s) => s.outcome),
-    ],
-  );
-
-  const messages = walked.flatMap((w) => w.messages.map((m) => ({ ...m, w })));
-  if (messages.length) {
-    // The idempotency key makes a message exist once per (enrollment, node, visit); a repeated advance gets
-    // the same row back (DO UPDATE, a no-op, so RETURNING still answers with it).
-    const { rows } = await client.query<{ id: string; enrollmentId: string }>(
-      `INSERT INTO "Message" (id, "workspaceId", "profileId", "journeyId", "journeyVersionId", "enrollmentId", "nodeId", channel, "templateId", "idempotencyKey", context, "createdAt", "updatedAt")
-       SELECT gen_random_uuid(), w, p, j, v, e, n, c, t, e::text || ':' || n || ':' || $1::text, x::jsonb, $2, $2
-         FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::text[], $9::text[], $10::text[], $11::text[]) AS u(w, p, j, v, e, n, c, t, x)
-       ON CONFLICT ("idempotencyKey") DO UPDATE SET "idempotencyKey" = EXCLUDED."idempotencyKey" RETURNING id, "enrollmentId"`,
-      [
-        String(VISIT),
-        now,
-        messages.map((m) => m.w.enrollment.workspaceId),
-        messages.map((m) => m.w.person.profileId),
-        messages.map((m) => m.w.enrollment.journeyId),
-        messages.map((m) => m.w.enrollment.journeyVersionId),
-        messages.map((m) => m.w.enrollment.id),
-        messages.map((m) => m.nodeId),
-        messages.map((m) => m.channel),
-        messages.map((m) => m.templateId),
-        messages.map((m) => JSON.stringify({ trigger: m.w.enrollment.trigger, journeyId: m.w.enrollment.journeyId, enrollmentId: m.w.enrollment.id })),
-      ],
-    );
-    const byEnrollment = new Map(walked.map((w) => [w.enrollment.id, w.result]));
-    for (const row of rows) byEnrollment.get(row.enrollmentId)!.queuedMessageIds.push(row.id);
-  }
-
-  const splits = walked.flatMap((w) => w.splits.map((s) => ({ ...s, w })));
-  if (splits.length) {
-    await client.query(
-      `INSERT INTO "SplitAssignment" ("enrollmentId", "nodeId", "journeyId", "profileId", "armId", "assignedAt")
-       SELECT e, n, j, p, a, $1 FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::text[]) AS u(e, n, j, p, a) ON CONFLICT DO NOTHING`,
-      [now, splits.map((s) => s.w.enrollment.id), splits.map((s) => s.nodeId), splits.map((s) => s.w.enrollment.journeyId), splits.map((s) => s.w.person.profileId), splits.map((s) => s.armId)],
-    );
-  }
-
-  // After the assignments: a person held out and withheld a message in the same walk has their row by now.
-  // IS NULL keeps the first time, whatever runs again.
-  const heldOutMessaged = walked.filter((w) => w.wouldHaveMessaged !== null);
-  if (heldOutMessaged.length) {
-    await client.query(
-      `UPDATE "SplitAssignment" s SET "wouldHaveMessagedAt" = $1 FROM unnest($2::uuid[], $3::text[]) AS u(e, n)
-        WHERE s."enrollmentId" = u.e AND s."nodeId" = u.n AND s."wouldHaveMessagedAt" IS NULL`,
-      [now, heldOutMessaged.map((w) => w.enrollment.id), heldOutMessaged.map((w) => w.wouldHaveMessaged)],
-    );
-  }
-
-  const ended = (w: Walked) => w.final.status !== "ACTIVE" && w.final.status !== "WAITING";
-  await client.query(
-    `UPDATE "Enrollment" AS e SET status = u.s::"EnrollmentStatus", "currentNodeId" = u.n, "pendingExit" = NULL, "wakeAt" = u.w,
-        "waitEventName" = u.en, "waitMatchProperty" = u.mp, "waitMatchValue" = u.mv, "updatedAt" = $1, "endedAt" = u.ea, "endReason" = u.r
-       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::text[])
-         AS u(id, s, n, w, en, mp, mv, ea, r)
-      WHERE e.id = u.id`,
-    [
-      now,
+      splits.map((s) => s.w.enrollment.id),
+      splits.map((s) => s.nodeId),
+      splits.map((s) => s.w.enrollment.journeyId),
+      splits.map((s) => s.w.person.profileId),
+      splits.map((s) => s.armId),
       walked.map((w) => w.enrollment.id),
       walked.map((w) => w.final.status),
       walked.map((w) => w.final.nodeId),
@@ -506,8 +474,31 @@ async function writeWalks(client: pg.ClientBase, walked: Walked[], now: Date): P
       walked.map((w) => (w.final.wait?.matchValue === undefined ? null : JSON.stringify(w.final.wait.matchValue))),
       walked.map((w) => (ended(w) ? now : null)),
       walked.map((w) => w.final.endReason ?? null),
+      String(VISIT),
+      messages.map((m) => m.w.enrollment.workspaceId),
+      messages.map((m) => m.w.person.profileId),
+      messages.map((m) => m.w.enrollment.journeyId),
+      messages.map((m) => m.w.enrollment.journeyVersionId),
+      messages.map((m) => m.w.enrollment.id),
+      messages.map((m) => m.nodeId),
+      messages.map((m) => m.channel),
+      messages.map((m) => m.templateId),
+      messages.map((m) => JSON.stringify({ trigger: m.w.enrollment.trigger, journeyId: m.w.enrollment.journeyId, enrollmentId: m.w.enrollment.id })),
     ],
   );
+  const byEnrollment = new Map(walked.map((w) => [w.enrollment.id, w.result]));
+  for (const row of rows) byEnrollment.get(row.enrollmentId)!.queuedMessageIds.push(row.id);
+
+  // After the assignments (the statement above): a person held out and withheld a message in the same walk has
+  // their row by now. IS NULL keeps the first time, whatever runs again.
+  const heldOutMessaged = walked.filter((w) => w.wouldHaveMessaged !== null);
+  if (heldOutMessaged.length) {
+    await client.query(
+      `UPDATE "SplitAssignment" s SET "wouldHaveMessagedAt" = $1 FROM unnest($2::uuid[], $3::text[]) AS u(e, n)
+        WHERE s."enrollmentId" = u.e AND s."nodeId" = u.n AND s."wouldHaveMessagedAt" IS NULL`,
+      [now, heldOutMessaged.map((w) => w.enrollment.id), heldOutMessaged.map((w) => w.wouldHaveMessaged)],
+    );
+  }
 }
 
 export async function endEnrollment(client: pg.ClientBase, enrollmentId: string, status: "EXITED" | "CONVERTED" | "COMPLETED", reason: string, now: Date): Promise<void> {
