@@ -14,8 +14,9 @@ const AT_ONCE = 16;
  * Returns the ids to hand to deliver-message as before: the ones whose delivery threw (the database or the
  * code failed; Inngest's retries take over). Every other outcome is settled here or due later: sent,
  * suppressed, failed and bounced are final; delayed (quiet hours) and retry (a provider's backoff) keep the
- * message QUEUED with its sendAfter, and deliver-due hands it back then; busy means another sender holds the
- * claim and finishes it.
+ * message QUEUED with its sendAfter, and deliver-due hands it back: at the end of quiet hours for a message
+ * never attempted, SWEEP_GRACE_MS after a backoff (lib/messaging/delivery.ts: no run retries these, but the
+ * sweep cannot tell them from those a run does); busy means another sender holds the claim and finishes it.
  */
 export async function deliverQueuedNow(messageIds: string[]): Promise<string[]> {
   const handOff: string[] = [];
