@@ -17,7 +17,7 @@ import { sendWalkFollowUpsNow } from "./walk-follow-ups";
  *      the messages they queue (lib/messaging/deliver-now.ts: each claimed once).
  *
  * Segments come first, so a condition on the canvas that tests membership sees what this batch changed. All of
- * it is one run without steps, so one call from the executor (or Inngest) to the app per ingest request: on
+ * it is one run without steps, so one call from the executor (or Inngest) to the app per hand-off (lib/ingest/dispatch.ts: an ingest request, or the requests that piled up meanwhile): on
  * one machine each run and each step is a round trip, and the app's share of every call is what limits
  * event → first side effect latency (bench:engine) and event → membership change (bench:segments). A step
  * would only memoize the work for a retry, and nothing here needs that: every part is safe to repeat

@@ -100,9 +100,12 @@ describe("the engine on the embedded executor, killed mid-run", () => {
     });
 
     executor = await startExecutor();
-    // One ingest request per person, so each becomes its own process-event run.
-    for (let i = 0; i < PEOPLE; i++) await ingest(ctx, JSON.stringify({ batch: [{ type: "track", userId: `crash-${i}`, event: "crash_test", messageId: `crash-${journeyId}-${i}` }] }), "batch");
-    await dispatchPendingEvents(inngest as unknown as Parameters<typeof dispatchPendingEvents>[0]);
+    // One ingest request per person, each handed off alone (rows that pile up go as one event), so each
+    // becomes its own process-event run and the kill lands among many runs.
+    for (let i = 0; i < PEOPLE; i++) {
+      await ingest(ctx, JSON.stringify({ batch: [{ type: "track", userId: `crash-${i}`, event: "crash_test", messageId: `crash-${journeyId}-${i}` }] }), "batch");
+      await dispatchPendingEvents(inngest as unknown as Parameters<typeof dispatchPendingEvents>[0]);
+    }
 
     await until(async () => calls.length >= PEOPLE / 4, 30_000);
     executor.kill("SIGKILL");

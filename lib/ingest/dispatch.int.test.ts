@@ -57,6 +57,24 @@ describe("dispatching ingested events to Inngest", () => {
     expect(received.filter((e) => e.data.workspaceId === team.id)).toHaveLength(1);
   });
 
+  it("sends the requests that piled up before a dispatch as one event per workspace, each request's events once", async () => {
+    await drainAll();
+    received.length = 0;
+    const first = await ingestFixture();
+    const second = await ingestFixture();
+    for (const [fixture, user] of [[first, "p1"], [second, "q1"], [first, "p2"], [first, "p3"]] as const) {
+      await callRoute(batchRoute, { method: "POST", headers: fixture.bearer, body: { batch: [{ type: "track", userId: user, event: "Piled" }] } });
+    }
+    await drainAll();
+    const idsOf = async (workspaceId: string) => (await db().event.findMany({ where: { workspaceId }, orderBy: { id: "asc" } })).map((e) => e.id.toString());
+    const forFirst = received.filter((e) => e.data.workspaceId === first.team.id);
+    expect(forFirst).toHaveLength(1);
+    expect(forFirst[0].id).toMatch(/^cairn-dispatch-\d+-\d+-[0-9a-f]{16}$/);
+    expect(forFirst[0].data.eventIds).toEqual(await idsOf(first.team.id));
+    expect(received.filter((e) => e.data.workspaceId === second.team.id).map((e) => e.data.eventIds)).toEqual([await idsOf(second.team.id)]);
+    expect(await db().eventDispatch.count({ where: { workspaceId: { in: [first.team.id, second.team.id] }, dispatchedAt: null } })).toBe(0);
+  });
+
   it("keeps events pending when Inngest is unreachable, and sends them on the next try", async () => {
     await drainAll();
     const { team, bearer } = await ingestFixture();
