@@ -141,6 +141,51 @@ describe("deliver-message on the executor", () => {
     expect((await timeline(id)).map((e) => e.type)).toEqual(["retry", "sent"]);
   });
 
+  it("a message a walk tried and the provider refused is handed over, and a run retries it at its backoff, not the sweep after its grace", async () => {
+    const { retryBackoffMs, SWEEP_GRACE_MS } = await import("@/lib/messaging/delivery");
+    const { deliverQueuedNow } = await import("@/lib/messaging/deliver-now");
+    const { queueFor } = await import("@/lib/testing/messaging-fixtures");
+    const { inngest, messageQueuedEvents } = await import("@/inngest/client");
+    vi.setSystemTime(new Date("2026-01-14T14:00:05.000Z"));
+    const s = await smsWorkspace();
+    s.driver.now = new Date();
+    const id = await queueFor(s, "walker", { phone: "+15550100009", first_name: "Walker" });
+    twilio.failNext(1, 503);
+
+    // the walk's own attempt fails; the walk hands the message over as it hands over those whose delivery threw
+    const handOff = await deliverQueuedNow([id]);
+    expect(handOff).toEqual([id]);
+    const waiting = await message(id);
+    expect(waiting).toMatchObject({ status: "QUEUED", attempts: 1, claimedUntil: null });
+    const retryAt = waiting.sendAfter!;
+    expect(retryAt.getTime() - Date.now()).toBeGreaterThan(retryBackoffMs(1) - 1_000);
+    await inngest.send(messageQueuedEvents(handOff));
+
+    // the run finds it not yet due and waits for exactly its backoff
+    const [run] = await eventually(async () => {
+      const runs = await deliveryRuns(id);
+      const jobs = runs.length === 1 ? await jobsOf(runs[0].id) : [];
+      return jobs.length === 1 && jobs[0].lastError !== null && runs;
+    }, 15_000, "the handed-over run to wait for the backoff");
+    const [job] = await jobsOf(run.id);
+    expect(job.lastError).toMatchObject({ name: "RetryAfterError", message: expect.stringMatching(/^Not yet due/) });
+    expect(job.runAt.getTime() - retryAt.getTime()).toBeGreaterThanOrEqual(0);
+    expect(job.runAt.getTime() - retryAt.getTime()).toBeLessThan(1_000);
+    expect(sentTo("+15550100009")).toEqual([]);
+
+    // at the backoff's end, well before the sweep's grace is over, the same run sends it, once
+    vi.setSystemTime(job.runAt);
+    const done = await eventually(async () => {
+      const runs = await deliveryRuns(id);
+      return runs.every((r) => r.status !== "running") && runs;
+    }, 15_000, "the handed-over run to finish");
+    expect(done.map((r) => [r.id, r.status, r.output])).toEqual([[run.id, "completed", { outcome: "sent", status: "SENT", providerMessageId: sentTo("+15550100009")[0]?.sid }]]);
+    const sent = await message(id);
+    expect(sent).toMatchObject({ status: "SENT", attempts: 2 });
+    expect(sent.sentAt!.getTime() - retryAt.getTime()).toBeLessThan(SWEEP_GRACE_MS);
+    expect(sentTo("+15550100009")).toHaveLength(1);
+  });
+
   it("a permanent provider error (401) fails the message at once: the run completes with the reason and is not retried", async () => {
     vi.setSystemTime(new Date("2026-01-14T14:00:05.000Z"));
     const s = await smsWorkspace();

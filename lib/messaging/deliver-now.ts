@@ -11,18 +11,21 @@ const AT_ONCE = 16;
  * (bench:engine). Each message is still delivered exactly once: `deliverMessage` claims it (the claim commits
  * with the checks) before the provider call, as deliver-message does.
  *
- * Returns the ids to hand to deliver-message as before: the ones whose delivery threw (the database or the
- * code failed; Inngest's retries take over). Every other outcome is settled here or due later: sent,
- * suppressed, failed and bounced are final; delayed (quiet hours) and retry (a provider's backoff) keep the
- * message QUEUED with its sendAfter, and deliver-due hands it back: at the end of quiet hours for a message
- * never attempted, SWEEP_GRACE_MS after a backoff (lib/messaging/delivery.ts: no run retries these, but the
- * sweep cannot tell them from those a run does); busy means another sender holds the claim and finishes it.
+ * Returns the ids to hand to deliver-message: the ones whose delivery threw (the database or the code failed;
+ * Inngest's retries take over), and the ones a provider refused for now (a retry's backoff, or quiet hours
+ * after an attempt): deliver-message finds those delayed and waits until they are due, so each retry has a run
+ * that makes it on time, as a message queued through deliver-message has; without one, deliver-due's sweep
+ * would be the retry, SWEEP_GRACE_MS late (lib/messaging/delivery.ts). Every other outcome is settled here or
+ * due later: sent, suppressed, failed and bounced are final; delayed by quiet hours before any attempt keeps
+ * the message QUEUED with its sendAfter, and deliver-due hands it back when quiet hours end; busy means another
+ * sender holds the claim and finishes it.
  */
 export async function deliverQueuedNow(messageIds: string[]): Promise<string[]> {
   const handOff: string[] = [];
   await forEachAtMost(messageIds, AT_ONCE, async (id) => {
     try {
-      await deliverMessage(id);
+      const result = await deliverMessage(id);
+      if (result.outcome === "retry" || (result.outcome === "delayed" && result.afterAttempt)) handOff.push(id);
     } catch (error) {
       console.error(`[cairn] delivering message ${id} in the walk failed; deliver-message retries it:`, (error as Error).message);
       handOff.push(id);

@@ -170,7 +170,7 @@ describe("checks before sending", () => {
     s.driver.now = new Date("2026-01-14T21:30:00.000Z"); // 22:30 in Paris
     const id = await queueFor(s, "night", { email: "night@example.com" }, { timezone: "Europe/Paris" });
     const delayed = await deliverMessage(id, s.driver.clock);
-    expect(delayed).toEqual({ outcome: "delayed", until: "2026-01-15T07:00:00.000Z", reason: "Quiet hours 21:00–08:00 in Europe/Paris" });
+    expect(delayed).toEqual({ outcome: "delayed", until: "2026-01-15T07:00:00.000Z", reason: "Quiet hours 21:00–08:00 in Europe/Paris", afterAttempt: false });
     expect((await messageRow(id)).status).toBe("QUEUED");
     expect(await outboxMails(id)).toHaveLength(0);
 
@@ -187,7 +187,7 @@ describe("checks before sending", () => {
     await savePolicy(s.owner, { quietHours: { start: "22:00", end: "07:00", channels: ["email"], fallbackTimeZone: "America/New_York" } });
     s.driver.now = new Date("2026-01-14T04:00:00.000Z"); // 23:00 in New York
     const id = await queueFor(s, "nozone", { email: "nozone@example.com" });
-    expect(await deliverMessage(id, s.driver.clock)).toEqual({ outcome: "delayed", until: "2026-01-14T12:00:00.000Z", reason: "Quiet hours 22:00–07:00 in America/New_York" });
+    expect(await deliverMessage(id, s.driver.clock)).toEqual({ outcome: "delayed", until: "2026-01-14T12:00:00.000Z", reason: "Quiet hours 22:00–07:00 in America/New_York", afterAttempt: false });
   });
 });
 
@@ -223,7 +223,7 @@ describe("provider errors", () => {
       expect(first).toMatchObject({ outcome: "retry", attempt: 1, retryAt: new Date(s.driver.now.getTime() + retryBackoffMs(1)).toISOString() });
       expect((await messageRow(id)).status).toBe("QUEUED");
       // not before the backoff
-      expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "delayed" });
+      expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "delayed", afterAttempt: true });
       s.driver.advanceTime(retryBackoffMs(1));
       const sent = await deliverMessage(id, s.driver.clock);
       expect(sent).toMatchObject({ outcome: "sent", status: "SENT" });

@@ -33,7 +33,11 @@ export function retryBackoffMs(attempt: number): number {
 
 export type DeliveryResult =
   | { outcome: "sent"; status: "SENT" | "DELIVERED"; providerMessageId: string | null }
-  | { outcome: "delayed"; until: string; reason: string }
+  /**
+   * not before `until` (quiet hours, a retry's backoff). `afterAttempt`: the message was tried before, so the
+   * run that tried it owns the next try (deliver-message waits for it); else deliver-due hands it back then.
+   */
+  | { outcome: "delayed"; until: string; reason: string; afterAttempt: boolean }
   | { outcome: "suppressed" | "failed" | "bounced"; reason: string }
   /** the message had already been dealt with (a replayed event) */
   | { outcome: "done"; status: string }
@@ -288,7 +292,7 @@ async function decide(messageId: string, now: Date): Promise<Decision> {
     if (!message) return { kind: "finish", result: { outcome: "done", status: "MISSING" } };
     if (message.status !== "QUEUED") return { kind: "finish", result: { outcome: "done", status: message.status } };
     if (message.claimedUntil && message.claimedUntil > now) return { kind: "finish", result: { outcome: "busy", retryAfterMs: message.claimedUntil.getTime() - now.getTime() } };
-    if (message.sendAfter && message.sendAfter > now) return { kind: "finish", result: { outcome: "delayed", until: message.sendAfter.toISOString(), reason: message.attempts ? "waiting for the end of quiet hours or a retry's backoff" : "waiting for the end of quiet hours" } };
+    if (message.sendAfter && message.sendAfter > now) return { kind: "finish", result: { outcome: "delayed", until: message.sendAfter.toISOString(), reason: message.attempts ? "waiting for the end of quiet hours or a retry's backoff" : "waiting for the end of quiet hours", afterAttempt: message.attempts > 0 } };
     if (!(CHANNELS as readonly string[]).includes(message.channel)) return { kind: "finish", result: await finish(client, message, "FAILED", `Unknown channel "${message.channel}"`, now) };
 
     const profile = await loadProfile(client, message.profileId);
@@ -320,7 +324,7 @@ async function decide(messageId: string, now: Date): Promise<Decision> {
       const reason = `Quiet hours ${policy.quietHours!.start}–${policy.quietHours!.end} in ${profile.timezone ?? policy.quietHours!.fallbackTimeZone}`;
       await client.query(`UPDATE "Message" SET "sendAfter" = $2, "updatedAt" = $3 WHERE id = $1`, [message.id, quietEnd, now]);
       await recordMessageEvent(client, message.id, message.workspaceId, "delayed", now, { reason, until: quietEnd.toISOString() });
-      return { kind: "finish", result: { outcome: "delayed", until: quietEnd.toISOString(), reason } };
+      return { kind: "finish", result: { outcome: "delayed", until: quietEnd.toISOString(), reason, afterAttempt: message.attempts > 0 } };
     }
 
     // 5. frequency caps, under a lock per (person, channel) held until the claim commits
