@@ -1,4 +1,5 @@
 import pg from "pg";
+import { prepareRepeatedStatements, preparedStatementsEnabled } from "./prepared";
 
 /**
  * A node-postgres pool for the hot paths (ingestion) that write with hand-written, batched SQL: one
@@ -24,6 +25,7 @@ export function pgPool(): pg.Pool {
     // An idle connection that the server drops (restart, failover) must not crash the process: the pool
     // discards it and opens a new one on the next query.
     pool.on("error", (error) => console.error("[cairn] idle database connection lost:", error.message));
+    if (preparedStatementsEnabled()) pool.on("connect", (client) => prepareRepeatedStatements(client));
     globalForPool.cairnPgPool = pool;
   }
   return globalForPool.cairnPgPool;

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { prepareRepeatedStatements, preparedStatementsEnabled } from "../../../lib/db/prepared";
 
 /**
  * The executor's connection to Postgres: a small pg pool and the name of its schema. All SQL in
@@ -24,6 +25,8 @@ export class ExecutorDb {
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, idleTimeoutMillis: 5 * 60_000, allowExitOnIdle: true });
     // A dropped idle connection (database restart) must not crash the executor; the pool reconnects.
     this.pool.on("error", (error) => console.error(`[executor] idle database connection lost: ${error.message}`));
+    // Its claims and completions are a few statements run thousands of times: prepared once per connection.
+    if (preparedStatementsEnabled()) this.pool.on("connect", (client) => prepareRepeatedStatements(client));
   }
 
   /** A table name qualified with the executor's schema. */
