@@ -94,6 +94,24 @@ function jobsOf(runId: string) {
   });
 }
 
+/** The message's one run, once the executor has put its call back in the queue with the error that did it. */
+async function rescheduledRun(messageId: string, what: string): Promise<StoredRun> {
+  const [run] = await eventually(async () => {
+    const runs = await deliveryRuns(messageId);
+    const jobs = runs.length === 1 ? await jobsOf(runs[0].id) : [];
+    return jobs.length === 1 && jobs[0].lastError !== null && runs;
+  }, 15_000, what);
+  return run;
+}
+
+/** The message's runs, once none is running any more. */
+function finishedRuns(messageId: string, what: string): Promise<StoredRun[]> {
+  return eventually(async () => {
+    const runs = await deliveryRuns(messageId);
+    return runs.every((r) => r.status !== "running") && runs;
+  }, 15_000, what);
+}
+
 const sentTo = (phone: string) => twilio.received.filter((r) => r.form.To === phone);
 
 describe("deliver-message on the executor", () => {
@@ -114,11 +132,7 @@ describe("deliver-message on the executor", () => {
     expect(sentTo("+15550100001")).toEqual([]);
     expect(await message(id)).toMatchObject({ status: "QUEUED", attempts: 1, claimedUntil: null, sendAfter: retryAt, statusReason: reason });
 
-    const [run] = await eventually(async () => {
-      const runs = await deliveryRuns(id);
-      const jobs = runs.length === 1 ? await jobsOf(runs[0].id) : [];
-      return jobs.length === 1 && jobs[0].lastError !== null && runs;
-    }, 15_000, "the executor to reschedule the run");
+    const run = await rescheduledRun(id, "the executor to reschedule the run");
     expect(run.status).toBe("running");
     const [job] = await jobsOf(run.id);
     // RetryAfterError(…, retryAt): the executor schedules the retry for retryAt, not its own backoff schedule
@@ -129,10 +143,7 @@ describe("deliver-message on the executor", () => {
 
     // the backoff is over: the same run tries again and the SMS goes out, with the same idempotency token
     vi.setSystemTime(job.runAt);
-    const done = await eventually(async () => {
-      const runs = await deliveryRuns(id);
-      return runs.every((r) => r.status !== "running") && runs;
-    }, 15_000, "the retried run to finish");
+    const done = await finishedRuns(id, "the retried run to finish");
     expect(done.map((r) => [r.id, r.status, r.output])).toEqual([[run.id, "completed", { outcome: "sent", status: "SENT", providerMessageId: sentTo("+15550100001")[0]?.sid }]]);
     const m = await message(id);
     expect(m).toMatchObject({ status: "SENT", attempts: 2, claimedUntil: null, sendAfter: null, statusReason: null });
@@ -162,11 +173,7 @@ describe("deliver-message on the executor", () => {
     await inngest.send(messageQueuedEvents(handOff));
 
     // the run finds it not yet due and waits for exactly its backoff
-    const [run] = await eventually(async () => {
-      const runs = await deliveryRuns(id);
-      const jobs = runs.length === 1 ? await jobsOf(runs[0].id) : [];
-      return jobs.length === 1 && jobs[0].lastError !== null && runs;
-    }, 15_000, "the handed-over run to wait for the backoff");
+    const run = await rescheduledRun(id, "the handed-over run to wait for the backoff");
     const [job] = await jobsOf(run.id);
     expect(job.lastError).toMatchObject({ name: "RetryAfterError", message: expect.stringMatching(/^Not yet due/) });
     expect(job.runAt.getTime() - retryAt.getTime()).toBeGreaterThanOrEqual(0);
@@ -175,10 +182,7 @@ describe("deliver-message on the executor", () => {
 
     // at the backoff's end, well before the sweep's grace is over, the same run sends it, once
     vi.setSystemTime(job.runAt);
-    const done = await eventually(async () => {
-      const runs = await deliveryRuns(id);
-      return runs.every((r) => r.status !== "running") && runs;
-    }, 15_000, "the handed-over run to finish");
+    const done = await finishedRuns(id, "the handed-over run to finish");
     expect(done.map((r) => [r.id, r.status, r.output])).toEqual([[run.id, "completed", { outcome: "sent", status: "SENT", providerMessageId: sentTo("+15550100009")[0]?.sid }]]);
     const sent = await message(id);
     expect(sent).toMatchObject({ status: "SENT", attempts: 2 });
@@ -221,11 +225,7 @@ describe("deliver-message on the executor", () => {
     await pgPool().query(`UPDATE "Message" SET "claimedUntil" = $2, attempts = 1 WHERE id = $1`, [id, claimedUntil]);
     await inngest.send(messageQueuedEvents([id]));
 
-    const [run] = await eventually(async () => {
-      const runs = await deliveryRuns(id);
-      const jobs = runs.length === 1 ? await jobsOf(runs[0].id) : [];
-      return jobs.length === 1 && jobs[0].lastError !== null && runs;
-    }, 15_000, "the executor to reschedule the run");
+    const run = await rescheduledRun(id, "the executor to reschedule the run");
     const [job] = await jobsOf(run.id);
     expect(job.lastError).toMatchObject({ name: "RetryAfterError", message: "Another sender holds this message" });
     // RetryAfterError(…, ms) goes as whole seconds, rounded up: due when the claim has lapsed, not long after
@@ -235,10 +235,7 @@ describe("deliver-message on the executor", () => {
     expect(await message(id)).toMatchObject({ status: "QUEUED", claimedUntil });
 
     vi.setSystemTime(job.runAt);
-    const done = await eventually(async () => {
-      const runs = await deliveryRuns(id);
-      return runs.every((r) => r.status !== "running") && runs;
-    }, 15_000, "the retried run to finish");
+    const done = await finishedRuns(id, "the retried run to finish");
     expect(done.map((r) => [r.id, r.status, (r.output as { outcome: string }).outcome])).toEqual([[run.id, "completed", "sent"]]);
     expect(await message(id)).toMatchObject({ status: "SENT", attempts: 2, claimedUntil: null });
     expect(sentTo("+15550100003")).toHaveLength(1);
