@@ -3,19 +3,27 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
 import { AppError } from "../errors";
+import { clientAddress, trustedProxiesFromEnv, type TrustedProxies } from "./client-address";
 import { authSecret, SESSION_MAX_AGE_SECONDS } from "./session";
 import { linkOAuthSignIn, userIdForOAuthAccount } from "./oauth";
 import { signInWithPassword } from "./sign-in";
 
-/** The client address as the proxy in front of Cairn reports it; direct connections have no header. */
-export function clientIp(headers: Record<string, string | string[] | undefined> | Headers | undefined): string {
-  const get = (name: string): string | undefined => {
-    if (!headers) return undefined;
-    if (headers instanceof Headers) return headers.get(name) ?? undefined;
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  return get("x-forwarded-for")?.split(",")[0]?.trim() || get("x-real-ip") || "local";
+/**
+ * The client address for the per-address sign-in limit: `x-forwarded-for` read under CAIRN_TRUSTED_PROXIES
+ * (lib/auth/client-address.ts says exactly what is believed). `x-real-ip` is never trusted.
+ */
+export function clientIp(
+  headers: Record<string, string | string[] | undefined> | Headers | undefined,
+  trusted: TrustedProxies = trustedProxiesFromEnv(),
+): string {
+  let forwardedFor: string | undefined;
+  if (headers instanceof Headers) forwardedFor = headers.get("x-forwarded-for") ?? undefined;
+  else if (headers) {
+    const value = headers["x-forwarded-for"];
+    // Repeated headers are one list, in order.
+    forwardedFor = Array.isArray(value) ? value.join(",") : value;
+  }
+  return clientAddress(forwardedFor, trusted);
 }
 
 export function oauthProvidersConfigured(): { github: boolean; google: boolean } {

@@ -68,3 +68,38 @@ describe("password sign-in", () => {
     expect(attempts.map((a) => a.succeeded)).toEqual([false, true]);
   });
 });
+
+describe("password sign-in under concurrency", () => {
+  it("checks at most the limit of 20 concurrent wrong guesses against the password and refuses the rest as rate-limited", async () => {
+    const user = await createUser();
+    const now = at("2032-03-01T09:00:00Z");
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        signInWithPassword({ email: user.email, password: `parallel guess ${i}`, ip: uniqueIp(), now }).then(
+          () => "signed in",
+          (error: { code?: string }) => error.code ?? "thrown",
+        ),
+      ),
+    );
+    const checked = outcomes.filter((o) => o === "unauthenticated").length;
+    expect(checked).toBeLessThanOrEqual(SIGN_IN_LIMITS.maxFailuresPerAccount);
+    expect(outcomes.filter((o) => o === "rate_limited")).toHaveLength(20 - checked);
+    const stored = await db().authAttempt.count({ where: { email: user.email } });
+    expect(stored).toBe(checked);
+  });
+
+  it("counts 30 concurrent guesses from one address against the per-address limit", async () => {
+    const ip = uniqueIp();
+    const now = at("2032-03-02T09:00:00Z");
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        signInWithPassword({ email: uniqueEmail(`spray${i}`), password: "spray password", ip, now }).then(
+          () => "signed in",
+          (error: { code?: string }) => error.code ?? "thrown",
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => o === "unauthenticated").length).toBeLessThanOrEqual(SIGN_IN_LIMITS.maxFailuresPerIp);
+    expect(outcomes.filter((o) => o === "rate_limited").length).toBeGreaterThanOrEqual(30 - SIGN_IN_LIMITS.maxFailuresPerIp);
+  });
+});

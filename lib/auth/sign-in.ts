@@ -30,30 +30,38 @@ export async function signInWithPassword(request: SignInRequest): Promise<{ id: 
   const ip = request.ip || "unknown";
 
   const since = new Date(now.getTime() - SIGN_IN_LIMITS.windowMs);
-  const [accountFailures, ipFailures] = await Promise.all([
-    db().authAttempt.findMany({
+  // Check and record in one step: the account's and the address's advisory locks serialize concurrent
+  // attempts on the same key, and the attempt is stored as a failure *before* the password is checked
+  // (it becomes a success afterwards), so twenty parallel guesses cannot all see "4 failures so far".
+  // The scrypt check runs outside the transaction so no lock is held while hashing.
+  const attemptId = await db().$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in:account:${email}`}, 7401))`;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in:ip:${ip}`}, 7401))`;
+    const accountFailures = await tx.authAttempt.findMany({
       where: { email, succeeded: false, createdAt: { gt: since } },
       orderBy: { createdAt: "asc" },
       select: { createdAt: true },
-    }),
-    db().authAttempt.count({ where: { ip, succeeded: false, createdAt: { gt: since } } }),
-  ]);
-  if (accountFailures.length >= SIGN_IN_LIMITS.maxFailuresPerAccount || ipFailures >= SIGN_IN_LIMITS.maxFailuresPerIp) {
-    // The oldest failure leaving the window is when the account can try again.
-    const oldest = accountFailures[accountFailures.length - SIGN_IN_LIMITS.maxFailuresPerAccount]?.createdAt ?? now;
-    const retryAfterSeconds = Math.max(60, Math.ceil((oldest.getTime() + SIGN_IN_LIMITS.windowMs - now.getTime()) / 1000));
-    throw new AppError(
-      "rate_limited",
-      `Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`,
-      { retryAfterSeconds },
-    );
-  }
+    });
+    const ipFailures = await tx.authAttempt.count({ where: { ip, succeeded: false, createdAt: { gt: since } } });
+    if (accountFailures.length >= SIGN_IN_LIMITS.maxFailuresPerAccount || ipFailures >= SIGN_IN_LIMITS.maxFailuresPerIp) {
+      // The oldest failure leaving the window is when the account can try again.
+      const oldest = accountFailures[accountFailures.length - SIGN_IN_LIMITS.maxFailuresPerAccount]?.createdAt ?? now;
+      const retryAfterSeconds = Math.max(60, Math.ceil((oldest.getTime() + SIGN_IN_LIMITS.windowMs - now.getTime()) / 1000));
+      throw new AppError(
+        "rate_limited",
+        `Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`,
+        { retryAfterSeconds },
+      );
+    }
+    const attempt = await tx.authAttempt.create({ data: { email, ip, succeeded: false, createdAt: now }, select: { id: true } });
+    return attempt.id;
+  });
 
   const user = await db().user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true } });
   // Verify against a dummy hash when there is no such account, so timing does not reveal which emails exist.
   const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await dummyPasswordHash()));
   const succeeded = ok && !!user?.passwordHash;
-  await db().authAttempt.create({ data: { email, ip, succeeded, createdAt: now } });
+  if (succeeded) await db().authAttempt.update({ where: { id: attemptId }, data: { succeeded: true } });
   if (!succeeded || !user) throw new AppError("unauthenticated", INVALID_CREDENTIALS);
   return { id: user.id, email: user.email, name: user.name };
 }
