@@ -1,6 +1,7 @@
 import { parseLiquid, renderSource, type OutputEscape } from "../messaging/liquid";
 import { renderWebhookTemplate, type PinnedWebhookTemplate, type WebhookScope } from "../messaging/webhook-templates";
 import type { NodeInput, WebhookRequest } from "./interpreter";
+import { literalAddressProblem } from "../security/outbound";
 
 /**
  * A webhook step is the generic webhook channel: its URL, header values and body are Liquid templates,
@@ -58,6 +59,9 @@ export function webhookLiquidProblems(config: WebhookConfig): { path: string; me
     const parsed = parseLiquid(field.source, field.escape);
     if (!parsed.ok) problems.push({ path: field.path, message: `Liquid error: ${parsed.error}` });
   }
+  // a literal IP the outbound guard would refuse is refused now; names are checked when called (lib/security/outbound.ts)
+  const blocked = literalAddressProblem(config.url);
+  if (blocked) problems.push({ path: "config.url", message: blocked });
   return problems;
 }
 

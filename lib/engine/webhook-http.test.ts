@@ -1,7 +1,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allowLoopbackOutbound } from "../testing/outbound-allow";
 import { sendWebhookRequest, WebhookTimeoutError } from "./webhook-http";
+
+allowLoopbackOutbound();
 
 /** The webhook's HTTP request against a real local server: each way an answer can come back, or not. */
 let server: Server;
@@ -51,5 +54,22 @@ describe("a webhook's HTTP request", () => {
     await expect(sendWebhookRequest(`http://127.0.0.1:${port}/`, { method: "POST", headers: {}, body: "", timeoutMs: 1_000, keepBytes: 10 })).rejects.toThrow(/ECONNREFUSED/);
     await expect(sendWebhookRequest("not a url", { method: "POST", headers: {}, body: "", timeoutMs: 1_000, keepBytes: 10 })).rejects.toThrow('invalid URL "not a url"');
     await expect(sendWebhookRequest("ftp://example.com/x", { method: "POST", headers: {}, body: "", timeoutMs: 1_000, keepBytes: 10 })).rejects.toThrow("unsupported protocol ftp:");
+  });
+
+  it("goes through the outbound guard: loopback without the operator's exception is refused and nothing is sent", async () => {
+    const before = seen.length;
+    await expect(send("/hook", { allow: "" })).rejects.toThrow(/^the address 127\.0\.0\.1 is loopback; an operator can allow it with CAIRN_OUTBOUND_ALLOW$/);
+    await expect(send("/hook", { allow: "", resolver: async () => [{ address: "10.0.0.1", family: 4 }] })).rejects.toThrow(/the address 127\.0\.0\.1 is loopback/);
+    await expect(sendWebhookRequest(`http://rebind.test:${new URL(base).port}/hook`, { method: "POST", headers: {}, body: "", timeoutMs: 1_000, keepBytes: 10, allow: "", resolver: async () => [{ address: "10.0.0.1", family: 4 }] })).rejects.toThrow(
+      "the address 10.0.0.1 of rebind.test is private; an operator can allow it with CAIRN_OUTBOUND_ALLOW",
+    );
+    await expect(sendWebhookRequest(`http://[::ffff:127.0.0.1]:${new URL(base).port}/hook`, { method: "POST", headers: {}, body: "", timeoutMs: 1_000, keepBytes: 10, allow: "" })).rejects.toThrow(/is loopback/);
+    expect(seen.length).toBe(before);
+  });
+
+  it("drops a Host header the step sets", async () => {
+    seen.length = 0;
+    await send("/hook", { headers: { Host: "169.254.169.254", Connection: "close, x-cairn-signature" } });
+    expect(seen[0].headers.host).toBe(new URL(base).host);
   });
 });

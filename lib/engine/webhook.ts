@@ -5,6 +5,7 @@ import { systemClock, type Clock } from "../runtime/clock";
 import { sendWebhookRequest, WebhookTimeoutError } from "./webhook-http";
 import { signWebhook, webhookSigningSecret } from "./webhook-signing";
 import { forEachAtMost } from "../runtime/at-most";
+import { OutboundBlockedError, sanitizedReason } from "../security/outbound";
 
 /**
  * A journey's webhook call, made once per (enrollment, node, visit).
@@ -256,7 +257,12 @@ async function makeCall(target: WebhookCallTarget, claim: { id: string; attempts
     } catch (e) {
       responseStatus = null;
       responseBody = null;
-      error = e instanceof WebhookTimeoutError ? e.message : `Request failed: ${(e as Error).message}`;
+      // the outbound guard refused the address: asking again would be refused again
+      if (e instanceof OutboundBlockedError) {
+        error = `Request refused: ${e.message}`;
+        break;
+      }
+      error = e instanceof WebhookTimeoutError ? e.message : `Request failed: ${sanitizedReason((e as Error).message)}`;
     }
     if (attempts >= maxAttempts) break;
     await sleep(waitMs);
