@@ -4,8 +4,8 @@ import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
 import { AppError } from "../errors";
 import { clientAddress, trustedProxiesFromEnv, type TrustedProxies } from "./client-address";
-import { authSecret, SESSION_MAX_AGE_SECONDS } from "./session";
-import { linkOAuthSignIn, userIdForOAuthAccount } from "./oauth";
+import { authSecret, currentSessionVersion, revokeSessionsForToken, SESSION_MAX_AGE_SECONDS, tokenSessionVersion } from "./session";
+import { linkOAuthSignIn, userIdForOAuthAccount, verifiedGitHubEmails } from "./oauth";
 import { signInWithPassword } from "./sign-in";
 
 /**
@@ -57,13 +57,25 @@ export function authOptions(): NextAuthOptions {
       ...(oauth.github ? [GitHubProvider({ clientId: process.env.GITHUB_CLIENT_ID!, clientSecret: process.env.GITHUB_CLIENT_SECRET! })] : []),
       ...(oauth.google ? [GoogleProvider({ clientId: process.env.GOOGLE_CLIENT_ID!, clientSecret: process.env.GOOGLE_CLIENT_SECRET! })] : []),
     ],
+    events: {
+      // Signing out ends the session everywhere: the cookie next-auth clears could have been copied.
+      async signOut({ token }) {
+        await revokeSessionsForToken(token);
+      },
+    },
     callbacks: {
       async signIn({ account, profile, user }) {
         if (!account || account.provider === "credentials") return true;
-        const email = (profile?.email ?? user.email ?? "").toLowerCase();
-        // Google says whether the address is verified; GitHub only returns verified primary addresses.
-        const verified = account.provider === "google" ? (profile as { email_verified?: boolean } | undefined)?.email_verified === true : !!email;
-        const result = await linkOAuthSignIn({ provider: account.provider, providerAccountId: account.providerAccountId, email, name: user.name ?? email, verified });
+        // Only addresses the provider says are verified may link to an account or an invitation (lib/auth/oauth.ts).
+        let verifiedEmails: string[] = [];
+        if (account.provider === "github") {
+          verifiedEmails = account.access_token ? await verifiedGitHubEmails(account.access_token) : [];
+        } else if (account.provider === "google") {
+          const google = profile as { email?: string; email_verified?: boolean } | undefined;
+          verifiedEmails = google?.email_verified === true && google.email ? [google.email] : [];
+        }
+        const name = user.name ?? verifiedEmails[0] ?? "";
+        const result = await linkOAuthSignIn({ provider: account.provider, providerAccountId: account.providerAccountId, verifiedEmails, name });
         return result.ok ? true : `/login?error=${encodeURIComponent(result.reason)}`;
       },
       async jwt({ token, user, account }) {
@@ -72,8 +84,11 @@ export function authOptions(): NextAuthOptions {
         } else if (user) {
           token.sub = user.id;
         }
+        // At sign-in the token takes the user's current session version (lib/auth/session.ts refuses it once
+        // the version moves on); on later refreshes it keeps the one it was issued with.
+        const sv = user || account ? (token.sub ? await currentSessionVersion(token.sub) : 0) : tokenSessionVersion(token);
         // Keep the token small and free of roles: permissions are always read from the database.
-        return { sub: token.sub, name: token.name, email: token.email };
+        return { sub: token.sub, name: token.name, email: token.email, sv };
       },
       async session({ session, token }) {
         return { ...session, user: { ...session.user, id: token.sub } };

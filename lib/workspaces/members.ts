@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { can, requirePermission, type WorkspaceContext } from "../auth/context";
 import { ROLE_LABELS, ROLES, type RoleName } from "../auth/permissions";
+import { revokeSessions } from "../auth/session";
 import { recordAudit } from "../audit/audit-log";
 import { db } from "../db/client";
 import { AppError, parseInput } from "../errors";
@@ -86,6 +87,8 @@ export async function removeMember(ctx: WorkspaceContext, membershipId: string):
   await db().$transaction(async (tx) => {
     if (membership.role === "OWNER") await assertAnotherOwnerRemains(tx, ctx.workspace.id, membership.id);
     await tx.membership.delete({ where: { id: membership.id } });
+    // A removed person's open sessions end now, not when their cookie expires.
+    await revokeSessions(membership.userId, tx);
     await recordAudit(tx, {
       workspaceId: ctx.workspace.id,
       actor: ctx.actor,

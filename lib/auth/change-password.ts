@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { db } from "../db/client";
+import { AppError, parseInput } from "../errors";
+import { hashPassword, verifyPassword } from "./password";
+import { ZPassword } from "./schemas";
+
+export const ZChangePassword = z.object({ currentPassword: z.string().max(200), newPassword: ZPassword }).strict();
+export type TChangePassword = z.input<typeof ZChangePassword>;
+
+/**
+ * Changes a user's password. The new hash and the session-version bump are one update: every session
+ * issued before the change (including a stolen cookie) stops working at once; the caller signs in again.
+ */
+export async function changePassword(userId: string, input: TChangePassword): Promise<void> {
+  const data = parseInput(ZChangePassword, input);
+  const user = await db().user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  if (!user) throw new AppError("not_found", "No such user.");
+  if (user.passwordHash && !(await verifyPassword(data.currentPassword, user.passwordHash))) {
+    throw new AppError("validation", "The current password is not right.", { fields: [{ path: "currentPassword", message: "The current password is not right." }] });
+  }
+  const passwordHash = await hashPassword(data.newPassword);
+  await db().user.update({ where: { id: userId }, data: { passwordHash, sessionVersion: { increment: 1 } } });
+}
