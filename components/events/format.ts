@@ -8,14 +8,28 @@ const DATE = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "
 const DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
 const COUNT = new Intl.NumberFormat("en-GB");
 
-export function formatDateTimeSeconds(iso: string): string {
-  return `${WITH_SECONDS.format(new Date(iso))} UTC`;
+/**
+ * What a time the readers could not represent reads as (null from lib/events/instant.ts: a timestamp stored
+ * out of range before ingestion refused those). Intl throws a RangeError on an invalid Date, so every
+ * formatter here checks first.
+ */
+export const UNKNOWN_TIME = "time out of range";
+
+function validDate(iso: string | null): Date | null {
+  if (!iso) return null;
+  const date = new Date(iso);
+  return Number.isFinite(date.getTime()) ? date : null;
+}
+
+export function formatDateTimeSeconds(iso: string | null): string {
+  const date = validDate(iso);
+  return date ? `${WITH_SECONDS.format(date)} UTC` : UNKNOWN_TIME;
 }
 
 /** "09:07:52" and "22 Nov 2026", for a feed where the time of day matters most. */
-export function splitDateTime(iso: string): { time: string; date: string } {
-  const date = new Date(iso);
-  return { time: TIME.format(date), date: DATE.format(date) };
+export function splitDateTime(iso: string | null): { time: string; date: string } {
+  const date = validDate(iso);
+  return date ? { time: TIME.format(date), date: DATE.format(date) } : { time: "—", date: UNKNOWN_TIME };
 }
 
 /** "2026-11-22" → "22 Nov" */

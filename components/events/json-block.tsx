@@ -1,3 +1,5 @@
+import { UNKNOWN_TIME } from "./format";
+
 /** Pretty-printed JSON for an event's properties, traits or context. */
 export function JsonBlock({ value, label }: { value: unknown; label: string }) {
   return (
@@ -17,7 +19,7 @@ export function JsonBlock({ value, label }: { value: unknown; label: string }) {
 export function EventJson({
   event,
 }: {
-  event: { messageId: string; type: string; properties: Record<string, unknown>; traits: Record<string, unknown> | null; context: Record<string, unknown> | null; timestamp: string; receivedAt: string };
+  event: { messageId: string; type: string; properties: Record<string, unknown>; traits: Record<string, unknown> | null; context: Record<string, unknown> | null; timestamp: string | null; receivedAt: string | null };
 }) {
   const blocks = [
     Object.keys(event.properties).length > 0 || !event.traits ? { label: "Properties", value: event.properties } : null,
@@ -38,11 +40,11 @@ export function EventJson({
         </div>
         <div>
           <dt className="inline">Timestamp </dt>
-          <dd className="inline font-mono text-stone-700">{event.timestamp}</dd>
+          <dd className="inline font-mono text-stone-700">{event.timestamp ?? UNKNOWN_TIME}</dd>
         </div>
         <div>
           <dt className="inline">Received </dt>
-          <dd className="inline font-mono text-stone-700">{event.receivedAt}</dd>
+          <dd className="inline font-mono text-stone-700">{event.receivedAt ?? UNKNOWN_TIME}</dd>
         </div>
       </dl>
     </div>

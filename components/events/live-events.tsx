@@ -151,7 +151,7 @@ export function LiveEvents({ slug, initialEvents, webhookNames }: { slug: string
                       className={`border-t border-stone-100 align-top transition-colors duration-700 ${fresh.has(event.id) ? "bg-brand-50" : ""}`}
                     >
                       <td className="py-3 pl-6 whitespace-nowrap">
-                        <time dateTime={event.timestamp} className="block font-medium text-stone-900 tabular-nums">
+                        <time dateTime={event.timestamp ?? undefined} className="block font-medium text-stone-900 tabular-nums">
                           {when.time}
                         </time>
                         <div className="mt-1 text-xs text-stone-500">{when.date} · UTC</div>

@@ -24,7 +24,7 @@ export function EventTimeline({ events, webhookNames }: { events: ProfileEvent[]
                 <EventTypeBadge type={event.type} />
               </div>
               <p className="text-xs whitespace-nowrap text-stone-500">
-                <time dateTime={event.timestamp}>{formatDateTimeSeconds(event.timestamp)}</time> · {sourceLabel(event.source, webhookNames)}
+                <time dateTime={event.timestamp ?? undefined}>{formatDateTimeSeconds(event.timestamp)}</time> · {sourceLabel(event.source, webhookNames)}
               </p>
             </div>
             {pairs.length > 0 ? (

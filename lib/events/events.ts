@@ -3,6 +3,7 @@ import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { db } from "../db/client";
 import { parseInput } from "../errors";
 import { toProfileEvent, type ProfileEvent } from "../profiles/profiles";
+import { isoDayOrNull, isoOrNull } from "./instant";
 
 /** The Events pages: the live feed of incoming events and the event catalog. */
 export interface LiveEvent extends ProfileEvent {
@@ -31,8 +32,9 @@ export async function listRecentEvents(ctx: WorkspaceContext, query: z.input<typ
 
 export interface CatalogEntry {
   name: string;
-  firstSeenAt: string;
-  lastSeenAt: string;
+  /** null when the stored instant is not representable (./instant.ts) */
+  firstSeenAt: string | null;
+  lastSeenAt: string | null;
   total: number;
   /** the last 30 days, oldest first, zero-filled: [{ day: "2026-11-22", count }] */
   daily: { day: string; count: number }[];
@@ -50,13 +52,13 @@ export async function listEventCatalog(ctx: WorkspaceContext, now: Date = new Da
   ]);
   const days = Array.from({ length: 30 }, (_, i) => new Date(since.getTime() + i * 86_400_000).toISOString().slice(0, 10));
   return types.map((t) => {
-    const counts = new Map(volumes.filter((v) => v.name === t.name).map((v) => [v.day.toISOString().slice(0, 10), v.count]));
+    const counts = new Map(volumes.filter((v) => v.name === t.name).map((v) => [isoDayOrNull(v.day), v.count]));
     const keys = new Map<string, string[]>();
     for (const p of properties.filter((p) => p.eventName === t.name)) keys.set(p.key, [...(keys.get(p.key) ?? []), p.type]);
     return {
       name: t.name,
-      firstSeenAt: t.firstSeenAt.toISOString(),
-      lastSeenAt: t.lastSeenAt.toISOString(),
+      firstSeenAt: isoOrNull(t.firstSeenAt),
+      lastSeenAt: isoOrNull(t.lastSeenAt),
       total: Number(t.total),
       daily: days.map((day) => ({ day, count: counts.get(day) ?? 0 })),
       properties: [...keys].map(([key, types]) => ({ key, types })),

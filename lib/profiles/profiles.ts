@@ -2,6 +2,7 @@ import { z } from "zod";
 import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { db } from "../db/client";
 import { AppError, parseInput } from "../errors";
+import { isoOrNull } from "../events/instant";
 
 /** Reading profiles and their events: the Profiles pages and GET /api/v1/profiles/<id>. */
 export interface ProfileSummary {
@@ -9,7 +10,8 @@ export interface ProfileSummary {
   userId: string | null;
   email: string | null;
   anonymousIds: string[];
-  lastSeenAt: string;
+  /** null when the stored instant is not representable (lib/events/instant.ts) */
+  lastSeenAt: string | null;
 }
 
 export interface ProfileDetail extends ProfileSummary {
@@ -17,7 +19,7 @@ export interface ProfileDetail extends ProfileSummary {
   phone: string | null;
   timezone: string | null;
   pushTokens: { token: string; type: string }[];
-  firstSeenAt: string;
+  firstSeenAt: string | null;
   identities: { kind: "user" | "anonymous"; value: string }[];
 }
 
@@ -29,8 +31,9 @@ export interface ProfileEvent {
   properties: Record<string, unknown>;
   traits: Record<string, unknown> | null;
   context: Record<string, unknown> | null;
-  timestamp: string;
-  receivedAt: string;
+  /** null when the stored instant is not representable (lib/events/instant.ts) */
+  timestamp: string | null;
+  receivedAt: string | null;
   source: string;
 }
 
@@ -66,7 +69,7 @@ export async function searchProfiles(ctx: WorkspaceContext, query: z.input<typeo
   const identities = await identitiesOf(rows.map((r) => r.id));
   return rows.map((r) => ({
     ...r,
-    lastSeenAt: r.lastSeenAt.toISOString(),
+    lastSeenAt: isoOrNull(r.lastSeenAt),
     anonymousIds: identities.filter((i) => i.profileId === r.id && i.kind === "anonymous").map((i) => i.value),
   }));
 }
@@ -107,8 +110,8 @@ export async function getProfile(ctx: WorkspaceContext, idOrUserId: string): Pro
     timezone: profile.timezone,
     traits: profile.traits as Record<string, unknown>,
     pushTokens: profile.pushTokens as { token: string; type: string }[],
-    firstSeenAt: profile.firstSeenAt.toISOString(),
-    lastSeenAt: profile.lastSeenAt.toISOString(),
+    firstSeenAt: isoOrNull(profile.firstSeenAt),
+    lastSeenAt: isoOrNull(profile.lastSeenAt),
     identities: identities.map((i) => ({ kind: i.kind as "user" | "anonymous", value: i.value })),
     anonymousIds: identities.filter((i) => i.kind === "anonymous").map((i) => i.value),
   };
@@ -129,16 +132,19 @@ export async function listProfileEvents(
   requirePermission(ctx, "workspace:read");
   const { limit, before } = parseInput(ZEventPage, page);
   const merged = await db().profile.findMany({ where: { workspaceId: ctx.workspace.id, OR: [{ id: profileId }, { mergedIntoId: profileId }] }, select: { id: true } });
-  const cursor = before ? await db().event.findFirst({ where: { id: BigInt(before), workspaceId: ctx.workspace.id }, select: { id: true, timestamp: true } }) : null;
-  const rows = await db().event.findMany({
-    where: {
-      workspaceId: ctx.workspace.id,
-      profileId: { in: merged.map((m) => m.id) },
-      ...(cursor ? { OR: [{ timestamp: { lt: cursor.timestamp } }, { timestamp: cursor.timestamp, id: { lt: cursor.id } }] } : {}),
-    },
-    orderBy: [{ timestamp: "desc" }, { id: "desc" }],
-    take: limit + 1,
-  });
+  // The page is chosen in SQL, the cursor event's timestamp included: read into JavaScript, a stored instant
+  // it cannot hold (lib/events/instant.ts) would be an Invalid Date, which Prisma refuses as a filter.
+  const profileIds = merged.map((m) => m.id);
+  const ids = await db().$queryRaw<{ id: bigint }[]>`
+    SELECT e.id FROM "Event" e
+     WHERE e."workspaceId" = ${ctx.workspace.id}::uuid AND e."profileId" = ANY(${profileIds}::uuid[])
+       AND (${before ?? null}::bigint IS NULL
+            OR NOT EXISTS (SELECT 1 FROM "Event" c WHERE c.id = ${before ?? null}::bigint AND c."workspaceId" = ${ctx.workspace.id}::uuid)
+            OR (e.timestamp, e.id) < (SELECT c.timestamp, c.id FROM "Event" c WHERE c.id = ${before ?? null}::bigint AND c."workspaceId" = ${ctx.workspace.id}::uuid))
+     ORDER BY e.timestamp DESC, e.id DESC
+     LIMIT ${limit + 1}`;
+  const byId = new Map((await db().event.findMany({ where: { id: { in: ids.map((r) => r.id) } } })).map((r) => [r.id, r]));
+  const rows = ids.map((r) => byId.get(r.id)!).filter(Boolean);
   const events = rows.slice(0, limit).map(toProfileEvent);
   return { events, nextBefore: rows.length > limit ? events[events.length - 1].id : null };
 }
@@ -163,8 +169,8 @@ export function toProfileEvent(row: {
     properties: row.properties as Record<string, unknown>,
     traits: row.traits as Record<string, unknown> | null,
     context: row.context as Record<string, unknown> | null,
-    timestamp: row.timestamp.toISOString(),
-    receivedAt: row.receivedAt.toISOString(),
+    timestamp: isoOrNull(row.timestamp),
+    receivedAt: isoOrNull(row.receivedAt),
     source: row.source,
   };
 }

@@ -6,6 +6,7 @@ import { db, type Prisma } from "../db/client";
 import { pgPool, withTransaction } from "../db/pool";
 import { AppError, parseInput, type FieldIssue } from "../errors";
 import { getProfile } from "../profiles/profiles";
+import { isoOrNull } from "../events/instant";
 import { ZSegmentDefinition, type TCondition, type TSegmentDefinition } from "./definition";
 import { compilePredicate, SqlParams, type SegmentSource } from "./evaluate";
 import {
@@ -136,7 +137,8 @@ export interface EstimateResult {
   /** surviving profiles in the workspace */
   total: number;
   /** up to 10 matching people, most recently seen first */
-  sample: { id: string; userId: string | null; email: string | null; lastSeenAt: string }[];
+  /** lastSeenAt: null when the stored instant is not representable (lib/events/instant.ts) */
+  sample: { id: string; userId: string | null; email: string | null; lastSeenAt: string | null }[];
   tookMs: number;
 }
 
@@ -457,7 +459,7 @@ export async function estimateSegment(ctx: WorkspaceContext, input: z.input<type
       `SELECT id, "userId", email, "lastSeenAt" FROM "Profile" WHERE id = ANY($1::uuid[]) ORDER BY "lastSeenAt" DESC`,
       [ids.slice(0, 10)],
     );
-    return { size, exact, total, sample: sample.map((r) => ({ ...r, lastSeenAt: r.lastSeenAt.toISOString() })), tookMs: Math.round(performance.now() - started) };
+    return { size, exact, total, sample: sample.map((r) => ({ ...r, lastSeenAt: isoOrNull(r.lastSeenAt) })), tookMs: Math.round(performance.now() - started) };
   } finally {
     client.release();
   }
