@@ -7,6 +7,7 @@ import { CronScheduler } from "./cron-scheduler";
 import { Dispatcher } from "./dispatcher";
 import type { IncomingEvent } from "./event-payload";
 import { startHttpServer } from "./http-server";
+import { AppUrlAllowList } from "./registration";
 import { FunctionRegistry } from "./registry";
 import { planRuns } from "./run-planning";
 import { DEFAULT_SCHEMA, ExecutorDb, type Queryable } from "./store/db";
@@ -25,6 +26,11 @@ export interface ExecutorOptions {
   host?: string;
   /** The app's serve endpoint (e.g. http://127.0.0.1:3000/api/inngest), the default target of sync(). */
   appUrl?: string;
+  /**
+   * Further serve endpoints apps may register (besides appUrl and the URLs sync() is asked to sync). A
+   * registration naming any other URL is refused with a 403 and changes nothing.
+   */
+  allowedAppUrls?: string[];
   /** The clock, in epoch ms (default Date.now): leases, backoff, cron. */
   now?: () => number;
   /** How often to look for work created by other processes (default 200 ms). */
@@ -77,6 +83,8 @@ export async function startExecutor(options: ExecutorOptions): Promise<RunningEx
   const db = new ExecutorDb(options.databaseUrl, options.schema ?? DEFAULT_SCHEMA, options.dbPoolSize ?? 6);
   const instanceId = `${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   const registry = new FunctionRegistry();
+  // The apps whose serve endpoints this executor will call; a sync for any other URL is refused.
+  const allowedApps = new AppUrlAllowList([...(options.appUrl ? [options.appUrl] : []), ...(options.allowedAppUrls ?? [])]);
   const timers: NodeJS.Timeout[] = [];
 
   try {
@@ -133,6 +141,7 @@ export async function startExecutor(options: ExecutorOptions): Promise<RunningEx
         return result;
       },
       register: async (registration) => {
+        allowedApps.check(registration);
         await saveRegistration(db, registration, now());
         await reloadRegistry();
         log(`synced app "${registration.appName}" (${registration.functions.length} functions) at ${registration.url}`);
@@ -182,6 +191,8 @@ export async function startExecutor(options: ExecutorOptions): Promise<RunningEx
 
     async sync(appUrl = options.appUrl) {
       if (!appUrl) throw new Error("sync() needs the app's serve endpoint URL (appUrl)");
+      // Syncing an app is this process's own decision (not a request from the network): its URL may register.
+      allowedApps.add(appUrl);
       const response = await request("PUT", appUrl, undefined, {}, 60_000);
       let message = response.body;
       try {

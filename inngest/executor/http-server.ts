@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { EventPayloadError, parseEvents } from "./event-payload";
-import { parseRegistration, RegistrationError, type AppRegistration } from "./registration";
+import { parseRegistration, RegistrationError, RegistrationRefused, type AppRegistration } from "./registration";
 import type { IntakeResult } from "./store/intake-store";
 
 /**
@@ -104,6 +104,9 @@ export async function startHttpServer(api: HttpApi, port: number, host: string):
       if (error instanceof RegistrationError) {
         api.log(`rejected a sync: ${error.message}`);
         send(res, 400, { status: 400, error: error.message, ok: false });
+      } else if (error instanceof RegistrationRefused) {
+        api.log(`refused a sync: ${error.message}`);
+        send(res, 403, { status: 403, error: error.message, ok: false });
       } else if (error instanceof EventPayloadError) send(res, 400, { status: 400, error: error.message });
       else if (error instanceof HttpError) send(res, error.status, { status: error.status, error: error.message });
       else {

@@ -31,11 +31,17 @@
  * Environment: DATABASE_URL (required), CAIRN_EXECUTOR_PORT (default 8288), CAIRN_EXECUTOR_APP_URL (the
  * serve endpoint to sync, e.g. http://127.0.0.1:3000/api/inngest), CAIRN_EXECUTOR_HOST (default
  * 127.0.0.1), CAIRN_EXECUTOR_CONCURRENCY (default 16), CAIRN_EXECUTOR_CRON_EVERY_SECOND=1,
- * CAIRN_EXECUTOR_SCHEMA (default cairn_executor), INNGEST_SIGNING_KEY, INNGEST_EVENT_KEY (optional).
+ * CAIRN_EXECUTOR_SCHEMA (default cairn_executor), INNGEST_SIGNING_KEY, INNGEST_EVENT_KEY (optional),
+ * CAIRN_EXECUTOR_ALLOWED_APP_URLS (further serve endpoints apps may register, comma-separated).
+ *
+ * Only the serve endpoints CAIRN_EXECUTOR_APP_URL and CAIRN_EXECUTOR_ALLOWED_APP_URLS name may register:
+ * a sync that names any other URL (an SDK tricked by a forged Host header into registering an attacker's
+ * URL, signed with the real key) is refused with a 403 and changes nothing.
  *
  * Run: node --import tsx inngest/executor/main.ts
  */
 import { startExecutor, syncWhenReady } from "./executor";
+import { parseAllowedAppUrls } from "./registration";
 
 const log = (line: string) => console.log(`[executor] ${line}`);
 
@@ -50,12 +56,14 @@ function intFromEnv(name: string, fallback: number): number {
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) throw new Error("DATABASE_URL is not set");
-  const appUrl = process.env.CAIRN_EXECUTOR_APP_URL;
+  const appUrl = process.env.CAIRN_EXECUTOR_APP_URL || undefined;
+  const allowedAppUrls = parseAllowedAppUrls(process.env.CAIRN_EXECUTOR_ALLOWED_APP_URLS);
   const executor = await startExecutor({
     databaseUrl,
     port: intFromEnv("CAIRN_EXECUTOR_PORT", 8288),
     host: process.env.CAIRN_EXECUTOR_HOST || "127.0.0.1",
     appUrl,
+    allowedAppUrls,
     concurrency: intFromEnv("CAIRN_EXECUTOR_CONCURRENCY", 16) || 16,
     cronEverySecond: process.env.CAIRN_EXECUTOR_CRON_EVERY_SECOND === "1",
     schema: process.env.CAIRN_EXECUTOR_SCHEMA || undefined,
@@ -82,7 +90,8 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => shutdown("SIGINT"));
 
   if (appUrl) await syncWhenReady(executor, appUrl, { log, stopped: () => stopping });
-  else log("CAIRN_EXECUTOR_APP_URL is not set: waiting for an app to sync (PUT its serve endpoint)");
+  else if (allowedAppUrls.length) log(`CAIRN_EXECUTOR_APP_URL is not set: waiting for one of ${allowedAppUrls.join(", ")} to sync (PUT its serve endpoint)`);
+  else log("neither CAIRN_EXECUTOR_APP_URL nor CAIRN_EXECUTOR_ALLOWED_APP_URLS is set: no app may register, so only functions synced before run");
 }
 
 main().catch((error) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRegistration, RegistrationError } from "./registration";
+import { AppUrlAllowList, parseAllowedAppUrls, parseRegistration, RegistrationError, RegistrationRefused } from "./registration";
 
 const fn = (overrides: Record<string, unknown> = {}) => ({
   id: "app-fn",
@@ -63,5 +63,41 @@ describe("registration", () => {
     expect(problems(body(fn(), fn()))).toContain(`Function id "app-fn" is registered twice`);
     expect(problems({ functions: [] })).toContain("no appName");
     expect(problems("nope")).toContain("JSON object");
+  });
+});
+
+describe("the app URLs a registration may name", () => {
+  const registration = (url: string, fnUrl = `${url}?fnId=app-fn&stepId=step`) =>
+    parseRegistration({ ...body(fn({ steps: { step: { id: "step", name: "step", runtime: { type: "http", url: fnUrl } } } })), url });
+  const refusal = (list: AppUrlAllowList, r: ReturnType<typeof registration>) => {
+    try {
+      list.check(r);
+      return "";
+    } catch (error) {
+      if (error instanceof RegistrationRefused) return error.message;
+      throw error;
+    }
+  };
+
+  it("accepts the configured endpoint, with or without query and trailing slash", () => {
+    const list = new AppUrlAllowList(["http://127.0.0.1:3000/api/inngest"]);
+    expect(refusal(list, registration("http://127.0.0.1:3000/api/inngest"))).toBe("");
+    expect(refusal(list, registration("http://127.0.0.1:3000/api/inngest/", "http://127.0.0.1:3000/api/inngest/?fnId=app-fn"))).toBe("");
+  });
+
+  it("refuses another host, port, scheme or path, in the app URL or in any function's URL", () => {
+    const list = new AppUrlAllowList(["http://127.0.0.1:3000/api/inngest"]);
+    expect(refusal(list, registration("http://evil.example/api/inngest"))).toMatch(/http:\/\/evil\.example\/api\/inngest, which is not an app this executor runs/);
+    expect(refusal(list, registration("http://127.0.0.1:3001/api/inngest"))).not.toBe("");
+    expect(refusal(list, registration("https://127.0.0.1:3000/api/inngest"))).not.toBe("");
+    expect(refusal(list, registration("http://127.0.0.1:3000/api/other"))).not.toBe("");
+    expect(refusal(list, registration("http://127.0.0.1:3000/api/inngest", "http://evil.example/api/inngest?fnId=app-fn"))).toMatch(/evil\.example/);
+  });
+
+  it("refuses everything when nothing is allowed, and takes further endpoints from CAIRN_EXECUTOR_ALLOWED_APP_URLS", () => {
+    expect(refusal(new AppUrlAllowList(), registration("http://127.0.0.1:3000/api/inngest"))).toMatch(/allowed: none/);
+    const list = new AppUrlAllowList(parseAllowedAppUrls(" http://a.test/api/inngest, https://b.test/x "));
+    expect(refusal(list, registration("https://b.test/x"))).toBe("");
+    expect(() => parseAllowedAppUrls("a.test/api/inngest")).toThrow(/CAIRN_EXECUTOR_ALLOWED_APP_URLS: "a.test\/api\/inngest" is not an absolute http\(s\) URL/);
   });
 });

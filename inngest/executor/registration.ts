@@ -197,3 +197,86 @@ export function parseRegistration(body: unknown): AppRegistration {
   if (problems.length) throw new RegistrationError(problems);
   return { appName, url, sdk: typeof body.sdk === "string" ? body.sdk : "", functions };
 }
+
+/**
+ * The app URLs an executor runs functions for. A sync is only a request to register whatever URL the body
+ * names, and the SDK signs it with the app's real key even when the PUT that set it off came from anyone
+ * with a forged Host header; so the executor, not the caller, decides which serve endpoints it will call.
+ */
+export class AppUrlAllowList {
+  private readonly allowed = new Set<string>();
+
+  constructor(urls: Iterable<string> = []) {
+    for (const url of urls) this.add(url);
+  }
+
+  /** Adds a serve endpoint URL (throws on one that is not an absolute http(s) URL). */
+  add(url: string): void {
+    this.allowed.add(endpointKey(url));
+  }
+
+  get size(): number {
+    return this.allowed.size;
+  }
+
+  list(): string[] {
+    return [...this.allowed];
+  }
+
+  /** Whether `url` (a serve endpoint, maybe with fnId/stepId query parameters) is one of the allowed endpoints. */
+  allows(url: string): boolean {
+    try {
+      return this.allowed.has(endpointKey(url));
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Throws RegistrationRefused when the registration's app URL, or any function's runtime URL, is not an
+   * allowed endpoint: every run would otherwise go to whoever the URL names.
+   */
+  check(registration: AppRegistration): void {
+    const foreign = [registration.url, ...registration.functions.map((f) => f.url)].filter((url) => !this.allows(url));
+    if (!foreign.length) return;
+    const allowed = this.size ? this.list().join(", ") : "none";
+    throw new RegistrationRefused(
+      `The registration names ${[...new Set(foreign.map((u) => endpointKeyOrRaw(u)))].join(", ")}, which is not an app this executor runs (allowed: ${allowed}; set CAIRN_EXECUTOR_APP_URL or CAIRN_EXECUTOR_ALLOWED_APP_URLS). Nothing was changed.`,
+    );
+  }
+}
+
+export class RegistrationRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RegistrationRefused";
+  }
+}
+
+/** A serve endpoint as compared: scheme, host, port and path (no query, no fragment, no trailing slash). */
+function endpointKey(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error(`"${url}" is not an http(s) URL`);
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, "")}`;
+}
+
+function endpointKeyOrRaw(url: string): string {
+  try {
+    return endpointKey(url);
+  } catch {
+    return url;
+  }
+}
+
+/** CAIRN_EXECUTOR_ALLOWED_APP_URLS: comma- or whitespace-separated serve endpoint URLs. */
+export function parseAllowedAppUrls(raw: string | undefined): string[] {
+  const urls = (raw ?? "").split(/[\s,]+/).filter(Boolean);
+  for (const url of urls) {
+    try {
+      endpointKey(url);
+    } catch {
+      throw new Error(`CAIRN_EXECUTOR_ALLOWED_APP_URLS: "${url}" is not an absolute http(s) URL`);
+    }
+  }
+  return urls;
+}

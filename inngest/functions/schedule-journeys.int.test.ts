@@ -23,6 +23,7 @@ beforeAll(async () => {
   type Handler = (request: Request, context: unknown) => Promise<Response>;
   const handlers = { GET: route.GET, POST: route.POST, PUT: route.PUT } as unknown as Record<string, Handler>;
   app = await serveRoutes({ "/api/inngest": (request, context) => handlers[request.method](request, context) });
+  process.env.INNGEST_SERVE_ORIGIN = app.url; // the route registers its configured origin, not the request's Host
   await executor.sync(`${app.url}/api/inngest`);
 });
 

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Inngest, InngestFunction } from "inngest";
 import { serve } from "inngest/next";
 import pg from "pg";
+import { serveTarget } from "../../inngest/client";
 import { startExecutor, type ExecutorOptions, type RunningExecutor } from "../../inngest/executor/executor";
 import { serveRoutes } from "./serve-routes";
 
@@ -13,11 +14,17 @@ import { serveRoutes } from "./serve-routes";
 
 type Handler = (request: Request, context?: unknown) => Promise<Response>;
 
-/** Serves `functions` at http://127.0.0.1:<free port>/api/inngest through `serve()` from inngest/next. */
-export async function serveFunctions(client: Inngest.Any, functions: InngestFunction.Any[]): Promise<{ url: string; close(): Promise<void> }> {
-  const handler = serve({ client, functions }) as unknown as Record<string, Handler | undefined>;
+/**
+ * Serves `functions` at http://127.0.0.1:<free port>/api/inngest through `serve()` from inngest/next. The
+ * request keeps the Host header it came with, as Next.js hands it to the route. `pinOrigin`: the serve
+ * handler is configured as app/api/inngest/route.ts configures it (serveTarget, with INNGEST_SERVE_ORIGIN
+ * set to this server's origin), so a sync registers this URL whatever Host a request names.
+ */
+export async function serveFunctions(client: Inngest.Any, functions: InngestFunction.Any[], options: { pinOrigin?: boolean } = {}): Promise<{ url: string; close(): Promise<void> }> {
+  let handler: Record<string, Handler | undefined> | undefined;
   const served = await serveRoutes({
     "/api/inngest": (request, context) => {
+      handler ??= serve({ client, functions, ...(options.pinOrigin ? serveTarget({ INNGEST_SERVE_ORIGIN: served.url }) : {}) }) as unknown as Record<string, Handler | undefined>;
       const method = handler[request.method];
       return method ? method(request, context) : Promise.resolve(new Response(null, { status: 404 }));
     },

@@ -85,7 +85,8 @@ export async function startCairn(databaseUrl: string, env: Record<string, string
   const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, nextBin, "start", "--port", String(port)], {
     stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: "bench", CAIRN_ENCRYPTION_KEY: "bench", NEXT_TELEMETRY_DISABLED: "1", ...env },
+    // INNGEST_SERVE_ORIGIN: where /api/inngest registers itself (never the request's Host).
+    env: { ...process.env, DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: "bench", CAIRN_ENCRYPTION_KEY: "bench", NEXT_TELEMETRY_DISABLED: "1", INNGEST_SERVE_ORIGIN: `http://127.0.0.1:${port}`, ...env },
   });
   const origin = `http://127.0.0.1:${port}`;
   await waitForOk(`${origin}/api/health`, "Cairn");

@@ -199,6 +199,7 @@ async function main() {
       }) as RouteHandler,
       "/api/v1/batch": batchRoute.POST as unknown as RouteHandler,
     });
+    process.env.INNGEST_SERVE_ORIGIN = served.url; // the route registers its configured origin, not the request's Host
     executor = spawn(process.execPath, ["--import", "tsx", path.join("inngest", "executor", "main.ts")], {
       stdio: ["ignore", "ignore", "inherit"],
       env: { ...process.env, CAIRN_EXECUTOR_PORT: String(executorPort), CAIRN_EXECUTOR_APP_URL: `${served.url}/api/inngest` },

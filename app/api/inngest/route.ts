@@ -1,5 +1,6 @@
+import type { NextRequest } from "next/server";
 import { serve } from "inngest/next";
-import { inngest } from "@/inngest/client";
+import { inngest, serveTarget } from "@/inngest/client";
 import { functions } from "@/inngest/functions";
 
 // The Inngest SDK copies its settings out of `process.env` with Object.entries on every request, several
@@ -10,5 +11,35 @@ if (!Object.prototype.hasOwnProperty.call(globalThis, "cairnPlainEnv")) {
   Object.defineProperty(globalThis, "cairnPlainEnv", { value: true });
 }
 
+type Handler = (request: NextRequest, context: unknown) => Promise<Response>;
+type Handlers = Record<"GET" | "POST" | "PUT", Handler>;
+
+/**
+ * The serve handler for the configured origin (serveTarget): a sync registers that URL whatever the
+ * request's Host or X-Forwarded-Host says. Built on first use, and again only if the configuration changed
+ * (tests set it after importing this module).
+ */
+const handlers = new Map<string, Handlers>();
+function handlersFor(target: ReturnType<typeof serveTarget>): Handlers {
+  const key = target ? `${target.serveOrigin}${target.servePath}` : "";
+  let found = handlers.get(key);
+  if (!found) {
+    found = serve({ client: inngest, functions, ...(target ?? {}) }) as unknown as Handlers;
+    handlers.set(key, found);
+  }
+  return found;
+}
+
 /** The Inngest serve endpoint: Inngest (cloud, self-hosted, or the embedded executor) registers and runs Cairn's functions here. */
-export const { GET, POST, PUT } = serve({ client: inngest, functions });
+export const GET: Handler = (request, context) => handlersFor(serveTarget()).GET(request, context);
+export const POST: Handler = (request, context) => handlersFor(serveTarget()).POST(request, context);
+export const PUT: Handler = (request, context) => {
+  const target = serveTarget();
+  // Without a configured origin the SDK would register whatever Host the request names: refuse instead.
+  if (!target) {
+    return Promise.resolve(
+      Response.json({ message: "Cannot sync: set INNGEST_SERVE_ORIGIN (or NEXTAUTH_URL) to the origin Inngest should call this app at.", modified: false }, { status: 503 }),
+    );
+  }
+  return handlersFor(target).PUT(request, context);
+};
