@@ -3,7 +3,8 @@ import { pgPool, withTransaction } from "../db/pool";
 import { systemClock, type Clock } from "../runtime/clock";
 import { reevaluateProfileSegments } from "../segments/membership";
 import { loadProviderConfigs, type ProviderConfigs } from "./channel-config";
-import { CHANNELS, renderTemplate, type Channel, type RenderScope } from "./liquid";
+import { CHANNELS, type Channel, type RenderScope } from "./liquid";
+import { renderIsolated } from "./render-pool";
 import { consentDecision, describeCap, loadPolicy, quietHoursEnd, reachedCap, type ConsentStatus } from "./policy";
 import { sendEmail, sendFcm, sendSms, sendWebPush } from "./providers";
 import { ProviderError, type PushMessage, type SendContext, type SendResult, type WebPushSubscription } from "./providers/types";
@@ -345,7 +346,7 @@ async function decide(messageId: string, now: Date): Promise<Decision> {
     // 6. render the template version the journey version was published with; never send half a message
     if (!template) return { kind: "finish", result: await finish(client, message, "FAILED", "The template has no version saved before this journey version was published", now) };
     if (template.channel !== message.channel) return { kind: "finish", result: await finish(client, message, "FAILED", `The template is for ${template.channel}, the step sends ${message.channel}`, now) };
-    const rendered = renderTemplate(message.channel, template.content, buildScope(message, profile, journeyName), assets);
+    const rendered = await renderIsolated(message.channel, template.content, buildScope(message, profile, journeyName), assets);
     if (rendered.errors.length) {
       return { kind: "finish", result: await finish(client, message, "FAILED", `Rendering failed: ${rendered.errors.map((e) => `${e.path.replace(/^content\./, "")}: ${e.message}`).join("; ")}`, now) };
     }

@@ -120,3 +120,15 @@ describe("rendering each channel", () => {
     expect(htmlToText("<html><head><title>x</title><style>p{}</style></head><body><ul><li>a</li><li>b</li></ul><script>1</script></body></html>")).toBe("- a\n- b");
   });
 });
+
+describe("htmlToText decodes entities", () => {
+  it("hex, decimal and named entities, and invalid code points as U+FFFD, without throwing", () => {
+    expect(htmlToText("<p>It&#x2019;s &#8220;ok&#8221; &eacute;t&eacute; &hellip; &amp;amp; &lt;b&gt; &#39;a&#39; &apos;b&apos;</p>")).toBe("It’s “ok” été … &amp; <b> 'a' 'b'");
+    expect(htmlToText("<p>big &#99999999; &#x110000; zero &#0; surrogate &#xD800; &#X41;</p>")).toBe("big \uFFFD \uFFFD zero \uFFFD surrogate \uFFFD A");
+    expect(htmlToText("<p>a&nbsp;b &notanentity; &amp</p>")).toBe("a b &notanentity; &amp");
+  });
+
+  it("an email whose HTML has hex entities renders its plain-text part", () => {
+    expect(renderTemplate("email", { subject: "s", html: "<p>We&#x2019;re here</p>" }, SAMPLE_SCOPE).fields.text).toBe("We’re here");
+  });
+});

@@ -1,3 +1,4 @@
+import { decodeHTMLStrict } from "entities";
 import { Liquid, toValueSync, type Template } from "liquidjs";
 import { z } from "zod";
 import type { FieldIssue } from "../errors";
@@ -111,6 +112,21 @@ const ESCAPES: Record<OutputEscape, "escape" | ((value: unknown) => string) | un
   data: asData,
 };
 
+/**
+ * What rendering one message may cost, all its fields together (and its layout): wall time, and the characters
+ * it may output. A template that needs more is a template to simplify, not a reason to block everyone else.
+ */
+export interface RenderBudget {
+  ms: number;
+  maxOutputChars: number;
+}
+export const RENDER_BUDGET: RenderBudget = { ms: 100, maxOutputChars: 1_000_000 };
+
+export const renderTimeoutMessage = (ms: number) => `the template took longer than ${ms} ms to render; simplify its loops`;
+export const renderTooLargeMessage = (maxChars: number) =>
+  `the message renders to more than ${maxChars.toLocaleString("en-US")} characters; shorten it or loop over fewer items`;
+const TOO_MUCH_MEMORY = "the template builds too much text (long loops, or filters that repeat or join large values); simplify it";
+
 function createEngine(escape: OutputEscape = "text", partials?: Partials): Liquid {
   const outputEscape = ESCAPES[escape];
   const engine = new Liquid({
@@ -121,9 +137,10 @@ function createEngine(escape: OutputEscape = "text", partials?: Partials): Liqui
     strictVariables: false,
     ownPropertyOnly: true,
     cache: false,
-    // a template is content, not code: bound what one render may cost
+    // a template is content, not code: bound what one render may cost (renderTemplate passes what is left
+    // of the message's whole budget to each field's render; this is the ceiling for any other render)
     parseLimit: 1e6,
-    renderLimit: 2000,
+    renderLimit: RENDER_BUDGET.ms,
     memoryLimit: 1e7,
   });
   engine.registerFilter("date_in_zone", (value: unknown, zone?: unknown, format?: unknown) => dateInZone(value, zone, format == null ? undefined : String(format)));
@@ -198,8 +215,8 @@ export function partialReferences(template: Template[]): string[] {
   return [...names];
 }
 
-export function renderLiquid(template: Template[], scope: RenderScope | object, escape: OutputEscape = "text", partials?: Partials): string {
-  return String(engineFor(escape, partials).renderSync(template, scope as unknown as object));
+export function renderLiquid(template: Template[], scope: RenderScope | object, escape: OutputEscape = "text", partials?: Partials, renderLimitMs?: number): string {
+  return String(engineFor(escape, partials).renderSync(template, scope as unknown as object, renderLimitMs === undefined ? undefined : { renderLimit: renderLimitMs }));
 }
 
 function has(value: unknown, key: string | number): boolean {
@@ -370,34 +387,77 @@ export interface RenderAssets {
 // The email body goes into the layout after both are rendered, so the layout's escaping never touches it.
 const CONTENT_SLOT = "CAIRN_LAYOUT_CONTENT_SLOT_7f3a";
 
-/** Renders every Liquid field of `content` with `scope`; a field that fails is reported, not thrown. */
-export function renderTemplate(channel: TemplateKind, content: unknown, scope: RenderScope | object, assets: RenderAssets = {}): RenderResult {
+/**
+ * Renders every Liquid field of `content` with `scope`; a field that fails is reported, not thrown. All fields
+ * (and the layout) share one budget: each field gets the time that is left, and once the time or the output
+ * allowance is spent the rest is not rendered (the message fails with the reason). Synchronous: a request
+ * handler or the delivery engine renders through renderIsolated (render-pool.ts), which runs this off the thread.
+ */
+export function renderTemplate(channel: TemplateKind, content: unknown, scope: RenderScope | object, assets: RenderAssets = {}, budget: RenderBudget = RENDER_BUDGET): RenderResult {
   const fields: Record<string, string> = {};
   const errors: FieldIssue[] = [];
+  const deadline = performance.now() + budget.ms;
+  let output = 0;
+  let exhausted = false;
+  // the field's own problem, or the budget's (then nothing more is rendered)
+  const render = (path: string, source: string, fieldScope: RenderScope | object, escape: OutputEscape, prefix = "Liquid error: "): string | null => {
+    const left = deadline - performance.now();
+    const rendered = left > 0 ? renderSource(source, fieldScope, escape, assets.partials, left) : ({ ok: false, error: RENDER_LIMIT } as const);
+    if (rendered.ok && output + rendered.text.length <= budget.maxOutputChars) {
+      output += rendered.text.length;
+      return rendered.text;
+    }
+    const spent = rendered.ok ? renderTooLargeMessage(budget.maxOutputChars) : rendered.error === RENDER_LIMIT ? renderTimeoutMessage(budget.ms) : null;
+    errors.push({ path, message: spent ? `Liquid error: ${spent}` : `${prefix}${(rendered as { error: string }).error}` });
+    if (spent) exhausted = true;
+    return null;
+  };
   for (const { field, source } of liquidSources(channel, content)) {
-    const escape = escapeOf(channel, field);
     // a layout on its own (its preview) gets a marker where an email's content would go
-    const rendered = renderSource(source, channel === "layout" ? ({ ...scope, content: CONTENT_SLOT } as RenderScope) : scope, escape, assets.partials);
-    if (rendered.ok) fields[field] = rendered.text;
-    else errors.push({ path: `content.${field}`, message: `Liquid error: ${rendered.error}` });
+    const text = render(`content.${field}`, source, channel === "layout" ? ({ ...scope, content: CONTENT_SLOT } as RenderScope) : scope, escapeOf(channel, field));
+    if (text !== null) fields[field] = text;
+    if (exhausted) return { fields, errors };
   }
   if (channel === "email" && assets.layoutHtml && fields.html !== undefined) {
-    const layout = renderSource(assets.layoutHtml, { ...scope, content: CONTENT_SLOT } as RenderScope, "html", assets.partials);
-    if (layout.ok) fields.html = layout.text.replace(CONTENT_SLOT, () => fields.html);
-    else errors.push({ path: "content.layoutId", message: `The layout does not render: Liquid error: ${layout.error}` });
+    const layout = render("content.layoutId", assets.layoutHtml, { ...scope, content: CONTENT_SLOT } as RenderScope, "html", "The layout does not render: Liquid error: ");
+    if (layout !== null) fields.html = layout.replace(CONTENT_SLOT, () => fields.html);
+    if (exhausted) return { fields, errors };
   }
   if (channel === "email" && !fields.text?.trim() && fields.html !== undefined) fields.text = htmlToText(fields.html);
   if (channel === "layout" && fields.html !== undefined) fields.html = fields.html.replace(CONTENT_SLOT, "<p><em>The email's content goes here.</em></p>");
   return { fields, errors };
 }
 
-/** Parses and renders one source; a failure (syntax, unknown filter or partial, missing required variable) is returned, not thrown. */
-export function renderSource(source: string, scope: RenderScope | object, escape: OutputEscape, partials?: Partials): { ok: true; text: string } | { ok: false; error: string } {
+// liquidjs's own messages when a limit is hit (RenderError wraps them: "... limit exceeded, line:1, col:1")
+const RENDER_LIMIT = "template render limit exceeded";
+const MEMORY_LIMIT = "memory alloc limit exceeded";
+
+/**
+ * Whether rendering `content` could take long enough to need another thread: only tags (`{% for %}`, `{% render %}`,
+ * `{% assign %}` …) repeat work; a template of output expressions alone costs about its length (and every filter
+ * counts against liquidjs's memoryLimit), so a short one renders faster in place than the hop to a worker.
+ */
+export function needsIsolation(channel: TemplateKind, content: unknown, assets: RenderAssets = {}): boolean {
+  const sources = liquidSources(channel, content).map((s) => s.source);
+  if (assets.layoutHtml) sources.push(assets.layoutHtml);
+  let length = 0;
+  for (const source of sources) {
+    if (source.includes("{%")) return true;
+    length += source.length;
+  }
+  return length > 20_000;
+}
+
+/** Parses and renders one source; a failure (syntax, unknown filter or partial, missing required variable, a limit) is returned, not thrown. */
+export function renderSource(source: string, scope: RenderScope | object, escape: OutputEscape, partials?: Partials, renderLimitMs?: number): { ok: true; text: string } | { ok: false; error: string } {
   const parsed = parseLiquid(source, escape, partials);
   if (!parsed.ok) return parsed;
   try {
-    return { ok: true, text: renderLiquid(parsed.template, scope, escape, partials) };
+    return { ok: true, text: renderLiquid(parsed.template, scope, escape, partials, renderLimitMs) };
   } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (message.startsWith(RENDER_LIMIT)) return { ok: false, error: RENDER_LIMIT };
+    if (message.startsWith(MEMORY_LIMIT)) return { ok: false, error: TOO_MUCH_MEMORY };
     return { ok: false, error: liquidMessage(error) };
   }
 }
@@ -417,8 +477,6 @@ export function missingVariables(channel: TemplateKind, content: unknown, scope:
   return [...missing];
 }
 
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", "#39": "'" };
-
 /** A plain-text version of an email's HTML: blocks become lines, links keep their address, tags go. */
 export function htmlToText(html: string): string {
   return html
@@ -431,7 +489,9 @@ export function htmlToText(html: string): string {
     .replace(/<li[^>]*>/gi, "\n- ")
     .replace(/<\/(p|div|h[1-6]|tr|table|ul|ol|blockquote|header|footer|section|article|nav|main|center)>/gi, "\n\n")
     .replace(/<[^>]+>/g, "")
-    .replace(/&(#?\w+);/g, (whole, name: string) => ENTITIES[name] ?? (name.startsWith("#") ? String.fromCodePoint(Number(name.slice(1))) : whole))
+    // every named, decimal and hex entity (HTML's own rules: an invalid code point becomes U+FFFD, never a throw)
+    .replace(/&#?\w+;/g, (entity) => decodeHTMLStrict(entity))
+    .replace(/\u00a0/g, " ")
     .replace(/[ \t]+/g, " ")
     .replace(/ *\n */g, "\n")
     .replace(/\n{3,}/g, "\n\n")

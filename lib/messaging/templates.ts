@@ -4,6 +4,7 @@ import { recordAudit } from "../audit/audit-log";
 import { db, type Prisma } from "../db/client";
 import { AppError, parseInput, zodIssuesToFields, type FieldIssue } from "../errors";
 import { getProfile } from "../profiles/profiles";
+import { systemClock, type Clock } from "../runtime/clock";
 import {
   CHANNELS,
   CONTENT_SCHEMAS,
@@ -12,7 +13,6 @@ import {
   missingVariables,
   parseLiquid,
   partialReferences,
-  renderTemplate,
   SAMPLE_SCOPE,
   TEMPLATE_KINDS,
   type Channel,
@@ -24,6 +24,8 @@ import {
   type WebhookContent,
   WEBHOOK_CONTENT_TYPES,
 } from "./liquid";
+import { previewLimiter } from "./preview-rate-limit";
+import { renderIsolated } from "./render-pool";
 import { isConstantLiquid, jsonProblem, previewWebhookScope } from "./webhook-templates";
 
 /**
@@ -250,9 +252,9 @@ async function assertPartialsExist(ctx: WorkspaceContext, kind: TemplateKind, co
  * fails depends on who it is rendered for. A webhook template's JSON body that the sample renders to
  * something that is not JSON warns too (a value with a quote in it can do that to one person and not another).
  */
-function sampleWarnings(kind: TemplateKind, content: TemplateContent, assets: RenderAssets): FieldIssue[] {
+async function sampleWarnings(kind: TemplateKind, content: TemplateContent, assets: RenderAssets): Promise<FieldIssue[]> {
   const scope = kind === "webhook" ? previewWebhookScope(SAMPLE_SCOPE, null) : SAMPLE_SCOPE;
-  const { fields, errors } = renderTemplate(kind, content, scope, assets);
+  const { fields, errors } = await renderIsolated(kind, content, scope, assets);
   const warnings = errors.map(({ path, message }) => {
     const required = /Missing required variable (.+)$/.exec(message);
     return {
@@ -400,14 +402,16 @@ export async function previewScope(ctx: WorkspaceContext, profileId: string | nu
 }
 
 /** Renders unsaved content for a profile (or the sample): rendered fields, missing variables, Liquid errors. */
-export async function previewTemplate(ctx: WorkspaceContext, input: z.input<typeof ZPreviewTemplate>): Promise<PreviewResult> {
+export async function previewTemplate(ctx: WorkspaceContext, input: z.input<typeof ZPreviewTemplate>, clock: Clock = systemClock): Promise<PreviewResult> {
   requirePermission(ctx, "workspace:read");
   const { channel, content, profileId } = parseInput(ZPreviewTemplate, input);
+  // each preview renders what the caller wrote, up to the render budget: a workspace gets a bounded share
+  previewLimiter().take(ctx.workspace.id, clock(), "previews");
   const { scope, profile } = await previewScope(ctx, profileId);
   const layoutId = channel === "email" && typeof content.layoutId === "string" && z.uuid().safeParse(content.layoutId).success ? content.layoutId : null;
   const assets = await renderAssetsAt(ctx.workspace.id, new Date(), layoutId);
   if (channel === "webhook") return previewWebhook(content, previewWebhookScope(scope, profile.id), profile, assets);
-  const { fields, errors } = renderTemplate(channel, content, scope, assets);
+  const { fields, errors } = await renderIsolated(channel, content, scope, assets);
   return { profile, fields, missingVariables: missingVariables(channel, content, scope, assets.partials), errors };
 }
 
@@ -415,8 +419,8 @@ export async function previewTemplate(ctx: WorkspaceContext, input: z.input<type
  * A webhook template's preview, with the scope a journey's call renders with: the body (pretty-printed when it
  * is JSON, else a warning saying why it is not), each header, and the Content-Type the call carries.
  */
-function previewWebhook(content: Record<string, unknown>, scope: object, profile: PreviewResult["profile"], assets: RenderAssets): PreviewResult {
-  const { fields, errors } = renderTemplate("webhook", content, scope, assets);
+async function previewWebhook(content: Record<string, unknown>, scope: object, profile: PreviewResult["profile"], assets: RenderAssets): Promise<PreviewResult> {
+  const { fields, errors } = await renderIsolated("webhook", content, scope, assets);
   const parsedType = ZWebhookContentType.safeParse(content.contentType ?? "json");
   const contentType = parsedType.success ? parsedType.data : "json";
   const warnings: FieldIssue[] = [];

@@ -5,7 +5,7 @@ import { pgPool } from "../db/pool";
 import { AppError, parseInput } from "../errors";
 import { loadProviderConfigs } from "./channel-config";
 import { pushToDevices, reachableDevices } from "./delivery";
-import { renderTemplate } from "./liquid";
+import { renderIsolated } from "./render-pool";
 import { ProviderError, sendEmail, sendSms } from "./providers";
 import { previewScope, renderAssetsAt, validateContent } from "./templates";
 
@@ -59,7 +59,7 @@ export async function sendTestMessage(ctx: WorkspaceContext, input: unknown): Pr
   const validated = validateContent(channel, content);
   const { scope } = await previewScope(ctx, profileId);
   const layoutId = (validated as { layoutId?: string }).layoutId;
-  const rendered = renderTemplate(channel, validated, scope, await renderAssetsAt(ctx.workspace.id, new Date(), layoutId));
+  const rendered = await renderIsolated(channel, validated, scope, await renderAssetsAt(ctx.workspace.id, new Date(), layoutId));
   if (rendered.errors.length) throw AppError.validation(rendered.errors, "The template does not render, so no test was sent");
   const configs = await loadProviderConfigs(ctx.workspace.id);
   const idempotencyKey = `test:${ctx.workspace.id}:${randomUUID()}`;

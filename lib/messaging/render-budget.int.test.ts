@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { AppError } from "../errors";
+import { contextOf, createWorkspaceWithTeam } from "../testing/factories";
+import { messageRow, queueFor, setup } from "../testing/messaging-fixtures";
+import { deliverMessage } from "./delivery";
+import { previewLimiter } from "./preview-rate-limit";
+import { renderPool } from "./render-pool";
+import { previewTemplate } from "./templates";
+
+const NESTED = "{% for a in (1..1000) %}{% for b in (1..1000) %}{% for c in (1..1000) %}x{% endfor %}{% endfor %}{% endfor %}";
+const TIMEOUT = "Liquid error: the template took longer than 100 ms to render; simplify its loops";
+
+describe("the render budget where templates render", () => {
+  it("a preview of nested loops answers the timeout error, and the workspace's previews are rate limited", async () => {
+    await renderPool().warm();
+    const team = await createWorkspaceWithTeam();
+    const viewer = await contextOf(team, "VIEWER");
+    const now = new Date("2026-03-01T10:00:00Z");
+    const clock = () => now;
+    const started = performance.now();
+    const preview = await previewTemplate(viewer, { channel: "sms", content: { body: NESTED } }, clock);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(preview.errors).toEqual([{ path: "content.body", message: TIMEOUT }]);
+
+    const limit = previewLimiter().limit;
+    for (let i = 1; i < limit; i++) await previewTemplate(viewer, { channel: "sms", content: { body: "Hi {{ profile.traits.first_name }}" } }, clock);
+    const refused = await previewTemplate(viewer, { channel: "sms", content: { body: "Hi" } }, clock).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({ code: "rate_limited", retryAfterSeconds: 60 });
+    // a minute later the workspace previews again
+    expect((await previewTemplate(viewer, { channel: "sms", content: { body: "Hi" } }, () => new Date(now.getTime() + 60_001))).fields.body).toBe("Hi");
+  });
+
+  it("a message whose template runs out of budget is failed with that reason, not retried", async () => {
+    const s = await setup({ subject: "Hi", html: `<p>${NESTED}</p>` });
+    const id = await queueFor(s, "loops", { email: "loops@example.com" });
+    expect(await deliverMessage(id, s.driver.clock)).toEqual({ outcome: "failed", reason: `Rendering failed: html: ${TIMEOUT}` });
+    expect((await messageRow(id)).status).toBe("FAILED");
+  });
+});
