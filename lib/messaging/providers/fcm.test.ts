@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFcmServer, type FcmServer } from "../../testing/local-provider-servers";
+import { allowLoopbackOutbound } from "../../testing/outbound-allow";
 import { clearFcmTokenCache, sendFcm } from "./fcm";
 import { ProviderError, pushCollapseKey, type FcmConfig, type PushMessage } from "./types";
 
@@ -21,6 +22,8 @@ const message: PushMessage = {
   data: { productId: "42" },
 };
 const TOKEN = "fcm-device-token:APA91bHun4MxP5egoKMwt2KZFBaFUH-1RYqx";
+
+allowLoopbackOutbound();
 
 describe("sendFcm", () => {
   const keys = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -143,5 +146,25 @@ describe("sendFcm", () => {
   it("no answer in time is a retryable timeout", async () => {
     fcm.stallNext(1);
     await expect(sendError(sendFcm(config, TOKEN, message, { idempotencyKey: "msg_fcm_slow", timeoutMs: 300 }))).resolves.toMatchObject({ retryable: true, providerCode: "ETIMEDOUT" });
+  });
+
+  it("the token and API URLs go through the outbound guard: loopback without the operator's exception, or a name resolving to a private address, is refused before any request", async () => {
+    const tokensBefore = fcm.tokenRequests.length;
+    const sendsBefore = fcm.received.length;
+    const blocked = await sendError(sendFcm(config, TOKEN, message, { idempotencyKey: "msg_fcm_guard", allow: "" }));
+    expect(blocked).toMatchObject({ retryable: false, providerCode: "EOUTBOUND_BLOCKED" });
+    expect(blocked.message).toBe("The Google OAuth token endpoint was not called: the address 127.0.0.1 is loopback; an operator can allow it with CAIRN_OUTBOUND_ALLOW");
+    const port = new URL(fcm.tokenUrl).port;
+    // the token endpoint allowed, the API URL a name that resolves to a private address
+    const rebound = await sendError(
+      sendFcm({ ...config, apiBaseUrl: `http://fcm.rebind.test:${port}` }, TOKEN, message, {
+        idempotencyKey: "msg_fcm_guard2",
+        allow: `127.0.0.1:${port}`,
+        resolver: async () => [{ address: "192.168.7.7", family: 4 }],
+      }),
+    );
+    expect(rebound.message).toBe("FCM was not called: the address 192.168.7.7 of fcm.rebind.test is private; an operator can allow it with CAIRN_OUTBOUND_ALLOW");
+    expect(fcm.received.length).toBe(sendsBefore);
+    expect(fcm.tokenRequests.length).toBeLessThanOrEqual(tokensBefore + 1);
   });
 });

@@ -7,6 +7,8 @@
  * Sending: https://firebase.google.com/docs/reference/fcm/rest/v1/projects.messages/send
  */
 import crypto from "node:crypto";
+import type { GuardOptions } from "../../security/outbound";
+import { providerDetail, providerRequest } from "./http";
 import { ProviderError, pushCollapseKey, type FcmConfig, type PushMessage, type SendContext, type SendResult } from "./types";
 
 const DEFAULT_TOKEN_URL = "https://oauth2.googleapis.com/token";
@@ -29,31 +31,22 @@ export function clearFcmTokenCache(): void {
   pendingTokens.clear();
 }
 
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-}
+type Answer = { status: number; header(name: string): string | undefined; text: string; json: unknown };
 
-function networkError(what: string, error: unknown, timeoutMs: number): ProviderError {
-  if (isTimeout(error)) return new ProviderError(`${what} did not answer within ${timeoutMs} ms`, { retryable: true, providerCode: "ETIMEDOUT" });
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  return new ProviderError(`Could not reach ${what}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { retryable: true, providerCode: cause?.code ?? "ENETWORK" });
-}
-
-/** POST and read the whole answer under `signal`; network failures and timeouts become retryable ProviderErrors. */
-async function post(what: string, url: string, init: { headers: Record<string, string>; body: string }, signal: AbortSignal, timeoutMs: number): Promise<{ status: number; headers: Headers; text: string; json: unknown }> {
+/**
+ * POST and read the answer under `signal`, through the outbound guard (the token and API URLs can be set per
+ * workspace); a refused address, a network failure or a timeout is a ProviderError (lib/messaging/providers/http.ts).
+ */
+async function post(what: string, url: string, init: { headers: Record<string, string>; body: string }, signal: AbortSignal, timeoutMs: number, guard: GuardOptions): Promise<Answer> {
+  const response = await providerRequest(what, url, { method: "POST", headers: init.headers, body: init.body, signal, timeoutMs, resolver: guard.resolver, allow: guard.allow });
+  const text = response.text();
+  let json: unknown = null;
   try {
-    const response = await fetch(url, { method: "POST", headers: init.headers, body: init.body, signal });
-    const text = await response.text();
-    let json: unknown = null;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = null;
-    }
-    return { status: response.status, headers: response.headers, text, json };
-  } catch (error) {
-    throw networkError(what, error, timeoutMs);
+    json = JSON.parse(text);
+  } catch {
+    json = null;
   }
+  return { status: response.status, header: (name) => response.header(name), text, json };
 }
 
 /** A service account's key as it comes from its JSON file, or with its newlines escaped once more (env vars). */
@@ -75,7 +68,7 @@ export function serviceAccountAssertion(config: Pick<FcmConfig, "clientEmail" | 
   return `${signingInput}.${signature.toString("base64url")}`;
 }
 
-async function fetchAccessToken(config: FcmConfig, tokenUrl: string, signal: AbortSignal, timeoutMs: number): Promise<AccessToken> {
+async function fetchAccessToken(config: FcmConfig, tokenUrl: string, signal: AbortSignal, timeoutMs: number, guard: GuardOptions): Promise<AccessToken> {
   const assertion = serviceAccountAssertion(config, tokenUrl);
   const answer = await post(
     "the Google OAuth token endpoint",
@@ -83,13 +76,14 @@ async function fetchAccessToken(config: FcmConfig, tokenUrl: string, signal: Abo
     { headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" }, body: new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion }).toString() },
     signal,
     timeoutMs,
+    guard,
   );
   const body = (answer.json ?? {}) as { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown };
   if (answer.status === 200 && typeof body.access_token === "string") {
     const expiresIn = typeof body.expires_in === "number" ? body.expires_in : 3600;
     return { accessToken: body.access_token, expiresAt: Date.now() + expiresIn * 1000 };
   }
-  const reason = typeof body.error === "string" ? `${body.error}${typeof body.error_description === "string" ? `: ${body.error_description}` : ""}` : answer.text.slice(0, 200);
+  const reason = providerDetail(typeof body.error === "string" ? `${body.error}${typeof body.error_description === "string" ? `: ${body.error_description}` : ""}` : answer.text);
   const message = `Google OAuth token request for ${config.clientEmail} failed with ${answer.status}: ${reason}`;
   const retryable = answer.status === 408 || answer.status === 429 || answer.status >= 500;
   // 400 invalid_grant (wrong key, unknown or disabled service account, clock skew) needs an operator
@@ -97,14 +91,14 @@ async function fetchAccessToken(config: FcmConfig, tokenUrl: string, signal: Abo
 }
 
 /** The cached access token for this service account at this token endpoint, fetched (once, for concurrent callers) when missing or about to expire. */
-async function accessToken(config: FcmConfig, tokenUrl: string, signal: AbortSignal, timeoutMs: number, forceRefresh: boolean): Promise<string> {
+async function accessToken(config: FcmConfig, tokenUrl: string, signal: AbortSignal, timeoutMs: number, forceRefresh: boolean, guard: GuardOptions): Promise<string> {
   const key = `${config.clientEmail}\n${tokenUrl}`;
   const cached = tokens.get(key);
   if (!forceRefresh && cached && cached.expiresAt - EXPIRY_MARGIN_MS > Date.now()) return cached.accessToken;
   let pending = pendingTokens.get(key);
   if (!pending) {
     if (forceRefresh) tokens.delete(key);
-    pending = fetchAccessToken(config, tokenUrl, signal, timeoutMs).finally(() => pendingTokens.delete(key));
+    pending = fetchAccessToken(config, tokenUrl, signal, timeoutMs, guard).finally(() => pendingTokens.delete(key));
     pendingTokens.set(key, pending);
   }
   const token = await pending;
@@ -143,12 +137,12 @@ interface GoogleError {
   error?: { code?: number; message?: string; status?: string; details?: Array<{ "@type"?: string; errorCode?: string }> };
 }
 
-function sendError(status: number, headers: Headers, json: unknown, text: string): ProviderError {
+function sendError(status: number, header: (name: string) => string | undefined, json: unknown, text: string, secrets: string[]): ProviderError {
   const error = (json as GoogleError | null)?.error;
   const errorCode = error?.details?.find((detail) => detail["@type"]?.endsWith("google.firebase.fcm.v1.FcmError"))?.errorCode;
   const statusName = error?.status;
-  const detail = error?.message ?? (text.trim().slice(0, 200) || `HTTP ${status}`);
-  const retryAfter = headers.get("retry-after");
+  const detail = providerDetail(typeof error?.message === "string" ? error.message : text.trim() || `HTTP ${status}`, secrets);
+  const retryAfter = providerDetail(header("retry-after") ?? "").slice(0, 40);
   const message = `FCM ${status} ${errorCode ?? statusName ?? ""}: ${detail}${retryAfter ? ` (Retry-After: ${retryAfter})` : ""}`.replace(/ {2,}/g, " ");
   const providerCode = errorCode ?? statusName ?? String(status);
   if (errorCode === "UNREGISTERED" || status === 404) return new ProviderError(message, { retryable: false, permanentAddressFailure: true, providerCode });
@@ -164,7 +158,7 @@ function sendError(status: number, headers: Headers, json: unknown, text: string
 }
 
 /** Send one notification to one registration token. Throws ProviderError; returns FCM's message name. */
-export async function sendFcm(config: FcmConfig, token: string, message: PushMessage, ctx: SendContext): Promise<SendResult> {
+export async function sendFcm(config: FcmConfig, token: string, message: PushMessage, ctx: SendContext & GuardOptions): Promise<SendResult> {
   const timeoutMs = ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const signal = AbortSignal.timeout(timeoutMs); // one deadline over the token fetch, the send and a retry after 401
   const tokenUrl = config.tokenUrl ?? DEFAULT_TOKEN_URL;
@@ -172,14 +166,14 @@ export async function sendFcm(config: FcmConfig, token: string, message: PushMes
   const body = JSON.stringify({ message: fcmMessage(token, message, pushCollapseKey(ctx.idempotencyKey)) });
 
   for (let attempt = 1; ; attempt++) {
-    const bearer = await accessToken(config, tokenUrl, signal, timeoutMs, attempt > 1);
-    const answer = await post("FCM", url, { headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json; charset=utf-8", accept: "application/json" }, body }, signal, timeoutMs);
+    const bearer = await accessToken(config, tokenUrl, signal, timeoutMs, attempt > 1, ctx);
+    const answer = await post("FCM", url, { headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json; charset=utf-8", accept: "application/json" }, body }, signal, timeoutMs, ctx);
     if (answer.status === 200) {
       const name = (answer.json as { name?: unknown } | null)?.name;
-      return { providerMessageId: typeof name === "string" ? name : null, response: `200 ${typeof name === "string" ? name : answer.text.slice(0, 200)}` };
+      return { providerMessageId: typeof name === "string" ? name : null, response: `200 ${providerDetail(typeof name === "string" ? name : answer.text, [bearer])}` };
     }
     // an access token revoked or expired early: fetch a new one and try the send once more
     if (answer.status === 401 && attempt === 1) continue;
-    throw sendError(answer.status, answer.headers, answer.json, answer.text);
+    throw sendError(answer.status, answer.header, answer.json, answer.text, [bearer]);
   }
 }

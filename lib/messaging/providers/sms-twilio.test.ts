@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../testing/free-port";
+import { allowLoopbackOutbound } from "../../testing/outbound-allow";
 import { startTwilioServer, twilioSignature, type TwilioServer } from "../../testing/local-provider-servers";
 import { sendSms } from "./sms-twilio";
 import { ProviderError } from "./types";
@@ -14,6 +15,8 @@ async function sendError(promise: Promise<unknown>): Promise<ProviderError> {
   expect(error).toBeInstanceOf(ProviderError);
   return error as ProviderError;
 }
+
+allowLoopbackOutbound();
 
 describe("sendSms", () => {
   let twilio: TwilioServer;
@@ -114,5 +117,55 @@ describe("sendSms without a server", () => {
     const port = await freePort();
     const error = await sendError(sendSms({ baseUrl: `http://127.0.0.1:${port}`, accountSid: "AC1", authToken: "t", from: "+15005550006" }, { to: "+14155550100", body: "x" }, { idempotencyKey: "kdown", timeoutMs: 2_000 }));
     expect(error).toMatchObject({ retryable: true, permanentAddressFailure: false, providerCode: "ECONNREFUSED" });
+  });
+
+});
+
+describe("sendSms through the outbound guard", () => {
+  let twilio: TwilioServer;
+  beforeAll(async () => {
+    twilio = await startTwilioServer();
+  });
+  afterAll(async () => {
+    await twilio.close();
+  });
+
+  it("goes through the outbound guard: a loopback base URL without the operator's exception, or a name that resolves to a private address, is refused and nothing is sent", async () => {
+    const before = twilio.received.length + twilio.rejected.length;
+    const loopback = await sendError(sendSms(twilio.config(), { to: "+14155550100", body: "x" }, { idempotencyKey: "k-guard-1", allow: "" }));
+    expect(loopback).toMatchObject({ retryable: false, providerCode: "EOUTBOUND_BLOCKED" });
+    expect(loopback.message).toBe("Twilio was not called: the address 127.0.0.1 is loopback; an operator can allow it with CAIRN_OUTBOUND_ALLOW");
+    const mapped = await sendError(sendSms(twilio.config({ baseUrl: `http://[::ffff:127.0.0.1]:${twilio.port}` }), { to: "+14155550100", body: "x" }, { idempotencyKey: "k-guard-2", allow: "" }));
+    expect(mapped.providerCode).toBe("EOUTBOUND_BLOCKED");
+    const rebound = await sendError(
+      sendSms(twilio.config({ baseUrl: `http://rebind.test:${twilio.port}` }), { to: "+14155550100", body: "x" }, { idempotencyKey: "k-guard-3", allow: "", resolver: async () => [{ address: "10.0.0.1", family: 4 }] }),
+    );
+    expect(rebound.message).toBe("Twilio was not called: the address 10.0.0.1 of rebind.test is private; an operator can allow it with CAIRN_OUTBOUND_ALLOW");
+    expect(twilio.received.length + twilio.rejected.length).toBe(before);
+  });
+
+  it("does not follow a redirect and shows only a short, printable, secret-free part of an error body", async () => {
+    const target = await freePort();
+    const odd = http.createServer((req, res) => {
+      if (req.url?.includes("/Accounts/ACredirect")) {
+        res.writeHead(307, { location: `http://127.0.0.1:${target}/2010-04-01/Accounts/ACredirect/Messages.json` });
+        return void res.end();
+      }
+      res.writeHead(400, { "content-type": "text/plain" });
+      res.end(`upstream said:\r\n${req.headers.authorization}\u0000 ${"z".repeat(5_000)}`);
+    });
+    await new Promise<void>((resolve) => odd.listen(0, "127.0.0.1", resolve));
+    try {
+      const base = `http://127.0.0.1:${(odd.address() as AddressInfo).port}`;
+      const redirected = await sendError(sendSms({ baseUrl: base, accountSid: "ACredirect", authToken: "tok-redirect", from: "+15005550006" }, { to: "+14155550100", body: "x" }, { idempotencyKey: "k-redirect" }));
+      expect(redirected).toMatchObject({ retryable: false, providerCode: "307" });
+      const error = await sendError(sendSms({ baseUrl: base, accountSid: "ACsecret", authToken: "tok-secret-123", from: "+15005550006" }, { to: "+14155550100", body: "x" }, { idempotencyKey: "k-echo" }));
+      expect(error.message.length).toBeLessThanOrEqual("Twilio 400: ".length + 201);
+      expect(error.message).not.toMatch(/tok-secret-123|[\r\n\u0000]/);
+      expect(error.message).not.toContain(Buffer.from("ACsecret:tok-secret-123").toString("base64"));
+      expect(error.message).toMatch(/^Twilio 400: upstream said: Basic \[redacted\] z+…$/);
+    } finally {
+      await new Promise<void>((resolve) => odd.close(() => resolve()));
+    }
   });
 });

@@ -2,6 +2,8 @@
  * SMS through Twilio's Messages API (or anything that speaks it): one form-encoded POST per message.
  * https://www.twilio.com/docs/messaging/api/message-resource#create-a-message-resource
  */
+import type { GuardOptions } from "../../security/outbound";
+import { providerDetail, providerRequest } from "./http";
 import { ProviderError, type SendContext, type SendResult, type SmsMessage, type TwilioConfig } from "./types";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -20,18 +22,8 @@ interface TwilioErrorBody {
   more_info?: string;
 }
 
-/** Where the fetch failed: the timeout's abort, or the network (the cause carries ECONNREFUSED, ENOTFOUND...). */
-function networkError(error: unknown, timeoutMs: number): ProviderError {
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
-    return new ProviderError(`Twilio did not answer within ${timeoutMs} ms`, { retryable: true, providerCode: "ETIMEDOUT" });
-  }
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-  return new ProviderError(`Could not reach Twilio: ${detail}`, { retryable: true, providerCode: cause?.code ?? "ENETWORK" });
-}
-
 /** Send one SMS. Throws ProviderError; returns the message SID. */
-export async function sendSms(config: TwilioConfig, message: SmsMessage, ctx: SendContext): Promise<SendResult> {
+export async function sendSms(config: TwilioConfig, message: SmsMessage, ctx: SendContext & GuardOptions): Promise<SendResult> {
   const timeoutMs = ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const url = `${config.baseUrl.replace(/\/+$/, "")}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Messages.json`;
   const form = new URLSearchParams();
@@ -41,24 +33,22 @@ export async function sendSms(config: TwilioConfig, message: SmsMessage, ctx: Se
   form.set("Body", message.body);
   if (config.statusCallbackUrl) form.set("StatusCallback", config.statusCallbackUrl);
 
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetch(url, {
-      method: "POST",
-      headers: {
-        authorization: `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString("base64")}`,
-        "content-type": "application/x-www-form-urlencoded",
-        accept: "application/json",
-        "I-Twilio-Idempotency-Token": ctx.idempotencyKey,
-      },
-      body: form,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    text = await response.text(); // the body read is under the same deadline
-  } catch (error) {
-    throw networkError(error, timeoutMs);
-  }
+  // the base URL is the tenant's: through the outbound guard, no redirects, the answer capped
+  const response = await providerRequest("Twilio", url, {
+    method: "POST",
+    headers: {
+      authorization: `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString("base64")}`,
+      "content-type": "application/x-www-form-urlencoded",
+      accept: "application/json",
+      "I-Twilio-Idempotency-Token": ctx.idempotencyKey,
+    },
+    body: form.toString(),
+    timeoutMs,
+    resolver: ctx.resolver,
+    allow: ctx.allow,
+  });
+  const text = response.text();
+  const secrets = [config.authToken, Buffer.from(`${config.accountSid}:${config.authToken}`).toString("base64")];
 
   let json: (TwilioErrorBody & { sid?: string; status?: unknown }) | null = null;
   try {
@@ -67,15 +57,15 @@ export async function sendSms(config: TwilioConfig, message: SmsMessage, ctx: Se
     json = null;
   }
 
-  if (response.ok) {
+  if (response.status >= 200 && response.status < 300) {
     if (!json || typeof json.sid !== "string") {
-      throw new ProviderError(`Twilio answered ${response.status} without a message SID: ${text.slice(0, 200)}`, { retryable: false, providerCode: String(response.status) });
+      throw new ProviderError(`Twilio answered ${response.status} without a message SID: ${providerDetail(text, secrets)}`, { retryable: false, providerCode: String(response.status) });
     }
-    return { providerMessageId: json.sid, response: `${response.status} ${String(json.status ?? "")} ${json.sid}`.replace(/\s+/g, " ").trim() };
+    return { providerMessageId: json.sid, response: providerDetail(`${response.status} ${String(json.status ?? "")} ${json.sid}`, secrets) };
   }
 
   const code = typeof json?.code === "number" ? json.code : undefined;
-  const detail = json?.message ?? (text.slice(0, 200) || response.statusText);
+  const detail = providerDetail(typeof json?.message === "string" ? json.message : text || response.statusText, secrets);
   const errorMessage = `Twilio ${response.status}${code !== undefined ? ` (error ${code})` : ""}: ${detail}`;
   const providerCode = code !== undefined ? String(code) : String(response.status);
   const status = response.status;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../testing/free-port";
+import { allowLoopbackOutbound } from "../../testing/outbound-allow";
 import { startSmtpSink, type SmtpSink } from "../../testing/local-provider-servers";
 import { closeSmtpTransports, messageIdFor, sendEmail, verifySmtp } from "./smtp";
 import { ProviderError, type EmailMessage } from "./types";
@@ -36,6 +37,8 @@ function header(raw: string, name: string): string | undefined {
     ?.slice(name.length + 1)
     .trim();
 }
+
+allowLoopbackOutbound();
 
 describe("sendEmail", () => {
   let sink: SmtpSink;
@@ -186,5 +189,41 @@ describe("verifySmtp", () => {
     const result = await verifySmtp(sink.config({ secure: true }), { timeoutMs: 2_000 });
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(/does not speak implicit TLS on this port|no SMTP greeting/);
+  });
+});
+
+describe("the SMTP host goes through the outbound guard", () => {
+  let sink: SmtpSink;
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+  });
+  afterAll(async () => {
+    closeSmtpTransports();
+    await sink.close();
+  });
+
+  it("a loopback host without the operator's exception, an odd spelling of it, or a name that resolves to a private address is refused and nothing connects", async () => {
+    const before = sink.received.length;
+    for (const host of ["127.0.0.1", "0x7f.1", "2130706433", "::ffff:127.0.0.1", "localhost"]) {
+      const error = await sendError(sendEmail({ ...sink.config(), host }, message(), { idempotencyKey: `guard-${host}`, timeoutMs: 2_000, allow: "" }));
+      expect(error, host).toMatchObject({ retryable: false, providerCode: "EOUTBOUND_BLOCKED" });
+      expect(error.message, host).toMatch(/^The SMTP server was not called: the address (127\.0\.0\.1|::1|::ffff:7f00:1)( of localhost)? is loopback( \(as 127\.0\.0\.1 inside an IPv6 address\))?; an operator can allow it with CAIRN_OUTBOUND_ALLOW$/);
+    }
+    const rebound = await sendError(sendEmail({ ...sink.config(), host: "mail.rebind.test" }, message(), { idempotencyKey: "guard-rebind", timeoutMs: 2_000, allow: "", resolver: async () => [{ address: "10.0.0.1", family: 4 }] }));
+    expect(rebound.message).toBe("The SMTP server was not called: the address 10.0.0.1 of mail.rebind.test is private; an operator can allow it with CAIRN_OUTBOUND_ALLOW");
+    expect(sink.received.length).toBe(before);
+
+    const test = await verifySmtp({ ...sink.config(), host: "169.254.169.254" }, { timeoutMs: 2_000, allow: "" });
+    expect(test).toEqual({ ok: false, code: "EOUTBOUND_BLOCKED", error: `Cairn does not connect to 169.254.169.254:${sink.port}: the address 169.254.169.254 is a cloud metadata address; an operator can allow it with CAIRN_OUTBOUND_ALLOW.` });
+  });
+
+  it("connects to the address the name was checked for (resolved once), and the allow list opens exactly the host:port it names", async () => {
+    let lookups = 0;
+    const resolver = async () => (lookups++ ? [{ address: "10.0.0.1", family: 4 }] : [{ address: "127.0.0.1", family: 4 }]);
+    const result = await sendEmail({ ...sink.config(), host: "mail.rebind.test" }, message(), { idempotencyKey: "guard-pinned", timeoutMs: 5_000, allow: `127.0.0.1:${sink.port}`, resolver });
+    expect(result.response).toMatch(/^250 /);
+    expect(lookups).toBe(1);
+    await sink.waitFor(1);
+    await expect(sendError(sendEmail(sink.config(), message(), { idempotencyKey: "guard-otherport", timeoutMs: 2_000, allow: `127.0.0.1:${sink.port + 1}` }))).resolves.toMatchObject({ providerCode: "EOUTBOUND_BLOCKED" });
   });
 });

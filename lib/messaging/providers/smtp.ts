@@ -4,11 +4,16 @@
  *
  * The Message-ID is derived from the send's idempotency key, so a retried send carries the same Message-ID
  * and a receiver (or a human reading headers) can tell the copies apart from distinct messages.
+ *
+ * The host is the tenant's, so it goes through the outbound guard (lib/security/outbound.ts): resolved once,
+ * checked, and nodemailer connects to the checked IP, with the name as TLS servername (SNI and certificate
+ * check), so a DNS answer that changes between the check and the connection cannot move it elsewhere.
  */
 import nodemailer from "nodemailer";
 import type Mail from "nodemailer/lib/mailer";
 import SMTPConnection from "nodemailer/lib/smtp-connection";
 import type SMTPPool from "nodemailer/lib/smtp-pool";
+import { OutboundBlockedError, resolveOutbound, sanitizedReason, type GuardOptions } from "../../security/outbound";
 import { ProviderError, type EmailMessage, type SendContext, type SendResult, type SmtpConfig } from "./types";
 
 /** used when the send context gives no timeout: nodemailer's own defaults (up to 10 minutes idle) are too long */
@@ -34,12 +39,19 @@ export function messageIdFor(idempotencyKey: string): string {
   return `<${local || "empty"}@cairn>`;
 }
 
-function connectionOptions(config: SmtpConfig, timeoutMs: number): SMTPConnection.Options {
+/** Where to connect: the address the guard checked, and the name it was checked for. */
+interface CheckedTarget {
+  address: string;
+  host: string;
+}
+
+function connectionOptions(config: SmtpConfig, timeoutMs: number, target: CheckedTarget): SMTPConnection.Options {
   return {
-    host: config.host,
+    host: target.address,
     port: config.port,
     secure: config.secure,
-    tls: config.allowSelfSigned ? { rejectUnauthorized: false } : undefined,
+    // SNI and the certificate check use the name the tenant gave, not the IP we connect to (implicit TLS and STARTTLS alike)
+    tls: { ...(config.allowSelfSigned ? { rejectUnauthorized: false } : {}), ...(target.host === target.address ? {} : { servername: target.host }) },
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
@@ -47,12 +59,12 @@ function connectionOptions(config: SmtpConfig, timeoutMs: number): SMTPConnectio
   };
 }
 
-function transportFor(config: SmtpConfig, timeoutMs: number): Transport {
-  const key = JSON.stringify([config.host, config.port, config.secure, config.user ?? null, config.password ?? null, config.allowSelfSigned ?? false, timeoutMs]);
+function transportFor(config: SmtpConfig, timeoutMs: number, target: CheckedTarget): Transport {
+  const key = JSON.stringify([config.host, target.address, config.port, config.secure, config.user ?? null, config.password ?? null, config.allowSelfSigned ?? false, timeoutMs]);
   let transport = transports.get(key);
   if (!transport) {
     transport = nodemailer.createTransport({
-      ...connectionOptions(config, timeoutMs),
+      ...connectionOptions(config, timeoutMs, target),
       pool: true,
       maxConnections: 3,
       auth: config.user ? { user: config.user, pass: config.password ?? "" } : undefined,
@@ -105,9 +117,13 @@ function isRecipientRejection(err: SmtpErrorLike): boolean {
   return !/relay|block|spam|policy|authenticat|reputation|listed/i.test(err.response ?? "");
 }
 
-function toProviderError(error: unknown): ProviderError {
+/** A server's words, as short and printable as a tenant may see them. */
+const said = (text: string | undefined, secrets: (string | undefined)[] = []) => sanitizedReason(text ?? "", { max: 200, secrets });
+
+function toProviderError(error: unknown, secrets: (string | undefined)[] = []): ProviderError {
   if (error instanceof ProviderError) return error;
-  const err: SmtpErrorLike = error instanceof Error ? (error as SmtpErrorLike) : { message: String(error) };
+  const raw: SmtpErrorLike = error instanceof Error ? (error as SmtpErrorLike) : { message: String(error) };
+  const err: SmtpErrorLike = { ...raw, message: said(raw.message, secrets), response: raw.response === undefined ? undefined : said(raw.response, secrets) };
   const code = err.responseCode;
   if (code && code >= 400 && code < 600) {
     const what = err.command ? `SMTP ${err.command} failed` : "SMTP error";
@@ -131,9 +147,20 @@ function toProviderError(error: unknown): ProviderError {
 }
 
 /** Send one email. Throws ProviderError; returns the Message-ID and the server's final reply. */
-export async function sendEmail(config: SmtpConfig, message: EmailMessage, ctx: SendContext): Promise<SendResult> {
+/** The guard's answer for the SMTP host, as a ProviderError when it refuses or the name does not resolve. */
+async function checkedTarget(config: SmtpConfig, guard: GuardOptions): Promise<CheckedTarget> {
+  try {
+    return await resolveOutbound(config.host, config.port, guard);
+  } catch (error) {
+    if (error instanceof OutboundBlockedError) throw new ProviderError(`The SMTP server was not called: ${error.message}`, { retryable: false, providerCode: error.code });
+    const code = (error as { code?: unknown }).code;
+    throw new ProviderError(`SMTP connection failed: could not resolve ${config.host} (${typeof code === "string" ? code : said((error as Error).message)})`, { retryable: true, providerCode: "EDNS" });
+  }
+}
+
+export async function sendEmail(config: SmtpConfig, message: EmailMessage, ctx: SendContext & GuardOptions): Promise<SendResult> {
   const timeoutMs = ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const transport = transportFor(config, timeoutMs);
+  const transport = transportFor(config, timeoutMs, await checkedTarget(config, ctx));
   const messageId = messageIdFor(ctx.idempotencyKey);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.headers)) {
@@ -157,9 +184,9 @@ export async function sendEmail(config: SmtpConfig, message: EmailMessage, ctx: 
   });
   try {
     const info = await Promise.race([transport.sendMail(mail), deadline]);
-    return { providerMessageId: info.messageId || messageId, response: info.response };
+    return { providerMessageId: info.messageId || messageId, response: said(info.response, [config.password]) };
   } catch (error) {
-    throw toProviderError(error);
+    throw toProviderError(error, [config.password]);
   } finally {
     clearTimeout(timer);
   }
@@ -169,7 +196,7 @@ export type SmtpVerifyResult = { ok: true; message: string } | { ok: false; erro
 
 function describeConnectError(config: SmtpConfig, err: SmtpErrorLike, timeoutMs: number): string {
   const where = `${config.host}:${config.port}`;
-  const text = err.message;
+  const text = said(err.message, [config.password]);
   if (/ECONNREFUSED/.test(text) || err.code === "ECONNREFUSED") return `Could not connect to ${where}: connection refused (nothing is listening on that port, or a firewall rejects it).`;
   if (/ENOTFOUND|EAI_AGAIN/.test(text) || err.code === "EDNS") return `Could not resolve the host name "${config.host}" (${text}).`;
   if (/Greeting never received/.test(text)) {
@@ -182,7 +209,7 @@ function describeConnectError(config: SmtpConfig, err: SmtpErrorLike, timeoutMs:
     return `TLS handshake with ${where} failed: the server does not speak implicit TLS on this port. Turn off implicit TLS (STARTTLS is used when offered), or use the implicit-TLS port (usually 465).`;
   }
   if (isCertificateError(err)) return `The TLS certificate of ${where} was rejected: ${text}.`;
-  if (err.responseCode) return `The server at ${where} refused the connection: ${err.response ?? text}`;
+  if (err.responseCode) return `The server at ${where} refused the connection: ${err.response === undefined ? text : said(err.response, [config.password])}`;
   return `Could not connect to ${where}: ${text}`;
 }
 
@@ -190,10 +217,17 @@ function describeConnectError(config: SmtpConfig, err: SmtpErrorLike, timeoutMs:
  * Connect, say EHLO (upgrading with STARTTLS when offered), authenticate when credentials are set, and quit.
  * For the Settings "Test connection" button: the error says what went wrong in words an operator can act on.
  */
-export async function verifySmtp(config: SmtpConfig, options: { timeoutMs?: number } = {}): Promise<SmtpVerifyResult> {
+export async function verifySmtp(config: SmtpConfig, options: { timeoutMs?: number } & GuardOptions = {}): Promise<SmtpVerifyResult> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const where = `${config.host}:${config.port}`;
-  const connection = new SMTPConnection(connectionOptions(config, timeoutMs));
+  let target: CheckedTarget;
+  try {
+    target = await resolveOutbound(config.host, config.port, options);
+  } catch (error) {
+    if (error instanceof OutboundBlockedError) return { ok: false, error: `Cairn does not connect to ${where}: ${error.message}.`, code: error.code };
+    return { ok: false, error: `Could not resolve the host name "${config.host}" (${said((error as { code?: string }).code ?? (error as Error).message)}).`, code: "EDNS" };
+  }
+  const connection = new SMTPConnection(connectionOptions(config, timeoutMs, target));
   // connect() reports failure through the "error" (or a bare "end") event, success through its callback
   const connected = new Promise<void>((resolve, reject) => {
     connection.once("error", reject);
@@ -225,7 +259,7 @@ export async function verifySmtp(config: SmtpConfig, options: { timeoutMs?: numb
       await new Promise<void>((resolve, reject) => connection.login({ user: config.user!, pass: config.password ?? "" }, (err) => (err ? reject(err) : resolve())));
     } catch (error) {
       const err = error as SmtpErrorLike;
-      const reply = err.response ? `the server answered "${err.response}"` : err.message;
+      const reply = err.response ? `the server answered "${said(err.response, [config.password])}"` : said(err.message, [config.password]);
       if (err.responseCode && err.responseCode >= 500) return { ok: false, error: `Authentication as "${config.user}" failed at ${where}: ${reply}. Check the username and password.`, code: "EAUTH" };
       if (err.responseCode) return { ok: false, error: `Authentication as "${config.user}" at ${where} failed temporarily: ${reply}. Try again later.`, code: "EAUTH" };
       return { ok: false, error: `Authentication as "${config.user}" at ${where} failed: ${reply}`, code: err.code };

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import webpush from "web-push";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPushService, type PushService } from "../../testing/local-provider-servers";
+import { allowLoopbackOutbound } from "../../testing/outbound-allow";
 import { ProviderError, pushCollapseKey, type PushMessage, type WebPushConfig } from "./types";
 import { sendWebPush } from "./web-push";
 
@@ -39,6 +40,8 @@ const message: PushMessage = {
   imageUrl: "https://shop.example/cart.png",
   data: { journeyId: "j1" },
 };
+
+allowLoopbackOutbound();
 
 describe("sendWebPush", () => {
   let service: PushService;
@@ -138,5 +141,20 @@ describe("sendWebPush", () => {
     const subscription = service.subscribe();
     service.stallNext(1);
     await expect(sendError(sendWebPush(config, subscription, message, { idempotencyKey: "msg_push_slow", timeoutMs: 300 }))).resolves.toMatchObject({ retryable: true, providerCode: "ETIMEDOUT" });
+  });
+
+  it("an endpoint the outbound guard refuses (loopback without the operator's exception, a private address, metadata) is a dead subscription, and nothing is sent", async () => {
+    const subscription = service.subscribe();
+    const before = service.rejected.length + service.received.length;
+    const loopback = await sendError(sendWebPush(config, subscription, message, { idempotencyKey: "msg_push_guard", allow: "" }));
+    expect(loopback).toMatchObject({ retryable: false, permanentAddressFailure: true, providerCode: "EOUTBOUND_BLOCKED" });
+    expect(loopback.message).toBe("The push service was not called: the address 127.0.0.1 is loopback; an operator can allow it with CAIRN_OUTBOUND_ALLOW");
+    const path = new URL(subscription.endpoint).pathname;
+    for (const endpoint of [`https://169.254.169.254${path}`, `https://[fd00:ec2::254]${path}`, `https://[::ffff:10.1.2.3]${path}`]) {
+      await expect(sendError(sendWebPush(config, { ...subscription, endpoint }, message, { idempotencyKey: "msg_push_guard2" })), endpoint).resolves.toMatchObject({ permanentAddressFailure: true, providerCode: "EOUTBOUND_BLOCKED" });
+    }
+    const rebound = await sendError(sendWebPush(config, { ...subscription, endpoint: `https://push.rebind.test${path}` }, message, { idempotencyKey: "msg_push_guard3", resolver: async () => [{ address: "100.64.1.1", family: 4 }] }));
+    expect(rebound.message).toBe("The push service was not called: the address 100.64.1.1 of push.rebind.test is carrier-grade NAT; an operator can allow it with CAIRN_OUTBOUND_ALLOW");
+    expect(service.rejected.length + service.received.length).toBe(before);
   });
 });

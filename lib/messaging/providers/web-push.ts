@@ -2,11 +2,15 @@
  * Web Push (RFC 8030) with VAPID (RFC 8292) and an aes128gcm-encrypted payload (RFC 8291).
  *
  * The `web-push` package builds the request (encryption, VAPID JWT, headers) with `generateRequestDetails`;
- * the request itself goes out with fetch rather than the package's `sendNotification`, which speaks only
- * https through node's https module: fetch gives one timeout (AbortSignal) over the whole exchange, and it
- * can reach a plain-http push service on this machine in tests. Non-loopback endpoints must be https.
+ * the request itself goes through the outbound guard (lib/security/outbound.ts) rather than the package's
+ * `sendNotification`: the endpoint comes from a browser, via the customer's site, so it is anyone's URL. The
+ * guard gives one deadline over the whole exchange and refuses private addresses (a refused endpoint is a
+ * dead subscription). Non-loopback endpoints must be https; loopback is reached only where an operator
+ * allowed it (CAIRN_OUTBOUND_ALLOW, as the tests do for their local push service).
  */
 import webpush, { type RequestDetails } from "web-push";
+import type { GuardOptions } from "../../security/outbound";
+import { providerDetail, providerRequest } from "./http";
 import { ProviderError, pushCollapseKey, type PushMessage, type SendContext, type SendResult, type WebPushConfig, type WebPushSubscription } from "./types";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -49,7 +53,7 @@ function checkSubscription(subscription: WebPushSubscription): void {
 }
 
 /** Send one notification. Throws ProviderError; returns the push service's Location for the message. */
-export async function sendWebPush(config: WebPushConfig, subscription: WebPushSubscription, message: PushMessage, ctx: SendContext): Promise<SendResult> {
+export async function sendWebPush(config: WebPushConfig, subscription: WebPushSubscription, message: PushMessage, ctx: SendContext & GuardOptions): Promise<SendResult> {
   const timeoutMs = ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   checkSubscription(subscription);
 
@@ -70,31 +74,23 @@ export async function sendWebPush(config: WebPushConfig, subscription: WebPushSu
 
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) headers[name] = String(value);
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetch(request.endpoint, {
-      method: request.method,
-      headers,
-      body: request.body ? new Uint8Array(request.body) : undefined,
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: "error",
-    });
-    text = await response.text();
-  } catch (error) {
-    if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
-      throw new ProviderError(`The push service did not answer within ${timeoutMs} ms`, { retryable: true, providerCode: "ETIMEDOUT" });
-    }
-    const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-    throw new ProviderError(`Could not reach the push service: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { retryable: true, providerCode: cause?.code ?? "ENETWORK" });
-  }
+  const response = await providerRequest("the push service", request.endpoint, {
+    method: request.method,
+    headers,
+    body: request.body ? new Uint8Array(request.body) : undefined,
+    timeoutMs,
+    resolver: ctx.resolver,
+    allow: ctx.allow,
+    blockedIsAddressFailure: true,
+  });
+  const text = response.text();
 
   const status = response.status;
-  if (response.ok) {
-    return { providerMessageId: response.headers.get("location"), response: `${status} ${response.statusText}`.trim() };
+  if (status >= 200 && status < 300) {
+    return { providerMessageId: response.header("location") ?? null, response: providerDetail(`${status} ${response.statusText}`) };
   }
-  const detail = text.trim().slice(0, 300) || response.statusText;
-  const retryAfter = response.headers.get("retry-after");
+  const detail = providerDetail(text.trim() || response.statusText);
+  const retryAfter = providerDetail(response.header("retry-after") ?? "").slice(0, 40);
   const errorMessage = `Push service ${status}: ${detail}${retryAfter ? ` (Retry-After: ${retryAfter})` : ""}`;
   if (status === 404 || status === 410) {
     throw new ProviderError(errorMessage, { retryable: false, permanentAddressFailure: true, providerCode: String(status) });
