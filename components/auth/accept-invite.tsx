@@ -77,7 +77,7 @@ export function AcceptInvite({ token, email, mode, signedInAs }: { token: string
     );
   }
   return (
-    <form onSubmit={createAccount} className="space-y-5" noValidate>
+    <form method="post" action="/api/javascript-required" onSubmit={createAccount} className="space-y-5" noValidate>
       <FormAlert message={formError} />
       <TextField label="Email" name="email" value={email} readOnly disabled />
       <TextField label="Your name" name="name" autoComplete="name" required error={fieldErrors.name} />

@@ -34,7 +34,7 @@ export function LoginForm({ callbackUrl, initialError, oauth }: { callbackUrl: s
 
   return (
     <div className="space-y-6">
-      <form onSubmit={onSubmit} className="space-y-5" noValidate>
+      <form method="post" action="/api/javascript-required" onSubmit={onSubmit} className="space-y-5" noValidate>
         <FormAlert message={error} />
         <TextField label="Email" name="email" type="email" autoComplete="email" required autoFocus />
         <TextField label="Password" name="password" type="password" autoComplete="current-password" required />

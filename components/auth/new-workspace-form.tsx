@@ -21,7 +21,7 @@ export function NewWorkspaceForm() {
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-5" noValidate>
+    <form method="post" action="/api/javascript-required" onSubmit={onSubmit} className="space-y-5" noValidate>
       <FormAlert message={formError} />
       <TextField label="Workspace name" name="name" placeholder="e.g. Acme EU" required autoFocus error={fieldErrors.name} />
       <Button type="submit" className="w-full" disabled={pending}>

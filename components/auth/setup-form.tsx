@@ -30,7 +30,7 @@ export function SetupForm() {
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-5" noValidate>
+    <form method="post" action="/api/javascript-required" onSubmit={onSubmit} className="space-y-5" noValidate>
       <FormAlert message={formError} />
       <TextField label="Your name" name="name" autoComplete="name" required error={fieldErrors.name} />
       <TextField label="Work email" name="email" type="email" autoComplete="email" required error={fieldErrors.email} />

@@ -46,7 +46,7 @@ export function DateRangePicker({ basePath, preset, range }: { basePath: string;
         {describeRange(range)} <span className="text-stone-400">(UTC days)</span>
       </span>
       {open ? (
-        <form onSubmit={apply} className="flex w-full flex-wrap items-end gap-3 rounded-lg bg-white px-4 py-3 shadow-sm ring-1 ring-stone-200" aria-label="Custom range">
+        <form method="post" onSubmit={apply} className="flex w-full flex-wrap items-end gap-3 rounded-lg bg-white px-4 py-3 shadow-sm ring-1 ring-stone-200" aria-label="Custom range">
           <label className="text-sm font-medium text-stone-800">
             From
             <input type="date" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} className="mt-1 block rounded-md border-0 px-3 py-1.5 text-sm ring-1 ring-stone-300 ring-inset focus:ring-2 focus:ring-brand-600" />

@@ -42,7 +42,7 @@ export function AutoWinnerForm({ url, settings, canEdit, holdoutWeight }: { url:
   }
 
   return (
-    <form onSubmit={save} className="space-y-4" data-testid="auto-winner-form" aria-label="Auto-winner settings">
+    <form method="post" onSubmit={save} className="space-y-4" data-testid="auto-winner-form" aria-label="Auto-winner settings">
       <fieldset disabled={!canEdit || pending} className="min-w-0 space-y-4">
         <legend className="sr-only">Auto-winner</legend>
         <div className="space-y-2" role="radiogroup" aria-label="Auto-winner">

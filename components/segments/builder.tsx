@@ -131,7 +131,7 @@ export function SegmentBuilder({
   const stray = unplacedErrors(errors, root, ["name", "description"]);
 
   return (
-    <form onSubmit={save} noValidate>
+    <form method="post" onSubmit={save} noValidate>
       <Link href={cancelHref} className="mb-3 inline-flex items-center gap-1.5 text-sm font-medium text-stone-500 hover:text-stone-900">
         <ArrowLeft className="h-4 w-4" aria-hidden="true" /> {segment ? segment.name : "Segments"}
       </Link>

@@ -55,7 +55,7 @@ export function CsvUpload({ slug, segmentId }: { slug: string; segmentId: string
   const unknownCount = report?.unknown ?? 0;
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate data-testid="csv-upload">
+    <form method="post" onSubmit={onSubmit} className="space-y-4" noValidate data-testid="csv-upload">
       <FormAlert message={error} />
       <div className="grid gap-4 md:grid-cols-2">
         <div className="space-y-2">

@@ -25,7 +25,7 @@ export function MembersTable({ slug, segmentId, members, q, paged, nextCursor }:
   }
   return (
     <div className="space-y-4">
-      <form onSubmit={onSearch} role="search" className="flex items-center gap-2">
+      <form method="post" onSubmit={onSearch} role="search" className="flex items-center gap-2">
         <div className="relative">
           <Search className="pointer-events-none absolute top-2.5 left-3 h-4 w-4 text-stone-400" aria-hidden="true" />
           <input

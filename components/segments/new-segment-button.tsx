@@ -49,7 +49,7 @@ function NewSegmentDialog({ slug, onClose }: { slug: string; onClose: () => void
 
   return (
     <Dialog title="New segment" description="Name it for your team, and choose how people get in." onClose={onClose}>
-      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <form method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
         <FormAlert message={formError} />
         <TextField label="Segment name" placeholder="e.g. Browsed, didn't buy" value={name} onChange={(e) => setName(e.target.value)} error={nameError ? `Segment name ${nameError}.` : fieldErrors.name} autoFocus maxLength={255} />
         <fieldset className="space-y-2">

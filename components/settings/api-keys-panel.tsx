@@ -52,7 +52,7 @@ export function ApiKeysPanel({ slug, apiKeys, scopeDescriptions }: { slug: strin
   return (
     <div className="space-y-6">
       <Card title="Create an API key" description="Websites, apps and servers send events with a key; scripts manage journeys with a full key.">
-        <form onSubmit={onCreate} className="space-y-4" noValidate>
+        <form method="post" onSubmit={onCreate} className="space-y-4" noValidate>
           <FormAlert message={create.formError} />
           <div className="max-w-md">
             <TextField label="Name" name="name" placeholder="e.g. Website, Backend, CI" required error={create.fieldErrors.name} />

@@ -74,7 +74,7 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
     <div className="space-y-6">
       {canManage ? (
         <Card title="Invite a teammate" description="They get a link to join this workspace with the role you choose. Links work for 7 days.">
-          <form onSubmit={onInvite} className="grid gap-4 md:grid-cols-[1fr_14rem_auto] md:items-start" noValidate>
+          <form method="post" onSubmit={onInvite} className="grid gap-4 md:grid-cols-[1fr_14rem_auto] md:items-start" noValidate>
             <TextField label="Email" name="email" type="email" placeholder="name@company.com" required error={invite.fieldErrors.email} />
             <SelectField label="Role" name="role" defaultValue="EDITOR" error={invite.fieldErrors.role}>
               {assignable.map((role) => (

@@ -265,7 +265,7 @@ function SourceForm({
   const fieldOf = (key: MappingKey) => MAPPING_FIELDS.find((f) => f.key === key)!;
 
   return (
-    <form onSubmit={onSubmit} className="space-y-5" noValidate aria-label={source ? `Edit ${source.name}` : "New webhook source"}>
+    <form method="post" onSubmit={onSubmit} className="space-y-5" noValidate aria-label={source ? `Edit ${source.name}` : "New webhook source"}>
       <FormAlert message={form.formError} />
       {leftover.length > 0 ? <FormAlert message={leftover.map(([path, message]) => `${path}: ${message}`).join(" · ")} /> : null}
       <div className="max-w-md">

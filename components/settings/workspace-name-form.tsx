@@ -22,7 +22,7 @@ export function WorkspaceNameForm({ slug, name }: { slug: string; name: string }
   }
 
   return (
-    <form onSubmit={onSubmit} className="max-w-md space-y-4" noValidate>
+    <form method="post" onSubmit={onSubmit} className="max-w-md space-y-4" noValidate>
       <FormAlert message={formError} />
       <TextField label="Workspace name" name="name" defaultValue={name} required error={fieldErrors.name} />
       <div className="flex items-center gap-3">

@@ -36,7 +36,7 @@ function NewTemplateDialog({ slug, initialChannel, onClose }: { slug: string; in
   }
   return (
     <Dialog title="New template" description="Name it for your team; pick the channel it sends on." onClose={onClose}>
-      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <form method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
         <FormAlert message={formError} />
         <TextField label="Template name" placeholder={channel === "partial" ? "e.g. footer (templates include it by this name)" : "e.g. Welcome email"} value={name} onChange={(e) => setName(e.target.value)} error={fieldErrors.name} autoFocus maxLength={120} />
         <SelectField label="Channel" value={channel} onChange={(e) => setChannel(e.target.value as TemplateKind)} error={fieldErrors.channel}>

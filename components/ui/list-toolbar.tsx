@@ -28,7 +28,7 @@ export function ListToolbar(props: {
           </Link>
         ))}
       </nav>
-      <form onSubmit={props.onSearch} role="search" className="flex items-center gap-2">
+      <form method="post" onSubmit={props.onSearch} role="search" className="flex items-center gap-2">
         <div className="relative">
           <Search className="pointer-events-none absolute top-2.5 left-3 h-4 w-4 text-stone-400" aria-hidden="true" />
           <input

@@ -30,7 +30,7 @@ export function NameDialog<T>(props: {
   }
   return (
     <Dialog title={props.title} description={props.description} onClose={props.onClose}>
-      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <form method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
         <FormAlert message={formError} />
         <TextField label={props.fieldLabel} placeholder={props.placeholder} value={name} onChange={(e) => setName(e.target.value)} error={fieldErrors.name} autoFocus maxLength={120} />
         <div className="flex justify-end gap-2">

@@ -166,7 +166,7 @@ function ChannelCard({ slug, spec, config, canManage, embeddedRunning }: { slug:
           </span>
         }
       >
-        <form onSubmit={save} noValidate aria-label={`${spec.title} settings`} className="space-y-5">
+        <form method="post" onSubmit={save} noValidate aria-label={`${spec.title} settings`} className="space-y-5">
           <div className="flex items-start gap-3 text-sm text-stone-600">
             <Icon className="mt-0.5 h-5 w-5 shrink-0 text-stone-400" aria-hidden="true" />
             <p data-testid={`channel-${spec.provider}-status`}>{statusLine(slug, spec, config, embeddedRunning)}</p>

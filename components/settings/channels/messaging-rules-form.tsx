@@ -110,7 +110,7 @@ export function MessagingRulesForm({ slug, policy, summary: savedSummary, capDes
   const zones = timeZones.includes(fallbackTimeZone) ? timeZones : [fallbackTimeZone, ...timeZones];
 
   return (
-    <form onSubmit={save} noValidate aria-label="Messaging rules" className="space-y-6">
+    <form method="post" onSubmit={save} noValidate aria-label="Messaging rules" className="space-y-6">
       {canManage ? null : <ReadOnlyNote what="messaging rules" />}
       <div className="rounded-xl bg-brand-50 px-5 py-4 ring-1 ring-brand-200" aria-live="polite">
         <p className="text-xs font-medium tracking-wide text-brand-800 uppercase">In effect for every journey{dirty ? " once saved" : ""}</p>
