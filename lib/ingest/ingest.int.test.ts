@@ -182,13 +182,13 @@ describe("ingestion: every message lands once", () => {
     const { team, key } = await ingestFixture();
     const ctx = await workspaceContextForApiKey(key);
     // The client's clock is 10 minutes behind: it says it sent at 11:50 what the server received at 12:00.
-    const receivedAt = new Date("2030-05-01T12:00:00.000Z");
-    await ingest(ctx, JSON.stringify({ userId: "u", event: "Skewed", timestamp: "2030-05-01T11:45:00.000Z", sentAt: "2030-05-01T11:50:00.000Z" }), "track", () => receivedAt);
+    const receivedAt = new Date("2026-05-01T12:00:00.000Z");
+    await ingest(ctx, JSON.stringify({ userId: "u", event: "Skewed", timestamp: "2026-05-01T11:45:00.000Z", sentAt: "2026-05-01T11:50:00.000Z" }), "track", () => receivedAt);
     const [event] = await eventsOf(team.id);
-    expect(event.originalTimestamp?.toISOString()).toBe("2030-05-01T11:45:00.000Z");
-    expect(event.sentAt?.toISOString()).toBe("2030-05-01T11:50:00.000Z");
-    expect(event.receivedAt.toISOString()).toBe("2030-05-01T12:00:00.000Z");
-    expect(event.timestamp.toISOString()).toBe("2030-05-01T11:55:00.000Z");
+    expect(event.originalTimestamp?.toISOString()).toBe("2026-05-01T11:45:00.000Z");
+    expect(event.sentAt?.toISOString()).toBe("2026-05-01T11:50:00.000Z");
+    expect(event.receivedAt.toISOString()).toBe("2026-05-01T12:00:00.000Z");
+    expect(event.timestamp.toISOString()).toBe("2026-05-01T11:55:00.000Z");
   });
 
   it("queues the new events for Inngest in the same transaction", async () => {
@@ -254,10 +254,10 @@ describe("profiles from events", () => {
     const { team, bearer } = await ingestFixture();
     await callRoute(trackRoute, { method: "POST", headers: bearer, body: { userId: "kim", event: "App Opened" } }); // kim is known
     const batch = [
-      { type: "identify", userId: "kim", messageId: "k-3", timestamp: "2030-01-03T00:00:00Z", traits: { plan: "team", seats: 5 }, context: { timezone: "Asia/Tokyo" } },
-      { type: "identify", userId: "kim", messageId: "k-1", timestamp: "2030-01-01T00:00:00Z", traits: { plan: "free", email: " Kim@Example.com ", seats: 1 }, context: { timezone: "Europe/Oslo" } },
-      { type: "track", userId: "kim", messageId: "k-2", timestamp: "2030-01-02T00:00:00Z", event: "Opened", context: { device: { token: "t-1", type: "android" } } },
-      { type: "identify", userId: "kim", messageId: "k-4", timestamp: "2030-01-03T00:00:00Z", traits: { seats: null } }, // same time: request order decides
+      { type: "identify", userId: "kim", messageId: "k-3", timestamp: "2026-01-03T00:00:00Z", traits: { plan: "team", seats: 5 }, context: { timezone: "Asia/Tokyo" } },
+      { type: "identify", userId: "kim", messageId: "k-1", timestamp: "2026-01-01T00:00:00Z", traits: { plan: "free", email: " Kim@Example.com ", seats: 1 }, context: { timezone: "Europe/Oslo" } },
+      { type: "track", userId: "kim", messageId: "k-2", timestamp: "2026-01-02T00:00:00Z", event: "Opened", context: { device: { token: "t-1", type: "android" } } },
+      { type: "identify", userId: "kim", messageId: "k-4", timestamp: "2026-01-03T00:00:00Z", traits: { seats: null } }, // same time: request order decides
     ];
     expect((await callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch } })).body).toMatchObject({ stored: 4, duplicates: 0 });
     const kim = () => db().profile.findFirstOrThrow({ where: { workspaceId: team.id, userId: "kim" } });
@@ -278,8 +278,8 @@ describe("the event catalog", () => {
       headers: bearer,
       body: {
         batch: [
-          { type: "track", userId: "u", event: "Order Completed", timestamp: "2030-01-01T10:00:00Z", properties: { total: 10, coupon: "X" } },
-          { type: "track", userId: "u", event: "Order Completed", timestamp: "2030-01-02T10:00:00Z", properties: { total: "12", items: [] } },
+          { type: "track", userId: "u", event: "Order Completed", timestamp: "2026-01-01T10:00:00Z", properties: { total: 10, coupon: "X" } },
+          { type: "track", userId: "u", event: "Order Completed", timestamp: "2026-01-02T10:00:00Z", properties: { total: "12", items: [] } },
           { type: "identify", userId: "u", traits: { plan: "pro" } },
         ],
       },
@@ -287,12 +287,12 @@ describe("the event catalog", () => {
     await rollupAllPending();
     await rollupAllPending(); // a second run counts nothing again
     const type = await db().eventType.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId: team.id, name: "Order Completed" } } });
-    expect(type.firstSeenAt.toISOString()).toBe("2030-01-01T10:00:00.000Z");
+    expect(type.firstSeenAt.toISOString()).toBe("2026-01-01T10:00:00.000Z");
     expect(Number(type.total)).toBe(2);
     const volume = await db().eventVolume.findMany({ where: { workspaceId: team.id }, orderBy: { day: "asc" } });
     expect(volume.map((v) => [v.day.toISOString().slice(0, 10), v.count])).toEqual([
-      ["2030-01-01", 1],
-      ["2030-01-02", 1],
+      ["2026-01-01", 1],
+      ["2026-01-02", 1],
     ]);
     const props = await db().eventProperty.findMany({ where: { workspaceId: team.id }, orderBy: [{ key: "asc" }, { type: "asc" }] });
     expect(props.map((p) => `${p.key}:${p.type}`)).toEqual(["coupon:string", "items:array", "total:number", "total:string"]);
@@ -301,7 +301,7 @@ describe("the event catalog", () => {
   it("counts every event once when rollups run concurrently, one log row at a time, while the hand-off marks the same rows sent", async () => {
     const { team, bearer } = await ingestFixture();
     for (let request = 0; request < 12; request++) {
-      const batch = Array.from({ length: 5 }, (_, i) => ({ type: "track", userId: `u${i}`, event: "Concurrent Rollup", timestamp: "2030-03-01T10:00:00Z", messageId: mid() }));
+      const batch = Array.from({ length: 5 }, (_, i) => ({ type: "track", userId: `u${i}`, event: "Concurrent Rollup", timestamp: "2026-03-01T10:00:00Z", messageId: mid() }));
       expect((await callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch } })).status).toBe(200);
     }
     const drain = async () => {

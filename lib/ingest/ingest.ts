@@ -12,8 +12,8 @@ import { systemClock, type Clock } from "../runtime/clock";
  */
 export async function ingest(ctx: WorkspaceContext, body: string, endpoint: MessageType | "batch", clock: Clock = systemClock): Promise<StoreResult> {
   requirePermission(ctx, "ingest");
-  const messages = parsePayload(body, endpoint);
   const receivedAt = clock();
+  const messages = parsePayload(body, endpoint, receivedAt);
   const result = await storeBatch(ctx.workspace.id, messages.map((m) => normalizeMessage(m, receivedAt)));
   if (result.stored) afterIngest();
   return result;

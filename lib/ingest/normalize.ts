@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { FieldIssue } from "../errors";
+import { TIMESTAMP_WINDOW } from "./limits";
 import type { TSegmentMessage } from "./schemas";
 
 export interface NormalizedEvent {
@@ -29,6 +31,25 @@ export function correctedTimestamp(original: Date | null, sentAt: Date | null, r
   if (!original) return receivedAt;
   if (!sentAt) return original;
   return new Date(original.getTime() + (receivedAt.getTime() - sentAt.getTime()));
+}
+
+/**
+ * The message's timestamp problem, if any (TIMESTAMP_WINDOW, ./limits.ts): its raw `timestamp` and
+ * `sentAt` must be four-digit-year dates, and its corrected timestamp within 2000-01-01 … now + 1 day,
+ * `receivedAt` being the server's now. Named under `prefix` ("batch.3").
+ */
+export function timestampIssue(message: Pick<TSegmentMessage, "timestamp" | "sentAt">, receivedAt: Date, prefix: string): FieldIssue | null {
+  const at = (field: string) => (prefix ? `${prefix}.${field}` : field);
+  const original = message.timestamp ? Date.parse(message.timestamp) : null;
+  const sentAt = message.sentAt ? Date.parse(message.sentAt) : null;
+  const raw = (ms: number | null) => ms === null || (ms >= TIMESTAMP_WINDOW.minRawMs && ms <= TIMESTAMP_WINDOW.maxRawMs);
+  if (!raw(original)) return { path: at("timestamp"), message: TIMESTAMP_WINDOW.message };
+  if (!raw(sentAt)) return { path: at("sentAt"), message: "must be a date-time between the years 0001 and 9999" };
+  const corrected = correctedTimestamp(original === null ? null : new Date(original), sentAt === null ? null : new Date(sentAt), receivedAt).getTime();
+  if (corrected < TIMESTAMP_WINDOW.earliest.getTime() || corrected > receivedAt.getTime() + TIMESTAMP_WINDOW.futureMs) {
+    return { path: at("timestamp"), message: TIMESTAMP_WINDOW.message };
+  }
+  return null;
 }
 
 export function normalizeMessage(message: TSegmentMessage, receivedAt: Date): NormalizedEvent {

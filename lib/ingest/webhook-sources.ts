@@ -9,7 +9,8 @@ import { afterIngest } from "./after-ingest";
 import type { Clock } from "../runtime/clock";
 import { JSON_PATH_PATTERN, readJsonPath } from "./json-path";
 import { INGEST_LIMITS } from "./limits";
-import { normalizeMessage } from "./normalize";
+import { normalizeMessage, timestampIssue } from "./normalize";
+import { checkPayloadHygiene } from "./payload-hygiene";
 import { ZTrack } from "./schemas";
 import { storeBatch, type StoreResult } from "./store-batch";
 
@@ -150,7 +151,7 @@ export function signatureMatches(secret: string, rawBody: string, headers: Heade
   return false;
 }
 
-function mapPayload(payload: unknown, mapping: TWebhookMapping, path: string): { message?: unknown; issues: FieldIssue[] } {
+function mapPayload(payload: unknown, mapping: TWebhookMapping, path: string, receivedAt: Date): { message?: unknown; issues: FieldIssue[] } {
   const issues: FieldIssue[] = [];
   const read = (field: keyof TWebhookMapping) => {
     const p = mapping[field];
@@ -169,7 +170,13 @@ function mapPayload(payload: unknown, mapping: TWebhookMapping, path: string): {
     properties,
   };
   const result = ZTrack.safeParse(message);
-  if (result.success) return { message: result.data, issues };
+  if (result.success) {
+    // The same window as the Segment API (TIMESTAMP_WINDOW, ./limits.ts), named by the mapping's path.
+    const late = timestampIssue(result.data, receivedAt, "");
+    if (!late) return { message: result.data, issues };
+    issues.push({ path: [path, mapping.timestampPath].filter(Boolean).join("."), message: `timestamp ${late.message} (mapped from ${mapping.timestampPath})` });
+    return { issues };
+  }
   const fieldOf: Record<string, string> = { event: mapping.eventNamePath ?? "eventName", userId: mapping.userIdPath ?? "userIdPath", timestamp: mapping.timestampPath ?? "timestampPath" };
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? "");
@@ -200,13 +207,16 @@ export async function receiveWebhook(sourceId: string, rawBody: string, headers:
   if (deliveries.length > INGEST_LIMITS.maxBatchSize) throw new AppError("payload_too_large", `The request has ${deliveries.length} payloads; the limit is ${INGEST_LIMITS.maxBatchSize}.`);
   const mapping = source.mapping as TWebhookMapping;
   const issues: FieldIssue[] = [];
+  const receivedAt = clock();
   const messages = deliveries.flatMap((delivery, index) => {
-    const mapped = mapPayload(delivery, mapping, Array.isArray(payload) ? String(index) : "");
+    const prefix = Array.isArray(payload) ? String(index) : "";
+    // What cannot be stored (\u0000, lone surrogates, 1e400, nesting, key counts: ./payload-hygiene.ts), first.
+    if (typeof delivery === "object" && delivery !== null && !Array.isArray(delivery) && !checkPayloadHygiene(delivery as Record<string, unknown>, prefix, issues)) return [];
+    const mapped = mapPayload(delivery, mapping, prefix, receivedAt);
     issues.push(...mapped.issues);
     return mapped.message ? [mapped.message] : [];
   });
   if (issues.length) throw AppError.validationAsBadRequest(issues);
-  const receivedAt = clock();
   const result = await storeBatch(source.workspaceId, messages.map((m) => normalizeMessage(m as never, receivedAt)), `webhook:${source.id}`);
   await db().webhookSource.update({ where: { id: source.id }, data: { lastReceivedAt: receivedAt } });
   if (result.stored) afterIngest();
