@@ -64,7 +64,7 @@ async function main() {
   if (databaseUrl) {
     say(`database: DATABASE_URL (${new URL(databaseUrl).host})`);
   } else {
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, "pglite"), port: dbPort }).catch((e: Error) => fail(e.message));
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, "pglite"), port: dbPort, password: secrets.databasePassword }).catch((e: Error) => fail(e.message));
     databaseUrl = embedded.url;
     say(`database: embedded Postgres (PGlite) on 127.0.0.1:${dbPort}, data in ${path.join(dir, "pglite")}`);
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import net from "node:net";
 import { PGlite } from "@electric-sql/pglite";
@@ -33,16 +34,26 @@ export async function assertPortFree(port: number, host: string | undefined, wha
   });
 }
 
-export async function startEmbeddedPostgres(options: { dataDir?: string; port: number; host?: string }): Promise<EmbeddedPostgres> {
+/** The URL of an embedded database: the password in it is the one the wire server checks (SCRAM-SHA-256). */
+export function embeddedDatabaseUrl(host: string, port: number, password: string): string {
+  return `postgresql://postgres:${encodeURIComponent(password)}@${host}:${port}/postgres?sslmode=disable`;
+}
+
+/**
+ * `password`: what clients must prove they know (scripts/cairn.ts keeps one in the data directory's
+ * secrets.json); without one, a random one for this run (tests, scratch databases). The returned URL carries it.
+ */
+export async function startEmbeddedPostgres(options: { dataDir?: string; port: number; host?: string; password?: string }): Promise<EmbeddedPostgres> {
   const host = options.host ?? "127.0.0.1";
   await assertPortFree(options.port, host, "the embedded database", "CAIRN_DB_PORT");
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   // No dataDir: an in-memory database (used by tests that want a throwaway database).
   const db = options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create();
-  const server = new PGliteWireServer(db);
+  const password = options.password || randomBytes(24).toString("base64url");
+  const server = new PGliteWireServer(db, { password });
   await server.listen(options.port, host);
   return {
-    url: `postgresql://postgres:postgres@${host}:${options.port}/postgres?sslmode=disable`,
+    url: embeddedDatabaseUrl(host, options.port, password),
     port: options.port,
     async stop() {
       await server.close();

@@ -1,3 +1,4 @@
+import net from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../testing/free-port";
@@ -86,5 +87,75 @@ describe("the embedded database's wire server", () => {
     const results = await Promise.all(Array.from({ length: 120 }, (_, i) => pool.query("SELECT $1::int * 3 AS v, $2::text AS t", [i, "x"])));
     expect(results.map((r) => r.rows[0].v)).toEqual(Array.from({ length: 120 }, (_, i) => i * 3));
     await pool.end();
+  });
+
+  describe("password authentication (SCRAM-SHA-256)", () => {
+    const withPassword = (password: string) => {
+      const url = new URL(server.url);
+      url.password = encodeURIComponent(password);
+      return url.toString();
+    };
+    const refusal = async (connectionString: string) => {
+      const client = new pg.Client({ connectionString });
+      client.on("error", () => {});
+      try {
+        await client.connect();
+      } catch (error) {
+        return error as Error & { code?: string };
+      } finally {
+        await client.end().catch(() => {});
+      }
+      return null;
+    };
+
+    it("lets in a client that knows the password (the URL startEmbeddedPostgres returns carries it)", async () => {
+      expect(new URL(server.url).password.length).toBeGreaterThanOrEqual(24);
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      expect((await client.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+      await client.end();
+    });
+
+    it("refuses a wrong or empty password with 28P01, whatever the user name", async () => {
+      const wrong = await refusal(withPassword("postgres"));
+      expect(wrong).toMatchObject({ code: "28P01", message: 'password authentication failed for user "postgres"' });
+      const otherUser = new URL(withPassword("nope"));
+      otherUser.username = "admin";
+      expect(await refusal(otherUser.toString())).toMatchObject({ code: "28P01" });
+      expect(await refusal(withPassword(""))).not.toBeNull();
+    });
+
+    it("answers a client that skips authentication with the ErrorResponse, runs none of its queries, and closes the socket", async () => {
+      const port = new URL(server.url).port;
+      const startup = (() => {
+        const params = Buffer.from("user\0postgres\0database\0postgres\0\0", "utf8");
+        const message = Buffer.alloc(8 + params.length);
+        message.writeInt32BE(message.length, 0);
+        message.writeInt32BE(196608, 4);
+        params.copy(message, 8);
+        return message;
+      })();
+      const sql = Buffer.from("DROP TABLE items\0", "utf8");
+      const query = Buffer.alloc(5 + sql.length);
+      query[0] = 0x51;
+      query.writeInt32BE(4 + sql.length, 1);
+      sql.copy(query, 5);
+      // The startup, then a query as if it were already in: the server must ask for SASL and refuse the query.
+      const received = await new Promise<Buffer>((resolve, reject) => {
+        const socket = net.connect(Number(port), "127.0.0.1", () => socket.write(Buffer.concat([startup, query, query])));
+        const chunks: Buffer[] = [];
+        socket.on("data", (chunk) => chunks.push(chunk));
+        socket.on("error", reject);
+        socket.on("close", () => resolve(Buffer.concat(chunks)));
+      });
+      expect(received[0]).toBe(0x52); // AuthenticationSASL
+      expect(received.readInt32BE(5)).toBe(10);
+      const error = received.subarray(received.indexOf(0x45, 9));
+      expect(error.toString("utf8")).toContain("C28P01");
+      const check = new pg.Client({ connectionString: server.url });
+      await check.connect();
+      expect((await check.query("SELECT count(*)::int AS n FROM items")).rows[0].n).toBeGreaterThanOrEqual(0);
+      await check.end();
+    });
   });
 });

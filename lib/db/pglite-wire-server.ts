@@ -1,5 +1,6 @@
 import net from "node:net";
 import type { PGlite } from "@electric-sql/pglite";
+import { SCRAM_MECHANISM, ScramError, ScramExchange, scramVerifier, type ScramVerifier } from "./scram-server";
 
 /**
  * Serves one PGlite database over the Postgres wire protocol to many client connections.
@@ -19,6 +20,11 @@ import type { PGlite } from "@electric-sql/pglite";
  * would collide ("prepared statement already exists") and one could run the other's. Each connection's
  * statement names are prefixed with the connection's number in Parse, Bind, Describe and Close, and the
  * statements a connection prepared are deallocated when it goes.
+ *
+ * Clients authenticate with a password, by SCRAM-SHA-256 (./scram-server.ts) as a real Postgres asks for it:
+ * the port is reachable by every local process (and every local user), and whoever connects may read and
+ * change everything. Until the exchange succeeds nothing reaches PGlite; a wrong or missing password gets the
+ * standard ErrorResponse (28P01) and the socket is closed.
  */
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
@@ -32,12 +38,23 @@ const BIND = 0x42; // 'B'
 const DESCRIBE = 0x44; // 'D'
 const CLOSE = 0x43; // 'C'
 const STATEMENT = 0x53; // 'S': Describe/Close of a statement (not a portal)
+const SASL_RESPONSE = 0x70; // 'p': SASLInitialResponse and SASLResponse
+const AUTH_SASL = 10;
+const AUTH_SASL_CONTINUE = 11;
+const AUTH_SASL_FINAL = 12;
+/** A startup packet is a few parameters; anything much larger is not a Postgres client. */
+const MAX_STARTUP_BYTES = 10_000;
 
 let connectionNumber = 0;
 
 class Connection {
   buffer: Buffer = Buffer.alloc(0);
   started = false;
+  /** While authenticating: the startup message (handed to PGlite once the password is proven) and the exchange. */
+  startup: Buffer | null = null;
+  user = "";
+  scram: ScramExchange | null = null;
+  scramStep: "first" | "final" = "first";
   pending: Buffer[] = [];
   closed = false;
   /** this connection's statement names, as PGlite knows them */
@@ -81,6 +98,38 @@ interface Unit {
   messages: Buffer[];
 }
 
+/** An Authentication ('R') message with `code` and its payload. */
+function authenticationMessage(code: number, payload: Buffer = Buffer.alloc(0)): Buffer {
+  const message = Buffer.alloc(9 + payload.length);
+  message[0] = 0x52; // 'R'
+  message.writeInt32BE(8 + payload.length, 1);
+  message.writeInt32BE(code, 5);
+  payload.copy(message, 9);
+  return message;
+}
+
+/** A FATAL ErrorResponse with SQLSTATE `code`. */
+function fatalError(code: string, text: string): Buffer {
+  const fields = Buffer.from(`SFATAL\0VFATAL\0C${code}\0M${text}\0\0`, "utf8");
+  const message = Buffer.alloc(5 + fields.length);
+  message[0] = 0x45; // 'E'
+  message.writeInt32BE(4 + fields.length, 1);
+  fields.copy(message, 5);
+  return message;
+}
+
+/** The `user` parameter of a StartupMessage (protocol 3.0: int32 length, int32 version, then name/value pairs). */
+function startupUser(message: Buffer): string {
+  let at = 8;
+  while (at < message.length - 1) {
+    const name = cstring(message, at);
+    const value = cstring(message, name.end);
+    if (name.value === "user") return value.value;
+    at = value.end;
+  }
+  return "";
+}
+
 /** A simple-protocol Query message. */
 function queryMessage(sql: string): Buffer {
   const text = Buffer.from(`${sql}\0`, "utf8");
@@ -101,7 +150,15 @@ export class PGliteWireServer {
   /** Set by close(): the sockets it destroys report their 'close' after the caller may have closed PGlite. */
   private closing = false;
 
-  constructor(private readonly db: PGlite) {
+  private readonly verifier: ScramVerifier;
+
+  /** `password`: what clients must prove they know (SCRAM-SHA-256), whatever user name they give. */
+  constructor(
+    private readonly db: PGlite,
+    options: { password: string },
+  ) {
+    if (!options.password) throw new Error("The embedded database needs a password");
+    this.verifier = scramVerifier(options.password);
     this.server = net.createServer((socket) => this.accept(socket));
   }
 
@@ -133,6 +190,7 @@ export class PGliteWireServer {
   }
 
   private receive(connection: Connection, chunk: Buffer): void {
+    if (connection.closed) return; // refused: nothing it sends after that is read
     connection.buffer = connection.buffer.length ? Buffer.concat([connection.buffer, chunk]) : chunk;
     for (;;) {
       const buffer = connection.buffer;
@@ -145,11 +203,26 @@ export class PGliteWireServer {
           connection.buffer = buffer.subarray(8);
           continue;
         }
+        if (length < 8 || length > MAX_STARTUP_BYTES) return void this.refuse(connection, "08P01", "invalid startup packet length");
         if (buffer.length < length) return;
         connection.buffer = buffer.subarray(length);
         if (code === CANCEL_REQUEST) continue; // not supported; the query simply runs to its end
+        // Hold the startup message until the password is proven; ask for SCRAM-SHA-256.
+        connection.startup = buffer.subarray(0, length);
+        connection.user = startupUser(connection.startup);
+        connection.scram = new ScramExchange(this.verifier);
         connection.started = true;
-        this.enqueue({ connection, messages: [buffer.subarray(0, length)] });
+        connection.socket.write(authenticationMessage(AUTH_SASL, Buffer.from(`${SCRAM_MECHANISM}\0\0`, "utf8")));
+        continue;
+      }
+      if (connection.scram) {
+        if (buffer.length < 5) return;
+        const length = 1 + buffer.readInt32BE(1);
+        if (length < 5 || length > MAX_STARTUP_BYTES) return void this.refuse(connection, "08P01", "invalid authentication message length");
+        if (buffer.length < length) return;
+        const message = buffer.subarray(0, length);
+        connection.buffer = buffer.subarray(length);
+        if (!this.authenticate(connection, message)) return;
         continue;
       }
       if (buffer.length < 5) return;
@@ -168,6 +241,46 @@ export class PGliteWireServer {
         connection.pending = [];
       }
     }
+  }
+
+  /**
+   * One SASL message of the exchange. Returns false when the connection was refused. On success the held
+   * startup message goes to PGlite, whose answer (AuthenticationOk, parameters, ReadyForQuery) completes it.
+   */
+  private authenticate(connection: Connection, message: Buffer): boolean {
+    const scram = connection.scram!;
+    const failed = () => this.refuse(connection, "28P01", `password authentication failed for user "${connection.user}"`);
+    if (message[0] !== SASL_RESPONSE) return failed();
+    try {
+      if (connection.scramStep === "first") {
+        // SASLInitialResponse: mechanism name, int32 length of the data, the data (client-first-message).
+        const mechanism = cstring(message, 5);
+        if (mechanism.value !== SCRAM_MECHANISM) return failed();
+        const size = message.readInt32BE(mechanism.end);
+        const serverFirst = scram.first(message.toString("utf8", mechanism.end + 4, mechanism.end + 4 + Math.max(0, size)));
+        connection.scramStep = "final";
+        connection.socket.write(authenticationMessage(AUTH_SASL_CONTINUE, Buffer.from(serverFirst, "utf8")));
+        return true;
+      }
+      const serverFinal = scram.final(message.toString("utf8", 5));
+      if (!serverFinal) return failed();
+      connection.socket.write(authenticationMessage(AUTH_SASL_FINAL, Buffer.from(serverFinal, "utf8")));
+    } catch (error) {
+      if (error instanceof ScramError || error instanceof RangeError) return failed();
+      throw error;
+    }
+    connection.scram = null;
+    this.enqueue({ connection, messages: [connection.startup!] });
+    return true;
+  }
+
+  /** The standard FATAL ErrorResponse, then the socket closed. */
+  private refuse(connection: Connection, code: string, text: string): false {
+    connection.scram = null;
+    connection.closed = true;
+    connection.buffer = Buffer.alloc(0);
+    connection.socket.end(fatalError(code, text));
+    return false;
   }
 
   private enqueue(unit: Unit): void {

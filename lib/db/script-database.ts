@@ -1,7 +1,7 @@
 import net from "node:net";
 import path from "node:path";
-import { dataDir } from "../runtime/data-dir";
-import { startEmbeddedPostgres } from "./embedded";
+import { dataDir, loadOrCreateSecrets } from "../runtime/data-dir";
+import { embeddedDatabaseUrl, startEmbeddedPostgres } from "./embedded";
 import { migrate } from "./migrate";
 
 function isListening(port: number): Promise<boolean> {
@@ -25,11 +25,13 @@ export async function withScriptDatabase<T>(fn: () => Promise<T>): Promise<T> {
     return fn();
   }
   const port = Number(process.env.CAIRN_DB_PORT ?? 54329);
+  // The embedded database's password is in the data directory's secrets, as scripts/cairn.ts uses it.
+  const password = loadOrCreateSecrets().databasePassword;
   if (await isListening(port)) {
-    process.env.DATABASE_URL = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+    process.env.DATABASE_URL = embeddedDatabaseUrl("127.0.0.1", port, password);
     return fn();
   }
-  const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir(), "pglite"), port });
+  const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir(), "pglite"), port, password });
   try {
     process.env.DATABASE_URL = embedded.url;
     await migrate(embedded.url);

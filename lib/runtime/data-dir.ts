@@ -16,6 +16,10 @@ export interface Secrets {
   inngestSigningKey: string;
   /** The event key the app sends events to the embedded executor with. */
   inngestEventKey: string;
+  /** The password of the embedded Postgres (its wire server refuses every connection without it). */
+  databasePassword: string;
+  /** The password the app logs in to the embedded SMTP server with (the Outbox takes no other mail). */
+  smtpPassword: string;
 }
 
 /**
@@ -32,6 +36,8 @@ export function loadOrCreateSecrets(dir = dataDir()): Secrets {
     // Inngest's key formats: "signkey-<env>-<hex>", and any string for an event key.
     inngestSigningKey: stored.inngestSigningKey ?? `signkey-local-${randomBytes(32).toString("hex")}`,
     inngestEventKey: stored.inngestEventKey ?? randomBytes(24).toString("base64url"),
+    databasePassword: stored.databasePassword ?? randomBytes(24).toString("base64url"),
+    smtpPassword: stored.smtpPassword ?? randomBytes(24).toString("base64url"),
   };
   if ((Object.keys(secrets) as (keyof Secrets)[]).some((k) => stored[k] !== secrets[k])) {
     mkdirSync(dir, { recursive: true });
@@ -42,5 +48,7 @@ export function loadOrCreateSecrets(dir = dataDir()): Secrets {
     encryptionKey: process.env.CAIRN_ENCRYPTION_KEY || secrets.encryptionKey,
     inngestSigningKey: secrets.inngestSigningKey,
     inngestEventKey: secrets.inngestEventKey,
+    databasePassword: secrets.databasePassword,
+    smtpPassword: secrets.smtpPassword,
   };
 }
