@@ -1,6 +1,27 @@
 import { expect, test } from "@playwright/test";
 import { OWNER, screenshot } from "./helpers";
 
+// Runs first (tests in this file run in order): the setup form exists only before the owner does.
+test("without JavaScript, the setup form posts and its password never reaches a URL", async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
+  const page = await context.newPage();
+  const requested: string[] = [];
+  page.on("request", (request) => requested.push(request.url()));
+  await page.goto("/setup");
+  await page.getByLabel("Your name").fill("No Script");
+  await page.getByLabel("Work email").fill("noscript@cairn.test");
+  await page.getByLabel("Password").fill("unscripted-passphrase-4711");
+  await page.getByLabel("Workspace name").fill("No Script Workspace");
+  await page.getByRole("button", { name: "Create owner account" }).click();
+  await expect(page.getByRole("heading", { name: "This form needs JavaScript" })).toBeVisible();
+  expect(requested.filter((url) => url.includes("unscripted") || url.includes("4711"))).toEqual([]);
+  expect(page.url()).not.toContain("4711");
+  // Nothing was created: setup is still open.
+  await page.goto("/setup");
+  await expect(page).toHaveURL(/\/setup$/);
+  await context.close();
+});
+
 test("a fresh install offers creating the owner account, validates it, and signs the owner in", async ({ page }) => {
   await page.goto("/");
   await expect(page).toHaveURL(/\/setup$/);
