@@ -210,6 +210,21 @@ describe("validation", () => {
     ]);
   });
 
+  it("a destination that is a literal IP the outbound guard refuses is a 422 naming the field, and nothing is stored; names are left to connect time", async () => {
+    const why = (address: string, range: string) => `the address ${address} is ${range}; an operator can allow it with CAIRN_OUTBOUND_ALLOW`;
+    expect(await fieldsOf("sms", { settings: { ...VALID.sms.settings, baseUrl: "http://169.254.169.254/latest" }, secrets: VALID.sms.secrets })).toEqual([
+      { path: "settings.baseUrl", message: why("169.254.169.254", "a cloud metadata address") },
+    ]);
+    expect(await fieldsOf("fcm", { settings: { ...VALID.fcm.settings, tokenUrl: "http://[::ffff:10.0.0.1]/token", apiBaseUrl: "http://0xa9.0xfe.0xa9.0xfe" }, secrets: VALID.fcm.secrets })).toEqual([
+      { path: "settings.tokenUrl", message: why("::ffff:a00:1", "private (as 10.0.0.1 inside an IPv6 address)") },
+      { path: "settings.apiBaseUrl", message: why("169.254.169.254", "a cloud metadata address") },
+    ]);
+    expect(await fieldsOf("email", { ...VALID.email, settings: { ...VALID.email.settings, host: "10.0.0.5" } })).toEqual([{ path: "settings.host", message: why("10.0.0.5", "private") }]);
+    expect(await fieldsOf("email", { ...VALID.email, settings: { ...VALID.email.settings, host: "fd00:ec2::254" } })).toEqual([{ path: "settings.host", message: why("fd00:ec2::254", "a cloud metadata address") }]);
+    // a host name is saved: the guard judges what it resolves to when it connects
+    expect((await saveChannelConfig(admin, "sms", { settings: { ...VALID.sms.settings, baseUrl: "https://twilio.internal.example" }, secrets: VALID.sms.secrets })).settings.baseUrl).toBe("https://twilio.internal.example");
+  });
+
   it("the envelope: settings must be an object, secrets text, nothing else", async () => {
     expect(await fieldsOf("sms", { settings: "AC123", secrets: { authToken: 42 }, owner: "me" })).toEqual([
       { path: "settings", message: "must be an object" },

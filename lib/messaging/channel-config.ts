@@ -5,6 +5,7 @@ import { actorLabel, requirePermission, type WorkspaceContext } from "../auth/co
 import { db } from "../db/client";
 import { AppError, parseInput } from "../errors";
 import { decryptSecret, encryptSecret } from "../security/encryption";
+import { literalAddressProblem } from "../security/outbound";
 import { verifySmtp, type SmtpVerifyResult } from "./providers/smtp";
 import type { FcmConfig, SmtpConfig, TwilioConfig, WebPushConfig } from "./providers/types";
 
@@ -133,6 +134,24 @@ export async function listChannelConfigs(ctx: WorkspaceContext): Promise<Channel
  */
 const SECRET_DESTINATION: Record<ProviderName, string[]> = { email: ["host"], sms: ["baseUrl"], web_push: [], fcm: ["tokenUrl", "apiBaseUrl"] };
 
+/**
+ * The settings that say where Cairn connects (SECRET_DESTINATION's, and the SMTP port with the host): a
+ * literal IP the outbound guard would refuse (lib/security/outbound.ts) is refused when saving, naming the
+ * field. Host names are judged when they are resolved, at each connection: that check is the real guard.
+ */
+function destinationProblems(provider: ProviderName, settings: Record<string, unknown>): { path: string; message: string }[] {
+  const issues: { path: string; message: string }[] = [];
+  if (provider === "email" && settings.mode !== "smtp") return issues; // the embedded server is the operator's
+  for (const key of SECRET_DESTINATION[provider]) {
+    const value = settings[key];
+    if (typeof value !== "string" || !value) continue;
+    const target = provider === "email" && typeof settings.port === "number" ? `http://${value.includes(":") && !value.startsWith("[") ? `[${value}]` : value}:${settings.port}` : value;
+    const problem = literalAddressProblem(target);
+    if (problem) issues.push({ path: `settings.${key}`, message: problem });
+  }
+  return issues;
+}
+
 export async function saveChannelConfig(ctx: WorkspaceContext, providerParam: string, input: unknown): Promise<ChannelConfigView> {
   requirePermission(ctx, "settings:manage");
   const provider = parseProvider(providerParam);
@@ -158,6 +177,7 @@ export async function saveChannelConfig(ctx: WorkspaceContext, providerParam: st
     if (!value && settingsResult.success && field.requiredFor?.(settingsResult.data as Record<string, unknown>)) issues.push({ path: `secrets.${field.name}`, message: "is required" });
     if (value) secrets[field.name] = value;
   }
+  if (settingsResult.success) issues.push(...destinationProblems(provider, settingsResult.data as Record<string, unknown>));
   if (issues.length || !settingsResult.success) throw AppError.validation(issues);
   const settings = settingsResult.data as Record<string, unknown>;
   const data = { settings: settings as object, secretCipher: Object.keys(secrets).length ? encryptSecret(JSON.stringify(secrets)) : null, updatedAt: new Date(), updatedByLabel: actorLabel(ctx.actor) };
@@ -254,6 +274,7 @@ export async function testEmailConnection(ctx: WorkspaceContext, input: unknown)
   const parsed = ZEmailSettings.safeParse(body.settings);
   if (!parsed.success) for (const issue of parsed.error.issues) issues.push({ path: ["settings", ...issue.path.map(String)].join("."), message: issue.message });
   for (const name of Object.keys(body.secrets)) if (name !== "password") issues.push({ path: `secrets.${name}`, message: "is not a secret of email; expected password" });
+  if (parsed.success && parsed.data.mode === "smtp") issues.push(...destinationProblems("email", parsed.data));
   if (issues.length || !parsed.success) throw AppError.validation(issues);
   const settings = parsed.data;
   if (settings.mode === "embedded") {

@@ -295,6 +295,24 @@ describe("Test connection (email)", () => {
     });
   });
 
+  it("refuses a host the outbound guard blocks: a literal IP as a 422 naming the field, a name by what it resolves to", async () => {
+    const literal = await post({ settings: { ...smtpSettings(sink.port), host: "169.254.169.254" }, secrets: { password: SMTP_PASSWORD } });
+    expect(literal.status).toBe(422);
+    expect(literal.body.error.fields).toEqual([{ path: "settings.host", message: "the address 169.254.169.254 is a cloud metadata address; an operator can allow it with CAIRN_OUTBOUND_ALLOW" }]);
+    const saved = process.env.CAIRN_OUTBOUND_ALLOW;
+    process.env.CAIRN_OUTBOUND_ALLOW = "";
+    try {
+      // the test sink on loopback, without the operator's exception: refused before any connection
+      const named = await post({ settings: { ...smtpSettings(sink.port), host: "localhost" }, secrets: { password: SMTP_PASSWORD } });
+      expect(named.status).toBe(200);
+      expect(named.body).toMatchObject({ ok: false, code: "EOUTBOUND_BLOCKED" });
+      expect(named.body.error).toMatch(new RegExp(`^Cairn does not connect to localhost:${sink.port}: the address (127\\.0\\.0\\.1|::1) of localhost is loopback; an operator can allow it with CAIRN_OUTBOUND_ALLOW\\.$`));
+    } finally {
+      if (saved === undefined) delete process.env.CAIRN_OUTBOUND_ALLOW;
+      else process.env.CAIRN_OUTBOUND_ALLOW = saved;
+    }
+  });
+
   it("answers 422 with the field for incomplete settings, as saving does", async () => {
     const response = await post({ settings: { mode: "smtp", fromAddress: "news@acme.test", host: "127.0.0.1" }, secrets: { password: "x", token: "y" } });
     expect(response.status).toBe(422);
