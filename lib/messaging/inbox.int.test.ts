@@ -7,8 +7,10 @@ import { createApiKey } from "../api-keys/api-keys";
 import { db } from "../db/client";
 import { callRoute } from "../testing/call-route";
 import { ingestFixture } from "../testing/ingest-helpers";
+import { contextOf } from "../testing/factories";
 import { messageRow, profileEvents, queueFor, setup, timeline, type MessagingSetup } from "../testing/messaging-fixtures";
 import { deliverMessage } from "./delivery";
+import { getIdentityVerification, userHashFor } from "./identity-verification";
 import { messageLinks } from "./tracking";
 
 const MINUTE = 60_000;
@@ -18,8 +20,19 @@ async function inboxSetup(userId = "reader") {
   const s = await setup(undefined, { channel: "in_app" });
   const { secret } = await createApiKey(s.owner, { name: "App", scope: "WRITE" });
   const key = { authorization: `Bearer ${secret}` };
+  identitySecrets.set(key.authorization, (await getIdentityVerification(s.owner)).secret);
   const id = await deliver(s, userId, { first_name: "Ada" });
   return { s, key, id };
+}
+
+/**
+ * The identity secret of each key's workspace: list() and act() send the userId's hash as the customer's app
+ * does (its server computes it), unless the headers name one already.
+ */
+const identitySecrets = new Map<string, string>();
+function withUserHash(key: Record<string, string>, userId: string): Record<string, string> {
+  const secret = identitySecrets.get(key.authorization);
+  return secret && !("x-cairn-user-hash" in key) ? { ...key, "x-cairn-user-hash": userHashFor(secret, decodeURIComponent(userId)) } : key;
 }
 
 async function deliver(s: MessagingSetup, userId: string, traits: Record<string, unknown> = {}): Promise<string> {
@@ -29,11 +42,11 @@ async function deliver(s: MessagingSetup, userId: string, traits: Record<string,
 }
 
 function list(key: Record<string, string>, userId: string, query = "") {
-  return callRoute(listRoute, { path: `/api/v1/inbox/${encodeURIComponent(userId)}${query}`, params: { userId: encodeURIComponent(userId) }, headers: key });
+  return callRoute(listRoute, { path: `/api/v1/inbox/${encodeURIComponent(userId)}${query}`, params: { userId: encodeURIComponent(userId) }, headers: withUserHash(key, userId) });
 }
 
 function act(key: Record<string, string>, userId: string, messageId: string, body: unknown) {
-  return callRoute(actionRoute, { method: "POST", path: `/api/v1/inbox/${userId}/${messageId}`, params: { userId, messageId }, headers: key, body });
+  return callRoute(actionRoute, { method: "POST", path: `/api/v1/inbox/${userId}/${messageId}`, params: { userId, messageId }, headers: withUserHash(key, userId), body });
 }
 
 async function inboxState(id: string) {
@@ -93,6 +106,7 @@ describe("GET /api/v1/inbox/<userId>", () => {
     const { key, id } = await inboxSetup();
     expect((await list(key, "somebody-else")).body).toEqual({ messages: [], unread: 0 });
     const other = await ingestFixture("WRITE");
+    identitySecrets.set(other.bearer.authorization, (await getIdentityVerification(await contextOf(other.team, "OWNER"))).secret);
     expect(await list(other.bearer, "reader")).toMatchObject({ status: 200, body: { messages: [], unread: 0 } });
     const anonymous = await list({}, "reader");
     expect(anonymous.status).toBe(401);
@@ -192,6 +206,7 @@ describe("POST /api/v1/inbox/<userId>/<messageId>", () => {
       expect(answer.body.error).toEqual({ code: "not_found", message: "No such message in this person's inbox." });
     }
     const other = await ingestFixture("WRITE");
+    identitySecrets.set(other.bearer.authorization, (await getIdentityVerification(await contextOf(other.team, "OWNER"))).secret);
     expect((await act(other.bearer, "reader", id, { action: "read" })).status).toBe(404);
     expect((await act({}, "reader", id, { action: "read" })).status).toBe(401);
     expect(await inboxState(id)).toEqual(before);
@@ -210,7 +225,7 @@ describe("POST /api/v1/inbox/<userId>/<messageId>", () => {
     expect(bad.body.error.fields).toEqual([{ path: "action", message: 'must be "read" or "dismissed"' }]);
     expect((await act(key, "reader", id, {})).body.error.fields).toEqual([{ path: "action", message: 'must be "read" or "dismissed"' }]);
     expect((await act(key, "reader", id, { action: "read", at: "now" })).body.error.fields).toEqual([{ path: "", message: 'Unrecognized key: "at"' }]);
-    const broken = await callRoute(actionRoute, { method: "POST", params: { userId: "reader", messageId: id }, headers: { ...key, "content-type": "application/json" }, rawBody: "{action:" });
+    const broken = await callRoute(actionRoute, { method: "POST", params: { userId: "reader", messageId: id }, headers: { ...withUserHash(key, "reader"), "content-type": "application/json" }, rawBody: "{action:" });
     expect(broken.status).toBe(400);
     expect(broken.body.error.code).toBe("invalid_json");
     expect(await inboxState(id)).toEqual(before);

@@ -5,10 +5,13 @@ import { AppError, parseInput } from "../errors";
 import { systemClock, type Clock } from "../runtime/clock";
 import { recordMessageEvent } from "./delivery";
 import { CHANNEL_EVENT_PREFIX, recordProfileEvent } from "./engagement";
+import { assertUserHash } from "./identity-verification";
 
 /**
  * The in-app inbox the customer's app reads (GET /api/v1/inbox/<userId>, write key, like ingestion: the
- * key ships inside the app). Delivered in-app messages are listed newest first until dismissed; reading
+ * key ships inside the app). The key proves nothing about who asks, so every call also carries the userId's
+ * hash (X-Cairn-User-Hash, HMAC-SHA256 with the workspace's identity secret, computed by the customer's
+ * server; see identity-verification.ts): without it anyone with the key could read anyone's inbox. Delivered in-app messages are listed newest first until dismissed; reading
  * one counts as opening it (a message event and an "In-App Message Opened" profile event); a call to action's
  * http(s) link is the signed click redirect (lib/messaging/tracking.ts), so taps are tracked like email clicks.
  */
@@ -26,8 +29,9 @@ export const ZInboxAction = z.object({ action: z.enum(["read", "dismissed"], { e
 
 const PROFILE_OF_USER = `SELECT COALESCE(p."mergedIntoId", p.id) FROM "ProfileIdentity" i JOIN "Profile" p ON p.id = i."profileId" WHERE i."workspaceId" = $1 AND i.kind = 'user' AND i.value = $2`;
 
-export async function listInbox(ctx: WorkspaceContext, userId: string, query: unknown = {}): Promise<{ messages: InboxMessage[]; unread: number }> {
+export async function listInbox(ctx: WorkspaceContext, userId: string, userHash: string | null, query: unknown = {}): Promise<{ messages: InboxMessage[]; unread: number }> {
   requirePermission(ctx, "ingest");
+  await assertUserHash(ctx, userId, userHash);
   const q = parseInput(ZInboxQuery, query);
   const { rows } = await pgPool().query<{ id: string; content: { title: string; body: string; cta: InboxMessage["cta"] }; createdAt: Date; readAt: Date | null; unread: string }>(
     `SELECT m.id, m.content, m."createdAt", m."readAt", count(*) FILTER (WHERE m."readAt" IS NULL) OVER () AS unread
@@ -44,8 +48,16 @@ export async function listInbox(ctx: WorkspaceContext, userId: string, query: un
   };
 }
 
-export async function updateInboxMessage(ctx: WorkspaceContext, userId: string, messageId: string, input: unknown, clock: Clock = systemClock): Promise<{ id: string; readAt: string | null; dismissedAt: string | null }> {
+export async function updateInboxMessage(
+  ctx: WorkspaceContext,
+  userId: string,
+  userHash: string | null,
+  messageId: string,
+  input: unknown,
+  clock: Clock = systemClock,
+): Promise<{ id: string; readAt: string | null; dismissedAt: string | null }> {
   requirePermission(ctx, "ingest");
+  await assertUserHash(ctx, userId, userHash);
   const { action } = parseInput(ZInboxAction, input);
   if (!z.uuid().safeParse(messageId).success) throw new AppError("not_found", "No such message in this person's inbox.");
   const now = clock();

@@ -5,6 +5,7 @@ import { db } from "../db/client";
 import { startPushService, startSmtpSink, type PushService, type SmtpSink } from "../testing/local-provider-servers";
 import { setup, type MessagingSetup } from "../testing/messaging-fixtures";
 import { saveChannelConfig } from "./channel-config";
+import { getIdentityVerification, userHashFor } from "./identity-verification";
 import { listInbox } from "./inbox";
 import { sendTestMessage } from "./test-send";
 import { withEmbeddedOutbox } from "../testing/embedded-outbox";
@@ -80,7 +81,7 @@ describe("send a test to me", () => {
     await s.driver.send([{ type: "identify", userId: "marketer-2" }]);
     expect(await sendTestMessage(s.owner, { channel: "in_app", content: IN_APP, to: "marketer-2" })).toEqual({ to: "marketer-2's inbox", response: "In the inbox", outbox: false });
     const { secret } = await createApiKey(s.owner, { name: "App", scope: "WRITE" });
-    const inbox = await listInbox(await workspaceContextForApiKey(secret), "marketer-2");
+    const inbox = await listInbox(await workspaceContextForApiKey(secret), "marketer-2", userHashFor((await getIdentityVerification(s.owner)).secret, "marketer-2"));
     expect(inbox).toMatchObject({ unread: 1, messages: [{ title: "[Test] Welcome Ada", body: "New for you", cta: { label: "Open", url: "https://shop.example/app" }, readAt: null }] });
     const row = await db().message.findFirstOrThrow({ where: { workspaceId: s.ctx.workspace.id } });
     expect(row).toMatchObject({ channel: "in_app", status: "DELIVERED", journeyId: null, templateId: "test", sentAt: null, context: { test: true } });
