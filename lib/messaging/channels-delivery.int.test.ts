@@ -44,7 +44,7 @@ describe("SMS through Twilio", () => {
     expect(twilio.received.length).toBe(before + 1);
     const request = twilio.received.at(-1)!;
     expect(result).toEqual({ outcome: "sent", status: "SENT", providerMessageId: request.sid });
-    expect(request.form).toEqual({ To: "+15550100001", From: "+15005550006", Body: "Hi Ada, your code is 1234", StatusCallback: `${publicBaseUrl()}/api/v1/providers/twilio/status` });
+    expect(request.form).toEqual({ To: "+15550100001", From: "+15005550006", Body: "Hi Ada, your code is 1234", StatusCallback: `${publicBaseUrl()}/api/v1/providers/twilio/status?workspace=${s.ctx.workspace.id}` });
     expect(request.headers["content-type"]).toBe("application/x-www-form-urlencoded");
     expect(request.auth).toEqual({ user: twilio.accountSid, password: twilio.authToken });
 

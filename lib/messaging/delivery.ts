@@ -7,6 +7,7 @@ import { CHANNELS, type Channel, type RenderScope } from "./liquid";
 import { renderIsolated } from "./render-pool";
 import { consentDecision, describeCap, loadPolicy, quietHoursEnd, reachedCap, type ConsentStatus } from "./policy";
 import { sendEmail, sendFcm, sendSms, sendWebPush } from "./providers";
+import { twilioStatusCallbackUrl } from "./providers/sms-twilio";
 import { ProviderError, type PushMessage, type SendContext, type SendResult, type WebPushSubscription } from "./providers/types";
 import { renderAssetsAt, templateVersionAt } from "./templates";
 import { messageLinks, publicBaseUrl, trackEmailHtml } from "./tracking";
@@ -229,7 +230,7 @@ function prepareSend(message: MessageRow, fields: Record<string, string>, addres
     case "sms": {
       const twilio = configs.sms;
       if (!twilio) return { notConfigured: "SMS isn't set up: configure a Twilio-compatible provider in Settings → Channels" };
-      const statusCallbackUrl = `${publicBaseUrl()}/api/v1/providers/twilio/status`;
+      const statusCallbackUrl = twilioStatusCallbackUrl(publicBaseUrl(), message.workspaceId); // scoped: reports change only this workspace's messages
       return { provider: "twilio", to: addresses[0], call: () => sendSms({ ...twilio, statusCallbackUrl }, { to: addresses[0], body: fields.body }, ctx), content: { to: addresses[0], from: twilio.from, body: fields.body } };
     }
     case "push": {
@@ -455,20 +456,39 @@ export async function suppress(client: pg.PoolClient, workspaceId: string, chann
 export const SWEEP_GRACE_MS = 30_000;
 
 /**
+ * How long a QUEUED message may sit with nobody on it (no claim, no sendAfter) before the due sweep hands it to
+ * deliver-message. A walk commits the messages it queued and then delivers them in its own call
+ * (lib/messaging/deliver-now.ts), with no run behind them: if the app dies in between, nothing else would ever
+ * send them. A walk that is alive claims its messages within moments of queuing them; one that is slow (its
+ * webhook calls first, a provider timing out) may still be delivering after the grace, and then its
+ * deliverMessage and the handed-over run race harmlessly: whichever claims the message first sends it, the other
+ * finds it claimed or sent. The grace only keeps that race rare.
+ */
+export const UNCLAIMED_GRACE_MS = 60_000;
+
+/**
  * Messages to hand to deliver-message again: never attempted and delayed by quiet hours until now; or, a
  * SWEEP_GRACE_MS after it, delayed by a retry's backoff (or quiet hours after an attempt) or claimed by a
- * sender that vanished (its claim lapsed). Clearing sendAfter and the claim marks them handed over, so the
- * next sweep does not send them twice; SKIP LOCKED lets sweeps run side by side.
+ * sender that vanished (its claim lapsed); or queued (or handed over) and left untouched, with no claim and no
+ * sendAfter, for UNCLAIMED_GRACE_MS: a walk that died before delivering what it queued, or a hand-over whose
+ * event was lost. Every QUEUED message is therefore owned by a run or by this sweep. Clearing sendAfter and the
+ * claim and touching updatedAt marks them handed over, so the next sweep does not hand them over again (before
+ * another grace); SKIP LOCKED lets sweeps run side by side. `due` names the moment the message became due
+ * (for the event id): a message handed over again, after its run was lost, gets a new one.
+ *
+ * The sweep never sends and never clears a live claim (only one that lapsed a grace ago), so it cannot cause a
+ * double send: the claim in deliverMessage decides who sends.
  */
 export async function claimDueMessages(now: Date, limit = 500): Promise<{ id: string; due: string }[]> {
   return withTransaction(async (client) => {
     const { rows } = await client.query<{ id: string; due: Date }>(
       `WITH due AS (
-         SELECT id, COALESCE("sendAfter", "claimedUntil") AS due FROM "Message"
-          WHERE status = 'QUEUED' AND (("sendAfter" <= $1 AND attempts = 0) OR "sendAfter" <= $3 OR "claimedUntil" < $3)
+         SELECT id, COALESCE("sendAfter", "claimedUntil", "updatedAt") AS due FROM "Message"
+          WHERE status = 'QUEUED' AND (("sendAfter" <= $1 AND attempts = 0) OR "sendAfter" <= $3 OR "claimedUntil" < $3
+                OR ("sendAfter" IS NULL AND "claimedUntil" IS NULL AND "updatedAt" < $4))
           ORDER BY 2 LIMIT $2 FOR UPDATE SKIP LOCKED)
        UPDATE "Message" m SET "sendAfter" = NULL, "claimedUntil" = NULL, "updatedAt" = $1 FROM due WHERE m.id = due.id RETURNING m.id, due.due`,
-      [now, limit, new Date(now.getTime() - SWEEP_GRACE_MS)],
+      [now, limit, new Date(now.getTime() - SWEEP_GRACE_MS), new Date(now.getTime() - UNCLAIMED_GRACE_MS)],
     );
     return rows.map((r) => ({ id: r.id, due: r.due.toISOString() }));
   });

@@ -4,6 +4,7 @@ import { POST as eventsRoute } from "@/app/api/v1/messages/events/route";
 import { POST as twilioStatusRoute } from "@/app/api/v1/providers/twilio/status/route";
 import { createApiKey } from "../api-keys/api-keys";
 import { db } from "../db/client";
+import { pgPool } from "../db/pool";
 import { callRoute } from "../testing/call-route";
 import { ingestFixture } from "../testing/ingest-helpers";
 import { startSmtpSink, startTwilioServer, twilioSignature, type SmtpSink, type TwilioServer } from "../testing/local-provider-servers";
@@ -17,18 +18,21 @@ const STATUS_PATH = "/api/v1/providers/twilio/status";
 
 let sink: SmtpSink;
 let twilio: TwilioServer;
+/** a second workspace's Twilio account, with its own auth token */
+let twilioB: TwilioServer;
 let cairn: { url: string; close(): Promise<void> };
 const savedPublicUrl = process.env.CAIRN_PUBLIC_URL;
 beforeAll(async () => {
   sink = await startSmtpSink();
   twilio = await startTwilioServer();
+  twilioB = await startTwilioServer({ accountSid: "ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", authToken: "workspace-b-auth-token" });
   // Cairn's status callback route over real HTTP, at the public URL messages are sent with
   cairn = await serveRoutes({ [STATUS_PATH]: twilioStatusRoute });
   process.env.CAIRN_PUBLIC_URL = cairn.url;
 });
 afterAll(async () => {
   closeSmtpTransports();
-  await Promise.all([sink.close(), twilio.close(), cairn.close()]);
+  await Promise.all([sink.close(), twilio.close(), twilioB.close(), cairn.close()]);
   if (savedPublicUrl === undefined) delete process.env.CAIRN_PUBLIC_URL;
   else process.env.CAIRN_PUBLIC_URL = savedPublicUrl;
 });
@@ -231,7 +235,8 @@ describe("Twilio status callbacks", () => {
     const result = await deliverMessage(id, s.driver.clock);
     expect(result).toMatchObject({ outcome: "sent", status: "SENT" });
     const sid = (result as { providerMessageId: string }).providerMessageId;
-    expect(twilio.received.find((r) => r.sid === sid)?.form.StatusCallback).toBe(`${cairn.url}${STATUS_PATH}`);
+    // the callback URL names the sending workspace: its report is judged by that workspace's auth token
+    expect(twilio.received.find((r) => r.sid === sid)?.form.StatusCallback).toBe(`${cairn.url}${STATUS_PATH}?workspace=${s.ctx.workspace.id}`);
     return { id, sid };
   }
 
@@ -297,5 +302,51 @@ describe("Twilio status callbacks", () => {
     const noSid = await post("x", { MessageStatus: "delivered" } as typeof params);
     expect(noSid.status).toBe(422);
     expect(noSid.body.error.fields).toEqual([{ path: "MessageSid", message: "is required" }]);
+  });
+
+  it("a report is scoped to the workspace in its URL: A's SID sent to B's URL or signed with B's token changes nothing, a SID both have changes only the URL's workspace, an unknown SID answers at once", async () => {
+    const a = await smsSetup();
+    const { id: aId, sid: aSid } = await sendSms(a, "scope-a", "+15551230010");
+    const b = await setup(undefined, { channel: "sms" });
+    await saveChannelConfig(b.owner, "sms", { settings: { baseUrl: twilioB.url, accountSid: twilioB.accountSid, from: "+15005550006" }, secrets: { authToken: twilioB.authToken } });
+    const bId = await queueFor(b, "scope-b", { phone: "+15551230011" });
+    expect(await deliverMessage(bId, b.driver.clock)).toMatchObject({ outcome: "sent", status: "SENT" });
+
+    const urlOf = (workspaceId: string | null) => `${cairn.url}${STATUS_PATH}${workspaceId === null ? "" : `?workspace=${workspaceId}`}`;
+    const post = (workspaceId: string | null, token: string, params: Record<string, string>) =>
+      callRoute(twilioStatusRoute, {
+        method: "POST",
+        path: `${STATUS_PATH}${workspaceId === null ? "" : `?workspace=${workspaceId}`}`,
+        rawBody: new URLSearchParams(params).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": twilioSignature(token, urlOf(workspaceId), params) },
+      });
+    const failed = { AccountSid: twilio.accountSid, MessageSid: aSid, MessageStatus: "failed", ErrorCode: "30006", To: "+15551230010" };
+    const before = await reportState(a, [aId]);
+
+    // A's SID at B's URL, correctly signed by B: B has no such message, so nothing changes anywhere
+    expect(await post(b.ctx.workspace.id, twilioB.authToken, failed)).toMatchObject({ status: 200, body: { applied: false } });
+    // A's SID at A's URL (or the bare URL) signed with B's token: refused
+    expect((await post(a.ctx.workspace.id, twilioB.authToken, failed)).status).toBe(401);
+    expect((await post(null, twilioB.authToken, failed)).status).toBe(401);
+    // a workspace id that is not one, or one without SMS: refused the same way
+    expect((await post("not-a-workspace", twilio.authToken, failed)).status).toBe(401);
+    expect((await post(randomUUID(), twilio.authToken, failed)).status).toBe(401);
+    expect(await reportState(a, [aId])).toEqual(before);
+
+    // B's server made up a SID A also has: B's report changes B's message and not A's
+    await pgPool().query(`UPDATE "Message" SET "providerMessageId" = $1 WHERE id = $2`, [aSid, bId]);
+    const delivered = { AccountSid: twilioB.accountSid, MessageSid: aSid, MessageStatus: "delivered", To: "+15551230011" };
+    expect(await post(b.ctx.workspace.id, twilioB.authToken, delivered)).toMatchObject({ status: 200, body: { applied: true } });
+    expect((await messageRow(bId)).status).toBe("DELIVERED");
+    expect(await post(null, twilioB.authToken, { ...delivered, MessageStatus: "undelivered", ErrorCode: "30003" })).toMatchObject({ status: 200, body: { applied: true } });
+    expect(await reportState(a, [aId])).toEqual(before);
+
+    // an unknown SID is acknowledged at once (no waiting for it to appear) and changes nothing
+    const unknown = { ...failed, MessageSid: `SM${"f".repeat(32)}` };
+    const started = Date.now();
+    expect(await post(a.ctx.workspace.id, twilio.authToken, unknown)).toMatchObject({ status: 200, body: { applied: false } });
+    expect(await post(null, twilio.authToken, unknown)).toMatchObject({ status: 200, body: { applied: false } });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(await reportState(a, [aId])).toEqual(before);
   });
 });

@@ -9,6 +9,8 @@ import { loadProviderConfigs } from "./channel-config";
 import { recordMessageEvent, suppress } from "./delivery";
 import type { Channel } from "./liquid";
 
+export { TWILIO_STATUS_PATH, twilioStatusCallbackUrl } from "./providers/sms-twilio";
+
 /**
  * What providers report after a send: delivered, bounced, complained (marked as spam), failed. A hard
  * bounce or a complaint suppresses the address for the whole workspace, and a complaint also unsubscribes
@@ -126,32 +128,58 @@ const TWILIO_STATUS: Record<string, DeliveryEventType | undefined> = { delivered
 // or out of coverage, which passes) nor carrier filtering (30007): those fail the message but keep the number.
 const DEAD_NUMBER_CODES = new Set(["30005", "30006", "21610", "21614"]);
 
-/** Twilio's status callback. Unsigned or wrongly signed requests are refused; unknown SIDs are acknowledged and ignored. */
-export async function receiveTwilioStatus(url: string, body: string, signature: string | null, clock: Clock = systemClock): Promise<{ applied: boolean }> {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function signatureMatches(authToken: string | undefined, url: string, params: URLSearchParams, signature: string | null): boolean {
+  if (!authToken || !signature) return false;
+  const expected = Buffer.from(twilioSignature(authToken, url, params));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+const wrongSignature = () => new AppError("unauthenticated", "Missing or wrong X-Twilio-Signature for this account.");
+
+/**
+ * Twilio's status callback, for the workspace named in the callback URL (`?workspace=<id>`, put there when
+ * the SMS was sent): the signature must be that workspace's auth token's over the URL, and only that
+ * workspace's message with the SID changes. Unsigned or wrongly signed requests are refused before any
+ * message is looked at; an unknown SID is acknowledged at once and changes nothing.
+ *
+ * A report to the bare URL (no workspace: SMS sent before callbacks carried one) is accepted only for a
+ * workspace that has a message with the SID and whose auth token signed the report, and changes only that
+ * workspace's message: a SID is a provider's word, and a workspace pointing its SMS at a server of its own
+ * can make SIDs up, so a SID alone never picks the workspace.
+ */
+export async function receiveTwilioStatus(url: string, body: string, signature: string | null, workspaceId: string | null, clock: Clock = systemClock): Promise<{ applied: boolean }> {
   const params = new URLSearchParams(body);
   const sid = params.get("MessageSid") ?? params.get("SmsSid");
   if (!sid) throw AppError.field("MessageSid", "is required");
-  // Twilio can report before our sender has stored the SID it got back: look again for a few seconds.
-  let found: { workspaceId: string }[] = [];
-  for (let attempt = 0; attempt < 6 && !found.length; attempt++) {
-    if (attempt) await new Promise((resolve) => setTimeout(resolve, 500));
-    found = (await pgPool().query<{ workspaceId: string }>(`SELECT "workspaceId" FROM "Message" WHERE provider = 'twilio' AND "providerMessageId" = $1`, [sid])).rows;
+  if (workspaceId !== null) {
+    if (!UUID.test(workspaceId)) throw wrongSignature();
+    const config = (await loadProviderConfigs(workspaceId)).sms;
+    if (!signatureMatches(config?.authToken, url, params, signature)) throw wrongSignature();
+    return applyTwilioStatus(workspaceId, sid, params, clock);
   }
-  if (!found[0]) return { applied: false };
-  const config = (await loadProviderConfigs(found[0].workspaceId)).sms;
-  const expected = config ? twilioSignature(config.authToken, url, params) : null;
-  if (!expected || !signature || expected.length !== signature.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(signature))) {
-    throw new AppError("unauthenticated", "Missing or wrong X-Twilio-Signature for this account.");
+  const { rows } = await pgPool().query<{ workspaceId: string }>(`SELECT DISTINCT "workspaceId"::text FROM "Message" WHERE provider = 'twilio' AND "providerMessageId" = $1 LIMIT 20`, [sid]);
+  if (!rows.length) return { applied: false };
+  for (const row of rows) {
+    const config = (await loadProviderConfigs(row.workspaceId)).sms;
+    if (signatureMatches(config?.authToken, url, params, signature)) return applyTwilioStatus(row.workspaceId, sid, params, clock);
   }
+  throw wrongSignature();
+}
+
+/** One verified report, applied to the workspace's message with the SID (if it has one). */
+function applyTwilioStatus(workspaceId: string, sid: string, params: URLSearchParams, clock: Clock): Promise<{ applied: boolean }> {
   return withTransaction(async (client) => {
-    const { rows } = await client.query<TargetMessage>(`SELECT ${TARGET_COLUMNS} FROM "Message" WHERE provider = 'twilio' AND "providerMessageId" = $1 FOR UPDATE`, [sid]);
-    const message = rows[0];
-    if (!message) return { applied: false };
+    const { rows } = await client.query<TargetMessage>(`SELECT ${TARGET_COLUMNS} FROM "Message" WHERE "workspaceId" = $1 AND provider = 'twilio' AND "providerMessageId" = $2 FOR UPDATE`, [workspaceId, sid]);
+    if (!rows.length) return { applied: false };
     const type = TWILIO_STATUS[params.get("MessageStatus") ?? ""];
     if (!type) return { applied: false }; // queued / sending / sent: nothing new
     const code = params.get("ErrorCode");
     const dead = type === "failed" && code && DEAD_NUMBER_CODES.has(code);
-    await applyEvent(client, message, dead ? "bounced" : type, code ? `Twilio error ${code}` : null, "hard", clock());
+    // a SID is unique within one Twilio account; should a made-up one repeat, each message of this workspace gets the report
+    for (const message of rows) await applyEvent(client, message, dead ? "bounced" : type, code ? `Twilio error ${code}` : null, "hard", clock());
     return { applied: true };
   });
 }

@@ -22,6 +22,15 @@ interface TwilioErrorBody {
   more_info?: string;
 }
 
+/**
+ * Where Twilio reports on an SMS: the status route with the sending workspace's id, so a report is judged by
+ * that workspace's auth token and changes only that workspace's messages (lib/messaging/provider-events.ts).
+ */
+export const TWILIO_STATUS_PATH = "/api/v1/providers/twilio/status";
+export function twilioStatusCallbackUrl(baseUrl: string, workspaceId: string): string {
+  return `${baseUrl}${TWILIO_STATUS_PATH}?workspace=${encodeURIComponent(workspaceId)}`;
+}
+
 /** Send one SMS. Throws ProviderError; returns the message SID. */
 export async function sendSms(config: TwilioConfig, message: SmsMessage, ctx: SendContext & GuardOptions): Promise<SendResult> {
   const timeoutMs = ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS;
