@@ -14,6 +14,7 @@ export default async function SettingsLayout({ children, params }: { children: R
     { href: "/channels", label: "Channels" },
     { href: "/messaging", label: "Messaging rules" },
     ...(can(ctx, "api_keys:manage") ? [{ href: "/api-keys", label: "API keys" }] : []),
+    ...(can(ctx, "settings:manage") ? [{ href: "/identity-verification", label: "Identity verification" }] : []),
     ...(can(ctx, "audit:read") ? [{ href: "/audit-log", label: "Audit log" }] : []),
   ];
   return (
