@@ -50,6 +50,8 @@ export default defineConfig({
       DATABASE_URL: "", // always the embedded default, as a new user gets it
       NEXTAUTH_URL: baseURL,
       NEXT_TELEMETRY_DISABLED: "1",
+      // the outbound guard refuses loopback: the e2e suite's local provider stand-ins on 127.0.0.1 are allowed explicitly
+      CAIRN_OUTBOUND_ALLOW: "127.0.0.0/8,::1",
     },
   },
 });
