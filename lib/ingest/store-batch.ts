@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { pgPool, withTransaction } from "../db/pool";
 import { identityKeysOf, resolveIdentities, type ExistingIdentity, type IdentityPlan } from "../profiles/resolve-identities";
+import { INGEST_LIMITS } from "./limits";
 import type { NormalizedEvent } from "./normalize";
 
 /**
@@ -28,6 +29,23 @@ export interface StoreResult {
   eventIds: string[];
 }
 
+/**
+ * An identify would give its profile more than INGEST_LIMITS.maxTraitsPerProfile traits: the statement
+ * failed, so nothing of the request is stored. `index` is the first identify of that profile in the events
+ * given to storeBatch (the caller names it: "batch.3.traits").
+ */
+export class TraitLimitExceeded extends Error {
+  constructor(
+    readonly index: number,
+    readonly profileId: string,
+  ) {
+    super(`An identify would give profile ${profileId} more than ${INGEST_LIMITS.maxTraitsPerProfile} traits`);
+  }
+}
+
+/** What the statement raises for a profile over the trait limit: an impossible cast naming it (plain SQL has no RAISE). */
+const TRAIT_LIMIT_MARKER = "cairn:too_many_traits:";
+
 /** Another request changed an identity this one read: retry on fresh reads. */
 class IdentityRace extends Error {}
 
@@ -40,11 +58,12 @@ export async function storeBatch(workspaceId: string, events: NormalizedEvent[],
   const seen = new Set<string>();
   const unique = events.filter((e) => (seen.has(e.messageId) ? false : (seen.add(e.messageId), true)));
 
+  let lastPlan: StorePlan | null = null;
   for (let attempt = 1; ; attempt++) {
     try {
       // Identities are read without locks, outside any transaction (a transaction at READ COMMITTED would
       // read the same): every write that depends on what was read re-checks it.
-      const plan = await readIdentityPlan(pgPool(), workspaceId, unique);
+      const plan = (lastPlan = await readIdentityPlan(pgPool(), workspaceId, unique));
       const eventIds = needsIdentityWrites(plan)
         ? await withTransaction(async (client) => {
             await applyIdentityPlan(client, workspaceId, plan);
@@ -55,6 +74,13 @@ export async function storeBatch(workspaceId: string, events: NormalizedEvent[],
           await writeEvents(pgPool(), workspaceId, unique, plan.profileIdOfMessage, source);
       return { received: events.length, stored: eventIds.length, duplicates: events.length - eventIds.length, eventIds };
     } catch (error) {
+      const message = (error as { code?: string; message?: string }).message ?? "";
+      if ((error as { code?: string }).code === "22P02" && message.includes(TRAIT_LIMIT_MARKER)) {
+        const profileId = message.slice(message.indexOf(TRAIT_LIMIT_MARKER) + TRAIT_LIMIT_MARKER.length).match(/^[0-9a-f-]{36}/)?.[0] ?? "";
+        // its first identify in this request, as numbered in `events` (duplicates included)
+        const k = unique.findIndex((e, i) => e.type === "identify" && lastPlan?.profileIdOfMessage[i] === profileId);
+        throw new TraitLimitExceeded(k < 0 ? events.findIndex((e) => e.type === "identify") : events.indexOf(unique[k]), profileId);
+      }
       const retryable = error instanceof IdentityRace || RETRYABLE_CODES.has((error as { code?: string }).code ?? "");
       if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
       await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
@@ -252,7 +278,17 @@ async function writeEvents(
      ), m AS (
        -- Locked in id order (concurrent requests and the rollup lock profiles in the same order: no
        -- deadlocks), and merged from the row as it is once locked, not as this statement first saw it.
-       SELECT d.*, jsonb_strip_nulls(p.traits || COALESCE(d.patch, '{}'::jsonb)) AS merged FROM d JOIN "Profile" p ON p.id = d.id ORDER BY p.id FOR UPDATE OF p
+       SELECT d.*, jsonb_strip_nulls(p.traits || COALESCE(d.patch, '{}'::jsonb)) AS merged, p.traits AS was FROM d JOIN "Profile" p ON p.id = d.id ORDER BY p.id FOR UPDATE OF p
+     ), checked AS (
+       -- INGEST_LIMITS.maxTraitsPerProfile: an identify that would take a profile past it (adding keys; one
+       -- already past it from before the limit may still change or remove traits) fails the whole statement,
+       -- by an impossible cast naming the profile, so nothing of the request is stored.
+       -- (CASE: its branches are evaluated in order, and only as far as needed)
+       SELECT m.* FROM m
+        WHERE CASE WHEN m.patch IS NULL THEN true
+                   WHEN (SELECT count(*) FROM jsonb_object_keys(m.merged)) <= $5 THEN true
+                   WHEN (SELECT count(*) FROM jsonb_object_keys(m.merged)) <= (SELECT count(*) FROM jsonb_object_keys(m.was)) THEN true
+                   ELSE ('${TRAIT_LIMIT_MARKER}' || m.id)::int IS NULL END
      ), profiles AS (
        UPDATE "Profile" p SET
           traits = m.merged,
@@ -262,14 +298,14 @@ async function writeEvents(
           "pushTokens" = CASE WHEN m.tokens IS NULL THEN p."pushTokens"
                          ELSE (SELECT COALESCE(jsonb_agg(DISTINCT x), '[]'::jsonb) FROM jsonb_array_elements(p."pushTokens" || m.tokens) x) END,
           "updatedAt" = now()
-         FROM m
+         FROM checked m
         WHERE p.id = m.id
           AND (m.patch IS NOT NULL
                OR p.timezone IS DISTINCT FROM COALESCE(m.merged->>'timezone', m.tz, p.timezone)
                OR (m.tokens IS NOT NULL AND NOT p."pushTokens" @> m.tokens))
      )
      SELECT COALESCE(array_agg(id ORDER BY id), '{}')::text AS ids FROM ins`,
-    [workspaceId, JSON.stringify(rows), source, receivedAt],
+    [workspaceId, JSON.stringify(rows), source, receivedAt, INGEST_LIMITS.maxTraitsPerProfile],
   );
   // The new events' ids ascend in request order (inserted in that order), so sorted ids are request order:
   // one "{1,2,3}" value to read instead of a row per event.
