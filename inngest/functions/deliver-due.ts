@@ -3,8 +3,9 @@ import { inngest, MESSAGE_QUEUED } from "../client";
 import { WAKE_DUE_CRON } from "./wake-due";
 
 /**
- * Hands messages back to deliver-message when their quiet hours end (or their sender vanished), on the
- * same tick as wake-due. The event id names the moment, so a repeated sweep of the same message is dropped.
+ * Hands messages back to deliver-message when their quiet hours end (or their sender vanished, or nobody took
+ * them: a walk that died between queuing messages and delivering them), on the same tick as wake-due. The
+ * event id names the moment, so a repeated sweep of the same message is dropped. See claimDueMessages.
  */
 export const deliverDue = inngest.createFunction(
   { id: "deliver-due", name: "Send messages whose quiet hours ended", retries: 2, concurrency: [{ limit: 1 }], triggers: [{ cron: WAKE_DUE_CRON }] },

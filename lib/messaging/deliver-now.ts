@@ -19,6 +19,10 @@ const AT_ONCE = 16;
  * due later: sent, suppressed, failed and bounced are final; delayed by quiet hours before any attempt keeps
  * the message QUEUED with its sendAfter, and deliver-due hands it back when quiet hours end; busy means another
  * sender holds the claim and finishes it.
+ *
+ * The messages are committed before this runs, with no run behind them: if the app dies before a message is
+ * claimed here, deliver-due hands it to deliver-message once it has been left untouched for UNCLAIMED_GRACE_MS
+ * (lib/messaging/delivery.ts). A walk slower than that races the handed-over run harmlessly: the claim decides.
  */
 export async function deliverQueuedNow(messageIds: string[]): Promise<string[]> {
   const handOff: string[] = [];

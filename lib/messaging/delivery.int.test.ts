@@ -7,7 +7,7 @@ import { startSmtpSink, type SmtpSink } from "../testing/local-provider-servers"
 import { publishGraph } from "../testing/engine-driver";
 import { messageRow, NOON, queueFor, setup, timeline, type MessagingSetup as Setup } from "../testing/messaging-fixtures";
 import { saveChannelConfig } from "./channel-config";
-import { claimDueMessages, deliverMessage, MAX_ATTEMPTS, retryBackoffMs, SWEEP_GRACE_MS } from "./delivery";
+import { claimDueMessages, deliverMessage, MAX_ATTEMPTS, retryBackoffMs, SWEEP_GRACE_MS, UNCLAIMED_GRACE_MS } from "./delivery";
 import { BOUNCE_DOMAIN } from "./outbox-smtp";
 import { savePolicy } from "./policy";
 import { saveTemplate } from "./templates";
@@ -303,8 +303,57 @@ describe("lapsed claims", () => {
     s.driver.advanceTime(retryBackoffMs(1) + SWEEP_GRACE_MS - 1);
     expect((await claimDueMessages(s.driver.now)).map((m) => m.id)).not.toContain(id);
     s.driver.advanceTime(1);
-    expect((await claimDueMessages(s.driver.now)).map((m) => m.id)).toEqual([id]);
+    // (only this message: other tests' messages on the shared database may be due at this time too)
+    expect((await claimDueMessages(s.driver.now)).filter((m) => m.id === id)).toHaveLength(1);
     expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "sent" });
     expect(sink.received.filter((m) => m.envelope.to.includes("stranded@example.com"))).toHaveLength(1);
+  });
+});
+
+describe("messages nobody took", () => {
+  const sweptAt = async (at: Date, id: string) => (await claimDueMessages(at)).filter((m) => m.id === id);
+
+  it("a message whose walk died before delivering it is handed to deliver-message once it sat untouched for the grace, and sent once", async () => {
+    const s = await setup();
+    await saveChannelConfig(s.owner, "email", { settings: { mode: "smtp", fromAddress: "news@shop.example", host: sink.host, port: sink.port } });
+    // what a walk killed after its commit leaves: QUEUED, no claim, no sendAfter, never attempted
+    const id = await queueFor(s, "orphan", { email: "orphan@example.com" });
+    expect(await messageRow(id)).toMatchObject({ status: "QUEUED", claimedUntil: null, sendAfter: null, attempts: 0 });
+    const queuedAt = s.driver.now;
+    // a live walk delivers it within moments: the sweep leaves it alone for the grace
+    expect(await sweptAt(s.driver.now, id)).toEqual([]);
+    s.driver.advanceTime(UNCLAIMED_GRACE_MS);
+    expect(await sweptAt(s.driver.now, id)).toEqual([]);
+    s.driver.advanceTime(1);
+    const [handedOver] = await sweptAt(s.driver.now, id);
+    expect(handedOver).toEqual({ id, due: queuedAt.toISOString() });
+    // handed over: the next sweeps leave it to that run
+    expect(await sweptAt(s.driver.now, id)).toEqual([]);
+    s.driver.advanceTime(UNCLAIMED_GRACE_MS);
+    expect(await sweptAt(s.driver.now, id)).toEqual([]);
+    // that run was lost too: handed over again, under a new event id (the moment it was handed over)
+    const handedOverAt = new Date(s.driver.now.getTime() - UNCLAIMED_GRACE_MS);
+    s.driver.advanceTime(1);
+    expect(await sweptAt(s.driver.now, id)).toEqual([{ id, due: handedOverAt.toISOString() }]);
+
+    // the handed-over run and a late walk both deliver it: the claim lets one send
+    const outcomes = await Promise.all([deliverMessage(id, s.driver.clock), deliverMessage(id, s.driver.clock)]);
+    expect(outcomes.filter((o) => o.outcome === "sent")).toHaveLength(1);
+    // the other found the claim (busy) or, if the first had finished, the message sent (done)
+    expect(["busy", "done"]).toContain(outcomes.find((o) => o.outcome !== "sent")?.outcome);
+    expect(sink.received.filter((m) => m.envelope.to.includes("orphan@example.com"))).toHaveLength(1);
+    s.driver.advanceTime(UNCLAIMED_GRACE_MS + 1);
+    expect(await sweptAt(s.driver.now, id)).toEqual([]);
+    expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "done", status: "SENT" });
+  });
+
+  it("the sweep never takes a message a sender holds, however long ago it was queued", async () => {
+    const s = await setup();
+    const id = await queueFor(s, "held", { email: "held@example.com" });
+    s.driver.advanceTime(10 * UNCLAIMED_GRACE_MS);
+    // a walk claimed it just now (its claim is live): not the sweep's, whatever updatedAt says
+    await pgPool().query(`UPDATE "Message" SET "claimedUntil" = $2, attempts = 1 WHERE id = $1`, [id, new Date(s.driver.now.getTime() + MINUTE)]);
+    expect(await sweptAt(s.driver.now, id)).toEqual([]);
+    expect(await messageRow(id)).toMatchObject({ status: "QUEUED", claimedUntil: new Date(s.driver.now.getTime() + MINUTE) });
   });
 });

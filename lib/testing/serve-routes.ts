@@ -7,7 +7,7 @@ type Handler = (request: Request, context: { params: Promise<Record<string, neve
  * Serves route handlers over real HTTP on a free local port, the way Next.js hands them a Request, for
  * tests that need a real client on the other end (the Segment SDK). Routes are matched by exact path.
  */
-export async function serveRoutes(routes: Record<string, Handler>): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveRoutes(routes: Record<string, Handler>, options: { port?: number } = {}): Promise<{ url: string; close(): Promise<void> }> {
   // Handlers still running when the server closes (an executor killed mid-call leaves some) would go on
   // querying the database after the test moved on, maybe to one being dropped: close() waits for them.
   const inFlight = new Set<Promise<void>>();
@@ -38,7 +38,8 @@ export async function serveRoutes(routes: Record<string, Handler>): Promise<{ ur
       res.end(String(error));
     }
   }
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  // a fixed port (options.port) lets a server killed by a test come back at the same address
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
