@@ -100,4 +100,31 @@ describe("a webhook step as the generic webhook channel", () => {
       ["linus", "COMPLETED"],
     ]);
   });
+
+  it("goes through the outbound guard: a blocked literal IP is refused at publishing (422 naming the field); a name that resolves to loopback without the operator's exception fails at once, not retried, and nothing is called", async () => {
+    const { key, bearer } = await ingestFixture("FULL");
+    const created = await callRoute(createRoute, { method: "POST", headers: bearer, body: { name: "Metadata hook", graph: hookJourney({ url: "http://169.254.169.254/latest/meta-data/{{ profile.userId }}" }) } });
+    const id = created.body.id;
+    const refused = await callRoute(publishRoute, { method: "POST", headers: bearer, params: { id } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.fields).toEqual([{ path: "nodes.hook.config.url", message: "the address 169.254.169.254 is a cloud metadata address; an operator can allow it with CAIRN_OUTBOUND_ALLOW" }]);
+
+    // a host name is judged when it is called: localhost is loopback, which the tests' exception allows only by address
+    const port = new URL(hooks.url).port;
+    const named = hookJourney({ url: `http://localhost:${port}/guarded/{{ profile.userId }}` });
+    expect((await callRoute(draftRoute, { method: "PUT", headers: bearer, params: { id }, body: { graph: named } })).status).toBe(200);
+    expect((await callRoute(publishRoute, { method: "POST", headers: bearer, params: { id } })).status).toBe(200);
+    const saved = process.env.CAIRN_OUTBOUND_ALLOW;
+    process.env.CAIRN_OUTBOUND_ALLOW = "";
+    try {
+      const engine = new EngineDriver(await workspaceContextForApiKey(key), new Date());
+      await engine.track("mallory", "Order Completed");
+    } finally {
+      process.env.CAIRN_OUTBOUND_ALLOW = saved;
+    }
+    expect(hooks.received.filter((r) => r.url.startsWith("/guarded/"))).toEqual([]);
+    const [step] = await hookSteps(id);
+    expect(step).toMatchObject({ userId: "mallory", status: "failed", attempts: 1 });
+    expect(step.error).toMatch(/^Request refused: the address (127\.0\.0\.1|::1) of localhost is loopback; an operator can allow it with CAIRN_OUTBOUND_ALLOW$/);
+  });
 });
