@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { zodIssuesToFields } from "../errors";
-import { referencedEvents, referencedSegments, ZSegmentDefinition } from "./definition";
+import { MAX_JSON_DEPTH, referencedEvents, referencedSegments, ZSegmentDefinition } from "./definition";
+import { ZEstimateSegment } from "./segments";
 
 const issues = (input: unknown) => {
   const result = ZSegmentDefinition.safeParse(input);
@@ -66,5 +67,32 @@ describe("segment definitions", () => {
     let deep: unknown = { kind: "trait", trait: "a", operator: "exists" };
     for (let i = 0; i < 5; i++) deep = { kind: "group", match: "all", conditions: [deep] };
     expect(issues({ kind: "group", match: "all", conditions: [deep] })).toEqual([{ path: "conditions", message: "nests deeper than 5 levels" }]);
+  });
+});
+
+describe("segment definitions nested absurdly deep", () => {
+  /** `levels` NOT conditions inside each other, built without recursion (JSON.stringify would overflow). */
+  const deepNot = (levels: number) => {
+    let condition: Record<string, unknown> = { kind: "event_count", event: "Login", operator: "at_least", count: 1 };
+    for (let i = 0; i < levels; i++) condition = { kind: "not", condition };
+    return { kind: "group", match: "all", conditions: [condition] };
+  };
+
+  it("are refused before the recursive schema reads them (20,000 levels overflowed the stack), naming the path", () => {
+    for (const levels of [100, 20_000]) {
+      const found = issues(deepNot(levels));
+      expect(found).toHaveLength(1);
+      expect(found[0].path).toBe(["conditions", "0", ...Array(MAX_JSON_DEPTH - 2).fill("condition")].join("."));
+      expect(found[0].message).toBe("nests deeper than 5 condition levels (32 levels of JSON)");
+    }
+    // the same through the segment API's schemas (a 422 naming definition.…)
+    const estimate = ZEstimateSegment.safeParse({ definition: deepNot(20_000) });
+    expect(estimate.success).toBe(false);
+    expect(zodIssuesToFields(estimate.error!)[0].path).toMatch(/^definition\.conditions\.0\.condition\.condition/);
+  });
+
+  it("still name the condition depth when the JSON is within bounds", () => {
+    expect(issues(deepNot(6))).toEqual([{ path: "conditions", message: "nests deeper than 5 levels" }]);
+    expect(issues(deepNot(3))).toEqual([]);
   });
 });

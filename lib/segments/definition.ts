@@ -135,8 +135,30 @@ function depth(c: TCondition): number {
   return 1;
 }
 
+/**
+ * How deeply a definition's JSON may nest at all, checked before zod reads it: ZCondition is recursive
+ * (z.lazy), so a 20,000-level definition overflowed the stack (a 500) before MAX_DEPTH was ever checked.
+ * The deepest valid definition (MAX_DEPTH groups, a filter's list value) is about 12 levels.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** The path of the first object or array nested deeper than MAX_JSON_DEPTH, or null; iterative, no recursion. */
+export function tooDeepPath(value: unknown, maxDepth = MAX_JSON_DEPTH): (string | number)[] | null {
+  type Frame = { value: unknown; path: (string | number)[] };
+  const stack: Frame[] = [{ value, path: [] }];
+  while (stack.length) {
+    const { value: v, path } = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    // `path` has one entry per level above this container: the root is level 1
+    if (path.length + 1 > maxDepth) return path;
+    if (Array.isArray(v)) v.forEach((child, i) => stack.push({ value: child, path: [...path, i] }));
+    else for (const [k, child] of Object.entries(v)) stack.push({ value: child, path: [...path, k] });
+  }
+  return null;
+}
+
 /** The root of a definition is always a group, so the builder always has an AND/OR to add to. */
-export const ZSegmentDefinition = z
+const ZDefinitionTree = z
   .object({
     kind: z.literal("group", { error: 'the root must be a group: { "kind": "group", "match": "all", "conditions": [...] }' }),
     match: z.enum(["all", "any"], { error: "must be all or any" }),
@@ -146,6 +168,15 @@ export const ZSegmentDefinition = z
   .superRefine((root, ctx) => {
     if (depth(root as TCondition) > MAX_DEPTH) ctx.addIssue({ code: "custom", path: ["conditions"], message: `nests deeper than ${MAX_DEPTH} levels` });
   });
+
+/** The nesting is checked first (a pipe stops at the first schema's issues), then the tree. */
+export const ZSegmentDefinition = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    const path = tooDeepPath(value);
+    if (path) ctx.addIssue({ code: "custom", path, message: `nests deeper than ${MAX_DEPTH} condition levels (${MAX_JSON_DEPTH} levels of JSON)` });
+  })
+  .pipe(ZDefinitionTree);
 export type TSegmentDefinition = z.output<typeof ZSegmentDefinition>;
 
 /** Every segment a definition refers to (for cycle checks and "used by"). */
