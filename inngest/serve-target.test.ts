@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { serveTarget } from "./client";
+import { serveTarget } from "./serve-target";
 
 describe("where the serve endpoint says it lives when it syncs", () => {
   it("comes from INNGEST_SERVE_ORIGIN, else NEXTAUTH_URL's origin, never from a request", () => {

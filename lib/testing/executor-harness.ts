@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Inngest, InngestFunction } from "inngest";
 import { serve } from "inngest/next";
 import pg from "pg";
-import { serveTarget } from "../../inngest/client";
+import { serveTarget } from "../../inngest/serve-target";
 import { startExecutor, type ExecutorOptions, type RunningExecutor } from "../../inngest/executor/executor";
 import { serveRoutes } from "./serve-routes";
 

@@ -1,7 +1,8 @@
 import type { NextRequest } from "next/server";
 import { serve } from "inngest/next";
-import { inngest, serveTarget } from "@/inngest/client";
+import { inngest } from "@/inngest/client";
 import { functions } from "@/inngest/functions";
+import { serveTarget } from "@/inngest/serve-target";
 
 // The Inngest SDK copies its settings out of `process.env` with Object.entries on every request, several
 // times, and Node's process.env is a slow exotic object: bench:engine's CPU profile put 15% of the server's
