@@ -214,7 +214,10 @@ export function embeddedSmtp(env: NodeJS.ProcessEnv = process.env): SmtpConfig |
   const value = env.CAIRN_EMBEDDED_SMTP;
   if (!value || value === "off") return null;
   const [host, port] = value.split(":");
-  return { host, port: Number(port), secure: false };
+  // The Outbox takes only authenticated mail (lib/messaging/outbox-smtp.ts); the password comes in its own
+  // variable, never inside CAIRN_EMBEDDED_SMTP, which is shown in messages. Without one, no AUTH is tried.
+  const password = env.CAIRN_EMBEDDED_SMTP_PASSWORD;
+  return { host, port: Number(port), secure: false, ...(password ? { user: "cairn" /* OUTBOX_SMTP_USER */, password } : {}) };
 }
 
 export type ProviderConfigs = { email: EmailSender | null; sms: TwilioConfig | null; web_push: WebPushConfig | null; fcm: FcmConfig | null };

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import { simpleParser } from "mailparser";
 import pg from "pg";
 import { SMTPServer } from "smtp-server";
@@ -10,9 +11,24 @@ import { SMTPServer } from "smtp-server";
  *
  * Like Amazon SES's mailbox simulator, one address family answers differently: anything @bounce.cairn.test
  * is rejected with "550 5.1.1 No such user", so the bounce path can be tried without a real mailbox.
+ *
+ * Only Cairn may send here: a mail's X-Cairn-Workspace-Id / X-Cairn-Message-Id headers mark a message
+ * DELIVERED, and any local process can reach the port. So SMTP AUTH is required (user OUTBOX_SMTP_USER and a
+ * password generated into secrets.json, handed to the app as CAIRN_EMBEDDED_SMTP_PASSWORD); MAIL FROM before
+ * AUTH is refused (530) and nothing is stored.
  */
 export const BOUNCE_DOMAIN = "bounce.cairn.test";
 const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+/** The user name the app logs in with (lib/messaging/channel-config.ts embeddedSmtp()). */
+export const OUTBOX_SMTP_USER = "cairn";
+
+/** Constant-time comparison of a given credential with the expected one. */
+function same(given: string | null | undefined, expected: string): boolean {
+  const a = Buffer.from(given ?? "", "utf8");
+  const b = Buffer.from(expected, "utf8");
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 export interface OutboxSmtpServer {
   port: number;
@@ -21,20 +37,33 @@ export interface OutboxSmtpServer {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function startOutboxSmtpServer(options: { port: number; host?: string; databaseUrl: string; log?: (line: string) => void }): Promise<OutboxSmtpServer> {
+/** `password`: what a client must log in with (AUTH PLAIN or LOGIN, user OUTBOX_SMTP_USER) before it may send. */
+export async function startOutboxSmtpServer(options: { port: number; host?: string; databaseUrl: string; password: string; log?: (line: string) => void }): Promise<OutboxSmtpServer> {
+  if (!options.password) throw new Error("The embedded SMTP server needs a password");
+  const password = options.password;
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
   pool.on("error", (error) => options.log?.(`outbox database connection lost: ${error.message}`));
 
   const server = new SMTPServer({
     secure: false,
-    authOptional: true,
+    authOptional: false,
+    authMethods: ["PLAIN", "LOGIN"],
+    // Plain TCP on loopback (no certificate to offer): credentials over it are fine there.
+    allowInsecureAuth: true,
     disabledCommands: ["STARTTLS"],
     banner: "Cairn embedded SMTP (Outbox)",
     size: MAX_MESSAGE_BYTES,
     logger: false,
-    onAuth(_auth, _session, callback) {
-      // Any credentials: it is a local sink, and apps configured for a real server should still work against it.
-      callback(null, { user: "outbox" });
+    onAuth(auth, _session, callback) {
+      // Both compared in full (no early return), so timing does not tell which one was wrong.
+      const userOk = same(auth.username, OUTBOX_SMTP_USER);
+      const passwordOk = same(auth.password, password);
+      if (!userOk || !passwordOk) {
+        const error = new Error("5.7.8 Authentication credentials invalid") as Error & { responseCode: number };
+        error.responseCode = 535;
+        return callback(error);
+      }
+      callback(null, { user: OUTBOX_SMTP_USER });
     },
     onRcptTo(address, _session, callback) {
       if (address.address.toLowerCase().endsWith(`@${BOUNCE_DOMAIN}`)) {
@@ -45,6 +74,13 @@ export async function startOutboxSmtpServer(options: { port: number; host?: stri
       callback();
     },
     onData(stream, session, callback) {
+      if (session.user !== OUTBOX_SMTP_USER) {
+        // smtp-server refuses MAIL FROM before AUTH already; this keeps it so if that ever changes.
+        stream.resume();
+        const error = new Error("5.7.0 Authentication required") as Error & { responseCode: number };
+        error.responseCode = 530;
+        return stream.on("end", () => callback(error));
+      }
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
