@@ -4,11 +4,13 @@
  *   1. secrets: generated once into the data directory (CAIRN_DATA_DIR, default .data/)
  *   2. database: DATABASE_URL if set, else the embedded PGlite server (data in <data dir>/pglite)
  *   3. migrations: applied to that database
- *   4. durable execution: the embedded Inngest executor (inngest/executor) as a child process, unless
- *      Inngest is configured (INNGEST_BASE_URL / INNGEST_EVENT_KEY / INNGEST_SIGNING_KEY), in which case
- *      the app talks to that Inngest instead
+ *   4. durable execution: the embedded Inngest executor (inngest/executor) as a child process, restarted
+ *      with backoff if it dies (lib/runtime/supervise-child.ts), unless Inngest is configured
+ *      (INNGEST_BASE_URL / INNGEST_EVENT_KEY / INNGEST_SIGNING_KEY), in which case the app talks to that
+ *      Inngest instead
  *   5. email: the embedded SMTP server (lib/messaging/outbox-smtp.ts) on CAIRN_SMTP_PORT (default 2525), whose
- *      mail shows on the Outbox page, unless CAIRN_EMBEDDED_SMTP=off; workspaces with SMTP settings use theirs
+ *      mail shows on the Outbox page, unless CAIRN_EMBEDDED_SMTP=off; workspaces with SMTP settings use theirs.
+ *      It takes only mail sent with the generated password (CAIRN_EMBEDDED_SMTP_PASSWORD for the app)
  *   6. web app: `next dev` (dev) or `next start` (start; builds first if there is no build)
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -18,6 +20,7 @@ import { assertPortFree, startEmbeddedPostgres, type EmbeddedPostgres } from "..
 import { migrate } from "../lib/db/migrate";
 import { startOutboxSmtpServer, type OutboxSmtpServer } from "../lib/messaging/outbox-smtp";
 import { dataDir, loadOrCreateSecrets } from "../lib/runtime/data-dir";
+import { superviseChild, type SupervisedChild } from "../lib/runtime/supervise-child";
 
 const mode = process.argv[2];
 if (mode !== "dev" && mode !== "start") {
@@ -79,16 +82,22 @@ async function main() {
 
   let smtp: OutboxSmtpServer | null = null;
   if (embeddedSmtp) {
-    smtp = await startOutboxSmtpServer({ port: smtpPort, databaseUrl, log: say }).catch(async (e: Error) => {
+    smtp = await startOutboxSmtpServer({ port: smtpPort, databaseUrl, password: secrets.smtpPassword, log: say }).catch(async (e: Error) => {
       await embedded?.stop();
       return fail(`Could not start the embedded SMTP server: ${e.message}`);
     });
     say(`email: embedded SMTP server on 127.0.0.1:${smtpPort} (mail shows on the Outbox page)`);
   }
 
+  // The app's own loopback services pass the outbound guard (lib/security/outbound.ts); the operator's entries stay.
+  const outboundAllow = [process.env.CAIRN_OUTBOUND_ALLOW?.trim(), embeddedSmtp ? `127.0.0.1:${smtpPort}` : ""].filter(Boolean).join(",");
+  // Where /api/inngest registers itself with the embedded executor (never the request's Host), and the one
+  // URL the executor accepts a registration for.
+  const appServeOrigin = `http://127.0.0.1:${port}`;
   const env = {
     ...process.env,
-    ...(embeddedSmtp ? { CAIRN_EMBEDDED_SMTP: `127.0.0.1:${smtpPort}` } : {}),
+    ...(embeddedSmtp ? { CAIRN_EMBEDDED_SMTP: `127.0.0.1:${smtpPort}`, CAIRN_EMBEDDED_SMTP_PASSWORD: secrets.smtpPassword } : {}),
+    ...(outboundAllow ? { CAIRN_OUTBOUND_ALLOW: outboundAllow } : {}),
     DATABASE_URL: databaseUrl,
     NEXTAUTH_SECRET: secrets.nextAuthSecret,
     CAIRN_ENCRYPTION_KEY: secrets.encryptionKey,
@@ -104,6 +113,8 @@ async function main() {
           INNGEST_BASE_URL: `http://127.0.0.1:${executorPort}/`,
           INNGEST_SIGNING_KEY: secrets.inngestSigningKey,
           INNGEST_EVENT_KEY: secrets.inngestEventKey,
+          INNGEST_SERVE_ORIGIN: appServeOrigin,
+          INNGEST_SERVE_PATH: "/api/inngest",
           CAIRN_WAKE_DUE_CRON: process.env.CAIRN_WAKE_DUE_CRON ?? "* * * * * *",
         }),
   };
@@ -119,11 +130,17 @@ async function main() {
   }
 
   const web = spawn(process.execPath, [nextBin, mode, "--port", String(port)], { stdio: "inherit", env });
-  const executor = externalInngest
+  // The executor is its own process so it can crash alone: it is started again (1 s, doubling to 30 s, back
+  // to 1 s after a minute up), and what it had leased is taken over by the new one at once (same host).
+  const executor: SupervisedChild | null = externalInngest
     ? null
-    : spawn(process.execPath, ["--import", "tsx", path.join("inngest", "executor", "main.ts")], {
-        stdio: "inherit",
-        env: { ...env, CAIRN_EXECUTOR_PORT: String(executorPort), CAIRN_EXECUTOR_APP_URL: `http://127.0.0.1:${port}/api/inngest` },
+    : superviseChild({
+        start: () =>
+          spawn(process.execPath, ["--import", "tsx", path.join("inngest", "executor", "main.ts")], {
+            stdio: "inherit",
+            env: { ...env, CAIRN_EXECUTOR_PORT: String(executorPort), CAIRN_EXECUTOR_APP_URL: `${appServeOrigin}/api/inngest` },
+          }),
+        onExit: ({ code, signal, restartInMs }) => say(`the embedded executor stopped (${signal ?? `code ${code}`}); starting it again in ${restartInMs / 1000} s`),
       });
   say(externalInngest ? `durable execution: Inngest at ${process.env.INNGEST_BASE_URL ?? "Inngest Cloud"}` : `durable execution: embedded Inngest executor on 127.0.0.1:${executorPort}`);
   let stopping = false;
@@ -135,7 +152,7 @@ async function main() {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await stopChild(executor);
+    await executor?.stop();
     await stopChild(web);
     await smtp?.close();
     if (embedded) {
@@ -147,10 +164,6 @@ async function main() {
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
   web.on("exit", (code) => void stop(code ?? 1));
-  executor?.on("exit", (code) => {
-    if (!stopping) say(`the embedded executor stopped (code ${code}); stopping Cairn`);
-    void stop(code ?? 1);
-  });
 
   if (await waitForHealth(`http://127.0.0.1:${port}/api/health`, web, 180_000)) {
     say(`Cairn is ready at ${env.NEXTAUTH_URL}  (Ctrl-C stops everything)`);
