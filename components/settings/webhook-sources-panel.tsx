@@ -1,9 +1,9 @@
 "use client";
 
-import { Pencil, Plus, Trash2, Webhook } from "lucide-react";
+import { Pencil, Plus, ShieldAlert, Trash2, Webhook } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import type { TWebhookMapping, WebhookSourceSummary } from "@/lib/ingest/webhook-sources";
+import { isDetailedSource, type TWebhookMapping, type WebhookSourceListing, type WebhookSourceSummary } from "@/lib/ingest/webhook-sources";
 import { Button } from "../ui/button";
 import { Badge, Card } from "../ui/card";
 import { CopyField } from "../ui/copy-field";
@@ -14,7 +14,8 @@ import { callApi, useApiForm } from "../ui/use-api-form";
 interface Props {
   slug: string;
   origin: string;
-  sources: WebhookSourceSummary[];
+  /** viewers get names and last deliveries only: no ids, so no URLs or mappings (lib/ingest/webhook-source-refs.ts) */
+  sources: WebhookSourceListing[];
   canManage: boolean;
   signatureHeaders: readonly string[];
 }
@@ -40,6 +41,23 @@ const SHOWN_FIELDS = new Set<string>(["name", "signingSecret", ...MAPPING_FIELDS
 
 function webhookUrl(origin: string, id: string): string {
   return `${origin}/api/v1/webhooks/${id}`;
+}
+
+/**
+ * Shown on every source without a signing secret, in the list and right after it is created: its URL is
+ * then its only credential, and anyone who learns it (a log, a screenshot, a shared config) can send
+ * events as it.
+ */
+export function UnsignedWarning({ name }: { name: string }) {
+  return (
+    <div className="mt-3 flex max-w-3xl items-start gap-2 rounded-lg bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200" role="alert" data-testid={`unsigned-warning-${name}`}>
+      <ShieldAlert className="mt-0.5 h-4 w-4 shrink-0" aria-hidden="true" />
+      <p>
+        <strong>No signing secret.</strong> Anyone who knows this URL can send events as “{name}”. Set a signing secret (Edit) and have the sending
+        system sign each delivery, so forged deliveries are refused.
+      </p>
+    </div>
+  );
 }
 
 export function WebhookSourcesPanel({ slug, origin, sources, canManage, signatureHeaders }: Props) {
@@ -85,6 +103,7 @@ export function WebhookSourcesPanel({ slug, origin, sources, canManage, signatur
               Source <strong>“{created.name}”</strong> added. Point its webhook at this URL (method POST, JSON body):
             </p>
             <CopyField label={`Webhook URL of ${created.name}`} value={webhookUrl(origin, created.id)} testId="new-webhook-url" />
+            {created.signed ? null : <UnsignedWarning name={created.name} />}
           </div>
         ) : null}
         {adding ? (
@@ -114,53 +133,63 @@ export function WebhookSourcesPanel({ slug, origin, sources, canManage, signatur
           )
         ) : (
           <ul className={`${created || adding || rowError ? "" : "-mt-5"} -mb-5 divide-y divide-stone-100`}>
-            {sources.map((source) => (
-              <li key={source.id} className="py-5" data-testid={`webhook-source-${source.name}`}>
-                <div className="flex flex-wrap items-start justify-between gap-3">
-                  <div className="min-w-0">
-                    <h3 className="flex flex-wrap items-center gap-2 text-sm font-semibold text-stone-900">
-                      {source.name}
-                      <Badge tone={source.signed ? "brand" : "stone"}>{source.signed ? "Signed" : "Unsigned"}</Badge>
-                    </h3>
-                    <p className="mt-0.5 text-xs text-stone-500">
-                      Added {formatDateTime(source.createdAt)} ·{" "}
-                      {source.lastReceivedAt ? <>last delivery {formatDateTime(source.lastReceivedAt)}</> : "no deliveries yet"}
-                    </p>
-                  </div>
-                  {canManage && editing !== source.id ? (
-                    <div className="flex gap-2">
-                      <Button variant="secondary" className="px-2.5 py-1.5 text-xs" onClick={() => setEditing(source.id)}>
-                        <Pencil className="h-3.5 w-3.5" aria-hidden="true" />
-                        Edit<span className="sr-only"> {source.name}</span>
-                      </Button>
-                      <Button variant="danger" className="px-2.5 py-1.5 text-xs" onClick={() => remove(source)}>
-                        <Trash2 className="h-3.5 w-3.5" aria-hidden="true" />
-                        Delete<span className="sr-only"> {source.name}</span>
-                      </Button>
+            {sources.map((source) =>
+              isDetailedSource(source) ? (
+                <li key={source.key} className="py-5" data-testid={`webhook-source-${source.name}`}>
+                  <div className="flex flex-wrap items-start justify-between gap-3">
+                    <div className="min-w-0">
+                      <h3 className="flex flex-wrap items-center gap-2 text-sm font-semibold text-stone-900">
+                        {source.name}
+                        <Badge tone={source.signed ? "brand" : "stone"}>{source.signed ? "Signed" : "Unsigned"}</Badge>
+                      </h3>
+                      <p className="mt-0.5 text-xs text-stone-500">
+                        Added {formatDateTime(source.createdAt)} ·{" "}
+                        {source.lastReceivedAt ? <>last delivery {formatDateTime(source.lastReceivedAt)}</> : "no deliveries yet"}
+                      </p>
                     </div>
-                  ) : null}
-                </div>
-                <div className="mt-3 max-w-3xl">
-                  <CopyField label={`Webhook URL of ${source.name}`} value={webhookUrl(origin, source.id)} testId={`webhook-url-${source.name}`} />
-                </div>
-                {editing === source.id ? (
-                  <div className="mt-4 rounded-lg bg-stone-50 p-5 ring-1 ring-stone-200">
-                    <h4 className="mb-4 text-sm font-semibold text-stone-900">Edit “{source.name}”</h4>
-                    <SourceForm
-                      slug={slug}
-                      source={source}
-                      onCancel={() => setEditing(null)}
-                      onSaved={() => {
-                        setEditing(null);
-                        router.refresh();
-                      }}
-                    />
+                    {canManage && editing !== source.id ? (
+                      <div className="flex gap-2">
+                        <Button variant="secondary" className="px-2.5 py-1.5 text-xs" onClick={() => setEditing(source.id)}>
+                          <Pencil className="h-3.5 w-3.5" aria-hidden="true" />
+                          Edit<span className="sr-only"> {source.name}</span>
+                        </Button>
+                        <Button variant="danger" className="px-2.5 py-1.5 text-xs" onClick={() => remove(source)}>
+                          <Trash2 className="h-3.5 w-3.5" aria-hidden="true" />
+                          Delete<span className="sr-only"> {source.name}</span>
+                        </Button>
+                      </div>
+                    ) : null}
                   </div>
-                ) : (
-                  <MappingSummary mapping={source.mapping} />
-                )}
-              </li>
-            ))}
+                  <div className="mt-3 max-w-3xl">
+                    <CopyField label={`Webhook URL of ${source.name}`} value={webhookUrl(origin, source.id)} testId={`webhook-url-${source.name}`} />
+                  </div>
+                  {source.signed ? null : <UnsignedWarning name={source.name} />}
+                  {editing === source.id ? (
+                    <div className="mt-4 rounded-lg bg-stone-50 p-5 ring-1 ring-stone-200">
+                      <h4 className="mb-4 text-sm font-semibold text-stone-900">Edit “{source.name}”</h4>
+                      <SourceForm
+                        slug={slug}
+                        source={source}
+                        onCancel={() => setEditing(null)}
+                        onSaved={() => {
+                          setEditing(null);
+                          router.refresh();
+                        }}
+                      />
+                    </div>
+                  ) : (
+                    <MappingSummary mapping={source.mapping} />
+                  )}
+                </li>
+              ) : (
+                <li key={source.key} className="py-5" data-testid={`webhook-source-${source.name}`}>
+                  <h3 className="text-sm font-semibold text-stone-900">{source.name}</h3>
+                  <p className="mt-0.5 text-xs text-stone-500">
+                    {source.lastReceivedAt ? <>Last delivery {formatDateTime(source.lastReceivedAt)}</> : "No deliveries yet"}
+                  </p>
+                </li>
+              ),
+            )}
           </ul>
         )}
       </Card>
@@ -307,7 +336,7 @@ function SourceForm({
               hint={
                 source?.signed
                   ? "A secret is set. Leave this empty to keep it."
-                  : "The secret your system signs deliveries with. Empty: deliveries are accepted without a signature."
+                  : "Recommended: the secret your system signs deliveries with. Empty: anyone who knows the URL can send events as this source."
               }
               error={errorOf("signingSecret")}
             />

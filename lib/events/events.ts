@@ -27,7 +27,7 @@ export async function listRecentEvents(ctx: WorkspaceContext, query: z.input<typ
   const rows = after
     ? (await db().event.findMany({ where: { workspaceId: ctx.workspace.id, id: { gt: BigInt(after) } }, orderBy: { id: "asc" }, take: limit })).reverse()
     : await db().event.findMany({ where: { workspaceId: ctx.workspace.id }, orderBy: { id: "desc" }, take: limit });
-  return rows.map((r) => ({ ...toProfileEvent(r), profileId: r.profileId, userId: r.userId, anonymousId: r.anonymousId }));
+  return rows.map((r) => ({ ...toProfileEvent(r, ctx), profileId: r.profileId, userId: r.userId, anonymousId: r.anonymousId }));
 }
 
 export interface CatalogEntry {

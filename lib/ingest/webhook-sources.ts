@@ -10,6 +10,7 @@ import type { Clock } from "../runtime/clock";
 import { JSON_PATH_PATTERN, readJsonPath } from "./json-path";
 import { INGEST_LIMITS } from "./limits";
 import { normalizeMessage, timestampIssue } from "./normalize";
+import { canSeeWebhookSourceIds, webhookSourceRef } from "./webhook-source-refs";
 import { checkPayloadHygiene } from "./payload-hygiene";
 import { ZTrack } from "./schemas";
 import { storeBatch, type StoreResult } from "./store-batch";
@@ -52,13 +53,24 @@ export const ZWebhookSourceInput = z
   .strict();
 export type TWebhookSourceInput = z.input<typeof ZWebhookSourceInput>;
 
-export interface WebhookSourceSummary {
-  id: string;
+/** What every member sees of a source (./webhook-source-refs.ts): its name and last delivery. */
+export interface WebhookSourceListing {
+  /** what events' `source` names it by ("webhook:<key>"): the id for editors and up, else an opaque reference */
+  key: string;
   name: string;
+  lastReceivedAt: string | null;
+}
+
+/** What editors and up (and full API keys) see: also the id (the URL's secret part), mapping and signature. */
+export interface WebhookSourceSummary extends WebhookSourceListing {
+  id: string;
   mapping: TWebhookMapping;
   signed: boolean;
   createdAt: string;
-  lastReceivedAt: string | null;
+}
+
+export function isDetailedSource(source: WebhookSourceListing): source is WebhookSourceSummary {
+  return "id" in source;
 }
 
 const SELECT = { id: true, name: true, mapping: true, signingSecretCipher: true, createdAt: true, lastReceivedAt: true } as const;
@@ -66,6 +78,7 @@ type Row = { id: string; name: string; mapping: unknown; signingSecretCipher: st
 
 function summary(row: Row): WebhookSourceSummary {
   return {
+    key: row.id,
     id: row.id,
     name: row.name,
     mapping: row.mapping as TWebhookMapping,
@@ -75,10 +88,12 @@ function summary(row: Row): WebhookSourceSummary {
   };
 }
 
-export async function listWebhookSources(ctx: WorkspaceContext): Promise<WebhookSourceSummary[]> {
+/** Every member may list the sources; viewers get names and last deliveries only (./webhook-source-refs.ts). */
+export async function listWebhookSources(ctx: WorkspaceContext): Promise<WebhookSourceListing[]> {
   requirePermission(ctx, "workspace:read");
   const rows = await db().webhookSource.findMany({ where: { workspaceId: ctx.workspace.id }, orderBy: { createdAt: "asc" }, select: SELECT });
-  return rows.map(summary);
+  if (canSeeWebhookSourceIds(ctx)) return rows.map(summary);
+  return rows.map((row) => ({ key: webhookSourceRef(row.id), name: row.name, lastReceivedAt: row.lastReceivedAt?.toISOString() ?? null }));
 }
 
 export async function createWebhookSource(ctx: WorkspaceContext, input: TWebhookSourceInput): Promise<WebhookSourceSummary> {

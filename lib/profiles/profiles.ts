@@ -3,6 +3,7 @@ import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { db } from "../db/client";
 import { AppError, parseInput } from "../errors";
 import { isoOrNull } from "../events/instant";
+import { eventSourceFor } from "../ingest/webhook-source-refs";
 
 /** Reading profiles and their events: the Profiles pages and GET /api/v1/profiles/<id>. */
 export interface ProfileSummary {
@@ -145,10 +146,11 @@ export async function listProfileEvents(
      LIMIT ${limit + 1}`;
   const byId = new Map((await db().event.findMany({ where: { id: { in: ids.map((r) => r.id) } } })).map((r) => [r.id, r]));
   const rows = ids.map((r) => byId.get(r.id)!).filter(Boolean);
-  const events = rows.slice(0, limit).map(toProfileEvent);
+  const events = rows.slice(0, limit).map((row) => toProfileEvent(row, ctx));
   return { events, nextBefore: rows.length > limit ? events[events.length - 1].id : null };
 }
 
+/** An event row as ctx reads it: a webhook source named by what ctx may see of it (lib/ingest/webhook-source-refs.ts). */
 export function toProfileEvent(row: {
   id: bigint;
   messageId: string;
@@ -160,7 +162,7 @@ export function toProfileEvent(row: {
   timestamp: Date;
   receivedAt: Date;
   source: string;
-}): ProfileEvent {
+}, ctx: WorkspaceContext): ProfileEvent {
   return {
     id: row.id.toString(),
     messageId: row.messageId,
@@ -171,6 +173,6 @@ export function toProfileEvent(row: {
     context: row.context as Record<string, unknown> | null,
     timestamp: isoOrNull(row.timestamp),
     receivedAt: isoOrNull(row.receivedAt),
-    source: row.source,
+    source: eventSourceFor(ctx, row.source),
   };
 }

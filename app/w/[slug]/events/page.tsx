@@ -31,5 +31,5 @@ export default async function EventsPage({ params, searchParams }: { params: Pro
 
 async function LiveView({ slug, ctx }: { slug: string; ctx: WorkspaceContext }) {
   const [events, sources] = await Promise.all([listRecentEvents(ctx, { limit: 50 }), listWebhookSources(ctx)]);
-  return <LiveEvents slug={slug} initialEvents={events} webhookNames={Object.fromEntries(sources.map((s) => [s.id, s.name]))} />;
+  return <LiveEvents slug={slug} initialEvents={events} webhookNames={Object.fromEntries(sources.map((s) => [s.key, s.name]))} />;
 }

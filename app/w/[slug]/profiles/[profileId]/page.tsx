@@ -47,7 +47,7 @@ export default async function ProfilePage({
     profileJourneys(ctx, profile.id),
     listProfileSegments(ctx, profile.id),
   ]);
-  const webhookNames = Object.fromEntries(sources.map((s) => [s.id, s.name]));
+  const webhookNames = Object.fromEntries(sources.map((s) => [s.key, s.name]));
   const base = `/w/${slug}/profiles/${profile.id}`;
   const title = profile.userId ?? profile.email ?? "Anonymous visitor";
 
