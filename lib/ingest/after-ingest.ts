@@ -17,3 +17,14 @@ export function afterIngest(): void {
   kickEventDispatch();
   rollup.kick();
 }
+
+/**
+ * The ingest log's owner from the moment the server starts (instrumentation.ts), not from its next ingest:
+ * rows a crash or a restart left pending (acknowledged to the sender, not yet handed to Inngest, not yet
+ * rolled up) are sent now, and each job's sweep (every 5 s for the hand-off, every second for the rollup)
+ * runs from then on, whether or not anyone sends events. Sending twice is harmless: a hand-off's event id
+ * names its rows, and Inngest keeps the first.
+ */
+export function startIngestSweeps(): void {
+  afterIngest();
+}
