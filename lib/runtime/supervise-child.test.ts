@@ -104,3 +104,25 @@ describe("superviseChild", () => {
     expect(running.current).toBeNull();
   });
 });
+
+describe("superviseChild, a child that cannot be spawned", () => {
+  it("counts as an exit and is tried again later", async () => {
+    const time = fakeTime();
+    let starts = 0;
+    const delays: number[] = [];
+    const failed = new Promise<void>((resolve) => {
+      const supervised = superviseChild({
+        start: () => (starts++, spawn("/nonexistent/cairn-binary", [], { stdio: "ignore" })),
+        ...time,
+        onExit: ({ restartInMs }) => {
+          delays.push(restartInMs);
+          if (delays.length === 2) void supervised.stop().then(resolve);
+          else setImmediate(() => time.advance(restartInMs)); // once the restart is scheduled
+        },
+      });
+    });
+    await failed;
+    expect(delays).toEqual([1000, 2000]);
+    expect(starts).toBe(2);
+  });
+});

@@ -53,7 +53,10 @@ export function superviseChild(options: SuperviseOptions): SupervisedChild {
     const startedAt = now();
     const child = options.start();
     current = child;
-    child.once("exit", (code, signal) => {
+    let ended = false;
+    const onEnd = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (ended) return;
+      ended = true;
       if (current === child) current = null;
       if (stopped) return;
       // A run that stayed up long enough was healthy: this failure starts the backoff over.
@@ -65,6 +68,11 @@ export function superviseChild(options: SuperviseOptions): SupervisedChild {
         restarts++;
         launch();
       }, wait);
+    };
+    child.once("exit", onEnd);
+    // A child that could not be spawned at all reports an error and never exits: count it as an exit.
+    child.once("error", () => {
+      if (child.pid === undefined) onEnd(null, null);
     });
   };
   launch();
