@@ -1,6 +1,7 @@
 import { BookOpen } from "lucide-react";
 import Link from "next/link";
 import type { CatalogEntry } from "@/lib/events/events";
+import { CATALOG_LIMITS } from "@/lib/ingest/limits";
 import { buttonClass } from "../ui/button";
 import { Badge, Card } from "../ui/card";
 import { formatDateTime } from "../ui/format";
@@ -29,8 +30,19 @@ export function EventCatalog({ slug, entries }: { slug: string; entries: Catalog
       </EmptyState>
     );
   }
+  // The rollup stops cataloguing new names and property keys at the caps (lib/ingest/rollup.ts): say so.
+  const namesFull = entries.length >= CATALOG_LIMITS.eventTypes;
+  const propertiesFull = entries.reduce((n, e) => n + e.properties.reduce((m, p) => m + p.types.length, 0), 0) >= CATALOG_LIMITS.eventProperties;
   return (
     <Card title="Event catalog" description={`${entries.length} ${entries.length === 1 ? "event name" : "event names"}, most recently seen first. Daily counts are UTC days.`}>
+      {namesFull || propertiesFull ? (
+        <p className="mb-4 rounded-lg bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200" role="status" data-testid="catalog-full">
+          The catalog is full: it lists at most {CATALOG_LIMITS.eventTypes.toLocaleString("en-GB")} event names and{" "}
+          {CATALOG_LIMITS.eventProperties.toLocaleString("en-GB")} property keys per workspace.{" "}
+          {namesFull ? "New event names" : "New property keys"} are still received, stored and usable in journeys and segments, but not listed
+          here. Names that change with every event (an id or a date in the name) are the usual cause.
+        </p>
+      ) : null}
       <table className="w-full text-left text-sm" data-testid="event-catalog">
         <thead className="text-xs tracking-wide text-stone-500 uppercase">
           <tr>

@@ -1,4 +1,5 @@
 import { withTransaction } from "../db/pool";
+import { CATALOG_LIMITS } from "./limits";
 
 /**
  * Keeps what is derived from many events current, off the ingestion hot path: the event catalog (names
@@ -38,47 +39,89 @@ export async function rollupIngestedEvents(limit = 100): Promise<{ batches: numb
     const high = bounds.reduce((a, b) => (b > a ? b : a), bounds[0] ?? 0n);
     const params = [ids, low.toString(), high.toString()];
     // ORDER BY in every upsert: concurrent rollups lock catalog rows in the same order (no deadlocks).
+    // The catalog caps (CATALOG_LIMITS, ./limits.ts): names, property keys and trait keys not yet catalogued
+    // are added while their workspace is under the cap, in name order; past it they are left out (their
+    // events are stored and counted as ever) and the catalog says it is full. Rollups run one at a time
+    // (the advisory lock above), so the counts hold while each statement runs.
     await client.query(
-      `INSERT INTO "EventType" ("workspaceId", name, "firstSeenAt", "lastSeenAt", total)
-       SELECT "workspaceId", name, min(timestamp), max(timestamp), count(*) FROM "Event"
-        WHERE id BETWEEN $2 AND $3 AND id = ANY($1::bigint[]) AND name IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
+      `WITH agg AS (
+         SELECT "workspaceId", name, min(timestamp) AS f, max(timestamp) AS l, count(*) AS n FROM "Event"
+          WHERE id BETWEEN $2 AND $3 AND id = ANY($1::bigint[]) AND name IS NOT NULL GROUP BY 1, 2
+       ), fresh AS (
+         SELECT a."workspaceId", a.name, row_number() OVER (PARTITION BY a."workspaceId" ORDER BY a.name) AS rn FROM agg a
+          WHERE NOT EXISTS (SELECT 1 FROM "EventType" t WHERE t."workspaceId" = a."workspaceId" AND t.name = a.name)
+       ), room AS (
+         SELECT w."workspaceId", $4::int - (SELECT count(*) FROM "EventType" t WHERE t."workspaceId" = w."workspaceId") AS room
+           FROM (SELECT DISTINCT "workspaceId" FROM fresh) w
+       )
+       INSERT INTO "EventType" ("workspaceId", name, "firstSeenAt", "lastSeenAt", total)
+       SELECT a."workspaceId", a.name, a.f, a.l, a.n FROM agg a
+         LEFT JOIN fresh f ON f."workspaceId" = a."workspaceId" AND f.name = a.name
+         LEFT JOIN room r ON r."workspaceId" = a."workspaceId"
+        WHERE f.name IS NULL OR f.rn <= r.room
+        ORDER BY 1, 2
        ON CONFLICT ("workspaceId", name) DO UPDATE SET
          "firstSeenAt" = LEAST("EventType"."firstSeenAt", excluded."firstSeenAt"),
          "lastSeenAt" = GREATEST("EventType"."lastSeenAt", excluded."lastSeenAt"),
          total = "EventType".total + excluded.total`,
-      params,
+      [...params, CATALOG_LIMITS.eventTypes],
     );
     await client.query(
+      // only for catalogued names (a name left out by the cap has no volume either)
       `INSERT INTO "EventVolume" ("workspaceId", name, day, count)
-       SELECT "workspaceId", name, (timestamp AT TIME ZONE 'UTC')::date, count(*) FROM "Event"
-        WHERE id BETWEEN $2 AND $3 AND id = ANY($1::bigint[]) AND name IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+       SELECT * FROM (
+         SELECT "workspaceId", name, (timestamp AT TIME ZONE 'UTC')::date AS day, count(*) AS count FROM "Event"
+          WHERE id BETWEEN $2 AND $3 AND id = ANY($1::bigint[]) AND name IS NOT NULL GROUP BY 1, 2, 3) v
+        WHERE EXISTS (SELECT 1 FROM "EventType" t WHERE t."workspaceId" = v."workspaceId" AND t.name = v.name)
+        ORDER BY 1, 2, 3
        ON CONFLICT ("workspaceId", name, day) DO UPDATE SET count = "EventVolume".count + excluded.count`,
       params,
     );
     await client.query(
-      `INSERT INTO "EventProperty" ("workspaceId", "eventName", key, type, "firstSeenAt")
-       SELECT e."workspaceId", e.name, p.key, jsonb_typeof(p.value), min(e.timestamp)
-         FROM "Event" e CROSS JOIN LATERAL jsonb_each(e.properties) p
-        WHERE e.id BETWEEN $2 AND $3 AND e.id = ANY($1::bigint[]) AND e.name IS NOT NULL AND jsonb_typeof(e.properties) = 'object'
-        GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+      `WITH agg AS (
+         SELECT e."workspaceId", e.name AS "eventName", p.key, jsonb_typeof(p.value) AS type, min(e.timestamp) AS f
+           FROM "Event" e CROSS JOIN LATERAL jsonb_each(e.properties) p
+          WHERE e.id BETWEEN $2 AND $3 AND e.id = ANY($1::bigint[]) AND e.name IS NOT NULL AND jsonb_typeof(e.properties) = 'object'
+          GROUP BY 1, 2, 3, 4
+       ), fresh AS (
+         SELECT a.*, row_number() OVER (PARTITION BY a."workspaceId" ORDER BY a."eventName", a.key, a.type) AS rn FROM agg a
+          WHERE NOT EXISTS (SELECT 1 FROM "EventProperty" x WHERE x."workspaceId" = a."workspaceId" AND x."eventName" = a."eventName" AND x.key = a.key AND x.type = a.type)
+            AND EXISTS (SELECT 1 FROM "EventType" t WHERE t."workspaceId" = a."workspaceId" AND t.name = a."eventName")
+       ), room AS (
+         SELECT w."workspaceId", $4::int - (SELECT count(*) FROM "EventProperty" x WHERE x."workspaceId" = w."workspaceId") AS room
+           FROM (SELECT DISTINCT "workspaceId" FROM fresh) w
+       )
+       INSERT INTO "EventProperty" ("workspaceId", "eventName", key, type, "firstSeenAt")
+       SELECT f."workspaceId", f."eventName", f.key, f.type, f.f FROM fresh f JOIN room r ON r."workspaceId" = f."workspaceId"
+        WHERE f.rn <= r.room ORDER BY 1, 2, 3, 4
        ON CONFLICT DO NOTHING`,
-      params,
+      [...params, CATALOG_LIMITS.eventProperties],
     );
     // The trait catalog: identify traits, one level into objects ("address.city", what a segment's trait
     // path can name). Traits of an anonymous profile merged into a person were catalogued from its own
     // identifies; JSON null removes a trait, so it is no type.
     await client.query(
-      `INSERT INTO "ProfileTrait" ("workspaceId", key, type, "firstSeenAt")
-       SELECT e."workspaceId", t.key, cairn_trait_type(t.value), min(e.timestamp)
-         FROM "Event" e CROSS JOIN LATERAL (
-           SELECT k.key, k.value FROM jsonb_each(CASE WHEN jsonb_typeof(e.traits) = 'object' THEN e.traits ELSE '{}'::jsonb END) k
-           UNION ALL
-           SELECT k.key || '.' || n.key, n.value FROM jsonb_each(CASE WHEN jsonb_typeof(e.traits) = 'object' THEN e.traits ELSE '{}'::jsonb END) k
-            CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(k.value) = 'object' THEN k.value ELSE '{}'::jsonb END) n) t
-        WHERE e.id BETWEEN $2 AND $3 AND e.id = ANY($1::bigint[]) AND e.type = 'identify' AND cairn_trait_type(t.value) IS NOT NULL AND length(t.key) <= 255
-        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+      `WITH agg AS (
+         SELECT e."workspaceId", t.key, cairn_trait_type(t.value) AS type, min(e.timestamp) AS f
+           FROM "Event" e CROSS JOIN LATERAL (
+             SELECT k.key, k.value FROM jsonb_each(CASE WHEN jsonb_typeof(e.traits) = 'object' THEN e.traits ELSE '{}'::jsonb END) k
+             UNION ALL
+             SELECT k.key || '.' || n.key, n.value FROM jsonb_each(CASE WHEN jsonb_typeof(e.traits) = 'object' THEN e.traits ELSE '{}'::jsonb END) k
+              CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(k.value) = 'object' THEN k.value ELSE '{}'::jsonb END) n) t
+          WHERE e.id BETWEEN $2 AND $3 AND e.id = ANY($1::bigint[]) AND e.type = 'identify' AND cairn_trait_type(t.value) IS NOT NULL AND length(t.key) <= 255
+          GROUP BY 1, 2, 3
+       ), fresh AS (
+         SELECT a.*, row_number() OVER (PARTITION BY a."workspaceId" ORDER BY a.key, a.type) AS rn FROM agg a
+          WHERE NOT EXISTS (SELECT 1 FROM "ProfileTrait" x WHERE x."workspaceId" = a."workspaceId" AND x.key = a.key AND x.type = a.type)
+       ), room AS (
+         SELECT w."workspaceId", $4::int - (SELECT count(*) FROM "ProfileTrait" x WHERE x."workspaceId" = w."workspaceId") AS room
+           FROM (SELECT DISTINCT "workspaceId" FROM fresh) w
+       )
+       INSERT INTO "ProfileTrait" ("workspaceId", key, type, "firstSeenAt")
+       SELECT f."workspaceId", f.key, f.type, f.f FROM fresh f JOIN room r ON r."workspaceId" = f."workspaceId"
+        WHERE f.rn <= r.room ORDER BY 1, 2, 3
        ON CONFLICT DO NOTHING`,
-      params,
+      [...params, CATALOG_LIMITS.profileTraits],
     );
     // Profiles are locked in id order, as ingestion locks them (./store-batch.ts): a join's own order
     // deadlocked with concurrent requests.
