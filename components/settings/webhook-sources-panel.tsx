@@ -3,7 +3,7 @@
 import { Pencil, Plus, ShieldAlert, Trash2, Webhook } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { isDetailedSource, type TWebhookMapping, type WebhookSourceListing, type WebhookSourceSummary } from "@/lib/ingest/webhook-sources";
+import type { TWebhookMapping, WebhookSourceListing, WebhookSourceSummary } from "@/lib/ingest/webhook-sources";
 import { Button } from "../ui/button";
 import { Badge, Card } from "../ui/card";
 import { CopyField } from "../ui/copy-field";
@@ -38,6 +38,11 @@ const GROUPS: { legend: string; keys: MappingKey[] }[] = [
   { legend: "Optional", keys: ["timestampPath", "messageIdPath", "propertiesPath"] },
 ];
 const SHOWN_FIELDS = new Set<string>(["name", "signingSecret", ...MAPPING_FIELDS.map((f) => `mapping.${f.key}`)]);
+
+/** Editors and up get a source's id, URL and mapping; viewers its name and last delivery (a type-only import: lib/ingest is server code). */
+function isDetailedSource(source: WebhookSourceListing): source is WebhookSourceSummary {
+  return "id" in source;
+}
 
 function webhookUrl(origin: string, id: string): string {
   return `${origin}/api/v1/webhooks/${id}`;

@@ -69,9 +69,6 @@ export interface WebhookSourceSummary extends WebhookSourceListing {
   createdAt: string;
 }
 
-export function isDetailedSource(source: WebhookSourceListing): source is WebhookSourceSummary {
-  return "id" in source;
-}
 
 const SELECT = { id: true, name: true, mapping: true, signingSecretCipher: true, createdAt: true, lastReceivedAt: true } as const;
 type Row = { id: string; name: string; mapping: unknown; signingSecretCipher: string | null; createdAt: Date; lastReceivedAt: Date | null };
