@@ -109,7 +109,9 @@ export class RenderPool {
     const gone = (error: Error) => {
       if (!this.slots.delete(slot)) return;
       if (slot.timer) clearTimeout(slot.timer);
-      slot.job?.reject(error);
+      // a worker that dies while rendering (out of memory: resourceLimits) died of the template: a render
+      // failure, so a message fails with the reason instead of being retried into the same wall
+      if (slot.job) slot.job.resolve(failed(`the render stopped (${error.message}); simplify the template`));
       if (this.closed) return;
       if (!slot.ready) {
         // it never started (a missing file, a syntax error): fail what waits rather than respawn in a loop
@@ -151,10 +153,11 @@ export class RenderPool {
   }
 }
 
-function timedOut(budget: RenderBudget): RenderResult {
-  const error: FieldIssue = { path: "content", message: `Liquid error: ${renderTimeoutMessage(budget.ms)}` };
+function failed(message: string): RenderResult {
+  const error: FieldIssue = { path: "content", message: `Liquid error: ${message}` };
   return { fields: {}, errors: [error] };
 }
+const timedOut = (budget: RenderBudget) => failed(renderTimeoutMessage(budget.ms));
 
 function defaultSize(): number {
   const configured = Number(process.env.CAIRN_RENDER_WORKERS);
