@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { POST as previewRoute } from "@/app/api/workspaces/[slug]/templates/preview/route";
 import { AppError } from "../errors";
-import { contextOf, createWorkspaceWithTeam } from "../testing/factories";
+import { callRoute } from "../testing/call-route";
+import { contextOf, createWorkspaceWithTeam, sessionCookie } from "../testing/factories";
 import { messageRow, queueFor, setup } from "../testing/messaging-fixtures";
 import { deliverMessage } from "./delivery";
 import { previewLimiter } from "./preview-rate-limit";
@@ -29,6 +31,19 @@ describe("the render budget where templates render", () => {
     expect(refused).toMatchObject({ code: "rate_limited", retryAfterSeconds: 60 });
     // a minute later the workspace previews again
     expect((await previewTemplate(viewer, { channel: "sms", content: { body: "Hi" } }, () => new Date(now.getTime() + 60_001))).fields.body).toBe("Hi");
+  });
+
+  it("the preview route answers 429 with Retry-After once the workspace has used its previews", async () => {
+    const team = await createWorkspaceWithTeam();
+    const viewer = await contextOf(team, "VIEWER");
+    const call = async () => callRoute(previewRoute, { method: "POST", params: { slug: team.slug }, cookie: await sessionCookie(team.members.VIEWER), body: { channel: "sms", content: { body: "{% if true %}Hi{% endif %}" } } });
+    expect(await call()).toMatchObject({ status: 200, body: { fields: { body: "Hi" } } });
+    for (let i = 1; i < previewLimiter().limit; i++) await previewTemplate(viewer, { channel: "sms", content: { body: "Hi" } });
+    const refused = await call();
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe("rate_limited");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(60);
   });
 
   it("a message whose template runs out of budget is failed with that reason, not retried", async () => {
