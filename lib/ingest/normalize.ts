@@ -39,17 +39,35 @@ export function correctedTimestamp(original: Date | null, sentAt: Date | null, r
  * `receivedAt` being the server's now. Named under `prefix` ("batch.3").
  */
 export function timestampIssue(message: Pick<TSegmentMessage, "timestamp" | "sentAt">, receivedAt: Date, prefix: string): FieldIssue | null {
-  const at = (field: string) => (prefix ? `${prefix}.${field}` : field);
-  const original = message.timestamp ? Date.parse(message.timestamp) : null;
-  const sentAt = message.sentAt ? Date.parse(message.sentAt) : null;
-  const raw = (ms: number | null) => ms === null || (ms >= TIMESTAMP_WINDOW.minRawMs && ms <= TIMESTAMP_WINDOW.maxRawMs);
-  if (!raw(original)) return { path: at("timestamp"), message: TIMESTAMP_WINDOW.message };
-  if (!raw(sentAt)) return { path: at("sentAt"), message: "must be a date-time between the years 0001 and 9999" };
-  const corrected = correctedTimestamp(original === null ? null : new Date(original), sentAt === null ? null : new Date(sentAt), receivedAt).getTime();
-  if (corrected < TIMESTAMP_WINDOW.earliest.getTime() || corrected > receivedAt.getTime() + TIMESTAMP_WINDOW.futureMs) {
-    return { path: at("timestamp"), message: TIMESTAMP_WINDOW.message };
+  if (!message.timestamp) {
+    // no timestamp: the event is dated receivedAt; only a sentAt no reader could print is refused
+    if (message.sentAt && !inRawRange(parseMs(message.sentAt))) return { path: prefix ? `${prefix}.sentAt` : "sentAt", message: RAW_RANGE_MESSAGE };
+    return null;
+  }
+  const original = Date.parse(message.timestamp);
+  const sentAt = message.sentAt ? parseMs(message.sentAt) : null;
+  if (!inRawRange(original)) return { path: prefix ? `${prefix}.timestamp` : "timestamp", message: TIMESTAMP_WINDOW.message };
+  if (sentAt !== null && !inRawRange(sentAt)) return { path: prefix ? `${prefix}.sentAt` : "sentAt", message: RAW_RANGE_MESSAGE };
+  // correctedTimestamp, in milliseconds (no Date objects: this runs for every message of the hot path)
+  const now = receivedAt.getTime();
+  const corrected = sentAt === null ? original : original + (now - sentAt);
+  if (corrected < TIMESTAMP_WINDOW.earliest.getTime() || corrected > now + TIMESTAMP_WINDOW.futureMs) {
+    return { path: prefix ? `${prefix}.timestamp` : "timestamp", message: TIMESTAMP_WINDOW.message };
   }
   return null;
+}
+
+const RAW_RANGE_MESSAGE = "must be a date-time between the years 0001 and 9999";
+
+function inRawRange(ms: number): boolean {
+  return ms >= TIMESTAMP_WINDOW.minRawMs && ms <= TIMESTAMP_WINDOW.maxRawMs;
+}
+
+/** Date.parse, remembering the last answer: a batch's messages usually share one sentAt (the envelope's). */
+let lastParsed: { text: string; ms: number } = { text: "", ms: NaN };
+function parseMs(text: string): number {
+  if (text !== lastParsed.text) lastParsed = { text, ms: Date.parse(text) };
+  return lastParsed.ms;
 }
 
 export function normalizeMessage(message: TSegmentMessage, receivedAt: Date): NormalizedEvent {

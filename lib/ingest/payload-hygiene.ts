@@ -10,9 +10,12 @@ import { INGEST_LIMITS } from "./limits";
  *   - a number JSON.parse read as ±Infinity (`1e400`), which JSON.stringify writes as null;
  *   - nesting deeper than INGEST_LIMITS.maxNestingDepth (JSON.stringify and jsonb recursion overflowed);
  *   - more than INGEST_LIMITS.maxKeysPerField keys in `properties`, `traits` or `context`.
- * Each problem is named by its path ("batch.3.properties.tags.2"). The walk is iterative (an explicit
- * stack), so a payload nested 250,000 levels deep costs its size, not the call stack; paths are built only
- * for a problem. The request is refused as a whole, like any invalid message (./parse-payload.ts).
+ * Each problem is named by its path ("batch.3.properties.tags.2"). Two passes, because problems are rare
+ * and this runs on every message of the hot path: a fast one (`clean`, recursion bounded by the depth
+ * limit, no paths, no allocation) that only says "fine" or "not", and for a message that is not fine, an
+ * iterative one (an explicit stack) that names every problem. A payload nested 250,000 levels deep costs
+ * its size either way, never the call stack. The request is refused as a whole, like any invalid message
+ * (./parse-payload.ts).
  */
 interface Frame {
   value: object;
@@ -43,7 +46,48 @@ function scalarProblem(value: unknown): string | null {
   return null;
 }
 
-/** Walks `value` (found at `key` under `parent`); returns how many object keys it holds, at every depth. */
+function badString(value: string): boolean {
+  return value.includes("\u0000") || !value.isWellFormed();
+}
+
+/**
+ * The fast pass: how many object keys `value` holds at every depth, or -1 as soon as anything is wrong
+ * (a bad string or key, a non-finite number, a container deeper than the limit). `depth` is the level of
+ * `value` itself; recursion stops at the limit, so it is at most maxNestingDepth + 1 calls deep.
+ */
+function clean(value: unknown, depth: number): number {
+  switch (typeof value) {
+    case "string":
+      return badString(value) ? -1 : 0;
+    case "number":
+      return Number.isFinite(value) ? 0 : -1;
+    case "object": {
+      if (value === null) return 0;
+      if (depth > INGEST_LIMITS.maxNestingDepth) return -1;
+      let keys = 0;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          const k = clean(value[i], depth + 1);
+          if (k < 0) return -1;
+          keys += k;
+        }
+      } else {
+        const object = value as Record<string, unknown>;
+        for (const key in object) {
+          if (badString(key)) return -1;
+          const k = clean(object[key], depth + 1);
+          if (k < 0) return -1;
+          keys += k + 1;
+        }
+      }
+      return keys;
+    }
+    default:
+      return 0;
+  }
+}
+
+/** The naming pass: walks `value` (found at `key` under `parent`); returns how many object keys it holds, at every depth. */
 function walk(value: unknown, key: string, parent: Frame | null, issues: FieldIssue[]): number {
   if (typeof value !== "object" || value === null) {
     const problem = scalarProblem(value);
@@ -91,6 +135,9 @@ export function checkPayloadHygiene(message: Record<string, unknown>, prefix: st
   const root: Frame | null = prefix ? { value: message, parent: null, key: prefix, depth: 0 } : null;
   for (const key in message) {
     if (key === skip) continue;
+    // the fast pass first; the naming one only for a field that has a problem
+    const fast = clean(message[key], 1);
+    if (fast >= 0 && (fast <= INGEST_LIMITS.maxKeysPerField || !KEYED_FIELDS.has(key)) && !badString(key)) continue;
     const problem = stringProblem(key);
     if (problem) {
       issues.push({ path: prefix || "body", message: `has a key that ${problem}` });
