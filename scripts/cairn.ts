@@ -11,7 +11,8 @@
  *   5. email: the embedded SMTP server (lib/messaging/outbox-smtp.ts) on CAIRN_SMTP_PORT (default 2525), whose
  *      mail shows on the Outbox page, unless CAIRN_EMBEDDED_SMTP=off; workspaces with SMTP settings use theirs.
  *      It takes only mail sent with the generated password (CAIRN_EMBEDDED_SMTP_PASSWORD for the app)
- *   6. web app: `next dev` (dev) or `next start` (start; builds first if there is no build)
+ *   6. web app: Next.js in development (dev) or production (start; builds first if there is no build) mode,
+ *      served by scripts/web-server.ts
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -129,7 +130,9 @@ async function main() {
     }
   }
 
-  const web = spawn(process.execPath, [nextBin, mode, "--port", String(port)], { stdio: "inherit", env });
+  // Next.js behind Cairn's own node:http server, which appends each request's peer address to
+  // x-forwarded-for as a proxy would (scripts/web-server.ts says why `next start` cannot be used).
+  const web = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "web-server.ts"), mode, "--port", String(port)], { stdio: "inherit", env });
   // The executor is its own process so it can crash alone: it is started again (1 s, doubling to 30 s, back
   // to 1 s after a minute up), and what it had leased is taken over by the new one at once (same host).
   const executor: SupervisedChild | null = externalInngest

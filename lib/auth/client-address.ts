@@ -3,19 +3,17 @@ import { BlockList, isIP } from "node:net";
 /**
  * The client address a sign-in attempt is counted against (the per-address rate limit).
  *
- * What a route handler can know in Next.js 16: the Request it gets carries no socket. Next's server sets
- * `x-forwarded-for` to the socket's remote address only when the request has *no* such header
- * (`??=` in base-server), and otherwise passes the sender's header through unchanged, without appending.
- * So the right-most entry is either the real peer (nobody sent the header) or whatever the sender, or
- * the last proxy, wrote there.
+ * A Next.js 16 route handler gets no socket, and `next start` sets `x-forwarded-for` to the peer only when
+ * the request has no such header (`??=` in base-server), so a client could pick its own key by sending one.
+ * Cairn's web server (scripts/web-server.ts, what `npm start` and `npm run dev` run) therefore does what a
+ * proxy does before Next sees a request: it appends the socket's peer address (`appendPeerAddress`). The
+ * right-most entry is then always the address that connected to Cairn, whatever the client wrote.
  *
- * `CAIRN_TRUSTED_PROXIES` says how many of those entries to believe:
- * - unset, "", "none" or "0" (the default): no proxy. The right-most entry is used, which is the socket
- *   address for every client that does not send the header itself; a client connecting directly *can*
- *   choose its key by sending one (Next gives us no way to tell), so the per-account limit is what holds
- *   against it. `x-real-ip` and the left-most entries are never believed.
- * - a number N: Cairn is reachable only through N proxies that each append to the header. The N-th entry
- *   from the right is the address the first proxy saw; everything left of it is the client's own text.
+ * `CAIRN_TRUSTED_PROXIES` says how many entries to the left of it to believe:
+ * - unset, "", "none" or "0" (the default): no proxy; the peer (the right-most entry) is the client.
+ * - a number N: Cairn is reachable only through N proxies that each append to the header. The peer is the
+ *   last proxy; the entry N places left of the peer is the address the first proxy saw. Everything further
+ *   left is the client's own text.
  * - a comma-separated list of addresses and CIDRs (`10.0.0.0/8, 192.168.1.4, fd00::/8`): entries are read
  *   from the right, skipping those in the list; the first one that is not a trusted proxy is the client.
  * Anything that is not an IP address counts as "unknown", so made-up strings all share one key.
@@ -78,8 +76,9 @@ export function clientAddress(forwardedFor: string | null | undefined, trusted: 
   if (trusted.kind === "none") {
     picked = entries[entries.length - 1];
   } else if (trusted.kind === "hops") {
-    // Fewer entries than proxies: the request did not come through all of them; the left-most is all there is.
-    picked = entries[Math.max(0, entries.length - trusted.hops)];
+    // The right-most entry is the peer (the last proxy); the client is `hops` entries left of it. Fewer
+    // entries than that: the request did not come through all the proxies; the left-most is all there is.
+    picked = entries[Math.max(0, entries.length - 1 - trusted.hops)];
   } else {
     picked = entries[0];
     for (let i = entries.length - 1; i >= 0; i--) {
@@ -91,4 +90,14 @@ export function clientAddress(forwardedFor: string | null | undefined, trusted: 
     }
   }
   return normalizeAddress(picked) ?? UNKNOWN_ADDRESS;
+}
+
+/**
+ * What Cairn's web server does to each request before Next sees it, as a proxy does: the socket's peer
+ * address goes on the right of `x-forwarded-for` (after whatever the client or earlier proxies wrote).
+ */
+export function appendPeerAddress(forwardedFor: string | string[] | undefined, peer: string | undefined): string {
+  const existing = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? "")).trim();
+  const address = (peer && normalizeAddress(peer)) || UNKNOWN_ADDRESS;
+  return existing ? `${existing}, ${address}` : address;
 }
