@@ -16,9 +16,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const callbackUrl = safeReturnPath(params.callbackUrl);
   if (await currentUser()) redirect(callbackUrl);
   const error = typeof params.error === "string" ? params.error : undefined;
+  const notice = params.passwordChanged === "1" ? "Your password was changed; sign in with the new one." : undefined;
   return (
     <AuthCard title="Sign in to Cairn" subtitle="New here? Ask an admin of your workspace for an invitation link.">
-      <LoginForm callbackUrl={callbackUrl} initialError={error} oauth={oauthProvidersConfigured()} />
+      <LoginForm callbackUrl={callbackUrl} initialError={error} notice={notice} oauth={oauthProvidersConfigured()} />
     </AuthCard>
   );
 }

@@ -12,7 +12,18 @@ const ERROR_MESSAGES: Record<string, string> = {
   AccessDenied: "You do not have access to Cairn.",
 };
 
-export function LoginForm({ callbackUrl, initialError, oauth }: { callbackUrl: string; initialError?: string; oauth: { github: boolean; google: boolean } }) {
+export function LoginForm({
+  callbackUrl,
+  initialError,
+  notice,
+  oauth,
+}: {
+  callbackUrl: string;
+  initialError?: string;
+  /** Why the person is here (e.g. their password was just changed), shown until they sign in. */
+  notice?: string;
+  oauth: { github: boolean; google: boolean };
+}) {
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(initialError ? (ERROR_MESSAGES[initialError] ?? initialError) : null);
@@ -35,6 +46,11 @@ export function LoginForm({ callbackUrl, initialError, oauth }: { callbackUrl: s
   return (
     <div className="space-y-6">
       <form method="post" action="/api/javascript-required" onSubmit={onSubmit} className="space-y-5" noValidate>
+        {notice ? (
+          <p role="status" className="rounded-md bg-brand-50 px-3 py-2.5 text-sm text-brand-800 ring-1 ring-inset ring-brand-200">
+            {notice}
+          </p>
+        ) : null}
         <FormAlert message={error} />
         <TextField label="Email" name="email" type="email" autoComplete="email" required autoFocus />
         <TextField label="Password" name="password" type="password" autoComplete="current-password" required />

@@ -7,6 +7,12 @@ import { ZPassword } from "./schemas";
 export const ZChangePassword = z.object({ currentPassword: z.string().max(200), newPassword: ZPassword }).strict();
 export type TChangePassword = z.input<typeof ZChangePassword>;
 
+/** Whether the user has a password; people who signed up with GitHub or Google alone have none until they set one. */
+export async function hasPassword(userId: string): Promise<boolean> {
+  const user = await db().user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  return !!user?.passwordHash;
+}
+
 /**
  * Changes a user's password. The new hash and the session-version bump are one update: every session
  * issued before the change (including a stolen cookie) stops working at once; the caller signs in again.

@@ -47,7 +47,7 @@ export async function seedDemoWorkspace(input: SeedInput): Promise<SeedResult> {
 
   return db().$transaction(async (tx) => {
     const user = existing
-      ? await tx.user.update({ where: { id: existing.id }, data: passwordHash ? { passwordHash } : {}, select: { id: true } })
+      ? await tx.user.update({ where: { id: existing.id }, data: passwordHash ? { passwordHash, sessionVersion: { increment: 1 } } : {}, select: { id: true } })
       : await tx.user.create({ data: { email, name: "Demo Admin", passwordHash }, select: { id: true } });
     const workspace =
       (await tx.workspace.findUnique({ where: { slug: DEMO_WORKSPACE_SLUG }, select: { id: true, slug: true, name: true } })) ??

@@ -16,6 +16,8 @@ export default async function SettingsLayout({ children, params }: { children: R
     ...(can(ctx, "api_keys:manage") ? [{ href: "/api-keys", label: "API keys" }] : []),
     ...(can(ctx, "settings:manage") ? [{ href: "/identity-verification", label: "Identity verification" }] : []),
     ...(can(ctx, "audit:read") ? [{ href: "/audit-log", label: "Audit log" }] : []),
+    // About the person, not the workspace: every role has it.
+    { href: "/account", label: "Your account" },
   ];
   return (
     <>
