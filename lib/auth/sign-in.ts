@@ -29,12 +29,29 @@ export async function signInWithPassword(request: SignInRequest): Promise<{ id: 
   const email = parsed.data.email.trim().toLowerCase();
   const ip = request.ip || "unknown";
 
+  const attemptId = await beginPasswordAttempt(email, ip, now);
+
+  const user = await db().user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true } });
+  // Verify against a dummy hash when there is no such account, so timing does not reveal which emails exist.
+  const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await dummyPasswordHash()));
+  const succeeded = ok && !!user?.passwordHash;
+  if (succeeded) await passwordAttemptSucceeded(attemptId);
+  if (!succeeded || !user) throw new AppError("unauthenticated", INVALID_CREDENTIALS);
+  return { id: user.id, email: user.email, name: user.name };
+}
+
+/**
+ * Counts a password check against the account's and the address's limits before it happens (sign-in, and
+ * the current password when changing it): throws rate_limited past either limit, else records the attempt as
+ * a failure and returns its id for `passwordAttemptSucceeded`.
+ */
+export async function beginPasswordAttempt(email: string, ip: string, now: Date): Promise<string> {
   const since = new Date(now.getTime() - SIGN_IN_LIMITS.windowMs);
   // Check and record in one step: the account's and the address's advisory locks serialize concurrent
   // attempts on the same key, and the attempt is stored as a failure *before* the password is checked
   // (it becomes a success afterwards), so twenty parallel guesses cannot all see "4 failures so far".
   // The scrypt check runs outside the transaction so no lock is held while hashing.
-  const attemptId = await db().$transaction(async (tx) => {
+  return db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in:account:${email}`}, 7401))`;
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in:ip:${ip}`}, 7401))`;
     const accountFailures = await tx.authAttempt.findMany({
@@ -56,12 +73,9 @@ export async function signInWithPassword(request: SignInRequest): Promise<{ id: 
     const attempt = await tx.authAttempt.create({ data: { email, ip, succeeded: false, createdAt: now }, select: { id: true } });
     return attempt.id;
   });
+}
 
-  const user = await db().user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true } });
-  // Verify against a dummy hash when there is no such account, so timing does not reveal which emails exist.
-  const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await dummyPasswordHash()));
-  const succeeded = ok && !!user?.passwordHash;
-  if (succeeded) await db().authAttempt.update({ where: { id: attemptId }, data: { succeeded: true } });
-  if (!succeeded || !user) throw new AppError("unauthenticated", INVALID_CREDENTIALS);
-  return { id: user.id, email: user.email, name: user.name };
+/** The password checked out: the attempt no longer counts as a failure. */
+export async function passwordAttemptSucceeded(attemptId: string): Promise<void> {
+  await db().authAttempt.update({ where: { id: attemptId }, data: { succeeded: true } });
 }

@@ -51,6 +51,19 @@ describe("POST /api/account/password", () => {
     expect((await changeOwnPassword(cookie, { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD })).status).toBe(200);
   });
 
+  it("counts wrong current passwords against the sign-in limit: a stolen cookie buys no unlimited guesses", async () => {
+    const user = await createUser();
+    const cookie = await sessionCookie(user);
+    const from = { "x-forwarded-for": `198.51.100.${Math.floor(Math.random() * 250) + 1}` };
+    for (let i = 0; i < 5; i++) {
+      expect((await changeOwnPassword(cookie, { currentPassword: `guess ${i}`, newPassword: NEW_PASSWORD }, from)).status).toBe(422);
+    }
+    // the sixth guess is refused before the password is looked at, even when it is right
+    const limited = await changeOwnPassword(cookie, { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD }, from);
+    expect(limited.status).toBe(429);
+    expect(await db().user.findUniqueOrThrow({ where: { id: user.id }, select: { sessionVersion: true } })).toEqual({ sessionVersion: 0 });
+  });
+
   it.each([
     ["too short", "short one"],
     ["too common", "password123"],
