@@ -129,6 +129,8 @@ test("an A/B split seeded through the API: people are assigned, convert, and the
   await expect(page.getByTestId("holdout-row")).toContainText(String(arms.holdout.length));
   await expect(page.getByTestId("test-method")).toContainText("sequential (always valid)");
   await expect(page.getByTestId("winner-badge")).toHaveText("Winner: Long subject");
+  // The verdict in one plain line, above the statistics.
+  await expect(page.getByTestId("experiment-summary")).toHaveText(/^Long subject wins: it converts \d+\.\d% better than Short subject \(\d+\.\d% against \d+\.\d%\), and the test is certain enough to act on\.$/);
   await expect(page.getByTestId("incrementality")).toBeVisible();
   // Held out, they walked the control arm's path to its email, which was withheld right after the split.
   await expect(page.getByTestId("would-have-messaged")).toContainText(`${arms.holdout.length} of ${arms.holdout.length} held-out people reached a message step on Short subject’s path`);
@@ -137,8 +139,9 @@ test("an A/B split seeded through the API: people are assigned, convert, and the
   await expect(page.getByTestId("banner-srm")).toHaveCount(0);
   // The statistics the page states: the correction over every comparison, P(best) and risk per arm.
   await expect(page.getByTestId("correction")).toContainText(/^Holm–Bonferroni adjusted across \d+ comparisons/);
+  // One chance per arm (of being best), and the expected loss in percentage points of conversion, not "risk 109%".
   await expect(rows.nth(1).getByTestId("arm-probability-best")).toHaveText(/^\d+\.\d%$/);
-  await expect(rows.nth(1).getByTestId("arm-risk")).toHaveText(/^risk \d+\.\d\d%control \d+\.\d\d%$/);
+  await expect(rows.nth(1).getByTestId("arm-risk")).toHaveText(/^if you pick Long subject: \d+\.\d\d ptsif you keep Short subject: \d+\.\d\d pts?$/);
   await expect(rows.nth(0).getByTestId("arm-probability-best")).toHaveText(/^\d+\.\d%$/);
   await expect(rows.nth(0).getByTestId("arm-risk")).toHaveCount(0);
   await page.evaluate(() => window.scrollTo(0, 0));
@@ -169,6 +172,7 @@ test("an A/B split seeded through the API: people are assigned, convert, and the
   await expect(seen.nth(0)).toContainText(String(arms.short.length));
   await expect(seen.nth(1)).toHaveAttribute("data-status", "winning");
   await expect(viewer.getByTestId("winner-badge")).toHaveText("Winner: Long subject");
+  await expect(viewer.getByTestId("experiment-summary")).toContainText("Long subject wins");
   await expect(viewer.getByTestId("holdout-row")).toContainText(String(arms.holdout.length));
   await expect(viewer.getByTestId("lift-chart")).toBeVisible();
   await expect(viewer.getByRole("button", { name: "Evaluate now" })).toHaveCount(0);

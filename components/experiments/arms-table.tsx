@@ -1,6 +1,7 @@
 import type { ExperimentAnalysis } from "@/lib/experiments/analysis";
 import { Badge } from "../ui/card";
-import { amount, count, hours, interval, percent, pValue, signedPercent, STATUS_LABELS, STATUS_TONES, weight } from "./format";
+import { expectedLossPoints } from "@/lib/experiments/summary";
+import { amount, count, hours, interval, percent, points, pValue, signedPercent, STATUS_LABELS, STATUS_TONES, weight } from "./format";
 
 const NUM = "py-3 pl-2.5 text-right tabular-nums whitespace-nowrap";
 const HEAD = "py-2 pl-2.5 text-right font-medium";
@@ -48,8 +49,8 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
               </span>
             </th>
             <th className={HEAD}>
-              Chance to win
-              <span className="block text-[10px] font-normal tracking-normal normal-case">P(best) · risk</span>
+              Chance to be best
+              <span className="block text-[10px] font-normal tracking-normal normal-case">expected loss, in points</span>
             </th>
             <th className="py-2 pl-3 font-medium">Status</th>
           </tr>
@@ -103,18 +104,18 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
               </td>
               <td className={NUM}>{arm.lift ? pValue(corrected ? arm.lift.adjustedPValue : arm.lift.pValue) : "—"}</td>
               <td className={NUM}>
-                {arm.isControl ? "—" : percent(arm.chanceToWin)}
-                <span className="block text-xs text-stone-500">
-                  best <span data-testid="arm-probability-best">{percent(arm.probabilityBest)}</span>
-                </span>
+                {/* One chance per arm: of having the highest rate of all arms (with two arms, of beating the other). */}
+                <span data-testid="arm-probability-best">{percent(arm.probabilityBest)}</span>
                 {arm.risk ? (
                   <span
                     className="block text-xs text-stone-500"
                     data-testid="arm-risk"
-                    title={`Expected loss of shipping ${arm.label}: ${percent(arm.risk.ship, 2)} of control's rate; of keeping control instead: ${percent(arm.risk.keepControl, 2)}`}
+                    title={`Expected loss: what choosing an arm costs, on average over what the data still allow, if the other is in fact better. In percentage points of conversion rate (${result.arms[0].label} converts ${percent(result.arms[0].conversionRate, 2)}).`}
                   >
-                    <span className="block">risk {percent(arm.risk.ship, 2)}</span>
-                    <span className="block">control {percent(arm.risk.keepControl, 2)}</span>
+                    <span className="block">if you pick {arm.label}: {points(expectedLossPoints(arm.risk.ship, result.arms[0].conversionRate))}</span>
+                    <span className="block">
+                      if you keep {result.arms[0].label}: {points(expectedLossPoints(arm.risk.keepControl, result.arms[0].conversionRate))}
+                    </span>
                   </span>
                 ) : null}
               </td>
@@ -148,8 +149,9 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
         Intent to treat: everyone assigned counts, messaged or not. Conversions within {result.goal.attributionHours} h of assignment
         {result.goal.eventName ? ` (${result.goal.eventName})` : ""}. p-values and intervals: <strong className="font-medium text-stone-700">{result.test.label}</strong>
         {result.test.nStar ? `, tuned for ${count(result.test.nStar)} people` : ""}
-        . Multiple testing: <strong className="font-medium text-stone-700" data-testid="correction">{correction.text}</strong>. Chance to win and risk (expected loss in lift: of shipping the
-        arm, and of keeping control): Bayesian, {priorText(result)}. Best: the exact Beta–Bernoulli chance of the highest rate of all arms. Statuses need {result.thresholds.minAssigned}{" "}
+        . Multiple testing: <strong className="font-medium text-stone-700" data-testid="correction">{correction.text}</strong>. Chance to be best: the exact Beta–Bernoulli chance that the arm
+        has the highest conversion rate of all arms (uniform prior). Expected loss: Bayesian, {priorText(result)}; what picking the arm (or keeping control) gives up on
+        average if it is in fact worse, in percentage points of conversion rate. Statuses need {result.thresholds.minAssigned}{" "}
         people and {result.thresholds.minConversions} conversions in every arm.
       </p>
     </div>

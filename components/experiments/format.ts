@@ -19,6 +19,12 @@ export function interval(ci: [number | null, number | null] | null | undefined, 
   return `[${end(ci[0], -1)}, ${end(ci[1], 1)}]`;
 }
 
+/** Percentage points of a rate: "0.30 pts" (0.30 means 0.30 of 100 people). */
+export function points(x: number | null | undefined, digits = 2): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "—";
+  return `${x.toFixed(digits)} ${x.toFixed(digits) === (1).toFixed(digits) ? "pt" : "pts"}`;
+}
+
 export function pValue(p: number | null | undefined): string {
   if (p === null || p === undefined || !Number.isFinite(p)) return "—";
   return p < 0.0001 ? "< 0.0001" : p.toFixed(4);

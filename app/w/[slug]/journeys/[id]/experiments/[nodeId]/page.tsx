@@ -8,6 +8,7 @@ import { ExperimentBanners } from "@/components/experiments/banners";
 import { EvaluateButton } from "@/components/experiments/evaluate-button";
 import { LiftChart } from "@/components/experiments/lift-chart";
 import { SampleSizeProgress } from "@/components/experiments/sample-size";
+import { ExperimentSummaryLine } from "@/components/experiments/summary-line";
 import { WeightHistory } from "@/components/experiments/weight-history";
 import { EmptyState } from "@/components/events/empty-state";
 import { PageHeader } from "@/components/shell/page-header";
@@ -17,6 +18,7 @@ import { formatDateTime } from "@/components/ui/format";
 import { can } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { getExperiment } from "@/lib/experiments/experiments";
+import { enrolmentRate, summarizeExperiment } from "@/lib/experiments/summary";
 import { describeWeights } from "@/lib/experiments/weights";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
 
@@ -34,6 +36,7 @@ export default async function ExperimentPage({ params }: { params: Promise<{ slu
   const canEdit = can(ctx, "content:write");
   const result = view.result;
   const api = `/api/workspaces/${slug}/journeys/${id}/experiments/${nodeId}`;
+  const summary = result ? summarizeExperiment(result, { peoplePerDay: enrolmentRate(view.history) }) : null;
   const split = { arms: view.arms, holdout: view.holdoutWeight ? { weight: view.holdoutWeight } : undefined };
 
   return (
@@ -63,6 +66,7 @@ export default async function ExperimentPage({ params }: { params: Promise<{ slu
       />
 
       <div className="mt-6 space-y-6">
+        {summary ? <ExperimentSummaryLine summary={summary} /> : null}
         <div className="flex flex-wrap items-center gap-3 text-sm text-stone-600">
           {result?.winner ? (
             <span data-testid="winner-badge" className="inline-flex items-center gap-1.5 rounded-full bg-brand-700 px-3 py-1 text-sm font-semibold text-white shadow-sm">
