@@ -2,7 +2,7 @@
 
 import { KeyRound } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState, useSyncExternalStore, type FormEvent } from "react";
 import { Button } from "../ui/button";
 import { Badge, Card } from "../ui/card";
 import { CopyField } from "../ui/copy-field";
@@ -18,6 +18,81 @@ interface ApiKeyRow {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  allowedOrigins: string[];
+}
+
+const noSubscription = () => () => {};
+
+/** One origin a line (commas work too); blank lines ignored. */
+const parseOrigins = (text: string) =>
+  text
+    .split(/[\n,]+/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+/** The server names a bad origin as allowedOrigins.<i>: shown as the line it came from. */
+function originErrors(fields: Record<string, string>): string | undefined {
+  const messages = Object.entries(fields)
+    .filter(([path]) => path === "allowedOrigins" || path.startsWith("allowedOrigins."))
+    .map(([path, message]) => {
+      const index = Number(path.split(".")[1]);
+      return Number.isInteger(index) ? `Origin ${index + 1}: ${message}` : message;
+    });
+  return messages.length ? messages.join(" ") : undefined;
+}
+
+function OriginsEditor({ slug, apiKey, onSaved }: { slug: string; apiKey: ApiKeyRow; onSaved: () => void }) {
+  const save = useApiForm();
+  const [text, setText] = useState(apiKey.allowedOrigins.join("\n"));
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const result = await save.submit<{ apiKey: ApiKeyRow }>("PATCH", `/api/workspaces/${slug}/api-keys/${apiKey.id}`, { allowedOrigins: parseOrigins(text) });
+    if (result) onSaved();
+  }
+  const error = originErrors(save.fieldErrors);
+  return (
+    <form onSubmit={onSubmit} className="mt-2 space-y-2" noValidate>
+      <FormAlert message={save.formError} />
+      <label className="block text-sm font-medium text-stone-800">
+        Allowed origins for “{apiKey.name}”
+        <textarea
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          rows={3}
+          placeholder={"https://www.example.com\nhttps://shop.example.com"}
+          aria-invalid={!!error}
+          className="mt-1.5 block w-full rounded-md bg-white px-3 py-2 font-mono text-xs text-stone-900 ring-1 ring-stone-300 ring-inset outline-none focus:ring-2 focus:ring-brand-600"
+        />
+      </label>
+      {error ? (
+        <p role="alert" className="text-sm text-red-700">
+          {error}
+        </p>
+      ) : (
+        <p className="text-xs text-stone-500">One origin a line, scheme://host[:port]. Pages elsewhere are refused; servers are not affected.</p>
+      )}
+      <Button type="submit" className="px-2.5 py-1.5 text-xs" disabled={save.pending}>
+        {save.pending ? "Saving…" : "Save origins"}
+      </Button>
+    </form>
+  );
+}
+
+/** How a website loads Segment's browser library pointed at Cairn (npm; the settings document sets apiHost). */
+function browserSnippet(cairnOrigin: string): string {
+  return `// npm install @segment/analytics-next
+import { AnalyticsBrowser } from "@segment/analytics-next";
+
+// The page's origin must be one of the key's allowed origins (below).
+export const analytics = AnalyticsBrowser.load({
+  writeKey: "<your write key>",
+  cdnURL: "${cairnOrigin}/api", // Cairn serves the settings, which point the events at ${cairnOrigin}/api/v1
+});
+
+analytics.page();
+analytics.track("Signed Up", { plan: "Pro" });
+// userHash: only when identity verification is required (Settings → Identity verification)
+analytics.identify(user.id, { email: user.email }, { context: { userHash } });`;
 }
 
 export function ApiKeysPanel({ slug, apiKeys, scopeDescriptions }: { slug: string; apiKeys: ApiKeyRow[]; scopeDescriptions: Record<"WRITE" | "FULL", string> }) {
@@ -25,6 +100,9 @@ export function ApiKeysPanel({ slug, apiKeys, scopeDescriptions }: { slug: strin
   const create = useApiForm();
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [rowError, setRowError] = useState<string | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  // the snippet names this Cairn's own address, known only in the browser (the page is rendered on the server first)
+  const cairnOrigin = useSyncExternalStore(noSubscription, () => window.location.origin, () => "https://cairn.example.com");
 
   async function onCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -101,6 +179,7 @@ export function ApiKeysPanel({ slug, apiKeys, scopeDescriptions }: { slug: strin
                 <th className="py-2 font-medium">Scope</th>
                 <th className="py-2 font-medium">Created</th>
                 <th className="py-2 font-medium">Last used</th>
+                <th className="py-2 font-medium">Browser origins</th>
                 <th className="py-2 text-right font-medium">Status</th>
               </tr>
             </thead>
@@ -114,6 +193,27 @@ export function ApiKeysPanel({ slug, apiKeys, scopeDescriptions }: { slug: strin
                   </td>
                   <td className="py-3">{formatDateTime(key.createdAt)}</td>
                   <td className="py-3">{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : "Never"}</td>
+                  <td className="py-3 align-top">
+                    <div data-testid={`api-key-origins-${key.name}`} className="font-mono text-xs">
+                      {key.allowedOrigins.length ? key.allowedOrigins.map((origin) => <div key={origin}>{origin}</div>) : <span className="font-sans text-stone-500">Servers only</span>}
+                    </div>
+                    {!key.revokedAt ? (
+                      editing === key.id ? (
+                        <OriginsEditor
+                          slug={slug}
+                          apiKey={key}
+                          onSaved={() => {
+                            setEditing(null);
+                            router.refresh();
+                          }}
+                        />
+                      ) : (
+                        <button type="button" className="mt-1 text-xs text-brand-700 hover:underline" onClick={() => setEditing(key.id)}>
+                          Edit origins
+                        </button>
+                      )
+                    ) : null}
+                  </td>
                   <td className="py-3 text-right">
                     {key.revokedAt ? (
                       <Badge tone="red">Revoked {formatDateTime(key.revokedAt)}</Badge>
@@ -128,6 +228,15 @@ export function ApiKeysPanel({ slug, apiKeys, scopeDescriptions }: { slug: strin
             </tbody>
           </table>
         )}
+      </Card>
+
+      <Card
+        title="Send events from a website"
+        description="Segment's browser library (analytics.js 2.0) works unchanged: load it with Cairn's address and a write key whose allowed origins include your site."
+      >
+        <pre data-testid="browser-snippet" className="overflow-x-auto rounded-md bg-stone-900 p-4 text-xs text-stone-100">
+          {browserSnippet(cairnOrigin)}
+        </pre>
       </Card>
     </div>
   );

@@ -17,13 +17,48 @@ export const SCOPE_DESCRIPTIONS: Record<(typeof API_KEY_SCOPES)[number], string>
   FULL: "Full: ingestion and the management API (journeys, segments, templates)",
 };
 
+/**
+ * A web origin exactly as a browser sends it in the Origin header: scheme://host[:port], http or https, no
+ * path, query, fragment or credentials (one trailing "/" is forgiven). Stored normalized (`URL.origin`:
+ * lower-case host, default port dropped), so the ingestion check is a plain string comparison.
+ */
+export function normalizeOrigin(value: string): string | null {
+  if (!/^https?:\/\/[^/?#@\s\\]+\/?$/i.test(value)) return null;
+  try {
+    const url = new URL(value);
+    return url.origin === "null" ? null : url.origin;
+  } catch {
+    return null;
+  }
+}
+
+export const MAX_ALLOWED_ORIGINS = 50;
+const ZOrigin = z
+  .string({ error: "must be a string" })
+  .trim()
+  .transform((value, ctx) => {
+    const origin = normalizeOrigin(value);
+    if (origin) return origin;
+    ctx.addIssue({ code: "custom", message: "must be an origin: scheme://host[:port] with http or https and nothing after the host, e.g. https://www.example.com" });
+    return z.NEVER;
+  });
+/** The websites (origins) whose pages may send events with a key from the browser; duplicates dropped. */
+export const ZAllowedOrigins = z
+  .array(ZOrigin, { error: "must be a list of origins" })
+  .max(MAX_ALLOWED_ORIGINS, `at most ${MAX_ALLOWED_ORIGINS} origins per key`)
+  .transform((origins) => [...new Set(origins)]);
+
 export const ZCreateApiKey = z
   .object({
     name: z.string({ error: "Name the key" }).trim().min(1, "Name the key, e.g. “Website” or “Backend”").max(80, "A key name has at most 80 characters"),
     scope: z.enum(API_KEY_SCOPES, { error: "Choose the scope: write or full" }),
+    allowedOrigins: ZAllowedOrigins.optional(),
   })
   .strict();
 export type TCreateApiKey = z.input<typeof ZCreateApiKey>;
+
+export const ZUpdateApiKey = z.object({ allowedOrigins: ZAllowedOrigins }).strict();
+export type TUpdateApiKey = z.input<typeof ZUpdateApiKey>;
 
 export interface ApiKeySummary {
   id: string;
@@ -33,11 +68,22 @@ export interface ApiKeySummary {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** Origins whose pages may use the key from a browser (CORS); empty: servers only. */
+  allowedOrigins: string[];
 }
 
-const SUMMARY_SELECT = { id: true, name: true, scope: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
+const SUMMARY_SELECT = { id: true, name: true, scope: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true, allowedOrigins: true } as const;
 
-function toSummary(row: { id: string; name: string; scope: "WRITE" | "FULL"; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): ApiKeySummary {
+function toSummary(row: {
+  id: string;
+  name: string;
+  scope: "WRITE" | "FULL";
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  allowedOrigins: string[];
+}): ApiKeySummary {
   return {
     ...row,
     createdAt: row.createdAt.toISOString(),
@@ -50,11 +96,11 @@ function toSummary(row: { id: string; name: string; scope: "WRITE" | "FULL"; pre
 export async function createApiKey(ctx: WorkspaceContext, input: TCreateApiKey): Promise<{ apiKey: ApiKeySummary; secret: string }> {
   requirePermission(ctx, "api_keys:manage");
   const actor = requireUser(ctx);
-  const { name, scope } = parseInput(ZCreateApiKey, input);
+  const { name, scope, allowedOrigins = [] } = parseInput(ZCreateApiKey, input);
   const secret = API_KEY_PREFIX + randomToken();
   const apiKey = await db().$transaction(async (tx) => {
     const created = await tx.apiKey.create({
-      data: { workspaceId: ctx.workspace.id, name, scope, prefix: secret.slice(0, API_KEY_PREFIX.length + 6), keyHash: hashToken(secret), createdById: actor.userId },
+      data: { workspaceId: ctx.workspace.id, name, scope, prefix: secret.slice(0, API_KEY_PREFIX.length + 6), keyHash: hashToken(secret), createdById: actor.userId, allowedOrigins },
       select: SUMMARY_SELECT,
     });
     await recordAudit(tx, {
@@ -94,6 +140,41 @@ export async function revokeApiKey(ctx: WorkspaceContext, apiKeyId: string, now:
     });
     return toSummary(revoked);
   });
+}
+
+/** Sets the origins whose pages may use the key from a browser (a revoked key keeps its list; it is refused anyway). */
+export async function updateApiKey(ctx: WorkspaceContext, apiKeyId: string, input: TUpdateApiKey): Promise<ApiKeySummary> {
+  requirePermission(ctx, "api_keys:manage");
+  const { allowedOrigins } = parseInput(ZUpdateApiKey, input);
+  if (!z.uuid().safeParse(apiKeyId).success) throw new AppError("not_found", "No such API key in this workspace.");
+  return db().$transaction(async (tx) => {
+    const key = await tx.apiKey.findFirst({ where: { id: apiKeyId, workspaceId: ctx.workspace.id }, select: SUMMARY_SELECT });
+    if (!key) throw new AppError("not_found", "No such API key in this workspace.");
+    if (key.allowedOrigins.join("\n") === allowedOrigins.join("\n")) return toSummary(key);
+    const updated = await tx.apiKey.update({ where: { id: key.id }, data: { allowedOrigins }, select: SUMMARY_SELECT });
+    await recordAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      action: "api_key.origins_updated",
+      targetType: "api_key",
+      targetId: key.id,
+      summary: allowedOrigins.length
+        ? `Allowed the API key "${key.name}" (${key.prefix}…) in browsers on ${allowedOrigins.join(", ")}`
+        : `Allowed the API key "${key.name}" (${key.prefix}…) on servers only (no browser origins)`,
+      metadata: { before: key.allowedOrigins, after: allowedOrigins },
+    });
+    return toSummary(updated);
+  });
+}
+
+/**
+ * The origins a live key allows browsers on, or null for an unknown or revoked key. Read only for requests
+ * that carry an Origin header (browsers), so servers' requests cost nothing more.
+ */
+export async function allowedOriginsOfKey(secret: string): Promise<string[] | null> {
+  if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 200) return null;
+  const { rows } = await pgPool().query<{ allowedOrigins: string[] }>(`SELECT "allowedOrigins" FROM "ApiKey" WHERE "keyHash" = $1 AND "revokedAt" IS NULL`, [hashToken(secret)]);
+  return rows[0]?.allowedOrigins ?? null;
 }
 
 /**
