@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { RoleName } from "@/lib/auth/permissions";
+import type { InvitationEmailOutcome } from "@/lib/workspaces/invitation-email";
 import { Button } from "../ui/button";
 import { Badge, Card } from "../ui/card";
 import { CopyField } from "../ui/copy-field";
@@ -42,7 +43,7 @@ const ROLE_ORDER: RoleName[] = ["OWNER", "ADMIN", "EDITOR", "VIEWER"];
 export function MembersPanel({ slug, currentUserEmail, members, invitations, canManage, canManageOwners, roleLabels, roleDescriptions }: Props) {
   const router = useRouter();
   const invite = useApiForm();
-  const [inviteLink, setInviteLink] = useState<{ email: string; url: string } | null>(null);
+  const [inviteLink, setInviteLink] = useState<{ email: string; url: string; emailed: InvitationEmailOutcome | null } | null>(null);
   const [rowError, setRowError] = useState<string | null>(null);
   const assignable = ROLE_ORDER.filter((r) => r !== "OWNER" || canManageOwners);
   // The server refuses to leave a workspace without an owner; do not offer what would be refused.
@@ -52,12 +53,12 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
-    const result = await invite.submit<{ invitation: { email: string }; url: string }>("POST", `/api/workspaces/${slug}/invitations`, {
+    const result = await invite.submit<{ invitation: { email: string }; url: string; email?: InvitationEmailOutcome }>("POST", `/api/workspaces/${slug}/invitations`, {
       email: String(form.get("email") ?? ""),
       role: String(form.get("role") ?? ""),
     });
     if (result) {
-      setInviteLink({ email: result.invitation.email, url: result.url });
+      setInviteLink({ email: result.invitation.email, url: result.url, emailed: result.email ?? null });
       formElement.reset();
       router.refresh();
     }
@@ -73,7 +74,7 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
   return (
     <div className="space-y-6">
       {canManage ? (
-        <Card title="Invite a teammate" description="They get a link to join this workspace with the role you choose. Links work for 7 days.">
+        <Card title="Invite a teammate" description="They get an email with a link to join this workspace with the role you choose. Links work for 7 days.">
           <form method="post" onSubmit={onInvite} className="grid gap-4 md:grid-cols-[1fr_14rem_auto] md:items-start" noValidate>
             <TextField label="Email" name="email" type="email" placeholder="name@company.com" required error={invite.fieldErrors.email} />
             <SelectField label="Role" name="role" defaultValue="EDITOR" error={invite.fieldErrors.role}>
@@ -92,9 +93,18 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
           </div>
           {inviteLink ? (
             <div className="mt-4 space-y-2 rounded-lg bg-brand-50 p-4 ring-1 ring-brand-200" role="status">
-              <p className="text-sm text-brand-900">
-                Invitation created for <strong>{inviteLink.email}</strong>. Send them this link (Cairn does not email it until a mail
-                channel is configured):
+              <p className="text-sm text-brand-900" data-testid="invitation-outcome">
+                {inviteLink.emailed?.sent ? (
+                  <>
+                    Invitation created and emailed to <strong>{inviteLink.email}</strong>
+                    {inviteLink.emailed.outbox ? " (it is in the Outbox: no mail server is set up, so it stays inside Cairn)" : ""}. You can also send them this link:
+                  </>
+                ) : (
+                  <>
+                    Invitation created for <strong>{inviteLink.email}</strong>; the email could not be sent: {inviteLink.emailed?.reason ?? "no answer about the email"}. Send them this
+                    link yourself:
+                  </>
+                )}
               </p>
               <CopyField label="Invitation link" value={inviteLink.url} testId="invitation-link" />
             </div>

@@ -7,6 +7,7 @@ import { recordAudit } from "../audit/audit-log";
 import { db } from "../db/client";
 import { AppError, parseInput } from "../errors";
 import { hashToken, randomToken } from "../security/tokens";
+import { invitationLink, invitationLinkOrigin, sendInvitationEmail, type InvitationEmailOutcome } from "./invitation-email";
 import { ZRole } from "./members";
 import type { SessionUser } from "./workspaces";
 
@@ -82,6 +83,24 @@ export async function inviteMember(
       expiresAt: invitation.expiresAt.toISOString(),
     },
   };
+}
+
+/**
+ * Invites (committed first), then emails the invitee the accept link through the workspace's email channel.
+ * The email's failure is an answer, not an error: the invitation stands, `email.reason` says why, and `url`
+ * is the link to copy. `requestOrigin` is used for the link only when neither CAIRN_PUBLIC_URL nor
+ * NEXTAUTH_URL is set.
+ */
+export async function inviteMemberAndEmail(
+  ctx: WorkspaceContext,
+  input: TInviteMember,
+  requestOrigin: string,
+  now: Date = new Date(),
+): Promise<{ invitation: PendingInvitation; token: string; url: string; email: InvitationEmailOutcome }> {
+  const { invitation, token } = await inviteMember(ctx, input, now);
+  const url = invitationLink(invitationLinkOrigin(requestOrigin), token);
+  const email = await sendInvitationEmail(ctx, invitation, url);
+  return { invitation, token, url, email };
 }
 
 export async function listPendingInvitations(ctx: WorkspaceContext, now: Date = new Date()): Promise<PendingInvitation[]> {
