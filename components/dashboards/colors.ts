@@ -11,4 +11,5 @@ export const COLORS = {
   opened: "#6366f1",
   clicked: "#d97706",
   notDelivered: "#dc2626",
+  revenue: "#0f766e",
 };

@@ -7,9 +7,9 @@ import { EmptyState } from "../events/empty-state";
 import { formatCount } from "../events/format";
 import { buttonClass } from "../ui/button";
 import { Card } from "../ui/card";
-import { ChannelRates, DailyLines, FunnelBars } from "./charts";
+import { ChannelRates, DailyBars, DailyLines, FunnelBars } from "./charts";
 import { COLORS } from "./colors";
-import { ChannelTable, channelLabel, Stat } from "./parts";
+import { ChannelTable, channelLabel, formatMoney, RevenueStats, Stat } from "./parts";
 import { describeRange, formatPercent } from "./range";
 
 export function stepLabel(step: Pick<FunnelStep, "type" | "label" | "nodeId" | "inGraph">): string {
@@ -61,8 +61,9 @@ export function JourneyAnalyticsView({ slug, analytics }: { slug: string; analyt
         <Stat label="In the journey now" value={totals.activeNow} detail="walking or waiting, right now" testId="stat-active" />
         <Stat label="Messages sent" value={totals.sent} detail="by its message steps" testId="stat-sent" />
       </div>
+      <RevenueStats totals={totals} />
 
-      <Card title="Funnel" description="How many people reached each step, in the order of the journey, and how many of those who passed a step converted.">
+      <Card title="Funnel" description="How many people reached each step along the journey's paths, in the order of the journey, and how many of them converted.">
         <div className="space-y-5">
           <FunnelBars
             data={funnel.map((s) => ({ label: stepLabel(s), entered: s.entered, ofStart: s.ofStart }))}
@@ -118,8 +119,10 @@ export function JourneyAnalyticsView({ slug, analytics }: { slug: string; analyt
               </tbody>
             </table>
             <p className="mt-3 text-xs text-stone-500">
-              Conversion per step: conversions in this range by people who had passed the step, over the step&apos;s visits in this range. A conversion
-              counts on the day it happened, also when it came days after the visit.
+              A step counts the people who reached it along the journey&apos;s arrows, so it never shows more than the paths into it brought (someone a
+              goal event took straight to a goal step, or an older version that reached the step another way, is not counted there). Conversion per
+              step: conversions in this range by those people, over them. A conversion counts on the day it happened, also when it came days after
+              the visit.
             </p>
           </div>
         </div>
@@ -136,6 +139,62 @@ export function JourneyAnalyticsView({ slug, analytics }: { slug: string; analyt
           summary={`Per day, ${when}: ${formatCount(totals.entered)} entered, ${formatCount(totals.sent)} messages sent, ${formatCount(totals.conversions)} conversions.`}
           testId="chart-over-time"
         />
+      </Card>
+
+      <Card title="Revenue per day" description="The value of the orders this journey converted (the goal's revenue property), by the day of the order.">
+        <DailyBars
+          data={analytics.daily}
+          series={{ key: "revenue", label: "Revenue", color: COLORS.revenue }}
+          summary={`Revenue per day, ${when}: ${formatMoney(totals.revenue)} from ${formatCount(totals.orders)} orders.`}
+          testId="chart-revenue"
+        />
+      </Card>
+
+      <Card title="Revenue by message" description={analytics.attribution}>
+        {analytics.messages.length ? (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm" data-testid="message-revenue-table">
+              <thead className="text-xs tracking-wide text-stone-500 uppercase">
+                <tr>
+                  <th scope="col" className="py-2 font-medium">
+                    Message
+                  </th>
+                  <th scope="col" className="py-2 pl-4 text-right font-medium">
+                    Sent
+                  </th>
+                  <th scope="col" className="py-2 pl-4 text-right font-medium">
+                    Conversions
+                  </th>
+                  <th scope="col" className="py-2 pl-4 text-right font-medium">
+                    Orders
+                  </th>
+                  <th scope="col" className="py-2 pl-4 text-right font-medium">
+                    Revenue
+                  </th>
+                  <th scope="col" className="py-2 pl-4 text-right font-medium">
+                    Per recipient
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-stone-100">
+                {analytics.messages.map((m) => (
+                  <tr key={`${m.nodeId}:${m.channel}`} data-testid={`message-revenue-${m.nodeId}`}>
+                    <th scope="row" className="py-2.5 font-medium text-stone-900">
+                      {m.inGraph ? m.label || m.nodeId : `Removed step (${m.nodeId})`} <span className="text-xs font-normal text-stone-400">{channelLabel(m.channel)}</span>
+                    </th>
+                    <td className="py-2.5 pl-4 text-right tabular-nums">{formatCount(m.sent)}</td>
+                    <td className="py-2.5 pl-4 text-right tabular-nums">{formatCount(m.conversions)}</td>
+                    <td className="py-2.5 pl-4 text-right tabular-nums">{formatCount(m.orders)}</td>
+                    <td className="py-2.5 pl-4 text-right font-medium tabular-nums">{formatMoney(m.revenue)}</td>
+                    <td className="py-2.5 pl-4 text-right tabular-nums">{formatMoney(m.revenuePerRecipient)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p className="text-sm text-stone-600">No messages in this range.</p>
+        )}
       </Card>
 
       <Card title="Delivery by channel" description="Of the messages this journey sent in this range.">

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { ChannelStats } from "@/lib/analytics/dashboards";
+import type { ChannelStats, RevenueFigures } from "@/lib/analytics/dashboards";
 import { formatCount } from "../events/format";
 import { CHANNEL_LABEL, type ChannelName } from "../templates/channels";
 import { formatPercent } from "./range";
@@ -10,11 +10,20 @@ export function channelLabel(channel: string): string {
   return CHANNEL_LABEL[channel as ChannelName] ?? channel;
 }
 
-export function Stat({ label, value, detail, testId }: { label: string; value: number; detail?: ReactNode; testId: string }) {
+// A fixed locale, so the server's render and the browser's agree. The amount is what the events sent: Cairn
+// stores no currency, so none is shown.
+const MONEY = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** An amount of revenue (null: nothing to divide by) as "1,234.50", or "–". */
+export function formatMoney(value: number | null): string {
+  return value === null ? "–" : MONEY.format(value);
+}
+
+export function Stat({ label, value, detail, testId, money = false }: { label: string; value: number | null; detail?: ReactNode; testId: string; money?: boolean }) {
   return (
     <div className="rounded-xl bg-white px-5 py-4 shadow-sm ring-1 ring-stone-200" data-testid={testId}>
       <div className="text-xs font-medium tracking-wide text-stone-500 uppercase">{label}</div>
-      <div className="mt-1 text-2xl font-semibold text-stone-900 tabular-nums">{formatCount(value)}</div>
+      <div className="mt-1 text-2xl font-semibold text-stone-900 tabular-nums">{money ? formatMoney(value) : formatCount(value ?? 0)}</div>
       {detail ? <div className="mt-0.5 text-xs text-stone-500">{detail}</div> : null}
     </div>
   );
@@ -87,6 +96,18 @@ export function ChannelTable({ channels, testId }: { channels: ChannelStats[]; t
         Each message counts once per stage, on the day it reached it. Delivery rate: delivered of sent; open and click rates: of delivered (a click
         counts as an open; SMS has no opens).
       </p>
+    </div>
+  );
+}
+
+/** Revenue, orders, average order value and revenue per person entered, from the journeys' goal revenue property. */
+export function RevenueStats({ totals }: { totals: RevenueFigures }) {
+  return (
+    <div className="grid grid-cols-2 gap-4 md:grid-cols-4" data-testid="revenue-stats">
+      <Stat label="Revenue" value={totals.revenue} money detail="orders' value, from the goal's revenue property" testId="stat-revenue" />
+      <Stat label="Orders" value={totals.orders} detail="conversions with a revenue property" testId="stat-orders" />
+      <Stat label="Average order value" value={totals.averageOrderValue} money detail="revenue per order" testId="stat-aov" />
+      <Stat label="Revenue per person" value={totals.revenuePerEntered} money detail="revenue per person entered" testId="stat-revenue-per-person" />
     </div>
   );
 }

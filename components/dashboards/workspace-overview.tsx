@@ -7,7 +7,7 @@ import { buttonClass } from "../ui/button";
 import { Badge, Card } from "../ui/card";
 import { ChannelStages, DailyBars, DailyLines } from "./charts";
 import { COLORS } from "./colors";
-import { ChannelTable, channelLabel, Stat } from "./parts";
+import { ChannelTable, channelLabel, formatMoney, RevenueStats, Stat } from "./parts";
 import { describeRange, formatPercent } from "./range";
 
 const STATUS_LABEL: Record<string, string> = { DRAFT: "Draft", LIVE: "Live", PAUSED: "Paused", ARCHIVED: "Archived" };
@@ -16,7 +16,7 @@ const STATUS_LABEL: Record<string, string> = { DRAFT: "Draft", LIVE: "Live", PAU
 export function WorkspaceOverviewView({ slug, overview, canManageKeys }: { slug: string; overview: WorkspaceOverview; canManageKeys: boolean }) {
   const { totals, range } = overview;
   const when = describeRange(range);
-  const empty = totals.events === 0 && totals.entered === 0 && totals.conversions === 0 && overview.channels.length === 0;
+  const empty = totals.events === 0 && totals.entered === 0 && totals.conversions === 0 && totals.orders === 0 && overview.channels.length === 0;
   if (empty) {
     return (
       <div className="space-y-6">
@@ -61,6 +61,7 @@ export function WorkspaceOverviewView({ slug, overview, canManageKeys }: { slug:
         <Stat label="In a journey now" value={totals.activeNow} detail="walking or waiting, right now" testId="stat-active" />
         <Stat label="Messages sent" value={totals.sent} detail="all channels" testId="stat-sent" />
       </div>
+      <RevenueStats totals={totals} />
 
       <div className="grid gap-6 xl:grid-cols-2">
         <Card title="Events per day" description="Named events (track, page and screen calls) by the day they happened.">
@@ -83,6 +84,15 @@ export function WorkspaceOverviewView({ slug, overview, canManageKeys }: { slug:
           />
         </Card>
       </div>
+
+      <Card title="Revenue per day" description="The value of the orders journeys converted (each journey goal's revenue property), by the day of the order.">
+        <DailyBars
+          data={overview.daily}
+          series={{ key: "revenue", label: "Revenue", color: COLORS.revenue }}
+          summary={`Revenue per day, ${when}: ${formatMoney(totals.revenue)} from ${formatCount(totals.orders)} orders in all.`}
+          testId="chart-revenue"
+        />
+      </Card>
 
       <Card title="Messages by channel and status" description="What happened to the messages journeys queued, in this range.">
         {overview.channels.length ? (
@@ -116,6 +126,12 @@ export function WorkspaceOverviewView({ slug, overview, canManageKeys }: { slug:
                 <th scope="col" className="py-2 pl-4 text-right font-medium">
                   Conversion rate
                 </th>
+                <th scope="col" className="py-2 pl-4 text-right font-medium">
+                  Revenue
+                </th>
+                <th scope="col" className="py-2 pl-4 text-right font-medium">
+                  Per person entered
+                </th>
                 <th scope="col" className="py-2 pl-4">
                   <span className="sr-only">Analytics</span>
                 </th>
@@ -131,6 +147,8 @@ export function WorkspaceOverviewView({ slug, overview, canManageKeys }: { slug:
                   <td className="py-2.5 pl-4 text-right tabular-nums">{formatCount(j.entered)}</td>
                   <td className="py-2.5 pl-4 text-right tabular-nums">{formatCount(j.conversions)}</td>
                   <td className="py-2.5 pl-4 text-right font-medium tabular-nums">{formatPercent(j.conversionRate)}</td>
+                  <td className="py-2.5 pl-4 text-right tabular-nums">{formatMoney(j.revenue)}</td>
+                  <td className="py-2.5 pl-4 text-right tabular-nums">{formatMoney(j.revenuePerEntered)}</td>
                   <td className="py-2.5 pl-4 text-right">
                     <Link href={`/w/${slug}/journeys/${j.id}/analytics?from=${range.from}&to=${range.to}`} className="text-sm font-medium text-brand-700 hover:text-brand-900">
                       Analytics

@@ -11,6 +11,7 @@ import { NODE_META } from "../canvas/node-meta";
 import { EmptyState } from "../events/empty-state";
 import { formatDateTimeSeconds } from "../events/format";
 import { JsonBlock } from "../events/json-block";
+import { formatMoney } from "../dashboards/parts";
 import { Badge } from "../ui/card";
 import { formatDateTime } from "../ui/format";
 
@@ -106,7 +107,7 @@ function EnrollmentCard({ slug, enrollment: e }: { slug: string; enrollment: Pro
   const headingId = `enrollment-${e.enrollmentId}`;
 
   return (
-    <article aria-labelledby={headingId} className="rounded-lg ring-1 ring-stone-200" data-testid="enrollment" data-status={e.status}>
+    <article aria-labelledby={headingId} className="rounded-lg ring-1 ring-stone-200" data-testid="enrollment" data-status={e.status} data-converted={e.conversion ? "yes" : "no"}>
       <header className="flex flex-wrap items-start justify-between gap-x-4 gap-y-1 border-b border-stone-100 px-4 py-3">
         <div className="flex min-w-0 flex-wrap items-center gap-2">
           <h3 id={headingId} className="truncate text-sm font-semibold text-stone-900">
@@ -120,6 +121,13 @@ function EnrollmentCard({ slug, enrollment: e }: { slug: string; enrollment: Pro
           <span title={status.title}>
             <Badge tone={status.tone}>{status.label}</Badge>
           </span>
+          {/* Converted the way the journey's conversion count counts it (its Conversion row): also after the
+              journey ended, within the goal's attribution window. */}
+          {e.conversion?.afterLeaving ? (
+            <span title={`Did the journey's goal (${quote(e.conversion.eventName)}) within its attribution window, after leaving the journey`} data-testid="enrollment-converted">
+              <Badge tone="brand">Converted</Badge>
+            </span>
+          ) : null}
         </div>
         <p className="text-xs text-stone-500">
           Entered <LocalTime iso={e.enteredAt} />
@@ -128,6 +136,13 @@ function EnrollmentCard({ slug, enrollment: e }: { slug: string; enrollment: Pro
             <>
               {" "}
               · Ended <LocalTime iso={e.endedAt} />
+            </>
+          ) : null}
+          {e.conversion ? (
+            <>
+              {" "}
+              · Converted <LocalTime iso={e.conversion.at} /> on {quote(e.conversion.eventName)}
+              {e.conversion.revenue !== null ? <>, order value {formatMoney(e.conversion.revenue)}</> : null}
             </>
           ) : null}
         </p>

@@ -68,6 +68,41 @@ export interface ChannelRates {
 
 export type ChannelStats = { channel: string } & MessageStageCounts & ChannelRates;
 
+/**
+ * Revenue figures. Money is summed as Decimal(18, 4) in Postgres (Conversion.revenue, the rollups) and
+ * reaches the API as a JSON number rounded to 4 decimals; there is no currency conversion (Cairn stores the
+ * value the event sent). An order is a conversion of a journey with a goal revenue property (a
+ * non-numeric value is an order of 0).
+ */
+export interface RevenueFigures {
+  revenue: number;
+  orders: number;
+  /** revenue / orders */
+  averageOrderValue: number | null;
+  /** revenue / people who entered in the range */
+  revenuePerEntered: number | null;
+}
+
+/** One message step of a journey, with the conversions attributed to it (last message sent before converting). */
+export interface MessagePerformance {
+  nodeId: string;
+  label: string | null;
+  channel: string;
+  sent: number;
+  clicked: number;
+  conversions: number;
+  orders: number;
+  revenue: number;
+  /** revenue / sent */
+  revenuePerRecipient: number | null;
+  /** false for a step only older versions had */
+  inGraph: boolean;
+}
+
+/** How per-message figures are attributed, in words the pages show next to them. */
+export const MESSAGE_ATTRIBUTION_RULE =
+  "Each conversion is credited to the last message the person was sent in this journey before converting; conversions with no message before them are credited to none.";
+
 export interface WorkspaceOverview {
   range: DashboardRange;
   generatedAt: string;
@@ -82,13 +117,13 @@ export interface WorkspaceOverview {
     /** people in a journey right now (walking or waiting), not limited to the range */
     activeNow: number;
     sent: number;
-  };
+  } & RevenueFigures;
   /** one row per day of the range, zeros included */
-  daily: { day: string; events: number; entered: number; conversions: number; sent: number }[];
+  daily: { day: string; events: number; entered: number; conversions: number; sent: number; revenue: number; orders: number }[];
   /** per channel, over the range: messages at each stage, and rates */
   channels: ChannelStats[];
   /** the journeys with the most entries in the range (at most 10) */
-  journeys: { id: string; name: string; status: string; entered: number; conversions: number; conversionRate: number | null }[];
+  journeys: ({ id: string; name: string; status: string; entered: number; conversions: number; conversionRate: number | null } & RevenueFigures)[];
 }
 
 export interface FunnelStep {
@@ -97,9 +132,14 @@ export interface FunnelStep {
   label: string | null;
   /** longest distance from the trigger, for indenting branches */
   depth: number;
-  /** visits of the node in the range */
+  /**
+   * people who reached the node in the range along one of the shown graph's edges into it (the trigger: its
+   * entries), so a step never has more people than the paths into it brought
+   */
   entered: number;
-  /** conversions in the range by people who had passed the node */
+  /** every visit of the node in the range, also ones not along those edges (a goal step a goal event jumped someone to, an older version's path) */
+  visits: number;
+  /** conversions in the range by people who had reached the node along those edges (the trigger: who had entered) */
   converted: number;
   /** converted / entered */
   conversionRate: number | null;
@@ -126,16 +166,28 @@ export interface JourneyAnalytics {
     conversionRate: number | null;
     activeNow: number;
     sent: number;
-  };
-  daily: { day: string; entered: number; sent: number; conversions: number }[];
+  } & RevenueFigures;
+  daily: { day: string; entered: number; sent: number; conversions: number; revenue: number; orders: number }[];
   /** the live version's nodes (the draft's, before the first publish) in graph order; then nodes only older versions had */
   funnel: FunnelStep[];
   channels: ChannelStats[];
+  /** message steps with sends or attributed conversions in the range, most revenue first (MESSAGE_ATTRIBUTION_RULE) */
+  messages: MessagePerformance[];
+  attribution: string;
 }
 
 const NOT_FOUND_JOURNEY = "No such journey in this workspace.";
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+
+// Money is added up in units of 1/10,000 (the Decimal(18, 4) scale), as integers, so sums are exact.
+const toUnits = (decimal: string | number | null | undefined) => Math.round(Number(decimal ?? 0) * 10_000);
+const fromUnits = (units: number) => units / 10_000;
+
+function revenueFigures(revenueUnits: number, orders: number, entered: number): RevenueFigures {
+  const revenue = fromUnits(revenueUnits);
+  return { revenue, orders, averageOrderValue: orders > 0 ? fromUnits(Math.round(revenueUnits / orders)) : null, revenuePerEntered: entered > 0 ? fromUnits(Math.round(revenueUnits / entered)) : null };
+}
 
 function emptyStages(): MessageStageCounts {
   return Object.fromEntries(MESSAGE_STAGES.map((s) => [s, 0])) as MessageStageCounts;
@@ -185,8 +237,9 @@ export async function workspaceOverview(ctx: WorkspaceContext, query: unknown, n
         WHERE "workspaceId" = $1 AND day BETWEEN $2::date AND $3::date GROUP BY day`,
       params,
     ),
-    pool.query<{ day: string; entered: string; converted: string }>(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(entered)::bigint AS entered, sum(converted)::bigint AS converted FROM "AnalyticsJourneyDay"
+    pool.query<{ day: string; entered: string; converted: string; orders: string; revenue: string }>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(entered)::bigint AS entered, sum(converted)::bigint AS converted,
+              sum(orders)::bigint AS orders, sum(revenue)::text AS revenue FROM "AnalyticsJourneyDay"
         WHERE "workspaceId" = $1 AND day BETWEEN $2::date AND $3::date GROUP BY day`,
       params,
     ),
@@ -195,8 +248,9 @@ export async function workspaceOverview(ctx: WorkspaceContext, query: unknown, n
         WHERE "workspaceId" = $1 AND day BETWEEN $2::date AND $3::date GROUP BY day, channel`,
       params,
     ),
-    pool.query<{ id: string; name: string; status: string; entered: string; converted: string }>(
-      `SELECT a."journeyId" AS id, j.name, j.status::text AS status, sum(a.entered)::bigint AS entered, sum(a.converted)::bigint AS converted
+    pool.query<{ id: string; name: string; status: string; entered: string; converted: string; orders: string; revenue: string }>(
+      `SELECT a."journeyId" AS id, j.name, j.status::text AS status, sum(a.entered)::bigint AS entered, sum(a.converted)::bigint AS converted,
+              sum(a.orders)::bigint AS orders, sum(a.revenue)::text AS revenue
          FROM "AnalyticsJourneyDay" a JOIN "Journey" j ON j.id = a."journeyId"
         WHERE a."workspaceId" = $1 AND a.day BETWEEN $2::date AND $3::date
         GROUP BY 1, 2, 3 ORDER BY sum(a.entered) DESC, j.name LIMIT 10`,
@@ -211,12 +265,16 @@ export async function workspaceOverview(ctx: WorkspaceContext, query: unknown, n
     lastRunAt(workspaceId),
   ]);
 
-  const daily = new Map(daysOf(range).map((day) => [day, { day, events: 0, entered: 0, conversions: 0, sent: 0 }]));
+  const daily = new Map(daysOf(range).map((day) => [day, { day, events: 0, entered: 0, conversions: 0, sent: 0, revenue: 0, orders: 0 }]));
   for (const r of events.rows) daily.get(r.day)!.events = Number(r.n);
+  let revenueUnits = 0;
   for (const r of journeyDays.rows) {
     const d = daily.get(r.day)!;
     d.entered = Number(r.entered);
     d.conversions = Number(r.converted);
+    d.orders = Number(r.orders);
+    d.revenue = fromUnits(toUnits(r.revenue));
+    revenueUnits += toUnits(r.revenue);
   }
   const channels = new Map<string, MessageStageCounts>();
   for (const r of messages.rows) {
@@ -226,13 +284,20 @@ export async function workspaceOverview(ctx: WorkspaceContext, query: unknown, n
     channels.set(r.channel, c);
   }
   const rows = [...daily.values()];
-  const sum = (key: "events" | "entered" | "conversions" | "sent") => rows.reduce((n, r) => n + r[key], 0);
+  const sum = (key: "events" | "entered" | "conversions" | "sent" | "orders") => rows.reduce((n, r) => n + r[key], 0);
 
   return {
     range,
     generatedAt: now.toISOString(),
     updatedAt,
-    totals: { events: sum("events"), entered: sum("entered"), conversions: sum("conversions"), activeNow: Number(active.rows[0]?.n ?? 0), sent: sum("sent") },
+    totals: {
+      events: sum("events"),
+      entered: sum("entered"),
+      conversions: sum("conversions"),
+      activeNow: Number(active.rows[0]?.n ?? 0),
+      sent: sum("sent"),
+      ...revenueFigures(revenueUnits, sum("orders"), sum("entered")),
+    },
     daily: rows,
     channels: [...channels].map(([channel, c]) => withRates(channel, c)).sort(byChannel),
     journeys: journeys.rows.map((j) => ({
@@ -242,13 +307,14 @@ export async function workspaceOverview(ctx: WorkspaceContext, query: unknown, n
       entered: Number(j.entered),
       conversions: Number(j.converted),
       conversionRate: ratio(Number(j.converted), Number(j.entered)),
+      ...revenueFigures(toUnits(j.revenue), Number(j.orders), Number(j.entered)),
     })),
   };
 }
 
 interface GraphJson {
   nodes?: { id: string; type: string; label?: string; position?: { x: number; y: number } }[];
-  edges?: { source: string; target: string }[];
+  edges?: { source: string; target: string; branch?: string }[];
 }
 
 /** One journey's analytics for a range (query: `{ from?, to? }`). */
@@ -267,9 +333,9 @@ export async function journeyAnalytics(ctx: WorkspaceContext, journeyId: string,
   if (!journey) throw new AppError("not_found", NOT_FOUND_JOURNEY);
   const params = [journeyId, range.from, range.to];
 
-  const [days, nodes, messages, active, updatedAt] = await Promise.all([
-    pool.query<{ day: string; entered: number; completed: number; exited: number; failed: number; converted: number }>(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, entered, completed, exited, failed, converted FROM "AnalyticsJourneyDay"
+  const [days, nodes, edges, messages, active, updatedAt] = await Promise.all([
+    pool.query<{ day: string; entered: number; completed: number; exited: number; failed: number; converted: number; orders: number; revenue: string }>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, entered, completed, exited, failed, converted, orders, revenue::text AS revenue FROM "AnalyticsJourneyDay"
         WHERE "journeyId" = $1 AND day BETWEEN $2::date AND $3::date`,
       params,
     ),
@@ -278,8 +344,14 @@ export async function journeyAnalytics(ctx: WorkspaceContext, journeyId: string,
         WHERE "journeyId" = $1 AND day BETWEEN $2::date AND $3::date GROUP BY "nodeId"`,
       params,
     ),
-    pool.query<{ day: string; nodeId: string; channel: string } & Record<MessageStage, string>>(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, "nodeId", channel, ${STAGE_SUMS} FROM "AnalyticsMessageDay"
+    pool.query<{ source: string; branch: string; target: string; entered: string; converted: string }>(
+      `SELECT source, branch, target, sum(entered)::bigint AS entered, sum(converted)::bigint AS converted FROM "AnalyticsEdgeDay"
+        WHERE "journeyId" = $1 AND day BETWEEN $2::date AND $3::date GROUP BY 1, 2, 3`,
+      params,
+    ),
+    pool.query<{ day: string; nodeId: string; channel: string; conversions: string; orders: string; revenue: string } & Record<MessageStage, string>>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, "nodeId", channel, ${STAGE_SUMS}, sum(conversions)::bigint AS conversions, sum(orders)::bigint AS orders,
+              sum(revenue)::text AS revenue FROM "AnalyticsMessageDay"
         WHERE "journeyId" = $1::text AND day BETWEEN $2::date AND $3::date GROUP BY day, "nodeId", channel`,
       params,
     ),
@@ -287,12 +359,18 @@ export async function journeyAnalytics(ctx: WorkspaceContext, journeyId: string,
     lastRunAt(ctx.workspace.id),
   ]);
 
-  const daily = new Map(daysOf(range).map((day) => [day, { day, entered: 0, sent: 0, conversions: 0 }]));
+  const daily = new Map(daysOf(range).map((day) => [day, { day, entered: 0, sent: 0, conversions: 0, revenue: 0, orders: 0 }]));
   const totals = { entered: 0, completed: 0, exited: 0, failed: 0, conversions: 0, sent: 0 };
+  let revenueUnits = 0;
+  let orders = 0;
   for (const r of days.rows) {
     const d = daily.get(r.day)!;
     d.entered = r.entered;
     d.conversions = r.converted;
+    d.orders = r.orders;
+    d.revenue = fromUnits(toUnits(r.revenue));
+    revenueUnits += toUnits(r.revenue);
+    orders += r.orders;
     totals.entered += r.entered;
     totals.completed += r.completed;
     totals.exited += r.exited;
@@ -301,7 +379,15 @@ export async function journeyAnalytics(ctx: WorkspaceContext, journeyId: string,
   }
   const channels = new Map<string, MessageStageCounts>();
   const byNode = new Map<string, MessageStageCounts>();
+  const attributed = new Map<string, { channel: string; conversions: number; orders: number; revenueUnits: number }>();
   for (const r of messages.rows) {
+    if (r.nodeId) {
+      const a = attributed.get(`${r.nodeId}\u0000${r.channel}`) ?? { channel: r.channel, conversions: 0, orders: 0, revenueUnits: 0 };
+      a.conversions += Number(r.conversions);
+      a.orders += Number(r.orders);
+      a.revenueUnits += toUnits(r.revenue);
+      attributed.set(`${r.nodeId}\u0000${r.channel}`, a);
+    }
     daily.get(r.day)!.sent += Number(r.sent);
     totals.sent += Number(r.sent);
     const c = channels.get(r.channel) ?? emptyStages();
@@ -315,9 +401,22 @@ export async function journeyAnalytics(ctx: WorkspaceContext, journeyId: string,
   const counts = new Map(nodes.rows.map((r) => [r.nodeId, { entered: Number(r.entered), converted: Number(r.converted) }]));
   const graph = journey.graph ?? {};
   const ordered = graphOrder(graph.nodes ?? [], graph.edges ?? []);
+  // A step of the shown graph counts the people who came along its edges into it (AnalyticsEdgeDay: the edge
+  // of the version each person walked, matched to the shown graph's edges by source, exit and target), so it
+  // never counts more than the paths into it brought; the trigger counts its entries.
+  const edgeKey = (source: string, branch: string, target: string) => `${source}\u0000${branch}\u0000${target}`;
+  const edgeCounts = new Map(edges.rows.map((r) => [edgeKey(r.source, r.branch, r.target), { entered: Number(r.entered), converted: Number(r.converted) }]));
+  const reached = new Map<string, { entered: number; converted: number }>();
+  for (const e of new Map((graph.edges ?? []).map((e) => [edgeKey(e.source, e.branch ?? "next", e.target), e])).values()) {
+    const c = edgeCounts.get(edgeKey(e.source, e.branch ?? "next", e.target));
+    const r = reached.get(e.target) ?? { entered: 0, converted: 0 };
+    reached.set(e.target, { entered: r.entered + (c?.entered ?? 0), converted: r.converted + (c?.converted ?? 0) });
+  }
   const start = ordered.filter(({ node }) => node.type.startsWith("trigger.")).reduce((n, { node }) => n + (counts.get(node.id)?.entered ?? 0), 0);
   const step = (nodeId: string, type: string, label: string | null, depth: number, inGraph: boolean): FunnelStep => {
-    const c = counts.get(nodeId) ?? { entered: 0, converted: 0 };
+    const visits = counts.get(nodeId) ?? { entered: 0, converted: 0 };
+    // the trigger, and a node only older versions had (no edge of the shown graph leads to it): its own counts
+    const c = inGraph && !type.startsWith("trigger.") ? (reached.get(nodeId) ?? { entered: 0, converted: 0 }) : visits;
     const messagesOfNode = byNode.get(nodeId);
     return {
       nodeId,
@@ -325,6 +424,7 @@ export async function journeyAnalytics(ctx: WorkspaceContext, journeyId: string,
       label,
       depth,
       entered: c.entered,
+      visits: visits.entered,
       converted: c.converted,
       conversionRate: ratio(c.converted, c.entered),
       ofStart: ratio(c.entered, start),
@@ -341,14 +441,45 @@ export async function journeyAnalytics(ctx: WorkspaceContext, journeyId: string,
       .map((id) => step(id, "removed", null, 0, false)),
   ];
 
+  const labels = new Map((graph.nodes ?? []).map((n) => [n.id, n.label || null]));
+  const messagePerformance: MessagePerformance[] = [...attributed].map(([key, a]) => {
+    const nodeId = key.split("\u0000")[0];
+    const sent = channelOfNode(messages.rows, nodeId, a.channel, "sent");
+    return {
+      nodeId,
+      label: labels.get(nodeId) ?? null,
+      channel: a.channel,
+      sent,
+      clicked: channelOfNode(messages.rows, nodeId, a.channel, "clicked"),
+      conversions: a.conversions,
+      orders: a.orders,
+      revenue: fromUnits(a.revenueUnits),
+      revenuePerRecipient: sent > 0 ? fromUnits(Math.round(a.revenueUnits / sent)) : null,
+      inGraph: inGraph.has(nodeId),
+    };
+  });
+  messagePerformance.sort((a, b) => b.revenue - a.revenue || b.conversions - a.conversions || b.sent - a.sent || a.nodeId.localeCompare(b.nodeId));
+
   return {
     journey: { id: journey.id, name: journey.name, status: journey.status, version: journey.version },
     range,
     generatedAt: now.toISOString(),
     updatedAt,
-    totals: { ...totals, conversionRate: ratio(totals.conversions, totals.entered), activeNow: Number(active.rows[0]?.n ?? 0) },
+    totals: {
+      ...totals,
+      conversionRate: ratio(totals.conversions, totals.entered),
+      activeNow: Number(active.rows[0]?.n ?? 0),
+      ...revenueFigures(revenueUnits, orders, totals.entered),
+    },
     daily: [...daily.values()],
     funnel,
     channels: [...channels].map(([channel, c]) => withRates(channel, c)).sort(byChannel),
+    messages: messagePerformance,
+    attribution: MESSAGE_ATTRIBUTION_RULE,
   };
+}
+
+/** A message step's count of one stage on one channel over the range's rows. */
+function channelOfNode(rows: ({ nodeId: string; channel: string } & Record<MessageStage, string>)[], nodeId: string, channel: string, stage: MessageStage): number {
+  return rows.reduce((n, r) => (r.nodeId === nodeId && r.channel === channel ? n + Number(r[stage]) : n), 0);
 }

@@ -4,11 +4,16 @@ import { pgPool, withTransaction } from "../db/pool";
 /**
  * The analytics rollups: daily counts that the dashboards read instead of raw rows (lib/analytics/dashboards.ts).
  *
- *   AnalyticsJourneyDay  (journey, day)                      entered, completed, exited, failed, converted
+ *   AnalyticsJourneyDay  (journey, day)                      entered, completed, exited, failed, converted,
+ *                                                            orders, revenue (Conversion.revenue, Decimal)
  *   AnalyticsNodeDay     (journey, day, node)                entered, converted (of people who passed the node)
+ *   AnalyticsEdgeDay     (journey, day, source, branch, target)
+ *                                                            entered (visits of target along that edge), converted
  *   AnalyticsMessageDay  (workspace, day, journey, node, channel)
  *                                                            queued, sent, delivered, opened, clicked, bounced,
- *                                                            failed, suppressed, unsubscribed, complained
+ *                                                            failed, suppressed, unsubscribed, complained;
+ *                                                            conversions, orders, revenue attributed to the
+ *                                                            messages (Conversion.messageId, conversion's day)
  *   (events per day are EventVolume, kept by the ingest rollup, lib/ingest/rollup.ts)
  *
  * Every count is a COUNT over raw rows whose own timestamp falls on that UTC day: Enrollment.enteredAt,
@@ -106,25 +111,28 @@ export async function recomputeDays(client: pg.PoolClient, workspaceId: string, 
   await client.query(
     `WITH fresh AS (
        SELECT "journeyId", day, sum(entered)::int AS entered, sum(completed)::int AS completed, sum(exited)::int AS exited,
-              sum(failed)::int AS failed, sum(converted)::int AS converted
+              sum(failed)::int AS failed, sum(converted)::int AS converted, sum(orders)::int AS orders, sum(revenue)::numeric(18, 4) AS revenue
          FROM (
-           SELECT "journeyId", ("enteredAt" AT TIME ZONE 'UTC')::date AS day, count(*) AS entered, 0 AS completed, 0 AS exited, 0 AS failed, 0 AS converted
+           SELECT "journeyId", ("enteredAt" AT TIME ZONE 'UTC')::date AS day, count(*) AS entered, 0 AS completed, 0 AS exited, 0 AS failed, 0 AS converted,
+                  0 AS orders, 0::numeric AS revenue
              FROM "Enrollment" WHERE "journeyId" = ANY($2::uuid[]) AND "enteredAt" >= $3 AND "enteredAt" < $4 GROUP BY 1, 2
            UNION ALL
            SELECT "journeyId", ("endedAt" AT TIME ZONE 'UTC')::date, 0, count(*) FILTER (WHERE status = 'COMPLETED'),
-                  count(*) FILTER (WHERE status = 'EXITED'), count(*) FILTER (WHERE status = 'FAILED'), 0
+                  count(*) FILTER (WHERE status = 'EXITED'), count(*) FILTER (WHERE status = 'FAILED'), 0, 0, 0
              FROM "Enrollment" WHERE "journeyId" = ANY($2::uuid[]) AND "endedAt" >= $3 AND "endedAt" < $4 GROUP BY 1, 2
            UNION ALL
-           SELECT "journeyId", ("convertedAt" AT TIME ZONE 'UTC')::date, 0, 0, 0, 0, count(*)
+           -- orders: conversions with a revenue (null: the journey has no revenue property, so not an order)
+           SELECT "journeyId", ("convertedAt" AT TIME ZONE 'UTC')::date, 0, 0, 0, 0, count(*), count(revenue), COALESCE(sum(revenue), 0)
              FROM "Conversion" WHERE "journeyId" = ANY($2::uuid[]) AND "convertedAt" >= $3 AND "convertedAt" < $4 GROUP BY 1, 2
          ) s GROUP BY 1, 2
      ), upserted AS (
-       INSERT INTO "AnalyticsJourneyDay" ("workspaceId", "journeyId", day, entered, completed, exited, failed, converted)
-       SELECT $1, "journeyId", day, entered, completed, exited, failed, converted FROM fresh ORDER BY 2, 3
+       INSERT INTO "AnalyticsJourneyDay" ("workspaceId", "journeyId", day, entered, completed, exited, failed, converted, orders, revenue)
+       SELECT $1, "journeyId", day, entered, completed, exited, failed, converted, orders, revenue FROM fresh ORDER BY 2, 3
        ON CONFLICT ("journeyId", day) DO UPDATE SET entered = excluded.entered, completed = excluded.completed, exited = excluded.exited,
-              failed = excluded.failed, converted = excluded.converted
-        WHERE ("AnalyticsJourneyDay".entered, "AnalyticsJourneyDay".completed, "AnalyticsJourneyDay".exited, "AnalyticsJourneyDay".failed, "AnalyticsJourneyDay".converted)
-              IS DISTINCT FROM (excluded.entered, excluded.completed, excluded.exited, excluded.failed, excluded.converted)
+              failed = excluded.failed, converted = excluded.converted, orders = excluded.orders, revenue = excluded.revenue
+        WHERE ("AnalyticsJourneyDay".entered, "AnalyticsJourneyDay".completed, "AnalyticsJourneyDay".exited, "AnalyticsJourneyDay".failed, "AnalyticsJourneyDay".converted,
+               "AnalyticsJourneyDay".orders, "AnalyticsJourneyDay".revenue)
+              IS DISTINCT FROM (excluded.entered, excluded.completed, excluded.exited, excluded.failed, excluded.converted, excluded.orders, excluded.revenue)
      )
      DELETE FROM "AnalyticsJourneyDay" a
       WHERE a."workspaceId" = $1 AND a.day >= ($3::timestamptz AT TIME ZONE 'UTC')::date AND a.day < ($4::timestamptz AT TIME ZONE 'UTC')::date
@@ -156,6 +164,49 @@ export async function recomputeDays(client: pg.PoolClient, workspaceId: string, 
     params,
   );
 
+  // Per edge and day: visits that came along an edge of the enrollment's own version (the step it left, through
+  // that exit, leads here), and conversions that day by people who reached the target that way. Acyclic graphs
+  // visit a node once per enrollment, so "some step of this enrollment left through an edge into the node" is
+  // "reached it along that edge". A goal step a goal event jumped someone to (lib/engine/process-events.ts) has
+  // no such step. The versions' edges are a few rows per version; each visit costs its enrollment's primary
+  // key and one probe of EnrollmentStep(enrollmentId, nodeId, visit) per edge into its node.
+  await client.query(
+    `WITH edges AS MATERIALIZED (
+       SELECT v.id AS "versionId", x ->> 'source' AS source, COALESCE(x ->> 'branch', 'next') AS branch, x ->> 'target' AS target
+         FROM "JourneyVersion" v CROSS JOIN LATERAL jsonb_array_elements(COALESCE(v.graph -> 'edges', '[]'::jsonb)) x
+        WHERE v."journeyId" = ANY($2::uuid[])
+     ), fresh AS (
+       SELECT "journeyId", day, source, branch, target, sum(entered)::int AS entered, sum(converted)::int AS converted
+         FROM (
+           SELECT s."journeyId", (s."enteredAt" AT TIME ZONE 'UTC')::date AS day, g.source, g.branch, g.target, count(*) AS entered, 0 AS converted
+             FROM "EnrollmentStep" s
+             JOIN "Enrollment" e ON e.id = s."enrollmentId"
+             JOIN edges g ON g."versionId" = e."journeyVersionId" AND g.target = s."nodeId"
+            WHERE s."journeyId" = ANY($2::uuid[]) AND s."enteredAt" >= $3 AND s."enteredAt" < $4
+              AND EXISTS (SELECT 1 FROM "EnrollmentStep" p WHERE p."enrollmentId" = s."enrollmentId" AND p."nodeId" = g.source AND p.exit = g.branch)
+            GROUP BY 1, 2, 3, 4, 5
+           UNION ALL
+           SELECT c."journeyId", (c."convertedAt" AT TIME ZONE 'UTC')::date, g.source, g.branch, g.target, 0, count(DISTINCT c."enrollmentId")
+             FROM "Conversion" c
+             JOIN "Enrollment" e ON e.id = c."enrollmentId"
+             JOIN edges g ON g."versionId" = e."journeyVersionId"
+            WHERE c."journeyId" = ANY($2::uuid[]) AND c."convertedAt" >= $3 AND c."convertedAt" < $4
+              AND EXISTS (SELECT 1 FROM "EnrollmentStep" t WHERE t."enrollmentId" = c."enrollmentId" AND t."nodeId" = g.target)
+              AND EXISTS (SELECT 1 FROM "EnrollmentStep" p WHERE p."enrollmentId" = c."enrollmentId" AND p."nodeId" = g.source AND p.exit = g.branch)
+            GROUP BY 1, 2, 3, 4, 5
+         ) s GROUP BY 1, 2, 3, 4, 5
+     ), upserted AS (
+       INSERT INTO "AnalyticsEdgeDay" ("workspaceId", "journeyId", day, source, branch, target, entered, converted)
+       SELECT $1, "journeyId", day, source, branch, target, entered, converted FROM fresh ORDER BY 2, 3, 4, 5, 6
+       ON CONFLICT ("journeyId", day, source, branch, target) DO UPDATE SET entered = excluded.entered, converted = excluded.converted
+        WHERE ("AnalyticsEdgeDay".entered, "AnalyticsEdgeDay".converted) IS DISTINCT FROM (excluded.entered, excluded.converted)
+     )
+     DELETE FROM "AnalyticsEdgeDay" a
+      WHERE a."workspaceId" = $1 AND a.day >= ($3::timestamptz AT TIME ZONE 'UTC')::date AND a.day < ($4::timestamptz AT TIME ZONE 'UTC')::date
+        AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f."journeyId" = a."journeyId" AND f.day = a.day AND f.source = a.source AND f.branch = a.branch AND f.target = a.target)`,
+    params,
+  );
+
   // Per (journey, node, channel) and day: each message counted once per stage, on the day it reached it.
   // sent and opened are the message's own timestamps (sentAt: an in-app message is sent and delivered in one
   // go, with only a "delivered" row; openedAt: set by an open, a click, which implies one, or an inbox read),
@@ -179,31 +230,51 @@ export async function recomputeDays(client: pg.PoolClient, workspaceId: string, 
        SELECT "messageId", type, at FROM firsts
        UNION ALL SELECT "messageId", type, at FROM stamped
        UNION ALL SELECT id, 'queued', "createdAt" FROM "Message" WHERE "workspaceId" = $1 AND "createdAt" >= $2 AND "createdAt" < $3
-     ), fresh AS (
+     ), stages AS (
        SELECT (f.at AT TIME ZONE 'UTC')::date AS day, COALESCE(m."journeyId"::text, '') AS "journeyId", COALESCE(m."nodeId", '') AS "nodeId", m.channel,
-              count(*) FILTER (WHERE f.type = 'queued')::int AS queued, count(*) FILTER (WHERE f.type = 'sent')::int AS sent,
-              count(*) FILTER (WHERE f.type = 'delivered')::int AS delivered, count(*) FILTER (WHERE f.type = 'opened')::int AS opened,
-              count(*) FILTER (WHERE f.type = 'clicked')::int AS clicked, count(*) FILTER (WHERE f.type = 'bounced')::int AS bounced,
-              count(*) FILTER (WHERE f.type = 'failed')::int AS failed, count(*) FILTER (WHERE f.type = 'suppressed')::int AS suppressed,
-              count(*) FILTER (WHERE f.type = 'unsubscribed')::int AS unsubscribed, count(*) FILTER (WHERE f.type = 'complained')::int AS complained
+              count(*) FILTER (WHERE f.type = 'queued') AS queued, count(*) FILTER (WHERE f.type = 'sent') AS sent,
+              count(*) FILTER (WHERE f.type = 'delivered') AS delivered, count(*) FILTER (WHERE f.type = 'opened') AS opened,
+              count(*) FILTER (WHERE f.type = 'clicked') AS clicked, count(*) FILTER (WHERE f.type = 'bounced') AS bounced,
+              count(*) FILTER (WHERE f.type = 'failed') AS failed, count(*) FILTER (WHERE f.type = 'suppressed') AS suppressed,
+              count(*) FILTER (WHERE f.type = 'unsubscribed') AS unsubscribed, count(*) FILTER (WHERE f.type = 'complained') AS complained,
+              0 AS conversions, 0 AS orders, 0::numeric AS revenue
          FROM facts f JOIN "Message" m ON m.id = f."messageId"
         GROUP BY 1, 2, 3, 4
+       UNION ALL
+       -- conversions attributed to a message (the last one the person was sent in the journey before converting,
+       -- chosen when the conversion was recorded), on the conversion's day: a day's conversions, each joined by
+       -- the message's primary key
+       SELECT (c."convertedAt" AT TIME ZONE 'UTC')::date, COALESCE(m."journeyId"::text, ''), COALESCE(m."nodeId", ''), m.channel,
+              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), count(c.revenue), COALESCE(sum(c.revenue), 0)
+         FROM "Conversion" c JOIN "Message" m ON m.id = c."messageId"
+        WHERE c."journeyId" = ANY($4::uuid[]) AND c."convertedAt" >= $2 AND c."convertedAt" < $3
+        GROUP BY 1, 2, 3, 4
+     ), fresh AS (
+       SELECT day, "journeyId", "nodeId", channel, sum(queued)::int AS queued, sum(sent)::int AS sent, sum(delivered)::int AS delivered,
+              sum(opened)::int AS opened, sum(clicked)::int AS clicked, sum(bounced)::int AS bounced, sum(failed)::int AS failed,
+              sum(suppressed)::int AS suppressed, sum(unsubscribed)::int AS unsubscribed, sum(complained)::int AS complained,
+              sum(conversions)::int AS conversions, sum(orders)::int AS orders, sum(revenue)::numeric(18, 4) AS revenue
+         FROM stages GROUP BY 1, 2, 3, 4
      ), upserted AS (
-       INSERT INTO "AnalyticsMessageDay" ("workspaceId", day, "journeyId", "nodeId", channel, queued, sent, delivered, opened, clicked, bounced, failed, suppressed, unsubscribed, complained)
-       SELECT $1, day, "journeyId", "nodeId", channel, queued, sent, delivered, opened, clicked, bounced, failed, suppressed, unsubscribed, complained
+       INSERT INTO "AnalyticsMessageDay" ("workspaceId", day, "journeyId", "nodeId", channel, queued, sent, delivered, opened, clicked, bounced, failed, suppressed,
+              unsubscribed, complained, conversions, orders, revenue)
+       SELECT $1, day, "journeyId", "nodeId", channel, queued, sent, delivered, opened, clicked, bounced, failed, suppressed, unsubscribed, complained,
+              conversions, orders, revenue
          FROM fresh ORDER BY 2, 3, 4, 5
        ON CONFLICT ("workspaceId", day, "journeyId", "nodeId", channel) DO UPDATE SET queued = excluded.queued, sent = excluded.sent,
               delivered = excluded.delivered, opened = excluded.opened, clicked = excluded.clicked, bounced = excluded.bounced, failed = excluded.failed,
-              suppressed = excluded.suppressed, unsubscribed = excluded.unsubscribed, complained = excluded.complained
+              suppressed = excluded.suppressed, unsubscribed = excluded.unsubscribed, complained = excluded.complained,
+              conversions = excluded.conversions, orders = excluded.orders, revenue = excluded.revenue
         WHERE ("AnalyticsMessageDay".queued, "AnalyticsMessageDay".sent, "AnalyticsMessageDay".delivered, "AnalyticsMessageDay".opened, "AnalyticsMessageDay".clicked,
-               "AnalyticsMessageDay".bounced, "AnalyticsMessageDay".failed, "AnalyticsMessageDay".suppressed, "AnalyticsMessageDay".unsubscribed, "AnalyticsMessageDay".complained)
+               "AnalyticsMessageDay".bounced, "AnalyticsMessageDay".failed, "AnalyticsMessageDay".suppressed, "AnalyticsMessageDay".unsubscribed, "AnalyticsMessageDay".complained,
+               "AnalyticsMessageDay".conversions, "AnalyticsMessageDay".orders, "AnalyticsMessageDay".revenue)
               IS DISTINCT FROM (excluded.queued, excluded.sent, excluded.delivered, excluded.opened, excluded.clicked, excluded.bounced, excluded.failed,
-               excluded.suppressed, excluded.unsubscribed, excluded.complained)
+               excluded.suppressed, excluded.unsubscribed, excluded.complained, excluded.conversions, excluded.orders, excluded.revenue)
      )
      DELETE FROM "AnalyticsMessageDay" a
       WHERE a."workspaceId" = $1 AND a.day >= ($2::timestamptz AT TIME ZONE 'UTC')::date AND a.day < ($3::timestamptz AT TIME ZONE 'UTC')::date
         AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.day = a.day AND f."journeyId" = a."journeyId" AND f."nodeId" = a."nodeId" AND f.channel = a.channel)`,
-    [workspaceId, range.from, range.to],
+    [workspaceId, range.from, range.to, journeyIds],
   );
 }
 
@@ -345,7 +416,7 @@ export async function rebuildAnalytics(options: RebuildOptions = {}): Promise<{ 
 
     await withTransaction(async (client) => {
       await lockWorkspace(client, workspace.id);
-      for (const table of ["AnalyticsJourneyDay", "AnalyticsNodeDay", "AnalyticsMessageDay"]) {
+      for (const table of ["AnalyticsJourneyDay", "AnalyticsNodeDay", "AnalyticsEdgeDay", "AnalyticsMessageDay"]) {
         await client.query(
           `DELETE FROM "${table}" WHERE "workspaceId" = $1 AND (day < ($2::timestamptz AT TIME ZONE 'UTC')::date OR day >= ($3::timestamptz AT TIME ZONE 'UTC')::date)`,
           [workspace.id, from, to],

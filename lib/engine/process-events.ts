@@ -7,6 +7,7 @@ import { config } from "./interpreter";
 import { compare, valueAt } from "./rules";
 import { convertsFromAssignment, convertsFromEntry, experimentGoalEvents } from "../experiments/attribution";
 import type { TNode } from "../journeys/graph";
+import { revenueOf } from "../analytics/revenue";
 
 /**
  * What ingested events do to journeys, in the order they were stored, in one transaction:
@@ -164,7 +165,7 @@ export async function processIngestedEvents(workspaceId: string, eventIds: strin
         if (enrollment.status === "DONE") continue;
         const version = versions.get(enrollment.journeyVersionId)!;
         if (withinAttribution(version, event, enrollment)) {
-          await recordConversion(client, workspaceId, enrollment, event);
+          await recordConversion(client, workspaceId, enrollment, version, event);
           enrollment.status = "DONE";
           result.converted++;
         }
@@ -222,16 +223,25 @@ async function endedWithoutConversion(client: pg.ClientBase, workspaceId: string
   return rows;
 }
 
-async function recordConversion(client: pg.ClientBase, workspaceId: string, enrollment: OpenEnrollment, event: StoredEvent): Promise<void> {
+/**
+ * The Conversion row, with the order's value (the version's goal.revenueProperty of the converting event,
+ * lib/analytics/revenue.ts) and the message it is attributed to: the last one the person was sent in this
+ * journey at or before the conversion (Message(workspaceId, profileId, createdAt): a person's few messages).
+ */
+async function recordConversion(client: pg.ClientBase, workspaceId: string, enrollment: OpenEnrollment, version: CompiledVersion, event: StoredEvent): Promise<void> {
   await client.query(
-    `INSERT INTO "Conversion" ("enrollmentId", "workspaceId", "journeyId", "profileId", "eventId", "eventName", "convertedAt")
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-    [enrollment.id, workspaceId, enrollment.journeyId, enrollment.profileId, event.id, event.name, event.timestamp],
+    `INSERT INTO "Conversion" ("enrollmentId", "workspaceId", "journeyId", "profileId", "eventId", "eventName", "convertedAt", revenue, "messageId")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, round($8::numeric, 4),
+             (SELECT m.id FROM "Message" m
+               WHERE m."workspaceId" = $2 AND m."profileId" = $4 AND m."journeyId" = $3 AND m."sentAt" IS NOT NULL AND m."sentAt" <= $7
+               ORDER BY m."sentAt" DESC, m.id DESC LIMIT 1))
+     ON CONFLICT DO NOTHING`,
+    [enrollment.id, workspaceId, enrollment.journeyId, enrollment.profileId, event.id, event.name, event.timestamp, revenueOf(event.properties, version.graph.settings.goal?.revenueProperty)],
   );
 }
 
 async function convert(client: pg.ClientBase, workspaceId: string, enrollment: OpenEnrollment, version: CompiledVersion, event: StoredEvent, now: Date): Promise<void> {
-  await recordConversion(client, workspaceId, enrollment, event);
+  await recordConversion(client, workspaceId, enrollment, version, event);
   await endEnrollment(client, enrollment.id, "CONVERTED", `Converted: ${event.name}`, now);
   // Shown on the goal step when the journey has one, so the canvas counts and the trace agree.
   const goal = goalNodeFor(version, event.name) ?? version.graph.nodes.find((n) => n.type === "goal");

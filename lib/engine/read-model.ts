@@ -167,6 +167,12 @@ export interface ProfileEnrollment {
   waiting: { until?: string; eventName?: string; matchProperty?: string; matchValue?: unknown } | null;
   /** the event (or API call) that started it */
   trigger: { eventId?: string; name?: string; properties?: Record<string, unknown>; timestamp?: string };
+  /**
+   * The enrollment's Conversion row, the one the journey's conversion count counts: the goal while in the
+   * journey, or the journey goal's event within its attribution window after the person left (or within an
+   * experiment's window from their split assignment). Null: not converted, whatever the person did later.
+   */
+  conversion: { at: string; eventName: string; eventId: string; revenue: number | null; afterLeaving: boolean } | null;
   /** node visits in the order they happened */
   steps: EnrollmentStepView[];
   /** the version's graph (without node configurations), so the path can be drawn */
@@ -204,6 +210,14 @@ function graphView(graph: TJourneyGraph): VersionGraphView {
   };
 }
 
+function conversionView(
+  c: { convertedAt: Date; eventName: string; eventId: bigint; revenue: { toString(): string } | null } | undefined,
+  status: EnrollmentStatus,
+): ProfileEnrollment["conversion"] {
+  if (!c) return null;
+  return { at: c.convertedAt.toISOString(), eventName: c.eventName, eventId: c.eventId.toString(), revenue: c.revenue === null ? null : Number(c.revenue.toString()), afterLeaving: status !== "CONVERTED" };
+}
+
 /**
  * The journeys a person is in or went through, newest entry first (at most 50 enrollments), each with its
  * steps and the graph of the version it walked. An anonymous profile merged into a person resolves to
@@ -225,14 +239,17 @@ export async function profileJourneys(ctx: WorkspaceContext, profileId: string):
   });
   if (!enrollments.length) return [];
 
-  const [steps, versions] = await Promise.all([
+  const [steps, versions, conversions] = await Promise.all([
     // @@unique([enrollmentId, nodeId, visit]) serves the lookup
     db().enrollmentStep.findMany({ where: { enrollmentId: { in: enrollments.map((e) => e.id) } }, orderBy: [{ enteredAt: "asc" }, { id: "asc" }] }),
     db().journeyVersion.findMany({
       where: { id: { in: [...new Set(enrollments.map((e) => e.journeyVersionId))] }, journey: { workspaceId } },
       select: { id: true, version: true, graph: true, journey: { select: { id: true, name: true } } },
     }),
+    // Conversion's primary key is the enrollment id
+    db().conversion.findMany({ where: { enrollmentId: { in: enrollments.map((e) => e.id) }, workspaceId } }),
   ]);
+  const conversionOf = new Map(conversions.map((c) => [c.enrollmentId, c]));
 
   const versionById = new Map(
     versions.map((v) => {
@@ -272,6 +289,7 @@ export async function profileJourneys(ctx: WorkspaceContext, profileId: string):
         currentNodeId: e.currentNodeId,
         waiting,
         trigger: (e.trigger ?? {}) as ProfileEnrollment["trigger"],
+        conversion: conversionView(conversionOf.get(e.id), e.status),
         steps: (stepsByEnrollment.get(e.id) ?? []).map((s) => ({
           nodeId: s.nodeId,
           nodeType: s.nodeType,
