@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import type { DataIssue } from "@/lib/profiles/data-issues";
 import type { ProfileDetail } from "@/lib/profiles/profiles";
 import { Badge, Card } from "../ui/card";
 import { formatDateTime } from "../ui/format";
@@ -24,7 +25,9 @@ export function ProfileFacts({ profile }: { profile: ProfileDetail }) {
 
       <Card title="Contact points">
         <dl className="space-y-3 text-sm">
-          <Fact label="Email">{profile.email}</Fact>
+          <Fact label="Email" issue={profile.dataIssues.email}>
+            {profile.email}
+          </Fact>
           <Fact label="Phone">{profile.phone}</Fact>
           <Fact label="Push tokens">
             {profile.pushTokens.length === 0 ? null : (
@@ -45,7 +48,9 @@ export function ProfileFacts({ profile }: { profile: ProfileDetail }) {
 
       <Card title="Activity">
         <dl className="space-y-3 text-sm">
-          <Fact label="Time zone">{profile.timezone}</Fact>
+          <Fact label="Time zone" issue={profile.dataIssues.timezone}>
+            {profile.timezone}
+          </Fact>
           <Fact label="First seen">{formatDateTime(profile.firstSeenAt)}</Fact>
           <Fact label="Last seen">{formatDateTime(profile.lastSeenAt)}</Fact>
         </dl>
@@ -54,11 +59,25 @@ export function ProfileFacts({ profile }: { profile: ProfileDetail }) {
   );
 }
 
-function Fact({ label, children }: { label: string; children: ReactNode }) {
+/** A flag on a contact fact ingestion found unusable: the value as sent (as text) and why. */
+function DataIssueNote({ issue }: { issue: DataIssue | undefined }) {
+  if (!issue) return null;
+  const value = typeof issue.value === "string" ? issue.value : JSON.stringify(issue.value);
+  return (
+    <p role="note" data-testid="profile-data-issue" className="mt-1 rounded bg-amber-50 px-2 py-1 text-xs text-amber-900">
+      <span className="font-mono break-all">“{value}”</span>: {issue.reason}
+    </p>
+  );
+}
+
+function Fact({ label, children, issue }: { label: string; children: ReactNode; issue?: DataIssue }) {
   return (
     <div>
       <dt className="text-xs font-medium tracking-wide text-stone-500 uppercase">{label}</dt>
-      <dd className="mt-0.5 break-all text-stone-900">{children ?? <span className="text-stone-400">Not known</span>}</dd>
+      <dd className="mt-0.5 break-all text-stone-900">
+        {children ?? <span className="text-stone-400">Not known</span>}
+        <DataIssueNote issue={issue} />
+      </dd>
     </div>
   );
 }

@@ -1,5 +1,7 @@
 import { backgroundDrain } from "../runtime/background-drain";
+import { systemClock } from "../runtime/clock";
 import { kickEventDispatch } from "./dispatch";
+import { deleteExpiredRejectedEvents } from "./rejected-events";
 import { rollupIngestedEvents } from "./rollup";
 
 /**
@@ -27,4 +29,15 @@ export function afterIngest(): void {
  */
 export function startIngestSweeps(): void {
   afterIngest();
+  if (process.env.CAIRN_BACKGROUND_JOBS !== "off") rejectedRetention.kick();
 }
+
+// Rejected messages are kept REJECTED_EVENT_DAYS (./rejected-events.ts): deleted at start and every hour after.
+const rejectedRetention = backgroundDrain(
+  "rejected event retention",
+  async () => {
+    await deleteExpiredRejectedEvents(systemClock);
+    return false;
+  },
+  60 * 60 * 1000,
+);

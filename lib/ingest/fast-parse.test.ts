@@ -11,7 +11,7 @@ const withoutUndefined = (value: Record<string, unknown>) => Object.fromEntries(
 
 const long = "x".repeat(255);
 // Values each field may take: absent, valid ones, edge cases and invalid ones.
-const ID_VALUES: unknown[] = [undefined, null, "u1", "  u1  ", "", "   ", long, ` ${long} `, `${long}x`, 42, true, {}, [], ["u1"]];
+const ID_VALUES: unknown[] = [undefined, null, "u1", "  u1  ", "", "   ", long, ` ${long} `, `${long}x`, 42, 0, -7, 12.5, 2 ** 53, 1e21, true, {}, [], ["u1"]];
 const RECORD_VALUES: unknown[] = [undefined, null, {}, { a: 1, b: { c: [1, 2] } }, [], "text", 3, JSON.parse('{"__proto__": {"x": 1}, "y": 2}'), JSON.parse('{"constructor": "c"}')];
 const TIMESTAMP_VALUES: unknown[] = [undefined, null, "2026-11-22T09:30:00Z", "2026-11-22", "Sun, 22 Nov 2026 09:30:00 GMT", "yesterday", "", 1_700_000_000_000];
 const LABEL_VALUES: unknown[] = [undefined, null, "", "Pricing", "  Pricing ", long, `${long}x`, 7];

@@ -1,4 +1,4 @@
-import type { MessageType, TSegmentMessage } from "./schemas";
+import { idFromNumber, type MessageType, type TSegmentMessage } from "./schemas";
 
 /**
  * The hot path's validation of one Segment message: the rules of MESSAGE_SCHEMAS (./schemas.ts), checked
@@ -16,6 +16,11 @@ export interface MessageDefaults {
 }
 
 const MAX_ID = 255;
+
+/** ZPersonId: ZId, or a number kept as its text (idFromNumber, ./schemas.ts). */
+function personId(value: unknown): string | undefined {
+  return typeof value === "number" ? idFromNumber(value) : id(value);
+}
 
 /** ZId: a string, trimmed, 1 to 255 characters. */
 function id(value: unknown): string | undefined {
@@ -35,6 +40,12 @@ function isTimestamp(value: unknown): value is string {
 }
 
 const FAIL = Symbol("invalid");
+
+/** A nullish person id (ZPersonId). */
+function nullishPersonId(value: unknown): string | null | undefined | typeof FAIL {
+  if (value === undefined || value === null) return value;
+  return personId(value) ?? FAIL;
+}
 
 /** An optional id; FAIL when present and invalid (null is not allowed). */
 function optionalId(value: unknown): string | undefined | typeof FAIL {
@@ -70,8 +81,8 @@ function optionalLabel(value: unknown): string | undefined | typeof FAIL {
  */
 export function fastParseMessage(message: Record<string, unknown>, type: MessageType, defaults: MessageDefaults = {}): TSegmentMessage | undefined {
   const messageId = optionalId(message.messageId);
-  const userId = type === "alias" ? (id(message.userId) ?? FAIL) : nullishId(message.userId);
-  const anonymousId = nullishId(message.anonymousId);
+  const userId = type === "alias" ? (personId(message.userId) ?? FAIL) : nullishPersonId(message.userId);
+  const anonymousId = nullishPersonId(message.anonymousId);
   const context = optionalRecord(message.context ?? defaults.context);
   const integrations = optionalRecord(message.integrations ?? defaults.integrations);
   const timestamp = optionalTimestamp(message.timestamp);
@@ -116,7 +127,7 @@ export function fastParseMessage(message: Record<string, unknown>, type: Message
       break;
     }
     case "group": {
-      const groupId = id(message.groupId);
+      const groupId = personId(message.groupId);
       const traits = optionalRecord(message.traits);
       if (groupId === undefined || traits === FAIL) return undefined;
       out.groupId = groupId;
@@ -124,7 +135,7 @@ export function fastParseMessage(message: Record<string, unknown>, type: Message
       break;
     }
     case "alias": {
-      const previousId = id(message.previousId);
+      const previousId = personId(message.previousId);
       if (previousId === undefined) return undefined;
       out.previousId = previousId;
       break;

@@ -74,14 +74,14 @@ describe("ingestion: storing events", () => {
   });
 });
 
-describe("ingestion: bad input is refused whole, with every problem named", () => {
+describe("ingestion: bad messages are rejected one by one, with every problem named", () => {
   it.each([
     ["no userId or anonymousId", trackRoute, { event: "X" }, "userId", "a message needs a userId or an anonymousId"],
     ["a track without event", trackRoute, { userId: "u" }, "event", "must be a string"],
     ["properties of the wrong type", trackRoute, { userId: "u", event: "X", properties: "big" }, "properties", "must be a JSON object"],
     ["an unparseable timestamp", trackRoute, { userId: "u", event: "X", timestamp: "yesterday-ish" }, "timestamp", "is not a date-time this API can parse (use ISO 8601, e.g. 2026-11-22T09:30:00Z)"],
     ["traits of the wrong type", identifyRoute, { userId: "u", traits: [1, 2] }, "traits", "must be a JSON object"],
-    ["an alias without previousId", aliasRoute, { userId: "u" }, "previousId", "must be a string"],
+    ["an alias without previousId", aliasRoute, { userId: "u" }, "previousId", "must be a string or a number"],
   ])("400 for %s", async (_case, route, body, path, message) => {
     const { team, bearer } = await ingestFixture();
     const response = await callRoute(route, { method: "POST", headers: bearer, body });
@@ -98,7 +98,7 @@ describe("ingestion: bad input is refused whole, with every problem named", () =
     expect(await eventsOf(team.id)).toHaveLength(0);
   });
 
-  it("lists every invalid message of a batch by index and stores none of the batch", async () => {
+  it("lists every invalid message of a batch by index and stores the valid ones", async () => {
     const { team, bearer } = await ingestFixture();
     const response = await callRoute(batchRoute, {
       method: "POST",
@@ -113,14 +113,15 @@ describe("ingestion: bad input is refused whole, with every problem named", () =
         ],
       },
     });
-    expect(response.status).toBe(400);
-    expect(response.body.error.fields).toEqual([
-      { path: "batch.1.event", message: "must be a string" },
-      { path: "batch.2.userId", message: "a message needs a userId or an anonymousId" },
-      { path: "batch.3.type", message: "must be one of track, identify, page, screen, group, alias" },
-      { path: "batch.4.timestamp", message: "is not a date-time this API can parse (use ISO 8601, e.g. 2026-11-22T09:30:00Z)" },
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ success: true, received: 5, stored: 1, duplicates: 0 });
+    expect(response.body.rejected.map((r: { index: number; path: string; reason: string }) => [r.index, r.path, r.reason])).toEqual([
+      [1, "batch.1.event", "must be a string"],
+      [2, "batch.2.userId", "a message needs a userId or an anonymousId"],
+      [3, "batch.3.type", "must be one of track, identify, page, screen, group, alias"],
+      [4, "batch.4.timestamp", "is not a date-time this API can parse (use ISO 8601, e.g. 2026-11-22T09:30:00Z)"],
     ]);
-    expect(await eventsOf(team.id)).toHaveLength(0);
+    expect((await eventsOf(team.id)).map((e) => e.name)).toEqual(["Fine"]);
   });
 
   it("413 for a request over 500 KB, naming the limit", async () => {
@@ -142,16 +143,16 @@ describe("ingestion: bad input is refused whole, with every problem named", () =
     expect(await eventsOf(team.id)).toHaveLength(0);
   });
 
-  it("refuses a message over 32 KB: 413 alone, 400 with its index inside a batch", async () => {
+  it("refuses a message over 32 KB: 413 alone, rejected with its index inside a batch", async () => {
     const { team, bearer } = await ingestFixture();
     const huge = { userId: "u", event: "Huge", properties: { blob: "y".repeat(33 * 1024) } };
     const alone = await callRoute(trackRoute, { method: "POST", headers: bearer, body: huge });
     expect(alone.status).toBe(413);
     expect(alone.body.error.message).toMatch(/32 KB\) per message/);
     const inBatch = await callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch: [{ type: "track", userId: "u", event: "Ok" }, { type: "track", ...huge }] } });
-    expect(inBatch.status).toBe(400);
-    expect(inBatch.body.error.fields[0]).toMatchObject({ path: "batch.1", message: expect.stringMatching(/32 KB\) per message/) });
-    expect(await eventsOf(team.id)).toHaveLength(0);
+    expect(inBatch.status).toBe(200);
+    expect(inBatch.body.rejected[0]).toMatchObject({ index: 1, path: "batch.1", reason: expect.stringMatching(/32 KB\) per message/) });
+    expect((await eventsOf(team.id)).map((e) => e.name)).toEqual(["Ok"]);
   });
 });
 

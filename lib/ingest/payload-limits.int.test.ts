@@ -16,7 +16,7 @@ const eventsOf = (workspaceId: string) => db().event.findMany({ where: { workspa
 const traitsOf = async (workspaceId: string, userId: string) => (await db().profile.findFirstOrThrow({ where: { workspaceId, userId } })).traits as Record<string, unknown>;
 const keys = (n: number, prefix = "t") => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, i]));
 
-describe("ingestion over HTTP: what cannot be stored or read back answers 400 and stores nothing", () => {
+describe("ingestion over HTTP: what cannot be stored or read back is rejected (the rest of the request is stored)", () => {
   it("a timestamp in year 275760 for a known person (which broke every reader of their events)", async () => {
     const { team, bearer } = await ingestFixture();
     await callRoute(trackRoute, { method: "POST", headers: bearer, body: { userId: "ada", event: "Signed Up" } });
@@ -25,9 +25,9 @@ describe("ingestion over HTTP: what cannot be stored or read back answers 400 an
       headers: bearer,
       body: { batch: [{ type: "track", userId: "ada", event: "Fine" }, { type: "track", userId: "ada", event: "Poison", timestamp: "+275760-09-13T00:00:00.000Z" }] },
     });
-    expect(response.status).toBe(400);
-    expect(response.body.error.fields).toEqual([{ path: "batch.1.timestamp", message: "must be between 2000-01-01 and 1 day from now" }]);
-    expect((await eventsOf(team.id)).map((e) => e.name)).toEqual(["Signed Up"]);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ received: 2, stored: 1, rejected: [{ index: 1, path: "batch.1.timestamp", reason: "must be between 2000-01-01 and 1 day from now" }] });
+    expect((await eventsOf(team.id)).map((e) => e.name)).toEqual(["Signed Up", "Fine"]);
   });
 
   it("\\u0000 in a property (Postgres refused it: a 500 that clients retried, then dropped the batch)", async () => {
@@ -67,11 +67,16 @@ describe("ingestion over HTTP: what cannot be stored or read back answers 400 an
       headers: bearer,
       body: { batch: [{ type: "track", userId: "ada", event: "Fine" }, { type: "identify", userId: "bob", traits: { plan: "pro" } }, { type: "identify", userId: "ada", traits: { one_more: true } }] },
     });
-    expect(over.status).toBe(400);
-    expect(over.body.error.fields).toEqual([{ path: "batch.2.traits", message: `would give the profile more than ${max} traits, the limit; nothing was stored` }]);
+    // only the identify over the limit is rejected; the rest of the batch is stored
+    expect(over.status).toBe(200);
+    expect(over.body).toMatchObject({ received: 3, stored: 2 });
+    expect(over.body.rejected).toEqual([
+      { index: 2, path: "batch.2.traits", reason: `would give the profile more than ${max} traits, the limit; this message was not stored`, fields: [{ path: "batch.2.traits", message: `would give the profile more than ${max} traits, the limit; this message was not stored` }] },
+    ]);
     expect(Object.keys(await traitsOf(team.id, "ada"))).toHaveLength(max);
-    expect(await eventsOf(team.id)).toHaveLength(before.length);
-    expect(await db().profile.count({ where: { workspaceId: team.id, userId: "bob" } })).toBe(0);
+    expect(await eventsOf(team.id)).toHaveLength(before.length + 2);
+    expect(await db().profile.count({ where: { workspaceId: team.id, userId: "bob" } })).toBe(1);
+    expect(await db().rejectedEvent.count({ where: { workspaceId: team.id, batchIndex: 2 } })).toBe(1);
 
     // At the limit, traits still change and go: replacing a value or removing one adds no key.
     const ctx = await workspaceContextForApiKey(key);
@@ -88,8 +93,9 @@ describe("ingestion over HTTP: what cannot be stored or read back answers 400 an
     expect(nul.status).toBe(400);
     expect(nul.body.error.fields).toEqual([{ path: "note", message: "contains the character \\u0000, which cannot be stored" }]);
     const late = await send([{ customer: { id: "c1" }, created_at: "2026-01-01T00:00:00Z" }, { customer: { id: "c1" }, created_at: "+275760-09-13T00:00:00Z" }]);
-    expect(late.status).toBe(400);
-    expect(late.body.error.fields).toEqual([{ path: "1.created_at", message: "timestamp must be between 2000-01-01 and 1 day from now (mapped from created_at)" }]);
-    expect(await eventsOf(team.id)).toHaveLength(0);
+    expect(late.status).toBe(200);
+    expect(late.body).toMatchObject({ received: 2, stored: 1, rejected: [{ index: 1, path: "1.created_at", reason: "timestamp must be between 2000-01-01 and 1 day from now (mapped from created_at)" }] });
+    expect(await eventsOf(team.id)).toHaveLength(1);
+    expect(await db().rejectedEvent.count({ where: { workspaceId: team.id } })).toBe(2);
   });
 });

@@ -1,6 +1,8 @@
 import type pg from "pg";
 import { pgPool, withTransaction } from "../db/pool";
 import { identityKeysOf, resolveIdentities, type ExistingIdentity, type IdentityPlan } from "../profiles/resolve-identities";
+import { isValidTimeZone } from "../engine/time";
+import { DATA_ISSUE_REASONS } from "../profiles/data-issues";
 import { INGEST_LIMITS } from "./limits";
 import type { NormalizedEvent } from "./normalize";
 
@@ -32,12 +34,14 @@ export interface StoreResult {
 /**
  * An identify would give its profile more than INGEST_LIMITS.maxTraitsPerProfile traits: the statement
  * failed, so nothing of the request is stored. `index` is the first identify of that profile in the events
- * given to storeBatch (the caller names it: "batch.3.traits").
+ * given to storeBatch (the caller names it: "batch.3.traits"); `indexes` are all of that profile's identifies
+ * in them, which the caller rejects before storing the rest again (lib/ingest/ingest.ts).
  */
 export class TraitLimitExceeded extends Error {
   constructor(
     readonly index: number,
     readonly profileId: string,
+    readonly indexes: number[] = [index],
   ) {
     super(`An identify would give profile ${profileId} more than ${INGEST_LIMITS.maxTraitsPerProfile} traits`);
   }
@@ -79,7 +83,9 @@ export async function storeBatch(workspaceId: string, events: NormalizedEvent[],
         const profileId = message.slice(message.indexOf(TRAIT_LIMIT_MARKER) + TRAIT_LIMIT_MARKER.length).match(/^[0-9a-f-]{36}/)?.[0] ?? "";
         // its first identify in this request, as numbered in `events` (duplicates included)
         const k = unique.findIndex((e, i) => e.type === "identify" && lastPlan?.profileIdOfMessage[i] === profileId);
-        throw new TraitLimitExceeded(k < 0 ? events.findIndex((e) => e.type === "identify") : events.indexOf(unique[k]), profileId);
+        const all = unique.flatMap((e, i) => (e.type === "identify" && lastPlan?.profileIdOfMessage[i] === profileId ? [events.indexOf(e)] : []));
+        const first = k < 0 ? events.findIndex((e) => e.type === "identify") : events.indexOf(unique[k]);
+        throw new TraitLimitExceeded(first, profileId, all.length ? all : [first]);
       }
       const retryable = error instanceof IdentityRace || RETRYABLE_CODES.has((error as { code?: string }).code ?? "");
       if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
@@ -223,8 +229,16 @@ async function writeEvents(
   source: string,
 ): Promise<string[]> {
   const receivedAt = events[0]?.receivedAt.getTime();
+  // Time zones this request names that no clock knows (flagged on the profile, Profile.dataIssues): usually none.
+  const badZones = new Set<string>();
+  const checkZone = (zone: unknown) => {
+    const text = typeof zone === "string" ? zone : typeof zone === "number" ? String(zone) : null;
+    if (text !== null && !badZones.has(text) && !isValidTimeZone(text)) badZones.add(text);
+  };
   const rows = events.map((e, i) => {
     const tz = contextString(e.context, "timezone");
+    if (tz !== null) checkZone(tz);
+    if (e.type === "identify" && e.traits && "timezone" in e.traits) checkZone(e.traits.timezone);
     const token = contextString(e.context, "device", "token");
     return {
       o: i,
@@ -289,6 +303,18 @@ async function writeEvents(
                    WHEN (SELECT count(*) FROM jsonb_object_keys(m.merged)) <= $5 THEN true
                    WHEN (SELECT count(*) FROM jsonb_object_keys(m.merged)) <= (SELECT count(*) FROM jsonb_object_keys(m.was)) THEN true
                    ELSE ('${TRAIT_LIMIT_MARKER}' || m.id)::int IS NULL END
+     ), flagged AS (
+       -- Profile.dataIssues (lib/profiles/data-issues.ts): an email address delivery could not use, a time zone
+       -- no clock knows ($6, checked in JavaScript). Set or cleared only when this request brings a new value
+       -- (et/tt: touched), so an old flag stays until a valid value arrives.
+       SELECT c.*,
+              COALESCE(c.patch ? 'email', false) AS et,
+              CASE WHEN btrim(c.merged->>'email') <> '' AND btrim(c.merged->>'email') !~ '^[^[:space:]@]+@[^[:space:]@]+$'
+                   THEN jsonb_build_object('value', c.merged->'email', 'reason', $7::text) END AS ei,
+              CASE WHEN c.merged->>'timezone' IS NOT NULL THEN COALESCE(c.patch ? 'timezone', false) ELSE c.tz IS NOT NULL END AS tt,
+              CASE WHEN COALESCE(c.merged->>'timezone', c.tz) = ANY($6::text[])
+                   THEN jsonb_build_object('value', COALESCE(c.merged->'timezone', to_jsonb(c.tz)), 'reason', $8::text) END AS ti
+         FROM checked c
      ), profiles AS (
        UPDATE "Profile" p SET
           traits = m.merged,
@@ -297,15 +323,18 @@ async function writeEvents(
           timezone = COALESCE(m.merged->>'timezone', m.tz, p.timezone),
           "pushTokens" = CASE WHEN m.tokens IS NULL THEN p."pushTokens"
                          ELSE (SELECT COALESCE(jsonb_agg(DISTINCT x), '[]'::jsonb) FROM jsonb_array_elements(p."pushTokens" || m.tokens) x) END,
+          "dataIssues" = CASE WHEN NOT (m.et OR m.tt) THEN p."dataIssues"
+                         ELSE (p."dataIssues" - (CASE WHEN m.et THEN ARRAY['email'] ELSE ARRAY[]::text[] END) - (CASE WHEN m.tt THEN ARRAY['timezone'] ELSE ARRAY[]::text[] END))
+                              || jsonb_strip_nulls(jsonb_build_object('email', CASE WHEN m.et THEN m.ei END, 'timezone', CASE WHEN m.tt THEN m.ti END)) END,
           "updatedAt" = now()
-         FROM checked m
+         FROM flagged m
         WHERE p.id = m.id
           AND (m.patch IS NOT NULL
                OR p.timezone IS DISTINCT FROM COALESCE(m.merged->>'timezone', m.tz, p.timezone)
                OR (m.tokens IS NOT NULL AND NOT p."pushTokens" @> m.tokens))
      )
      SELECT COALESCE(array_agg(id ORDER BY id), '{}')::text AS ids FROM ins`,
-    [workspaceId, JSON.stringify(rows), source, receivedAt, INGEST_LIMITS.maxTraitsPerProfile],
+    [workspaceId, JSON.stringify(rows), source, receivedAt, INGEST_LIMITS.maxTraitsPerProfile, [...badZones], DATA_ISSUE_REASONS.email, DATA_ISSUE_REASONS.timezone],
   );
   // The new events' ids ascend in request order (inserted in that order), so sorted ids are request order:
   // one "{1,2,3}" value to read instead of a row per event.

@@ -35,11 +35,19 @@ describe("webhook sources", () => {
   it("accept an array of payloads, and name the payload and mapped path that is missing", async () => {
     const team = await createWorkspaceWithTeam();
     const source = await createWebhookSource(await contextOf(team, "OWNER"), { name: "CRM", mapping: { userIdPath: "contact.id", eventNamePath: "type" } });
+    // one bad payload: the others are stored, the bad one is named and kept as a rejected event
     const bad = await callRoute(webhookRoute, { method: "POST", params: { sourceId: source.id }, rawBody: JSON.stringify([{ contact: { id: "x" }, type: "deal.won" }, { type: "deal.lost" }]) });
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.fields).toEqual([{ path: "1.contact.id", message: "userId a message needs a userId or an anonymousId (mapped from contact.id)" }]);
-    expect(await db().event.count({ where: { workspaceId: team.id } })).toBe(0);
-    const good = await callRoute(webhookRoute, { method: "POST", params: { sourceId: source.id }, rawBody: JSON.stringify([{ contact: { id: "x" }, type: "deal.won" }, { contact: { id: "y" }, type: "deal.lost" }]) });
+    expect(bad.status).toBe(200);
+    expect(bad.body).toMatchObject({ received: 2, stored: 1, rejected: [{ index: 1, path: "1.contact.id", reason: "userId a message needs a userId or an anonymousId (mapped from contact.id)" }] });
+    expect(await db().event.count({ where: { workspaceId: team.id } })).toBe(1);
+    const kept = await db().rejectedEvent.findMany({ where: { workspaceId: team.id } });
+    expect(kept).toMatchObject([{ source: `webhook:${source.id}`, endpoint: "webhook", batchIndex: 1, keyPrefix: null, payload: '{"type":"deal.lost"}' }]);
+    // nothing valid: 400 naming every problem (and kept too)
+    const none = await callRoute(webhookRoute, { method: "POST", params: { sourceId: source.id }, rawBody: JSON.stringify([{ type: "deal.lost" }]) });
+    expect(none.status).toBe(400);
+    expect(none.body.error.fields).toEqual([{ path: "0.contact.id", message: "userId a message needs a userId or an anonymousId (mapped from contact.id)" }]);
+    expect(await db().rejectedEvent.count({ where: { workspaceId: team.id } })).toBe(2);
+    const good = await callRoute(webhookRoute, { method: "POST", params: { sourceId: source.id }, rawBody: JSON.stringify([{ contact: { id: "z" }, type: "deal.won" }, { contact: { id: "y" }, type: "deal.lost" }]) });
     expect(good.body).toMatchObject({ stored: 2 });
   });
 

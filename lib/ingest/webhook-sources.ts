@@ -13,7 +13,9 @@ import { normalizeMessage, timestampIssue } from "./normalize";
 import { canSeeWebhookSourceIds, webhookSourceRef } from "./webhook-source-refs";
 import { checkPayloadHygiene } from "./payload-hygiene";
 import { ZTrack } from "./schemas";
-import { storeBatch, type StoreResult } from "./store-batch";
+import type { IngestResult } from "./ingest";
+import { recordRejectedEvents, type RejectedRow } from "./rejected-events";
+import { storeBatch } from "./store-batch";
 
 /**
  * Generic webhook sources, for systems that cannot speak Segment (an e-commerce platform's order
@@ -199,9 +201,10 @@ function mapPayload(payload: unknown, mapping: TWebhookMapping, path: string, re
 
 /**
  * Receives one delivery: authenticates it by the source's signature (when it has a secret), maps the
- * payload (an object, or an array of objects) to track events and stores them like any batch.
+ * payload (an object, or an array of objects) to track events and stores the valid ones like any batch; the
+ * others are kept as rejected events and listed in the answer (400 when none could be stored).
  */
-export async function receiveWebhook(sourceId: string, rawBody: string, headers: Headers, clock: Clock = () => new Date()): Promise<StoreResult> {
+export async function receiveWebhook(sourceId: string, rawBody: string, headers: Headers, clock: Clock = () => new Date()): Promise<IngestResult> {
   if (!z.uuid().safeParse(sourceId).success) throw new AppError("not_found", "No such webhook source.");
   const source = await db().webhookSource.findUnique({ where: { id: sourceId }, select: { id: true, workspaceId: true, mapping: true, signingSecretCipher: true } });
   if (!source) throw new AppError("not_found", "No such webhook source.");
@@ -218,19 +221,30 @@ export async function receiveWebhook(sourceId: string, rawBody: string, headers:
   const deliveries = Array.isArray(payload) ? payload : [payload];
   if (deliveries.length > INGEST_LIMITS.maxBatchSize) throw new AppError("payload_too_large", `The request has ${deliveries.length} payloads; the limit is ${INGEST_LIMITS.maxBatchSize}.`);
   const mapping = source.mapping as TWebhookMapping;
-  const issues: FieldIssue[] = [];
   const receivedAt = clock();
-  const messages = deliveries.flatMap((delivery, index) => {
+  // Each payload on its own: the valid ones are stored, the others kept as rejected (./rejected-events.ts).
+  const rejected: RejectedRow[] = [];
+  const messages: unknown[] = [];
+  deliveries.forEach((delivery, index) => {
+    const issues: FieldIssue[] = [];
     const prefix = Array.isArray(payload) ? String(index) : "";
     // What cannot be stored (\u0000, lone surrogates, 1e400, nesting, key counts: ./payload-hygiene.ts), first.
-    if (typeof delivery === "object" && delivery !== null && !Array.isArray(delivery) && !checkPayloadHygiene(delivery as Record<string, unknown>, prefix, issues)) return [];
+    if (typeof delivery === "object" && delivery !== null && !Array.isArray(delivery) && !checkPayloadHygiene(delivery as Record<string, unknown>, prefix, issues)) {
+      rejected.push({ batchIndex: index, reasons: issues, raw: delivery });
+      return;
+    }
     const mapped = mapPayload(delivery, mapping, prefix, receivedAt);
-    issues.push(...mapped.issues);
-    return mapped.message ? [mapped.message] : [];
+    if (mapped.message) messages.push(mapped.message);
+    else rejected.push({ batchIndex: index, reasons: mapped.issues, raw: delivery });
   });
-  if (issues.length) throw AppError.validationAsBadRequest(issues);
+  await recordRejectedEvents(source.workspaceId, rejected, { source: `webhook:${source.id}`, keyPrefix: null, endpoint: "webhook", receivedAt });
+  if (!messages.length && rejected.length) throw AppError.validationAsBadRequest(rejected.flatMap((r) => r.reasons));
   const result = await storeBatch(source.workspaceId, messages.map((m) => normalizeMessage(m as never, receivedAt)), `webhook:${source.id}`);
   await db().webhookSource.update({ where: { id: source.id }, data: { lastReceivedAt: receivedAt } });
   if (result.stored) afterIngest();
-  return result;
+  return {
+    ...result,
+    received: deliveries.length,
+    rejected: rejected.map((r) => ({ index: r.batchIndex, path: r.reasons[0]?.path ?? "", reason: r.reasons[0]?.message ?? "", fields: r.reasons })),
+  };
 }

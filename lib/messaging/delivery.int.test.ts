@@ -95,6 +95,9 @@ describe("checks before sending", () => {
     const s = await setup();
     const none = await queueFor(s, "nomail", { first_name: "N" });
     expect(await deliverMessage(none, s.driver.clock)).toEqual({ outcome: "suppressed", reason: "No email address on the profile" });
+    // an address that is there but unusable is named, not called missing
+    const invalid = await queueFor(s, "ann", { email: "ann@" });
+    expect(await deliverMessage(invalid, s.driver.clock)).toEqual({ outcome: "suppressed", reason: "The email address 'ann@' is not valid" });
 
     await pgPool().query(`INSERT INTO "Suppression" ("workspaceId", channel, address, reason, "createdAt") VALUES ($1, 'email', 'gone@example.com', 'bounce', now())`, [s.ctx.workspace.id]);
     const listed = await queueFor(s, "gone", { email: "Gone@Example.com" });

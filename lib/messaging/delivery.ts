@@ -173,7 +173,9 @@ export async function pushToDevices(
 function contactPoints(channel: Channel, profile: ProfileRow, configs: ProviderConfigs): { addresses: string[] } | { missing: string } {
   switch (channel) {
     case "email":
-      return profile.email && /^[^\s@]+@[^\s@]+$/.test(profile.email) ? { addresses: [profile.email] } : { missing: "No email address on the profile" };
+      if (!profile.email) return { missing: "No email address on the profile" };
+      // an address that is there but unusable is named (the profile page flags it too: lib/profiles/data-issues.ts)
+      return /^[^\s@]+@[^\s@]+$/.test(profile.email) ? { addresses: [profile.email] } : { missing: `The email address '${profile.email}' is not valid` };
     case "sms": {
       if (!profile.phone) return { missing: "No phone number on the profile" };
       // SMS providers need the international form; guessing a country code could text a stranger

@@ -114,17 +114,25 @@ describe("identity verification: identify from browsers", () => {
     const wrong = await identify({ userId: "reader", traits: { email: "attacker@evil.example" }, context: { userHash: userHashFor(secret, "attacker") } });
     expect(wrong.status).toBe(403);
     expect(wrong.body.error.fields).toEqual([{ path: "context.userHash", message: "does not match the userId" }]);
-    // in a batch: the batch's context counts for messages without their own; one bad message refuses all
+    // in a batch: the batch's context counts for messages without their own; a message that fails is
+    // rejected (and kept as a rejected event), the verified ones are stored
     const batch = await callRoute(batchRoute, {
       method: "POST",
       path: "/api/v1/batch",
       headers: { ...key, origin: ORIGIN },
       body: { context: { userHash: userHashFor(secret, "reader") }, batch: [{ type: "identify", userId: "reader", traits: { plan: "x" } }, { type: "identify", userId: "victim", traits: { email: "attacker@evil.example" } }] },
     });
-    expect(batch.status).toBe(403);
-    expect(batch.body.error.fields).toEqual([{ path: "batch.1.context.userHash", message: "does not match the userId" }]);
+    expect(batch.status).toBe(200);
+    expect(batch.body).toMatchObject({ received: 2, stored: 1, rejected: [{ index: 1, path: "batch.1.context.userHash", reason: "does not match the userId" }] });
     expect(await emailOf("victim")).toBeNull();
     expect(await emailOf("reader")).toBe("first@example.com");
+    expect((await db().profile.findFirstOrThrow({ where: { workspaceId: s.ctx.workspace.id, userId: "reader" } })).traits).toMatchObject({ plan: "x" });
+    const kept = await db().rejectedEvent.findMany({ where: { workspaceId: s.ctx.workspace.id }, orderBy: { id: "asc" } });
+    expect(kept.map((r) => [r.endpoint, r.batchIndex, r.reasons])).toEqual([
+      ["identify", 0, [{ path: "context.userHash", message: "is missing" }]],
+      ["identify", 0, [{ path: "context.userHash", message: "does not match the userId" }]],
+      ["batch", 1, [{ path: "batch.1.context.userHash", message: "does not match the userId" }]],
+    ]);
 
     const verified = await identify({ userId: "reader", traits: { email: "second@example.com" }, context: { userHash: userHashFor(secret, "reader") } });
     expect(verified.status).toBe(200);

@@ -66,25 +66,33 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 const VERIFIED_TYPES = new Set(["identify", "alias"]);
 
+/** A message refused by identity verification: its index in the request, the field, and why. */
+export interface UnverifiedMessage {
+  index: number;
+  path: string;
+  message: "is missing" | "does not match the userId";
+}
+
 /**
  * The ingestion check for browsers: when the request has an Origin header and the workspace requires
  * verified identify, every identify and alias message with a userId must carry `context.userHash` (its own,
- * or the batch's context) matching it; otherwise nothing in the request is stored. Cheap for everything
- * else: tracks and pages are not parsed here, and the workspace is read only when such a message is present.
+ * or the batch's context) matching it. Returns the messages that fail it; ingestion stores the others and
+ * rejects these (lib/ingest/ingest.ts). Cheap for everything else: tracks and pages are not parsed here, and
+ * the workspace is read only when such a message is present.
  */
-export async function assertVerifiedIdentify(ctx: WorkspaceContext, headers: Headers, body: string, endpoint: string): Promise<void> {
-  if (!headers.has("origin")) return;
-  if (endpoint === "batch" ? !/"(identify|alias)"/.test(body) : !VERIFIED_TYPES.has(endpoint)) return;
+export async function unverifiedIdentifies(ctx: WorkspaceContext, headers: Headers, body: string, endpoint: string): Promise<UnverifiedMessage[]> {
+  if (!headers.has("origin")) return [];
+  if (endpoint === "batch" ? !/"(identify|alias)"/.test(body) : !VERIFIED_TYPES.has(endpoint)) return [];
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
-    return; // ingestion answers the invalid JSON itself
+    return []; // ingestion answers the invalid JSON itself
   }
-  if (!isObject(json)) return;
+  if (!isObject(json)) return [];
   const batch = endpoint === "batch" ? (Array.isArray(json.batch) ? json.batch : []) : [json];
   const envelopeHash = endpoint === "batch" && isObject(json.context) ? json.context.userHash : undefined;
-  const checks: { path: string; userId: string; hash: unknown }[] = [];
+  const checks: { index: number; path: string; userId: string; hash: unknown }[] = [];
   batch.forEach((message: unknown, i) => {
     if (!isObject(message)) return;
     const type = endpoint === "batch" ? message.type : endpoint;
@@ -92,22 +100,33 @@ export async function assertVerifiedIdentify(ctx: WorkspaceContext, headers: Hea
     const userId = typeof message.userId === "string" ? message.userId.trim() : typeof message.userId === "number" ? String(message.userId) : "";
     if (typeof type !== "string" || !VERIFIED_TYPES.has(type) || !userId) return;
     const prefix = endpoint === "batch" ? `batch.${i}.` : "";
-    checks.push({ path: `${prefix}context.userHash`, userId, hash: isObject(message.context) && "userHash" in message.context ? message.context.userHash : envelopeHash });
+    checks.push({ index: i, path: `${prefix}context.userHash`, userId, hash: isObject(message.context) && "userHash" in message.context ? message.context.userHash : envelopeHash });
   });
-  if (!checks.length) return;
+  if (!checks.length) return [];
   const workspace = await db().workspace.findUniqueOrThrow({ where: { id: ctx.workspace.id }, select: { requireVerifiedIdentify: true } });
-  if (!workspace.requireVerifiedIdentify) return;
+  if (!workspace.requireVerifiedIdentify) return [];
   const secret = await secretOf(ctx.workspace.id);
-  const missing = checks.filter((c) => typeof c.hash !== "string" || !c.hash.trim());
+  return checks.flatMap((c): UnverifiedMessage[] => {
+    if (typeof c.hash !== "string" || !c.hash.trim()) return [{ index: c.index, path: c.path, message: "is missing" }];
+    return hashMatches(secret, c.userId, c.hash) ? [] : [{ index: c.index, path: c.path, message: "does not match the userId" }];
+  });
+}
+
+/** The error for a request none of whose messages passed: 401 when a hash is missing, else 403 (as before). */
+export function unverifiedIdentifyError(failed: UnverifiedMessage[]): AppError {
+  const missing = failed.filter((f) => f.message === "is missing");
   if (missing.length) {
-    throw new AppError("unauthenticated", "Identity verification: identify and alias calls from a browser need context.userHash, the HMAC-SHA256 of the userId with the workspace's identity secret (hex).", {
-      fields: missing.map((c) => ({ path: c.path, message: "is missing" })),
+    return new AppError("unauthenticated", "Identity verification: identify and alias calls from a browser need context.userHash, the HMAC-SHA256 of the userId with the workspace's identity secret (hex).", {
+      fields: missing.map((c) => ({ path: c.path, message: c.message })),
     });
   }
-  const wrong = checks.filter((c) => !hashMatches(secret, c.userId, c.hash as string));
-  if (wrong.length) {
-    throw new AppError("forbidden", "Identity verification: context.userHash does not match the userId.", { fields: wrong.map((c) => ({ path: c.path, message: "does not match the userId" })) });
-  }
+  return new AppError("forbidden", "Identity verification: context.userHash does not match the userId.", { fields: failed.map((c) => ({ path: c.path, message: c.message })) });
+}
+
+/** All or nothing: throws unverifiedIdentifyError when any message fails (for callers that refuse a request whole). */
+export async function assertVerifiedIdentify(ctx: WorkspaceContext, headers: Headers, body: string, endpoint: string): Promise<void> {
+  const failed = await unverifiedIdentifies(ctx, headers, body, endpoint);
+  if (failed.length) throw unverifiedIdentifyError(failed);
 }
 
 // ---------------------------------------------------------------------------------------------------------

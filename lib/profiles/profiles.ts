@@ -4,6 +4,7 @@ import { db } from "../db/client";
 import { AppError, parseInput } from "../errors";
 import { isoOrNull } from "../events/instant";
 import { eventSourceFor } from "../ingest/webhook-source-refs";
+import { readDataIssues, type DataIssues } from "./data-issues";
 
 /** Reading profiles and their events: the Profiles pages and GET /api/v1/profiles/<id>. */
 export interface ProfileSummary {
@@ -22,6 +23,8 @@ export interface ProfileDetail extends ProfileSummary {
   pushTokens: { token: string; type: string }[];
   firstSeenAt: string | null;
   identities: { kind: "user" | "anonymous"; value: string }[];
+  /** contact data Cairn cannot use, as last sent (./data-issues.ts) */
+  dataIssues: DataIssues;
 }
 
 export interface ProfileEvent {
@@ -114,6 +117,7 @@ export async function getProfile(ctx: WorkspaceContext, idOrUserId: string): Pro
     firstSeenAt: isoOrNull(profile.firstSeenAt),
     lastSeenAt: isoOrNull(profile.lastSeenAt),
     identities: identities.map((i) => ({ kind: i.kind as "user" | "anonymous", value: i.value })),
+    dataIssues: readDataIssues(profile.dataIssues),
     anonymousIds: identities.filter((i) => i.kind === "anonymous").map((i) => i.value),
   };
 }
