@@ -4,6 +4,7 @@ import { ChevronDown, Pause, Play, Radio } from "lucide-react";
 import Link from "next/link";
 import { Fragment, useEffect, useRef, useState } from "react";
 import type { LiveEvent } from "@/lib/events/events";
+import { liveEventTimes, newestId as newestIdOf, newestReceivedFirst } from "@/lib/events/live-order";
 import { Button, buttonClass } from "../ui/button";
 import { callApi } from "../ui/use-api-form";
 import { EmptyState } from "./empty-state";
@@ -18,17 +19,19 @@ const HIGHLIGHT_MS = 4000;
 type Status = "live" | "paused" | "retrying" | "signed-out";
 
 /**
- * The live feed: polls /events/recent?after=<newest id shown> every 2 seconds, prepends what arrived and
- * keeps the newest 200 rows. Paused, or while the tab is hidden, it does not poll.
+ * The live feed: polls /events/recent?after=<newest id shown> every 2 seconds, merges what arrived and
+ * keeps the newest 200 rows, newest RECEIVED first: the time a row shows is when Cairn received the event
+ * (its own timestamp beside it, labelled, when they differ by over a minute), so order and times agree.
+ * Paused, or while the tab is hidden, it does not poll.
  */
 export function LiveEvents({ slug, initialEvents, webhookNames }: { slug: string; initialEvents: LiveEvent[]; webhookNames: Record<string, string> }) {
-  const [events, setEvents] = useState(initialEvents.slice(0, MAX_ROWS));
+  const [events, setEvents] = useState(() => newestReceivedFirst(initialEvents).slice(0, MAX_ROWS));
   const [paused, setPaused] = useState(false);
   const [problem, setProblem] = useState<"retrying" | "signed-out" | null>(null);
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [announcement, setAnnouncement] = useState("");
-  const newestId = useRef<string | null>(initialEvents[0]?.id ?? null);
+  const newestId = useRef<string | null>(newestIdOf(initialEvents));
 
   useEffect(() => {
     if (paused) return;
@@ -48,9 +51,9 @@ export function LiveEvents({ slug, initialEvents, webhookNames }: { slug: string
           setProblem(null);
           const incoming = result.data.events;
           if (incoming.length > 0) {
-            newestId.current = incoming[0].id;
+            newestId.current = newestIdOf(incoming);
             const ids = new Set(incoming.map((e) => e.id));
-            setEvents((shown) => [...incoming, ...shown.filter((e) => !ids.has(e.id))].slice(0, MAX_ROWS));
+            setEvents((shown) => newestReceivedFirst([...incoming, ...shown.filter((e) => !ids.has(e.id))]).slice(0, MAX_ROWS));
             setFresh(ids);
             setAnnouncement(incoming.length === 1 ? `New event: ${eventTitle(incoming[0])}` : `${incoming.length} new events`);
             setTimeout(() => setFresh((current) => (current === ids ? new Set() : current)), HIGHLIGHT_MS);
@@ -85,7 +88,7 @@ export function LiveEvents({ slug, initialEvents, webhookNames }: { slug: string
           <h2 id="live-events-title" className="text-base font-semibold text-stone-900">
             Live events
           </h2>
-          <p className="mt-0.5 text-sm text-stone-500">Newest first, as they arrive. The latest {MAX_ROWS} are kept on this page.</p>
+          <p className="mt-0.5 text-sm text-stone-500">Newest received first. The latest {MAX_ROWS} are kept on this page.</p>
         </div>
         <div className="flex items-center gap-3">
           <StatusIndicator status={status} />
@@ -129,7 +132,7 @@ export function LiveEvents({ slug, initialEvents, webhookNames }: { slug: string
             </colgroup>
             <thead className="text-xs tracking-wide text-stone-500 uppercase">
               <tr>
-                <th className="py-2 pl-6 font-medium">Time</th>
+                <th className="py-2 pl-6 font-medium">Received</th>
                 <th className="py-2 pl-4 font-medium">Event</th>
                 <th className="py-2 pl-4 font-medium">Person</th>
                 <th className="py-2 pl-4 font-medium">Properties</th>
@@ -143,7 +146,9 @@ export function LiveEvents({ slug, initialEvents, webhookNames }: { slug: string
                 const open = expanded.has(event.id);
                 const title = eventTitle(event);
                 const { pairs, more } = previewPairs(event);
-                const when = splitDateTime(event.timestamp);
+                const times = liveEventTimes(event);
+                const when = splitDateTime(times.received);
+                const own = times.own ? splitDateTime(times.own) : null;
                 return (
                   <Fragment key={event.id}>
                     <tr
@@ -151,10 +156,17 @@ export function LiveEvents({ slug, initialEvents, webhookNames }: { slug: string
                       className={`border-t border-stone-100 align-top transition-colors duration-700 ${fresh.has(event.id) ? "bg-brand-50" : ""}`}
                     >
                       <td className="py-3 pl-6 whitespace-nowrap">
-                        <time dateTime={event.timestamp ?? undefined} className="block font-medium text-stone-900 tabular-nums">
+                        <time dateTime={times.received ?? undefined} className="block font-medium text-stone-900 tabular-nums" data-testid="live-event-received">
                           {when.time}
                         </time>
                         <div className="mt-1 text-xs text-stone-500">{when.date} · UTC</div>
+                        {own ? (
+                          <div className="mt-1 text-xs text-amber-800" data-testid="live-event-own-time" title={`The event's own timestamp, ${times.ownOffset} than received`}>
+                            Event time <time dateTime={times.own ?? undefined}>{own.time}</time>
+                            {own.date !== when.date ? ` ${own.date}` : ""}
+                            <span className="block text-stone-500">{times.ownOffset}</span>
+                          </div>
+                        ) : null}
                       </td>
                       <td className="py-3 pl-4">
                         <div className="truncate font-medium text-stone-900" title={title}>

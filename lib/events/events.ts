@@ -4,6 +4,7 @@ import { db } from "../db/client";
 import { parseInput } from "../errors";
 import { toProfileEvent, type ProfileEvent } from "../profiles/profiles";
 import { isoDayOrNull, isoOrNull } from "./instant";
+import { newestReceivedFirst } from "./live-order";
 
 /** The Events pages: the live feed of incoming events and the event catalog. */
 export interface LiveEvent extends ProfileEvent {
@@ -27,7 +28,8 @@ export async function listRecentEvents(ctx: WorkspaceContext, query: z.input<typ
   const rows = after
     ? (await db().event.findMany({ where: { workspaceId: ctx.workspace.id, id: { gt: BigInt(after) } }, orderBy: { id: "asc" }, take: limit })).reverse()
     : await db().event.findMany({ where: { workspaceId: ctx.workspace.id }, orderBy: { id: "desc" }, take: limit });
-  return rows.map((r) => ({ ...toProfileEvent(r, ctx), profileId: r.profileId, userId: r.userId, anonymousId: r.anonymousId }));
+  // Shown newest received first, the order the times on the rows say (lib/events/live-order.ts).
+  return newestReceivedFirst(rows.map((r) => ({ ...toProfileEvent(r, ctx), profileId: r.profileId, userId: r.userId, anonymousId: r.anonymousId })));
 }
 
 export interface CatalogEntry {
