@@ -1,10 +1,11 @@
 import Link from "next/link";
 
-/** Live / Catalog, as links (?view=catalog) so each view has an address and works without script. */
-export function EventsTabs({ slug, active }: { slug: string; active: "live" | "catalog" }) {
+/** Live / Catalog / Rejected, as links (?view=catalog) so each view has an address and works without script. */
+export function EventsTabs({ slug, active }: { slug: string; active: "live" | "catalog" | "rejected" }) {
   const tabs = [
     { id: "live", label: "Live", href: `/w/${slug}/events` },
     { id: "catalog", label: "Catalog", href: `/w/${slug}/events?view=catalog` },
+    { id: "rejected", label: "Rejected", href: `/w/${slug}/events?view=rejected` },
   ] as const;
   return (
     <nav aria-label="Events views" className="mt-6 flex gap-1 border-b border-stone-200">

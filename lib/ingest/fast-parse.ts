@@ -41,7 +41,7 @@ function isTimestamp(value: unknown): value is string {
 
 const FAIL = Symbol("invalid");
 
-/** A nullish person id (ZPersonId). */
+/** A nullish person id (ZPersonId): undefined and null pass through as they are. */
 function nullishPersonId(value: unknown): string | null | undefined | typeof FAIL {
   if (value === undefined || value === null) return value;
   return personId(value) ?? FAIL;
@@ -50,12 +50,6 @@ function nullishPersonId(value: unknown): string | null | undefined | typeof FAI
 /** An optional id; FAIL when present and invalid (null is not allowed). */
 function optionalId(value: unknown): string | undefined | typeof FAIL {
   if (value === undefined) return undefined;
-  return id(value) ?? FAIL;
-}
-
-/** A nullish id: undefined and null pass through as they are. */
-function nullishId(value: unknown): string | null | undefined | typeof FAIL {
-  if (value === undefined || value === null) return value;
   return id(value) ?? FAIL;
 }
 

@@ -1,4 +1,7 @@
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+import { RejectedEvents } from "@/components/events/rejected-events";
 import { POST as batchRoute } from "@/app/api/v1/batch/route";
 import { POST as identifyRoute } from "@/app/api/v1/identify/route";
 import { POST as trackRoute } from "@/app/api/v1/track/route";
@@ -119,6 +122,12 @@ describe("Events → Rejected", () => {
     const second = await callRoute(rejectedRoute, { path: `/?limit=2&before=${first.body.nextBefore}`, params: { slug: team.slug }, cookie: viewer });
     expect(second.body.items.map((i: { payload: string }) => JSON.parse(i.payload).event)).toEqual(["A"]);
     expect(second.body.nextBefore).toBeNull();
+    // the view shows the payload as text: a client's markup is escaped, never rendered
+    const html = renderToStaticMarkup(createElement(RejectedEvents, { slug: team.slug, page: first.body, webhookNames: {}, paged: false }));
+    expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    expect(html).not.toContain("<img");
+    expect(html).toContain("a message needs a userId or an anonymousId");
+    expect(html).toContain(`?view=rejected&amp;before=${first.body.nextBefore}`);
     const badQuery = await callRoute(rejectedRoute, { path: "/?limit=0", params: { slug: team.slug }, cookie: viewer });
     expect(badQuery.status).toBe(422);
     expect(badQuery.body.error.fields).toEqual([{ path: "limit", message: "must be at least 1" }]);

@@ -1,7 +1,9 @@
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+import { ProfileFacts } from "@/components/profiles/profile-facts";
 import { POST as identifyRoute } from "@/app/api/v1/identify/route";
 import { POST as trackRoute } from "@/app/api/v1/track/route";
-import { workspaceContextForApiKey } from "../api-keys/api-keys";
 import { db } from "../db/client";
 import { callRoute } from "../testing/call-route";
 import { contextOf } from "../testing/factories";
@@ -10,10 +12,9 @@ import { getProfile } from "./profiles";
 
 describe("profiles: unusable emails and time zones are flagged, not silently kept", () => {
   it("flags an invalid email and an unknown time zone, keeps the raw values, and clears each flag when a valid value arrives", async () => {
-    const { team, bearer, key } = await ingestFixture();
+    const { team, bearer } = await ingestFixture();
     const identify = (body: unknown) => callRoute(identifyRoute, { method: "POST", headers: bearer, body });
     const profile = async () => getProfile(await contextOf(team, "VIEWER"), "ann");
-    expect(await workspaceContextForApiKey(key)).toBeTruthy();
 
     expect((await identify({ userId: "ann", traits: { email: "ann@", timezone: "Mars/Olympus_Mons" } })).status).toBe(200);
     let ann = await profile();
@@ -22,6 +23,11 @@ describe("profiles: unusable emails and time zones are flagged, not silently kep
       email: { value: "ann@", reason: "not a valid email address" },
       timezone: { value: "Mars/Olympus_Mons", reason: "unknown time zone, using UTC" },
     });
+
+    // the profile page shows both flags with the value as sent
+    const html = renderToStaticMarkup(createElement(ProfileFacts, { profile: ann }));
+    expect(html).toContain("“ann@”</span>: not a valid email address");
+    expect(html).toContain("“Mars/Olympus_Mons”</span>: unknown time zone, using UTC");
 
     // an event about something else changes nothing
     await callRoute(trackRoute, { method: "POST", headers: bearer, body: { userId: "ann", event: "Viewed" } });
