@@ -53,10 +53,11 @@ function bump(into: Counts, key: string, field: string, by = 1) {
   into[key][field] = (into[key][field] ?? 0) + by;
 }
 
-async function recount(workspaceId: string): Promise<{ journeyDays: Counts; nodeDays: Counts; messageDays: Counts }> {
+async function recount(workspaceId: string): Promise<{ journeyDays: Counts; nodeDays: Counts; edgeDays: Counts; messageDays: Counts }> {
   const pool = pgPool();
   const journeyDays: Counts = {};
   const nodeDays: Counts = {};
+  const edgeDays: Counts = {};
   const messageDays: Counts = {};
   const { rows: enrollments } = await pool.query<{ id: string; journeyId: string; status: string; enteredAt: Date; endedAt: Date | null }>(
     `SELECT id, "journeyId", status::text, "enteredAt", "endedAt" FROM "Enrollment" WHERE "workspaceId" = $1`,
@@ -66,17 +67,33 @@ async function recount(workspaceId: string): Promise<{ journeyDays: Counts; node
     bump(journeyDays, `${e.journeyId}|${dayOf(e.enteredAt)}`, "entered");
     if (e.endedAt && ["COMPLETED", "EXITED", "FAILED"].includes(e.status)) bump(journeyDays, `${e.journeyId}|${dayOf(e.endedAt)}`, e.status.toLowerCase());
   }
-  const { rows: conversions } = await pool.query<{ enrollmentId: string; journeyId: string; convertedAt: Date }>(
-    `SELECT "enrollmentId", "journeyId", "convertedAt" FROM "Conversion" WHERE "workspaceId" = $1`,
+  const { rows: conversions } = await pool.query<{ enrollmentId: string; journeyId: string; convertedAt: Date; revenue: number | null; messageId: string | null }>(
+    `SELECT "enrollmentId", "journeyId", "convertedAt", revenue::float8 AS revenue, "messageId" FROM "Conversion" WHERE "workspaceId" = $1`,
     [workspaceId],
   );
-  const { rows: steps } = await pool.query<{ enrollmentId: string; journeyId: string; nodeId: string; enteredAt: Date }>(
-    `SELECT s."enrollmentId", s."journeyId", s."nodeId", s."enteredAt" FROM "EnrollmentStep" s JOIN "Enrollment" e ON e.id = s."enrollmentId" WHERE e."workspaceId" = $1`,
+  const { rows: steps } = await pool.query<{ enrollmentId: string; journeyId: string; nodeId: string; enteredAt: Date; exit: string | null; graph: { edges: { source: string; target: string; branch?: string }[] } }>(
+    `SELECT s."enrollmentId", s."journeyId", s."nodeId", s."enteredAt", s.exit, v.graph
+       FROM "EnrollmentStep" s JOIN "Enrollment" e ON e.id = s."enrollmentId" JOIN "JourneyVersion" v ON v.id = e."journeyVersionId" WHERE e."workspaceId" = $1`,
     [workspaceId],
   );
   for (const s of steps) bump(nodeDays, `${s.journeyId}|${dayOf(s.enteredAt)}|${s.nodeId}`, "entered");
+  // Edges: a visit of a node whose enrollment left an edge's source through its exit into that node.
+  const cameAlong = (enrollmentId: string, target: string) => {
+    const mine = steps.filter((s) => s.enrollmentId === enrollmentId);
+    return (mine[0]?.graph.edges ?? []).filter((e) => e.target === target && mine.some((p) => p.nodeId === e.source && p.exit === (e.branch ?? "next")));
+  };
+  for (const s of steps) for (const e of cameAlong(s.enrollmentId, s.nodeId)) bump(edgeDays, `${s.journeyId}|${dayOf(s.enteredAt)}|${e.source}|${e.branch ?? "next"}|${e.target}`, "entered");
+  for (const c of conversions) {
+    for (const target of new Set(steps.filter((s) => s.enrollmentId === c.enrollmentId).map((s) => s.nodeId))) {
+      for (const e of cameAlong(c.enrollmentId, target)) bump(edgeDays, `${c.journeyId}|${dayOf(c.convertedAt)}|${e.source}|${e.branch ?? "next"}|${e.target}`, "converted");
+    }
+  }
   for (const c of conversions) {
     bump(journeyDays, `${c.journeyId}|${dayOf(c.convertedAt)}`, "converted");
+    if (c.revenue !== null) {
+      bump(journeyDays, `${c.journeyId}|${dayOf(c.convertedAt)}`, "orders");
+      if (c.revenue !== 0) bump(journeyDays, `${c.journeyId}|${dayOf(c.convertedAt)}`, "revenue", c.revenue);
+    }
     for (const nodeId of new Set(steps.filter((s) => s.enrollmentId === c.enrollmentId).map((s) => s.nodeId))) {
       bump(nodeDays, `${c.journeyId}|${dayOf(c.convertedAt)}|${nodeId}`, "converted");
     }
@@ -97,28 +114,41 @@ async function recount(workspaceId: string): Promise<{ journeyDays: Counts; node
       seen.add(e.type);
       bump(messageDays, key(e.at), e.type);
     }
+    // conversions credited to this message, on the conversion's day
+    for (const c of conversions.filter((c) => c.messageId === m.id)) {
+      bump(messageDays, key(c.convertedAt), "conversions");
+      if (c.revenue !== null) bump(messageDays, key(c.convertedAt), "orders");
+      if (c.revenue) bump(messageDays, key(c.convertedAt), "revenue", c.revenue);
+    }
   }
-  return { journeyDays, nodeDays, messageDays };
+  return { journeyDays, nodeDays, edgeDays, messageDays };
 }
 
 /** The rollup tables in the oracle's shape (zero counts left out). */
-async function rolledUp(workspaceId: string): Promise<{ journeyDays: Counts; nodeDays: Counts; messageDays: Counts }> {
+async function rolledUp(workspaceId: string): Promise<{ journeyDays: Counts; nodeDays: Counts; edgeDays: Counts; messageDays: Counts }> {
   const pool = pgPool();
   const strip = (row: Record<string, unknown>, keys: string[]) => Object.fromEntries(Object.entries(row).filter(([k, v]) => !keys.includes(k) && v !== 0)) as Record<string, number>;
   const journeyDays: Counts = {};
-  const { rows: j } = await pool.query(`SELECT "journeyId", to_char(day, 'YYYY-MM-DD') AS day, entered, completed, exited, failed, converted FROM "AnalyticsJourneyDay" WHERE "workspaceId" = $1`, [workspaceId]);
+  const { rows: j } = await pool.query(
+    `SELECT "journeyId", to_char(day, 'YYYY-MM-DD') AS day, entered, completed, exited, failed, converted, orders, revenue::float8 AS revenue FROM "AnalyticsJourneyDay" WHERE "workspaceId" = $1`,
+    [workspaceId],
+  );
   for (const r of j) journeyDays[`${r.journeyId}|${r.day}`] = strip(r, ["journeyId", "day"]);
   const nodeDays: Counts = {};
   const { rows: n } = await pool.query(`SELECT "journeyId", to_char(day, 'YYYY-MM-DD') AS day, "nodeId", entered, converted FROM "AnalyticsNodeDay" WHERE "workspaceId" = $1`, [workspaceId]);
   for (const r of n) nodeDays[`${r.journeyId}|${r.day}|${r.nodeId}`] = strip(r, ["journeyId", "day", "nodeId"]);
+  const edgeDays: Counts = {};
+  const { rows: g } = await pool.query(`SELECT "journeyId", to_char(day, 'YYYY-MM-DD') AS day, source, branch, target, entered, converted FROM "AnalyticsEdgeDay" WHERE "workspaceId" = $1`, [workspaceId]);
+  for (const r of g) edgeDays[`${r.journeyId}|${r.day}|${r.source}|${r.branch}|${r.target}`] = strip(r, ["journeyId", "day", "source", "branch", "target"]);
   const messageDays: Counts = {};
   const { rows: m } = await pool.query(
-    `SELECT to_char(day, 'YYYY-MM-DD') AS day, "journeyId", "nodeId", channel, queued, sent, delivered, opened, clicked, bounced, failed, suppressed, unsubscribed, complained
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, "journeyId", "nodeId", channel, queued, sent, delivered, opened, clicked, bounced, failed, suppressed, unsubscribed, complained,
+            conversions, orders, revenue::float8 AS revenue
        FROM "AnalyticsMessageDay" WHERE "workspaceId" = $1`,
     [workspaceId],
   );
   for (const r of m) messageDays[`${r.day}|${r.journeyId}|${r.nodeId}|${r.channel}`] = strip(r, ["day", "journeyId", "nodeId", "channel"]);
-  return { journeyDays, nodeDays, messageDays };
+  return { journeyDays, nodeDays, edgeDays, messageDays };
 }
 
 async function expectRollupsEqualRecount(workspaceId: string) {
@@ -224,7 +254,7 @@ describe("analytics rollups", () => {
     ]);
     expect(analytics.funnel[3].conversionRate).toBe(0.5);
     expect(analytics.totals).toMatchObject({ entered: 3, conversions: 2, completed: 2, activeNow: 0 });
-    expect(analytics.daily.find((d) => d.day === "2026-03-15")).toEqual({ day: "2026-03-15", entered: 0, sent: 0, conversions: 1 });
+    expect(analytics.daily.find((d) => d.day === "2026-03-15")).toEqual({ day: "2026-03-15", entered: 0, sent: 0, conversions: 1, revenue: 0, orders: 0 });
     expect(analytics.channels).toEqual([
       expect.objectContaining({ channel: "email", queued: 5, sent: 2, delivered: 1, opened: 1, bounced: 1, deliveryRate: 0.5, openRate: 1, bounceRate: 0.5 }),
     ]);
@@ -315,7 +345,7 @@ describe("analytics rollups", () => {
     const result = await rollupWorkspace(other.id, driver.now);
     expect(result.workspaceId).toBe(other.id);
     const overview = await workspaceOverview(await contextOf(other, "VIEWER"), {}, driver.now);
-    expect(overview.totals).toEqual({ events: 0, entered: 0, conversions: 0, activeNow: 0, sent: 0 });
+    expect(overview.totals).toEqual({ events: 0, entered: 0, conversions: 0, activeNow: 0, sent: 0, revenue: 0, orders: 0, averageOrderValue: null, revenuePerEntered: null });
     await expect(journeyAnalytics(await contextOf(other, "OWNER"), journeyId, {}, driver.now)).rejects.toMatchObject({ code: "not_found" });
     await expect(journeyAnalytics(ctx, randomUUID(), {}, driver.now)).rejects.toMatchObject({ code: "not_found" });
   });
