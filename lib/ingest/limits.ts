@@ -21,19 +21,19 @@ export const INGEST_LIMITS = {
    */
   maxKeysPerField: 500,
   /**
-   * Top-level traits a profile may hold after an identify is merged in. Beyond it the whole request is
-   * refused (400 naming `batch.N.traits`) and the profile stays as it was: profiles are read whole by every
-   * journey step, segment check and page.
+   * Top-level traits a profile may hold after an identify is merged in. Beyond it that profile's identifies
+   * in the request are rejected (named `batch.N.traits`, kept as rejected events), the rest of the request is
+   * stored, and the profile stays as it was: profiles are read whole by every journey step, segment check and page.
    */
   maxTraitsPerProfile: 1_000,
-  /** A request's problems listed at most (the rest are left out of the answer, not accepted). */
+  /** A message's problems named at most (the rest are left out of the answer; the message is rejected either way). */
   maxIssues: 50,
 } as const;
 
 /**
  * The window an event's timestamp must fall in, after the clock-skew correction (./normalize.ts):
- * from 2000-01-01 to one day after the server's now. Outside it the request is refused (400 naming
- * `batch.N.timestamp`) rather than clamped: the batch is already all-or-nothing, a client with a broken
+ * from 2000-01-01 to one day after the server's now. Outside it the message is rejected (named
+ * `batch.N.timestamp` in the answer, kept as a rejected event) rather than clamped: a client with a broken
  * clock learns it at once, and nothing misleading is stored. An instant outside it (year 275760 is a
  * valid ISO date) broke every reader of events (lib/events/instant.ts). A raw `timestamp` or `sentAt`
  * must also be a four-digit-year date (0001–9999), what Postgres, JSON consumers and browsers all read.

@@ -14,8 +14,8 @@ import { INGEST_LIMITS } from "./limits";
  * and this runs on every message of the hot path: a fast one (`clean`, recursion bounded by the depth
  * limit, no paths, no allocation) that only says "fine" or "not", and for a message that is not fine, an
  * iterative one (an explicit stack) that names every problem. A payload nested 250,000 levels deep costs
- * its size either way, never the call stack. The request is refused as a whole, like any invalid message
- * (./parse-payload.ts).
+ * its size either way, never the call stack. A message with a problem is rejected like any invalid message
+ * (./parse-payload.ts); a problem in /batch's own envelope refuses the request.
  */
 interface Frame {
   value: object;
