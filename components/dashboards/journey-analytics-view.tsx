@@ -106,7 +106,9 @@ export function JourneyAnalyticsView({ slug, analytics }: { slug: string; analyt
                           {s.label && s.inGraph ? <span className="text-xs font-normal text-stone-400">{NODE_META[s.type as NodeType]?.title}</span> : null}
                         </span>
                       </th>
-                      <td className="py-2.5 pl-4 text-right tabular-nums">{formatCount(s.entered)}</td>
+                      <td className="py-2.5 pl-4 text-right tabular-nums" title={s.visits > s.entered ? `${formatCount(s.visits - s.entered)} more reached this step another way (not counted)` : undefined}>
+                        {formatCount(s.entered)}
+                      </td>
                       <td className="py-2.5 pl-4 text-right text-stone-600 tabular-nums">{formatPercent(s.ofStart)}</td>
                       <td className="py-2.5 pl-4 text-right tabular-nums">{formatCount(s.converted)}</td>
                       <td className="py-2.5 pl-4 text-right font-medium tabular-nums">{formatPercent(s.conversionRate)}</td>
