@@ -21,7 +21,7 @@ async function eventually(page: Page, check: () => Promise<void>, timeout = 100_
   }).toPass({ timeout, intervals: [2_000, 5_000] });
 }
 
-test("the overview charts events, entries, conversions and messages; the journey's analytics show its funnel; a viewer reads both", async ({ page, browser }) => {
+test("the overview charts events, entries, conversions, revenue and messages; the journey's analytics show its funnel and revenue per message; a viewer reads both", async ({ page, browser }) => {
   test.setTimeout(240_000);
   await signIn(page, OWNER.email, OWNER.password);
   const slug = workspaceSlugOf(page);
@@ -45,7 +45,7 @@ test("the overview charts events, entries, conversions and messages; the journey
       { id: "e3", source: "is_pro", target: "pro", branch: "yes" },
       { id: "e4", source: "is_pro", target: "free", branch: "no" },
     ],
-    settings: { goal: { eventName: `subscribed_${run}`, attributionHours: 72 } },
+    settings: { goal: { eventName: `subscribed_${run}`, attributionHours: 72, revenueProperty: "total" } },
   };
   const created = await api("/api/v1/journeys", { name: JOURNEY, graph });
   expect(created.status(), await created.text()).toBe(201);
@@ -60,23 +60,24 @@ test("the overview charts events, entries, conversions and messages; the journey
     ],
   });
   expect(sent.status(), await sent.text()).toBe(200);
-  // Once all four went through (the goal converts people who already left, within its window), Ada subscribes.
+  // Once all four went through (the goal converts people who already left, within its window), Ada subscribes, for 50.
   await expect(async () => {
     const stats = await page.request.get(`/api/v1/journeys/${journeyId}/stats`, { headers: { Authorization: `Bearer ${key}` } });
     expect((await stats.json()).totals).toMatchObject({ enrolled: 4, completed: 4 });
   }).toPass({ timeout: 30_000 });
-  expect((await api("/api/v1/track", { userId: PEOPLE[0].userId, event: `subscribed_${run}` })).status()).toBe(200);
+  expect((await api("/api/v1/track", { userId: PEOPLE[0].userId, event: `subscribed_${run}`, properties: { total: "50" } })).status()).toBe(200);
 
   // The overview: figures, the charts, and the journey in the table with its entries and conversion.
   await page.goto(`/w/${slug}/dashboards?range=7d`);
   await expect(page.getByRole("heading", { name: "Dashboards", level: 1 })).toBeVisible();
   const journeyRow = page.getByTestId("journey-table").getByRole("row").filter({ hasText: JOURNEY });
   await eventually(page, async () => {
-    await expect(journeyRow.getByRole("cell")).toHaveText(["4", "1", "25%", "Analytics"], { timeout: 1_000 });
+    // entered, conversions, rate, revenue, revenue per person entered
+    await expect(journeyRow.getByRole("cell")).toHaveText(["4", "1", "25%", "50.00", "12.50", "Analytics"], { timeout: 1_000 });
     await expect(page.getByTestId("channel-email")).toBeVisible({ timeout: 1_000 });
   });
   await expect(page.getByRole("link", { name: "Last 7 days" })).toHaveAttribute("aria-current", "page");
-  for (const chart of ["chart-events", "chart-enrollments", "chart-messages"]) {
+  for (const chart of ["chart-events", "chart-enrollments", "chart-revenue", "chart-messages"]) {
     await expect(page.getByTestId(chart).locator(".recharts-wrapper > svg.recharts-surface")).toBeVisible();
   }
   await expect(page.getByTestId("chart-events").locator(".recharts-bar-rectangle").first()).toBeVisible();
@@ -120,11 +121,20 @@ test("the overview charts events, entries, conversions and messages; the journey
   await expect(page.getByTestId("funnel-chart").locator(".recharts-bar-rectangle")).toHaveCount(5);
   await expect(page.getByTestId("stat-entered")).toContainText("4");
   await expect(page.getByTestId("stat-conversions")).toContainText("25% of entries");
+  // Revenue: one order of 50 among four people; credited to the welcome email, the last message Ada was sent.
+  await expect(page.getByTestId("stat-revenue")).toContainText("50.00");
+  await expect(page.getByTestId("stat-orders")).toContainText("1");
+  await expect(page.getByTestId("stat-aov")).toContainText("50.00");
+  await expect(page.getByTestId("stat-revenue-per-person")).toContainText("12.50");
+  await expect(page.getByTestId("chart-revenue").locator(".recharts-wrapper > svg.recharts-surface")).toBeVisible();
+  await expect(page.getByText("credited to the last message the person was sent in this journey before converting")).toBeVisible();
   await expect(page.getByTestId("chart-over-time").locator(".recharts-line")).toHaveCount(3);
   await eventually(page, async () => {
     await expect(page.getByTestId("chart-delivery").locator(".recharts-wrapper > svg.recharts-surface")).toBeVisible({ timeout: 1_000 });
     await expect(page.getByTestId("channel-email").getByRole("cell").nth(1)).toHaveText("4", { timeout: 1_000 }); // sent
   });
+  // sent, conversions, orders, revenue, revenue per recipient
+  await expect(page.getByTestId("message-revenue-welcome").getByRole("cell")).toHaveText(["4", "1", "1", "50.00", "12.50"]);
   await screenshot(page, "dashboards-journey-analytics");
 
   // A viewer opens both and can change the range, nothing else (there is nothing else to change).
