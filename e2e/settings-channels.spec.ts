@@ -1,11 +1,20 @@
 import { expect, test } from "@playwright/test";
+import { startSmtpSink, type SmtpSink } from "../lib/testing/local-provider-servers";
 import { inviteViewer, OWNER, screenshot, signIn } from "./helpers";
 
 const run = Date.now().toString(36);
 const VIEWER = { name: "Rhea Reader", email: `rhea.${run}@cairn.test`, password: "channels read only 7" };
 const SMTP_PASSWORD = `smtp password ${run}`;
-/** the embedded SMTP server of the Cairn under test (playwright.config.ts gives it this port) */
-const EMBEDDED_SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2535);
+/**
+ * The workspace's "own" SMTP server: a local server standing in for the company's mail relay, which wants the
+ * "mailer" login. (The embedded SMTP server takes only Cairn's own generated credentials.) Cairn reaches it
+ * because the e2e server's CAIRN_OUTBOUND_ALLOW opens loopback, as an operator would open a relay's address.
+ */
+let relay: SmtpSink;
+test.beforeAll(async () => {
+  relay = await startSmtpSink({ auth: { user: "mailer", password: SMTP_PASSWORD } });
+});
+test.afterAll(async () => relay?.close());
 const SUMMARY = "Messaging rules: caps: at most 2 emails per day; quiet hours 21:00–08:00 for email, sms, push; no opt-in requirement";
 
 test("an admin configures SMTP and messaging rules, fixing a missing port; a viewer sees both read-only", async ({ page, browser }) => {
@@ -36,9 +45,9 @@ test("an admin configures SMTP and messaging rules, fixing a missing port; a vie
   await email.getByLabel("Port").fill("1");
   await email.getByRole("button", { name: "Test connection" }).click();
   await expect(email.getByTestId("email-test-result")).toHaveText("Could not connect to 127.0.0.1:1: connection refused (nothing is listening on that port, or a firewall rejects it).");
-  await email.getByLabel("Port").fill(String(EMBEDDED_SMTP_PORT));
+  await email.getByLabel("Port").fill(String(relay.port));
   await email.getByRole("button", { name: "Test connection" }).click();
-  await expect(email.getByTestId("email-test-result")).toHaveText(`Connected to 127.0.0.1:${EMBEDDED_SMTP_PORT} over an unencrypted connection and authenticated as "mailer".`);
+  await expect(email.getByTestId("email-test-result")).toHaveText(`Connected to 127.0.0.1:${relay.port} over an unencrypted connection and authenticated as "mailer".`);
   await email.getByRole("button", { name: "Save" }).click();
   await expect(email.getByText("Saved. Email now sends with these settings.")).toBeVisible();
 
@@ -46,7 +55,7 @@ test("an admin configures SMTP and messaging rules, fixing a missing port; a vie
   await page.reload();
   await expect(page.getByTestId("channel-email-badge")).toHaveText("SMTP server");
   await expect(page.getByTestId("channel-email-status")).toContainText(`Configured by ${OWNER.email} on`);
-  await expect(email.getByLabel("Port")).toHaveValue(String(EMBEDDED_SMTP_PORT));
+  await expect(email.getByLabel("Port")).toHaveValue(String(relay.port));
   await expect(email.getByLabel("Password")).toHaveValue("");
   await expect(email.getByLabel("Password")).toHaveAttribute("placeholder", "•••• stored — leave blank to keep");
   expect(await page.content()).not.toContain(SMTP_PASSWORD);
