@@ -67,7 +67,9 @@ test("a website on another origin sends page, identify and track with @segment/a
       const visitorContext = await browser.newContext();
       const visitor = await visitorContext.newPage();
       const cairnRequests: { method: string; url: string; contentType: string | null }[] = [];
-      visitor.on("requestfinished", (r) => {
+      // on the response, not requestfinished: the library never reads the answers' bodies, so they never "finish"
+      visitor.on("response", (response) => {
+        const r = response.request();
         if (r.url().startsWith(baseURL!)) cairnRequests.push({ method: r.method(), url: r.url(), contentType: r.headers()["content-type"] ?? null });
       });
       // anything the page could not load (the library must need nothing from Segment's servers)
