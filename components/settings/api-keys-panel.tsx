@@ -83,7 +83,7 @@ function browserSnippet(cairnOrigin: string): string {
   return `// npm install @segment/analytics-next
 import { AnalyticsBrowser } from "@segment/analytics-next";
 
-// The page's origin must be one of the key's allowed origins (below).
+// The page's origin must be one of the key's browser origins (Keys, above).
 export const analytics = AnalyticsBrowser.load({
   writeKey: "<your write key>",
   cdnURL: "${cairnOrigin}/api", // Cairn serves the settings, which point the events at ${cairnOrigin}/api/v1
