@@ -41,6 +41,16 @@ describe("an API key's allowed browser origins", () => {
     expect(badCreate.status).toBe(422);
     expect(badCreate.body.error.fields[0].path).toBe("allowedOrigins.0");
 
+    // another workspace's admin cannot reach the key
+    const other = await createWorkspaceWithTeam();
+    const foreign = await callRoute(updateRoute, {
+      method: "PATCH",
+      path: `/api/workspaces/${other.slug}/api-keys/${keyId}`,
+      params: { slug: other.slug, keyId },
+      cookie: await sessionCookie(other.members.ADMIN),
+      body: { allowedOrigins: ["https://evil.example"] },
+    });
+    expect(foreign.status).toBe(404);
     // editors cannot manage keys
     expect((await patch(await sessionCookie(team.members.EDITOR), { allowedOrigins: ["https://evil.example"] })).status).toBe(403);
 
