@@ -24,9 +24,9 @@ export function originAllowed(origin: string, allowedOrigins: readonly string[])
   return allowedOrigins.includes(origin.toLowerCase());
 }
 
-/** The headers that let the page at `origin` read the answer. */
+/** The headers that let the page at `origin` read the answer (and Retry-After, which analytics.js honours on 429). */
 export function corsHeaders(origin: string): Record<string, string> {
-  return { "Access-Control-Allow-Origin": origin, Vary: "Origin" };
+  return { "Access-Control-Allow-Origin": origin, "Access-Control-Expose-Headers": "Retry-After", Vary: "Origin" };
 }
 
 /**

@@ -66,6 +66,7 @@ describe("Segment's browser library against Cairn", () => {
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     expect(answer.body).toMatchObject({ success: true, stored: 1 });
     expect(answer.headers.get("access-control-allow-origin")).toBe(SHOP);
+    expect(answer.headers.get("access-control-expose-headers")).toBe("Retry-After");
     expect(answer.headers.get("vary")).toBe("Origin");
 
     const page = await post(pagePost, "/api/v1/p", libraryBody(key, { type: "page", name: "Pricing", properties: { path: "/pricing" } }), { origin: SHOP });
