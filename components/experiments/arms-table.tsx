@@ -108,7 +108,7 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
                 <span data-testid="arm-probability-best">{percent(arm.probabilityBest)}</span>
                 {arm.risk ? (
                   <span
-                    className="mt-1 ml-auto block w-36 text-xs whitespace-normal text-stone-500"
+                    className="mt-1 ml-auto block w-28 text-xs whitespace-normal text-stone-500"
                     data-testid="arm-risk"
                     title={`Expected loss: what choosing an arm costs, on average over what the data still allow, if the other is in fact better. In percentage points of conversion rate (${result.arms[0].label} converts ${percent(result.arms[0].conversionRate, 2)}).`}
                   >
