@@ -51,7 +51,7 @@ function OriginsEditor({ slug, apiKey, onSaved }: { slug: string; apiKey: ApiKey
   }
   const error = originErrors(save.fieldErrors);
   return (
-    <form onSubmit={onSubmit} className="mt-2 space-y-2" noValidate>
+    <form method="post" onSubmit={onSubmit} className="mt-2 space-y-2" noValidate>
       <FormAlert message={save.formError} />
       <label className="block text-sm font-medium text-stone-800">
         Allowed origins for “{apiKey.name}”
