@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TNode } from "../journeys/graph";
-import { decideNode, pickArm, splitBucket, type NodeInput } from "./interpreter";
+import { decideNode, decideOnEvent, pickArm, splitBucket, type NodeInput } from "./interpreter";
 import { compare } from "./rules";
 
 const now = new Date("2026-06-10T12:00:00Z");
@@ -185,5 +185,44 @@ describe("operators", () => {
     [undefined, "in", ["fr"], false],
   ] as const)("%j %s %j is %s", (actual, operator, expected, result) => {
     expect(compare(actual, operator, expected)).toBe(result);
+  });
+});
+
+describe("an event that is at once awaited, a goal or an exit (decideOnEvent)", () => {
+  const wait = node("wait_for_event", { eventName: "order_completed", timeout: { amount: 1, unit: "days" } }, "wait");
+  const graph = (settings: Record<string, unknown>, extra: TNode[] = []) => ({
+    nodes: [wait, ...extra],
+    settings: { reentry: { mode: "once" as const }, exitEvents: [], frequencyCaps: true, ...settings },
+  });
+  const goalStep = node("goal", { eventName: "order_completed" }, "bought");
+
+  it("wait event = the journey goal's, the goal ending the journey (the default): converts and ends, arrived is not taken", () => {
+    const g = graph({ goal: { eventName: "order_completed", attributionHours: 72 } });
+    expect(decideOnEvent(g, { name: "order_completed", converts: true, awaited: true })).toEqual({ kind: "convert", then: "end" });
+  });
+
+  it("wait event = the journey goal's, the goal letting people continue: converts and follows the wait's arrived path", () => {
+    const g = graph({ goal: { eventName: "order_completed", attributionHours: 72, onConversion: "continue" } });
+    expect(decideOnEvent(g, { name: "order_completed", converts: true, awaited: true })).toEqual({ kind: "convert", then: "arrived" });
+    // Someone converting who is not waiting for it (elsewhere in the journey, or waiting for another order) stays put.
+    expect(decideOnEvent(g, { name: "order_completed", converts: true, awaited: false })).toEqual({ kind: "convert", then: "stay" });
+  });
+
+  it("wait event = a goal step's: the goal step always ends the journey, even when the journey goal says continue", () => {
+    const g = graph({ goal: { eventName: "order_completed", attributionHours: 72, onConversion: "continue" } }, [goalStep]);
+    expect(decideOnEvent(g, { name: "order_completed", converts: true, awaited: true })).toEqual({ kind: "convert", then: "end" });
+  });
+
+  it("wait event = an exit event: the person exits (exit wins over arrived and over a goal)", () => {
+    const g = graph({ exitEvents: ["order_completed"], goal: { eventName: "order_completed", attributionHours: 72, onConversion: "continue" } });
+    expect(decideOnEvent(g, { name: "order_completed", converts: true, awaited: true })).toEqual({ kind: "exit" });
+    expect(decideOnEvent(graph({ exitEvents: ["order_completed"] }), { name: "order_completed", converts: false, awaited: true })).toEqual({ kind: "exit" });
+  });
+
+  it("different events: the awaited one takes arrived, the goal converts and ends, anything else does nothing", () => {
+    const g = graph({ goal: { eventName: "subscription_started", attributionHours: 72 }, exitEvents: ["unsubscribed"] });
+    expect(decideOnEvent(g, { name: "order_completed", converts: false, awaited: true })).toEqual({ kind: "arrived" });
+    expect(decideOnEvent(g, { name: "subscription_started", converts: true, awaited: false })).toEqual({ kind: "convert", then: "end" });
+    expect(decideOnEvent(g, { name: "page_viewed", converts: false, awaited: false })).toEqual({ kind: "none" });
   });
 });

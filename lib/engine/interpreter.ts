@@ -304,3 +304,37 @@ export function nextNodeId(graph: TJourneyGraph, nodeId: string, exit: string): 
 export function triggerNode(graph: TJourneyGraph): TNode | undefined {
   return graph.nodes.find((n) => n.type.startsWith("trigger."));
 }
+
+/**
+ * What one ingested event does to one person still in the journey (lib/engine/process-events.ts applies it),
+ * as a pure function so that the order of precedence is written, and tested, in one place:
+ *   1. an exit event removes them, even when it is also the event a wait is waiting for (or a goal event):
+ *      exit events are "leave wherever you are", so a wait for one can never take "arrived";
+ *   2. a converting event (a goal step's event, or the journey goal's within its attribution window) records
+ *      the conversion; then
+ *        - a goal step's event always ends the journey (the person jumps to the goal step);
+ *        - the journey goal ends it too unless the goal is set to let people continue
+ *          (settings.goal.onConversion = "continue"): then a person waiting for this same event follows the
+ *          wait's "arrived" path, and anyone else stays where they are;
+ *   3. otherwise a person waiting for this event (same name, same match value) follows "arrived".
+ * A goal that ends the journey and is also a wait's event therefore leaves that wait's "arrived" path at
+ * zero; validate.ts warns about it (journeyWarnings) while editing and before publishing.
+ */
+export type EventEffect =
+  | { kind: "exit" }
+  | { kind: "convert"; then: "end" | "arrived" | "stay" }
+  | { kind: "arrived" }
+  | { kind: "none" };
+
+export function decideOnEvent(
+  graph: Pick<TJourneyGraph, "nodes" | "settings">,
+  event: { name: string; converts: boolean; awaited: boolean },
+): EventEffect {
+  if (graph.settings.exitEvents.includes(event.name)) return { kind: "exit" };
+  if (event.converts) {
+    const goalStep = graph.nodes.some((n) => n.type === "goal" && (n.config as { eventName?: string }).eventName === event.name);
+    if (goalStep || graph.settings.goal?.onConversion !== "continue") return { kind: "convert", then: "end" };
+    return { kind: "convert", then: event.awaited ? "arrived" : "stay" };
+  }
+  return event.awaited ? { kind: "arrived" } : { kind: "none" };
+}

@@ -3,7 +3,7 @@ import { withTransaction } from "../db/pool";
 import { ACTIVE_LEASE_MS, endEnrollment } from "./advance";
 import { enroll, type EntryCandidate } from "./enroll";
 import { loadVersions, type CompiledVersion } from "./graphs";
-import { config } from "./interpreter";
+import { config, decideOnEvent } from "./interpreter";
 import { compare, valueAt } from "./rules";
 import { convertsFromAssignment, convertsFromEntry, experimentGoalEvents } from "../experiments/attribution";
 import type { TNode } from "../journeys/graph";
@@ -16,8 +16,10 @@ import { revenueOf } from "../analytics/revenue";
  *      window from entry) and end their journey; people who already left still convert within the window;
  *      people assigned at an A/B split also convert within the window from their assignment, in the
  *      journey or out of it (lib/experiments/attribution.ts: the experiment's window, holdout included);
+ *      (or, when the journey goal lets people continue, record the conversion and leave them where they are);
  *   3. people waiting for this event (same profile, same name, same match value: an indexed lookup)
- *      resume through "arrived";
+ *      resume through "arrived", also when it converted them under a goal that lets people continue;
+ *      the precedence of 1–3 for one person is decideOnEvent's (lib/engine/interpreter.ts);
  *   4. live journeys triggered by this event enroll the person (filters, re-entry rules).
  * Everything is guarded by the enrollment's status and unique keys, so processing the same events again
  * changes nothing. Returns the enrollments to advance now.
@@ -131,21 +133,31 @@ export async function processIngestedEvents(workspaceId: string, eventIds: strin
       for (const enrollment of openByProfile.get(event.profileId) ?? []) {
         if (enrollment.status === "DONE") continue;
         const version = versions.get(enrollment.journeyVersionId)!;
-        if (version.graph.settings.exitEvents.includes(event.name)) {
+        const awaited =
+          enrollment.status === "WAITING" &&
+          enrollment.waitEventName === event.name &&
+          (enrollment.waitMatchProperty === null || sameValue(valueAt(event.properties, enrollment.waitMatchProperty), enrollment.waitMatchValue!));
+        // Which wins when the event is at once an exit, a goal and the awaited one: decideOnEvent (interpreter.ts).
+        const effect = decideOnEvent(version.graph, { name: event.name, converts: convertsWhileIn(version, event, enrollment), awaited });
+        if (effect.kind === "exit") {
           await endEnrollment(client, enrollment.id, "EXITED", `Exit event ${event.name}`, now);
           enrollment.status = "DONE";
           resumed.delete(enrollment.id);
           result.exited++;
-        } else if (convertsWhileIn(version, event, enrollment)) {
+          continue;
+        }
+        if (effect.kind === "convert" && effect.then === "end") {
           await convert(client, workspaceId, enrollment, version, event, now);
           enrollment.status = "DONE";
           resumed.delete(enrollment.id);
           result.converted++;
-        } else if (
-          enrollment.status === "WAITING" &&
-          enrollment.waitEventName === event.name &&
-          (enrollment.waitMatchProperty === null || sameValue(valueAt(event.properties, enrollment.waitMatchProperty), enrollment.waitMatchValue!))
-        ) {
+          continue;
+        }
+        if (effect.kind === "convert") {
+          // The goal lets people continue: the conversion is recorded (once per enrollment) and they go on.
+          if (await recordConversion(client, workspaceId, enrollment, version, event)) result.converted++;
+        }
+        if (effect.kind === "arrived" || (effect.kind === "convert" && effect.then === "arrived")) {
           await client.query(
             `UPDATE "Enrollment" SET status = 'ACTIVE', "pendingExit" = 'arrived', "waitEventName" = NULL, "waitMatchProperty" = NULL,
                 "waitMatchValue" = NULL, "wakeAt" = $2, "updatedAt" = $3 WHERE id = $1 AND status = 'WAITING'`,
@@ -228,8 +240,8 @@ async function endedWithoutConversion(client: pg.ClientBase, workspaceId: string
  * lib/analytics/revenue.ts) and the message it is attributed to: the last one the person was sent in this
  * journey at or before the conversion (Message(workspaceId, profileId, createdAt): a person's few messages).
  */
-async function recordConversion(client: pg.ClientBase, workspaceId: string, enrollment: OpenEnrollment, version: CompiledVersion, event: StoredEvent): Promise<void> {
-  await client.query(
+async function recordConversion(client: pg.ClientBase, workspaceId: string, enrollment: OpenEnrollment, version: CompiledVersion, event: StoredEvent): Promise<boolean> {
+  const { rowCount } = await client.query(
     `INSERT INTO "Conversion" ("enrollmentId", "workspaceId", "journeyId", "profileId", "eventId", "eventName", "convertedAt", revenue, "messageId")
      VALUES ($1, $2, $3, $4, $5, $6, $7, round($8::numeric, 4),
              (SELECT m.id FROM "Message" m
@@ -238,6 +250,7 @@ async function recordConversion(client: pg.ClientBase, workspaceId: string, enro
      ON CONFLICT DO NOTHING`,
     [enrollment.id, workspaceId, enrollment.journeyId, enrollment.profileId, event.id, event.name, event.timestamp, revenueOf(event.properties, version.graph.settings.goal?.revenueProperty)],
   );
+  return (rowCount ?? 0) > 0;
 }
 
 async function convert(client: pg.ClientBase, workspaceId: string, enrollment: OpenEnrollment, version: CompiledVersion, event: StoredEvent, now: Date): Promise<void> {

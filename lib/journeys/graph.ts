@@ -221,6 +221,11 @@ export const ZJourneySettings = z.object({
       attributionHours: z.number().int().min(1).max(24 * 90).default(72),
       /** optional: the goal event's property holding the order's value (experiments report revenue per person) */
       revenueProperty: ZName.optional(),
+      /**
+       * what converting does to someone still in the journey: "end" (the default) ends their journey there;
+       * "continue" records the conversion and lets them go on (a wait for this same event takes "arrived")
+       */
+      onConversion: z.enum(["end", "continue"], { error: "must be end or continue" }).optional(),
     })
     .optional(),
   quietHours: z.object({ start: z.string().regex(TIME_OF_DAY, "must be HH:MM"), end: z.string().regex(TIME_OF_DAY, "must be HH:MM") }).optional(),
