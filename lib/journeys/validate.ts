@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { eventNameReferences, unknownEventWarning } from "./event-name-suggestions";
 import { exitsOf, isTerminal, isTrigger, NODE_CONFIGS, ZJourneyGraph, type NodeType, type TEdge, type TJourneyGraph, type TNode } from "./graph";
 
 /**
@@ -200,4 +201,45 @@ function segmentReferences(node: TNode): { path: string; id: string }[] {
     });
   }
   return refs;
+}
+
+/**
+ * Warnings: things that do not block publishing but probably are not what the author meant. Shown in the
+ * inspector while editing and in the publish dialog's checks; never among the problems above (a new app
+ * may publish a journey before its first event arrives).
+ *   - an event name the workspace has never received (when `catalog` is given): the closest catalog name
+ *     as a "did you mean" (./event-name-suggestions.ts);
+ *   - a wait for an event that is also a goal step's, the journey goal's (when the goal ends the journey) or
+ *     an exit event: people who do it reach the goal or leave, so the wait's "arrived" path is never taken
+ *     (the rule is decideOnEvent's, lib/engine/interpreter.ts).
+ * Takes the graph as the canvas holds it (configs not yet valid are skipped, never thrown on).
+ */
+export function journeyWarnings(
+  graph: { nodes: { id: string; type: string; label?: string; config: Record<string, unknown> }[]; settings?: Partial<TJourneyGraph["settings"]> | null },
+  catalog?: readonly string[],
+): JourneyProblem[] {
+  const warnings: JourneyProblem[] = [];
+  if (catalog) {
+    for (const ref of eventNameReferences(graph)) {
+      const message = unknownEventWarning(ref.eventName, catalog);
+      if (message) warnings.push({ ...(ref.nodeId ? { nodeId: ref.nodeId } : {}), path: ref.path, message });
+    }
+  }
+  const goalSteps = graph.nodes.filter((n) => n.type === "goal" && typeof n.config?.eventName === "string");
+  const goal = graph.settings?.goal;
+  const exitEvents = Array.isArray(graph.settings?.exitEvents) ? graph.settings.exitEvents : [];
+  for (const wait of graph.nodes) {
+    const name = wait.type === "wait_for_event" ? wait.config?.eventName : undefined;
+    if (typeof name !== "string" || !name.trim()) continue;
+    const at = { nodeId: wait.id, path: "config.eventName" };
+    if (exitEvents.includes(name)) {
+      warnings.push({ ...at, message: `this wait's event is also an exit event: people who do ${name} leave the journey, so its “Arrived” path is never taken; wait for another event or remove ${name} from the exit events` });
+    } else if (goalSteps.some((g) => g.config.eventName === name)) {
+      const step = goalSteps.find((g) => g.config.eventName === name)!;
+      warnings.push({ ...at, message: `this wait's event is also the goal step ${step.label ? `“${step.label}”` : step.id}'s: people who do ${name} reach the goal and end the journey, so its “Arrived” path is never taken; wait for another event` });
+    } else if (goal?.eventName === name && goal.onConversion !== "continue") {
+      warnings.push({ ...at, message: `this wait's event is also the goal's: people who do ${name} reach the goal and leave the journey, so its “Arrived” path is never taken; set the goal to let people continue after converting (they then take “Arrived”), or wait for another event` });
+    }
+  }
+  return warnings;
 }
