@@ -47,7 +47,7 @@ describe("journeys as code", () => {
     expect(preview.body).toEqual({
       nextVersion: 2,
       problems: [],
-      diff: { addedNodes: [], removedNodes: [], changedNodes: ["wait"], addedEdges: [], removedEdges: [], settingsChanged: false },
+      diff: { addedNodes: [], removedNodes: [], changedNodes: ["wait"], nodeChanges: { wait: [{ field: "duration.amount", before: "1", after: "2" }] }, addedEdges: [], removedEdges: [], settingsChanged: false },
     });
     const v2 = await callRoute(publishRoute, { method: "POST", headers: bearer, params: { id } });
     expect(v2.body.liveVersion).toBe(2);

@@ -4,8 +4,8 @@ import { actorLabel } from "../auth/context";
 import { recordAudit } from "../audit/audit-log";
 import { db, type Prisma } from "../db/client";
 import { AppError, parseInput, type FieldIssue } from "../errors";
-import { sendableTemplates, type Channel } from "../messaging/templates";
-import { diffJourneys, type JourneyDiff } from "./diff";
+import { pinnedTemplates, sendableTemplates, type Channel } from "../messaging/templates";
+import { diffJourneys, templateIdsOf, type JourneyDiff } from "./diff";
 import { NODE_CONFIGS, ZJourneyGraph, type TJourneyGraph } from "./graph";
 import { webhookLiquidProblems } from "../engine/placeholders";
 import { validateJourney, type JourneyProblem, type JourneyReferences } from "./validate";
@@ -184,23 +184,53 @@ export async function saveDraft(ctx: WorkspaceContext, id: string, input: z.inpu
   return getJourney(ctx, id);
 }
 
-/** What publishing the current draft would change. */
-export async function previewPublish(ctx: WorkspaceContext, id: string): Promise<{ diff: JourneyDiff; problems: JourneyProblem[]; nextVersion: number }> {
-  requirePermission(ctx, "workspace:read");
-  const journey = await load(ctx, id);
-  const { graph, problems } = await validateWithReferences(ctx, journey.draft);
+/**
+ * The diff of publishing `graph` now against the live version, with the template versions each would send
+ * (the live one pins those saved before it was published; publishing now pins the newest).
+ */
+async function diffAgainstLive(ctx: WorkspaceContext, journey: Loaded, graph: TJourneyGraph): Promise<JourneyDiff> {
   const live = journey.versions.find((v) => v.id === journey.liveVersionId);
-  return { diff: diffJourneys(live ? (live.graph as TJourneyGraph) : null, graph ?? (journey.draft as TJourneyGraph)), problems, nextVersion: (journey.versions[0]?.version ?? 0) + 1 };
+  const liveGraph = live ? (live.graph as TJourneyGraph) : null;
+  const ids = [...new Set([...templateIdsOf(graph), ...(liveGraph ? templateIdsOf(liveGraph) : [])])];
+  const templates = {
+    before: live ? await pinnedTemplates(ctx.workspace.id, ids, live.publishedAt) : new Map(),
+    after: await pinnedTemplates(ctx.workspace.id, ids, new Date()),
+  };
+  return diffJourneys(liveGraph, graph, templates);
 }
 
-export async function publishJourney(ctx: WorkspaceContext, id: string): Promise<JourneyDetail & { published: { version: number; diff: JourneyDiff } }> {
+/**
+ * What publishing would change: the current draft, or (`source: "live"`) the live version's graph again, which
+ * only moves the journey onto the templates' newest versions (the template page's "update the live journeys").
+ */
+export async function previewPublish(ctx: WorkspaceContext, id: string, source: PublishSource = "draft"): Promise<{ diff: JourneyDiff; problems: JourneyProblem[]; nextVersion: number }> {
+  requirePermission(ctx, "workspace:read");
+  const journey = await load(ctx, id);
+  const { graph, problems } = await validateWithReferences(ctx, sourceGraph(journey, source));
+  return { diff: await diffAgainstLive(ctx, journey, graph ?? (sourceGraph(journey, source) as TJourneyGraph)), problems, nextVersion: (journey.versions[0]?.version ?? 0) + 1 };
+}
+
+export type PublishSource = "draft" | "live";
+
+function sourceGraph(journey: Loaded, source: PublishSource): unknown {
+  if (source === "draft") return journey.draft;
+  const live = journey.versions.find((v) => v.id === journey.liveVersionId);
+  if (!live) throw AppError.field("source", "This journey has no live version to update; publish its draft instead.");
+  return live.graph;
+}
+
+/**
+ * Publishes a new version: the draft, or (`source: "live"`) the live graph again so the journey sends the
+ * templates' newest versions without taking unfinished draft edits with it. Either way the same checks,
+ * version numbering and audit entry; people already in the journey keep the version they started.
+ */
+export async function publishJourney(ctx: WorkspaceContext, id: string, source: PublishSource = "draft"): Promise<JourneyDetail & { published: { version: number; diff: JourneyDiff } }> {
   requirePermission(ctx, "content:write");
   const journey = await load(ctx, id);
   if (journey.status === "ARCHIVED") throw new AppError("conflict", "This journey is archived; restore it to publish it.");
-  const { graph, problems } = await validateWithReferences(ctx, journey.draft);
+  const { graph, problems } = await validateWithReferences(ctx, sourceGraph(journey, source));
   if (problems.length || !graph) throw AppError.validation(problems.map(toField), `The journey cannot be published: ${problems.length} problem${problems.length === 1 ? "" : "s"} to fix.`);
-  const live = journey.versions.find((v) => v.id === journey.liveVersionId);
-  const diff = diffJourneys(live ? (live.graph as TJourneyGraph) : null, graph);
+  const diff = await diffAgainstLive(ctx, journey, graph);
   const version = await db().$transaction(async (tx) => {
     // The row lock makes concurrent publishes take turns, so version numbers never collide.
     await tx.$executeRaw`SELECT 1 FROM "Journey" WHERE id = ${id}::uuid FOR UPDATE`;
@@ -215,8 +245,8 @@ export async function publishJourney(ctx: WorkspaceContext, id: string): Promise
       action: "journey.published",
       targetType: "journey",
       targetId: id,
-      summary: `Published "${journey.name}" as v${created.version}`,
-      metadata: { version: created.version, diff: diff as unknown as Prisma.InputJsonValue },
+      summary: source === "live" ? `Published "${journey.name}" as v${created.version} (the live version with its templates' newest versions)` : `Published "${journey.name}" as v${created.version}`,
+      metadata: { version: created.version, source, diff: diff as unknown as Prisma.InputJsonValue },
     });
     return created.version;
   });

@@ -434,3 +434,13 @@ async function previewWebhook(content: Record<string, unknown>, scope: object, p
   return { profile, fields: { ...fields, contentType: WEBHOOK_CONTENT_TYPES[contentType] }, missingVariables: missingVariables("webhook", content, scope, assets.partials), errors, warnings };
 }
 const ZWebhookContentType = z.enum(Object.keys(WEBHOOK_CONTENT_TYPES) as [keyof typeof WEBHOOK_CONTENT_TYPES]);
+
+/** For each template id, the version a journey version published at `at` sends and its content (unknown ids left out). */
+export async function pinnedTemplates(workspaceId: string, templateIds: string[], at: Date): Promise<Map<string, { version: number; content: Record<string, unknown> }>> {
+  const pinned = new Map<string, { version: number; content: Record<string, unknown> }>();
+  for (const id of templateIds) {
+    const found = await templateVersionAt(workspaceId, id, at);
+    if (found) pinned.set(id, { version: found.version, content: found.content as Record<string, unknown> });
+  }
+  return pinned;
+}
