@@ -67,3 +67,25 @@ export async function listEventCatalog(ctx: WorkspaceContext, now: Date = new Da
     };
   });
 }
+
+export interface CatalogName {
+  name: string;
+  /** the property keys observed on this event (EventProperty rows), sorted */
+  properties: string[];
+}
+
+/**
+ * Just the catalog's names and property keys, most recently seen first: what the journey canvas suggests in
+ * its event and property fields and checks names against (lib/journeys/event-name-suggestions.ts).
+ */
+export async function listCatalogNames(ctx: WorkspaceContext): Promise<CatalogName[]> {
+  requirePermission(ctx, "workspace:read");
+  const workspaceId = ctx.workspace.id;
+  const [types, properties] = await Promise.all([
+    db().eventType.findMany({ where: { workspaceId }, orderBy: [{ lastSeenAt: "desc" }, { name: "asc" }], select: { name: true } }),
+    db().eventProperty.findMany({ where: { workspaceId }, orderBy: { key: "asc" }, select: { eventName: true, key: true } }),
+  ]);
+  const keys = new Map<string, Set<string>>();
+  for (const p of properties) keys.set(p.eventName, (keys.get(p.eventName) ?? new Set()).add(p.key));
+  return types.map((t) => ({ name: t.name, properties: [...(keys.get(t.name) ?? [])] }));
+}
