@@ -1,15 +1,20 @@
 import dagre from "@dagrejs/dagre";
 import type { Edge } from "@xyflow/react";
 import { exitsOf } from "@/lib/journeys/graph";
+import { stepHeight } from "./canvas-edits";
 import { NODE_WIDTH, type JourneyFlowNode } from "./journey-nodes";
 
-/** Top-to-bottom layout with dagre; keeps the trigger where it was so the canvas does not jump. */
-export function autoLayout(nodes: JourneyFlowNode[], edges: Edge[]): JourneyFlowNode[] {
+/**
+ * Top-to-bottom layout with dagre; keeps the trigger where it was so the canvas does not jump. `live`: the
+ * journey shows its count rows, so a step not measured since they appeared is given their height too
+ * (a published journey's steps are taller, and a layout made without the rows let them overlap).
+ */
+export function autoLayout(nodes: JourneyFlowNode[], edges: Edge[], { live = false }: { live?: boolean } = {}): JourneyFlowNode[] {
   if (!nodes.length) return nodes;
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: "TB", nodesep: 48, ranksep: 72, marginx: 0, marginy: 0 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const node of nodes) g.setNode(node.id, { width: node.measured?.width ?? NODE_WIDTH, height: node.measured?.height ?? 96 });
+  for (const node of nodes) g.setNode(node.id, { width: node.measured?.width ?? NODE_WIDTH, height: stepHeight(node, live) });
   for (const edge of edges) if (g.hasNode(edge.source) && g.hasNode(edge.target)) g.setEdge(edge.source, edge.target);
   dagre.layout(g);
   orderBranchesLikeTheirExits(g, nodes, edges);

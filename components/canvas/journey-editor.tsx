@@ -22,7 +22,7 @@ import {
   type NodeChange,
   type OnBeforeDelete,
 } from "@xyflow/react";
-import { ArrowLeft, BarChart3, CircleAlert, CircleCheck, History, LayoutDashboard, Loader2, Maximize, Pause, Play, Redo2, Rocket, Settings2, Undo2 } from "lucide-react";
+import { ArrowLeft, BarChart3, CircleAlert, CircleCheck, History, LayoutDashboard, Loader2, Maximize, PanelRightClose, PanelRightOpen, Pause, Play, Redo2, Rocket, Settings2, Undo2, X } from "lucide-react";
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { isTrigger, type NodeType, type TJourneyGraph, type TJourneySettings } from "@/lib/journeys/graph";
@@ -34,12 +34,14 @@ import { FormAlert } from "../ui/field";
 import { formatDateTime } from "../ui/format";
 import { callApi } from "../ui/use-api-form";
 import { autoLayout } from "./auto-layout";
+import { ADD_GAP, addBelow, makeRoom, pasteCopies, stepHeight } from "./canvas-edits";
 import { NodeInspector, SettingsInspector } from "./inspector";
 import { formatCount, nodeTypes, NodeStatsContext, ProblemCountsContext, ReadOnlyContext, TemplateNamesContext, NODE_WIDTH, type JourneyFlowNode } from "./journey-nodes";
 import { describeProblem, exitLabels, NODE_META } from "./node-meta";
 import { Palette, PALETTE_MIME } from "./palette";
 import { PublishDialog } from "./publish-dialog";
 import { STATS_POLL_MS, useJourneyStats, type JourneyStatsState } from "./use-journey-stats";
+import { INSPECTOR_PANEL_KEY, PALETTE_PANEL_KEY, usePanelOpen } from "./use-panel-open";
 
 /**
  * Which templates and segments exist is the server's to say: the inspector only offers saved templates and
@@ -53,6 +55,8 @@ const DEFAULT_EDGE_OPTIONS = { type: "smoothstep", markerEnd: { type: MarkerType
 const SNAP: [number, number] = [8, 8];
 const FIT_VIEW_OPTIONS = { padding: 0.25, maxZoom: 1.1 };
 const PRO_OPTIONS = { hideAttribution: true };
+/** Below this canvas width the minimap would sit on the steps: it is left out (Fit and the controls remain). */
+const MINIMAP_MIN_CANVAS_WIDTH = 720;
 
 interface Snapshot {
   nodes: JourneyFlowNode[];
@@ -137,6 +141,24 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
   // Live counts, once there is a published version for people to be in (kept out of the graph state).
   const live = useJourneyStats(slug, journey.id, versions.length > 0);
   const wrapper = useRef<HTMLDivElement>(null);
+  // Once the count rows show, steps are taller: placing, laying out and making room use their height.
+  const liveRows = live.stats !== null;
+  const liveRowsRef = useRef(liveRows);
+  useEffect(() => {
+    liveRowsRef.current = liveRows;
+  }, [liveRows]);
+  const [paletteOpen, togglePalette] = usePanelOpen(PALETTE_PANEL_KEY);
+  const [inspectorOpen, toggleInspector] = usePanelOpen(INSPECTOR_PANEL_KEY);
+  /** what click-to-add could not do (no free exit), said on the canvas until the next add or dismissed */
+  const [addNote, setAddNote] = useState<string | null>(null);
+  const [canvasWidth, setCanvasWidth] = useState<number | null>(null);
+  useEffect(() => {
+    const element = wrapper.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => setCanvasWidth(Math.round(entry.contentRect.width)));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
 
   // Message steps show their template's name, segment triggers their segment's: one request for the
   // workspace's templates and one for its segments when it opens (ids are UUIDs, so one map holds both).
@@ -175,6 +197,16 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
   useEffect(() => {
     current.current = { nodes, edges, settings };
   }, [nodes, edges, settings]);
+
+  // Positions saved before the journey was published were made for shorter steps: once the count rows
+  // show (and whenever a step's measured height changes after that), push down the steps the one above
+  // now overlaps. Not an undo step; the new positions are saved with the draft like any move.
+  const heightsKey = liveRows && nodesInitialized ? nodes.map((n) => n.measured?.height ?? 0).join(",") : "";
+  useEffect(() => {
+    if (!heightsKey) return;
+    const moved = makeRoom(current.current.nodes, true);
+    if (moved.size) setNodes((ns) => ns.map((n) => (moved.has(n.id) ? { ...n, position: moved.get(n.id)! } : n)));
+  }, [heightsKey]);
 
   // ---- History (undo / redo)
   const history = useRef<{ past: Snapshot[]; future: Snapshot[]; lastKey: string; lastAt: number }>({ past: [], future: [], lastKey: "", lastAt: 0 });
@@ -310,12 +342,26 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
   const addNode = useCallback(
     (type: NodeType, at?: { x: number; y: number }) => {
       remember();
-      const { nodes: ns } = current.current;
+      const { nodes: ns, edges: es } = current.current;
       let position = at;
+      let link: { source: string; sourceHandle: string } | null = null;
+      let note: string | null = null;
       if (!position) {
-        const anchor = ns.find((n) => n.selected) ?? ns.reduce<JourneyFlowNode | undefined>((low, n) => (!low || n.position.y > low.position.y ? n : low), undefined);
-        if (anchor) position = { x: anchor.position.x, y: anchor.position.y + (anchor.measured?.height ?? 96) + 64 };
-        else {
+        const picked = ns.filter((n) => n.selected);
+        if (picked.length === 1) {
+          // Below the selected step, connected to its first free exit (or said why not).
+          const plan = addBelow(picked[0], type, es, liveRowsRef.current);
+          position = plan.position;
+          link = plan.connect;
+          if (!plan.connect && plan.reason === "no-free-exit") {
+            const name = picked[0].data.label || NODE_META[picked[0].data.type].title;
+            note = `“${name}” has no free exit, so the new step is not connected: drag from an exit to connect it.`;
+          }
+        } else {
+          const anchor = ns.reduce<JourneyFlowNode | undefined>((low, n) => (!low || n.position.y > low.position.y ? n : low), undefined);
+          if (anchor) position = { x: anchor.position.x, y: anchor.position.y + stepHeight(anchor, liveRowsRef.current) + ADD_GAP };
+        }
+        if (!position) {
           const rect = wrapper.current?.getBoundingClientRect();
           const center = rect ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + 120 }) : { x: 0, y: 0 };
           position = { x: center.x - NODE_WIDTH / 2, y: center.y };
@@ -329,7 +375,9 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
         selected: true,
       };
       setNodes((list) => [...list.map((n) => (n.selected ? { ...n, selected: false } : n)), node]);
-      setEdges((list) => list.map((e) => (e.selected ? { ...e, selected: false } : e)));
+      const edge: Edge | null = link ? { id: randomId("e"), source: link.source, target: node.id, sourceHandle: link.sourceHandle, label: edgeLabel(ns, link.source, link.sourceHandle) } : null;
+      setEdges((list) => [...list.map((e) => (e.selected ? { ...e, selected: false } : e)), ...(edge ? [edge] : [])]);
+      setAddNote(note);
       setTab("inspect");
       if (!at) {
         // Keep the new step in view at the current zoom.
@@ -343,6 +391,7 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
     [remember, flow],
   );
 
+  const dismissAddNote = useCallback(() => setAddNote(null), []);
   const onDragOver = useCallback((e: DragEvent) => {
     if (e.dataTransfer.types.includes(PALETTE_MIME)) {
       e.preventDefault();
@@ -392,7 +441,7 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
 
   const layout = useCallback(() => {
     remember();
-    setNodes((ns) => autoLayout(ns, current.current.edges));
+    setNodes((ns) => autoLayout(ns, current.current.edges, { live: liveRowsRef.current }));
     window.requestAnimationFrame(() => void flow.fitView({ ...FIT_VIEW_OPTIONS, duration: 300 }));
   }, [remember, flow]);
   const fit = useCallback(() => void flow.fitView({ ...FIT_VIEW_OPTIONS, duration: 300 }), [flow]);
@@ -434,18 +483,8 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
         e.preventDefault();
         const clip = clipboard.current;
         clip.pastes += 1;
-        const offset = 40 * clip.pastes;
-        const ids = new Map(clip.nodes.map((n) => [n.id, randomId(nodePrefix(n.data.type))]));
         remember();
-        const pasted = clip.nodes.map((n) => ({
-          ...n,
-          id: ids.get(n.id)!,
-          position: { x: n.position.x + offset, y: n.position.y + offset },
-          data: { ...n.data, config: structuredClone(n.data.config) },
-          selected: true,
-          dragging: false,
-        }));
-        const pastedEdges = clip.edges.map((x) => ({ ...x, id: randomId("e"), source: ids.get(x.source)!, target: ids.get(x.target)!, selected: false }));
+        const { nodes: pasted, edges: pastedEdges } = pasteCopies(clip, clip.pastes, (kind, n) => (kind === "node" && n ? randomId(nodePrefix(n.data.type)) : randomId("e")));
         setNodes((ns) => [...ns.map((n) => (n.selected ? { ...n, selected: false } : n)), ...pasted]);
         setEdges((es) => [...es, ...pastedEdges]);
       }
@@ -593,7 +632,7 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
           ) : null}
 
           <div className="flex min-h-0 flex-1">
-            {readOnly ? null : <Palette onAdd={addNode} />}
+            {readOnly ? null : <Palette onAdd={addNode} open={paletteOpen} onToggle={togglePalette} />}
             <div className="flex min-w-0 flex-1 flex-col">
             <div className="relative min-h-0 flex-1" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
               <ReactFlow<JourneyFlowNode, Edge>
@@ -622,7 +661,19 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
               >
                 <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="#d6d3d1" />
                 <Controls showInteractive={false} position="bottom-left" />
-                <MiniMap position="bottom-right" pannable zoomable nodeStrokeWidth={2} nodeColor={miniMapColor} style={MINIMAP_STYLE} className="!rounded-lg !ring-1 !ring-stone-200" />
+                {canvasWidth !== null && canvasWidth >= MINIMAP_MIN_CANVAS_WIDTH ? (
+                  <MiniMap position="bottom-right" pannable zoomable nodeStrokeWidth={2} nodeColor={miniMapColor} style={MINIMAP_STYLE} className="!rounded-lg !ring-1 !ring-stone-200" />
+                ) : null}
+                {addNote ? (
+                  <Panel position="top-center">
+                    <p role="status" data-testid="add-note" className="flex items-center gap-2 rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-900 shadow-sm ring-1 ring-amber-200">
+                      {addNote}
+                      <button type="button" onClick={dismissAddNote} aria-label="Dismiss" className="rounded p-0.5 text-amber-700 hover:bg-amber-100">
+                        <X className="h-3.5 w-3.5" aria-hidden="true" />
+                      </button>
+                    </p>
+                  </Panel>
+                ) : null}
                 {nodes.length === 0 ? (
                   <Panel position="top-center" className="!top-1/3">
                     <div className="rounded-xl border border-dashed border-stone-300 bg-white/90 px-6 py-5 text-center shadow-sm">
@@ -635,14 +686,26 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
             </div>
             <ProblemsPanel readOnly={readOnly} problems={problems} nodeById={nodeById} open={problemsOpen} onToggle={() => setProblemsOpen((o) => !o)} onFocus={focusNode} />
             </div>
-            <aside className="flex w-80 shrink-0 flex-col border-l border-stone-200 bg-white" aria-label="Inspector">
-              <div className="flex border-b border-stone-200 px-2" role="tablist">
+            {!inspectorOpen ? (
+              <aside className="flex w-10 shrink-0 flex-col items-center border-l border-stone-200 bg-white py-2" aria-label="Inspector" data-testid="inspector-collapsed">
+                <button type="button" onClick={toggleInspector} aria-expanded={false} aria-label="Show inspector" title="Show the step and journey settings" className="rounded-md p-1.5 text-stone-500 hover:bg-stone-100 hover:text-stone-900">
+                  <PanelRightOpen className="h-4 w-4" aria-hidden="true" />
+                </button>
+              </aside>
+            ) : (
+            <aside id="journey-inspector" className="flex w-80 shrink-0 flex-col border-l border-stone-200 bg-white" aria-label="Inspector">
+              <div className="flex border-b border-stone-200 px-2">
+                <div className="flex" role="tablist">
                 <TabButton active={tab === "inspect"} onClick={() => setTab("inspect")} icon={<Settings2 className="h-4 w-4" aria-hidden="true" />}>
                   {inspected ? "Step" : "Settings"}
                 </TabButton>
                 <TabButton active={tab === "history"} onClick={() => setTab("history")} icon={<History className="h-4 w-4" aria-hidden="true" />}>
                   History
                 </TabButton>
+                </div>
+                <button type="button" onClick={toggleInspector} aria-expanded aria-controls="journey-inspector" aria-label="Hide inspector" title="Hide the inspector to give the canvas the room" className="ml-auto self-center rounded-md p-1.5 text-stone-500 hover:bg-stone-100 hover:text-stone-900">
+                  <PanelRightClose className="h-4 w-4" aria-hidden="true" />
+                </button>
               </div>
               <div className="min-h-0 flex-1 overflow-y-auto p-4">
                 {tab === "history" ? (
@@ -664,6 +727,7 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
                 </p>
               )}
             </aside>
+            )}
           </div>
           {publishing ? <PublishDialog slug={slug} journeyId={journey.id} nodeById={nodeById} flush={flush} onClose={() => setPublishing(false)} onPublished={onPublished} /> : null}
         </div>
@@ -722,7 +786,7 @@ function LiveTotals({ stats, error }: JourneyStatsState) {
 }
 
 const MINIMAP_COLORS: Record<string, string> = { trigger: "#8b5cf6", delay: "#0ea5e9", wait: "#06b6d4", logic: "#f59e0b", action: "#10b981", finish: "#f43f5e" };
-const MINIMAP_STYLE = { width: 168, height: 112 };
+const MINIMAP_STYLE = { width: 144, height: 96 };
 const miniMapColor = (node: { type?: string }) => MINIMAP_COLORS[node.type ?? ""] ?? "#a8a29e";
 
 function TabButton({ active, onClick, icon, children }: { active: boolean; onClick: () => void; icon: React.ReactNode; children: React.ReactNode }) {
