@@ -2,7 +2,8 @@
  * How events read in the Events and Profiles pages. Times are formatted in UTC (like formatDateTime), so
  * the server's render and the browser's agree.
  */
-const WITH_SECONDS = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
+import { formatDateTime } from "../ui/format";
+
 const TIME = new Intl.DateTimeFormat("en-GB", { timeStyle: "medium", timeZone: "UTC" });
 const DATE = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 const DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
@@ -23,7 +24,8 @@ function validDate(iso: string | null): Date | null {
 
 export function formatDateTimeSeconds(iso: string | null): string {
   const date = validDate(iso);
-  return date ? `${WITH_SECONDS.format(date)} UTC` : UNKNOWN_TIME;
+  // the app's one date format (components/ui/format.ts), zone stated
+  return date ? formatDateTime(date, { seconds: true }) : UNKNOWN_TIME;
 }
 
 /** "09:07:52" and "22 Nov 2026", for a feed where the time of day matters most. */
