@@ -3,6 +3,7 @@ import type { MessageRow } from "@/lib/messaging/messages";
 import { CHANNEL_LABEL, type ChannelName } from "../templates/channels";
 import { Badge } from "../ui/card";
 import { formatDateTime } from "../ui/format";
+import { stepName, templateName } from "./names";
 
 export const STATUS_TONES: Record<string, "stone" | "brand" | "amber" | "red"> = { QUEUED: "amber", SENT: "brand", DELIVERED: "brand", BOUNCED: "red", FAILED: "red", SUPPRESSED: "stone" };
 
@@ -31,7 +32,7 @@ export function MessagesTable({ slug, messages }: { slug: string; messages: Mess
         {messages.map((m) => (
           <tr key={m.id} data-testid="message-row" className="align-top hover:bg-stone-50/70">
             <td className="py-3">
-              <Link href={`/w/${slug}/profiles/${m.profileId}`} className="block truncate font-medium text-brand-700 hover:underline" title={m.email ?? m.userId ?? m.profileId}>
+              <Link href={`/w/${slug}/profiles/${m.profileId}`} className="block truncate font-medium text-brand-700 hover:underline" title={m.email ?? m.userId ?? "Anonymous: no user id or email yet"}>
                 {m.userId ?? m.email ?? "Anonymous"}
               </Link>
               {m.email && m.userId ? <span className="block truncate text-xs text-stone-500">{m.email}</span> : null}
@@ -45,10 +46,10 @@ export function MessagesTable({ slug, messages }: { slug: string; messages: Mess
               ) : (
                 <span className="text-stone-400">—</span>
               )}
-              {m.nodeId ? <span className="text-stone-500"> · {m.nodeId}</span> : null}
+              {m.nodeId ? <span className="text-stone-500"> · {stepName(m)}</span> : null}
             </td>
-            <td className="truncate py-3 pl-4 text-stone-700" title={m.templateId}>
-              {m.templateName ?? <span className="font-mono text-xs text-stone-500">{m.templateId}</span>}
+            <td className="truncate py-3 pl-4 text-stone-700" title={templateName(m)}>
+              {m.templateName ?? <span className="text-stone-500 italic">{templateName(m)}</span>}
             </td>
             <td className="py-3 pl-4">
               <Link href={`/w/${slug}/messages/${m.id}`} title={m.statusReason ?? "Open the message"} className="hover:opacity-80">

@@ -39,6 +39,10 @@ export interface MessageRow {
   journeyId: string | null;
   journeyName: string | null;
   nodeId: string | null;
+  /** the step's label in the journey version that queued the message (null when the step has none) */
+  nodeLabel: string | null;
+  /** the step's type there ("email", "sms"…), for an unlabelled step */
+  nodeType: string | null;
 }
 
 export async function listMessages(ctx: WorkspaceContext, query: z.input<typeof ZMessageQuery> = {}): Promise<{ messages: MessageRow[]; next: string | null }> {
@@ -47,10 +51,18 @@ export async function listMessages(ctx: WorkspaceContext, query: z.input<typeof 
   const person = q.person ? q.person : null;
   const { rows } = await pgPool().query<MessageRow & { createdAt: Date }>(
     `SELECT m.id, m.channel, m."templateId", t.name AS "templateName", m.status::text, m."statusReason", m."createdAt", m."profileId", p."userId", p.email,
-            m."journeyId", j.name AS "journeyName", m."nodeId"
+            m."journeyId", j.name AS "journeyName", m."nodeId",
+            step."nodeLabel", step."nodeType"
        FROM "Message" m
        JOIN "Profile" p ON p.id = m."profileId"
        LEFT JOIN "Journey" j ON j.id = m."journeyId"
+       -- the step as the journey version that queued the message names it (pages show that, not the node id)
+       LEFT JOIN LATERAL (
+         SELECT NULLIF(n->>'label', '') AS "nodeLabel", n->>'type' AS "nodeType"
+           FROM "JourneyVersion" v, jsonb_array_elements(v.graph->'nodes') n
+          WHERE v.id = m."journeyVersionId" AND n->>'id' = m."nodeId"
+          LIMIT 1
+       ) step ON true
        LEFT JOIN "MessageTemplate" t ON t.id::text = m."templateId" AND t."workspaceId" = m."workspaceId"
       WHERE m."workspaceId" = $1
         AND ($2::text IS NULL OR p."userId" = $2 OR lower(p.email) = lower($2) OR p.id::text = $2)
@@ -95,10 +107,18 @@ export async function getMessage(ctx: WorkspaceContext, id: string): Promise<Mes
   if (!z.uuid().safeParse(id).success) throw new AppError("not_found", "No such message in this workspace.");
   const { rows } = await pgPool().query<MessageRow & { createdAt: Date; to: string | null; templateVersion: number | null; provider: string | null; providerMessageId: string | null; attempts: number; sendAfter: Date | null; content: Record<string, unknown> | null }>(
     `SELECT m.id, m.channel, m."templateId", t.name AS "templateName", m.status::text, m."statusReason", m."createdAt", m."profileId", p."userId", p.email,
-            m."journeyId", j.name AS "journeyName", m."nodeId", m."to", m."templateVersion", m.provider, m."providerMessageId", m.attempts, m."sendAfter", m.content
+            m."journeyId", j.name AS "journeyName", m."nodeId",
+            step."nodeLabel", step."nodeType", m."to", m."templateVersion", m.provider, m."providerMessageId", m.attempts, m."sendAfter", m.content
        FROM "Message" m
        JOIN "Profile" p ON p.id = m."profileId"
        LEFT JOIN "Journey" j ON j.id = m."journeyId"
+       -- the step as the journey version that queued the message names it (pages show that, not the node id)
+       LEFT JOIN LATERAL (
+         SELECT NULLIF(n->>'label', '') AS "nodeLabel", n->>'type' AS "nodeType"
+           FROM "JourneyVersion" v, jsonb_array_elements(v.graph->'nodes') n
+          WHERE v.id = m."journeyVersionId" AND n->>'id' = m."nodeId"
+          LIMIT 1
+       ) step ON true
        LEFT JOIN "MessageTemplate" t ON t.id::text = m."templateId" AND t."workspaceId" = m."workspaceId"
       WHERE m."workspaceId" = $1 AND m.id = $2`,
     [ctx.workspace.id, id],

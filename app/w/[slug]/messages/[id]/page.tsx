@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { MessageContent } from "@/components/messages/message-view";
+import { stepName, templateName } from "@/components/messages/names";
 import { STATUS_TONES } from "@/components/messages/messages-table";
 import { PageHeader } from "@/components/shell/page-header";
 import { CHANNEL_LABEL, type ChannelName } from "@/components/templates/channels";
@@ -60,11 +61,10 @@ export default async function MessagePage({ params }: { params: Promise<{ slug: 
             {message.journeyId ? (
               <>
                 From <Link href={`/w/${slug}/journeys/${message.journeyId}`} className="text-brand-700 hover:underline">{message.journeyName}</Link>
-                {message.nodeId ? <> · step {message.nodeId}</> : null} ·{" "}
+                {message.nodeId ? <> · step “{stepName(message)}”</> : null} ·{" "}
               </>
             ) : null}
-            template {message.templateName ?? message.templateId}
-            {message.templateVersion ? ` v${message.templateVersion}` : ""}
+            template {templateName(message)}
           </>
         }
         actions={<Badge tone={STATUS_TONES[message.status] ?? "stone"}>{message.status.toLowerCase()}</Badge>}

@@ -1,0 +1,20 @@
+import type { NodeType } from "@/lib/journeys/graph";
+import { NODE_META } from "../canvas/node-meta";
+
+/**
+ * What the Messages pages call a message's step and template: the names a marketer gave them, never the ids
+ * the engine keys them by (a node id like "n_4f2c" or a template's UUID means nothing to the reader).
+ */
+export function stepName(message: { nodeId: string | null; nodeLabel: string | null; nodeType: string | null }): string | null {
+  if (!message.nodeId) return null;
+  if (message.nodeLabel) return message.nodeLabel;
+  const title = message.nodeType ? NODE_META[message.nodeType as NodeType]?.title : undefined;
+  // an unlabelled step is named by its type; a step gone from the graph (an old, rewritten version) has neither
+  return title ? `${title} step` : "a removed step";
+}
+
+/** The template's name, with the version sent when known; a deleted template is said to be one. */
+export function templateName(message: { templateName: string | null; templateVersion?: number | null }): string {
+  if (!message.templateName) return "a deleted template";
+  return message.templateVersion ? `${message.templateName} (v${message.templateVersion})` : message.templateName;
+}
