@@ -6,14 +6,14 @@ import { ChevronRight, Hourglass, Route } from "lucide-react";
 import Link from "next/link";
 import { useMemo, useState, useSyncExternalStore } from "react";
 import type { EnrollmentStatus, EnrollmentStepView, ProfileEnrollment } from "@/lib/engine/read-model";
+import type { PathTemplates } from "@/lib/profiles/path-templates";
 import type { NodeType } from "@/lib/journeys/graph";
 import { NODE_META } from "../canvas/node-meta";
 import { EmptyState } from "../events/empty-state";
-import { formatDateTimeSeconds } from "../events/format";
 import { JsonBlock } from "../events/json-block";
 import { formatMoney } from "../dashboards/parts";
 import { Badge } from "../ui/card";
-import { formatDateTime } from "../ui/format";
+import { LocalTime, LocalTimesInText } from "../ui/local-time";
 
 const STATUS: Record<EnrollmentStatus, { label: string; tone: "stone" | "brand" | "amber" | "red"; title: string }> = {
   ACTIVE: { label: "Active", tone: "brand", title: "In the journey, being moved on to the next step" },
@@ -24,28 +24,9 @@ const STATUS: Record<EnrollmentStatus, { label: string; tone: "stone" | "brand" 
   FAILED: { label: "Failed", tone: "red", title: "Stopped by an error" },
 };
 
-// ---- Times in the viewer's locale. The server renders UTC (it does not know the viewer's locale); the
-// browser switches to local time once hydrated, so both renders agree.
-const noSubscription = () => () => {};
-const useHydrated = () =>
-  useSyncExternalStore(
-    noSubscription,
-    () => true,
-    () => false,
-  );
-const LOCAL = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-const LOCAL_SECONDS = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
-const RELATIVE = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
-
-function LocalTime({ iso, seconds = false }: { iso: string; seconds?: boolean }) {
-  const hydrated = useHydrated();
-  const text = hydrated ? (seconds ? LOCAL_SECONDS : LOCAL).format(new Date(iso)) : seconds ? formatDateTimeSeconds(iso) : formatDateTime(iso);
-  return (
-    <time dateTime={iso} title={formatDateTimeSeconds(iso)}>
-      {text}
-    </time>
-  );
-}
+// Times: the server renders UTC and says so (it does not know the viewer's zone); the browser switches to its
+// own zone once hydrated and names it (components/ui/local-time.tsx).
+const RELATIVE = new Intl.RelativeTimeFormat("en-GB", { numeric: "auto" });
 
 /** The current minute, in the browser only (null while rendering on the server); ticks every 30 s. */
 const subscribeToClock = (tick: () => void) => {
@@ -77,8 +58,36 @@ const typeTitle = (type: string) => NODE_META[type as NodeType]?.title ?? type;
 const hasInputs = (inputs: unknown) => inputs !== null && inputs !== undefined && !(typeof inputs === "object" && Object.keys(inputs as object).length === 0);
 const quote = (value: unknown) => (typeof value === "string" ? `“${value}”` : JSON.stringify(value));
 
+const NO_TEMPLATES: PathTemplates = { names: {}, sentVersions: {} };
+const TEMPLATE_IN_TEXT = /(?:template )?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi;
+
+/** "“Welcome” v3" for a saved template (with the version sent, once sent), "a deleted template" otherwise. */
+function templateWords(id: string, version: number | undefined, templates: PathTemplates): string {
+  const name = templates.names[id.toLowerCase()] ?? templates.names[id];
+  if (!name) return "a deleted template";
+  return version ? `“${name}” v${version}` : `“${name}”`;
+}
+
+/**
+ * The engine writes its decisions with template ids ("Queued email message (template 5f0c…)"): the reader gets the
+ * template's name and version instead. Times in the sentence are rewritten in the viewer's zone when shown.
+ */
+export function outcomeWords(outcome: string, version: number | undefined, templates: PathTemplates): string {
+  return outcome.replace(TEMPLATE_IN_TEXT, (_, id: string) => {
+    const words = templateWords(id, version, templates);
+    return words.startsWith("“") ? `template ${words}` : words;
+  });
+}
+
+/** The decision's inputs as shown: a template id becomes its name (the raw id helps nobody reading a path). */
+function shownInputs(inputs: unknown, version: number | undefined, templates: PathTemplates): unknown {
+  if (!inputs || typeof inputs !== "object" || Array.isArray(inputs) || typeof (inputs as { templateId?: unknown }).templateId !== "string") return inputs;
+  const { templateId, ...rest } = inputs as { templateId: string } & Record<string, unknown>;
+  return { template: templateWords(templateId, version, templates).replace(/[“”]/g, ""), ...rest };
+}
+
 /** The journeys a person is in or went through, newest first, each with the path they took and why. */
-export function ProfileJourneys({ slug, enrollments }: { slug: string; enrollments: ProfileEnrollment[] }) {
+export function ProfileJourneys({ slug, enrollments, templates = NO_TEMPLATES }: { slug: string; enrollments: ProfileEnrollment[]; templates?: PathTemplates }) {
   if (!enrollments.length) {
     return (
       <EmptyState icon={Route} heading="Not in any journey yet.">
@@ -90,14 +99,14 @@ export function ProfileJourneys({ slug, enrollments }: { slug: string; enrollmen
     <ol className="space-y-4" data-testid="profile-journeys">
       {enrollments.map((enrollment) => (
         <li key={enrollment.enrollmentId}>
-          <EnrollmentCard slug={slug} enrollment={enrollment} />
+          <EnrollmentCard slug={slug} enrollment={enrollment} templates={templates} />
         </li>
       ))}
     </ol>
   );
 }
 
-function EnrollmentCard({ slug, enrollment: e }: { slug: string; enrollment: ProfileEnrollment }) {
+function EnrollmentCard({ slug, enrollment: e, templates }: { slug: string; enrollment: ProfileEnrollment; templates: PathTemplates }) {
   const status = STATUS[e.status];
   const inJourney = e.status === "ACTIVE" || e.status === "WAITING";
   const nodeLabel = (nodeId: string) => {
@@ -184,12 +193,24 @@ function EnrollmentCard({ slug, enrollment: e }: { slug: string; enrollment: Pro
         ) : (
           <p className="text-sm text-stone-700">
             Ended at <strong className="font-semibold">{nodeLabel(e.currentNodeId)}</strong>
-            {e.endReason ? <>: {e.endReason}</> : "."}
+            {e.endReason ? (
+              <>
+                : <LocalTimesInText text={outcomeWords(e.endReason, undefined, templates)} />
+              </>
+            ) : (
+              "."
+            )}
           </p>
         )}
 
         {e.steps.length ? (
-          <Path steps={e.steps} current={inJourney ? e.currentNodeId : null} failed={e.status === "FAILED"} />
+          <Path
+            steps={e.steps}
+            current={inJourney ? e.currentNodeId : null}
+            failed={e.status === "FAILED"}
+            templates={templates}
+            versionOf={(nodeId) => templates.sentVersions[`${e.enrollmentId}:${nodeId}`]}
+          />
         ) : (
           <p className="text-sm text-stone-500">No steps recorded yet.</p>
         )}
@@ -201,7 +222,19 @@ function EnrollmentCard({ slug, enrollment: e }: { slug: string; enrollment: Pro
 }
 
 /** The steps in the order they happened: what each was, when, the exit taken, and the decision. */
-function Path({ steps, current, failed }: { steps: EnrollmentStepView[]; current: string | null; failed: boolean }) {
+function Path({
+  steps,
+  current,
+  failed,
+  templates,
+  versionOf,
+}: {
+  steps: EnrollmentStepView[];
+  current: string | null;
+  failed: boolean;
+  templates: PathTemplates;
+  versionOf: (nodeId: string) => number | undefined;
+}) {
   return (
     <ol className="relative" aria-label="Path through the journey">
       {steps.map((step, index) => {
@@ -233,7 +266,7 @@ function Path({ steps, current, failed }: { steps: EnrollmentStepView[]; current
                     → {step.exitLabel ?? "Next"}
                   </span>
                 ) : null}
-                {step.outcome}
+                <LocalTimesInText text={outcomeWords(step.outcome, versionOf(step.nodeId), templates)} />
               </p>
             ) : null}
             {hasInputs(step.inputs) ? (
@@ -245,7 +278,7 @@ function Path({ steps, current, failed }: { steps: EnrollmentStepView[]; current
                   <span className="sr-only"> for {title}</span>
                 </summary>
                 <div className="mt-2">
-                  <JsonBlock label="Decision inputs" value={step.inputs} />
+                  <JsonBlock label="Decision inputs" value={shownInputs(step.inputs, versionOf(step.nodeId), templates)} />
                 </div>
               </details>
             ) : null}

@@ -14,6 +14,7 @@ import { profileJourneys } from "@/lib/engine/read-model";
 import { AppError } from "@/lib/errors";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
 import { listWebhookSources } from "@/lib/ingest/webhook-sources";
+import { pathTemplates } from "@/lib/profiles/path-templates";
 import { getProfile, listProfileEvents, type ProfileDetail } from "@/lib/profiles/profiles";
 import { listProfileSegments } from "@/lib/segments/segments";
 
@@ -47,6 +48,7 @@ export default async function ProfilePage({
     profileJourneys(ctx, profile.id),
     listProfileSegments(ctx, profile.id),
   ]);
+  const templates = await pathTemplates(ctx, enrollments);
   const webhookNames = Object.fromEntries(sources.map((s) => [s.key, s.name]));
   const base = `/w/${slug}/profiles/${profile.id}`;
   const title = profile.userId ?? profile.email ?? "Anonymous visitor";
@@ -78,7 +80,7 @@ export default async function ProfilePage({
             <TraitsTable traits={profile.traits} />
           </Card>
           <Card title="Journeys" description="The journeys this person is in or went through, newest first: where they are, what they wait for, and why each step went the way it did.">
-            <ProfileJourneys slug={slug} enrollments={enrollments} />
+            <ProfileJourneys slug={slug} enrollments={enrollments} templates={templates} />
           </Card>
           <Card
             title="Event timeline"
