@@ -37,7 +37,7 @@ export function ListToolbar(props: {
             placeholder="Search by name"
             value={props.search}
             onChange={(e) => props.onSearchChange(e.target.value)}
-            className="block w-64 rounded-md border-0 bg-white py-2 pr-3 pl-9 text-sm text-stone-900 shadow-sm ring-1 ring-stone-300 outline-none ring-inset placeholder:text-stone-400 focus:ring-2 focus:ring-brand-600"
+            className="block w-64 rounded-md border-0 bg-white py-2 pr-3 pl-9 text-sm text-stone-900 shadow-sm ring-1 ring-stone-300 outline-none ring-inset placeholder:text-stone-400 focus:ring-2 focus:ring-brand-600 disabled:cursor-not-allowed disabled:bg-stone-100 disabled:opacity-70"
           />
         </div>
         <Button type="submit" variant="secondary">
