@@ -31,9 +31,11 @@ test("an owner builds a journey on the canvas, fixes its problems, publishes, pa
   await expect(problems).not.toContainText("Event name: is required");
   await expect(problems).toContainText("connect the trigger to the first step");
 
+  // Added below the selected step (the trigger, just added), and connected to it.
   await palette.getByRole("button", { name: /^Delay/ }).click();
   await expect(node(page, "Delay")).toContainText("Wait 1 day");
-  await expect(problems).toContainText("No path from the trigger leads here");
+  await expect(page.locator(".react-flow__edge")).toHaveCount(1);
+  await expect(problems).not.toContainText("connect the trigger to the first step");
 
   await palette.getByRole("button", { name: /^Update profile/ }).click();
   await page.getByTestId("inspector").getByRole("button", { name: "Add", exact: true }).click();
@@ -45,10 +47,11 @@ test("an owner builds a journey on the canvas, fixes its problems, publishes, pa
   await page.getByLabel("Goal event").fill("Project Created");
   await page.getByRole("button", { name: "Fit", exact: true }).click();
   await page.waitForTimeout(400);
-  await screenshot(page, "journey-editor-unconnected");
+  await screenshot(page, "journey-editor-click-to-add");
+  await expect(page.locator(".react-flow__edge")).toHaveCount(3);
 
+  // Dragging from an exit that is already connected replaces its connection (one per exit).
   await connect(page, "Event trigger", "Delay");
-  await connect(page, "Delay", "Update profile");
   await connect(page, "Update profile", "Goal");
   await expect(page.locator(".react-flow__edge")).toHaveCount(3);
   await expect(problems).toHaveText("Ready to publish");
@@ -82,9 +85,12 @@ test("an owner builds a journey on the canvas, fixes its problems, publishes, pa
   await page.getByRole("button", { name: "Resume" }).click();
   await expect(page.getByTestId("journey-status")).toHaveText("Livev1");
 
-  // An email step cannot be published without a template.
+  // An email step cannot be published without a template. Added below the goal, which has no exit: not
+  // connected, and the canvas says so.
   await node(page, "Goal").click();
   await palette.getByRole("button", { name: /^Email/ }).click();
+  await expect(page.getByTestId("add-note")).toContainText("“Goal” has no free exit");
+  await expect(page.locator(".react-flow__edge")).toHaveCount(3);
   await expect(page.getByTestId("inspector").getByLabel("Template")).toBeVisible();
   await expect(problems).toContainText("Choose an existing email template");
   await expect(page.getByRole("button", { name: "Publish", exact: true })).toBeDisabled();

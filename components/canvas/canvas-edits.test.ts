@@ -2,7 +2,7 @@ import type { Edge } from "@xyflow/react";
 import { describe, expect, it } from "vitest";
 import type { NodeType } from "@/lib/journeys/graph";
 import { autoLayout } from "./auto-layout";
-import { ADD_GAP, addBelow, estimatedHeight, freeExit, LIVE_ROW_HEIGHT, makeRoom, MESSAGE_ROW_HEIGHT, pasteCopies, type PlacedStep } from "./canvas-edits";
+import { ADD_GAP, addBelow, clearOf, estimatedHeight, freeExit, LIVE_ROW_HEIGHT, makeRoom, MESSAGE_ROW_HEIGHT, pasteCopies, type PlacedStep } from "./canvas-edits";
 import type { JourneyFlowNode } from "./journey-nodes";
 
 const step = (id: string, type: NodeType, y = 0, extra: Partial<PlacedStep> = {}, config: Record<string, unknown> = {}): PlacedStep => ({ id, position: { x: 0, y }, data: { type, config }, ...extra });
@@ -46,6 +46,15 @@ describe("click to add: the selected step's free exit", () => {
     expect(addBelow(goal, "exit", [], false)).toEqual({ position: { x: 0, y: 80 + ADD_GAP }, connect: null, reason: "no-free-exit" });
     // a trigger never has an incoming edge
     expect(addBelow(trigger, "trigger.segment", [], false)).toMatchObject({ connect: null, reason: "trigger" });
+  });
+});
+
+describe("click to add: a free spot", () => {
+  it("moves the new step below the steps it would land on, and leaves a clear spot alone", () => {
+    const children = [step("a", "exit", 200, { position: { x: -100, y: 200 }, measured: { width: 248, height: 80 } }), step("b", "exit", 200, { position: { x: 150, y: 200 }, measured: { width: 248, height: 80 } })];
+    expect(clearOf({ x: 0, y: 200 }, children, false)).toEqual({ x: 0, y: 200 + 80 + ADD_GAP });
+    expect(clearOf({ x: 0, y: 600 }, children, false)).toEqual({ x: 0, y: 600 });
+    expect(clearOf({ x: 500, y: 200 }, children, false)).toEqual({ x: 500, y: 200 });
   });
 });
 

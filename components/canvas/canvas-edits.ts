@@ -77,6 +77,27 @@ export function addBelow(anchor: PlacedStep, type: NodeType, edges: readonly Pic
   return { position, connect: { source: anchor.id, sourceHandle: exit } };
 }
 
+/**
+ * Moves a new step's position down, past any step it would land on (e.g. under a step whose exits are all
+ * taken, where its children already are), leaving ADD_GAP above it.
+ */
+export function clearOf(position: { x: number; y: number }, steps: readonly PlacedStep[], live: boolean, width = 248): { x: number; y: number } {
+  let y = position.y;
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const s of steps) {
+      const w = s.measured?.width ?? 248;
+      const h = stepHeight(s, live);
+      const apart = s.position.x + w <= position.x || position.x + width <= s.position.x || s.position.y + h + ADD_GAP <= y || y + NODE_BASE_HEIGHT + ADD_GAP <= s.position.y;
+      if (!apart) {
+        y = s.position.y + h + ADD_GAP;
+        moved = true;
+      }
+    }
+  }
+  return { x: position.x, y };
+}
+
 /** The offset of the n-th paste of the same copy (1, 2, …): each lands 40 px right of and below the last. */
 export const PASTE_STEP = 40;
 export const pasteOffset = (paste: number) => PASTE_STEP * paste;

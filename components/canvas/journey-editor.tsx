@@ -34,7 +34,7 @@ import { FormAlert } from "../ui/field";
 import { formatDateTime } from "../ui/format";
 import { callApi } from "../ui/use-api-form";
 import { autoLayout } from "./auto-layout";
-import { ADD_GAP, addBelow, makeRoom, pasteCopies, stepHeight } from "./canvas-edits";
+import { ADD_GAP, addBelow, clearOf, makeRoom, pasteCopies, stepHeight } from "./canvas-edits";
 import { NodeInspector, SettingsInspector } from "./inspector";
 import { formatCount, nodeTypes, NodeStatsContext, ProblemCountsContext, ReadOnlyContext, TemplateNamesContext, NODE_WIDTH, type JourneyFlowNode } from "./journey-nodes";
 import { describeProblem, exitLabels, NODE_META } from "./node-meta";
@@ -351,7 +351,7 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
         if (picked.length === 1) {
           // Below the selected step, connected to its first free exit (or said why not).
           const plan = addBelow(picked[0], type, es, liveRowsRef.current);
-          position = plan.position;
+          position = clearOf(plan.position, ns, liveRowsRef.current);
           link = plan.connect;
           if (!plan.connect && plan.reason === "no-free-exit") {
             const name = picked[0].data.label || NODE_META[picked[0].data.type].title;
