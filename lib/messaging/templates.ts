@@ -56,12 +56,38 @@ export const ZCreateTemplate = z
   .refine((t) => t.channel !== "partial" || PARTIAL_NAME.test(t.name), { message: PARTIAL_NAME_RULE, path: ["name"] });
 export const ZSaveTemplate = z.object({ content: z.unknown() }).strict();
 export const ZRenameTemplate = z.object({ name: ZTemplateName }).strict();
+/** The most a typed event's properties may be, as JSON text: a preview renders them, it is not an import. */
+export const MAX_PREVIEW_EVENT_BYTES = 32 * 1024;
+/**
+ * The event a preview or test send renders `event.*` with, instead of the sample order: a stored event of this
+ * workspace (`stored`, by id, e.g. one of the picked person's), the newest event of a catalog name
+ * (`catalog`), or properties typed as JSON text (`json`, parsed by previewEvent so a parse error names the field).
+ */
+export const ZPreviewEvent = z.discriminatedUnion(
+  "source",
+  [
+    z.object({ source: z.literal("stored"), id: z.string().regex(/^\d{1,19}$/, "must be an event id") }).strict(),
+    z.object({ source: z.literal("catalog"), name: z.string().trim().min(1, "Choose an event").max(200) }).strict(),
+    z
+      .object({
+        source: z.literal("json"),
+        name: z.string().trim().max(200).optional(),
+        properties: z.string().refine((text) => Buffer.byteLength(text, "utf8") <= MAX_PREVIEW_EVENT_BYTES, `must be at most ${MAX_PREVIEW_EVENT_BYTES / 1024} KB of JSON`),
+      })
+      .strict(),
+  ],
+  { error: "must say where the event comes from: stored, catalog or json" },
+);
+export type PreviewEventInput = z.output<typeof ZPreviewEvent>;
+
 export const ZPreviewTemplate = z
   .object({
     channel: ZTemplateKind,
     content: z.record(z.string(), z.unknown()),
     /** a profile id, userId or anonymousId; omitted or null: the built-in sample profile */
     profileId: z.string().trim().min(1).max(200).nullish(),
+    /** omitted or null: the sample event */
+    event: ZPreviewEvent.nullish(),
   })
   .strict();
 
@@ -391,12 +417,38 @@ export interface PreviewResult {
   warnings?: FieldIssue[];
 }
 
-/** The scope a profile renders with in the editor: its traits, and sample event/journey context. */
-export async function previewScope(ctx: WorkspaceContext, profileId: string | null | undefined): Promise<{ scope: RenderScope; profile: PreviewResult["profile"] }> {
-  if (!profileId) return { scope: SAMPLE_SCOPE, profile: { id: null, label: "Sample profile", sample: true } };
+/**
+ * The event a preview renders with: the sample order when none is chosen; else the stored event (of this
+ * workspace only), the newest event of a catalog name, or the typed JSON (a 422 naming event.properties when it
+ * does not parse or is not an object).
+ */
+export async function previewEvent(ctx: WorkspaceContext, event: PreviewEventInput | null | undefined): Promise<RenderScope["event"]> {
+  if (!event) return SAMPLE_SCOPE.event;
+  if (event.source === "json") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(event.properties);
+    } catch (error) {
+      throw AppError.field("event.properties", `is not valid JSON: ${(error as Error).message}`);
+    }
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw AppError.field("event.properties", "must be a JSON object, e.g. {\"items\": []}");
+    return { name: event.name || null, properties: parsed as Record<string, unknown> };
+  }
+  const row =
+    event.source === "stored"
+      ? await db().event.findFirst({ where: { id: BigInt(event.id), workspaceId: ctx.workspace.id }, select: { name: true, properties: true } })
+      : await db().event.findFirst({ where: { workspaceId: ctx.workspace.id, name: event.name }, orderBy: { receivedAt: "desc" }, select: { name: true, properties: true } });
+  if (!row) throw AppError.field(event.source === "stored" ? "event.id" : "event.name", event.source === "stored" ? "is not an event of this workspace" : `no "${event.name}" event was received in this workspace`);
+  return { name: row.name, properties: (row.properties ?? {}) as Record<string, unknown> };
+}
+
+/** The scope a profile renders with in the editor: its traits, the chosen event (or the sample's) and sample journey context. */
+export async function previewScope(ctx: WorkspaceContext, profileId: string | null | undefined, event?: PreviewEventInput | null): Promise<{ scope: RenderScope; profile: PreviewResult["profile"] }> {
+  const scopeEvent = await previewEvent(ctx, event);
+  if (!profileId) return { scope: { ...SAMPLE_SCOPE, event: scopeEvent }, profile: { id: null, label: "Sample profile", sample: true } };
   const p = await getProfile(ctx, profileId);
   return {
-    scope: { ...SAMPLE_SCOPE, profile: { userId: p.userId, email: p.email, phone: p.phone, timezone: p.timezone, traits: p.traits } },
+    scope: { ...SAMPLE_SCOPE, event: scopeEvent, profile: { userId: p.userId, email: p.email, phone: p.phone, timezone: p.timezone, traits: p.traits } },
     profile: { id: p.id, label: p.email ?? p.userId ?? p.anonymousIds[0] ?? p.id, sample: false },
   };
 }
@@ -404,10 +456,10 @@ export async function previewScope(ctx: WorkspaceContext, profileId: string | nu
 /** Renders unsaved content for a profile (or the sample): rendered fields, missing variables, Liquid errors. */
 export async function previewTemplate(ctx: WorkspaceContext, input: z.input<typeof ZPreviewTemplate>, clock: Clock = systemClock): Promise<PreviewResult> {
   requirePermission(ctx, "workspace:read");
-  const { channel, content, profileId } = parseInput(ZPreviewTemplate, input);
+  const { channel, content, profileId, event } = parseInput(ZPreviewTemplate, input);
   // each preview renders what the caller wrote, up to the render budget: a workspace gets a bounded share
   previewLimiter().take(ctx.workspace.id, clock(), "previews");
-  const { scope, profile } = await previewScope(ctx, profileId);
+  const { scope, profile } = await previewScope(ctx, profileId, event);
   const layoutId = channel === "email" && typeof content.layoutId === "string" && z.uuid().safeParse(content.layoutId).success ? content.layoutId : null;
   const assets = await renderAssetsAt(ctx.workspace.id, new Date(), layoutId);
   if (channel === "webhook") return previewWebhook(content, previewWebhookScope(scope, profile.id), profile, assets);

@@ -49,6 +49,17 @@ describe("send a test to me", () => {
     expect(sink.received.filter((m) => m.parsed.subject === "[Test] Hello Ada")).toHaveLength(1);
   });
 
+  it("email: renders event.properties with a typed event (a cart), and refuses JSON that does not parse, naming event.properties", async () => {
+    const s = await setup();
+    const cart = { subject: "{{ event.properties.items[0].name }} is waiting", html: "<p>{{ event.properties.items[0].name }}</p>" };
+    await sendTestMessage(s.owner, { channel: "email", content: cart, event: { source: "json", properties: '{"items": [{"name": "Blue mug"}]}' } });
+    expect(await db().outboxEmail.count({ where: { workspaceId: s.ctx.workspace.id, subject: "[Test] Blue mug is waiting" } })).toBe(1);
+    expect(await refused(sendTestMessage(s.owner, { channel: "email", content: cart, event: { source: "json", properties: "{items" } }))).toEqual({
+      code: "validation",
+      fields: [{ path: "event.properties", message: expect.stringMatching(/^is not valid JSON: /) }],
+    });
+  });
+
   it("push: to the devices of the person with the userId given, rendered for the sample profile", async () => {
     const s = await setup(undefined, { channel: "push" });
     await saveChannelConfig(s.owner, "web_push", { settings: { vapidPublicKey: VAPID_PUBLIC, subject: "mailto:ops@shop.example" }, secrets: { vapidPrivateKey: VAPID_PRIVATE } });

@@ -7,7 +7,7 @@ import { loadProviderConfigs } from "./channel-config";
 import { pushToDevices, reachableDevices } from "./delivery";
 import { renderIsolated } from "./render-pool";
 import { ProviderError, sendEmail, sendSms } from "./providers";
-import { previewScope, renderAssetsAt, validateContent } from "./templates";
+import { previewScope, renderAssetsAt, validateContent, ZPreviewEvent } from "./templates";
 
 /**
  * "Send a test to me" from the template editor: the content as it is in the editor (saved or not),
@@ -24,6 +24,8 @@ export const ZTestSend = z
     channel: z.enum(TEST_CHANNELS, { error: "Test sends are for email, SMS, push and in-app templates" }),
     content: z.record(z.string(), z.unknown(), { error: "must be the template's content" }),
     profileId: z.string().trim().min(1).max(200).nullish(),
+    /** the event `event.*` renders with (a stored, catalog or typed one); omitted or null: the sample event */
+    event: ZPreviewEvent.nullish(),
     /** SMS: the phone number to text, in E.164 form; push and in-app: the userId of the person to send to */
     to: z.string().trim().max(200).optional(),
   })
@@ -55,9 +57,9 @@ async function personOf(workspaceId: string, userId: string): Promise<{ id: stri
 export async function sendTestMessage(ctx: WorkspaceContext, input: unknown): Promise<TestSendResult> {
   requirePermission(ctx, "content:write");
   const user = requireUser(ctx);
-  const { channel, content, profileId, to } = parseInput(ZTestSend, input);
+  const { channel, content, profileId, event, to } = parseInput(ZTestSend, input);
   const validated = validateContent(channel, content);
-  const { scope } = await previewScope(ctx, profileId);
+  const { scope } = await previewScope(ctx, profileId, event);
   const layoutId = (validated as { layoutId?: string }).layoutId;
   const rendered = await renderIsolated(channel, validated, scope, await renderAssetsAt(ctx.workspace.id, new Date(), layoutId));
   if (rendered.errors.length) throw AppError.validation(rendered.errors, "The template does not render, so no test was sent");
