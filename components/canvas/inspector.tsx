@@ -11,6 +11,7 @@ import { fromWallTime, toWallTime } from "@/lib/engine/schedule";
 import { isValidTimeZone } from "@/lib/engine/time";
 import { Button } from "../ui/button";
 import { SelectField, TextField } from "../ui/field";
+import { EventNameField, ExitEventWarnings, PropertyNameField, useCanvasSteps, useTriggerEventName, useWaitWarnings, Warning } from "./event-fields";
 import { NODE_META, TEMPLATE_CHANNEL, fieldName, scheduleHint } from "./node-meta";
 
 type Config = Record<string, unknown>;
@@ -209,12 +210,17 @@ function TemplatePicker({ type, value, onChange, error }: { type: NodeType; valu
   );
 }
 
-function ComparisonFields({ subject, subjectLabel, rule, onChange, err, path }: { subject: string; subjectLabel: string; rule: Config; onChange: (r: Config) => void; err: Errors; path: string }) {
+function ComparisonFields({ subject, subjectLabel, rule, onChange, err, path, eventName }: { subject: string; subjectLabel: string; rule: Config; onChange: (r: Config) => void; err: Errors; path: string; eventName?: string }) {
   const operator = (rule.operator as Operator) ?? "equals";
   const needsValue = operator !== "exists" && operator !== "not_exists";
   return (
     <>
-      <TextField label={subjectLabel} value={String(rule[subject] ?? "")} onChange={(e) => onChange({ ...rule, [subject]: e.target.value })} error={err(`${path}.${subject}`)} />
+      {subject === "property" ? (
+        // An event's property: the keys the catalog has seen on that event.
+        <PropertyNameField label={subjectLabel} eventName={eventName} value={String(rule[subject] ?? "")} onChange={(v) => onChange({ ...rule, [subject]: v })} error={err(`${path}.${subject}`)} />
+      ) : (
+        <TextField label={subjectLabel} value={String(rule[subject] ?? "")} onChange={(e) => onChange({ ...rule, [subject]: e.target.value })} error={err(`${path}.${subject}`)} />
+      )}
       <SelectField
         label="Operator"
         value={operator}
@@ -261,6 +267,7 @@ function RuleGroupEditor({ value, onChange, err, path }: { value: unknown; onCha
   const group = (value as { match?: string; rules?: Config[] } | undefined) ?? {};
   const rules = group.rules ?? [];
   const setRule = (i: number, rule: Config) => onChange({ ...group, rules: rules.map((r, j) => (j === i ? rule : r)) });
+  const triggerEvent = useTriggerEventName();
   return (
     <div className="space-y-3">
       <SelectField label="Match" value={group.match ?? "all"} onChange={(e) => onChange({ ...group, match: e.target.value })}>
@@ -287,10 +294,10 @@ function RuleGroupEditor({ value, onChange, err, path }: { value: unknown; onCha
               </Button>
             </div>
             {rule.kind === "trait" ? <ComparisonFields subject="trait" subjectLabel="Trait" rule={rule} onChange={(r) => setRule(i, r)} err={err} path={rp} /> : null}
-            {rule.kind === "event_property" ? <ComparisonFields subject="property" subjectLabel="Property" rule={rule} onChange={(r) => setRule(i, r)} err={err} path={rp} /> : null}
+            {rule.kind === "event_property" ? <ComparisonFields subject="property" subjectLabel="Property" rule={rule} onChange={(r) => setRule(i, r)} err={err} path={rp} eventName={triggerEvent} /> : null}
             {rule.kind === "performed" ? (
               <>
-                <TextField label="Event name" value={String(rule.eventName ?? "")} onChange={(e) => setRule(i, { ...rule, eventName: e.target.value })} error={err(`${rp}.eventName`)} />
+                <EventNameField label="Event name" value={String(rule.eventName ?? "")} onChange={(v) => setRule(i, { ...rule, eventName: v })} error={err(`${rp}.eventName`)} />
                 <div className="grid grid-cols-2 gap-2">
                   <SelectField label="Has" value={rule.performed === false ? "no" : "yes"} onChange={(e) => setRule(i, { ...rule, performed: e.target.value === "yes" })}>
                     <option value="yes">done it</option>
@@ -376,16 +383,17 @@ const toRows = (record: unknown): [string, string][] => Object.entries((record a
 const fromRows = (rows: [string, string][]) => Object.fromEntries(rows.map(([k, v]) => [k, v]));
 
 function ConfigForm({ type, config, set, err }: { type: NodeType; config: Config; set: (path: (string | number)[], value: unknown) => void; err: Errors }) {
+  const triggerEvent = useTriggerEventName();
   switch (type) {
     case "trigger.event": {
       const filters = (config.filters as Config[] | undefined) ?? [];
       return (
         <>
-          <TextField label="Event name" placeholder="e.g. Signed Up" value={String(config.eventName ?? "")} onChange={(e) => set(["eventName"], e.target.value)} error={err("config.eventName")} hint="The event that enrolls someone, as your app sends it." />
+          <EventNameField label="Event name" placeholder="e.g. Signed Up" value={String(config.eventName ?? "")} onChange={(v) => set(["eventName"], v)} error={err("config.eventName")} hint="The event that enrolls someone, as your app sends it." />
           <Section title="Only when" hint={filters.length ? undefined : "Optional: filter on the event's properties."}>
             {filters.map((f, i) => (
               <div key={i} className="space-y-2 rounded-md bg-white p-2.5 ring-1 ring-stone-200">
-                <ComparisonFields subject="property" subjectLabel={`Property (filter ${i + 1})`} rule={f} onChange={(r) => set(["filters", i], r)} err={err} path={`config.filters.${i}`} />
+                <ComparisonFields subject="property" subjectLabel={`Property (filter ${i + 1})`} rule={f} onChange={(r) => set(["filters", i], r)} err={err} path={`config.filters.${i}`} eventName={String(config.eventName ?? "")} />
                 <Button variant="ghost" className="px-2 py-1 text-xs" onClick={() => set(["filters"], filters.filter((_, j) => j !== i))}>
                   <Trash2 className="h-3.5 w-3.5" aria-hidden="true" />
                   Remove filter
@@ -476,11 +484,11 @@ function ConfigForm({ type, config, set, err }: { type: NodeType; config: Config
       const match = config.match as Config | undefined;
       return (
         <>
-          <TextField label="Event name" value={String(config.eventName ?? "")} onChange={(e) => set(["eventName"], e.target.value)} error={err("config.eventName")} />
+          <EventNameField label="Event name" value={String(config.eventName ?? "")} onChange={(v) => set(["eventName"], v)} error={err("config.eventName")} />
           <DurationFields label="Give up after" value={config.timeout} onChange={(v) => set(["timeout"], v)} err={err} path="config.timeout" />
           <Section title="Same as the trigger" hint="Optional: the event must carry the trigger's value, e.g. the same cartId.">
-            <TextField label="Event property" value={String(match?.property ?? "")} onChange={(e) => set(["match"], e.target.value || match?.triggerProperty ? { ...match, property: e.target.value } : undefined)} error={err("config.match.property")} />
-            <TextField label="Trigger property" value={String(match?.triggerProperty ?? "")} onChange={(e) => set(["match"], e.target.value || match?.property ? { ...match, triggerProperty: e.target.value } : undefined)} error={err("config.match.triggerProperty")} />
+            <PropertyNameField label="Event property" eventName={String(config.eventName ?? "")} value={String(match?.property ?? "")} onChange={(v) => set(["match"], v || match?.triggerProperty ? { ...match, property: v } : undefined)} error={err("config.match.property")} />
+            <PropertyNameField label="Trigger property" eventName={triggerEvent} value={String(match?.triggerProperty ?? "")} onChange={(v) => set(["match"], v || match?.property ? { ...match, triggerProperty: v } : undefined)} error={err("config.match.triggerProperty")} />
           </Section>
         </>
       );
@@ -621,7 +629,7 @@ function ConfigForm({ type, config, set, err }: { type: NodeType; config: Config
       );
     }
     case "goal":
-      return <TextField label="Goal event" placeholder="e.g. Order Completed" value={String(config.eventName ?? "")} onChange={(e) => set(["eventName"], e.target.value)} error={err("config.eventName")} hint="Doing this counts a conversion and ends the journey." />;
+      return <EventNameField label="Goal event" placeholder="e.g. Order Completed" value={String(config.eventName ?? "")} onChange={(v) => set(["eventName"], v)} error={err("config.eventName")} hint="Doing this counts a conversion and ends the journey." />;
     case "exit":
       return <p className="text-sm text-stone-600">People who reach this step leave the journey.</p>;
   }
@@ -683,6 +691,8 @@ export const NodeInspector = memo(function NodeInspector({
     return found ? `${found.message[0].toUpperCase()}${found.message.slice(1)}` : undefined;
   };
   const set = (path: (string | number)[], value: unknown) => onChange(node.id, { config: setIn(node.config, path, value) });
+  // A wait whose event is also a goal step's never takes "arrived" (the goal's and exit events: Journey settings).
+  const waitWarnings = useWaitWarnings().filter((w) => w.nodeId === node.id);
   const Icon = meta.icon;
   const form = (
     <div className="space-y-4">
@@ -702,6 +712,11 @@ export const NodeInspector = memo(function NodeInspector({
         {form}
       </fieldset>
       <Unplaced problems={problems} />
+      {waitWarnings.map((w, i) => (
+        <Warning key={i} testId="wait-warning">
+          {w.message[0].toUpperCase() + w.message.slice(1)}
+        </Warning>
+      ))}
       {node.type === "split" ? <ExperimentLink nodeId={node.id} /> : null}
       {readOnly ? null : (
         <Button variant="danger" className="w-full" onClick={() => onDelete(node.id)}>
@@ -726,6 +741,9 @@ export const SettingsInspector = memo(function SettingsInspector({
 }) {
   const err = (path: string) => problems.find((p) => p.path === path)?.message;
   const reentry = settings.reentry ?? { mode: "once" };
+  const waitWarnings = useWaitWarnings(settings);
+  const steps = useCanvasSteps();
+  const waitName = (id: string) => steps.find((s) => s.id === id)?.label || id;
   return (
     <div className="space-y-4" data-testid="journey-settings">
       <div>
@@ -761,13 +779,26 @@ export const SettingsInspector = memo(function SettingsInspector({
             })
           }
         />
+        <ExitEventWarnings names={settings.exitEvents ?? []} />
         <Section title="Conversion goal" hint="Optional: count conversions for this journey.">
-          <TextField
+          <EventNameField
             label="Goal event"
             value={settings.goal?.eventName ?? ""}
-            onChange={(e) => onChange({ ...settings, goal: e.target.value ? { ...settings.goal, eventName: e.target.value, attributionHours: settings.goal?.attributionHours ?? 72 } : undefined })}
+            onChange={(v) => onChange({ ...settings, goal: v ? { ...settings.goal, eventName: v, attributionHours: settings.goal?.attributionHours ?? 72 } : undefined })}
             error={err("settings.goal.eventName")}
           />
+          {settings.goal ? (
+            <SelectField
+              label="After converting"
+              value={settings.goal.onConversion ?? "end"}
+              hint="Letting people continue also sends someone waiting for the goal event down the wait's “Arrived” path."
+              onChange={(e) => onChange({ ...settings, goal: { ...settings.goal!, onConversion: e.target.value === "continue" ? "continue" : undefined } })}
+              error={err("settings.goal.onConversion")}
+            >
+              <option value="end">The journey ends for them</option>
+              <option value="continue">They continue the journey</option>
+            </SelectField>
+          ) : null}
           {settings.goal ? (
             <TextField label="Attribution window (hours)" type="number" min={1} value={String(settings.goal.attributionHours)} onChange={(e) => onChange({ ...settings, goal: { ...settings.goal!, attributionHours: Number(e.target.value) } })} error={err("settings.goal.attributionHours")} />
           ) : null}
@@ -782,6 +813,11 @@ export const SettingsInspector = memo(function SettingsInspector({
             />
           ) : null}
         </Section>
+        {waitWarnings.map((w, i) => (
+          <Warning key={i} testId="wait-warning">
+            {waitName(w.nodeId ?? "")}: {w.message}
+          </Warning>
+        ))}
         <Section title="Quiet hours" hint="Optional: messages wait until quiet hours end, in each person's time zone.">
           <div className="grid grid-cols-2 gap-2">
             <TextField label="From" type="time" value={settings.quietHours?.start ?? ""} onChange={(e) => onChange({ ...settings, quietHours: e.target.value ? { start: e.target.value, end: settings.quietHours?.end ?? "08:00" } : undefined })} />

@@ -10,6 +10,7 @@ import { FormAlert } from "../ui/field";
 import { callApi } from "../ui/use-api-form";
 import type { JourneyFlowNode } from "./journey-nodes";
 import { describeProblem, NODE_META } from "./node-meta";
+import { StepChanges } from "./step-changes";
 
 interface Preview {
   diff: JourneyDiff;
@@ -34,6 +35,8 @@ export function PublishDialog({
   onPublished: (detail: JourneyDetail) => void;
 }) {
   const [preview, setPreview] = useState<Preview | null>(null);
+  // Warnings (unknown event names, waits that cannot take "arrived"): shown, never blocking.
+  const [warnings, setWarnings] = useState<JourneyProblem[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -44,10 +47,15 @@ export function PublishDialog({
         if (!cancelled) setError("The draft could not be saved, so it cannot be published yet.");
         return;
       }
-      const result = await callApi<Preview>("GET", `/api/workspaces/${slug}/journeys/${journeyId}/publish`);
+      const [result, checks] = await Promise.all([
+        callApi<Preview>("GET", `/api/workspaces/${slug}/journeys/${journeyId}/publish`),
+        callApi<{ warnings: JourneyProblem[] }>("GET", `/api/workspaces/${slug}/journeys/${journeyId}/checks`),
+      ]);
       if (cancelled) return;
       if (result.ok) setPreview(result.data);
       else setError(result.failure.message);
+      // The checks are advice: when they cannot be read, publishing goes on without them.
+      if (checks.ok) setWarnings(checks.data.warnings);
     })();
     return () => {
       cancelled = true;
@@ -108,7 +116,7 @@ export function PublishDialog({
             <>
               {nothing ? <p className="text-stone-600">Nothing changed since the live version.</p> : null}
               <DiffList title="Added steps" tone="text-brand-800" items={d.addedNodes.map(nameOf)} />
-              <DiffList title="Changed steps" tone="text-amber-800" items={d.changedNodes.map(nameOf)} />
+              <StepChanges steps={d.changedNodes.map((id) => ({ name: nameOf(id), changes: d.nodeChanges?.[id] ?? [] }))} />
               <DiffList title="Removed steps" tone="text-red-700" items={d.removedNodes.map(nameOf)} />
               <DiffList title="New connections" tone="text-brand-800" items={d.addedEdges.map(edgeText)} />
               <DiffList title="Removed connections" tone="text-red-700" items={d.removedEdges.map(edgeText)} />
@@ -123,6 +131,19 @@ export function PublishDialog({
                   <li key={i}>
                     {p.nodeId ? `${nameOf(p.nodeId)}: ` : ""}
                     {describeProblem(p, p.nodeId ? nodeById.get(p.nodeId) : undefined)}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+          {preview && warnings.length ? (
+            <div className="rounded-md bg-amber-50 px-3 py-2.5 ring-1 ring-amber-200" data-testid="publish-warnings">
+              <p className="font-semibold text-amber-900">Check before publishing (you can still publish):</p>
+              <ul className="mt-1 list-disc space-y-0.5 pl-5 text-amber-900">
+                {warnings.map((w, i) => (
+                  <li key={i}>
+                    {w.nodeId ? `${nameOf(w.nodeId)}: ` : w.path.startsWith("settings") ? "Journey settings: " : ""}
+                    {w.message}
                   </li>
                 ))}
               </ul>

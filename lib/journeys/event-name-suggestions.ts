@@ -59,7 +59,7 @@ export interface EventNameReference {
 
 interface LooseGraph {
   nodes: { id: string; type: string; config: Record<string, unknown> }[];
-  settings?: { exitEvents?: unknown; goal?: { eventName?: unknown } | null };
+  settings?: { exitEvents?: unknown; goal?: { eventName?: unknown } | null } | null;
 }
 
 /** Every event name the journey refers to: triggers, waits, goal steps, "has done" rules, the goal and exit events. */
