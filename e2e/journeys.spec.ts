@@ -79,6 +79,12 @@ test("an owner builds a journey on the canvas, fixes its problems, publishes, pa
   await expect(node(page, "Update profile")).toContainText("onboarding = day-1");
   await expect(node(page, "Goal")).toContainText("Project Created");
   await expect(page.getByTestId("journey-status")).toHaveText("Livev1");
+  // Published: every step shows its count row and is taller, yet none overlaps another.
+  await expect(page.getByTestId("node-stats")).toHaveCount(4);
+  const boxes = await page.locator(".react-flow__node").evaluateAll((els) => els.map((el) => el.getBoundingClientRect()).map(({ x, y, width, height }) => ({ x, y, width, height })));
+  for (const [i, a] of boxes.entries())
+    for (const b of boxes.slice(i + 1)) expect(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y).toBe(true);
+  await screenshot(page, "journey-live-counts");
 
   await page.getByRole("button", { name: "Pause" }).click();
   await expect(page.getByTestId("journey-status")).toHaveText("Pausedv1");
