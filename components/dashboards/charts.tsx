@@ -1,6 +1,6 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
+import { Bar, BarChart, CartesianGrid, LabelList, Legend, Line, LineChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
 import { formatCount, formatDay } from "../events/format";
 import { COLORS } from "./colors";
 import { formatPercent } from "./range";
@@ -11,6 +11,13 @@ import { formatPercent } from "./range";
  */
 
 const AXIS = { fontSize: 12, fill: "#78716c" };
+/** Every bar carries its value, so the chart reads without hovering (and in a screenshot or a print). */
+const BAR_LABEL = { fontSize: 11, fill: "#44403c" };
+/** Past a month of daily bars the labels stand upright, or neighbours would overlap. */
+const MANY_BARS = 31;
+const countLabel = (v: unknown) => formatCount(Number(v ?? 0));
+const percentLabel = (v: unknown) => formatPercent(Number(v ?? 0));
+const labelFor = (series: Series) => (series.format ? (v: unknown) => series.format!(Number(v ?? 0)) : countLabel);
 const chartStyle = (height: number) => ({ width: "100%", height });
 
 interface Series {
@@ -19,6 +26,8 @@ interface Series {
   color: string;
   /** dashed, so a line that coincides with another stays visible */
   dashed?: boolean;
+  /** how a bar's label writes its value (counts by default; money for revenue) */
+  format?: (value: number) => string;
 }
 
 function SeriesTooltip({ active, payload, label, series, format }: TooltipContentProps & { series: Series[]; format: (label: string) => string }) {
@@ -41,12 +50,18 @@ function SeriesTooltip({ active, payload, label, series, format }: TooltipConten
 export function DailyBars({ data, series, summary, testId, height = 220 }: { data: Record<string, number | string>[]; series: Series; summary: string; testId: string; height?: number }) {
   return (
     <div role="img" aria-label={summary} data-testid={testId}>
-      <BarChart responsive style={chartStyle(height)} data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} barCategoryGap="15%" accessibilityLayer={false}>
+      <BarChart responsive style={chartStyle(height)} data={data} margin={{ top: data.length > MANY_BARS ? 36 : 20, right: 8, bottom: 0, left: 0 }} barCategoryGap="15%" accessibilityLayer={false}>
         <CartesianGrid vertical={false} stroke="#f0efed" />
         <XAxis dataKey="day" tickFormatter={formatDay} tick={AXIS} tickLine={false} axisLine={{ stroke: "#e7e5e4" }} minTickGap={24} />
         <YAxis allowDecimals={false} tick={AXIS} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => formatCount(v)} />
         <Tooltip content={(props) => <SeriesTooltip {...props} series={[series]} format={formatDay} />} cursor={{ fill: "#f5f5f4" }} isAnimationActive={false} />
-        <Bar dataKey={series.key} name={series.label} fill={series.color} radius={[2, 2, 0, 0]} maxBarSize={48} isAnimationActive={false} />
+        <Bar dataKey={series.key} name={series.label} fill={series.color} radius={[2, 2, 0, 0]} maxBarSize={48} isAnimationActive={false}>
+          {data.length > MANY_BARS ? (
+            <LabelList dataKey={series.key} position="top" angle={-90} offset={14} {...BAR_LABEL} fontSize={9} formatter={labelFor(series)} />
+          ) : (
+            <LabelList dataKey={series.key} position="top" {...BAR_LABEL} formatter={labelFor(series)} />
+          )}
+        </Bar>
       </BarChart>
     </div>
   );
@@ -81,14 +96,16 @@ export function ChannelStages({ data, summary, testId }: { data: { label: string
   ];
   return (
     <div role="img" aria-label={summary} data-testid={testId}>
-      <BarChart responsive style={chartStyle(240)} data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} barGap={2} barCategoryGap="25%" accessibilityLayer={false}>
+      <BarChart responsive style={chartStyle(240)} data={data} margin={{ top: 20, right: 8, bottom: 0, left: 0 }} barGap={2} barCategoryGap="25%" accessibilityLayer={false}>
         <CartesianGrid vertical={false} stroke="#f0efed" />
         <XAxis dataKey="label" tick={AXIS} tickLine={false} axisLine={{ stroke: "#e7e5e4" }} />
         <YAxis allowDecimals={false} tick={AXIS} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => formatCount(v)} />
         <Tooltip content={(props) => <SeriesTooltip {...props} series={series} format={(l) => l} />} cursor={{ fill: "#f5f5f4" }} isAnimationActive={false} />
         <Legend iconType="circle" iconSize={8} itemSorter={null} wrapperStyle={{ fontSize: 12, color: "#57534e" }} />
         {series.map((s) => (
-          <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} radius={[2, 2, 0, 0]} maxBarSize={48} isAnimationActive={false} />
+          <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} radius={[2, 2, 0, 0]} maxBarSize={48} isAnimationActive={false}>
+            <LabelList dataKey={s.key} position="top" {...BAR_LABEL} formatter={countLabel} />
+          </Bar>
         ))}
       </BarChart>
     </div>
@@ -122,8 +139,9 @@ export function FunnelBars({ data, summary, testId }: { data: { label: string; e
           fill={COLORS.entered}
           radius={[0, 3, 3, 0]}
           isAnimationActive={false}
-          label={{ position: "right", fontSize: 12, fill: "#44403c", formatter: (v: unknown) => formatCount(Number(v)) }}
-        />
+        >
+          <LabelList dataKey="entered" position="right" {...BAR_LABEL} fontSize={12} formatter={countLabel} />
+        </Bar>
       </BarChart>
     </div>
   );
@@ -140,7 +158,7 @@ export function ChannelRates({ data, summary, testId }: { data: { label: string;
   const rows = data.map((d) => ({ ...d, deliveryRate: d.deliveryRate ?? 0, openRate: d.openRate ?? 0, clickRate: d.clickRate ?? 0, bounceRate: d.bounceRate ?? 0 }));
   return (
     <div role="img" aria-label={summary} data-testid={testId}>
-      <BarChart responsive style={chartStyle(240)} data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} barGap={2} barCategoryGap="25%" accessibilityLayer={false}>
+      <BarChart responsive style={chartStyle(240)} data={rows} margin={{ top: 20, right: 8, bottom: 0, left: 0 }} barGap={2} barCategoryGap="25%" accessibilityLayer={false}>
         <CartesianGrid vertical={false} stroke="#f0efed" />
         <XAxis dataKey="label" tick={AXIS} tickLine={false} axisLine={{ stroke: "#e7e5e4" }} />
         <YAxis domain={[0, 1]} tick={AXIS} tickLine={false} axisLine={false} width={44} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} />
@@ -164,7 +182,9 @@ export function ChannelRates({ data, summary, testId }: { data: { label: string;
         />
         <Legend iconType="circle" iconSize={8} itemSorter={null} wrapperStyle={{ fontSize: 12, color: "#57534e" }} />
         {series.map((s) => (
-          <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} radius={[2, 2, 0, 0]} maxBarSize={48} isAnimationActive={false} />
+          <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} radius={[2, 2, 0, 0]} maxBarSize={48} isAnimationActive={false}>
+            <LabelList dataKey={s.key} position="top" {...BAR_LABEL} formatter={percentLabel} />
+          </Bar>
         ))}
       </BarChart>
     </div>

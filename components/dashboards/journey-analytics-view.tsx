@@ -7,6 +7,7 @@ import { EmptyState } from "../events/empty-state";
 import { formatCount } from "../events/format";
 import { buttonClass } from "../ui/button";
 import { Card } from "../ui/card";
+import { plural } from "../ui/format";
 import { ChannelRates, DailyBars, DailyLines, FunnelBars } from "./charts";
 import { COLORS } from "./colors";
 import { ChannelTable, channelLabel, formatMoney, RevenueStats, Stat } from "./parts";
@@ -138,7 +139,7 @@ export function JourneyAnalyticsView({ slug, analytics }: { slug: string; analyt
             { key: "sent", label: "Messages sent", color: COLORS.sent, dashed: true },
             { key: "conversions", label: "Conversions", color: COLORS.conversions },
           ]}
-          summary={`Per day, ${when}: ${formatCount(totals.entered)} entered, ${formatCount(totals.sent)} messages sent, ${formatCount(totals.conversions)} conversions.`}
+          summary={`Per day, ${when}: ${formatCount(totals.entered)} entered, ${plural(totals.sent, "message")} sent, ${plural(totals.conversions, "conversion")}.`}
           testId="chart-over-time"
         />
       </Card>
@@ -146,8 +147,8 @@ export function JourneyAnalyticsView({ slug, analytics }: { slug: string; analyt
       <Card title="Revenue per day" description="The value of the orders this journey converted (the goal's revenue property), by the day of the order.">
         <DailyBars
           data={analytics.daily}
-          series={{ key: "revenue", label: "Revenue", color: COLORS.revenue }}
-          summary={`Revenue per day, ${when}: ${formatMoney(totals.revenue)} from ${formatCount(totals.orders)} orders.`}
+          series={{ key: "revenue", label: "Revenue", color: COLORS.revenue, format: formatMoney }}
+          summary={`Revenue per day, ${when}: ${formatMoney(totals.revenue)} from ${plural(totals.orders, "order")}.`}
           testId="chart-revenue"
         />
       </Card>

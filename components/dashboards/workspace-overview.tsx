@@ -5,6 +5,7 @@ import { EmptyState } from "../events/empty-state";
 import { formatCount } from "../events/format";
 import { buttonClass } from "../ui/button";
 import { Badge, Card } from "../ui/card";
+import { plural } from "../ui/format";
 import { ChannelStages, DailyBars, DailyLines } from "./charts";
 import { COLORS } from "./colors";
 import { ChannelTable, channelLabel, formatMoney, RevenueStats, Stat } from "./parts";
@@ -79,7 +80,7 @@ export function WorkspaceOverviewView({ slug, overview, canManageKeys }: { slug:
               { key: "entered", label: "Entered", color: COLORS.entered },
               { key: "conversions", label: "Conversions", color: COLORS.conversions },
             ]}
-            summary={`Per day, ${when}: ${formatCount(totals.entered)} entries and ${formatCount(totals.conversions)} conversions in all.`}
+            summary={`Per day, ${when}: ${plural(totals.entered, "entry", "entries")} and ${plural(totals.conversions, "conversion")} in all.`}
             testId="chart-enrollments"
           />
         </Card>
@@ -88,8 +89,8 @@ export function WorkspaceOverviewView({ slug, overview, canManageKeys }: { slug:
       <Card title="Revenue per day" description="The value of the orders journeys converted (each journey goal's revenue property), by the day of the order.">
         <DailyBars
           data={overview.daily}
-          series={{ key: "revenue", label: "Revenue", color: COLORS.revenue }}
-          summary={`Revenue per day, ${when}: ${formatMoney(totals.revenue)} from ${formatCount(totals.orders)} orders in all.`}
+          series={{ key: "revenue", label: "Revenue", color: COLORS.revenue, format: formatMoney }}
+          summary={`Revenue per day, ${when}: ${formatMoney(totals.revenue)} from ${plural(totals.orders, "order")} in all.`}
           testId="chart-revenue"
         />
       </Card>
