@@ -1,5 +1,6 @@
 import type { ExperimentAnalysis } from "@/lib/experiments/analysis";
 import { Badge } from "../ui/card";
+import { plural } from "../ui/format";
 import { expectedLossPoints } from "@/lib/experiments/summary";
 import { amount, count, hours, interval, percent, points, pValue, signedPercent, STATUS_LABELS, STATUS_TONES, weight } from "./format";
 
@@ -151,8 +152,8 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
         {result.test.nStar ? `, tuned for ${count(result.test.nStar)} people` : ""}
         . Multiple testing: <strong className="font-medium text-stone-700" data-testid="correction">{correction.text}</strong>. Chance to be best: the exact Beta–Bernoulli chance that the arm
         has the highest conversion rate of all arms (uniform prior). Expected loss: Bayesian, {priorText(result)}; what picking the arm (or keeping control) gives up on
-        average if it is in fact worse, in percentage points of conversion rate. Statuses need {result.thresholds.minAssigned}{" "}
-        people and {result.thresholds.minConversions} conversions in every arm.
+        average if it is in fact worse, in percentage points of conversion rate. Statuses need {plural(result.thresholds.minAssigned, "person", "people")} and{" "}
+        {plural(result.thresholds.minConversions, "conversion")} in every arm.
       </p>
     </div>
   );

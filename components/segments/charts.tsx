@@ -2,6 +2,7 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
 import { formatCount, formatDay } from "../events/format";
+import { plural } from "../ui/format";
 
 /**
  * Segment charts (Recharts): a size sparkline for the list, the size trend and entries/exits per day for the
@@ -66,7 +67,7 @@ function FlowTooltip({ active, payload, label }: TooltipContentProps) {
 /** The segment page's size per day. */
 export function SizeTrend({ points }: { points: SizePoint[] }) {
   const last = points[points.length - 1];
-  const summary = points.length ? `Size over the last ${points.length} days, from ${formatCount(points[0].size)} to ${formatCount(last.size)}.` : "No size history yet.";
+  const summary = points.length ? `Size over the last ${plural(points.length, "day")}, from ${formatCount(points[0].size)} to ${formatCount(last.size)}.` : "No size history yet.";
   return (
     <div role="img" aria-label={summary} data-testid="size-trend">
       <LineChart responsive style={{ width: "100%", height: 220 }} data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
@@ -84,7 +85,7 @@ export function SizeTrend({ points }: { points: SizePoint[] }) {
 export function EntriesExits({ points }: { points: FlowPoint[] }) {
   const entries = points.reduce((s, p) => s + p.entries, 0);
   const exits = points.reduce((s, p) => s + p.exits, 0);
-  const summary = `Over the last ${points.length} days, ${formatCount(entries)} entered and ${formatCount(exits)} left.`;
+  const summary = `Over the last ${plural(points.length, "day")}, ${formatCount(entries)} entered and ${formatCount(exits)} left.`;
   return (
     <div role="img" aria-label={summary} data-testid="entries-exits">
       <BarChart responsive style={{ width: "100%", height: 220 }} data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} barCategoryGap="20%" accessibilityLayer={false}>

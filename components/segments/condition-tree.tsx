@@ -3,6 +3,7 @@
 import { Ban, FolderPlus, Plus, Trash2, Undo2, X } from "lucide-react";
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { Button } from "../ui/button";
+import { plural } from "../ui/format";
 import { MiniInput, MiniSelect, Segmented } from "./controls";
 import {
   CHANNEL_LABELS,
@@ -110,7 +111,7 @@ function GroupCard({ path, group }: { path: TreePath; group: Draft }) {
       data-testid={isRoot ? "condition-root" : "condition-group"}
       data-path={pathText(path)}
       role="group"
-      aria-label={isRoot ? "Who is in the segment" : `Group: ${match === "all" ? "all" : "any"} of ${conditions.length} conditions`}
+      aria-label={isRoot ? "Who is in the segment" : `Group: ${match === "all" ? "all" : "any"} of ${plural(conditions.length, "condition")}`}
     >
       <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
         <div className="flex items-center gap-2 text-sm text-stone-700">

@@ -4,6 +4,7 @@ import { AlertTriangle, Loader2, Users } from "lucide-react";
 import Link from "next/link";
 import type { EstimateResult } from "@/lib/segments/segments";
 import { formatCount } from "../events/format";
+import { plural } from "../ui/format";
 
 export type EstimateSample = EstimateResult["sample"][number];
 
@@ -55,7 +56,7 @@ export function EstimatePanel({ slug, state }: { slug: string; state: EstimateSt
               </p>
               {state.status === "ok" ? (
                 <p className="mt-0.5 text-xs text-stone-500">
-                  {state.total ? `${((100 * size) / state.total).toLocaleString("en-GB", { maximumFractionDigits: 1 })}% of ${formatCount(state.total)} profiles` : "No profiles yet"}
+                  {state.total ? `${((100 * size) / state.total).toLocaleString("en-GB", { maximumFractionDigits: 1 })}% of ${plural(state.total, "profile")}` : "No profiles yet"}
                   {state.exact ? "" : " · estimated from a sample"}
                 </p>
               ) : null}

@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import type { RecomputeState } from "@/lib/segments/segments";
 import { formatCount } from "../events/format";
 import { Button } from "../ui/button";
-import { formatDateTime } from "../ui/format";
+import { formatDateTime, plural } from "../ui/format";
 import { callApi } from "../ui/use-api-form";
 
 const POLL_MS = 1000;
@@ -62,7 +62,7 @@ export function RecomputeButton({ slug, segmentId, initial, canEdit }: { slug: s
             <div className="h-1.5 overflow-hidden rounded-full bg-stone-200" role="progressbar" aria-label="Recompute progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
               <div className="h-full rounded-full bg-brand-600 transition-[width]" style={{ width: `${state.status === "queued" ? 2 : Math.max(2, percent)}%` }} />
             </div>
-            <p className="mt-1">{state.status === "queued" ? "Waiting to start…" : `${formatCount(state.processed)} of ${formatCount(state.total)} profiles (${percent}%)`}</p>
+            <p className="mt-1">{state.status === "queued" ? "Waiting to start…" : `${formatCount(state.processed)} of ${plural(state.total, "profile")} (${percent}%)`}</p>
           </div>
         ) : state.status === "failed" ? (
           <p className="flex items-center gap-1 text-red-700">
@@ -70,7 +70,7 @@ export function RecomputeButton({ slug, segmentId, initial, canEdit }: { slug: s
           </p>
         ) : state.status === "done" && state.finishedAt ? (
           <p className="flex items-center gap-1">
-            <CircleCheck className={`h-3.5 w-3.5 ${startedHere ? "text-brand-700" : "text-stone-400"}`} aria-hidden="true" /> Computed for {formatCount(state.total)} profiles · {formatDateTime(state.finishedAt)}
+            <CircleCheck className={`h-3.5 w-3.5 ${startedHere ? "text-brand-700" : "text-stone-400"}`} aria-hidden="true" /> Computed for {plural(state.total, "profile")} · {formatDateTime(state.finishedAt)}
           </p>
         ) : null}
         {error ? <p className="text-red-700">{error}</p> : null}
