@@ -3,16 +3,19 @@
 import { AlertTriangle, ArrowLeft, History, Save } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useId, useState } from "react";
-import type { PreviewResult, SavedTemplate, TemplateDetail } from "@/lib/messaging/templates";
+import type { PreviewEventInput, PreviewResult, SavedTemplate, TemplateDetail } from "@/lib/messaging/templates";
 import { Button } from "../ui/button";
 import { Badge } from "../ui/card";
 import { FormAlert } from "../ui/field";
 import { formatDateTime } from "../ui/format";
 import { callApi } from "../ui/use-api-form";
 import { CHANNEL_FIELDS, flatten, headerRows, KIND_LABEL, unflatten, type FieldSpec, type FlatContent } from "./channels";
+import { EventPicker } from "./event-picker";
 import { PreviewPane } from "./preview-pane";
 import { ProfilePicker, type PickedProfile } from "./profile-picker";
+import { TemplateUsagePanel } from "./template-usage";
 import { TestSend } from "./test-send";
+import { useUnsavedChangesGuard } from "./unsaved-changes";
 
 const CONTROL =
   "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-stone-900 shadow-sm ring-1 ring-inset placeholder:text-stone-400 focus:ring-2 focus:ring-inset focus:ring-brand-600 outline-none read-only:bg-stone-50 read-only:text-stone-700";
@@ -35,6 +38,8 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
   const [profile, setProfile] = useState<PickedProfile | null>(null);
   const [preview, setPreview] = useState<PreviewResult | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
+  const [previewEvent, setPreviewEvent] = useState<PreviewEventInput | null>(null);
+  const eventKey = JSON.stringify(previewEvent);
 
   const content = unflatten(channel, fields);
   const contentKey = JSON.stringify(content);
@@ -43,7 +48,7 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
   useEffect(() => {
     let cancelled = false;
     const timer = setTimeout(async () => {
-      const result = await callApi<PreviewResult>("POST", `/api/workspaces/${slug}/templates/preview`, { channel, content: JSON.parse(contentKey), profileId: profile?.id ?? null });
+      const result = await callApi<PreviewResult>("POST", `/api/workspaces/${slug}/templates/preview`, { channel, content: JSON.parse(contentKey), profileId: profile?.id ?? null, event: JSON.parse(eventKey) });
       if (cancelled) return;
       if (result.ok) {
         setPreview(result.data);
@@ -54,14 +59,10 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [slug, channel, contentKey, profile?.id]);
+  }, [slug, channel, contentKey, profile?.id, eventKey]);
 
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty]);
+  // closing the tab or following a link with unsaved changes asks first
+  useUnsavedChangesGuard(dirty);
 
   async function save() {
     setSaving(true);
@@ -180,10 +181,12 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
             )}
           </p>
           <VersionHistory versions={template.versions} />
+          {channel === "partial" || channel === "layout" ? null : <TemplateUsagePanel slug={slug} templateId={template.id} currentVersion={template.currentVersion} canEdit={canEdit} />}
         </section>
 
         <section aria-label="Preview" className="space-y-4">
           <ProfilePicker slug={slug} value={profile} onChange={setProfile} />
+          {channel === "partial" || channel === "layout" ? null : <EventPicker slug={slug} profileId={profile?.id ?? null} onChange={setPreviewEvent} />}
           {previewError ? <FormAlert message={`The preview failed: ${previewError}`} /> : null}
           {preview && preview.missingVariables.length ? (
             <div role="status" className="rounded-md bg-amber-50 px-3 py-2.5 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset" data-testid="missing-variables">
@@ -199,7 +202,7 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
             </div>
           ) : null}
           <PreviewPane channel={channel} preview={preview} />
-          {canEdit ? <TestSend slug={slug} channel={channel} content={content} profileId={profile?.id ?? null} /> : null}
+          {canEdit ? <TestSend slug={slug} channel={channel} content={content} profileId={profile?.id ?? null} event={previewEvent} /> : null}
         </section>
       </div>
     </div>

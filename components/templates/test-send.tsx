@@ -3,6 +3,7 @@
 import { Send } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
+import type { PreviewEventInput } from "@/lib/messaging/templates";
 import { Button } from "../ui/button";
 import { callApi } from "../ui/use-api-form";
 import type { TemplateKind } from "./channels";
@@ -15,7 +16,7 @@ import type { TemplateKind } from "./channels";
  */
 const BUTTON: Record<string, string> = { email: "Send a test to me", sms: "Send a test SMS", push: "Send a test push", in_app: "Send a test to the inbox" };
 
-export function TestSend({ slug, channel, content, profileId }: { slug: string; channel: TemplateKind; content: unknown; profileId: string | null }) {
+export function TestSend({ slug, channel, content, profileId, event = null }: { slug: string; channel: TemplateKind; content: unknown; profileId: string | null; event?: PreviewEventInput | null }) {
   const [to, setTo] = useState("");
   const [sending, setSending] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string; outbox?: boolean } | null>(null);
@@ -24,7 +25,7 @@ export function TestSend({ slug, channel, content, profileId }: { slug: string; 
   async function send() {
     setSending(true);
     setResult(null);
-    const response = await callApi<{ to: string; response: string; outbox: boolean }>("POST", `/api/workspaces/${slug}/templates/test-send`, { channel, content, profileId, ...(channel === "email" ? {} : { to: to.trim() }) });
+    const response = await callApi<{ to: string; response: string; outbox: boolean }>("POST", `/api/workspaces/${slug}/templates/test-send`, { channel, content, profileId, event, ...(channel === "email" ? {} : { to: to.trim() }) });
     setSending(false);
     if (response.ok) setResult({ ok: true, text: `Test sent to ${response.data.to}.`, outbox: response.data.outbox });
     else {
