@@ -8,6 +8,7 @@ import type { TSegmentDefinition } from "@/lib/segments/definition";
 import { Button, buttonClass } from "../ui/button";
 import { FormAlert, TextField } from "../ui/field";
 import { callApi } from "../ui/use-api-form";
+import { describeFieldProblem } from "../ui/field-words";
 import { ConditionTree, type EventOption, type SegmentOption, type TraitOption } from "./condition-tree";
 import { EstimatePanel, type EstimateSample, type EstimateState } from "./estimate-panel";
 import { emptyDefinition, setAt, toDraft, unplacedErrors, type Draft, type TreePath } from "./model";
@@ -169,7 +170,7 @@ export function SegmentBuilder({
             <ul className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200" role="alert">
               {stray.map((s) => (
                 <li key={s.path}>
-                  <span className="font-mono text-xs">{s.path}</span>: {s.message}
+                  {describeFieldProblem(s.path, s.message)}
                 </li>
               ))}
             </ul>

@@ -10,6 +10,7 @@ import { CopyField } from "../ui/copy-field";
 import { FormAlert, TextField } from "../ui/field";
 import { formatDateTime } from "../ui/format";
 import { callApi, useApiForm } from "../ui/use-api-form";
+import { describeFieldProblem } from "../ui/field-words";
 
 interface Props {
   slug: string;
@@ -301,7 +302,7 @@ function SourceForm({
   return (
     <form method="post" onSubmit={onSubmit} className="space-y-5" noValidate aria-label={source ? `Edit ${source.name}` : "New webhook source"}>
       <FormAlert message={form.formError} />
-      {leftover.length > 0 ? <FormAlert message={leftover.map(([path, message]) => `${path}: ${message}`).join(" · ")} /> : null}
+      {leftover.length > 0 ? <FormAlert message={leftover.map(([path, message]) => describeFieldProblem(path, message)).join(" · ")} /> : null}
       <div className="max-w-md">
         <TextField label="Name" name="name" defaultValue={source?.name} placeholder="e.g. Shop orders" required maxLength={80} error={errorOf("name")} autoFocus />
       </div>

@@ -10,6 +10,7 @@ import { Badge, Card } from "../../ui/card";
 import { FormAlert, TextField } from "../../ui/field";
 import { formatDateTime } from "../../ui/format";
 import { callApi, useApiForm } from "../../ui/use-api-form";
+import { describeFieldProblem } from "../../ui/field-words";
 import { isSecret, PROVIDER_SPECS, SECRET_PLACEHOLDER, withLabel, type FieldSpec, type ProviderSpec } from "./provider-fields";
 
 const ICONS: Record<ProviderName, LucideIcon> = { email: Mail, sms: MessageSquare, web_push: BellRing, fcm: Smartphone };
@@ -172,7 +173,7 @@ function ChannelCard({ slug, spec, config, canManage, embeddedRunning }: { slug:
             <p data-testid={`channel-${spec.provider}-status`}>{statusLine(slug, spec, config, embeddedRunning)}</p>
           </div>
           <FormAlert message={form.formError} />
-          {leftover.length > 0 ? <FormAlert message={leftover.map(([path, message]) => `${path}: ${message}`).join(" · ")} /> : null}
+          {leftover.length > 0 ? <FormAlert message={leftover.map(([path, message]) => describeFieldProblem(path, message)).join(" · ")} /> : null}
           <fieldset disabled={!canManage} className="space-y-5 [&_input:disabled]:bg-stone-50 [&_input:disabled]:text-stone-600 [&_textarea:disabled]:bg-stone-50">
             {spec.provider === "email" ? (
               <fieldset>

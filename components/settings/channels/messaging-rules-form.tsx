@@ -9,6 +9,7 @@ import { Button } from "../../ui/button";
 import { Card } from "../../ui/card";
 import { FormAlert, SelectField } from "../../ui/field";
 import { callApi } from "../../ui/use-api-form";
+import { describeFieldProblem } from "../../ui/field-words";
 import { ReadOnlyNote } from "./channels-panel";
 
 /** every channel of lib/messaging/liquid.ts CHANNELS (the Record makes a new one a type error here) */
@@ -119,7 +120,7 @@ export function MessagingRulesForm({ slug, policy, summary: savedSummary, capDes
         </p>
       </div>
       <FormAlert message={formError} />
-      {leftover.length > 0 ? <FormAlert message={leftover.map(([path, message]) => `${path}: ${message}`).join(" · ")} /> : null}
+      {leftover.length > 0 ? <FormAlert message={leftover.map(([path, message]) => describeFieldProblem(path, message)).join(" · ")} /> : null}
 
       <fieldset disabled={!canManage} className="space-y-6 [&_input:disabled]:bg-stone-50 [&_input:disabled]:text-stone-600 [&_select:disabled]:bg-stone-50 [&_select:disabled]:text-stone-600">
         <Card title="Frequency caps" description="At most so many messages of a channel per person in any window of hours, across all journeys. A message over a cap is suppressed, with the cap as its reason.">
