@@ -803,12 +803,13 @@ export const SettingsInspector = memo(function SettingsInspector({
             <TextField label="Attribution window (hours)" type="number" min={1} value={String(settings.goal.attributionHours)} onChange={(e) => onChange({ ...settings, goal: { ...settings.goal!, attributionHours: Number(e.target.value) } })} error={err("settings.goal.attributionHours")} />
           ) : null}
           {settings.goal ? (
-            <TextField
+            <PropertyNameField
               label="Revenue property"
               placeholder="e.g. total"
+              eventName={settings.goal.eventName}
               value={settings.goal.revenueProperty ?? ""}
               hint="Optional: the goal event's property with the order value; experiments report revenue per person."
-              onChange={(e) => onChange({ ...settings, goal: { ...settings.goal!, revenueProperty: e.target.value || undefined } })}
+              onChange={(v) => onChange({ ...settings, goal: { ...settings.goal!, revenueProperty: v || undefined } })}
               error={err("settings.goal.revenueProperty")}
             />
           ) : null}
