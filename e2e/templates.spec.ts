@@ -110,3 +110,68 @@ test("an owner writes a webhook template: the preview shows the request's header
   await expect(page.getByTestId("save-warnings")).toContainText("renders to something that is not JSON for the sample profile");
   await screenshot(page, "webhook-template-not-json");
 });
+
+test("an owner previews a cart email with a person's real event or typed JSON, and is asked before leaving with unsaved changes", async ({ page }) => {
+  await signIn(page, OWNER.email, OWNER.password);
+  const slug = workspaceSlugOf(page);
+  const shopper = { userId: `cart-${run}`, email: `cart.${run}@example.com` };
+  const key = await createWriteKey(page, slug, `Cart preview e2e ${run}`);
+  const batch = [
+    { type: "identify", userId: shopper.userId, traits: { email: shopper.email, first_name: "Lin" } },
+    { type: "track", userId: shopper.userId, event: "Cart Updated", properties: { items: [{ name: "Blue mug", quantity: 2 }] } },
+  ];
+  const sent = await page.request.post("/api/v1/batch", { headers: { Authorization: `Bearer ${key}` }, data: { batch } });
+  expect(sent.status(), await sent.text()).toBe(200);
+
+  await page.goto(`/w/${slug}/templates`);
+  await page.getByRole("button", { name: "New template" }).click();
+  const dialog = page.getByRole("dialog", { name: "New template" });
+  await dialog.getByLabel("Template name").fill(`Cart reminder ${run}`);
+  await dialog.getByLabel("Channel").selectOption("email");
+  await page.getByRole("button", { name: "Create and open" }).click();
+  await expect(page.getByTestId("template-version")).toContainText("Not saved yet");
+  await page.getByLabel("Subject").fill("{{ event.properties.items.size }} item(s) in your cart");
+  await page.getByLabel("HTML body").fill("<ul>{% for item in event.properties.items %}<li>{{ item.name }} × {{ item.quantity }}</li>{% endfor %}</ul>");
+
+  // The sample order has no items: the cart is empty until a real event is chosen.
+  await expect(page.getByTestId("preview-subject")).toHaveText(/^\s*item\(s\) in your cart$/);
+  await page.getByLabel("Find a profile to preview for").fill(shopper.email);
+  await page.getByRole("list", { name: "Matching profiles" }).getByRole("button", { name: new RegExp(shopper.email.replace(/\./g, "\\.")) }).click();
+  await page.getByLabel("Event for event.properties").selectOption("person");
+  const theirEvent = page.getByLabel(/person.s event/);
+  await expect(theirEvent.getByRole("option", { name: /Cart Updated/ })).toHaveCount(1);
+  await theirEvent.selectOption((await theirEvent.getByRole("option", { name: /Cart Updated/ }).getAttribute("value"))!);
+  await expect(page.getByTestId("preview-subject")).toHaveText("1 item(s) in your cart");
+  await expect(page.frameLocator('[data-testid="preview-html"]').getByText("Blue mug × 2")).toBeVisible();
+  await screenshot(page, "template-preview-real-event");
+
+  // Typed JSON renders too; JSON that does not parse is named.
+  await page.getByLabel("Event for event.properties").selectOption("json");
+  await page.getByLabel("Event properties (JSON, at most 32 KB)").fill('{"items": [{"name": "Red pen", "quantity": 3}]}');
+  await expect(page.frameLocator('[data-testid="preview-html"]').getByText("Red pen × 3")).toBeVisible();
+  await page.getByLabel("Event properties (JSON, at most 32 KB)").fill('{"items": [');
+  await expect(page.getByText(/The preview failed: .*event\.properties/)).toBeVisible();
+
+  // Unsaved changes: following a link asks first; cancelling stays on the editor.
+  const asked: string[] = [];
+  page.once("dialog", (d) => {
+    asked.push(d.message());
+    void d.dismiss();
+  });
+  await page.getByRole("link", { name: "Templates" }).first().click();
+  await expect.poll(() => asked.length).toBe(1);
+  expect(asked[0]).toContain("unsaved changes");
+  await expect(page).toHaveURL(new RegExp(`/w/${slug}/templates/[0-9a-f-]{36}$`));
+  await expect(page.getByLabel("Subject")).toHaveValue("{{ event.properties.items.size }} item(s) in your cart");
+
+  // After saving, nothing asks.
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("save-status")).toHaveText(/^v1 saved/);
+  page.on("dialog", (d) => {
+    asked.push(d.message());
+    void d.accept();
+  });
+  await page.getByRole("link", { name: "Templates" }).first().click();
+  await expect(page).toHaveURL(new RegExp(`/w/${slug}/templates$`));
+  expect(asked).toHaveLength(1);
+});
