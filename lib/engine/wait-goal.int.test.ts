@@ -65,4 +65,20 @@ describe("a wait for the journey goal's own event", () => {
       ["thanks", "next"],
     ]);
   });
+
+  it("exits when the wait's event is an exit event, even with a goal that lets people continue", async () => {
+    const ctx = await workspaceContextForApiKey((await ingestFixture("FULL")).key);
+    const graph = waitForTheGoal("continue");
+    graph.settings = { ...graph.settings, exitEvents: ["order_completed"] };
+    const { journeyId } = await publishGraph(ctx, graph);
+    const engine = new EngineDriver(ctx, new Date("2026-04-01T10:00:00Z"));
+
+    await engine.track("ada", "cart_updated");
+    engine.advanceTime(HOUR);
+    expect((await engine.track("ada", "order_completed")).exited).toBe(1);
+    await engine.runFor(2 * HOUR, HOUR);
+    expect((await enrollmentsOf(journeyId)).map((e) => [e.status, e.endReason])).toEqual([["EXITED", "Exit event order_completed"]]);
+    expect(await messagesOf(journeyId)).toEqual([]);
+    expect(await conversionsOf(journeyId)).toBe(0);
+  });
 });
