@@ -34,7 +34,7 @@ export type PinnedTemplates = Map<string, { version: number; content: Record<str
 
 /** The templates a graph's steps send (message steps, and webhook steps that use a saved template). */
 export function templateIdsOf(graph: TJourneyGraph): string[] {
-  return [...new Set(graph.nodes.flatMap((n) => (typeof (n.config as { templateId?: unknown }).templateId === "string" ? [(n.config as { templateId: string }).templateId] : [])))];
+  return [...new Set(graph.nodes.flatMap((n) => (typeof (n.config as { templateId?: unknown } | undefined)?.templateId === "string" ? [(n.config as { templateId: string }).templateId] : [])))];
 }
 
 const edgeKey = (e: { source: string; target: string; branch?: string }) => `${e.source} -${e.branch ?? "next"}-> ${e.target}`;
@@ -64,8 +64,9 @@ function nodeChanges(o: TJourneyGraph["nodes"][number], n: TJourneyGraph["nodes"
   const changes: FieldChange[] = [];
   if (o.type !== n.type) changes.push({ field: "type", before: o.type, after: n.type });
   if ((o.label ?? "") !== (n.label ?? "")) changes.push({ field: "label", before: shown(o.label), after: shown(n.label) });
-  const oc = o.config as Record<string, unknown>;
-  const nc = n.config as Record<string, unknown>;
+  // a draft that does not validate may lack a config; compare what is there
+  const oc = (o.config ?? {}) as Record<string, unknown>;
+  const nc = (n.config ?? {}) as Record<string, unknown>;
   fieldDiff(oc, nc, "", changes);
   const templateId = typeof nc.templateId === "string" ? nc.templateId : undefined;
   if (templates && templateId) {

@@ -14,7 +14,7 @@ import { templateVersionAt } from "./templates";
  */
 
 function stepsUsing(graph: TJourneyGraph, templateId: string): { id: string; label: string | null; type: string }[] {
-  return graph.nodes.filter((n) => (n.config as { templateId?: unknown }).templateId === templateId).map((n) => ({ id: n.id, label: n.label ?? null, type: n.type }));
+  return (graph.nodes ?? []).filter((n) => (n.config as { templateId?: unknown } | undefined)?.templateId === templateId).map((n) => ({ id: n.id, label: n.label ?? null, type: n.type }));
 }
 
 export interface TemplateUsage {

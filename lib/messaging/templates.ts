@@ -66,7 +66,7 @@ export const MAX_PREVIEW_EVENT_BYTES = 32 * 1024;
 export const ZPreviewEvent = z.discriminatedUnion(
   "source",
   [
-    z.object({ source: z.literal("stored"), id: z.string().regex(/^\d{1,19}$/, "must be an event id") }).strict(),
+    z.object({ source: z.literal("stored"), id: z.string().regex(/^\d{1,18}$/, "must be an event id") }).strict(),
     z.object({ source: z.literal("catalog"), name: z.string().trim().min(1, "Choose an event").max(200) }).strict(),
     z
       .object({
