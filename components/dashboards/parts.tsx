@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import type { ChannelStats, RevenueFigures } from "@/lib/analytics/dashboards";
 import { formatCount } from "../events/format";
+import { formatDateTime } from "../ui/format";
 import { CHANNEL_LABEL, type ChannelName } from "../templates/channels";
 import { formatPercent } from "./range";
 
@@ -29,12 +30,10 @@ export function Stat({ label, value, detail, testId, money = false }: { label: s
   );
 }
 
-const TIME = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-
 export function Freshness({ updatedAt, cadence = "every minute" }: { updatedAt: string | null; cadence?: string }) {
   return (
     <p className="text-xs text-stone-500" data-testid="rollup-freshness">
-      {updatedAt ? `Counts as of ${TIME.format(new Date(updatedAt))} UTC; they are brought up to date ${cadence}.` : `Counts are brought up to date ${cadence}; the first update has not run yet.`}
+      {updatedAt ? `Counts as of ${formatDateTime(updatedAt)}; they are brought up to date ${cadence}.` : `Counts are brought up to date ${cadence}; the first update has not run yet.`}
     </p>
   );
 }

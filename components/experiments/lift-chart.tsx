@@ -2,11 +2,14 @@
 
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { LiftPoint } from "@/lib/experiments/experiments";
+import { formatDateTime } from "../ui/format";
+import { useViewerTimeZone } from "../ui/local-time";
 import { interval, signedPercent } from "./format";
 
 export const ARM_COLORS = ["#157d6d", "#d97706", "#4f46e5", "#db2777", "#0891b2", "#65a30d"];
 
-const dateTime = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+/** Short axis ticks ("6 Dec, 14:05") in the viewer's zone; the tooltip names the zone in full. */
+const tickFormat = (timeZone: string) => new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone });
 
 /**
  * Cumulative lift of each treatment arm against control, one point per stored evaluation: the estimate as
@@ -14,6 +17,9 @@ const dateTime = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "shor
  * the line only.
  */
 export function LiftChart({ history, arms, testLabel }: { history: LiftPoint[]; arms: { id: string; label: string }[]; testLabel: string }) {
+  // the chart draws in the browser only, where the viewer's zone is known (UTC until hydrated)
+  const timeZone = useViewerTimeZone() ?? "UTC";
+  const dateTime = tickFormat(timeZone);
   const treatments = arms.slice(1);
   const data = history.map((point) => {
     const row: Record<string, unknown> = { t: new Date(point.computedAt).getTime() };
@@ -58,7 +64,7 @@ export function LiftChart({ history, arms, testLabel }: { history: LiftPoint[]; 
             <YAxis domain={domain} allowDataOverflow tickFormatter={(v: number) => `${v > 0 ? "+" : ""}${Math.round(v)}%`} tick={{ fontSize: 11, fill: "#78716c" }} width={56} />
             <ReferenceLine y={0} stroke="#a8a29e" strokeDasharray="4 4" />
             <Tooltip
-              labelFormatter={(t) => `${dateTime.format(Number(t))} UTC`}
+              labelFormatter={(t) => formatDateTime(new Date(Number(t)), { timeZone })}
               formatter={(value, name, item) => {
                 const key = String(item?.dataKey ?? "");
                 if (key.startsWith("band_")) return [null, null];

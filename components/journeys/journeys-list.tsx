@@ -9,7 +9,7 @@ import { EmptyState } from "../events/empty-state";
 import { Button } from "../ui/button";
 import { Badge, Card } from "../ui/card";
 import { FormAlert } from "../ui/field";
-import { formatDateTime } from "../ui/format";
+import { LocalTime } from "../ui/local-time";
 import { callApi } from "../ui/use-api-form";
 import { ListToolbar } from "../ui/list-toolbar";
 import { NameDialog } from "../ui/name-dialog";
@@ -102,7 +102,7 @@ export function JourneysList({ slug, journeys, q, status, canEdit }: { slug: str
                     <Badge tone={STATUS_TONE[j.status]}>{j.status.toLowerCase()}</Badge>
                   </td>
                   <td className="py-3 text-stone-700">{j.liveVersion ? `v${j.liveVersion}` : "—"}</td>
-                  <td className="py-3 text-stone-600">{formatDateTime(j.updatedAt)}</td>
+                  <td className="py-3 text-stone-600"><LocalTime iso={j.updatedAt} /></td>
                   {canEdit ? (
                     <td className="py-2 text-right whitespace-nowrap">
                       <Button variant="ghost" className="px-2 py-1.5 text-xs" onClick={() => setRenaming(j)}>

@@ -7,7 +7,7 @@ import { useState, type FormEvent } from "react";
 import type { SegmentMember } from "@/lib/segments/segments";
 import { EmptyState } from "../events/empty-state";
 import { Button } from "../ui/button";
-import { formatDateTime } from "../ui/format";
+import { LocalTime } from "../ui/local-time";
 
 
 /** A segment's members, newest entries first: searchable by user id or email, paged with "Older members →". */
@@ -74,7 +74,7 @@ export function MembersTable({ slug, segmentId, members, q, paged, nextCursor }:
                   </Link>
                 </td>
                 <td className="py-2.5 text-stone-600">{m.email ?? "—"}</td>
-                <td className="py-2.5 text-stone-600">{formatDateTime(m.enteredAt)}</td>
+                <td className="py-2.5 text-stone-600"><LocalTime iso={m.enteredAt} /></td>
               </tr>
             ))}
           </tbody>

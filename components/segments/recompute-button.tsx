@@ -6,7 +6,8 @@ import { useEffect, useState } from "react";
 import type { RecomputeState } from "@/lib/segments/segments";
 import { formatCount } from "../events/format";
 import { Button } from "../ui/button";
-import { formatDateTime, plural } from "../ui/format";
+import { plural } from "../ui/format";
+import { LocalTime } from "../ui/local-time";
 import { callApi } from "../ui/use-api-form";
 
 const POLL_MS = 1000;
@@ -70,7 +71,7 @@ export function RecomputeButton({ slug, segmentId, initial, canEdit }: { slug: s
           </p>
         ) : state.status === "done" && state.finishedAt ? (
           <p className="flex items-center gap-1">
-            <CircleCheck className={`h-3.5 w-3.5 ${startedHere ? "text-brand-700" : "text-stone-400"}`} aria-hidden="true" /> Computed for {plural(state.total, "profile")} · {formatDateTime(state.finishedAt)}
+            <CircleCheck className={`h-3.5 w-3.5 ${startedHere ? "text-brand-700" : "text-stone-400"}`} aria-hidden="true" /> Computed for {plural(state.total, "profile")} · <LocalTime iso={state.finishedAt} />
           </p>
         ) : null}
         {error ? <p className="text-red-700">{error}</p> : null}

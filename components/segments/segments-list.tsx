@@ -10,7 +10,7 @@ import { formatCount } from "../events/format";
 import { Button } from "../ui/button";
 import { Badge, Card } from "../ui/card";
 import { FormAlert } from "../ui/field";
-import { formatDateTime } from "../ui/format";
+import { LocalTime } from "../ui/local-time";
 import { ListToolbar } from "../ui/list-toolbar";
 import { callApi } from "../ui/use-api-form";
 import { SizeSparkline } from "./charts";
@@ -111,7 +111,7 @@ export function SegmentsList({ slug, segments, q, filter, canEdit }: { slug: str
                   <td className="py-2 pl-6">
                     <SizeSparkline name={s.name} points={s.trend} />
                   </td>
-                  <td className="py-3 text-stone-600">{formatDateTime(s.updatedAt)}</td>
+                  <td className="py-3 text-stone-600"><LocalTime iso={s.updatedAt} /></td>
                   {canEdit ? (
                     <td className="py-2 text-right whitespace-nowrap">
                       {s.archived ? null : (

@@ -7,7 +7,7 @@ import { Button } from "../ui/button";
 import { Badge, Card } from "../ui/card";
 import { CopyField } from "../ui/copy-field";
 import { FormAlert, TextField } from "../ui/field";
-import { formatDateTime } from "../ui/format";
+import { LocalTime } from "../ui/local-time";
 import { callApi, useApiForm } from "../ui/use-api-form";
 
 interface ApiKeyRow {
@@ -191,8 +191,8 @@ export function ApiKeysPanel({ slug, apiKeys, scopeDescriptions }: { slug: strin
                   <td className="py-3">
                     <Badge tone={key.scope === "FULL" ? "amber" : "stone"}>{key.scope === "FULL" ? "Full" : "Write"}</Badge>
                   </td>
-                  <td className="py-3">{formatDateTime(key.createdAt)}</td>
-                  <td className="py-3">{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : "Never"}</td>
+                  <td className="py-3"><LocalTime iso={key.createdAt} /></td>
+                  <td className="py-3">{key.lastUsedAt ? <LocalTime iso={key.lastUsedAt} /> : "Never"}</td>
                   <td className="py-3 align-top">
                     <div data-testid={`api-key-origins-${key.name}`} className="font-mono text-xs">
                       {key.allowedOrigins.length ? key.allowedOrigins.map((origin) => <div key={origin}>{origin}</div>) : <span className="font-sans text-stone-500">Servers only</span>}
@@ -216,7 +216,7 @@ export function ApiKeysPanel({ slug, apiKeys, scopeDescriptions }: { slug: strin
                   </td>
                   <td className="py-3 text-right">
                     {key.revokedAt ? (
-                      <Badge tone="red">Revoked {formatDateTime(key.revokedAt)}</Badge>
+                      <Badge tone="red">Revoked <LocalTime iso={key.revokedAt} /></Badge>
                     ) : (
                       <Button variant="danger" className="px-2.5 py-1.5 text-xs" onClick={() => revoke(key)}>
                         Revoke

@@ -8,7 +8,7 @@ import { Button } from "../ui/button";
 import { Badge, Card } from "../ui/card";
 import { CopyField } from "../ui/copy-field";
 import { FormAlert, SelectField, TextField } from "../ui/field";
-import { formatDateTime } from "../ui/format";
+import { LocalTime } from "../ui/local-time";
 import { callApi, useApiForm } from "../ui/use-api-form";
 
 interface MemberRow {
@@ -156,7 +156,7 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
                       </span>
                     )}
                   </td>
-                  <td className="py-3 text-stone-600">{formatDateTime(member.joinedAt)}</td>
+                  <td className="py-3 text-stone-600"><LocalTime iso={member.joinedAt} /></td>
                   {canManage ? (
                     <td className="py-3 text-right">
                       {editable ? (
@@ -187,7 +187,7 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
                 <div>
                   <span className="font-medium text-stone-900">{inv.email}</span> <Badge>{roleLabels[inv.role]}</Badge>
                   <div className="text-stone-500">
-                    Invited by {inv.invitedBy} · expires {formatDateTime(inv.expiresAt)}
+                    Invited by {inv.invitedBy} · expires <LocalTime iso={inv.expiresAt} />
                   </div>
                 </div>
                 {canManage && (inv.role !== "OWNER" || canManageOwners) ? (

@@ -8,7 +8,7 @@ import { Button } from "../ui/button";
 import { Badge, Card } from "../ui/card";
 import { CopyField } from "../ui/copy-field";
 import { FormAlert, TextField } from "../ui/field";
-import { formatDateTime } from "../ui/format";
+import { LocalTime } from "../ui/local-time";
 import { callApi, useApiForm } from "../ui/use-api-form";
 import { describeFieldProblem } from "../ui/field-words";
 
@@ -149,8 +149,8 @@ export function WebhookSourcesPanel({ slug, origin, sources, canManage, signatur
                         <Badge tone={source.signed ? "brand" : "stone"}>{source.signed ? "Signed" : "Unsigned"}</Badge>
                       </h3>
                       <p className="mt-0.5 text-xs text-stone-500">
-                        Added {formatDateTime(source.createdAt)} ·{" "}
-                        {source.lastReceivedAt ? <>last delivery {formatDateTime(source.lastReceivedAt)}</> : "no deliveries yet"}
+                        Added <LocalTime iso={source.createdAt} /> ·{" "}
+                        {source.lastReceivedAt ? <>last delivery <LocalTime iso={source.lastReceivedAt} /></> : "no deliveries yet"}
                       </p>
                     </div>
                     {canManage && editing !== source.id ? (
@@ -191,7 +191,7 @@ export function WebhookSourcesPanel({ slug, origin, sources, canManage, signatur
                 <li key={source.key} className="py-5" data-testid={`webhook-source-${source.name}`}>
                   <h3 className="text-sm font-semibold text-stone-900">{source.name}</h3>
                   <p className="mt-0.5 text-xs text-stone-500">
-                    {source.lastReceivedAt ? <>Last delivery {formatDateTime(source.lastReceivedAt)}</> : "No deliveries yet"}
+                    {source.lastReceivedAt ? <>Last delivery <LocalTime iso={source.lastReceivedAt} /></> : "No deliveries yet"}
                   </p>
                 </li>
               ),

@@ -13,8 +13,9 @@ export function useViewerTimeZone(): string | null {
 }
 
 /** A moment in the viewer's zone, the zone named: "6 Dec 2026, 15:05 (Europe/Paris)"; the UTC time on hover. */
-export function LocalTime({ iso, seconds = false }: { iso: string; seconds?: boolean }) {
+export function LocalTime({ iso, seconds = false }: { iso: string | null | undefined; seconds?: boolean }) {
   const zone = useViewerTimeZone();
+  if (!iso) return <>{formatDateTime(iso)}</>;
   return (
     <time dateTime={iso} title={formatDateTime(iso, { seconds: true })}>
       {formatDateTime(iso, { seconds, timeZone: zone ?? "UTC" })}
