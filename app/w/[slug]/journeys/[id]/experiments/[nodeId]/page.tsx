@@ -58,7 +58,7 @@ export default async function ExperimentPage({ params }: { params: Promise<{ slu
         title={view.label}
         description={
           <>
-            A/B split <span className="font-mono text-xs">{nodeId}</span> of {view.journey.name}: {describeWeights(split, view.weights.published)}. Evaluated every 15 minutes; every person assigned
+            A/B split in {view.journey.name}: {describeWeights(split, view.weights.published)}. Evaluated every 15 minutes; every person assigned
             counts in their arm.
           </>
         }
