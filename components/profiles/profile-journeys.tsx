@@ -13,6 +13,7 @@ import { EmptyState } from "../events/empty-state";
 import { JsonBlock } from "../events/json-block";
 import { formatMoney } from "../dashboards/parts";
 import { Badge } from "../ui/card";
+import { formatTimesInText } from "../ui/format";
 import { LocalTime, LocalTimesInText } from "../ui/local-time";
 
 const STATUS: Record<EnrollmentStatus, { label: string; tone: "stone" | "brand" | "amber" | "red"; title: string }> = {
@@ -79,11 +80,19 @@ export function outcomeWords(outcome: string, version: number | undefined, templ
   });
 }
 
-/** The decision's inputs as shown: a template id becomes its name (the raw id helps nobody reading a path). */
+/** ISO timestamps inside the inputs (the trigger event's, a wait's) in the one date format, UTC named. */
+function readableTimes(value: unknown): unknown {
+  if (typeof value === "string") return formatTimesInText(value);
+  if (Array.isArray(value)) return value.map(readableTimes);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, readableTimes(v)]));
+  return value;
+}
+
+/** The decision's inputs as shown: a template id becomes its name (the raw id helps nobody reading a path), times are formatted. */
 function shownInputs(inputs: unknown, version: number | undefined, templates: PathTemplates): unknown {
-  if (!inputs || typeof inputs !== "object" || Array.isArray(inputs) || typeof (inputs as { templateId?: unknown }).templateId !== "string") return inputs;
+  if (!inputs || typeof inputs !== "object" || Array.isArray(inputs) || typeof (inputs as { templateId?: unknown }).templateId !== "string") return readableTimes(inputs);
   const { templateId, ...rest } = inputs as { templateId: string } & Record<string, unknown>;
-  return { template: templateWords(templateId, version, templates).replace(/[“”]/g, ""), ...rest };
+  return readableTimes({ template: templateWords(templateId, version, templates).replace(/[“”]/g, ""), ...rest });
 }
 
 /** The journeys a person is in or went through, newest first, each with the path they took and why. */
