@@ -3,8 +3,7 @@ import { canvasNode as node, OWNER, screenshot, signIn } from "./helpers";
 
 /** The canvas's zoom, from React Flow's viewport transform (node offsets on screen are flow offsets × zoom). */
 async function zoomOf(page: Page): Promise<number> {
-  const transform = await page.locator(".react-flow__viewport").evaluate((el) => getComputedStyle(el).transform);
-  return new DOMMatrixReadOnly(transform).a;
+  return page.locator(".react-flow__viewport").evaluate((el) => new DOMMatrixReadOnly(getComputedStyle(el).transform).a);
 }
 const box = async (locator: Locator) => (await locator.boundingBox())!;
 
