@@ -213,9 +213,13 @@ function graphView(graph: TJourneyGraph): VersionGraphView {
 function conversionView(
   c: { convertedAt: Date; eventName: string; eventId: bigint; revenue: { toString(): string } | null } | undefined,
   status: EnrollmentStatus,
+  endedAt: Date | null,
 ): ProfileEnrollment["conversion"] {
   if (!c) return null;
-  return { at: c.convertedAt.toISOString(), eventName: c.eventName, eventId: c.eventId.toString(), revenue: c.revenue === null ? null : Number(c.revenue.toString()), afterLeaving: status !== "CONVERTED" };
+  // After leaving: the journey had ended before the conversion (within the attribution window). A goal that
+  // lets people continue converts them while they are still in the journey, whatever their status is later.
+  const afterLeaving = status !== "CONVERTED" && endedAt !== null && c.convertedAt.getTime() > endedAt.getTime();
+  return { at: c.convertedAt.toISOString(), eventName: c.eventName, eventId: c.eventId.toString(), revenue: c.revenue === null ? null : Number(c.revenue.toString()), afterLeaving };
 }
 
 /**
@@ -289,7 +293,7 @@ export async function profileJourneys(ctx: WorkspaceContext, profileId: string):
         currentNodeId: e.currentNodeId,
         waiting,
         trigger: (e.trigger ?? {}) as ProfileEnrollment["trigger"],
-        conversion: conversionView(conversionOf.get(e.id), e.status),
+        conversion: conversionView(conversionOf.get(e.id), e.status, e.endedAt),
         steps: (stepsByEnrollment.get(e.id) ?? []).map((s) => ({
           nodeId: s.nodeId,
           nodeType: s.nodeType,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { workspaceContextForApiKey } from "../api-keys/api-keys";
 import { pgPool } from "../db/pool";
+import { profileJourneys } from "./read-model";
 import type { TJourneyGraphInput } from "../journeys/graph";
 import { EngineDriver, enrollmentsOf, messagesOf, publishGraph } from "../testing/engine-driver";
 import { ingestFixture } from "../testing/ingest-helpers";
@@ -64,6 +65,12 @@ describe("a wait for the journey goal's own event", () => {
       ["wait", "arrived"],
       ["thanks", "next"],
     ]);
+
+    // The person's journey card says they converted inside the journey, not after leaving it, although the
+    // journey then went on to complete.
+    const { rows: people } = await pgPool().query<{ profileId: string }>(`SELECT DISTINCT "profileId" FROM "Enrollment" WHERE "journeyId" = $1`, [continues.journeyId]);
+    const card = (await profileJourneys(ctx, people[0].profileId)).find((e) => e.journeyId === continues.journeyId);
+    expect(card?.conversion).toMatchObject({ eventName: "order_completed", afterLeaving: false });
   });
 
   it("exits when the wait's event is an exit event, even with a goal that lets people continue", async () => {
