@@ -3,6 +3,7 @@
 import { Bar, BarChart, CartesianGrid, LabelList, Legend, Line, LineChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
 import { formatCount, formatDay } from "../events/format";
 import { COLORS } from "./colors";
+import { formatMoney } from "./parts";
 import { formatPercent } from "./range";
 
 /**
@@ -17,7 +18,8 @@ const BAR_LABEL = { fontSize: 11, fill: "#44403c" };
 const MANY_BARS = 31;
 const countLabel = (v: unknown) => formatCount(Number(v ?? 0));
 const percentLabel = (v: unknown) => formatPercent(Number(v ?? 0));
-const labelFor = (series: Series) => (series.format ? (v: unknown) => series.format!(Number(v ?? 0)) : countLabel);
+const moneyLabel = (v: unknown) => formatMoney(Number(v ?? 0));
+const labelFor = (series: Series) => (series.format === "money" ? moneyLabel : countLabel);
 const chartStyle = (height: number) => ({ width: "100%", height });
 
 interface Series {
@@ -26,8 +28,9 @@ interface Series {
   color: string;
   /** dashed, so a line that coincides with another stays visible */
   dashed?: boolean;
-  /** how a bar's label writes its value (counts by default; money for revenue) */
-  format?: (value: number) => string;
+  /** how a bar's label writes its value: counts by default, "money" for revenue (a name, not a function: the
+   * series comes from server components, which cannot pass functions to this client one) */
+  format?: "money";
 }
 
 function SeriesTooltip({ active, payload, label, series, format }: TooltipContentProps & { series: Series[]; format: (label: string) => string }) {

@@ -147,7 +147,7 @@ export function JourneyAnalyticsView({ slug, analytics }: { slug: string; analyt
       <Card title="Revenue per day" description="The value of the orders this journey converted (the goal's revenue property), by the day of the order.">
         <DailyBars
           data={analytics.daily}
-          series={{ key: "revenue", label: "Revenue", color: COLORS.revenue, format: formatMoney }}
+          series={{ key: "revenue", label: "Revenue", color: COLORS.revenue, format: "money" }}
           summary={`Revenue per day, ${when}: ${formatMoney(totals.revenue)} from ${plural(totals.orders, "order")}.`}
           testId="chart-revenue"
         />

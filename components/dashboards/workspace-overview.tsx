@@ -89,7 +89,7 @@ export function WorkspaceOverviewView({ slug, overview, canManageKeys }: { slug:
       <Card title="Revenue per day" description="The value of the orders journeys converted (each journey goal's revenue property), by the day of the order.">
         <DailyBars
           data={overview.daily}
-          series={{ key: "revenue", label: "Revenue", color: COLORS.revenue, format: formatMoney }}
+          series={{ key: "revenue", label: "Revenue", color: COLORS.revenue, format: "money" }}
           summary={`Revenue per day, ${when}: ${formatMoney(totals.revenue)} from ${plural(totals.orders, "order")} in all.`}
           testId="chart-revenue"
         />
