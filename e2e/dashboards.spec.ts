@@ -63,7 +63,11 @@ test("the overview charts events, entries, conversions, revenue and messages; th
   // Once all four went through (the goal converts people who already left, within its window), Ada subscribes, for 50.
   await expect(async () => {
     const stats = await page.request.get(`/api/v1/journeys/${journeyId}/stats`, { headers: { Authorization: `Bearer ${key}` } });
-    expect((await stats.json()).totals).toMatchObject({ enrolled: 4, completed: 4 });
+    const counts = await stats.json();
+    expect(counts.totals).toMatchObject({ enrolled: 4, completed: 4 });
+    // Revenue is credited to the last message *sent* before the purchase: wait until the welcome emails went out
+    // (a walk may hand its email to deliver-message, which sends it after the journey completed).
+    expect(counts.nodes.welcome.messages).toMatchObject({ sent: 4 });
   }).toPass({ timeout: 30_000 });
   expect((await api("/api/v1/track", { userId: PEOPLE[0].userId, event: `subscribed_${run}`, properties: { total: "50" } })).status()).toBe(200);
 
