@@ -29,5 +29,9 @@ describe("the schedule trigger on the canvas", () => {
     expect(describeProblem({ nodeId: "t", path: "config.schedule.startAt", message: "must be an ISO 8601 date-time" }, node)).toBe("Schedule start: choose a date and time");
     expect(describeProblem({ nodeId: "t", path: "config.timezone", message: "must be an IANA time zone, e.g. Europe/Paris" }, node)).toBe("Time zone: must be an IANA time zone, e.g. Europe/Paris");
     expect(describeProblem({ nodeId: "t", path: "config.schedule.every.amount", message: "must be at least 1" }, node)).toBe("Schedule every amount: must be at least 1");
+    // a condition's rule list reads once, with the rule's number (it read "Rules Rules #1 value")
+    expect(describeProblem({ nodeId: "t", path: "config.rules.rules.0.value", message: "must not be empty" }, node)).toBe("Rule 1 value: must not be empty");
+    // a journey-level problem does not name the journey's internal list (it read "Nodes: a journey needs…")
+    expect(describeProblem({ nodeId: "", path: "nodes", message: "a journey needs exactly one trigger" }, node)).toBe("A journey needs exactly one trigger");
   });
 });

@@ -236,9 +236,17 @@ export function fieldName(path: string): string {
     unset: "Traits",
     offset: "Offset",
   };
-  const parts = path.split(".").filter((p) => p !== "config" && p !== "");
+  // "nodes" and "edges" are the journey's own lists: a journey-level problem says what it is about itself
+  const parts = path.split(".").filter((p) => p !== "config" && p !== "" && p !== "nodes" && p !== "edges");
   if (parts[0] === "exits") return `${parts[1] === "next" ? "Next step" : `“${parts[1]}” exit`}`;
-  const out = parts.map((p) => (/^\d+$/.test(p) ? `#${Number(p) + 1}` : (words[p] ?? p)));
+  const out: string[] = [];
+  parts.forEach((p, i) => {
+    // a group nested in a group of the same name (a condition's rules.rules) reads once
+    if (i > 0 && p === parts[i - 1]) return;
+    // a list item: "rules.0" → "Rule 1"
+    if (/^\d+$/.test(p)) out.push(`${out.length ? out.pop()!.replace(/s$/, "") : "Item"} ${Number(p) + 1}`);
+    else out.push(words[p] ?? p);
+  });
   const text = out.join(" ");
   return text ? text[0].toUpperCase() + text.slice(1) : "";
 }
