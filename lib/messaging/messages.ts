@@ -9,6 +9,17 @@ import { CHANNELS } from "./liquid";
  * journey, channel and status. Journeys write them QUEUED; delivery (delivery.ts) moves them on, and a
  * message's page shows what was sent and its timeline.
  */
+
+/**
+ * The step as the journey version that queued the message names it (pages show that, not the node id):
+ * joins `step."nodeLabel"` and `step."nodeType"` to a query over "Message" m.
+ */
+const STEP_OF_MESSAGE = `LEFT JOIN LATERAL (
+         SELECT NULLIF(n->>'label', '') AS "nodeLabel", n->>'type' AS "nodeType"
+           FROM "JourneyVersion" v, jsonb_array_elements(v.graph->'nodes') n
+          WHERE v.id = m."journeyVersionId" AND n->>'id' = m."nodeId"
+          LIMIT 1
+       ) step ON true`;
 export const MESSAGE_STATUSES = ["QUEUED", "SENT", "DELIVERED", "BOUNCED", "FAILED", "SUPPRESSED"] as const;
 
 export const ZMessageQuery = z
@@ -56,13 +67,7 @@ export async function listMessages(ctx: WorkspaceContext, query: z.input<typeof 
        FROM "Message" m
        JOIN "Profile" p ON p.id = m."profileId"
        LEFT JOIN "Journey" j ON j.id = m."journeyId"
-       -- the step as the journey version that queued the message names it (pages show that, not the node id)
-       LEFT JOIN LATERAL (
-         SELECT NULLIF(n->>'label', '') AS "nodeLabel", n->>'type' AS "nodeType"
-           FROM "JourneyVersion" v, jsonb_array_elements(v.graph->'nodes') n
-          WHERE v.id = m."journeyVersionId" AND n->>'id' = m."nodeId"
-          LIMIT 1
-       ) step ON true
+       ${STEP_OF_MESSAGE}
        LEFT JOIN "MessageTemplate" t ON t.id::text = m."templateId" AND t."workspaceId" = m."workspaceId"
       WHERE m."workspaceId" = $1
         AND ($2::text IS NULL OR p."userId" = $2 OR lower(p.email) = lower($2) OR p.id::text = $2)
@@ -112,13 +117,7 @@ export async function getMessage(ctx: WorkspaceContext, id: string): Promise<Mes
        FROM "Message" m
        JOIN "Profile" p ON p.id = m."profileId"
        LEFT JOIN "Journey" j ON j.id = m."journeyId"
-       -- the step as the journey version that queued the message names it (pages show that, not the node id)
-       LEFT JOIN LATERAL (
-         SELECT NULLIF(n->>'label', '') AS "nodeLabel", n->>'type' AS "nodeType"
-           FROM "JourneyVersion" v, jsonb_array_elements(v.graph->'nodes') n
-          WHERE v.id = m."journeyVersionId" AND n->>'id' = m."nodeId"
-          LIMIT 1
-       ) step ON true
+       ${STEP_OF_MESSAGE}
        LEFT JOIN "MessageTemplate" t ON t.id::text = m."templateId" AND t."workspaceId" = m."workspaceId"
       WHERE m."workspaceId" = $1 AND m.id = $2`,
     [ctx.workspace.id, id],
