@@ -31,10 +31,12 @@ test("event names come from the catalog, a typo is flagged with the closest name
   await expect(inspector.getByLabel("Event name")).toHaveValue("Order Completed");
   await expect(warning).toHaveCount(0);
 
-  // A property filter offers the properties seen on that event.
+  // A property filter offers the properties seen on that event (other specs send "Order Completed" to this
+  // workspace too, with properties of their own: these two are among the suggestions).
   await inspector.getByRole("button", { name: "Add filter" }).click();
   const listId = await inspector.getByLabel("Property (filter 1)").getAttribute("list");
-  await expect(page.locator(`datalist[id="${listId}"] option`)).toHaveCount(2);
+  await expect(page.locator(`datalist[id="${listId}"] option[value="cartId"]`)).toHaveCount(1);
+  await expect(page.locator(`datalist[id="${listId}"] option[value="total"]`)).toHaveCount(1);
   await inspector.getByRole("button", { name: "Remove filter" }).click();
 
   // A wait for the goal step's own event: its "Arrived" path can never be taken.
