@@ -123,12 +123,6 @@ export function unverifiedIdentifyError(failed: UnverifiedMessage[]): AppError {
   return new AppError("forbidden", "Identity verification: context.userHash does not match the userId.", { fields: failed.map((c) => ({ path: c.path, message: c.message })) });
 }
 
-/** All or nothing: throws unverifiedIdentifyError when any message fails (for callers that refuse a request whole). */
-export async function assertVerifiedIdentify(ctx: WorkspaceContext, headers: Headers, body: string, endpoint: string): Promise<void> {
-  const failed = await unverifiedIdentifies(ctx, headers, body, endpoint);
-  if (failed.length) throw unverifiedIdentifyError(failed);
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Settings (admins): see the secret, rotate it, require verified identify from browsers.
 
