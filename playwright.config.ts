@@ -7,7 +7,9 @@ import { defineConfig } from "@playwright/test";
  */
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!existsSync(chromium)) {
-  throw new Error(`Chromium not found at ${chromium}. Install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  throw new Error(
+    `Chromium not found at ${chromium}. Install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.`,
+  );
 }
 
 const port = Number(process.env.E2E_PORT ?? 3100);
@@ -28,7 +30,15 @@ export default defineConfig({
     viewport: { width: 1440, height: 900 },
     launchOptions: {
       executablePath: chromium,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     },
   },
   projects: [
@@ -36,7 +46,8 @@ export default defineConfig({
     { name: "app", testIgnore: /first-run\.spec\.ts/, dependencies: ["first-run"] },
   ],
   webServer: {
-    command: "node -e \"require('fs').rmSync('.data/e2e',{recursive:true,force:true})\" && npx tsx scripts/cairn.ts start",
+    command:
+      "node -e \"require('fs').rmSync('.data/e2e',{recursive:true,force:true})\" && npx tsx scripts/cairn.ts start",
     url: `${baseURL}/api/health`,
     timeout: 600_000,
     reuseExistingServer: false,

@@ -8,8 +8,10 @@ const VIEWER = { name: "Vera Viewer", email: `vera.${run}@cairn.test`, password:
 
 const node = canvasNode;
 
-
-test("an owner builds the abandoned-cart journey with the mouse, sees its problems, fixes them, publishes and reloads it; a viewer sees it read-only", async ({ page, browser }) => {
+test("an owner builds the abandoned-cart journey with the mouse, sees its problems, fixes them, publishes and reloads it; a viewer sees it read-only", async ({
+  page,
+  browser,
+}) => {
   await signIn(page, OWNER.email, OWNER.password);
   const slug = workspaceSlugOf(page);
 
@@ -19,7 +21,14 @@ test("an owner builds the abandoned-cart journey with the mouse, sees its proble
     [`Cart discount ${run}`, "Here is 10% off"],
   ]) {
     const created = await page.request.post(`/api/workspaces/${slug}/templates`, {
-      data: { name, channel: "email", content: { subject, html: "<p>Hi {{ profile.traits.first_name | default: 'there' }}, your cart is waiting.</p>" } },
+      data: {
+        name,
+        channel: "email",
+        content: {
+          subject,
+          html: "<p>Hi {{ profile.traits.first_name | default: 'there' }}, your cart is waiting.</p>",
+        },
+      },
     });
     expect(created.status(), await created.text()).toBe(201);
   }

@@ -19,7 +19,9 @@ async function startWebsite(): Promise<{ origin: string; server: Server }> {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     if (url.pathname === "/") {
       response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
-      response.end(`<!doctype html><html><head><title>Shop</title><script src="/analytics-next.js"></script></head><body><h1>Pricing</h1></body></html>`);
+      response.end(
+        `<!doctype html><html><head><title>Shop</title><script src="/analytics-next.js"></script></head><body><h1>Pricing</h1></body></html>`,
+      );
       return;
     }
     const file = url.pathname === "/analytics-next.js" ? "index.js" : path.basename(url.pathname);
@@ -35,7 +37,11 @@ async function startWebsite(): Promise<{ origin: string; server: Server }> {
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-test("a website on another origin sends page, identify and track with @segment/analytics-next, unmodified", async ({ page, browser, baseURL }) => {
+test("a website on another origin sends page, identify and track with @segment/analytics-next, unmodified", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   const website = await startWebsite();
   try {
     await signIn(page, OWNER.email, OWNER.password);
@@ -59,7 +65,13 @@ test("a website on another origin sends page, identify and track with @segment/a
     await screenshot(page, "api-keys-browser-origins");
 
     // The workspace requires verified identify calls from browsers: the library must carry context.userHash.
-    expect((await page.request.patch(`/api/workspaces/${slug}/identity-verification`, { data: { requireVerifiedIdentify: true } })).status()).toBe(200);
+    expect(
+      (
+        await page.request.patch(`/api/workspaces/${slug}/identity-verification`, {
+          data: { requireVerifiedIdentify: true },
+        })
+      ).status(),
+    ).toBe(200);
     const { secret } = await (await page.request.get(`/api/workspaces/${slug}/identity-verification`)).json();
     const userHash = createHmac("sha256", secret).update(USER_ID).digest("hex");
 
@@ -70,7 +82,8 @@ test("a website on another origin sends page, identify and track with @segment/a
       // on the response, not requestfinished: the library never reads the answers' bodies, so they never "finish"
       visitor.on("response", (response) => {
         const r = response.request();
-        if (r.url().startsWith(baseURL!)) cairnRequests.push({ method: r.method(), url: r.url(), contentType: r.headers()["content-type"] ?? null });
+        if (r.url().startsWith(baseURL!))
+          cairnRequests.push({ method: r.method(), url: r.url(), contentType: r.headers()["content-type"] ?? null });
       });
       // anything the page could not load (the library must need nothing from Segment's servers)
       const failedRequests: string[] = [];
@@ -79,7 +92,9 @@ test("a website on another origin sends page, identify and track with @segment/a
       const delivered = await visitor.evaluate(
         async ({ writeKey, cdnURL, userId, userHash }) => {
           // the library's own global from its UMD build
-          const { AnalyticsBrowser } = (window as unknown as { AnalyticsNext: typeof import("@segment/analytics-next") }).AnalyticsNext;
+          const { AnalyticsBrowser } = (
+            window as unknown as { AnalyticsNext: typeof import("@segment/analytics-next") }
+          ).AnalyticsNext;
           const [analytics] = await AnalyticsBrowser.load({ writeKey, cdnURL });
           const failures: string[] = [];
           analytics.on("error", (error) => failures.push(String((error as { reason?: unknown }).reason)));
@@ -98,37 +113,60 @@ test("a website on another origin sends page, identify and track with @segment/a
       const posts = () => cairnRequests.filter((r) => r.method === "POST");
       await expect.poll(() => posts().length).toBe(3);
       expect(cairnRequests[0]).toMatchObject({ method: "GET", url: `${baseURL}/api/v1/projects/${writeKey}/settings` });
-      expect(posts().map((r) => new URL(r.url).pathname).sort()).toEqual(["/api/v1/i", "/api/v1/p", "/api/v1/t"]);
+      expect(
+        posts()
+          .map((r) => new URL(r.url).pathname)
+          .sort(),
+      ).toEqual(["/api/v1/i", "/api/v1/p", "/api/v1/t"]);
       for (const p of posts()) expect(p.contentType).toBe("text/plain");
       expect(failedRequests).toEqual([]);
 
       // A page cannot use a key that does not list its origin: Cairn answers 403 without CORS headers, so the browser blocks it.
-      const blocked = await visitor.evaluate(async ({ url, key }) => {
-        try {
-          await fetch(url, { method: "POST", headers: { "Content-Type": "text/plain" }, body: JSON.stringify({ type: "track", event: "Sneaky", anonymousId: "x", writeKey: key }) });
-          return "readable";
-        } catch (error) {
-          return (error as Error).name;
-        }
-      }, { url: `${baseURL}/api/v1/t`, key: serverOnlyKey });
+      const blocked = await visitor.evaluate(
+        async ({ url, key }) => {
+          try {
+            await fetch(url, {
+              method: "POST",
+              headers: { "Content-Type": "text/plain" },
+              body: JSON.stringify({ type: "track", event: "Sneaky", anonymousId: "x", writeKey: key }),
+            });
+            return "readable";
+          } catch (error) {
+            return (error as Error).name;
+          }
+        },
+        { url: `${baseURL}/api/v1/t`, key: serverOnlyKey },
+      );
       expect(blocked).toBe("TypeError");
       await visitorContext.close();
     } finally {
-      await page.request.patch(`/api/workspaces/${slug}/identity-verification`, { data: { requireVerifiedIdentify: false } });
+      await page.request.patch(`/api/workspaces/${slug}/identity-verification`, {
+        data: { requireVerifiedIdentify: false },
+      });
     }
 
     // Cairn has the three calls on one person (the anonymous page view joined by the identify).
     const eventsOfUser = async () => {
-      const answer = await page.request.get(`/api/v1/profiles/${encodeURIComponent(USER_ID)}/events`, { headers: { Authorization: `Bearer ${fullKey}` } });
+      const answer = await page.request.get(`/api/v1/profiles/${encodeURIComponent(USER_ID)}/events`, {
+        headers: { Authorization: `Bearer ${fullKey}` },
+      });
       return answer.status() === 200 ? ((await answer.json()).events as { type: string; name: string | null }[]) : [];
     };
-    await expect.poll(async () => (await eventsOfUser()).map((e) => e.type).sort()).toEqual(["identify", "page", "track"]);
+    await expect
+      .poll(async () => (await eventsOfUser()).map((e) => e.type).sort())
+      .toEqual(["identify", "page", "track"]);
     const list = await eventsOfUser();
     expect(list.find((e) => e.type === "track")?.name).toBe("Plan Chosen");
-    const profile = await (await page.request.get(`/api/v1/profiles/${encodeURIComponent(USER_ID)}`, { headers: { Authorization: `Bearer ${fullKey}` } })).json();
+    const profile = await (
+      await page.request.get(`/api/v1/profiles/${encodeURIComponent(USER_ID)}`, {
+        headers: { Authorization: `Bearer ${fullKey}` },
+      })
+    ).json();
     expect(JSON.stringify(profile)).toContain(`${USER_ID}@example.com`);
     // and nothing from the key the page was not allowed to use
-    const sneaky = await page.request.get(`/api/v1/profiles/x/events`, { headers: { Authorization: `Bearer ${fullKey}` } });
+    const sneaky = await page.request.get(`/api/v1/profiles/x/events`, {
+      headers: { Authorization: `Bearer ${fullKey}` },
+    });
     if (sneaky.status() === 200) expect(JSON.stringify(await sneaky.json())).not.toContain("Sneaky");
   } finally {
     await new Promise((resolve) => website.server.close(resolve));

@@ -3,11 +3,15 @@ import { canvasNode as node, OWNER, screenshot, signIn } from "./helpers";
 
 /** The canvas's zoom, from React Flow's viewport transform (node offsets on screen are flow offsets × zoom). */
 async function zoomOf(page: Page): Promise<number> {
-  return page.locator(".react-flow__viewport").evaluate((el) => new DOMMatrixReadOnly(getComputedStyle(el).transform).a);
+  return page
+    .locator(".react-flow__viewport")
+    .evaluate((el) => new DOMMatrixReadOnly(getComputedStyle(el).transform).a);
 }
 const box = async (locator: Locator) => (await locator.boundingBox())!;
 
-test("at 1280×800: click-to-add connects to the selected step's free exit, pastes are offset, and both side panels collapse", async ({ page }) => {
+test("at 1280×800: click-to-add connects to the selected step's free exit, pastes are offset, and both side panels collapse", async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await signIn(page, OWNER.email, OWNER.password);
   await page.getByRole("button", { name: "New journey" }).click();
@@ -60,7 +64,11 @@ test("at 1280×800: click-to-add connects to the selected step's free exit, past
   await expect(node(page, "Email")).toHaveCount(3);
   await expect(edges).toHaveCount(5);
   const zoom = await zoomOf(page);
-  const [original, first, second] = [await box(node(page, "Condition").nth(0)), await box(node(page, "Condition").nth(1)), await box(node(page, "Condition").nth(2))];
+  const [original, first, second] = [
+    await box(node(page, "Condition").nth(0)),
+    await box(node(page, "Condition").nth(1)),
+    await box(node(page, "Condition").nth(2)),
+  ];
   expect(first.x - original.x).toBeCloseTo(40 * zoom, 0);
   expect(first.y - original.y).toBeCloseTo(40 * zoom, 0);
   expect(second.x - original.x).toBeCloseTo(80 * zoom, 0);

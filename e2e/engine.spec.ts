@@ -6,14 +6,37 @@ const run = Date.now().toString(36);
 const ADA = `ada-engine-${run}`;
 const BOB = `bob-engine-${run}`;
 
-
 const at = (x: number, y: number) => ({ x, y });
 const ONBOARDING = {
   nodes: [
-    { id: "trigger", type: "trigger.event", position: at(0, 0), label: "Trial started", config: { eventName: `trial_started_${run}`, filters: [] } },
-    { id: "tag", type: "action.update_profile", position: at(0, 180), label: "Tag as trialist", config: { set: { stage: "trial" } } },
-    { id: "is_pro", type: "condition", position: at(0, 360), label: "On the pro plan?", config: { rules: { match: "all", rules: [{ kind: "trait", trait: "plan", operator: "equals", value: "pro" }] } } },
-    { id: "activation", type: "wait_for_event", position: at(-220, 560), label: "Activated within a day?", config: { eventName: `activated_${run}`, timeout: { amount: 1, unit: "days" } } },
+    {
+      id: "trigger",
+      type: "trigger.event",
+      position: at(0, 0),
+      label: "Trial started",
+      config: { eventName: `trial_started_${run}`, filters: [] },
+    },
+    {
+      id: "tag",
+      type: "action.update_profile",
+      position: at(0, 180),
+      label: "Tag as trialist",
+      config: { set: { stage: "trial" } },
+    },
+    {
+      id: "is_pro",
+      type: "condition",
+      position: at(0, 360),
+      label: "On the pro plan?",
+      config: { rules: { match: "all", rules: [{ kind: "trait", trait: "plan", operator: "equals", value: "pro" }] } },
+    },
+    {
+      id: "activation",
+      type: "wait_for_event",
+      position: at(-220, 560),
+      label: "Activated within a day?",
+      config: { eventName: `activated_${run}`, timeout: { amount: 1, unit: "days" } },
+    },
     { id: "activated", type: "exit", position: at(-420, 760), label: "Activated", config: {} },
     { id: "not_yet", type: "exit", position: at(-20, 760), label: "Not activated", config: {} },
     { id: "tips", type: "action.email", position: at(220, 560), label: "Free plan tips", config: { templateId: "" } },
@@ -30,13 +53,20 @@ const ONBOARDING = {
   ],
 };
 
-test("a published journey runs on the embedded executor: live counts on the canvas, the path on the profile", async ({ page }) => {
+test("a published journey runs on the embedded executor: live counts on the canvas, the path on the profile", async ({
+  page,
+}) => {
   await signIn(page, OWNER.email, OWNER.password);
   const slug = workspaceSlugOf(page);
   const key = await createFullKey(page, slug, `Engine spec ${run}`);
-  const api = (path: string, data?: unknown) => page.request.post(path, { headers: { Authorization: `Bearer ${key}` }, data });
+  const api = (path: string, data?: unknown) =>
+    page.request.post(path, { headers: { Authorization: `Bearer ${key}` }, data });
 
-  const template = await api("/api/v1/templates", { name: `Free plan tips ${run}`, channel: "email", content: { subject: "Make the most of your trial", html: "<p>Hi!</p>" } });
+  const template = await api("/api/v1/templates", {
+    name: `Free plan tips ${run}`,
+    channel: "email",
+    content: { subject: "Make the most of your trial", html: "<p>Hi!</p>" },
+  });
   expect(template.status(), await template.text()).toBe(201);
   const graph = structuredClone(ONBOARDING);
   graph.nodes.find((n) => n.id === "tips")!.config = { templateId: (await template.json()).id };
@@ -60,15 +90,25 @@ test("a published journey runs on the embedded executor: live counts on the canv
   // The canvas shows where they are, refreshing by itself.
   await page.goto(`/w/${slug}/journeys/${journeyId}`);
   const stats = (label: string) => page.getByTestId(`node-${label}`).getByTestId("node-stats");
-  await expect(stats("Trial started")).toHaveAttribute("aria-label", "2 entered, 0 waiting here now, 2 moved on", { timeout: 20_000 });
-  await expect(stats("Activated within a day?")).toHaveAttribute("aria-label", "1 entered, 1 waiting here now, 0 moved on");
+  await expect(stats("Trial started")).toHaveAttribute("aria-label", "2 entered, 0 waiting here now, 2 moved on", {
+    timeout: 20_000,
+  });
+  await expect(stats("Activated within a day?")).toHaveAttribute(
+    "aria-label",
+    "1 entered, 1 waiting here now, 0 moved on",
+  );
   await expect(stats("Free plan")).toHaveAttribute("aria-label", "1 entered, 0 waiting here now, 1 moved on");
   await screenshot(page, "engine-canvas-counts");
 
   // Ada activates: the wait ends through "arrived" and the canvas follows without a reload.
   expect((await api("/api/v1/track", { userId: ADA, event: `activated_${run}` })).status()).toBe(200);
-  await expect(stats("Activated")).toHaveAttribute("aria-label", "1 entered, 0 waiting here now, 1 moved on", { timeout: 20_000 });
-  await expect(stats("Activated within a day?")).toHaveAttribute("aria-label", "1 entered, 0 waiting here now, 1 moved on");
+  await expect(stats("Activated")).toHaveAttribute("aria-label", "1 entered, 0 waiting here now, 1 moved on", {
+    timeout: 20_000,
+  });
+  await expect(stats("Activated within a day?")).toHaveAttribute(
+    "aria-label",
+    "1 entered, 0 waiting here now, 1 moved on",
+  );
 
   // Her profile shows the journey, every decision and its outcome.
   await page.goto(`/w/${slug}/profiles/${ADA}`);

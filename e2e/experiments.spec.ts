@@ -7,24 +7,64 @@ const PEOPLE = 400;
 const SIGNED_UP = `newsletter_signup_${run}`;
 const PURCHASE = `order_completed_${run}`;
 const at = (x: number, y: number) => ({ x, y });
-const VIEWER = { name: "Vera Viewer", email: `vera.experiments.${run}@cairn.test`, password: "only looking, never touching" };
+const VIEWER = {
+  name: "Vera Viewer",
+  email: `vera.experiments.${run}@cairn.test`,
+  password: "only looking, never touching",
+};
 
 /** trigger → A/B split (45/45, 10% holdout) → each arm tags the person with its arm, then sends its own email. */
 function subjectLineTest(templates: { short: string; long: string }) {
   return {
     nodes: [
-      { id: "trigger", type: "trigger.event", position: at(0, 0), label: "Signed up", config: { eventName: SIGNED_UP, filters: [] } },
+      {
+        id: "trigger",
+        type: "trigger.event",
+        position: at(0, 0),
+        label: "Signed up",
+        config: { eventName: SIGNED_UP, filters: [] },
+      },
       {
         id: "ab",
         type: "split",
         position: at(0, 180),
         label: "Subject line test",
-        config: { arms: [{ id: "short", label: "Short subject", weight: 45 }, { id: "long", label: "Long subject", weight: 45 }], holdout: { weight: 10 } },
+        config: {
+          arms: [
+            { id: "short", label: "Short subject", weight: 45 },
+            { id: "long", label: "Long subject", weight: 45 },
+          ],
+          holdout: { weight: 10 },
+        },
       },
-      { id: "tag_short", type: "action.update_profile", position: at(-220, 360), label: "Tag short", config: { set: { subject_test: "short" } } },
-      { id: "tag_long", type: "action.update_profile", position: at(220, 360), label: "Tag long", config: { set: { subject_test: "long" } } },
-      { id: "email_short", type: "action.email", position: at(-220, 540), label: "Short subject email", config: { templateId: templates.short } },
-      { id: "email_long", type: "action.email", position: at(220, 540), label: "Long subject email", config: { templateId: templates.long } },
+      {
+        id: "tag_short",
+        type: "action.update_profile",
+        position: at(-220, 360),
+        label: "Tag short",
+        config: { set: { subject_test: "short" } },
+      },
+      {
+        id: "tag_long",
+        type: "action.update_profile",
+        position: at(220, 360),
+        label: "Tag long",
+        config: { set: { subject_test: "long" } },
+      },
+      {
+        id: "email_short",
+        type: "action.email",
+        position: at(-220, 540),
+        label: "Short subject email",
+        config: { templateId: templates.short },
+      },
+      {
+        id: "email_long",
+        type: "action.email",
+        position: at(220, 540),
+        label: "Long subject email",
+        config: { templateId: templates.long },
+      },
       { id: "done", type: "exit", position: at(0, 720), label: "Done", config: {} },
     ],
     edges: [
@@ -41,12 +81,17 @@ function subjectLineTest(templates: { short: string; long: string }) {
 }
 
 async function stats(request: APIRequestContext, key: string, journeyId: string) {
-  const response = await request.get(`/api/v1/journeys/${journeyId}/stats`, { headers: { Authorization: `Bearer ${key}` } });
+  const response = await request.get(`/api/v1/journeys/${journeyId}/stats`, {
+    headers: { Authorization: `Bearer ${key}` },
+  });
   expect(response.status()).toBe(200);
   return (await response.json()).totals as { enrolled: number; active: number; converted: number };
 }
 
-test("an A/B split seeded through the API: people are assigned, convert, and the experiment page shows the arms, the lift and the winner", async ({ page, browser }) => {
+test("an A/B split seeded through the API: people are assigned, convert, and the experiment page shows the arms, the lift and the winner", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(300_000);
   await signIn(page, OWNER.email, OWNER.password);
   const slug = workspaceSlugOf(page);
@@ -56,11 +101,18 @@ test("an A/B split seeded through the API: people are assigned, convert, and the
 
   // Two emails and the journey, as code.
   const template = async (name: string, subject: string) => {
-    const response = await post("/api/v1/templates", { name: `${name} ${run}`, channel: "email", content: { subject, html: "<p>Welcome aboard.</p>" } });
+    const response = await post("/api/v1/templates", {
+      name: `${name} ${run}`,
+      channel: "email",
+      content: { subject, html: "<p>Welcome aboard.</p>" },
+    });
     expect(response.status(), await response.text()).toBe(201);
     return (await response.json()).id as string;
   };
-  const templates = { short: await template("Short subject", "Welcome!"), long: await template("Long subject", "Welcome to the club: here is everything you need for your first week") };
+  const templates = {
+    short: await template("Short subject", "Welcome!"),
+    long: await template("Long subject", "Welcome to the club: here is everything you need for your first week"),
+  };
   const created = await post("/api/v1/journeys", { name: `Welcome series ${run}`, graph: subjectLineTest(templates) });
   expect(created.status(), await created.text()).toBe(201);
   const journeyId = (await created.json()).id as string;
@@ -76,7 +128,9 @@ test("an A/B split seeded through the API: people are assigned, convert, and the
     ]),
   });
   expect(signups.status(), await signups.text()).toBe(200);
-  await expect.poll(async () => stats(page.request, key, journeyId), { timeout: 60_000, intervals: [500, 1000] }).toMatchObject({ enrolled: PEOPLE, active: 0 });
+  await expect
+    .poll(async () => stats(page.request, key, journeyId), { timeout: 60_000, intervals: [500, 1000] })
+    .toMatchObject({ enrolled: PEOPLE, active: 0 });
 
   // Which arm each person got, from the trait their arm set (the holdout walks the short arm's path but gets
   // nothing on it, not even the trait).
@@ -96,9 +150,21 @@ test("an A/B split seeded through the API: people are assigned, convert, and the
     ...arms.long.slice(0, Math.ceil(arms.long.length * 0.55)),
     ...arms.holdout.slice(0, Math.ceil(arms.holdout.length * 0.1)),
   ];
-  const purchases = await post("/api/v1/batch", { batch: buyers.map((userId, i) => ({ type: "track", userId, event: PURCHASE, properties: { total: 30 + (i % 5) * 10 } })) });
+  const purchases = await post("/api/v1/batch", {
+    batch: buyers.map((userId, i) => ({
+      type: "track",
+      userId,
+      event: PURCHASE,
+      properties: { total: 30 + (i % 5) * 10 },
+    })),
+  });
   expect(purchases.status(), await purchases.text()).toBe(200);
-  await expect.poll(async () => (await stats(page.request, key, journeyId)).converted, { timeout: 60_000, intervals: [500, 1000] }).toBe(buyers.length);
+  await expect
+    .poll(async () => (await stats(page.request, key, journeyId)).converted, {
+      timeout: 60_000,
+      intervals: [500, 1000],
+    })
+    .toBe(buyers.length);
 
   // From the canvas: the split's side panel links to its experiment.
   await page.goto(`/w/${slug}/journeys/${journeyId}`);
@@ -109,7 +175,9 @@ test("an A/B split seeded through the API: people are assigned, convert, and the
   // No results yet, unless the 15-minute evaluation ran since the signups (a run crossing :00, :15, :30 or :45):
   // then its result, from before anyone converted. "Evaluate now" below replaces it either way, and the
   // assertions after it (a winner, the lift) hold only for an evaluation made after the purchases.
-  await expect(page.getByRole("heading", { name: "No results yet" }).or(page.getByText(/^Last evaluated /))).toBeVisible();
+  await expect(
+    page.getByRole("heading", { name: "No results yet" }).or(page.getByText(/^Last evaluated /)),
+  ).toBeVisible();
 
   // N* tuned to this experiment's size (a few hundred people), then evaluated now rather than at the next 15-minute run.
   const settings = page.getByTestId("auto-winner-form");
@@ -130,10 +198,14 @@ test("an A/B split seeded through the API: people are assigned, convert, and the
   await expect(page.getByTestId("test-method")).toContainText("sequential (always valid)");
   await expect(page.getByTestId("winner-badge")).toHaveText("Winner: Long subject");
   // The verdict in one plain line, above the statistics.
-  await expect(page.getByTestId("experiment-summary")).toHaveText(/^Long subject wins: it converts \d+\.\d% better than Short subject \(\d+\.\d% against \d+\.\d%\), and the test is certain enough to act on\.$/);
+  await expect(page.getByTestId("experiment-summary")).toHaveText(
+    /^Long subject wins: it converts \d+\.\d% better than Short subject \(\d+\.\d% against \d+\.\d%\), and the test is certain enough to act on\.$/,
+  );
   await expect(page.getByTestId("incrementality")).toBeVisible();
   // Held out, they walked the control arm's path to its email, which was withheld right after the split.
-  await expect(page.getByTestId("would-have-messaged")).toContainText(`${arms.holdout.length} of ${arms.holdout.length} held-out people reached a message step on Short subject’s path`);
+  await expect(page.getByTestId("would-have-messaged")).toContainText(
+    `${arms.holdout.length} of ${arms.holdout.length} held-out people reached a message step on Short subject’s path`,
+  );
   await expect(page.getByTestId("would-have-messaged")).toContainText("a median of 0 min after assignment");
   await expect(page.getByTestId("lift-chart")).toBeVisible();
   await expect(page.getByTestId("banner-srm")).toHaveCount(0);
@@ -141,13 +213,17 @@ test("an A/B split seeded through the API: people are assigned, convert, and the
   await expect(page.getByTestId("correction")).toContainText(/^Holm–Bonferroni adjusted across \d+ comparisons/);
   // One chance per arm (of being best), and the expected loss in percentage points of conversion, not "risk 109%".
   await expect(rows.nth(1).getByTestId("arm-probability-best")).toHaveText(/^\d+\.\d%$/);
-  await expect(rows.nth(1).getByTestId("arm-risk")).toHaveText(/^if you pick Long subject: \d+\.\d\d ptsif you keep Short subject: \d+\.\d\d pts?$/);
+  await expect(rows.nth(1).getByTestId("arm-risk")).toHaveText(
+    /^if you pick Long subject: \d+\.\d\d ptsif you keep Short subject: \d+\.\d\d pts?$/,
+  );
   await expect(rows.nth(0).getByTestId("arm-probability-best")).toHaveText(/^\d+\.\d%$/);
   await expect(rows.nth(0).getByTestId("arm-risk")).toHaveCount(0);
   await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, "experiment-page");
   // The whole table fits the page at 1440 px: the verdict column is on screen, not scrolled away inside the table.
-  const overflow = await page.getByTestId("arms-table").evaluate((table) => table.parentElement!.scrollWidth - table.parentElement!.clientWidth);
+  const overflow = await page
+    .getByTestId("arms-table")
+    .evaluate((table) => table.parentElement!.scrollWidth - table.parentElement!.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 
   // The same result through the public API.
@@ -155,7 +231,11 @@ test("an A/B split seeded through the API: people are assigned, convert, and the
   expect(experiment.status()).toBe(200);
   const body = await experiment.json();
   expect(body.result.winner).toMatchObject({ armId: "long", label: "Long subject" });
-  expect(body.result.holdout).toMatchObject({ assigned: arms.holdout.length, messages: 0, wouldHaveMessaged: { people: arms.holdout.length, medianHours: 0 } });
+  expect(body.result.holdout).toMatchObject({
+    assigned: arms.holdout.length,
+    messages: 0,
+    wouldHaveMessaged: { people: arms.holdout.length, medianHours: 0 },
+  });
   expect(body.settings).toMatchObject({ autoWinner: "off", test: "sequential", nStar: 500 });
 
   // The journey's list of experiments links back to it.

@@ -1,7 +1,12 @@
 import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
 
 /** The owner created by first-run.spec.ts; the other specs sign in as them. */
-export const OWNER = { name: "Olivia Owner", email: "olivia@cairn.test", password: "stones stacked high 2026", workspace: "Acme Growth" };
+export const OWNER = {
+  name: "Olivia Owner",
+  email: "olivia@cairn.test",
+  password: "stones stacked high 2026",
+  workspace: "Acme Growth",
+};
 
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto("/login");
@@ -33,7 +38,12 @@ export async function createFullKey(page: Page, slug: string, name: string): Pro
 }
 
 /** The signed-in admin invites `person` as a viewer; they accept in a browser of their own, signed in. */
-export async function inviteViewer(page: Page, browser: Browser, slug: string, person: { name: string; email: string; password: string }): Promise<{ viewer: Page; context: BrowserContext }> {
+export async function inviteViewer(
+  page: Page,
+  browser: Browser,
+  slug: string,
+  person: { name: string; email: string; password: string },
+): Promise<{ viewer: Page; context: BrowserContext }> {
   await page.goto(`/w/${slug}/settings/members`);
   await page.getByLabel("Email").fill(person.email);
   await page.getByLabel("Role", { exact: true }).selectOption("VIEWER");

@@ -10,7 +10,6 @@ const VIEWER = { name: "Ingrid Insight", email: `ingrid.${run}@cairn.test`, pass
 // The later tests read what the first one sent (and a failed test restarts the worker with new ids).
 test.describe.configure({ mode: "serial" });
 
-
 test("events sent with a write key show up live, in the catalog and on the person's profile", async ({ page }) => {
   await signIn(page, OWNER.email, OWNER.password);
   const slug = workspaceSlugOf(page);
@@ -18,7 +17,10 @@ test("events sent with a write key show up live, in the catalog and on the perso
   // Before anything is sent, the empty states say what to do (other specs send no events).
   await page.goto(`/w/${slug}/profiles`);
   if (await page.getByRole("heading", { name: "No profiles yet" }).isVisible()) {
-    await expect(page.getByRole("link", { name: "Send your first event" })).toHaveAttribute("href", `/w/${slug}/settings/sources`);
+    await expect(page.getByRole("link", { name: "Send your first event" })).toHaveAttribute(
+      "href",
+      `/w/${slug}/settings/sources`,
+    );
     await screenshot(page, "profiles-empty");
   }
   await page.goto(`/w/${slug}/events`);
@@ -31,14 +33,27 @@ test("events sent with a write key show up live, in the catalog and on the perso
 
   const key = await createWriteKey(page, slug, "Website");
   const send = async (batch: object[]) => {
-    const response = await page.request.post("/api/v1/batch", { headers: { Authorization: `Bearer ${key}` }, data: { batch } });
+    const response = await page.request.post("/api/v1/batch", {
+      headers: { Authorization: `Bearer ${key}` },
+      data: { batch },
+    });
     expect(response.status(), await response.text()).toBe(200);
     return response.json();
   };
 
   // An anonymous visitor reads the pricing page, then signs up.
-  const pageView = { type: "page", anonymousId: PERSON.anonymousId, name: "Pricing", properties: { path: "/pricing", title: "Pricing · Acme" } };
-  const identify = { type: "identify", userId: PERSON.userId, anonymousId: PERSON.anonymousId, traits: { email: PERSON.email, plan: "pro", company: { name: "Analytical Engines", size: 12 } } };
+  const pageView = {
+    type: "page",
+    anonymousId: PERSON.anonymousId,
+    name: "Pricing",
+    properties: { path: "/pricing", title: "Pricing · Acme" },
+  };
+  const identify = {
+    type: "identify",
+    userId: PERSON.userId,
+    anonymousId: PERSON.anonymousId,
+    traits: { email: PERSON.email, plan: "pro", company: { name: "Analytical Engines", size: 12 } },
+  };
   expect(await send([pageView, identify])).toMatchObject({ success: true, stored: 2 });
 
   // The live view is open when the order arrives: it appears without a reload.
@@ -49,14 +64,23 @@ test("events sent with a write key show up live, in the catalog and on the perso
   await expect(live.getByText("Page Viewed", { exact: true })).toBeVisible();
   await expect(live.getByText("Order Completed", { exact: true })).toHaveCount(0);
 
-  await send([{ type: "track", userId: PERSON.userId, event: "Order Completed", properties: { orderId: "1001", revenue: 49.9, currency: "EUR", items: [{ sku: "CAIRN-1", qty: 2 }] } }]);
+  await send([
+    {
+      type: "track",
+      userId: PERSON.userId,
+      event: "Order Completed",
+      properties: { orderId: "1001", revenue: 49.9, currency: "EUR", items: [{ sku: "CAIRN-1", qty: 2 }] },
+    },
+  ]);
   const order = page.getByTestId("live-event").filter({ hasText: "Order Completed" });
   await expect(order).toBeVisible();
   await expect(order).toContainText(PERSON.userId);
   await expect(order).toContainText("revenue: 49.9");
 
   // One more, to be sure it keeps listening.
-  await send([{ type: "track", userId: PERSON.userId, event: "Invoice Downloaded", properties: { invoiceId: "INV-77" } }]);
+  await send([
+    { type: "track", userId: PERSON.userId, event: "Invoice Downloaded", properties: { invoiceId: "INV-77" } },
+  ]);
   await expect(page.getByTestId("live-event").first()).toContainText("Invoice Downloaded");
   expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
 
@@ -159,12 +183,19 @@ test("an admin connects a webhook source in Settings → Sources and it receives
   await expect(listed).toContainText("“Order Placed” (fixed)");
 
   // A signed delivery is accepted; an unsigned one is refused.
-  const body = JSON.stringify({ id: `delivery-${run}`, customer: { id: PERSON.userId }, order: { number: 5001, total: 120 } });
+  const body = JSON.stringify({
+    id: `delivery-${run}`,
+    customer: { id: PERSON.userId },
+    order: { number: 5001, total: 120 },
+  });
   const signature = createHmac("sha256", "shop-signing-secret").update(body).digest("hex");
   const path = new URL(url).pathname;
   const unsigned = await page.request.post(path, { headers: { "Content-Type": "application/json" }, data: body });
   expect(unsigned.status()).toBe(401);
-  const signed = await page.request.post(path, { headers: { "Content-Type": "application/json", "X-Cairn-Signature": `sha256=${signature}` }, data: body });
+  const signed = await page.request.post(path, {
+    headers: { "Content-Type": "application/json", "X-Cairn-Signature": `sha256=${signature}` },
+    data: body,
+  });
   expect(signed.status(), await signed.text()).toBe(200);
 
   await page.reload();
@@ -204,7 +235,9 @@ test("an admin connects a webhook source in Settings → Sources and it receives
 test("a viewer reads events, profiles and sources but cannot change sources", async ({ page, browser }) => {
   await signIn(page, OWNER.email, OWNER.password);
   const slug = workspaceSlugOf(page);
-  const invitation = await page.request.post(`/api/workspaces/${slug}/invitations`, { data: { email: VIEWER.email, role: "VIEWER" } });
+  const invitation = await page.request.post(`/api/workspaces/${slug}/invitations`, {
+    data: { email: VIEWER.email, role: "VIEWER" },
+  });
   expect(invitation.status()).toBe(201);
   const { url } = await invitation.json();
 
@@ -228,7 +261,9 @@ test("a viewer reads events, profiles and sources but cannot change sources", as
   await viewer.getByTestId("profile-row").getByRole("link", { name: PERSON.userId }).click();
   await expect(viewer.getByTestId("profile-traits")).toContainText("pro");
 
-  const forged = await viewer.request.post(`/api/workspaces/${slug}/webhook-sources`, { data: { name: "Sneaky", mapping: { userIdPath: "id", eventName: "X" } } });
+  const forged = await viewer.request.post(`/api/workspaces/${slug}/webhook-sources`, {
+    data: { name: "Sneaky", mapping: { userIdPath: "id", eventName: "X" } },
+  });
   expect(forged.status()).toBe(403);
   await context.close();
 });

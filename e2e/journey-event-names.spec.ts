@@ -1,17 +1,25 @@
 import { expect, test } from "@playwright/test";
 import { canvasNode as node, connect, createWriteKey, OWNER, screenshot, signIn, workspaceSlugOf } from "./helpers";
 
-test("event names come from the catalog, a typo is flagged with the closest name, and a wait for the goal's event is warned about", async ({ page }) => {
+test("event names come from the catalog, a typo is flagged with the closest name, and a wait for the goal's event is warned about", async ({
+  page,
+}) => {
   await signIn(page, OWNER.email, OWNER.password);
   const slug = workspaceSlugOf(page);
   const key = await createWriteKey(page, slug, "Shop");
   const sent = await page.request.post("/api/v1/batch", {
     headers: { Authorization: `Bearer ${key}` },
-    data: { batch: [{ type: "track", userId: "buyer-1", event: "Order Completed", properties: { cartId: "c1", total: 30 } }] },
+    data: {
+      batch: [{ type: "track", userId: "buyer-1", event: "Order Completed", properties: { cartId: "c1", total: 30 } }],
+    },
   });
   expect(sent.ok()).toBe(true);
   // The catalog is rolled up from what arrived, shortly after.
-  await expect.poll(async () => JSON.stringify(await (await page.request.get(`/api/workspaces/${slug}/events/names`)).json()), { timeout: 15_000 }).toContain("Order Completed");
+  await expect
+    .poll(async () => JSON.stringify(await (await page.request.get(`/api/workspaces/${slug}/events/names`)).json()), {
+      timeout: 15_000,
+    })
+    .toContain("Order Completed");
 
   await page.goto(`/w/${slug}/journeys`);
   await page.getByRole("button", { name: "New journey" }).click();

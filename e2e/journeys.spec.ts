@@ -6,8 +6,9 @@ const JOURNEY = "Onboarding: day one";
 
 const node = canvasNode;
 
-
-test("an owner builds a journey on the canvas, fixes its problems, publishes, pauses and resumes it", async ({ page }) => {
+test("an owner builds a journey on the canvas, fixes its problems, publishes, pauses and resumes it", async ({
+  page,
+}) => {
   await signIn(page, OWNER.email, OWNER.password);
   const slug = workspaceSlugOf(page);
 
@@ -81,9 +82,14 @@ test("an owner builds a journey on the canvas, fixes its problems, publishes, pa
   await expect(page.getByTestId("journey-status")).toHaveText("Livev1");
   // Published: every step shows its count row and is taller, yet none overlaps another.
   await expect(page.getByTestId("node-stats")).toHaveCount(4);
-  const boxes = await page.locator(".react-flow__node").evaluateAll((els) => els.map((el) => el.getBoundingClientRect()).map(({ x, y, width, height }) => ({ x, y, width, height })));
+  const boxes = await page
+    .locator(".react-flow__node")
+    .evaluateAll((els) =>
+      els.map((el) => el.getBoundingClientRect()).map(({ x, y, width, height }) => ({ x, y, width, height })),
+    );
   for (const [i, a] of boxes.entries())
-    for (const b of boxes.slice(i + 1)) expect(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y).toBe(true);
+    for (const b of boxes.slice(i + 1))
+      expect(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y).toBe(true);
   await screenshot(page, "journey-live-counts");
 
   await page.getByRole("button", { name: "Pause" }).click();
@@ -149,7 +155,10 @@ test("a viewer sees a journey's canvas read-only", async ({ page, browser }) => 
   await expect(viewer.getByRole("button", { name: "Delete step" })).toHaveCount(0);
   await screenshot(viewer, "journey-viewer");
 
-  const forged = await viewer.request.put(`${journeyUrl.replace(`/w/${slug}/journeys/`, `/api/workspaces/${slug}/journeys/`)}/draft`, { data: { graph: { nodes: [], edges: [] } } });
+  const forged = await viewer.request.put(
+    `${journeyUrl.replace(`/w/${slug}/journeys/`, `/api/workspaces/${slug}/journeys/`)}/draft`,
+    { data: { graph: { nodes: [], edges: [] } } },
+  );
   expect(forged.status()).toBe(403);
   await context.close();
 });

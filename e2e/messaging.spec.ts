@@ -7,12 +7,21 @@ const LIN = { userId: `lin-${run}`, email: `lin.${run}@example.com` };
 const TEMPLATE = `Weekly picks ${run}`;
 const at = (x: number, y: number) => ({ x, y });
 
-test("a template is previewed and sent as a test to the Outbox; a journey's email is delivered there, and unsubscribing from its link suppresses the next one", async ({ page }) => {
+test("a template is previewed and sent as a test to the Outbox; a journey's email is delivered there, and unsubscribing from its link suppresses the next one", async ({
+  page,
+}) => {
   await signIn(page, OWNER.email, OWNER.password);
   const slug = workspaceSlugOf(page);
   const key = await createFullKey(page, slug, `Messaging e2e ${run}`);
-  const api = (path: string, data?: unknown) => page.request.post(path, { headers: { Authorization: `Bearer ${key}` }, data });
-  expect((await api("/api/v1/batch", { batch: [{ type: "identify", userId: LIN.userId, traits: { email: LIN.email, first_name: "Lin" } }] })).status()).toBe(200);
+  const api = (path: string, data?: unknown) =>
+    page.request.post(path, { headers: { Authorization: `Bearer ${key}` }, data });
+  expect(
+    (
+      await api("/api/v1/batch", {
+        batch: [{ type: "identify", userId: LIN.userId, traits: { email: LIN.email, first_name: "Lin" } }],
+      })
+    ).status(),
+  ).toBe(200);
 
   // Write the template with a live preview, save it, and send a test to myself.
   await page.goto(`/w/${slug}/templates`);
@@ -24,10 +33,17 @@ test("a template is previewed and sent as a test to the Outbox; a journey's emai
   await expect(page).toHaveURL(new RegExp(`/w/${slug}/templates/[0-9a-f-]{36}$`));
   const templateId = page.url().split("/").pop()!;
   await page.getByLabel("Subject").fill("This week for {{ profile.traits.first_name }}");
-  await page.getByLabel("HTML body").fill('<h1>Picks for {{ profile.traits.first_name }}</h1><p><a href="https://shop.example/picks">See the picks</a></p><p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>');
+  await page
+    .getByLabel("HTML body")
+    .fill(
+      '<h1>Picks for {{ profile.traits.first_name }}</h1><p><a href="https://shop.example/picks">See the picks</a></p><p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>',
+    );
   await expect(page.getByTestId("preview-subject")).toHaveText("This week for Ada");
   await page.getByLabel("Find a profile to preview for").fill(LIN.email);
-  await page.getByRole("list", { name: "Matching profiles" }).getByRole("button", { name: new RegExp(LIN.email.replace(/\./g, "\\.")) }).click();
+  await page
+    .getByRole("list", { name: "Matching profiles" })
+    .getByRole("button", { name: new RegExp(LIN.email.replace(/\./g, "\\.")) })
+    .click();
   await expect(page.getByTestId("preview-subject")).toHaveText("This week for Lin");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByTestId("save-status")).toHaveText("v1 saved");
@@ -41,7 +57,9 @@ test("a template is previewed and sent as a test to the Outbox; a journey's emai
   await expect(testRow).toHaveCount(1);
   await expect(testRow).toContainText(OWNER.email);
   await testRow.getByRole("link").click();
-  await expect(page.frameLocator('[data-testid="outbox-html"]').getByRole("heading", { name: "Picks for Lin" })).toBeVisible();
+  await expect(
+    page.frameLocator('[data-testid="outbox-html"]').getByRole("heading", { name: "Picks for Lin" }),
+  ).toBeVisible();
   await page.getByRole("tab", { name: "Headers" }).click();
   await expect(page.getByRole("rowheader", { name: "x-cairn-test" })).toBeVisible();
   await screenshot(page, "messaging-outbox-test");
@@ -49,7 +67,13 @@ test("a template is previewed and sent as a test to the Outbox; a journey's emai
   // A live journey sends it to Lin when she signs up; it lands in the Outbox with one-click unsubscribe headers.
   const graph = {
     nodes: [
-      { id: "trigger", type: "trigger.event", position: at(0, 0), label: "Signed up", config: { eventName: `signed_up_${run}`, filters: [] } },
+      {
+        id: "trigger",
+        type: "trigger.event",
+        position: at(0, 0),
+        label: "Signed up",
+        config: { eventName: `signed_up_${run}`, filters: [] },
+      },
       { id: "picks", type: "action.email", position: at(0, 180), label: "Weekly picks", config: { templateId } },
       { id: "done", type: "exit", position: at(0, 360), label: "Done", config: {} },
     ],
@@ -78,7 +102,11 @@ test("a template is previewed and sent as a test to the Outbox; a journey's emai
 
   // The canvas counts the send.
   await page.goto(`/w/${slug}/journeys/${journeyId}`);
-  await expect(page.getByTestId("node-Weekly picks").getByTestId("message-stats")).toHaveAttribute("aria-label", /^1 sent, 1 delivered, 0 opened, 0 clicked/, { timeout: 20_000 });
+  await expect(page.getByTestId("node-Weekly picks").getByTestId("message-stats")).toHaveAttribute(
+    "aria-label",
+    /^1 sent, 1 delivered, 0 opened, 0 clicked/,
+    { timeout: 20_000 },
+  );
 
   // In the Outbox: her mail, with the List-Unsubscribe headers; she follows its unsubscribe link.
   await page.goto(`/w/${slug}/outbox?q=${encodeURIComponent(LIN.email)}`);

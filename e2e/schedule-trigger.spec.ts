@@ -8,22 +8,45 @@ const people = ["ana", "ben"].map((n) => `${n}-schedule-${run}`);
 
 /** "YYYY-MM-DDTHH:MM" of an instant in a zone, as a datetime-local input shows it. */
 function wall(instant: Date, timeZone: string): string {
-  const p = Object.fromEntries(new Intl.DateTimeFormat("en-CA", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(instant).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+    })
+      .formatToParts(instant)
+      .map((x) => [x.type, x.value]),
+  );
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
 
-test("a marketer schedules a journey for a segment at a time in their zone, and its members enter then", async ({ page }) => {
+test("a marketer schedules a journey for a segment at a time in their zone, and its members enter then", async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await signIn(page, OWNER.email, OWNER.password);
   const slug = workspaceSlugOf(page);
   const key = await createFullKey(page, slug, `Schedule spec ${run}`);
   const auth = { Authorization: `Bearer ${key}` };
-  const sent = await page.request.post("/api/v1/batch", { headers: auth, data: { batch: people.map((userId) => ({ type: "identify", userId, traits: { email: `${userId}@example.com` } })) } });
+  const sent = await page.request.post("/api/v1/batch", {
+    headers: auth,
+    data: { batch: people.map((userId) => ({ type: "identify", userId, traits: { email: `${userId}@example.com` } })) },
+  });
   expect(sent.status(), await sent.text()).toBe(200);
-  const created = await page.request.post("/api/v1/segments", { headers: auth, data: { name: SEGMENT, kind: "manual" } });
+  const created = await page.request.post("/api/v1/segments", {
+    headers: auth,
+    data: { name: SEGMENT, kind: "manual" },
+  });
   expect(created.status(), await created.text()).toBe(201);
   const segmentId = (await created.json()).id as string;
-  const uploaded = await page.request.post(`/api/v1/segments/${segmentId}/members`, { headers: auth, data: { userIds: people, mode: "replace" } });
+  const uploaded = await page.request.post(`/api/v1/segments/${segmentId}/members`, {
+    headers: auth,
+    data: { userIds: people, mode: "replace" },
+  });
   expect(uploaded.status(), await uploaded.text()).toBe(200);
 
   await page.goto(`/w/${slug}/journeys`);
@@ -55,7 +78,9 @@ test("a marketer schedules a journey for a segment at a time in their zone, and 
   await inspector.getByLabel("At (Asia/Tokyo time)").fill(wall(at, "Asia/Tokyo"));
   await expect(inspector).toContainText(`Next run: ${wall(at, "Asia/Tokyo").replace("T", " ")} Asia/Tokyo.`);
   await inspector.getByLabel("Who enters (segment)").selectOption(segmentId);
-  await expect(node(page, "Schedule")).toContainText(`On ${wall(at, "Asia/Tokyo").replace("T", " ")} · segment “${SEGMENT}”`);
+  await expect(node(page, "Schedule")).toContainText(
+    `On ${wall(at, "Asia/Tokyo").replace("T", " ")} · segment “${SEGMENT}”`,
+  );
   await screenshot(page, "journey-schedule-trigger");
 
   await palette.getByRole("button", { name: /^Update profile/ }).click();
@@ -74,8 +99,10 @@ test("a marketer schedules a journey for a segment at a time in their zone, and 
   await expect(page.getByTestId("journey-status")).toHaveText("Livev1");
 
   // Nobody before the time; both members at it (the schedule cron ticks every 5 s on the embedded executor).
-  const traitOf = async (userId: string) => ((await (await page.request.get(`/api/v1/profiles/${userId}`, { headers: auth })).json()).traits ?? {})[TRAIT];
+  const traitOf = async (userId: string) =>
+    ((await (await page.request.get(`/api/v1/profiles/${userId}`, { headers: auth })).json()).traits ?? {})[TRAIT];
   expect(await traitOf(people[0])).toBeUndefined();
-  for (const userId of people) await expect.poll(() => traitOf(userId), { timeout: 200_000, intervals: [2_000] }).toBe("yes");
+  for (const userId of people)
+    await expect.poll(() => traitOf(userId), { timeout: 200_000, intervals: [2_000] }).toBe("yes");
   expect(Date.now()).toBeGreaterThanOrEqual(Math.floor(at.getTime() / 60_000) * 60_000);
 });

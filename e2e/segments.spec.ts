@@ -18,20 +18,37 @@ const person = (name: string) => `${name}-segments-${run}`;
 function shopper(userId: string, views: number, options: { ordered?: boolean; daysAgo?: number } = {}) {
   const base = (options.daysAgo ?? 0) * 24 * HOUR;
   return [
-    { type: "identify", userId, traits: { email: `${userId}@example.com`, name: userId, [LTV]: 120, [SIGNED_UP]: ago(30 * 24 * HOUR) } },
-    ...Array.from({ length: views }, (_, i) => ({ type: "track", userId, event: VIEWED, properties: { sku: `sku-${i}`, price: 20 + i }, timestamp: ago(base + (i + 1) * HOUR) })),
-    ...(options.ordered ? [{ type: "track", userId, event: ORDERED, properties: { total: 42 }, timestamp: ago(base + 30 * 60_000) }] : []),
+    {
+      type: "identify",
+      userId,
+      traits: { email: `${userId}@example.com`, name: userId, [LTV]: 120, [SIGNED_UP]: ago(30 * 24 * HOUR) },
+    },
+    ...Array.from({ length: views }, (_, i) => ({
+      type: "track",
+      userId,
+      event: VIEWED,
+      properties: { sku: `sku-${i}`, price: 20 + i },
+      timestamp: ago(base + (i + 1) * HOUR),
+    })),
+    ...(options.ordered
+      ? [{ type: "track", userId, event: ORDERED, properties: { total: 42 }, timestamp: ago(base + 30 * 60_000) }]
+      : []),
   ];
 }
 
-test("a marketer builds “viewed a product 3+ times in 7 days and no order”, watches the size, and a journey starts when someone enters it", async ({ page }) => {
+test("a marketer builds “viewed a product 3+ times in 7 days and no order”, watches the size, and a journey starts when someone enters it", async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   await signIn(page, OWNER.email, OWNER.password);
   const slug = workspaceSlugOf(page);
   const writeKey = await createWriteKey(page, slug, `Segments spec ${run}`);
   const fullKey = await createFullKey(page, slug, `Segments spec full ${run}`);
   const ingest = async (batch: unknown[]) => {
-    const response = await page.request.post("/api/v1/batch", { headers: { Authorization: `Bearer ${writeKey}` }, data: { batch } });
+    const response = await page.request.post("/api/v1/batch", {
+      headers: { Authorization: `Bearer ${writeKey}` },
+      data: { batch },
+    });
     expect(response.status(), await response.text()).toBe(200);
   };
 
@@ -47,7 +64,9 @@ test("a marketer builds “viewed a product 3+ times in 7 days and no order”, 
   ]);
 
   // The trait catalog is kept by the rollup, shortly after the identifies: wait until the builder page has it.
-  await expect.poll(async () => (await page.request.get(`/w/${slug}/segments/new`)).text(), { timeout: 30_000 }).toContain(LTV);
+  await expect
+    .poll(async () => (await page.request.get(`/w/${slug}/segments/new`)).text(), { timeout: 30_000 })
+    .toContain(LTV);
 
   // The builder: New segment → name → the builder.
   await page.goto(`/w/${slug}/segments`);
@@ -65,10 +84,27 @@ test("a marketer builds “viewed a product 3+ times in 7 days and no order”, 
   await page.getByRole("menuitem", { name: /^Profile trait/ }).click();
   const trait = page.getByTestId("condition").nth(0);
   await trait.getByLabel("Trait", { exact: true }).fill(LTV);
-  await expect(trait.getByLabel("Operator").locator("option")).toHaveText(["equals", "does not equal", "is greater than", "is at least", "is less than", "is at most", "exists", "does not exist", "is one of", "is not one of"]);
+  await expect(trait.getByLabel("Operator").locator("option")).toHaveText([
+    "equals",
+    "does not equal",
+    "is greater than",
+    "is at least",
+    "is less than",
+    "is at most",
+    "exists",
+    "does not exist",
+    "is one of",
+    "is not one of",
+  ]);
   // a date: the operator switches to one that fits it
   await trait.getByLabel("Trait", { exact: true }).fill(SIGNED_UP);
-  await expect(trait.getByLabel("Operator").locator("option")).toHaveText(["exists", "does not exist", "is a date before", "is a date after", "is a date within the last"]);
+  await expect(trait.getByLabel("Operator").locator("option")).toHaveText([
+    "exists",
+    "does not exist",
+    "is a date before",
+    "is a date after",
+    "is a date within the last",
+  ]);
   await expect(trait.getByLabel("Operator")).toHaveValue("before");
   await expect(trait.getByLabel("Date", { exact: true })).toBeVisible();
   await trait.getByRole("button", { name: "Remove condition" }).click();
@@ -109,7 +145,9 @@ test("a marketer builds “viewed a product 3+ times in 7 days and no order”, 
   await expect(page).toHaveURL(new RegExp(`/w/${slug}/segments/[0-9a-f-]{36}$`));
   const segmentId = page.url().split("/").pop()!;
   await expect(page.getByRole("heading", { name: SEGMENT, level: 1 })).toBeVisible();
-  await expect(page.getByTestId("segment-definition")).toContainText(`Did ${VIEWED} at least 3 times in the last 7 days`);
+  await expect(page.getByTestId("segment-definition")).toContainText(
+    `Did ${VIEWED} at least 3 times in the last 7 days`,
+  );
   await expect(page.getByTestId("segment-definition")).toContainText(`Did not do ${ORDERED} in the last 7 days`);
 
   // The first recompute runs in the background; its members appear when it is done.
@@ -138,8 +176,20 @@ test("a marketer builds “viewed a product 3+ times in 7 days and no order”, 
       name: JOURNEY,
       graph: {
         nodes: [
-          { id: "entered", type: "trigger.segment", position: { x: 0, y: 0 }, label: "Browsed, didn't buy", config: { segmentId: "" } },
-          { id: "tag", type: "action.update_profile", position: { x: 0, y: 180 }, label: "Tag for win-back", config: { set: { winback: run } } },
+          {
+            id: "entered",
+            type: "trigger.segment",
+            position: { x: 0, y: 0 },
+            label: "Browsed, didn't buy",
+            config: { segmentId: "" },
+          },
+          {
+            id: "tag",
+            type: "action.update_profile",
+            position: { x: 0, y: 180 },
+            label: "Tag for win-back",
+            config: { set: { winback: run } },
+          },
           { id: "done", type: "exit", position: { x: 0, y: 360 }, label: "Done", config: {} },
         ],
         edges: [
@@ -174,19 +224,37 @@ test("a marketer builds “viewed a product 3+ times in 7 days and no order”, 
   await expect
     .poll(
       async () => {
-        const response = await page.request.get(`/api/v1/journeys/${journeyId}/stats`, { headers: { Authorization: `Bearer ${fullKey}` } });
+        const response = await page.request.get(`/api/v1/journeys/${journeyId}/stats`, {
+          headers: { Authorization: `Bearer ${fullKey}` },
+        });
         return (await response.json()).totals?.enrolled;
       },
       { timeout: 60_000, intervals: [500, 1_000] },
     )
     .toBe(1);
-  await expect(page.getByTestId("node-Browsed, didn't buy").getByTestId("node-stats")).toHaveAttribute("aria-label", /^1 entered/, { timeout: 20_000 });
+  await expect(page.getByTestId("node-Browsed, didn't buy").getByTestId("node-stats")).toHaveAttribute(
+    "aria-label",
+    /^1 entered/,
+    { timeout: 20_000 },
+  );
 
   // Their profile: in the segment since now, and in the journey (which tagged them).
-  const profile = await page.request.get(`/api/v1/profiles/${gus}`, { headers: { Authorization: `Bearer ${fullKey}` } });
+  const profile = await page.request.get(`/api/v1/profiles/${gus}`, {
+    headers: { Authorization: `Bearer ${fullKey}` },
+  });
   expect(profile.status()).toBe(200);
   const body = await profile.json();
-  await expect.poll(async () => (await (await page.request.get(`/api/v1/profiles/${gus}`, { headers: { Authorization: `Bearer ${fullKey}` } })).json()).traits?.winback, { timeout: 30_000 }).toBe(run);
+  await expect
+    .poll(
+      async () =>
+        (
+          await (
+            await page.request.get(`/api/v1/profiles/${gus}`, { headers: { Authorization: `Bearer ${fullKey}` } })
+          ).json()
+        ).traits?.winback,
+      { timeout: 30_000 },
+    )
+    .toBe(run);
   await page.goto(`/w/${slug}/profiles/${body.id}`);
   await expect(page.getByTestId("profile-segments")).toContainText(SEGMENT);
   await expect(page.getByTestId("profile-journeys")).toContainText(JOURNEY);

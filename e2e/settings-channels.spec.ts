@@ -15,9 +15,13 @@ test.beforeAll(async () => {
   relay = await startSmtpSink({ auth: { user: "mailer", password: SMTP_PASSWORD } });
 });
 test.afterAll(async () => relay?.close());
-const SUMMARY = "Messaging rules: caps: at most 2 emails per day; quiet hours 21:00–08:00 for email, sms, push; no opt-in requirement";
+const SUMMARY =
+  "Messaging rules: caps: at most 2 emails per day; quiet hours 21:00–08:00 for email, sms, push; no opt-in requirement";
 
-test("an admin configures SMTP and messaging rules, fixing a missing port; a viewer sees both read-only", async ({ page, browser }) => {
+test("an admin configures SMTP and messaging rules, fixing a missing port; a viewer sees both read-only", async ({
+  page,
+  browser,
+}) => {
   await signIn(page, OWNER.email, OWNER.password);
   // A workspace of its own: SMTP settings and frequency caps in Acme Growth would change how the other specs' mail is delivered.
   const created = await page.request.post("/api/workspaces", { data: { name: `Channels ${run}` } });
@@ -44,10 +48,14 @@ test("an admin configures SMTP and messaging rules, fixing a missing port; a vie
   // Test connection says precisely what is wrong, then that it works.
   await email.getByLabel("Port").fill("1");
   await email.getByRole("button", { name: "Test connection" }).click();
-  await expect(email.getByTestId("email-test-result")).toHaveText("Could not connect to 127.0.0.1:1: connection refused (nothing is listening on that port, or a firewall rejects it).");
+  await expect(email.getByTestId("email-test-result")).toHaveText(
+    "Could not connect to 127.0.0.1:1: connection refused (nothing is listening on that port, or a firewall rejects it).",
+  );
   await email.getByLabel("Port").fill(String(relay.port));
   await email.getByRole("button", { name: "Test connection" }).click();
-  await expect(email.getByTestId("email-test-result")).toHaveText(`Connected to 127.0.0.1:${relay.port} over an unencrypted connection and authenticated as "mailer".`);
+  await expect(email.getByTestId("email-test-result")).toHaveText(
+    `Connected to 127.0.0.1:${relay.port} over an unencrypted connection and authenticated as "mailer".`,
+  );
   await email.getByRole("button", { name: "Save" }).click();
   await expect(email.getByText("Saved. Email now sends with these settings.")).toBeVisible();
 
@@ -85,12 +93,17 @@ test("an admin configures SMTP and messaging rules, fixing a missing port; a vie
   // A viewer reads both pages and can change nothing.
   const { viewer, context } = await inviteViewer(page, browser, slug, VIEWER);
   await viewer.goto(`/w/${slug}/settings/channels`);
-  await expect(viewer.getByText("You can read the channel settings but not change them: only admins and owners of this workspace can.")).toBeVisible();
+  await expect(
+    viewer.getByText(
+      "You can read the channel settings but not change them: only admins and owners of this workspace can.",
+    ),
+  ).toBeVisible();
   const viewerEmail = viewer.getByTestId("channel-email");
   await expect(viewerEmail.getByLabel("Host")).toHaveValue("127.0.0.1");
   await expect(viewerEmail.getByLabel("Host")).toBeDisabled();
   await expect(viewerEmail.getByLabel("Password")).toBeDisabled();
-  for (const name of ["Save", "Test connection", "Remove", "Generate keys"]) await expect(viewer.getByRole("button", { name })).toHaveCount(0);
+  for (const name of ["Save", "Test connection", "Remove", "Generate keys"])
+    await expect(viewer.getByRole("button", { name })).toHaveCount(0);
   expect(await viewer.content()).not.toContain(SMTP_PASSWORD);
   await screenshot(viewer, "settings-channels-viewer");
 
@@ -104,7 +117,9 @@ test("an admin configures SMTP and messaging rules, fixing a missing port; a vie
   await screenshot(viewer, "settings-messaging-viewer");
 
   // The server refuses the viewer's writes even when the UI is bypassed.
-  expect((await viewer.request.put(`/api/workspaces/${slug}/messaging-policy`, { data: { frequencyCaps: [] } })).status()).toBe(403);
+  expect(
+    (await viewer.request.put(`/api/workspaces/${slug}/messaging-policy`, { data: { frequencyCaps: [] } })).status(),
+  ).toBe(403);
   expect((await viewer.request.delete(`/api/workspaces/${slug}/channels/email`)).status()).toBe(403);
   await context.close();
 });

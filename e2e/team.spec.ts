@@ -53,7 +53,9 @@ test("the owner invites a viewer, who joins and can read but not edit", async ({
   await screenshot(viewer, "members-viewer");
 
   // The server refuses writes even when the UI is bypassed.
-  const forged = await viewer.request.post(`/api/workspaces/${slug}/invitations`, { data: { email: "sneaky@cairn.test", role: "OWNER" } });
+  const forged = await viewer.request.post(`/api/workspaces/${slug}/invitations`, {
+    data: { email: "sneaky@cairn.test", role: "OWNER" },
+  });
   expect(forged.status()).toBe(403);
   const rename = await viewer.request.patch(`/api/workspaces/${slug}`, { data: { name: "Viewer was here" } });
   expect(rename.status()).toBe(403);

@@ -41,7 +41,11 @@ export function advanceEvents(advances: EnrollmentAdvanceData[]) {
 
 /** One event per queued message, with the message id in the event id so a repeat is dropped. */
 export function messageQueuedEvents(messageIds: string[]) {
-  return messageIds.map((messageId) => ({ id: `message-queued-${messageId}`, name: MESSAGE_QUEUED, data: { messageId } satisfies MessageQueuedData }));
+  return messageIds.map((messageId) => ({
+    id: `message-queued-${messageId}`,
+    name: MESSAGE_QUEUED,
+    data: { messageId } satisfies MessageQueuedData,
+  }));
 }
 
 /**
@@ -58,7 +62,11 @@ export interface SegmentChangedData {
 
 /** One event per workspace range, its id naming the range (a repeat is dropped). */
 export function segmentChangedEvents(ranges: SegmentChangedData[]) {
-  return ranges.map((data) => ({ id: `segment-changes-${data.workspaceId}-${data.fromId}-${data.toId}`, name: SEGMENT_CHANGED, data: { workspaceId: data.workspaceId, fromId: data.fromId, toId: data.toId } satisfies SegmentChangedData }));
+  return ranges.map((data) => ({
+    id: `segment-changes-${data.workspaceId}-${data.fromId}-${data.toId}`,
+    name: SEGMENT_CHANGED,
+    data: { workspaceId: data.workspaceId, fromId: data.fromId, toId: data.toId } satisfies SegmentChangedData,
+  }));
 }
 
 /** Recompute a segment for everyone (after its definition changed, or asked for). */

@@ -6,7 +6,9 @@
  * for the embedded executor) wins, else NEXTAUTH_URL's origin; INNGEST_SERVE_PATH, else /api/inngest.
  * No origin: null, and the endpoint refuses to sync.
  */
-export function serveTarget(env: Record<string, string | undefined> = process.env): { serveOrigin: string; servePath: string } | null {
+export function serveTarget(
+  env: Record<string, string | undefined> = process.env,
+): { serveOrigin: string; servePath: string } | null {
   const servePath = env.INNGEST_SERVE_PATH?.trim() || "/api/inngest";
   for (const candidate of [env.INNGEST_SERVE_ORIGIN, env.NEXTAUTH_URL]) {
     const value = candidate?.trim();

@@ -28,7 +28,11 @@ export class AppError extends Error {
   readonly fields: FieldIssue[];
   readonly retryAfterSeconds?: number;
 
-  constructor(code: AppErrorCode, message: string, options: { fields?: FieldIssue[]; retryAfterSeconds?: number } = {}) {
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    options: { fields?: FieldIssue[]; retryAfterSeconds?: number } = {},
+  ) {
     super(message);
     this.name = "AppError";
     this.code = code;

@@ -21,7 +21,9 @@ withScriptDatabase(async () => {
     workspaceId = rows[0].id;
   }
   const result = await rebuildAnalytics({ workspaceId, onProgress: (message) => console.log(message) });
-  console.log(`Rebuilt the analytics rollups of ${result.workspaces} workspace${result.workspaces === 1 ? "" : "s"} (${result.days} days) in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  console.log(
+    `Rebuilt the analytics rollups of ${result.workspaces} workspace${result.workspaces === 1 ? "" : "s"} (${result.days} days) in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+  );
   await closePgPool();
 })
   .then(() => process.exit(0))

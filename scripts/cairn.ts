@@ -34,7 +34,12 @@ const dbPort = Number(process.env.CAIRN_DB_PORT ?? 54329);
 const executorPort = Number(process.env.CAIRN_EXECUTOR_PORT ?? 8288);
 const smtpPort = Number(process.env.CAIRN_SMTP_PORT ?? 2525);
 const embeddedSmtp = process.env.CAIRN_EMBEDDED_SMTP !== "off";
-const externalInngest = !!(process.env.INNGEST_BASE_URL || process.env.INNGEST_EVENT_KEY || process.env.INNGEST_SIGNING_KEY || process.env.INNGEST_DEV);
+const externalInngest = !!(
+  process.env.INNGEST_BASE_URL ||
+  process.env.INNGEST_EVENT_KEY ||
+  process.env.INNGEST_SIGNING_KEY ||
+  process.env.INNGEST_DEV
+);
 const say = (line: string) => console.log(`\x1b[36m[cairn]\x1b[0m ${line}`);
 
 function fail(message: string): never {
@@ -60,15 +65,25 @@ async function main() {
   const dir = dataDir();
   const secrets = loadOrCreateSecrets(dir);
   await assertPortFree(port, undefined, "the Cairn web app", "PORT").catch((e: Error) => fail(e.message));
-  if (!externalInngest) await assertPortFree(executorPort, "127.0.0.1", "the embedded Inngest executor", "CAIRN_EXECUTOR_PORT").catch((e: Error) => fail(e.message));
-  if (embeddedSmtp) await assertPortFree(smtpPort, "127.0.0.1", "the embedded SMTP server", "CAIRN_SMTP_PORT").catch((e: Error) => fail(e.message));
+  if (!externalInngest)
+    await assertPortFree(executorPort, "127.0.0.1", "the embedded Inngest executor", "CAIRN_EXECUTOR_PORT").catch(
+      (e: Error) => fail(e.message),
+    );
+  if (embeddedSmtp)
+    await assertPortFree(smtpPort, "127.0.0.1", "the embedded SMTP server", "CAIRN_SMTP_PORT").catch((e: Error) =>
+      fail(e.message),
+    );
 
   let embedded: EmbeddedPostgres | null = null;
   let databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) {
     say(`database: DATABASE_URL (${new URL(databaseUrl).host})`);
   } else {
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, "pglite"), port: dbPort, password: secrets.databasePassword }).catch((e: Error) => fail(e.message));
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(dir, "pglite"),
+      port: dbPort,
+      password: secrets.databasePassword,
+    }).catch((e: Error) => fail(e.message));
     databaseUrl = embedded.url;
     say(`database: embedded Postgres (PGlite) on 127.0.0.1:${dbPort}, data in ${path.join(dir, "pglite")}`);
   }
@@ -83,21 +98,27 @@ async function main() {
 
   let smtp: OutboxSmtpServer | null = null;
   if (embeddedSmtp) {
-    smtp = await startOutboxSmtpServer({ port: smtpPort, databaseUrl, password: secrets.smtpPassword, log: say }).catch(async (e: Error) => {
-      await embedded?.stop();
-      return fail(`Could not start the embedded SMTP server: ${e.message}`);
-    });
+    smtp = await startOutboxSmtpServer({ port: smtpPort, databaseUrl, password: secrets.smtpPassword, log: say }).catch(
+      async (e: Error) => {
+        await embedded?.stop();
+        return fail(`Could not start the embedded SMTP server: ${e.message}`);
+      },
+    );
     say(`email: embedded SMTP server on 127.0.0.1:${smtpPort} (mail shows on the Outbox page)`);
   }
 
   // The app's own loopback services pass the outbound guard (lib/security/outbound.ts); the operator's entries stay.
-  const outboundAllow = [process.env.CAIRN_OUTBOUND_ALLOW?.trim(), embeddedSmtp ? `127.0.0.1:${smtpPort}` : ""].filter(Boolean).join(",");
+  const outboundAllow = [process.env.CAIRN_OUTBOUND_ALLOW?.trim(), embeddedSmtp ? `127.0.0.1:${smtpPort}` : ""]
+    .filter(Boolean)
+    .join(",");
   // Where /api/inngest registers itself with the embedded executor (never the request's Host), and the one
   // URL the executor accepts a registration for.
   const appServeOrigin = `http://127.0.0.1:${port}`;
   const env = {
     ...process.env,
-    ...(embeddedSmtp ? { CAIRN_EMBEDDED_SMTP: `127.0.0.1:${smtpPort}`, CAIRN_EMBEDDED_SMTP_PASSWORD: secrets.smtpPassword } : {}),
+    ...(embeddedSmtp
+      ? { CAIRN_EMBEDDED_SMTP: `127.0.0.1:${smtpPort}`, CAIRN_EMBEDDED_SMTP_PASSWORD: secrets.smtpPassword }
+      : {}),
     ...(outboundAllow ? { CAIRN_OUTBOUND_ALLOW: outboundAllow } : {}),
     DATABASE_URL: databaseUrl,
     NEXTAUTH_SECRET: secrets.nextAuthSecret,
@@ -132,7 +153,11 @@ async function main() {
 
   // Next.js behind Cairn's own node:http server, which appends each request's peer address to
   // x-forwarded-for as a proxy would (scripts/web-server.ts says why `next start` cannot be used).
-  const web = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "web-server.ts"), mode, "--port", String(port)], { stdio: "inherit", env });
+  const web = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join("scripts", "web-server.ts"), mode, "--port", String(port)],
+    { stdio: "inherit", env },
+  );
   // The executor is its own process so it can crash alone: it is started again (1 s, doubling to 30 s, back
   // to 1 s after a minute up), and what it had leased is taken over by the new one at once (same host).
   const executor: SupervisedChild | null = externalInngest
@@ -141,11 +166,22 @@ async function main() {
         start: () =>
           spawn(process.execPath, ["--import", "tsx", path.join("inngest", "executor", "main.ts")], {
             stdio: "inherit",
-            env: { ...env, CAIRN_EXECUTOR_PORT: String(executorPort), CAIRN_EXECUTOR_APP_URL: `${appServeOrigin}/api/inngest` },
+            env: {
+              ...env,
+              CAIRN_EXECUTOR_PORT: String(executorPort),
+              CAIRN_EXECUTOR_APP_URL: `${appServeOrigin}/api/inngest`,
+            },
           }),
-        onExit: ({ code, signal, restartInMs }) => say(`the embedded executor stopped (${signal ?? `code ${code}`}); starting it again in ${restartInMs / 1000} s`),
+        onExit: ({ code, signal, restartInMs }) =>
+          say(
+            `the embedded executor stopped (${signal ?? `code ${code}`}); starting it again in ${restartInMs / 1000} s`,
+          ),
       });
-  say(externalInngest ? `durable execution: Inngest at ${process.env.INNGEST_BASE_URL ?? "Inngest Cloud"}` : `durable execution: embedded Inngest executor on 127.0.0.1:${executorPort}`);
+  say(
+    externalInngest
+      ? `durable execution: Inngest at ${process.env.INNGEST_BASE_URL ?? "Inngest Cloud"}`
+      : `durable execution: embedded Inngest executor on 127.0.0.1:${executorPort}`,
+  );
   let stopping = false;
   const stopChild = async (child: ChildProcess | null) => {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;

@@ -23,7 +23,9 @@ function platformOf(name) {
   if (os) fields.os = [os];
   if (parts.includes("wasm32")) fields.cpu = ["wasm32"];
   else {
-    const cpu = parts.find((p) => CPU.includes(p)) ?? (parts.includes("gnueabihf") || parts.includes("musleabihf") || parts.includes("eabi") ? "arm" : undefined);
+    const cpu =
+      parts.find((p) => CPU.includes(p)) ??
+      (parts.includes("gnueabihf") || parts.includes("musleabihf") || parts.includes("eabi") ? "arm" : undefined);
     if (cpu) fields.cpu = [cpu];
   }
   if (os === "linux") {
@@ -43,11 +45,16 @@ for (const [location, entry] of Object.entries(packages)) {
     if (!/^\d+\.\d+\.\d+/.test(version)) continue; // a range we cannot pin; leave it to npm
     // Keys in the order npm writes them (version, then alphabetical), so `npm install` leaves the entry as is.
     const fields = { optional: true, ...platformOf(dependency) };
-    packages[hoisted] = { version, ...Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b))) };
+    packages[hoisted] = {
+      version,
+      ...Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b))),
+    };
     added++;
   }
 }
 
-lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))),
+);
 writeFileSync(LOCK, JSON.stringify(lock, null, 2) + "\n");
 console.log(`package-lock.json: added ${added} platform-specific optional package entr${added === 1 ? "y" : "ies"}`);

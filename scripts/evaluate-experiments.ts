@@ -12,7 +12,8 @@ withScriptDatabase(() => evaluateAllExperiments(new Date()))
       `Evaluated ${result.evaluated} experiment${result.evaluated === 1 ? "" : "s"} in ${result.journeys} live journey${result.journeys === 1 ? "" : "s"}: ` +
         `${result.stored} result${result.stored === 1 ? "" : "s"} stored, ${result.weightChanges} weight change${result.weightChanges === 1 ? "" : "s"}.`,
     );
-    for (const failure of result.failed) console.error(`  failed: journey ${failure.journeyId}, split ${failure.nodeId}: ${failure.error}`);
+    for (const failure of result.failed)
+      console.error(`  failed: journey ${failure.journeyId}, split ${failure.nodeId}: ${failure.error}`);
     process.exit(result.failed.length ? 1 : 0);
   })
   .catch((error: unknown) => {

@@ -3,7 +3,9 @@ import { migrate } from "../lib/db/migrate";
 
 const url = process.env.DATABASE_URL;
 if (!url) {
-  console.error("Set DATABASE_URL to the Postgres to migrate. (The embedded database is migrated by `npm run dev` / `npm start`.)");
+  console.error(
+    "Set DATABASE_URL to the Postgres to migrate. (The embedded database is migrated by `npm run dev` / `npm start`.)",
+  );
   process.exit(2);
 }
 migrate(url, { log: console.log })

@@ -15,7 +15,9 @@ import { freePort } from "../lib/testing/free-port";
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
-  console.error("Usage: npm run db:migration -- <name>   (lower-case letters, digits and underscores, e.g. add_journeys)");
+  console.error(
+    "Usage: npm run db:migration -- <name>   (lower-case letters, digits and underscores, e.g. add_journeys)",
+  );
   process.exit(2);
 }
 
@@ -29,10 +31,14 @@ async function diff(): Promise<string> {
   const scratch = await startEmbeddedPostgres({ port: await freePort() });
   try {
     // Asynchronously: the scratch database is served from this process, so its event loop must keep running.
-    const { stdout } = await promisify(execFile)("npx", ["prisma", "migrate", "diff", ...from, "--to-schema-datamodel", schema, "--script"], {
-      encoding: "utf8",
-      env: { ...process.env, DATABASE_URL: scratch.url },
-    });
+    const { stdout } = await promisify(execFile)(
+      "npx",
+      ["prisma", "migrate", "diff", ...from, "--to-schema-datamodel", schema, "--script"],
+      {
+        encoding: "utf8",
+        env: { ...process.env, DATABASE_URL: scratch.url },
+      },
+    );
     return stdout;
   } finally {
     await scratch.stop();
@@ -52,7 +58,9 @@ async function main() {
   writeFileSync(path.join(dir, "migration.sql"), sql);
   writeFileSync(path.join("prisma", "migrations", "migration_lock.toml"), 'provider = "postgresql"\n');
   copyFileSync(schema, snapshot);
-  console.log(`Created ${path.join(dir, "migration.sql")}. Review it, then commit it with prisma/schema.migrated.prisma.`);
+  console.log(
+    `Created ${path.join(dir, "migration.sql")}. Review it, then commit it with prisma/schema.migrated.prisma.`,
+  );
 }
 
 void main();

@@ -16,17 +16,27 @@ async function main(): Promise<number> {
     [wanted ?? null],
   );
   if (!rows.length) {
-    console.error(wanted ? `No dynamic, unarchived segment with the id ${wanted}.` : "No dynamic segments to recompute.");
+    console.error(
+      wanted ? `No dynamic, unarchived segment with the id ${wanted}.` : "No dynamic segments to recompute.",
+    );
     return wanted ? 1 : 0;
   }
   for (const segment of rows) {
     const started = performance.now();
     const result = await recomputeSegment(segment.id, {
-      onProgress: (p) => process.stdout.write(`\r"${segment.name}": ${p.processed.toLocaleString("en")} / ${p.total.toLocaleString("en")} profiles, ${p.entered} entered, ${p.exited} left`),
+      onProgress: (p) =>
+        process.stdout.write(
+          `\r"${segment.name}": ${p.processed.toLocaleString("en")} / ${p.total.toLocaleString("en")} profiles, ${p.entered} entered, ${p.exited} left`,
+        ),
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const { rows: size } = await pgPool().query<{ memberCount: number }>(`SELECT "memberCount" FROM "Segment" WHERE id = $1`, [segment.id]);
-    process.stdout.write(`\r"${segment.name}" (${segment.id}): ${result.total.toLocaleString("en")} profiles in ${seconds} s; ${result.entered} entered, ${result.exited} left; ${size[0].memberCount.toLocaleString("en")} members\n`);
+    const { rows: size } = await pgPool().query<{ memberCount: number }>(
+      `SELECT "memberCount" FROM "Segment" WHERE id = $1`,
+      [segment.id],
+    );
+    process.stdout.write(
+      `\r"${segment.name}" (${segment.id}): ${result.total.toLocaleString("en")} profiles in ${seconds} s; ${result.entered} entered, ${result.exited} left; ${size[0].memberCount.toLocaleString("en")} members\n`,
+    );
   }
   await pgPool().end();
   return 0;

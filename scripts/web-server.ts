@@ -30,7 +30,9 @@ async function main() {
   const app = next({ dev: mode === "dev", port, httpServer: server });
   handle = app.getRequestHandler();
   await app.prepare();
-  server.listen(port, () => console.log(`  ▲ Next.js (${mode === "dev" ? "development" : "production"}) on port ${port}`));
+  server.listen(port, () =>
+    console.log(`  ▲ Next.js (${mode === "dev" ? "development" : "production"}) on port ${port}`),
+  );
 
   let closing = false;
   const close = () => {

@@ -10,7 +10,11 @@ import { isSetUp } from "@/lib/workspaces/setup";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   if (!(await isSetUp())) redirect("/setup");
   const params = await searchParams;
   const callbackUrl = safeReturnPath(params.callbackUrl);

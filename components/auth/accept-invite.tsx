@@ -9,7 +9,17 @@ import { useApiForm } from "../ui/use-api-form";
 
 type Mode = "new-account" | "signed-in" | "sign-in-first" | "wrong-account";
 
-export function AcceptInvite({ token, email, mode, signedInAs }: { token: string; email: string; mode: Mode; signedInAs?: string }) {
+export function AcceptInvite({
+  token,
+  email,
+  mode,
+  signedInAs,
+}: {
+  token: string;
+  email: string;
+  mode: Mode;
+  signedInAs?: string;
+}) {
   const router = useRouter();
   const { pending, formError, fieldErrors, submit, setFormError } = useApiForm();
   const [signingIn, setSigningIn] = useState(false);
@@ -27,7 +37,10 @@ export function AcceptInvite({ token, email, mode, signedInAs }: { token: string
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const password = String(form.get("password") ?? "");
-    const joined = await submit<{ workspaceSlug: string }>("POST", url, { name: String(form.get("name") ?? ""), password });
+    const joined = await submit<{ workspaceSlug: string }>("POST", url, {
+      name: String(form.get("name") ?? ""),
+      password,
+    });
     if (!joined) return;
     setSigningIn(true);
     const result = await signIn("credentials", { email, password, redirect: false });
@@ -56,7 +69,11 @@ export function AcceptInvite({ token, email, mode, signedInAs }: { token: string
         <p>
           You are signed in as <strong>{signedInAs}</strong>, but this invitation is for <strong>{email}</strong>.
         </p>
-        <Button variant="secondary" className="w-full" onClick={() => signOut({ callbackUrl: `/invite/${encodeURIComponent(token)}` })}>
+        <Button
+          variant="secondary"
+          className="w-full"
+          onClick={() => signOut({ callbackUrl: `/invite/${encodeURIComponent(token)}` })}
+        >
           Sign out and continue as {email}
         </Button>
       </div>

@@ -26,14 +26,20 @@ export function LoginForm({
 }) {
   const router = useRouter();
   const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(initialError ? (ERROR_MESSAGES[initialError] ?? initialError) : null);
+  const [error, setError] = useState<string | null>(
+    initialError ? (ERROR_MESSAGES[initialError] ?? initialError) : null,
+  );
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     setPending(true);
     setError(null);
-    const result = await signIn("credentials", { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), redirect: false });
+    const result = await signIn("credentials", {
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+      redirect: false,
+    });
     if (!result || result.error) {
       setPending(false);
       setError(ERROR_MESSAGES[result?.error ?? ""] ?? result?.error ?? "Sign-in failed. Try again.");
@@ -47,7 +53,10 @@ export function LoginForm({
     <div className="space-y-6">
       <form method="post" action="/api/javascript-required" onSubmit={onSubmit} className="space-y-5" noValidate>
         {notice ? (
-          <p role="status" className="rounded-md bg-brand-50 px-3 py-2.5 text-sm text-brand-800 ring-1 ring-inset ring-brand-200">
+          <p
+            role="status"
+            className="rounded-md bg-brand-50 px-3 py-2.5 text-sm text-brand-800 ring-1 ring-inset ring-brand-200"
+          >
             {notice}
           </p>
         ) : null}

@@ -13,7 +13,9 @@ export function NewWorkspaceForm() {
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const workspace = await submit<{ slug: string }>("POST", "/api/workspaces", { name: String(form.get("name") ?? "") });
+    const workspace = await submit<{ slug: string }>("POST", "/api/workspaces", {
+      name: String(form.get("name") ?? ""),
+    });
     if (workspace) {
       router.push(`/w/${workspace.slug}/journeys`);
       router.refresh();
@@ -23,7 +25,14 @@ export function NewWorkspaceForm() {
   return (
     <form method="post" action="/api/javascript-required" onSubmit={onSubmit} className="space-y-5" noValidate>
       <FormAlert message={formError} />
-      <TextField label="Workspace name" name="name" placeholder="e.g. Acme EU" required autoFocus error={fieldErrors.name} />
+      <TextField
+        label="Workspace name"
+        name="name"
+        placeholder="e.g. Acme EU"
+        required
+        autoFocus
+        error={fieldErrors.name}
+      />
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? "Creating…" : "Create workspace"}
       </Button>

@@ -15,7 +15,9 @@ export function SetupForm() {
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const values = Object.fromEntries(["name", "email", "password", "workspaceName"].map((k) => [k, String(form.get(k) ?? "")]));
+    const values = Object.fromEntries(
+      ["name", "email", "password", "workspaceName"].map((k) => [k, String(form.get(k) ?? "")]),
+    );
     const created = await submit<{ workspaceSlug: string }>("POST", "/api/setup", values);
     if (!created) return;
     setSigningIn(true);
@@ -43,7 +45,13 @@ export function SetupForm() {
         error={fieldErrors.password}
         hint="At least 10 characters. A short sentence is easy to remember and hard to guess."
       />
-      <TextField label="Workspace name" name="workspaceName" placeholder="e.g. Acme Marketing" required error={fieldErrors.workspaceName} />
+      <TextField
+        label="Workspace name"
+        name="workspaceName"
+        placeholder="e.g. Acme Marketing"
+        required
+        error={fieldErrors.workspaceName}
+      />
       <Button type="submit" className="w-full" disabled={pending || signingIn}>
         {pending ? "Creating your account…" : signingIn ? "Signing you in…" : "Create owner account"}
       </Button>

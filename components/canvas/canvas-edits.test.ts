@@ -2,11 +2,33 @@ import type { Edge } from "@xyflow/react";
 import { describe, expect, it } from "vitest";
 import type { NodeType } from "@/lib/journeys/graph";
 import { autoLayout } from "./auto-layout";
-import { ADD_GAP, addBelow, clearOf, estimatedHeight, freeExit, LIVE_ROW_HEIGHT, makeRoom, MESSAGE_ROW_HEIGHT, pasteCopies, type PlacedStep } from "./canvas-edits";
+import {
+  ADD_GAP,
+  addBelow,
+  clearOf,
+  estimatedHeight,
+  freeExit,
+  LIVE_ROW_HEIGHT,
+  makeRoom,
+  MESSAGE_ROW_HEIGHT,
+  pasteCopies,
+  type PlacedStep,
+} from "./canvas-edits";
 import type { JourneyFlowNode } from "./journey-nodes";
 
-const step = (id: string, type: NodeType, y = 0, extra: Partial<PlacedStep> = {}, config: Record<string, unknown> = {}): PlacedStep => ({ id, position: { x: 0, y }, data: { type, config }, ...extra });
-const edge = (source: string, target: string, sourceHandle?: string): Edge => ({ id: `${source}-${target}`, source, target, ...(sourceHandle ? { sourceHandle } : {}) });
+const step = (
+  id: string,
+  type: NodeType,
+  y = 0,
+  extra: Partial<PlacedStep> = {},
+  config: Record<string, unknown> = {},
+): PlacedStep => ({ id, position: { x: 0, y }, data: { type, config }, ...extra });
+const edge = (source: string, target: string, sourceHandle?: string): Edge => ({
+  id: `${source}-${target}`,
+  source,
+  target,
+  ...(sourceHandle ? { sourceHandle } : {}),
+});
 
 describe("click to add: the selected step's free exit", () => {
   it("connects a plain step's only exit, and a branching step's first unconnected exit in card order", () => {
@@ -31,7 +53,10 @@ describe("click to add: the selected step's free exit", () => {
 
   it("places the new step under the exit it hangs from and connects it; says why when it cannot", () => {
     const trigger = step("t", "trigger.event", 100, { measured: { width: 248, height: 90 } });
-    expect(addBelow(trigger, "delay.duration", [], false)).toEqual({ position: { x: 0, y: 100 + 90 + ADD_GAP }, connect: { source: "t", sourceHandle: "next" } });
+    expect(addBelow(trigger, "delay.duration", [], false)).toEqual({
+      position: { x: 0, y: 100 + 90 + ADD_GAP },
+      connect: { source: "t", sourceHandle: "next" },
+    });
 
     const condition = step("c", "condition", 0, { measured: { width: 248, height: 120 } });
     const yes = addBelow(condition, "action.email", [], false);
@@ -43,7 +68,11 @@ describe("click to add: the selected step's free exit", () => {
     expect(no.position.x - yes.position.x).toBeGreaterThanOrEqual(248);
 
     const goal = step("g", "goal", 0, { measured: { width: 248, height: 80 } });
-    expect(addBelow(goal, "exit", [], false)).toEqual({ position: { x: 0, y: 80 + ADD_GAP }, connect: null, reason: "no-free-exit" });
+    expect(addBelow(goal, "exit", [], false)).toEqual({
+      position: { x: 0, y: 80 + ADD_GAP },
+      connect: null,
+      reason: "no-free-exit",
+    });
     // a trigger never has an incoming edge
     expect(addBelow(trigger, "trigger.segment", [], false)).toMatchObject({ connect: null, reason: "trigger" });
   });
@@ -51,7 +80,10 @@ describe("click to add: the selected step's free exit", () => {
 
 describe("click to add: a free spot", () => {
   it("moves the new step below the steps it would land on, and leaves a clear spot alone", () => {
-    const children = [step("a", "exit", 200, { position: { x: -100, y: 200 }, measured: { width: 248, height: 80 } }), step("b", "exit", 200, { position: { x: 150, y: 200 }, measured: { width: 248, height: 80 } })];
+    const children = [
+      step("a", "exit", 200, { position: { x: -100, y: 200 }, measured: { width: 248, height: 80 } }),
+      step("b", "exit", 200, { position: { x: 150, y: 200 }, measured: { width: 248, height: 80 } }),
+    ];
     expect(clearOf({ x: 0, y: 200 }, children, false)).toEqual({ x: 0, y: 200 + 80 + ADD_GAP });
     expect(clearOf({ x: 0, y: 600 }, children, false)).toEqual({ x: 0, y: 600 });
     expect(clearOf({ x: 500, y: 200 }, children, false)).toEqual({ x: 500, y: 200 });
@@ -80,7 +112,11 @@ describe("paste", () => {
     ]);
     // the internal edge, rewired to the copies; the edge from a step that was not copied is left out
     expect(first.edges).toHaveLength(1);
-    expect(first.edges[0]).toMatchObject({ source: first.nodes[0].id, target: first.nodes[1].id, sourceHandle: "next" });
+    expect(first.edges[0]).toMatchObject({
+      source: first.nodes[0].id,
+      target: first.nodes[1].id,
+      sourceHandle: "next",
+    });
     expect(new Set([...first.nodes, ...second.nodes].map((x) => x.id)).size).toBe(4);
     // the copies' configs are their own
     (first.nodes[1].data.config as { templateId: string }).templateId = "changed";
@@ -98,8 +134,12 @@ describe("layout with live rows", () => {
   });
 
   it("counts the count rows in a step's height once the journey is live", () => {
-    expect(estimatedHeight(step("e", "action.email"), true) - estimatedHeight(step("e", "action.email"), false)).toBe(LIVE_ROW_HEIGHT + MESSAGE_ROW_HEIGHT);
-    expect(estimatedHeight(step("d", "delay.duration"), true) - estimatedHeight(step("d", "delay.duration"), false)).toBe(LIVE_ROW_HEIGHT);
+    expect(estimatedHeight(step("e", "action.email"), true) - estimatedHeight(step("e", "action.email"), false)).toBe(
+      LIVE_ROW_HEIGHT + MESSAGE_ROW_HEIGHT,
+    );
+    expect(
+      estimatedHeight(step("d", "delay.duration"), true) - estimatedHeight(step("d", "delay.duration"), false),
+    ).toBe(LIVE_ROW_HEIGHT);
   });
 
   it("auto-layout leaves room under steps not yet measured with their live rows", () => {
@@ -120,7 +160,12 @@ describe("layout with live rows", () => {
 
   it("pushes down the steps a taller live step now overlaps, and only those", () => {
     // positions saved 140 px apart, before publishing: the email step with its two count rows is taller
-    const saved = [step("t", "trigger.event", 0), step("m", "action.email", 140), step("d", "delay.duration", 280), step("far", "exit", 150, { position: { x: 600, y: 150 } })];
+    const saved = [
+      step("t", "trigger.event", 0),
+      step("m", "action.email", 140),
+      step("d", "delay.duration", 280),
+      step("far", "exit", 150, { position: { x: 600, y: 150 } }),
+    ];
     const moved = makeRoom(saved, true);
     const emailBottom = 140 + estimatedHeight(step("m", "action.email"), true);
     expect(moved.get("d")!.y).toBeGreaterThanOrEqual(emailBottom + 16);

@@ -27,7 +27,13 @@ export const ADD_GAP = 64;
 /** how far apart the children of a branching step are placed side by side (a node and a gutter) */
 export const EXIT_SPACING = 248 + 48;
 
-const MESSAGE_STEPS = new Set<NodeType>(["action.email", "action.sms", "action.push", "action.in_app", "action.webhook"]);
+const MESSAGE_STEPS = new Set<NodeType>([
+  "action.email",
+  "action.sms",
+  "action.push",
+  "action.in_app",
+  "action.webhook",
+]);
 
 /**
  * A step's height before React Flow has measured it (or when the live rows have just appeared and it has
@@ -51,7 +57,10 @@ export function stepHeight(step: PlacedStep, live: boolean): number {
  * (in the order the card shows them, left to right) with no edge yet. null when every exit is taken or the
  * step has none (a goal, an exit).
  */
-export function freeExit(step: Pick<PlacedStep, "id" | "data">, edges: readonly Pick<Edge, "source" | "sourceHandle">[]): string | null {
+export function freeExit(
+  step: Pick<PlacedStep, "id" | "data">,
+  edges: readonly Pick<Edge, "source" | "sourceHandle">[],
+): string | null {
   const exits = exitsOf(step.data);
   const taken = new Set(edges.filter((e) => e.source === step.id).map((e) => e.sourceHandle ?? "next"));
   return exits.find((exit) => !taken.has(exit)) ?? null;
@@ -66,7 +75,12 @@ export type AddBelow =
  * exit (side by side for a branching step's exits), connected to it; a step with no free exit gets the new
  * step under it, unconnected, and the reason so that the editor can say so. A trigger is never a target.
  */
-export function addBelow(anchor: PlacedStep, type: NodeType, edges: readonly Pick<Edge, "source" | "sourceHandle">[], live: boolean): AddBelow {
+export function addBelow(
+  anchor: PlacedStep,
+  type: NodeType,
+  edges: readonly Pick<Edge, "source" | "sourceHandle">[],
+  live: boolean,
+): AddBelow {
   const exits = exitsOf(anchor.data);
   const exit = freeExit(anchor, edges);
   const y = anchor.position.y + stepHeight(anchor, live) + ADD_GAP;
@@ -81,14 +95,23 @@ export function addBelow(anchor: PlacedStep, type: NodeType, edges: readonly Pic
  * Moves a new step's position down, past any step it would land on (e.g. under a step whose exits are all
  * taken, where its children already are), leaving ADD_GAP above it.
  */
-export function clearOf(position: { x: number; y: number }, steps: readonly PlacedStep[], live: boolean, width = 248): { x: number; y: number } {
+export function clearOf(
+  position: { x: number; y: number },
+  steps: readonly PlacedStep[],
+  live: boolean,
+  width = 248,
+): { x: number; y: number } {
   let y = position.y;
   for (let moved = true; moved; ) {
     moved = false;
     for (const s of steps) {
       const w = s.measured?.width ?? 248;
       const h = stepHeight(s, live);
-      const apart = s.position.x + w <= position.x || position.x + width <= s.position.x || s.position.y + h + ADD_GAP <= y || y + NODE_BASE_HEIGHT + ADD_GAP <= s.position.y;
+      const apart =
+        s.position.x + w <= position.x ||
+        position.x + width <= s.position.x ||
+        s.position.y + h + ADD_GAP <= y ||
+        y + NODE_BASE_HEIGHT + ADD_GAP <= s.position.y;
       if (!apart) {
         y = s.position.y + h + ADD_GAP;
         moved = true;
@@ -107,7 +130,14 @@ export const pasteOffset = (paste: number) => PASTE_STEP * paste;
  * offset (so that they never land on the originals, and repeated pastes cascade), selected; and copies of
  * the edges between copied steps, rewired to the copies. Edges to steps that were not copied are left out.
  */
-export function pasteCopies<N extends { id: string; position: { x: number; y: number }; data: { type: NodeType; config: Record<string, unknown> } }, E extends Edge>(
+export function pasteCopies<
+  N extends {
+    id: string;
+    position: { x: number; y: number };
+    data: { type: NodeType; config: Record<string, unknown> };
+  },
+  E extends Edge,
+>(
   clip: { nodes: readonly N[]; edges: readonly E[] },
   paste: number,
   newId: (prefix: "node" | "edge", node?: N) => string,

@@ -28,7 +28,9 @@ function loadCatalog(slug: string): Promise<CatalogEvent[] | null> {
   const cached = catalogs.get(slug);
   if (cached && Date.now() - cached.at < FRESH_MS) return cached.promise;
   const promise = fetch(`/api/workspaces/${slug}/events/names`)
-    .then(async (response) => (response.ok ? (((await response.json()) as { events: CatalogEvent[] }).events ?? []) : null))
+    .then(async (response) =>
+      response.ok ? (((await response.json()) as { events: CatalogEvent[] }).events ?? []) : null,
+    )
     .catch(() => null);
   catalogs.set(slug, { at: Date.now(), promise });
   return promise;
@@ -48,13 +50,24 @@ export function useEventCatalog(): CatalogEvent[] | null {
   return catalog;
 }
 
-type FieldProps = { label: string; value: string; onChange: (value: string) => void; error?: string; hint?: string } & Omit<InputHTMLAttributes<HTMLInputElement>, "value" | "onChange">;
+type FieldProps = {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+  hint?: string;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, "value" | "onChange">;
 
 function SuggestedField({ suggestions, onChange, ...props }: FieldProps & { suggestions: string[] }) {
   const listId = useId();
   return (
     <>
-      <TextField {...props} onChange={(e) => onChange(e.target.value)} list={suggestions.length ? listId : undefined} autoComplete="off" />
+      <TextField
+        {...props}
+        onChange={(e) => onChange(e.target.value)}
+        list={suggestions.length ? listId : undefined}
+        autoComplete="off"
+      />
       {suggestions.length ? (
         <datalist id={listId}>
           {suggestions.map((s) => (
@@ -116,7 +129,9 @@ export function PropertyNameField({ eventName, ...props }: FieldProps & { eventN
  * string so that dragging (positions only) does not re-render the inspector.
  */
 export function useCanvasSteps(): { id: string; type: string; label?: string; config: Record<string, unknown> }[] {
-  const json = useStore((s) => JSON.stringify(s.nodes.map((n) => ({ id: n.id, type: n.data.type, label: n.data.label, config: n.data.config }))));
+  const json = useStore((s) =>
+    JSON.stringify(s.nodes.map((n) => ({ id: n.id, type: n.data.type, label: n.data.label, config: n.data.config }))),
+  );
   return useMemo(() => JSON.parse(json), [json]);
 }
 

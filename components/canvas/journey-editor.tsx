@@ -22,7 +22,25 @@ import {
   type NodeChange,
   type OnBeforeDelete,
 } from "@xyflow/react";
-import { ArrowLeft, BarChart3, CircleAlert, CircleCheck, History, LayoutDashboard, Loader2, Maximize, PanelRightClose, PanelRightOpen, Pause, Play, Redo2, Rocket, Settings2, Undo2, X } from "lucide-react";
+import {
+  ArrowLeft,
+  BarChart3,
+  CircleAlert,
+  CircleCheck,
+  History,
+  LayoutDashboard,
+  Loader2,
+  Maximize,
+  PanelRightClose,
+  PanelRightOpen,
+  Pause,
+  Play,
+  Redo2,
+  Rocket,
+  Settings2,
+  Undo2,
+  X,
+} from "lucide-react";
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { isTrigger, type NodeType, type TJourneyGraph, type TJourneySettings } from "@/lib/journeys/graph";
@@ -36,7 +54,16 @@ import { callApi } from "../ui/use-api-form";
 import { autoLayout } from "./auto-layout";
 import { ADD_GAP, addBelow, clearOf, makeRoom, pasteCopies, stepHeight } from "./canvas-edits";
 import { NodeInspector, SettingsInspector } from "./inspector";
-import { formatCount, nodeTypes, NodeStatsContext, ProblemCountsContext, ReadOnlyContext, TemplateNamesContext, NODE_WIDTH, type JourneyFlowNode } from "./journey-nodes";
+import {
+  formatCount,
+  nodeTypes,
+  NodeStatsContext,
+  ProblemCountsContext,
+  ReadOnlyContext,
+  TemplateNamesContext,
+  NODE_WIDTH,
+  type JourneyFlowNode,
+} from "./journey-nodes";
 import { describeProblem, exitLabels, NODE_META } from "./node-meta";
 import { Palette, PALETTE_MIME } from "./palette";
 import { PublishDialog } from "./publish-dialog";
@@ -49,8 +76,18 @@ import { INSPECTOR_PANEL_KEY, PALETTE_PANEL_KEY, usePanelOpen } from "./use-pane
  */
 const REFERENCES = {};
 const DEFAULT_SETTINGS: TJourneySettings = { reentry: { mode: "once" }, exitEvents: [], frequencyCaps: true };
-const STATUS_TONE: Record<JourneyStatus, "brand" | "amber" | "stone"> = { LIVE: "brand", PAUSED: "amber", DRAFT: "stone", ARCHIVED: "stone" };
-const STATUS_LABEL: Record<JourneyStatus, string> = { LIVE: "Live", PAUSED: "Paused", DRAFT: "Draft", ARCHIVED: "Archived" };
+const STATUS_TONE: Record<JourneyStatus, "brand" | "amber" | "stone"> = {
+  LIVE: "brand",
+  PAUSED: "amber",
+  DRAFT: "stone",
+  ARCHIVED: "stone",
+};
+const STATUS_LABEL: Record<JourneyStatus, string> = {
+  LIVE: "Live",
+  PAUSED: "Paused",
+  DRAFT: "Draft",
+  ARCHIVED: "Archived",
+};
 const DEFAULT_EDGE_OPTIONS = { type: "smoothstep", markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } };
 const SNAP: [number, number] = [8, 8];
 const FIT_VIEW_OPTIONS = { padding: 0.25, maxZoom: 1.1 };
@@ -84,7 +121,13 @@ function toFlow(graph: TJourneyGraph): { nodes: JourneyFlowNode[]; edges: Edge[]
     const source = nodes.find((n) => n.id === e.source);
     const exits = source ? exitLabels(source.data.type, source.data.config) : [];
     const branch = e.branch ?? (exits.length === 1 ? exits[0].id : "next");
-    return { id: e.id, source: e.source, target: e.target, sourceHandle: branch, label: edgeLabel(nodes, e.source, branch) };
+    return {
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      sourceHandle: branch,
+      label: edgeLabel(nodes, e.source, branch),
+    };
   });
   return { nodes, edges };
 }
@@ -98,7 +141,12 @@ function toGraph(nodes: JourneyFlowNode[], edges: Edge[], settings: TJourneySett
       ...(n.data.label ? { label: n.data.label } : {}),
       config: n.data.config,
     })),
-    edges: edges.map((e) => ({ id: e.id, source: e.source, target: e.target, ...(e.sourceHandle ? { branch: e.sourceHandle } : {}) })),
+    edges: edges.map((e) => ({
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      ...(e.sourceHandle ? { branch: e.sourceHandle } : {}),
+    })),
     settings,
   };
 }
@@ -107,8 +155,15 @@ function SaveIndicator({ state }: { state: "saved" | "saving" | "unsaved" | "err
   if (state === "readonly") return null;
   const text = { saved: "Saved", saving: "Saving…", unsaved: "Unsaved changes", error: "Not saved" }[state];
   return (
-    <span data-testid="save-state" className={`inline-flex items-center gap-1.5 text-xs ${state === "error" ? "font-medium text-red-700" : "text-stone-500"}`}>
-      {state === "saving" ? <Loader2 className="h-3.5 w-3.5 animate-spin" aria-hidden="true" /> : state === "saved" ? <CircleCheck className="h-3.5 w-3.5 text-brand-600" aria-hidden="true" /> : null}
+    <span
+      data-testid="save-state"
+      className={`inline-flex items-center gap-1.5 text-xs ${state === "error" ? "font-medium text-red-700" : "text-stone-500"}`}
+    >
+      {state === "saving" ? (
+        <Loader2 className="h-3.5 w-3.5 animate-spin" aria-hidden="true" />
+      ) : state === "saved" ? (
+        <CircleCheck className="h-3.5 w-3.5 text-brand-600" aria-hidden="true" />
+      ) : null}
       {text}
     </span>
   );
@@ -170,7 +225,8 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
         .then((response) => (response.ok ? response.json() : null))
         .then((body: Record<string, { id: string; name: string }[] | undefined> | null) => {
           const list = body?.[key];
-          if (!cancelled && list) setTemplateNames((prev) => new Map([...prev, ...list.map((t): [string, string] => [t.id, t.name])]));
+          if (!cancelled && list)
+            setTemplateNames((prev) => new Map([...prev, ...list.map((t): [string, string] => [t.id, t.name])]));
         })
         .catch(() => {
           // Without names the steps show the id, as before.
@@ -209,9 +265,17 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
   }, [heightsKey]);
 
   // ---- History (undo / redo)
-  const history = useRef<{ past: Snapshot[]; future: Snapshot[]; lastKey: string; lastAt: number }>({ past: [], future: [], lastKey: "", lastAt: 0 });
+  const history = useRef<{ past: Snapshot[]; future: Snapshot[]; lastKey: string; lastAt: number }>({
+    past: [],
+    future: [],
+    lastKey: "",
+    lastAt: 0,
+  });
   const [historySize, setHistorySize] = useState({ past: 0, future: 0 });
-  const syncHistory = useCallback(() => setHistorySize({ past: history.current.past.length, future: history.current.future.length }), []);
+  const syncHistory = useCallback(
+    () => setHistorySize({ past: history.current.past.length, future: history.current.future.length }),
+    [],
+  );
   /** Remember the state before a change; edits of the same field within a second are one step. */
   const remember = useCallback(
     (key = "") => {
@@ -260,11 +324,26 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
     settings,
   });
   const validation = useMemo(() => {
-    const parsed = JSON.parse(logicalJson) as { nodes: [string, NodeType, string | undefined, Record<string, unknown>][]; edges: [string, string, string, string | null][]; settings: TJourneySettings };
+    const parsed = JSON.parse(logicalJson) as {
+      nodes: [string, NodeType, string | undefined, Record<string, unknown>][];
+      edges: [string, string, string, string | null][];
+      settings: TJourneySettings;
+    };
     return validateJourney(
       {
-        nodes: parsed.nodes.map(([id, type, label, config]) => ({ id, type, ...(label ? { label } : {}), config, position: { x: 0, y: 0 } })),
-        edges: parsed.edges.map(([id, source, target, branch]) => ({ id, source, target, ...(branch ? { branch } : {}) })),
+        nodes: parsed.nodes.map(([id, type, label, config]) => ({
+          id,
+          type,
+          ...(label ? { label } : {}),
+          config,
+          position: { x: 0, y: 0 },
+        })),
+        edges: parsed.edges.map(([id, source, target, branch]) => ({
+          id,
+          source,
+          target,
+          ...(branch ? { branch } : {}),
+        })),
         settings: parsed.settings,
       },
       REFERENCES,
@@ -285,7 +364,9 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
   const save = useCallback(
     async (json: string) => {
       setSaving(true);
-      const result = await callApi<JourneyDetail>("PUT", `/api/workspaces/${slug}/journeys/${journey.id}/draft`, { graph: JSON.parse(json) });
+      const result = await callApi<JourneyDetail>("PUT", `/api/workspaces/${slug}/journeys/${journey.id}/draft`, {
+        graph: JSON.parse(json),
+      });
       setSaving(false);
       if (result.ok) {
         setSavedJson(json);
@@ -300,7 +381,15 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
     const timer = setTimeout(() => void save(saveJson), 800);
     return () => clearTimeout(timer);
   }, [readOnly, saveJson, savedJson, save]);
-  const saveState = readOnly ? "readonly" : saving ? "saving" : saveError ? "error" : saveJson !== savedJson ? "unsaved" : "saved";
+  const saveState = readOnly
+    ? "readonly"
+    : saving
+      ? "saving"
+      : saveError
+        ? "error"
+        : saveJson !== savedJson
+          ? "unsaved"
+          : "saved";
   useEffect(() => {
     if (readOnly || saveJson === savedJson) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
@@ -309,7 +398,10 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
   }, [readOnly, saveJson, savedJson]);
 
   // ---- Canvas changes
-  const onNodesChange = useCallback((changes: NodeChange<JourneyFlowNode>[]) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
+  const onNodesChange = useCallback(
+    (changes: NodeChange<JourneyFlowNode>[]) => setNodes((ns) => applyNodeChanges(changes, ns)),
+    [],
+  );
   const onEdgesChange = useCallback((changes: EdgeChange[]) => setEdges((es) => applyEdgeChanges(changes, es)), []);
   const onBeforeDelete: OnBeforeDelete<JourneyFlowNode, Edge> = useCallback(
     async ({ nodes: n, edges: e }) => {
@@ -358,12 +450,21 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
             note = `“${name}” has no free exit, so the new step is not connected: drag from an exit to connect it.`;
           }
         } else {
-          const anchor = ns.reduce<JourneyFlowNode | undefined>((low, n) => (!low || n.position.y > low.position.y ? n : low), undefined);
-          if (anchor) position = { x: anchor.position.x, y: anchor.position.y + stepHeight(anchor, liveRowsRef.current) + ADD_GAP };
+          const anchor = ns.reduce<JourneyFlowNode | undefined>(
+            (low, n) => (!low || n.position.y > low.position.y ? n : low),
+            undefined,
+          );
+          if (anchor)
+            position = {
+              x: anchor.position.x,
+              y: anchor.position.y + stepHeight(anchor, liveRowsRef.current) + ADD_GAP,
+            };
         }
         if (!position) {
           const rect = wrapper.current?.getBoundingClientRect();
-          const center = rect ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + 120 }) : { x: 0, y: 0 };
+          const center = rect
+            ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + 120 })
+            : { x: 0, y: 0 };
           position = { x: center.x - NODE_WIDTH / 2, y: center.y };
         }
       }
@@ -375,7 +476,15 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
         selected: true,
       };
       setNodes((list) => [...list.map((n) => (n.selected ? { ...n, selected: false } : n)), node]);
-      const edge: Edge | null = link ? { id: randomId("e"), source: link.source, target: node.id, sourceHandle: link.sourceHandle, label: edgeLabel(ns, link.source, link.sourceHandle) } : null;
+      const edge: Edge | null = link
+        ? {
+            id: randomId("e"),
+            source: link.source,
+            target: node.id,
+            sourceHandle: link.sourceHandle,
+            label: edgeLabel(ns, link.source, link.sourceHandle),
+          }
+        : null;
       setEdges((list) => [...list.map((e) => (e.selected ? { ...e, selected: false } : e)), ...(edge ? [edge] : [])]);
       setAddNote(note);
       setTab("inspect");
@@ -383,8 +492,14 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
         // Keep the new step in view at the current zoom.
         const rect = wrapper.current?.getBoundingClientRect();
         const screen = flow.flowToScreenPosition({ x: node.position.x, y: node.position.y + 100 });
-        if (rect && (screen.y > rect.bottom - 40 || screen.y < rect.top || screen.x < rect.left || screen.x > rect.right - 100)) {
-          void flow.setCenter(node.position.x + NODE_WIDTH / 2, node.position.y + 48, { zoom: flow.getZoom(), duration: 200 });
+        if (
+          rect &&
+          (screen.y > rect.bottom - 40 || screen.y < rect.top || screen.x < rect.left || screen.x > rect.right - 100)
+        ) {
+          void flow.setCenter(node.position.x + NODE_WIDTH / 2, node.position.y + 48, {
+            zoom: flow.getZoom(),
+            duration: 200,
+          });
         }
       }
     },
@@ -417,7 +532,11 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
         const node = current.current.nodes.find((n) => n.id === id);
         if (node && (node.data.type === "branch" || node.data.type === "split")) {
           const exits = exitLabels(node.data.type, patch.config);
-          setEdges((es) => es.map((e) => (e.source === id ? { ...e, label: exits.find((x) => x.id === e.sourceHandle)?.label || undefined } : e)));
+          setEdges((es) =>
+            es.map((e) =>
+              e.source === id ? { ...e, label: exits.find((x) => x.id === e.sourceHandle)?.label || undefined } : e,
+            ),
+          );
         }
       }
     },
@@ -450,9 +569,15 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
     (id: string) => {
       const node = current.current.nodes.find((n) => n.id === id);
       if (!node) return;
-      setNodes((ns) => ns.map((n) => (n.id === id ? { ...n, selected: true } : n.selected ? { ...n, selected: false } : n)));
+      setNodes((ns) =>
+        ns.map((n) => (n.id === id ? { ...n, selected: true } : n.selected ? { ...n, selected: false } : n)),
+      );
       setTab("inspect");
-      void flow.setCenter(node.position.x + (node.measured?.width ?? NODE_WIDTH) / 2, node.position.y + (node.measured?.height ?? 96) / 2, { zoom: Math.max(flow.getZoom(), 0.9), duration: 300 });
+      void flow.setCenter(
+        node.position.x + (node.measured?.width ?? NODE_WIDTH) / 2,
+        node.position.y + (node.measured?.height ?? 96) / 2,
+        { zoom: Math.max(flow.getZoom(), 0.9), duration: 300 },
+      );
     },
     [flow],
   );
@@ -477,14 +602,20 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
         const picked = ns.filter((n) => n.selected);
         if (!picked.length) return;
         const ids = new Set(picked.map((n) => n.id));
-        clipboard.current = { nodes: picked, edges: es.filter((x) => ids.has(x.source) && ids.has(x.target)), pastes: 0 };
+        clipboard.current = {
+          nodes: picked,
+          edges: es.filter((x) => ids.has(x.source) && ids.has(x.target)),
+          pastes: 0,
+        };
         e.preventDefault();
       } else if (key === "v" && clipboard.current) {
         e.preventDefault();
         const clip = clipboard.current;
         clip.pastes += 1;
         remember();
-        const { nodes: pasted, edges: pastedEdges } = pasteCopies(clip, clip.pastes, (kind, n) => (kind === "node" && n ? randomId(nodePrefix(n.data.type)) : randomId("e")));
+        const { nodes: pasted, edges: pastedEdges } = pasteCopies(clip, clip.pastes, (kind, n) =>
+          kind === "node" && n ? randomId(nodePrefix(n.data.type)) : randomId("e"),
+        );
         setNodes((ns) => [...ns.map((n) => (n.selected ? { ...n, selected: false } : n)), ...pasted]);
         setEdges((es) => [...es, ...pastedEdges]);
       }
@@ -500,7 +631,11 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
       const result = await callApi<JourneyDetail>("POST", `/api/workspaces/${slug}/journeys/${journey.id}/${action}`);
       if (result.ok) {
         setStatus(result.data.status);
-        setNotice(action === "pause" ? "Paused: nobody new enters; people already in it wait where they are." : "Resumed: the journey is live again.");
+        setNotice(
+          action === "pause"
+            ? "Paused: nobody new enters; people already in it wait where they are."
+            : "Resumed: the journey is live again.",
+        );
       } else setActionError(result.failure.message);
     },
     [slug, journey.id],
@@ -511,13 +646,17 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
     setLiveVersion(detail.liveVersion);
     setVersions(detail.versions);
     setPublishing(false);
-    setNotice(`Published v${detail.liveVersion}. New entries follow this version; people already in the journey finish the one they started.`);
+    setNotice(
+      `Published v${detail.liveVersion}. New entries follow this version; people already in the journey finish the one they started.`,
+    );
   }, []);
   const rename = useCallback(
     async (next: string) => {
       const trimmed = next.trim();
       if (!trimmed || trimmed === journey.name) return;
-      const result = await callApi<JourneyDetail>("PATCH", `/api/workspaces/${slug}/journeys/${journey.id}`, { name: trimmed });
+      const result = await callApi<JourneyDetail>("PATCH", `/api/workspaces/${slug}/journeys/${journey.id}`, {
+        name: trimmed,
+      });
       if (!result.ok) setActionError(result.failure.message);
     },
     [slug, journey.id, journey.name],
@@ -527,211 +666,351 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
   const selected = selectedNodes.length === 1 ? selectedNodes[0] : undefined;
   const selectedId = selected?.id;
   const selectedData = selected?.data;
-  const inspected = useMemo(() => (selectedId && selectedData ? { id: selectedId, type: selectedData.type, label: selectedData.label, config: selectedData.config } : null), [selectedId, selectedData]);
-  const inspectedProblems = useMemo(() => problems.filter((p) => p.nodeId && p.nodeId === selectedId), [problems, selectedId]);
+  const inspected = useMemo(
+    () =>
+      selectedId && selectedData
+        ? { id: selectedId, type: selectedData.type, label: selectedData.label, config: selectedData.config }
+        : null,
+    [selectedId, selectedData],
+  );
+  const inspectedProblems = useMemo(
+    () => problems.filter((p) => p.nodeId && p.nodeId === selectedId),
+    [problems, selectedId],
+  );
   const settingsProblems = useMemo(() => problems.filter((p) => p.path.startsWith("settings")), [problems]);
   const nodeById = useMemo(() => new Map(nodes.map((n) => [n.id, n])), [nodes]);
   const displayEdges = useMemo(() => {
     const bad = new Set(problems.filter((p) => p.edgeId).map((p) => p.edgeId));
-    return bad.size ? edges.map((e) => (bad.has(e.id) ? { ...e, style: { stroke: "#dc2626", strokeWidth: 2 } } : e)) : edges;
+    return bad.size
+      ? edges.map((e) => (bad.has(e.id) ? { ...e, style: { stroke: "#dc2626", strokeWidth: 2 } } : e))
+      : edges;
   }, [edges, problems]);
 
   return (
     <ReadOnlyContext.Provider value={readOnly}>
       <ProblemCountsContext.Provider value={problemCounts}>
         <NodeStatsContext.Provider value={live.stats?.nodes ?? null}>
-        <TemplateNamesContext.Provider value={templateNames}>
-        <div className="fixed inset-y-0 right-0 left-64 z-20 flex flex-col bg-stone-50" data-testid="journey-editor">
-          {/* Top bar */}
-          <header className="flex h-14 shrink-0 items-center gap-3 border-b border-stone-200 bg-white px-4">
-            <Link href={`/w/${slug}/journeys`} className="rounded-md p-1.5 text-stone-500 hover:bg-stone-100 hover:text-stone-900" aria-label="All journeys">
-              <ArrowLeft className="h-4 w-4" aria-hidden="true" />
-            </Link>
-            {readOnly ? (
-              <h1 className="truncate text-base font-semibold text-stone-900">{name}</h1>
-            ) : (
-              <input
-                aria-label="Journey name"
-                value={name}
-                maxLength={120}
-                onChange={(e) => setName(e.target.value)}
-                onBlur={(e) => void rename(e.target.value)}
-                onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()}
-                className="min-w-0 max-w-xs flex-shrink truncate rounded-md border-0 bg-transparent px-2 py-1 text-base font-semibold text-stone-900 ring-stone-300 outline-none hover:ring-1 focus:ring-2 focus:ring-brand-600"
-              />
-            )}
-            <span data-testid="journey-status" className="flex items-center gap-1.5">
-              <Badge tone={STATUS_TONE[status]}>{STATUS_LABEL[status]}</Badge>
-              {liveVersion ? <span className="text-xs font-medium text-stone-600">v{liveVersion}</span> : null}
-            </span>
-            <SaveIndicator state={saveState} />
-            {!canEdit ? <Badge>Read-only: viewers cannot edit journeys</Badge> : null}
-            <div className="ml-auto flex items-center gap-1.5">
-              {readOnly ? null : (
-                <>
-                  <Button variant="ghost" className="px-2" onClick={undo} disabled={!historySize.past} aria-label="Undo" title="Undo (Ctrl/⌘+Z)">
-                    <Undo2 className="h-4 w-4" aria-hidden="true" />
+          <TemplateNamesContext.Provider value={templateNames}>
+            <div
+              className="fixed inset-y-0 right-0 left-64 z-20 flex flex-col bg-stone-50"
+              data-testid="journey-editor"
+            >
+              {/* Top bar */}
+              <header className="flex h-14 shrink-0 items-center gap-3 border-b border-stone-200 bg-white px-4">
+                <Link
+                  href={`/w/${slug}/journeys`}
+                  className="rounded-md p-1.5 text-stone-500 hover:bg-stone-100 hover:text-stone-900"
+                  aria-label="All journeys"
+                >
+                  <ArrowLeft className="h-4 w-4" aria-hidden="true" />
+                </Link>
+                {readOnly ? (
+                  <h1 className="truncate text-base font-semibold text-stone-900">{name}</h1>
+                ) : (
+                  <input
+                    aria-label="Journey name"
+                    value={name}
+                    maxLength={120}
+                    onChange={(e) => setName(e.target.value)}
+                    onBlur={(e) => void rename(e.target.value)}
+                    onKeyDown={(e) => e.key === "Enter" && (e.target as HTMLInputElement).blur()}
+                    className="min-w-0 max-w-xs flex-shrink truncate rounded-md border-0 bg-transparent px-2 py-1 text-base font-semibold text-stone-900 ring-stone-300 outline-none hover:ring-1 focus:ring-2 focus:ring-brand-600"
+                  />
+                )}
+                <span data-testid="journey-status" className="flex items-center gap-1.5">
+                  <Badge tone={STATUS_TONE[status]}>{STATUS_LABEL[status]}</Badge>
+                  {liveVersion ? <span className="text-xs font-medium text-stone-600">v{liveVersion}</span> : null}
+                </span>
+                <SaveIndicator state={saveState} />
+                {!canEdit ? <Badge>Read-only: viewers cannot edit journeys</Badge> : null}
+                <div className="ml-auto flex items-center gap-1.5">
+                  {readOnly ? null : (
+                    <>
+                      <Button
+                        variant="ghost"
+                        className="px-2"
+                        onClick={undo}
+                        disabled={!historySize.past}
+                        aria-label="Undo"
+                        title="Undo (Ctrl/⌘+Z)"
+                      >
+                        <Undo2 className="h-4 w-4" aria-hidden="true" />
+                      </Button>
+                      <Button
+                        variant="ghost"
+                        className="px-2"
+                        onClick={redo}
+                        disabled={!historySize.future}
+                        aria-label="Redo"
+                        title="Redo (Shift+Ctrl/⌘+Z)"
+                      >
+                        <Redo2 className="h-4 w-4" aria-hidden="true" />
+                      </Button>
+                      <Button variant="ghost" onClick={layout} title="Arrange the steps top to bottom">
+                        <LayoutDashboard className="h-4 w-4" aria-hidden="true" />
+                        Auto-layout
+                      </Button>
+                    </>
+                  )}
+                  <Button variant="ghost" onClick={fit} title="Zoom to fit">
+                    <Maximize className="h-4 w-4" aria-hidden="true" />
+                    Fit
                   </Button>
-                  <Button variant="ghost" className="px-2" onClick={redo} disabled={!historySize.future} aria-label="Redo" title="Redo (Shift+Ctrl/⌘+Z)">
-                    <Redo2 className="h-4 w-4" aria-hidden="true" />
-                  </Button>
-                  <Button variant="ghost" onClick={layout} title="Arrange the steps top to bottom">
-                    <LayoutDashboard className="h-4 w-4" aria-hidden="true" />
-                    Auto-layout
-                  </Button>
-                </>
-              )}
-              <Button variant="ghost" onClick={fit} title="Zoom to fit">
-                <Maximize className="h-4 w-4" aria-hidden="true" />
-                Fit
-              </Button>
-              <Link href={`/w/${slug}/journeys/${journey.id}/analytics`} className={buttonClass("ghost")} title="Funnel, conversions and delivery rates over time">
-                <BarChart3 className="h-4 w-4" aria-hidden="true" />
-                Analytics
-              </Link>
-              <span className="mx-1 h-6 w-px bg-stone-200" aria-hidden="true" />
-              {canEdit && status === "LIVE" ? (
-                <Button variant="secondary" onClick={() => void statusAction("pause")}>
-                  <Pause className="h-4 w-4" aria-hidden="true" />
-                  Pause
-                </Button>
-              ) : null}
-              {canEdit && status === "PAUSED" ? (
-                <Button variant="secondary" onClick={() => void statusAction("resume")}>
-                  <Play className="h-4 w-4" aria-hidden="true" />
-                  Resume
-                </Button>
-              ) : null}
-              {!readOnly ? (
-                <Button onClick={() => setPublishing(true)} disabled={problems.length > 0} title={problems.length ? `Fix ${problems.length} problem${problems.length === 1 ? "" : "s"} to publish` : "Review the changes and publish"}>
-                  <Rocket className="h-4 w-4" aria-hidden="true" />
-                  Publish
-                </Button>
-              ) : null}
-            </div>
-          </header>
-          <LiveTotals {...live} />
-          {actionError || notice || status === "ARCHIVED" ? (
-            <div className="space-y-2 border-b border-stone-200 bg-white px-4 py-2">
-              <FormAlert message={actionError} />
-              {status === "ARCHIVED" ? <p className="text-sm text-stone-700">This journey is archived. Restore it from the journeys list to edit or publish it.</p> : null}
-              {notice ? (
-                <p role="status" className="flex items-center justify-between gap-3 text-sm text-brand-900">
-                  {notice}
-                  <button type="button" className="text-xs text-stone-500 hover:text-stone-900" onClick={() => setNotice(null)}>
-                    Dismiss
-                  </button>
-                </p>
-              ) : null}
-            </div>
-          ) : null}
-          {saveError ? (
-            <div className="border-b border-red-200 bg-red-50 px-4 py-2 text-sm text-red-800" role="alert">
-              The draft could not be saved: {saveError}
-            </div>
-          ) : null}
-
-          <div className="flex min-h-0 flex-1">
-            {readOnly ? null : <Palette onAdd={addNode} open={paletteOpen} onToggle={togglePalette} />}
-            <div className="flex min-w-0 flex-1 flex-col">
-            <div className="relative min-h-0 flex-1" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
-              <ReactFlow<JourneyFlowNode, Edge>
-                nodes={nodes}
-                edges={displayEdges}
-                nodeTypes={nodeTypes}
-                onNodesChange={onNodesChange}
-                onEdgesChange={onEdgesChange}
-                onConnect={onConnect}
-                onBeforeDelete={onBeforeDelete}
-                onNodeDragStart={onNodeDragStart}
-                isValidConnection={isValidConnection}
-                defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
-                nodesDraggable={!readOnly}
-                nodesConnectable={!readOnly}
-                edgesReconnectable={false}
-                deleteKeyCode={readOnly ? null : ["Backspace", "Delete"]}
-                multiSelectionKeyCode={["Meta", "Control", "Shift"]}
-                snapToGrid
-                snapGrid={SNAP}
-                fitView
-                fitViewOptions={FIT_VIEW_OPTIONS}
-                minZoom={0.2}
-                maxZoom={2}
-                proOptions={PRO_OPTIONS}
-              >
-                <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="#d6d3d1" />
-                <Controls showInteractive={false} position="bottom-left" />
-                {canvasWidth !== null && canvasWidth >= MINIMAP_MIN_CANVAS_WIDTH ? (
-                  <MiniMap position="bottom-right" pannable zoomable nodeStrokeWidth={2} nodeColor={miniMapColor} style={MINIMAP_STYLE} className="!rounded-lg !ring-1 !ring-stone-200" />
-                ) : null}
-                {addNote ? (
-                  <Panel position="top-center">
-                    <p role="status" data-testid="add-note" className="flex items-center gap-2 rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-900 shadow-sm ring-1 ring-amber-200">
-                      {addNote}
-                      <button type="button" onClick={dismissAddNote} aria-label="Dismiss" className="rounded p-0.5 text-amber-700 hover:bg-amber-100">
-                        <X className="h-3.5 w-3.5" aria-hidden="true" />
+                  <Link
+                    href={`/w/${slug}/journeys/${journey.id}/analytics`}
+                    className={buttonClass("ghost")}
+                    title="Funnel, conversions and delivery rates over time"
+                  >
+                    <BarChart3 className="h-4 w-4" aria-hidden="true" />
+                    Analytics
+                  </Link>
+                  <span className="mx-1 h-6 w-px bg-stone-200" aria-hidden="true" />
+                  {canEdit && status === "LIVE" ? (
+                    <Button variant="secondary" onClick={() => void statusAction("pause")}>
+                      <Pause className="h-4 w-4" aria-hidden="true" />
+                      Pause
+                    </Button>
+                  ) : null}
+                  {canEdit && status === "PAUSED" ? (
+                    <Button variant="secondary" onClick={() => void statusAction("resume")}>
+                      <Play className="h-4 w-4" aria-hidden="true" />
+                      Resume
+                    </Button>
+                  ) : null}
+                  {!readOnly ? (
+                    <Button
+                      onClick={() => setPublishing(true)}
+                      disabled={problems.length > 0}
+                      title={
+                        problems.length
+                          ? `Fix ${problems.length} problem${problems.length === 1 ? "" : "s"} to publish`
+                          : "Review the changes and publish"
+                      }
+                    >
+                      <Rocket className="h-4 w-4" aria-hidden="true" />
+                      Publish
+                    </Button>
+                  ) : null}
+                </div>
+              </header>
+              <LiveTotals {...live} />
+              {actionError || notice || status === "ARCHIVED" ? (
+                <div className="space-y-2 border-b border-stone-200 bg-white px-4 py-2">
+                  <FormAlert message={actionError} />
+                  {status === "ARCHIVED" ? (
+                    <p className="text-sm text-stone-700">
+                      This journey is archived. Restore it from the journeys list to edit or publish it.
+                    </p>
+                  ) : null}
+                  {notice ? (
+                    <p role="status" className="flex items-center justify-between gap-3 text-sm text-brand-900">
+                      {notice}
+                      <button
+                        type="button"
+                        className="text-xs text-stone-500 hover:text-stone-900"
+                        onClick={() => setNotice(null)}
+                      >
+                        Dismiss
                       </button>
                     </p>
-                  </Panel>
-                ) : null}
-                {nodes.length === 0 ? (
-                  <Panel position="top-center" className="!top-1/3">
-                    <div className="rounded-xl border border-dashed border-stone-300 bg-white/90 px-6 py-5 text-center shadow-sm">
-                      <p className="text-sm font-semibold text-stone-900">{readOnly ? "This journey has no steps yet." : "Start with a trigger"}</p>
-                      {readOnly ? null : <p className="mt-1 text-sm text-stone-600">Click a step in the palette, or drag it here. Then connect the dots from each step to the next.</p>}
-                    </div>
-                  </Panel>
-                ) : null}
-              </ReactFlow>
-            </div>
-            <ProblemsPanel readOnly={readOnly} problems={problems} nodeById={nodeById} open={problemsOpen} onToggle={() => setProblemsOpen((o) => !o)} onFocus={focusNode} />
-            </div>
-            {!inspectorOpen ? (
-              <aside className="flex w-10 shrink-0 flex-col items-center border-l border-stone-200 bg-white py-2" aria-label="Inspector" data-testid="inspector-collapsed">
-                <button type="button" onClick={toggleInspector} aria-expanded={false} aria-label="Show inspector" title="Show the step and journey settings" className="rounded-md p-1.5 text-stone-500 hover:bg-stone-100 hover:text-stone-900">
-                  <PanelRightOpen className="h-4 w-4" aria-hidden="true" />
-                </button>
-              </aside>
-            ) : (
-            <aside id="journey-inspector" className="flex w-80 shrink-0 flex-col border-l border-stone-200 bg-white" aria-label="Inspector">
-              <div className="flex border-b border-stone-200 px-2">
-                <div className="flex" role="tablist">
-                <TabButton active={tab === "inspect"} onClick={() => setTab("inspect")} icon={<Settings2 className="h-4 w-4" aria-hidden="true" />}>
-                  {inspected ? "Step" : "Settings"}
-                </TabButton>
-                <TabButton active={tab === "history"} onClick={() => setTab("history")} icon={<History className="h-4 w-4" aria-hidden="true" />}>
-                  History
-                </TabButton>
+                  ) : null}
                 </div>
-                <button type="button" onClick={toggleInspector} aria-expanded aria-controls="journey-inspector" aria-label="Hide inspector" title="Hide the inspector to give the canvas the room" className="ml-auto self-center rounded-md p-1.5 text-stone-500 hover:bg-stone-100 hover:text-stone-900">
-                  <PanelRightClose className="h-4 w-4" aria-hidden="true" />
-                </button>
-              </div>
-              <div className="min-h-0 flex-1 overflow-y-auto p-4">
-                {tab === "history" ? (
-                  <VersionHistory versions={versions} liveVersion={liveVersion} />
-                ) : inspected ? (
-                  <NodeInspector node={inspected} problems={inspectedProblems} readOnly={readOnly} onChange={updateNode} onDelete={deleteNode} />
-                ) : selectedNodes.length > 1 ? (
-                  <div className="space-y-2 text-sm text-stone-600">
-                    <p className="font-semibold text-stone-900">{selectedNodes.length} steps selected</p>
-                    {readOnly ? null : <p>Press Delete to remove them, or Ctrl/⌘+C and Ctrl/⌘+V to copy them.</p>}
+              ) : null}
+              {saveError ? (
+                <div className="border-b border-red-200 bg-red-50 px-4 py-2 text-sm text-red-800" role="alert">
+                  The draft could not be saved: {saveError}
+                </div>
+              ) : null}
+
+              <div className="flex min-h-0 flex-1">
+                {readOnly ? null : <Palette onAdd={addNode} open={paletteOpen} onToggle={togglePalette} />}
+                <div className="flex min-w-0 flex-1 flex-col">
+                  <div
+                    className="relative min-h-0 flex-1"
+                    ref={wrapper}
+                    onDragOver={onDragOver}
+                    onDrop={onDrop}
+                    data-testid="canvas"
+                  >
+                    <ReactFlow<JourneyFlowNode, Edge>
+                      nodes={nodes}
+                      edges={displayEdges}
+                      nodeTypes={nodeTypes}
+                      onNodesChange={onNodesChange}
+                      onEdgesChange={onEdgesChange}
+                      onConnect={onConnect}
+                      onBeforeDelete={onBeforeDelete}
+                      onNodeDragStart={onNodeDragStart}
+                      isValidConnection={isValidConnection}
+                      defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
+                      nodesDraggable={!readOnly}
+                      nodesConnectable={!readOnly}
+                      edgesReconnectable={false}
+                      deleteKeyCode={readOnly ? null : ["Backspace", "Delete"]}
+                      multiSelectionKeyCode={["Meta", "Control", "Shift"]}
+                      snapToGrid
+                      snapGrid={SNAP}
+                      fitView
+                      fitViewOptions={FIT_VIEW_OPTIONS}
+                      minZoom={0.2}
+                      maxZoom={2}
+                      proOptions={PRO_OPTIONS}
+                    >
+                      <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="#d6d3d1" />
+                      <Controls showInteractive={false} position="bottom-left" />
+                      {canvasWidth !== null && canvasWidth >= MINIMAP_MIN_CANVAS_WIDTH ? (
+                        <MiniMap
+                          position="bottom-right"
+                          pannable
+                          zoomable
+                          nodeStrokeWidth={2}
+                          nodeColor={miniMapColor}
+                          style={MINIMAP_STYLE}
+                          className="!rounded-lg !ring-1 !ring-stone-200"
+                        />
+                      ) : null}
+                      {addNote ? (
+                        <Panel position="top-center">
+                          <p
+                            role="status"
+                            data-testid="add-note"
+                            className="flex items-center gap-2 rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-900 shadow-sm ring-1 ring-amber-200"
+                          >
+                            {addNote}
+                            <button
+                              type="button"
+                              onClick={dismissAddNote}
+                              aria-label="Dismiss"
+                              className="rounded p-0.5 text-amber-700 hover:bg-amber-100"
+                            >
+                              <X className="h-3.5 w-3.5" aria-hidden="true" />
+                            </button>
+                          </p>
+                        </Panel>
+                      ) : null}
+                      {nodes.length === 0 ? (
+                        <Panel position="top-center" className="!top-1/3">
+                          <div className="rounded-xl border border-dashed border-stone-300 bg-white/90 px-6 py-5 text-center shadow-sm">
+                            <p className="text-sm font-semibold text-stone-900">
+                              {readOnly ? "This journey has no steps yet." : "Start with a trigger"}
+                            </p>
+                            {readOnly ? null : (
+                              <p className="mt-1 text-sm text-stone-600">
+                                Click a step in the palette, or drag it here. Then connect the dots from each step to
+                                the next.
+                              </p>
+                            )}
+                          </div>
+                        </Panel>
+                      ) : null}
+                    </ReactFlow>
                   </div>
+                  <ProblemsPanel
+                    readOnly={readOnly}
+                    problems={problems}
+                    nodeById={nodeById}
+                    open={problemsOpen}
+                    onToggle={() => setProblemsOpen((o) => !o)}
+                    onFocus={focusNode}
+                  />
+                </div>
+                {!inspectorOpen ? (
+                  <aside
+                    className="flex w-10 shrink-0 flex-col items-center border-l border-stone-200 bg-white py-2"
+                    aria-label="Inspector"
+                    data-testid="inspector-collapsed"
+                  >
+                    <button
+                      type="button"
+                      onClick={toggleInspector}
+                      aria-expanded={false}
+                      aria-label="Show inspector"
+                      title="Show the step and journey settings"
+                      className="rounded-md p-1.5 text-stone-500 hover:bg-stone-100 hover:text-stone-900"
+                    >
+                      <PanelRightOpen className="h-4 w-4" aria-hidden="true" />
+                    </button>
+                  </aside>
                 ) : (
-                  <SettingsInspector settings={settings} problems={settingsProblems} readOnly={readOnly} onChange={updateSettings} />
+                  <aside
+                    id="journey-inspector"
+                    className="flex w-80 shrink-0 flex-col border-l border-stone-200 bg-white"
+                    aria-label="Inspector"
+                  >
+                    <div className="flex border-b border-stone-200 px-2">
+                      <div className="flex" role="tablist">
+                        <TabButton
+                          active={tab === "inspect"}
+                          onClick={() => setTab("inspect")}
+                          icon={<Settings2 className="h-4 w-4" aria-hidden="true" />}
+                        >
+                          {inspected ? "Step" : "Settings"}
+                        </TabButton>
+                        <TabButton
+                          active={tab === "history"}
+                          onClick={() => setTab("history")}
+                          icon={<History className="h-4 w-4" aria-hidden="true" />}
+                        >
+                          History
+                        </TabButton>
+                      </div>
+                      <button
+                        type="button"
+                        onClick={toggleInspector}
+                        aria-expanded
+                        aria-controls="journey-inspector"
+                        aria-label="Hide inspector"
+                        title="Hide the inspector to give the canvas the room"
+                        className="ml-auto self-center rounded-md p-1.5 text-stone-500 hover:bg-stone-100 hover:text-stone-900"
+                      >
+                        <PanelRightClose className="h-4 w-4" aria-hidden="true" />
+                      </button>
+                    </div>
+                    <div className="min-h-0 flex-1 overflow-y-auto p-4">
+                      {tab === "history" ? (
+                        <VersionHistory versions={versions} liveVersion={liveVersion} />
+                      ) : inspected ? (
+                        <NodeInspector
+                          node={inspected}
+                          problems={inspectedProblems}
+                          readOnly={readOnly}
+                          onChange={updateNode}
+                          onDelete={deleteNode}
+                        />
+                      ) : selectedNodes.length > 1 ? (
+                        <div className="space-y-2 text-sm text-stone-600">
+                          <p className="font-semibold text-stone-900">{selectedNodes.length} steps selected</p>
+                          {readOnly ? null : <p>Press Delete to remove them, or Ctrl/⌘+C and Ctrl/⌘+V to copy them.</p>}
+                        </div>
+                      ) : (
+                        <SettingsInspector
+                          settings={settings}
+                          problems={settingsProblems}
+                          readOnly={readOnly}
+                          onChange={updateSettings}
+                        />
+                      )}
+                    </div>
+                    {readOnly ? null : (
+                      <p className="border-t border-stone-100 px-4 py-2.5 text-[11px] leading-relaxed text-stone-500">
+                        Shift-drag to select several · Delete removes · Ctrl/⌘+C, V copy · Ctrl/⌘+Z undo
+                      </p>
+                    )}
+                  </aside>
                 )}
               </div>
-              {readOnly ? null : (
-                <p className="border-t border-stone-100 px-4 py-2.5 text-[11px] leading-relaxed text-stone-500">
-                  Shift-drag to select several · Delete removes · Ctrl/⌘+C, V copy · Ctrl/⌘+Z undo
-                </p>
-              )}
-            </aside>
-            )}
-          </div>
-          {publishing ? <PublishDialog slug={slug} journeyId={journey.id} nodeById={nodeById} flush={flush} onClose={() => setPublishing(false)} onPublished={onPublished} /> : null}
-        </div>
-        </TemplateNamesContext.Provider>
+              {publishing ? (
+                <PublishDialog
+                  slug={slug}
+                  journeyId={journey.id}
+                  nodeById={nodeById}
+                  flush={flush}
+                  onClose={() => setPublishing(false)}
+                  onPublished={onPublished}
+                />
+              ) : null}
+            </div>
+          </TemplateNamesContext.Provider>
         </NodeStatsContext.Provider>
       </ProblemCountsContext.Provider>
     </ReadOnlyContext.Provider>
@@ -748,8 +1027,19 @@ function LiveTotals({ stats, error }: JourneyStatsState) {
   const n = (value: number) => value.toLocaleString();
   const rate = enrolled ? PERCENT.format(converted / enrolled) : null;
   const items: { key: string; label: string; value: number; title: string; extra?: string; muted?: boolean }[] = [
-    { key: "enrolled", label: "enrolled", value: enrolled, title: `${n(enrolled)} entered this journey, across all its versions` },
-    { key: "active", label: "active", value: active, extra: waiting ? `${formatCount(waiting)} waiting` : undefined, title: `${n(active)} in the journey now: ${n(waiting)} waiting (a delay or an event), ${n(active - waiting)} being moved on` },
+    {
+      key: "enrolled",
+      label: "enrolled",
+      value: enrolled,
+      title: `${n(enrolled)} entered this journey, across all its versions`,
+    },
+    {
+      key: "active",
+      label: "active",
+      value: active,
+      extra: waiting ? `${formatCount(waiting)} waiting` : undefined,
+      title: `${n(active)} in the journey now: ${n(waiting)} waiting (a delay or an event), ${n(active - waiting)} being moved on`,
+    },
     {
       key: "converted",
       label: "converted",
@@ -757,24 +1047,57 @@ function LiveTotals({ stats, error }: JourneyStatsState) {
       extra: rate ?? undefined,
       title: `${n(converted)} did the goal event while in the journey or within its attribution window${rate ? ` (${rate} of those enrolled)` : ""}`,
     },
-    { key: "completed", label: "completed", value: completed, title: `${n(completed)} reached the end of a path`, muted: true },
-    { key: "exited", label: "exited", value: exited, title: `${n(exited)} left through an exit event, or because the journey was archived`, muted: true },
+    {
+      key: "completed",
+      label: "completed",
+      value: completed,
+      title: `${n(completed)} reached the end of a path`,
+      muted: true,
+    },
+    {
+      key: "exited",
+      label: "exited",
+      value: exited,
+      title: `${n(exited)} left through an exit event, or because the journey was archived`,
+      muted: true,
+    },
     { key: "failed", label: "failed", value: failed, title: `${n(failed)} stopped by an error`, muted: true },
   ];
   return (
-    <section aria-label="Live counts" className="flex h-9 shrink-0 items-center gap-4 overflow-x-auto border-b border-stone-200 bg-white px-4 text-xs whitespace-nowrap text-stone-600" data-testid="journey-totals">
-      <span className="flex items-center gap-1.5 font-medium text-stone-700" title={error ? `The counts could not be refreshed: ${error}` : `Refreshed every ${STATS_POLL_MS / 1000} seconds while this page is open`}>
-        <span className={`h-2 w-2 rounded-full ${error ? "bg-amber-500" : "bg-brand-500 motion-safe:animate-pulse"}`} aria-hidden="true" />
+    <section
+      aria-label="Live counts"
+      className="flex h-9 shrink-0 items-center gap-4 overflow-x-auto border-b border-stone-200 bg-white px-4 text-xs whitespace-nowrap text-stone-600"
+      data-testid="journey-totals"
+    >
+      <span
+        className="flex items-center gap-1.5 font-medium text-stone-700"
+        title={
+          error
+            ? `The counts could not be refreshed: ${error}`
+            : `Refreshed every ${STATS_POLL_MS / 1000} seconds while this page is open`
+        }
+      >
+        <span
+          className={`h-2 w-2 rounded-full ${error ? "bg-amber-500" : "bg-brand-500 motion-safe:animate-pulse"}`}
+          aria-hidden="true"
+        />
         {error ? "Counts not refreshed" : "Live"}
       </span>
       <dl className="flex items-center gap-4">
         {items.map((item) => (
-          <div key={item.key} className="flex flex-row-reverse items-baseline gap-1" title={item.title} data-total={item.key}>
+          <div
+            key={item.key}
+            className="flex flex-row-reverse items-baseline gap-1"
+            title={item.title}
+            data-total={item.key}
+          >
             <dt className={item.muted ? "text-stone-500" : ""}>
               {item.label}
               {item.extra ? <span className="text-stone-400"> ({item.extra})</span> : null}
             </dt>
-            <dd className={`tabular-nums ${item.muted ? "text-stone-700" : "font-semibold text-stone-900"}`}>{formatCount(item.value)}</dd>
+            <dd className={`tabular-nums ${item.muted ? "text-stone-700" : "font-semibold text-stone-900"}`}>
+              {formatCount(item.value)}
+            </dd>
           </div>
         ))}
       </dl>
@@ -785,11 +1108,28 @@ function LiveTotals({ stats, error }: JourneyStatsState) {
   );
 }
 
-const MINIMAP_COLORS: Record<string, string> = { trigger: "#8b5cf6", delay: "#0ea5e9", wait: "#06b6d4", logic: "#f59e0b", action: "#10b981", finish: "#f43f5e" };
+const MINIMAP_COLORS: Record<string, string> = {
+  trigger: "#8b5cf6",
+  delay: "#0ea5e9",
+  wait: "#06b6d4",
+  logic: "#f59e0b",
+  action: "#10b981",
+  finish: "#f43f5e",
+};
 const MINIMAP_STYLE = { width: 144, height: 96 };
 const miniMapColor = (node: { type?: string }) => MINIMAP_COLORS[node.type ?? ""] ?? "#a8a29e";
 
-function TabButton({ active, onClick, icon, children }: { active: boolean; onClick: () => void; icon: React.ReactNode; children: React.ReactNode }) {
+function TabButton({
+  active,
+  onClick,
+  icon,
+  children,
+}: {
+  active: boolean;
+  onClick: () => void;
+  icon: React.ReactNode;
+  children: React.ReactNode;
+}) {
   return (
     <button
       type="button"
@@ -821,7 +1161,10 @@ function ProblemsPanel({
 }) {
   if (!problems.length) {
     return (
-      <div className="flex items-center gap-2 border-t border-stone-200 bg-white px-4 py-2 text-sm font-medium text-brand-800" data-testid="problems">
+      <div
+        className="flex items-center gap-2 border-t border-stone-200 bg-white px-4 py-2 text-sm font-medium text-brand-800"
+        data-testid="problems"
+      >
         <CircleCheck className="h-4 w-4" aria-hidden="true" />
         {readOnly ? "No problems: this draft is complete" : "Ready to publish"}
       </div>
@@ -829,7 +1172,12 @@ function ProblemsPanel({
   }
   return (
     <section className="border-t border-red-200 bg-white" data-testid="problems" aria-label="Problems">
-      <button type="button" onClick={onToggle} aria-expanded={open} className="flex w-full items-center gap-2 px-4 py-2 text-left text-sm font-semibold text-red-800 hover:bg-red-50/50">
+      <button
+        type="button"
+        onClick={onToggle}
+        aria-expanded={open}
+        className="flex w-full items-center gap-2 px-4 py-2 text-left text-sm font-semibold text-red-800 hover:bg-red-50/50"
+      >
         <CircleAlert className="h-4 w-4" aria-hidden="true" />
         {problems.length} problem{problems.length === 1 ? "" : "s"} to fix before publishing
         <span className="ml-auto text-xs font-normal text-stone-500">{open ? "Hide" : "Show"}</span>
@@ -839,7 +1187,11 @@ function ProblemsPanel({
           {problems.map((p, i) => {
             const node = p.nodeId ? nodeById.get(p.nodeId) : undefined;
             const text = describeProblem(p, node);
-            const where = node ? node.data.label || NODE_META[node.data.type].title : p.edgeId ? "Connection" : "Journey";
+            const where = node
+              ? node.data.label || NODE_META[node.data.type].title
+              : p.edgeId
+                ? "Connection"
+                : "Journey";
             return (
               <li key={i}>
                 <button
@@ -860,8 +1212,15 @@ function ProblemsPanel({
   );
 }
 
-function VersionHistory({ versions, liveVersion }: { versions: JourneyDetail["versions"]; liveVersion: number | null }) {
-  if (!versions.length) return <p className="text-sm text-stone-500">Not published yet. Each publish keeps an immutable version here.</p>;
+function VersionHistory({
+  versions,
+  liveVersion,
+}: {
+  versions: JourneyDetail["versions"];
+  liveVersion: number | null;
+}) {
+  if (!versions.length)
+    return <p className="text-sm text-stone-500">Not published yet. Each publish keeps an immutable version here.</p>;
   return (
     <ol className="space-y-3" data-testid="versions">
       {versions.map((v) => (

@@ -37,7 +37,13 @@ const people = (n: number) => `${COUNT.format(n)} ${n === 1 ? "person" : "people
 function NodeStatsStrip({ counts, last }: { counts: NodeCounts; last: boolean }) {
   const summary = `${COUNT.format(counts.entered)} entered, ${COUNT.format(counts.waiting)} waiting here now, ${COUNT.format(counts.left)} moved on`;
   const cells = [
-    { key: "entered", label: "entered", value: counts.entered, explain: `${people(counts.entered)} reached this step (all versions).`, tone: "text-stone-900" },
+    {
+      key: "entered",
+      label: "entered",
+      value: counts.entered,
+      explain: `${people(counts.entered)} reached this step (all versions).`,
+      tone: "text-stone-900",
+    },
     {
       key: "waiting",
       label: "here now",
@@ -45,12 +51,27 @@ function NodeStatsStrip({ counts, last }: { counts: NodeCounts; last: boolean })
       explain: `${people(counts.waiting)} ${counts.waiting === 1 ? "is" : "are"} at this step now: waiting, or being moved on.`,
       tone: counts.waiting ? "text-brand-700" : "text-stone-900",
     },
-    { key: "left", label: "moved on", value: counts.left, explain: `${people(counts.left)} left this step.`, tone: "text-stone-900" },
+    {
+      key: "left",
+      label: "moved on",
+      value: counts.left,
+      explain: `${people(counts.left)} left this step.`,
+      tone: "text-stone-900",
+    },
   ];
   return (
-    <dl data-testid="node-stats" aria-label={summary} className={`grid grid-cols-3 divide-x divide-stone-100 border-t border-stone-100 bg-stone-50/70 text-center ${last ? "rounded-b-xl" : ""}`}>
+    <dl
+      data-testid="node-stats"
+      aria-label={summary}
+      className={`grid grid-cols-3 divide-x divide-stone-100 border-t border-stone-100 bg-stone-50/70 text-center ${last ? "rounded-b-xl" : ""}`}
+    >
       {cells.map((cell) => (
-        <div key={cell.key} title={`${summary}\n${cell.explain}`} className="flex flex-row-reverse items-baseline justify-center gap-1 px-0.5 py-1 whitespace-nowrap" data-stat={cell.key}>
+        <div
+          key={cell.key}
+          title={`${summary}\n${cell.explain}`}
+          className="flex flex-row-reverse items-baseline justify-center gap-1 px-0.5 py-1 whitespace-nowrap"
+          data-stat={cell.key}
+        >
           <dt className="text-[11px] text-stone-500">{cell.label}</dt>
           <dd className={`text-xs font-semibold tabular-nums ${cell.tone}`}>{formatCount(cell.value)}</dd>
         </div>
@@ -70,9 +91,18 @@ function MessageStatsStrip({ counts }: { counts: MessageCounts }) {
     { key: "clicked", label: "clicked", value: counts.clicked, explain: `Clicked a link${rate(counts.clicked)}.` },
   ];
   return (
-    <dl data-testid="message-stats" aria-label={summary} className="grid grid-cols-4 divide-x divide-stone-100 rounded-b-xl border-t border-stone-100 bg-white text-center">
+    <dl
+      data-testid="message-stats"
+      aria-label={summary}
+      className="grid grid-cols-4 divide-x divide-stone-100 rounded-b-xl border-t border-stone-100 bg-white text-center"
+    >
       {cells.map((cell) => (
-        <div key={cell.key} title={`${summary}\n${cell.explain}`} className="flex flex-col items-center px-0.5 py-1 whitespace-nowrap" data-stat={cell.key}>
+        <div
+          key={cell.key}
+          title={`${summary}\n${cell.explain}`}
+          className="flex flex-col items-center px-0.5 py-1 whitespace-nowrap"
+          data-stat={cell.key}
+        >
           <dd className="text-xs font-semibold text-stone-900 tabular-nums">{formatCount(cell.value)}</dd>
           <dt className="text-[10px] text-stone-500">{cell.label}</dt>
         </div>
@@ -112,11 +142,20 @@ function JourneyNodeCard({ id, data, selected }: NodeProps<JourneyFlowNode>) {
       data-problems={problems}
       style={{ width: NODE_WIDTH }}
       className={`group relative rounded-xl bg-white text-left shadow-sm transition-shadow ${
-        problems ? "ring-2 ring-red-400" : selected ? "ring-2 ring-brand-600" : "ring-1 ring-stone-200 hover:ring-stone-300"
+        problems
+          ? "ring-2 ring-red-400"
+          : selected
+            ? "ring-2 ring-brand-600"
+            : "ring-1 ring-stone-200 hover:ring-stone-300"
       } ${selected ? "shadow-md" : ""}`}
     >
       {!isTrigger(data.type) ? (
-        <Handle type="target" position={Position.Top} isConnectable={!readOnly} className="!h-3 !w-3 !border-2 !border-white !bg-stone-400" />
+        <Handle
+          type="target"
+          position={Position.Top}
+          isConnectable={!readOnly}
+          className="!h-3 !w-3 !border-2 !border-white !bg-stone-400"
+        />
       ) : null}
       <div className="flex items-start gap-3 px-3.5 pt-3 pb-3">
         <span className={`mt-0.5 flex h-8 w-8 shrink-0 items-center justify-center rounded-lg ${style.icon}`}>
@@ -126,7 +165,10 @@ function JourneyNodeCard({ id, data, selected }: NodeProps<JourneyFlowNode>) {
           <div className="flex items-center justify-between gap-2">
             <span className={`text-[11px] font-semibold tracking-wide uppercase ${style.accent}`}>{meta.title}</span>
             {problems ? (
-              <span className="inline-flex items-center gap-1 rounded-full bg-red-50 px-1.5 py-0.5 text-[11px] font-medium text-red-700 ring-1 ring-red-200" title={`${problems} problem${problems === 1 ? "" : "s"}`}>
+              <span
+                className="inline-flex items-center gap-1 rounded-full bg-red-50 px-1.5 py-0.5 text-[11px] font-medium text-red-700 ring-1 ring-red-200"
+                title={`${problems} problem${problems === 1 ? "" : "s"}`}
+              >
                 <CircleAlert className="h-3 w-3" aria-hidden="true" />
                 {problems}
               </span>

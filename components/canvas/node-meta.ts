@@ -40,8 +40,22 @@ export interface NodeMeta {
 }
 
 export const NODE_META: Record<NodeType, NodeMeta> = {
-  "trigger.event": { title: "Event trigger", icon: Zap, family: "trigger", group: "Triggers", hint: "When someone does something", defaults: () => ({ eventName: "", filters: [] }) },
-  "trigger.segment": { title: "Segment entry", icon: Users, family: "trigger", group: "Triggers", hint: "When someone enters a segment", defaults: () => ({ segmentId: "" }) },
+  "trigger.event": {
+    title: "Event trigger",
+    icon: Zap,
+    family: "trigger",
+    group: "Triggers",
+    hint: "When someone does something",
+    defaults: () => ({ eventName: "", filters: [] }),
+  },
+  "trigger.segment": {
+    title: "Segment entry",
+    icon: Users,
+    family: "trigger",
+    group: "Triggers",
+    hint: "When someone enters a segment",
+    defaults: () => ({ segmentId: "" }),
+  },
   "trigger.schedule": {
     title: "Schedule",
     icon: CalendarClock,
@@ -50,8 +64,22 @@ export const NODE_META: Record<NodeType, NodeMeta> = {
     hint: "A segment, at a set time",
     defaults: () => ({ schedule: { kind: "once", at: "" }, timezone: "UTC", segmentId: "" }),
   },
-  "trigger.api": { title: "API call", icon: Code, family: "trigger", group: "Triggers", hint: "Enrolled by your backend", defaults: () => ({}) },
-  "delay.duration": { title: "Delay", icon: Hourglass, family: "delay", group: "Flow", hint: "Wait a fixed time", defaults: () => ({ duration: { amount: 1, unit: "days" } }) },
+  "trigger.api": {
+    title: "API call",
+    icon: Code,
+    family: "trigger",
+    group: "Triggers",
+    hint: "Enrolled by your backend",
+    defaults: () => ({}),
+  },
+  "delay.duration": {
+    title: "Delay",
+    icon: Hourglass,
+    family: "delay",
+    group: "Flow",
+    hint: "Wait a fixed time",
+    defaults: () => ({ duration: { amount: 1, unit: "days" } }),
+  },
   "delay.time_of_day": {
     title: "Time of day",
     icon: Clock,
@@ -60,7 +88,14 @@ export const NODE_META: Record<NodeType, NodeMeta> = {
     hint: "Wait until a local time",
     defaults: () => ({ time: "09:00", fallbackTimezone: "UTC" }),
   },
-  "delay.until_date_trait": { title: "Until a date", icon: CalendarDays, family: "delay", group: "Flow", hint: "Wait for a date trait", defaults: () => ({ trait: "" }) },
+  "delay.until_date_trait": {
+    title: "Until a date",
+    icon: CalendarDays,
+    family: "delay",
+    group: "Flow",
+    hint: "Wait for a date trait",
+    defaults: () => ({ trait: "" }),
+  },
   wait_for_event: {
     title: "Wait for event",
     icon: Timer,
@@ -83,7 +118,15 @@ export const NODE_META: Record<NodeType, NodeMeta> = {
     family: "logic",
     group: "Flow",
     hint: "First matching path wins",
-    defaults: () => ({ branches: [{ id: "b1", label: "Path 1", rules: { match: "all", rules: [{ kind: "trait", trait: "", operator: "equals", value: "" }] } }] }),
+    defaults: () => ({
+      branches: [
+        {
+          id: "b1",
+          label: "Path 1",
+          rules: { match: "all", rules: [{ kind: "trait", trait: "", operator: "equals", value: "" }] },
+        },
+      ],
+    }),
   },
   split: {
     title: "A/B split",
@@ -98,19 +141,81 @@ export const NODE_META: Record<NodeType, NodeMeta> = {
       ],
     }),
   },
-  "action.email": { title: "Email", icon: Mail, family: "action", group: "Actions", hint: "Send an email", defaults: () => ({ templateId: "" }) },
-  "action.sms": { title: "SMS", icon: MessageSquare, family: "action", group: "Actions", hint: "Send a text message", defaults: () => ({ templateId: "" }) },
-  "action.push": { title: "Push", icon: Bell, family: "action", group: "Actions", hint: "Send a push notification", defaults: () => ({ templateId: "" }) },
-  "action.in_app": { title: "In-app", icon: PanelTop, family: "action", group: "Actions", hint: "Show an in-app message", defaults: () => ({ templateId: "" }) },
-  "action.webhook": { title: "Webhook", icon: Webhook, family: "action", group: "Actions", hint: "Call your server", defaults: () => ({ url: "", method: "POST", headers: {} }) },
-  "action.update_profile": { title: "Update profile", icon: UserPen, family: "action", group: "Actions", hint: "Set or remove traits", defaults: () => ({ set: {}, unset: [] }) },
-  goal: { title: "Goal", icon: Trophy, family: "finish", group: "Finish", hint: "Count a conversion and end", defaults: () => ({ eventName: "" }) },
-  exit: { title: "Exit", icon: DoorOpen, family: "finish", group: "Finish", hint: "End the journey here", defaults: () => ({}) },
+  "action.email": {
+    title: "Email",
+    icon: Mail,
+    family: "action",
+    group: "Actions",
+    hint: "Send an email",
+    defaults: () => ({ templateId: "" }),
+  },
+  "action.sms": {
+    title: "SMS",
+    icon: MessageSquare,
+    family: "action",
+    group: "Actions",
+    hint: "Send a text message",
+    defaults: () => ({ templateId: "" }),
+  },
+  "action.push": {
+    title: "Push",
+    icon: Bell,
+    family: "action",
+    group: "Actions",
+    hint: "Send a push notification",
+    defaults: () => ({ templateId: "" }),
+  },
+  "action.in_app": {
+    title: "In-app",
+    icon: PanelTop,
+    family: "action",
+    group: "Actions",
+    hint: "Show an in-app message",
+    defaults: () => ({ templateId: "" }),
+  },
+  "action.webhook": {
+    title: "Webhook",
+    icon: Webhook,
+    family: "action",
+    group: "Actions",
+    hint: "Call your server",
+    defaults: () => ({ url: "", method: "POST", headers: {} }),
+  },
+  "action.update_profile": {
+    title: "Update profile",
+    icon: UserPen,
+    family: "action",
+    group: "Actions",
+    hint: "Set or remove traits",
+    defaults: () => ({ set: {}, unset: [] }),
+  },
+  goal: {
+    title: "Goal",
+    icon: Trophy,
+    family: "finish",
+    group: "Finish",
+    hint: "Count a conversion and end",
+    defaults: () => ({ eventName: "" }),
+  },
+  exit: {
+    title: "Exit",
+    icon: DoorOpen,
+    family: "finish",
+    group: "Finish",
+    hint: "End the journey here",
+    defaults: () => ({}),
+  },
 };
 
 export const PALETTE_GROUPS: PaletteGroup[] = ["Triggers", "Flow", "Actions", "Finish"];
 
-export const TEMPLATE_CHANNEL: Partial<Record<NodeType, string>> = { "action.email": "email", "action.sms": "SMS", "action.push": "push", "action.in_app": "in-app", "action.webhook": "webhook" };
+export const TEMPLATE_CHANNEL: Partial<Record<NodeType, string>> = {
+  "action.email": "email",
+  "action.sms": "SMS",
+  "action.push": "push",
+  "action.in_app": "in-app",
+  "action.webhook": "webhook",
+};
 
 export const FAMILY_STYLE: Record<NodeFamily, { accent: string; icon: string; handle: string }> = {
   trigger: { accent: "text-violet-700", icon: "bg-violet-100 text-violet-700", handle: "!bg-violet-500" },
@@ -124,11 +229,23 @@ export const FAMILY_STYLE: Record<NodeFamily, { accent: string; icon: string; ha
 /** The exits of a node with the words a marketer reads on its handles. */
 export function exitLabels(type: NodeType, config: Record<string, unknown>): { id: string; label: string }[] {
   const exits = exitsOf({ type, config });
-  const named: Record<string, string> = { yes: "Yes", no: "No", arrived: "Arrived", timed_out: "Timed out", else: "Else", next: "" };
+  const named: Record<string, string> = {
+    yes: "Yes",
+    no: "No",
+    arrived: "Arrived",
+    timed_out: "Timed out",
+    else: "Else",
+    next: "",
+  };
   const labelled = new Map<string, string>();
-  for (const b of (config.branches as { id: string; label?: string }[] | undefined) ?? []) labelled.set(b.id, b.label || b.id);
-  for (const a of (config.arms as { id: string; label?: string; weight?: number }[] | undefined) ?? []) labelled.set(a.id, `${a.label || a.id}${a.weight ? ` · ${a.weight}%` : ""}`);
-  return exits.map((id) => ({ id, label: (type === "branch" || type === "split" ? labelled.get(id) : undefined) ?? named[id] ?? id }));
+  for (const b of (config.branches as { id: string; label?: string }[] | undefined) ?? [])
+    labelled.set(b.id, b.label || b.id);
+  for (const a of (config.arms as { id: string; label?: string; weight?: number }[] | undefined) ?? [])
+    labelled.set(a.id, `${a.label || a.id}${a.weight ? ` · ${a.weight}%` : ""}`);
+  return exits.map((id) => ({
+    id,
+    label: (type === "branch" || type === "split" ? labelled.get(id) : undefined) ?? named[id] ?? id,
+  }));
 }
 
 const plural = (n: number, word: string) => `${n} ${n === 1 ? word.replace(/s$/, "") : word}`;
@@ -139,11 +256,17 @@ const duration = (d: unknown) => {
 const quoted = (s: unknown) => (typeof s === "string" && s.trim() ? `“${s.trim()}”` : null);
 
 /** One line about the configuration, shown on the node; `templateNames` has template and segment names by id. */
-export function summarize(type: NodeType, config: Record<string, unknown>, templateNames?: ReadonlyMap<string, string>): string {
+export function summarize(
+  type: NodeType,
+  config: Record<string, unknown>,
+  templateNames?: ReadonlyMap<string, string>,
+): string {
   switch (type) {
     case "trigger.event": {
       const filters = (config.filters as unknown[] | undefined)?.length ?? 0;
-      return quoted(config.eventName) ? `On ${quoted(config.eventName)}${filters ? ` · ${plural(filters, "filters")}` : ""}` : "Choose an event";
+      return quoted(config.eventName)
+        ? `On ${quoted(config.eventName)}${filters ? ` · ${plural(filters, "filters")}` : ""}`
+        : "Choose an event";
     }
     case "trigger.segment": {
       const name = config.segmentId ? templateNames?.get(String(config.segmentId)) : undefined;
@@ -153,7 +276,12 @@ export function summarize(type: NodeType, config: Record<string, unknown>, templ
       const name = config.segmentId ? templateNames?.get(String(config.segmentId)) : undefined;
       const s = (config.schedule ?? {}) as { kind?: string; at?: unknown; every?: unknown; startAt?: unknown };
       const wall = (iso: unknown) => toWallTime(iso, String(config.timezone ?? "")).replace("T", " ");
-      const when = s.kind === "recurring" ? `Every ${duration(s.every)}${wall(s.startAt) ? ` from ${wall(s.startAt)}` : ""}` : wall(s.at) ? `On ${wall(s.at)}` : "Choose a time";
+      const when =
+        s.kind === "recurring"
+          ? `Every ${duration(s.every)}${wall(s.startAt) ? ` from ${wall(s.startAt)}` : ""}`
+          : wall(s.at)
+            ? `On ${wall(s.at)}`
+            : "Choose a time";
       return `${when} · ${config.segmentId ? `segment ${name ? `“${name}”` : String(config.segmentId)}` : "choose a segment"}`;
     }
     case "trigger.api":
@@ -165,7 +293,9 @@ export function summarize(type: NodeType, config: Record<string, unknown>, templ
     case "delay.until_date_trait":
       return config.trait ? `Until the date in ${String(config.trait)}` : "Choose a date trait";
     case "wait_for_event":
-      return quoted(config.eventName) ? `${quoted(config.eventName)} within ${duration(config.timeout)}` : "Choose an event";
+      return quoted(config.eventName)
+        ? `${quoted(config.eventName)} within ${duration(config.timeout)}`
+        : "Choose an event";
     case "condition": {
       const rules = (config.rules as { match?: string; rules?: unknown[] } | undefined) ?? {};
       return `${rules.match === "any" ? "Any" : "All"} of ${plural(rules.rules?.length ?? 0, "rules")}`;
@@ -180,11 +310,15 @@ export function summarize(type: NodeType, config: Record<string, unknown>, templ
     case "action.sms":
     case "action.push":
     case "action.in_app":
-      return config.templateId ? (templateNames?.get(String(config.templateId)) ?? `Template ${String(config.templateId)}`) : "Choose a template";
+      return config.templateId
+        ? (templateNames?.get(String(config.templateId)) ?? `Template ${String(config.templateId)}`)
+        : "Choose a template";
     case "action.webhook": {
       const call = config.url ? `${String(config.method ?? "POST")} ${String(config.url)}` : "Enter a URL";
       // a saved template's name, when the step sends one
-      return typeof config.templateId === "string" && config.templateId ? `${call} · ${templateNames?.get(config.templateId) ?? "saved template"}` : call;
+      return typeof config.templateId === "string" && config.templateId
+        ? `${call} · ${templateNames?.get(config.templateId) ?? "saved template"}`
+        : call;
     }
     case "action.update_profile": {
       const set = Object.entries((config.set as Record<string, unknown> | undefined) ?? {});
@@ -257,13 +391,14 @@ export function describeProblem(problem: JourneyProblem, node: { data: { type: N
   if (node && problem.path === "config.templateId" && TEMPLATE_CHANNEL[node.data.type]) {
     return `Choose an existing ${TEMPLATE_CHANNEL[node.data.type]} template (saved, not archived) for this step; Templates lists them.`;
   }
-  if (node && problem.path.endsWith("segmentId")) return "Choose an existing segment (not archived) for this step; Segments lists them.";
+  if (node && problem.path.endsWith("segmentId"))
+    return "Choose an existing segment (not archived) for this step; Segments lists them.";
   // The schedule's times come from a date picker: "must be an ISO 8601 date-time" only means none was chosen.
-  if (problem.path === "config.schedule.at" || problem.path === "config.schedule.startAt") return `${fieldName(problem.path)}: choose a date and time`;
+  if (problem.path === "config.schedule.at" || problem.path === "config.schedule.startAt")
+    return `${fieldName(problem.path)}: choose a date and time`;
   const field = fieldName(problem.path);
   return field ? `${field}: ${problem.message}` : message;
 }
-
 
 /**
  * The schedule trigger's next run, for the inspector: the marketer sees what the times they typed mean, and that

@@ -89,19 +89,45 @@ export function PublishDialog({
     return `${nameOf(m[1])} → ${nameOf(m[3])}${m[2] !== "next" ? ` (${m[2].replace("_", " ")})` : ""}`;
   };
   const d = preview?.diff;
-  const nothing = d && !d.addedNodes.length && !d.removedNodes.length && !d.changedNodes.length && !d.addedEdges.length && !d.removedEdges.length && !(d.settingsChanged && preview.nextVersion > 1);
+  const nothing =
+    d &&
+    !d.addedNodes.length &&
+    !d.removedNodes.length &&
+    !d.changedNodes.length &&
+    !d.addedEdges.length &&
+    !d.removedEdges.length &&
+    !(d.settingsChanged && preview.nextVersion > 1);
 
   return (
-    <div className="fixed inset-0 z-50 flex items-center justify-center bg-stone-900/40 p-4" role="presentation" onClick={onClose}>
-      <div role="dialog" aria-modal="true" aria-labelledby="publish-title" className="w-full max-w-lg rounded-xl bg-white shadow-xl ring-1 ring-stone-200" onClick={(e) => e.stopPropagation()}>
+    <div
+      className="fixed inset-0 z-50 flex items-center justify-center bg-stone-900/40 p-4"
+      role="presentation"
+      onClick={onClose}
+    >
+      <div
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="publish-title"
+        className="w-full max-w-lg rounded-xl bg-white shadow-xl ring-1 ring-stone-200"
+        onClick={(e) => e.stopPropagation()}
+      >
         <div className="flex items-start justify-between border-b border-stone-100 px-6 py-4">
           <div>
             <h2 id="publish-title" className="text-base font-semibold text-stone-900">
               {preview ? `Publish v${preview.nextVersion}` : "Publish"}
             </h2>
-            <p className="mt-0.5 text-sm text-stone-500">{preview?.nextVersion === 1 ? "The first version: everything is new." : "Changes compared with the live version."}</p>
+            <p className="mt-0.5 text-sm text-stone-500">
+              {preview?.nextVersion === 1
+                ? "The first version: everything is new."
+                : "Changes compared with the live version."}
+            </p>
           </div>
-          <button type="button" onClick={onClose} className="rounded p-1 text-stone-400 hover:bg-stone-100 hover:text-stone-700" aria-label="Close">
+          <button
+            type="button"
+            onClick={onClose}
+            className="rounded p-1 text-stone-400 hover:bg-stone-100 hover:text-stone-700"
+            aria-label="Close"
+          >
             <X className="h-4 w-4" aria-hidden="true" />
           </button>
         </div>
@@ -116,11 +142,15 @@ export function PublishDialog({
             <>
               {nothing ? <p className="text-stone-600">Nothing changed since the live version.</p> : null}
               <DiffList title="Added steps" tone="text-brand-800" items={d.addedNodes.map(nameOf)} />
-              <StepChanges steps={d.changedNodes.map((id) => ({ name: nameOf(id), changes: d.nodeChanges?.[id] ?? [] }))} />
+              <StepChanges
+                steps={d.changedNodes.map((id) => ({ name: nameOf(id), changes: d.nodeChanges?.[id] ?? [] }))}
+              />
               <DiffList title="Removed steps" tone="text-red-700" items={d.removedNodes.map(nameOf)} />
               <DiffList title="New connections" tone="text-brand-800" items={d.addedEdges.map(edgeText)} />
               <DiffList title="Removed connections" tone="text-red-700" items={d.removedEdges.map(edgeText)} />
-              {d.settingsChanged && preview && preview.nextVersion > 1 ? <p className="font-medium text-amber-800">Journey settings changed.</p> : null}
+              {d.settingsChanged && preview && preview.nextVersion > 1 ? (
+                <p className="font-medium text-amber-800">Journey settings changed.</p>
+              ) : null}
             </>
           ) : null}
           {preview?.problems.length ? (
@@ -150,7 +180,9 @@ export function PublishDialog({
             </div>
           ) : null}
           {preview && !preview.problems.length ? (
-            <p className="text-stone-600">New entries follow v{preview.nextVersion}; people already in the journey finish the version they started.</p>
+            <p className="text-stone-600">
+              New entries follow v{preview.nextVersion}; people already in the journey finish the version they started.
+            </p>
           ) : null}
         </div>
         <div className="flex justify-end gap-2 border-t border-stone-100 px-6 py-4">

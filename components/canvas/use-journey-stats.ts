@@ -41,10 +41,14 @@ export function useJourneyStats(slug: string, journeyId: string, enabled: boolea
       inFlight = false;
       if (stopped) return;
       setState((previous) => {
-        if (!result.ok) return previous.error === result.failure.message ? previous : { ...previous, error: result.failure.message };
+        if (!result.ok)
+          return previous.error === result.failure.message ? previous : { ...previous, error: result.failure.message };
         const unchanged = previous.stats && signature(previous.stats) === signature(result.data);
         // Keep the same objects when nothing moved: the nodes' context value stays identical.
-        return { stats: unchanged ? { ...previous.stats!, generatedAt: result.data.generatedAt } : result.data, error: null };
+        return {
+          stats: unchanged ? { ...previous.stats!, generatedAt: result.data.generatedAt } : result.data,
+          error: null,
+        };
       });
       schedule();
     };

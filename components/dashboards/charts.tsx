@@ -1,6 +1,18 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, LabelList, Legend, Line, LineChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  LabelList,
+  Legend,
+  Line,
+  LineChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+  type TooltipContentProps,
+} from "recharts";
 import { formatCount, formatDay } from "../events/format";
 import { COLORS } from "./colors";
 import { formatMoney } from "./parts";
@@ -33,7 +45,13 @@ interface Series {
   format?: "money";
 }
 
-function SeriesTooltip({ active, payload, label, series, format }: TooltipContentProps & { series: Series[]; format: (label: string) => string }) {
+function SeriesTooltip({
+  active,
+  payload,
+  label,
+  series,
+  format,
+}: TooltipContentProps & { series: Series[]; format: (label: string) => string }) {
   if (!active || !payload?.length) return null;
   const row = payload[0].payload as Record<string, number>;
   return (
@@ -50,17 +68,69 @@ function SeriesTooltip({ active, payload, label, series, format }: TooltipConten
 }
 
 /** A value per day as bars (e.g. events per day). */
-export function DailyBars({ data, series, summary, testId, height = 220 }: { data: Record<string, number | string>[]; series: Series; summary: string; testId: string; height?: number }) {
+export function DailyBars({
+  data,
+  series,
+  summary,
+  testId,
+  height = 220,
+}: {
+  data: Record<string, number | string>[];
+  series: Series;
+  summary: string;
+  testId: string;
+  height?: number;
+}) {
   return (
     <div role="img" aria-label={summary} data-testid={testId}>
-      <BarChart responsive style={chartStyle(height)} data={data} margin={{ top: data.length > MANY_BARS ? 36 : 20, right: 8, bottom: 0, left: 0 }} barCategoryGap="15%" accessibilityLayer={false}>
+      <BarChart
+        responsive
+        style={chartStyle(height)}
+        data={data}
+        margin={{ top: data.length > MANY_BARS ? 36 : 20, right: 8, bottom: 0, left: 0 }}
+        barCategoryGap="15%"
+        accessibilityLayer={false}
+      >
         <CartesianGrid vertical={false} stroke="#f0efed" />
-        <XAxis dataKey="day" tickFormatter={formatDay} tick={AXIS} tickLine={false} axisLine={{ stroke: "#e7e5e4" }} minTickGap={24} />
-        <YAxis allowDecimals={false} tick={AXIS} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => formatCount(v)} />
-        <Tooltip content={(props) => <SeriesTooltip {...props} series={[series]} format={formatDay} />} cursor={{ fill: "#f5f5f4" }} isAnimationActive={false} />
-        <Bar dataKey={series.key} name={series.label} fill={series.color} radius={[2, 2, 0, 0]} maxBarSize={48} isAnimationActive={false}>
+        <XAxis
+          dataKey="day"
+          tickFormatter={formatDay}
+          tick={AXIS}
+          tickLine={false}
+          axisLine={{ stroke: "#e7e5e4" }}
+          minTickGap={24}
+        />
+        <YAxis
+          allowDecimals={false}
+          tick={AXIS}
+          tickLine={false}
+          axisLine={false}
+          width={48}
+          tickFormatter={(v: number) => formatCount(v)}
+        />
+        <Tooltip
+          content={(props) => <SeriesTooltip {...props} series={[series]} format={formatDay} />}
+          cursor={{ fill: "#f5f5f4" }}
+          isAnimationActive={false}
+        />
+        <Bar
+          dataKey={series.key}
+          name={series.label}
+          fill={series.color}
+          radius={[2, 2, 0, 0]}
+          maxBarSize={48}
+          isAnimationActive={false}
+        >
           {data.length > MANY_BARS ? (
-            <LabelList dataKey={series.key} position="top" angle={-90} offset={14} {...BAR_LABEL} fontSize={9} formatter={labelFor(series)} />
+            <LabelList
+              dataKey={series.key}
+              position="top"
+              angle={-90}
+              offset={14}
+              {...BAR_LABEL}
+              fontSize={9}
+              formatter={labelFor(series)}
+            />
           ) : (
             <LabelList dataKey={series.key} position="top" {...BAR_LABEL} formatter={labelFor(series)} />
           )}
@@ -71,17 +141,62 @@ export function DailyBars({ data, series, summary, testId, height = 220 }: { dat
 }
 
 /** Several values per day as lines (e.g. entered, sent, conversions). */
-export function DailyLines({ data, series, summary, testId, height = 240 }: { data: Record<string, number | string>[]; series: Series[]; summary: string; testId: string; height?: number }) {
+export function DailyLines({
+  data,
+  series,
+  summary,
+  testId,
+  height = 240,
+}: {
+  data: Record<string, number | string>[];
+  series: Series[];
+  summary: string;
+  testId: string;
+  height?: number;
+}) {
   return (
     <div role="img" aria-label={summary} data-testid={testId}>
-      <LineChart responsive style={chartStyle(height)} data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
+      <LineChart
+        responsive
+        style={chartStyle(height)}
+        data={data}
+        margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+        accessibilityLayer={false}
+      >
         <CartesianGrid vertical={false} stroke="#f0efed" />
-        <XAxis dataKey="day" tickFormatter={formatDay} tick={AXIS} tickLine={false} axisLine={{ stroke: "#e7e5e4" }} minTickGap={24} />
-        <YAxis allowDecimals={false} tick={AXIS} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => formatCount(v)} />
-        <Tooltip content={(props) => <SeriesTooltip {...props} series={series} format={formatDay} />} isAnimationActive={false} />
+        <XAxis
+          dataKey="day"
+          tickFormatter={formatDay}
+          tick={AXIS}
+          tickLine={false}
+          axisLine={{ stroke: "#e7e5e4" }}
+          minTickGap={24}
+        />
+        <YAxis
+          allowDecimals={false}
+          tick={AXIS}
+          tickLine={false}
+          axisLine={false}
+          width={48}
+          tickFormatter={(v: number) => formatCount(v)}
+        />
+        <Tooltip
+          content={(props) => <SeriesTooltip {...props} series={series} format={formatDay} />}
+          isAnimationActive={false}
+        />
         <Legend iconType="circle" iconSize={8} itemSorter={null} wrapperStyle={{ fontSize: 12, color: "#57534e" }} />
         {series.map((s) => (
-          <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} strokeDasharray={s.dashed ? "6 4" : undefined} dot={data.length <= 31 ? { r: 2.5, strokeWidth: 0, fill: s.color } : false} isAnimationActive={false} />
+          <Line
+            key={s.key}
+            type="monotone"
+            dataKey={s.key}
+            name={s.label}
+            stroke={s.color}
+            strokeWidth={2}
+            strokeDasharray={s.dashed ? "6 4" : undefined}
+            dot={data.length <= 31 ? { r: 2.5, strokeWidth: 0, fill: s.color } : false}
+            isAnimationActive={false}
+          />
         ))}
       </LineChart>
     </div>
@@ -89,7 +204,15 @@ export function DailyLines({ data, series, summary, testId, height = 240 }: { da
 }
 
 /** Messages per channel, one bar per stage. */
-export function ChannelStages({ data, summary, testId }: { data: { label: string; sent: number; delivered: number; opened: number; clicked: number; notDelivered: number }[]; summary: string; testId: string }) {
+export function ChannelStages({
+  data,
+  summary,
+  testId,
+}: {
+  data: { label: string; sent: number; delivered: number; opened: number; clicked: number; notDelivered: number }[];
+  summary: string;
+  testId: string;
+}) {
   const series: Series[] = [
     { key: "sent", label: "Sent", color: "#44403c" },
     { key: "delivered", label: "Delivered", color: COLORS.delivered },
@@ -99,14 +222,41 @@ export function ChannelStages({ data, summary, testId }: { data: { label: string
   ];
   return (
     <div role="img" aria-label={summary} data-testid={testId}>
-      <BarChart responsive style={chartStyle(240)} data={data} margin={{ top: 20, right: 8, bottom: 0, left: 0 }} barGap={2} barCategoryGap="25%" accessibilityLayer={false}>
+      <BarChart
+        responsive
+        style={chartStyle(240)}
+        data={data}
+        margin={{ top: 20, right: 8, bottom: 0, left: 0 }}
+        barGap={2}
+        barCategoryGap="25%"
+        accessibilityLayer={false}
+      >
         <CartesianGrid vertical={false} stroke="#f0efed" />
         <XAxis dataKey="label" tick={AXIS} tickLine={false} axisLine={{ stroke: "#e7e5e4" }} />
-        <YAxis allowDecimals={false} tick={AXIS} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => formatCount(v)} />
-        <Tooltip content={(props) => <SeriesTooltip {...props} series={series} format={(l) => l} />} cursor={{ fill: "#f5f5f4" }} isAnimationActive={false} />
+        <YAxis
+          allowDecimals={false}
+          tick={AXIS}
+          tickLine={false}
+          axisLine={false}
+          width={48}
+          tickFormatter={(v: number) => formatCount(v)}
+        />
+        <Tooltip
+          content={(props) => <SeriesTooltip {...props} series={series} format={(l) => l} />}
+          cursor={{ fill: "#f5f5f4" }}
+          isAnimationActive={false}
+        />
         <Legend iconType="circle" iconSize={8} itemSorter={null} wrapperStyle={{ fontSize: 12, color: "#57534e" }} />
         {series.map((s) => (
-          <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} radius={[2, 2, 0, 0]} maxBarSize={48} isAnimationActive={false}>
+          <Bar
+            key={s.key}
+            dataKey={s.key}
+            name={s.label}
+            fill={s.color}
+            radius={[2, 2, 0, 0]}
+            maxBarSize={48}
+            isAnimationActive={false}
+          >
             <LabelList dataKey={s.key} position="top" {...BAR_LABEL} formatter={countLabel} />
           </Bar>
         ))}
@@ -116,13 +266,37 @@ export function ChannelStages({ data, summary, testId }: { data: { label: string
 }
 
 /** The funnel: visits per step in graph order, as horizontal bars. */
-export function FunnelBars({ data, summary, testId }: { data: { label: string; entered: number; ofStart: number | null }[]; summary: string; testId: string }) {
+export function FunnelBars({
+  data,
+  summary,
+  testId,
+}: {
+  data: { label: string; entered: number; ofStart: number | null }[];
+  summary: string;
+  testId: string;
+}) {
   const height = Math.max(120, data.length * 36 + 24);
   return (
     <div role="img" aria-label={summary} data-testid={testId}>
-      <BarChart responsive style={chartStyle(height)} data={data} layout="vertical" margin={{ top: 4, right: 56, bottom: 4, left: 8 }} barCategoryGap="22%" accessibilityLayer={false}>
+      <BarChart
+        responsive
+        style={chartStyle(height)}
+        data={data}
+        layout="vertical"
+        margin={{ top: 4, right: 56, bottom: 4, left: 8 }}
+        barCategoryGap="22%"
+        accessibilityLayer={false}
+      >
         <XAxis type="number" hide allowDecimals={false} />
-        <YAxis type="category" dataKey="label" width={190} tick={{ ...AXIS, fill: "#44403c" }} tickLine={false} axisLine={false} interval={0} />
+        <YAxis
+          type="category"
+          dataKey="label"
+          width={190}
+          tick={{ ...AXIS, fill: "#44403c" }}
+          tickLine={false}
+          axisLine={false}
+          interval={0}
+        />
         <Tooltip
           cursor={{ fill: "#f5f5f4" }}
           isAnimationActive={false}
@@ -132,17 +306,13 @@ export function FunnelBars({ data, summary, testId }: { data: { label: string; e
             return (
               <div className="rounded-md bg-stone-900 px-3 py-2 text-xs text-white shadow-lg">
                 <div className="font-semibold">{row.label}</div>
-                {formatCount(row.entered)} entered{row.ofStart !== null ? `, ${formatPercent(row.ofStart)} of those who started` : ""}
+                {formatCount(row.entered)} entered
+                {row.ofStart !== null ? `, ${formatPercent(row.ofStart)} of those who started` : ""}
               </div>
             );
           }}
         />
-        <Bar
-          dataKey="entered"
-          fill={COLORS.entered}
-          radius={[0, 3, 3, 0]}
-          isAnimationActive={false}
-        >
+        <Bar dataKey="entered" fill={COLORS.entered} radius={[0, 3, 3, 0]} isAnimationActive={false}>
           <LabelList dataKey="entered" position="right" {...BAR_LABEL} fontSize={12} formatter={countLabel} />
         </Bar>
       </BarChart>
@@ -151,20 +321,55 @@ export function FunnelBars({ data, summary, testId }: { data: { label: string; e
 }
 
 /** Rates per channel (delivery, open, click, bounce), as percentages. */
-export function ChannelRates({ data, summary, testId }: { data: { label: string; deliveryRate: number | null; openRate: number | null; clickRate: number | null; bounceRate: number | null }[]; summary: string; testId: string }) {
+export function ChannelRates({
+  data,
+  summary,
+  testId,
+}: {
+  data: {
+    label: string;
+    deliveryRate: number | null;
+    openRate: number | null;
+    clickRate: number | null;
+    bounceRate: number | null;
+  }[];
+  summary: string;
+  testId: string;
+}) {
   const series = [
     { key: "deliveryRate", label: "Delivered (of sent)", color: COLORS.delivered },
     { key: "openRate", label: "Opened (of delivered)", color: COLORS.opened },
     { key: "clickRate", label: "Clicked (of delivered)", color: COLORS.clicked },
     { key: "bounceRate", label: "Bounced (of sent)", color: COLORS.notDelivered },
   ];
-  const rows = data.map((d) => ({ ...d, deliveryRate: d.deliveryRate ?? 0, openRate: d.openRate ?? 0, clickRate: d.clickRate ?? 0, bounceRate: d.bounceRate ?? 0 }));
+  const rows = data.map((d) => ({
+    ...d,
+    deliveryRate: d.deliveryRate ?? 0,
+    openRate: d.openRate ?? 0,
+    clickRate: d.clickRate ?? 0,
+    bounceRate: d.bounceRate ?? 0,
+  }));
   return (
     <div role="img" aria-label={summary} data-testid={testId}>
-      <BarChart responsive style={chartStyle(240)} data={rows} margin={{ top: 20, right: 8, bottom: 0, left: 0 }} barGap={2} barCategoryGap="25%" accessibilityLayer={false}>
+      <BarChart
+        responsive
+        style={chartStyle(240)}
+        data={rows}
+        margin={{ top: 20, right: 8, bottom: 0, left: 0 }}
+        barGap={2}
+        barCategoryGap="25%"
+        accessibilityLayer={false}
+      >
         <CartesianGrid vertical={false} stroke="#f0efed" />
         <XAxis dataKey="label" tick={AXIS} tickLine={false} axisLine={{ stroke: "#e7e5e4" }} />
-        <YAxis domain={[0, 1]} tick={AXIS} tickLine={false} axisLine={false} width={44} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} />
+        <YAxis
+          domain={[0, 1]}
+          tick={AXIS}
+          tickLine={false}
+          axisLine={false}
+          width={44}
+          tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
+        />
         <Tooltip
           cursor={{ fill: "#f5f5f4" }}
           isAnimationActive={false}
@@ -185,7 +390,15 @@ export function ChannelRates({ data, summary, testId }: { data: { label: string;
         />
         <Legend iconType="circle" iconSize={8} itemSorter={null} wrapperStyle={{ fontSize: 12, color: "#57534e" }} />
         {series.map((s) => (
-          <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} radius={[2, 2, 0, 0]} maxBarSize={48} isAnimationActive={false}>
+          <Bar
+            key={s.key}
+            dataKey={s.key}
+            name={s.label}
+            fill={s.color}
+            radius={[2, 2, 0, 0]}
+            maxBarSize={48}
+            isAnimationActive={false}
+          >
             <LabelList dataKey={s.key} position="top" {...BAR_LABEL} formatter={percentLabel} />
           </Bar>
         ))}

@@ -23,12 +23,22 @@ export function JourneyAnalyticsView({ slug, analytics }: { slug: string; analyt
   const { totals, range, journey } = analytics;
   const when = describeRange(range);
   const canvas = `/w/${slug}/journeys/${journey.id}`;
-  if (totals.entered === 0 && totals.conversions === 0 && totals.sent === 0 && analytics.funnel.every((s) => s.entered === 0)) {
+  if (
+    totals.entered === 0 &&
+    totals.conversions === 0 &&
+    totals.sent === 0 &&
+    analytics.funnel.every((s) => s.entered === 0)
+  ) {
     return (
       <div className="space-y-6">
         {totals.activeNow ? (
           <div className="grid grid-cols-2 gap-4 md:grid-cols-6">
-            <Stat label="In the journey now" value={totals.activeNow} detail="walking or waiting" testId="stat-active" />
+            <Stat
+              label="In the journey now"
+              value={totals.activeNow}
+              detail="walking or waiting"
+              testId="stat-active"
+            />
           </div>
         ) : null}
         <EmptyState
@@ -56,15 +66,33 @@ export function JourneyAnalyticsView({ slug, analytics }: { slug: string; analyt
     <div className="space-y-6" data-testid="journey-analytics">
       <div className="grid grid-cols-2 gap-4 md:grid-cols-6">
         <Stat label="Entered" value={totals.entered} detail="enrollments started" testId="stat-entered" />
-        <Stat label="Conversions" value={totals.conversions} detail={`${formatPercent(totals.conversionRate)} of entries`} testId="stat-conversions" />
+        <Stat
+          label="Conversions"
+          value={totals.conversions}
+          detail={`${formatPercent(totals.conversionRate)} of entries`}
+          testId="stat-conversions"
+        />
         <Stat label="Completed" value={totals.completed} detail="reached an end" testId="stat-completed" />
-        <Stat label="Exited" value={totals.exited} detail={totals.failed ? `${formatCount(totals.failed)} failed` : "by an exit event or archiving"} testId="stat-exited" />
-        <Stat label="In the journey now" value={totals.activeNow} detail="walking or waiting, right now" testId="stat-active" />
+        <Stat
+          label="Exited"
+          value={totals.exited}
+          detail={totals.failed ? `${formatCount(totals.failed)} failed` : "by an exit event or archiving"}
+          testId="stat-exited"
+        />
+        <Stat
+          label="In the journey now"
+          value={totals.activeNow}
+          detail="walking or waiting, right now"
+          testId="stat-active"
+        />
         <Stat label="Messages sent" value={totals.sent} detail="by its message steps" testId="stat-sent" />
       </div>
       <RevenueStats totals={totals} />
 
-      <Card title="Funnel" description="How many people reached each step along the journey's paths, in the order of the journey, and how many of them converted.">
+      <Card
+        title="Funnel"
+        description="How many people reached each step along the journey's paths, in the order of the journey, and how many of them converted."
+      >
         <div className="space-y-5">
           <FunnelBars
             data={funnel.map((s) => ({ label: stepLabel(s), entered: s.entered, ofStart: s.ofStart }))}
@@ -104,17 +132,32 @@ export function JourneyAnalyticsView({ slug, analytics }: { slug: string; analyt
                         <span className="flex items-center gap-2">
                           {Icon ? <Icon className="h-4 w-4 shrink-0 text-stone-400" aria-hidden="true" /> : null}
                           {stepLabel(s)}
-                          {s.label && s.inGraph ? <span className="text-xs font-normal text-stone-400">{NODE_META[s.type as NodeType]?.title}</span> : null}
+                          {s.label && s.inGraph ? (
+                            <span className="text-xs font-normal text-stone-400">
+                              {NODE_META[s.type as NodeType]?.title}
+                            </span>
+                          ) : null}
                         </span>
                       </th>
-                      <td className="py-2.5 pl-4 text-right tabular-nums" title={s.visits > s.entered ? `${formatCount(s.visits - s.entered)} more reached this step another way (not counted)` : undefined}>
+                      <td
+                        className="py-2.5 pl-4 text-right tabular-nums"
+                        title={
+                          s.visits > s.entered
+                            ? `${formatCount(s.visits - s.entered)} more reached this step another way (not counted)`
+                            : undefined
+                        }
+                      >
                         {formatCount(s.entered)}
                       </td>
                       <td className="py-2.5 pl-4 text-right text-stone-600 tabular-nums">{formatPercent(s.ofStart)}</td>
                       <td className="py-2.5 pl-4 text-right tabular-nums">{formatCount(s.converted)}</td>
-                      <td className="py-2.5 pl-4 text-right font-medium tabular-nums">{formatPercent(s.conversionRate)}</td>
+                      <td className="py-2.5 pl-4 text-right font-medium tabular-nums">
+                        {formatPercent(s.conversionRate)}
+                      </td>
                       <td className="py-2.5 pl-4 text-xs whitespace-nowrap text-stone-600">
-                        {s.messages ? `${formatCount(s.messages.sent)} sent · ${formatCount(s.messages.delivered)} delivered · ${formatCount(s.messages.opened)} opened · ${formatCount(s.messages.clicked)} clicked` : null}
+                        {s.messages
+                          ? `${formatCount(s.messages.sent)} sent · ${formatCount(s.messages.delivered)} delivered · ${formatCount(s.messages.opened)} opened · ${formatCount(s.messages.clicked)} clicked`
+                          : null}
                       </td>
                     </tr>
                   );
@@ -122,10 +165,10 @@ export function JourneyAnalyticsView({ slug, analytics }: { slug: string; analyt
               </tbody>
             </table>
             <p className="mt-3 text-xs text-stone-500">
-              A step counts the people who reached it along the journey&apos;s arrows, so it never shows more than the paths into it brought (someone a
-              goal event took straight to a goal step, or an older version that reached the step another way, is not counted there). Conversion per
-              step: conversions in this range by those people, over them. A conversion counts on the day it happened, also when it came days after
-              the visit.
+              A step counts the people who reached it along the journey&apos;s arrows, so it never shows more than the
+              paths into it brought (someone a goal event took straight to a goal step, or an older version that reached
+              the step another way, is not counted there). Conversion per step: conversions in this range by those
+              people, over them. A conversion counts on the day it happened, also when it came days after the visit.
             </p>
           </div>
         </div>
@@ -144,7 +187,10 @@ export function JourneyAnalyticsView({ slug, analytics }: { slug: string; analyt
         />
       </Card>
 
-      <Card title="Revenue per day" description="The value of the orders this journey converted (the goal's revenue property), by the day of the order.">
+      <Card
+        title="Revenue per day"
+        description="The value of the orders this journey converted (the goal's revenue property), by the day of the order."
+      >
         <DailyBars
           data={analytics.daily}
           series={{ key: "revenue", label: "Revenue", color: COLORS.revenue, format: "money" }}
@@ -183,7 +229,8 @@ export function JourneyAnalyticsView({ slug, analytics }: { slug: string; analyt
                 {analytics.messages.map((m) => (
                   <tr key={`${m.nodeId}:${m.channel}`} data-testid={`message-revenue-${m.nodeId}`}>
                     <th scope="row" className="py-2.5 font-medium text-stone-900">
-                      {m.inGraph ? m.label || m.nodeId : `Removed step (${m.nodeId})`} <span className="text-xs font-normal text-stone-400">{channelLabel(m.channel)}</span>
+                      {m.inGraph ? m.label || m.nodeId : `Removed step (${m.nodeId})`}{" "}
+                      <span className="text-xs font-normal text-stone-400">{channelLabel(m.channel)}</span>
                     </th>
                     <td className="py-2.5 pl-4 text-right tabular-nums">{formatCount(m.sent)}</td>
                     <td className="py-2.5 pl-4 text-right tabular-nums">{formatCount(m.conversions)}</td>
@@ -204,14 +251,23 @@ export function JourneyAnalyticsView({ slug, analytics }: { slug: string; analyt
         {analytics.channels.length ? (
           <div className="space-y-5">
             <ChannelRates
-              data={analytics.channels.map((c) => ({ label: channelLabel(c.channel), deliveryRate: c.deliveryRate, openRate: c.openRate, clickRate: c.clickRate, bounceRate: c.bounceRate }))}
+              data={analytics.channels.map((c) => ({
+                label: channelLabel(c.channel),
+                deliveryRate: c.deliveryRate,
+                openRate: c.openRate,
+                clickRate: c.clickRate,
+                bounceRate: c.bounceRate,
+              }))}
               summary={`Delivery by channel, ${when}: ${analytics.channels.map((c) => `${channelLabel(c.channel)} ${formatPercent(c.deliveryRate)} delivered, ${formatPercent(c.openRate)} opened`).join("; ")}.`}
               testId="chart-delivery"
             />
             <ChannelTable channels={analytics.channels} testId="channel-table" />
           </div>
         ) : (
-          <p className="text-sm text-stone-600">No messages in this range. They appear here when the journey&apos;s email, SMS, push or in-app steps queue one.</p>
+          <p className="text-sm text-stone-600">
+            No messages in this range. They appear here when the journey&apos;s email, SMS, push or in-app steps queue
+            one.
+          </p>
         )}
       </Card>
     </div>

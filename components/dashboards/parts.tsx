@@ -20,11 +20,25 @@ export function formatMoney(value: number | null): string {
   return value === null ? "–" : MONEY.format(value);
 }
 
-export function Stat({ label, value, detail, testId, money = false }: { label: string; value: number | null; detail?: ReactNode; testId: string; money?: boolean }) {
+export function Stat({
+  label,
+  value,
+  detail,
+  testId,
+  money = false,
+}: {
+  label: string;
+  value: number | null;
+  detail?: ReactNode;
+  testId: string;
+  money?: boolean;
+}) {
   return (
     <div className="rounded-xl bg-white px-5 py-4 shadow-sm ring-1 ring-stone-200" data-testid={testId}>
       <div className="text-xs font-medium tracking-wide text-stone-500 uppercase">{label}</div>
-      <div className="mt-1 text-2xl font-semibold text-stone-900 tabular-nums">{money ? formatMoney(value) : formatCount(value ?? 0)}</div>
+      <div className="mt-1 text-2xl font-semibold text-stone-900 tabular-nums">
+        {money ? formatMoney(value) : formatCount(value ?? 0)}
+      </div>
       {detail ? <div className="mt-0.5 text-xs text-stone-500">{detail}</div> : null}
     </div>
   );
@@ -33,14 +47,18 @@ export function Stat({ label, value, detail, testId, money = false }: { label: s
 export function Freshness({ updatedAt, cadence = "every minute" }: { updatedAt: string | null; cadence?: string }) {
   return (
     <p className="text-xs text-stone-500" data-testid="rollup-freshness">
-      {updatedAt ? `Counts as of ${formatDateTime(updatedAt)}; they are brought up to date ${cadence}.` : `Counts are brought up to date ${cadence}; the first update has not run yet.`}
+      {updatedAt
+        ? `Counts as of ${formatDateTime(updatedAt)}; they are brought up to date ${cadence}.`
+        : `Counts are brought up to date ${cadence}; the first update has not run yet.`}
     </p>
   );
 }
 
 /** Messages per channel: every stage, and the rates. Suppressed, unsubscribed and complaints only when some channel has any. */
 export function ChannelTable({ channels, testId }: { channels: ChannelStats[]; testId: string }) {
-  const optional = (["suppressed", "unsubscribed", "complained"] as const).filter((k) => channels.some((c) => c[k] > 0));
+  const optional = (["suppressed", "unsubscribed", "complained"] as const).filter((k) =>
+    channels.some((c) => c[k] > 0),
+  );
   const counts = [
     { key: "queued", label: "Queued" },
     { key: "sent", label: "Sent" },
@@ -49,7 +67,10 @@ export function ChannelTable({ channels, testId }: { channels: ChannelStats[]; t
     { key: "clicked", label: "Clicked" },
     { key: "bounced", label: "Bounced" },
     { key: "failed", label: "Failed" },
-    ...optional.map((key) => ({ key, label: { suppressed: "Suppressed", unsubscribed: "Unsubscribed", complained: "Complaints" }[key] })),
+    ...optional.map((key) => ({
+      key,
+      label: { suppressed: "Suppressed", unsubscribed: "Unsubscribed", complained: "Complaints" }[key],
+    })),
   ] as { key: keyof ChannelStats; label: string }[];
   const rates = [
     { key: "deliveryRate", label: "Delivery rate" },
@@ -92,8 +113,8 @@ export function ChannelTable({ channels, testId }: { channels: ChannelStats[]; t
         </tbody>
       </table>
       <p className="mt-3 text-xs text-stone-500">
-        Each message counts once per stage, on the day it reached it. Delivery rate: delivered of sent; open and click rates: of delivered (a click
-        counts as an open; SMS has no opens).
+        Each message counts once per stage, on the day it reached it. Delivery rate: delivered of sent; open and click
+        rates: of delivered (a click counts as an open; SMS has no opens).
       </p>
     </div>
   );
@@ -103,10 +124,28 @@ export function ChannelTable({ channels, testId }: { channels: ChannelStats[]; t
 export function RevenueStats({ totals }: { totals: RevenueFigures }) {
   return (
     <div className="grid grid-cols-2 gap-4 md:grid-cols-4" data-testid="revenue-stats">
-      <Stat label="Revenue" value={totals.revenue} money detail="orders' value, from the goal's revenue property" testId="stat-revenue" />
+      <Stat
+        label="Revenue"
+        value={totals.revenue}
+        money
+        detail="orders' value, from the goal's revenue property"
+        testId="stat-revenue"
+      />
       <Stat label="Orders" value={totals.orders} detail="conversions with a revenue property" testId="stat-orders" />
-      <Stat label="Average order value" value={totals.averageOrderValue} money detail="revenue per order" testId="stat-aov" />
-      <Stat label="Revenue per person" value={totals.revenuePerEntered} money detail="revenue per person entered" testId="stat-revenue-per-person" />
+      <Stat
+        label="Average order value"
+        value={totals.averageOrderValue}
+        money
+        detail="revenue per order"
+        testId="stat-aov"
+      />
+      <Stat
+        label="Revenue per person"
+        value={totals.revenuePerEntered}
+        money
+        detail="revenue per person entered"
+        testId="stat-revenue-per-person"
+      />
     </div>
   );
 }

@@ -26,7 +26,10 @@ export function presetQuery(id: PresetId, now: Date = new Date()): { from: strin
   return { from: isoDay(new Date(today.getTime() - (days - 1) * 86_400_000)), to: isoDay(today) };
 }
 
-export function rangeFromSearchParams(params: { range?: string | string[]; from?: string | string[]; to?: string | string[] }, now: Date = new Date()): RangeChoice {
+export function rangeFromSearchParams(
+  params: { range?: string | string[]; from?: string | string[]; to?: string | string[] },
+  now: Date = new Date(),
+): RangeChoice {
   const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const range = one(params.range);
   const preset = PRESETS.find((p) => p.id === range);

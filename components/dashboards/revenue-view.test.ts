@@ -22,16 +22,61 @@ describe("revenue on the dashboards", () => {
       range,
       generatedAt: "2026-04-02T12:00:00.000Z",
       updatedAt: "2026-04-02T12:00:00.000Z",
-      totals: { entered: 10, completed: 5, exited: 0, failed: 0, conversions: 4, conversionRate: 0.4, activeNow: 1, sent: 12, ...money },
+      totals: {
+        entered: 10,
+        completed: 5,
+        exited: 0,
+        failed: 0,
+        conversions: 4,
+        conversionRate: 0.4,
+        activeNow: 1,
+        sent: 12,
+        ...money,
+      },
       daily: [
         { day: "2026-04-01", entered: 10, sent: 12, conversions: 1, revenue: 1000, orders: 1 },
         { day: "2026-04-02", entered: 0, sent: 0, conversions: 3, revenue: 250.5, orders: 3 },
       ],
-      funnel: [{ nodeId: "t", type: "trigger.event", label: null, depth: 0, entered: 10, visits: 10, converted: 4, conversionRate: 0.4, ofStart: 1, inGraph: true }],
+      funnel: [
+        {
+          nodeId: "t",
+          type: "trigger.event",
+          label: null,
+          depth: 0,
+          entered: 10,
+          visits: 10,
+          converted: 4,
+          conversionRate: 0.4,
+          ofStart: 1,
+          inGraph: true,
+        },
+      ],
       channels: [],
       messages: [
-        { nodeId: "welcome", label: "Welcome email", channel: "email", sent: 10, clicked: 2, conversions: 3, orders: 3, revenue: 1200, revenuePerRecipient: 120, inGraph: true },
-        { nodeId: "reminder", label: "Reminder", channel: "sms", sent: 2, clicked: 0, conversions: 1, orders: 1, revenue: 50.5, revenuePerRecipient: 25.25, inGraph: true },
+        {
+          nodeId: "welcome",
+          label: "Welcome email",
+          channel: "email",
+          sent: 10,
+          clicked: 2,
+          conversions: 3,
+          orders: 3,
+          revenue: 1200,
+          revenuePerRecipient: 120,
+          inGraph: true,
+        },
+        {
+          nodeId: "reminder",
+          label: "Reminder",
+          channel: "sms",
+          sent: 2,
+          clicked: 0,
+          conversions: 1,
+          orders: 1,
+          revenue: 50.5,
+          revenuePerRecipient: 25.25,
+          inGraph: true,
+        },
       ],
       attribution: MESSAGE_ATTRIBUTION_RULE,
     };
@@ -56,9 +101,13 @@ describe("revenue on the dashboards", () => {
       totals: { events: 20, entered: 10, conversions: 4, activeNow: 0, sent: 12, ...money },
       daily: [{ day: "2026-04-01", events: 20, entered: 10, conversions: 4, sent: 12, revenue: 1250.5, orders: 4 }],
       channels: [],
-      journeys: [{ id: "j1", name: "Welcome", status: "LIVE", entered: 10, conversions: 4, conversionRate: 0.4, ...money }],
+      journeys: [
+        { id: "j1", name: "Welcome", status: "LIVE", entered: 10, conversions: 4, conversionRate: 0.4, ...money },
+      ],
     };
-    const html = renderToStaticMarkup(createElement(WorkspaceOverviewView, { slug: "acme", overview, canManageKeys: false }));
+    const html = renderToStaticMarkup(
+      createElement(WorkspaceOverviewView, { slug: "acme", overview, canManageKeys: false }),
+    );
     expect(cell(html, "stat-revenue")).toContain("1,250.50");
     expect(cell(html, "stat-aov")).toContain("312.63");
     const table = text(html.split('data-testid="journey-table"')[1].split("</table>")[0]);

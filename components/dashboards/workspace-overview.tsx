@@ -14,10 +14,23 @@ import { describeRange, formatPercent } from "./range";
 const STATUS_LABEL: Record<string, string> = { DRAFT: "Draft", LIVE: "Live", PAUSED: "Paused", ARCHIVED: "Archived" };
 
 /** The workspace overview: figures, events per day, entries and conversions per day, messages by channel, journeys. */
-export function WorkspaceOverviewView({ slug, overview, canManageKeys }: { slug: string; overview: WorkspaceOverview; canManageKeys: boolean }) {
+export function WorkspaceOverviewView({
+  slug,
+  overview,
+  canManageKeys,
+}: {
+  slug: string;
+  overview: WorkspaceOverview;
+  canManageKeys: boolean;
+}) {
   const { totals, range } = overview;
   const when = describeRange(range);
-  const empty = totals.events === 0 && totals.entered === 0 && totals.conversions === 0 && totals.orders === 0 && overview.channels.length === 0;
+  const empty =
+    totals.events === 0 &&
+    totals.entered === 0 &&
+    totals.conversions === 0 &&
+    totals.orders === 0 &&
+    overview.channels.length === 0;
   if (empty) {
     return (
       <div className="space-y-6">
@@ -43,8 +56,8 @@ export function WorkspaceOverviewView({ slug, overview, canManageKeys }: { slug:
           }
         >
           <p>
-            Events per day appear here as soon as your websites, apps or servers send events (a write API key, or a webhook source). Entries,
-            conversions and messages appear once a published journey takes people in.
+            Events per day appear here as soon as your websites, apps or servers send events (a write API key, or a
+            webhook source). Entries, conversions and messages appear once a published journey takes people in.
           </p>
           <p>The charts are brought up to date every minute. If you expected data here, try a longer range.</p>
         </EmptyState>
@@ -58,14 +71,27 @@ export function WorkspaceOverviewView({ slug, overview, canManageKeys }: { slug:
       <div className="grid grid-cols-2 gap-4 md:grid-cols-5">
         <Stat label="Events" value={totals.events} detail="track, page and screen calls" testId="stat-events" />
         <Stat label="Entered journeys" value={totals.entered} detail="enrollments started" testId="stat-entered" />
-        <Stat label="Conversions" value={totals.conversions} detail={conversionRate === null ? "goals reached" : `${formatPercent(conversionRate)} of entries`} testId="stat-conversions" />
-        <Stat label="In a journey now" value={totals.activeNow} detail="walking or waiting, right now" testId="stat-active" />
+        <Stat
+          label="Conversions"
+          value={totals.conversions}
+          detail={conversionRate === null ? "goals reached" : `${formatPercent(conversionRate)} of entries`}
+          testId="stat-conversions"
+        />
+        <Stat
+          label="In a journey now"
+          value={totals.activeNow}
+          detail="walking or waiting, right now"
+          testId="stat-active"
+        />
         <Stat label="Messages sent" value={totals.sent} detail="all channels" testId="stat-sent" />
       </div>
       <RevenueStats totals={totals} />
 
       <div className="grid gap-6 xl:grid-cols-2">
-        <Card title="Events per day" description="Named events (track, page and screen calls) by the day they happened.">
+        <Card
+          title="Events per day"
+          description="Named events (track, page and screen calls) by the day they happened."
+        >
           <DailyBars
             data={overview.daily}
             series={{ key: "events", label: "Events", color: COLORS.events }}
@@ -73,7 +99,10 @@ export function WorkspaceOverviewView({ slug, overview, canManageKeys }: { slug:
             testId="chart-events"
           />
         </Card>
-        <Card title="Entries and conversions per day" description="People who entered a journey, and conversions (a journey's goal reached).">
+        <Card
+          title="Entries and conversions per day"
+          description="People who entered a journey, and conversions (a journey's goal reached)."
+        >
           <DailyLines
             data={overview.daily}
             series={[
@@ -86,7 +115,10 @@ export function WorkspaceOverviewView({ slug, overview, canManageKeys }: { slug:
         </Card>
       </div>
 
-      <Card title="Revenue per day" description="The value of the orders journeys converted (each journey goal's revenue property), by the day of the order.">
+      <Card
+        title="Revenue per day"
+        description="The value of the orders journeys converted (each journey goal's revenue property), by the day of the order."
+      >
         <DailyBars
           data={overview.daily}
           series={{ key: "revenue", label: "Revenue", color: COLORS.revenue, format: "money" }}
@@ -95,18 +127,31 @@ export function WorkspaceOverviewView({ slug, overview, canManageKeys }: { slug:
         />
       </Card>
 
-      <Card title="Messages by channel and status" description="What happened to the messages journeys queued, in this range.">
+      <Card
+        title="Messages by channel and status"
+        description="What happened to the messages journeys queued, in this range."
+      >
         {overview.channels.length ? (
           <div className="space-y-5">
             <ChannelStages
-              data={overview.channels.map((c) => ({ label: channelLabel(c.channel), sent: c.sent, delivered: c.delivered, opened: c.opened, clicked: c.clicked, notDelivered: c.bounced + c.failed }))}
+              data={overview.channels.map((c) => ({
+                label: channelLabel(c.channel),
+                sent: c.sent,
+                delivered: c.delivered,
+                opened: c.opened,
+                clicked: c.clicked,
+                notDelivered: c.bounced + c.failed,
+              }))}
               summary={`Messages by channel, ${when}: ${overview.channels.map((c) => `${channelLabel(c.channel)} ${formatCount(c.sent)} sent, ${formatCount(c.delivered)} delivered`).join("; ")}.`}
               testId="chart-messages"
             />
             <ChannelTable channels={overview.channels} testId="channel-table" />
           </div>
         ) : (
-          <p className="text-sm text-stone-600">No messages in this range. Messages appear here when a journey&apos;s email, SMS, push or in-app step queues one.</p>
+          <p className="text-sm text-stone-600">
+            No messages in this range. Messages appear here when a journey&apos;s email, SMS, push or in-app step queues
+            one.
+          </p>
         )}
       </Card>
 
@@ -143,7 +188,9 @@ export function WorkspaceOverviewView({ slug, overview, canManageKeys }: { slug:
                 <tr key={j.id}>
                   <th scope="row" className="py-2.5 font-medium text-stone-900">
                     <span className="mr-2">{j.name}</span>
-                    <Badge tone={j.status === "LIVE" ? "brand" : j.status === "PAUSED" ? "amber" : "stone"}>{STATUS_LABEL[j.status] ?? j.status}</Badge>
+                    <Badge tone={j.status === "LIVE" ? "brand" : j.status === "PAUSED" ? "amber" : "stone"}>
+                      {STATUS_LABEL[j.status] ?? j.status}
+                    </Badge>
                   </th>
                   <td className="py-2.5 pl-4 text-right tabular-nums">{formatCount(j.entered)}</td>
                   <td className="py-2.5 pl-4 text-right tabular-nums">{formatCount(j.conversions)}</td>
@@ -151,7 +198,10 @@ export function WorkspaceOverviewView({ slug, overview, canManageKeys }: { slug:
                   <td className="py-2.5 pl-4 text-right tabular-nums">{formatMoney(j.revenue)}</td>
                   <td className="py-2.5 pl-4 text-right tabular-nums">{formatMoney(j.revenuePerEntered)}</td>
                   <td className="py-2.5 pl-4 text-right">
-                    <Link href={`/w/${slug}/journeys/${j.id}/analytics?from=${range.from}&to=${range.to}`} className="text-sm font-medium text-brand-700 hover:text-brand-900">
+                    <Link
+                      href={`/w/${slug}/journeys/${j.id}/analytics?from=${range.from}&to=${range.to}`}
+                      className="text-sm font-medium text-brand-700 hover:text-brand-900"
+                    >
                       Analytics
                     </Link>
                   </td>

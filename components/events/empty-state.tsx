@@ -2,7 +2,17 @@ import type { LucideIcon } from "lucide-react";
 import type { ReactNode } from "react";
 
 /** An empty list that says what to do next; never stands in sample data. */
-export function EmptyState({ icon: Icon, heading, children, actions }: { icon: LucideIcon; heading: string; children: ReactNode; actions?: ReactNode }) {
+export function EmptyState({
+  icon: Icon,
+  heading,
+  children,
+  actions,
+}: {
+  icon: LucideIcon;
+  heading: string;
+  children: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="flex flex-col items-start gap-5 rounded-xl border border-dashed border-stone-300 bg-white px-8 py-10 md:flex-row">
       <span className="flex h-12 w-12 shrink-0 items-center justify-center rounded-lg bg-brand-50 text-brand-700">

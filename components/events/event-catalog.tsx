@@ -23,8 +23,8 @@ export function EventCatalog({ slug, entries }: { slug: string; entries: Catalog
         }
       >
         <p>
-          Every event name Cairn receives (track calls, page and screen views, webhook deliveries) is listed here with its daily volume and
-          the properties it carries, so journeys and segments can use them.
+          Every event name Cairn receives (track calls, page and screen views, webhook deliveries) is listed here with
+          its daily volume and the properties it carries, so journeys and segments can use them.
         </p>
         <p>Nothing has been received yet: send your first event with a write API key, or connect a webhook source.</p>
       </EmptyState>
@@ -32,15 +32,25 @@ export function EventCatalog({ slug, entries }: { slug: string; entries: Catalog
   }
   // The rollup stops cataloguing new names and property keys at the caps (lib/ingest/rollup.ts): say so.
   const namesFull = entries.length >= CATALOG_LIMITS.eventTypes;
-  const propertiesFull = entries.reduce((n, e) => n + e.properties.reduce((m, p) => m + p.types.length, 0), 0) >= CATALOG_LIMITS.eventProperties;
+  const propertiesFull =
+    entries.reduce((n, e) => n + e.properties.reduce((m, p) => m + p.types.length, 0), 0) >=
+    CATALOG_LIMITS.eventProperties;
   return (
-    <Card title="Event catalog" description={`${entries.length} ${entries.length === 1 ? "event name" : "event names"}, most recently seen first. Daily counts are UTC days.`}>
+    <Card
+      title="Event catalog"
+      description={`${entries.length} ${entries.length === 1 ? "event name" : "event names"}, most recently seen first. Daily counts are UTC days.`}
+    >
       {namesFull || propertiesFull ? (
-        <p className="mb-4 rounded-lg bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200" role="status" data-testid="catalog-full">
+        <p
+          className="mb-4 rounded-lg bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200"
+          role="status"
+          data-testid="catalog-full"
+        >
           The catalog is full: it lists at most {CATALOG_LIMITS.eventTypes.toLocaleString("en-GB")} event names and{" "}
           {CATALOG_LIMITS.eventProperties.toLocaleString("en-GB")} property keys per workspace.{" "}
-          {namesFull ? "New event names" : "New property keys"} are still received, stored and usable in journeys and segments, but not listed
-          here. Names that change with every event (an id or a date in the name) are the usual cause.
+          {namesFull ? "New event names" : "New property keys"} are still received, stored and usable in journeys and
+          segments, but not listed here. Names that change with every event (an id or a date in the name) are the usual
+          cause.
         </p>
       ) : null}
       <table className="w-full text-left text-sm" data-testid="event-catalog">
@@ -75,7 +85,9 @@ export function EventCatalog({ slug, entries }: { slug: string; entries: Catalog
               <td className="py-3.5 pl-4">
                 <VolumeChart name={entry.name} daily={entry.daily} />
               </td>
-              <td className="py-3.5 pl-4 text-right font-medium text-stone-900 tabular-nums">{formatCount(entry.total)}</td>
+              <td className="py-3.5 pl-4 text-right font-medium text-stone-900 tabular-nums">
+                {formatCount(entry.total)}
+              </td>
               <td className="py-3.5 pl-6 text-xs whitespace-nowrap text-stone-600">
                 <div>
                   <span className="text-stone-400">Last</span> {formatDateTime(entry.lastSeenAt)}

@@ -15,7 +15,9 @@ export function EventsTabs({ slug, active }: { slug: string; active: "live" | "c
           href={tab.href}
           aria-current={active === tab.id ? "page" : undefined}
           className={`-mb-px border-b-2 px-4 py-2.5 text-sm font-medium ${
-            active === tab.id ? "border-brand-600 text-brand-800" : "border-transparent text-stone-500 hover:border-stone-300 hover:text-stone-800"
+            active === tab.id
+              ? "border-brand-600 text-brand-800"
+              : "border-transparent text-stone-500 hover:border-stone-300 hover:text-stone-800"
           }`}
         >
           {tab.label}

@@ -43,7 +43,13 @@ export function formatCount(count: number): string {
   return COUNT.format(count);
 }
 
-const TYPE_TITLES: Record<string, string> = { identify: "Identify", alias: "Alias", group: "Group", page: "Page Viewed", screen: "Screen Viewed" };
+const TYPE_TITLES: Record<string, string> = {
+  identify: "Identify",
+  alias: "Alias",
+  group: "Group",
+  page: "Page Viewed",
+  screen: "Screen Viewed",
+};
 
 /** What an event is called in lists: track's event name, "Page Viewed", or the call for identify/alias/group. */
 export function eventTitle(event: { type: string; name: string | null }): string {
@@ -68,7 +74,10 @@ export function compactValue(value: unknown): string {
 }
 
 /** The first few key/value pairs of an event's properties (or an identify's traits), for a one-line preview. */
-export function previewPairs(event: { type: string; properties: Record<string, unknown>; traits: Record<string, unknown> | null }, max = 3) {
+export function previewPairs(
+  event: { type: string; properties: Record<string, unknown>; traits: Record<string, unknown> | null },
+  max = 3,
+) {
   const source = event.type === "identify" ? (event.traits ?? {}) : event.properties;
   const entries = Object.entries(source);
   return {

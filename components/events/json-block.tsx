@@ -8,7 +8,12 @@ export function JsonBlock({ value, label }: { value: unknown; label: string }) {
         {label}
       </p>
       {/* Focusable and named, so a long block can be scrolled with the keyboard. */}
-      <pre role="region" aria-label={label} tabIndex={0} className="max-h-80 overflow-auto rounded-md bg-stone-50 px-3 py-2.5 font-mono text-xs leading-relaxed text-stone-800 ring-1 ring-stone-200 ring-inset">
+      <pre
+        role="region"
+        aria-label={label}
+        tabIndex={0}
+        className="max-h-80 overflow-auto rounded-md bg-stone-50 px-3 py-2.5 font-mono text-xs leading-relaxed text-stone-800 ring-1 ring-stone-200 ring-inset"
+      >
         {JSON.stringify(value, null, 2)}
       </pre>
     </div>
@@ -19,7 +24,15 @@ export function JsonBlock({ value, label }: { value: unknown; label: string }) {
 export function EventJson({
   event,
 }: {
-  event: { messageId: string; type: string; properties: Record<string, unknown>; traits: Record<string, unknown> | null; context: Record<string, unknown> | null; timestamp: string | null; receivedAt: string | null };
+  event: {
+    messageId: string;
+    type: string;
+    properties: Record<string, unknown>;
+    traits: Record<string, unknown> | null;
+    context: Record<string, unknown> | null;
+    timestamp: string | null;
+    receivedAt: string | null;
+  };
 }) {
   const blocks = [
     Object.keys(event.properties).length > 0 || !event.traits ? { label: "Properties", value: event.properties } : null,

@@ -24,7 +24,15 @@ type Status = "live" | "paused" | "retrying" | "signed-out";
  * (its own timestamp beside it, labelled, when they differ by over a minute), so order and times agree.
  * Paused, or while the tab is hidden, it does not poll.
  */
-export function LiveEvents({ slug, initialEvents, webhookNames }: { slug: string; initialEvents: LiveEvent[]; webhookNames: Record<string, string> }) {
+export function LiveEvents({
+  slug,
+  initialEvents,
+  webhookNames,
+}: {
+  slug: string;
+  initialEvents: LiveEvent[];
+  webhookNames: Record<string, string>;
+}) {
   const [events, setEvents] = useState(() => newestReceivedFirst(initialEvents).slice(0, MAX_ROWS));
   const [paused, setPaused] = useState(false);
   const [problem, setProblem] = useState<"retrying" | "signed-out" | null>(null);
@@ -53,9 +61,13 @@ export function LiveEvents({ slug, initialEvents, webhookNames }: { slug: string
           if (incoming.length > 0) {
             newestId.current = newestIdOf(incoming);
             const ids = new Set(incoming.map((e) => e.id));
-            setEvents((shown) => newestReceivedFirst([...incoming, ...shown.filter((e) => !ids.has(e.id))]).slice(0, MAX_ROWS));
+            setEvents((shown) =>
+              newestReceivedFirst([...incoming, ...shown.filter((e) => !ids.has(e.id))]).slice(0, MAX_ROWS),
+            );
             setFresh(ids);
-            setAnnouncement(incoming.length === 1 ? `New event: ${eventTitle(incoming[0])}` : `${incoming.length} new events`);
+            setAnnouncement(
+              incoming.length === 1 ? `New event: ${eventTitle(incoming[0])}` : `${incoming.length} new events`,
+            );
             setTimeout(() => setFresh((current) => (current === ids ? new Set() : current)), HIGHLIGHT_MS);
           }
         }
@@ -88,12 +100,18 @@ export function LiveEvents({ slug, initialEvents, webhookNames }: { slug: string
           <h2 id="live-events-title" className="text-base font-semibold text-stone-900">
             Live events
           </h2>
-          <p className="mt-0.5 text-sm text-stone-500">Newest received first. The latest {MAX_ROWS} are kept on this page.</p>
+          <p className="mt-0.5 text-sm text-stone-500">
+            Newest received first. The latest {MAX_ROWS} are kept on this page.
+          </p>
         </div>
         <div className="flex items-center gap-3">
           <StatusIndicator status={status} />
           <Button variant="secondary" onClick={() => setPaused((p) => !p)} disabled={status === "signed-out"}>
-            {paused ? <Play className="h-4 w-4" aria-hidden="true" /> : <Pause className="h-4 w-4" aria-hidden="true" />}
+            {paused ? (
+              <Play className="h-4 w-4" aria-hidden="true" />
+            ) : (
+              <Pause className="h-4 w-4" aria-hidden="true" />
+            )}
             {paused ? "Resume" : "Pause"}
           </Button>
         </div>
@@ -114,8 +132,8 @@ export function LiveEvents({ slug, initialEvents, webhookNames }: { slug: string
             }
           >
             <p>
-              Nothing has arrived in this workspace yet. Send an event from your website, app or server with a write API key, or connect a
-              webhook source; it shows up here within seconds, without reloading.
+              Nothing has arrived in this workspace yet. Send an event from your website, app or server with a write API
+              key, or connect a webhook source; it shows up here within seconds, without reloading.
             </p>
             <p>Settings → Sources has a ready-to-copy command for your first event.</p>
           </EmptyState>
@@ -156,12 +174,20 @@ export function LiveEvents({ slug, initialEvents, webhookNames }: { slug: string
                       className={`border-t border-stone-100 align-top transition-colors duration-700 ${fresh.has(event.id) ? "bg-brand-50" : ""}`}
                     >
                       <td className="py-3 pl-6 whitespace-nowrap">
-                        <time dateTime={times.received ?? undefined} className="block font-medium text-stone-900 tabular-nums" data-testid="live-event-received">
+                        <time
+                          dateTime={times.received ?? undefined}
+                          className="block font-medium text-stone-900 tabular-nums"
+                          data-testid="live-event-received"
+                        >
                           {when.time}
                         </time>
                         <div className="mt-1 text-xs text-stone-500">{when.date} · UTC</div>
                         {own ? (
-                          <div className="mt-1 text-xs text-amber-800" data-testid="live-event-own-time" title={`The event's own timestamp, ${times.ownOffset} than received`}>
+                          <div
+                            className="mt-1 text-xs text-amber-800"
+                            data-testid="live-event-own-time"
+                            title={`The event's own timestamp, ${times.ownOffset} than received`}
+                          >
                             Event time <time dateTime={times.own ?? undefined}>{own.time}</time>
                             {own.date !== when.date ? ` ${own.date}` : ""}
                             <span className="block text-stone-500">{times.ownOffset}</span>
@@ -210,7 +236,10 @@ export function LiveEvents({ slug, initialEvents, webhookNames }: { slug: string
                           className="inline-flex items-center gap-1 rounded-md px-2 py-1 text-xs font-medium text-stone-600 hover:bg-stone-100 hover:text-stone-900"
                         >
                           JSON<span className="sr-only"> of {title}</span>
-                          <ChevronDown className={`h-3.5 w-3.5 transition-transform ${open ? "rotate-180" : ""}`} aria-hidden="true" />
+                          <ChevronDown
+                            className={`h-3.5 w-3.5 transition-transform ${open ? "rotate-180" : ""}`}
+                            aria-hidden="true"
+                          />
                         </button>
                       </td>
                     </tr>
@@ -242,9 +271,15 @@ const STATUS: Record<Status, { label: string; dot: string; text: string }> = {
 function StatusIndicator({ status }: { status: Status }) {
   const { label, dot, text } = STATUS[status];
   return (
-    <span role="status" data-testid="live-status" className={`inline-flex items-center gap-2 text-sm font-medium ${text}`}>
+    <span
+      role="status"
+      data-testid="live-status"
+      className={`inline-flex items-center gap-2 text-sm font-medium ${text}`}
+    >
       <span className="relative flex h-2.5 w-2.5" aria-hidden="true">
-        {status === "live" ? <span className={`absolute inline-flex h-full w-full animate-ping rounded-full opacity-60 ${dot}`} /> : null}
+        {status === "live" ? (
+          <span className={`absolute inline-flex h-full w-full animate-ping rounded-full opacity-60 ${dot}`} />
+        ) : null}
         <span className={`relative inline-flex h-2.5 w-2.5 rounded-full ${dot}`} />
       </span>
       {label}

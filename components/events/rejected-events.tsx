@@ -10,18 +10,37 @@ import { formatDateTimeSeconds, sourceLabel } from "./format";
  * (links, so it works without script). The payload is whatever a client sent: it is shown as text in a
  * <pre> (React escapes it), never as HTML.
  */
-export function RejectedEvents({ slug, page, webhookNames, paged }: { slug: string; page: RejectedEventsPage; webhookNames: Record<string, string>; paged: boolean }) {
+export function RejectedEvents({
+  slug,
+  page,
+  webhookNames,
+  paged,
+}: {
+  slug: string;
+  page: RejectedEventsPage;
+  webhookNames: Record<string, string>;
+  paged: boolean;
+}) {
   if (page.items.length === 0 && !paged) {
     return (
       <EmptyState icon={ShieldAlert} heading="Nothing rejected in the last 7 days">
-        <p>When a message cannot be stored (a missing userId, a timestamp out of range, a value Postgres cannot hold), the rest of its batch is still stored and that message is kept here for 7 days, with the reason.</p>
+        <p>
+          When a message cannot be stored (a missing userId, a timestamp out of range, a value Postgres cannot hold),
+          the rest of its batch is still stored and that message is kept here for 7 days, with the reason.
+        </p>
       </EmptyState>
     );
   }
   return (
     <div className="space-y-4">
-      <p className="text-sm text-stone-600">Messages Cairn could not store, kept for 7 days. The sender was told too: the API answers each with its index, field and reason.</p>
-      <ul className="divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white" data-testid="rejected-events">
+      <p className="text-sm text-stone-600">
+        Messages Cairn could not store, kept for 7 days. The sender was told too: the API answers each with its index,
+        field and reason.
+      </p>
+      <ul
+        className="divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white"
+        data-testid="rejected-events"
+      >
         {page.items.map((item) => (
           <li key={item.id} className="space-y-2 px-5 py-4">
             <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1 text-xs text-stone-500">
@@ -40,7 +59,11 @@ export function RejectedEvents({ slug, page, webhookNames, paged }: { slug: stri
             <ul className="space-y-1 text-sm">
               {item.reasons.map((reason, i) => (
                 <li key={i} className="text-stone-900">
-                  {reason.path ? <span className="mr-1.5 rounded bg-red-50 px-1.5 py-0.5 font-mono text-xs text-red-800">{reason.path}</span> : null}
+                  {reason.path ? (
+                    <span className="mr-1.5 rounded bg-red-50 px-1.5 py-0.5 font-mono text-xs text-red-800">
+                      {reason.path}
+                    </span>
+                  ) : null}
                   {reason.message}
                 </li>
               ))}

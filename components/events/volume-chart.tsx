@@ -8,16 +8,32 @@ type Day = { day: string; count: number };
 /** A 30-day bar sparkline of one event's daily volume (UTC days), with the exact count on hover. */
 export function VolumeChart({ name, daily }: { name: string; daily: Day[] }) {
   const total = daily.reduce((sum, d) => sum + d.count, 0);
-  const peak = daily.reduce<Day | null>((best, d) => (d.count > 0 && (!best || d.count >= best.count) ? d : best), null);
+  const peak = daily.reduce<Day | null>(
+    (best, d) => (d.count > 0 && (!best || d.count >= best.count) ? d : best),
+    null,
+  );
   const summary = peak
     ? `${name}: ${formatCount(total)} in the last 30 days, most on ${formatDay(peak.day)} (${formatCount(peak.count)}).`
     : `${name}: none in the last 30 days.`;
   return (
     <div className="w-44">
       <div role="img" aria-label={summary} className="h-10">
-        <BarChart width={176} height={40} data={daily} margin={{ top: 2, right: 0, bottom: 0, left: 0 }} barCategoryGap={1} accessibilityLayer={false}>
+        <BarChart
+          width={176}
+          height={40}
+          data={daily}
+          margin={{ top: 2, right: 0, bottom: 0, left: 0 }}
+          barCategoryGap={1}
+          accessibilityLayer={false}
+        >
           <XAxis dataKey="day" hide />
-          <Tooltip content={DayTooltip} cursor={false} isAnimationActive={false} allowEscapeViewBox={{ x: true, y: true }} wrapperStyle={{ zIndex: 10 }} />
+          <Tooltip
+            content={DayTooltip}
+            cursor={false}
+            isAnimationActive={false}
+            allowEscapeViewBox={{ x: true, y: true }}
+            wrapperStyle={{ zIndex: 10 }}
+          />
           <Bar dataKey="count" shape={TrackBar} isAnimationActive={false} />
         </BarChart>
       </div>

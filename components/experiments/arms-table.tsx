@@ -2,7 +2,19 @@ import type { ExperimentAnalysis } from "@/lib/experiments/analysis";
 import { Badge } from "../ui/card";
 import { plural } from "../ui/format";
 import { expectedLossPoints } from "@/lib/experiments/summary";
-import { amount, count, hours, interval, percent, points, pValue, signedPercent, STATUS_LABELS, STATUS_TONES, weight } from "./format";
+import {
+  amount,
+  count,
+  hours,
+  interval,
+  percent,
+  points,
+  pValue,
+  signedPercent,
+  STATUS_LABELS,
+  STATUS_TONES,
+  weight,
+} from "./format";
 
 const NUM = "py-3 pl-2.5 text-right tabular-nums whitespace-nowrap";
 const HEAD = "py-2 pl-2.5 text-right font-medium";
@@ -58,13 +70,21 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
         </thead>
         <tbody className="divide-y divide-stone-100">
           {result.arms.map((arm) => (
-            <tr key={arm.armId} data-testid="arm-row" data-arm={arm.armId} data-status={arm.status} className="align-top">
+            <tr
+              key={arm.armId}
+              data-testid="arm-row"
+              data-arm={arm.armId}
+              data-status={arm.status}
+              className="align-top"
+            >
               <td className="min-w-32 py-3 pr-2">
                 <span className="font-medium text-stone-900">{arm.label}</span>
                 <span className="block text-xs text-stone-500">
                   {arm.isControl ? "control · " : ""}
                   {weight(arm.currentWeight)}
-                  {Math.abs(arm.currentWeight - arm.publishedWeight) > 1e-6 ? ` now (published ${weight(arm.publishedWeight)})` : ""}
+                  {Math.abs(arm.currentWeight - arm.publishedWeight) > 1e-6
+                    ? ` now (published ${weight(arm.publishedWeight)})`
+                    : ""}
                 </span>
               </td>
               <td className={NUM}>{count(arm.assigned)}</td>
@@ -84,7 +104,9 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
                   {arm.revenueLift ? (
                     <span className="block text-xs text-stone-500">
                       {signedPercent(arm.revenueLift.estimate)}
-                      {arm.revenueLift.adjustedPValue !== undefined ? ` · p ${pValue(corrected ? arm.revenueLift.adjustedPValue : arm.revenueLift.pValue)}` : ""}
+                      {arm.revenueLift.adjustedPValue !== undefined
+                        ? ` · p ${pValue(corrected ? arm.revenueLift.adjustedPValue : arm.revenueLift.pValue)}`
+                        : ""}
                     </span>
                   ) : null}
                 </td>
@@ -94,8 +116,14 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
                   <span className="text-stone-400">baseline</span>
                 ) : arm.lift ? (
                   <>
-                    <span className={`font-medium ${arm.lift.estimate > 0 ? "text-brand-700" : arm.lift.estimate < 0 ? "text-red-700" : "text-stone-800"}`}>{signedPercent(arm.lift.estimate)}</span>
-                    <span className="block text-xs text-stone-500">{interval(corrected ? arm.lift.adjustedCi : arm.lift.ci)}</span>
+                    <span
+                      className={`font-medium ${arm.lift.estimate > 0 ? "text-brand-700" : arm.lift.estimate < 0 ? "text-red-700" : "text-stone-800"}`}
+                    >
+                      {signedPercent(arm.lift.estimate)}
+                    </span>
+                    <span className="block text-xs text-stone-500">
+                      {interval(corrected ? arm.lift.adjustedCi : arm.lift.ci)}
+                    </span>
                   </>
                 ) : (
                   <span className="text-xs text-stone-500" title={arm.liftUnavailable ?? undefined}>
@@ -113,9 +141,13 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
                     data-testid="arm-risk"
                     title={`Expected loss: what choosing an arm costs, on average over what the data still allow, if the other is in fact better. In percentage points of conversion rate (${result.arms[0].label} converts ${percent(result.arms[0].conversionRate, 2)}).`}
                   >
-                    <span className="block">if you pick {arm.label}: {points(expectedLossPoints(arm.risk.ship, result.arms[0].conversionRate))}</span>
                     <span className="block">
-                      if you keep {result.arms[0].label}: {points(expectedLossPoints(arm.risk.keepControl, result.arms[0].conversionRate))}
+                      if you pick {arm.label}:{" "}
+                      {points(expectedLossPoints(arm.risk.ship, result.arms[0].conversionRate))}
+                    </span>
+                    <span className="block">
+                      if you keep {result.arms[0].label}:{" "}
+                      {points(expectedLossPoints(arm.risk.keepControl, result.arms[0].conversionRate))}
                     </span>
                   </span>
                 ) : null}
@@ -129,7 +161,9 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
             <tr data-testid="holdout-row" className="align-top bg-stone-50/60">
               <td className="py-3 pr-2">
                 <span className="font-medium text-stone-700">Holdout</span>
-                <span className="block text-xs text-stone-500">{weight(result.holdout.publishedWeight)} · gets nothing</span>
+                <span className="block text-xs text-stone-500">
+                  {weight(result.holdout.publishedWeight)} · gets nothing
+                </span>
               </td>
               <td className={NUM}>{count(result.holdout.assigned)}</td>
               <td className={NUM}>{count(result.holdout.messages)} sent</td>
@@ -147,12 +181,18 @@ export function ArmsTable({ result }: { result: ExperimentAnalysis }) {
         </tbody>
       </table>
       <p className="mt-3 text-xs text-stone-500" data-testid="test-method">
-        Intent to treat: everyone assigned counts, messaged or not. Conversions within {result.goal.attributionHours} h of assignment
-        {result.goal.eventName ? ` (${result.goal.eventName})` : ""}. p-values and intervals: <strong className="font-medium text-stone-700">{result.test.label}</strong>
-        {result.test.nStar ? `, tuned for ${count(result.test.nStar)} people` : ""}
-        . Multiple testing: <strong className="font-medium text-stone-700" data-testid="correction">{correction.text}</strong>. Chance to be best: the exact Beta–Bernoulli chance that the arm
-        has the highest conversion rate of all arms (uniform prior). Expected loss: Bayesian, {priorText(result)}; what picking the arm (or keeping control) gives up on
-        average if it is in fact worse, in percentage points of conversion rate. Statuses need {plural(result.thresholds.minAssigned, "person", "people")} and{" "}
+        Intent to treat: everyone assigned counts, messaged or not. Conversions within {result.goal.attributionHours} h
+        of assignment
+        {result.goal.eventName ? ` (${result.goal.eventName})` : ""}. p-values and intervals:{" "}
+        <strong className="font-medium text-stone-700">{result.test.label}</strong>
+        {result.test.nStar ? `, tuned for ${count(result.test.nStar)} people` : ""}. Multiple testing:{" "}
+        <strong className="font-medium text-stone-700" data-testid="correction">
+          {correction.text}
+        </strong>
+        . Chance to be best: the exact Beta–Bernoulli chance that the arm has the highest conversion rate of all arms
+        (uniform prior). Expected loss: Bayesian, {priorText(result)}; what picking the arm (or keeping control) gives
+        up on average if it is in fact worse, in percentage points of conversion rate. Statuses need{" "}
+        {plural(result.thresholds.minAssigned, "person", "people")} and{" "}
         {plural(result.thresholds.minConversions, "conversion")} in every arm.
       </p>
     </div>
@@ -205,23 +245,32 @@ export function GuardrailsTable({ result }: { result: ExperimentAnalysis }) {
 export function IncrementalityPanel({ result }: { result: ExperimentAnalysis }) {
   const inc = result.incrementality;
   if (!inc) return null;
-  const ciCount = (ci: [number | null, number | null] | null) => (ci ? `[${ci[0] === null ? "−∞" : count(ci[0])}, ${ci[1] === null ? "+∞" : count(ci[1])}]` : "");
-  const ciAmount = (ci: [number | null, number | null] | null) => (ci ? `[${ci[0] === null ? "−∞" : amount(ci[0])}, ${ci[1] === null ? "+∞" : amount(ci[1])}]` : "");
+  const ciCount = (ci: [number | null, number | null] | null) =>
+    ci ? `[${ci[0] === null ? "−∞" : count(ci[0])}, ${ci[1] === null ? "+∞" : count(ci[1])}]` : "";
+  const ciAmount = (ci: [number | null, number | null] | null) =>
+    ci ? `[${ci[0] === null ? "−∞" : amount(ci[0])}, ${ci[1] === null ? "+∞" : amount(ci[1])}]` : "";
   return (
     <>
       <dl className="grid gap-4 sm:grid-cols-3" data-testid="incrementality">
         <div>
           <dt className="text-xs font-medium tracking-wide text-stone-500 uppercase">Extra conversions</dt>
-          <dd className="mt-1 text-2xl font-semibold text-stone-900 tabular-nums">{inc.extraConversions >= 0 ? "+" : "−"}{count(Math.abs(inc.extraConversions))}</dd>
+          <dd className="mt-1 text-2xl font-semibold text-stone-900 tabular-nums">
+            {inc.extraConversions >= 0 ? "+" : "−"}
+            {count(Math.abs(inc.extraConversions))}
+          </dd>
           <dd className="text-xs text-stone-500">
-            {ciCount(inc.extraConversionsCi)} among {count(inc.treatedAssigned)} people treated{inc.pValue !== null ? ` · p ${pValue(inc.pValue)}` : ""}
+            {ciCount(inc.extraConversionsCi)} among {count(inc.treatedAssigned)} people treated
+            {inc.pValue !== null ? ` · p ${pValue(inc.pValue)}` : ""}
           </dd>
         </div>
         <div>
           <dt className="text-xs font-medium tracking-wide text-stone-500 uppercase">Lift over holdout</dt>
-          <dd className="mt-1 text-2xl font-semibold text-stone-900 tabular-nums">{signedPercent(inc.lift?.estimate)}</dd>
+          <dd className="mt-1 text-2xl font-semibold text-stone-900 tabular-nums">
+            {signedPercent(inc.lift?.estimate)}
+          </dd>
           <dd className="text-xs text-stone-500">
-            {percent(inc.treatedConversionRate, 2)} treated vs {percent(inc.holdoutConversionRate, 2)} held out{inc.lift ? ` · ${interval(inc.lift.ci)}` : ""}
+            {percent(inc.treatedConversionRate, 2)} treated vs {percent(inc.holdoutConversionRate, 2)} held out
+            {inc.lift ? ` · ${interval(inc.lift.ci)}` : ""}
           </dd>
         </div>
         {inc.extraRevenue !== null ? (
@@ -249,8 +298,11 @@ function WouldHaveMessaged({ result }: { result: ExperimentAnalysis }) {
     <p className="mt-4 text-sm text-stone-600" data-testid="would-have-messaged">
       {would.people > 0 ? (
         <>
-          <strong className="font-medium text-stone-900 tabular-nums">{count(would.people)}</strong> of {count(held.assigned)} held-out {held.assigned === 1 ? "person" : "people"} reached a message step on{" "}
-          {result.arms[0].label}’s path and would have been messaged, a median of <strong className="font-medium text-stone-900">{hours(would.medianHours)}</strong> after assignment. Nothing was sent.
+          <strong className="font-medium text-stone-900 tabular-nums">{count(would.people)}</strong> of{" "}
+          {count(held.assigned)} held-out {held.assigned === 1 ? "person" : "people"} reached a message step on{" "}
+          {result.arms[0].label}’s path and would have been messaged, a median of{" "}
+          <strong className="font-medium text-stone-900">{hours(would.medianHours)}</strong> after assignment. Nothing
+          was sent.
         </>
       ) : (
         <>No held-out person has reached a message step on {result.arms[0].label}’s path yet.</>

@@ -9,14 +9,32 @@ import { useApiForm } from "../ui/use-api-form";
 
 const MODES = [
   { value: "off", title: "Off", text: "Keep the published weights. You decide when to stop." },
-  { value: "winner", title: "Route to the winner", text: "Once the sequential test finds a winner (enough data, no sample ratio mismatch), every new person goes to it." },
-  { value: "bandit", title: "Bandit", text: "Thompson sampling moves traffic to the arms more likely to be best, at most once per attribution window; every arm keeps at least 1% of all traffic." },
+  {
+    value: "winner",
+    title: "Route to the winner",
+    text: "Once the sequential test finds a winner (enough data, no sample ratio mismatch), every new person goes to it.",
+  },
+  {
+    value: "bandit",
+    title: "Bandit",
+    text: "Thompson sampling moves traffic to the arms more likely to be best, at most once per attribution window; every arm keeps at least 1% of all traffic.",
+  },
 ] as const;
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** Auto-winner and test settings. Viewers see them, disabled. */
-export function AutoWinnerForm({ url, settings, canEdit, holdoutWeight }: { url: string; settings: ExperimentSettings; canEdit: boolean; holdoutWeight: number }) {
+export function AutoWinnerForm({
+  url,
+  settings,
+  canEdit,
+  holdoutWeight,
+}: {
+  url: string;
+  settings: ExperimentSettings;
+  canEdit: boolean;
+  holdoutWeight: number;
+}) {
   const router = useRouter();
   const { pending, formError, fieldErrors, submit } = useApiForm();
   const [mode, setMode] = useState<string>(settings.autoWinner);
@@ -33,8 +51,19 @@ export function AutoWinnerForm({ url, settings, canEdit, holdoutWeight }: { url:
     setSaved(false);
     const flat = priorMean.trim() === "" && priorSd.trim() === "";
     // A half-filled prior goes to the server as it is, so its message lands on the empty field.
-    const prior = flat ? null : { mean: priorMean.trim() === "" ? undefined : Number(priorMean) / 100, sd: priorSd.trim() === "" ? undefined : Number(priorSd) / 100 };
-    const result = await submit("PUT", url, { autoWinner: mode, test, nStar: nStar.trim() === "" ? undefined : Number(nStar), correction, prior });
+    const prior = flat
+      ? null
+      : {
+          mean: priorMean.trim() === "" ? undefined : Number(priorMean) / 100,
+          sd: priorSd.trim() === "" ? undefined : Number(priorSd) / 100,
+        };
+    const result = await submit("PUT", url, {
+      autoWinner: mode,
+      test,
+      nStar: nStar.trim() === "" ? undefined : Number(nStar),
+      correction,
+      prior,
+    });
     if (result) {
       setSaved(true);
       router.refresh();
@@ -42,13 +71,29 @@ export function AutoWinnerForm({ url, settings, canEdit, holdoutWeight }: { url:
   }
 
   return (
-    <form method="post" onSubmit={save} className="space-y-4" data-testid="auto-winner-form" aria-label="Auto-winner settings">
+    <form
+      method="post"
+      onSubmit={save}
+      className="space-y-4"
+      data-testid="auto-winner-form"
+      aria-label="Auto-winner settings"
+    >
       <fieldset disabled={!canEdit || pending} className="min-w-0 space-y-4">
         <legend className="sr-only">Auto-winner</legend>
         <div className="space-y-2" role="radiogroup" aria-label="Auto-winner">
           {MODES.map((m) => (
-            <label key={m.value} className={`flex cursor-pointer items-start gap-3 rounded-lg p-3 ring-1 ${mode === m.value ? "bg-brand-50 ring-brand-200" : "ring-stone-200"} ${canEdit ? "" : "cursor-not-allowed opacity-75"}`}>
-              <input type="radio" name="autoWinner" value={m.value} checked={mode === m.value} onChange={() => setMode(m.value)} className="mt-0.5 h-4 w-4 accent-brand-700" />
+            <label
+              key={m.value}
+              className={`flex cursor-pointer items-start gap-3 rounded-lg p-3 ring-1 ${mode === m.value ? "bg-brand-50 ring-brand-200" : "ring-stone-200"} ${canEdit ? "" : "cursor-not-allowed opacity-75"}`}
+            >
+              <input
+                type="radio"
+                name="autoWinner"
+                value={m.value}
+                checked={mode === m.value}
+                onChange={() => setMode(m.value)}
+                className="mt-0.5 h-4 w-4 accent-brand-700"
+              />
               <span>
                 <span className="block text-sm font-medium text-stone-900">{m.title}</span>
                 <span className="block text-xs text-stone-600">{m.text}</span>
@@ -60,7 +105,9 @@ export function AutoWinnerForm({ url, settings, canEdit, holdoutWeight }: { url:
               {fieldErrors.autoWinner}
             </p>
           ) : null}
-          {holdoutWeight > 0 ? <p className="text-xs text-stone-500">The {holdoutWeight}% holdout stays fixed in every mode.</p> : null}
+          {holdoutWeight > 0 ? (
+            <p className="text-xs text-stone-500">The {holdoutWeight}% holdout stays fixed in every mode.</p>
+          ) : null}
         </div>
         <div className="grid gap-3 sm:grid-cols-2">
           <SelectField
@@ -102,7 +149,16 @@ export function AutoWinnerForm({ url, settings, canEdit, holdoutWeight }: { url:
               error={fieldErrors["prior.mean"] ?? fieldErrors.prior}
               hint="Empty: flat prior."
             />
-            <TextField label="Prior lift SD (%)" type="number" step="any" min={0} value={priorSd} onChange={(e) => setPriorSd(e.target.value)} error={fieldErrors["prior.sd"]} hint="For chance to win and risk." />
+            <TextField
+              label="Prior lift SD (%)"
+              type="number"
+              step="any"
+              min={0}
+              value={priorSd}
+              onChange={(e) => setPriorSd(e.target.value)}
+              error={fieldErrors["prior.sd"]}
+              hint="For chance to win and risk."
+            />
           </div>
         </div>
       </fieldset>
@@ -123,7 +179,9 @@ export function AutoWinnerForm({ url, settings, canEdit, holdoutWeight }: { url:
           ) : null}
         </div>
       ) : (
-        <p className="text-xs text-stone-500">Viewers can read these settings; an editor, admin or owner can change them.</p>
+        <p className="text-xs text-stone-500">
+          Viewers can read these settings; an editor, admin or owner can change them.
+        </p>
       )}
     </form>
   );

@@ -20,7 +20,10 @@ function Bar({ label, name, value, target }: { label: string; name: string; valu
         aria-valuemax={target}
         aria-valuenow={Math.min(value, target)}
       >
-        <div className={`h-full rounded-full ${done ? "bg-brand-600" : "bg-amber-500"}`} style={{ width: `${share * 100}%` }} />
+        <div
+          className={`h-full rounded-full ${done ? "bg-brand-600" : "bg-amber-500"}`}
+          style={{ width: `${share * 100}%` }}
+        />
       </div>
     </div>
   );
@@ -35,9 +38,16 @@ export function SampleSizeProgress({ result }: { result: ExperimentAnalysis }) {
         <li key={arm.armId} className="space-y-2">
           <p className="flex items-baseline justify-between gap-2 text-sm font-medium text-stone-800">
             {arm.label}
-            {arm.assigned >= minAssigned && arm.converted >= minConversions ? <span className="text-xs font-normal text-brand-700">enough data</span> : null}
+            {arm.assigned >= minAssigned && arm.converted >= minConversions ? (
+              <span className="text-xs font-normal text-brand-700">enough data</span>
+            ) : null}
           </p>
-          <Bar name="People assigned" label={`${arm.label}: people assigned`} value={arm.assigned} target={minAssigned} />
+          <Bar
+            name="People assigned"
+            label={`${arm.label}: people assigned`}
+            value={arm.assigned}
+            target={minAssigned}
+          />
           <Bar name="Conversions" label={`${arm.label}: conversions`} value={arm.converted} target={minConversions} />
         </li>
       ))}

@@ -13,7 +13,11 @@ const TONES: Record<ExperimentSummary["state"], string> = {
 /** The experiment in one plain line, before the statistics (lib/experiments/summary.ts decides what it says). */
 export function ExperimentSummaryLine({ summary }: { summary: ExperimentSummary }) {
   return (
-    <p data-testid="experiment-summary" data-state={summary.state} className={`rounded-lg px-4 py-3 text-base font-medium ring-1 ${TONES[summary.state]}`}>
+    <p
+      data-testid="experiment-summary"
+      data-state={summary.state}
+      className={`rounded-lg px-4 py-3 text-base font-medium ring-1 ${TONES[summary.state]}`}
+    >
       {summary.text}
     </p>
   );

@@ -15,7 +15,12 @@ import { ListToolbar } from "../ui/list-toolbar";
 import { NameDialog } from "../ui/name-dialog";
 import { NewJourneyButton } from "./new-journey-button";
 
-const STATUS_TONE: Record<JourneyStatus, "brand" | "amber" | "stone"> = { LIVE: "brand", PAUSED: "amber", DRAFT: "stone", ARCHIVED: "stone" };
+const STATUS_TONE: Record<JourneyStatus, "brand" | "amber" | "stone"> = {
+  LIVE: "brand",
+  PAUSED: "amber",
+  DRAFT: "stone",
+  ARCHIVED: "stone",
+};
 const TABS: { status: JourneyStatus | null; label: string }[] = [
   { status: null, label: "All" },
   { status: "DRAFT", label: "Draft" },
@@ -25,11 +30,26 @@ const TABS: { status: JourneyStatus | null; label: string }[] = [
 ];
 
 function href(slug: string, q: string, status: JourneyStatus | null): string {
-  const params = new URLSearchParams({ ...(q ? { q } : {}), ...(status ? { status: status.toLowerCase() } : {}) }).toString();
+  const params = new URLSearchParams({
+    ...(q ? { q } : {}),
+    ...(status ? { status: status.toLowerCase() } : {}),
+  }).toString();
   return `/w/${slug}/journeys${params ? `?${params}` : ""}`;
 }
 
-export function JourneysList({ slug, journeys, q, status, canEdit }: { slug: string; journeys: JourneySummary[]; q: string; status: JourneyStatus | null; canEdit: boolean }) {
+export function JourneysList({
+  slug,
+  journeys,
+  q,
+  status,
+  canEdit,
+}: {
+  slug: string;
+  journeys: JourneySummary[];
+  q: string;
+  status: JourneyStatus | null;
+  canEdit: boolean;
+}) {
   const router = useRouter();
   const [search, setSearch] = useState(q);
   const [renaming, setRenaming] = useState<JourneySummary | null>(null);
@@ -41,7 +61,13 @@ export function JourneysList({ slug, journeys, q, status, canEdit }: { slug: str
   }
 
   async function act(journey: JourneySummary, action: "duplicate" | "archive" | "restore") {
-    if (action === "archive" && !confirm(`Archive “${journey.name}”? Nobody new enters it; people already in it finish. You can restore it later.`)) return;
+    if (
+      action === "archive" &&
+      !confirm(
+        `Archive “${journey.name}”? Nobody new enters it; people already in it finish. You can restore it later.`,
+      )
+    )
+      return;
     setRowError(null);
     const result = await callApi<JourneyDetail>("POST", `/api/workspaces/${slug}/journeys/${journey.id}/${action}`);
     if (!result.ok) setRowError(result.failure.message);
@@ -54,7 +80,11 @@ export function JourneysList({ slug, journeys, q, status, canEdit }: { slug: str
     <div className="mt-6 space-y-5">
       <ListToolbar
         tabsLabel="Journey status"
-        tabs={TABS.map((tab) => ({ label: tab.label, href: href(slug, q, tab.status), current: status === tab.status }))}
+        tabs={TABS.map((tab) => ({
+          label: tab.label,
+          href: href(slug, q, tab.status),
+          current: status === tab.status,
+        }))}
         searchLabel="Search journeys"
         search={search}
         onSearchChange={setSearch}
@@ -73,8 +103,15 @@ export function JourneysList({ slug, journeys, q, status, canEdit }: { slug: str
             </p>
           </EmptyState>
         ) : (
-          <EmptyState icon={Route} heading="No journeys yet" actions={canEdit ? <NewJourneyButton slug={slug} label="Create your first journey" /> : undefined}>
-            <p>A journey starts with a trigger (someone signs up, abandons a cart, enters a segment), then waits, checks conditions, sends messages and ends at a goal.</p>
+          <EmptyState
+            icon={Route}
+            heading="No journeys yet"
+            actions={canEdit ? <NewJourneyButton slug={slug} label="Create your first journey" /> : undefined}
+          >
+            <p>
+              A journey starts with a trigger (someone signs up, abandons a cart, enters a segment), then waits, checks
+              conditions, sends messages and ends at a goal.
+            </p>
             {canEdit ? null : <p>An editor of this workspace can create one; you will be able to follow it here.</p>}
           </EmptyState>
         )
@@ -94,7 +131,10 @@ export function JourneysList({ slug, journeys, q, status, canEdit }: { slug: str
               {journeys.map((j) => (
                 <tr key={j.id} data-testid={`journey-${j.name}`}>
                   <td className="py-3">
-                    <Link href={`/w/${slug}/journeys/${j.id}`} className="font-medium text-stone-900 hover:text-brand-700 hover:underline">
+                    <Link
+                      href={`/w/${slug}/journeys/${j.id}`}
+                      className="font-medium text-stone-900 hover:text-brand-700 hover:underline"
+                    >
                       {j.name}
                     </Link>
                   </td>
@@ -102,7 +142,9 @@ export function JourneysList({ slug, journeys, q, status, canEdit }: { slug: str
                     <Badge tone={STATUS_TONE[j.status]}>{j.status.toLowerCase()}</Badge>
                   </td>
                   <td className="py-3 text-stone-700">{j.liveVersion ? `v${j.liveVersion}` : "—"}</td>
-                  <td className="py-3 text-stone-600"><LocalTime iso={j.updatedAt} /></td>
+                  <td className="py-3 text-stone-600">
+                    <LocalTime iso={j.updatedAt} />
+                  </td>
                   {canEdit ? (
                     <td className="py-2 text-right whitespace-nowrap">
                       <Button variant="ghost" className="px-2 py-1.5 text-xs" onClick={() => setRenaming(j)}>
@@ -119,7 +161,11 @@ export function JourneysList({ slug, journeys, q, status, canEdit }: { slug: str
                           Restore<span className="sr-only"> {j.name}</span>
                         </Button>
                       ) : (
-                        <Button variant="ghost" className="px-2 py-1.5 text-xs text-red-700 hover:bg-red-50 hover:text-red-800" onClick={() => void act(j, "archive")}>
+                        <Button
+                          variant="ghost"
+                          className="px-2 py-1.5 text-xs text-red-700 hover:bg-red-50 hover:text-red-800"
+                          onClick={() => void act(j, "archive")}
+                        >
                           <Archive className="h-3.5 w-3.5" aria-hidden="true" />
                           Archive<span className="sr-only"> {j.name}</span>
                         </Button>

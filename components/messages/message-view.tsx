@@ -12,7 +12,8 @@ export function MessageContent({ message }: { message: MessageDetail }) {
   const cta = content.cta as { label?: string; url?: string } | null | undefined;
   const fields: Record<string, string | undefined> = {
     ...Object.fromEntries(Object.entries(content).filter(([, v]) => typeof v === "string")),
-    html: typeof content.html === "string" ? content.html.replace(/<img src="[^"]*\/t\/o\/[^"]*"[^>]*\/>/g, "") : undefined,
+    html:
+      typeof content.html === "string" ? content.html.replace(/<img src="[^"]*\/t\/o\/[^"]*"[^>]*\/>/g, "") : undefined,
     "cta.label": cta?.label,
     "cta.url": cta?.url,
   };
@@ -20,7 +21,12 @@ export function MessageContent({ message }: { message: MessageDetail }) {
     <div className="space-y-3">
       {message.channel === "email" ? (
         <label className="flex items-center gap-2 text-sm text-stone-700">
-          <input type="checkbox" checked={textOnly} onChange={(e) => setTextOnly(e.target.checked)} className="h-4 w-4 rounded border-stone-300 text-brand-600" />
+          <input
+            type="checkbox"
+            checked={textOnly}
+            onChange={(e) => setTextOnly(e.target.checked)}
+            className="h-4 w-4 rounded border-stone-300 text-brand-600"
+          />
           Text only
         </label>
       ) : null}

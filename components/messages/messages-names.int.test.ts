@@ -21,12 +21,27 @@ const visibleText = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+
 describe("the Messages list", () => {
   it("shows the step's label and the journey's name, never the step's node id or a template's id", async () => {
     const ctx = await workspaceContextForApiKey((await ingestFixture("FULL")).key);
-    const template = await createTemplate(ctx, { name: "Hello email", channel: "email", content: { subject: "Hi", html: "<p>Hi</p>" } });
+    const template = await createTemplate(ctx, {
+      name: "Hello email",
+      channel: "email",
+      content: { subject: "Hi", html: "<p>Hi</p>" },
+    });
     const { journeyId } = await publishGraph(ctx, {
       nodes: [
         { id: "t", type: "trigger.event", position: { x: 0, y: 0 }, config: { eventName: "signed_up", filters: [] } },
-        { id: "n_4f2c", type: "action.email", label: "Say hello", position: { x: 0, y: 100 }, config: { templateId: template.id } },
-        { id: "n_9a1b", type: "action.sms", position: { x: 0, y: 200 }, config: { templateId: "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6" } },
+        {
+          id: "n_4f2c",
+          type: "action.email",
+          label: "Say hello",
+          position: { x: 0, y: 100 },
+          config: { templateId: template.id },
+        },
+        {
+          id: "n_9a1b",
+          type: "action.sms",
+          position: { x: 0, y: 200 },
+          config: { templateId: "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6" },
+        },
       ],
       edges: [
         { id: "e1", source: "t", target: "n_4f2c" },

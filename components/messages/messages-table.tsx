@@ -5,7 +5,14 @@ import { Badge } from "../ui/card";
 import { formatDateTime } from "../ui/format";
 import { stepName, templateName } from "./names";
 
-export const STATUS_TONES: Record<string, "stone" | "brand" | "amber" | "red"> = { QUEUED: "amber", SENT: "brand", DELIVERED: "brand", BOUNCED: "red", FAILED: "red", SUPPRESSED: "stone" };
+export const STATUS_TONES: Record<string, "stone" | "brand" | "amber" | "red"> = {
+  QUEUED: "amber",
+  SENT: "brand",
+  DELIVERED: "brand",
+  BOUNCED: "red",
+  FAILED: "red",
+  SUPPRESSED: "stone",
+};
 
 export function MessagesTable({ slug, messages }: { slug: string; messages: MessageRow[] }) {
   return (
@@ -32,7 +39,11 @@ export function MessagesTable({ slug, messages }: { slug: string; messages: Mess
         {messages.map((m) => (
           <tr key={m.id} data-testid="message-row" className="align-top hover:bg-stone-50/70">
             <td className="py-3">
-              <Link href={`/w/${slug}/profiles/${m.profileId}`} className="block truncate font-medium text-brand-700 hover:underline" title={m.email ?? m.userId ?? "Anonymous: no user id or email yet"}>
+              <Link
+                href={`/w/${slug}/profiles/${m.profileId}`}
+                className="block truncate font-medium text-brand-700 hover:underline"
+                title={m.email ?? m.userId ?? "Anonymous: no user id or email yet"}
+              >
                 {m.userId ?? m.email ?? "Anonymous"}
               </Link>
               {m.email && m.userId ? <span className="block truncate text-xs text-stone-500">{m.email}</span> : null}
@@ -40,7 +51,11 @@ export function MessagesTable({ slug, messages }: { slug: string; messages: Mess
             <td className="py-3 pl-4 text-stone-700">{CHANNEL_LABEL[m.channel as ChannelName] ?? m.channel}</td>
             <td className="truncate py-3 pl-4">
               {m.journeyId ? (
-                <Link href={`/w/${slug}/journeys/${m.journeyId}`} className="text-stone-800 hover:underline" title={m.journeyName ?? undefined}>
+                <Link
+                  href={`/w/${slug}/journeys/${m.journeyId}`}
+                  className="text-stone-800 hover:underline"
+                  title={m.journeyName ?? undefined}
+                >
                   {m.journeyName}
                 </Link>
               ) : (
@@ -52,10 +67,16 @@ export function MessagesTable({ slug, messages }: { slug: string; messages: Mess
               {m.templateName ?? <span className="text-stone-500 italic">{templateName(m)}</span>}
             </td>
             <td className="py-3 pl-4">
-              <Link href={`/w/${slug}/messages/${m.id}`} title={m.statusReason ?? "Open the message"} className="hover:opacity-80">
+              <Link
+                href={`/w/${slug}/messages/${m.id}`}
+                title={m.statusReason ?? "Open the message"}
+                className="hover:opacity-80"
+              >
                 <Badge tone={STATUS_TONES[m.status] ?? "stone"}>{m.status.toLowerCase()}</Badge>
               </Link>
-              {m.statusReason ? <span className="mt-1 block truncate text-xs text-stone-500">{m.statusReason}</span> : null}
+              {m.statusReason ? (
+                <span className="mt-1 block truncate text-xs text-stone-500">{m.statusReason}</span>
+              ) : null}
             </td>
             <td className="py-3 pl-4 whitespace-nowrap text-stone-600">
               <Link href={`/w/${slug}/messages/${m.id}`} className="hover:underline">

@@ -5,7 +5,11 @@ import { NODE_META } from "../canvas/node-meta";
  * What the Messages pages call a message's step and template: the names a marketer gave them, never the ids
  * the engine keys them by (a node id like "n_4f2c" or a template's UUID means nothing to the reader).
  */
-export function stepName(message: { nodeId: string | null; nodeLabel: string | null; nodeType: string | null }): string | null {
+export function stepName(message: {
+  nodeId: string | null;
+  nodeLabel: string | null;
+  nodeType: string | null;
+}): string | null {
   if (!message.nodeId) return null;
   if (message.nodeLabel) return message.nodeLabel;
   const title = message.nodeType ? NODE_META[message.nodeType as NodeType]?.title : undefined;

@@ -58,12 +58,20 @@ export function OutboxMailView({ mail }: { mail: OutboxMail }) {
       </div>
       {tab === "HTML" ? (
         html ? (
-          <iframe title="Email as received" sandbox="" srcDoc={html} className="h-[36rem] w-full rounded-md bg-white ring-1 ring-stone-200" data-testid="outbox-html" />
+          <iframe
+            title="Email as received"
+            sandbox=""
+            srcDoc={html}
+            className="h-[36rem] w-full rounded-md bg-white ring-1 ring-stone-200"
+            data-testid="outbox-html"
+          />
         ) : (
           <p className="text-sm text-stone-600">This mail has no HTML part.</p>
         )
       ) : tab === "Text" ? (
-        <pre className="max-h-[36rem] overflow-auto rounded-md bg-stone-50 p-3 font-sans text-sm whitespace-pre-wrap text-stone-800 ring-1 ring-stone-200">{mail.text ?? ""}</pre>
+        <pre className="max-h-[36rem] overflow-auto rounded-md bg-stone-50 p-3 font-sans text-sm whitespace-pre-wrap text-stone-800 ring-1 ring-stone-200">
+          {mail.text ?? ""}
+        </pre>
       ) : tab === "Headers" ? (
         <table className="w-full table-fixed text-left text-xs">
           <tbody className="divide-y divide-stone-100">
@@ -76,7 +84,9 @@ export function OutboxMailView({ mail }: { mail: OutboxMail }) {
           </tbody>
         </table>
       ) : (
-        <pre className="max-h-[36rem] overflow-auto rounded-md bg-stone-900 p-3 font-mono text-xs whitespace-pre-wrap text-stone-100">{mail.raw}</pre>
+        <pre className="max-h-[36rem] overflow-auto rounded-md bg-stone-900 p-3 font-mono text-xs whitespace-pre-wrap text-stone-100">
+          {mail.raw}
+        </pre>
       )}
       {links.length ? (
         <div>
@@ -84,10 +94,17 @@ export function OutboxMailView({ mail }: { mail: OutboxMail }) {
           <ul className="mt-2 space-y-1 text-sm" data-testid="outbox-links">
             {links.map((link, i) => (
               <li key={i} className="truncate">
-                <a href={link.href} target="_blank" rel="noreferrer" className="font-medium text-brand-700 hover:underline">
+                <a
+                  href={link.href}
+                  target="_blank"
+                  rel="noreferrer"
+                  className="font-medium text-brand-700 hover:underline"
+                >
                   {link.label}
                 </a>
-                {link.destination !== link.label ? <span className="ml-2 text-stone-500">→ {link.destination}</span> : null}
+                {link.destination !== link.label ? (
+                  <span className="ml-2 text-stone-500">→ {link.destination}</span>
+                ) : null}
               </li>
             ))}
           </ul>

@@ -5,7 +5,13 @@ import { eventTitle, formatDateTimeSeconds, previewPairs, sourceLabel } from "..
 import { EventJson } from "../events/json-block";
 
 /** A person's events, newest first; each one's properties, traits and context open on demand. */
-export function EventTimeline({ events, webhookNames }: { events: ProfileEvent[]; webhookNames: Record<string, string> }) {
+export function EventTimeline({
+  events,
+  webhookNames,
+}: {
+  events: ProfileEvent[];
+  webhookNames: Record<string, string>;
+}) {
   return (
     <ol className="relative" data-testid="profile-timeline">
       {events.map((event, index) => {
@@ -13,7 +19,9 @@ export function EventTimeline({ events, webhookNames }: { events: ProfileEvent[]
         const { pairs, more } = previewPairs(event, 4);
         return (
           <li key={event.id} data-testid="timeline-event" className="relative pb-5 pl-7 last:pb-0">
-            {index < events.length - 1 ? <span className="absolute top-4 bottom-0 left-[5px] w-px bg-stone-200" aria-hidden="true" /> : null}
+            {index < events.length - 1 ? (
+              <span className="absolute top-4 bottom-0 left-[5px] w-px bg-stone-200" aria-hidden="true" />
+            ) : null}
             <span
               className={`absolute top-1.5 left-0 h-[11px] w-[11px] rounded-full ring-2 ring-white ${event.type === "track" ? "bg-brand-500" : event.type === "identify" ? "bg-amber-400" : "bg-stone-300"}`}
               aria-hidden="true"
@@ -24,7 +32,8 @@ export function EventTimeline({ events, webhookNames }: { events: ProfileEvent[]
                 <EventTypeBadge type={event.type} />
               </div>
               <p className="text-xs whitespace-nowrap text-stone-500">
-                <time dateTime={event.timestamp ?? undefined}>{formatDateTimeSeconds(event.timestamp)}</time> · {sourceLabel(event.source, webhookNames)}
+                <time dateTime={event.timestamp ?? undefined}>{formatDateTimeSeconds(event.timestamp)}</time> ·{" "}
+                {sourceLabel(event.source, webhookNames)}
               </p>
             </div>
             {pairs.length > 0 ? (

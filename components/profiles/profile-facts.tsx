@@ -15,7 +15,9 @@ export function ProfileFacts({ profile }: { profile: ProfileDetail }) {
           <ul className="space-y-2.5 text-sm" data-testid="profile-identities">
             {profile.identities.map((identity) => (
               <li key={`${identity.kind}:${identity.value}`} className="flex items-start gap-2">
-                <Badge tone={identity.kind === "user" ? "brand" : "stone"}>{identity.kind === "user" ? "User id" : "Anonymous id"}</Badge>
+                <Badge tone={identity.kind === "user" ? "brand" : "stone"}>
+                  {identity.kind === "user" ? "User id" : "Anonymous id"}
+                </Badge>
                 <span className="min-w-0 font-mono text-xs leading-5 break-all text-stone-800">{identity.value}</span>
               </li>
             ))}
@@ -64,7 +66,11 @@ function DataIssueNote({ issue }: { issue: DataIssue | undefined }) {
   if (!issue) return null;
   const value = typeof issue.value === "string" ? issue.value : JSON.stringify(issue.value);
   return (
-    <p role="note" data-testid="profile-data-issue" className="mt-1 rounded bg-amber-50 px-2 py-1 text-xs text-amber-900">
+    <p
+      role="note"
+      data-testid="profile-data-issue"
+      className="mt-1 rounded bg-amber-50 px-2 py-1 text-xs text-amber-900"
+    >
       <span className="font-mono break-all">“{value}”</span>: {issue.reason}
     </p>
   );

@@ -29,11 +29,22 @@ function enrollment(overrides: Partial<ProfileEnrollment>): ProfileEnrollment {
   };
 }
 
-const card = (e: ProfileEnrollment) => renderToStaticMarkup(createElement(ProfileJourneys, { slug: "acme", enrollments: [e] }));
+const card = (e: ProfileEnrollment) =>
+  renderToStaticMarkup(createElement(ProfileJourneys, { slug: "acme", enrollments: [e] }));
 
 describe("the profile's journey card", () => {
   it("shows converted for a purchase after the journey ended within the attribution window (a Conversion row)", () => {
-    const html = card(enrollment({ conversion: { at: "2026-04-08T10:00:00.000Z", eventName: "purchased", eventId: "7", revenue: 19.5, afterLeaving: true } }));
+    const html = card(
+      enrollment({
+        conversion: {
+          at: "2026-04-08T10:00:00.000Z",
+          eventName: "purchased",
+          eventId: "7",
+          revenue: 19.5,
+          afterLeaving: true,
+        },
+      }),
+    );
     expect(html).toContain('data-converted="yes"');
     expect(html).toContain('data-testid="enrollment-converted"');
     expect(html.replace(/<[^>]+>/g, "")).toContain("order value 19.50");

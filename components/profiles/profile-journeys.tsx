@@ -56,7 +56,10 @@ function Relative({ iso }: { iso: string }) {
 }
 
 const typeTitle = (type: string) => NODE_META[type as NodeType]?.title ?? type;
-const hasInputs = (inputs: unknown) => inputs !== null && inputs !== undefined && !(typeof inputs === "object" && Object.keys(inputs as object).length === 0);
+const hasInputs = (inputs: unknown) =>
+  inputs !== null &&
+  inputs !== undefined &&
+  !(typeof inputs === "object" && Object.keys(inputs as object).length === 0);
 const quote = (value: unknown) => (typeof value === "string" ? `“${value}”` : JSON.stringify(value));
 
 const NO_TEMPLATES: PathTemplates = { names: {}, sentVersions: {} };
@@ -84,23 +87,41 @@ export function outcomeWords(outcome: string, version: number | undefined, templ
 function readableTimes(value: unknown): unknown {
   if (typeof value === "string") return formatTimesInText(value);
   if (Array.isArray(value)) return value.map(readableTimes);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, readableTimes(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, readableTimes(v)]));
   return value;
 }
 
 /** The decision's inputs as shown: a template id becomes its name (the raw id helps nobody reading a path), times are formatted. */
 function shownInputs(inputs: unknown, version: number | undefined, templates: PathTemplates): unknown {
-  if (!inputs || typeof inputs !== "object" || Array.isArray(inputs) || typeof (inputs as { templateId?: unknown }).templateId !== "string") return readableTimes(inputs);
+  if (
+    !inputs ||
+    typeof inputs !== "object" ||
+    Array.isArray(inputs) ||
+    typeof (inputs as { templateId?: unknown }).templateId !== "string"
+  )
+    return readableTimes(inputs);
   const { templateId, ...rest } = inputs as { templateId: string } & Record<string, unknown>;
   return readableTimes({ template: templateWords(templateId, version, templates).replace(/[“”]/g, ""), ...rest });
 }
 
 /** The journeys a person is in or went through, newest first, each with the path they took and why. */
-export function ProfileJourneys({ slug, enrollments, templates = NO_TEMPLATES }: { slug: string; enrollments: ProfileEnrollment[]; templates?: PathTemplates }) {
+export function ProfileJourneys({
+  slug,
+  enrollments,
+  templates = NO_TEMPLATES,
+}: {
+  slug: string;
+  enrollments: ProfileEnrollment[];
+  templates?: PathTemplates;
+}) {
   if (!enrollments.length) {
     return (
       <EmptyState icon={Route} heading="Not in any journey yet.">
-        <p>When this person enters a live journey, where they are and every step they took, with the reason for each decision, appear here.</p>
+        <p>
+          When this person enters a live journey, where they are and every step they took, with the reason for each
+          decision, appear here.
+        </p>
       </EmptyState>
     );
   }
@@ -115,7 +136,15 @@ export function ProfileJourneys({ slug, enrollments, templates = NO_TEMPLATES }:
   );
 }
 
-function EnrollmentCard({ slug, enrollment: e, templates }: { slug: string; enrollment: ProfileEnrollment; templates: PathTemplates }) {
+function EnrollmentCard({
+  slug,
+  enrollment: e,
+  templates,
+}: {
+  slug: string;
+  enrollment: ProfileEnrollment;
+  templates: PathTemplates;
+}) {
   const status = STATUS[e.status];
   const inJourney = e.status === "ACTIVE" || e.status === "WAITING";
   const nodeLabel = (nodeId: string) => {
@@ -125,7 +154,13 @@ function EnrollmentCard({ slug, enrollment: e, templates }: { slug: string; enro
   const headingId = `enrollment-${e.enrollmentId}`;
 
   return (
-    <article aria-labelledby={headingId} className="rounded-lg ring-1 ring-stone-200" data-testid="enrollment" data-status={e.status} data-converted={e.conversion ? "yes" : "no"}>
+    <article
+      aria-labelledby={headingId}
+      className="rounded-lg ring-1 ring-stone-200"
+      data-testid="enrollment"
+      data-status={e.status}
+      data-converted={e.conversion ? "yes" : "no"}
+    >
       <header className="flex flex-wrap items-start justify-between gap-x-4 gap-y-1 border-b border-stone-100 px-4 py-3">
         <div className="flex min-w-0 flex-wrap items-center gap-2">
           <h3 id={headingId} className="truncate text-sm font-semibold text-stone-900">
@@ -133,7 +168,10 @@ function EnrollmentCard({ slug, enrollment: e, templates }: { slug: string; enro
               {e.journeyName}
             </Link>
           </h3>
-          <span className="text-xs font-medium text-stone-500" title={`This person walks version ${e.version} of the journey`}>
+          <span
+            className="text-xs font-medium text-stone-500"
+            title={`This person walks version ${e.version} of the journey`}
+          >
             v{e.version}
           </span>
           <span title={status.title}>
@@ -142,7 +180,10 @@ function EnrollmentCard({ slug, enrollment: e, templates }: { slug: string; enro
           {/* Converted the way the journey's conversion count counts it (its Conversion row): also after the
               journey ended, within the goal's attribution window. */}
           {e.conversion?.afterLeaving ? (
-            <span title={`Did the journey's goal (${quote(e.conversion.eventName)}) within its attribution window, after leaving the journey`} data-testid="enrollment-converted">
+            <span
+              title={`Did the journey's goal (${quote(e.conversion.eventName)}) within its attribution window, after leaving the journey`}
+              data-testid="enrollment-converted"
+            >
               <Badge tone="brand">Converted</Badge>
             </span>
           ) : null}
@@ -168,7 +209,10 @@ function EnrollmentCard({ slug, enrollment: e, templates }: { slug: string; enro
 
       <div className="space-y-4 px-4 py-3">
         {e.waiting ? (
-          <p className="flex items-start gap-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset" data-testid="enrollment-waiting">
+          <p
+            className="flex items-start gap-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset"
+            data-testid="enrollment-waiting"
+          >
             <Hourglass className="mt-0.5 h-4 w-4 shrink-0" aria-hidden="true" />
             <span>
               Waiting at <strong className="font-semibold">{nodeLabel(e.currentNodeId)}</strong>
@@ -179,7 +223,8 @@ function EnrollmentCard({ slug, enrollment: e, templates }: { slug: string; enro
                   {e.waiting.matchProperty ? (
                     <>
                       {" "}
-                      with <span className="font-mono text-xs">{e.waiting.matchProperty}</span> = <span className="font-mono text-xs">{JSON.stringify(e.waiting.matchValue)}</span>
+                      with <span className="font-mono text-xs">{e.waiting.matchProperty}</span> ={" "}
+                      <span className="font-mono text-xs">{JSON.stringify(e.waiting.matchValue)}</span>
                     </>
                   ) : null}
                 </>
@@ -252,8 +297,15 @@ function Path({
         const broke = last && failed;
         const title = step.label === step.nodeType ? typeTitle(step.nodeType) : step.label;
         return (
-          <li key={`${step.nodeId}-${index}`} className="relative pb-4 pl-7 last:pb-0" data-testid="enrollment-step" data-node={step.nodeId}>
-            {!last ? <span className="absolute top-4 bottom-0 left-[5px] w-px bg-stone-200" aria-hidden="true" /> : null}
+          <li
+            key={`${step.nodeId}-${index}`}
+            className="relative pb-4 pl-7 last:pb-0"
+            data-testid="enrollment-step"
+            data-node={step.nodeId}
+          >
+            {!last ? (
+              <span className="absolute top-4 bottom-0 left-[5px] w-px bg-stone-200" aria-hidden="true" />
+            ) : null}
             <span
               className={`absolute top-1.5 left-0 h-[11px] w-[11px] rounded-full ring-2 ring-white ${broke ? "bg-red-500" : here ? "bg-amber-400 motion-safe:animate-pulse" : "bg-brand-500"}`}
               aria-hidden="true"
@@ -271,7 +323,10 @@ function Path({
             {step.outcome || step.exit ? (
               <p className="mt-0.5 text-sm text-stone-700">
                 {step.exit ? (
-                  <span className="mr-1.5 inline-flex items-center rounded bg-stone-100 px-1.5 py-px text-xs font-medium text-stone-700" title={`Exit taken: ${step.exit}`}>
+                  <span
+                    className="mr-1.5 inline-flex items-center rounded bg-stone-100 px-1.5 py-px text-xs font-medium text-stone-700"
+                    title={`Exit taken: ${step.exit}`}
+                  >
                     → {step.exitLabel ?? "Next"}
                   </span>
                 ) : null}
@@ -287,7 +342,10 @@ function Path({
                   <span className="sr-only"> for {title}</span>
                 </summary>
                 <div className="mt-2">
-                  <JsonBlock label="Decision inputs" value={shownInputs(step.inputs, versionOf(step.nodeId), templates)} />
+                  <JsonBlock
+                    label="Decision inputs"
+                    value={shownInputs(step.inputs, versionOf(step.nodeId), templates)}
+                  />
                 </div>
               </details>
             ) : null}
@@ -357,7 +415,11 @@ function PathMapFlow({ enrollment: e }: { enrollment: ProfileEnrollment }) {
 
   return (
     <>
-      <div className="mt-2 h-80 overflow-hidden rounded-md bg-stone-50 ring-1 ring-stone-200" role="img" aria-label={`Map of ${e.journeyName} v${e.version}; the steps this person visited are highlighted`}>
+      <div
+        className="mt-2 h-80 overflow-hidden rounded-md bg-stone-50 ring-1 ring-stone-200"
+        role="img"
+        aria-label={`Map of ${e.journeyName} v${e.version}; the steps this person visited are highlighted`}
+      >
         <ReactFlow
           nodes={nodes}
           edges={edges}

@@ -27,15 +27,59 @@ const enrollment: ProfileEnrollment = {
   trigger: { name: "signed_up" },
   conversion: null,
   steps: [
-    { nodeId: "t", nodeType: "trigger.event", label: "trigger.event", enteredAt: "2026-04-06T10:00:00.000Z", leftAt: "2026-04-06T10:00:00.000Z", exit: "next", exitLabel: null, inputs: {}, outcome: "Entered from signed_up" },
-    { nodeId: "mail", nodeType: "action.email", label: "Say hello", enteredAt: "2026-04-06T10:00:01.000Z", leftAt: "2026-04-06T10:00:01.000Z", exit: "next", exitLabel: null, inputs: { channel: "email", templateId: TEMPLATE }, outcome: `Queued email message (template ${TEMPLATE})` },
-    { nodeId: "sms", nodeType: "action.sms", label: "action.sms", enteredAt: "2026-04-06T10:00:02.000Z", leftAt: "2026-04-06T10:00:02.000Z", exit: "next", exitLabel: null, inputs: { channel: "sms", templateId: GONE }, outcome: `Queued sms message (template ${GONE})` },
-    { nodeId: "wait", nodeType: "delay.duration", label: "Two days", enteredAt: "2026-04-06T10:00:03.000Z", leftAt: null, exit: null, exitLabel: null, inputs: { duration: { amount: 2, unit: "days" } }, outcome: "Waiting 2 days, until 2026-04-08T10:00:00.000Z" },
+    {
+      nodeId: "t",
+      nodeType: "trigger.event",
+      label: "trigger.event",
+      enteredAt: "2026-04-06T10:00:00.000Z",
+      leftAt: "2026-04-06T10:00:00.000Z",
+      exit: "next",
+      exitLabel: null,
+      inputs: {},
+      outcome: "Entered from signed_up",
+    },
+    {
+      nodeId: "mail",
+      nodeType: "action.email",
+      label: "Say hello",
+      enteredAt: "2026-04-06T10:00:01.000Z",
+      leftAt: "2026-04-06T10:00:01.000Z",
+      exit: "next",
+      exitLabel: null,
+      inputs: { channel: "email", templateId: TEMPLATE },
+      outcome: `Queued email message (template ${TEMPLATE})`,
+    },
+    {
+      nodeId: "sms",
+      nodeType: "action.sms",
+      label: "action.sms",
+      enteredAt: "2026-04-06T10:00:02.000Z",
+      leftAt: "2026-04-06T10:00:02.000Z",
+      exit: "next",
+      exitLabel: null,
+      inputs: { channel: "sms", templateId: GONE },
+      outcome: `Queued sms message (template ${GONE})`,
+    },
+    {
+      nodeId: "wait",
+      nodeType: "delay.duration",
+      label: "Two days",
+      enteredAt: "2026-04-06T10:00:03.000Z",
+      leftAt: null,
+      exit: null,
+      exitLabel: null,
+      inputs: { duration: { amount: 2, unit: "days" } },
+      outcome: "Waiting 2 days, until 2026-04-08T10:00:00.000Z",
+    },
   ],
   graph: { nodes: [{ id: "wait", type: "delay.duration", label: "Two days", position: { x: 0, y: 0 } }], edges: [] },
 };
 
-const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&quot;/g, '"').replace(/\s+/g, " ");
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&quot;/g, '"')
+    .replace(/\s+/g, " ");
 
 describe("a person's path through a journey", () => {
   it("names templates with the version sent and writes times in one format with the zone, no ids or ISO strings", () => {

@@ -16,12 +16,20 @@ import { ProfileJourneys } from "./profile-journeys";
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const ISO = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
-const visibleText = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&quot;/g, '"').replace(/\s+/g, " ");
+const visibleText = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&quot;/g, '"')
+    .replace(/\s+/g, " ");
 
 describe("a person's path on their page", () => {
   it("names the template and the version sent, writes times formatted, and shows no UUID or ISO time", async () => {
     const ctx = await workspaceContextForApiKey((await ingestFixture("FULL")).key);
-    const template = await createTemplate(ctx, { name: "Hello email", channel: "email", content: { subject: "Hi", html: "<p>Hi</p>" } });
+    const template = await createTemplate(ctx, {
+      name: "Hello email",
+      channel: "email",
+      content: { subject: "Hi", html: "<p>Hi</p>" },
+    });
     const other = await workspaceContextForApiKey((await ingestFixture("FULL")).key);
     const foreign = await createTemplate(other, { name: "Someone else's", channel: "sms", content: { body: "Hi" } });
     await publishGraph(ctx, {
@@ -30,7 +38,13 @@ describe("a person's path on their page", () => {
         { id: "mail", type: "action.email", position: { x: 0, y: 100 }, config: { templateId: template.id } },
         // another workspace's template id: its name must not leak here
         { id: "sms", type: "action.sms", position: { x: 0, y: 200 }, config: { templateId: foreign.id } },
-        { id: "wait", type: "delay.duration", label: "Two days", position: { x: 0, y: 300 }, config: { duration: { amount: 2, unit: "days" } } },
+        {
+          id: "wait",
+          type: "delay.duration",
+          label: "Two days",
+          position: { x: 0, y: 300 },
+          config: { duration: { amount: 2, unit: "days" } },
+        },
         { id: "end", type: "exit", position: { x: 0, y: 400 }, config: {} },
       ],
       edges: [
@@ -45,7 +59,10 @@ describe("a person's path on their page", () => {
     await engine.track("ada", "signed_up");
     const profile = await db().profile.findFirstOrThrow({ where: { workspaceId: ctx.workspace.id, userId: "ada" } });
     // delivery records the version it rendered (lib/messaging/delivery.ts); stand in for it
-    await db().message.updateMany({ where: { workspaceId: ctx.workspace.id, templateId: template.id }, data: { templateVersion: 1 } });
+    await db().message.updateMany({
+      where: { workspaceId: ctx.workspace.id, templateId: template.id },
+      data: { templateVersion: 1 },
+    });
 
     const enrollments = await profileJourneys(ctx, profile.id);
     const outcomes = enrollments[0].steps.map((s) => s.outcome).join(" | ");

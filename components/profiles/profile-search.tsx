@@ -10,7 +10,10 @@ export function ProfileSearch({ slug, q }: { slug: string; q: string }) {
         Search profiles
       </label>
       <div className="relative w-full max-w-xl min-w-0 flex-1">
-        <Search className="pointer-events-none absolute top-1/2 left-3 h-4 w-4 -translate-y-1/2 text-stone-400" aria-hidden="true" />
+        <Search
+          className="pointer-events-none absolute top-1/2 left-3 h-4 w-4 -translate-y-1/2 text-stone-400"
+          aria-hidden="true"
+        />
         <input
           id="profile-search"
           type="search"
@@ -26,7 +29,10 @@ export function ProfileSearch({ slug, q }: { slug: string; q: string }) {
         Search
       </Button>
       {q ? (
-        <Link href={`/w/${slug}/profiles`} className="rounded-md px-2 py-2 text-sm font-medium text-stone-600 hover:text-stone-900 hover:underline">
+        <Link
+          href={`/w/${slug}/profiles`}
+          className="rounded-md px-2 py-2 text-sm font-medium text-stone-600 hover:text-stone-900 hover:underline"
+        >
           Clear
         </Link>
       ) : null}

@@ -4,7 +4,11 @@ import { compactValue } from "../events/format";
 export function TraitsTable({ traits }: { traits: Record<string, unknown> }) {
   const entries = Object.entries(traits).sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0) {
-    return <p className="text-sm text-stone-500">No traits yet. An identify call with traits (name, plan, company…) fills this in.</p>;
+    return (
+      <p className="text-sm text-stone-500">
+        No traits yet. An identify call with traits (name, plan, company…) fills this in.
+      </p>
+    );
   }
   return (
     <table className="w-full text-left text-sm" data-testid="profile-traits">
@@ -33,6 +37,9 @@ export function TraitsTable({ traits }: { traits: Record<string, unknown> }) {
 
 function TraitValue({ value }: { value: unknown }) {
   if (value === null) return <span className="font-mono text-xs text-stone-400">null</span>;
-  if (typeof value === "string") return <span className="text-stone-900">{value === "" ? <span className="text-stone-400">(empty)</span> : value}</span>;
+  if (typeof value === "string")
+    return (
+      <span className="text-stone-900">{value === "" ? <span className="text-stone-400">(empty)</span> : value}</span>
+    );
   return <code className="font-mono text-xs text-stone-800">{compactValue(value)}</code>;
 }

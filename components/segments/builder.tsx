@@ -41,7 +41,9 @@ export function SegmentBuilder({
   const router = useRouter();
   const [name, setName] = useState(segment?.name ?? initialName);
   const [description, setDescription] = useState(segment?.description ?? "");
-  const [root, setRoot] = useState<Draft>(() => (segment?.definition ? toDraft(segment.definition) : (emptyDefinition() as Draft)));
+  const [root, setRoot] = useState<Draft>(() =>
+    segment?.definition ? toDraft(segment.definition) : (emptyDefinition() as Draft),
+  );
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -69,7 +71,11 @@ export function SegmentBuilder({
         setErrors({});
         return;
       }
-      setEstimate((prev) => ({ status: "loading", size: prev.status === "ok" || prev.status === "loading" ? prev.size : undefined, sample: prev.status === "ok" ? prev.sample : undefined }));
+      setEstimate((prev) => ({
+        status: "loading",
+        size: prev.status === "ok" || prev.status === "loading" ? prev.size : undefined,
+        sample: prev.status === "ok" ? prev.sample : undefined,
+      }));
       let response: Response;
       try {
         response = await fetch(`/api/workspaces/${slug}/segments/estimate`, {
@@ -79,19 +85,30 @@ export function SegmentBuilder({
           signal: controller.signal,
         });
       } catch {
-        if (!controller.signal.aborted && request === latest.current) setEstimate({ status: "error", message: "Cannot reach Cairn to count who matches." });
+        if (!controller.signal.aborted && request === latest.current)
+          setEstimate({ status: "error", message: "Cannot reach Cairn to count who matches." });
         return;
       }
       const body = await response.json().catch(() => null);
       if (request !== latest.current) return;
       if (response.ok) {
         setErrors({});
-        setEstimate({ status: "ok", size: Number(body?.size ?? 0), sample: (body?.sample ?? []) as EstimateSample[], exact: body?.exact !== false, total: Number(body?.total ?? 0) });
+        setEstimate({
+          status: "ok",
+          size: Number(body?.size ?? 0),
+          sample: (body?.sample ?? []) as EstimateSample[],
+          exact: body?.exact !== false,
+          total: Number(body?.total ?? 0),
+        });
       } else if (response.status === 422 || response.status === 400) {
         const fields: Record<string, string> = {};
         for (const f of body?.error?.fields ?? []) fields[f.path] ??= f.message;
         setErrors(fields);
-        setEstimate(Object.keys(fields).length ? { status: "invalid" } : { status: "error", message: body?.error?.message ?? "The definition is not valid." });
+        setEstimate(
+          Object.keys(fields).length
+            ? { status: "invalid" }
+            : { status: "error", message: body?.error?.message ?? "The definition is not valid." },
+        );
       } else {
         setEstimate({ status: "error", message: body?.error?.message ?? `The server answered ${response.status}.` });
       }
@@ -115,16 +132,33 @@ export function SegmentBuilder({
     setSaving(true);
     setFormError(null);
     const result = segment
-      ? await callApi<{ id: string }>("PUT", `/api/workspaces/${slug}/segments/${segment.id}`, { name, description, definition: root })
-      : await callApi<{ id: string }>("POST", `/api/workspaces/${slug}/segments`, { name, description, kind: "dynamic", definition: root });
+      ? await callApi<{ id: string }>("PUT", `/api/workspaces/${slug}/segments/${segment.id}`, {
+          name,
+          description,
+          definition: root,
+        })
+      : await callApi<{ id: string }>("POST", `/api/workspaces/${slug}/segments`, {
+          name,
+          description,
+          kind: "dynamic",
+          definition: root,
+        });
     setSaving(false);
     if (!result.ok) {
       setErrors(result.failure.fields);
-      setFormError(unplacedErrors(result.failure.fields, root, ["name", "description"]).length || !Object.keys(result.failure.fields).length ? result.failure.message : null);
+      setFormError(
+        unplacedErrors(result.failure.fields, root, ["name", "description"]).length ||
+          !Object.keys(result.failure.fields).length
+          ? result.failure.message
+          : null,
+      );
       return;
     }
     setDirty(false);
-    const id = segment?.id ?? (result.data as { id?: string; segment?: { id: string } }).id ?? (result.data as { segment?: { id: string } }).segment?.id;
+    const id =
+      segment?.id ??
+      (result.data as { id?: string; segment?: { id: string } }).id ??
+      (result.data as { segment?: { id: string } }).segment?.id;
     router.push(id ? `/w/${slug}/segments/${id}` : `/w/${slug}/segments`);
     router.refresh();
   }
@@ -133,12 +167,17 @@ export function SegmentBuilder({
 
   return (
     <form method="post" onSubmit={save} noValidate>
-      <Link href={cancelHref} className="mb-3 inline-flex items-center gap-1.5 text-sm font-medium text-stone-500 hover:text-stone-900">
+      <Link
+        href={cancelHref}
+        className="mb-3 inline-flex items-center gap-1.5 text-sm font-medium text-stone-500 hover:text-stone-900"
+      >
         <ArrowLeft className="h-4 w-4" aria-hidden="true" /> {segment ? segment.name : "Segments"}
       </Link>
       <header className="flex flex-wrap items-end justify-between gap-4 border-b border-stone-200 pb-5">
         <div>
-          <h1 className="text-2xl font-semibold tracking-tight text-stone-900">{canEdit ? (segment ? `Edit “${segment.name}”` : "New segment") : name}</h1>
+          <h1 className="text-2xl font-semibold tracking-tight text-stone-900">
+            {canEdit ? (segment ? `Edit “${segment.name}”` : "New segment") : name}
+          </h1>
           <p className="mt-1 max-w-2xl text-sm text-stone-600">
             {canEdit
               ? "Who is in it, as conditions on what people did and who they are. Membership stays current as events arrive and as time passes."
@@ -169,9 +208,7 @@ export function SegmentBuilder({
           {stray.length ? (
             <ul className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200" role="alert">
               {stray.map((s) => (
-                <li key={s.path}>
-                  {describeFieldProblem(s.path, s.message)}
-                </li>
+                <li key={s.path}>{describeFieldProblem(s.path, s.message)}</li>
               ))}
             </ul>
           ) : null}
@@ -202,7 +239,15 @@ export function SegmentBuilder({
             </div>
           ) : null}
           <div className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-stone-200">
-            <ConditionTree root={root} readOnly={!canEdit} errors={errors} events={events} traits={traits} segments={others} update={update} />
+            <ConditionTree
+              root={root}
+              readOnly={!canEdit}
+              errors={errors}
+              events={events}
+              traits={traits}
+              segments={others}
+              update={update}
+            />
           </div>
         </div>
         {canEdit ? (

@@ -1,6 +1,17 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+  type TooltipContentProps,
+} from "recharts";
 import { formatCount, formatDay } from "../events/format";
 import { plural } from "../ui/format";
 
@@ -25,16 +36,29 @@ const EXIT = "#d97706";
 
 /** The list's size-over-time line, with the day's size on hover. */
 export function SizeSparkline({ name, points }: { name: string; points: SizePoint[] }) {
-  if (points.length < 2) return <span className="text-xs text-stone-400">{points.length ? "Since today" : "No history yet"}</span>;
+  if (points.length < 2)
+    return <span className="text-xs text-stone-400">{points.length ? "Since today" : "No history yet"}</span>;
   const first = points[0];
   const last = points[points.length - 1];
   const summary = `${name}: ${formatCount(first.size)} on ${formatDay(first.day)}, ${formatCount(last.size)} on ${formatDay(last.day)}.`;
   return (
     <div role="img" aria-label={summary} className="h-8 w-32" data-testid="size-sparkline">
-      <LineChart width={128} height={32} data={points} margin={{ top: 3, right: 2, bottom: 3, left: 2 }} accessibilityLayer={false}>
+      <LineChart
+        width={128}
+        height={32}
+        data={points}
+        margin={{ top: 3, right: 2, bottom: 3, left: 2 }}
+        accessibilityLayer={false}
+      >
         <YAxis hide domain={["dataMin", "dataMax"]} />
         <XAxis dataKey="day" hide />
-        <Tooltip content={SizeTooltip} cursor={false} isAnimationActive={false} allowEscapeViewBox={{ x: true, y: true }} wrapperStyle={{ zIndex: 10 }} />
+        <Tooltip
+          content={SizeTooltip}
+          cursor={false}
+          isAnimationActive={false}
+          allowEscapeViewBox={{ x: true, y: true }}
+          wrapperStyle={{ zIndex: 10 }}
+        />
         <Line type="monotone" dataKey="size" stroke={BRAND} strokeWidth={1.75} dot={false} isAnimationActive={false} />
       </LineChart>
     </div>
@@ -57,9 +81,21 @@ function FlowTooltip({ active, payload, label }: TooltipContentProps) {
   return (
     <div className="rounded-md bg-stone-900 px-3 py-2 text-xs text-white shadow-lg">
       <div className="mb-1 font-semibold">{formatDay(String(label))}</div>
-      {"size" in row ? <div>Size: <strong className="tabular-nums">{formatCount(row.size)}</strong></div> : null}
-      {"entries" in row ? <div>Entered: <strong className="tabular-nums">{formatCount(row.entries)}</strong></div> : null}
-      {"exits" in row ? <div>Left: <strong className="tabular-nums">{formatCount(row.exits)}</strong></div> : null}
+      {"size" in row ? (
+        <div>
+          Size: <strong className="tabular-nums">{formatCount(row.size)}</strong>
+        </div>
+      ) : null}
+      {"entries" in row ? (
+        <div>
+          Entered: <strong className="tabular-nums">{formatCount(row.entries)}</strong>
+        </div>
+      ) : null}
+      {"exits" in row ? (
+        <div>
+          Left: <strong className="tabular-nums">{formatCount(row.exits)}</strong>
+        </div>
+      ) : null}
     </div>
   );
 }
@@ -67,15 +103,45 @@ function FlowTooltip({ active, payload, label }: TooltipContentProps) {
 /** The segment page's size per day. */
 export function SizeTrend({ points }: { points: SizePoint[] }) {
   const last = points[points.length - 1];
-  const summary = points.length ? `Size over the last ${plural(points.length, "day")}, from ${formatCount(points[0].size)} to ${formatCount(last.size)}.` : "No size history yet.";
+  const summary = points.length
+    ? `Size over the last ${plural(points.length, "day")}, from ${formatCount(points[0].size)} to ${formatCount(last.size)}.`
+    : "No size history yet.";
   return (
     <div role="img" aria-label={summary} data-testid="size-trend">
-      <LineChart responsive style={{ width: "100%", height: 220 }} data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
+      <LineChart
+        responsive
+        style={{ width: "100%", height: 220 }}
+        data={points}
+        margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+        accessibilityLayer={false}
+      >
         <CartesianGrid vertical={false} stroke="#f0efed" />
-        <XAxis dataKey="day" tickFormatter={formatDay} tick={AXIS} tickLine={false} axisLine={{ stroke: "#e7e5e4" }} minTickGap={24} />
-        <YAxis allowDecimals={false} tick={AXIS} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => formatCount(v)} />
+        <XAxis
+          dataKey="day"
+          tickFormatter={formatDay}
+          tick={AXIS}
+          tickLine={false}
+          axisLine={{ stroke: "#e7e5e4" }}
+          minTickGap={24}
+        />
+        <YAxis
+          allowDecimals={false}
+          tick={AXIS}
+          tickLine={false}
+          axisLine={false}
+          width={48}
+          tickFormatter={(v: number) => formatCount(v)}
+        />
         <Tooltip content={FlowTooltip} isAnimationActive={false} />
-        <Line type="monotone" dataKey="size" name="Size" stroke={BRAND} strokeWidth={2} dot={points.length <= 31 ? { r: 2.5, strokeWidth: 0, fill: BRAND } : false} isAnimationActive={false} />
+        <Line
+          type="monotone"
+          dataKey="size"
+          name="Size"
+          stroke={BRAND}
+          strokeWidth={2}
+          dot={points.length <= 31 ? { r: 2.5, strokeWidth: 0, fill: BRAND } : false}
+          isAnimationActive={false}
+        />
       </LineChart>
     </div>
   );
@@ -88,10 +154,31 @@ export function EntriesExits({ points }: { points: FlowPoint[] }) {
   const summary = `Over the last ${plural(points.length, "day")}, ${formatCount(entries)} entered and ${formatCount(exits)} left.`;
   return (
     <div role="img" aria-label={summary} data-testid="entries-exits">
-      <BarChart responsive style={{ width: "100%", height: 220 }} data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} barCategoryGap="20%" accessibilityLayer={false}>
+      <BarChart
+        responsive
+        style={{ width: "100%", height: 220 }}
+        data={points}
+        margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+        barCategoryGap="20%"
+        accessibilityLayer={false}
+      >
         <CartesianGrid vertical={false} stroke="#f0efed" />
-        <XAxis dataKey="day" tickFormatter={formatDay} tick={AXIS} tickLine={false} axisLine={{ stroke: "#e7e5e4" }} minTickGap={24} />
-        <YAxis allowDecimals={false} tick={AXIS} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => formatCount(v)} />
+        <XAxis
+          dataKey="day"
+          tickFormatter={formatDay}
+          tick={AXIS}
+          tickLine={false}
+          axisLine={{ stroke: "#e7e5e4" }}
+          minTickGap={24}
+        />
+        <YAxis
+          allowDecimals={false}
+          tick={AXIS}
+          tickLine={false}
+          axisLine={false}
+          width={48}
+          tickFormatter={(v: number) => formatCount(v)}
+        />
         <Tooltip content={FlowTooltip} cursor={{ fill: "#f5f5f4" }} isAnimationActive={false} />
         <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12, color: "#57534e" }} />
         <Bar dataKey="entries" name="Entered" fill={BRAND} radius={[2, 2, 0, 0]} isAnimationActive={false} />

@@ -63,7 +63,14 @@ interface TreeContext {
   update: (path: TreePath, next: Draft | undefined) => void;
 }
 
-const Ctx = createContext<TreeContext>({ readOnly: true, errors: {}, events: [], traits: [], segments: [], update: () => undefined });
+const Ctx = createContext<TreeContext>({
+  readOnly: true,
+  errors: {},
+  events: [],
+  traits: [],
+  segments: [],
+  update: () => undefined,
+});
 
 export function ConditionTree({
   root,
@@ -111,18 +118,28 @@ function GroupCard({ path, group }: { path: TreePath; group: Draft }) {
       data-testid={isRoot ? "condition-root" : "condition-group"}
       data-path={pathText(path)}
       role="group"
-      aria-label={isRoot ? "Who is in the segment" : `Group: ${match === "all" ? "all" : "any"} of ${plural(conditions.length, "condition")}`}
+      aria-label={
+        isRoot
+          ? "Who is in the segment"
+          : `Group: ${match === "all" ? "all" : "any"} of ${plural(conditions.length, "condition")}`
+      }
     >
       <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
         <div className="flex items-center gap-2 text-sm text-stone-700">
           {readOnly ? (
-            <span className="font-medium">{isRoot ? "People who match " : "Match "}
+            <span className="font-medium">
+              {isRoot ? "People who match " : "Match "}
               <strong className="font-semibold text-stone-900">{match === "all" ? "all" : "any"}</strong> of these:
             </span>
           ) : (
             <>
               <span className="font-medium">{isRoot ? "People who match" : "Match"}</span>
-              <Segmented label={isRoot ? "Match" : "Group match"} value={match} options={MATCH} onChange={(m) => update(path, { ...group, match: m })} />
+              <Segmented
+                label={isRoot ? "Match" : "Group match"}
+                value={match}
+                options={MATCH}
+                onChange={(m) => update(path, { ...group, match: m })}
+              />
             </>
           )}
         </div>
@@ -131,7 +148,11 @@ function GroupCard({ path, group }: { path: TreePath; group: Draft }) {
       <FieldErrors errors={mine} />
       {conditions.length === 0 ? (
         <p className="rounded-lg border border-dashed border-stone-300 bg-white px-4 py-5 text-center text-sm text-stone-500">
-          {readOnly ? "No conditions." : isRoot ? "Add a condition: what people did, didn't do, or who they are." : "An empty group: add a condition to it."}
+          {readOnly
+            ? "No conditions."
+            : isRoot
+              ? "Add a condition: what people did, didn't do, or who they are."
+              : "An empty group: add a condition to it."}
         </p>
       ) : (
         <ol className="space-y-0">
@@ -140,7 +161,11 @@ function GroupCard({ path, group }: { path: TreePath; group: Draft }) {
               {i > 0 ? (
                 <div className="flex items-center gap-2 py-1.5 pl-4" aria-hidden="true">
                   <span className="h-4 border-l-2 border-stone-200" />
-                  <span className={`rounded px-1.5 py-0.5 text-[10px] font-bold tracking-wider ${match === "all" ? "bg-brand-50 text-brand-800" : "bg-amber-50 text-amber-800"}`}>{joiner}</span>
+                  <span
+                    className={`rounded px-1.5 py-0.5 text-[10px] font-bold tracking-wider ${match === "all" ? "bg-brand-50 text-brand-800" : "bg-amber-50 text-amber-800"}`}
+                  >
+                    {joiner}
+                  </span>
                 </div>
               ) : null}
               <ConditionCard path={[...path, "conditions", i]} condition={c} />
@@ -150,8 +175,18 @@ function GroupCard({ path, group }: { path: TreePath; group: Draft }) {
       )}
       {readOnly ? null : (
         <div className="mt-3 flex flex-wrap items-center gap-2">
-          <AddConditionMenu onAdd={(kind) => add(newCondition(kind))} disabled={full} label={isRoot ? "Add condition" : "Add condition to group"} />
-          <Button variant="ghost" className="px-2.5 py-1.5 text-xs" onClick={() => add({ ...newCondition("group"), conditions: [newCondition("event_count")] })} disabled={!canNest || full} title={canNest ? undefined : `Groups nest at most ${MAX_DEPTH} levels deep`}>
+          <AddConditionMenu
+            onAdd={(kind) => add(newCondition(kind))}
+            disabled={full}
+            label={isRoot ? "Add condition" : "Add condition to group"}
+          />
+          <Button
+            variant="ghost"
+            className="px-2.5 py-1.5 text-xs"
+            onClick={() => add({ ...newCondition("group"), conditions: [newCondition("event_count")] })}
+            disabled={!canNest || full}
+            title={canNest ? undefined : `Groups nest at most ${MAX_DEPTH} levels deep`}
+          >
             <FolderPlus className="h-3.5 w-3.5" aria-hidden="true" />
             Add group
           </Button>
@@ -171,7 +206,13 @@ function NotCard({ path, not }: { path: TreePath; not: Draft }) {
   const { readOnly, errors } = useContext(Ctx);
   const inner = not.condition as Draft | undefined;
   return (
-    <div className="rounded-xl bg-red-50/40 p-3 ring-1 ring-red-200" data-testid="condition-not" data-path={pathText(path)} role="group" aria-label="Not">
+    <div
+      className="rounded-xl bg-red-50/40 p-3 ring-1 ring-red-200"
+      data-testid="condition-not"
+      data-path={pathText(path)}
+      role="group"
+      aria-label="Not"
+    >
       <div className="mb-2 flex items-center justify-between gap-2">
         <span className="inline-flex items-center gap-1.5 text-xs font-bold tracking-wider text-red-800">
           <Ban className="h-3.5 w-3.5" aria-hidden="true" /> NOT
@@ -193,7 +234,11 @@ function ConditionActions({ path, condition }: { path: TreePath; condition: Draf
   return (
     <div className="flex items-center gap-0.5">
       {condition.kind === "not" ? (
-        <Button variant="ghost" className="px-2 py-1 text-xs" onClick={() => update(path, condition.condition as Draft)}>
+        <Button
+          variant="ghost"
+          className="px-2 py-1 text-xs"
+          onClick={() => update(path, condition.condition as Draft)}
+        >
           <Undo2 className="h-3.5 w-3.5" aria-hidden="true" />
           Remove NOT
         </Button>
@@ -203,7 +248,12 @@ function ConditionActions({ path, condition }: { path: TreePath; condition: Draf
           Wrap in NOT
         </Button>
       ) : null}
-      <Button variant="ghost" className="px-2 py-1 text-xs text-red-700 hover:bg-red-50 hover:text-red-800" onClick={() => update(path, undefined)} aria-label={`Remove ${condition.kind === "group" ? "group" : condition.kind === "not" ? "NOT and its condition" : "condition"}`}>
+      <Button
+        variant="ghost"
+        className="px-2 py-1 text-xs text-red-700 hover:bg-red-50 hover:text-red-800"
+        onClick={() => update(path, undefined)}
+        aria-label={`Remove ${condition.kind === "group" ? "group" : condition.kind === "not" ? "NOT and its condition" : "condition"}`}
+      >
         <Trash2 className="h-3.5 w-3.5" aria-hidden="true" />
         Remove
       </Button>
@@ -211,7 +261,15 @@ function ConditionActions({ path, condition }: { path: TreePath; condition: Draf
   );
 }
 
-function AddConditionMenu({ onAdd, disabled, label }: { onAdd: (kind: LeafKind) => void; disabled?: boolean; label: string }) {
+function AddConditionMenu({
+  onAdd,
+  disabled,
+  label,
+}: {
+  onAdd: (kind: LeafKind) => void;
+  disabled?: boolean;
+  label: string;
+}) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -228,12 +286,23 @@ function AddConditionMenu({ onAdd, disabled, label }: { onAdd: (kind: LeafKind) 
   }, [open]);
   return (
     <div className="relative" ref={ref}>
-      <Button variant="secondary" className="px-2.5 py-1.5 text-xs" onClick={() => setOpen((o) => !o)} aria-haspopup="menu" aria-expanded={open} disabled={disabled}>
+      <Button
+        variant="secondary"
+        className="px-2.5 py-1.5 text-xs"
+        onClick={() => setOpen((o) => !o)}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        disabled={disabled}
+      >
         <Plus className="h-3.5 w-3.5" aria-hidden="true" />
         {label}
       </Button>
       {open ? (
-        <div role="menu" aria-label="Condition kinds" className="absolute left-0 z-30 mt-1 w-72 rounded-lg bg-white py-1 shadow-lg ring-1 ring-stone-200">
+        <div
+          role="menu"
+          aria-label="Condition kinds"
+          className="absolute left-0 z-30 mt-1 w-72 rounded-lg bg-white py-1 shadow-lg ring-1 ring-stone-200"
+        >
           {LEAF_KINDS.map((k) => (
             <button
               key={k.kind}
@@ -260,7 +329,10 @@ function FieldErrors({ errors, shown }: { errors: Record<string, string>; shown?
   const rest = Object.entries(errors).filter(([field]) => !shown?.(field));
   if (!rest.length) return null;
   return (
-    <ul className="mb-2 space-y-0.5 rounded-md bg-red-50 px-3 py-2 text-xs text-red-800 ring-1 ring-red-200" data-testid="condition-error">
+    <ul
+      className="mb-2 space-y-0.5 rounded-md bg-red-50 px-3 py-2 text-xs text-red-800 ring-1 ring-red-200"
+      data-testid="condition-error"
+    >
       {rest.map(([field, message]) => (
         <li key={field}>{field ? `${field}: ${message}` : message}</li>
       ))}
@@ -270,10 +342,18 @@ function FieldErrors({ errors, shown }: { errors: Record<string, string>; shown?
 
 function LeafCard({ path, condition }: { path: TreePath; condition: Draft }) {
   const { readOnly, errors, segments } = useContext(Ctx);
-  const segmentName = (id: string) => segments.find((s) => s.id === id)?.name ?? (id ? `unknown segment ${id}` : "(none chosen)");
+  const segmentName = (id: string) =>
+    segments.find((s) => s.id === id)?.name ?? (id ? `unknown segment ${id}` : "(none chosen)");
   const mine = errorsAt(errors, pathText(path));
   return (
-    <div className="rounded-lg bg-white p-3 shadow-sm ring-1 ring-stone-200" data-testid="condition" data-kind={condition.kind} data-path={pathText(path)} role="group" aria-label={KIND_TITLES[condition.kind] ?? condition.kind}>
+    <div
+      className="rounded-lg bg-white p-3 shadow-sm ring-1 ring-stone-200"
+      data-testid="condition"
+      data-kind={condition.kind}
+      data-path={pathText(path)}
+      role="group"
+      aria-label={KIND_TITLES[condition.kind] ?? condition.kind}
+    >
       {readOnly ? (
         <p className="text-sm text-stone-800" data-testid="condition-text">
           {describe(condition, segmentName)}
@@ -281,7 +361,9 @@ function LeafCard({ path, condition }: { path: TreePath; condition: Draft }) {
       ) : (
         <>
           <div className="mb-2 flex items-center justify-between gap-2">
-            <span className="text-xs font-semibold tracking-wide text-stone-500 uppercase">{KIND_TITLES[condition.kind] ?? condition.kind}</span>
+            <span className="text-xs font-semibold tracking-wide text-stone-500 uppercase">
+              {KIND_TITLES[condition.kind] ?? condition.kind}
+            </span>
             <ConditionActions path={path} condition={condition} />
           </div>
           <LeafFields path={path} c={condition} errors={mine} />
@@ -320,7 +402,13 @@ function LeafFields({ path, c, errors }: { path: TreePath; c: Draft; errors: Rec
     case "reachable":
       body = (
         <Row>
-          <MiniSelect label="Channel" value={String(c.channel ?? "email")} onChange={(e) => set({ channel: e.target.value })} error={err("channel")} width="w-96">
+          <MiniSelect
+            label="Channel"
+            value={String(c.channel ?? "email")}
+            onChange={(e) => set({ channel: e.target.value })}
+            error={err("channel")}
+            width="w-96"
+          >
             {REACHABLE_CHANNELS.map((ch) => (
               <option key={ch} value={ch}>
                 {CHANNEL_LABELS[ch]}
@@ -352,14 +440,26 @@ const FIELDS: Record<string, string[]> = {
 
 /** Whether a condition's fields show an error at this field themselves (else it is listed under them). */
 function showsField(kind: string, field: string): boolean {
-  if ((kind === "event_count" || kind === "not_performed") && /^filters(\.\d+(\.(property|operator|value))?)?$/.test(field)) return true;
+  if (
+    (kind === "event_count" || kind === "not_performed") &&
+    /^filters(\.\d+(\.(property|operator|value))?)?$/.test(field)
+  )
+    return true;
   return FIELDS[kind]?.includes(field) ?? false;
 }
 
-type FieldsProps = { c: Draft; set: (patch: Record<string, unknown>) => void; err: (field: string) => string | undefined };
+type FieldsProps = {
+  c: Draft;
+  set: (patch: Record<string, unknown>) => void;
+  err: (field: string) => string | undefined;
+};
 
-const Row = ({ children }: { children: ReactNode }) => <div className="flex flex-wrap items-start gap-2">{children}</div>;
-const Words = ({ children }: { children: ReactNode }) => <span className="pt-7 text-sm text-stone-600">{children}</span>;
+const Row = ({ children }: { children: ReactNode }) => (
+  <div className="flex flex-wrap items-start gap-2">{children}</div>
+);
+const Words = ({ children }: { children: ReactNode }) => (
+  <span className="pt-7 text-sm text-stone-600">{children}</span>
+);
 
 function useEventNames() {
   const { events } = useContext(Ctx);
@@ -370,7 +470,8 @@ function TraitFields({ c, set, err }: FieldsProps) {
   const { traits } = useContext(Ctx);
   const operator = String(c.operator ?? "equals");
   // Only the operators that fit the types the trait was seen with (every one for a trait not seen yet).
-  const fitsFor = (trait: unknown) => traitOperatorsFor(traits.find((t) => t.name === String(trait ?? "").trim())?.types);
+  const fitsFor = (trait: unknown) =>
+    traitOperatorsFor(traits.find((t) => t.name === String(trait ?? "").trim())?.types);
   const fitting = fitsFor(c.trait);
   // A saved operator that no longer fits what was observed stays visible rather than silently changing.
   const offered: readonly string[] = fitting.includes(operator as TraitOperator) ? fitting : [operator, ...fitting];
@@ -383,8 +484,22 @@ function TraitFields({ c, set, err }: FieldsProps) {
   };
   return (
     <Row>
-      <MiniInput label="Trait" placeholder="e.g. plan" value={String(c.trait ?? "")} onChange={(e) => pickTrait(e.target.value)} error={err("trait")} suggestions={traits.map((t) => t.name)} width="w-48" />
-      <MiniSelect label="Operator" value={operator} onChange={(e) => set({ operator: e.target.value, value: convertValue(operator, e.target.value, c.value) })} error={err("operator")} width="w-52">
+      <MiniInput
+        label="Trait"
+        placeholder="e.g. plan"
+        value={String(c.trait ?? "")}
+        onChange={(e) => pickTrait(e.target.value)}
+        error={err("trait")}
+        suggestions={traits.map((t) => t.name)}
+        width="w-48"
+      />
+      <MiniSelect
+        label="Operator"
+        value={operator}
+        onChange={(e) => set({ operator: e.target.value, value: convertValue(operator, e.target.value, c.value) })}
+        error={err("operator")}
+        width="w-52"
+      >
         {offered.map((o) => (
           <option key={o} value={o}>
             {OPERATOR_LABELS[o as TraitOperator] ?? o}
@@ -397,31 +512,94 @@ function TraitFields({ c, set, err }: FieldsProps) {
 }
 
 /** The value input an operator needs: none, text, a number, a comma list, a date, or days. */
-function ValueInput({ operator, value, onChange, error }: { operator: string; value: unknown; onChange: (v: unknown) => void; error?: string }) {
+function ValueInput({
+  operator,
+  value,
+  onChange,
+  error,
+}: {
+  operator: string;
+  value: unknown;
+  onChange: (v: unknown) => void;
+  error?: string;
+}) {
   switch (valueInputFor(operator)) {
     case "none":
       return null;
     case "number":
-      return <MiniInput label="Number" type="number" value={valueText(value)} onChange={(e) => onChange(parseValue(operator, e.target.value))} error={error} width="w-32" />;
+      return (
+        <MiniInput
+          label="Number"
+          type="number"
+          value={valueText(value)}
+          onChange={(e) => onChange(parseValue(operator, e.target.value))}
+          error={error}
+          width="w-32"
+        />
+      );
     case "list":
-      return <MiniInput label="Values (comma-separated)" value={valueText(value)} onChange={(e) => onChange(parseValue(operator, e.target.value))} error={error} width="w-64" placeholder="pro, team" />;
+      return (
+        <MiniInput
+          label="Values (comma-separated)"
+          value={valueText(value)}
+          onChange={(e) => onChange(parseValue(operator, e.target.value))}
+          error={error}
+          width="w-64"
+          placeholder="pro, team"
+        />
+      );
     case "date":
-      return <MiniInput label="Date" type="date" value={valueText(value).slice(0, 10)} onChange={(e) => onChange(e.target.value)} error={error} width="w-44" />;
+      return (
+        <MiniInput
+          label="Date"
+          type="date"
+          value={valueText(value).slice(0, 10)}
+          onChange={(e) => onChange(e.target.value)}
+          error={error}
+          width="w-44"
+        />
+      );
     case "days":
       return (
         <>
-          <MiniInput label="Days" type="number" min={1} value={valueText(value)} onChange={(e) => onChange(parseNumber(e.target.value))} error={error} width="w-24" />
+          <MiniInput
+            label="Days"
+            type="number"
+            min={1}
+            value={valueText(value)}
+            onChange={(e) => onChange(parseNumber(e.target.value))}
+            error={error}
+            width="w-24"
+          />
           <Words>days</Words>
         </>
       );
     default:
-      return <MiniInput label="Value" value={valueText(value)} onChange={(e) => onChange(parseValue(operator, e.target.value))} error={error} width="w-48" />;
+      return (
+        <MiniInput
+          label="Value"
+          value={valueText(value)}
+          onChange={(e) => onChange(parseValue(operator, e.target.value))}
+          error={error}
+          width="w-48"
+        />
+      );
   }
 }
 
 function EventField({ c, set, err }: FieldsProps) {
   const names = useEventNames();
-  return <MiniInput label="Event" placeholder="e.g. Product Viewed" value={String(c.event ?? "")} onChange={(e) => set({ event: e.target.value })} error={err("event")} suggestions={names} width="w-48" />;
+  return (
+    <MiniInput
+      label="Event"
+      placeholder="e.g. Product Viewed"
+      value={String(c.event ?? "")}
+      onChange={(e) => set({ event: e.target.value })}
+      error={err("event")}
+      suggestions={names}
+      width="w-48"
+    />
+  );
 }
 
 function WindowFields({ c, set, err, allowEver }: FieldsProps & { allowEver: boolean }) {
@@ -429,7 +607,12 @@ function WindowFields({ c, set, err, allowEver }: FieldsProps & { allowEver: boo
   return (
     <>
       {allowEver ? (
-        <MiniSelect label="When" value={ever ? "ever" : "last"} onChange={(e) => set({ withinDays: e.target.value === "ever" ? undefined : 30 })} width="w-32">
+        <MiniSelect
+          label="When"
+          value={ever ? "ever" : "last"}
+          onChange={(e) => set({ withinDays: e.target.value === "ever" ? undefined : 30 })}
+          width="w-32"
+        >
           <option value="last">in the last</option>
           <option value="ever">ever</option>
         </MiniSelect>
@@ -438,7 +621,15 @@ function WindowFields({ c, set, err, allowEver }: FieldsProps & { allowEver: boo
       )}
       {ever && allowEver ? null : (
         <>
-          <MiniInput label="Days" type="number" min={1} value={valueText(c.withinDays)} onChange={(e) => set({ withinDays: parseNumber(e.target.value) })} error={err("withinDays")} width="w-20" />
+          <MiniInput
+            label="Days"
+            type="number"
+            min={1}
+            value={valueText(c.withinDays)}
+            onChange={(e) => set({ withinDays: parseNumber(e.target.value) })}
+            error={err("withinDays")}
+            width="w-20"
+          />
           <Words>days</Words>
         </>
       )}
@@ -451,14 +642,28 @@ function EventCountFields({ c, set, err }: FieldsProps) {
     <div className="space-y-2">
       <Row>
         <EventField c={c} set={set} err={err} />
-        <MiniSelect label="How often" value={String(c.operator ?? "at_least")} onChange={(e) => set({ operator: e.target.value })} error={err("operator")} width="w-28">
+        <MiniSelect
+          label="How often"
+          value={String(c.operator ?? "at_least")}
+          onChange={(e) => set({ operator: e.target.value })}
+          error={err("operator")}
+          width="w-28"
+        >
           {COUNT_OPERATORS.map((o) => (
             <option key={o} value={o}>
               {COUNT_LABELS[o]}
             </option>
           ))}
         </MiniSelect>
-        <MiniInput label="Times" type="number" min={0} value={valueText(c.count)} onChange={(e) => set({ count: parseNumber(e.target.value) })} error={err("count")} width="w-20" />
+        <MiniInput
+          label="Times"
+          type="number"
+          min={0}
+          value={valueText(c.count)}
+          onChange={(e) => set({ count: parseNumber(e.target.value) })}
+          error={err("count")}
+          width="w-20"
+        />
         <Words>times</Words>
         <WindowFields c={c} set={set} err={err} allowEver />
       </Row>
@@ -483,13 +688,25 @@ function EventTimeFields({ c, set, err }: FieldsProps) {
   const operator = String(c.operator ?? "within_last_days");
   return (
     <Row>
-      <MiniSelect label="The" value={c.which === "first" ? "first" : "last"} onChange={(e) => set({ which: e.target.value })} error={err("which")} width="w-28">
+      <MiniSelect
+        label="The"
+        value={c.which === "first" ? "first" : "last"}
+        onChange={(e) => set({ which: e.target.value })}
+        error={err("which")}
+        width="w-28"
+      >
         <option value="first">first time</option>
         <option value="last">last time</option>
       </MiniSelect>
       <Words>they did</Words>
       <EventField c={c} set={set} err={err} />
-      <MiniSelect label="Was" value={operator} onChange={(e) => set({ operator: e.target.value, value: convertValue(operator, e.target.value, c.value) })} error={err("operator")} width="w-40">
+      <MiniSelect
+        label="Was"
+        value={operator}
+        onChange={(e) => set({ operator: e.target.value, value: convertValue(operator, e.target.value, c.value) })}
+        error={err("operator")}
+        width="w-40"
+      >
         {DATE_OPERATORS.map((o) => (
           <option key={o} value={o}>
             {DATE_LABELS[o]}
@@ -507,11 +724,23 @@ function SegmentFields({ c, set, err }: FieldsProps) {
   const known = segments.some((s) => s.id === id);
   return (
     <Row>
-      <MiniSelect label="Membership" value={c.member === false ? "out" : "in"} onChange={(e) => set({ member: e.target.value === "in" })} error={err("member")} width="w-32">
+      <MiniSelect
+        label="Membership"
+        value={c.member === false ? "out" : "in"}
+        onChange={(e) => set({ member: e.target.value === "in" })}
+        error={err("member")}
+        width="w-32"
+      >
         <option value="in">is in</option>
         <option value="out">is not in</option>
       </MiniSelect>
-      <MiniSelect label="Segment" value={id} onChange={(e) => set({ segmentId: e.target.value })} error={err("segmentId")} width="w-72">
+      <MiniSelect
+        label="Segment"
+        value={id}
+        onChange={(e) => set({ segmentId: e.target.value })}
+        error={err("segmentId")}
+        width="w-72"
+      >
         <option value="">{segments.length ? "Choose a segment" : "No other segments yet"}</option>
         {id && !known ? <option value={id}>Unknown segment ({id})</option> : null}
         {segments.map((s) => (
@@ -529,15 +758,27 @@ function PropertyFilters({ c, set, err }: FieldsProps) {
   const { events } = useContext(Ctx);
   const filters = (Array.isArray(c.filters) ? c.filters : []) as Record<string, unknown>[];
   const properties = events.find((e) => e.name === c.event)?.properties ?? [];
-  const setFilter = (i: number, f: Record<string, unknown> | undefined) => set({ filters: f ? filters.map((x, j) => (j === i ? f : x)) : filters.filter((_, j) => j !== i) });
+  const setFilter = (i: number, f: Record<string, unknown> | undefined) =>
+    set({ filters: f ? filters.map((x, j) => (j === i ? f : x)) : filters.filter((_, j) => j !== i) });
   return (
     <div className="space-y-2">
       {filters.map((f, i) => {
         const operator = String(f.operator ?? "equals");
         return (
-          <div key={i} className="flex flex-wrap items-start gap-2 border-l-2 border-stone-200 pl-3" data-testid="property-filter">
+          <div
+            key={i}
+            className="flex flex-wrap items-start gap-2 border-l-2 border-stone-200 pl-3"
+            data-testid="property-filter"
+          >
             <Words>{i === 0 ? "where" : "and"}</Words>
-            <MiniInput label="Property" value={String(f.property ?? "")} onChange={(e) => setFilter(i, { ...f, property: e.target.value })} error={err(`filters.${i}.property`)} suggestions={properties} width="w-40" />
+            <MiniInput
+              label="Property"
+              value={String(f.property ?? "")}
+              onChange={(e) => setFilter(i, { ...f, property: e.target.value })}
+              error={err(`filters.${i}.property`)}
+              suggestions={properties}
+              width="w-40"
+            />
             <MiniSelect
               label="Operator"
               value={operator}
@@ -566,7 +807,12 @@ function PropertyFilters({ c, set, err }: FieldsProps) {
               }}
               error={err(`filters.${i}.value`) ?? err(`filters.${i}`)}
             />
-            <Button variant="ghost" className="mt-5 px-2 py-1.5" aria-label={`Remove filter ${i + 1}`} onClick={() => setFilter(i, undefined)}>
+            <Button
+              variant="ghost"
+              className="mt-5 px-2 py-1.5"
+              aria-label={`Remove filter ${i + 1}`}
+              onClick={() => setFilter(i, undefined)}
+            >
               <X className="h-3.5 w-3.5" aria-hidden="true" />
             </Button>
           </div>
@@ -574,7 +820,11 @@ function PropertyFilters({ c, set, err }: FieldsProps) {
       })}
       {err("filters") ? <p className="text-xs text-red-700">{err("filters")}</p> : null}
       {filters.length < 10 ? (
-        <button type="button" onClick={() => set({ filters: [...filters, { property: "", operator: "equals", value: "" }] })} className="text-xs font-medium text-brand-700 hover:underline">
+        <button
+          type="button"
+          onClick={() => set({ filters: [...filters, { property: "", operator: "equals", value: "" }] })}
+          className="text-xs font-medium text-brand-700 hover:underline"
+        >
           + Add property filter
         </button>
       ) : null}

@@ -28,7 +28,8 @@ export function CsvUpload({ slug, segmentId }: { slug: string; segmentId: string
   async function onFile(file: File | undefined) {
     setError(null);
     if (!file) return;
-    if (file.size > MAX_BYTES) return setError(`That file is ${formatCount(Math.round(file.size / 1000))} KB; upload at most 10 MB at a time.`);
+    if (file.size > MAX_BYTES)
+      return setError(`That file is ${formatCount(Math.round(file.size / 1000))} KB; upload at most 10 MB at a time.`);
     setFileName(file.name);
     setCsv(await file.text());
   }
@@ -40,9 +41,19 @@ export function CsvUpload({ slug, segmentId }: { slug: string; segmentId: string
     setPending(true);
     setError(null);
     setReport(null);
-    const result = await callApi<UploadResult>("POST", `/api/workspaces/${slug}/segments/${segmentId}/members`, { mode, csv });
+    const result = await callApi<UploadResult>("POST", `/api/workspaces/${slug}/segments/${segmentId}/members`, {
+      mode,
+      csv,
+    });
     setPending(false);
-    if (!result.ok) return setError(Object.values(result.failure.fields)[0] ? `${result.failure.message} ${Object.entries(result.failure.fields).map(([k, v]) => `${k}: ${v}`).join("; ")}` : result.failure.message);
+    if (!result.ok)
+      return setError(
+        Object.values(result.failure.fields)[0]
+          ? `${result.failure.message} ${Object.entries(result.failure.fields)
+              .map(([k, v]) => `${k}: ${v}`)
+              .join("; ")}`
+          : result.failure.message,
+      );
     setReport(result.data);
     // the next upload starts over: a new list, and replace or append chosen again
     setMode(null);
@@ -63,9 +74,17 @@ export function CsvUpload({ slug, segmentId }: { slug: string; segmentId: string
             <FileUp className="h-5 w-5 text-stone-400" aria-hidden="true" />
             <span>
               <span className="block font-medium text-stone-900">{fileName ?? "Choose a CSV file"}</span>
-              <span className="block text-xs text-stone-500">One user id per row, in a “userId” column or the first column.</span>
+              <span className="block text-xs text-stone-500">
+                One user id per row, in a “userId” column or the first column.
+              </span>
             </span>
-            <input type="file" accept=".csv,text/csv,text/plain" className="sr-only" aria-label="CSV file" onChange={(e) => void onFile(e.target.files?.[0])} />
+            <input
+              type="file"
+              accept=".csv,text/csv,text/plain"
+              className="sr-only"
+              aria-label="CSV file"
+              onChange={(e) => void onFile(e.target.files?.[0])}
+            />
           </label>
           <label className="block text-xs font-medium text-stone-500" htmlFor="csv-text">
             …or paste user ids
@@ -86,12 +105,26 @@ export function CsvUpload({ slug, segmentId }: { slug: string; segmentId: string
           <legend className="text-sm font-medium text-stone-800">What the file does</legend>
           {(
             [
-              { value: "replace", title: "Replace the members", text: "Afterwards the segment is exactly the people in this file; everyone else leaves it." },
+              {
+                value: "replace",
+                title: "Replace the members",
+                text: "Afterwards the segment is exactly the people in this file; everyone else leaves it.",
+              },
               { value: "append", title: "Add to the members", text: "The people in this file join; nobody leaves." },
             ] as const
           ).map((o) => (
-            <label key={o.value} className={`flex cursor-pointer gap-3 rounded-lg p-3 ring-1 ring-inset ${mode === o.value ? "bg-brand-50/60 ring-brand-300" : "ring-stone-200 hover:bg-stone-50"}`}>
-              <input type="radio" name="csv-mode" value={o.value} checked={mode === o.value} onChange={() => setMode(o.value)} className="mt-0.5 accent-brand-700" />
+            <label
+              key={o.value}
+              className={`flex cursor-pointer gap-3 rounded-lg p-3 ring-1 ring-inset ${mode === o.value ? "bg-brand-50/60 ring-brand-300" : "ring-stone-200 hover:bg-stone-50"}`}
+            >
+              <input
+                type="radio"
+                name="csv-mode"
+                value={o.value}
+                checked={mode === o.value}
+                onChange={() => setMode(o.value)}
+                className="mt-0.5 accent-brand-700"
+              />
               <span>
                 <span className="block text-sm font-medium text-stone-900">{o.title}</span>
                 <span className="block text-xs text-stone-600">{o.text}</span>
@@ -99,14 +132,25 @@ export function CsvUpload({ slug, segmentId }: { slug: string; segmentId: string
             </label>
           ))}
           <Button type="submit" disabled={pending || !mode || !csv.trim()} className="mt-1">
-            {pending ? "Uploading…" : mode === "replace" ? "Replace members" : mode === "append" ? "Add members" : "Upload"}
+            {pending
+              ? "Uploading…"
+              : mode === "replace"
+                ? "Replace members"
+                : mode === "append"
+                  ? "Add members"
+                  : "Upload"}
           </Button>
         </fieldset>
       </div>
       {report ? (
-        <div className="rounded-lg bg-stone-50 p-4 text-sm ring-1 ring-stone-200" role="status" data-testid="csv-report">
+        <div
+          className="rounded-lg bg-stone-50 p-4 text-sm ring-1 ring-stone-200"
+          role="status"
+          data-testid="csv-report"
+        >
           <p className="font-medium text-stone-900">
-            {report.mode === "replace" ? "Members replaced" : "Members added"}: {formatCount(report.userIds)} user {report.userIds === 1 ? "id" : "ids"} in the file, {formatCount(report.matched)} matched a profile.
+            {report.mode === "replace" ? "Members replaced" : "Members added"}: {formatCount(report.userIds)} user{" "}
+            {report.userIds === 1 ? "id" : "ids"} in the file, {formatCount(report.matched)} matched a profile.
           </p>
           <ul className="mt-1 flex flex-wrap gap-x-5 gap-y-1 text-stone-700">
             <li data-testid="csv-entered">{formatCount(report.entered)} joined</li>
@@ -116,13 +160,16 @@ export function CsvUpload({ slug, segmentId }: { slug: string; segmentId: string
           {unknownCount ? (
             <div className="mt-3" data-testid="csv-unknown">
               <p className="text-amber-800">
-                {formatCount(unknownCount)} {unknownCount === 1 ? "user id matches" : "user ids match"} no profile, so {unknownCount === 1 ? "it was" : "they were"} skipped:
+                {formatCount(unknownCount)} {unknownCount === 1 ? "user id matches" : "user ids match"} no profile, so{" "}
+                {unknownCount === 1 ? "it was" : "they were"} skipped:
               </p>
               <ul className="mt-1 max-h-40 overflow-auto rounded-md bg-white px-3 py-2 font-mono text-xs text-stone-700 ring-1 ring-stone-200">
                 {unknown.map((id) => (
                   <li key={id}>{id}</li>
                 ))}
-                {unknownCount > unknown.length ? <li className="font-sans text-stone-500">…and {formatCount(unknownCount - unknown.length)} more</li> : null}
+                {unknownCount > unknown.length ? (
+                  <li className="font-sans text-stone-500">…and {formatCount(unknownCount - unknown.length)} more</li>
+                ) : null}
               </ul>
             </div>
           ) : (

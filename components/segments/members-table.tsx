@@ -9,9 +9,22 @@ import { EmptyState } from "../events/empty-state";
 import { Button } from "../ui/button";
 import { LocalTime } from "../ui/local-time";
 
-
 /** A segment's members, newest entries first: searchable by user id or email, paged with "Older members →". */
-export function MembersTable({ slug, segmentId, members, q, paged, nextCursor }: { slug: string; segmentId: string; members: SegmentMember[]; q: string; paged: boolean; nextCursor: string | null }) {
+export function MembersTable({
+  slug,
+  segmentId,
+  members,
+  q,
+  paged,
+  nextCursor,
+}: {
+  slug: string;
+  segmentId: string;
+  members: SegmentMember[];
+  q: string;
+  paged: boolean;
+  nextCursor: string | null;
+}) {
   const router = useRouter();
   const [search, setSearch] = useState(q);
   const base = `/w/${slug}/segments/${segmentId}`;
@@ -69,19 +82,27 @@ export function MembersTable({ slug, segmentId, members, q, paged, nextCursor }:
             {members.map((m) => (
               <tr key={m.profileId} data-testid="member">
                 <td className="py-2.5">
-                  <Link href={`/w/${slug}/profiles/${m.profileId}`} className="font-medium text-stone-900 hover:text-brand-700 hover:underline">
+                  <Link
+                    href={`/w/${slug}/profiles/${m.profileId}`}
+                    className="font-medium text-stone-900 hover:text-brand-700 hover:underline"
+                  >
                     {m.userId ?? m.email ?? `Anonymous visitor ${m.profileId.slice(0, 8)}`}
                   </Link>
                 </td>
                 <td className="py-2.5 text-stone-600">{m.email ?? "—"}</td>
-                <td className="py-2.5 text-stone-600"><LocalTime iso={m.enteredAt} /></td>
+                <td className="py-2.5 text-stone-600">
+                  <LocalTime iso={m.enteredAt} />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
       {paged || nextCursor ? (
-        <nav aria-label="Member pages" className="flex items-center justify-between border-t border-stone-100 pt-4 text-sm font-medium">
+        <nav
+          aria-label="Member pages"
+          className="flex items-center justify-between border-t border-stone-100 pt-4 text-sm font-medium"
+        >
           {paged ? (
             <Link href={link(q ? { q } : {})} className="text-brand-700 hover:underline">
               ← Newest members

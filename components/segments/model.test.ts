@@ -1,22 +1,54 @@
 import { describe as group, expect, it } from "vitest";
 import { ZSegmentDefinition } from "@/lib/segments/definition";
-import { convertValue, describe, errorsAt, getAt, locateError, newCondition, parseValue, setAt, TRAIT_OPERATORS, traitOperatorsFor, unplacedErrors, type Draft } from "./model";
+import {
+  convertValue,
+  describe,
+  errorsAt,
+  getAt,
+  locateError,
+  newCondition,
+  parseValue,
+  setAt,
+  TRAIT_OPERATORS,
+  traitOperatorsFor,
+  unplacedErrors,
+  type Draft,
+} from "./model";
 
 const tree = (): Draft => ({
   kind: "group",
   match: "all",
   conditions: [
     { kind: "event_count", event: "Product Viewed", filters: [], operator: "at_least", count: 3, withinDays: 7 },
-    { kind: "not", condition: { kind: "event_count", event: "Order Completed", filters: [], operator: "at_least", count: 1, withinDays: 7 } },
+    {
+      kind: "not",
+      condition: {
+        kind: "event_count",
+        event: "Order Completed",
+        filters: [],
+        operator: "at_least",
+        count: 1,
+        withinDays: 7,
+      },
+    },
     { kind: "group", match: "any", conditions: [{ kind: "reachable", channel: "email" }] },
   ],
 });
 
 group("locateError", () => {
   it("finds the condition an API error path names, through groups and NOTs", () => {
-    expect(locateError("definition.conditions.1.conditions.0.count")).toEqual({ at: "definition.conditions.1.conditions.0", field: "count" });
-    expect(locateError("definition.conditions.2.condition.withinDays")).toEqual({ at: "definition.conditions.2.condition", field: "withinDays" });
-    expect(locateError("definition.conditions.0.filters.1.value")).toEqual({ at: "definition.conditions.0", field: "filters.1.value" });
+    expect(locateError("definition.conditions.1.conditions.0.count")).toEqual({
+      at: "definition.conditions.1.conditions.0",
+      field: "count",
+    });
+    expect(locateError("definition.conditions.2.condition.withinDays")).toEqual({
+      at: "definition.conditions.2.condition",
+      field: "withinDays",
+    });
+    expect(locateError("definition.conditions.0.filters.1.value")).toEqual({
+      at: "definition.conditions.0",
+      field: "filters.1.value",
+    });
     expect(locateError("definition.conditions")).toEqual({ at: "definition", field: "conditions" });
     expect(locateError("definition")).toEqual({ at: "definition", field: "" });
     expect(locateError("name")).toBeNull();
@@ -51,7 +83,10 @@ group("tree edits", () => {
 
   it("starts every kind from a condition the definition accepts once its name is filled in", () => {
     for (const kind of ["event_count", "not_performed", "event_time", "trait", "reachable"] as const) {
-      const c = { ...newCondition(kind), ...(kind === "trait" ? { trait: "plan", value: "pro" } : kind === "reachable" ? {} : { event: "Signed Up" }) };
+      const c = {
+        ...newCondition(kind),
+        ...(kind === "trait" ? { trait: "plan", value: "pro" } : kind === "reachable" ? {} : { event: "Signed Up" }),
+      };
       expect(ZSegmentDefinition.safeParse({ kind: "group", match: "all", conditions: [c] }).success, kind).toBe(true);
     }
   });
@@ -70,27 +105,78 @@ group("values", () => {
 
   it("says each condition in words", () => {
     expect(describe(getAt(tree(), ["conditions", 0])!)).toBe("Did Product Viewed at least 3 times in the last 7 days");
-    expect(describe({ kind: "trait", trait: "plan", operator: "in", value: ["pro", "team"] })).toBe("Trait plan is one of “pro”, “team”");
-    expect(describe({ kind: "segment", segmentId: "s1", member: false }, () => "VIPs")).toBe("Not in the segment “VIPs”");
-    expect(describe({ kind: "event_count", event: "Login", filters: [{ property: "device", operator: "equals", value: "ios" }], operator: "exactly", count: 1 })).toBe(
-      "Did Login exactly 1 time ever, where device equals “ios”",
+    expect(describe({ kind: "trait", trait: "plan", operator: "in", value: ["pro", "team"] })).toBe(
+      "Trait plan is one of “pro”, “team”",
     );
+    expect(describe({ kind: "segment", segmentId: "s1", member: false }, () => "VIPs")).toBe(
+      "Not in the segment “VIPs”",
+    );
+    expect(
+      describe({
+        kind: "event_count",
+        event: "Login",
+        filters: [{ property: "device", operator: "equals", value: "ios" }],
+        operator: "exactly",
+        count: 1,
+      }),
+    ).toBe("Did Login exactly 1 time ever, where device equals “ios”");
   });
 });
 
 group("traitOperatorsFor", () => {
   it("offers the operators that fit the trait's observed type", () => {
-    expect(traitOperatorsFor(["number"])).toEqual(["equals", "not_equals", "gt", "gte", "lt", "lte", "exists", "not_exists", "in", "not_in"]);
+    expect(traitOperatorsFor(["number"])).toEqual([
+      "equals",
+      "not_equals",
+      "gt",
+      "gte",
+      "lt",
+      "lte",
+      "exists",
+      "not_exists",
+      "in",
+      "not_in",
+    ]);
     expect(traitOperatorsFor(["date"])).toEqual(["exists", "not_exists", "before", "after", "within_last_days"]);
-    expect(traitOperatorsFor(["string"])).toEqual(["equals", "not_equals", "contains", "not_contains", "exists", "not_exists", "in", "not_in"]);
+    expect(traitOperatorsFor(["string"])).toEqual([
+      "equals",
+      "not_equals",
+      "contains",
+      "not_contains",
+      "exists",
+      "not_exists",
+      "in",
+      "not_in",
+    ]);
     expect(traitOperatorsFor(["boolean"])).toEqual(["equals", "not_equals", "exists", "not_exists"]);
     expect(traitOperatorsFor(["array"])).toEqual(["contains", "not_contains", "exists", "not_exists"]);
     expect(traitOperatorsFor(["object"])).toEqual(["exists", "not_exists"]);
   });
 
   it("a trait seen with several types gets every operator that fits one of them", () => {
-    expect(traitOperatorsFor(["number", "string"])).toEqual(["equals", "not_equals", "contains", "not_contains", "gt", "gte", "lt", "lte", "exists", "not_exists", "in", "not_in"]);
-    expect(traitOperatorsFor(["date", "boolean"])).toEqual(["equals", "not_equals", "exists", "not_exists", "before", "after", "within_last_days"]);
+    expect(traitOperatorsFor(["number", "string"])).toEqual([
+      "equals",
+      "not_equals",
+      "contains",
+      "not_contains",
+      "gt",
+      "gte",
+      "lt",
+      "lte",
+      "exists",
+      "not_exists",
+      "in",
+      "not_in",
+    ]);
+    expect(traitOperatorsFor(["date", "boolean"])).toEqual([
+      "equals",
+      "not_equals",
+      "exists",
+      "not_exists",
+      "before",
+      "after",
+      "within_last_days",
+    ]);
   });
 
   it("an unknown trait (not in the catalog, or a type with no rule) gets every operator", () => {

@@ -1,5 +1,13 @@
 import { OPERATORS, type Operator } from "@/lib/journeys/graph";
-import { COUNT_OPERATORS, DATE_OPERATORS, MAX_CONDITIONS, MAX_DEPTH, REACHABLE_CHANNELS, type TCondition, type TSegmentDefinition } from "@/lib/segments/definition";
+import {
+  COUNT_OPERATORS,
+  DATE_OPERATORS,
+  MAX_CONDITIONS,
+  MAX_DEPTH,
+  REACHABLE_CHANNELS,
+  type TCondition,
+  type TSegmentDefinition,
+} from "@/lib/segments/definition";
 
 /**
  * The builder's view of a segment definition: what each condition kind is called, the conditions it starts
@@ -60,8 +68,16 @@ export const OPERATOR_LABELS: Record<TraitOperator, string> = {
   within_last_days: "is a date within the last",
 };
 
-export const COUNT_LABELS: Record<CountOperator, string> = { at_least: "at least", at_most: "at most", exactly: "exactly" };
-export const DATE_LABELS: Record<(typeof DATE_OPERATORS)[number], string> = { before: "before", after: "after", within_last_days: "within the last" };
+export const COUNT_LABELS: Record<CountOperator, string> = {
+  at_least: "at least",
+  at_most: "at most",
+  exactly: "exactly",
+};
+export const DATE_LABELS: Record<(typeof DATE_OPERATORS)[number], string> = {
+  before: "before",
+  after: "after",
+  within_last_days: "within the last",
+};
 export const CHANNEL_LABELS: Record<Channel, string> = {
   email: "has an email address and email consent",
   sms: "has a phone number and SMS consent",
@@ -245,7 +261,11 @@ export function errorsAt(errors: Record<string, string>, at: string): Record<str
 }
 
 /** Errors no condition of this draft can show (a stale index, or a path outside the definition): shown above the tree. */
-export function unplacedErrors(errors: Record<string, string>, root: Draft, known: string[] = ["name"]): { path: string; message: string }[] {
+export function unplacedErrors(
+  errors: Record<string, string>,
+  root: Draft,
+  known: string[] = ["name"],
+): { path: string; message: string }[] {
   return Object.entries(errors)
     .filter(([path]) => {
       if (known.includes(path)) return false;
@@ -282,7 +302,8 @@ export function describe(c: Draft, segmentName: (id: string) => string = (id) =>
   switch (c.kind) {
     case "trait": {
       const op = String(c.operator);
-      const value = valueInputFor(op) === "none" ? "" : op === "within_last_days" ? ` ${days(c.value)}` : ` ${quote(c.value)}`;
+      const value =
+        valueInputFor(op) === "none" ? "" : op === "within_last_days" ? ` ${days(c.value)}` : ` ${quote(c.value)}`;
       return `Trait ${c.trait} ${OPERATOR_LABELS[op as TraitOperator] ?? op}${value}`;
     }
     case "event_count":

@@ -43,7 +43,10 @@ function NewSegmentDialog({ slug, onClose }: { slug: string; onClose: () => void
       router.push(`/w/${slug}/segments/new?name=${encodeURIComponent(name.trim())}`);
       return;
     }
-    const created = await submit<{ id: string }>("POST", `/api/workspaces/${slug}/segments`, { name: name.trim(), kind: "manual" });
+    const created = await submit<{ id: string }>("POST", `/api/workspaces/${slug}/segments`, {
+      name: name.trim(),
+      kind: "manual",
+    });
     if (created) router.push(`/w/${slug}/segments/${created.id}`);
   }
 
@@ -51,17 +54,43 @@ function NewSegmentDialog({ slug, onClose }: { slug: string; onClose: () => void
     <Dialog title="New segment" description="Name it for your team, and choose how people get in." onClose={onClose}>
       <form method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
         <FormAlert message={formError} />
-        <TextField label="Segment name" placeholder="e.g. Browsed, didn't buy" value={name} onChange={(e) => setName(e.target.value)} error={nameError ? `Segment name ${nameError}.` : fieldErrors.name} autoFocus maxLength={255} />
+        <TextField
+          label="Segment name"
+          placeholder="e.g. Browsed, didn't buy"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={nameError ? `Segment name ${nameError}.` : fieldErrors.name}
+          autoFocus
+          maxLength={255}
+        />
         <fieldset className="space-y-2">
           <legend className="text-sm font-medium text-stone-800">Who is in it</legend>
           {(
             [
-              { value: "dynamic", title: "Dynamic", text: "People who match conditions on what they did and who they are; kept current as events arrive." },
-              { value: "manual", title: "Manual", text: "A list of user ids you upload as CSV; changes only when you upload again." },
+              {
+                value: "dynamic",
+                title: "Dynamic",
+                text: "People who match conditions on what they did and who they are; kept current as events arrive.",
+              },
+              {
+                value: "manual",
+                title: "Manual",
+                text: "A list of user ids you upload as CSV; changes only when you upload again.",
+              },
             ] as const
           ).map((o) => (
-            <label key={o.value} className={`flex cursor-pointer gap-3 rounded-lg p-3 ring-1 ring-inset ${kind === o.value ? "bg-brand-50/60 ring-brand-300" : "ring-stone-200 hover:bg-stone-50"}`}>
-              <input type="radio" name="segment-kind" value={o.value} checked={kind === o.value} onChange={() => setKind(o.value)} className="mt-0.5 accent-brand-700" />
+            <label
+              key={o.value}
+              className={`flex cursor-pointer gap-3 rounded-lg p-3 ring-1 ring-inset ${kind === o.value ? "bg-brand-50/60 ring-brand-300" : "ring-stone-200 hover:bg-stone-50"}`}
+            >
+              <input
+                type="radio"
+                name="segment-kind"
+                value={o.value}
+                checked={kind === o.value}
+                onChange={() => setKind(o.value)}
+                className="mt-0.5 accent-brand-700"
+              />
               <span>
                 <span className="block text-sm font-medium text-stone-900">{o.title}</span>
                 <span className="block text-xs text-stone-600">{o.text}</span>

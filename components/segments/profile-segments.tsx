@@ -4,7 +4,6 @@ import type { ProfileSegment } from "@/lib/segments/segments";
 import { Badge } from "../ui/card";
 import { formatDateTime } from "../ui/format";
 
-
 /** On a profile page: the segments the person is in now, and since when. */
 export function ProfileSegments({ slug, segments }: { slug: string; segments: ProfileSegment[] }) {
   if (!segments.length) {
@@ -19,7 +18,10 @@ export function ProfileSegments({ slug, segments }: { slug: string; segments: Pr
       {segments.map((s) => (
         <li key={s.segmentId} className="flex flex-wrap items-center justify-between gap-2 py-2.5 text-sm">
           <span className="flex items-center gap-2">
-            <Link href={`/w/${slug}/segments/${s.segmentId}`} className="font-medium text-stone-900 hover:text-brand-700 hover:underline">
+            <Link
+              href={`/w/${slug}/segments/${s.segmentId}`}
+              className="font-medium text-stone-900 hover:text-brand-700 hover:underline"
+            >
               {s.name}
             </Link>
             <Badge tone={s.kind === "manual" ? "amber" : "brand"}>{s.kind === "manual" ? "Manual" : "Dynamic"}</Badge>

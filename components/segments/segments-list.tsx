@@ -26,11 +26,26 @@ const TABS: { filter: SegmentsFilter; label: string }[] = [
 ];
 
 function href(slug: string, q: string, filter: SegmentsFilter): string {
-  const params = new URLSearchParams({ ...(q ? { q } : {}), ...(filter === "archived" ? { archived: "true" } : filter ? { kind: filter } : {}) }).toString();
+  const params = new URLSearchParams({
+    ...(q ? { q } : {}),
+    ...(filter === "archived" ? { archived: "true" } : filter ? { kind: filter } : {}),
+  }).toString();
   return `/w/${slug}/segments${params ? `?${params}` : ""}`;
 }
 
-export function SegmentsList({ slug, segments, q, filter, canEdit }: { slug: string; segments: SegmentSummary[]; q: string; filter: SegmentsFilter; canEdit: boolean }) {
+export function SegmentsList({
+  slug,
+  segments,
+  q,
+  filter,
+  canEdit,
+}: {
+  slug: string;
+  segments: SegmentSummary[];
+  q: string;
+  filter: SegmentsFilter;
+  canEdit: boolean;
+}) {
   const router = useRouter();
   const [search, setSearch] = useState(q);
   const [rowError, setRowError] = useState<string | null>(null);
@@ -52,7 +67,11 @@ export function SegmentsList({ slug, segments, q, filter, canEdit }: { slug: str
     <div className="mt-6 space-y-5">
       <ListToolbar
         tabsLabel="Segment kind"
-        tabs={TABS.map((tab) => ({ label: tab.label, href: href(slug, q, tab.filter), current: filter === tab.filter }))}
+        tabs={TABS.map((tab) => ({
+          label: tab.label,
+          href: href(slug, q, tab.filter),
+          current: filter === tab.filter,
+        }))}
         searchLabel="Search segments"
         search={search}
         onSearchChange={setSearch}
@@ -71,8 +90,15 @@ export function SegmentsList({ slug, segments, q, filter, canEdit }: { slug: str
             </p>
           </EmptyState>
         ) : (
-          <EmptyState icon={UsersRound} heading="No segments yet" actions={canEdit ? <NewSegmentButton slug={slug} label="Create your first segment" /> : undefined}>
-            <p>A segment is a group of people defined by what they did and who they are — “viewed a product 3 times this week and didn&apos;t order” — kept current as events arrive. Journeys can start when someone enters one.</p>
+          <EmptyState
+            icon={UsersRound}
+            heading="No segments yet"
+            actions={canEdit ? <NewSegmentButton slug={slug} label="Create your first segment" /> : undefined}
+          >
+            <p>
+              A segment is a group of people defined by what they did and who they are — “viewed a product 3 times this
+              week and didn&apos;t order” — kept current as events arrive. Journeys can start when someone enters one.
+            </p>
             {canEdit ? null : <p>An editor of this workspace can create one; you will be able to read it here.</p>}
           </EmptyState>
         )
@@ -93,7 +119,10 @@ export function SegmentsList({ slug, segments, q, filter, canEdit }: { slug: str
               {segments.map((s) => (
                 <tr key={s.id} data-testid={`segment-${s.name}`}>
                   <td className="py-3">
-                    <Link href={`/w/${slug}/segments/${s.id}`} className="font-medium text-stone-900 hover:text-brand-700 hover:underline">
+                    <Link
+                      href={`/w/${slug}/segments/${s.id}`}
+                      className="font-medium text-stone-900 hover:text-brand-700 hover:underline"
+                    >
                       {s.name}
                     </Link>
                     {s.archived ? (
@@ -103,7 +132,9 @@ export function SegmentsList({ slug, segments, q, filter, canEdit }: { slug: str
                     ) : null}
                   </td>
                   <td className="py-3">
-                    <Badge tone={s.kind === "dynamic" ? "brand" : "amber"}>{s.kind === "dynamic" ? "Dynamic" : "Manual"}</Badge>
+                    <Badge tone={s.kind === "dynamic" ? "brand" : "amber"}>
+                      {s.kind === "dynamic" ? "Dynamic" : "Manual"}
+                    </Badge>
                   </td>
                   <td className="py-3 text-right font-medium text-stone-900 tabular-nums" data-testid="segment-size">
                     {formatCount(s.memberCount)}
@@ -111,11 +142,17 @@ export function SegmentsList({ slug, segments, q, filter, canEdit }: { slug: str
                   <td className="py-2 pl-6">
                     <SizeSparkline name={s.name} points={s.trend} />
                   </td>
-                  <td className="py-3 text-stone-600"><LocalTime iso={s.updatedAt} /></td>
+                  <td className="py-3 text-stone-600">
+                    <LocalTime iso={s.updatedAt} />
+                  </td>
                   {canEdit ? (
                     <td className="py-2 text-right whitespace-nowrap">
                       {s.archived ? null : (
-                        <Button variant="ghost" className="px-2 py-1.5 text-xs text-red-700 hover:bg-red-50 hover:text-red-800" onClick={() => void archive(s)}>
+                        <Button
+                          variant="ghost"
+                          className="px-2 py-1.5 text-xs text-red-700 hover:bg-red-50 hover:text-red-800"
+                          onClick={() => void archive(s)}
+                        >
                           <Archive className="h-3.5 w-3.5" aria-hidden="true" />
                           Archive<span className="sr-only"> {s.name}</span>
                         </Button>

@@ -46,7 +46,9 @@ function OriginsEditor({ slug, apiKey, onSaved }: { slug: string; apiKey: ApiKey
   const [text, setText] = useState(apiKey.allowedOrigins.join("\n"));
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const result = await save.submit<{ apiKey: ApiKeyRow }>("PATCH", `/api/workspaces/${slug}/api-keys/${apiKey.id}`, { allowedOrigins: parseOrigins(text) });
+    const result = await save.submit<{ apiKey: ApiKeyRow }>("PATCH", `/api/workspaces/${slug}/api-keys/${apiKey.id}`, {
+      allowedOrigins: parseOrigins(text),
+    });
     if (result) onSaved();
   }
   const error = originErrors(save.fieldErrors);
@@ -69,7 +71,9 @@ function OriginsEditor({ slug, apiKey, onSaved }: { slug: string; apiKey: ApiKey
           {error}
         </p>
       ) : (
-        <p className="text-xs text-stone-500">One origin a line, scheme://host[:port]. Pages elsewhere are refused; servers are not affected.</p>
+        <p className="text-xs text-stone-500">
+          One origin a line, scheme://host[:port]. Pages elsewhere are refused; servers are not affected.
+        </p>
       )}
       <Button type="submit" className="px-2.5 py-1.5 text-xs" disabled={save.pending}>
         {save.pending ? "Saving…" : "Save origins"}
@@ -95,23 +99,39 @@ analytics.track("Signed Up", { plan: "Pro" });
 analytics.identify(user.id, { email: user.email }, { context: { userHash } });`;
 }
 
-export function ApiKeysPanel({ slug, apiKeys, scopeDescriptions }: { slug: string; apiKeys: ApiKeyRow[]; scopeDescriptions: Record<"WRITE" | "FULL", string> }) {
+export function ApiKeysPanel({
+  slug,
+  apiKeys,
+  scopeDescriptions,
+}: {
+  slug: string;
+  apiKeys: ApiKeyRow[];
+  scopeDescriptions: Record<"WRITE" | "FULL", string>;
+}) {
   const router = useRouter();
   const create = useApiForm();
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [rowError, setRowError] = useState<string | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   // the snippet names this Cairn's own address, known only in the browser (the page is rendered on the server first)
-  const cairnOrigin = useSyncExternalStore(noSubscription, () => window.location.origin, () => "https://cairn.example.com");
+  const cairnOrigin = useSyncExternalStore(
+    noSubscription,
+    () => window.location.origin,
+    () => "https://cairn.example.com",
+  );
 
   async function onCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
-    const result = await create.submit<{ apiKey: ApiKeyRow; secret: string }>("POST", `/api/workspaces/${slug}/api-keys`, {
-      name: String(form.get("name") ?? ""),
-      scope: String(form.get("scope") ?? ""),
-    });
+    const result = await create.submit<{ apiKey: ApiKeyRow; secret: string }>(
+      "POST",
+      `/api/workspaces/${slug}/api-keys`,
+      {
+        name: String(form.get("name") ?? ""),
+        scope: String(form.get("scope") ?? ""),
+      },
+    );
     if (result) {
       setCreated({ name: result.apiKey.name, secret: result.secret });
       formElement.reset();
@@ -129,18 +149,36 @@ export function ApiKeysPanel({ slug, apiKeys, scopeDescriptions }: { slug: strin
 
   return (
     <div className="space-y-6">
-      <Card title="Create an API key" description="Websites, apps and servers send events with a key; scripts manage journeys with a full key.">
+      <Card
+        title="Create an API key"
+        description="Websites, apps and servers send events with a key; scripts manage journeys with a full key."
+      >
         <form method="post" onSubmit={onCreate} className="space-y-4" noValidate>
           <FormAlert message={create.formError} />
           <div className="max-w-md">
-            <TextField label="Name" name="name" placeholder="e.g. Website, Backend, CI" required error={create.fieldErrors.name} />
+            <TextField
+              label="Name"
+              name="name"
+              placeholder="e.g. Website, Backend, CI"
+              required
+              error={create.fieldErrors.name}
+            />
           </div>
           <fieldset>
             <legend className="text-sm font-medium text-stone-800">Scope</legend>
             <div className="mt-2 grid gap-3 md:grid-cols-2">
               {(["WRITE", "FULL"] as const).map((scope) => (
-                <label key={scope} className="flex cursor-pointer gap-3 rounded-lg p-3 ring-1 ring-stone-200 has-[:checked]:bg-brand-50 has-[:checked]:ring-brand-500">
-                  <input type="radio" name="scope" value={scope} defaultChecked={scope === "WRITE"} className="mt-0.5 accent-brand-700" />
+                <label
+                  key={scope}
+                  className="flex cursor-pointer gap-3 rounded-lg p-3 ring-1 ring-stone-200 has-[:checked]:bg-brand-50 has-[:checked]:ring-brand-500"
+                >
+                  <input
+                    type="radio"
+                    name="scope"
+                    value={scope}
+                    defaultChecked={scope === "WRITE"}
+                    className="mt-0.5 accent-brand-700"
+                  />
                   <span className="text-sm text-stone-700">{scopeDescriptions[scope]}</span>
                 </label>
               ))}
@@ -159,7 +197,8 @@ export function ApiKeysPanel({ slug, apiKeys, scopeDescriptions }: { slug: strin
         {created ? (
           <div className="mt-5 space-y-2 rounded-lg bg-amber-50 p-4 ring-1 ring-amber-200" role="status">
             <p className="text-sm text-amber-900">
-              <strong>Copy the key “{created.name}” now.</strong> It is shown only this once; Cairn stores only a hash of it.
+              <strong>Copy the key “{created.name}” now.</strong> It is shown only this once; Cairn stores only a hash
+              of it.
             </p>
             <CopyField label="New API key" value={created.secret} testId="new-api-key" />
           </div>
@@ -189,13 +228,21 @@ export function ApiKeysPanel({ slug, apiKeys, scopeDescriptions }: { slug: strin
                   <td className="py-3 font-medium">{key.name}</td>
                   <td className="py-3 font-mono text-xs">{key.prefix}…</td>
                   <td className="py-3">
-                    <Badge tone={key.scope === "FULL" ? "amber" : "stone"}>{key.scope === "FULL" ? "Full" : "Write"}</Badge>
+                    <Badge tone={key.scope === "FULL" ? "amber" : "stone"}>
+                      {key.scope === "FULL" ? "Full" : "Write"}
+                    </Badge>
                   </td>
-                  <td className="py-3"><LocalTime iso={key.createdAt} /></td>
+                  <td className="py-3">
+                    <LocalTime iso={key.createdAt} />
+                  </td>
                   <td className="py-3">{key.lastUsedAt ? <LocalTime iso={key.lastUsedAt} /> : "Never"}</td>
                   <td className="py-3 align-top">
                     <div data-testid={`api-key-origins-${key.name}`} className="font-mono text-xs">
-                      {key.allowedOrigins.length ? key.allowedOrigins.map((origin) => <div key={origin}>{origin}</div>) : <span className="font-sans text-stone-500">Servers only</span>}
+                      {key.allowedOrigins.length ? (
+                        key.allowedOrigins.map((origin) => <div key={origin}>{origin}</div>)
+                      ) : (
+                        <span className="font-sans text-stone-500">Servers only</span>
+                      )}
                     </div>
                     {!key.revokedAt ? (
                       editing === key.id ? (
@@ -208,7 +255,11 @@ export function ApiKeysPanel({ slug, apiKeys, scopeDescriptions }: { slug: strin
                           }}
                         />
                       ) : (
-                        <button type="button" className="mt-1 text-xs text-brand-700 hover:underline" onClick={() => setEditing(key.id)}>
+                        <button
+                          type="button"
+                          className="mt-1 text-xs text-brand-700 hover:underline"
+                          onClick={() => setEditing(key.id)}
+                        >
                           Edit origins
                         </button>
                       )
@@ -216,7 +267,9 @@ export function ApiKeysPanel({ slug, apiKeys, scopeDescriptions }: { slug: strin
                   </td>
                   <td className="py-3 text-right">
                     {key.revokedAt ? (
-                      <Badge tone="red">Revoked <LocalTime iso={key.revokedAt} /></Badge>
+                      <Badge tone="red">
+                        Revoked <LocalTime iso={key.revokedAt} />
+                      </Badge>
                     ) : (
                       <Button variant="danger" className="px-2.5 py-1.5 text-xs" onClick={() => revoke(key)}>
                         Revoke
@@ -234,7 +287,10 @@ export function ApiKeysPanel({ slug, apiKeys, scopeDescriptions }: { slug: strin
         title="Send events from a website"
         description="Segment's browser library (analytics.js 2.0) works unchanged: load it with Cairn's address and a write key whose allowed origins include your site."
       >
-        <pre data-testid="browser-snippet" className="overflow-x-auto rounded-md bg-stone-900 p-4 text-xs text-stone-100">
+        <pre
+          data-testid="browser-snippet"
+          className="overflow-x-auto rounded-md bg-stone-900 p-4 text-xs text-stone-100"
+        >
           {browserSnippet(cairnOrigin)}
         </pre>
       </Card>

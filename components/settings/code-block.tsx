@@ -31,7 +31,11 @@ export function CodeBlock({ code, label, testId }: { code: string; label: string
         onClick={copy}
         className="absolute top-2.5 right-2.5 inline-flex items-center gap-1.5 rounded-md bg-stone-700/80 px-2.5 py-1.5 text-xs font-medium text-stone-100 hover:bg-stone-600"
       >
-        {copied ? <Check className="h-3.5 w-3.5" aria-hidden="true" /> : <Copy className="h-3.5 w-3.5" aria-hidden="true" />}
+        {copied ? (
+          <Check className="h-3.5 w-3.5" aria-hidden="true" />
+        ) : (
+          <Copy className="h-3.5 w-3.5" aria-hidden="true" />
+        )}
         {copied ? "Copied" : "Copy"}
         <span className="sr-only"> {label}</span>
       </button>

@@ -17,7 +17,15 @@ interface Settings {
  * Identity verification (admins): the secret the customer's server signs user ids with, its rotation, and
  * whether browsers' identify calls must carry the signature too (the in-app inbox always requires it).
  */
-export function IdentityVerificationPanel({ slug, initial, snippet }: { slug: string; initial: Settings; snippet: string }) {
+export function IdentityVerificationPanel({
+  slug,
+  initial,
+  snippet,
+}: {
+  slug: string;
+  initial: Settings;
+  snippet: string;
+}) {
   const [settings, setSettings] = useState(initial);
   const [shown, setShown] = useState(false);
   const [pending, setPending] = useState(false);
@@ -37,17 +45,29 @@ export function IdentityVerificationPanel({ slug, initial, snippet }: { slug: st
   }
 
   function rotate() {
-    if (!window.confirm("Rotate the secret? Every hash made with the current one stops working at once: update your server first.")) return;
-    void run("POST", `${base}/rotate`, undefined, "A new secret is in place; hashes made with the old one no longer work.");
+    if (
+      !window.confirm(
+        "Rotate the secret? Every hash made with the current one stops working at once: update your server first.",
+      )
+    )
+      return;
+    void run(
+      "POST",
+      `${base}/rotate`,
+      undefined,
+      "A new secret is in place; hashes made with the old one no longer work.",
+    );
   }
 
   return (
     <Card title="Identity verification">
       <p className="text-sm text-stone-700">
-        Your website&apos;s write key is public, so it cannot prove who is asking. Your server signs each signed-in user&apos;s id with this secret:{" "}
-        <code className="font-mono text-xs">HMAC-SHA256(secret, userId)</code> as hex. Your app sends it as the{" "}
-        <code className="font-mono text-xs">X-Cairn-User-Hash</code> header to the in-app inbox (always required: missing is 401, wrong is 403) and as{" "}
-        <code className="font-mono text-xs">context.userHash</code> in identify and alias calls. Keep the secret on your server.
+        Your website&apos;s write key is public, so it cannot prove who is asking. Your server signs each signed-in
+        user&apos;s id with this secret: <code className="font-mono text-xs">HMAC-SHA256(secret, userId)</code> as hex.
+        Your app sends it as the <code className="font-mono text-xs">X-Cairn-User-Hash</code> header to the in-app inbox
+        (always required: missing is 401, wrong is 403) and as{" "}
+        <code className="font-mono text-xs">context.userHash</code> in identify and alias calls. Keep the secret on your
+        server.
       </p>
       <div className="mt-4 flex items-center gap-2">
         <label htmlFor="identity-secret" className="text-sm font-medium text-stone-800">
@@ -75,13 +95,23 @@ export function IdentityVerificationPanel({ slug, initial, snippet }: { slug: st
           className="mt-0.5"
           checked={settings.requireVerifiedIdentify}
           disabled={pending}
-          onChange={(e) => void run("PATCH", base, { requireVerifiedIdentify: e.target.checked }, e.target.checked ? "Browsers' identify calls now need context.userHash." : "Browsers' identify calls no longer need context.userHash.")}
+          onChange={(e) =>
+            void run(
+              "PATCH",
+              base,
+              { requireVerifiedIdentify: e.target.checked },
+              e.target.checked
+                ? "Browsers' identify calls now need context.userHash."
+                : "Browsers' identify calls no longer need context.userHash.",
+            )
+          }
         />
         <span>
           Require verified identify calls from browsers
           <span className="block text-xs text-stone-500">
-            Identify and alias calls with a userId sent from a web page (with an Origin header) are refused without a matching{" "}
-            <code className="font-mono">context.userHash</code>, so nobody can change someone else&apos;s email or traits with your write key. Calls from your servers are not affected.
+            Identify and alias calls with a userId sent from a web page (with an Origin header) are refused without a
+            matching <code className="font-mono">context.userHash</code>, so nobody can change someone else&apos;s email
+            or traits with your write key. Calls from your servers are not affected.
           </span>
         </span>
       </label>

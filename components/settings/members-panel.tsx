@@ -40,10 +40,23 @@ interface Props {
 
 const ROLE_ORDER: RoleName[] = ["OWNER", "ADMIN", "EDITOR", "VIEWER"];
 
-export function MembersPanel({ slug, currentUserEmail, members, invitations, canManage, canManageOwners, roleLabels, roleDescriptions }: Props) {
+export function MembersPanel({
+  slug,
+  currentUserEmail,
+  members,
+  invitations,
+  canManage,
+  canManageOwners,
+  roleLabels,
+  roleDescriptions,
+}: Props) {
   const router = useRouter();
   const invite = useApiForm();
-  const [inviteLink, setInviteLink] = useState<{ email: string; url: string; emailed: InvitationEmailOutcome | null } | null>(null);
+  const [inviteLink, setInviteLink] = useState<{
+    email: string;
+    url: string;
+    emailed: InvitationEmailOutcome | null;
+  } | null>(null);
   const [rowError, setRowError] = useState<string | null>(null);
   const assignable = ROLE_ORDER.filter((r) => r !== "OWNER" || canManageOwners);
   // The server refuses to leave a workspace without an owner; do not offer what would be refused.
@@ -53,10 +66,14 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
-    const result = await invite.submit<{ invitation: { email: string }; url: string; email?: InvitationEmailOutcome }>("POST", `/api/workspaces/${slug}/invitations`, {
-      email: String(form.get("email") ?? ""),
-      role: String(form.get("role") ?? ""),
-    });
+    const result = await invite.submit<{ invitation: { email: string }; url: string; email?: InvitationEmailOutcome }>(
+      "POST",
+      `/api/workspaces/${slug}/invitations`,
+      {
+        email: String(form.get("email") ?? ""),
+        role: String(form.get("role") ?? ""),
+      },
+    );
     if (result) {
       setInviteLink({ email: result.invitation.email, url: result.url, emailed: result.email ?? null });
       formElement.reset();
@@ -74,9 +91,24 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
   return (
     <div className="space-y-6">
       {canManage ? (
-        <Card title="Invite a teammate" description="They get an email with a link to join this workspace with the role you choose. Links work for 7 days.">
-          <form method="post" onSubmit={onInvite} className="grid gap-4 md:grid-cols-[1fr_14rem_auto] md:items-start" noValidate>
-            <TextField label="Email" name="email" type="email" placeholder="name@company.com" required error={invite.fieldErrors.email} />
+        <Card
+          title="Invite a teammate"
+          description="They get an email with a link to join this workspace with the role you choose. Links work for 7 days."
+        >
+          <form
+            method="post"
+            onSubmit={onInvite}
+            className="grid gap-4 md:grid-cols-[1fr_14rem_auto] md:items-start"
+            noValidate
+          >
+            <TextField
+              label="Email"
+              name="email"
+              type="email"
+              placeholder="name@company.com"
+              required
+              error={invite.fieldErrors.email}
+            />
             <SelectField label="Role" name="role" defaultValue="EDITOR" error={invite.fieldErrors.role}>
               {assignable.map((role) => (
                 <option key={role} value={role}>
@@ -97,12 +129,15 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
                 {inviteLink.emailed?.sent ? (
                   <>
                     Invitation created and emailed to <strong>{inviteLink.email}</strong>
-                    {inviteLink.emailed.outbox ? " (it is in the Outbox: no mail server is set up, so it stays inside Cairn)" : ""}. You can also send them this link:
+                    {inviteLink.emailed.outbox
+                      ? " (it is in the Outbox: no mail server is set up, so it stays inside Cairn)"
+                      : ""}
+                    . You can also send them this link:
                   </>
                 ) : (
                   <>
-                    Invitation created for <strong>{inviteLink.email}</strong>; the email could not be sent: {inviteLink.emailed?.reason ?? "no answer about the email"}. Send them this
-                    link yourself:
+                    Invitation created for <strong>{inviteLink.email}</strong>; the email could not be sent:{" "}
+                    {inviteLink.emailed?.reason ?? "no answer about the email"}. Send them this link yourself:
                   </>
                 )}
               </p>
@@ -112,7 +147,10 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
         </Card>
       ) : null}
 
-      <Card title="Members" description={`${members.length} ${members.length === 1 ? "person has" : "people have"} access to this workspace.`}>
+      <Card
+        title="Members"
+        description={`${members.length} ${members.length === 1 ? "person has" : "people have"} access to this workspace.`}
+      >
         <FormAlert message={rowError} />
         <table className="w-full text-left text-sm">
           <thead className="text-xs tracking-wide text-stone-500 uppercase">
@@ -131,7 +169,10 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
                 <tr key={member.id} data-testid={`member-${member.email}`}>
                   <td className="py-3">
                     <div className="font-medium text-stone-900">
-                      {member.name} {member.email === currentUserEmail ? <span className="font-normal text-stone-500">(you)</span> : null}
+                      {member.name}{" "}
+                      {member.email === currentUserEmail ? (
+                        <span className="font-normal text-stone-500">(you)</span>
+                      ) : null}
                     </div>
                     <div className="text-stone-500">{member.email}</div>
                   </td>
@@ -140,7 +181,9 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
                       <select
                         aria-label={`Role of ${member.email}`}
                         value={member.role}
-                        onChange={(e) => act("PATCH", `/api/workspaces/${slug}/members/${member.id}`, { role: e.target.value })}
+                        onChange={(e) =>
+                          act("PATCH", `/api/workspaces/${slug}/members/${member.id}`, { role: e.target.value })
+                        }
                         className="rounded-md border-0 bg-white py-1.5 pr-8 pl-2 text-sm ring-1 ring-stone-300 ring-inset focus:ring-2 focus:ring-brand-600"
                       >
                         {assignable.map((role) => (
@@ -156,7 +199,9 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
                       </span>
                     )}
                   </td>
-                  <td className="py-3 text-stone-600"><LocalTime iso={member.joinedAt} /></td>
+                  <td className="py-3 text-stone-600">
+                    <LocalTime iso={member.joinedAt} />
+                  </td>
                   {canManage ? (
                     <td className="py-3 text-right">
                       {editable ? (
@@ -164,7 +209,8 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
                           variant="danger"
                           className="px-2.5 py-1.5 text-xs"
                           onClick={() => {
-                            if (confirm(`Remove ${member.email} from this workspace?`)) act("DELETE", `/api/workspaces/${slug}/members/${member.id}`);
+                            if (confirm(`Remove ${member.email} from this workspace?`))
+                              act("DELETE", `/api/workspaces/${slug}/members/${member.id}`);
                           }}
                         >
                           Remove
@@ -183,7 +229,11 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
         <Card title="Pending invitations">
           <ul className="divide-y divide-stone-100 text-sm">
             {invitations.map((inv) => (
-              <li key={inv.id} className="flex flex-wrap items-center justify-between gap-3 py-3" data-testid={`invitation-${inv.email}`}>
+              <li
+                key={inv.id}
+                className="flex flex-wrap items-center justify-between gap-3 py-3"
+                data-testid={`invitation-${inv.email}`}
+              >
                 <div>
                   <span className="font-medium text-stone-900">{inv.email}</span> <Badge>{roleLabels[inv.role]}</Badge>
                   <div className="text-stone-500">
@@ -191,7 +241,11 @@ export function MembersPanel({ slug, currentUserEmail, members, invitations, can
                   </div>
                 </div>
                 {canManage && (inv.role !== "OWNER" || canManageOwners) ? (
-                  <Button variant="danger" className="px-2.5 py-1.5 text-xs" onClick={() => act("DELETE", `/api/workspaces/${slug}/invitations/${inv.id}`)}>
+                  <Button
+                    variant="danger"
+                    className="px-2.5 py-1.5 text-xs"
+                    onClick={() => act("DELETE", `/api/workspaces/${slug}/invitations/${inv.id}`)}
+                  >
                     Revoke
                   </Button>
                 ) : null}

@@ -11,7 +11,15 @@ import { useApiForm } from "../ui/use-api-form";
  * Google. Either way every session of theirs ends, this one too, so on success the form sends them to sign in.
  * Without script it posts nowhere useful (/api/javascript-required), so the passwords never reach a URL.
  */
-export function PasswordForm({ email, hasPassword, returnTo }: { email: string; hasPassword: boolean; returnTo: string }) {
+export function PasswordForm({
+  email,
+  hasPassword,
+  returnTo,
+}: {
+  email: string;
+  hasPassword: boolean;
+  returnTo: string;
+}) {
   const router = useRouter();
   const { pending, formError, fieldErrors, submit } = useApiForm();
   const [confirmError, setConfirmError] = useState<string | null>(null);
@@ -27,7 +35,10 @@ export function PasswordForm({ email, hasPassword, returnTo }: { email: string; 
       return;
     }
     setConfirmError(null);
-    const changed = await submit<{ signInAgain?: boolean }>("POST", "/api/account/password", { currentPassword, newPassword });
+    const changed = await submit<{ signInAgain?: boolean }>("POST", "/api/account/password", {
+      currentPassword,
+      newPassword,
+    });
     if (!changed) return;
     setDone(true);
     router.replace(`/login?passwordChanged=1&callbackUrl=${encodeURIComponent(returnTo)}`);
@@ -40,7 +51,14 @@ export function PasswordForm({ email, hasPassword, returnTo }: { email: string; 
       {/* For password managers: which account this password belongs to. */}
       <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
       {hasPassword ? (
-        <TextField label="Current password" name="currentPassword" type="password" autoComplete="current-password" required error={fieldErrors.currentPassword} />
+        <TextField
+          label="Current password"
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={fieldErrors.currentPassword}
+        />
       ) : null}
       <TextField
         label={hasPassword ? "New password" : "Password"}

@@ -13,7 +13,15 @@ const ENDPOINTS = [
 ] as const;
 
 /** How to send a first event: a curl command to copy, the endpoints, and how to point Segment's libraries here. */
-export function SendTestEvent({ slug, origin, canManageKeys }: { slug: string; origin: string; canManageKeys: boolean }) {
+export function SendTestEvent({
+  slug,
+  origin,
+  canManageKeys,
+}: {
+  slug: string;
+  origin: string;
+  canManageKeys: boolean;
+}) {
   const curl = `curl -X POST ${origin}/api/v1/track \\
   -u "<YOUR_WRITE_KEY>:" \\
   -H "Content-Type: application/json" \\
@@ -66,8 +74,9 @@ analytics.track({
           <div className="min-w-0 flex-1 space-y-2">
             <p className="font-medium text-stone-900">Send an event</p>
             <p>
-              Replace <code className="rounded bg-stone-100 px-1 py-0.5 font-mono text-xs">&lt;YOUR_WRITE_KEY&gt;</code> with your key. The key is
-              the HTTP Basic user name with an empty password (what <code className="font-mono text-xs">-u &quot;key:&quot;</code> sends); an{" "}
+              Replace <code className="rounded bg-stone-100 px-1 py-0.5 font-mono text-xs">&lt;YOUR_WRITE_KEY&gt;</code>{" "}
+              with your key. The key is the HTTP Basic user name with an empty password (what{" "}
+              <code className="font-mono text-xs">-u &quot;key:&quot;</code> sends); an{" "}
               <code className="font-mono text-xs">Authorization: Bearer &lt;key&gt;</code> header works too.
             </p>
             <CodeBlock code={curl} label="curl command for a test event" testId="test-event-curl" />
@@ -103,7 +112,10 @@ analytics.track({
             <tbody className="divide-y divide-stone-100">
               {ENDPOINTS.map((endpoint) => (
                 <tr key={endpoint.path} className="align-top">
-                  <th scope="row" className="py-2 pr-4 font-mono text-xs leading-5 font-medium whitespace-nowrap text-stone-800">
+                  <th
+                    scope="row"
+                    className="py-2 pr-4 font-mono text-xs leading-5 font-medium whitespace-nowrap text-stone-800"
+                  >
                     /api/v1/{endpoint.path}
                   </th>
                   <td className="py-2 text-stone-600">{endpoint.what}</td>
@@ -119,9 +131,9 @@ analytics.track({
         <div className="min-w-0 space-y-2">
           <h3 className="text-sm font-semibold text-stone-900">Segment&apos;s libraries</h3>
           <p className="text-sm text-stone-600">
-            Segment&apos;s libraries (analytics.js, analytics-node, the mobile SDKs) send to Cairn unchanged: point their host at{" "}
-            <code className="font-mono text-xs break-all">{origin}</code> with the path <code className="font-mono text-xs">/api/v1/batch</code>, and
-            use a Cairn write key as the write key.
+            Segment&apos;s libraries (analytics.js, analytics-node, the mobile SDKs) send to Cairn unchanged: point
+            their host at <code className="font-mono text-xs break-all">{origin}</code> with the path{" "}
+            <code className="font-mono text-xs">/api/v1/batch</code>, and use a Cairn write key as the write key.
           </p>
           <CodeBlock code={segment} label="analytics-node example" />
         </div>
@@ -132,7 +144,10 @@ analytics.track({
 
 function Step({ n }: { n: number }) {
   return (
-    <span className="flex h-6 w-6 shrink-0 items-center justify-center rounded-full bg-brand-50 text-xs font-semibold text-brand-800 ring-1 ring-brand-200" aria-hidden="true">
+    <span
+      className="flex h-6 w-6 shrink-0 items-center justify-center rounded-full bg-brand-50 text-xs font-semibold text-brand-800 ring-1 ring-brand-200"
+      aria-hidden="true"
+    >
       {n}
     </span>
   );

@@ -17,7 +17,9 @@ export function SettingsTabs({ slug, tabs }: { slug: string; tabs: { href: strin
             href={target}
             aria-current={active ? "page" : undefined}
             className={`-mb-px shrink-0 whitespace-nowrap border-b-2 px-2.5 py-2.5 text-sm font-medium ${
-              active ? "border-brand-600 text-brand-800" : "border-transparent text-stone-500 hover:border-stone-300 hover:text-stone-800"
+              active
+                ? "border-brand-600 text-brand-800"
+                : "border-transparent text-stone-500 hover:border-stone-300 hover:text-stone-800"
             }`}
           >
             {tab.label}

@@ -11,9 +11,10 @@ export function WebhookSigningCard({ secret, snippet }: { secret: string; snippe
   return (
     <Card title="Journey webhooks">
       <p className="text-sm text-stone-700">
-        Webhook steps sign every call with this workspace&apos;s secret: the <code className="font-mono text-xs">X-Cairn-Signature</code> header is{" "}
-        <code className="font-mono text-xs">t=&lt;unix seconds&gt;,v1=&lt;HMAC-SHA256 of &quot;t.body&quot;&gt;</code>, and{" "}
-        <code className="font-mono text-xs">Idempotency-Key</code> is the same on every retry of a call.
+        Webhook steps sign every call with this workspace&apos;s secret: the{" "}
+        <code className="font-mono text-xs">X-Cairn-Signature</code> header is{" "}
+        <code className="font-mono text-xs">t=&lt;unix seconds&gt;,v1=&lt;HMAC-SHA256 of &quot;t.body&quot;&gt;</code>,
+        and <code className="font-mono text-xs">Idempotency-Key</code> is the same on every retry of a call.
       </p>
       <div className="mt-4 flex items-center gap-2">
         <label htmlFor="webhook-secret" className="text-sm font-medium text-stone-800">

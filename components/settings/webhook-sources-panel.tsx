@@ -25,13 +25,48 @@ type MappingKey = keyof TWebhookMapping;
 
 /** The mapping fields in form order, with what each one means and an example. */
 const MAPPING_FIELDS: { key: MappingKey; label: string; placeholder: string; hint: string }[] = [
-  { key: "userIdPath", label: "User id path", placeholder: "customer.id", hint: "Where the person’s user id is in the payload." },
-  { key: "anonymousIdPath", label: "Anonymous id path", placeholder: "visitor_token", hint: "For payloads without a user id. One of the two is needed." },
-  { key: "eventName", label: "Fixed event name", placeholder: "Order Placed", hint: "Every delivery becomes this event…" },
-  { key: "eventNamePath", label: "Event name path", placeholder: "topic", hint: "…or read the event name from the payload." },
-  { key: "timestampPath", label: "Timestamp path", placeholder: "created_at", hint: "ISO 8601. Empty: the time Cairn receives it." },
-  { key: "messageIdPath", label: "Delivery id path", placeholder: "id", hint: "A unique id per delivery, so a redelivery counts once." },
-  { key: "propertiesPath", label: "Properties path", placeholder: "$.order", hint: "Empty: the whole payload becomes the event’s properties." },
+  {
+    key: "userIdPath",
+    label: "User id path",
+    placeholder: "customer.id",
+    hint: "Where the person’s user id is in the payload.",
+  },
+  {
+    key: "anonymousIdPath",
+    label: "Anonymous id path",
+    placeholder: "visitor_token",
+    hint: "For payloads without a user id. One of the two is needed.",
+  },
+  {
+    key: "eventName",
+    label: "Fixed event name",
+    placeholder: "Order Placed",
+    hint: "Every delivery becomes this event…",
+  },
+  {
+    key: "eventNamePath",
+    label: "Event name path",
+    placeholder: "topic",
+    hint: "…or read the event name from the payload.",
+  },
+  {
+    key: "timestampPath",
+    label: "Timestamp path",
+    placeholder: "created_at",
+    hint: "ISO 8601. Empty: the time Cairn receives it.",
+  },
+  {
+    key: "messageIdPath",
+    label: "Delivery id path",
+    placeholder: "id",
+    hint: "A unique id per delivery, so a redelivery counts once.",
+  },
+  {
+    key: "propertiesPath",
+    label: "Properties path",
+    placeholder: "$.order",
+    hint: "Empty: the whole payload becomes the event’s properties.",
+  },
 ];
 const GROUPS: { legend: string; keys: MappingKey[] }[] = [
   { legend: "Who it is about", keys: ["userIdPath", "anonymousIdPath"] },
@@ -56,11 +91,15 @@ function webhookUrl(origin: string, id: string): string {
  */
 export function UnsignedWarning({ name }: { name: string }) {
   return (
-    <div className="mt-3 flex max-w-3xl items-start gap-2 rounded-lg bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200" role="alert" data-testid={`unsigned-warning-${name}`}>
+    <div
+      className="mt-3 flex max-w-3xl items-start gap-2 rounded-lg bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200"
+      role="alert"
+      data-testid={`unsigned-warning-${name}`}
+    >
       <ShieldAlert className="mt-0.5 h-4 w-4 shrink-0" aria-hidden="true" />
       <p>
-        <strong>No signing secret.</strong> Anyone who knows this URL can send events as “{name}”. Set a signing secret (Edit) and have the sending
-        system sign each delivery, so forged deliveries are refused.
+        <strong>No signing secret.</strong> Anyone who knows this URL can send events as “{name}”. Set a signing secret
+        (Edit) and have the sending system sign each delivery, so forged deliveries are refused.
       </p>
     </div>
   );
@@ -74,7 +113,12 @@ export function WebhookSourcesPanel({ slug, origin, sources, canManage, signatur
   const [adding, setAdding] = useState(false);
 
   async function remove(source: WebhookSourceSummary) {
-    if (!confirm(`Delete the webhook source “${source.name}”? Deliveries to its URL will be refused at once; events already received stay.`)) return;
+    if (
+      !confirm(
+        `Delete the webhook source “${source.name}”? Deliveries to its URL will be refused at once; events already received stay.`,
+      )
+    )
+      return;
     setRowError(null);
     const result = await callApi("DELETE", `/api/workspaces/${slug}/webhook-sources/${source.id}`);
     if (!result.ok) setRowError(result.failure.message);
@@ -108,14 +152,20 @@ export function WebhookSourcesPanel({ slug, origin, sources, canManage, signatur
             <p className="text-sm text-brand-900">
               Source <strong>“{created.name}”</strong> added. Point its webhook at this URL (method POST, JSON body):
             </p>
-            <CopyField label={`Webhook URL of ${created.name}`} value={webhookUrl(origin, created.id)} testId="new-webhook-url" />
+            <CopyField
+              label={`Webhook URL of ${created.name}`}
+              value={webhookUrl(origin, created.id)}
+              testId="new-webhook-url"
+            />
             {created.signed ? null : <UnsignedWarning name={created.name} />}
           </div>
         ) : null}
         {adding ? (
           <div className="mb-5 rounded-lg bg-stone-50 p-5 ring-1 ring-stone-200">
             <h3 className="text-sm font-semibold text-stone-900">New webhook source</h3>
-            <p className="mt-1 mb-4 text-sm text-stone-600">The mapping says where, in each delivery’s JSON, Cairn finds the person and the event name.</p>
+            <p className="mt-1 mb-4 text-sm text-stone-600">
+              The mapping says where, in each delivery’s JSON, Cairn finds the person and the event name.
+            </p>
             <SourceForm
               slug={slug}
               onCancel={() => setAdding(false)}
@@ -150,12 +200,22 @@ export function WebhookSourcesPanel({ slug, origin, sources, canManage, signatur
                       </h3>
                       <p className="mt-0.5 text-xs text-stone-500">
                         Added <LocalTime iso={source.createdAt} /> ·{" "}
-                        {source.lastReceivedAt ? <>last delivery <LocalTime iso={source.lastReceivedAt} /></> : "no deliveries yet"}
+                        {source.lastReceivedAt ? (
+                          <>
+                            last delivery <LocalTime iso={source.lastReceivedAt} />
+                          </>
+                        ) : (
+                          "no deliveries yet"
+                        )}
                       </p>
                     </div>
                     {canManage && editing !== source.id ? (
                       <div className="flex gap-2">
-                        <Button variant="secondary" className="px-2.5 py-1.5 text-xs" onClick={() => setEditing(source.id)}>
+                        <Button
+                          variant="secondary"
+                          className="px-2.5 py-1.5 text-xs"
+                          onClick={() => setEditing(source.id)}
+                        >
                           <Pencil className="h-3.5 w-3.5" aria-hidden="true" />
                           Edit<span className="sr-only"> {source.name}</span>
                         </Button>
@@ -167,7 +227,11 @@ export function WebhookSourcesPanel({ slug, origin, sources, canManage, signatur
                     ) : null}
                   </div>
                   <div className="mt-3 max-w-3xl">
-                    <CopyField label={`Webhook URL of ${source.name}`} value={webhookUrl(origin, source.id)} testId={`webhook-url-${source.name}`} />
+                    <CopyField
+                      label={`Webhook URL of ${source.name}`}
+                      value={webhookUrl(origin, source.id)}
+                      testId={`webhook-url-${source.name}`}
+                    />
                   </div>
                   {source.signed ? null : <UnsignedWarning name={source.name} />}
                   {editing === source.id ? (
@@ -191,7 +255,13 @@ export function WebhookSourcesPanel({ slug, origin, sources, canManage, signatur
                 <li key={source.key} className="py-5" data-testid={`webhook-source-${source.name}`}>
                   <h3 className="text-sm font-semibold text-stone-900">{source.name}</h3>
                   <p className="mt-0.5 text-xs text-stone-500">
-                    {source.lastReceivedAt ? <>Last delivery <LocalTime iso={source.lastReceivedAt} /></> : "No deliveries yet"}
+                    {source.lastReceivedAt ? (
+                      <>
+                        Last delivery <LocalTime iso={source.lastReceivedAt} />
+                      </>
+                    ) : (
+                      "No deliveries yet"
+                    )}
                   </p>
                 </li>
               ),
@@ -203,13 +273,15 @@ export function WebhookSourcesPanel({ slug, origin, sources, canManage, signatur
       <Card title="Deliveries and signatures">
         <ul className="space-y-2 text-sm text-stone-700">
           <li>
-            A delivery is a <code className="font-mono text-xs">POST</code> with a JSON object, or an array of objects (one event each). Paths are
-            dot-separated keys and array indexes: <code className="font-mono text-xs">customer.id</code>,{" "}
+            A delivery is a <code className="font-mono text-xs">POST</code> with a JSON object, or an array of objects
+            (one event each). Paths are dot-separated keys and array indexes:{" "}
+            <code className="font-mono text-xs">customer.id</code>,{" "}
             <code className="font-mono text-xs">$.line_items.0.sku</code>.
           </li>
           <li>
-            With a signing secret, each delivery must carry the HMAC-SHA256 of the raw request body, keyed with the secret, as hex or base64 (a{" "}
-            <code className="font-mono text-xs">sha256=</code> prefix is fine), in one of these headers:{" "}
+            With a signing secret, each delivery must carry the HMAC-SHA256 of the raw request body, keyed with the
+            secret, as hex or base64 (a <code className="font-mono text-xs">sha256=</code> prefix is fine), in one of
+            these headers:{" "}
             {signatureHeaders.map((header, i) => (
               <span key={header}>
                 {i > 0 ? ", " : null}
@@ -227,13 +299,21 @@ export function WebhookSourcesPanel({ slug, origin, sources, canManage, signatur
 
 function MappingSummary({ mapping }: { mapping: TWebhookMapping }) {
   const path = (value: string | undefined, fallback: string) =>
-    value ? <code className="font-mono text-xs text-stone-800">{value}</code> : <span className="text-stone-400">{fallback}</span>;
+    value ? (
+      <code className="font-mono text-xs text-stone-800">{value}</code>
+    ) : (
+      <span className="text-stone-400">{fallback}</span>
+    );
   const rows = [
     { label: "User id", value: path(mapping.userIdPath, "—") },
     { label: "Anonymous id", value: path(mapping.anonymousIdPath, "—") },
     {
       label: "Event name",
-      value: mapping.eventName ? <span className="text-stone-800">“{mapping.eventName}” (fixed)</span> : path(mapping.eventNamePath, "—"),
+      value: mapping.eventName ? (
+        <span className="text-stone-800">“{mapping.eventName}” (fixed)</span>
+      ) : (
+        path(mapping.eventNamePath, "—")
+      ),
     },
     { label: "Timestamp", value: path(mapping.timestampPath, "when received") },
     { label: "Delivery id", value: path(mapping.messageIdPath, "generated") },
@@ -279,7 +359,9 @@ function SourceForm({
       const value = String(data.get(name) ?? "").trim();
       return value === "" ? undefined : value;
     };
-    const mapping = Object.fromEntries(MAPPING_FIELDS.map((f) => [f.key, text(f.key)]).filter(([, v]) => v !== undefined));
+    const mapping = Object.fromEntries(
+      MAPPING_FIELDS.map((f) => [f.key, text(f.key)]).filter(([, v]) => v !== undefined),
+    );
     const secret = String(data.get("signingSecret") ?? "");
     const body = {
       name: String(data.get("name") ?? ""),
@@ -300,11 +382,28 @@ function SourceForm({
   const fieldOf = (key: MappingKey) => MAPPING_FIELDS.find((f) => f.key === key)!;
 
   return (
-    <form method="post" onSubmit={onSubmit} className="space-y-5" noValidate aria-label={source ? `Edit ${source.name}` : "New webhook source"}>
+    <form
+      method="post"
+      onSubmit={onSubmit}
+      className="space-y-5"
+      noValidate
+      aria-label={source ? `Edit ${source.name}` : "New webhook source"}
+    >
       <FormAlert message={form.formError} />
-      {leftover.length > 0 ? <FormAlert message={leftover.map(([path, message]) => describeFieldProblem(path, message)).join(" · ")} /> : null}
+      {leftover.length > 0 ? (
+        <FormAlert message={leftover.map(([path, message]) => describeFieldProblem(path, message)).join(" · ")} />
+      ) : null}
       <div className="max-w-md">
-        <TextField label="Name" name="name" defaultValue={source?.name} placeholder="e.g. Shop orders" required maxLength={80} error={errorOf("name")} autoFocus />
+        <TextField
+          label="Name"
+          name="name"
+          defaultValue={source?.name}
+          placeholder="e.g. Shop orders"
+          required
+          maxLength={80}
+          error={errorOf("name")}
+          autoFocus
+        />
       </div>
       {GROUPS.map((group) => (
         <fieldset key={group.legend}>
@@ -349,7 +448,12 @@ function SourceForm({
           )}
           {source?.signed ? (
             <label className="flex items-center gap-2 text-sm text-stone-700">
-              <input type="checkbox" checked={removeSecret} onChange={(e) => setRemoveSecret(e.target.checked)} className="accent-brand-700" />
+              <input
+                type="checkbox"
+                checked={removeSecret}
+                onChange={(e) => setRemoveSecret(e.target.checked)}
+                className="accent-brand-700"
+              />
               Remove the signing secret (accept unsigned deliveries)
             </label>
           ) : null}

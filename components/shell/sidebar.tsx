@@ -1,6 +1,19 @@
 "use client";
 
-import { BarChart3, ChevronsUpDown, FileText, Inbox, LogOut, Mail, Plus, Route, Settings, Users, UsersRound, Zap } from "lucide-react";
+import {
+  BarChart3,
+  ChevronsUpDown,
+  FileText,
+  Inbox,
+  LogOut,
+  Mail,
+  Plus,
+  Route,
+  Settings,
+  Users,
+  UsersRound,
+  Zap,
+} from "lucide-react";
 import { signOut } from "next-auth/react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
@@ -56,7 +69,10 @@ export function Sidebar({ workspace, workspaces, user, roleLabel }: SidebarProps
               {w.name}
             </Link>
           ))}
-          <Link href="/workspaces/new" className="flex items-center gap-2 border-t border-stone-100 px-3 py-2 text-sm text-stone-600 hover:bg-stone-50">
+          <Link
+            href="/workspaces/new"
+            className="flex items-center gap-2 border-t border-stone-100 px-3 py-2 text-sm text-stone-600 hover:bg-stone-50"
+          >
             <Plus className="h-4 w-4" aria-hidden="true" /> New workspace
           </Link>
         </div>
@@ -84,7 +100,10 @@ export function Sidebar({ workspace, workspaces, user, roleLabel }: SidebarProps
 
       <div className="border-t border-stone-200 p-3">
         <div className="flex items-center gap-3 px-2 py-1.5">
-          <span className="flex h-8 w-8 shrink-0 items-center justify-center rounded-full bg-brand-100 text-sm font-semibold text-brand-800" aria-hidden="true">
+          <span
+            className="flex h-8 w-8 shrink-0 items-center justify-center rounded-full bg-brand-100 text-sm font-semibold text-brand-800"
+            aria-hidden="true"
+          >
             {user.name.slice(0, 1).toUpperCase()}
           </span>
           <span className="min-w-0 flex-1">

@@ -8,7 +8,12 @@ export const CHANNEL_OPTIONS: { value: ChannelName; label: string }[] = [
   { value: "in_app", label: "In-app" },
 ];
 
-export const CHANNEL_LABEL: Record<ChannelName, string> = { email: "Email", sms: "SMS", push: "Push", in_app: "In-app" };
+export const CHANNEL_LABEL: Record<ChannelName, string> = {
+  email: "Email",
+  sms: "SMS",
+  push: "Push",
+  in_app: "In-app",
+};
 
 /** What a template can be: a channel's message, a webhook's request body, or a building block (a partial, an email layout). */
 export type TemplateKind = ChannelName | "webhook" | "partial" | "layout";
@@ -18,7 +23,12 @@ export const KIND_OPTIONS: { value: TemplateKind; label: string }[] = [
   { value: "partial", label: "Partial (a reusable snippet)" },
   { value: "layout", label: "Email layout" },
 ];
-export const KIND_LABEL: Record<TemplateKind, string> = { ...CHANNEL_LABEL, webhook: "Webhook", partial: "Partial", layout: "Email layout" };
+export const KIND_LABEL: Record<TemplateKind, string> = {
+  ...CHANNEL_LABEL,
+  webhook: "Webhook",
+  partial: "Partial",
+  layout: "Email layout",
+};
 
 export interface FieldSpec {
   /** dotted path in the content, e.g. "cta.label" */
@@ -37,23 +47,50 @@ export interface FieldSpec {
 
 export const CHANNEL_FIELDS: Record<TemplateKind, FieldSpec[]> = {
   email: [
-    { path: "layoutId", label: "Layout", kind: "layout", hint: "The HTML around the body: header, footer, styles. Manage layouts as templates of their own." },
+    {
+      path: "layoutId",
+      label: "Layout",
+      kind: "layout",
+      hint: "The HTML around the body: header, footer, styles. Manage layouts as templates of their own.",
+    },
     { path: "subject", label: "Subject", kind: "line", required: true, max: 255 },
-    { path: "preheader", label: "Preheader", kind: "line", hint: "The preview line inbox lists show after the subject.", max: 255 },
+    {
+      path: "preheader",
+      label: "Preheader",
+      kind: "line",
+      hint: "The preview line inbox lists show after the subject.",
+      max: 255,
+    },
     { path: "html", label: "HTML body", kind: "code", required: true },
-    { path: "text", label: "Plain-text body", kind: "text", hint: "Leave empty to derive it from the HTML when the email is sent." },
+    {
+      path: "text",
+      label: "Plain-text body",
+      kind: "text",
+      hint: "Leave empty to derive it from the HTML when the email is sent.",
+    },
   ],
   sms: [{ path: "body", label: "Message", kind: "text", required: true, max: 1600 }],
   push: [
     { path: "title", label: "Title", kind: "line", required: true, max: 200 },
     { path: "body", label: "Body", kind: "text", required: true, max: 1000 },
-    { path: "deepLink", label: "Deep link", kind: "line", hint: "Opened on tap, e.g. myapp://orders/{{ event.properties.order_id }}" },
+    {
+      path: "deepLink",
+      label: "Deep link",
+      kind: "line",
+      hint: "Opened on tap, e.g. myapp://orders/{{ event.properties.order_id }}",
+    },
     { path: "imageUrl", label: "Image URL", kind: "line" },
   ],
   in_app: [
     { path: "title", label: "Title", kind: "line", required: true, max: 200 },
     { path: "body", label: "Body", kind: "text", required: true, max: 5000 },
-    { path: "cta.label", label: "Button label", kind: "line", hint: "Optional call to action: a label and a URL.", max: 60 },
+    {
+      path: "cta.label",
+      label: "Button label",
+      kind: "line",
+      hint: "Optional call to action: a label and a URL.",
+      max: 60,
+    },
     { path: "cta.url", label: "Button URL", kind: "line" },
   ],
   webhook: [
@@ -69,11 +106,39 @@ export const CHANNEL_FIELDS: Record<TemplateKind, FieldSpec[]> = {
       ],
       hint: "JSON bodies must render to JSON: a call whose body does not fails instead of going out.",
     },
-    { path: "body", label: "Body", kind: "code", required: true, max: 100_000, hint: 'Inside JSON, write {{ profile.traits.name | json }} without quotes around it. Partials work here too: {% render \'customer\', profile: profile %}.' },
-    { path: "headers", label: "Headers", kind: "headers", hint: "Values are Liquid. The webhook step's URL and method say where the request goes; headers set on the step win over these." },
+    {
+      path: "body",
+      label: "Body",
+      kind: "code",
+      required: true,
+      max: 100_000,
+      hint: "Inside JSON, write {{ profile.traits.name | json }} without quotes around it. Partials work here too: {% render 'customer', profile: profile %}.",
+    },
+    {
+      path: "headers",
+      label: "Headers",
+      kind: "headers",
+      hint: "Values are Liquid. The webhook step's URL and method say where the request goes; headers set on the step win over these.",
+    },
   ],
-  partial: [{ path: "body", label: "Snippet", kind: "code", required: true, hint: "Any template includes it by this template's name: {% render 'footer' %}. Variables can be passed: {% render 'footer', tone: 'warm' %}." }],
-  layout: [{ path: "html", label: "Layout HTML", kind: "code", required: true, hint: "Put {{ content }} where each email's body goes." }],
+  partial: [
+    {
+      path: "body",
+      label: "Snippet",
+      kind: "code",
+      required: true,
+      hint: "Any template includes it by this template's name: {% render 'footer' %}. Variables can be passed: {% render 'footer', tone: 'warm' %}.",
+    },
+  ],
+  layout: [
+    {
+      path: "html",
+      label: "Layout HTML",
+      kind: "code",
+      required: true,
+      hint: "Put {{ content }} where each email's body goes.",
+    },
+  ],
 };
 
 export type FlatContent = Record<string, string>;
@@ -87,8 +152,10 @@ export function flatten(channel: TemplateKind, content: unknown): FlatContent {
   const flat: FlatContent = {};
   for (const field of CHANNEL_FIELDS[channel]) {
     let value: unknown = content;
-    for (const key of field.path.split(".")) value = value != null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
-    if (field.kind === "headers") flat[field.path] = JSON.stringify(value != null && typeof value === "object" ? Object.entries(value) : []);
+    for (const key of field.path.split("."))
+      value = value != null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+    if (field.kind === "headers")
+      flat[field.path] = JSON.stringify(value != null && typeof value === "object" ? Object.entries(value) : []);
     else flat[field.path] = typeof value === "string" ? value : (field.options?.[0]?.value ?? "");
   }
   return flat;
@@ -109,6 +176,7 @@ export function unflatten(channel: TemplateKind, flat: FlatContent): Record<stri
     if (tail) content[head] = { ...(content[head] as Record<string, unknown> | undefined), [tail]: value };
     else content[head] = value;
   }
-  if (channel === "in_app" && content.cta) content.cta = { label: "", url: "", ...(content.cta as Record<string, string>) };
+  if (channel === "in_app" && content.cta)
+    content.cta = { label: "", url: "", ...(content.cta as Record<string, string>) };
   return content;
 }

@@ -18,9 +18,18 @@ interface StoredEvent {
   properties: Record<string, unknown>;
 }
 
-const SELECT = "block w-full rounded-md border-0 bg-white px-3 py-1.5 text-sm text-stone-900 shadow-sm ring-1 ring-inset ring-stone-300 outline-none focus:ring-2 focus:ring-brand-600";
+const SELECT =
+  "block w-full rounded-md border-0 bg-white px-3 py-1.5 text-sm text-stone-900 shadow-sm ring-1 ring-inset ring-stone-300 outline-none focus:ring-2 focus:ring-brand-600";
 
-export function EventPicker({ slug, profileId, onChange }: { slug: string; profileId: string | null; onChange: (event: PreviewEventInput | null) => void }) {
+export function EventPicker({
+  slug,
+  profileId,
+  onChange,
+}: {
+  slug: string;
+  profileId: string | null;
+  onChange: (event: PreviewEventInput | null) => void;
+}) {
   const id = useId();
   const [mode, setMode] = useState<Mode>("sample");
   const [events, setEvents] = useState<StoredEvent[] | null>(null);
@@ -33,7 +42,10 @@ export function EventPicker({ slug, profileId, onChange }: { slug: string; profi
   useEffect(() => {
     if (mode !== "person" || !profileId) return;
     let cancelled = false;
-    void callApi<{ events: StoredEvent[] }>("GET", `/api/workspaces/${slug}/templates/preview/events?profileId=${encodeURIComponent(profileId)}`).then((result) => {
+    void callApi<{ events: StoredEvent[] }>(
+      "GET",
+      `/api/workspaces/${slug}/templates/preview/events?profileId=${encodeURIComponent(profileId)}`,
+    ).then((result) => {
       if (cancelled) return;
       if (result.ok) {
         setEvents(result.data.events);
@@ -47,7 +59,9 @@ export function EventPicker({ slug, profileId, onChange }: { slug: string; profi
 
   useEffect(() => {
     if (mode !== "catalog" || catalog) return;
-    void callApi<{ catalog: string[] }>("GET", `/api/workspaces/${slug}/templates/preview/events`).then((result) => (result.ok ? setCatalog(result.data.catalog) : setError(result.failure.message)));
+    void callApi<{ catalog: string[] }>("GET", `/api/workspaces/${slug}/templates/preview/events`).then((result) =>
+      result.ok ? setCatalog(result.data.catalog) : setError(result.failure.message),
+    );
   }, [slug, mode, catalog]);
 
   // what the preview renders with follows the choice; the parent debounces the render
@@ -66,7 +80,12 @@ export function EventPicker({ slug, profileId, onChange }: { slug: string; profi
       <label htmlFor={`${id}-mode`} className="block text-sm text-stone-700">
         Event for <code className="rounded bg-stone-100 px-1">event.properties</code>
       </label>
-      <select id={`${id}-mode`} value={mode} onChange={(e) => setMode(e.target.value as Mode)} className={`${SELECT} mt-1.5`}>
+      <select
+        id={`${id}-mode`}
+        value={mode}
+        onChange={(e) => setMode(e.target.value as Mode)}
+        className={`${SELECT} mt-1.5`}
+      >
         <option value="sample">The sample order</option>
         <option value="person" disabled={!profileId}>
           One of this person’s events{profileId ? "" : " (pick a person first)"}
@@ -80,14 +99,24 @@ export function EventPicker({ slug, profileId, onChange }: { slug: string; profi
             The person’s event
           </label>
           <select id={`${id}-event`} value={eventId} onChange={(e) => setEventId(e.target.value)} className={SELECT}>
-            <option value="">{events === null ? "Loading their events…" : events.length ? "Choose one of their events" : "They have no events"}</option>
+            <option value="">
+              {events === null
+                ? "Loading their events…"
+                : events.length
+                  ? "Choose one of their events"
+                  : "They have no events"}
+            </option>
             {(events ?? []).map((e) => (
               <option key={e.id} value={e.id}>
                 {e.name ?? e.type} {e.timestamp ? `· ${e.timestamp.slice(0, 16).replace("T", " ")}` : ""}
               </option>
             ))}
           </select>
-          {picked ? <pre className="mt-2 max-h-32 overflow-auto rounded bg-stone-50 p-2 text-xs text-stone-700">{JSON.stringify(picked.properties, null, 2)}</pre> : null}
+          {picked ? (
+            <pre className="mt-2 max-h-32 overflow-auto rounded bg-stone-50 p-2 text-xs text-stone-700">
+              {JSON.stringify(picked.properties, null, 2)}
+            </pre>
+          ) : null}
         </div>
       ) : null}
       {mode === "catalog" ? (
@@ -96,7 +125,13 @@ export function EventPicker({ slug, profileId, onChange }: { slug: string; profi
             Catalog event
           </label>
           <select id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} className={SELECT}>
-            <option value="">{catalog === null ? "Loading the catalog…" : catalog.length ? "Choose an event" : "No events received yet"}</option>
+            <option value="">
+              {catalog === null
+                ? "Loading the catalog…"
+                : catalog.length
+                  ? "Choose an event"
+                  : "No events received yet"}
+            </option>
             {(catalog ?? []).map((n) => (
               <option key={n} value={n}>
                 {n}
@@ -110,7 +145,14 @@ export function EventPicker({ slug, profileId, onChange }: { slug: string; profi
           <label htmlFor={`${id}-json`} className="text-xs text-stone-500">
             Event properties (JSON, at most 32 KB)
           </label>
-          <textarea id={`${id}-json`} rows={6} spellCheck={false} value={json} onChange={(e) => setJson(e.target.value)} className={`${SELECT} mt-1 font-mono text-xs`} />
+          <textarea
+            id={`${id}-json`}
+            rows={6}
+            spellCheck={false}
+            value={json}
+            onChange={(e) => setJson(e.target.value)}
+            className={`${SELECT} mt-1 font-mono text-xs`}
+          />
         </div>
       ) : null}
       {error ? <p className="mt-2 text-sm text-red-700">{error}</p> : null}

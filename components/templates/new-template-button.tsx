@@ -11,7 +11,15 @@ import { useApiForm } from "../ui/use-api-form";
 import { KIND_OPTIONS, type TemplateKind } from "./channels";
 
 /** "New template": a name and a channel; opens the editor, where the first save makes v1. */
-export function NewTemplateButton({ slug, channel, label = "New template" }: { slug: string; channel?: TemplateKind | null; label?: string }) {
+export function NewTemplateButton({
+  slug,
+  channel,
+  label = "New template",
+}: {
+  slug: string;
+  channel?: TemplateKind | null;
+  label?: string;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <>
@@ -19,12 +27,22 @@ export function NewTemplateButton({ slug, channel, label = "New template" }: { s
         <Plus className="h-4 w-4" aria-hidden="true" />
         {label}
       </Button>
-      {open ? <NewTemplateDialog slug={slug} initialChannel={channel ?? "email"} onClose={() => setOpen(false)} /> : null}
+      {open ? (
+        <NewTemplateDialog slug={slug} initialChannel={channel ?? "email"} onClose={() => setOpen(false)} />
+      ) : null}
     </>
   );
 }
 
-function NewTemplateDialog({ slug, initialChannel, onClose }: { slug: string; initialChannel: TemplateKind; onClose: () => void }) {
+function NewTemplateDialog({
+  slug,
+  initialChannel,
+  onClose,
+}: {
+  slug: string;
+  initialChannel: TemplateKind;
+  onClose: () => void;
+}) {
   const router = useRouter();
   const [name, setName] = useState("");
   const [channel, setChannel] = useState<TemplateKind>(initialChannel);
@@ -38,8 +56,21 @@ function NewTemplateDialog({ slug, initialChannel, onClose }: { slug: string; in
     <Dialog title="New template" description="Name it for your team; pick the channel it sends on." onClose={onClose}>
       <form method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
         <FormAlert message={formError} />
-        <TextField label="Template name" placeholder={channel === "partial" ? "e.g. footer (templates include it by this name)" : "e.g. Welcome email"} value={name} onChange={(e) => setName(e.target.value)} error={fieldErrors.name} autoFocus maxLength={120} />
-        <SelectField label="Channel" value={channel} onChange={(e) => setChannel(e.target.value as TemplateKind)} error={fieldErrors.channel}>
+        <TextField
+          label="Template name"
+          placeholder={channel === "partial" ? "e.g. footer (templates include it by this name)" : "e.g. Welcome email"}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={fieldErrors.name}
+          autoFocus
+          maxLength={120}
+        />
+        <SelectField
+          label="Channel"
+          value={channel}
+          onChange={(e) => setChannel(e.target.value as TemplateKind)}
+          error={fieldErrors.channel}
+        >
           {KIND_OPTIONS.map((c) => (
             <option key={c.value} value={c.value}>
               {c.label}

@@ -19,7 +19,12 @@ export function PreviewPane({ channel, preview }: { channel: TemplateKind; previ
         <h2 className="text-sm font-semibold text-stone-900">Preview</h2>
         {channel === "email" ? (
           <label className="flex items-center gap-2 text-sm text-stone-700">
-            <input type="checkbox" checked={textOnly} onChange={(e) => setTextOnly(e.target.checked)} className="h-4 w-4 rounded border-stone-300 text-brand-600" />
+            <input
+              type="checkbox"
+              checked={textOnly}
+              onChange={(e) => setTextOnly(e.target.checked)}
+              className="h-4 w-4 rounded border-stone-300 text-brand-600"
+            />
             Text only
           </label>
         ) : null}
@@ -27,11 +32,17 @@ export function PreviewPane({ channel, preview }: { channel: TemplateKind; previ
       <div className="p-4">
         {preview.errors.length ? (
           <p className="mb-3 text-sm text-red-700" data-testid="preview-errors">
-            {preview.errors.length === 1 ? "A field has a Liquid error" : `${preview.errors.length} fields have Liquid errors`}: it shows under the field, and the field stays blank here until it is fixed.
+            {preview.errors.length === 1
+              ? "A field has a Liquid error"
+              : `${preview.errors.length} fields have Liquid errors`}
+            : it shows under the field, and the field stays blank here until it is fixed.
           </p>
         ) : null}
         {preview.warnings?.length ? (
-          <ul className="mb-3 space-y-1 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset" data-testid="preview-warnings">
+          <ul
+            className="mb-3 space-y-1 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset"
+            data-testid="preview-warnings"
+          >
             {preview.warnings.map((w) => (
               <li key={w.path}>{w.message}</li>
             ))}

@@ -15,7 +15,15 @@ function labelOf(p: ProfileSummary): string {
 }
 
 /** Chooses whom the preview renders for: a profile found by id, email or trait value, or the sample profile. */
-export function ProfilePicker({ slug, value, onChange }: { slug: string; value: PickedProfile | null; onChange: (profile: PickedProfile | null) => void }) {
+export function ProfilePicker({
+  slug,
+  value,
+  onChange,
+}: {
+  slug: string;
+  value: PickedProfile | null;
+  onChange: (profile: PickedProfile | null) => void;
+}) {
   const id = useId();
   const [q, setQ] = useState("");
   const [results, setResults] = useState<ProfileSummary[] | null>(null);
@@ -25,7 +33,10 @@ export function ProfilePicker({ slug, value, onChange }: { slug: string; value: 
     if (!q.trim()) return;
     let cancelled = false;
     const timer = setTimeout(async () => {
-      const result = await callApi<{ profiles: ProfileSummary[] }>("GET", `/api/workspaces/${slug}/templates/preview?q=${encodeURIComponent(q.trim())}`);
+      const result = await callApi<{ profiles: ProfileSummary[] }>(
+        "GET",
+        `/api/workspaces/${slug}/templates/preview?q=${encodeURIComponent(q.trim())}`,
+      );
       if (cancelled) return;
       if (result.ok) {
         setResults(result.data.profiles);
@@ -49,7 +60,11 @@ export function ProfilePicker({ slug, value, onChange }: { slug: string; value: 
           </span>
         </p>
         {value ? (
-          <button type="button" onClick={() => onChange(null)} className="inline-flex items-center gap-1 text-xs font-medium text-brand-700 hover:underline">
+          <button
+            type="button"
+            onClick={() => onChange(null)}
+            className="inline-flex items-center gap-1 text-xs font-medium text-brand-700 hover:underline"
+          >
             <X className="h-3.5 w-3.5" aria-hidden="true" /> Use the sample profile
           </button>
         ) : null}
@@ -71,7 +86,10 @@ export function ProfilePicker({ slug, value, onChange }: { slug: string; value: 
       {error ? <p className="mt-2 text-sm text-red-700">{error}</p> : null}
       {shown ? (
         shown.length ? (
-          <ul className="mt-2 max-h-48 divide-y divide-stone-100 overflow-auto rounded-md ring-1 ring-stone-200" aria-label="Matching profiles">
+          <ul
+            className="mt-2 max-h-48 divide-y divide-stone-100 overflow-auto rounded-md ring-1 ring-stone-200"
+            aria-label="Matching profiles"
+          >
             {shown.map((p) => (
               <li key={p.id}>
                 <button

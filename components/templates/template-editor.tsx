@@ -9,7 +9,15 @@ import { Badge } from "../ui/card";
 import { FormAlert } from "../ui/field";
 import { formatDateTime } from "../ui/format";
 import { callApi } from "../ui/use-api-form";
-import { CHANNEL_FIELDS, flatten, headerRows, KIND_LABEL, unflatten, type FieldSpec, type FlatContent } from "./channels";
+import {
+  CHANNEL_FIELDS,
+  flatten,
+  headerRows,
+  KIND_LABEL,
+  unflatten,
+  type FieldSpec,
+  type FlatContent,
+} from "./channels";
 import { EventPicker } from "./event-picker";
 import { PreviewPane } from "./preview-pane";
 import { ProfilePicker, type PickedProfile } from "./profile-picker";
@@ -25,7 +33,17 @@ const CONTROL =
  * for a chosen profile or the sample, 300 ms after the last keystroke). Save adds a version; a Liquid syntax
  * error is refused by the server and shown under its field.
  */
-export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { slug: string; template: TemplateDetail; layouts: { id: string; name: string }[]; canEdit: boolean }) {
+export function TemplateEditor({
+  slug,
+  template: initial,
+  layouts,
+  canEdit,
+}: {
+  slug: string;
+  template: TemplateDetail;
+  layouts: { id: string; name: string }[];
+  canEdit: boolean;
+}) {
   const channel = initial.channel;
   const [template, setTemplate] = useState(initial);
   const [fields, setFields] = useState<FlatContent>(() => flatten(channel, initial.content));
@@ -48,7 +66,12 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
   useEffect(() => {
     let cancelled = false;
     const timer = setTimeout(async () => {
-      const result = await callApi<PreviewResult>("POST", `/api/workspaces/${slug}/templates/preview`, { channel, content: JSON.parse(contentKey), profileId: profile?.id ?? null, event: JSON.parse(eventKey) });
+      const result = await callApi<PreviewResult>("POST", `/api/workspaces/${slug}/templates/preview`, {
+        channel,
+        content: JSON.parse(contentKey),
+        profileId: profile?.id ?? null,
+        event: JSON.parse(eventKey),
+      });
       if (cancelled) return;
       if (result.ok) {
         setPreview(result.data);
@@ -75,12 +98,20 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
       setSavedFields(fields);
       setSaveErrors({});
       setSaveWarnings(warnings);
-      setSaveMessage({ tone: "ok", text: `v${saved.currentVersion} saved${warnings.length ? `, with ${warnings.length === 1 ? "a warning" : `${warnings.length} warnings`}` : ""}` });
+      setSaveMessage({
+        tone: "ok",
+        text: `v${saved.currentVersion} saved${warnings.length ? `, with ${warnings.length === 1 ? "a warning" : `${warnings.length} warnings`}` : ""}`,
+      });
     } else {
       setSaveWarnings([]);
       setSaveErrors(result.failure.fields);
       const n = Object.keys(result.failure.fields).length;
-      setSaveMessage({ tone: "error", text: n ? `Not saved: ${n === 1 ? "1 field needs" : `${n} fields need`} fixing.` : `Not saved: ${result.failure.message}` });
+      setSaveMessage({
+        tone: "error",
+        text: n
+          ? `Not saved: ${n === 1 ? "1 field needs" : `${n} fields need`} fixing.`
+          : `Not saved: ${result.failure.message}`,
+      });
     }
   }
 
@@ -91,7 +122,11 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
       const prefix = `content.${field.path}.`;
       const all = { ...liquidErrors, ...saveErrors };
       const found = Object.entries(all).filter(([path]) => path.startsWith(prefix) || path === `content.${field.path}`);
-      return found.length ? found.map(([path, message]) => (path.startsWith(prefix) ? `${path.slice(prefix.length)}: ${message}` : message)).join(" ") : undefined;
+      return found.length
+        ? found
+            .map(([path, message]) => (path.startsWith(prefix) ? `${path.slice(prefix.length)}: ${message}` : message))
+            .join(" ")
+        : undefined;
     }
     return saveErrors[`content.${field.path}`] ?? liquidErrors[`content.${field.path}`];
   };
@@ -101,7 +136,10 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
     <div className="space-y-6">
       <header className="flex flex-wrap items-end justify-between gap-4 border-b border-stone-200 pb-5">
         <div>
-          <Link href={`/w/${slug}/templates`} className="inline-flex items-center gap-1 text-sm text-stone-500 hover:text-stone-800">
+          <Link
+            href={`/w/${slug}/templates`}
+            className="inline-flex items-center gap-1 text-sm text-stone-500 hover:text-stone-800"
+          >
             <ArrowLeft className="h-3.5 w-3.5" aria-hidden="true" /> Templates
           </Link>
           <h1 className="mt-1 flex items-center gap-3 text-2xl font-semibold tracking-tight text-stone-900">
@@ -110,14 +148,20 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
             {template.archived ? <Badge tone="amber">archived</Badge> : null}
           </h1>
           <p className="mt-1 text-sm text-stone-600" data-testid="template-version">
-            {template.currentVersion ? `Current version: v${template.currentVersion}` : "Not saved yet: the first save makes v1."}
+            {template.currentVersion
+              ? `Current version: v${template.currentVersion}`
+              : "Not saved yet: the first save makes v1."}
             {canEdit ? null : " You can read this template; editors can change it."}
           </p>
         </div>
         {canEdit && !template.archived ? (
           <div className="flex items-center gap-3">
             {saveMessage ? (
-              <p role="status" className={`text-sm ${saveMessage.tone === "ok" ? "text-brand-700" : "text-red-700"}`} data-testid="save-status">
+              <p
+                role="status"
+                className={`text-sm ${saveMessage.tone === "ok" ? "text-brand-700" : "text-red-700"}`}
+                data-testid="save-status"
+              >
                 {saveMessage.text}
               </p>
             ) : dirty ? (
@@ -135,7 +179,11 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
         <section aria-label="Content" className="space-y-4">
           <FormAlert message={formLevel} />
           {saveWarnings.length ? (
-            <div role="status" className="rounded-md bg-amber-50 px-3 py-2.5 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset" data-testid="save-warnings">
+            <div
+              role="status"
+              className="rounded-md bg-amber-50 px-3 py-2.5 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset"
+              data-testid="save-warnings"
+            >
               <p className="flex items-center gap-1.5 font-medium">
                 <AlertTriangle className="h-4 w-4" aria-hidden="true" />
                 Saved, but rendered for the sample profile:
@@ -160,39 +208,72 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
               onChange={(value) => {
                 setFields((f) => ({ ...f, [field.path]: value }));
                 setSaveMessage(null);
-                setSaveErrors((errors) => Object.fromEntries(Object.entries(errors).filter(([path]) => path !== `content.${field.path}` && !path.startsWith(`content.${field.path}.`))));
+                setSaveErrors((errors) =>
+                  Object.fromEntries(
+                    Object.entries(errors).filter(
+                      ([path]) => path !== `content.${field.path}` && !path.startsWith(`content.${field.path}.`),
+                    ),
+                  ),
+                );
               }}
             />
           ))}
           <p className="text-xs text-stone-500">
-            Liquid: <code className="rounded bg-stone-100 px-1">{"{{ profile.traits.first_name | default: \"there\" }}"}</code>, <code className="rounded bg-stone-100 px-1">{"{{ event.properties.at | date_in_zone: profile.timezone, \"%b %d, %H:%M\" }}"}</code>,{" "}
-            <code className="rounded bg-stone-100 px-1">{"{{ event.properties.total | money: \"EUR\" }}"}</code>.{" "}
+            Liquid:{" "}
+            <code className="rounded bg-stone-100 px-1">{'{{ profile.traits.first_name | default: "there" }}'}</code>,{" "}
+            <code className="rounded bg-stone-100 px-1">
+              {'{{ event.properties.at | date_in_zone: profile.timezone, "%b %d, %H:%M" }}'}
+            </code>
+            , <code className="rounded bg-stone-100 px-1">{'{{ event.properties.total | money: "EUR" }}'}</code>.{" "}
             {channel === "webhook" ? (
               <>
-                Also <code className="rounded bg-stone-100 px-1">profile.id</code>, <code className="rounded bg-stone-100 px-1">event.id</code>, <code className="rounded bg-stone-100 px-1">event.timestamp</code>,{" "}
-                <code className="rounded bg-stone-100 px-1">journey.id</code> and <code className="rounded bg-stone-100 px-1">enrollment.id</code>; objects come out as JSON. Add{" "}
-                <code className="rounded bg-stone-100 px-1">| required</code> to a variable a call must not go out without.
+                Also <code className="rounded bg-stone-100 px-1">profile.id</code>,{" "}
+                <code className="rounded bg-stone-100 px-1">event.id</code>,{" "}
+                <code className="rounded bg-stone-100 px-1">event.timestamp</code>,{" "}
+                <code className="rounded bg-stone-100 px-1">journey.id</code> and{" "}
+                <code className="rounded bg-stone-100 px-1">enrollment.id</code>; objects come out as JSON. Add{" "}
+                <code className="rounded bg-stone-100 px-1">| required</code> to a variable a call must not go out
+                without.
               </>
             ) : (
               <>
-                Also <code className="rounded bg-stone-100 px-1">journey.name</code>, <code className="rounded bg-stone-100 px-1">message.id</code>, <code className="rounded bg-stone-100 px-1">unsubscribe_url</code> and{" "}
-                <code className="rounded bg-stone-100 px-1">preferences_url</code>; add <code className="rounded bg-stone-100 px-1">| required</code> to a variable a message must not go out without.
+                Also <code className="rounded bg-stone-100 px-1">journey.name</code>,{" "}
+                <code className="rounded bg-stone-100 px-1">message.id</code>,{" "}
+                <code className="rounded bg-stone-100 px-1">unsubscribe_url</code> and{" "}
+                <code className="rounded bg-stone-100 px-1">preferences_url</code>; add{" "}
+                <code className="rounded bg-stone-100 px-1">| required</code> to a variable a message must not go out
+                without.
               </>
             )}
           </p>
           <VersionHistory versions={template.versions} />
-          {channel === "partial" || channel === "layout" ? null : <TemplateUsagePanel slug={slug} templateId={template.id} currentVersion={template.currentVersion} canEdit={canEdit} />}
+          {channel === "partial" || channel === "layout" ? null : (
+            <TemplateUsagePanel
+              slug={slug}
+              templateId={template.id}
+              currentVersion={template.currentVersion}
+              canEdit={canEdit}
+            />
+          )}
         </section>
 
         <section aria-label="Preview" className="space-y-4">
           <ProfilePicker slug={slug} value={profile} onChange={setProfile} />
-          {channel === "partial" || channel === "layout" ? null : <EventPicker slug={slug} profileId={profile?.id ?? null} onChange={setPreviewEvent} />}
+          {channel === "partial" || channel === "layout" ? null : (
+            <EventPicker slug={slug} profileId={profile?.id ?? null} onChange={setPreviewEvent} />
+          )}
           {previewError ? <FormAlert message={`The preview failed: ${previewError}`} /> : null}
           {preview && preview.missingVariables.length ? (
-            <div role="status" className="rounded-md bg-amber-50 px-3 py-2.5 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset" data-testid="missing-variables">
+            <div
+              role="status"
+              className="rounded-md bg-amber-50 px-3 py-2.5 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset"
+              data-testid="missing-variables"
+            >
               <p className="flex items-center gap-1.5 font-medium">
                 <AlertTriangle className="h-4 w-4" aria-hidden="true" />
-                {preview.profile.sample ? "The sample profile lacks" : `${preview.profile.label} lacks`} {preview.missingVariables.length === 1 ? "this variable" : "these variables"}; it renders as nothing unless a default is given:
+                {preview.profile.sample ? "The sample profile lacks" : `${preview.profile.label} lacks`}{" "}
+                {preview.missingVariables.length === 1 ? "this variable" : "these variables"}; it renders as nothing
+                unless a default is given:
               </p>
               <ul className="mt-1 list-disc pl-6 font-mono text-xs">
                 {preview.missingVariables.map((v) => (
@@ -202,7 +283,15 @@ export function TemplateEditor({ slug, template: initial, layouts, canEdit }: { 
             </div>
           ) : null}
           <PreviewPane channel={channel} preview={preview} />
-          {canEdit ? <TestSend slug={slug} channel={channel} content={content} profileId={profile?.id ?? null} event={previewEvent} /> : null}
+          {canEdit ? (
+            <TestSend
+              slug={slug}
+              channel={channel}
+              content={content}
+              profileId={profile?.id ?? null}
+              event={previewEvent}
+            />
+          ) : null}
         </section>
       </div>
     </div>
@@ -215,7 +304,21 @@ function fieldLabel(channel: TemplateDetail["channel"], path: string): string {
   return CHANNEL_FIELDS[channel].find((f) => f.path === field)?.label ?? field;
 }
 
-function ContentField({ field, value, error, readOnly, layouts, onChange }: { field: FieldSpec; value: string; error?: string; readOnly: boolean; layouts: { id: string; name: string }[]; onChange: (value: string) => void }) {
+function ContentField({
+  field,
+  value,
+  error,
+  readOnly,
+  layouts,
+  onChange,
+}: {
+  field: FieldSpec;
+  value: string;
+  error?: string;
+  readOnly: boolean;
+  layouts: { id: string; name: string }[];
+  onChange: (value: string) => void;
+}) {
   const id = useId();
   const describedBy = error ? `${id}-error` : field.hint ? `${id}-hint` : undefined;
   const common = {
@@ -248,7 +351,9 @@ function ContentField({ field, value, error, readOnly, layouts, onChange }: { fi
               {layout.name}
             </option>
           ))}
-          {value && !layouts.some((l) => l.id === value) ? <option value={value}>A layout that is archived or gone</option> : null}
+          {value && !layouts.some((l) => l.id === value) ? (
+            <option value={value}>A layout that is archived or gone</option>
+          ) : null}
         </select>
       ) : field.kind === "select" ? (
         <select {...common} disabled={readOnly}>
@@ -279,7 +384,19 @@ function ContentField({ field, value, error, readOnly, layouts, onChange }: { fi
 }
 
 /** Header name → Liquid value rows; the flat field holds them as JSON (channels.ts headerRows). */
-function HeaderRowsField({ id, value, readOnly, invalid, onChange }: { id: string; value: string; readOnly: boolean; invalid: boolean; onChange: (value: string) => void }) {
+function HeaderRowsField({
+  id,
+  value,
+  readOnly,
+  invalid,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  readOnly: boolean;
+  invalid: boolean;
+  onChange: (value: string) => void;
+}) {
   const rows = headerRows(value);
   const set = (next: [string, string][]) => onChange(JSON.stringify(next));
   const input = `${CONTROL} ${invalid ? "ring-red-400" : "ring-stone-300"} font-mono text-xs`;
@@ -287,8 +404,22 @@ function HeaderRowsField({ id, value, readOnly, invalid, onChange }: { id: strin
     <div id={id} className="space-y-2" data-testid="header-rows">
       {rows.map(([name, headerValue], i) => (
         <div key={i} className="flex gap-2">
-          <input aria-label={`Header ${i + 1} name`} placeholder="X-Api-Key" value={name} readOnly={readOnly} className={`${input} w-2/5`} onChange={(e) => set(rows.map((r, j) => (j === i ? [e.target.value, r[1]] : r)))} />
-          <input aria-label={`Header ${i + 1} value`} placeholder="{{ profile.traits.plan }}" value={headerValue} readOnly={readOnly} className={input} onChange={(e) => set(rows.map((r, j) => (j === i ? [r[0], e.target.value] : r)))} />
+          <input
+            aria-label={`Header ${i + 1} name`}
+            placeholder="X-Api-Key"
+            value={name}
+            readOnly={readOnly}
+            className={`${input} w-2/5`}
+            onChange={(e) => set(rows.map((r, j) => (j === i ? [e.target.value, r[1]] : r)))}
+          />
+          <input
+            aria-label={`Header ${i + 1} value`}
+            placeholder="{{ profile.traits.plan }}"
+            value={headerValue}
+            readOnly={readOnly}
+            className={input}
+            onChange={(e) => set(rows.map((r, j) => (j === i ? [r[0], e.target.value] : r)))}
+          />
           {readOnly ? null : (
             <Button variant="ghost" className="px-2 py-1.5 text-xs" onClick={() => set(rows.filter((_, j) => j !== i))}>
               Remove<span className="sr-only"> header {i + 1}</span>

@@ -18,10 +18,22 @@ import { callApi } from "../ui/use-api-form";
  * version sends (a journey keeps the version it was published with), and, for a live journey on an older
  * version, "Update to vN": the diff of publishing its live graph again first, then a normal publish.
  */
-export function TemplateUsagePanel({ slug, templateId, currentVersion, canEdit }: { slug: string; templateId: string; currentVersion: number; canEdit: boolean }) {
+export function TemplateUsagePanel({
+  slug,
+  templateId,
+  currentVersion,
+  canEdit,
+}: {
+  slug: string;
+  templateId: string;
+  currentVersion: number;
+  canEdit: boolean;
+}) {
   const [usage, setUsage] = useState<Usage | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [updating, setUpdating] = useState<{ id: string; name: string; stepNames: Record<string, string> } | null>(null);
+  const [updating, setUpdating] = useState<{ id: string; name: string; stepNames: Record<string, string> } | null>(
+    null,
+  );
 
   // bumped after an update, so the list is read again
   const [reloads, setReloads] = useState(0);
@@ -49,11 +61,17 @@ export function TemplateUsagePanel({ slug, templateId, currentVersion, canEdit }
       </h2>
       <FormAlert message={error} />
       {usage === null && !error ? <p className="mt-2 text-sm text-stone-500">Loading…</p> : null}
-      {usage && !usage.journeys.length ? <p className="mt-2 text-sm text-stone-500">No journey sends this template yet.</p> : null}
+      {usage && !usage.journeys.length ? (
+        <p className="mt-2 text-sm text-stone-500">No journey sends this template yet.</p>
+      ) : null}
       {outdated.length ? (
-        <p className="mt-2 flex items-start gap-1.5 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset" role="status">
+        <p
+          className="mt-2 flex items-start gap-1.5 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset"
+          role="status"
+        >
           <AlertTriangle className="mt-0.5 h-4 w-4 shrink-0" aria-hidden="true" />
-          {outdated.length === 1 ? "1 live journey sends" : `${outdated.length} live journeys send`} an older version of this template: saving changes no live journey until it is published again.
+          {outdated.length === 1 ? "1 live journey sends" : `${outdated.length} live journeys send`} an older version of
+          this template: saving changes no live journey until it is published again.
         </p>
       ) : null}
       {usage?.journeys.length ? (
@@ -69,14 +87,25 @@ export function TemplateUsagePanel({ slug, templateId, currentVersion, canEdit }
                   {j.live?.outdated ? <Badge tone="amber">sends v{j.live.templateVersion ?? 0}</Badge> : null}
                 </div>
                 {canEdit && j.live?.outdated ? (
-                  <Button variant="secondary" className="px-2.5 py-1 text-xs" onClick={() => setUpdating({ id: j.id, name: j.name, stepNames: Object.fromEntries((j.live?.steps ?? []).map((s) => [s.id, s.label || s.id])) })}>
+                  <Button
+                    variant="secondary"
+                    className="px-2.5 py-1 text-xs"
+                    onClick={() =>
+                      setUpdating({
+                        id: j.id,
+                        name: j.name,
+                        stepNames: Object.fromEntries((j.live?.steps ?? []).map((s) => [s.id, s.label || s.id])),
+                      })
+                    }
+                  >
                     Update to v{usage.templateVersion}
                   </Button>
                 ) : null}
               </div>
               {j.live ? (
                 <p className="mt-0.5 text-xs text-stone-600">
-                  Live v{j.live.version} sends template v{j.live.templateVersion ?? "—"} in {j.live.steps.map((s) => s.label || s.id).join(", ")}
+                  Live v{j.live.version} sends template v{j.live.templateVersion ?? "—"} in{" "}
+                  {j.live.steps.map((s) => s.label || s.id).join(", ")}
                   {j.live.outdated ? ` (the newest is v${usage.templateVersion})` : ""}.
                 </p>
               ) : null}
@@ -84,11 +113,18 @@ export function TemplateUsagePanel({ slug, templateId, currentVersion, canEdit }
                 <p className="mt-0.5 text-xs text-stone-500">
                   {j.versions
                     .filter((v) => v.version !== j.live?.version)
-                    .map((v) => `v${v.version} sends template v${v.templateVersion ?? "—"}${v.peopleInIt ? ` (${v.peopleInIt} ${v.peopleInIt === 1 ? "person" : "people"} still in it)` : ""}`)
+                    .map(
+                      (v) =>
+                        `v${v.version} sends template v${v.templateVersion ?? "—"}${v.peopleInIt ? ` (${v.peopleInIt} ${v.peopleInIt === 1 ? "person" : "people"} still in it)` : ""}`,
+                    )
                     .join("; ")}
                 </p>
               ) : null}
-              {j.inDraft && !j.live ? <p className="mt-0.5 text-xs text-stone-500">In the draft: it will send the newest version when published.</p> : null}
+              {j.inDraft && !j.live ? (
+                <p className="mt-0.5 text-xs text-stone-500">
+                  In the draft: it will send the newest version when published.
+                </p>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -109,14 +145,31 @@ export function TemplateUsagePanel({ slug, templateId, currentVersion, canEdit }
   );
 }
 
-function UpdateDialog({ slug, templateId, journey, onClose, onDone }: { slug: string; templateId: string; journey: { id: string; name: string; stepNames: Record<string, string> }; onClose: () => void; onDone: () => void }) {
-  const [preview, setPreview] = useState<{ diff: JourneyDiff; problems: JourneyProblem[]; nextVersion: number } | null>(null);
+function UpdateDialog({
+  slug,
+  templateId,
+  journey,
+  onClose,
+  onDone,
+}: {
+  slug: string;
+  templateId: string;
+  journey: { id: string; name: string; stepNames: Record<string, string> };
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const [preview, setPreview] = useState<{ diff: JourneyDiff; problems: JourneyProblem[]; nextVersion: number } | null>(
+    null,
+  );
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const url = `/api/workspaces/${slug}/templates/${templateId}/update-journey`;
 
   useEffect(() => {
-    void callApi<{ diff: JourneyDiff; problems: JourneyProblem[]; nextVersion: number }>("GET", `${url}?journeyId=${journey.id}`).then((r) => (r.ok ? setPreview(r.data) : setError(r.failure.message)));
+    void callApi<{ diff: JourneyDiff; problems: JourneyProblem[]; nextVersion: number }>(
+      "GET",
+      `${url}?journeyId=${journey.id}`,
+    ).then((r) => (r.ok ? setPreview(r.data) : setError(r.failure.message)));
   }, [url, journey.id]);
 
   async function publish() {
@@ -129,7 +182,15 @@ function UpdateDialog({ slug, templateId, journey, onClose, onDone }: { slug: st
 
   const d = preview?.diff;
   return (
-    <Dialog title={`Update “${journey.name}”`} description={preview ? `Publishes v${preview.nextVersion}: the live version, sending the templates’ newest versions.` : undefined} onClose={onClose}>
+    <Dialog
+      title={`Update “${journey.name}”`}
+      description={
+        preview
+          ? `Publishes v${preview.nextVersion}: the live version, sending the templates’ newest versions.`
+          : undefined
+      }
+      onClose={onClose}
+    >
       <div className="space-y-3 text-sm" data-testid="update-diff">
         <FormAlert message={error} />
         {!preview && !error ? (
@@ -137,9 +198,25 @@ function UpdateDialog({ slug, templateId, journey, onClose, onDone }: { slug: st
             <Loader2 className="h-4 w-4 animate-spin" aria-hidden="true" /> Comparing with the live version…
           </p>
         ) : null}
-        {d ? <StepChanges steps={d.changedNodes.map((id) => ({ name: journey.stepNames[id] ?? id, changes: d.nodeChanges[id] ?? [] }))} /> : null}
-        {preview?.problems.length ? <p className="text-red-700">The journey cannot be published as it is: open it on the canvas to fix {preview.problems.length === 1 ? "1 problem" : `${preview.problems.length} problems`}.</p> : null}
-        {preview ? <p className="text-stone-600">People already in the journey finish the version they started; the draft is left as it is.</p> : null}
+        {d ? (
+          <StepChanges
+            steps={d.changedNodes.map((id) => ({
+              name: journey.stepNames[id] ?? id,
+              changes: d.nodeChanges[id] ?? [],
+            }))}
+          />
+        ) : null}
+        {preview?.problems.length ? (
+          <p className="text-red-700">
+            The journey cannot be published as it is: open it on the canvas to fix{" "}
+            {preview.problems.length === 1 ? "1 problem" : `${preview.problems.length} problems`}.
+          </p>
+        ) : null}
+        {preview ? (
+          <p className="text-stone-600">
+            People already in the journey finish the version they started; the draft is left as it is.
+          </p>
+        ) : null}
         <div className="flex justify-end gap-2 pt-2">
           <Button variant="secondary" onClick={onClose}>
             Cancel

@@ -18,14 +18,36 @@ import { NewTemplateButton } from "./new-template-button";
 
 export type TemplatesFilter = TemplateKind | "archived" | null;
 
-const TABS: { filter: TemplatesFilter; label: string }[] = [{ filter: null, label: "All" }, ...KIND_OPTIONS.map((c) => ({ filter: c.value, label: c.value === "partial" ? "Partials" : c.value === "layout" ? "Layouts" : c.label })), { filter: "archived", label: "Archived" }];
+const TABS: { filter: TemplatesFilter; label: string }[] = [
+  { filter: null, label: "All" },
+  ...KIND_OPTIONS.map((c) => ({
+    filter: c.value,
+    label: c.value === "partial" ? "Partials" : c.value === "layout" ? "Layouts" : c.label,
+  })),
+  { filter: "archived", label: "Archived" },
+];
 
 function href(slug: string, q: string, filter: TemplatesFilter): string {
-  const params = new URLSearchParams({ ...(q ? { q } : {}), ...(filter === "archived" ? { archived: "true" } : filter ? { channel: filter } : {}) }).toString();
+  const params = new URLSearchParams({
+    ...(q ? { q } : {}),
+    ...(filter === "archived" ? { archived: "true" } : filter ? { channel: filter } : {}),
+  }).toString();
   return `/w/${slug}/templates${params ? `?${params}` : ""}`;
 }
 
-export function TemplatesList({ slug, templates, q, filter, canEdit }: { slug: string; templates: TemplateSummary[]; q: string; filter: TemplatesFilter; canEdit: boolean }) {
+export function TemplatesList({
+  slug,
+  templates,
+  q,
+  filter,
+  canEdit,
+}: {
+  slug: string;
+  templates: TemplateSummary[];
+  q: string;
+  filter: TemplatesFilter;
+  canEdit: boolean;
+}) {
   const router = useRouter();
   const [search, setSearch] = useState(q);
   const [renaming, setRenaming] = useState<TemplateSummary | null>(null);
@@ -37,7 +59,11 @@ export function TemplatesList({ slug, templates, q, filter, canEdit }: { slug: s
   }
 
   async function act(template: TemplateSummary, action: "archive" | "restore") {
-    if (action === "archive" && !confirm(`Archive “${template.name}”? Journeys can no longer be published with it. You can restore it later.`)) return;
+    if (
+      action === "archive" &&
+      !confirm(`Archive “${template.name}”? Journeys can no longer be published with it. You can restore it later.`)
+    )
+      return;
     setRowError(null);
     const result = await callApi<TemplateDetail>("POST", `/api/workspaces/${slug}/templates/${template.id}/${action}`);
     if (!result.ok) setRowError(result.failure.message);
@@ -48,7 +74,11 @@ export function TemplatesList({ slug, templates, q, filter, canEdit }: { slug: s
     <div className="mt-6 space-y-5">
       <ListToolbar
         tabsLabel="Template channel"
-        tabs={TABS.map((tab) => ({ label: tab.label, href: href(slug, q, tab.filter), current: filter === tab.filter }))}
+        tabs={TABS.map((tab) => ({
+          label: tab.label,
+          href: href(slug, q, tab.filter),
+          current: filter === tab.filter,
+        }))}
         searchLabel="Search templates"
         search={search}
         onSearchChange={setSearch}
@@ -67,8 +97,15 @@ export function TemplatesList({ slug, templates, q, filter, canEdit }: { slug: s
             </p>
           </EmptyState>
         ) : (
-          <EmptyState icon={FileText} heading="No templates yet" actions={canEdit ? <NewTemplateButton slug={slug} label="Create your first template" /> : undefined}>
-            <p>A template is the message a journey sends: an email, an SMS, a push notification or an in-app message, personalized with Liquid.</p>
+          <EmptyState
+            icon={FileText}
+            heading="No templates yet"
+            actions={canEdit ? <NewTemplateButton slug={slug} label="Create your first template" /> : undefined}
+          >
+            <p>
+              A template is the message a journey sends: an email, an SMS, a push notification or an in-app message,
+              personalized with Liquid.
+            </p>
             {canEdit ? null : <p>An editor of this workspace can create one; you will be able to read it here.</p>}
           </EmptyState>
         )
@@ -88,7 +125,10 @@ export function TemplatesList({ slug, templates, q, filter, canEdit }: { slug: s
               {templates.map((t) => (
                 <tr key={t.id} data-testid={`template-${t.name}`}>
                   <td className="py-3">
-                    <Link href={`/w/${slug}/templates/${t.id}`} className="font-medium text-stone-900 hover:text-brand-700 hover:underline">
+                    <Link
+                      href={`/w/${slug}/templates/${t.id}`}
+                      className="font-medium text-stone-900 hover:text-brand-700 hover:underline"
+                    >
                       {t.name}
                     </Link>
                   </td>
@@ -109,7 +149,11 @@ export function TemplatesList({ slug, templates, q, filter, canEdit }: { slug: s
                           Restore<span className="sr-only"> {t.name}</span>
                         </Button>
                       ) : (
-                        <Button variant="ghost" className="px-2 py-1.5 text-xs text-red-700 hover:bg-red-50 hover:text-red-800" onClick={() => void act(t, "archive")}>
+                        <Button
+                          variant="ghost"
+                          className="px-2 py-1.5 text-xs text-red-700 hover:bg-red-50 hover:text-red-800"
+                          onClick={() => void act(t, "archive")}
+                        >
                           <Archive className="h-3.5 w-3.5" aria-hidden="true" />
                           Archive<span className="sr-only"> {t.name}</span>
                         </Button>

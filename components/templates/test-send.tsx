@@ -14,9 +14,26 @@ import type { TemplateKind } from "./channels";
  * server), SMS to a number typed here, push and in-app to the person with the userId typed here (your own
  * account in the app: push to its devices, in-app into its inbox).
  */
-const BUTTON: Record<string, string> = { email: "Send a test to me", sms: "Send a test SMS", push: "Send a test push", in_app: "Send a test to the inbox" };
+const BUTTON: Record<string, string> = {
+  email: "Send a test to me",
+  sms: "Send a test SMS",
+  push: "Send a test push",
+  in_app: "Send a test to the inbox",
+};
 
-export function TestSend({ slug, channel, content, profileId, event = null }: { slug: string; channel: TemplateKind; content: unknown; profileId: string | null; event?: PreviewEventInput | null }) {
+export function TestSend({
+  slug,
+  channel,
+  content,
+  profileId,
+  event = null,
+}: {
+  slug: string;
+  channel: TemplateKind;
+  content: unknown;
+  profileId: string | null;
+  event?: PreviewEventInput | null;
+}) {
   const [to, setTo] = useState("");
   const [sending, setSending] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string; outbox?: boolean } | null>(null);
@@ -25,12 +42,21 @@ export function TestSend({ slug, channel, content, profileId, event = null }: { 
   async function send() {
     setSending(true);
     setResult(null);
-    const response = await callApi<{ to: string; response: string; outbox: boolean }>("POST", `/api/workspaces/${slug}/templates/test-send`, { channel, content, profileId, event, ...(channel === "email" ? {} : { to: to.trim() }) });
+    const response = await callApi<{ to: string; response: string; outbox: boolean }>(
+      "POST",
+      `/api/workspaces/${slug}/templates/test-send`,
+      { channel, content, profileId, event, ...(channel === "email" ? {} : { to: to.trim() }) },
+    );
     setSending(false);
     if (response.ok) setResult({ ok: true, text: `Test sent to ${response.data.to}.`, outbox: response.data.outbox });
     else {
-      const fieldErrors = Object.entries(response.failure.fields).map(([path, message]) => `${path.replace(/^content\./, "")}: ${message}`);
-      setResult({ ok: false, text: fieldErrors.length ? `${response.failure.message} — ${fieldErrors.join("; ")}` : response.failure.message });
+      const fieldErrors = Object.entries(response.failure.fields).map(
+        ([path, message]) => `${path.replace(/^content\./, "")}: ${message}`,
+      );
+      setResult({
+        ok: false,
+        text: fieldErrors.length ? `${response.failure.message} — ${fieldErrors.join("; ")}` : response.failure.message,
+      });
     }
   }
 
@@ -40,7 +66,12 @@ export function TestSend({ slug, channel, content, profileId, event = null }: { 
         {channel !== "email" ? (
           <label className="flex flex-col gap-1 text-xs font-medium text-stone-600">
             {channel === "sms" ? "Phone number" : "Your userId in the app"}
-            <input value={to} onChange={(e) => setTo(e.target.value)} placeholder={channel === "sms" ? "+15551234567" : "user-123"} className="w-48 rounded-md border border-stone-300 px-3 py-1.5 text-sm text-stone-900" />
+            <input
+              value={to}
+              onChange={(e) => setTo(e.target.value)}
+              placeholder={channel === "sms" ? "+15551234567" : "user-123"}
+              className="w-48 rounded-md border border-stone-300 px-3 py-1.5 text-sm text-stone-900"
+            />
           </label>
         ) : null}
         <Button variant="secondary" onClick={() => void send()} disabled={sending}>

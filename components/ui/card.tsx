@@ -1,6 +1,16 @@
 import type { ReactNode } from "react";
 
-export function Card({ title, description, children, actions }: { title?: string; description?: ReactNode; children: ReactNode; actions?: ReactNode }) {
+export function Card({
+  title,
+  description,
+  children,
+  actions,
+}: {
+  title?: string;
+  description?: ReactNode;
+  children: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <section className="rounded-xl bg-white shadow-sm ring-1 ring-stone-200">
       {title ? (
@@ -17,12 +27,24 @@ export function Card({ title, description, children, actions }: { title?: string
   );
 }
 
-export function Badge({ children, tone = "stone" }: { children: ReactNode; tone?: "stone" | "brand" | "amber" | "red" }) {
+export function Badge({
+  children,
+  tone = "stone",
+}: {
+  children: ReactNode;
+  tone?: "stone" | "brand" | "amber" | "red";
+}) {
   const tones = {
     stone: "bg-stone-100 text-stone-700 ring-stone-200",
     brand: "bg-brand-50 text-brand-800 ring-brand-200",
     amber: "bg-amber-50 text-amber-800 ring-amber-200",
     red: "bg-red-50 text-red-700 ring-red-200",
   };
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tones[tone]}`}>{children}</span>;
+  return (
+    <span
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tones[tone]}`}
+    >
+      {children}
+    </span>
+  );
 }

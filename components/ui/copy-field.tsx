@@ -25,8 +25,16 @@ export function CopyField({ label, value, testId }: { label: string; value: stri
         onFocus={(e) => e.currentTarget.select()}
         className="min-w-0 flex-1 bg-stone-50 px-3 py-2 font-mono text-xs text-stone-800 outline-none"
       />
-      <button type="button" onClick={copy} className="flex items-center gap-1.5 border-l border-stone-300 bg-white px-3 text-sm text-stone-700 hover:bg-stone-50 disabled:cursor-not-allowed disabled:bg-stone-100 disabled:opacity-60">
-        {copied ? <Check className="h-4 w-4 text-brand-600" aria-hidden="true" /> : <Copy className="h-4 w-4" aria-hidden="true" />}
+      <button
+        type="button"
+        onClick={copy}
+        className="flex items-center gap-1.5 border-l border-stone-300 bg-white px-3 text-sm text-stone-700 hover:bg-stone-50 disabled:cursor-not-allowed disabled:bg-stone-100 disabled:opacity-60"
+      >
+        {copied ? (
+          <Check className="h-4 w-4 text-brand-600" aria-hidden="true" />
+        ) : (
+          <Copy className="h-4 w-4" aria-hidden="true" />
+        )}
         {copied ? "Copied" : "Copy"}
       </button>
     </div>

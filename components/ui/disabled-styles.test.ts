@@ -18,15 +18,30 @@ const looksDisabled = (classes: string) => {
 describe("disabled controls", () => {
   it("text and select fields are grey, dimmed and not-allowed when disabled", () => {
     looksDisabled(classOf(renderToStaticMarkup(createElement(TextField, { label: "Name", disabled: true })), "input"));
-    looksDisabled(classOf(renderToStaticMarkup(createElement(SelectField, { label: "Plan", disabled: true }, createElement("option", null, "Free"))), "select"));
+    looksDisabled(
+      classOf(
+        renderToStaticMarkup(
+          createElement(SelectField, { label: "Plan", disabled: true }, createElement("option", null, "Free")),
+        ),
+        "select",
+      ),
+    );
   });
 
-  it.each(["primary", "secondary", "danger"] as const)("a %s button is grey, dimmed and not-allowed when disabled", (variant) => {
-    looksDisabled(classOf(renderToStaticMarkup(createElement(Button, { variant, disabled: true }, "Save")), "button"));
-  });
+  it.each(["primary", "secondary", "danger"] as const)(
+    "a %s button is grey, dimmed and not-allowed when disabled",
+    (variant) => {
+      looksDisabled(
+        classOf(renderToStaticMarkup(createElement(Button, { variant, disabled: true }, "Save")), "button"),
+      );
+    },
+  );
 
   it("a ghost button dims and stops reacting to hover", () => {
-    const classes = classOf(renderToStaticMarkup(createElement(Button, { variant: "ghost", disabled: true }, "Undo")), "button");
+    const classes = classOf(
+      renderToStaticMarkup(createElement(Button, { variant: "ghost", disabled: true }, "Undo")),
+      "button",
+    );
     expect(classes).toContain("disabled:cursor-not-allowed");
     expect(classes).toMatch(/disabled:opacity-\d+/);
     expect(classes).toContain("disabled:hover:bg-transparent");

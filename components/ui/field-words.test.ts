@@ -19,7 +19,9 @@ describe("fieldPathWords", () => {
   });
 
   it("writes the problem with the field in words, or the message alone", () => {
-    expect(describeFieldProblem("nodes", "a journey needs exactly one trigger; add one")).toBe("A journey needs exactly one trigger; add one");
+    expect(describeFieldProblem("nodes", "a journey needs exactly one trigger; add one")).toBe(
+      "A journey needs exactly one trigger; add one",
+    );
     expect(describeFieldProblem("", "something is off")).toBe("Something is off");
   });
 });

@@ -1,7 +1,8 @@
 import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
 
 // A disabled control must look it (grey, dimmed, no pointer), or people type into it and wonder why nothing happens.
-export const DISABLED_CONTROL = "disabled:cursor-not-allowed disabled:bg-stone-100 disabled:text-stone-500 disabled:opacity-70 disabled:shadow-none";
+export const DISABLED_CONTROL =
+  "disabled:cursor-not-allowed disabled:bg-stone-100 disabled:text-stone-500 disabled:opacity-70 disabled:shadow-none";
 
 const CONTROL = `block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-stone-900 shadow-sm ring-1 ring-inset placeholder:text-stone-400 focus:ring-2 focus:ring-inset focus:ring-brand-600 outline-none ${DISABLED_CONTROL}`;
 
@@ -49,7 +50,13 @@ export function TextField({ label, error, hint, ...input }: FieldProps & InputHT
   return <Field label={label} error={error} hint={hint} control={(props) => <input {...props} {...input} />} />;
 }
 
-export function SelectField({ label, error, hint, children, ...select }: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
+export function SelectField({
+  label,
+  error,
+  hint,
+  children,
+  ...select
+}: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
   return (
     <Field
       label={label}

@@ -12,8 +12,12 @@ describe("formatDateTime", () => {
   });
 
   it("writes the time in the viewer's zone, and says which", () => {
-    expect(formatDateTime("2026-12-06T14:05:00Z", { timeZone: "Europe/Paris" })).toBe("6 Dec 2026, 15:05 (Europe/Paris)");
-    expect(formatDateTime("2026-07-01T23:30:00Z", { timeZone: "America/New_York" })).toBe("1 Jul 2026, 19:30 (America/New_York)");
+    expect(formatDateTime("2026-12-06T14:05:00Z", { timeZone: "Europe/Paris" })).toBe(
+      "6 Dec 2026, 15:05 (Europe/Paris)",
+    );
+    expect(formatDateTime("2026-07-01T23:30:00Z", { timeZone: "America/New_York" })).toBe(
+      "1 Jul 2026, 19:30 (America/New_York)",
+    );
   });
 
   it("falls back to UTC for a zone it does not know, and never throws on a bad time", () => {
@@ -24,10 +28,12 @@ describe("formatDateTime", () => {
   });
 
   it("rewrites ISO timestamps inside a sentence", () => {
-    expect(formatTimesInText("Waiting 2 days, until 2026-12-08T09:00:00.000Z")).toBe("Waiting 2 days, until 8 Dec 2026, 09:00 (UTC)");
-    expect(formatTimesInText("Waiting until 09:00 in Europe/Paris (2026-12-08T08:00:00.000Z)", { timeZone: "Europe/Paris" })).toBe(
-      "Waiting until 09:00 in Europe/Paris (8 Dec 2026, 09:00 (Europe/Paris))",
+    expect(formatTimesInText("Waiting 2 days, until 2026-12-08T09:00:00.000Z")).toBe(
+      "Waiting 2 days, until 8 Dec 2026, 09:00 (UTC)",
     );
+    expect(
+      formatTimesInText("Waiting until 09:00 in Europe/Paris (2026-12-08T08:00:00.000Z)", { timeZone: "Europe/Paris" }),
+    ).toBe("Waiting until 09:00 in Europe/Paris (8 Dec 2026, 09:00 (Europe/Paris))");
     expect(formatTimesInText("No time here")).toBe("No time here");
   });
 });

@@ -32,7 +32,15 @@ export function NameDialog<T>(props: {
     <Dialog title={props.title} description={props.description} onClose={props.onClose}>
       <form method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
         <FormAlert message={formError} />
-        <TextField label={props.fieldLabel} placeholder={props.placeholder} value={name} onChange={(e) => setName(e.target.value)} error={fieldErrors.name} autoFocus maxLength={120} />
+        <TextField
+          label={props.fieldLabel}
+          placeholder={props.placeholder}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={fieldErrors.name}
+          autoFocus
+          maxLength={120}
+        />
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={props.onClose}>
             Cancel

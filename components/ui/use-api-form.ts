@@ -12,7 +12,11 @@ export interface ApiFailure {
  * Calls one of Cairn's JSON endpoints and turns its error shape ({ error: { message, fields } }) into a
  * form-level message and per-field messages.
  */
-export async function callApi<T>(method: string, url: string, body?: unknown): Promise<{ ok: true; data: T } | { ok: false; failure: ApiFailure }> {
+export async function callApi<T>(
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<{ ok: true; data: T } | { ok: false; failure: ApiFailure }> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -21,7 +25,10 @@ export async function callApi<T>(method: string, url: string, body?: unknown): P
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    return { ok: false, failure: { status: 0, message: "Cannot reach Cairn. Check your connection and try again.", fields: {} } };
+    return {
+      ok: false,
+      failure: { status: 0, message: "Cannot reach Cairn. Check your connection and try again.", fields: {} },
+    };
   }
   const payload = await response.json().catch(() => null);
   if (response.ok) return { ok: true, data: payload as T };

@@ -14,7 +14,10 @@ export interface AppResponse {
 
 export class AppUnreachableError extends Error {}
 
-const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 256 }), https: new https.Agent({ keepAlive: true, maxSockets: 256 }) };
+const agents = {
+  http: new http.Agent({ keepAlive: true, maxSockets: 256 }),
+  https: new https.Agent({ keepAlive: true, maxSockets: 256 }),
+};
 
 /**
  * JSON in RFC 8785 canonical form (keys sorted, no whitespace). The SDK verifies a signature over the
@@ -37,10 +40,18 @@ export function canonicalJson(value: unknown): string {
 export function signRequest(body: string, signingKey: string, nowMs: number): string {
   const t = Math.round(nowMs / 1000).toString();
   const key = signingKey.replace(/^signkey-[\w]+-/, "");
-  return `t=${t}&s=${createHmac("sha256", key).update(body + t).digest("hex")}`;
+  return `t=${t}&s=${createHmac("sha256", key)
+    .update(body + t)
+    .digest("hex")}`;
 }
 
-export function request(method: string, url: string, body: string | undefined, headers: Record<string, string>, timeoutMs: number): Promise<AppResponse> {
+export function request(
+  method: string,
+  url: string,
+  body: string | undefined,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<AppResponse> {
   const target = new URL(url);
   const transport = target.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
@@ -49,18 +60,29 @@ export function request(method: string, url: string, body: string | undefined, h
       {
         method,
         agent: target.protocol === "https:" ? agents.https : agents.http,
-        headers: { ...headers, ...(body !== undefined ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) } : {}) },
+        headers: {
+          ...headers,
+          ...(body !== undefined
+            ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) }
+            : {}),
+        },
         timeout: timeoutMs,
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", (error) => reject(new AppUnreachableError(`${method} ${url}: response interrupted (${error.message})`)));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+        );
+        res.on("error", (error) =>
+          reject(new AppUnreachableError(`${method} ${url}: response interrupted (${error.message})`)),
+        );
       },
     );
     req.on("timeout", () => req.destroy(new Error(`no response within ${timeoutMs} ms`)));
-    req.on("error", (error: NodeJS.ErrnoException) => reject(new AppUnreachableError(`${method} ${url}: ${error.code ?? error.message}`)));
+    req.on("error", (error: NodeJS.ErrnoException) =>
+      reject(new AppUnreachableError(`${method} ${url}: ${error.code ?? error.message}`)),
+    );
     req.end(body);
   });
 }

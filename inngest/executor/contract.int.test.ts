@@ -1,6 +1,13 @@
 import { Inngest, NonRetriableError } from "inngest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropSchema, eventually, runsOf, serveFunctions, startTestExecutor, type StoredRun } from "../../lib/testing/executor-harness";
+import {
+  dropSchema,
+  eventually,
+  runsOf,
+  serveFunctions,
+  startTestExecutor,
+  type StoredRun,
+} from "../../lib/testing/executor-harness";
 import { SyncError } from "./executor";
 
 /**
@@ -25,7 +32,9 @@ const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(k
 
 function defineFunctions(client: Inngest) {
   return [
-    client.createFunction({ id: "hello", triggers: [{ event: "contract/hello" }] }, async ({ event }) => ({ greeting: `hi ${event.data.name}` })),
+    client.createFunction({ id: "hello", triggers: [{ event: "contract/hello" }] }, async ({ event }) => ({
+      greeting: `hi ${event.data.name}`,
+    })),
 
     client.createFunction({ id: "memo", triggers: [{ event: "contract/memo" }] }, async ({ event, step }) => {
       const key = event.data.key as string;
@@ -50,18 +59,27 @@ function defineFunctions(client: Inngest) {
     }),
 
     client.createFunction({ id: "fanout", triggers: [{ event: "contract/fanout" }] }, async ({ event, step }) => {
-      const sent = await step.sendEvent("fan-out", [1, 2, 3].map((i) => ({ name: "contract/child", data: { parent: event.data.key, i } })));
+      const sent = await step.sendEvent(
+        "fan-out",
+        [1, 2, 3].map((i) => ({ name: "contract/child", data: { parent: event.data.key, i } })),
+      );
       return sent.ids.length;
     }),
-    client.createFunction({ id: "child", triggers: [{ event: "contract/child" }] }, async ({ event }) => event.data.i * 10),
+    client.createFunction(
+      { id: "child", triggers: [{ event: "contract/child" }] },
+      async ({ event }) => event.data.i * 10,
+    ),
 
-    client.createFunction({ id: "flaky", retries: 3, triggers: [{ event: "contract/flaky" }] }, async ({ step, attempt }) => {
-      return step.run("sometimes", () => {
-        attempts.push({ attempt, at: Date.now() });
-        if (attempt < 2) throw new Error(`flaked on attempt ${attempt}`);
-        return `ok on attempt ${attempt}`;
-      });
-    }),
+    client.createFunction(
+      { id: "flaky", retries: 3, triggers: [{ event: "contract/flaky" }] },
+      async ({ step, attempt }) => {
+        return step.run("sometimes", () => {
+          attempts.push({ attempt, at: Date.now() });
+          if (attempt < 2) throw new Error(`flaked on attempt ${attempt}`);
+          return `ok on attempt ${attempt}`;
+        });
+      },
+    ),
 
     client.createFunction(
       {
@@ -81,40 +99,58 @@ function defineFunctions(client: Inngest) {
       },
     ),
 
-    client.createFunction({ id: "recovers", retries: 0, triggers: [{ event: "contract/recovers" }] }, async ({ step }) => {
-      try {
-        await step.run("fails-once", () => {
-          throw new Error("step gave up");
+    client.createFunction(
+      { id: "recovers", retries: 0, triggers: [{ event: "contract/recovers" }] },
+      async ({ step }) => {
+        try {
+          await step.run("fails-once", () => {
+            throw new Error("step gave up");
+          });
+        } catch (error) {
+          return { caught: (error as Error).message, name: (error as Error).name };
+        }
+        return "not caught";
+      },
+    ),
+
+    client.createFunction(
+      { id: "nonretriable", retries: 5, triggers: [{ event: "contract/nonretriable" }] },
+      async ({ step }) => {
+        await step.run("refuses", () => {
+          count(stepRuns, "nonretriable");
+          throw new NonRetriableError("nope, never");
         });
-      } catch (error) {
-        return { caught: (error as Error).message, name: (error as Error).name };
-      }
-      return "not caught";
-    }),
+      },
+    ),
 
-    client.createFunction({ id: "nonretriable", retries: 5, triggers: [{ event: "contract/nonretriable" }] }, async ({ step }) => {
-      await step.run("refuses", () => {
-        count(stepRuns, "nonretriable");
-        throw new NonRetriableError("nope, never");
-      });
-    }),
+    client.createFunction(
+      { id: "limited", concurrency: [{ limit: 1, key: "event.data.k" }], triggers: [{ event: "contract/limited" }] },
+      async ({ event, step }) => {
+        await step.run("work", async () => {
+          const start = Date.now();
+          await sleep(150);
+          intervals.push({ key: `limited:${event.data.k}`, start, end: Date.now() });
+        });
+        await step.run("more-work", async () => {
+          const start = Date.now();
+          await sleep(50);
+          intervals.push({ key: `limited:${event.data.k}`, start, end: Date.now() });
+        });
+      },
+    ),
 
-    client.createFunction({ id: "limited", concurrency: [{ limit: 1, key: "event.data.k" }], triggers: [{ event: "contract/limited" }] }, async ({ event, step }) => {
-      await step.run("work", async () => {
-        const start = Date.now();
-        await sleep(150);
-        intervals.push({ key: `limited:${event.data.k}`, start, end: Date.now() });
-      });
-      await step.run("more-work", async () => {
-        const start = Date.now();
-        await sleep(50);
-        intervals.push({ key: `limited:${event.data.k}`, start, end: Date.now() });
-      });
-    }),
+    client.createFunction(
+      { id: "once-per-user", idempotency: "event.data.userId", triggers: [{ event: "contract/idempotent" }] },
+      async ({ event }) => event.data.userId,
+    ),
 
-    client.createFunction({ id: "once-per-user", idempotency: "event.data.userId", triggers: [{ event: "contract/idempotent" }] }, async ({ event }) => event.data.userId),
-
-    client.createFunction({ id: "filtered", triggers: [{ event: "contract/filtered", if: "event.data.plan == 'pro' && event.data.seats > 2" }] }, async ({ event }) => event.data.seats),
+    client.createFunction(
+      {
+        id: "filtered",
+        triggers: [{ event: "contract/filtered", if: "event.data.plan == 'pro' && event.data.seats > 2" }],
+      },
+      async ({ event }) => event.data.seats,
+    ),
 
     client.createFunction({ id: "sleeper", triggers: [{ event: "contract/sleeper" }] }, async ({ step }) => {
       await step.sleep("nap", "1s");
@@ -122,7 +158,8 @@ function defineFunctions(client: Inngest) {
   ];
 }
 
-const finished = (runs: StoredRun[], n: number) => runs.length === n && runs.every((r) => r.status !== "running") && runs;
+const finished = (runs: StoredRun[], n: number) =>
+  runs.length === n && runs.every((r) => r.status !== "running") && runs;
 
 describe("the embedded executor driving the real inngest SDK", () => {
   beforeAll(async () => {
@@ -167,7 +204,9 @@ describe("the embedded executor driving the real inngest SDK", () => {
     await inngest.send({ name: "contract/parallel", data: {} });
     const [run] = await eventually(async () => finished(await runsOf(executor.schema, "contract-parallel"), 1));
     expect(run).toMatchObject({ status: "completed", output: "left+right" });
-    expect([stepRuns.get("parallel:left"), stepRuns.get("parallel:right"), stepRuns.get("parallel:after")]).toEqual([1, 1, 1]);
+    expect([stepRuns.get("parallel:left"), stepRuns.get("parallel:right"), stepRuns.get("parallel:after")]).toEqual([
+      1, 1, 1,
+    ]);
     const [left, right] = ["parallel:left", "parallel:right"].map((k) => intervals.find((i) => i.key === k)!);
     expect(left.start < right.end && right.start < left.end).toBe(true); // they overlapped
   });
@@ -264,21 +303,40 @@ describe("the embedded executor driving the real inngest SDK", () => {
     await inngest.send({ name: "contract/sleeper", data: {} });
     const [run] = await eventually(async () => finished(await runsOf(executor.schema, "contract-sleeper"), 1));
     expect(run.status).toBe("failed");
-    expect(run.error).toMatchObject({ name: "UnsupportedByEmbeddedExecutor", message: expect.stringMatching(/contract-sleeper.*nap.*step\.sleep/) });
+    expect(run.error).toMatchObject({
+      name: "UnsupportedByEmbeddedExecutor",
+      message: expect.stringMatching(/contract-sleeper.*nap.*step\.sleep/),
+    });
   });
 
   it("answers malformed events with 400 and a message naming the problem", async () => {
-    const post = (body: string) => fetch(`${executor.url}e/key`, { method: "POST", body }).then(async (r) => ({ status: r.status, body: await r.json() }));
-    expect(await post("{not json")).toMatchObject({ status: 400, body: { error: expect.stringContaining("not valid JSON") } });
-    expect(await post(JSON.stringify([{ name: "ok" }, { data: {} }]))).toMatchObject({ status: 400, body: { error: "Event 1 has no name (a non-empty string is required)" } });
-    expect(await post(JSON.stringify({ name: "x", data: [1] }))).toMatchObject({ status: 400, body: { error: expect.stringContaining("data must be an object") } });
+    const post = (body: string) =>
+      fetch(`${executor.url}e/key`, { method: "POST", body }).then(async (r) => ({
+        status: r.status,
+        body: await r.json(),
+      }));
+    expect(await post("{not json")).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining("not valid JSON") },
+    });
+    expect(await post(JSON.stringify([{ name: "ok" }, { data: {} }]))).toMatchObject({
+      status: 400,
+      body: { error: "Event 1 has no name (a non-empty string is required)" },
+    });
+    expect(await post(JSON.stringify({ name: "x", data: [1] }))).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining("data must be an object") },
+    });
   });
 
   it("rejects a sync whose functions use what it does not implement, naming function and feature", async () => {
     const other = new Inngest({ id: "rejected", isDev: true, baseUrl: executor.url });
     const fns = [
       other.createFunction({ id: "fine", triggers: [{ event: "rejected/fine" }] }, async () => null),
-      other.createFunction({ id: "limited", rateLimit: { limit: 1, period: "1m" }, triggers: [{ event: "rejected/x" }] }, async () => null),
+      other.createFunction(
+        { id: "limited", rateLimit: { limit: 1, period: "1m" }, triggers: [{ event: "rejected/x" }] },
+        async () => null,
+      ),
     ];
     const otherApp = await serveFunctions(other, fns);
     try {

@@ -5,7 +5,14 @@ import { Inngest } from "inngest";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../lib/testing/free-port";
-import { dropSchema, eventually, runsOf, serveFunctions, uniqueSchema, withDatabase } from "../../lib/testing/executor-harness";
+import {
+  dropSchema,
+  eventually,
+  runsOf,
+  serveFunctions,
+  uniqueSchema,
+  withDatabase,
+} from "../../lib/testing/executor-harness";
 
 /**
  * The executor as a child process (main.ts), killed with SIGKILL in the middle of runs and started
@@ -51,7 +58,9 @@ describe("an executor killed in the middle of runs", () => {
   it("loses no run and re-executes no step whose result was stored", async () => {
     await withDatabase(async (client) => {
       await client.query(`CREATE SCHEMA "${appSchema}"`);
-      await client.query(`CREATE TABLE "${appSchema}".effects (run_key text NOT NULL, step text NOT NULL, PRIMARY KEY (run_key, step))`);
+      await client.query(
+        `CREATE TABLE "${appSchema}".effects (run_key text NOT NULL, step text NOT NULL, PRIMARY KEY (run_key, step))`,
+      );
       await client.query(`CREATE TABLE "${appSchema}".executions (run_key text NOT NULL, step text NOT NULL)`);
     });
     // A step body: log the execution, take a moment, apply its effect idempotently (unique key).
@@ -65,19 +74,34 @@ describe("an executor killed in the middle of runs", () => {
     const port = await freePort();
     const client = new Inngest({ id: "crash", isDev: true, baseUrl: `http://127.0.0.1:${port}/` });
     const app = await serveFunctions(client, [
-      client.createFunction({ id: "sequential", triggers: [{ event: "crash/sequential" }] }, async ({ event, step }) => {
-        const key = event.data.key as string;
-        const done = [await step.run("one", effect(key, "one")), await step.run("two", effect(key, "two")), await step.run("three", effect(key, "three"))];
-        return done.join(",");
-      }),
+      client.createFunction(
+        { id: "sequential", triggers: [{ event: "crash/sequential" }] },
+        async ({ event, step }) => {
+          const key = event.data.key as string;
+          const done = [
+            await step.run("one", effect(key, "one")),
+            await step.run("two", effect(key, "two")),
+            await step.run("three", effect(key, "three")),
+          ];
+          return done.join(",");
+        },
+      ),
       client.createFunction({ id: "parallel", triggers: [{ event: "crash/parallel" }] }, async ({ event, step }) => {
         const key = event.data.key as string;
-        const both = await Promise.all([step.run("left", effect(key, "left")), step.run("right", effect(key, "right"))]);
+        const both = await Promise.all([
+          step.run("left", effect(key, "left")),
+          step.run("right", effect(key, "right")),
+        ]);
         return [...both, await step.run("after", effect(key, "after"))].join(",");
       }),
     ]);
     closeApp = app.close;
-    const env = { CAIRN_EXECUTOR_PORT: String(port), CAIRN_EXECUTOR_APP_URL: app.url, CAIRN_EXECUTOR_SCHEMA: schema, CAIRN_EXECUTOR_CONCURRENCY: "8" };
+    const env = {
+      CAIRN_EXECUTOR_PORT: String(port),
+      CAIRN_EXECUTOR_APP_URL: app.url,
+      CAIRN_EXECUTOR_SCHEMA: schema,
+      CAIRN_EXECUTOR_CONCURRENCY: "8",
+    };
 
     let executor = await startExecutorProcess(env);
     children.push(executor);
@@ -89,7 +113,11 @@ describe("an executor killed in the middle of runs", () => {
 
     // Kill it (no cleanup at all) once about a third of the effects exist.
     const total = RUNS_PER_FUNCTION * 6;
-    await eventually(async () => Number((await pool.query(`SELECT count(*) FROM "${appSchema}".effects`)).rows[0].count) >= total / 3, 20_000, "a third of the effects");
+    await eventually(
+      async () => Number((await pool.query(`SELECT count(*) FROM "${appSchema}".effects`)).rows[0].count) >= total / 3,
+      20_000,
+      "a third of the effects",
+    );
     executor.kill("SIGKILL");
     await new Promise((resolve) => executor.once("exit", resolve));
 
@@ -101,7 +129,9 @@ describe("an executor killed in the middle of runs", () => {
       );
       return rows;
     });
-    const unfinished = (await runsOf(schema, "crash-sequential")).concat(await runsOf(schema, "crash-parallel")).filter((r) => r.status !== "completed");
+    const unfinished = (await runsOf(schema, "crash-sequential"))
+      .concat(await runsOf(schema, "crash-parallel"))
+      .filter((r) => r.status !== "completed");
     expect(stored.length).toBeGreaterThan(0);
     expect(unfinished.length).toBeGreaterThan(0); // the kill really happened mid-way
 
@@ -120,11 +150,16 @@ describe("an executor killed in the middle of runs", () => {
       expect(run.output).toBe(run.function_id === "crash-sequential" ? "one,two,three" : "left,right,after");
     }
 
-    const { rows: effects } = await pool.query<{ run_key: string; step: string }>(`SELECT run_key, step FROM "${appSchema}".effects`);
+    const { rows: effects } = await pool.query<{ run_key: string; step: string }>(
+      `SELECT run_key, step FROM "${appSchema}".effects`,
+    );
     expect(effects).toHaveLength(total);
-    const { rows: executions } = await pool.query<{ run_key: string; step: string; n: string }>(`SELECT run_key, step, count(*) AS n FROM "${appSchema}".executions GROUP BY 1, 2`);
+    const { rows: executions } = await pool.query<{ run_key: string; step: string; n: string }>(
+      `SELECT run_key, step, count(*) AS n FROM "${appSchema}".executions GROUP BY 1, 2`,
+    );
     const executed = new Map(executions.map((e) => [`${e.run_key}/${sha1(e.step)}`, Number(e.n)]));
-    for (const { key, step_id } of stored) expect(executed.get(`${key}/${step_id}`), `step ${step_id} of ${key}`).toBe(1);
+    for (const { key, step_id } of stored)
+      expect(executed.get(`${key}/${step_id}`), `step ${step_id} of ${key}`).toBe(1);
 
     // A clean stop: SIGTERM lets calls finish and exits 0.
     const exited = new Promise<number | null>((resolve) => executor.once("exit", resolve));

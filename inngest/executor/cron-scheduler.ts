@@ -79,11 +79,17 @@ export class CronScheduler {
 
   private async fire(fn: FunctionDefinition, cron: string, tickMs: number): Promise<void> {
     const at = new Date(tickMs).toISOString();
-    const [event] = parseEvents(JSON.stringify({ name: CRON_EVENT, data: { cron, scheduledAt: at, fireAt: at }, ts: tickMs }), { nowMs: this.ctx.now() });
+    const [event] = parseEvents(
+      JSON.stringify({ name: CRON_EVENT, data: { cron, scheduledAt: at, fireAt: at }, ts: tickMs }),
+      { nowMs: this.ctx.now() },
+    );
     event.internalId = seededUlid(tickMs, `${fn.id}@${at}`);
     event.payload.id = event.internalId;
     const run = planRun(fn, event, this.ctx.now());
-    const result = await storeEventsAndRuns(this.ctx.db, this.ctx.db, [event], [run], this.ctx.now(), { functionId: fn.id, fireAtMs: tickMs });
+    const result = await storeEventsAndRuns(this.ctx.db, this.ctx.db, [event], [run], this.ctx.now(), {
+      functionId: fn.id,
+      fireAtMs: tickMs,
+    });
     this.lastFired.set(fn.id, tickMs);
     if (result.runIds.length) this.ctx.wake();
   }

@@ -1,6 +1,13 @@
 import { Inngest } from "inngest";
 import { afterAll, describe, expect, it } from "vitest";
-import { dropSchema, eventually, runsOf, serveFunctions, startTestExecutor, uniqueSchema } from "../../lib/testing/executor-harness";
+import {
+  dropSchema,
+  eventually,
+  runsOf,
+  serveFunctions,
+  startTestExecutor,
+  uniqueSchema,
+} from "../../lib/testing/executor-harness";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -15,12 +22,22 @@ describe("cron triggers", () => {
   it("tick once per fire time across two executors, within a second of it, and catch up once after downtime", async () => {
     const options = { schema, cronEverySecond: true };
     let [a, b] = await Promise.all([startTestExecutor(options), startTestExecutor(options)]);
-    cleanup.push(() => a.stop(500), () => b.stop(500));
+    cleanup.push(
+      () => a.stop(500),
+      () => b.stop(500),
+    );
     const client = new Inngest({ id: "cron", isDev: true, baseUrl: a.url });
     const app = await serveFunctions(client, [
-      client.createFunction({ id: "every-second", triggers: [{ cron: "* * * * * *" }] }, async ({ event }) => ({ name: event.name, data: event.data, ranAt: Date.now() })),
+      client.createFunction({ id: "every-second", triggers: [{ cron: "* * * * * *" }] }, async ({ event }) => ({
+        name: event.name,
+        data: event.data,
+        ranAt: Date.now(),
+      })),
       // Every minute on Inngest Cloud; every second here because of cronEverySecond.
-      client.createFunction({ id: "every-minute", triggers: [{ cron: "* * * * *" }] }, async ({ event }) => event.data.cron),
+      client.createFunction(
+        { id: "every-minute", triggers: [{ cron: "* * * * *" }] },
+        async ({ event }) => event.data.cron,
+      ),
     ]);
     cleanup.push(() => app.close());
     await a.sync(app.url);
@@ -33,9 +50,17 @@ describe("cron triggers", () => {
     const scheduled = runs.map((r) => r.event.data.scheduledAt as string);
     expect(new Set(scheduled).size).toBe(scheduled.length);
     for (const run of completed) {
-      const output = run.output as { name: string; data: { cron: string; scheduledAt: string; fireAt: string }; ranAt: number };
+      const output = run.output as {
+        name: string;
+        data: { cron: string; scheduledAt: string; fireAt: string };
+        ranAt: number;
+      };
       expect(output.name).toBe("inngest/scheduled.timer");
-      expect(output.data).toEqual({ cron: "* * * * * *", scheduledAt: output.data.scheduledAt, fireAt: output.data.scheduledAt });
+      expect(output.data).toEqual({
+        cron: "* * * * * *",
+        scheduledAt: output.data.scheduledAt,
+        fireAt: output.data.scheduledAt,
+      });
       expect(output.ranAt - Date.parse(output.data.scheduledAt)).toBeLessThan(1000);
     }
     expect((await runsOf(schema, "cron-every-minute")).length).toBeGreaterThanOrEqual(2);
@@ -47,7 +72,12 @@ describe("cron triggers", () => {
     a = await startTestExecutor(options);
     const upAt = Date.now();
     b = await startTestExecutor(options);
-    await eventually(async () => (await runsOf(schema, "cron-every-second")).some((r) => Date.parse(r.event.data.scheduledAt as string) > upAt), 5000, "a tick after the restart");
+    await eventually(
+      async () =>
+        (await runsOf(schema, "cron-every-second")).some((r) => Date.parse(r.event.data.scheduledAt as string) > upAt),
+      5000,
+      "a tick after the restart",
+    );
     const missed = (await runsOf(schema, "cron-every-second")).filter((r) => {
       const at = Date.parse(r.event.data.scheduledAt as string);
       return at > downFrom + 1000 && at < upAt - 1000;

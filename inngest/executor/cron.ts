@@ -40,7 +40,14 @@ function parseValue(text: string, names: string[] | undefined, nameOffset: numbe
   return Number(text);
 }
 
-function parseField(text: string, what: string, min: number, max: number, names?: string[], nameOffset = 0): Set<number> {
+function parseField(
+  text: string,
+  what: string,
+  min: number,
+  max: number,
+  names?: string[],
+  nameOffset = 0,
+): Set<number> {
   const values = new Set<number>();
   for (const part of text.split(",")) {
     const [range, stepText, extra] = part.split("/");
@@ -72,7 +79,8 @@ export function parseCron(source: string): CronSchedule {
   }
   text = MACROS[text.toLowerCase()] ?? text;
   const fields = text.split(/\s+/);
-  if (fields.length !== 5 && fields.length !== 6) throw new Error(`expected 5 fields (or 6 with seconds first), got ${fields.length}`);
+  if (fields.length !== 5 && fields.length !== 6)
+    throw new Error(`expected 5 fields (or 6 with seconds first), got ${fields.length}`);
   const hasSeconds = fields.length === 6;
   const [sec, min, hour, dom, month, dow] = hasSeconds ? fields : ["0", ...fields];
   const daysOfWeek = parseField(dow, "day of week", 0, 7, WEEKDAYS);
@@ -135,6 +143,7 @@ export function dueTick(schedule: CronSchedule, lastMs: number, nowMs: number): 
     const recent = nextFireTime(schedule, nowMs - 24 * 3600 * 1000);
     if (recent !== undefined && recent <= nowMs) due = recent;
   }
-  for (let next = nextFireTime(schedule, due); next !== undefined && next <= nowMs; next = nextFireTime(schedule, due)) due = next;
+  for (let next = nextFireTime(schedule, due); next !== undefined && next <= nowMs; next = nextFireTime(schedule, due))
+    due = next;
   return due;
 }

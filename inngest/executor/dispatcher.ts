@@ -47,10 +47,13 @@ export class Dispatcher {
   }
 
   wakeAt(atMs: number): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.wake();
-    }, Math.max(0, atMs - this.ctx.now()) + 5);
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        this.wake();
+      },
+      Math.max(0, atMs - this.ctx.now()) + 5,
+    );
     timer.unref();
     this.timers.add(timer);
   }
@@ -68,7 +71,9 @@ export class Dispatcher {
         // limits, except for an occasional sweep (jobs of a function that has since lost its limits).
         if (jobs.length < free && (this.ctx.registry.hasConcurrencyLimits || now - this.lastLimitedSweep > 5000)) {
           this.lastLimitedSweep = now;
-          jobs = jobs.concat(await claimLimited(this.ctx.db, this.ctx.owner, free - jobs.length, now, this.ctx.leaseMs));
+          jobs = jobs.concat(
+            await claimLimited(this.ctx.db, this.ctx.owner, free - jobs.length, now, this.ctx.leaseMs),
+          );
         }
         for (const job of jobs) this.startWorker(job);
         if (jobs.length < free && !this.wakeRequested) break;
@@ -112,7 +117,13 @@ export class Dispatcher {
 
   private async renew(): Promise<void> {
     try {
-      await renewLeases(this.ctx.db, this.ctx.owner, [...this.inflight.values()].map((j) => j.id), this.ctx.now(), this.ctx.leaseMs);
+      await renewLeases(
+        this.ctx.db,
+        this.ctx.owner,
+        [...this.inflight.values()].map((j) => j.id),
+        this.ctx.now(),
+        this.ctx.leaseMs,
+      );
     } catch (error) {
       this.ctx.log(`renewing leases failed: ${(error as Error).message}`);
     }

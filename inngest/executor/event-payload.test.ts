@@ -10,8 +10,14 @@ describe("event API payloads", () => {
   it("accepts one event or an array, filling data, id and ts as functions receive them", () => {
     const [one] = parseEvents(JSON.stringify({ name: "a/b" }), { nowMs });
     expect(one.payload).toEqual({ name: "a/b", data: {}, id: one.internalId, ts: nowMs });
-    const many = parseEvents(JSON.stringify([{ name: "a", id: "mine", ts: 5, data: { x: 1 }, user: { id: "u" }, v: "1" }, { name: "b" }]), { nowMs });
-    expect(many[0]).toMatchObject({ userId: "mine", payload: { name: "a", id: "mine", ts: 5, data: { x: 1 }, user: { id: "u" }, v: "1" } });
+    const many = parseEvents(
+      JSON.stringify([{ name: "a", id: "mine", ts: 5, data: { x: 1 }, user: { id: "u" }, v: "1" }, { name: "b" }]),
+      { nowMs },
+    );
+    expect(many[0]).toMatchObject({
+      userId: "mine",
+      payload: { name: "a", id: "mine", ts: 5, data: { x: 1 }, user: { id: "u" }, v: "1" },
+    });
     expect(many[0].internalId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
   });
 
@@ -27,9 +33,13 @@ describe("event API payloads", () => {
   it("says which event and field is wrong", () => {
     expect(() => parseEvents("[", { nowMs })).toThrow(/not valid JSON/);
     expect(() => parseEvents(JSON.stringify([{ name: "ok" }, { name: "" }]), { nowMs })).toThrow("Event 1 has no name");
-    expect(() => parseEvents(JSON.stringify({ name: "x", ts: "yesterday" }), { nowMs })).toThrow(`The event ("x"): ts must be a number`);
+    expect(() => parseEvents(JSON.stringify({ name: "x", ts: "yesterday" }), { nowMs })).toThrow(
+      `The event ("x"): ts must be a number`,
+    );
     expect(() => parseEvents(JSON.stringify({ name: "x", id: 5 }), { nowMs })).toThrow("id must be a non-empty string");
-    expect(() => parseEvents(JSON.stringify(Array.from({ length: 5001 }, () => ({ name: "x" }))), { nowMs })).toThrow("At most 5000 events");
+    expect(() => parseEvents(JSON.stringify(Array.from({ length: 5001 }, () => ({ name: "x" }))), { nowMs })).toThrow(
+      "At most 5000 events",
+    );
   });
 });
 
@@ -38,6 +48,10 @@ describe("signing (the real SDK verifies it in signed.int.test.ts)", () => {
     expect(canonicalJson({ b: 1, a: [{ d: null, c: "x" }], u: undefined })).toBe(`{"a":[{"c":"x","d":null}],"b":1}`);
     const expected = createHmac("sha256", "abc").update("{}1700000000").digest("hex");
     expect(signRequest("{}", "signkey-test-abc", 1_700_000_000_000)).toBe(`t=1700000000&s=${expected}`);
-    expect(hashSigningKey("signkey-test-00ff")).toBe(`signkey-test-${createHash("sha256").update(Buffer.from([0, 255])).digest("hex")}`);
+    expect(hashSigningKey("signkey-test-00ff")).toBe(
+      `signkey-test-${createHash("sha256")
+        .update(Buffer.from([0, 255]))
+        .digest("hex")}`,
+    );
   });
 });

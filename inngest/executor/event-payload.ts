@@ -35,7 +35,8 @@ export function parseEvents(body: string, options: { nowMs: number; seed?: strin
     throw new EventPayloadError(`The body is not valid JSON: ${(error as Error).message}`);
   }
   const list = Array.isArray(parsed) ? parsed : [parsed];
-  if (list.length > MAX_EVENTS_PER_REQUEST) throw new EventPayloadError(`At most ${MAX_EVENTS_PER_REQUEST} events per request, got ${list.length}`);
+  if (list.length > MAX_EVENTS_PER_REQUEST)
+    throw new EventPayloadError(`At most ${MAX_EVENTS_PER_REQUEST} events per request, got ${list.length}`);
   const seedMs = options.seed ? Number(options.seed.split(",")[0]) : NaN;
   const seeded = options.seed && Number.isFinite(seedMs);
   // The seed identifies one send() call; index-qualified so each event in it gets its own id.
@@ -44,17 +45,30 @@ export function parseEvents(body: string, options: { nowMs: number; seed?: strin
   return list.map((raw, index) => {
     const where = Array.isArray(parsed) ? `Event ${index}` : "The event";
     if (!isRecord(raw)) throw new EventPayloadError(`${where} is not a JSON object`);
-    if (typeof raw.name !== "string" || !raw.name.trim()) throw new EventPayloadError(`${where} has no name (a non-empty string is required)`);
-    if (raw.data !== undefined && raw.data !== null && !isRecord(raw.data)) throw new EventPayloadError(`${where} ("${raw.name}"): data must be an object`);
-    if (raw.id !== undefined && raw.id !== null && (typeof raw.id !== "string" || !raw.id)) throw new EventPayloadError(`${where} ("${raw.name}"): id must be a non-empty string`);
-    if (raw.ts !== undefined && raw.ts !== null && (typeof raw.ts !== "number" || !Number.isFinite(raw.ts))) throw new EventPayloadError(`${where} ("${raw.name}"): ts must be a number of milliseconds`);
-    if (raw.user !== undefined && raw.user !== null && !isRecord(raw.user)) throw new EventPayloadError(`${where} ("${raw.name}"): user must be an object`);
-    if (raw.v !== undefined && raw.v !== null && typeof raw.v !== "string") throw new EventPayloadError(`${where} ("${raw.name}"): v must be a string`);
+    if (typeof raw.name !== "string" || !raw.name.trim())
+      throw new EventPayloadError(`${where} has no name (a non-empty string is required)`);
+    if (raw.data !== undefined && raw.data !== null && !isRecord(raw.data))
+      throw new EventPayloadError(`${where} ("${raw.name}"): data must be an object`);
+    if (raw.id !== undefined && raw.id !== null && (typeof raw.id !== "string" || !raw.id))
+      throw new EventPayloadError(`${where} ("${raw.name}"): id must be a non-empty string`);
+    if (raw.ts !== undefined && raw.ts !== null && (typeof raw.ts !== "number" || !Number.isFinite(raw.ts)))
+      throw new EventPayloadError(`${where} ("${raw.name}"): ts must be a number of milliseconds`);
+    if (raw.user !== undefined && raw.user !== null && !isRecord(raw.user))
+      throw new EventPayloadError(`${where} ("${raw.name}"): user must be an object`);
+    if (raw.v !== undefined && raw.v !== null && typeof raw.v !== "string")
+      throw new EventPayloadError(`${where} ("${raw.name}"): v must be a string`);
 
     const internalId = seeded ? seededUlid(seedMs, `${salt}:${index}`) : ulid(options.nowMs);
     const userId = typeof raw.id === "string" ? raw.id : undefined;
-    const payload: Record<string, unknown> = { ...raw, name: raw.name, data: raw.data ?? {}, id: userId ?? internalId, ts: typeof raw.ts === "number" ? raw.ts : options.nowMs };
-    for (const key of Object.keys(payload)) if (payload[key] === null || payload[key] === undefined) delete payload[key];
+    const payload: Record<string, unknown> = {
+      ...raw,
+      name: raw.name,
+      data: raw.data ?? {},
+      id: userId ?? internalId,
+      ts: typeof raw.ts === "number" ? raw.ts : options.nowMs,
+    };
+    for (const key of Object.keys(payload))
+      if (payload[key] === null || payload[key] === undefined) delete payload[key];
     return { internalId, name: raw.name, payload, userId };
   });
 }

@@ -84,7 +84,10 @@ export async function startExecutor(options: ExecutorOptions): Promise<RunningEx
   const instanceId = `${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   const registry = new FunctionRegistry();
   // The apps whose serve endpoints this executor will call; a sync for any other URL is refused.
-  const allowedApps = new AppUrlAllowList([...(options.appUrl ? [options.appUrl] : []), ...(options.allowedAppUrls ?? [])]);
+  const allowedApps = new AppUrlAllowList([
+    ...(options.appUrl ? [options.appUrl] : []),
+    ...(options.allowedAppUrls ?? []),
+  ]);
   const timers: NodeJS.Timeout[] = [];
 
   try {
@@ -166,7 +169,10 @@ export async function startExecutor(options: ExecutorOptions): Promise<RunningEx
       .catch((error) => log(`registry refresh failed: ${(error as Error).message}`));
   }, 1000);
   const prune = setInterval(
-    () => void pruneHistory(db, now(), options.retentionMs ?? 3 * 24 * 3600 * 1000, DEDUPE_WINDOW_MS).catch((error) => log(`pruning history failed: ${(error as Error).message}`)),
+    () =>
+      void pruneHistory(db, now(), options.retentionMs ?? 3 * 24 * 3600 * 1000, DEDUPE_WINDOW_MS).catch((error) =>
+        log(`pruning history failed: ${(error as Error).message}`),
+      ),
     10 * 60 * 1000,
   );
   timers.push(refresh, prune);
@@ -178,7 +184,10 @@ export async function startExecutor(options: ExecutorOptions): Promise<RunningEx
       await dispatcher.quiet();
       const state = await queueState(db);
       if (state.jobs === 0 && dispatcher.inflightCount === 0) return;
-      if (Date.now() > deadline) throw new Error(`executor not idle after ${timeoutMs} ms: ${state.jobs} jobs queued, ${state.running} runs running`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `executor not idle after ${timeoutMs} ms: ${state.jobs} jobs queued, ${state.running} runs running`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
   };
@@ -200,7 +209,11 @@ export async function startExecutor(options: ExecutorOptions): Promise<RunningEx
       } catch {
         // not JSON: keep the text
       }
-      if (response.status !== 200) throw new SyncError(response.status, `Sync of ${appUrl} failed (HTTP ${response.status}): ${message.slice(0, 2000)}`);
+      if (response.status !== 200)
+        throw new SyncError(
+          response.status,
+          `Sync of ${appUrl} failed (HTTP ${response.status}): ${message.slice(0, 2000)}`,
+        );
       return { message };
     },
 
@@ -215,8 +228,13 @@ export async function startExecutor(options: ExecutorOptions): Promise<RunningEx
         const abandoned = await dispatcher.stop(graceMs);
         server.close();
         server.closeIdleConnections();
-        if (abandoned.length) log(`stopping with ${abandoned.length} call(s) still in flight; their jobs are released for the next executor`);
-        await unregisterInstance(db, instanceId).catch((error) => log(`releasing leases failed: ${(error as Error).message}`));
+        if (abandoned.length)
+          log(
+            `stopping with ${abandoned.length} call(s) still in flight; their jobs are released for the next executor`,
+          );
+        await unregisterInstance(db, instanceId).catch((error) =>
+          log(`releasing leases failed: ${(error as Error).message}`),
+        );
         await db.close();
         server.closeAllConnections();
       })();

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { evaluate, evaluateBoolean, evaluateKey, parseExpression } from "./expressions";
 
-const event = { name: "cairn/x", data: { userId: "u1", n: 3, nested: { "a-b": true }, kind: "email", function_id: "cairn-tick" } };
+const event = {
+  name: "cairn/x",
+  data: { userId: "u1", n: 3, nested: { "a-b": true }, kind: "email", function_id: "cairn-tick" },
+};
 
 describe("expressions (CEL subset)", () => {
   it("evaluates paths, including bracket keys and missing fields", () => {
@@ -12,7 +15,11 @@ describe("expressions (CEL subset)", () => {
 
   it("compares, combines and concatenates", () => {
     expect(evaluateBoolean(parseExpression("event.data.function_id == 'cairn-tick'"), { event })).toBe(true);
-    expect(evaluateBoolean(parseExpression(`event.data.kind == "sms" || (event.data.n > 2 && !event.data.muted)`), { event })).toBe(true);
+    expect(
+      evaluateBoolean(parseExpression(`event.data.kind == "sms" || (event.data.n > 2 && !event.data.muted)`), {
+        event,
+      }),
+    ).toBe(true);
     expect(evaluateBoolean(parseExpression("event.data.n >= 4"), { event })).toBe(false);
     expect(evaluateBoolean(parseExpression("event.data.n != 3"), { event })).toBe(false);
     expect(evaluateKey(parseExpression(`event.data.userId + "-" + event.data.kind`), { event })).toBe("u1-email");

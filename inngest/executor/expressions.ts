@@ -20,7 +20,11 @@ export type Expression =
 
 type BinaryOp = "&&" | "||" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "+";
 
-type Token = { type: "op"; value: string } | { type: "ident"; value: string } | { type: "string"; value: string } | { type: "number"; value: number };
+type Token =
+  | { type: "op"; value: string }
+  | { type: "ident"; value: string }
+  | { type: "string"; value: string }
+  | { type: "number"; value: number };
 
 // "," "?" ":" are tokens only so that the parser can name them in its error.
 const OPERATORS = ["&&", "||", "==", "!=", "<=", ">=", "<", ">", "+", "!", "(", ")", ".", "[", "]", ",", "?", ":"];
@@ -76,19 +80,22 @@ export function parseExpression(source: string, roots: readonly string[] = ["eve
   const peek = () => tokens[pos];
   const isOp = (value: string) => peek()?.type === "op" && peek()!.value === value;
   const expectOp = (value: string) => {
-    if (!isOp(value)) throw new Error(`expected "${value}"${peek() ? ` before "${String(peek()!.value)}"` : " at the end"}`);
+    if (!isOp(value))
+      throw new Error(`expected "${value}"${peek() ? ` before "${String(peek()!.value)}"` : " at the end"}`);
     pos++;
   };
 
-  const binaryLevel = (ops: BinaryOp[], next: () => Expression, single = false) => (): Expression => {
-    let left = next();
-    while (peek()?.type === "op" && (ops as string[]).includes(peek()!.value as string)) {
-      const op = tokens[pos++].value as BinaryOp;
-      left = { kind: "binary", op, left, right: next() };
-      if (single) break;
-    }
-    return left;
-  };
+  const binaryLevel =
+    (ops: BinaryOp[], next: () => Expression, single = false) =>
+    (): Expression => {
+      let left = next();
+      while (peek()?.type === "op" && (ops as string[]).includes(peek()!.value as string)) {
+        const op = tokens[pos++].value as BinaryOp;
+        left = { kind: "binary", op, left, right: next() };
+        if (single) break;
+      }
+      return left;
+    };
 
   const primary = (): Expression => {
     const token = tokens[pos++];
@@ -103,7 +110,8 @@ export function parseExpression(source: string, roots: readonly string[] = ["eve
     if (token.type === "ident") {
       if (token.value === "true" || token.value === "false") return { kind: "literal", value: token.value === "true" };
       if (token.value === "null") return { kind: "literal", value: null };
-      if (!roots.includes(token.value)) throw new Error(`unknown name "${token.value}" (supported: ${roots.join(", ")})`);
+      if (!roots.includes(token.value))
+        throw new Error(`unknown name "${token.value}" (supported: ${roots.join(", ")})`);
       const keys: string[] = [];
       for (;;) {
         if (isOp(".")) {
@@ -114,7 +122,8 @@ export function parseExpression(source: string, roots: readonly string[] = ["eve
         } else if (isOp("[")) {
           pos++;
           const key = tokens[pos++];
-          if (key?.type !== "string" && key?.type !== "number") throw new Error(`expected a quoted key or an index inside [ ]`);
+          if (key?.type !== "string" && key?.type !== "number")
+            throw new Error(`expected a quoted key or an index inside [ ]`);
           keys.push(String(key.value));
           expectOp("]");
         } else break;
@@ -130,7 +139,10 @@ export function parseExpression(source: string, roots: readonly string[] = ["eve
   const or = binaryLevel(["||"], and);
 
   const expression = or();
-  if (pos < tokens.length) throw new Error(`unexpected "${String(tokens[pos].value)}" (supported: paths, literals, + == != < <= > >= && || ! and parentheses)`);
+  if (pos < tokens.length)
+    throw new Error(
+      `unexpected "${String(tokens[pos].value)}" (supported: paths, literals, + == != < <= > >= && || ! and parentheses)`,
+    );
   return expression;
 }
 
@@ -172,7 +184,13 @@ export function evaluate(expression: Expression, scope: Record<string, unknown>)
           if (typeof left !== typeof right || (typeof left !== "number" && typeof left !== "string")) return false;
           const a = left as number | string;
           const b = right as number | string;
-          return expression.op === "<" ? a < b : expression.op === "<=" ? a <= b : expression.op === ">" ? a > b : a >= b;
+          return expression.op === "<"
+            ? a < b
+            : expression.op === "<="
+              ? a <= b
+              : expression.op === ">"
+                ? a > b
+                : a >= b;
         }
       }
     }

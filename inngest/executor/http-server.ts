@@ -59,7 +59,12 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
 /** The SDK's hashed signing key: the key's prefix + sha256 of the hex-decoded rest. */
 export function hashSigningKey(signingKey: string): string {
   const prefix = /^signkey-[\w]+-/.exec(signingKey)?.[0] ?? "";
-  return prefix + createHash("sha256").update(Buffer.from(signingKey.slice(prefix.length), "hex")).digest("hex");
+  return (
+    prefix +
+    createHash("sha256")
+      .update(Buffer.from(signingKey.slice(prefix.length), "hex"))
+      .digest("hex")
+  );
 }
 
 async function route(api: HttpApi, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -67,16 +72,21 @@ async function route(api: HttpApi, req: http.IncomingMessage, res: http.ServerRe
   const eventMatch = /^\/e\/([^/]*)$/.exec(url.pathname);
 
   if (req.method === "POST" && eventMatch) {
-    if (api.eventKey && decodeURIComponent(eventMatch[1]) !== api.eventKey) throw new HttpError(401, "Event key not found");
+    if (api.eventKey && decodeURIComponent(eventMatch[1]) !== api.eventKey)
+      throw new HttpError(401, "Event key not found");
     const seed = req.headers["x-inngest-event-id-seed"];
-    const events = parseEvents(await readBody(req), { nowMs: api.now(), seed: typeof seed === "string" ? seed : undefined });
+    const events = parseEvents(await readBody(req), {
+      nowMs: api.now(),
+      seed: typeof seed === "string" ? seed : undefined,
+    });
     await api.intake(events);
     send(res, 200, { ids: events.map((e) => e.internalId), status: 200 });
     return;
   }
 
   if (req.method === "POST" && url.pathname === "/fn/register") {
-    if (api.signingKey && req.headers.authorization !== `Bearer ${hashSigningKey(api.signingKey)}`) throw new HttpError(401, "Registration is not signed with this executor's signing key");
+    if (api.signingKey && req.headers.authorization !== `Bearer ${hashSigningKey(api.signingKey)}`)
+      throw new HttpError(401, "Registration is not signed with this executor's signing key");
     let body: unknown;
     try {
       body = JSON.parse(await readBody(req));
@@ -97,7 +107,11 @@ async function route(api: HttpApi, req: http.IncomingMessage, res: http.ServerRe
   throw new HttpError(404, `No route for ${req.method} ${url.pathname} (this is Cairn's embedded Inngest executor)`);
 }
 
-export async function startHttpServer(api: HttpApi, port: number, host: string): Promise<{ server: http.Server; port: number }> {
+export async function startHttpServer(
+  api: HttpApi,
+  port: number,
+  host: string,
+): Promise<{ server: http.Server; port: number }> {
   const server = http.createServer((req, res) => {
     route(api, req, res).catch((error: unknown) => {
       // The SDK reads `status` and `error` from the JSON body (a register reply without `status` counts as 200).
@@ -120,7 +134,9 @@ export async function startHttpServer(api: HttpApi, port: number, host: string):
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(
         error.code === "EADDRINUSE"
-          ? new Error(`Port ${port} on ${host} is already in use, so the embedded Inngest executor cannot start. Stop whatever uses it, or choose another port with CAIRN_EXECUTOR_PORT=<port>.`)
+          ? new Error(
+              `Port ${port} on ${host} is already in use, so the embedded Inngest executor cannot start. Stop whatever uses it, or choose another port with CAIRN_EXECUTOR_PORT=<port>.`,
+            )
           : error,
       ),
     );

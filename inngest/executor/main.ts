@@ -90,8 +90,14 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => shutdown("SIGINT"));
 
   if (appUrl) await syncWhenReady(executor, appUrl, { log, stopped: () => stopping });
-  else if (allowedAppUrls.length) log(`CAIRN_EXECUTOR_APP_URL is not set: waiting for one of ${allowedAppUrls.join(", ")} to sync (PUT its serve endpoint)`);
-  else log("neither CAIRN_EXECUTOR_APP_URL nor CAIRN_EXECUTOR_ALLOWED_APP_URLS is set: no app may register, so only functions synced before run");
+  else if (allowedAppUrls.length)
+    log(
+      `CAIRN_EXECUTOR_APP_URL is not set: waiting for one of ${allowedAppUrls.join(", ")} to sync (PUT its serve endpoint)`,
+    );
+  else
+    log(
+      "neither CAIRN_EXECUTOR_APP_URL nor CAIRN_EXECUTOR_ALLOWED_APP_URLS is set: no app may register, so only functions synced before run",
+    );
 }
 
 main().catch((error) => {

@@ -1,6 +1,13 @@
 import { Inngest } from "inngest";
 import { afterAll, describe, expect, it } from "vitest";
-import { dropSchema, eventually, runsOf, serveFunctions, startTestExecutor, uniqueSchema } from "../../lib/testing/executor-harness";
+import {
+  dropSchema,
+  eventually,
+  runsOf,
+  serveFunctions,
+  startTestExecutor,
+  uniqueSchema,
+} from "../../lib/testing/executor-harness";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -14,28 +21,41 @@ describe("two executors sharing a database", () => {
   });
 
   it("never run two steps with the same concurrency key at once, and finish every run", async () => {
-    const [a, b] = await Promise.all([startTestExecutor({ schema, concurrency: 4 }), startTestExecutor({ schema, concurrency: 4 })]);
-    cleanup.push(() => a.stop(500), () => b.stop(500));
+    const [a, b] = await Promise.all([
+      startTestExecutor({ schema, concurrency: 4 }),
+      startTestExecutor({ schema, concurrency: 4 }),
+    ]);
+    cleanup.push(
+      () => a.stop(500),
+      () => b.stop(500),
+    );
     // Events go to both executors; the app's functions were synced through a only.
     const clients = [a, b].map((executor) => new Inngest({ id: "multi", isDev: true, baseUrl: executor.url }));
     const intervals: { key: string; start: number; end: number }[] = [];
     const app = await serveFunctions(clients[0], [
-      clients[0].createFunction({ id: "limited", concurrency: { limit: 1, key: "event.data.k" }, triggers: [{ event: "multi/go" }] }, async ({ event, step }) => {
-        for (const name of ["first", "second"]) {
-          await step.run(name, async () => {
-            const start = Date.now();
-            await sleep(40);
-            intervals.push({ key: event.data.k, start, end: Date.now() });
-          });
-        }
-      }),
+      clients[0].createFunction(
+        { id: "limited", concurrency: { limit: 1, key: "event.data.k" }, triggers: [{ event: "multi/go" }] },
+        async ({ event, step }) => {
+          for (const name of ["first", "second"]) {
+            await step.run(name, async () => {
+              const start = Date.now();
+              await sleep(40);
+              intervals.push({ key: event.data.k, start, end: Date.now() });
+            });
+          }
+        },
+      ),
     ]);
     cleanup.push(() => app.close());
     await a.sync(app.url);
     await sleep(1100); // b reloads the registry within a second of a sync elsewhere
 
     const keys = ["x", "y", "z"];
-    await Promise.all(clients.map((client, i) => client.send(Array.from({ length: 6 }, (_, j) => ({ name: "multi/go", data: { k: keys[(i + j) % 3] } })))));
+    await Promise.all(
+      clients.map((client, i) =>
+        client.send(Array.from({ length: 6 }, (_, j) => ({ name: "multi/go", data: { k: keys[(i + j) % 3] } }))),
+      ),
+    );
     await eventually(async () => {
       const runs = await runsOf(schema, "multi-limited");
       return runs.length === 12 && runs.every((r) => r.status === "completed");

@@ -53,7 +53,8 @@ export class RegistrationError extends Error {
   }
 }
 
-const SUPPORTED = "supported: event triggers (exact names, `*` suffix wildcards, simple `if` expressions), cron triggers, retries, concurrency limits with keys, idempotency";
+const SUPPORTED =
+  "supported: event triggers (exact names, `*` suffix wildcards, simple `if` expressions), cron triggers, retries, concurrency limits with keys, idempotency";
 
 /** Config fields Inngest has that this executor deliberately does not implement. */
 const UNSUPPORTED_FIELDS: Record<string, string> = {
@@ -66,7 +67,15 @@ const UNSUPPORTED_FIELDS: Record<string, string> = {
   singleton: "singleton runs (singleton)",
   timeouts: "start/finish timeouts (timeouts)",
 };
-const KNOWN_FIELDS = new Set(["id", "name", "triggers", "steps", "idempotency", "concurrency", ...Object.keys(UNSUPPORTED_FIELDS)]);
+const KNOWN_FIELDS = new Set([
+  "id",
+  "name",
+  "triggers",
+  "steps",
+  "idempotency",
+  "concurrency",
+  ...Object.keys(UNSUPPORTED_FIELDS),
+]);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -78,7 +87,9 @@ function expression(source: unknown, what: string, fnId: string, problems: strin
   try {
     return parseExpression(source);
   } catch (error) {
-    problems.push(`Function "${fnId}": ${what} "${source}" cannot be evaluated by Cairn's embedded executor (${(error as Error).message})`);
+    problems.push(
+      `Function "${fnId}": ${what} "${source}" cannot be evaluated by Cairn's embedded executor (${(error as Error).message})`,
+    );
     return undefined;
   }
 }
@@ -93,8 +104,14 @@ export function parseFunctionConfig(raw: unknown, appName: string, problems: str
 
   for (const [field, value] of Object.entries(raw)) {
     if (value === undefined || value === null) continue;
-    if (UNSUPPORTED_FIELDS[field]) problems.push(`Function "${id}" uses ${UNSUPPORTED_FIELDS[field]}, which Cairn's embedded executor does not implement (${SUPPORTED})`);
-    else if (!KNOWN_FIELDS.has(field)) problems.push(`Function "${id}" has config field "${field}", which Cairn's embedded executor does not know (${SUPPORTED})`);
+    if (UNSUPPORTED_FIELDS[field])
+      problems.push(
+        `Function "${id}" uses ${UNSUPPORTED_FIELDS[field]}, which Cairn's embedded executor does not implement (${SUPPORTED})`,
+      );
+    else if (!KNOWN_FIELDS.has(field))
+      problems.push(
+        `Function "${id}" has config field "${field}", which Cairn's embedded executor does not know (${SUPPORTED})`,
+      );
   }
 
   // One HTTP step runtime, as the JS SDK registers it.
@@ -104,10 +121,15 @@ export function parseFunctionConfig(raw: unknown, appName: string, problems: str
   const stepKeys = Object.keys(steps);
   const step = steps.step;
   if (stepKeys.length !== 1 || !isRecord(step)) {
-    problems.push(`Function "${id}" has steps ${JSON.stringify(stepKeys)}; Cairn's embedded executor runs exactly one HTTP runtime named "step"`);
+    problems.push(
+      `Function "${id}" has steps ${JSON.stringify(stepKeys)}; Cairn's embedded executor runs exactly one HTTP runtime named "step"`,
+    );
   } else {
     const runtime = isRecord(step.runtime) ? step.runtime : {};
-    if (runtime.type !== "http") problems.push(`Function "${id}" uses the "${String(runtime.type)}" runtime; Cairn's embedded executor only calls HTTP serve endpoints (not connect/websocket workers)`);
+    if (runtime.type !== "http")
+      problems.push(
+        `Function "${id}" uses the "${String(runtime.type)}" runtime; Cairn's embedded executor only calls HTTP serve endpoints (not connect/websocket workers)`,
+      );
     try {
       url = new URL(String(runtime.url)).href;
     } catch {
@@ -115,7 +137,10 @@ export function parseFunctionConfig(raw: unknown, appName: string, problems: str
     }
     const attempts = isRecord(step.retries) ? step.retries.attempts : undefined;
     if (attempts !== undefined) {
-      if (typeof attempts !== "number" || !Number.isInteger(attempts) || attempts < 0 || attempts > MAX_RETRIES) problems.push(`Function "${id}": retries must be a whole number from 0 to ${MAX_RETRIES}, got ${String(attempts)}`);
+      if (typeof attempts !== "number" || !Number.isInteger(attempts) || attempts < 0 || attempts > MAX_RETRIES)
+        problems.push(
+          `Function "${id}": retries must be a whole number from 0 to ${MAX_RETRIES}, got ${String(attempts)}`,
+        );
       else retries = attempts;
     }
   }
@@ -129,19 +154,26 @@ export function parseFunctionConfig(raw: unknown, appName: string, problems: str
       const wildcard = trigger.event.endsWith("*");
       const event = wildcard ? trigger.event.slice(0, -1) : trigger.event;
       if (event.includes("*")) {
-        problems.push(`Function "${id}": trigger "${trigger.event}" has a wildcard that is not at the end; Cairn's embedded executor supports only "prefix*"`);
+        problems.push(
+          `Function "${id}": trigger "${trigger.event}" has a wildcard that is not at the end; Cairn's embedded executor supports only "prefix*"`,
+        );
         continue;
       }
-      const condition = trigger.expression === undefined || trigger.expression === null ? undefined : expression(trigger.expression, "trigger expression", id, problems);
+      const condition =
+        trigger.expression === undefined || trigger.expression === null
+          ? undefined
+          : expression(trigger.expression, "trigger expression", id, problems);
       eventTriggers.push({ event, wildcard, condition });
     } else if (isRecord(trigger) && typeof trigger.cron === "string") {
-      if (trigger.jitter) problems.push(`Function "${id}": cron jitter is not implemented by Cairn's embedded executor`);
+      if (trigger.jitter)
+        problems.push(`Function "${id}": cron jitter is not implemented by Cairn's embedded executor`);
       try {
         cronTriggers.push({ cron: trigger.cron, schedule: parseCron(trigger.cron) });
       } catch (error) {
         problems.push(`Function "${id}": cron "${trigger.cron}" cannot be scheduled (${(error as Error).message})`);
       }
-    } else problems.push(`Function "${id}" has a trigger Cairn's embedded executor cannot read: ${JSON.stringify(trigger)}`);
+    } else
+      problems.push(`Function "${id}" has a trigger Cairn's embedded executor cannot read: ${JSON.stringify(trigger)}`);
   }
 
   const concurrency: ConcurrencyLimit[] = [];
@@ -166,10 +198,24 @@ export function parseFunctionConfig(raw: unknown, appName: string, problems: str
     }
   }
 
-  const idempotency = raw.idempotency === undefined || raw.idempotency === null ? undefined : expression(raw.idempotency, "idempotency key", id, problems);
+  const idempotency =
+    raw.idempotency === undefined || raw.idempotency === null
+      ? undefined
+      : expression(raw.idempotency, "idempotency key", id, problems);
 
   if (problems.length > before) return undefined;
-  return { id, name: typeof raw.name === "string" ? raw.name : id, appName, url, retries, eventTriggers, cronTriggers, concurrency, idempotency, config: raw };
+  return {
+    id,
+    name: typeof raw.name === "string" ? raw.name : id,
+    appName,
+    url,
+    retries,
+    eventTriggers,
+    cronTriggers,
+    concurrency,
+    idempotency,
+    config: raw,
+  };
 }
 
 /** Validates a /fn/register body; throws RegistrationError listing every problem. */

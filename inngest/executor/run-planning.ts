@@ -20,7 +20,11 @@ export interface PlannedRun {
 
 function triggers(fn: FunctionDefinition, event: IncomingEvent): boolean {
   const scope = { event: event.payload };
-  return fn.eventTriggers.some((t) => (t.wildcard ? event.name.startsWith(t.event) : event.name === t.event) && (!t.condition || evaluateBoolean(t.condition, scope)));
+  return fn.eventTriggers.some(
+    (t) =>
+      (t.wildcard ? event.name.startsWith(t.event) : event.name === t.event) &&
+      (!t.condition || evaluateBoolean(t.condition, scope)),
+  );
 }
 
 /** A run of `fn` for `event`: evaluates idempotency and concurrency keys against the event. */

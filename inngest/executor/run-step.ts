@@ -3,7 +3,15 @@ import type { ExecutorContext } from "./context";
 import { parseEvents } from "./event-payload";
 import type { FunctionDefinition } from "./registration";
 import { buildCallBody, callUrl, interpretResponse, type CallOutcome } from "./sdk-protocol";
-import { finishRun, loadOwnedJob, memoizeStep, planSteps, rescheduleJob, type ActiveJob, type StepResult } from "./store/queue-store";
+import {
+  finishRun,
+  loadOwnedJob,
+  memoizeStep,
+  planSteps,
+  rescheduleJob,
+  type ActiveJob,
+  type StepResult,
+} from "./store/queue-store";
 
 /**
  * One call to the app for a leased job, and what follows from its answer. Returns the run's next job
@@ -13,12 +21,18 @@ import { finishRun, loadOwnedJob, memoizeStep, planSteps, rescheduleJob, type Ac
 export async function runJob(ctx: ExecutorContext, job: ActiveJob): Promise<ActiveJob | undefined> {
   const fn = await ctx.findFunction(job.functionId);
   if (!fn) {
-    await fail(ctx, job, undefined, { name: "FunctionNotRegistered", message: `Function "${job.functionId}" is no longer registered (was it removed from the app before this run finished?)` });
+    await fail(ctx, job, undefined, {
+      name: "FunctionNotRegistered",
+      message: `Function "${job.functionId}" is no longer registered (was it removed from the app before this run finished?)`,
+    });
     return undefined;
   }
   const outcome = await call(ctx, fn, job);
   if (outcome === "unreachable") {
-    await rescheduleJob(ctx.db, job, ctx.owner, job.attempt, ctx.now() + ctx.unreachableRetryMs, { name: "AppUnreachable", message: "the app did not answer" });
+    await rescheduleJob(ctx.db, job, ctx.owner, job.attempt, ctx.now() + ctx.unreachableRetryMs, {
+      name: "AppUnreachable",
+      message: "the app did not answer",
+    });
     ctx.wakeAt(ctx.now() + ctx.unreachableRetryMs);
     return undefined;
   }
@@ -27,7 +41,11 @@ export async function runJob(ctx: ExecutorContext, job: ActiveJob): Promise<Acti
 
 let lastUnreachableLog = 0;
 
-async function call(ctx: ExecutorContext, fn: FunctionDefinition, job: ActiveJob): Promise<CallOutcome | "unreachable"> {
+async function call(
+  ctx: ExecutorContext,
+  fn: FunctionDefinition,
+  job: ActiveJob,
+): Promise<CallOutcome | "unreachable"> {
   const payload = buildCallBody(job, fn.retries + 1);
   const body = ctx.signingKey ? canonicalJson(payload) : JSON.stringify(payload);
   const headers: Record<string, string> = {};
@@ -35,7 +53,9 @@ async function call(ctx: ExecutorContext, fn: FunctionDefinition, job: ActiveJob
   try {
     const response = await request("POST", callUrl(fn.url, job.stepId), body, headers, ctx.callTimeoutMs);
     if (response.status === 401) {
-      ctx.log(`the app refused a call for "${fn.id}" (401): its serve endpoint verifies signatures, so give the executor the same INNGEST_SIGNING_KEY (or run the app with INNGEST_DEV=1)`);
+      ctx.log(
+        `the app refused a call for "${fn.id}" (401): its serve endpoint verifies signatures, so give the executor the same INNGEST_SIGNING_KEY (or run the app with INNGEST_DEV=1)`,
+      );
     }
     return interpretResponse(fn.id, response.status, response.headers, response.body, ctx.now());
   } catch (error) {
@@ -49,10 +69,22 @@ async function call(ctx: ExecutorContext, fn: FunctionDefinition, job: ActiveJob
   }
 }
 
-async function apply(ctx: ExecutorContext, fn: FunctionDefinition, job: ActiveJob, outcome: CallOutcome): Promise<ActiveJob | undefined> {
+async function apply(
+  ctx: ExecutorContext,
+  fn: FunctionDefinition,
+  job: ActiveJob,
+  outcome: CallOutcome,
+): Promise<ActiveJob | undefined> {
   switch (outcome.kind) {
     case "completed": {
-      const done = await finishRun(ctx.db, ctx.db, job, ctx.owner, { status: "completed", output: outcome.output }, ctx.now());
+      const done = await finishRun(
+        ctx.db,
+        ctx.db,
+        job,
+        ctx.owner,
+        { status: "completed", output: outcome.output },
+        ctx.now(),
+      );
       if (!done) lostLease(ctx, job);
       return undefined;
     }
@@ -85,7 +117,12 @@ async function apply(ctx: ExecutorContext, fn: FunctionDefinition, job: ActiveJo
   }
 }
 
-async function memoize(ctx: ExecutorContext, job: ActiveJob, stepId: string, result: StepResult): Promise<ActiveJob | undefined> {
+async function memoize(
+  ctx: ExecutorContext,
+  job: ActiveJob,
+  stepId: string,
+  result: StepResult,
+): Promise<ActiveJob | undefined> {
   const memo = await memoizeStep(ctx.db, job, ctx.owner, stepId, result, ctx.now(), ctx.leaseMs);
   if (!memo.owned) return lostLease(ctx, job);
   if (!memo.nextJobId) return undefined; // parallel siblings still running; the last one continues the run
@@ -106,13 +143,24 @@ async function retry(ctx: ExecutorContext, job: ActiveJob, error: unknown, retry
  * Fails the run. When a function listens for `inngest/function.failed` (the SDK's onFailure handlers
  * do), the failure event is stored in the same transaction, so it is never lost or sent twice.
  */
-async function fail(ctx: ExecutorContext, job: ActiveJob, fn: FunctionDefinition | undefined, error: unknown): Promise<void> {
+async function fail(
+  ctx: ExecutorContext,
+  job: ActiveJob,
+  fn: FunctionDefinition | undefined,
+  error: unknown,
+): Promise<void> {
   const failedEvent = "inngest/function.failed";
   if (!ctx.registry.candidatesFor(failedEvent).length) {
     if (!(await finishRun(ctx.db, ctx.db, job, ctx.owner, { status: "failed", error }, ctx.now()))) lostLease(ctx, job);
     return;
   }
-  const events = parseEvents(JSON.stringify({ name: failedEvent, data: { function_id: fn?.id ?? job.functionId, run_id: job.runId, error, event: job.event } }), { nowMs: ctx.now() });
+  const events = parseEvents(
+    JSON.stringify({
+      name: failedEvent,
+      data: { function_id: fn?.id ?? job.functionId, run_id: job.runId, error, event: job.event },
+    }),
+    { nowMs: ctx.now() },
+  );
   const intake = await ctx.db.transaction(async (client) => {
     if (!(await finishRun(ctx.db, client, job, ctx.owner, { status: "failed", error }, ctx.now()))) return undefined;
     return ctx.intake(events, client);
@@ -122,6 +170,8 @@ async function fail(ctx: ExecutorContext, job: ActiveJob, fn: FunctionDefinition
 }
 
 function lostLease(ctx: ExecutorContext, job: ActiveJob): undefined {
-  ctx.log(`job ${job.id} of run ${job.runId} was taken over by another executor (lease expired); dropping this executor's result`);
+  ctx.log(
+    `job ${job.id} of run ${job.runId} was taken over by another executor (lease expired); dropping this executor's result`,
+  );
   return undefined;
 }

@@ -95,7 +95,13 @@ export function unsupportedOpMessage(functionId: string, op: Op): string {
   return `Function "${functionId}", step "${step}": ${what ?? `op ${op.op}`} (${op.op}) is not supported by Cairn's embedded executor`;
 }
 
-export function interpretResponse(functionId: string, status: number, headers: http.IncomingHttpHeaders, body: string, nowMs: number): CallOutcome {
+export function interpretResponse(
+  functionId: string,
+  status: number,
+  headers: http.IncomingHttpHeaders,
+  body: string,
+  nowMs: number,
+): CallOutcome {
   const retryAfterMs = parseRetryAfter(header(headers, "retry-after"), nowMs);
   if (status === 200) {
     const parsed = parseJson(body);
@@ -105,7 +111,14 @@ export function interpretResponse(functionId: string, status: number, headers: h
     const parsed = parseJson(body);
     const ops = parsed.ok && Array.isArray(parsed.value) ? (parsed.value as Op[]) : undefined;
     if (!ops || ops.length === 0 || ops.some((op) => !op || typeof op.id !== "string" || typeof op.op !== "string")) {
-      return { kind: "function-error", retriable: true, error: { name: "ProtocolError", message: `Function "${functionId}" answered 206 without a list of step ops: ${body.slice(0, 300)}` } };
+      return {
+        kind: "function-error",
+        retriable: true,
+        error: {
+          name: "ProtocolError",
+          message: `Function "${functionId}" answered 206 without a list of step ops: ${body.slice(0, 300)}`,
+        },
+      };
     }
     if (ops.length === 1) {
       const [op] = ops;

@@ -17,7 +17,10 @@ describe("the executor with a signing key, against an app in cloud mode", () => 
 
   it("syncs, runs and sends events with signed requests; unsigned calls and wrong event keys are refused", async () => {
     const executor = await startTestExecutor({ signingKey, eventKey });
-    cleanup.push(() => dropSchema(executor.schema), () => executor.stop(500));
+    cleanup.push(
+      () => dropSchema(executor.schema),
+      () => executor.stop(500),
+    );
     const client = new Inngest({ id: "signed", isDev: false, signingKey, eventKey, baseUrl: executor.url });
     const app = await serveFunctions(client, [
       client.createFunction({ id: "greet", triggers: [{ event: "signed/greet" }] }, async ({ event, step }) => {
@@ -25,7 +28,10 @@ describe("the executor with a signing key, against an app in cloud mode", () => 
         await step.sendEvent("echo", { name: "signed/echoed", data: { name } });
         return `hello ${name}`;
       }),
-      client.createFunction({ id: "echoed", triggers: [{ event: "signed/echoed" }] }, async ({ event }) => event.data.name),
+      client.createFunction(
+        { id: "echoed", triggers: [{ event: "signed/echoed" }] },
+        async ({ event }) => event.data.name,
+      ),
     ]);
     cleanup.push(() => app.close());
 
@@ -43,11 +49,21 @@ describe("the executor with a signing key, against an app in cloud mode", () => 
     expect(echo.output).toBe("ADA");
 
     // The app really is verifying: an unsigned execution request is refused.
-    const unsigned = await fetch(`${app.url}?fnId=signed-greet&stepId=step`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const unsigned = await fetch(`${app.url}?fnId=signed-greet&stepId=step`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(unsigned.status).toBe(401);
-    const wrongKey = await fetch(`${executor.url}e/not-the-key`, { method: "POST", body: JSON.stringify({ name: "signed/greet", data: {} }) });
+    const wrongKey = await fetch(`${executor.url}e/not-the-key`, {
+      method: "POST",
+      body: JSON.stringify({ name: "signed/greet", data: {} }),
+    });
     expect(wrongKey.status).toBe(401);
-    const unsignedSync = await fetch(`${executor.url}fn/register`, { method: "POST", body: JSON.stringify({ url: app.url, appName: "x", functions: [] }) });
+    const unsignedSync = await fetch(`${executor.url}fn/register`, {
+      method: "POST",
+      body: JSON.stringify({ url: app.url, appName: "x", functions: [] }),
+    });
     expect(unsignedSync.status).toBe(401);
   });
 });

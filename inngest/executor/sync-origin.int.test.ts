@@ -2,7 +2,14 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Inngest } from "inngest";
 import { afterAll, describe, expect, it } from "vitest";
-import { dropSchema, eventually, runsOf, serveFunctions, startTestExecutor, withDatabase } from "../../lib/testing/executor-harness";
+import {
+  dropSchema,
+  eventually,
+  runsOf,
+  serveFunctions,
+  startTestExecutor,
+  withDatabase,
+} from "../../lib/testing/executor-harness";
 
 /**
  * Hardening item 1: an unsigned PUT to the serve endpoint with a forged Host header made the SDK register the
@@ -32,18 +39,33 @@ describe("a sync forged with another Host", () => {
   async function setUp(name: string, options: { pinOrigin: boolean; alsoAllow?: (evilHost: string) => string[] }) {
     const evil = await attacker();
     const executor = await startTestExecutor({ allowedAppUrls: options.alsoAllow?.(evil.host) });
-    cleanup.push(() => dropSchema(executor.schema), () => executor.stop(500));
+    cleanup.push(
+      () => dropSchema(executor.schema),
+      () => executor.stop(500),
+    );
     const client = new Inngest({ id: name, isDev: true, baseUrl: executor.url });
-    const app = await serveFunctions(client, [client.createFunction({ id: "greet", triggers: [{ event: `${name}/greet` }] }, async ({ event }) => `hello ${String(event.data.name)}`)], {
-      pinOrigin: options.pinOrigin,
-    });
+    const app = await serveFunctions(
+      client,
+      [
+        client.createFunction(
+          { id: "greet", triggers: [{ event: `${name}/greet` }] },
+          async ({ event }) => `hello ${String(event.data.name)}`,
+        ),
+      ],
+      {
+        pinOrigin: options.pinOrigin,
+      },
+    );
     cleanup.push(() => app.close());
     // The executor's own sync: the app URL it is told to sync is the one it runs.
     await executor.sync(app.url);
     return { evil, client, app, executor };
   }
 
-  const registeredUrls = (schema: string) => withDatabase(async (c) => (await c.query<{ url: string }>(`SELECT url FROM "${schema}".apps ORDER BY name`)).rows.map((r) => r.url));
+  const registeredUrls = (schema: string) =>
+    withDatabase(async (c) =>
+      (await c.query<{ url: string }>(`SELECT url FROM "${schema}".apps ORDER BY name`)).rows.map((r) => r.url),
+    );
 
   /** An unsigned PUT naming another Host (node:http: fetch() sets Host itself). */
   function forgedPut(url: string, host: string): Promise<{ status: number; body: string }> {
@@ -58,7 +80,10 @@ describe("a sync forged with another Host", () => {
     });
   }
 
-  async function forgeAndRun(name: string, ctx: Awaited<ReturnType<typeof setUp>>): Promise<{ status: number; body: string }> {
+  async function forgeAndRun(
+    name: string,
+    ctx: Awaited<ReturnType<typeof setUp>>,
+  ): Promise<{ status: number; body: string }> {
     const { evil, client, app, executor } = ctx;
     const forged = await forgedPut(app.url, evil.host);
     expect(await registeredUrls(executor.schema)).toEqual([app.url]);
@@ -80,7 +105,10 @@ describe("a sync forged with another Host", () => {
   });
 
   it("registers only the configured origin at the app, even with an executor that would take the forged URL", async () => {
-    const ctx = await setUp("app-guard", { pinOrigin: true, alsoAllow: (evilHost) => [`http://${evilHost}/api/inngest`] });
+    const ctx = await setUp("app-guard", {
+      pinOrigin: true,
+      alsoAllow: (evilHost) => [`http://${evilHost}/api/inngest`],
+    });
     const forged = await forgeAndRun("app-guard", ctx);
     expect(forged.status).toBe(200);
   });

@@ -55,7 +55,11 @@ export const advanceEnrollmentFn = inngest.createFunction(
       state = walked.state;
       webhook = walked.state === "webhook" ? walked.webhook : undefined;
     }
-    await sendWalkFollowUps(step, { needWebhook: [], queuedMessageIds: queued, segmentRanges: rangesOf(segmentChanges) });
+    await sendWalkFollowUps(step, {
+      needWebhook: [],
+      queuedMessageIds: queued,
+      segmentRanges: rangesOf(segmentChanges),
+    });
     return { enrollmentId, state };
   },
 );

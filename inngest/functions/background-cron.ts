@@ -10,18 +10,28 @@ type Env = Record<string, string | undefined>;
  */
 export function backgroundCron(
   env: Env,
-  options: { variable: string; embedded: string; accepts?: (schedule: ReturnType<typeof parseCron>) => boolean; requirement?: string },
+  options: {
+    variable: string;
+    embedded: string;
+    accepts?: (schedule: ReturnType<typeof parseCron>) => boolean;
+    requirement?: string;
+  },
 ): string {
   const override = env[options.variable]?.trim();
   if (override) {
     if (parsesAndAccepted(override, options.accepts)) return override;
-    console.warn(`[cairn] ${options.variable} "${override}" is not a cron${options.requirement ? ` that ${options.requirement}` : ""}; using "${options.embedded}".`);
+    console.warn(
+      `[cairn] ${options.variable} "${override}" is not a cron${options.requirement ? ` that ${options.requirement}` : ""}; using "${options.embedded}".`,
+    );
     return options.embedded;
   }
   return env.CAIRN_WAKE_DUE_CRON?.trim().split(/\s+/).length === 6 ? options.embedded : "* * * * *";
 }
 
-function parsesAndAccepted(cron: string, accepts: ((schedule: ReturnType<typeof parseCron>) => boolean) | undefined): boolean {
+function parsesAndAccepted(
+  cron: string,
+  accepts: ((schedule: ReturnType<typeof parseCron>) => boolean) | undefined,
+): boolean {
   try {
     const schedule = parseCron(cron);
     return accepts ? accepts(schedule) : true;

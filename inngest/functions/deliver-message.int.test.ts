@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { dropSchema, eventually, runsOf, serveFunctions, startTestExecutor, withDatabase, type StoredRun } from "@/lib/testing/executor-harness";
+import {
+  dropSchema,
+  eventually,
+  runsOf,
+  serveFunctions,
+  startTestExecutor,
+  withDatabase,
+  type StoredRun,
+} from "@/lib/testing/executor-harness";
 import { setUpFreshDatabase } from "@/lib/testing/fresh-database";
 import type { TwilioServer } from "@/lib/testing/local-provider-servers";
 import type { MessagingSetup } from "@/lib/testing/messaging-fixtures";
@@ -54,12 +62,20 @@ async function smsWorkspace(): Promise<MessagingSetup> {
   const { setup } = await import("@/lib/testing/messaging-fixtures");
   const { saveChannelConfig } = await import("@/lib/messaging/channel-config");
   const s = await setup(undefined, { channel: "sms" });
-  await saveChannelConfig(s.owner, "sms", { settings: { baseUrl: twilio.url, accountSid: twilio.accountSid, from: "+15005550006" }, secrets: { authToken: twilio.authToken } });
+  await saveChannelConfig(s.owner, "sms", {
+    settings: { baseUrl: twilio.url, accountSid: twilio.accountSid, from: "+15005550006" },
+    secrets: { authToken: twilio.authToken },
+  });
   return s;
 }
 
 /** Queues one SMS for `userId` at the (fake) current time and hands it to deliver-message as the walking functions do. */
-async function queueAndSend(s: MessagingSetup, userId: string, phone: string, context: Record<string, unknown> = {}): Promise<string> {
+async function queueAndSend(
+  s: MessagingSetup,
+  userId: string,
+  phone: string,
+  context: Record<string, unknown> = {},
+): Promise<string> {
   const { queueFor } = await import("@/lib/testing/messaging-fixtures");
   const { inngest, messageQueuedEvents } = await import("@/inngest/client");
   s.driver.now = new Date();
@@ -86,7 +102,11 @@ async function deliveryRuns(messageId: string): Promise<StoredRun[]> {
 /** The executor's queued calls of a run: when each is due and the error that put it there. */
 function jobsOf(runId: string) {
   return withDatabase(async (client) => {
-    const { rows } = await client.query<{ runAt: Date; attempt: number; lastError: { name?: string; message?: string } | null }>(
+    const { rows } = await client.query<{
+      runAt: Date;
+      attempt: number;
+      lastError: { name?: string; message?: string } | null;
+    }>(
       `SELECT run_at AS "runAt", attempt, last_error AS "lastError" FROM "${executor.schema}".jobs WHERE run_id = $1 ORDER BY id`,
       [runId],
     );
@@ -96,20 +116,28 @@ function jobsOf(runId: string) {
 
 /** The message's one run, once the executor has put its call back in the queue with the error that did it. */
 async function rescheduledRun(messageId: string, what: string): Promise<StoredRun> {
-  const [run] = await eventually(async () => {
-    const runs = await deliveryRuns(messageId);
-    const jobs = runs.length === 1 ? await jobsOf(runs[0].id) : [];
-    return jobs.length === 1 && jobs[0].lastError !== null && runs;
-  }, 15_000, what);
+  const [run] = await eventually(
+    async () => {
+      const runs = await deliveryRuns(messageId);
+      const jobs = runs.length === 1 ? await jobsOf(runs[0].id) : [];
+      return jobs.length === 1 && jobs[0].lastError !== null && runs;
+    },
+    15_000,
+    what,
+  );
   return run;
 }
 
 /** The message's runs, once none is running any more. */
 function finishedRuns(messageId: string, what: string): Promise<StoredRun[]> {
-  return eventually(async () => {
-    const runs = await deliveryRuns(messageId);
-    return runs.every((r) => r.status !== "running") && runs;
-  }, 15_000, what);
+  return eventually(
+    async () => {
+      const runs = await deliveryRuns(messageId);
+      return runs.every((r) => r.status !== "running") && runs;
+    },
+    15_000,
+    what,
+  );
 }
 
 const sentTo = (phone: string) => twilio.received.filter((r) => r.form.To === phone);
@@ -124,13 +152,23 @@ describe("deliver-message on the executor", () => {
     const id = await queueAndSend(s, "ada", "+15550100001");
 
     // the first attempt fails; the message waits for its backoff, and the run for the same moment
-    const retry = await eventually(async () => (await timeline(id)).find((e) => e.type === "retry"), 15_000, "the first attempt to fail");
+    const retry = await eventually(
+      async () => (await timeline(id)).find((e) => e.type === "retry"),
+      15_000,
+      "the first attempt to fail",
+    );
     const reason = "The provider answered: Twilio 503 (error 20500): Service Unavailable";
     const retryAt = new Date(retry.at.getTime() + retryBackoffMs(1));
     expect(retry.detail).toEqual({ reason, attempt: 1, of: MAX_ATTEMPTS, retryAt: retryAt.toISOString() });
     expect(twilio.rejected.length).toBe(rejectedBefore + 1);
     expect(sentTo("+15550100001")).toEqual([]);
-    expect(await message(id)).toMatchObject({ status: "QUEUED", attempts: 1, claimedUntil: null, sendAfter: retryAt, statusReason: reason });
+    expect(await message(id)).toMatchObject({
+      status: "QUEUED",
+      attempts: 1,
+      claimedUntil: null,
+      sendAfter: retryAt,
+      statusReason: reason,
+    });
 
     const run = await rescheduledRun(id, "the executor to reschedule the run");
     expect(run.status).toBe("running");
@@ -144,7 +182,9 @@ describe("deliver-message on the executor", () => {
     // the backoff is over: the same run tries again and the SMS goes out, with the same idempotency token
     vi.setSystemTime(job.runAt);
     const done = await finishedRuns(id, "the retried run to finish");
-    expect(done.map((r) => [r.id, r.status, r.output])).toEqual([[run.id, "completed", { outcome: "sent", status: "SENT", providerMessageId: sentTo("+15550100001")[0]?.sid }]]);
+    expect(done.map((r) => [r.id, r.status, r.output])).toEqual([
+      [run.id, "completed", { outcome: "sent", status: "SENT", providerMessageId: sentTo("+15550100001")[0]?.sid }],
+    ]);
     const m = await message(id);
     expect(m).toMatchObject({ status: "SENT", attempts: 2, claimedUntil: null, sendAfter: null, statusReason: null });
     expect(m.sentAt!.getTime()).toBeGreaterThanOrEqual(retryAt.getTime());
@@ -183,7 +223,9 @@ describe("deliver-message on the executor", () => {
     // at the backoff's end, well before the sweep's grace is over, the same run sends it, once
     vi.setSystemTime(job.runAt);
     const done = await finishedRuns(id, "the handed-over run to finish");
-    expect(done.map((r) => [r.id, r.status, r.output])).toEqual([[run.id, "completed", { outcome: "sent", status: "SENT", providerMessageId: sentTo("+15550100009")[0]?.sid }]]);
+    expect(done.map((r) => [r.id, r.status, r.output])).toEqual([
+      [run.id, "completed", { outcome: "sent", status: "SENT", providerMessageId: sentTo("+15550100009")[0]?.sid }],
+    ]);
     const sent = await message(id);
     expect(sent).toMatchObject({ status: "SENT", attempts: 2 });
     expect(sent.sentAt!.getTime() - retryAt.getTime()).toBeLessThan(SWEEP_GRACE_MS);
@@ -197,16 +239,26 @@ describe("deliver-message on the executor", () => {
     const rejectedBefore = twilio.rejected.length;
     const id = await queueAndSend(s, "bo", "+15550100002");
 
-    const [run] = await eventually(async () => {
-      const runs = await deliveryRuns(id);
-      return runs.length === 1 && runs[0].status !== "running" && runs;
-    }, 15_000, "the run to finish");
+    const [run] = await eventually(
+      async () => {
+        const runs = await deliveryRuns(id);
+        return runs.length === 1 && runs[0].status !== "running" && runs;
+      },
+      15_000,
+      "the run to finish",
+    );
     const reason = "The provider answered: Twilio 401 (error 20003): Unauthorized";
     expect(run.status).toBe("completed");
     expect(run.output).toEqual({ outcome: "failed", reason });
     // nothing left queued for the run: no retry will come, however long one waits
     expect(await jobsOf(run.id)).toEqual([]);
-    expect(await message(id)).toMatchObject({ status: "FAILED", statusReason: reason, attempts: 1, sendAfter: null, claimedUntil: null });
+    expect(await message(id)).toMatchObject({
+      status: "FAILED",
+      statusReason: reason,
+      attempts: 1,
+      sendAfter: null,
+      claimedUntil: null,
+    });
     expect((await timeline(id)).map((e) => [e.type, e.detail])).toEqual([["failed", { reason }]]);
     expect(twilio.rejected.length).toBe(rejectedBefore + 1);
     expect(sentTo("+15550100002")).toEqual([]);
@@ -236,7 +288,9 @@ describe("deliver-message on the executor", () => {
 
     vi.setSystemTime(job.runAt);
     const done = await finishedRuns(id, "the retried run to finish");
-    expect(done.map((r) => [r.id, r.status, (r.output as { outcome: string }).outcome])).toEqual([[run.id, "completed", "sent"]]);
+    expect(done.map((r) => [r.id, r.status, (r.output as { outcome: string }).outcome])).toEqual([
+      [run.id, "completed", "sent"],
+    ]);
     expect(await message(id)).toMatchObject({ status: "SENT", attempts: 2, claimedUntil: null });
     expect(sentTo("+15550100003")).toHaveLength(1);
   });
@@ -254,10 +308,14 @@ describe("deliver-due on the executor", () => {
     // deliver-message finds quiet hours: the run ends "delayed" (no retry), the message waits for 08:00 Paris
     const until = "2026-01-15T07:00:00.000Z";
     const reason = "Quiet hours 21:00–08:00 in Europe/Paris";
-    const [delayed] = await eventually(async () => {
-      const runs = await deliveryRuns(id);
-      return runs.length === 1 && runs[0].status !== "running" && runs;
-    }, 15_000, "the first run to finish");
+    const [delayed] = await eventually(
+      async () => {
+        const runs = await deliveryRuns(id);
+        return runs.length === 1 && runs[0].status !== "running" && runs;
+      },
+      15_000,
+      "the first run to finish",
+    );
     expect(delayed).toMatchObject({ status: "completed", output: { outcome: "delayed", until, reason } });
     expect(delayed.event.id).toBe(`message-queued-${id}`);
     expect(await jobsOf(delayed.id)).toEqual([]);
@@ -266,16 +324,22 @@ describe("deliver-due on the executor", () => {
 
     // 08:00 in Paris: the cron's next tick runs deliver-due, which hands the message to deliver-message again
     vi.setSystemTime(new Date(until));
-    const runs = await eventually(async () => {
-      const all = await deliveryRuns(id);
-      return all.length === 2 && all.every((r) => r.status !== "running") && all;
-    }, 20_000, "deliver-due to hand the message back and the second run to finish");
+    const runs = await eventually(
+      async () => {
+        const all = await deliveryRuns(id);
+        return all.length === 2 && all.every((r) => r.status !== "running") && all;
+      },
+      20_000,
+      "deliver-due to hand the message back and the second run to finish",
+    );
     const dueEventId = `message-due-${id}-${until}`;
     expect(runs.map((r) => [r.event.id, r.event.name, r.status, (r.output as { outcome: string }).outcome])).toEqual([
       [`message-queued-${id}`, MESSAGE_QUEUED, "completed", "delayed"],
       [dueEventId, MESSAGE_QUEUED, "completed", "sent"],
     ]);
-    const sweeps = (await runsOf(executor.schema, "cairn-deliver-due")).filter((r) => (r.output as { due?: number } | null)?.due);
+    const sweeps = (await runsOf(executor.schema, "cairn-deliver-due")).filter(
+      (r) => (r.output as { due?: number } | null)?.due,
+    );
     expect(sweeps.map((r) => [r.status, r.output])).toEqual([["completed", { due: 1 }]]);
     expect(await message(id)).toMatchObject({ status: "SENT", attempts: 1, sendAfter: null });
     expect(sentTo("+15550100004")).toHaveLength(1);

@@ -24,9 +24,12 @@ export const deliverMessageFn = inngest.createFunction(
   async ({ event }) => {
     const { messageId } = event.data as MessageQueuedData;
     const result = await deliverMessage(messageId);
-    if (result.outcome === "busy") throw new RetryAfterError("Another sender holds this message", Math.max(1_000, result.retryAfterMs));
-    if (result.outcome === "retry") throw new RetryAfterError(`Attempt ${result.attempt}: ${result.reason}`, new Date(result.retryAt));
-    if (result.outcome === "delayed" && result.afterAttempt) throw new RetryAfterError(`Not yet due: ${result.reason}`, new Date(result.until));
+    if (result.outcome === "busy")
+      throw new RetryAfterError("Another sender holds this message", Math.max(1_000, result.retryAfterMs));
+    if (result.outcome === "retry")
+      throw new RetryAfterError(`Attempt ${result.attempt}: ${result.reason}`, new Date(result.retryAt));
+    if (result.outcome === "delayed" && result.afterAttempt)
+      throw new RetryAfterError(`Not yet due: ${result.reason}`, new Date(result.until));
     return result;
   },
 );

@@ -9,6 +9,12 @@ import { inngest } from "../client";
 export const EVALUATE_EXPERIMENTS_CRON = process.env.CAIRN_EVALUATE_EXPERIMENTS_CRON || "*/15 * * * *";
 
 export const evaluateExperiments = inngest.createFunction(
-  { id: "evaluate-experiments", name: "Evaluate experiments", retries: 2, concurrency: [{ limit: 1 }], triggers: [{ cron: EVALUATE_EXPERIMENTS_CRON }] },
+  {
+    id: "evaluate-experiments",
+    name: "Evaluate experiments",
+    retries: 2,
+    concurrency: [{ limit: 1 }],
+    triggers: [{ cron: EVALUATE_EXPERIMENTS_CRON }],
+  },
   async ({ step }) => step.run("evaluate", async () => evaluateAllExperiments(new Date())),
 );

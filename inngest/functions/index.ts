@@ -11,4 +11,16 @@ import { segmentEntries } from "./segment-entries";
 import { wakeDue } from "./wake-due";
 
 /** Every function Cairn serves at /api/inngest. */
-export const functions = [processEvent, advanceEnrollmentFn, wakeDue, deliverMessageFn, deliverDue, evaluateExperiments, rollupAnalyticsFn, segmentChecks, recomputeSegmentFn, segmentEntries, scheduleJourneys];
+export const functions = [
+  processEvent,
+  advanceEnrollmentFn,
+  wakeDue,
+  deliverMessageFn,
+  deliverDue,
+  evaluateExperiments,
+  rollupAnalyticsFn,
+  segmentChecks,
+  recomputeSegmentFn,
+  segmentEntries,
+  scheduleJourneys,
+];

@@ -9,7 +9,12 @@ import { backgroundCron } from "./background-cron";
  * recomputes two days of every workspace.
  */
 export function analyticsRollupCron(env: Record<string, string | undefined> = process.env): string {
-  return backgroundCron(env, { variable: "CAIRN_ANALYTICS_ROLLUP_CRON", embedded: "*/30 * * * * *", accepts: atMostEvery30Seconds, requirement: "runs at most every 30 s" });
+  return backgroundCron(env, {
+    variable: "CAIRN_ANALYTICS_ROLLUP_CRON",
+    embedded: "*/30 * * * * *",
+    accepts: atMostEvery30Seconds,
+    requirement: "runs at most every 30 s",
+  });
 }
 
 function atMostEvery30Seconds(schedule: ReturnType<typeof parseCron>): boolean {
@@ -26,6 +31,12 @@ export const ROLLUP_ANALYTICS_CRON = analyticsRollupCron();
  * recomputes everything instead.
  */
 export const rollupAnalyticsFn = inngest.createFunction(
-  { id: "rollup-analytics", name: "Roll up analytics", retries: 2, concurrency: [{ limit: 1 }], triggers: [{ cron: ROLLUP_ANALYTICS_CRON }] },
+  {
+    id: "rollup-analytics",
+    name: "Roll up analytics",
+    retries: 2,
+    concurrency: [{ limit: 1 }],
+    triggers: [{ cron: ROLLUP_ANALYTICS_CRON }],
+  },
   async ({ step }) => step.run("rollup", () => rollupAnalytics(new Date())),
 );

@@ -39,15 +39,29 @@ describe("schedule-journeys on the embedded executor", () => {
     const { publishGraph, enrollmentsOf } = await import("@/lib/testing/engine-driver");
     const d = await SegmentDriver.start(new Date());
     const { recomputeSegment } = await import("@/lib/segments/membership");
-    const segmentId = await d.segment({ kind: "group", match: "all", conditions: [{ kind: "trait", trait: "plan", operator: "equals", value: "pro" }] });
+    const segmentId = await d.segment({
+      kind: "group",
+      match: "all",
+      conditions: [{ kind: "trait", trait: "plan", operator: "equals", value: "pro" }],
+    });
     await recomputeSegment(segmentId); // tests run no background jobs; a schedule waits for its segment's computation
     await d.send(["ada", "bob", "cy"].map((userId) => ({ type: "identify", userId, traits: { plan: "pro" } })));
     // A few seconds ahead, so the publication (which stamps the database clock) comes first even on a busy machine.
     const at = new Date(Date.now() + 4000);
     const { journeyId } = await publishGraph(d.ctx, {
       nodes: [
-        { id: "trigger", type: "trigger.schedule", position: { x: 0, y: 0 }, config: { schedule: { kind: "once", at: at.toISOString() }, timezone: "UTC", segmentId } },
-        { id: "wait", type: "delay.duration", position: { x: 0, y: 100 }, config: { duration: { amount: 1, unit: "days" } } },
+        {
+          id: "trigger",
+          type: "trigger.schedule",
+          position: { x: 0, y: 0 },
+          config: { schedule: { kind: "once", at: at.toISOString() }, timezone: "UTC", segmentId },
+        },
+        {
+          id: "wait",
+          type: "delay.duration",
+          position: { x: 0, y: 100 },
+          config: { duration: { amount: 1, unit: "days" } },
+        },
         { id: "end", type: "exit", position: { x: 0, y: 200 }, config: {} },
       ],
       edges: [
@@ -56,21 +70,35 @@ describe("schedule-journeys on the embedded executor", () => {
       ],
     });
 
-    const enrolled = await eventually(async () => {
-      const rows = await enrollmentsOf(journeyId);
-      return rows.length === 3 && rows.every((r) => r.status === "WAITING") && rows;
-    }, 20_000, "three enrollments");
+    const enrolled = await eventually(
+      async () => {
+        const rows = await enrollmentsOf(journeyId);
+        return rows.length === 3 && rows.every((r) => r.status === "WAITING") && rows;
+      },
+      20_000,
+      "three enrollments",
+    );
     expect(enrolled.map((e) => [e.userId, e.currentNodeId]).sort()).toEqual([
       ["ada", "wait"],
       ["bob", "wait"],
       ["cy", "wait"],
     ]);
-    const firstEntry = Math.min(...(await pgPool().query<{ enteredAt: Date }>(`SELECT "enteredAt" FROM "Enrollment" WHERE "journeyId" = $1`, [journeyId])).rows.map((r) => r.enteredAt.getTime()));
+    const firstEntry = Math.min(
+      ...(
+        await pgPool().query<{ enteredAt: Date }>(`SELECT "enteredAt" FROM "Enrollment" WHERE "journeyId" = $1`, [
+          journeyId,
+        ])
+      ).rows.map((r) => r.enteredAt.getTime()),
+    );
     expect(firstEntry).toBeGreaterThanOrEqual(at.getTime());
 
     // More ticks run; nobody enters twice.
     const ran = (await runsOf(executor.schema, "cairn-schedule-journeys")).length;
-    await eventually(async () => (await runsOf(executor.schema, "cairn-schedule-journeys")).length >= ran + 2, 10_000, "two more ticks");
+    await eventually(
+      async () => (await runsOf(executor.schema, "cairn-schedule-journeys")).length >= ran + 2,
+      10_000,
+      "two more ticks",
+    );
     expect(await enrollmentsOf(journeyId)).toHaveLength(3);
     const failed = (await runsOf(executor.schema, "cairn-schedule-journeys")).filter((r) => r.status === "failed");
     expect(failed).toEqual([]);

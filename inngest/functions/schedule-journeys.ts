@@ -31,7 +31,13 @@ const BATCHES_PER_STEP = 4;
  * caused go on in their own functions (walk-follow-ups.ts).
  */
 export const scheduleJourneys = inngest.createFunction(
-  { id: "schedule-journeys", name: "Start scheduled journeys", retries: 2, concurrency: [{ limit: 1 }], triggers: [{ cron: SCHEDULE_JOURNEYS_CRON }] },
+  {
+    id: "schedule-journeys",
+    name: "Start scheduled journeys",
+    retries: 2,
+    concurrency: [{ limit: 1 }],
+    triggers: [{ cron: SCHEDULE_JOURNEYS_CRON }],
+  },
   async ({ step }) => {
     const due = await step.run("due", () => findDueSchedules(new Date()));
     let enrolled = 0;

@@ -21,7 +21,13 @@ const SWEEP_AFTER_MS = 30_000;
  * tick; then announces the changes, and any older ones nobody announced.
  */
 export const segmentChecks = inngest.createFunction(
-  { id: "segment-checks", name: "Re-check segment memberships due by the clock", retries: 2, concurrency: [{ limit: 1 }], triggers: [{ cron: SEGMENT_CHECKS_CRON }] },
+  {
+    id: "segment-checks",
+    name: "Re-check segment memberships due by the clock",
+    retries: 2,
+    concurrency: [{ limit: 1 }],
+    triggers: [{ cron: SEGMENT_CHECKS_CRON }],
+  },
   async ({ step }) => {
     let claimed = 0;
     for (let round = 0; round < 10; round++) {

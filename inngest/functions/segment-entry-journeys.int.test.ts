@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dropSchema, eventually, runsOf, serveFunctions, startTestExecutor, withDatabase } from "@/lib/testing/executor-harness";
+import {
+  dropSchema,
+  eventually,
+  runsOf,
+  serveFunctions,
+  startTestExecutor,
+  withDatabase,
+} from "@/lib/testing/executor-harness";
 import { setUpFreshDatabase } from "@/lib/testing/fresh-database";
 
 /**
@@ -41,7 +48,11 @@ describe("segment entries start their journeys", () => {
     const { inngest } = await import("@/inngest/client");
     const at = (y: number) => ({ x: 0, y });
     const d = await SegmentDriver.start(new Date());
-    const vip = await d.segment({ kind: "group", match: "all", conditions: [{ kind: "trait", trait: "plan", operator: "equals", value: "vip" }] });
+    const vip = await d.segment({
+      kind: "group",
+      match: "all",
+      conditions: [{ kind: "trait", trait: "plan", operator: "equals", value: "vip" }],
+    });
     const upgrade = await publishGraph(d.ctx, {
       nodes: [
         { id: "trigger", type: "trigger.event", position: at(0), config: { eventName: "Upgraded", filters: [] } },
@@ -68,19 +79,37 @@ describe("segment entries start their journeys", () => {
     await d.store([{ type: "track", userId: "ada", event: "Upgraded" }]);
     await dispatchPendingEvents(inngest as unknown as Parameters<typeof dispatchPendingEvents>[0]);
 
-    await eventually(async () => (await enrollmentsOf(upgrade.journeyId)).some((e) => e.status === "COMPLETED"), 15_000, "the upgrade journey to finish");
+    await eventually(
+      async () => (await enrollmentsOf(upgrade.journeyId)).some((e) => e.status === "COMPLETED"),
+      15_000,
+      "the upgrade journey to finish",
+    );
     // enrolled, then walked on to the delay (two commits: wait for the second)
-    const entered = await eventually(async () => {
-      const rows = await enrollmentsOf(welcome.journeyId);
-      return rows.some((e) => e.currentNodeId === "wait") && rows;
-    }, 15_000, "the welcome journey to take ada to its delay");
+    const entered = await eventually(
+      async () => {
+        const rows = await enrollmentsOf(welcome.journeyId);
+        return rows.some((e) => e.currentNodeId === "wait") && rows;
+      },
+      15_000,
+      "the welcome journey to take ada to its delay",
+    );
     expect(entered.map((e) => [e.userId, e.currentNodeId])).toEqual([["ada", "wait"]]);
     expect(await d.members(vip)).toEqual(["ada"]);
     // announced once, by process-event, and marked so the sweep does not announce it again (the mark is
     // process-event's step after the announcement: segment-entries may have enrolled ada before it)
     const { pgPool } = await import("@/lib/db/pool");
-    const marked = async () => (await pgPool().query<{ dispatched: boolean }>(`SELECT "dispatchedAt" IS NOT NULL AS dispatched FROM "SegmentMembershipChange" WHERE "segmentId" = $1`, [vip])).rows;
-    await eventually(async () => (await marked()).every((r) => r.dispatched), 15_000, "process-event to mark the entry announced");
+    const marked = async () =>
+      (
+        await pgPool().query<{ dispatched: boolean }>(
+          `SELECT "dispatchedAt" IS NOT NULL AS dispatched FROM "SegmentMembershipChange" WHERE "segmentId" = $1`,
+          [vip],
+        )
+      ).rows;
+    await eventually(
+      async () => (await marked()).every((r) => r.dispatched),
+      15_000,
+      "process-event to mark the entry announced",
+    );
     expect(await marked()).toEqual([{ dispatched: true }]);
     expect((await runsOf(executor.schema, "cairn-segment-entries")).length).toBe(1);
   }, 60_000);
@@ -93,7 +122,11 @@ describe("segment entries start their journeys", () => {
     const { pgPool } = await import("@/lib/db/pool");
     const at = (y: number) => ({ x: 0, y });
     const d = await SegmentDriver.start(new Date());
-    const viewers = await d.segment({ kind: "group", match: "all", conditions: [{ kind: "event_count", event: "Product Viewed", operator: "at_least", count: 2, withinDays: 7 }] });
+    const viewers = await d.segment({
+      kind: "group",
+      match: "all",
+      conditions: [{ kind: "event_count", event: "Product Viewed", operator: "at_least", count: 2, withinDays: 7 }],
+    });
     const followUp = await publishGraph(d.ctx, {
       nodes: [
         { id: "trigger", type: "trigger.segment", position: at(0), config: { segmentId: viewers } },
@@ -117,11 +150,21 @@ describe("segment entries start their journeys", () => {
     ]);
     await dispatchPendingEvents(inngest as unknown as Parameters<typeof dispatchPendingEvents>[0]);
 
-    const entered = await eventually(async () => {
-      const rows = await enrollmentsOf(followUp.journeyId);
-      return rows.some((e) => e.currentNodeId === "wait") && rows;
-    }, 15_000, "the follow-up journey to take cy to its delay");
-    await eventually(async () => (await runsOf(executor.schema, "cairn-process-event")).filter((r) => r.status !== "running").length === processRunsBefore + 2, 15_000, "both process-event runs to end");
+    const entered = await eventually(
+      async () => {
+        const rows = await enrollmentsOf(followUp.journeyId);
+        return rows.some((e) => e.currentNodeId === "wait") && rows;
+      },
+      15_000,
+      "the follow-up journey to take cy to its delay",
+    );
+    await eventually(
+      async () =>
+        (await runsOf(executor.schema, "cairn-process-event")).filter((r) => r.status !== "running").length ===
+        processRunsBefore + 2,
+      15_000,
+      "both process-event runs to end",
+    );
     expect(entered.map((e) => [e.userId, e.currentNodeId])).toEqual([["cy", "wait"]]);
     expect(await d.members(viewers)).toEqual(["cy"]);
     const runs = (await runsOf(executor.schema, "cairn-process-event")).slice(processRunsBefore);
@@ -135,15 +178,35 @@ describe("segment entries start their journeys", () => {
     ]);
     // enrolled in that step, so nothing was announced and the entry is marked for the sweep to leave alone
     expect((await runsOf(executor.schema, "cairn-segment-entries")).length).toBe(segmentEntryRunsBefore);
-    const { rows } = await pgPool().query<{ kind: string; dispatched: boolean }>(`SELECT kind, "dispatchedAt" IS NOT NULL AS dispatched FROM "SegmentMembershipChange" WHERE "segmentId" = $1`, [viewers]);
+    const { rows } = await pgPool().query<{ kind: string; dispatched: boolean }>(
+      `SELECT kind, "dispatchedAt" IS NOT NULL AS dispatched FROM "SegmentMembershipChange" WHERE "segmentId" = $1`,
+      [viewers],
+    );
     expect(rows).toEqual([{ kind: "entered", dispatched: true }]);
 
     // The same batch processed again (a retried step) changes nothing and enrolls nobody twice.
     const { processIngestedEvents } = await import("@/lib/engine/process-events");
     const { updateSegmentsForEvents } = await import("@/lib/segments/membership");
-    const { rows: events } = await pgPool().query<{ id: string }>(`SELECT id::text FROM "Event" WHERE "workspaceId" = $1`, [d.ctx.workspace.id]);
-    expect(await updateSegmentsForEvents(d.ctx.workspace.id, events.map((e) => e.id), new Date())).toEqual([]);
-    expect((await processIngestedEvents(d.ctx.workspace.id, events.map((e) => e.id), new Date())).enrolled).toBe(0);
+    const { rows: events } = await pgPool().query<{ id: string }>(
+      `SELECT id::text FROM "Event" WHERE "workspaceId" = $1`,
+      [d.ctx.workspace.id],
+    );
+    expect(
+      await updateSegmentsForEvents(
+        d.ctx.workspace.id,
+        events.map((e) => e.id),
+        new Date(),
+      ),
+    ).toEqual([]);
+    expect(
+      (
+        await processIngestedEvents(
+          d.ctx.workspace.id,
+          events.map((e) => e.id),
+          new Date(),
+        )
+      ).enrolled,
+    ).toBe(0);
     expect(await enrollmentsOf(followUp.journeyId)).toHaveLength(1);
   }, 60_000);
 
@@ -151,7 +214,13 @@ describe("segment entries start their journeys", () => {
     const { sendWalkFollowUpsNow } = await import("./walk-follow-ups");
     const { ENROLLMENT_ADVANCE, MESSAGE_QUEUED } = await import("@/inngest/client");
     const tag = `t${Date.now()}`;
-    const webhook = { workspaceId: "00000000-0000-4000-8000-000000000000", enrollmentId: `${tag}-enrollment`, nodeId: "hook", visit: 1, request: { method: "POST" as const, url: "http://127.0.0.1:9/", headers: {}, body: "{}" } };
+    const webhook = {
+      workspaceId: "00000000-0000-4000-8000-000000000000",
+      enrollmentId: `${tag}-enrollment`,
+      nodeId: "hook",
+      visit: 1,
+      request: { method: "POST" as const, url: "http://127.0.0.1:9/", headers: {}, body: "{}" },
+    };
     const walked = { needWebhook: [webhook], queuedMessageIds: [`${tag}-message`], segmentRanges: [] };
     await sendWalkFollowUpsNow("run-a", walked);
     await sendWalkFollowUpsNow("run-a", walked); // the same run, retried after a crash

@@ -46,7 +46,12 @@ describe("wake-due on the embedded executor", () => {
     const { journeyId } = await publishGraph(ctx, {
       nodes: [
         { id: "trigger", type: "trigger.event", position: at(0, 0), config: { eventName: "signed_up", filters: [] } },
-        { id: "wait", type: "delay.duration", position: at(0, 100), config: { duration: { amount: 1, unit: "minutes" } } },
+        {
+          id: "wait",
+          type: "delay.duration",
+          position: at(0, 100),
+          config: { duration: { amount: 1, unit: "minutes" } },
+        },
         { id: "done", type: "exit", position: at(0, 200), config: {} },
       ],
       edges: [
@@ -64,17 +69,29 @@ describe("wake-due on the embedded executor", () => {
     await pgPool().query(`UPDATE "Enrollment" SET "wakeAt" = $2 WHERE id = $1`, [waiting.id, endsAt]);
 
     const left = await eventually(
-      async () => (await pgPool().query<{ leftAt: Date | null }>(`SELECT "leftAt" FROM "EnrollmentStep" WHERE "enrollmentId" = $1 AND "nodeId" = 'wait'`, [waiting.id])).rows[0]?.leftAt ?? undefined,
+      async () =>
+        (
+          await pgPool().query<{ leftAt: Date | null }>(
+            `SELECT "leftAt" FROM "EnrollmentStep" WHERE "enrollmentId" = $1 AND "nodeId" = 'wait'`,
+            [waiting.id],
+          )
+        ).rows[0]?.leftAt ?? undefined,
       10_000,
       "the delay to end",
     );
     expect(left.getTime()).toBeGreaterThanOrEqual(endsAt.getTime());
     // Woken by that tick's run, not the next one's.
     // (the run records its output after the step that walked has written the trace: wait for it)
-    const waking = await eventually(async () => {
-      const runs = (await runsOf(executor.schema, "cairn-wake-due")).filter((r) => ((r.output as { woken?: number } | null)?.woken ?? 0) > 0);
-      return runs.length ? runs : undefined;
-    }, 10_000, "the run that woke the enrollment to finish");
+    const waking = await eventually(
+      async () => {
+        const runs = (await runsOf(executor.schema, "cairn-wake-due")).filter(
+          (r) => ((r.output as { woken?: number } | null)?.woken ?? 0) > 0,
+        );
+        return runs.length ? runs : undefined;
+      },
+      10_000,
+      "the run that woke the enrollment to finish",
+    );
     expect(waking.map((r) => r.event.data.fireAt)).toEqual([new Date(tick).toISOString()]);
     expect((await enrollmentsOf(journeyId))[0]).toMatchObject({ status: "COMPLETED" });
   }, 30_000);

@@ -28,15 +28,25 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Claims and walks what is due now. `lookAheadUntil` (the end of the tick, on a round that may end it): when
  * nothing was due, also says whether a delay ends before then, so the tick follows it.
  */
-async function wakeRound(now: Date, lookAheadUntil: Date | null = null): Promise<AdvanceManyResult & { claimed: number; dueWithinTick: boolean }> {
+async function wakeRound(
+  now: Date,
+  lookAheadUntil: Date | null = null,
+): Promise<AdvanceManyResult & { claimed: number; dueWithinTick: boolean }> {
   const ids = await claimDueEnrollments(now, CLAIM);
   const result = { claimed: ids.length, ...(await advanceDelivering(ids, systemClock)) };
-  const dueWithinTick = result.claimed === 0 && lookAheadUntil !== null && (await nextWakeBefore(now, lookAheadUntil)) !== null;
+  const dueWithinTick =
+    result.claimed === 0 && lookAheadUntil !== null && (await nextWakeBefore(now, lookAheadUntil)) !== null;
   return { ...result, dueWithinTick };
 }
 
 export const wakeDue = inngest.createFunction(
-  { id: "wake-due", name: "Wake due enrollments", retries: 2, concurrency: [{ limit: 1 }], triggers: [{ cron: WAKE_DUE_CRON }] },
+  {
+    id: "wake-due",
+    name: "Wake due enrollments",
+    retries: 2,
+    concurrency: [{ limit: 1 }],
+    triggers: [{ cron: WAKE_DUE_CRON }],
+  },
   async ({ event, step }) => {
     // The tick's own time (the body runs again on every call of the run, so not Date.now()).
     const tickAt = typeof event?.ts === "number" ? event.ts : Date.now();
@@ -45,7 +55,9 @@ export const wakeDue = inngest.createFunction(
     let drained = false;
     let dueWithinTick = false;
     for (let round = 0; round < 20; round++) {
-      const result = await step.run(`wake:${round}`, () => wakeRound(new Date(), FOLLOW_MS > 0 ? new Date(tickAt + FOLLOW_MS) : null));
+      const result = await step.run(`wake:${round}`, () =>
+        wakeRound(new Date(), FOLLOW_MS > 0 ? new Date(tickAt + FOLLOW_MS) : null),
+      );
       await sendWalkFollowUps(step, result, `:${round}`);
       woken += result.claimed;
       dueWithinTick = result.dueWithinTick;
@@ -59,7 +71,13 @@ export const wakeDue = inngest.createFunction(
     // quiet spell waited for the next tick (up to a second).
     if (drained && (woken > 0 || dueWithinTick) && FOLLOW_MS > 0) {
       const followed = await step.run("follow", async () => {
-        const total: AdvanceManyResult & { claimed: number } = { claimed: 0, needWebhook: [], queuedMessageIds: [], segmentRanges: [], steps: 0 };
+        const total: AdvanceManyResult & { claimed: number } = {
+          claimed: 0,
+          needWebhook: [],
+          queuedMessageIds: [],
+          segmentRanges: [],
+          steps: 0,
+        };
         const endAt = tickAt + FOLLOW_MS;
         let lastAt = Date.now();
         while (Date.now() < endAt) {

@@ -14,9 +14,18 @@ type StepTools = GetStepTools<typeof inngest>;
  * segment-checks sweep, which announces what a crash left unannounced). `suffix` keeps the step ids unique
  * when a function walks several rounds.
  */
-export async function sendWalkFollowUps(step: StepTools, walked: Pick<AdvanceManyResult, "needWebhook" | "queuedMessageIds" | "segmentRanges">, suffix = ""): Promise<void> {
-  if (walked.needWebhook.length) await step.sendEvent(`advance${suffix}`, advanceEvents(walked.needWebhook.map((webhook) => ({ enrollmentId: webhook.enrollmentId, webhook }))));
-  if (walked.queuedMessageIds.length) await step.sendEvent(`messages${suffix}`, messageQueuedEvents(walked.queuedMessageIds));
+export async function sendWalkFollowUps(
+  step: StepTools,
+  walked: Pick<AdvanceManyResult, "needWebhook" | "queuedMessageIds" | "segmentRanges">,
+  suffix = "",
+): Promise<void> {
+  if (walked.needWebhook.length)
+    await step.sendEvent(
+      `advance${suffix}`,
+      advanceEvents(walked.needWebhook.map((webhook) => ({ enrollmentId: webhook.enrollmentId, webhook }))),
+    );
+  if (walked.queuedMessageIds.length)
+    await step.sendEvent(`messages${suffix}`, messageQueuedEvents(walked.queuedMessageIds));
   if (walked.segmentRanges.length) {
     await step.sendEvent(`segments${suffix}`, segmentChangedEvents(walked.segmentRanges));
     await step.run(`segments-announced${suffix}`, () => markDispatched(walked.segmentRanges, new Date()));
@@ -30,12 +39,17 @@ export async function sendWalkFollowUps(step: StepTools, walked: Pick<AdvanceMan
  * the run, the enrollment, the node and the visit, since a later run may legitimately send the same
  * enrollment on again.
  */
-export async function sendWalkFollowUpsNow(runId: string, walked: Pick<AdvanceManyResult, "needWebhook" | "queuedMessageIds" | "segmentRanges">): Promise<void> {
+export async function sendWalkFollowUpsNow(
+  runId: string,
+  walked: Pick<AdvanceManyResult, "needWebhook" | "queuedMessageIds" | "segmentRanges">,
+): Promise<void> {
   const events = [
-    ...advanceEvents(walked.needWebhook.map((webhook) => ({ enrollmentId: webhook.enrollmentId, webhook }))).map((e) => ({
-      ...e,
-      id: `advance-${runId}-${e.data.enrollmentId}-${e.data.webhook?.nodeId}-${e.data.webhook?.visit}`,
-    })),
+    ...advanceEvents(walked.needWebhook.map((webhook) => ({ enrollmentId: webhook.enrollmentId, webhook }))).map(
+      (e) => ({
+        ...e,
+        id: `advance-${runId}-${e.data.enrollmentId}-${e.data.webhook?.nodeId}-${e.data.webhook?.visit}`,
+      }),
+    ),
     ...messageQueuedEvents(walked.queuedMessageIds),
     ...segmentChangedEvents(walked.segmentRanges),
   ];

@@ -18,7 +18,10 @@ import { addDays, isoDay, startOfUtcDay } from "./rollups";
 export const MAX_RANGE_DAYS = 366;
 export const DEFAULT_RANGE_DAYS = 30;
 
-const ZDay = z.preprocess((v) => (v === "" ? undefined : v), z.iso.date({ error: "must be a date as YYYY-MM-DD" }).optional());
+const ZDay = z.preprocess(
+  (v) => (v === "" ? undefined : v),
+  z.iso.date({ error: "must be a date as YYYY-MM-DD" }).optional(),
+);
 
 /** The query string of every dashboard endpoint: from/to as UTC days, inclusive; default the last 30 days. */
 export const ZDashboardQuery = z.object({ from: ZDay, to: ZDay });
@@ -41,7 +44,8 @@ export function parseDashboardQuery(input: unknown, now: Date = new Date()): Das
   const from = query.from ?? isoDay(addDays(new Date(`${to}T00:00:00Z`), -(DEFAULT_RANGE_DAYS - 1)));
   const days = dayNumber(to) - dayNumber(from) + 1;
   if (days < 1) throw AppError.field("from", `must be on or before "to" (${to})`);
-  if (days > MAX_RANGE_DAYS) throw AppError.field("to", `the range covers ${days} days; at most ${MAX_RANGE_DAYS} are allowed`);
+  if (days > MAX_RANGE_DAYS)
+    throw AppError.field("to", `the range covers ${days} days; at most ${MAX_RANGE_DAYS} are allowed`);
   return { from, to, days };
 }
 
@@ -51,7 +55,18 @@ export function daysOf(range: DashboardRange): string[] {
   return Array.from({ length: range.days }, (_, i) => isoDay(addDays(start, i)));
 }
 
-export const MESSAGE_STAGES = ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed", "suppressed", "unsubscribed", "complained"] as const;
+export const MESSAGE_STAGES = [
+  "queued",
+  "sent",
+  "delivered",
+  "opened",
+  "clicked",
+  "bounced",
+  "failed",
+  "suppressed",
+  "unsubscribed",
+  "complained",
+] as const;
 export type MessageStage = (typeof MESSAGE_STAGES)[number];
 export type MessageStageCounts = Record<MessageStage, number>;
 
@@ -119,11 +134,26 @@ export interface WorkspaceOverview {
     sent: number;
   } & RevenueFigures;
   /** one row per day of the range, zeros included */
-  daily: { day: string; events: number; entered: number; conversions: number; sent: number; revenue: number; orders: number }[];
+  daily: {
+    day: string;
+    events: number;
+    entered: number;
+    conversions: number;
+    sent: number;
+    revenue: number;
+    orders: number;
+  }[];
   /** per channel, over the range: messages at each stage, and rates */
   channels: ChannelStats[];
   /** the journeys with the most entries in the range (at most 10) */
-  journeys: ({ id: string; name: string; status: string; entered: number; conversions: number; conversionRate: number | null } & RevenueFigures)[];
+  journeys: ({
+    id: string;
+    name: string;
+    status: string;
+    entered: number;
+    conversions: number;
+    conversionRate: number | null;
+  } & RevenueFigures)[];
 }
 
 export interface FunnelStep {
@@ -186,7 +216,12 @@ const fromUnits = (units: number) => units / 10_000;
 
 function revenueFigures(revenueUnits: number, orders: number, entered: number): RevenueFigures {
   const revenue = fromUnits(revenueUnits);
-  return { revenue, orders, averageOrderValue: orders > 0 ? fromUnits(Math.round(revenueUnits / orders)) : null, revenuePerEntered: entered > 0 ? fromUnits(Math.round(revenueUnits / entered)) : null };
+  return {
+    revenue,
+    orders,
+    averageOrderValue: orders > 0 ? fromUnits(Math.round(revenueUnits / orders)) : null,
+    revenuePerEntered: entered > 0 ? fromUnits(Math.round(revenueUnits / entered)) : null,
+  };
 }
 
 function emptyStages(): MessageStageCounts {
@@ -219,12 +254,19 @@ const byChannel = (a: ChannelStats, b: ChannelStats) => {
 const STAGE_SUMS = MESSAGE_STAGES.map((s) => `sum(${s})::bigint AS ${s}`).join(", ");
 
 async function lastRunAt(workspaceId: string): Promise<string | null> {
-  const { rows } = await pgPool().query<{ lastRunAt: Date | null }>(`SELECT "lastRunAt" FROM "AnalyticsRollupState" WHERE "workspaceId" = $1`, [workspaceId]);
+  const { rows } = await pgPool().query<{ lastRunAt: Date | null }>(
+    `SELECT "lastRunAt" FROM "AnalyticsRollupState" WHERE "workspaceId" = $1`,
+    [workspaceId],
+  );
   return rows[0]?.lastRunAt?.toISOString() ?? null;
 }
 
 /** The workspace overview for a range (query: `{ from?, to? }`). */
-export async function workspaceOverview(ctx: WorkspaceContext, query: unknown, now: Date = new Date()): Promise<WorkspaceOverview> {
+export async function workspaceOverview(
+  ctx: WorkspaceContext,
+  query: unknown,
+  now: Date = new Date(),
+): Promise<WorkspaceOverview> {
   requirePermission(ctx, "workspace:read");
   const range = parseDashboardQuery(query, now);
   const workspaceId = ctx.workspace.id;
@@ -248,7 +290,15 @@ export async function workspaceOverview(ctx: WorkspaceContext, query: unknown, n
         WHERE "workspaceId" = $1 AND day BETWEEN $2::date AND $3::date GROUP BY day, channel`,
       params,
     ),
-    pool.query<{ id: string; name: string; status: string; entered: string; converted: string; orders: string; revenue: string }>(
+    pool.query<{
+      id: string;
+      name: string;
+      status: string;
+      entered: string;
+      converted: string;
+      orders: string;
+      revenue: string;
+    }>(
       `SELECT a."journeyId" AS id, j.name, j.status::text AS status, sum(a.entered)::bigint AS entered, sum(a.converted)::bigint AS converted,
               sum(a.orders)::bigint AS orders, sum(a.revenue)::text AS revenue
          FROM "AnalyticsJourneyDay" a JOIN "Journey" j ON j.id = a."journeyId"
@@ -265,7 +315,9 @@ export async function workspaceOverview(ctx: WorkspaceContext, query: unknown, n
     lastRunAt(workspaceId),
   ]);
 
-  const daily = new Map(daysOf(range).map((day) => [day, { day, events: 0, entered: 0, conversions: 0, sent: 0, revenue: 0, orders: 0 }]));
+  const daily = new Map(
+    daysOf(range).map((day) => [day, { day, events: 0, entered: 0, conversions: 0, sent: 0, revenue: 0, orders: 0 }]),
+  );
   for (const r of events.rows) daily.get(r.day)!.events = Number(r.n);
   let revenueUnits = 0;
   for (const r of journeyDays.rows) {
@@ -318,12 +370,23 @@ interface GraphJson {
 }
 
 /** One journey's analytics for a range (query: `{ from?, to? }`). */
-export async function journeyAnalytics(ctx: WorkspaceContext, journeyId: string, query: unknown, now: Date = new Date()): Promise<JourneyAnalytics> {
+export async function journeyAnalytics(
+  ctx: WorkspaceContext,
+  journeyId: string,
+  query: unknown,
+  now: Date = new Date(),
+): Promise<JourneyAnalytics> {
   requirePermission(ctx, "workspace:read");
   if (!isUuid(journeyId)) throw new AppError("not_found", NOT_FOUND_JOURNEY);
   const range = parseDashboardQuery(query, now);
   const pool = pgPool();
-  const { rows: found } = await pool.query<{ id: string; name: string; status: string; version: number | null; graph: GraphJson | null }>(
+  const { rows: found } = await pool.query<{
+    id: string;
+    name: string;
+    status: string;
+    version: number | null;
+    graph: GraphJson | null;
+  }>(
     `SELECT j.id, j.name, j.status::text AS status, v.version, COALESCE(v.graph, j.draft) AS graph
        FROM "Journey" j LEFT JOIN "JourneyVersion" v ON v.id = j."liveVersionId"
       WHERE j.id = $1 AND j."workspaceId" = $2`,
@@ -334,7 +397,16 @@ export async function journeyAnalytics(ctx: WorkspaceContext, journeyId: string,
   const params = [journeyId, range.from, range.to];
 
   const [days, nodes, edges, messages, active, updatedAt] = await Promise.all([
-    pool.query<{ day: string; entered: number; completed: number; exited: number; failed: number; converted: number; orders: number; revenue: string }>(
+    pool.query<{
+      day: string;
+      entered: number;
+      completed: number;
+      exited: number;
+      failed: number;
+      converted: number;
+      orders: number;
+      revenue: string;
+    }>(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, entered, completed, exited, failed, converted, orders, revenue::text AS revenue FROM "AnalyticsJourneyDay"
         WHERE "journeyId" = $1 AND day BETWEEN $2::date AND $3::date`,
       params,
@@ -349,17 +421,27 @@ export async function journeyAnalytics(ctx: WorkspaceContext, journeyId: string,
         WHERE "journeyId" = $1 AND day BETWEEN $2::date AND $3::date GROUP BY 1, 2, 3`,
       params,
     ),
-    pool.query<{ day: string; nodeId: string; channel: string; conversions: string; orders: string; revenue: string } & Record<MessageStage, string>>(
+    pool.query<
+      { day: string; nodeId: string; channel: string; conversions: string; orders: string; revenue: string } & Record<
+        MessageStage,
+        string
+      >
+    >(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, "nodeId", channel, ${STAGE_SUMS}, sum(conversions)::bigint AS conversions, sum(orders)::bigint AS orders,
               sum(revenue)::text AS revenue FROM "AnalyticsMessageDay"
         WHERE "journeyId" = $1::text AND day BETWEEN $2::date AND $3::date GROUP BY day, "nodeId", channel`,
       params,
     ),
-    pool.query<{ n: string }>(`SELECT count(*)::bigint AS n FROM "Enrollment" WHERE "journeyId" = $1 AND status IN ('ACTIVE', 'WAITING')`, [journeyId]),
+    pool.query<{ n: string }>(
+      `SELECT count(*)::bigint AS n FROM "Enrollment" WHERE "journeyId" = $1 AND status IN ('ACTIVE', 'WAITING')`,
+      [journeyId],
+    ),
     lastRunAt(ctx.workspace.id),
   ]);
 
-  const daily = new Map(daysOf(range).map((day) => [day, { day, entered: 0, sent: 0, conversions: 0, revenue: 0, orders: 0 }]));
+  const daily = new Map(
+    daysOf(range).map((day) => [day, { day, entered: 0, sent: 0, conversions: 0, revenue: 0, orders: 0 }]),
+  );
   const totals = { entered: 0, completed: 0, exited: 0, failed: 0, conversions: 0, sent: 0 };
   let revenueUnits = 0;
   let orders = 0;
@@ -382,7 +464,12 @@ export async function journeyAnalytics(ctx: WorkspaceContext, journeyId: string,
   const attributed = new Map<string, { channel: string; conversions: number; orders: number; revenueUnits: number }>();
   for (const r of messages.rows) {
     if (r.nodeId) {
-      const a = attributed.get(`${r.nodeId}\u0000${r.channel}`) ?? { channel: r.channel, conversions: 0, orders: 0, revenueUnits: 0 };
+      const a = attributed.get(`${r.nodeId}\u0000${r.channel}`) ?? {
+        channel: r.channel,
+        conversions: 0,
+        orders: 0,
+        revenueUnits: 0,
+      };
       a.conversions += Number(r.conversions);
       a.orders += Number(r.orders);
       a.revenueUnits += toUnits(r.revenue);
@@ -398,21 +485,32 @@ export async function journeyAnalytics(ctx: WorkspaceContext, journeyId: string,
     byNode.set(r.nodeId, n);
   }
 
-  const counts = new Map(nodes.rows.map((r) => [r.nodeId, { entered: Number(r.entered), converted: Number(r.converted) }]));
+  const counts = new Map(
+    nodes.rows.map((r) => [r.nodeId, { entered: Number(r.entered), converted: Number(r.converted) }]),
+  );
   const graph = journey.graph ?? {};
   const ordered = graphOrder(graph.nodes ?? [], graph.edges ?? []);
   // A step of the shown graph counts the people who came along its edges into it (AnalyticsEdgeDay: the edge
   // of the version each person walked, matched to the shown graph's edges by source, exit and target), so it
   // never counts more than the paths into it brought; the trigger counts its entries.
   const edgeKey = (source: string, branch: string, target: string) => `${source}\u0000${branch}\u0000${target}`;
-  const edgeCounts = new Map(edges.rows.map((r) => [edgeKey(r.source, r.branch, r.target), { entered: Number(r.entered), converted: Number(r.converted) }]));
+  const edgeCounts = new Map(
+    edges.rows.map((r) => [
+      edgeKey(r.source, r.branch, r.target),
+      { entered: Number(r.entered), converted: Number(r.converted) },
+    ]),
+  );
   const reached = new Map<string, { entered: number; converted: number }>();
-  for (const e of new Map((graph.edges ?? []).map((e) => [edgeKey(e.source, e.branch ?? "next", e.target), e])).values()) {
+  for (const e of new Map(
+    (graph.edges ?? []).map((e) => [edgeKey(e.source, e.branch ?? "next", e.target), e]),
+  ).values()) {
     const c = edgeCounts.get(edgeKey(e.source, e.branch ?? "next", e.target));
     const r = reached.get(e.target) ?? { entered: 0, converted: 0 };
     reached.set(e.target, { entered: r.entered + (c?.entered ?? 0), converted: r.converted + (c?.converted ?? 0) });
   }
-  const start = ordered.filter(({ node }) => node.type.startsWith("trigger.")).reduce((n, { node }) => n + (counts.get(node.id)?.entered ?? 0), 0);
+  const start = ordered
+    .filter(({ node }) => node.type.startsWith("trigger."))
+    .reduce((n, { node }) => n + (counts.get(node.id)?.entered ?? 0), 0);
   const step = (nodeId: string, type: string, label: string | null, depth: number, inGraph: boolean): FunnelStep => {
     const visits = counts.get(nodeId) ?? { entered: 0, converted: 0 };
     // the trigger, and a node only older versions had (no edge of the shown graph leads to it): its own counts
@@ -458,7 +556,10 @@ export async function journeyAnalytics(ctx: WorkspaceContext, journeyId: string,
       inGraph: inGraph.has(nodeId),
     };
   });
-  messagePerformance.sort((a, b) => b.revenue - a.revenue || b.conversions - a.conversions || b.sent - a.sent || a.nodeId.localeCompare(b.nodeId));
+  messagePerformance.sort(
+    (a, b) =>
+      b.revenue - a.revenue || b.conversions - a.conversions || b.sent - a.sent || a.nodeId.localeCompare(b.nodeId),
+  );
 
   return {
     journey: { id: journey.id, name: journey.name, status: journey.status, version: journey.version },
@@ -480,6 +581,11 @@ export async function journeyAnalytics(ctx: WorkspaceContext, journeyId: string,
 }
 
 /** A message step's count of one stage on one channel over the range's rows. */
-function channelOfNode(rows: ({ nodeId: string; channel: string } & Record<MessageStage, string>)[], nodeId: string, channel: string, stage: MessageStage): number {
+function channelOfNode(
+  rows: ({ nodeId: string; channel: string } & Record<MessageStage, string>)[],
+  nodeId: string,
+  channel: string,
+  stage: MessageStage,
+): number {
   return rows.reduce((n, r) => (r.nodeId === nodeId && r.channel === channel ? n + Number(r[stage]) : n), 0);
 }

@@ -24,10 +24,16 @@ export function graphOrder<N extends OrderableNode>(nodes: N[], edges: Orderable
     indegree.set(e.target, (indegree.get(e.target) ?? 0) + 1);
     next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
   }
-  const canvasOrder = (a: N, b: N) => (a.position?.y ?? 0) - (b.position?.y ?? 0) || (a.position?.x ?? 0) - (b.position?.x ?? 0) || a.id.localeCompare(b.id);
+  const canvasOrder = (a: N, b: N) =>
+    (a.position?.y ?? 0) - (b.position?.y ?? 0) ||
+    (a.position?.x ?? 0) - (b.position?.x ?? 0) ||
+    a.id.localeCompare(b.id);
   const depth = new Map<string, number>();
   // A stack: the children a node makes ready are taken next (depth first), the leftmost first.
-  const ready = nodes.filter((n) => indegree.get(n.id) === 0).sort(canvasOrder).reverse();
+  const ready = nodes
+    .filter((n) => indegree.get(n.id) === 0)
+    .sort(canvasOrder)
+    .reverse();
   for (const n of ready) depth.set(n.id, 0);
   const out: { node: N; depth: number }[] = [];
   const placed = new Set<string>();

@@ -30,9 +30,21 @@ function shop(): TJourneyGraphInput {
   return {
     nodes: [
       { id: "trigger", type: "trigger.event", position: at(0), config: { eventName: "signed_up", filters: [] } },
-      { id: "welcome", type: "action.email", position: at(100), label: "Welcome", config: { templateId: "tpl_welcome" } },
+      {
+        id: "welcome",
+        type: "action.email",
+        position: at(100),
+        label: "Welcome",
+        config: { templateId: "tpl_welcome" },
+      },
       { id: "wait", type: "delay.duration", position: at(200), config: { duration: { amount: 1, unit: "days" } } },
-      { id: "reminder", type: "action.email", position: at(300), label: "Reminder", config: { templateId: "tpl_reminder" } },
+      {
+        id: "reminder",
+        type: "action.email",
+        position: at(300),
+        label: "Reminder",
+        config: { templateId: "tpl_reminder" },
+      },
       { id: "end", type: "exit", position: at(400), config: {} },
     ],
     edges: [
@@ -62,7 +74,10 @@ async function markSent(journeyId: string, nodeId: string, userIds: string[], wh
 }
 
 async function profileIdOf(workspaceId: string, userId: string): Promise<string> {
-  const { rows } = await pgPool().query<{ id: string }>(`SELECT id FROM "Profile" WHERE "workspaceId" = $1 AND "userId" = $2`, [workspaceId, userId]);
+  const { rows } = await pgPool().query<{ id: string }>(
+    `SELECT id FROM "Profile" WHERE "workspaceId" = $1 AND "userId" = $2`,
+    [workspaceId, userId],
+  );
   return rows[0].id;
 }
 
@@ -116,22 +131,83 @@ describe("revenue, the funnel and conversions on the pages", () => {
   });
 
   it("reports revenue, orders, average order value and revenue per person entered, per journey, per day and per message, through the API", async () => {
-    const { status, body } = await callRoute(journeyAnalyticsRoute, { headers: bearer, params: { id: journeyId }, path: `/api/v1/journeys/${journeyId}/analytics?from=${RANGE.from}&to=${RANGE.to}` });
+    const { status, body } = await callRoute(journeyAnalyticsRoute, {
+      headers: bearer,
+      params: { id: journeyId },
+      path: `/api/v1/journeys/${journeyId}/analytics?from=${RANGE.from}&to=${RANGE.to}`,
+    });
     expect(status).toBe(200);
-    expect(body.totals).toMatchObject({ entered: 4, conversions: 4, orders: 4, revenue: 50, averageOrderValue: 12.5, revenuePerEntered: 12.5 });
-    expect(body.daily.find((d: { day: string }) => d.day === "2026-04-06")).toMatchObject({ conversions: 1, orders: 1, revenue: 30.5 });
-    expect(body.daily.find((d: { day: string }) => d.day === "2026-04-08")).toMatchObject({ conversions: 3, orders: 3, revenue: 19.5 });
+    expect(body.totals).toMatchObject({
+      entered: 4,
+      conversions: 4,
+      orders: 4,
+      revenue: 50,
+      averageOrderValue: 12.5,
+      revenuePerEntered: 12.5,
+    });
+    expect(body.daily.find((d: { day: string }) => d.day === "2026-04-06")).toMatchObject({
+      conversions: 1,
+      orders: 1,
+      revenue: 30.5,
+    });
+    expect(body.daily.find((d: { day: string }) => d.day === "2026-04-08")).toMatchObject({
+      conversions: 3,
+      orders: 3,
+      revenue: 19.5,
+    });
     expect(body.messages).toEqual([
-      { nodeId: "welcome", label: "Welcome", channel: "email", sent: 4, clicked: 0, conversions: 2, orders: 2, revenue: 30.5, revenuePerRecipient: 7.625, inGraph: true },
-      { nodeId: "reminder", label: "Reminder", channel: "email", sent: 2, clicked: 0, conversions: 2, orders: 2, revenue: 19.5, revenuePerRecipient: 9.75, inGraph: true },
+      {
+        nodeId: "welcome",
+        label: "Welcome",
+        channel: "email",
+        sent: 4,
+        clicked: 0,
+        conversions: 2,
+        orders: 2,
+        revenue: 30.5,
+        revenuePerRecipient: 7.625,
+        inGraph: true,
+      },
+      {
+        nodeId: "reminder",
+        label: "Reminder",
+        channel: "email",
+        sent: 2,
+        clicked: 0,
+        conversions: 2,
+        orders: 2,
+        revenue: 19.5,
+        revenuePerRecipient: 9.75,
+        inGraph: true,
+      },
     ]);
     expect(body.attribution).toMatch(/last message the person was sent in this journey before converting/);
 
-    const overview = await callRoute(overviewRoute, { headers: bearer, path: `/api/v1/dashboards/overview?from=${RANGE.from}&to=${RANGE.to}` });
+    const overview = await callRoute(overviewRoute, {
+      headers: bearer,
+      path: `/api/v1/dashboards/overview?from=${RANGE.from}&to=${RANGE.to}`,
+    });
     expect(overview.status).toBe(200);
-    expect(overview.body.totals).toMatchObject({ conversions: 4, orders: 4, revenue: 50, averageOrderValue: 12.5, revenuePerEntered: 12.5 });
-    expect(overview.body.journeys).toEqual([expect.objectContaining({ id: journeyId, revenue: 50, orders: 4, averageOrderValue: 12.5, revenuePerEntered: 12.5 })]);
-    expect(overview.body.daily.find((d: { day: string }) => d.day === "2026-04-08")).toMatchObject({ revenue: 19.5, orders: 3 });
+    expect(overview.body.totals).toMatchObject({
+      conversions: 4,
+      orders: 4,
+      revenue: 50,
+      averageOrderValue: 12.5,
+      revenuePerEntered: 12.5,
+    });
+    expect(overview.body.journeys).toEqual([
+      expect.objectContaining({
+        id: journeyId,
+        revenue: 50,
+        orders: 4,
+        averageOrderValue: 12.5,
+        revenuePerEntered: 12.5,
+      }),
+    ]);
+    expect(overview.body.daily.find((d: { day: string }) => d.day === "2026-04-08")).toMatchObject({
+      revenue: 19.5,
+      orders: 3,
+    });
   });
 
   it("a journey without a revenue property has conversions but no orders", async () => {
@@ -143,7 +219,13 @@ describe("revenue, the funnel and conversions on the pages", () => {
     await driver.track("erin", "upgraded", { total: 99 });
     await rollupWorkspace(workspaceId, driver.now);
     const analytics = await journeyAnalytics(ctx, plain.journeyId, RANGE, driver.now);
-    expect(analytics.totals).toMatchObject({ conversions: 1, orders: 0, revenue: 0, averageOrderValue: null, revenuePerEntered: 0 });
+    expect(analytics.totals).toMatchObject({
+      conversions: 1,
+      orders: 0,
+      revenue: 0,
+      averageOrderValue: null,
+      revenuePerEntered: 0,
+    });
   });
 
   it("the funnel counts only people who reached a step along an edge: a goal event's jump to the goal step, or an older version's path, does not inflate it", async () => {
@@ -189,7 +271,14 @@ describe("revenue, the funnel and conversions on the pages", () => {
     // the nudge on version 1, which version 2 has no edge for: she does not count on v2's goal step either.
     await publishGraph(
       ctx,
-      { ...v1, edges: [{ id: "e1", source: "trigger", target: "nudge" }, { id: "e2", source: "nudge", target: "wait" }, { id: "e3", source: "wait", target: "goal" }] },
+      {
+        ...v1,
+        edges: [
+          { id: "e1", source: "trigger", target: "nudge" },
+          { id: "e2", source: "nudge", target: "wait" },
+          { id: "e3", source: "wait", target: "goal" },
+        ],
+      },
       funnelId,
     );
     await rollupWorkspace(workspaceId, driver.now);
@@ -200,7 +289,8 @@ describe("revenue, the funnel and conversions on the pages", () => {
       ["wait", 0, 3],
       ["goal", 0, 3],
     ]);
-    for (const [i, s] of after.funnel.entries()) if (i > 0) expect(s.entered).toBeLessThanOrEqual(after.funnel[i - 1].entered);
+    for (const [i, s] of after.funnel.entries())
+      if (i > 0) expect(s.entered).toBeLessThanOrEqual(after.funnel[i - 1].entered);
   });
 
   it("a person's journey card and the journey's conversion count agree: converted after the journey within the window on both, outside it on neither", async () => {
@@ -216,11 +306,15 @@ describe("revenue, the funnel and conversions on the pages", () => {
     const stats = await journeyStats(ctx, journeyId, driver.now);
     const cards = new Map<string, boolean>();
     for (const user of ["ada", "bob", "carol", "dan", "ivy"]) {
-      const [card] = (await profileJourneys(ctx, await profileIdOf(workspaceId, user))).filter((e) => e.journeyId === journeyId);
+      const [card] = (await profileJourneys(ctx, await profileIdOf(workspaceId, user))).filter(
+        (e) => e.journeyId === journeyId,
+      );
       cards.set(user, card.conversion !== null);
     }
     // Bob bought after the journey ended, within the window: his card says converted, and he is in the count.
-    const [bob] = (await profileJourneys(ctx, await profileIdOf(workspaceId, "bob"))).filter((e) => e.journeyId === journeyId);
+    const [bob] = (await profileJourneys(ctx, await profileIdOf(workspaceId, "bob"))).filter(
+      (e) => e.journeyId === journeyId,
+    );
     expect(bob.status).toBe("COMPLETED");
     expect(bob.conversion).toMatchObject({ eventName: "purchased", revenue: 19.5, afterLeaving: true });
     // Ivy bought outside the window: neither.

@@ -14,7 +14,19 @@ describe("revenueOf: an order's value from the converting event", () => {
   });
 
   it("is 0 (an order without a value) for anything else", () => {
-    for (const value of [undefined, "free", "1e3", "12,50", true, { amount: 3 }, [1], Number.NaN, Number.POSITIVE_INFINITY, 1e15, "123456789012345"]) {
+    for (const value of [
+      undefined,
+      "free",
+      "1e3",
+      "12,50",
+      true,
+      { amount: 3 },
+      [1],
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      1e15,
+      "123456789012345",
+    ]) {
       expect(revenueOf({ total: value }, "total")).toBe("0");
     }
     expect(revenueOf(null, "total")).toBe("0");

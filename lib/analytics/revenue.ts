@@ -13,7 +13,10 @@
 const MAX_ABS = 1e14; // Decimal(18, 4) holds 14 integer digits
 const DECIMAL_TEXT = /^-?\d{1,14}(\.\d+)?$/;
 
-export function revenueOf(properties: Record<string, unknown> | null | undefined, revenueProperty: string | null | undefined): string | null {
+export function revenueOf(
+  properties: Record<string, unknown> | null | undefined,
+  revenueProperty: string | null | undefined,
+): string | null {
   if (!revenueProperty) return null;
   const value = properties?.[revenueProperty];
   if (typeof value === "number") return Number.isFinite(value) && Math.abs(value) < MAX_ABS ? String(value) : "0";

@@ -27,10 +27,28 @@ const at = (y: number) => ({ x: 0, y });
 function onboarding(): TJourneyGraphInput {
   return {
     nodes: [
-      { id: "trigger", type: "trigger.event", position: at(0), label: "Signed up", config: { eventName: "signed_up", filters: [] } },
-      { id: "welcome", type: "action.email", position: at(100), label: "Welcome", config: { templateId: "tpl_welcome" } },
+      {
+        id: "trigger",
+        type: "trigger.event",
+        position: at(0),
+        label: "Signed up",
+        config: { eventName: "signed_up", filters: [] },
+      },
+      {
+        id: "welcome",
+        type: "action.email",
+        position: at(100),
+        label: "Welcome",
+        config: { templateId: "tpl_welcome" },
+      },
       { id: "wait", type: "delay.duration", position: at(200), config: { duration: { amount: 2, unit: "days" } } },
-      { id: "reminder", type: "action.email", position: at(300), label: "Reminder", config: { templateId: "tpl_reminder" } },
+      {
+        id: "reminder",
+        type: "action.email",
+        position: at(300),
+        label: "Reminder",
+        config: { templateId: "tpl_reminder" },
+      },
       { id: "end", type: "exit", position: at(400), config: {} },
     ],
     edges: [
@@ -53,25 +71,46 @@ function bump(into: Counts, key: string, field: string, by = 1) {
   into[key][field] = (into[key][field] ?? 0) + by;
 }
 
-async function recount(workspaceId: string): Promise<{ journeyDays: Counts; nodeDays: Counts; edgeDays: Counts; messageDays: Counts }> {
+async function recount(
+  workspaceId: string,
+): Promise<{ journeyDays: Counts; nodeDays: Counts; edgeDays: Counts; messageDays: Counts }> {
   const pool = pgPool();
   const journeyDays: Counts = {};
   const nodeDays: Counts = {};
   const edgeDays: Counts = {};
   const messageDays: Counts = {};
-  const { rows: enrollments } = await pool.query<{ id: string; journeyId: string; status: string; enteredAt: Date; endedAt: Date | null }>(
-    `SELECT id, "journeyId", status::text, "enteredAt", "endedAt" FROM "Enrollment" WHERE "workspaceId" = $1`,
-    [workspaceId],
-  );
+  const { rows: enrollments } = await pool.query<{
+    id: string;
+    journeyId: string;
+    status: string;
+    enteredAt: Date;
+    endedAt: Date | null;
+  }>(`SELECT id, "journeyId", status::text, "enteredAt", "endedAt" FROM "Enrollment" WHERE "workspaceId" = $1`, [
+    workspaceId,
+  ]);
   for (const e of enrollments) {
     bump(journeyDays, `${e.journeyId}|${dayOf(e.enteredAt)}`, "entered");
-    if (e.endedAt && ["COMPLETED", "EXITED", "FAILED"].includes(e.status)) bump(journeyDays, `${e.journeyId}|${dayOf(e.endedAt)}`, e.status.toLowerCase());
+    if (e.endedAt && ["COMPLETED", "EXITED", "FAILED"].includes(e.status))
+      bump(journeyDays, `${e.journeyId}|${dayOf(e.endedAt)}`, e.status.toLowerCase());
   }
-  const { rows: conversions } = await pool.query<{ enrollmentId: string; journeyId: string; convertedAt: Date; revenue: number | null; messageId: string | null }>(
+  const { rows: conversions } = await pool.query<{
+    enrollmentId: string;
+    journeyId: string;
+    convertedAt: Date;
+    revenue: number | null;
+    messageId: string | null;
+  }>(
     `SELECT "enrollmentId", "journeyId", "convertedAt", revenue::float8 AS revenue, "messageId" FROM "Conversion" WHERE "workspaceId" = $1`,
     [workspaceId],
   );
-  const { rows: steps } = await pool.query<{ enrollmentId: string; journeyId: string; nodeId: string; enteredAt: Date; exit: string | null; graph: { edges: { source: string; target: string; branch?: string }[] } }>(
+  const { rows: steps } = await pool.query<{
+    enrollmentId: string;
+    journeyId: string;
+    nodeId: string;
+    enteredAt: Date;
+    exit: string | null;
+    graph: { edges: { source: string; target: string; branch?: string }[] };
+  }>(
     `SELECT s."enrollmentId", s."journeyId", s."nodeId", s."enteredAt", s.exit, v.graph
        FROM "EnrollmentStep" s JOIN "Enrollment" e ON e.id = s."enrollmentId" JOIN "JourneyVersion" v ON v.id = e."journeyVersionId" WHERE e."workspaceId" = $1`,
     [workspaceId],
@@ -80,12 +119,21 @@ async function recount(workspaceId: string): Promise<{ journeyDays: Counts; node
   // Edges: a visit of a node whose enrollment left an edge's source through its exit into that node.
   const cameAlong = (enrollmentId: string, target: string) => {
     const mine = steps.filter((s) => s.enrollmentId === enrollmentId);
-    return (mine[0]?.graph.edges ?? []).filter((e) => e.target === target && mine.some((p) => p.nodeId === e.source && p.exit === (e.branch ?? "next")));
+    return (mine[0]?.graph.edges ?? []).filter(
+      (e) => e.target === target && mine.some((p) => p.nodeId === e.source && p.exit === (e.branch ?? "next")),
+    );
   };
-  for (const s of steps) for (const e of cameAlong(s.enrollmentId, s.nodeId)) bump(edgeDays, `${s.journeyId}|${dayOf(s.enteredAt)}|${e.source}|${e.branch ?? "next"}|${e.target}`, "entered");
+  for (const s of steps)
+    for (const e of cameAlong(s.enrollmentId, s.nodeId))
+      bump(edgeDays, `${s.journeyId}|${dayOf(s.enteredAt)}|${e.source}|${e.branch ?? "next"}|${e.target}`, "entered");
   for (const c of conversions) {
     for (const target of new Set(steps.filter((s) => s.enrollmentId === c.enrollmentId).map((s) => s.nodeId))) {
-      for (const e of cameAlong(c.enrollmentId, target)) bump(edgeDays, `${c.journeyId}|${dayOf(c.convertedAt)}|${e.source}|${e.branch ?? "next"}|${e.target}`, "converted");
+      for (const e of cameAlong(c.enrollmentId, target))
+        bump(
+          edgeDays,
+          `${c.journeyId}|${dayOf(c.convertedAt)}|${e.source}|${e.branch ?? "next"}|${e.target}`,
+          "converted",
+        );
     }
   }
   for (const c of conversions) {
@@ -98,11 +146,22 @@ async function recount(workspaceId: string): Promise<{ journeyDays: Counts; node
       bump(nodeDays, `${c.journeyId}|${dayOf(c.convertedAt)}|${nodeId}`, "converted");
     }
   }
-  const { rows: messages } = await pool.query<{ id: string; journeyId: string | null; nodeId: string | null; channel: string; createdAt: Date; sentAt: Date | null; openedAt: Date | null }>(
+  const { rows: messages } = await pool.query<{
+    id: string;
+    journeyId: string | null;
+    nodeId: string | null;
+    channel: string;
+    createdAt: Date;
+    sentAt: Date | null;
+    openedAt: Date | null;
+  }>(
     `SELECT id, "journeyId", "nodeId", channel, "createdAt", "sentAt", "openedAt" FROM "Message" WHERE "workspaceId" = $1`,
     [workspaceId],
   );
-  const { rows: events } = await pool.query<{ messageId: string; type: string; at: Date }>(`SELECT "messageId", type, at FROM "MessageEvent" WHERE "workspaceId" = $1 ORDER BY at`, [workspaceId]);
+  const { rows: events } = await pool.query<{ messageId: string; type: string; at: Date }>(
+    `SELECT "messageId", type, at FROM "MessageEvent" WHERE "workspaceId" = $1 ORDER BY at`,
+    [workspaceId],
+  );
   for (const m of messages) {
     const key = (d: Date) => `${dayOf(d)}|${m.journeyId ?? ""}|${m.nodeId ?? ""}|${m.channel}`;
     bump(messageDays, key(m.createdAt), "queued");
@@ -110,7 +169,11 @@ async function recount(workspaceId: string): Promise<{ journeyDays: Counts; node
     if (m.openedAt) bump(messageDays, key(m.openedAt), "opened");
     const seen = new Set<string>();
     for (const e of events.filter((e) => e.messageId === m.id)) {
-      if (seen.has(e.type) || !["delivered", "clicked", "bounced", "failed", "suppressed", "unsubscribed", "complained"].includes(e.type)) continue;
+      if (
+        seen.has(e.type) ||
+        !["delivered", "clicked", "bounced", "failed", "suppressed", "unsubscribed", "complained"].includes(e.type)
+      )
+        continue;
       seen.add(e.type);
       bump(messageDays, key(e.at), e.type);
     }
@@ -125,9 +188,12 @@ async function recount(workspaceId: string): Promise<{ journeyDays: Counts; node
 }
 
 /** The rollup tables in the oracle's shape (zero counts left out). */
-async function rolledUp(workspaceId: string): Promise<{ journeyDays: Counts; nodeDays: Counts; edgeDays: Counts; messageDays: Counts }> {
+async function rolledUp(
+  workspaceId: string,
+): Promise<{ journeyDays: Counts; nodeDays: Counts; edgeDays: Counts; messageDays: Counts }> {
   const pool = pgPool();
-  const strip = (row: Record<string, unknown>, keys: string[]) => Object.fromEntries(Object.entries(row).filter(([k, v]) => !keys.includes(k) && v !== 0)) as Record<string, number>;
+  const strip = (row: Record<string, unknown>, keys: string[]) =>
+    Object.fromEntries(Object.entries(row).filter(([k, v]) => !keys.includes(k) && v !== 0)) as Record<string, number>;
   const journeyDays: Counts = {};
   const { rows: j } = await pool.query(
     `SELECT "journeyId", to_char(day, 'YYYY-MM-DD') AS day, entered, completed, exited, failed, converted, orders, revenue::float8 AS revenue FROM "AnalyticsJourneyDay" WHERE "workspaceId" = $1`,
@@ -135,11 +201,24 @@ async function rolledUp(workspaceId: string): Promise<{ journeyDays: Counts; nod
   );
   for (const r of j) journeyDays[`${r.journeyId}|${r.day}`] = strip(r, ["journeyId", "day"]);
   const nodeDays: Counts = {};
-  const { rows: n } = await pool.query(`SELECT "journeyId", to_char(day, 'YYYY-MM-DD') AS day, "nodeId", entered, converted FROM "AnalyticsNodeDay" WHERE "workspaceId" = $1`, [workspaceId]);
+  const { rows: n } = await pool.query(
+    `SELECT "journeyId", to_char(day, 'YYYY-MM-DD') AS day, "nodeId", entered, converted FROM "AnalyticsNodeDay" WHERE "workspaceId" = $1`,
+    [workspaceId],
+  );
   for (const r of n) nodeDays[`${r.journeyId}|${r.day}|${r.nodeId}`] = strip(r, ["journeyId", "day", "nodeId"]);
   const edgeDays: Counts = {};
-  const { rows: g } = await pool.query(`SELECT "journeyId", to_char(day, 'YYYY-MM-DD') AS day, source, branch, target, entered, converted FROM "AnalyticsEdgeDay" WHERE "workspaceId" = $1`, [workspaceId]);
-  for (const r of g) edgeDays[`${r.journeyId}|${r.day}|${r.source}|${r.branch}|${r.target}`] = strip(r, ["journeyId", "day", "source", "branch", "target"]);
+  const { rows: g } = await pool.query(
+    `SELECT "journeyId", to_char(day, 'YYYY-MM-DD') AS day, source, branch, target, entered, converted FROM "AnalyticsEdgeDay" WHERE "workspaceId" = $1`,
+    [workspaceId],
+  );
+  for (const r of g)
+    edgeDays[`${r.journeyId}|${r.day}|${r.source}|${r.branch}|${r.target}`] = strip(r, [
+      "journeyId",
+      "day",
+      "source",
+      "branch",
+      "target",
+    ]);
   const messageDays: Counts = {};
   const { rows: m } = await pool.query(
     `SELECT to_char(day, 'YYYY-MM-DD') AS day, "journeyId", "nodeId", channel, queued, sent, delivered, opened, clicked, bounced, failed, suppressed, unsubscribed, complained,
@@ -147,7 +226,13 @@ async function rolledUp(workspaceId: string): Promise<{ journeyDays: Counts; nod
        FROM "AnalyticsMessageDay" WHERE "workspaceId" = $1`,
     [workspaceId],
   );
-  for (const r of m) messageDays[`${r.day}|${r.journeyId}|${r.nodeId}|${r.channel}`] = strip(r, ["day", "journeyId", "nodeId", "channel"]);
+  for (const r of m)
+    messageDays[`${r.day}|${r.journeyId}|${r.nodeId}|${r.channel}`] = strip(r, [
+      "day",
+      "journeyId",
+      "nodeId",
+      "channel",
+    ]);
   return { journeyDays, nodeDays, edgeDays, messageDays };
 }
 
@@ -158,7 +243,11 @@ async function expectRollupsEqualRecount(workspaceId: string) {
 // ---------------------------------------------------------------------------------------------------
 // Message stages, written as the delivery code writes them (timestamps on Message, rows in MessageEvent).
 
-async function messageOf(journeyId: string, userId: string, nodeId: string): Promise<{ id: string; workspaceId: string }> {
+async function messageOf(
+  journeyId: string,
+  userId: string,
+  nodeId: string,
+): Promise<{ id: string; workspaceId: string }> {
   const { rows } = await pgPool().query(
     `SELECT m.id, m."workspaceId" FROM "Message" m JOIN "Profile" p ON p.id = m."profileId" WHERE m."journeyId" = $1 AND p."userId" = $2 AND m."nodeId" = $3`,
     [journeyId, userId, nodeId],
@@ -167,13 +256,31 @@ async function messageOf(journeyId: string, userId: string, nodeId: string): Pro
   return rows[0];
 }
 
-async function stage(message: { id: string; workspaceId: string }, type: "sent" | "delivered" | "opened" | "clicked" | "bounced" | "unsubscribed", when: Date) {
+async function stage(
+  message: { id: string; workspaceId: string },
+  type: "sent" | "delivered" | "opened" | "clicked" | "bounced" | "unsubscribed",
+  when: Date,
+) {
   const column = { sent: "sentAt", delivered: "deliveredAt", opened: "openedAt", clicked: "clickedAt" }[type as string];
   const status = { sent: "SENT", delivered: "DELIVERED", bounced: "BOUNCED" }[type as string];
-  if (column) await pgPool().query(`UPDATE "Message" SET "${column}" = COALESCE("${column}", $2) WHERE id = $1`, [message.id, when]);
-  if (type === "clicked") await pgPool().query(`UPDATE "Message" SET "openedAt" = COALESCE("openedAt", $2) WHERE id = $1`, [message.id, when]);
-  if (status) await pgPool().query(`UPDATE "Message" SET status = $2::"MessageStatus" WHERE id = $1`, [message.id, status]);
-  await pgPool().query(`INSERT INTO "MessageEvent" ("messageId", "workspaceId", type, at) VALUES ($1, $2, $3, $4)`, [message.id, message.workspaceId, type, when]);
+  if (column)
+    await pgPool().query(`UPDATE "Message" SET "${column}" = COALESCE("${column}", $2) WHERE id = $1`, [
+      message.id,
+      when,
+    ]);
+  if (type === "clicked")
+    await pgPool().query(`UPDATE "Message" SET "openedAt" = COALESCE("openedAt", $2) WHERE id = $1`, [
+      message.id,
+      when,
+    ]);
+  if (status)
+    await pgPool().query(`UPDATE "Message" SET status = $2::"MessageStatus" WHERE id = $1`, [message.id, status]);
+  await pgPool().query(`INSERT INTO "MessageEvent" ("messageId", "workspaceId", type, at) VALUES ($1, $2, $3, $4)`, [
+    message.id,
+    message.workspaceId,
+    type,
+    when,
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -240,8 +347,11 @@ describe("analytics rollups", () => {
     await expectRollupsEqualRecount(team.id);
     const after = await rolledUp(team.id);
     // The visits' days did not change; the conversion is on day 5, for each node Bob passed.
-    expect(after.nodeDays[`${journeyId}|2026-03-10|welcome`]).toEqual(before.nodeDays[`${journeyId}|2026-03-10|welcome`]);
-    for (const node of ["trigger", "welcome", "wait", "reminder", "end"]) expect(after.nodeDays[`${journeyId}|2026-03-15|${node}`]).toEqual({ converted: 1 });
+    expect(after.nodeDays[`${journeyId}|2026-03-10|welcome`]).toEqual(
+      before.nodeDays[`${journeyId}|2026-03-10|welcome`],
+    );
+    for (const node of ["trigger", "welcome", "wait", "reminder", "end"])
+      expect(after.nodeDays[`${journeyId}|2026-03-15|${node}`]).toEqual({ converted: 1 });
 
     // The journey's funnel over the week: three entered, two converted; per node, conversions of those who passed it.
     const analytics = await journeyAnalytics(ctx, journeyId, { from: "2026-03-10", to: "2026-03-16" }, driver.now);
@@ -254,9 +364,26 @@ describe("analytics rollups", () => {
     ]);
     expect(analytics.funnel[3].conversionRate).toBe(0.5);
     expect(analytics.totals).toMatchObject({ entered: 3, conversions: 2, completed: 2, activeNow: 0 });
-    expect(analytics.daily.find((d) => d.day === "2026-03-15")).toEqual({ day: "2026-03-15", entered: 0, sent: 0, conversions: 1, revenue: 0, orders: 0 });
+    expect(analytics.daily.find((d) => d.day === "2026-03-15")).toEqual({
+      day: "2026-03-15",
+      entered: 0,
+      sent: 0,
+      conversions: 1,
+      revenue: 0,
+      orders: 0,
+    });
     expect(analytics.channels).toEqual([
-      expect.objectContaining({ channel: "email", queued: 5, sent: 2, delivered: 1, opened: 1, bounced: 1, deliveryRate: 0.5, openRate: 1, bounceRate: 0.5 }),
+      expect.objectContaining({
+        channel: "email",
+        queued: 5,
+        sent: 2,
+        delivered: 1,
+        opened: 1,
+        bounced: 1,
+        deliveryRate: 0.5,
+        openRate: 1,
+        bounceRate: 0.5,
+      }),
     ]);
     expect(analytics.funnel[1].messages).toMatchObject({ queued: 3, sent: 2, delivered: 1, opened: 1, bounced: 1 });
   });
@@ -265,9 +392,23 @@ describe("analytics rollups", () => {
     // Day 6: Carol's purchase from yesterday evening reaches Cairn only now (an offline app), stamped yesterday:
     // a conversion on yesterday's day, within her attribution window.
     driver.now = new Date(DAY0.getTime() + 6 * DAY);
-    await driver.send([{ type: "track", userId: "carol", event: "purchased", timestamp: new Date(DAY0.getTime() + 5 * DAY + 10 * HOUR).toISOString() }]);
+    await driver.send([
+      {
+        type: "track",
+        userId: "carol",
+        event: "purchased",
+        timestamp: new Date(DAY0.getTime() + 5 * DAY + 10 * HOUR).toISOString(),
+      },
+    ]);
     // Dave's sign-up from yesterday arrives late too: the engine enrolls him now, on its own clock.
-    await driver.send([{ type: "track", userId: "dave", event: "signed_up", timestamp: new Date(DAY0.getTime() + 5 * DAY + 3 * HOUR).toISOString() }]);
+    await driver.send([
+      {
+        type: "track",
+        userId: "dave",
+        event: "signed_up",
+        timestamp: new Date(DAY0.getTime() + 5 * DAY + 3 * HOUR).toISOString(),
+      },
+    ]);
     await run();
     await expectRollupsEqualRecount(team.id);
     const days = (await rolledUp(team.id)).journeyDays;
@@ -281,7 +422,14 @@ describe("analytics rollups", () => {
     await driver.track("erin", "signed_up");
     await run();
     driver.now = new Date(DAY0.getTime() + 9 * DAY);
-    await driver.send([{ type: "track", userId: "erin", event: "purchased", timestamp: new Date(DAY0.getTime() + 6 * DAY + 2 * HOUR).toISOString() }]);
+    await driver.send([
+      {
+        type: "track",
+        userId: "erin",
+        event: "purchased",
+        timestamp: new Date(DAY0.getTime() + 6 * DAY + 2 * HOUR).toISOString(),
+      },
+    ]);
     await driver.tick(); // Dave's delay ends: reminder, exit
     // A provider's delivery report, dated four days back (outside today and yesterday).
     const carolReminder = await messageOf(journeyId, "carol", "reminder");
@@ -290,7 +438,10 @@ describe("analytics rollups", () => {
     const first = await run();
     // The conversion check found day 6 at once.
     expect(first.recomputed.some((r) => r.from <= "2026-03-16" && r.to > "2026-03-16")).toBe(true);
-    expect((await rolledUp(team.id)).journeyDays[`${journeyId}|2026-03-16`]).toMatchObject({ entered: 2, converted: 1 });
+    expect((await rolledUp(team.id)).journeyDays[`${journeyId}|2026-03-16`]).toMatchObject({
+      entered: 2,
+      converted: 1,
+    });
     // The report's days are found by the sweep, one older day per run.
     for (let i = 0; i < CATCH_UP_DAYS; i++) await run();
     await expectRollupsEqualRecount(team.id);
@@ -300,10 +451,18 @@ describe("analytics rollups", () => {
     const incremental = await rolledUp(team.id);
     // Damage the rollups: a rebuild must not depend on what is there.
     await pgPool().query(`UPDATE "AnalyticsJourneyDay" SET entered = entered + 7 WHERE "workspaceId" = $1`, [team.id]);
-    await pgPool().query(`INSERT INTO "AnalyticsNodeDay" ("workspaceId", "journeyId", day, "nodeId", entered) VALUES ($1, $2, '2025-01-01', 'ghost', 3)`, [team.id, journeyId]);
+    await pgPool().query(
+      `INSERT INTO "AnalyticsNodeDay" ("workspaceId", "journeyId", day, "nodeId", entered) VALUES ($1, $2, '2025-01-01', 'ghost', 3)`,
+      [team.id, journeyId],
+    );
     await pgPool().query(`DELETE FROM "AnalyticsMessageDay" WHERE "workspaceId" = $1`, [team.id]);
     const progress: string[] = [];
-    await rebuildAnalytics({ workspaceId: team.id, now: driver.now, chunkDays: 3, onProgress: (m) => progress.push(m) });
+    await rebuildAnalytics({
+      workspaceId: team.id,
+      now: driver.now,
+      chunkDays: 3,
+      onProgress: (m) => progress.push(m),
+    });
     expect(await rolledUp(team.id)).toEqual(incremental);
     await expectRollupsEqualRecount(team.id);
     expect(progress[0]).toMatch(/^workspace 1\/1 \(test-\w+\): 2026-03-10 to 2026-03-20, 11 days$/);
@@ -318,11 +477,16 @@ describe("analytics rollups", () => {
     expect(overview.range).toEqual({ from: "2026-03-10", to: "2026-03-19", days: 10 });
     expect(overview.daily).toHaveLength(10);
     expect(overview.totals).toMatchObject({ entered: 5, conversions: 4, activeNow: 0 });
-    const events = await pgPool().query(`SELECT count(*)::int AS n FROM "Event" WHERE "workspaceId" = $1 AND name IS NOT NULL`, [team.id]);
+    const events = await pgPool().query(
+      `SELECT count(*)::int AS n FROM "Event" WHERE "workspaceId" = $1 AND name IS NOT NULL`,
+      [team.id],
+    );
     expect(overview.totals.events).toBe(events.rows[0].n);
     expect(overview.daily.find((d) => d.day === "2026-03-15")).toMatchObject({ conversions: 2, events: 3 });
     expect(overview.channels.map((c) => [c.channel, c.sent, c.delivered])).toEqual([["email", 3, 2]]);
-    expect(overview.journeys).toEqual([expect.objectContaining({ id: journeyId, entered: 5, conversions: 4, conversionRate: 0.8 })]);
+    expect(overview.journeys).toEqual([
+      expect.objectContaining({ id: journeyId, entered: 5, conversions: 4, conversionRate: 0.8 }),
+    ]);
     expect(overview.updatedAt).toBe(driver.now.toISOString());
   });
 
@@ -345,8 +509,20 @@ describe("analytics rollups", () => {
     const result = await rollupWorkspace(other.id, driver.now);
     expect(result.workspaceId).toBe(other.id);
     const overview = await workspaceOverview(await contextOf(other, "VIEWER"), {}, driver.now);
-    expect(overview.totals).toEqual({ events: 0, entered: 0, conversions: 0, activeNow: 0, sent: 0, revenue: 0, orders: 0, averageOrderValue: null, revenuePerEntered: null });
-    await expect(journeyAnalytics(await contextOf(other, "OWNER"), journeyId, {}, driver.now)).rejects.toMatchObject({ code: "not_found" });
+    expect(overview.totals).toEqual({
+      events: 0,
+      entered: 0,
+      conversions: 0,
+      activeNow: 0,
+      sent: 0,
+      revenue: 0,
+      orders: 0,
+      averageOrderValue: null,
+      revenuePerEntered: null,
+    });
+    await expect(journeyAnalytics(await contextOf(other, "OWNER"), journeyId, {}, driver.now)).rejects.toMatchObject({
+      code: "not_found",
+    });
     await expect(journeyAnalytics(ctx, randomUUID(), {}, driver.now)).rejects.toMatchObject({ code: "not_found" });
   });
 });

@@ -96,7 +96,9 @@ async function lockWorkspace(client: pg.PoolClient, workspaceId: string): Promis
 }
 
 async function journeyIdsOf(client: pg.PoolClient, workspaceId: string): Promise<string[]> {
-  const { rows } = await client.query<{ id: string }>(`SELECT id FROM "Journey" WHERE "workspaceId" = $1 ORDER BY id`, [workspaceId]);
+  const { rows } = await client.query<{ id: string }>(`SELECT id FROM "Journey" WHERE "workspaceId" = $1 ORDER BY id`, [
+    workspaceId,
+  ]);
   return rows.map((r) => r.id);
 }
 
@@ -104,7 +106,12 @@ async function journeyIdsOf(client: pg.PoolClient, workspaceId: string): Promise
  * Recomputes every partition of `workspaceId` in [from, to) (UTC days) from the raw tables. The caller holds
  * the workspace's lock, in `client`'s transaction.
  */
-export async function recomputeDays(client: pg.PoolClient, workspaceId: string, journeyIds: string[], range: DayRange): Promise<void> {
+export async function recomputeDays(
+  client: pg.PoolClient,
+  workspaceId: string,
+  journeyIds: string[],
+  range: DayRange,
+): Promise<void> {
   const params = [workspaceId, journeyIds, range.from, range.to];
 
   // Per journey and day. Each source is grouped before the union, so the union is small.
@@ -279,7 +286,13 @@ export async function recomputeDays(client: pg.PoolClient, workspaceId: string, 
 }
 
 /** Days before `before` (within the check window) whose conversion counts differ between the raw table and the rollup. */
-async function daysWithNewConversions(client: pg.PoolClient, workspaceId: string, journeyIds: string[], from: Date, before: Date): Promise<Date[]> {
+async function daysWithNewConversions(
+  client: pg.PoolClient,
+  workspaceId: string,
+  journeyIds: string[],
+  from: Date,
+  before: Date,
+): Promise<Date[]> {
   if (!journeyIds.length) return [];
   const { rows } = await client.query<{ day: string }>(
     `WITH raw AS (
@@ -311,7 +324,10 @@ export async function rollupWorkspace(workspaceId: string, now: Date = new Date(
   return withTransaction(async (client) => {
     await lockWorkspace(client, workspaceId);
     const journeyIds = await journeyIdsOf(client, workspaceId);
-    const { rows: stateRows } = await client.query<{ catchUpCursor: number }>(`SELECT "catchUpCursor" FROM "AnalyticsRollupState" WHERE "workspaceId" = $1`, [workspaceId]);
+    const { rows: stateRows } = await client.query<{ catchUpCursor: number }>(
+      `SELECT "catchUpCursor" FROM "AnalyticsRollupState" WHERE "workspaceId" = $1`,
+      [workspaceId],
+    );
     const cursor = stateRows[0]?.catchUpCursor ?? 0;
 
     const today = startOfUtcDay(now);
@@ -319,7 +335,13 @@ export async function rollupWorkspace(workspaceId: string, now: Date = new Date(
     const ranges: DayRange[] = [{ from: windowStart, to: addDays(today, 2) }];
     const catchUpDay = addDays(windowStart, -1 - (cursor % CATCH_UP_DAYS));
     ranges.push({ from: catchUpDay, to: addDays(catchUpDay, 1) });
-    for (const day of await daysWithNewConversions(client, workspaceId, journeyIds, addDays(windowStart, -CONVERSION_CHECK_DAYS), windowStart)) {
+    for (const day of await daysWithNewConversions(
+      client,
+      workspaceId,
+      journeyIds,
+      addDays(windowStart, -CONVERSION_CHECK_DAYS),
+      windowStart,
+    )) {
       ranges.push({ from: day, to: addDays(day, 1) });
     }
 
@@ -339,7 +361,10 @@ export async function rollupWorkspace(workspaceId: string, now: Date = new Date(
  * workspace whose data predates the rollups, or a new one), a rebuild of all its days, so that upgrading an
  * installation needs no manual step. A new workspace's rebuild is a few empty days.
  */
-export async function rollupOrRebuildWorkspace(workspaceId: string, now: Date = new Date()): Promise<"incremental" | "rebuilt"> {
+export async function rollupOrRebuildWorkspace(
+  workspaceId: string,
+  now: Date = new Date(),
+): Promise<"incremental" | "rebuilt"> {
   const { rows } = await pgPool().query(`SELECT 1 FROM "AnalyticsRollupState" WHERE "workspaceId" = $1`, [workspaceId]);
   if (rows.length) {
     await rollupWorkspace(workspaceId, now);
@@ -365,7 +390,10 @@ export async function rollupAnalytics(now: Date = new Date()): Promise<{ workspa
       failed.push(id);
     }
   }
-  if (failed.length) throw new Error(`analytics rollup failed for ${failed.length} of ${rows.length} workspaces (${failed.join(", ")}); see the log`);
+  if (failed.length)
+    throw new Error(
+      `analytics rollup failed for ${failed.length} of ${rows.length} workspaces (${failed.join(", ")}); see the log`,
+    );
   return { workspaces: rows.length, rebuilt };
 }
 
@@ -394,7 +422,10 @@ export async function rebuildAnalytics(options: RebuildOptions = {}): Promise<{ 
   let totalDays = 0;
   for (const [index, workspace] of workspaces.entries()) {
     const started = performance.now();
-    const { rows: journeys } = await pgPool().query<{ id: string }>(`SELECT id FROM "Journey" WHERE "workspaceId" = $1`, [workspace.id]);
+    const { rows: journeys } = await pgPool().query<{ id: string }>(
+      `SELECT id FROM "Journey" WHERE "workspaceId" = $1`,
+      [workspace.id],
+    );
     const journeyIds = journeys.map((j) => j.id);
     const { rows: bounds } = await pgPool().query<{ first: Date | null; last: Date | null }>(
       `WITH b AS (
@@ -412,7 +443,9 @@ export async function rebuildAnalytics(options: RebuildOptions = {}): Promise<{ 
     const from = first < today ? first : addDays(today, -1);
     const to = lastRaw > addDays(today, 2) ? lastRaw : addDays(today, 2);
     const days = Math.round((to.getTime() - from.getTime()) / DAY_MS);
-    say(`workspace ${index + 1}/${workspaces.length} (${workspace.slug}): ${isoDay(from)} to ${isoDay(addDays(to, -1))}, ${days} days`);
+    say(
+      `workspace ${index + 1}/${workspaces.length} (${workspace.slug}): ${isoDay(from)} to ${isoDay(addDays(to, -1))}, ${days} days`,
+    );
 
     await withTransaction(async (client) => {
       await lockWorkspace(client, workspace.id);
@@ -430,7 +463,9 @@ export async function rebuildAnalytics(options: RebuildOptions = {}): Promise<{ 
         await recomputeDays(client, workspace.id, journeyIds, { from: chunk, to: end });
       });
       done += Math.round((end.getTime() - chunk.getTime()) / DAY_MS);
-      say(`  ${isoDay(chunk)} to ${isoDay(addDays(end, -1))}: done (${done}/${days} days, ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      say(
+        `  ${isoDay(chunk)} to ${isoDay(addDays(end, -1))}: done (${done}/${days} days, ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+      );
     }
     await pgPool().query(
       `INSERT INTO "AnalyticsRollupState" ("workspaceId", "lastRunAt", "rebuiltAt") VALUES ($1, $2, $2)

@@ -36,7 +36,8 @@ describe("API keys", () => {
     const team = await createWorkspaceWithTeam();
     const ctx = await contextOf(team, "OWNER");
     const { apiKey, secret } = await createApiKey(ctx, { name: "Backend", scope: "FULL" });
-    const lastUsed = async () => (await db().apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt?.toISOString();
+    const lastUsed = async () =>
+      (await db().apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt?.toISOString();
     const t0 = new Date("2026-03-01T10:00:00.000Z");
     await workspaceContextForApiKey(secret, t0);
     expect(await lastUsed()).toBe(t0.toISOString());
@@ -46,7 +47,9 @@ describe("API keys", () => {
     await workspaceContextForApiKey(secret, t1);
     expect(await lastUsed()).toBe(t1.toISOString());
     await revokeApiKey(ctx, apiKey.id);
-    await expect(workspaceContextForApiKey(secret, new Date(t1.getTime() + 120_000))).rejects.toThrow("Invalid or revoked API key.");
+    await expect(workspaceContextForApiKey(secret, new Date(t1.getTime() + 120_000))).rejects.toThrow(
+      "Invalid or revoked API key.",
+    );
     expect(await lastUsed()).toBe(t1.toISOString());
   });
 
@@ -78,7 +81,9 @@ describe("API keys", () => {
     const response = await callRoute(v1WorkspaceRoute, { headers: bearer(secret) });
     expect(response.status).toBe(401);
     expect(response.body.error.message).toBe("Invalid or revoked API key.");
-    const actions = (await db().auditLog.findMany({ where: { workspaceId: team.id }, orderBy: { createdAt: "asc" } })).map((e) => e.action);
+    const actions = (
+      await db().auditLog.findMany({ where: { workspaceId: team.id }, orderBy: { createdAt: "asc" } })
+    ).map((e) => e.action);
     expect(actions).toEqual(["api_key.created", "api_key.revoked"]);
   });
 
@@ -89,7 +94,12 @@ describe("API keys", () => {
     const ctx = await workspaceContextForApiKey(secret);
     expect(ctx.workspace.id).toBe(a.id);
     expect(ctx.workspace.id).not.toBe(b.id);
-    await expect(revokeApiKey(await contextOf(b, "OWNER"), (await db().apiKey.findFirstOrThrow({ where: { workspaceId: a.id } })).id)).rejects.toMatchObject({
+    await expect(
+      revokeApiKey(
+        await contextOf(b, "OWNER"),
+        (await db().apiKey.findFirstOrThrow({ where: { workspaceId: a.id } })).id,
+      ),
+    ).rejects.toMatchObject({
       code: "not_found",
     });
   });
@@ -101,7 +111,10 @@ describe("API keys", () => {
     [{ name: "Website" }, "scope"],
   ])("reject invalid input %j naming the field, and create nothing", async (input, path) => {
     const team = await createWorkspaceWithTeam();
-    await expect(createApiKey(await contextOf(team, "OWNER"), input as never)).rejects.toMatchObject({ code: "validation", fields: [expect.objectContaining({ path })] });
+    await expect(createApiKey(await contextOf(team, "OWNER"), input as never)).rejects.toMatchObject({
+      code: "validation",
+      fields: [expect.objectContaining({ path })],
+    });
     expect(await db().apiKey.count({ where: { workspaceId: team.id } })).toBe(0);
   });
 });

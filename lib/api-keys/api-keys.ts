@@ -39,7 +39,11 @@ const ZOrigin = z
   .transform((value, ctx) => {
     const origin = normalizeOrigin(value);
     if (origin) return origin;
-    ctx.addIssue({ code: "custom", message: "must be an origin: scheme://host[:port] with http or https and nothing after the host, e.g. https://www.example.com" });
+    ctx.addIssue({
+      code: "custom",
+      message:
+        "must be an origin: scheme://host[:port] with http or https and nothing after the host, e.g. https://www.example.com",
+    });
     return z.NEVER;
   });
 /** The websites (origins) whose pages may send events with a key from the browser; duplicates dropped. */
@@ -50,7 +54,11 @@ export const ZAllowedOrigins = z
 
 export const ZCreateApiKey = z
   .object({
-    name: z.string({ error: "Name the key" }).trim().min(1, "Name the key, e.g. “Website” or “Backend”").max(80, "A key name has at most 80 characters"),
+    name: z
+      .string({ error: "Name the key" })
+      .trim()
+      .min(1, "Name the key, e.g. “Website” or “Backend”")
+      .max(80, "A key name has at most 80 characters"),
     scope: z.enum(API_KEY_SCOPES, { error: "Choose the scope: write or full" }),
     allowedOrigins: ZAllowedOrigins.optional(),
   })
@@ -72,7 +80,16 @@ export interface ApiKeySummary {
   allowedOrigins: string[];
 }
 
-const SUMMARY_SELECT = { id: true, name: true, scope: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true, allowedOrigins: true } as const;
+const SUMMARY_SELECT = {
+  id: true,
+  name: true,
+  scope: true,
+  prefix: true,
+  createdAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+  allowedOrigins: true,
+} as const;
 
 function toSummary(row: {
   id: string;
@@ -93,14 +110,25 @@ function toSummary(row: {
 }
 
 /** Creates a key. The secret is returned this once; only its hash is stored. */
-export async function createApiKey(ctx: WorkspaceContext, input: TCreateApiKey): Promise<{ apiKey: ApiKeySummary; secret: string }> {
+export async function createApiKey(
+  ctx: WorkspaceContext,
+  input: TCreateApiKey,
+): Promise<{ apiKey: ApiKeySummary; secret: string }> {
   requirePermission(ctx, "api_keys:manage");
   const actor = requireUser(ctx);
   const { name, scope, allowedOrigins = [] } = parseInput(ZCreateApiKey, input);
   const secret = API_KEY_PREFIX + randomToken();
   const apiKey = await db().$transaction(async (tx) => {
     const created = await tx.apiKey.create({
-      data: { workspaceId: ctx.workspace.id, name, scope, prefix: secret.slice(0, API_KEY_PREFIX.length + 6), keyHash: hashToken(secret), createdById: actor.userId, allowedOrigins },
+      data: {
+        workspaceId: ctx.workspace.id,
+        name,
+        scope,
+        prefix: secret.slice(0, API_KEY_PREFIX.length + 6),
+        keyHash: hashToken(secret),
+        createdById: actor.userId,
+        allowedOrigins,
+      },
       select: SUMMARY_SELECT,
     });
     await recordAudit(tx, {
@@ -118,15 +146,26 @@ export async function createApiKey(ctx: WorkspaceContext, input: TCreateApiKey):
 
 export async function listApiKeys(ctx: WorkspaceContext): Promise<ApiKeySummary[]> {
   requirePermission(ctx, "api_keys:manage");
-  const rows = await db().apiKey.findMany({ where: { workspaceId: ctx.workspace.id }, orderBy: { createdAt: "desc" }, select: SUMMARY_SELECT });
+  const rows = await db().apiKey.findMany({
+    where: { workspaceId: ctx.workspace.id },
+    orderBy: { createdAt: "desc" },
+    select: SUMMARY_SELECT,
+  });
   return rows.map(toSummary);
 }
 
-export async function revokeApiKey(ctx: WorkspaceContext, apiKeyId: string, now: Date = new Date()): Promise<ApiKeySummary> {
+export async function revokeApiKey(
+  ctx: WorkspaceContext,
+  apiKeyId: string,
+  now: Date = new Date(),
+): Promise<ApiKeySummary> {
   requirePermission(ctx, "api_keys:manage");
   if (!z.uuid().safeParse(apiKeyId).success) throw new AppError("not_found", "No such API key in this workspace.");
   return db().$transaction(async (tx) => {
-    const key = await tx.apiKey.findFirst({ where: { id: apiKeyId, workspaceId: ctx.workspace.id }, select: SUMMARY_SELECT });
+    const key = await tx.apiKey.findFirst({
+      where: { id: apiKeyId, workspaceId: ctx.workspace.id },
+      select: SUMMARY_SELECT,
+    });
     if (!key) throw new AppError("not_found", "No such API key in this workspace.");
     if (key.revokedAt) return toSummary(key);
     const revoked = await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: now }, select: SUMMARY_SELECT });
@@ -143,12 +182,19 @@ export async function revokeApiKey(ctx: WorkspaceContext, apiKeyId: string, now:
 }
 
 /** Sets the origins whose pages may use the key from a browser (a revoked key keeps its list; it is refused anyway). */
-export async function updateApiKey(ctx: WorkspaceContext, apiKeyId: string, input: TUpdateApiKey): Promise<ApiKeySummary> {
+export async function updateApiKey(
+  ctx: WorkspaceContext,
+  apiKeyId: string,
+  input: TUpdateApiKey,
+): Promise<ApiKeySummary> {
   requirePermission(ctx, "api_keys:manage");
   const { allowedOrigins } = parseInput(ZUpdateApiKey, input);
   if (!z.uuid().safeParse(apiKeyId).success) throw new AppError("not_found", "No such API key in this workspace.");
   return db().$transaction(async (tx) => {
-    const key = await tx.apiKey.findFirst({ where: { id: apiKeyId, workspaceId: ctx.workspace.id }, select: SUMMARY_SELECT });
+    const key = await tx.apiKey.findFirst({
+      where: { id: apiKeyId, workspaceId: ctx.workspace.id },
+      select: SUMMARY_SELECT,
+    });
     if (!key) throw new AppError("not_found", "No such API key in this workspace.");
     if (key.allowedOrigins.join("\n") === allowedOrigins.join("\n")) return toSummary(key);
     const updated = await tx.apiKey.update({ where: { id: key.id }, data: { allowedOrigins }, select: SUMMARY_SELECT });
@@ -173,7 +219,10 @@ export async function updateApiKey(ctx: WorkspaceContext, apiKeyId: string, inpu
  */
 export async function allowedOriginsOfKey(secret: string): Promise<string[] | null> {
   if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 200) return null;
-  const { rows } = await pgPool().query<{ allowedOrigins: string[] }>(`SELECT "allowedOrigins" FROM "ApiKey" WHERE "keyHash" = $1 AND "revokedAt" IS NULL`, [hashToken(secret)]);
+  const { rows } = await pgPool().query<{ allowedOrigins: string[] }>(
+    `SELECT "allowedOrigins" FROM "ApiKey" WHERE "keyHash" = $1 AND "revokedAt" IS NULL`,
+    [hashToken(secret)],
+  );
   return rows[0]?.allowedOrigins ?? null;
 }
 
@@ -182,7 +231,8 @@ export async function allowedOriginsOfKey(secret: string): Promise<string[] | nu
  * "unauthenticated" (401) with the same message: a caller learns nothing about which keys exist.
  */
 export async function workspaceContextForApiKey(secret: string, now: Date = new Date()): Promise<WorkspaceContext> {
-  if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 200) throw new AppError("unauthenticated", "Invalid or revoked API key.");
+  if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 200)
+    throw new AppError("unauthenticated", "Invalid or revoked API key.");
   // Every ingest request and Inngest-free API call passes here, so it is one plain statement on the pg
   // pool rather than a Prisma query with a relation (which cost 6–8% of the ingest server's CPU).
   // `lastUsedAt` is touched in the same statement, at most once per key per minute.

@@ -14,7 +14,9 @@ describe("the audit log", () => {
     const admin = await contextOf(team, "ADMIN");
     const email = uniqueEmail("invitee");
     await inviteMember(admin, { email, role: "VIEWER" });
-    const editor = await db().membership.findFirstOrThrow({ where: { workspaceId: team.id, userId: team.members.EDITOR.id } });
+    const editor = await db().membership.findFirstOrThrow({
+      where: { workspaceId: team.id, userId: team.members.EDITOR.id },
+    });
     await changeMemberRole(owner, editor.id, { role: "VIEWER" });
     const { apiKey } = await createApiKey(owner, { name: "CI", scope: "FULL" });
     await revokeApiKey(admin, apiKey.id);
@@ -52,6 +54,9 @@ describe("the audit log", () => {
 
   it("rejects a malformed cursor with 422", async () => {
     const team = await createWorkspaceWithTeam();
-    await expect(listAuditLog(await contextOf(team, "OWNER"), { before: "'; DROP TABLE" })).rejects.toMatchObject({ code: "validation", fields: [expect.objectContaining({ path: "before" })] });
+    await expect(listAuditLog(await contextOf(team, "OWNER"), { before: "'; DROP TABLE" })).rejects.toMatchObject({
+      code: "validation",
+      fields: [expect.objectContaining({ path: "before" })],
+    });
   });
 });

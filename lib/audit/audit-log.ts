@@ -53,20 +53,36 @@ export interface AuditEntry {
   createdAt: string;
 }
 
-export async function listAuditLog(ctx: WorkspaceContext, query: TAuditLogQuery = {}): Promise<{ entries: AuditEntry[]; nextBefore: string | null }> {
+export async function listAuditLog(
+  ctx: WorkspaceContext,
+  query: TAuditLogQuery = {},
+): Promise<{ entries: AuditEntry[]; nextBefore: string | null }> {
   requirePermission(ctx, "audit:read");
   const { limit, before } = parseInput(ZAuditLogQuery, query);
   const cursor = before
-    ? await db().auditLog.findFirst({ where: { id: before, workspaceId: ctx.workspace.id }, select: { createdAt: true, id: true } })
+    ? await db().auditLog.findFirst({
+        where: { id: before, workspaceId: ctx.workspace.id },
+        select: { createdAt: true, id: true },
+      })
     : null;
   const rows = await db().auditLog.findMany({
     where: {
       workspaceId: ctx.workspace.id,
-      ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),
+      ...(cursor
+        ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }
+        : {}),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,
-    select: { id: true, actorLabel: true, action: true, targetType: true, targetId: true, summary: true, createdAt: true },
+    select: {
+      id: true,
+      actorLabel: true,
+      action: true,
+      targetType: true,
+      targetId: true,
+      summary: true,
+      createdAt: true,
+    },
   });
   const page = rows.slice(0, limit);
   return {

@@ -18,7 +18,11 @@ export async function hasPassword(userId: string): Promise<boolean> {
  * Changes a user's password. The new hash and the session-version bump are one update: every session
  * issued before the change (including a stolen cookie) stops working at once; the caller signs in again.
  */
-export async function changePassword(userId: string, input: TChangePassword, attempt: { ip: string; now?: Date } = { ip: "unknown" }): Promise<void> {
+export async function changePassword(
+  userId: string,
+  input: TChangePassword,
+  attempt: { ip: string; now?: Date } = { ip: "unknown" },
+): Promise<void> {
   const data = parseInput(ZChangePassword, input);
   const user = await db().user.findUnique({ where: { id: userId }, select: { email: true, passwordHash: true } });
   if (!user) throw new AppError("not_found", "No such user.");
@@ -27,7 +31,9 @@ export async function changePassword(userId: string, input: TChangePassword, att
     // per-account and per-address limits as signing in.
     const attemptId = await beginPasswordAttempt(user.email, attempt.ip, attempt.now ?? new Date());
     if (!(await verifyPassword(data.currentPassword, user.passwordHash))) {
-      throw new AppError("validation", "The current password is not right.", { fields: [{ path: "currentPassword", message: "The current password is not right." }] });
+      throw new AppError("validation", "The current password is not right.", {
+        fields: [{ path: "currentPassword", message: "The current password is not right." }],
+      });
     }
     await passwordAttemptSucceeded(attemptId);
   }

@@ -9,7 +9,9 @@ describe("the sign-in client address", () => {
     expect(clientIp({ "x-forwarded-for": "203.0.113.9" }, none)).toBe("203.0.113.9");
     // A client that sends a made-up address does not get to pick its key: the server appends the peer.
     expect(clientIp({ "x-forwarded-for": appendPeerAddress("6.6.6.6", "203.0.113.9") }, none)).toBe("203.0.113.9");
-    expect(clientIp(new Headers({ "x-forwarded-for": appendPeerAddress("6.6.6.6, 7.7.7.7", "::ffff:203.0.113.9") }), none)).toBe("203.0.113.9");
+    expect(
+      clientIp(new Headers({ "x-forwarded-for": appendPeerAddress("6.6.6.6, 7.7.7.7", "::ffff:203.0.113.9") }), none),
+    ).toBe("203.0.113.9");
   });
 
   it("the server appends the peer after what the client or earlier proxies wrote, as a proxy does", () => {
@@ -31,14 +33,22 @@ describe("the sign-in client address", () => {
     const oneProxy = parseTrustedProxies("1");
     const twoProxies = parseTrustedProxies("2");
     // client → proxy 10.0.0.2 → Cairn: the proxy appends the client, Cairn appends the proxy
-    expect(clientIp({ "x-forwarded-for": appendPeerAddress("6.6.6.6, 198.51.100.4", "10.0.0.2") }, oneProxy)).toBe("198.51.100.4");
-    expect(clientIp({ "x-forwarded-for": appendPeerAddress("6.6.6.6, 198.51.100.4, 10.0.0.2", "10.0.0.3") }, twoProxies)).toBe("198.51.100.4");
-    expect(clientIp({ "x-forwarded-for": appendPeerAddress(undefined, "198.51.100.4") }, twoProxies)).toBe("198.51.100.4");
+    expect(clientIp({ "x-forwarded-for": appendPeerAddress("6.6.6.6, 198.51.100.4", "10.0.0.2") }, oneProxy)).toBe(
+      "198.51.100.4",
+    );
+    expect(
+      clientIp({ "x-forwarded-for": appendPeerAddress("6.6.6.6, 198.51.100.4, 10.0.0.2", "10.0.0.3") }, twoProxies),
+    ).toBe("198.51.100.4");
+    expect(clientIp({ "x-forwarded-for": appendPeerAddress(undefined, "198.51.100.4") }, twoProxies)).toBe(
+      "198.51.100.4",
+    );
   });
 
   it("with a list of proxies skips trusted entries from the right", () => {
     const trusted = parseTrustedProxies("10.0.0.0/8, 192.168.1.4, fd00::/8");
-    expect(clientIp({ "x-forwarded-for": "6.6.6.6, 198.51.100.4, 10.1.2.3, 192.168.1.4" }, trusted)).toBe("198.51.100.4");
+    expect(clientIp({ "x-forwarded-for": "6.6.6.6, 198.51.100.4, 10.1.2.3, 192.168.1.4" }, trusted)).toBe(
+      "198.51.100.4",
+    );
     expect(clientIp({ "x-forwarded-for": "6.6.6.6, 198.51.100.4, fd12::1" }, trusted)).toBe("198.51.100.4");
     // Every entry trusted: the left-most is all there is.
     expect(clientIp({ "x-forwarded-for": "10.9.9.9, 10.0.0.1" }, trusted)).toBe("10.9.9.9");

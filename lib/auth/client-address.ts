@@ -39,12 +39,20 @@ export function parseTrustedProxies(value: string | undefined): TrustedProxies {
   if (text === "" || text.toLowerCase() === "none" || text === "0") return { kind: "none" };
   if (/^\d+$/.test(text)) return { kind: "hops", hops: Number(text) };
   const list = new BlockList();
-  for (const entry of text.split(",").map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [address, prefix, extra] = entry.split("/");
     const normalized = normalizeAddress(address);
     const family = normalized ? (isIP(normalized) === 4 ? "ipv4" : "ipv6") : null;
     const bits = prefix === undefined ? undefined : Number(prefix);
-    if (!normalized || !family || extra !== undefined || (bits !== undefined && (!/^\d+$/.test(prefix) || bits > (family === "ipv4" ? 32 : 128)))) {
+    if (
+      !normalized ||
+      !family ||
+      extra !== undefined ||
+      (bits !== undefined && (!/^\d+$/.test(prefix) || bits > (family === "ipv4" ? 32 : 128)))
+    ) {
       throw new Error(
         `${TRUSTED_PROXIES_ENV}: "${entry}" is not an IP address or CIDR. Use a hop count (e.g. 1) or a comma-separated list such as "10.0.0.0/8, 192.168.1.4".`,
       );
@@ -70,7 +78,10 @@ function isTrusted(list: BlockList, address: string): boolean {
 
 /** The client address from the `x-forwarded-for` header Next hands the route, under the trusted-proxy setting. */
 export function clientAddress(forwardedFor: string | null | undefined, trusted: TrustedProxies): string {
-  const entries = (forwardedFor ?? "").split(",").map((e) => e.trim()).filter(Boolean);
+  const entries = (forwardedFor ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean);
   if (entries.length === 0) return UNKNOWN_ADDRESS;
   let picked: string;
   if (trusted.kind === "none") {

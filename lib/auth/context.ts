@@ -29,7 +29,8 @@ export function requirePermission(ctx: WorkspaceContext, permission: Permission)
 }
 
 export function requireUser(ctx: WorkspaceContext): Extract<Actor, { kind: "user" }> {
-  if (ctx.actor.kind !== "user") throw new AppError("forbidden", "This action needs a signed-in member, not an API key.");
+  if (ctx.actor.kind !== "user")
+    throw new AppError("forbidden", "This action needs a signed-in member, not an API key.");
   return ctx.actor;
 }
 

@@ -4,7 +4,13 @@ import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
 import { AppError } from "../errors";
 import { clientAddress, trustedProxiesFromEnv, type TrustedProxies } from "./client-address";
-import { authSecret, currentSessionVersion, revokeSessionsForToken, SESSION_MAX_AGE_SECONDS, tokenSessionVersion } from "./session";
+import {
+  authSecret,
+  currentSessionVersion,
+  revokeSessionsForToken,
+  SESSION_MAX_AGE_SECONDS,
+  tokenSessionVersion,
+} from "./session";
 import { linkOAuthSignIn, userIdForOAuthAccount, verifiedGitHubEmails } from "./oauth";
 import { signInWithPassword } from "./sign-in";
 
@@ -45,7 +51,11 @@ export function authOptions(): NextAuthOptions {
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
         async authorize(credentials, req) {
           try {
-            const user = await signInWithPassword({ email: credentials?.email, password: credentials?.password, ip: clientIp(req?.headers) });
+            const user = await signInWithPassword({
+              email: credentials?.email,
+              password: credentials?.password,
+              ip: clientIp(req?.headers),
+            });
             return { id: user.id, email: user.email, name: user.name };
           } catch (error) {
             // next-auth hands a thrown message to the sign-in form as `error`.
@@ -54,8 +64,12 @@ export function authOptions(): NextAuthOptions {
           }
         },
       }),
-      ...(oauth.github ? [GitHubProvider({ clientId: process.env.GITHUB_CLIENT_ID!, clientSecret: process.env.GITHUB_CLIENT_SECRET! })] : []),
-      ...(oauth.google ? [GoogleProvider({ clientId: process.env.GOOGLE_CLIENT_ID!, clientSecret: process.env.GOOGLE_CLIENT_SECRET! })] : []),
+      ...(oauth.github
+        ? [GitHubProvider({ clientId: process.env.GITHUB_CLIENT_ID!, clientSecret: process.env.GITHUB_CLIENT_SECRET! })]
+        : []),
+      ...(oauth.google
+        ? [GoogleProvider({ clientId: process.env.GOOGLE_CLIENT_ID!, clientSecret: process.env.GOOGLE_CLIENT_SECRET! })]
+        : []),
     ],
     events: {
       // Signing out ends the session everywhere: the cookie next-auth clears could have been copied.
@@ -75,7 +89,12 @@ export function authOptions(): NextAuthOptions {
           verifiedEmails = google?.email_verified === true && google.email ? [google.email] : [];
         }
         const name = user.name ?? verifiedEmails[0] ?? "";
-        const result = await linkOAuthSignIn({ provider: account.provider, providerAccountId: account.providerAccountId, verifiedEmails, name });
+        const result = await linkOAuthSignIn({
+          provider: account.provider,
+          providerAccountId: account.providerAccountId,
+          verifiedEmails,
+          name,
+        });
         return result.ok ? true : `/login?error=${encodeURIComponent(result.reason)}`;
       },
       async jwt({ token, user, account }) {
@@ -86,7 +105,8 @@ export function authOptions(): NextAuthOptions {
         }
         // At sign-in the token takes the user's current session version (lib/auth/session.ts refuses it once
         // the version moves on); on later refreshes it keeps the one it was issued with.
-        const sv = user || account ? (token.sub ? await currentSessionVersion(token.sub) : 0) : tokenSessionVersion(token);
+        const sv =
+          user || account ? (token.sub ? await currentSessionVersion(token.sub) : 0) : tokenSessionVersion(token);
         // Keep the token small and free of roles: permissions are always read from the database.
         return { sub: token.sub, name: token.name, email: token.email, sv };
       },

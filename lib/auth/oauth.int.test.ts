@@ -20,7 +20,9 @@ beforeAll(async () => {
     const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
     const emails = emailsByToken.get(token);
     if (req.url !== "/user/emails" || !emails) {
-      res.writeHead(token === "broken" ? 500 : 401, { "content-type": "application/json" }).end(JSON.stringify({ message: "Bad credentials" }));
+      res
+        .writeHead(token === "broken" ? 500 : 401, { "content-type": "application/json" })
+        .end(JSON.stringify({ message: "Bad credentials" }));
       return;
     }
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(emails));
@@ -37,14 +39,20 @@ afterAll(async () => {
 });
 
 /** What next-auth hands the signIn callback after GitHub's OAuth dance; the profile email is GitHub's primary, verified or not. */
-async function signInWithGitHub(profileEmail: string, emails: { email: string; verified: boolean; primary: boolean }[]) {
+async function signInWithGitHub(
+  profileEmail: string,
+  emails: { email: string; verified: boolean; primary: boolean }[],
+) {
   const accessToken = `gho_${randomBytes(8).toString("hex")}`;
   emailsByToken.set(accessToken, emails);
   const providerAccountId = String(randomBytes(4).readUInt32BE());
   const account: Account = { provider: "github", type: "oauth", providerAccountId, access_token: accessToken };
   const user: User = { id: providerAccountId, email: profileEmail, name: "Octo Cat" };
   const result = await authOptions().callbacks!.signIn!({ account, user, profile: { email: profileEmail } as Profile });
-  const link = await db().oAuthLink.findUnique({ where: { provider_providerAccountId: { provider: "github", providerAccountId } }, select: { userId: true } });
+  const link = await db().oAuthLink.findUnique({
+    where: { provider_providerAccountId: { provider: "github", providerAccountId } },
+    select: { userId: true },
+  });
   return { result, linkedUserId: link?.userId ?? null, accessToken };
 }
 
@@ -65,7 +73,9 @@ async function invite(email: string) {
 describe("GitHub sign-in", () => {
   it("does not link or sign in through an unverified primary address that matches an existing account", async () => {
     const victim = await createUser();
-    const { result, linkedUserId } = await signInWithGitHub(victim.email, [{ email: victim.email, verified: false, primary: true }]);
+    const { result, linkedUserId } = await signInWithGitHub(victim.email, [
+      { email: victim.email, verified: false, primary: true },
+    ]);
     expect(result).toMatch(/^\/login\?error=/);
     expect(decodeURIComponent(String(result))).toMatch(/no verified email address/);
     expect(linkedUserId).toBeNull();
@@ -101,8 +111,17 @@ describe("GitHub sign-in", () => {
 
   it("refuses when GitHub does not answer with the addresses", async () => {
     const owner = await createUser();
-    const account: Account = { provider: "github", type: "oauth", providerAccountId: "9999001", access_token: "broken" };
-    const result = await authOptions().callbacks!.signIn!({ account, user: { id: "9999001", email: owner.email }, profile: { email: owner.email } as Profile });
+    const account: Account = {
+      provider: "github",
+      type: "oauth",
+      providerAccountId: "9999001",
+      access_token: "broken",
+    };
+    const result = await authOptions().callbacks!.signIn!({
+      account,
+      user: { id: "9999001", email: owner.email },
+      profile: { email: owner.email } as Profile,
+    });
     expect(result).toMatch(/^\/login\?error=/);
     expect(await verifiedGitHubEmails("broken")).toEqual([]);
   });
@@ -112,7 +131,11 @@ describe("Google sign-in", () => {
   const google = (email: string, emailVerified: boolean) => {
     const providerAccountId = randomBytes(6).toString("hex");
     const account: Account = { provider: "google", type: "oauth", providerAccountId };
-    return authOptions().callbacks!.signIn!({ account, user: { id: providerAccountId, email }, profile: { email, email_verified: emailVerified } as Profile });
+    return authOptions().callbacks!.signIn!({
+      account,
+      user: { id: providerAccountId, email },
+      profile: { email, email_verified: emailVerified } as Profile,
+    });
   };
 
   it("links only when Google says the address is verified", async () => {

@@ -70,11 +70,19 @@ export async function linkOAuthSignIn(input: {
     });
     const invitedEmail = emails.find((email) => invitations.some((i) => i.email === email));
     if (!invitedEmail) {
-      return { ok: false, reason: `There is no Cairn account for ${emails.join(" or ")}. Ask an admin of your workspace for an invitation.` };
+      return {
+        ok: false,
+        reason: `There is no Cairn account for ${emails.join(" or ")}. Ask an admin of your workspace for an invitation.`,
+      };
     }
-    user = await db().user.create({ data: { email: invitedEmail, name: input.name || invitedEmail }, select: { id: true, email: true } });
+    user = await db().user.create({
+      data: { email: invitedEmail, name: input.name || invitedEmail },
+      select: { id: true, email: true },
+    });
   }
-  await db().oAuthLink.create({ data: { userId: user.id, provider: input.provider, providerAccountId: input.providerAccountId } });
+  await db().oAuthLink.create({
+    data: { userId: user.id, provider: input.provider, providerAccountId: input.providerAccountId },
+  });
   return { ok: true, userId: user.id };
 }
 

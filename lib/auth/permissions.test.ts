@@ -12,7 +12,14 @@ describe("permissions", () => {
   });
   it("lets admins manage members, keys, settings and read the audit log, but not the owner role", () => {
     const admin = permissionsOfRole("ADMIN");
-    expect(sorted(admin)).toEqual(["api_keys:manage", "audit:read", "content:write", "members:manage", "settings:manage", "workspace:read"]);
+    expect(sorted(admin)).toEqual([
+      "api_keys:manage",
+      "audit:read",
+      "content:write",
+      "members:manage",
+      "settings:manage",
+      "workspace:read",
+    ]);
     expect(admin.has("owners:manage")).toBe(false);
   });
   it("gives owners everything a member can have", () => {

@@ -55,7 +55,9 @@ export function permissionsOfRole(role: RoleName): Set<Permission> {
 
 export function permissionsOfApiKey(scope: "WRITE" | "FULL"): Set<Permission> {
   // A full key drives the management API (journeys, segments, templates) but never manages people or keys.
-  return scope === "FULL" ? new Set<Permission>(["ingest", "workspace:read", "content:write"]) : new Set<Permission>(["ingest"]);
+  return scope === "FULL"
+    ? new Set<Permission>(["ingest", "workspace:read", "content:write"])
+    : new Set<Permission>(["ingest"]);
 }
 
 const DENIED_MESSAGES: Record<Permission, string> = {

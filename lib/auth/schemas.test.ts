@@ -33,7 +33,9 @@ describe("ZCreateOwner", () => {
   const valid = { name: "Ada", email: "ada@example.com", password: "correct horse battery", workspaceName: "Acme" };
 
   it("names every offending field", () => {
-    const fields = messagesOf(ZCreateOwner.safeParse({ name: "", email: "nope", password: "short", workspaceName: "" }));
+    const fields = messagesOf(
+      ZCreateOwner.safeParse({ name: "", email: "nope", password: "short", workspaceName: "" }),
+    );
     expect(fields.map((f) => f.path).sort()).toEqual(["email", "name", "password", "workspaceName"]);
   });
 
@@ -46,7 +48,9 @@ describe("ZCreateOwner", () => {
   });
 
   it("refuses a password that contains the email's name", () => {
-    const fields = messagesOf(ZCreateOwner.safeParse({ ...valid, email: "adalovelace@example.com", password: "I am AdaLovelace 1815" }));
+    const fields = messagesOf(
+      ZCreateOwner.safeParse({ ...valid, email: "adalovelace@example.com", password: "I am AdaLovelace 1815" }),
+    );
     expect(fields).toEqual([{ path: "password", message: "Your password must not contain your email address" }]);
   });
 

@@ -2,9 +2,26 @@ import { z } from "zod";
 
 // A handful of the most common leaked passwords of 10+ characters; length does most of the work (NIST 800-63B).
 const COMMON_PASSWORDS = new Set([
-  "1234567890", "12345678910", "0123456789", "qwertyuiop", "password12", "password123", "password1234",
-  "iloveyou12", "qwerty1234", "1q2w3e4r5t", "1qaz2wsx3edc", "abcdefghij", "aaaaaaaaaa", "passw0rd123",
-  "letmein123", "welcome123", "administrator", "changeme123", "qwertyuiop123", "1111111111",
+  "1234567890",
+  "12345678910",
+  "0123456789",
+  "qwertyuiop",
+  "password12",
+  "password123",
+  "password1234",
+  "iloveyou12",
+  "qwerty1234",
+  "1q2w3e4r5t",
+  "1qaz2wsx3edc",
+  "abcdefghij",
+  "aaaaaaaaaa",
+  "passw0rd123",
+  "letmein123",
+  "welcome123",
+  "administrator",
+  "changeme123",
+  "qwertyuiop123",
+  "1111111111",
 ]);
 
 export const ZEmail = z

@@ -7,7 +7,13 @@ import { contextOf, createUser, createWorkspaceWithTeam, sessionCookie, TEST_PAS
 import { removeMember } from "../workspaces/members";
 import { changePassword } from "./change-password";
 import { authOptions } from "./next-auth-options";
-import { authSecret, issueSessionToken, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, sessionUserFromCookieHeader } from "./session";
+import {
+  authSecret,
+  issueSessionToken,
+  SESSION_COOKIE,
+  SESSION_MAX_AGE_SECONDS,
+  sessionUserFromCookieHeader,
+} from "./session";
 
 /** Signs in the way next-auth does: the jwt callback shapes the token, next-auth encodes it into the cookie. */
 async function signInCookie(userId: string): Promise<string> {
@@ -61,10 +67,16 @@ describe("sessions", () => {
   it.each([
     ["no cookie", async () => ""],
     ["an expired cookie", async (userId: string) => `${SESSION_COOKIE}=${await issueSessionToken(userId, -60)}`],
-    ["a forged cookie", async (userId: string) => `${SESSION_COOKIE}=${await encode({ token: { sub: userId }, secret: "forger" })}`],
+    [
+      "a forged cookie",
+      async (userId: string) => `${SESSION_COOKIE}=${await encode({ token: { sub: userId }, secret: "forger" })}`,
+    ],
   ])("make the API answer 401 for %s", async (_case, cookieFor) => {
     const team = await createWorkspaceWithTeam();
-    const response = await callRoute(membersRoute, { params: { slug: team.slug }, cookie: await cookieFor(team.members.OWNER.id) });
+    const response = await callRoute(membersRoute, {
+      params: { slug: team.slug },
+      cookie: await cookieFor(team.members.OWNER.id),
+    });
     expect(response.status).toBe(401);
     expect(response.body.error.message).toMatch(/Sign in/);
   });
@@ -107,7 +119,9 @@ describe("sessions", () => {
   it("do not end on a refused password change (wrong current password), which changes nothing", async () => {
     const user = await createUser();
     const cookie = await signInCookie(user.id);
-    await expect(changePassword(user.id, { currentPassword: "not the password", newPassword: "a different long passphrase" })).rejects.toMatchObject({
+    await expect(
+      changePassword(user.id, { currentPassword: "not the password", newPassword: "a different long passphrase" }),
+    ).rejects.toMatchObject({
       code: "validation",
       fields: [{ path: "currentPassword" }],
     });
@@ -118,7 +132,10 @@ describe("sessions", () => {
     const team = await createWorkspaceWithTeam();
     const viewer = team.members.VIEWER;
     const cookie = await signInCookie(viewer.id);
-    const membership = await db().membership.findFirstOrThrow({ where: { workspaceId: team.id, userId: viewer.id }, select: { id: true } });
+    const membership = await db().membership.findFirstOrThrow({
+      where: { workspaceId: team.id, userId: viewer.id },
+      select: { id: true },
+    });
     await removeMember(await contextOf(team, "OWNER"), membership.id);
     expect(await sessionUserFromCookieHeader(cookie)).toBeNull();
   });

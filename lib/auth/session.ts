@@ -19,7 +19,8 @@ export const SECURE_SESSION_COOKIE = "__Secure-next-auth.session-token";
 
 export function authSecret(): string {
   const secret = process.env.NEXTAUTH_SECRET;
-  if (!secret) throw new Error("NEXTAUTH_SECRET is not set. `npm run dev` / `npm start` generate one in the data directory.");
+  if (!secret)
+    throw new Error("NEXTAUTH_SECRET is not set. `npm run dev` / `npm start` generate one in the data directory.");
   return secret;
 }
 
@@ -50,7 +51,10 @@ export async function sessionUserFromToken(token: string | undefined): Promise<S
   }
   const userId = payload?.sub;
   if (!userId || !/^[0-9a-f-]{36}$/i.test(userId)) return null;
-  const user = await db().user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true, sessionVersion: true } });
+  const user = await db().user.findUnique({
+    where: { id: userId },
+    select: { id: true, email: true, name: true, sessionVersion: true },
+  });
   if (!user || tokenSessionVersion(payload) < user.sessionVersion) return null;
   return { id: user.id, email: user.email, name: user.name };
 }
@@ -94,6 +98,9 @@ export function sessionUserFromCookieHeader(cookieHeader: string | null): Promis
 
 /** Issues a session token exactly as next-auth's jwt callback shapes it (tests sign people in with it). */
 export async function issueSessionToken(userId: string, maxAgeSeconds = SESSION_MAX_AGE_SECONDS): Promise<string> {
-  return encode({ token: { sub: userId, sv: await currentSessionVersion(userId) }, secret: authSecret(), maxAge: maxAgeSeconds });
+  return encode({
+    token: { sub: userId, sv: await currentSessionVersion(userId) },
+    secret: authSecret(),
+    maxAge: maxAgeSeconds,
+  });
 }
-

@@ -9,24 +9,34 @@ const uniqueIp = () => `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Mat
 describe("password sign-in", () => {
   it("signs in with the right password, case-insensitively on the email", async () => {
     const user = await createUser();
-    const signedIn = await signInWithPassword({ email: user.email.toUpperCase(), password: TEST_PASSWORD, ip: uniqueIp() });
+    const signedIn = await signInWithPassword({
+      email: user.email.toUpperCase(),
+      password: TEST_PASSWORD,
+      ip: uniqueIp(),
+    });
     expect(signedIn.id).toBe(user.id);
   });
 
   it("gives the same generic message for a wrong password and for an unknown account", async () => {
     const user = await createUser();
-    await expect(signInWithPassword({ email: user.email, password: "wrong password!", ip: uniqueIp() })).rejects.toMatchObject({
+    await expect(
+      signInWithPassword({ email: user.email, password: "wrong password!", ip: uniqueIp() }),
+    ).rejects.toMatchObject({
       code: "unauthenticated",
       message: INVALID_CREDENTIALS,
     });
-    await expect(signInWithPassword({ email: uniqueEmail("nobody"), password: "wrong password!", ip: uniqueIp() })).rejects.toMatchObject({
+    await expect(
+      signInWithPassword({ email: uniqueEmail("nobody"), password: "wrong password!", ip: uniqueIp() }),
+    ).rejects.toMatchObject({
       code: "unauthenticated",
       message: INVALID_CREDENTIALS,
     });
   });
 
   it("rejects malformed credentials without touching any account", async () => {
-    await expect(signInWithPassword({ email: { $ne: null }, password: ["x"], ip: uniqueIp() })).rejects.toMatchObject({ code: "unauthenticated" });
+    await expect(signInWithPassword({ email: { $ne: null }, password: ["x"], ip: uniqueIp() })).rejects.toMatchObject({
+      code: "unauthenticated",
+    });
   });
 
   it("locks an account after repeated failures, even for the right password, until the window passes", async () => {
@@ -34,16 +44,34 @@ describe("password sign-in", () => {
     const start = at("2030-01-01T10:00:00Z");
     for (let i = 0; i < SIGN_IN_LIMITS.maxFailuresPerAccount; i++) {
       await expect(
-        signInWithPassword({ email: user.email, password: `guess number ${i}`, ip: uniqueIp(), now: new Date(start.getTime() + i * 1000) }),
+        signInWithPassword({
+          email: user.email,
+          password: `guess number ${i}`,
+          ip: uniqueIp(),
+          now: new Date(start.getTime() + i * 1000),
+        }),
       ).rejects.toMatchObject({ code: "unauthenticated" });
     }
-    const locked = signInWithPassword({ email: user.email, password: TEST_PASSWORD, ip: uniqueIp(), now: at("2030-01-01T10:05:00Z") });
-    await expect(locked).rejects.toMatchObject({ code: "rate_limited", message: expect.stringMatching(/Too many failed sign-in attempts/) });
+    const locked = signInWithPassword({
+      email: user.email,
+      password: TEST_PASSWORD,
+      ip: uniqueIp(),
+      now: at("2030-01-01T10:05:00Z"),
+    });
+    await expect(locked).rejects.toMatchObject({
+      code: "rate_limited",
+      message: expect.stringMatching(/Too many failed sign-in attempts/),
+    });
     const error = await locked.catch((e) => e);
     expect(error.retryAfterSeconds).toBeGreaterThan(0);
 
     // 15 minutes after the first failure, the oldest failure leaves the window: one more try is allowed.
-    const later = await signInWithPassword({ email: user.email, password: TEST_PASSWORD, ip: uniqueIp(), now: at("2030-01-01T10:15:01Z") });
+    const later = await signInWithPassword({
+      email: user.email,
+      password: TEST_PASSWORD,
+      ip: uniqueIp(),
+      now: at("2030-01-01T10:15:01Z"),
+    });
     expect(later.id).toBe(user.id);
   });
 
@@ -54,9 +82,13 @@ describe("password sign-in", () => {
       await signInWithPassword({ email: uniqueEmail("spray"), password: "spray password", ip, now }).catch(() => {});
     }
     const user = await createUser();
-    await expect(signInWithPassword({ email: user.email, password: TEST_PASSWORD, ip, now })).rejects.toMatchObject({ code: "rate_limited" });
+    await expect(signInWithPassword({ email: user.email, password: TEST_PASSWORD, ip, now })).rejects.toMatchObject({
+      code: "rate_limited",
+    });
     // Another address is not affected.
-    await expect(signInWithPassword({ email: user.email, password: TEST_PASSWORD, ip: uniqueIp(), now })).resolves.toMatchObject({ id: user.id });
+    await expect(
+      signInWithPassword({ email: user.email, password: TEST_PASSWORD, ip: uniqueIp(), now }),
+    ).resolves.toMatchObject({ id: user.id });
   });
 
   it("records every attempt with its outcome", async () => {
@@ -100,6 +132,8 @@ describe("password sign-in under concurrency", () => {
       ),
     );
     expect(outcomes.filter((o) => o === "unauthenticated").length).toBeLessThanOrEqual(SIGN_IN_LIMITS.maxFailuresPerIp);
-    expect(outcomes.filter((o) => o === "rate_limited").length).toBeGreaterThanOrEqual(30 - SIGN_IN_LIMITS.maxFailuresPerIp);
+    expect(outcomes.filter((o) => o === "rate_limited").length).toBeGreaterThanOrEqual(
+      30 - SIGN_IN_LIMITS.maxFailuresPerIp,
+    );
   });
 });

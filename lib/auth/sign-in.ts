@@ -31,7 +31,10 @@ export async function signInWithPassword(request: SignInRequest): Promise<{ id: 
 
   const attemptId = await beginPasswordAttempt(email, ip, now);
 
-  const user = await db().user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true } });
+  const user = await db().user.findUnique({
+    where: { email },
+    select: { id: true, email: true, name: true, passwordHash: true },
+  });
   // Verify against a dummy hash when there is no such account, so timing does not reveal which emails exist.
   const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await dummyPasswordHash()));
   const succeeded = ok && !!user?.passwordHash;
@@ -60,17 +63,26 @@ export async function beginPasswordAttempt(email: string, ip: string, now: Date)
       select: { createdAt: true },
     });
     const ipFailures = await tx.authAttempt.count({ where: { ip, succeeded: false, createdAt: { gt: since } } });
-    if (accountFailures.length >= SIGN_IN_LIMITS.maxFailuresPerAccount || ipFailures >= SIGN_IN_LIMITS.maxFailuresPerIp) {
+    if (
+      accountFailures.length >= SIGN_IN_LIMITS.maxFailuresPerAccount ||
+      ipFailures >= SIGN_IN_LIMITS.maxFailuresPerIp
+    ) {
       // The oldest failure leaving the window is when the account can try again.
       const oldest = accountFailures[accountFailures.length - SIGN_IN_LIMITS.maxFailuresPerAccount]?.createdAt ?? now;
-      const retryAfterSeconds = Math.max(60, Math.ceil((oldest.getTime() + SIGN_IN_LIMITS.windowMs - now.getTime()) / 1000));
+      const retryAfterSeconds = Math.max(
+        60,
+        Math.ceil((oldest.getTime() + SIGN_IN_LIMITS.windowMs - now.getTime()) / 1000),
+      );
       throw new AppError(
         "rate_limited",
         `Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`,
         { retryAfterSeconds },
       );
     }
-    const attempt = await tx.authAttempt.create({ data: { email, ip, succeeded: false, createdAt: now }, select: { id: true } });
+    const attempt = await tx.authAttempt.create({
+      data: { email, ip, succeeded: false, createdAt: now },
+      select: { id: true },
+    });
     return attempt.id;
   });
 }

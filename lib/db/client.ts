@@ -22,7 +22,9 @@ export function db(): PrismaClient {
   if (!globalForPrisma.cairnPrisma) {
     const connectionString = process.env.DATABASE_URL;
     if (!connectionString) {
-      throw new Error("DATABASE_URL is not set. Start Cairn with `npm run dev` or `npm start`, which provide the embedded database.");
+      throw new Error(
+        "DATABASE_URL is not set. Start Cairn with `npm run dev` or `npm start`, which provide the embedded database.",
+      );
     }
     globalForPrisma.cairnPrisma = createClient(connectionString);
   }

@@ -18,7 +18,12 @@ export interface EmbeddedPostgres {
 }
 
 /** Fails with a message a person can act on when `port` is taken. No host: every interface, as Next.js listens. */
-export async function assertPortFree(port: number, host: string | undefined, what: string, envVar?: string): Promise<void> {
+export async function assertPortFree(
+  port: number,
+  host: string | undefined,
+  what: string,
+  envVar?: string,
+): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const probe = net.createServer();
     probe.once("error", (error: NodeJS.ErrnoException) => {
@@ -43,7 +48,12 @@ export function embeddedDatabaseUrl(host: string, port: number, password: string
  * `password`: what clients must prove they know (scripts/cairn.ts keeps one in the data directory's
  * secrets.json); without one, a random one for this run (tests, scratch databases). The returned URL carries it.
  */
-export async function startEmbeddedPostgres(options: { dataDir?: string; port: number; host?: string; password?: string }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(options: {
+  dataDir?: string;
+  port: number;
+  host?: string;
+  password?: string;
+}): Promise<EmbeddedPostgres> {
   const host = options.host ?? "127.0.0.1";
   await assertPortFree(options.port, host, "the embedded database", "CAIRN_DB_PORT");
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });

@@ -36,7 +36,10 @@ export interface Migration {
 
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, "migration.sql"), "utf8");
@@ -51,7 +54,10 @@ export interface MigrateResult {
   alreadyApplied: number;
 }
 
-export async function migrate(databaseUrl: string, options: { dir?: string; log?: (line: string) => void } = {}): Promise<MigrateResult> {
+export async function migrate(
+  databaseUrl: string,
+  options: { dir?: string; log?: (line: string) => void } = {},
+): Promise<MigrateResult> {
   const log = options.log ?? (() => {});
   const migrations = await readMigrations(options.dir);
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -59,10 +65,15 @@ export async function migrate(databaseUrl: string, options: { dir?: string; log?
   try {
     await client.query("SELECT pg_advisory_lock($1)", [PRISMA_ADVISORY_LOCK_ID]);
     await client.query(CREATE_BOOKKEEPING);
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-      `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`,
+    const { rows } = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }>(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`);
+    const done = new Map(
+      rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => [r.migration_name, r.checksum]),
     );
-    const done = new Map(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => [r.migration_name, r.checksum]));
     const failed = rows.find((r) => !r.finished_at && !r.rolled_back_at);
     if (failed) {
       throw new Error(
@@ -71,7 +82,9 @@ export async function migrate(databaseUrl: string, options: { dir?: string; log?
     }
     for (const name of done.keys()) {
       if (!migrations.some((m) => m.name === name)) {
-        throw new Error(`The database has migration ${name}, which is not in prisma/migrations: is this checkout older than the database?`);
+        throw new Error(
+          `The database has migration ${name}, which is not in prisma/migrations: is this checkout older than the database?`,
+        );
       }
     }
 

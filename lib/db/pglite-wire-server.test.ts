@@ -19,7 +19,9 @@ describe("the embedded database's wire server", () => {
     const pool = new pg.Pool({ connectionString: server.url, max: 8 });
     // Different parameter counts on the unnamed statement: interleaved Parse/Bind would fail loudly.
     const queries = Array.from({ length: 200 }, (_, i) =>
-      i % 2 ? pool.query("SELECT $1::int + $2::int AS v", [i, 1]).then((r) => r.rows[0].v === i + 1) : pool.query("SELECT $1::int AS v", [i]).then((r) => r.rows[0].v === i),
+      i % 2
+        ? pool.query("SELECT $1::int + $2::int AS v", [i, 1]).then((r) => r.rows[0].v === i + 1)
+        : pool.query("SELECT $1::int AS v", [i]).then((r) => r.rows[0].v === i),
     );
     expect((await Promise.all(queries)).every(Boolean)).toBe(true);
     await pool.end();
@@ -67,9 +69,19 @@ describe("the embedded database's wire server", () => {
     ]);
     expect([fromA.rows[0].v, fromB.rows[0].v]).toEqual([20, 12]);
     // Executed again, by name only (node-postgres sends no second Parse): each still gets its own.
-    const again = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).query({ name: "same", text: i % 2 ? "SELECT $1::int * 10 AS v" : "SELECT $1::int + 10 AS v", values: [i] })));
+    const again = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? a : b).query({
+          name: "same",
+          text: i % 2 ? "SELECT $1::int * 10 AS v" : "SELECT $1::int + 10 AS v",
+          values: [i],
+        }),
+      ),
+    );
     expect(again.map((r) => r.rows[0].v)).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 ? i * 10 : i + 10)));
-    const prepared = async (client: pg.Client) => (await client.query("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'c%\\_same'")).rows[0].n;
+    const prepared = async (client: pg.Client) =>
+      (await client.query("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'c%\\_same'")).rows[0]
+        .n;
     expect(await prepared(b)).toBe(2);
 
     await a.end();
@@ -84,7 +96,9 @@ describe("the embedded database's wire server", () => {
     const { prepareRepeatedStatements } = await import("./prepared");
     const pool = new pg.Pool({ connectionString: server.url, max: 6 });
     pool.on("connect", (client) => prepareRepeatedStatements(client));
-    const results = await Promise.all(Array.from({ length: 120 }, (_, i) => pool.query("SELECT $1::int * 3 AS v, $2::text AS t", [i, "x"])));
+    const results = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => pool.query("SELECT $1::int * 3 AS v, $2::text AS t", [i, "x"])),
+    );
     expect(results.map((r) => r.rows[0].v)).toEqual(Array.from({ length: 120 }, (_, i) => i * 3));
     await pool.end();
   });
@@ -142,7 +156,9 @@ describe("the embedded database's wire server", () => {
       sql.copy(query, 5);
       // The startup, then a query as if it were already in: the server must ask for SASL and refuse the query.
       const received = await new Promise<Buffer>((resolve, reject) => {
-        const socket = net.connect(Number(port), "127.0.0.1", () => socket.write(Buffer.concat([startup, query, query])));
+        const socket = net.connect(Number(port), "127.0.0.1", () =>
+          socket.write(Buffer.concat([startup, query, query])),
+        );
         const chunks: Buffer[] = [];
         socket.on("data", (chunk) => chunks.push(chunk));
         socket.on("error", reject);

@@ -81,7 +81,8 @@ function renameStatement(connection: Connection, message: Buffer): Buffer {
   const type = message[0];
   let at: number;
   if (type === PARSE) at = 5;
-  else if (type === BIND) at = cstring(message, 5).end; // after the portal name
+  else if (type === BIND)
+    at = cstring(message, 5).end; // after the portal name
   else if ((type === DESCRIBE || type === CLOSE) && message[5] === STATEMENT) at = 6;
   else return message;
   const { value, end } = cstring(message, at);
@@ -203,7 +204,8 @@ export class PGliteWireServer {
           connection.buffer = buffer.subarray(8);
           continue;
         }
-        if (length < 8 || length > MAX_STARTUP_BYTES) return void this.refuse(connection, "08P01", "invalid startup packet length");
+        if (length < 8 || length > MAX_STARTUP_BYTES)
+          return void this.refuse(connection, "08P01", "invalid startup packet length");
         if (buffer.length < length) return;
         connection.buffer = buffer.subarray(length);
         if (code === CANCEL_REQUEST) continue; // not supported; the query simply runs to its end
@@ -218,7 +220,8 @@ export class PGliteWireServer {
       if (connection.scram) {
         if (buffer.length < 5) return;
         const length = 1 + buffer.readInt32BE(1);
-        if (length < 5 || length > MAX_STARTUP_BYTES) return void this.refuse(connection, "08P01", "invalid authentication message length");
+        if (length < 5 || length > MAX_STARTUP_BYTES)
+          return void this.refuse(connection, "08P01", "invalid authentication message length");
         if (buffer.length < length) return;
         const message = buffer.subarray(0, length);
         connection.buffer = buffer.subarray(length);
@@ -249,7 +252,8 @@ export class PGliteWireServer {
    */
   private authenticate(connection: Connection, message: Buffer): boolean {
     const scram = connection.scram!;
-    const failed = () => this.refuse(connection, "28P01", `password authentication failed for user "${connection.user}"`);
+    const failed = () =>
+      this.refuse(connection, "28P01", `password authentication failed for user "${connection.user}"`);
     if (message[0] !== SASL_RESPONSE) return failed();
     try {
       if (connection.scramStep === "first") {
@@ -257,7 +261,9 @@ export class PGliteWireServer {
         const mechanism = cstring(message, 5);
         if (mechanism.value !== SCRAM_MECHANISM) return failed();
         const size = message.readInt32BE(mechanism.end);
-        const serverFirst = scram.first(message.toString("utf8", mechanism.end + 4, mechanism.end + 4 + Math.max(0, size)));
+        const serverFirst = scram.first(
+          message.toString("utf8", mechanism.end + 4, mechanism.end + 4 + Math.max(0, size)),
+        );
         connection.scramStep = "final";
         connection.socket.write(authenticationMessage(AUTH_SASL_CONTINUE, Buffer.from(serverFirst, "utf8")));
         return true;
@@ -293,7 +299,11 @@ export class PGliteWireServer {
     this.running = true;
     try {
       for (;;) {
-        const index = this.owner ? this.queue.findIndex((u) => u.connection === this.owner) : this.queue.length ? 0 : -1;
+        const index = this.owner
+          ? this.queue.findIndex((u) => u.connection === this.owner)
+          : this.queue.length
+            ? 0
+            : -1;
         if (index === -1) return;
         const [unit] = this.queue.splice(index, 1);
         if (unit.connection?.closed) continue;
@@ -301,7 +311,9 @@ export class PGliteWireServer {
         try {
           await this.db.runExclusive(async () => {
             for (const message of unit.messages) {
-              await this.db.execProtocolRawStream(new Uint8Array(message), { onRawData: (data) => socket?.writable && socket.write(data) });
+              await this.db.execProtocolRawStream(new Uint8Array(message), {
+                onRawData: (data) => socket?.writable && socket.write(data),
+              });
             }
           });
         } catch {
@@ -331,7 +343,8 @@ export class PGliteWireServer {
     // like a client's units, so they run only while no other connection holds the database (a simple query
     // between another client's Bind and Execute would drop its unnamed portal); one per statement, so a name
     // whose Parse had failed does not stop the others.
-    for (const name of connection.statements) this.queue.push({ connection: null, messages: [queryMessage(`DEALLOCATE "${name}"`)] });
+    for (const name of connection.statements)
+      this.queue.push({ connection: null, messages: [queryMessage(`DEALLOCATE "${name}"`)] });
     void this.pump();
   }
 }

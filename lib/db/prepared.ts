@@ -50,7 +50,11 @@ export function prepareRepeatedStatements(client: pg.ClientBase): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
     const [text, values, callback] = args;
-    if (typeof text === "string" && Array.isArray(values) && (args.length === 2 || (args.length === 3 && typeof callback === "function"))) {
+    if (
+      typeof text === "string" &&
+      Array.isArray(values) &&
+      (args.length === 2 || (args.length === 3 && typeof callback === "function"))
+    ) {
       const name = statementName(text);
       if (name) return callback ? query({ name, text, values }, callback) : query({ name, text, values });
     }

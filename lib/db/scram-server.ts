@@ -60,7 +60,8 @@ export class ScramExchange {
     this.gs2Header = clientFirst.slice(0, clientFirst.length - match[2].length);
     this.clientFirstBare = match[2];
     const clientNonce = attributes(this.clientFirstBare).get("r");
-    if (!clientNonce || /[^\x21-\x7e]|,/.test(clientNonce)) throw new ScramError("SCRAM client nonce missing or invalid");
+    if (!clientNonce || /[^\x21-\x7e]|,/.test(clientNonce))
+      throw new ScramError("SCRAM client nonce missing or invalid");
     this.nonce = clientNonce + randomBytes(18).toString("base64");
     this.serverFirst = `r=${this.nonce},s=${this.verifier.salt.toString("base64")},i=${this.verifier.iterations}`;
     return this.serverFirst;
@@ -72,7 +73,8 @@ export class ScramExchange {
     if (proofAt < 0) throw new ScramError("SCRAM client-final message has no proof");
     const withoutProof = clientFinal.slice(0, proofAt);
     const attrs = attributes(withoutProof);
-    if (attrs.get("c") !== Buffer.from(this.gs2Header).toString("base64")) throw new ScramError("SCRAM channel binding does not match");
+    if (attrs.get("c") !== Buffer.from(this.gs2Header).toString("base64"))
+      throw new ScramError("SCRAM channel binding does not match");
     if (attrs.get("r") !== this.nonce) throw new ScramError("SCRAM nonce does not match");
     const proof = Buffer.from(clientFinal.slice(proofAt + 3), "base64");
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${withoutProof}`;

@@ -80,6 +80,9 @@ describe("the abandoned-cart journey, end to end", () => {
       ["ordered", null],
     ]);
     const decision = carolSteps.find((s) => s.nodeId === "has_ordered")!;
-    expect(decision.inputs).toMatchObject({ matched: false, checks: [{ rule: "has done order_completed in the last 3 days", actual: false, matched: false }] });
+    expect(decision.inputs).toMatchObject({
+      matched: false,
+      checks: [{ rule: "has done order_completed in the last 3 days", actual: false, matched: false }],
+    });
   });
 });

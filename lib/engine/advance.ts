@@ -3,7 +3,15 @@ import { withTransaction } from "../db/pool";
 import type { TNode, TRuleGroup } from "../journeys/graph";
 import { rangesOf, reevaluateProfileSegments, type ChangeRange, type MembershipChange } from "../segments/membership";
 import { loadVersions, type CompiledVersion } from "./graphs";
-import { decideNode, nextNodeId, questionsFor, type Decision, type Person, type TriggerInfo, type WebhookRequest } from "./interpreter";
+import {
+  decideNode,
+  nextNodeId,
+  questionsFor,
+  type Decision,
+  type Person,
+  type TriggerInfo,
+  type WebhookRequest,
+} from "./interpreter";
 import { factKey, type Facts } from "./rules";
 
 /**
@@ -62,11 +70,17 @@ interface StepWrite {
   outcome: string;
 }
 
-
 /** "<profileId>:<segmentId>" for the batch's people in the segments its journeys' conditions test. */
 type Memberships = ReadonlySet<string>;
 
-async function factsFor(client: pg.ClientBase, node: TNode, workspaceId: string, profileId: string, now: Date, memberships: Memberships): Promise<Facts> {
+async function factsFor(
+  client: pg.ClientBase,
+  node: TNode,
+  workspaceId: string,
+  profileId: string,
+  now: Date,
+  memberships: Memberships,
+): Promise<Facts> {
   const answers = new Map<string, boolean>();
   for (const q of questionsFor(node)) {
     const key = factKey(q.eventName, q.withinDays);
@@ -114,7 +128,13 @@ interface Walked {
   wouldHaveMessaged: string | null;
   /** an update_profile step changed the person's traits */
   updatedProfile: boolean;
-  final: { status: string; nodeId: string; wakeAt: Date | null; wait?: Extract<Decision, { kind: "wait" }>["event"]; endReason?: string };
+  final: {
+    status: string;
+    nodeId: string;
+    wakeAt: Date | null;
+    wait?: Extract<Decision, { kind: "wait" }>["event"];
+    endReason?: string;
+  };
   result: AdvanceResult;
 }
 
@@ -141,7 +161,9 @@ export async function advanceEnrollments(enrollmentIds: string[], now: Date): Pr
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
     const people = new Map(rows.map((r) => [r.profileId, r.person]));
-    const results = new Map<string, AdvanceResult>(ids.map((id) => [id, { enrollmentId: id, state: "idle", queuedMessageIds: [], steps: 0 }]));
+    const results = new Map<string, AdvanceResult>(
+      ids.map((id) => [id, { enrollmentId: id, state: "idle", queuedMessageIds: [], steps: 0 }]),
+    );
     const active: EnrollmentRow[] = [];
     for (const e of byId.values()) {
       if (e.status !== "ACTIVE") continue;
@@ -153,21 +175,54 @@ export async function advanceEnrollments(enrollmentIds: string[], now: Date): Pr
       } else active.push(e);
     }
     if (active.length) {
-      const versions = await loadVersions(client, active.map((e) => e.journeyVersionId));
+      const versions = await loadVersions(
+        client,
+        active.map((e) => e.journeyVersionId),
+      );
       // A walk stops before an unmade call, so only an enrollment that starts at a webhook step can find one done.
-      const atWebhook = active.filter((e) => versions.get(e.journeyVersionId)?.nodes.get(e.currentNodeId)?.type === "action.webhook");
-      const finishedCalls = atWebhook.length ? await loadFinishedWebhookCalls(client, atWebhook.map((e) => e.id)) : new Map();
+      const atWebhook = active.filter(
+        (e) => versions.get(e.journeyVersionId)?.nodes.get(e.currentNodeId)?.type === "action.webhook",
+      );
+      const finishedCalls = atWebhook.length
+        ? await loadFinishedWebhookCalls(
+            client,
+            atWebhook.map((e) => e.id),
+          )
+        : new Map();
       // Experiments' current split weights (auto-winner, bandit): once per batch, only for journeys with a split.
       const withSplits = active.filter((e) => hasSplit(versions.get(e.journeyVersionId)));
-      const splitWeights = withSplits.length ? await loadSplitWeightOverrides(client, withSplits.map((e) => e.journeyId)) : new Map<string, unknown>();
+      const splitWeights = withSplits.length
+        ? await loadSplitWeightOverrides(
+            client,
+            withSplits.map((e) => e.journeyId),
+          )
+        : new Map<string, unknown>();
       // Who is held out (and already counted as would-have-been-messaged): once per batch, only where a split has a holdout.
       const withHoldouts = withSplits.filter((e) => hasHoldout(versions.get(e.journeyVersionId)!));
-      const holdouts = withHoldouts.length ? await loadHoldouts(client, withHoldouts.map((e) => e.id)) : new Map<string, HeldOut>();
+      const holdouts = withHoldouts.length
+        ? await loadHoldouts(
+            client,
+            withHoldouts.map((e) => e.id),
+          )
+        : new Map<string, HeldOut>();
       // Segment membership, once per batch, only for journeys whose conditions test a segment.
-      const memberships = await loadMemberships(client, active.map((e) => [versions.get(e.journeyVersionId), people.get(e.profileId)?.profileId]));
+      const memberships = await loadMemberships(
+        client,
+        active.map((e) => [versions.get(e.journeyVersionId), people.get(e.profileId)?.profileId]),
+      );
       const walked: Walked[] = [];
       for (const enrollment of active) {
-        const w = await walk(client, enrollment, versions.get(enrollment.journeyVersionId)!, people.get(enrollment.profileId)!, finishedCalls, now, splitWeights, memberships, holdouts.get(enrollment.id));
+        const w = await walk(
+          client,
+          enrollment,
+          versions.get(enrollment.journeyVersionId)!,
+          people.get(enrollment.profileId)!,
+          finishedCalls,
+          now,
+          splitWeights,
+          memberships,
+          holdouts.get(enrollment.id),
+        );
         walked.push(w);
         results.set(enrollment.id, w.result);
       }
@@ -182,7 +237,8 @@ const splitVersions = new WeakMap<CompiledVersion, boolean>();
 function hasSplit(version: CompiledVersion | undefined): boolean {
   if (!version) return false;
   let found = splitVersions.get(version);
-  if (found === undefined) splitVersions.set(version, (found = [...version.nodes.values()].some((n) => n.type === "split")));
+  if (found === undefined)
+    splitVersions.set(version, (found = [...version.nodes.values()].some((n) => n.type === "split")));
   return found;
 }
 
@@ -191,7 +247,9 @@ const holdoutVersions = new WeakMap<CompiledVersion, boolean>();
 function hasHoldout(version: CompiledVersion): boolean {
   let found = holdoutVersions.get(version);
   if (found === undefined) {
-    found = [...version.nodes.values()].some((n) => n.type === "split" && Number((n.config as { holdout?: { weight?: unknown } }).holdout?.weight) > 0);
+    found = [...version.nodes.values()].some(
+      (n) => n.type === "split" && Number((n.config as { holdout?: { weight?: unknown } }).holdout?.weight) > 0,
+    );
     holdoutVersions.set(version, found);
   }
   return found;
@@ -206,15 +264,21 @@ function segmentsTested(version: CompiledVersion): string[] {
     const ids = new Set<string>();
     for (const node of version.nodes.values()) {
       const c = node.config as { rules?: TRuleGroup; branches?: { rules: TRuleGroup }[] };
-      const groups = node.type === "condition" ? [c.rules] : node.type === "branch" ? (c.branches ?? []).map((b) => b.rules) : [];
-      for (const group of groups) for (const rule of group?.rules ?? []) if (rule.kind === "segment" && UUID.test(rule.segmentId)) ids.add(rule.segmentId);
+      const groups =
+        node.type === "condition" ? [c.rules] : node.type === "branch" ? (c.branches ?? []).map((b) => b.rules) : [];
+      for (const group of groups)
+        for (const rule of group?.rules ?? [])
+          if (rule.kind === "segment" && UUID.test(rule.segmentId)) ids.add(rule.segmentId);
     }
     testedSegments.set(version, (found = [...ids]));
   }
   return found;
 }
 
-async function loadMemberships(client: pg.ClientBase, walks: [CompiledVersion | undefined, string | undefined][]): Promise<Memberships> {
+async function loadMemberships(
+  client: pg.ClientBase,
+  walks: [CompiledVersion | undefined, string | undefined][],
+): Promise<Memberships> {
   const segmentIds = new Set<string>();
   const profileIds = new Set<string>();
   for (const [version, profileId] of walks) {
@@ -261,7 +325,14 @@ async function loadHoldouts(client: pg.ClientBase, enrollmentIds: string[]): Pro
 type FinishedCalls = Map<string, { status: string; responseStatus: number | null; error: string | null }>;
 
 async function loadFinishedWebhookCalls(client: pg.ClientBase, enrollmentIds: string[]): Promise<FinishedCalls> {
-  const { rows } = await client.query<{ enrollmentId: string; nodeId: string; visit: number; status: string; responseStatus: number | null; error: string | null }>(
+  const { rows } = await client.query<{
+    enrollmentId: string;
+    nodeId: string;
+    visit: number;
+    status: string;
+    responseStatus: number | null;
+    error: string | null;
+  }>(
     `SELECT "enrollmentId", "nodeId", visit, status, "responseStatus", error FROM "WebhookCall" WHERE "enrollmentId" = ANY($1::uuid[]) AND status <> 'pending'`,
     [enrollmentIds],
   );
@@ -294,7 +365,14 @@ async function walk(
   if (!node) throw new Error(`node ${nodeId} is not in journey version ${version.id}`);
   let exit = enrollment.pendingExit === TIMEOUT_EXIT ? exitForTimeout(node) : enrollment.pendingExit;
   // The row for where we start exists already; this write only adds how it was left (or decided).
-  steps.set(nodeId, { nodeId, nodeType: node.type, leftAt: null, exit: null, inputs: {}, outcome: exit === null ? "" : howTheWaitEnded(node, exit) });
+  steps.set(nodeId, {
+    nodeId,
+    nodeType: node.type,
+    leftAt: null,
+    exit: null,
+    inputs: {},
+    outcome: exit === null ? "" : howTheWaitEnded(node, exit),
+  });
 
   let final: Omit<Walked["final"], "nodeId"> | null = null;
   for (let hop = 0; hop < MAX_NODES_PER_ADVANCE && !final; hop++) {
@@ -376,7 +454,13 @@ async function walk(
           exit = "next";
         } else {
           step.outcome = `${decision.outcome}: calling`;
-          result.webhook = { workspaceId: enrollment.workspaceId, enrollmentId: enrollment.id, nodeId, visit: VISIT, request: decision.request };
+          result.webhook = {
+            workspaceId: enrollment.workspaceId,
+            enrollmentId: enrollment.id,
+            nodeId,
+            visit: VISIT,
+            request: decision.request,
+          };
           final = { status: "ACTIVE", wakeAt: new Date(now.getTime() + ACTIVE_LEASE_MS) };
         }
         break;
@@ -388,10 +472,21 @@ async function walk(
         break;
     }
   }
-  if (!final) final = { status: "FAILED", wakeAt: null, endReason: `Stopped after ${MAX_NODES_PER_ADVANCE} steps in one go` };
+  if (!final)
+    final = { status: "FAILED", wakeAt: null, endReason: `Stopped after ${MAX_NODES_PER_ADVANCE} steps in one go` };
   const ended = final.status !== "ACTIVE" && final.status !== "WAITING";
   result.state = final.status === "WAITING" ? "waiting" : result.webhook ? "webhook" : ended ? "ended" : "idle";
-  return { enrollment, person, steps: [...steps.values()], messages, splits, wouldHaveMessaged, updatedProfile, final: { ...final, nodeId }, result };
+  return {
+    enrollment,
+    person,
+    steps: [...steps.values()],
+    messages,
+    splits,
+    wouldHaveMessaged,
+    updatedProfile,
+    final: { ...final, nodeId },
+    result,
+  };
 }
 
 /**
@@ -401,9 +496,16 @@ async function walk(
  */
 async function reevaluateUpdatedProfiles(client: pg.ClientBase, walked: Walked[], now: Date): Promise<void> {
   const byWorkspace = new Map<string, Walked[]>();
-  for (const w of walked) if (w.updatedProfile) byWorkspace.set(w.enrollment.workspaceId, [...(byWorkspace.get(w.enrollment.workspaceId) ?? []), w]);
+  for (const w of walked)
+    if (w.updatedProfile)
+      byWorkspace.set(w.enrollment.workspaceId, [...(byWorkspace.get(w.enrollment.workspaceId) ?? []), w]);
   for (const [workspaceId, ws] of byWorkspace) {
-    const changes = await reevaluateProfileSegments(client, workspaceId, ws.map((w) => w.person.profileId), now);
+    const changes = await reevaluateProfileSegments(
+      client,
+      workspaceId,
+      ws.map((w) => w.person.profileId),
+      now,
+    );
     if (!changes.length) continue;
     // Each change goes with one walk of its person, so advanceMany's callers can announce it.
     const walkOf = new Map(ws.map((w) => [w.person.profileId, w.result]));
@@ -415,7 +517,9 @@ async function reevaluateUpdatedProfiles(client: pg.ClientBase, walked: Walked[]
 }
 
 async function writeWalks(client: pg.ClientBase, walked: Walked[], now: Date): Promise<void> {
-  const steps = walked.flatMap((w) => w.steps.map((s) => ({ ...s, enrollmentId: w.enrollment.id, journeyId: w.enrollment.journeyId })));
+  const steps = walked.flatMap((w) =>
+    w.steps.map((s) => ({ ...s, enrollmentId: w.enrollment.id, journeyId: w.enrollment.journeyId })),
+  );
   const messages = walked.flatMap((w) => w.messages.map((m) => ({ ...m, w })));
   const splits = walked.flatMap((w) => w.splits.map((s) => ({ ...s, w })));
   const ended = (w: Walked) => w.final.status !== "ACTIVE" && w.final.status !== "WAITING";
@@ -483,7 +587,13 @@ async function writeWalks(client: pg.ClientBase, walked: Walked[], now: Date): P
       messages.map((m) => m.nodeId),
       messages.map((m) => m.channel),
       messages.map((m) => m.templateId),
-      messages.map((m) => JSON.stringify({ trigger: m.w.enrollment.trigger, journeyId: m.w.enrollment.journeyId, enrollmentId: m.w.enrollment.id })),
+      messages.map((m) =>
+        JSON.stringify({
+          trigger: m.w.enrollment.trigger,
+          journeyId: m.w.enrollment.journeyId,
+          enrollmentId: m.w.enrollment.id,
+        }),
+      ),
     ],
   );
   const byEnrollment = new Map(walked.map((w) => [w.enrollment.id, w.result]));
@@ -501,7 +611,13 @@ async function writeWalks(client: pg.ClientBase, walked: Walked[], now: Date): P
   }
 }
 
-export async function endEnrollment(client: pg.ClientBase, enrollmentId: string, status: "EXITED" | "CONVERTED" | "COMPLETED", reason: string, now: Date): Promise<void> {
+export async function endEnrollment(
+  client: pg.ClientBase,
+  enrollmentId: string,
+  status: "EXITED" | "CONVERTED" | "COMPLETED",
+  reason: string,
+  now: Date,
+): Promise<void> {
   // The step the person was on is left now.
   await client.query(
     `UPDATE "EnrollmentStep" s SET "leftAt" = $2, exit = COALESCE(s.exit, $3) FROM "Enrollment" e

@@ -19,7 +19,10 @@ export const ZApiEnroll = z
     idempotencyKey: z.string().trim().min(1, "must not be empty").max(255, "has at most 255 characters").optional(),
   })
   .strict()
-  .refine((b) => (b.userId === undefined) !== (b.profileId === undefined), { message: "Send exactly one of userId or profileId", path: ["userId"] });
+  .refine((b) => (b.userId === undefined) !== (b.profileId === undefined), {
+    message: "Send exactly one of userId or profileId",
+    path: ["userId"],
+  });
 
 export interface ApiEnrollResult {
   enrolled: boolean;
@@ -28,7 +31,12 @@ export interface ApiEnrollResult {
   reason: string | null;
 }
 
-export async function enrollThroughApi(ctx: WorkspaceContext, journeyId: string, body: unknown, now: Date = new Date()): Promise<ApiEnrollResult> {
+export async function enrollThroughApi(
+  ctx: WorkspaceContext,
+  journeyId: string,
+  body: unknown,
+  now: Date = new Date(),
+): Promise<ApiEnrollResult> {
   requirePermission(ctx, "content:write");
   if (!z.uuid().safeParse(journeyId).success) throw new AppError("not_found", "No such journey in this workspace.");
   const input = parseInput(ZApiEnroll, body);
@@ -42,13 +50,28 @@ export async function enrollThroughApi(ctx: WorkspaceContext, journeyId: string,
     );
     const journey = rows[0];
     if (!journey) throw new AppError("not_found", "No such journey in this workspace.");
-    if (journey.status !== "LIVE" || !journey.liveVersionId) throw new AppError("conflict", `Only a live journey accepts entries; this one is ${journey.status.toLowerCase()}.`);
+    if (journey.status !== "LIVE" || !journey.liveVersionId)
+      throw new AppError(
+        "conflict",
+        `Only a live journey accepts entries; this one is ${journey.status.toLowerCase()}.`,
+      );
     const version = await loadVersion(client, journey.liveVersionId);
     if (version.trigger.type !== "trigger.api") {
-      throw new AppError("conflict", `This journey starts with a ${version.trigger.type.replace("trigger.", "")} trigger; only journeys that start with an API trigger accept entries through the API.`);
+      throw new AppError(
+        "conflict",
+        `This journey starts with a ${version.trigger.type.replace("trigger.", "")} trigger; only journeys that start with an API trigger accept entries through the API.`,
+      );
     }
-    const existing = await client.query<{ id: string }>(`SELECT id FROM "Enrollment" WHERE "journeyId" = $1 AND "entryKey" = $2`, [journeyId, entryKey]);
-    if (existing.rows[0]) return { enrolled: false, enrollmentId: existing.rows[0].id, reason: "This idempotency key was used already; this is the enrollment it made." };
+    const existing = await client.query<{ id: string }>(
+      `SELECT id FROM "Enrollment" WHERE "journeyId" = $1 AND "entryKey" = $2`,
+      [journeyId, entryKey],
+    );
+    if (existing.rows[0])
+      return {
+        enrolled: false,
+        enrollmentId: existing.rows[0].id,
+        reason: "This idempotency key was used already; this is the enrollment it made.",
+      };
     const outcome = await enroll(
       client,
       [
@@ -67,7 +90,11 @@ export async function enrollThroughApi(ctx: WorkspaceContext, journeyId: string,
       now,
     );
     if (outcome.enrolled[0]) return { enrolled: true, enrollmentId: outcome.enrolled[0], reason: null };
-    return { enrolled: false, enrollmentId: null, reason: `Not enrolled: ${outcome.refused[0]?.reason ?? "already enrolled"}.` };
+    return {
+      enrolled: false,
+      enrollmentId: null,
+      reason: `Not enrolled: ${outcome.refused[0]?.reason ?? "already enrolled"}.`,
+    };
   });
   if (result.enrolled && result.enrollmentId) await requestAdvance([result.enrollmentId]);
   return result;

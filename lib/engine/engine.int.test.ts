@@ -23,7 +23,11 @@ async function workspace(): Promise<WorkspaceContext> {
 }
 
 /** trigger(event) → [middle nodes in a line] → exit */
-function line(eventName: string, middle: { id: string; type: string; config: Record<string, unknown> }[], settings: TJourneyGraphInput["settings"] = {}): TJourneyGraphInput {
+function line(
+  eventName: string,
+  middle: { id: string; type: string; config: Record<string, unknown> }[],
+  settings: TJourneyGraphInput["settings"] = {},
+): TJourneyGraphInput {
   const nodes = [
     { id: "trigger", type: "trigger.event", position: at(0), config: { eventName, filters: [] } },
     ...middle.map((n, i) => ({ ...n, position: at(0, (i + 1) * 100) })),
@@ -45,7 +49,12 @@ describe("re-entry rules", () => {
     ["every time", { mode: "always" }, [true, true, true]],
   ] as const)("%s", async (_, reentry, expected) => {
     const ctx = await workspace();
-    const { journeyId } = await publishGraph(ctx, line("signed_up", [{ id: "wait", type: "delay.duration", config: { duration: { amount: 1, unit: "hours" } } }], { reentry }));
+    const { journeyId } = await publishGraph(
+      ctx,
+      line("signed_up", [{ id: "wait", type: "delay.duration", config: { duration: { amount: 1, unit: "hours" } } }], {
+        reentry,
+      }),
+    );
     const engine = new EngineDriver(ctx, new Date("2026-05-01T08:00:00Z"));
     const entered: boolean[] = [];
     for (const gap of [0, 2 * HOUR, 2 * DAY]) {
@@ -64,8 +73,20 @@ describe("a visitor who signs up mid-journey", () => {
     const { journeyId } = await publishGraph(ctx, {
       nodes: [
         { id: "trigger", type: "trigger.event", position: at(0), config: { eventName: "viewed_pricing", filters: [] } },
-        { id: "wait", type: "delay.duration", position: at(0, 100), config: { duration: { amount: 1, unit: "hours" } } },
-        { id: "pro", type: "condition", position: at(0, 200), config: { rules: { match: "all", rules: [{ kind: "trait", trait: "plan", operator: "equals", value: "pro" }] } } },
+        {
+          id: "wait",
+          type: "delay.duration",
+          position: at(0, 100),
+          config: { duration: { amount: 1, unit: "hours" } },
+        },
+        {
+          id: "pro",
+          type: "condition",
+          position: at(0, 200),
+          config: {
+            rules: { match: "all", rules: [{ kind: "trait", trait: "plan", operator: "equals", value: "pro" }] },
+          },
+        },
         { id: "offer", type: "action.email", position: at(0, 300), config: { templateId: "tpl_offer" } },
         { id: "end", type: "exit", position: at(200, 300), config: {} },
       ],
@@ -96,10 +117,13 @@ describe("a visitor who signs up mid-journey", () => {
 describe("pause and resume", () => {
   it("holds people where they are while paused and moves them on when resumed", async () => {
     const ctx = await workspace();
-    const { journeyId } = await publishGraph(ctx, line("signed_up", [
-      { id: "wait", type: "delay.duration", config: { duration: { amount: 1, unit: "hours" } } },
-      { id: "welcome", type: "action.email", config: { templateId: "tpl_welcome" } },
-    ]));
+    const { journeyId } = await publishGraph(
+      ctx,
+      line("signed_up", [
+        { id: "wait", type: "delay.duration", config: { duration: { amount: 1, unit: "hours" } } },
+        { id: "welcome", type: "action.email", config: { templateId: "tpl_welcome" } },
+      ]),
+    );
     const engine = new EngineDriver(ctx, new Date("2026-05-01T08:00:00Z"));
     await engine.track("ada", "signed_up");
     await pauseJourney(ctx, journeyId);
@@ -145,10 +169,14 @@ describe("exit events and time zones", () => {
     const ctx = await workspace();
     const { journeyId } = await publishGraph(
       ctx,
-      line("trial_started", [
-        { id: "wait", type: "delay.duration", config: { duration: { amount: 3, unit: "days" } } },
-        { id: "nudge", type: "action.push", config: { templateId: "tpl_nudge" } },
-      ], { exitEvents: ["unsubscribed"] }),
+      line(
+        "trial_started",
+        [
+          { id: "wait", type: "delay.duration", config: { duration: { amount: 3, unit: "days" } } },
+          { id: "nudge", type: "action.push", config: { templateId: "tpl_nudge" } },
+        ],
+        { exitEvents: ["unsubscribed"] },
+      ),
     );
     const engine = new EngineDriver(ctx, new Date("2026-05-01T08:00:00Z"));
     await engine.track("ada", "trial_started");
@@ -156,15 +184,21 @@ describe("exit events and time zones", () => {
     expect((await engine.track("ada", "unsubscribed")).exited).toBe(1);
     await engine.runFor(3 * DAY, HOUR);
     expect(await messagesOf(journeyId)).toEqual([]);
-    expect((await enrollmentsOf(journeyId))[0]).toMatchObject({ status: "EXITED", endReason: "Exit event unsubscribed" });
+    expect((await enrollmentsOf(journeyId))[0]).toMatchObject({
+      status: "EXITED",
+      endReason: "Exit event unsubscribed",
+    });
   });
 
   it("a time-of-day delay fires at 9:00 in the person's zone across the spring-forward night", async () => {
     const ctx = await workspace();
-    const { journeyId } = await publishGraph(ctx, line("signed_up", [
-      { id: "morning", type: "delay.time_of_day", config: { time: "09:00", fallbackTimezone: "UTC" } },
-      { id: "hello", type: "action.email", config: { templateId: "tpl_morning" } },
-    ]));
+    const { journeyId } = await publishGraph(
+      ctx,
+      line("signed_up", [
+        { id: "morning", type: "delay.time_of_day", config: { time: "09:00", fallbackTimezone: "UTC" } },
+        { id: "hello", type: "action.email", config: { templateId: "tpl_morning" } },
+      ]),
+    );
     // Saturday 28 March 2026, 10:00 in Paris (UTC+1); Sunday 9:00 in Paris is UTC+2, i.e. 07:00Z.
     const engine = new EngineDriver(ctx, new Date("2026-03-28T09:00:00Z"));
     await engine.send([{ type: "identify", userId: "ada", traits: {}, context: { timezone: "Europe/Paris" } }]);
@@ -184,9 +218,29 @@ describe("profile updates and conditions", () => {
     const ctx = await workspace();
     const graph: TJourneyGraphInput = {
       nodes: [
-        { id: "trigger", type: "trigger.event", position: at(0), config: { eventName: "signed_up", filters: [{ property: "plan", operator: "equals", value: "pro" }] } },
-        { id: "tag", type: "action.update_profile", position: at(0, 100), config: { set: { stage: "onboarding" }, unset: ["lead_source"] } },
-        { id: "check", type: "condition", position: at(0, 200), config: { rules: { match: "all", rules: [{ kind: "trait", trait: "stage", operator: "equals", value: "onboarding" }] } } },
+        {
+          id: "trigger",
+          type: "trigger.event",
+          position: at(0),
+          config: { eventName: "signed_up", filters: [{ property: "plan", operator: "equals", value: "pro" }] },
+        },
+        {
+          id: "tag",
+          type: "action.update_profile",
+          position: at(0, 100),
+          config: { set: { stage: "onboarding" }, unset: ["lead_source"] },
+        },
+        {
+          id: "check",
+          type: "condition",
+          position: at(0, 200),
+          config: {
+            rules: {
+              match: "all",
+              rules: [{ kind: "trait", trait: "stage", operator: "equals", value: "onboarding" }],
+            },
+          },
+        },
         { id: "yes", type: "exit", position: at(-100, 300), config: {} },
         { id: "no", type: "exit", position: at(100, 300), config: {} },
       ],
@@ -205,7 +259,10 @@ describe("profile updates and conditions", () => {
     expect(await enrollmentsOf(journeyId)).toEqual([]);
     await engine.track("ada", "signed_up", { plan: "pro" });
     expect((await enrollmentsOf(journeyId))[0]).toMatchObject({ status: "COMPLETED", currentNodeId: "yes" });
-    const { rows } = await pgPool().query(`SELECT traits FROM "Profile" WHERE "workspaceId" = $1 AND "userId" = 'ada'`, [ctx.workspace.id]);
+    const { rows } = await pgPool().query(
+      `SELECT traits FROM "Profile" WHERE "workspaceId" = $1 AND "userId" = 'ada'`,
+      [ctx.workspace.id],
+    );
     expect(rows[0].traits).toEqual({ stage: "onboarding" });
   });
 });
@@ -213,32 +270,71 @@ describe("profile updates and conditions", () => {
 describe("webhooks", () => {
   it("calls the URL once with a signature, the person's data and an idempotency key, and records the answer", async () => {
     const ctx = await workspace();
-    const { journeyId } = await publishGraph(ctx, line("order_completed", [
-      { id: "hook", type: "action.webhook", config: { url: `${hooks.url}/crm`, method: "POST", headers: { "x-team": "growth" }, body: '{"path":"signed","user":"{{ profile.userId }}","total":{{ event.properties.total }}}' } },
-    ]));
+    const { journeyId } = await publishGraph(
+      ctx,
+      line("order_completed", [
+        {
+          id: "hook",
+          type: "action.webhook",
+          config: {
+            url: `${hooks.url}/crm`,
+            method: "POST",
+            headers: { "x-team": "growth" },
+            body: '{"path":"signed","user":"{{ profile.userId }}","total":{{ event.properties.total }}}',
+          },
+        },
+      ]),
+    );
     const engine = new EngineDriver(ctx, new Date());
     await engine.track("ada", "order_completed", { total: 42 });
     const [call] = callsTo("signed");
     expect(JSON.parse(call.body)).toEqual({ path: "signed", user: "ada", total: 42 });
     expect(call.headers["x-team"]).toBe("growth");
     expect(call.headers["idempotency-key"]).toMatch(/^[0-9a-f-]{36}:hook:1$/);
-    expect(verifyWebhookSignature(webhookSigningSecret(ctx.workspace.id), call.body, String(call.headers["x-cairn-signature"]), new Date())).toBe(true);
-    expect(verifyWebhookSignature(webhookSigningSecret(ctx.workspace.id), call.body + " ", String(call.headers["x-cairn-signature"]), new Date())).toBe(false);
-    const { rows } = await pgPool().query(`SELECT s.outcome, s.inputs FROM "EnrollmentStep" s JOIN "Enrollment" e ON e.id = s."enrollmentId" WHERE e."journeyId" = $1 AND s."nodeId" = 'hook'`, [journeyId]);
+    expect(
+      verifyWebhookSignature(
+        webhookSigningSecret(ctx.workspace.id),
+        call.body,
+        String(call.headers["x-cairn-signature"]),
+        new Date(),
+      ),
+    ).toBe(true);
+    expect(
+      verifyWebhookSignature(
+        webhookSigningSecret(ctx.workspace.id),
+        call.body + " ",
+        String(call.headers["x-cairn-signature"]),
+        new Date(),
+      ),
+    ).toBe(false);
+    const { rows } = await pgPool().query(
+      `SELECT s.outcome, s.inputs FROM "EnrollmentStep" s JOIN "Enrollment" e ON e.id = s."enrollmentId" WHERE e."journeyId" = $1 AND s."nodeId" = 'hook'`,
+      [journeyId],
+    );
     expect(rows[0].outcome).toBe(`POST ${hooks.url}/crm: answered 200`);
     expect((await enrollmentsOf(journeyId))[0]).toMatchObject({ status: "COMPLETED" });
   });
 
   it("retries a failing receiver, gives up on a permanent error, and the journey goes on either way", async () => {
     const ctx = await workspace();
-    const { journeyId } = await publishGraph(ctx, line("order_completed", [
-      { id: "hook", type: "action.webhook", config: { url: `${hooks.url}/retry`, method: "POST", headers: {}, body: '{"path":"retry"}' } },
-    ]));
+    const { journeyId } = await publishGraph(
+      ctx,
+      line("order_completed", [
+        {
+          id: "hook",
+          type: "action.webhook",
+          config: { url: `${hooks.url}/retry`, method: "POST", headers: {}, body: '{"path":"retry"}' },
+        },
+      ]),
+    );
     const engine = new EngineDriver(ctx, new Date(), { maxAttempts: 3, backoffMs: [10, 10] });
     hooks.statuses.push(503, 500);
     await engine.track("ada", "order_completed");
     expect(callsTo("retry")).toHaveLength(3);
-    const { rows } = await pgPool().query(`SELECT w.status, w.attempts, w."responseStatus" FROM "WebhookCall" w JOIN "Enrollment" e ON e.id = w."enrollmentId" WHERE e."journeyId" = $1`, [journeyId]);
+    const { rows } = await pgPool().query(
+      `SELECT w.status, w.attempts, w."responseStatus" FROM "WebhookCall" w JOIN "Enrollment" e ON e.id = w."enrollmentId" WHERE e."journeyId" = $1`,
+      [journeyId],
+    );
     expect(rows[0]).toEqual({ status: "succeeded", attempts: 3, responseStatus: 200 });
 
     hooks.statuses.push(404);
@@ -256,7 +352,16 @@ describe("webhooks", () => {
 describe("exactly once", () => {
   const journey = () =>
     line("order_completed", [
-      { id: "hook", type: "action.webhook", config: { url: `${hooks.url}/once`, method: "POST", headers: {}, body: '{"path":"once","user":"{{ profile.userId }}"}' } },
+      {
+        id: "hook",
+        type: "action.webhook",
+        config: {
+          url: `${hooks.url}/once`,
+          method: "POST",
+          headers: {},
+          body: '{"path":"once","user":"{{ profile.userId }}"}',
+        },
+      },
       { id: "thanks", type: "action.email", config: { templateId: "tpl_thanks" } },
     ]);
 
@@ -266,11 +371,17 @@ describe("exactly once", () => {
     const engine = new EngineDriver(ctx, new Date());
     const first = await engine.track("ada", "order_completed");
     expect(first.enrolled).toBe(1);
-    const { rows } = await pgPool().query<{ id: string }>(`SELECT id::text FROM "Event" WHERE "workspaceId" = $1 AND name = 'order_completed'`, [ctx.workspace.id]);
+    const { rows } = await pgPool().query<{ id: string }>(
+      `SELECT id::text FROM "Event" WHERE "workspaceId" = $1 AND name = 'order_completed'`,
+      [ctx.workspace.id],
+    );
     const ids = rows.map((r) => r.id);
     // The same ingested batch delivered again, and twice concurrently (Inngest at-least-once delivery).
     expect((await engine.process(ids)).enrolled).toBe(0);
-    const racing = await Promise.all([processIngestedEvents(ctx.workspace.id, ids, engine.now), processIngestedEvents(ctx.workspace.id, ids, engine.now)]);
+    const racing = await Promise.all([
+      processIngestedEvents(ctx.workspace.id, ids, engine.now),
+      processIngestedEvents(ctx.workspace.id, ids, engine.now),
+    ]);
     expect(racing.map((r) => r.enrolled)).toEqual([0, 0]);
     expect(await enrollmentsOf(journeyId)).toHaveLength(1);
     expect(await messagesOf(journeyId)).toHaveLength(1);
@@ -286,7 +397,10 @@ describe("exactly once", () => {
     const [enrollmentId] = processed.advance;
 
     // Two advances at once: one walks to the webhook, the other finds the enrollment locked, then in the same place.
-    const [a, b] = await Promise.all([advanceEnrollment(enrollmentId, engine.now), advanceEnrollment(enrollmentId, engine.now)]);
+    const [a, b] = await Promise.all([
+      advanceEnrollment(enrollmentId, engine.now),
+      advanceEnrollment(enrollmentId, engine.now),
+    ]);
     expect([a.state, b.state]).toEqual(["webhook", "webhook"]);
     // Both try the call (as two racing Inngest runs would): one calls, the other finds it claimed or done.
     const outcomes = await Promise.allSettled([performWebhookCall(a.webhook!), performWebhookCall(b.webhook!)]);
@@ -296,13 +410,19 @@ describe("exactly once", () => {
     // "Crash" after the call was recorded and before the enrollment moved on: the retry calls nothing again.
     const again = await performWebhookCall(a.webhook!);
     expect(again.alreadyDone).toBe(true);
-    const [c, d] = await Promise.all([advanceEnrollment(enrollmentId, engine.now), advanceEnrollment(enrollmentId, engine.now)]);
+    const [c, d] = await Promise.all([
+      advanceEnrollment(enrollmentId, engine.now),
+      advanceEnrollment(enrollmentId, engine.now),
+    ]);
     expect([c.state, d.state].sort()).toEqual(["ended", "idle"]);
     // And an advance replayed after it committed (its "message queued" event lost) queues nothing new.
     expect((await advanceEnrollment(enrollmentId, engine.now)).state).toBe("idle");
     expect(callsTo("once").filter((x) => JSON.parse(x.body).user === "grace")).toHaveLength(1);
     expect(await messagesOf(journeyId)).toHaveLength(1);
-    const { rows } = await pgPool().query(`SELECT count(*)::int AS n FROM "EnrollmentStep" s JOIN "Enrollment" e ON e.id = s."enrollmentId" WHERE e."journeyId" = $1`, [journeyId]);
+    const { rows } = await pgPool().query(
+      `SELECT count(*)::int AS n FROM "EnrollmentStep" s JOIN "Enrollment" e ON e.id = s."enrollmentId" WHERE e."journeyId" = $1`,
+      [journeyId],
+    );
     expect(rows[0].n).toBe(4); // trigger, hook, thanks, end: each once
   });
 });
@@ -310,7 +430,17 @@ describe("exactly once", () => {
 describe("a webhook whose person moved on", () => {
   it("is not called when they left the journey before the call was made", async () => {
     const ctx = await workspace();
-    const graph = line("order_completed", [{ id: "hook", type: "action.webhook", config: { url: `${hooks.url}/late`, method: "POST", headers: {}, body: '{"path":"late"}' } }], { exitEvents: ["unsubscribed"] });
+    const graph = line(
+      "order_completed",
+      [
+        {
+          id: "hook",
+          type: "action.webhook",
+          config: { url: `${hooks.url}/late`, method: "POST", headers: {}, body: '{"path":"late"}' },
+        },
+      ],
+      { exitEvents: ["unsubscribed"] },
+    );
     await publishGraph(ctx, graph);
     const engine = new EngineDriver(ctx, new Date());
     const processed = await processIngestedEvents(ctx.workspace.id, await storeTrack(ctx, engine, "zoe"), engine.now);
@@ -325,7 +455,14 @@ describe("a webhook whose person moved on", () => {
 
 async function storeTrack(ctx: WorkspaceContext, engine: EngineDriver, userId: string): Promise<string[]> {
   const { ingest } = await import("../ingest/ingest");
-  const stored = await ingest(ctx, JSON.stringify({ batch: [{ type: "track", userId, event: "order_completed", messageId: `m-${userId}-${Date.now()}` }] }), "batch", engine.clock);
+  const stored = await ingest(
+    ctx,
+    JSON.stringify({
+      batch: [{ type: "track", userId, event: "order_completed", messageId: `m-${userId}-${Date.now()}` }],
+    }),
+    "batch",
+    engine.clock,
+  );
   return stored.eventIds;
 }
 
@@ -344,7 +481,12 @@ describe("API-triggered journeys", () => {
     const engine = new EngineDriver(ctx, new Date());
     await engine.send([{ type: "identify", userId: "ada", traits: { phone: "+33600000000" } }]);
 
-    const first = await enrollThroughApi(ctx, journeyId, { userId: "ada", idempotencyKey: "k1", properties: { code: "1234" } }, engine.now);
+    const first = await enrollThroughApi(
+      ctx,
+      journeyId,
+      { userId: "ada", idempotencyKey: "k1", properties: { code: "1234" } },
+      engine.now,
+    );
     expect(first).toMatchObject({ enrolled: true, reason: null });
     const repeat = await enrollThroughApi(ctx, journeyId, { userId: "ada", idempotencyKey: "k1" }, engine.now);
     expect(repeat).toMatchObject({ enrolled: false, enrollmentId: first.enrollmentId });
@@ -352,11 +494,18 @@ describe("API-triggered journeys", () => {
     expect((await messagesOf(journeyId)).map((m) => [m.userId, m.channel])).toEqual([["ada", "sms"]]);
 
     await expect(enrollThroughApi(ctx, journeyId, { userId: "nobody" })).rejects.toMatchObject({ code: "not_found" });
-    await expect(enrollThroughApi(ctx, journeyId, { userId: "ada", profileId: "x" })).rejects.toMatchObject({ code: "validation" });
-    await expect(enrollThroughApi(ctx, journeyId, { userId: "ada", extra: 1 })).rejects.toMatchObject({ code: "validation" });
+    await expect(enrollThroughApi(ctx, journeyId, { userId: "ada", profileId: "x" })).rejects.toMatchObject({
+      code: "validation",
+    });
+    await expect(enrollThroughApi(ctx, journeyId, { userId: "ada", extra: 1 })).rejects.toMatchObject({
+      code: "validation",
+    });
     await expect(enrollThroughApi(ctx, "not-a-uuid", { userId: "ada" })).rejects.toMatchObject({ code: "not_found" });
     const eventJourney = await publishGraph(ctx, line("signed_up", []));
-    await expect(enrollThroughApi(ctx, eventJourney.journeyId, { userId: "ada" })).rejects.toMatchObject({ code: "conflict", message: expect.stringContaining("API trigger") });
+    await expect(enrollThroughApi(ctx, eventJourney.journeyId, { userId: "ada" })).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringContaining("API trigger"),
+    });
   });
 });
 
@@ -368,6 +517,8 @@ describe("the journey webhook signing secret", () => {
     const admin = await contextOf(team, "ADMIN");
     expect(journeyWebhookSecretFor(admin)).toBe(webhookSigningSecret(team.id));
     expect(journeyWebhookSecretFor(admin)).toMatch(/^whsec_/);
-    await contextOf(team, "EDITOR").then((editor) => expect(() => journeyWebhookSecretFor(editor)).toThrow(expect.objectContaining({ code: "forbidden" })));
+    await contextOf(team, "EDITOR").then((editor) =>
+      expect(() => journeyWebhookSecretFor(editor)).toThrow(expect.objectContaining({ code: "forbidden" })),
+    );
   });
 });

@@ -34,15 +34,28 @@ export interface EntryResult {
 export async function enroll(client: pg.ClientBase, candidates: EntryCandidate[], now: Date): Promise<EntryResult> {
   if (!candidates.length) return { enrolled: [], refused: [] };
   const pairs = [...new Set(candidates.map((c) => `${c.journeyId}:${c.profileId}`))].sort();
-  await client.query(`SELECT pg_advisory_xact_lock(hashtextextended(k, 7301)) FROM unnest($1::text[]) AS k ORDER BY k`, [pairs]);
+  await client.query(
+    `SELECT pg_advisory_xact_lock(hashtextextended(k, 7301)) FROM unnest($1::text[]) AS k ORDER BY k`,
+    [pairs],
+  );
 
-  const { rows: history } = await client.query<{ journeyId: string; profileId: string; lastEnteredAt: Date; inJourney: boolean }>(
+  const { rows: history } = await client.query<{
+    journeyId: string;
+    profileId: string;
+    lastEnteredAt: Date;
+    inJourney: boolean;
+  }>(
     `SELECT e."journeyId", e."profileId", max(e."enteredAt") AS "lastEnteredAt", bool_or(e.status IN ('ACTIVE', 'WAITING')) AS "inJourney"
        FROM "Enrollment" e JOIN unnest($1::uuid[], $2::uuid[]) AS p(j, pr) ON e."journeyId" = p.j AND e."profileId" = p.pr
       GROUP BY 1, 2`,
     [candidates.map((c) => c.journeyId), candidates.map((c) => c.profileId)],
   );
-  const state = new Map(history.map((h) => [`${h.journeyId}:${h.profileId}`, { lastEnteredAt: h.lastEnteredAt as Date | null, inJourney: h.inJourney }]));
+  const state = new Map(
+    history.map((h) => [
+      `${h.journeyId}:${h.profileId}`,
+      { lastEnteredAt: h.lastEnteredAt as Date | null, inJourney: h.inJourney },
+    ]),
+  );
 
   const accepted: EntryCandidate[] = [];
   const refused: EntryResult["refused"] = [];
@@ -56,7 +69,8 @@ export async function enroll(client: pg.ClientBase, candidates: EntryCandidate[]
     if (s?.lastEnteredAt) {
       if (c.reentry.mode === "once") reason = "already entered this journey once";
       else if (c.reentry.mode === "after" && s.inJourney) reason = "is in this journey now";
-      else if (c.reentry.mode === "after" && now.getTime() - s.lastEnteredAt.getTime() < c.reentry.days * 86_400_000) reason = `entered less than ${c.reentry.days} days ago`;
+      else if (c.reentry.mode === "after" && now.getTime() - s.lastEnteredAt.getTime() < c.reentry.days * 86_400_000)
+        reason = `entered less than ${c.reentry.days} days ago`;
     }
     if (reason) {
       refused.push({ entryKey: c.entryKey, reason });
@@ -91,7 +105,13 @@ export async function enroll(client: pg.ClientBase, candidates: EntryCandidate[]
     await client.query(
       `INSERT INTO "EnrollmentStep" ("enrollmentId", "journeyId", "nodeId", "nodeType", visit, "enteredAt")
        SELECT e, j, n, t, 1, $1 FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[]) AS u(e, j, n, t) ON CONFLICT DO NOTHING`,
-      [now, rows.map((r) => r.id), rows.map((r) => r.journeyId), rows.map((r) => r.currentNodeId), rows.map((r) => typeOf.get(r.journeyId)!)],
+      [
+        now,
+        rows.map((r) => r.id),
+        rows.map((r) => r.journeyId),
+        rows.map((r) => r.currentNodeId),
+        rows.map((r) => typeOf.get(r.journeyId)!),
+      ],
     );
   }
   return { enrolled: rows.map((r) => r.id), refused };

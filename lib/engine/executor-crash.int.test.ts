@@ -46,7 +46,12 @@ afterAll(async () => {
 
 function startExecutor(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join("inngest", "executor", "main.ts")], {
-    env: { ...process.env, CAIRN_EXECUTOR_PORT: String(executorPort), CAIRN_EXECUTOR_APP_URL: `${app.url}/api/inngest`, CAIRN_EXECUTOR_SCHEMA: schema },
+    env: {
+      ...process.env,
+      CAIRN_EXECUTOR_PORT: String(executorPort),
+      CAIRN_EXECUTOR_APP_URL: `${app.url}/api/inngest`,
+      CAIRN_EXECUTOR_SCHEMA: schema,
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
@@ -89,7 +94,12 @@ describe("the engine on the embedded executor, killed mid-run", () => {
     const { journeyId } = await publishGraph(ctx, {
       nodes: [
         { id: "trigger", type: "trigger.event", position: at(0), config: { eventName: "crash_test", filters: [] } },
-        { id: "hook", type: "action.webhook", position: at(100), config: { url: hook, method: "POST", headers: {}, body: "{}" } },
+        {
+          id: "hook",
+          type: "action.webhook",
+          position: at(100),
+          config: { url: hook, method: "POST", headers: {}, body: "{}" },
+        },
         { id: "mail", type: "action.email", position: at(200), config: { templateId: "tpl_crash" } },
         { id: "done", type: "exit", position: at(300), config: {} },
       ],
@@ -104,7 +114,13 @@ describe("the engine on the embedded executor, killed mid-run", () => {
     // One ingest request per person, each handed off alone (rows that pile up go as one event), so each
     // becomes its own process-event run and the kill lands among many runs.
     for (let i = 0; i < PEOPLE; i++) {
-      await ingest(ctx, JSON.stringify({ batch: [{ type: "track", userId: `crash-${i}`, event: "crash_test", messageId: `crash-${journeyId}-${i}` }] }), "batch");
+      await ingest(
+        ctx,
+        JSON.stringify({
+          batch: [{ type: "track", userId: `crash-${i}`, event: "crash_test", messageId: `crash-${journeyId}-${i}` }],
+        }),
+        "batch",
+      );
       await dispatchPendingEvents(inngest as unknown as Parameters<typeof dispatchPendingEvents>[0]);
     }
 
@@ -114,7 +130,8 @@ describe("the engine on the embedded executor, killed mid-run", () => {
     await new Promise((r) => executor!.once("exit", r));
     executor = await startExecutor();
 
-    const completed = async () => (await enrollmentsOf(journeyId)).filter((e) => e.status === "COMPLETED").length === PEOPLE;
+    const completed = async () =>
+      (await enrollmentsOf(journeyId)).filter((e) => e.status === "COMPLETED").length === PEOPLE;
     await until(completed, 60_000);
     executor.kill("SIGTERM");
     receiver.close();

@@ -26,19 +26,39 @@ function compile(id: string, journeyId: string, raw: unknown): CompiledVersion {
   const graph = ZJourneyGraph.parse(raw);
   const trigger = graph.nodes.find((n) => n.type.startsWith("trigger."));
   if (!trigger) throw new Error(`journey version ${id} has no trigger`);
-  return { id, journeyId, graph, nodes: new Map(graph.nodes.map((n) => [n.id, n])), trigger, webhookTemplates: new Map() };
+  return {
+    id,
+    journeyId,
+    graph,
+    nodes: new Map(graph.nodes.map((n) => [n.id, n])),
+    trigger,
+    webhookTemplates: new Map(),
+  };
 }
 
 /** The steps of a version that send a saved webhook template, with the template's id. */
 function webhookTemplateSteps(version: CompiledVersion): [nodeId: string, templateId: string][] {
-  return version.graph.nodes.flatMap((n) => (n.type === "action.webhook" && typeof n.config.templateId === "string" ? [[n.id, n.config.templateId] as [string, string]] : []));
+  return version.graph.nodes.flatMap((n) =>
+    n.type === "action.webhook" && typeof n.config.templateId === "string"
+      ? [[n.id, n.config.templateId] as [string, string]]
+      : [],
+  );
 }
 
-export async function loadVersions(client: pg.ClientBase, ids: Iterable<string>): Promise<Map<string, CompiledVersion>> {
+export async function loadVersions(
+  client: pg.ClientBase,
+  ids: Iterable<string>,
+): Promise<Map<string, CompiledVersion>> {
   const wanted = [...new Set(ids)];
   const missing = wanted.filter((id) => !cache.has(id));
   if (missing.length) {
-    const { rows } = await client.query<{ id: string; journeyId: string; graph: unknown; publishedAt: Date; workspaceId: string }>(
+    const { rows } = await client.query<{
+      id: string;
+      journeyId: string;
+      graph: unknown;
+      publishedAt: Date;
+      workspaceId: string;
+    }>(
       `SELECT v.id, v."journeyId", v.graph, v."publishedAt", j."workspaceId" FROM "JourneyVersion" v JOIN "Journey" j ON j.id = v."journeyId" WHERE v.id = ANY($1::uuid[])`,
       [missing],
     );
@@ -46,8 +66,14 @@ export async function loadVersions(client: pg.ClientBase, ids: Iterable<string>)
       const version = compile(row.id, row.journeyId, row.graph);
       const steps = webhookTemplateSteps(version);
       if (steps.length) {
-        const pinned = await pinnedWebhookTemplates(client, row.workspaceId, row.publishedAt, steps.map(([, templateId]) => templateId));
-        for (const [nodeId, templateId] of steps) if (pinned.has(templateId)) version.webhookTemplates.set(nodeId, pinned.get(templateId)!);
+        const pinned = await pinnedWebhookTemplates(
+          client,
+          row.workspaceId,
+          row.publishedAt,
+          steps.map(([, templateId]) => templateId),
+        );
+        for (const [nodeId, templateId] of steps)
+          if (pinned.has(templateId)) version.webhookTemplates.set(nodeId, pinned.get(templateId)!);
       }
       cache.set(row.id, version);
     }

@@ -44,12 +44,51 @@ function holdoutJourney(run: string, hook: string): TJourneyGraphInput {
   return {
     nodes: [
       { id: "trigger", type: "trigger.event", position: at(0, 0), config: { eventName: `joined_${run}`, filters: [] } },
-      { id: "ab", type: "split", position: at(0, 100), label: "Welcome test", config: { arms: [{ id: "a", label: "Slow welcome", weight: 40 }, { id: "b", label: "Fast welcome", weight: 40 }], holdout: { weight: 20 } } },
+      {
+        id: "ab",
+        type: "split",
+        position: at(0, 100),
+        label: "Welcome test",
+        config: {
+          arms: [
+            { id: "a", label: "Slow welcome", weight: 40 },
+            { id: "b", label: "Fast welcome", weight: 40 },
+          ],
+          holdout: { weight: 20 },
+        },
+      },
       { id: "settle", type: "delay.duration", position: at(0, 200), config: { duration: { amount: 1, unit: "days" } } },
-      { id: "flag", type: "action.update_profile", position: at(0, 300), config: { set: { welcomed: true }, unset: [] } },
-      { id: "welcome", type: "action.email", position: at(0, 400), label: "Welcome", config: { templateId: "tpl-welcome" } },
-      { id: "notify", type: "action.webhook", position: at(0, 500), config: { url: `${hook}/welcomed`, method: "POST", headers: {}, body: "{}" } },
-      { id: "ab2", type: "split", position: at(0, 600), label: "Follow-up test", config: { arms: [{ id: "x", label: "Tips", weight: 50 }, { id: "y", label: "Offer", weight: 50 }] } },
+      {
+        id: "flag",
+        type: "action.update_profile",
+        position: at(0, 300),
+        config: { set: { welcomed: true }, unset: [] },
+      },
+      {
+        id: "welcome",
+        type: "action.email",
+        position: at(0, 400),
+        label: "Welcome",
+        config: { templateId: "tpl-welcome" },
+      },
+      {
+        id: "notify",
+        type: "action.webhook",
+        position: at(0, 500),
+        config: { url: `${hook}/welcomed`, method: "POST", headers: {}, body: "{}" },
+      },
+      {
+        id: "ab2",
+        type: "split",
+        position: at(0, 600),
+        label: "Follow-up test",
+        config: {
+          arms: [
+            { id: "x", label: "Tips", weight: 50 },
+            { id: "y", label: "Offer", weight: 50 },
+          ],
+        },
+      },
       { id: "tips", type: "action.email", position: at(0, 700), config: { templateId: "tpl-tips" } },
       { id: "offer", type: "action.email", position: at(250, 700), config: { templateId: "tpl-offer" } },
       { id: "fast", type: "action.email", position: at(500, 200), config: { templateId: "tpl-fast" } },
@@ -118,7 +157,8 @@ describe("the holdout of an A/B split", () => {
     const heldIds = held.map((p) => p.enrollmentId);
 
     // At entry: the holdout waits in the control arm's delay, as arm a does; nothing would have been sent yet.
-    for (const p of [...a, ...held]) expect(p).toMatchObject({ status: "WAITING", currentNodeId: "settle", wouldHaveMessagedAt: null });
+    for (const p of [...a, ...held])
+      expect(p).toMatchObject({ status: "WAITING", currentNodeId: "settle", wouldHaveMessagedAt: null });
 
     // A day later the delay ends for arm a and the holdout alike.
     engine.advanceTime(24 * HOUR);
@@ -134,18 +174,39 @@ describe("the holdout of an A/B split", () => {
     for (const p of a) expect(byUser.get(p.userId)).toMatchObject({ currentNodeId: "wait", welcomed: true });
 
     // No message, no call, no assignment at the second split for anyone held out; arm a got all three.
-    expect(await count(`SELECT count(*)::int AS n FROM "Message" WHERE "enrollmentId" = ANY($1::uuid[])`, [heldIds])).toBe(0);
-    expect(await count(`SELECT count(*)::int AS n FROM "Message" WHERE "enrollmentId" = ANY($1::uuid[])`, [a.map((p) => p.enrollmentId)])).toBe(2 * a.length);
+    expect(
+      await count(`SELECT count(*)::int AS n FROM "Message" WHERE "enrollmentId" = ANY($1::uuid[])`, [heldIds]),
+    ).toBe(0);
+    expect(
+      await count(`SELECT count(*)::int AS n FROM "Message" WHERE "enrollmentId" = ANY($1::uuid[])`, [
+        a.map((p) => p.enrollmentId),
+      ]),
+    ).toBe(2 * a.length);
     expect(calls).toHaveLength(a.length);
-    expect(await count(`SELECT count(*)::int AS n FROM "WebhookCall" WHERE "enrollmentId" = ANY($1::uuid[])`, [heldIds])).toBe(0);
-    expect(await count(`SELECT count(*)::int AS n FROM "SplitAssignment" WHERE "enrollmentId" = ANY($1::uuid[]) AND "nodeId" = 'ab2'`, [heldIds])).toBe(0);
-    expect(await count(`SELECT count(*)::int AS n FROM "SplitAssignment" WHERE "journeyId" = $1 AND "nodeId" = 'ab2'`, [journeyId])).toBe(a.length);
+    expect(
+      await count(`SELECT count(*)::int AS n FROM "WebhookCall" WHERE "enrollmentId" = ANY($1::uuid[])`, [heldIds]),
+    ).toBe(0);
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM "SplitAssignment" WHERE "enrollmentId" = ANY($1::uuid[]) AND "nodeId" = 'ab2'`,
+        [heldIds],
+      ),
+    ).toBe(0);
+    expect(
+      await count(`SELECT count(*)::int AS n FROM "SplitAssignment" WHERE "journeyId" = $1 AND "nodeId" = 'ab2'`, [
+        journeyId,
+      ]),
+    ).toBe(a.length);
 
     // The trace says what was withheld, step by step, on the control arm's path.
     const trace = (await profileJourneys(ctx, held[0].profileId))[0];
     expect(trace.steps.map((s) => [s.nodeId, s.exitLabel, s.outcome])).toEqual([
       ["trigger", null, `Entered from joined_${run}`],
-      ["ab", "Holdout, on Slow welcome’s path", "Held out: walks on as Slow welcome (the control) would, and gets nothing from this journey"],
+      [
+        "ab",
+        "Holdout, on Slow welcome’s path",
+        "Held out: walks on as Slow welcome (the control) would, and gets nothing from this journey",
+      ],
       ["settle", null, "The wait is over"],
       ["flag", null, "Held out: would have updated the profile (set welcomed); left unchanged"],
       ["welcome", null, "Held out: would have sent the email “Welcome” now; nothing was sent"],
@@ -154,16 +215,25 @@ describe("the holdout of an A/B split", () => {
       ["tips", null, "Held out: would have sent the email (template tpl-tips) now; nothing was sent"],
       ["wait", null, "Waiting 10 days, until 2026-05-15T09:00:00.000Z"],
     ]);
-    expect(trace.steps.find((s) => s.nodeId === "welcome")!.inputs).toEqual({ heldOutBy: "ab", withheld: "message", channel: "email", templateId: "tpl-welcome" });
+    expect(trace.steps.find((s) => s.nodeId === "welcome")!.inputs).toEqual({
+      heldOutBy: "ab",
+      withheld: "message",
+      channel: "email",
+      templateId: "tpl-welcome",
+    });
     expect(trace.steps.find((s) => s.nodeId === "welcome")!.enteredAt).toBe(after(24).toISOString());
 
     // Walking them again later changes nothing: they are waiting, and the time stays the first one.
     engine.advanceTime(HOUR);
     await advanceEnrollments(heldIds, engine.now);
-    for (const p of held) expect((await people(journeyId)).get(p.userId)!.wouldHaveMessagedAt?.toISOString()).toBe(after(24).toISOString());
+    for (const p of held)
+      expect((await people(journeyId)).get(p.userId)!.wouldHaveMessagedAt?.toISOString()).toBe(after(24).toISOString());
 
     // The canvas: held-out visits count on the control path's nodes; its message counts come from messages only.
-    await pgPool().query(`UPDATE "Message" SET "sentAt" = $2, status = 'SENT' WHERE "journeyId" = $1`, [journeyId, after(24)]);
+    await pgPool().query(`UPDATE "Message" SET "sentAt" = $2, status = 'SENT' WHERE "journeyId" = $1`, [
+      journeyId,
+      after(24),
+    ]);
     const stats = await journeyStats(ctx, journeyId, engine.now);
     expect(stats.nodes.welcome).toMatchObject({ entered: a.length + held.length, messages: { sent: a.length } });
     expect(stats.nodes.fast).toMatchObject({ entered: b.length, messages: { sent: b.length } });
@@ -171,12 +241,15 @@ describe("the holdout of an A/B split", () => {
     // Goals work for them as for everyone: the goal step's event converts a held-out person still in the journey.
     await engine.track(held[0].userId, `paid_${run}`);
     expect((await people(journeyId)).get(held[0].userId)!.status).toBe("CONVERTED");
-    expect(await count(`SELECT count(*)::int AS n FROM "Conversion" WHERE "enrollmentId" = $1`, [held[0].enrollmentId])).toBe(1);
+    expect(
+      await count(`SELECT count(*)::int AS n FROM "Conversion" WHERE "enrollmentId" = $1`, [held[0].enrollmentId]),
+    ).toBe(1);
 
     // And the path ends where control's does.
     engine.advanceTime(10 * 24 * HOUR);
     await engine.tick();
-    for (const p of held.slice(1)) expect((await people(journeyId)).get(p.userId)).toMatchObject({ status: "COMPLETED", currentNodeId: "goal" });
+    for (const p of held.slice(1))
+      expect((await people(journeyId)).get(p.userId)).toMatchObject({ status: "COMPLETED", currentNodeId: "goal" });
   });
 
   it("a message right after the split: the holdout's time is the assignment's, in the same walk", async () => {
@@ -184,14 +257,23 @@ describe("the holdout of an A/B split", () => {
     const run = randomUUID().slice(0, 8);
     const graph = holdoutJourney(run, url);
     // Arm a starts with the email: trigger → split → welcome → …
-    graph.edges = graph.edges.map((e) => (e.id === "e-a" ? { ...e, target: "welcome" } : e)).filter((e) => e.id !== "e2" && e.id !== "e3");
+    graph.edges = graph.edges
+      .map((e) => (e.id === "e-a" ? { ...e, target: "welcome" } : e))
+      .filter((e) => e.id !== "e2" && e.id !== "e3");
     graph.nodes = graph.nodes.filter((n) => n.id !== "settle" && n.id !== "flag");
     const { journeyId } = await publishGraph(ctx, graph);
     const engine = new EngineDriver(ctx, T0);
-    await engine.send(Array.from({ length: 40 }, (_, i) => ({ type: "track", userId: `now-${run}-${i}`, event: `joined_${run}` })));
+    await engine.send(
+      Array.from({ length: 40 }, (_, i) => ({ type: "track", userId: `now-${run}-${i}`, event: `joined_${run}` })),
+    );
     const held = [...(await people(journeyId)).values()].filter((p) => p.armId === "holdout");
     expect(held.length).toBeGreaterThan(0);
-    for (const p of held) expect(p).toMatchObject({ status: "WAITING", currentNodeId: "wait", wouldHaveMessagedAt: T0 });
-    expect(await count(`SELECT count(*)::int AS n FROM "Message" WHERE "enrollmentId" = ANY($1::uuid[])`, [held.map((p) => p.enrollmentId)])).toBe(0);
+    for (const p of held)
+      expect(p).toMatchObject({ status: "WAITING", currentNodeId: "wait", wouldHaveMessagedAt: T0 });
+    expect(
+      await count(`SELECT count(*)::int AS n FROM "Message" WHERE "enrollmentId" = ANY($1::uuid[])`, [
+        held.map((p) => p.enrollmentId),
+      ]),
+    ).toBe(0);
   });
 });

@@ -58,7 +58,14 @@ export type Decision =
   /** go on through `exit` now */
   | { kind: "continue"; exit: string; outcome: string; inputs: Json }
   /** stay on this node until `wakeAt` (then take `timeoutExit`), or until the awaited event arrives (then "arrived") */
-  | { kind: "wait"; wakeAt: Date; timeoutExit: string; event?: { name: string; matchProperty?: string; matchValue?: Json }; outcome: string; inputs: Json }
+  | {
+      kind: "wait";
+      wakeAt: Date;
+      timeoutExit: string;
+      event?: { name: string; matchProperty?: string; matchValue?: Json };
+      outcome: string;
+      inputs: Json;
+    }
   /** queue a message (exactly once per enrollment, node and visit), then go on through "next" */
   | { kind: "message"; channel: "email" | "sms" | "push" | "in_app"; templateId: string; outcome: string; inputs: Json }
   /** change the person's traits, then go on through "next" */
@@ -91,7 +98,8 @@ export function config<T extends NodeType>(node: TNode & { type: T }) {
 /** The database questions a node will ask ("has done X in the last N days"), to be answered before decideNode. */
 export function questionsFor(node: TNode): { eventName: string; withinDays?: number }[] {
   if (node.type === "condition") return performedQuestions(config(node as TNode & { type: "condition" }).rules);
-  if (node.type === "branch") return config(node as TNode & { type: "branch" }).branches.flatMap((b) => performedQuestions(b.rules));
+  if (node.type === "branch")
+    return config(node as TNode & { type: "branch" }).branches.flatMap((b) => performedQuestions(b.rules));
   return [];
 }
 
@@ -100,7 +108,11 @@ function ruleInputs(result: RuleResult): Json {
 }
 
 function evaluate(group: TRuleGroup, input: NodeInput): RuleResult {
-  return evaluateGroup(group, { traits: input.person.traits, eventProperties: input.trigger.properties, facts: input.facts });
+  return evaluateGroup(group, {
+    traits: input.person.traits,
+    eventProperties: input.trigger.properties,
+    facts: input.facts,
+  });
 }
 
 /**
@@ -123,11 +135,18 @@ export function pickArm(bucket: number, arms: { id: string; weight: number }[], 
   return holdoutWeight > 0 ? "holdout" : ([...arms].reverse().find((a) => a.weight > 0) ?? arms[arms.length - 1]).id;
 }
 
-const CHANNEL_WORDS: Record<"email" | "sms" | "push" | "in_app", string> = { email: "email", sms: "SMS", push: "push notification", in_app: "in-app message" };
+const CHANNEL_WORDS: Record<"email" | "sms" | "push" | "in_app", string> = {
+  email: "email",
+  sms: "SMS",
+  push: "push notification",
+  in_app: "in-app message",
+};
 
 /** "the email “Welcome”", or "the email (template tpl-1)" for a step without a label. */
 function describeMessage(node: TNode, channel: keyof typeof CHANNEL_WORDS, templateId: string): string {
-  return node.label ? `the ${CHANNEL_WORDS[channel]} “${node.label}”` : `the ${CHANNEL_WORDS[channel]} (template ${templateId})`;
+  return node.label
+    ? `the ${CHANNEL_WORDS[channel]} “${node.label}”`
+    : `the ${CHANNEL_WORDS[channel]} (template ${templateId})`;
 }
 
 export function decideNode(node: TNode, input: NodeInput): Decision {
@@ -137,12 +156,23 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
     case "trigger.segment":
     case "trigger.schedule":
     case "trigger.api":
-      return { kind: "continue", exit: "next", outcome: `Entered from ${input.trigger.name}`, inputs: { trigger: input.trigger as unknown as Json } };
+      return {
+        kind: "continue",
+        exit: "next",
+        outcome: `Entered from ${input.trigger.name}`,
+        inputs: { trigger: input.trigger as unknown as Json },
+      };
 
     case "delay.duration": {
       const c = config(node as TNode & { type: "delay.duration" });
       const wakeAt = new Date(now.getTime() + durationMs(c.duration));
-      return { kind: "wait", wakeAt, timeoutExit: "next", outcome: `Waiting ${describeDuration(c.duration)}, until ${wakeAt.toISOString()}`, inputs: { duration: c.duration } };
+      return {
+        kind: "wait",
+        wakeAt,
+        timeoutExit: "next",
+        outcome: `Waiting ${describeDuration(c.duration)}, until ${wakeAt.toISOString()}`,
+        inputs: { duration: c.duration },
+      };
     }
 
     case "delay.time_of_day": {
@@ -165,10 +195,12 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
       const zone = isValidTimeZone(person.timezone) ? person.timezone! : "UTC";
       const date = parseDateTrait(raw, zone);
       const inputs = { trait: c.trait, value: (raw ?? null) as Json, offset: (c.offset ?? null) as unknown as Json };
-      if (!date) return { kind: "end", status: "COMPLETED", reason: `Trait ${c.trait} is missing or not a date`, inputs };
+      if (!date)
+        return { kind: "end", status: "COMPLETED", reason: `Trait ${c.trait} is missing or not a date`, inputs };
       const shift = c.offset ? durationMs(c.offset.duration) * (c.offset.direction === "before" ? -1 : 1) : 0;
       const wakeAt = new Date(date.getTime() + shift);
-      if (wakeAt.getTime() <= now.getTime()) return { kind: "continue", exit: "next", outcome: `${wakeAt.toISOString()} has already passed`, inputs };
+      if (wakeAt.getTime() <= now.getTime())
+        return { kind: "continue", exit: "next", outcome: `${wakeAt.toISOString()} has already passed`, inputs };
       return { kind: "wait", wakeAt, timeoutExit: "next", outcome: `Waiting until ${wakeAt.toISOString()}`, inputs };
     }
 
@@ -176,7 +208,14 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
       const c = config(node as TNode & { type: "wait_for_event" });
       const wakeAt = new Date(now.getTime() + durationMs(c.timeout));
       if (!c.match) {
-        return { kind: "wait", wakeAt, timeoutExit: "timed_out", event: { name: c.eventName }, outcome: `Waiting for ${c.eventName} until ${wakeAt.toISOString()}`, inputs: { eventName: c.eventName } };
+        return {
+          kind: "wait",
+          wakeAt,
+          timeoutExit: "timed_out",
+          event: { name: c.eventName },
+          outcome: `Waiting for ${c.eventName} until ${wakeAt.toISOString()}`,
+          inputs: { eventName: c.eventName },
+        };
       }
       const expected = input.trigger.properties[c.match.triggerProperty];
       if (expected === undefined || expected === null) {
@@ -201,7 +240,12 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
     case "condition": {
       const c = config(node as TNode & { type: "condition" });
       const result = evaluate(c.rules, input);
-      return { kind: "continue", exit: result.matched ? "yes" : "no", outcome: result.matched ? "Yes: the conditions hold" : "No: the conditions do not hold", inputs: ruleInputs(result) };
+      return {
+        kind: "continue",
+        exit: result.matched ? "yes" : "no",
+        outcome: result.matched ? "Yes: the conditions hold" : "No: the conditions do not hold",
+        inputs: ruleInputs(result),
+      };
     }
 
     case "branch": {
@@ -210,7 +254,8 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
       for (const branch of c.branches) {
         const result = evaluate(branch.rules, input);
         tried.push({ branch: branch.id, ...(ruleInputs(result) as object) } as Json);
-        if (result.matched) return { kind: "continue", exit: branch.id, outcome: `Matched "${branch.label}"`, inputs: { tried } };
+        if (result.matched)
+          return { kind: "continue", exit: branch.id, outcome: `Matched "${branch.label}"`, inputs: { tried } };
       }
       return { kind: "continue", exit: "else", outcome: "No branch matched: else", inputs: { tried } };
     }
@@ -239,7 +284,13 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
         ...(weights.source === "override" ? { weightsSource: "experiment" } : {}),
       };
       if (armId === "holdout") {
-        return { kind: "split", armId, exit: control.id, outcome: `Held out: walks on as ${control.label} (the control) would, and gets nothing from this journey`, inputs: { ...inputs, heldOut: true, control: control.id } };
+        return {
+          kind: "split",
+          armId,
+          exit: control.id,
+          outcome: `Held out: walks on as ${control.label} (the control) would, and gets nothing from this journey`,
+          inputs: { ...inputs, heldOut: true, control: control.id },
+        };
       }
       const arm = c.arms.find((a) => a.id === armId)!;
       return { kind: "split", armId, exit: armId, outcome: `Assigned to ${arm.label}`, inputs };
@@ -252,19 +303,41 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
       const { templateId } = NODE_CONFIGS[node.type].parse(node.config);
       const channel = node.type.slice("action.".length) as "email" | "sms" | "push" | "in_app";
       if (heldOutBy) {
-        return { kind: "withheld", effect: "message", outcome: `Held out: would have sent ${describeMessage(node, channel, templateId)} now; nothing was sent`, inputs: { heldOutBy, withheld: "message", channel, templateId } };
+        return {
+          kind: "withheld",
+          effect: "message",
+          outcome: `Held out: would have sent ${describeMessage(node, channel, templateId)} now; nothing was sent`,
+          inputs: { heldOutBy, withheld: "message", channel, templateId },
+        };
       }
-      return { kind: "message", channel, templateId, outcome: `Queued ${channel.replace("_", "-")} message (template ${templateId})`, inputs: { channel, templateId } };
+      return {
+        kind: "message",
+        channel,
+        templateId,
+        outcome: `Queued ${channel.replace("_", "-")} message (template ${templateId})`,
+        inputs: { channel, templateId },
+      };
     }
 
     case "action.webhook": {
       const c = config(node as TNode & { type: "action.webhook" });
       if (heldOutBy) {
         // The configured URL as written: no request is built for a call that is not made.
-        return { kind: "withheld", effect: "webhook", outcome: `Held out: would have called ${c.method} ${c.url} now; no call was made`, inputs: { heldOutBy, withheld: "webhook", method: c.method, url: c.url } };
+        return {
+          kind: "withheld",
+          effect: "webhook",
+          outcome: `Held out: would have called ${c.method} ${c.url} now; no call was made`,
+          inputs: { heldOutBy, withheld: "webhook", method: c.method, url: c.url },
+        };
       }
       const request = renderWebhookRequest(c, webhookScope(input), input.webhookTemplate);
-      const inputs: Json = { url: request.url, method: c.method, ...(c.templateId === undefined ? {} : { templateId: c.templateId, templateVersion: input.webhookTemplate?.version ?? null }) };
+      const inputs: Json = {
+        url: request.url,
+        method: c.method,
+        ...(c.templateId === undefined
+          ? {}
+          : { templateId: c.templateId, templateVersion: input.webhookTemplate?.version ?? null }),
+      };
       return { kind: "webhook", request, outcome: `${c.method} ${request.url}`, inputs };
     }
 
@@ -282,13 +355,24 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
           inputs: { heldOutBy, withheld: "update_profile", set: c.set as Json, unset: c.unset },
         };
       }
-      return { kind: "update_profile", set: c.set as Record<string, Json>, unset: c.unset, outcome: `Profile updated: ${parts.join(", ")}`, inputs: { set: c.set as Json, unset: c.unset } };
+      return {
+        kind: "update_profile",
+        set: c.set as Record<string, Json>,
+        unset: c.unset,
+        outcome: `Profile updated: ${parts.join(", ")}`,
+        inputs: { set: c.set as Json, unset: c.unset },
+      };
     }
 
     case "goal":
       // Doing the goal event converts a person wherever they are (lib/engine/process-events.ts); walking
       // onto the goal step without it ends the journey. A conversion within the attribution window still counts.
-      return { kind: "end", status: "COMPLETED", reason: `Reached the goal step without ${config(node as TNode & { type: "goal" }).eventName}`, inputs: {} };
+      return {
+        kind: "end",
+        status: "COMPLETED",
+        reason: `Reached the goal step without ${config(node as TNode & { type: "goal" }).eventName}`,
+        inputs: {},
+      };
 
     case "exit":
       return { kind: "end", status: "COMPLETED", reason: `Exited at ${node.label ?? node.id}`, inputs: {} };
@@ -332,7 +416,9 @@ export function decideOnEvent(
 ): EventEffect {
   if (graph.settings.exitEvents.includes(event.name)) return { kind: "exit" };
   if (event.converts) {
-    const goalStep = graph.nodes.some((n) => n.type === "goal" && (n.config as { eventName?: string }).eventName === event.name);
+    const goalStep = graph.nodes.some(
+      (n) => n.type === "goal" && (n.config as { eventName?: string }).eventName === event.name,
+    );
     if (goalStep || graph.settings.goal?.onConversion !== "continue") return { kind: "convert", then: "end" };
     return { kind: "convert", then: event.awaited ? "arrived" : "stay" };
   }

@@ -25,11 +25,25 @@ import { literalAddressProblem } from "../security/outbound";
 
 export type { WebhookScope } from "../messaging/webhook-templates";
 
-export function webhookScope(input: Pick<NodeInput, "person" | "trigger" | "journeyId" | "enrollmentId">): WebhookScope {
+export function webhookScope(
+  input: Pick<NodeInput, "person" | "trigger" | "journeyId" | "enrollmentId">,
+): WebhookScope {
   const { person, trigger } = input;
   return {
-    profile: { id: person.profileId, userId: person.userId, email: person.email, phone: person.phone, timezone: person.timezone, traits: person.traits },
-    event: { id: trigger.eventId ?? null, name: trigger.name, properties: trigger.properties, timestamp: trigger.timestamp },
+    profile: {
+      id: person.profileId,
+      userId: person.userId,
+      email: person.email,
+      phone: person.phone,
+      timezone: person.timezone,
+      traits: person.traits,
+    },
+    event: {
+      id: trigger.eventId ?? null,
+      name: trigger.name,
+      properties: trigger.properties,
+      timestamp: trigger.timestamp,
+    },
     journey: { id: input.journeyId },
     enrollment: { id: input.enrollmentId },
   };
@@ -47,7 +61,11 @@ export interface WebhookConfig {
 function liquidFields(config: WebhookConfig): { path: string; source: string; escape: OutputEscape }[] {
   return [
     { path: "config.url", source: config.url, escape: "url" as const },
-    ...Object.entries(config.headers).map(([name, value]) => ({ path: `config.headers.${name}`, source: value, escape: "data" as const })),
+    ...Object.entries(config.headers).map(([name, value]) => ({
+      path: `config.headers.${name}`,
+      source: value,
+      escape: "data" as const,
+    })),
     ...(config.body === undefined ? [] : [{ path: "config.body", source: config.body, escape: "data" as const }]),
   ];
 }
@@ -69,9 +87,18 @@ export function webhookLiquidProblems(config: WebhookConfig): { path: string; me
  * The request to make: every field rendered, or, when one does not render, the config's own URL and
  * headers with `renderError` set (lib/engine/webhook.ts records the failure and calls nothing).
  */
-export function renderWebhookRequest(config: WebhookConfig, scope: WebhookScope, template?: PinnedWebhookTemplate): WebhookRequest {
+export function renderWebhookRequest(
+  config: WebhookConfig,
+  scope: WebhookScope,
+  template?: PinnedWebhookTemplate,
+): WebhookRequest {
   const rendered: Record<string, string> = {};
-  const fail = (renderError: string): WebhookRequest => ({ url: config.url, method: config.method, headers: config.headers, renderError });
+  const fail = (renderError: string): WebhookRequest => ({
+    url: config.url,
+    method: config.method,
+    headers: config.headers,
+    renderError,
+  });
   for (const field of liquidFields(config)) {
     const result = renderSource(field.source, scope, field.escape);
     if (!result.ok) return fail(`${field.path} does not render: Liquid error: ${result.error}`);
@@ -84,7 +111,8 @@ export function renderWebhookRequest(config: WebhookConfig, scope: WebhookScope,
   } catch {
     // reported below
   }
-  if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) return fail(`config.url renders to "${url.slice(0, 200)}", not an http(s) URL`);
+  if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:"))
+    return fail(`config.url renders to "${url.slice(0, 200)}", not an http(s) URL`);
   const headers: Record<string, string> = {};
   for (const name of Object.keys(config.headers)) {
     const value = rendered[`config.headers.${name}`];
@@ -92,15 +120,29 @@ export function renderWebhookRequest(config: WebhookConfig, scope: WebhookScope,
     if (/[\r\n\0]/.test(value)) return fail(`config.headers.${name} renders to a value with a line break`);
     headers[name] = value;
   }
-  if (config.templateId === undefined) return { url, method: config.method, headers, ...(config.body === undefined ? {} : { body: rendered["config.body"] }) };
-  if (!template) return fail(`the template ${config.templateId} had no saved version when this journey version was published`);
+  if (config.templateId === undefined)
+    return {
+      url,
+      method: config.method,
+      headers,
+      ...(config.body === undefined ? {} : { body: rendered["config.body"] }),
+    };
+  if (!template)
+    return fail(`the template ${config.templateId} had no saved version when this journey version was published`);
   const fromTemplate = renderWebhookTemplate(template.content, scope, template.partials);
   if (!fromTemplate.ok) {
-    const why = fromTemplate.error.startsWith("Liquid error") ? `does not render: ${fromTemplate.error}` : fromTemplate.error;
+    const why = fromTemplate.error.startsWith("Liquid error")
+      ? `does not render: ${fromTemplate.error}`
+      : fromTemplate.error;
     return fail(`the template "${template.name}" (v${template.version}): ${fromTemplate.field} ${why}`);
   }
   // Header names are case-insensitive: a later source's spelling replaces an earlier one's.
   const merged = new Map<string, [string, string]>();
-  for (const [name, value] of [["content-type", fromTemplate.contentType], ...Object.entries(fromTemplate.headers), ...Object.entries(headers)]) merged.set(name.toLowerCase(), [name, value]);
+  for (const [name, value] of [
+    ["content-type", fromTemplate.contentType],
+    ...Object.entries(fromTemplate.headers),
+    ...Object.entries(headers),
+  ])
+    merged.set(name.toLowerCase(), [name, value]);
   return { url, method: config.method, headers: Object.fromEntries(merged.values()), body: fromTemplate.body };
 }

@@ -58,7 +58,9 @@ export interface ProcessResult {
 const ATTRIBUTION_LOOKBACK_MS = 90 * 86_400_000;
 
 function goalNodeFor(version: CompiledVersion, eventName: string): TNode | undefined {
-  return version.graph.nodes.find((n) => n.type === "goal" && (n.config as { eventName?: string }).eventName === eventName);
+  return version.graph.nodes.find(
+    (n) => n.type === "goal" && (n.config as { eventName?: string }).eventName === eventName,
+  );
 }
 
 /** Does this event convert someone still in the journey? A goal step's event always does. */
@@ -73,7 +75,11 @@ function convertsWhileIn(version: CompiledVersion, event: StoredEvent, enrollmen
  */
 function withinAttribution(version: CompiledVersion, event: StoredEvent, enrollment: OpenEnrollment): boolean {
   if (convertsFromEntry(version.graph, event, enrollment.enteredAt)) return true;
-  return convertsFromAssignment(version.graph, event, enrollment.assignedAt.map((at) => new Date(at)));
+  return convertsFromAssignment(
+    version.graph,
+    event,
+    enrollment.assignedAt.map((at) => new Date(at)),
+  );
 }
 
 // The split assignments of an enrollment, as epoch milliseconds (a float8[] parses the same on every driver).
@@ -84,7 +90,11 @@ function sameValue(actual: unknown, expectedJson: string): boolean {
   return JSON.stringify(actual) === expectedJson || compare(actual, "equals", JSON.parse(expectedJson));
 }
 
-export async function processIngestedEvents(workspaceId: string, eventIds: string[], now: Date): Promise<ProcessResult> {
+export async function processIngestedEvents(
+  workspaceId: string,
+  eventIds: string[],
+  now: Date,
+): Promise<ProcessResult> {
   const result: ProcessResult = { advance: [], enrolled: 0, resumed: 0, exited: 0, converted: 0 };
   if (!eventIds.length) return result;
   return withTransaction(async (client) => {
@@ -115,14 +125,24 @@ export async function processIngestedEvents(workspaceId: string, eventIds: strin
         ORDER BY e."enteredAt"`,
       [workspaceId, [...profileIds].sort()],
     );
-    const versions = await loadVersions(client, [...journeys.map((j) => j.liveVersionId), ...open.map((e) => e.journeyVersionId)]);
+    const versions = await loadVersions(client, [
+      ...journeys.map((j) => j.liveVersionId),
+      ...open.map((e) => e.journeyVersionId),
+    ]);
 
     // People who already left a journey still convert within its attribution window (and, when they
     // were assigned at a split, on any goal event within the window from the assignment): find those
     // enrollments only when an event is one of some journey's goal events.
     const goalNames = new Set([...versions.values()].flatMap((v) => experimentGoalEvents(v.graph)));
-    const ended = events.some((e) => goalNames.has(e.name)) ? await endedWithoutConversion(client, workspaceId, profileIds, now) : [];
-    if (ended.length) for (const [id, v] of await loadVersions(client, ended.map((e) => e.journeyVersionId))) versions.set(id, v);
+    const ended = events.some((e) => goalNames.has(e.name))
+      ? await endedWithoutConversion(client, workspaceId, profileIds, now)
+      : [];
+    if (ended.length)
+      for (const [id, v] of await loadVersions(
+        client,
+        ended.map((e) => e.journeyVersionId),
+      ))
+        versions.set(id, v);
 
     const openByProfile = groupBy(open, (e) => e.profileId);
     const endedByProfile = groupBy(ended, (e) => e.profileId);
@@ -136,9 +156,14 @@ export async function processIngestedEvents(workspaceId: string, eventIds: strin
         const awaited =
           enrollment.status === "WAITING" &&
           enrollment.waitEventName === event.name &&
-          (enrollment.waitMatchProperty === null || sameValue(valueAt(event.properties, enrollment.waitMatchProperty), enrollment.waitMatchValue!));
+          (enrollment.waitMatchProperty === null ||
+            sameValue(valueAt(event.properties, enrollment.waitMatchProperty), enrollment.waitMatchValue!));
         // Which wins when the event is at once an exit, a goal and the awaited one: decideOnEvent (interpreter.ts).
-        const effect = decideOnEvent(version.graph, { name: event.name, converts: convertsWhileIn(version, event, enrollment), awaited });
+        const effect = decideOnEvent(version.graph, {
+          name: event.name,
+          converts: convertsWhileIn(version, event, enrollment),
+          awaited,
+        });
         if (effect.kind === "exit") {
           await endEnrollment(client, enrollment.id, "EXITED", `Exit event ${event.name}`, now);
           enrollment.status = "DONE";
@@ -198,7 +223,12 @@ export async function processIngestedEvents(workspaceId: string, eventIds: strin
           triggerNodeType: trigger.type,
           profileId: event.profileId,
           entryKey: `event:${event.id}`,
-          trigger: { eventId: event.id, name: event.name, properties: event.properties, timestamp: event.timestamp.toISOString() },
+          trigger: {
+            eventId: event.id,
+            name: event.name,
+            properties: event.properties,
+            timestamp: event.timestamp.toISOString(),
+          },
           reentry: version.graph.settings.reentry,
         });
       }
@@ -221,7 +251,12 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
   return map;
 }
 
-async function endedWithoutConversion(client: pg.ClientBase, workspaceId: string, profileIds: string[], now: Date): Promise<OpenEnrollment[]> {
+async function endedWithoutConversion(
+  client: pg.ClientBase,
+  workspaceId: string,
+  profileIds: string[],
+  now: Date,
+): Promise<OpenEnrollment[]> {
   // Recent by entry, or by a split assignment (someone assigned after a long delay has the window from then).
   const { rows } = await client.query<OpenEnrollment>(
     `SELECT e.id, e."journeyId", e."journeyVersionId", e."profileId", e.status::text, e."enteredAt", ${ASSIGNED_AT},
@@ -240,7 +275,13 @@ async function endedWithoutConversion(client: pg.ClientBase, workspaceId: string
  * lib/analytics/revenue.ts) and the message it is attributed to: the last one the person was sent in this
  * journey at or before the conversion (Message(workspaceId, profileId, createdAt): a person's few messages).
  */
-async function recordConversion(client: pg.ClientBase, workspaceId: string, enrollment: OpenEnrollment, version: CompiledVersion, event: StoredEvent): Promise<boolean> {
+async function recordConversion(
+  client: pg.ClientBase,
+  workspaceId: string,
+  enrollment: OpenEnrollment,
+  version: CompiledVersion,
+  event: StoredEvent,
+): Promise<boolean> {
   const { rowCount } = await client.query(
     `INSERT INTO "Conversion" ("enrollmentId", "workspaceId", "journeyId", "profileId", "eventId", "eventName", "convertedAt", revenue, "messageId")
      VALUES ($1, $2, $3, $4, $5, $6, $7, round($8::numeric, 4),
@@ -248,12 +289,28 @@ async function recordConversion(client: pg.ClientBase, workspaceId: string, enro
                WHERE m."workspaceId" = $2 AND m."profileId" = $4 AND m."journeyId" = $3 AND m."sentAt" IS NOT NULL AND m."sentAt" <= $7
                ORDER BY m."sentAt" DESC, m.id DESC LIMIT 1))
      ON CONFLICT DO NOTHING`,
-    [enrollment.id, workspaceId, enrollment.journeyId, enrollment.profileId, event.id, event.name, event.timestamp, revenueOf(event.properties, version.graph.settings.goal?.revenueProperty)],
+    [
+      enrollment.id,
+      workspaceId,
+      enrollment.journeyId,
+      enrollment.profileId,
+      event.id,
+      event.name,
+      event.timestamp,
+      revenueOf(event.properties, version.graph.settings.goal?.revenueProperty),
+    ],
   );
   return (rowCount ?? 0) > 0;
 }
 
-async function convert(client: pg.ClientBase, workspaceId: string, enrollment: OpenEnrollment, version: CompiledVersion, event: StoredEvent, now: Date): Promise<void> {
+async function convert(
+  client: pg.ClientBase,
+  workspaceId: string,
+  enrollment: OpenEnrollment,
+  version: CompiledVersion,
+  event: StoredEvent,
+  now: Date,
+): Promise<void> {
   await recordConversion(client, workspaceId, enrollment, version, event);
   await endEnrollment(client, enrollment.id, "CONVERTED", `Converted: ${event.name}`, now);
   // Shown on the goal step when the journey has one, so the canvas counts and the trace agree.
@@ -262,7 +319,14 @@ async function convert(client: pg.ClientBase, workspaceId: string, enrollment: O
     await client.query(
       `INSERT INTO "EnrollmentStep" ("enrollmentId", "journeyId", "nodeId", "nodeType", visit, "enteredAt", "leftAt", inputs, outcome)
        VALUES ($1, $2, $3, 'goal', 1, $4, $4, $5::jsonb, $6) ON CONFLICT DO NOTHING`,
-      [enrollment.id, enrollment.journeyId, goal.id, now, JSON.stringify({ eventId: event.id, eventName: event.name }), `Converted: ${event.name}`],
+      [
+        enrollment.id,
+        enrollment.journeyId,
+        goal.id,
+        now,
+        JSON.stringify({ eventId: event.id, eventName: event.name }),
+        `Converted: ${event.name}`,
+      ],
     );
     await client.query(`UPDATE "Enrollment" SET "currentNodeId" = $2 WHERE id = $1`, [enrollment.id, goal.id]);
   }

@@ -26,7 +26,6 @@ const CONTENT = {
   html: '<body><p>See <a href="https://shop.example/sale">the sale</a>.</p></body>',
 };
 
-
 /** Walks `userId` through the journey and delivers its email; returns the open and click tokens from the HTML sent. */
 async function deliverTo(s: MessagingSetup, userId: string) {
   const id = await queueFor(s, userId, { email: `${userId}@example.com`, first_name: userId });
@@ -43,13 +42,18 @@ async function deliverTo(s: MessagingSetup, userId: string) {
 }
 
 async function open(token: string) {
-  const response = await openRoute(new Request(`http://localhost:3000/t/o/${token}`), { params: Promise.resolve({ token }) });
+  const response = await openRoute(new Request(`http://localhost:3000/t/o/${token}`), {
+    params: Promise.resolve({ token }),
+  });
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toBe("image/gif");
 }
 
 async function click(link: { token: string; url: string }) {
-  const response = await callRoute(clickRoute, { path: `/t/c/${link.token}?u=${encodeURIComponent(link.url)}`, params: { token: link.token } });
+  const response = await callRoute(clickRoute, {
+    path: `/t/c/${link.token}?u=${encodeURIComponent(link.url)}`,
+    params: { token: link.token },
+  });
   expect(response.status).toBe(302);
   expect(response.headers.get("location")).toBe(link.url);
 }
@@ -74,7 +78,10 @@ describe("message counts on the canvas (journeyStats)", () => {
     await click(ada.click);
     expect(await counts()).toEqual({ sent: 1, delivered: 1, opened: 1, clicked: 1, failed: 0, suppressed: 0 });
     // the timeline keeps every click (the open only once); the counts take each stage's first time
-    const events = await db().messageEvent.findMany({ where: { messageId: ada.id, type: { in: ["opened", "clicked"] } }, select: { type: true } });
+    const events = await db().messageEvent.findMany({
+      where: { messageId: ada.id, type: { in: ["opened", "clicked"] } },
+      select: { type: true },
+    });
     expect(events.map((e) => e.type).sort()).toEqual(["clicked", "clicked", "opened"]);
 
     // Bo's mail client blocks images: his click is his open too. Cy never engages.
@@ -84,7 +91,11 @@ describe("message counts on the canvas (journeyStats)", () => {
     expect(await counts()).toEqual({ sent: 3, delivered: 3, opened: 2, clicked: 2, failed: 0, suppressed: 0 });
     // the other nodes carry no message counts
     const stats = await journeyStats(viewer, s.journeyId);
-    expect(Object.keys(stats.nodes).filter((id) => stats.nodes[id].messages).sort()).toEqual(["send"]);
+    expect(
+      Object.keys(stats.nodes)
+        .filter((id) => stats.nodes[id].messages)
+        .sort(),
+    ).toEqual(["send"]);
     expect(stats.nodes.send).toMatchObject({ entered: 3, left: 3 });
   });
 });

@@ -13,29 +13,51 @@ const T0 = new Date("2026-03-02T10:00:00.000Z");
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
 async function createProfile(workspaceId: string, mergedIntoId?: string) {
-  return db().profile.create({ data: { id: randomUUID(), workspaceId, firstSeenAt: T0, lastSeenAt: T0, mergedIntoId } });
+  return db().profile.create({
+    data: { id: randomUUID(), workspaceId, firstSeenAt: T0, lastSeenAt: T0, mergedIntoId },
+  });
 }
 
 async function publishedJourney(team: TestWorkspace, name = "Abandoned cart", versions = 1) {
-  const journey = await db().journey.create({ data: { workspaceId: team.id, name, status: "LIVE", draft: ABANDONED_CART as Prisma.InputJsonValue } });
+  const journey = await db().journey.create({
+    data: { workspaceId: team.id, name, status: "LIVE", draft: ABANDONED_CART as Prisma.InputJsonValue },
+  });
   const created = [];
   for (let version = 1; version <= versions; version++) {
     const graph = structuredClone(ABANDONED_CART);
     if (version > 1) graph.nodes[3].label = `You left something (v${version})`;
-    created.push(await db().journeyVersion.create({ data: { journeyId: journey.id, version, graph: graph as Prisma.InputJsonValue, publishedByLabel: "test" } }));
+    created.push(
+      await db().journeyVersion.create({
+        data: { journeyId: journey.id, version, graph: graph as Prisma.InputJsonValue, publishedByLabel: "test" },
+      }),
+    );
   }
   await db().journey.update({ where: { id: journey.id }, data: { liveVersionId: created[created.length - 1].id } });
   return { journey, versions: created };
 }
 
-type Step = [nodeId: string, nodeType: string, exit: string | null, left: boolean, outcome?: string, inputs?: Record<string, unknown>];
+type Step = [
+  nodeId: string,
+  nodeType: string,
+  exit: string | null,
+  left: boolean,
+  outcome?: string,
+  inputs?: Record<string, unknown>,
+];
 
 async function enroll(
   team: TestWorkspace,
   journeyId: string,
   versionId: string,
   profileId: string,
-  opts: { status: Prisma.EnrollmentCreateInput["status"]; node: string; enteredAt: Date; steps: Step[]; wait?: Partial<Prisma.EnrollmentCreateInput>; endReason?: string },
+  opts: {
+    status: Prisma.EnrollmentCreateInput["status"];
+    node: string;
+    enteredAt: Date;
+    steps: Step[];
+    wait?: Partial<Prisma.EnrollmentCreateInput>;
+    endReason?: string;
+  },
 ) {
   const ended = !["ACTIVE", "WAITING"].includes(opts.status ?? "ACTIVE");
   const enrollment = await db().enrollment.create({
@@ -47,7 +69,12 @@ async function enroll(
       entryKey: `event:${randomUUID()}`,
       status: opts.status,
       currentNodeId: opts.node,
-      trigger: { eventId: "1", name: "cart_updated", properties: { cartId: "c1" }, timestamp: opts.enteredAt.toISOString() },
+      trigger: {
+        eventId: "1",
+        name: "cart_updated",
+        properties: { cartId: "c1" },
+        timestamp: opts.enteredAt.toISOString(),
+      },
       enteredAt: opts.enteredAt,
       updatedAt: opts.enteredAt,
       endedAt: ended ? at(opts.steps.length + 100) : null,
@@ -72,8 +99,21 @@ async function enroll(
 }
 
 const TRIGGER: Step = ["trigger", "trigger.event", "next", true, "Entered on cart_updated"];
-const WAITED_ARRIVED: Step = ["wait_checkout", "wait_for_event", "arrived", true, "checkout_completed arrived for cart c1", { cartId: "c1" }];
-const WAITED_TIMED_OUT: Step = ["wait_checkout", "wait_for_event", "timed_out", true, "No checkout_completed within 30 minutes"];
+const WAITED_ARRIVED: Step = [
+  "wait_checkout",
+  "wait_for_event",
+  "arrived",
+  true,
+  "checkout_completed arrived for cart c1",
+  { cartId: "c1" },
+];
+const WAITED_TIMED_OUT: Step = [
+  "wait_checkout",
+  "wait_for_event",
+  "timed_out",
+  true,
+  "No checkout_completed within 30 minutes",
+];
 const REMINDED: Step = ["reminder", "action.email", "next", true, "Queued tpl_cart_reminder"];
 
 /** The abandoned-cart journey, published twice, with people in every state. */
@@ -91,9 +131,21 @@ async function populated() {
     steps: [TRIGGER, ["wait_checkout", "wait_for_event", null, false]],
     wait: { wakeAt: at(30), waitEventName: "checkout_completed", waitMatchProperty: "cartId", waitMatchValue: '"c1"' },
   });
-  await enroll(team, j, v2.id, await person(), { status: "WAITING", node: "wait_checkout", enteredAt: at(1), steps: [TRIGGER, ["wait_checkout", "wait_for_event", null, false]], wait: { wakeAt: at(31), waitEventName: "checkout_completed" } });
+  await enroll(team, j, v2.id, await person(), {
+    status: "WAITING",
+    node: "wait_checkout",
+    enteredAt: at(1),
+    steps: [TRIGGER, ["wait_checkout", "wait_for_event", null, false]],
+    wait: { wakeAt: at(31), waitEventName: "checkout_completed" },
+  });
   // checked out: done
-  await enroll(team, j, v1.id, await person(), { status: "COMPLETED", node: "checked_out", enteredAt: at(2), steps: [TRIGGER, WAITED_ARRIVED, ["checked_out", "exit", null, true]], endReason: "Reached the exit step" });
+  await enroll(team, j, v1.id, await person(), {
+    status: "COMPLETED",
+    node: "checked_out",
+    enteredAt: at(2),
+    steps: [TRIGGER, WAITED_ARRIVED, ["checked_out", "exit", null, true]],
+    endReason: "Reached the exit step",
+  });
   // in the 3-day delay
   await enroll(team, j, v1.id, await person(), {
     status: "WAITING",
@@ -103,20 +155,61 @@ async function populated() {
     wait: { wakeAt: at(3 * 24 * 60) },
   });
   // being advanced at the condition
-  await enroll(team, j, v2.id, await person(), { status: "ACTIVE", node: "has_ordered", enteredAt: at(4), steps: [TRIGGER, WAITED_TIMED_OUT, REMINDED, ["wait_3_days", "delay.duration", "next", true], ["has_ordered", "condition", null, false]] });
+  await enroll(team, j, v2.id, await person(), {
+    status: "ACTIVE",
+    node: "has_ordered",
+    enteredAt: at(4),
+    steps: [
+      TRIGGER,
+      WAITED_TIMED_OUT,
+      REMINDED,
+      ["wait_3_days", "delay.duration", "next", true],
+      ["has_ordered", "condition", null, false],
+    ],
+  });
   // unsubscribed after the reminder
-  await enroll(team, j, v1.id, await person(), { status: "EXITED", node: "reminder", enteredAt: at(5), steps: [TRIGGER, WAITED_TIMED_OUT, REMINDED], endReason: "Exit event unsubscribed" });
+  await enroll(team, j, v1.id, await person(), {
+    status: "EXITED",
+    node: "reminder",
+    enteredAt: at(5),
+    steps: [TRIGGER, WAITED_TIMED_OUT, REMINDED],
+    endReason: "Exit event unsubscribed",
+  });
   // converted: ordered after the discount
   const convertedProfile = await person();
   const converted = await enroll(team, j, v2.id, convertedProfile, {
     status: "CONVERTED",
     node: "ordered",
     enteredAt: at(6),
-    steps: [TRIGGER, WAITED_TIMED_OUT, REMINDED, ["wait_3_days", "delay.duration", "next", true], ["has_ordered", "condition", "no", true], ["discount", "action.email", "next", true], ["ordered", "goal", null, true]],
+    steps: [
+      TRIGGER,
+      WAITED_TIMED_OUT,
+      REMINDED,
+      ["wait_3_days", "delay.duration", "next", true],
+      ["has_ordered", "condition", "no", true],
+      ["discount", "action.email", "next", true],
+      ["ordered", "goal", null, true],
+    ],
   });
-  await db().conversion.create({ data: { enrollmentId: converted.id, workspaceId: team.id, journeyId: j, profileId: convertedProfile, eventId: 42n, eventName: "order_completed", convertedAt: at(7) } });
+  await db().conversion.create({
+    data: {
+      enrollmentId: converted.id,
+      workspaceId: team.id,
+      journeyId: j,
+      profileId: convertedProfile,
+      eventId: 42n,
+      eventName: "order_completed",
+      convertedAt: at(7),
+    },
+  });
   // failed at the webhook-less email
-  await enroll(team, j, v1.id, await person(), { status: "FAILED", node: "reminder", enteredAt: at(8), steps: [TRIGGER, WAITED_TIMED_OUT, ["reminder", "action.email", null, false]], endReason: "Template missing" });
+  await enroll(team, j, v1.id, await person(), {
+    status: "FAILED",
+    node: "reminder",
+    enteredAt: at(8),
+    steps: [TRIGGER, WAITED_TIMED_OUT, ["reminder", "action.email", null, false]],
+    endReason: "Template missing",
+  });
   return { team, journey };
 }
 
@@ -127,7 +220,15 @@ describe("journeyStats", () => {
     const stats = await journeyStats(await contextOf(team, "VIEWER"), journey.id, now);
     expect(stats.journeyId).toBe(journey.id);
     expect(stats.generatedAt).toBe(now.toISOString());
-    expect(stats.totals).toEqual({ enrolled: 8, active: 4, waiting: 3, completed: 1, converted: 1, exited: 1, failed: 1 });
+    expect(stats.totals).toEqual({
+      enrolled: 8,
+      active: 4,
+      waiting: 3,
+      completed: 1,
+      converted: 1,
+      exited: 1,
+      failed: 1,
+    });
     expect(stats.nodes).toEqual({
       trigger: { entered: 8, waiting: 0, left: 8 },
       wait_checkout: { entered: 8, waiting: 2, left: 6 },
@@ -146,11 +247,21 @@ describe("journeyStats", () => {
     const team = await createWorkspaceWithTeam();
     const { journey } = await publishedJourney(team);
     const stats = await journeyStats(await contextOf(team, "VIEWER"), journey.id);
-    expect(stats.totals).toEqual({ enrolled: 0, active: 0, waiting: 0, completed: 0, converted: 0, exited: 0, failed: 0 });
+    expect(stats.totals).toEqual({
+      enrolled: 0,
+      active: 0,
+      waiting: 0,
+      completed: 0,
+      converted: 0,
+      exited: 0,
+      failed: 0,
+    });
     expect(Object.keys(stats.nodes)).toHaveLength(ABANDONED_CART.nodes.length);
     expect(Object.values(stats.nodes).every((n) => n.entered === 0 && n.waiting === 0 && n.left === 0)).toBe(true);
 
-    const draft = await db().journey.create({ data: { workspaceId: team.id, name: "Draft", draft: ABANDONED_CART as Prisma.InputJsonValue } });
+    const draft = await db().journey.create({
+      data: { workspaceId: team.id, name: "Draft", draft: ABANDONED_CART as Prisma.InputJsonValue },
+    });
     expect((await journeyStats(await contextOf(team, "VIEWER"), draft.id)).nodes).toEqual({});
   });
 
@@ -190,9 +301,19 @@ describe("profileJourneys", () => {
       node: "wait_checkout",
       enteredAt: at(60 * 24 * 9),
       steps: [TRIGGER, ["wait_checkout", "wait_for_event", null, false]],
-      wait: { wakeAt: at(60 * 24 * 9 + 30), waitEventName: "checkout_completed", waitMatchProperty: "cartId", waitMatchValue: '"c1"' },
+      wait: {
+        wakeAt: at(60 * 24 * 9 + 30),
+        waitEventName: "checkout_completed",
+        waitMatchProperty: "cartId",
+        waitMatchValue: '"c1"',
+      },
     });
-    await enroll(team, cart.journey.id, cart.versions[0].id, bystander.id, { status: "ACTIVE", node: "trigger", enteredAt: at(5), steps: [] });
+    await enroll(team, cart.journey.id, cart.versions[0].id, bystander.id, {
+      status: "ACTIVE",
+      node: "trigger",
+      enteredAt: at(5),
+      steps: [],
+    });
 
     const list = await profileJourneys(await contextOf(team, "VIEWER"), profile.id);
     expect(list.map((e) => e.enrollmentId)).toEqual([third.id, second.id, first.id]);
@@ -204,10 +325,20 @@ describe("profileJourneys", () => {
       status: "WAITING",
       currentNodeId: "wait_checkout",
       endedAt: null,
-      waiting: { until: at(60 * 24 * 9 + 30).toISOString(), eventName: "checkout_completed", matchProperty: "cartId", matchValue: "c1" },
+      waiting: {
+        until: at(60 * 24 * 9 + 30).toISOString(),
+        eventName: "checkout_completed",
+        matchProperty: "cartId",
+        matchValue: "c1",
+      },
       trigger: { name: "cart_updated", properties: { cartId: "c1" } },
     });
-    expect(list[1]).toMatchObject({ journeyName: "Abandoned cart", version: 2, status: "WAITING", waiting: { until: at(60 * 24 * 11).toISOString() } });
+    expect(list[1]).toMatchObject({
+      journeyName: "Abandoned cart",
+      version: 2,
+      status: "WAITING",
+      waiting: { until: at(60 * 24 * 11).toISOString() },
+    });
     expect(list[1].waiting).toEqual({ until: at(60 * 24 * 11).toISOString() });
     expect(list[1].steps.map((s) => [s.nodeId, s.label, s.exit, s.leftAt === null])).toEqual([
       ["trigger", "Cart updated", "next", false],
@@ -216,9 +347,18 @@ describe("profileJourneys", () => {
       ["reminder", "You left something (v2)", "next", false],
       ["wait_3_days", "Wait 3 days", null, true],
     ]);
-    expect(list[1].steps[3]).toMatchObject({ nodeType: "delay.duration", outcome: "Waiting 3 days", enteredAt: new Date(at(60 * 24 * 8).getTime() + 3000).toISOString() });
+    expect(list[1].steps[3]).toMatchObject({
+      nodeType: "delay.duration",
+      outcome: "Waiting 3 days",
+      enteredAt: new Date(at(60 * 24 * 8).getTime() + 3000).toISOString(),
+    });
 
-    expect(list[2]).toMatchObject({ version: 1, status: "COMPLETED", endReason: "Reached the exit step", waiting: null });
+    expect(list[2]).toMatchObject({
+      version: 1,
+      status: "COMPLETED",
+      endReason: "Reached the exit step",
+      waiting: null,
+    });
     expect(list[2].endedAt).not.toBeNull();
     expect(list[2].steps[1]).toEqual({
       nodeId: "wait_checkout",
@@ -233,8 +373,18 @@ describe("profileJourneys", () => {
     });
     expect(list[1].steps.map((s) => s.exitLabel)).toEqual([null, "Timed out", null, null]);
     expect(list[2].graph.nodes).toHaveLength(ABANDONED_CART.nodes.length);
-    expect(list[2].graph.nodes[0]).toEqual({ id: "trigger", type: "trigger.event", label: "Cart updated", position: { x: 0, y: 0 } });
-    expect(list[2].graph.edges[1]).toEqual({ id: "e2", source: "wait_checkout", target: "checked_out", branch: "arrived" });
+    expect(list[2].graph.nodes[0]).toEqual({
+      id: "trigger",
+      type: "trigger.event",
+      label: "Cart updated",
+      position: { x: 0, y: 0 },
+    });
+    expect(list[2].graph.edges[1]).toEqual({
+      id: "e2",
+      source: "wait_checkout",
+      target: "checked_out",
+      branch: "arrived",
+    });
     expect(list[2].graph.edges[0].branch).toBeNull();
   });
 
@@ -243,8 +393,19 @@ describe("profileJourneys", () => {
     const { journey, versions } = await publishedJourney(team);
     const person = await createProfile(team.id);
     const anonymous = await createProfile(team.id, person.id);
-    const before = await enroll(team, journey.id, versions[0].id, anonymous.id, { status: "EXITED", node: "reminder", enteredAt: at(0), steps: [TRIGGER], endReason: "Exit event unsubscribed" });
-    const after = await enroll(team, journey.id, versions[0].id, person.id, { status: "ACTIVE", node: "trigger", enteredAt: at(10), steps: [] });
+    const before = await enroll(team, journey.id, versions[0].id, anonymous.id, {
+      status: "EXITED",
+      node: "reminder",
+      enteredAt: at(0),
+      steps: [TRIGGER],
+      endReason: "Exit event unsubscribed",
+    });
+    const after = await enroll(team, journey.id, versions[0].id, person.id, {
+      status: "ACTIVE",
+      node: "trigger",
+      enteredAt: at(10),
+      steps: [],
+    });
     const ctx = await contextOf(team, "VIEWER");
     expect((await profileJourneys(ctx, person.id)).map((e) => e.enrollmentId)).toEqual([after.id, before.id]);
     expect((await profileJourneys(ctx, anonymous.id)).map((e) => e.enrollmentId)).toEqual([after.id, before.id]);
@@ -278,15 +439,42 @@ describe("profileJourneys", () => {
     const graph = {
       nodes: [
         { id: "api", type: "trigger.api", position: { x: 0, y: 0 }, config: {} },
-        { id: "ab", type: "split", position: { x: 0, y: 100 }, config: { arms: [{ id: "a", label: "Short subject", weight: 45 }, { id: "b", label: "Long subject", weight: 45 }], holdout: { weight: 10 } } },
-        { id: "tier", type: "branch", position: { x: 0, y: 200 }, config: { branches: [{ id: "vip", label: "VIP customers", rules: { match: "all", rules: [] } }] } },
+        {
+          id: "ab",
+          type: "split",
+          position: { x: 0, y: 100 },
+          config: {
+            arms: [
+              { id: "a", label: "Short subject", weight: 45 },
+              { id: "b", label: "Long subject", weight: 45 },
+            ],
+            holdout: { weight: 10 },
+          },
+        },
+        {
+          id: "tier",
+          type: "branch",
+          position: { x: 0, y: 200 },
+          config: { branches: [{ id: "vip", label: "VIP customers", rules: { match: "all", rules: [] } }] },
+        },
       ],
       edges: [],
     };
     const journey = await db().journey.create({ data: { workspaceId: team.id, name: "Tests", draft: graph } });
-    const version = await db().journeyVersion.create({ data: { journeyId: journey.id, version: 1, graph, publishedByLabel: "test" } });
+    const version = await db().journeyVersion.create({
+      data: { journeyId: journey.id, version: 1, graph, publishedByLabel: "test" },
+    });
     const [one, two] = [await createProfile(team.id), await createProfile(team.id)];
-    await enroll(team, journey.id, version.id, one.id, { status: "COMPLETED", node: "tier", enteredAt: at(0), steps: [["api", "trigger.api", "next", true], ["ab", "split", "a", true], ["tier", "branch", "vip", true]] });
+    await enroll(team, journey.id, version.id, one.id, {
+      status: "COMPLETED",
+      node: "tier",
+      enteredAt: at(0),
+      steps: [
+        ["api", "trigger.api", "next", true],
+        ["ab", "split", "a", true],
+        ["tier", "branch", "vip", true],
+      ],
+    });
     // Held out: the engine takes the control arm's exit, and the split's inputs say the person is held out.
     await enroll(team, journey.id, version.id, two.id, {
       status: "COMPLETED",
@@ -294,7 +482,14 @@ describe("profileJourneys", () => {
       enteredAt: at(0),
       steps: [
         ["api", "trigger.api", "next", true],
-        ["ab", "split", "a", true, "Held out: walks on as Short subject (the control) would, and gets nothing from this journey", { bucket: 95.1, heldOut: true, control: "a" }],
+        [
+          "ab",
+          "split",
+          "a",
+          true,
+          "Held out: walks on as Short subject (the control) would, and gets nothing from this journey",
+          { bucket: 95.1, heldOut: true, control: "a" },
+        ],
         ["tier", "branch", "else", true],
       ],
     });
@@ -304,7 +499,11 @@ describe("profileJourneys", () => {
       ["split", "Short subject"],
       ["branch", "VIP customers"],
     ]);
-    expect((await profileJourneys(ctx, two.id))[0].steps.map((s) => s.exitLabel)).toEqual([null, "Holdout, on Short subject’s path", "Else"]);
+    expect((await profileJourneys(ctx, two.id))[0].steps.map((s) => s.exitLabel)).toEqual([
+      null,
+      "Holdout, on Short subject’s path",
+      "Else",
+    ]);
   });
 
   it("is empty for someone who never entered a journey", async () => {
@@ -317,7 +516,12 @@ describe("profileJourneys", () => {
     const team = await createWorkspaceWithTeam();
     const { journey, versions } = await publishedJourney(team);
     const profile = await createProfile(team.id);
-    await enroll(team, journey.id, versions[0].id, profile.id, { status: "ACTIVE", node: "trigger", enteredAt: at(0), steps: [] });
+    await enroll(team, journey.id, versions[0].id, profile.id, {
+      status: "ACTIVE",
+      node: "trigger",
+      enteredAt: at(0),
+      steps: [],
+    });
     const other = await contextOf(await createWorkspaceWithTeam("Other"), "OWNER");
     await expect(profileJourneys(other, profile.id)).rejects.toMatchObject({ code: "not_found" });
     await expect(profileJourneys(other, "not-a-uuid")).rejects.toMatchObject({ code: "not_found" });

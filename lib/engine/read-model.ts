@@ -65,7 +65,11 @@ const NOT_FOUND_JOURNEY = "No such journey in this workspace.";
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
 /** Live counts for a journey: the journey's lookup, then three GROUP BY / COUNT queries on the engine's indexes. */
-export async function journeyStats(ctx: WorkspaceContext, journeyId: string, now: Date = new Date()): Promise<JourneyStats> {
+export async function journeyStats(
+  ctx: WorkspaceContext,
+  journeyId: string,
+  now: Date = new Date(),
+): Promise<JourneyStats> {
   requirePermission(ctx, "workspace:read");
   if (!isUuid(journeyId)) throw new AppError("not_found", NOT_FOUND_JOURNEY);
   // The journey, in this workspace, with the node ids of its live version (not the whole graph: this is polled).
@@ -99,10 +103,24 @@ export async function journeyStats(ctx: WorkspaceContext, journeyId: string, now
 
   for (const row of messages) {
     if (!row.nodeId) continue;
-    node(row.nodeId).messages = { sent: Number(row.sent), delivered: Number(row.delivered), opened: Number(row.opened), clicked: Number(row.clicked), failed: Number(row.failed), suppressed: Number(row.suppressed) };
+    node(row.nodeId).messages = {
+      sent: Number(row.sent),
+      delivered: Number(row.delivered),
+      opened: Number(row.opened),
+      clicked: Number(row.clicked),
+      failed: Number(row.failed),
+      suppressed: Number(row.suppressed),
+    };
   }
 
-  const byStatus: Record<EnrollmentStatus, number> = { ACTIVE: 0, WAITING: 0, COMPLETED: 0, CONVERTED: 0, EXITED: 0, FAILED: 0 };
+  const byStatus: Record<EnrollmentStatus, number> = {
+    ACTIVE: 0,
+    WAITING: 0,
+    COMPLETED: 0,
+    CONVERTED: 0,
+    EXITED: 0,
+    FAILED: 0,
+  };
   for (const row of byStatusAndNode) {
     byStatus[row.status] += row._count._all;
     if (row.status === "ACTIVE" || row.status === "WAITING") node(row.currentNodeId).waiting += row._count._all;
@@ -191,15 +209,34 @@ function parseJson(text: string | null): unknown {
   }
 }
 
-const EXIT_WORDS: Record<string, string> = { yes: "Yes", no: "No", arrived: "Arrived", timed_out: "Timed out", else: "Else", holdout: "Holdout" };
+const EXIT_WORDS: Record<string, string> = {
+  yes: "Yes",
+  no: "No",
+  arrived: "Arrived",
+  timed_out: "Timed out",
+  else: "Else",
+  holdout: "Holdout",
+};
 
-function exitLabel(node: TJourneyGraph["nodes"][number] | undefined, exit: string | null, inputs: unknown): string | null {
+function exitLabel(
+  node: TJourneyGraph["nodes"][number] | undefined,
+  exit: string | null,
+  inputs: unknown,
+): string | null {
   if (!exit || exit === "next") return null;
-  const named = [...((node?.config.branches as { id: string; label?: string }[] | undefined) ?? []), ...((node?.config.arms as { id: string; label?: string }[] | undefined) ?? [])];
+  const named = [
+    ...((node?.config.branches as { id: string; label?: string }[] | undefined) ?? []),
+    ...((node?.config.arms as { id: string; label?: string }[] | undefined) ?? []),
+  ];
   const label = named.find((b) => b.id === exit)?.label || EXIT_WORDS[exit] || exit;
   // A held-out person leaves a split through the control arm's exit (so the path map follows the edge they
   // took), but was not assigned to it: say so (lib/engine/interpreter.ts sets these inputs).
-  const held = node?.type === "split" && inputs !== null && typeof inputs === "object" && ((inputs as { heldOut?: unknown }).heldOut === true || typeof (inputs as { heldOutBy?: unknown }).heldOutBy === "string");
+  const held =
+    node?.type === "split" &&
+    inputs !== null &&
+    typeof inputs === "object" &&
+    ((inputs as { heldOut?: unknown }).heldOut === true ||
+      typeof (inputs as { heldOutBy?: unknown }).heldOutBy === "string");
   return held ? `Holdout, on ${label}’s path` : label;
 }
 
@@ -219,7 +256,13 @@ function conversionView(
   // After leaving: the journey had ended before the conversion (within the attribution window). A goal that
   // lets people continue converts them while they are still in the journey, whatever their status is later.
   const afterLeaving = status !== "CONVERTED" && endedAt !== null && c.convertedAt.getTime() > endedAt.getTime();
-  return { at: c.convertedAt.toISOString(), eventName: c.eventName, eventId: c.eventId.toString(), revenue: c.revenue === null ? null : Number(c.revenue.toString()), afterLeaving };
+  return {
+    at: c.convertedAt.toISOString(),
+    eventName: c.eventName,
+    eventId: c.eventId.toString(),
+    revenue: c.revenue === null ? null : Number(c.revenue.toString()),
+    afterLeaving,
+  };
 }
 
 /**
@@ -231,7 +274,10 @@ export async function profileJourneys(ctx: WorkspaceContext, profileId: string):
   requirePermission(ctx, "workspace:read");
   const workspaceId = ctx.workspace.id;
   if (!isUuid(profileId)) throw new AppError("not_found", NOT_FOUND_PROFILE);
-  const found = await db().profile.findFirst({ where: { id: profileId, workspaceId }, select: { id: true, mergedIntoId: true } });
+  const found = await db().profile.findFirst({
+    where: { id: profileId, workspaceId },
+    select: { id: true, mergedIntoId: true },
+  });
   if (!found) throw new AppError("not_found", NOT_FOUND_PROFILE);
   const personId = found.mergedIntoId ?? found.id;
   const merged = await db().profile.findMany({ where: { workspaceId, mergedIntoId: personId }, select: { id: true } });
@@ -245,7 +291,10 @@ export async function profileJourneys(ctx: WorkspaceContext, profileId: string):
 
   const [steps, versions, conversions] = await Promise.all([
     // @@unique([enrollmentId, nodeId, visit]) serves the lookup
-    db().enrollmentStep.findMany({ where: { enrollmentId: { in: enrollments.map((e) => e.id) } }, orderBy: [{ enteredAt: "asc" }, { id: "asc" }] }),
+    db().enrollmentStep.findMany({
+      where: { enrollmentId: { in: enrollments.map((e) => e.id) } },
+      orderBy: [{ enteredAt: "asc" }, { id: "asc" }],
+    }),
     db().journeyVersion.findMany({
       where: { id: { in: [...new Set(enrollments.map((e) => e.journeyVersionId))] }, journey: { workspaceId } },
       select: { id: true, version: true, graph: true, journey: { select: { id: true, name: true } } },
@@ -277,7 +326,9 @@ export async function profileJourneys(ctx: WorkspaceContext, profileId: string):
         ? {
             ...(e.wakeAt ? { until: e.wakeAt.toISOString() } : {}),
             ...(e.waitEventName ? { eventName: e.waitEventName } : {}),
-            ...(e.waitMatchProperty ? { matchProperty: e.waitMatchProperty, matchValue: parseJson(e.waitMatchValue) } : {}),
+            ...(e.waitMatchProperty
+              ? { matchProperty: e.waitMatchProperty, matchValue: parseJson(e.waitMatchValue) }
+              : {}),
           }
         : null;
     return [

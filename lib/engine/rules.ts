@@ -138,7 +138,9 @@ export function evaluateGroup(group: TRuleGroup, subject: RuleSubject): RuleResu
 
 /** The "performed" questions a rule group asks, so the caller can look them all up in one go. */
 export function performedQuestions(group: TRuleGroup): { eventName: string; withinDays?: number }[] {
-  return group.rules.flatMap((r) => (r.kind === "performed" ? [{ eventName: r.eventName, withinDays: r.withinDays }] : []));
+  return group.rules.flatMap((r) =>
+    r.kind === "performed" ? [{ eventName: r.eventName, withinDays: r.withinDays }] : [],
+  );
 }
 
 export const factKey = (eventName: string, withinDays?: number) => `${eventName}\u0000${withinDays ?? "ever"}`;

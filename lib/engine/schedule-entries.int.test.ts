@@ -7,19 +7,37 @@ import { archiveSegment } from "../segments/segments";
 import { SegmentDriver } from "../segments/test-driver";
 import { enrollmentsOf, publishGraph } from "../testing/engine-driver";
 import { advanceMany } from "./advance";
-import { enrollScheduleBatch, findDueSchedules, fireDueSchedules, RECOMPUTE_WAIT_MS, SCHEDULE_FIRED, startCursor } from "./schedule-entries";
+import {
+  enrollScheduleBatch,
+  findDueSchedules,
+  fireDueSchedules,
+  RECOMPUTE_WAIT_MS,
+  SCHEDULE_FIRED,
+  startCursor,
+} from "./schedule-entries";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const T0 = new Date("2026-03-02T08:00:00.000Z");
 const at = (x: number, y = 0) => ({ x, y });
-const PRO = { kind: "group", match: "all", conditions: [{ kind: "trait", trait: "plan", operator: "equals", value: "pro" }] };
+const PRO = {
+  kind: "group",
+  match: "all",
+  conditions: [{ kind: "trait", trait: "plan", operator: "equals", value: "pro" }],
+};
 
 type Reentry = NonNullable<TJourneyGraphInput["settings"]>["reentry"];
-type Schedule = { kind: "once"; at: string } | { kind: "recurring"; every: { amount: number; unit: string }; startAt: string };
+type Schedule =
+  | { kind: "once"; at: string }
+  | { kind: "recurring"; every: { amount: number; unit: string }; startAt: string };
 
-function scheduledJourney(segmentId: string, schedule: Schedule, reentry: Reentry = { mode: "always" }, timezone = "UTC"): TJourneyGraphInput {
+function scheduledJourney(
+  segmentId: string,
+  schedule: Schedule,
+  reentry: Reentry = { mode: "always" },
+  timezone = "UTC",
+): TJourneyGraphInput {
   return {
     nodes: [
       { id: "trigger", type: "trigger.schedule", position: at(0), config: { schedule, timezone, segmentId } },
@@ -35,9 +53,17 @@ function scheduledJourney(segmentId: string, schedule: Schedule, reentry: Reentr
 }
 
 /** Publishes at the test's clock (publishGraph stamps the database's). */
-async function publishAt(d: SegmentDriver, graph: TJourneyGraphInput, publishedAt: Date, journeyId?: string): Promise<string> {
+async function publishAt(
+  d: SegmentDriver,
+  graph: TJourneyGraphInput,
+  publishedAt: Date,
+  journeyId?: string,
+): Promise<string> {
   const published = await publishGraph(d.ctx, graph, journeyId);
-  await pgPool().query(`UPDATE "JourneyVersion" SET "publishedAt" = $2 WHERE id = $1`, [published.versionId, publishedAt]);
+  await pgPool().query(`UPDATE "JourneyVersion" SET "publishedAt" = $2 WHERE id = $1`, [
+    published.versionId,
+    publishedAt,
+  ]);
   return published.journeyId;
 }
 
@@ -93,7 +119,11 @@ describe("schedule triggers", () => {
       ["bob", "WAITING", "wait"],
     ]);
     expect(await firings(journeyId)).toEqual([
-      { occurrence: "2026-03-02T09:00:00.000Z", enrolled: 2, summary: expect.stringMatching(/ran for 2026-03-02 09:00 UTC: 2 people entered$/) },
+      {
+        occurrence: "2026-03-02T09:00:00.000Z",
+        enrolled: 2,
+        summary: expect.stringMatching(/ran for 2026-03-02 09:00 UTC: 2 people entered$/),
+      },
     ]);
 
     // Later ticks, and someone joining the segment afterwards: nobody else enters for that occurrence.
@@ -109,9 +139,21 @@ describe("schedule triggers", () => {
   it("a recurring schedule enrolls again at each occurrence, under the re-entry rule", async () => {
     const d = await SegmentDriver.start(T0);
     const segmentId = await proSegment(d, ["ada", "bob"]);
-    const daily = { kind: "recurring" as const, every: { amount: 1, unit: "days" }, startAt: "2026-03-02T09:00:00+01:00" };
-    const always = await publishAt(d, scheduledJourney(segmentId, daily, { mode: "always" }, "Europe/Paris"), new Date(T0.getTime() - HOUR));
-    const once = await publishAt(d, scheduledJourney(segmentId, daily, { mode: "once" }, "Europe/Paris"), new Date(T0.getTime() - HOUR));
+    const daily = {
+      kind: "recurring" as const,
+      every: { amount: 1, unit: "days" },
+      startAt: "2026-03-02T09:00:00+01:00",
+    };
+    const always = await publishAt(
+      d,
+      scheduledJourney(segmentId, daily, { mode: "always" }, "Europe/Paris"),
+      new Date(T0.getTime() - HOUR),
+    );
+    const once = await publishAt(
+      d,
+      scheduledJourney(segmentId, daily, { mode: "once" }, "Europe/Paris"),
+      new Date(T0.getTime() - HOUR),
+    );
 
     expect(await tick(d)).toBe(4); // 08:00 UTC is 09:00 in Paris: the first occurrence
     d.advance(12 * HOUR);
@@ -119,11 +161,23 @@ describe("schedule triggers", () => {
     await d.identify("cy", { plan: "pro" });
     d.advance(12 * HOUR); // the next day, 09:00 Paris
     expect(await tick(d)).toBe(4); // always: ada, bob, cy; once: cy only
-    expect(await entries(always)).toEqual(["ada@2026-03-02T08:00:00.000Z", "ada@2026-03-03T08:00:00.000Z", "bob@2026-03-02T08:00:00.000Z", "bob@2026-03-03T08:00:00.000Z", "cy@2026-03-03T08:00:00.000Z"]);
-    expect(await entries(once)).toEqual(["ada@2026-03-02T08:00:00.000Z", "bob@2026-03-02T08:00:00.000Z", "cy@2026-03-03T08:00:00.000Z"]);
+    expect(await entries(always)).toEqual([
+      "ada@2026-03-02T08:00:00.000Z",
+      "ada@2026-03-03T08:00:00.000Z",
+      "bob@2026-03-02T08:00:00.000Z",
+      "bob@2026-03-03T08:00:00.000Z",
+      "cy@2026-03-03T08:00:00.000Z",
+    ]);
+    expect(await entries(once)).toEqual([
+      "ada@2026-03-02T08:00:00.000Z",
+      "bob@2026-03-02T08:00:00.000Z",
+      "cy@2026-03-03T08:00:00.000Z",
+    ]);
     expect((await firings(once)).map((f) => f.summary)).toEqual([
       expect.stringMatching(/ran for 2026-03-02 09:00 Europe\/Paris: 2 people entered$/),
-      expect.stringMatching(/ran for 2026-03-03 09:00 Europe\/Paris: 1 person entered, 2 members turned away by the re-entry rule$/),
+      expect.stringMatching(
+        /ran for 2026-03-03 09:00 Europe\/Paris: 1 person entered, 2 members turned away by the re-entry rule$/,
+      ),
     ]);
     // The occurrence that turned people away is recorded as fired: the next ticks do not run it again.
     d.advance(MINUTE);
@@ -133,20 +187,38 @@ describe("schedule triggers", () => {
   it("keeps 09:00 in the trigger's time zone across a DST change", async () => {
     const d = await SegmentDriver.start(new Date("2026-03-28T07:30:00Z"));
     const segmentId = await proSegment(d, ["ada"]);
-    const journeyId = await publishAt(d, scheduledJourney(segmentId, { kind: "recurring", every: { amount: 1, unit: "days" }, startAt: "2026-03-28T09:00:00+01:00" }, { mode: "always" }, "Europe/Paris"), d.now);
+    const journeyId = await publishAt(
+      d,
+      scheduledJourney(
+        segmentId,
+        { kind: "recurring", every: { amount: 1, unit: "days" }, startAt: "2026-03-28T09:00:00+01:00" },
+        { mode: "always" },
+        "Europe/Paris",
+      ),
+      d.now,
+    );
     for (let i = 0; i < 3 * 24 * 4; i++) {
       d.advance(15 * MINUTE);
       await tick(d);
     }
     // Paris moves to summer time on 29 March: 08:00 UTC, then 07:00 UTC
-    expect(await entries(journeyId)).toEqual(["ada@2026-03-28T08:00:00.000Z", "ada@2026-03-29T07:00:00.000Z", "ada@2026-03-30T07:00:00.000Z", "ada@2026-03-31T07:00:00.000Z"]);
+    expect(await entries(journeyId)).toEqual([
+      "ada@2026-03-28T08:00:00.000Z",
+      "ada@2026-03-29T07:00:00.000Z",
+      "ada@2026-03-30T07:00:00.000Z",
+      "ada@2026-03-31T07:00:00.000Z",
+    ]);
   });
 
   it("enrolls once when run twice or concurrently, also in batches and after a crash half-way", async () => {
     const d = await SegmentDriver.start(T0);
     const users = ["u1", "u2", "u3", "u4", "u5", "u6", "u7"];
     const segmentId = await proSegment(d, users);
-    const journeyId = await publishAt(d, scheduledJourney(segmentId, { kind: "once", at: T0.toISOString() }, { mode: "always" }), new Date(T0.getTime() - HOUR));
+    const journeyId = await publishAt(
+      d,
+      scheduledJourney(segmentId, { kind: "once", at: T0.toISOString() }, { mode: "always" }),
+      new Date(T0.getTime() - HOUR),
+    );
 
     // A run that stops after its first batch of 3 (a crash): those 3 are in, nothing is recorded as fired.
     const [due] = await findDueSchedules(d.now, { workspaceId: d.ctx.workspace.id });
@@ -172,7 +244,15 @@ describe("schedule triggers", () => {
   it("a paused journey does not fire; resumed, it fires the latest missed occurrence only", async () => {
     const d = await SegmentDriver.start(T0);
     const segmentId = await proSegment(d, ["ada"]);
-    const journeyId = await publishAt(d, scheduledJourney(segmentId, { kind: "recurring", every: { amount: 1, unit: "days" }, startAt: "2026-03-02T09:00:00Z" }), T0);
+    const journeyId = await publishAt(
+      d,
+      scheduledJourney(segmentId, {
+        kind: "recurring",
+        every: { amount: 1, unit: "days" },
+        startAt: "2026-03-02T09:00:00Z",
+      }),
+      T0,
+    );
     await pauseJourney(d.ctx, journeyId);
     d.advance(HOUR + MINUTE); // 09:01
     expect(await tick(d)).toBe(0);
@@ -183,7 +263,9 @@ describe("schedule triggers", () => {
     await resumeJourney(d.ctx, journeyId);
     expect(await tick(d)).toBe(1);
     expect(await entries(journeyId)).toEqual(["ada@2026-03-05T09:00:00.000Z"]);
-    expect((await firings(journeyId))[0].summary).toMatch(/: 1 person entered \(3 earlier runs missed meanwhile not sent\)$/);
+    expect((await firings(journeyId))[0].summary).toMatch(
+      /: 1 person entered \(3 earlier runs missed meanwhile not sent\)$/,
+    );
     d.advance(MINUTE);
     expect(await tick(d)).toBe(0);
 
@@ -195,7 +277,11 @@ describe("schedule triggers", () => {
     expect(due.occurrence).toBe("2026-03-06T09:00:00.000Z");
     const first = await enrollScheduleBatch(due, startCursor(), d.now, 1);
     await pauseJourney(d.ctx, journeyId);
-    expect(await enrollScheduleBatch(due, first.next!, d.now, 1)).toEqual({ enrolled: [], next: null, stopped: "the journey is paused" });
+    expect(await enrollScheduleBatch(due, first.next!, d.now, 1)).toEqual({
+      enrolled: [],
+      next: null,
+      stopped: "the journey is paused",
+    });
     await resumeJourney(d.ctx, journeyId);
     d.advance(MINUTE);
     expect(await tick(d)).toBe(1);
@@ -239,21 +325,39 @@ describe("schedule triggers", () => {
     const d = await SegmentDriver.start(T0);
     const segmentId = await proSegment(d, ["ada"]);
     // Published at 10:00 for 09:00 that day: already past, never fires.
-    const past = await publishAt(d, scheduledJourney(segmentId, { kind: "once", at: "2026-03-02T09:00:00Z" }), new Date("2026-03-02T10:00:00Z"));
+    const past = await publishAt(
+      d,
+      scheduledJourney(segmentId, { kind: "once", at: "2026-03-02T09:00:00Z" }),
+      new Date("2026-03-02T10:00:00Z"),
+    );
     d.advance(3 * HOUR);
     expect(await tick(d)).toBe(0);
     expect(await enrollmentsOf(past)).toEqual([]);
 
     // An hourly schedule; v2 changes the re-entry rule only, published just after an occurrence nobody ran yet.
     const hourly = { kind: "recurring" as const, every: { amount: 1, unit: "hours" }, startAt: "2026-03-02T12:00:00Z" };
-    const journeyId = await publishAt(d, scheduledJourney(segmentId, hourly, { mode: "always" }), new Date("2026-03-02T10:30:00Z"));
+    const journeyId = await publishAt(
+      d,
+      scheduledJourney(segmentId, hourly, { mode: "always" }),
+      new Date("2026-03-02T10:30:00Z"),
+    );
     d.advance(HOUR); // 12:00
-    await publishAt(d, scheduledJourney(segmentId, hourly, { mode: "after", days: 1 }), new Date(d.now.getTime() + 1), journeyId);
+    await publishAt(
+      d,
+      scheduledJourney(segmentId, hourly, { mode: "after", days: 1 }),
+      new Date(d.now.getTime() + 1),
+      journeyId,
+    );
     d.advance(MINUTE);
     expect(await tick(d)).toBe(1);
     // v3 moves it to half past: starts from its publication (12:10), so 12:30 is the next
     d.advance(9 * MINUTE);
-    await publishAt(d, scheduledJourney(segmentId, { ...hourly, startAt: "2026-03-02T12:30:00Z" }, { mode: "always" }), d.now, journeyId);
+    await publishAt(
+      d,
+      scheduledJourney(segmentId, { ...hourly, startAt: "2026-03-02T12:30:00Z" }, { mode: "always" }),
+      d.now,
+      journeyId,
+    );
     d.advance(19 * MINUTE); // 12:29
     expect(await tick(d)).toBe(0);
     d.advance(MINUTE);
@@ -266,7 +370,11 @@ describe("schedule triggers", () => {
     // created, not computed yet: its members so far are only those events put in
     const segmentId = await d.segment(PRO);
     await d.send(["ada", "bob"].map((userId) => ({ type: "identify", userId, traits: { plan: "pro" } })));
-    const journeyId = await publishAt(d, scheduledJourney(segmentId, { kind: "once", at: T0.toISOString() }), new Date(T0.getTime() - HOUR));
+    const journeyId = await publishAt(
+      d,
+      scheduledJourney(segmentId, { kind: "once", at: T0.toISOString() }),
+      new Date(T0.getTime() - HOUR),
+    );
     expect(await tick(d)).toBe(0);
     expect(await firings(journeyId)).toEqual([]);
     await recomputeSegment(segmentId, { now: () => d.now });
@@ -276,11 +384,17 @@ describe("schedule triggers", () => {
     // A computation that never finishes holds the occurrence RECOMPUTE_WAIT_MS at most, then it goes to who is in.
     const stuck = await d.segment(PRO);
     await d.identify("cy", { plan: "pro" });
-    const later = await publishAt(d, scheduledJourney(stuck, { kind: "once", at: new Date(d.now.getTime() + MINUTE).toISOString() }), d.now);
+    const later = await publishAt(
+      d,
+      scheduledJourney(stuck, { kind: "once", at: new Date(d.now.getTime() + MINUTE).toISOString() }),
+      d.now,
+    );
     d.advance(MINUTE);
     expect(await tick(d)).toBe(0);
     d.advance(RECOMPUTE_WAIT_MS);
     expect(await tick(d)).toBe(1);
-    expect((await firings(later))[0].summary).toMatch(/: 1 person entered; the segment was still being computed, so only the members computed by then were included$/);
+    expect((await firings(later))[0].summary).toMatch(
+      /: 1 person entered; the segment was still being computed, so only the members computed by then were included$/,
+    );
   });
 });

@@ -90,7 +90,8 @@ function scheduleOf(version: CompiledVersion): TScheduleTrigger | null {
   return version.trigger.type === "trigger.schedule" ? (version.trigger.config as TScheduleTrigger) : null;
 }
 
-const sameSchedule = (a: TScheduleTrigger, b: TScheduleTrigger) => JSON.stringify([a.schedule, a.timezone]) === JSON.stringify([b.schedule, b.timezone]);
+const sameSchedule = (a: TScheduleTrigger, b: TScheduleTrigger) =>
+  JSON.stringify([a.schedule, a.timezone]) === JSON.stringify([b.schedule, b.timezone]);
 
 /**
  * The occurrences to fire now, at most one per live journey with a schedule trigger; of one workspace only when
@@ -99,15 +100,29 @@ const sameSchedule = (a: TScheduleTrigger, b: TScheduleTrigger) => JSON.stringif
 export async function findDueSchedules(now: Date, options: { workspaceId?: string } = {}): Promise<DueSchedule[]> {
   const client = await pgPool().connect();
   try {
-    const { rows: journeys } = await client.query<{ id: string; workspaceId: string; name: string; liveVersionId: string }>(
+    const { rows: journeys } = await client.query<{
+      id: string;
+      workspaceId: string;
+      name: string;
+      liveVersionId: string;
+    }>(
       `SELECT id, "workspaceId", name, "liveVersionId" FROM "Journey"
         WHERE status = 'LIVE' AND "liveVersionId" IS NOT NULL AND ($1::uuid IS NULL OR "workspaceId" = $1)`,
       [options.workspaceId ?? null],
     );
-    const live = await loadVersions(client, journeys.map((j) => j.liveVersionId));
-    const scheduled = journeys.filter((j) => { const v = live.get(j.liveVersionId); return v && scheduleOf(v); });
+    const live = await loadVersions(
+      client,
+      journeys.map((j) => j.liveVersionId),
+    );
+    const scheduled = journeys.filter((j) => {
+      const v = live.get(j.liveVersionId);
+      return v && scheduleOf(v);
+    });
     if (!scheduled.length) return [];
-    const since = await scheduleStarts(client, scheduled.map((j) => ({ journeyId: j.id, liveVersionId: j.liveVersionId })));
+    const since = await scheduleStarts(
+      client,
+      scheduled.map((j) => ({ journeyId: j.id, liveVersionId: j.liveVersionId })),
+    );
     const due: DueSchedule[] = [];
     for (const j of scheduled) {
       const version = live.get(j.liveVersionId)!;
@@ -131,7 +146,8 @@ export async function findDueSchedules(now: Date, options: { workspaceId?: strin
         occurrence: window.due.toISOString(),
         skipped: window.skipped,
         since: start.toISOString(),
-        resume: progressMemo.get(progressKey({ journeyId: j.id, occurrence: window.due.toISOString() })) ?? startCursor(),
+        resume:
+          progressMemo.get(progressKey({ journeyId: j.id, occurrence: window.due.toISOString() })) ?? startCursor(),
       });
     }
     return due;
@@ -141,12 +157,18 @@ export async function findDueSchedules(now: Date, options: { workspaceId?: strin
 }
 
 /** When each journey's current schedule went live (see the top of this file). */
-async function scheduleStarts(client: pg.ClientBase, journeys: { journeyId: string; liveVersionId: string }[]): Promise<Map<string, Date>> {
+async function scheduleStarts(
+  client: pg.ClientBase,
+  journeys: { journeyId: string; liveVersionId: string }[],
+): Promise<Map<string, Date>> {
   const { rows } = await client.query<{ id: string; journeyId: string; publishedAt: Date }>(
     `SELECT id, "journeyId", "publishedAt" FROM "JourneyVersion" WHERE "journeyId" = ANY($1::uuid[]) ORDER BY "journeyId", version DESC`,
     [journeys.map((j) => j.journeyId)],
   );
-  const versions = await loadVersions(client, rows.map((r) => r.id));
+  const versions = await loadVersions(
+    client,
+    rows.map((r) => r.id),
+  );
   const starts = new Map<string, Date>();
   for (const { journeyId, liveVersionId } of journeys) {
     const history = rows.filter((r) => r.journeyId === journeyId);
@@ -164,7 +186,12 @@ async function scheduleStarts(client: pg.ClientBase, journeys: { journeyId: stri
 }
 
 /** The latest occurrence of the journey's schedule fired since `since`, from its audit entries. */
-async function lastFired(client: pg.ClientBase, workspaceId: string, journeyId: string, since: Date): Promise<Date | null> {
+async function lastFired(
+  client: pg.ClientBase,
+  workspaceId: string,
+  journeyId: string,
+  since: Date,
+): Promise<Date | null> {
   const { rows } = await client.query<{ fired: Date | null }>(
     `SELECT max((metadata->>'occurrence')::timestamptz) AS fired FROM "AuditLog"
       WHERE "workspaceId" = $1 AND "createdAt" >= $2 AND action = $3 AND "targetId" = $4`,
@@ -179,7 +206,12 @@ async function lastFired(client: pg.ClientBase, workspaceId: string, journeyId: 
  * primary key), so the cursor survives between Inngest steps. Stops without recording anything when the journey
  * stopped being live meanwhile: a paused journey fires when resumed; an archived one never.
  */
-export async function enrollScheduleBatch(due: DueSchedule, cursor: ScheduleCursor, now: Date, limit = SCHEDULE_BATCH): Promise<ScheduleBatchResult> {
+export async function enrollScheduleBatch(
+  due: DueSchedule,
+  cursor: ScheduleCursor,
+  now: Date,
+  limit = SCHEDULE_BATCH,
+): Promise<ScheduleBatchResult> {
   const result = await withTransaction(async (client): Promise<ScheduleBatchResult> => {
     // FOR SHARE: a pause or archive (an UPDATE of this row) waits for the batch, so nobody enters a journey after
     // it was archived and its people were sent out.
@@ -188,21 +220,25 @@ export async function enrollScheduleBatch(due: DueSchedule, cursor: ScheduleCurs
       [due.journeyId, due.workspaceId],
     );
     const journey = journeys[0];
-    if (!journey || journey.status !== "LIVE" || !journey.liveVersionId) return { enrolled: [], next: null, stopped: `the journey is ${journey?.status.toLowerCase() ?? "gone"}` };
+    if (!journey || journey.status !== "LIVE" || !journey.liveVersionId)
+      return { enrolled: [], next: null, stopped: `the journey is ${journey?.status.toLowerCase() ?? "gone"}` };
     // New entries take the live version, also when one was published since the occurrence began firing.
     const version = (await loadVersions(client, [journey.liveVersionId])).get(journey.liveVersionId);
-    if (!version || !scheduleOf(version)) return { enrolled: [], next: null, stopped: "the journey no longer starts on a schedule" };
+    if (!version || !scheduleOf(version))
+      return { enrolled: [], next: null, stopped: "the journey no longer starts on a schedule" };
 
     // Serialises the finishing of one occurrence, so two racing runs record it once.
-    await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7302))`, [`${due.journeyId}:${due.occurrence}`]);
+    await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7302))`, [
+      `${due.journeyId}:${due.occurrence}`,
+    ]);
     if (await hasFired(client, due)) return { enrolled: [], next: null, stopped: ALREADY_FIRED };
 
     const segment = UUID.test(due.segmentId)
       ? (
-          await client.query<{ name: string; archivedAt: Date | null; recomputeStatus: string }>(`SELECT name, "archivedAt", "recomputeStatus" FROM "Segment" WHERE id = $1 AND "workspaceId" = $2`, [
-            due.segmentId,
-            due.workspaceId,
-          ])
+          await client.query<{ name: string; archivedAt: Date | null; recomputeStatus: string }>(
+            `SELECT name, "archivedAt", "recomputeStatus" FROM "Segment" WHERE id = $1 AND "workspaceId" = $2`,
+            [due.segmentId, due.workspaceId],
+          )
         ).rows[0]
       : undefined;
     const missing = !segment ? "the segment does not exist" : segment.archivedAt ? "the segment is archived" : null;
@@ -228,7 +264,11 @@ export async function enrollScheduleBatch(due: DueSchedule, cursor: ScheduleCurs
 
     const trigger = {
       name: `Schedule for ${localLabel(due)}, segment ${segment?.name ?? due.segmentId}`,
-      properties: { occurrence: due.occurrence, segmentId: due.segmentId, ...(segment ? { segmentName: segment.name } : {}) },
+      properties: {
+        occurrence: due.occurrence,
+        segmentId: due.segmentId,
+        ...(segment ? { segmentName: segment.name } : {}),
+      },
       timestamp: due.occurrence,
     };
     const candidates: EntryCandidate[] = members.map((m) => ({
@@ -243,10 +283,21 @@ export async function enrollScheduleBatch(due: DueSchedule, cursor: ScheduleCurs
       reentry: version.graph.settings.reentry,
     }));
     const { enrolled, refused } = await enroll(client, candidates, now);
-    const totals: ScheduleCursor = { after: members.length ? members[members.length - 1].memberId : cursor.after, enrolled: cursor.enrolled + enrolled.length, refused: cursor.refused + refused.length };
+    const totals: ScheduleCursor = {
+      after: members.length ? members[members.length - 1].memberId : cursor.after,
+      enrolled: cursor.enrolled + enrolled.length,
+      refused: cursor.refused + refused.length,
+    };
     if (members.length === limit) return { enrolled, next: totals };
 
-    await recordFired(client, due, totals, missing, computing ? "; the segment was still being computed, so only the members computed by then were included" : "", now);
+    await recordFired(
+      client,
+      due,
+      totals,
+      missing,
+      computing ? "; the segment was still being computed, so only the members computed by then were included" : "",
+      now,
+    );
     return { enrolled, next: null };
   });
   if (result.next) progressMemo.set(progressKey(due), result.next);
@@ -254,7 +305,10 @@ export async function enrollScheduleBatch(due: DueSchedule, cursor: ScheduleCurs
   if (!result.next && (!result.stopped || result.stopped === ALREADY_FIRED)) {
     const memo = firedMemo.get(due.journeyId);
     const since = Date.parse(due.since);
-    firedMemo.set(due.journeyId, { since, through: Math.max(Date.parse(due.occurrence), memo?.since === since ? memo.through : -Infinity) });
+    firedMemo.set(due.journeyId, {
+      since,
+      through: Math.max(Date.parse(due.occurrence), memo?.since === since ? memo.through : -Infinity),
+    });
   }
   return result;
 }
@@ -269,14 +323,24 @@ async function hasFired(client: pg.ClientBase, due: DueSchedule): Promise<boolea
 }
 
 /** The audit entry (lib/audit/audit-log.ts writes the same row through Prisma; this runs in a pg transaction). */
-async function recordFired(client: pg.ClientBase, due: DueSchedule, totals: ScheduleCursor, missing: string | null, note: string, now: Date): Promise<void> {
+async function recordFired(
+  client: pg.ClientBase,
+  due: DueSchedule,
+  totals: ScheduleCursor,
+  missing: string | null,
+  note: string,
+  now: Date,
+): Promise<void> {
   const count = (n: number, one: string, many: string) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
   const outcome = missing
     ? totals.enrolled
       ? `${count(totals.enrolled, "person", "people")} entered, then it stopped: ${missing}`
       : `${missing}, nobody entered`
-    : `${count(totals.enrolled, "person", "people")} entered` + (totals.refused ? `, ${count(totals.refused, "member", "members")} turned away by the re-entry rule` : "");
-  const skipped = due.skipped ? ` (${count(due.skipped, "earlier run", "earlier runs")} missed meanwhile not sent)` : "";
+    : `${count(totals.enrolled, "person", "people")} entered` +
+      (totals.refused ? `, ${count(totals.refused, "member", "members")} turned away by the re-entry rule` : "");
+  const skipped = due.skipped
+    ? ` (${count(due.skipped, "earlier run", "earlier runs")} missed meanwhile not sent)`
+    : "";
   await client.query(
     `INSERT INTO "AuditLog" (id, "workspaceId", "actorLabel", action, "targetType", "targetId", summary, metadata, "createdAt")
      VALUES (gen_random_uuid(), $1, 'journey schedule', $2, 'journey', $3, $4, $5::jsonb, $6)`,
@@ -285,7 +349,14 @@ async function recordFired(client: pg.ClientBase, due: DueSchedule, totals: Sche
       SCHEDULE_FIRED,
       due.journeyId,
       `Schedule of "${due.journeyName}" ran for ${localLabel(due)}: ${outcome}${note}${skipped}`,
-      JSON.stringify({ nodeId: due.nodeId, occurrence: due.occurrence, segmentId: due.segmentId, enrolled: totals.enrolled, refused: totals.refused, skipped: due.skipped }),
+      JSON.stringify({
+        nodeId: due.nodeId,
+        occurrence: due.occurrence,
+        segmentId: due.segmentId,
+        enrolled: totals.enrolled,
+        refused: totals.refused,
+        skipped: due.skipped,
+      }),
       now,
     ],
   );
@@ -302,7 +373,10 @@ function localLabel(due: Pick<DueSchedule, "occurrence" | "timezone">): string {
  * Fires everything due now, batch after batch: what the schedule-journeys function does, in-line (tests and
  * scripts). Returns the enrollments made, to walk.
  */
-export async function fireDueSchedules(now: Date, options: { workspaceId?: string; limit?: number } = {}): Promise<{ fired: DueSchedule[]; enrolled: string[] }> {
+export async function fireDueSchedules(
+  now: Date,
+  options: { workspaceId?: string; limit?: number } = {},
+): Promise<{ fired: DueSchedule[]; enrolled: string[] }> {
   const fired: DueSchedule[] = [];
   const enrolled: string[] = [];
   for (const due of await findDueSchedules(now, options)) {

@@ -29,13 +29,18 @@ export interface DueOccurrences {
 }
 
 /** The occurrences in (after, now]: at most the latest fires (see above). */
-export function dueOccurrences(trigger: Pick<TScheduleTrigger, "schedule" | "timezone">, window: { after: Date; now: Date }): DueOccurrences {
+export function dueOccurrences(
+  trigger: Pick<TScheduleTrigger, "schedule" | "timezone">,
+  window: { after: Date; now: Date },
+): DueOccurrences {
   const { after, now } = window;
   if (now.getTime() <= after.getTime()) return { due: null, skipped: 0 };
   const s = trigger.schedule;
   if (s.kind === "once") {
     const at = new Date(s.at);
-    return at.getTime() > after.getTime() && at.getTime() <= now.getTime() ? { due: at, skipped: 0 } : { due: null, skipped: 0 };
+    return at.getTime() > after.getTime() && at.getTime() <= now.getTime()
+      ? { due: at, skipped: 0 }
+      : { due: null, skipped: 0 };
   }
   const latest = indexAtOrBefore(s, trigger.timezone, now);
   const before = indexAtOrBefore(s, trigger.timezone, after);
@@ -64,7 +69,16 @@ function occurrence(s: Recurring, timeZone: string, k: number): Date {
   const local = localParts(start, timeZone);
   // Date.UTC normalises the day overflow, so this is calendar arithmetic on the local date.
   const date = new Date(Date.UTC(local.year, local.month - 1, local.day + days));
-  const minute = zonedTimeToInstant({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: local.hour, minute: local.minute }, timeZone);
+  const minute = zonedTimeToInstant(
+    {
+      year: date.getUTCFullYear(),
+      month: date.getUTCMonth() + 1,
+      day: date.getUTCDate(),
+      hour: local.hour,
+      minute: local.minute,
+    },
+    timeZone,
+  );
   // Seconds and milliseconds of startAt ride along (zone offsets are whole minutes today).
   return new Date(minute.getTime() + (start.getTime() - Math.floor(start.getTime() / 60_000) * 60_000));
 }

@@ -17,7 +17,10 @@ export interface SegmentChangeRange {
 
 const PAGE = 1_000;
 
-export async function enrollSegmentEntries(range: SegmentChangeRange, now: Date): Promise<{ advance: string[]; enrolled: number }> {
+export async function enrollSegmentEntries(
+  range: SegmentChangeRange,
+  now: Date,
+): Promise<{ advance: string[]; enrolled: number }> {
   const advance: string[] = [];
   let after = BigInt(range.fromId) - 1n;
   for (;;) {
@@ -26,18 +29,33 @@ export async function enrollSegmentEntries(range: SegmentChangeRange, now: Date)
         `SELECT id, "liveVersionId" FROM "Journey" WHERE "workspaceId" = $1 AND status = 'LIVE' AND "liveVersionId" IS NOT NULL`,
         [range.workspaceId],
       );
-      const versions = await loadVersions(client, journeys.map((j) => j.liveVersionId));
-      const bySegment = new Map<string, { journeyId: string; versionId: string; trigger: TNode; reentry: EntryCandidate["reentry"] }[]>();
+      const versions = await loadVersions(
+        client,
+        journeys.map((j) => j.liveVersionId),
+      );
+      const bySegment = new Map<
+        string,
+        { journeyId: string; versionId: string; trigger: TNode; reentry: EntryCandidate["reentry"] }[]
+      >();
       for (const j of journeys) {
         const version = versions.get(j.liveVersionId);
         if (version?.trigger.type !== "trigger.segment") continue;
         const segmentId = (version.trigger.config as { segmentId?: string }).segmentId;
         if (!segmentId) continue;
-        bySegment.set(segmentId, [...(bySegment.get(segmentId) ?? []), { journeyId: j.id, versionId: version.id, trigger: version.trigger, reentry: version.graph.settings.reentry }]);
+        bySegment.set(segmentId, [
+          ...(bySegment.get(segmentId) ?? []),
+          { journeyId: j.id, versionId: version.id, trigger: version.trigger, reentry: version.graph.settings.reentry },
+        ]);
       }
       if (!bySegment.size) return null;
       // The person as they are now (an entry of someone merged since counts for the person they became).
-      const { rows: entries } = await client.query<{ id: string; segmentId: string; profileId: string; at: Date; name: string }>(
+      const { rows: entries } = await client.query<{
+        id: string;
+        segmentId: string;
+        profileId: string;
+        at: Date;
+        name: string;
+      }>(
         `SELECT c.id::text, c."segmentId", COALESCE(p."mergedIntoId", c."profileId") AS "profileId", c.at, s.name
            FROM "SegmentMembershipChange" c JOIN "Profile" p ON p.id = c."profileId" JOIN "Segment" s ON s.id = c."segmentId"
           WHERE c."workspaceId" = $1 AND c.id > $2 AND c.id <= $3 AND c.kind = 'entered' AND c."segmentId" = ANY($4::uuid[])
@@ -55,13 +73,21 @@ export async function enrollSegmentEntries(range: SegmentChangeRange, now: Date)
             triggerNodeType: j.trigger.type,
             profileId: entry.profileId,
             entryKey: `segment:${entry.id}`,
-            trigger: { name: `Entered segment ${entry.name}`, properties: { segmentId: entry.segmentId, segmentName: entry.name, changeId: entry.id }, timestamp: entry.at.toISOString() },
+            trigger: {
+              name: `Entered segment ${entry.name}`,
+              properties: { segmentId: entry.segmentId, segmentName: entry.name, changeId: entry.id },
+              timestamp: entry.at.toISOString(),
+            },
             reentry: j.reentry,
           });
         }
       }
       const { enrolled } = await enroll(client, candidates, now);
-      return { enrolled, last: entries.length ? BigInt(entries[entries.length - 1].id) : null, full: entries.length === PAGE };
+      return {
+        enrolled,
+        last: entries.length ? BigInt(entries[entries.length - 1].id) : null,
+        full: entries.length === PAGE,
+      };
     });
     if (!page) break;
     advance.push(...page.enrolled);

@@ -57,8 +57,16 @@ export function isValidTimeZone(timeZone: string | null | undefined): timeZone i
 
 export function localParts(instant: Date, timeZone: string): LocalParts {
   const parts: Record<string, number> = {};
-  for (const p of formatterFor(timeZone).formatToParts(instant)) if (p.type !== "literal") parts[p.type] = Number(p.value);
-  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second };
+  for (const p of formatterFor(timeZone).formatToParts(instant))
+    if (p.type !== "literal") parts[p.type] = Number(p.value);
+  return {
+    year: parts.year,
+    month: parts.month,
+    day: parts.day,
+    hour: parts.hour,
+    minute: parts.minute,
+    second: parts.second,
+  };
 }
 
 /** The zone's offset from UTC at an instant, in ms (Paris in summer: +2 h). */
@@ -91,7 +99,10 @@ export function nextTimeOfDay(now: Date, time: string, timeZone: string): Date {
   for (let addDays = 0; addDays < 3; addDays++) {
     // Calendar arithmetic on the local date, so a 23- or 25-hour day still yields the right date.
     const date = new Date(Date.UTC(today.year, today.month - 1, today.day + addDays));
-    const candidate = zonedTimeToInstant({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour, minute }, timeZone);
+    const candidate = zonedTimeToInstant(
+      { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour, minute },
+      timeZone,
+    );
     if (candidate.getTime() > now.getTime()) return candidate;
   }
   throw new Error(`no next ${time} in ${timeZone} after ${now.toISOString()}`);

@@ -17,7 +17,12 @@ function waitForTheGoal(onConversion?: "end" | "continue"): TJourneyGraphInput {
   return {
     nodes: [
       { id: "trigger", type: "trigger.event", position: at(0), config: { eventName: "cart_updated", filters: [] } },
-      { id: "wait", type: "wait_for_event", position: at(100), config: { eventName: "order_completed", timeout: { amount: 1, unit: "days" } } },
+      {
+        id: "wait",
+        type: "wait_for_event",
+        position: at(100),
+        config: { eventName: "order_completed", timeout: { amount: 1, unit: "days" } },
+      },
       { id: "thanks", type: "action.push", position: at(200), config: { templateId: "tpl_thanks" } },
       { id: "reminder", type: "action.push", position: at(300), config: { templateId: "tpl_reminder" } },
     ],
@@ -26,12 +31,17 @@ function waitForTheGoal(onConversion?: "end" | "continue"): TJourneyGraphInput {
       { id: "e2", source: "wait", target: "thanks", branch: "arrived" },
       { id: "e3", source: "wait", target: "reminder", branch: "timed_out" },
     ],
-    settings: { goal: { eventName: "order_completed", attributionHours: 72, ...(onConversion ? { onConversion } : {}) } },
+    settings: {
+      goal: { eventName: "order_completed", attributionHours: 72, ...(onConversion ? { onConversion } : {}) },
+    },
   };
 }
 
 async function conversionsOf(journeyId: string): Promise<number> {
-  const { rows } = await pgPool().query<{ n: number }>(`SELECT count(*)::int AS n FROM "Conversion" WHERE "journeyId" = $1`, [journeyId]);
+  const { rows } = await pgPool().query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "Conversion" WHERE "journeyId" = $1`,
+    [journeyId],
+  );
   return rows[0].n;
 }
 
@@ -55,7 +65,9 @@ describe("a wait for the journey goal's own event", () => {
     // Continuing: the conversion counts once and the wait's "arrived" path is taken (the thank-you goes out).
     expect(await conversionsOf(continues.journeyId)).toBe(1);
     expect((await messagesOf(continues.journeyId)).map((m) => m.templateId)).toEqual(["tpl_thanks"]);
-    expect((await enrollmentsOf(continues.journeyId)).map((e) => [e.status, e.currentNodeId])).toEqual([["COMPLETED", "thanks"]]);
+    expect((await enrollmentsOf(continues.journeyId)).map((e) => [e.status, e.currentNodeId])).toEqual([
+      ["COMPLETED", "thanks"],
+    ]);
     const { rows: steps } = await pgPool().query<{ nodeId: string; exit: string | null }>(
       `SELECT s."nodeId", s.exit FROM "EnrollmentStep" s WHERE s."journeyId" = $1 ORDER BY s."enteredAt", s.id`,
       [continues.journeyId],
@@ -68,7 +80,10 @@ describe("a wait for the journey goal's own event", () => {
 
     // The person's journey card says they converted inside the journey, not after leaving it, although the
     // journey then went on to complete.
-    const { rows: people } = await pgPool().query<{ profileId: string }>(`SELECT DISTINCT "profileId" FROM "Enrollment" WHERE "journeyId" = $1`, [continues.journeyId]);
+    const { rows: people } = await pgPool().query<{ profileId: string }>(
+      `SELECT DISTINCT "profileId" FROM "Enrollment" WHERE "journeyId" = $1`,
+      [continues.journeyId],
+    );
     const card = (await profileJourneys(ctx, people[0].profileId)).find((e) => e.journeyId === continues.journeyId);
     expect(card?.conversion).toMatchObject({ eventName: "order_completed", afterLeaving: false });
   });
@@ -84,7 +99,9 @@ describe("a wait for the journey goal's own event", () => {
     engine.advanceTime(HOUR);
     expect((await engine.track("ada", "order_completed")).exited).toBe(1);
     await engine.runFor(2 * HOUR, HOUR);
-    expect((await enrollmentsOf(journeyId)).map((e) => [e.status, e.endReason])).toEqual([["EXITED", "Exit event order_completed"]]);
+    expect((await enrollmentsOf(journeyId)).map((e) => [e.status, e.endReason])).toEqual([
+      ["EXITED", "Exit event order_completed"],
+    ]);
     expect(await messagesOf(journeyId)).toEqual([]);
     expect(await conversionsOf(journeyId)).toBe(0);
   });

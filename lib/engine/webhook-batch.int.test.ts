@@ -35,8 +35,18 @@ async function twoHookJourney(event: string) {
   const { journeyId } = await publishGraph(ctx, {
     nodes: [
       { id: "trigger", type: "trigger.event", position: at(0), config: { eventName: event, filters: [] } },
-      { id: "first", type: "action.webhook", position: at(100), config: { url: `${url}/first`, method: "POST", headers: {}, body: "{}" } },
-      { id: "second", type: "action.webhook", position: at(200), config: { url: `${url}/second`, method: "POST", headers: {}, body: "{}" } },
+      {
+        id: "first",
+        type: "action.webhook",
+        position: at(100),
+        config: { url: `${url}/first`, method: "POST", headers: {}, body: "{}" },
+      },
+      {
+        id: "second",
+        type: "action.webhook",
+        position: at(200),
+        config: { url: `${url}/second`, method: "POST", headers: {}, body: "{}" },
+      },
       { id: "wait", type: "delay.duration", position: at(300), config: { duration: { amount: 1, unit: "hours" } } },
     ],
     edges: [

@@ -20,7 +20,11 @@ const WEBHOOK_PASSES = 20;
  * `needWebhook` (a call another worker is making right now, after a crash; a walk past WEBHOOK_PASSES) goes on
  * in advance-enrollment, one run per person.
  */
-export async function advanceThroughWebhooks(enrollmentIds: string[], clock: Clock, options: WebhookOptions = {}): Promise<AdvanceManyResult> {
+export async function advanceThroughWebhooks(
+  enrollmentIds: string[],
+  clock: Clock,
+  options: WebhookOptions = {},
+): Promise<AdvanceManyResult> {
   const result = await advanceMany(enrollmentIds, clock());
   const handOff: AdvanceManyResult["needWebhook"] = [];
   for (let pass = 0; pass < WEBHOOK_PASSES && result.needWebhook.length; pass++) {

@@ -29,13 +29,24 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const send = (path: string, over: Partial<Parameters<typeof sendWebhookRequest>[1]> = {}) =>
-  sendWebhookRequest(`${base}${path}`, { method: "POST", headers: { "x-test": "1" }, body: '{"a":1}', timeoutMs: 2_000, keepBytes: 4096, ...over });
+  sendWebhookRequest(`${base}${path}`, {
+    method: "POST",
+    headers: { "x-test": "1" },
+    body: '{"a":1}',
+    timeoutMs: 2_000,
+    keepBytes: 4096,
+    ...over,
+  });
 
 describe("a webhook's HTTP request", () => {
   it("sends the method, headers and body, and returns the status and body", async () => {
     seen.length = 0;
     expect(await send("/hook")).toEqual({ status: 200, body: 'echo {"a":1}', retryAfter: undefined });
-    expect(seen[0]).toMatchObject({ method: "POST", headers: { "x-test": "1", "content-length": "7" }, body: '{"a":1}' });
+    expect(seen[0]).toMatchObject({
+      method: "POST",
+      headers: { "x-test": "1", "content-length": "7" },
+      body: '{"a":1}',
+    });
     expect(await send("/hook", { method: "GET", body: undefined })).toMatchObject({ status: 200, body: "echo " });
   });
 
@@ -51,19 +62,60 @@ describe("a webhook's HTTP request", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    await expect(sendWebhookRequest(`http://127.0.0.1:${port}/`, { method: "POST", headers: {}, body: "", timeoutMs: 1_000, keepBytes: 10 })).rejects.toThrow(/ECONNREFUSED/);
-    await expect(sendWebhookRequest("not a url", { method: "POST", headers: {}, body: "", timeoutMs: 1_000, keepBytes: 10 })).rejects.toThrow('invalid URL "not a url"');
-    await expect(sendWebhookRequest("ftp://example.com/x", { method: "POST", headers: {}, body: "", timeoutMs: 1_000, keepBytes: 10 })).rejects.toThrow("unsupported protocol ftp:");
+    await expect(
+      sendWebhookRequest(`http://127.0.0.1:${port}/`, {
+        method: "POST",
+        headers: {},
+        body: "",
+        timeoutMs: 1_000,
+        keepBytes: 10,
+      }),
+    ).rejects.toThrow(/ECONNREFUSED/);
+    await expect(
+      sendWebhookRequest("not a url", { method: "POST", headers: {}, body: "", timeoutMs: 1_000, keepBytes: 10 }),
+    ).rejects.toThrow('invalid URL "not a url"');
+    await expect(
+      sendWebhookRequest("ftp://example.com/x", {
+        method: "POST",
+        headers: {},
+        body: "",
+        timeoutMs: 1_000,
+        keepBytes: 10,
+      }),
+    ).rejects.toThrow("unsupported protocol ftp:");
   });
 
   it("goes through the outbound guard: loopback without the operator's exception is refused and nothing is sent", async () => {
     const before = seen.length;
-    await expect(send("/hook", { allow: "" })).rejects.toThrow(/^the address 127\.0\.0\.1 is loopback; an operator can allow it with CAIRN_OUTBOUND_ALLOW$/);
-    await expect(send("/hook", { allow: "", resolver: async () => [{ address: "10.0.0.1", family: 4 }] })).rejects.toThrow(/the address 127\.0\.0\.1 is loopback/);
-    await expect(sendWebhookRequest(`http://rebind.test:${new URL(base).port}/hook`, { method: "POST", headers: {}, body: "", timeoutMs: 1_000, keepBytes: 10, allow: "", resolver: async () => [{ address: "10.0.0.1", family: 4 }] })).rejects.toThrow(
+    await expect(send("/hook", { allow: "" })).rejects.toThrow(
+      /^the address 127\.0\.0\.1 is loopback; an operator can allow it with CAIRN_OUTBOUND_ALLOW$/,
+    );
+    await expect(
+      send("/hook", { allow: "", resolver: async () => [{ address: "10.0.0.1", family: 4 }] }),
+    ).rejects.toThrow(/the address 127\.0\.0\.1 is loopback/);
+    await expect(
+      sendWebhookRequest(`http://rebind.test:${new URL(base).port}/hook`, {
+        method: "POST",
+        headers: {},
+        body: "",
+        timeoutMs: 1_000,
+        keepBytes: 10,
+        allow: "",
+        resolver: async () => [{ address: "10.0.0.1", family: 4 }],
+      }),
+    ).rejects.toThrow(
       "the address 10.0.0.1 of rebind.test is private; an operator can allow it with CAIRN_OUTBOUND_ALLOW",
     );
-    await expect(sendWebhookRequest(`http://[::ffff:127.0.0.1]:${new URL(base).port}/hook`, { method: "POST", headers: {}, body: "", timeoutMs: 1_000, keepBytes: 10, allow: "" })).rejects.toThrow(/is loopback/);
+    await expect(
+      sendWebhookRequest(`http://[::ffff:127.0.0.1]:${new URL(base).port}/hook`, {
+        method: "POST",
+        headers: {},
+        body: "",
+        timeoutMs: 1_000,
+        keepBytes: 10,
+        allow: "",
+      }),
+    ).rejects.toThrow(/is loopback/);
     expect(seen.length).toBe(before);
   });
 

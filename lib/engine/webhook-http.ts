@@ -23,11 +23,21 @@ export class WebhookTimeoutError extends Error {
 
 export async function sendWebhookRequest(
   url: string,
-  init: { method: string; headers: Record<string, string>; body: string | undefined; timeoutMs: number; keepBytes: number } & GuardOptions,
+  init: {
+    method: string;
+    headers: Record<string, string>;
+    body: string | undefined;
+    timeoutMs: number;
+    keepBytes: number;
+  } & GuardOptions,
 ): Promise<WebhookHttpResponse> {
   try {
     const response = await outboundRequest(url, { ...init, keepBytes: init.keepBytes });
-    return { status: response.status, body: response.text().slice(0, init.keepBytes), retryAfter: response.header("retry-after") };
+    return {
+      status: response.status,
+      body: response.text().slice(0, init.keepBytes),
+      retryAfter: response.header("retry-after"),
+    };
   } catch (error) {
     if (error instanceof OutboundTimeoutError) throw new WebhookTimeoutError(init.timeoutMs);
     throw error;

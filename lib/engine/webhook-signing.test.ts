@@ -23,7 +23,9 @@ describe("journey webhook signatures", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "cairn-snippet-"));
     const file = path.join(dir, "verify.mjs");
     writeFileSync(file, `${VERIFY_SNIPPET}\nexport { isFromCairn };\n`);
-    const { isFromCairn } = (await import(pathToFileURL(file).href)) as { isFromCairn: (header: string, body: string, secret: string) => boolean };
+    const { isFromCairn } = (await import(pathToFileURL(file).href)) as {
+      isFromCairn: (header: string, body: string, secret: string) => boolean;
+    };
     const header = signWebhook(secret, body, new Date());
     expect(isFromCairn(header, body, secret)).toBe(true);
     expect(isFromCairn(header, '{"user":"eve"}', secret)).toBe(false);

@@ -8,7 +8,8 @@ import { requirePermission, type WorkspaceContext } from "../auth/context";
  */
 export function webhookSigningSecret(workspaceId: string): string {
   const root = process.env.CAIRN_ENCRYPTION_KEY;
-  if (!root) throw new Error("CAIRN_ENCRYPTION_KEY is not set. `npm run dev` / `npm start` generate one in the data directory.");
+  if (!root)
+    throw new Error("CAIRN_ENCRYPTION_KEY is not set. `npm run dev` / `npm start` generate one in the data directory.");
   return "whsec_" + createHmac("sha256", root).update(`journey-webhooks:${workspaceId}`).digest("base64url");
 }
 
@@ -18,7 +19,13 @@ export function signWebhook(secret: string, body: string, at: Date): string {
 }
 
 /** For receivers (and tests): checks a signature header against the body, within a tolerance. */
-export function verifyWebhookSignature(secret: string, body: string, header: string, now: Date, toleranceSeconds = 300): boolean {
+export function verifyWebhookSignature(
+  secret: string,
+  body: string,
+  header: string,
+  now: Date,
+  toleranceSeconds = 300,
+): boolean {
   const parts = Object.fromEntries(header.split(",").map((p) => p.split("=") as [string, string]));
   const t = Number(parts.t);
   if (!Number.isFinite(t) || Math.abs(now.getTime() / 1000 - t) > toleranceSeconds) return false;

@@ -58,7 +58,10 @@ function retryable(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
-export async function performWebhookCall(target: WebhookCallTarget, options: WebhookOptions = {}): Promise<WebhookOutcome> {
+export async function performWebhookCall(
+  target: WebhookCallTarget,
+  options: WebhookOptions = {},
+): Promise<WebhookOutcome> {
   const [outcome] = await performWebhookCalls([target], options);
   if (outcome === "busy") throw new WebhookBusyError();
   return outcome;
@@ -72,7 +75,12 @@ interface CallSettings {
 }
 
 function withDefaults(options: WebhookOptions): CallSettings {
-  return { clock: options.clock ?? systemClock, timeoutMs: options.timeoutMs ?? 10_000, maxAttempts: options.maxAttempts ?? 3, backoff: options.backoffMs ?? [1_000, 4_000] };
+  return {
+    clock: options.clock ?? systemClock,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    maxAttempts: options.maxAttempts ?? 3,
+    backoff: options.backoffMs ?? [1_000, 4_000],
+  };
 }
 
 /** Calls in flight at once for one batch: enough to hide a receiver's latency, few enough to be polite. */
@@ -84,19 +92,29 @@ const CALLS_AT_ONCE = 32;
  * written go together in the next statement, so the window between a call and its record stays one write
  * long while a batch costs a few statements rather than two per call. "busy": another worker holds the call.
  */
-export async function performWebhookCalls(targets: WebhookCallTarget[], options: WebhookOptions = {}): Promise<(WebhookOutcome | "busy")[]> {
+export async function performWebhookCalls(
+  targets: WebhookCallTarget[],
+  options: WebhookOptions = {},
+): Promise<(WebhookOutcome | "busy")[]> {
   if (!targets.length) return [];
   const settings = withDefaults(options);
   const { clock, timeoutMs, maxAttempts } = settings;
   const claimMs = options.claimMs ?? timeoutMs * maxAttempts + 60_000;
   const pool = pgPool();
-  const keyOf = (t: Pick<WebhookCallTarget, "enrollmentId" | "nodeId" | "visit">) => `${t.enrollmentId}:${t.nodeId}:${t.visit}`;
+  const keyOf = (t: Pick<WebhookCallTarget, "enrollmentId" | "nodeId" | "visit">) =>
+    `${t.enrollmentId}:${t.nodeId}:${t.visit}`;
 
   const now = clock();
   const claimUntil = new Date(now.getTime() + claimMs);
   // One statement claims the calls: a new row (only while the person is still at this step: a webhook event
   // that arrives after they moved on or left calls nothing), or a pending row whose claim lapsed.
-  const { rows: claimedRows } = await pool.query<{ id: string; enrollmentId: string; nodeId: string; visit: number; attempts: number }>(
+  const { rows: claimedRows } = await pool.query<{
+    id: string;
+    enrollmentId: string;
+    nodeId: string;
+    visit: number;
+    attempts: number;
+  }>(
     `WITH input AS (
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[])
          AS t("enrollmentId", "nodeId", visit, id, "workspaceId", url, method, body)
@@ -133,7 +151,15 @@ export async function performWebhookCalls(targets: WebhookCallTarget[], options:
   const outcomes = new Map<string, WebhookOutcome | "busy">();
   const others = targets.filter((t) => !claimed.has(keyOf(t)));
   if (others.length) {
-    const { rows } = await pool.query<{ enrollmentId: string; nodeId: string; visit: number; status: string; responseStatus: number | null; error: string | null; attempts: number }>(
+    const { rows } = await pool.query<{
+      enrollmentId: string;
+      nodeId: string;
+      visit: number;
+      status: string;
+      responseStatus: number | null;
+      error: string | null;
+      attempts: number;
+    }>(
       `SELECT w."enrollmentId"::text, w."nodeId", w.visit, w.status, w."responseStatus", w.error, w.attempts
          FROM "WebhookCall" w JOIN unnest($1::uuid[], $2::text[], $3::int[]) AS t("enrollmentId", "nodeId", visit)
            ON w."enrollmentId" = t."enrollmentId" AND w."nodeId" = t."nodeId" AND w.visit = t.visit`,
@@ -142,9 +168,23 @@ export async function performWebhookCalls(targets: WebhookCallTarget[], options:
     const found = new Map(rows.map((r) => [keyOf(r), r]));
     for (const t of others) {
       const row = found.get(keyOf(t));
-      if (!row) outcomes.set(keyOf(t), { status: "skipped", responseStatus: null, error: null, attempts: 0, alreadyDone: true });
+      if (!row)
+        outcomes.set(keyOf(t), {
+          status: "skipped",
+          responseStatus: null,
+          error: null,
+          attempts: 0,
+          alreadyDone: true,
+        });
       else if (row.status === "pending") outcomes.set(keyOf(t), "busy");
-      else outcomes.set(keyOf(t), { status: row.status as "succeeded" | "failed", responseStatus: row.responseStatus, error: row.error, attempts: row.attempts, alreadyDone: true });
+      else
+        outcomes.set(keyOf(t), {
+          status: row.status as "succeeded" | "failed",
+          responseStatus: row.responseStatus,
+          error: row.error,
+          attempts: row.attempts,
+          alreadyDone: true,
+        });
     }
   }
 
@@ -154,7 +194,13 @@ export async function performWebhookCalls(targets: WebhookCallTarget[], options:
     const claim = claimed.get(keyOf(target))!;
     const done = await makeCall(target, claim, settings);
     await completions.write(done);
-    outcomes.set(keyOf(target), { status: done.status, responseStatus: done.responseStatus, error: done.error, attempts: done.attempts, alreadyDone: false });
+    outcomes.set(keyOf(target), {
+      status: done.status,
+      responseStatus: done.responseStatus,
+      error: done.error,
+      attempts: done.attempts,
+      alreadyDone: false,
+    });
   });
   return targets.map((t) => outcomes.get(keyOf(t))!);
 }
@@ -189,7 +235,16 @@ function coalescingCompletions(clock: Clock): { write(completion: Completion): P
              FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::int[])
                AS c(id, status, "responseStatus", "responseBody", error, "durationMs", attempts)
             WHERE w.id = c.id`,
-          [rows.map((r) => r.id), rows.map((r) => r.status), rows.map((r) => r.responseStatus), rows.map((r) => r.responseBody), rows.map((r) => r.error), rows.map((r) => r.durationMs), rows.map((r) => r.attempts), clock()],
+          [
+            rows.map((r) => r.id),
+            rows.map((r) => r.status),
+            rows.map((r) => r.responseStatus),
+            rows.map((r) => r.responseBody),
+            rows.map((r) => r.error),
+            rows.map((r) => r.durationMs),
+            rows.map((r) => r.attempts),
+            clock(),
+          ],
         );
         for (const w of batch) w.resolve();
       } catch (error) {
@@ -209,14 +264,26 @@ function coalescingCompletions(clock: Clock): { write(completion: Completion): P
 }
 
 /** One claimed call, with its retries: the request signed and sent, the answer kept (not yet stored). */
-async function makeCall(target: WebhookCallTarget, claim: { id: string; attempts: number }, settings: CallSettings): Promise<Completion> {
+async function makeCall(
+  target: WebhookCallTarget,
+  claim: { id: string; attempts: number },
+  settings: CallSettings,
+): Promise<Completion> {
   const { clock, timeoutMs, maxAttempts, backoff } = settings;
   const { id } = claim;
   let attempts = claim.attempts;
   // The config's Liquid did not render for this person: the step fails with the reason, and nothing
   // half-rendered goes out. Claimed first all the same, so a replay finds it done.
   if (target.request.renderError) {
-    return { id, status: "failed", responseStatus: null, responseBody: null, error: target.request.renderError, durationMs: 0, attempts };
+    return {
+      id,
+      status: "failed",
+      responseStatus: null,
+      responseBody: null,
+      error: target.request.renderError,
+      durationMs: 0,
+      attempts,
+    };
   }
   const key = [target.enrollmentId, target.nodeId, target.visit];
   const body = target.request.body ?? "";
@@ -229,7 +296,8 @@ async function makeCall(target: WebhookCallTarget, claim: { id: string; attempts
   for (;;) {
     attempts++;
     // A retry is recorded before it is made; the first attempt's count is written with its outcome.
-    if (attempts > claim.attempts + 1) await pgPool().query(`UPDATE "WebhookCall" SET attempts = $2 WHERE id = $1`, [id, attempts]);
+    if (attempts > claim.attempts + 1)
+      await pgPool().query(`UPDATE "WebhookCall" SET attempts = $2 WHERE id = $1`, [id, attempts]);
     let waitMs = backoff[Math.min(attempts - 1, backoff.length - 1)] ?? 1_000;
     try {
       const headers: Record<string, string> = {
@@ -267,5 +335,13 @@ async function makeCall(target: WebhookCallTarget, claim: { id: string; attempts
     if (attempts >= maxAttempts) break;
     await sleep(waitMs);
   }
-  return { id, status: succeeded ? "succeeded" : "failed", responseStatus, responseBody, error, durationMs: Date.now() - started, attempts };
+  return {
+    id,
+    status: succeeded ? "succeeded" : "failed",
+    responseStatus,
+    responseBody,
+    error,
+    durationMs: Date.now() - started,
+    attempts,
+  };
 }

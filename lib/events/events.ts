@@ -19,17 +19,33 @@ export const ZLiveQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export async function listRecentEvents(ctx: WorkspaceContext, query: z.input<typeof ZLiveQuery> = {}): Promise<LiveEvent[]> {
+export async function listRecentEvents(
+  ctx: WorkspaceContext,
+  query: z.input<typeof ZLiveQuery> = {},
+): Promise<LiveEvent[]> {
   requirePermission(ctx, "workspace:read");
   const { after, limit } = parseInput(ZLiveQuery, query);
   // By id (arrival order), not timestamp: the feed shows what arrived, and ids make "since" exact.
   // After a given id, the *oldest* `limit` newer events come first, so a poller that falls behind a burst
   // catches up over the next polls instead of skipping what arrived in between. Newest first either way.
   const rows = after
-    ? (await db().event.findMany({ where: { workspaceId: ctx.workspace.id, id: { gt: BigInt(after) } }, orderBy: { id: "asc" }, take: limit })).reverse()
+    ? (
+        await db().event.findMany({
+          where: { workspaceId: ctx.workspace.id, id: { gt: BigInt(after) } },
+          orderBy: { id: "asc" },
+          take: limit,
+        })
+      ).reverse()
     : await db().event.findMany({ where: { workspaceId: ctx.workspace.id }, orderBy: { id: "desc" }, take: limit });
   // Shown newest received first, the order the times on the rows say (lib/events/live-order.ts).
-  return newestReceivedFirst(rows.map((r) => ({ ...toProfileEvent(r, ctx), profileId: r.profileId, userId: r.userId, anonymousId: r.anonymousId })));
+  return newestReceivedFirst(
+    rows.map((r) => ({
+      ...toProfileEvent(r, ctx),
+      profileId: r.profileId,
+      userId: r.userId,
+      anonymousId: r.anonymousId,
+    })),
+  );
 }
 
 export interface CatalogEntry {
@@ -52,11 +68,14 @@ export async function listEventCatalog(ctx: WorkspaceContext, now: Date = new Da
     db().eventVolume.findMany({ where: { workspaceId, day: { gte: since } } }),
     db().eventProperty.findMany({ where: { workspaceId }, orderBy: [{ key: "asc" }, { type: "asc" }] }),
   ]);
-  const days = Array.from({ length: 30 }, (_, i) => new Date(since.getTime() + i * 86_400_000).toISOString().slice(0, 10));
+  const days = Array.from({ length: 30 }, (_, i) =>
+    new Date(since.getTime() + i * 86_400_000).toISOString().slice(0, 10),
+  );
   return types.map((t) => {
     const counts = new Map(volumes.filter((v) => v.name === t.name).map((v) => [isoDayOrNull(v.day), v.count]));
     const keys = new Map<string, string[]>();
-    for (const p of properties.filter((p) => p.eventName === t.name)) keys.set(p.key, [...(keys.get(p.key) ?? []), p.type]);
+    for (const p of properties.filter((p) => p.eventName === t.name))
+      keys.set(p.key, [...(keys.get(p.key) ?? []), p.type]);
     return {
       name: t.name,
       firstSeenAt: isoOrNull(t.firstSeenAt),
@@ -82,8 +101,16 @@ export async function listCatalogNames(ctx: WorkspaceContext): Promise<CatalogNa
   requirePermission(ctx, "workspace:read");
   const workspaceId = ctx.workspace.id;
   const [types, properties] = await Promise.all([
-    db().eventType.findMany({ where: { workspaceId }, orderBy: [{ lastSeenAt: "desc" }, { name: "asc" }], select: { name: true } }),
-    db().eventProperty.findMany({ where: { workspaceId }, orderBy: { key: "asc" }, select: { eventName: true, key: true } }),
+    db().eventType.findMany({
+      where: { workspaceId },
+      orderBy: [{ lastSeenAt: "desc" }, { name: "asc" }],
+      select: { name: true },
+    }),
+    db().eventProperty.findMany({
+      where: { workspaceId },
+      orderBy: { key: "asc" },
+      select: { eventName: true, key: true },
+    }),
   ]);
   const keys = new Map<string, Set<string>>();
   for (const p of properties) keys.set(p.eventName, (keys.get(p.eventName) ?? new Set()).add(p.key));

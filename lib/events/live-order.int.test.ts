@@ -23,7 +23,8 @@ describe("the live events list", () => {
   it("is ordered by what it shows: received time first, the event's own time beside it when it differs", async () => {
     const fixture = await ingestFixture();
     const ingestCtx = await workspaceContextForApiKey(fixture.key);
-    const send = (event: string, receivedAt: string, timestamp: string) => ingest(ingestCtx, JSON.stringify({ userId: "u1", event, timestamp }), "track", () => new Date(receivedAt));
+    const send = (event: string, receivedAt: string, timestamp: string) =>
+      ingest(ingestCtx, JSON.stringify({ userId: "u1", event, timestamp }), "track", () => new Date(receivedAt));
     // Received in this order, with timestamps in the other: a phone that was offline sends an old event last.
     await send("Opened app", "2026-05-01T12:00:00.000Z", "2026-05-01T12:00:00.000Z");
     await send("Added to cart", "2026-05-01T12:05:00.000Z", "2026-05-01T11:30:00.000Z");
@@ -33,7 +34,9 @@ describe("the live events list", () => {
     const events = await listRecentEvents(await contextOf(fixture.team, "VIEWER"));
     expect(events.map((e) => e.name)).toEqual(["Added to cart", "Viewed page", "Opened app"]);
 
-    const html = renderToStaticMarkup(createElement(LiveEvents, { slug: fixture.team.slug, initialEvents: events, webhookNames: {} }));
+    const html = renderToStaticMarkup(
+      createElement(LiveEvents, { slug: fixture.team.slug, initialEvents: events, webhookNames: {} }),
+    );
     expect(html).toContain(">Received</th>");
     const rows = shownRows(html);
     // The shown times run newest first, as the rows do.

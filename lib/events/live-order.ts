@@ -51,7 +51,11 @@ export function liveEventTimes(event: { receivedAt: string | null; timestamp: st
   if (!Number.isFinite(received) || !Number.isFinite(own) || Math.abs(own - received) <= OWN_TIME_SHOWN_AFTER_MS) {
     return { received: event.receivedAt, own: null, ownOffset: null };
   }
-  return { received: event.receivedAt, own: event.timestamp, ownOffset: `${span(Math.abs(own - received))} ${own < received ? "earlier" : "later"}` };
+  return {
+    received: event.receivedAt,
+    own: event.timestamp,
+    ownOffset: `${span(Math.abs(own - received))} ${own < received ? "earlier" : "later"}`,
+  };
 }
 
 function span(ms: number): string {

@@ -22,19 +22,32 @@ import { listEventCatalog, listRecentEvents } from "./events";
 
 const T0 = new Date("2026-03-02T12:00:00.000Z");
 
-
 /**
  * Rows stored before ingestion checked timestamps (or written by hand) may hold instants JavaScript cannot
  * represent or print: the last instant a Date holds, a moment past it, and Postgres' infinities.
  */
-const POISON = ["275760-09-13 00:00:00+00", "275760-09-13 05:00:00+00", "infinity", "-infinity", "4713-01-01 00:00:00+00 BC"];
+const POISON = [
+  "275760-09-13 00:00:00+00",
+  "275760-09-13 05:00:00+00",
+  "infinity",
+  "-infinity",
+  "4713-01-01 00:00:00+00 BC",
+];
 
 describe("readers and timestamps already stored out of range", () => {
   it("answer normally about a person with an event dated year 275760, infinity or 4713 BC", async () => {
     const { team, bearer, key } = await ingestFixture("FULL");
     const d = { ctx: await contextOf(team, "VIEWER"), bearer };
-    const batch = [{ type: "identify", userId: "ada", traits: { plan: "pro" } }, { type: "track", userId: "ada", event: "Order Completed" }];
-    await ingest(await workspaceContextForApiKey(key), JSON.stringify({ batch: batch.map((m) => ({ ...m, timestamp: T0.toISOString() })) }), "batch", () => T0);
+    const batch = [
+      { type: "identify", userId: "ada", traits: { plan: "pro" } },
+      { type: "track", userId: "ada", event: "Order Completed" },
+    ];
+    await ingest(
+      await workspaceContextForApiKey(key),
+      JSON.stringify({ batch: batch.map((m) => ({ ...m, timestamp: T0.toISOString() })) }),
+      "batch",
+      () => T0,
+    );
     await rollupAllPending();
     const ada = await getProfile(d.ctx, "ada");
     const pool = pgPool();
@@ -48,7 +61,9 @@ describe("readers and timestamps already stored out of range", () => {
       );
     }
     await rollupAllPending();
-    await pool.query(`UPDATE "Profile" SET "lastSeenAt" = 'infinity', "firstSeenAt" = '-infinity' WHERE id = $1`, [ada.id]);
+    await pool.query(`UPDATE "Profile" SET "lastSeenAt" = 'infinity', "firstSeenAt" = '-infinity' WHERE id = $1`, [
+      ada.id,
+    ]);
 
     const recent = await listRecentEvents(d.ctx);
     expect(recent.map((e) => e.name)).toContain("Poisoned");
@@ -60,7 +75,17 @@ describe("readers and timestamps already stored out of range", () => {
     expect(events.events).toHaveLength(3);
     await listProfileEvents(d.ctx, ada.id, { limit: 3, before: events.nextBefore! });
     expect((await listTraitCatalog(d.ctx)).map((t) => t.name)).toEqual(["plan"]);
-    const estimate = await estimateSegment(d.ctx, { definition: { kind: "group", match: "all", conditions: [{ kind: "event_count", event: "Poisoned", operator: "at_least", count: 1 }] } }, { now: T0 });
+    const estimate = await estimateSegment(
+      d.ctx,
+      {
+        definition: {
+          kind: "group",
+          match: "all",
+          conditions: [{ kind: "event_count", event: "Poisoned", operator: "at_least", count: 1 }],
+        },
+      },
+      { now: T0 },
+    );
     expect(estimate.size).toBe(1);
 
     const api = await callRoute(profileEventsRoute, { headers: d.bearer, params: { id: "ada" } });
@@ -72,7 +97,10 @@ describe("readers and timestamps already stored out of range", () => {
 
     // The Events page's feed through its API, as the signed-in viewer's browser polls it.
     const slug = team.slug;
-    const feed = await callRoute(recentEventsRoute, { cookie: await sessionCookie(team.members.VIEWER), params: { slug } });
+    const feed = await callRoute(recentEventsRoute, {
+      cookie: await sessionCookie(team.members.VIEWER),
+      params: { slug },
+    });
     expect(feed.status).toBe(200);
     expect(feed.body.events).toHaveLength(7);
 

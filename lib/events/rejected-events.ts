@@ -30,16 +30,31 @@ export interface RejectedEventsPage {
 
 export const ZRejectedEventsQuery = z.object({
   /** only rejected messages older than this id (the last one of the previous page) */
-  before: z.string().regex(/^\d{1,19}$/, "must be a rejected event id").optional(),
-  limit: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(100, "must be at most 100").default(25),
+  before: z
+    .string()
+    .regex(/^\d{1,19}$/, "must be a rejected event id")
+    .optional(),
+  limit: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(100, "must be at most 100")
+    .default(25),
 });
 
 function readReasons(json: unknown): FieldIssue[] {
   if (!Array.isArray(json)) return [];
-  return json.flatMap((r) => (r && typeof r === "object" && typeof r.message === "string" ? [{ path: typeof r.path === "string" ? r.path : "", message: r.message as string }] : []));
+  return json.flatMap((r) =>
+    r && typeof r === "object" && typeof r.message === "string"
+      ? [{ path: typeof r.path === "string" ? r.path : "", message: r.message as string }]
+      : [],
+  );
 }
 
-export async function listRejectedEvents(ctx: WorkspaceContext, query: z.input<typeof ZRejectedEventsQuery> = {}): Promise<RejectedEventsPage> {
+export async function listRejectedEvents(
+  ctx: WorkspaceContext,
+  query: z.input<typeof ZRejectedEventsQuery> = {},
+): Promise<RejectedEventsPage> {
   requirePermission(ctx, "workspace:read");
   const { before, limit } = parseInput(ZRejectedEventsQuery, query);
   // By id (arrival order): newest first, and an id cursor pages exactly while new rejections arrive.

@@ -1,8 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { analyzeExperiment, DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings, type ArmData, type SplitDefinition } from "./analysis";
-import { bayesianTest, benjaminiHochberg, holmBonferroni, probabilityToBeBest, sequentialTest, welchTTest } from "./stats";
+import {
+  analyzeExperiment,
+  DEFAULT_ANALYSIS_SETTINGS,
+  type AnalysisSettings,
+  type ArmData,
+  type SplitDefinition,
+} from "./analysis";
+import {
+  bayesianTest,
+  benjaminiHochberg,
+  holmBonferroni,
+  probabilityToBeBest,
+  sequentialTest,
+  welchTTest,
+} from "./stats";
 
-const TWO: SplitDefinition = { nodeId: "ab", label: "Subject", arms: [{ id: "a", label: "Control", weight: 50 }, { id: "b", label: "Variant", weight: 50 }] };
+const TWO: SplitDefinition = {
+  nodeId: "ab",
+  label: "Subject",
+  arms: [
+    { id: "a", label: "Control", weight: 50 },
+    { id: "b", label: "Variant", weight: 50 },
+  ],
+};
 const THREE: SplitDefinition = {
   nodeId: "abc",
   label: "Offer",
@@ -15,10 +35,32 @@ const THREE: SplitDefinition = {
 };
 
 function arm(armId: string, assigned: number, converted: number, extra: Partial<ArmData> = {}): ArmData {
-  return { armId, assigned, messages: 0, sent: 0, delivered: 0, opened: 0, clicked: 0, converted, revenue: 0, revenueSquares: 0, unsubscribed: 0, bounced: 0, complained: 0, matured: { assigned, converted }, ...extra };
+  return {
+    armId,
+    assigned,
+    messages: 0,
+    sent: 0,
+    delivered: 0,
+    opened: 0,
+    clicked: 0,
+    converted,
+    revenue: 0,
+    revenueSquares: 0,
+    unsubscribed: 0,
+    bounced: 0,
+    complained: 0,
+    matured: { assigned, converted },
+    ...extra,
+  };
 }
 
-function run(split: SplitDefinition, data: ArmData[], settings: Partial<AnalysisSettings> = {}, revenueProperty: string | null = null, expected?: Record<string, number>) {
+function run(
+  split: SplitDefinition,
+  data: ArmData[],
+  settings: Partial<AnalysisSettings> = {},
+  revenueProperty: string | null = null,
+  expected?: Record<string, number>,
+) {
   const total = data.reduce((s, d) => s + d.assigned, 0);
   const weights: Record<string, number> = Object.fromEntries(split.arms.map((a) => [a.id, a.weight]));
   if (split.holdout) weights.holdout = split.holdout.weight;
@@ -40,7 +82,15 @@ describe("analyzeExperiment", () => {
   it("states the test it used: sequential by default, fixed horizon on request, with the matching numbers", () => {
     const data = [arm("a", 1000, 100), arm("b", 1000, 140)];
     const sequential = run(TWO, data);
-    expect(sequential.test).toMatchObject({ method: "sequential", label: "sequential (always valid)", nStar: 5000, correction: "holm", correctionLabel: "Holm–Bonferroni", comparisons: 1, prior: null });
+    expect(sequential.test).toMatchObject({
+      method: "sequential",
+      label: "sequential (always valid)",
+      nStar: 5000,
+      correction: "holm",
+      correctionLabel: "Holm–Bonferroni",
+      comparisons: 1,
+      prior: null,
+    });
     const expected = sequentialTest({ n: 1000, conversions: 100 }, { n: 1000, conversions: 140 });
     expect(sequential.arms[1].lift!.estimate).toBeCloseTo(0.4, 12);
     expect(sequential.arms[1].lift!.pValue).toBeCloseTo(expected.pValue, 12);
@@ -48,16 +98,25 @@ describe("analyzeExperiment", () => {
 
     const fixed = run(TWO, data, { test: "fixed" });
     expect(fixed.test).toMatchObject({ method: "fixed", label: "fixed horizon", nStar: null });
-    expect(fixed.arms[1].lift!.pValue).toBeCloseTo(welchTTest({ n: 1000, conversions: 100 }, { n: 1000, conversions: 140 }).pValue, 12);
+    expect(fixed.arms[1].lift!.pValue).toBeCloseTo(
+      welchTTest({ n: 1000, conversions: 100 }, { n: 1000, conversions: 140 }).pValue,
+      12,
+    );
     // The sequential interval is the wider one: the price of looking every day.
-    expect(sequential.arms[1].lift!.ci[1]! - sequential.arms[1].lift!.ci[0]!).toBeGreaterThan(fixed.arms[1].lift!.ci[1]! - fixed.arms[1].lift!.ci[0]!);
+    expect(sequential.arms[1].lift!.ci[1]! - sequential.arms[1].lift!.ci[0]!).toBeGreaterThan(
+      fixed.arms[1].lift!.ci[1]! - fixed.arms[1].lift!.ci[0]!,
+    );
     expect(fixed.arms[0]).toMatchObject({ isControl: true, status: "control", lift: null, chanceToWin: null });
     expect(fixed.arms[1].chanceToWin).toBeGreaterThan(0.98);
     expect(fixed.arms[1].conversionRate).toBe(0.14);
   });
 
   it("adjusts p-values across the treatment arms with Holm–Bonferroni (by default) and decides each arm's status on the adjusted one", () => {
-    const result = run(THREE, [arm("a", 1500, 150), arm("b", 1500, 195), arm("c", 1500, 148), arm("holdout", 500, 30)], { test: "fixed" });
+    const result = run(
+      THREE,
+      [arm("a", 1500, 150), arm("b", 1500, 195), arm("c", 1500, 148), arm("holdout", 500, 30)],
+      { test: "fixed" },
+    );
     const raw = [result.arms[1].lift!.pValue, result.arms[2].lift!.pValue];
     const adjusted = holmBonferroni(raw);
     expect(result.arms[1].lift!.adjustedPValue).toBeCloseTo(adjusted[0], 12);
@@ -77,7 +136,9 @@ describe("analyzeExperiment", () => {
     const result = run(TWO, [arm("a", 150, 19), arm("b", 130, 60)], { test: "fixed" });
     expect(result.enoughData).toBe(false);
     expect(result.banners.map((b) => b.kind)).toEqual(["too_little_data"]);
-    expect(result.banners[0].message).toContain("every arm needs at least 100 people and 20 conversions. Control: 150 people, 19 conversions.");
+    expect(result.banners[0].message).toContain(
+      "every arm needs at least 100 people and 20 conversions. Control: 150 people, 19 conversions.",
+    );
     expect(result.arms[1].status).toBe("not_enough_data");
     expect(result.winner).toBeNull();
     // Nobody yet: a different banner, and nothing computed.
@@ -93,7 +154,9 @@ describe("analyzeExperiment", () => {
     expect(result.srm).toMatchObject({ mismatch: true, observed: [1200, 800], expected: [1000, 1000] });
     expect(result.srm!.pValue).toBeLessThan(1e-10);
     expect(result.banners[0]).toMatchObject({ kind: "srm", tone: "red" });
-    expect(result.banners[0].message).toContain("Control 1200, Variant 800 people where the weights expected Control 1000, Variant 1000");
+    expect(result.banners[0].message).toContain(
+      "Control 1200, Variant 800 people where the weights expected Control 1000, Variant 1000",
+    );
     expect(result.winner).toBeNull();
     expect(result.sequentialWinner).toBeNull();
   });
@@ -103,7 +166,12 @@ describe("analyzeExperiment", () => {
     const spend = (n: number, each: number) => ({ revenue: n * each, revenueSquares: n * each * each });
     const result = run(
       THREE,
-      [arm("a", 900, 90, spend(90, 50)), arm("b", 900, 117, spend(117, 60)), arm("c", 900, 99, spend(99, 50)), arm("holdout", 300, 15, { ...spend(15, 40), wouldHaveMessaged: { people: 280, medianHours: 26.5 } })],
+      [
+        arm("a", 900, 90, spend(90, 50)),
+        arm("b", 900, 117, spend(117, 60)),
+        arm("c", 900, 99, spend(99, 50)),
+        arm("holdout", 300, 15, { ...spend(15, 40), wouldHaveMessaged: { people: 280, medianHours: 26.5 } }),
+      ],
       { test: "fixed" },
       "total",
     );
@@ -121,13 +189,28 @@ describe("analyzeExperiment", () => {
     expect(inc.pValue!).toBeLessThan(0.001);
     expect(inc.extraRevenue).toBeCloseTo(90 * 50 + 117 * 60 + 99 * 50 - 2 * 2700, 8);
     expect(inc.lift!.estimate).toBeCloseTo(306 / 2700 / 0.05 - 1, 12);
-    expect(result.holdout).toMatchObject({ assigned: 300, converted: 15, publishedWeight: 10, wouldHaveMessaged: { people: 280, medianHours: 26.5 } });
+    expect(result.holdout).toMatchObject({
+      assigned: 300,
+      converted: 15,
+      publishedWeight: 10,
+      wouldHaveMessaged: { people: 280, medianHours: 26.5 },
+    });
     // A holdout nobody in has reached a message step yet says so, rather than leaving the figure out.
-    expect(run(THREE, [arm("a", 9, 1), arm("holdout", 1, 0)]).holdout!.wouldHaveMessaged).toEqual({ people: 0, medianHours: null });
+    expect(run(THREE, [arm("a", 9, 1), arm("holdout", 1, 0)]).holdout!.wouldHaveMessaged).toEqual({
+      people: 0,
+      medianHours: null,
+    });
   });
 
   it("reports guardrails per arm and flags an arm with significantly more unsubscribes", () => {
-    const result = run(TWO, [arm("a", 2000, 200, { unsubscribed: 10, bounced: 4 }), arm("b", 2000, 210, { unsubscribed: 100, bounced: 5, complained: 3 })], { test: "fixed" });
+    const result = run(
+      TWO,
+      [
+        arm("a", 2000, 200, { unsubscribed: 10, bounced: 4 }),
+        arm("b", 2000, 210, { unsubscribed: 100, bounced: 5, complained: 3 }),
+      ],
+      { test: "fixed" },
+    );
     expect(result.arms[1].guardrails.unsubscribed).toMatchObject({ count: 100, rate: 0.05, worse: true });
     expect(result.arms[1].guardrails.unsubscribed.adjustedPValue!).toBeLessThan(0.05);
     expect(result.arms[1].guardrails.bounced.worse).toBe(false);
@@ -150,7 +233,13 @@ describe("analyzeExperiment", () => {
       r.arms.slice(1).flatMap((a) => {
         const g = a.guardrails;
         return adjusted
-          ? [a.lift!.adjustedPValue, a.revenueLift!.adjustedPValue, g.unsubscribed.adjustedPValue!, g.bounced.adjustedPValue!, g.complained.adjustedPValue!]
+          ? [
+              a.lift!.adjustedPValue,
+              a.revenueLift!.adjustedPValue,
+              g.unsubscribed.adjustedPValue!,
+              g.bounced.adjustedPValue!,
+              g.complained.adjustedPValue!,
+            ]
           : [a.lift!.pValue, a.revenueLift!.pValue, g.unsubscribed.pValue!, g.bounced.pValue!, g.complained.pValue!];
       });
     const rawP = pick(raw, false);

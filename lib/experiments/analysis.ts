@@ -93,11 +93,20 @@ export interface AnalysisSettings {
   prior: LiftPrior | null;
 }
 
-export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = { test: "sequential", alpha: DEFAULT_ALPHA, nStar: DEFAULT_SEQUENTIAL_N_STAR, correction: "holm", prior: null };
+export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = {
+  test: "sequential",
+  alpha: DEFAULT_ALPHA,
+  nStar: DEFAULT_SEQUENTIAL_N_STAR,
+  correction: "holm",
+  prior: null,
+};
 export const MIN_ASSIGNED = 100;
 export const MIN_CONVERSIONS = 20;
 
-export const TEST_LABELS: Record<TestMethod, string> = { sequential: "sequential (always valid)", fixed: "fixed horizon" };
+export const TEST_LABELS: Record<TestMethod, string> = {
+  sequential: "sequential (always valid)",
+  fixed: "fixed horizon",
+};
 export const CORRECTION_LABELS: Record<Correction, string> = { holm: "Holm–Bonferroni", bh: "Benjamini–Hochberg" };
 const CORRECTION_METHODS: Record<Correction, PValueCorrection> = { holm: "holm-bonferroni", bh: "benjamini-hochberg" };
 
@@ -277,7 +286,14 @@ export interface ExperimentAnalysis {
     /** held-out people who reached a withheld message or webhook step (absent in results stored before it existed) */
     wouldHaveMessaged?: WouldHaveMessaged;
   } | null;
-  srm: { pValue: number; chiSquare: number | null; mismatch: boolean; observed: number[]; expected: number[]; armIds: string[] } | null;
+  srm: {
+    pValue: number;
+    chiSquare: number | null;
+    mismatch: boolean;
+    observed: number[];
+    expected: number[];
+    armIds: string[];
+  } | null;
   enoughData: boolean;
   banners: Banner[];
   /** the arm the displayed test calls best (significant after correction, no SRM), or null */
@@ -286,7 +302,18 @@ export interface ExperimentAnalysis {
   sequentialWinner: { armId: string; label: string; reason: string } | null;
   incrementality: Incrementality | null;
   /** what the cumulative-lift chart needs from this evaluation */
-  summary: { arms: { armId: string; label: string; assigned: number; converted: number; conversionRate: number; estimate: number | null; ci: [number | null, number | null] | null; pValue: number | null }[] };
+  summary: {
+    arms: {
+      armId: string;
+      label: string;
+      assigned: number;
+      converted: number;
+      conversionRate: number;
+      estimate: number | null;
+      ci: [number | null, number | null] | null;
+      pValue: number | null;
+    }[];
+  };
 }
 
 const EMPTY_ARM = (armId: string): ArmData => ({
@@ -310,7 +337,13 @@ const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 const interval = (ci: [number, number]): [number | null, number | null] => [finite(ci[0]), finite(ci[1])];
 const rate = (count: number, n: number) => (n > 0 ? count / n : 0);
 
-function runTest(settings: AnalysisSettings, method: TestMethod, control: MetricSummary, treatment: MetricSummary, difference: "relative" | "absolute" = "relative") {
+function runTest(
+  settings: AnalysisSettings,
+  method: TestMethod,
+  control: MetricSummary,
+  treatment: MetricSummary,
+  difference: "relative" | "absolute" = "relative",
+) {
   return method === "sequential"
     ? sequentialTest(control, treatment, { alpha: settings.alpha, nStar: settings.nStar, difference })
     : welchTTest(control, treatment, { alpha: settings.alpha, difference });
@@ -336,13 +369,35 @@ const GUARDRAILS = ["unsubscribed", "bounced", "complained"] as const;
 type GuardrailKey = (typeof GUARDRAILS)[number];
 
 /** One guardrail's raw test: relative when control has some, else absolute (p-value only). */
-function guardrailTest(settings: AnalysisSettings, method: TestMethod, control: ArmData, arm: ArmData, key: GuardrailKey): { lift: number | null; estimate: number; pValue: number } | null {
+function guardrailTest(
+  settings: AnalysisSettings,
+  method: TestMethod,
+  control: ArmData,
+  arm: ArmData,
+  key: GuardrailKey,
+): { lift: number | null; estimate: number; pValue: number } | null {
   const count = arm[key];
-  const test = attempt(() => runTest(settings, method, { n: control.assigned, conversions: control[key] }, { n: arm.assigned, conversions: count }));
-  if (test.value) return { lift: finite(test.value.estimate), estimate: test.value.estimate, pValue: test.value.pValue };
+  const test = attempt(() =>
+    runTest(
+      settings,
+      method,
+      { n: control.assigned, conversions: control[key] },
+      { n: arm.assigned, conversions: count },
+    ),
+  );
+  if (test.value)
+    return { lift: finite(test.value.estimate), estimate: test.value.estimate, pValue: test.value.pValue };
   if (control[key] === 0 && count > 0 && arm.assigned >= 2) {
     // Control has none at all: the relative change is unbounded; compare absolutely.
-    const absolute = attempt(() => runTest(settings, method, { n: control.assigned, conversions: 0 }, { n: arm.assigned, conversions: count }, "absolute"));
+    const absolute = attempt(() =>
+      runTest(
+        settings,
+        method,
+        { n: control.assigned, conversions: 0 },
+        { n: arm.assigned, conversions: count },
+        "absolute",
+      ),
+    );
     if (absolute.value) return { lift: null, estimate: absolute.value.estimate, pValue: absolute.value.pValue };
   }
   return null;
@@ -367,9 +422,22 @@ function verdicts(settings: AnalysisSettings, method: TestMethod, arms: ArmData[
   const control = arms[0];
   const controlSummary: ProportionSummary = { n: control.assigned, conversions: control.converted };
   const revenueSummary = (d: ArmData): MeanSummary => ({ n: d.assigned, sum: d.revenue, sumSquares: d.revenueSquares });
-  const conversion = arms.map((arm, i) => (i === 0 ? { value: null, error: null } : attempt(() => runTest(settings, method, controlSummary, { n: arm.assigned, conversions: arm.converted }))));
-  const revenue = arms.map((arm, i) => (i === 0 || !hasRevenue ? null : attempt(() => runTest(settings, method, revenueSummary(control), revenueSummary(arm))).value));
-  const guards = arms.map((arm, i) => Object.fromEntries(GUARDRAILS.map((key) => [key, i === 0 ? null : guardrailTest(settings, method, control, arm, key)])) as Record<GuardrailKey, ReturnType<typeof guardrailTest>>);
+  const conversion = arms.map((arm, i) =>
+    i === 0
+      ? { value: null, error: null }
+      : attempt(() => runTest(settings, method, controlSummary, { n: arm.assigned, conversions: arm.converted })),
+  );
+  const revenue = arms.map((arm, i) =>
+    i === 0 || !hasRevenue
+      ? null
+      : attempt(() => runTest(settings, method, revenueSummary(control), revenueSummary(arm))).value,
+  );
+  const guards = arms.map(
+    (arm, i) =>
+      Object.fromEntries(
+        GUARDRAILS.map((key) => [key, i === 0 ? null : guardrailTest(settings, method, control, arm, key)]),
+      ) as Record<GuardrailKey, ReturnType<typeof guardrailTest>>,
+  );
 
   // One family: every p-value computed above, adjusted jointly.
   const family: { p: number; set: (adjusted: number) => void }[] = [];
@@ -396,34 +464,62 @@ function verdicts(settings: AnalysisSettings, method: TestMethod, arms: ArmData[
     ci: interval(test.ci),
     pValue: test.pValue,
     adjustedPValue: adjusted,
-    adjustedCi: interval(adjustedConfidenceInterval(adjusted, test.estimate, { alpha: settings.alpha, unadjustedCi: test.ci })),
+    adjustedCi: interval(
+      adjustedConfidenceInterval(adjusted, test.estimate, { alpha: settings.alpha, unadjustedCi: test.ci }),
+    ),
   });
   const lifts = arms.map((_, i) => (conversion[i].value ? liftOf(conversion[i].value!, adjustedConversion[i]) : null));
   const revenueLifts = arms.map((_, i) => (revenue[i] ? liftOf(revenue[i]!, adjustedRevenue[i]) : null));
-  const guardrails = arms.map((arm, i) =>
-    Object.fromEntries(
-      GUARDRAILS.map((key): [GuardrailKey, GuardrailResult] => {
-        const g = guards[i][key];
-        const adjusted = g ? adjustedGuardrail[i][key] : null;
-        return [key, { count: arm[key], rate: rate(arm[key], arm.assigned), lift: g?.lift ?? null, pValue: g?.pValue ?? null, adjustedPValue: adjusted, worse: Boolean(g && adjusted! < settings.alpha && g.estimate > 0) }];
-      }),
-    ) as Record<GuardrailKey, GuardrailResult>,
+  const guardrails = arms.map(
+    (arm, i) =>
+      Object.fromEntries(
+        GUARDRAILS.map((key): [GuardrailKey, GuardrailResult] => {
+          const g = guards[i][key];
+          const adjusted = g ? adjustedGuardrail[i][key] : null;
+          return [
+            key,
+            {
+              count: arm[key],
+              rate: rate(arm[key], arm.assigned),
+              lift: g?.lift ?? null,
+              pValue: g?.pValue ?? null,
+              adjustedPValue: adjusted,
+              worse: Boolean(g && adjusted! < settings.alpha && g.estimate > 0),
+            },
+          ];
+        }),
+      ) as Record<GuardrailKey, GuardrailResult>,
   );
   const statuses = arms.map((arm, i): ArmStatus | "control" => {
     if (i === 0) return "control";
-    const counts = { control: { n: control.assigned, conversions: control.converted }, treatment: { n: arm.assigned, conversions: arm.converted } };
+    const counts = {
+      control: { n: control.assigned, conversions: control.converted },
+      treatment: { n: arm.assigned, conversions: arm.converted },
+    };
     const thresholds = { minAssigned: MIN_ASSIGNED, minConversions: MIN_CONVERSIONS, alpha: settings.alpha };
     const lift = lifts[i];
     if (!lift) return hasEnoughData(counts.control, counts.treatment, thresholds) ? "inconclusive" : "not_enough_data";
     return decideArmStatus({ ...counts, result: { estimate: lift.estimate, pValue: lift.adjustedPValue } }, thresholds);
   });
-  return { statuses, lifts, errors: conversion.map((r) => r.error), revenueLifts, guardrails, comparisons: family.length };
+  return {
+    statuses,
+    lifts,
+    errors: conversion.map((r) => r.error),
+    revenueLifts,
+    guardrails,
+    comparisons: family.length,
+  };
 }
 
 const percent = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)}%`;
 
 /** The best winning treatment arm; control when every treatment arm is losing; else none. */
-function pickWinner(split: SplitDefinition, v: Verdicts, method: TestMethod, correction: Correction): { armId: string; label: string; reason: string } | null {
+function pickWinner(
+  split: SplitDefinition,
+  v: Verdicts,
+  method: TestMethod,
+  correction: Correction,
+): { armId: string; label: string; reason: string } | null {
   const winning = v.statuses.flatMap((s, i) => (s === "winning" ? [i] : []));
   const testName = TEST_LABELS[method];
   if (winning.length) {
@@ -438,7 +534,11 @@ function pickWinner(split: SplitDefinition, v: Verdicts, method: TestMethod, cor
   }
   const treatments = v.statuses.slice(1);
   if (treatments.length && treatments.every((s) => s === "losing")) {
-    return { armId: split.arms[0].id, label: split.arms[0].label, reason: `Every other arm converts worse than "${split.arms[0].label}" (${testName})` };
+    return {
+      armId: split.arms[0].id,
+      label: split.arms[0].label,
+      reason: `Every other arm converts worse than "${split.arms[0].label}" (${testName})`,
+    };
   }
   return null;
 }
@@ -459,20 +559,42 @@ export function analyzeExperiment(input: AnalysisInput): ExperimentAnalysis {
   const sequential = settings.test === "sequential" ? shown : verdicts(settings, "sequential", arms, hasRevenue);
   const prior = settings.prior ? { mean: settings.prior.mean, variance: settings.prior.sd ** 2 } : undefined;
 
-  const probabilityBest = attempt(() => probabilityToBeBest(arms.map((a) => ({ n: a.assigned, conversions: a.converted })))).value;
+  const probabilityBest = attempt(() =>
+    probabilityToBeBest(arms.map((a) => ({ n: a.assigned, conversions: a.converted }))),
+  ).value;
 
   // Sample ratio: observed against what the weights in effect expected, holdout included.
   const srmIds = [...split.arms.map((a) => a.id), ...(holdoutData ? [HOLDOUT] : [])];
   const observed = srmIds.map((id) => byId.get(id)?.assigned ?? 0);
   const expected = srmIds.map((id) => input.expected[id] ?? 0);
   const totalAssigned = observed.reduce((a, b) => a + b, 0);
-  const srmCheck = totalAssigned > 0 && expected.some((e) => e > 0) ? attempt(() => sampleRatioMismatch(observed, expected)).value : null;
-  const srm = srmCheck ? { pValue: srmCheck.pValue, chiSquare: finite(srmCheck.chiSquare), mismatch: srmCheck.mismatch, observed, expected: srmCheck.expected, armIds: srmIds } : null;
+  const srmCheck =
+    totalAssigned > 0 && expected.some((e) => e > 0)
+      ? attempt(() => sampleRatioMismatch(observed, expected)).value
+      : null;
+  const srm = srmCheck
+    ? {
+        pValue: srmCheck.pValue,
+        chiSquare: finite(srmCheck.chiSquare),
+        mismatch: srmCheck.mismatch,
+        observed,
+        expected: srmCheck.expected,
+        armIds: srmIds,
+      }
+    : null;
 
   const armResults: ArmResult[] = split.arms.map((config, i) => {
     const data = arms[i];
     const isControl = i === 0;
-    const bayes = isControl ? null : attempt(() => bayesianTest({ n: control.assigned, conversions: control.converted }, { n: data.assigned, conversions: data.converted }, { alpha: settings.alpha, prior })).value;
+    const bayes = isControl
+      ? null
+      : attempt(() =>
+          bayesianTest(
+            { n: control.assigned, conversions: control.converted },
+            { n: data.assigned, conversions: data.converted },
+            { alpha: settings.alpha, prior },
+          ),
+        ).value;
     const [keepControl, ship] = bayes ? bayes.risk.map(finite) : [null, null];
     return {
       armId: config.id,
@@ -517,7 +639,12 @@ export function analyzeExperiment(input: AnalysisInput): ExperimentAnalysis {
     });
   }
   if (!input.hasGoal) {
-    banners.push({ kind: "no_goal", tone: "amber", message: "This journey has no conversion goal: set one in the journey settings (or add a goal step) to measure the arms." });
+    banners.push({
+      kind: "no_goal",
+      tone: "amber",
+      message:
+        "This journey has no conversion goal: set one in the journey settings (or add a goal step) to measure the arms.",
+    });
   }
   if (totalAssigned === 0) {
     banners.push({ kind: "no_data", tone: "amber", message: "Nobody has reached this split yet." });
@@ -593,9 +720,19 @@ function labelOf(split: SplitDefinition, id: string): string {
   return id === HOLDOUT ? "holdout" : (split.arms.find((a) => a.id === id)?.label ?? id);
 }
 
-function incrementalityOf(settings: AnalysisSettings, arms: ArmData[], holdout: ArmData, hasRevenue: boolean): Incrementality {
+function incrementalityOf(
+  settings: AnalysisSettings,
+  arms: ArmData[],
+  holdout: ArmData,
+  hasRevenue: boolean,
+): Incrementality {
   const treated = arms.reduce(
-    (sum, a) => ({ assigned: sum.assigned + a.assigned, converted: sum.converted + a.converted, revenue: sum.revenue + a.revenue, revenueSquares: sum.revenueSquares + a.revenueSquares }),
+    (sum, a) => ({
+      assigned: sum.assigned + a.assigned,
+      converted: sum.converted + a.converted,
+      revenue: sum.revenue + a.revenue,
+      revenueSquares: sum.revenueSquares + a.revenueSquares,
+    }),
     { assigned: 0, converted: 0, revenue: 0, revenueSquares: 0 },
   );
   const holdoutRate = rate(holdout.converted, holdout.assigned);
@@ -604,13 +741,20 @@ function incrementalityOf(settings: AnalysisSettings, arms: ArmData[], holdout: 
   const t: ProportionSummary = { n: treated.assigned, conversions: treated.converted };
   const absolute = attempt(() => runTest(settings, settings.test, h, t, "absolute")).value;
   const relative = attempt(() => runTest(settings, settings.test, h, t)).value;
-  const scale = (ci: [number, number]): [number | null, number | null] => interval([ci[0] * treated.assigned, ci[1] * treated.assigned]);
+  const scale = (ci: [number, number]): [number | null, number | null] =>
+    interval([ci[0] * treated.assigned, ci[1] * treated.assigned]);
   let extraRevenue: number | null = null;
   let extraRevenueCi: [number | null, number | null] | null = null;
   if (hasRevenue) {
     extraRevenue = treated.revenue - rate(holdout.revenue, holdout.assigned) * treated.assigned;
     const revenueTest = attempt(() =>
-      runTest(settings, settings.test, { n: holdout.assigned, sum: holdout.revenue, sumSquares: holdout.revenueSquares }, { n: treated.assigned, sum: treated.revenue, sumSquares: treated.revenueSquares }, "absolute"),
+      runTest(
+        settings,
+        settings.test,
+        { n: holdout.assigned, sum: holdout.revenue, sumSquares: holdout.revenueSquares },
+        { n: treated.assigned, sum: treated.revenue, sumSquares: treated.revenueSquares },
+        "absolute",
+      ),
     ).value;
     if (revenueTest) extraRevenueCi = scale(revenueTest.ci);
   }
@@ -672,7 +816,14 @@ export async function loadSplitData(
   // would have had (their median is taken below). In this pass rather than a pass of their own over the split's
   // assignments; an array rather than percentile_cont, which as an ordered aggregate would keep Postgres from
   // hashing this GROUP BY.
-  const { rows: groups } = await client.query<{ versionId: string; period: number; armId: string; n: number; matured: number; heldDelays: number[] | null }>(
+  const { rows: groups } = await client.query<{
+    versionId: string;
+    period: number;
+    armId: string;
+    n: number;
+    matured: number;
+    heldDelays: number[] | null;
+  }>(
     `WITH ${units}
      SELECT e."journeyVersionId" AS "versionId",
             (SELECT count(*) FROM unnest($4::timestamptz[]) AS t(at) WHERE t.at <= f.at)::int AS period,
@@ -709,7 +860,17 @@ export async function loadSplitData(
     ),
     // Messages of all the person's enrollments at this split (after each one's assignment), in the arm of their
     // first assignment; guardrails count people.
-    await client.query<{ armId: string; messages: number; sent: number; delivered: number; opened: number; clicked: number; unsubscribed: number; bounced: number; complained: number }>(
+    await client.query<{
+      armId: string;
+      messages: number;
+      sent: number;
+      delivered: number;
+      opened: number;
+      clicked: number;
+      unsubscribed: number;
+      bounced: number;
+      complained: number;
+    }>(
       `WITH ${units}
        SELECT a."firstArm" AS "armId",
               count(DISTINCT m.id)::int AS messages,
@@ -739,7 +900,13 @@ export async function loadSplitData(
     d.assigned += g.n;
     d.matured.assigned += g.matured;
   }
-  for (const c of conversions) Object.assign(arm(c.armId), { converted: c.converted, revenue: c.revenue, revenueSquares: c.revenueSquares, matured: { ...arm(c.armId).matured, converted: c.matured } });
+  for (const c of conversions)
+    Object.assign(arm(c.armId), {
+      converted: c.converted,
+      revenue: c.revenue,
+      revenueSquares: c.revenueSquares,
+      matured: { ...arm(c.armId).matured, converted: c.matured },
+    });
   for (const m of messages) {
     const { armId, ...counts } = m;
     Object.assign(arm(armId), counts);
@@ -750,7 +917,8 @@ export async function loadSplitData(
   if (groups.some((g) => g.armId === HOLDOUT)) {
     const delays = groups.flatMap((g) => g.heldDelays ?? []).sort((a, b) => a - b);
     const middle = delays.length >> 1;
-    const median = delays.length === 0 ? null : delays.length % 2 ? delays[middle] : (delays[middle - 1] + delays[middle]) / 2;
+    const median =
+      delays.length === 0 ? null : delays.length % 2 ? delays[middle] : (delays[middle - 1] + delays[middle]) / 2;
     arm(HOLDOUT).wouldHaveMessaged = { people: delays.length, medianHours: median === null ? null : median / 3600 };
   }
 

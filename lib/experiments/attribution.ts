@@ -44,13 +44,23 @@ export function withinWindow(at: Date, from: Date, hours: number): boolean {
 }
 
 /** Does an event convert within the journey goal's window from entry? */
-export function convertsFromEntry(graph: TJourneyGraph, event: { name: string; timestamp: Date }, enteredAt: Date): boolean {
+export function convertsFromEntry(
+  graph: TJourneyGraph,
+  event: { name: string; timestamp: Date },
+  enteredAt: Date,
+): boolean {
   const goal = graph.settings.goal;
-  return Boolean(goal) && goal!.eventName === event.name && withinWindow(event.timestamp, enteredAt, goal!.attributionHours);
+  return (
+    Boolean(goal) && goal!.eventName === event.name && withinWindow(event.timestamp, enteredAt, goal!.attributionHours)
+  );
 }
 
 /** Does an event convert within the experiment window from any of the enrollment's split assignments? */
-export function convertsFromAssignment(graph: TJourneyGraph, event: { name: string; timestamp: Date }, assignedAt: readonly Date[]): boolean {
+export function convertsFromAssignment(
+  graph: TJourneyGraph,
+  event: { name: string; timestamp: Date },
+  assignedAt: readonly Date[],
+): boolean {
   if (!assignedAt.length || !experimentGoalEvents(graph).includes(event.name)) return false;
   const hours = attributionHoursOf(graph);
   return assignedAt.some((at) => withinWindow(event.timestamp, at, hours));

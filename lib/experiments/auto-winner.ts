@@ -1,6 +1,15 @@
 import type { ExperimentAnalysis } from "./analysis";
 import { DEFAULT_BANDIT_MIN_WEIGHT, thompsonSamplingWeights } from "./bandit";
-import { describeWeights, effectiveSplitWeights, HOLDOUT, roundWeights, sameWeights, toWeightMap, type SplitConfigLike, type WeightMap } from "./weights";
+import {
+  describeWeights,
+  effectiveSplitWeights,
+  HOLDOUT,
+  roundWeights,
+  sameWeights,
+  toWeightMap,
+  type SplitConfigLike,
+  type WeightMap,
+} from "./weights";
 
 /**
  * What the auto-winner does after an evaluation: a pure decision from the analysis, the experiment's
@@ -39,7 +48,12 @@ export interface WeightDecision {
   winnerArmId: string | null;
 }
 
-export function decideWeights(split: SplitConfigLike & { arms: { id: string; label: string; weight: number }[] }, analysis: ExperimentAnalysis, state: AutoWinnerState, now: Date): WeightDecision | null {
+export function decideWeights(
+  split: SplitConfigLike & { arms: { id: string; label: string; weight: number }[] },
+  analysis: ExperimentAnalysis,
+  state: AutoWinnerState,
+  now: Date,
+): WeightDecision | null {
   const holdout = split.holdout?.weight ?? 0;
   const current = toWeightMap(effectiveSplitWeights(split, state.weights));
 
@@ -47,16 +61,25 @@ export function decideWeights(split: SplitConfigLike & { arms: { id: string; lab
     const winner = analysis.sequentialWinner;
     if (!winner || state.winnerArmId) return null;
     if (!split.arms.some((a) => a.id === winner.armId)) return null;
-    const weights: WeightMap = Object.fromEntries(split.arms.map((a) => [a.id, a.id === winner.armId ? 100 - holdout : 0]));
+    const weights: WeightMap = Object.fromEntries(
+      split.arms.map((a) => [a.id, a.id === winner.armId ? 100 - holdout : 0]),
+    );
     if (holdout > 0) weights[HOLDOUT] = holdout;
-    return { weights, winnerArmId: winner.armId, reason: `Auto-winner: ${winner.reason}. All new people go to "${winner.label}"${holdout > 0 ? ` (the ${holdout}% holdout stays)` : ""}.` };
+    return {
+      weights,
+      winnerArmId: winner.armId,
+      reason: `Auto-winner: ${winner.reason}. All new people go to "${winner.label}"${holdout > 0 ? ` (the ${holdout}% holdout stays)` : ""}.`,
+    };
   }
 
   if (state.mode === "bandit") {
     if (analysis.srm?.mismatch) return null;
     const windowMs = analysis.goal.attributionHours * 3_600_000;
     if (state.weightsChangedAt && now.getTime() - state.weightsChangedAt.getTime() < windowMs) return null;
-    const matured = analysis.arms.map((a) => ({ n: a.matured.assigned, conversions: Math.min(a.matured.converted, a.matured.assigned) }));
+    const matured = analysis.arms.map((a) => ({
+      n: a.matured.assigned,
+      conversions: Math.min(a.matured.converted, a.matured.assigned),
+    }));
     if (matured.reduce((sum, a) => sum + a.n, 0) === 0) return null;
     // The bandit divides the arms' 100 − holdout; 1% of all traffic is this share of it (all the arms'
     // traffic split evenly at most, for a holdout so large the floors would not fit).

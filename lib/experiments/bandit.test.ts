@@ -64,8 +64,12 @@ describe("thompsonSamplingWeights", () => {
 
   it("validates its options", () => {
     expect(() => thompsonSamplingWeights(arms, { total: 0 })).toThrow("total must be a positive number (got 0)");
-    expect(() => thompsonSamplingWeights(arms, { minWeight: 0.5 })).toThrow("minWeight must be between 0 and 1/3 for 3 arms (got 0.5)");
-    expect(() => thompsonSamplingWeights([{ n: 5, conversions: 6 }, arms[0]])).toThrow("arm 0: conversions (6) cannot exceed n (5)");
+    expect(() => thompsonSamplingWeights(arms, { minWeight: 0.5 })).toThrow(
+      "minWeight must be between 0 and 1/3 for 3 arms (got 0.5)",
+    );
+    expect(() => thompsonSamplingWeights([{ n: 5, conversions: 6 }, arms[0]])).toThrow(
+      "arm 0: conversions (6) cannot exceed n (5)",
+    );
   });
 });
 

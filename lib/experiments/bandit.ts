@@ -49,7 +49,8 @@ export function applyWeightFloor(probabilities: number[], minShare: number): num
   const k = probabilities.length;
   if (k === 0) throw new Error("applyWeightFloor needs at least one arm");
   probabilities.forEach((p, i) => {
-    if (!(p >= 0) || !Number.isFinite(p)) throw new Error(`arm ${i}: probability must be a finite number ≥ 0 (got ${p})`);
+    if (!(p >= 0) || !Number.isFinite(p))
+      throw new Error(`arm ${i}: probability must be a finite number ≥ 0 (got ${p})`);
   });
   if (!(minShare >= 0) || minShare * k > 1 + 1e-12) {
     throw new Error(`minWeight must be between 0 and 1/${k} for ${k} arms (got ${minShare})`);
@@ -63,7 +64,8 @@ export function applyWeightFloor(probabilities: number[], minShare: number): num
     const freeMass = free.reduce((sum, i) => sum + probabilities[i], 0);
     for (let i = 0; i < k; i++) shares[i] = minShare;
     // With no probability left among the free arms, they share what remains equally.
-    for (const i of free) shares[i] = freeMass > 0 ? (remaining * probabilities[i]) / freeMass : remaining / free.length;
+    for (const i of free)
+      shares[i] = freeMass > 0 ? (remaining * probabilities[i]) / freeMass : remaining / free.length;
     const under = free.filter((i) => shares[i] < minShare);
     if (under.length === 0) return shares;
     for (const i of under) floored[i] = true;

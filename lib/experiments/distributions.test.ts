@@ -161,7 +161,6 @@ describe("beta distribution and quadrature", () => {
     expectRelativelyClose(betaLogPdf(4e-8, 5, 1e8), 16.78780441808398, 1e-12);
   });
 
-
   it("quantile inverts the CDF", () => {
     expectRelativelyClose(betaQuantile(0.3, 3, 8), 0.19261045263908827, 1e-12);
     expect(betaCdf(betaQuantile(0.7, 40, 12), 40, 12)).toBeCloseTo(0.7, 14);

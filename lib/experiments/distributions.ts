@@ -35,7 +35,8 @@ const LANCZOS_COEFFICIENTS = [
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
 function requirePositive(value: number, name: string): void {
-  if (!(value > 0) || !Number.isFinite(value)) throw new Error(`${name} must be a positive finite number (got ${value})`);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new Error(`${name} must be a positive finite number (got ${value})`);
 }
 
 function requireProbability(p: number, name = "p"): void {
@@ -73,8 +74,13 @@ export function logBeta(a: number, b: number): number {
     // Stirling for all three terms: the −a − b + (a + b) parts cancel exactly instead of in rounding.
     const s = a + b;
     return (
-      HALF_LOG_TWO_PI - 0.5 * Math.log(s) + (a - 0.5) * Math.log(a / s) + (b - 0.5) * Math.log(b / s) +
-      stirlingRemainder(a) + stirlingRemainder(b) - stirlingRemainder(s)
+      HALF_LOG_TWO_PI -
+      0.5 * Math.log(s) +
+      (a - 0.5) * Math.log(a / s) +
+      (b - 0.5) * Math.log(b / s) +
+      stirlingRemainder(a) +
+      stirlingRemainder(b) -
+      stirlingRemainder(s)
     );
   }
   if (b >= STIRLING_MIN) return logGammaRatioPlus(a, b);
@@ -85,7 +91,9 @@ export function logBeta(a: number, b: number): number {
 // a < 10 ≤ b: ln Γ(a) + [ln Γ(b) − ln Γ(a + b)], the bracket by Stirling with its cancelling parts removed.
 function logGammaRatioPlus(a: number, b: number): number {
   const s = a + b;
-  return logGamma(a) - (b - 0.5) * Math.log1p(a / b) - a * Math.log(s) + a + stirlingRemainder(b) - stirlingRemainder(s);
+  return (
+    logGamma(a) - (b - 0.5) * Math.log1p(a / b) - a * Math.log(s) + a + stirlingRemainder(b) - stirlingRemainder(s)
+  );
 }
 
 /**
@@ -101,8 +109,13 @@ function logBetaPowerTerms(x: number, y: number, a: number, b: number): number {
   const deviation = x <= 0.5 ? x - a / s : b / s - y;
   if (a >= STIRLING_MIN && b >= STIRLING_MIN) {
     return (
-      a * Math.log1p(deviation / (a / s)) + b * Math.log1p(-deviation / (b / s)) + 0.5 * Math.log((a * b) / s) -
-      HALF_LOG_TWO_PI - stirlingRemainder(a) - stirlingRemainder(b) + stirlingRemainder(s)
+      a * Math.log1p(deviation / (a / s)) +
+      b * Math.log1p(-deviation / (b / s)) +
+      0.5 * Math.log((a * b) / s) -
+      HALF_LOG_TWO_PI -
+      stirlingRemainder(a) -
+      stirlingRemainder(b) +
+      stirlingRemainder(s)
     );
   }
   if (b >= STIRLING_MIN) return smallLargePowerTerms(x, a, b, deviation);
@@ -114,8 +127,13 @@ function logBetaPowerTerms(x: number, y: number, a: number, b: number): number {
 function smallLargePowerTerms(x: number, a: number, b: number, deviation: number): number {
   const s = a + b;
   return (
-    a * Math.log(x * s) - a - logGamma(a) + b * Math.log1p(-deviation / (b / s)) - 0.5 * Math.log1p(a / b) -
-    stirlingRemainder(b) + stirlingRemainder(s)
+    a * Math.log(x * s) -
+    a -
+    logGamma(a) +
+    b * Math.log1p(-deviation / (b / s)) -
+    0.5 * Math.log1p(a / b) -
+    stirlingRemainder(b) +
+    stirlingRemainder(s)
   );
 }
 
@@ -252,9 +270,17 @@ export function normalSf(z: number): number {
 
 // Acklam's coefficients (P. J. Acklam, "An algorithm for computing the inverse normal cumulative
 // distribution function", 2003).
-const ACKLAM_A = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-const ACKLAM_B = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-const ACKLAM_C = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+const ACKLAM_A = [
+  -3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1,
+  2.506628277459239,
+];
+const ACKLAM_B = [
+  -5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1,
+];
+const ACKLAM_C = [
+  -7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+  2.938163982698783,
+];
 const ACKLAM_D = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
 const ACKLAM_LOW = 0.02425;
 
@@ -270,7 +296,8 @@ function acklamQuantile(p: number): number {
   const q = p - 0.5;
   const r = q * q;
   return (
-    ((((((ACKLAM_A[0] * r + ACKLAM_A[1]) * r + ACKLAM_A[2]) * r + ACKLAM_A[3]) * r + ACKLAM_A[4]) * r + ACKLAM_A[5]) * q) /
+    ((((((ACKLAM_A[0] * r + ACKLAM_A[1]) * r + ACKLAM_A[2]) * r + ACKLAM_A[3]) * r + ACKLAM_A[4]) * r + ACKLAM_A[5]) *
+      q) /
     (((((ACKLAM_B[0] * r + ACKLAM_B[1]) * r + ACKLAM_B[2]) * r + ACKLAM_B[3]) * r + ACKLAM_B[4]) * r + 1)
   );
 }
@@ -295,7 +322,10 @@ export function normalQuantile(p: number): number {
 export function studentTPdf(t: number, df: number): number {
   requirePositive(df, "studentT: df");
   return Math.exp(
-    logGamma((df + 1) / 2) - logGamma(df / 2) - 0.5 * Math.log(df * Math.PI) - ((df + 1) / 2) * Math.log1p((t * t) / df),
+    logGamma((df + 1) / 2) -
+      logGamma(df / 2) -
+      0.5 * Math.log(df * Math.PI) -
+      ((df + 1) / 2) * Math.log1p((t * t) / df),
   );
 }
 

@@ -14,7 +14,14 @@ import { workspaceContextForApiKey } from "../api-keys/api-keys";
 import { contextOf } from "../testing/factories";
 import { ingestFixture } from "../testing/ingest-helpers";
 import { splitConfigIn } from "./analysis";
-import { evaluateAllExperiments, evaluateExperiment, evaluateExperimentNow, getExperiment, listExperiments, updateExperimentSettings } from "./experiments";
+import {
+  evaluateAllExperiments,
+  evaluateExperiment,
+  evaluateExperimentNow,
+  getExperiment,
+  listExperiments,
+  updateExperimentSettings,
+} from "./experiments";
 import { effectiveSplitWeights } from "./weights";
 
 const HOUR = 3_600_000;
@@ -28,14 +35,33 @@ async function setup(options: { holdout?: number } = {}) {
   // The engine driver ingests with an API key, as the ingestion API does.
   const keyCtx = await workspaceContextForApiKey(fixture.key);
   const run = randomUUID().slice(0, 8);
-  const graph = ZJourneyGraph.parse(splitGraph({ eventName: `signed_up_${run}`, holdout: options.holdout, goal: { eventName: `purchase_${run}`, attributionHours: 72 } }));
+  const graph = ZJourneyGraph.parse(
+    splitGraph({
+      eventName: `signed_up_${run}`,
+      holdout: options.holdout,
+      goal: { eventName: `purchase_${run}`, attributionHours: 72 },
+    }),
+  );
   const { journeyId, versionId } = await publishGraph(editor, graph);
   const split = splitConfigIn(graph, "ab")!;
-  return { team, editor, keyCtx, run, graph, journeyId, versionId, split, target: { workspaceId: team.id, journeyId, graph, split } };
+  return {
+    team,
+    editor,
+    keyCtx,
+    run,
+    graph,
+    journeyId,
+    versionId,
+    split,
+    target: { workspaceId: team.id, journeyId, graph, split },
+  };
 }
 
 async function assignmentsSince(journeyId: string, since: Date) {
-  const { rows } = await pgPool().query<{ profileId: string; armId: string }>(`SELECT "profileId", "armId" FROM "SplitAssignment" WHERE "journeyId" = $1 AND "assignedAt" >= $2`, [journeyId, since]);
+  const { rows } = await pgPool().query<{ profileId: string; armId: string }>(
+    `SELECT "profileId", "armId" FROM "SplitAssignment" WHERE "journeyId" = $1 AND "assignedAt" >= $2`,
+    [journeyId, since],
+  );
   return rows;
 }
 
@@ -47,7 +73,10 @@ describe("the bandit", () => {
     const first = Array.from({ length: 200 }, (_, i) => `first-${run}-${i}`);
     await engine.send(first.map((userId) => ({ type: "track", userId, event: `signed_up_${run}` })));
     const assigned = new Map((await assignmentsSince(journeyId, T0)).map((r) => [r.profileId, r.armId]));
-    const { rows: people } = await pgPool().query<{ id: string; userId: string }>(`SELECT id, "userId" FROM "Profile" WHERE "workspaceId" = $1`, [editor.workspace.id]);
+    const { rows: people } = await pgPool().query<{ id: string; userId: string }>(
+      `SELECT id, "userId" FROM "Profile" WHERE "workspaceId" = $1`,
+      [editor.workspace.id],
+    );
     const armOfUser = new Map(people.map((p) => [p.userId, assigned.get(p.id)]));
     // Long subject converts far better: every b person buys, one in ten of a.
     engine.advanceTime(HOUR);
@@ -67,10 +96,20 @@ describe("the bandit", () => {
     expect(weights.a).toBeLessThan(5);
     expect(weights.a + weights.b).toBeCloseTo(90, 8);
     const view = await getExperiment(editor, journeyId, "ab");
-    expect(view.weights).toMatchObject({ source: "override", current: weights, published: { a: 45, b: 45, holdout: 10 } });
+    expect(view.weights).toMatchObject({
+      source: "override",
+      current: weights,
+      published: { a: 45, b: 45, holdout: 10 },
+    });
     expect(view.weightChanges).toHaveLength(1);
-    expect(view.weightChanges[0]).toMatchObject({ actorType: "system", actorLabel: "Auto-winner (bandit)", previousWeights: { a: 45, b: 45, holdout: 10 } });
-    expect(view.weightChanges[0].reason).toMatch(/^Bandit re-weighting \(Thompson sampling, floor 1% of all traffic\): chance to be best Short subject .*from people assigned at least 72 h ago/);
+    expect(view.weightChanges[0]).toMatchObject({
+      actorType: "system",
+      actorLabel: "Auto-winner (bandit)",
+      previousWeights: { a: 45, b: 45, holdout: 10 },
+    });
+    expect(view.weightChanges[0].reason).toMatch(
+      /^Bandit re-weighting \(Thompson sampling, floor 1% of all traffic\): chance to be best Short subject .*from people assigned at least 72 h ago/,
+    );
     expect(view.history.map((h) => h.computedAt)).toEqual([after(2).toISOString(), after(73).toISOString()]);
 
     // New people are assigned with the new weights, exactly as pickArm says for each of them.
@@ -80,7 +119,8 @@ describe("the bandit", () => {
     const effective = effectiveSplitWeights(split, weights);
     const newcomers = await assignmentsSince(journeyId, engine.now);
     expect(newcomers).toHaveLength(150);
-    for (const { profileId, armId } of newcomers) expect(armId).toBe(pickArm(splitBucket(profileId, journeyId, "ab"), effective.arms, effective.holdout));
+    for (const { profileId, armId } of newcomers)
+      expect(armId).toBe(pickArm(splitBucket(profileId, journeyId, "ab"), effective.arms, effective.holdout));
     const counts = newcomers.reduce<Record<string, number>>((c, r) => ({ ...c, [r.armId]: (c[r.armId] ?? 0) + 1 }), {});
     expect(counts.b).toBeGreaterThan(110);
     // The trace says which weights decided.
@@ -100,8 +140,13 @@ describe("the bandit", () => {
     const off = await updateExperimentSettings(editor, journeyId, "ab", { autoWinner: "off" }, after(75));
     expect(off.weights).toMatchObject({ source: "published", current: { a: 45, b: 45, holdout: 10 } });
     expect(off.weightChanges[0]).toMatchObject({ actorType: "user", weights: { a: 45, b: 45, holdout: 10 } });
-    expect(off.weightChanges[0].reason).toContain('Auto-winner set to "off" (was "bandit"): back to the published weights');
-    const audit = await db().auditLog.findFirst({ where: { workspaceId: editor.workspace.id, action: "experiment.settings_changed" }, orderBy: { createdAt: "desc" } });
+    expect(off.weightChanges[0].reason).toContain(
+      'Auto-winner set to "off" (was "bandit"): back to the published weights',
+    );
+    const audit = await db().auditLog.findFirst({
+      where: { workspaceId: editor.workspace.id, action: "experiment.settings_changed" },
+      orderBy: { createdAt: "desc" },
+    });
     expect(audit?.summary).toContain('autoWinner "off"');
   });
 });
@@ -123,14 +168,18 @@ describe("the winner mode", () => {
     expect(analysis.sequentialWinner?.armId).toBe("b");
     expect(analysis.winner?.armId).toBe("b");
     expect(weightChange?.weights).toEqual({ a: 0, b: 100 });
-    expect(weightChange?.reason).toMatch(/^Auto-winner: "Long subject" beats "Short subject": conversion \+100\.0%, sequential \(always valid\) p = .* All new people go to "Long subject"\.$/);
+    expect(weightChange?.reason).toMatch(
+      /^Auto-winner: "Long subject" beats "Short subject": conversion \+100\.0%, sequential \(always valid\) p = .* All new people go to "Long subject"\.$/,
+    );
     const view = await getExperiment(editor, journeyId, "ab");
     expect(view.winnerArmId).toBe("b");
     expect(view.result?.arms.find((a) => a.armId === "a")!.currentWeight).toBe(0);
     expect((await evaluateExperiment(target, after(7))).weightChange).toBeNull();
 
     const engine = new EngineDriver(keyCtx, after(8));
-    await engine.send(Array.from({ length: 60 }, (_, i) => ({ type: "track", userId: `late-${run}-${i}`, event: `signed_up_${run}` })));
+    await engine.send(
+      Array.from({ length: 60 }, (_, i) => ({ type: "track", userId: `late-${run}-${i}`, event: `signed_up_${run}` })),
+    );
     const newcomers = await assignmentsSince(journeyId, after(8));
     expect(newcomers).toHaveLength(60);
     expect(newcomers.every((r) => r.armId === "b")).toBe(true);
@@ -142,18 +191,34 @@ describe("evaluating every live journey", () => {
     const { editor, keyCtx, run, journeyId, target } = await setup();
     const empty = await setup();
     const engine = new EngineDriver(keyCtx, T0);
-    await engine.send(Array.from({ length: 30 }, (_, i) => ({ type: "track", userId: `all-${run}-${i}`, event: `signed_up_${run}` })));
+    await engine.send(
+      Array.from({ length: 30 }, (_, i) => ({ type: "track", userId: `all-${run}-${i}`, event: `signed_up_${run}` })),
+    );
     const result = await evaluateAllExperiments(after(1));
     expect(result.failed).toEqual([]);
     expect(await db().experimentResult.count({ where: { journeyId } })).toBe(1);
     expect(await db().experimentResult.count({ where: { journeyId: empty.journeyId } })).toBe(0);
-    expect((await db().experiment.findUnique({ where: { journeyId_nodeId: { journeyId: empty.journeyId, nodeId: "ab" } } }))?.lastEvaluatedAt).toEqual(after(1));
+    expect(
+      (await db().experiment.findUnique({ where: { journeyId_nodeId: { journeyId: empty.journeyId, nodeId: "ab" } } }))
+        ?.lastEvaluatedAt,
+    ).toEqual(after(1));
 
     const list = await listExperiments(editor, journeyId);
     expect(list.experiments).toEqual([
-      expect.objectContaining({ nodeId: "ab", label: "Subject line test", live: true, autoWinner: "off", assigned: 30, winner: null, enoughData: false, lastEvaluatedAt: after(1).toISOString() }),
+      expect.objectContaining({
+        nodeId: "ab",
+        label: "Subject line test",
+        live: true,
+        autoWinner: "off",
+        assigned: 30,
+        winner: null,
+        enoughData: false,
+        lastEvaluatedAt: after(1).toISOString(),
+      }),
     ]);
-    await engine.send(Array.from({ length: 10 }, (_, i) => ({ type: "track", userId: `more-${run}-${i}`, event: `signed_up_${run}` })));
+    await engine.send(
+      Array.from({ length: 10 }, (_, i) => ({ type: "track", userId: `more-${run}-${i}`, event: `signed_up_${run}` })),
+    );
     await evaluateExperiment(target, after(2));
     // the list's headline is the newest of the stored results
     expect((await listExperiments(editor, journeyId)).experiments.map((e) => e.assigned)).toEqual([40]);
@@ -167,9 +232,30 @@ describe("the lift history", () => {
   it("spans the whole experiment, thinned evenly, oldest first and always ending at the latest evaluation", async () => {
     const { editor, journeyId, team } = await setup();
     const experiment = await db().experiment.create({ data: { workspaceId: team.id, journeyId, nodeId: "ab" } });
-    const summary = (i: number) => ({ summary: { arms: [{ armId: "a", label: "Short subject", assigned: i, converted: 0, conversionRate: 0, estimate: null, ci: null, pValue: null }] } });
+    const summary = (i: number) => ({
+      summary: {
+        arms: [
+          {
+            armId: "a",
+            label: "Short subject",
+            assigned: i,
+            converted: 0,
+            conversionRate: 0,
+            estimate: null,
+            ci: null,
+            pValue: null,
+          },
+        ],
+      },
+    });
     await db().experimentResult.createMany({
-      data: Array.from({ length: 1_000 }, (_, i) => ({ experimentId: experiment.id, journeyId, nodeId: "ab", computedAt: new Date(T0.getTime() + i * 15 * 60_000), result: summary(i) })),
+      data: Array.from({ length: 1_000 }, (_, i) => ({
+        experimentId: experiment.id,
+        journeyId,
+        nodeId: "ab",
+        computedAt: new Date(T0.getTime() + i * 15 * 60_000),
+        result: summary(i),
+      })),
     });
     const { history } = await getExperiment(editor, journeyId, "ab");
     expect(history.length).toBeLessThanOrEqual(401);
@@ -184,7 +270,15 @@ describe("a split only in the draft", () => {
   it("has a page (not live, no results) and settings, but cannot be evaluated until published", async () => {
     const { editor, journeyId } = await setup();
     const graph = splitGraph({ eventName: "x" });
-    const draft = { ...graph, nodes: graph.nodes.map((n) => (n.id === "ab" ? { ...n, id: "ab2", label: "New test" } : n)), edges: graph.edges.map((e) => ({ ...e, source: e.source === "ab" ? "ab2" : e.source, target: e.target === "ab" ? "ab2" : e.target })) };
+    const draft = {
+      ...graph,
+      nodes: graph.nodes.map((n) => (n.id === "ab" ? { ...n, id: "ab2", label: "New test" } : n)),
+      edges: graph.edges.map((e) => ({
+        ...e,
+        source: e.source === "ab" ? "ab2" : e.source,
+        target: e.target === "ab" ? "ab2" : e.target,
+      })),
+    };
     await db().journey.update({ where: { id: journeyId }, data: { draft: draft as object } });
     const view = await getExperiment(editor, journeyId, "ab2");
     expect(view).toMatchObject({ label: "New test", live: false, result: null });
@@ -194,6 +288,8 @@ describe("a split only in the draft", () => {
       ["ab2", false],
     ]);
     await expect(evaluateExperimentNow(editor, journeyId, "ab2")).rejects.toThrow(/publish the journey first/);
-    expect((await updateExperimentSettings(editor, journeyId, "ab2", { autoWinner: "winner" })).settings.autoWinner).toBe("winner");
+    expect(
+      (await updateExperimentSettings(editor, journeyId, "ab2", { autoWinner: "winner" })).settings.autoWinner,
+    ).toBe("winner");
   });
 });

@@ -23,7 +23,14 @@ import {
 } from "./analysis";
 import { attributionHoursOf } from "./attribution";
 import { AUTO_WINNER_MODES, decideWeights, type AutoWinnerMode } from "./auto-winner";
-import { describeWeights, effectiveSplitWeights, publishedWeights, sameWeights, toWeightMap, type WeightMap } from "./weights";
+import {
+  describeWeights,
+  effectiveSplitWeights,
+  publishedWeights,
+  sameWeights,
+  toWeightMap,
+  type WeightMap,
+} from "./weights";
 
 /**
  * Experiments: every A/B split node of a journey, with its state (Experiment: auto-winner mode, the
@@ -50,7 +57,10 @@ export const ZExperimentSettings = z
     prior: z
       .object(
         {
-          mean: z.number({ error: "must be a number" }).min(-1, "must be at least -1 (a lift of −100%)").max(10, "must be at most 10 (+1,000%)"),
+          mean: z
+            .number({ error: "must be a number" })
+            .min(-1, "must be at least -1 (a lift of −100%)")
+            .max(10, "must be at most 10 (+1,000%)"),
           sd: z.number({ error: "must be a number" }).gt(0, "must be more than 0").max(10, "must be at most 10"),
         },
         { error: "must be { mean, sd } or null" },
@@ -60,7 +70,9 @@ export const ZExperimentSettings = z
       .optional(),
   })
   .strict()
-  .refine((s) => Object.keys(s).length > 0, { message: "send at least one of autoWinner, test, nStar, correction, prior" });
+  .refine((s) => Object.keys(s).length > 0, {
+    message: "send at least one of autoWinner, test, nStar, correction, prior",
+  });
 export type ExperimentSettingsInput = z.input<typeof ZExperimentSettings>;
 
 export interface ExperimentSettings extends AnalysisSettings {
@@ -133,13 +145,24 @@ async function loadJourney(ctx: WorkspaceContext, journeyId: string): Promise<Jo
   if (!z.uuid().safeParse(journeyId).success) throw new AppError("not_found", NOT_FOUND_JOURNEY);
   const journey = await db().journey.findFirst({
     where: { id: journeyId, workspaceId: ctx.workspace.id },
-    select: { id: true, workspaceId: true, name: true, status: true, liveVersionId: true, draft: true, versions: { orderBy: { version: "desc" }, take: 1, select: { id: true, graph: true } } },
+    select: {
+      id: true,
+      workspaceId: true,
+      name: true,
+      status: true,
+      liveVersionId: true,
+      draft: true,
+      versions: { orderBy: { version: "desc" }, take: 1, select: { id: true, graph: true } },
+    },
   });
   if (!journey) throw new AppError("not_found", NOT_FOUND_JOURNEY);
   let raw: unknown = journey.draft;
   let live = false;
   if (journey.liveVersionId) {
-    const version = await db().journeyVersion.findUnique({ where: { id: journey.liveVersionId }, select: { graph: true } });
+    const version = await db().journeyVersion.findUnique({
+      where: { id: journey.liveVersionId },
+      select: { graph: true },
+    });
     raw = version?.graph ?? raw;
     live = Boolean(version) && (journey.status === "LIVE" || journey.status === "PAUSED");
   } else if (journey.versions[0]) raw = journey.versions[0].graph;
@@ -154,7 +177,9 @@ async function loadJourney(ctx: WorkspaceContext, journeyId: string): Promise<Jo
 }
 
 function splitsOf(graph: TJourneyGraph | null): SplitDefinition[] {
-  return (graph?.nodes ?? []).flatMap((n) => (n.type === "split" ? [splitConfigIn(graph!, n.id)].filter((s): s is SplitDefinition => s !== null) : []));
+  return (graph?.nodes ?? []).flatMap((n) =>
+    n.type === "split" ? [splitConfigIn(graph!, n.id)].filter((s): s is SplitDefinition => s !== null) : [],
+  );
 }
 
 /** The split in the published graph (live when the journey is), else in the draft (not live yet). */
@@ -170,7 +195,11 @@ function requireSplit(journey: JourneySplits, nodeId: string): { split: SplitDef
 export function goalOf(graph: TJourneyGraph): { goal: GoalSettings; hasGoal: boolean } {
   const goal = graph.settings.goal;
   return {
-    goal: { eventName: goal?.eventName ?? null, attributionHours: attributionHoursOf(graph), revenueProperty: goal?.revenueProperty ?? null },
+    goal: {
+      eventName: goal?.eventName ?? null,
+      attributionHours: attributionHoursOf(graph),
+      revenueProperty: goal?.revenueProperty ?? null,
+    },
     hasGoal: Boolean(goal) || graph.nodes.some((n) => n.type === "goal"),
   };
 }
@@ -185,18 +214,29 @@ function findExperiment(journeyId: string, nodeId: string) {
 }
 
 async function ensureExperiment(workspaceId: string, journeyId: string, nodeId: string): Promise<ExperimentRow> {
-  return db().experiment.upsert({ where: { journeyId_nodeId: { journeyId, nodeId } }, create: { workspaceId, journeyId, nodeId }, update: {} });
+  return db().experiment.upsert({
+    where: { journeyId_nodeId: { journeyId, nodeId } },
+    create: { workspaceId, journeyId, nodeId },
+    update: {},
+  });
 }
 
 export function settingsOf(row: { autoWinner: string; settings: unknown } | null): ExperimentSettings {
   const stored = (row?.settings ?? {}) as Partial<AnalysisSettings>;
-  const mode = AUTO_WINNER_MODES.includes(row?.autoWinner as AutoWinnerMode) ? (row!.autoWinner as AutoWinnerMode) : "off";
+  const mode = AUTO_WINNER_MODES.includes(row?.autoWinner as AutoWinnerMode)
+    ? (row!.autoWinner as AutoWinnerMode)
+    : "off";
   return {
     autoWinner: mode,
     test: stored.test === "fixed" || stored.test === "sequential" ? stored.test : DEFAULT_ANALYSIS_SETTINGS.test,
-    alpha: typeof stored.alpha === "number" && stored.alpha > 0 && stored.alpha < 1 ? stored.alpha : DEFAULT_ANALYSIS_SETTINGS.alpha,
+    alpha:
+      typeof stored.alpha === "number" && stored.alpha > 0 && stored.alpha < 1
+        ? stored.alpha
+        : DEFAULT_ANALYSIS_SETTINGS.alpha,
     nStar: typeof stored.nStar === "number" && stored.nStar > 0 ? stored.nStar : DEFAULT_ANALYSIS_SETTINGS.nStar,
-    correction: CORRECTIONS.includes(stored.correction as Correction) ? (stored.correction as Correction) : DEFAULT_ANALYSIS_SETTINGS.correction,
+    correction: CORRECTIONS.includes(stored.correction as Correction)
+      ? (stored.correction as Correction)
+      : DEFAULT_ANALYSIS_SETTINGS.correction,
     prior: validPrior(stored.prior) ? { mean: stored.prior.mean, sd: stored.prior.sd } : null,
   };
 }
@@ -210,7 +250,8 @@ function actorOf(actor: Actor): { actorType: string; actorLabel: string } {
   return { actorType: actor.kind, actorLabel: actorLabel(actor) };
 }
 
-const asWeights = (value: unknown): WeightMap | null => (value && typeof value === "object" && !Array.isArray(value) ? (value as WeightMap) : null);
+const asWeights = (value: unknown): WeightMap | null =>
+  value && typeof value === "object" && !Array.isArray(value) ? (value as WeightMap) : null;
 
 // ---------------------------------------------------------------------------------------------------
 // Evaluation
@@ -226,42 +267,106 @@ export interface EvaluationTarget {
  * Evaluates one split at `now`: loads the counts, analyses them, applies the auto-winner and stores the
  * result (unless nobody was assigned yet). Returns the analysis and the weight change it made, if any.
  */
-export async function evaluateExperiment(target: EvaluationTarget, now: Date): Promise<{ analysis: ExperimentAnalysis; stored: boolean; weightChange: { weights: WeightMap; reason: string } | null }> {
+export async function evaluateExperiment(
+  target: EvaluationTarget,
+  now: Date,
+): Promise<{
+  analysis: ExperimentAnalysis;
+  stored: boolean;
+  weightChange: { weights: WeightMap; reason: string } | null;
+}> {
   const { journeyId, split, graph } = target;
   const row = await ensureExperiment(target.workspaceId, journeyId, split.nodeId);
   const settings = settingsOf(row);
-  const changes = await db().experimentWeightChange.findMany({ where: { experimentId: row.id }, orderBy: { at: "asc" }, select: { at: true, weights: true } });
+  const changes = await db().experimentWeightChange.findMany({
+    where: { experimentId: row.id },
+    orderBy: { at: "asc" },
+    select: { at: true, weights: true },
+  });
   const { goal, hasGoal } = goalOf(graph);
 
   const client = await pgPool().connect();
   let loaded: Awaited<ReturnType<typeof loadSplitData>>;
   try {
-    loaded = await loadSplitData(client, { journeyId, nodeId: split.nodeId, now, goal, weightChanges: changes.map((c) => ({ at: c.at, weights: asWeights(c.weights) ?? {} })) });
+    loaded = await loadSplitData(client, {
+      journeyId,
+      nodeId: split.nodeId,
+      now,
+      goal,
+      weightChanges: changes.map((c) => ({ at: c.at, weights: asWeights(c.weights) ?? {} })),
+    });
   } finally {
     client.release();
   }
   const currentWeights = toWeightMap(effectiveSplitWeights(split, row.weights));
-  const analysis = analyzeExperiment({ journeyId, nodeId: split.nodeId, computedAt: now, split, goal, hasGoal, data: loaded.data, expected: loaded.expected, currentWeights, settings });
+  const analysis = analyzeExperiment({
+    journeyId,
+    nodeId: split.nodeId,
+    computedAt: now,
+    split,
+    goal,
+    hasGoal,
+    data: loaded.data,
+    expected: loaded.expected,
+    currentWeights,
+    settings,
+  });
   const assigned = loaded.data.reduce((sum, d) => sum + d.assigned, 0);
 
-  const decision = decideWeights(split, analysis, { mode: settings.autoWinner, weights: asWeights(row.weights), weightsChangedAt: row.weightsChangedAt, winnerArmId: row.winnerArmId }, now);
+  const decision = decideWeights(
+    split,
+    analysis,
+    {
+      mode: settings.autoWinner,
+      weights: asWeights(row.weights),
+      weightsChangedAt: row.weightsChangedAt,
+      winnerArmId: row.winnerArmId,
+    },
+    now,
+  );
   let applied: { weights: WeightMap; reason: string } | null = null;
   await db().$transaction(async (tx) => {
     // Locked and re-read: a settings change or another evaluation since we read decides first.
-    const [locked] = await tx.$queryRaw<{ autoWinner: string; weightsChangedAt: Date | null; winnerArmId: string | null }[]>`
+    const [locked] = await tx.$queryRaw<
+      { autoWinner: string; weightsChangedAt: Date | null; winnerArmId: string | null }[]
+    >`
       SELECT "autoWinner", "weightsChangedAt", "winnerArmId" FROM "Experiment" WHERE id = ${row.id}::uuid FOR UPDATE`;
     const unchanged =
-      locked && locked.autoWinner === row.autoWinner && (locked.weightsChangedAt?.getTime() ?? null) === (row.weightsChangedAt?.getTime() ?? null) && locked.winnerArmId === row.winnerArmId;
+      locked &&
+      locked.autoWinner === row.autoWinner &&
+      (locked.weightsChangedAt?.getTime() ?? null) === (row.weightsChangedAt?.getTime() ?? null) &&
+      locked.winnerArmId === row.winnerArmId;
     if (decision && unchanged) {
-      await tx.experiment.update({ where: { id: row.id }, data: { weights: decision.weights, weightsChangedAt: now, winnerArmId: decision.winnerArmId, updatedAt: now } });
+      await tx.experiment.update({
+        where: { id: row.id },
+        data: { weights: decision.weights, weightsChangedAt: now, winnerArmId: decision.winnerArmId, updatedAt: now },
+      });
       await tx.experimentWeightChange.create({
-        data: { experimentId: row.id, journeyId, nodeId: split.nodeId, at: now, weights: decision.weights, previousWeights: currentWeights, reason: decision.reason, actorType: "system", actorLabel: `Auto-winner (${settings.autoWinner})` },
+        data: {
+          experimentId: row.id,
+          journeyId,
+          nodeId: split.nodeId,
+          at: now,
+          weights: decision.weights,
+          previousWeights: currentWeights,
+          reason: decision.reason,
+          actorType: "system",
+          actorLabel: `Auto-winner (${settings.autoWinner})`,
+        },
       });
       applied = { weights: decision.weights, reason: decision.reason };
       for (const arm of analysis.arms) arm.currentWeight = decision.weights[arm.armId] ?? arm.currentWeight;
     }
     if (assigned > 0) {
-      await tx.experimentResult.create({ data: { experimentId: row.id, journeyId, nodeId: split.nodeId, computedAt: now, result: analysis as unknown as Prisma.InputJsonObject } });
+      await tx.experimentResult.create({
+        data: {
+          experimentId: row.id,
+          journeyId,
+          nodeId: split.nodeId,
+          computedAt: now,
+          result: analysis as unknown as Prisma.InputJsonObject,
+        },
+      });
     }
     await tx.experiment.update({ where: { id: row.id }, data: { lastEvaluatedAt: now } });
   });
@@ -283,12 +388,21 @@ export async function evaluateAllExperiments(now: Date = new Date()): Promise<Ev
       FROM "Journey" j JOIN "JourneyVersion" v ON v.id = j."liveVersionId"
      WHERE j.status IN ('LIVE', 'PAUSED') AND v.graph @> '{"nodes": [{"type": "split"}]}'::jsonb
      ORDER BY j.id`;
-  const result: EvaluateAllResult = { journeys: journeys.length, evaluated: 0, stored: 0, weightChanges: 0, failed: [] };
+  const result: EvaluateAllResult = {
+    journeys: journeys.length,
+    evaluated: 0,
+    stored: 0,
+    weightChanges: 0,
+    failed: [],
+  };
   if (!journeys.length) return result;
   const client = await pgPool().connect();
   let versions: Awaited<ReturnType<typeof loadVersions>>;
   try {
-    versions = await loadVersions(client, journeys.map((j) => j.versionId));
+    versions = await loadVersions(
+      client,
+      journeys.map((j) => j.versionId),
+    );
   } finally {
     client.release();
   }
@@ -297,7 +411,10 @@ export async function evaluateAllExperiments(now: Date = new Date()): Promise<Ev
     if (!version) continue;
     for (const split of splitsOf(version.graph)) {
       try {
-        const outcome = await evaluateExperiment({ workspaceId: journey.workspaceId, journeyId: journey.journeyId, graph: version.graph, split }, now);
+        const outcome = await evaluateExperiment(
+          { workspaceId: journey.workspaceId, journeyId: journey.journeyId, graph: version.graph, split },
+          now,
+        );
         result.evaluated++;
         if (outcome.stored) result.stored++;
         if (outcome.weightChange) result.weightChanges++;
@@ -312,11 +429,20 @@ export async function evaluateAllExperiments(now: Date = new Date()): Promise<Ev
 }
 
 /** "Evaluate now" for an editor (or a full API key): the same evaluation as the cron, for one split. */
-export async function evaluateExperimentNow(ctx: WorkspaceContext, journeyId: string, nodeId: string, now: Date = new Date()): Promise<ExperimentView> {
+export async function evaluateExperimentNow(
+  ctx: WorkspaceContext,
+  journeyId: string,
+  nodeId: string,
+  now: Date = new Date(),
+): Promise<ExperimentView> {
   requirePermission(ctx, "content:write");
   const journey = await loadJourney(ctx, journeyId);
   const { split, live } = requireSplit(journey, nodeId);
-  if (!live || !journey.graph) throw new AppError("conflict", "This split is not live: publish the journey first, then people are assigned and can be evaluated.");
+  if (!live || !journey.graph)
+    throw new AppError(
+      "conflict",
+      "This split is not live: publish the journey first, then people are assigned and can be evaluated.",
+    );
   await evaluateExperiment({ workspaceId: journey.journey.workspaceId, journeyId, graph: journey.graph, split }, now);
   return getExperiment(ctx, journeyId, nodeId);
 }
@@ -324,22 +450,39 @@ export async function evaluateExperimentNow(ctx: WorkspaceContext, journeyId: st
 // ---------------------------------------------------------------------------------------------------
 // Settings
 
-export async function updateExperimentSettings(ctx: WorkspaceContext, journeyId: string, nodeId: string, input: ExperimentSettingsInput, now: Date = new Date()): Promise<ExperimentView> {
+export async function updateExperimentSettings(
+  ctx: WorkspaceContext,
+  journeyId: string,
+  nodeId: string,
+  input: ExperimentSettingsInput,
+  now: Date = new Date(),
+): Promise<ExperimentView> {
   requirePermission(ctx, "content:write");
   const changes = parseInput(ZExperimentSettings, input);
   const journey = await loadJourney(ctx, journeyId);
   const { split } = requireSplit(journey, nodeId);
   const row = await ensureExperiment(ctx.workspace.id, journeyId, nodeId);
   const before = settingsOf(row);
-  const after: ExperimentSettings = { ...before, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) } as ExperimentSettings;
+  const after: ExperimentSettings = {
+    ...before,
+    ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)),
+  } as ExperimentSettings;
   const modeChanged = after.autoWinner !== before.autoWinner;
 
   await db().$transaction(async (tx) => {
-    const [locked] = await tx.$queryRaw<{ weights: unknown }[]>`SELECT weights FROM "Experiment" WHERE id = ${row.id}::uuid FOR UPDATE`;
+    const [locked] = await tx.$queryRaw<
+      { weights: unknown }[]
+    >`SELECT weights FROM "Experiment" WHERE id = ${row.id}::uuid FOR UPDATE`;
     const override = asWeights(locked?.weights);
     const data: Prisma.ExperimentUpdateInput = {
       autoWinner: after.autoWinner,
-      settings: { test: after.test, alpha: after.alpha, nStar: after.nStar, correction: after.correction, prior: after.prior } as Prisma.InputJsonObject,
+      settings: {
+        test: after.test,
+        alpha: after.alpha,
+        nStar: after.nStar,
+        correction: after.correction,
+        prior: after.prior,
+      } as Prisma.InputJsonObject,
       updatedAt: now,
     };
     if (modeChanged) {
@@ -395,7 +538,11 @@ export async function getExperiment(ctx: WorkspaceContext, journeyId: string, no
   const row = await findExperiment(journeyId, nodeId);
   const [latest, points, changes] = row
     ? await Promise.all([
-        db().experimentResult.findFirst({ where: { experimentId: row.id }, orderBy: { computedAt: "desc" }, select: { result: true } }),
+        db().experimentResult.findFirst({
+          where: { experimentId: row.id },
+          orderBy: { computedAt: "desc" },
+          select: { result: true },
+        }),
         // The whole experiment, thinned evenly to at most HISTORY_POINTS evaluations (always the latest):
         // numbered without reading the results, then only the chosen rows' summaries are read.
         db().$queryRaw<{ computedAt: Date; summary: LiftPoint["arms"] | null }[]>`
@@ -443,20 +590,33 @@ export async function getExperiment(ctx: WorkspaceContext, journeyId: string, no
 }
 
 /** The journey's A/B splits with their latest evaluation's headline. */
-export async function listExperiments(ctx: WorkspaceContext, journeyId: string): Promise<{ journey: ExperimentView["journey"]; experiments: ExperimentListItem[] }> {
+export async function listExperiments(
+  ctx: WorkspaceContext,
+  journeyId: string,
+): Promise<{ journey: ExperimentView["journey"]; experiments: ExperimentListItem[] }> {
   requirePermission(ctx, "workspace:read");
   const journey = await loadJourney(ctx, journeyId);
   const published = splitsOf(journey.graph);
   const publishedIds = new Set(published.map((split) => split.nodeId));
   // Published splits first, then those only in the draft (not live yet).
-  const splits = [...published.map((split) => ({ split, live: journey.live })), ...splitsOf(journey.draft).flatMap((split) => (publishedIds.has(split.nodeId) ? [] : [{ split, live: false }]))];
+  const splits = [
+    ...published.map((split) => ({ split, live: journey.live })),
+    ...splitsOf(journey.draft).flatMap((split) => (publishedIds.has(split.nodeId) ? [] : [{ split, live: false }])),
+  ];
   const rows = await db().experiment.findMany({ where: { journeyId } });
   const byNode = new Map(rows.map((r) => [r.nodeId, r]));
   // Each experiment's newest result through the (experimentId, computedAt) index: one row per split, however
   // long the history (the cron stores one every 15 minutes; a DISTINCT ON over the journey's results read and
   // summed all of them, 0.2 s at 90 days).
   const latest = rows.length
-    ? await db().$queryRaw<{ nodeId: string; assigned: number | null; winner: { armId: string; label: string } | null; enoughData: boolean | null }[]>`
+    ? await db().$queryRaw<
+        {
+          nodeId: string;
+          assigned: number | null;
+          winner: { armId: string; label: string } | null;
+          enoughData: boolean | null;
+        }[]
+      >`
         SELECT e."nodeId",
                (SELECT sum((a ->> 'assigned')::int) FROM jsonb_array_elements(r.result -> 'summary' -> 'arms') a)::int AS assigned,
                r.result -> 'winner' AS winner, (r.result ->> 'enoughData')::boolean AS "enoughData"

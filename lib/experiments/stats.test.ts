@@ -62,20 +62,36 @@ interface ReferenceVectors {
 const vectors = JSON.parse(fs.readFileSync(VECTORS_PATH, "utf8")) as ReferenceVectors;
 
 function toSummary(arm: VectorArm): MetricSummary {
-  return "conversions" in arm ? { n: arm.n, conversions: arm.conversions } : { n: arm.n, sum: arm.sum, sumSquares: arm.sum_squares };
+  return "conversions" in arm
+    ? { n: arm.n, conversions: arm.conversions }
+    : { n: arm.n, sum: arm.sum, sumSquares: arm.sum_squares };
 }
 
 function expectWithin(actual: number, expected: number, tolerance: number, what: string): void {
-  expect(Math.abs(actual - expected), `${what}: got ${actual}, expected ${expected} ± ${tolerance}`).toBeLessThanOrEqual(tolerance);
+  expect(
+    Math.abs(actual - expected),
+    `${what}: got ${actual}, expected ${expected} ± ${tolerance}`,
+  ).toBeLessThanOrEqual(tolerance);
 }
 
 describe("reference vectors", () => {
   it("covers every section of the vector file", () => {
-    expect(Object.keys(vectors).sort()).toEqual(["about", "adjusted_ci", "bayesian", "multiple_testing", "risk", "sequential", "srm", "welch"]);
+    expect(Object.keys(vectors).sort()).toEqual([
+      "about",
+      "adjusted_ci",
+      "bayesian",
+      "multiple_testing",
+      "risk",
+      "sequential",
+      "srm",
+      "welch",
+    ]);
   });
 
   it.each(vectors.welch)("welch: $name", (vector) => {
-    const result = welchTTest(toSummary(vector.control), toSummary(vector.treatment), { difference: vector.difference });
+    const result = welchTTest(toSummary(vector.control), toSummary(vector.treatment), {
+      difference: vector.difference,
+    });
     expectWithin(result.estimate, vector.expected.estimate, DEFAULT_TOLERANCE, "estimate");
     expectWithin(result.standardError, vector.expected.se, DEFAULT_TOLERANCE, "se");
     expectWithin(result.ci[0], vector.expected.ci[0], DEFAULT_TOLERANCE, "ci lower");
@@ -120,11 +136,19 @@ describe("reference vectors", () => {
   });
 
   it.each(vectors.srm)("srm: observed $observed, weights $weights", (vector) => {
-    expectWithin(sampleRatioMismatch(vector.observed, vector.weights).pValue, vector.p_value, DEFAULT_TOLERANCE, "p-value");
+    expectWithin(
+      sampleRatioMismatch(vector.observed, vector.weights).pValue,
+      vector.p_value,
+      DEFAULT_TOLERANCE,
+      "p-value",
+    );
   });
 
   it.each(vectors.multiple_testing)("multiple testing: $method", (vector) => {
-    const adjusted = adjustPValues(vector.p_values, vector.method === "holm" ? "holm-bonferroni" : "benjamini-hochberg");
+    const adjusted = adjustPValues(
+      vector.p_values,
+      vector.method === "holm" ? "holm-bonferroni" : "benjamini-hochberg",
+    );
     expect(adjusted).toHaveLength(vector.adjusted.length);
     adjusted.forEach((p, i) => expectWithin(p, vector.adjusted[i], DEFAULT_TOLERANCE, `adjusted p-value ${i}`));
   });
@@ -154,7 +178,14 @@ describe("summary statistics", () => {
 
   it("gives a ratio's value and its delta-method variance", () => {
     // units (M, D): (2,1) (3,2) (0,1) (5,2) (4,1) (1,1); numpy: R = 1.875, variance 1.23046875
-    const ratio: RatioSummary = { n: 6, numeratorSum: 15, numeratorSumSquares: 55, denominatorSum: 8, denominatorSumSquares: 12, crossProductSum: 23 };
+    const ratio: RatioSummary = {
+      n: 6,
+      numeratorSum: 15,
+      numeratorSumSquares: 55,
+      denominatorSum: 8,
+      denominatorSumSquares: 12,
+      crossProductSum: 23,
+    };
     expect(summaryMean(ratio)).toBe(1.875);
     expect(summaryVariance(ratio)).toBeCloseTo(1.23046875, 12);
   });
@@ -168,24 +199,36 @@ describe("input validation", () => {
   const control: ProportionSummary = { n: 1000, conversions: 100 };
 
   it("needs n ≥ 2 to estimate a variance", () => {
-    expect(() => summaryVariance({ n: 1, conversions: 1 })).toThrow("arm: n must be at least 2 to estimate a variance (got 1)");
-    expect(() => welchTTest(control, { n: 1, conversions: 0 })).toThrow("treatment: n must be at least 2 to estimate a variance (got 1)");
+    expect(() => summaryVariance({ n: 1, conversions: 1 })).toThrow(
+      "arm: n must be at least 2 to estimate a variance (got 1)",
+    );
+    expect(() => welchTTest(control, { n: 1, conversions: 0 })).toThrow(
+      "treatment: n must be at least 2 to estimate a variance (got 1)",
+    );
   });
 
   it("rejects more conversions than units", () => {
-    expect(() => welchTTest({ n: 10, conversions: 12 }, control)).toThrow("control: conversions (12) cannot exceed n (10)");
+    expect(() => welchTTest({ n: 10, conversions: 12 }, control)).toThrow(
+      "control: conversions (12) cannot exceed n (10)",
+    );
   });
 
   it("rejects counts that are negative or not whole", () => {
-    expect(() => welchTTest(control, { n: 100.5, conversions: 3 })).toThrow("treatment: n must be a whole number ≥ 0 (got 100.5)");
-    expect(() => welchTTest(control, { n: 100, conversions: -1 })).toThrow("treatment: conversions must be a whole number ≥ 0 (got -1)");
+    expect(() => welchTTest(control, { n: 100.5, conversions: 3 })).toThrow(
+      "treatment: n must be a whole number ≥ 0 (got 100.5)",
+    );
+    expect(() => welchTTest(control, { n: 100, conversions: -1 })).toThrow(
+      "treatment: conversions must be a whole number ≥ 0 (got -1)",
+    );
   });
 
   it("rejects sums that no set of values can have", () => {
     expect(() => summaryVariance({ n: 3, sum: 30, sumSquares: 10 }, "control")).toThrow(
       "control: sumSquares (10) is smaller than sum²/n (300); the sums are inconsistent",
     );
-    expect(() => summaryMean({ n: 3, sum: Number.NaN, sumSquares: 10 })).toThrow("arm: sum must be a finite number (got NaN)");
+    expect(() => summaryMean({ n: 3, sum: Number.NaN, sumSquares: 10 })).toThrow(
+      "arm: sum must be a finite number (got NaN)",
+    );
   });
 
   it("refuses a relative lift against a control mean of 0", () => {
@@ -195,9 +238,9 @@ describe("input validation", () => {
   });
 
   it("refuses to test a lift with zero variance", () => {
-    expect(() => welchTTest({ n: 50, conversions: 50 }, { n: 60, conversions: 60 }, { difference: "absolute" })).toThrow(
-      "the lift has zero variance",
-    );
+    expect(() =>
+      welchTTest({ n: 50, conversions: 50 }, { n: 60, conversions: 60 }, { difference: "absolute" }),
+    ).toThrow("the lift has zero variance");
   });
 
   it("refuses to compare different kinds of metric", () => {
@@ -207,11 +250,20 @@ describe("input validation", () => {
   });
 
   it("rejects an alpha outside (0, 1)", () => {
-    expect(() => welchTTest(control, control, { alpha: 1 })).toThrow("alpha must be between 0 and 1, exclusive (got 1)");
+    expect(() => welchTTest(control, control, { alpha: 1 })).toThrow(
+      "alpha must be between 0 and 1, exclusive (got 1)",
+    );
   });
 
   it("rejects a ratio whose denominator sums to 0", () => {
-    const ratio: RatioSummary = { n: 3, numeratorSum: 1, numeratorSumSquares: 1, denominatorSum: 0, denominatorSumSquares: 0, crossProductSum: 0 };
+    const ratio: RatioSummary = {
+      n: 3,
+      numeratorSum: 1,
+      numeratorSumSquares: 1,
+      denominatorSum: 0,
+      denominatorSumSquares: 0,
+      crossProductSum: 0,
+    };
     expect(() => summaryMean(ratio, "control")).toThrow("control: the ratio is undefined because denominatorSum is 0");
   });
 });
@@ -220,8 +272,22 @@ describe("input validation", () => {
 // Tests beyond the vectors
 
 describe("welchTTest", () => {
-  const control: RatioSummary = { n: 6, numeratorSum: 15, numeratorSumSquares: 55, denominatorSum: 8, denominatorSumSquares: 12, crossProductSum: 23 };
-  const treatment: RatioSummary = { n: 7, numeratorSum: 27, numeratorSumSquares: 139, denominatorSum: 11, denominatorSumSquares: 21, crossProductSum: 52 };
+  const control: RatioSummary = {
+    n: 6,
+    numeratorSum: 15,
+    numeratorSumSquares: 55,
+    denominatorSum: 8,
+    denominatorSumSquares: 12,
+    crossProductSum: 23,
+  };
+  const treatment: RatioSummary = {
+    n: 7,
+    numeratorSum: 27,
+    numeratorSumSquares: 139,
+    denominatorSum: 11,
+    denominatorSumSquares: 21,
+    crossProductSum: 52,
+  };
 
   it("tests a ratio metric with the delta-method variance (values from numpy/scipy)", () => {
     const absolute = welchTTest(control, treatment, { difference: "absolute" });
@@ -248,14 +314,21 @@ describe("welchTTest", () => {
       crossProductSum: sum,
     });
     const fromRatio = welchTTest(asRatio(3407, 1396.87, 52377.9767), asRatio(3461, 2422.7, 134698.29));
-    const fromMean = welchTTest({ n: 3407, sum: 1396.87, sumSquares: 52377.9767 }, { n: 3461, sum: 2422.7, sumSquares: 134698.29 });
+    const fromMean = welchTTest(
+      { n: 3407, sum: 1396.87, sumSquares: 52377.9767 },
+      { n: 3461, sum: 2422.7, sumSquares: 134698.29 },
+    );
     expect(fromRatio.standardError).toBeCloseTo(fromMean.standardError, 10);
     expect(fromRatio.pValue).toBeCloseTo(fromMean.pValue, 10);
   });
 
   it("has a p-value below alpha exactly when the CI excludes 0", () => {
     for (const alpha of [0.01, 0.02, 0.05, 0.1, 0.2]) {
-      const result = welchTTest({ n: 3407, sum: 1396.87, sumSquares: 52377.9767 }, { n: 3461, sum: 2422.7, sumSquares: 134698.29 }, { alpha, difference: "absolute" });
+      const result = welchTTest(
+        { n: 3407, sum: 1396.87, sumSquares: 52377.9767 },
+        { n: 3461, sum: 2422.7, sumSquares: 134698.29 },
+        { alpha, difference: "absolute" },
+      );
       expect(result.pValue < alpha).toBe(result.ci[0] > 0 || result.ci[1] < 0);
     }
   });
@@ -321,7 +394,9 @@ describe("bayesianTest", () => {
   });
 
   it("rejects an improper prior variance", () => {
-    expect(() => bayesianTest(control, treatment, { prior: { mean: 0, variance: 0 } })).toThrow("prior variance must be a positive number (got 0)");
+    expect(() => bayesianTest(control, treatment, { prior: { mean: 0, variance: 0 } })).toThrow(
+      "prior variance must be a positive number (got 0)",
+    );
   });
 });
 
@@ -333,16 +408,30 @@ describe("probabilityToBeBest", () => {
     const [alphaB, betaB] = [1 + b.conversions, 1 + b.n - b.conversions];
     let total = 0;
     for (let i = 0; i < alphaB; i++) {
-      total += Math.exp(logBeta(alphaA + i, betaA + betaB) - Math.log(betaB + i) - logBeta(1 + i, betaB) - logBeta(alphaA, betaA));
+      total += Math.exp(
+        logBeta(alphaA + i, betaA + betaB) - Math.log(betaB + i) - logBeta(1 + i, betaB) - logBeta(alphaA, betaA),
+      );
     }
     return total;
   }
 
   it.each([
-    [{ n: 100, conversions: 49 }, { n: 100, conversions: 51 }],
-    [{ n: 1000, conversions: 100 }, { n: 1200, conversions: 135 }],
-    [{ n: 50_000, conversions: 2500 }, { n: 50_000, conversions: 2600 }],
-    [{ n: 10, conversions: 0 }, { n: 3, conversions: 3 }],
+    [
+      { n: 100, conversions: 49 },
+      { n: 100, conversions: 51 },
+    ],
+    [
+      { n: 1000, conversions: 100 },
+      { n: 1200, conversions: 135 },
+    ],
+    [
+      { n: 50_000, conversions: 2500 },
+      { n: 50_000, conversions: 2600 },
+    ],
+    [
+      { n: 10, conversions: 0 },
+      { n: 3, conversions: 3 },
+    ],
   ])("matches the two-arm closed form (%o vs %o)", (a, b) => {
     const [pA, pB] = probabilityToBeBest([a, b]);
     const exact = closedFormBBeatsA(a, b);
@@ -352,19 +441,45 @@ describe("probabilityToBeBest", () => {
 
   // Reference: scipy.integrate.quad of the same integral in panels (mpmath agrees on the first two).
   it.each([
-    [[{ n: 100, conversions: 49 }, { n: 100, conversions: 51 }], [0.38922947731216057, 0.6107705226878395]],
     [
-      [{ n: 1000, conversions: 100 }, { n: 1000, conversions: 110 }, { n: 1000, conversions: 95 }],
+      [
+        { n: 100, conversions: 49 },
+        { n: 100, conversions: 51 },
+      ],
+      [0.38922947731216057, 0.6107705226878395],
+    ],
+    [
+      [
+        { n: 1000, conversions: 100 },
+        { n: 1000, conversions: 110 },
+        { n: 1000, conversions: 95 },
+      ],
       [0.20432178467473067, 0.7027415047241126, 0.09293671060115678],
     ],
     [
       // a narrow arm next to wide ones: the integration grid must resolve both scales
-      [{ n: 100_000, conversions: 10_000 }, { n: 100, conversions: 10 }, { n: 500, conversions: 52 }],
+      [
+        { n: 100_000, conversions: 10_000 },
+        { n: 100, conversions: 10 },
+        { n: 500, conversions: 52 },
+      ],
       [0.15280430681917612, 0.4638146491548482, 0.3833810440259753],
     ],
-    [[{ n: 0, conversions: 0 }, { n: 10, conversions: 3 }, { n: 10, conversions: 5 }], [0.47894512496073927, 0.09115179252479019, 0.42990308251447035]],
     [
-      [{ n: 20_000, conversions: 1000 }, { n: 20_000, conversions: 1000 }, { n: 20_000, conversions: 1100 }, { n: 20_000, conversions: 900 }],
+      [
+        { n: 0, conversions: 0 },
+        { n: 10, conversions: 3 },
+        { n: 10, conversions: 5 },
+      ],
+      [0.47894512496073927, 0.09115179252479019, 0.42990308251447035],
+    ],
+    [
+      [
+        { n: 20_000, conversions: 1000 },
+        { n: 20_000, conversions: 1000 },
+        { n: 20_000, conversions: 1100 },
+        { n: 20_000, conversions: 900 },
+      ],
       [0.011635631894392266, 0.011635631894392266, 0.9767279537348038, 7.8247641133634e-7],
     ],
   ])("matches numerical integration to 1e-9 for %j", (arms, expected) => {
@@ -393,8 +508,15 @@ describe("probabilityToBeBest", () => {
   });
 
   it("needs at least two valid arms", () => {
-    expect(() => probabilityToBeBest([{ n: 10, conversions: 1 }])).toThrow("probabilityToBeBest needs at least 2 arms (got 1)");
-    expect(() => probabilityToBeBest([{ n: 10, conversions: 1 }, { n: 10, conversions: 11 }])).toThrow("arm 1: conversions (11) cannot exceed n (10)");
+    expect(() => probabilityToBeBest([{ n: 10, conversions: 1 }])).toThrow(
+      "probabilityToBeBest needs at least 2 arms (got 1)",
+    );
+    expect(() =>
+      probabilityToBeBest([
+        { n: 10, conversions: 1 },
+        { n: 10, conversions: 11 },
+      ]),
+    ).toThrow("arm 1: conversions (11) cannot exceed n (10)");
   });
 });
 
@@ -407,7 +529,10 @@ describe("sampleRatioMismatch", () => {
   });
 
   it("accepts weights on any scale (percentages as in a split node)", () => {
-    expect(sampleRatioMismatch([310, 98], [75, 25]).pValue).toBeCloseTo(sampleRatioMismatch([310, 98], [0.75, 0.25]).pValue, 14);
+    expect(sampleRatioMismatch([310, 98], [75, 25]).pValue).toBeCloseTo(
+      sampleRatioMismatch([310, 98], [0.75, 0.25]).pValue,
+      14,
+    );
   });
 
   it("treats assignments to a zero-weight arm as a certain mismatch and otherwise leaves that arm out", () => {
@@ -422,8 +547,12 @@ describe("sampleRatioMismatch", () => {
   });
 
   it("validates its inputs", () => {
-    expect(() => sampleRatioMismatch([1, 2], [1])).toThrow("observed counts (2) and weights (1) must have the same length");
-    expect(() => sampleRatioMismatch([1, -2], [1, 1])).toThrow("arm 1: observed count must be a whole number ≥ 0 (got -2)");
+    expect(() => sampleRatioMismatch([1, 2], [1])).toThrow(
+      "observed counts (2) and weights (1) must have the same length",
+    );
+    expect(() => sampleRatioMismatch([1, -2], [1, 1])).toThrow(
+      "arm 1: observed count must be a whole number ≥ 0 (got -2)",
+    );
     expect(() => sampleRatioMismatch([1, 2], [0, 0])).toThrow("at least one weight must be positive");
   });
 });
@@ -462,9 +591,19 @@ describe("decideArmStatus", () => {
 
   it("says not enough data under 100 assigned or 20 conversions, in the arm or in control", () => {
     const significant = { estimate: 0.2, pValue: 0.001 };
-    expect(decideArmStatus({ control: enough, treatment: { n: 99, conversions: 50 }, result: significant })).toBe("not_enough_data");
-    expect(decideArmStatus({ control: { n: 5000, conversions: 19 }, treatment: enough, result: significant })).toBe("not_enough_data");
-    expect(decideArmStatus({ control: { n: 100, conversions: 20 }, treatment: { n: 100, conversions: 20 }, result: significant })).toBe("winning");
+    expect(decideArmStatus({ control: enough, treatment: { n: 99, conversions: 50 }, result: significant })).toBe(
+      "not_enough_data",
+    );
+    expect(decideArmStatus({ control: { n: 5000, conversions: 19 }, treatment: enough, result: significant })).toBe(
+      "not_enough_data",
+    );
+    expect(
+      decideArmStatus({
+        control: { n: 100, conversions: 20 },
+        treatment: { n: 100, conversions: 20 },
+        result: significant,
+      }),
+    ).toBe("winning");
     expect(hasEnoughData(enough, enough, { minAssigned: 2000 })).toBe(false);
   });
 

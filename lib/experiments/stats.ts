@@ -124,7 +124,8 @@ function metricKind(summary: MetricSummary): "proportion" | "ratio" | "mean" {
 }
 
 function requireCount(value: number, label: string, field: string): void {
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${label}: ${field} must be a whole number ≥ 0 (got ${value})`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${label}: ${field} must be a whole number ≥ 0 (got ${value})`);
 }
 
 function requireFinite(value: number, label: string, field: string): void {
@@ -150,11 +151,19 @@ function validateSummary(summary: MetricSummary, label: string, minimumN: number
       throw new Error(`${label}: conversions (${summary.conversions}) cannot exceed n (${summary.n})`);
     }
   } else if (isRatioSummary(summary)) {
-    for (const field of ["numeratorSum", "numeratorSumSquares", "denominatorSum", "denominatorSumSquares", "crossProductSum"] as const) {
+    for (const field of [
+      "numeratorSum",
+      "numeratorSumSquares",
+      "denominatorSum",
+      "denominatorSumSquares",
+      "crossProductSum",
+    ] as const) {
       requireFinite(summary[field], label, field);
     }
-    if (summary.numeratorSumSquares < 0) throw new Error(`${label}: numeratorSumSquares cannot be negative (got ${summary.numeratorSumSquares})`);
-    if (summary.denominatorSumSquares < 0) throw new Error(`${label}: denominatorSumSquares cannot be negative (got ${summary.denominatorSumSquares})`);
+    if (summary.numeratorSumSquares < 0)
+      throw new Error(`${label}: numeratorSumSquares cannot be negative (got ${summary.numeratorSumSquares})`);
+    if (summary.denominatorSumSquares < 0)
+      throw new Error(`${label}: denominatorSumSquares cannot be negative (got ${summary.denominatorSumSquares})`);
   } else {
     requireFinite(summary.sum, label, "sum");
     requireFinite(summary.sumSquares, label, "sumSquares");
@@ -168,7 +177,9 @@ function sampleVariance(n: number, sum: number, sumSquares: number, label: strin
   const centred = sumSquares - (sum * sum) / n;
   if (centred < 0) {
     if (centred < -1e-9 * Math.max(sumSquares, 1)) {
-      throw new Error(`${label}: ${field} (${sumSquares}) is smaller than sum²/n (${(sum * sum) / n}); the sums are inconsistent`);
+      throw new Error(
+        `${label}: ${field} (${sumSquares}) is smaller than sum²/n (${(sum * sum) / n}); the sums are inconsistent`,
+      );
     }
     return 0;
   }
@@ -206,7 +217,13 @@ export function summaryVariance(summary: MetricSummary, label = "arm"): number {
     const meanM = summary.numeratorSum / n;
     const meanD = summary.denominatorSum / n;
     const varM = sampleVariance(n, summary.numeratorSum, summary.numeratorSumSquares, label, "numeratorSumSquares");
-    const varD = sampleVariance(n, summary.denominatorSum, summary.denominatorSumSquares, label, "denominatorSumSquares");
+    const varD = sampleVariance(
+      n,
+      summary.denominatorSum,
+      summary.denominatorSumSquares,
+      label,
+      "denominatorSumSquares",
+    );
     const cov = sampleCovariance(n, summary.numeratorSum, summary.denominatorSum, summary.crossProductSum);
     const variance = varM / meanD ** 2 + (varD * meanM ** 2) / meanD ** 4 - (2 * cov * meanM) / meanD ** 3;
     // It is the variance of a linear combination, ≥ 0 up to rounding.
@@ -235,10 +252,17 @@ export interface LiftMoments {
 }
 
 /** The lift's point estimate, its variance (delta method when relative) and Welch–Satterthwaite df. */
-export function liftMoments(control: MetricSummary, treatment: MetricSummary, difference: LiftKind = "relative"): LiftMoments {
-  if (difference !== "absolute" && difference !== "relative") throw new Error(`difference must be "absolute" or "relative" (got ${String(difference)})`);
+export function liftMoments(
+  control: MetricSummary,
+  treatment: MetricSummary,
+  difference: LiftKind = "relative",
+): LiftMoments {
+  if (difference !== "absolute" && difference !== "relative")
+    throw new Error(`difference must be "absolute" or "relative" (got ${String(difference)})`);
   if (metricKind(control) !== metricKind(treatment)) {
-    throw new Error(`control and treatment must summarise the same kind of metric (got ${metricKind(control)} and ${metricKind(treatment)})`);
+    throw new Error(
+      `control and treatment must summarise the same kind of metric (got ${metricKind(control)} and ${metricKind(treatment)})`,
+    );
   }
   const c = armMoments(control, "control");
   const t = armMoments(treatment, "treatment");
@@ -247,7 +271,8 @@ export function liftMoments(control: MetricSummary, treatment: MetricSummary, di
   let estimate: number;
   let variance: number;
   if (difference === "relative") {
-    if (c.mean === 0) throw new Error('relative lift is undefined when the control mean is 0; use difference: "absolute"');
+    if (c.mean === 0)
+      throw new Error('relative lift is undefined when the control mean is 0; use difference: "absolute"');
     estimate = (t.mean - c.mean) / Math.abs(c.mean);
     variance = treatmentShare / c.mean ** 2 + (controlShare * t.mean ** 2) / c.mean ** 4;
   } else {
@@ -255,7 +280,9 @@ export function liftMoments(control: MetricSummary, treatment: MetricSummary, di
     variance = treatmentShare + controlShare;
   }
   if (!(variance > 0)) {
-    throw new Error("the lift has zero variance (every unit in both arms has the same value, or the treatment mean is 0 for a relative lift), so it cannot be tested");
+    throw new Error(
+      "the lift has zero variance (every unit in both arms has the same value, or the treatment mean is 0 for a relative lift), so it cannot be tested",
+    );
   }
   const degreesOfFreedom =
     (treatmentShare + controlShare) ** 2 / (treatmentShare ** 2 / (t.n - 1) + controlShare ** 2 / (c.n - 1));
@@ -285,7 +312,11 @@ export interface FrequentistResult {
 }
 
 /** Welch's two-sided t-test of treatment against control, for proportions, means or ratios. */
-export function welchTTest(control: MetricSummary, treatment: MetricSummary, options: TestOptions = {}): FrequentistResult {
+export function welchTTest(
+  control: MetricSummary,
+  treatment: MetricSummary,
+  options: TestOptions = {},
+): FrequentistResult {
   const alpha = options.alpha ?? DEFAULT_ALPHA;
   requireAlpha(alpha);
   const lift = liftMoments(control, treatment, options.difference ?? "relative");
@@ -334,7 +365,11 @@ export function sequentialRho(alpha: number, nStar: number): number {
 }
 
 /** Two-sided always-valid confidence sequence and its p-value (GrowthBook's SequentialTwoSidedTTest). */
-export function sequentialTest(control: MetricSummary, treatment: MetricSummary, options: SequentialOptions = {}): SequentialResult {
+export function sequentialTest(
+  control: MetricSummary,
+  treatment: MetricSummary,
+  options: SequentialOptions = {},
+): SequentialResult {
   const alpha = options.alpha ?? DEFAULT_ALPHA;
   const nStar = options.nStar ?? DEFAULT_SEQUENTIAL_N_STAR;
   const rho = sequentialRho(alpha, nStar);
@@ -346,10 +381,13 @@ export function sequentialTest(control: MetricSummary, treatment: MetricSummary,
   const halfWidth =
     standardError *
     Math.sqrt(totalN) *
-    Math.sqrt((2 * scaledRhoSquaredPlusOne * Math.log(Math.sqrt(scaledRhoSquaredPlusOne) / alpha)) / (totalN * rho) ** 2);
+    Math.sqrt(
+      (2 * scaledRhoSquaredPlusOne * Math.log(Math.sqrt(scaledRhoSquaredPlusOne) / alpha)) / (totalN * rho) ** 2,
+    );
   // eq. 155: the mixture e-value; p = 1/e, written in logs so a huge e-value gives 0, not NaN.
-  const zSquaredTimesN = ((lift.estimate / standardError) ** 2) * totalN;
-  const logEValue = (rho ** 2 * zSquaredTimesN) / (2 * scaledRhoSquaredPlusOne) - 0.5 * Math.log(scaledRhoSquaredPlusOne);
+  const zSquaredTimesN = (lift.estimate / standardError) ** 2 * totalN;
+  const logEValue =
+    (rho ** 2 * zSquaredTimesN) / (2 * scaledRhoSquaredPlusOne) - 0.5 * Math.log(scaledRhoSquaredPlusOne);
   return {
     difference: lift.difference,
     estimate: lift.estimate,
@@ -413,7 +451,11 @@ export function normalExpectedLoss(mean: number, standardDeviation: number): [co
 }
 
 /** Normal–normal Bayesian analysis of the lift: posterior, credible interval, chance to win and risk. */
-export function bayesianTest(control: MetricSummary, treatment: MetricSummary, options: BayesianOptions = {}): BayesianResult {
+export function bayesianTest(
+  control: MetricSummary,
+  treatment: MetricSummary,
+  options: BayesianOptions = {},
+): BayesianResult {
   const alpha = options.alpha ?? DEFAULT_ALPHA;
   requireAlpha(alpha);
   const lift = liftMoments(control, treatment, options.difference ?? "relative");
@@ -422,7 +464,8 @@ export function bayesianTest(control: MetricSummary, treatment: MetricSummary, o
   if (options.prior) {
     const { mean: priorMean, variance: priorVariance } = options.prior;
     if (!Number.isFinite(priorMean)) throw new Error(`prior mean must be a finite number (got ${priorMean})`);
-    if (!(priorVariance > 0) || !Number.isFinite(priorVariance)) throw new Error(`prior variance must be a positive number (got ${priorVariance})`);
+    if (!(priorVariance > 0) || !Number.isFinite(priorVariance))
+      throw new Error(`prior variance must be a positive number (got ${priorVariance})`);
     // Precisions add; the posterior mean is the precision-weighted average.
     const posteriorPrecision = 1 / lift.variance + 1 / priorVariance;
     variance = 1 / posteriorPrecision;
@@ -433,7 +476,10 @@ export function bayesianTest(control: MetricSummary, treatment: MetricSummary, o
     difference: lift.difference,
     mean,
     standardDeviation,
-    ci: [mean + standardDeviation * normalQuantile(alpha / 2), mean + standardDeviation * normalQuantile(1 - alpha / 2)],
+    ci: [
+      mean + standardDeviation * normalQuantile(alpha / 2),
+      mean + standardDeviation * normalQuantile(1 - alpha / 2),
+    ],
     chanceToWin: normalCdf(mean / standardDeviation),
     risk: normalExpectedLoss(mean, standardDeviation),
     alpha,
@@ -480,7 +526,8 @@ export function probabilityToBeBest(arms: ProportionSummary[], options: { prior?
   for (const { a, b } of posteriors) {
     const low = betaQuantile(BEST_ARM_TAIL_MASS, a, b);
     const high = 1 - betaQuantile(BEST_ARM_TAIL_MASS, b, a);
-    for (let p = 0; p <= BEST_ARM_PANELS_PER_ARM; p++) breakpoints.push(low + ((high - low) * p) / BEST_ARM_PANELS_PER_ARM);
+    for (let p = 0; p <= BEST_ARM_PANELS_PER_ARM; p++)
+      breakpoints.push(low + ((high - low) * p) / BEST_ARM_PANELS_PER_ARM);
   }
   breakpoints.sort((x, y) => x - y);
 
@@ -533,15 +580,21 @@ export interface SampleRatioCheck {
  * skips zero-weight arms but still counts them in the degrees of freedom, an arm with weight 0 that
  * received assignments is a certain mismatch (p = 0), and df counts only the weighted arms.
  */
-export function sampleRatioMismatch(observed: number[], weights: number[], threshold = SRM_P_VALUE_THRESHOLD): SampleRatioCheck {
+export function sampleRatioMismatch(
+  observed: number[],
+  weights: number[],
+  threshold = SRM_P_VALUE_THRESHOLD,
+): SampleRatioCheck {
   if (observed.length !== weights.length) {
     throw new Error(`observed counts (${observed.length}) and weights (${weights.length}) must have the same length`);
   }
   if (observed.length < 2) throw new Error(`a sample ratio check needs at least 2 arms (got ${observed.length})`);
-  if (!(threshold > 0 && threshold < 1)) throw new Error(`threshold must be between 0 and 1, exclusive (got ${threshold})`);
+  if (!(threshold > 0 && threshold < 1))
+    throw new Error(`threshold must be between 0 and 1, exclusive (got ${threshold})`);
   observed.forEach((count, i) => requireCount(count, `arm ${i}`, "observed count"));
   weights.forEach((weight, i) => {
-    if (!(weight >= 0) || !Number.isFinite(weight)) throw new Error(`arm ${i}: weight must be a finite number ≥ 0 (got ${weight})`);
+    if (!(weight >= 0) || !Number.isFinite(weight))
+      throw new Error(`arm ${i}: weight must be a finite number ≥ 0 (got ${weight})`);
   });
   const totalWeight = weights.reduce((a, b) => a + b, 0);
   if (!(totalWeight > 0)) throw new Error("at least one weight must be positive");
@@ -694,7 +747,8 @@ export function decideArmStatus(
   const { result } = input;
   if ("chanceToWin" in result) {
     const threshold = thresholds.chanceToWinThreshold ?? 0.95;
-    if (!(threshold > 0.5 && threshold < 1)) throw new Error(`chanceToWinThreshold must be between 0.5 and 1, exclusive (got ${threshold})`);
+    if (!(threshold > 0.5 && threshold < 1))
+      throw new Error(`chanceToWinThreshold must be between 0.5 and 1, exclusive (got ${threshold})`);
     const chanceBetter = lowerIsBetter ? 1 - result.chanceToWin : result.chanceToWin;
     if (chanceBetter >= threshold) return "winning";
     if (chanceBetter <= 1 - threshold) return "losing";

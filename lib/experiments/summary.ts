@@ -45,15 +45,26 @@ const MIN_RATE_SPAN_MS = 3_600_000;
 const pct = (x: number) => `${(Math.abs(x) * 100).toFixed(1)}%`;
 const signed = (x: number) => `${x >= 0 ? "+" : "−"}${pct(x)}`;
 const morePeople = (n: number) => `${new Intl.NumberFormat("en-GB").format(n)} more ${n === 1 ? "person" : "people"}`;
-const days = (d: number) => (d <= 1 ? "about 1 more day" : d > 365 ? "more than a year" : `about ${new Intl.NumberFormat("en-GB").format(d)} more days`);
+const days = (d: number) =>
+  d <= 1
+    ? "about 1 more day"
+    : d > 365
+      ? "more than a year"
+      : `about ${new Intl.NumberFormat("en-GB").format(d)} more days`;
 
 /**
  * People per day entering the split's arms, over the last week of stored evaluations (holdout not
  * included, as the history does not store it). Null when the history spans less than an hour.
  */
-export function enrolmentRate(history: LiftPoint[], latest?: { computedAt: string; arms: { assigned: number }[] }): number | null {
-  const points = [...history.map((p) => ({ at: Date.parse(p.computedAt), total: p.arms.reduce((s, a) => s + a.assigned, 0) }))];
-  if (latest) points.push({ at: Date.parse(latest.computedAt), total: latest.arms.reduce((s, a) => s + a.assigned, 0) });
+export function enrolmentRate(
+  history: LiftPoint[],
+  latest?: { computedAt: string; arms: { assigned: number }[] },
+): number | null {
+  const points = [
+    ...history.map((p) => ({ at: Date.parse(p.computedAt), total: p.arms.reduce((s, a) => s + a.assigned, 0) })),
+  ];
+  if (latest)
+    points.push({ at: Date.parse(latest.computedAt), total: latest.arms.reduce((s, a) => s + a.assigned, 0) });
   points.sort((a, b) => a.at - b.at);
   const last = points.at(-1);
   if (!last) return null;
@@ -79,14 +90,21 @@ function peopleForThresholds(result: ExperimentAnalysis, total: number): number 
  * Total people in the arms at which `arm`'s current lift against control, scaled up unchanged, clears the
  * displayed test at α / comparisons. Null when there is no lift to scale (none, or exactly 0).
  */
-function peopleForCertainty(result: ExperimentAnalysis, control: ArmResult, arm: ArmResult, total: number): number | null {
+function peopleForCertainty(
+  result: ExperimentAnalysis,
+  control: ArmResult,
+  arm: ArmResult,
+  total: number,
+): number | null {
   if (!arm.lift || arm.lift.estimate === 0 || control.assigned < 2 || arm.assigned < 2) return null;
   const alpha = result.test.alpha / Math.max(1, result.test.comparisons ?? result.arms.length - 1);
   const pAt = (k: number) => {
     // The tests take whole counts: the rates held, rounded.
     const c = { n: Math.round(control.assigned * k), conversions: Math.round(control.converted * k) };
     const t = { n: Math.round(arm.assigned * k), conversions: Math.round(arm.converted * k) };
-    return result.test.method === "sequential" ? sequentialTest(c, t, { alpha: result.test.alpha, nStar: result.test.nStar ?? undefined }).pValue : welchTTest(c, t, { alpha: result.test.alpha }).pValue;
+    return result.test.method === "sequential"
+      ? sequentialTest(c, t, { alpha: result.test.alpha, nStar: result.test.nStar ?? undefined }).pValue
+      : welchTTest(c, t, { alpha: result.test.alpha }).pValue;
   };
   try {
     if (pAt(1) < alpha) return total;
@@ -112,17 +130,26 @@ function peopleForCertainty(result: ExperimentAnalysis, control: ArmResult, arm:
 function howLong(more: number | null, rate: number | null): { daysLeft: number | null; text: string } {
   if (more === null) return { daysLeft: null, text: "how long it will take cannot be estimated yet" };
   if (rate === null) return { daysLeft: null, text: `about ${morePeople(more)} needed` };
-  if (rate === 0) return { daysLeft: null, text: `about ${morePeople(more)} needed, and nobody new has entered the split lately` };
+  if (rate === 0)
+    return { daysLeft: null, text: `about ${morePeople(more)} needed, and nobody new has entered the split lately` };
   const d = Math.max(1, Math.ceil(more / rate));
   return { daysLeft: d, text: `${days(d)} at the current rate` };
 }
 
-export function summarizeExperiment(result: ExperimentAnalysis | null, options: { peoplePerDay: number | null }): ExperimentSummary {
+export function summarizeExperiment(
+  result: ExperimentAnalysis | null,
+  options: { peoplePerDay: number | null },
+): ExperimentSummary {
   const none = { morePeople: null, daysLeft: null };
   const total = result ? result.arms.reduce((s, a) => s + a.assigned, 0) : 0;
-  if (!result || total === 0) return { state: "no_data", text: "No results yet: nobody has reached this split.", ...none };
+  if (!result || total === 0)
+    return { state: "no_data", text: "No results yet: nobody has reached this split.", ...none };
   if (result.srm?.mismatch) {
-    return { state: "srm", text: "Do not act on these numbers: people are not being split as configured (sample ratio mismatch). Find the cause first.", ...none };
+    return {
+      state: "srm",
+      text: "Do not act on these numbers: people are not being split as configured (sample ratio mismatch). Find the cause first.",
+      ...none,
+    };
   }
   if (result.banners.some((b) => b.kind === "no_goal")) {
     return { state: "no_goal", text: "Nothing to compare: this journey has no conversion goal.", ...none };
@@ -133,8 +160,14 @@ export function summarizeExperiment(result: ExperimentAnalysis | null, options: 
       return { state: "winner", text: `${control.label} (the control) wins: every other arm converts worse.`, ...none };
     }
     const arm = result.arms.find((a) => a.armId === result.winner!.armId);
-    const lift = arm?.lift ? ` converts ${pct(arm.lift.estimate)} ${arm.lift.estimate >= 0 ? "better" : "worse"} than ${control.label} (${pct(arm.conversionRate)} against ${pct(control.conversionRate)})` : ` beats ${control.label}`;
-    return { state: "winner", text: `${result.winner.label} wins: it${lift}, and the test is certain enough to act on.`, ...none };
+    const lift = arm?.lift
+      ? ` converts ${pct(arm.lift.estimate)} ${arm.lift.estimate >= 0 ? "better" : "worse"} than ${control.label} (${pct(arm.conversionRate)} against ${pct(control.conversionRate)})`
+      : ` beats ${control.label}`;
+    return {
+      state: "winner",
+      text: `${result.winner.label} wins: it${lift}, and the test is certain enough to act on.`,
+      ...none,
+    };
   }
 
   // The leader: the treatment arm with the highest estimated lift, or control when every lift is negative.
@@ -158,17 +191,27 @@ export function summarizeExperiment(result: ExperimentAnalysis | null, options: 
   }
 
   if (!best) {
-    return { state: "no_difference", text: `No clear difference yet between the arms: ${control.label} and the others cannot be compared on conversion.`, ...none };
+    return {
+      state: "no_difference",
+      text: `No clear difference yet between the arms: ${control.label} and the others cannot be compared on conversion.`,
+      ...none,
+    };
   }
   const needed = peopleForCertainty(result, control, best, total);
   const more = needed === null ? null : Math.max(1, Math.ceil(needed - total));
   const when = howLong(more, rate);
-  const leader = best.lift!.estimate > 0 ? `${best.label} is ahead (${signed(best.lift!.estimate)} against ${control.label})` : `${control.label} (the control) is ahead (${best.label} ${signed(best.lift!.estimate)})`;
+  const leader =
+    best.lift!.estimate > 0
+      ? `${best.label} is ahead (${signed(best.lift!.estimate)} against ${control.label})`
+      : `${control.label} (the control) is ahead (${best.label} ${signed(best.lift!.estimate)})`;
   const slow = more === null || (when.daysLeft !== null && when.daysLeft > NO_DIFFERENCE_DAYS) || rate === 0;
   if (slow) {
     // As the arms table shows it: adjusted only when there is more than one comparison.
     const ci = (result.test.comparisons ?? result.arms.length - 1) > 1 ? best.lift!.adjustedCi : best.lift!.ci;
-    const range = ci[0] !== null && ci[1] !== null ? ` (${best.label} ${signed(ci[0])} to ${signed(ci[1])} against ${control.label})` : "";
+    const range =
+      ci[0] !== null && ci[1] !== null
+        ? ` (${best.label} ${signed(ci[0])} to ${signed(ci[1])} against ${control.label})`
+        : "";
     return {
       state: "no_difference",
       text: `No clear difference: the arms convert alike so far${range}; ${when.daysLeft !== null ? `certainty would take ${when.text}` : when.text}.`,
@@ -176,7 +219,12 @@ export function summarizeExperiment(result: ExperimentAnalysis | null, options: 
       daysLeft: when.daysLeft,
     };
   }
-  return { state: "ahead", text: `${leader}, not yet certain: ${when.text}.`, morePeople: more, daysLeft: when.daysLeft };
+  return {
+    state: "ahead",
+    text: `${leader}, not yet certain: ${when.text}.`,
+    morePeople: more,
+    daysLeft: when.daysLeft,
+  };
 }
 
 function capitalise(s: string): string {

@@ -17,8 +17,23 @@ const SPLIT: SplitDefinition = {
 
 describe("split weights", () => {
   it("uses the published weights without an override, or with one that does not fit the arms", () => {
-    expect(effectiveSplitWeights(SPLIT)).toEqual({ arms: [{ id: "a", weight: 45 }, { id: "b", weight: 45 }], holdout: 10, source: "published" });
-    for (const stale of [{ a: 50 }, { a: 50, c: 50 }, { a: -1, b: 91 }, { a: 0, b: 0 }, [1, 2], "x", { a: "50", b: 40 }]) {
+    expect(effectiveSplitWeights(SPLIT)).toEqual({
+      arms: [
+        { id: "a", weight: 45 },
+        { id: "b", weight: 45 },
+      ],
+      holdout: 10,
+      source: "published",
+    });
+    for (const stale of [
+      { a: 50 },
+      { a: 50, c: 50 },
+      { a: -1, b: 91 },
+      { a: 0, b: 0 },
+      [1, 2],
+      "x",
+      { a: "50", b: 40 },
+    ]) {
       expect(effectiveSplitWeights(SPLIT, stale).source).toBe("published");
     }
   });
@@ -40,7 +55,12 @@ describe("split weights", () => {
   });
 
   it("the interpreter assigns with the override, deterministically for a given weight set, and an arm at 0 gets nobody", () => {
-    const node = { id: "ab", type: "split", position: { x: 0, y: 0 }, config: { arms: SPLIT.arms, holdout: SPLIT.holdout } } as TNode;
+    const node = {
+      id: "ab",
+      type: "split",
+      position: { x: 0, y: 0 },
+      config: { arms: SPLIT.arms, holdout: SPLIT.holdout },
+    } as TNode;
     const input = (profileId: string, splitWeights?: unknown): NodeInput => ({
       journeyId: "j1",
       enrollmentId: "e1",
@@ -57,17 +77,37 @@ describe("split weights", () => {
       if (first.kind !== "split") throw new Error("not a split");
       counts[first.armId]++;
       // Same bucket, same weight set, same arm as pickArm says.
-      expect(first.armId).toBe(pickArm(splitBucket(`p${i}`, "j1", "ab"), [{ id: "a", weight: 0 }, { id: "b", weight: 90 }], 10));
-      if (i === 0) expect(first.inputs).toMatchObject({ weightsSource: "experiment", weights: { a: 0, b: 90 }, holdout: 10 });
+      expect(first.armId).toBe(
+        pickArm(
+          splitBucket(`p${i}`, "j1", "ab"),
+          [
+            { id: "a", weight: 0 },
+            { id: "b", weight: 90 },
+          ],
+          10,
+        ),
+      );
+      if (i === 0)
+        expect(first.inputs).toMatchObject({ weightsSource: "experiment", weights: { a: 0, b: 90 }, holdout: 10 });
     }
     expect(counts.a).toBe(0);
     expect(counts.holdout / 5_000).toBeCloseTo(0.1, 1);
     // Without a holdout, floating-point leftovers past the arms' total go to the last arm that takes traffic.
-    expect(pickArm(99.9999999, [{ id: "a", weight: 99.99999 }, { id: "b", weight: 0 }])).toBe("a");
+    expect(
+      pickArm(99.9999999, [
+        { id: "a", weight: 99.99999 },
+        { id: "b", weight: 0 },
+      ]),
+    ).toBe("a");
   });
 });
 
-function arm(armId: string, assigned: number, converted: number, matured?: { assigned: number; converted: number }): ArmData {
+function arm(
+  armId: string,
+  assigned: number,
+  converted: number,
+  matured?: { assigned: number; converted: number },
+): ArmData {
   return {
     armId,
     assigned,
@@ -105,7 +145,13 @@ function analysis(data: ArmData[], split = SPLIT) {
 }
 
 describe("the auto-winner", () => {
-  const state = (mode: AutoWinnerState["mode"], extra: Partial<AutoWinnerState> = {}): AutoWinnerState => ({ mode, weights: null, weightsChangedAt: null, winnerArmId: null, ...extra });
+  const state = (mode: AutoWinnerState["mode"], extra: Partial<AutoWinnerState> = {}): AutoWinnerState => ({
+    mode,
+    weights: null,
+    weightsChangedAt: null,
+    winnerArmId: null,
+    ...extra,
+  });
   const now = new Date("2026-03-01T00:00:00Z");
 
   it('"winner" routes 100% of the arms\' traffic to a sequential winner, keeps the holdout, and does it once', () => {
@@ -114,9 +160,18 @@ describe("the auto-winner", () => {
     const decision = decideWeights(SPLIT, clear, state("winner"), now);
     expect(decision).toMatchObject({ weights: { a: 0, b: 90, holdout: 10 }, winnerArmId: "b" });
     expect(decision!.reason).toMatch(/Auto-winner: "Long" beats "Short".*sequential \(always valid\) p = /);
-    expect(decideWeights(SPLIT, clear, state("winner", { winnerArmId: "b", weights: decision!.weights }), now)).toBeNull();
+    expect(
+      decideWeights(SPLIT, clear, state("winner", { winnerArmId: "b", weights: decision!.weights }), now),
+    ).toBeNull();
     // Not significant yet: nothing.
-    expect(decideWeights(SPLIT, analysis([arm("a", 450, 45), arm("b", 450, 50), arm("holdout", 100, 5)]), state("winner"), now)).toBeNull();
+    expect(
+      decideWeights(
+        SPLIT,
+        analysis([arm("a", 450, 45), arm("b", 450, 50), arm("holdout", 100, 5)]),
+        state("winner"),
+        now,
+      ),
+    ).toBeNull();
     expect(decideWeights(SPLIT, clear, state("off"), now)).toBeNull();
   });
 
@@ -128,19 +183,58 @@ describe("the auto-winner", () => {
     expect(decision.weights.a + decision.weights.b).toBeCloseTo(90, 8);
     expect(decision.reason).toMatch(/Bandit re-weighting .*chance to be best Short 0\.0%, Long 100\.0%/);
     // Three arms, two hopeless: both floored, none below.
-    const three: SplitDefinition = { ...SPLIT, arms: [...SPLIT.arms, { id: "c", label: "Emoji", weight: 0 }].map((a) => ({ ...a, weight: 30 })), holdout: { weight: 10 } };
-    const d3 = decideWeights(three, analysis([arm("a", 300, 1), arm("b", 300, 250), arm("c", 300, 0), arm("holdout", 100, 1)], three), state("bandit"), now)!;
+    const three: SplitDefinition = {
+      ...SPLIT,
+      arms: [...SPLIT.arms, { id: "c", label: "Emoji", weight: 0 }].map((a) => ({ ...a, weight: 30 })),
+      holdout: { weight: 10 },
+    };
+    const d3 = decideWeights(
+      three,
+      analysis([arm("a", 300, 1), arm("b", 300, 250), arm("c", 300, 0), arm("holdout", 100, 1)], three),
+      state("bandit"),
+      now,
+    )!;
     expect(d3.weights.a).toBe(1);
     expect(d3.weights.c).toBe(1);
     expect(d3.weights.b).toBe(88);
     // A holdout so large the floors cannot each be 1 of all traffic: the arms split what is left evenly at most.
-    const huge: SplitDefinition = { ...SPLIT, arms: SPLIT.arms.map((a) => ({ ...a, weight: 0.5 })), holdout: { weight: 99 } };
-    const dh = decideWeights(huge, analysis([arm("a", 450, 2), arm("b", 450, 300), arm("holdout", 100_000, 1)], huge), state("bandit"), now);
+    const huge: SplitDefinition = {
+      ...SPLIT,
+      arms: SPLIT.arms.map((a) => ({ ...a, weight: 0.5 })),
+      holdout: { weight: 99 },
+    };
+    const dh = decideWeights(
+      huge,
+      analysis([arm("a", 450, 2), arm("b", 450, 300), arm("holdout", 100_000, 1)], huge),
+      state("bandit"),
+      now,
+    );
     expect(dh).toBeNull(); // already even: nothing to change (and no error from floors that do not fit)
     // Changed 71 hours ago: too soon for a 72-hour window.
-    expect(decideWeights(SPLIT, lopsided, state("bandit", { weightsChangedAt: new Date(now.getTime() - 71 * 3_600_000) }), now)).toBeNull();
-    expect(decideWeights(SPLIT, lopsided, state("bandit", { weightsChangedAt: new Date(now.getTime() - 73 * 3_600_000) }), now)).not.toBeNull();
+    expect(
+      decideWeights(
+        SPLIT,
+        lopsided,
+        state("bandit", { weightsChangedAt: new Date(now.getTime() - 71 * 3_600_000) }),
+        now,
+      ),
+    ).toBeNull();
+    expect(
+      decideWeights(
+        SPLIT,
+        lopsided,
+        state("bandit", { weightsChangedAt: new Date(now.getTime() - 73 * 3_600_000) }),
+        now,
+      ),
+    ).not.toBeNull();
     // No matured data yet: nothing to learn from.
-    expect(decideWeights(SPLIT, analysis([arm("a", 450, 2, { assigned: 0, converted: 0 }), arm("b", 450, 300, { assigned: 0, converted: 0 })]), state("bandit"), now)).toBeNull();
+    expect(
+      decideWeights(
+        SPLIT,
+        analysis([arm("a", 450, 2, { assigned: 0, converted: 0 }), arm("b", 450, 300, { assigned: 0, converted: 0 })]),
+        state("bandit"),
+        now,
+      ),
+    ).toBeNull();
   });
 });

@@ -79,7 +79,11 @@ export function roundWeights(config: SplitConfigLike, weights: WeightMap): Weigh
   return rounded;
 }
 
-export function sameWeights(a: WeightMap | null | undefined, b: WeightMap | null | undefined, tolerance = 1e-6): boolean {
+export function sameWeights(
+  a: WeightMap | null | undefined,
+  b: WeightMap | null | undefined,
+  tolerance = 1e-6,
+): boolean {
   if (!a || !b) return a === b;
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   for (const key of keys) if (Math.abs((a[key] ?? 0) - (b[key] ?? 0)) > tolerance) return false;

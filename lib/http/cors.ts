@@ -34,9 +34,17 @@ export function corsHeaders(origin: string): Record<string, string> {
  * carry, so every origin gets the same answer here; the origin is checked on the POST itself, which is
  * answered without CORS headers when the key does not allow it (the browser then withholds the answer).
  */
-export function preflightResponse(request: Request, methods: readonly string[], allowedHeaders: readonly string[] = INGEST_ALLOWED_HEADERS): Response {
+export function preflightResponse(
+  request: Request,
+  methods: readonly string[],
+  allowedHeaders: readonly string[] = INGEST_ALLOWED_HEADERS,
+): Response {
   const origin = requestOrigin(request);
-  const headers: Record<string, string> = { Vary: "Origin", Allow: [...methods, "OPTIONS"].join(", "), "Cache-Control": "no-store" };
+  const headers: Record<string, string> = {
+    Vary: "Origin",
+    Allow: [...methods, "OPTIONS"].join(", "),
+    "Cache-Control": "no-store",
+  };
   if (origin) {
     Object.assign(headers, corsHeaders(origin), {
       "Access-Control-Allow-Methods": [...methods, "OPTIONS"].join(", "),

@@ -2,14 +2,18 @@ import { describe, expect, it, vi } from "vitest";
 import { AppError } from "../errors";
 import { errorResponse, readJson, route } from "./handler";
 
-const post = (body: string, headers: Record<string, string> = {}) => new Request("http://localhost/x", { method: "POST", body, headers });
+const post = (body: string, headers: Record<string, string> = {}) =>
+  new Request("http://localhost/x", { method: "POST", body, headers });
 
 describe("the HTTP boundary", () => {
   it("answers malformed JSON with 400 and the parser's reason", async () => {
     const handler = route(async (request) => readJson(request));
     const response = await handler(post("{nope"), { params: Promise.resolve({}) });
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toMatchObject({ code: "invalid_json", message: expect.stringMatching(/not valid JSON/) });
+    expect((await response.json()).error).toMatchObject({
+      code: "invalid_json",
+      message: expect.stringMatching(/not valid JSON/),
+    });
   });
 
   it("answers an empty body with 400", async () => {
@@ -17,11 +21,18 @@ describe("the HTTP boundary", () => {
   });
 
   it("refuses bodies over the limit with 413 before parsing", async () => {
-    await expect(readJson(post("[" + "1,".repeat(100) + "1]"), 50)).rejects.toMatchObject({ code: "payload_too_large" });
+    await expect(readJson(post("[" + "1,".repeat(100) + "1]"), 50)).rejects.toMatchObject({
+      code: "payload_too_large",
+    });
   });
 
   it("maps validation errors to 422 with every field", async () => {
-    const response = errorResponse(AppError.validation([{ path: "email", message: "bad" }, { path: "role", message: "worse" }]));
+    const response = errorResponse(
+      AppError.validation([
+        { path: "email", message: "bad" },
+        { path: "role", message: "worse" },
+      ]),
+    );
     expect(response.status).toBe(422);
     expect((await response.json()).error.fields).toEqual([
       { path: "email", message: "bad" },
@@ -40,7 +51,9 @@ describe("the HTTP boundary", () => {
   });
 
   it("adds Retry-After to rate-limited answers", () => {
-    expect(errorResponse(new AppError("rate_limited", "m", { retryAfterSeconds: 90 })).headers.get("retry-after")).toBe("90");
+    expect(errorResponse(new AppError("rate_limited", "m", { retryAfterSeconds: 90 })).headers.get("retry-after")).toBe(
+      "90",
+    );
   });
 
   it("hides unexpected errors behind a logged reference id", async () => {

@@ -27,13 +27,21 @@ export function errorResponse(error: unknown): Response {
     const headers: Record<string, string> = {};
     if (error.retryAfterSeconds) headers["Retry-After"] = String(error.retryAfterSeconds);
     if (error.code === "unauthenticated") headers["WWW-Authenticate"] = 'Basic realm="Cairn"';
-    const body = { error: { code: error.code, message: error.message, ...(error.fields.length ? { fields: error.fields } : {}) } };
+    const body = {
+      error: { code: error.code, message: error.message, ...(error.fields.length ? { fields: error.fields } : {}) },
+    };
     return json(body, { status: STATUS_BY_CODE[error.code], headers });
   }
   const id = randomUUID();
   console.error(`[cairn] unexpected error ${id}`, error);
   return json(
-    { error: { code: "internal", message: `Something unexpected failed on the server. Reference: ${id} (it is in the server log).`, id } },
+    {
+      error: {
+        code: "internal",
+        message: `Something unexpected failed on the server. Reference: ${id} (it is in the server log).`,
+        id,
+      },
+    },
     { status: 500 },
   );
 }
@@ -46,7 +54,8 @@ const MAX_JSON_BYTES = 1024 * 1024;
  * buffer an unbounded request.
  */
 export async function readText(request: Request, maxBytes: number, limitName = `${maxBytes} bytes`): Promise<string> {
-  const tooLarge = () => new AppError("payload_too_large", `The request body is larger than the limit of ${limitName}.`);
+  const tooLarge = () =>
+    new AppError("payload_too_large", `The request body is larger than the limit of ${limitName}.`);
   if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
   if (!request.body) return "";
   const reader = request.body.getReader();
@@ -82,7 +91,9 @@ export async function readBody<S extends z.ZodType>(request: Request, schema: S)
 }
 
 /** Any route: errors mapped, plain results sent as JSON. */
-export function route<P = Record<string, never>>(fn: (request: Request, params: P) => Promise<unknown>): RouteHandler<P> {
+export function route<P = Record<string, never>>(
+  fn: (request: Request, params: P) => Promise<unknown>,
+): RouteHandler<P> {
   return async (request, context) => {
     try {
       const result = await fn(request, await context.params);
@@ -120,7 +131,9 @@ export async function requireSessionUser(request: Request): Promise<SessionUser>
 }
 
 /** A signed-in user, no workspace (e.g. creating a workspace, accepting an invitation). */
-export function userRoute<P = Record<string, never>>(fn: (user: SessionUser, request: Request, params: P) => Promise<unknown>): RouteHandler<P> {
+export function userRoute<P = Record<string, never>>(
+  fn: (user: SessionUser, request: Request, params: P) => Promise<unknown>,
+): RouteHandler<P> {
   return route<P>(async (request, params) => {
     assertSameOrigin(request);
     return fn(await requireSessionUser(request), request, params);
@@ -148,11 +161,19 @@ export function apiKeyRoute<P = Record<string, never>>(
   return route<P>(async (request, params) => {
     const key = apiKeyFromAuthorization(request.headers.get("authorization"));
     if (!key) {
-      throw new AppError("unauthenticated", "Missing API key: send it as the HTTP Basic username (empty password) or as `Authorization: Bearer <key>`.");
+      throw new AppError(
+        "unauthenticated",
+        "Missing API key: send it as the HTTP Basic username (empty password) or as `Authorization: Bearer <key>`.",
+      );
     }
     const ctx = await workspaceContextForApiKey(key);
     if (!ctx.permissions.has(permission)) {
-      throw new AppError("forbidden", permission === "ingest" ? "This API key cannot send events." : "This API key has the write scope (ingestion only); this endpoint needs a key with the full scope.");
+      throw new AppError(
+        "forbidden",
+        permission === "ingest"
+          ? "This API key cannot send events."
+          : "This API key has the write scope (ingestion only); this endpoint needs a key with the full scope.",
+      );
     }
     return fn(ctx, request, params);
   });

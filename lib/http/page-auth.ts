@@ -21,7 +21,10 @@ export async function requirePageUser(returnTo: string): Promise<SessionUser> {
   return user;
 }
 
-export async function requirePageWorkspace(slug: string, returnTo: string): Promise<{ user: SessionUser; ctx: WorkspaceContext }> {
+export async function requirePageWorkspace(
+  slug: string,
+  returnTo: string,
+): Promise<{ user: SessionUser; ctx: WorkspaceContext }> {
   const user = await requirePageUser(returnTo);
   try {
     return { user, ctx: await workspaceContextForUser(user, slug) };

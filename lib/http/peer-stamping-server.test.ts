@@ -17,7 +17,9 @@ describe("Cairn's web server in front of Next", () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it("appends the peer to a forged x-forwarded-for, so a direct client cannot choose its sign-in key", async () => {
-    const forged = await fetch(origin, { headers: { "x-forwarded-for": "198.51.100.7, 203.0.113.1" } }).then((r) => r.json() as Promise<{ forwardedFor: string }>);
+    const forged = await fetch(origin, { headers: { "x-forwarded-for": "198.51.100.7, 203.0.113.1" } }).then(
+      (r) => r.json() as Promise<{ forwardedFor: string }>,
+    );
     expect(forged.forwardedFor).toBe("198.51.100.7, 203.0.113.1, 127.0.0.1");
     expect(clientIp({ "x-forwarded-for": forged.forwardedFor }, parseTrustedProxies(undefined))).toBe("127.0.0.1");
 
@@ -26,8 +28,12 @@ describe("Cairn's web server in front of Next", () => {
   });
 
   it("with a trusted proxy on loopback, the client is the address that proxy appended", async () => {
-    const viaProxy = await fetch(origin, { headers: { "x-forwarded-for": "6.6.6.6, 198.51.100.4" } }).then((r) => r.json() as Promise<{ forwardedFor: string }>);
-    expect(clientIp({ "x-forwarded-for": viaProxy.forwardedFor }, parseTrustedProxies("127.0.0.1"))).toBe("198.51.100.4");
+    const viaProxy = await fetch(origin, { headers: { "x-forwarded-for": "6.6.6.6, 198.51.100.4" } }).then(
+      (r) => r.json() as Promise<{ forwardedFor: string }>,
+    );
+    expect(clientIp({ "x-forwarded-for": viaProxy.forwardedFor }, parseTrustedProxies("127.0.0.1"))).toBe(
+      "198.51.100.4",
+    );
     expect(clientIp({ "x-forwarded-for": viaProxy.forwardedFor }, parseTrustedProxies("1"))).toBe("198.51.100.4");
   });
 });

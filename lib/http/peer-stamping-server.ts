@@ -7,7 +7,9 @@ import { appendPeerAddress } from "../auth/client-address";
  * right-most entry is always the address that connected, whatever the client wrote
  * (lib/auth/client-address.ts reads it under CAIRN_TRUSTED_PROXIES).
  */
-export function createPeerStampingServer(handle: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>): Server {
+export function createPeerStampingServer(
+  handle: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
+): Server {
   return createServer((req, res) => {
     req.headers["x-forwarded-for"] = appendPeerAddress(req.headers["x-forwarded-for"], req.socket.remoteAddress);
     void handle(req, res);

@@ -5,7 +5,10 @@ describe("safeReturnPath", () => {
   it("keeps same-site paths", () => {
     expect(safeReturnPath("/w/acme/settings?tab=1")).toBe("/w/acme/settings?tab=1");
   });
-  it.each(["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "", undefined])("sends %j home", (value) => {
-    expect(safeReturnPath(value)).toBe("/");
-  });
+  it.each(["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "", undefined])(
+    "sends %j home",
+    (value) => {
+      expect(safeReturnPath(value)).toBe("/");
+    },
+  );
 });

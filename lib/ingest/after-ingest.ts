@@ -11,7 +11,12 @@ import { rollupIngestedEvents } from "./rollup";
 const ROLLUP_BATCHES = 100;
 // The catalog can be half a second behind: the rollup runs at most twice a second over whatever arrived,
 // and goes round again at once only while it finds full batches.
-const rollup = backgroundDrain("event rollup", async () => (await rollupIngestedEvents(ROLLUP_BATCHES)).batches >= ROLLUP_BATCHES, 1_000, 500);
+const rollup = backgroundDrain(
+  "event rollup",
+  async () => (await rollupIngestedEvents(ROLLUP_BATCHES)).batches >= ROLLUP_BATCHES,
+  1_000,
+  500,
+);
 
 export function afterIngest(): void {
   // Tests run these steps themselves, at the moments they choose.

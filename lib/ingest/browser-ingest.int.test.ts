@@ -47,7 +47,11 @@ describe("Segment's browser library against Cairn", () => {
         const answer = await callRoute(handler, {
           method: "OPTIONS",
           path: "/api/v1/t",
-          headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type,authorization" },
+          headers: {
+            origin,
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type,authorization",
+          },
         });
         expect(answer.status).toBe(204);
         expect(answer.headers.get("access-control-allow-origin")).toBe(origin);
@@ -62,20 +66,39 @@ describe("Segment's browser library against Cairn", () => {
 
   it("stores a text/plain call with the write key only in the body, and lets the allowed page read the answer", async () => {
     const { team, key } = await browserKey();
-    const answer = await post(trackPost, "/api/v1/t", libraryBody(key, { type: "track", event: "Plan Chosen", properties: { plan: "pro" } }), { origin: SHOP });
+    const answer = await post(
+      trackPost,
+      "/api/v1/t",
+      libraryBody(key, { type: "track", event: "Plan Chosen", properties: { plan: "pro" } }),
+      { origin: SHOP },
+    );
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     expect(answer.body).toMatchObject({ success: true, stored: 1 });
     expect(answer.headers.get("access-control-allow-origin")).toBe(SHOP);
     expect(answer.headers.get("access-control-expose-headers")).toBe("Retry-After");
     expect(answer.headers.get("vary")).toBe("Origin");
 
-    const page = await post(pagePost, "/api/v1/p", libraryBody(key, { type: "page", name: "Pricing", properties: { path: "/pricing" } }), { origin: SHOP });
+    const page = await post(
+      pagePost,
+      "/api/v1/p",
+      libraryBody(key, { type: "page", name: "Pricing", properties: { path: "/pricing" } }),
+      { origin: SHOP },
+    );
     expect(page.status).toBe(200);
     // batching mode: { writeKey, batch, sentAt } to /b
     const batch = JSON.stringify({
       writeKey: key,
       sentAt: new Date().toISOString(),
-      batch: [{ type: "track", event: "Batched", anonymousId: "anon-browser-1", messageId: "ajs-batched-1", timestamp: new Date().toISOString(), _metadata: { bundled: [] } }],
+      batch: [
+        {
+          type: "track",
+          event: "Batched",
+          anonymousId: "anon-browser-1",
+          messageId: "ajs-batched-1",
+          timestamp: new Date().toISOString(),
+          _metadata: { bundled: [] },
+        },
+      ],
     });
     expect((await post(batchPost, "/api/v1/b", batch, { origin: SHOP })).status).toBe(200);
 
@@ -114,7 +137,9 @@ describe("Segment's browser library against Cairn", () => {
       expect(answer.status).toBe(403);
       expect(answer.body.error.code).toBe("forbidden");
       expect(answer.body.error.message).toContain(headers.origin);
-      expect(answer.body.error.fields).toEqual([{ path: "Origin", message: `${headers.origin} is not one of the key's allowed origins` }]);
+      expect(answer.body.error.fields).toEqual([
+        { path: "Origin", message: `${headers.origin} is not one of the key's allowed origins` },
+      ]);
       expect(answer.headers.get("access-control-allow-origin")).toBeNull();
     }
     expect(await eventsOf(team.id)).toEqual([]);
@@ -124,18 +149,31 @@ describe("Segment's browser library against Cairn", () => {
     const { owner, apiKey, key } = await browserKey();
     await revokeApiKey(owner, apiKey.id);
     for (const k of [key, "cairn_not-a-key"]) {
-      const answer = await post(trackPost, "/api/v1/t", libraryBody(k, { type: "track", event: "X" }), { origin: SHOP });
+      const answer = await post(trackPost, "/api/v1/t", libraryBody(k, { type: "track", event: "X" }), {
+        origin: SHOP,
+      });
       expect(answer.status).toBe(401);
       expect(answer.headers.get("access-control-allow-origin")).toBeNull();
     }
-    expect((await post(trackPost, "/api/v1/t", JSON.stringify({ type: "track", event: "X", anonymousId: "a" }), { origin: SHOP })).status).toBe(401);
+    expect(
+      (
+        await post(trackPost, "/api/v1/t", JSON.stringify({ type: "track", event: "X", anonymousId: "a" }), {
+          origin: SHOP,
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it("keeps identity verification: a browser identify needs context.userHash (the library's options.context), and the page can read why", async () => {
     const { team, owner, key } = await browserKey();
     await db().workspace.update({ where: { id: team.id }, data: { requireVerifiedIdentify: true } });
     const identify = (context: Record<string, unknown>) =>
-      post(identifyPost, "/api/v1/i", libraryBody(key, { type: "identify", userId: "ada", traits: { email: "ada@example.com" }, context }), { origin: SHOP });
+      post(
+        identifyPost,
+        "/api/v1/i",
+        libraryBody(key, { type: "identify", userId: "ada", traits: { email: "ada@example.com" }, context }),
+        { origin: SHOP },
+      );
     // refused (the whole request, or the message alone where a batch is accepted in part), naming the field, and readable by the page
     const missing = await identify({});
     expect(JSON.stringify(missing.body)).toContain("context.userHash");
@@ -159,7 +197,14 @@ describe("Segment's browser library against Cairn", () => {
     // callRoute's requests go to http://localhost:3000 (or NEXTAUTH_URL when the test setup sets it)
     const cairn = new URL(process.env.NEXTAUTH_URL || "http://localhost:3000");
     expect(answer.body.integrations).toEqual({
-      "Segment.io": { apiKey: key, apiHost: `${cairn.host}/api/v1`, protocol: cairn.protocol.replace(":", ""), addBundledMetadata: true, unbundledIntegrations: [], maybeBundledConfigIds: {} },
+      "Segment.io": {
+        apiKey: key,
+        apiHost: `${cairn.host}/api/v1`,
+        protocol: cairn.protocol.replace(":", ""),
+        addBundledMetadata: true,
+        unbundledIntegrations: [],
+        maybeBundledConfigIds: {},
+      },
     });
     expect(answer.body.remotePlugins).toEqual([]);
 

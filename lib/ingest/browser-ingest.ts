@@ -21,7 +21,15 @@ import type { MessageType } from "./schemas";
  *   (ApiKey.allowedOrigins, Settings → API keys), or it is refused with 403 and no CORS headers, so the
  *   browser withholds the answer too. Requests without Origin (servers) are not affected.
  */
-export const SHORT_ENDPOINTS = { t: "track", i: "identify", p: "page", s: "screen", a: "alias", g: "group", b: "batch" } as const satisfies Record<string, MessageType | "batch">;
+export const SHORT_ENDPOINTS = {
+  t: "track",
+  i: "identify",
+  p: "page",
+  s: "screen",
+  a: "alias",
+  g: "group",
+  b: "batch",
+} as const satisfies Record<string, MessageType | "batch">;
 
 type Handler = (request: Request, context: { params: Promise<Record<string, never>> }) => Promise<Response>;
 
@@ -29,7 +37,8 @@ type Handler = (request: Request, context: { params: Promise<Record<string, neve
 function writeKeyInBody(body: string): string | null {
   try {
     const parsed: unknown = JSON.parse(body);
-    if (parsed && typeof parsed === "object" && "writeKey" in parsed && typeof parsed.writeKey === "string") return parsed.writeKey.trim() || null;
+    if (parsed && typeof parsed === "object" && "writeKey" in parsed && typeof parsed.writeKey === "string")
+      return parsed.writeKey.trim() || null;
   } catch {
     // the ingestion route answers the malformed body itself
   }
@@ -37,9 +46,13 @@ function writeKeyInBody(body: string): string | null {
 }
 
 function originRefused(origin: string): AppError {
-  return new AppError("forbidden", `This API key is not allowed on ${origin}: an admin can add the origin to the key in Settings → API keys.`, {
-    fields: [{ path: "Origin", message: `${origin} is not one of the key's allowed origins` }],
-  });
+  return new AppError(
+    "forbidden",
+    `This API key is not allowed on ${origin}: an admin can add the origin to the key in Settings → API keys.`,
+    {
+      fields: [{ path: "Origin", message: `${origin} is not one of the key's allowed origins` }],
+    },
+  );
 }
 
 /** POST for a short endpoint: the key from the Authorization header or the body, the origin checked, then ingestion as for /api/v1/<type>. */
@@ -96,7 +109,11 @@ export function browserSettingsDocument(writeKey: string, cairnOrigin: string) {
         maybeBundledConfigIds: {},
       },
     },
-    plan: { track: { __default: { enabled: true, integrations: {} } }, identify: { __default: { enabled: true } }, group: { __default: { enabled: true } } },
+    plan: {
+      track: { __default: { enabled: true, integrations: {} } },
+      identify: { __default: { enabled: true } },
+      group: { __default: { enabled: true } },
+    },
     edgeFunction: {},
     analyticsNextEnabled: true,
     middlewareSettings: {},
@@ -115,7 +132,9 @@ export async function browserSettingsResponse(request: Request, writeKey: string
     if (!allowed) throw new AppError("not_found", "No such write key (or it was revoked).");
     if (origin && !originAllowed(origin, allowed)) throw originRefused(origin);
     // no-store: a change to the key's origins or a revocation shows at the next page load
-    return json(browserSettingsDocument(writeKey, publicOrigin(request)), { headers: origin ? corsHeaders(origin) : { Vary: "Origin" } });
+    return json(browserSettingsDocument(writeKey, publicOrigin(request)), {
+      headers: origin ? corsHeaders(origin) : { Vary: "Origin" },
+    });
   } catch (error) {
     return errorResponse(error);
   }

@@ -27,10 +27,20 @@ describe("a server killed in the middle of a burst", () => {
   it("loses no acknowledged event, and retried batches are stored once", async () => {
     const { team, key } = await ingestFixture();
     const batches = Array.from({ length: BATCHES }, (_, b) =>
-      Array.from({ length: PER_BATCH }, (_, i) => ({ type: "track", userId: `crash-${i % 13}`, anonymousId: `anon-${b}`, event: "Burst", messageId: `crash-${b}-${i}` })),
+      Array.from({ length: PER_BATCH }, (_, i) => ({
+        type: "track",
+        userId: `crash-${i % 13}`,
+        anonymousId: `anon-${b}`,
+        event: "Burst",
+        messageId: `crash-${b}-${i}`,
+      })),
     );
     const post = (url: string, batch: unknown[]) =>
-      fetch(`${url}/api/v1/batch`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ batch }) });
+      fetch(`${url}/api/v1/batch`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ batch }),
+      });
 
     let server = await startServer();
     onTestFinished(() => void server.child.kill("SIGKILL"));
@@ -60,7 +70,11 @@ describe("a server killed in the middle of a burst", () => {
     expect(unacknowledged.length).toBeGreaterThan(0);
 
     // Every acknowledged message is stored.
-    const storedIds = new Set((await db().event.findMany({ where: { workspaceId: team.id }, select: { messageId: true } })).map((e) => e.messageId));
+    const storedIds = new Set(
+      (await db().event.findMany({ where: { workspaceId: team.id }, select: { messageId: true } })).map(
+        (e) => e.messageId,
+      ),
+    );
     for (const b of acknowledged) for (const m of batches[b]) expect(storedIds.has(m.messageId)).toBe(true);
 
     // After a restart, the clients retry what was not acknowledged; nothing is stored twice.
@@ -70,7 +84,9 @@ describe("a server killed in the middle of a burst", () => {
     server.child.kill("SIGTERM");
     expect(await db().event.count({ where: { workspaceId: team.id } })).toBe(BATCHES * PER_BATCH);
     await rollupAllPending();
-    const type = await db().eventType.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId: team.id, name: "Burst" } } });
+    const type = await db().eventType.findUniqueOrThrow({
+      where: { workspaceId_name: { workspaceId: team.id, name: "Burst" } },
+    });
     expect(Number(type.total)).toBe(BATCHES * PER_BATCH);
   }, 120_000);
 });

@@ -21,7 +21,12 @@ afterAll(async () => {
   await dropSchema(executor.schema);
 });
 
-const pendingRows = () => withDatabase(async (c) => (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM "EventDispatch" WHERE "dispatchedAt" IS NULL`)).rows[0].n);
+const pendingRows = () =>
+  withDatabase(
+    async (c) =>
+      (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM "EventDispatch" WHERE "dispatchedAt" IS NULL`))
+        .rows[0].n,
+  );
 
 describe("the ingest log after a restart", () => {
   it("is handed to the executor by the startup sweep, without new traffic, each event once", async () => {
@@ -33,7 +38,13 @@ describe("the ingest log after a restart", () => {
     // As after a crash: acknowledged (stored, in the log) but never dispatched (background jobs are off in tests).
     const eventIds: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const stored = await ingest(ctx, JSON.stringify({ batch: [{ type: "track", userId: `sweep-${i}`, event: "restarted", messageId: `sweep-${i}` }] }), "batch");
+      const stored = await ingest(
+        ctx,
+        JSON.stringify({
+          batch: [{ type: "track", userId: `sweep-${i}`, event: "restarted", messageId: `sweep-${i}` }],
+        }),
+        "batch",
+      );
       eventIds.push(...stored.eventIds);
     }
     expect(await pendingRows()).toBe(3);
@@ -54,7 +65,12 @@ describe("the ingest log after a restart", () => {
     }
 
     const handedOff = await withDatabase(
-      async (c) => (await c.query<{ payload: { data: { eventIds: string[] } } }>(`SELECT payload FROM "${executor.schema}".events WHERE name = 'cairn/event.ingested'`)).rows,
+      async (c) =>
+        (
+          await c.query<{ payload: { data: { eventIds: string[] } } }>(
+            `SELECT payload FROM "${executor.schema}".events WHERE name = 'cairn/event.ingested'`,
+          )
+        ).rows,
     );
     const sent = handedOff.flatMap((e) => e.payload.data.eventIds);
     expect(sent.sort()).toEqual([...eventIds].sort());

@@ -28,11 +28,19 @@ describe("dispatching ingested events to Inngest", () => {
       }
       const events = JSON.parse(Buffer.concat(chunks).toString());
       received.push(...events);
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ids: events.map((e: { id: string }) => e.id), status: 200 }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ ids: events.map((e: { id: string }) => e.id), status: 200 }));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    sender = new Inngest({ id: "cairn-test", isDev: true, baseUrl: `http://127.0.0.1:${port}/`, eventKey: "test-key", fetch: globalThis.fetch }) as unknown as EventSender;
+    sender = new Inngest({
+      id: "cairn-test",
+      isDev: true,
+      baseUrl: `http://127.0.0.1:${port}/`,
+      eventKey: "test-key",
+      fetch: globalThis.fetch,
+    }) as unknown as EventSender;
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
@@ -47,11 +55,29 @@ describe("dispatching ingested events to Inngest", () => {
     await drainAll(); // what other tests left pending
     received.length = 0;
     const { team, bearer } = await ingestFixture();
-    await callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch: [{ type: "track", userId: "d1", event: "A" }, { type: "track", userId: "d1", event: "B" }] } });
-    const ids = (await db().event.findMany({ where: { workspaceId: team.id }, orderBy: { id: "asc" } })).map((e) => e.id.toString());
+    await callRoute(batchRoute, {
+      method: "POST",
+      headers: bearer,
+      body: {
+        batch: [
+          { type: "track", userId: "d1", event: "A" },
+          { type: "track", userId: "d1", event: "B" },
+        ],
+      },
+    });
+    const ids = (await db().event.findMany({ where: { workspaceId: team.id }, orderBy: { id: "asc" } })).map((e) =>
+      e.id.toString(),
+    );
     await drainAll();
     const mine = received.filter((e) => e.data.workspaceId === team.id);
-    expect(mine).toEqual([{ name: "cairn/event.ingested", id: expect.stringMatching(/^cairn-dispatch-\d+$/), data: { workspaceId: team.id, eventIds: ids }, ts: expect.any(Number) }]);
+    expect(mine).toEqual([
+      {
+        name: "cairn/event.ingested",
+        id: expect.stringMatching(/^cairn-dispatch-\d+$/),
+        data: { workspaceId: team.id, eventIds: ids },
+        ts: expect.any(Number),
+      },
+    ]);
     expect(await db().eventDispatch.count({ where: { workspaceId: team.id, dispatchedAt: null } })).toBe(0);
     await drainAll();
     expect(received.filter((e) => e.data.workspaceId === team.id)).toHaveLength(1);
@@ -62,11 +88,21 @@ describe("dispatching ingested events to Inngest", () => {
     received.length = 0;
     const first = await ingestFixture();
     const second = await ingestFixture();
-    for (const [fixture, user] of [[first, "p1"], [second, "q1"], [first, "p2"], [first, "p3"]] as const) {
-      await callRoute(batchRoute, { method: "POST", headers: fixture.bearer, body: { batch: [{ type: "track", userId: user, event: "Piled" }] } });
+    for (const [fixture, user] of [
+      [first, "p1"],
+      [second, "q1"],
+      [first, "p2"],
+      [first, "p3"],
+    ] as const) {
+      await callRoute(batchRoute, {
+        method: "POST",
+        headers: fixture.bearer,
+        body: { batch: [{ type: "track", userId: user, event: "Piled" }] },
+      });
     }
     await drainAll();
-    const idsOf = async (workspaceId: string) => (await db().event.findMany({ where: { workspaceId }, orderBy: { id: "asc" } })).map((e) => e.id.toString());
+    const idsOf = async (workspaceId: string) =>
+      (await db().event.findMany({ where: { workspaceId }, orderBy: { id: "asc" } })).map((e) => e.id.toString());
     const forFirst = received.filter((e) => e.data.workspaceId === first.team.id);
     expect(forFirst).toHaveLength(1);
     expect(forFirst[0].id).toMatch(/^cairn-dispatch-\d+-\d+-[0-9a-f]{16}$/);
@@ -75,14 +111,24 @@ describe("dispatching ingested events to Inngest", () => {
     // it once came out as [103, 104, 101]: compare them as sets.
     const sorted = (ids: string[]) => [...ids].sort((a, b) => Number(BigInt(a) - BigInt(b)));
     expect(sorted(forFirst[0].data.eventIds)).toEqual(await idsOf(first.team.id));
-    expect(received.filter((e) => e.data.workspaceId === second.team.id).map((e) => sorted(e.data.eventIds))).toEqual([await idsOf(second.team.id)]);
-    expect(await db().eventDispatch.count({ where: { workspaceId: { in: [first.team.id, second.team.id] }, dispatchedAt: null } })).toBe(0);
+    expect(received.filter((e) => e.data.workspaceId === second.team.id).map((e) => sorted(e.data.eventIds))).toEqual([
+      await idsOf(second.team.id),
+    ]);
+    expect(
+      await db().eventDispatch.count({
+        where: { workspaceId: { in: [first.team.id, second.team.id] }, dispatchedAt: null },
+      }),
+    ).toBe(0);
   });
 
   it("keeps events pending when Inngest is unreachable, and sends them on the next try", async () => {
     await drainAll();
     const { team, bearer } = await ingestFixture();
-    await callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch: [{ type: "track", userId: "d2", event: "C" }] } });
+    await callRoute(batchRoute, {
+      method: "POST",
+      headers: bearer,
+      body: { batch: [{ type: "track", userId: "d2", event: "C" }] },
+    });
     down = true; // the SDK retries a failed send itself; every try fails while Inngest is down
     expect((await dispatchPendingEvents(sender)).failed).toBe(true);
     down = false;

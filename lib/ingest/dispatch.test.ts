@@ -9,7 +9,9 @@ const row = (id: number, workspaceId: string, events: number) => ({
 
 describe("grouping pending ingest log rows into hand-offs", () => {
   it("sends a lone row as it always was: its own id, its own events", () => {
-    expect(handOffsOf([row(7, "w1", 2)])).toEqual([{ id: "cairn-dispatch-7", workspaceId: "w1", eventIds: ["70000", "70001"] }]);
+    expect(handOffsOf([row(7, "w1", 2)])).toEqual([
+      { id: "cairn-dispatch-7", workspaceId: "w1", eventIds: ["70000", "70001"] },
+    ]);
   });
 
   it("puts the rows of one workspace that piled up into one hand-off, events in row order", () => {
@@ -36,7 +38,12 @@ describe("grouping pending ingest log rows into hand-offs", () => {
 
   it(`starts a new hand-off before one would carry more than ${MAX_EVENTS_PER_HANDOFF} events, and never splits a row`, () => {
     const half = MAX_EVENTS_PER_HANDOFF / 2;
-    const handOffs = handOffsOf([row(1, "w1", half), row(2, "w1", half), row(3, "w1", 1), row(4, "w1", MAX_EVENTS_PER_HANDOFF + 5)]);
+    const handOffs = handOffsOf([
+      row(1, "w1", half),
+      row(2, "w1", half),
+      row(3, "w1", 1),
+      row(4, "w1", MAX_EVENTS_PER_HANDOFF + 5),
+    ]);
     expect(handOffs.map((h) => h.eventIds.length)).toEqual([MAX_EVENTS_PER_HANDOFF, 1, MAX_EVENTS_PER_HANDOFF + 5]);
     expect(handOffs[1].id).toBe("cairn-dispatch-3");
   });

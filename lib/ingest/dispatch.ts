@@ -22,7 +22,10 @@ export interface EventSender {
   send(events: { id: string; name: string; data: EventIngestedData }[]): Promise<unknown>;
 }
 
-export async function dispatchPendingEvents(sender: EventSender, limit = 200): Promise<{ dispatched: number; failed: boolean }> {
+export async function dispatchPendingEvents(
+  sender: EventSender,
+  limit = 200,
+): Promise<{ dispatched: number; failed: boolean }> {
   // No transaction is held while sending: on the embedded database a transaction has the database to
   // itself, and the embedded executor must write the events it receives before it answers. Two
   // dispatchers that pick the same rows send the same event ids, and Inngest keeps the first.
@@ -35,12 +38,24 @@ export async function dispatchPendingEvents(sender: EventSender, limit = 200): P
   if (!rows.length) return { dispatched: 0, failed: false };
   const ids = rows.map((r) => r.id);
   try {
-    await sender.send(handOffsOf(rows).map((h) => ({ id: h.id, name: EVENT_INGESTED, data: { workspaceId: h.workspaceId, eventIds: h.eventIds } })));
+    await sender.send(
+      handOffsOf(rows).map((h) => ({
+        id: h.id,
+        name: EVENT_INGESTED,
+        data: { workspaceId: h.workspaceId, eventIds: h.eventIds },
+      })),
+    );
   } catch (error) {
-    await pool.query(`UPDATE "EventDispatch" SET attempts = attempts + 1, "lastError" = $2 WHERE id = ANY($1::bigint[])`, [ids, String((error as Error).message ?? error).slice(0, 500)]);
+    await pool.query(
+      `UPDATE "EventDispatch" SET attempts = attempts + 1, "lastError" = $2 WHERE id = ANY($1::bigint[])`,
+      [ids, String((error as Error).message ?? error).slice(0, 500)],
+    );
     return { dispatched: 0, failed: true };
   }
-  await pool.query(`UPDATE "EventDispatch" SET "dispatchedAt" = now(), attempts = attempts + 1, "lastError" = NULL WHERE id = ANY($1::bigint[]) AND "dispatchedAt" IS NULL`, [ids]);
+  await pool.query(
+    `UPDATE "EventDispatch" SET "dispatchedAt" = now(), attempts = attempts + 1, "lastError" = NULL WHERE id = ANY($1::bigint[]) AND "dispatchedAt" IS NULL`,
+    [ids],
+  );
   return { dispatched: rows.length, failed: false };
 }
 
@@ -76,7 +91,10 @@ export function handOffsOf(rows: PendingRow[]): { id: string; workspaceId: strin
     id:
       group.length === 1
         ? `cairn-dispatch-${group[0].id}`
-        : `cairn-dispatch-${group[0].id}-${group[group.length - 1].id}-${createHash("sha256").update(group.map((r) => r.id).join(",")).digest("hex").slice(0, 16)}`,
+        : `cairn-dispatch-${group[0].id}-${group[group.length - 1].id}-${createHash("sha256")
+            .update(group.map((r) => r.id).join(","))
+            .digest("hex")
+            .slice(0, 16)}`,
     workspaceId: group[0].workspaceId,
     eventIds: group.flatMap((r) => r.eventIds),
   }));

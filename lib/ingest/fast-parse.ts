@@ -31,7 +31,13 @@ function id(value: unknown): string | undefined {
 
 /** ZObject: a plain JSON object. zod copies it without a `__proto__` key; such a rare object goes to zod. */
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype && !Object.hasOwn(value, "__proto__");
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.getPrototypeOf(value) === Object.prototype &&
+    !Object.hasOwn(value, "__proto__")
+  );
 }
 
 /** ZTimestamp: a string Date.parse understands. */
@@ -73,7 +79,11 @@ function optionalLabel(value: unknown): string | undefined | typeof FAIL {
  * The message as MESSAGE_SCHEMAS[type] would output it, or undefined when it is invalid or not certainly
  * valid. `defaults` are /batch's envelope values for a message that lacks its own (`??`, as parsePayload).
  */
-export function fastParseMessage(message: Record<string, unknown>, type: MessageType, defaults: MessageDefaults = {}): TSegmentMessage | undefined {
+export function fastParseMessage(
+  message: Record<string, unknown>,
+  type: MessageType,
+  defaults: MessageDefaults = {},
+): TSegmentMessage | undefined {
   const messageId = optionalId(message.messageId);
   const userId = type === "alias" ? (personId(message.userId) ?? FAIL) : nullishPersonId(message.userId);
   const anonymousId = nullishPersonId(message.anonymousId);
@@ -81,7 +91,16 @@ export function fastParseMessage(message: Record<string, unknown>, type: Message
   const integrations = optionalRecord(message.integrations ?? defaults.integrations);
   const timestamp = optionalTimestamp(message.timestamp);
   const sentAt = optionalTimestamp(message.sentAt ?? defaults.sentAt);
-  if (messageId === FAIL || userId === FAIL || anonymousId === FAIL || context === FAIL || integrations === FAIL || timestamp === FAIL || sentAt === FAIL) return undefined;
+  if (
+    messageId === FAIL ||
+    userId === FAIL ||
+    anonymousId === FAIL ||
+    context === FAIL ||
+    integrations === FAIL ||
+    timestamp === FAIL ||
+    sentAt === FAIL
+  )
+    return undefined;
   // requireIdentity (every type but alias, whose userId is required anyway)
   if (!userId && !anonymousId) return undefined;
 

@@ -24,12 +24,23 @@ describe("ingestion: storing events", () => {
     const response = await callRoute(trackRoute, {
       method: "POST",
       headers: bearer,
-      body: { userId: "user-1", event: "Order Completed", properties: { total: 42.5, currency: "EUR" }, messageId: "m-1" },
+      body: {
+        userId: "user-1",
+        event: "Order Completed",
+        properties: { total: 42.5, currency: "EUR" },
+        messageId: "m-1",
+      },
     });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ success: true, received: 1, stored: 1, duplicates: 0 });
     const [event] = await eventsOf(team.id);
-    expect(event).toMatchObject({ type: "track", name: "Order Completed", userId: "user-1", messageId: "m-1", properties: { total: 42.5, currency: "EUR" } });
+    expect(event).toMatchObject({
+      type: "track",
+      name: "Order Completed",
+      userId: "user-1",
+      messageId: "m-1",
+      properties: { total: 42.5, currency: "EUR" },
+    });
     const profile = await db().profile.findUniqueOrThrow({ where: { id: event.profileId } });
     expect(profile.userId).toBe("user-1");
   });
@@ -43,7 +54,11 @@ describe("ingestion: storing events", () => {
     });
     expect(response.status).toBe(200);
     const [event] = await eventsOf(team.id);
-    expect(event).toMatchObject({ type: "page", name: "Page Viewed", properties: { name: "Pricing", url: "https://example.com/pricing" } });
+    expect(event).toMatchObject({
+      type: "page",
+      name: "Page Viewed",
+      properties: { name: "Pricing", url: "https://example.com/pricing" },
+    });
   });
 
   it("writes only into the key's workspace", async () => {
@@ -68,7 +83,11 @@ describe("ingestion: storing events", () => {
     const fixture = await ingestFixture();
     const ctx = await workspaceContextForApiKey(fixture.key);
     await revokeApiKey(await contextOf(fixture.team, "OWNER"), ctx.actor.kind === "api_key" ? ctx.actor.apiKeyId : "");
-    const response = await callRoute(trackRoute, { method: "POST", headers: fixture.bearer, body: { userId: "u", event: "X" } });
+    const response = await callRoute(trackRoute, {
+      method: "POST",
+      headers: fixture.bearer,
+      body: { userId: "u", event: "X" },
+    });
     expect(response.status).toBe(401);
     expect(await eventsOf(fixture.team.id)).toHaveLength(0);
   });
@@ -78,8 +97,20 @@ describe("ingestion: bad messages are rejected one by one, with every problem na
   it.each([
     ["no userId or anonymousId", trackRoute, { event: "X" }, "userId", "a message needs a userId or an anonymousId"],
     ["a track without event", trackRoute, { userId: "u" }, "event", "must be a string"],
-    ["properties of the wrong type", trackRoute, { userId: "u", event: "X", properties: "big" }, "properties", "must be a JSON object"],
-    ["an unparseable timestamp", trackRoute, { userId: "u", event: "X", timestamp: "yesterday-ish" }, "timestamp", "is not a date-time this API can parse (use ISO 8601, e.g. 2026-11-22T09:30:00Z)"],
+    [
+      "properties of the wrong type",
+      trackRoute,
+      { userId: "u", event: "X", properties: "big" },
+      "properties",
+      "must be a JSON object",
+    ],
+    [
+      "an unparseable timestamp",
+      trackRoute,
+      { userId: "u", event: "X", timestamp: "yesterday-ish" },
+      "timestamp",
+      "is not a date-time this API can parse (use ISO 8601, e.g. 2026-11-22T09:30:00Z)",
+    ],
     ["traits of the wrong type", identifyRoute, { userId: "u", traits: [1, 2] }, "traits", "must be a JSON object"],
     ["an alias without previousId", aliasRoute, { userId: "u" }, "previousId", "must be a string or a number"],
   ])("400 for %s", async (_case, route, body, path, message) => {
@@ -92,7 +123,11 @@ describe("ingestion: bad messages are rejected one by one, with every problem na
 
   it("400 for malformed JSON", async () => {
     const { team, bearer } = await ingestFixture();
-    const response = await callRoute(batchRoute, { method: "POST", headers: { ...bearer, "content-type": "application/json" }, rawBody: '{"batch": [' });
+    const response = await callRoute(batchRoute, {
+      method: "POST",
+      headers: { ...bearer, "content-type": "application/json" },
+      rawBody: '{"batch": [',
+    });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe("invalid_json");
     expect(await eventsOf(team.id)).toHaveLength(0);
@@ -115,7 +150,9 @@ describe("ingestion: bad messages are rejected one by one, with every problem na
     });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ success: true, received: 5, stored: 1, duplicates: 0 });
-    expect(response.body.rejected.map((r: { index: number; path: string; reason: string }) => [r.index, r.path, r.reason])).toEqual([
+    expect(
+      response.body.rejected.map((r: { index: number; path: string; reason: string }) => [r.index, r.path, r.reason]),
+    ).toEqual([
       [1, "batch.1.event", "must be a string"],
       [2, "batch.2.userId", "a message needs a userId or an anonymousId"],
       [3, "batch.3.type", "must be one of track, identify, page, screen, group, alias"],
@@ -127,7 +164,12 @@ describe("ingestion: bad messages are rejected one by one, with every problem na
   it("413 for a request over 500 KB, naming the limit", async () => {
     const { team, bearer } = await ingestFixture();
     const big = "x".repeat(20_000);
-    const batch = Array.from({ length: 30 }, (_, i) => ({ type: "track", userId: "u", event: "Big", properties: { i, big } }));
+    const batch = Array.from({ length: 30 }, (_, i) => ({
+      type: "track",
+      userId: "u",
+      event: "Big",
+      properties: { i, big },
+    }));
     const response = await callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch } });
     expect(response.status).toBe(413);
     expect(response.body.error.message).toMatch(/500 KB per request/);
@@ -149,9 +191,22 @@ describe("ingestion: bad messages are rejected one by one, with every problem na
     const alone = await callRoute(trackRoute, { method: "POST", headers: bearer, body: huge });
     expect(alone.status).toBe(413);
     expect(alone.body.error.message).toMatch(/32 KB\) per message/);
-    const inBatch = await callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch: [{ type: "track", userId: "u", event: "Ok" }, { type: "track", ...huge }] } });
+    const inBatch = await callRoute(batchRoute, {
+      method: "POST",
+      headers: bearer,
+      body: {
+        batch: [
+          { type: "track", userId: "u", event: "Ok" },
+          { type: "track", ...huge },
+        ],
+      },
+    });
     expect(inBatch.status).toBe(200);
-    expect(inBatch.body.rejected[0]).toMatchObject({ index: 1, path: "batch.1", reason: expect.stringMatching(/32 KB\) per message/) });
+    expect(inBatch.body.rejected[0]).toMatchObject({
+      index: 1,
+      path: "batch.1",
+      reason: expect.stringMatching(/32 KB\) per message/),
+    });
     expect((await eventsOf(team.id)).map((e) => e.name)).toEqual(["Ok"]);
   });
 });
@@ -159,9 +214,18 @@ describe("ingestion: bad messages are rejected one by one, with every problem na
 describe("ingestion: every message lands once", () => {
   it("acknowledges a repeated message and stores it once", async () => {
     const { team, bearer } = await ingestFixture();
-    const batch = [mid(), mid(), mid()].map((messageId) => ({ type: "track", userId: "u", event: "Clicked", messageId }));
+    const batch = [mid(), mid(), mid()].map((messageId) => ({
+      type: "track",
+      userId: "u",
+      event: "Clicked",
+      messageId,
+    }));
     const first = await callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch } });
-    const second = await callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch: [...batch, { type: "track", userId: "u", event: "New", messageId: mid() }] } });
+    const second = await callRoute(batchRoute, {
+      method: "POST",
+      headers: bearer,
+      body: { batch: [...batch, { type: "track", userId: "u", event: "New", messageId: mid() }] },
+    });
     expect(first.body).toMatchObject({ received: 3, stored: 3, duplicates: 0 });
     expect(second.body).toMatchObject({ received: 4, stored: 1, duplicates: 3 });
     expect(await eventsOf(team.id)).toHaveLength(4);
@@ -169,13 +233,23 @@ describe("ingestion: every message lands once", () => {
 
   it("stores duplicates that arrive concurrently once", async () => {
     const { team, bearer } = await ingestFixture();
-    const batch = Array.from({ length: 50 }, (_, i) => ({ type: "track", userId: `u${i % 7}`, anonymousId: `a${i % 5}`, event: "Viewed", messageId: `dup-${i}` }));
-    const responses = await Promise.all(Array.from({ length: 6 }, () => callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch } })));
+    const batch = Array.from({ length: 50 }, (_, i) => ({
+      type: "track",
+      userId: `u${i % 7}`,
+      anonymousId: `a${i % 5}`,
+      event: "Viewed",
+      messageId: `dup-${i}`,
+    }));
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () => callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch } })),
+    );
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(responses.reduce((sum, r) => sum + r.body.stored, 0)).toBe(50);
     expect(await eventsOf(team.id)).toHaveLength(50);
     await rollupAllPending();
-    const type = await db().eventType.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId: team.id, name: "Viewed" } } });
+    const type = await db().eventType.findUniqueOrThrow({
+      where: { workspaceId_name: { workspaceId: team.id, name: "Viewed" } },
+    });
     expect(Number(type.total)).toBe(50);
   });
 
@@ -184,7 +258,17 @@ describe("ingestion: every message lands once", () => {
     const ctx = await workspaceContextForApiKey(key);
     // The client's clock is 10 minutes behind: it says it sent at 11:50 what the server received at 12:00.
     const receivedAt = new Date("2026-05-01T12:00:00.000Z");
-    await ingest(ctx, JSON.stringify({ userId: "u", event: "Skewed", timestamp: "2026-05-01T11:45:00.000Z", sentAt: "2026-05-01T11:50:00.000Z" }), "track", () => receivedAt);
+    await ingest(
+      ctx,
+      JSON.stringify({
+        userId: "u",
+        event: "Skewed",
+        timestamp: "2026-05-01T11:45:00.000Z",
+        sentAt: "2026-05-01T11:50:00.000Z",
+      }),
+      "track",
+      () => receivedAt,
+    );
     const [event] = await eventsOf(team.id);
     expect(event.originalTimestamp?.toISOString()).toBe("2026-05-01T11:45:00.000Z");
     expect(event.sentAt?.toISOString()).toBe("2026-05-01T11:50:00.000Z");
@@ -194,7 +278,16 @@ describe("ingestion: every message lands once", () => {
 
   it("queues the new events for Inngest in the same transaction", async () => {
     const { team, bearer } = await ingestFixture();
-    await callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch: [{ type: "track", userId: "u", event: "A" }, { type: "track", userId: "u", event: "B" }] } });
+    await callRoute(batchRoute, {
+      method: "POST",
+      headers: bearer,
+      body: {
+        batch: [
+          { type: "track", userId: "u", event: "A" },
+          { type: "track", userId: "u", event: "B" },
+        ],
+      },
+    });
     const ids = (await eventsOf(team.id)).map((e) => e.id);
     const dispatch = await db().eventDispatch.findFirstOrThrow({ where: { workspaceId: team.id } });
     expect(dispatch.eventIds).toEqual(ids);
@@ -208,11 +301,20 @@ describe("profiles from events", () => {
     await callRoute(batchRoute, {
       method: "POST",
       headers: bearer,
-      body: { batch: [{ type: "page", anonymousId: "anon-7", name: "Home" }, { type: "track", anonymousId: "anon-7", event: "Product Viewed" }] },
+      body: {
+        batch: [
+          { type: "page", anonymousId: "anon-7", name: "Home" },
+          { type: "track", anonymousId: "anon-7", event: "Product Viewed" },
+        ],
+      },
     });
     // The person already has a profile from another device.
     await callRoute(trackRoute, { method: "POST", headers: bearer, body: { userId: "ada", event: "App Opened" } });
-    await callRoute(identifyRoute, { method: "POST", headers: bearer, body: { userId: "ada", anonymousId: "anon-7", traits: { email: "ada@example.com", plan: "pro" } } });
+    await callRoute(identifyRoute, {
+      method: "POST",
+      headers: bearer,
+      body: { userId: "ada", anonymousId: "anon-7", traits: { email: "ada@example.com", plan: "pro" } },
+    });
 
     const profiles = await db().profile.findMany({ where: { workspaceId: team.id } });
     const ada = profiles.find((p) => p.userId === "ada")!;
@@ -221,7 +323,10 @@ describe("profiles from events", () => {
     const events = await eventsOf(team.id);
     expect(events.map((e) => e.profileId)).toEqual(events.map(() => ada.id));
     expect(ada).toMatchObject({ email: "ada@example.com", traits: { email: "ada@example.com", plan: "pro" } });
-    const identities = await db().profileIdentity.findMany({ where: { workspaceId: team.id }, orderBy: { value: "asc" } });
+    const identities = await db().profileIdentity.findMany({
+      where: { workspaceId: team.id },
+      orderBy: { value: "asc" },
+    });
     expect(identities.map((i) => [i.kind, i.value, i.profileId])).toEqual([
       ["user", "ada", ada.id],
       ["anonymous", "anon-7", ada.id],
@@ -230,8 +335,16 @@ describe("profiles from events", () => {
 
   it("alias merges the previous id into the user", async () => {
     const { team, bearer } = await ingestFixture();
-    await callRoute(trackRoute, { method: "POST", headers: bearer, body: { anonymousId: "visitor-1", event: "Cart Updated" } });
-    await callRoute(aliasRoute, { method: "POST", headers: bearer, body: { previousId: "visitor-1", userId: "grace" } });
+    await callRoute(trackRoute, {
+      method: "POST",
+      headers: bearer,
+      body: { anonymousId: "visitor-1", event: "Cart Updated" },
+    });
+    await callRoute(aliasRoute, {
+      method: "POST",
+      headers: bearer,
+      body: { previousId: "visitor-1", userId: "grace" },
+    });
     const events = await eventsOf(team.id);
     const grace = await db().profile.findFirstOrThrow({ where: { workspaceId: team.id, userId: "grace" } });
     expect(events.every((e) => e.profileId === grace.id)).toBe(true);
@@ -242,31 +355,84 @@ describe("profiles from events", () => {
     await callRoute(identifyRoute, {
       method: "POST",
       headers: bearer,
-      body: { userId: "lin", traits: { email: "lin@example.com", phone: "+33600000000", address: { city: "Lyon" }, plan: "free" }, context: { timezone: "Europe/Paris" } },
+      body: {
+        userId: "lin",
+        traits: { email: "lin@example.com", phone: "+33600000000", address: { city: "Lyon" }, plan: "free" },
+        context: { timezone: "Europe/Paris" },
+      },
     });
-    await callRoute(identifyRoute, { method: "POST", headers: bearer, body: { userId: "lin", traits: { address: { country: "FR" }, plan: null } } });
-    await callRoute(trackRoute, { method: "POST", headers: bearer, body: { userId: "lin", event: "App Opened", context: { device: { token: "push-token-1", type: "ios" } } } });
+    await callRoute(identifyRoute, {
+      method: "POST",
+      headers: bearer,
+      body: { userId: "lin", traits: { address: { country: "FR" }, plan: null } },
+    });
+    await callRoute(trackRoute, {
+      method: "POST",
+      headers: bearer,
+      body: { userId: "lin", event: "App Opened", context: { device: { token: "push-token-1", type: "ios" } } },
+    });
     const lin = await db().profile.findFirstOrThrow({ where: { workspaceId: team.id, userId: "lin" } });
     expect(lin.traits).toEqual({ email: "lin@example.com", phone: "+33600000000", address: { country: "FR" } });
-    expect(lin).toMatchObject({ email: "lin@example.com", phone: "+33600000000", timezone: "Europe/Paris", pushTokens: [{ token: "push-token-1", type: "ios" }] });
+    expect(lin).toMatchObject({
+      email: "lin@example.com",
+      phone: "+33600000000",
+      timezone: "Europe/Paris",
+      pushTokens: [{ token: "push-token-1", type: "ios" }],
+    });
   });
 
   it("folds one batch's identifies in time order, not request order, and a repeated batch changes nothing again", async () => {
     const { team, bearer } = await ingestFixture();
     await callRoute(trackRoute, { method: "POST", headers: bearer, body: { userId: "kim", event: "App Opened" } }); // kim is known
     const batch = [
-      { type: "identify", userId: "kim", messageId: "k-3", timestamp: "2026-01-03T00:00:00Z", traits: { plan: "team", seats: 5 }, context: { timezone: "Asia/Tokyo" } },
-      { type: "identify", userId: "kim", messageId: "k-1", timestamp: "2026-01-01T00:00:00Z", traits: { plan: "free", email: " Kim@Example.com ", seats: 1 }, context: { timezone: "Europe/Oslo" } },
-      { type: "track", userId: "kim", messageId: "k-2", timestamp: "2026-01-02T00:00:00Z", event: "Opened", context: { device: { token: "t-1", type: "android" } } },
+      {
+        type: "identify",
+        userId: "kim",
+        messageId: "k-3",
+        timestamp: "2026-01-03T00:00:00Z",
+        traits: { plan: "team", seats: 5 },
+        context: { timezone: "Asia/Tokyo" },
+      },
+      {
+        type: "identify",
+        userId: "kim",
+        messageId: "k-1",
+        timestamp: "2026-01-01T00:00:00Z",
+        traits: { plan: "free", email: " Kim@Example.com ", seats: 1 },
+        context: { timezone: "Europe/Oslo" },
+      },
+      {
+        type: "track",
+        userId: "kim",
+        messageId: "k-2",
+        timestamp: "2026-01-02T00:00:00Z",
+        event: "Opened",
+        context: { device: { token: "t-1", type: "android" } },
+      },
       { type: "identify", userId: "kim", messageId: "k-4", timestamp: "2026-01-03T00:00:00Z", traits: { seats: null } }, // same time: request order decides
     ];
-    expect((await callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch } })).body).toMatchObject({ stored: 4, duplicates: 0 });
+    expect((await callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch } })).body).toMatchObject({
+      stored: 4,
+      duplicates: 0,
+    });
     const kim = () => db().profile.findFirstOrThrow({ where: { workspaceId: team.id, userId: "kim" } });
-    expect(await kim()).toMatchObject({ traits: { plan: "team", email: " Kim@Example.com " }, email: "kim@example.com", timezone: "Asia/Tokyo", pushTokens: [{ token: "t-1", type: "android" }] });
+    expect(await kim()).toMatchObject({
+      traits: { plan: "team", email: " Kim@Example.com " },
+      email: "kim@example.com",
+      timezone: "Asia/Tokyo",
+      pushTokens: [{ token: "t-1", type: "android" }],
+    });
 
-    await callRoute(identifyRoute, { method: "POST", headers: bearer, body: { userId: "kim", traits: { plan: "enterprise" } } });
+    await callRoute(identifyRoute, {
+      method: "POST",
+      headers: bearer,
+      body: { userId: "kim", traits: { plan: "enterprise" } },
+    });
     // The client retries the first batch: all four are duplicates, so kim's plan stays the newer one.
-    expect((await callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch } })).body).toMatchObject({ stored: 0, duplicates: 4 });
+    expect((await callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch } })).body).toMatchObject({
+      stored: 0,
+      duplicates: 4,
+    });
     expect((await kim()).traits).toEqual({ plan: "enterprise", email: " Kim@Example.com " });
   });
 });
@@ -279,15 +445,29 @@ describe("the event catalog", () => {
       headers: bearer,
       body: {
         batch: [
-          { type: "track", userId: "u", event: "Order Completed", timestamp: "2026-01-01T10:00:00Z", properties: { total: 10, coupon: "X" } },
-          { type: "track", userId: "u", event: "Order Completed", timestamp: "2026-01-02T10:00:00Z", properties: { total: "12", items: [] } },
+          {
+            type: "track",
+            userId: "u",
+            event: "Order Completed",
+            timestamp: "2026-01-01T10:00:00Z",
+            properties: { total: 10, coupon: "X" },
+          },
+          {
+            type: "track",
+            userId: "u",
+            event: "Order Completed",
+            timestamp: "2026-01-02T10:00:00Z",
+            properties: { total: "12", items: [] },
+          },
           { type: "identify", userId: "u", traits: { plan: "pro" } },
         ],
       },
     });
     await rollupAllPending();
     await rollupAllPending(); // a second run counts nothing again
-    const type = await db().eventType.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId: team.id, name: "Order Completed" } } });
+    const type = await db().eventType.findUniqueOrThrow({
+      where: { workspaceId_name: { workspaceId: team.id, name: "Order Completed" } },
+    });
     expect(type.firstSeenAt.toISOString()).toBe("2026-01-01T10:00:00.000Z");
     expect(Number(type.total)).toBe(2);
     const volume = await db().eventVolume.findMany({ where: { workspaceId: team.id }, orderBy: { day: "asc" } });
@@ -295,14 +475,28 @@ describe("the event catalog", () => {
       ["2026-01-01", 1],
       ["2026-01-02", 1],
     ]);
-    const props = await db().eventProperty.findMany({ where: { workspaceId: team.id }, orderBy: [{ key: "asc" }, { type: "asc" }] });
-    expect(props.map((p) => `${p.key}:${p.type}`)).toEqual(["coupon:string", "items:array", "total:number", "total:string"]);
+    const props = await db().eventProperty.findMany({
+      where: { workspaceId: team.id },
+      orderBy: [{ key: "asc" }, { type: "asc" }],
+    });
+    expect(props.map((p) => `${p.key}:${p.type}`)).toEqual([
+      "coupon:string",
+      "items:array",
+      "total:number",
+      "total:string",
+    ]);
   });
 
   it("counts every event once when rollups run concurrently, one log row at a time, while the hand-off marks the same rows sent", async () => {
     const { team, bearer } = await ingestFixture();
     for (let request = 0; request < 12; request++) {
-      const batch = Array.from({ length: 5 }, (_, i) => ({ type: "track", userId: `u${i}`, event: "Concurrent Rollup", timestamp: "2026-03-01T10:00:00Z", messageId: mid() }));
+      const batch = Array.from({ length: 5 }, (_, i) => ({
+        type: "track",
+        userId: `u${i}`,
+        event: "Concurrent Rollup",
+        timestamp: "2026-03-01T10:00:00Z",
+        messageId: mid(),
+      }));
       expect((await callRoute(batchRoute, { method: "POST", headers: bearer, body: { batch } })).status).toBe(200);
     }
     const drain = async () => {
@@ -311,11 +505,24 @@ describe("the event catalog", () => {
       }
     };
     const sent: string[] = [];
-    await Promise.all([drain(), drain(), drain(), dispatchPendingEvents({ send: async (events) => void sent.push(...events.map((e) => e.id)) }, 1_000)]);
+    await Promise.all([
+      drain(),
+      drain(),
+      drain(),
+      dispatchPendingEvents({ send: async (events) => void sent.push(...events.map((e) => e.id)) }, 1_000),
+    ]);
     await rollupAllPending();
-    const type = await db().eventType.findUniqueOrThrow({ where: { workspaceId_name: { workspaceId: team.id, name: "Concurrent Rollup" } } });
+    const type = await db().eventType.findUniqueOrThrow({
+      where: { workspaceId_name: { workspaceId: team.id, name: "Concurrent Rollup" } },
+    });
     expect(Number(type.total)).toBe(60);
-    expect((await db().eventVolume.findFirstOrThrow({ where: { workspaceId: team.id, name: "Concurrent Rollup" } })).count).toBe(60);
-    expect(await db().eventDispatch.count({ where: { workspaceId: team.id, OR: [{ rolledUpAt: null }, { dispatchedAt: null }] } })).toBe(0);
+    expect(
+      (await db().eventVolume.findFirstOrThrow({ where: { workspaceId: team.id, name: "Concurrent Rollup" } })).count,
+    ).toBe(60);
+    expect(
+      await db().eventDispatch.count({
+        where: { workspaceId: team.id, OR: [{ rolledUpAt: null }, { dispatchedAt: null }] },
+      }),
+    ).toBe(0);
   });
 });

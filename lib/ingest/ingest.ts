@@ -36,7 +36,13 @@ export interface IngestOptions {
  * 200 with the rejected messages listed, and 400 only when nothing in the request could be stored. What
  * concerns the request as a whole (size, JSON, the batch envelope) is still refused whole by parsePayloadMessages.
  */
-export async function ingest(ctx: WorkspaceContext, body: string, endpoint: MessageType | "batch", clock: Clock = systemClock, options: IngestOptions = {}): Promise<IngestResult> {
+export async function ingest(
+  ctx: WorkspaceContext,
+  body: string,
+  endpoint: MessageType | "batch",
+  clock: Clock = systemClock,
+  options: IngestOptions = {},
+): Promise<IngestResult> {
   requirePermission(ctx, "ingest");
   const receivedAt = clock();
   const parsed = parsePayloadMessages(body, endpoint, receivedAt);
@@ -56,7 +62,9 @@ export async function ingest(ctx: WorkspaceContext, body: string, endpoint: Mess
     if (failed) reject(index, parsed.raws[k], { path: failed.path, message: failed.message });
     else pending.push({ index, raw: parsed.raws[k], message });
   });
-  for (const u of unverified.values()) if (rejected.has(u.index) && !rejected.get(u.index)!.reasons.some((r) => r.path === u.path)) reject(u.index, null, { path: u.path, message: u.message });
+  for (const u of unverified.values())
+    if (rejected.has(u.index) && !rejected.get(u.index)!.reasons.some((r) => r.path === u.path))
+      reject(u.index, null, { path: u.path, message: u.message });
 
   let result: StoreResult = { received, stored: 0, duplicates: 0, eventIds: [] };
   let events = pending.map((p) => normalizeMessage(p.message, receivedAt));
@@ -70,7 +78,10 @@ export async function ingest(ctx: WorkspaceContext, body: string, endpoint: Mess
       const drop = new Set(error.indexes);
       for (const k of drop) {
         const p = pending[k];
-        reject(p.index, p.raw, { path: endpoint === "batch" ? `batch.${p.index}.traits` : "traits", message: `would give the profile more than ${INGEST_LIMITS.maxTraitsPerProfile} traits, the limit; this message was not stored` });
+        reject(p.index, p.raw, {
+          path: endpoint === "batch" ? `batch.${p.index}.traits` : "traits",
+          message: `would give the profile more than ${INGEST_LIMITS.maxTraitsPerProfile} traits, the limit; this message was not stored`,
+        });
       }
       pending = pending.filter((_, k) => !drop.has(k));
       events = events.filter((_, k) => !drop.has(k));
@@ -87,10 +98,22 @@ export async function ingest(ctx: WorkspaceContext, body: string, endpoint: Mess
   }
   if (!pending.length && all.length) {
     // nothing could be stored: a refusal naming every problem (identity verification keeps its 401/403)
-    const verificationOnly = all.every((r) => r.reasons.every((issue) => [...unverified.values()].some((u) => u.index === r.index && u.path === issue.path)));
+    const verificationOnly = all.every((r) =>
+      r.reasons.every((issue) => [...unverified.values()].some((u) => u.index === r.index && u.path === issue.path)),
+    );
     if (verificationOnly) throw unverifiedIdentifyError([...unverified.values()]);
     throw AppError.validationAsBadRequest(all.flatMap((r) => r.reasons));
   }
   if (result.stored) afterIngest();
-  return { ...result, received, duplicates: result.duplicates, rejected: all.map((r) => ({ index: r.index, path: r.reasons[0]?.path ?? "", reason: r.reasons[0]?.message ?? "", fields: r.reasons })) };
+  return {
+    ...result,
+    received,
+    duplicates: result.duplicates,
+    rejected: all.map((r) => ({
+      index: r.index,
+      path: r.reasons[0]?.path ?? "",
+      reason: r.reasons[0]?.message ?? "",
+      fields: r.reasons,
+    })),
+  };
 }

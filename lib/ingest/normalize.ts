@@ -38,16 +38,23 @@ export function correctedTimestamp(original: Date | null, sentAt: Date | null, r
  * `sentAt` must be four-digit-year dates, and its corrected timestamp within 2000-01-01 … now + 1 day,
  * `receivedAt` being the server's now. Named under `prefix` ("batch.3").
  */
-export function timestampIssue(message: Pick<TSegmentMessage, "timestamp" | "sentAt">, receivedAt: Date, prefix: string): FieldIssue | null {
+export function timestampIssue(
+  message: Pick<TSegmentMessage, "timestamp" | "sentAt">,
+  receivedAt: Date,
+  prefix: string,
+): FieldIssue | null {
   if (!message.timestamp) {
     // no timestamp: the event is dated receivedAt; only a sentAt no reader could print is refused
-    if (message.sentAt && !inRawRange(parseMs(message.sentAt))) return { path: prefix ? `${prefix}.sentAt` : "sentAt", message: RAW_RANGE_MESSAGE };
+    if (message.sentAt && !inRawRange(parseMs(message.sentAt)))
+      return { path: prefix ? `${prefix}.sentAt` : "sentAt", message: RAW_RANGE_MESSAGE };
     return null;
   }
   const original = Date.parse(message.timestamp);
   const sentAt = message.sentAt ? parseMs(message.sentAt) : null;
-  if (!inRawRange(original)) return { path: prefix ? `${prefix}.timestamp` : "timestamp", message: TIMESTAMP_WINDOW.message };
-  if (sentAt !== null && !inRawRange(sentAt)) return { path: prefix ? `${prefix}.sentAt` : "sentAt", message: RAW_RANGE_MESSAGE };
+  if (!inRawRange(original))
+    return { path: prefix ? `${prefix}.timestamp` : "timestamp", message: TIMESTAMP_WINDOW.message };
+  if (sentAt !== null && !inRawRange(sentAt))
+    return { path: prefix ? `${prefix}.sentAt` : "sentAt", message: RAW_RANGE_MESSAGE };
   // correctedTimestamp, in milliseconds (no Date objects: this runs for every message of the hot path)
   const now = receivedAt.getTime();
   const corrected = sentAt === null ? original : original + (now - sentAt);
@@ -85,7 +92,11 @@ export function normalizeMessage(message: TSegmentMessage, receivedAt: Date): No
     case "page":
     case "screen":
       name = message.type === "page" ? "Page Viewed" : "Screen Viewed";
-      properties = { ...(message.name ? { name: message.name } : {}), ...(message.category ? { category: message.category } : {}), ...(message.properties ?? {}) };
+      properties = {
+        ...(message.name ? { name: message.name } : {}),
+        ...(message.category ? { category: message.category } : {}),
+        ...(message.properties ?? {}),
+      };
       break;
     case "identify":
       traits = message.traits ?? {};

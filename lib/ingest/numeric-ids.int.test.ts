@@ -9,11 +9,21 @@ import { ingestFixture } from "../testing/ingest-helpers";
 describe("ingestion: numeric ids, as Segment's API accepts them", () => {
   it("stores a numeric userId as its string, the same profile as the string form", async () => {
     const { team, bearer } = await ingestFixture();
-    const numeric = await callRoute(trackRoute, { method: "POST", headers: bearer, body: { userId: 12345, event: "Numbered" } });
+    const numeric = await callRoute(trackRoute, {
+      method: "POST",
+      headers: bearer,
+      body: { userId: 12345, event: "Numbered" },
+    });
     expect(numeric.status).toBe(200);
-    expect((await callRoute(trackRoute, { method: "POST", headers: bearer, body: { userId: "12345", event: "Stringed" } })).status).toBe(200);
+    expect(
+      (await callRoute(trackRoute, { method: "POST", headers: bearer, body: { userId: "12345", event: "Stringed" } }))
+        .status,
+    ).toBe(200);
     const events = await db().event.findMany({ where: { workspaceId: team.id }, orderBy: { id: "asc" } });
-    expect(events.map((e) => [e.name, e.userId])).toEqual([["Numbered", "12345"], ["Stringed", "12345"]]);
+    expect(events.map((e) => [e.name, e.userId])).toEqual([
+      ["Numbered", "12345"],
+      ["Stringed", "12345"],
+    ]);
     expect(events[0].profileId).toBe(events[1].profileId);
     expect(await db().profile.count({ where: { workspaceId: team.id } })).toBe(1);
   });
@@ -34,9 +44,21 @@ describe("ingestion: numeric ids, as Segment's API accepts them", () => {
     });
     expect(response.status).toBe(200);
     expect(response.body.rejected).toEqual([
-      { index: 3, path: "batch.3.userId", reason: "is a number too large to keep exactly (beyond 2^53); send this id as a string", fields: [{ path: "batch.3.userId", message: "is a number too large to keep exactly (beyond 2^53); send this id as a string" }] },
+      {
+        index: 3,
+        path: "batch.3.userId",
+        reason: "is a number too large to keep exactly (beyond 2^53); send this id as a string",
+        fields: [
+          {
+            path: "batch.3.userId",
+            message: "is a number too large to keep exactly (beyond 2^53); send this id as a string",
+          },
+        ],
+      },
     ]);
-    expect((await callRoute(aliasRoute, { method: "POST", headers: bearer, body: { previousId: 777, userId: 5 } })).status).toBe(200);
+    expect(
+      (await callRoute(aliasRoute, { method: "POST", headers: bearer, body: { previousId: 777, userId: 5 } })).status,
+    ).toBe(200);
     const events = await db().event.findMany({ where: { workspaceId: team.id }, orderBy: { id: "asc" } });
     expect(events.map((e) => [e.type, e.userId, e.anonymousId, e.properties])).toEqual([
       ["page", null, "777", { name: "Home" }],

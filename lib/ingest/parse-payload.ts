@@ -26,9 +26,14 @@ export interface ParsedPayload {
  * parsePayloadMessages, all or nothing: the messages, or one 400 listing every problem. For callers that
  * want a request refused whole (tests of the checks themselves).
  */
-export function parsePayload(body: string, endpoint: MessageType | "batch", receivedAt: Date = new Date()): TSegmentMessage[] {
+export function parsePayload(
+  body: string,
+  endpoint: MessageType | "batch",
+  receivedAt: Date = new Date(),
+): TSegmentMessage[] {
   const parsed = parsePayloadMessages(body, endpoint, receivedAt);
-  if (parsed.rejected.length) throw AppError.validationAsBadRequest(parsed.rejected.flatMap((r) => r.reasons).slice(0, INGEST_LIMITS.maxIssues));
+  if (parsed.rejected.length)
+    throw AppError.validationAsBadRequest(parsed.rejected.flatMap((r) => r.reasons).slice(0, INGEST_LIMITS.maxIssues));
   return parsed.messages;
 }
 
@@ -42,10 +47,17 @@ export function parsePayload(body: string, endpoint: MessageType | "batch", rece
  * cannot be stored (./payload-hygiene.ts), before anything recurses into it; timestamps are checked
  * against `receivedAt`, the server's now (TIMESTAMP_WINDOW in ./limits.ts).
  */
-export function parsePayloadMessages(body: string, endpoint: MessageType | "batch", receivedAt: Date = new Date()): ParsedPayload {
+export function parsePayloadMessages(
+  body: string,
+  endpoint: MessageType | "batch",
+  receivedAt: Date = new Date(),
+): ParsedPayload {
   const bytes = Buffer.byteLength(body);
   if (bytes > INGEST_LIMITS.maxRequestBytes) {
-    throw new AppError("payload_too_large", `The request is ${bytes} bytes; the limit is ${INGEST_LIMITS.maxRequestBytes} bytes (500 KB) per request.`);
+    throw new AppError(
+      "payload_too_large",
+      `The request is ${bytes} bytes; the limit is ${INGEST_LIMITS.maxRequestBytes} bytes (500 KB) per request.`,
+    );
   }
   let json: unknown;
   try {
@@ -59,15 +71,26 @@ export function parsePayloadMessages(body: string, endpoint: MessageType | "batc
 
   if (endpoint !== "batch") {
     if (bytes > INGEST_LIMITS.maxEventBytes) {
-      throw new AppError("payload_too_large", `The message is ${bytes} bytes; the limit is ${INGEST_LIMITS.maxEventBytes} bytes (32 KB) per message.`);
+      throw new AppError(
+        "payload_too_large",
+        `The message is ${bytes} bytes; the limit is ${INGEST_LIMITS.maxEventBytes} bytes (32 KB) per message.`,
+      );
     }
-    const reject = (reasons: FieldIssue[]): ParsedPayload => ({ messages: [], indexes: [], raws: [], rejected: [{ index: 0, reasons, raw: json }] });
+    const reject = (reasons: FieldIssue[]): ParsedPayload => ({
+      messages: [],
+      indexes: [],
+      raws: [],
+      rejected: [{ index: 0, reasons, raw: json }],
+    });
     const hygiene: FieldIssue[] = [];
     if (!checkPayloadHygiene(json as Record<string, unknown>, "", hygiene)) return reject(hygiene);
     // The endpoint names the type (Segment allows leaving it out of the body).
     const fast = fastParseMessage(json as Record<string, unknown>, endpoint);
-    const result = fast ? { success: true as const, data: fast } : MESSAGE_SCHEMAS[endpoint].safeParse({ ...(json as Record<string, unknown>), type: endpoint });
-    if (!result.success) return reject(result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+    const result = fast
+      ? { success: true as const, data: fast }
+      : MESSAGE_SCHEMAS[endpoint].safeParse({ ...(json as Record<string, unknown>), type: endpoint });
+    if (!result.success)
+      return reject(result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
     const late = timestampIssue(result.data, receivedAt, "");
     if (late) return reject([late]);
     return { messages: [result.data], indexes: [0], raws: [json], rejected: [] };
@@ -75,16 +98,23 @@ export function parsePayloadMessages(body: string, endpoint: MessageType | "batc
 
   // The envelope's own fields (context, integrations, sentAt), before zod reads them.
   const envelopeIssues: FieldIssue[] = [];
-  if (!checkPayloadHygiene(json as Record<string, unknown>, "", envelopeIssues, "batch")) throw AppError.validationAsBadRequest(envelopeIssues);
+  if (!checkPayloadHygiene(json as Record<string, unknown>, "", envelopeIssues, "batch"))
+    throw AppError.validationAsBadRequest(envelopeIssues);
   const envelope = ZBatchEnvelope.safeParse(json);
   if (!envelope.success) {
-    throw AppError.validationAsBadRequest(envelope.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+    throw AppError.validationAsBadRequest(
+      envelope.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    );
   }
   const { batch, context, integrations, sentAt } = envelope.data;
   if (batch.length > INGEST_LIMITS.maxBatchSize) {
-    throw new AppError("payload_too_large", `The batch has ${batch.length} messages; the limit is ${INGEST_LIMITS.maxBatchSize} messages per batch.`);
+    throw new AppError(
+      "payload_too_large",
+      `The batch has ${batch.length} messages; the limit is ${INGEST_LIMITS.maxBatchSize} messages per batch.`,
+    );
   }
-  if (batch.length === 0) throw AppError.validationAsBadRequest([{ path: "batch", message: "must contain at least one message" }]);
+  if (batch.length === 0)
+    throw AppError.validationAsBadRequest([{ path: "batch", message: "must contain at least one message" }]);
 
   const messages: TSegmentMessage[] = [];
   const indexes: number[] = [];
@@ -108,7 +138,10 @@ export function parsePayloadMessages(body: string, endpoint: MessageType | "batc
     if (!checkPayloadHygiene(raw as Record<string, unknown>, path, issues)) return reject();
     const size = Buffer.byteLength(JSON.stringify(raw));
     if (size > INGEST_LIMITS.maxEventBytes) {
-      issues.push({ path, message: `is ${size} bytes; the limit is ${INGEST_LIMITS.maxEventBytes} bytes (32 KB) per message` });
+      issues.push({
+        path,
+        message: `is ${size} bytes; the limit is ${INGEST_LIMITS.maxEventBytes} bytes (32 KB) per message`,
+      });
       return reject();
     }
     const message = raw as Record<string, unknown>;
@@ -121,9 +154,15 @@ export function parsePayloadMessages(body: string, endpoint: MessageType | "batc
     const fast = fastParseMessage(message, type as MessageType, { context, integrations, sentAt });
     const result = fast
       ? { success: true as const, data: fast }
-      : MESSAGE_SCHEMAS[type as MessageType].safeParse({ ...message, context: message.context ?? context, integrations: message.integrations ?? integrations, sentAt: message.sentAt ?? sentAt });
+      : MESSAGE_SCHEMAS[type as MessageType].safeParse({
+          ...message,
+          context: message.context ?? context,
+          integrations: message.integrations ?? integrations,
+          sentAt: message.sentAt ?? sentAt,
+        });
     if (!result.success) {
-      for (const issue of result.error.issues.slice(0, INGEST_LIMITS.maxIssues)) issues.push({ path: [path, ...issue.path].join("."), message: issue.message });
+      for (const issue of result.error.issues.slice(0, INGEST_LIMITS.maxIssues))
+        issues.push({ path: [path, ...issue.path].join("."), message: issue.message });
       return reject();
     }
     const late = timestampIssue(result.data, receivedAt, path);

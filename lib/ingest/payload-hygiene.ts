@@ -42,7 +42,8 @@ function stringProblem(value: string): string | null {
 
 function scalarProblem(value: unknown): string | null {
   if (typeof value === "string") return stringProblem(value);
-  if (typeof value === "number" && !Number.isFinite(value)) return "is a number too large to store (beyond ±1.7976931348623157e308)";
+  if (typeof value === "number" && !Number.isFinite(value))
+    return "is a number too large to store (beyond ±1.7976931348623157e308)";
   return null;
 }
 
@@ -104,7 +105,8 @@ function walk(value: unknown, key: string, parent: Frame | null, issues: FieldIs
       continue;
     }
     const visit = (child: unknown, childKey: string) => {
-      if (typeof child === "object" && child !== null) stack.push({ value: child, parent: frame, key: childKey, depth: frame.depth + 1 });
+      if (typeof child === "object" && child !== null)
+        stack.push({ value: child, parent: frame, key: childKey, depth: frame.depth + 1 });
       else {
         const problem = scalarProblem(child);
         if (problem) issues.push({ path: pathOf(frame, childKey), message: problem });
@@ -130,7 +132,12 @@ function walk(value: unknown, key: string, parent: Frame | null, issues: FieldIs
  * Checks one message (or the /batch envelope's own fields, with `skip` = ["batch"]), adding its problems to
  * `issues` under `prefix` ("batch.3", or "" for a single message). Returns whether it found none.
  */
-export function checkPayloadHygiene(message: Record<string, unknown>, prefix: string, issues: FieldIssue[], skip?: string): boolean {
+export function checkPayloadHygiene(
+  message: Record<string, unknown>,
+  prefix: string,
+  issues: FieldIssue[],
+  skip?: string,
+): boolean {
   const before = issues.length;
   const root: Frame | null = prefix ? { value: message, parent: null, key: prefix, depth: 0 } : null;
   for (const key in message) {
@@ -145,7 +152,10 @@ export function checkPayloadHygiene(message: Record<string, unknown>, prefix: st
     }
     const keys = walk(message[key], key, root, issues);
     if (keys > INGEST_LIMITS.maxKeysPerField && KEYED_FIELDS.has(key)) {
-      issues.push({ path: pathOf(root, key), message: `has ${keys} keys; the limit is ${INGEST_LIMITS.maxKeysPerField} (counted at every depth)` });
+      issues.push({
+        path: pathOf(root, key),
+        message: `has ${keys} keys; the limit is ${INGEST_LIMITS.maxKeysPerField} (counted at every depth)`,
+      });
     }
     if (issues.length >= INGEST_LIMITS.maxIssues) break;
   }

@@ -47,11 +47,18 @@ export function rejectedPayloadText(raw: unknown): string {
   }
   if (Buffer.byteLength(text) <= INGEST_LIMITS.maxEventBytes) return text;
   // cut on a character boundary (a cut inside a UTF-8 sequence decodes to U+FFFD, dropped here)
-  return Buffer.from(text).subarray(0, INGEST_LIMITS.maxEventBytes).toString("utf8").replace(/\uFFFD$/, "");
+  return Buffer.from(text)
+    .subarray(0, INGEST_LIMITS.maxEventBytes)
+    .toString("utf8")
+    .replace(/\uFFFD$/, "");
 }
 
 /** Keeps a request's rejected messages: one statement for all of them, like the events' own write. */
-export async function recordRejectedEvents(workspaceId: string, rows: RejectedRow[], meta: RejectedMeta): Promise<void> {
+export async function recordRejectedEvents(
+  workspaceId: string,
+  rows: RejectedRow[],
+  meta: RejectedMeta,
+): Promise<void> {
   if (!rows.length) return;
   const records = rows.map((r) => ({
     i: r.batchIndex,

@@ -132,7 +132,9 @@ export async function rollupIngestedEvents(limit = 100): Promise<{ batches: numb
        UPDATE "Profile" p SET "firstSeenAt" = LEAST(p."firstSeenAt", l.first), "lastSeenAt" = GREATEST(p."lastSeenAt", l.last) FROM l WHERE p.id = l.id`,
       params,
     );
-    await client.query(`UPDATE "EventDispatch" SET "rolledUpAt" = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+    await client.query(`UPDATE "EventDispatch" SET "rolledUpAt" = now() WHERE id = ANY($1::bigint[])`, [
+      rows.map((r) => r.id),
+    ]);
     return { batches: rows.length };
   });
 }

@@ -1,6 +1,11 @@
 import type pg from "pg";
 import { pgPool, withTransaction } from "../db/pool";
-import { identityKeysOf, resolveIdentities, type ExistingIdentity, type IdentityPlan } from "../profiles/resolve-identities";
+import {
+  identityKeysOf,
+  resolveIdentities,
+  type ExistingIdentity,
+  type IdentityPlan,
+} from "../profiles/resolve-identities";
 import { isValidTimeZone } from "../engine/time";
 import { DATA_ISSUE_REASONS } from "../profiles/data-issues";
 import { INGEST_LIMITS } from "./limits";
@@ -76,14 +81,23 @@ export async function storeBatch(workspaceId: string, events: NormalizedEvent[],
         : // Nothing to change about identities (every person known, the usual case): the events, their
           // profiles and the ingest log are one statement, atomic on its own, so no BEGIN/COMMIT round trips.
           await writeEvents(pgPool(), workspaceId, unique, plan.profileIdOfMessage, source);
-      return { received: events.length, stored: eventIds.length, duplicates: events.length - eventIds.length, eventIds };
+      return {
+        received: events.length,
+        stored: eventIds.length,
+        duplicates: events.length - eventIds.length,
+        eventIds,
+      };
     } catch (error) {
       const message = (error as { code?: string; message?: string }).message ?? "";
       if ((error as { code?: string }).code === "22P02" && message.includes(TRAIT_LIMIT_MARKER)) {
-        const profileId = message.slice(message.indexOf(TRAIT_LIMIT_MARKER) + TRAIT_LIMIT_MARKER.length).match(/^[0-9a-f-]{36}/)?.[0] ?? "";
+        const profileId =
+          message.slice(message.indexOf(TRAIT_LIMIT_MARKER) + TRAIT_LIMIT_MARKER.length).match(/^[0-9a-f-]{36}/)?.[0] ??
+          "";
         // its first identify in this request, as numbered in `events` (duplicates included)
         const k = unique.findIndex((e, i) => e.type === "identify" && lastPlan?.profileIdOfMessage[i] === profileId);
-        const all = unique.flatMap((e, i) => (e.type === "identify" && lastPlan?.profileIdOfMessage[i] === profileId ? [events.indexOf(e)] : []));
+        const all = unique.flatMap((e, i) =>
+          e.type === "identify" && lastPlan?.profileIdOfMessage[i] === profileId ? [events.indexOf(e)] : [],
+        );
         const first = k < 0 ? events.findIndex((e) => e.type === "identify") : events.indexOf(unique[k]);
         throw new TraitLimitExceeded(first, profileId, all.length ? all : [first]);
       }
@@ -103,11 +117,20 @@ interface StorePlan extends IdentityPlan {
 }
 
 function needsIdentityWrites(plan: StorePlan): boolean {
-  return plan.newProfiles.length > 0 || plan.userIdAssignments.length > 0 || plan.identities.length > 0 || plan.merges.length > 0;
+  return (
+    plan.newProfiles.length > 0 ||
+    plan.userIdAssignments.length > 0 ||
+    plan.identities.length > 0 ||
+    plan.merges.length > 0
+  );
 }
 
 /** Loads the batch's identities and resolves its profiles in memory (lib/profiles/resolve-identities.ts). */
-async function readIdentityPlan(db: pg.Pool | pg.PoolClient, workspaceId: string, events: NormalizedEvent[]): Promise<StorePlan> {
+async function readIdentityPlan(
+  db: pg.Pool | pg.PoolClient,
+  workspaceId: string,
+  events: NormalizedEvent[],
+): Promise<StorePlan> {
   const keys = identityKeysOf(events);
   // One primary-key probe per identity (LATERAL), whatever the planner thinks of the tables' sizes. OFFSET 0
   // keeps each subquery a probe: a plain LATERAL is flattened into a join, which a planner without statistics
@@ -141,7 +164,12 @@ async function applyIdentityPlan(client: pg.PoolClient, workspaceId: string, pla
         if (at > s.last) s.last = at;
       }
     });
-    const rows = plan.newProfiles.map((p) => ({ id: p.id, u: p.userId, f: span.get(p.id)?.first ?? events[0].receivedAt.toISOString(), l: span.get(p.id)?.last ?? events[0].receivedAt.toISOString() }));
+    const rows = plan.newProfiles.map((p) => ({
+      id: p.id,
+      u: p.userId,
+      f: span.get(p.id)?.first ?? events[0].receivedAt.toISOString(),
+      l: span.get(p.id)?.last ?? events[0].receivedAt.toISOString(),
+    }));
     const { rowCount } = await client.query(
       `INSERT INTO "Profile" (id, "workspaceId", "userId", "firstSeenAt", "lastSeenAt")
        SELECT id, $1, u, f, l FROM json_to_recordset($2::json) AS r(id uuid, u text, f timestamptz, l timestamptz)
@@ -156,7 +184,11 @@ async function applyIdentityPlan(client: pg.PoolClient, workspaceId: string, pla
       `UPDATE "Profile" p SET "userId" = t."userId", "updatedAt" = now()
          FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, "userId", was)
         WHERE p.id = t.id AND p."mergedIntoId" IS NULL AND p."userId" IS NOT DISTINCT FROM t.was`,
-      [plan.userIdAssignments.map((a) => a.profileId), plan.userIdAssignments.map((a) => a.userId), plan.userIdAssignments.map((a) => a.previousUserId)],
+      [
+        plan.userIdAssignments.map((a) => a.profileId),
+        plan.userIdAssignments.map((a) => a.userId),
+        plan.userIdAssignments.map((a) => a.previousUserId),
+      ],
     );
     if (rowCount !== plan.userIdAssignments.length) throw new IdentityRace();
   }
@@ -177,7 +209,13 @@ async function applyIdentityPlan(client: pg.PoolClient, workspaceId: string, pla
       `UPDATE "ProfileIdentity" i SET "profileId" = t.profile
          FROM unnest($2::text[], $3::text[], $4::uuid[], $5::uuid[]) AS t(kind, value, profile, was)
         WHERE i."workspaceId" = $1 AND i.kind = t.kind AND i.value = t.value AND i."profileId" = t.was`,
-      [workspaceId, repointed.map((i) => i.kind), repointed.map((i) => i.value), repointed.map((i) => i.profileId), repointed.map((i) => before.get(keyOf(i.kind, i.value)))],
+      [
+        workspaceId,
+        repointed.map((i) => i.kind),
+        repointed.map((i) => i.value),
+        repointed.map((i) => i.profileId),
+        repointed.map((i) => before.get(keyOf(i.kind, i.value))),
+      ],
     );
     if (rowCount !== repointed.length) throw new IdentityRace();
   }
@@ -187,11 +225,24 @@ async function applyIdentityPlan(client: pg.PoolClient, workspaceId: string, pla
 /** Moves everything of `from` (an anonymous profile) to `to`; `to`'s own traits win over `from`'s. */
 async function mergeProfiles(client: pg.PoolClient, workspaceId: string, from: string, to: string): Promise<void> {
   // Both must still be live, and `from` still anonymous, or the plan is stale.
-  const { rows } = await client.query(`SELECT id FROM "Profile" WHERE id = ANY($1::uuid[]) AND "mergedIntoId" IS NULL ORDER BY id FOR UPDATE`, [[from, to]]);
-  const { rows: stillAnonymous } = await client.query(`SELECT 1 FROM "Profile" WHERE id = $1 AND "userId" IS NULL`, [from]);
+  const { rows } = await client.query(
+    `SELECT id FROM "Profile" WHERE id = ANY($1::uuid[]) AND "mergedIntoId" IS NULL ORDER BY id FOR UPDATE`,
+    [[from, to]],
+  );
+  const { rows: stillAnonymous } = await client.query(`SELECT 1 FROM "Profile" WHERE id = $1 AND "userId" IS NULL`, [
+    from,
+  ]);
   if (rows.length !== 2 || !stillAnonymous.length) throw new IdentityRace();
-  await client.query(`UPDATE "ProfileIdentity" SET "profileId" = $3 WHERE "workspaceId" = $1 AND "profileId" = $2`, [workspaceId, from, to]);
-  await client.query(`UPDATE "Event" SET "profileId" = $3 WHERE "workspaceId" = $1 AND "profileId" = $2`, [workspaceId, from, to]);
+  await client.query(`UPDATE "ProfileIdentity" SET "profileId" = $3 WHERE "workspaceId" = $1 AND "profileId" = $2`, [
+    workspaceId,
+    from,
+    to,
+  ]);
+  await client.query(`UPDATE "Event" SET "profileId" = $3 WHERE "workspaceId" = $1 AND "profileId" = $2`, [
+    workspaceId,
+    from,
+    to,
+  ]);
   await client.query(
     `UPDATE "Profile" t SET
         traits = jsonb_strip_nulls(f.traits || t.traits),
@@ -201,12 +252,16 @@ async function mergeProfiles(client: pg.PoolClient, workspaceId: string, from: s
        FROM "Profile" f WHERE t.id = $2 AND f.id = $1`,
     [from, to],
   );
-  await client.query(`UPDATE "Profile" SET "mergedIntoId" = $2, "updatedAt" = now() WHERE id = $1 OR "mergedIntoId" = $1`, [from, to]);
+  await client.query(
+    `UPDATE "Profile" SET "mergedIntoId" = $2, "updatedAt" = now() WHERE id = $1 OR "mergedIntoId" = $1`,
+    [from, to],
+  );
 }
 
 function contextString(context: Record<string, unknown> | null, ...path: string[]): string | null {
   let value: unknown = context;
-  for (const part of path) value = value && typeof value === "object" ? (value as Record<string, unknown>)[part] : undefined;
+  for (const part of path)
+    value = value && typeof value === "object" ? (value as Record<string, unknown>)[part] : undefined;
   return typeof value === "string" && value ? value : null;
 }
 
@@ -334,7 +389,16 @@ async function writeEvents(
                OR (m.tokens IS NOT NULL AND NOT p."pushTokens" @> m.tokens))
      )
      SELECT COALESCE(array_agg(id ORDER BY id), '{}')::text AS ids FROM ins`,
-    [workspaceId, JSON.stringify(rows), source, receivedAt, INGEST_LIMITS.maxTraitsPerProfile, [...badZones], DATA_ISSUE_REASONS.email, DATA_ISSUE_REASONS.timezone],
+    [
+      workspaceId,
+      JSON.stringify(rows),
+      source,
+      receivedAt,
+      INGEST_LIMITS.maxTraitsPerProfile,
+      [...badZones],
+      DATA_ISSUE_REASONS.email,
+      DATA_ISSUE_REASONS.timezone,
+    ],
   );
   // The new events' ids ascend in request order (inserted in that order), so sorted ids are request order:
   // one "{1,2,3}" value to read instead of a row per event.

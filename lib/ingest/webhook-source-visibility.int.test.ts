@@ -16,20 +16,51 @@ const MAPPING = { userIdPath: "customer.id", eventName: "Order Placed" };
 async function twoSources() {
   const team = await createWorkspaceWithTeam();
   const admin = await sessionCookie(team.members.ADMIN);
-  const unsigned = await callRoute(createSourceRoute, { method: "POST", params: { slug: team.slug }, cookie: admin, body: { name: "Shop", mapping: MAPPING } });
-  const signed = await callRoute(createSourceRoute, { method: "POST", params: { slug: team.slug }, cookie: admin, body: { name: "CRM", mapping: MAPPING, signingSecret: "whsec_0123456789" } });
+  const unsigned = await callRoute(createSourceRoute, {
+    method: "POST",
+    params: { slug: team.slug },
+    cookie: admin,
+    body: { name: "Shop", mapping: MAPPING },
+  });
+  const signed = await callRoute(createSourceRoute, {
+    method: "POST",
+    params: { slug: team.slug },
+    cookie: admin,
+    body: { name: "CRM", mapping: MAPPING, signingSecret: "whsec_0123456789" },
+  });
   expect([unsigned.status, signed.status]).toEqual([201, 201]);
   // a delivery, so events name the source
-  const delivery = await callRoute(webhookRoute, { method: "POST", params: { sourceId: unsigned.body.id }, rawBody: JSON.stringify({ customer: { id: "c1" } }) });
+  const delivery = await callRoute(webhookRoute, {
+    method: "POST",
+    params: { sourceId: unsigned.body.id },
+    rawBody: JSON.stringify({ customer: { id: "c1" } }),
+  });
   expect(delivery.status).toBe(200);
   return { team, ids: [unsigned.body.id as string, signed.body.id as string] };
 }
 
 /** The Sources panel as the page renders it on the server (a do-nothing router: nothing is clicked). */
 function panelHtml(sources: WebhookSourceListing[], canManage: boolean) {
-  const router = { push() {}, replace() {}, refresh() {}, back() {}, forward() {}, prefetch() {} } as unknown as AppRouterInstance;
+  const router = {
+    push() {},
+    replace() {},
+    refresh() {},
+    back() {},
+    forward() {},
+    prefetch() {},
+  } as unknown as AppRouterInstance;
   return renderToStaticMarkup(
-    createElement(AppRouterContext.Provider, { value: router }, createElement(WebhookSourcesPanel, { slug: "s", origin: "https://cairn.example", sources, canManage, signatureHeaders: SIGNATURE_HEADERS })),
+    createElement(
+      AppRouterContext.Provider,
+      { value: router },
+      createElement(WebhookSourcesPanel, {
+        slug: "s",
+        origin: "https://cairn.example",
+        sources,
+        canManage,
+        signatureHeaders: SIGNATURE_HEADERS,
+      }),
+    ),
   );
 }
 
@@ -45,7 +76,12 @@ describe("webhook source ids (the credential of an unsigned source)", () => {
       ["key", "lastReceivedAt", "name"],
       ["key", "lastReceivedAt", "name"],
     ]);
-    expect(viewer.body.sources.map((s: { name: string; lastReceivedAt: string | null }) => [s.name, s.lastReceivedAt !== null])).toEqual([
+    expect(
+      viewer.body.sources.map((s: { name: string; lastReceivedAt: string | null }) => [
+        s.name,
+        s.lastReceivedAt !== null,
+      ]),
+    ).toEqual([
       ["Shop", true],
       ["CRM", false],
     ]);
@@ -53,7 +89,10 @@ describe("webhook source ids (the credential of an unsigned source)", () => {
     for (const id of ids) expect(everything).not.toContain(id);
 
     // The events a viewer reads name the source by its key, not its id.
-    const feed = await callRoute(recentEventsRoute, { params: { slug: team.slug }, cookie: await sessionCookie(team.members.VIEWER) });
+    const feed = await callRoute(recentEventsRoute, {
+      params: { slug: team.slug },
+      cookie: await sessionCookie(team.members.VIEWER),
+    });
     expect(feed.body.events[0].source).toBe(`webhook:${viewer.body.sources[0].key}`);
     const viewerCtx = await contextOf(team, "VIEWER");
     const timeline = await listProfileEvents(viewerCtx, (await getProfile(viewerCtx, "c1")).id);
@@ -69,11 +108,16 @@ describe("webhook source ids (the credential of an unsigned source)", () => {
   it("are listed for editors, with URLs, and an unsigned source carries a visible warning", async () => {
     const { team, ids } = await twoSources();
     const editor = await listAs(team, "EDITOR");
-    expect(editor.body.sources.map((s: { id: string; key: string; signed: boolean }) => [s.id, s.key, s.signed])).toEqual([
+    expect(
+      editor.body.sources.map((s: { id: string; key: string; signed: boolean }) => [s.id, s.key, s.signed]),
+    ).toEqual([
       [ids[0], ids[0], false],
       [ids[1], ids[1], true],
     ]);
-    const feed = await callRoute(recentEventsRoute, { params: { slug: team.slug }, cookie: await sessionCookie(team.members.EDITOR) });
+    const feed = await callRoute(recentEventsRoute, {
+      params: { slug: team.slug },
+      cookie: await sessionCookie(team.members.EDITOR),
+    });
     expect(feed.body.events[0].source).toBe(`webhook:${ids[0]}`);
 
     const html = panelHtml(await listWebhookSources(await contextOf(team, "ADMIN")), true);

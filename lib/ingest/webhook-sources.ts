@@ -40,14 +40,24 @@ export const ZWebhookMapping = z
   })
   .strict()
   .superRefine((m, ctx) => {
-    if (!m.userIdPath && !m.anonymousIdPath) ctx.addIssue({ code: "custom", path: ["userIdPath"], message: "say where the user id (or an anonymous id) is" });
-    if (!m.eventNamePath && !m.eventName) ctx.addIssue({ code: "custom", path: ["eventName"], message: "give a fixed event name or the path of the event name" });
+    if (!m.userIdPath && !m.anonymousIdPath)
+      ctx.addIssue({ code: "custom", path: ["userIdPath"], message: "say where the user id (or an anonymous id) is" });
+    if (!m.eventNamePath && !m.eventName)
+      ctx.addIssue({
+        code: "custom",
+        path: ["eventName"],
+        message: "give a fixed event name or the path of the event name",
+      });
   });
 export type TWebhookMapping = z.output<typeof ZWebhookMapping>;
 
 export const ZWebhookSourceInput = z
   .object({
-    name: z.string({ error: "Name the source" }).trim().min(1, "Name the source, e.g. “Shop orders”").max(80, "A name has at most 80 characters"),
+    name: z
+      .string({ error: "Name the source" })
+      .trim()
+      .min(1, "Name the source, e.g. “Shop orders”")
+      .max(80, "A name has at most 80 characters"),
     mapping: ZWebhookMapping,
     /** null removes the secret; undefined keeps it (on update) */
     signingSecret: z.string().min(8, "A signing secret has at least 8 characters").max(500).nullish(),
@@ -71,9 +81,22 @@ export interface WebhookSourceSummary extends WebhookSourceListing {
   createdAt: string;
 }
 
-
-const SELECT = { id: true, name: true, mapping: true, signingSecretCipher: true, createdAt: true, lastReceivedAt: true } as const;
-type Row = { id: string; name: string; mapping: unknown; signingSecretCipher: string | null; createdAt: Date; lastReceivedAt: Date | null };
+const SELECT = {
+  id: true,
+  name: true,
+  mapping: true,
+  signingSecretCipher: true,
+  createdAt: true,
+  lastReceivedAt: true,
+} as const;
+type Row = {
+  id: string;
+  name: string;
+  mapping: unknown;
+  signingSecretCipher: string | null;
+  createdAt: Date;
+  lastReceivedAt: Date | null;
+};
 
 function summary(row: Row): WebhookSourceSummary {
   return {
@@ -90,17 +113,33 @@ function summary(row: Row): WebhookSourceSummary {
 /** Every member may list the sources; viewers get names and last deliveries only (./webhook-source-refs.ts). */
 export async function listWebhookSources(ctx: WorkspaceContext): Promise<WebhookSourceListing[]> {
   requirePermission(ctx, "workspace:read");
-  const rows = await db().webhookSource.findMany({ where: { workspaceId: ctx.workspace.id }, orderBy: { createdAt: "asc" }, select: SELECT });
+  const rows = await db().webhookSource.findMany({
+    where: { workspaceId: ctx.workspace.id },
+    orderBy: { createdAt: "asc" },
+    select: SELECT,
+  });
   if (canSeeWebhookSourceIds(ctx)) return rows.map(summary);
-  return rows.map((row) => ({ key: webhookSourceRef(row.id), name: row.name, lastReceivedAt: row.lastReceivedAt?.toISOString() ?? null }));
+  return rows.map((row) => ({
+    key: webhookSourceRef(row.id),
+    name: row.name,
+    lastReceivedAt: row.lastReceivedAt?.toISOString() ?? null,
+  }));
 }
 
-export async function createWebhookSource(ctx: WorkspaceContext, input: TWebhookSourceInput): Promise<WebhookSourceSummary> {
+export async function createWebhookSource(
+  ctx: WorkspaceContext,
+  input: TWebhookSourceInput,
+): Promise<WebhookSourceSummary> {
   requirePermission(ctx, "settings:manage");
   const data = parseInput(ZWebhookSourceInput, input);
   return db().$transaction(async (tx) => {
     const row = await tx.webhookSource.create({
-      data: { workspaceId: ctx.workspace.id, name: data.name, mapping: data.mapping, signingSecretCipher: data.signingSecret ? encryptSecret(data.signingSecret) : null },
+      data: {
+        workspaceId: ctx.workspace.id,
+        name: data.name,
+        mapping: data.mapping,
+        signingSecretCipher: data.signingSecret ? encryptSecret(data.signingSecret) : null,
+      },
       select: SELECT,
     });
     await recordAudit(tx, {
@@ -115,7 +154,11 @@ export async function createWebhookSource(ctx: WorkspaceContext, input: TWebhook
   });
 }
 
-export async function updateWebhookSource(ctx: WorkspaceContext, id: string, input: TWebhookSourceInput): Promise<WebhookSourceSummary> {
+export async function updateWebhookSource(
+  ctx: WorkspaceContext,
+  id: string,
+  input: TWebhookSourceInput,
+): Promise<WebhookSourceSummary> {
   requirePermission(ctx, "settings:manage");
   const data = parseInput(ZWebhookSourceInput, input);
   await findSource(ctx, id);
@@ -125,11 +168,20 @@ export async function updateWebhookSource(ctx: WorkspaceContext, id: string, inp
       data: {
         name: data.name,
         mapping: data.mapping,
-        ...(data.signingSecret === undefined ? {} : { signingSecretCipher: data.signingSecret ? encryptSecret(data.signingSecret) : null }),
+        ...(data.signingSecret === undefined
+          ? {}
+          : { signingSecretCipher: data.signingSecret ? encryptSecret(data.signingSecret) : null }),
       },
       select: SELECT,
     });
-    await recordAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor, action: "webhook_source.updated", targetType: "webhook_source", targetId: id, summary: `Updated the webhook source "${row.name}"` });
+    await recordAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      action: "webhook_source.updated",
+      targetType: "webhook_source",
+      targetId: id,
+      summary: `Updated the webhook source "${row.name}"`,
+    });
     return summary(row);
   });
 }
@@ -139,19 +191,34 @@ export async function deleteWebhookSource(ctx: WorkspaceContext, id: string): Pr
   const source = await findSource(ctx, id);
   await db().$transaction(async (tx) => {
     await tx.webhookSource.delete({ where: { id } });
-    await recordAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor, action: "webhook_source.deleted", targetType: "webhook_source", targetId: id, summary: `Deleted the webhook source "${source.name}"` });
+    await recordAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      action: "webhook_source.deleted",
+      targetType: "webhook_source",
+      targetId: id,
+      summary: `Deleted the webhook source "${source.name}"`,
+    });
   });
 }
 
 async function findSource(ctx: WorkspaceContext, id: string) {
   if (!z.uuid().safeParse(id).success) throw new AppError("not_found", "No such webhook source in this workspace.");
-  const source = await db().webhookSource.findFirst({ where: { id, workspaceId: ctx.workspace.id }, select: { id: true, name: true } });
+  const source = await db().webhookSource.findFirst({
+    where: { id, workspaceId: ctx.workspace.id },
+    select: { id: true, name: true },
+  });
   if (!source) throw new AppError("not_found", "No such webhook source in this workspace.");
   return source;
 }
 
 /** Headers a signature may come in (Cairn's own, GitHub's, Shopify's, a generic one), hex or base64. */
-export const SIGNATURE_HEADERS = ["x-cairn-signature", "x-hub-signature-256", "x-shopify-hmac-sha256", "x-signature"] as const;
+export const SIGNATURE_HEADERS = [
+  "x-cairn-signature",
+  "x-hub-signature-256",
+  "x-shopify-hmac-sha256",
+  "x-signature",
+] as const;
 
 export function signatureMatches(secret: string, rawBody: string, headers: Headers): boolean {
   const digest = createHmac("sha256", secret).update(rawBody).digest();
@@ -165,7 +232,12 @@ export function signatureMatches(secret: string, rawBody: string, headers: Heade
   return false;
 }
 
-function mapPayload(payload: unknown, mapping: TWebhookMapping, path: string, receivedAt: Date): { message?: unknown; issues: FieldIssue[] } {
+function mapPayload(
+  payload: unknown,
+  mapping: TWebhookMapping,
+  path: string,
+  receivedAt: Date,
+): { message?: unknown; issues: FieldIssue[] } {
   const issues: FieldIssue[] = [];
   const read = (field: keyof TWebhookMapping) => {
     const p = mapping[field];
@@ -188,13 +260,23 @@ function mapPayload(payload: unknown, mapping: TWebhookMapping, path: string, re
     // The same window as the Segment API (TIMESTAMP_WINDOW, ./limits.ts), named by the mapping's path.
     const late = timestampIssue(result.data, receivedAt, "");
     if (!late) return { message: result.data, issues };
-    issues.push({ path: [path, mapping.timestampPath].filter(Boolean).join("."), message: `timestamp ${late.message} (mapped from ${mapping.timestampPath})` });
+    issues.push({
+      path: [path, mapping.timestampPath].filter(Boolean).join("."),
+      message: `timestamp ${late.message} (mapped from ${mapping.timestampPath})`,
+    });
     return { issues };
   }
-  const fieldOf: Record<string, string> = { event: mapping.eventNamePath ?? "eventName", userId: mapping.userIdPath ?? "userIdPath", timestamp: mapping.timestampPath ?? "timestampPath" };
+  const fieldOf: Record<string, string> = {
+    event: mapping.eventNamePath ?? "eventName",
+    userId: mapping.userIdPath ?? "userIdPath",
+    timestamp: mapping.timestampPath ?? "timestampPath",
+  };
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? "");
-    issues.push({ path: [path, fieldOf[field] ?? field].filter(Boolean).join("."), message: `${field} ${issue.message} (mapped from ${fieldOf[field] ?? field})` });
+    issues.push({
+      path: [path, fieldOf[field] ?? field].filter(Boolean).join("."),
+      message: `${field} ${issue.message} (mapped from ${fieldOf[field] ?? field})`,
+    });
   }
   return { issues };
 }
@@ -204,14 +286,26 @@ function mapPayload(payload: unknown, mapping: TWebhookMapping, path: string, re
  * payload (an object, or an array of objects) to track events and stores the valid ones like any batch; the
  * others are kept as rejected events and listed in the answer (400 when none could be stored).
  */
-export async function receiveWebhook(sourceId: string, rawBody: string, headers: Headers, clock: Clock = () => new Date()): Promise<IngestResult> {
+export async function receiveWebhook(
+  sourceId: string,
+  rawBody: string,
+  headers: Headers,
+  clock: Clock = () => new Date(),
+): Promise<IngestResult> {
   if (!z.uuid().safeParse(sourceId).success) throw new AppError("not_found", "No such webhook source.");
-  const source = await db().webhookSource.findUnique({ where: { id: sourceId }, select: { id: true, workspaceId: true, mapping: true, signingSecretCipher: true } });
+  const source = await db().webhookSource.findUnique({
+    where: { id: sourceId },
+    select: { id: true, workspaceId: true, mapping: true, signingSecretCipher: true },
+  });
   if (!source) throw new AppError("not_found", "No such webhook source.");
   if (source.signingSecretCipher && !signatureMatches(decryptSecret(source.signingSecretCipher), rawBody, headers)) {
-    throw new AppError("unauthenticated", `Missing or wrong signature: send the HMAC-SHA256 of the raw body, keyed with the source's signing secret, in one of ${SIGNATURE_HEADERS.join(", ")}.`);
+    throw new AppError(
+      "unauthenticated",
+      `Missing or wrong signature: send the HMAC-SHA256 of the raw body, keyed with the source's signing secret, in one of ${SIGNATURE_HEADERS.join(", ")}.`,
+    );
   }
-  if (Buffer.byteLength(rawBody) > INGEST_LIMITS.maxRequestBytes) throw new AppError("payload_too_large", "The request is larger than the limit of 500 KB per request.");
+  if (Buffer.byteLength(rawBody) > INGEST_LIMITS.maxRequestBytes)
+    throw new AppError("payload_too_large", "The request is larger than the limit of 500 KB per request.");
   let payload: unknown;
   try {
     payload = JSON.parse(rawBody);
@@ -219,7 +313,11 @@ export async function receiveWebhook(sourceId: string, rawBody: string, headers:
     throw new AppError("invalid_json", `The request body is not valid JSON: ${(error as Error).message}`);
   }
   const deliveries = Array.isArray(payload) ? payload : [payload];
-  if (deliveries.length > INGEST_LIMITS.maxBatchSize) throw new AppError("payload_too_large", `The request has ${deliveries.length} payloads; the limit is ${INGEST_LIMITS.maxBatchSize}.`);
+  if (deliveries.length > INGEST_LIMITS.maxBatchSize)
+    throw new AppError(
+      "payload_too_large",
+      `The request has ${deliveries.length} payloads; the limit is ${INGEST_LIMITS.maxBatchSize}.`,
+    );
   const mapping = source.mapping as TWebhookMapping;
   const receivedAt = clock();
   // Each payload on its own: the valid ones are stored, the others kept as rejected (./rejected-events.ts).
@@ -229,7 +327,12 @@ export async function receiveWebhook(sourceId: string, rawBody: string, headers:
     const issues: FieldIssue[] = [];
     const prefix = Array.isArray(payload) ? String(index) : "";
     // What cannot be stored (\u0000, lone surrogates, 1e400, nesting, key counts: ./payload-hygiene.ts), first.
-    if (typeof delivery === "object" && delivery !== null && !Array.isArray(delivery) && !checkPayloadHygiene(delivery as Record<string, unknown>, prefix, issues)) {
+    if (
+      typeof delivery === "object" &&
+      delivery !== null &&
+      !Array.isArray(delivery) &&
+      !checkPayloadHygiene(delivery as Record<string, unknown>, prefix, issues)
+    ) {
       rejected.push({ batchIndex: index, reasons: issues, raw: delivery });
       return;
     }
@@ -237,14 +340,28 @@ export async function receiveWebhook(sourceId: string, rawBody: string, headers:
     if (mapped.message) messages.push(mapped.message);
     else rejected.push({ batchIndex: index, reasons: mapped.issues, raw: delivery });
   });
-  await recordRejectedEvents(source.workspaceId, rejected, { source: `webhook:${source.id}`, keyPrefix: null, endpoint: "webhook", receivedAt });
+  await recordRejectedEvents(source.workspaceId, rejected, {
+    source: `webhook:${source.id}`,
+    keyPrefix: null,
+    endpoint: "webhook",
+    receivedAt,
+  });
   if (!messages.length && rejected.length) throw AppError.validationAsBadRequest(rejected.flatMap((r) => r.reasons));
-  const result = await storeBatch(source.workspaceId, messages.map((m) => normalizeMessage(m as never, receivedAt)), `webhook:${source.id}`);
+  const result = await storeBatch(
+    source.workspaceId,
+    messages.map((m) => normalizeMessage(m as never, receivedAt)),
+    `webhook:${source.id}`,
+  );
   await db().webhookSource.update({ where: { id: source.id }, data: { lastReceivedAt: receivedAt } });
   if (result.stored) afterIngest();
   return {
     ...result,
     received: deliveries.length,
-    rejected: rejected.map((r) => ({ index: r.batchIndex, path: r.reasons[0]?.path ?? "", reason: r.reasons[0]?.message ?? "", fields: r.reasons })),
+    rejected: rejected.map((r) => ({
+      index: r.batchIndex,
+      path: r.reasons[0]?.path ?? "",
+      reason: r.reasons[0]?.message ?? "",
+      fields: r.reasons,
+    })),
   };
 }

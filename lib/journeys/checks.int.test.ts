@@ -22,14 +22,25 @@ describe("the publish dialog's warnings", () => {
     const journey = await createJourney(ctx, { name: "Carts", graph });
     const { warnings } = await journeyDraftWarnings(ctx, journey.id);
     expect(warnings.map((w) => [w.nodeId ?? null, w.path, w.message])).toEqual([
-      ["has_ordered", "config.rules.rules.0.eventName", "no event named 'order_completed' has arrived; did you mean 'Order Completed'?"],
+      [
+        "has_ordered",
+        "config.rules.rules.0.eventName",
+        "no event named 'order_completed' has arrived; did you mean 'Order Completed'?",
+      ],
       ["ordered", "config.eventName", "no event named 'order_completed' has arrived; did you mean 'Order Completed'?"],
-      [null, "settings.goal.eventName", "no event named 'order_completed' has arrived; did you mean 'Order Completed'?"],
+      [
+        null,
+        "settings.goal.eventName",
+        "no event named 'order_completed' has arrived; did you mean 'Order Completed'?",
+      ],
     ]);
     // Warnings are not problems.
     expect(journey.problems.filter((p) => !p.path.includes("templateId"))).toEqual([]);
 
     // The catalog the canvas suggests from: names and observed property keys.
-    expect((await listCatalogNames(ctx)).find((e) => e.name === "Order Completed")).toEqual({ name: "Order Completed", properties: ["cartId", "total"] });
+    expect((await listCatalogNames(ctx)).find((e) => e.name === "Order Completed")).toEqual({
+      name: "Order Completed",
+      properties: ["cartId", "total"],
+    });
   });
 });

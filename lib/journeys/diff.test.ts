@@ -3,12 +3,28 @@ import { diffJourneys, type PinnedTemplates } from "./diff";
 import type { TJourneyGraph } from "./graph";
 
 const graph = (nodes: TJourneyGraph["nodes"]): TJourneyGraph => ({ nodes, edges: [] }) as unknown as TJourneyGraph;
-const email = (templateId: string, label = "Welcome email") => ({ id: "mail", type: "action.email", label, position: { x: 0, y: 0 }, config: { templateId } }) as TJourneyGraph["nodes"][number];
-const wait = (amount: number) => ({ id: "wait", type: "delay.duration", position: { x: 0, y: 0 }, config: { duration: { amount, unit: "days" } } }) as TJourneyGraph["nodes"][number];
+const email = (templateId: string, label = "Welcome email") =>
+  ({
+    id: "mail",
+    type: "action.email",
+    label,
+    position: { x: 0, y: 0 },
+    config: { templateId },
+  }) as TJourneyGraph["nodes"][number];
+const wait = (amount: number) =>
+  ({
+    id: "wait",
+    type: "delay.duration",
+    position: { x: 0, y: 0 },
+    config: { duration: { amount, unit: "days" } },
+  }) as TJourneyGraph["nodes"][number];
 
 describe("the publish diff, field by field", () => {
   it("names each changed field of a step with its old and new value", () => {
-    const diff = diffJourneys(graph([email("t1"), wait(1)]), graph([email("t2", "Hello"), { ...wait(3), position: { x: 99, y: 99 } }]));
+    const diff = diffJourneys(
+      graph([email("t1"), wait(1)]),
+      graph([email("t2", "Hello"), { ...wait(3), position: { x: 99, y: 99 } }]),
+    );
     expect(diff.changedNodes).toEqual(["mail", "wait"]);
     expect(diff.nodeChanges).toEqual({
       mail: [
@@ -20,8 +36,15 @@ describe("the publish diff, field by field", () => {
   });
 
   it("shows a template saved since the live version as the step's template version change, with what changed in its content", () => {
-    const before: PinnedTemplates = new Map([["t1", { version: 2, content: { subject: "Hi", html: "<p>Hi</p>", preheader: "" } }]]);
-    const after: PinnedTemplates = new Map([["t1", { version: 3, content: { subject: "Your cart is waiting", html: "<p>Hi</p>", preheader: "x".repeat(200) } }]]);
+    const before: PinnedTemplates = new Map([
+      ["t1", { version: 2, content: { subject: "Hi", html: "<p>Hi</p>", preheader: "" } }],
+    ]);
+    const after: PinnedTemplates = new Map([
+      [
+        "t1",
+        { version: 3, content: { subject: "Your cart is waiting", html: "<p>Hi</p>", preheader: "x".repeat(200) } },
+      ],
+    ]);
     const diff = diffJourneys(graph([email("t1")]), graph([email("t1")]), { before, after });
     expect(diff.changedNodes).toEqual(["mail"]);
     expect(diff.nodeChanges.mail).toEqual([
@@ -33,7 +56,14 @@ describe("the publish diff, field by field", () => {
 
   it("an unchanged step with the same template version is not a change; a first publish has no changed steps", () => {
     const pinned: PinnedTemplates = new Map([["t1", { version: 2, content: { subject: "Hi" } }]]);
-    expect(diffJourneys(graph([email("t1")]), graph([email("t1")]), { before: pinned, after: pinned })).toMatchObject({ changedNodes: [], nodeChanges: {} });
-    expect(diffJourneys(null, graph([email("t1")]))).toMatchObject({ addedNodes: ["mail"], changedNodes: [], nodeChanges: {} });
+    expect(diffJourneys(graph([email("t1")]), graph([email("t1")]), { before: pinned, after: pinned })).toMatchObject({
+      changedNodes: [],
+      nodeChanges: {},
+    });
+    expect(diffJourneys(null, graph([email("t1")]))).toMatchObject({
+      addedNodes: ["mail"],
+      changedNodes: [],
+      nodeChanges: {},
+    });
   });
 });

@@ -34,12 +34,25 @@ export type PinnedTemplates = Map<string, { version: number; content: Record<str
 
 /** The templates a graph's steps send (message steps, and webhook steps that use a saved template). */
 export function templateIdsOf(graph: TJourneyGraph): string[] {
-  return [...new Set(graph.nodes.flatMap((n) => (typeof (n.config as { templateId?: unknown } | undefined)?.templateId === "string" ? [(n.config as { templateId: string }).templateId] : [])))];
+  return [
+    ...new Set(
+      graph.nodes.flatMap((n) =>
+        typeof (n.config as { templateId?: unknown } | undefined)?.templateId === "string"
+          ? [(n.config as { templateId: string }).templateId]
+          : [],
+      ),
+    ),
+  ];
 }
 
-const edgeKey = (e: { source: string; target: string; branch?: string }) => `${e.source} -${e.branch ?? "next"}-> ${e.target}`;
+const edgeKey = (e: { source: string; target: string; branch?: string }) =>
+  `${e.source} -${e.branch ?? "next"}-> ${e.target}`;
 const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_key, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+  JSON.stringify(value, (_key, v) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
 
 /** A value as the dialog shows it: strings quoted, long ones cut (the dialog lists changes, it is not a text diff). */
 const MAX_SHOWN = 80;
@@ -57,13 +70,19 @@ function fieldDiff(before: unknown, after: unknown, prefix: string, out: FieldCh
     for (const key of keys) fieldDiff(before[key], after[key], prefix ? `${prefix}.${key}` : key, out);
     return;
   }
-  if (canonical(before ?? null) !== canonical(after ?? null)) out.push({ field: prefix || "value", before: shown(before), after: shown(after) });
+  if (canonical(before ?? null) !== canonical(after ?? null))
+    out.push({ field: prefix || "value", before: shown(before), after: shown(after) });
 }
 
-function nodeChanges(o: TJourneyGraph["nodes"][number], n: TJourneyGraph["nodes"][number], templates?: { before: PinnedTemplates; after: PinnedTemplates }): FieldChange[] {
+function nodeChanges(
+  o: TJourneyGraph["nodes"][number],
+  n: TJourneyGraph["nodes"][number],
+  templates?: { before: PinnedTemplates; after: PinnedTemplates },
+): FieldChange[] {
   const changes: FieldChange[] = [];
   if (o.type !== n.type) changes.push({ field: "type", before: o.type, after: n.type });
-  if ((o.label ?? "") !== (n.label ?? "")) changes.push({ field: "label", before: shown(o.label), after: shown(n.label) });
+  if ((o.label ?? "") !== (n.label ?? ""))
+    changes.push({ field: "label", before: shown(o.label), after: shown(n.label) });
   // a draft that does not validate may lack a config; compare what is there
   const oc = (o.config ?? {}) as Record<string, unknown>;
   const nc = (n.config ?? {}) as Record<string, unknown>;
@@ -80,7 +99,11 @@ function nodeChanges(o: TJourneyGraph["nodes"][number], n: TJourneyGraph["nodes"
   return changes;
 }
 
-export function diffJourneys(before: TJourneyGraph | null, after: TJourneyGraph, templates?: { before: PinnedTemplates; after: PinnedTemplates }): JourneyDiff {
+export function diffJourneys(
+  before: TJourneyGraph | null,
+  after: TJourneyGraph,
+  templates?: { before: PinnedTemplates; after: PinnedTemplates },
+): JourneyDiff {
   const old = new Map((before?.nodes ?? []).map((n) => [n.id, n]));
   const now = new Map(after.nodes.map((n) => [n.id, n]));
   const oldEdges = new Set((before?.edges ?? []).map(edgeKey));

@@ -22,7 +22,9 @@ describe("event names against the catalog", () => {
   });
 
   it("warns about a name never seen, with a did-you-mean when one is close", () => {
-    expect(unknownEventWarning("Order Complted", CATALOG)).toBe("no event named 'Order Complted' has arrived; did you mean 'Order Completed'?");
+    expect(unknownEventWarning("Order Complted", CATALOG)).toBe(
+      "no event named 'Order Complted' has arrived; did you mean 'Order Completed'?",
+    );
     expect(unknownEventWarning("Signed Up", CATALOG)).toMatch(/^no event named 'Signed Up' has arrived yet/);
     expect(unknownEventWarning("Order Completed", CATALOG)).toBeNull();
   });
@@ -44,7 +46,12 @@ describe("journey warnings (not problems: publishing stays possible)", () => {
 
   it("flags each unknown event name where it is used, with the closest catalog name", () => {
     const warnings = journeyWarnings(graph(), ["cart_updated", "checkout_completed", "order_completed", "unsubscribe"]);
-    expect(warnings).toEqual([{ path: "settings.exitEvents.0", message: "no event named 'unsubscribed' has arrived; did you mean 'unsubscribe'?" }]);
+    expect(warnings).toEqual([
+      {
+        path: "settings.exitEvents.0",
+        message: "no event named 'unsubscribed' has arrived; did you mean 'unsubscribe'?",
+      },
+    ]);
     // Without a catalog (not loaded yet), no name warnings at all.
     expect(journeyWarnings(graph())).toEqual([]);
   });
@@ -53,7 +60,8 @@ describe("journey warnings (not problems: publishing stays possible)", () => {
     const g = graph();
     const wait = g.nodes.find((n) => n.id === "wait_checkout")!;
     wait.config = { ...wait.config, eventName: "order_completed" };
-    const onWait = (w: ReturnType<typeof journeyWarnings>) => w.filter((x) => x.nodeId === "wait_checkout").map((x) => x.message);
+    const onWait = (w: ReturnType<typeof journeyWarnings>) =>
+      w.filter((x) => x.nodeId === "wait_checkout").map((x) => x.message);
     expect(onWait(journeyWarnings(g))).toEqual([
       "this wait's event is also the goal step “Order completed”'s: people who do order_completed reach the goal and end the journey, so its “Arrived” path is never taken; wait for another event",
     ]);
@@ -61,7 +69,9 @@ describe("journey warnings (not problems: publishing stays possible)", () => {
     expect(validateJourney(g, {}).problems).toEqual([]);
 
     g.nodes = g.nodes.filter((n) => n.type !== "goal");
-    expect(onWait(journeyWarnings(g))[0]).toMatch(/^this wait's event is also the goal's: people who do order_completed reach the goal and leave the journey/);
+    expect(onWait(journeyWarnings(g))[0]).toMatch(
+      /^this wait's event is also the goal's: people who do order_completed reach the goal and leave the journey/,
+    );
     g.settings.goal = { ...g.settings.goal!, onConversion: "continue" };
     expect(onWait(journeyWarnings(g))).toEqual([]);
 
@@ -70,6 +80,8 @@ describe("journey warnings (not problems: publishing stays possible)", () => {
   });
 
   it("says nothing when the wait's event is neither a goal nor an exit event", () => {
-    expect(journeyWarnings(graph(), ["cart_updated", "checkout_completed", "order_completed", "unsubscribed"])).toEqual([]);
+    expect(journeyWarnings(graph(), ["cart_updated", "checkout_completed", "order_completed", "unsubscribed"])).toEqual(
+      [],
+    );
   });
 });

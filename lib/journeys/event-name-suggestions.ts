@@ -29,7 +29,11 @@ export function editDistance(a: string, b: string): number {
  * (the catalog lists the most recently seen first).
  */
 export function closestName(name: string, catalog: readonly string[]): string | null {
-  const norm = (s: string) => s.toLowerCase().replace(/[\s_\-.]+/g, " ").trim();
+  const norm = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[\s_\-.]+/g, " ")
+      .trim();
   const target = norm(name);
   const limit = Math.max(2, Math.floor(target.length / 3));
   let best: { name: string; distance: number } | null = null;
@@ -77,11 +81,14 @@ export function eventNameReferences(graph: LooseGraph): EventNameReference[] {
   };
   for (const node of graph.nodes) {
     const c = node.config ?? {};
-    if (node.type === "trigger.event" || node.type === "wait_for_event" || node.type === "goal") add(node.id, "config.eventName", c.eventName);
+    if (node.type === "trigger.event" || node.type === "wait_for_event" || node.type === "goal")
+      add(node.id, "config.eventName", c.eventName);
     if (node.type === "condition") rules(node.id, "config.rules", c.rules);
-    if (node.type === "branch" && Array.isArray(c.branches)) c.branches.forEach((b: { rules?: unknown }, i) => rules(node.id, `config.branches.${i}.rules`, b?.rules));
+    if (node.type === "branch" && Array.isArray(c.branches))
+      c.branches.forEach((b: { rules?: unknown }, i) => rules(node.id, `config.branches.${i}.rules`, b?.rules));
   }
   add(undefined, "settings.goal.eventName", graph.settings?.goal?.eventName);
-  if (Array.isArray(graph.settings?.exitEvents)) graph.settings.exitEvents.forEach((name, i) => add(undefined, `settings.exitEvents.${i}`, name));
+  if (Array.isArray(graph.settings?.exitEvents))
+    graph.settings.exitEvents.forEach((name, i) => add(undefined, `settings.exitEvents.${i}`, name));
   return refs;
 }

@@ -8,27 +8,66 @@ import type { TJourneyGraphInput } from "./graph";
  */
 export const ABANDONED_CART: TJourneyGraphInput = {
   nodes: [
-    { id: "trigger", type: "trigger.event", position: { x: 0, y: 0 }, label: "Cart updated", config: { eventName: "cart_updated", filters: [] } },
+    {
+      id: "trigger",
+      type: "trigger.event",
+      position: { x: 0, y: 0 },
+      label: "Cart updated",
+      config: { eventName: "cart_updated", filters: [] },
+    },
     {
       id: "wait_checkout",
       type: "wait_for_event",
       position: { x: 0, y: 140 },
       label: "Checked out within 30 minutes?",
-      config: { eventName: "checkout_completed", timeout: { amount: 30, unit: "minutes" }, match: { property: "cartId", triggerProperty: "cartId" } },
+      config: {
+        eventName: "checkout_completed",
+        timeout: { amount: 30, unit: "minutes" },
+        match: { property: "cartId", triggerProperty: "cartId" },
+      },
     },
     { id: "checked_out", type: "exit", position: { x: -260, y: 280 }, label: "Checked out", config: {} },
-    { id: "reminder", type: "action.email", position: { x: 260, y: 280 }, label: "You left something", config: { templateId: "tpl_cart_reminder" } },
-    { id: "wait_3_days", type: "delay.duration", position: { x: 260, y: 420 }, label: "Wait 3 days", config: { duration: { amount: 3, unit: "days" } } },
+    {
+      id: "reminder",
+      type: "action.email",
+      position: { x: 260, y: 280 },
+      label: "You left something",
+      config: { templateId: "tpl_cart_reminder" },
+    },
+    {
+      id: "wait_3_days",
+      type: "delay.duration",
+      position: { x: 260, y: 420 },
+      label: "Wait 3 days",
+      config: { duration: { amount: 3, unit: "days" } },
+    },
     {
       id: "has_ordered",
       type: "condition",
       position: { x: 260, y: 560 },
       label: "Has ordered?",
-      config: { rules: { match: "all", rules: [{ kind: "performed", eventName: "order_completed", performed: true, withinDays: 3 }] } },
+      config: {
+        rules: {
+          match: "all",
+          rules: [{ kind: "performed", eventName: "order_completed", performed: true, withinDays: 3 }],
+        },
+      },
     },
     { id: "done", type: "exit", position: { x: 0, y: 700 }, label: "Already ordered", config: {} },
-    { id: "discount", type: "action.email", position: { x: 520, y: 700 }, label: "Here is 10% off", config: { templateId: "tpl_cart_discount" } },
-    { id: "ordered", type: "goal", position: { x: 520, y: 840 }, label: "Order completed", config: { eventName: "order_completed" } },
+    {
+      id: "discount",
+      type: "action.email",
+      position: { x: 520, y: 700 },
+      label: "Here is 10% off",
+      config: { templateId: "tpl_cart_discount" },
+    },
+    {
+      id: "ordered",
+      type: "goal",
+      position: { x: 520, y: 840 },
+      label: "Order completed",
+      config: { eventName: "order_completed" },
+    },
   ],
   edges: [
     { id: "e1", source: "trigger", target: "wait_checkout" },

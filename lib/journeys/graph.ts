@@ -15,7 +15,11 @@ const ZName = z.string().trim().min(1, "is required").max(255, "has at most 255 
 export const ZNodeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1–64 letters, digits, _ or -");
 
 export const ZDuration = z.object({
-  amount: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(100_000, "is too large"),
+  amount: z
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(100_000, "is too large"),
   unit: z.enum(["minutes", "hours", "days", "weeks"], { error: "must be minutes, hours, days or weeks" }),
 });
 export type TDuration = z.infer<typeof ZDuration>;
@@ -23,7 +27,20 @@ export type TDuration = z.infer<typeof ZDuration>;
 const ZJsonValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 /** Typed operators: which values they compare with, checked per operator. */
-export const OPERATORS = ["equals", "not_equals", "contains", "not_contains", "gt", "gte", "lt", "lte", "exists", "not_exists", "in", "not_in"] as const;
+export const OPERATORS = [
+  "equals",
+  "not_equals",
+  "contains",
+  "not_contains",
+  "gt",
+  "gte",
+  "lt",
+  "lte",
+  "exists",
+  "not_exists",
+  "in",
+  "not_in",
+] as const;
 export type Operator = (typeof OPERATORS)[number];
 
 const comparison = {
@@ -37,7 +54,8 @@ function checkComparison(c: { operator: Operator; value?: unknown }, ctx: z.Refi
   const needsList = ["in", "not_in"].includes(c.operator);
   const needsNothing = ["exists", "not_exists"].includes(c.operator);
   if (needsNothing) {
-    if (c.value !== undefined) ctx.addIssue({ code: "custom", path: ["value"], message: `must be left out for ${c.operator}` });
+    if (c.value !== undefined)
+      ctx.addIssue({ code: "custom", path: ["value"], message: `must be left out for ${c.operator}` });
   } else if (c.value === undefined) {
     ctx.addIssue({ code: "custom", path: ["value"], message: `is required for ${c.operator}` });
   } else if (needsList && !Array.isArray(c.value)) {
@@ -91,8 +109,15 @@ export const NODE_CONFIGS = {
   "trigger.segment": z.object({ segmentId: ZName }),
   "trigger.schedule": z.object({
     schedule: z.discriminatedUnion("kind", [
-      z.object({ kind: z.literal("once"), at: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }) }),
-      z.object({ kind: z.literal("recurring"), every: ZDuration, startAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }) }),
+      z.object({
+        kind: z.literal("once"),
+        at: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }),
+      }),
+      z.object({
+        kind: z.literal("recurring"),
+        every: ZDuration,
+        startAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }),
+      }),
     ]),
     timezone: z.string().refine(isTimeZone, "must be an IANA time zone, e.g. Europe/Paris"),
     /** who enters: everyone in a segment */
@@ -107,7 +132,9 @@ export const NODE_CONFIGS = {
   }),
   "delay.until_date_trait": z.object({
     trait: ZName,
-    offset: z.object({ duration: ZDuration, direction: z.enum(["before", "after"], { error: "must be before or after" }) }).optional(),
+    offset: z
+      .object({ duration: ZDuration, direction: z.enum(["before", "after"], { error: "must be before or after" }) })
+      .optional(),
   }),
   wait_for_event: z.object({
     eventName: ZName,
@@ -125,7 +152,13 @@ export const NODE_CONFIGS = {
   split: z
     .object({
       arms: z
-        .array(z.object({ id: ZNodeId, label: ZName, weight: z.number().min(0.01, "must be more than 0").max(100, "is at most 100") }))
+        .array(
+          z.object({
+            id: ZNodeId,
+            label: ZName,
+            weight: z.number().min(0.01, "must be more than 0").max(100, "is at most 100"),
+          }),
+        )
         .min(2, "needs at least two arms")
         .refine((a) => new Set(a.map((x) => x.id)).size === a.length, "arm ids must be unique"),
       holdout: z.object({ weight: z.number().min(0.01, "must be more than 0").max(99, "is at most 99") }).optional(),
@@ -141,13 +174,18 @@ export const NODE_CONFIGS = {
   "action.webhook": z
     .object({
       url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
-      method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"], { error: "must be GET, POST, PUT, PATCH or DELETE" }).default("POST"),
+      method: z
+        .enum(["GET", "POST", "PUT", "PATCH", "DELETE"], { error: "must be GET, POST, PUT, PATCH or DELETE" })
+        .default("POST"),
       headers: z.record(z.string(), z.string()).default({}),
       /** the body written here, as Liquid; or, instead, a saved webhook template's body and headers */
       body: z.string().max(100_000).optional(),
       templateId: ZName.optional(),
     })
-    .refine((c) => c.templateId === undefined || c.body === undefined, { message: "is left out when the step uses a saved template (the template's body is sent)", path: ["body"] }),
+    .refine((c) => c.templateId === undefined || c.body === undefined, {
+      message: "is left out when the step uses a saved template (the template's body is sent)",
+      path: ["body"],
+    }),
   "action.update_profile": z
     .object({ set: z.record(z.string(), ZJsonValue).default({}), unset: z.array(ZName).default([]) })
     .refine((u) => Object.keys(u.set).length + u.unset.length > 0, "sets or unsets at least one trait"),
@@ -218,7 +256,12 @@ export const ZJourneySettings = z.object({
   goal: z
     .object({
       eventName: ZName,
-      attributionHours: z.number().int().min(1).max(24 * 90).default(72),
+      attributionHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 90)
+        .default(72),
       /** optional: the goal event's property holding the order's value (experiments report revenue per person) */
       revenueProperty: ZName.optional(),
       /**
@@ -228,7 +271,12 @@ export const ZJourneySettings = z.object({
       onConversion: z.enum(["end", "continue"], { error: "must be end or continue" }).optional(),
     })
     .optional(),
-  quietHours: z.object({ start: z.string().regex(TIME_OF_DAY, "must be HH:MM"), end: z.string().regex(TIME_OF_DAY, "must be HH:MM") }).optional(),
+  quietHours: z
+    .object({
+      start: z.string().regex(TIME_OF_DAY, "must be HH:MM"),
+      end: z.string().regex(TIME_OF_DAY, "must be HH:MM"),
+    })
+    .optional(),
   frequencyCaps: z.boolean().default(true),
 });
 export type TJourneySettings = z.infer<typeof ZJourneySettings>;

@@ -5,8 +5,12 @@ import { journeyJsonSchema } from "./json-schema";
 
 describe("the journey JSON Schema", () => {
   it("describes every node type with its configuration", () => {
-    const schema = journeyJsonSchema() as { properties: { nodes: { items: { oneOf?: unknown[]; anyOf?: unknown[] } } } };
-    const variants = (schema.properties.nodes.items.oneOf ?? schema.properties.nodes.items.anyOf) as { properties: { type: { const: string }; config: unknown } }[];
+    const schema = journeyJsonSchema() as {
+      properties: { nodes: { items: { oneOf?: unknown[]; anyOf?: unknown[] } } };
+    };
+    const variants = (schema.properties.nodes.items.oneOf ?? schema.properties.nodes.items.anyOf) as {
+      properties: { type: { const: string }; config: unknown };
+    }[];
     expect(variants.map((v) => v.properties.type.const).sort()).toEqual([...NODE_TYPES].sort());
     const delay = variants.find((v) => v.properties.type.const === "delay.duration")!;
     expect(JSON.stringify(delay.properties.config)).toContain('"minutes","hours","days","weeks"');

@@ -9,15 +9,24 @@ import { NODE_CONFIGS, NODE_TYPES, ZEdge, ZJourneySettings, ZNode, type NodeType
  */
 const ZPublishedNode = z.discriminatedUnion(
   "type",
-  NODE_TYPES.map((type) => ZNode.extend({ type: z.literal(type), config: NODE_CONFIGS[type as NodeType] })) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  NODE_TYPES.map((type) =>
+    ZNode.extend({ type: z.literal(type), config: NODE_CONFIGS[type as NodeType] }),
+  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
 );
 
 const ZPublishedGraph = z
   .object({ nodes: z.array(ZPublishedNode), edges: z.array(ZEdge), settings: ZJourneySettings.optional() })
-  .meta({ title: "Cairn journey", description: "A journey graph: nodes, the edges between their exits, and journey settings. See docs/journey-schema.md." });
+  .meta({
+    title: "Cairn journey",
+    description:
+      "A journey graph: nodes, the edges between their exits, and journey settings. See docs/journey-schema.md.",
+  });
 
 let cached: Record<string, unknown> | undefined;
 export function journeyJsonSchema(): Record<string, unknown> {
-  cached ??= { $id: "https://cairn.dev/schemas/journey.json", ...z.toJSONSchema(ZPublishedGraph, { io: "input", unrepresentable: "any" }) };
+  cached ??= {
+    $id: "https://cairn.dev/schemas/journey.json",
+    ...z.toJSONSchema(ZPublishedGraph, { io: "input", unrepresentable: "any" }),
+  };
   return cached;
 }

@@ -1,6 +1,16 @@
 import type { z } from "zod";
 import { eventNameReferences, unknownEventWarning } from "./event-name-suggestions";
-import { exitsOf, isTerminal, isTrigger, NODE_CONFIGS, ZJourneyGraph, type NodeType, type TEdge, type TJourneyGraph, type TNode } from "./graph";
+import {
+  exitsOf,
+  isTerminal,
+  isTrigger,
+  NODE_CONFIGS,
+  ZJourneyGraph,
+  type NodeType,
+  type TEdge,
+  type TJourneyGraph,
+  type TNode,
+} from "./graph";
 
 /**
  * Everything that makes a journey publishable, checked the same way in the canvas, the API and before
@@ -29,7 +39,10 @@ export interface ValidationResult {
 
 const TEMPLATE_NODES = new Set<NodeType>(["action.email", "action.sms", "action.push", "action.in_app"]);
 
-function issuesToProblems(issues: z.core.$ZodIssue[], base: { nodeId?: string; edgeId?: string; prefix?: string }): JourneyProblem[] {
+function issuesToProblems(
+  issues: z.core.$ZodIssue[],
+  base: { nodeId?: string; edgeId?: string; prefix?: string },
+): JourneyProblem[] {
   return issues.map((issue) => ({
     ...(base.nodeId ? { nodeId: base.nodeId } : {}),
     ...(base.edgeId ? { edgeId: base.edgeId } : {}),
@@ -72,19 +85,22 @@ export function validateJourney(input: unknown, references: JourneyReferences = 
   // Ids.
   const nodes = new Map<string, TNode>();
   for (const node of graph.nodes) {
-    if (nodes.has(node.id)) problems.push({ nodeId: node.id, path: "id", message: `another node already has the id "${node.id}"` });
+    if (nodes.has(node.id))
+      problems.push({ nodeId: node.id, path: "id", message: `another node already has the id "${node.id}"` });
     nodes.set(node.id, node);
   }
   const edgeIds = new Set<string>();
   for (const edge of graph.edges) {
-    if (edgeIds.has(edge.id)) problems.push({ edgeId: edge.id, path: "id", message: `another edge already has the id "${edge.id}"` });
+    if (edgeIds.has(edge.id))
+      problems.push({ edgeId: edge.id, path: "id", message: `another edge already has the id "${edge.id}"` });
     edgeIds.add(edge.id);
   }
 
   // Exactly one trigger.
   const triggers = graph.nodes.filter((n) => isTrigger(n.type));
   if (triggers.length === 0) problems.push({ path: "nodes", message: "a journey needs exactly one trigger; add one" });
-  for (const extra of triggers.slice(1)) problems.push({ nodeId: extra.id, path: "type", message: "a journey has exactly one trigger; remove this one" });
+  for (const extra of triggers.slice(1))
+    problems.push({ nodeId: extra.id, path: "type", message: "a journey has exactly one trigger; remove this one" });
 
   // Edges: known ends, a valid exit, one edge per exit, nothing into a trigger.
   const validEdges: TEdge[] = [];
@@ -92,21 +108,41 @@ export function validateJourney(input: unknown, references: JourneyReferences = 
   for (const edge of graph.edges) {
     const source = nodes.get(edge.source);
     const target = nodes.get(edge.target);
-    if (!source) problems.push({ edgeId: edge.id, path: "source", message: `starts at "${edge.source}", which is not a node of this journey` });
-    if (!target) problems.push({ edgeId: edge.id, path: "target", message: `ends at "${edge.target}", which is not a node of this journey` });
+    if (!source)
+      problems.push({
+        edgeId: edge.id,
+        path: "source",
+        message: `starts at "${edge.source}", which is not a node of this journey`,
+      });
+    if (!target)
+      problems.push({
+        edgeId: edge.id,
+        path: "target",
+        message: `ends at "${edge.target}", which is not a node of this journey`,
+      });
     if (!source || !target) continue;
     if (edge.source === edge.target) {
       problems.push({ edgeId: edge.id, nodeId: source.id, path: "target", message: "connects a node to itself" });
       continue;
     }
     if (isTrigger(target.type)) {
-      problems.push({ edgeId: edge.id, nodeId: target.id, path: "target", message: "nothing may lead into the trigger" });
+      problems.push({
+        edgeId: edge.id,
+        nodeId: target.id,
+        path: "target",
+        message: "nothing may lead into the trigger",
+      });
       continue;
     }
     const exits = exitsOf(source);
     const exit = edge.branch ?? (exits.length === 1 ? exits[0] : undefined);
     if (exits.length === 0) {
-      problems.push({ edgeId: edge.id, nodeId: source.id, path: "source", message: `a ${source.type} node ends the journey; it has no way out` });
+      problems.push({
+        edgeId: edge.id,
+        nodeId: source.id,
+        path: "source",
+        message: `a ${source.type} node ends the journey; it has no way out`,
+      });
       continue;
     }
     if (!exit || !exits.includes(exit)) {
@@ -114,13 +150,20 @@ export function validateJourney(input: unknown, references: JourneyReferences = 
         edgeId: edge.id,
         nodeId: source.id,
         path: "branch",
-        message: exit ? `"${exit}" is not an exit of this node; its exits are ${exits.join(", ")}` : `say which exit this edge leaves from: ${exits.join(", ")}`,
+        message: exit
+          ? `"${exit}" is not an exit of this node; its exits are ${exits.join(", ")}`
+          : `say which exit this edge leaves from: ${exits.join(", ")}`,
       });
       continue;
     }
     const key = `${source.id}\u0000${exit}`;
     if (taken.has(key)) {
-      problems.push({ edgeId: edge.id, nodeId: source.id, path: "branch", message: `the "${exit}" exit is already connected (edge ${taken.get(key)})` });
+      problems.push({
+        edgeId: edge.id,
+        nodeId: source.id,
+        path: "branch",
+        message: `the "${exit}" exit is already connected (edge ${taken.get(key)})`,
+      });
       continue;
     }
     taken.set(key, edge.id);
@@ -135,7 +178,11 @@ export function validateJourney(input: unknown, references: JourneyReferences = 
     if (!mustConnect) continue;
     for (const exit of exits) {
       if (!taken.has(`${node.id}\u0000${exit}`)) {
-        problems.push({ nodeId: node.id, path: `exits.${exit}`, message: isTrigger(node.type) ? "connect the trigger to the first step" : `connect the "${exit}" exit` });
+        problems.push({
+          nodeId: node.id,
+          path: `exits.${exit}`,
+          message: isTrigger(node.type) ? "connect the trigger to the first step" : `connect the "${exit}" exit`,
+        });
       }
     }
   }
@@ -154,7 +201,8 @@ export function validateJourney(input: unknown, references: JourneyReferences = 
       }
     }
     for (const node of graph.nodes) {
-      if (!reached.has(node.id) && !isTrigger(node.type)) problems.push({ nodeId: node.id, path: "", message: "no path from the trigger leads here" });
+      if (!reached.has(node.id) && !isTrigger(node.type))
+        problems.push({ nodeId: node.id, path: "", message: "no path from the trigger leads here" });
     }
   }
   const state = new Map<string, "visiting" | "done">();
@@ -162,7 +210,13 @@ export function validateJourney(input: unknown, references: JourneyReferences = 
     state.set(id, "visiting");
     for (const edge of outgoing.get(id) ?? []) {
       const s = state.get(edge.target);
-      if (s === "visiting") problems.push({ edgeId: edge.id, nodeId: edge.source, path: "target", message: "this edge closes a loop; journeys cannot go back to an earlier step" });
+      if (s === "visiting")
+        problems.push({
+          edgeId: edge.id,
+          nodeId: edge.source,
+          path: "target",
+          message: "this edge closes a loop; journeys cannot go back to an earlier step",
+        });
       else if (!s) visit(edge.target);
     }
     state.set(id, "done");
@@ -173,12 +227,21 @@ export function validateJourney(input: unknown, references: JourneyReferences = 
   for (const node of graph.nodes) {
     if (!configOk.has(node.id)) continue;
     const config = node.config as Record<string, unknown>;
-    if (TEMPLATE_NODES.has(node.type) && references.templateIds && !references.templateIds.has(String(config.templateId))) {
-      problems.push({ nodeId: node.id, path: "config.templateId", message: `no template with id "${config.templateId}" in this workspace` });
+    if (
+      TEMPLATE_NODES.has(node.type) &&
+      references.templateIds &&
+      !references.templateIds.has(String(config.templateId))
+    ) {
+      problems.push({
+        nodeId: node.id,
+        path: "config.templateId",
+        message: `no template with id "${config.templateId}" in this workspace`,
+      });
     }
     if (references.segmentIds) {
       for (const { path, id } of segmentReferences(node)) {
-        if (!references.segmentIds.has(id)) problems.push({ nodeId: node.id, path, message: `no segment with id "${id}" in this workspace` });
+        if (!references.segmentIds.has(id))
+          problems.push({ nodeId: node.id, path, message: `no segment with id "${id}" in this workspace` });
       }
     }
   }
@@ -191,13 +254,17 @@ function segmentReferences(node: TNode): { path: string; id: string }[] {
   const refs: { path: string; id: string }[] = [];
   if (typeof config.segmentId === "string") refs.push({ path: "config.segmentId", id: config.segmentId });
   const groups: { prefix: string; rules: { kind: string; segmentId?: string }[] }[] = [];
-  if (node.type === "condition") groups.push({ prefix: "config.rules.rules", rules: (config.rules as { rules: [] }).rules });
+  if (node.type === "condition")
+    groups.push({ prefix: "config.rules.rules", rules: (config.rules as { rules: [] }).rules });
   if (node.type === "branch") {
-    (config.branches as { rules: { rules: [] } }[]).forEach((b, i) => groups.push({ prefix: `config.branches.${i}.rules.rules`, rules: b.rules.rules }));
+    (config.branches as { rules: { rules: [] } }[]).forEach((b, i) =>
+      groups.push({ prefix: `config.branches.${i}.rules.rules`, rules: b.rules.rules }),
+    );
   }
   for (const group of groups) {
     group.rules.forEach((rule, i) => {
-      if (rule.kind === "segment" && rule.segmentId) refs.push({ path: `${group.prefix}.${i}.segmentId`, id: rule.segmentId });
+      if (rule.kind === "segment" && rule.segmentId)
+        refs.push({ path: `${group.prefix}.${i}.segmentId`, id: rule.segmentId });
     });
   }
   return refs;
@@ -215,7 +282,10 @@ function segmentReferences(node: TNode): { path: string; id: string }[] {
  * Takes the graph as the canvas holds it (configs not yet valid are skipped, never thrown on).
  */
 export function journeyWarnings(
-  graph: { nodes: { id: string; type: string; label?: string; config: Record<string, unknown> }[]; settings?: Partial<TJourneyGraph["settings"]> | null },
+  graph: {
+    nodes: { id: string; type: string; label?: string; config: Record<string, unknown> }[];
+    settings?: Partial<TJourneyGraph["settings"]> | null;
+  },
   catalog?: readonly string[],
 ): JourneyProblem[] {
   const warnings: JourneyProblem[] = [];
@@ -233,12 +303,21 @@ export function journeyWarnings(
     if (typeof name !== "string" || !name.trim()) continue;
     const at = { nodeId: wait.id, path: "config.eventName" };
     if (exitEvents.includes(name)) {
-      warnings.push({ ...at, message: `this wait's event is also an exit event: people who do ${name} leave the journey, so its “Arrived” path is never taken; wait for another event or remove ${name} from the exit events` });
+      warnings.push({
+        ...at,
+        message: `this wait's event is also an exit event: people who do ${name} leave the journey, so its “Arrived” path is never taken; wait for another event or remove ${name} from the exit events`,
+      });
     } else if (goalSteps.some((g) => g.config.eventName === name)) {
       const step = goalSteps.find((g) => g.config.eventName === name)!;
-      warnings.push({ ...at, message: `this wait's event is also the goal step ${step.label ? `“${step.label}”` : step.id}'s: people who do ${name} reach the goal and end the journey, so its “Arrived” path is never taken; wait for another event` });
+      warnings.push({
+        ...at,
+        message: `this wait's event is also the goal step ${step.label ? `“${step.label}”` : step.id}'s: people who do ${name} reach the goal and end the journey, so its “Arrived” path is never taken; wait for another event`,
+      });
     } else if (goal?.eventName === name && goal.onConversion !== "continue") {
-      warnings.push({ ...at, message: `this wait's event is also the goal's: people who do ${name} reach the goal and leave the journey, so its “Arrived” path is never taken; set the goal to let people continue after converting (they then take “Arrived”), or wait for another event` });
+      warnings.push({
+        ...at,
+        message: `this wait's event is also the goal's: people who do ${name} reach the goal and leave the journey, so its “Arrived” path is never taken; set the goal to let people continue after converting (they then take “Arrived”), or wait for another event`,
+      });
     }
   }
   return warnings;

@@ -14,13 +14,40 @@ import { deliverMessage } from "./delivery";
 
 const SMTP_PASSWORD = "smtp-password-correct-horse";
 const { publicKey: VAPID_PUBLIC, privateKey: VAPID_PRIVATE } = webpush.generateVAPIDKeys();
-const FCM_KEY = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+const FCM_KEY = crypto
+  .generateKeyPairSync("rsa", { modulusLength: 2048 })
+  .privateKey.export({ type: "pkcs8", format: "pem" })
+  .toString();
 
 const VALID = {
-  email: { settings: { mode: "smtp", fromAddress: "news@shop.example", fromName: "Shop", host: "smtp.shop.example", port: "587", user: "mailer" }, secrets: { password: SMTP_PASSWORD } },
-  sms: { settings: { accountSid: "AC0123456789abcdef0123456789abcdef", from: "+15005550006" }, secrets: { authToken: "twilio-auth-token-1234" } },
-  web_push: { settings: { vapidPublicKey: VAPID_PUBLIC, subject: "mailto:ops@shop.example" }, secrets: { vapidPrivateKey: VAPID_PRIVATE } },
-  fcm: { settings: { projectId: "shop-app-1234", clientEmail: "cairn@shop-app-1234.iam.gserviceaccount.com", tokenUrl: "https://oauth2.example/token/", apiBaseUrl: "https://fcm.example" }, secrets: { privateKey: FCM_KEY } },
+  email: {
+    settings: {
+      mode: "smtp",
+      fromAddress: "news@shop.example",
+      fromName: "Shop",
+      host: "smtp.shop.example",
+      port: "587",
+      user: "mailer",
+    },
+    secrets: { password: SMTP_PASSWORD },
+  },
+  sms: {
+    settings: { accountSid: "AC0123456789abcdef0123456789abcdef", from: "+15005550006" },
+    secrets: { authToken: "twilio-auth-token-1234" },
+  },
+  web_push: {
+    settings: { vapidPublicKey: VAPID_PUBLIC, subject: "mailto:ops@shop.example" },
+    secrets: { vapidPrivateKey: VAPID_PRIVATE },
+  },
+  fcm: {
+    settings: {
+      projectId: "shop-app-1234",
+      clientEmail: "cairn@shop-app-1234.iam.gserviceaccount.com",
+      tokenUrl: "https://oauth2.example/token/",
+      apiBaseUrl: "https://fcm.example",
+    },
+    secrets: { privateKey: FCM_KEY },
+  },
 };
 const SECRET_VALUES = [SMTP_PASSWORD, VALID.sms.secrets.authToken, VAPID_PRIVATE, FCM_KEY.split("\n")[1]];
 
@@ -50,15 +77,28 @@ describe("saving and listing", () => {
     const ws = await createWorkspaceWithTeam("Every provider");
     const ctx = await contextOf(ws, "OWNER");
     const saved = [];
-    for (const provider of ["email", "sms", "web_push", "fcm"] as const) saved.push(await saveChannelConfig(ctx, provider, VALID[provider]));
+    for (const provider of ["email", "sms", "web_push", "fcm"] as const)
+      saved.push(await saveChannelConfig(ctx, provider, VALID[provider]));
     expect(saved.map((c) => [c.provider, c.secretsSet])).toEqual([
       ["email", ["password"]],
       ["sms", ["authToken"]],
       ["web_push", ["vapidPrivateKey"]],
       ["fcm", ["privateKey"]],
     ]);
-    expect(saved[0].settings).toEqual({ mode: "smtp", fromAddress: "news@shop.example", fromName: "Shop", host: "smtp.shop.example", port: 587, secure: false, user: "mailer" });
-    expect(saved[1].settings).toEqual({ baseUrl: "https://api.twilio.com", accountSid: "AC0123456789abcdef0123456789abcdef", from: "+15005550006" });
+    expect(saved[0].settings).toEqual({
+      mode: "smtp",
+      fromAddress: "news@shop.example",
+      fromName: "Shop",
+      host: "smtp.shop.example",
+      port: 587,
+      secure: false,
+      user: "mailer",
+    });
+    expect(saved[1].settings).toEqual({
+      baseUrl: "https://api.twilio.com",
+      accountSid: "AC0123456789abcdef0123456789abcdef",
+      from: "+15005550006",
+    });
     expect(saved[2].settings).toEqual(VALID.web_push.settings);
     expect(saved[3].settings).toEqual({ ...VALID.fcm.settings, tokenUrl: "https://oauth2.example/token" });
     expect(saved[0].updatedByLabel).toBe(ws.members.OWNER.email);
@@ -77,16 +117,38 @@ describe("saving and listing", () => {
     }
     // …and delivery gets them back decrypted
     const configs = await loadProviderConfigs(ws.id);
-    expect(configs.email).toEqual({ mode: "smtp", smtp: { host: "smtp.shop.example", port: 587, secure: false, user: "mailer", password: SMTP_PASSWORD }, from: { address: "news@shop.example", name: "Shop" }, replyTo: undefined });
-    expect(configs.sms).toEqual({ baseUrl: "https://api.twilio.com", accountSid: VALID.sms.settings.accountSid, from: "+15005550006", authToken: VALID.sms.secrets.authToken });
-    expect(configs.web_push).toEqual({ vapidPublicKey: VAPID_PUBLIC, subject: "mailto:ops@shop.example", vapidPrivateKey: VAPID_PRIVATE });
-    expect(configs.fcm).toEqual({ projectId: "shop-app-1234", clientEmail: VALID.fcm.settings.clientEmail, tokenUrl: "https://oauth2.example/token", apiBaseUrl: "https://fcm.example", privateKey: FCM_KEY.trim() });
+    expect(configs.email).toEqual({
+      mode: "smtp",
+      smtp: { host: "smtp.shop.example", port: 587, secure: false, user: "mailer", password: SMTP_PASSWORD },
+      from: { address: "news@shop.example", name: "Shop" },
+      replyTo: undefined,
+    });
+    expect(configs.sms).toEqual({
+      baseUrl: "https://api.twilio.com",
+      accountSid: VALID.sms.settings.accountSid,
+      from: "+15005550006",
+      authToken: VALID.sms.secrets.authToken,
+    });
+    expect(configs.web_push).toEqual({
+      vapidPublicKey: VAPID_PUBLIC,
+      subject: "mailto:ops@shop.example",
+      vapidPrivateKey: VAPID_PRIVATE,
+    });
+    expect(configs.fcm).toEqual({
+      projectId: "shop-app-1234",
+      clientEmail: VALID.fcm.settings.clientEmail,
+      tokenUrl: "https://oauth2.example/token",
+      apiBaseUrl: "https://fcm.example",
+      privateKey: FCM_KEY.trim(),
+    });
     expect(await db().auditLog.count({ where: { workspaceId: ws.id, action: "channel.configured" } })).toBe(4);
   });
 
   it("an SMTP server without a password stores no secret", async () => {
     const ws = await createWorkspaceWithTeam("No password");
-    const saved = await saveChannelConfig(await contextOf(ws, "ADMIN"), "email", { settings: { mode: "smtp", fromAddress: "a@shop.example", host: "127.0.0.1", port: 25 } });
+    const saved = await saveChannelConfig(await contextOf(ws, "ADMIN"), "email", {
+      settings: { mode: "smtp", fromAddress: "a@shop.example", host: "127.0.0.1", port: 25 },
+    });
     expect(saved.secretsSet).toEqual([]);
     expect((await rowsOf(ws.id))[0].secretCipher).toBeNull();
   });
@@ -99,20 +161,41 @@ describe("saving and listing", () => {
       await saveChannelConfig(s.owner, "sms", { settings, secrets: { authToken: twilio.authToken } });
       const cipher = (await rowsOf(s.ctx.workspace.id))[0].secretCipher;
       // change a setting, leave the secret blank, then leave it out
-      expect((await saveChannelConfig(s.owner, "sms", { settings: { ...settings, from: "+15005550007" }, secrets: { authToken: "  " } })).secretsSet).toEqual(["authToken"]);
-      expect((await saveChannelConfig(s.owner, "sms", { settings: { ...settings, from: "+15005550007" } })).secretsSet).toEqual(["authToken"]);
-      expect((await loadProviderConfigs(s.ctx.workspace.id)).sms).toMatchObject({ from: "+15005550007", authToken: twilio.authToken });
+      expect(
+        (
+          await saveChannelConfig(s.owner, "sms", {
+            settings: { ...settings, from: "+15005550007" },
+            secrets: { authToken: "  " },
+          })
+        ).secretsSet,
+      ).toEqual(["authToken"]);
+      expect(
+        (await saveChannelConfig(s.owner, "sms", { settings: { ...settings, from: "+15005550007" } })).secretsSet,
+      ).toEqual(["authToken"]);
+      expect((await loadProviderConfigs(s.ctx.workspace.id)).sms).toMatchObject({
+        from: "+15005550007",
+        authToken: twilio.authToken,
+      });
       expect((await rowsOf(s.ctx.workspace.id))[0].secretCipher).not.toBe(cipher); // re-encrypted, fresh IV
 
       // the local Twilio server checks HTTP Basic auth with the token: the send succeeds with the kept one
       const id = await queueFor(s, "kept", { phone: "+15551239999" });
       expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "sent", status: "SENT" });
-      expect(twilio.received.at(-1)).toMatchObject({ auth: { user: twilio.accountSid, password: twilio.authToken }, form: { From: "+15005550007", To: "+15551239999" } });
+      expect(twilio.received.at(-1)).toMatchObject({
+        auth: { user: twilio.accountSid, password: twilio.authToken },
+        form: { From: "+15005550007", To: "+15551239999" },
+      });
 
       // a new secret replaces it: the server now refuses, and the message fails with Twilio's answer
-      await saveChannelConfig(s.owner, "sms", { settings: { ...settings, from: "+15005550007" }, secrets: { authToken: "a-wrong-token" } });
+      await saveChannelConfig(s.owner, "sms", {
+        settings: { ...settings, from: "+15005550007" },
+        secrets: { authToken: "a-wrong-token" },
+      });
       const refused = await queueFor(s, "kept", {});
-      expect(await deliverMessage(refused, s.driver.clock)).toEqual({ outcome: "failed", reason: "The provider answered: Twilio 401 (error 20003): Authenticate" });
+      expect(await deliverMessage(refused, s.driver.clock)).toEqual({
+        outcome: "failed",
+        reason: "The provider answered: Twilio 401 (error 20003): Authenticate",
+      });
       expect((await messageRow(refused)).status).toBe("FAILED");
     } finally {
       await twilio.close();
@@ -127,20 +210,70 @@ describe("saving and listing", () => {
     await saveChannelConfig(ctx, "fcm", VALID.fcm);
     const before = await rowsOf(ws.id);
 
-    const email = await failure(saveChannelConfig(ctx, "email", { settings: { ...VALID.email.settings, host: "smtp.attacker.example" }, secrets: { password: "" } }));
-    expect(email.fields).toEqual([{ path: "secrets.password", message: "must be entered again because settings.host changed: a stored secret is only sent where it was saved for" }]);
-    const sms = await failure(saveChannelConfig(ctx, "sms", { settings: { ...VALID.sms.settings, baseUrl: "https://twilio.attacker.example" } }));
-    expect(sms.fields).toEqual([{ path: "secrets.authToken", message: "must be entered again because settings.baseUrl changed: a stored secret is only sent where it was saved for" }]);
-    const fcm = await failure(saveChannelConfig(ctx, "fcm", { settings: { ...VALID.fcm.settings, tokenUrl: "https://a.example/token", apiBaseUrl: "https://b.example" } }));
-    expect(fcm.fields).toEqual([{ path: "secrets.privateKey", message: "must be entered again because settings.tokenUrl and settings.apiBaseUrl changed: a stored secret is only sent where it was saved for" }]);
+    const email = await failure(
+      saveChannelConfig(ctx, "email", {
+        settings: { ...VALID.email.settings, host: "smtp.attacker.example" },
+        secrets: { password: "" },
+      }),
+    );
+    expect(email.fields).toEqual([
+      {
+        path: "secrets.password",
+        message:
+          "must be entered again because settings.host changed: a stored secret is only sent where it was saved for",
+      },
+    ]);
+    const sms = await failure(
+      saveChannelConfig(ctx, "sms", {
+        settings: { ...VALID.sms.settings, baseUrl: "https://twilio.attacker.example" },
+      }),
+    );
+    expect(sms.fields).toEqual([
+      {
+        path: "secrets.authToken",
+        message:
+          "must be entered again because settings.baseUrl changed: a stored secret is only sent where it was saved for",
+      },
+    ]);
+    const fcm = await failure(
+      saveChannelConfig(ctx, "fcm", {
+        settings: { ...VALID.fcm.settings, tokenUrl: "https://a.example/token", apiBaseUrl: "https://b.example" },
+      }),
+    );
+    expect(fcm.fields).toEqual([
+      {
+        path: "secrets.privateKey",
+        message:
+          "must be entered again because settings.tokenUrl and settings.apiBaseUrl changed: a stored secret is only sent where it was saved for",
+      },
+    ]);
     expect(await rowsOf(ws.id)).toEqual(before);
 
     // the same destination written differently (a trailing slash) is the same; other settings may change freely
-    expect((await saveChannelConfig(ctx, "fcm", { settings: { ...VALID.fcm.settings, tokenUrl: "https://oauth2.example/token//" } })).secretsSet).toEqual(["privateKey"]);
-    expect((await saveChannelConfig(ctx, "email", { settings: { ...VALID.email.settings, port: 465, secure: true } })).secretsSet).toEqual(["password"]);
+    expect(
+      (
+        await saveChannelConfig(ctx, "fcm", {
+          settings: { ...VALID.fcm.settings, tokenUrl: "https://oauth2.example/token//" },
+        })
+      ).secretsSet,
+    ).toEqual(["privateKey"]);
+    expect(
+      (await saveChannelConfig(ctx, "email", { settings: { ...VALID.email.settings, port: 465, secure: true } }))
+        .secretsSet,
+    ).toEqual(["password"]);
     // typing the secret again moves it
-    expect((await saveChannelConfig(ctx, "sms", { settings: { ...VALID.sms.settings, baseUrl: "https://twilio.other.example" }, secrets: { authToken: "token-for-the-other-host" } })).secretsSet).toEqual(["authToken"]);
-    expect((await loadProviderConfigs(ws.id)).sms).toMatchObject({ baseUrl: "https://twilio.other.example", authToken: "token-for-the-other-host" });
+    expect(
+      (
+        await saveChannelConfig(ctx, "sms", {
+          settings: { ...VALID.sms.settings, baseUrl: "https://twilio.other.example" },
+          secrets: { authToken: "token-for-the-other-host" },
+        })
+      ).secretsSet,
+    ).toEqual(["authToken"]);
+    expect((await loadProviderConfigs(ws.id)).sms).toMatchObject({
+      baseUrl: "https://twilio.other.example",
+      authToken: "token-for-the-other-host",
+    });
   });
 });
 
@@ -154,9 +287,9 @@ describe("validation", () => {
   }
 
   it("email: each bad field by its path", async () => {
-    expect(await fieldsOf("email", { settings: { mode: "smtp", fromAddress: "not-an-email", host: "h", port: 25 } })).toEqual([
-      { path: "settings.fromAddress", message: "must be an email address, e.g. news@example.com" },
-    ]);
+    expect(
+      await fieldsOf("email", { settings: { mode: "smtp", fromAddress: "not-an-email", host: "h", port: 25 } }),
+    ).toEqual([{ path: "settings.fromAddress", message: "must be an email address, e.g. news@example.com" }]);
     // every problem at once, the form's fields all marked
     expect(await fieldsOf("email", { settings: { mode: "smtp", fromAddress: "not-an-email" } })).toEqual([
       { path: "settings.fromAddress", message: "must be an email address, e.g. news@example.com" },
@@ -167,62 +300,128 @@ describe("validation", () => {
       { path: "settings.host", message: "is required for SMTP, e.g. smtp.example.com" },
       { path: "settings.port", message: "is required for SMTP, e.g. 587" },
     ]);
-    expect(await fieldsOf("email", { settings: { mode: "pigeon", fromAddress: "a@shop.example", replyTo: "nope", port: 70000, secure: "yes", extra: 1 } })).toEqual([
+    expect(
+      await fieldsOf("email", {
+        settings: {
+          mode: "pigeon",
+          fromAddress: "a@shop.example",
+          replyTo: "nope",
+          port: 70000,
+          secure: "yes",
+          extra: 1,
+        },
+      }),
+    ).toEqual([
       { path: "settings.mode", message: 'must be "embedded" (the local Outbox) or "smtp"' },
       { path: "settings.replyTo", message: "must be an email address, e.g. news@example.com" },
       { path: "settings.port", message: "must be 1–65535" },
       { path: "settings.secure", message: "Invalid input: expected boolean, received string" },
       { path: "settings", message: 'Unrecognized key: "extra"' },
     ]);
-    expect(await fieldsOf("email", { settings: { mode: "smtp", fromAddress: "a@shop.example", host: "h", port: "abc" } })).toEqual([{ path: "settings.port", message: "must be a port number" }]);
+    expect(
+      await fieldsOf("email", { settings: { mode: "smtp", fromAddress: "a@shop.example", host: "h", port: "abc" } }),
+    ).toEqual([{ path: "settings.port", message: "must be a port number" }]);
   });
 
   it("sms: account SID, E.164 sender, base URL, the required auth token and unknown secrets", async () => {
-    expect(await fieldsOf("sms", { settings: { accountSid: "SK123", from: "5551234567", baseUrl: "ftp://twilio" } })).toEqual([
+    expect(
+      await fieldsOf("sms", { settings: { accountSid: "SK123", from: "5551234567", baseUrl: "ftp://twilio" } }),
+    ).toEqual([
       { path: "settings.baseUrl", message: "must be an http(s) URL" },
       { path: "settings.accountSid", message: "must be a Twilio account SID, starting with AC" },
-      { path: "settings.from", message: "must be a phone number in E.164 form (+15551234567) or a Messaging Service SID (MG…)" },
+      {
+        path: "settings.from",
+        message: "must be a phone number in E.164 form (+15551234567) or a Messaging Service SID (MG…)",
+      },
     ]);
-    expect(await fieldsOf("sms", { settings: VALID.sms.settings })).toEqual([{ path: "secrets.authToken", message: "is required" }]);
+    expect(await fieldsOf("sms", { settings: VALID.sms.settings })).toEqual([
+      { path: "secrets.authToken", message: "is required" },
+    ]);
     expect(await fieldsOf("sms", { settings: VALID.sms.settings, secrets: { authToken: "  ", apiKey: "x" } })).toEqual([
       { path: "secrets.apiKey", message: "is not a secret of sms; expected authToken" },
       { path: "secrets.authToken", message: "is required" },
     ]);
     // a Messaging Service SID is a valid sender
-    expect((await saveChannelConfig(admin, "sms", { settings: { ...VALID.sms.settings, from: "MG0123456789abcdef0123456789abcdef" }, secrets: VALID.sms.secrets })).settings.from).toBe("MG0123456789abcdef0123456789abcdef");
+    expect(
+      (
+        await saveChannelConfig(admin, "sms", {
+          settings: { ...VALID.sms.settings, from: "MG0123456789abcdef0123456789abcdef" },
+          secrets: VALID.sms.secrets,
+        })
+      ).settings.from,
+    ).toBe("MG0123456789abcdef0123456789abcdef");
   });
 
   it("web push: VAPID keys and subject", async () => {
-    expect(await fieldsOf("web_push", { settings: { vapidPublicKey: "short", subject: "ops@shop.example" }, secrets: { vapidPrivateKey: "also short" } })).toEqual([
+    expect(
+      await fieldsOf("web_push", {
+        settings: { vapidPublicKey: "short", subject: "ops@shop.example" },
+        secrets: { vapidPrivateKey: "also short" },
+      }),
+    ).toEqual([
       { path: "settings.vapidPublicKey", message: "must be a VAPID public key (base64url, 87 characters)" },
       { path: "settings.subject", message: "must be mailto:you@example.com or an https URL" },
       { path: "secrets.vapidPrivateKey", message: "must be a VAPID private key (base64url, 43 characters)" },
     ]);
-    expect(await fieldsOf("web_push", { settings: VALID.web_push.settings, secrets: {} })).toEqual([{ path: "secrets.vapidPrivateKey", message: "is required" }]);
+    expect(await fieldsOf("web_push", { settings: VALID.web_push.settings, secrets: {} })).toEqual([
+      { path: "secrets.vapidPrivateKey", message: "is required" },
+    ]);
   });
 
   it("FCM: project id, client email, a PEM private key", async () => {
-    expect(await fieldsOf("fcm", { settings: { projectId: "My Project", clientEmail: "nope", tokenUrl: "oauth2" }, secrets: { privateKey: "not a pem" } })).toEqual([
+    expect(
+      await fieldsOf("fcm", {
+        settings: { projectId: "My Project", clientEmail: "nope", tokenUrl: "oauth2" },
+        secrets: { privateKey: "not a pem" },
+      }),
+    ).toEqual([
       { path: "settings.projectId", message: "must be a Firebase project id, e.g. my-app-1234" },
       { path: "settings.clientEmail", message: "must be an email address, e.g. news@example.com" },
       { path: "settings.tokenUrl", message: "must be an http(s) URL" },
-      { path: "secrets.privateKey", message: "must be the service account's private_key (PEM, -----BEGIN PRIVATE KEY-----…)" },
+      {
+        path: "secrets.privateKey",
+        message: "must be the service account's private_key (PEM, -----BEGIN PRIVATE KEY-----…)",
+      },
     ]);
   });
 
   it("a destination that is a literal IP the outbound guard refuses is a 422 naming the field, and nothing is stored; names are left to connect time", async () => {
-    const why = (address: string, range: string) => `the address ${address} is ${range}; an operator can allow it with CAIRN_OUTBOUND_ALLOW`;
-    expect(await fieldsOf("sms", { settings: { ...VALID.sms.settings, baseUrl: "http://169.254.169.254/latest" }, secrets: VALID.sms.secrets })).toEqual([
-      { path: "settings.baseUrl", message: why("169.254.169.254", "a cloud metadata address") },
-    ]);
-    expect(await fieldsOf("fcm", { settings: { ...VALID.fcm.settings, tokenUrl: "http://[::ffff:10.0.0.1]/token", apiBaseUrl: "http://0xa9.0xfe.0xa9.0xfe" }, secrets: VALID.fcm.secrets })).toEqual([
+    const why = (address: string, range: string) =>
+      `the address ${address} is ${range}; an operator can allow it with CAIRN_OUTBOUND_ALLOW`;
+    expect(
+      await fieldsOf("sms", {
+        settings: { ...VALID.sms.settings, baseUrl: "http://169.254.169.254/latest" },
+        secrets: VALID.sms.secrets,
+      }),
+    ).toEqual([{ path: "settings.baseUrl", message: why("169.254.169.254", "a cloud metadata address") }]);
+    expect(
+      await fieldsOf("fcm", {
+        settings: {
+          ...VALID.fcm.settings,
+          tokenUrl: "http://[::ffff:10.0.0.1]/token",
+          apiBaseUrl: "http://0xa9.0xfe.0xa9.0xfe",
+        },
+        secrets: VALID.fcm.secrets,
+      }),
+    ).toEqual([
       { path: "settings.tokenUrl", message: why("::ffff:a00:1", "private (as 10.0.0.1 inside an IPv6 address)") },
       { path: "settings.apiBaseUrl", message: why("169.254.169.254", "a cloud metadata address") },
     ]);
-    expect(await fieldsOf("email", { ...VALID.email, settings: { ...VALID.email.settings, host: "10.0.0.5" } })).toEqual([{ path: "settings.host", message: why("10.0.0.5", "private") }]);
-    expect(await fieldsOf("email", { ...VALID.email, settings: { ...VALID.email.settings, host: "fd00:ec2::254" } })).toEqual([{ path: "settings.host", message: why("fd00:ec2::254", "a cloud metadata address") }]);
+    expect(
+      await fieldsOf("email", { ...VALID.email, settings: { ...VALID.email.settings, host: "10.0.0.5" } }),
+    ).toEqual([{ path: "settings.host", message: why("10.0.0.5", "private") }]);
+    expect(
+      await fieldsOf("email", { ...VALID.email, settings: { ...VALID.email.settings, host: "fd00:ec2::254" } }),
+    ).toEqual([{ path: "settings.host", message: why("fd00:ec2::254", "a cloud metadata address") }]);
     // a host name is saved: the guard judges what it resolves to when it connects
-    expect((await saveChannelConfig(admin, "sms", { settings: { ...VALID.sms.settings, baseUrl: "https://twilio.internal.example" }, secrets: VALID.sms.secrets })).settings.baseUrl).toBe("https://twilio.internal.example");
+    expect(
+      (
+        await saveChannelConfig(admin, "sms", {
+          settings: { ...VALID.sms.settings, baseUrl: "https://twilio.internal.example" },
+          secrets: VALID.sms.secrets,
+        })
+      ).settings.baseUrl,
+    ).toBe("https://twilio.internal.example");
   });
 
   it("the envelope: settings must be an object, secrets text, nothing else", async () => {
@@ -235,7 +434,10 @@ describe("validation", () => {
 
   it("an unknown provider is a 404", async () => {
     const error = await failure(saveChannelConfig(admin, "fax", VALID.sms));
-    expect(error).toMatchObject({ code: "not_found", message: 'No channel provider "fax": use one of email, sms, web_push, fcm.' });
+    expect(error).toMatchObject({
+      code: "not_found",
+      message: 'No channel provider "fax": use one of email, sms, web_push, fcm.',
+    });
   });
 });
 
@@ -245,7 +447,11 @@ describe("who may", () => {
     await saveChannelConfig(await contextOf(ws, "OWNER"), "sms", VALID.sms);
     const before = await rowsOf(ws.id);
     const fixture = await ingestFixture("FULL");
-    const others = [await contextOf(ws, "EDITOR"), await contextOf(ws, "VIEWER"), await workspaceContextForApiKey(fixture.key)];
+    const others = [
+      await contextOf(ws, "EDITOR"),
+      await contextOf(ws, "VIEWER"),
+      await workspaceContextForApiKey(fixture.key),
+    ];
     for (const ctx of others) {
       expect((await failure(saveChannelConfig(ctx, "sms", VALID.sms))).code).toBe("forbidden");
       expect((await failure(listChannelConfigs(ctx))).code).toBe("forbidden");
@@ -265,9 +471,17 @@ describe("removing", () => {
     await deleteChannelConfig(ctx, "web_push");
     expect(await rowsOf(ws.id)).toEqual([]);
     expect((await loadProviderConfigs(ws.id)).web_push).toBeNull();
-    expect(await db().auditLog.count({ where: { workspaceId: ws.id, action: "channel.removed", targetId: "web_push" } })).toBe(1);
-    expect(await failure(deleteChannelConfig(ctx, "web_push"))).toMatchObject({ code: "not_found", message: "The web_push channel is not configured." });
-    expect(await failure(deleteChannelConfig(ctx, "sms"))).toMatchObject({ code: "not_found", message: "The sms channel is not configured." });
+    expect(
+      await db().auditLog.count({ where: { workspaceId: ws.id, action: "channel.removed", targetId: "web_push" } }),
+    ).toBe(1);
+    expect(await failure(deleteChannelConfig(ctx, "web_push"))).toMatchObject({
+      code: "not_found",
+      message: "The web_push channel is not configured.",
+    });
+    expect(await failure(deleteChannelConfig(ctx, "sms"))).toMatchObject({
+      code: "not_found",
+      message: "The sms channel is not configured.",
+    });
     expect(await failure(deleteChannelConfig(ctx, "carrier-pigeon"))).toMatchObject({ code: "not_found" });
     expect(await db().auditLog.count({ where: { workspaceId: ws.id, action: "channel.removed" } })).toBe(1);
   });

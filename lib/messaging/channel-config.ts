@@ -26,7 +26,8 @@ const ZHttpUrl = z
   .trim()
   .refine((v) => /^https?:\/\/[^\s/]+/.test(v), "must be an http(s) URL")
   .transform((v) => v.replace(/\/+$/, ""));
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
 
 const ZEmailSettings = z
   .object({
@@ -35,52 +36,93 @@ const ZEmailSettings = z
     fromName: optional(z.string().trim().max(100, "at most 100 characters")),
     replyTo: optional(ZEmailAddress),
     host: optional(z.string().trim().min(1).max(255, "at most 255 characters")),
-    port: optional(z.coerce.number({ error: "must be a port number" }).int().min(1, "must be 1–65535").max(65535, "must be 1–65535")),
+    port: optional(
+      z.coerce.number({ error: "must be a port number" }).int().min(1, "must be 1–65535").max(65535, "must be 1–65535"),
+    ),
     secure: z.boolean().default(false),
     user: optional(z.string().max(255, "at most 255 characters")),
   })
   .strict()
   .superRefine((s, ctx) => {
     if (s.mode !== "smtp") return;
-    if (!s.host) ctx.addIssue({ code: "custom", path: ["host"], message: "is required for SMTP, e.g. smtp.example.com" });
+    if (!s.host)
+      ctx.addIssue({ code: "custom", path: ["host"], message: "is required for SMTP, e.g. smtp.example.com" });
     if (!s.port) ctx.addIssue({ code: "custom", path: ["port"], message: "is required for SMTP, e.g. 587" });
   });
 const ZSmsSettings = z
   .object({
     baseUrl: ZHttpUrl.default("https://api.twilio.com"),
-    accountSid: z.string().trim().regex(/^AC[0-9a-zA-Z]{8,}$/, "must be a Twilio account SID, starting with AC"),
+    accountSid: z
+      .string()
+      .trim()
+      .regex(/^AC[0-9a-zA-Z]{8,}$/, "must be a Twilio account SID, starting with AC"),
     from: z
       .string()
       .trim()
-      .regex(/^(\+[1-9]\d{6,14}|MG[0-9a-zA-Z]{8,})$/, "must be a phone number in E.164 form (+15551234567) or a Messaging Service SID (MG…)"),
+      .regex(
+        /^(\+[1-9]\d{6,14}|MG[0-9a-zA-Z]{8,})$/,
+        "must be a phone number in E.164 form (+15551234567) or a Messaging Service SID (MG…)",
+      ),
   })
   .strict();
 const ZWebPushSettings = z
   .object({
-    vapidPublicKey: z.string().trim().regex(/^[A-Za-z0-9_-]{80,100}$/, "must be a VAPID public key (base64url, 87 characters)"),
+    vapidPublicKey: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{80,100}$/, "must be a VAPID public key (base64url, 87 characters)"),
     subject: z
       .string()
       .trim()
-      .refine((v) => /^mailto:\S+@\S+$/.test(v) || /^https:\/\/\S+$/.test(v), "must be mailto:you@example.com or an https URL"),
+      .refine(
+        (v) => /^mailto:\S+@\S+$/.test(v) || /^https:\/\/\S+$/.test(v),
+        "must be mailto:you@example.com or an https URL",
+      ),
   })
   .strict();
 const ZFcmSettings = z
   .object({
-    projectId: z.string().trim().regex(/^[a-z][a-z0-9-]{4,29}$/, "must be a Firebase project id, e.g. my-app-1234"),
+    projectId: z
+      .string()
+      .trim()
+      .regex(/^[a-z][a-z0-9-]{4,29}$/, "must be a Firebase project id, e.g. my-app-1234"),
     clientEmail: ZEmailAddress,
     tokenUrl: optional(ZHttpUrl),
     apiBaseUrl: optional(ZHttpUrl),
   })
   .strict();
 
-const SETTINGS_SCHEMAS = { email: ZEmailSettings, sms: ZSmsSettings, web_push: ZWebPushSettings, fcm: ZFcmSettings } as const;
+const SETTINGS_SCHEMAS = {
+  email: ZEmailSettings,
+  sms: ZSmsSettings,
+  web_push: ZWebPushSettings,
+  fcm: ZFcmSettings,
+} as const;
 
 /** Each provider's secret fields; the value a provider needs to send, checked when saving. */
-const SECRET_FIELDS: Record<ProviderName, { name: string; requiredFor?: (settings: Record<string, unknown>) => boolean; pattern?: [RegExp, string] }[]> = {
+const SECRET_FIELDS: Record<
+  ProviderName,
+  { name: string; requiredFor?: (settings: Record<string, unknown>) => boolean; pattern?: [RegExp, string] }[]
+> = {
   email: [{ name: "password" }],
   sms: [{ name: "authToken", requiredFor: () => true }],
-  web_push: [{ name: "vapidPrivateKey", requiredFor: () => true, pattern: [/^[A-Za-z0-9_-]{40,50}$/, "must be a VAPID private key (base64url, 43 characters)"] }],
-  fcm: [{ name: "privateKey", requiredFor: () => true, pattern: [/-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----/, "must be the service account's private_key (PEM, -----BEGIN PRIVATE KEY-----…)"] }],
+  web_push: [
+    {
+      name: "vapidPrivateKey",
+      requiredFor: () => true,
+      pattern: [/^[A-Za-z0-9_-]{40,50}$/, "must be a VAPID private key (base64url, 43 characters)"],
+    },
+  ],
+  fcm: [
+    {
+      name: "privateKey",
+      requiredFor: () => true,
+      pattern: [
+        /-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----/,
+        "must be the service account's private_key (PEM, -----BEGIN PRIVATE KEY-----…)",
+      ],
+    },
+  ],
 };
 
 export const ZChannelConfigInput = z
@@ -101,7 +143,8 @@ export interface ChannelConfigView {
 }
 
 function parseProvider(provider: string): ProviderName {
-  if (!(PROVIDERS as readonly string[]).includes(provider)) throw new AppError("not_found", `No channel provider "${provider}": use one of ${PROVIDERS.join(", ")}.`);
+  if (!(PROVIDERS as readonly string[]).includes(provider))
+    throw new AppError("not_found", `No channel provider "${provider}": use one of ${PROVIDERS.join(", ")}.`);
   return provider as ProviderName;
 }
 
@@ -132,58 +175,109 @@ export async function listChannelConfigs(ctx: WorkspaceContext): Promise<Channel
  * send the stored secret to the new server (the SMTP password to another host, the Twilio auth token to
  * another API URL, FCM access tokens to another API), so a stored secret is kept only while they stay.
  */
-const SECRET_DESTINATION: Record<ProviderName, string[]> = { email: ["host"], sms: ["baseUrl"], web_push: [], fcm: ["tokenUrl", "apiBaseUrl"] };
+const SECRET_DESTINATION: Record<ProviderName, string[]> = {
+  email: ["host"],
+  sms: ["baseUrl"],
+  web_push: [],
+  fcm: ["tokenUrl", "apiBaseUrl"],
+};
 
 /**
  * The settings that say where Cairn connects (SECRET_DESTINATION's, and the SMTP port with the host): a
  * literal IP the outbound guard would refuse (lib/security/outbound.ts) is refused when saving, naming the
  * field. Host names are judged when they are resolved, at each connection: that check is the real guard.
  */
-function destinationProblems(provider: ProviderName, settings: Record<string, unknown>): { path: string; message: string }[] {
+function destinationProblems(
+  provider: ProviderName,
+  settings: Record<string, unknown>,
+): { path: string; message: string }[] {
   const issues: { path: string; message: string }[] = [];
   if (provider === "email" && settings.mode !== "smtp") return issues; // the embedded server is the operator's
   for (const key of SECRET_DESTINATION[provider]) {
     const value = settings[key];
     if (typeof value !== "string" || !value) continue;
-    const target = provider === "email" && typeof settings.port === "number" ? `http://${value.includes(":") && !value.startsWith("[") ? `[${value}]` : value}:${settings.port}` : value;
+    const target =
+      provider === "email" && typeof settings.port === "number"
+        ? `http://${value.includes(":") && !value.startsWith("[") ? `[${value}]` : value}:${settings.port}`
+        : value;
     const problem = literalAddressProblem(target);
     if (problem) issues.push({ path: `settings.${key}`, message: problem });
   }
   return issues;
 }
 
-export async function saveChannelConfig(ctx: WorkspaceContext, providerParam: string, input: unknown): Promise<ChannelConfigView> {
+export async function saveChannelConfig(
+  ctx: WorkspaceContext,
+  providerParam: string,
+  input: unknown,
+): Promise<ChannelConfigView> {
   requirePermission(ctx, "settings:manage");
   const provider = parseProvider(providerParam);
   const body = parseInput(ZChannelConfigInput, input);
   const settingsResult = SETTINGS_SCHEMAS[provider].safeParse(body.settings);
   const issues: { path: string; message: string }[] = [];
-  if (!settingsResult.success) for (const issue of settingsResult.error.issues) issues.push({ path: ["settings", ...issue.path.map(String)].join("."), message: issue.message });
-  const existing = await db().channelConfig.findUnique({ where: { workspaceId_provider: { workspaceId: ctx.workspace.id, provider } } });
+  if (!settingsResult.success)
+    for (const issue of settingsResult.error.issues)
+      issues.push({ path: ["settings", ...issue.path.map(String)].join("."), message: issue.message });
+  const existing = await db().channelConfig.findUnique({
+    where: { workspaceId_provider: { workspaceId: ctx.workspace.id, provider } },
+  });
   const stored = readSecrets(existing?.secretCipher ?? null);
   const previous = (existing?.settings ?? {}) as Record<string, unknown>;
-  const moved = existing && settingsResult.success ? SECRET_DESTINATION[provider].filter((key) => previous[key] !== (settingsResult.data as Record<string, unknown>)[key]) : [];
+  const moved =
+    existing && settingsResult.success
+      ? SECRET_DESTINATION[provider].filter(
+          (key) => previous[key] !== (settingsResult.data as Record<string, unknown>)[key],
+        )
+      : [];
   const secrets: Record<string, string> = {};
   const fields = SECRET_FIELDS[provider];
-  for (const name of Object.keys(body.secrets)) if (!fields.some((f) => f.name === name)) issues.push({ path: `secrets.${name}`, message: `is not a secret of ${provider}; expected ${fields.map((f) => f.name).join(", ")}` });
+  for (const name of Object.keys(body.secrets))
+    if (!fields.some((f) => f.name === name))
+      issues.push({
+        path: `secrets.${name}`,
+        message: `is not a secret of ${provider}; expected ${fields.map((f) => f.name).join(", ")}`,
+      });
   for (const field of fields) {
     const given = body.secrets[field.name]?.trim();
     if (!given && stored[field.name] && moved.length) {
-      issues.push({ path: `secrets.${field.name}`, message: `must be entered again because ${moved.map((key) => `settings.${key}`).join(" and ")} changed: a stored secret is only sent where it was saved for` });
+      issues.push({
+        path: `secrets.${field.name}`,
+        message: `must be entered again because ${moved.map((key) => `settings.${key}`).join(" and ")} changed: a stored secret is only sent where it was saved for`,
+      });
       continue;
     }
     const value = given || stored[field.name] || "";
-    if (given && field.pattern && !field.pattern[0].test(given)) issues.push({ path: `secrets.${field.name}`, message: field.pattern[1] });
-    if (!value && settingsResult.success && field.requiredFor?.(settingsResult.data as Record<string, unknown>)) issues.push({ path: `secrets.${field.name}`, message: "is required" });
+    if (given && field.pattern && !field.pattern[0].test(given))
+      issues.push({ path: `secrets.${field.name}`, message: field.pattern[1] });
+    if (!value && settingsResult.success && field.requiredFor?.(settingsResult.data as Record<string, unknown>))
+      issues.push({ path: `secrets.${field.name}`, message: "is required" });
     if (value) secrets[field.name] = value;
   }
-  if (settingsResult.success) issues.push(...destinationProblems(provider, settingsResult.data as Record<string, unknown>));
+  if (settingsResult.success)
+    issues.push(...destinationProblems(provider, settingsResult.data as Record<string, unknown>));
   if (issues.length || !settingsResult.success) throw AppError.validation(issues);
   const settings = settingsResult.data as Record<string, unknown>;
-  const data = { settings: settings as object, secretCipher: Object.keys(secrets).length ? encryptSecret(JSON.stringify(secrets)) : null, updatedAt: new Date(), updatedByLabel: actorLabel(ctx.actor) };
+  const data = {
+    settings: settings as object,
+    secretCipher: Object.keys(secrets).length ? encryptSecret(JSON.stringify(secrets)) : null,
+    updatedAt: new Date(),
+    updatedByLabel: actorLabel(ctx.actor),
+  };
   await db().$transaction(async (tx) => {
-    await tx.channelConfig.upsert({ where: { workspaceId_provider: { workspaceId: ctx.workspace.id, provider } }, create: { workspaceId: ctx.workspace.id, provider, ...data }, update: data });
-    await recordAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor, action: "channel.configured", targetType: "channel", targetId: provider, summary: `Configured the ${provider.replace("_", " ")} channel` });
+    await tx.channelConfig.upsert({
+      where: { workspaceId_provider: { workspaceId: ctx.workspace.id, provider } },
+      create: { workspaceId: ctx.workspace.id, provider, ...data },
+      update: data,
+    });
+    await recordAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      action: "channel.configured",
+      targetType: "channel",
+      targetId: provider,
+      summary: `Configured the ${provider.replace("_", " ")} channel`,
+    });
   });
   return (await listChannelConfigs(ctx)).find((c) => c.provider === provider)!;
 }
@@ -194,7 +288,14 @@ export async function deleteChannelConfig(ctx: WorkspaceContext, providerParam: 
   await db().$transaction(async (tx) => {
     const { count } = await tx.channelConfig.deleteMany({ where: { workspaceId: ctx.workspace.id, provider } });
     if (!count) throw new AppError("not_found", `The ${provider} channel is not configured.`);
-    await recordAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor, action: "channel.removed", targetType: "channel", targetId: provider, summary: `Removed the ${provider.replace("_", " ")} channel's settings` });
+    await recordAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      action: "channel.removed",
+      targetType: "channel",
+      targetId: provider,
+      summary: `Removed the ${provider.replace("_", " ")} channel's settings`,
+    });
   });
 }
 
@@ -217,14 +318,29 @@ export function embeddedSmtp(env: NodeJS.ProcessEnv = process.env): SmtpConfig |
   // The Outbox takes only authenticated mail (lib/messaging/outbox-smtp.ts); the password comes in its own
   // variable, never inside CAIRN_EMBEDDED_SMTP, which is shown in messages. Without one, no AUTH is tried.
   const password = env.CAIRN_EMBEDDED_SMTP_PASSWORD;
-  return { host, port: Number(port), secure: false, ...(password ? { user: "cairn" /* OUTBOX_SMTP_USER */, password } : {}) };
+  return {
+    host,
+    port: Number(port),
+    secure: false,
+    ...(password ? { user: "cairn" /* OUTBOX_SMTP_USER */, password } : {}),
+  };
 }
 
-export type ProviderConfigs = { email: EmailSender | null; sms: TwilioConfig | null; web_push: WebPushConfig | null; fcm: FcmConfig | null };
+export type ProviderConfigs = {
+  email: EmailSender | null;
+  sms: TwilioConfig | null;
+  web_push: WebPushConfig | null;
+  fcm: FcmConfig | null;
+};
 
 export async function loadProviderConfigs(workspaceId: string): Promise<ProviderConfigs> {
   const rows = await db().channelConfig.findMany({ where: { workspaceId } });
-  const byProvider = new Map(rows.map((r) => [r.provider, { settings: r.settings as Record<string, string>, secrets: readSecrets(r.secretCipher) }]));
+  const byProvider = new Map(
+    rows.map((r) => [
+      r.provider,
+      { settings: r.settings as Record<string, string>, secrets: readSecrets(r.secretCipher) },
+    ]),
+  );
   const configs: ProviderConfigs = { email: null, sms: null, web_push: null, fcm: null };
 
   const email = byProvider.get("email");
@@ -239,14 +355,37 @@ export async function loadProviderConfigs(workspaceId: string): Promise<Provider
     };
   } else if (local) {
     const s = email?.settings as unknown as z.output<typeof ZEmailSettings> | undefined;
-    configs.email = { mode: "embedded", smtp: local, from: { address: s?.fromAddress ?? "hello@cairn.local", name: s?.fromName ?? "Cairn" }, replyTo: s?.replyTo };
+    configs.email = {
+      mode: "embedded",
+      smtp: local,
+      from: { address: s?.fromAddress ?? "hello@cairn.local", name: s?.fromName ?? "Cairn" },
+      replyTo: s?.replyTo,
+    };
   }
   const sms = byProvider.get("sms");
-  if (sms) configs.sms = { baseUrl: sms.settings.baseUrl, accountSid: sms.settings.accountSid, from: sms.settings.from, authToken: sms.secrets.authToken };
+  if (sms)
+    configs.sms = {
+      baseUrl: sms.settings.baseUrl,
+      accountSid: sms.settings.accountSid,
+      from: sms.settings.from,
+      authToken: sms.secrets.authToken,
+    };
   const webPush = byProvider.get("web_push");
-  if (webPush) configs.web_push = { vapidPublicKey: webPush.settings.vapidPublicKey, subject: webPush.settings.subject, vapidPrivateKey: webPush.secrets.vapidPrivateKey };
+  if (webPush)
+    configs.web_push = {
+      vapidPublicKey: webPush.settings.vapidPublicKey,
+      subject: webPush.settings.subject,
+      vapidPrivateKey: webPush.secrets.vapidPrivateKey,
+    };
   const fcm = byProvider.get("fcm");
-  if (fcm) configs.fcm = { projectId: fcm.settings.projectId, clientEmail: fcm.settings.clientEmail, tokenUrl: fcm.settings.tokenUrl, apiBaseUrl: fcm.settings.apiBaseUrl, privateKey: fcm.secrets.privateKey };
+  if (fcm)
+    configs.fcm = {
+      projectId: fcm.settings.projectId,
+      clientEmail: fcm.settings.clientEmail,
+      tokenUrl: fcm.settings.tokenUrl,
+      apiBaseUrl: fcm.settings.apiBaseUrl,
+      privateKey: fcm.secrets.privateKey,
+    };
   return configs;
 }
 
@@ -275,27 +414,44 @@ export async function testEmailConnection(ctx: WorkspaceContext, input: unknown)
   const body = parseInput(ZChannelConfigInput, input);
   const issues: { path: string; message: string }[] = [];
   const parsed = ZEmailSettings.safeParse(body.settings);
-  if (!parsed.success) for (const issue of parsed.error.issues) issues.push({ path: ["settings", ...issue.path.map(String)].join("."), message: issue.message });
-  for (const name of Object.keys(body.secrets)) if (name !== "password") issues.push({ path: `secrets.${name}`, message: "is not a secret of email; expected password" });
+  if (!parsed.success)
+    for (const issue of parsed.error.issues)
+      issues.push({ path: ["settings", ...issue.path.map(String)].join("."), message: issue.message });
+  for (const name of Object.keys(body.secrets))
+    if (name !== "password")
+      issues.push({ path: `secrets.${name}`, message: "is not a secret of email; expected password" });
   if (parsed.success && parsed.data.mode === "smtp") issues.push(...destinationProblems("email", parsed.data));
   if (issues.length || !parsed.success) throw AppError.validation(issues);
   const settings = parsed.data;
   if (settings.mode === "embedded") {
     const local = embeddedSmtp();
-    if (!local) return { ok: false, error: "The embedded SMTP server is not running (CAIRN_EMBEDDED_SMTP is unset or off): start Cairn with `npm run dev` or `npm start`, or configure an SMTP server." };
+    if (!local)
+      return {
+        ok: false,
+        error:
+          "The embedded SMTP server is not running (CAIRN_EMBEDDED_SMTP is unset or off): start Cairn with `npm run dev` or `npm start`, or configure an SMTP server.",
+      };
     return verifySmtp(local, { timeoutMs: TEST_TIMEOUT_MS });
   }
   let password = body.secrets.password?.trim();
   if (!password) {
     // the stored password is only ever sent to the host it was saved for (as saveChannelConfig keeps it)
-    const existing = await db().channelConfig.findUnique({ where: { workspaceId_provider: { workspaceId: ctx.workspace.id, provider: "email" } } });
+    const existing = await db().channelConfig.findUnique({
+      where: { workspaceId_provider: { workspaceId: ctx.workspace.id, provider: "email" } },
+    });
     const stored = readSecrets(existing?.secretCipher ?? null).password;
     if (stored && (existing?.settings as Record<string, unknown> | undefined)?.host !== settings.host) {
-      throw AppError.field("secrets.password", "must be entered again because settings.host changed: a stored secret is only sent where it was saved for");
+      throw AppError.field(
+        "secrets.password",
+        "must be entered again because settings.host changed: a stored secret is only sent where it was saved for",
+      );
     }
     password = stored;
   }
-  return verifySmtp({ host: settings.host!, port: settings.port!, secure: settings.secure, user: settings.user || undefined, password }, { timeoutMs: TEST_TIMEOUT_MS });
+  return verifySmtp(
+    { host: settings.host!, port: settings.port!, secure: settings.secure, user: settings.user || undefined, password },
+    { timeoutMs: TEST_TIMEOUT_MS },
+  );
 }
 
 /**

@@ -6,7 +6,6 @@ import { withEmbeddedOutbox } from "../testing/embedded-outbox";
 
 withEmbeddedOutbox();
 
-
 describe("delivering a walk's messages in the walk", () => {
   it("sends each once, settles the ones that cannot be sent, and hands nothing on when nothing failed", async () => {
     const s = await setup();
@@ -16,7 +15,10 @@ describe("delivering a walk's messages in the walk", () => {
     const noEmail = await queueFor(s, "nobody", { first_name: "Nobody" });
 
     // twice at once, as a retried walk racing the first would: the claim lets each message through once
-    const [first, second] = await Promise.all([deliverQueuedNow([...ids, noEmail]), deliverQueuedNow([...ids, noEmail])]);
+    const [first, second] = await Promise.all([
+      deliverQueuedNow([...ids, noEmail]),
+      deliverQueuedNow([...ids, noEmail]),
+    ]);
     expect(first).toEqual([]);
     expect(second).toEqual([]);
     for (const id of ids) {

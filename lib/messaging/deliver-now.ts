@@ -31,7 +31,10 @@ export async function deliverQueuedNow(messageIds: string[]): Promise<string[]> 
       const result = await deliverMessage(id);
       if (result.outcome === "retry" || (result.outcome === "delayed" && result.afterAttempt)) handOff.push(id);
     } catch (error) {
-      console.error(`[cairn] delivering message ${id} in the walk failed; deliver-message retries it:`, (error as Error).message);
+      console.error(
+        `[cairn] delivering message ${id} in the walk failed; deliver-message retries it:`,
+        (error as Error).message,
+      );
       handOff.push(id);
     }
   });

@@ -145,13 +145,20 @@ describe("the app killed while a walk delivers the messages it queued", () => {
 
     const sink = await startGatedSink(ACCEPTED_BEFORE_KILL);
     const s = await setup();
-    await saveChannelConfig(s.owner, "email", { settings: { mode: "smtp", fromAddress: "news@shop.example", host: "127.0.0.1", port: sink.port } });
+    await saveChannelConfig(s.owner, "email", {
+      settings: { mode: "smtp", fromAddress: "news@shop.example", host: "127.0.0.1", port: sink.port },
+    });
 
     app = await startApp();
     await executor.sync();
     // One batch, one process-event run: one walk queues all 40 messages and delivers them.
     const batch = Array.from({ length: PEOPLE }, (_, i) => [
-      { type: "identify", userId: `crash-${i}`, traits: { email: `crash-${i}@example.com`, first_name: `P${i}` }, messageId: `id-${s.journeyId}-${i}` },
+      {
+        type: "identify",
+        userId: `crash-${i}`,
+        traits: { email: `crash-${i}@example.com`, first_name: `P${i}` },
+        messageId: `id-${s.journeyId}-${i}`,
+      },
       { type: "track", userId: `crash-${i}`, event: "signed_up", messageId: `tr-${s.journeyId}-${i}` },
     ]).flat();
     await ingest(s.ctx, JSON.stringify({ batch }), "batch");
@@ -168,7 +175,11 @@ describe("the app killed while a walk delivers the messages it queued", () => {
     expect(await until(settled, 60_000)).toBe(true);
     app.kill("SIGKILL");
     await new Promise((r) => app!.once("exit", r));
-    const messages = () => db().message.findMany({ where: { journeyId: s.journeyId }, select: { id: true, status: true, claimedUntil: true } });
+    const messages = () =>
+      db().message.findMany({
+        where: { journeyId: s.journeyId },
+        select: { id: true, status: true, claimedUntil: true },
+      });
     const atKill = await messages();
     expect(atKill).toHaveLength(PEOPLE);
     expect(atKill.filter((m) => m.status === "SENT")).toHaveLength(ACCEPTED_BEFORE_KILL);

@@ -8,7 +8,15 @@ import { GET as openRoute } from "@/app/t/o/[token]/route";
 import UnsubscribePage from "@/app/u/[token]/page";
 import { db } from "../db/client";
 import { callRoute } from "../testing/call-route";
-import { messageRow, profileEvents, profileOf, queueFor, setup, timeline, type MessagingSetup } from "../testing/messaging-fixtures";
+import {
+  messageRow,
+  profileEvents,
+  profileOf,
+  queueFor,
+  setup,
+  timeline,
+  type MessagingSetup,
+} from "../testing/messaging-fixtures";
 import { deliverMessage } from "./delivery";
 import { savePolicy } from "./policy";
 import { PIXEL_GIF, signLink } from "./tracking";
@@ -22,7 +30,6 @@ const CONTENT = {
   html: '<body><p>See <a href="https://shop.example/sale?a=1&amp;b=2">the sale</a>.</p><p><a href="{{ unsubscribe_url }}">Unsubscribe</a> · <a href="{{ preferences_url }}">Preferences</a></p></body>',
 };
 const FORGED = "2b8f7a3c-5d2e-4f61-9a7b-1c2d3e4f5a6b.AAAAAAAAAAAAAAAAAAAAAA";
-
 
 interface Sent {
   s: MessagingSetup;
@@ -53,8 +60,14 @@ async function sendTo(userId: string, traits: Record<string, unknown> = {}, exis
 }
 
 async function pixel(token: string) {
-  const response = await openRoute(new Request(`http://localhost:3000/t/o/${token}`), { params: Promise.resolve({ token }) });
-  return { status: response.status, type: response.headers.get("content-type"), body: Buffer.from(await response.arrayBuffer()) };
+  const response = await openRoute(new Request(`http://localhost:3000/t/o/${token}`), {
+    params: Promise.resolve({ token }),
+  });
+  return {
+    status: response.status,
+    type: response.headers.get("content-type"),
+    body: Buffer.from(await response.arrayBuffer()),
+  };
 }
 
 function click(token: string, url: string) {
@@ -62,13 +75,23 @@ function click(token: string, url: string) {
 }
 
 function form(route: typeof unsubscribeRoute, token: string, body: string) {
-  return callRoute(route, { method: "POST", params: { token }, rawBody: body, headers: { "content-type": "application/x-www-form-urlencoded" } });
+  return callRoute(route, {
+    method: "POST",
+    params: { token },
+    rawBody: body,
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
 }
 
-type RecipientPage = (props: { params: Promise<{ token: string }>; searchParams: Promise<Record<string, string>> }) => Promise<React.ReactElement>;
+type RecipientPage = (props: {
+  params: Promise<{ token: string }>;
+  searchParams: Promise<Record<string, string>>;
+}) => Promise<React.ReactElement>;
 
 async function page(component: RecipientPage, token: string, search: Record<string, string> = {}): Promise<string> {
-  return renderToStaticMarkup(await component({ params: Promise.resolve({ token }), searchParams: Promise.resolve(search) }));
+  return renderToStaticMarkup(
+    await component({ params: Promise.resolve({ token }), searchParams: Promise.resolve(search) }),
+  );
 }
 
 async function consentOf(s: MessagingSetup, userId: string) {
@@ -84,7 +107,9 @@ async function engagementState(sent: Sent, userId: string) {
     openedAt: m.openedAt,
     clickedAt: m.clickedAt,
     timeline: await timeline(sent.id),
-    events: (await profileEvents(sent.s.ctx.workspace.id, userId, ["Email Opened", "Email Link Clicked", "Unsubscribed"])).map((e) => e.name),
+    events: (
+      await profileEvents(sent.s.ctx.workspace.id, userId, ["Email Opened", "Email Link Clicked", "Unsubscribed"])
+    ).map((e) => e.name),
     consent: await consentOf(sent.s, userId),
   };
 }
@@ -98,9 +123,21 @@ describe("open tracking", () => {
   it("the pixel answers a GIF for valid and forged tokens, and records only the valid one, once", async () => {
     const sent = await sendTo("opener");
     const before = await engagementState(sent, "opener");
-    expect({ ...before, timeline: [...before.timeline].sort() }).toEqual({ openedAt: null, clickedAt: null, timeline: ["delivered", "sent"], events: [], consent: [] });
+    expect({ ...before, timeline: [...before.timeline].sort() }).toEqual({
+      openedAt: null,
+      clickedAt: null,
+      timeline: ["delivered", "sent"],
+      events: [],
+      consent: [],
+    });
 
-    for (const token of [FORGED, tamper(signLink("open", sent.id)), signLink("click", sent.id), "nonsense", signLink("open", "3b8f7a3c-5d2e-4f61-9a7b-1c2d3e4f5a6b")]) {
+    for (const token of [
+      FORGED,
+      tamper(signLink("open", sent.id)),
+      signLink("click", sent.id),
+      "nonsense",
+      signLink("open", "3b8f7a3c-5d2e-4f61-9a7b-1c2d3e4f5a6b"),
+    ]) {
       const answer = await pixel(token);
       expect(answer).toEqual({ status: 200, type: "image/gif", body: PIXEL_GIF });
     }
@@ -117,7 +154,12 @@ describe("open tracking", () => {
     expect(after.timeline.filter((t) => t === "opened")).toHaveLength(1);
     const events = await profileEvents(sent.s.ctx.workspace.id, "opener", ["Email Opened"]);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ type: "track", userId: "opener", source: "messaging", properties: { messageId: sent.id, channel: "email", journeyId: sent.s.journeyId, templateId: sent.s.templateId } });
+    expect(events[0]).toMatchObject({
+      type: "track",
+      userId: "opener",
+      source: "messaging",
+      properties: { messageId: sent.id, channel: "email", journeyId: sent.s.journeyId, templateId: sent.s.templateId },
+    });
   });
 });
 
@@ -136,7 +178,11 @@ describe("click tracking", () => {
     expect(events.map((e) => e.detail)).toEqual([{ url: "https://shop.example/sale?a=1&b=2" }]);
     const stored = await profileEvents(sent.s.ctx.workspace.id, "clicker", ["Email Link Clicked"]);
     expect(stored).toHaveLength(1);
-    expect(stored[0].properties).toMatchObject({ messageId: sent.id, channel: "email", url: "https://shop.example/sale?a=1&b=2" });
+    expect(stored[0].properties).toMatchObject({
+      messageId: sent.id,
+      channel: "email",
+      url: "https://shop.example/sale?a=1&b=2",
+    });
 
     // a second click is on the timeline but is the same profile event; the first click time stays
     sent.s.driver.advanceTime(MINUTE);
@@ -197,10 +243,20 @@ describe("unsubscribing", () => {
 
     const answer = await form(unsubscribeRoute, sent.unsubscribe, "List-Unsubscribe=One-Click");
     expect(answer).toMatchObject({ status: 200, body: { unsubscribed: true } });
-    expect(await consentOf(sent.s, "oneclick")).toEqual([{ channel: "email", status: "unsubscribed", source: "unsubscribe:one_click" }]);
+    expect(await consentOf(sent.s, "oneclick")).toEqual([
+      { channel: "email", status: "unsubscribed", source: "unsubscribe:one_click" },
+    ]);
     expect((await timeline(sent.id)).filter((t) => t === "unsubscribed")).toHaveLength(1);
     const events = await profileEvents(sent.s.ctx.workspace.id, "oneclick", ["Unsubscribed"]);
-    expect(events.map((e) => e.properties)).toEqual([{ messageId: sent.id, channel: "email", journeyId: sent.s.journeyId, templateId: sent.s.templateId, source: "one_click" }]);
+    expect(events.map((e) => e.properties)).toEqual([
+      {
+        messageId: sent.id,
+        channel: "email",
+        journeyId: sent.s.journeyId,
+        templateId: sent.s.templateId,
+        source: "one_click",
+      },
+    ]);
 
     // a repeated POST (clients retry) changes nothing more
     expect((await form(unsubscribeRoute, sent.unsubscribe, "List-Unsubscribe=One-Click")).status).toBe(200);
@@ -208,7 +264,10 @@ describe("unsubscribing", () => {
     expect(await profileEvents(sent.s.ctx.workspace.id, "oneclick", ["Unsubscribed"])).toHaveLength(1);
 
     const next = await queueFor(sent.s, "oneclick", {});
-    expect(await deliverMessage(next, sent.s.driver.clock)).toEqual({ outcome: "suppressed", reason: "Unsubscribed from emails" });
+    expect(await deliverMessage(next, sent.s.driver.clock)).toEqual({
+      outcome: "suppressed",
+      reason: "Unsubscribed from emails",
+    });
     expect(await db().outboxEmail.count({ where: { messageId: next } })).toBe(0);
   });
 
@@ -226,7 +285,9 @@ describe("unsubscribing", () => {
     const answer = await form(unsubscribeRoute, sent.unsubscribe, "from=page");
     expect(answer.status).toBe(303);
     expect(answer.headers.get("location")).toBe(`/u/${sent.unsubscribe}?done=1`);
-    expect(await consentOf(sent.s, "pageuser")).toEqual([{ channel: "email", status: "unsubscribed", source: "unsubscribe:link" }]);
+    expect(await consentOf(sent.s, "pageuser")).toEqual([
+      { channel: "email", status: "unsubscribed", source: "unsubscribe:link" },
+    ]);
     const done = await page(UnsubscribePage, sent.unsubscribe, { done: "1" });
     expect(done).toContain("You are unsubscribed");
     expect(done).toContain("<strong>pageuser@example.com</strong> will not get these messages any more.");
@@ -238,12 +299,28 @@ describe("unsubscribing", () => {
     const before = await engagementState(sent, "forger");
     for (const token of [FORGED, sent.unsubscribe.slice(0, -2) + "zz", sent.open, sent.preferences, "garbage"]) {
       const oneClick = await form(unsubscribeRoute, token, "List-Unsubscribe=One-Click");
-      expect(oneClick).toMatchObject({ status: 404, body: { error: { code: "not_found", message: "This unsubscribe link is not valid: it may have been altered or cut short." } } });
+      expect(oneClick).toMatchObject({
+        status: 404,
+        body: {
+          error: {
+            code: "not_found",
+            message: "This unsubscribe link is not valid: it may have been altered or cut short.",
+          },
+        },
+      });
       expect((await form(unsubscribeRoute, token, "from=page")).status).toBe(404);
     }
     for (const token of [FORGED, sent.open, "garbage"]) {
       const saved = await form(preferencesRoute, token, "sms=on");
-      expect(saved).toMatchObject({ status: 404, body: { error: { code: "not_found", message: "This preferences link is not valid: it may have been altered or cut short." } } });
+      expect(saved).toMatchObject({
+        status: 404,
+        body: {
+          error: {
+            code: "not_found",
+            message: "This preferences link is not valid: it may have been altered or cut short.",
+          },
+        },
+      });
       const shown = await page(PreferencesPage, token);
       expect(shown).toContain("This link is not valid");
       expect(shown).toContain("This preferences link is not valid: it may have been altered or cut short.");
@@ -252,15 +329,28 @@ describe("unsubscribing", () => {
     }
     // a valid signature for a message that no longer exists
     const gone = signLink("unsubscribe", "4b8f7a3c-5d2e-4f61-9a7b-1c2d3e4f5a6b");
-    expect(await form(unsubscribeRoute, gone, "List-Unsubscribe=One-Click")).toMatchObject({ status: 404, body: { error: { message: "This unsubscribe link belongs to a message that no longer exists." } } });
-    expect(await form(preferencesRoute, signLink("preferences", "4b8f7a3c-5d2e-4f61-9a7b-1c2d3e4f5a6b"), "")).toMatchObject({ status: 404, body: { error: { message: "This preferences link belongs to a message that no longer exists." } } });
+    expect(await form(unsubscribeRoute, gone, "List-Unsubscribe=One-Click")).toMatchObject({
+      status: 404,
+      body: { error: { message: "This unsubscribe link belongs to a message that no longer exists." } },
+    });
+    expect(
+      await form(preferencesRoute, signLink("preferences", "4b8f7a3c-5d2e-4f61-9a7b-1c2d3e4f5a6b"), ""),
+    ).toMatchObject({
+      status: 404,
+      body: { error: { message: "This preferences link belongs to a message that no longer exists." } },
+    });
     expect(await engagementState(sent, "forger")).toEqual(before);
   });
 });
 
 describe("the preference page", () => {
   function checkboxes(html: string): Record<string, boolean> {
-    return Object.fromEntries([...html.matchAll(/<input type="checkbox"[^>]*? name="(\w+)"([^>]*? checked="")?[^>]*>/g)].map((m) => [m[1], !!m[2]]));
+    return Object.fromEntries(
+      [...html.matchAll(/<input type="checkbox"[^>]*? name="(\w+)"([^>]*? checked="")?[^>]*>/g)].map((m) => [
+        m[1],
+        !!m[2],
+      ]),
+    );
   }
 
   it("shows the workspace's name and a checkbox per channel; unchecking email unsubscribes, re-checking opts in", async () => {
@@ -277,21 +367,32 @@ describe("the preference page", () => {
     expect(saved.status).toBe(303);
     expect(saved.headers.get("location")).toBe(`/preferences/${sent.preferences}?saved=1`);
     // boxes left as they were shown record nothing: a pre-ticked box is not an opt-in
-    expect(await consentOf(sent.s, "prefs")).toEqual([{ channel: "email", status: "unsubscribed", source: "preference_page" }]);
-    expect((await db().messageEvent.findFirstOrThrow({ where: { messageId: sent.id, type: "unsubscribed" } })).detail).toEqual({ source: "preference_page", channels: ["email"] });
+    expect(await consentOf(sent.s, "prefs")).toEqual([
+      { channel: "email", status: "unsubscribed", source: "preference_page" },
+    ]);
+    expect(
+      (await db().messageEvent.findFirstOrThrow({ where: { messageId: sent.id, type: "unsubscribed" } })).detail,
+    ).toEqual({ source: "preference_page", channels: ["email"] });
     const unsubscribedEvents = await profileEvents(sent.s.ctx.workspace.id, "prefs", ["Unsubscribed"]);
-    expect(unsubscribedEvents.map((e) => (e.properties as { channel: string; source: string }).channel)).toEqual(["email"]);
+    expect(unsubscribedEvents.map((e) => (e.properties as { channel: string; source: string }).channel)).toEqual([
+      "email",
+    ]);
     const after = await page(PreferencesPage, sent.preferences, { saved: "1" });
     expect(checkboxes(after)).toEqual({ email: false, sms: true, push: true });
     expect(after).toContain("Saved.");
 
     const suppressed = await queueFor(sent.s, "prefs", {});
-    expect(await deliverMessage(suppressed, sent.s.driver.clock)).toEqual({ outcome: "suppressed", reason: "Unsubscribed from emails" });
+    expect(await deliverMessage(suppressed, sent.s.driver.clock)).toEqual({
+      outcome: "suppressed",
+      reason: "Unsubscribed from emails",
+    });
 
     // with explicit opt-in required, re-checking email is that opt-in, and email flows again
     await savePolicy(sent.s.owner, { requireOptIn: ["email"] });
     expect((await form(preferencesRoute, sent.preferences, "email=on&sms=on&push=on")).status).toBe(303);
-    expect(await consentOf(sent.s, "prefs")).toEqual([{ channel: "email", status: "opted_in", source: "preference_page" }]);
+    expect(await consentOf(sent.s, "prefs")).toEqual([
+      { channel: "email", status: "opted_in", source: "preference_page" },
+    ]);
     expect(checkboxes(await page(PreferencesPage, sent.preferences))).toEqual({ email: true, sms: true, push: true });
     const allowed = await queueFor(sent.s, "prefs", {});
     expect(await deliverMessage(allowed, sent.s.driver.clock)).toMatchObject({ outcome: "sent" });
@@ -314,11 +415,15 @@ describe("the preference page", () => {
     await s.driver.send([{ type: "identify", userId: "merged", traits: { sms_subscribe: "unsubscribed" } }]);
     await s.driver.send([{ type: "identify", userId: "merged", anonymousId: "anon-merge" }]);
     const person = await profileOf(s.ctx.workspace.id, "merged");
-    expect((await db().profile.findUniqueOrThrow({ where: { id: (await messageRow(id)).profileId } })).mergedIntoId).toBe(person.id);
+    expect(
+      (await db().profile.findUniqueOrThrow({ where: { id: (await messageRow(id)).profileId } })).mergedIntoId,
+    ).toBe(person.id);
 
     expect(checkboxes(await page(PreferencesPage, token))).toEqual({ email: true, sms: false, push: true });
     expect((await form(preferencesRoute, token, "email=on")).status).toBe(303);
-    expect(await consentOf(s, "merged")).toEqual([{ channel: "push", status: "unsubscribed", source: "preference_page" }]);
+    expect(await consentOf(s, "merged")).toEqual([
+      { channel: "push", status: "unsubscribed", source: "preference_page" },
+    ]);
   });
 
   it("where opt-in is required, only an opt-in ticks the box, so a person who never opted in can tick it to opt in", async () => {
@@ -339,7 +444,7 @@ describe("the preference page", () => {
     expect(checkboxes(await page(PreferencesPage, sent.preferences))).toEqual({ email: true, sms: true, push: true });
   });
 
-  it("shows what delivery would do for people unsubscribed by a trait (false or \"unsubscribed\")", async () => {
+  it('shows what delivery would do for people unsubscribed by a trait (false or "unsubscribed")', async () => {
     const sent = await sendTo("traity", { sms_subscribe: false, push_subscribe: "unsubscribed" });
     expect(checkboxes(await page(PreferencesPage, sent.preferences))).toEqual({ email: true, sms: false, push: false });
     // saving the page as shown changes nothing
@@ -347,6 +452,8 @@ describe("the preference page", () => {
     expect(await consentOf(sent.s, "traity")).toEqual([]);
     // checking SMS is an explicit opt-in
     expect((await form(preferencesRoute, sent.preferences, "email=on&sms=on")).status).toBe(303);
-    expect(await consentOf(sent.s, "traity")).toEqual([{ channel: "sms", status: "opted_in", source: "preference_page" }]);
+    expect(await consentOf(sent.s, "traity")).toEqual([
+      { channel: "sms", status: "opted_in", source: "preference_page" },
+    ]);
   });
 });

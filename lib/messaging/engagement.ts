@@ -38,10 +38,21 @@ async function lockMessage(client: pg.PoolClient, messageId: string): Promise<Li
   return rows[0] ?? null;
 }
 
-export const CHANNEL_EVENT_PREFIX: Record<Channel, string> = { email: "Email", sms: "SMS", push: "Push Notification", in_app: "In-App Message" };
+export const CHANNEL_EVENT_PREFIX: Record<Channel, string> = {
+  email: "Email",
+  sms: "SMS",
+  push: "Push Notification",
+  in_app: "In-App Message",
+};
 
 /** Stores an event on the message's person through ingestion (so it reaches journeys like any other). */
-export async function recordProfileEvent(message: LinkedMessage, name: string, dedupeKey: string, properties: Record<string, unknown>, at: Date): Promise<void> {
+export async function recordProfileEvent(
+  message: LinkedMessage,
+  name: string,
+  dedupeKey: string,
+  properties: Record<string, unknown>,
+  at: Date,
+): Promise<void> {
   const { rows } = await pgPool().query<{ kind: string; value: string }>(
     `SELECT i.kind, i.value FROM "Profile" r JOIN "ProfileIdentity" i ON i."profileId" = COALESCE(r."mergedIntoId", r.id)
       WHERE r.id = $1 ORDER BY (i.kind = 'user') DESC, i."createdAt" LIMIT 1`,
@@ -56,7 +67,13 @@ export async function recordProfileEvent(message: LinkedMessage, name: string, d
     userId: identity.kind === "user" ? identity.value : null,
     anonymousId: identity.kind === "user" ? null : identity.value,
     previousId: null,
-    properties: { messageId: message.id, channel: message.channel, journeyId: message.journeyId, templateId: message.templateId, ...properties },
+    properties: {
+      messageId: message.id,
+      channel: message.channel,
+      journeyId: message.journeyId,
+      templateId: message.templateId,
+      ...properties,
+    },
     traits: null,
     context: { library: { name: "cairn-messaging" } },
     timestamp: at,
@@ -75,12 +92,16 @@ export async function recordOpen(token: string, clock: Clock = systemClock): Pro
   const first = await withTransaction(async (client) => {
     const message = await lockMessage(client, messageId);
     if (!message) return null;
-    const { rowCount } = await client.query(`UPDATE "Message" SET "openedAt" = $2, "updatedAt" = $2 WHERE id = $1 AND "openedAt" IS NULL`, [messageId, now]);
+    const { rowCount } = await client.query(
+      `UPDATE "Message" SET "openedAt" = $2, "updatedAt" = $2 WHERE id = $1 AND "openedAt" IS NULL`,
+      [messageId, now],
+    );
     if (!rowCount) return null;
     await recordMessageEvent(client, messageId, message.workspaceId, "opened", now);
     return message;
   });
-  if (first) await recordProfileEvent(first, `${CHANNEL_EVENT_PREFIX[first.channel]} Opened`, `open-${first.id}`, {}, now);
+  if (first)
+    await recordProfileEvent(first, `${CHANNEL_EVENT_PREFIX[first.channel]} Opened`, `open-${first.id}`, {}, now);
   return true;
 }
 
@@ -98,20 +119,30 @@ function isRedirectable(url: string): boolean {
 /** Records a click and answers where to send the person; a link whose signature doesn't match its URL is refused. */
 export async function recordClick(token: string, url: string, clock: Clock = systemClock): Promise<string> {
   const messageId = verifyLink("click", token, url);
-  if (!messageId || !isRedirectable(url)) throw new AppError("not_found", "This link is not valid: it may have been altered or cut short.");
+  if (!messageId || !isRedirectable(url))
+    throw new AppError("not_found", "This link is not valid: it may have been altered or cut short.");
   const now = clock();
   const message = await withTransaction(async (client) => {
     const found = await lockMessage(client, messageId);
     if (!found) return null;
     // A click implies an open (images may be blocked), so it sets openedAt too.
-    await client.query(`UPDATE "Message" SET "clickedAt" = COALESCE("clickedAt", $2), "openedAt" = COALESCE("openedAt", $2), "updatedAt" = $2 WHERE id = $1`, [messageId, now]);
+    await client.query(
+      `UPDATE "Message" SET "clickedAt" = COALESCE("clickedAt", $2), "openedAt" = COALESCE("openedAt", $2), "updatedAt" = $2 WHERE id = $1`,
+      [messageId, now],
+    );
     await recordMessageEvent(client, messageId, found.workspaceId, "clicked", now, { url });
     return found;
   });
   if (message) {
     // one event per (message, URL) however long the URL: a prefix would merge links that differ only at the end
     const urlKey = createHash("sha256").update(url).digest("base64url").slice(0, 32);
-    await recordProfileEvent(message, `${CHANNEL_EVENT_PREFIX[message.channel]} Link Clicked`, `click-${message.id}-${urlKey}`, { url }, now);
+    await recordProfileEvent(
+      message,
+      `${CHANNEL_EVENT_PREFIX[message.channel]} Link Clicked`,
+      `click-${message.id}-${urlKey}`,
+      { url },
+      now,
+    );
   }
   return url;
 }
@@ -119,7 +150,14 @@ export async function recordClick(token: string, url: string, clock: Clock = sys
 export type PreferenceChannel = Exclude<Channel, "in_app">;
 export const PREFERENCE_CHANNELS: PreferenceChannel[] = CHANNELS.filter((c): c is PreferenceChannel => c !== "in_app");
 
-async function setConsent(client: pg.PoolClient, message: LinkedMessage, channel: Channel, status: "opted_in" | "unsubscribed", source: string, now: Date): Promise<boolean> {
+async function setConsent(
+  client: pg.PoolClient,
+  message: LinkedMessage,
+  channel: Channel,
+  status: "opted_in" | "unsubscribed",
+  source: string,
+  now: Date,
+): Promise<boolean> {
   const { rows } = await client.query<{ previous: string | null }>(
     `WITH previous AS (SELECT status FROM "ChannelConsent" WHERE "profileId" = $2 AND channel = $3)
      INSERT INTO "ChannelConsent" ("workspaceId", "profileId", channel, status, source, "updatedAt") VALUES ($1, $2, $3, $4, $5, $6)
@@ -134,14 +172,22 @@ async function setConsent(client: pg.PoolClient, message: LinkedMessage, channel
 }
 
 async function currentProfileId(client: pg.PoolClient, profileId: string): Promise<string> {
-  const { rows } = await client.query<{ id: string }>(`SELECT COALESCE("mergedIntoId", id) AS id FROM "Profile" WHERE id = $1`, [profileId]);
+  const { rows } = await client.query<{ id: string }>(
+    `SELECT COALESCE("mergedIntoId", id) AS id FROM "Profile" WHERE id = $1`,
+    [profileId],
+  );
   return rows[0]?.id ?? profileId;
 }
 
 /** One-click unsubscribe (RFC 8058 POST from the mail client, or the link in the message): from the message's channel. */
-export async function unsubscribe(token: string, source: "one_click" | "link", clock: Clock = systemClock): Promise<{ channel: Channel }> {
+export async function unsubscribe(
+  token: string,
+  source: "one_click" | "link",
+  clock: Clock = systemClock,
+): Promise<{ channel: Channel }> {
   const messageId = verifyLink("unsubscribe", token);
-  if (!messageId) throw new AppError("not_found", "This unsubscribe link is not valid: it may have been altered or cut short.");
+  if (!messageId)
+    throw new AppError("not_found", "This unsubscribe link is not valid: it may have been altered or cut short.");
   const now = clock();
   const result = await withTransaction(async (client) => {
     const message = await lockMessage(client, messageId);
@@ -150,7 +196,8 @@ export async function unsubscribe(token: string, source: "one_click" | "link", c
     if (changed) await recordMessageEvent(client, messageId, message.workspaceId, "unsubscribed", now, { source });
     return { message, changed };
   });
-  if (result.changed) await recordProfileEvent(result.message, "Unsubscribed", `unsubscribe-${result.message.id}`, { source }, now);
+  if (result.changed)
+    await recordProfileEvent(result.message, "Unsubscribed", `unsubscribe-${result.message.id}`, { source }, now);
   return { channel: result.message.channel };
 }
 
@@ -163,7 +210,8 @@ export interface Preferences {
 
 async function messageForPreferences(token: string): Promise<string> {
   const messageId = verifyLink("preferences", token) ?? verifyLink("unsubscribe", token);
-  if (!messageId) throw new AppError("not_found", "This preferences link is not valid: it may have been altered or cut short.");
+  if (!messageId)
+    throw new AppError("not_found", "This preferences link is not valid: it may have been altered or cut short.");
   return messageId;
 }
 
@@ -175,7 +223,13 @@ async function messageForPreferences(token: string): Promise<string> {
  * ticking it is the opt-in.
  */
 async function preferencesOf(client: pg.PoolClient, messageId: string): Promise<Preferences | null> {
-  const { rows } = await client.query<{ workspaceId: string; workspaceName: string; to: string | null; profileId: string; traits: Record<string, unknown> }>(
+  const { rows } = await client.query<{
+    workspaceId: string;
+    workspaceName: string;
+    to: string | null;
+    profileId: string;
+    traits: Record<string, unknown>;
+  }>(
     `SELECT m."workspaceId", w.name AS "workspaceName", m."to", p.id AS "profileId", p.traits
        FROM "Message" m JOIN "Workspace" w ON w.id = m."workspaceId"
        JOIN "Profile" r ON r.id = m."profileId" JOIN "Profile" p ON p.id = COALESCE(r."mergedIntoId", r.id)
@@ -184,15 +238,24 @@ async function preferencesOf(client: pg.PoolClient, messageId: string): Promise<
   );
   const row = rows[0];
   if (!row) return null;
-  const { rows: consent } = await client.query<{ channel: string; status: ConsentStatus }>(`SELECT channel, status FROM "ChannelConsent" WHERE "profileId" = $1`, [row.profileId]);
+  const { rows: consent } = await client.query<{ channel: string; status: ConsentStatus }>(
+    `SELECT channel, status FROM "ChannelConsent" WHERE "profileId" = $1`,
+    [row.profileId],
+  );
   const status = new Map(consent.map((c) => [c.channel, c.status]));
   // on this transaction's connection (the embedded database has only one)
-  const { rows: policy } = await client.query<{ requireOptIn: Channel[] }>(`SELECT "requireOptIn" FROM "MessagingPolicy" WHERE "workspaceId" = $1`, [row.workspaceId]);
+  const { rows: policy } = await client.query<{ requireOptIn: Channel[] }>(
+    `SELECT "requireOptIn" FROM "MessagingPolicy" WHERE "workspaceId" = $1`,
+    [row.workspaceId],
+  );
   const requireOptIn = policy[0]?.requireOptIn ?? [];
   return {
     workspaceName: row.workspaceName,
     address: row.to,
-    channels: PREFERENCE_CHANNELS.map((channel) => ({ channel, subscribed: consentDecision(channel, status.get(channel) ?? null, row.traits, requireOptIn).allowed })),
+    channels: PREFERENCE_CHANNELS.map((channel) => ({
+      channel,
+      subscribed: consentDecision(channel, status.get(channel) ?? null, row.traits, requireOptIn).allowed,
+    })),
   };
 }
 
@@ -200,7 +263,8 @@ export async function getPreferences(token: string): Promise<Preferences> {
   const messageId = await messageForPreferences(token);
   return withTransaction(async (client) => {
     const preferences = await preferencesOf(client, messageId);
-    if (!preferences) throw new AppError("not_found", "This preferences link belongs to a message that no longer exists.");
+    if (!preferences)
+      throw new AppError("not_found", "This preferences link belongs to a message that no longer exists.");
     return preferences;
   });
 }
@@ -211,13 +275,18 @@ export async function getPreferences(token: string): Promise<Preferences> {
  * shown records nothing, because a box that was ticked already is not an opt-in (GDPR's Planet49 ruling,
  * the TCPA's "express consent"): a workspace that requires opt-in keeps treating those people as not opted in.
  */
-export async function savePreferences(token: string, choices: Partial<Record<PreferenceChannel, boolean>>, clock: Clock = systemClock): Promise<Preferences> {
+export async function savePreferences(
+  token: string,
+  choices: Partial<Record<PreferenceChannel, boolean>>,
+  clock: Clock = systemClock,
+): Promise<Preferences> {
   const messageId = await messageForPreferences(token);
   const now = clock();
   const unsubscribed = await withTransaction(async (client) => {
     const message = await lockMessage(client, messageId);
     const shown = message && (await preferencesOf(client, messageId));
-    if (!message || !shown) throw new AppError("not_found", "This preferences link belongs to a message that no longer exists.");
+    if (!message || !shown)
+      throw new AppError("not_found", "This preferences link belongs to a message that no longer exists.");
     const newlyUnsubscribed: Channel[] = [];
     for (const { channel, subscribed } of shown.channels) {
       const choice = choices[channel];
@@ -226,11 +295,21 @@ export async function savePreferences(token: string, choices: Partial<Record<Pre
       const changed = await setConsent(client, message, channel, status, "preference_page", now);
       if (changed && status === "unsubscribed") newlyUnsubscribed.push(channel);
     }
-    if (newlyUnsubscribed.length) await recordMessageEvent(client, messageId, message.workspaceId, "unsubscribed", now, { source: "preference_page", channels: newlyUnsubscribed });
+    if (newlyUnsubscribed.length)
+      await recordMessageEvent(client, messageId, message.workspaceId, "unsubscribed", now, {
+        source: "preference_page",
+        channels: newlyUnsubscribed,
+      });
     return { message, newlyUnsubscribed };
   });
   for (const channel of unsubscribed.newlyUnsubscribed) {
-    await recordProfileEvent(unsubscribed.message, "Unsubscribed", `unsubscribe-${messageId}-${channel}-${now.getTime()}`, { channel, source: "preference_page" }, now);
+    await recordProfileEvent(
+      unsubscribed.message,
+      "Unsubscribed",
+      `unsubscribe-${messageId}-${channel}-${now.getTime()}`,
+      { channel, source: "preference_page" },
+      now,
+    );
   }
   return getPreferences(token);
 }

@@ -39,10 +39,16 @@ const newSecret = () => randomBytes(32).toString("hex");
 /** The workspace's identity secret, created on first use (compare-and-set: two first uses agree on one). */
 async function secretOf(workspaceId: string): Promise<string> {
   for (;;) {
-    const row = await db().workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { identitySecretCipher: true } });
+    const row = await db().workspace.findUniqueOrThrow({
+      where: { id: workspaceId },
+      select: { identitySecretCipher: true },
+    });
     if (row.identitySecretCipher) return decryptSecret(row.identitySecretCipher);
     const secret = newSecret();
-    const created = await db().workspace.updateMany({ where: { id: workspaceId, identitySecretCipher: null }, data: { identitySecretCipher: encryptSecret(secret) } });
+    const created = await db().workspace.updateMany({
+      where: { id: workspaceId, identitySecretCipher: null },
+      data: { identitySecretCipher: encryptSecret(secret) },
+    });
     if (created.count === 1) return secret;
   }
 }
@@ -53,12 +59,20 @@ async function secretOf(workspaceId: string): Promise<string> {
  */
 export async function assertUserHash(ctx: WorkspaceContext, userId: string, hash: string | null): Promise<void> {
   if (!hash?.trim()) {
-    throw new AppError("unauthenticated", `Identity verification: send the ${USER_HASH_HEADER} header, the HMAC-SHA256 of the userId with the workspace's identity secret (hex; see Settings → Identity verification).`, {
-      fields: [{ path: USER_HASH_HEADER, message: "is missing" }],
-    });
+    throw new AppError(
+      "unauthenticated",
+      `Identity verification: send the ${USER_HASH_HEADER} header, the HMAC-SHA256 of the userId with the workspace's identity secret (hex; see Settings → Identity verification).`,
+      {
+        fields: [{ path: USER_HASH_HEADER, message: "is missing" }],
+      },
+    );
   }
   if (!hashMatches(await secretOf(ctx.workspace.id), userId, hash)) {
-    throw new AppError("forbidden", `Identity verification: the ${USER_HASH_HEADER} header does not match this userId.`, { fields: [{ path: USER_HASH_HEADER, message: "does not match the userId" }] });
+    throw new AppError(
+      "forbidden",
+      `Identity verification: the ${USER_HASH_HEADER} header does not match this userId.`,
+      { fields: [{ path: USER_HASH_HEADER, message: "does not match the userId" }] },
+    );
   }
 }
 
@@ -80,7 +94,12 @@ export interface UnverifiedMessage {
  * rejects these (lib/ingest/ingest.ts). Cheap for everything else: tracks and pages are not parsed here, and
  * the workspace is read only when such a message is present.
  */
-export async function unverifiedIdentifies(ctx: WorkspaceContext, headers: Headers, body: string, endpoint: string): Promise<UnverifiedMessage[]> {
+export async function unverifiedIdentifies(
+  ctx: WorkspaceContext,
+  headers: Headers,
+  body: string,
+  endpoint: string,
+): Promise<UnverifiedMessage[]> {
   if (!headers.has("origin")) return [];
   if (endpoint === "batch" ? !/"(identify|alias)"/.test(body) : !VERIFIED_TYPES.has(endpoint)) return [];
   let json: unknown;
@@ -97,18 +116,33 @@ export async function unverifiedIdentifies(ctx: WorkspaceContext, headers: Heade
     if (!isObject(message)) return;
     const type = endpoint === "batch" ? message.type : endpoint;
     // ingestion trims ids: the hash is of the id as stored
-    const userId = typeof message.userId === "string" ? message.userId.trim() : typeof message.userId === "number" ? String(message.userId) : "";
+    const userId =
+      typeof message.userId === "string"
+        ? message.userId.trim()
+        : typeof message.userId === "number"
+          ? String(message.userId)
+          : "";
     if (typeof type !== "string" || !VERIFIED_TYPES.has(type) || !userId) return;
     const prefix = endpoint === "batch" ? `batch.${i}.` : "";
-    checks.push({ index: i, path: `${prefix}context.userHash`, userId, hash: isObject(message.context) && "userHash" in message.context ? message.context.userHash : envelopeHash });
+    checks.push({
+      index: i,
+      path: `${prefix}context.userHash`,
+      userId,
+      hash: isObject(message.context) && "userHash" in message.context ? message.context.userHash : envelopeHash,
+    });
   });
   if (!checks.length) return [];
-  const workspace = await db().workspace.findUniqueOrThrow({ where: { id: ctx.workspace.id }, select: { requireVerifiedIdentify: true } });
+  const workspace = await db().workspace.findUniqueOrThrow({
+    where: { id: ctx.workspace.id },
+    select: { requireVerifiedIdentify: true },
+  });
   if (!workspace.requireVerifiedIdentify) return [];
   const secret = await secretOf(ctx.workspace.id);
   return checks.flatMap((c): UnverifiedMessage[] => {
     if (typeof c.hash !== "string" || !c.hash.trim()) return [{ index: c.index, path: c.path, message: "is missing" }];
-    return hashMatches(secret, c.userId, c.hash) ? [] : [{ index: c.index, path: c.path, message: "does not match the userId" }];
+    return hashMatches(secret, c.userId, c.hash)
+      ? []
+      : [{ index: c.index, path: c.path, message: "does not match the userId" }];
   });
 }
 
@@ -116,11 +150,17 @@ export async function unverifiedIdentifies(ctx: WorkspaceContext, headers: Heade
 export function unverifiedIdentifyError(failed: UnverifiedMessage[]): AppError {
   const missing = failed.filter((f) => f.message === "is missing");
   if (missing.length) {
-    return new AppError("unauthenticated", "Identity verification: identify and alias calls from a browser need context.userHash, the HMAC-SHA256 of the userId with the workspace's identity secret (hex).", {
-      fields: missing.map((c) => ({ path: c.path, message: c.message })),
-    });
+    return new AppError(
+      "unauthenticated",
+      "Identity verification: identify and alias calls from a browser need context.userHash, the HMAC-SHA256 of the userId with the workspace's identity secret (hex).",
+      {
+        fields: missing.map((c) => ({ path: c.path, message: c.message })),
+      },
+    );
   }
-  return new AppError("forbidden", "Identity verification: context.userHash does not match the userId.", { fields: failed.map((c) => ({ path: c.path, message: c.message })) });
+  return new AppError("forbidden", "Identity verification: context.userHash does not match the userId.", {
+    fields: failed.map((c) => ({ path: c.path, message: c.message })),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -131,12 +171,17 @@ export interface IdentityVerificationSettings {
   requireVerifiedIdentify: boolean;
 }
 
-export const ZIdentityVerificationSettings = z.object({ requireVerifiedIdentify: z.boolean({ error: "must be true or false" }) }).strict();
+export const ZIdentityVerificationSettings = z
+  .object({ requireVerifiedIdentify: z.boolean({ error: "must be true or false" }) })
+  .strict();
 
 export async function getIdentityVerification(ctx: WorkspaceContext): Promise<IdentityVerificationSettings> {
   requirePermission(ctx, "settings:manage");
   const secret = await secretOf(ctx.workspace.id);
-  const { requireVerifiedIdentify } = await db().workspace.findUniqueOrThrow({ where: { id: ctx.workspace.id }, select: { requireVerifiedIdentify: true } });
+  const { requireVerifiedIdentify } = await db().workspace.findUniqueOrThrow({
+    where: { id: ctx.workspace.id },
+    select: { requireVerifiedIdentify: true },
+  });
   return { secret, requireVerifiedIdentify };
 }
 
@@ -145,7 +190,10 @@ export async function rotateIdentitySecret(ctx: WorkspaceContext): Promise<Ident
   requirePermission(ctx, "settings:manage");
   const secret = newSecret();
   await db().$transaction(async (tx) => {
-    await tx.workspace.update({ where: { id: ctx.workspace.id }, data: { identitySecretCipher: encryptSecret(secret) } });
+    await tx.workspace.update({
+      where: { id: ctx.workspace.id },
+      data: { identitySecretCipher: encryptSecret(secret) },
+    });
     await recordAudit(tx, {
       workspaceId: ctx.workspace.id,
       actor: ctx.actor,
@@ -158,11 +206,17 @@ export async function rotateIdentitySecret(ctx: WorkspaceContext): Promise<Ident
   return getIdentityVerification(ctx);
 }
 
-export async function updateIdentityVerification(ctx: WorkspaceContext, input: unknown): Promise<IdentityVerificationSettings> {
+export async function updateIdentityVerification(
+  ctx: WorkspaceContext,
+  input: unknown,
+): Promise<IdentityVerificationSettings> {
   requirePermission(ctx, "settings:manage");
   const { requireVerifiedIdentify } = parseInput(ZIdentityVerificationSettings, input);
   await db().$transaction(async (tx) => {
-    const before = await tx.workspace.findUniqueOrThrow({ where: { id: ctx.workspace.id }, select: { requireVerifiedIdentify: true } });
+    const before = await tx.workspace.findUniqueOrThrow({
+      where: { id: ctx.workspace.id },
+      select: { requireVerifiedIdentify: true },
+    });
     if (before.requireVerifiedIdentify === requireVerifiedIdentify) return;
     await tx.workspace.update({ where: { id: ctx.workspace.id }, data: { requireVerifiedIdentify } });
     await recordAudit(tx, {
@@ -171,7 +225,9 @@ export async function updateIdentityVerification(ctx: WorkspaceContext, input: u
       action: "identity_verification.updated",
       targetType: "workspace",
       targetId: ctx.workspace.id,
-      summary: requireVerifiedIdentify ? "Required verified identify calls from browsers (context.userHash)" : "Stopped requiring verified identify calls from browsers",
+      summary: requireVerifiedIdentify
+        ? "Required verified identify calls from browsers (context.userHash)"
+        : "Stopped requiring verified identify calls from browsers",
       metadata: { requireVerifiedIdentify },
     });
   });

@@ -8,7 +8,14 @@ import { db } from "../db/client";
 import { callRoute } from "../testing/call-route";
 import { ingestFixture } from "../testing/ingest-helpers";
 import { contextOf } from "../testing/factories";
-import { messageRow, profileEvents, queueFor, setup, timeline, type MessagingSetup } from "../testing/messaging-fixtures";
+import {
+  messageRow,
+  profileEvents,
+  queueFor,
+  setup,
+  timeline,
+  type MessagingSetup,
+} from "../testing/messaging-fixtures";
 import { deliverMessage } from "./delivery";
 import { getIdentityVerification, userHashFor } from "./identity-verification";
 import { messageLinks } from "./tracking";
@@ -32,26 +39,48 @@ async function inboxSetup(userId = "reader") {
 const identitySecrets = new Map<string, string>();
 function withUserHash(key: Record<string, string>, userId: string): Record<string, string> {
   const secret = identitySecrets.get(key.authorization);
-  return secret && !("x-cairn-user-hash" in key) ? { ...key, "x-cairn-user-hash": userHashFor(secret, decodeURIComponent(userId)) } : key;
+  return secret && !("x-cairn-user-hash" in key)
+    ? { ...key, "x-cairn-user-hash": userHashFor(secret, decodeURIComponent(userId)) }
+    : key;
 }
 
 async function deliver(s: MessagingSetup, userId: string, traits: Record<string, unknown> = {}): Promise<string> {
   const id = await queueFor(s, userId, traits);
-  expect(await deliverMessage(id, s.driver.clock)).toEqual({ outcome: "sent", status: "DELIVERED", providerMessageId: null });
+  expect(await deliverMessage(id, s.driver.clock)).toEqual({
+    outcome: "sent",
+    status: "DELIVERED",
+    providerMessageId: null,
+  });
   return id;
 }
 
 function list(key: Record<string, string>, userId: string, query = "") {
-  return callRoute(listRoute, { path: `/api/v1/inbox/${encodeURIComponent(userId)}${query}`, params: { userId: encodeURIComponent(userId) }, headers: withUserHash(key, userId) });
+  return callRoute(listRoute, {
+    path: `/api/v1/inbox/${encodeURIComponent(userId)}${query}`,
+    params: { userId: encodeURIComponent(userId) },
+    headers: withUserHash(key, userId),
+  });
 }
 
 function act(key: Record<string, string>, userId: string, messageId: string, body: unknown) {
-  return callRoute(actionRoute, { method: "POST", path: `/api/v1/inbox/${userId}/${messageId}`, params: { userId, messageId }, headers: withUserHash(key, userId), body });
+  return callRoute(actionRoute, {
+    method: "POST",
+    path: `/api/v1/inbox/${userId}/${messageId}`,
+    params: { userId, messageId },
+    headers: withUserHash(key, userId),
+    body,
+  });
 }
 
 async function inboxState(id: string) {
   const m = await messageRow(id);
-  return { readAt: m.readAt, openedAt: m.openedAt, dismissedAt: m.dismissedAt, status: m.status, timeline: await timeline(id) };
+  return {
+    readAt: m.readAt,
+    openedAt: m.openedAt,
+    dismissedAt: m.dismissedAt,
+    status: m.status,
+    timeline: await timeline(id),
+  };
 }
 
 describe("in-app delivery", () => {
@@ -62,8 +91,14 @@ describe("in-app delivery", () => {
     expect(m.sentAt).toEqual(s.driver.now);
     expect(m.deliveredAt).toEqual(s.driver.now);
     // the call to action is the signed click redirect to the template's URL
-    expect(m.content).toEqual({ title: "Welcome Ada", body: "Your plan: pro", cta: { label: "Open", url: messageLinks(id).click("https://shop.example/app") } });
-    expect(new URL((m.content as { cta: { url: string } }).cta.url).searchParams.get("u")).toBe("https://shop.example/app");
+    expect(m.content).toEqual({
+      title: "Welcome Ada",
+      body: "Your plan: pro",
+      cta: { label: "Open", url: messageLinks(id).click("https://shop.example/app") },
+    });
+    expect(new URL((m.content as { cta: { url: string } }).cta.url).searchParams.get("u")).toBe(
+      "https://shop.example/app",
+    );
     expect(await timeline(id)).toEqual(["delivered"]);
     // delivering again is a no-op
     expect(await deliverMessage(id, s.driver.clock)).toEqual({ outcome: "done", status: "DELIVERED" });
@@ -73,7 +108,10 @@ describe("in-app delivery", () => {
     const s = await setup(undefined, { channel: "in_app" });
     await s.driver.send([{ type: "track", anonymousId: "anon-1", event: "signed_up", properties: {} }]);
     const id = s.driver.messages.at(-1)!;
-    expect(await deliverMessage(id, s.driver.clock)).toEqual({ outcome: "suppressed", reason: "The in-app inbox needs a userId; this person is anonymous" });
+    expect(await deliverMessage(id, s.driver.clock)).toEqual({
+      outcome: "suppressed",
+      reason: "The in-app inbox needs a userId; this person is anonymous",
+    });
   });
 });
 
@@ -83,7 +121,16 @@ describe("GET /api/v1/inbox/<userId>", () => {
     const first = await list(key, "reader");
     expect(first.status).toBe(200);
     expect(first.body).toEqual({
-      messages: [{ id, title: "Welcome Ada", body: "Your plan: pro", cta: { label: "Open", url: messageLinks(id).click("https://shop.example/app") }, createdAt: s.driver.now.toISOString(), readAt: null }],
+      messages: [
+        {
+          id,
+          title: "Welcome Ada",
+          body: "Your plan: pro",
+          cta: { label: "Open", url: messageLinks(id).click("https://shop.example/app") },
+          createdAt: s.driver.now.toISOString(),
+          readAt: null,
+        },
+      ],
       unread: 1,
     });
 
@@ -106,7 +153,10 @@ describe("GET /api/v1/inbox/<userId>", () => {
     const { key, id } = await inboxSetup();
     expect((await list(key, "somebody-else")).body).toEqual({ messages: [], unread: 0 });
     const other = await ingestFixture("WRITE");
-    identitySecrets.set(other.bearer.authorization, (await getIdentityVerification(await contextOf(other.team, "OWNER"))).secret);
+    identitySecrets.set(
+      other.bearer.authorization,
+      (await getIdentityVerification(await contextOf(other.team, "OWNER"))).secret,
+    );
     expect(await list(other.bearer, "reader")).toMatchObject({ status: 200, body: { messages: [], unread: 0 } });
     const anonymous = await list({}, "reader");
     expect(anonymous.status).toBe(401);
@@ -143,7 +193,9 @@ describe("POST /api/v1/inbox/<userId>/<messageId>", () => {
 
     // the open is a profile event too, as an email's is, so journeys and goals can use it
     const opened = await profileEvents(s.ctx.workspace.id, "reader", ["In-App Message Opened"]);
-    expect(opened.map((e) => e.properties)).toEqual([{ messageId: id, channel: "in_app", journeyId: s.journeyId, templateId: s.templateId }]);
+    expect(opened.map((e) => e.properties)).toEqual([
+      { messageId: id, channel: "in_app", journeyId: s.journeyId, templateId: s.templateId },
+    ]);
     expect(opened[0].timestamp).toEqual(state.readAt);
 
     // reading again keeps the first time and records nothing
@@ -160,7 +212,12 @@ describe("POST /api/v1/inbox/<userId>/<messageId>", () => {
     expect(dismissed).toMatchObject({ status: 200, body: { id, readAt: null } });
     expect(typeof dismissed.body.dismissedAt).toBe("string");
     const state = await inboxState(id);
-    expect(state).toMatchObject({ readAt: null, openedAt: null, status: "DELIVERED", timeline: ["delivered", "dismissed"] });
+    expect(state).toMatchObject({
+      readAt: null,
+      openedAt: null,
+      status: "DELIVERED",
+      timeline: ["delivered", "dismissed"],
+    });
     expect((await list(key, "reader")).body).toEqual({ messages: [], unread: 0 });
     // dismissing again changes nothing
     expect((await act(key, "reader", id, { action: "dismissed" })).body.dismissedAt).toBe(dismissed.body.dismissedAt);
@@ -179,14 +236,32 @@ describe("POST /api/v1/inbox/<userId>/<messageId>", () => {
     expect(await inboxState(id)).toMatchObject({ readAt: null, timeline: ["delivered", "clicked"] });
     expect((await messageRow(id)).clickedAt).toEqual(expect.any(Date));
     const clicked = await profileEvents(s.ctx.workspace.id, "reader", ["In-App Message Link Clicked"]);
-    expect(clicked.map((e) => e.properties)).toEqual([{ messageId: id, channel: "in_app", journeyId: s.journeyId, templateId: s.templateId, url: "https://shop.example/app" }]);
+    expect(clicked.map((e) => e.properties)).toEqual([
+      {
+        messageId: id,
+        channel: "in_app",
+        journeyId: s.journeyId,
+        templateId: s.templateId,
+        url: "https://shop.example/app",
+      },
+    ]);
     // the link's URL changed: refused, nothing more recorded
-    expect((await callRoute(clickRoute, { path: `${link.pathname}?u=${encodeURIComponent("https://evil.example/")}`, params: { token } })).status).toBe(404);
+    expect(
+      (
+        await callRoute(clickRoute, {
+          path: `${link.pathname}?u=${encodeURIComponent("https://evil.example/")}`,
+          params: { token },
+        })
+      ).status,
+    ).toBe(404);
     expect(await profileEvents(s.ctx.workspace.id, "reader", ["In-App Message Link Clicked"])).toHaveLength(1);
   });
 
   it("a call to action in the app's own scheme stays as written (the web redirect cannot open it)", async () => {
-    const s = await setup({ title: "Hi", body: "New", cta: { label: "Open", url: "myapp://orders/{{profile.userId}}" } }, { channel: "in_app" });
+    const s = await setup(
+      { title: "Hi", body: "New", cta: { label: "Open", url: "myapp://orders/{{profile.userId}}" } },
+      { channel: "in_app" },
+    );
     const id = await deliver(s, "deep");
     expect((await messageRow(id)).content).toMatchObject({ cta: { label: "Open", url: "myapp://orders/deep" } });
   });
@@ -206,7 +281,10 @@ describe("POST /api/v1/inbox/<userId>/<messageId>", () => {
       expect(answer.body.error).toEqual({ code: "not_found", message: "No such message in this person's inbox." });
     }
     const other = await ingestFixture("WRITE");
-    identitySecrets.set(other.bearer.authorization, (await getIdentityVerification(await contextOf(other.team, "OWNER"))).secret);
+    identitySecrets.set(
+      other.bearer.authorization,
+      (await getIdentityVerification(await contextOf(other.team, "OWNER"))).secret,
+    );
     expect((await act(other.bearer, "reader", id, { action: "read" })).status).toBe(404);
     expect((await act({}, "reader", id, { action: "read" })).status).toBe(401);
     expect(await inboxState(id)).toEqual(before);
@@ -223,9 +301,18 @@ describe("POST /api/v1/inbox/<userId>/<messageId>", () => {
     const bad = await act(key, "reader", id, { action: "archive" });
     expect(bad.status).toBe(422);
     expect(bad.body.error.fields).toEqual([{ path: "action", message: 'must be "read" or "dismissed"' }]);
-    expect((await act(key, "reader", id, {})).body.error.fields).toEqual([{ path: "action", message: 'must be "read" or "dismissed"' }]);
-    expect((await act(key, "reader", id, { action: "read", at: "now" })).body.error.fields).toEqual([{ path: "", message: 'Unrecognized key: "at"' }]);
-    const broken = await callRoute(actionRoute, { method: "POST", params: { userId: "reader", messageId: id }, headers: { ...withUserHash(key, "reader"), "content-type": "application/json" }, rawBody: "{action:" });
+    expect((await act(key, "reader", id, {})).body.error.fields).toEqual([
+      { path: "action", message: 'must be "read" or "dismissed"' },
+    ]);
+    expect((await act(key, "reader", id, { action: "read", at: "now" })).body.error.fields).toEqual([
+      { path: "", message: 'Unrecognized key: "at"' },
+    ]);
+    const broken = await callRoute(actionRoute, {
+      method: "POST",
+      params: { userId: "reader", messageId: id },
+      headers: { ...withUserHash(key, "reader"), "content-type": "application/json" },
+      rawBody: "{action:",
+    });
     expect(broken.status).toBe(400);
     expect(broken.body.error.code).toBe("invalid_json");
     expect(await inboxState(id)).toEqual(before);

@@ -24,16 +24,34 @@ export interface InboxMessage {
   readAt: string | null;
 }
 
-export const ZInboxQuery = z.object({ unread: z.enum(["true", "false"], { error: 'must be "true" or "false"' }).optional(), limit: z.coerce.number().int().min(1).max(100).default(50) }).strict();
-export const ZInboxAction = z.object({ action: z.enum(["read", "dismissed"], { error: 'must be "read" or "dismissed"' }) }).strict();
+export const ZInboxQuery = z
+  .object({
+    unread: z.enum(["true", "false"], { error: 'must be "true" or "false"' }).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+  })
+  .strict();
+export const ZInboxAction = z
+  .object({ action: z.enum(["read", "dismissed"], { error: 'must be "read" or "dismissed"' }) })
+  .strict();
 
 const PROFILE_OF_USER = `SELECT COALESCE(p."mergedIntoId", p.id) FROM "ProfileIdentity" i JOIN "Profile" p ON p.id = i."profileId" WHERE i."workspaceId" = $1 AND i.kind = 'user' AND i.value = $2`;
 
-export async function listInbox(ctx: WorkspaceContext, userId: string, userHash: string | null, query: unknown = {}): Promise<{ messages: InboxMessage[]; unread: number }> {
+export async function listInbox(
+  ctx: WorkspaceContext,
+  userId: string,
+  userHash: string | null,
+  query: unknown = {},
+): Promise<{ messages: InboxMessage[]; unread: number }> {
   requirePermission(ctx, "ingest");
   await assertUserHash(ctx, userId, userHash);
   const q = parseInput(ZInboxQuery, query);
-  const { rows } = await pgPool().query<{ id: string; content: { title: string; body: string; cta: InboxMessage["cta"] }; createdAt: Date; readAt: Date | null; unread: string }>(
+  const { rows } = await pgPool().query<{
+    id: string;
+    content: { title: string; body: string; cta: InboxMessage["cta"] };
+    createdAt: Date;
+    readAt: Date | null;
+    unread: string;
+  }>(
     `SELECT m.id, m.content, m."createdAt", m."readAt", count(*) FILTER (WHERE m."readAt" IS NULL) OVER () AS unread
        FROM "Message" m
       WHERE m."workspaceId" = $1 AND m.channel = 'in_app' AND m.status = 'DELIVERED' AND m."dismissedAt" IS NULL
@@ -43,7 +61,14 @@ export async function listInbox(ctx: WorkspaceContext, userId: string, userHash:
     [ctx.workspace.id, userId, q.unread === "true", q.limit],
   );
   return {
-    messages: rows.map((r) => ({ id: r.id, title: r.content.title, body: r.content.body, cta: r.content.cta ?? null, createdAt: r.createdAt.toISOString(), readAt: r.readAt?.toISOString() ?? null })),
+    messages: rows.map((r) => ({
+      id: r.id,
+      title: r.content.title,
+      body: r.content.body,
+      cta: r.content.cta ?? null,
+      createdAt: r.createdAt.toISOString(),
+      readAt: r.readAt?.toISOString() ?? null,
+    })),
     unread: Number(rows[0]?.unread ?? 0),
   };
 }
@@ -59,12 +84,21 @@ export async function updateInboxMessage(
   requirePermission(ctx, "ingest");
   await assertUserHash(ctx, userId, userHash);
   const { action } = parseInput(ZInboxAction, input);
-  if (!z.uuid().safeParse(messageId).success) throw new AppError("not_found", "No such message in this person's inbox.");
+  if (!z.uuid().safeParse(messageId).success)
+    throw new AppError("not_found", "No such message in this person's inbox.");
   const now = clock();
   const updated = await withTransaction(async (client) => {
     // Reading sets readAt and counts as the open; dismissing only hides the message (a dismissal is not an
     // open). `changed` compares with the row as it was, so a repeated call records nothing twice.
-    const { rows } = await client.query<{ id: string; profileId: string; journeyId: string | null; templateId: string; readAt: Date | null; dismissedAt: Date | null; changed: boolean }>(
+    const { rows } = await client.query<{
+      id: string;
+      profileId: string;
+      journeyId: string | null;
+      templateId: string;
+      readAt: Date | null;
+      dismissedAt: Date | null;
+      changed: boolean;
+    }>(
       `WITH target AS (
          SELECT m.id, m."readAt", m."dismissedAt" FROM "Message" m
           WHERE m.id = $3 AND m."workspaceId" = $1 AND m.channel = 'in_app' AND m.status = 'DELIVERED'
@@ -81,7 +115,8 @@ export async function updateInboxMessage(
     );
     const row = rows[0];
     if (!row) throw new AppError("not_found", "No such message in this person's inbox.");
-    if (row.changed) await recordMessageEvent(client, row.id, ctx.workspace.id, action === "read" ? "opened" : "dismissed", now);
+    if (row.changed)
+      await recordMessageEvent(client, row.id, ctx.workspace.id, action === "read" ? "opened" : "dismissed", now);
     return row;
   });
   // The first read is the open, as a profile event too (like an email's open), so journeys and goals can use
@@ -90,5 +125,9 @@ export async function updateInboxMessage(
     const message = { ...updated, workspaceId: ctx.workspace.id, channel: "in_app" as const, status: "DELIVERED" };
     await recordProfileEvent(message, `${CHANNEL_EVENT_PREFIX.in_app} Opened`, `open-${updated.id}`, {}, now);
   }
-  return { id: updated.id, readAt: updated.readAt?.toISOString() ?? null, dismissedAt: updated.dismissedAt?.toISOString() ?? null };
+  return {
+    id: updated.id,
+    readAt: updated.readAt?.toISOString() ?? null,
+    dismissedAt: updated.dismissedAt?.toISOString() ?? null,
+  };
 }

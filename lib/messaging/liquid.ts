@@ -9,7 +9,13 @@ import type { FieldIssue } from "../errors";
  * warns about them with `missingVariables`). Two filters of our own: `date_in_zone` and `money`.
  */
 export interface RenderScope {
-  profile: { userId: string | null; email: string | null; phone: string | null; timezone: string | null; traits: Record<string, unknown> };
+  profile: {
+    userId: string | null;
+    email: string | null;
+    phone: string | null;
+    timezone: string | null;
+    traits: Record<string, unknown>;
+  };
   event: { name: string | null; properties: Record<string, unknown> };
   journey: { id: string | null; name: string | null };
   message: { id: string | null };
@@ -19,7 +25,20 @@ export interface RenderScope {
 }
 
 const MONTHS_SHORT = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const MONTHS_LONG = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS_LONG = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 const DAYS_SHORT = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const DAYS_LONG = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
@@ -53,7 +72,18 @@ export function dateInZone(value: unknown, zone?: unknown, format = "%b %d, %Y %
   if (!date) return value == null ? "" : String(value);
   const timeZone = validZone(zone);
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "2-digit", second: "2-digit", weekday: "short", hourCycle: "h23", timeZoneName: "short" })
+    new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "2-digit",
+      second: "2-digit",
+      weekday: "short",
+      hourCycle: "h23",
+      timeZoneName: "short",
+    })
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );
@@ -103,7 +133,8 @@ export function money(value: unknown, currency: unknown = "USD", locale: unknown
  */
 export type OutputEscape = "text" | "html" | "url" | "data";
 
-const asData = (value: unknown): string => (value == null ? "" : typeof value === "object" ? JSON.stringify(value) : String(value));
+const asData = (value: unknown): string =>
+  value == null ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
 
 const ESCAPES: Record<OutputEscape, "escape" | ((value: unknown) => string) | undefined> = {
   text: undefined,
@@ -122,10 +153,12 @@ export interface RenderBudget {
 }
 export const RENDER_BUDGET: RenderBudget = { ms: 100, maxOutputChars: 1_000_000 };
 
-export const renderTimeoutMessage = (ms: number) => `the template took longer than ${ms} ms to render; simplify its loops`;
+export const renderTimeoutMessage = (ms: number) =>
+  `the template took longer than ${ms} ms to render; simplify its loops`;
 export const renderTooLargeMessage = (maxChars: number) =>
   `the message renders to more than ${maxChars.toLocaleString("en-US")} characters; shorten it or loop over fewer items`;
-const TOO_MUCH_MEMORY = "the template builds too much text (long loops, or filters that repeat or join large values); simplify it";
+const TOO_MUCH_MEMORY =
+  "the template builds too much text (long loops, or filters that repeat or join large values); simplify it";
 
 function createEngine(escape: OutputEscape = "text", partials?: Partials): Liquid {
   const outputEscape = ESCAPES[escape];
@@ -143,8 +176,12 @@ function createEngine(escape: OutputEscape = "text", partials?: Partials): Liqui
     renderLimit: RENDER_BUDGET.ms,
     memoryLimit: 1e7,
   });
-  engine.registerFilter("date_in_zone", (value: unknown, zone?: unknown, format?: unknown) => dateInZone(value, zone, format == null ? undefined : String(format)));
-  engine.registerFilter("money", (value: unknown, currency?: unknown, locale?: unknown) => money(value, currency ?? "USD", locale ?? "en-US"));
+  engine.registerFilter("date_in_zone", (value: unknown, zone?: unknown, format?: unknown) =>
+    dateInZone(value, zone, format == null ? undefined : String(format)),
+  );
+  engine.registerFilter("money", (value: unknown, currency?: unknown, locale?: unknown) =>
+    money(value, currency ?? "USD", locale ?? "en-US"),
+  );
   // `{{ profile.traits.first_name | required }}`: no message goes out without it (it fails, with the variable named)
   engine.registerFilter("required", (value: unknown) => {
     if (value == null || value === "") throw new Error(REQUIRED_MISSING);
@@ -154,7 +191,12 @@ function createEngine(escape: OutputEscape = "text", partials?: Partials): Liqui
 }
 
 export const liquid = createEngine();
-const plainEngines: Record<OutputEscape, Liquid> = { text: liquid, html: createEngine("html"), url: createEngine("url"), data: createEngine("data") };
+const plainEngines: Record<OutputEscape, Liquid> = {
+  text: liquid,
+  html: createEngine("html"),
+  url: createEngine("url"),
+  data: createEngine("data"),
+};
 
 /** The workspace's partials by name (`{% render 'footer' %}`), as their sources. */
 export type Partials = Readonly<Record<string, string>>;
@@ -177,7 +219,11 @@ function engineFor(escape: OutputEscape, partials?: Partials): Liquid {
 const HTML_FIELDS = new Set(["email:html", "layout:html"]);
 
 /** Parses a template, returning the parsed form or Liquid's error message (syntax, unknown filter, unclosed tag). */
-export function parseLiquid(source: string, escape: OutputEscape = "text", partials?: Partials): { ok: true; template: Template[] } | { ok: false; error: string } {
+export function parseLiquid(
+  source: string,
+  escape: OutputEscape = "text",
+  partials?: Partials,
+): { ok: true; template: Template[] } | { ok: false; error: string } {
   try {
     return { ok: true, template: engineFor(escape, partials).parse(source) };
   } catch (error) {
@@ -215,8 +261,20 @@ export function partialReferences(template: Template[]): string[] {
   return [...names];
 }
 
-export function renderLiquid(template: Template[], scope: RenderScope | object, escape: OutputEscape = "text", partials?: Partials, renderLimitMs?: number): string {
-  return String(engineFor(escape, partials).renderSync(template, scope as unknown as object, renderLimitMs === undefined ? undefined : { renderLimit: renderLimitMs }));
+export function renderLiquid(
+  template: Template[],
+  scope: RenderScope | object,
+  escape: OutputEscape = "text",
+  partials?: Partials,
+  renderLimitMs?: number,
+): string {
+  return String(
+    engineFor(escape, partials).renderSync(
+      template,
+      scope as unknown as object,
+      renderLimitMs === undefined ? undefined : { renderLimit: renderLimitMs },
+    ),
+  );
 }
 
 function has(value: unknown, key: string | number): boolean {
@@ -235,7 +293,11 @@ export function missingInTemplate(template: Template[], scope: RenderScope | obj
     for (const segment of segments) {
       if (typeof segment !== "string" && typeof segment !== "number") break; // a dynamic index: stop at what is static
       // size/first/last are Liquid's own properties of arrays and strings
-      if ((segment === "size" || segment === "first" || segment === "last") && (Array.isArray(value) || typeof value === "string")) break;
+      if (
+        (segment === "size" || segment === "first" || segment === "last") &&
+        (Array.isArray(value) || typeof value === "string")
+      )
+        break;
       path.push(String(segment));
       if (!has(value, segment) || (value as Record<string, unknown>)[segment] == null) {
         missing.add(path.join("."));
@@ -253,13 +315,21 @@ export function missingInTemplate(template: Template[], scope: RenderScope | obj
 export const CHANNELS = ["email", "sms", "push", "in_app"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-const required = (what: string, max: number) => z.string({ error: `Write ${what}` }).trim().min(1, `Write ${what}`).max(max, `At most ${max} characters`);
+const required = (what: string, max: number) =>
+  z
+    .string({ error: `Write ${what}` })
+    .trim()
+    .min(1, `Write ${what}`)
+    .max(max, `At most ${max} characters`);
 const optionalText = (max: number) => z.string().max(max, `At most ${max} characters`).optional();
 const ZLink = z
   .string()
   .trim()
   .max(2000, "At most 2,000 characters")
-  .refine((v) => /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(v) || /^\{\{.*\}\}\S*$/.test(v), "Must be a URL, e.g. https://example.com/orders or myapp://orders");
+  .refine(
+    (v) => /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(v) || /^\{\{.*\}\}\S*$/.test(v),
+    "Must be a URL, e.g. https://example.com/orders or myapp://orders",
+  );
 const optionalLink = z.preprocess((v) => (v === "" ? undefined : v), ZLink.optional());
 
 export const ZEmailContent = z
@@ -272,13 +342,31 @@ export const ZEmailContent = z
     layoutId: z.preprocess((v) => (v === "" ? undefined : v), z.uuid("must be a layout's id").optional()),
   })
   .strict();
-export const ZSmsContent = z.object({ body: z.string({ error: "Write the message" }).trim().min(1, "Write the message").max(1600, "An SMS has at most 1,600 characters") }).strict();
-export const ZPushContent = z.object({ title: required("a title", 200), body: required("the body", 1000), deepLink: optionalLink, imageUrl: optionalLink }).strict();
+export const ZSmsContent = z
+  .object({
+    body: z
+      .string({ error: "Write the message" })
+      .trim()
+      .min(1, "Write the message")
+      .max(1600, "An SMS has at most 1,600 characters"),
+  })
+  .strict();
+export const ZPushContent = z
+  .object({
+    title: required("a title", 200),
+    body: required("the body", 1000),
+    deepLink: optionalLink,
+    imageUrl: optionalLink,
+  })
+  .strict();
 export const ZInAppContent = z
   .object({
     title: required("a title", 200),
     body: required("the body", 5000),
-    cta: z.object({ label: required("the button label", 60), url: ZLink }).strict().optional(),
+    cta: z
+      .object({ label: required("the button label", 60), url: ZLink })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -286,11 +374,20 @@ export const ZInAppContent = z
 export const ZPartialContent = z.object({ body: required("the snippet", 100_000) }).strict();
 /** An email layout: the HTML around every email that uses it, with `{{ content }}` where the email's body goes. */
 export const ZLayoutContent = z
-  .object({ html: required("the layout HTML", 200_000).refine((html) => /\{\{-?\s*content\s*-?\}\}/.test(html), "Put {{ content }} where each email's body goes") })
+  .object({
+    html: required("the layout HTML", 200_000).refine(
+      (html) => /\{\{-?\s*content\s*-?\}\}/.test(html),
+      "Put {{ content }} where each email's body goes",
+    ),
+  })
   .strict();
 
 /** How a webhook template's body is sent: its Content-Type, and whether the rendered body must be JSON. */
-export const WEBHOOK_CONTENT_TYPES = { json: "application/json", form: "application/x-www-form-urlencoded", text: "text/plain; charset=utf-8" } as const;
+export const WEBHOOK_CONTENT_TYPES = {
+  json: "application/json",
+  form: "application/x-www-form-urlencoded",
+  text: "text/plain; charset=utf-8",
+} as const;
 export type WebhookContentType = keyof typeof WEBHOOK_CONTENT_TYPES;
 /**
  * A header name a webhook template may set: an HTTP token, without "." (a field's path is
@@ -305,9 +402,18 @@ const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+^_`|~-]{1,100}$/;
 export const ZWebhookContent = z
   .object({
     contentType: z.enum(["json", "form", "text"], { error: "must be json, form or text" }).default("json"),
-    body: z.string({ error: "Write the body" }).trim().min(1, "Write the body").max(100_000, "At most 100,000 characters"),
+    body: z
+      .string({ error: "Write the body" })
+      .trim()
+      .min(1, "Write the body")
+      .max(100_000, "At most 100,000 characters"),
     headers: z
-      .record(z.string().regex(HEADER_NAME, "A header name has letters, digits and - (no spaces, colons or dots), e.g. X-Api-Key"), z.string().max(8_000, "At most 8,000 characters"))
+      .record(
+        z
+          .string()
+          .regex(HEADER_NAME, "A header name has letters, digits and - (no spaces, colons or dots), e.g. X-Api-Key"),
+        z.string().max(8_000, "At most 8,000 characters"),
+      )
       .refine((h) => Object.keys(h).length <= 50, "At most 50 headers")
       .optional(),
   })
@@ -318,13 +424,28 @@ export const TEMPLATE_KINDS = [...CHANNELS, "webhook", "partial", "layout"] as c
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 export const isChannel = (kind: string): kind is Channel => (CHANNELS as readonly string[]).includes(kind);
 
-export const CONTENT_SCHEMAS = { email: ZEmailContent, sms: ZSmsContent, push: ZPushContent, in_app: ZInAppContent, webhook: ZWebhookContent, partial: ZPartialContent, layout: ZLayoutContent } as const;
+export const CONTENT_SCHEMAS = {
+  email: ZEmailContent,
+  sms: ZSmsContent,
+  push: ZPushContent,
+  in_app: ZInAppContent,
+  webhook: ZWebhookContent,
+  partial: ZPartialContent,
+  layout: ZLayoutContent,
+} as const;
 export type EmailContent = z.output<typeof ZEmailContent>;
 export type SmsContent = z.output<typeof ZSmsContent>;
 export type PushContent = z.output<typeof ZPushContent>;
 export type InAppContent = z.output<typeof ZInAppContent>;
 export type WebhookContent = z.output<typeof ZWebhookContent>;
-export type TemplateContent = EmailContent | SmsContent | PushContent | InAppContent | WebhookContent | z.output<typeof ZPartialContent> | z.output<typeof ZLayoutContent>;
+export type TemplateContent =
+  | EmailContent
+  | SmsContent
+  | PushContent
+  | InAppContent
+  | WebhookContent
+  | z.output<typeof ZPartialContent>
+  | z.output<typeof ZLayoutContent>;
 
 /** The Liquid fields of each channel, as dotted paths into the content. */
 export const LIQUID_FIELDS: Record<TemplateKind, string[]> = {
@@ -340,15 +461,20 @@ export const LIQUID_FIELDS: Record<TemplateKind, string[]> = {
 
 function fieldOf(content: unknown, path: string): string | undefined {
   let value: unknown = content;
-  for (const key of path.split(".")) value = value != null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+  for (const key of path.split("."))
+    value = value != null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
   return typeof value === "string" ? value : undefined;
 }
 
 /** The Liquid fields `content` has, with their sources, in the channel's field order (a webhook's headers after its body). */
 export function liquidSources(kind: TemplateKind, content: unknown): { field: string; source: string }[] {
   const fields = [...LIQUID_FIELDS[kind]];
-  const headers = kind === "webhook" && content != null && typeof content === "object" ? (content as { headers?: unknown }).headers : undefined;
-  if (headers != null && typeof headers === "object") fields.push(...Object.keys(headers).map((name) => `headers.${name}`));
+  const headers =
+    kind === "webhook" && content != null && typeof content === "object"
+      ? (content as { headers?: unknown }).headers
+      : undefined;
+  if (headers != null && typeof headers === "object")
+    fields.push(...Object.keys(headers).map((name) => `headers.${name}`));
   return fields.flatMap((field) => {
     const source = fieldOf(content, field);
     return source === undefined ? [] : [{ field, source }];
@@ -366,7 +492,8 @@ export function liquidIssues(channel: TemplateKind, content: unknown, prefix = "
   const issues: FieldIssue[] = [];
   for (const { field, source } of liquidSources(channel, content)) {
     const parsed = parseLiquid(source);
-    if (!parsed.ok) issues.push({ path: [prefix, field].filter(Boolean).join("."), message: `Liquid error: ${parsed.error}` });
+    if (!parsed.ok)
+      issues.push({ path: [prefix, field].filter(Boolean).join("."), message: `Liquid error: ${parsed.error}` });
   }
   return issues;
 }
@@ -393,38 +520,72 @@ const CONTENT_SLOT = "CAIRN_LAYOUT_CONTENT_SLOT_7f3a";
  * allowance is spent the rest is not rendered (the message fails with the reason). Synchronous: a request
  * handler or the delivery engine renders through renderIsolated (render-pool.ts), which runs this off the thread.
  */
-export function renderTemplate(channel: TemplateKind, content: unknown, scope: RenderScope | object, assets: RenderAssets = {}, budget: RenderBudget = RENDER_BUDGET): RenderResult {
+export function renderTemplate(
+  channel: TemplateKind,
+  content: unknown,
+  scope: RenderScope | object,
+  assets: RenderAssets = {},
+  budget: RenderBudget = RENDER_BUDGET,
+): RenderResult {
   const fields: Record<string, string> = {};
   const errors: FieldIssue[] = [];
   const deadline = performance.now() + budget.ms;
   let output = 0;
   let exhausted = false;
   // the field's own problem, or the budget's (then nothing more is rendered)
-  const render = (path: string, source: string, fieldScope: RenderScope | object, escape: OutputEscape, prefix = "Liquid error: "): string | null => {
+  const render = (
+    path: string,
+    source: string,
+    fieldScope: RenderScope | object,
+    escape: OutputEscape,
+    prefix = "Liquid error: ",
+  ): string | null => {
     const left = deadline - performance.now();
-    const rendered = left > 0 ? renderSource(source, fieldScope, escape, assets.partials, left) : ({ ok: false, error: RENDER_LIMIT } as const);
+    const rendered =
+      left > 0
+        ? renderSource(source, fieldScope, escape, assets.partials, left)
+        : ({ ok: false, error: RENDER_LIMIT } as const);
     if (rendered.ok && output + rendered.text.length <= budget.maxOutputChars) {
       output += rendered.text.length;
       return rendered.text;
     }
-    const spent = rendered.ok ? renderTooLargeMessage(budget.maxOutputChars) : rendered.error === RENDER_LIMIT ? renderTimeoutMessage(budget.ms) : null;
-    errors.push({ path, message: spent ? `Liquid error: ${spent}` : `${prefix}${(rendered as { error: string }).error}` });
+    const spent = rendered.ok
+      ? renderTooLargeMessage(budget.maxOutputChars)
+      : rendered.error === RENDER_LIMIT
+        ? renderTimeoutMessage(budget.ms)
+        : null;
+    errors.push({
+      path,
+      message: spent ? `Liquid error: ${spent}` : `${prefix}${(rendered as { error: string }).error}`,
+    });
     if (spent) exhausted = true;
     return null;
   };
   for (const { field, source } of liquidSources(channel, content)) {
     // a layout on its own (its preview) gets a marker where an email's content would go
-    const text = render(`content.${field}`, source, channel === "layout" ? ({ ...scope, content: CONTENT_SLOT } as RenderScope) : scope, escapeOf(channel, field));
+    const text = render(
+      `content.${field}`,
+      source,
+      channel === "layout" ? ({ ...scope, content: CONTENT_SLOT } as RenderScope) : scope,
+      escapeOf(channel, field),
+    );
     if (text !== null) fields[field] = text;
     if (exhausted) return { fields, errors };
   }
   if (channel === "email" && assets.layoutHtml && fields.html !== undefined) {
-    const layout = render("content.layoutId", assets.layoutHtml, { ...scope, content: CONTENT_SLOT } as RenderScope, "html", "The layout does not render: Liquid error: ");
+    const layout = render(
+      "content.layoutId",
+      assets.layoutHtml,
+      { ...scope, content: CONTENT_SLOT } as RenderScope,
+      "html",
+      "The layout does not render: Liquid error: ",
+    );
     if (layout !== null) fields.html = layout.replace(CONTENT_SLOT, () => fields.html);
     if (exhausted) return { fields, errors };
   }
   if (channel === "email" && !fields.text?.trim() && fields.html !== undefined) fields.text = htmlToText(fields.html);
-  if (channel === "layout" && fields.html !== undefined) fields.html = fields.html.replace(CONTENT_SLOT, "<p><em>The email's content goes here.</em></p>");
+  if (channel === "layout" && fields.html !== undefined)
+    fields.html = fields.html.replace(CONTENT_SLOT, "<p><em>The email's content goes here.</em></p>");
   return { fields, errors };
 }
 
@@ -449,7 +610,13 @@ export function needsIsolation(channel: TemplateKind, content: unknown, assets: 
 }
 
 /** Parses and renders one source; a failure (syntax, unknown filter or partial, missing required variable, a limit) is returned, not thrown. */
-export function renderSource(source: string, scope: RenderScope | object, escape: OutputEscape, partials?: Partials, renderLimitMs?: number): { ok: true; text: string } | { ok: false; error: string } {
+export function renderSource(
+  source: string,
+  scope: RenderScope | object,
+  escape: OutputEscape,
+  partials?: Partials,
+  renderLimitMs?: number,
+): { ok: true; text: string } | { ok: false; error: string } {
   const parsed = parseLiquid(source, escape, partials);
   if (!parsed.ok) return parsed;
   try {
@@ -463,7 +630,12 @@ export function renderSource(source: string, scope: RenderScope | object, escape
 }
 
 /** The variable paths the template's fields read that `scope` lacks, in order of first appearance. */
-export function missingVariables(channel: TemplateKind, content: unknown, scope: RenderScope | object, partials?: Partials): string[] {
+export function missingVariables(
+  channel: TemplateKind,
+  content: unknown,
+  scope: RenderScope | object,
+  partials?: Partials,
+): string[] {
   const missing = new Set<string>();
   for (const { source } of liquidSources(channel, content)) {
     const parsed = parseLiquid(source, "text", partials);
@@ -479,29 +651,40 @@ export function missingVariables(channel: TemplateKind, content: unknown, scope:
 
 /** A plain-text version of an email's HTML: blocks become lines, links keep their address, tags go. */
 export function htmlToText(html: string): string {
-  return html
-    .replace(/<(head|style|script|title)[^>]*>[\s\S]*?<\/\1>/gi, "")
-    .replace(/<a\s[^>]*href\s*=\s*["']([^"']+)["'][^>]*>([\s\S]*?)<\/a>/gi, (_m, href: string, label: string) => {
-      const text = label.replace(/<[^>]+>/g, "").trim();
-      return text && text !== href ? `${text} (${href})` : href;
-    })
-    .replace(/<br\s*\/?>/gi, "\n")
-    .replace(/<li[^>]*>/gi, "\n- ")
-    .replace(/<\/(p|div|h[1-6]|tr|table|ul|ol|blockquote|header|footer|section|article|nav|main|center)>/gi, "\n\n")
-    .replace(/<[^>]+>/g, "")
-    // every named, decimal and hex entity (HTML's own rules: an invalid code point becomes U+FFFD, never a throw)
-    .replace(/&#?\w+;/g, (entity) => decodeHTMLStrict(entity))
-    .replace(/\u00a0/g, " ")
-    .replace(/[ \t]+/g, " ")
-    .replace(/ *\n */g, "\n")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
+  return (
+    html
+      .replace(/<(head|style|script|title)[^>]*>[\s\S]*?<\/\1>/gi, "")
+      .replace(/<a\s[^>]*href\s*=\s*["']([^"']+)["'][^>]*>([\s\S]*?)<\/a>/gi, (_m, href: string, label: string) => {
+        const text = label.replace(/<[^>]+>/g, "").trim();
+        return text && text !== href ? `${text} (${href})` : href;
+      })
+      .replace(/<br\s*\/?>/gi, "\n")
+      .replace(/<li[^>]*>/gi, "\n- ")
+      .replace(/<\/(p|div|h[1-6]|tr|table|ul|ol|blockquote|header|footer|section|article|nav|main|center)>/gi, "\n\n")
+      .replace(/<[^>]+>/g, "")
+      // every named, decimal and hex entity (HTML's own rules: an invalid code point becomes U+FFFD, never a throw)
+      .replace(/&#?\w+;/g, (entity) => decodeHTMLStrict(entity))
+      .replace(/\u00a0/g, " ")
+      .replace(/[ \t]+/g, " ")
+      .replace(/ *\n */g, "\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trim()
+  );
 }
 
 /** A sample profile for previews when the workspace has none (or none is chosen); labelled as such in the UI. */
 export const SAMPLE_SCOPE: RenderScope = {
-  profile: { userId: "sample-user", email: "ada@example.com", phone: "+15555550100", timezone: "Europe/London", traits: { first_name: "Ada", last_name: "Lovelace", plan: "pro" } },
-  event: { name: "Order Completed", properties: { order_id: "1001", total: 42.5, currency: "USD", at: "2026-01-15T09:30:00Z" } },
+  profile: {
+    userId: "sample-user",
+    email: "ada@example.com",
+    phone: "+15555550100",
+    timezone: "Europe/London",
+    traits: { first_name: "Ada", last_name: "Lovelace", plan: "pro" },
+  },
+  event: {
+    name: "Order Completed",
+    properties: { order_id: "1001", total: 42.5, currency: "USD", at: "2026-01-15T09:30:00Z" },
+  },
   journey: { id: null, name: "Sample journey" },
   message: { id: null },
   unsubscribe_url: "https://cairn.example/u/preview",

@@ -41,14 +41,23 @@ describe("a message's status timeline with reasons (getMessage, as the message p
     const viewer = await contextOf(s.fixture.team, "VIEWER");
     await savePolicy(s.owner, { quietHours: { start: "21:00", end: "08:00", channels: ["email"] } });
     s.driver.now = new Date("2026-01-14T21:30:00.000Z"); // 22:30 in Paris
-    const id = await queueFor(s, "night", { email: "night@example.com", first_name: "Nia" }, { timezone: "Europe/Paris" });
+    const id = await queueFor(
+      s,
+      "night",
+      { email: "night@example.com", first_name: "Nia" },
+      { timezone: "Europe/Paris" },
+    );
     expect(await deliverMessage(id, s.driver.clock)).toMatchObject({ outcome: "delayed" });
 
     const waiting = await getMessage(viewer, id);
     expect(waiting).toMatchObject({ status: "QUEUED", sendAfter: "2026-01-15T07:00:00.000Z" });
     expect(waiting.timeline).toEqual([
       { type: "queued", at: "2026-01-14T21:30:00.000Z", detail: {} },
-      { type: "delayed", at: "2026-01-14T21:30:00.000Z", detail: { reason: "Quiet hours 21:00–08:00 in Europe/Paris", until: "2026-01-15T07:00:00.000Z" } },
+      {
+        type: "delayed",
+        at: "2026-01-14T21:30:00.000Z",
+        detail: { reason: "Quiet hours 21:00–08:00 in Europe/Paris", until: "2026-01-15T07:00:00.000Z" },
+      },
     ]);
 
     s.driver.now = new Date("2026-01-15T07:00:00.000Z");
@@ -58,15 +67,24 @@ describe("a message's status timeline with reasons (getMessage, as the message p
     const sent = await getMessage(viewer, id);
     expect(sent.status).toBe("DELIVERED");
     expect(sent.timeline.map((e) => e.type)).toEqual(["queued", "delayed", "sent", "delivered"]);
-    expect(sent.timeline[1].detail).toEqual({ reason: "Quiet hours 21:00–08:00 in Europe/Paris", until: "2026-01-15T07:00:00.000Z" });
-    expect(sent.timeline[2]).toMatchObject({ at: "2026-01-15T07:00:00.000Z", detail: { provider: "outbox", to: "night@example.com", attempt: 1 } });
+    expect(sent.timeline[1].detail).toEqual({
+      reason: "Quiet hours 21:00–08:00 in Europe/Paris",
+      until: "2026-01-15T07:00:00.000Z",
+    });
+    expect(sent.timeline[2]).toMatchObject({
+      at: "2026-01-15T07:00:00.000Z",
+      detail: { provider: "outbox", to: "night@example.com", attempt: 1 },
+    });
     expectOldestFirst(sent.timeline);
   });
 
   it("a message retried after a retryable provider error: a 'retry' entry with the provider's answer and the attempt, then sent", async () => {
     const s = await setup(undefined, { channel: "sms" });
     const viewer = await contextOf(s.fixture.team, "VIEWER");
-    await saveChannelConfig(s.owner, "sms", { settings: { baseUrl: twilio.url, accountSid: twilio.accountSid, from: "+15005550006" }, secrets: { authToken: twilio.authToken } });
+    await saveChannelConfig(s.owner, "sms", {
+      settings: { baseUrl: twilio.url, accountSid: twilio.accountSid, from: "+15005550006" },
+      secrets: { authToken: twilio.authToken },
+    });
     const id = await queueFor(s, "flaky", { phone: "+15550100042", first_name: "Flo" });
     twilio.failNext(1, 503);
     const queuedAt = s.driver.now.toISOString();
@@ -101,7 +119,12 @@ describe("a message's status timeline with reasons (getMessage, as the message p
     expect(await deliverMessage(first, s.driver.clock)).toMatchObject({ outcome: "sent" });
     const headers = ((await messageRow(first)).content as { headers: Record<string, string> }).headers;
     const token = /^<http:\/\/localhost:3000\/api\/v1\/unsubscribe\/([^>]+)>$/.exec(headers["List-Unsubscribe"])![1];
-    const answer = await callRoute(unsubscribeRoute, { method: "POST", params: { token }, rawBody: "List-Unsubscribe=One-Click", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const answer = await callRoute(unsubscribeRoute, {
+      method: "POST",
+      params: { token },
+      rawBody: "List-Unsubscribe=One-Click",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     expect(answer.status).toBe(200);
 
     s.driver.advanceTime(60_000);
@@ -110,7 +133,13 @@ describe("a message's status timeline with reasons (getMessage, as the message p
     expect(await deliverMessage(second, s.driver.clock)).toEqual({ outcome: "suppressed", reason });
 
     const message = await getMessage(viewer, second);
-    expect(message).toMatchObject({ status: "SUPPRESSED", statusReason: reason, attempts: 0, content: null, provider: null });
+    expect(message).toMatchObject({
+      status: "SUPPRESSED",
+      statusReason: reason,
+      attempts: 0,
+      content: null,
+      provider: null,
+    });
     expect(message.timeline).toEqual([
       { type: "queued", at: s.driver.now.toISOString(), detail: {} },
       { type: "suppressed", at: s.driver.now.toISOString(), detail: { reason } },

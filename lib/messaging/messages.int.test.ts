@@ -28,9 +28,18 @@ describe("the Messages list", () => {
     const all = await listMessages(ctx);
     expect(all.messages).toHaveLength(6);
     expect(all.messages[0].userId).toBe("cy"); // newest first
-    expect((await listMessages(ctx, { person: "ada@example.com" })).messages.map((m) => m.channel).sort()).toEqual(["email", "sms"]);
-    expect((await listMessages(ctx, { journeyId: sms.journeyId })).messages.every((m) => m.channel === "sms")).toBe(true);
-    expect((await listMessages(ctx, { channel: "email" })).messages.map((m) => m.journeyId)).toEqual([email.journeyId, email.journeyId, email.journeyId]);
+    expect((await listMessages(ctx, { person: "ada@example.com" })).messages.map((m) => m.channel).sort()).toEqual([
+      "email",
+      "sms",
+    ]);
+    expect((await listMessages(ctx, { journeyId: sms.journeyId })).messages.every((m) => m.channel === "sms")).toBe(
+      true,
+    );
+    expect((await listMessages(ctx, { channel: "email" })).messages.map((m) => m.journeyId)).toEqual([
+      email.journeyId,
+      email.journeyId,
+      email.journeyId,
+    ]);
     expect((await listMessages(ctx, { status: "SENT" })).messages).toEqual([]);
 
     const first = await listMessages(ctx, { limit: 4 });
@@ -46,7 +55,10 @@ describe("the Messages list", () => {
 
   it("names the filter at fault", async () => {
     const ctx = await workspaceContextForApiKey((await ingestFixture("FULL")).key);
-    await expect(listMessages(ctx, { channel: "fax" as never })).rejects.toMatchObject({ code: "validation", fields: [{ path: "channel" }] });
+    await expect(listMessages(ctx, { channel: "fax" as never })).rejects.toMatchObject({
+      code: "validation",
+      fields: [{ path: "channel" }],
+    });
     await expect(listMessages(ctx, { journeyId: "nope" })).rejects.toMatchObject({ fields: [{ path: "journeyId" }] });
     await expect(listMessages(ctx, { limit: 0 })).rejects.toMatchObject({ fields: [{ path: "limit" }] });
   });

@@ -56,7 +56,10 @@ export interface MessageRow {
   nodeType: string | null;
 }
 
-export async function listMessages(ctx: WorkspaceContext, query: z.input<typeof ZMessageQuery> = {}): Promise<{ messages: MessageRow[]; next: string | null }> {
+export async function listMessages(
+  ctx: WorkspaceContext,
+  query: z.input<typeof ZMessageQuery> = {},
+): Promise<{ messages: MessageRow[]; next: string | null }> {
   requirePermission(ctx, "workspace:read");
   const q = parseInput(ZMessageQuery, query);
   const person = q.person ? q.person : null;
@@ -110,7 +113,18 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 export async function getMessage(ctx: WorkspaceContext, id: string): Promise<MessageDetail> {
   requirePermission(ctx, "workspace:read");
   if (!z.uuid().safeParse(id).success) throw new AppError("not_found", "No such message in this workspace.");
-  const { rows } = await pgPool().query<MessageRow & { createdAt: Date; to: string | null; templateVersion: number | null; provider: string | null; providerMessageId: string | null; attempts: number; sendAfter: Date | null; content: Record<string, unknown> | null }>(
+  const { rows } = await pgPool().query<
+    MessageRow & {
+      createdAt: Date;
+      to: string | null;
+      templateVersion: number | null;
+      provider: string | null;
+      providerMessageId: string | null;
+      attempts: number;
+      sendAfter: Date | null;
+      content: Record<string, unknown> | null;
+    }
+  >(
     `SELECT m.id, m.channel, m."templateId", t.name AS "templateName", m.status::text, m."statusReason", m."createdAt", m."profileId", p."userId", p.email,
             m."journeyId", j.name AS "journeyName", m."nodeId",
             step."nodeLabel", step."nodeType", m."to", m."templateVersion", m.provider, m."providerMessageId", m.attempts, m."sendAfter", m.content
@@ -132,6 +146,9 @@ export async function getMessage(ctx: WorkspaceContext, id: string): Promise<Mes
     ...row,
     createdAt: row.createdAt.toISOString(),
     sendAfter: iso(row.sendAfter),
-    timeline: [{ type: "queued", at: row.createdAt.toISOString(), detail: {} }, ...events.map((e) => ({ type: e.type, at: e.at.toISOString(), detail: e.detail }))],
+    timeline: [
+      { type: "queued", at: row.createdAt.toISOString(), detail: {} },
+      ...events.map((e) => ({ type: e.type, at: e.at.toISOString(), detail: e.detail })),
+    ],
   };
 }

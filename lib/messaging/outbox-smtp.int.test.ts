@@ -20,7 +20,13 @@ describe("the embedded SMTP server (Outbox)", () => {
     headers: { "X-Cairn-Workspace-Id": workspaceId, "X-Cairn-Message-Id": messageId },
   });
   const transport = (auth?: { user: string; pass: string }) =>
-    nodemailer.createTransport({ host: "127.0.0.1", port: outbox.port(), secure: false, ignoreTLS: true, ...(auth ? { auth } : {}) });
+    nodemailer.createTransport({
+      host: "127.0.0.1",
+      port: outbox.port(),
+      secure: false,
+      ignoreTLS: true,
+      ...(auth ? { auth } : {}),
+    });
 
   it("refuses mail without AUTH, or with a wrong password, and changes nothing", async () => {
     const s = await setup();
@@ -28,8 +34,14 @@ describe("the embedded SMTP server (Outbox)", () => {
     const before = await messageRow(id);
 
     await expect(transport().sendMail(mailFor(s.ctx.workspace.id, id))).rejects.toMatchObject({ responseCode: 530 });
-    await expect(transport({ user: "cairn", pass: "guess" }).sendMail(mailFor(s.ctx.workspace.id, id))).rejects.toMatchObject({ responseCode: 535 });
-    await expect(transport({ user: "outbox", pass: process.env.CAIRN_EMBEDDED_SMTP_PASSWORD! }).sendMail(mailFor(s.ctx.workspace.id, id))).rejects.toMatchObject({ responseCode: 535 });
+    await expect(
+      transport({ user: "cairn", pass: "guess" }).sendMail(mailFor(s.ctx.workspace.id, id)),
+    ).rejects.toMatchObject({ responseCode: 535 });
+    await expect(
+      transport({ user: "outbox", pass: process.env.CAIRN_EMBEDDED_SMTP_PASSWORD! }).sendMail(
+        mailFor(s.ctx.workspace.id, id),
+      ),
+    ).rejects.toMatchObject({ responseCode: 535 });
 
     expect(await messageRow(id)).toEqual(before);
     expect(await db().outboxEmail.count({ where: { messageId: id } })).toBe(0);

@@ -38,7 +38,13 @@ export interface OutboxSmtpServer {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `password`: what a client must log in with (AUTH PLAIN or LOGIN, user OUTBOX_SMTP_USER) before it may send. */
-export async function startOutboxSmtpServer(options: { port: number; host?: string; databaseUrl: string; password: string; log?: (line: string) => void }): Promise<OutboxSmtpServer> {
+export async function startOutboxSmtpServer(options: {
+  port: number;
+  host?: string;
+  databaseUrl: string;
+  password: string;
+  log?: (line: string) => void;
+}): Promise<OutboxSmtpServer> {
   if (!options.password) throw new Error("The embedded SMTP server needs a password");
   const password = options.password;
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
@@ -89,7 +95,9 @@ export async function startOutboxSmtpServer(options: { port: number; host?: stri
           .then(() => callback())
           .catch((error: Error) => {
             options.log?.(`outbox could not store a mail: ${error.message}`);
-            const failure = new Error("4.3.0 Could not store the message, try again") as Error & { responseCode: number };
+            const failure = new Error("4.3.0 Could not store the message, try again") as Error & {
+              responseCode: number;
+            };
             failure.responseCode = 451;
             callback(failure);
           });
@@ -97,7 +105,10 @@ export async function startOutboxSmtpServer(options: { port: number; host?: stri
     },
   });
 
-  async function store(raw: string, envelope: { mailFrom: false | { address: string }; rcptTo: { address: string }[] }): Promise<void> {
+  async function store(
+    raw: string,
+    envelope: { mailFrom: false | { address: string }; rcptTo: { address: string }[] },
+  ): Promise<void> {
     const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
     const header = (name: string) => {
       const value = parsed.headers.get(name);
@@ -111,7 +122,15 @@ export async function startOutboxSmtpServer(options: { port: number; host?: stri
       await client.query("BEGIN");
       await client.query(
         `INSERT INTO "OutboxEmail" (id, "workspaceId", "messageId", "envelopeFrom", "envelopeTo", subject, raw, "receivedAt") VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7)`,
-        [workspaceId, messageId, envelope.mailFrom ? envelope.mailFrom.address : "", envelope.rcptTo.map((r) => r.address), parsed.subject ?? "", raw, now],
+        [
+          workspaceId,
+          messageId,
+          envelope.mailFrom ? envelope.mailFrom.address : "",
+          envelope.rcptTo.map((r) => r.address),
+          parsed.subject ?? "",
+          raw,
+          now,
+        ],
       );
       if (messageId && workspaceId) {
         // SENT → DELIVERED; a mail that arrives before the sender recorded SENT is marked delivered then too.
@@ -121,12 +140,17 @@ export async function startOutboxSmtpServer(options: { port: number; host?: stri
           [messageId, workspaceId, now],
         );
         if (rowCount) {
-          await client.query(`INSERT INTO "MessageEvent" ("messageId", "workspaceId", type, at, detail) VALUES ($1, $2, 'delivered', $3, $4)`, [
-            messageId,
-            workspaceId,
-            now,
-            JSON.stringify({ response: `In the Outbox (embedded SMTP) for ${envelope.rcptTo.map((r) => r.address).join(", ")}` }),
-          ]);
+          await client.query(
+            `INSERT INTO "MessageEvent" ("messageId", "workspaceId", type, at, detail) VALUES ($1, $2, 'delivered', $3, $4)`,
+            [
+              messageId,
+              workspaceId,
+              now,
+              JSON.stringify({
+                response: `In the Outbox (embedded SMTP) for ${envelope.rcptTo.map((r) => r.address).join(", ")}`,
+              }),
+            ],
+          );
         }
       }
       await client.query("COMMIT");

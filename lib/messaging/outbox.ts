@@ -25,10 +25,20 @@ export interface OutboxRow {
   receivedAt: string;
 }
 
-export async function listOutbox(ctx: WorkspaceContext, query: z.input<typeof ZOutboxQuery> = {}): Promise<{ mails: OutboxRow[]; next: string | null }> {
+export async function listOutbox(
+  ctx: WorkspaceContext,
+  query: z.input<typeof ZOutboxQuery> = {},
+): Promise<{ mails: OutboxRow[]; next: string | null }> {
   requirePermission(ctx, "workspace:read");
   const q = parseInput(ZOutboxQuery, query);
-  const { rows } = await pgPool().query<{ id: string; messageId: string | null; to: string[]; from: string; subject: string; receivedAt: Date }>(
+  const { rows } = await pgPool().query<{
+    id: string;
+    messageId: string | null;
+    to: string[];
+    from: string;
+    subject: string;
+    receivedAt: Date;
+  }>(
     `SELECT id, "messageId", "envelopeTo" AS "to", "envelopeFrom" AS "from", subject, "receivedAt" FROM "OutboxEmail"
       WHERE "workspaceId" = $1
         AND ($2::text IS NULL OR subject ILIKE '%' || $2 || '%' OR array_to_string("envelopeTo", ' ') ILIKE '%' || $2 || '%')
@@ -52,14 +62,23 @@ export interface OutboxMail extends OutboxRow {
 export async function getOutboxMail(ctx: WorkspaceContext, id: string): Promise<OutboxMail> {
   requirePermission(ctx, "workspace:read");
   if (!z.uuid().safeParse(id).success) throw new AppError("not_found", "No such mail in this workspace's Outbox.");
-  const { rows } = await pgPool().query<{ id: string; messageId: string | null; to: string[]; from: string; subject: string; receivedAt: Date; raw: string }>(
+  const { rows } = await pgPool().query<{
+    id: string;
+    messageId: string | null;
+    to: string[];
+    from: string;
+    subject: string;
+    receivedAt: Date;
+    raw: string;
+  }>(
     `SELECT id, "messageId", "envelopeTo" AS "to", "envelopeFrom" AS "from", subject, "receivedAt", raw FROM "OutboxEmail" WHERE "workspaceId" = $1 AND id = $2`,
     [ctx.workspace.id, id],
   );
   const row = rows[0];
   if (!row) throw new AppError("not_found", "No such mail in this workspace's Outbox.");
   const parsed = await simpleParser(row.raw, { skipImageLinks: true });
-  const addressText = (value: typeof parsed.from | typeof parsed.to) => (Array.isArray(value) ? value.map((v) => v.text).join(", ") : (value?.text ?? ""));
+  const addressText = (value: typeof parsed.from | typeof parsed.to) =>
+    Array.isArray(value) ? value.map((v) => v.text).join(", ") : (value?.text ?? "");
   return {
     ...row,
     receivedAt: row.receivedAt.toISOString(),

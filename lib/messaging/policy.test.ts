@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { consentDecision, consentFromTraits, describeCap, describePolicy, quietHoursEnd, reachedCap, ZMessagingPolicy, type FrequencyCap, type QuietHours } from "./policy";
+import {
+  consentDecision,
+  consentFromTraits,
+  describeCap,
+  describePolicy,
+  quietHoursEnd,
+  reachedCap,
+  ZMessagingPolicy,
+  type FrequencyCap,
+  type QuietHours,
+} from "./policy";
 
 function quiet(start: string, end: string, options: Partial<QuietHours> = {}): QuietHours {
   return { start, end, channels: ["email", "sms", "push"], fallbackTimeZone: "UTC", ...options };
@@ -45,27 +55,38 @@ describe("quietHoursEnd", () => {
 
   it("the night New York falls back (2026-11-01, 02:00 EDT → 01:00 EST)", () => {
     // 23:00 EDT: 08:00 EST is 13:00 UTC, an hour later in elapsed time
-    expect(endAt(quiet("22:00", "08:00"), "2026-11-01T03:00:00.000Z", "America/New_York")).toBe("2026-11-01T13:00:00.000Z");
+    expect(endAt(quiet("22:00", "08:00"), "2026-11-01T03:00:00.000Z", "America/New_York")).toBe(
+      "2026-11-01T13:00:00.000Z",
+    );
     // an end that happens twice (01:30 EDT, then 01:30 EST): the first pass ends at the first…
-    expect(endAt(quiet("22:00", "01:30"), "2026-11-01T05:10:00.000Z", "America/New_York")).toBe("2026-11-01T05:30:00.000Z");
+    expect(endAt(quiet("22:00", "01:30"), "2026-11-01T05:10:00.000Z", "America/New_York")).toBe(
+      "2026-11-01T05:30:00.000Z",
+    );
     // …and someone already in the second pass (01:10 EST) waits for the second, not for tomorrow's
-    expect(endAt(quiet("22:00", "01:30"), "2026-11-01T06:10:00.000Z", "America/New_York")).toBe("2026-11-01T06:30:00.000Z");
+    expect(endAt(quiet("22:00", "01:30"), "2026-11-01T06:10:00.000Z", "America/New_York")).toBe(
+      "2026-11-01T06:30:00.000Z",
+    );
     // the day after is an ordinary EST day
-    expect(endAt(quiet("22:00", "08:00"), "2026-11-02T03:00:00.000Z", "America/New_York")).toBe("2026-11-02T13:00:00.000Z");
+    expect(endAt(quiet("22:00", "08:00"), "2026-11-02T03:00:00.000Z", "America/New_York")).toBe(
+      "2026-11-02T13:00:00.000Z",
+    );
   });
 
   it("a channel not in the window's channels, or no quiet hours at all: null", () => {
     const q = quiet("00:00", "23:59", { channels: ["sms"] });
     expect(quietHoursEnd(q, "email", new Date("2026-01-14T12:00:00Z"), "UTC")).toBeNull();
     expect(quietHoursEnd(q, "in_app", new Date("2026-01-14T12:00:00Z"), "UTC")).toBeNull();
-    expect(quietHoursEnd(q, "sms", new Date("2026-01-14T12:00:00Z"), "UTC")?.toISOString()).toBe("2026-01-14T23:59:00.000Z");
+    expect(quietHoursEnd(q, "sms", new Date("2026-01-14T12:00:00Z"), "UTC")?.toISOString()).toBe(
+      "2026-01-14T23:59:00.000Z",
+    );
     expect(quietHoursEnd(null, "email", new Date("2026-01-14T12:00:00Z"), "UTC")).toBeNull();
   });
 
   it("a profile without a zone, or with one that isn't a zone, gets the fallback zone", () => {
     const q = quiet("22:00", "07:00", { fallbackTimeZone: "America/New_York" });
     // 04:00 UTC is 23:00 in New York (quiet) and 04:00 in UTC (also quiet, but ending at 07:00 UTC)
-    for (const zone of [null, "", "Mars/Olympus_Mons", "not a zone"]) expect(endAt(q, "2026-01-14T04:00:00.000Z", zone), String(zone)).toBe("2026-01-14T12:00:00.000Z");
+    for (const zone of [null, "", "Mars/Olympus_Mons", "not a zone"])
+      expect(endAt(q, "2026-01-14T04:00:00.000Z", zone), String(zone)).toBe("2026-01-14T12:00:00.000Z");
     // a valid profile zone wins over the fallback
     expect(endAt(q, "2026-01-14T04:00:00.000Z", "UTC")).toBe("2026-01-14T07:00:00.000Z");
     // 17:00 UTC is 12:00 in New York: not quiet, though it would be in Tokyo (02:00)
@@ -77,18 +98,35 @@ describe("quietHoursEnd", () => {
 describe("consentDecision", () => {
   const none = {};
   it("a consent record wins over the trait", () => {
-    expect(consentDecision("email", "unsubscribed", { email_subscribe: "opted_in" }, [])).toEqual({ allowed: false, reason: "Unsubscribed from emails" });
-    expect(consentDecision("email", "opted_in", { email_subscribe: "unsubscribed" }, ["email"])).toEqual({ allowed: true });
+    expect(consentDecision("email", "unsubscribed", { email_subscribe: "opted_in" }, [])).toEqual({
+      allowed: false,
+      reason: "Unsubscribed from emails",
+    });
+    expect(consentDecision("email", "opted_in", { email_subscribe: "unsubscribed" }, ["email"])).toEqual({
+      allowed: true,
+    });
     expect(consentDecision("sms", "subscribed", none, [])).toEqual({ allowed: true });
-    expect(consentDecision("sms", "subscribed", { sms_subscribe: "opted_in" }, ["sms"])).toEqual({ allowed: false, reason: "No opt-in for SMS: this workspace requires explicit opt-in" });
+    expect(consentDecision("sms", "subscribed", { sms_subscribe: "opted_in" }, ["sms"])).toEqual({
+      allowed: false,
+      reason: "No opt-in for SMS: this workspace requires explicit opt-in",
+    });
   });
 
   it("without a record the <channel>_subscribe trait decides, naming the trait", () => {
-    expect(consentDecision("email", null, { email_subscribe: "unsubscribed" }, [])).toEqual({ allowed: false, reason: "Unsubscribed from emails (trait email_subscribe)" });
-    expect(consentDecision("push", null, { push_subscribe: false }, [])).toEqual({ allowed: false, reason: "Unsubscribed from push notifications (trait push_subscribe)" });
+    expect(consentDecision("email", null, { email_subscribe: "unsubscribed" }, [])).toEqual({
+      allowed: false,
+      reason: "Unsubscribed from emails (trait email_subscribe)",
+    });
+    expect(consentDecision("push", null, { push_subscribe: false }, [])).toEqual({
+      allowed: false,
+      reason: "Unsubscribed from push notifications (trait push_subscribe)",
+    });
     expect(consentDecision("push", null, { push_subscribe: true }, ["push"])).toEqual({ allowed: true });
     expect(consentDecision("email", null, { email_subscribe: "opted_in" }, ["email"])).toEqual({ allowed: true });
-    expect(consentDecision("email", null, { email_subscribe: "subscribed" }, ["email"])).toEqual({ allowed: false, reason: "No opt-in for emails: this workspace requires explicit opt-in" });
+    expect(consentDecision("email", null, { email_subscribe: "subscribed" }, ["email"])).toEqual({
+      allowed: false,
+      reason: "No opt-in for emails: this workspace requires explicit opt-in",
+    });
     // another channel's trait says nothing about this one
     expect(consentDecision("email", null, { sms_subscribe: "unsubscribed" }, [])).toEqual({ allowed: true });
   });
@@ -96,8 +134,14 @@ describe("consentDecision", () => {
   it("without either, people are subscribed unless the channel needs opt-in", () => {
     expect(consentDecision("email", null, none, [])).toEqual({ allowed: true });
     expect(consentDecision("email", null, none, ["sms"])).toEqual({ allowed: true });
-    expect(consentDecision("sms", null, none, ["sms"])).toEqual({ allowed: false, reason: "No opt-in for SMS: this workspace requires explicit opt-in" });
-    expect(consentDecision("in_app", null, none, ["in_app"])).toEqual({ allowed: false, reason: "No opt-in for in-app messages: this workspace requires explicit opt-in" });
+    expect(consentDecision("sms", null, none, ["sms"])).toEqual({
+      allowed: false,
+      reason: "No opt-in for SMS: this workspace requires explicit opt-in",
+    });
+    expect(consentDecision("in_app", null, none, ["in_app"])).toEqual({
+      allowed: false,
+      reason: "No opt-in for in-app messages: this workspace requires explicit opt-in",
+    });
   });
 
   it("trait values that are not a consent status count as none", () => {
@@ -152,8 +196,15 @@ describe("ZMessagingPolicy", () => {
   it("fills the defaults", () => {
     expect(ZMessagingPolicy.parse({})).toEqual({ frequencyCaps: [], quietHours: null, requireOptIn: [] });
     const policy = ZMessagingPolicy.parse({ quietHours: { start: "21:00", end: "08:00" } });
-    expect(policy.quietHours).toEqual({ start: "21:00", end: "08:00", channels: ["email", "sms", "push"], fallbackTimeZone: "UTC" });
-    expect(describePolicy(policy)).toBe("Messaging rules: no frequency caps; quiet hours 21:00–08:00 for email, sms, push; no opt-in requirement");
+    expect(policy.quietHours).toEqual({
+      start: "21:00",
+      end: "08:00",
+      channels: ["email", "sms", "push"],
+      fallbackTimeZone: "UTC",
+    });
+    expect(describePolicy(policy)).toBe(
+      "Messaging rules: no frequency caps; quiet hours 21:00–08:00 for email, sms, push; no opt-in requirement",
+    );
   });
 
   it("names each bad field", () => {
@@ -161,17 +212,36 @@ describe("ZMessagingPolicy", () => {
       { path: "quietHours.start", message: "must be a time of day as HH:MM, e.g. 21:00" },
       { path: "quietHours.end", message: "must be a time of day as HH:MM, e.g. 21:00" },
     ]);
-    expect(issues({ quietHours: { start: "21:00", end: "21:00" } })).toEqual([{ path: "quietHours.end", message: "start and end must differ" }]);
-    expect(issues({ quietHours: { start: "21:00", end: "08:00", fallbackTimeZone: "Europe/Atlantis" } })).toEqual([{ path: "quietHours.fallbackTimeZone", message: "must be an IANA time zone, e.g. Europe/Paris" }]);
-    expect(issues({ quietHours: { start: "21:00", end: "08:00", channels: [] } })).toEqual([{ path: "quietHours.channels", message: "choose at least one channel" }]);
-    expect(issues({ frequencyCaps: [{ channel: "email", limit: 0, hours: 24 }] })).toEqual([{ path: "frequencyCaps.0.limit", message: "must be at least 1" }]);
-    expect(issues({ frequencyCaps: [{ channel: "email", limit: 1, hours: 24 }, { channel: "fax", limit: 1.5, hours: 721 }] })).toEqual([
+    expect(issues({ quietHours: { start: "21:00", end: "21:00" } })).toEqual([
+      { path: "quietHours.end", message: "start and end must differ" },
+    ]);
+    expect(issues({ quietHours: { start: "21:00", end: "08:00", fallbackTimeZone: "Europe/Atlantis" } })).toEqual([
+      { path: "quietHours.fallbackTimeZone", message: "must be an IANA time zone, e.g. Europe/Paris" },
+    ]);
+    expect(issues({ quietHours: { start: "21:00", end: "08:00", channels: [] } })).toEqual([
+      { path: "quietHours.channels", message: "choose at least one channel" },
+    ]);
+    expect(issues({ frequencyCaps: [{ channel: "email", limit: 0, hours: 24 }] })).toEqual([
+      { path: "frequencyCaps.0.limit", message: "must be at least 1" },
+    ]);
+    expect(
+      issues({
+        frequencyCaps: [
+          { channel: "email", limit: 1, hours: 24 },
+          { channel: "fax", limit: 1.5, hours: 721 },
+        ],
+      }),
+    ).toEqual([
       { path: "frequencyCaps.1.channel", message: "must be one of email, sms, push, in_app" },
       { path: "frequencyCaps.1.limit", message: "must be a whole number" },
       { path: "frequencyCaps.1.hours", message: "must be at most 720 hours (30 days)" },
     ]);
-    expect(issues({ requireOptIn: ["email", "pigeon"] })).toEqual([{ path: "requireOptIn.1", message: "must be one of email, sms, push, in_app" }]);
-    expect(issues({ frequencyCaps: [{ channel: "email", limit: "3", hours: 24, extra: 1 }] }).map((i) => i.path)).toEqual(["frequencyCaps.0.limit", "frequencyCaps.0"]);
+    expect(issues({ requireOptIn: ["email", "pigeon"] })).toEqual([
+      { path: "requireOptIn.1", message: "must be one of email, sms, push, in_app" },
+    ]);
+    expect(
+      issues({ frequencyCaps: [{ channel: "email", limit: "3", hours: 24, extra: 1 }] }).map((i) => i.path),
+    ).toEqual(["frequencyCaps.0.limit", "frequencyCaps.0"]);
     expect(issues({ quietHours: null, owner: "me" })).toEqual([{ path: "", message: 'Unrecognized key: "owner"' }]);
   });
 });

@@ -27,8 +27,16 @@ export const ZMessagingPolicy = z
         z
           .object({
             channel: ZChannel,
-            limit: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(1000, "must be at most 1,000"),
-            hours: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1 hour").max(24 * 30, "must be at most 720 hours (30 days)"),
+            limit: z
+              .number({ error: "must be a number" })
+              .int("must be a whole number")
+              .min(1, "must be at least 1")
+              .max(1000, "must be at most 1,000"),
+            hours: z
+              .number({ error: "must be a number" })
+              .int("must be a whole number")
+              .min(1, "must be at least 1 hour")
+              .max(24 * 30, "must be at most 720 hours (30 days)"),
           })
           .strict(),
       )
@@ -62,7 +70,11 @@ export const DEFAULT_POLICY: MessagingPolicy = { frequencyCaps: [], quietHours: 
 export async function loadPolicy(workspaceId: string): Promise<MessagingPolicy> {
   const row = await db().messagingPolicy.findUnique({ where: { workspaceId } });
   if (!row) return DEFAULT_POLICY;
-  return ZMessagingPolicy.parse({ frequencyCaps: row.frequencyCaps, quietHours: row.quietHours ?? null, requireOptIn: row.requireOptIn });
+  return ZMessagingPolicy.parse({
+    frequencyCaps: row.frequencyCaps,
+    quietHours: row.quietHours ?? null,
+    requireOptIn: row.requireOptIn,
+  });
 }
 
 export async function getPolicy(ctx: WorkspaceContext): Promise<MessagingPolicy> {
@@ -82,8 +94,19 @@ export async function savePolicy(ctx: WorkspaceContext, input: unknown): Promise
   };
   const previous = await loadPolicy(ctx.workspace.id);
   await db().$transaction(async (tx) => {
-    await tx.messagingPolicy.upsert({ where: { workspaceId: ctx.workspace.id }, create: { workspaceId: ctx.workspace.id, ...data }, update: data });
-    await recordAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor, action: "messaging_policy.updated", targetType: "workspace", targetId: ctx.workspace.id, summary: describePolicy(policy) });
+    await tx.messagingPolicy.upsert({
+      where: { workspaceId: ctx.workspace.id },
+      create: { workspaceId: ctx.workspace.id, ...data },
+      update: data,
+    });
+    await recordAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      action: "messaging_policy.updated",
+      targetType: "workspace",
+      targetId: ctx.workspace.id,
+      summary: describePolicy(policy),
+    });
   });
   // Requiring opt-in (or no longer) changes who is reachable for everyone at once: recompute the segments that
   // test reachability, directly or through another segment.
@@ -101,18 +124,32 @@ async function segmentsReadingReachability(workspaceId: string): Promise<string[
   return rows.map((r) => r.id);
 }
 
-const CHANNEL_NOUN: Record<Channel, [string, string]> = { email: ["email", "emails"], sms: ["SMS", "SMS"], push: ["push notification", "push notifications"], in_app: ["in-app message", "in-app messages"] };
+const CHANNEL_NOUN: Record<Channel, [string, string]> = {
+  email: ["email", "emails"],
+  sms: ["SMS", "SMS"],
+  push: ["push notification", "push notifications"],
+  in_app: ["in-app message", "in-app messages"],
+};
 
 export function describeCap(cap: FrequencyCap): string {
   const noun = CHANNEL_NOUN[cap.channel][cap.limit === 1 ? 0 : 1];
-  const window = cap.hours % 24 === 0 ? (cap.hours === 24 ? "day" : `${cap.hours / 24} days`) : cap.hours === 1 ? "hour" : `${cap.hours} hours`;
+  const window =
+    cap.hours % 24 === 0
+      ? cap.hours === 24
+        ? "day"
+        : `${cap.hours / 24} days`
+      : cap.hours === 1
+        ? "hour"
+        : `${cap.hours} hours`;
   return `at most ${cap.limit} ${noun} per ${window}`;
 }
 
 export function describePolicy(policy: MessagingPolicy): string {
   const parts = [
     policy.frequencyCaps.length ? `caps: ${policy.frequencyCaps.map(describeCap).join(", ")}` : "no frequency caps",
-    policy.quietHours ? `quiet hours ${policy.quietHours.start}–${policy.quietHours.end} for ${policy.quietHours.channels.join(", ")}` : "no quiet hours",
+    policy.quietHours
+      ? `quiet hours ${policy.quietHours.start}–${policy.quietHours.end} for ${policy.quietHours.channels.join(", ")}`
+      : "no quiet hours",
     policy.requireOptIn.length ? `opt-in required for ${policy.requireOptIn.join(", ")}` : "no opt-in requirement",
   ];
   return `Messaging rules: ${parts.join("; ")}`;
@@ -140,7 +177,12 @@ function offsetAt(instantMs: number, zone: string): number {
  * the night they go forward it comes an hour sooner, and when the clocks skip over the end, the window
  * ends when they jump.
  */
-export function quietHoursEnd(quiet: QuietHours | null, channel: Channel, now: Date, timeZone: string | null): Date | null {
+export function quietHoursEnd(
+  quiet: QuietHours | null,
+  channel: Channel,
+  now: Date,
+  timeZone: string | null,
+): Date | null {
   if (!quiet || !quiet.channels.includes(channel)) return null;
   const zone = isValidTimeZone(timeZone) ? timeZone : quiet.fallbackTimeZone;
   const local = localParts(now, zone);
@@ -181,16 +223,27 @@ export function consentFromTraits(channel: Channel, traits: Record<string, unkno
  * Whether a person may receive `channel`, and if not, why. A consent record (preference page, unsubscribe
  * link, API) wins over the trait; without either, people are subscribed unless the channel needs opt-in.
  */
-export function consentDecision(channel: Channel, record: ConsentStatus | null, traits: Record<string, unknown>, requireOptIn: readonly Channel[]): { allowed: true } | { allowed: false; reason: string } {
+export function consentDecision(
+  channel: Channel,
+  record: ConsentStatus | null,
+  traits: Record<string, unknown>,
+  requireOptIn: readonly Channel[],
+): { allowed: true } | { allowed: false; reason: string } {
   const status = record ?? consentFromTraits(channel, traits);
   const noun = CHANNEL_NOUN[channel][1];
-  if (status === "unsubscribed") return { allowed: false, reason: `Unsubscribed from ${noun}${record ? "" : ` (trait ${channel}_subscribe)`}` };
-  if (requireOptIn.includes(channel) && status !== "opted_in") return { allowed: false, reason: `No opt-in for ${noun}: this workspace requires explicit opt-in` };
+  if (status === "unsubscribed")
+    return { allowed: false, reason: `Unsubscribed from ${noun}${record ? "" : ` (trait ${channel}_subscribe)`}` };
+  if (requireOptIn.includes(channel) && status !== "opted_in")
+    return { allowed: false, reason: `No opt-in for ${noun}: this workspace requires explicit opt-in` };
   return { allowed: true };
 }
 
 /** The first cap the person has reached, given how many messages of the channel they got in each cap's window. */
-export function reachedCap(caps: readonly FrequencyCap[], channel: Channel, sentInWindow: (hours: number) => number): { cap: FrequencyCap; count: number } | null {
+export function reachedCap(
+  caps: readonly FrequencyCap[],
+  channel: Channel,
+  sentInWindow: (hours: number) => number,
+): { cap: FrequencyCap; count: number } | null {
   for (const cap of caps) {
     if (cap.channel !== channel) continue;
     const count = sentInWindow(cap.hours);

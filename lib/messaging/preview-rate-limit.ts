@@ -20,7 +20,11 @@ export class SlidingWindowLimiter {
     if (recent.length >= this.limit) {
       this.hits.set(key, recent);
       const retryAfterSeconds = Math.max(1, Math.ceil((recent[0] + this.windowMs - t) / 1000));
-      throw new AppError("rate_limited", `Too many ${what}: at most ${this.limit} a minute per workspace. Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+      throw new AppError(
+        "rate_limited",
+        `Too many ${what}: at most ${this.limit} a minute per workspace. Try again in ${retryAfterSeconds} s.`,
+        { retryAfterSeconds },
+      );
     }
     recent.push(t);
     this.hits.set(key, recent);
@@ -28,7 +32,8 @@ export class SlidingWindowLimiter {
   }
 
   private prune(t: number): void {
-    for (const [key, times] of this.hits) if (!times.length || times[times.length - 1] <= t - this.windowMs) this.hits.delete(key);
+    for (const [key, times] of this.hits)
+      if (!times.length || times[times.length - 1] <= t - this.windowMs) this.hits.delete(key);
   }
 }
 

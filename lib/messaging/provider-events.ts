@@ -38,7 +38,10 @@ export const ZDeliveryEvents = z
             at: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional(),
           })
           .strict()
-          .refine((e) => e.messageId || e.providerMessageId, { message: "give messageId or providerMessageId", path: ["messageId"] }),
+          .refine((e) => e.messageId || e.providerMessageId, {
+            message: "give messageId or providerMessageId",
+            path: ["messageId"],
+          }),
       )
       .min(1, "send at least one event")
       .max(500, "at most 500 events per request"),
@@ -58,11 +61,29 @@ interface TargetMessage {
  * Applies one report. Providers deliver webhooks at least once, so a replayed report changes nothing and
  * adds nothing to the timeline: a status change is recorded only when it happens, a complaint once.
  */
-async function applyEvent(client: pg.PoolClient, message: TargetMessage, type: DeliveryEventType, reason: string | null, bounceType: "hard" | "soft", at: Date): Promise<void> {
+async function applyEvent(
+  client: pg.PoolClient,
+  message: TargetMessage,
+  type: DeliveryEventType,
+  reason: string | null,
+  bounceType: "hard" | "soft",
+  at: Date,
+): Promise<void> {
   switch (type) {
     case "delivered": {
-      const { rowCount } = await client.query(`UPDATE "Message" SET status = 'DELIVERED', "deliveredAt" = COALESCE("deliveredAt", $2), "updatedAt" = $2 WHERE id = $1 AND status = 'SENT'`, [message.id, at]);
-      if (rowCount) await recordMessageEvent(client, message.id, message.workspaceId, "delivered", at, reason ? { response: reason } : {});
+      const { rowCount } = await client.query(
+        `UPDATE "Message" SET status = 'DELIVERED', "deliveredAt" = COALESCE("deliveredAt", $2), "updatedAt" = $2 WHERE id = $1 AND status = 'SENT'`,
+        [message.id, at],
+      );
+      if (rowCount)
+        await recordMessageEvent(
+          client,
+          message.id,
+          message.workspaceId,
+          "delivered",
+          at,
+          reason ? { response: reason } : {},
+        );
       return;
     }
     case "bounced":
@@ -70,15 +91,31 @@ async function applyEvent(client: pg.PoolClient, message: TargetMessage, type: D
       // A soft bounce (mailbox full, greylisted until the provider gave up) ends this message, but the
       // address may work tomorrow: only a hard bounce suppresses it.
       const status = type === "bounced" ? "BOUNCED" : "FAILED";
-      const text = reason ?? (type === "bounced" ? `${bounceType === "hard" ? "Hard" : "Soft"} bounce` : "The provider could not deliver it");
-      const { rowCount } = await client.query(`UPDATE "Message" SET status = $2::"MessageStatus", "statusReason" = $3, "updatedAt" = $4 WHERE id = $1 AND status IN ('SENT', 'DELIVERED')`, [message.id, status, text, at]);
-      if (rowCount) await recordMessageEvent(client, message.id, message.workspaceId, type, at, { reason: text, ...(type === "bounced" ? { bounceType } : {}) });
-      if (type === "bounced" && bounceType === "hard" && message.to) await suppress(client, message.workspaceId, message.channel, [message.to], "bounce", text, message.id, at);
+      const text =
+        reason ??
+        (type === "bounced"
+          ? `${bounceType === "hard" ? "Hard" : "Soft"} bounce`
+          : "The provider could not deliver it");
+      const { rowCount } = await client.query(
+        `UPDATE "Message" SET status = $2::"MessageStatus", "statusReason" = $3, "updatedAt" = $4 WHERE id = $1 AND status IN ('SENT', 'DELIVERED')`,
+        [message.id, status, text, at],
+      );
+      if (rowCount)
+        await recordMessageEvent(client, message.id, message.workspaceId, type, at, {
+          reason: text,
+          ...(type === "bounced" ? { bounceType } : {}),
+        });
+      if (type === "bounced" && bounceType === "hard" && message.to)
+        await suppress(client, message.workspaceId, message.channel, [message.to], "bounce", text, message.id, at);
       return;
     }
     case "complained": {
-      const { rows } = await client.query(`SELECT 1 FROM "MessageEvent" WHERE "messageId" = $1 AND type = 'complained' LIMIT 1`, [message.id]);
-      if (!rows.length) await recordMessageEvent(client, message.id, message.workspaceId, "complained", at, reason ? { reason } : {});
+      const { rows } = await client.query(
+        `SELECT 1 FROM "MessageEvent" WHERE "messageId" = $1 AND type = 'complained' LIMIT 1`,
+        [message.id],
+      );
+      if (!rows.length)
+        await recordMessageEvent(client, message.id, message.workspaceId, "complained", at, reason ? { reason } : {});
       await client.query(
         `INSERT INTO "ChannelConsent" ("workspaceId", "profileId", channel, status, source, "updatedAt")
          SELECT $1, COALESCE(p."mergedIntoId", p.id), $3, 'unsubscribed', 'complaint', $4 FROM "Profile" p WHERE p.id = $2
@@ -86,7 +123,17 @@ async function applyEvent(client: pg.PoolClient, message: TargetMessage, type: D
         [message.workspaceId, message.profileId, message.channel, at],
       );
       // after the consent, so the segment re-check that suppress() makes sees both
-      if (message.to) await suppress(client, message.workspaceId, message.channel, [message.to], "complaint", reason ?? "Marked as spam", message.id, at);
+      if (message.to)
+        await suppress(
+          client,
+          message.workspaceId,
+          message.channel,
+          [message.to],
+          "complaint",
+          reason ?? "Marked as spam",
+          message.id,
+          at,
+        );
       return;
     }
   }
@@ -95,20 +142,44 @@ async function applyEvent(client: pg.PoolClient, message: TargetMessage, type: D
 const TARGET_COLUMNS = `id, "workspaceId", "profileId", channel, status::text, "to"`;
 
 /** The generic endpoint: events for this workspace's messages, all applied or (unknown message) none. */
-export async function recordDeliveryEvents(ctx: WorkspaceContext, input: unknown, clock: Clock = systemClock): Promise<{ applied: number }> {
+export async function recordDeliveryEvents(
+  ctx: WorkspaceContext,
+  input: unknown,
+  clock: Clock = systemClock,
+): Promise<{ applied: number }> {
   requirePermission(ctx, "content:write");
   const { events } = parseInput(ZDeliveryEvents, input);
   return withTransaction(async (client) => {
     const { rows } = await client.query<TargetMessage & { providerMessageId: string | null }>(
       `SELECT ${TARGET_COLUMNS}, "providerMessageId" FROM "Message"
         WHERE "workspaceId" = $1 AND (id = ANY($2::uuid[]) OR "providerMessageId" = ANY($3::text[])) ORDER BY id FOR UPDATE`,
-      [ctx.workspace.id, events.flatMap((e) => (e.messageId ? [e.messageId] : [])), events.flatMap((e) => (e.providerMessageId ? [e.providerMessageId] : []))],
+      [
+        ctx.workspace.id,
+        events.flatMap((e) => (e.messageId ? [e.messageId] : [])),
+        events.flatMap((e) => (e.providerMessageId ? [e.providerMessageId] : [])),
+      ],
     );
-    const missing = events.flatMap((e, i) => (rows.some((r) => r.id === e.messageId || (e.providerMessageId && r.providerMessageId === e.providerMessageId)) ? [] : [i]));
-    if (missing.length) throw AppError.validation(missing.map((i) => ({ path: `events.${i}`, message: "no message of this workspace has this id" })));
+    const missing = events.flatMap((e, i) =>
+      rows.some((r) => r.id === e.messageId || (e.providerMessageId && r.providerMessageId === e.providerMessageId))
+        ? []
+        : [i],
+    );
+    if (missing.length)
+      throw AppError.validation(
+        missing.map((i) => ({ path: `events.${i}`, message: "no message of this workspace has this id" })),
+      );
     for (const event of events) {
-      const message = rows.find((r) => r.id === event.messageId || (event.providerMessageId && r.providerMessageId === event.providerMessageId))!;
-      await applyEvent(client, message, event.type, event.reason ?? null, event.bounceType, event.at ? new Date(event.at) : clock());
+      const message = rows.find(
+        (r) => r.id === event.messageId || (event.providerMessageId && r.providerMessageId === event.providerMessageId),
+      )!;
+      await applyEvent(
+        client,
+        message,
+        event.type,
+        event.reason ?? null,
+        event.bounceType,
+        event.at ? new Date(event.at) : clock(),
+      );
     }
     return { applied: events.length };
   });
@@ -122,7 +193,11 @@ export function twilioSignature(authToken: string, url: string, params: URLSearc
     .digest("base64");
 }
 
-const TWILIO_STATUS: Record<string, DeliveryEventType | undefined> = { delivered: "delivered", undelivered: "failed", failed: "failed" };
+const TWILIO_STATUS: Record<string, DeliveryEventType | undefined> = {
+  delivered: "delivered",
+  undelivered: "failed",
+  failed: "failed",
+};
 // Twilio error codes that mean the number can never receive: unknown number, landline or unreachable carrier,
 // the person replied STOP, not a mobile number. Not 30003 ("unreachable destination handset": switched off
 // or out of coverage, which passes) nor carrier filtering (30007): those fail the message but keep the number.
@@ -130,7 +205,12 @@ const DEAD_NUMBER_CODES = new Set(["30005", "30006", "21610", "21614"]);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function signatureMatches(authToken: string | undefined, url: string, params: URLSearchParams, signature: string | null): boolean {
+function signatureMatches(
+  authToken: string | undefined,
+  url: string,
+  params: URLSearchParams,
+  signature: string | null,
+): boolean {
   if (!authToken || !signature) return false;
   const expected = Buffer.from(twilioSignature(authToken, url, params));
   const given = Buffer.from(signature);
@@ -150,7 +230,13 @@ const wrongSignature = () => new AppError("unauthenticated", "Missing or wrong X
  * workspace's message: a SID is a provider's word, and a workspace pointing its SMS at a server of its own
  * can make SIDs up, so a SID alone never picks the workspace.
  */
-export async function receiveTwilioStatus(url: string, body: string, signature: string | null, workspaceId: string | null, clock: Clock = systemClock): Promise<{ applied: boolean }> {
+export async function receiveTwilioStatus(
+  url: string,
+  body: string,
+  signature: string | null,
+  workspaceId: string | null,
+  clock: Clock = systemClock,
+): Promise<{ applied: boolean }> {
   const params = new URLSearchParams(body);
   const sid = params.get("MessageSid") ?? params.get("SmsSid");
   if (!sid) throw AppError.field("MessageSid", "is required");
@@ -160,26 +246,39 @@ export async function receiveTwilioStatus(url: string, body: string, signature: 
     if (!signatureMatches(config?.authToken, url, params, signature)) throw wrongSignature();
     return applyTwilioStatus(workspaceId, sid, params, clock);
   }
-  const { rows } = await pgPool().query<{ workspaceId: string }>(`SELECT DISTINCT "workspaceId"::text FROM "Message" WHERE provider = 'twilio' AND "providerMessageId" = $1 LIMIT 20`, [sid]);
+  const { rows } = await pgPool().query<{ workspaceId: string }>(
+    `SELECT DISTINCT "workspaceId"::text FROM "Message" WHERE provider = 'twilio' AND "providerMessageId" = $1 LIMIT 20`,
+    [sid],
+  );
   if (!rows.length) return { applied: false };
   for (const row of rows) {
     const config = (await loadProviderConfigs(row.workspaceId)).sms;
-    if (signatureMatches(config?.authToken, url, params, signature)) return applyTwilioStatus(row.workspaceId, sid, params, clock);
+    if (signatureMatches(config?.authToken, url, params, signature))
+      return applyTwilioStatus(row.workspaceId, sid, params, clock);
   }
   throw wrongSignature();
 }
 
 /** One verified report, applied to the workspace's message with the SID (if it has one). */
-function applyTwilioStatus(workspaceId: string, sid: string, params: URLSearchParams, clock: Clock): Promise<{ applied: boolean }> {
+function applyTwilioStatus(
+  workspaceId: string,
+  sid: string,
+  params: URLSearchParams,
+  clock: Clock,
+): Promise<{ applied: boolean }> {
   return withTransaction(async (client) => {
-    const { rows } = await client.query<TargetMessage>(`SELECT ${TARGET_COLUMNS} FROM "Message" WHERE "workspaceId" = $1 AND provider = 'twilio' AND "providerMessageId" = $2 FOR UPDATE`, [workspaceId, sid]);
+    const { rows } = await client.query<TargetMessage>(
+      `SELECT ${TARGET_COLUMNS} FROM "Message" WHERE "workspaceId" = $1 AND provider = 'twilio' AND "providerMessageId" = $2 FOR UPDATE`,
+      [workspaceId, sid],
+    );
     if (!rows.length) return { applied: false };
     const type = TWILIO_STATUS[params.get("MessageStatus") ?? ""];
     if (!type) return { applied: false }; // queued / sending / sent: nothing new
     const code = params.get("ErrorCode");
     const dead = type === "failed" && code && DEAD_NUMBER_CODES.has(code);
     // a SID is unique within one Twilio account; should a made-up one repeat, each message of this workspace gets the report
-    for (const message of rows) await applyEvent(client, message, dead ? "bounced" : type, code ? `Twilio error ${code}` : null, "hard", clock());
+    for (const message of rows)
+      await applyEvent(client, message, dead ? "bounced" : type, code ? `Twilio error ${code}` : null, "hard", clock());
     return { applied: true };
   });
 }

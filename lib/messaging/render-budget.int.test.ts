@@ -9,7 +9,8 @@ import { previewLimiter } from "./preview-rate-limit";
 import { renderPool } from "./render-pool";
 import { previewTemplate } from "./templates";
 
-const NESTED = "{% for a in (1..1000) %}{% for b in (1..1000) %}{% for c in (1..1000) %}x{% endfor %}{% endfor %}{% endfor %}";
+const NESTED =
+  "{% for a in (1..1000) %}{% for b in (1..1000) %}{% for c in (1..1000) %}x{% endfor %}{% endfor %}{% endfor %}";
 const TIMEOUT = "Liquid error: the template took longer than 100 ms to render; simplify its loops";
 
 describe("the render budget where templates render", () => {
@@ -25,20 +26,38 @@ describe("the render budget where templates render", () => {
     expect(preview.errors).toEqual([{ path: "content.body", message: TIMEOUT }]);
 
     const limit = previewLimiter().limit;
-    for (let i = 1; i < limit; i++) await previewTemplate(viewer, { channel: "sms", content: { body: "Hi {{ profile.traits.first_name }}" } }, clock);
-    const refused = await previewTemplate(viewer, { channel: "sms", content: { body: "Hi" } }, clock).catch((error: unknown) => error);
+    for (let i = 1; i < limit; i++)
+      await previewTemplate(viewer, { channel: "sms", content: { body: "Hi {{ profile.traits.first_name }}" } }, clock);
+    const refused = await previewTemplate(viewer, { channel: "sms", content: { body: "Hi" } }, clock).catch(
+      (error: unknown) => error,
+    );
     expect(refused).toBeInstanceOf(AppError);
     expect(refused).toMatchObject({ code: "rate_limited", retryAfterSeconds: 60 });
     // a minute later the workspace previews again
-    expect((await previewTemplate(viewer, { channel: "sms", content: { body: "Hi" } }, () => new Date(now.getTime() + 60_001))).fields.body).toBe("Hi");
+    expect(
+      (
+        await previewTemplate(
+          viewer,
+          { channel: "sms", content: { body: "Hi" } },
+          () => new Date(now.getTime() + 60_001),
+        )
+      ).fields.body,
+    ).toBe("Hi");
   });
 
   it("the preview route answers 429 with Retry-After once the workspace has used its previews", async () => {
     const team = await createWorkspaceWithTeam();
     const viewer = await contextOf(team, "VIEWER");
-    const call = async () => callRoute(previewRoute, { method: "POST", params: { slug: team.slug }, cookie: await sessionCookie(team.members.VIEWER), body: { channel: "sms", content: { body: "{% if true %}Hi{% endif %}" } } });
+    const call = async () =>
+      callRoute(previewRoute, {
+        method: "POST",
+        params: { slug: team.slug },
+        cookie: await sessionCookie(team.members.VIEWER),
+        body: { channel: "sms", content: { body: "{% if true %}Hi{% endif %}" } },
+      });
     expect(await call()).toMatchObject({ status: 200, body: { fields: { body: "Hi" } } });
-    for (let i = 1; i < previewLimiter().limit; i++) await previewTemplate(viewer, { channel: "sms", content: { body: "Hi" } });
+    for (let i = 1; i < previewLimiter().limit; i++)
+      await previewTemplate(viewer, { channel: "sms", content: { body: "Hi" } });
     const refused = await call();
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe("rate_limited");
@@ -49,7 +68,10 @@ describe("the render budget where templates render", () => {
   it("a message whose template runs out of budget is failed with that reason, not retried", async () => {
     const s = await setup({ subject: "Hi", html: `<p>${NESTED}</p>` });
     const id = await queueFor(s, "loops", { email: "loops@example.com" });
-    expect(await deliverMessage(id, s.driver.clock)).toEqual({ outcome: "failed", reason: `Rendering failed: html: ${TIMEOUT}` });
+    expect(await deliverMessage(id, s.driver.clock)).toEqual({
+      outcome: "failed",
+      reason: `Rendering failed: html: ${TIMEOUT}`,
+    });
     expect((await messageRow(id)).status).toBe("FAILED");
   });
 });

@@ -3,7 +3,8 @@ import { renderTemplate, SAMPLE_SCOPE } from "./liquid";
 import { RenderPool, renderIsolated, renderPool } from "./render-pool";
 
 // Three nested loops of 1,000: a billion iterations, far past any budget.
-const NESTED = "{% for a in (1..1000) %}{% for b in (1..1000) %}{% for c in (1..1000) %}x{% endfor %}{% endfor %}{% endfor %}";
+const NESTED =
+  "{% for a in (1..1000) %}{% for b in (1..1000) %}{% for c in (1..1000) %}x{% endfor %}{% endfor %}{% endfor %}";
 
 describe("rendering within a budget, off the thread", () => {
   beforeAll(async () => {
@@ -15,12 +16,21 @@ describe("rendering within a budget, off the thread", () => {
     const { fields, errors } = await renderIsolated("sms", { body: NESTED }, SAMPLE_SCOPE);
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(fields.body).toBeUndefined();
-    expect(errors).toEqual([{ path: "content.body", message: "Liquid error: the template took longer than 100 ms to render; simplify its loops" }]);
+    expect(errors).toEqual([
+      {
+        path: "content.body",
+        message: "Liquid error: the template took longer than 100 ms to render; simplify its loops",
+      },
+    ]);
   });
 
   it("the budget is for the whole message: the fields after the one that spent it are not rendered", async () => {
     const started = performance.now();
-    const content = { subject: "{% for a in (1..1000) %}{% for b in (1..1000) %}{{ a }}{% endfor %}{% endfor %}", html: NESTED, text: NESTED };
+    const content = {
+      subject: "{% for a in (1..1000) %}{% for b in (1..1000) %}{{ a }}{% endfor %}{% endfor %}",
+      html: NESTED,
+      text: NESTED,
+    };
     const { errors } = await renderIsolated("email", content, SAMPLE_SCOPE);
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(errors.map((e) => e.path)).toEqual(["content.subject"]);
@@ -30,13 +40,19 @@ describe("rendering within a budget, off the thread", () => {
     const budget = { ms: 1_500, maxOutputChars: 1_000_000 };
     const slowStarted = performance.now();
     let slowDone = 0;
-    const slow = renderIsolated("sms", { body: NESTED }, SAMPLE_SCOPE, {}, budget).then((r) => ((slowDone = performance.now()), r));
+    const slow = renderIsolated("sms", { body: NESTED }, SAMPLE_SCOPE, {}, budget).then(
+      (r) => ((slowDone = performance.now()), r),
+    );
     // the event loop keeps turning: timers fire on time while the loops run
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 10);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const fastStarted = performance.now();
-    const fast = await renderIsolated("sms", { body: "{% for i in (1..3) %}{{ i }}{% endfor %} {{ profile.traits.first_name }}" }, SAMPLE_SCOPE);
+    const fast = await renderIsolated(
+      "sms",
+      { body: "{% for i in (1..3) %}{{ i }}{% endfor %} {{ profile.traits.first_name }}" },
+      SAMPLE_SCOPE,
+    );
     const fastTook = performance.now() - fastStarted;
     clearInterval(ticker);
     expect(fast).toEqual({ fields: { body: "123 Ada" }, errors: [] });
@@ -53,12 +69,24 @@ describe("rendering within a budget, off the thread", () => {
     const { fields, errors } = await renderIsolated("email", { subject: "s", html: big, text: big }, SAMPLE_SCOPE);
     expect(fields.html).toHaveLength(600_000);
     expect(fields.text).toBeUndefined();
-    expect(errors).toEqual([{ path: "content.text", message: "Liquid error: the message renders to more than 1,000,000 characters; shorten it or loop over fewer items" }]);
+    expect(errors).toEqual([
+      {
+        path: "content.text",
+        message:
+          "Liquid error: the message renders to more than 1,000,000 characters; shorten it or loop over fewer items",
+      },
+    ]);
   });
 
   it("renders the same as renderTemplate, in place or in a worker", async () => {
-    const content = { title: "Hi {{ profile.traits.first_name }}", body: "{% if profile.traits.plan == 'pro' %}Pro{% endif %} {{ 42.5 | money }}", cta: { label: "Open", url: "https://example.com/{{ profile.userId }}" } };
-    expect(await renderIsolated("in_app", content, SAMPLE_SCOPE)).toEqual(renderTemplate("in_app", content, SAMPLE_SCOPE));
+    const content = {
+      title: "Hi {{ profile.traits.first_name }}",
+      body: "{% if profile.traits.plan == 'pro' %}Pro{% endif %} {{ 42.5 | money }}",
+      cta: { label: "Open", url: "https://example.com/{{ profile.userId }}" },
+    };
+    expect(await renderIsolated("in_app", content, SAMPLE_SCOPE)).toEqual(
+      renderTemplate("in_app", content, SAMPLE_SCOPE),
+    );
     const tagless = { body: "{{ profile.traits.first_name | upcase }}" };
     expect(await renderIsolated("sms", tagless, SAMPLE_SCOPE)).toEqual({ fields: { body: "ADA" }, errors: [] });
   });
@@ -72,7 +100,15 @@ describe("rendering within a budget, off the thread", () => {
       // one filter call that liquidjs cannot interrupt between tags: a long sort of a long split
       const budget = { ms: 20, maxOutputChars: 1_000_000 };
       const started = performance.now();
-      const slow = await pool.render("sms", { body: "{% assign s = 'ab' %}{% for i in (1..20) %}{% assign s = s | append: s %}{% endfor %}{{ s | split: '' | sort | size }}" }, SAMPLE_SCOPE, {}, budget);
+      const slow = await pool.render(
+        "sms",
+        {
+          body: "{% assign s = 'ab' %}{% for i in (1..20) %}{% assign s = s | append: s %}{% endfor %}{{ s | split: '' | sort | size }}",
+        },
+        SAMPLE_SCOPE,
+        {},
+        budget,
+      );
       expect(performance.now() - started).toBeLessThan(2_000);
       expect(slow.errors[0].message).toContain("took longer than 20 ms");
       expect(pool.terminated).toBe(1);

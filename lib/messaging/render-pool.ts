@@ -2,7 +2,17 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { FieldIssue } from "../errors";
-import { needsIsolation, RENDER_BUDGET, renderTemplate, renderTimeoutMessage, type RenderAssets, type RenderBudget, type RenderResult, type RenderScope, type TemplateKind } from "./liquid";
+import {
+  needsIsolation,
+  RENDER_BUDGET,
+  renderTemplate,
+  renderTimeoutMessage,
+  type RenderAssets,
+  type RenderBudget,
+  type RenderResult,
+  type RenderScope,
+  type TemplateKind,
+} from "./liquid";
 
 /**
  * Renders untrusted templates off the thread that answers requests and runs the delivery engine. Liquid renders
@@ -21,7 +31,14 @@ const HARD_TIMEOUT_GRACE_MS = 400;
 
 interface Job {
   id: number;
-  message: { id: number; channel: TemplateKind; content: unknown; scope: object; assets: RenderAssets; budget: RenderBudget };
+  message: {
+    id: number;
+    channel: TemplateKind;
+    content: unknown;
+    scope: object;
+    assets: RenderAssets;
+    budget: RenderBudget;
+  };
   resolve: (result: RenderResult) => void;
   reject: (error: Error) => void;
 }
@@ -52,22 +69,36 @@ export class RenderPool {
 
   constructor(options: RenderPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? defaultSize());
-    this.workerPath = options.workerPath ?? process.env.CAIRN_RENDER_WORKER ?? path.join(process.cwd(), "lib/messaging/render-worker.mjs");
+    this.workerPath =
+      options.workerPath ??
+      process.env.CAIRN_RENDER_WORKER ??
+      path.join(process.cwd(), "lib/messaging/render-worker.mjs");
     this.liquidPath = options.liquidPath ?? path.join(path.dirname(this.workerPath), "liquid.ts");
   }
 
   /** Starts the workers now (they take a moment to load), resolving when all can take a render. */
   async warm(): Promise<void> {
     while (this.slots.size < this.size) this.spawn();
-    await Promise.all([...this.slots].map((slot) => new Promise<void>((resolve, reject) => {
-      if (slot.ready) return resolve();
-      slot.worker.once("message", () => resolve());
-      slot.worker.once("error", reject);
-    })));
+    await Promise.all(
+      [...this.slots].map(
+        (slot) =>
+          new Promise<void>((resolve, reject) => {
+            if (slot.ready) return resolve();
+            slot.worker.once("message", () => resolve());
+            slot.worker.once("error", reject);
+          }),
+      ),
+    );
   }
 
   /** Renders in a worker; the budget's time counts from when a worker takes the job, not while it waits its turn. */
-  render(channel: TemplateKind, content: unknown, scope: RenderScope | object, assets: RenderAssets = {}, budget: RenderBudget = RENDER_BUDGET): Promise<RenderResult> {
+  render(
+    channel: TemplateKind,
+    content: unknown,
+    scope: RenderScope | object,
+    assets: RenderAssets = {},
+    budget: RenderBudget = RENDER_BUDGET,
+  ): Promise<RenderResult> {
     if (this.closed) return Promise.reject(new Error("The render pool is closed"));
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
@@ -175,7 +206,13 @@ export function renderPool(): RenderPool {
  * Renders a message's template for a request or a delivery: in place when it has no tags (needsIsolation),
  * else in the worker pool. Same result as renderTemplate; a template that runs out of budget has an error.
  */
-export async function renderIsolated(channel: TemplateKind, content: unknown, scope: RenderScope | object, assets: RenderAssets = {}, budget: RenderBudget = RENDER_BUDGET): Promise<RenderResult> {
+export async function renderIsolated(
+  channel: TemplateKind,
+  content: unknown,
+  scope: RenderScope | object,
+  assets: RenderAssets = {},
+  budget: RenderBudget = RENDER_BUDGET,
+): Promise<RenderResult> {
   if (!needsIsolation(channel, content, assets)) return renderTemplate(channel, content, scope, assets, budget);
   return renderPool().render(channel, content, scope, assets, budget);
 }

@@ -38,7 +38,9 @@ async function withSegment(s: MessagingSetup): Promise<{ d: SegmentDriver; segme
 describe("reachability segments follow delivery and consent", () => {
   it("a hard bounce and a spam complaint take the person out at once", async () => {
     const s = await setup();
-    await saveChannelConfig(s.owner, "email", { settings: { mode: "smtp", fromAddress: "news@shop.example", host: sink.host, port: sink.port } });
+    await saveChannelConfig(s.owner, "email", {
+      settings: { mode: "smtp", fromAddress: "news@shop.example", host: sink.host, port: sink.port },
+    });
     const { d, segmentId } = await withSegment(s);
     const sent: Record<string, string> = {};
     for (const userId of ["ann", "ben", "cal"]) {
@@ -48,15 +50,26 @@ describe("reachability segments follow delivery and consent", () => {
     await recomputeSegment(segmentId, { now: () => NOON });
     expect(await d.members(segmentId)).toEqual(["ann", "ben", "cal"]);
 
-    const report = (events: unknown[]) => callRoute(eventsRoute, { method: "POST", path: "/api/v1/messages/events", headers: s.fixture.bearer, body: { events } });
-    expect((await report([{ messageId: sent.ann, type: "bounced", bounceType: "hard", reason: "550 user unknown" }])).status).toBe(200);
+    const report = (events: unknown[]) =>
+      callRoute(eventsRoute, {
+        method: "POST",
+        path: "/api/v1/messages/events",
+        headers: s.fixture.bearer,
+        body: { events },
+      });
+    expect(
+      (await report([{ messageId: sent.ann, type: "bounced", bounceType: "hard", reason: "550 user unknown" }])).status,
+    ).toBe(200);
     expect(await d.members(segmentId)).toEqual(["ben", "cal"]);
     expect((await report([{ messageId: sent.ben, type: "complained" }])).status).toBe(200);
     expect(await d.members(segmentId)).toEqual(["cal"]);
     // a soft bounce suppresses nothing, so it changes nothing
     expect((await report([{ messageId: sent.cal, type: "bounced", bounceType: "soft" }])).status).toBe(200);
     expect(await d.members(segmentId)).toEqual(["cal"]);
-    expect((await d.changes(segmentId)).filter((c) => c.kind === "exited").map((c) => c.userId)).toEqual(["ann", "ben"]);
+    expect((await d.changes(segmentId)).filter((c) => c.kind === "exited").map((c) => c.userId)).toEqual([
+      "ann",
+      "ben",
+    ]);
   });
 
   it("unsubscribing and opting in again on the preference page move the person at once; requiring opt-in recomputes everyone", async () => {

@@ -3,7 +3,7 @@ import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { db } from "../db/client";
 import { AppError } from "../errors";
 import type { TJourneyGraph } from "../journeys/graph";
-import { previewPublish, publishJourney, } from "../journeys/journeys";
+import { previewPublish, publishJourney } from "../journeys/journeys";
 import { templateVersionAt } from "./templates";
 
 /**
@@ -14,7 +14,9 @@ import { templateVersionAt } from "./templates";
  */
 
 function stepsUsing(graph: TJourneyGraph, templateId: string): { id: string; label: string | null; type: string }[] {
-  return (graph.nodes ?? []).filter((n) => (n.config as { templateId?: unknown } | undefined)?.templateId === templateId).map((n) => ({ id: n.id, label: n.label ?? null, type: n.type }));
+  return (graph.nodes ?? [])
+    .filter((n) => (n.config as { templateId?: unknown } | undefined)?.templateId === templateId)
+    .map((n) => ({ id: n.id, label: n.label ?? null, type: n.type }));
 }
 
 export interface TemplateUsage {
@@ -42,12 +44,17 @@ export interface TemplateUsage {
 export async function templateUsage(ctx: WorkspaceContext, templateId: string): Promise<TemplateUsage> {
   requirePermission(ctx, "workspace:read");
   if (!z.uuid().safeParse(templateId).success) throw new AppError("not_found", "No such template in this workspace.");
-  const template = await db().messageTemplate.findFirst({ where: { id: templateId, workspaceId: ctx.workspace.id }, select: { id: true, currentVersion: true } });
+  const template = await db().messageTemplate.findFirst({
+    where: { id: templateId, workspaceId: ctx.workspace.id },
+    select: { id: true, currentVersion: true },
+  });
   if (!template) throw new AppError("not_found", "No such template in this workspace.");
   const journeys = await db().journey.findMany({
     where: { workspaceId: ctx.workspace.id, status: { not: "ARCHIVED" } },
     orderBy: { name: "asc" },
-    include: { versions: { orderBy: { version: "desc" }, select: { id: true, version: true, graph: true, publishedAt: true } } },
+    include: {
+      versions: { orderBy: { version: "desc" }, select: { id: true, version: true, graph: true, publishedAt: true } },
+    },
   });
   const result: TemplateUsage["journeys"] = [];
   for (const j of journeys) {
@@ -55,12 +62,22 @@ export async function templateUsage(ctx: WorkspaceContext, templateId: string): 
     const using = j.versions.filter((v) => stepsUsing(v.graph as TJourneyGraph, templateId).length > 0);
     if (!inDraft && !using.length) continue;
     const people = using.length
-      ? await db().enrollment.groupBy({ by: ["journeyVersionId"], where: { journeyVersionId: { in: using.map((v) => v.id) }, status: { in: ["ACTIVE", "WAITING"] } }, _count: { _all: true } })
+      ? await db().enrollment.groupBy({
+          by: ["journeyVersionId"],
+          where: { journeyVersionId: { in: using.map((v) => v.id) }, status: { in: ["ACTIVE", "WAITING"] } },
+          _count: { _all: true },
+        })
       : [];
     const versions = [];
     for (const v of using) {
       const pinned = await templateVersionAt(ctx.workspace.id, templateId, v.publishedAt);
-      versions.push({ id: v.id, version: v.version, templateVersion: pinned?.version ?? null, publishedAt: v.publishedAt.toISOString(), peopleInIt: people.find((p) => p.journeyVersionId === v.id)?._count._all ?? 0 });
+      versions.push({
+        id: v.id,
+        version: v.version,
+        templateVersion: pinned?.version ?? null,
+        publishedAt: v.publishedAt.toISOString(),
+        peopleInIt: people.find((p) => p.journeyVersionId === v.id)?._count._all ?? 0,
+      });
     }
     const liveRow = versions.find((v) => v.id === j.liveVersionId);
     const liveGraph = j.versions.find((v) => v.id === j.liveVersionId)?.graph as TJourneyGraph | undefined;
@@ -70,9 +87,19 @@ export async function templateUsage(ctx: WorkspaceContext, templateId: string): 
       status: j.status,
       live:
         liveRow && liveGraph
-          ? { version: liveRow.version, templateVersion: liveRow.templateVersion, outdated: (liveRow.templateVersion ?? 0) < template.currentVersion, steps: stepsUsing(liveGraph, templateId) }
+          ? {
+              version: liveRow.version,
+              templateVersion: liveRow.templateVersion,
+              outdated: (liveRow.templateVersion ?? 0) < template.currentVersion,
+              steps: stepsUsing(liveGraph, templateId),
+            }
           : null,
-      versions: versions.map((v) => ({ version: v.version, templateVersion: v.templateVersion, publishedAt: v.publishedAt, peopleInIt: v.peopleInIt })),
+      versions: versions.map((v) => ({
+        version: v.version,
+        templateVersion: v.templateVersion,
+        publishedAt: v.publishedAt,
+        peopleInIt: v.peopleInIt,
+      })),
       inDraft,
     });
   }
@@ -82,7 +109,8 @@ export async function templateUsage(ctx: WorkspaceContext, templateId: string): 
 /** The journey, checked to send this template in its live version: the template page updates only those. */
 async function assertLiveUses(ctx: WorkspaceContext, templateId: string, journeyId: string): Promise<void> {
   const usage = await templateUsage(ctx, templateId);
-  if (!usage.journeys.find((j) => j.id === journeyId)?.live) throw AppError.field("journeyId", "is not a journey whose live version sends this template");
+  if (!usage.journeys.find((j) => j.id === journeyId)?.live)
+    throw AppError.field("journeyId", "is not a journey whose live version sends this template");
 }
 
 /** What updating a live journey to the template's newest version would publish: the diff, before confirming. */

@@ -42,14 +42,27 @@ import { isConstantLiquid, jsonProblem, previewWebhookScope } from "./webhook-te
  */
 export { CHANNELS, type Channel } from "./liquid";
 
-const CHANNEL_LABELS: Record<TemplateKind, string> = { email: "email", sms: "SMS", push: "push", in_app: "in-app", webhook: "webhook", partial: "partial", layout: "email layout" };
+const CHANNEL_LABELS: Record<TemplateKind, string> = {
+  email: "email",
+  sms: "SMS",
+  push: "push",
+  in_app: "in-app",
+  webhook: "webhook",
+  partial: "partial",
+  layout: "email layout",
+};
 
 export const ZChannel = z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(", ")}` });
 export const ZTemplateKind = z.enum(TEMPLATE_KINDS, { error: `must be one of ${TEMPLATE_KINDS.join(", ")}` });
 /** A partial is included by its name, so the name must be one Liquid can spell in quotes. */
 const PARTIAL_NAME = /^[a-z0-9][a-z0-9_-]{0,59}$/;
-const PARTIAL_NAME_RULE = "A partial's name is how templates include it ({% render 'footer' %}): lower-case letters, digits, - and _, e.g. footer";
-export const ZTemplateName = z.string({ error: "Name the template" }).trim().min(1, "Name the template").max(120, "A template name has at most 120 characters");
+const PARTIAL_NAME_RULE =
+  "A partial's name is how templates include it ({% render 'footer' %}): lower-case letters, digits, - and _, e.g. footer";
+export const ZTemplateName = z
+  .string({ error: "Name the template" })
+  .trim()
+  .min(1, "Name the template")
+  .max(120, "A template name has at most 120 characters");
 export const ZCreateTemplate = z
   .object({ name: ZTemplateName, channel: ZTemplateKind, content: z.unknown().optional() })
   .strict()
@@ -72,7 +85,12 @@ export const ZPreviewEvent = z.discriminatedUnion(
       .object({
         source: z.literal("json"),
         name: z.string().trim().max(200).optional(),
-        properties: z.string().refine((text) => Buffer.byteLength(text, "utf8") <= MAX_PREVIEW_EVENT_BYTES, `must be at most ${MAX_PREVIEW_EVENT_BYTES / 1024} KB of JSON`),
+        properties: z
+          .string()
+          .refine(
+            (text) => Buffer.byteLength(text, "utf8") <= MAX_PREVIEW_EVENT_BYTES,
+            `must be at most ${MAX_PREVIEW_EVENT_BYTES / 1024} KB of JSON`,
+          ),
       })
       .strict(),
   ],
@@ -122,11 +140,14 @@ export interface SavedTemplate extends TemplateDetail {
  */
 export function validateContent(channel: TemplateKind, content: unknown): TemplateContent {
   const result = CONTENT_SCHEMAS[channel].safeParse(content);
-  const fields: FieldIssue[] = result.success ? [] : zodIssuesToFields(result.error).map((f) => ({ ...f, path: f.path ? `content.${f.path}` : "content" }));
+  const fields: FieldIssue[] = result.success
+    ? []
+    : zodIssuesToFields(result.error).map((f) => ({ ...f, path: f.path ? `content.${f.path}` : "content" }));
   const liquid = liquidIssues(channel, result.success ? result.data : content);
   const taken = new Set(fields.map((f) => f.path));
   fields.push(...liquid.filter((f) => !taken.has(f.path)));
-  if (fields.length || !result.success) throw AppError.validation(fields.length ? fields : [{ path: "content", message: "Invalid content" }]);
+  if (fields.length || !result.success)
+    throw AppError.validation(fields.length ? fields : [{ path: "content", message: "Invalid content" }]);
   return result.data;
 }
 
@@ -136,25 +157,51 @@ async function load(ctx: WorkspaceContext, id: string) {
   if (!z.uuid().safeParse(id).success) throw notFound();
   const template = await db().messageTemplate.findFirst({
     where: { id, workspaceId: ctx.workspace.id },
-    include: { versions: { orderBy: { version: "desc" }, select: { version: true, content: true, createdAt: true, createdByLabel: true } } },
+    include: {
+      versions: {
+        orderBy: { version: "desc" },
+        select: { version: true, content: true, createdAt: true, createdByLabel: true },
+      },
+    },
   });
   if (!template) throw notFound();
   return template;
 }
 
-function summary(t: { id: string; name: string; channel: string; currentVersion: number; archivedAt: Date | null; updatedAt: Date }): TemplateSummary {
-  return { id: t.id, name: t.name, channel: t.channel as TemplateKind, currentVersion: t.currentVersion, archived: t.archivedAt !== null, updatedAt: t.updatedAt.toISOString() };
+function summary(t: {
+  id: string;
+  name: string;
+  channel: string;
+  currentVersion: number;
+  archivedAt: Date | null;
+  updatedAt: Date;
+}): TemplateSummary {
+  return {
+    id: t.id,
+    name: t.name,
+    channel: t.channel as TemplateKind,
+    currentVersion: t.currentVersion,
+    archived: t.archivedAt !== null,
+    updatedAt: t.updatedAt.toISOString(),
+  };
 }
 
 function detail(t: Awaited<ReturnType<typeof load>>): TemplateDetail {
   return {
     ...summary(t),
     content: (t.versions[0]?.content as TemplateContent | undefined) ?? null,
-    versions: t.versions.map((v) => ({ version: v.version, createdAt: v.createdAt.toISOString(), createdBy: v.createdByLabel })),
+    versions: t.versions.map((v) => ({
+      version: v.version,
+      createdAt: v.createdAt.toISOString(),
+      createdBy: v.createdByLabel,
+    })),
   };
 }
 
-export async function listTemplates(ctx: WorkspaceContext, query: { channel?: string; q?: string; archived?: boolean } = {}): Promise<TemplateSummary[]> {
+export async function listTemplates(
+  ctx: WorkspaceContext,
+  query: { channel?: string; q?: string; archived?: boolean } = {},
+): Promise<TemplateSummary[]> {
   requirePermission(ctx, "workspace:read");
   const channel = query.channel ? parseInput(ZTemplateKind, query.channel) : undefined;
   const rows = await db().messageTemplate.findMany({
@@ -175,7 +222,11 @@ export async function getTemplate(ctx: WorkspaceContext, id: string): Promise<Te
 }
 
 /** The content of one version (what a journey version sends). */
-export async function getTemplateVersion(ctx: WorkspaceContext, id: string, version: number): Promise<{ channel: TemplateKind; version: number; content: TemplateContent }> {
+export async function getTemplateVersion(
+  ctx: WorkspaceContext,
+  id: string,
+  version: number,
+): Promise<{ channel: TemplateKind; version: number; content: TemplateContent }> {
   requirePermission(ctx, "workspace:read");
   const template = await load(ctx, id);
   const found = template.versions.find((v) => v.version === version);
@@ -187,14 +238,24 @@ export async function getTemplateVersion(ctx: WorkspaceContext, id: string, vers
  * The version a journey version published at `publishedAt` sends: the newest saved by then, so later saves
  * reach only journeys published after them. Null when the template had no version then (or is unknown).
  */
-export async function templateVersionAt(workspaceId: string, templateId: string, publishedAt: Date): Promise<{ channel: TemplateKind; version: number; content: TemplateContent } | null> {
+export async function templateVersionAt(
+  workspaceId: string,
+  templateId: string,
+  publishedAt: Date,
+): Promise<{ channel: TemplateKind; version: number; content: TemplateContent } | null> {
   if (!z.uuid().safeParse(templateId).success) return null;
   const found = await db().messageTemplateVersion.findFirst({
     where: { templateId, createdAt: { lte: publishedAt }, template: { workspaceId } },
     orderBy: { version: "desc" },
     select: { version: true, content: true, template: { select: { channel: true } } },
   });
-  return found ? { channel: found.template.channel as TemplateKind, version: found.version, content: found.content as TemplateContent } : null;
+  return found
+    ? {
+        channel: found.template.channel as TemplateKind,
+        version: found.version,
+        content: found.content as TemplateContent,
+      }
+    : null;
 }
 
 /**
@@ -215,7 +276,16 @@ export async function renderAssetsAt(workspaceId: string, at: Date, layoutId?: s
 async function assertLayout(ctx: WorkspaceContext, channel: TemplateKind, content: TemplateContent): Promise<void> {
   const layoutId = channel === "email" ? (content as { layoutId?: string }).layoutId : undefined;
   if (!layoutId) return;
-  const layout = await db().messageTemplate.findFirst({ where: { id: layoutId, workspaceId: ctx.workspace.id, channel: "layout", archivedAt: null, currentVersion: { gt: 0 } }, select: { id: true } });
+  const layout = await db().messageTemplate.findFirst({
+    where: {
+      id: layoutId,
+      workspaceId: ctx.workspace.id,
+      channel: "layout",
+      archivedAt: null,
+      currentVersion: { gt: 0 },
+    },
+    select: { id: true },
+  });
   if (!layout) throw AppError.field("content.layoutId", "is not a saved email layout of this workspace");
 }
 
@@ -224,7 +294,13 @@ async function assertLayout(ctx: WorkspaceContext, channel: TemplateKind, conten
  * loop; otherwise a 422 names the field and the partial. A name taken from a variable is checked when
  * rendering. `selfName`: the partial being saved, whose new body stands in for its stored one.
  */
-async function assertPartialsExist(ctx: WorkspaceContext, kind: TemplateKind, content: TemplateContent, partials: Partials, selfName?: string): Promise<void> {
+async function assertPartialsExist(
+  ctx: WorkspaceContext,
+  kind: TemplateKind,
+  content: TemplateContent,
+  partials: Partials,
+  selfName?: string,
+): Promise<void> {
   const sources = new Map<string, string>(Object.entries(partials));
   if (selfName !== undefined) sources.set(selfName, (content as { body: string }).body);
   const referencesCache = new Map<string, string[]>();
@@ -239,7 +315,10 @@ async function assertPartialsExist(ctx: WorkspaceContext, kind: TemplateKind, co
   };
   let others: { name: string; archivedAt: Date | null; currentVersion: number }[] | null = null;
   const whyMissing = async (name: string): Promise<string> => {
-    others ??= await db().messageTemplate.findMany({ where: { workspaceId: ctx.workspace.id, channel: "partial" }, select: { name: true, archivedAt: true, currentVersion: true } });
+    others ??= await db().messageTemplate.findMany({
+      where: { workspaceId: ctx.workspace.id, channel: "partial" },
+      select: { name: true, archivedAt: true, currentVersion: true },
+    });
     const rows = others.filter((o) => o.name === name);
     if (rows.some((o) => o.archivedAt === null)) return "which has no saved version yet";
     if (rows.length) return "which is archived";
@@ -250,7 +329,8 @@ async function assertPartialsExist(ctx: WorkspaceContext, kind: TemplateKind, co
     const name = chain[chain.length - 1];
     const said = chain.map((n, i) => `${i ? "which uses " : "uses "}the partial '${n}'`).join(", ");
     if (chain.indexOf(name) < chain.length - 1) return `${said} again: partials cannot include each other in a loop`;
-    if (selfName !== undefined && name === selfName) return `${said}, which is this partial: a partial cannot include itself`;
+    if (selfName !== undefined && name === selfName)
+      return `${said}, which is this partial: a partial cannot include itself`;
     if (!sources.has(name)) return `${said}, ${await whyMissing(name)}`;
     for (const next of referencesOf(name)) {
       const problem = await problemWith([...chain, next]);
@@ -278,7 +358,11 @@ async function assertPartialsExist(ctx: WorkspaceContext, kind: TemplateKind, co
  * fails depends on who it is rendered for. A webhook template's JSON body that the sample renders to
  * something that is not JSON warns too (a value with a quote in it can do that to one person and not another).
  */
-async function sampleWarnings(kind: TemplateKind, content: TemplateContent, assets: RenderAssets): Promise<FieldIssue[]> {
+async function sampleWarnings(
+  kind: TemplateKind,
+  content: TemplateContent,
+  assets: RenderAssets,
+): Promise<FieldIssue[]> {
   const scope = kind === "webhook" ? previewWebhookScope(SAMPLE_SCOPE, null) : SAMPLE_SCOPE;
   const { fields, errors } = await renderIsolated(kind, content, scope, assets);
   const warnings = errors.map(({ path, message }) => {
@@ -290,8 +374,15 @@ async function sampleWarnings(kind: TemplateKind, content: TemplateContent, asse
         : `does not render for the sample profile: ${message}`,
     };
   });
-  const problem = kind === "webhook" && (content as WebhookContent).contentType === "json" && fields.body !== undefined ? jsonProblem(fields.body) : null;
-  if (problem) warnings.push({ path: "content.body", message: `renders to something that is not JSON for the sample profile (${problem}); a call whose body is not JSON fails. Inside JSON write {{ profile.traits.name | json }}, without quotes around it` });
+  const problem =
+    kind === "webhook" && (content as WebhookContent).contentType === "json" && fields.body !== undefined
+      ? jsonProblem(fields.body)
+      : null;
+  if (problem)
+    warnings.push({
+      path: "content.body",
+      message: `renders to something that is not JSON for the sample profile (${problem}); a call whose body is not JSON fails. Inside JSON write {{ profile.traits.name | json }}, without quotes around it`,
+    });
   return warnings;
 }
 
@@ -304,60 +395,141 @@ function assertJsonBody(kind: TemplateKind, content: TemplateContent): void {
   const { contentType, body } = content as WebhookContent;
   if (contentType !== "json" || !isConstantLiquid(body)) return;
   const problem = jsonProblem(body);
-  if (problem) throw AppError.field("content.body", `is not JSON (${problem}); choose the form or text content type for other bodies`);
+  if (problem)
+    throw AppError.field(
+      "content.body",
+      `is not JSON (${problem}); choose the form or text content type for other bodies`,
+    );
 }
 
 /** The checks a save makes against the workspace (see assertLayout, assertPartialsExist), then the sample render's warnings. */
-async function checkAgainstWorkspace(ctx: WorkspaceContext, kind: TemplateKind, content: TemplateContent, selfName?: string): Promise<FieldIssue[]> {
+async function checkAgainstWorkspace(
+  ctx: WorkspaceContext,
+  kind: TemplateKind,
+  content: TemplateContent,
+  selfName?: string,
+): Promise<FieldIssue[]> {
   await assertLayout(ctx, kind, content);
   assertJsonBody(kind, content);
-  const assets = await renderAssetsAt(ctx.workspace.id, new Date(), kind === "email" ? (content as { layoutId?: string }).layoutId : null);
+  const assets = await renderAssetsAt(
+    ctx.workspace.id,
+    new Date(),
+    kind === "email" ? (content as { layoutId?: string }).layoutId : null,
+  );
   await assertPartialsExist(ctx, kind, content, assets.partials ?? {}, selfName);
-  return sampleWarnings(kind, content, selfName === undefined ? assets : { ...assets, partials: { ...assets.partials, [selfName]: (content as { body: string }).body } });
+  return sampleWarnings(
+    kind,
+    content,
+    selfName === undefined
+      ? assets
+      : { ...assets, partials: { ...assets.partials, [selfName]: (content as { body: string }).body } },
+  );
 }
 
 async function assertPartialNameFree(ctx: WorkspaceContext, name: string, exceptId?: string): Promise<void> {
-  const taken = await db().messageTemplate.findFirst({ where: { workspaceId: ctx.workspace.id, channel: "partial", name, archivedAt: null, ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { id: true } });
+  const taken = await db().messageTemplate.findFirst({
+    where: {
+      workspaceId: ctx.workspace.id,
+      channel: "partial",
+      name,
+      archivedAt: null,
+      ...(exceptId ? { id: { not: exceptId } } : {}),
+    },
+    select: { id: true },
+  });
   if (taken) throw AppError.field("name", `Another partial is already named "${name}"`);
 }
 
-export async function createTemplate(ctx: WorkspaceContext, input: z.input<typeof ZCreateTemplate>): Promise<SavedTemplate> {
+export async function createTemplate(
+  ctx: WorkspaceContext,
+  input: z.input<typeof ZCreateTemplate>,
+): Promise<SavedTemplate> {
   requirePermission(ctx, "content:write");
   const { name, channel, content } = parseInput(ZCreateTemplate, input);
   const validated = content === undefined ? null : validateContent(channel, content);
   if (channel === "partial") await assertPartialNameFree(ctx, name);
-  const warnings = validated ? await checkAgainstWorkspace(ctx, channel, validated, channel === "partial" ? name : undefined) : [];
+  const warnings = validated
+    ? await checkAgainstWorkspace(ctx, channel, validated, channel === "partial" ? name : undefined)
+    : [];
   const created = await db().$transaction(async (tx) => {
-    const template = await tx.messageTemplate.create({ data: { workspaceId: ctx.workspace.id, name, channel, currentVersion: validated ? 1 : 0 } });
+    const template = await tx.messageTemplate.create({
+      data: { workspaceId: ctx.workspace.id, name, channel, currentVersion: validated ? 1 : 0 },
+    });
     if (validated) {
-      await tx.messageTemplateVersion.create({ data: { templateId: template.id, version: 1, content: validated as Prisma.InputJsonValue, createdByLabel: actorLabel(ctx.actor) } });
+      await tx.messageTemplateVersion.create({
+        data: {
+          templateId: template.id,
+          version: 1,
+          content: validated as Prisma.InputJsonValue,
+          createdByLabel: actorLabel(ctx.actor),
+        },
+      });
     }
-    await recordAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor, action: "template.created", targetType: "template", targetId: template.id, summary: `Created the ${CHANNEL_LABELS[channel]} template "${name}"` });
+    await recordAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      action: "template.created",
+      targetType: "template",
+      targetId: template.id,
+      summary: `Created the ${CHANNEL_LABELS[channel]} template "${name}"`,
+    });
     return template;
   });
   return { ...(await getTemplate(ctx, created.id)), warnings };
 }
 
 /** Saves new content as the next version. */
-export async function saveTemplate(ctx: WorkspaceContext, id: string, input: z.input<typeof ZSaveTemplate>): Promise<SavedTemplate> {
+export async function saveTemplate(
+  ctx: WorkspaceContext,
+  id: string,
+  input: z.input<typeof ZSaveTemplate>,
+): Promise<SavedTemplate> {
   requirePermission(ctx, "content:write");
   const { content } = parseInput(ZSaveTemplate, input);
   const template = await load(ctx, id);
   if (template.archivedAt) throw new AppError("conflict", "This template is archived; restore it to edit it.");
   const validated = validateContent(template.channel as TemplateKind, content);
-  const warnings = await checkAgainstWorkspace(ctx, template.channel as TemplateKind, validated, template.channel === "partial" ? template.name : undefined);
+  const warnings = await checkAgainstWorkspace(
+    ctx,
+    template.channel as TemplateKind,
+    validated,
+    template.channel === "partial" ? template.name : undefined,
+  );
   await db().$transaction(async (tx) => {
     // compare-and-set on the version number: two saves at once cannot both become vN
-    const bumped = await tx.messageTemplate.updateMany({ where: { id, currentVersion: template.currentVersion }, data: { currentVersion: { increment: 1 } } });
-    if (bumped.count !== 1) throw new AppError("conflict", "Someone saved this template at the same time; reload it and save again.");
+    const bumped = await tx.messageTemplate.updateMany({
+      where: { id, currentVersion: template.currentVersion },
+      data: { currentVersion: { increment: 1 } },
+    });
+    if (bumped.count !== 1)
+      throw new AppError("conflict", "Someone saved this template at the same time; reload it and save again.");
     const version = template.currentVersion + 1;
-    await tx.messageTemplateVersion.create({ data: { templateId: id, version, content: validated as Prisma.InputJsonValue, createdByLabel: actorLabel(ctx.actor) } });
-    await recordAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor, action: "template.saved", targetType: "template", targetId: id, summary: `Saved "${template.name}" as v${version}`, metadata: { version } });
+    await tx.messageTemplateVersion.create({
+      data: {
+        templateId: id,
+        version,
+        content: validated as Prisma.InputJsonValue,
+        createdByLabel: actorLabel(ctx.actor),
+      },
+    });
+    await recordAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      action: "template.saved",
+      targetType: "template",
+      targetId: id,
+      summary: `Saved "${template.name}" as v${version}`,
+      metadata: { version },
+    });
   });
   return { ...(await getTemplate(ctx, id)), warnings };
 }
 
-export async function renameTemplate(ctx: WorkspaceContext, id: string, input: z.input<typeof ZRenameTemplate>): Promise<TemplateDetail> {
+export async function renameTemplate(
+  ctx: WorkspaceContext,
+  id: string,
+  input: z.input<typeof ZRenameTemplate>,
+): Promise<TemplateDetail> {
   requirePermission(ctx, "content:write");
   const { name } = parseInput(ZRenameTemplate, input);
   const template = await load(ctx, id);
@@ -368,7 +540,14 @@ export async function renameTemplate(ctx: WorkspaceContext, id: string, input: z
   if (template.name !== name) {
     await db().$transaction(async (tx) => {
       await tx.messageTemplate.update({ where: { id }, data: { name } });
-      await recordAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor, action: "template.renamed", targetType: "template", targetId: id, summary: `Renamed the template "${template.name}" to "${name}"` });
+      await recordAudit(tx, {
+        workspaceId: ctx.workspace.id,
+        actor: ctx.actor,
+        action: "template.renamed",
+        targetType: "template",
+        targetId: id,
+        summary: `Renamed the template "${template.name}" to "${name}"`,
+      });
     });
   }
   return getTemplate(ctx, id);
@@ -377,7 +556,8 @@ export async function renameTemplate(ctx: WorkspaceContext, id: string, input: z
 async function setArchived(ctx: WorkspaceContext, id: string, archived: boolean): Promise<TemplateDetail> {
   requirePermission(ctx, "content:write");
   const template = await load(ctx, id);
-  if ((template.archivedAt !== null) === archived) throw new AppError("conflict", archived ? "This template is already archived." : "This template is not archived.");
+  if ((template.archivedAt !== null) === archived)
+    throw new AppError("conflict", archived ? "This template is already archived." : "This template is not archived.");
   await db().$transaction(async (tx) => {
     await tx.messageTemplate.update({ where: { id }, data: { archivedAt: archived ? new Date() : null } });
     await recordAudit(tx, {
@@ -398,14 +578,26 @@ export const restoreTemplate = (ctx: WorkspaceContext, id: string) => setArchive
 /** Templates a journey may send: not archived, saved at least once. */
 export async function sendableTemplates(ctx: WorkspaceContext): Promise<{ id: string; channel: Channel }[]> {
   requirePermission(ctx, "workspace:read");
-  const rows = await db().messageTemplate.findMany({ where: { workspaceId: ctx.workspace.id, archivedAt: null, currentVersion: { gt: 0 }, channel: { in: [...CHANNELS] } }, select: { id: true, channel: true } });
+  const rows = await db().messageTemplate.findMany({
+    where: {
+      workspaceId: ctx.workspace.id,
+      archivedAt: null,
+      currentVersion: { gt: 0 },
+      channel: { in: [...CHANNELS] },
+    },
+    select: { id: true, channel: true },
+  });
   return rows.map((r) => ({ id: r.id, channel: r.channel as Channel }));
 }
 
 /** The saved email layouts, for the email editor's layout picker. */
 export async function listLayouts(ctx: WorkspaceContext): Promise<{ id: string; name: string }[]> {
   requirePermission(ctx, "workspace:read");
-  return db().messageTemplate.findMany({ where: { workspaceId: ctx.workspace.id, channel: "layout", archivedAt: null, currentVersion: { gt: 0 } }, select: { id: true, name: true }, orderBy: { name: "asc" } });
+  return db().messageTemplate.findMany({
+    where: { workspaceId: ctx.workspace.id, channel: "layout", archivedAt: null, currentVersion: { gt: 0 } },
+    select: { id: true, name: true },
+    orderBy: { name: "asc" },
+  });
 }
 
 export interface PreviewResult {
@@ -422,7 +614,10 @@ export interface PreviewResult {
  * workspace only), the newest event of a catalog name, or the typed JSON (a 422 naming event.properties when it
  * does not parse or is not an object).
  */
-export async function previewEvent(ctx: WorkspaceContext, event: PreviewEventInput | null | undefined): Promise<RenderScope["event"]> {
+export async function previewEvent(
+  ctx: WorkspaceContext,
+  event: PreviewEventInput | null | undefined,
+): Promise<RenderScope["event"]> {
   if (!event) return SAMPLE_SCOPE.event;
   if (event.source === "json") {
     let parsed: unknown;
@@ -431,36 +626,69 @@ export async function previewEvent(ctx: WorkspaceContext, event: PreviewEventInp
     } catch (error) {
       throw AppError.field("event.properties", `is not valid JSON: ${(error as Error).message}`);
     }
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw AppError.field("event.properties", "must be a JSON object, e.g. {\"items\": []}");
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+      throw AppError.field("event.properties", 'must be a JSON object, e.g. {"items": []}');
     return { name: event.name || null, properties: parsed as Record<string, unknown> };
   }
   const row =
     event.source === "stored"
-      ? await db().event.findFirst({ where: { id: BigInt(event.id), workspaceId: ctx.workspace.id }, select: { name: true, properties: true } })
-      : await db().event.findFirst({ where: { workspaceId: ctx.workspace.id, name: event.name }, orderBy: { receivedAt: "desc" }, select: { name: true, properties: true } });
-  if (!row) throw AppError.field(event.source === "stored" ? "event.id" : "event.name", event.source === "stored" ? "is not an event of this workspace" : `no "${event.name}" event was received in this workspace`);
+      ? await db().event.findFirst({
+          where: { id: BigInt(event.id), workspaceId: ctx.workspace.id },
+          select: { name: true, properties: true },
+        })
+      : await db().event.findFirst({
+          where: { workspaceId: ctx.workspace.id, name: event.name },
+          orderBy: { receivedAt: "desc" },
+          select: { name: true, properties: true },
+        });
+  if (!row)
+    throw AppError.field(
+      event.source === "stored" ? "event.id" : "event.name",
+      event.source === "stored"
+        ? "is not an event of this workspace"
+        : `no "${event.name}" event was received in this workspace`,
+    );
   return { name: row.name, properties: (row.properties ?? {}) as Record<string, unknown> };
 }
 
 /** The scope a profile renders with in the editor: its traits, the chosen event (or the sample's) and sample journey context. */
-export async function previewScope(ctx: WorkspaceContext, profileId: string | null | undefined, event?: PreviewEventInput | null): Promise<{ scope: RenderScope; profile: PreviewResult["profile"] }> {
+export async function previewScope(
+  ctx: WorkspaceContext,
+  profileId: string | null | undefined,
+  event?: PreviewEventInput | null,
+): Promise<{ scope: RenderScope; profile: PreviewResult["profile"] }> {
   const scopeEvent = await previewEvent(ctx, event);
-  if (!profileId) return { scope: { ...SAMPLE_SCOPE, event: scopeEvent }, profile: { id: null, label: "Sample profile", sample: true } };
+  if (!profileId)
+    return {
+      scope: { ...SAMPLE_SCOPE, event: scopeEvent },
+      profile: { id: null, label: "Sample profile", sample: true },
+    };
   const p = await getProfile(ctx, profileId);
   return {
-    scope: { ...SAMPLE_SCOPE, event: scopeEvent, profile: { userId: p.userId, email: p.email, phone: p.phone, timezone: p.timezone, traits: p.traits } },
+    scope: {
+      ...SAMPLE_SCOPE,
+      event: scopeEvent,
+      profile: { userId: p.userId, email: p.email, phone: p.phone, timezone: p.timezone, traits: p.traits },
+    },
     profile: { id: p.id, label: p.email ?? p.userId ?? p.anonymousIds[0] ?? p.id, sample: false },
   };
 }
 
 /** Renders unsaved content for a profile (or the sample): rendered fields, missing variables, Liquid errors. */
-export async function previewTemplate(ctx: WorkspaceContext, input: z.input<typeof ZPreviewTemplate>, clock: Clock = systemClock): Promise<PreviewResult> {
+export async function previewTemplate(
+  ctx: WorkspaceContext,
+  input: z.input<typeof ZPreviewTemplate>,
+  clock: Clock = systemClock,
+): Promise<PreviewResult> {
   requirePermission(ctx, "workspace:read");
   const { channel, content, profileId, event } = parseInput(ZPreviewTemplate, input);
   // each preview renders what the caller wrote, up to the render budget: a workspace gets a bounded share
   previewLimiter().take(ctx.workspace.id, clock(), "previews");
   const { scope, profile } = await previewScope(ctx, profileId, event);
-  const layoutId = channel === "email" && typeof content.layoutId === "string" && z.uuid().safeParse(content.layoutId).success ? content.layoutId : null;
+  const layoutId =
+    channel === "email" && typeof content.layoutId === "string" && z.uuid().safeParse(content.layoutId).success
+      ? content.layoutId
+      : null;
   const assets = await renderAssetsAt(ctx.workspace.id, new Date(), layoutId);
   if (channel === "webhook") return previewWebhook(content, previewWebhookScope(scope, profile.id), profile, assets);
   const { fields, errors } = await renderIsolated(channel, content, scope, assets);
@@ -471,7 +699,12 @@ export async function previewTemplate(ctx: WorkspaceContext, input: z.input<type
  * A webhook template's preview, with the scope a journey's call renders with: the body (pretty-printed when it
  * is JSON, else a warning saying why it is not), each header, and the Content-Type the call carries.
  */
-async function previewWebhook(content: Record<string, unknown>, scope: object, profile: PreviewResult["profile"], assets: RenderAssets): Promise<PreviewResult> {
+async function previewWebhook(
+  content: Record<string, unknown>,
+  scope: object,
+  profile: PreviewResult["profile"],
+  assets: RenderAssets,
+): Promise<PreviewResult> {
   const { fields, errors } = await renderIsolated("webhook", content, scope, assets);
   const parsedType = ZWebhookContentType.safeParse(content.contentType ?? "json");
   const contentType = parsedType.success ? parsedType.data : "json";
@@ -480,15 +713,28 @@ async function previewWebhook(content: Record<string, unknown>, scope: object, p
     try {
       fields.body = JSON.stringify(JSON.parse(fields.body), null, 2);
     } catch (error) {
-      warnings.push({ path: "content.body", message: `This renders to something that is not JSON (${(error as Error).message}); a call with it would fail. Inside JSON, write {{ profile.traits.name | json }} without quotes around it.` });
+      warnings.push({
+        path: "content.body",
+        message: `This renders to something that is not JSON (${(error as Error).message}); a call with it would fail. Inside JSON, write {{ profile.traits.name | json }} without quotes around it.`,
+      });
     }
   }
-  return { profile, fields: { ...fields, contentType: WEBHOOK_CONTENT_TYPES[contentType] }, missingVariables: missingVariables("webhook", content, scope, assets.partials), errors, warnings };
+  return {
+    profile,
+    fields: { ...fields, contentType: WEBHOOK_CONTENT_TYPES[contentType] },
+    missingVariables: missingVariables("webhook", content, scope, assets.partials),
+    errors,
+    warnings,
+  };
 }
 const ZWebhookContentType = z.enum(Object.keys(WEBHOOK_CONTENT_TYPES) as [keyof typeof WEBHOOK_CONTENT_TYPES]);
 
 /** For each template id, the version a journey version published at `at` sends and its content (unknown ids left out). */
-export async function pinnedTemplates(workspaceId: string, templateIds: string[], at: Date): Promise<Map<string, { version: number; content: Record<string, unknown> }>> {
+export async function pinnedTemplates(
+  workspaceId: string,
+  templateIds: string[],
+  at: Date,
+): Promise<Map<string, { version: number; content: Record<string, unknown> }>> {
   const pinned = new Map<string, { version: number; content: Record<string, unknown> }>();
   for (const id of templateIds) {
     const found = await templateVersionAt(workspaceId, id, at);

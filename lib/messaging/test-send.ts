@@ -31,9 +31,16 @@ export const ZTestSend = z
   })
   .strict()
   .superRefine((input, ctx) => {
-    if (input.channel === "sms" && !input.to) ctx.addIssue({ code: "custom", path: ["to"], message: "Enter the phone number to text the test to" });
-    else if (input.channel === "sms" && !/^\+[1-9]\d{6,14}$/.test(input.to!)) ctx.addIssue({ code: "custom", path: ["to"], message: "must be a phone number in E.164 form, e.g. +15551234567" });
-    if ((input.channel === "push" || input.channel === "in_app") && !input.to) ctx.addIssue({ code: "custom", path: ["to"], message: "Enter the userId of your own account in the app" });
+    if (input.channel === "sms" && !input.to)
+      ctx.addIssue({ code: "custom", path: ["to"], message: "Enter the phone number to text the test to" });
+    else if (input.channel === "sms" && !/^\+[1-9]\d{6,14}$/.test(input.to!))
+      ctx.addIssue({
+        code: "custom",
+        path: ["to"],
+        message: "must be a phone number in E.164 form, e.g. +15551234567",
+      });
+    if ((input.channel === "push" || input.channel === "in_app") && !input.to)
+      ctx.addIssue({ code: "custom", path: ["to"], message: "Enter the userId of your own account in the app" });
   });
 
 export interface TestSendResult {
@@ -50,7 +57,8 @@ async function personOf(workspaceId: string, userId: string): Promise<{ id: stri
       WHERE i."workspaceId" = $1 AND i.kind = 'user' AND i.value = $2 LIMIT 1`,
     [workspaceId, userId],
   );
-  if (!rows[0]) throw AppError.validation([{ path: "to", message: `No person with userId "${userId}" in this workspace` }]);
+  if (!rows[0])
+    throw AppError.validation([{ path: "to", message: `No person with userId "${userId}" in this workspace` }]);
   return rows[0];
 }
 
@@ -61,52 +69,105 @@ export async function sendTestMessage(ctx: WorkspaceContext, input: unknown): Pr
   const validated = validateContent(channel, content);
   const { scope } = await previewScope(ctx, profileId, event);
   const layoutId = (validated as { layoutId?: string }).layoutId;
-  const rendered = await renderIsolated(channel, validated, scope, await renderAssetsAt(ctx.workspace.id, new Date(), layoutId));
-  if (rendered.errors.length) throw AppError.validation(rendered.errors, "The template does not render, so no test was sent");
+  const rendered = await renderIsolated(
+    channel,
+    validated,
+    scope,
+    await renderAssetsAt(ctx.workspace.id, new Date(), layoutId),
+  );
+  if (rendered.errors.length)
+    throw AppError.validation(rendered.errors, "The template does not render, so no test was sent");
   const configs = await loadProviderConfigs(ctx.workspace.id);
   const idempotencyKey = `test:${ctx.workspace.id}:${randomUUID()}`;
   const f = rendered.fields;
   try {
     switch (channel) {
       case "email": {
-        if (!configs.email) throw new AppError("conflict", "Email isn't set up: configure an SMTP server in Settings → Channels.");
+        if (!configs.email)
+          throw new AppError("conflict", "Email isn't set up: configure an SMTP server in Settings → Channels.");
         const result = await sendEmail(
           configs.email.smtp,
-          { from: configs.email.from, to: user.email, replyTo: configs.email.replyTo, subject: `[Test] ${f.subject}`, html: f.html, text: f.text, headers: { "X-Cairn-Workspace-Id": ctx.workspace.id, "X-Cairn-Test": "true" } },
+          {
+            from: configs.email.from,
+            to: user.email,
+            replyTo: configs.email.replyTo,
+            subject: `[Test] ${f.subject}`,
+            html: f.html,
+            text: f.text,
+            headers: { "X-Cairn-Workspace-Id": ctx.workspace.id, "X-Cairn-Test": "true" },
+          },
           { idempotencyKey, timeoutMs: 15_000 },
         );
         return { to: user.email, response: result.response, outbox: configs.email.mode === "embedded" };
       }
       case "sms": {
-        if (!configs.sms) throw new AppError("conflict", "SMS isn't set up: configure a Twilio-compatible provider in Settings → Channels.");
+        if (!configs.sms)
+          throw new AppError(
+            "conflict",
+            "SMS isn't set up: configure a Twilio-compatible provider in Settings → Channels.",
+          );
         const result = await sendSms(configs.sms, { to: to!, body: f.body }, { idempotencyKey, timeoutMs: 15_000 });
         return { to: to!, response: result.response, outbox: false };
       }
       case "push": {
-        if (!configs.web_push && !configs.fcm) throw new AppError("conflict", "Push isn't set up: configure Web Push or FCM in Settings → Channels.");
+        if (!configs.web_push && !configs.fcm)
+          throw new AppError("conflict", "Push isn't set up: configure Web Push or FCM in Settings → Channels.");
         const person = await personOf(ctx.workspace.id, to!);
-        const devices = reachableDevices(person.pushTokens.map((t) => t.token), configs);
-        if (!devices.length) throw AppError.validation([{ path: "to", message: `${to} has no device this workspace's push providers can reach` }]);
-        const push = { title: `[Test] ${f.title}`, body: f.body, deepLink: f.deepLink || undefined, imageUrl: f.imageUrl || undefined, data: { cairnTest: "true" } };
-        const { acceptedCount: accepted, refusals } = await pushToDevices(configs, devices, push, { idempotencyKey, timeoutMs: 15_000 });
+        const devices = reachableDevices(
+          person.pushTokens.map((t) => t.token),
+          configs,
+        );
+        if (!devices.length)
+          throw AppError.validation([
+            { path: "to", message: `${to} has no device this workspace's push providers can reach` },
+          ]);
+        const push = {
+          title: `[Test] ${f.title}`,
+          body: f.body,
+          deepLink: f.deepLink || undefined,
+          imageUrl: f.imageUrl || undefined,
+          data: { cairnTest: "true" },
+        };
+        const { acceptedCount: accepted, refusals } = await pushToDevices(configs, devices, push, {
+          idempotencyKey,
+          timeoutMs: 15_000,
+        });
         const lastError = refusals.at(-1)?.error ?? null;
         if (!accepted) throw lastError!;
-        return { to: `${to} (${accepted} of ${devices.length} device${devices.length === 1 ? "" : "s"})`, response: lastError ? `Some devices refused it: ${lastError.message}` : "Accepted by the push service", outbox: false };
+        return {
+          to: `${to} (${accepted} of ${devices.length} device${devices.length === 1 ? "" : "s"})`,
+          response: lastError ? `Some devices refused it: ${lastError.message}` : "Accepted by the push service",
+          outbox: false,
+        };
       }
       case "in_app": {
         const person = await personOf(ctx.workspace.id, to!);
         const now = new Date();
-        const message = { title: `[Test] ${f.title}`, body: f.body, cta: f["cta.label"] ? { label: f["cta.label"], url: f["cta.url"] } : null };
+        const message = {
+          title: `[Test] ${f.title}`,
+          body: f.body,
+          cta: f["cta.label"] ? { label: f["cta.label"], url: f["cta.url"] } : null,
+        };
         await pgPool().query(
           `INSERT INTO "Message" (id, "workspaceId", "profileId", channel, "templateId", status, "idempotencyKey", context, "to", content, provider, "deliveredAt", "createdAt", "updatedAt")
            VALUES ($1, $2, $3, 'in_app', 'test', 'DELIVERED', $4, $5, $6, $7, 'inbox', $8, $8, $8)`,
-          [randomUUID(), ctx.workspace.id, person.id, idempotencyKey, JSON.stringify({ test: true, sentBy: user.email }), to, JSON.stringify(message), now],
+          [
+            randomUUID(),
+            ctx.workspace.id,
+            person.id,
+            idempotencyKey,
+            JSON.stringify({ test: true, sentBy: user.email }),
+            to,
+            JSON.stringify(message),
+            now,
+          ],
         );
         return { to: `${to}'s inbox`, response: "In the inbox", outbox: false };
       }
     }
   } catch (error) {
-    if (error instanceof ProviderError) throw new AppError("provider_error", `The test was not sent: the provider answered “${error.message}”.`);
+    if (error instanceof ProviderError)
+      throw new AppError("provider_error", `The test was not sent: the provider answered “${error.message}”.`);
     throw error;
   }
 }

@@ -65,7 +65,18 @@ describe("signLink / verifyLink", () => {
 
   it("malformed tokens are refused without throwing", () => {
     const valid = signLink("open", ID);
-    for (const token of ["", ".", "abc", ID, `${ID}.`, `not-a-uuid.${valid.split(".")[1]}`, `${valid}x`, valid.slice(0, -1), `${valid}.${valid}`, `${ID}.é${valid.split(".")[1].slice(1)}`]) {
+    for (const token of [
+      "",
+      ".",
+      "abc",
+      ID,
+      `${ID}.`,
+      `not-a-uuid.${valid.split(".")[1]}`,
+      `${valid}x`,
+      valid.slice(0, -1),
+      `${valid}.${valid}`,
+      `${ID}.é${valid.split(".")[1].slice(1)}`,
+    ]) {
       expect(verifyLink("open", token), token).toBeNull();
     }
   });
@@ -90,7 +101,9 @@ describe("messageLinks", () => {
     expect(links.unsubscribe).toBe(`${BASE}/u/${signLink("unsubscribe", ID)}`);
     expect(links.oneClickUnsubscribe).toBe(`${BASE}/api/v1/unsubscribe/${signLink("unsubscribe", ID)}`);
     expect(links.preferences).toBe(`${BASE}/preferences/${signLink("preferences", ID)}`);
-    expect(links.click("https://shop.example/a?b=1&c=2")).toBe(`${BASE}/t/c/${signLink("click", ID, "https://shop.example/a?b=1&c=2")}?u=https%3A%2F%2Fshop.example%2Fa%3Fb%3D1%26c%3D2`);
+    expect(links.click("https://shop.example/a?b=1&c=2")).toBe(
+      `${BASE}/t/c/${signLink("click", ID, "https://shop.example/a?b=1&c=2")}?u=https%3A%2F%2Fshop.example%2Fa%3Fb%3D1%26c%3D2`,
+    );
   });
 });
 
@@ -115,7 +128,9 @@ describe("trackEmailHtml", () => {
 
   it("leaves mailto:, tel:, #anchors, relative links and the message's unsubscribe and preference links alone", () => {
     const body = `<p><a href="mailto:help@shop.example?subject=Hi&amp;body=x">mail</a> <a href="tel:+15551234567">call</a> <a href="#top">top</a> <a href="/relative">rel</a> <a href="${links.unsubscribe}">Unsubscribe</a> <a href="${links.preferences}">Preferences</a> <a name="anchor">no href</a></p>`;
-    expect(trackEmailHtml(`<html><body>${body}</body></html>`, links)).toBe(`<html><body>${body}${pixel}</body></html>`);
+    expect(trackEmailHtml(`<html><body>${body}</body></html>`, links)).toBe(
+      `<html><body>${body}${pixel}</body></html>`,
+    );
   });
 
   it("adds the open pixel before </body>, or at the end when there is no body tag", () => {

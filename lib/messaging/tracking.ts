@@ -10,13 +10,17 @@ export type LinkKind = "open" | "click" | "unsubscribe" | "preferences";
 
 function trackingKey(): string {
   const root = process.env.CAIRN_ENCRYPTION_KEY;
-  if (!root) throw new Error("CAIRN_ENCRYPTION_KEY is not set. `npm run dev` / `npm start` generate one in the data directory.");
+  if (!root)
+    throw new Error("CAIRN_ENCRYPTION_KEY is not set. `npm run dev` / `npm start` generate one in the data directory.");
   return createHmac("sha256", root).update("message-links").digest("base64url");
 }
 
 function signature(kind: LinkKind, messageId: string, target = ""): string {
   // 128 bits: plenty against guessing, short enough for links
-  return createHmac("sha256", trackingKey()).update(`${kind}\n${messageId}\n${target}`).digest("base64url").slice(0, 22);
+  return createHmac("sha256", trackingKey())
+    .update(`${kind}\n${messageId}\n${target}`)
+    .digest("base64url")
+    .slice(0, 22);
 }
 
 export function signLink(kind: LinkKind, messageId: string, target = ""): string {
@@ -63,7 +67,10 @@ export function messageLinks(messageId: string, base = publicBaseUrl()): Message
 const HREF = /(<a\b[^>]*?\shref\s*=\s*)(["'])(.*?)\2/gi;
 
 function decodeEntities(url: string): string {
-  return url.replace(/&amp;/g, "&").replace(/&#39;/g, "'").replace(/&quot;/g, '"');
+  return url
+    .replace(/&amp;/g, "&")
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"');
 }
 
 /**

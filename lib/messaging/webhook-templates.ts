@@ -1,6 +1,14 @@
 import { TypeGuards } from "liquidjs";
 import type pg from "pg";
-import { parseLiquid, renderTemplate, SAMPLE_SCOPE, WEBHOOK_CONTENT_TYPES, type Partials, type RenderScope, type WebhookContent } from "./liquid";
+import {
+  parseLiquid,
+  renderTemplate,
+  SAMPLE_SCOPE,
+  WEBHOOK_CONTENT_TYPES,
+  type Partials,
+  type RenderScope,
+  type WebhookContent,
+} from "./liquid";
 
 /**
  * Webhook templates: the reusable body (and headers) of a webhook step's request, saved and versioned like
@@ -11,7 +19,14 @@ import { parseLiquid, renderTemplate, SAMPLE_SCOPE, WEBHOOK_CONTENT_TYPES, type 
 
 /** What a webhook's Liquid can read (inline bodies and templates alike). The paths of the earlier placeholders (profile.id, event.timestamp, enrollment.id) still resolve. */
 export interface WebhookScope {
-  profile: { id: string; userId: string | null; email: string | null; phone: string | null; timezone: string | null; traits: Record<string, unknown> };
+  profile: {
+    id: string;
+    userId: string | null;
+    email: string | null;
+    phone: string | null;
+    timezone: string | null;
+    traits: Record<string, unknown>;
+  };
   event: { id: string | null; name: string; properties: Record<string, unknown>; timestamp: string };
   journey: { id: string };
   enrollment: { id: string };
@@ -21,7 +36,12 @@ export interface WebhookScope {
 export function previewWebhookScope(scope: RenderScope, profileId: string | null): WebhookScope {
   return {
     profile: { id: profileId ?? "sample-profile", ...scope.profile },
-    event: { id: "sample-event", name: scope.event.name ?? SAMPLE_SCOPE.event.name!, properties: scope.event.properties, timestamp: "2026-01-15T09:30:00.000Z" },
+    event: {
+      id: "sample-event",
+      name: scope.event.name ?? SAMPLE_SCOPE.event.name!,
+      properties: scope.event.properties,
+      timestamp: "2026-01-15T09:30:00.000Z",
+    },
     journey: { id: "sample-journey" },
     enrollment: { id: "sample-enrollment" },
   };
@@ -46,26 +66,34 @@ export function isConstantLiquid(source: string): boolean {
   return parsed.ok && parsed.template.every((t) => TypeGuards.isHTMLToken(t.token));
 }
 
-export type RenderedWebhookTemplate = { ok: true; headers: Record<string, string>; body: string; contentType: string } | { ok: false; field: string; error: string };
+export type RenderedWebhookTemplate =
+  | { ok: true; headers: Record<string, string>; body: string; contentType: string }
+  | { ok: false; field: string; error: string };
 
 /**
  * Renders a webhook template for one person: the body and each header value, with the partials. A field
  * that does not render, a header value with a line break (one header smuggling in another), or a JSON body
  * that is not JSON fails the whole request: nothing half-rendered goes out.
  */
-export function renderWebhookTemplate(content: WebhookContent, scope: WebhookScope, partials?: Partials): RenderedWebhookTemplate {
+export function renderWebhookTemplate(
+  content: WebhookContent,
+  scope: WebhookScope,
+  partials?: Partials,
+): RenderedWebhookTemplate {
   const { fields, errors } = renderTemplate("webhook", content, scope, { partials });
   if (errors.length) return { ok: false, field: errors[0].path, error: errors[0].message };
   const headers: Record<string, string> = {};
   for (const name of Object.keys(content.headers ?? {})) {
     const value = fields[`headers.${name}`];
-    if (/[\r\n\0]/.test(value)) return { ok: false, field: `content.headers.${name}`, error: "renders to a value with a line break" };
+    if (/[\r\n\0]/.test(value))
+      return { ok: false, field: `content.headers.${name}`, error: "renders to a value with a line break" };
     headers[name] = value;
   }
   const body = fields.body;
   if (content.contentType === "json") {
     const problem = jsonProblem(body);
-    if (problem) return { ok: false, field: "content.body", error: `renders to something that is not JSON (${problem})` };
+    if (problem)
+      return { ok: false, field: "content.body", error: `renders to something that is not JSON (${problem})` };
   }
   return { ok: true, headers, body, contentType: WEBHOOK_CONTENT_TYPES[content.contentType] };
 }
@@ -86,8 +114,15 @@ export interface PinnedWebhookTemplate {
  * published journey's calls). Read with the caller's client: the engine asks inside its transaction.
  * Templates that had no version then (or are not webhook templates of this workspace) are left out.
  */
-export async function pinnedWebhookTemplates(client: pg.ClientBase, workspaceId: string, publishedAt: Date, templateIds: string[]): Promise<Map<string, PinnedWebhookTemplate>> {
-  const ids = [...new Set(templateIds)].filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
+export async function pinnedWebhookTemplates(
+  client: pg.ClientBase,
+  workspaceId: string,
+  publishedAt: Date,
+  templateIds: string[],
+): Promise<Map<string, PinnedWebhookTemplate>> {
+  const ids = [...new Set(templateIds)].filter((id) =>
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id),
+  );
   if (!ids.length) return new Map();
   const { rows } = await client.query<{ id: string; name: string; version: number; content: WebhookContent }>(
     `SELECT DISTINCT ON (t.id) t.id::text, t.name, v.version, v.content FROM "MessageTemplate" t JOIN "MessageTemplateVersion" v ON v."templateId" = t.id
@@ -103,5 +138,7 @@ export async function pinnedWebhookTemplates(client: pg.ClientBase, workspaceId:
     [workspaceId, publishedAt],
   );
   const partials: Partials = Object.fromEntries(partialRows.map((r) => [r.name, r.content.body]));
-  return new Map(rows.map((r) => [r.id, { templateId: r.id, name: r.name, version: r.version, content: r.content, partials }]));
+  return new Map(
+    rows.map((r) => [r.id, { templateId: r.id, name: r.name, version: r.version, content: r.content, partials }]),
+  );
 }

@@ -16,7 +16,9 @@ describe("profiles: unusable emails and time zones are flagged, not silently kep
     const identify = (body: unknown) => callRoute(identifyRoute, { method: "POST", headers: bearer, body });
     const profile = async () => getProfile(await contextOf(team, "VIEWER"), "ann");
 
-    expect((await identify({ userId: "ann", traits: { email: "ann@", timezone: "Mars/Olympus_Mons" } })).status).toBe(200);
+    expect((await identify({ userId: "ann", traits: { email: "ann@", timezone: "Mars/Olympus_Mons" } })).status).toBe(
+      200,
+    );
     let ann = await profile();
     expect(ann.traits).toMatchObject({ email: "ann@", timezone: "Mars/Olympus_Mons" });
     expect(ann.dataIssues).toEqual({
@@ -31,12 +33,17 @@ describe("profiles: unusable emails and time zones are flagged, not silently kep
 
     // an event about something else changes nothing
     await callRoute(trackRoute, { method: "POST", headers: bearer, body: { userId: "ann", event: "Viewed" } });
-    expect((await profile()).dataIssues).toMatchObject({ email: { value: "ann@" }, timezone: { value: "Mars/Olympus_Mons" } });
+    expect((await profile()).dataIssues).toMatchObject({
+      email: { value: "ann@" },
+      timezone: { value: "Mars/Olympus_Mons" },
+    });
 
     // a valid email clears its flag only
     await identify({ userId: "ann", traits: { email: "ann@example.com" } });
     ann = await profile();
-    expect(ann.dataIssues).toEqual({ timezone: { value: "Mars/Olympus_Mons", reason: "unknown time zone, using UTC" } });
+    expect(ann.dataIssues).toEqual({
+      timezone: { value: "Mars/Olympus_Mons", reason: "unknown time zone, using UTC" },
+    });
     // a valid time zone clears the other
     await identify({ userId: "ann", traits: { timezone: "Europe/Paris" } });
     expect((await profile()).dataIssues).toEqual({});
@@ -46,9 +53,19 @@ describe("profiles: unusable emails and time zones are flagged, not silently kep
 
   it("flags an unknown time zone from a message's context (what browser and mobile libraries send)", async () => {
     const { team, bearer } = await ingestFixture();
-    await callRoute(trackRoute, { method: "POST", headers: bearer, body: { userId: "bo", event: "Opened", context: { timezone: "Nowhere/Land" } } });
-    expect((await getProfile(await contextOf(team, "VIEWER"), "bo")).dataIssues).toEqual({ timezone: { value: "Nowhere/Land", reason: "unknown time zone, using UTC" } });
-    await callRoute(trackRoute, { method: "POST", headers: bearer, body: { userId: "bo", event: "Opened", context: { timezone: "America/New_York" } } });
+    await callRoute(trackRoute, {
+      method: "POST",
+      headers: bearer,
+      body: { userId: "bo", event: "Opened", context: { timezone: "Nowhere/Land" } },
+    });
+    expect((await getProfile(await contextOf(team, "VIEWER"), "bo")).dataIssues).toEqual({
+      timezone: { value: "Nowhere/Land", reason: "unknown time zone, using UTC" },
+    });
+    await callRoute(trackRoute, {
+      method: "POST",
+      headers: bearer,
+      body: { userId: "bo", event: "Opened", context: { timezone: "America/New_York" } },
+    });
     expect((await getProfile(await contextOf(team, "VIEWER"), "bo")).dataIssues).toEqual({});
   });
 });

@@ -26,7 +26,8 @@ export function readDataIssues(json: unknown): DataIssues {
   if (!json || typeof json !== "object" || Array.isArray(json)) return out;
   for (const key of Object.keys(DATA_ISSUE_REASONS) as (keyof typeof DATA_ISSUE_REASONS)[]) {
     const entry = (json as Record<string, unknown>)[key];
-    if (entry && typeof entry === "object" && typeof (entry as DataIssue).reason === "string") out[key] = { value: (entry as DataIssue).value, reason: (entry as DataIssue).reason };
+    if (entry && typeof entry === "object" && typeof (entry as DataIssue).reason === "string")
+      out[key] = { value: (entry as DataIssue).value, reason: (entry as DataIssue).reason };
   }
   return out;
 }

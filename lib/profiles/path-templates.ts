@@ -28,7 +28,10 @@ export async function pathTemplates(ctx: WorkspaceContext, enrollments: ProfileE
   const enrollmentIds = enrollments.map((e) => e.enrollmentId);
   const [templates, messages] = await Promise.all([
     ids.size
-      ? pgPool().query<{ id: string; name: string }>(`SELECT id::text, name FROM "MessageTemplate" WHERE "workspaceId" = $1 AND id::text = ANY($2::text[])`, [ctx.workspace.id, [...ids]])
+      ? pgPool().query<{ id: string; name: string }>(
+          `SELECT id::text, name FROM "MessageTemplate" WHERE "workspaceId" = $1 AND id::text = ANY($2::text[])`,
+          [ctx.workspace.id, [...ids]],
+        )
       : Promise.resolve({ rows: [] }),
     enrollmentIds.length
       ? pgPool().query<{ enrollmentId: string; nodeId: string; templateVersion: number }>(

@@ -17,8 +17,20 @@ async function seedPerson() {
     body: {
       batch: [
         { type: "page", anonymousId: "visitor-9", name: "Home", timestamp: "2026-03-01T09:00:00Z" },
-        { type: "track", anonymousId: "visitor-9", event: "Product Viewed", timestamp: "2026-03-01T09:01:00Z", properties: { sku: "S1" } },
-        { type: "identify", userId: "mia", anonymousId: "visitor-9", timestamp: "2026-03-01T09:02:00Z", traits: { email: "Mia@Example.com", company: "Northwind" } },
+        {
+          type: "track",
+          anonymousId: "visitor-9",
+          event: "Product Viewed",
+          timestamp: "2026-03-01T09:01:00Z",
+          properties: { sku: "S1" },
+        },
+        {
+          type: "identify",
+          userId: "mia",
+          anonymousId: "visitor-9",
+          timestamp: "2026-03-01T09:02:00Z",
+          traits: { email: "Mia@Example.com", company: "Northwind" },
+        },
         { type: "track", userId: "mia", event: "Order Completed", timestamp: "2026-03-01T09:03:00Z" },
         { type: "track", userId: "someone-else", event: "Order Completed", timestamp: "2026-03-01T09:04:00Z" },
       ],
@@ -45,7 +57,12 @@ describe("reading profiles", () => {
     expect(mia).toMatchObject({ userId: "mia", email: "mia@example.com", anonymousIds: ["visitor-9"] });
     const page1 = await listProfileEvents(ctx, mia.id, { limit: 2 });
     const page2 = await listProfileEvents(ctx, mia.id, { limit: 2, before: page1.nextBefore! });
-    expect([...page1.events, ...page2.events].map((e) => e.name ?? e.type)).toEqual(["Order Completed", "identify", "Product Viewed", "Page Viewed"]);
+    expect([...page1.events, ...page2.events].map((e) => e.name ?? e.type)).toEqual([
+      "Order Completed",
+      "identify",
+      "Product Viewed",
+      "Page Viewed",
+    ]);
     expect(page2.nextBefore).toBeNull();
   });
 
@@ -53,7 +70,10 @@ describe("reading profiles", () => {
     const { team } = await seedPerson();
     const ctx = await contextOf(team, "VIEWER");
     await expect(getProfile(ctx, "ghost")).rejects.toMatchObject({ code: "not_found" });
-    await expect(listProfileEvents(ctx, (await getProfile(ctx, "mia")).id, { limit: 0 })).rejects.toMatchObject({ code: "validation", fields: [{ path: "limit", message: "must be at least 1" }] });
+    await expect(listProfileEvents(ctx, (await getProfile(ctx, "mia")).id, { limit: 0 })).rejects.toMatchObject({
+      code: "validation",
+      fields: [{ path: "limit", message: "must be at least 1" }],
+    });
   });
 
   it("are served by the read API to full keys only, and only within the key's workspace", async () => {
@@ -61,10 +81,18 @@ describe("reading profiles", () => {
     const profile = await callRoute(profileRoute, { headers: bearer, params: { id: "mia" } });
     expect(profile.status).toBe(200);
     expect(profile.body.traits).toEqual({ email: "Mia@Example.com", company: "Northwind" });
-    const events = await callRoute(profileEventsRoute, { headers: bearer, params: { id: "mia" }, path: "/api/v1/profiles/mia/events?limit=3" });
+    const events = await callRoute(profileEventsRoute, {
+      headers: bearer,
+      params: { id: "mia" },
+      path: "/api/v1/profiles/mia/events?limit=3",
+    });
     expect(events.body.events).toHaveLength(3);
     expect(events.body.nextBefore).toMatch(/^\d+$/);
-    const badLimit = await callRoute(profileEventsRoute, { headers: bearer, params: { id: "mia" }, path: "/api/v1/profiles/mia/events?limit=abc" });
+    const badLimit = await callRoute(profileEventsRoute, {
+      headers: bearer,
+      params: { id: "mia" },
+      path: "/api/v1/profiles/mia/events?limit=abc",
+    });
     expect(badLimit.status).toBe(422);
 
     const writeOnly = await ingestFixture("WRITE");

@@ -44,7 +44,11 @@ export interface ProfileEvent {
 const UUID = z.uuid();
 
 async function identitiesOf(profileIds: string[]) {
-  return db().profileIdentity.findMany({ where: { profileId: { in: profileIds } }, select: { profileId: true, kind: true, value: true }, orderBy: [{ kind: "desc" }, { createdAt: "asc" }] });
+  return db().profileIdentity.findMany({
+    where: { profileId: { in: profileIds } },
+    select: { profileId: true, kind: true, value: true },
+    orderBy: [{ kind: "desc" }, { createdAt: "asc" }],
+  });
 }
 
 export const ZProfileSearch = z.object({
@@ -53,7 +57,10 @@ export const ZProfileSearch = z.object({
 });
 
 /** Recent profiles, or those matching a user id, anonymous id, email or trait value. */
-export async function searchProfiles(ctx: WorkspaceContext, query: z.input<typeof ZProfileSearch> = {}): Promise<ProfileSummary[]> {
+export async function searchProfiles(
+  ctx: WorkspaceContext,
+  query: z.input<typeof ZProfileSearch> = {},
+): Promise<ProfileSummary[]> {
   requirePermission(ctx, "workspace:read");
   const { q, limit } = parseInput(ZProfileSearch, query);
   const workspaceId = ctx.workspace.id;
@@ -64,12 +71,23 @@ export async function searchProfiles(ctx: WorkspaceContext, query: z.input<typeo
         OR: [
           { userId: q },
           { email: { startsWith: q.toLowerCase(), mode: "insensitive" as const } },
-          { id: { in: (await db().profileIdentity.findMany({ where: { workspaceId, value: q }, select: { profileId: true } })).map((i) => i.profileId) } },
+          {
+            id: {
+              in: (
+                await db().profileIdentity.findMany({ where: { workspaceId, value: q }, select: { profileId: true } })
+              ).map((i) => i.profileId),
+            },
+          },
           ...(await traitMatches(workspaceId, q)),
         ],
       }
     : { workspaceId, mergedIntoId: null };
-  const rows = await db().profile.findMany({ where, orderBy: { lastSeenAt: "desc" }, take: limit, select: { id: true, userId: true, email: true, lastSeenAt: true } });
+  const rows = await db().profile.findMany({
+    where,
+    orderBy: { lastSeenAt: "desc" },
+    take: limit,
+    select: { id: true, userId: true, email: true, lastSeenAt: true },
+  });
   const identities = await identitiesOf(rows.map((r) => r.id));
   return rows.map((r) => ({
     ...r,
@@ -99,9 +117,20 @@ export async function getProfile(ctx: WorkspaceContext, idOrUserId: string): Pro
     profileId = (await db().profile.findFirst({ where: { id: idOrUserId, workspaceId }, select: { id: true } }))?.id;
   }
   profileId ??=
-    (await db().profileIdentity.findUnique({ where: { workspaceId_kind_value: { workspaceId, kind: "user", value: idOrUserId } }, select: { profileId: true } }))?.profileId ??
-    (await db().profileIdentity.findUnique({ where: { workspaceId_kind_value: { workspaceId, kind: "anonymous", value: idOrUserId } }, select: { profileId: true } }))?.profileId;
-  if (!profileId) throw new AppError("not_found", `No profile with the id, userId or anonymousId "${idOrUserId}" in this workspace.`);
+    (
+      await db().profileIdentity.findUnique({
+        where: { workspaceId_kind_value: { workspaceId, kind: "user", value: idOrUserId } },
+        select: { profileId: true },
+      })
+    )?.profileId ??
+    (
+      await db().profileIdentity.findUnique({
+        where: { workspaceId_kind_value: { workspaceId, kind: "anonymous", value: idOrUserId } },
+        select: { profileId: true },
+      })
+    )?.profileId;
+  if (!profileId)
+    throw new AppError("not_found", `No profile with the id, userId or anonymousId "${idOrUserId}" in this workspace.`);
 
   let profile = await db().profile.findUniqueOrThrow({ where: { id: profileId } });
   if (profile.mergedIntoId) profile = await db().profile.findUniqueOrThrow({ where: { id: profile.mergedIntoId } });
@@ -123,7 +152,12 @@ export async function getProfile(ctx: WorkspaceContext, idOrUserId: string): Pro
 }
 
 export const ZEventPage = z.object({
-  limit: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(500, "must be at most 500").default(50),
+  limit: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(500, "must be at most 500")
+    .default(50),
   /** id of the last event of the previous page */
   before: z.string().regex(/^\d+$/, "must be an event id").optional(),
 });
@@ -136,7 +170,10 @@ export async function listProfileEvents(
 ): Promise<{ events: ProfileEvent[]; nextBefore: string | null }> {
   requirePermission(ctx, "workspace:read");
   const { limit, before } = parseInput(ZEventPage, page);
-  const merged = await db().profile.findMany({ where: { workspaceId: ctx.workspace.id, OR: [{ id: profileId }, { mergedIntoId: profileId }] }, select: { id: true } });
+  const merged = await db().profile.findMany({
+    where: { workspaceId: ctx.workspace.id, OR: [{ id: profileId }, { mergedIntoId: profileId }] },
+    select: { id: true },
+  });
   // The page is chosen in SQL, the cursor event's timestamp included: read into JavaScript, a stored instant
   // it cannot hold (lib/events/instant.ts) would be an Invalid Date, which Prisma refuses as a filter.
   const profileIds = merged.map((m) => m.id);
@@ -148,25 +185,30 @@ export async function listProfileEvents(
             OR (e.timestamp, e.id) < (SELECT c.timestamp, c.id FROM "Event" c WHERE c.id = ${before ?? null}::bigint AND c."workspaceId" = ${ctx.workspace.id}::uuid))
      ORDER BY e.timestamp DESC, e.id DESC
      LIMIT ${limit + 1}`;
-  const byId = new Map((await db().event.findMany({ where: { id: { in: ids.map((r) => r.id) } } })).map((r) => [r.id, r]));
+  const byId = new Map(
+    (await db().event.findMany({ where: { id: { in: ids.map((r) => r.id) } } })).map((r) => [r.id, r]),
+  );
   const rows = ids.map((r) => byId.get(r.id)!).filter(Boolean);
   const events = rows.slice(0, limit).map((row) => toProfileEvent(row, ctx));
   return { events, nextBefore: rows.length > limit ? events[events.length - 1].id : null };
 }
 
 /** An event row as ctx reads it: a webhook source named by what ctx may see of it (lib/ingest/webhook-source-refs.ts). */
-export function toProfileEvent(row: {
-  id: bigint;
-  messageId: string;
-  type: string;
-  name: string | null;
-  properties: unknown;
-  traits: unknown;
-  context: unknown;
-  timestamp: Date;
-  receivedAt: Date;
-  source: string;
-}, ctx: WorkspaceContext): ProfileEvent {
+export function toProfileEvent(
+  row: {
+    id: bigint;
+    messageId: string;
+    type: string;
+    name: string | null;
+    properties: unknown;
+    traits: unknown;
+    context: unknown;
+    timestamp: Date;
+    receivedAt: Date;
+    source: string;
+  },
+  ctx: WorkspaceContext,
+): ProfileEvent {
   return {
     id: row.id.toString(),
     messageId: row.messageId,

@@ -5,8 +5,17 @@ const ids = () => {
   let n = 0;
   return () => `p${++n}`;
 };
-const msg = (userId: string | null, anonymousId: string | null, previousId: string | null = null): ResolvableMessage => ({ userId, anonymousId, previousId });
-const existing = (kind: "user" | "anonymous", value: string, profileId: string, profileUserId: string | null): ExistingIdentity => ({ kind, value, profileId, profileUserId });
+const msg = (
+  userId: string | null,
+  anonymousId: string | null,
+  previousId: string | null = null,
+): ResolvableMessage => ({ userId, anonymousId, previousId });
+const existing = (
+  kind: "user" | "anonymous",
+  value: string,
+  profileId: string,
+  profileUserId: string | null,
+): ExistingIdentity => ({ kind, value, profileId, profileUserId });
 
 describe("identity resolution", () => {
   it("gives an unknown anonymous visitor a new anonymous profile, and reuses it", () => {
@@ -72,7 +81,11 @@ describe("identity resolution", () => {
   });
 
   it("alias to a new userId hands it to the previous profile", () => {
-    const plan = resolveIdentities([msg("new-id", null, "old-id")], [existing("user", "old-id", "person", "old-id")], ids());
+    const plan = resolveIdentities(
+      [msg("new-id", null, "old-id")],
+      [existing("user", "old-id", "person", "old-id")],
+      ids(),
+    );
     expect(plan.userIdAssignments).toEqual([{ profileId: "person", userId: "new-id", previousUserId: "old-id" }]);
     expect(plan.identities).toEqual([{ kind: "user", value: "new-id", profileId: "person" }]);
   });

@@ -60,7 +60,11 @@ export function identityKeysOf(messages: ResolvableMessage[]): { kind: IdentityK
   return [...seen.values()];
 }
 
-export function resolveIdentities(messages: ResolvableMessage[], existing: ExistingIdentity[], newId: () => string = randomUUID): IdentityPlan {
+export function resolveIdentities(
+  messages: ResolvableMessage[],
+  existing: ExistingIdentity[],
+  newId: () => string = randomUUID,
+): IdentityPlan {
   const identity = new Map<string, string>(); // identity key -> profile id
   const userIdOf = new Map<string, string | null>(); // profile id -> its userId
   for (const e of existing) {
@@ -68,7 +72,13 @@ export function resolveIdentities(messages: ResolvableMessage[], existing: Exist
     userIdOf.set(e.profileId, e.profileUserId);
   }
   const changedIdentities = new Map<string, { kind: IdentityKind; value: string; profileId: string }>();
-  const plan: IdentityPlan = { profileIdOfMessage: [], newProfiles: [], identities: [], userIdAssignments: [], merges: [] };
+  const plan: IdentityPlan = {
+    profileIdOfMessage: [],
+    newProfiles: [],
+    identities: [],
+    userIdAssignments: [],
+    merges: [],
+  };
 
   const link = (kind: IdentityKind, value: string, profileId: string) => {
     const k = key(kind, value);
@@ -95,7 +105,8 @@ export function resolveIdentities(messages: ResolvableMessage[], existing: Exist
   };
   const merge = (from: string, to: string) => {
     const createdHere = plan.newProfiles.findIndex((p) => p.id === from);
-    if (createdHere >= 0) plan.newProfiles.splice(createdHere, 1); // never stored: nothing to merge in the database
+    if (createdHere >= 0)
+      plan.newProfiles.splice(createdHere, 1); // never stored: nothing to merge in the database
     else plan.merges.push({ from, to });
     // Identities of `from` known to this batch follow it; the rest are re-pointed by the merge statement.
     for (const [k, profileId] of identity) {

@@ -21,8 +21,10 @@ describe("forEachAtMost", () => {
     await forEachAtMost([], 4, async () => {
       throw new Error("never called");
     });
-    await expect(forEachAtMost([1, 2], 2, async (n) => {
-      if (n === 2) throw new Error("item 2 failed");
-    })).rejects.toThrow("item 2 failed");
+    await expect(
+      forEachAtMost([1, 2], 2, async (n) => {
+        if (n === 2) throw new Error("item 2 failed");
+      }),
+    ).rejects.toThrow("item 2 failed");
   });
 });

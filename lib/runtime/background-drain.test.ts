@@ -11,11 +11,15 @@ describe("backgroundDrain", () => {
   it("runs soon after a kick, and once more for a kick that arrives while it runs", async () => {
     let runs = 0;
     let release!: () => void;
-    const drain = backgroundDrain(uniqueName(), async () => {
-      runs++;
-      if (runs === 1) await new Promise<void>((r) => (release = r));
-      return false;
-    }, 60_000);
+    const drain = backgroundDrain(
+      uniqueName(),
+      async () => {
+        runs++;
+        if (runs === 1) await new Promise<void>((r) => (release = r));
+        return false;
+      },
+      60_000,
+    );
     drain.kick();
     await vi.advanceTimersByTimeAsync(0);
     expect(runs).toBe(1);
@@ -28,10 +32,15 @@ describe("backgroundDrain", () => {
 
   it("with a minimum interval, coalesces a stream of kicks into one run per interval", async () => {
     let runs = 0;
-    const drain = backgroundDrain(uniqueName(), async () => {
-      runs++;
-      return false;
-    }, 60_000, 500);
+    const drain = backgroundDrain(
+      uniqueName(),
+      async () => {
+        runs++;
+        return false;
+      },
+      60_000,
+      500,
+    );
     drain.kick(); // the first kick runs at once: nothing ran before
     await vi.advanceTimersByTimeAsync(0);
     expect(runs).toBe(1);
@@ -48,10 +57,15 @@ describe("backgroundDrain", () => {
   it("keeps stepping while a step says there may be more", async () => {
     const batches = [true, true, false];
     let steps = 0;
-    const drain = backgroundDrain(uniqueName(), async () => {
-      steps++;
-      return batches.shift() ?? false;
-    }, 60_000, 500);
+    const drain = backgroundDrain(
+      uniqueName(),
+      async () => {
+        steps++;
+        return batches.shift() ?? false;
+      },
+      60_000,
+      500,
+    );
     drain.kick();
     await vi.advanceTimersByTimeAsync(0);
     expect(steps).toBe(3);

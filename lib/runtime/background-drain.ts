@@ -16,7 +16,12 @@ interface DrainState {
   lastStartedAt?: number;
 }
 
-export function backgroundDrain(name: string, step: () => Promise<boolean>, sweepMs: number, minIntervalMs = 0): { kick(): void } {
+export function backgroundDrain(
+  name: string,
+  step: () => Promise<boolean>,
+  sweepMs: number,
+  minIntervalMs = 0,
+): { kick(): void } {
   const states = ((globalThis as unknown as { cairnDrains?: Record<string, DrainState> }).cairnDrains ??= {});
   const state = (states[name] ??= {});
 

@@ -45,7 +45,8 @@ describe("superviseChild", () => {
         if (next) next(restartInMs);
         else seen.push(restartInMs);
       },
-      next: () => (seen.length ? Promise.resolve(seen.shift()!) : new Promise<number>((resolve) => waiting.push(resolve))),
+      next: () =>
+        seen.length ? Promise.resolve(seen.shift()!) : new Promise<number>((resolve) => waiting.push(resolve)),
     };
   }
 
@@ -71,7 +72,11 @@ describe("superviseChild", () => {
   it("starts the backoff over after a run that stayed up a minute", async () => {
     const time = fakeTime();
     const exit = exits();
-    supervised = superviseChild({ start: node("process.stdin.resume(); process.stdin.on('end', () => process.exit(2))"), ...time, onExit: exit.onExit });
+    supervised = superviseChild({
+      start: node("process.stdin.resume(); process.stdin.on('end', () => process.exit(2))"),
+      ...time,
+      onExit: exit.onExit,
+    });
     const crash = async (afterMs: number) => {
       time.advance(afterMs); // how long this run stays up
       supervised!.current!.stdin!.end();

@@ -21,7 +21,12 @@ export interface SuperviseOptions {
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (timer: unknown) => void;
   /** Told about each unexpected exit and the delay before the restart. */
-  onExit?: (info: { code: number | null; signal: NodeJS.Signals | null; restartInMs: number; restarts: number }) => void;
+  onExit?: (info: {
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    restartInMs: number;
+    restarts: number;
+  }) => void;
 }
 
 export interface SupervisedChild {

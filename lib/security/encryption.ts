@@ -7,7 +7,8 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:
  */
 function key(): Buffer {
   const secret = process.env.CAIRN_ENCRYPTION_KEY;
-  if (!secret) throw new Error("CAIRN_ENCRYPTION_KEY is not set. `npm run dev` / `npm start` generate one in the data directory.");
+  if (!secret)
+    throw new Error("CAIRN_ENCRYPTION_KEY is not set. `npm run dev` / `npm start` generate one in the data directory.");
   return createHash("sha256").update(secret).digest();
 }
 
@@ -15,7 +16,12 @@ export function encryptSecret(plaintext: string): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", key(), iv);
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return ["v1", iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), ciphertext.toString("base64url")].join(".");
+  return [
+    "v1",
+    iv.toString("base64url"),
+    cipher.getAuthTag().toString("base64url"),
+    ciphertext.toString("base64url"),
+  ].join(".");
 }
 
 export function decryptSecret(stored: string): string {

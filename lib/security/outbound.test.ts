@@ -1,7 +1,18 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { blockedRange, isAllowed, literalAddressProblem, outboundRequest, OutboundBlockedError, OutboundTimeoutError, parseAllowList, resolveOutbound, sanitizedReason, type Resolver } from "./outbound";
+import {
+  blockedRange,
+  isAllowed,
+  literalAddressProblem,
+  outboundRequest,
+  OutboundBlockedError,
+  OutboundTimeoutError,
+  parseAllowList,
+  resolveOutbound,
+  sanitizedReason,
+  type Resolver,
+} from "./outbound";
 
 /** A real server on 127.0.0.1 that records what reached it. */
 async function startServer(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
@@ -64,9 +75,12 @@ describe("blockedRange", () => {
     expect(blockedRange(address)).toBe(why);
   });
 
-  it.each(["8.8.8.8", "93.184.215.14", "2606:4700:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808"])("%s is public", (address) => {
-    expect(blockedRange(address)).toBeNull();
-  });
+  it.each(["8.8.8.8", "93.184.215.14", "2606:4700:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808"])(
+    "%s is public",
+    (address) => {
+      expect(blockedRange(address)).toBeNull();
+    },
+  );
 });
 
 describe("the allow list (CAIRN_OUTBOUND_ALLOW)", () => {
@@ -92,25 +106,38 @@ describe("resolveOutbound", () => {
   it("a name that resolves to a private address is refused, with the address, the name and the setting in the reason", async () => {
     const resolver: Resolver = async (name) => (name === "rebind.test" ? [{ address: "10.0.0.1", family: 4 }] : []);
     const error = await refusal(resolveOutbound("rebind.test", 443, { resolver, allow: "" }));
-    expect(error.message).toBe("the address 10.0.0.1 of rebind.test is private; an operator can allow it with CAIRN_OUTBOUND_ALLOW");
+    expect(error.message).toBe(
+      "the address 10.0.0.1 of rebind.test is private; an operator can allow it with CAIRN_OUTBOUND_ALLOW",
+    );
     // one private address among public ones is enough to refuse
     const mixed: Resolver = async () => [
       { address: "93.184.215.14", family: 4 },
       { address: "fd00::1", family: 6 },
     ];
     await refusal(resolveOutbound("mixed.test", 443, { resolver: mixed, allow: "" }));
-    await expect(resolveOutbound("public.test", 443, { resolver: async () => [{ address: "93.184.215.14", family: 4 }], allow: "" })).resolves.toMatchObject({ address: "93.184.215.14" });
+    await expect(
+      resolveOutbound("public.test", 443, {
+        resolver: async () => [{ address: "93.184.215.14", family: 4 }],
+        allow: "",
+      }),
+    ).resolves.toMatchObject({ address: "93.184.215.14" });
   });
 
   it("reads odd IPv4 spellings as the address they are", async () => {
     for (const host of ["0x7f.1", "2130706433", "0177.0.0.1", "127.1", "0", "[::ffff:127.0.0.1]", "::ffff:7f00:1"]) {
-      const error = await refusal(resolveOutbound(host, 25, { allow: "", resolver: async () => [{ address: "93.184.215.14", family: 4 }] }));
-      expect(error.message, host).toMatch(/^the address (127\.0\.0\.1|0\.0\.0\.0|::ffff:7f00:1) is (loopback|unspecified)/);
+      const error = await refusal(
+        resolveOutbound(host, 25, { allow: "", resolver: async () => [{ address: "93.184.215.14", family: 4 }] }),
+      );
+      expect(error.message, host).toMatch(
+        /^the address (127\.0\.0\.1|0\.0\.0\.0|::ffff:7f00:1) is (loopback|unspecified)/,
+      );
     }
   });
 
   it("literalAddressProblem refuses a blocked literal IP at save time and leaves names to connect time", () => {
-    expect(literalAddressProblem("http://169.254.169.254/latest", "")).toBe("the address 169.254.169.254 is a cloud metadata address; an operator can allow it with CAIRN_OUTBOUND_ALLOW");
+    expect(literalAddressProblem("http://169.254.169.254/latest", "")).toBe(
+      "the address 169.254.169.254 is a cloud metadata address; an operator can allow it with CAIRN_OUTBOUND_ALLOW",
+    );
     expect(literalAddressProblem("http://[::ffff:10.0.0.1]/", "")).toMatch(/^the address ::ffff:a00:1 is private/);
     expect(literalAddressProblem("0x7f.1", "")).toMatch(/^the address 127\.0\.0\.1 is loopback/);
     expect(literalAddressProblem("https://hooks.example/x", "")).toBeNull();
@@ -158,7 +185,9 @@ describe("outboundRequest", () => {
     await refusal(outboundRequest(`http://2130706433:${target.port}/x`, { timeoutMs: 2_000 }));
     await refusal(outboundRequest(`http://0:${target.port}/x`, { timeoutMs: 2_000 }));
     // the system resolver: localhost is a name for loopback
-    expect((await refusal(outboundRequest(`http://localhost:${target.port}/x`, { timeoutMs: 2_000 }))).message).toMatch(/^the address (127\.0\.0\.1|::1) of localhost is loopback/);
+    expect((await refusal(outboundRequest(`http://localhost:${target.port}/x`, { timeoutMs: 2_000 }))).message).toMatch(
+      /^the address (127\.0\.0\.1|::1) of localhost is loopback/,
+    );
     expect(target.requests.length).toBe(before);
 
     process.env.CAIRN_OUTBOUND_ALLOW = `127.0.0.1:${target.port}`;
@@ -169,8 +198,13 @@ describe("outboundRequest", () => {
 
   it("connects to the address it checked, resolving once (no second lookup a rebinding DNS could answer differently)", async () => {
     let calls = 0;
-    const resolver: Resolver = async () => (calls++ === 0 ? [{ address: "127.0.0.1", family: 4 }] : [{ address: "10.0.0.1", family: 4 }]);
-    const response = await outboundRequest(`http://rebind.test:${target.port}/pinned`, { timeoutMs: 2_000, resolver, allow: `127.0.0.1:${target.port}` });
+    const resolver: Resolver = async () =>
+      calls++ === 0 ? [{ address: "127.0.0.1", family: 4 }] : [{ address: "10.0.0.1", family: 4 }];
+    const response = await outboundRequest(`http://rebind.test:${target.port}/pinned`, {
+      timeoutMs: 2_000,
+      resolver,
+      allow: `127.0.0.1:${target.port}`,
+    });
     expect(response.status).toBe(200);
     expect(calls).toBe(1);
     expect(target.requests.at(-1)).toMatchObject({ url: "/pinned", headers: { host: `rebind.test:${target.port}` } });
@@ -182,18 +216,32 @@ describe("outboundRequest", () => {
       allow: `127.0.0.1:${target.port}`,
       method: "POST",
       body: "{}",
-      headers: { Host: "metadata.google.internal", "X-Keep": "1", Connection: "upgrade", Upgrade: "websocket", "Proxy-Authorization": "x", "Transfer-Encoding": "chunked", TE: "trailers", Trailer: "x", "Keep-Alive": "1" },
+      headers: {
+        Host: "metadata.google.internal",
+        "X-Keep": "1",
+        Connection: "upgrade",
+        Upgrade: "websocket",
+        "Proxy-Authorization": "x",
+        "Transfer-Encoding": "chunked",
+        TE: "trailers",
+        Trailer: "x",
+        "Keep-Alive": "1",
+      },
     });
     const { headers } = target.requests.at(-1)!;
     expect(headers.host).toBe(`127.0.0.1:${target.port}`);
     expect(headers["x-keep"]).toBe("1");
     expect(headers["content-length"]).toBe("2");
-    for (const name of ["upgrade", "proxy-authorization", "transfer-encoding", "te", "trailer", "keep-alive"]) expect(headers[name], name).toBeUndefined();
+    for (const name of ["upgrade", "proxy-authorization", "transfer-encoding", "te", "trailer", "keep-alive"])
+      expect(headers[name], name).toBeUndefined();
   });
 
   it("a redirect to loopback from an allowed server is not followed: the 3xx is the answer", async () => {
     const before = target.requests.length;
-    const response = await outboundRequest(`${redirector.url}/start`, { timeoutMs: 2_000, allow: `127.0.0.1:${redirector.port}` });
+    const response = await outboundRequest(`${redirector.url}/start`, {
+      timeoutMs: 2_000,
+      allow: `127.0.0.1:${redirector.port}`,
+    });
     expect(response.status).toBe(302);
     expect(target.requests.length).toBe(before);
   });
@@ -202,18 +250,27 @@ describe("outboundRequest", () => {
     const response = await outboundRequest(`${big.url}/`, { timeoutMs: 10_000, allow: `127.0.0.1:${big.port}` });
     expect(response.truncated).toBe(true);
     expect(response.body.length).toBeLessThanOrEqual(1024 * 1024);
-    const kept = await outboundRequest(`${big.url}/`, { timeoutMs: 10_000, allow: `127.0.0.1:${big.port}`, maxBytes: 100_000, keepBytes: 10 });
+    const kept = await outboundRequest(`${big.url}/`, {
+      timeoutMs: 10_000,
+      allow: `127.0.0.1:${big.port}`,
+      maxBytes: 100_000,
+      keepBytes: 10,
+    });
     expect(kept.body.toString()).toBe("xxxxxxxxxx");
   });
 
   it("one deadline covers the exchange", async () => {
-    await expect(outboundRequest(`${stall.url}/`, { timeoutMs: 200, allow: `127.0.0.1:${stall.port}` })).rejects.toBeInstanceOf(OutboundTimeoutError);
+    await expect(
+      outboundRequest(`${stall.url}/`, { timeoutMs: 200, allow: `127.0.0.1:${stall.port}` }),
+    ).rejects.toBeInstanceOf(OutboundTimeoutError);
   });
 });
 
 describe("sanitizedReason", () => {
   it("keeps printable text, at most 200 characters, with secrets replaced", () => {
-    expect(sanitizedReason("bad\r\nSet-Cookie: x\u0000 token abcd1234", { secrets: ["abcd1234"] })).toBe("bad Set-Cookie: x token [redacted]");
+    expect(sanitizedReason("bad\r\nSet-Cookie: x\u0000 token abcd1234", { secrets: ["abcd1234"] })).toBe(
+      "bad Set-Cookie: x token [redacted]",
+    );
     expect(sanitizedReason("y".repeat(500))).toBe(`${"y".repeat(200)}…`);
   });
 });

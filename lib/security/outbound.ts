@@ -111,7 +111,10 @@ export function blockedRange(address: string): string | null {
 // ---------------------------------------------------------------------------------------------------------
 // The operator's allow list
 
-type AllowRule = { kind: "host"; host: string; port: number } | { kind: "ip"; ip: ipaddr.IPv4 | ipaddr.IPv6; port: number | null } | { kind: "cidr"; range: [ipaddr.IPv4 | ipaddr.IPv6, number] };
+type AllowRule =
+  | { kind: "host"; host: string; port: number }
+  | { kind: "ip"; ip: ipaddr.IPv4 | ipaddr.IPv6; port: number | null }
+  | { kind: "cidr"; range: [ipaddr.IPv4 | ipaddr.IPv6, number] };
 
 const parsedLists = new Map<string, AllowRule[]>();
 
@@ -149,18 +152,25 @@ export function parseAllowList(value: string | undefined): AllowRule[] {
 }
 
 function sameIp(a: ipaddr.IPv4 | ipaddr.IPv6, b: ipaddr.IPv4 | ipaddr.IPv6): boolean {
-  const norm = (x: ipaddr.IPv4 | ipaddr.IPv6) => (x.kind() === "ipv6" && (x as ipaddr.IPv6).isIPv4MappedAddress() ? (x as ipaddr.IPv6).toIPv4Address() : x);
+  const norm = (x: ipaddr.IPv4 | ipaddr.IPv6) =>
+    x.kind() === "ipv6" && (x as ipaddr.IPv6).isIPv4MappedAddress() ? (x as ipaddr.IPv6).toIPv4Address() : x;
   const [x, y] = [norm(a), norm(b)];
   return x.kind() === y.kind() && x.toNormalizedString() === y.toNormalizedString();
 }
 
 function inRange(ip: ipaddr.IPv4 | ipaddr.IPv6, range: [ipaddr.IPv4 | ipaddr.IPv6, number]): boolean {
-  const candidate = ip.kind() === "ipv6" && (ip as ipaddr.IPv6).isIPv4MappedAddress() && range[0].kind() === "ipv4" ? (ip as ipaddr.IPv6).toIPv4Address() : ip;
+  const candidate =
+    ip.kind() === "ipv6" && (ip as ipaddr.IPv6).isIPv4MappedAddress() && range[0].kind() === "ipv4"
+      ? (ip as ipaddr.IPv6).toIPv4Address()
+      : ip;
   return candidate.kind() === range[0].kind() && candidate.match(range);
 }
 
 /** True when the operator allowed this connection (by the host name and port, or by the address). */
-export function isAllowed(target: { host: string; address: string; port: number }, allow: string | undefined = process.env[OUTBOUND_ALLOW_ENV]): boolean {
+export function isAllowed(
+  target: { host: string; address: string; port: number },
+  allow: string | undefined = process.env[OUTBOUND_ALLOW_ENV],
+): boolean {
   const rules = parseAllowList(allow);
   if (!rules.length) return false;
   const ip = parseIp(target.address);
@@ -194,14 +204,21 @@ export function canonicalHost(host: string): string {
 
 function refusal(host: string, address: string, why: string): OutboundBlockedError {
   const of = host === address ? "" : ` of ${host}`;
-  return new OutboundBlockedError(`the address ${address}${of} is ${why}; an operator can allow it with ${OUTBOUND_ALLOW_ENV}`, host, address);
+  return new OutboundBlockedError(
+    `the address ${address}${of} is ${why}; an operator can allow it with ${OUTBOUND_ALLOW_ENV}`,
+    host,
+    address,
+  );
 }
 
 /**
  * The problem with a literal IP host a tenant is saving (a URL or a bare host), or null: names are judged
  * when they are resolved, at connect time; this only refuses what is already certain at save time.
  */
-export function literalAddressProblem(urlOrHost: string, allow: string | undefined = process.env[OUTBOUND_ALLOW_ENV]): string | null {
+export function literalAddressProblem(
+  urlOrHost: string,
+  allow: string | undefined = process.env[OUTBOUND_ALLOW_ENV],
+): string | null {
   let host: string;
   let port = 0;
   try {
@@ -224,7 +241,11 @@ export function literalAddressProblem(urlOrHost: string, allow: string | undefin
  * resolves to. Every address the name resolves to must pass (a name with one private address among public
  * ones is refused: which one a client picks is not ours to know). Throws OutboundBlockedError.
  */
-export async function resolveOutbound(host: string, port: number, options: GuardOptions = {}): Promise<ResolvedAddress & { host: string }> {
+export async function resolveOutbound(
+  host: string,
+  port: number,
+  options: GuardOptions = {},
+): Promise<ResolvedAddress & { host: string }> {
   const allow = options.allow ?? process.env[OUTBOUND_ALLOW_ENV];
   const name = canonicalHost(host);
   if (!name) throw new OutboundBlockedError("no host given", host, null);
@@ -235,7 +256,8 @@ export async function resolveOutbound(host: string, port: number, options: Guard
     return { host: name, address: name, family: literal.kind() === "ipv6" ? 6 : 4 };
   }
   const addresses = await (options.resolver ?? systemResolver)(name);
-  if (!addresses.length) throw Object.assign(new Error(`${name} did not resolve to any address`), { code: "ENOTFOUND" });
+  if (!addresses.length)
+    throw Object.assign(new Error(`${name} did not resolve to any address`), { code: "ENOTFOUND" });
   for (const { address } of addresses) {
     const why = blockedRange(address);
     if (why && !isAllowed({ host: name, address, port }, allow)) throw refusal(name, address, why);
@@ -251,10 +273,17 @@ export async function resolveOutbound(host: string, port: number, options: Guard
  * collapsed, the given secrets replaced, at most `max` characters. A provider's error body can carry
  * anything (an echo of our headers, a stack trace); the tenant gets the gist, never the whole.
  */
-export function sanitizedReason(text: string, options: { max?: number; secrets?: (string | undefined | null)[] } = {}): string {
+export function sanitizedReason(
+  text: string,
+  options: { max?: number; secrets?: (string | undefined | null)[] } = {},
+): string {
   const max = options.max ?? 200;
-  let clean = text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, " ").replace(/\s+/g, " ").trim();
-  for (const secret of options.secrets ?? []) if (secret && secret.length >= 4) clean = clean.split(secret).join("[redacted]");
+  let clean = text
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  for (const secret of options.secrets ?? [])
+    if (secret && secret.length >= 4) clean = clean.split(secret).join("[redacted]");
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
@@ -264,7 +293,16 @@ export function sanitizedReason(text: string, options: { max?: number; secrets?:
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /** Headers no caller may set: the connection's own, and Host (the URL's host is the one sent). */
-const DROPPED_HEADERS = new Set(["host", "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "content-length"]);
+const DROPPED_HEADERS = new Set([
+  "host",
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "content-length",
+]);
 
 export function outboundHeaders(headers: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -326,7 +364,12 @@ export async function outboundRequest(url: string, init: OutboundInit): Promise<
   } catch {
     throw new OutboundBlockedError(`invalid URL ${JSON.stringify(url.slice(0, 200))}`, "", null);
   }
-  if (target.protocol !== "http:" && target.protocol !== "https:") throw new OutboundBlockedError(`unsupported protocol ${target.protocol} (only http and https)`, target.hostname, null);
+  if (target.protocol !== "http:" && target.protocol !== "https:")
+    throw new OutboundBlockedError(
+      `unsupported protocol ${target.protocol} (only http and https)`,
+      target.hostname,
+      null,
+    );
   const port = Number(target.port || (target.protocol === "https:" ? 443 : 80));
   const maxBytes = init.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const keepBytes = Math.min(init.keepBytes ?? maxBytes, maxBytes);
@@ -345,65 +388,73 @@ export async function outboundRequest(url: string, init: OutboundInit): Promise<
       } else resolve(response!);
     };
     const timer = setTimeout(() => finish(new OutboundTimeoutError(init.timeoutMs)), init.timeoutMs);
-    const onAbort = () => finish(init.signal?.reason instanceof Error ? init.signal.reason : Object.assign(new Error("aborted"), { name: "AbortError" }));
+    const onAbort = () =>
+      finish(
+        init.signal?.reason instanceof Error
+          ? init.signal.reason
+          : Object.assign(new Error("aborted"), { name: "AbortError" }),
+      );
     if (init.signal?.aborted) return onAbort();
     init.signal?.addEventListener("abort", onAbort, { once: true });
 
-    resolveOutbound(target.hostname, port, init).then((checked) => {
-      if (settled) return;
-      const headers = outboundHeaders(init.headers);
-      const body = typeof init.body === "string" ? Buffer.from(init.body) : init.body;
-      if (body !== undefined) headers["content-length"] = String(body.byteLength);
-      const transport = target.protocol === "https:" ? https : http;
-      request = transport.request({
-        protocol: target.protocol,
-        host: checked.host,
-        port,
-        path: `${target.pathname}${target.search}`,
-        method: init.method ?? "GET",
-        headers,
-        agent: agents[target.protocol as "http:" | "https:"],
-        lookup: pinnedLookup(checked.address, checked.family),
-        ...(target.protocol === "https:" && !parseIp(checked.host) ? { servername: checked.host } : {}),
-      });
-      request.on("error", (error) => finish(error));
-      request.on("response", (response) => {
-        const chunks: Buffer[] = [];
-        let kept = 0;
-        let read = 0;
-        let truncated = false;
-        const done = () => {
-          const bodyBuffer = Buffer.concat(chunks).subarray(0, keepBytes);
-          finish(null, {
-            status: response.statusCode ?? 0,
-            statusText: response.statusMessage ?? "",
-            headers: response.headers,
-            body: bodyBuffer,
-            truncated,
-            text: () => bodyBuffer.toString("utf8"),
-            header: (name) => {
-              const value = response.headers[name.toLowerCase()];
-              return Array.isArray(value) ? value[0] : value;
-            },
-          });
-        };
-        response.on("data", (chunk: Buffer) => {
-          read += chunk.length;
-          if (kept < keepBytes) {
-            chunks.push(chunk);
-            kept += chunk.length;
-          }
-          if (read > maxBytes) {
-            // cut: the rest of a too-long answer is neither read nor waited for
-            truncated = true;
-            response.destroy();
-            done();
-          }
+    resolveOutbound(target.hostname, port, init).then(
+      (checked) => {
+        if (settled) return;
+        const headers = outboundHeaders(init.headers);
+        const body = typeof init.body === "string" ? Buffer.from(init.body) : init.body;
+        if (body !== undefined) headers["content-length"] = String(body.byteLength);
+        const transport = target.protocol === "https:" ? https : http;
+        request = transport.request({
+          protocol: target.protocol,
+          host: checked.host,
+          port,
+          path: `${target.pathname}${target.search}`,
+          method: init.method ?? "GET",
+          headers,
+          agent: agents[target.protocol as "http:" | "https:"],
+          lookup: pinnedLookup(checked.address, checked.family),
+          ...(target.protocol === "https:" && !parseIp(checked.host) ? { servername: checked.host } : {}),
         });
-        response.on("error", (error) => finish(error));
-        response.on("end", done);
-      });
-      request.end(body);
-    }, (error: Error) => finish(error));
+        request.on("error", (error) => finish(error));
+        request.on("response", (response) => {
+          const chunks: Buffer[] = [];
+          let kept = 0;
+          let read = 0;
+          let truncated = false;
+          const done = () => {
+            const bodyBuffer = Buffer.concat(chunks).subarray(0, keepBytes);
+            finish(null, {
+              status: response.statusCode ?? 0,
+              statusText: response.statusMessage ?? "",
+              headers: response.headers,
+              body: bodyBuffer,
+              truncated,
+              text: () => bodyBuffer.toString("utf8"),
+              header: (name) => {
+                const value = response.headers[name.toLowerCase()];
+                return Array.isArray(value) ? value[0] : value;
+              },
+            });
+          };
+          response.on("data", (chunk: Buffer) => {
+            read += chunk.length;
+            if (kept < keepBytes) {
+              chunks.push(chunk);
+              kept += chunk.length;
+            }
+            if (read > maxBytes) {
+              // cut: the rest of a too-long answer is neither read nor waited for
+              truncated = true;
+              response.destroy();
+              done();
+            }
+          });
+          response.on("error", (error) => finish(error));
+          response.on("end", done);
+        });
+        request.end(body);
+      },
+      (error: Error) => finish(error),
+    );
   });
 }

@@ -44,7 +44,11 @@ describe("segment definitions", () => {
         match: "all",
         conditions: [
           { kind: "trait", trait: "plan", operator: "gt", value: "x" },
-          { kind: "group", match: "any", conditions: [{ kind: "event_count", event: "", operator: "most", count: -1 }] },
+          {
+            kind: "group",
+            match: "any",
+            conditions: [{ kind: "event_count", event: "", operator: "most", count: -1 }],
+          },
           { kind: "event_time", event: "Login", which: "last", operator: "after", value: "yesterday" },
           { kind: "segment", segmentId: "nope" },
           { kind: "colour", value: "red" },
@@ -57,16 +61,23 @@ describe("segment definitions", () => {
       { path: "conditions.1.conditions.0.count", message: "must be 0 or more" },
       { path: "conditions.2.value", message: "must be an ISO 8601 date, e.g. 2026-01-31" },
       { path: "conditions.3.segmentId", message: "must be a segment id" },
-      { path: "conditions.4.kind", message: "must be one of trait, event_count, not_performed, event_time, segment, reachable, group, not" },
+      {
+        path: "conditions.4.kind",
+        message: "must be one of trait, event_count, not_performed, event_time, segment, reachable, group, not",
+      },
     ]);
     expect(issues({ kind: "not", condition: VIEWED_NO_ORDER })[0].path).toBe("kind");
-    expect(issues({ kind: "group", match: "all", conditions: [] })).toEqual([{ path: "conditions", message: "needs at least one condition" }]);
+    expect(issues({ kind: "group", match: "all", conditions: [] })).toEqual([
+      { path: "conditions", message: "needs at least one condition" },
+    ]);
   });
 
   it("refuse trees deeper than five levels", () => {
     let deep: unknown = { kind: "trait", trait: "a", operator: "exists" };
     for (let i = 0; i < 5; i++) deep = { kind: "group", match: "all", conditions: [deep] };
-    expect(issues({ kind: "group", match: "all", conditions: [deep] })).toEqual([{ path: "conditions", message: "nests deeper than 5 levels" }]);
+    expect(issues({ kind: "group", match: "all", conditions: [deep] })).toEqual([
+      { path: "conditions", message: "nests deeper than 5 levels" },
+    ]);
   });
 });
 

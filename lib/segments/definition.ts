@@ -18,8 +18,17 @@ import { OPERATORS, ZPropertyFilter } from "../journeys/graph";
  *   - reachable: has an email address with consent, a phone with consent, or a push token.
  */
 const ZName = z.string().trim().min(1, "is required").max(255, "has at most 255 characters");
-const ZDays = z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(3650, "is at most 3650");
-const ZIsoDate = z.string().refine((v) => !Number.isNaN(Date.parse(v)) && /^\d{4}-\d{2}-\d{2}/.test(v), "must be an ISO 8601 date, e.g. 2026-01-31");
+const ZDays = z
+  .number({ error: "must be a number" })
+  .int("must be a whole number")
+  .min(1, "must be at least 1")
+  .max(3650, "is at most 3650");
+const ZIsoDate = z
+  .string()
+  .refine(
+    (v) => !Number.isNaN(Date.parse(v)) && /^\d{4}-\d{2}-\d{2}/.test(v),
+    "must be an ISO 8601 date, e.g. 2026-01-31",
+  );
 
 export const DATE_OPERATORS = ["before", "after", "within_last_days"] as const;
 
@@ -27,8 +36,18 @@ const ZTraitCondition = z
   .object({
     kind: z.literal("trait"),
     trait: ZName,
-    operator: z.enum([...OPERATORS, ...DATE_OPERATORS], { error: `must be one of ${[...OPERATORS, ...DATE_OPERATORS].join(", ")}` }),
-    value: z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))]).optional(),
+    operator: z.enum([...OPERATORS, ...DATE_OPERATORS], {
+      error: `must be one of ${[...OPERATORS, ...DATE_OPERATORS].join(", ")}`,
+    }),
+    value: z
+      .union([
+        z.string(),
+        z.number(),
+        z.boolean(),
+        z.null(),
+        z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])),
+      ])
+      .optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -49,7 +68,10 @@ const ZTraitCondition = z
         return need(typeof c.value === "number", `must be a number for ${c.operator}`);
       case "before":
       case "after":
-        return need(typeof c.value === "string" && ZIsoDate.safeParse(c.value).success, `must be an ISO 8601 date for ${c.operator}, e.g. 2026-01-31`);
+        return need(
+          typeof c.value === "string" && ZIsoDate.safeParse(c.value).success,
+          `must be an ISO 8601 date for ${c.operator}, e.g. 2026-01-31`,
+        );
       case "within_last_days":
         return need(ZDays.safeParse(c.value).success, "must be a whole number of days from 1 to 3650");
       default:
@@ -65,14 +87,23 @@ const ZEventCountCondition = z
     event: ZName,
     filters: z.array(ZPropertyFilter).max(10, "at most 10 filters").default([]),
     operator: z.enum(COUNT_OPERATORS, { error: `must be one of ${COUNT_OPERATORS.join(", ")}` }),
-    count: z.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more").max(1_000_000, "is too large"),
+    count: z
+      .number({ error: "must be a number" })
+      .int("must be a whole number")
+      .min(0, "must be 0 or more")
+      .max(1_000_000, "is too large"),
     /** left out: ever */
     withinDays: ZDays.optional(),
   })
   .strict();
 
 const ZNotPerformedCondition = z
-  .object({ kind: z.literal("not_performed"), event: ZName, filters: z.array(ZPropertyFilter).max(10, "at most 10 filters").default([]), withinDays: ZDays })
+  .object({
+    kind: z.literal("not_performed"),
+    event: ZName,
+    filters: z.array(ZPropertyFilter).max(10, "at most 10 filters").default([]),
+    withinDays: ZDays,
+  })
   .strict();
 
 const ZEventTimeCondition = z
@@ -85,15 +116,37 @@ const ZEventTimeCondition = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.operator === "within_last_days" ? !ZDays.safeParse(c.value).success : !(typeof c.value === "string" && ZIsoDate.safeParse(c.value).success)) {
-      ctx.addIssue({ code: "custom", path: ["value"], message: c.operator === "within_last_days" ? "must be a whole number of days from 1 to 3650" : "must be an ISO 8601 date, e.g. 2026-01-31" });
+    if (
+      c.operator === "within_last_days"
+        ? !ZDays.safeParse(c.value).success
+        : !(typeof c.value === "string" && ZIsoDate.safeParse(c.value).success)
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["value"],
+        message:
+          c.operator === "within_last_days"
+            ? "must be a whole number of days from 1 to 3650"
+            : "must be an ISO 8601 date, e.g. 2026-01-31",
+      });
     }
   });
 
-const ZSegmentCondition = z.object({ kind: z.literal("segment"), segmentId: z.uuid("must be a segment id"), member: z.boolean({ error: "must be true or false" }).default(true) }).strict();
+const ZSegmentCondition = z
+  .object({
+    kind: z.literal("segment"),
+    segmentId: z.uuid("must be a segment id"),
+    member: z.boolean({ error: "must be true or false" }).default(true),
+  })
+  .strict();
 
 export const REACHABLE_CHANNELS = ["email", "sms", "push"] as const;
-const ZReachableCondition = z.object({ kind: z.literal("reachable"), channel: z.enum(REACHABLE_CHANNELS, { error: `must be one of ${REACHABLE_CHANNELS.join(", ")}` }) }).strict();
+const ZReachableCondition = z
+  .object({
+    kind: z.literal("reachable"),
+    channel: z.enum(REACHABLE_CHANNELS, { error: `must be one of ${REACHABLE_CHANNELS.join(", ")}` }),
+  })
+  .strict();
 
 export type TCondition =
   | z.output<typeof ZTraitCondition>
@@ -105,28 +158,44 @@ export type TCondition =
   | { kind: "group"; match: "all" | "any"; conditions: TCondition[] }
   | { kind: "not"; condition: TCondition };
 
-export const CONDITION_KINDS = ["trait", "event_count", "not_performed", "event_time", "segment", "reachable", "group", "not"] as const;
+export const CONDITION_KINDS = [
+  "trait",
+  "event_count",
+  "not_performed",
+  "event_time",
+  "segment",
+  "reachable",
+  "group",
+  "not",
+] as const;
 
 export const MAX_DEPTH = 5;
 export const MAX_CONDITIONS = 50;
 
 export const ZCondition: z.ZodType<TCondition> = z.lazy(() =>
-  z.discriminatedUnion("kind", [
-    ZTraitCondition,
-    ZEventCountCondition,
-    ZNotPerformedCondition,
-    ZEventTimeCondition,
-    ZSegmentCondition,
-    ZReachableCondition,
-    z
-      .object({
-        kind: z.literal("group"),
-        match: z.enum(["all", "any"], { error: "must be all or any" }),
-        conditions: z.array(ZCondition).min(1, "needs at least one condition").max(MAX_CONDITIONS, `at most ${MAX_CONDITIONS} conditions`),
-      })
-      .strict(),
-    z.object({ kind: z.literal("not"), condition: ZCondition }).strict(),
-  ], { error: `must be one of ${CONDITION_KINDS.join(", ")}` }),
+  z.discriminatedUnion(
+    "kind",
+    [
+      ZTraitCondition,
+      ZEventCountCondition,
+      ZNotPerformedCondition,
+      ZEventTimeCondition,
+      ZSegmentCondition,
+      ZReachableCondition,
+      z
+        .object({
+          kind: z.literal("group"),
+          match: z.enum(["all", "any"], { error: "must be all or any" }),
+          conditions: z
+            .array(ZCondition)
+            .min(1, "needs at least one condition")
+            .max(MAX_CONDITIONS, `at most ${MAX_CONDITIONS} conditions`),
+        })
+        .strict(),
+      z.object({ kind: z.literal("not"), condition: ZCondition }).strict(),
+    ],
+    { error: `must be one of ${CONDITION_KINDS.join(", ")}` },
+  ),
 ) as z.ZodType<TCondition>;
 
 function depth(c: TCondition): number {
@@ -160,13 +229,19 @@ export function tooDeepPath(value: unknown, maxDepth = MAX_JSON_DEPTH): (string 
 /** The root of a definition is always a group, so the builder always has an AND/OR to add to. */
 const ZDefinitionTree = z
   .object({
-    kind: z.literal("group", { error: 'the root must be a group: { "kind": "group", "match": "all", "conditions": [...] }' }),
+    kind: z.literal("group", {
+      error: 'the root must be a group: { "kind": "group", "match": "all", "conditions": [...] }',
+    }),
     match: z.enum(["all", "any"], { error: "must be all or any" }),
-    conditions: z.array(ZCondition).min(1, "needs at least one condition").max(MAX_CONDITIONS, `at most ${MAX_CONDITIONS} conditions`),
+    conditions: z
+      .array(ZCondition)
+      .min(1, "needs at least one condition")
+      .max(MAX_CONDITIONS, `at most ${MAX_CONDITIONS} conditions`),
   })
   .strict()
   .superRefine((root, ctx) => {
-    if (depth(root as TCondition) > MAX_DEPTH) ctx.addIssue({ code: "custom", path: ["conditions"], message: `nests deeper than ${MAX_DEPTH} levels` });
+    if (depth(root as TCondition) > MAX_DEPTH)
+      ctx.addIssue({ code: "custom", path: ["conditions"], message: `nests deeper than ${MAX_DEPTH} levels` });
   });
 
 /** The nesting is checked first (a pipe stops at the first schema's issues), then the tree. */
@@ -174,7 +249,12 @@ export const ZSegmentDefinition = z
   .unknown()
   .superRefine((value, ctx) => {
     const path = tooDeepPath(value);
-    if (path) ctx.addIssue({ code: "custom", path, message: `nests deeper than ${MAX_DEPTH} condition levels (${MAX_JSON_DEPTH} levels of JSON)` });
+    if (path)
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `nests deeper than ${MAX_DEPTH} condition levels (${MAX_JSON_DEPTH} levels of JSON)`,
+      });
   })
   .pipe(ZDefinitionTree);
 export type TSegmentDefinition = z.output<typeof ZSegmentDefinition>;

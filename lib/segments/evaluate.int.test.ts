@@ -10,8 +10,20 @@ const iso = (d: Date) => d.toISOString();
 const all = (...conditions: unknown[]) => ({ kind: "group", match: "all", conditions });
 const any = (...conditions: unknown[]) => ({ kind: "group", match: "any", conditions });
 const not = (condition: unknown) => ({ kind: "not", condition });
-const trait = (name: string, operator: string, value?: unknown) => ({ kind: "trait", trait: name, operator, ...(value === undefined ? {} : { value }) });
-const count = (event: string, operator: string, n: number, withinDays?: number, filters: unknown[] = []) => ({ kind: "event_count", event, operator, count: n, filters, ...(withinDays ? { withinDays } : {}) });
+const trait = (name: string, operator: string, value?: unknown) => ({
+  kind: "trait",
+  trait: name,
+  operator,
+  ...(value === undefined ? {} : { value }),
+});
+const count = (event: string, operator: string, n: number, withinDays?: number, filters: unknown[] = []) => ({
+  kind: "event_count",
+  event,
+  operator,
+  count: n,
+  filters,
+  ...(withinDays ? { withinDays } : {}),
+});
 
 /** Recompute at the driver's clock and check the predicate form agrees; returns the members. */
 async function recomputed(d: SegmentDriver, segmentId: string, definition: unknown): Promise<string[]> {
@@ -25,8 +37,16 @@ describe("segment evaluation: traits", () => {
   it("compares traits like journey conditions do, for every operator", async () => {
     const d = await SegmentDriver.start(T0);
     await d.send([
-      { type: "identify", userId: "ada", traits: { plan: "pro", seats: 12, vip: true, tags: ["beta", "eu"], city: "Paris", score: "7.5", nothing: null } },
-      { type: "identify", userId: "bob", traits: { plan: "free", seats: "3", vip: "false", tags: ["us"], city: "Lyon" } },
+      {
+        type: "identify",
+        userId: "ada",
+        traits: { plan: "pro", seats: 12, vip: true, tags: ["beta", "eu"], city: "Paris", score: "7.5", nothing: null },
+      },
+      {
+        type: "identify",
+        userId: "bob",
+        traits: { plan: "free", seats: "3", vip: "false", tags: ["us"], city: "Lyon" },
+      },
       { type: "identify", userId: "cy", traits: { plan: "team", seats: 40 } },
     ]);
     const cases: [unknown, string[]][] = [
@@ -70,14 +90,29 @@ describe("segment evaluation: traits", () => {
       { type: "identify", userId: "future", traits: { signed_up_at: iso(new Date(T0.getTime() + DAY)) } },
       { type: "identify", userId: "junk", traits: { signed_up_at: "2026-02-30" } },
     ]);
-    expect(await recomputed(d, await d.segment(all(trait("signed_up_at", "before", "2026-02-01"))), all(trait("signed_up_at", "before", "2026-02-01")))).toEqual(["day"]);
-    expect(await recomputed(d, await d.segment(all(trait("signed_up_at", "after", "2026-02-20"))), all(trait("signed_up_at", "after", "2026-02-20")))).toEqual(["future", "iso", "secs"]);
+    expect(
+      await recomputed(
+        d,
+        await d.segment(all(trait("signed_up_at", "before", "2026-02-01"))),
+        all(trait("signed_up_at", "before", "2026-02-01")),
+      ),
+    ).toEqual(["day"]);
+    expect(
+      await recomputed(
+        d,
+        await d.segment(all(trait("signed_up_at", "after", "2026-02-20"))),
+        all(trait("signed_up_at", "after", "2026-02-20")),
+      ),
+    ).toEqual(["future", "iso", "secs"]);
 
     const within = all(trait("signed_up_at", "within_last_days", 7));
     const id = await d.segment(within);
     expect(await recomputed(d, id, within)).toEqual(["iso"]);
     // iso leaves 7 days after signing up, plus a millisecond; future enters when its date arrives
-    expect(await d.nextCheck(id, "iso")).toEqual({ member: true, nextCheckAt: iso(new Date(signedUp.getTime() + 7 * DAY + 1)) });
+    expect(await d.nextCheck(id, "iso")).toEqual({
+      member: true,
+      nextCheckAt: iso(new Date(signedUp.getTime() + 7 * DAY + 1)),
+    });
     expect(await d.nextCheck(id, "future")).toEqual({ member: false, nextCheckAt: iso(new Date(T0.getTime() + DAY)) });
     expect(await d.nextCheck(id, "secs")).toEqual({ member: false, nextCheckAt: null });
 
@@ -98,7 +133,13 @@ describe("segment evaluation: events", () => {
   it("event counts: at least / at most / exactly, in a window or ever, with property filters", async () => {
     const d = await SegmentDriver.start(T0);
     const ago = (days: number) => new Date(T0.getTime() - days * DAY);
-    const view = (userId: string, days: number, properties: Record<string, unknown> = {}) => ({ type: "track", userId, event: "Product Viewed", properties, timestamp: iso(ago(days)) });
+    const view = (userId: string, days: number, properties: Record<string, unknown> = {}) => ({
+      type: "track",
+      userId,
+      event: "Product Viewed",
+      properties,
+      timestamp: iso(ago(days)),
+    });
     await d.store([
       view("ada", 1, { category: "shoes" }),
       view("ada", 2, { category: "shoes" }),
@@ -116,13 +157,33 @@ describe("segment evaluation: events", () => {
       [count("Product Viewed", "exactly", 1, 7), ["bob"]],
       [count("Product Viewed", "exactly", 0, 7), ["cy", "dee"]],
       [count("Product Viewed", "at_least", 0, 7), ["ada", "bob", "cy", "dee"]],
-      [count("Product Viewed", "at_least", 2, 7, [{ property: "category", operator: "equals", value: "shoes" }]), ["ada"]],
-      [count("Product Viewed", "at_least", 1, undefined, [{ property: "category", operator: "not_equals", value: "shoes" }]), ["ada", "bob", "cy"]],
+      [
+        count("Product Viewed", "at_least", 2, 7, [{ property: "category", operator: "equals", value: "shoes" }]),
+        ["ada"],
+      ],
+      [
+        count("Product Viewed", "at_least", 1, undefined, [
+          { property: "category", operator: "not_equals", value: "shoes" },
+        ]),
+        ["ada", "bob", "cy"],
+      ],
       [{ kind: "not_performed", event: "Product Viewed", withinDays: 14 }, ["cy", "dee"]],
-      [{ kind: "event_time", event: "Product Viewed", which: "first", operator: "before", value: iso(ago(15)) }, ["bob", "cy"]],
-      [{ kind: "event_time", event: "Product Viewed", which: "last", operator: "after", value: iso(ago(2)) }, ["ada", "bob"]],
-      [{ kind: "event_time", event: "Product Viewed", which: "first", operator: "within_last_days", value: 5 }, ["ada"]],
-      [{ kind: "event_time", event: "Product Viewed", which: "last", operator: "within_last_days", value: 5 }, ["ada", "bob"]],
+      [
+        { kind: "event_time", event: "Product Viewed", which: "first", operator: "before", value: iso(ago(15)) },
+        ["bob", "cy"],
+      ],
+      [
+        { kind: "event_time", event: "Product Viewed", which: "last", operator: "after", value: iso(ago(2)) },
+        ["ada", "bob"],
+      ],
+      [
+        { kind: "event_time", event: "Product Viewed", which: "first", operator: "within_last_days", value: 5 },
+        ["ada"],
+      ],
+      [
+        { kind: "event_time", event: "Product Viewed", which: "last", operator: "within_last_days", value: 5 },
+        ["ada", "bob"],
+      ],
     ];
     for (const [condition, expected] of cases) {
       const definition = all(condition);
@@ -148,7 +209,7 @@ describe("segment evaluation: events", () => {
     const closes = new Date(first.getTime() + 7 * DAY + 1);
     expect(await d.nextCheck(id, "ada")).toEqual({ member: true, nextCheckAt: iso(closes) });
 
-    expect((d.now = new Date(closes.getTime() - 1), (await d.tick()).claimed)).toBe(0);
+    expect(((d.now = new Date(closes.getTime() - 1)), (await d.tick()).claimed)).toBe(0);
     d.now = new Date(closes.getTime() - 1);
     expect(await d.matching(definition)).toEqual(["ada"]);
     d.now = closes;
@@ -203,7 +264,10 @@ describe("segment evaluation: events", () => {
       { type: "track", userId: "cy", event: "Order Completed" },
     ]);
     // (pro OR ordered) AND NOT (US AND NOT ordered)
-    const definition = all(any(trait("plan", "equals", "pro"), count("Order Completed", "at_least", 1)), not(all(trait("country", "equals", "US"), not(count("Order Completed", "at_least", 1)))));
+    const definition = all(
+      any(trait("plan", "equals", "pro"), count("Order Completed", "at_least", 1)),
+      not(all(trait("country", "equals", "US"), not(count("Order Completed", "at_least", 1)))),
+    );
     const id = await d.segment(definition);
     expect(await recomputed(d, id, definition)).toEqual(["ada", "bob", "cy"]);
     await d.track("dee", "Order Completed");
@@ -277,8 +341,20 @@ describe("segment evaluation: events", () => {
 
   it("'first/last did X within the last N days' ends the millisecond that time leaves the window", async () => {
     const d = await SegmentDriver.start(T0);
-    const last = all({ kind: "event_time", event: "Order Completed", which: "last", operator: "within_last_days", value: 3 });
-    const first = all({ kind: "event_time", event: "Order Completed", which: "first", operator: "within_last_days", value: 3 });
+    const last = all({
+      kind: "event_time",
+      event: "Order Completed",
+      which: "last",
+      operator: "within_last_days",
+      value: 3,
+    });
+    const first = all({
+      kind: "event_time",
+      event: "Order Completed",
+      which: "first",
+      operator: "within_last_days",
+      value: 3,
+    });
     const lastId = await d.segment(last);
     const firstId = await d.segment(first);
     await d.track("ada", "Order Completed");
@@ -296,17 +372,23 @@ describe("segment evaluation: events", () => {
     expect((await d.tick()).claimed).toBe(0);
     expect(await d.matching(first)).toEqual(["ada"]);
     d.now = firstEnds;
-    expect((await d.tick()).changes.map((c) => [c.segmentId === firstId ? "first" : "last", c.kind])).toEqual([["first", "exited"]]);
+    expect((await d.tick()).changes.map((c) => [c.segmentId === firstId ? "first" : "last", c.kind])).toEqual([
+      ["first", "exited"],
+    ]);
     expect(await d.matching(first)).toEqual([]);
     d.now = new Date(lastEnds.getTime() - 1);
     expect((await d.tick()).claimed).toBe(0);
     d.now = lastEnds;
-    expect((await d.tick()).changes.map((c) => [c.segmentId === firstId ? "first" : "last", c.kind])).toEqual([["last", "exited"]]);
+    expect((await d.tick()).changes.map((c) => [c.segmentId === firstId ? "first" : "last", c.kind])).toEqual([
+      ["last", "exited"],
+    ]);
     expect(await d.members(lastId)).toEqual([]);
     expect(await d.matching(last)).toEqual([]);
     // the first order never comes back into the window; only a new order brings "last" back
     expect(await d.nextCheck(firstId, "ada")).toEqual({ member: false, nextCheckAt: null });
-    expect((await d.track("ada", "Order Completed")).map((c) => [c.segmentId === firstId ? "first" : "last", c.kind])).toEqual([["last", "entered"]]);
+    expect(
+      (await d.track("ada", "Order Completed")).map((c) => [c.segmentId === firstId ? "first" : "last", c.kind]),
+    ).toEqual([["last", "entered"]]);
   });
 
   it("an event re-evaluates only the segments that reference it (and those reading the profile when it changes it)", async () => {
@@ -314,33 +396,48 @@ describe("segment evaluation: events", () => {
     const viewers = await d.segment(all(count("Product Viewed", "at_least", 1)));
     const loggers = await d.segment(all(count("Login", "at_least", 1)));
     const pro = await d.segment(all(trait("plan", "equals", "pro")));
-    await d.send([{ type: "identify", userId: "ada", traits: { plan: "pro" } }, { type: "track", userId: "ada", event: "Login" }]);
+    await d.send([
+      { type: "identify", userId: "ada", traits: { plan: "pro" } },
+      { type: "track", userId: "ada", event: "Login" },
+    ]);
     expect(await d.members(loggers)).toEqual(["ada"]);
     expect(await d.members(pro)).toEqual(["ada"]);
     // Make the unrelated segments' stored answers stale: any evaluation of them for ada would correct it.
     await pgPool().query(`DELETE FROM "SegmentMembership" WHERE "segmentId" = ANY($1::uuid[])`, [[loggers, pro]]);
     const changes = await d.track("ada", "Product Viewed");
-    expect(changes.map((c) => [c.segmentId === viewers ? "viewers" : c.segmentId, c.kind])).toEqual([["viewers", "entered"]]);
+    expect(changes.map((c) => [c.segmentId === viewers ? "viewers" : c.segmentId, c.kind])).toEqual([
+      ["viewers", "entered"],
+    ]);
     expect(await d.members(loggers)).toEqual([]);
     expect(await d.members(pro)).toEqual([]);
     expect((await d.changes(loggers)).map((c) => c.kind)).toEqual(["entered"]);
     // a Login does re-evaluate the Login segment (and only it)
-    expect((await d.track("ada", "Login")).map((c) => [c.segmentId === loggers ? "loggers" : c.segmentId, c.kind])).toEqual([["loggers", "entered"]]);
+    expect(
+      (await d.track("ada", "Login")).map((c) => [c.segmentId === loggers ? "loggers" : c.segmentId, c.kind]),
+    ).toEqual([["loggers", "entered"]]);
     expect(await d.members(pro)).toEqual([]);
     // an identify re-evaluates the profile segment
-    expect((await d.identify("ada", { seen: true })).map((c) => [c.segmentId === pro ? "pro" : c.segmentId, c.kind])).toEqual([["pro", "entered"]]);
+    expect(
+      (await d.identify("ada", { seen: true })).map((c) => [c.segmentId === pro ? "pro" : c.segmentId, c.kind]),
+    ).toEqual([["pro", "entered"]]);
   });
 });
 
 describe("segment evaluation: concurrent updates", () => {
   it("updates of one segment racing for different people and for the same person: each entry once, the size and the day's counts exact", async () => {
     const d = await SegmentDriver.start(T0);
-    const id = await d.segment({ kind: "group", match: "all", conditions: [{ kind: "event_count", event: "Viewed", operator: "at_least", count: 1, withinDays: 7 }] });
+    const id = await d.segment({
+      kind: "group",
+      match: "all",
+      conditions: [{ kind: "event_count", event: "Viewed", operator: "at_least", count: 1, withinDays: 7 }],
+    });
     const { updateSegmentsForEvents } = await import("./membership");
     // 12 people, each sending 3 batches at once: 36 evaluations of one segment in flight together (the segment's
     // lock serialises them; this holds whatever lets them run side by side)
     const people = Array.from({ length: 12 }, (_, i) => `racer-${i}`);
-    const batches = await Promise.all(people.flatMap((userId) => [0, 1, 2].map(() => d.store([{ type: "track", userId, event: "Viewed" }]))));
+    const batches = await Promise.all(
+      people.flatMap((userId) => [0, 1, 2].map(() => d.store([{ type: "track", userId, event: "Viewed" }]))),
+    );
     await Promise.all(batches.map((eventIds) => updateSegmentsForEvents(d.ctx.workspace.id, eventIds, d.now)));
 
     expect(await d.members(id)).toEqual([...people].sort());

@@ -74,13 +74,16 @@ const present = (x: string) => `(${x} IS NOT NULL AND jsonb_typeof(${x}) <> 'nul
 
 /** looselyEqual(actual, expected) for a known expected value; never NULL. */
 function looselyEqual(x: string, expected: unknown, q: SqlParams): string {
-  if (typeof expected === "number") return Number.isFinite(expected) ? `COALESCE(${numberOf(x)} = ${q.add(expected, "numeric")}, false)` : "false";
-  if (typeof expected === "boolean") return `COALESCE(jsonb_typeof(${x}) IN ('boolean', 'string') AND (${x} #>> '{}') = '${expected}', false)`;
+  if (typeof expected === "number")
+    return Number.isFinite(expected) ? `COALESCE(${numberOf(x)} = ${q.add(expected, "numeric")}, false)` : "false";
+  if (typeof expected === "boolean")
+    return `COALESCE(jsonb_typeof(${x}) IN ('boolean', 'string') AND (${x} #>> '{}') = '${expected}', false)`;
   if (typeof expected === "string") {
     const terms = [`(jsonb_typeof(${x}) = 'string' AND (${x} #>> '{}') = ${q.add(expected, "text")})`];
     const n = asNumber(expected);
     if (n !== null) terms.push(`${numberOf(x)} = ${q.add(n, "numeric")}`);
-    if (expected === "true" || expected === "false") terms.push(`(jsonb_typeof(${x}) = 'boolean' AND (${x} #>> '{}') = '${expected}')`);
+    if (expected === "true" || expected === "false")
+      terms.push(`(jsonb_typeof(${x}) = 'boolean' AND (${x} #>> '{}') = '${expected}')`);
     return `COALESCE(${terms.join(" OR ")}, false)`;
   }
   return "false";
@@ -164,7 +167,8 @@ function eventWhere(env: Env, event: string, filters: TPropertyFilter[], sinceDa
   env.usesEvents = true;
   const { q } = env;
   const terms = [`e."workspaceId" = ${env.ws}`, `e."profileId" = ANY(pid.ids)`, `e.name = ${q.add(event, "text")}`];
-  if (sinceDays !== undefined) terms.push(`e.timestamp >= ${q.add(new Date(env.options.now.getTime() - sinceDays * DAY_MS), "timestamptz")}`);
+  if (sinceDays !== undefined)
+    terms.push(`e.timestamp >= ${q.add(new Date(env.options.now.getTime() - sinceDays * DAY_MS), "timestamptz")}`);
   for (const f of filters) terms.push(compareSql(jsonPath("e.properties", f.property, q), f.operator, f.value, q));
   return terms.join(" AND ");
 }
@@ -198,7 +202,8 @@ function consentSql(env: Env, channel: "email" | "sms" | "push"): string {
 
 /** Has a contact point for the channel that is not suppressed, with consent (lib/messaging/delivery.ts). */
 function reachableSql(env: Env, channel: "email" | "sms" | "push"): string {
-  const suppressed = (address: string) => `EXISTS (SELECT 1 FROM "Suppression" s WHERE s."workspaceId" = ${env.ws} AND s.channel = '${channel}' AND s.address = ${address})`;
+  const suppressed = (address: string) =>
+    `EXISTS (SELECT 1 FROM "Suppression" s WHERE s."workspaceId" = ${env.ws} AND s.channel = '${channel}' AND s.address = ${address})`;
   const consent = consentSql(env, channel);
   switch (channel) {
     case "email":
@@ -228,7 +233,10 @@ function traitPredicate(env: Env, c: Extract<TCondition, { kind: "trait" }>): st
   }
 }
 
-function eventTimeSql(env: Env, c: Extract<TCondition, { kind: "event_time" }>): { t: string; sinceDays?: number; at?: string } {
+function eventTimeSql(
+  env: Env,
+  c: Extract<TCondition, { kind: "event_time" }>,
+): { t: string; sinceDays?: number; at?: string } {
   const t = `(SELECT ${c.which === "first" ? "min" : "max"}(e.timestamp) FROM "Event" e WHERE ${eventWhere(env, c.event, [])})`;
   if (c.operator === "within_last_days") return { t, sinceDays: Number(c.value) };
   return { t, at: env.q.add(dateValue(String(c.value)), "timestamptz") };
@@ -266,7 +274,8 @@ function predicate(env: Env, c: TCondition): string {
       return `(NOT ${atLeast(eventWhere(env, c.event, c.filters, c.withinDays), 1)})`;
     case "event_time": {
       const { t, sinceDays, at } = eventTimeSql(env, c);
-      if (sinceDays !== undefined) return `COALESCE(${t} >= ${env.q.add(new Date(env.options.now.getTime() - sinceDays * DAY_MS), "timestamptz")}, false)`;
+      if (sinceDays !== undefined)
+        return `COALESCE(${t} >= ${env.q.add(new Date(env.options.now.getTime() - sinceDays * DAY_MS), "timestamptz")}, false)`;
       return `COALESCE(${t} ${c.operator === "before" ? "<" : ">"} ${at}, false)`;
     }
     case "segment": {
@@ -302,10 +311,20 @@ export interface CompiledPredicate {
 }
 
 /** The definition as one boolean over `p` ("Profile"), for the workspace's surviving profiles. */
-export function compilePredicate(definition: TSegmentDefinition, options: CompileOptions, params = new SqlParams()): CompiledPredicate {
+export function compilePredicate(
+  definition: TSegmentDefinition,
+  options: CompileOptions,
+  params = new SqlParams(),
+): CompiledPredicate {
   const env = newEnv(options, params);
   const pred = predicate(env, definition as TCondition);
-  return { joins: env.usesEvents ? PERSON_IDS : "", where: `p."workspaceId" = ${env.ws} AND p."mergedIntoId" IS NULL AND ${pred}`, predicate: pred, workspaceParam: env.ws, params };
+  return {
+    joins: env.usesEvents ? PERSON_IDS : "",
+    where: `p."workspaceId" = ${env.ws} AND p."mergedIntoId" IS NULL AND ${pred}`,
+    predicate: pred,
+    workspaceParam: env.ws,
+    params,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -347,7 +366,10 @@ function evaluation(env: LateralEnv, c: TCondition): Node {
       const stuck = children.map((ch) => `(${deciding(ch)} AND ${ch.n} IS NULL)`).join(" OR ");
       const last = `GREATEST(${children.map((ch) => `CASE WHEN ${deciding(ch)} THEN ${ch.n} END`).join(", ")})`;
       const first = `LEAST(${children.map((ch) => ch.n).join(", ")})`;
-      return lateral(env, `SELECT g.v, CASE WHEN g.v = ${all} THEN ${first} WHEN ${stuck} THEN ${NEVER} ELSE ${last} END AS n FROM (SELECT ${v} AS v OFFSET 0) g`);
+      return lateral(
+        env,
+        `SELECT g.v, CASE WHEN g.v = ${all} THEN ${first} WHEN ${stuck} THEN ${NEVER} ELSE ${last} END AS n FROM (SELECT ${v} AS v OFFSET 0) g`,
+      );
     }
     case "not": {
       const inner = evaluation(env, c.condition);
@@ -368,18 +390,34 @@ function evaluation(env: LateralEnv, c: TCondition): Node {
     }
     case "event_count":
     case "not_performed": {
-      if (c.kind === "event_count" && c.operator === "at_least" && c.count <= 0) return lateral(env, `SELECT true AS v, ${NEVER} AS n`);
+      if (c.kind === "event_count" && c.operator === "at_least" && c.count <= 0)
+        return lateral(env, `SELECT true AS v, ${NEVER} AS n`);
       const where = eventWhere(env, c.event, c.filters, c.withinDays);
       const leave = c.withinDays !== undefined ? interval(c.withinDays * DAY_MS + 1, q) : null;
       const next = (t: string) => (leave ? `${t} + ${leave}` : NEVER);
-      if (c.kind === "not_performed") return lateral(env, `SELECT k.t IS NULL AS v, ${next("k.t")} AS n FROM (SELECT ${kthNewest(env, where, 1)} AS t OFFSET 0) k`);
+      if (c.kind === "not_performed")
+        return lateral(
+          env,
+          `SELECT k.t IS NULL AS v, ${next("k.t")} AS n FROM (SELECT ${kthNewest(env, where, 1)} AS t OFFSET 0) k`,
+        );
       const { operator, count } = c;
       if (operator === "at_least") {
-        return lateral(env, `SELECT k.t IS NOT NULL AS v, ${next("k.t")} AS n FROM (SELECT ${kthNewest(env, where, count)} AS t OFFSET 0) k`);
+        return lateral(
+          env,
+          `SELECT k.t IS NOT NULL AS v, ${next("k.t")} AS n FROM (SELECT ${kthNewest(env, where, count)} AS t OFFSET 0) k`,
+        );
       }
-      if (operator === "at_most") return lateral(env, `SELECT k.t IS NULL AS v, ${next("k.t")} AS n FROM (SELECT ${kthNewest(env, where, count + 1)} AS t OFFSET 0) k`);
+      if (operator === "at_most")
+        return lateral(
+          env,
+          `SELECT k.t IS NULL AS v, ${next("k.t")} AS n FROM (SELECT ${kthNewest(env, where, count + 1)} AS t OFFSET 0) k`,
+        );
       // exactly: at least `count` and not `count + 1`; changes when the (count+1)-th newest leaves, else the count-th
-      if (count <= 0) return lateral(env, `SELECT k.u IS NULL AS v, ${next("k.u")} AS n FROM (SELECT ${kthNewest(env, where, 1)} AS u OFFSET 0) k`);
+      if (count <= 0)
+        return lateral(
+          env,
+          `SELECT k.u IS NULL AS v, ${next("k.u")} AS n FROM (SELECT ${kthNewest(env, where, 1)} AS u OFFSET 0) k`,
+        );
       return lateral(
         env,
         `SELECT k.t IS NOT NULL AND k.u IS NULL AS v, LEAST(${next("k.t")}, ${next("k.u")}) AS n
@@ -388,15 +426,23 @@ function evaluation(env: LateralEnv, c: TCondition): Node {
     }
     case "event_time": {
       const { t, sinceDays, at } = eventTimeSql(env, c);
-      if (sinceDays === undefined) return lateral(env, `SELECT COALESCE(${t} ${c.operator === "before" ? "<" : ">"} ${at}, false) AS v, ${NEVER} AS n`);
+      if (sinceDays === undefined)
+        return lateral(
+          env,
+          `SELECT COALESCE(${t} ${c.operator === "before" ? "<" : ">"} ${at}, false) AS v, ${NEVER} AS n`,
+        );
       const since = q.add(new Date(env.options.now.getTime() - sinceDays * DAY_MS), "timestamptz");
-      return lateral(env, `SELECT COALESCE(k.t >= ${since}, false) AS v, CASE WHEN k.t >= ${since} THEN k.t + ${interval(sinceDays * DAY_MS + 1, q)} END AS n FROM (SELECT ${t} AS t OFFSET 0) k`);
+      return lateral(
+        env,
+        `SELECT COALESCE(k.t >= ${since}, false) AS v, CASE WHEN k.t >= ${since} THEN k.t + ${interval(sinceDays * DAY_MS + 1, q)} END AS n FROM (SELECT ${t} AS t OFFSET 0) k`,
+      );
     }
     case "segment": {
       const source = referenced(env, c.segmentId);
       let inner: Node;
       if (source === "cycle" || !source) inner = { v: "false", n: NEVER };
-      else if (source.kind === "manual" || !source.definition) inner = lateral(env, `SELECT ${manualMember(env, c.segmentId)} AS v, ${NEVER} AS n`);
+      else if (source.kind === "manual" || !source.definition)
+        inner = lateral(env, `SELECT ${manualMember(env, c.segmentId)} AS v, ${NEVER} AS n`);
       else {
         env.inlining.push(c.segmentId);
         inner = evaluation(env, source.definition as TCondition);
@@ -418,7 +464,11 @@ export interface CompiledEvaluation {
   params: SqlParams;
 }
 
-export function compileEvaluation(definition: TSegmentDefinition, options: CompileOptions, params = new SqlParams()): CompiledEvaluation {
+export function compileEvaluation(
+  definition: TSegmentDefinition,
+  options: CompileOptions,
+  params = new SqlParams(),
+): CompiledEvaluation {
   const env = Object.assign(newEnv(options, params), { laterals: [] as string[] }) as LateralEnv;
   const root = evaluation(env, definition as TCondition);
   const joins = [...(env.usesEvents ? [PERSON_IDS] : []), ...env.laterals].join("\n  ");
@@ -476,7 +526,11 @@ export function eventsOf(c: TCondition, segments: ReadonlyMap<string, SegmentSou
 }
 
 /** Whether a definition has a condition that can change by the clock alone. */
-export function hasTimeWindows(c: TCondition, segments: ReadonlyMap<string, SegmentSource>, seen: string[] = []): boolean {
+export function hasTimeWindows(
+  c: TCondition,
+  segments: ReadonlyMap<string, SegmentSource>,
+  seen: string[] = [],
+): boolean {
   switch (c.kind) {
     case "event_count":
       return c.withinDays !== undefined;

@@ -14,7 +14,9 @@ export async function listFromQuery(ctx: WorkspaceContext, request: Request) {
   const params = new URL(request.url).searchParams;
   const profileId = params.get("profileId");
   if (profileId) return { memberships: await listProfileSegments(ctx, profileId) };
-  return { segments: await listSegments(ctx, { q: params.get("q") ?? undefined, archived: params.get("archived") === "true" }) };
+  return {
+    segments: await listSegments(ctx, { q: params.get("q") ?? undefined, archived: params.get("archived") === "true" }),
+  };
 }
 
 export function queryOf(request: Request): Record<string, string> {
@@ -24,13 +26,29 @@ export function queryOf(request: Request): Record<string, string> {
 export function daysOf(request: Request): { days?: number } {
   const raw = new URL(request.url).searchParams.get("days");
   if (raw === null) return {};
-  return parseInput(z.object({ days: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(365, "must be at most 365") }), { days: raw });
+  return parseInput(
+    z.object({
+      days: z.coerce
+        .number({ error: "must be a number" })
+        .int("must be a whole number")
+        .min(1, "must be at least 1")
+        .max(365, "must be at most 365"),
+    }),
+    { days: raw },
+  );
 }
 
 const ZUploadJson = z
-  .object({ mode: z.string().optional(), csv: z.string().optional(), userIds: z.array(z.string()).max(1_000_000).optional() })
+  .object({
+    mode: z.string().optional(),
+    csv: z.string().optional(),
+    userIds: z.array(z.string()).max(1_000_000).optional(),
+  })
   .strict()
-  .refine((b) => (b.csv === undefined) !== (b.userIds === undefined), { message: "send either csv (the file's text) or userIds (a list)", path: ["csv"] });
+  .refine((b) => (b.csv === undefined) !== (b.userIds === undefined), {
+    message: "send either csv (the file's text) or userIds (a list)",
+    path: ["csv"],
+  });
 
 /**
  * POST …/segments/<id>/members: a manual segment's members from a list of user ids. Either the CSV itself as
@@ -42,9 +60,17 @@ export async function uploadFromRequest(ctx: WorkspaceContext, request: Request,
   const queryMode = new URL(request.url).searchParams.get("mode");
   if ((request.headers.get("content-type") ?? "").includes("application/json")) {
     const body = parseInput(ZUploadJson, await readJson(request, MAX_UPLOAD_BYTES));
-    return uploadMembers(ctx, id, body.mode ?? queryMode, body.csv !== undefined ? { csv: body.csv } : { userIds: body.userIds! });
+    return uploadMembers(
+      ctx,
+      id,
+      body.mode ?? queryMode,
+      body.csv !== undefined ? { csv: body.csv } : { userIds: body.userIds! },
+    );
   }
   const text = await readText(request, MAX_UPLOAD_BYTES, "10 MB");
-  if (!text.trim()) throw new AppError("validation", "The upload is empty: send the CSV of user ids as the request body.", { fields: [{ path: "csv", message: "is empty" }] });
+  if (!text.trim())
+    throw new AppError("validation", "The upload is empty: send the CSV of user ids as the request body.", {
+      fields: [{ path: "csv", message: "is empty" }],
+    });
   return uploadMembers(ctx, id, queryMode, { csv: text });
 }

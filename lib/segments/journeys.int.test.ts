@@ -11,9 +11,16 @@ import { SegmentDriver } from "./test-driver";
 const DAY = 86_400_000;
 const T0 = new Date("2026-03-02T12:00:00.000Z");
 const at = (x: number, y = 0) => ({ x, y });
-const VIEWED_3_IN_7 = { kind: "group", match: "all", conditions: [{ kind: "event_count", event: "Product Viewed", operator: "at_least", count: 3, withinDays: 7 }] };
+const VIEWED_3_IN_7 = {
+  kind: "group",
+  match: "all",
+  conditions: [{ kind: "event_count", event: "Product Viewed", operator: "at_least", count: 3, withinDays: 7 }],
+};
 
-function segmentJourney(segmentId: string, reentry: TJourneyGraphInput["settings"] extends infer S ? (S extends { reentry?: infer R } ? R : never) : never): TJourneyGraphInput {
+function segmentJourney(
+  segmentId: string,
+  reentry: TJourneyGraphInput["settings"] extends infer S ? (S extends { reentry?: infer R } ? R : never) : never,
+): TJourneyGraphInput {
   return {
     nodes: [
       { id: "trigger", type: "trigger.segment", position: at(0), config: { segmentId } },
@@ -39,7 +46,8 @@ async function enrollFrom(d: SegmentDriver, changes: MembershipChange[]): Promis
   return enrolled;
 }
 
-const views = (userId: string, n: number) => Array.from({ length: n }, () => ({ type: "track", userId, event: "Product Viewed" }));
+const views = (userId: string, n: number) =>
+  Array.from({ length: n }, () => ({ type: "track", userId, event: "Product Viewed" }));
 
 describe("segments and journeys", () => {
   it("the segment-entry trigger enrolls exactly once per entry, under the journey's re-entry rule", async () => {
@@ -73,7 +81,10 @@ describe("segments and journeys", () => {
     ]);
     expect((await enrollmentsOf(after.journeyId)).map((e) => e.userId)).toEqual(["ada"]);
     // each entry is its own entry key
-    const { rows } = await pgPool().query<{ entryKey: string }>(`SELECT "entryKey" FROM "Enrollment" WHERE "journeyId" = $1 ORDER BY "enteredAt"`, [always.journeyId]);
+    const { rows } = await pgPool().query<{ entryKey: string }>(
+      `SELECT "entryKey" FROM "Enrollment" WHERE "journeyId" = $1 ORDER BY "enteredAt"`,
+      [always.journeyId],
+    );
     expect(rows.map((r) => r.entryKey)).toEqual([`segment:${entered[0].id}`, `segment:${again[0].id}`]);
   });
 
@@ -82,8 +93,18 @@ describe("segments and journeys", () => {
     const segmentId = await d.segment(VIEWED_3_IN_7);
     const { journeyId } = await publishGraph(d.ctx, {
       nodes: [
-        { id: "trigger", type: "trigger.event", position: at(0), config: { eventName: "Checkout Started", filters: [] } },
-        { id: "in", type: "condition", position: at(0, 100), config: { rules: { match: "all", rules: [{ kind: "segment", segmentId, member: true }] } } },
+        {
+          id: "trigger",
+          type: "trigger.event",
+          position: at(0),
+          config: { eventName: "Checkout Started", filters: [] },
+        },
+        {
+          id: "in",
+          type: "condition",
+          position: at(0, 100),
+          config: { rules: { match: "all", rules: [{ kind: "segment", segmentId, member: true }] } },
+        },
         { id: "yes", type: "exit", position: at(-100, 200), config: {} },
         { id: "no", type: "exit", position: at(100, 200), config: {} },
       ],
@@ -109,15 +130,26 @@ describe("segments and journeys", () => {
   it("an identify that merges an anonymous visitor moves their memberships and re-evaluates the person with all their events", async () => {
     const d = await SegmentDriver.start(T0);
     const viewed3 = await d.segment(VIEWED_3_IN_7);
-    const viewed2 = await d.segment({ kind: "group", match: "all", conditions: [{ kind: "event_count", event: "Product Viewed", operator: "at_least", count: 2 }] });
-    const noPlan = await d.segment({ kind: "group", match: "all", conditions: [{ kind: "trait", trait: "plan", operator: "not_exists" }] });
+    const viewed2 = await d.segment({
+      kind: "group",
+      match: "all",
+      conditions: [{ kind: "event_count", event: "Product Viewed", operator: "at_least", count: 2 }],
+    });
+    const noPlan = await d.segment({
+      kind: "group",
+      match: "all",
+      conditions: [{ kind: "trait", trait: "plan", operator: "not_exists" }],
+    });
     await d.send([
       { type: "identify", userId: "ada", traits: { plan: "pro" } },
       { type: "track", userId: "ada", event: "Product Viewed" },
       { type: "track", anonymousId: "visitor-1", event: "Product Viewed" },
       { type: "track", anonymousId: "visitor-1", event: "Product Viewed" },
     ]);
-    const { rows: anon } = await pgPool().query<{ id: string }>(`SELECT "profileId" AS id FROM "ProfileIdentity" WHERE "workspaceId" = $1 AND value = 'visitor-1'`, [d.ctx.workspace.id]);
+    const { rows: anon } = await pgPool().query<{ id: string }>(
+      `SELECT "profileId" AS id FROM "ProfileIdentity" WHERE "workspaceId" = $1 AND value = 'visitor-1'`,
+      [d.ctx.workspace.id],
+    );
     const visitor = anon[0].id;
     expect(await d.members(viewed2)).toEqual([visitor]);
     expect(await d.members(noPlan)).toEqual([visitor]);
@@ -128,11 +160,19 @@ describe("segments and journeys", () => {
     expect(await d.members(viewed3)).toEqual(["ada"]);
     expect(await d.members(viewed2)).toEqual(["ada"]);
     expect(await d.members(noPlan)).toEqual([]);
-    expect(changes.map((c) => `${c.segmentId === viewed3 ? "viewed3" : c.segmentId === viewed2 ? "viewed2" : "noPlan"} ${c.kind}`).sort()).toEqual(["noPlan exited", "viewed3 entered"]);
+    expect(
+      changes
+        .map((c) => `${c.segmentId === viewed3 ? "viewed3" : c.segmentId === viewed2 ? "viewed2" : "noPlan"} ${c.kind}`)
+        .sort(),
+    ).toEqual(["noPlan exited", "viewed3 entered"]);
     expect(await d.changes(viewed2)).toEqual([{ userId: visitor, kind: "entered", at: T0.toISOString() }]);
     // a recompute agrees and changes nothing
-    for (const id of [viewed3, viewed2, noPlan]) expect(await recomputeSegment(id, { now: () => d.now })).toMatchObject({ entered: 0, exited: 0 });
-    const { rows } = await pgPool().query<{ memberCount: number }>(`SELECT "memberCount" FROM "Segment" WHERE id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], id)`, [[viewed3, viewed2, noPlan]]);
+    for (const id of [viewed3, viewed2, noPlan])
+      expect(await recomputeSegment(id, { now: () => d.now })).toMatchObject({ entered: 0, exited: 0 });
+    const { rows } = await pgPool().query<{ memberCount: number }>(
+      `SELECT "memberCount" FROM "Segment" WHERE id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], id)`,
+      [[viewed3, viewed2, noPlan]],
+    );
     expect(rows.map((r) => r.memberCount)).toEqual([1, 1, 0]);
   });
 
@@ -152,7 +192,9 @@ describe("segments and journeys", () => {
     await d.send(views("bob", 3));
     await d.track("bob", "Order Completed");
     expect(await d.members(viewersNoOrder)).toEqual(["ada"]);
-    expect((await d.nextCheck(viewersNoOrder, "ada")).nextCheckAt).toBe(new Date(T0.getTime() + 7 * DAY + 1).toISOString());
+    expect((await d.nextCheck(viewersNoOrder, "ada")).nextCheckAt).toBe(
+      new Date(T0.getTime() + 7 * DAY + 1).toISOString(),
+    );
     d.advance(7 * DAY + 1);
     await d.tick();
     expect(await d.members(viewers)).toEqual([]);
@@ -161,16 +203,28 @@ describe("segments and journeys", () => {
 
   it("reachability: an email with consent, not suppressed; a push token", async () => {
     const d = await SegmentDriver.start(T0);
-    const email = await d.segment({ kind: "group", match: "all", conditions: [{ kind: "reachable", channel: "email" }] });
+    const email = await d.segment({
+      kind: "group",
+      match: "all",
+      conditions: [{ kind: "reachable", channel: "email" }],
+    });
     const push = await d.segment({ kind: "group", match: "all", conditions: [{ kind: "reachable", channel: "push" }] });
     await d.send([
       { type: "identify", userId: "ada", traits: { email: "ada@example.com" } },
       { type: "identify", userId: "bob", traits: { email: "bob@example.com", email_subscribe: "unsubscribed" } },
       { type: "identify", userId: "cy", traits: { email: "cy@example.com" } },
       { type: "identify", userId: "dee", traits: { email: "not an address" } },
-      { type: "track", userId: "eve", event: "App Opened", context: { device: { token: "fcm-token-1", type: "android" } } },
+      {
+        type: "track",
+        userId: "eve",
+        event: "App Opened",
+        context: { device: { token: "fcm-token-1", type: "android" } },
+      },
     ]);
-    await pgPool().query(`INSERT INTO "Suppression" ("workspaceId", channel, address, reason, "createdAt") VALUES ($1, 'email', 'cy@example.com', 'bounce', now())`, [d.ctx.workspace.id]);
+    await pgPool().query(
+      `INSERT INTO "Suppression" ("workspaceId", channel, address, reason, "createdAt") VALUES ($1, 'email', 'cy@example.com', 'bounce', now())`,
+      [d.ctx.workspace.id],
+    );
     await recomputeSegment(email, { now: () => d.now });
     expect(await d.members(email)).toEqual(["ada"]);
     expect(await d.members(push)).toEqual(["eve"]);
@@ -183,7 +237,10 @@ describe("segments and journeys", () => {
     await d.identify("bob", { first_name: "Bob" });
     expect(await d.members(email)).toEqual(["ada", "bob"]);
     // workspaces that require opt-in reach only people who opted in
-    await pgPool().query(`INSERT INTO "MessagingPolicy" ("workspaceId", "requireOptIn", "updatedByLabel") VALUES ($1, '{email}', 'test')`, [d.ctx.workspace.id]);
+    await pgPool().query(
+      `INSERT INTO "MessagingPolicy" ("workspaceId", "requireOptIn", "updatedByLabel") VALUES ($1, '{email}', 'test')`,
+      [d.ctx.workspace.id],
+    );
     await d.identify("ada", { email_subscribe: "opted_in" });
     await recomputeSegment(email, { now: () => d.now });
     expect(await d.members(email)).toEqual(["ada"]);
@@ -191,7 +248,11 @@ describe("segments and journeys", () => {
 
   it("a journey's update_profile step re-evaluates the person's trait segments in the same walk, and the entry starts a segment-entry journey", async () => {
     const d = await SegmentDriver.start(T0);
-    const vip = await d.segment({ kind: "group", match: "all", conditions: [{ kind: "trait", trait: "plan", operator: "equals", value: "vip" }] });
+    const vip = await d.segment({
+      kind: "group",
+      match: "all",
+      conditions: [{ kind: "trait", trait: "plan", operator: "equals", value: "vip" }],
+    });
     const viewers = await d.segment(VIEWED_3_IN_7); // reads no trait: not re-evaluated by a profile update
     const upgrade = await publishGraph(d.ctx, {
       nodes: [
@@ -234,8 +295,15 @@ describe("segments and journeys", () => {
     expect(await d.changes(viewers)).toEqual([{ userId: "ada", kind: "entered", at: T0.toISOString() }]);
     // one range for the batch, for the caller to announce; announced, it enrolls them in the welcome journey once
     expect(walked.segmentRanges).toHaveLength(1);
-    const { rows: entries } = await pgPool().query<{ id: string; profileId: string }>(`SELECT id::text, "profileId" FROM "SegmentMembershipChange" WHERE "segmentId" = $1 ORDER BY id`, [vip]);
-    expect(walked.segmentRanges[0]).toEqual({ workspaceId: d.ctx.workspace.id, fromId: entries[0].id, toId: entries[1].id });
+    const { rows: entries } = await pgPool().query<{ id: string; profileId: string }>(
+      `SELECT id::text, "profileId" FROM "SegmentMembershipChange" WHERE "segmentId" = $1 ORDER BY id`,
+      [vip],
+    );
+    expect(walked.segmentRanges[0]).toEqual({
+      workspaceId: d.ctx.workspace.id,
+      fromId: entries[0].id,
+      toId: entries[1].id,
+    });
     for (const round of [2, 0]) {
       const result = await enrollSegmentEntries(walked.segmentRanges[0], d.now);
       await advanceEnrollments(result.advance, d.now);
@@ -252,13 +320,33 @@ describe("segments and journeys", () => {
   it("reevaluateProfileSegments after a change committed elsewhere (consent): profile segments only, merged ids as their person, other workspaces' ids ignored", async () => {
     const d = await SegmentDriver.start(T0);
     const other = await SegmentDriver.start(T0);
-    const email = await d.segment({ kind: "group", match: "all", conditions: [{ kind: "reachable", channel: "email" }] });
+    const email = await d.segment({
+      kind: "group",
+      match: "all",
+      conditions: [{ kind: "reachable", channel: "email" }],
+    });
     const viewers = await d.segment(VIEWED_3_IN_7);
     await d.send([{ type: "identify", anonymousId: "visitor-1", traits: {} }]);
-    const { rows: anon } = await pgPool().query<{ id: string }>(`SELECT "profileId" AS id FROM "ProfileIdentity" WHERE "workspaceId" = $1 AND value = 'visitor-1'`, [d.ctx.workspace.id]);
-    await d.send([{ type: "identify", userId: "ada", anonymousId: "visitor-1", traits: { email: "ada@example.com", email_subscribe: "unsubscribed" } }, ...views("ada", 3)]);
-    await other.send([{ type: "identify", userId: "zed", traits: { email: "zed@example.com", email_subscribe: "unsubscribed" } }]);
-    const { rows: zed } = await pgPool().query<{ id: string }>(`SELECT id FROM "Profile" WHERE "workspaceId" = $1 AND "userId" = 'zed'`, [other.ctx.workspace.id]);
+    const { rows: anon } = await pgPool().query<{ id: string }>(
+      `SELECT "profileId" AS id FROM "ProfileIdentity" WHERE "workspaceId" = $1 AND value = 'visitor-1'`,
+      [d.ctx.workspace.id],
+    );
+    await d.send([
+      {
+        type: "identify",
+        userId: "ada",
+        anonymousId: "visitor-1",
+        traits: { email: "ada@example.com", email_subscribe: "unsubscribed" },
+      },
+      ...views("ada", 3),
+    ]);
+    await other.send([
+      { type: "identify", userId: "zed", traits: { email: "zed@example.com", email_subscribe: "unsubscribed" } },
+    ]);
+    const { rows: zed } = await pgPool().query<{ id: string }>(
+      `SELECT id FROM "Profile" WHERE "workspaceId" = $1 AND "userId" = 'zed'`,
+      [other.ctx.workspace.id],
+    );
     expect(await d.members(email)).toEqual([]);
 
     // a preference page records consent: nothing is ingested, so nothing else would notice
@@ -274,7 +362,9 @@ describe("segments and journeys", () => {
     expect(await d.changes(viewers)).toEqual([{ userId: "ada", kind: "entered", at: T0.toISOString() }]);
     // no ids, unknown ids: nothing to do
     expect(await reevaluateProfileSegments(pgPool(), d.ctx.workspace.id, [], d.now)).toEqual([]);
-    expect(await reevaluateProfileSegments(pgPool(), d.ctx.workspace.id, ["00000000-0000-4000-8000-000000000000"], d.now)).toEqual([]);
+    expect(
+      await reevaluateProfileSegments(pgPool(), d.ctx.workspace.id, ["00000000-0000-4000-8000-000000000000"], d.now),
+    ).toEqual([]);
     // again: recorded once
     expect(await reevaluateProfileSegments(pgPool(), d.ctx.workspace.id, [anon[0].id], d.now)).toEqual([]);
   });

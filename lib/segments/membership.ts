@@ -48,7 +48,11 @@ const lockKey = (segmentId: string) => `segment:${segmentId}`;
 /** Serialises membership writes per segment, in id order so two holders of several cannot deadlock. */
 export async function lockSegments(client: pg.ClientBase, segmentIds: string[]): Promise<void> {
   const keys = [...new Set(segmentIds)].sort().map(lockKey);
-  if (keys.length) await client.query(`SELECT pg_advisory_xact_lock(hashtextextended(k, 8201)) FROM unnest($1::text[]) AS k ORDER BY k`, [keys]);
+  if (keys.length)
+    await client.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended(k, 8201)) FROM unnest($1::text[]) AS k ORDER BY k`,
+      [keys],
+    );
 }
 
 /** The workspace's live segments (not archived), definitions parsed. */
@@ -60,7 +64,17 @@ export async function loadSegments(client: pg.ClientBase, workspaceId: string): 
   return new Map(
     rows.map((r) => {
       const parsed = r.kind === "dynamic" ? ZSegmentDefinition.safeParse(r.definition) : null;
-      return [r.id, { id: r.id, workspaceId, name: r.name, kind: r.kind as "dynamic" | "manual", definition: parsed?.success ? parsed.data : null, version: r.version }];
+      return [
+        r.id,
+        {
+          id: r.id,
+          workspaceId,
+          name: r.name,
+          kind: r.kind as "dynamic" | "manual",
+          definition: parsed?.success ? parsed.data : null,
+          version: r.version,
+        },
+      ];
     }),
   );
 }
@@ -72,7 +86,13 @@ const dayOf = (now: Date) => now.toISOString().slice(0, 10);
  * Requested ids that are not surviving profiles (merged away, unknown) are not members. Call with the
  * segment locked.
  */
-export async function applyEvaluation(client: pg.ClientBase, segment: LoadedSegment, segments: ReadonlyMap<string, SegmentSource>, scope: Scope, now: Date): Promise<MembershipChange[]> {
+export async function applyEvaluation(
+  client: pg.ClientBase,
+  segment: LoadedSegment,
+  segments: ReadonlyMap<string, SegmentSource>,
+  scope: Scope,
+  now: Date,
+): Promise<MembershipChange[]> {
   if (segment.kind !== "dynamic" || !segment.definition) return [];
   const q = new SqlParams();
   const compiled = compileEvaluation(segment.definition, { workspaceId: segment.workspaceId, now, segments }, q);
@@ -140,7 +160,11 @@ SELECT id::text, "profileId", kind FROM changes ORDER BY id`;
  * Re-evaluates the given segments for the given people, one transaction and one statement per segment.
  * `work`: segment id → profile ids (surviving ones).
  */
-export async function evaluateFor(workspaceId: string, work: Map<string, Set<string>>, now: Date): Promise<MembershipChange[]> {
+export async function evaluateFor(
+  workspaceId: string,
+  work: Map<string, Set<string>>,
+  now: Date,
+): Promise<MembershipChange[]> {
   const changes: MembershipChange[] = [];
   for (const segmentId of [...work.keys()].sort()) {
     const profileIds = [...work.get(segmentId)!];
@@ -152,7 +176,10 @@ export async function evaluateFor(workspaceId: string, work: Map<string, Set<str
         const segment = segments.get(segmentId);
         if (!segment) {
           // archived or gone since: it keeps nobody
-          await client.query(`DELETE FROM "SegmentCheck" WHERE "segmentId" = $1 AND "profileId" = ANY($2::uuid[])`, [segmentId, profileIds]);
+          await client.query(`DELETE FROM "SegmentCheck" WHERE "segmentId" = $1 AND "profileId" = ANY($2::uuid[])`, [
+            segmentId,
+            profileIds,
+          ]);
           return [];
         }
         return applyEvaluation(client, segment, segments, { ids: profileIds }, now);
@@ -223,7 +250,11 @@ interface BatchEvent {
  * After a batch of events was stored: re-evaluates the segments they can change, for their people only.
  * Returns the entries and exits it recorded.
  */
-export async function updateSegmentsForEvents(workspaceId: string, eventIds: string[], now: Date): Promise<MembershipChange[]> {
+export async function updateSegmentsForEvents(
+  workspaceId: string,
+  eventIds: string[],
+  now: Date,
+): Promise<MembershipChange[]> {
   if (!eventIds.length) return [];
   const pool = pgPool();
   // What the workspace's segments read, first, and whether it has a segment at all (merged memberships move
@@ -247,7 +278,9 @@ export async function updateSegmentsForEvents(workspaceId: string, eventIds: str
   if (!events.length) return [];
   const names = new Set(events.flatMap((e) => (e.name ? [e.name] : [])));
   const anyProfileChange = events.some((e) => e.profileChange);
-  const refs = allRefs.filter((r) => (r.kind === "event" ? names.has(r.value) : r.kind === "profile" && anyProfileChange));
+  const refs = allRefs.filter((r) =>
+    r.kind === "event" ? names.has(r.value) : r.kind === "profile" && anyProfileChange,
+  );
 
   const work = new Map<string, Set<string>>();
   const add = (segmentId: string, profileId: string) => {
@@ -267,13 +300,18 @@ export async function updateSegmentsForEvents(workspaceId: string, eventIds: str
   }
 
   // Merges: identify/alias may have merged anonymous profiles into these people.
-  const identified = [...new Set(events.filter((e) => e.type === "identify" || e.type === "alias").map((e) => e.profileId))];
+  const identified = [
+    ...new Set(events.filter((e) => e.type === "identify" || e.type === "alias").map((e) => e.profileId)),
+  ];
   const changes: MembershipChange[] = [];
   if (identified.length) {
     const merged = await moveMergedMemberships(workspaceId, identified, now);
     changes.push(...merged.changes);
     if (merged.people.length) {
-      const { rows: dynamic } = await pool.query<{ id: string }>(`SELECT id FROM "Segment" WHERE "workspaceId" = $1 AND kind = 'dynamic' AND "archivedAt" IS NULL`, [workspaceId]);
+      const { rows: dynamic } = await pool.query<{ id: string }>(
+        `SELECT id FROM "Segment" WHERE "workspaceId" = $1 AND kind = 'dynamic' AND "archivedAt" IS NULL`,
+        [workspaceId],
+      );
       for (const { id } of dynamic) for (const person of merged.people) add(id, person);
     }
   }
@@ -287,18 +325,28 @@ export async function updateSegmentsForEvents(workspaceId: string, eventIds: str
  * exit, so sizes stay right). Returns the people who had anything merged into them (their events changed:
  * every segment is re-evaluated for them) and the exits.
  */
-async function moveMergedMemberships(workspaceId: string, people: string[], now: Date): Promise<{ people: string[]; changes: MembershipChange[] }> {
+async function moveMergedMemberships(
+  workspaceId: string,
+  people: string[],
+  now: Date,
+): Promise<{ people: string[]; changes: MembershipChange[] }> {
   const { rows: mergedProfiles } = await pgPool().query<{ id: string; into: string }>(
     `SELECT id, "mergedIntoId" AS into FROM "Profile" WHERE "mergedIntoId" = ANY($1::uuid[])`,
     [people],
   );
   if (!mergedProfiles.length) return { people: [], changes: [] };
   const fromIds = mergedProfiles.map((m) => m.id);
-  const { rows: involved } = await pgPool().query<{ segmentId: string }>(`SELECT DISTINCT "segmentId" FROM "SegmentMembership" WHERE "profileId" = ANY($1::uuid[])`, [fromIds]);
+  const { rows: involved } = await pgPool().query<{ segmentId: string }>(
+    `SELECT DISTINCT "segmentId" FROM "SegmentMembership" WHERE "profileId" = ANY($1::uuid[])`,
+    [fromIds],
+  );
   const changes = await withTransaction(async (client) => {
     await client.query(`DELETE FROM "SegmentCheck" WHERE "profileId" = ANY($1::uuid[])`, [fromIds]);
     if (!involved.length) return [];
-    await lockSegments(client, involved.map((r) => r.segmentId));
+    await lockSegments(
+      client,
+      involved.map((r) => r.segmentId),
+    );
     const day = dayOf(now);
     const { rows } = await client.query<{ id: string; profileId: string; segmentId: string; kind: "exited" }>(
       `WITH gone AS (
@@ -348,7 +396,12 @@ async function moveMergedMemberships(workspaceId: string, people: string[], now:
  * `markDispatched`) once the caller's transaction committed, or the segment-checks sweep announces them
  * about 30 s later.
  */
-export async function reevaluateProfileSegments(db: pg.Pool | pg.ClientBase, workspaceId: string, profileIds: readonly string[], now: Date): Promise<MembershipChange[]> {
+export async function reevaluateProfileSegments(
+  db: pg.Pool | pg.ClientBase,
+  workspaceId: string,
+  profileIds: readonly string[],
+  now: Date,
+): Promise<MembershipChange[]> {
   const ids = [...new Set(profileIds)];
   if (!ids.length) return [];
   const { rows: people } = await db.query<{ id: string }>(
@@ -362,8 +415,12 @@ export async function reevaluateProfileSegments(db: pg.Pool | pg.ClientBase, wor
   );
   if (!refs.length) return [];
   const personIds = people.map((p) => p.id);
-  if (db instanceof pg.Pool) return evaluateFor(workspaceId, new Map(refs.map((r) => [r.segmentId, new Set(personIds)])), now);
-  await lockSegments(db, refs.map((r) => r.segmentId));
+  if (db instanceof pg.Pool)
+    return evaluateFor(workspaceId, new Map(refs.map((r) => [r.segmentId, new Set(personIds)])), now);
+  await lockSegments(
+    db,
+    refs.map((r) => r.segmentId),
+  );
   const segments = await loadSegments(db, workspaceId);
   const changes: MembershipChange[] = [];
   for (const { segmentId } of refs) {
@@ -383,7 +440,10 @@ export const CHECK_LEASE_MS = 60_000;
  * Claims up to `limit` memberships and non-member checks whose next check passed (SKIP LOCKED: several
  * runs take disjoint sets; the claim moves the check a lease ahead) and re-evaluates those people.
  */
-export async function processDueChecks(now: Date, options: { limit?: number; workspaceId?: string } = {}): Promise<{ claimed: number; changes: MembershipChange[] }> {
+export async function processDueChecks(
+  now: Date,
+  options: { limit?: number; workspaceId?: string } = {},
+): Promise<{ claimed: number; changes: MembershipChange[] }> {
   const lease = new Date(now.getTime() + CHECK_LEASE_MS);
   const claim = async (table: "SegmentMembership" | "SegmentCheck") =>
     (
@@ -444,14 +504,25 @@ export async function recomputeSegment(
   const clock = options.now ?? (() => new Date());
   const batchSize = options.batchSize ?? RECOMPUTE_BATCH;
   const pool = pgPool();
-  const { rows: found } = await pool.query<{ workspaceId: string; kind: string; archivedAt: Date | null; version: number }>(
-    `SELECT "workspaceId", kind, "archivedAt", version FROM "Segment" WHERE id = $1`,
-    [segmentId],
-  );
+  const { rows: found } = await pool.query<{
+    workspaceId: string;
+    kind: string;
+    archivedAt: Date | null;
+    version: number;
+  }>(`SELECT "workspaceId", kind, "archivedAt", version FROM "Segment" WHERE id = $1`, [segmentId]);
   const segment = found[0];
   const progress: RecomputeProgress = { segmentId, processed: 0, total: 0, entered: 0, exited: 0 };
-  if (!segment || segment.kind !== "dynamic" || segment.archivedAt) return { ...progress, changes: 0, range: null, skipped: !segment ? "no such segment" : segment.archivedAt ? "archived" : "manual segments are not computed" };
-  const { rows: totals } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Profile" WHERE "workspaceId" = $1`, [segment.workspaceId]);
+  if (!segment || segment.kind !== "dynamic" || segment.archivedAt)
+    return {
+      ...progress,
+      changes: 0,
+      range: null,
+      skipped: !segment ? "no such segment" : segment.archivedAt ? "archived" : "manual segments are not computed",
+    };
+  const { rows: totals } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "Profile" WHERE "workspaceId" = $1`,
+    [segment.workspaceId],
+  );
   progress.total = totals[0].n;
   await pool.query(
     `UPDATE "Segment" SET "recomputeStatus" = 'running', "recomputeVersion" = $2, "recomputeProcessed" = 0, "recomputeTotal" = $3,
@@ -503,10 +574,20 @@ export async function recomputeSegment(
       );
     });
   } catch (error) {
-    await pool.query(`UPDATE "Segment" SET "recomputeStatus" = 'failed', "recomputeFinishedAt" = $2, "recomputeError" = $3 WHERE id = $1`, [segmentId, clock(), String((error as Error).message ?? error).slice(0, 500)]).catch(() => {});
+    await pool
+      .query(
+        `UPDATE "Segment" SET "recomputeStatus" = 'failed', "recomputeFinishedAt" = $2, "recomputeError" = $3 WHERE id = $1`,
+        [segmentId, clock(), String((error as Error).message ?? error).slice(0, 500)],
+      )
+      .catch(() => {});
     throw error;
   }
-  return { ...progress, processed: progress.total, changes: progress.entered + progress.exited, range: rangesOf(seen)[0] ?? null };
+  return {
+    ...progress,
+    processed: progress.total,
+    changes: progress.entered + progress.exited,
+    range: rangesOf(seen)[0] ?? null,
+  };
 }
 
 function rangeEnds(changes: MembershipChange[]): MembershipChange[] {
@@ -539,7 +620,11 @@ export function rangesOf(changes: Pick<MembershipChange, "id" | "workspaceId">[]
       if (id > r.to) r.to = id;
     }
   }
-  return [...byWorkspace].map(([workspaceId, r]) => ({ workspaceId, fromId: r.from.toString(), toId: r.to.toString() }));
+  return [...byWorkspace].map(([workspaceId, r]) => ({
+    workspaceId,
+    fromId: r.from.toString(),
+    toId: r.to.toString(),
+  }));
 }
 
 /** Changes not announced yet, older than `olderThan` (a crash between recording and announcing left them). */

@@ -35,7 +35,11 @@ import {
  */
 
 export const SEGMENT_KINDS = ["dynamic", "manual"] as const;
-const ZName = z.string({ error: "Name the segment" }).trim().min(1, "Name the segment").max(120, "A segment name has at most 120 characters");
+const ZName = z
+  .string({ error: "Name the segment" })
+  .trim()
+  .min(1, "Name the segment")
+  .max(120, "A segment name has at most 120 characters");
 const ZDescription = z.string().trim().max(2000, "at most 2,000 characters");
 
 export const ZCreateSegment = z
@@ -47,11 +51,19 @@ export const ZCreateSegment = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.kind === "dynamic" && !s.definition) ctx.addIssue({ code: "custom", path: ["definition"], message: "is required for a dynamic segment" });
-    if (s.kind === "manual" && s.definition) ctx.addIssue({ code: "custom", path: ["definition"], message: "must be left out for a manual segment (upload its members as a CSV of user ids)" });
+    if (s.kind === "dynamic" && !s.definition)
+      ctx.addIssue({ code: "custom", path: ["definition"], message: "is required for a dynamic segment" });
+    if (s.kind === "manual" && s.definition)
+      ctx.addIssue({
+        code: "custom",
+        path: ["definition"],
+        message: "must be left out for a manual segment (upload its members as a CSV of user ids)",
+      });
   });
 
-export const ZUpdateSegment = z.object({ name: ZName.optional(), description: ZDescription.optional(), definition: ZSegmentDefinition.optional() }).strict();
+export const ZUpdateSegment = z
+  .object({ name: ZName.optional(), description: ZDescription.optional(), definition: ZSegmentDefinition.optional() })
+  .strict();
 
 export const ZEstimateSegment = z
   .object({
@@ -63,12 +75,19 @@ export const ZEstimateSegment = z
 
 export const ZMembersQuery = z.object({
   q: z.string().trim().max(200, "at most 200 characters").optional(),
-  limit: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(200, "must be at most 200").default(50),
+  limit: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(200, "must be at most 200")
+    .default(50),
   /** nextCursor of the previous page */
   cursor: z.string().max(200).optional(),
 });
 
-export const ZUploadMode = z.enum(["replace", "append"], { error: 'say how to apply the list: ?mode=replace (the list becomes the members) or ?mode=append (add to them)' });
+export const ZUploadMode = z.enum(["replace", "append"], {
+  error: "say how to apply the list: ?mode=replace (the list becomes the members) or ?mode=append (add to them)",
+});
 
 export type SegmentKind = (typeof SEGMENT_KINDS)[number];
 
@@ -183,7 +202,13 @@ function recomputeState(s: SegmentRow): RecomputeState {
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 /** Daily rows (only days with changes are stored) filled forward over [from, to], days before `since` left out. */
-function fillDays(rows: { day: Date; size: number; entered: number; exited: number }[], before: number, from: Date, to: Date, since: Date): SegmentDay[] {
+function fillDays(
+  rows: { day: Date; size: number; entered: number; exited: number }[],
+  before: number,
+  from: Date,
+  to: Date,
+  since: Date,
+): SegmentDay[] {
   const byDay = new Map(rows.map((r) => [isoDay(r.day), r]));
   const days: SegmentDay[] = [];
   let size = before;
@@ -197,8 +222,20 @@ function fillDays(rows: { day: Date; size: number; entered: number; exited: numb
   return days;
 }
 
-async function daysOf(segmentIds: string[], from: Date): Promise<{ rows: Map<string, { day: Date; size: number; entered: number; exited: number }[]>; before: Map<string, number> }> {
-  const { rows } = await pgPool().query<{ segmentId: string; day: Date; size: number; entered: number; exited: number }>(
+async function daysOf(
+  segmentIds: string[],
+  from: Date,
+): Promise<{
+  rows: Map<string, { day: Date; size: number; entered: number; exited: number }[]>;
+  before: Map<string, number>;
+}> {
+  const { rows } = await pgPool().query<{
+    segmentId: string;
+    day: Date;
+    size: number;
+    entered: number;
+    exited: number;
+  }>(
     `SELECT "segmentId", day::timestamptz AS day, size, entered, exited FROM "SegmentDailySize" WHERE "segmentId" = ANY($1::uuid[]) AND day >= $2::date ORDER BY day`,
     [segmentIds, isoDay(from)],
   );
@@ -233,13 +270,19 @@ function summary(s: SegmentRow, trend: { day: string; size: number }[]): Segment
 /** Every segment condition in a definition, with its path under `definition`. */
 function segmentConditions(c: TCondition, path: string): { path: string; segmentId: string }[] {
   if (c.kind === "segment") return [{ path: `${path}.segmentId`, segmentId: c.segmentId }];
-  if (c.kind === "group") return c.conditions.flatMap((child, i) => segmentConditions(child, `${path}.conditions.${i}`));
+  if (c.kind === "group")
+    return c.conditions.flatMap((child, i) => segmentConditions(child, `${path}.conditions.${i}`));
   if (c.kind === "not") return segmentConditions(c.condition, `${path}.condition`);
   return [];
 }
 
 /** A path from `from` back to `target` through segment conditions, if there is one. */
-function pathBack(from: string, target: string, segments: ReadonlyMap<string, SegmentSource>, seen = new Set<string>()): string[] | null {
+function pathBack(
+  from: string,
+  target: string,
+  segments: ReadonlyMap<string, SegmentSource>,
+  seen = new Set<string>(),
+): string[] | null {
   if (from === target) return [from];
   if (seen.has(from)) return null;
   seen.add(from);
@@ -253,7 +296,11 @@ function pathBack(from: string, target: string, segments: ReadonlyMap<string, Se
 }
 
 /** 422 naming each segment condition that refers to no live segment of the workspace, or back to `selfId`. */
-function checkReferences(definition: TSegmentDefinition, segments: ReadonlyMap<string, SegmentSource & { name?: string }>, selfId?: string): void {
+function checkReferences(
+  definition: TSegmentDefinition,
+  segments: ReadonlyMap<string, SegmentSource & { name?: string }>,
+  selfId?: string,
+): void {
   const fields: FieldIssue[] = [];
   for (const ref of segmentConditions(definition as TCondition, "definition")) {
     if (selfId && ref.segmentId === selfId) {
@@ -266,7 +313,9 @@ function checkReferences(definition: TSegmentDefinition, segments: ReadonlyMap<s
     }
     const cycle = selfId ? pathBack(ref.segmentId, selfId, segments) : null;
     if (cycle) {
-      const names = [selfId!, ...cycle].map((id) => `"${(segments.get(id) as { name?: string } | undefined)?.name ?? id}"`);
+      const names = [selfId!, ...cycle].map(
+        (id) => `"${(segments.get(id) as { name?: string } | undefined)?.name ?? id}"`,
+      );
       fields.push({ path: ref.path, message: `refers back to this segment: ${names.join(" → ")}` });
     }
   }
@@ -276,7 +325,10 @@ function checkReferences(definition: TSegmentDefinition, segments: ReadonlyMap<s
 // ---------------------------------------------------------------------------------------------------
 // Reads
 
-export async function listSegments(ctx: WorkspaceContext, query: { q?: string; archived?: boolean; now?: Date } = {}): Promise<SegmentSummary[]> {
+export async function listSegments(
+  ctx: WorkspaceContext,
+  query: { q?: string; archived?: boolean; now?: Date } = {},
+): Promise<SegmentSummary[]> {
   requirePermission(ctx, "workspace:read");
   const rows = await db().segment.findMany({
     where: {
@@ -296,12 +348,19 @@ export async function listSegments(ctx: WorkspaceContext, query: { q?: string; a
   return rows.map((r) =>
     summary(
       r,
-      fillDays(days.rows.get(r.id) ?? [], days.before.get(r.id) ?? 0, from, now, r.createdAt).map(({ day, size }) => ({ day, size })),
+      fillDays(days.rows.get(r.id) ?? [], days.before.get(r.id) ?? 0, from, now, r.createdAt).map(({ day, size }) => ({
+        day,
+        size,
+      })),
     ),
   );
 }
 
-export async function getSegment(ctx: WorkspaceContext, id: string, query: { days?: number; now?: Date } = {}): Promise<SegmentDetail> {
+export async function getSegment(
+  ctx: WorkspaceContext,
+  id: string,
+  query: { days?: number; now?: Date } = {},
+): Promise<SegmentDetail> {
   requirePermission(ctx, "workspace:read");
   const s = await load(ctx, id);
   const window = Math.min(365, Math.max(1, Math.floor(query.days ?? TREND_DAYS)));
@@ -339,14 +398,19 @@ async function usedBy(workspaceId: string, segmentId: string): Promise<SegmentDe
 }
 
 /** Members, most recent entries first; `q` matches the start of a user id or email, or a profile id. */
-export async function listMembers(ctx: WorkspaceContext, id: string, query: z.input<typeof ZMembersQuery> = {}): Promise<{ members: SegmentMember[]; nextCursor: string | null; total: number }> {
+export async function listMembers(
+  ctx: WorkspaceContext,
+  id: string,
+  query: z.input<typeof ZMembersQuery> = {},
+): Promise<{ members: SegmentMember[]; nextCursor: string | null; total: number }> {
   requirePermission(ctx, "workspace:read");
   const s = await load(ctx, id);
   const { q, limit, cursor } = parseInput(ZMembersQuery, query);
   let after: { at: Date; id: string } | null = null;
   if (cursor) {
     const [at, profileId] = cursor.split("_");
-    if (!at || !profileId || Number.isNaN(Date.parse(at)) || !z.uuid().safeParse(profileId).success) throw AppError.field("cursor", "is not a cursor this API gave out");
+    if (!at || !profileId || Number.isNaN(Date.parse(at)) || !z.uuid().safeParse(profileId).success)
+      throw AppError.field("cursor", "is not a cursor this API gave out");
     after = { at: new Date(at), id: profileId };
   }
   const params: unknown[] = [s.id, limit + 1];
@@ -360,14 +424,23 @@ export async function listMembers(ctx: WorkspaceContext, id: string, query: z.in
     const like = `$${params.length - 1}`;
     where.push(`(p."userId" ILIKE ${like} OR p.email ILIKE ${like} OR p.id = $${params.length}::uuid)`);
   }
-  const { rows } = await pgPool().query<{ profileId: string; userId: string | null; email: string | null; enteredAt: Date }>(
+  const { rows } = await pgPool().query<{
+    profileId: string;
+    userId: string | null;
+    email: string | null;
+    enteredAt: Date;
+  }>(
     `SELECT m."profileId", p."userId", p.email, m."enteredAt" FROM "SegmentMembership" m JOIN "Profile" p ON p.id = m."profileId"
       WHERE ${where.join(" AND ")} ORDER BY m."enteredAt" DESC, m."profileId" DESC LIMIT $2`,
     params,
   );
   const members = rows.slice(0, limit).map((r) => ({ ...r, enteredAt: r.enteredAt.toISOString() }));
   const last = members[members.length - 1];
-  return { members, nextCursor: rows.length > limit && last ? `${last.enteredAt}_${last.profileId}` : null, total: s.memberCount };
+  return {
+    members,
+    nextCursor: rows.length > limit && last ? `${last.enteredAt}_${last.profileId}` : null,
+    total: s.memberCount,
+  };
 }
 
 /** The segments a person (profile id, userId or anonymousId) is in now, with when they entered. */
@@ -392,7 +465,11 @@ function isTimeout(error: unknown): boolean {
   return (error as { code?: string }).code === "57014";
 }
 
-export async function estimateSegment(ctx: WorkspaceContext, input: z.input<typeof ZEstimateSegment>, options: { now?: Date; budgetMs?: number } = {}): Promise<EstimateResult> {
+export async function estimateSegment(
+  ctx: WorkspaceContext,
+  input: z.input<typeof ZEstimateSegment>,
+  options: { now?: Date; budgetMs?: number } = {},
+): Promise<EstimateResult> {
   requirePermission(ctx, "workspace:read");
   const { definition, segmentId } = parseInput(ZEstimateSegment, input);
   const started = performance.now();
@@ -405,7 +482,10 @@ export async function estimateSegment(ctx: WorkspaceContext, input: z.input<type
     checkReferences(definition, segments, segmentId);
     const q = new SqlParams();
     const { joins, predicate, workspaceParam } = compilePredicate(definition, { workspaceId, now, segments }, q);
-    const { rows: totals } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Profile" WHERE "workspaceId" = $1 AND "mergedIntoId" IS NULL`, [workspaceId]);
+    const { rows: totals } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "Profile" WHERE "workspaceId" = $1 AND "mergedIntoId" IS NULL`,
+      [workspaceId],
+    );
     const total = totals[0].n;
     const left = () => Math.max(50, Math.round(budgetMs - (performance.now() - started)));
     /** One query under a statement timeout, in a transaction of its own (a timeout aborts it). */
@@ -440,7 +520,10 @@ export async function estimateSegment(ctx: WorkspaceContext, input: z.input<type
     }
     if (!exact) {
       const percent = Math.min(100, (100 * EXACT_COUNT_LIMIT) / Math.max(1, total));
-      const rows = await timed<{ matched: number; seen: number; ids: string[] | null }>(left(), counting(`TABLESAMPLE BERNOULLI (${percent.toFixed(4)}) REPEATABLE (7)`));
+      const rows = await timed<{ matched: number; seen: number; ids: string[] | null }>(
+        left(),
+        counting(`TABLESAMPLE BERNOULLI (${percent.toFixed(4)}) REPEATABLE (7)`),
+      );
       if (rows && rows[0].seen > 0) {
         size = Math.round((rows[0].matched * total) / rows[0].seen);
         ids = rows[0].ids ?? [];
@@ -455,11 +538,22 @@ export async function estimateSegment(ctx: WorkspaceContext, input: z.input<type
         }
       }
     }
-    const { rows: sample } = await client.query<{ id: string; userId: string | null; email: string | null; lastSeenAt: Date }>(
+    const { rows: sample } = await client.query<{
+      id: string;
+      userId: string | null;
+      email: string | null;
+      lastSeenAt: Date;
+    }>(
       `SELECT id, "userId", email, "lastSeenAt" FROM "Profile" WHERE id = ANY($1::uuid[]) ORDER BY "lastSeenAt" DESC`,
       [ids.slice(0, 10)],
     );
-    return { size, exact, total, sample: sample.map((r) => ({ ...r, lastSeenAt: isoOrNull(r.lastSeenAt) })), tookMs: Math.round(performance.now() - started) };
+    return {
+      size,
+      exact,
+      total,
+      sample: sample.map((r) => ({ ...r, lastSeenAt: isoOrNull(r.lastSeenAt) })),
+      tookMs: Math.round(performance.now() - started),
+    };
   } finally {
     client.release();
   }
@@ -476,7 +570,9 @@ export async function startRecompute(segmentIds: string[]): Promise<void> {
     return;
   }
   for (const segmentId of segmentIds) {
-    void recomputeSegment(segmentId).catch((error) => console.error(`[cairn] recomputing segment ${segmentId} failed:`, error));
+    void recomputeSegment(segmentId).catch((error) =>
+      console.error(`[cairn] recomputing segment ${segmentId} failed:`, error),
+    );
   }
 }
 
@@ -492,7 +588,10 @@ export async function announceChanges(ranges: ChangeRange[]): Promise<void> {
   }
 }
 
-export async function createSegment(ctx: WorkspaceContext, input: z.input<typeof ZCreateSegment>): Promise<SegmentDetail> {
+export async function createSegment(
+  ctx: WorkspaceContext,
+  input: z.input<typeof ZCreateSegment>,
+): Promise<SegmentDetail> {
   requirePermission(ctx, "content:write");
   const { name, description, kind, definition } = parseInput(ZCreateSegment, input);
   const label = actorLabel(ctx.actor);
@@ -501,22 +600,45 @@ export async function createSegment(ctx: WorkspaceContext, input: z.input<typeof
     const { rows } = await client.query<{ id: string }>(
       `INSERT INTO "Segment" (id, "workspaceId", name, description, kind, definition, "createdByLabel", "updatedByLabel", "recomputeStatus")
        VALUES (gen_random_uuid(), $1, $2, $3, $4, $5::jsonb, $6, $6, $7) RETURNING id`,
-      [ctx.workspace.id, name, description, kind, definition ? JSON.stringify(definition) : null, label, kind === "dynamic" ? "queued" : "idle"],
+      [
+        ctx.workspace.id,
+        name,
+        description,
+        kind,
+        definition ? JSON.stringify(definition) : null,
+        label,
+        kind === "dynamic" ? "queued" : "idle",
+      ],
     );
     await refreshReferences(client, ctx.workspace.id);
     return rows[0].id;
   });
-  await db().$transaction((tx) => recordAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor, action: "segment.created", targetType: "segment", targetId: id, summary: `Created the ${kind} segment "${name}"` }));
+  await db().$transaction((tx) =>
+    recordAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      action: "segment.created",
+      targetType: "segment",
+      targetId: id,
+      summary: `Created the ${kind} segment "${name}"`,
+    }),
+  );
   if (kind === "dynamic") await startRecompute([id]);
   return getSegment(ctx, id);
 }
 
-export async function updateSegment(ctx: WorkspaceContext, id: string, input: z.input<typeof ZUpdateSegment>): Promise<SegmentDetail> {
+export async function updateSegment(
+  ctx: WorkspaceContext,
+  id: string,
+  input: z.input<typeof ZUpdateSegment>,
+): Promise<SegmentDetail> {
   requirePermission(ctx, "content:write");
   const existing = await load(ctx, id);
-  if (existing.archivedAt) throw new AppError("conflict", "This segment is archived; archived segments cannot be changed.");
+  if (existing.archivedAt)
+    throw new AppError("conflict", "This segment is archived; archived segments cannot be changed.");
   const { name, description, definition } = parseInput(ZUpdateSegment, input);
-  if (definition && existing.kind === "manual") throw AppError.field("definition", "a manual segment has no definition: upload its members as a CSV of user ids");
+  if (definition && existing.kind === "manual")
+    throw AppError.field("definition", "a manual segment has no definition: upload its members as a CSV of user ids");
   const changed = definition !== undefined && JSON.stringify(definition) !== JSON.stringify(existing.definition);
   const recompute: string[] = [];
   await withTransaction(async (client) => {
@@ -529,7 +651,14 @@ export async function updateSegment(ctx: WorkspaceContext, id: string, input: z.
       `UPDATE "Segment" SET name = COALESCE($2, name), description = COALESCE($3, description),
           definition = CASE WHEN $4 THEN $5::jsonb ELSE definition END, version = version + CASE WHEN $4 THEN 1 ELSE 0 END,
           "updatedByLabel" = $6, "updatedAt" = now() WHERE id = $1`,
-      [id, name ?? null, description ?? null, changed, changed ? JSON.stringify(definition) : null, actorLabel(ctx.actor)],
+      [
+        id,
+        name ?? null,
+        description ?? null,
+        changed,
+        changed ? JSON.stringify(definition) : null,
+        actorLabel(ctx.actor),
+      ],
     );
     if (changed) {
       await refreshReferences(client, ctx.workspace.id);
@@ -538,9 +667,22 @@ export async function updateSegment(ctx: WorkspaceContext, id: string, input: z.
       await queueRecompute(client, recompute);
     }
   });
-  const what = [name !== undefined && name !== existing.name ? "renamed" : null, description !== undefined && description !== existing.description ? "described" : null, changed ? `definition v${existing.version + 1}` : null].filter(Boolean);
+  const what = [
+    name !== undefined && name !== existing.name ? "renamed" : null,
+    description !== undefined && description !== existing.description ? "described" : null,
+    changed ? `definition v${existing.version + 1}` : null,
+  ].filter(Boolean);
   if (what.length) {
-    await db().$transaction((tx) => recordAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor, action: "segment.updated", targetType: "segment", targetId: id, summary: `Updated the segment "${name ?? existing.name}": ${what.join(", ")}` }));
+    await db().$transaction((tx) =>
+      recordAudit(tx, {
+        workspaceId: ctx.workspace.id,
+        actor: ctx.actor,
+        action: "segment.updated",
+        targetType: "segment",
+        targetId: id,
+        summary: `Updated the segment "${name ?? existing.name}": ${what.join(", ")}`,
+      }),
+    );
   }
   await startRecompute(recompute);
   return getSegment(ctx, id);
@@ -559,12 +701,24 @@ export async function archiveSegment(ctx: WorkspaceContext, id: string): Promise
   }
   await withTransaction(async (client) => {
     await lockSegments(client, [id]);
-    await client.query(`UPDATE "Segment" SET "archivedAt" = now(), "memberCount" = 0, "recomputeStatus" = 'idle', "updatedByLabel" = $2, "updatedAt" = now() WHERE id = $1`, [id, actorLabel(ctx.actor)]);
+    await client.query(
+      `UPDATE "Segment" SET "archivedAt" = now(), "memberCount" = 0, "recomputeStatus" = 'idle', "updatedByLabel" = $2, "updatedAt" = now() WHERE id = $1`,
+      [id, actorLabel(ctx.actor)],
+    );
     await client.query(`DELETE FROM "SegmentMembership" WHERE "segmentId" = $1`, [id]);
     await client.query(`DELETE FROM "SegmentCheck" WHERE "segmentId" = $1`, [id]);
     await refreshReferences(client, ctx.workspace.id);
   });
-  await db().$transaction((tx) => recordAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor, action: "segment.archived", targetType: "segment", targetId: id, summary: `Archived the segment "${existing.name}"` }));
+  await db().$transaction((tx) =>
+    recordAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      action: "segment.archived",
+      targetType: "segment",
+      targetId: id,
+      summary: `Archived the segment "${existing.name}"`,
+    }),
+  );
   return getSegment(ctx, id);
 }
 
@@ -572,7 +726,8 @@ export async function requestRecompute(ctx: WorkspaceContext, id: string): Promi
   requirePermission(ctx, "content:write");
   const existing = await load(ctx, id);
   if (existing.archivedAt) throw new AppError("conflict", "This segment is archived.");
-  if (existing.kind !== "dynamic") throw new AppError("conflict", "A manual segment is its uploaded list: there is nothing to recompute.");
+  if (existing.kind !== "dynamic")
+    throw new AppError("conflict", "A manual segment is its uploaded list: there is nothing to recompute.");
   await withTransaction((client) => queueRecompute(client, [id]));
   await startRecompute([id]);
   return getSegment(ctx, id);
@@ -613,13 +768,24 @@ export function parseUserIdCsv(csv: string): string[] {
 }
 
 /** A manual segment's members from user ids: `csv` (parsed by parseUserIdCsv) or a list. */
-export async function uploadMembers(ctx: WorkspaceContext, id: string, modeInput: unknown, source: { csv: string } | { userIds: string[] }, now = new Date()): Promise<UploadResult> {
+export async function uploadMembers(
+  ctx: WorkspaceContext,
+  id: string,
+  modeInput: unknown,
+  source: { csv: string } | { userIds: string[] },
+  now = new Date(),
+): Promise<UploadResult> {
   requirePermission(ctx, "content:write");
   const segment = await load(ctx, id);
   if (segment.archivedAt) throw new AppError("conflict", "This segment is archived.");
-  if (segment.kind !== "manual") throw new AppError("conflict", "Only a manual segment takes a list of members; a dynamic segment follows its definition.");
+  if (segment.kind !== "manual")
+    throw new AppError(
+      "conflict",
+      "Only a manual segment takes a list of members; a dynamic segment follows its definition.",
+    );
   const mode = parseInput(z.object({ mode: ZUploadMode }), { mode: modeInput ?? undefined }).mode;
-  const userIds = "csv" in source ? parseUserIdCsv(source.csv) : [...new Set(source.userIds.map((u) => u.trim()).filter(Boolean))];
+  const userIds =
+    "csv" in source ? parseUserIdCsv(source.csv) : [...new Set(source.userIds.map((u) => u.trim()).filter(Boolean))];
   if (userIds.some((u) => u.length > 255)) throw AppError.field("csv", "a user id has at most 255 characters");
   const workspaceId = ctx.workspace.id;
   const { rows: found } = await pgPool().query<{ userId: string; profileId: string }>(
@@ -633,7 +799,12 @@ export async function uploadMembers(ctx: WorkspaceContext, id: string, modeInput
   const profileIds = [...new Set(found.map((f) => f.profileId))];
   const result = await withTransaction(async (client) => {
     await lockSegments(client, [id]);
-    const { rows } = await client.query<{ id: string; profileId: string; kind: "entered" | "exited"; memberCount: number | null }>(
+    const { rows } = await client.query<{
+      id: string;
+      profileId: string;
+      kind: "entered" | "exited";
+      memberCount: number | null;
+    }>(
       `WITH want AS (SELECT DISTINCT unnest($3::uuid[]) AS id),
        ins AS (
          INSERT INTO "SegmentMembership" ("segmentId", "profileId", "workspaceId", "enteredAt")
@@ -654,13 +825,24 @@ export async function uploadMembers(ctx: WorkspaceContext, id: string, modeInput
        UNION ALL SELECT NULL, NULL, NULL, "memberCount" FROM sized`,
       [id, workspaceId, profileIds, now, mode === "replace", isoDay(now), actorLabel(ctx.actor)],
     );
-    const changes: MembershipChange[] = rows.filter((r) => r.id !== null).map((r) => ({ id: r.id, workspaceId, segmentId: id, profileId: r.profileId, kind: r.kind, at: now.toISOString() }));
+    const changes: MembershipChange[] = rows
+      .filter((r) => r.id !== null)
+      .map((r) => ({
+        id: r.id,
+        workspaceId,
+        segmentId: id,
+        profileId: r.profileId,
+        kind: r.kind,
+        at: now.toISOString(),
+      }));
     return { changes, memberCount: rows.find((r) => r.id === null)?.memberCount ?? segment.memberCount };
   });
   // Dynamic segments that read this list, for the people who came and went.
   const moved = new Set(result.changes.map((c) => c.profileId));
   const dependents = moved.size ? await withTransaction((client) => dependentsOf(client, workspaceId, id)) : [];
-  const followUp = dependents.length ? await evaluateFor(workspaceId, new Map(dependents.map((d) => [d, moved])), now) : [];
+  const followUp = dependents.length
+    ? await evaluateFor(workspaceId, new Map(dependents.map((d) => [d, moved])), now)
+    : [];
   await announceChanges(rangesOf([...result.changes, ...followUp]));
   const entered = result.changes.filter((c) => c.kind === "entered").length;
   const exited = result.changes.length - entered;
@@ -675,5 +857,14 @@ export async function uploadMembers(ctx: WorkspaceContext, id: string, modeInput
       metadata: { mode, userIds: userIds.length, entered, exited, unknown: unknownIds.length },
     }),
   );
-  return { mode, userIds: userIds.length, matched: found.length, unknown: unknownIds.length, unknownIds: unknownIds.slice(0, 100), entered, exited, memberCount: result.memberCount };
+  return {
+    mode,
+    userIds: userIds.length,
+    matched: found.length,
+    unknown: unknownIds.length,
+    unknownIds: unknownIds.slice(0, 100),
+    entered,
+    exited,
+    memberCount: result.memberCount,
+  };
 }

@@ -51,7 +51,9 @@ export class SegmentDriver {
   }
 
   track(userId: string, event: string, properties: Record<string, unknown> = {}, timestamp?: Date) {
-    return this.send([{ type: "track", userId, event, properties, ...(timestamp ? { timestamp: timestamp.toISOString() } : {}) }]);
+    return this.send([
+      { type: "track", userId, event, properties, ...(timestamp ? { timestamp: timestamp.toISOString() } : {}) },
+    ]);
   }
 
   identify(userId: string, traits: Record<string, unknown>) {
@@ -77,8 +79,15 @@ export class SegmentDriver {
     try {
       const segments = await loadSegments(client, this.ctx.workspace.id);
       const q = new SqlParams();
-      const { joins, where } = compilePredicate(ZSegmentDefinition.parse(definition), { workspaceId: this.ctx.workspace.id, now: this.now, segments }, q);
-      const { rows } = await client.query<{ userId: string }>(`SELECT COALESCE(p."userId", p.id::text) AS "userId" FROM "Profile" p ${joins} WHERE ${where} ORDER BY 1`, q.values);
+      const { joins, where } = compilePredicate(
+        ZSegmentDefinition.parse(definition),
+        { workspaceId: this.ctx.workspace.id, now: this.now, segments },
+        q,
+      );
+      const { rows } = await client.query<{ userId: string }>(
+        `SELECT COALESCE(p."userId", p.id::text) AS "userId" FROM "Profile" p ${joins} WHERE ${where} ORDER BY 1`,
+        q.values,
+      );
       return rows.map((r) => r.userId);
     } finally {
       client.release();

@@ -9,8 +9,24 @@ describe("the trait catalog", () => {
   it("records each identify trait with the JSON types it was seen with, dates told apart from text, off the ingest path", async () => {
     const d = await SegmentDriver.start(T0);
     await d.store([
-      { type: "identify", userId: "ada", traits: { plan: "pro", seats: 12, vip: true, tags: ["beta"], address: { city: "Paris", zip: 75001 }, signed_up_at: "2026-01-15T09:30:00Z", gone: null } },
-      { type: "identify", userId: "bob", traits: { plan: "free", seats: "3", birthday: "1990-04-01", not_a_date: "2026-02-30" } },
+      {
+        type: "identify",
+        userId: "ada",
+        traits: {
+          plan: "pro",
+          seats: 12,
+          vip: true,
+          tags: ["beta"],
+          address: { city: "Paris", zip: 75001 },
+          signed_up_at: "2026-01-15T09:30:00Z",
+          gone: null,
+        },
+      },
+      {
+        type: "identify",
+        userId: "bob",
+        traits: { plan: "free", seats: "3", birthday: "1990-04-01", not_a_date: "2026-02-30" },
+      },
       // a track's properties are not traits
       { type: "track", userId: "bob", event: "Order Completed", properties: { total: 30 } },
     ]);

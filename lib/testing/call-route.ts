@@ -15,8 +15,11 @@ export interface CallOptions<P> {
 }
 
 // Tests assert on arbitrary JSON shapes, so the body is deliberately untyped.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function callRoute<P>(handler: Handler<P>, options: CallOptions<P> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+export async function callRoute<P>(
+  handler: Handler<P>,
+  options: CallOptions<P> = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<{ status: number; body: any; headers: Headers }> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.cookie) headers.cookie = options.cookie;
   let body: string | undefined = options.rawBody;
@@ -24,7 +27,11 @@ export async function callRoute<P>(handler: Handler<P>, options: CallOptions<P> 
     body = JSON.stringify(options.body);
     headers["content-type"] = "application/json";
   }
-  const request = new Request(`http://localhost:3000${options.path ?? "/"}`, { method: options.method ?? "GET", headers, body });
+  const request = new Request(`http://localhost:3000${options.path ?? "/"}`, {
+    method: options.method ?? "GET",
+    headers,
+    body,
+  });
   const response = await handler(request, { params: Promise.resolve((options.params ?? {}) as P) });
   const text = await response.text();
   let parsed: unknown = text;

@@ -79,21 +79,43 @@ export class EngineDriver {
  * issues, so here a referenced template counts as existing; the graph's structure is still validated
  * exactly as publishing does.
  */
-export async function publishGraph(ctx: WorkspaceContext, graph: TJourneyGraphInput, journeyId?: string): Promise<{ journeyId: string; versionId: string }> {
+export async function publishGraph(
+  ctx: WorkspaceContext,
+  graph: TJourneyGraphInput,
+  journeyId?: string,
+): Promise<{ journeyId: string; versionId: string }> {
   const parsed = ZJourneyGraph.parse(graph);
   const json = parsed as unknown as Prisma.InputJsonObject;
-  const templateIds = new Set(parsed.nodes.flatMap((n) => (typeof n.config.templateId === "string" ? [n.config.templateId] : [])));
+  const templateIds = new Set(
+    parsed.nodes.flatMap((n) => (typeof n.config.templateId === "string" ? [n.config.templateId] : [])),
+  );
   const { problems } = validateJourney(parsed, { templateIds });
   if (problems.length) throw new Error(`graph does not validate: ${JSON.stringify(problems)}`);
-  const id = journeyId ?? (await db().journey.create({ data: { workspaceId: ctx.workspace.id, name: `Journey ${randomUUID().slice(0, 8)}`, draft: json } })).id;
+  const id =
+    journeyId ??
+    (
+      await db().journey.create({
+        data: { workspaceId: ctx.workspace.id, name: `Journey ${randomUUID().slice(0, 8)}`, draft: json },
+      })
+    ).id;
   const last = await db().journeyVersion.findFirst({ where: { journeyId: id }, orderBy: { version: "desc" } });
-  const version = await db().journeyVersion.create({ data: { journeyId: id, version: (last?.version ?? 0) + 1, graph: json, publishedByLabel: "test" } });
+  const version = await db().journeyVersion.create({
+    data: { journeyId: id, version: (last?.version ?? 0) + 1, graph: json, publishedByLabel: "test" },
+  });
   await db().journey.update({ where: { id }, data: { status: "LIVE", liveVersionId: version.id, draft: json } });
   return { journeyId: id, versionId: version.id };
 }
 
 export async function enrollmentsOf(journeyId: string) {
-  const { rows } = await pgPool().query<{ id: string; userId: string | null; status: string; currentNodeId: string; endReason: string | null; journeyVersionId: string; wakeAt: Date | null }>(
+  const { rows } = await pgPool().query<{
+    id: string;
+    userId: string | null;
+    status: string;
+    currentNodeId: string;
+    endReason: string | null;
+    journeyVersionId: string;
+    wakeAt: Date | null;
+  }>(
     `SELECT e.id, p."userId", e.status::text, e."currentNodeId", e."endReason", e."journeyVersionId", e."wakeAt"
        FROM "Enrollment" e JOIN "Profile" p ON p.id = e."profileId" WHERE e."journeyId" = $1 ORDER BY e."enteredAt", p."userId"`,
     [journeyId],
@@ -102,7 +124,13 @@ export async function enrollmentsOf(journeyId: string) {
 }
 
 export async function messagesOf(journeyId: string) {
-  const { rows } = await pgPool().query<{ userId: string | null; nodeId: string; templateId: string; channel: string; status: string }>(
+  const { rows } = await pgPool().query<{
+    userId: string | null;
+    nodeId: string;
+    templateId: string;
+    channel: string;
+    status: string;
+  }>(
     `SELECT p."userId", m."nodeId", m."templateId", m.channel, m.status::text FROM "Message" m JOIN "Profile" p ON p.id = m."profileId"
       WHERE m."journeyId" = $1 ORDER BY m."createdAt", p."userId", m."nodeId"`,
     [journeyId],

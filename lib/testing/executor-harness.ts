@@ -20,11 +20,19 @@ type Handler = (request: Request, context?: unknown) => Promise<Response>;
  * handler is configured as app/api/inngest/route.ts configures it (serveTarget, with INNGEST_SERVE_ORIGIN
  * set to this server's origin), so a sync registers this URL whatever Host a request names.
  */
-export async function serveFunctions(client: Inngest.Any, functions: InngestFunction.Any[], options: { pinOrigin?: boolean } = {}): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveFunctions(
+  client: Inngest.Any,
+  functions: InngestFunction.Any[],
+  options: { pinOrigin?: boolean } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   let handler: Record<string, Handler | undefined> | undefined;
   const served = await serveRoutes({
     "/api/inngest": (request, context) => {
-      handler ??= serve({ client, functions, ...(options.pinOrigin ? serveTarget({ INNGEST_SERVE_ORIGIN: served.url }) : {}) }) as unknown as Record<string, Handler | undefined>;
+      handler ??= serve({
+        client,
+        functions,
+        ...(options.pinOrigin ? serveTarget({ INNGEST_SERVE_ORIGIN: served.url }) : {}),
+      }) as unknown as Record<string, Handler | undefined>;
       const method = handler[request.method];
       return method ? method(request, context) : Promise.resolve(new Response(null, { status: 404 }));
     },
@@ -37,7 +45,9 @@ export function uniqueSchema(prefix = "cairn_executor_test"): string {
 }
 
 /** An executor for tests: its own schema, any free port, quick polling and test-sized retry delays. */
-export async function startTestExecutor(options: Partial<ExecutorOptions> = {}): Promise<RunningExecutor & { schema: string }> {
+export async function startTestExecutor(
+  options: Partial<ExecutorOptions> = {},
+): Promise<RunningExecutor & { schema: string }> {
   const schema = options.schema ?? uniqueSchema();
   const executor = await startExecutor({
     databaseUrl: process.env.DATABASE_URL!,
@@ -88,7 +98,11 @@ export function runsOf(schema: string, functionId: string): Promise<StoredRun[]>
 }
 
 /** Polls `check` until it returns a value (not undefined/false) or `timeoutMs` passes. */
-export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 10_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

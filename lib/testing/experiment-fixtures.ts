@@ -26,7 +26,13 @@ export function splitGraph(options: SplitGraphOptions): TJourneyGraphInput {
   ];
   const nodes: TJourneyGraphInput["nodes"] = [
     { id: "trigger", type: "trigger.event", position: at(0, 0), config: { eventName: options.eventName, filters: [] } },
-    { id: "ab", type: "split", position: at(0, 150), label: "Subject line test", config: { arms, ...(options.holdout ? { holdout: { weight: options.holdout } } : {}) } },
+    {
+      id: "ab",
+      type: "split",
+      position: at(0, 150),
+      label: "Subject line test",
+      config: { arms, ...(options.holdout ? { holdout: { weight: options.holdout } } : {}) },
+    },
     { id: "wait", type: "delay.duration", position: at(0, 450), config: { duration: { amount: 10, unit: "days" } } },
     options.goalStep
       ? { id: "end", type: "goal", position: at(0, 600), config: { eventName: options.goalStep } }
@@ -37,10 +43,24 @@ export function splitGraph(options: SplitGraphOptions): TJourneyGraphInput {
     { id: "e-wait", source: "wait", target: "end" },
   ];
   arms.forEach((arm, i) => {
-    nodes.push({ id: `email_${arm.id}`, type: "action.email", position: at(i * 250, 300), config: { templateId: `tpl-${arm.id}` } });
-    edges.push({ id: `e-${arm.id}`, source: "ab", target: `email_${arm.id}`, branch: arm.id }, { id: `e-${arm.id}-wait`, source: `email_${arm.id}`, target: "wait" });
+    nodes.push({
+      id: `email_${arm.id}`,
+      type: "action.email",
+      position: at(i * 250, 300),
+      config: { templateId: `tpl-${arm.id}` },
+    });
+    edges.push(
+      { id: `e-${arm.id}`, source: "ab", target: `email_${arm.id}`, branch: arm.id },
+      { id: `e-${arm.id}-wait`, source: `email_${arm.id}`, target: "wait" },
+    );
   });
-  return { nodes, edges, settings: { goal: options.goal ? { attributionHours: 72, ...options.goal } : undefined } as TJourneyGraphInput["settings"] };
+  return {
+    nodes,
+    edges,
+    settings: {
+      goal: options.goal ? { attributionHours: 72, ...options.goal } : undefined,
+    } as TJourneyGraphInput["settings"],
+  };
 }
 
 /** A UUID made from a string: the same people (and so the same buckets) on every run. */
@@ -57,25 +77,48 @@ export interface SeededAssignment {
 }
 
 /** Enrollments (ended), their split assignments and conversions, one statement per table. */
-export async function seedAssignments(target: { workspaceId: string; journeyId: string; versionId: string; nodeId: string }, rows: SeededAssignment[]): Promise<Map<string, string>> {
+export async function seedAssignments(
+  target: { workspaceId: string; journeyId: string; versionId: string; nodeId: string },
+  rows: SeededAssignment[],
+): Promise<Map<string, string>> {
   const { rows: enrollments } = await pgPool().query<{ id: string; profileId: string }>(
     `INSERT INTO "Enrollment" (id, "workspaceId", "journeyId", "journeyVersionId", "profileId", "entryKey", status, "currentNodeId", trigger, "enteredAt", "updatedAt", "endedAt")
      SELECT gen_random_uuid(), $1, $2, $3, p, 'seed:' || p::text, 'COMPLETED', $4, '{}'::jsonb, t, t, t FROM unnest($5::uuid[], $6::timestamptz[]) AS u(p, t)
      RETURNING id, "profileId"`,
-    [target.workspaceId, target.journeyId, target.versionId, target.nodeId, rows.map((r) => r.profileId), rows.map((r) => r.assignedAt)],
+    [
+      target.workspaceId,
+      target.journeyId,
+      target.versionId,
+      target.nodeId,
+      rows.map((r) => r.profileId),
+      rows.map((r) => r.assignedAt),
+    ],
   );
   const byProfile = new Map(enrollments.map((e) => [e.profileId, e.id]));
   await pgPool().query(
     `INSERT INTO "SplitAssignment" ("enrollmentId", "nodeId", "journeyId", "profileId", "armId", "assignedAt")
      SELECT e, $1, $2, p, a, t FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[]) AS u(e, p, a, t)`,
-    [target.nodeId, target.journeyId, rows.map((r) => byProfile.get(r.profileId)), rows.map((r) => r.profileId), rows.map((r) => r.armId), rows.map((r) => r.assignedAt)],
+    [
+      target.nodeId,
+      target.journeyId,
+      rows.map((r) => byProfile.get(r.profileId)),
+      rows.map((r) => r.profileId),
+      rows.map((r) => r.armId),
+      rows.map((r) => r.assignedAt),
+    ],
   );
   const converted = rows.filter((r) => r.convertedAt);
   if (converted.length) {
     await pgPool().query(
       `INSERT INTO "Conversion" ("enrollmentId", "workspaceId", "journeyId", "profileId", "eventId", "eventName", "convertedAt")
        SELECT e, $1, $2, p, 0, 'purchase', t FROM unnest($3::uuid[], $4::uuid[], $5::timestamptz[]) AS u(e, p, t)`,
-      [target.workspaceId, target.journeyId, converted.map((r) => byProfile.get(r.profileId)), converted.map((r) => r.profileId), converted.map((r) => r.convertedAt)],
+      [
+        target.workspaceId,
+        target.journeyId,
+        converted.map((r) => byProfile.get(r.profileId)),
+        converted.map((r) => r.profileId),
+        converted.map((r) => r.convertedAt),
+      ],
     );
   }
   return byProfile;

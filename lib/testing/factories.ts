@@ -15,7 +15,10 @@ export function uniqueEmail(prefix = "person"): string {
 
 export async function createUser(name = "Test Person", email = uniqueEmail()): Promise<SessionUser> {
   passwordHash ??= hashPassword(TEST_PASSWORD);
-  return db().user.create({ data: { name, email, passwordHash: await passwordHash }, select: { id: true, email: true, name: true } });
+  return db().user.create({
+    data: { name, email, passwordHash: await passwordHash },
+    select: { id: true, email: true, name: true },
+  });
 }
 
 export interface TestWorkspace {

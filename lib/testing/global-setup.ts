@@ -12,7 +12,9 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const baseUrl = process.env.DATABASE_URL ?? "";
   const database = await createTestDatabase(baseUrl || undefined);
-  console.log(`[integration] database: ${database.kind === "embedded" ? "embedded PGlite (in memory)" : `fresh Postgres database on ${new URL(baseUrl).host}`}`);
+  console.log(
+    `[integration] database: ${database.kind === "embedded" ? "embedded PGlite (in memory)" : `fresh Postgres database on ${new URL(baseUrl).host}`}`,
+  );
   project.provide("databaseUrl", database.url);
   project.provide("databaseBaseUrl", baseUrl);
   return () => database.drop();

@@ -32,7 +32,10 @@ async function main(): Promise<void> {
   const { serveRoutes } = await import("./serve-routes");
   const methods = route as unknown as Record<string, Handler>;
   const { url } = await serveRoutes(
-    { "/api/inngest": (request, context) => methods[request.method]?.(request, context) ?? Promise.resolve(new Response(null, { status: 405 })) },
+    {
+      "/api/inngest": (request, context) =>
+        methods[request.method]?.(request, context) ?? Promise.resolve(new Response(null, { status: 405 })),
+    },
     { port: Number(process.env.CAIRN_TEST_APP_PORT ?? 0) },
   );
   console.log(`listening ${new URL(url).port}`);

@@ -65,13 +65,20 @@ interface HttpRequest {
 }
 type HttpReply = { status: number; headers?: Record<string, string>; body?: unknown } | "stall";
 
-async function startHttp(handle: (request: HttpRequest) => Promise<HttpReply> | HttpReply): Promise<{ url: string; port: number; close(): Promise<void> }> {
+async function startHttp(
+  handle: (request: HttpRequest) => Promise<HttpReply> | HttpReply,
+): Promise<{ url: string; port: number; close(): Promise<void> }> {
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     let reply: HttpReply;
     try {
-      reply = await handle({ method: req.method ?? "GET", url: new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`), headers: req.headers, body: Buffer.concat(chunks) });
+      reply = await handle({
+        method: req.method ?? "GET",
+        url: new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`),
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      });
     } catch (error) {
       reply = { status: 500, body: { error: String(error) } };
     }
@@ -102,7 +109,10 @@ function base64url(data: Buffer | string): string {
 }
 
 /** Splits a compact JWS and checks its signature; returns header and claims, or the reason it is refused. */
-function verifyJwt(token: string, verify: (signingInput: Buffer, signature: Buffer, header: Record<string, unknown>) => boolean): { header: Record<string, unknown>; claims: Record<string, unknown> } | { error: string } {
+function verifyJwt(
+  token: string,
+  verify: (signingInput: Buffer, signature: Buffer, header: Record<string, unknown>) => boolean,
+): { header: Record<string, unknown>; claims: Record<string, unknown> } | { error: string } {
   const parts = token.split(".");
   if (parts.length !== 3) return { error: "not a compact JWT" };
   let header: Record<string, unknown>;
@@ -113,7 +123,8 @@ function verifyJwt(token: string, verify: (signingInput: Buffer, signature: Buff
   } catch {
     return { error: "JWT header or claims are not JSON" };
   }
-  if (!verify(Buffer.from(`${parts[0]}.${parts[1]}`), Buffer.from(parts[2], "base64url"), header)) return { error: "JWT signature does not verify" };
+  if (!verify(Buffer.from(`${parts[0]}.${parts[1]}`), Buffer.from(parts[2], "base64url"), header))
+    return { error: "JWT signature does not verify" };
   return { header, claims };
 }
 
@@ -147,7 +158,9 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(options: { auth?: { user: string; password: string }; starttls?: boolean } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(
+  options: { auth?: { user: string; password: string }; starttls?: boolean } = {},
+): Promise<SmtpSink> {
   const received: CapturedEmail[] = [];
   const rejected: SmtpSink["rejected"] = [];
   const recipientRejections = new Map<string, { code: number; message: string }>();
@@ -171,7 +184,8 @@ export async function startSmtpSink(options: { auth?: { user: string; password: 
     disabledCommands: options.starttls ? [] : ["STARTTLS"],
     closeTimeout: 50,
     onAuth(auth, _session, callback) {
-      if (options.auth && auth.username === options.auth.user && auth.password === options.auth.password) return callback(null, { user: auth.username });
+      if (options.auth && auth.username === options.auth.user && auth.password === options.auth.password)
+        return callback(null, { user: auth.username });
       rejected.push({ stage: "auth", code: 535, message: "5.7.8 Authentication credentials invalid" });
       callback(smtpError(535, "5.7.8 Authentication credentials invalid"));
     },
@@ -238,7 +252,10 @@ export async function startSmtpSink(options: { auth?: { user: string; password: 
     received,
     rejected,
     rejectRecipient(address, code = 550, message) {
-      recipientRejections.set(address.toLowerCase(), { code, message: message ?? `5.1.1 <${address}>: Recipient address rejected: no such user` });
+      recipientRejections.set(address.toLowerCase(), {
+        code,
+        message: message ?? `5.1.1 <${address}>: Recipient address rejected: no such user`,
+      });
     },
     failNext(count, code = 451, { message, stage = "rcpt" } = {}) {
       for (let i = 0; i < count; i++) injected.push({ kind: "fail", status: code, message, stage });
@@ -291,20 +308,31 @@ export interface TwilioServer {
    * Post a status callback for a message to its StatusCallback URL, form-encoded and signed with
    * X-Twilio-Signature as Twilio does. Returns the receiver's answer.
    */
-  sendStatusCallback(sid: string, status: "queued" | "sent" | "delivered" | "undelivered" | "failed", errorCode?: number): Promise<{ status: number; body: string }>;
+  sendStatusCallback(
+    sid: string,
+    status: "queued" | "sent" | "delivered" | "undelivered" | "failed",
+    errorCode?: number,
+  ): Promise<{ status: number; body: string }>;
   waitFor(count: number, timeoutMs?: number): Promise<TwilioRequest[]>;
   close(): Promise<void>;
 }
 
 /** X-Twilio-Signature: base64 HMAC-SHA1, keyed by the auth token, of the URL followed by the sorted params' names and values. */
 export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
-  const data = url + Object.keys(params).sort().map((key) => key + params[key]).join("");
+  const data =
+    url +
+    Object.keys(params)
+      .sort()
+      .map((key) => key + params[key])
+      .join("");
   return crypto.createHmac("sha1", authToken).update(data, "utf8").digest("base64");
 }
 
 const TWILIO_MESSAGES = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
 
-export async function startTwilioServer(options: { accountSid?: string; authToken?: string } = {}): Promise<TwilioServer> {
+export async function startTwilioServer(
+  options: { accountSid?: string; authToken?: string } = {},
+): Promise<TwilioServer> {
   const accountSid = options.accountSid ?? `AC${crypto.randomBytes(16).toString("hex")}`;
   const authToken = options.authToken ?? crypto.randomBytes(16).toString("hex");
   const received: TwilioRequest[] = [];
@@ -325,28 +353,50 @@ export async function startTwilioServer(options: { accountSid?: string; authToke
     if (injected?.kind === "stall") return "stall";
     if (injected) {
       const error = (injected.body ?? {}) as { code?: number; message?: string };
-      const defaultCode = ({ 401: 20003, 404: 20404, 429: 20429 } as Record<number, number>)[injected.status] ?? (injected.status >= 500 ? 20500 : 20001);
-      return twilioError(path, injected.status, error.code ?? defaultCode, error.message ?? statusText(injected.status));
+      const defaultCode =
+        ({ 401: 20003, 404: 20404, 429: 20429 } as Record<number, number>)[injected.status] ??
+        (injected.status >= 500 ? 20500 : 20001);
+      return twilioError(
+        path,
+        injected.status,
+        error.code ?? defaultCode,
+        error.message ?? statusText(injected.status),
+      );
     }
     const authHeader = headers.authorization ?? "";
-    const [user, password] = authHeader.startsWith("Basic ") ? Buffer.from(authHeader.slice(6), "base64").toString("utf8").split(/:(.*)/s) : ["", ""];
+    const [user, password] = authHeader.startsWith("Basic ")
+      ? Buffer.from(authHeader.slice(6), "base64").toString("utf8").split(/:(.*)/s)
+      : ["", ""];
     if (user !== accountSid || password !== authToken) return twilioError(path, 401, 20003, "Authenticate");
     if (match[1] !== accountSid) return twilioError(path, 404, 20404, `The requested resource ${path} was not found`);
-    if (!String(headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) return twilioError(path, 400, 20001, "Content-Type must be application/x-www-form-urlencoded");
+    if (!String(headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded"))
+      return twilioError(path, 400, 20001, "Content-Type must be application/x-www-form-urlencoded");
     const form = parseForm(body);
     if (!form.To) return twilioError(path, 400, 21604, "A 'To' phone number is required.");
-    if (!/^\+[1-9]\d{6,14}$/.test(form.To)) return twilioError(path, 400, 21211, `Invalid 'To' Phone Number: ${form.To}`);
-    if (!form.From && !form.MessagingServiceSid) return twilioError(path, 400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message");
-    if (form.From && !/^\+[1-9]\d{6,14}$/.test(form.From)) return twilioError(path, 400, 21212, `Invalid From Number: ${form.From}`);
-    if (form.MessagingServiceSid && !/^MG[0-9a-f]{32}$/i.test(form.MessagingServiceSid)) return twilioError(path, 400, 21701, "The Messaging Service Sid is invalid");
+    if (!/^\+[1-9]\d{6,14}$/.test(form.To))
+      return twilioError(path, 400, 21211, `Invalid 'To' Phone Number: ${form.To}`);
+    if (!form.From && !form.MessagingServiceSid)
+      return twilioError(path, 400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message");
+    if (form.From && !/^\+[1-9]\d{6,14}$/.test(form.From))
+      return twilioError(path, 400, 21212, `Invalid From Number: ${form.From}`);
+    if (form.MessagingServiceSid && !/^MG[0-9a-f]{32}$/i.test(form.MessagingServiceSid))
+      return twilioError(path, 400, 21701, "The Messaging Service Sid is invalid");
     if (!form.Body) return twilioError(path, 400, 21602, "Message body is required.");
-    if (form.Body.length > 1600) return twilioError(path, 400, 21617, "The concatenated message body exceeds the 1600 character limit.");
+    if (form.Body.length > 1600)
+      return twilioError(path, 400, 21617, "The concatenated message body exceeds the 1600 character limit.");
     const rule = recipientRejections.get(form.To);
     if (rule) return twilioError(path, 400, rule.code, rule.message);
 
     const sid = `SM${crypto.randomBytes(16).toString("hex")}`;
     const idempotency = headers["i-twilio-idempotency-token"];
-    received.push({ accountSid: match[1], form, auth: { user, password }, idempotencyToken: Array.isArray(idempotency) ? idempotency[0] : idempotency, headers, sid });
+    received.push({
+      accountSid: match[1],
+      form,
+      auth: { user, password },
+      idempotencyToken: Array.isArray(idempotency) ? idempotency[0] : idempotency,
+      headers,
+      sid,
+    });
     const now = new Date().toUTCString();
     return {
       status: 201,
@@ -408,7 +458,11 @@ export async function startTwilioServer(options: { accountSid?: string; authToke
       };
       const response = await fetch(callbackUrl, {
         method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": twilioSignature(authToken, callbackUrl, params), "user-agent": "TwilioProxy/1.1" },
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "x-twilio-signature": twilioSignature(authToken, callbackUrl, params),
+          "user-agent": "TwilioProxy/1.1",
+        },
         body: new URLSearchParams(params),
       });
       return { status: response.status, body: await response.text() };
@@ -461,7 +515,10 @@ export interface PushService {
    * bound to that VAPID public key and pushes signed with another key get 403, as on real services.
    * `browserKeys` uses a given P-256 private key and auth secret instead of fresh ones.
    */
-  subscribe(options?: { applicationServerKey?: string; browserKeys?: { privateKey: Buffer; authSecret: Buffer } }): TestPushSubscription;
+  subscribe(options?: {
+    applicationServerKey?: string;
+    browserKeys?: { privateKey: Buffer; authSecret: Buffer };
+  }): TestPushSubscription;
   /** the subscription is gone: pushes to it get 410 from now on */
   expire(endpoint: string): void;
   received: PushDelivery[];
@@ -475,11 +532,17 @@ export interface PushService {
 /** The uncompressed P-256 point (65 bytes, base64url) as a public KeyObject. */
 function p256PublicKey(raw: Buffer): crypto.KeyObject {
   if (raw.length !== 65 || raw[0] !== 4) throw new Error("not an uncompressed P-256 point");
-  return crypto.createPublicKey({ key: { kty: "EC", crv: "P-256", x: base64url(raw.subarray(1, 33)), y: base64url(raw.subarray(33)) }, format: "jwk" });
+  return crypto.createPublicKey({
+    key: { kty: "EC", crv: "P-256", x: base64url(raw.subarray(1, 33)), y: base64url(raw.subarray(33)) },
+    format: "jwk",
+  });
 }
 
 /** RFC 8291 / RFC 8188 aes128gcm, a single record: what a browser does with a push it receives. */
-function decryptAes128gcm(body: Buffer, subscription: { publicKey: Buffer; privateKey: Buffer; authSecret: Buffer }): string {
+function decryptAes128gcm(
+  body: Buffer,
+  subscription: { publicKey: Buffer; privateKey: Buffer; authSecret: Buffer },
+): string {
   const salt = body.subarray(0, 16);
   const recordSize = body.readUInt32BE(16);
   const idLength = body[20];
@@ -507,7 +570,10 @@ export async function startPushService(): Promise<PushService> {
   const received: PushDelivery[] = [];
   const rejected: RejectedRequest[] = [];
   const failures = new FailureQueue();
-  const subscriptions = new Map<string, { publicKey: Buffer; privateKey: Buffer; authSecret: Buffer; applicationServerKey?: string; expired: boolean }>();
+  const subscriptions = new Map<
+    string,
+    { publicKey: Buffer; privateKey: Buffer; authSecret: Buffer; applicationServerKey?: string; expired: boolean }
+  >();
   let origin = "";
 
   const refuse = (path: string, status: number, reason: string): HttpReply => {
@@ -521,13 +587,15 @@ export async function startPushService(): Promise<PushService> {
     if (method !== "POST" || !id) return refuse(path, 404, "not a push endpoint");
     const injected = failures.take();
     if (injected?.kind === "stall") return "stall";
-    if (injected) return refuse(path, injected.status, (injected.body as string | undefined) ?? statusText(injected.status));
+    if (injected)
+      return refuse(path, injected.status, (injected.body as string | undefined) ?? statusText(injected.status));
     const subscription = subscriptions.get(id);
     if (!subscription) return refuse(path, 404, "no such subscription");
     if (subscription.expired) return refuse(path, 410, "push subscription has unsubscribed or expired");
 
     const ttl = Number(headers.ttl);
-    if (headers.ttl === undefined || !Number.isInteger(ttl) || ttl < 0) return refuse(path, 400, "missing or invalid TTL header");
+    if (headers.ttl === undefined || !Number.isInteger(ttl) || ttl < 0)
+      return refuse(path, 400, "missing or invalid TTL header");
 
     // VAPID (RFC 8292): Authorization: vapid t=<JWT signed ES256>, k=<the public key, base64url>
     const vapid = /^vapid\s+t=([^,\s]+)\s*,\s*k=([A-Za-z0-9_-]+)\s*$/.exec(headers.authorization ?? "");
@@ -539,18 +607,27 @@ export async function startPushService(): Promise<PushService> {
     } catch {
       return refuse(path, 401, "the k parameter is not a P-256 public key");
     }
-    const verified = verifyJwt(jwt, (input, signature, header) => header.alg === "ES256" && crypto.verify("sha256", input, { key: publicKey, dsaEncoding: "ieee-p1363" }, signature));
+    const verified = verifyJwt(
+      jwt,
+      (input, signature, header) =>
+        header.alg === "ES256" &&
+        crypto.verify("sha256", input, { key: publicKey, dsaEncoding: "ieee-p1363" }, signature),
+    );
     if ("error" in verified) return refuse(path, 401, `VAPID: ${verified.error}`);
     const { aud, exp, sub } = verified.claims as { aud?: unknown; exp?: unknown; sub?: unknown };
     if (aud !== origin) return refuse(path, 401, `VAPID: aud is ${JSON.stringify(aud)}, expected ${origin}`);
     const now = Math.floor(Date.now() / 1000);
-    if (typeof exp !== "number" || exp <= now || exp > now + 24 * 3600) return refuse(path, 401, "VAPID: exp is missing, past, or more than 24 hours ahead");
-    if (typeof sub !== "string" || !/^(mailto:|https:)/.test(sub)) return refuse(path, 401, "VAPID: sub must be a mailto: or https: URL");
-    if (subscription.applicationServerKey && subscription.applicationServerKey !== k) return refuse(path, 403, "VAPID key does not match the subscription's applicationServerKey");
+    if (typeof exp !== "number" || exp <= now || exp > now + 24 * 3600)
+      return refuse(path, 401, "VAPID: exp is missing, past, or more than 24 hours ahead");
+    if (typeof sub !== "string" || !/^(mailto:|https:)/.test(sub))
+      return refuse(path, 401, "VAPID: sub must be a mailto: or https: URL");
+    if (subscription.applicationServerKey && subscription.applicationServerKey !== k)
+      return refuse(path, 403, "VAPID key does not match the subscription's applicationServerKey");
 
     let payload: string | null = null;
     if (body.length > 0) {
-      if (headers["content-encoding"] !== "aes128gcm") return refuse(path, 400, `unsupported Content-Encoding ${headers["content-encoding"] ?? "(none)"}`);
+      if (headers["content-encoding"] !== "aes128gcm")
+        return refuse(path, 400, `unsupported Content-Encoding ${headers["content-encoding"] ?? "(none)"}`);
       if (body.length > 4096) return refuse(path, 413, "payload too large");
       try {
         payload = decryptAes128gcm(body, subscription);
@@ -586,8 +663,19 @@ export async function startPushService(): Promise<PushService> {
       const publicKey = ecdh.getPublicKey();
       const authSecret = options.browserKeys?.authSecret ?? crypto.randomBytes(16);
       const id = crypto.randomBytes(12).toString("base64url");
-      subscriptions.set(id, { publicKey, privateKey: ecdh.getPrivateKey(), authSecret, applicationServerKey: options.applicationServerKey, expired: false });
-      return { endpoint: `${origin}/push/${id}`, keys: { p256dh: base64url(publicKey), auth: base64url(authSecret) }, privateKey: ecdh.getPrivateKey(), authSecret };
+      subscriptions.set(id, {
+        publicKey,
+        privateKey: ecdh.getPrivateKey(),
+        authSecret,
+        applicationServerKey: options.applicationServerKey,
+        expired: false,
+      });
+      return {
+        endpoint: `${origin}/push/${id}`,
+        keys: { p256dh: base64url(publicKey), auth: base64url(authSecret) },
+        privateKey: ecdh.getPrivateKey(),
+        authSecret,
+      };
     },
     expire(endpoint) {
       const id = endpoint.split("/push/")[1];
@@ -653,15 +741,36 @@ export interface FcmServer {
   close(): Promise<void>;
 }
 
-const GOOGLE_STATUS: Record<number, string> = { 400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE" };
+const GOOGLE_STATUS: Record<number, string> = {
+  400: "INVALID_ARGUMENT",
+  401: "UNAUTHENTICATED",
+  403: "PERMISSION_DENIED",
+  404: "NOT_FOUND",
+  429: "RESOURCE_EXHAUSTED",
+  500: "INTERNAL",
+  503: "UNAVAILABLE",
+};
 /** the FcmError detail real FCM adds for these statuses (a plain 401 UNAUTHENTICATED carries none) */
-const FCM_ERROR_CODE: Record<number, string> = { 400: "INVALID_ARGUMENT", 403: "SENDER_ID_MISMATCH", 404: "UNREGISTERED", 429: "QUOTA_EXCEEDED", 500: "INTERNAL", 503: "UNAVAILABLE" };
+const FCM_ERROR_CODE: Record<number, string> = {
+  400: "INVALID_ARGUMENT",
+  403: "SENDER_ID_MISMATCH",
+  404: "UNREGISTERED",
+  429: "QUOTA_EXCEEDED",
+  500: "INTERNAL",
+  503: "UNAVAILABLE",
+};
 
 /**
  * @param options.publicKey the public half of the service account's RSA key (the test keeps the private half)
  */
-export async function startFcmServer(options: { publicKey: crypto.KeyObject | string; clientEmail?: string; projectId?: string; tokenTtlSeconds?: number }): Promise<FcmServer> {
-  const publicKey = typeof options.publicKey === "string" ? crypto.createPublicKey(options.publicKey) : options.publicKey;
+export async function startFcmServer(options: {
+  publicKey: crypto.KeyObject | string;
+  clientEmail?: string;
+  projectId?: string;
+  tokenTtlSeconds?: number;
+}): Promise<FcmServer> {
+  const publicKey =
+    typeof options.publicKey === "string" ? crypto.createPublicKey(options.publicKey) : options.publicKey;
   const clientEmail = options.clientEmail ?? "cairn-test@cairn-test.iam.gserviceaccount.com";
   const projectId = options.projectId ?? "cairn-test";
   const tokenTtl = options.tokenTtlSeconds ?? 3600;
@@ -675,13 +784,26 @@ export async function startFcmServer(options: { publicKey: crypto.KeyObject | st
   let tokenUrl = "";
   let sequence = 0;
 
-  const googleError = (path: string, status: number, error: { status?: string; errorCode?: string; message?: string } = {}): HttpReply => {
+  const googleError = (
+    path: string,
+    status: number,
+    error: { status?: string; errorCode?: string; message?: string } = {},
+  ): HttpReply => {
     const statusName = error.status ?? GOOGLE_STATUS[status] ?? (status >= 500 ? "INTERNAL" : "FAILED_PRECONDITION");
     const message = error.message ?? statusText(status);
     rejected.push({ path, status, reason: `${statusName}${error.errorCode ? `/${error.errorCode}` : ""}: ${message}` });
     return {
       status,
-      body: { error: { code: status, message, status: statusName, details: error.errorCode ? [{ "@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", errorCode: error.errorCode }] : [] } },
+      body: {
+        error: {
+          code: status,
+          message,
+          status: statusName,
+          details: error.errorCode
+            ? [{ "@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", errorCode: error.errorCode }]
+            : [],
+        },
+      },
     };
   };
   const oauthError = (path: string, status: number, error: string, description: string): HttpReply => {
@@ -695,21 +817,56 @@ export async function startFcmServer(options: { publicKey: crypto.KeyObject | st
       const injected = tokenFailures.take();
       if (injected?.kind === "stall") return "stall";
       if (injected) {
-        const error = (injected.body ?? { error: injected.status >= 500 ? "internal_failure" : "invalid_request" }) as { error: string; error_description?: string };
+        const error = (injected.body ?? { error: injected.status >= 500 ? "internal_failure" : "invalid_request" }) as {
+          error: string;
+          error_description?: string;
+        };
         return oauthError(path, injected.status, error.error, error.error_description ?? statusText(injected.status));
       }
       const form = parseForm(body);
-      if (form.grant_type !== "urn:ietf:params:oauth:grant-type:jwt-bearer") return oauthError(path, 400, "unsupported_grant_type", `Invalid grant_type: ${form.grant_type ?? ""}`);
+      if (form.grant_type !== "urn:ietf:params:oauth:grant-type:jwt-bearer")
+        return oauthError(path, 400, "unsupported_grant_type", `Invalid grant_type: ${form.grant_type ?? ""}`);
       if (!form.assertion) return oauthError(path, 400, "invalid_request", "Missing required parameter: assertion");
-      const verified = verifyJwt(form.assertion, (input, signature, header) => header.alg === "RS256" && crypto.verify("sha256", input, publicKey, signature));
-      if ("error" in verified) return oauthError(path, 400, "invalid_grant", verified.error === "JWT signature does not verify" ? "Invalid JWT Signature." : verified.error);
+      const verified = verifyJwt(
+        form.assertion,
+        (input, signature, header) => header.alg === "RS256" && crypto.verify("sha256", input, publicKey, signature),
+      );
+      if ("error" in verified)
+        return oauthError(
+          path,
+          400,
+          "invalid_grant",
+          verified.error === "JWT signature does not verify" ? "Invalid JWT Signature." : verified.error,
+        );
       const claims = verified.claims as { iss?: unknown; scope?: unknown; aud?: unknown; iat?: unknown; exp?: unknown };
       const now = Math.floor(Date.now() / 1000);
-      if (claims.iss !== clientEmail) return oauthError(path, 400, "invalid_grant", `Invalid issuer: ${String(claims.iss)}`);
-      if (claims.aud !== tokenUrl) return oauthError(path, 400, "invalid_grant", `Invalid JWT audience: ${String(claims.aud)}, expected ${tokenUrl}`);
-      if (typeof claims.scope !== "string" || !claims.scope.split(" ").includes("https://www.googleapis.com/auth/firebase.messaging")) return oauthError(path, 400, "invalid_scope", "The firebase.messaging scope is missing");
-      if (typeof claims.iat !== "number" || typeof claims.exp !== "number" || claims.iat > now + 300 || claims.exp <= now || claims.exp - claims.iat > 3600) {
-        return oauthError(path, 400, "invalid_grant", "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.");
+      if (claims.iss !== clientEmail)
+        return oauthError(path, 400, "invalid_grant", `Invalid issuer: ${String(claims.iss)}`);
+      if (claims.aud !== tokenUrl)
+        return oauthError(
+          path,
+          400,
+          "invalid_grant",
+          `Invalid JWT audience: ${String(claims.aud)}, expected ${tokenUrl}`,
+        );
+      if (
+        typeof claims.scope !== "string" ||
+        !claims.scope.split(" ").includes("https://www.googleapis.com/auth/firebase.messaging")
+      )
+        return oauthError(path, 400, "invalid_scope", "The firebase.messaging scope is missing");
+      if (
+        typeof claims.iat !== "number" ||
+        typeof claims.exp !== "number" ||
+        claims.iat > now + 300 ||
+        claims.exp <= now ||
+        claims.exp - claims.iat > 3600
+      ) {
+        return oauthError(
+          path,
+          400,
+          "invalid_grant",
+          "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.",
+        );
       }
       const accessToken = `ya29.test-${crypto.randomBytes(24).toString("base64url")}`;
       accessTokens.set(accessToken, Date.now() + tokenTtl * 1000);
@@ -718,19 +875,30 @@ export async function startFcmServer(options: { publicKey: crypto.KeyObject | st
     }
 
     const send = /^\/v1\/projects\/([^/]+)\/messages:send$/.exec(path);
-    if (method !== "POST" || !send) return googleError(path, 404, { message: `The requested URL ${path} was not found on this server.` });
+    if (method !== "POST" || !send)
+      return googleError(path, 404, { message: `The requested URL ${path} was not found on this server.` });
     const injected = failures.take();
     if (injected?.kind === "stall") return "stall";
     if (injected) {
       const error = (injected.body ?? {}) as { status?: string; errorCode?: string; message?: string };
-      return googleError(path, injected.status, { ...error, errorCode: error.errorCode ?? FCM_ERROR_CODE[injected.status] });
+      return googleError(path, injected.status, {
+        ...error,
+        errorCode: error.errorCode ?? FCM_ERROR_CODE[injected.status],
+      });
     }
     const accessToken = /^Bearer (.+)$/.exec(headers.authorization ?? "")?.[1];
     const expiry = accessToken ? accessTokens.get(accessToken) : undefined;
     if (!accessToken || !expiry || expiry < Date.now()) {
-      return googleError(path, 401, { message: "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential." });
+      return googleError(path, 401, {
+        message:
+          "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
+      });
     }
-    if (send[1] !== projectId) return googleError(path, 403, { errorCode: "SENDER_ID_MISMATCH", message: `Permission denied on project ${send[1]}` });
+    if (send[1] !== projectId)
+      return googleError(path, 403, {
+        errorCode: "SENDER_ID_MISMATCH",
+        message: `Permission denied on project ${send[1]}`,
+      });
     let parsed: { message?: unknown };
     try {
       parsed = JSON.parse(body.toString("utf8"));
@@ -740,15 +908,26 @@ export async function startFcmServer(options: { publicKey: crypto.KeyObject | st
     const message = parsed.message as FcmSend["message"] | undefined;
     if (!message || typeof message !== "object") return googleError(path, 400, { message: "Missing message" });
     if (typeof message.token !== "string" || !/^[A-Za-z0-9_:-]{8,}$/.test(message.token)) {
-      return googleError(path, 400, { errorCode: "INVALID_ARGUMENT", message: "The registration token is not a valid FCM registration token" });
+      return googleError(path, 400, {
+        errorCode: "INVALID_ARGUMENT",
+        message: "The registration token is not a valid FCM registration token",
+      });
     }
     const data = message.data as Record<string, unknown> | undefined;
-    if (data && Object.values(data).some((value) => typeof value !== "string")) return googleError(path, 400, { errorCode: "INVALID_ARGUMENT", message: "Invalid value at 'message.data': values must be strings" });
+    if (data && Object.values(data).some((value) => typeof value !== "string"))
+      return googleError(path, 400, {
+        errorCode: "INVALID_ARGUMENT",
+        message: "Invalid value at 'message.data': values must be strings",
+      });
     const webpushLink = (message.webpush as { fcm_options?: { link?: unknown } } | undefined)?.fcm_options?.link;
     if (webpushLink !== undefined && (typeof webpushLink !== "string" || !webpushLink.startsWith("https://"))) {
-      return googleError(path, 400, { errorCode: "INVALID_ARGUMENT", message: "Invalid value at 'message.webpush.fcm_options.link': must be an HTTPS URL" });
+      return googleError(path, 400, {
+        errorCode: "INVALID_ARGUMENT",
+        message: "Invalid value at 'message.webpush.fcm_options.link': must be an HTTPS URL",
+      });
     }
-    if (unregistered.has(message.token)) return googleError(path, 404, { errorCode: "UNREGISTERED", message: "Requested entity was not found." });
+    if (unregistered.has(message.token))
+      return googleError(path, 404, { errorCode: "UNREGISTERED", message: "Requested entity was not found." });
     const name = `projects/${projectId}/messages/0:${Date.now()}${String(++sequence).padStart(4, "0")}`;
     received.push({ projectId: send[1], message, accessToken, name });
     return { status: 200, body: { name } };
@@ -762,7 +941,14 @@ export async function startFcmServer(options: { publicKey: crypto.KeyObject | st
     apiBaseUrl: server.url,
     projectId,
     clientEmail,
-    config: (privateKey, overrides = {}) => ({ projectId, clientEmail, privateKey, tokenUrl, apiBaseUrl: server.url, ...overrides }),
+    config: (privateKey, overrides = {}) => ({
+      projectId,
+      clientEmail,
+      privateKey,
+      tokenUrl,
+      apiBaseUrl: server.url,
+      ...overrides,
+    }),
     tokenRequests,
     received,
     rejected,

@@ -22,8 +22,16 @@ export const DEFAULT_CONTENT: Record<Channel, Record<string, unknown>> = {
     html: '<p>Hi {{ profile.traits.first_name }}, see <a href="https://shop.example/new?a=1&amp;b=2">what is new</a>. <a href="{{ unsubscribe_url }}">Unsubscribe</a></p>',
   },
   sms: { body: "Hi {{ profile.traits.first_name }}, your code is 1234" },
-  push: { title: "Hi {{ profile.traits.first_name }}", body: "Your cart misses you", deepLink: "https://shop.example/cart" },
-  in_app: { title: "Welcome {{ profile.traits.first_name }}", body: "Your plan: {{ event.properties.plan }}", cta: { label: "Open", url: "https://shop.example/app" } },
+  push: {
+    title: "Hi {{ profile.traits.first_name }}",
+    body: "Your cart misses you",
+    deepLink: "https://shop.example/cart",
+  },
+  in_app: {
+    title: "Welcome {{ profile.traits.first_name }}",
+    body: "Your plan: {{ event.properties.plan }}",
+    cta: { label: "Open", url: "https://shop.example/app" },
+  },
 };
 
 export interface MessagingSetup {
@@ -38,15 +46,27 @@ export interface MessagingSetup {
 }
 
 /** A workspace with a `channel` template and a live journey: signed_up → `action.<channel>` → exit. */
-export async function setup(content?: Record<string, unknown>, options: { channel?: Channel; fixture?: IngestFixture } = {}): Promise<MessagingSetup> {
+export async function setup(
+  content?: Record<string, unknown>,
+  options: { channel?: Channel; fixture?: IngestFixture } = {},
+): Promise<MessagingSetup> {
   const channel = options.channel ?? "email";
   const fixture = options.fixture ?? (await ingestFixture("FULL"));
   const ctx = await workspaceContextForApiKey(fixture.key);
   const owner = await contextOf(fixture.team, "OWNER");
-  const template = await createTemplate(ctx, { name: `Welcome ${channel}`, channel, content: content ?? DEFAULT_CONTENT[channel] });
+  const template = await createTemplate(ctx, {
+    name: `Welcome ${channel}`,
+    channel,
+    content: content ?? DEFAULT_CONTENT[channel],
+  });
   const { journeyId } = await publishGraph(ctx, {
     nodes: [
-      { id: "trigger", type: "trigger.event", position: { x: 0, y: 0 }, config: { eventName: "signed_up", filters: [] } },
+      {
+        id: "trigger",
+        type: "trigger.event",
+        position: { x: 0, y: 0 },
+        config: { eventName: "signed_up", filters: [] },
+      },
       { id: "send", type: `action.${channel}`, position: { x: 0, y: 100 }, config: { templateId: template.id } },
       { id: "end", type: "exit", position: { x: 0, y: 200 }, config: {} },
     ],
@@ -60,7 +80,12 @@ export async function setup(content?: Record<string, unknown>, options: { channe
 }
 
 /** Identifies a person (traits, and `context` such as timezone or device) and triggers the journey; returns the id of the message it queued. */
-export async function queueFor(s: MessagingSetup, userId: string, traits: Record<string, unknown>, context: Record<string, unknown> = {}): Promise<string> {
+export async function queueFor(
+  s: MessagingSetup,
+  userId: string,
+  traits: Record<string, unknown>,
+  context: Record<string, unknown> = {},
+): Promise<string> {
   await s.driver.send([{ type: "identify", userId, traits, context }]);
   const before = s.driver.messages.length;
   await s.driver.track(userId, "signed_up", { plan: "pro" });
@@ -74,7 +99,10 @@ export async function messageRow(id: string) {
 
 /** The message's timeline, oldest first. */
 export async function timeline(id: string): Promise<string[]> {
-  const events = await db().messageEvent.findMany({ where: { messageId: id }, orderBy: [{ at: "asc" }, { id: "asc" }] });
+  const events = await db().messageEvent.findMany({
+    where: { messageId: id },
+    orderBy: [{ at: "asc" }, { id: "asc" }],
+  });
   return events.map((e) => e.type);
 }
 

@@ -7,7 +7,10 @@ type Handler = (request: Request, context: { params: Promise<Record<string, neve
  * Serves route handlers over real HTTP on a free local port, the way Next.js hands them a Request, for
  * tests that need a real client on the other end (the Segment SDK). Routes are matched by exact path.
  */
-export async function serveRoutes(routes: Record<string, Handler>, options: { port?: number } = {}): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveRoutes(
+  routes: Record<string, Handler>,
+  options: { port?: number } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   // Handlers still running when the server closes (an executor killed mid-call leaves some) would go on
   // querying the database after the test moved on, maybe to one being dropped: close() waits for them.
   const inFlight = new Set<Promise<void>>();
@@ -30,7 +33,9 @@ export async function serveRoutes(routes: Record<string, Handler>, options: { po
     for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
     const body = chunks.length ? Buffer.concat(chunks) : undefined;
     try {
-      const response = await handler(new Request(url, { method: req.method, headers, body }), { params: Promise.resolve({}) });
+      const response = await handler(new Request(url, { method: req.method, headers, body }), {
+        params: Promise.resolve({}),
+      });
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (error) {

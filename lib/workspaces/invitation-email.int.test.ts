@@ -20,7 +20,12 @@ afterAll(async () => {
 });
 
 async function invite(team: Awaited<ReturnType<typeof createWorkspaceWithTeam>>, email: string) {
-  return callRoute(inviteRoute, { method: "POST", params: { slug: team.slug }, cookie: await sessionCookie(team.members.ADMIN), body: { email, role: "EDITOR" } });
+  return callRoute(inviteRoute, {
+    method: "POST",
+    params: { slug: team.slug },
+    cookie: await sessionCookie(team.members.ADMIN),
+    body: { email, role: "EDITOR" },
+  });
 }
 
 describe("invitations are emailed", () => {
@@ -46,13 +51,17 @@ describe("invitations are emailed", () => {
     expect(parsed.messageId).toBe(`<invitation=3A${response.body.invitation.id}@cairn>`);
     // The link in the email is the invitation's.
     expect((await previewInvitation(decodeURIComponent(url.split("/invite/")[1]))).email).toBe(email);
-    const audit = await db().auditLog.findFirstOrThrow({ where: { workspaceId: team.id, action: "invitation.emailed" } });
+    const audit = await db().auditLog.findFirstOrThrow({
+      where: { workspaceId: team.id, action: "invitation.emailed" },
+    });
     expect(audit).toMatchObject({ targetId: response.body.invitation.id, metadata: { to: email, outbox: true } });
   });
 
   it("a failing SMTP server leaves the invitation created, says why, and keeps the link", async () => {
     const team = await createWorkspaceWithTeam();
-    await saveChannelConfig(await contextOf(team, "OWNER"), "email", { settings: { mode: "smtp", fromAddress: "team@shop.example", host: sink.host, port: sink.port } });
+    await saveChannelConfig(await contextOf(team, "OWNER"), "email", {
+      settings: { mode: "smtp", fromAddress: "team@shop.example", host: sink.host, port: sink.port },
+    });
     sink.failNext(1, 554, { message: "5.7.1 Relaying denied", stage: "rcpt" });
     const email = uniqueEmail("unlucky");
     const response = await invite(team, email);
@@ -63,9 +72,13 @@ describe("invitations are emailed", () => {
     expect(response.body.url).toMatch(/\/invite\//);
     // The invitation stands, and its link works.
     expect(await db().invitation.count({ where: { workspaceId: team.id, email, revokedAt: null } })).toBe(1);
-    expect((await previewInvitation(decodeURIComponent((response.body.url as string).split("/invite/")[1]))).email).toBe(email);
+    expect(
+      (await previewInvitation(decodeURIComponent((response.body.url as string).split("/invite/")[1]))).email,
+    ).toBe(email);
     expect(sink.received.filter((m) => m.parsed.to && JSON.stringify(m.parsed.to).includes(email))).toHaveLength(0);
-    const audit = await db().auditLog.findFirstOrThrow({ where: { workspaceId: team.id, action: "invitation.email_failed" } });
+    const audit = await db().auditLog.findFirstOrThrow({
+      where: { workspaceId: team.id, action: "invitation.email_failed" },
+    });
     expect(audit.metadata).toMatchObject({ to: email, reason: response.body.email.reason });
 
     // With the server answering again, the next invitation goes out through it (not the Outbox).

@@ -20,7 +20,9 @@ import { ProviderError, sendEmail } from "../messaging/providers";
  * admin saw no answer, and inviting again is the remedy (the same as "resend").
  */
 
-export type InvitationEmailOutcome = { sent: true; to: string; outbox: boolean } | { sent: false; to: string; reason: string };
+export type InvitationEmailOutcome =
+  | { sent: true; to: string; outbox: boolean }
+  | { sent: false; to: string; reason: string };
 
 /** Where invitation links point: the origin of links in sent messages, else the public URL, else the request's origin. */
 export function invitationLinkOrigin(requestOrigin: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -67,14 +69,26 @@ export async function sendInvitationEmail(
         `<p style="color:#78716c">The link works once and expires in 7 days. If you did not expect this, ignore this email.</p>`;
       await sendEmail(
         configs.email.smtp,
-        { from: configs.email.from, to, replyTo: configs.email.replyTo, subject, html, text, headers: { "X-Cairn-Workspace-Id": ctx.workspace.id } },
+        {
+          from: configs.email.from,
+          to,
+          replyTo: configs.email.replyTo,
+          subject,
+          html,
+          text,
+          headers: { "X-Cairn-Workspace-Id": ctx.workspace.id },
+        },
         { idempotencyKey: `invitation:${invitation.id}`, timeoutMs: SEND_TIMEOUT_MS },
       );
       outcome = { sent: true, to, outbox: configs.email.mode === "embedded" };
     }
   } catch (error) {
     // ProviderError messages are already stripped of secrets by the adapters; anything else is ours.
-    outcome = { sent: false, to, reason: error instanceof ProviderError ? shortReason(error) : "the email could not be handed to the mail server" };
+    outcome = {
+      sent: false,
+      to,
+      reason: error instanceof ProviderError ? shortReason(error) : "the email could not be handed to the mail server",
+    };
   }
   await recordAudit(db(), {
     workspaceId: ctx.workspace.id,
@@ -82,7 +96,9 @@ export async function sendInvitationEmail(
     action: outcome.sent ? "invitation.emailed" : "invitation.email_failed",
     targetType: "invitation",
     targetId: invitation.id,
-    summary: outcome.sent ? `Emailed the invitation to ${to}` : `Could not email the invitation to ${to}: ${outcome.reason}`,
+    summary: outcome.sent
+      ? `Emailed the invitation to ${to}`
+      : `Could not email the invitation to ${to}: ${outcome.reason}`,
     metadata: outcome.sent ? { to, outbox: outcome.outbox } : { to, reason: outcome.reason },
   }).catch((error: unknown) => {
     // The send happened (or not) either way; a lost audit line must not turn the answer into an error.

@@ -3,7 +3,13 @@ import { GET as previewRoute, POST as acceptRoute } from "@/app/api/invitations/
 import { db } from "../db/client";
 import { callRoute } from "../testing/call-route";
 import { contextOf, createUser, createWorkspaceWithTeam, sessionCookie, uniqueEmail } from "../testing/factories";
-import { acceptInvitation, INVITATION_TTL_MS, inviteMember, listPendingInvitations, revokeInvitation } from "./invitations";
+import {
+  acceptInvitation,
+  INVITATION_TTL_MS,
+  inviteMember,
+  listPendingInvitations,
+  revokeInvitation,
+} from "./invitations";
 
 describe("invitations", () => {
   it("let a new person join with the invited role by creating an account", async () => {
@@ -14,20 +20,32 @@ describe("invitations", () => {
     const preview = await callRoute(previewRoute, { params: { token } });
     expect(preview.body).toEqual({ workspaceName: team.name, email, role: "VIEWER", accountExists: false });
 
-    const accepted = await callRoute(acceptRoute, { method: "POST", params: { token }, body: { name: "New Comer", password: "a good long password" } });
+    const accepted = await callRoute(acceptRoute, {
+      method: "POST",
+      params: { token },
+      body: { name: "New Comer", password: "a good long password" },
+    });
     expect(accepted.status).toBe(200);
     expect(accepted.body.workspaceSlug).toBe(team.slug);
     const user = await db().user.findUniqueOrThrow({ where: { email } });
     const membership = await db().membership.findFirstOrThrow({ where: { userId: user.id, workspaceId: team.id } });
     expect(membership.role).toBe("VIEWER");
-    expect(await db().auditLog.count({ where: { workspaceId: team.id, action: { in: ["member.invited", "member.joined"] } } })).toBe(2);
+    expect(
+      await db().auditLog.count({
+        where: { workspaceId: team.id, action: { in: ["member.invited", "member.joined"] } },
+      }),
+    ).toBe(2);
   });
 
   it("cannot be used twice", async () => {
     const team = await createWorkspaceWithTeam();
     const { token } = await inviteMember(await contextOf(team, "OWNER"), { email: uniqueEmail(), role: "EDITOR" });
     await acceptInvitation(token, { newAccount: { name: "First", password: "a good long password" } });
-    const again = await callRoute(acceptRoute, { method: "POST", params: { token }, body: { name: "Second", password: "a good long password" } });
+    const again = await callRoute(acceptRoute, {
+      method: "POST",
+      params: { token },
+      body: { name: "Second", password: "a good long password" },
+    });
     expect(again.status).toBe(409);
   });
 
@@ -35,10 +53,18 @@ describe("invitations", () => {
     const team = await createWorkspaceWithTeam();
     const email = uniqueEmail();
     const { token } = await inviteMember(await contextOf(team, "OWNER"), { email, role: "VIEWER" });
-    const weak = await callRoute(acceptRoute, { method: "POST", params: { token }, body: { name: "Weak", password: "short" } });
+    const weak = await callRoute(acceptRoute, {
+      method: "POST",
+      params: { token },
+      body: { name: "Weak", password: "short" },
+    });
     expect(weak.status).toBe(422);
     expect(weak.body.error.fields).toEqual([{ path: "password", message: "Use at least 10 characters" }]);
-    const forged = await callRoute(acceptRoute, { method: "POST", params: { token }, body: { name: "Sneaky", password: "a good long password", role: "OWNER" } });
+    const forged = await callRoute(acceptRoute, {
+      method: "POST",
+      params: { token },
+      body: { name: "Sneaky", password: "a good long password", role: "OWNER" },
+    });
     expect(forged.status).toBe(422);
     expect(await db().user.findUnique({ where: { email } })).toBeNull();
     // The invitation is still usable afterwards, with the role it was created with.
@@ -50,9 +76,15 @@ describe("invitations", () => {
   it("expire after seven days", async () => {
     const team = await createWorkspaceWithTeam();
     const sent = new Date("2030-03-01T12:00:00Z");
-    const { token } = await inviteMember(await contextOf(team, "OWNER"), { email: uniqueEmail(), role: "EDITOR" }, sent);
+    const { token } = await inviteMember(
+      await contextOf(team, "OWNER"),
+      { email: uniqueEmail(), role: "EDITOR" },
+      sent,
+    );
     const expired = new Date(sent.getTime() + INVITATION_TTL_MS + 1000);
-    await expect(acceptInvitation(token, { newAccount: { name: "Late", password: "a good long password" } }, expired)).rejects.toMatchObject({
+    await expect(
+      acceptInvitation(token, { newAccount: { name: "Late", password: "a good long password" } }, expired),
+    ).rejects.toMatchObject({
       code: "not_found",
       message: "This invitation has expired. Ask for a new one.",
     });
@@ -64,10 +96,14 @@ describe("invitations", () => {
     const email = uniqueEmail();
     const first = await inviteMember(ctx, { email, role: "EDITOR" });
     const second = await inviteMember(ctx, { email, role: "VIEWER" });
-    await expect(acceptInvitation(first.token, { newAccount: { name: "X", password: "a good long password" } })).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      acceptInvitation(first.token, { newAccount: { name: "X", password: "a good long password" } }),
+    ).rejects.toMatchObject({ code: "not_found" });
     expect((await listPendingInvitations(ctx)).map((i) => i.role)).toEqual(["VIEWER"]);
     await revokeInvitation(ctx, second.invitation.id);
-    await expect(acceptInvitation(second.token, { newAccount: { name: "X", password: "a good long password" } })).rejects.toMatchObject({
+    await expect(
+      acceptInvitation(second.token, { newAccount: { name: "X", password: "a good long password" } }),
+    ).rejects.toMatchObject({
       message: "This invitation was withdrawn. Ask for a new one.",
     });
   });
@@ -84,11 +120,19 @@ describe("invitations", () => {
     const { token } = await inviteMember(await contextOf(team, "OWNER"), { email: invitee.email, role: "EDITOR" });
     expect((await callRoute(previewRoute, { params: { token } })).body.accountExists).toBe(true);
 
-    const wrong = await callRoute(acceptRoute, { method: "POST", params: { token }, cookie: await sessionCookie(stranger) });
+    const wrong = await callRoute(acceptRoute, {
+      method: "POST",
+      params: { token },
+      cookie: await sessionCookie(stranger),
+    });
     expect(wrong.status).toBe(403);
     expect(await db().membership.count({ where: { workspaceId: team.id, userId: stranger.id } })).toBe(0);
 
-    const right = await callRoute(acceptRoute, { method: "POST", params: { token }, cookie: await sessionCookie(invitee) });
+    const right = await callRoute(acceptRoute, {
+      method: "POST",
+      params: { token },
+      cookie: await sessionCookie(invitee),
+    });
     expect(right.status).toBe(200);
     expect((await contextOf({ ...team, members: { ...team.members, EDITOR: invitee } }, "EDITOR")).role).toBe("EDITOR");
   });
@@ -97,9 +141,15 @@ describe("invitations", () => {
     const team = await createWorkspaceWithTeam();
     const existing = await createUser("Already Here");
     const { token } = await inviteMember(await contextOf(team, "OWNER"), { email: existing.email, role: "EDITOR" });
-    const response = await callRoute(acceptRoute, { method: "POST", params: { token }, body: { name: "Impostor", password: "a good long password" } });
+    const response = await callRoute(acceptRoute, {
+      method: "POST",
+      params: { token },
+      body: { name: "Impostor", password: "a good long password" },
+    });
     expect(response.status).toBe(409);
-    expect(response.body.error.message).toBe(`An account for ${existing.email} exists already. Sign in to accept the invitation.`);
+    expect(response.body.error.message).toBe(
+      `An account for ${existing.email} exists already. Sign in to accept the invitation.`,
+    );
     expect(await db().user.count({ where: { email: existing.email } })).toBe(1);
     expect(await db().membership.count({ where: { workspaceId: team.id, userId: existing.id } })).toBe(0);
     // The failed attempt did not use up the invitation.
@@ -108,7 +158,9 @@ describe("invitations", () => {
 
   it("refuse to invite someone who is already a member", async () => {
     const team = await createWorkspaceWithTeam();
-    await expect(inviteMember(await contextOf(team, "OWNER"), { email: team.members.EDITOR.email, role: "ADMIN" })).rejects.toMatchObject({
+    await expect(
+      inviteMember(await contextOf(team, "OWNER"), { email: team.members.EDITOR.email, role: "ADMIN" }),
+    ).rejects.toMatchObject({
       code: "validation",
       fields: [{ path: "email", message: `${team.members.EDITOR.email} is already a member of this workspace` }],
     });

@@ -7,7 +7,12 @@ import { recordAudit } from "../audit/audit-log";
 import { db } from "../db/client";
 import { AppError, parseInput } from "../errors";
 import { hashToken, randomToken } from "../security/tokens";
-import { invitationLink, invitationLinkOrigin, sendInvitationEmail, type InvitationEmailOutcome } from "./invitation-email";
+import {
+  invitationLink,
+  invitationLinkOrigin,
+  sendInvitationEmail,
+  type InvitationEmailOutcome,
+} from "./invitation-email";
 import { ZRole } from "./members";
 import type { SessionUser } from "./workspaces";
 
@@ -39,9 +44,14 @@ export async function inviteMember(
   const actor = requireUser(ctx);
   const { email, role } = parseInput(ZInviteMember, input);
   if (role === "OWNER" && !can(ctx, "owners:manage")) {
-    throw new AppError("forbidden", "Only owners can invite someone as an owner.", { fields: [{ path: "role", message: "Only owners can invite owners" }] });
+    throw new AppError("forbidden", "Only owners can invite someone as an owner.", {
+      fields: [{ path: "role", message: "Only owners can invite owners" }],
+    });
   }
-  const existingMember = await db().membership.findFirst({ where: { workspaceId: ctx.workspace.id, user: { email } }, select: { id: true } });
+  const existingMember = await db().membership.findFirst({
+    where: { workspaceId: ctx.workspace.id, user: { email } },
+    select: { id: true },
+  });
   if (existingMember) throw AppError.field("email", `${email} is already a member of this workspace`);
 
   const token = randomToken();
@@ -103,14 +113,20 @@ export async function inviteMemberAndEmail(
   return { invitation, token, url, email };
 }
 
-export async function listPendingInvitations(ctx: WorkspaceContext, now: Date = new Date()): Promise<PendingInvitation[]> {
+export async function listPendingInvitations(
+  ctx: WorkspaceContext,
+  now: Date = new Date(),
+): Promise<PendingInvitation[]> {
   requirePermission(ctx, "members:manage");
   const rows = await db().invitation.findMany({
     where: { workspaceId: ctx.workspace.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
     orderBy: { createdAt: "desc" },
     select: { id: true, email: true, role: true, invitedById: true, createdAt: true, expiresAt: true },
   });
-  const inviters = await db().user.findMany({ where: { id: { in: rows.map((r) => r.invitedById) } }, select: { id: true, email: true } });
+  const inviters = await db().user.findMany({
+    where: { id: { in: rows.map((r) => r.invitedById) } },
+    select: { id: true, email: true },
+  });
   const emailOf = new Map(inviters.map((u) => [u.id, u.email]));
   return rows.map((r) => ({
     id: r.id,
@@ -122,15 +138,21 @@ export async function listPendingInvitations(ctx: WorkspaceContext, now: Date = 
   }));
 }
 
-export async function revokeInvitation(ctx: WorkspaceContext, invitationId: string, now: Date = new Date()): Promise<void> {
+export async function revokeInvitation(
+  ctx: WorkspaceContext,
+  invitationId: string,
+  now: Date = new Date(),
+): Promise<void> {
   requirePermission(ctx, "members:manage");
-  if (!z.uuid().safeParse(invitationId).success) throw new AppError("not_found", "No such invitation in this workspace.");
+  if (!z.uuid().safeParse(invitationId).success)
+    throw new AppError("not_found", "No such invitation in this workspace.");
   const invitation = await db().invitation.findFirst({
     where: { id: invitationId, workspaceId: ctx.workspace.id, acceptedAt: null, revokedAt: null },
     select: { id: true, email: true, role: true },
   });
   if (!invitation) throw new AppError("not_found", "No such pending invitation in this workspace.");
-  if (invitation.role === "OWNER" && !can(ctx, "owners:manage")) throw new AppError("forbidden", "Only owners can revoke an owner invitation.");
+  if (invitation.role === "OWNER" && !can(ctx, "owners:manage"))
+    throw new AppError("forbidden", "Only owners can revoke an owner invitation.");
   await db().$transaction(async (tx) => {
     await tx.invitation.update({ where: { id: invitation.id }, data: { revokedAt: now } });
     await recordAudit(tx, {
@@ -156,10 +178,20 @@ async function findUsableInvitation(token: string, now: Date) {
   if (typeof token !== "string" || token.length < 20 || token.length > 100) return null;
   const invitation = await db().invitation.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { id: true, email: true, role: true, workspaceId: true, acceptedAt: true, revokedAt: true, expiresAt: true, workspace: { select: { name: true, slug: true } } },
+    select: {
+      id: true,
+      email: true,
+      role: true,
+      workspaceId: true,
+      acceptedAt: true,
+      revokedAt: true,
+      expiresAt: true,
+      workspace: { select: { name: true, slug: true } },
+    },
   });
   if (!invitation) return null;
-  if (invitation.acceptedAt) throw new AppError("conflict", "This invitation has already been accepted. Sign in to open the workspace.");
+  if (invitation.acceptedAt)
+    throw new AppError("conflict", "This invitation has already been accepted. Sign in to open the workspace.");
   if (invitation.revokedAt) throw new AppError("not_found", "This invitation was withdrawn. Ask for a new one.");
   if (invitation.expiresAt <= now) throw new AppError("not_found", "This invitation has expired. Ask for a new one.");
   return invitation;
@@ -167,9 +199,15 @@ async function findUsableInvitation(token: string, now: Date) {
 
 export async function previewInvitation(token: string, now: Date = new Date()): Promise<InvitationPreview> {
   const invitation = await findUsableInvitation(token, now);
-  if (!invitation) throw new AppError("not_found", "This invitation link is not valid. Check that you copied all of it.");
+  if (!invitation)
+    throw new AppError("not_found", "This invitation link is not valid. Check that you copied all of it.");
   const account = await db().user.findUnique({ where: { email: invitation.email }, select: { id: true } });
-  return { workspaceName: invitation.workspace.name, email: invitation.email, role: invitation.role, accountExists: !!account };
+  return {
+    workspaceName: invitation.workspace.name,
+    email: invitation.email,
+    role: invitation.role,
+    accountExists: !!account,
+  };
 }
 
 export const ZAcceptAsNewUser = z.object({ name: ZPersonName, password: ZPassword }).strict();
@@ -185,7 +223,8 @@ export async function acceptInvitation(
   now: Date = new Date(),
 ): Promise<{ workspaceSlug: string; userId: string; email: string }> {
   const invitation = await findUsableInvitation(token, now);
-  if (!invitation) throw new AppError("not_found", "This invitation link is not valid. Check that you copied all of it.");
+  if (!invitation)
+    throw new AppError("not_found", "This invitation link is not valid. Check that you copied all of it.");
 
   let passwordHash: string | null = null;
   let name = "";
@@ -194,12 +233,18 @@ export async function acceptInvitation(
     passwordHash = await hashPassword(data.password);
     name = data.name;
   } else if (who.user.email !== invitation.email) {
-    throw new AppError("forbidden", `This invitation is for ${invitation.email}, but you are signed in as ${who.user.email}. Sign out and open the link again.`);
+    throw new AppError(
+      "forbidden",
+      `This invitation is for ${invitation.email}, but you are signed in as ${who.user.email}. Sign out and open the link again.`,
+    );
   }
 
   return db().$transaction(async (tx) => {
     // Claim the invitation first: of two concurrent acceptances only one updates the row.
-    const claimed = await tx.invitation.updateMany({ where: { id: invitation.id, acceptedAt: null, revokedAt: null }, data: { acceptedAt: now } });
+    const claimed = await tx.invitation.updateMany({
+      where: { id: invitation.id, acceptedAt: null, revokedAt: null },
+      data: { acceptedAt: now },
+    });
     if (claimed.count !== 1) throw new AppError("conflict", "This invitation has already been used.");
 
     let userId: string;
@@ -207,11 +252,20 @@ export async function acceptInvitation(
       userId = who.user.id;
     } else {
       const existing = await tx.user.findUnique({ where: { email: invitation.email }, select: { id: true } });
-      if (existing) throw new AppError("conflict", `An account for ${invitation.email} exists already. Sign in to accept the invitation.`);
-      userId = (await tx.user.create({ data: { email: invitation.email, name, passwordHash }, select: { id: true } })).id;
+      if (existing)
+        throw new AppError(
+          "conflict",
+          `An account for ${invitation.email} exists already. Sign in to accept the invitation.`,
+        );
+      userId = (await tx.user.create({ data: { email: invitation.email, name, passwordHash }, select: { id: true } }))
+        .id;
     }
-    const alreadyMember = await tx.membership.findFirst({ where: { workspaceId: invitation.workspaceId, userId }, select: { id: true } });
-    if (!alreadyMember) await tx.membership.create({ data: { workspaceId: invitation.workspaceId, userId, role: invitation.role } });
+    const alreadyMember = await tx.membership.findFirst({
+      where: { workspaceId: invitation.workspaceId, userId },
+      select: { id: true },
+    });
+    if (!alreadyMember)
+      await tx.membership.create({ data: { workspaceId: invitation.workspaceId, userId, role: invitation.role } });
     await recordAudit(tx, {
       workspaceId: invitation.workspaceId,
       actor: { kind: "user", userId, email: invitation.email },

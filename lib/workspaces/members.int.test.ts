@@ -19,7 +19,9 @@ describe("members", () => {
     const editor = await membershipOf(team, "EDITOR");
     const updated = await changeMemberRole(await contextOf(team, "OWNER"), editor.id, { role: "ADMIN" });
     expect(updated.role).toBe("ADMIN");
-    const entry = await db().auditLog.findFirstOrThrow({ where: { workspaceId: team.id, action: "member.role_changed" } });
+    const entry = await db().auditLog.findFirstOrThrow({
+      where: { workspaceId: team.id, action: "member.role_changed" },
+    });
     expect(entry).toMatchObject({ actorUserId: team.members.OWNER.id, targetId: team.members.EDITOR.id });
     expect(entry.summary).toBe(`Changed ${team.members.EDITOR.email} from Editor to Admin`);
   });
@@ -50,6 +52,8 @@ describe("members", () => {
 
   it("answers 404 for a malformed member id", async () => {
     const team = await createWorkspaceWithTeam();
-    await expect(removeMember(await contextOf(team, "OWNER"), "../../etc")).rejects.toMatchObject({ code: "not_found" });
+    await expect(removeMember(await contextOf(team, "OWNER"), "../../etc")).rejects.toMatchObject({
+      code: "not_found",
+    });
   });
 });

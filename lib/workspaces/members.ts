@@ -22,7 +22,14 @@ export async function listMembers(ctx: WorkspaceContext): Promise<Member[]> {
     orderBy: { createdAt: "asc" },
     select: { id: true, role: true, createdAt: true, user: { select: { id: true, name: true, email: true } } },
   });
-  return rows.map((r) => ({ id: r.id, userId: r.user.id, name: r.user.name, email: r.user.email, role: r.role, joinedAt: r.createdAt.toISOString() }));
+  return rows.map((r) => ({
+    id: r.id,
+    userId: r.user.id,
+    name: r.user.name,
+    email: r.user.email,
+    role: r.role,
+    joinedAt: r.createdAt.toISOString(),
+  }));
 }
 
 export const ZRole = z.enum(ROLES, { error: `Choose one of: ${ROLES.map((r) => r.toLowerCase()).join(", ")}` });
@@ -60,7 +67,11 @@ async function assertAnotherOwnerRemains(tx: Tx, workspaceId: string, leavingMem
   }
 }
 
-export async function changeMemberRole(ctx: WorkspaceContext, membershipId: string, input: TChangeRole): Promise<Member> {
+export async function changeMemberRole(
+  ctx: WorkspaceContext,
+  membershipId: string,
+  input: TChangeRole,
+): Promise<Member> {
   const { role } = parseInput(ZChangeRole, input);
   const membership = await loadMembership(ctx, membershipId);
   assertMayAssign(ctx, membership.role, role);

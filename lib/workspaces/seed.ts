@@ -47,11 +47,21 @@ export async function seedDemoWorkspace(input: SeedInput): Promise<SeedResult> {
 
   return db().$transaction(async (tx) => {
     const user = existing
-      ? await tx.user.update({ where: { id: existing.id }, data: passwordHash ? { passwordHash, sessionVersion: { increment: 1 } } : {}, select: { id: true } })
+      ? await tx.user.update({
+          where: { id: existing.id },
+          data: passwordHash ? { passwordHash, sessionVersion: { increment: 1 } } : {},
+          select: { id: true },
+        })
       : await tx.user.create({ data: { email, name: "Demo Admin", passwordHash }, select: { id: true } });
     const workspace =
-      (await tx.workspace.findUnique({ where: { slug: DEMO_WORKSPACE_SLUG }, select: { id: true, slug: true, name: true } })) ??
-      (await tx.workspace.create({ data: { slug: DEMO_WORKSPACE_SLUG, name: "Demo workspace" }, select: { id: true, slug: true, name: true } }));
+      (await tx.workspace.findUnique({
+        where: { slug: DEMO_WORKSPACE_SLUG },
+        select: { id: true, slug: true, name: true },
+      })) ??
+      (await tx.workspace.create({
+        data: { slug: DEMO_WORKSPACE_SLUG, name: "Demo workspace" },
+        select: { id: true, slug: true, name: true },
+      }));
     await tx.membership.upsert({
       where: { workspaceId_userId: { workspaceId: workspace.id, userId: user.id } },
       create: { workspaceId: workspace.id, userId: user.id, role: "OWNER" },
@@ -59,10 +69,18 @@ export async function seedDemoWorkspace(input: SeedInput): Promise<SeedResult> {
     });
     const keyHash = hashToken(apiKey);
     const key = await tx.apiKey.findUnique({ where: { keyHash }, select: { id: true, workspaceId: true } });
-    if (key && key.workspaceId !== workspace.id) throw AppError.field("apiKey", "is already a key of another workspace");
+    if (key && key.workspaceId !== workspace.id)
+      throw AppError.field("apiKey", "is already a key of another workspace");
     if (!key) {
       const created = await tx.apiKey.create({
-        data: { workspaceId: workspace.id, name: "Seed key", scope: "FULL", prefix: apiKey.slice(0, API_KEY_PREFIX.length + 6), keyHash, createdById: user.id },
+        data: {
+          workspaceId: workspace.id,
+          name: "Seed key",
+          scope: "FULL",
+          prefix: apiKey.slice(0, API_KEY_PREFIX.length + 6),
+          keyHash,
+          createdById: user.id,
+        },
         select: { id: true },
       });
       await recordAudit(tx, {

@@ -9,16 +9,36 @@ import { createOwnerAccount, isSetUp } from "./setup";
 setUpFreshDatabase();
 
 async function counts() {
-  const [users, workspaces, memberships, audit] = await Promise.all([db().user.count(), db().workspace.count(), db().membership.count(), db().auditLog.count()]);
+  const [users, workspaces, memberships, audit] = await Promise.all([
+    db().user.count(),
+    db().workspace.count(),
+    db().membership.count(),
+    db().auditLog.count(),
+  ]);
   return { users, workspaces, memberships, audit };
 }
 const NOTHING = { users: 0, workspaces: 0, memberships: 0, audit: 0 };
-const valid = { name: "Ada Lovelace", email: "Ada@Example.com", password: "correct horse battery", workspaceName: "Acme Marketing" };
+const valid = {
+  name: "Ada Lovelace",
+  email: "Ada@Example.com",
+  password: "correct horse battery",
+  workspaceName: "Acme Marketing",
+};
 
 describe("first run: creating the owner account", () => {
   it.each([
-    ["an invalid email", { ...valid, email: "ada-at-example" }, "email", "Enter a valid email address, like name@example.com"],
-    ["a weak password", { ...valid, password: "password12" }, "password", "This password is too common; choose another"],
+    [
+      "an invalid email",
+      { ...valid, email: "ada-at-example" },
+      "email",
+      "Enter a valid email address, like name@example.com",
+    ],
+    [
+      "a weak password",
+      { ...valid, password: "password12" },
+      "password",
+      "This password is too common; choose another",
+    ],
     ["a short password", { ...valid, password: "short" }, "password", "Use at least 10 characters"],
     ["a missing name", { ...valid, name: "  " }, "name", "Enter your name"],
     ["a missing workspace name", { ...valid, workspaceName: undefined }, "workspaceName", "Enter a workspace name"],
@@ -36,7 +56,11 @@ describe("first run: creating the owner account", () => {
   });
 
   it("rejects malformed JSON with 400", async () => {
-    const response = await callRoute(setupRoute, { method: "POST", rawBody: '{"name": "Ada",', headers: { "content-type": "application/json" } });
+    const response = await callRoute(setupRoute, {
+      method: "POST",
+      rawBody: '{"name": "Ada",',
+      headers: { "content-type": "application/json" },
+    });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe("invalid_json");
     expect(await counts()).toEqual(NOTHING);
@@ -49,7 +73,10 @@ describe("first run: creating the owner account", () => {
     expect(response.body.workspaceSlug).toMatch(/^acme-marketing-[0-9a-f]{6}$/);
     const user = await db().user.findUniqueOrThrow({ where: { email: "ada@example.com" } });
     expect(user.passwordHash).toMatch(/^scrypt\$/);
-    const membership = await db().membership.findFirstOrThrow({ where: { userId: user.id }, include: { workspace: true } });
+    const membership = await db().membership.findFirstOrThrow({
+      where: { userId: user.id },
+      include: { workspace: true },
+    });
     expect(membership.role).toBe("OWNER");
     expect(membership.workspace.name).toBe("Acme Marketing");
     const audit = await db().auditLog.findFirstOrThrow({ where: { workspaceId: membership.workspaceId } });
@@ -72,10 +99,14 @@ describe("first run under concurrency", () => {
 
   it("lets exactly one of several simultaneous setups win", async () => {
     const attempts = await Promise.allSettled(
-      [1, 2, 3].map((i) => createOwnerAccount({ ...valid, email: `owner${i}@example.com`, workspaceName: `Workspace ${i}` })),
+      [1, 2, 3].map((i) =>
+        createOwnerAccount({ ...valid, email: `owner${i}@example.com`, workspaceName: `Workspace ${i}` }),
+      ),
     );
     expect(attempts.filter((a) => a.status === "fulfilled")).toHaveLength(1);
-    expect(attempts.filter((a) => a.status === "rejected").map((a) => (a as PromiseRejectedResult).reason.code)).toEqual(["conflict", "conflict"]);
+    expect(
+      attempts.filter((a) => a.status === "rejected").map((a) => (a as PromiseRejectedResult).reason.code),
+    ).toEqual(["conflict", "conflict"]);
     expect(await counts()).toMatchObject({ users: 1, workspaces: 1, memberships: 1 });
   });
 });

@@ -22,10 +22,18 @@ export async function createOwnerAccount(input: TCreateOwner): Promise<{ userId:
   return db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SETUP_LOCK_ID})`;
     if ((await tx.user.count()) > 0) {
-      throw new AppError("conflict", "Cairn is already set up. Sign in, or ask an admin of your workspace for an invitation.");
+      throw new AppError(
+        "conflict",
+        "Cairn is already set up. Sign in, or ask an admin of your workspace for an invitation.",
+      );
     }
-    const user = await tx.user.create({ data: { email: data.email, name: data.name, passwordHash }, select: { id: true } });
-    const workspace = await tx.workspace.create({ data: { name: data.workspaceName, slug: uniqueSlug(data.workspaceName) } });
+    const user = await tx.user.create({
+      data: { email: data.email, name: data.name, passwordHash },
+      select: { id: true },
+    });
+    const workspace = await tx.workspace.create({
+      data: { name: data.workspaceName, slug: uniqueSlug(data.workspaceName) },
+    });
     await tx.membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
     await recordAudit(tx, {
       workspaceId: workspace.id,

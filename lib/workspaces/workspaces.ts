@@ -54,7 +54,10 @@ export type TCreateWorkspace = z.input<typeof ZCreateWorkspace>;
 export async function createWorkspace(user: SessionUser, input: TCreateWorkspace): Promise<WorkspaceSummary> {
   const { name } = parseInput(ZCreateWorkspace, input);
   return db().$transaction(async (tx) => {
-    const workspace = await tx.workspace.create({ data: { name, slug: uniqueSlug(name) }, select: { id: true, slug: true, name: true } });
+    const workspace = await tx.workspace.create({
+      data: { name, slug: uniqueSlug(name) },
+      select: { id: true, slug: true, name: true },
+    });
     await tx.membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
     await recordAudit(tx, {
       workspaceId: workspace.id,
@@ -72,12 +75,19 @@ export const ZRenameWorkspace = z.object({ name: ZWorkspaceName }).strict();
 export type TRenameWorkspace = z.input<typeof ZRenameWorkspace>;
 
 /** Renames the workspace. The slug (and so every link) stays the same. */
-export async function renameWorkspace(ctx: WorkspaceContext, input: TRenameWorkspace): Promise<{ id: string; slug: string; name: string }> {
+export async function renameWorkspace(
+  ctx: WorkspaceContext,
+  input: TRenameWorkspace,
+): Promise<{ id: string; slug: string; name: string }> {
   requirePermission(ctx, "settings:manage");
   const { name } = parseInput(ZRenameWorkspace, input);
   if (name === ctx.workspace.name) return ctx.workspace;
   return db().$transaction(async (tx) => {
-    const updated = await tx.workspace.update({ where: { id: ctx.workspace.id }, data: { name }, select: { id: true, slug: true, name: true } });
+    const updated = await tx.workspace.update({
+      where: { id: ctx.workspace.id },
+      data: { name },
+      select: { id: true, slug: true, name: true },
+    });
     await recordAudit(tx, {
       workspaceId: ctx.workspace.id,
       actor: ctx.actor,

@@ -34,19 +34,36 @@ function largeJourney(count: number) {
     const id = `n${i}`;
     const y = i * 140;
     if (i % 10 === 0) {
-      nodes.push({ id, type: "condition", position: { x: 0, y }, config: { rules: { match: "all", rules: [{ kind: "trait", trait: "plan", operator: "equals", value: "pro" }] } } });
+      nodes.push({
+        id,
+        type: "condition",
+        position: { x: 0, y },
+        config: {
+          rules: { match: "all", rules: [{ kind: "trait", trait: "plan", operator: "equals", value: "pro" }] },
+        },
+      });
       // the "yes" side ends at once; the chain goes on from "no"
       nodes.push({ id: `${id}_end`, type: "exit", position: { x: 320, y: y + 140 }, config: {} });
       edges.push({ id: `e${id}_yes`, source: id, target: `${id}_end`, branch: "yes" });
       i++;
     } else {
-      nodes.push({ id, type: "delay.duration", position: { x: 0, y }, config: { duration: { amount: i, unit: "hours" } } });
+      nodes.push({
+        id,
+        type: "delay.duration",
+        position: { x: 0, y },
+        config: { duration: { amount: i, unit: "hours" } },
+      });
     }
     edges.push({ id: `e${id}`, source: previous, target: id, ...(previousExit ? { branch: previousExit } : {}) });
     previous = id;
     previousExit = nodes.find((n) => n.id === id)!.type === "condition" ? "no" : undefined;
   }
-  nodes.push({ id: "goal", type: "goal", position: { x: 0, y: count * 140 }, config: { eventName: "Project Created" } });
+  nodes.push({
+    id: "goal",
+    type: "goal",
+    position: { x: 0, y: count * 140 },
+    config: { eventName: "Project Created" },
+  });
   edges.push({ id: "egoal", source: previous, target: "goal", ...(previousExit ? { branch: previousExit } : {}) });
   return { nodes, edges };
 }
@@ -73,14 +90,38 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<v
 async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "cairn-bench-canvas-"));
   const port = await freePort();
-  const env = { ...process.env, CAIRN_DATA_DIR: dataDir, PORT: String(port), CAIRN_DB_PORT: String(await freePort()), CAIRN_EXECUTOR_PORT: String(await freePort()), DATABASE_URL: "", NEXT_TELEMETRY_DISABLED: "1" };
+  const env = {
+    ...process.env,
+    CAIRN_DATA_DIR: dataDir,
+    PORT: String(port),
+    CAIRN_DB_PORT: String(await freePort()),
+    CAIRN_EXECUTOR_PORT: String(await freePort()),
+    DATABASE_URL: "",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
   const tsx = [path.join("node_modules", "tsx", "dist", "cli.mjs")];
-  await run(process.execPath, [...tsx, "scripts/seed.ts"], { ...env, SEED_ADMIN_EMAIL: EMAIL, SEED_ADMIN_PASSWORD: PASSWORD, SEED_API_KEY: KEY });
-  const server = spawn(process.execPath, ["--import", "tsx", "scripts/cairn.ts", "start"], { stdio: ["ignore", "ignore", "inherit"], env });
+  await run(process.execPath, [...tsx, "scripts/seed.ts"], {
+    ...env,
+    SEED_ADMIN_EMAIL: EMAIL,
+    SEED_ADMIN_PASSWORD: PASSWORD,
+    SEED_API_KEY: KEY,
+  });
+  const server = spawn(process.execPath, ["--import", "tsx", "scripts/cairn.ts", "start"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env,
+  });
   const origin = `http://localhost:${port}`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   try {
     for (let i = 0; ; i++) {
@@ -93,7 +134,11 @@ async function main() {
       await new Promise((r) => setTimeout(r, 200));
     }
     const create = async (name: string, graph: unknown) => {
-      const response = await fetch(`${origin}/api/v1/journeys`, { method: "POST", headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" }, body: JSON.stringify({ name, graph }) });
+      const response = await fetch(`${origin}/api/v1/journeys`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+        body: JSON.stringify({ name, graph }),
+      });
       if (!response.ok) throw new Error(`create journey: ${response.status} ${await response.text()}`);
       return ((await response.json()) as { id: string }).id;
     };
@@ -151,10 +196,13 @@ async function main() {
       const panStarted = Date.now();
       await page.mouse.move(pane.x + pane.width - 40, y);
       await page.mouse.down();
-      for (let step = 1; step <= 30; step++) await page.mouse.move(pane.x + pane.width - 40 - step * ((pane.width - 80) / 30), y - step * 4);
+      for (let step = 1; step <= 30; step++)
+        await page.mouse.move(pane.x + pane.width - 40 - step * ((pane.width - 80) / 30), y - step * 4);
       await page.mouse.up();
       const panMs = Date.now() - panStarted;
-      const frames = (await page.evaluate(`(() => { window.__sampling = false; return window.__frames.slice(1); })()`)) as number[];
+      const frames = (await page.evaluate(
+        `(() => { window.__sampling = false; return window.__frames.slice(1); })()`,
+      )) as number[];
       frames.sort((a, b) => a - b);
       const p95 = frames[Math.floor(frames.length * 0.95)] ?? 0;
       const mean = frames.reduce((a, b) => a + b, 0) / Math.max(1, frames.length);
@@ -165,12 +213,17 @@ async function main() {
     const big = await measure(largeId, `canvas-${NODES}-nodes`);
     console.log("");
     console.log(`journey editor in Chromium (headless, software rendering), production build, ${origin}`);
-    for (const [label, r] of [[`${SMALL.nodes.length} nodes (baseline)`, small], [`${large.nodes.length} nodes`, big]] as const) {
+    for (const [label, r] of [
+      [`${SMALL.nodes.length} nodes (baseline)`, small],
+      [`${large.nodes.length} nodes`, big],
+    ] as const) {
       console.log(
         `${label.padEnd(20)} first full render (${r.visibleNodes} nodes mounted): ${String(r.firstRender).padStart(5)} ms · pan across: ${r.panMs} ms, ${r.frames} frames, mean frame ${r.meanFrame.toFixed(1)} ms, p95 frame ${r.p95Frame.toFixed(1)} ms`,
       );
     }
-    console.log(`ratio (${large.nodes.length} nodes / baseline), first render: ${(big.firstRender / small.firstRender).toFixed(2)}`);
+    console.log(
+      `ratio (${large.nodes.length} nodes / baseline), first render: ${(big.firstRender / small.firstRender).toFixed(2)}`,
+    );
   } finally {
     await browser.close();
     server.kill("SIGTERM");

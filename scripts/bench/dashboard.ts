@@ -45,21 +45,69 @@ const DAYS = 90;
 const at = (x: number, y: number) => ({ x, y });
 const GRAPH = {
   nodes: [
-    { id: "trigger", type: "trigger.event", position: at(0, 0), label: "Signed up", config: { eventName: "Signed Up", filters: [] } },
-    { id: "welcome", type: "action.email", position: at(0, 150), label: "Welcome email", config: { templateId: "bench" } },
-    { id: "wait", type: "delay.duration", position: at(0, 300), label: "Wait a day", config: { duration: { amount: 1, unit: "days" } } },
-    { id: "engaged", type: "condition", position: at(0, 450), label: "Opened the welcome?", config: { rules: { match: "all", rules: [] } } },
+    {
+      id: "trigger",
+      type: "trigger.event",
+      position: at(0, 0),
+      label: "Signed up",
+      config: { eventName: "Signed Up", filters: [] },
+    },
+    {
+      id: "welcome",
+      type: "action.email",
+      position: at(0, 150),
+      label: "Welcome email",
+      config: { templateId: "bench" },
+    },
+    {
+      id: "wait",
+      type: "delay.duration",
+      position: at(0, 300),
+      label: "Wait a day",
+      config: { duration: { amount: 1, unit: "days" } },
+    },
+    {
+      id: "engaged",
+      type: "condition",
+      position: at(0, 450),
+      label: "Opened the welcome?",
+      config: { rules: { match: "all", rules: [] } },
+    },
     {
       id: "offer",
       type: "split",
       position: at(-200, 600),
       label: "Offer test",
-      config: { arms: [{ id: "a", label: "A: 10% off", weight: 45 }, { id: "b", label: "B: free shipping", weight: 45 }], holdout: { weight: 10 } },
+      config: {
+        arms: [
+          { id: "a", label: "A: 10% off", weight: 45 },
+          { id: "b", label: "B: free shipping", weight: 45 },
+        ],
+        holdout: { weight: 10 },
+      },
     },
-    { id: "sms", type: "action.sms", position: at(-300, 750), label: "10% off by SMS", config: { templateId: "bench" } },
-    { id: "sms_b", type: "action.sms", position: at(-100, 750), label: "Free shipping by SMS", config: { templateId: "bench" } },
+    {
+      id: "sms",
+      type: "action.sms",
+      position: at(-300, 750),
+      label: "10% off by SMS",
+      config: { templateId: "bench" },
+    },
+    {
+      id: "sms_b",
+      type: "action.sms",
+      position: at(-100, 750),
+      label: "Free shipping by SMS",
+      config: { templateId: "bench" },
+    },
     { id: "goal", type: "goal", position: at(-200, 900), label: "Ordered", config: { eventName: "Order Completed" } },
-    { id: "push", type: "action.push", position: at(200, 600), label: "Nudge by push", config: { templateId: "bench" } },
+    {
+      id: "push",
+      type: "action.push",
+      position: at(200, 600),
+      label: "Nudge by push",
+      config: { templateId: "bench" },
+    },
     { id: "done", type: "exit", position: at(200, 750), label: "Done", config: {} },
   ],
   edges: [
@@ -74,7 +122,12 @@ const GRAPH = {
     { id: "e6", source: "engaged", target: "push", branch: "no" },
     { id: "e7", source: "push", target: "done" },
   ],
-  settings: { reentry: { mode: "always" }, exitEvents: [], goal: { eventName: "Order Completed", attributionHours: 72 }, frequencyCaps: true },
+  settings: {
+    reentry: { mode: "always" },
+    exitEvents: [],
+    goal: { eventName: "Order Completed", attributionHours: 72 },
+    frequencyCaps: true,
+  },
 };
 
 /** The A/B split on the yes branch: its node id, and how often each arm converts within the attribution window. */
@@ -95,10 +148,19 @@ async function inChunks(pool: pg.Pool, what: string, total: number, sql: string,
 }
 
 /** The raw rows, set-based. $1 workspace, $2 now; $3/$4 the chunk's first and last number. */
-async function synthesize(pool: pg.Pool, workspaceId: string, journeyIds: string[], versionIds: string[], now: Date): Promise<void> {
+async function synthesize(
+  pool: pg.Pool,
+  workspaceId: string,
+  journeyIds: string[],
+  versionIds: string[],
+  now: Date,
+): Promise<void> {
   await pool.query(`SELECT setseed(0.42)`);
   await pool.query(`CREATE TEMP TABLE bench_journeys (idx int PRIMARY KEY, id uuid, vid uuid)`);
-  await pool.query(`INSERT INTO bench_journeys SELECT i - 1, j, v FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS u(j, v, i)`, [journeyIds, versionIds]);
+  await pool.query(
+    `INSERT INTO bench_journeys SELECT i - 1, j, v FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS u(j, v, i)`,
+    [journeyIds, versionIds],
+  );
   // Which journey (half in the first), when they entered, which branch, how it ended. Those who entered in the
   // last day are still in the delay (WAITING); older ones took the yes branch (60%) or the no branch (push →
   // exit: completed, exited or failed). The yes branch reaches the A/B split a day after entry: the arm is the
@@ -191,9 +253,15 @@ async function synthesize(pool: pg.Pool, workspaceId: string, journeyIds: string
   );
   // Their fates: 97% sent a few seconds later; of those 94% delivered (3% bounced, the rest failed); of the
   // delivered emails and pushes 30% opened, of those 20% clicked.
-  const { rows: counted } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Message" WHERE "workspaceId" = $1`, [workspaceId]);
+  const { rows: counted } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "Message" WHERE "workspaceId" = $1`,
+    [workspaceId],
+  );
   const messages = counted[0].n;
-  await pool.query(`CREATE TEMP TABLE bench_messages AS SELECT row_number() OVER () AS n, id FROM "Message" WHERE "workspaceId" = $1`, [workspaceId]);
+  await pool.query(
+    `CREATE TEMP TABLE bench_messages AS SELECT row_number() OVER () AS n, id FROM "Message" WHERE "workspaceId" = $1`,
+    [workspaceId],
+  );
   await pool.query(`CREATE INDEX ON bench_messages (n)`);
   await inChunks(
     pool,
@@ -255,10 +323,22 @@ async function rawJourneyAnalytics(pool: pg.Pool, journeyId: string, range: Rang
   const [from, to] = bounds(range);
   const p = [journeyId, from, to];
   const [entered, ended, conversions, nodes, nodeConversions, messages, active] = await Promise.all([
-    pool.query(`SELECT ${DAY_SQL(`"enteredAt"`)} AS day, count(*)::int AS n FROM "Enrollment" WHERE "journeyId" = $1 AND "enteredAt" >= $2 AND "enteredAt" < $3 GROUP BY 1`, p),
-    pool.query(`SELECT status::text, count(*)::int AS n FROM "Enrollment" WHERE "journeyId" = $1 AND "endedAt" >= $2 AND "endedAt" < $3 GROUP BY 1`, p),
-    pool.query(`SELECT ${DAY_SQL(`"convertedAt"`)} AS day, count(*)::int AS n FROM "Conversion" WHERE "journeyId" = $1 AND "convertedAt" >= $2 AND "convertedAt" < $3 GROUP BY 1`, p),
-    pool.query(`SELECT "nodeId", count(*)::int AS n FROM "EnrollmentStep" WHERE "journeyId" = $1 AND "enteredAt" >= $2 AND "enteredAt" < $3 GROUP BY 1`, p),
+    pool.query(
+      `SELECT ${DAY_SQL(`"enteredAt"`)} AS day, count(*)::int AS n FROM "Enrollment" WHERE "journeyId" = $1 AND "enteredAt" >= $2 AND "enteredAt" < $3 GROUP BY 1`,
+      p,
+    ),
+    pool.query(
+      `SELECT status::text, count(*)::int AS n FROM "Enrollment" WHERE "journeyId" = $1 AND "endedAt" >= $2 AND "endedAt" < $3 GROUP BY 1`,
+      p,
+    ),
+    pool.query(
+      `SELECT ${DAY_SQL(`"convertedAt"`)} AS day, count(*)::int AS n FROM "Conversion" WHERE "journeyId" = $1 AND "convertedAt" >= $2 AND "convertedAt" < $3 GROUP BY 1`,
+      p,
+    ),
+    pool.query(
+      `SELECT "nodeId", count(*)::int AS n FROM "EnrollmentStep" WHERE "journeyId" = $1 AND "enteredAt" >= $2 AND "enteredAt" < $3 GROUP BY 1`,
+      p,
+    ),
     pool.query(
       `SELECT s."nodeId", count(DISTINCT c."enrollmentId")::int AS n FROM "Conversion" c JOIN "EnrollmentStep" s ON s."enrollmentId" = c."enrollmentId"
         WHERE c."journeyId" = $1 AND c."convertedAt" >= $2 AND c."convertedAt" < $3 GROUP BY 1`,
@@ -272,7 +352,10 @@ async function rawJourneyAnalytics(pool: pg.Pool, journeyId: string, range: Rang
          FROM "Message" m WHERE "journeyId" = $1 AND "createdAt" < $3 GROUP BY 1`,
       p,
     ),
-    pool.query(`SELECT count(*)::int AS n FROM "Enrollment" WHERE "journeyId" = $1 AND status IN ('ACTIVE', 'WAITING')`, [journeyId]),
+    pool.query(
+      `SELECT count(*)::int AS n FROM "Enrollment" WHERE "journeyId" = $1 AND status IN ('ACTIVE', 'WAITING')`,
+      [journeyId],
+    ),
   ]);
   const sum = (rows: { n: number }[]) => rows.reduce((a, r) => a + r.n, 0);
   return {
@@ -282,7 +365,12 @@ async function rawJourneyAnalytics(pool: pg.Pool, journeyId: string, range: Rang
     activeNow: active.rows[0].n,
     funnel: Object.fromEntries(nodes.rows.map((r) => [r.nodeId, r.n])),
     nodeConversions: Object.fromEntries(nodeConversions.rows.map((r) => [r.nodeId, r.n])),
-    channels: Object.fromEntries(messages.rows.map((r) => [r.channel, { sent: r.sent, delivered: r.delivered, opened: r.opened, clicked: r.clicked, bounced: r.bounced }])),
+    channels: Object.fromEntries(
+      messages.rows.map((r) => [
+        r.channel,
+        { sent: r.sent, delivered: r.delivered, opened: r.opened, clicked: r.clicked, bounced: r.bounced },
+      ]),
+    ),
   };
 }
 
@@ -290,15 +378,27 @@ async function rawOverview(pool: pg.Pool, workspaceId: string, range: Range) {
   const [from, to] = bounds(range);
   const p = [workspaceId, from, to];
   const [events, entered, conversions, messages, active] = await Promise.all([
-    pool.query(`SELECT ${DAY_SQL("timestamp")} AS day, count(*)::int AS n FROM "Event" WHERE "workspaceId" = $1 AND name IS NOT NULL AND timestamp >= $2 AND timestamp < $3 GROUP BY 1`, p),
-    pool.query(`SELECT ${DAY_SQL(`"enteredAt"`)} AS day, count(*)::int AS n FROM "Enrollment" WHERE "workspaceId" = $1 AND "enteredAt" >= $2 AND "enteredAt" < $3 GROUP BY 1`, p),
-    pool.query(`SELECT ${DAY_SQL(`"convertedAt"`)} AS day, count(*)::int AS n FROM "Conversion" WHERE "workspaceId" = $1 AND "convertedAt" >= $2 AND "convertedAt" < $3 GROUP BY 1`, p),
+    pool.query(
+      `SELECT ${DAY_SQL("timestamp")} AS day, count(*)::int AS n FROM "Event" WHERE "workspaceId" = $1 AND name IS NOT NULL AND timestamp >= $2 AND timestamp < $3 GROUP BY 1`,
+      p,
+    ),
+    pool.query(
+      `SELECT ${DAY_SQL(`"enteredAt"`)} AS day, count(*)::int AS n FROM "Enrollment" WHERE "workspaceId" = $1 AND "enteredAt" >= $2 AND "enteredAt" < $3 GROUP BY 1`,
+      p,
+    ),
+    pool.query(
+      `SELECT ${DAY_SQL(`"convertedAt"`)} AS day, count(*)::int AS n FROM "Conversion" WHERE "workspaceId" = $1 AND "convertedAt" >= $2 AND "convertedAt" < $3 GROUP BY 1`,
+      p,
+    ),
     pool.query(
       `SELECT channel, count(*) FILTER (WHERE "sentAt" >= $2 AND "sentAt" < $3)::int AS sent, count(*) FILTER (WHERE "deliveredAt" >= $2 AND "deliveredAt" < $3)::int AS delivered
          FROM "Message" WHERE "workspaceId" = $1 AND "createdAt" < $3 GROUP BY 1`,
       p,
     ),
-    pool.query(`SELECT count(*)::int AS n FROM "Enrollment" WHERE "workspaceId" = $1 AND status IN ('ACTIVE', 'WAITING')`, [workspaceId]),
+    pool.query(
+      `SELECT count(*)::int AS n FROM "Enrollment" WHERE "workspaceId" = $1 AND status IN ('ACTIVE', 'WAITING')`,
+      [workspaceId],
+    ),
   ]);
   const sum = (rows: { n: number }[]) => rows.reduce((a, r) => a + r.n, 0);
   return {
@@ -356,22 +456,38 @@ async function main() {
     const split = splitConfigIn(graph, SPLIT_NODE);
     if (!split) throw new Error(`the bench graph's "${SPLIT_NODE}" is not a valid split`);
 
-    const user = await db().user.create({ data: { email: `bench-${Date.now()}@example.com`, name: "Bench" }, select: { id: true, email: true, name: true } });
+    const user = await db().user.create({
+      data: { email: `bench-${Date.now()}@example.com`, name: "Bench" },
+      select: { id: true, email: true, name: true },
+    });
     const workspace = await db().workspace.create({ data: { name: "Bench", slug: `bench-${Date.now()}` } });
     await db().membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
-    const key = (await createApiKey(await workspaceContextForUser(user, workspace.slug), { name: "bench", scope: "FULL" })).secret;
+    const key = (
+      await createApiKey(await workspaceContextForUser(user, workspace.slug), { name: "bench", scope: "FULL" })
+    ).secret;
     const journeyIds: string[] = [];
     const versionIds: string[] = [];
     for (let i = 0; i < JOURNEYS; i++) {
-      const journey = await db().journey.create({ data: { workspaceId: workspace.id, name: i === 0 ? "Onboarding" : `Journey ${i + 1}`, status: "LIVE", draft: GRAPH } });
-      const version = await db().journeyVersion.create({ data: { journeyId: journey.id, version: 1, graph: GRAPH, publishedByLabel: "bench" } });
+      const journey = await db().journey.create({
+        data: {
+          workspaceId: workspace.id,
+          name: i === 0 ? "Onboarding" : `Journey ${i + 1}`,
+          status: "LIVE",
+          draft: GRAPH,
+        },
+      });
+      const version = await db().journeyVersion.create({
+        data: { journeyId: journey.id, version: 1, graph: GRAPH, publishedByLabel: "bench" },
+      });
       await db().journey.update({ where: { id: journey.id }, data: { liveVersionId: version.id } });
       journeyIds.push(journey.id);
       versionIds.push(version.id);
     }
 
     const now = new Date();
-    console.log(`synthesizing ${ENROLLMENTS.toLocaleString("en")} enrollments and ${EVENTS.toLocaleString("en")} events over ${DAYS} days`);
+    console.log(
+      `synthesizing ${ENROLLMENTS.toLocaleString("en")} enrollments and ${EVENTS.toLocaleString("en")} events over ${DAYS} days`,
+    );
     const synthStarted = performance.now();
     await synthesize(pool, workspace.id, journeyIds, versionIds, now);
     const { rows: sizes } = await pool.query(
@@ -380,7 +496,12 @@ async function main() {
               (SELECT count(*) FROM "Enrollment" WHERE "journeyId" = $1)::int AS "firstJourney"`,
       [journeyIds[0]],
     );
-    console.log(`synthesized in ${secs(synthStarted)}:`, Object.entries(sizes[0]).map(([k, v]) => `${k} ${Number(v).toLocaleString("en")}`).join(", "));
+    console.log(
+      `synthesized in ${secs(synthStarted)}:`,
+      Object.entries(sizes[0])
+        .map(([k, v]) => `${k} ${Number(v).toLocaleString("en")}`)
+        .join(", "),
+    );
 
     const rebuildStarted = performance.now();
     const rebuilt = await rebuildAnalytics({ now, chunkDays: 7, onProgress: (m) => console.log(`  ${m}`) });
@@ -394,9 +515,14 @@ async function main() {
     // The experiment: one evaluation of the first journey's split, as the evaluate-experiments cron runs it
     // (evaluateAllExperiments calls evaluateExperiment for every split of every live journey).
     const evaluationStarted = performance.now();
-    const evaluation = await evaluateExperiment({ workspaceId: workspace.id, journeyId: journeyIds[0], graph, split }, now);
+    const evaluation = await evaluateExperiment(
+      { workspaceId: workspace.id, journeyId: journeyIds[0], graph, split },
+      now,
+    );
     const evaluationMs = performance.now() - evaluationStarted;
-    console.log(`evaluate-experiments (first journey's split "${split.label}"): ${(evaluationMs / 1000).toFixed(1)} s, result ${evaluation.stored ? "stored" : "NOT stored"}`);
+    console.log(
+      `evaluate-experiments (first journey's split "${split.label}"): ${(evaluationMs / 1000).toFixed(1)} s, result ${evaluation.stored ? "stored" : "NOT stored"}`,
+    );
     console.log(`  ${describeAnalysis(evaluation.analysis)}`);
     // The history the experiment page draws its cumulative lift from: the cron stores a result every 15
     // minutes, so a 90-day experiment has 8,640 of them. Copies of this one, 15 minutes apart, give the page's
@@ -409,13 +535,21 @@ async function main() {
       [journeyIds[0], DAYS * 96 - 1],
     );
     await pool.query(`ANALYZE "ExperimentResult"`);
-    console.log(`  stored result history: ${(history.rowCount ?? 0) + 1} evaluations (every 15 minutes over ${DAYS} days)`);
+    console.log(
+      `  stored result history: ${(history.rowCount ?? 0) + 1} evaluations (every 15 minutes over ${DAYS} days)`,
+    );
     // The baseline: the same analysis from the raw tables, as evaluateExperiment computes it (without storing).
     const { goal } = goalOf(graph);
     const rawExperiment = async () => {
       const client = await pool.connect();
       try {
-        const loaded = await loadSplitData(client, { journeyId: journeyIds[0], nodeId: SPLIT_NODE, now, goal, weightChanges: [] });
+        const loaded = await loadSplitData(client, {
+          journeyId: journeyIds[0],
+          nodeId: SPLIT_NODE,
+          now,
+          goal,
+          weightChanges: [],
+        });
         return analyzeExperiment({
           journeyId: journeyIds[0],
           nodeId: SPLIT_NODE,
@@ -451,7 +585,8 @@ async function main() {
       const journeyRoute = await import("../../app/api/v1/journeys/[id]/analytics/route");
       const experimentsRoute = await import("../../app/api/v1/journeys/[id]/experiments/route");
       const experimentRoute = await import("../../app/api/v1/journeys/[id]/experiments/[nodeId]/route");
-      mode = "in-process: the /api/v1 route handlers called with a Request (no production build with these routes; BENCH_HTTP=1 builds one and uses HTTP)";
+      mode =
+        "in-process: the /api/v1 route handlers called with a Request (no production build with these routes; BENCH_HTTP=1 builds one and uses HTTP)";
       call = async (pathAndQuery) => {
         const url = new URL(`http://localhost${pathAndQuery}`);
         const journey = url.pathname.match(/^\/api\/v1\/journeys\/([^/]+)\/analytics$/);
@@ -463,7 +598,9 @@ async function main() {
           : experiments
             ? await experimentsRoute.GET(request, { params: Promise.resolve({ id: experiments[1] }) })
             : experiment
-              ? await experimentRoute.GET(request, { params: Promise.resolve({ id: experiment[1], nodeId: experiment[2] }) })
+              ? await experimentRoute.GET(request, {
+                  params: Promise.resolve({ id: experiment[1], nodeId: experiment[2] }),
+                })
               : await overviewRoute.GET(request, { params: Promise.resolve({}) });
         if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
         return response.json();
@@ -471,7 +608,8 @@ async function main() {
     }
 
     const today = now.toISOString().slice(0, 10);
-    const daysBack = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) - (n - 1) * 86_400_000).toISOString().slice(0, 10);
+    const daysBack = (n: number) =>
+      new Date(Date.parse(`${today}T00:00:00Z`) - (n - 1) * 86_400_000).toISOString().slice(0, 10);
     console.log("");
     console.log(`timings, ${mode}; ${REQUESTS} requests each, one at a time (baseline: ${BASELINE_REQUESTS} each)`);
     let allMatch = true;
@@ -480,10 +618,17 @@ async function main() {
       const range = { from: daysBack(days), to: today };
       const query = `from=${range.from}&to=${range.to}`;
       for (const what of ["journey analytics", "overview"] as const) {
-        const target = what === "journey analytics" ? `/api/v1/journeys/${journeyIds[0]}/analytics?${query}` : `/api/v1/dashboards/overview?${query}`;
+        const target =
+          what === "journey analytics"
+            ? `/api/v1/journeys/${journeyIds[0]}/analytics?${query}`
+            : `/api/v1/dashboards/overview?${query}`;
         for (let i = 0; i < 3; i++) await call(target); // warm-up: route compilation, pools, caches
         const api = await time(REQUESTS, () => call(target));
-        const raw = await time(BASELINE_REQUESTS, () => (what === "journey analytics" ? rawJourneyAnalytics(pool, journeyIds[0], range) : rawOverview(pool, workspace.id, range)));
+        const raw = await time(BASELINE_REQUESTS, () =>
+          what === "journey analytics"
+            ? rawJourneyAnalytics(pool, journeyIds[0], range)
+            : rawOverview(pool, workspace.id, range),
+        );
         const match = compare(what, api.last, raw.last);
         allMatch &&= match;
         results.push(
@@ -510,7 +655,9 @@ async function main() {
       console.log(results.at(-1));
     }
     console.log("");
-    console.log(`answers: the API and the raw-table baseline ${allMatch ? "agree on every compared figure" : "DIFFER (see above)"}`);
+    console.log(
+      `answers: the API and the raw-table baseline ${allMatch ? "agree on every compared figure" : "DIFFER (see above)"}`,
+    );
     console.log(`target: p95 ≤ 300 ms`);
     await db().$disconnect();
   } finally {
@@ -528,12 +675,18 @@ type Analysis = import("../../lib/experiments/analysis").ExperimentAnalysis;
 
 /** The evaluation's headline: per arm assigned, converted, rate, lift against control; holdout; SRM; winner. */
 function describeAnalysis(a: Analysis): string {
-  const pct = (x: number | null | undefined, digits = 1) => (x === null || x === undefined ? "?" : `${(x * 100).toFixed(digits)}%`);
+  const pct = (x: number | null | undefined, digits = 1) =>
+    x === null || x === undefined ? "?" : `${(x * 100).toFixed(digits)}%`;
   const arms = a.arms.map((arm) => {
-    const lift = arm.lift ? `, lift ${pct(arm.lift.estimate)} [${pct(arm.lift.adjustedCi[0])}, ${pct(arm.lift.adjustedCi[1])}] p ${arm.lift.adjustedPValue.toPrecision(2)}, chance to win ${pct(arm.chanceToWin)}, ${arm.status}` : "";
+    const lift = arm.lift
+      ? `, lift ${pct(arm.lift.estimate)} [${pct(arm.lift.adjustedCi[0])}, ${pct(arm.lift.adjustedCi[1])}] p ${arm.lift.adjustedPValue.toPrecision(2)}, chance to win ${pct(arm.chanceToWin)}, ${arm.status}`
+      : "";
     return `${arm.label}: ${arm.assigned.toLocaleString("en")} assigned, ${arm.converted.toLocaleString("en")} converted (${pct(arm.conversionRate)})${lift}`;
   });
-  if (a.holdout) arms.push(`holdout: ${a.holdout.assigned.toLocaleString("en")} assigned, ${a.holdout.converted.toLocaleString("en")} converted (${pct(a.holdout.conversionRate)})`);
+  if (a.holdout)
+    arms.push(
+      `holdout: ${a.holdout.assigned.toLocaleString("en")} assigned, ${a.holdout.converted.toLocaleString("en")} converted (${pct(a.holdout.conversionRate)})`,
+    );
   const srm = a.srm ? `SRM p ${a.srm.pValue.toPrecision(2)}${a.srm.mismatch ? " MISMATCH" : ""}` : "no SRM check";
   return `${arms.join("; ")}; ${srm}; ${a.test.label}; winner: ${a.winner?.label ?? "none"}`;
 }
@@ -542,7 +695,16 @@ function describeAnalysis(a: Analysis): string {
 function compareExperiment(what: string, apiAnswer: unknown, raw: Analysis): boolean {
   const pairs: [string, unknown, unknown][] = [];
   if (what === "experiments") {
-    const item = (apiAnswer as { experiments: { nodeId: string; assigned: number; winner: { armId: string } | null; enoughData: boolean | null }[] }).experiments.find((e) => e.nodeId === raw.nodeId);
+    const item = (
+      apiAnswer as {
+        experiments: {
+          nodeId: string;
+          assigned: number;
+          winner: { armId: string } | null;
+          enoughData: boolean | null;
+        }[];
+      }
+    ).experiments.find((e) => e.nodeId === raw.nodeId);
     pairs.push(
       ["assigned", item?.assigned, raw.arms.reduce((sum, arm) => sum + arm.assigned, 0)],
       ["winner", item?.winner?.armId ?? null, raw.winner?.armId ?? null],
@@ -552,8 +714,15 @@ function compareExperiment(what: string, apiAnswer: unknown, raw: Analysis): boo
     const result = (apiAnswer as { result: Analysis | null }).result;
     for (const arm of raw.arms) {
       const stored = result?.arms.find((x) => x.armId === arm.armId);
-      pairs.push([`${arm.armId} assigned`, stored?.assigned, arm.assigned], [`${arm.armId} converted`, stored?.converted, arm.converted], [`${arm.armId} sent`, stored?.sent, arm.sent]);
-      pairs.push([`${arm.armId} lift`, stored?.lift?.estimate ?? null, arm.lift?.estimate ?? null], [`${arm.armId} p`, stored?.lift?.adjustedPValue ?? null, arm.lift?.adjustedPValue ?? null]);
+      pairs.push(
+        [`${arm.armId} assigned`, stored?.assigned, arm.assigned],
+        [`${arm.armId} converted`, stored?.converted, arm.converted],
+        [`${arm.armId} sent`, stored?.sent, arm.sent],
+      );
+      pairs.push(
+        [`${arm.armId} lift`, stored?.lift?.estimate ?? null, arm.lift?.estimate ?? null],
+        [`${arm.armId} p`, stored?.lift?.adjustedPValue ?? null, arm.lift?.adjustedPValue ?? null],
+      );
     }
     pairs.push(
       ["holdout assigned", result?.holdout?.assigned, raw.holdout?.assigned],
@@ -563,7 +732,11 @@ function compareExperiment(what: string, apiAnswer: unknown, raw: Analysis): boo
     );
   }
   // The stored result's floats come back rounded to 16 significant digits: equal within 1e-12, relative.
-  const same = (a: unknown, b: unknown) => a === b || (typeof a === "number" && typeof b === "number" && Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b)));
+  const same = (a: unknown, b: unknown) =>
+    a === b ||
+    (typeof a === "number" &&
+      typeof b === "number" &&
+      Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b)));
   const differ = pairs.filter(([, a, b]) => !same(a, b));
   for (const [name, a, b] of differ) console.log(`  !! ${what} ${name}: API ${String(a)}, raw ${String(b)}`);
   return differ.length === 0;
@@ -575,20 +748,38 @@ function compare(what: string, apiAnswer: unknown, rawAnswer: unknown): boolean 
   const raw = rawAnswer as Record<string, unknown>;
   const totals = api.totals as Record<string, number>;
   const pairs: [string, number, number][] = [];
-  const channels = Object.fromEntries((api.channels as { channel: string }[]).map((c) => [c.channel, c as unknown as Record<string, number>]));
+  const channels = Object.fromEntries(
+    (api.channels as { channel: string }[]).map((c) => [c.channel, c as unknown as Record<string, number>]),
+  );
   if (what === "journey analytics") {
-    pairs.push(["entered", totals.entered, raw.entered as number], ["completed", totals.completed, raw.completed as number], ["conversions", totals.conversions, raw.conversions as number], ["activeNow", totals.activeNow, raw.activeNow as number]);
+    pairs.push(
+      ["entered", totals.entered, raw.entered as number],
+      ["completed", totals.completed, raw.completed as number],
+      ["conversions", totals.conversions, raw.conversions as number],
+      ["activeNow", totals.activeNow, raw.activeNow as number],
+    );
     for (const step of api.funnel as { nodeId: string; entered: number; converted: number }[]) {
       pairs.push([`funnel ${step.nodeId}`, step.entered, (raw.funnel as Record<string, number>)[step.nodeId] ?? 0]);
-      pairs.push([`converted after ${step.nodeId}`, step.converted, (raw.nodeConversions as Record<string, number>)[step.nodeId] ?? 0]);
+      pairs.push([
+        `converted after ${step.nodeId}`,
+        step.converted,
+        (raw.nodeConversions as Record<string, number>)[step.nodeId] ?? 0,
+      ]);
     }
     for (const [channel, c] of Object.entries(raw.channels as Record<string, Record<string, number>>)) {
-      for (const stage of ["sent", "delivered", "opened", "clicked", "bounced"]) pairs.push([`${channel} ${stage}`, channels[channel]?.[stage] ?? 0, c[stage]]);
+      for (const stage of ["sent", "delivered", "opened", "clicked", "bounced"])
+        pairs.push([`${channel} ${stage}`, channels[channel]?.[stage] ?? 0, c[stage]]);
     }
   } else {
-    pairs.push(["events", totals.events, raw.events as number], ["entered", totals.entered, raw.entered as number], ["conversions", totals.conversions, raw.conversions as number], ["activeNow", totals.activeNow, raw.activeNow as number]);
+    pairs.push(
+      ["events", totals.events, raw.events as number],
+      ["entered", totals.entered, raw.entered as number],
+      ["conversions", totals.conversions, raw.conversions as number],
+      ["activeNow", totals.activeNow, raw.activeNow as number],
+    );
     for (const [channel, c] of Object.entries(raw.channels as Record<string, Record<string, number>>)) {
-      for (const stage of ["sent", "delivered"]) pairs.push([`${channel} ${stage}`, channels[channel]?.[stage] ?? 0, c[stage]]);
+      for (const stage of ["sent", "delivered"])
+        pairs.push([`${channel} ${stage}`, channels[channel]?.[stage] ?? 0, c[stage]]);
     }
   }
   const differ = pairs.filter(([, a, b]) => a !== b);

@@ -45,12 +45,17 @@ async function main() {
     const { workspaceContextForUser } = await import("../../lib/workspaces/workspaces");
     const { publishGraph } = await import("../../lib/testing/engine-driver");
 
-    const user = await db().user.create({ data: { email: `bench-${Date.now()}@example.com`, name: "Bench" }, select: { id: true, email: true, name: true } });
+    const user = await db().user.create({
+      data: { email: `bench-${Date.now()}@example.com`, name: "Bench" },
+      select: { id: true, email: true, name: true },
+    });
     const workspace = await db().workspace.create({ data: { name: "Bench", slug: `bench-${Date.now()}` } });
     await db().membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
     const owner = await workspaceContextForUser(user, workspace.slug);
     const write = (await createApiKey(owner, { name: "bench write", scope: "WRITE" })).secret;
-    const ctx = await workspaceContextForApiKey((await createApiKey(owner, { name: "bench full", scope: "FULL" })).secret);
+    const ctx = await workspaceContextForApiKey(
+      (await createApiKey(owner, { name: "bench full", scope: "FULL" })).secret,
+    );
 
     // The webhook receiver: when each person's first side effect arrived.
     const arrivals = new Map<string, { at: number; sentAt: number }>();
@@ -69,12 +74,49 @@ async function main() {
     const at = (x: number, y: number) => ({ x, y });
     const { journeyId } = await publishGraph(ctx, {
       nodes: [
-        { id: "trigger", type: "trigger.event", position: at(0, 0), config: { eventName: "bench_signal", filters: [] } },
-        { id: "big", type: "condition", position: at(0, 100), config: { rules: { match: "all", rules: [{ kind: "event_property", property: "amount", operator: "gt", value: 10 }] } } },
+        {
+          id: "trigger",
+          type: "trigger.event",
+          position: at(0, 0),
+          config: { eventName: "bench_signal", filters: [] },
+        },
+        {
+          id: "big",
+          type: "condition",
+          position: at(0, 100),
+          config: {
+            rules: { match: "all", rules: [{ kind: "event_property", property: "amount", operator: "gt", value: 10 }] },
+          },
+        },
         { id: "small", type: "exit", position: at(200, 200), config: {} },
-        { id: "ab", type: "split", position: at(0, 200), config: { arms: [{ id: "a", label: "A", weight: 50 }, { id: "b", label: "B", weight: 50 }] } },
-        { id: "hook", type: "action.webhook", position: at(0, 300), config: { url: hookUrl, method: "POST", headers: {}, body: '{"person":"{{ profile.userId }}","sentAt":{{ event.properties.sentAt }}}' } },
-        { id: "wait", type: "delay.duration", position: at(0, 400), config: { duration: { amount: 1, unit: "minutes" } } },
+        {
+          id: "ab",
+          type: "split",
+          position: at(0, 200),
+          config: {
+            arms: [
+              { id: "a", label: "A", weight: 50 },
+              { id: "b", label: "B", weight: 50 },
+            ],
+          },
+        },
+        {
+          id: "hook",
+          type: "action.webhook",
+          position: at(0, 300),
+          config: {
+            url: hookUrl,
+            method: "POST",
+            headers: {},
+            body: '{"person":"{{ profile.userId }}","sentAt":{{ event.properties.sentAt }}}',
+          },
+        },
+        {
+          id: "wait",
+          type: "delay.duration",
+          position: at(0, 400),
+          config: { duration: { amount: 1, unit: "minutes" } },
+        },
         { id: "mail", type: "action.email", position: at(0, 500), config: { templateId: "tpl_bench" } },
       ],
       edges: [
@@ -97,17 +139,34 @@ async function main() {
       CAIRN_DB_POOL_SIZE: "20",
     });
     // BENCH_PROFILE_DIR: the executor's CPU profile too, beside the server's.
-    const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+    const profile = process.env.BENCH_PROFILE_DIR
+      ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+      : [];
     executor = spawn(process.execPath, [...profile, "--import", "tsx", path.join("inngest", "executor", "main.ts")], {
       stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, DATABASE_URL: database.url, CAIRN_EXECUTOR_PORT: String(executorPort), CAIRN_EXECUTOR_APP_URL: `${cairn.origin}/api/inngest` },
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        CAIRN_EXECUTOR_PORT: String(executorPort),
+        CAIRN_EXECUTOR_APP_URL: `${cairn.origin}/api/inngest`,
+      },
     });
     await waitForOk(`http://127.0.0.1:${executorPort}/health`, "the executor");
 
     const send = async (people: string[], phase: string) => {
       const sentAt = Date.now();
-      const batch = people.map((person) => ({ type: "track", userId: person, event: "bench_signal", messageId: randomUUID(), properties: { amount: 50, sentAt, phase } }));
-      const response = await fetch(`${cairn!.origin}/api/v1/batch`, { method: "POST", headers: { authorization: `Bearer ${write}`, "content-type": "application/json" }, body: JSON.stringify({ batch }) });
+      const batch = people.map((person) => ({
+        type: "track",
+        userId: person,
+        event: "bench_signal",
+        messageId: randomUUID(),
+        properties: { amount: 50, sentAt, phase },
+      }));
+      const response = await fetch(`${cairn!.origin}/api/v1/batch`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${write}`, "content-type": "application/json" },
+        body: JSON.stringify({ batch }),
+      });
       if (!response.ok) throw new Error(`ingest: HTTP ${response.status} ${await response.text()}`);
     };
     const waitForArrivals = async (people: string[], timeoutMs: number) => {
@@ -119,10 +178,14 @@ async function main() {
     // Warm-up: compiles routes, fills pools, lets the executor sync. Not counted.
     const warm = Array.from({ length: 20 }, (_, i) => `warm-${i}`);
     for (let i = 0; i < 60 && (await waitForArrivals(warm, 0)) < warm.length; i++) {
-      await send(warm.filter((p) => !arrivals.has(p)), "warm");
+      await send(
+        warm.filter((p) => !arrivals.has(p)),
+        "warm",
+      );
       await waitForArrivals(warm, 2_000);
     }
-    if ((await waitForArrivals(warm, 0)) < warm.length) throw new Error("the engine did not react to the warm-up events");
+    if ((await waitForArrivals(warm, 0)) < warm.length)
+      throw new Error("the engine did not react to the warm-up events");
 
     // 1. Latency at a steady rate: first WARM_SECONDS at the same rate from cold (new pooled connections
     // open new Postgres backends that load their caches on first use; code paths get optimized), printed but
@@ -140,7 +203,10 @@ async function main() {
       }
       return { people, started, seconds: (Date.now() - started) / 1000 };
     };
-    const latenciesOf = (people: string[]) => people.flatMap((p) => (arrivals.has(p) ? [arrivals.get(p)!.at - arrivals.get(p)!.sentAt] : [])).sort((a, b) => a - b);
+    const latenciesOf = (people: string[]) =>
+      people
+        .flatMap((p) => (arrivals.has(p) ? [arrivals.get(p)!.at - arrivals.get(p)!.sentAt] : []))
+        .sort((a, b) => a - b);
     const warmRun = await runAtRate(WARM_SECONDS, "warmrate");
     const measured = await runAtRate(SECONDS, "steady");
     const steady = measured.people;
@@ -160,7 +226,17 @@ async function main() {
           const second = Math.floor((a.sentAt - from) / 1000);
           bySecond.set(second, [...(bySecond.get(second) ?? []), a.at - a.sentAt]);
         }
-        return [...bySecond].map(([second, l]) => `${second}s ${Math.round(percentile(l.sort((x, y) => x - y), 50))}/${Math.max(...l)}`).join("  ");
+        return [...bySecond]
+          .map(
+            ([second, l]) =>
+              `${second}s ${Math.round(
+                percentile(
+                  l.sort((x, y) => x - y),
+                  50,
+                ),
+              )}/${Math.max(...l)}`,
+          )
+          .join("  ");
       };
       console.log(`warm-up, per second sent (p50/max ms): ${perSecond(warmRun.people, warmRun.started)}`);
       console.log(`measured, per second sent (p50/max ms): ${perSecond(steady, started)}`);
@@ -214,7 +290,19 @@ async function main() {
       4,
       async (people) => {
         const sentAt = Date.now();
-        const stored = await ingest(ctx, JSON.stringify({ batch: people.map((person) => ({ type: "track", userId: person, event: "bench_signal", messageId: randomUUID(), properties: { amount: 50, sentAt, phase: "base" } })) }), "batch");
+        const stored = await ingest(
+          ctx,
+          JSON.stringify({
+            batch: people.map((person) => ({
+              type: "track",
+              userId: person,
+              event: "bench_signal",
+              messageId: randomUUID(),
+              properties: { amount: 50, sentAt, phase: "base" },
+            })),
+          }),
+          "batch",
+        );
         const { advance } = await processIngestedEvents(ctx.workspace.id, stored.eventIds, new Date());
         await runPool(advance, 2, async (id) => {
           for (;;) {
@@ -232,13 +320,25 @@ async function main() {
     console.log("");
     console.log(`journey: trigger → condition → A/B split → webhook (local receiver) → 1-minute delay → email`);
     if (WARM_SECONDS > 0) {
-      console.log(`   (warm-up, not counted: ${RATE} events/s for ${warmRun.seconds.toFixed(1)} s from cold: p50 ${ms(percentile(warmLatencies, 50))}, p95 ${ms(percentile(warmLatencies, 95))}, p99 ${ms(percentile(warmLatencies, 99))}, max ${ms(warmLatencies[warmLatencies.length - 1] ?? 0)})`);
+      console.log(
+        `   (warm-up, not counted: ${RATE} events/s for ${warmRun.seconds.toFixed(1)} s from cold: p50 ${ms(percentile(warmLatencies, 50))}, p95 ${ms(percentile(warmLatencies, 95))}, p99 ${ms(percentile(warmLatencies, 99))}, max ${ms(warmLatencies[warmLatencies.length - 1] ?? 0)})`,
+      );
     }
-    console.log(`1. steady ${RATE} events/s for ${sentSeconds.toFixed(1)} s after the warm-up: ${reached}/${steady.length} reached the webhook`);
-    console.log(`   trigger → first side effect: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies[latencies.length - 1])}`);
-    console.log(`   delays fired after their due time by: p50 ${ms(percentile(late, 50))}, p99 ${ms(percentile(late, 99))}, max ${ms(late[late.length - 1])} (${late.length} delays)`);
-    console.log(`2. burst of ${BURST}: ${burstReached} reached the delay in ${burstSeconds.toFixed(2)} s = ${Math.round(executorStepsPerSecond).toLocaleString("en")} enrollment steps/s through the executor`);
-    console.log(`3. baseline, in-process engine (no HTTP, no executor): ${baseSteps} steps in ${baseSeconds.toFixed(2)} s = ${Math.round(baseStepsPerSecond).toLocaleString("en")} steps/s`);
+    console.log(
+      `1. steady ${RATE} events/s for ${sentSeconds.toFixed(1)} s after the warm-up: ${reached}/${steady.length} reached the webhook`,
+    );
+    console.log(
+      `   trigger → first side effect: p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies[latencies.length - 1])}`,
+    );
+    console.log(
+      `   delays fired after their due time by: p50 ${ms(percentile(late, 50))}, p99 ${ms(percentile(late, 99))}, max ${ms(late[late.length - 1])} (${late.length} delays)`,
+    );
+    console.log(
+      `2. burst of ${BURST}: ${burstReached} reached the delay in ${burstSeconds.toFixed(2)} s = ${Math.round(executorStepsPerSecond).toLocaleString("en")} enrollment steps/s through the executor`,
+    );
+    console.log(
+      `3. baseline, in-process engine (no HTTP, no executor): ${baseSteps} steps in ${baseSeconds.toFixed(2)} s = ${Math.round(baseStepsPerSecond).toLocaleString("en")} steps/s`,
+    );
     console.log(`   ratio (executor / in-process): ${(executorStepsPerSecond / baseStepsPerSecond).toFixed(2)}`);
     await db().$disconnect();
     await pgPool().end();

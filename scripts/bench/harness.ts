@@ -48,7 +48,8 @@ function newestSourceTime(dir: string): number {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSourceTime(full));
-    else if (/\.(tsx?|css|js)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) newest = Math.max(newest, statSync(full).mtimeMs);
+    else if (/\.(tsx?|css|js)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name))
+      newest = Math.max(newest, statSync(full).mtimeMs);
   }
   return newest;
 }
@@ -57,12 +58,20 @@ function newestSourceTime(dir: string): number {
 export async function ensureProductionBuild(): Promise<void> {
   const buildId = path.join(".next", "BUILD_ID");
   if (existsSync(buildId)) {
-    const sources = Math.max(...["app", "components", "lib", "inngest"].map(newestSourceTime), statSync("next.config.js").mtimeMs);
+    const sources = Math.max(
+      ...["app", "components", "lib", "inngest"].map(newestSourceTime),
+      statSync("next.config.js").mtimeMs,
+    );
     if (sources < statSync(buildId).mtimeMs) return;
     console.log("the production build is older than the sources: running `next build` again");
   } else console.log("no production build: running `next build` first");
-  const build = spawn(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-  await new Promise((resolve, reject) => build.on("exit", (code) => (code === 0 ? resolve(null) : reject(new Error("next build failed")))));
+  const build = spawn(process.execPath, [nextBin, "build"], {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  await new Promise((resolve, reject) =>
+    build.on("exit", (code) => (code === 0 ? resolve(null) : reject(new Error("next build failed")))),
+  );
 }
 
 export async function waitForOk(url: string, what: string, tries = 300): Promise<void> {
@@ -78,15 +87,28 @@ export async function waitForOk(url: string, what: string, tries = 300): Promise
 }
 
 /** `next start` on a free port, on the given database. */
-export async function startCairn(databaseUrl: string, env: Record<string, string> = {}): Promise<{ origin: string; port: number; process: ChildProcess }> {
+export async function startCairn(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<{ origin: string; port: number; process: ChildProcess }> {
   await ensureProductionBuild();
   const port = await freePort();
   // BENCH_PROFILE_DIR: write a CPU profile of the server there (open it in Chrome DevTools).
-  const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
   const child = spawn(process.execPath, [...profile, nextBin, "start", "--port", String(port)], {
     stdio: ["ignore", "ignore", "inherit"],
     // INNGEST_SERVE_ORIGIN: where /api/inngest registers itself (never the request's Host).
-    env: { ...process.env, DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: "bench", CAIRN_ENCRYPTION_KEY: "bench", NEXT_TELEMETRY_DISABLED: "1", INNGEST_SERVE_ORIGIN: `http://127.0.0.1:${port}`, ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      NEXTAUTH_SECRET: "bench",
+      CAIRN_ENCRYPTION_KEY: "bench",
+      NEXT_TELEMETRY_DISABLED: "1",
+      INNGEST_SERVE_ORIGIN: `http://127.0.0.1:${port}`,
+      ...env,
+    },
   });
   const origin = `http://127.0.0.1:${port}`;
   await waitForOk(`${origin}/api/health`, "Cairn");

@@ -33,15 +33,30 @@ function makeBatches(prefix: string): { messageId: string; body: Record<string, 
       const person = n % PEOPLE;
       const messageId = `${prefix}-${n}`;
       const kind = n % 20;
-      const common = { messageId, userId: `user-${person}`, anonymousId: `anon-${person}`, timestamp: new Date(Date.UTC(2026, 10, 1) + n * 1000).toISOString(), context: { library: { name: "bench" } } };
+      const common = {
+        messageId,
+        userId: `user-${person}`,
+        anonymousId: `anon-${person}`,
+        timestamp: new Date(Date.UTC(2026, 10, 1) + n * 1000).toISOString(),
+        context: { library: { name: "bench" } },
+      };
       batch.push({
         messageId,
         body:
           kind === 0
-            ? { ...common, type: "identify", traits: { email: `user-${person}@example.com`, plan: person % 3 ? "free" : "pro" } }
+            ? {
+                ...common,
+                type: "identify",
+                traits: { email: `user-${person}@example.com`, plan: person % 3 ? "free" : "pro" },
+              }
             : kind === 1
               ? { ...common, type: "page", name: "Pricing", properties: { url: "https://shop.example/pricing" } }
-              : { ...common, type: "track", event: ["Product Viewed", "Cart Updated", "Order Completed"][n % 3], properties: { sku: `sku-${n % 500}`, price: (n % 100) + 0.99, cartId: `cart-${person}` } },
+              : {
+                  ...common,
+                  type: "track",
+                  event: ["Product Viewed", "Cart Updated", "Order Completed"][n % 3],
+                  properties: { sku: `sku-${n % 500}`, price: (n % 100) + 0.99, cartId: `cart-${person}` },
+                },
       });
     }
     batches.push(batch);
@@ -56,24 +71,40 @@ async function main() {
   let server: Awaited<ReturnType<typeof startCairn>> | null = null;
   try {
     const { db } = await import("../../lib/db/client");
-    const user = await db().user.create({ data: { email: `bench-${Date.now()}@example.com`, name: "Bench" }, select: { id: true, email: true, name: true } });
+    const user = await db().user.create({
+      data: { email: `bench-${Date.now()}@example.com`, name: "Bench" },
+      select: { id: true, email: true, name: true },
+    });
     const workspace = await db().workspace.create({ data: { name: "Bench", slug: `bench-${Date.now()}` } });
     await db().membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
-    const { secret } = await createApiKey(await workspaceContextForUser(user, workspace.slug), { name: "bench", scope: "WRITE" });
+    const { secret } = await createApiKey(await workspaceContextForUser(user, workspace.slug), {
+      name: "bench",
+      scope: "WRITE",
+    });
 
     server = await startCairn(databaseUrl, { CAIRN_DB_POOL_SIZE: String(CLIENTS + 2) });
     const { origin } = server;
 
     // Warm-up (route compilation, pools), not timed, not counted.
-    await fetch(`${origin}/api/v1/batch`, { method: "POST", headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" }, body: JSON.stringify({ batch: [{ type: "track", userId: "warm", event: "Warm" }] }) });
+    await fetch(`${origin}/api/v1/batch`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: JSON.stringify({ batch: [{ type: "track", userId: "warm", event: "Warm" }] }),
+    });
 
     const prefix = `http-${randomUUID()}`;
     const batches = makeBatches(prefix);
-    const bodies = batches.map((batch) => JSON.stringify({ batch: batch.map((m) => m.body), sentAt: new Date().toISOString() }));
+    const bodies = batches.map((batch) =>
+      JSON.stringify({ batch: batch.map((m) => m.body), sentAt: new Date().toISOString() }),
+    );
     let acknowledged = 0;
     const started = performance.now();
     await runPool(bodies, CLIENTS, async (body) => {
-      const response = await fetch(`${origin}/api/v1/batch`, { method: "POST", headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" }, body });
+      const response = await fetch(`${origin}/api/v1/batch`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+        body,
+      });
       if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
       // Read first, then add: `acknowledged += await …` would add to a stale value read before the await.
       const { received } = (await response.json()) as { received: number };
@@ -87,7 +118,8 @@ async function main() {
     // answer. The baseline must not share the machine with it: wait until it has caught up (and say how long
     // that took), then stop the server.
     const drainStarted = performance.now();
-    while ((await db().eventDispatch.count({ where: { workspaceId: workspace.id, rolledUpAt: null } })) > 0) await new Promise((r) => setTimeout(r, 100));
+    while ((await db().eventDispatch.count({ where: { workspaceId: workspace.id, rolledUpAt: null } })) > 0)
+      await new Promise((r) => setTimeout(r, 100));
     const drainSeconds = (performance.now() - drainStarted) / 1000;
     await stopProcess(server.process);
     server = null;
@@ -127,7 +159,19 @@ async function main() {
     // view, segments' per-name): how much of the raw figure the indexes take on this machine.
     await pool.query(`CREATE TABLE "BenchBareEvent" (LIKE "Event" INCLUDING DEFAULTS)`);
     const bareBatches = makeBatches(`bare-${randomUUID()}`).map((batch) =>
-      JSON.stringify(batch.map(({ messageId, body }) => ({ m: messageId, t: body.type, n: (body.event as string) ?? null, u: body.userId, a: body.anonymousId, pr: body.properties ?? {}, tr: body.traits ?? null, c: body.context, ts: body.timestamp }))),
+      JSON.stringify(
+        batch.map(({ messageId, body }) => ({
+          m: messageId,
+          t: body.type,
+          n: (body.event as string) ?? null,
+          u: body.userId,
+          a: body.anonymousId,
+          pr: body.properties ?? {},
+          tr: body.traits ?? null,
+          c: body.context,
+          ts: body.timestamp,
+        })),
+      ),
     );
     const bareStarted = performance.now();
     await runPool(bareBatches, CLIENTS, async (rows) => {
@@ -143,11 +187,19 @@ async function main() {
 
     console.log("");
     console.log(`events: ${EVENTS} in batches of ${BATCH}, ${CLIENTS} concurrent clients, ${PEOPLE} people`);
-    console.log(`Cairn over HTTP:  ${acknowledged} acknowledged in ${httpSeconds.toFixed(2)} s = ${Math.round(httpRate).toLocaleString("en")} events/s (stored: ${stored})`);
-    console.log(`background rollup (event catalog, first/last seen) caught up ${drainSeconds.toFixed(2)} s after the last answer`);
-    console.log(`raw batched insert: ${EVENTS} rows in ${rawSeconds.toFixed(2)} s = ${Math.round(rawRate).toLocaleString("en")} rows/s`);
+    console.log(
+      `Cairn over HTTP:  ${acknowledged} acknowledged in ${httpSeconds.toFixed(2)} s = ${Math.round(httpRate).toLocaleString("en")} events/s (stored: ${stored})`,
+    );
+    console.log(
+      `background rollup (event catalog, first/last seen) caught up ${drainSeconds.toFixed(2)} s after the last answer`,
+    );
+    console.log(
+      `raw batched insert: ${EVENTS} rows in ${rawSeconds.toFixed(2)} s = ${Math.round(rawRate).toLocaleString("en")} rows/s`,
+    );
     console.log(`ratio (Cairn / raw): ${(httpRate / rawRate).toFixed(2)}`);
-    console.log(`(the same raw insert into a copy of Event without its indexes: ${Math.round(bareRate).toLocaleString("en")} rows/s)`);
+    console.log(
+      `(the same raw insert into a copy of Event without its indexes: ${Math.round(bareRate).toLocaleString("en")} rows/s)`,
+    );
     if (stored !== EVENTS) console.log(`!! stored ${stored} of ${EVENTS} acknowledged events`);
     await db().$disconnect();
   } finally {

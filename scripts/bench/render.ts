@@ -6,8 +6,20 @@ import { renderTemplate, SAMPLE_SCOPE } from "../../lib/messaging/liquid";
 import { renderIsolated, renderPool } from "../../lib/messaging/render-pool";
 
 const CASES = {
-  "email, no tags": { channel: "email", content: { subject: "Hi {{ profile.traits.first_name }}", html: "<p>Hello {{ profile.traits.first_name }}, your plan is {{ profile.traits.plan }}.</p><p>{{ event.properties.total | money }}</p>" } },
-  "email, with if/for": { channel: "email", content: { subject: "Hi {{ profile.traits.first_name }}", html: "{% if profile.traits.plan == 'pro' %}<p>Pro</p>{% endif %}<ul>{% for i in (1..5) %}<li>{{ i }}</li>{% endfor %}</ul>" } },
+  "email, no tags": {
+    channel: "email",
+    content: {
+      subject: "Hi {{ profile.traits.first_name }}",
+      html: "<p>Hello {{ profile.traits.first_name }}, your plan is {{ profile.traits.plan }}.</p><p>{{ event.properties.total | money }}</p>",
+    },
+  },
+  "email, with if/for": {
+    channel: "email",
+    content: {
+      subject: "Hi {{ profile.traits.first_name }}",
+      html: "{% if profile.traits.plan == 'pro' %}<p>Pro</p>{% endif %}<ul>{% for i in (1..5) %}<li>{{ i }}</li>{% endfor %}</ul>",
+    },
+  },
 } as const;
 
 async function time(label: string, n: number, fn: () => unknown | Promise<unknown>): Promise<void> {
@@ -21,12 +33,14 @@ async function time(label: string, n: number, fn: () => unknown | Promise<unknow
 async function main() {
   await renderPool().warm();
   for (const [name, { channel, content }] of Object.entries(CASES)) {
-  await time(`${name}: renderTemplate (before)`, 2000, () => renderTemplate(channel, content, SAMPLE_SCOPE));
-  await time(`${name}: renderIsolated (after), one at a time`, 2000, () => renderIsolated(channel, content, SAMPLE_SCOPE));
-  const concurrent = async () => {
-    await Promise.all(Array.from({ length: 16 }, () => renderIsolated(channel, content, SAMPLE_SCOPE)));
-  };
-  await time(`${name}: renderIsolated, 16 at once (per 16)`, 200, concurrent);
+    await time(`${name}: renderTemplate (before)`, 2000, () => renderTemplate(channel, content, SAMPLE_SCOPE));
+    await time(`${name}: renderIsolated (after), one at a time`, 2000, () =>
+      renderIsolated(channel, content, SAMPLE_SCOPE),
+    );
+    const concurrent = async () => {
+      await Promise.all(Array.from({ length: 16 }, () => renderIsolated(channel, content, SAMPLE_SCOPE)));
+    };
+    await time(`${name}: renderIsolated, 16 at once (per 16)`, 200, concurrent);
   }
   await renderPool().close();
 }

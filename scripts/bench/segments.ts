@@ -50,8 +50,24 @@ const DEFINITION = {
   kind: "group" as const,
   match: "all" as const,
   conditions: [
-    { kind: "event_count" as const, event: "Product Viewed", operator: "at_least" as const, count: 3, withinDays: 7, filters: [] },
-    { kind: "not" as const, condition: { kind: "event_count" as const, event: "Order Completed", operator: "at_least" as const, count: 1, filters: [] } },
+    {
+      kind: "event_count" as const,
+      event: "Product Viewed",
+      operator: "at_least" as const,
+      count: 3,
+      withinDays: 7,
+      filters: [],
+    },
+    {
+      kind: "not" as const,
+      condition: {
+        kind: "event_count" as const,
+        event: "Order Completed",
+        operator: "at_least" as const,
+        count: 1,
+        filters: [],
+      },
+    },
   ],
 };
 
@@ -70,13 +86,21 @@ async function synthesize(client: pg.Client, workspaceId: string, now: Date): Pr
        FROM generate_series(1, $3) i`,
     [workspaceId, now, PROFILES],
   );
-  await client.query(`CREATE TABLE bench_people AS SELECT (row_number() OVER (ORDER BY id) - 1)::int AS idx, id, "userId" FROM "Profile" WHERE "workspaceId" = $1`, [workspaceId]);
+  await client.query(
+    `CREATE TABLE bench_people AS SELECT (row_number() OVER (ORDER BY id) - 1)::int AS idx, id, "userId" FROM "Profile" WHERE "workspaceId" = $1`,
+    [workspaceId],
+  );
   await client.query(`ALTER TABLE bench_people ADD PRIMARY KEY (idx)`);
-  await client.query(`INSERT INTO "ProfileIdentity" ("workspaceId", kind, value, "profileId") SELECT $1, 'user', "userId", id FROM bench_people`, [workspaceId]);
+  await client.query(
+    `INSERT INTO "ProfileIdentity" ("workspaceId", kind, value, "profileId") SELECT $1, 'user', "userId", id FROM bench_people`,
+    [workspaceId],
+  );
   console.log(`  ${n(PROFILES)} profiles (${secs(performance.now() - started)})`);
 
   // Bulk load without Event's secondary indexes, then build them (sorted) once.
-  const { rows: indexes } = await client.query<{ indexname: string; indexdef: string }>(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'Event' AND indexname <> 'Event_pkey'`);
+  const { rows: indexes } = await client.query<{ indexname: string; indexdef: string }>(
+    `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'Event' AND indexname <> 'Event_pkey'`,
+  );
   for (const index of indexes) await client.query(`DROP INDEX "${index.indexname}"`);
   for (let from = 1; from <= EVENTS; from += CHUNK) {
     const to = Math.min(EVENTS, from + CHUNK - 1);
@@ -115,10 +139,16 @@ function workload(): Workload {
     batch(tick, prefix) {
       const person = `${prefix}-${tick}`;
       const messages: Record<string, unknown>[] = [];
-      for (let i = 0; i < 3; i++) messages.push({ type: "track", userId: person, event: "Product Viewed", messageId: randomUUID() });
+      for (let i = 0; i < 3; i++)
+        messages.push({ type: "track", userId: person, event: "Product Viewed", messageId: randomUUID() });
       for (let i = 3; i < PER_TICK; i++) {
         const who = `person-${1 + Math.floor(Math.random() * PROFILES)}`;
-        messages.push({ type: "track", userId: who, event: names[Math.floor(Math.random() * names.length)], messageId: randomUUID() });
+        messages.push({
+          type: "track",
+          userId: who,
+          event: names[Math.floor(Math.random() * names.length)],
+          messageId: randomUUID(),
+        });
       }
       return { person, messages };
     },
@@ -151,13 +181,18 @@ async function main() {
     const { recomputeSegment, updateSegmentsForEvents } = await import("../../lib/segments/membership");
     const { ingest } = await import("../../lib/ingest/ingest");
 
-    const user = await db().user.create({ data: { email: `bench-${Date.now()}@example.com`, name: "Bench" }, select: { id: true, email: true, name: true } });
+    const user = await db().user.create({
+      data: { email: `bench-${Date.now()}@example.com`, name: "Bench" },
+      select: { id: true, email: true, name: true },
+    });
     const workspace = await db().workspace.create({ data: { name: "Bench", slug: `bench-${Date.now()}` } });
     await db().membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
     const owner = await workspaceContextForUser(user, workspace.slug);
     const write = (await createApiKey(owner, { name: "bench write", scope: "WRITE" })).secret;
     const writeCtx = await workspaceContextForApiKey(write);
-    const full = await workspaceContextForApiKey((await createApiKey(owner, { name: "bench full", scope: "FULL" })).secret);
+    const full = await workspaceContextForApiKey(
+      (await createApiKey(owner, { name: "bench full", scope: "FULL" })).secret,
+    );
 
     await admin.connect();
     const now = new Date();
@@ -168,14 +203,20 @@ async function main() {
     const segment = await createSegment(full, { name: "Viewed 3+ in 7 days, no order", definition: DEFINITION });
     let started = performance.now();
     const first = await recomputeSegment(segment.id, {
-      onProgress: (p) => process.stdout.write(`\r  recompute: ${n(p.processed)} / ${n(p.total)} profiles (${secs(performance.now() - started)})`),
+      onProgress: (p) =>
+        process.stdout.write(
+          `\r  recompute: ${n(p.processed)} / ${n(p.total)} profiles (${secs(performance.now() - started)})`,
+        ),
     });
     const firstMs = performance.now() - started;
     process.stdout.write("\n");
     started = performance.now();
     const second = await recomputeSegment(segment.id);
     const secondMs = performance.now() - started;
-    const { rows: sized } = await pgPool().query<{ memberCount: number }>(`SELECT "memberCount" FROM "Segment" WHERE id = $1`, [segment.id]);
+    const { rows: sized } = await pgPool().query<{ memberCount: number }>(
+      `SELECT "memberCount" FROM "Segment" WHERE id = $1`,
+      [segment.id],
+    );
     started = performance.now();
     const { rows: base } = await admin.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM (
@@ -194,7 +235,9 @@ async function main() {
     type RouteHandler = Parameters<typeof serveRoutes>[0][string];
     served = await serveRoutes({
       "/api/inngest": ((request: Request) => {
-        const handler = (inngestRoute as unknown as Record<string, ((r: Request, c?: unknown) => Promise<Response>) | undefined>)[request.method];
+        const handler = (
+          inngestRoute as unknown as Record<string, ((r: Request, c?: unknown) => Promise<Response>) | undefined>
+        )[request.method];
         return handler ? handler(request, {}) : Promise.resolve(new Response(null, { status: 405 }));
       }) as RouteHandler,
       "/api/v1/batch": batchRoute.POST as unknown as RouteHandler,
@@ -202,14 +245,20 @@ async function main() {
     process.env.INNGEST_SERVE_ORIGIN = served.url; // the route registers its configured origin, not the request's Host
     executor = spawn(process.execPath, ["--import", "tsx", path.join("inngest", "executor", "main.ts")], {
       stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, CAIRN_EXECUTOR_PORT: String(executorPort), CAIRN_EXECUTOR_APP_URL: `${served.url}/api/inngest` },
+      env: {
+        ...process.env,
+        CAIRN_EXECUTOR_PORT: String(executorPort),
+        CAIRN_EXECUTOR_APP_URL: `${served.url}/api/inngest`,
+      },
     });
     await waitForOk(`http://127.0.0.1:${executorPort}/health`, "the executor");
 
     // Entries, seen when they commit: a trigger of the benchmark's own database notifies a listener.
     await admin.query(`CREATE FUNCTION bench_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN PERFORM pg_notify('bench_segment_change', NEW.kind || ' ' || COALESCE((SELECT "userId" FROM "Profile" WHERE id = NEW."profileId"), '')); RETURN NULL; END $$`);
-    await admin.query(`CREATE TRIGGER bench_notify AFTER INSERT ON "SegmentMembershipChange" FOR EACH ROW EXECUTE FUNCTION bench_notify_change()`);
+    await admin.query(
+      `CREATE TRIGGER bench_notify AFTER INSERT ON "SegmentMembershipChange" FOR EACH ROW EXECUTE FUNCTION bench_notify_change()`,
+    );
     const entered = new Map<string, number>();
     let changesSeen = 0;
     await listener.connect();
@@ -225,7 +274,11 @@ async function main() {
     const post = async (tick: number, prefix: string) => {
       const { person, messages } = work.batch(tick, prefix);
       sentAt.set(person, Date.now());
-      const response = await fetch(`${served!.url}/api/v1/batch`, { method: "POST", headers: { authorization: `Bearer ${write}`, "content-type": "application/json" }, body: JSON.stringify({ batch: messages }) });
+      const response = await fetch(`${served!.url}/api/v1/batch`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${write}`, "content-type": "application/json" },
+        body: JSON.stringify({ batch: messages }),
+      });
       if (!response.ok) throw new Error(`ingest: HTTP ${response.status} ${await response.text()}`);
       return person;
     };
@@ -259,7 +312,9 @@ async function main() {
     const coldStarted = Date.now();
     const cold = await atRate(WARM_SECONDS, "cold");
     await waitFor(cold, 60_000);
-    const coldLatencies = cold.flatMap((p) => (entered.has(p) ? [entered.get(p)! - sentAt.get(p)!] : [])).sort((a, b) => a - b);
+    const coldLatencies = cold
+      .flatMap((p) => (entered.has(p) ? [entered.get(p)! - sentAt.get(p)!] : []))
+      .sort((a, b) => a - b);
     const coldSeconds = (Date.now() - coldStarted) / 1000;
 
     const seenBefore = changesSeen;
@@ -267,7 +322,9 @@ async function main() {
     const steady = await atRate(SECONDS, "lat");
     const sentSeconds = (Date.now() - started) / 1000;
     const reached = await waitFor(steady, 60_000);
-    const latencies = steady.flatMap((p) => (entered.has(p) ? [entered.get(p)! - sentAt.get(p)!] : [])).sort((a, b) => a - b);
+    const latencies = steady
+      .flatMap((p) => (entered.has(p) ? [entered.get(p)! - sentAt.get(p)!] : []))
+      .sort((a, b) => a - b);
     // BENCH_DEBUG: the slowest entry of each second sent, to see whether the tail is steady or a few stalls.
     if (process.env.BENCH_DEBUG) {
       const worst = new Map<number, number>();
@@ -307,14 +364,30 @@ async function main() {
     const p99 = percentile(latencies, 99);
     const baseP99 = percentile(baseLatencies, 99);
     console.log("");
-    console.log(`segment: Product Viewed at least 3 times in 7 days and no Order Completed; ${n(PROFILES)} profiles, ${n(EVENTS)} events`);
-    console.log(`1. full recompute: ${secs(firstMs)} from empty (${n(first.entered)} entered, recorded), ${secs(secondMs)} again with nothing to change (${second.entered + second.exited} changes)`);
-    console.log(`   ${n(sized[0].memberCount)} members; baseline, one set-based query that writes nothing: ${n(base[0].n)} people in ${secs(baseMs)}`);
-    console.log(`   ratio (recompute / baseline): ${(firstMs / baseMs).toFixed(2)} from empty, ${(secondMs / baseMs).toFixed(2)} again; target ≤ 10 s: ${firstMs <= 10_000 && secondMs <= 10_000 ? "met" : "missed"}`);
-    console.log(`2. ${RATE} events/s for ${sentSeconds.toFixed(1)} s over HTTP → Inngest → executor → process-event (route handlers served in-process, not next start): ${reached}/${steady.length} entries arrived, ${n(steadyChanges)} membership changes in all`);
-    console.log(`   event → membership change: p50 ${msf(percentile(latencies, 50))}, p95 ${msf(percentile(latencies, 95))}, p99 ${msf(p99)}, max ${msf(latencies[latencies.length - 1])}; target p99 ≤ 1 s: ${p99 <= 1000 ? "met" : "missed"}`);
-    console.log(`   the ${WARM_SECONDS} s at that rate before it, from cold pools (not counted): p50 ${msf(percentile(coldLatencies, 50))}, p99 ${msf(percentile(coldLatencies, 99))}, max ${msf(coldLatencies[coldLatencies.length - 1])} (${coldSeconds.toFixed(1)} s)`);
-    console.log(`3. baseline, in-process (ingest() then updateSegmentsForEvents(), no HTTP, no executor), ${BASELINE_SECONDS} s: p50 ${msf(percentile(baseLatencies, 50))}, p99 ${msf(baseP99)} (${baseLatencies.length} batches)`);
+    console.log(
+      `segment: Product Viewed at least 3 times in 7 days and no Order Completed; ${n(PROFILES)} profiles, ${n(EVENTS)} events`,
+    );
+    console.log(
+      `1. full recompute: ${secs(firstMs)} from empty (${n(first.entered)} entered, recorded), ${secs(secondMs)} again with nothing to change (${second.entered + second.exited} changes)`,
+    );
+    console.log(
+      `   ${n(sized[0].memberCount)} members; baseline, one set-based query that writes nothing: ${n(base[0].n)} people in ${secs(baseMs)}`,
+    );
+    console.log(
+      `   ratio (recompute / baseline): ${(firstMs / baseMs).toFixed(2)} from empty, ${(secondMs / baseMs).toFixed(2)} again; target ≤ 10 s: ${firstMs <= 10_000 && secondMs <= 10_000 ? "met" : "missed"}`,
+    );
+    console.log(
+      `2. ${RATE} events/s for ${sentSeconds.toFixed(1)} s over HTTP → Inngest → executor → process-event (route handlers served in-process, not next start): ${reached}/${steady.length} entries arrived, ${n(steadyChanges)} membership changes in all`,
+    );
+    console.log(
+      `   event → membership change: p50 ${msf(percentile(latencies, 50))}, p95 ${msf(percentile(latencies, 95))}, p99 ${msf(p99)}, max ${msf(latencies[latencies.length - 1])}; target p99 ≤ 1 s: ${p99 <= 1000 ? "met" : "missed"}`,
+    );
+    console.log(
+      `   the ${WARM_SECONDS} s at that rate before it, from cold pools (not counted): p50 ${msf(percentile(coldLatencies, 50))}, p99 ${msf(percentile(coldLatencies, 99))}, max ${msf(coldLatencies[coldLatencies.length - 1])} (${coldSeconds.toFixed(1)} s)`,
+    );
+    console.log(
+      `3. baseline, in-process (ingest() then updateSegmentsForEvents(), no HTTP, no executor), ${BASELINE_SECONDS} s: p50 ${msf(percentile(baseLatencies, 50))}, p99 ${msf(baseP99)} (${baseLatencies.length} batches)`,
+    );
     console.log(`   ratio p99 (through the executor / in-process): ${(p99 / baseP99).toFixed(2)}`);
     await db().$disconnect();
     await pgPool().end();

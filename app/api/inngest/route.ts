@@ -39,7 +39,14 @@ export const PUT: Handler = (request, context) => {
   // Without a configured origin the SDK would register whatever Host the request names: refuse instead.
   if (!target) {
     return Promise.resolve(
-      Response.json({ message: "Cannot sync: set INNGEST_SERVE_ORIGIN (or NEXTAUTH_URL) to the origin Inngest should call this app at.", modified: false }, { status: 503 }),
+      Response.json(
+        {
+          message:
+            "Cannot sync: set INNGEST_SERVE_ORIGIN (or NEXTAUTH_URL) to the origin Inngest should call this app at.",
+          modified: false,
+        },
+        { status: 503 },
+      ),
     );
   }
   return handlersFor(target).PUT(request, context);

@@ -4,7 +4,13 @@ import { GET, POST } from "./route";
 describe("/api/javascript-required", () => {
   it("answers a form the browser posted by itself with 405 and a page that says JavaScript is needed, echoing nothing", async () => {
     const body = new URLSearchParams({ email: "owner@example.test", password: "the secret passphrase" }).toString();
-    const response = await POST(new Request("http://localhost:3000/api/javascript-required", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body }));
+    const response = await POST(
+      new Request("http://localhost:3000/api/javascript-required", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body,
+      }),
+    );
     expect(response.status).toBe(405);
     expect(response.headers.get("content-type")).toMatch(/text\/html/);
     expect(response.headers.get("cache-control")).toBe("no-store");

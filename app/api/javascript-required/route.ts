@@ -17,7 +17,11 @@ const PAGE = `<!doctype html>
 function page(status: number): Response {
   return new Response(PAGE, {
     status,
-    headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", ...(status === 405 ? { Allow: "GET" } : {}) },
+    headers: {
+      "Content-Type": "text/html; charset=utf-8",
+      "Cache-Control": "no-store",
+      ...(status === 405 ? { Allow: "GET" } : {}),
+    },
   });
 }
 

@@ -7,14 +7,23 @@ import { GET as auditRoute } from "@/app/api/workspaces/[slug]/audit-log/route";
 import { DELETE as revokeKeyRoute } from "@/app/api/workspaces/[slug]/api-keys/[keyId]/route";
 import { GET as listKeysRoute, POST as createKeyRoute } from "@/app/api/workspaces/[slug]/api-keys/route";
 import { GET as listInvitationsRoute, POST as inviteRoute } from "@/app/api/workspaces/[slug]/invitations/route";
-import { DELETE as removeMemberRoute, PATCH as changeRoleRoute } from "@/app/api/workspaces/[slug]/members/[memberId]/route";
+import {
+  DELETE as removeMemberRoute,
+  PATCH as changeRoleRoute,
+} from "@/app/api/workspaces/[slug]/members/[memberId]/route";
 import { GET as membersRoute } from "@/app/api/workspaces/[slug]/members/route";
 import { GET as workspaceRoute, PATCH as renameRoute } from "@/app/api/workspaces/[slug]/route";
 import { createApiKey } from "@/lib/api-keys/api-keys";
 import type { RoleName } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { callRoute } from "@/lib/testing/call-route";
-import { contextOf, createWorkspaceWithTeam, sessionCookie, uniqueEmail, type TestWorkspace } from "@/lib/testing/factories";
+import {
+  contextOf,
+  createWorkspaceWithTeam,
+  sessionCookie,
+  uniqueEmail,
+  type TestWorkspace,
+} from "@/lib/testing/factories";
 
 async function snapshot(workspaceId: string) {
   const [memberships, invitations, apiKeys, audit, workspace] = await Promise.all([
@@ -28,7 +37,8 @@ async function snapshot(workspaceId: string) {
 }
 
 async function membershipId(team: TestWorkspace, role: RoleName) {
-  return (await db().membership.findFirstOrThrow({ where: { workspaceId: team.id, userId: team.members[role].id } })).id;
+  return (await db().membership.findFirstOrThrow({ where: { workspaceId: team.id, userId: team.members[role].id } }))
+    .id;
 }
 
 describe("a viewer", () => {
@@ -51,12 +61,27 @@ describe("a viewer", () => {
     const ownMembership = await membershipId(team, "VIEWER");
 
     const attempts = [
-      callRoute(inviteRoute, { method: "POST", params: { slug }, cookie, body: { email: uniqueEmail(), role: "VIEWER" } }),
+      callRoute(inviteRoute, {
+        method: "POST",
+        params: { slug },
+        cookie,
+        body: { email: uniqueEmail(), role: "VIEWER" },
+      }),
       callRoute(createKeyRoute, { method: "POST", params: { slug }, cookie, body: { name: "Mine", scope: "FULL" } }),
       callRoute(revokeKeyRoute, { method: "DELETE", params: { slug, keyId: apiKey.id }, cookie }),
-      callRoute(changeRoleRoute, { method: "PATCH", params: { slug, memberId: editorMembership }, cookie, body: { role: "VIEWER" } }),
+      callRoute(changeRoleRoute, {
+        method: "PATCH",
+        params: { slug, memberId: editorMembership },
+        cookie,
+        body: { role: "VIEWER" },
+      }),
       // A forged role in the body: the viewer tries to make itself owner.
-      callRoute(changeRoleRoute, { method: "PATCH", params: { slug, memberId: ownMembership }, cookie, body: { role: "OWNER" } }),
+      callRoute(changeRoleRoute, {
+        method: "PATCH",
+        params: { slug, memberId: ownMembership },
+        cookie,
+        body: { role: "OWNER" },
+      }),
       callRoute(removeMemberRoute, { method: "DELETE", params: { slug, memberId: editorMembership }, cookie }),
       callRoute(renameRoute, { method: "PATCH", params: { slug }, cookie, body: { name: "Mine now" } }),
     ];
@@ -81,8 +106,26 @@ describe("an editor", () => {
     const team = await createWorkspaceWithTeam();
     const cookie = await sessionCookie(team.members.EDITOR);
     const before = await snapshot(team.id);
-    expect((await callRoute(inviteRoute, { method: "POST", params: { slug: team.slug }, cookie, body: { email: uniqueEmail(), role: "EDITOR" } })).status).toBe(403);
-    expect((await callRoute(createKeyRoute, { method: "POST", params: { slug: team.slug }, cookie, body: { name: "k", scope: "WRITE" } })).status).toBe(403);
+    expect(
+      (
+        await callRoute(inviteRoute, {
+          method: "POST",
+          params: { slug: team.slug },
+          cookie,
+          body: { email: uniqueEmail(), role: "EDITOR" },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await callRoute(createKeyRoute, {
+          method: "POST",
+          params: { slug: team.slug },
+          cookie,
+          body: { name: "k", scope: "WRITE" },
+        })
+      ).status,
+    ).toBe(403);
     expect(await snapshot(team.id)).toEqual(before);
   });
 });
@@ -91,10 +134,20 @@ describe("an admin", () => {
   it("invites editors and creates keys", async () => {
     const team = await createWorkspaceWithTeam();
     const cookie = await sessionCookie(team.members.ADMIN);
-    const invited = await callRoute(inviteRoute, { method: "POST", params: { slug: team.slug }, cookie, body: { email: uniqueEmail(), role: "EDITOR" } });
+    const invited = await callRoute(inviteRoute, {
+      method: "POST",
+      params: { slug: team.slug },
+      cookie,
+      body: { email: uniqueEmail(), role: "EDITOR" },
+    });
     expect(invited.status).toBe(201);
     expect(invited.body.url).toMatch(/^http:\/\/localhost:3000\/invite\/[\w-]{43}$/);
-    const key = await callRoute(createKeyRoute, { method: "POST", params: { slug: team.slug }, cookie, body: { name: "Backend", scope: "FULL" } });
+    const key = await callRoute(createKeyRoute, {
+      method: "POST",
+      params: { slug: team.slug },
+      cookie,
+      body: { name: "Backend", scope: "FULL" },
+    });
     expect(key.status).toBe(201);
   });
 
@@ -104,11 +157,42 @@ describe("an admin", () => {
     const before = await snapshot(team.id);
     const ownerMembership = await membershipId(team, "OWNER");
     const editorMembership = await membershipId(team, "EDITOR");
-    const inviteOwner = await callRoute(inviteRoute, { method: "POST", params: { slug: team.slug }, cookie, body: { email: uniqueEmail(), role: "OWNER" } });
+    const inviteOwner = await callRoute(inviteRoute, {
+      method: "POST",
+      params: { slug: team.slug },
+      cookie,
+      body: { email: uniqueEmail(), role: "OWNER" },
+    });
     expect(inviteOwner.status).toBe(403);
-    expect((await callRoute(changeRoleRoute, { method: "PATCH", params: { slug: team.slug, memberId: editorMembership }, cookie, body: { role: "OWNER" } })).status).toBe(403);
-    expect((await callRoute(changeRoleRoute, { method: "PATCH", params: { slug: team.slug, memberId: ownerMembership }, cookie, body: { role: "VIEWER" } })).status).toBe(403);
-    expect((await callRoute(removeMemberRoute, { method: "DELETE", params: { slug: team.slug, memberId: ownerMembership }, cookie })).status).toBe(403);
+    expect(
+      (
+        await callRoute(changeRoleRoute, {
+          method: "PATCH",
+          params: { slug: team.slug, memberId: editorMembership },
+          cookie,
+          body: { role: "OWNER" },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await callRoute(changeRoleRoute, {
+          method: "PATCH",
+          params: { slug: team.slug, memberId: ownerMembership },
+          cookie,
+          body: { role: "VIEWER" },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await callRoute(removeMemberRoute, {
+          method: "DELETE",
+          params: { slug: team.slug, memberId: ownerMembership },
+          cookie,
+        })
+      ).status,
+    ).toBe(403);
     expect(await snapshot(team.id)).toEqual(before);
   });
 
@@ -116,7 +200,12 @@ describe("an admin", () => {
     const team = await createWorkspaceWithTeam();
     const cookie = await sessionCookie(team.members.ADMIN);
     const before = await snapshot(team.id);
-    const response = await callRoute(inviteRoute, { method: "POST", params: { slug: team.slug }, cookie, body: { email: "not an email", role: "SUPERUSER" } });
+    const response = await callRoute(inviteRoute, {
+      method: "POST",
+      params: { slug: team.slug },
+      cookie,
+      body: { email: "not an email", role: "SUPERUSER" },
+    });
     expect(response.status).toBe(422);
     expect(response.body.error.fields.map((f: { path: string }) => f.path).sort()).toEqual(["email", "role"]);
     expect(await snapshot(team.id)).toEqual(before);
@@ -138,9 +227,19 @@ describe("workspace isolation", () => {
       callRoute(listKeysRoute, { params: { slug }, cookie }),
       callRoute(auditRoute, { params: { slug }, cookie }),
       callRoute(listInvitationsRoute, { params: { slug }, cookie }),
-      callRoute(inviteRoute, { method: "POST", params: { slug }, cookie, body: { email: uniqueEmail(), role: "OWNER" } }),
+      callRoute(inviteRoute, {
+        method: "POST",
+        params: { slug },
+        cookie,
+        body: { email: uniqueEmail(), role: "OWNER" },
+      }),
       callRoute(revokeKeyRoute, { method: "DELETE", params: { slug, keyId: apiKey.id }, cookie }),
-      callRoute(changeRoleRoute, { method: "PATCH", params: { slug, memberId: bMember }, cookie, body: { role: "VIEWER" } }),
+      callRoute(changeRoleRoute, {
+        method: "PATCH",
+        params: { slug, memberId: bMember },
+        cookie,
+        body: { role: "VIEWER" },
+      }),
       callRoute(renameRoute, { method: "PATCH", params: { slug }, cookie, body: { name: "Taken over" } }),
     ]);
     for (const response of responses) expect(response.status).toBe(404);
@@ -154,9 +253,24 @@ describe("workspace isolation", () => {
     const bMember = await membershipId(b, "EDITOR");
     const before = await snapshot(b.id);
     const cookie = await sessionCookie(a.members.OWNER);
-    expect((await callRoute(revokeKeyRoute, { method: "DELETE", params: { slug: a.slug, keyId: apiKey.id }, cookie })).status).toBe(404);
-    expect((await callRoute(changeRoleRoute, { method: "PATCH", params: { slug: a.slug, memberId: bMember }, cookie, body: { role: "VIEWER" } })).status).toBe(404);
-    expect((await callRoute(removeMemberRoute, { method: "DELETE", params: { slug: a.slug, memberId: bMember }, cookie })).status).toBe(404);
+    expect(
+      (await callRoute(revokeKeyRoute, { method: "DELETE", params: { slug: a.slug, keyId: apiKey.id }, cookie }))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await callRoute(changeRoleRoute, {
+          method: "PATCH",
+          params: { slug: a.slug, memberId: bMember },
+          cookie,
+          body: { role: "VIEWER" },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await callRoute(removeMemberRoute, { method: "DELETE", params: { slug: a.slug, memberId: bMember }, cookie }))
+        .status,
+    ).toBe(404);
     expect(await snapshot(b.id)).toEqual(before);
   });
 

@@ -37,7 +37,8 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       title={`Join ${invitation.workspaceName}`}
       subtitle={
         <>
-          You are invited as <strong>{ROLE_LABELS[invitation.role]}</strong>: {ROLE_DESCRIPTIONS[invitation.role].toLowerCase()}.
+          You are invited as <strong>{ROLE_LABELS[invitation.role]}</strong>:{" "}
+          {ROLE_DESCRIPTIONS[invitation.role].toLowerCase()}.
         </>
       }
     >

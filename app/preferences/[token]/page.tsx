@@ -7,7 +7,13 @@ export const metadata: Metadata = { title: "Message preferences", robots: { inde
 const LABELS = { email: "Email", sms: "Text messages (SMS)", push: "Push notifications" } as const;
 
 /** Per-channel preferences for the person a message went to: a plain form, so it works without JavaScript. */
-export default async function PreferencesPage({ params, searchParams }: { params: Promise<{ token: string }>; searchParams: Promise<{ saved?: string }> }) {
+export default async function PreferencesPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ token: string }>;
+  searchParams: Promise<{ saved?: string }>;
+}) {
   const { token } = await params;
   const { saved } = await searchParams;
   const loaded = await preferencesOrInvalidPage(token);
@@ -24,11 +30,19 @@ export default async function PreferencesPage({ params, searchParams }: { params
       <form method="post" action={`/api/v1/preferences/${encodeURIComponent(token)}`} className="mt-4 space-y-3">
         {preferences.channels.map(({ channel, subscribed }) => (
           <label key={channel} className="flex items-center gap-3">
-            <input type="checkbox" name={channel} defaultChecked={subscribed} className="h-4 w-4 rounded border-stone-300" />
+            <input
+              type="checkbox"
+              name={channel}
+              defaultChecked={subscribed}
+              className="h-4 w-4 rounded border-stone-300"
+            />
             {LABELS[channel]}
           </label>
         ))}
-        <button type="submit" className="mt-2 rounded-md bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700">
+        <button
+          type="submit"
+          className="mt-2 rounded-md bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700"
+        >
           Save preferences
         </button>
       </form>

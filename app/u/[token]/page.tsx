@@ -8,7 +8,13 @@ export const metadata: Metadata = { title: "Unsubscribe", robots: { index: false
  * The unsubscribe link in a message. It asks before it acts (a button, a POST): mail security scanners
  * open every link in a message, and a GET that unsubscribed would unsubscribe people who never asked.
  */
-export default async function UnsubscribePage({ params, searchParams }: { params: Promise<{ token: string }>; searchParams: Promise<{ done?: string }> }) {
+export default async function UnsubscribePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ token: string }>;
+  searchParams: Promise<{ done?: string }>;
+}) {
   const { token } = await params;
   const { done } = await searchParams;
   const loaded = await preferencesOrInvalidPage(token);
@@ -18,7 +24,9 @@ export default async function UnsubscribePage({ params, searchParams }: { params
   if (done) {
     return (
       <RecipientCard sender={preferences.workspaceName} title="You are unsubscribed">
-        <p>{preferences.address ? <strong>{preferences.address}</strong> : "You"} will not get these messages any more.</p>
+        <p>
+          {preferences.address ? <strong>{preferences.address}</strong> : "You"} will not get these messages any more.
+        </p>
         <p className="mt-4">
           <a className="font-medium text-brand-700 hover:underline" href={href}>
             Manage all your preferences
@@ -29,10 +37,26 @@ export default async function UnsubscribePage({ params, searchParams }: { params
   }
   return (
     <RecipientCard sender={preferences.workspaceName} title="Unsubscribe?">
-      <p>Stop these messages{preferences.address ? <> to <strong>{preferences.address}</strong></> : null}.</p>
-      <form method="post" action={`/api/v1/unsubscribe/${encodeURIComponent(token)}`} className="mt-6 flex items-center gap-4">
+      <p>
+        Stop these messages
+        {preferences.address ? (
+          <>
+            {" "}
+            to <strong>{preferences.address}</strong>
+          </>
+        ) : null}
+        .
+      </p>
+      <form
+        method="post"
+        action={`/api/v1/unsubscribe/${encodeURIComponent(token)}`}
+        className="mt-6 flex items-center gap-4"
+      >
         <input type="hidden" name="from" value="page" />
-        <button type="submit" className="rounded-md bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700">
+        <button
+          type="submit"
+          className="rounded-md bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700"
+        >
           Unsubscribe
         </button>
         <a className="text-brand-700 hover:underline" href={href}>

@@ -9,7 +9,10 @@ export const metadata: Metadata = { title: "New workspace" };
 export default async function NewWorkspacePage() {
   await requirePageUser("/workspaces/new");
   return (
-    <AuthCard title="Create a workspace" subtitle="A workspace has its own profiles, journeys, keys and members. You will be its owner.">
+    <AuthCard
+      title="Create a workspace"
+      subtitle="A workspace has its own profiles, journeys, keys and members. You will be its owner."
+    >
       <NewWorkspaceForm />
     </AuthCard>
   );

@@ -1,6 +1,18 @@
 "use client";
 
-import { BellRing, CircleAlert, CircleCheck, Info, KeyRound, Mail, MessageSquare, PlugZap, Smartphone, Trash2, type LucideIcon } from "lucide-react";
+import {
+  BellRing,
+  CircleAlert,
+  CircleCheck,
+  Info,
+  KeyRound,
+  Mail,
+  MessageSquare,
+  PlugZap,
+  Smartphone,
+  Trash2,
+  type LucideIcon,
+} from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent, type ReactNode } from "react";
@@ -11,9 +23,21 @@ import { FormAlert, TextField } from "../../ui/field";
 import { formatDateTime } from "../../ui/format";
 import { callApi, useApiForm } from "../../ui/use-api-form";
 import { describeFieldProblem } from "../../ui/field-words";
-import { isSecret, PROVIDER_SPECS, SECRET_PLACEHOLDER, withLabel, type FieldSpec, type ProviderSpec } from "./provider-fields";
+import {
+  isSecret,
+  PROVIDER_SPECS,
+  SECRET_PLACEHOLDER,
+  withLabel,
+  type FieldSpec,
+  type ProviderSpec,
+} from "./provider-fields";
 
-const ICONS: Record<ProviderName, LucideIcon> = { email: Mail, sms: MessageSquare, web_push: BellRing, fcm: Smartphone };
+const ICONS: Record<ProviderName, LucideIcon> = {
+  email: Mail,
+  sms: MessageSquare,
+  web_push: BellRing,
+  fcm: Smartphone,
+};
 
 interface Props {
   slug: string;
@@ -43,11 +67,12 @@ export function ChannelsPanel({ slug, configs, canManage, embeddedRunning }: Pro
 
 export function ReadOnlyNote({ what }: { what: string }) {
   return (
-    <p role="note" className="flex items-start gap-2 rounded-lg bg-stone-100 px-4 py-3 text-sm text-stone-700 ring-1 ring-stone-200 ring-inset">
+    <p
+      role="note"
+      className="flex items-start gap-2 rounded-lg bg-stone-100 px-4 py-3 text-sm text-stone-700 ring-1 ring-stone-200 ring-inset"
+    >
       <Info className="mt-0.5 h-4 w-4 shrink-0 text-stone-500" aria-hidden="true" />
-      <span>
-        You can read the {what} but not change them: only admins and owners of this workspace can.
-      </span>
+      <span>You can read the {what} but not change them: only admins and owners of this workspace can.</span>
     </p>
   );
 }
@@ -60,7 +85,9 @@ function initialValues(spec: ProviderSpec, config: ChannelConfigView | null): Va
     if (isSecret(field)) continue;
     const stored = config?.settings[field.name];
     if (field.kind === "checkbox") values[field.name] = stored === true;
-    else values[field.name] = stored === undefined || stored === null ? (config ? "" : (field.initial ?? "")) : String(stored);
+    else
+      values[field.name] =
+        stored === undefined || stored === null ? (config ? "" : (field.initial ?? "")) : String(stored);
   }
   if (spec.provider === "email") values.mode = config?.settings.mode === "smtp" ? "smtp" : "embedded";
   return values;
@@ -70,7 +97,19 @@ function emptySecrets(spec: ProviderSpec): Record<string, string> {
   return Object.fromEntries(spec.fields.filter(isSecret).map((f) => [f.name, ""]));
 }
 
-function ChannelCard({ slug, spec, config, canManage, embeddedRunning }: { slug: string; spec: ProviderSpec; config: ChannelConfigView | null; canManage: boolean; embeddedRunning: boolean }) {
+function ChannelCard({
+  slug,
+  spec,
+  config,
+  canManage,
+  embeddedRunning,
+}: {
+  slug: string;
+  spec: ProviderSpec;
+  config: ChannelConfigView | null;
+  canManage: boolean;
+  embeddedRunning: boolean;
+}) {
   const router = useRouter();
   const form = useApiForm();
   const [values, setValues] = useState<Values>(() => initialValues(spec, config));
@@ -83,7 +122,11 @@ function ChannelCard({ slug, spec, config, canManage, embeddedRunning }: { slug:
   const base = `/api/workspaces/${slug}/channels`;
   const smtp = spec.provider === "email" && values.mode === "smtp";
   const visible = spec.fields.filter((f) => !f.smtpOnly || smtp);
-  const shownPaths = new Set(visible.map((f) => `${isSecret(f) ? "secrets" : "settings"}.${f.name}`).concat(spec.provider === "email" ? ["settings.mode"] : []));
+  const shownPaths = new Set(
+    visible
+      .map((f) => `${isSecret(f) ? "secrets" : "settings"}.${f.name}`)
+      .concat(spec.provider === "email" ? ["settings.mode"] : []),
+  );
   const leftover = Object.entries(form.fieldErrors).filter(([path]) => !shownPaths.has(path));
 
   function body() {
@@ -117,7 +160,9 @@ function ChannelCard({ slug, spec, config, canManage, embeddedRunning }: { slug:
 
   async function remove() {
     const consequence =
-      spec.provider === "email" ? "Email goes back to the embedded Outbox." : `${spec.title} messages will fail until it is set up again.`;
+      spec.provider === "email"
+        ? "Email goes back to the embedded Outbox."
+        : `${spec.title} messages will fail until it is set up again.`;
     if (!confirm(`Remove the ${spec.title} settings, secrets included? ${consequence}`)) return;
     clearMessages();
     const result = await callApi("DELETE", `${base}/${spec.provider}`);
@@ -134,13 +179,23 @@ function ChannelCard({ slug, spec, config, canManage, embeddedRunning }: { slug:
   async function testConnection() {
     clearMessages();
     setTesting(true);
-    const result = await form.submit<{ ok: true; message: string } | { ok: false; error: string }>("POST", `${base}/email/test`, body());
+    const result = await form.submit<{ ok: true; message: string } | { ok: false; error: string }>(
+      "POST",
+      `${base}/email/test`,
+      body(),
+    );
     setTesting(false);
     if (result) setTest(result.ok ? { ok: true, text: result.message } : { ok: false, text: result.error });
   }
 
   async function generateKeys() {
-    if (config && !confirm("Generate a new key pair? Once saved, browsers subscribed with the current public key must subscribe again.")) return;
+    if (
+      config &&
+      !confirm(
+        "Generate a new key pair? Once saved, browsers subscribed with the current public key must subscribe again.",
+      )
+    )
+      return;
     clearMessages();
     setGenerating(true);
     const result = await callApi<{ vapidPublicKey: string; vapidPrivateKey: string }>("POST", `${base}/web_push/keys`);
@@ -154,7 +209,8 @@ function ChannelCard({ slug, spec, config, canManage, embeddedRunning }: { slug:
     setNotice("A new key pair is filled in. Save to keep it: the private key is not shown again.");
   }
 
-  const errorOf = (field: FieldSpec) => withLabel(field.label, form.fieldErrors[`${isSecret(field) ? "secrets" : "settings"}.${field.name}`]);
+  const errorOf = (field: FieldSpec) =>
+    withLabel(field.label, form.fieldErrors[`${isSecret(field) ? "secrets" : "settings"}.${field.name}`]);
 
   return (
     <div data-testid={`channel-${spec.provider}`}>
@@ -173,8 +229,13 @@ function ChannelCard({ slug, spec, config, canManage, embeddedRunning }: { slug:
             <p data-testid={`channel-${spec.provider}-status`}>{statusLine(slug, spec, config, embeddedRunning)}</p>
           </div>
           <FormAlert message={form.formError} />
-          {leftover.length > 0 ? <FormAlert message={leftover.map(([path, message]) => describeFieldProblem(path, message)).join(" · ")} /> : null}
-          <fieldset disabled={!canManage} className="space-y-5 [&_input:disabled]:bg-stone-50 [&_input:disabled]:text-stone-600 [&_textarea:disabled]:bg-stone-50">
+          {leftover.length > 0 ? (
+            <FormAlert message={leftover.map(([path, message]) => describeFieldProblem(path, message)).join(" · ")} />
+          ) : null}
+          <fieldset
+            disabled={!canManage}
+            className="space-y-5 [&_input:disabled]:bg-stone-50 [&_input:disabled]:text-stone-600 [&_textarea:disabled]:bg-stone-50"
+          >
             {spec.provider === "email" ? (
               <fieldset>
                 <legend className="text-sm font-medium text-stone-800">Send through</legend>
@@ -195,7 +256,8 @@ function ChannelCard({ slug, spec, config, canManage, embeddedRunning }: { slug:
                         className="mt-0.5 accent-brand-700"
                       />
                       <span>
-                        <span className="font-medium text-stone-900">{label}</span> <span className="text-stone-500">— {detail}</span>
+                        <span className="font-medium text-stone-900">{label}</span>{" "}
+                        <span className="text-stone-500">— {detail}</span>
                       </span>
                     </label>
                   ))}
@@ -209,13 +271,26 @@ function ChannelCard({ slug, spec, config, canManage, embeddedRunning }: { slug:
             ) : null}
             <div className="grid max-w-3xl gap-4 md:grid-cols-2">
               {visible.map((field) => (
-                <div key={field.name} className={field.wide || field.kind === "checkbox" ? "md:col-span-2" : field.newRow ? "md:col-start-1" : undefined}>
+                <div
+                  key={field.name}
+                  className={
+                    field.wide || field.kind === "checkbox"
+                      ? "md:col-span-2"
+                      : field.newRow
+                        ? "md:col-start-1"
+                        : undefined
+                  }
+                >
                   <FieldControl
                     field={field}
                     value={isSecret(field) ? (secrets[field.name] ?? "") : values[field.name]}
                     stored={config?.secretsSet.includes(field.name) ?? false}
                     error={errorOf(field)}
-                    onChange={(value) => (isSecret(field) ? setSecrets((s) => ({ ...s, [field.name]: String(value) })) : setValues((v) => ({ ...v, [field.name]: value })))}
+                    onChange={(value) =>
+                      isSecret(field)
+                        ? setSecrets((s) => ({ ...s, [field.name]: String(value) }))
+                        : setValues((v) => ({ ...v, [field.name]: value }))
+                    }
                   />
                 </div>
               ))}
@@ -227,7 +302,11 @@ function ChannelCard({ slug, spec, config, canManage, embeddedRunning }: { slug:
               data-testid="email-test-result"
               className={`flex items-start gap-2 rounded-md px-3 py-2.5 text-sm ring-1 ring-inset ${test.ok ? "bg-brand-50 text-brand-900 ring-brand-200" : "bg-red-50 text-red-800 ring-red-200"}`}
             >
-              {test.ok ? <CircleCheck className="mt-0.5 h-4 w-4 shrink-0" aria-hidden="true" /> : <CircleAlert className="mt-0.5 h-4 w-4 shrink-0" aria-hidden="true" />}
+              {test.ok ? (
+                <CircleCheck className="mt-0.5 h-4 w-4 shrink-0" aria-hidden="true" />
+              ) : (
+                <CircleAlert className="mt-0.5 h-4 w-4 shrink-0" aria-hidden="true" />
+              )}
               <span>{test.text}</span>
             </div>
           ) : null}
@@ -267,10 +346,16 @@ function ChannelCard({ slug, spec, config, canManage, embeddedRunning }: { slug:
   );
 }
 
-function statusLine(slug: string, spec: ProviderSpec, config: ChannelConfigView | null, embeddedRunning: boolean): ReactNode {
+function statusLine(
+  slug: string,
+  spec: ProviderSpec,
+  config: ChannelConfigView | null,
+  embeddedRunning: boolean,
+): ReactNode {
   const by = config ? `Configured by ${config.updatedByLabel} on ${formatDateTime(config.updatedAt)}.` : null;
   if (spec.provider === "email") {
-    if (config?.settings.mode === "smtp") return `${by} Email goes to ${String(config.settings.host)}:${String(config.settings.port)}.`;
+    if (config?.settings.mode === "smtp")
+      return `${by} Email goes to ${String(config.settings.host)}:${String(config.settings.port)}.`;
     const email = config ? "Email" : "email";
     const embedded = embeddedRunning ? (
       <>
@@ -292,7 +377,15 @@ function statusLine(slug: string, spec: ProviderSpec, config: ChannelConfigView 
   return by ?? `Not set up: ${spec.title} messages fail with “not configured” until it is.`;
 }
 
-function Status({ spec, config, embeddedRunning }: { spec: ProviderSpec; config: ChannelConfigView | null; embeddedRunning: boolean }) {
+function Status({
+  spec,
+  config,
+  embeddedRunning,
+}: {
+  spec: ProviderSpec;
+  config: ChannelConfigView | null;
+  embeddedRunning: boolean;
+}) {
   if (spec.provider === "email") {
     if (config?.settings.mode === "smtp") return <Badge tone="brand">SMTP server</Badge>;
     if (!embeddedRunning) return <Badge tone="amber">Embedded Outbox (not running)</Badge>;
@@ -304,13 +397,30 @@ function Status({ spec, config, embeddedRunning }: { spec: ProviderSpec; config:
 const CONTROL =
   "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-stone-900 shadow-sm ring-1 ring-inset placeholder:text-stone-400 focus:ring-2 focus:ring-inset focus:ring-brand-600 outline-none";
 
-function FieldControl({ field, value, stored, error, onChange }: { field: FieldSpec; value: string | boolean; stored: boolean; error?: string; onChange: (value: string | boolean) => void }) {
+function FieldControl({
+  field,
+  value,
+  stored,
+  error,
+  onChange,
+}: {
+  field: FieldSpec;
+  value: string | boolean;
+  stored: boolean;
+  error?: string;
+  onChange: (value: string | boolean) => void;
+}) {
   const id = useId();
   if (field.kind === "checkbox") {
     return (
       <div>
         <label className="flex items-center gap-2 text-sm text-stone-700">
-          <input type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} className="accent-brand-700" />
+          <input
+            type="checkbox"
+            checked={value === true}
+            onChange={(e) => onChange(e.target.checked)}
+            className="accent-brand-700"
+          />
           {field.label}
         </label>
         {error ? (

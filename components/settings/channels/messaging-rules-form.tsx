@@ -39,25 +39,55 @@ function numberOrNull(text: string): number | null {
   return text.trim() === "" ? null : Number(text);
 }
 
-export function MessagingRulesForm({ slug, policy, summary: savedSummary, capDescriptions, timeZones, canManage }: Props) {
+export function MessagingRulesForm({
+  slug,
+  policy,
+  summary: savedSummary,
+  capDescriptions,
+  timeZones,
+  canManage,
+}: Props) {
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [caps, setCaps] = useState<CapRow[]>(() => policy.frequencyCaps.map((c, i) => ({ key: i, channel: c.channel, limit: String(c.limit), hours: String(c.hours) })));
+  const [caps, setCaps] = useState<CapRow[]>(() =>
+    policy.frequencyCaps.map((c, i) => ({
+      key: i,
+      channel: c.channel,
+      limit: String(c.limit),
+      hours: String(c.hours),
+    })),
+  );
   const nextKey = useRef(policy.frequencyCaps.length);
   const [quietOn, setQuietOn] = useState(policy.quietHours !== null);
   const [start, setStart] = useState(policy.quietHours?.start ?? "21:00");
   const [end, setEnd] = useState(policy.quietHours?.end ?? "08:00");
-  const [quietChannels, setQuietChannels] = useState<Channel[]>(policy.quietHours?.channels ?? ["email", "sms", "push"]);
+  const [quietChannels, setQuietChannels] = useState<Channel[]>(
+    policy.quietHours?.channels ?? ["email", "sms", "push"],
+  );
   const [fallbackTimeZone, setFallbackTimeZone] = useState(policy.quietHours?.fallbackTimeZone ?? "UTC");
   const [requireOptIn, setRequireOptIn] = useState<Channel[]>(policy.requireOptIn);
-  const [described, setDescribed] = useState<{ summary: string; caps: string[] } | null>({ summary: savedSummary, caps: capDescriptions });
+  const [described, setDescribed] = useState<{ summary: string; caps: string[] } | null>({
+    summary: savedSummary,
+    caps: capDescriptions,
+  });
   const [savedNotice, setSavedNotice] = useState(false);
 
   const draft = {
-    frequencyCaps: caps.map((c) => ({ channel: c.channel, limit: numberOrNull(c.limit), hours: numberOrNull(c.hours) })),
-    quietHours: quietOn ? { start, end, channels: CHANNELS.map((c) => c.value).filter((c) => quietChannels.includes(c)), fallbackTimeZone } : null,
+    frequencyCaps: caps.map((c) => ({
+      channel: c.channel,
+      limit: numberOrNull(c.limit),
+      hours: numberOrNull(c.hours),
+    })),
+    quietHours: quietOn
+      ? {
+          start,
+          end,
+          channels: CHANNELS.map((c) => c.value).filter((c) => quietChannels.includes(c)),
+          fallbackTimeZone,
+        }
+      : null,
     requireOptIn: CHANNELS.map((c) => c.value).filter((c) => requireOptIn.includes(c)),
   };
   const draftJson = JSON.stringify(draft);
@@ -70,7 +100,11 @@ export function MessagingRulesForm({ slug, policy, summary: savedSummary, capDes
     if (draftJson === lastDescribed.current) return;
     const timer = setTimeout(async () => {
       lastDescribed.current = draftJson;
-      const result = await callApi<{ summary: string; caps: string[] }>("POST", `/api/workspaces/${slug}/messaging-policy/summary`, JSON.parse(draftJson));
+      const result = await callApi<{ summary: string; caps: string[] }>(
+        "POST",
+        `/api/workspaces/${slug}/messaging-policy/summary`,
+        JSON.parse(draftJson),
+      );
       if (lastDescribed.current !== draftJson) return; // a newer draft is on its way
       if (result.ok) {
         setDescribed(result.data);
@@ -88,7 +122,11 @@ export function MessagingRulesForm({ slug, policy, summary: savedSummary, capDes
     setSavedNotice(false);
     setPending(true);
     setFormError(null);
-    const result = await callApi<{ policy: MessagingPolicy; summary: string }>("PUT", `/api/workspaces/${slug}/messaging-policy`, draft);
+    const result = await callApi<{ policy: MessagingPolicy; summary: string }>(
+      "PUT",
+      `/api/workspaces/${slug}/messaging-policy`,
+      draft,
+    );
     setPending(false);
     if (!result.ok) {
       setFieldErrors(result.failure.fields);
@@ -105,7 +143,15 @@ export function MessagingRulesForm({ slug, policy, summary: savedSummary, capDes
   }
 
   const fieldError = (path: string) => fieldErrors[path];
-  const shown = new Set(["frequencyCaps", "quietHours", "quietHours.start", "quietHours.end", "quietHours.channels", "quietHours.fallbackTimeZone", "requireOptIn"]);
+  const shown = new Set([
+    "frequencyCaps",
+    "quietHours",
+    "quietHours.start",
+    "quietHours.end",
+    "quietHours.channels",
+    "quietHours.fallbackTimeZone",
+    "requireOptIn",
+  ]);
   caps.forEach((_, i) => ["channel", "limit", "hours"].forEach((f) => shown.add(`frequencyCaps.${i}.${f}`)));
   const leftover = Object.entries(fieldErrors).filter(([path]) => !shown.has(path));
   const zones = timeZones.includes(fallbackTimeZone) ? timeZones : [fallbackTimeZone, ...timeZones];
@@ -114,22 +160,41 @@ export function MessagingRulesForm({ slug, policy, summary: savedSummary, capDes
     <form method="post" onSubmit={save} noValidate aria-label="Messaging rules" className="space-y-6">
       {canManage ? null : <ReadOnlyNote what="messaging rules" />}
       <div className="rounded-xl bg-brand-50 px-5 py-4 ring-1 ring-brand-200" aria-live="polite">
-        <p className="text-xs font-medium tracking-wide text-brand-800 uppercase">In effect for every journey{dirty ? " once saved" : ""}</p>
+        <p className="text-xs font-medium tracking-wide text-brand-800 uppercase">
+          In effect for every journey{dirty ? " once saved" : ""}
+        </p>
         <p className="mt-1 text-sm text-brand-950" data-testid="policy-summary">
-          {described ? described.summary : <span className="text-stone-600">The summary appears when the rules below are complete.</span>}
+          {described ? (
+            described.summary
+          ) : (
+            <span className="text-stone-600">The summary appears when the rules below are complete.</span>
+          )}
         </p>
       </div>
       <FormAlert message={formError} />
-      {leftover.length > 0 ? <FormAlert message={leftover.map(([path, message]) => describeFieldProblem(path, message)).join(" · ")} /> : null}
+      {leftover.length > 0 ? (
+        <FormAlert message={leftover.map(([path, message]) => describeFieldProblem(path, message)).join(" · ")} />
+      ) : null}
 
-      <fieldset disabled={!canManage} className="space-y-6 [&_input:disabled]:bg-stone-50 [&_input:disabled]:text-stone-600 [&_select:disabled]:bg-stone-50 [&_select:disabled]:text-stone-600">
-        <Card title="Frequency caps" description="At most so many messages of a channel per person in any window of hours, across all journeys. A message over a cap is suppressed, with the cap as its reason.">
+      <fieldset
+        disabled={!canManage}
+        className="space-y-6 [&_input:disabled]:bg-stone-50 [&_input:disabled]:text-stone-600 [&_select:disabled]:bg-stone-50 [&_select:disabled]:text-stone-600"
+      >
+        <Card
+          title="Frequency caps"
+          description="At most so many messages of a channel per person in any window of hours, across all journeys. A message over a cap is suppressed, with the cap as its reason."
+        >
           <Section icon={Gauge}>
-            {caps.length === 0 ? <p className="text-sm text-stone-500">No caps: people get every message their journeys send.</p> : null}
+            {caps.length === 0 ? (
+              <p className="text-sm text-stone-500">No caps: people get every message their journeys send.</p>
+            ) : null}
             <ul className="space-y-3" aria-label="Frequency caps">
               {caps.map((cap, i) => {
-                const errors = ["channel", "limit", "hours"].map((f) => fieldError(`frequencyCaps.${i}.${f}`)).filter(Boolean);
-                const update = (patch: Partial<CapRow>) => setCaps((rows) => rows.map((r) => (r.key === cap.key ? { ...r, ...patch } : r)));
+                const errors = ["channel", "limit", "hours"]
+                  .map((f) => fieldError(`frequencyCaps.${i}.${f}`))
+                  .filter(Boolean);
+                const update = (patch: Partial<CapRow>) =>
+                  setCaps((rows) => rows.map((r) => (r.key === cap.key ? { ...r, ...patch } : r)));
                 return (
                   <li key={cap.key} data-testid={`cap-${i + 1}`}>
                     <div className="flex flex-wrap items-center gap-2 text-sm text-stone-700">
@@ -165,9 +230,15 @@ export function MessagingRulesForm({ slug, policy, summary: savedSummary, capDes
                         className={smallControl(!!fieldError(`frequencyCaps.${i}.hours`), "w-20")}
                       />
                       hours
-                      {described?.caps[i] && !errors.length ? <span className="text-xs text-stone-500">({described.caps[i]})</span> : null}
+                      {described?.caps[i] && !errors.length ? (
+                        <span className="text-xs text-stone-500">({described.caps[i]})</span>
+                      ) : null}
                       {canManage ? (
-                        <Button variant="ghost" className="ml-auto px-2 py-1.5" onClick={() => setCaps((rows) => rows.filter((r) => r.key !== cap.key))}>
+                        <Button
+                          variant="ghost"
+                          className="ml-auto px-2 py-1.5"
+                          onClick={() => setCaps((rows) => rows.filter((r) => r.key !== cap.key))}
+                        >
                           <X className="h-4 w-4" aria-hidden="true" />
                           <span className="sr-only">Remove cap {i + 1}</span>
                         </Button>
@@ -188,13 +259,20 @@ export function MessagingRulesForm({ slug, policy, summary: savedSummary, capDes
                 );
               })}
             </ul>
-            {fieldError("frequencyCaps") ? <ErrorLine>{withName("Caps", fieldError("frequencyCaps"))}</ErrorLine> : null}
+            {fieldError("frequencyCaps") ? (
+              <ErrorLine>{withName("Caps", fieldError("frequencyCaps"))}</ErrorLine>
+            ) : null}
             {canManage ? (
               <Button
                 variant="secondary"
                 className="mt-4"
                 disabled={caps.length >= MAX_CAPS}
-                onClick={() => setCaps((rows) => [...rows, { key: nextKey.current++, channel: unusedChannel(rows), limit: "3", hours: "24" }])}
+                onClick={() =>
+                  setCaps((rows) => [
+                    ...rows,
+                    { key: nextKey.current++, channel: unusedChannel(rows), limit: "3", hours: "24" },
+                  ])
+                }
               >
                 <Plus className="h-4 w-4" aria-hidden="true" />
                 Add a cap
@@ -203,16 +281,35 @@ export function MessagingRulesForm({ slug, policy, summary: savedSummary, capDes
           </Section>
         </Card>
 
-        <Card title="Quiet hours" description="In each person’s own time zone. A message due during quiet hours waits until they end; it is never dropped.">
+        <Card
+          title="Quiet hours"
+          description="In each person’s own time zone. A message due during quiet hours waits until they end; it is never dropped."
+        >
           <Section icon={Moon}>
             <label className="flex items-center gap-2 text-sm font-medium text-stone-800">
-              <input type="checkbox" role="switch" checked={quietOn} onChange={(e) => setQuietOn(e.target.checked)} className="accent-brand-700" />
+              <input
+                type="checkbox"
+                role="switch"
+                checked={quietOn}
+                onChange={(e) => setQuietOn(e.target.checked)}
+                className="accent-brand-700"
+              />
               Hold messages during quiet hours
             </label>
             {quietOn ? (
               <div className="mt-4 grid max-w-3xl gap-4 md:grid-cols-3">
-                <TimeField label="From" value={start} onChange={setStart} error={withName("Start", fieldError("quietHours.start"))} />
-                <TimeField label="Until" value={end} onChange={setEnd} error={withName("End", fieldError("quietHours.end"))} />
+                <TimeField
+                  label="From"
+                  value={start}
+                  onChange={setStart}
+                  error={withName("Start", fieldError("quietHours.start"))}
+                />
+                <TimeField
+                  label="Until"
+                  value={end}
+                  onChange={setEnd}
+                  error={withName("End", fieldError("quietHours.end"))}
+                />
                 <SelectField
                   label="Time zone for people without one"
                   value={fallbackTimeZone}
@@ -226,7 +323,12 @@ export function MessagingRulesForm({ slug, policy, summary: savedSummary, capDes
                   ))}
                 </SelectField>
                 <div className="md:col-span-3">
-                  <ChannelChecks legend="For these channels" selected={quietChannels} onChange={setQuietChannels} error={withName("Channels", fieldError("quietHours.channels"))} />
+                  <ChannelChecks
+                    legend="For these channels"
+                    selected={quietChannels}
+                    onChange={setQuietChannels}
+                    error={withName("Channels", fieldError("quietHours.channels"))}
+                  />
                 </div>
               </div>
             ) : (
@@ -235,11 +337,20 @@ export function MessagingRulesForm({ slug, policy, summary: savedSummary, capDes
           </Section>
         </Card>
 
-        <Card title="Consent" description="Everyone who unsubscribed is skipped on every channel. For the channels ticked here, people must also have opted in explicitly.">
+        <Card
+          title="Consent"
+          description="Everyone who unsubscribed is skipped on every channel. For the channels ticked here, people must also have opted in explicitly."
+        >
           <Section icon={ShieldCheck}>
-            <ChannelChecks legend="Require opt-in for" selected={requireOptIn} onChange={setRequireOptIn} error={withName("Opt-in", fieldError("requireOptIn"))} />
+            <ChannelChecks
+              legend="Require opt-in for"
+              selected={requireOptIn}
+              onChange={setRequireOptIn}
+              error={withName("Opt-in", fieldError("requireOptIn"))}
+            />
             <p className="mt-2 text-xs text-stone-500">
-              A person has opted in when their <code className="font-mono">&lt;channel&gt;_subscribe</code> trait is <code className="font-mono">&quot;opted_in&quot;</code> (e.g.{" "}
+              A person has opted in when their <code className="font-mono">&lt;channel&gt;_subscribe</code> trait is{" "}
+              <code className="font-mono">&quot;opted_in&quot;</code> (e.g.{" "}
               <code className="font-mono">email_subscribe</code>), or they said so on the preference page.
             </p>
           </Section>
@@ -294,7 +405,17 @@ function ErrorLine({ children }: { children: ReactNode }) {
   );
 }
 
-function TimeField({ label, value, onChange, error }: { label: string; value: string; onChange: (value: string) => void; error?: string }) {
+function TimeField({
+  label,
+  value,
+  onChange,
+  error,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+}) {
   const id = useId();
   return (
     <div className="space-y-1.5">
@@ -319,7 +440,17 @@ function TimeField({ label, value, onChange, error }: { label: string; value: st
   );
 }
 
-function ChannelChecks({ legend, selected, onChange, error }: { legend: string; selected: Channel[]; onChange: (channels: Channel[]) => void; error?: string }) {
+function ChannelChecks({
+  legend,
+  selected,
+  onChange,
+  error,
+}: {
+  legend: string;
+  selected: Channel[];
+  onChange: (channels: Channel[]) => void;
+  error?: string;
+}) {
   return (
     <fieldset>
       <legend className="text-sm font-medium text-stone-800">{legend}</legend>
@@ -329,7 +460,9 @@ function ChannelChecks({ legend, selected, onChange, error }: { legend: string; 
             <input
               type="checkbox"
               checked={selected.includes(c.value)}
-              onChange={(e) => onChange(e.target.checked ? [...selected, c.value] : selected.filter((v) => v !== c.value))}
+              onChange={(e) =>
+                onChange(e.target.checked ? [...selected, c.value] : selected.filter((v) => v !== c.value))
+              }
               className="accent-brand-700"
             />
             {c.label}

@@ -19,10 +19,16 @@ export class ExecutorDb {
     readonly schema: string = DEFAULT_SCHEMA,
     poolSize = 6,
   ) {
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid executor schema name "${schema}" (lowercase letters, digits and _ only)`);
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+      throw new Error(`Invalid executor schema name "${schema}" (lowercase letters, digits and _ only)`);
     // Idle connections are kept for five minutes, not node-postgres' 10 s: a new connection is a new Postgres
     // backend with cold caches, and with 10 s the connections a burst opened were gone by the next burst.
-    this.pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, idleTimeoutMillis: 5 * 60_000, allowExitOnIdle: true });
+    this.pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: poolSize,
+      idleTimeoutMillis: 5 * 60_000,
+      allowExitOnIdle: true,
+    });
     // A dropped idle connection (database restart) must not crash the executor; the pool reconnects.
     this.pool.on("error", (error) => console.error(`[executor] idle database connection lost: ${error.message}`));
     // Its claims and completions are a few statements run thousands of times: prepared once per connection.

@@ -101,6 +101,8 @@ export async function storeEventsAndRuns(
 
 /** The last fire time of each cron function, to resume its schedule (and catch up once) after a restart. */
 export async function lastCronTicks(db: ExecutorDb): Promise<Map<string, number>> {
-  const { rows } = await db.query<{ function_id: string; fire_at: Date }>(`SELECT function_id, max(fire_at) AS fire_at FROM ${db.t("cron_ticks")} GROUP BY function_id`);
+  const { rows } = await db.query<{ function_id: string; fire_at: Date }>(
+    `SELECT function_id, max(fire_at) AS fire_at FROM ${db.t("cron_ticks")} GROUP BY function_id`,
+  );
   return new Map(rows.map((r) => [r.function_id, r.fire_at.getTime()]));
 }

@@ -64,7 +64,13 @@ function withRunState(db: ExecutorDb): string {
  * Claims up to `limit` due jobs without concurrency slots, in one statement (SKIP LOCKED: several
  * executors never claim the same job).
  */
-export async function claimUnlimited(db: ExecutorDb, owner: string, limit: number, nowMs: number, leaseMs: number): Promise<ActiveJob[]> {
+export async function claimUnlimited(
+  db: ExecutorDb,
+  owner: string,
+  limit: number,
+  nowMs: number,
+  leaseMs: number,
+): Promise<ActiveJob[]> {
   const { rows } = await db.query<JobRow>(
     `WITH c AS (
        UPDATE ${db.t("jobs")} j SET lease_owner = $1, lease_until = $2
@@ -85,14 +91,28 @@ export async function claimUnlimited(db: ExecutorDb, owner: string, limit: numbe
  * every lease committed before it. (Handing a slot from a finished call to its run's next call happens
  * in one statement elsewhere and does not change the count.)
  */
-export async function claimLimited(db: ExecutorDb, owner: string, limit: number, nowMs: number, leaseMs: number): Promise<ActiveJob[]> {
+export async function claimLimited(
+  db: ExecutorDb,
+  owner: string,
+  limit: number,
+  nowMs: number,
+  leaseMs: number,
+): Promise<ActiveJob[]> {
   const now = new Date(nowMs);
   return db.transaction(async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${db.schema}:claim-limited`]);
     const used = (key: string) =>
       `(SELECT count(*) FROM ${db.t("jobs")} x WHERE x.ckey1 = ${key} AND x.lease_until >= $1) + (SELECT count(*) FROM ${db.t("jobs")} x WHERE x.ckey2 = ${key} AND x.lease_until >= $1)`;
     // Jobs whose slots are already full are filtered out here, so they cannot crowd the batch.
-    const { rows } = await client.query<{ id: string; ckey1: string | null; climit1: number | null; ckey2: string | null; climit2: number | null; used1: string; used2: string }>(
+    const { rows } = await client.query<{
+      id: string;
+      ckey1: string | null;
+      climit1: number | null;
+      ckey2: string | null;
+      climit2: number | null;
+      used1: string;
+      used2: string;
+    }>(
       `SELECT j.id, j.ckey1, j.climit1, j.ckey2, j.climit2, u.used1, u.used2
        FROM ${db.t("jobs")} j,
          LATERAL (SELECT CASE WHEN j.ckey1 IS NULL THEN 0 ELSE ${used("j.ckey1")} END AS used1,
@@ -126,7 +146,10 @@ export async function claimLimited(db: ExecutorDb, owner: string, limit: number,
 
 /** Loads a job this executor already holds (created leased by a completion), with fresh run state. */
 export async function loadOwnedJob(db: ExecutorDb, jobId: string, owner: string): Promise<ActiveJob | undefined> {
-  const { rows } = await db.query<JobRow>(`WITH c AS (SELECT * FROM ${db.t("jobs")} WHERE id = $1 AND lease_owner = $2) ${withRunState(db)}`, [jobId, owner]);
+  const { rows } = await db.query<JobRow>(
+    `WITH c AS (SELECT * FROM ${db.t("jobs")} WHERE id = $1 AND lease_owner = $2) ${withRunState(db)}`,
+    [jobId, owner],
+  );
   return rows[0] ? toJob(rows[0]) : undefined;
 }
 
@@ -162,7 +185,20 @@ export async function memoizeStep(
        SELECT $5, 'step', 0, $7, $2, $8, $9, $10, $11, $12 FROM remaining WHERE outstanding = 0
        RETURNING id)
      SELECT (SELECT count(*) FROM del)::int AS owned, (SELECT id FROM ins) AS next_id`,
-    [job.id, owner, stepId, JSON.stringify(result), job.runId, fromPlannedStep, new Date(nowMs), new Date(nowMs + leaseMs), job.slots.ckey1, job.slots.climit1, job.slots.ckey2, job.slots.climit2],
+    [
+      job.id,
+      owner,
+      stepId,
+      JSON.stringify(result),
+      job.runId,
+      fromPlannedStep,
+      new Date(nowMs),
+      new Date(nowMs + leaseMs),
+      job.slots.ckey1,
+      job.slots.climit1,
+      job.slots.ckey2,
+      job.slots.climit2,
+    ],
   );
   return { owned: rows[0].owned > 0, nextJobId: rows[0].next_id ?? undefined };
 }
@@ -192,13 +228,36 @@ export async function planSteps(
        FROM upd, unnest($4::text[]) WITH ORDINALITY AS x(step_id, ord)
        RETURNING id, step_id, lease_owner IS NOT NULL AS mine)
      SELECT (SELECT count(*) FROM del)::int AS owned, (SELECT json_agg(json_build_object('id', id::text, 'step_id', step_id, 'mine', mine)) FROM ins) AS jobs`,
-    [job.id, owner, job.runId, stepIds, job.stepId !== "step", parallel, new Date(nowMs), new Date(nowMs + leaseMs), job.slots.ckey1, job.slots.climit1, job.slots.ckey2, job.slots.climit2],
+    [
+      job.id,
+      owner,
+      job.runId,
+      stepIds,
+      job.stepId !== "step",
+      parallel,
+      new Date(nowMs),
+      new Date(nowMs + leaseMs),
+      job.slots.ckey1,
+      job.slots.climit1,
+      job.slots.ckey2,
+      job.slots.climit2,
+    ],
   );
-  return { owned: rows[0].owned > 0, jobs: (rows[0].jobs ?? []).map((j) => ({ id: j.id, stepId: j.step_id, mine: j.mine })) };
+  return {
+    owned: rows[0].owned > 0,
+    jobs: (rows[0].jobs ?? []).map((j) => ({ id: j.id, stepId: j.step_id, mine: j.mine })),
+  };
 }
 
 /** Puts the job back in the queue for `runAtMs` (a retry: attempt + 1; an unreachable app: same attempt). */
-export async function rescheduleJob(db: ExecutorDb, job: ActiveJob, owner: string, attempt: number, runAtMs: number, error: unknown): Promise<boolean> {
+export async function rescheduleJob(
+  db: ExecutorDb,
+  job: ActiveJob,
+  owner: string,
+  attempt: number,
+  runAtMs: number,
+  error: unknown,
+): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE ${db.t("jobs")} SET attempt = $3, run_at = $4, lease_owner = NULL, lease_until = NULL, last_error = $5 WHERE id = $1 AND lease_owner = $2`,
     [job.id, owner, attempt, new Date(runAtMs), JSON.stringify(error ?? null)],
@@ -236,7 +295,13 @@ export async function finishRun(
 }
 
 /** Extends the leases of the calls in flight (and this executor's heartbeat). */
-export async function renewLeases(db: ExecutorDb, owner: string, jobIds: string[], nowMs: number, leaseMs: number): Promise<void> {
+export async function renewLeases(
+  db: ExecutorDb,
+  owner: string,
+  jobIds: string[],
+  nowMs: number,
+  leaseMs: number,
+): Promise<void> {
   await db.query(
     `WITH beat AS (UPDATE ${db.t("instances")} SET heartbeat_at = $4 WHERE id = $1)
      UPDATE ${db.t("jobs")} SET lease_until = $3 WHERE lease_owner = $1 AND id = ANY($2::bigint[])`,
@@ -262,7 +327,12 @@ export async function queueState(db: ExecutorDb): Promise<{ jobs: number; runnin
 }
 
 /** Deletes finished runs, old events and expired dedupe keys; keeps each cron function's last tick. */
-export async function pruneHistory(db: ExecutorDb, nowMs: number, retentionMs: number, dedupeMs: number): Promise<void> {
+export async function pruneHistory(
+  db: ExecutorDb,
+  nowMs: number,
+  retentionMs: number,
+  dedupeMs: number,
+): Promise<void> {
   const cutoff = new Date(nowMs - retentionMs);
   const dedupeCutoff = new Date(nowMs - dedupeMs);
   await db.query(

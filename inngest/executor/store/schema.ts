@@ -82,11 +82,17 @@ export async function migrateExecutorSchema(db: ExecutorDb): Promise<{ from: num
   return db.transaction(async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`${db.schema}:migrate`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${db.schema}"`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${db.t("schema_version")} (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${db.t("schema_version")}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${db.t("schema_version")} (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const { rows } = await client.query<{ version: number | null }>(
+      `SELECT max(version) AS version FROM ${db.t("schema_version")}`,
+    );
     const from = rows[0]?.version ?? 0;
     if (from > SCHEMA_VERSION) {
-      throw new Error(`The database's ${db.schema} schema is at version ${from}, newer than this executor knows (${SCHEMA_VERSION}). Run a newer Cairn.`);
+      throw new Error(
+        `The database's ${db.schema} schema is at version ${from}, newer than this executor knows (${SCHEMA_VERSION}). Run a newer Cairn.`,
+      );
     }
     for (const migration of MIGRATIONS) {
       if (migration.version <= from) continue;

@@ -43,13 +43,22 @@ describe("sendFcm", () => {
 
   it("gets an access token once with a signed service-account JWT, reuses it for the next send, and posts the message", async () => {
     const first = await sendFcm(config, TOKEN, message, { idempotencyKey: "msg_fcm_1", timeoutMs: 5_000 });
-    const second = await sendFcm(config, TOKEN, { title: "Hi", body: "Plain" }, { idempotencyKey: "msg_fcm_2", timeoutMs: 5_000 });
+    const second = await sendFcm(
+      config,
+      TOKEN,
+      { title: "Hi", body: "Plain" },
+      { idempotencyKey: "msg_fcm_2", timeoutMs: 5_000 },
+    );
 
     // one token request: the server verified its RS256 signature against the test's public key
     expect(fcm.tokenRequests).toHaveLength(1);
     const { claims, accessToken } = fcm.tokenRequests[0];
     const now = Math.floor(Date.now() / 1000);
-    expect(claims).toMatchObject({ iss: fcm.clientEmail, scope: "https://www.googleapis.com/auth/firebase.messaging", aud: fcm.tokenUrl });
+    expect(claims).toMatchObject({
+      iss: fcm.clientEmail,
+      scope: "https://www.googleapis.com/auth/firebase.messaging",
+      aud: fcm.tokenUrl,
+    });
     expect(claims.exp).toBe((claims.iat as number) + 3600);
     expect(Math.abs((claims.iat as number) - now)).toBeLessThan(10);
 
@@ -60,11 +69,19 @@ describe("sendFcm", () => {
     const collapse1 = pushCollapseKey("msg_fcm_1");
     expect(fcm.received[0].message).toEqual({
       token: TOKEN,
-      notification: { title: "Back in stock", body: "The blue mug is back", image: "https://shop.example/blue-mug.png" },
+      notification: {
+        title: "Back in stock",
+        body: "The blue mug is back",
+        image: "https://shop.example/blue-mug.png",
+      },
       data: { productId: "42", link: "https://shop.example/p/blue-mug" },
       android: { collapse_key: collapse1 },
       webpush: { headers: { Topic: collapse1 }, fcm_options: { link: "https://shop.example/p/blue-mug" } },
-      apns: { headers: { "apns-collapse-id": collapse1 }, payload: { aps: { "mutable-content": 1 } }, fcm_options: { image: "https://shop.example/blue-mug.png" } },
+      apns: {
+        headers: { "apns-collapse-id": collapse1 },
+        payload: { aps: { "mutable-content": 1 } },
+        fcm_options: { image: "https://shop.example/blue-mug.png" },
+      },
     });
     const collapse2 = pushCollapseKey("msg_fcm_2");
     expect(fcm.received[1].message).toEqual({
@@ -82,7 +99,11 @@ describe("sendFcm", () => {
     await sendFcm(config, TOKEN, message, { idempotencyKey: "msg_fcm_retry" });
     await sendFcm(config, TOKEN, message, { idempotencyKey: "msg_fcm_other" });
     const keysOf = (m: Record<string, unknown>) => {
-      const { android, apns, webpush } = m as { android: { collapse_key: string }; apns: { headers: Record<string, string> }; webpush: { headers: Record<string, string> } };
+      const { android, apns, webpush } = m as {
+        android: { collapse_key: string };
+        apns: { headers: Record<string, string> };
+        webpush: { headers: Record<string, string> };
+      };
       return [android.collapse_key, apns.headers["apns-collapse-id"], webpush.headers.Topic];
     };
     const [retried, other] = fcm.received.slice(-2).map((r) => keysOf(r.message));
@@ -93,7 +114,10 @@ describe("sendFcm", () => {
   });
 
   it("the JWT is signed with the service account's key: another key is refused at the token endpoint (permanent)", async () => {
-    const other = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const other = crypto
+      .generateKeyPairSync("rsa", { modulusLength: 2048 })
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString();
     const error = await sendError(sendFcm(fcm.config(other), TOKEN, message, { idempotencyKey: "msg_fcm_key" }));
     expect(error).toMatchObject({ retryable: false, permanentAddressFailure: false, providerCode: "invalid_grant" });
     expect(error.message).toMatch(/Invalid JWT Signature/);
@@ -101,7 +125,9 @@ describe("sendFcm", () => {
 
   it("UNREGISTERED is a permanent address failure", async () => {
     fcm.unregister("uninstalled-app-token-123");
-    const error = await sendError(sendFcm(config, "uninstalled-app-token-123", message, { idempotencyKey: "msg_fcm_unreg" }));
+    const error = await sendError(
+      sendFcm(config, "uninstalled-app-token-123", message, { idempotencyKey: "msg_fcm_unreg" }),
+    );
     expect(error).toMatchObject({ retryable: false, permanentAddressFailure: true, providerCode: "UNREGISTERED" });
   });
 
@@ -140,12 +166,16 @@ describe("sendFcm", () => {
 
   it("a token endpoint outage is retryable", async () => {
     fcm.failNextToken(1, 503);
-    await expect(sendError(sendFcm(config, TOKEN, message, { idempotencyKey: "msg_fcm_token503" }))).resolves.toMatchObject({ retryable: true });
+    await expect(
+      sendError(sendFcm(config, TOKEN, message, { idempotencyKey: "msg_fcm_token503" })),
+    ).resolves.toMatchObject({ retryable: true });
   });
 
   it("no answer in time is a retryable timeout", async () => {
     fcm.stallNext(1);
-    await expect(sendError(sendFcm(config, TOKEN, message, { idempotencyKey: "msg_fcm_slow", timeoutMs: 300 }))).resolves.toMatchObject({ retryable: true, providerCode: "ETIMEDOUT" });
+    await expect(
+      sendError(sendFcm(config, TOKEN, message, { idempotencyKey: "msg_fcm_slow", timeoutMs: 300 })),
+    ).resolves.toMatchObject({ retryable: true, providerCode: "ETIMEDOUT" });
   });
 
   it("the token and API URLs go through the outbound guard: loopback without the operator's exception, or a name resolving to a private address, is refused before any request", async () => {
@@ -153,7 +183,9 @@ describe("sendFcm", () => {
     const sendsBefore = fcm.received.length;
     const blocked = await sendError(sendFcm(config, TOKEN, message, { idempotencyKey: "msg_fcm_guard", allow: "" }));
     expect(blocked).toMatchObject({ retryable: false, providerCode: "EOUTBOUND_BLOCKED" });
-    expect(blocked.message).toBe("The Google OAuth token endpoint was not called: the address 127.0.0.1 is loopback; an operator can allow it with CAIRN_OUTBOUND_ALLOW");
+    expect(blocked.message).toBe(
+      "The Google OAuth token endpoint was not called: the address 127.0.0.1 is loopback; an operator can allow it with CAIRN_OUTBOUND_ALLOW",
+    );
     const port = new URL(fcm.tokenUrl).port;
     // the token endpoint allowed, the API URL a name that resolves to a private address
     const rebound = await sendError(
@@ -163,7 +195,9 @@ describe("sendFcm", () => {
         resolver: async () => [{ address: "192.168.7.7", family: 4 }],
       }),
     );
-    expect(rebound.message).toBe("FCM was not called: the address 192.168.7.7 of fcm.rebind.test is private; an operator can allow it with CAIRN_OUTBOUND_ALLOW");
+    expect(rebound.message).toBe(
+      "FCM was not called: the address 192.168.7.7 of fcm.rebind.test is private; an operator can allow it with CAIRN_OUTBOUND_ALLOW",
+    );
     expect(fcm.received.length).toBe(sendsBefore);
     expect(fcm.tokenRequests.length).toBeLessThanOrEqual(tokensBefore + 1);
   });

@@ -9,7 +9,14 @@
 import crypto from "node:crypto";
 import type { GuardOptions } from "../../security/outbound";
 import { providerDetail, providerRequest } from "./http";
-import { ProviderError, pushCollapseKey, type FcmConfig, type PushMessage, type SendContext, type SendResult } from "./types";
+import {
+  ProviderError,
+  pushCollapseKey,
+  type FcmConfig,
+  type PushMessage,
+  type SendContext,
+  type SendResult,
+} from "./types";
 
 const DEFAULT_TOKEN_URL = "https://oauth2.googleapis.com/token";
 const DEFAULT_API_BASE_URL = "https://fcm.googleapis.com";
@@ -37,8 +44,23 @@ type Answer = { status: number; header(name: string): string | undefined; text: 
  * POST and read the answer under `signal`, through the outbound guard (the token and API URLs can be set per
  * workspace); a refused address, a network failure or a timeout is a ProviderError (lib/messaging/providers/http.ts).
  */
-async function post(what: string, url: string, init: { headers: Record<string, string>; body: string }, signal: AbortSignal, timeoutMs: number, guard: GuardOptions): Promise<Answer> {
-  const response = await providerRequest(what, url, { method: "POST", headers: init.headers, body: init.body, signal, timeoutMs, resolver: guard.resolver, allow: guard.allow });
+async function post(
+  what: string,
+  url: string,
+  init: { headers: Record<string, string>; body: string },
+  signal: AbortSignal,
+  timeoutMs: number,
+  guard: GuardOptions,
+): Promise<Answer> {
+  const response = await providerRequest(what, url, {
+    method: "POST",
+    headers: init.headers,
+    body: init.body,
+    signal,
+    timeoutMs,
+    resolver: guard.resolver,
+    allow: guard.allow,
+  });
   const text = response.text();
   let json: unknown = null;
   try {
@@ -55,12 +77,19 @@ function privateKeyObject(pem: string): crypto.KeyObject {
   try {
     return crypto.createPrivateKey(normalized);
   } catch (error) {
-    throw new ProviderError(`The FCM service account's private key is not a valid PEM key: ${(error as Error).message}`, { retryable: false, providerCode: "INVALID_KEY" });
+    throw new ProviderError(
+      `The FCM service account's private key is not a valid PEM key: ${(error as Error).message}`,
+      { retryable: false, providerCode: "INVALID_KEY" },
+    );
   }
 }
 
 /** The RS256 JWT the service account presents at the token endpoint. */
-export function serviceAccountAssertion(config: Pick<FcmConfig, "clientEmail" | "privateKey">, tokenUrl: string, now = Date.now()): string {
+export function serviceAccountAssertion(
+  config: Pick<FcmConfig, "clientEmail" | "privateKey">,
+  tokenUrl: string,
+  now = Date.now(),
+): string {
   const iat = Math.floor(now / 1000);
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
   const signingInput = `${encode({ alg: "RS256", typ: "JWT" })}.${encode({ iss: config.clientEmail, scope: SCOPE, aud: tokenUrl, iat, exp: iat + 3600 })}`;
@@ -68,30 +97,58 @@ export function serviceAccountAssertion(config: Pick<FcmConfig, "clientEmail" | 
   return `${signingInput}.${signature.toString("base64url")}`;
 }
 
-async function fetchAccessToken(config: FcmConfig, tokenUrl: string, signal: AbortSignal, timeoutMs: number, guard: GuardOptions): Promise<AccessToken> {
+async function fetchAccessToken(
+  config: FcmConfig,
+  tokenUrl: string,
+  signal: AbortSignal,
+  timeoutMs: number,
+  guard: GuardOptions,
+): Promise<AccessToken> {
   const assertion = serviceAccountAssertion(config, tokenUrl);
   const answer = await post(
     "the Google OAuth token endpoint",
     tokenUrl,
-    { headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" }, body: new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion }).toString() },
+    {
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body: new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion }).toString(),
+    },
     signal,
     timeoutMs,
     guard,
   );
-  const body = (answer.json ?? {}) as { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown };
+  const body = (answer.json ?? {}) as {
+    access_token?: unknown;
+    expires_in?: unknown;
+    error?: unknown;
+    error_description?: unknown;
+  };
   if (answer.status === 200 && typeof body.access_token === "string") {
     const expiresIn = typeof body.expires_in === "number" ? body.expires_in : 3600;
     return { accessToken: body.access_token, expiresAt: Date.now() + expiresIn * 1000 };
   }
-  const reason = providerDetail(typeof body.error === "string" ? `${body.error}${typeof body.error_description === "string" ? `: ${body.error_description}` : ""}` : answer.text);
+  const reason = providerDetail(
+    typeof body.error === "string"
+      ? `${body.error}${typeof body.error_description === "string" ? `: ${body.error_description}` : ""}`
+      : answer.text,
+  );
   const message = `Google OAuth token request for ${config.clientEmail} failed with ${answer.status}: ${reason}`;
   const retryable = answer.status === 408 || answer.status === 429 || answer.status >= 500;
   // 400 invalid_grant (wrong key, unknown or disabled service account, clock skew) needs an operator
-  throw new ProviderError(message, { retryable, providerCode: typeof body.error === "string" ? body.error : String(answer.status) });
+  throw new ProviderError(message, {
+    retryable,
+    providerCode: typeof body.error === "string" ? body.error : String(answer.status),
+  });
 }
 
 /** The cached access token for this service account at this token endpoint, fetched (once, for concurrent callers) when missing or about to expire. */
-async function accessToken(config: FcmConfig, tokenUrl: string, signal: AbortSignal, timeoutMs: number, forceRefresh: boolean, guard: GuardOptions): Promise<string> {
+async function accessToken(
+  config: FcmConfig,
+  tokenUrl: string,
+  signal: AbortSignal,
+  timeoutMs: number,
+  forceRefresh: boolean,
+  guard: GuardOptions,
+): Promise<string> {
   const key = `${config.clientEmail}\n${tokenUrl}`;
   const cached = tokens.get(key);
   if (!forceRefresh && cached && cached.expiresAt - EXPIRY_MARGIN_MS > Date.now()) return cached.accessToken;
@@ -117,15 +174,24 @@ export function fcmMessage(token: string, message: PushMessage, collapseKey?: st
   if (message.deepLink) data.link = message.deepLink; // native apps open it from the data (FCM has no link field for Android or APNs)
   const webLink = message.deepLink?.startsWith("https://") ? message.deepLink : undefined;
   // web clients: FCM's own service worker opens this link on click (it must be https)
-  const webpush = { ...(collapseKey ? { headers: { Topic: collapseKey } } : {}), ...(webLink ? { fcm_options: { link: webLink } } : {}) };
+  const webpush = {
+    ...(collapseKey ? { headers: { Topic: collapseKey } } : {}),
+    ...(webLink ? { fcm_options: { link: webLink } } : {}),
+  };
   const apns = {
     ...(collapseKey ? { headers: { "apns-collapse-id": collapseKey } } : {}),
     // iOS shows the image only when a notification service extension may modify the notification
-    ...(message.imageUrl ? { payload: { aps: { "mutable-content": 1 } }, fcm_options: { image: message.imageUrl } } : {}),
+    ...(message.imageUrl
+      ? { payload: { aps: { "mutable-content": 1 } }, fcm_options: { image: message.imageUrl } }
+      : {}),
   };
   return {
     token,
-    notification: { title: message.title, body: message.body, ...(message.imageUrl ? { image: message.imageUrl } : {}) },
+    notification: {
+      title: message.title,
+      body: message.body,
+      ...(message.imageUrl ? { image: message.imageUrl } : {}),
+    },
     ...(Object.keys(data).length > 0 ? { data } : {}),
     ...(collapseKey ? { android: { collapse_key: collapseKey } } : {}),
     ...(Object.keys(webpush).length > 0 ? { webpush } : {}),
@@ -134,31 +200,63 @@ export function fcmMessage(token: string, message: PushMessage, collapseKey?: st
 }
 
 interface GoogleError {
-  error?: { code?: number; message?: string; status?: string; details?: Array<{ "@type"?: string; errorCode?: string }> };
+  error?: {
+    code?: number;
+    message?: string;
+    status?: string;
+    details?: Array<{ "@type"?: string; errorCode?: string }>;
+  };
 }
 
-function sendError(status: number, header: (name: string) => string | undefined, json: unknown, text: string, secrets: string[]): ProviderError {
+function sendError(
+  status: number,
+  header: (name: string) => string | undefined,
+  json: unknown,
+  text: string,
+  secrets: string[],
+): ProviderError {
   const error = (json as GoogleError | null)?.error;
-  const errorCode = error?.details?.find((detail) => detail["@type"]?.endsWith("google.firebase.fcm.v1.FcmError"))?.errorCode;
+  const errorCode = error?.details?.find((detail) =>
+    detail["@type"]?.endsWith("google.firebase.fcm.v1.FcmError"),
+  )?.errorCode;
   const statusName = error?.status;
-  const detail = providerDetail(typeof error?.message === "string" ? error.message : text.trim() || `HTTP ${status}`, secrets);
+  const detail = providerDetail(
+    typeof error?.message === "string" ? error.message : text.trim() || `HTTP ${status}`,
+    secrets,
+  );
   const retryAfter = providerDetail(header("retry-after") ?? "").slice(0, 40);
-  const message = `FCM ${status} ${errorCode ?? statusName ?? ""}: ${detail}${retryAfter ? ` (Retry-After: ${retryAfter})` : ""}`.replace(/ {2,}/g, " ");
+  const message =
+    `FCM ${status} ${errorCode ?? statusName ?? ""}: ${detail}${retryAfter ? ` (Retry-After: ${retryAfter})` : ""}`.replace(
+      / {2,}/g,
+      " ",
+    );
   const providerCode = errorCode ?? statusName ?? String(status);
-  if (errorCode === "UNREGISTERED" || status === 404) return new ProviderError(message, { retryable: false, permanentAddressFailure: true, providerCode });
+  if (errorCode === "UNREGISTERED" || status === 404)
+    return new ProviderError(message, { retryable: false, permanentAddressFailure: true, providerCode });
   const aboutToken = /registration token|message\.token/i.test(detail);
   if ((errorCode === "INVALID_ARGUMENT" || statusName === "INVALID_ARGUMENT") && aboutToken) {
     return new ProviderError(message, { retryable: false, permanentAddressFailure: true, providerCode });
   }
   const transient = ["UNAVAILABLE", "INTERNAL", "QUOTA_EXCEEDED", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED"];
-  if (status === 408 || status === 429 || status >= 500 || transient.includes(errorCode ?? "") || transient.includes(statusName ?? "")) {
+  if (
+    status === 408 ||
+    status === 429 ||
+    status >= 500 ||
+    transient.includes(errorCode ?? "") ||
+    transient.includes(statusName ?? "")
+  ) {
     return new ProviderError(message, { retryable: true, providerCode });
   }
   return new ProviderError(message, { retryable: false, providerCode });
 }
 
 /** Send one notification to one registration token. Throws ProviderError; returns FCM's message name. */
-export async function sendFcm(config: FcmConfig, token: string, message: PushMessage, ctx: SendContext & GuardOptions): Promise<SendResult> {
+export async function sendFcm(
+  config: FcmConfig,
+  token: string,
+  message: PushMessage,
+  ctx: SendContext & GuardOptions,
+): Promise<SendResult> {
   const timeoutMs = ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const signal = AbortSignal.timeout(timeoutMs); // one deadline over the token fetch, the send and a retry after 401
   const tokenUrl = config.tokenUrl ?? DEFAULT_TOKEN_URL;
@@ -167,10 +265,27 @@ export async function sendFcm(config: FcmConfig, token: string, message: PushMes
 
   for (let attempt = 1; ; attempt++) {
     const bearer = await accessToken(config, tokenUrl, signal, timeoutMs, attempt > 1, ctx);
-    const answer = await post("FCM", url, { headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json; charset=utf-8", accept: "application/json" }, body }, signal, timeoutMs, ctx);
+    const answer = await post(
+      "FCM",
+      url,
+      {
+        headers: {
+          authorization: `Bearer ${bearer}`,
+          "content-type": "application/json; charset=utf-8",
+          accept: "application/json",
+        },
+        body,
+      },
+      signal,
+      timeoutMs,
+      ctx,
+    );
     if (answer.status === 200) {
       const name = (answer.json as { name?: unknown } | null)?.name;
-      return { providerMessageId: typeof name === "string" ? name : null, response: `200 ${providerDetail(typeof name === "string" ? name : answer.text, [bearer])}` };
+      return {
+        providerMessageId: typeof name === "string" ? name : null,
+        response: `200 ${providerDetail(typeof name === "string" ? name : answer.text, [bearer])}`,
+      };
     }
     // an access token revoked or expired early: fetch a new one and try the send once more
     if (answer.status === 401 && attempt === 1) continue;

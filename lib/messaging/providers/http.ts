@@ -3,7 +3,14 @@
  * URLs) or one a browser handed us (a Web Push endpoint), so each goes through the outbound guard
  * (lib/security/outbound.ts) and its failures become ProviderErrors whose text is short and safe to show.
  */
-import { outboundRequest, OutboundBlockedError, OutboundTimeoutError, sanitizedReason, type OutboundInit, type OutboundResponse } from "../../security/outbound";
+import {
+  outboundRequest,
+  OutboundBlockedError,
+  OutboundTimeoutError,
+  sanitizedReason,
+  type OutboundInit,
+  type OutboundResponse,
+} from "../../security/outbound";
 import { ProviderError } from "./types";
 
 /** Provider answers are small JSON documents; more than this is cut (and is not a provider's answer). */
@@ -18,19 +25,39 @@ export interface ProviderRequestOptions extends OutboundInit {
  * POST/GET through the guard. `what` names the other end in errors ("Twilio", "the push service").
  * A refused address is permanent (asking again is refused again); a timeout or a network error is retryable.
  */
-export async function providerRequest(what: string, url: string, options: ProviderRequestOptions): Promise<OutboundResponse> {
+export async function providerRequest(
+  what: string,
+  url: string,
+  options: ProviderRequestOptions,
+): Promise<OutboundResponse> {
   try {
     return await outboundRequest(url, { maxBytes: MAX_PROVIDER_ANSWER, ...options });
   } catch (error) {
     if (error instanceof OutboundBlockedError) {
-      throw new ProviderError(`${capitalized(what)} was not called: ${error.message}`, { retryable: false, permanentAddressFailure: options.blockedIsAddressFailure ?? false, providerCode: error.code });
+      throw new ProviderError(`${capitalized(what)} was not called: ${error.message}`, {
+        retryable: false,
+        permanentAddressFailure: options.blockedIsAddressFailure ?? false,
+        providerCode: error.code,
+      });
     }
-    if (error instanceof OutboundTimeoutError || (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"))) {
-      throw new ProviderError(`${capitalized(what)} did not answer within ${options.timeoutMs} ms`, { retryable: true, providerCode: "ETIMEDOUT" });
+    if (
+      error instanceof OutboundTimeoutError ||
+      (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"))
+    ) {
+      throw new ProviderError(`${capitalized(what)} did not answer within ${options.timeoutMs} ms`, {
+        retryable: true,
+        providerCode: "ETIMEDOUT",
+      });
     }
     const code = (error as { code?: unknown }).code;
-    const detail = typeof code === "string" ? code : sanitizedReason(error instanceof Error ? error.message : String(error), { max: 100 });
-    throw new ProviderError(`Could not reach ${what}: ${detail}`, { retryable: true, providerCode: typeof code === "string" ? code : "ENETWORK" });
+    const detail =
+      typeof code === "string"
+        ? code
+        : sanitizedReason(error instanceof Error ? error.message : String(error), { max: 100 });
+    throw new ProviderError(`Could not reach ${what}: ${detail}`, {
+      retryable: true,
+      providerCode: typeof code === "string" ? code : "ENETWORK",
+    });
   }
 }
 

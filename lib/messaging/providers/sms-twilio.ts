@@ -32,7 +32,11 @@ export function twilioStatusCallbackUrl(baseUrl: string, workspaceId: string): s
 }
 
 /** Send one SMS. Throws ProviderError; returns the message SID. */
-export async function sendSms(config: TwilioConfig, message: SmsMessage, ctx: SendContext & GuardOptions): Promise<SendResult> {
+export async function sendSms(
+  config: TwilioConfig,
+  message: SmsMessage,
+  ctx: SendContext & GuardOptions,
+): Promise<SendResult> {
   const timeoutMs = ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const url = `${config.baseUrl.replace(/\/+$/, "")}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Messages.json`;
   const form = new URLSearchParams();
@@ -68,16 +72,30 @@ export async function sendSms(config: TwilioConfig, message: SmsMessage, ctx: Se
 
   if (response.status >= 200 && response.status < 300) {
     if (!json || typeof json.sid !== "string") {
-      throw new ProviderError(`Twilio answered ${response.status} without a message SID: ${providerDetail(text, secrets)}`, { retryable: false, providerCode: String(response.status) });
+      throw new ProviderError(
+        `Twilio answered ${response.status} without a message SID: ${providerDetail(text, secrets)}`,
+        { retryable: false, providerCode: String(response.status) },
+      );
     }
-    return { providerMessageId: json.sid, response: providerDetail(`${response.status} ${String(json.status ?? "")} ${json.sid}`, secrets) };
+    return {
+      providerMessageId: json.sid,
+      response: providerDetail(`${response.status} ${String(json.status ?? "")} ${json.sid}`, secrets),
+    };
   }
 
   const code = typeof json?.code === "number" ? json.code : undefined;
-  const detail = providerDetail(typeof json?.message === "string" ? json.message : text || response.statusText, secrets);
+  const detail = providerDetail(
+    typeof json?.message === "string" ? json.message : text || response.statusText,
+    secrets,
+  );
   const errorMessage = `Twilio ${response.status}${code !== undefined ? ` (error ${code})` : ""}: ${detail}`;
   const providerCode = code !== undefined ? String(code) : String(response.status);
   const status = response.status;
-  if (status === 408 || status === 429 || status >= 500) throw new ProviderError(errorMessage, { retryable: true, providerCode });
-  throw new ProviderError(errorMessage, { retryable: false, permanentAddressFailure: code !== undefined && ADDRESS_FAILURE_CODES.has(code), providerCode });
+  if (status === 408 || status === 429 || status >= 500)
+    throw new ProviderError(errorMessage, { retryable: true, providerCode });
+  throw new ProviderError(errorMessage, {
+    retryable: false,
+    permanentAddressFailure: code !== undefined && ADDRESS_FAILURE_CODES.has(code),
+    providerCode,
+  });
 }

@@ -23,7 +23,19 @@ type Transport = nodemailer.Transporter<SMTPPool.SentMessageInfo, SMTPPool.Optio
 const transports = new Map<string, Transport>();
 
 /** Headers the adapter sets itself; the same names in `message.headers` are ignored rather than duplicated. */
-const RESERVED_HEADERS = new Set(["message-id", "from", "to", "cc", "bcc", "reply-to", "subject", "date", "mime-version", "content-type", "content-transfer-encoding"]);
+const RESERVED_HEADERS = new Set([
+  "message-id",
+  "from",
+  "to",
+  "cc",
+  "bcc",
+  "reply-to",
+  "subject",
+  "date",
+  "mime-version",
+  "content-type",
+  "content-transfer-encoding",
+]);
 
 /**
  * `<key@cairn>` with the key made safe for a msg-id: letters, digits, "-" and "_" stay, every other byte
@@ -51,7 +63,10 @@ function connectionOptions(config: SmtpConfig, timeoutMs: number, target: Checke
     port: config.port,
     secure: config.secure,
     // SNI and the certificate check use the name the tenant gave, not the IP we connect to (implicit TLS and STARTTLS alike)
-    tls: { ...(config.allowSelfSigned ? { rejectUnauthorized: false } : {}), ...(target.host === target.address ? {} : { servername: target.host }) },
+    tls: {
+      ...(config.allowSelfSigned ? { rejectUnauthorized: false } : {}),
+      ...(target.host === target.address ? {} : { servername: target.host }),
+    },
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
@@ -60,7 +75,16 @@ function connectionOptions(config: SmtpConfig, timeoutMs: number, target: Checke
 }
 
 function transportFor(config: SmtpConfig, timeoutMs: number, target: CheckedTarget): Transport {
-  const key = JSON.stringify([config.host, target.address, config.port, config.secure, config.user ?? null, config.password ?? null, config.allowSelfSigned ?? false, timeoutMs]);
+  const key = JSON.stringify([
+    config.host,
+    target.address,
+    config.port,
+    config.secure,
+    config.user ?? null,
+    config.password ?? null,
+    config.allowSelfSigned ?? false,
+    timeoutMs,
+  ]);
   let transport = transports.get(key);
   if (!transport) {
     transport = nodemailer.createTransport({
@@ -91,7 +115,19 @@ interface SmtpErrorLike {
   command?: string;
 }
 
-const NETWORK_CODES = new Set(["ECONNECTION", "ETIMEDOUT", "ESOCKET", "EDNS", "ECONNREFUSED", "ECONNRESET", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "EPROTOCOL"]);
+const NETWORK_CODES = new Set([
+  "ECONNECTION",
+  "ETIMEDOUT",
+  "ESOCKET",
+  "EDNS",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "EPROTOCOL",
+]);
 
 function isCertificateError(err: SmtpErrorLike): boolean {
   return /certificate|self[- ]signed|altnames|CERT_/i.test(err.message);
@@ -118,25 +154,41 @@ function isRecipientRejection(err: SmtpErrorLike): boolean {
 }
 
 /** A server's words, as short and printable as a tenant may see them. */
-const said = (text: string | undefined, secrets: (string | undefined)[] = []) => sanitizedReason(text ?? "", { max: 200, secrets });
+const said = (text: string | undefined, secrets: (string | undefined)[] = []) =>
+  sanitizedReason(text ?? "", { max: 200, secrets });
 
 function toProviderError(error: unknown, secrets: (string | undefined)[] = []): ProviderError {
   if (error instanceof ProviderError) return error;
   const raw: SmtpErrorLike = error instanceof Error ? (error as SmtpErrorLike) : { message: String(error) };
-  const err: SmtpErrorLike = { ...raw, message: said(raw.message, secrets), response: raw.response === undefined ? undefined : said(raw.response, secrets) };
+  const err: SmtpErrorLike = {
+    ...raw,
+    message: said(raw.message, secrets),
+    response: raw.response === undefined ? undefined : said(raw.response, secrets),
+  };
   const code = err.responseCode;
   if (code && code >= 400 && code < 600) {
     const what = err.command ? `SMTP ${err.command} failed` : "SMTP error";
     const message = `${what}: ${err.response ?? err.message}`;
     if (code < 500) return new ProviderError(message, { retryable: true, providerCode: String(code) });
-    return new ProviderError(message, { retryable: false, permanentAddressFailure: isRecipientRejection(err), providerCode: String(code) });
+    return new ProviderError(message, {
+      retryable: false,
+      permanentAddressFailure: isRecipientRejection(err),
+      providerCode: String(code),
+    });
   }
   if (err.code === "EENVELOPE" && /^(No recipients defined|Invalid recipient)/.test(err.message)) {
-    return new ProviderError(`SMTP: the recipient address is not usable (${err.message})`, { retryable: false, permanentAddressFailure: true, providerCode: err.code });
+    return new ProviderError(`SMTP: the recipient address is not usable (${err.message})`, {
+      retryable: false,
+      permanentAddressFailure: true,
+      providerCode: err.code,
+    });
   }
   if (err.code === "ETLS" || err.code === "ESOCKET" || err.code === undefined) {
     if (isCertificateError(err)) {
-      return new ProviderError(`SMTP TLS certificate rejected: ${err.message}`, { retryable: false, providerCode: "ETLS" });
+      return new ProviderError(`SMTP TLS certificate rejected: ${err.message}`, {
+        retryable: false,
+        providerCode: "ETLS",
+      });
     }
   }
   if (err.code === "ETLS" || (err.code && NETWORK_CODES.has(err.code))) {
@@ -152,13 +204,24 @@ async function checkedTarget(config: SmtpConfig, guard: GuardOptions): Promise<C
   try {
     return await resolveOutbound(config.host, config.port, guard);
   } catch (error) {
-    if (error instanceof OutboundBlockedError) throw new ProviderError(`The SMTP server was not called: ${error.message}`, { retryable: false, providerCode: error.code });
+    if (error instanceof OutboundBlockedError)
+      throw new ProviderError(`The SMTP server was not called: ${error.message}`, {
+        retryable: false,
+        providerCode: error.code,
+      });
     const code = (error as { code?: unknown }).code;
-    throw new ProviderError(`SMTP connection failed: could not resolve ${config.host} (${typeof code === "string" ? code : said((error as Error).message)})`, { retryable: true, providerCode: "EDNS" });
+    throw new ProviderError(
+      `SMTP connection failed: could not resolve ${config.host} (${typeof code === "string" ? code : said((error as Error).message)})`,
+      { retryable: true, providerCode: "EDNS" },
+    );
   }
 }
 
-export async function sendEmail(config: SmtpConfig, message: EmailMessage, ctx: SendContext & GuardOptions): Promise<SendResult> {
+export async function sendEmail(
+  config: SmtpConfig,
+  message: EmailMessage,
+  ctx: SendContext & GuardOptions,
+): Promise<SendResult> {
   const timeoutMs = ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const transport = transportFor(config, timeoutMs, await checkedTarget(config, ctx));
   const messageId = messageIdFor(ctx.idempotencyKey);
@@ -180,7 +243,16 @@ export async function sendEmail(config: SmtpConfig, message: EmailMessage, ctx: 
   // the socket timeouts cover a silent server; this covers the whole send (a pool queue, a slow trickle)
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ProviderError(`SMTP send timed out after ${timeoutMs} ms`, { retryable: true, providerCode: "ETIMEDOUT" })), timeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new ProviderError(`SMTP send timed out after ${timeoutMs} ms`, {
+            retryable: true,
+            providerCode: "ETIMEDOUT",
+          }),
+        ),
+      timeoutMs,
+    );
   });
   try {
     const info = await Promise.race([transport.sendMail(mail), deadline]);
@@ -197,19 +269,23 @@ export type SmtpVerifyResult = { ok: true; message: string } | { ok: false; erro
 function describeConnectError(config: SmtpConfig, err: SmtpErrorLike, timeoutMs: number): string {
   const where = `${config.host}:${config.port}`;
   const text = said(err.message, [config.password]);
-  if (/ECONNREFUSED/.test(text) || err.code === "ECONNREFUSED") return `Could not connect to ${where}: connection refused (nothing is listening on that port, or a firewall rejects it).`;
-  if (/ENOTFOUND|EAI_AGAIN/.test(text) || err.code === "EDNS") return `Could not resolve the host name "${config.host}" (${text}).`;
+  if (/ECONNREFUSED/.test(text) || err.code === "ECONNREFUSED")
+    return `Could not connect to ${where}: connection refused (nothing is listening on that port, or a firewall rejects it).`;
+  if (/ENOTFOUND|EAI_AGAIN/.test(text) || err.code === "EDNS")
+    return `Could not resolve the host name "${config.host}" (${text}).`;
   if (/Greeting never received/.test(text)) {
     return config.secure
       ? `Connected to ${where} but got no SMTP greeting within ${timeoutMs} ms. The server may expect STARTTLS on this port: turn off implicit TLS (usually port 587 or 25).`
       : `Connected to ${where} but got no SMTP greeting within ${timeoutMs} ms. If this is an implicit-TLS port (usually 465), turn on implicit TLS.`;
   }
-  if (err.code === "ETIMEDOUT") return `Timed out connecting to ${where} after ${timeoutMs} ms (check the host, the port and any firewall).`;
+  if (err.code === "ETIMEDOUT")
+    return `Timed out connecting to ${where} after ${timeoutMs} ms (check the host, the port and any firewall).`;
   if (/wrong version number|packet length too long|unknown protocol/i.test(text)) {
     return `TLS handshake with ${where} failed: the server does not speak implicit TLS on this port. Turn off implicit TLS (STARTTLS is used when offered), or use the implicit-TLS port (usually 465).`;
   }
   if (isCertificateError(err)) return `The TLS certificate of ${where} was rejected: ${text}.`;
-  if (err.responseCode) return `The server at ${where} refused the connection: ${err.response === undefined ? text : said(err.response, [config.password])}`;
+  if (err.responseCode)
+    return `The server at ${where} refused the connection: ${err.response === undefined ? text : said(err.response, [config.password])}`;
   return `Could not connect to ${where}: ${text}`;
 }
 
@@ -217,21 +293,31 @@ function describeConnectError(config: SmtpConfig, err: SmtpErrorLike, timeoutMs:
  * Connect, say EHLO (upgrading with STARTTLS when offered), authenticate when credentials are set, and quit.
  * For the Settings "Test connection" button: the error says what went wrong in words an operator can act on.
  */
-export async function verifySmtp(config: SmtpConfig, options: { timeoutMs?: number } & GuardOptions = {}): Promise<SmtpVerifyResult> {
+export async function verifySmtp(
+  config: SmtpConfig,
+  options: { timeoutMs?: number } & GuardOptions = {},
+): Promise<SmtpVerifyResult> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const where = `${config.host}:${config.port}`;
   let target: CheckedTarget;
   try {
     target = await resolveOutbound(config.host, config.port, options);
   } catch (error) {
-    if (error instanceof OutboundBlockedError) return { ok: false, error: `Cairn does not connect to ${where}: ${error.message}.`, code: error.code };
-    return { ok: false, error: `Could not resolve the host name "${config.host}" (${said((error as { code?: string }).code ?? (error as Error).message)}).`, code: "EDNS" };
+    if (error instanceof OutboundBlockedError)
+      return { ok: false, error: `Cairn does not connect to ${where}: ${error.message}.`, code: error.code };
+    return {
+      ok: false,
+      error: `Could not resolve the host name "${config.host}" (${said((error as { code?: string }).code ?? (error as Error).message)}).`,
+      code: "EDNS",
+    };
   }
   const connection = new SMTPConnection(connectionOptions(config, timeoutMs, target));
   // connect() reports failure through the "error" (or a bare "end") event, success through its callback
   const connected = new Promise<void>((resolve, reject) => {
     connection.once("error", reject);
-    connection.once("end", () => reject(Object.assign(new Error("Connection closed before the SMTP handshake finished"), { code: "ECONNECTION" })));
+    connection.once("end", () =>
+      reject(Object.assign(new Error("Connection closed before the SMTP handshake finished"), { code: "ECONNECTION" })),
+    );
     connection.connect(() => resolve());
   });
   try {
@@ -244,7 +330,11 @@ export async function verifySmtp(config: SmtpConfig, options: { timeoutMs?: numb
   connection.on("error", () => {}); // later socket errors surface through login's callback
   const tls = connection.secure ? (config.secure ? "implicit TLS" : "STARTTLS") : "an unencrypted connection";
   try {
-    if (!config.user) return { ok: true, message: `Connected to ${where} over ${tls}; no credentials set, so no authentication was tried.` };
+    if (!config.user)
+      return {
+        ok: true,
+        message: `Connected to ${where} over ${tls}; no credentials set, so no authentication was tried.`,
+      };
     const allowsAuth = (connection as unknown as { allowsAuth?: boolean }).allowsAuth;
     if (!allowsAuth) {
       return {
@@ -256,12 +346,26 @@ export async function verifySmtp(config: SmtpConfig, options: { timeoutMs?: numb
       };
     }
     try {
-      await new Promise<void>((resolve, reject) => connection.login({ user: config.user!, pass: config.password ?? "" }, (err) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        connection.login({ user: config.user!, pass: config.password ?? "" }, (err) => (err ? reject(err) : resolve())),
+      );
     } catch (error) {
       const err = error as SmtpErrorLike;
-      const reply = err.response ? `the server answered "${said(err.response, [config.password])}"` : said(err.message, [config.password]);
-      if (err.responseCode && err.responseCode >= 500) return { ok: false, error: `Authentication as "${config.user}" failed at ${where}: ${reply}. Check the username and password.`, code: "EAUTH" };
-      if (err.responseCode) return { ok: false, error: `Authentication as "${config.user}" at ${where} failed temporarily: ${reply}. Try again later.`, code: "EAUTH" };
+      const reply = err.response
+        ? `the server answered "${said(err.response, [config.password])}"`
+        : said(err.message, [config.password]);
+      if (err.responseCode && err.responseCode >= 500)
+        return {
+          ok: false,
+          error: `Authentication as "${config.user}" failed at ${where}: ${reply}. Check the username and password.`,
+          code: "EAUTH",
+        };
+      if (err.responseCode)
+        return {
+          ok: false,
+          error: `Authentication as "${config.user}" at ${where} failed temporarily: ${reply}. Try again later.`,
+          code: "EAUTH",
+        };
       return { ok: false, error: `Authentication as "${config.user}" at ${where} failed: ${reply}`, code: err.code };
     }
     return { ok: true, message: `Connected to ${where} over ${tls} and authenticated as "${config.user}".` };

@@ -16,7 +16,10 @@ export class ProviderError extends Error {
   /** the provider's own status or code, e.g. "550", "429", "UNREGISTERED", "21211" */
   readonly providerCode?: string;
 
-  constructor(message: string, options: { retryable: boolean; permanentAddressFailure?: boolean; providerCode?: string }) {
+  constructor(
+    message: string,
+    options: { retryable: boolean; permanentAddressFailure?: boolean; providerCode?: string },
+  ) {
     super(message);
     this.name = "ProviderError";
     this.retryable = options.retryable;

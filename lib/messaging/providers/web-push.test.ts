@@ -27,8 +27,21 @@ function verifyVapidJwt(jwt: string, vapidPublicKey: string): Record<string, unk
   const [header, claims, signature] = jwt.split(".");
   expect(JSON.parse(Buffer.from(header, "base64url").toString())).toMatchObject({ alg: "ES256", typ: "JWT" });
   const point = Buffer.from(vapidPublicKey, "base64url");
-  const key = crypto.createPublicKey({ key: { kty: "EC", crv: "P-256", x: point.subarray(1, 33).toString("base64url"), y: point.subarray(33).toString("base64url") }, format: "jwk" });
-  const valid = crypto.verify("sha256", Buffer.from(`${header}.${claims}`), { key, dsaEncoding: "ieee-p1363" }, Buffer.from(signature, "base64url"));
+  const key = crypto.createPublicKey({
+    key: {
+      kty: "EC",
+      crv: "P-256",
+      x: point.subarray(1, 33).toString("base64url"),
+      y: point.subarray(33).toString("base64url"),
+    },
+    format: "jwk",
+  });
+  const valid = crypto.verify(
+    "sha256",
+    Buffer.from(`${header}.${claims}`),
+    { key, dsaEncoding: "ieee-p1363" },
+    Buffer.from(signature, "base64url"),
+  );
   expect(valid).toBe(true);
   return JSON.parse(Buffer.from(claims, "base64url").toString());
 }
@@ -60,7 +73,10 @@ describe("sendWebPush", () => {
     const subscription = service.subscribe({ applicationServerKey: config.vapidPublicKey, browserKeys: keys });
     expect(subscription.keys.p256dh).toBe(keys.publicKey.toString("base64url"));
 
-    const result = await sendWebPush(config, { endpoint: subscription.endpoint, keys: subscription.keys }, message, { idempotencyKey: "msg_push_1", timeoutMs: 5_000 });
+    const result = await sendWebPush(config, { endpoint: subscription.endpoint, keys: subscription.keys }, message, {
+      idempotencyKey: "msg_push_1",
+      timeoutMs: 5_000,
+    });
 
     const [push] = await service.waitFor(1);
     expect(result).toEqual({ providerMessageId: `${service.origin}/message/${push.id}`, response: "201 Created" });
@@ -116,9 +132,15 @@ describe("sendWebPush", () => {
     const subscription = service.subscribe();
     service.failNext(1, 503);
     service.failNext(1, 429);
-    await expect(sendError(sendWebPush(config, subscription, message, { idempotencyKey: "msg_push_503" }))).resolves.toMatchObject({ retryable: true, permanentAddressFailure: false, providerCode: "503" });
-    await expect(sendError(sendWebPush(config, subscription, message, { idempotencyKey: "msg_push_429" }))).resolves.toMatchObject({ retryable: true, permanentAddressFailure: false, providerCode: "429" });
-    await expect(sendWebPush(config, subscription, message, { idempotencyKey: "msg_push_503" })).resolves.toMatchObject({ response: "201 Created" });
+    await expect(
+      sendError(sendWebPush(config, subscription, message, { idempotencyKey: "msg_push_503" })),
+    ).resolves.toMatchObject({ retryable: true, permanentAddressFailure: false, providerCode: "503" });
+    await expect(
+      sendError(sendWebPush(config, subscription, message, { idempotencyKey: "msg_push_429" })),
+    ).resolves.toMatchObject({ retryable: true, permanentAddressFailure: false, providerCode: "429" });
+    await expect(sendWebPush(config, subscription, message, { idempotencyKey: "msg_push_503" })).resolves.toMatchObject(
+      { response: "201 Created" },
+    );
   });
 
   it("a push signed with another VAPID key than the subscription's is refused (403), permanently but not as a dead address", async () => {
@@ -130,9 +152,21 @@ describe("sendWebPush", () => {
   it("a malformed subscription is a dead address, found before any request", async () => {
     const subscription = service.subscribe();
     const before = service.rejected.length + service.received.length;
-    const error = await sendError(sendWebPush(config, { ...subscription, keys: { ...subscription.keys, p256dh: "AAAA" } }, message, { idempotencyKey: "msg_push_bad" }));
-    expect(error).toMatchObject({ retryable: false, permanentAddressFailure: true, providerCode: "INVALID_SUBSCRIPTION" });
-    const plainHttp = await sendError(sendWebPush(config, { ...subscription, endpoint: "http://push.example.com/x" }, message, { idempotencyKey: "msg_push_http" }));
+    const error = await sendError(
+      sendWebPush(config, { ...subscription, keys: { ...subscription.keys, p256dh: "AAAA" } }, message, {
+        idempotencyKey: "msg_push_bad",
+      }),
+    );
+    expect(error).toMatchObject({
+      retryable: false,
+      permanentAddressFailure: true,
+      providerCode: "INVALID_SUBSCRIPTION",
+    });
+    const plainHttp = await sendError(
+      sendWebPush(config, { ...subscription, endpoint: "http://push.example.com/x" }, message, {
+        idempotencyKey: "msg_push_http",
+      }),
+    );
     expect(plainHttp).toMatchObject({ permanentAddressFailure: true, providerCode: "INVALID_SUBSCRIPTION" });
     expect(service.rejected.length + service.received.length).toBe(before);
   });
@@ -140,21 +174,45 @@ describe("sendWebPush", () => {
   it("a push service that does not answer in time is a retryable timeout", async () => {
     const subscription = service.subscribe();
     service.stallNext(1);
-    await expect(sendError(sendWebPush(config, subscription, message, { idempotencyKey: "msg_push_slow", timeoutMs: 300 }))).resolves.toMatchObject({ retryable: true, providerCode: "ETIMEDOUT" });
+    await expect(
+      sendError(sendWebPush(config, subscription, message, { idempotencyKey: "msg_push_slow", timeoutMs: 300 })),
+    ).resolves.toMatchObject({ retryable: true, providerCode: "ETIMEDOUT" });
   });
 
   it("an endpoint the outbound guard refuses (loopback without the operator's exception, a private address, metadata) is a dead subscription, and nothing is sent", async () => {
     const subscription = service.subscribe();
     const before = service.rejected.length + service.received.length;
-    const loopback = await sendError(sendWebPush(config, subscription, message, { idempotencyKey: "msg_push_guard", allow: "" }));
-    expect(loopback).toMatchObject({ retryable: false, permanentAddressFailure: true, providerCode: "EOUTBOUND_BLOCKED" });
-    expect(loopback.message).toBe("The push service was not called: the address 127.0.0.1 is loopback; an operator can allow it with CAIRN_OUTBOUND_ALLOW");
+    const loopback = await sendError(
+      sendWebPush(config, subscription, message, { idempotencyKey: "msg_push_guard", allow: "" }),
+    );
+    expect(loopback).toMatchObject({
+      retryable: false,
+      permanentAddressFailure: true,
+      providerCode: "EOUTBOUND_BLOCKED",
+    });
+    expect(loopback.message).toBe(
+      "The push service was not called: the address 127.0.0.1 is loopback; an operator can allow it with CAIRN_OUTBOUND_ALLOW",
+    );
     const path = new URL(subscription.endpoint).pathname;
-    for (const endpoint of [`https://169.254.169.254${path}`, `https://[fd00:ec2::254]${path}`, `https://[::ffff:10.1.2.3]${path}`]) {
-      await expect(sendError(sendWebPush(config, { ...subscription, endpoint }, message, { idempotencyKey: "msg_push_guard2" })), endpoint).resolves.toMatchObject({ permanentAddressFailure: true, providerCode: "EOUTBOUND_BLOCKED" });
+    for (const endpoint of [
+      `https://169.254.169.254${path}`,
+      `https://[fd00:ec2::254]${path}`,
+      `https://[::ffff:10.1.2.3]${path}`,
+    ]) {
+      await expect(
+        sendError(sendWebPush(config, { ...subscription, endpoint }, message, { idempotencyKey: "msg_push_guard2" })),
+        endpoint,
+      ).resolves.toMatchObject({ permanentAddressFailure: true, providerCode: "EOUTBOUND_BLOCKED" });
     }
-    const rebound = await sendError(sendWebPush(config, { ...subscription, endpoint: `https://push.rebind.test${path}` }, message, { idempotencyKey: "msg_push_guard3", resolver: async () => [{ address: "100.64.1.1", family: 4 }] }));
-    expect(rebound.message).toBe("The push service was not called: the address 100.64.1.1 of push.rebind.test is carrier-grade NAT; an operator can allow it with CAIRN_OUTBOUND_ALLOW");
+    const rebound = await sendError(
+      sendWebPush(config, { ...subscription, endpoint: `https://push.rebind.test${path}` }, message, {
+        idempotencyKey: "msg_push_guard3",
+        resolver: async () => [{ address: "100.64.1.1", family: 4 }],
+      }),
+    );
+    expect(rebound.message).toBe(
+      "The push service was not called: the address 100.64.1.1 of push.rebind.test is carrier-grade NAT; an operator can allow it with CAIRN_OUTBOUND_ALLOW",
+    );
     expect(service.rejected.length + service.received.length).toBe(before);
   });
 });

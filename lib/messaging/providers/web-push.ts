@@ -11,7 +11,15 @@
 import webpush, { type RequestDetails } from "web-push";
 import type { GuardOptions } from "../../security/outbound";
 import { providerDetail, providerRequest } from "./http";
-import { ProviderError, pushCollapseKey, type PushMessage, type SendContext, type SendResult, type WebPushConfig, type WebPushSubscription } from "./types";
+import {
+  ProviderError,
+  pushCollapseKey,
+  type PushMessage,
+  type SendContext,
+  type SendResult,
+  type WebPushConfig,
+  type WebPushSubscription,
+} from "./types";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** how long the push service keeps a message for an offline browser */
@@ -29,11 +37,21 @@ export interface WebPushPayload {
 }
 
 export function webPushPayload(message: PushMessage): WebPushPayload {
-  return { title: message.title, body: message.body, url: message.deepLink, image: message.imageUrl, data: message.data };
+  return {
+    title: message.title,
+    body: message.body,
+    url: message.deepLink,
+    image: message.imageUrl,
+    data: message.data,
+  };
 }
 
 function invalidSubscription(reason: string): ProviderError {
-  return new ProviderError(`Invalid push subscription: ${reason}`, { retryable: false, permanentAddressFailure: true, providerCode: "INVALID_SUBSCRIPTION" });
+  return new ProviderError(`Invalid push subscription: ${reason}`, {
+    retryable: false,
+    permanentAddressFailure: true,
+    providerCode: "INVALID_SUBSCRIPTION",
+  });
 }
 
 /** A subscription that can never work (bad endpoint, wrong-size keys) is a dead address, not a config error. */
@@ -48,12 +66,19 @@ function checkSubscription(subscription: WebPushSubscription): void {
     throw invalidSubscription(`the endpoint must be https (got ${endpoint.protocol})`);
   }
   const p256dh = Buffer.from(subscription.keys?.p256dh ?? "", "base64url");
-  if (p256dh.length !== 65 || p256dh[0] !== 4) throw invalidSubscription("keys.p256dh is not an uncompressed P-256 public key");
-  if (Buffer.from(subscription.keys?.auth ?? "", "base64url").length < 16) throw invalidSubscription("keys.auth is shorter than 16 bytes");
+  if (p256dh.length !== 65 || p256dh[0] !== 4)
+    throw invalidSubscription("keys.p256dh is not an uncompressed P-256 public key");
+  if (Buffer.from(subscription.keys?.auth ?? "", "base64url").length < 16)
+    throw invalidSubscription("keys.auth is shorter than 16 bytes");
 }
 
 /** Send one notification. Throws ProviderError; returns the push service's Location for the message. */
-export async function sendWebPush(config: WebPushConfig, subscription: WebPushSubscription, message: PushMessage, ctx: SendContext & GuardOptions): Promise<SendResult> {
+export async function sendWebPush(
+  config: WebPushConfig,
+  subscription: WebPushSubscription,
+  message: PushMessage,
+  ctx: SendContext & GuardOptions,
+): Promise<SendResult> {
   const timeoutMs = ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   checkSubscription(subscription);
 
@@ -69,7 +94,10 @@ export async function sendWebPush(config: WebPushConfig, subscription: WebPushSu
     });
   } catch (error) {
     // the subscription was checked above, so this is our side: VAPID keys or subject
-    throw new ProviderError(`Web Push configuration error: ${(error as Error).message}`, { retryable: false, providerCode: "VAPID_CONFIG" });
+    throw new ProviderError(`Web Push configuration error: ${(error as Error).message}`, {
+      retryable: false,
+      providerCode: "VAPID_CONFIG",
+    });
   }
 
   const headers: Record<string, string> = {};
@@ -87,15 +115,23 @@ export async function sendWebPush(config: WebPushConfig, subscription: WebPushSu
 
   const status = response.status;
   if (status >= 200 && status < 300) {
-    return { providerMessageId: response.header("location") ?? null, response: providerDetail(`${status} ${response.statusText}`) };
+    return {
+      providerMessageId: response.header("location") ?? null,
+      response: providerDetail(`${status} ${response.statusText}`),
+    };
   }
   const detail = providerDetail(text.trim() || response.statusText);
   const retryAfter = providerDetail(response.header("retry-after") ?? "").slice(0, 40);
   const errorMessage = `Push service ${status}: ${detail}${retryAfter ? ` (Retry-After: ${retryAfter})` : ""}`;
   if (status === 404 || status === 410) {
-    throw new ProviderError(errorMessage, { retryable: false, permanentAddressFailure: true, providerCode: String(status) });
+    throw new ProviderError(errorMessage, {
+      retryable: false,
+      permanentAddressFailure: true,
+      providerCode: String(status),
+    });
   }
-  if (status === 408 || status === 429 || status >= 500) throw new ProviderError(errorMessage, { retryable: true, providerCode: String(status) });
+  if (status === 408 || status === 429 || status >= 500)
+    throw new ProviderError(errorMessage, { retryable: true, providerCode: String(status) });
   // 400 bad request, 401/403 VAPID refused (wrong key for this subscription, bad JWT), 413 payload too large
   throw new ProviderError(errorMessage, { retryable: false, providerCode: String(status) });
 }

@@ -5,5 +5,11 @@ import { PIXEL_GIF } from "@/lib/messaging/tracking";
 export async function GET(_request: Request, { params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   await recordOpen(token.replace(/\.gif$/, "")).catch((error) => console.error("[cairn] open tracking failed", error));
-  return new Response(new Uint8Array(PIXEL_GIF), { headers: { "Content-Type": "image/gif", "Cache-Control": "no-store, private", "Content-Length": String(PIXEL_GIF.length) } });
+  return new Response(new Uint8Array(PIXEL_GIF), {
+    headers: {
+      "Content-Type": "image/gif",
+      "Cache-Control": "no-store, private",
+      "Content-Length": String(PIXEL_GIF.length),
+    },
+  });
 }

@@ -22,20 +22,38 @@ async function load(ctx: WorkspaceContext, search: Search) {
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== "validation") throw error;
     const fallback = rangeFromSearchParams({});
-    return { choice: fallback, problem: `That range cannot be shown: ${error.message}. Showing the last 30 days instead.`, overview: await workspaceOverview(ctx, fallback.query) };
+    return {
+      choice: fallback,
+      problem: `That range cannot be shown: ${error.message}. Showing the last 30 days instead.`,
+      overview: await workspaceOverview(ctx, fallback.query),
+    };
   }
 }
 
-export default async function DashboardsPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Search> }) {
+export default async function DashboardsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Search>;
+}) {
   const { slug } = await params;
   const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/dashboards`);
   const { choice, problem, overview } = await load(ctx, await searchParams);
   return (
     <>
-      <PageHeader title="Dashboards" description="How your events, journeys and messages are doing. Everyone in the workspace, viewers included, can read them." />
+      <PageHeader
+        title="Dashboards"
+        description="How your events, journeys and messages are doing. Everyone in the workspace, viewers included, can read them."
+      />
       <div className="mt-6 space-y-6">
         <div className="space-y-2">
-          <DateRangePicker key={`${overview.range.from}:${overview.range.to}:${choice.preset}`} basePath={`/w/${slug}/dashboards`} preset={choice.preset} range={overview.range} />
+          <DateRangePicker
+            key={`${overview.range.from}:${overview.range.to}:${choice.preset}`}
+            basePath={`/w/${slug}/dashboards`}
+            preset={choice.preset}
+            range={overview.range}
+          />
           <Freshness updatedAt={overview.updatedAt} />
         </div>
         <FormAlert message={problem} />

@@ -12,14 +12,23 @@ import { listWebhookSources } from "@/lib/ingest/webhook-sources";
 
 export const metadata: Metadata = { title: "Events" };
 
-export default async function EventsPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ view?: string; before?: string }> }) {
+export default async function EventsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<{ view?: string; before?: string }>;
+}) {
   const { slug } = await params;
   const query = await searchParams;
   const view = query.view === "catalog" || query.view === "rejected" ? query.view : "live";
   const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/events${view === "live" ? "" : `?view=${view}`}`);
   return (
     <>
-      <PageHeader title="Events" description="What your customers do, as your websites, apps, servers and webhooks report it." />
+      <PageHeader
+        title="Events"
+        description="What your customers do, as your websites, apps, servers and webhooks report it."
+      />
       <EventsTabs slug={slug} active={view} />
       <div className="mt-6">
         {view === "catalog" ? (
@@ -36,12 +45,25 @@ export default async function EventsPage({ params, searchParams }: { params: Pro
 
 async function LiveView({ slug, ctx }: { slug: string; ctx: WorkspaceContext }) {
   const [events, sources] = await Promise.all([listRecentEvents(ctx, { limit: 50 }), listWebhookSources(ctx)]);
-  return <LiveEvents slug={slug} initialEvents={events} webhookNames={Object.fromEntries(sources.map((s) => [s.key, s.name]))} />;
+  return (
+    <LiveEvents
+      slug={slug}
+      initialEvents={events}
+      webhookNames={Object.fromEntries(sources.map((s) => [s.key, s.name]))}
+    />
+  );
 }
 
 async function RejectedView({ slug, ctx, before }: { slug: string; ctx: WorkspaceContext; before?: string }) {
   // a malformed cursor (a hand-edited address) shows the newest page rather than an error
   const cursor = before && /^\d{1,19}$/.test(before) ? before : undefined;
   const [page, sources] = await Promise.all([listRejectedEvents(ctx, { before: cursor }), listWebhookSources(ctx)]);
-  return <RejectedEvents slug={slug} page={page} paged={!!cursor} webhookNames={Object.fromEntries(sources.map((s) => [s.key, s.name]))} />;
+  return (
+    <RejectedEvents
+      slug={slug}
+      page={page}
+      paged={!!cursor}
+      webhookNames={Object.fromEntries(sources.map((s) => [s.key, s.name]))}
+    />
+  );
 }

@@ -8,12 +8,21 @@ import { JOURNEY_STATUSES, listJourneys, type JourneyStatus } from "@/lib/journe
 
 export const metadata: Metadata = { title: "Journeys" };
 
-export default async function JourneysPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ q?: string; status?: string }> }) {
+export default async function JourneysPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<{ q?: string; status?: string }>;
+}) {
   const { slug } = await params;
   const query = await searchParams;
   const q = (query.q ?? "").trim().slice(0, 120);
   const status = JOURNEY_STATUSES.find((s) => s === query.status?.toUpperCase()) as JourneyStatus | undefined;
-  const search = new URLSearchParams({ ...(q ? { q } : {}), ...(status ? { status: status.toLowerCase() } : {}) }).toString();
+  const search = new URLSearchParams({
+    ...(q ? { q } : {}),
+    ...(status ? { status: status.toLowerCase() } : {}),
+  }).toString();
   const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/journeys${search ? `?${search}` : ""}`);
   const canEdit = can(ctx, "content:write");
   const journeys = await listJourneys(ctx, { q: q || undefined, status });

@@ -16,14 +16,22 @@ export const metadata: Metadata = { title: "Messages" };
 type Search = Record<string, string | string[] | undefined>;
 const FILTERS = ["person", "journeyId", "channel", "status", "before"] as const;
 
-export default async function MessagesPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Search> }) {
+export default async function MessagesPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Search>;
+}) {
   const { slug } = await params;
   const search = await searchParams;
-  const filters = Object.fromEntries(FILTERS.flatMap((key) => {
-    const raw = search[key];
-    const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
-    return value ? [[key, value]] : [];
-  })) as Partial<Record<(typeof FILTERS)[number], string>>;
+  const filters = Object.fromEntries(
+    FILTERS.flatMap((key) => {
+      const raw = search[key];
+      const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+      return value ? [[key, value]] : [];
+    }),
+  ) as Partial<Record<(typeof FILTERS)[number], string>>;
   const query = new URLSearchParams(filters).toString();
   const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/messages${query ? `?${query}` : ""}`);
 
@@ -38,11 +46,16 @@ export default async function MessagesPage({ params, searchParams }: { params: P
   }
   const journeys = await journeysWithMessages(ctx);
   const filtered = FILTERS.some((key) => key !== "before" && filters[key]);
-  const olderHref = result.next ? `/w/${slug}/messages?${new URLSearchParams({ ...filters, before: result.next }).toString()}` : null;
+  const olderHref = result.next
+    ? `/w/${slug}/messages?${new URLSearchParams({ ...filters, before: result.next }).toString()}`
+    : null;
 
   return (
     <>
-      <PageHeader title="Messages" description="Every message your journeys decided to send: to whom, from which journey step, and where it stands." />
+      <PageHeader
+        title="Messages"
+        description="Every message your journeys decided to send: to whom, from which journey step, and where it stands."
+      />
       {result.messages.length === 0 && !filtered && !problem && !filters.before ? (
         <div className="mt-8">
           <EmptyState
@@ -55,7 +68,10 @@ export default async function MessagesPage({ params, searchParams }: { params: P
             }
           >
             <p>A message appears here when a live journey reaches an email, SMS, push or in-app step for someone.</p>
-            <p>Each is rendered and sent through your channels (Settings → Channels; email goes to the Outbox until you set up SMTP), with deliveries, opens, clicks and bounces on its page.</p>
+            <p>
+              Each is rendered and sent through your channels (Settings → Channels; email goes to the Outbox until you
+              set up SMTP), with deliveries, opens, clicks and bounces on its page.
+            </p>
           </EmptyState>
         </div>
       ) : (
@@ -63,11 +79,35 @@ export default async function MessagesPage({ params, searchParams }: { params: P
           <form method="get" className="flex flex-wrap items-end gap-3" aria-label="Filter messages">
             <label className="flex flex-col gap-1 text-xs font-medium text-stone-600">
               Person
-              <input name="person" defaultValue={filters.person ?? ""} placeholder="User id or email" className="w-56 rounded-md border border-stone-300 px-3 py-1.5 text-sm text-stone-900" />
+              <input
+                name="person"
+                defaultValue={filters.person ?? ""}
+                placeholder="User id or email"
+                className="w-56 rounded-md border border-stone-300 px-3 py-1.5 text-sm text-stone-900"
+              />
             </label>
-            <FilterSelect name="journeyId" label="Journey" value={filters.journeyId} all="All journeys" options={journeys.map((j) => [j.id, j.name])} wide />
-            <FilterSelect name="channel" label="Channel" value={filters.channel} all="All channels" options={CHANNEL_OPTIONS.map((c) => [c.value, c.label])} />
-            <FilterSelect name="status" label="Status" value={filters.status} all="Any status" options={MESSAGE_STATUSES.map((st) => [st, st.toLowerCase()])} />
+            <FilterSelect
+              name="journeyId"
+              label="Journey"
+              value={filters.journeyId}
+              all="All journeys"
+              options={journeys.map((j) => [j.id, j.name])}
+              wide
+            />
+            <FilterSelect
+              name="channel"
+              label="Channel"
+              value={filters.channel}
+              all="All channels"
+              options={CHANNEL_OPTIONS.map((c) => [c.value, c.label])}
+            />
+            <FilterSelect
+              name="status"
+              label="Status"
+              value={filters.status}
+              all="Any status"
+              options={MESSAGE_STATUSES.map((st) => [st, st.toLowerCase()])}
+            />
             <button type="submit" className={buttonClass("secondary")}>
               Filter
             </button>
@@ -103,11 +143,29 @@ export default async function MessagesPage({ params, searchParams }: { params: P
   );
 }
 
-function FilterSelect({ name, label, value, all, options, wide }: { name: string; label: string; value?: string; all: string; options: [string, string][]; wide?: boolean }) {
+function FilterSelect({
+  name,
+  label,
+  value,
+  all,
+  options,
+  wide,
+}: {
+  name: string;
+  label: string;
+  value?: string;
+  all: string;
+  options: [string, string][];
+  wide?: boolean;
+}) {
   return (
     <label className="flex flex-col gap-1 text-xs font-medium text-stone-600">
       {label}
-      <select name={name} defaultValue={value ?? ""} className={`${wide ? "w-56 " : ""}rounded-md border border-stone-300 px-2 py-1.5 text-sm text-stone-900`}>
+      <select
+        name={name}
+        defaultValue={value ?? ""}
+        className={`${wide ? "w-56 " : ""}rounded-md border border-stone-300 px-2 py-1.5 text-sm text-stone-900`}
+      >
         <option value="">{all}</option>
         {options.map(([optionValue, text]) => (
           <option key={optionValue} value={optionValue}>

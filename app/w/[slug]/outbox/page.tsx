@@ -12,7 +12,13 @@ import { listOutbox } from "@/lib/messaging/outbox";
 
 export const metadata: Metadata = { title: "Outbox" };
 
-export default async function OutboxPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ q?: string; before?: string }> }) {
+export default async function OutboxPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<{ q?: string; before?: string }>;
+}) {
   const { slug } = await params;
   const { q, before } = await searchParams;
   const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/outbox`);
@@ -41,7 +47,10 @@ export default async function OutboxPage({ params, searchParams }: { params: Pro
               </Link>
             }
           >
-            <p>Send a test from an email template, or publish a journey with an email step: the mail shows here as its recipient would get it, headers included.</p>
+            <p>
+              Send a test from an email template, or publish a journey with an email step: the mail shows here as its
+              recipient would get it, headers included.
+            </p>
           </EmptyState>
         </div>
       ) : (
@@ -49,7 +58,12 @@ export default async function OutboxPage({ params, searchParams }: { params: Pro
           <form method="get" className="flex items-end gap-3" aria-label="Search the Outbox">
             <label className="flex flex-col gap-1 text-xs font-medium text-stone-600">
               Search
-              <input name="q" defaultValue={q ?? ""} placeholder="Recipient or subject" className="w-72 rounded-md border border-stone-300 px-3 py-1.5 text-sm text-stone-900" />
+              <input
+                name="q"
+                defaultValue={q ?? ""}
+                placeholder="Recipient or subject"
+                className="w-72 rounded-md border border-stone-300 px-3 py-1.5 text-sm text-stone-900"
+              />
             </label>
             <button type="submit" className={buttonClass("secondary")}>
               Search
@@ -75,11 +89,16 @@ export default async function OutboxPage({ params, searchParams }: { params: Pro
                       <tr key={mail.id} className="hover:bg-stone-50/70" data-testid="outbox-row">
                         <td className="truncate py-3 text-stone-800">{mail.to.join(", ")}</td>
                         <td className="truncate py-3 pl-4">
-                          <Link href={`/w/${slug}/outbox/${mail.id}`} className="font-medium text-brand-700 hover:underline">
+                          <Link
+                            href={`/w/${slug}/outbox/${mail.id}`}
+                            className="font-medium text-brand-700 hover:underline"
+                          >
                             {mail.subject || "(no subject)"}
                           </Link>
                         </td>
-                        <td className="py-3 pl-4 whitespace-nowrap text-stone-600">{formatDateTime(mail.receivedAt)}</td>
+                        <td className="py-3 pl-4 whitespace-nowrap text-stone-600">
+                          {formatDateTime(mail.receivedAt)}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -89,7 +108,10 @@ export default async function OutboxPage({ params, searchParams }: { params: Pro
               )}
               {result.next ? (
                 <div className="mt-4 text-right">
-                  <Link href={`/w/${slug}/outbox?${new URLSearchParams({ ...(q ? { q } : {}), before: result.next })}`} className={buttonClass("secondary")}>
+                  <Link
+                    href={`/w/${slug}/outbox?${new URLSearchParams({ ...(q ? { q } : {}), before: result.next })}`}
+                    className={buttonClass("secondary")}
+                  >
                     Older mail
                   </Link>
                 </div>

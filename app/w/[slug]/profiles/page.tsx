@@ -14,7 +14,13 @@ export const metadata: Metadata = { title: "Profiles" };
 
 const LIMIT = 50;
 
-export default async function ProfilesPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ q?: string | string[] }> }) {
+export default async function ProfilesPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<{ q?: string | string[] }>;
+}) {
   const { slug } = await params;
   const raw = (await searchParams).q;
   const q = (Array.isArray(raw) ? raw[0] : raw)?.trim().slice(0, 200) ?? "";
@@ -23,7 +29,10 @@ export default async function ProfilesPage({ params, searchParams }: { params: P
 
   return (
     <>
-      <PageHeader title="Profiles" description="One profile per person, built from the events and identify calls your apps send." />
+      <PageHeader
+        title="Profiles"
+        description="One profile per person, built from the events and identify calls your apps send."
+      />
       {profiles.length === 0 && !q ? (
         <div className="mt-8">
           <EmptyState
@@ -36,8 +45,8 @@ export default async function ProfilesPage({ params, searchParams }: { params: P
             }
           >
             <p>
-              A profile appears as soon as your website, app or server sends its first event: every user id and anonymous id becomes a person
-              here, and identify calls add their email and traits.
+              A profile appears as soon as your website, app or server sends its first event: every user id and
+              anonymous id becomes a person here, and identify calls add their email and traits.
             </p>
             <p>Settings → Sources shows how to send one with a write API key, or how to connect a webhook.</p>
           </EmptyState>
@@ -48,8 +57,8 @@ export default async function ProfilesPage({ params, searchParams }: { params: P
           {profiles.length === 0 ? (
             <EmptyState icon={SearchX} heading={`No profile matches “${q}”`}>
               <p>
-                Search looks for an exact user id or anonymous id, an email address starting with what you typed, or a trait value containing it.
-                Check the spelling, or search for part of an email or name.
+                Search looks for an exact user id or anonymous id, an email address starting with what you typed, or a
+                trait value containing it. Check the spelling, or search for part of an email or name.
               </p>
             </EmptyState>
           ) : (

@@ -8,17 +8,29 @@ import { listSegments } from "@/lib/segments/segments";
 
 export const metadata: Metadata = { title: "Segments" };
 
-export default async function SegmentsPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ q?: string; kind?: string; archived?: string }> }) {
+export default async function SegmentsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<{ q?: string; kind?: string; archived?: string }>;
+}) {
   const { slug } = await params;
   const query = await searchParams;
   const q = (query.q ?? "").trim().slice(0, 120);
   const archived = query.archived === "true";
   const kind = query.kind === "dynamic" || query.kind === "manual" ? query.kind : null;
   const filter: SegmentsFilter = archived ? "archived" : kind;
-  const search = new URLSearchParams({ ...(q ? { q } : {}), ...(kind ? { kind } : {}), ...(archived ? { archived: "true" } : {}) }).toString();
+  const search = new URLSearchParams({
+    ...(q ? { q } : {}),
+    ...(kind ? { kind } : {}),
+    ...(archived ? { archived: "true" } : {}),
+  }).toString();
   const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/segments${search ? `?${search}` : ""}`);
   const canEdit = can(ctx, "content:write");
-  const segments = (await listSegments(ctx, { q: q || undefined, archived })).filter((s) => archived || !kind || s.kind === kind);
+  const segments = (await listSegments(ctx, { q: q || undefined, archived })).filter(
+    (s) => archived || !kind || s.kind === kind,
+  );
   return (
     <>
       <PageHeader

@@ -4,7 +4,13 @@ import { PageHeader } from "@/components/shell/page-header";
 import { can } from "@/lib/auth/context";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
 
-export default async function SettingsLayout({ children, params }: { children: ReactNode; params: Promise<{ slug: string }> }) {
+export default async function SettingsLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ slug: string }>;
+}) {
   const { slug } = await params;
   const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/settings`);
   const tabs = [
@@ -21,7 +27,10 @@ export default async function SettingsLayout({ children, params }: { children: R
   ];
   return (
     <>
-      <PageHeader title="Settings" description={`Workspace “${ctx.workspace.name}”: its members, event sources, channels, keys and history.`} />
+      <PageHeader
+        title="Settings"
+        description={`Workspace “${ctx.workspace.name}”: its members, event sources, channels, keys and history.`}
+      />
       <SettingsTabs slug={slug} tabs={tabs} />
       <div className="mt-6">{children}</div>
     </>

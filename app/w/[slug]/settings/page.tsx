@@ -35,7 +35,9 @@ export default async function GeneralSettingsPage({ params }: { params: Promise<
           </div>
         </dl>
       </Card>
-      {can(ctx, "settings:manage") && <WebhookSigningCard secret={journeyWebhookSecretFor(ctx)} snippet={VERIFY_SNIPPET} />}
+      {can(ctx, "settings:manage") && (
+        <WebhookSigningCard secret={journeyWebhookSecretFor(ctx)} snippet={VERIFY_SNIPPET} />
+      )}
       <Card title="Your access">
         <p className="text-sm text-stone-700">
           You are <strong>{ROLE_LABELS[role]}</strong> here: {ROLE_DESCRIPTIONS[role].toLowerCase()}.

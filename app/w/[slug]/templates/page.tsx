@@ -9,17 +9,31 @@ import { listTemplates } from "@/lib/messaging/templates";
 
 export const metadata: Metadata = { title: "Templates" };
 
-export default async function TemplatesPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ q?: string; channel?: string; archived?: string }> }) {
+export default async function TemplatesPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<{ q?: string; channel?: string; archived?: string }>;
+}) {
   const { slug } = await params;
   const query = await searchParams;
   const q = (query.q ?? "").trim().slice(0, 120);
   const channel = KIND_OPTIONS.find((c) => c.value === query.channel)?.value ?? null;
   const archived = query.archived === "true";
   const filter: TemplatesFilter = archived ? "archived" : channel;
-  const search = new URLSearchParams({ ...(q ? { q } : {}), ...(channel ? { channel } : {}), ...(archived ? { archived: "true" } : {}) }).toString();
+  const search = new URLSearchParams({
+    ...(q ? { q } : {}),
+    ...(channel ? { channel } : {}),
+    ...(archived ? { archived: "true" } : {}),
+  }).toString();
   const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/templates${search ? `?${search}` : ""}`);
   const canEdit = can(ctx, "content:write");
-  const templates = await listTemplates(ctx, { q: q || undefined, channel: archived ? undefined : (channel ?? undefined), archived });
+  const templates = await listTemplates(ctx, {
+    q: q || undefined,
+    channel: archived ? undefined : (channel ?? undefined),
+    archived,
+  });
   return (
     <>
       <PageHeader

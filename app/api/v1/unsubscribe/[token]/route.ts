@@ -9,6 +9,7 @@ export const POST = route<{ token: string }>(async (request, { token }) => {
   const body = await readText(request, 4096, "4 KB");
   const fromPage = new URLSearchParams(body).get("from") === "page";
   await unsubscribe(token, fromPage ? "link" : "one_click");
-  if (fromPage) return new Response(null, { status: 303, headers: { Location: `/u/${encodeURIComponent(token)}?done=1` } });
+  if (fromPage)
+    return new Response(null, { status: 303, headers: { Location: `/u/${encodeURIComponent(token)}?done=1` } });
   return json({ unsubscribed: true });
 });

@@ -6,5 +6,11 @@ import { receiveWebhook } from "@/lib/ingest/webhook-sources";
 export const POST = route<{ sourceId: string }>(async (request, { sourceId }) => {
   const body = await readText(request, INGEST_LIMITS.maxRequestBytes, "500 KB per request");
   const result = await receiveWebhook(sourceId, body, request.headers);
-  return json({ success: true, received: result.received, stored: result.stored, duplicates: result.duplicates, ...(result.rejected.length ? { rejected: result.rejected } : {}) });
+  return json({
+    success: true,
+    received: result.received,
+    stored: result.stored,
+    duplicates: result.duplicates,
+    ...(result.rejected.length ? { rejected: result.rejected } : {}),
+  });
 });

@@ -34,7 +34,10 @@ function describe(event: MessageDetail["timeline"][number]): string | null {
   const d = event.detail as Record<string, unknown>;
   if (event.type === "delayed") return `${String(d.reason)} — sends at ${formatDateTime(String(d.until))}`;
   if (event.type === "retry") return `Attempt ${String(d.attempt)} of ${String(d.of)}: ${String(d.reason)}`;
-  if (event.type === "sent") return [d.to ? `to ${String(d.to)}` : null, d.response ? String(d.response) : null].filter(Boolean).join(" · ") || null;
+  if (event.type === "sent")
+    return (
+      [d.to ? `to ${String(d.to)}` : null, d.response ? String(d.response) : null].filter(Boolean).join(" · ") || null
+    );
   if (event.type === "clicked") return String(d.url ?? "");
   if (event.type === "unsubscribed") return d.source ? `via ${String(d.source).replace("_", " ")}` : null;
   return typeof d.reason === "string" ? d.reason : typeof d.response === "string" ? d.response : null;
@@ -60,7 +63,10 @@ export default async function MessagePage({ params }: { params: Promise<{ slug: 
           <>
             {message.journeyId ? (
               <>
-                From <Link href={`/w/${slug}/journeys/${message.journeyId}`} className="text-brand-700 hover:underline">{message.journeyName}</Link>
+                From{" "}
+                <Link href={`/w/${slug}/journeys/${message.journeyId}`} className="text-brand-700 hover:underline">
+                  {message.journeyName}
+                </Link>
                 {message.nodeId ? <> · step “{stepName(message)}”</> : null} ·{" "}
               </>
             ) : null}
@@ -70,16 +76,30 @@ export default async function MessagePage({ params }: { params: Promise<{ slug: 
         actions={<Badge tone={STATUS_TONES[message.status] ?? "stone"}>{message.status.toLowerCase()}</Badge>}
       />
       {message.statusReason ? (
-        <p role="status" className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200" data-testid="status-reason">
+        <p
+          role="status"
+          className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200"
+          data-testid="status-reason"
+        >
           {message.statusReason}
         </p>
       ) : null}
       <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
-        <Card title="As sent" description={message.content ? `To ${message.to ?? "—"}${message.provider ? ` · via ${message.provider === "outbox" ? "the embedded SMTP server (Outbox)" : message.provider}` : ""}` : undefined}>
+        <Card
+          title="As sent"
+          description={
+            message.content
+              ? `To ${message.to ?? "—"}${message.provider ? ` · via ${message.provider === "outbox" ? "the embedded SMTP server (Outbox)" : message.provider}` : ""}`
+              : undefined
+          }
+        >
           {message.content ? (
             <MessageContent message={message} />
           ) : (
-            <p className="text-sm text-stone-600">Nothing was sent{message.status === "QUEUED" ? " yet" : ""}: the content is rendered at the moment of sending, for the person as they are then.</p>
+            <p className="text-sm text-stone-600">
+              Nothing was sent{message.status === "QUEUED" ? " yet" : ""}: the content is rendered at the moment of
+              sending, for the person as they are then.
+            </p>
           )}
         </Card>
         <Card title="Timeline">
@@ -96,7 +116,11 @@ export default async function MessagePage({ params }: { params: Promise<{ slug: 
               );
             })}
           </ol>
-          {message.providerMessageId ? <p className="mt-4 truncate text-xs text-stone-500" title={message.providerMessageId}>Provider id: {message.providerMessageId}</p> : null}
+          {message.providerMessageId ? (
+            <p className="mt-4 truncate text-xs text-stone-500" title={message.providerMessageId}>
+              Provider id: {message.providerMessageId}
+            </p>
+          ) : null}
         </Card>
       </div>
     </>

@@ -55,7 +55,10 @@ export default async function ProfilePage({
 
   return (
     <>
-      <Link href={`/w/${slug}/profiles`} className="mb-3 inline-flex items-center gap-1.5 text-sm font-medium text-stone-500 hover:text-stone-900">
+      <Link
+        href={`/w/${slug}/profiles`}
+        className="mb-3 inline-flex items-center gap-1.5 text-sm font-medium text-stone-500 hover:text-stone-900"
+      >
         <ArrowLeft className="h-4 w-4" aria-hidden="true" /> Profiles
       </Link>
       <PageHeader
@@ -63,7 +66,8 @@ export default async function ProfilePage({
         description={
           <>
             {profile.userId && profile.email ? <span className="text-stone-800">{profile.email} · </span> : null}
-            {profile.userId ? "Known person" : "Anonymous visitor: no user id yet"} · profile <span className="font-mono text-xs">{profile.id}</span>
+            {profile.userId ? "Known person" : "Anonymous visitor: no user id yet"} · profile{" "}
+            <span className="font-mono text-xs">{profile.id}</span>
           </>
         }
       />
@@ -76,15 +80,25 @@ export default async function ProfilePage({
           </Card>
         </div>
         <div className="min-w-0 space-y-6 lg:col-span-2">
-          <Card title="Traits" description="What identify calls have told Cairn about this person; the latest value wins.">
+          <Card
+            title="Traits"
+            description="What identify calls have told Cairn about this person; the latest value wins."
+          >
             <TraitsTable traits={profile.traits} />
           </Card>
-          <Card title="Journeys" description="The journeys this person is in or went through, newest first: where they are, what they wait for, and why each step went the way it did.">
+          <Card
+            title="Journeys"
+            description="The journeys this person is in or went through, newest first: where they are, what they wait for, and why each step went the way it did."
+          >
             <ProfileJourneys slug={slug} enrollments={enrollments} templates={templates} />
           </Card>
           <Card
             title="Event timeline"
-            description={before ? "Older events, newest first." : "Everything this person did, newest first, including what they did before they were identified."}
+            description={
+              before
+                ? "Older events, newest first."
+                : "Everything this person did, newest first, including what they did before they were identified."
+            }
           >
             {events.length === 0 ? (
               before ? (
@@ -98,7 +112,10 @@ export default async function ProfilePage({
               <EventTimeline events={events} webhookNames={webhookNames} />
             )}
             {before || nextBefore ? (
-              <nav aria-label="Event pages" className="mt-5 flex items-center justify-between border-t border-stone-100 pt-4 text-sm font-medium">
+              <nav
+                aria-label="Event pages"
+                className="mt-5 flex items-center justify-between border-t border-stone-100 pt-4 text-sm font-medium"
+              >
                 {before ? (
                   <Link href={base} className="text-brand-700 hover:underline">
                     ← Newest events

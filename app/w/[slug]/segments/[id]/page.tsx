@@ -22,7 +22,13 @@ export const metadata: Metadata = { title: "Segment" };
 
 const PAGE_SIZE = 50;
 
-export default async function SegmentPage({ params, searchParams }: { params: Promise<{ slug: string; id: string }>; searchParams: Promise<{ q?: string | string[]; cursor?: string | string[] }> }) {
+export default async function SegmentPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string; id: string }>;
+  searchParams: Promise<{ q?: string | string[]; cursor?: string | string[] }>;
+}) {
   const { slug, id } = await params;
   const query = await searchParams;
   const q = typeof query.q === "string" ? query.q.trim().slice(0, 200) : "";
@@ -36,7 +42,8 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
   const [members, segments] = await Promise.all([
     listMembers(ctx, id, { q: q || undefined, cursor, limit: PAGE_SIZE }).catch((error: unknown) => {
       // a stale or hand-edited cursor: start from the newest members again
-      if (error instanceof AppError && error.code === "validation") return listMembers(ctx, id, { q: q || undefined, limit: PAGE_SIZE });
+      if (error instanceof AppError && error.code === "validation")
+        return listMembers(ctx, id, { q: q || undefined, limit: PAGE_SIZE });
       throw error;
     }),
     segment.definition ? listSegments(ctx) : Promise.resolve([]),
@@ -46,11 +53,19 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
   const exited = segment.days.reduce((sum, d) => sum + d.exited, 0);
   const dynamic = segment.kind === "dynamic";
   // days start when the segment was created
-  const span = segment.days.length >= 30 ? "the last 30 days" : segment.days.length ? `since it was created on ${formatDay(segment.days[0].day)}` : "since it was created";
+  const span =
+    segment.days.length >= 30
+      ? "the last 30 days"
+      : segment.days.length
+        ? `since it was created on ${formatDay(segment.days[0].day)}`
+        : "since it was created";
 
   return (
     <>
-      <Link href={`/w/${slug}/segments`} className="mb-3 inline-flex items-center gap-1.5 text-sm font-medium text-stone-500 hover:text-stone-900">
+      <Link
+        href={`/w/${slug}/segments`}
+        className="mb-3 inline-flex items-center gap-1.5 text-sm font-medium text-stone-500 hover:text-stone-900"
+      >
         <ArrowLeft className="h-4 w-4" aria-hidden="true" /> Segments
       </Link>
       <PageHeader
@@ -59,12 +74,19 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
           <span className="flex flex-wrap items-center gap-2">
             <Badge tone={dynamic ? "brand" : "amber"}>{dynamic ? "Dynamic" : "Manual"}</Badge>
             {segment.archived ? <Badge>Archived</Badge> : null}
-            <span>{segment.description || (dynamic ? "Kept current as events arrive and as time passes." : "The people in the last uploaded list.")}</span>
+            <span>
+              {segment.description ||
+                (dynamic
+                  ? "Kept current as events arrive and as time passes."
+                  : "The people in the last uploaded list.")}
+            </span>
           </span>
         }
         actions={
           <>
-            {dynamic && !segment.archived ? <RecomputeButton slug={slug} segmentId={segment.id} initial={segment.recompute} canEdit={canEdit} /> : null}
+            {dynamic && !segment.archived ? (
+              <RecomputeButton slug={slug} segmentId={segment.id} initial={segment.recompute} canEdit={canEdit} />
+            ) : null}
             {dynamic && canEdit ? (
               <Link href={`/w/${slug}/segments/${segment.id}/edit`} className={buttonClass("primary")}>
                 <Pencil className="h-4 w-4" aria-hidden="true" />
@@ -84,25 +106,59 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
       <div className="mt-6 grid gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           {dynamic && segment.definition ? (
-            <Card title="Who is in it" description={`Definition v${segment.version}, changed by ${segment.updatedBy} · ${formatDateTime(segment.updatedAt)}`}>
+            <Card
+              title="Who is in it"
+              description={`Definition v${segment.version}, changed by ${segment.updatedBy} · ${formatDateTime(segment.updatedAt)}`}
+            >
               <div data-testid="segment-definition">
-                <ConditionTree root={toDraft(segment.definition)} readOnly segments={segments.map((s) => ({ id: s.id, name: s.name }))} />
+                <ConditionTree
+                  root={toDraft(segment.definition)}
+                  readOnly
+                  segments={segments.map((s) => ({ id: s.id, name: s.name }))}
+                />
               </div>
             </Card>
           ) : !dynamic && canEdit ? (
-            <Card title="Upload members" description="A CSV of user ids. Choose each time whether it replaces the members or adds to them.">
+            <Card
+              title="Upload members"
+              description="A CSV of user ids. Choose each time whether it replaces the members or adds to them."
+            >
               <CsvUpload slug={slug} segmentId={segment.id} />
             </Card>
           ) : null}
           <Card title="Size over time" description={`People in the segment at the end of each day (UTC), ${span}.`}>
-            {segment.days.length ? <SizeTrend points={segment.days.map(({ day, size }) => ({ day, size }))} /> : <p className="text-sm text-stone-500">No history yet.</p>}
+            {segment.days.length ? (
+              <SizeTrend points={segment.days.map(({ day, size }) => ({ day, size }))} />
+            ) : (
+              <p className="text-sm text-stone-500">No history yet.</p>
+            )}
           </Card>
-          <Card title="Entries and exits per day" description={`People who entered and who left the segment each day (UTC), ${span}.`}>
-            {segment.days.length ? <EntriesExits points={segment.days.map(({ day, entered, exited }) => ({ day, entries: entered, exits: exited }))} /> : <p className="text-sm text-stone-500">No history yet.</p>}
+          <Card
+            title="Entries and exits per day"
+            description={`People who entered and who left the segment each day (UTC), ${span}.`}
+          >
+            {segment.days.length ? (
+              <EntriesExits
+                points={segment.days.map(({ day, entered, exited }) => ({ day, entries: entered, exits: exited }))}
+              />
+            ) : (
+              <p className="text-sm text-stone-500">No history yet.</p>
+            )}
           </Card>
           <div id="members">
-            <Card title="Members" description={`${formatCount(members.total)} ${members.total === 1 ? "person" : "people"}, most recent entries first.`}>
-              <MembersTable key={q} slug={slug} segmentId={segment.id} members={members.members} q={q} paged={!!cursor} nextCursor={members.nextCursor} />
+            <Card
+              title="Members"
+              description={`${formatCount(members.total)} ${members.total === 1 ? "person" : "people"}, most recent entries first.`}
+            >
+              <MembersTable
+                key={q}
+                slug={slug}
+                segmentId={segment.id}
+                members={members.members}
+                q={q}
+                paged={!!cursor}
+                nextCursor={members.nextCursor}
+              />
             </Card>
           </div>
         </div>
@@ -112,7 +168,10 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
               <ul className="space-y-2 text-sm" data-testid="used-by">
                 {segment.usedBy.journeys.map((j) => (
                   <li key={j.id} className="flex items-center justify-between gap-2">
-                    <Link href={`/w/${slug}/journeys/${j.id}`} className="font-medium text-stone-900 hover:text-brand-700 hover:underline">
+                    <Link
+                      href={`/w/${slug}/journeys/${j.id}`}
+                      className="font-medium text-stone-900 hover:text-brand-700 hover:underline"
+                    >
                       {j.name}
                     </Link>
                     <Badge tone={j.status === "LIVE" ? "brand" : "stone"}>Journey · {j.status.toLowerCase()}</Badge>
@@ -120,7 +179,10 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
                 ))}
                 {segment.usedBy.segments.map((s) => (
                   <li key={s.id} className="flex items-center justify-between gap-2">
-                    <Link href={`/w/${slug}/segments/${s.id}`} className="font-medium text-stone-900 hover:text-brand-700 hover:underline">
+                    <Link
+                      href={`/w/${slug}/segments/${s.id}`}
+                      className="font-medium text-stone-900 hover:text-brand-700 hover:underline"
+                    >
                       {s.name}
                     </Link>
                     <Badge>Segment</Badge>
@@ -128,7 +190,10 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
                 ))}
               </ul>
             ) : (
-              <p className="text-sm text-stone-500">No journey or segment uses it yet. A journey can start when someone enters it (the “Enters a segment” trigger).</p>
+              <p className="text-sm text-stone-500">
+                No journey or segment uses it yet. A journey can start when someone enters it (the “Enters a segment”
+                trigger).
+              </p>
             )}
           </Card>
           <Card title="About">

@@ -10,12 +10,25 @@ import { listTraitCatalog } from "@/lib/segments/traits";
 export const metadata: Metadata = { title: "New segment" };
 
 /** The builder for a new dynamic segment; it is created when its definition is first saved. */
-export default async function NewSegmentPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ name?: string }> }) {
+export default async function NewSegmentPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<{ name?: string }>;
+}) {
   const { slug } = await params;
   const name = ((await searchParams).name ?? "").slice(0, 120);
-  const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/segments/new${name ? `?name=${encodeURIComponent(name)}` : ""}`);
+  const { ctx } = await requirePageWorkspace(
+    slug,
+    `/w/${slug}/segments/new${name ? `?name=${encodeURIComponent(name)}` : ""}`,
+  );
   if (!can(ctx, "content:write")) redirect(`/w/${slug}/segments`);
-  const [catalog, traits, segments] = await Promise.all([listEventCatalog(ctx), listTraitCatalog(ctx), listSegments(ctx)]);
+  const [catalog, traits, segments] = await Promise.all([
+    listEventCatalog(ctx),
+    listTraitCatalog(ctx),
+    listSegments(ctx),
+  ]);
   return (
     <SegmentBuilder
       slug={slug}

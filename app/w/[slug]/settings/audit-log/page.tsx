@@ -9,7 +9,13 @@ import { requirePageWorkspace } from "@/lib/http/page-auth";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-export default async function AuditLogPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ before?: string }> }) {
+export default async function AuditLogPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<{ before?: string }>;
+}) {
   const { slug } = await params;
   const { before } = await searchParams;
   const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/settings/audit-log`);

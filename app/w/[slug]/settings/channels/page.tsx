@@ -9,5 +9,12 @@ export const metadata: Metadata = { title: "Channels" };
 export default async function ChannelsPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/settings/channels`);
-  return <ChannelsPanel slug={slug} configs={await viewChannelConfigs(ctx)} canManage={can(ctx, "settings:manage")} embeddedRunning={embeddedSmtp() !== null} />;
+  return (
+    <ChannelsPanel
+      slug={slug}
+      configs={await viewChannelConfigs(ctx)}
+      canManage={can(ctx, "settings:manage")}
+      embeddedRunning={embeddedSmtp() !== null}
+    />
+  );
 }

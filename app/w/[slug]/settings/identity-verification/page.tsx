@@ -11,5 +11,7 @@ export default async function IdentityVerificationPage({ params }: { params: Pro
   const { slug } = await params;
   const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/settings/identity-verification`);
   if (!can(ctx, "settings:manage")) notFound();
-  return <IdentityVerificationPanel slug={slug} initial={await getIdentityVerification(ctx)} snippet={USER_HASH_SNIPPET} />;
+  return (
+    <IdentityVerificationPanel slug={slug} initial={await getIdentityVerification(ctx)} snippet={USER_HASH_SNIPPET} />
+  );
 }

@@ -12,7 +12,10 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
   const { slug } = await params;
   const { user, ctx } = await requirePageWorkspace(slug, `/w/${slug}/settings/members`);
   const canManage = can(ctx, "members:manage");
-  const [members, invitations] = await Promise.all([listMembers(ctx), canManage ? listPendingInvitations(ctx) : Promise.resolve(null)]);
+  const [members, invitations] = await Promise.all([
+    listMembers(ctx),
+    canManage ? listPendingInvitations(ctx) : Promise.resolve(null),
+  ]);
   return (
     <MembersPanel
       slug={slug}

@@ -16,5 +16,13 @@ export default async function TemplateEditorPage({ params }: { params: Promise<{
     throw error;
   });
   const layouts = template.channel === "email" ? await listLayouts(ctx) : [];
-  return <TemplateEditor key={template.id} slug={slug} template={template} layouts={layouts} canEdit={can(ctx, "content:write")} />;
+  return (
+    <TemplateEditor
+      key={template.id}
+      slug={slug}
+      template={template}
+      layouts={layouts}
+      canEdit={can(ctx, "content:write")}
+    />
+  );
 }

@@ -20,17 +20,28 @@ async function setUp() {
   const ctx = await workspaceContextForApiKey(full.key);
   const { journeyId } = await publishGraph(ctx, graph);
   await new EngineDriver(ctx, new Date()).send([{ type: "identify", userId: "ada", traits: {} }]);
-  const count = async () => (await pgPool().query(`SELECT count(*)::int AS n FROM "Enrollment" WHERE "journeyId" = $1`, [journeyId])).rows[0].n;
+  const count = async () =>
+    (await pgPool().query(`SELECT count(*)::int AS n FROM "Enrollment" WHERE "journeyId" = $1`, [journeyId])).rows[0].n;
   return { full, journeyId, count };
 }
 
 describe("POST /api/v1/journeys/<id>/enroll", () => {
   it("enrolls with a full key: 201, then 200 with the same enrollment for a repeated idempotency key", async () => {
     const { full, journeyId, count } = await setUp();
-    const first = await callRoute(POST, { method: "POST", params: { id: journeyId }, headers: full.bearer, body: { userId: "ada", idempotencyKey: "signup-1" } });
+    const first = await callRoute(POST, {
+      method: "POST",
+      params: { id: journeyId },
+      headers: full.bearer,
+      body: { userId: "ada", idempotencyKey: "signup-1" },
+    });
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ enrolled: true, reason: null });
-    const again = await callRoute(POST, { method: "POST", params: { id: journeyId }, headers: full.bearer, body: { userId: "ada", idempotencyKey: "signup-1" } });
+    const again = await callRoute(POST, {
+      method: "POST",
+      params: { id: journeyId },
+      headers: full.bearer,
+      body: { userId: "ada", idempotencyKey: "signup-1" },
+    });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ enrolled: false, enrollmentId: first.body.enrollmentId });
     expect(await count()).toBe(1);
@@ -51,7 +62,12 @@ describe("POST /api/v1/journeys/<id>/enroll", () => {
       expect(response.status, JSON.stringify(body)).toBe(status);
       if (field) expect(JSON.stringify(response.body), JSON.stringify(body)).toContain(field);
     }
-    const malformed = await callRoute(POST, { method: "POST", params: { id: journeyId }, headers: full.bearer, rawBody: "{nope" });
+    const malformed = await callRoute(POST, {
+      method: "POST",
+      params: { id: journeyId },
+      headers: full.bearer,
+      rawBody: "{nope",
+    });
     expect(malformed.status).toBe(400);
     expect(await count()).toBe(0);
   });
@@ -60,9 +76,29 @@ describe("POST /api/v1/journeys/<id>/enroll", () => {
     const { journeyId, count } = await setUp();
     const write = await ingestFixture("WRITE");
     const other = await ingestFixture("FULL");
-    expect((await callRoute(POST, { method: "POST", params: { id: journeyId }, body: { userId: "ada" } })).status).toBe(401);
-    expect((await callRoute(POST, { method: "POST", params: { id: journeyId }, headers: write.bearer, body: { userId: "ada" } })).status).toBe(403);
-    expect((await callRoute(POST, { method: "POST", params: { id: journeyId }, headers: other.bearer, body: { userId: "ada" } })).status).toBe(404);
+    expect((await callRoute(POST, { method: "POST", params: { id: journeyId }, body: { userId: "ada" } })).status).toBe(
+      401,
+    );
+    expect(
+      (
+        await callRoute(POST, {
+          method: "POST",
+          params: { id: journeyId },
+          headers: write.bearer,
+          body: { userId: "ada" },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await callRoute(POST, {
+          method: "POST",
+          params: { id: journeyId },
+          headers: other.bearer,
+          body: { userId: "ada" },
+        })
+      ).status,
+    ).toBe(404);
     expect(await count()).toBe(0);
   });
 });

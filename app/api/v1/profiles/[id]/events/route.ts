@@ -5,5 +5,8 @@ import { getProfile, listProfileEvents } from "@/lib/profiles/profiles";
 export const GET = apiKeyRoute<{ id: string }>("workspace:read", async (ctx, request, { id }) => {
   const profile = await getProfile(ctx, decodeURIComponent(id));
   const params = new URL(request.url).searchParams;
-  return listProfileEvents(ctx, profile.id, { limit: params.get("limit") ?? undefined, before: params.get("before") ?? undefined });
+  return listProfileEvents(ctx, profile.id, {
+    limit: params.get("limit") ?? undefined,
+    before: params.get("before") ?? undefined,
+  });
 });

@@ -10,6 +10,9 @@ export const POST = route(async (request) => {
   const body = await readText(request, 64 * 1024, "64 KB");
   const workspaceId = new URL(request.url).searchParams.get("workspace");
   // the URL signed is rebuilt from the public base URL, never taken from the request's Host
-  const url = workspaceId === null ? `${publicBaseUrl()}${TWILIO_STATUS_PATH}` : twilioStatusCallbackUrl(publicBaseUrl(), workspaceId);
+  const url =
+    workspaceId === null
+      ? `${publicBaseUrl()}${TWILIO_STATUS_PATH}`
+      : twilioStatusCallbackUrl(publicBaseUrl(), workspaceId);
   return json(await receiveTwilioStatus(url, body, request.headers.get("x-twilio-signature"), workspaceId));
 });

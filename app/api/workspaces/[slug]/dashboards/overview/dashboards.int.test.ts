@@ -26,7 +26,13 @@ beforeAll(async () => {
   const ctx = await workspaceContextForApiKey(fixture.key);
   ({ journeyId } = await publishGraph(ctx, {
     nodes: [
-      { id: "trigger", type: "trigger.event", position: { x: 0, y: 0 }, label: "Signed up", config: { eventName: "signed_up", filters: [] } },
+      {
+        id: "trigger",
+        type: "trigger.event",
+        position: { x: 0, y: 0 },
+        label: "Signed up",
+        config: { eventName: "signed_up", filters: [] },
+      },
       { id: "done", type: "exit", position: { x: 0, y: 100 }, config: {} },
     ],
     edges: [{ id: "e1", source: "trigger", target: "done" }],
@@ -40,11 +46,19 @@ beforeAll(async () => {
 describe("GET /api/workspaces/<slug>/dashboards/overview and …/journeys/<id>/analytics", () => {
   it.each(["VIEWER", "EDITOR", "ADMIN", "OWNER"] as const)("%s can read both", async (role) => {
     const cookie = await sessionCookie(team.members[role]);
-    const o = await callRoute(overview, { cookie, params: { slug: team.slug }, path: `/api/workspaces/${team.slug}/dashboards/overview` });
+    const o = await callRoute(overview, {
+      cookie,
+      params: { slug: team.slug },
+      path: `/api/workspaces/${team.slug}/dashboards/overview`,
+    });
     expect(o.status, JSON.stringify(o.body)).toBe(200);
     expect(o.body.totals).toMatchObject({ entered: 2 });
     expect(o.body.range).toMatchObject({ to: today, days: 30 });
-    const j = await callRoute(journeyAnalytics, { cookie, params: { slug: team.slug, id: journeyId }, path: `/api/workspaces/${team.slug}/journeys/${journeyId}/analytics?from=${today}&to=${today}` });
+    const j = await callRoute(journeyAnalytics, {
+      cookie,
+      params: { slug: team.slug, id: journeyId },
+      path: `/api/workspaces/${team.slug}/journeys/${journeyId}/analytics?from=${today}&to=${today}`,
+    });
     expect(j.status, JSON.stringify(j.body)).toBe(200);
     expect(j.body.range).toEqual({ from: today, to: today, days: 1 });
     expect(j.body.funnel.map((s: { nodeId: string; entered: number }) => [s.nodeId, s.entered])).toEqual([
@@ -55,7 +69,12 @@ describe("GET /api/workspaces/<slug>/dashboards/overview and …/journeys/<id>/a
 
   it("answers 422 naming the field for a bad range", async () => {
     const cookie = await sessionCookie(team.members.VIEWER);
-    const call = (query: string) => callRoute(overview, { cookie, params: { slug: team.slug }, path: `/api/workspaces/${team.slug}/dashboards/overview?${query}` });
+    const call = (query: string) =>
+      callRoute(overview, {
+        cookie,
+        params: { slug: team.slug },
+        path: `/api/workspaces/${team.slug}/dashboards/overview?${query}`,
+      });
     const cases: [string, string, RegExp][] = [
       ["from=2026-03-10&to=2026-03-01", "from", /on or before "to" \(2026-03-01\)/],
       ["from=2025-01-01&to=2026-01-02", "to", /covers 367 days; at most 366/],
@@ -77,7 +96,9 @@ describe("GET /api/workspaces/<slug>/dashboards/overview and …/journeys/<id>/a
     const cookie = await sessionCookie(outsider.members.OWNER);
     expect((await callRoute(overview, { cookie, params: { slug: team.slug } })).status).toBe(404);
     const own = await sessionCookie(team.members.OWNER);
-    expect((await callRoute(journeyAnalytics, { cookie: own, params: { slug: team.slug, id: "not-a-uuid" } })).status).toBe(404);
+    expect(
+      (await callRoute(journeyAnalytics, { cookie: own, params: { slug: team.slug, id: "not-a-uuid" } })).status,
+    ).toBe(404);
     const theirs = await callRoute(journeyAnalytics, { cookie, params: { slug: outsider.slug, id: journeyId } });
     expect(theirs.status).toBe(404);
   });
@@ -85,17 +106,31 @@ describe("GET /api/workspaces/<slug>/dashboards/overview and …/journeys/<id>/a
 
 describe("GET /api/v1/dashboards/overview and /api/v1/journeys/<id>/analytics", () => {
   it("answers a full key, and refuses a write key with 403", async () => {
-    const o = await callRoute(v1Overview, { headers: fixture.bearer, path: "/api/v1/dashboards/overview?from=" + today });
+    const o = await callRoute(v1Overview, {
+      headers: fixture.bearer,
+      path: "/api/v1/dashboards/overview?from=" + today,
+    });
     expect(o.status, JSON.stringify(o.body)).toBe(200);
     expect(o.body).toMatchObject({ range: { from: today, to: today, days: 1 }, totals: { entered: 2, activeNow: 0 } });
-    const j = await callRoute(v1JourneyAnalytics, { headers: fixture.bearer, params: { id: journeyId }, path: `/api/v1/journeys/${journeyId}/analytics` });
+    const j = await callRoute(v1JourneyAnalytics, {
+      headers: fixture.bearer,
+      params: { id: journeyId },
+      path: `/api/v1/journeys/${journeyId}/analytics`,
+    });
     expect(j.status).toBe(200);
-    expect(j.body).toMatchObject({ journey: { id: journeyId, version: 1, status: "LIVE" }, totals: { entered: 2, completed: 2 } });
+    expect(j.body).toMatchObject({
+      journey: { id: journeyId, version: 1, status: "LIVE" },
+      totals: { entered: 2, completed: 2 },
+    });
 
     const { secret } = await createApiKey(await contextOf(team, "OWNER"), { name: "Website", scope: "WRITE" });
     const refused = await callRoute(v1Overview, { headers: { authorization: `Bearer ${secret}` } });
     expect(refused.status).toBe(403);
-    const bad = await callRoute(v1JourneyAnalytics, { headers: fixture.bearer, params: { id: journeyId }, path: `/api/v1/journeys/${journeyId}/analytics?from=2026-05-01&to=2026-04-01` });
+    const bad = await callRoute(v1JourneyAnalytics, {
+      headers: fixture.bearer,
+      params: { id: journeyId },
+      path: `/api/v1/journeys/${journeyId}/analytics?from=2026-05-01&to=2026-04-01`,
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.error.fields[0].path).toBe("from");
   });

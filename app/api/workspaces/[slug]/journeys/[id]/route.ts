@@ -4,4 +4,6 @@ import { getJourney, renameJourney, ZRenameJourney } from "@/lib/journeys/journe
 type Params = { slug: string; id: string };
 
 export const GET = workspaceRoute<Params>("workspace:read", (ctx, _request, { id }) => getJourney(ctx, id));
-export const PATCH = workspaceRoute<Params>("content:write", async (ctx, request, { id }) => renameJourney(ctx, id, await readBody(request, ZRenameJourney)));
+export const PATCH = workspaceRoute<Params>("content:write", async (ctx, request, { id }) =>
+  renameJourney(ctx, id, await readBody(request, ZRenameJourney)),
+);

@@ -5,6 +5,10 @@ import { getSegment, updateSegment, ZUpdateSegment } from "@/lib/segments/segmen
 type Params = { slug: string; id: string };
 
 /** GET (?days=1..365, default 30): the segment with its definition, days and users; PUT/PATCH { name?, description?, definition? }. */
-export const GET = workspaceRoute<Params>("workspace:read", (ctx, request, { id }) => getSegment(ctx, id, daysOf(request)));
-export const PUT = workspaceRoute<Params>("content:write", async (ctx, request, { id }) => updateSegment(ctx, id, await readBody(request, ZUpdateSegment)));
+export const GET = workspaceRoute<Params>("workspace:read", (ctx, request, { id }) =>
+  getSegment(ctx, id, daysOf(request)),
+);
+export const PUT = workspaceRoute<Params>("content:write", async (ctx, request, { id }) =>
+  updateSegment(ctx, id, await readBody(request, ZUpdateSegment)),
+);
 export const PATCH = PUT;

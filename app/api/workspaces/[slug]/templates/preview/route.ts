@@ -8,4 +8,6 @@ export const GET = workspaceRoute("workspace:read", async (ctx, request) => {
   return { profiles: await searchProfiles(ctx, { q, limit: 10 }) };
 });
 /** Renders { channel, content, profileId? } without storing anything. */
-export const POST = workspaceRoute("workspace:read", async (ctx, request) => previewTemplate(ctx, await readBody(request, ZPreviewTemplate)));
+export const POST = workspaceRoute("workspace:read", async (ctx, request) =>
+  previewTemplate(ctx, await readBody(request, ZPreviewTemplate)),
+);

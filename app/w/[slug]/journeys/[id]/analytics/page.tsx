@@ -33,18 +33,31 @@ async function load(ctx: WorkspaceContext, id: string, search: Search) {
     if (error instanceof AppError && error.code === "not_found") notFound();
     if (!(error instanceof AppError) || error.code !== "validation") throw error;
     const fallback = rangeFromSearchParams({});
-    return { choice: fallback, problem: `That range cannot be shown: ${error.message}. Showing the last 30 days instead.`, analytics: await journeyAnalytics(ctx, id, fallback.query) };
+    return {
+      choice: fallback,
+      problem: `That range cannot be shown: ${error.message}. Showing the last 30 days instead.`,
+      analytics: await journeyAnalytics(ctx, id, fallback.query),
+    };
   }
 }
 
-export default async function JourneyAnalyticsPage({ params, searchParams }: { params: Promise<{ slug: string; id: string }>; searchParams: Promise<Search> }) {
+export default async function JourneyAnalyticsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string; id: string }>;
+  searchParams: Promise<Search>;
+}) {
   const { slug, id } = await params;
   const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/journeys/${id}/analytics`);
   const { choice, problem, analytics } = await load(ctx, id, await searchParams);
   const status = STATUS[analytics.journey.status] ?? STATUS.DRAFT;
   return (
     <>
-      <Link href={`/w/${slug}/journeys/${id}`} className="mb-3 inline-flex items-center gap-1.5 text-sm font-medium text-stone-600 hover:text-stone-900">
+      <Link
+        href={`/w/${slug}/journeys/${id}`}
+        className="mb-3 inline-flex items-center gap-1.5 text-sm font-medium text-stone-600 hover:text-stone-900"
+      >
         <ArrowLeft className="h-4 w-4" aria-hidden="true" />
         Back to the canvas
       </Link>
@@ -53,13 +66,22 @@ export default async function JourneyAnalyticsPage({ params, searchParams }: { p
         description={
           <span className="flex items-center gap-2">
             <Badge tone={status.tone}>{status.label}</Badge>
-            {analytics.journey.version ? <span>Live version v{analytics.journey.version}; steps of older versions are counted too.</span> : <span>Not published yet.</span>}
+            {analytics.journey.version ? (
+              <span>Live version v{analytics.journey.version}; steps of older versions are counted too.</span>
+            ) : (
+              <span>Not published yet.</span>
+            )}
           </span>
         }
       />
       <div className="mt-6 space-y-6">
         <div className="space-y-2">
-          <DateRangePicker key={`${analytics.range.from}:${analytics.range.to}:${choice.preset}`} basePath={`/w/${slug}/journeys/${id}/analytics`} preset={choice.preset} range={analytics.range} />
+          <DateRangePicker
+            key={`${analytics.range.from}:${analytics.range.to}:${choice.preset}`}
+            basePath={`/w/${slug}/journeys/${id}/analytics`}
+            preset={choice.preset}
+            range={analytics.range}
+          />
           <Freshness updatedAt={analytics.updatedAt} />
         </div>
         <FormAlert message={problem} />

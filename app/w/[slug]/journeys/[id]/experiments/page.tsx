@@ -45,7 +45,9 @@ export default async function JourneyExperimentsPage({ params }: { params: Promi
               </Link>
             }
           >
-            <p>Add an A/B split step to the journey: each one is an experiment, measured here once the journey is live.</p>
+            <p>
+              Add an A/B split step to the journey: each one is an experiment, measured here once the journey is live.
+            </p>
           </EmptyState>
         ) : (
           <Card>
@@ -53,15 +55,32 @@ export default async function JourneyExperimentsPage({ params }: { params: Promi
               {experiments.map((e) => (
                 <li key={e.nodeId} className="flex flex-wrap items-center gap-4 py-3">
                   <div className="min-w-0 flex-1">
-                    <Link href={`/w/${slug}/journeys/${id}/experiments/${e.nodeId}`} className="font-medium text-brand-700 hover:underline">
+                    <Link
+                      href={`/w/${slug}/journeys/${id}/experiments/${e.nodeId}`}
+                      className="font-medium text-brand-700 hover:underline"
+                    >
                       {e.label}
                     </Link>
-                    <p className="text-xs text-stone-500">{describeWeights(e, publishedWeights({ arms: e.arms, holdout: e.holdoutWeight ? { weight: e.holdoutWeight } : undefined }))}</p>
+                    <p className="text-xs text-stone-500">
+                      {describeWeights(
+                        e,
+                        publishedWeights({
+                          arms: e.arms,
+                          holdout: e.holdoutWeight ? { weight: e.holdoutWeight } : undefined,
+                        }),
+                      )}
+                    </p>
                   </div>
                   <span className="text-sm text-stone-600 tabular-nums">{count(e.assigned)} assigned</span>
-                  {e.winner ? <Badge tone="brand">Winner: {e.winner.label}</Badge> : e.enoughData === false ? <Badge tone="amber">not enough data</Badge> : null}
+                  {e.winner ? (
+                    <Badge tone="brand">Winner: {e.winner.label}</Badge>
+                  ) : e.enoughData === false ? (
+                    <Badge tone="amber">not enough data</Badge>
+                  ) : null}
                   {e.autoWinner !== "off" ? <Badge tone="stone">auto-winner: {e.autoWinner}</Badge> : null}
-                  <span className="w-52 text-right text-xs text-stone-500">{e.lastEvaluatedAt ? `Evaluated ${formatDateTime(e.lastEvaluatedAt)}` : "Not evaluated yet"}</span>
+                  <span className="w-52 text-right text-xs text-stone-500">
+                    {e.lastEvaluatedAt ? `Evaluated ${formatDateTime(e.lastEvaluatedAt)}` : "Not evaluated yet"}
+                  </span>
                 </li>
               ))}
             </ul>

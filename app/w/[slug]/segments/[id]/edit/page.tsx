@@ -19,7 +19,11 @@ export default async function EditSegmentPage({ params }: { params: Promise<{ sl
     throw error;
   });
   if (segment.kind !== "dynamic" || segment.archived) redirect(`/w/${slug}/segments/${id}`);
-  const [catalog, traits, segments] = await Promise.all([listEventCatalog(ctx), listTraitCatalog(ctx), listSegments(ctx)]);
+  const [catalog, traits, segments] = await Promise.all([
+    listEventCatalog(ctx),
+    listTraitCatalog(ctx),
+    listSegments(ctx),
+  ]);
   return (
     <SegmentBuilder
       key={`${segment.id}:${segment.version}`}

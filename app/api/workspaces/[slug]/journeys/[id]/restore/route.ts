@@ -1,4 +1,6 @@
 import { workspaceRoute } from "@/lib/http/handler";
 import { restoreJourney } from "@/lib/journeys/journeys";
 
-export const POST = workspaceRoute<{ slug: string; id: string }>("content:write", (ctx, _request, { id }) => restoreJourney(ctx, id));
+export const POST = workspaceRoute<{ slug: string; id: string }>("content:write", (ctx, _request, { id }) =>
+  restoreJourney(ctx, id),
+);

@@ -1,4 +1,6 @@
 import { workspaceRoute } from "@/lib/http/handler";
 import { restoreTemplate } from "@/lib/messaging/templates";
 
-export const POST = workspaceRoute<{ slug: string; id: string }>("content:write", (ctx, _request, { id }) => restoreTemplate(ctx, id));
+export const POST = workspaceRoute<{ slug: string; id: string }>("content:write", (ctx, _request, { id }) =>
+  restoreTemplate(ctx, id),
+);

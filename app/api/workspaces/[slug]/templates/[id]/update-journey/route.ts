@@ -5,7 +5,11 @@ import { previewTemplateUpdate, updateJourneyToTemplate } from "@/lib/messaging/
 
 type Params = { slug: string; id: string };
 
-const ZUpdateJourney = z.object({ journeyId: z.string({ error: "Name the journey to update" }).trim().min(1, "Name the journey to update").max(100) }).strict();
+const ZUpdateJourney = z
+  .object({
+    journeyId: z.string({ error: "Name the journey to update" }).trim().min(1, "Name the journey to update").max(100),
+  })
+  .strict();
 
 /** ?journeyId=: the diff of publishing that live journey again with this template's newest version. */
 export const GET = workspaceRoute<Params>("workspace:read", (ctx, request, { id }) => {
@@ -14,4 +18,6 @@ export const GET = workspaceRoute<Params>("workspace:read", (ctx, request, { id 
   return previewTemplateUpdate(ctx, id, journeyId);
 });
 /** { journeyId }: publishes that live journey again (a new version, audited), now sending this template's newest version. */
-export const POST = workspaceRoute<Params>("content:write", async (ctx, request, { id }) => updateJourneyToTemplate(ctx, id, (await readBody(request, ZUpdateJourney)).journeyId));
+export const POST = workspaceRoute<Params>("content:write", async (ctx, request, { id }) =>
+  updateJourneyToTemplate(ctx, id, (await readBody(request, ZUpdateJourney)).journeyId),
+);

@@ -11,5 +11,13 @@ export const GET = workspaceRoute("workspace:read", async (ctx, request) => {
   if (!profileId) return { catalog: (await listCatalogNames(ctx)).map((c) => c.name) };
   const profile = await getProfile(ctx, profileId);
   const { events } = await listProfileEvents(ctx, profile.id, { limit: 20 });
-  return { events: events.map((e) => ({ id: e.id, name: e.name, type: e.type, timestamp: e.timestamp, properties: e.properties })) };
+  return {
+    events: events.map((e) => ({
+      id: e.id,
+      name: e.name,
+      type: e.type,
+      timestamp: e.timestamp,
+      properties: e.properties,
+    })),
+  };
 });

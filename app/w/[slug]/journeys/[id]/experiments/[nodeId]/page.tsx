@@ -24,9 +24,17 @@ import { requirePageWorkspace } from "@/lib/http/page-auth";
 
 export const metadata: Metadata = { title: "Experiment" };
 
-const MODE_LABELS = { off: "Auto-winner off", winner: "Auto-winner: route to the winner", bandit: "Auto-winner: bandit" } as const;
+const MODE_LABELS = {
+  off: "Auto-winner off",
+  winner: "Auto-winner: route to the winner",
+  bandit: "Auto-winner: bandit",
+} as const;
 
-export default async function ExperimentPage({ params }: { params: Promise<{ slug: string; id: string; nodeId: string }> }) {
+export default async function ExperimentPage({
+  params,
+}: {
+  params: Promise<{ slug: string; id: string; nodeId: string }>;
+}) {
   const { slug, id, nodeId } = await params;
   const { ctx } = await requirePageWorkspace(slug, `/w/${slug}/journeys/${id}/experiments/${nodeId}`);
   const view = await getExperiment(ctx, id, nodeId).catch((error: unknown) => {
@@ -58,8 +66,8 @@ export default async function ExperimentPage({ params }: { params: Promise<{ slu
         title={view.label}
         description={
           <>
-            A/B split in {view.journey.name}: {describeWeights(split, view.weights.published)}. Evaluated every 15 minutes; every person assigned
-            counts in their arm.
+            A/B split in {view.journey.name}: {describeWeights(split, view.weights.published)}. Evaluated every 15
+            minutes; every person assigned counts in their arm.
           </>
         }
         actions={canEdit && view.live ? <EvaluateButton url={`${api}/evaluate`} /> : null}
@@ -69,7 +77,10 @@ export default async function ExperimentPage({ params }: { params: Promise<{ slu
         {summary ? <ExperimentSummaryLine summary={summary} /> : null}
         <div className="flex flex-wrap items-center gap-3 text-sm text-stone-600">
           {result?.winner ? (
-            <span data-testid="winner-badge" className="inline-flex items-center gap-1.5 rounded-full bg-brand-700 px-3 py-1 text-sm font-semibold text-white shadow-sm">
+            <span
+              data-testid="winner-badge"
+              className="inline-flex items-center gap-1.5 rounded-full bg-brand-700 px-3 py-1 text-sm font-semibold text-white shadow-sm"
+            >
               <Trophy className="h-4 w-4" aria-hidden="true" />
               Winner: {result.winner.label}
             </span>
@@ -77,45 +88,70 @@ export default async function ExperimentPage({ params }: { params: Promise<{ slu
             <Badge tone="stone">No winner yet</Badge>
           ) : null}
           {result?.winner ? <span className="text-stone-700">{result.winner.reason}</span> : null}
-          <Badge tone={view.settings.autoWinner === "off" ? "stone" : "brand"}>{MODE_LABELS[view.settings.autoWinner]}</Badge>
-          {view.weights.source === "override" ? <span data-testid="current-weights">New people now: {describeWeights(split, view.weights.current)}</span> : null}
-          <span className="ml-auto text-xs text-stone-500">{view.lastEvaluatedAt ? `Last evaluated ${formatDateTime(view.lastEvaluatedAt)}` : "Not evaluated yet"}</span>
+          <Badge tone={view.settings.autoWinner === "off" ? "stone" : "brand"}>
+            {MODE_LABELS[view.settings.autoWinner]}
+          </Badge>
+          {view.weights.source === "override" ? (
+            <span data-testid="current-weights">New people now: {describeWeights(split, view.weights.current)}</span>
+          ) : null}
+          <span className="ml-auto text-xs text-stone-500">
+            {view.lastEvaluatedAt ? `Last evaluated ${formatDateTime(view.lastEvaluatedAt)}` : "Not evaluated yet"}
+          </span>
         </div>
 
         {!view.live ? (
           <p role="status" className="rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200">
-            This split is not live: nobody is assigned until the journey is published{view.journey.status === "PAUSED" ? " and resumed" : ""}.
+            This split is not live: nobody is assigned until the journey is published
+            {view.journey.status === "PAUSED" ? " and resumed" : ""}.
           </p>
         ) : null}
 
         {result ? (
           <>
             <ExperimentBanners banners={result.banners} />
-            <Card title="Arms" description={`Against ${result.arms[0].label}, the control. p-values ${result.test.label}, ${correctionOf(result).label}-corrected.`}>
+            <Card
+              title="Arms"
+              description={`Against ${result.arms[0].label}, the control. p-values ${result.test.label}, ${correctionOf(result).label}-corrected.`}
+            >
               <ArmsTable result={result} />
             </Card>
             {result.incrementality ? (
-              <Card title="Incrementality" description="What the journey adds over doing nothing: everyone treated against the holdout, who walk the control path and get nothing on it.">
+              <Card
+                title="Incrementality"
+                description="What the journey adds over doing nothing: everyone treated against the holdout, who walk the control path and get nothing on it."
+              >
                 <IncrementalityPanel result={result} />
               </Card>
             ) : null}
             <div className="grid gap-6 lg:grid-cols-3">
               <div className="lg:col-span-2">
-                <Card title="Cumulative lift over time" description={`Conversion-rate lift against ${result.arms[0].label}, ${result.test.label}.`}>
+                <Card
+                  title="Cumulative lift over time"
+                  description={`Conversion-rate lift against ${result.arms[0].label}, ${result.test.label}.`}
+                >
                   <LiftChart history={view.history} arms={view.arms} testLabel={result.test.label} />
                 </Card>
               </div>
-              <Card title="Sample size" description={`Toward ${result.thresholds.minAssigned} people and ${result.thresholds.minConversions} conversions per arm.`}>
+              <Card
+                title="Sample size"
+                description={`Toward ${result.thresholds.minAssigned} people and ${result.thresholds.minConversions} conversions per arm.`}
+              >
                 <SampleSizeProgress result={result} />
               </Card>
             </div>
-            <Card title="Guardrails" description="People with an unsubscribe, bounce or spam complaint after the split, per person assigned.">
+            <Card
+              title="Guardrails"
+              description="People with an unsubscribe, bounce or spam complaint after the split, per person assigned."
+            >
               <GuardrailsTable result={result} />
             </Card>
           </>
         ) : (
           <EmptyState icon={FlaskConical} heading="No results yet">
-            <p>Results appear after the first evaluation that finds people assigned to this split. Evaluations run every 15 minutes{canEdit && view.live ? ", or now with “Evaluate now”" : ""}.</p>
+            <p>
+              Results appear after the first evaluation that finds people assigned to this split. Evaluations run every
+              15 minutes{canEdit && view.live ? ", or now with “Evaluate now”" : ""}.
+            </p>
           </EmptyState>
         )}
 
