@@ -28,7 +28,7 @@ const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
 
 /** A raw SQL call: node-postgres' query() or one of Prisma's raw escapes. */
 const SQL_CALL =
-  /\.query(<[^>]*>)?\(|\$queryRaw|\$executeRaw|queryRawUnsafe|executeRawUnsafe|\bselectRows?\(|\bexecute\(/g;
+  /\.query(<[^>]*>)?\(|\$queryRaw|\$executeRaw|queryRawUnsafe|executeRawUnsafe|\b(selectRows?|execute)\(\s*[\w.()]+,\s*[\w`"']/g;
 const isStore = (file: string) => /(^|\/)store(s)?\/|[-.]store\.ts$|\/stores?\.ts$/.test(file);
 const isInfrastructure = (file: string) => file.startsWith("lib/db/") || file.startsWith("lib/testing/");
 
