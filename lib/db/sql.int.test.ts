@@ -44,3 +44,18 @@ describe("the typed SQL helpers", () => {
     }
   });
 });
+
+describe("a Prisma client or transaction as a Queryable", () => {
+  it("reads checked rows and counts written rows inside a Prisma transaction", async () => {
+    const { db } = await import("./client");
+    const { prismaQueryable } = await import("./sql");
+    const result = await db().$transaction(async (tx) => {
+      const q = prismaQueryable(tx);
+      await execute(q, `CREATE TEMP TABLE prisma_probe (n int) ON COMMIT DROP`);
+      const inserted = await execute(q, `INSERT INTO prisma_probe SELECT generate_series(1, $1::int)`, [3]);
+      const rows = await selectRows(q, z.object({ n: z.number() }), `SELECT n FROM prisma_probe ORDER BY n`);
+      return { inserted, rows };
+    });
+    expect(result).toEqual({ inserted: 3, rows: [{ n: 1 }, { n: 2 }, { n: 3 }] });
+  });
+});

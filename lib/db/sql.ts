@@ -68,6 +68,35 @@ export async function selectRow<S extends z.ZodType>(
 
 /** Runs a write (or any statement whose rows are not read) and returns how many rows it touched. */
 export async function execute(q: Queryable, text: string, params: unknown[] = []): Promise<number> {
+  const prisma = prismaBehind.get(q);
+  if (prisma) return prisma.$executeRawUnsafe(text, ...params);
   const result = await q.query(text, params);
   return result.rowCount ?? 0;
+}
+
+/** The raw-query surface of a Prisma client or interactive transaction that `prismaQueryable` needs. */
+interface PrismaRaw {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+}
+
+/** Prisma's queryRaw does not report how many rows a write touched; `execute` asks Prisma's executeRaw instead. */
+const prismaBehind = new WeakMap<Queryable, PrismaRaw>();
+
+/**
+ * A Prisma client or transaction (`db()`, or `tx` inside `db().$transaction`) as a `Queryable`, so a store
+ * function can run its statement inside a Prisma transaction with the same checked helpers. The statement is
+ * still parameterised ($1, $2, ...): "Unsafe" in Prisma's name refers to building SQL from strings, which
+ * stores never do. Prisma returns int8 as bigint and numeric as Decimal where node-postgres returns strings;
+ * the row schema says which it expects.
+ */
+export function prismaQueryable(prisma: PrismaRaw): Queryable {
+  const queryable = {
+    async query(text: string, params: unknown[] = []) {
+      const rows = await prisma.$queryRawUnsafe<pg.QueryResultRow[]>(text, ...params);
+      return { rows, rowCount: rows.length, command: "", oid: 0, fields: [] } as unknown as pg.QueryResult;
+    },
+  } as Queryable;
+  prismaBehind.set(queryable, prisma);
+  return queryable;
 }
