@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
 import { daysOf, parseDashboardQuery } from "./dashboards";
 import { graphOrder } from "./graph-order";
-import { mergeRanges } from "./rollups";
+import { mergeRanges } from "./utc-days";
 
 const NOW = new Date("2026-03-10T15:00:00Z");
 

@@ -3,7 +3,23 @@ import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { pgPool } from "../db/pool";
 import { AppError, parseInput } from "../errors";
 import { graphOrder } from "./graph-order";
-import { addDays, isoDay, startOfUtcDay } from "./rollups";
+import { MESSAGE_STAGES, type MessageStage, type MessageStageCounts } from "./message-stages";
+import {
+  countActiveEnrollmentsInJourney,
+  countActiveEnrollmentsInWorkspace,
+  type JourneyMessageDay,
+  selectEdgeTotals,
+  selectEventsPerDay,
+  selectJourneyDays,
+  selectJourneyMessageStagesPerDay,
+  selectJourneyWithShownGraph,
+  selectLastRollupRunAt,
+  selectNodeTotals,
+  selectTopJourneys,
+  selectWorkspaceJourneyTotalsPerDay,
+  selectWorkspaceMessageStagesPerDay,
+} from "./store/dashboards";
+import { addDays, isoDay, startOfUtcDay } from "./utc-days";
 
 /**
  * What the dashboards show, for a range of UTC days. Reads only the rollup tables (lib/analytics/rollups.ts)
@@ -54,21 +70,6 @@ export function daysOf(range: DashboardRange): string[] {
   const start = new Date(`${range.from}T00:00:00Z`);
   return Array.from({ length: range.days }, (_, i) => isoDay(addDays(start, i)));
 }
-
-export const MESSAGE_STAGES = [
-  "queued",
-  "sent",
-  "delivered",
-  "opened",
-  "clicked",
-  "bounced",
-  "failed",
-  "suppressed",
-  "unsubscribed",
-  "complained",
-] as const;
-export type MessageStage = (typeof MESSAGE_STAGES)[number];
-export type MessageStageCounts = Record<MessageStage, number>;
 
 export interface ChannelRates {
   /** delivered / sent */
@@ -228,8 +229,8 @@ function emptyStages(): MessageStageCounts {
   return Object.fromEntries(MESSAGE_STAGES.map((s) => [s, 0])) as MessageStageCounts;
 }
 
-function addStages(into: MessageStageCounts, row: Record<string, unknown>): void {
-  for (const s of MESSAGE_STAGES) into[s] += Number(row[s] ?? 0);
+function addStages(into: MessageStageCounts, row: MessageStageCounts): void {
+  for (const s of MESSAGE_STAGES) into[s] += row[s];
 }
 
 function withRates(channel: string, c: MessageStageCounts): ChannelStats {
@@ -251,14 +252,8 @@ const byChannel = (a: ChannelStats, b: ChannelStats) => {
   return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.channel.localeCompare(b.channel);
 };
 
-const STAGE_SUMS = MESSAGE_STAGES.map((s) => `sum(${s})::bigint AS ${s}`).join(", ");
-
 async function lastRunAt(workspaceId: string): Promise<string | null> {
-  const { rows } = await pgPool().query<{ lastRunAt: Date | null }>(
-    `SELECT "lastRunAt" FROM "AnalyticsRollupState" WHERE "workspaceId" = $1`,
-    [workspaceId],
-  );
-  return rows[0]?.lastRunAt?.toISOString() ?? null;
+  return (await selectLastRollupRunAt(pgPool(), workspaceId))?.toISOString() ?? null;
 }
 
 /** The workspace overview for a range (query: `{ from?, to? }`). */
@@ -270,67 +265,33 @@ export async function workspaceOverview(
   requirePermission(ctx, "workspace:read");
   const range = parseDashboardQuery(query, now);
   const workspaceId = ctx.workspace.id;
-  const params = [workspaceId, range.from, range.to];
   const pool = pgPool();
 
-  const [events, journeyDays, messages, journeys, active, updatedAt] = await Promise.all([
-    pool.query<{ day: string; n: string }>(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(count)::bigint AS n FROM "EventVolume"
-        WHERE "workspaceId" = $1 AND day BETWEEN $2::date AND $3::date GROUP BY day`,
-      params,
-    ),
-    pool.query<{ day: string; entered: string; converted: string; orders: string; revenue: string }>(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(entered)::bigint AS entered, sum(converted)::bigint AS converted,
-              sum(orders)::bigint AS orders, sum(revenue)::text AS revenue FROM "AnalyticsJourneyDay"
-        WHERE "workspaceId" = $1 AND day BETWEEN $2::date AND $3::date GROUP BY day`,
-      params,
-    ),
-    pool.query<{ day: string; channel: string } & Record<MessageStage, string>>(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, channel, ${STAGE_SUMS} FROM "AnalyticsMessageDay"
-        WHERE "workspaceId" = $1 AND day BETWEEN $2::date AND $3::date GROUP BY day, channel`,
-      params,
-    ),
-    pool.query<{
-      id: string;
-      name: string;
-      status: string;
-      entered: string;
-      converted: string;
-      orders: string;
-      revenue: string;
-    }>(
-      `SELECT a."journeyId" AS id, j.name, j.status::text AS status, sum(a.entered)::bigint AS entered, sum(a.converted)::bigint AS converted,
-              sum(a.orders)::bigint AS orders, sum(a.revenue)::text AS revenue
-         FROM "AnalyticsJourneyDay" a JOIN "Journey" j ON j.id = a."journeyId"
-        WHERE a."workspaceId" = $1 AND a.day BETWEEN $2::date AND $3::date
-        GROUP BY 1, 2, 3 ORDER BY sum(a.entered) DESC, j.name LIMIT 10`,
-      params,
-    ),
-    // Enrollment(journeyId, status, currentNodeId): one index range per journey and status
-    pool.query<{ n: string }>(
-      `SELECT count(*)::bigint AS n FROM "Enrollment"
-        WHERE "journeyId" IN (SELECT id FROM "Journey" WHERE "workspaceId" = $1) AND status IN ('ACTIVE', 'WAITING')`,
-      [workspaceId],
-    ),
+  const [events, journeyDays, messages, journeys, activeNow, updatedAt] = await Promise.all([
+    selectEventsPerDay(pool, workspaceId, range.from, range.to),
+    selectWorkspaceJourneyTotalsPerDay(pool, workspaceId, range.from, range.to),
+    selectWorkspaceMessageStagesPerDay(pool, workspaceId, range.from, range.to),
+    selectTopJourneys(pool, workspaceId, range.from, range.to),
+    countActiveEnrollmentsInWorkspace(pool, workspaceId),
     lastRunAt(workspaceId),
   ]);
 
   const daily = new Map(
     daysOf(range).map((day) => [day, { day, events: 0, entered: 0, conversions: 0, sent: 0, revenue: 0, orders: 0 }]),
   );
-  for (const r of events.rows) daily.get(r.day)!.events = Number(r.n);
+  for (const r of events) daily.get(r.day)!.events = r.n;
   let revenueUnits = 0;
-  for (const r of journeyDays.rows) {
+  for (const r of journeyDays) {
     const d = daily.get(r.day)!;
-    d.entered = Number(r.entered);
-    d.conversions = Number(r.converted);
-    d.orders = Number(r.orders);
+    d.entered = r.entered;
+    d.conversions = r.converted;
+    d.orders = r.orders;
     d.revenue = fromUnits(toUnits(r.revenue));
     revenueUnits += toUnits(r.revenue);
   }
   const channels = new Map<string, MessageStageCounts>();
-  for (const r of messages.rows) {
-    daily.get(r.day)!.sent += Number(r.sent);
+  for (const r of messages) {
+    daily.get(r.day)!.sent += r.sent;
     const c = channels.get(r.channel) ?? emptyStages();
     addStages(c, r);
     channels.set(r.channel, c);
@@ -346,27 +307,22 @@ export async function workspaceOverview(
       events: sum("events"),
       entered: sum("entered"),
       conversions: sum("conversions"),
-      activeNow: Number(active.rows[0]?.n ?? 0),
+      activeNow,
       sent: sum("sent"),
       ...revenueFigures(revenueUnits, sum("orders"), sum("entered")),
     },
     daily: rows,
     channels: [...channels].map(([channel, c]) => withRates(channel, c)).sort(byChannel),
-    journeys: journeys.rows.map((j) => ({
+    journeys: journeys.map((j) => ({
       id: j.id,
       name: j.name,
       status: j.status,
-      entered: Number(j.entered),
-      conversions: Number(j.converted),
-      conversionRate: ratio(Number(j.converted), Number(j.entered)),
-      ...revenueFigures(toUnits(j.revenue), Number(j.orders), Number(j.entered)),
+      entered: j.entered,
+      conversions: j.converted,
+      conversionRate: ratio(j.converted, j.entered),
+      ...revenueFigures(toUnits(j.revenue), j.orders, j.entered),
     })),
   };
-}
-
-interface GraphJson {
-  nodes?: { id: string; type: string; label?: string; position?: { x: number; y: number } }[];
-  edges?: { source: string; target: string; branch?: string }[];
 }
 
 /** One journey's analytics for a range (query: `{ from?, to? }`). */
@@ -380,62 +336,15 @@ export async function journeyAnalytics(
   if (!isUuid(journeyId)) throw new AppError("not_found", NOT_FOUND_JOURNEY);
   const range = parseDashboardQuery(query, now);
   const pool = pgPool();
-  const { rows: found } = await pool.query<{
-    id: string;
-    name: string;
-    status: string;
-    version: number | null;
-    graph: GraphJson | null;
-  }>(
-    `SELECT j.id, j.name, j.status::text AS status, v.version, COALESCE(v.graph, j.draft) AS graph
-       FROM "Journey" j LEFT JOIN "JourneyVersion" v ON v.id = j."liveVersionId"
-      WHERE j.id = $1 AND j."workspaceId" = $2`,
-    [journeyId, ctx.workspace.id],
-  );
-  const journey = found[0];
+  const journey = await selectJourneyWithShownGraph(pool, journeyId, ctx.workspace.id);
   if (!journey) throw new AppError("not_found", NOT_FOUND_JOURNEY);
-  const params = [journeyId, range.from, range.to];
 
-  const [days, nodes, edges, messages, active, updatedAt] = await Promise.all([
-    pool.query<{
-      day: string;
-      entered: number;
-      completed: number;
-      exited: number;
-      failed: number;
-      converted: number;
-      orders: number;
-      revenue: string;
-    }>(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, entered, completed, exited, failed, converted, orders, revenue::text AS revenue FROM "AnalyticsJourneyDay"
-        WHERE "journeyId" = $1 AND day BETWEEN $2::date AND $3::date`,
-      params,
-    ),
-    pool.query<{ nodeId: string; entered: string; converted: string }>(
-      `SELECT "nodeId", sum(entered)::bigint AS entered, sum(converted)::bigint AS converted FROM "AnalyticsNodeDay"
-        WHERE "journeyId" = $1 AND day BETWEEN $2::date AND $3::date GROUP BY "nodeId"`,
-      params,
-    ),
-    pool.query<{ source: string; branch: string; target: string; entered: string; converted: string }>(
-      `SELECT source, branch, target, sum(entered)::bigint AS entered, sum(converted)::bigint AS converted FROM "AnalyticsEdgeDay"
-        WHERE "journeyId" = $1 AND day BETWEEN $2::date AND $3::date GROUP BY 1, 2, 3`,
-      params,
-    ),
-    pool.query<
-      { day: string; nodeId: string; channel: string; conversions: string; orders: string; revenue: string } & Record<
-        MessageStage,
-        string
-      >
-    >(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, "nodeId", channel, ${STAGE_SUMS}, sum(conversions)::bigint AS conversions, sum(orders)::bigint AS orders,
-              sum(revenue)::text AS revenue FROM "AnalyticsMessageDay"
-        WHERE "journeyId" = $1::text AND day BETWEEN $2::date AND $3::date GROUP BY day, "nodeId", channel`,
-      params,
-    ),
-    pool.query<{ n: string }>(
-      `SELECT count(*)::bigint AS n FROM "Enrollment" WHERE "journeyId" = $1 AND status IN ('ACTIVE', 'WAITING')`,
-      [journeyId],
-    ),
+  const [days, nodes, edges, messages, activeNow, updatedAt] = await Promise.all([
+    selectJourneyDays(pool, journeyId, range.from, range.to),
+    selectNodeTotals(pool, journeyId, range.from, range.to),
+    selectEdgeTotals(pool, journeyId, range.from, range.to),
+    selectJourneyMessageStagesPerDay(pool, journeyId, range.from, range.to),
+    countActiveEnrollmentsInJourney(pool, journeyId),
     lastRunAt(ctx.workspace.id),
   ]);
 
@@ -445,7 +354,7 @@ export async function journeyAnalytics(
   const totals = { entered: 0, completed: 0, exited: 0, failed: 0, conversions: 0, sent: 0 };
   let revenueUnits = 0;
   let orders = 0;
-  for (const r of days.rows) {
+  for (const r of days) {
     const d = daily.get(r.day)!;
     d.entered = r.entered;
     d.conversions = r.converted;
@@ -462,7 +371,7 @@ export async function journeyAnalytics(
   const channels = new Map<string, MessageStageCounts>();
   const byNode = new Map<string, MessageStageCounts>();
   const attributed = new Map<string, { channel: string; conversions: number; orders: number; revenueUnits: number }>();
-  for (const r of messages.rows) {
+  for (const r of messages) {
     if (r.nodeId) {
       const a = attributed.get(`${r.nodeId}\u0000${r.channel}`) ?? {
         channel: r.channel,
@@ -470,13 +379,13 @@ export async function journeyAnalytics(
         orders: 0,
         revenueUnits: 0,
       };
-      a.conversions += Number(r.conversions);
-      a.orders += Number(r.orders);
+      a.conversions += r.conversions;
+      a.orders += r.orders;
       a.revenueUnits += toUnits(r.revenue);
       attributed.set(`${r.nodeId}\u0000${r.channel}`, a);
     }
-    daily.get(r.day)!.sent += Number(r.sent);
-    totals.sent += Number(r.sent);
+    daily.get(r.day)!.sent += r.sent;
+    totals.sent += r.sent;
     const c = channels.get(r.channel) ?? emptyStages();
     addStages(c, r);
     channels.set(r.channel, c);
@@ -485,9 +394,7 @@ export async function journeyAnalytics(
     byNode.set(r.nodeId, n);
   }
 
-  const counts = new Map(
-    nodes.rows.map((r) => [r.nodeId, { entered: Number(r.entered), converted: Number(r.converted) }]),
-  );
+  const counts = new Map(nodes.map((r) => [r.nodeId, { entered: r.entered, converted: r.converted }]));
   const graph = journey.graph ?? {};
   const ordered = graphOrder(graph.nodes ?? [], graph.edges ?? []);
   // A step of the shown graph counts the people who came along its edges into it (AnalyticsEdgeDay: the edge
@@ -495,10 +402,7 @@ export async function journeyAnalytics(
   // never counts more than the paths into it brought; the trigger counts its entries.
   const edgeKey = (source: string, branch: string, target: string) => `${source}\u0000${branch}\u0000${target}`;
   const edgeCounts = new Map(
-    edges.rows.map((r) => [
-      edgeKey(r.source, r.branch, r.target),
-      { entered: Number(r.entered), converted: Number(r.converted) },
-    ]),
+    edges.map((r) => [edgeKey(r.source, r.branch, r.target), { entered: r.entered, converted: r.converted }]),
   );
   const reached = new Map<string, { entered: number; converted: number }>();
   for (const e of new Map(
@@ -542,13 +446,13 @@ export async function journeyAnalytics(
   const labels = new Map((graph.nodes ?? []).map((n) => [n.id, n.label || null]));
   const messagePerformance: MessagePerformance[] = [...attributed].map(([key, a]) => {
     const nodeId = key.split("\u0000")[0];
-    const sent = channelOfNode(messages.rows, nodeId, a.channel, "sent");
+    const sent = channelOfNode(messages, nodeId, a.channel, "sent");
     return {
       nodeId,
       label: labels.get(nodeId) ?? null,
       channel: a.channel,
       sent,
-      clicked: channelOfNode(messages.rows, nodeId, a.channel, "clicked"),
+      clicked: channelOfNode(messages, nodeId, a.channel, "clicked"),
       conversions: a.conversions,
       orders: a.orders,
       revenue: fromUnits(a.revenueUnits),
@@ -569,7 +473,7 @@ export async function journeyAnalytics(
     totals: {
       ...totals,
       conversionRate: ratio(totals.conversions, totals.entered),
-      activeNow: Number(active.rows[0]?.n ?? 0),
+      activeNow,
       ...revenueFigures(revenueUnits, orders, totals.entered),
     },
     daily: [...daily.values()],
@@ -581,11 +485,6 @@ export async function journeyAnalytics(
 }
 
 /** A message step's count of one stage on one channel over the range's rows. */
-function channelOfNode(
-  rows: ({ nodeId: string; channel: string } & Record<MessageStage, string>)[],
-  nodeId: string,
-  channel: string,
-  stage: MessageStage,
-): number {
-  return rows.reduce((n, r) => (r.nodeId === nodeId && r.channel === channel ? n + Number(r[stage]) : n), 0);
+function channelOfNode(rows: JourneyMessageDay[], nodeId: string, channel: string, stage: MessageStage): number {
+  return rows.reduce((n, r) => (r.nodeId === nodeId && r.channel === channel ? n + r[stage] : n), 0);
 }

@@ -1,5 +1,24 @@
-import type pg from "pg";
 import { pgPool, withTransaction } from "../db/pool";
+import type { Queryable } from "../db/sql";
+import {
+  deleteRollupRowsOutside,
+  hasRollupState,
+  lockWorkspaceAnalytics,
+  recomputeEdgeDays,
+  recomputeJourneyDays,
+  recomputeMessageDays,
+  recomputeNodeDays,
+  ROLLUP_TABLES,
+  selectCatchUpCursor,
+  selectDaysWithConversionDrift,
+  selectRawDataBounds,
+  selectWorkspaceIds,
+  selectWorkspaceJourneyIds,
+  selectWorkspacesToRebuild,
+  upsertRollupRebuild,
+  upsertRollupRun,
+} from "./store/rollups";
+import { addDays, type DayRange, daysBetween, isoDay, mergeRanges, startOfUtcDay } from "./utc-days";
 
 /**
  * The analytics rollups: daily counts that the dashboards read instead of raw rows (lib/analytics/dashboards.ts).
@@ -59,255 +78,34 @@ import { pgPool, withTransaction } from "../db/pool";
 
 export const CONVERSION_CHECK_DAYS = 35;
 export const CATCH_UP_DAYS = 35;
-const DAY_MS = 86_400_000;
-const LOCK_SEED = 7303; // pg_advisory_xact_lock(hashtextextended(key, seed)): enroll 7301, delivery 7302
-
-export function startOfUtcDay(at: Date): Date {
-  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
-}
-
-export function addDays(day: Date, days: number): Date {
-  return new Date(day.getTime() + days * DAY_MS);
-}
-
-export function isoDay(day: Date): string {
-  return day.toISOString().slice(0, 10);
-}
-
-/** Half-open ranges of UTC days [from, to), merged where they touch. */
-export interface DayRange {
-  from: Date;
-  to: Date;
-}
-
-export function mergeRanges(ranges: DayRange[]): DayRange[] {
-  const sorted = [...ranges].filter((r) => r.from < r.to).sort((a, b) => a.from.getTime() - b.from.getTime());
-  const merged: DayRange[] = [];
-  for (const r of sorted) {
-    const last = merged.at(-1);
-    if (last && r.from <= last.to) last.to = new Date(Math.max(last.to.getTime(), r.to.getTime()));
-    else merged.push({ from: new Date(r.from), to: new Date(r.to) });
-  }
-  return merged;
-}
-
-async function lockWorkspace(client: pg.PoolClient, workspaceId: string): Promise<void> {
-  await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, ${LOCK_SEED}))`, [`analytics:${workspaceId}`]);
-}
-
-async function journeyIdsOf(client: pg.PoolClient, workspaceId: string): Promise<string[]> {
-  const { rows } = await client.query<{ id: string }>(`SELECT id FROM "Journey" WHERE "workspaceId" = $1 ORDER BY id`, [
-    workspaceId,
-  ]);
-  return rows.map((r) => r.id);
-}
 
 /**
  * Recomputes every partition of `workspaceId` in [from, to) (UTC days) from the raw tables. The caller holds
- * the workspace's lock, in `client`'s transaction.
+ * the workspace's lock, in `q`'s transaction.
  */
 export async function recomputeDays(
-  client: pg.PoolClient,
+  q: Queryable,
   workspaceId: string,
   journeyIds: string[],
   range: DayRange,
 ): Promise<void> {
-  const params = [workspaceId, journeyIds, range.from, range.to];
-
-  // Per journey and day. Each source is grouped before the union, so the union is small.
-  await client.query(
-    `WITH fresh AS (
-       SELECT "journeyId", day, sum(entered)::int AS entered, sum(completed)::int AS completed, sum(exited)::int AS exited,
-              sum(failed)::int AS failed, sum(converted)::int AS converted, sum(orders)::int AS orders, sum(revenue)::numeric(18, 4) AS revenue
-         FROM (
-           SELECT "journeyId", ("enteredAt" AT TIME ZONE 'UTC')::date AS day, count(*) AS entered, 0 AS completed, 0 AS exited, 0 AS failed, 0 AS converted,
-                  0 AS orders, 0::numeric AS revenue
-             FROM "Enrollment" WHERE "journeyId" = ANY($2::uuid[]) AND "enteredAt" >= $3 AND "enteredAt" < $4 GROUP BY 1, 2
-           UNION ALL
-           SELECT "journeyId", ("endedAt" AT TIME ZONE 'UTC')::date, 0, count(*) FILTER (WHERE status = 'COMPLETED'),
-                  count(*) FILTER (WHERE status = 'EXITED'), count(*) FILTER (WHERE status = 'FAILED'), 0, 0, 0
-             FROM "Enrollment" WHERE "journeyId" = ANY($2::uuid[]) AND "endedAt" >= $3 AND "endedAt" < $4 GROUP BY 1, 2
-           UNION ALL
-           -- orders: conversions with a revenue (null: the journey has no revenue property, so not an order)
-           SELECT "journeyId", ("convertedAt" AT TIME ZONE 'UTC')::date, 0, 0, 0, 0, count(*), count(revenue), COALESCE(sum(revenue), 0)
-             FROM "Conversion" WHERE "journeyId" = ANY($2::uuid[]) AND "convertedAt" >= $3 AND "convertedAt" < $4 GROUP BY 1, 2
-         ) s GROUP BY 1, 2
-     ), upserted AS (
-       INSERT INTO "AnalyticsJourneyDay" ("workspaceId", "journeyId", day, entered, completed, exited, failed, converted, orders, revenue)
-       SELECT $1, "journeyId", day, entered, completed, exited, failed, converted, orders, revenue FROM fresh ORDER BY 2, 3
-       ON CONFLICT ("journeyId", day) DO UPDATE SET entered = excluded.entered, completed = excluded.completed, exited = excluded.exited,
-              failed = excluded.failed, converted = excluded.converted, orders = excluded.orders, revenue = excluded.revenue
-        WHERE ("AnalyticsJourneyDay".entered, "AnalyticsJourneyDay".completed, "AnalyticsJourneyDay".exited, "AnalyticsJourneyDay".failed, "AnalyticsJourneyDay".converted,
-               "AnalyticsJourneyDay".orders, "AnalyticsJourneyDay".revenue)
-              IS DISTINCT FROM (excluded.entered, excluded.completed, excluded.exited, excluded.failed, excluded.converted, excluded.orders, excluded.revenue)
-     )
-     DELETE FROM "AnalyticsJourneyDay" a
-      WHERE a."workspaceId" = $1 AND a.day >= ($3::timestamptz AT TIME ZONE 'UTC')::date AND a.day < ($4::timestamptz AT TIME ZONE 'UTC')::date
-        AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f."journeyId" = a."journeyId" AND f.day = a.day)`,
-    params,
-  );
-
-  // Per node and day: visits, and conversions that day of people who had passed the node (any visit).
-  await client.query(
-    `WITH fresh AS (
-       SELECT "journeyId", day, "nodeId", sum(entered)::int AS entered, sum(converted)::int AS converted
-         FROM (
-           SELECT "journeyId", ("enteredAt" AT TIME ZONE 'UTC')::date AS day, "nodeId", count(*) AS entered, 0 AS converted
-             FROM "EnrollmentStep" WHERE "journeyId" = ANY($2::uuid[]) AND "enteredAt" >= $3 AND "enteredAt" < $4 GROUP BY 1, 2, 3
-           UNION ALL
-           SELECT c."journeyId", (c."convertedAt" AT TIME ZONE 'UTC')::date, s."nodeId", 0, count(DISTINCT c."enrollmentId")
-             FROM "Conversion" c JOIN "EnrollmentStep" s ON s."enrollmentId" = c."enrollmentId"
-            WHERE c."journeyId" = ANY($2::uuid[]) AND c."convertedAt" >= $3 AND c."convertedAt" < $4 GROUP BY 1, 2, 3
-         ) s GROUP BY 1, 2, 3
-     ), upserted AS (
-       INSERT INTO "AnalyticsNodeDay" ("workspaceId", "journeyId", day, "nodeId", entered, converted)
-       SELECT $1, "journeyId", day, "nodeId", entered, converted FROM fresh ORDER BY 2, 3, 4
-       ON CONFLICT ("journeyId", day, "nodeId") DO UPDATE SET entered = excluded.entered, converted = excluded.converted
-        WHERE ("AnalyticsNodeDay".entered, "AnalyticsNodeDay".converted) IS DISTINCT FROM (excluded.entered, excluded.converted)
-     )
-     DELETE FROM "AnalyticsNodeDay" a
-      WHERE a."workspaceId" = $1 AND a.day >= ($3::timestamptz AT TIME ZONE 'UTC')::date AND a.day < ($4::timestamptz AT TIME ZONE 'UTC')::date
-        AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f."journeyId" = a."journeyId" AND f.day = a.day AND f."nodeId" = a."nodeId")`,
-    params,
-  );
-
-  // Per edge and day: visits that came along an edge of the enrollment's own version (the step it left, through
-  // that exit, leads here), and conversions that day by people who reached the target that way. Acyclic graphs
-  // visit a node once per enrollment, so "some step of this enrollment left through an edge into the node" is
-  // "reached it along that edge". A goal step a goal event jumped someone to (lib/engine/process-events.ts) has
-  // no such step. The versions' edges are a few rows per version; each visit costs its enrollment's primary
-  // key and one probe of EnrollmentStep(enrollmentId, nodeId, visit) per edge into its node.
-  await client.query(
-    `WITH edges AS MATERIALIZED (
-       SELECT v.id AS "versionId", x ->> 'source' AS source, COALESCE(x ->> 'branch', 'next') AS branch, x ->> 'target' AS target
-         FROM "JourneyVersion" v CROSS JOIN LATERAL jsonb_array_elements(COALESCE(v.graph -> 'edges', '[]'::jsonb)) x
-        WHERE v."journeyId" = ANY($2::uuid[])
-     ), fresh AS (
-       SELECT "journeyId", day, source, branch, target, sum(entered)::int AS entered, sum(converted)::int AS converted
-         FROM (
-           SELECT s."journeyId", (s."enteredAt" AT TIME ZONE 'UTC')::date AS day, g.source, g.branch, g.target, count(*) AS entered, 0 AS converted
-             FROM "EnrollmentStep" s
-             JOIN "Enrollment" e ON e.id = s."enrollmentId"
-             JOIN edges g ON g."versionId" = e."journeyVersionId" AND g.target = s."nodeId"
-            WHERE s."journeyId" = ANY($2::uuid[]) AND s."enteredAt" >= $3 AND s."enteredAt" < $4
-              AND EXISTS (SELECT 1 FROM "EnrollmentStep" p WHERE p."enrollmentId" = s."enrollmentId" AND p."nodeId" = g.source AND p.exit = g.branch)
-            GROUP BY 1, 2, 3, 4, 5
-           UNION ALL
-           SELECT c."journeyId", (c."convertedAt" AT TIME ZONE 'UTC')::date, g.source, g.branch, g.target, 0, count(DISTINCT c."enrollmentId")
-             FROM "Conversion" c
-             JOIN "Enrollment" e ON e.id = c."enrollmentId"
-             JOIN edges g ON g."versionId" = e."journeyVersionId"
-            WHERE c."journeyId" = ANY($2::uuid[]) AND c."convertedAt" >= $3 AND c."convertedAt" < $4
-              AND EXISTS (SELECT 1 FROM "EnrollmentStep" t WHERE t."enrollmentId" = c."enrollmentId" AND t."nodeId" = g.target)
-              AND EXISTS (SELECT 1 FROM "EnrollmentStep" p WHERE p."enrollmentId" = c."enrollmentId" AND p."nodeId" = g.source AND p.exit = g.branch)
-            GROUP BY 1, 2, 3, 4, 5
-         ) s GROUP BY 1, 2, 3, 4, 5
-     ), upserted AS (
-       INSERT INTO "AnalyticsEdgeDay" ("workspaceId", "journeyId", day, source, branch, target, entered, converted)
-       SELECT $1, "journeyId", day, source, branch, target, entered, converted FROM fresh ORDER BY 2, 3, 4, 5, 6
-       ON CONFLICT ("journeyId", day, source, branch, target) DO UPDATE SET entered = excluded.entered, converted = excluded.converted
-        WHERE ("AnalyticsEdgeDay".entered, "AnalyticsEdgeDay".converted) IS DISTINCT FROM (excluded.entered, excluded.converted)
-     )
-     DELETE FROM "AnalyticsEdgeDay" a
-      WHERE a."workspaceId" = $1 AND a.day >= ($3::timestamptz AT TIME ZONE 'UTC')::date AND a.day < ($4::timestamptz AT TIME ZONE 'UTC')::date
-        AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f."journeyId" = a."journeyId" AND f.day = a.day AND f.source = a.source AND f.branch = a.branch AND f.target = a.target)`,
-    params,
-  );
-
-  // Per (journey, node, channel) and day: each message counted once per stage, on the day it reached it.
-  // sent and opened are the message's own timestamps (sentAt: an in-app message is sent and delivered in one
-  // go, with only a "delivered" row; openedAt: set by an open, a click, which implies one, or an inbox read),
-  // found through the timeline rows written with them. The other stages are the message's first timeline row
-  // of that type, so a message clicked on two days (or unsubscribed twice) counts once.
-  await client.query(
-    `WITH ev AS MATERIALIZED (
-       SELECT "messageId", type, at FROM "MessageEvent" WHERE "workspaceId" = $1 AND at >= $2 AND at < $3
-     ), firsts AS (
-       SELECT d."messageId", d.type, d.at
-         FROM (SELECT "messageId", type, min(at) AS at FROM ev
-                WHERE type IN ('delivered', 'clicked', 'bounced', 'failed', 'suppressed', 'unsubscribed', 'complained') GROUP BY 1, 2) d
-        WHERE NOT EXISTS (SELECT 1 FROM "MessageEvent" p WHERE p."messageId" = d."messageId" AND p.type = d.type AND p.at < $2)
-     ), stamped AS (
-       SELECT m.id AS "messageId", 'sent' AS type, m."sentAt" AS at FROM "Message" m
-        WHERE m.id IN (SELECT "messageId" FROM ev WHERE type IN ('sent', 'delivered')) AND m."sentAt" >= $2 AND m."sentAt" < $3
-       UNION ALL
-       SELECT m.id, 'opened', m."openedAt" FROM "Message" m
-        WHERE m.id IN (SELECT "messageId" FROM ev WHERE type IN ('opened', 'clicked')) AND m."openedAt" >= $2 AND m."openedAt" < $3
-     ), facts AS (
-       SELECT "messageId", type, at FROM firsts
-       UNION ALL SELECT "messageId", type, at FROM stamped
-       UNION ALL SELECT id, 'queued', "createdAt" FROM "Message" WHERE "workspaceId" = $1 AND "createdAt" >= $2 AND "createdAt" < $3
-     ), stages AS (
-       SELECT (f.at AT TIME ZONE 'UTC')::date AS day, COALESCE(m."journeyId"::text, '') AS "journeyId", COALESCE(m."nodeId", '') AS "nodeId", m.channel,
-              count(*) FILTER (WHERE f.type = 'queued') AS queued, count(*) FILTER (WHERE f.type = 'sent') AS sent,
-              count(*) FILTER (WHERE f.type = 'delivered') AS delivered, count(*) FILTER (WHERE f.type = 'opened') AS opened,
-              count(*) FILTER (WHERE f.type = 'clicked') AS clicked, count(*) FILTER (WHERE f.type = 'bounced') AS bounced,
-              count(*) FILTER (WHERE f.type = 'failed') AS failed, count(*) FILTER (WHERE f.type = 'suppressed') AS suppressed,
-              count(*) FILTER (WHERE f.type = 'unsubscribed') AS unsubscribed, count(*) FILTER (WHERE f.type = 'complained') AS complained,
-              0 AS conversions, 0 AS orders, 0::numeric AS revenue
-         FROM facts f JOIN "Message" m ON m.id = f."messageId"
-        GROUP BY 1, 2, 3, 4
-       UNION ALL
-       -- conversions attributed to a message (the last one the person was sent in the journey before converting,
-       -- chosen when the conversion was recorded), on the conversion's day: a day's conversions, each joined by
-       -- the message's primary key
-       SELECT (c."convertedAt" AT TIME ZONE 'UTC')::date, COALESCE(m."journeyId"::text, ''), COALESCE(m."nodeId", ''), m.channel,
-              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), count(c.revenue), COALESCE(sum(c.revenue), 0)
-         FROM "Conversion" c JOIN "Message" m ON m.id = c."messageId"
-        WHERE c."journeyId" = ANY($4::uuid[]) AND c."convertedAt" >= $2 AND c."convertedAt" < $3
-        GROUP BY 1, 2, 3, 4
-     ), fresh AS (
-       SELECT day, "journeyId", "nodeId", channel, sum(queued)::int AS queued, sum(sent)::int AS sent, sum(delivered)::int AS delivered,
-              sum(opened)::int AS opened, sum(clicked)::int AS clicked, sum(bounced)::int AS bounced, sum(failed)::int AS failed,
-              sum(suppressed)::int AS suppressed, sum(unsubscribed)::int AS unsubscribed, sum(complained)::int AS complained,
-              sum(conversions)::int AS conversions, sum(orders)::int AS orders, sum(revenue)::numeric(18, 4) AS revenue
-         FROM stages GROUP BY 1, 2, 3, 4
-     ), upserted AS (
-       INSERT INTO "AnalyticsMessageDay" ("workspaceId", day, "journeyId", "nodeId", channel, queued, sent, delivered, opened, clicked, bounced, failed, suppressed,
-              unsubscribed, complained, conversions, orders, revenue)
-       SELECT $1, day, "journeyId", "nodeId", channel, queued, sent, delivered, opened, clicked, bounced, failed, suppressed, unsubscribed, complained,
-              conversions, orders, revenue
-         FROM fresh ORDER BY 2, 3, 4, 5
-       ON CONFLICT ("workspaceId", day, "journeyId", "nodeId", channel) DO UPDATE SET queued = excluded.queued, sent = excluded.sent,
-              delivered = excluded.delivered, opened = excluded.opened, clicked = excluded.clicked, bounced = excluded.bounced, failed = excluded.failed,
-              suppressed = excluded.suppressed, unsubscribed = excluded.unsubscribed, complained = excluded.complained,
-              conversions = excluded.conversions, orders = excluded.orders, revenue = excluded.revenue
-        WHERE ("AnalyticsMessageDay".queued, "AnalyticsMessageDay".sent, "AnalyticsMessageDay".delivered, "AnalyticsMessageDay".opened, "AnalyticsMessageDay".clicked,
-               "AnalyticsMessageDay".bounced, "AnalyticsMessageDay".failed, "AnalyticsMessageDay".suppressed, "AnalyticsMessageDay".unsubscribed, "AnalyticsMessageDay".complained,
-               "AnalyticsMessageDay".conversions, "AnalyticsMessageDay".orders, "AnalyticsMessageDay".revenue)
-              IS DISTINCT FROM (excluded.queued, excluded.sent, excluded.delivered, excluded.opened, excluded.clicked, excluded.bounced, excluded.failed,
-               excluded.suppressed, excluded.unsubscribed, excluded.complained, excluded.conversions, excluded.orders, excluded.revenue)
-     )
-     DELETE FROM "AnalyticsMessageDay" a
-      WHERE a."workspaceId" = $1 AND a.day >= ($2::timestamptz AT TIME ZONE 'UTC')::date AND a.day < ($3::timestamptz AT TIME ZONE 'UTC')::date
-        AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.day = a.day AND f."journeyId" = a."journeyId" AND f."nodeId" = a."nodeId" AND f.channel = a.channel)`,
-    [workspaceId, range.from, range.to, journeyIds],
-  );
+  await recomputeJourneyDays(q, workspaceId, journeyIds, range.from, range.to);
+  await recomputeNodeDays(q, workspaceId, journeyIds, range.from, range.to);
+  await recomputeEdgeDays(q, workspaceId, journeyIds, range.from, range.to);
+  await recomputeMessageDays(q, workspaceId, journeyIds, range.from, range.to);
 }
 
 /** Days before `before` (within the check window) whose conversion counts differ between the raw table and the rollup. */
 async function daysWithNewConversions(
-  client: pg.PoolClient,
+  q: Queryable,
   workspaceId: string,
   journeyIds: string[],
   from: Date,
   before: Date,
 ): Promise<Date[]> {
   if (!journeyIds.length) return [];
-  const { rows } = await client.query<{ day: string }>(
-    `WITH raw AS (
-       SELECT "journeyId", ("convertedAt" AT TIME ZONE 'UTC')::date AS day, count(*)::int AS n
-         FROM "Conversion" WHERE "journeyId" = ANY($2::uuid[]) AND "convertedAt" >= $3 AND "convertedAt" < $4 GROUP BY 1, 2
-     ), rolled AS (
-       SELECT "journeyId", day, converted AS n FROM "AnalyticsJourneyDay"
-        WHERE "workspaceId" = $1 AND day >= ($3::timestamptz AT TIME ZONE 'UTC')::date AND day < ($4::timestamptz AT TIME ZONE 'UTC')::date AND converted > 0
-     )
-     SELECT DISTINCT to_char(COALESCE(raw.day, rolled.day), 'YYYY-MM-DD') AS day
-       FROM raw FULL JOIN rolled ON rolled."journeyId" = raw."journeyId" AND rolled.day = raw.day
-      WHERE raw.n IS DISTINCT FROM rolled.n`,
-    [workspaceId, journeyIds, from, before],
-  );
-  return rows.map((r) => new Date(`${r.day}T00:00:00Z`));
+  const days = await selectDaysWithConversionDrift(q, workspaceId, journeyIds, from, before);
+  return days.map((day) => new Date(`${day}T00:00:00Z`));
 }
 
 export interface WorkspaceRollupResult {
@@ -322,13 +120,9 @@ export interface WorkspaceRollupResult {
  */
 export async function rollupWorkspace(workspaceId: string, now: Date = new Date()): Promise<WorkspaceRollupResult> {
   return withTransaction(async (client) => {
-    await lockWorkspace(client, workspaceId);
-    const journeyIds = await journeyIdsOf(client, workspaceId);
-    const { rows: stateRows } = await client.query<{ catchUpCursor: number }>(
-      `SELECT "catchUpCursor" FROM "AnalyticsRollupState" WHERE "workspaceId" = $1`,
-      [workspaceId],
-    );
-    const cursor = stateRows[0]?.catchUpCursor ?? 0;
+    await lockWorkspaceAnalytics(client, workspaceId);
+    const journeyIds = await selectWorkspaceJourneyIds(client, workspaceId);
+    const cursor = (await selectCatchUpCursor(client, workspaceId)) ?? 0;
 
     const today = startOfUtcDay(now);
     const windowStart = addDays(today, -1);
@@ -347,11 +141,7 @@ export async function rollupWorkspace(workspaceId: string, now: Date = new Date(
 
     const merged = mergeRanges(ranges);
     for (const range of merged) await recomputeDays(client, workspaceId, journeyIds, range);
-    await client.query(
-      `INSERT INTO "AnalyticsRollupState" ("workspaceId", "lastRunAt", "catchUpCursor") VALUES ($1, $2, $3)
-       ON CONFLICT ("workspaceId") DO UPDATE SET "lastRunAt" = excluded."lastRunAt", "catchUpCursor" = excluded."catchUpCursor"`,
-      [workspaceId, now, (cursor + 1) % CATCH_UP_DAYS],
-    );
+    await upsertRollupRun(client, workspaceId, now, (cursor + 1) % CATCH_UP_DAYS);
     return { workspaceId, recomputed: merged.map((r) => ({ from: isoDay(r.from), to: isoDay(r.to) })) };
   });
 }
@@ -365,8 +155,7 @@ export async function rollupOrRebuildWorkspace(
   workspaceId: string,
   now: Date = new Date(),
 ): Promise<"incremental" | "rebuilt"> {
-  const { rows } = await pgPool().query(`SELECT 1 FROM "AnalyticsRollupState" WHERE "workspaceId" = $1`, [workspaceId]);
-  if (rows.length) {
+  if (await hasRollupState(pgPool(), workspaceId)) {
     await rollupWorkspace(workspaceId, now);
     return "incremental";
   }
@@ -379,10 +168,10 @@ export async function rollupOrRebuildWorkspace(
  * does not hold up the others; the run then throws (so it is retried and shows as failed) after trying them all.
  */
 export async function rollupAnalytics(now: Date = new Date()): Promise<{ workspaces: number; rebuilt: number }> {
-  const { rows } = await pgPool().query<{ id: string }>(`SELECT id FROM "Workspace" ORDER BY id`);
+  const workspaceIds = await selectWorkspaceIds(pgPool());
   const failed: string[] = [];
   let rebuilt = 0;
-  for (const { id } of rows) {
+  for (const id of workspaceIds) {
     try {
       if ((await rollupOrRebuildWorkspace(id, now)) === "rebuilt") rebuilt++;
     } catch (error) {
@@ -392,9 +181,9 @@ export async function rollupAnalytics(now: Date = new Date()): Promise<{ workspa
   }
   if (failed.length)
     throw new Error(
-      `analytics rollup failed for ${failed.length} of ${rows.length} workspaces (${failed.join(", ")}); see the log`,
+      `analytics rollup failed for ${failed.length} of ${workspaceIds.length} workspaces (${failed.join(", ")}); see the log`,
     );
-  return { workspaces: rows.length, rebuilt };
+  return { workspaces: workspaceIds.length, rebuilt };
 }
 
 export interface RebuildOptions {
@@ -415,63 +204,38 @@ export async function rebuildAnalytics(options: RebuildOptions = {}): Promise<{ 
   const now = options.now ?? new Date();
   const chunkDays = Math.max(1, options.chunkDays ?? 7);
   const say = options.onProgress ?? (() => {});
-  const { rows: workspaces } = await pgPool().query<{ id: string; slug: string }>(
-    `SELECT id, slug FROM "Workspace" ${options.workspaceId ? `WHERE id = $1` : ""} ORDER BY id`,
-    options.workspaceId ? [options.workspaceId] : [],
-  );
+  const workspaces = await selectWorkspacesToRebuild(pgPool(), options.workspaceId);
   let totalDays = 0;
   for (const [index, workspace] of workspaces.entries()) {
     const started = performance.now();
-    const { rows: journeys } = await pgPool().query<{ id: string }>(
-      `SELECT id FROM "Journey" WHERE "workspaceId" = $1`,
-      [workspace.id],
-    );
-    const journeyIds = journeys.map((j) => j.id);
-    const { rows: bounds } = await pgPool().query<{ first: Date | null; last: Date | null }>(
-      `WITH b AS (
-         SELECT min("enteredAt") AS lo, max(GREATEST("enteredAt", "endedAt")) AS hi FROM "Enrollment" WHERE "journeyId" = ANY($2::uuid[])
-         UNION ALL SELECT min("enteredAt"), max("enteredAt") FROM "EnrollmentStep" WHERE "journeyId" = ANY($2::uuid[])
-         UNION ALL SELECT min("convertedAt"), max("convertedAt") FROM "Conversion" WHERE "journeyId" = ANY($2::uuid[])
-         UNION ALL SELECT min("createdAt"), max("createdAt") FROM "Message" WHERE "workspaceId" = $1
-         UNION ALL SELECT min(at), max(at) FROM "MessageEvent" WHERE "workspaceId" = $1
-       ) SELECT min(lo) AS first, max(hi) AS last FROM b`,
-      [workspace.id, journeyIds],
-    );
+    const journeyIds = await selectWorkspaceJourneyIds(pgPool(), workspace.id);
+    const bounds = await selectRawDataBounds(pgPool(), workspace.id, journeyIds);
     const today = startOfUtcDay(now);
-    const first = bounds[0]?.first ? startOfUtcDay(bounds[0].first) : today;
-    const lastRaw = bounds[0]?.last ? addDays(startOfUtcDay(bounds[0].last), 1) : today;
+    const first = bounds?.first ? startOfUtcDay(bounds.first) : today;
+    const lastRaw = bounds?.last ? addDays(startOfUtcDay(bounds.last), 1) : today;
     const from = first < today ? first : addDays(today, -1);
     const to = lastRaw > addDays(today, 2) ? lastRaw : addDays(today, 2);
-    const days = Math.round((to.getTime() - from.getTime()) / DAY_MS);
+    const days = daysBetween(from, to);
     say(
       `workspace ${index + 1}/${workspaces.length} (${workspace.slug}): ${isoDay(from)} to ${isoDay(addDays(to, -1))}, ${days} days`,
     );
 
     await withTransaction(async (client) => {
-      await lockWorkspace(client, workspace.id);
-      for (const table of ["AnalyticsJourneyDay", "AnalyticsNodeDay", "AnalyticsEdgeDay", "AnalyticsMessageDay"]) {
-        await client.query(
-          `DELETE FROM "${table}" WHERE "workspaceId" = $1 AND (day < ($2::timestamptz AT TIME ZONE 'UTC')::date OR day >= ($3::timestamptz AT TIME ZONE 'UTC')::date)`,
-          [workspace.id, from, to],
-        );
-      }
+      await lockWorkspaceAnalytics(client, workspace.id);
+      for (const table of ROLLUP_TABLES) await deleteRollupRowsOutside(client, table, workspace.id, from, to);
     });
     for (let chunk = from, done = 0; chunk < to; chunk = addDays(chunk, chunkDays)) {
       const end = addDays(chunk, chunkDays) < to ? addDays(chunk, chunkDays) : to;
       await withTransaction(async (client) => {
-        await lockWorkspace(client, workspace.id);
+        await lockWorkspaceAnalytics(client, workspace.id);
         await recomputeDays(client, workspace.id, journeyIds, { from: chunk, to: end });
       });
-      done += Math.round((end.getTime() - chunk.getTime()) / DAY_MS);
+      done += daysBetween(chunk, end);
       say(
         `  ${isoDay(chunk)} to ${isoDay(addDays(end, -1))}: done (${done}/${days} days, ${((performance.now() - started) / 1000).toFixed(1)} s)`,
       );
     }
-    await pgPool().query(
-      `INSERT INTO "AnalyticsRollupState" ("workspaceId", "lastRunAt", "rebuiltAt") VALUES ($1, $2, $2)
-       ON CONFLICT ("workspaceId") DO UPDATE SET "lastRunAt" = excluded."lastRunAt", "rebuiltAt" = excluded."rebuiltAt"`,
-      [workspace.id, now],
-    );
+    await upsertRollupRebuild(pgPool(), workspace.id, now);
     totalDays += days;
   }
   return { workspaces: workspaces.length, days: totalDays };
