@@ -16,9 +16,9 @@ export default defineConfig([
     "playwright-report/**",
   ]),
   {
-    // lib/ is the domain: it must not reach into the UI or the routes (ARCHITECTURE.md, "Layout").
+    // lib/ is the domain: it must not reach into the UI, the routes or the job runtime (ARCHITECTURE.md, "Layout").
     files: ["lib/**/*.ts"],
-    ignores: ["lib/**/*.test.ts", "lib/testing/**"], // tests and their helpers may drive the routes that wrap the domain
+    ignores: ["lib/**/*.test.ts", "lib/testing/**"], // tests and their helpers may drive the routes and functions that wrap the domain
     rules: {
       "no-restricted-imports": [
         "error",
@@ -27,6 +27,11 @@ export default defineConfig([
             {
               group: ["@/app/*", "@/components/*", "../../app/*", "../../components/*"],
               message: "lib/ must not import from app/ or components/.",
+            },
+            {
+              // lib/ sends jobs through lib/jobs (its contracts and client); inngest/ runs them and calls into lib/.
+              group: ["@/inngest/*", "../inngest/*", "../../inngest/*", "../../../inngest/*"],
+              message: "lib/ must not import from inngest/: send jobs with lib/jobs, run them in inngest/functions.",
             },
           ],
         },

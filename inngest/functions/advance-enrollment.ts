@@ -2,7 +2,7 @@ import { advanceEnrollment } from "@/lib/engine/advance";
 import { RetryAfterError } from "inngest";
 import { performWebhookCall, WebhookBusyError } from "@/lib/engine/webhook";
 import { rangesOf, type MembershipChange } from "@/lib/segments/membership";
-import { ENROLLMENT_ADVANCE, inngest, type EnrollmentAdvanceData } from "../client";
+import { ENROLLMENT_ADVANCE, EnrollmentAdvanceData, inngest, parseJob } from "@/lib/jobs";
 import { sendWalkFollowUps } from "./walk-follow-ups";
 
 /**
@@ -23,7 +23,7 @@ export const advanceEnrollmentFn = inngest.createFunction(
     triggers: [{ event: ENROLLMENT_ADVANCE }],
   },
   async ({ event, step }) => {
-    const { enrollmentId, webhook: stoppedAt } = event.data as EnrollmentAdvanceData;
+    const { enrollmentId, webhook: stoppedAt } = parseJob(EnrollmentAdvanceData, event);
     const queued: string[] = [];
     const segmentChanges: MembershipChange[] = [];
     // Sent by a walk that stopped at a webhook, the run starts with that call; otherwise it walks first.

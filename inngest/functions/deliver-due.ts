@@ -1,5 +1,5 @@
 import { claimDueMessages } from "@/lib/messaging/delivery";
-import { inngest, MESSAGE_QUEUED } from "../client";
+import { inngest, MESSAGE_QUEUED } from "@/lib/jobs";
 import { WAKE_DUE_CRON } from "./wake-due";
 
 /**

@@ -40,7 +40,7 @@ beforeAll(async () => {
   // Before the Inngest client is imported: it reads where to send events when it is created.
   process.env.INNGEST_DEV = "1";
   process.env.INNGEST_BASE_URL = executor.url;
-  const { inngest } = await import("@/inngest/client");
+  const { inngest } = await import("@/lib/jobs");
   const { deliverMessageFn } = await import("./deliver-message");
   const { deliverDue } = await import("./deliver-due");
   app = await serveFunctions(inngest, [deliverMessageFn, deliverDue]);
@@ -77,7 +77,7 @@ async function queueAndSend(
   context: Record<string, unknown> = {},
 ): Promise<string> {
   const { queueFor } = await import("@/lib/testing/messaging-fixtures");
-  const { inngest, messageQueuedEvents } = await import("@/inngest/client");
+  const { inngest, messageQueuedEvents } = await import("@/lib/jobs");
   s.driver.now = new Date();
   const id = await queueFor(s, userId, { phone, first_name: userId }, context);
   await inngest.send(messageQueuedEvents([id]));
@@ -196,7 +196,7 @@ describe("deliver-message on the executor", () => {
     const { retryBackoffMs, SWEEP_GRACE_MS } = await import("@/lib/messaging/delivery");
     const { deliverQueuedNow } = await import("@/lib/messaging/deliver-now");
     const { queueFor } = await import("@/lib/testing/messaging-fixtures");
-    const { inngest, messageQueuedEvents } = await import("@/inngest/client");
+    const { inngest, messageQueuedEvents } = await import("@/lib/jobs");
     vi.setSystemTime(new Date("2026-01-14T14:00:05.000Z"));
     const s = await smsWorkspace();
     s.driver.now = new Date();
@@ -269,7 +269,7 @@ describe("deliver-message on the executor", () => {
     vi.setSystemTime(new Date("2026-01-14T15:00:05.000Z"));
     const s = await smsWorkspace();
     const { queueFor } = await import("@/lib/testing/messaging-fixtures");
-    const { inngest, messageQueuedEvents } = await import("@/inngest/client");
+    const { inngest, messageQueuedEvents } = await import("@/lib/jobs");
     s.driver.now = new Date();
     const id = await queueFor(s, "cy", { phone: "+15550100003", first_name: "Cy" });
     // what a sender that is (or was) mid-call leaves: its claim, 40 s from now
@@ -299,7 +299,7 @@ describe("deliver-message on the executor", () => {
 describe("deliver-due on the executor", () => {
   it("hands a message back when its quiet hours end, with an event id naming that moment, and a repeat of the event is dropped", async () => {
     const { savePolicy } = await import("@/lib/messaging/policy");
-    const { inngest, MESSAGE_QUEUED } = await import("@/inngest/client");
+    const { inngest, MESSAGE_QUEUED } = await import("@/lib/jobs");
     vi.setSystemTime(new Date("2026-01-14T21:30:05.000Z")); // 22:30 in Paris
     const s = await smsWorkspace();
     await savePolicy(s.owner, { quietHours: { start: "21:00", end: "08:00", channels: ["sms"] } });

@@ -1,6 +1,6 @@
 import { RetryAfterError } from "inngest";
 import { deliverMessage, MAX_ATTEMPTS } from "@/lib/messaging/delivery";
-import { inngest, MESSAGE_QUEUED, type MessageQueuedData } from "../client";
+import { inngest, MESSAGE_QUEUED, MessageQueuedData, parseJob } from "@/lib/jobs";
 
 /**
  * Delivers one queued message (lib/messaging/delivery.ts: render → checks → send → record). The side
@@ -22,7 +22,7 @@ export const deliverMessageFn = inngest.createFunction(
     triggers: [{ event: MESSAGE_QUEUED }],
   },
   async ({ event }) => {
-    const { messageId } = event.data as MessageQueuedData;
+    const { messageId } = parseJob(MessageQueuedData, event);
     const result = await deliverMessage(messageId);
     if (result.outcome === "busy")
       throw new RetryAfterError("Another sender holds this message", Math.max(1_000, result.retryAfterMs));

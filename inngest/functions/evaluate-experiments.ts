@@ -1,5 +1,5 @@
 import { evaluateAllExperiments } from "@/lib/experiments/experiments";
-import { inngest } from "../client";
+import { inngest } from "@/lib/jobs";
 
 /**
  * Every 15 minutes: evaluates every A/B split of every live journey, stores the results (pages read those,

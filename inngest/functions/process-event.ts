@@ -3,7 +3,7 @@ import { systemClock } from "@/lib/runtime/clock";
 import { processIngestedEvents } from "@/lib/engine/process-events";
 import { enrollSegmentEntries } from "@/lib/engine/segment-entries";
 import { markDispatched, rangesOf, updateSegmentsForEvents } from "@/lib/segments/membership";
-import { EVENT_INGESTED, inngest, type EventIngestedData } from "../client";
+import { EVENT_INGESTED, EventIngestedData, inngest, parseJob } from "@/lib/jobs";
 import { sendWalkFollowUpsNow } from "./walk-follow-ups";
 
 /**
@@ -29,7 +29,7 @@ import { sendWalkFollowUpsNow } from "./walk-follow-ups";
 export const processEvent = inngest.createFunction(
   { id: "process-event", name: "Process ingested events", retries: 10, triggers: [{ event: EVENT_INGESTED }] },
   async ({ event, runId }) => {
-    const data = event.data as EventIngestedData;
+    const data = parseJob(EventIngestedData, event);
     const now = new Date();
     const segmentChanges = await updateSegmentsForEvents(data.workspaceId, data.eventIds, now);
     const processed = await processIngestedEvents(data.workspaceId, data.eventIds, now);

@@ -1,5 +1,5 @@
 import { markDispatched, recomputeSegment } from "@/lib/segments/membership";
-import { inngest, SEGMENT_RECOMPUTE, segmentChangedEvents, type SegmentRecomputeData } from "../client";
+import { inngest, parseJob, SEGMENT_RECOMPUTE, segmentChangedEvents, SegmentRecomputeData } from "@/lib/jobs";
 
 /**
  * A full recompute of one segment (after its definition changed, or on request): one at a time per segment;
@@ -14,7 +14,7 @@ export const recomputeSegmentFn = inngest.createFunction(
     triggers: [{ event: SEGMENT_RECOMPUTE }],
   },
   async ({ event, step }) => {
-    const { segmentId } = event.data as SegmentRecomputeData;
+    const { segmentId } = parseJob(SegmentRecomputeData, event);
     const result = await step.run("recompute", async () => {
       const { processed, entered, exited, range, skipped } = await recomputeSegment(segmentId);
       return { processed, entered, exited, range, skipped: skipped ?? null };

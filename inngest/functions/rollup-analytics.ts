@@ -1,6 +1,6 @@
 import { rollupAnalytics } from "@/lib/analytics/rollups";
 import type { parseCron } from "../executor/cron";
-import { inngest } from "../client";
+import { inngest } from "@/lib/jobs";
 import { backgroundCron } from "./background-cron";
 
 /**

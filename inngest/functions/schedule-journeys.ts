@@ -1,7 +1,7 @@
 import { advanceThroughWebhooks } from "@/lib/engine/webhook-batch";
 import { systemClock } from "@/lib/runtime/clock";
 import { enrollScheduleBatch, findDueSchedules, type ScheduleCursor } from "@/lib/engine/schedule-entries";
-import { inngest } from "../client";
+import { inngest } from "@/lib/jobs";
 import { backgroundCron } from "./background-cron";
 import { sendWalkFollowUps } from "./walk-follow-ups";
 

@@ -1,5 +1,5 @@
 import { markDispatched, processDueChecks, rangesOf, undispatchedRanges } from "@/lib/segments/membership";
-import { inngest, segmentChangedEvents } from "../client";
+import { inngest, segmentChangedEvents } from "@/lib/jobs";
 import { backgroundCron } from "./background-cron";
 
 /**

@@ -1,7 +1,7 @@
 import { advanceThroughWebhooks } from "@/lib/engine/webhook-batch";
 import { systemClock } from "@/lib/runtime/clock";
 import { enrollSegmentEntries } from "@/lib/engine/segment-entries";
-import { inngest, SEGMENT_CHANGED, type SegmentChangedData } from "../client";
+import { inngest, parseJob, SEGMENT_CHANGED, SegmentChangedData } from "@/lib/jobs";
 import { sendWalkFollowUps } from "./walk-follow-ups";
 
 /**
@@ -12,7 +12,7 @@ import { sendWalkFollowUps } from "./walk-follow-ups";
 export const segmentEntries = inngest.createFunction(
   { id: "segment-entries", name: "Enroll segment entries", retries: 10, triggers: [{ event: SEGMENT_CHANGED }] },
   async ({ event, step }) => {
-    const range = event.data as SegmentChangedData;
+    const range = parseJob(SegmentChangedData, event);
     const result = await step.run("enroll", async () => {
       const now = new Date();
       const { advance, enrolled } = await enrollSegmentEntries(range, now);

@@ -27,7 +27,7 @@ beforeAll(async () => {
   // Before the Inngest client is imported: it reads where to send events when it is created.
   process.env.INNGEST_DEV = "1";
   process.env.INNGEST_BASE_URL = executor.url;
-  const { inngest } = await import("@/inngest/client");
+  const { inngest } = await import("@/lib/jobs");
   const { processEvent } = await import("./process-event");
   const { segmentEntries } = await import("./segment-entries");
   app = await serveFunctions(inngest, [processEvent, segmentEntries]);
@@ -45,7 +45,7 @@ describe("segment entries start their journeys", () => {
     const { SegmentDriver } = await import("@/lib/segments/test-driver");
     const { publishGraph, enrollmentsOf } = await import("@/lib/testing/engine-driver");
     const { dispatchPendingEvents } = await import("@/lib/ingest/dispatch");
-    const { inngest } = await import("@/inngest/client");
+    const { inngest } = await import("@/lib/jobs");
     const at = (y: number) => ({ x: 0, y });
     const d = await SegmentDriver.start(new Date());
     const vip = await d.segment({
@@ -118,7 +118,7 @@ describe("segment entries start their journeys", () => {
     const { SegmentDriver } = await import("@/lib/segments/test-driver");
     const { publishGraph, enrollmentsOf } = await import("@/lib/testing/engine-driver");
     const { dispatchPendingEvents } = await import("@/lib/ingest/dispatch");
-    const { inngest } = await import("@/inngest/client");
+    const { inngest } = await import("@/lib/jobs");
     const { pgPool } = await import("@/lib/db/pool");
     const at = (y: number) => ({ x: 0, y });
     const d = await SegmentDriver.start(new Date());
@@ -212,7 +212,7 @@ describe("segment entries start their journeys", () => {
 
   it("process-event's follow-ups, sent again by a retry of the same run, are kept once; another run's are its own", async () => {
     const { sendWalkFollowUpsNow } = await import("./walk-follow-ups");
-    const { ENROLLMENT_ADVANCE, MESSAGE_QUEUED } = await import("@/inngest/client");
+    const { ENROLLMENT_ADVANCE, MESSAGE_QUEUED } = await import("@/lib/jobs");
     const tag = `t${Date.now()}`;
     const webhook = {
       workspaceId: "00000000-0000-4000-8000-000000000000",

@@ -22,7 +22,7 @@ beforeAll(async () => {
   process.env.INNGEST_DEV = "1";
   process.env.INNGEST_BASE_URL = executor.url;
   process.env.CAIRN_WAKE_DUE_CRON = "* * * * * *";
-  const { inngest } = await import("@/inngest/client");
+  const { inngest } = await import("@/lib/jobs");
   const { wakeDue } = await import("./wake-due");
   app = await serveFunctions(inngest, [wakeDue]);
   await executor.sync(app.url);

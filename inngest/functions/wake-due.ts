@@ -2,7 +2,7 @@ import type { AdvanceManyResult } from "@/lib/engine/advance";
 import { advanceDelivering } from "@/lib/engine/webhook-batch";
 import { systemClock } from "@/lib/runtime/clock";
 import { claimDueEnrollments, nextWakeBefore } from "@/lib/engine/wake";
-import { inngest } from "../client";
+import { inngest } from "@/lib/jobs";
 import { sendWalkFollowUps } from "./walk-follow-ups";
 
 /**

@@ -1,7 +1,7 @@
 import type { GetStepTools } from "inngest";
 import type { AdvanceManyResult } from "@/lib/engine/advance";
 import { markDispatched } from "@/lib/segments/membership";
-import { advanceEvents, inngest, messageQueuedEvents, segmentChangedEvents } from "../client";
+import { advanceEvents, inngest, messageQueuedEvents, segmentChangedEvents } from "@/lib/jobs";
 
 type StepTools = GetStepTools<typeof inngest>;
 

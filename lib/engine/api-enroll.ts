@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { advanceEvents, inngest, isInngestConfigured } from "@/inngest/client";
+import { advanceEvents, inngest, isInngestConfigured } from "@/lib/jobs";
 import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { withTransaction } from "../db/pool";
 import { AppError, parseInput } from "../errors";

@@ -78,7 +78,7 @@ describe("the engine on the embedded executor, killed mid-run", () => {
     const { publishGraph, enrollmentsOf, messagesOf } = await import("../testing/engine-driver");
     const { ingest } = await import("../ingest/ingest");
     const { dispatchPendingEvents } = await import("../ingest/dispatch");
-    const { inngest } = await import("@/inngest/client");
+    const { inngest } = await import("@/lib/jobs");
 
     // A slow receiver, so that the kill lands while calls are in flight.
     const calls: string[] = [];
