@@ -1,5 +1,3 @@
-import type pg from "pg";
-import { loadVersions } from "../engine/graphs";
 import { NODE_CONFIGS, type TJourneyGraph } from "../journeys/graph";
 import {
   adjustedConfidenceInterval,
@@ -19,40 +17,12 @@ import {
   type PValueCorrection,
   type ProportionSummary,
 } from "./stats";
-import { effectiveSplitWeights, HOLDOUT, type SplitConfigLike, type WeightMap } from "./weights";
+import { HOLDOUT, type SplitConfigLike, type WeightMap } from "./weights";
 
 /**
  * Intent-to-treat analysis of one A/B split node: everyone assigned to an arm counts in that arm's
- * denominator, whether or not a message reached them. Two halves:
- *
- * - `loadSplitData` (SQL, read-only): per arm, from SplitAssignment joined to the engine's tables.
- *   The unit of analysis is the PERSON, as the randomization is (a hash of person and node): each person
- *   counts once per split, in the arm of their FIRST assignment there, even when re-entry ("always", "again
- *   after N days") brings them through the split again; merged profiles count as the surviving person.
- *   Counting enrollments instead would put one person several times in an arm, inflating the SRM's
- *   chi-square and understating every variance.
- *     assigned                  people whose first assignment is up to `now`
- *     sent/delivered/opened/clicked   Message rows of their enrollments at this split, created at or after
- *                               that enrollment's assignment, counted by their sentAt/deliveredAt/openedAt/clickedAt
- *     converted                 people with a Conversion (of any of their enrollments at this split) within
- *                               [first assignedAt, first assignedAt + attributionHours] (the journey goal's
- *                               window, default 72 h; lib/experiments/attribution.ts says which events
- *                               convert and why the window counts from assignment)
- *     revenue                   per person, the goal event's `revenueProperty` (a number, or a numeric string)
- *                               summed over their distinct conversion events in that one window (from the
- *                               first assignment: later re-entries do not extend it, so every person is
- *                               measured over the same length of time)
- *     unsubscribed/bounced/complained   people with a MessageEvent of that type (or a BOUNCED message) after the split
- *     matured                   the same, only for people first assigned at least one attribution window ago
- *                               (the bandit uses them: everyone there has had the whole window to convert)
- *     wouldHaveMessaged         holdout only: people whose first assignment's enrollment reached a message or
- *                               webhook step by `now` (held-out people walk the control arm's path with those
- *                               withheld, and SplitAssignment.wouldHaveMessagedAt records the first), and the
- *                               median time from that assignment to it
- *   and the expected share of every arm for the sample-ratio check: first assignments are grouped by journey
- *   version and by weight period (between two ExperimentWeightChange rows), and each group expects the
- *   weights that were in effect for it, so an auto-winner or bandit changing the weights does not look
- *   like a broken split.
+ * denominator, whether or not a message reached them. This file is the pure half (the counts come from
+ * lib/experiments/load-split-data.ts):
  *
  * - `analyzeExperiment` (pure): lift of every arm against control (the first arm) on conversion rate and on
  *   revenue per assigned person, relative, with a confidence interval and p-value from either the
@@ -125,7 +95,7 @@ export interface ArmData {
   bounced: number;
   complained: number;
   matured: { assigned: number; converted: number };
-  /** holdout only: see loadSplitData */
+  /** holdout only: see lib/experiments/load-split-data.ts */
   wouldHaveMessaged?: WouldHaveMessaged;
 }
 
@@ -316,7 +286,8 @@ export interface ExperimentAnalysis {
   };
 }
 
-const EMPTY_ARM = (armId: string): ArmData => ({
+/** An arm nobody was assigned to yet. */
+export const EMPTY_ARM = (armId: string): ArmData => ({
   armId,
   assigned: 0,
   messages: 0,
@@ -772,174 +743,6 @@ function incrementalityOf(
     extraRevenue,
     extraRevenueCi,
   };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Loading the counts
-
-export interface WeightPeriod {
-  /** from this moment on (a weight change's `at`) */
-  at: Date;
-  weights: WeightMap;
-}
-
-/**
- * The per-arm counts of one split and the expected assignment counts under the weights each person was
- * assigned with. `client` is any connection (not inside another transaction on PGlite). Read-only.
- */
-export async function loadSplitData(
-  client: pg.ClientBase,
-  input: { journeyId: string; nodeId: string; now: Date; goal: GoalSettings; weightChanges: WeightPeriod[] },
-): Promise<{ data: ArmData[]; expected: Record<string, number> }> {
-  const { journeyId, nodeId, now, goal } = input;
-  const changes = [...input.weightChanges].sort((a, b) => a.at.getTime() - b.at.getTime());
-  const maturedBefore = new Date(now.getTime() - goal.attributionHours * 3_600_000);
-
-  // The unit is the person (randomization hashes person and node), counted once per split at their first
-  // assignment: re-entering people would otherwise count several times in one arm, inflating the SRM's
-  // chi-square and shrinking the variances. Merged profiles count as the person they were merged into.
-  const units = `
-    assigned AS (
-      SELECT a.*,
-             first_value("armId") OVER person AS "firstArm", first_value("assignedAt") OVER person AS "firstAt",
-             row_number() OVER person = 1 AS "isFirst"
-        FROM (SELECT COALESCE(p."mergedIntoId", s."profileId") AS person, s."enrollmentId", s."armId", s."assignedAt", s."wouldHaveMessagedAt"
-                FROM "SplitAssignment" s LEFT JOIN "Profile" p ON p.id = s."profileId"
-               WHERE s."journeyId" = $1 AND s."nodeId" = $2 AND s."assignedAt" <= $3) a
-      WINDOW person AS (PARTITION BY person ORDER BY "assignedAt", "enrollmentId")
-    ), first AS (
-      SELECT person, "enrollmentId", "armId", "assignedAt" AS at, "wouldHaveMessagedAt" AS would FROM assigned WHERE "isFirst"
-    )`;
-
-  // First assignments by journey version, weight period and arm: the denominators and the SRM's expectations;
-  // and, for the holdout, the seconds from each person's assignment to the first message or webhook step they
-  // would have had (their median is taken below). In this pass rather than a pass of their own over the split's
-  // assignments; an array rather than percentile_cont, which as an ordered aggregate would keep Postgres from
-  // hashing this GROUP BY.
-  const { rows: groups } = await client.query<{
-    versionId: string;
-    period: number;
-    armId: string;
-    n: number;
-    matured: number;
-    heldDelays: number[] | null;
-  }>(
-    `WITH ${units}
-     SELECT e."journeyVersionId" AS "versionId",
-            (SELECT count(*) FROM unnest($4::timestamptz[]) AS t(at) WHERE t.at <= f.at)::int AS period,
-            f."armId", count(*)::int AS n, count(*) FILTER (WHERE f.at <= $5)::int AS matured,
-            array_agg(round(extract(epoch FROM f.would - f.at))::int) FILTER (WHERE f."armId" = '${HOLDOUT}' AND f.would <= $3) AS "heldDelays"
-       FROM first f JOIN "Enrollment" e ON e.id = f."enrollmentId"
-      GROUP BY 1, 2, 3`,
-    [journeyId, nodeId, now, changes.map((c) => c.at), maturedBefore],
-  );
-
-  const [{ rows: conversions }, { rows: messages }] = [
-    // Converted: any conversion of the person's enrollments at this split inside the window from their first
-    // assignment; revenue: their distinct goal events in that window, summed (the same event converting two
-    // of their enrollments counts once).
-    await client.query<{ armId: string; converted: number; revenue: number; revenueSquares: number; matured: number }>(
-      `WITH ${units}, c AS (
-         SELECT DISTINCT a.person, a."firstArm" AS "armId", a."firstAt" AS at, cv."eventId",
-                CASE WHEN $5::text IS NULL THEN 0
-                     WHEN jsonb_typeof(ev.properties -> $5::text) = 'number' THEN (ev.properties ->> $5::text)::float8
-                     WHEN jsonb_typeof(ev.properties -> $5::text) = 'string' AND btrim(ev.properties ->> $5::text) ~ '^-?[0-9]+(\\.[0-9]+)?$'
-                       THEN btrim(ev.properties ->> $5::text)::float8
-                     ELSE 0 END AS revenue
-           FROM assigned a
-           JOIN "Conversion" cv ON cv."enrollmentId" = a."enrollmentId"
-           LEFT JOIN "Event" ev ON ev.id = cv."eventId"
-          WHERE cv."convertedAt" >= a."firstAt" AND cv."convertedAt" <= a."firstAt" + make_interval(hours => $4::int) AND cv."convertedAt" <= $3
-       ), per AS (
-         SELECT person, "armId", at, sum(revenue) AS revenue FROM c GROUP BY 1, 2, 3
-       )
-       SELECT "armId", count(*)::int AS converted, COALESCE(sum(revenue), 0)::float8 AS revenue,
-              COALESCE(sum(revenue * revenue), 0)::float8 AS "revenueSquares", count(*) FILTER (WHERE at <= $6)::int AS matured
-         FROM per GROUP BY 1`,
-      [journeyId, nodeId, now, goal.attributionHours, goal.revenueProperty, maturedBefore],
-    ),
-    // Messages of all the person's enrollments at this split (after each one's assignment), in the arm of their
-    // first assignment; guardrails count people.
-    await client.query<{
-      armId: string;
-      messages: number;
-      sent: number;
-      delivered: number;
-      opened: number;
-      clicked: number;
-      unsubscribed: number;
-      bounced: number;
-      complained: number;
-    }>(
-      `WITH ${units}
-       SELECT a."firstArm" AS "armId",
-              count(DISTINCT m.id)::int AS messages,
-              count(DISTINCT m.id) FILTER (WHERE m."sentAt" IS NOT NULL AND m."sentAt" <= $3)::int AS sent,
-              count(DISTINCT m.id) FILTER (WHERE m."deliveredAt" IS NOT NULL AND m."deliveredAt" <= $3)::int AS delivered,
-              count(DISTINCT m.id) FILTER (WHERE m."openedAt" IS NOT NULL AND m."openedAt" <= $3)::int AS opened,
-              count(DISTINCT m.id) FILTER (WHERE m."clickedAt" IS NOT NULL AND m."clickedAt" <= $3)::int AS clicked,
-              count(DISTINCT a.person) FILTER (WHERE me.type = 'unsubscribed')::int AS unsubscribed,
-              count(DISTINCT a.person) FILTER (WHERE me.type = 'bounced' OR m.status = 'BOUNCED')::int AS bounced,
-              count(DISTINCT a.person) FILTER (WHERE me.type = 'complained')::int AS complained
-         FROM assigned a
-         JOIN "Message" m ON m."enrollmentId" = a."enrollmentId" AND m."journeyId" = $1 AND m."createdAt" >= a."assignedAt" AND m."createdAt" <= $3
-         LEFT JOIN "MessageEvent" me ON me."messageId" = m.id AND me.type IN ('unsubscribed', 'bounced', 'complained') AND me.at <= $3
-        GROUP BY 1`,
-      [journeyId, nodeId, now],
-    ),
-  ];
-
-  const data = new Map<string, ArmData>();
-  const arm = (id: string) => {
-    let d = data.get(id);
-    if (!d) data.set(id, (d = EMPTY_ARM(id)));
-    return d;
-  };
-  for (const g of groups) {
-    const d = arm(g.armId);
-    d.assigned += g.n;
-    d.matured.assigned += g.matured;
-  }
-  for (const c of conversions)
-    Object.assign(arm(c.armId), {
-      converted: c.converted,
-      revenue: c.revenue,
-      revenueSquares: c.revenueSquares,
-      matured: { ...arm(c.armId).matured, converted: c.matured },
-    });
-  for (const m of messages) {
-    const { armId, ...counts } = m;
-    Object.assign(arm(armId), counts);
-  }
-
-  // The holdout's would-have-been-messaged people, on their first assignment's enrollment (so the time counts
-  // from the assignment that put them in the holdout).
-  if (groups.some((g) => g.armId === HOLDOUT)) {
-    const delays = groups.flatMap((g) => g.heldDelays ?? []).sort((a, b) => a - b);
-    const middle = delays.length >> 1;
-    const median =
-      delays.length === 0 ? null : delays.length % 2 ? delays[middle] : (delays[middle - 1] + delays[middle]) / 2;
-    arm(HOLDOUT).wouldHaveMessaged = { people: delays.length, medianHours: median === null ? null : median / 3600 };
-  }
-
-  // Expected counts: each (version, period) group expects the weights in effect for it.
-  const versions = await loadVersions(client, new Set(groups.map((g) => g.versionId)));
-  const totals = new Map<string, { versionId: string; period: number; n: number }>();
-  for (const g of groups) {
-    const key = `${g.versionId}:${g.period}`;
-    const t = totals.get(key) ?? { versionId: g.versionId, period: g.period, n: 0 };
-    t.n += g.n;
-    totals.set(key, t);
-  }
-  const expected: Record<string, number> = {};
-  for (const { versionId, period, n } of totals.values()) {
-    const config = splitConfigIn(versions.get(versionId)?.graph, nodeId);
-    if (!config) continue;
-    const weights = effectiveSplitWeights(config, period > 0 ? changes[period - 1].weights : null);
-    for (const a of weights.arms) expected[a.id] = (expected[a.id] ?? 0) + (n * a.weight) / 100;
-    if (weights.holdout > 0) expected[HOLDOUT] = (expected[HOLDOUT] ?? 0) + (n * weights.holdout) / 100;
-  }
-  return { data: [...data.values()], expected };
 }
 
 /** The split node's config in a graph, when the node is a split with a valid config. */

@@ -11,7 +11,6 @@ import {
   analyzeExperiment,
   CORRECTIONS,
   DEFAULT_ANALYSIS_SETTINGS,
-  loadSplitData,
   splitConfigIn,
   type AnalysisSettings,
   type Correction,
@@ -21,6 +20,7 @@ import {
   type SplitDefinition,
   type TestMethod,
 } from "./analysis";
+import { loadSplitData } from "./load-split-data";
 import { attributionHoursOf } from "./attribution";
 import { AUTO_WINNER_MODES, decideWeights, type AutoWinnerMode } from "./auto-winner";
 import {

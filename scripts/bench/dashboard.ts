@@ -448,7 +448,8 @@ async function main() {
     const { workspaceContextForUser } = await import("../../lib/workspaces/workspaces");
     const { rebuildAnalytics } = await import("../../lib/analytics/rollups");
     const { evaluateExperiment, goalOf, settingsOf } = await import("../../lib/experiments/experiments");
-    const { analyzeExperiment, loadSplitData, splitConfigIn } = await import("../../lib/experiments/analysis");
+    const { analyzeExperiment, splitConfigIn } = await import("../../lib/experiments/analysis");
+    const { loadSplitData } = await import("../../lib/experiments/load-split-data");
     const { publishedWeights } = await import("../../lib/experiments/weights");
     const { ZJourneyGraph } = await import("../../lib/journeys/graph");
     const pool = pgPool();

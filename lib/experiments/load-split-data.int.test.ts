@@ -1,5 +1,5 @@
 /**
- * The analysis against the engine's real tables: people assigned by the engine at a clock the test sets,
+ * The split's counts loaded from the engine's real tables, and analysed: people assigned by the engine at a clock the test sets,
  * conversions inside and outside the attribution window, messages and guardrail events, the holdout, and
  * the sample-ratio check on thousands of assignments.
  */
@@ -12,13 +12,8 @@ import { pickArm, splitBucket } from "../engine/interpreter";
 import { EngineDriver, publishGraph } from "../testing/engine-driver";
 import { seedAssignments, splitGraph, stableUuid } from "../testing/experiment-fixtures";
 import { ingestFixture } from "../testing/ingest-helpers";
-import {
-  analyzeExperiment,
-  DEFAULT_ANALYSIS_SETTINGS,
-  loadSplitData,
-  type GoalSettings,
-  type SplitDefinition,
-} from "./analysis";
+import { analyzeExperiment, DEFAULT_ANALYSIS_SETTINGS, type GoalSettings, type SplitDefinition } from "./analysis";
+import { loadSplitData } from "./load-split-data";
 
 const HOUR = 3_600_000;
 const T0 = new Date("2026-04-01T08:00:00.000Z");
