@@ -6,6 +6,7 @@ import { db } from "../db/client";
 import { pgPool } from "../db/pool";
 import { AppError, parseInput } from "../errors";
 import { hashToken, randomToken } from "../security/tokens";
+import { selectAllowedOriginsOfLiveKey, selectKeyWithWorkspaceAndTouch } from "./store/api-keys";
 
 export const API_KEY_PREFIX = "cairn_";
 /** How stale `lastUsedAt` may get: one write per key per minute, not one per request on the ingestion path. */
@@ -219,11 +220,7 @@ export async function updateApiKey(
  */
 export async function allowedOriginsOfKey(secret: string): Promise<string[] | null> {
   if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 200) return null;
-  const { rows } = await pgPool().query<{ allowedOrigins: string[] }>(
-    `SELECT "allowedOrigins" FROM "ApiKey" WHERE "keyHash" = $1 AND "revokedAt" IS NULL`,
-    [hashToken(secret)],
-  );
-  return rows[0]?.allowedOrigins ?? null;
+  return (await selectAllowedOriginsOfLiveKey(pgPool(), hashToken(secret))) ?? null;
 }
 
 /**
@@ -236,21 +233,7 @@ export async function workspaceContextForApiKey(secret: string, now: Date = new 
   // Every ingest request and Inngest-free API call passes here, so it is one plain statement on the pg
   // pool rather than a Prisma query with a relation (which cost 6–8% of the ingest server's CPU).
   // `lastUsedAt` is touched in the same statement, at most once per key per minute.
-  const { rows } = await pgPool().query<ApiKeyRow>(
-    `WITH found AS (
-       SELECT k.id, k.name, k.scope, k."revokedAt", k."lastUsedAt", w.id AS "workspaceId", w.slug, w.name AS "workspaceName"
-         FROM "ApiKey" k JOIN "Workspace" w ON w.id = k."workspaceId"
-        WHERE k."keyHash" = $1
-     ), touched AS (
-       UPDATE "ApiKey" k SET "lastUsedAt" = $2
-         FROM found f
-        WHERE k.id = f.id AND f."revokedAt" IS NULL
-          AND (f."lastUsedAt" IS NULL OR f."lastUsedAt" <= $2::timestamptz - make_interval(secs => $3))
-     )
-     SELECT * FROM found`,
-    [hashToken(secret), now, LAST_USED_RESOLUTION_MS / 1000],
-  );
-  const key = rows[0];
+  const key = await selectKeyWithWorkspaceAndTouch(pgPool(), hashToken(secret), now, LAST_USED_RESOLUTION_MS / 1000);
   if (!key || key.revokedAt) throw new AppError("unauthenticated", "Invalid or revoked API key.");
   return {
     workspace: { id: key.workspaceId, slug: key.slug, name: key.workspaceName },
@@ -258,17 +241,6 @@ export async function workspaceContextForApiKey(secret: string, now: Date = new 
     actor: { kind: "api_key", apiKeyId: key.id, name: key.name },
     permissions: permissionsOfApiKey(key.scope),
   };
-}
-
-interface ApiKeyRow {
-  id: string;
-  name: string;
-  scope: "WRITE" | "FULL";
-  revokedAt: Date | null;
-  lastUsedAt: Date | null;
-  workspaceId: string;
-  slug: string;
-  workspaceName: string;
 }
 
 /** The key from `Authorization: Basic base64(key:)` (what Segment clients send) or `Authorization: Bearer key`. */

@@ -2,6 +2,8 @@ import { db } from "../db/client";
 import { AppError } from "../errors";
 import { dummyPasswordHash, verifyPassword } from "./password";
 import { ZSignIn } from "./schemas";
+import { prismaQueryable } from "../db/sql";
+import { lockPasswordAttemptsOf } from "./store/attempt-locks";
 
 /**
  * Password sign-in with rate limiting. Failed attempts are counted per account and per client address
@@ -55,8 +57,7 @@ export async function beginPasswordAttempt(email: string, ip: string, now: Date)
   // (it becomes a success afterwards), so twenty parallel guesses cannot all see "4 failures so far".
   // The scrypt check runs outside the transaction so no lock is held while hashing.
   return db().$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in:account:${email}`}, 7401))`;
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in:ip:${ip}`}, 7401))`;
+    await lockPasswordAttemptsOf(prismaQueryable(tx), email, ip);
     const accountFailures = await tx.authAttempt.findMany({
       where: { email, succeeded: false, createdAt: { gt: since } },
       orderBy: { createdAt: "asc" },

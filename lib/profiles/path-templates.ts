@@ -1,6 +1,7 @@
 import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { pgPool } from "../db/pool";
 import type { ProfileEnrollment } from "../engine/read-model";
+import { selectSentTemplateVersions, selectTemplateNames } from "./store/profiles";
 
 /**
  * The templates a person's journey path mentions, by name, for the profile page: the engine's step records keep
@@ -27,22 +28,11 @@ export async function pathTemplates(ctx: WorkspaceContext, enrollments: ProfileE
   }
   const enrollmentIds = enrollments.map((e) => e.enrollmentId);
   const [templates, messages] = await Promise.all([
-    ids.size
-      ? pgPool().query<{ id: string; name: string }>(
-          `SELECT id::text, name FROM "MessageTemplate" WHERE "workspaceId" = $1 AND id::text = ANY($2::text[])`,
-          [ctx.workspace.id, [...ids]],
-        )
-      : Promise.resolve({ rows: [] }),
-    enrollmentIds.length
-      ? pgPool().query<{ enrollmentId: string; nodeId: string; templateVersion: number }>(
-          `SELECT "enrollmentId"::text, "nodeId", "templateVersion" FROM "Message"
-            WHERE "workspaceId" = $1 AND "enrollmentId" = ANY($2::uuid[]) AND "templateVersion" IS NOT NULL`,
-          [ctx.workspace.id, enrollmentIds],
-        )
-      : Promise.resolve({ rows: [] }),
+    ids.size ? selectTemplateNames(pgPool(), ctx.workspace.id, [...ids]) : [],
+    enrollmentIds.length ? selectSentTemplateVersions(pgPool(), ctx.workspace.id, enrollmentIds) : [],
   ]);
   return {
-    names: Object.fromEntries(templates.rows.map((t) => [t.id, t.name])),
-    sentVersions: Object.fromEntries(messages.rows.map((m) => [`${m.enrollmentId}:${m.nodeId}`, m.templateVersion])),
+    names: Object.fromEntries(templates.map((t) => [t.id, t.name])),
+    sentVersions: Object.fromEntries(messages.map((m) => [`${m.enrollmentId}:${m.nodeId}`, m.templateVersion])),
   };
 }

@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { db } from "../db/client";
+import { pgPool } from "../db/pool";
 import { AppError, parseInput } from "../errors";
 import { isoOrNull } from "../events/instant";
 import { eventSourceFor } from "../ingest/webhook-source-refs";
 import { readDataIssues, type DataIssues } from "./data-issues";
+import { selectProfileEventIdsPage, selectProfilesWithTraitValueLike } from "./store/profiles";
 
 /** Reading profiles and their events: the Profiles pages and GET /api/v1/profiles/<id>. */
 export interface ProfileSummary {
@@ -98,11 +100,8 @@ export async function searchProfiles(
 
 /** Profiles having any trait whose value contains `q` (case-insensitive). */
 async function traitMatches(workspaceId: string, q: string): Promise<{ id: { in: string[] } }[]> {
-  const rows = await db().$queryRaw<{ id: string }[]>`
-    SELECT p.id FROM "Profile" p, jsonb_each_text(p.traits) t
-     WHERE p."workspaceId" = ${workspaceId}::uuid AND p."mergedIntoId" IS NULL AND t.value ILIKE ${"%" + q.replace(/[%_\\]/g, "\\$&") + "%"}
-     LIMIT 200`;
-  return rows.length ? [{ id: { in: rows.map((r) => r.id) } }] : [];
+  const ids = await selectProfilesWithTraitValueLike(pgPool(), workspaceId, q);
+  return ids.length ? [{ id: { in: ids } }] : [];
 }
 
 /**
@@ -174,21 +173,12 @@ export async function listProfileEvents(
     where: { workspaceId: ctx.workspace.id, OR: [{ id: profileId }, { mergedIntoId: profileId }] },
     select: { id: true },
   });
-  // The page is chosen in SQL, the cursor event's timestamp included: read into JavaScript, a stored instant
-  // it cannot hold (lib/events/instant.ts) would be an Invalid Date, which Prisma refuses as a filter.
+  // The page is chosen in SQL, the cursor event's timestamp included (see the store): Prisma would refuse an
+  // Invalid Date as a filter.
   const profileIds = merged.map((m) => m.id);
-  const ids = await db().$queryRaw<{ id: bigint }[]>`
-    SELECT e.id FROM "Event" e
-     WHERE e."workspaceId" = ${ctx.workspace.id}::uuid AND e."profileId" = ANY(${profileIds}::uuid[])
-       AND (${before ?? null}::bigint IS NULL
-            OR NOT EXISTS (SELECT 1 FROM "Event" c WHERE c.id = ${before ?? null}::bigint AND c."workspaceId" = ${ctx.workspace.id}::uuid)
-            OR (e.timestamp, e.id) < (SELECT c.timestamp, c.id FROM "Event" c WHERE c.id = ${before ?? null}::bigint AND c."workspaceId" = ${ctx.workspace.id}::uuid))
-     ORDER BY e.timestamp DESC, e.id DESC
-     LIMIT ${limit + 1}`;
-  const byId = new Map(
-    (await db().event.findMany({ where: { id: { in: ids.map((r) => r.id) } } })).map((r) => [r.id, r]),
-  );
-  const rows = ids.map((r) => byId.get(r.id)!).filter(Boolean);
+  const ids = await selectProfileEventIdsPage(pgPool(), ctx.workspace.id, profileIds, before ?? null, limit);
+  const byId = new Map((await db().event.findMany({ where: { id: { in: ids } } })).map((r) => [r.id, r]));
+  const rows = ids.map((id) => byId.get(id)!).filter(Boolean);
   const events = rows.slice(0, limit).map((row) => toProfileEvent(row, ctx));
   return { events, nextBefore: rows.length > limit ? events[events.length - 1].id : null };
 }

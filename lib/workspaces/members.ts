@@ -5,6 +5,8 @@ import { revokeSessions } from "../auth/session";
 import { recordAudit } from "../audit/audit-log";
 import { db } from "../db/client";
 import { AppError, parseInput } from "../errors";
+import { prismaQueryable } from "../db/sql";
+import { selectOwnerMembershipIdsForUpdate } from "./store/workspace-locks";
 
 export interface Member {
   id: string; // membership id
@@ -60,9 +62,8 @@ type Tx = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
 /** A workspace always keeps at least one owner; checked inside the transaction that would remove one. */
 async function assertAnotherOwnerRemains(tx: Tx, workspaceId: string, leavingMembershipId: string): Promise<void> {
   // Lock the owners' rows so two concurrent demotions cannot both see "another owner remains".
-  const owners = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "Membership" WHERE "workspaceId" = ${workspaceId}::uuid AND role = 'OWNER' FOR UPDATE`;
-  if (!owners.some((o) => o.id !== leavingMembershipId)) {
+  const owners = await selectOwnerMembershipIdsForUpdate(prismaQueryable(tx), workspaceId);
+  if (!owners.some((id) => id !== leavingMembershipId)) {
     throw new AppError("conflict", "A workspace needs at least one owner. Make someone else an owner first.");
   }
 }

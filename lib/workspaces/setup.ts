@@ -4,9 +4,8 @@ import { recordAudit } from "../audit/audit-log";
 import { db } from "../db/client";
 import { AppError, parseInput } from "../errors";
 import { uniqueSlug } from "./slug";
-
-// Serialises concurrent first-run requests: only one of them can create the first account.
-const SETUP_LOCK_ID = 4_204_001;
+import { prismaQueryable } from "../db/sql";
+import { lockFirstRunSetup } from "./store/workspace-locks";
 
 export async function isSetUp(): Promise<boolean> {
   return (await db().user.count()) > 0;
@@ -20,7 +19,7 @@ export async function createOwnerAccount(input: TCreateOwner): Promise<{ userId:
   const data = parseInput(ZCreateOwner, input);
   const passwordHash = await hashPassword(data.password);
   return db().$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SETUP_LOCK_ID})`;
+    await lockFirstRunSetup(prismaQueryable(tx));
     if ((await tx.user.count()) > 0) {
       throw new AppError(
         "conflict",
