@@ -4,6 +4,7 @@ import { actorLabel, requirePermission, type Actor, type WorkspaceContext } from
 import { db, type Prisma } from "../db/client";
 import { Prisma as PrismaRuntime } from "../db/generated/client";
 import { pgPool } from "../db/pool";
+import { prismaQueryable } from "../db/sql";
 import { loadVersions } from "../engine/graphs";
 import { AppError, parseInput } from "../errors";
 import { ZJourneyGraph, type TJourneyGraph } from "../journeys/graph";
@@ -21,6 +22,13 @@ import {
   type TestMethod,
 } from "./analysis";
 import { loadSplitData } from "./load-split-data";
+import {
+  lockExperimentDecisionState,
+  lockExperimentWeights,
+  selectLatestResultHeadlines,
+  selectLiveJourneysWithSplits,
+  selectThinnedResultSummaries,
+} from "./store/experiments";
 import { attributionHoursOf } from "./attribution";
 import { AUTO_WINNER_MODES, decideWeights, type AutoWinnerMode } from "./auto-winner";
 import {
@@ -327,10 +335,7 @@ export async function evaluateExperiment(
   let applied: { weights: WeightMap; reason: string } | null = null;
   await db().$transaction(async (tx) => {
     // Locked and re-read: a settings change or another evaluation since we read decides first.
-    const [locked] = await tx.$queryRaw<
-      { autoWinner: string; weightsChangedAt: Date | null; winnerArmId: string | null }[]
-    >`
-      SELECT "autoWinner", "weightsChangedAt", "winnerArmId" FROM "Experiment" WHERE id = ${row.id}::uuid FOR UPDATE`;
+    const locked = await lockExperimentDecisionState(prismaQueryable(tx), row.id);
     const unchanged =
       locked &&
       locked.autoWinner === row.autoWinner &&
@@ -383,11 +388,7 @@ export interface EvaluateAllResult {
 
 /** Every split of every live (or paused) journey: what the evaluate-experiments cron runs. */
 export async function evaluateAllExperiments(now: Date = new Date()): Promise<EvaluateAllResult> {
-  const journeys = await db().$queryRaw<{ journeyId: string; workspaceId: string; versionId: string }[]>`
-    SELECT j.id AS "journeyId", j."workspaceId", j."liveVersionId" AS "versionId"
-      FROM "Journey" j JOIN "JourneyVersion" v ON v.id = j."liveVersionId"
-     WHERE j.status IN ('LIVE', 'PAUSED') AND v.graph @> '{"nodes": [{"type": "split"}]}'::jsonb
-     ORDER BY j.id`;
+  const journeys = await selectLiveJourneysWithSplits(pgPool());
   const result: EvaluateAllResult = {
     journeys: journeys.length,
     evaluated: 0,
@@ -470,10 +471,7 @@ export async function updateExperimentSettings(
   const modeChanged = after.autoWinner !== before.autoWinner;
 
   await db().$transaction(async (tx) => {
-    const [locked] = await tx.$queryRaw<
-      { weights: unknown }[]
-    >`SELECT weights FROM "Experiment" WHERE id = ${row.id}::uuid FOR UPDATE`;
-    const override = asWeights(locked?.weights);
+    const override = asWeights(await lockExperimentWeights(prismaQueryable(tx), row.id));
     const data: Prisma.ExperimentUpdateInput = {
       autoWinner: after.autoWinner,
       settings: {
@@ -543,17 +541,8 @@ export async function getExperiment(ctx: WorkspaceContext, journeyId: string, no
           orderBy: { computedAt: "desc" },
           select: { result: true },
         }),
-        // The whole experiment, thinned evenly to at most HISTORY_POINTS evaluations (always the latest):
-        // numbered without reading the results, then only the chosen rows' summaries are read.
-        db().$queryRaw<{ computedAt: Date; summary: LiftPoint["arms"] | null }[]>`
-          WITH numbered AS (
-            SELECT id, row_number() OVER (ORDER BY "computedAt") AS rn, count(*) OVER () AS n
-              FROM "ExperimentResult" WHERE "experimentId" = ${row.id}::uuid
-          )
-          SELECT r."computedAt", r.result -> 'summary' -> 'arms' AS summary
-            FROM numbered x JOIN "ExperimentResult" r ON r.id = x.id
-           WHERE x.n <= ${HISTORY_POINTS} OR (x.rn - 1) % ceil(x.n / ${HISTORY_POINTS}::numeric)::bigint = 0 OR x.rn = x.n
-           ORDER BY r."computedAt" DESC`,
+        // The whole experiment, thinned evenly to at most HISTORY_POINTS evaluations (always the latest).
+        selectThinnedResultSummaries(pgPool(), row.id, HISTORY_POINTS),
         db().experimentWeightChange.findMany({ where: { experimentId: row.id }, orderBy: { at: "desc" }, take: 200 }),
       ])
     : [null, [], []];
@@ -573,7 +562,7 @@ export async function getExperiment(ctx: WorkspaceContext, journeyId: string, no
     history: points
       .filter((p) => Array.isArray(p.summary))
       .reverse()
-      .map((p) => ({ computedAt: p.computedAt.toISOString(), arms: p.summary! })),
+      .map((p) => ({ computedAt: p.computedAt.toISOString(), arms: p.summary as LiftPoint["arms"] })),
     weightChanges: changes.map((c) => {
       const weights = asWeights(c.weights) ?? {};
       return {
@@ -605,27 +594,7 @@ export async function listExperiments(
   ];
   const rows = await db().experiment.findMany({ where: { journeyId } });
   const byNode = new Map(rows.map((r) => [r.nodeId, r]));
-  // Each experiment's newest result through the (experimentId, computedAt) index: one row per split, however
-  // long the history (the cron stores one every 15 minutes; a DISTINCT ON over the journey's results read and
-  // summed all of them, 0.2 s at 90 days).
-  const latest = rows.length
-    ? await db().$queryRaw<
-        {
-          nodeId: string;
-          assigned: number | null;
-          winner: { armId: string; label: string } | null;
-          enoughData: boolean | null;
-        }[]
-      >`
-        SELECT e."nodeId",
-               (SELECT sum((a ->> 'assigned')::int) FROM jsonb_array_elements(r.result -> 'summary' -> 'arms') a)::int AS assigned,
-               r.result -> 'winner' AS winner, (r.result ->> 'enoughData')::boolean AS "enoughData"
-          FROM "Experiment" e
-          CROSS JOIN LATERAL (
-            SELECT result FROM "ExperimentResult" WHERE "experimentId" = e.id ORDER BY "computedAt" DESC LIMIT 1
-          ) r
-         WHERE e."journeyId" = ${journeyId}::uuid`
-    : [];
+  const latest = rows.length ? await selectLatestResultHeadlines(pgPool(), journeyId) : [];
   const latestByNode = new Map(latest.map((l) => [l.nodeId, l]));
   return {
     journey: { id: journey.journey.id, name: journey.journey.name, status: journey.journey.status },
