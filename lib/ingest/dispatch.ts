@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { EVENT_INGESTED, inngest, isInngestConfigured, type EventIngestedData } from "@/inngest/client";
+import { EVENT_INGESTED, inngest, isInngestConfigured, type EventIngestedData } from "@/lib/jobs";
 import { pgPool } from "../db/pool";
 import { backgroundDrain } from "../runtime/background-drain";
+import { markDispatched, recordDispatchFailure, selectPendingDispatches } from "./store/event-dispatch";
 
 /**
  * Hands ingested events to Inngest as `cairn/event.ingested`, from the EventDispatch outbox that the
@@ -30,11 +31,7 @@ export async function dispatchPendingEvents(
   // itself, and the embedded executor must write the events it receives before it answers. Two
   // dispatchers that pick the same rows send the same event ids, and Inngest keeps the first.
   const pool = pgPool();
-  const { rows } = await pool.query<{ id: string; workspaceId: string; eventIds: string[] }>(
-    `SELECT id::text, "workspaceId", "eventIds"::text[] AS "eventIds" FROM "EventDispatch"
-      WHERE "dispatchedAt" IS NULL ORDER BY id LIMIT $1`,
-    [limit],
-  );
+  const rows = await selectPendingDispatches(pool, limit);
   if (!rows.length) return { dispatched: 0, failed: false };
   const ids = rows.map((r) => r.id);
   try {
@@ -46,16 +43,10 @@ export async function dispatchPendingEvents(
       })),
     );
   } catch (error) {
-    await pool.query(
-      `UPDATE "EventDispatch" SET attempts = attempts + 1, "lastError" = $2 WHERE id = ANY($1::bigint[])`,
-      [ids, String((error as Error).message ?? error).slice(0, 500)],
-    );
+    await recordDispatchFailure(pool, ids, String((error as Error).message ?? error));
     return { dispatched: 0, failed: true };
   }
-  await pool.query(
-    `UPDATE "EventDispatch" SET "dispatchedAt" = now(), attempts = attempts + 1, "lastError" = NULL WHERE id = ANY($1::bigint[]) AND "dispatchedAt" IS NULL`,
-    [ids],
-  );
+  await markDispatched(pool, ids);
   return { dispatched: rows.length, failed: false };
 }
 

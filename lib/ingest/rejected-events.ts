@@ -2,6 +2,7 @@ import type { FieldIssue } from "../errors";
 import { pgPool } from "../db/pool";
 import type { Clock } from "../runtime/clock";
 import { INGEST_LIMITS } from "./limits";
+import { deleteRejectedEventsBefore, insertRejectedEvents } from "./store/rejected-events";
 
 /**
  * Messages ingestion could not store (invalid, unverified, over a limit) are kept for REJECTED_EVENT_DAYS in
@@ -65,16 +66,11 @@ export async function recordRejectedEvents(
     r: r.reasons.map((issue) => ({ path: storable(issue.path), message: storable(issue.message) })),
     p: rejectedPayloadText(r.raw),
   }));
-  await pgPool().query(
-    `INSERT INTO "RejectedEvent" ("workspaceId", "receivedAt", source, "keyPrefix", endpoint, "batchIndex", reasons, payload)
-     SELECT $1, $2, $3, $4, $5, i, r, p FROM json_to_recordset($6::json) AS x(i int, r jsonb, p text) ORDER BY i`,
-    [workspaceId, meta.receivedAt, meta.source, meta.keyPrefix, meta.endpoint, JSON.stringify(records)],
-  );
+  await insertRejectedEvents(pgPool(), workspaceId, meta, records);
 }
 
 /** Deletes rejected messages older than REJECTED_EVENT_DAYS (the retention job, ./after-ingest.ts). */
 export async function deleteExpiredRejectedEvents(clock: Clock): Promise<number> {
   const cutoff = new Date(clock().getTime() - REJECTED_EVENT_DAYS * DAY_MS);
-  const { rowCount } = await pgPool().query(`DELETE FROM "RejectedEvent" WHERE "receivedAt" < $1`, [cutoff]);
-  return rowCount ?? 0;
+  return deleteRejectedEventsBefore(pgPool(), cutoff);
 }
