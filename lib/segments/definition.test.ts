@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { zodIssuesToFields } from "../errors";
 import { MAX_JSON_DEPTH, referencedEvents, referencedSegments, ZSegmentDefinition } from "./definition";
-import { ZEstimateSegment } from "./segments";
+import { ZEstimateSegment } from "./segment-schemas";
 
 const issues = (input: unknown) => {
   const result = ZSegmentDefinition.safeParse(input);

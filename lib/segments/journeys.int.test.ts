@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pgPool } from "../db/pool";
-import { advanceEnrollments, advanceMany } from "../engine/advance";
+import { walkBatch as advanceEnrollments, walkInBatches as advanceMany } from "../engine/walk-batch";
 import { processIngestedEvents } from "../engine/process-events";
 import { enrollSegmentEntries } from "../engine/segment-entries";
 import type { TJourneyGraphInput } from "../journeys/graph";

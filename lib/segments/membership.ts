@@ -1,7 +1,36 @@
 import pg from "pg";
 import { pgPool, withTransaction } from "../db/pool";
+import type { Queryable } from "../db/sql";
 import { ZSegmentDefinition, type TCondition, type TSegmentDefinition } from "./definition";
-import { compileEvaluation, eventsOf, SqlParams, usesProfile, type SegmentSource } from "./evaluate";
+import { compileEvaluation, eventsOf, usesProfile, type SegmentSource } from "./evaluate";
+import { selectBatchEvents } from "./store/events";
+import { markChangesDispatched, selectUndispatchedChanges } from "./store/membership-changes";
+import {
+  claimDueChecks,
+  deleteChecksFor,
+  deleteChecksOfProfiles,
+  type EvaluationScope,
+  moveMergedMemberships as moveMergedMembershipRows,
+  selectSegmentsWithMembers,
+  writeEvaluation,
+} from "./store/memberships";
+import { countProfiles, selectMergedInto, selectPeopleOf, selectProfileBatchBound } from "./store/profiles";
+import {
+  replaceReferences,
+  type SegmentReferenceRow,
+  selectEventIndex,
+  selectProfileReadingSegmentIds,
+} from "./store/references";
+import {
+  lockSegments,
+  markRecomputeDone,
+  markRecomputeFailed,
+  markRecomputeRunning,
+  selectDynamicSegmentIds,
+  selectLiveSegments,
+  selectRecomputeTarget,
+  storeRecomputeProgress,
+} from "./store/segments";
 
 /**
  * Keeping memberships current. Every path ends in `applyEvaluation`: one statement that evaluates a dynamic
@@ -41,26 +70,9 @@ export interface LoadedSegment extends SegmentSource {
   version: number;
 }
 
-type Scope = { ids: string[] } | { after: string; upTo: string | null };
-
-const lockKey = (segmentId: string) => `segment:${segmentId}`;
-
-/** Serialises membership writes per segment, in id order so two holders of several cannot deadlock. */
-export async function lockSegments(client: pg.ClientBase, segmentIds: string[]): Promise<void> {
-  const keys = [...new Set(segmentIds)].sort().map(lockKey);
-  if (keys.length)
-    await client.query(
-      `SELECT pg_advisory_xact_lock(hashtextextended(k, 8201)) FROM unnest($1::text[]) AS k ORDER BY k`,
-      [keys],
-    );
-}
-
 /** The workspace's live segments (not archived), definitions parsed. */
-export async function loadSegments(client: pg.ClientBase, workspaceId: string): Promise<Map<string, LoadedSegment>> {
-  const { rows } = await client.query<{ id: string; name: string; kind: string; definition: unknown; version: number }>(
-    `SELECT id, name, kind, definition, version FROM "Segment" WHERE "workspaceId" = $1 AND "archivedAt" IS NULL`,
-    [workspaceId],
-  );
+export async function loadSegments(client: Queryable, workspaceId: string): Promise<Map<string, LoadedSegment>> {
+  const rows = await selectLiveSegments(client, workspaceId);
   return new Map(
     rows.map((r) => {
       const parsed = r.kind === "dynamic" ? ZSegmentDefinition.safeParse(r.definition) : null;
@@ -70,7 +82,7 @@ export async function loadSegments(client: pg.ClientBase, workspaceId: string): 
           id: r.id,
           workspaceId,
           name: r.name,
-          kind: r.kind as "dynamic" | "manual",
+          kind: r.kind,
           definition: parsed?.success ? parsed.data : null,
           version: r.version,
         },
@@ -87,72 +99,15 @@ const dayOf = (now: Date) => now.toISOString().slice(0, 10);
  * segment locked.
  */
 export async function applyEvaluation(
-  client: pg.ClientBase,
+  client: Queryable,
   segment: LoadedSegment,
   segments: ReadonlyMap<string, SegmentSource>,
-  scope: Scope,
+  scope: EvaluationScope,
   now: Date,
 ): Promise<MembershipChange[]> {
   if (segment.kind !== "dynamic" || !segment.definition) return [];
-  const q = new SqlParams();
-  const compiled = compileEvaluation(segment.definition, { workspaceId: segment.workspaceId, now, segments }, q);
-  const seg = q.add(segment.id, "uuid");
-  const ws = q.add(segment.workspaceId, "uuid");
-  const at = q.add(now, "timestamptz");
-  let profileScope: string;
-  let rowScope: (column: string) => string;
-  if ("ids" in scope) {
-    const ids = q.add(scope.ids, "uuid[]");
-    profileScope = `p.id = ANY(${ids})`;
-    rowScope = (column) => `${column} = ANY(${ids})`;
-  } else {
-    const after = q.add(scope.after, "uuid");
-    const upTo = scope.upTo === null ? null : q.add(scope.upTo, "uuid");
-    rowScope = (column) => `${column} > ${after}${upTo ? ` AND ${column} <= ${upTo}` : ""}`;
-    profileScope = rowScope("p.id");
-  }
-  const sql = `
-WITH ev AS MATERIALIZED (${compiled.select(profileScope)}),
-ins AS (
-  INSERT INTO "SegmentMembership" ("segmentId", "profileId", "workspaceId", "enteredAt", "nextCheckAt")
-  SELECT ${seg}, ev.id, ${ws}, ${at}, ev."nextCheckAt" FROM ev
-   WHERE ev.member AND NOT EXISTS (SELECT 1 FROM "SegmentMembership" m WHERE m."segmentId" = ${seg} AND m."profileId" = ev.id)
-  ON CONFLICT DO NOTHING
-  RETURNING "profileId"),
-upd AS (
-  UPDATE "SegmentMembership" m SET "nextCheckAt" = ev."nextCheckAt" FROM ev
-   WHERE m."segmentId" = ${seg} AND m."profileId" = ev.id AND ev.member AND m."nextCheckAt" IS DISTINCT FROM ev."nextCheckAt"),
-del AS (
-  DELETE FROM "SegmentMembership" m
-   WHERE m."segmentId" = ${seg} AND ${rowScope(`m."profileId"`)}
-     AND NOT EXISTS (SELECT 1 FROM ev WHERE ev.id = m."profileId" AND ev.member)
-  RETURNING m."profileId"),
-chk AS (
-  INSERT INTO "SegmentCheck" ("segmentId", "profileId", "workspaceId", "nextCheckAt")
-  SELECT ${seg}, ev.id, ${ws}, ev."nextCheckAt" FROM ev WHERE NOT ev.member AND ev."nextCheckAt" IS NOT NULL
-  ON CONFLICT ("segmentId", "profileId") DO UPDATE SET "nextCheckAt" = EXCLUDED."nextCheckAt"
-   WHERE "SegmentCheck"."nextCheckAt" IS DISTINCT FROM EXCLUDED."nextCheckAt"),
-unchk AS (
-  DELETE FROM "SegmentCheck" c
-   WHERE c."segmentId" = ${seg} AND ${rowScope(`c."profileId"`)}
-     AND NOT EXISTS (SELECT 1 FROM ev WHERE ev.id = c."profileId" AND NOT ev.member AND ev."nextCheckAt" IS NOT NULL)),
-changes AS (
-  INSERT INTO "SegmentMembershipChange" ("workspaceId", "segmentId", "profileId", kind, at)
-  SELECT ${ws}, ${seg}, "profileId", 'entered', ${at} FROM ins
-  UNION ALL
-  SELECT ${ws}, ${seg}, "profileId", 'exited', ${at} FROM del
-  RETURNING id, "profileId", kind),
-counted AS (SELECT count(*) FILTER (WHERE kind = 'entered')::int AS e, count(*) FILTER (WHERE kind = 'exited')::int AS x FROM changes),
-sized AS (
-  UPDATE "Segment" s SET "memberCount" = s."memberCount" + c.e - c.x FROM counted c
-   WHERE s.id = ${seg} AND c.e + c.x > 0 RETURNING s."memberCount"),
-daily AS (
-  INSERT INTO "SegmentDailySize" ("segmentId", day, size, entered, exited)
-  SELECT ${seg}, ${q.add(dayOf(now), "date")}, sized."memberCount", c.e, c.x FROM sized, counted c
-  ON CONFLICT ("segmentId", day) DO UPDATE SET size = EXCLUDED.size,
-     entered = "SegmentDailySize".entered + EXCLUDED.entered, exited = "SegmentDailySize".exited + EXCLUDED.exited)
-SELECT id::text, "profileId", kind FROM changes ORDER BY id`;
-  const { rows } = await client.query<{ id: string; profileId: string; kind: "entered" | "exited" }>(sql, q.values);
+  const compiled = compileEvaluation(segment.definition, { workspaceId: segment.workspaceId, now, segments });
+  const rows = await writeEvaluation(client, compiled, segment, scope, now, dayOf(now));
   return rows.map((r) => ({ ...r, workspaceId: segment.workspaceId, segmentId: segment.id, at: now.toISOString() }));
 }
 
@@ -176,10 +131,7 @@ export async function evaluateFor(
         const segment = segments.get(segmentId);
         if (!segment) {
           // archived or gone since: it keeps nobody
-          await client.query(`DELETE FROM "SegmentCheck" WHERE "segmentId" = $1 AND "profileId" = ANY($2::uuid[])`, [
-            segmentId,
-            profileIds,
-          ]);
+          await deleteChecksFor(client, segmentId, profileIds);
           return [];
         }
         return applyEvaluation(client, segment, segments, { ids: profileIds }, now);
@@ -197,23 +149,17 @@ export async function evaluateFor(
  * profile dependence include those of the dynamic segments it refers to, so a change in any of them is seen.
  * Call it in the transaction that changes a definition (or archives a segment).
  */
-export async function refreshReferences(client: pg.ClientBase, workspaceId: string): Promise<void> {
+export async function refreshReferences(client: Queryable, workspaceId: string): Promise<void> {
   const segments = await loadSegments(client, workspaceId);
-  const rows: { s: string; k: string; v: string }[] = [];
+  const rows: SegmentReferenceRow[] = [];
   for (const segment of segments.values()) {
     if (!segment.definition) continue;
     const root = segment.definition as TCondition;
-    for (const name of eventsOf(root, segments)) rows.push({ s: segment.id, k: "event", v: name });
-    if (usesProfile(root, segments)) rows.push({ s: segment.id, k: "profile", v: "" });
-    for (const id of new Set(directSegmentRefs(root))) rows.push({ s: segment.id, k: "segment", v: id });
+    for (const name of eventsOf(root, segments)) rows.push({ segmentId: segment.id, kind: "event", value: name });
+    if (usesProfile(root, segments)) rows.push({ segmentId: segment.id, kind: "profile", value: "" });
+    for (const id of new Set(directSegmentRefs(root))) rows.push({ segmentId: segment.id, kind: "segment", value: id });
   }
-  await client.query(`DELETE FROM "SegmentReference" WHERE "workspaceId" = $1`, [workspaceId]);
-  if (rows.length) {
-    await client.query(
-      `INSERT INTO "SegmentReference" ("workspaceId", "segmentId", kind, value) SELECT $1, s, k, v FROM json_to_recordset($2::json) AS r(s uuid, k text, v text) ON CONFLICT DO NOTHING`,
-      [workspaceId, JSON.stringify(rows)],
-    );
-  }
+  await replaceReferences(client, workspaceId, rows);
 }
 
 function directSegmentRefs(c: TCondition): string[] {
@@ -223,28 +169,8 @@ function directSegmentRefs(c: TCondition): string[] {
   return [];
 }
 
-/** Dynamic segments whose answer reads `segmentId` (directly or through other segments). */
-export async function dependentsOf(client: pg.ClientBase, workspaceId: string, segmentId: string): Promise<string[]> {
-  const { rows } = await client.query<{ segmentId: string }>(
-    `WITH RECURSIVE dep(id) AS (
-       SELECT "segmentId" FROM "SegmentReference" WHERE "workspaceId" = $1 AND kind = 'segment' AND value = $2
-       UNION
-       SELECT r."segmentId" FROM "SegmentReference" r JOIN dep ON r.value = dep.id::text WHERE r."workspaceId" = $1 AND r.kind = 'segment')
-     SELECT id AS "segmentId" FROM dep WHERE id <> $2::uuid`,
-    [workspaceId, segmentId],
-  );
-  return rows.map((r) => r.segmentId);
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Event-driven
-
-interface BatchEvent {
-  profileId: string;
-  name: string | null;
-  type: string;
-  profileChange: boolean;
-}
 
 /**
  * After a batch of events was stored: re-evaluates the segments they can change, for their people only.
@@ -259,22 +185,9 @@ export async function updateSegmentsForEvents(
   const pool = pgPool();
   // What the workspace's segments read, first, and whether it has a segment at all (merged memberships move
   // below whatever the segments read): in a workspace without segments the batch's events are not read.
-  const { rows: allRefs } = await pool.query<{ segmentId: string; kind: string; value: string }>(
-    `SELECT "segmentId", kind, value FROM "SegmentReference" WHERE "workspaceId" = $1 AND kind IN ('event', 'profile')
-     UNION ALL
-     SELECT id, 'exists', '' FROM (SELECT id FROM "Segment" WHERE "workspaceId" = $1 LIMIT 1) any_segment`,
-    [workspaceId],
-  );
+  const allRefs = await selectEventIndex(pool, workspaceId);
   if (!allRefs.length) return [];
-  const { rows: events } = await pool.query<BatchEvent>(
-    `SELECT COALESCE(p."mergedIntoId", ev."profileId") AS "profileId", ev.name, ev.type,
-            (ev.type IN ('identify', 'alias') OR ev.source = 'messaging' OR (ev.context #>> '{device,token}') IS NOT NULL
-             -- a person new with this batch: profile conditions ("has no plan") may hold for them from the start
-             OR NOT EXISTS (SELECT 1 FROM "Event" o WHERE o."workspaceId" = $1 AND o."profileId" = ev."profileId" AND NOT (o.id = ANY($2::bigint[])))) AS "profileChange"
-       FROM "Event" ev JOIN "Profile" p ON p.id = ev."profileId"
-      WHERE ev."workspaceId" = $1 AND ev.id = ANY($2::bigint[])`,
-    [workspaceId, eventIds],
-  );
+  const events = await selectBatchEvents(pool, workspaceId, eventIds);
   if (!events.length) return [];
   const names = new Set(events.flatMap((e) => (e.name ? [e.name] : [])));
   const anyProfileChange = events.some((e) => e.profileChange);
@@ -308,11 +221,8 @@ export async function updateSegmentsForEvents(
     const merged = await moveMergedMemberships(workspaceId, identified, now);
     changes.push(...merged.changes);
     if (merged.people.length) {
-      const { rows: dynamic } = await pool.query<{ id: string }>(
-        `SELECT id FROM "Segment" WHERE "workspaceId" = $1 AND kind = 'dynamic' AND "archivedAt" IS NULL`,
-        [workspaceId],
-      );
-      for (const { id } of dynamic) for (const person of merged.people) add(id, person);
+      for (const id of await selectDynamicSegmentIds(pool, workspaceId))
+        for (const person of merged.people) add(id, person);
     }
   }
   changes.push(...(await evaluateFor(workspaceId, work, now)));
@@ -330,49 +240,16 @@ async function moveMergedMemberships(
   people: string[],
   now: Date,
 ): Promise<{ people: string[]; changes: MembershipChange[] }> {
-  const { rows: mergedProfiles } = await pgPool().query<{ id: string; into: string }>(
-    `SELECT id, "mergedIntoId" AS into FROM "Profile" WHERE "mergedIntoId" = ANY($1::uuid[])`,
-    [people],
-  );
+  const pool = pgPool();
+  const mergedProfiles = await selectMergedInto(pool, people);
   if (!mergedProfiles.length) return { people: [], changes: [] };
   const fromIds = mergedProfiles.map((m) => m.id);
-  const { rows: involved } = await pgPool().query<{ segmentId: string }>(
-    `SELECT DISTINCT "segmentId" FROM "SegmentMembership" WHERE "profileId" = ANY($1::uuid[])`,
-    [fromIds],
-  );
+  const involved = await selectSegmentsWithMembers(pool, fromIds);
   const changes = await withTransaction(async (client) => {
-    await client.query(`DELETE FROM "SegmentCheck" WHERE "profileId" = ANY($1::uuid[])`, [fromIds]);
+    await deleteChecksOfProfiles(client, fromIds);
     if (!involved.length) return [];
-    await lockSegments(
-      client,
-      involved.map((r) => r.segmentId),
-    );
-    const day = dayOf(now);
-    const { rows } = await client.query<{ id: string; profileId: string; segmentId: string; kind: "exited" }>(
-      `WITH gone AS (
-         DELETE FROM "SegmentMembership" m USING "Profile" p
-          WHERE p.id = m."profileId" AND m."profileId" = ANY($1::uuid[])
-         RETURNING m."segmentId", m."profileId", p."mergedIntoId" AS "into", m."enteredAt", m."nextCheckAt"),
-       ranked AS (
-         SELECT g.*, row_number() OVER (PARTITION BY g."segmentId", g."into" ORDER BY g."enteredAt", g."profileId") AS rank,
-                EXISTS (SELECT 1 FROM "SegmentMembership" t WHERE t."segmentId" = g."segmentId" AND t."profileId" = g."into") AS "intoIsMember"
-           FROM gone g),
-       moved AS (
-         INSERT INTO "SegmentMembership" ("segmentId", "profileId", "workspaceId", "enteredAt", "nextCheckAt")
-         SELECT "segmentId", "into", $2, "enteredAt", "nextCheckAt" FROM ranked WHERE rank = 1 AND NOT "intoIsMember"
-         ON CONFLICT DO NOTHING RETURNING 1),
-       exits AS (
-         INSERT INTO "SegmentMembershipChange" ("workspaceId", "segmentId", "profileId", kind, at)
-         SELECT $2, "segmentId", "profileId", 'exited', $3 FROM ranked WHERE rank > 1 OR "intoIsMember"
-         RETURNING id, "profileId", "segmentId", kind),
-       per AS (SELECT "segmentId", count(*)::int AS x FROM exits GROUP BY 1),
-       sized AS (UPDATE "Segment" s SET "memberCount" = s."memberCount" - per.x FROM per WHERE s.id = per."segmentId" RETURNING s.id, s."memberCount", per.x),
-       daily AS (
-         INSERT INTO "SegmentDailySize" ("segmentId", day, size, entered, exited) SELECT id, $4::date, "memberCount", 0, x FROM sized
-         ON CONFLICT ("segmentId", day) DO UPDATE SET size = EXCLUDED.size, exited = "SegmentDailySize".exited + EXCLUDED.exited)
-       SELECT id::text, "profileId", "segmentId", kind FROM exits ORDER BY id`,
-      [fromIds, workspaceId, now, day],
-    );
+    await lockSegments(client, involved);
+    const rows = await moveMergedMembershipRows(client, fromIds, workspaceId, now, dayOf(now));
     return rows.map((r) => ({ ...r, workspaceId, at: now.toISOString() }));
   });
   return { people: [...new Set(mergedProfiles.map((m) => m.into))], changes };
@@ -404,26 +281,16 @@ export async function reevaluateProfileSegments(
 ): Promise<MembershipChange[]> {
   const ids = [...new Set(profileIds)];
   if (!ids.length) return [];
-  const { rows: people } = await db.query<{ id: string }>(
-    `SELECT DISTINCT COALESCE("mergedIntoId", id) AS id FROM "Profile" WHERE "workspaceId" = $1 AND id = ANY($2::uuid[])`,
-    [workspaceId, ids],
-  );
-  if (!people.length) return [];
-  const { rows: refs } = await db.query<{ segmentId: string }>(
-    `SELECT DISTINCT "segmentId" FROM "SegmentReference" WHERE "workspaceId" = $1 AND kind = 'profile' ORDER BY 1`,
-    [workspaceId],
-  );
-  if (!refs.length) return [];
-  const personIds = people.map((p) => p.id);
+  const personIds = await selectPeopleOf(db, workspaceId, ids);
+  if (!personIds.length) return [];
+  const segmentIds = await selectProfileReadingSegmentIds(db, workspaceId);
+  if (!segmentIds.length) return [];
   if (db instanceof pg.Pool)
-    return evaluateFor(workspaceId, new Map(refs.map((r) => [r.segmentId, new Set(personIds)])), now);
-  await lockSegments(
-    db,
-    refs.map((r) => r.segmentId),
-  );
+    return evaluateFor(workspaceId, new Map(segmentIds.map((id) => [id, new Set(personIds)])), now);
+  await lockSegments(db, segmentIds);
   const segments = await loadSegments(db, workspaceId);
   const changes: MembershipChange[] = [];
-  for (const { segmentId } of refs) {
+  for (const segmentId of segmentIds) {
     const segment = segments.get(segmentId);
     if (segment) changes.push(...(await applyEvaluation(db, segment, segments, { ids: personIds }, now)));
   }
@@ -445,18 +312,11 @@ export async function processDueChecks(
   options: { limit?: number; workspaceId?: string } = {},
 ): Promise<{ claimed: number; changes: MembershipChange[] }> {
   const lease = new Date(now.getTime() + CHECK_LEASE_MS);
-  const claim = async (table: "SegmentMembership" | "SegmentCheck") =>
-    (
-      await pgPool().query<{ workspaceId: string; segmentId: string; profileId: string }>(
-        `WITH due AS (
-           SELECT "segmentId", "profileId" FROM "${table}" WHERE "nextCheckAt" <= $1 AND ($4::uuid IS NULL OR "workspaceId" = $4)
-            ORDER BY "nextCheckAt" LIMIT $2 FOR UPDATE SKIP LOCKED)
-         UPDATE "${table}" t SET "nextCheckAt" = $3 FROM due WHERE t."segmentId" = due."segmentId" AND t."profileId" = due."profileId"
-         RETURNING t."workspaceId", t."segmentId", t."profileId"`,
-        [now, options.limit ?? 2_000, lease, options.workspaceId ?? null],
-      )
-    ).rows;
-  const due = [...(await claim("SegmentMembership")), ...(await claim("SegmentCheck"))];
+  const claim = { now, limit: options.limit ?? 2_000, lease, workspaceId: options.workspaceId ?? null };
+  const due = [
+    ...(await claimDueChecks(pgPool(), "SegmentMembership", claim)),
+    ...(await claimDueChecks(pgPool(), "SegmentCheck", claim)),
+  ];
   const byWorkspace = new Map<string, Map<string, Set<string>>>();
   for (const d of due) {
     const work = byWorkspace.get(d.workspaceId) ?? new Map<string, Set<string>>();
@@ -481,16 +341,6 @@ export interface RecomputeProgress {
   exited: number;
 }
 
-/** Marks a recompute as wanted (the API answers with this while it runs elsewhere). */
-export async function queueRecompute(client: pg.ClientBase, segmentIds: string[]): Promise<void> {
-  if (!segmentIds.length) return;
-  await client.query(
-    `UPDATE "Segment" SET "recomputeStatus" = 'queued', "recomputeProcessed" = 0, "recomputeError" = NULL
-      WHERE id = ANY($1::uuid[]) AND kind = 'dynamic' AND "archivedAt" IS NULL`,
-    [segmentIds],
-  );
-}
-
 /**
  * Evaluates a dynamic segment for every profile of its workspace, RECOMPUTE_BATCH profile ids at a time (one
  * transaction each, the segment locked only meanwhile, so event-driven updates interleave), storing the
@@ -504,13 +354,7 @@ export async function recomputeSegment(
   const clock = options.now ?? (() => new Date());
   const batchSize = options.batchSize ?? RECOMPUTE_BATCH;
   const pool = pgPool();
-  const { rows: found } = await pool.query<{
-    workspaceId: string;
-    kind: string;
-    archivedAt: Date | null;
-    version: number;
-  }>(`SELECT "workspaceId", kind, "archivedAt", version FROM "Segment" WHERE id = $1`, [segmentId]);
-  const segment = found[0];
+  const segment = await selectRecomputeTarget(pool, segmentId);
   const progress: RecomputeProgress = { segmentId, processed: 0, total: 0, entered: 0, exited: 0 };
   if (!segment || segment.kind !== "dynamic" || segment.archivedAt)
     return {
@@ -519,26 +363,15 @@ export async function recomputeSegment(
       range: null,
       skipped: !segment ? "no such segment" : segment.archivedAt ? "archived" : "manual segments are not computed",
     };
-  const { rows: totals } = await pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM "Profile" WHERE "workspaceId" = $1`,
-    [segment.workspaceId],
-  );
-  progress.total = totals[0].n;
-  await pool.query(
-    `UPDATE "Segment" SET "recomputeStatus" = 'running', "recomputeVersion" = $2, "recomputeProcessed" = 0, "recomputeTotal" = $3,
-        "recomputeStartedAt" = $4, "recomputeFinishedAt" = NULL, "recomputeError" = NULL WHERE id = $1`,
-    [segmentId, segment.version, progress.total, clock()],
-  );
+  progress.total = await countProfiles(pool, segment.workspaceId);
+  await markRecomputeRunning(pool, segmentId, { version: segment.version, total: progress.total, startedAt: clock() });
   const seen: MembershipChange[] = [];
   try {
     let after = "00000000-0000-0000-0000-000000000000";
     for (;;) {
       // The batch: the next `batchSize` profile ids (merged ones too: their memberships end).
-      const { rows: bound } = await pool.query<{ id: string; n: number }>(
-        `SELECT max(id::text)::uuid AS id, count(*)::int AS n FROM (SELECT id FROM "Profile" WHERE "workspaceId" = $1 AND id > $2 ORDER BY id LIMIT $3) b`,
-        [segment.workspaceId, after, batchSize],
-      );
-      const last = bound[0].n < batchSize ? null : bound[0].id;
+      const bound = await selectProfileBatchBound(pool, segment.workspaceId, after, batchSize);
+      const last = bound.count < batchSize ? null : bound.lastId;
       const now = clock();
       const changes = await withTransaction(async (client) => {
         await lockSegments(client, [segmentId]);
@@ -548,11 +381,11 @@ export async function recomputeSegment(
         return applyEvaluation(client, current, segments, { after, upTo: last }, now);
       });
       if (!changes) break;
-      progress.processed = Math.min(progress.total, progress.processed + bound[0].n);
+      progress.processed = Math.min(progress.total, progress.processed + bound.count);
       for (const c of changes) progress[c.kind]++;
       // only the first and last id matter for the announcement
       if (changes.length) seen.splice(0, seen.length, ...rangeEnds([...seen, changes[0], changes[changes.length - 1]]));
-      await pool.query(`UPDATE "Segment" SET "recomputeProcessed" = $2 WHERE id = $1`, [segmentId, progress.processed]);
+      await storeRecomputeProgress(pool, segmentId, progress.processed);
       options.onProgress?.({ ...progress });
       if (last === null) break;
       after = last;
@@ -562,24 +395,12 @@ export async function recomputeSegment(
     const finishedAt = clock();
     await withTransaction(async (client) => {
       await lockSegments(client, [segmentId]);
-      await client.query(
-        `WITH sized AS (
-           UPDATE "Segment" s SET "recomputeStatus" = 'done', "recomputeFinishedAt" = $2, "recomputeProcessed" = "recomputeTotal",
-               "memberCount" = (SELECT count(*) FROM "SegmentMembership" m WHERE m."segmentId" = s.id) WHERE id = $1
-           RETURNING s."memberCount")
-         INSERT INTO "SegmentDailySize" ("segmentId", day, size, entered, exited)
-         SELECT $1, $3::date, "memberCount", 0, 0 FROM sized
-         ON CONFLICT ("segmentId", day) DO UPDATE SET size = EXCLUDED.size`,
-        [segmentId, finishedAt, dayOf(finishedAt)],
-      );
+      await markRecomputeDone(client, segmentId, finishedAt, dayOf(finishedAt));
     });
   } catch (error) {
-    await pool
-      .query(
-        `UPDATE "Segment" SET "recomputeStatus" = 'failed', "recomputeFinishedAt" = $2, "recomputeError" = $3 WHERE id = $1`,
-        [segmentId, clock(), String((error as Error).message ?? error).slice(0, 500)],
-      )
-      .catch(() => {});
+    await markRecomputeFailed(pool, segmentId, clock(), String((error as Error).message ?? error).slice(0, 500)).catch(
+      () => {},
+    );
     throw error;
   }
   return {
@@ -629,20 +450,11 @@ export function rangesOf(changes: Pick<MembershipChange, "id" | "workspaceId">[]
 
 /** Changes not announced yet, older than `olderThan` (a crash between recording and announcing left them). */
 export async function undispatchedRanges(olderThan: Date, limit = 5_000): Promise<ChangeRange[]> {
-  const { rows } = await pgPool().query<{ id: string; workspaceId: string }>(
-    `SELECT id::text, "workspaceId" FROM "SegmentMembershipChange" WHERE "dispatchedAt" IS NULL AND at < $1 ORDER BY id LIMIT $2`,
-    [olderThan, limit],
-  );
-  return rangesOf(rows);
+  return rangesOf(await selectUndispatchedChanges(pgPool(), olderThan, limit));
 }
 
 export async function markDispatched(ranges: ChangeRange[], now: Date): Promise<void> {
-  for (const r of ranges) {
-    await pgPool().query(
-      `UPDATE "SegmentMembershipChange" SET "dispatchedAt" = $4 WHERE "workspaceId" = $1 AND id BETWEEN $2 AND $3 AND "dispatchedAt" IS NULL`,
-      [r.workspaceId, r.fromId, r.toId, now],
-    );
-  }
+  for (const r of ranges) await markChangesDispatched(pgPool(), r, now);
 }
 
 export type { TSegmentDefinition };

@@ -17,7 +17,9 @@ import { contextOf, createWorkspaceWithTeam, sessionCookie } from "../testing/fa
 import { ingestFixture } from "../testing/ingest-helpers";
 import { recomputeSegment } from "./membership";
 import { pgPool } from "../db/pool";
-import { getSegment, listMembers, parseUserIdCsv, uploadMembers } from "./segments";
+import { getSegment } from "./get-segment";
+import { listMembers } from "./list-members";
+import { parseUserIdCsv, uploadMembers } from "./upload-members";
 import { SegmentDriver } from "./test-driver";
 
 const VIEWED_NO_ORDER = {

@@ -4,9 +4,10 @@ import type { WorkspaceContext } from "../auth/context";
 import { pgPool } from "../db/pool";
 import { ingest } from "../ingest/ingest";
 import { ZSegmentDefinition, type TSegmentDefinition } from "./definition";
-import { compilePredicate, SqlParams } from "./evaluate";
+import { compilePredicate } from "./evaluate";
 import { loadSegments, processDueChecks, updateSegmentsForEvents, type MembershipChange } from "./membership";
-import { createSegment } from "./segments";
+import { createSegment } from "./create-segment";
+import { selectChangesByUser, selectMatchingUserIds, selectMemberUserIds, selectNextCheck } from "./store/test-reads";
 import { ingestFixture } from "../testing/ingest-helpers";
 
 /**
@@ -65,12 +66,8 @@ export class SegmentDriver {
   }
 
   /** userIds of the members, sorted. */
-  async members(segmentId: string): Promise<string[]> {
-    const { rows } = await pgPool().query<{ userId: string }>(
-      `SELECT COALESCE(p."userId", p.id::text) AS "userId" FROM "SegmentMembership" m JOIN "Profile" p ON p.id = m."profileId" WHERE m."segmentId" = $1 ORDER BY 1`,
-      [segmentId],
-    );
-    return rows.map((r) => r.userId);
+  members(segmentId: string): Promise<string[]> {
+    return selectMemberUserIds(pgPool(), segmentId);
   }
 
   /** Who matches by the predicate form (what the estimate counts), sorted userIds. */
@@ -78,17 +75,12 @@ export class SegmentDriver {
     const client = await pgPool().connect();
     try {
       const segments = await loadSegments(client, this.ctx.workspace.id);
-      const q = new SqlParams();
-      const { joins, where } = compilePredicate(
-        ZSegmentDefinition.parse(definition),
-        { workspaceId: this.ctx.workspace.id, now: this.now, segments },
-        q,
-      );
-      const { rows } = await client.query<{ userId: string }>(
-        `SELECT COALESCE(p."userId", p.id::text) AS "userId" FROM "Profile" p ${joins} WHERE ${where} ORDER BY 1`,
-        q.values,
-      );
-      return rows.map((r) => r.userId);
+      const compiled = compilePredicate(ZSegmentDefinition.parse(definition), {
+        workspaceId: this.ctx.workspace.id,
+        now: this.now,
+        segments,
+      });
+      return await selectMatchingUserIds(client, compiled);
     } finally {
       client.release();
     }
@@ -96,24 +88,12 @@ export class SegmentDriver {
 
   /** The next check stored for a person: on the membership, or the non-member check. */
   async nextCheck(segmentId: string, userId: string): Promise<{ member: boolean; nextCheckAt: string | null }> {
-    const { rows } = await pgPool().query<{ member: boolean; nextCheckAt: Date | null }>(
-      `SELECT m."profileId" IS NOT NULL AS member, COALESCE(m."nextCheckAt", c."nextCheckAt") AS "nextCheckAt"
-         FROM "Profile" p
-         LEFT JOIN "SegmentMembership" m ON m."segmentId" = $1 AND m."profileId" = p.id
-         LEFT JOIN "SegmentCheck" c ON c."segmentId" = $1 AND c."profileId" = p.id
-        WHERE p."workspaceId" = $2 AND p."userId" = $3`,
-      [segmentId, this.ctx.workspace.id, userId],
-    );
-    const row = rows[0];
-    return { member: !!row?.member, nextCheckAt: row?.nextCheckAt ? new Date(row.nextCheckAt).toISOString() : null };
+    const row = await selectNextCheck(pgPool(), segmentId, this.ctx.workspace.id, userId);
+    return { member: !!row?.member, nextCheckAt: row?.nextCheckAt ? row.nextCheckAt.toISOString() : null };
   }
 
   async changes(segmentId: string): Promise<{ userId: string; kind: string; at: string }[]> {
-    const { rows } = await pgPool().query<{ userId: string; kind: string; at: Date }>(
-      `SELECT COALESCE(p."userId", p.id::text) AS "userId", c.kind, c.at FROM "SegmentMembershipChange" c JOIN "Profile" p ON p.id = c."profileId"
-        WHERE c."segmentId" = $1 ORDER BY c.id`,
-      [segmentId],
-    );
-    return rows.map((r) => ({ userId: r.userId, kind: r.kind, at: new Date(r.at).toISOString() }));
+    const rows = await selectChangesByUser(pgPool(), segmentId);
+    return rows.map((r) => ({ userId: r.userId, kind: r.kind, at: r.at.toISOString() }));
   }
 }

@@ -1,5 +1,6 @@
 import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { pgPool } from "../db/pool";
+import { selectTraitCatalog } from "./store/traits";
 
 /**
  * The trait catalog as the segment builder reads it: every trait key seen in the workspace's identify calls
@@ -18,9 +19,5 @@ const MAX_TRAITS = 1_000;
 
 export async function listTraitCatalog(ctx: WorkspaceContext): Promise<TraitCatalogEntry[]> {
   requirePermission(ctx, "workspace:read");
-  const { rows } = await pgPool().query<TraitCatalogEntry>(
-    `SELECT key AS name, array_agg(type ORDER BY type) AS types FROM "ProfileTrait" WHERE "workspaceId" = $1 GROUP BY key ORDER BY key LIMIT $2`,
-    [ctx.workspace.id, MAX_TRAITS],
-  );
-  return rows;
+  return selectTraitCatalog(pgPool(), ctx.workspace.id, MAX_TRAITS);
 }

@@ -177,7 +177,7 @@ async function main() {
     const { pgPool } = await import("../../lib/db/pool");
     const { createApiKey, workspaceContextForApiKey } = await import("../../lib/api-keys/api-keys");
     const { workspaceContextForUser } = await import("../../lib/workspaces/workspaces");
-    const { createSegment } = await import("../../lib/segments/segments");
+    const { createSegment } = await import("../../lib/segments/create-segment");
     const { recomputeSegment, updateSegmentsForEvents } = await import("../../lib/segments/membership");
     const { ingest } = await import("../../lib/ingest/ingest");
 
