@@ -1,4 +1,4 @@
-import { advanceEnrollment } from "@/lib/engine/advance";
+import { walkOne } from "@/lib/engine/walk-batch";
 import { RetryAfterError } from "inngest";
 import { performWebhookCall, WebhookBusyError } from "@/lib/engine/webhook";
 import { rangesOf, type MembershipChange } from "@/lib/segments/membership";
@@ -8,7 +8,7 @@ import { sendWalkFollowUps } from "./walk-follow-ups";
 /**
  * Walks one enrollment until it waits or ends: an API enrollment, and the webhook calls a batch walk left over
  * (one another worker was making after a crash; a journey looping through many webhooks). Batch walks make
- * their own calls (lib/engine/webhook-batch.ts). The walk is a database transaction keyed by (enrollment,
+ * their own calls (lib/engine/walk-enrollments.ts). The walk is a database transaction keyed by (enrollment,
  * node, visit), so running it again is harmless. A webhook, the side effect outside the database, is a
  * step with a stable id, `<nodeId>:<visit>`; that step also walks on from the webhook, so a person who
  * reaches a webhook costs two calls to the app (the step, the end). One run per enrollment at a time
@@ -30,7 +30,7 @@ export const advanceEnrollmentFn = inngest.createFunction(
     let webhook = stoppedAt;
     let state: string | undefined;
     if (!webhook) {
-      const walked = await step.run("advance", () => advanceEnrollment(enrollmentId, new Date()));
+      const walked = await step.run("advance", () => walkOne(enrollmentId, new Date()));
       queued.push(...walked.queuedMessageIds);
       segmentChanges.push(...(walked.segmentChanges ?? []));
       state = walked.state;
@@ -48,7 +48,7 @@ export const advanceEnrollmentFn = inngest.createFunction(
           if (error instanceof WebhookBusyError) throw new RetryAfterError(error.message, 2_000);
           throw error;
         }
-        return advanceEnrollment(enrollmentId, new Date());
+        return walkOne(enrollmentId, new Date());
       });
       queued.push(...walked.queuedMessageIds);
       segmentChanges.push(...(walked.segmentChanges ?? []));

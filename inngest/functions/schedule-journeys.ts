@@ -1,4 +1,4 @@
-import { advanceThroughWebhooks } from "@/lib/engine/webhook-batch";
+import { walkEnrollments } from "@/lib/engine/walk-enrollments";
 import { systemClock } from "@/lib/runtime/clock";
 import { enrollScheduleBatch, findDueSchedules, type ScheduleCursor } from "@/lib/engine/schedule-entries";
 import { inngest } from "@/lib/jobs";
@@ -55,7 +55,7 @@ export const scheduleJourneys = inngest.createFunction(
             ids.push(...batch.enrolled);
             next = batch.next;
           }
-          return { next, enrolled: ids.length, ...(await advanceThroughWebhooks(ids, systemClock)) };
+          return { next, enrolled: ids.length, ...(await walkEnrollments(ids, systemClock)) };
         });
         await sendWalkFollowUps(step, result, `:${occurrence.journeyId}:${n}`);
         enrolled += result.enrolled;

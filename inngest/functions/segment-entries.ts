@@ -1,4 +1,4 @@
-import { advanceThroughWebhooks } from "@/lib/engine/webhook-batch";
+import { walkEnrollments } from "@/lib/engine/walk-enrollments";
 import { systemClock } from "@/lib/runtime/clock";
 import { enrollSegmentEntries } from "@/lib/engine/segment-entries";
 import { inngest, parseJob, SEGMENT_CHANGED, SegmentChangedData } from "@/lib/jobs";
@@ -16,7 +16,7 @@ export const segmentEntries = inngest.createFunction(
     const result = await step.run("enroll", async () => {
       const now = new Date();
       const { advance, enrolled } = await enrollSegmentEntries(range, now);
-      return { enrolled, ...(await advanceThroughWebhooks(advance, systemClock)) };
+      return { enrolled, ...(await walkEnrollments(advance, systemClock)) };
     });
     await sendWalkFollowUps(step, result);
     return { enrolled: result.enrolled, steps: result.steps };

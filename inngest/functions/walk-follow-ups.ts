@@ -1,5 +1,5 @@
 import type { GetStepTools } from "inngest";
-import type { AdvanceManyResult } from "@/lib/engine/advance";
+import type { WalkSummary } from "@/lib/engine/walk-batch";
 import { markDispatched } from "@/lib/segments/membership";
 import { advanceEvents, inngest, messageQueuedEvents, segmentChangedEvents } from "@/lib/jobs";
 
@@ -8,7 +8,7 @@ type StepTools = GetStepTools<typeof inngest>;
 /**
  * What every function that walks enrollments sends on afterwards, each as a step of its own so a retry sends
  * nothing twice: the enrollments still stopped at a webhook (the walk itself makes the calls, see
- * lib/engine/webhook-batch.ts; these are the few it leaves to advance-enrollment), the messages queued
+ * lib/engine/walk-enrollments.ts; these are the few it leaves to advance-enrollment), the messages queued
  * (deliver-message), and the segment entries and exits that profile updates caused
  * (cairn/segment.changed, so journeys that start on a segment hear of them now rather than at the
  * segment-checks sweep, which announces what a crash left unannounced). `suffix` keeps the step ids unique
@@ -16,7 +16,7 @@ type StepTools = GetStepTools<typeof inngest>;
  */
 export async function sendWalkFollowUps(
   step: StepTools,
-  walked: Pick<AdvanceManyResult, "needWebhook" | "queuedMessageIds" | "segmentRanges">,
+  walked: Pick<WalkSummary, "needWebhook" | "queuedMessageIds" | "segmentRanges">,
   suffix = "",
 ): Promise<void> {
   if (walked.needWebhook.length)
@@ -41,7 +41,7 @@ export async function sendWalkFollowUps(
  */
 export async function sendWalkFollowUpsNow(
   runId: string,
-  walked: Pick<AdvanceManyResult, "needWebhook" | "queuedMessageIds" | "segmentRanges">,
+  walked: Pick<WalkSummary, "needWebhook" | "queuedMessageIds" | "segmentRanges">,
 ): Promise<void> {
   const events = [
     ...advanceEvents(walked.needWebhook.map((webhook) => ({ enrollmentId: webhook.enrollmentId, webhook }))).map(

@@ -7,7 +7,7 @@ import { pauseJourney, resumeJourney } from "../journeys/journeys";
 import { withWebhookReceiver } from "../testing/webhook-receiver";
 import { EngineDriver, enrollmentsOf, messagesOf, publishGraph } from "../testing/engine-driver";
 import { ingestFixture } from "../testing/ingest-helpers";
-import { advanceEnrollment } from "./advance";
+import { walkOne } from "./walk-batch";
 import { enrollThroughApi } from "./api-enroll";
 import { processIngestedEvents } from "./process-events";
 import { performWebhookCall } from "./webhook";
@@ -397,10 +397,7 @@ describe("exactly once", () => {
     const [enrollmentId] = processed.advance;
 
     // Two advances at once: one walks to the webhook, the other finds the enrollment locked, then in the same place.
-    const [a, b] = await Promise.all([
-      advanceEnrollment(enrollmentId, engine.now),
-      advanceEnrollment(enrollmentId, engine.now),
-    ]);
+    const [a, b] = await Promise.all([walkOne(enrollmentId, engine.now), walkOne(enrollmentId, engine.now)]);
     expect([a.state, b.state]).toEqual(["webhook", "webhook"]);
     // Both try the call (as two racing Inngest runs would): one calls, the other finds it claimed or done.
     const outcomes = await Promise.allSettled([performWebhookCall(a.webhook!), performWebhookCall(b.webhook!)]);
@@ -410,13 +407,10 @@ describe("exactly once", () => {
     // "Crash" after the call was recorded and before the enrollment moved on: the retry calls nothing again.
     const again = await performWebhookCall(a.webhook!);
     expect(again.alreadyDone).toBe(true);
-    const [c, d] = await Promise.all([
-      advanceEnrollment(enrollmentId, engine.now),
-      advanceEnrollment(enrollmentId, engine.now),
-    ]);
+    const [c, d] = await Promise.all([walkOne(enrollmentId, engine.now), walkOne(enrollmentId, engine.now)]);
     expect([c.state, d.state].sort()).toEqual(["ended", "idle"]);
     // And an advance replayed after it committed (its "message queued" event lost) queues nothing new.
-    expect((await advanceEnrollment(enrollmentId, engine.now)).state).toBe("idle");
+    expect((await walkOne(enrollmentId, engine.now)).state).toBe("idle");
     expect(callsTo("once").filter((x) => JSON.parse(x.body).user === "grace")).toHaveLength(1);
     expect(await messagesOf(journeyId)).toHaveLength(1);
     const { rows } = await pgPool().query(
@@ -444,7 +438,7 @@ describe("a webhook whose person moved on", () => {
     await publishGraph(ctx, graph);
     const engine = new EngineDriver(ctx, new Date());
     const processed = await processIngestedEvents(ctx.workspace.id, await storeTrack(ctx, engine, "zoe"), engine.now);
-    const walked = await advanceEnrollment(processed.advance[0], engine.now);
+    const walked = await walkOne(processed.advance[0], engine.now);
     expect(walked.state).toBe("webhook");
     // The advance event is still queued when Zoe unsubscribes.
     await engine.track("zoe", "unsubscribed");

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { TJourneySettings } from "../journeys/graph";
-import { ACTIVE_LEASE_MS } from "./advance";
+import { ACTIVE_LEASE_MS } from "./walk-batch";
 import type { TriggerInfo } from "./interpreter";
 
 /**

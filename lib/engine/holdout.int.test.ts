@@ -13,7 +13,7 @@ import { pgPool } from "../db/pool";
 import type { TJourneyGraphInput } from "../journeys/graph";
 import { EngineDriver, publishGraph } from "../testing/engine-driver";
 import { ingestFixture } from "../testing/ingest-helpers";
-import { advanceEnrollments } from "./advance";
+import { walkBatch } from "./walk-batch";
 import { journeyStats, profileJourneys } from "./read-model";
 
 const HOUR = 3_600_000;
@@ -225,7 +225,7 @@ describe("the holdout of an A/B split", () => {
 
     // Walking them again later changes nothing: they are waiting, and the time stays the first one.
     engine.advanceTime(HOUR);
-    await advanceEnrollments(heldIds, engine.now);
+    await walkBatch(heldIds, engine.now);
     for (const p of held)
       expect((await people(journeyId)).get(p.userId)!.wouldHaveMessagedAt?.toISOString()).toBe(after(24).toISOString());
 

@@ -8,7 +8,7 @@ import { effectiveSplitWeights } from "../experiments/weights";
 
 /**
  * The interpreter: what one node decides for one person, as a pure function of the graph, the
- * enrollment, the facts looked up for it and the clock. lib/engine/advance.ts applies the decisions
+ * enrollment, the facts looked up for it and the clock. lib/engine/walk-batch.ts applies the decisions
  * (writes the trace, waits, queues messages, calls webhooks) and walks from node to node.
  *
  * Held out. A person an A/B split puts in its holdout is not dropped at the split: they walk on along the

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { withTransaction } from "../db/pool";
-import { ACTIVE_LEASE_MS, endEnrollment } from "./advance";
+import { ACTIVE_LEASE_MS, endEnrollment } from "./walk-batch";
 import { enroll, type EntryCandidate } from "./enroll";
 import { loadVersions, type CompiledVersion } from "./graphs";
 import { config, decideOnEvent } from "./interpreter";

@@ -3,10 +3,10 @@ import { pgPool } from "../db/pool";
 import type { TJourneyGraphInput } from "../journeys/graph";
 import { archiveJourney, pauseJourney, resumeJourney } from "../journeys/journeys";
 import { recomputeSegment } from "../segments/membership";
-import { archiveSegment } from "../segments/segments";
+import { archiveSegment } from "../segments/archive-segment";
 import { SegmentDriver } from "../segments/test-driver";
 import { enrollmentsOf, publishGraph } from "../testing/engine-driver";
-import { advanceMany } from "./advance";
+import { walkInBatches } from "./walk-batch";
 import {
   enrollScheduleBatch,
   findDueSchedules,
@@ -70,7 +70,7 @@ async function publishAt(
 /** What the schedule-journeys function does at the driver's clock, for this workspace: enroll, then walk. */
 async function tick(d: SegmentDriver, limit?: number): Promise<number> {
   const { enrolled } = await fireDueSchedules(d.now, { workspaceId: d.ctx.workspace.id, limit });
-  await advanceMany(enrolled, d.now);
+  await walkInBatches(enrolled, d.now);
   return enrolled.length;
 }
 

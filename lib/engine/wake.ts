@@ -1,5 +1,5 @@
 import { pgPool } from "../db/pool";
-import { ACTIVE_LEASE_MS, TIMEOUT_EXIT } from "./advance";
+import { ACTIVE_LEASE_MS, TIMEOUT_EXIT } from "./walk-batch";
 
 /**
  * Claims enrollments that are due: a delay that ended, a wait that timed out, or an ACTIVE enrollment

@@ -15,8 +15,9 @@ import {
 import { factKey, type Facts } from "./rules";
 
 /**
- * Advancing an enrollment: walk its journey version from the current node until the person has to wait
- * (a delay, a wait-for-event, a webhook call to make) or leaves the journey. One transaction, with the
+ * The walk itself, without the webhook calls (the engine's entry, walkEnrollments in walk-enrollments.ts, makes
+ * those and walks on): each enrollment's journey version is walked from the current node until the person has to
+ * wait (a delay, a wait-for-event, a webhook call to make) or leaves the journey. One transaction, with the
  * enrollment row locked, so two advances of the same person never interleave; every write is keyed by
  * (enrollment, node, visit), so an advance that runs again after a crash repeats nothing.
  *
@@ -35,7 +36,7 @@ export const ACTIVE_LEASE_MS = 30_000;
 export const TIMEOUT_EXIT = "$timeout";
 const MAX_NODES_PER_ADVANCE = 500;
 
-export interface AdvanceResult {
+export interface WalkResult {
   enrollmentId: string;
   state: "waiting" | "ended" | "held" | "webhook" | "idle";
   /** the webhook to call before advancing again */
@@ -113,8 +114,9 @@ function exitForTimeout(node: TNode): string {
   return node.type === "wait_for_event" ? "timed_out" : "next";
 }
 
-export async function advanceEnrollment(enrollmentId: string, now: Date): Promise<AdvanceResult> {
-  return (await advanceEnrollments([enrollmentId], now))[0];
+/** One enrollment walked (advance-enrollment, which makes each webhook call a step of its own in between). */
+export async function walkOne(enrollmentId: string, now: Date): Promise<WalkResult> {
+  return (await walkBatch([enrollmentId], now))[0];
 }
 
 /** What one walk decided, to be written together with the others of its batch. */
@@ -135,7 +137,7 @@ interface Walked {
     wait?: Extract<Decision, { kind: "wait" }>["event"];
     endReason?: string;
   };
-  result: AdvanceResult;
+  result: WalkResult;
 }
 
 /**
@@ -144,7 +146,7 @@ interface Walked {
  * assignments and enrollment updates are one statement each, whatever the batch size. Only
  * "has done X" questions and profile updates cost a query of their own.
  */
-export async function advanceEnrollments(enrollmentIds: string[], now: Date): Promise<AdvanceResult[]> {
+export async function walkBatch(enrollmentIds: string[], now: Date): Promise<WalkResult[]> {
   const ids = [...new Set(enrollmentIds)];
   if (!ids.length) return [];
   return withTransaction(async (client) => {
@@ -161,7 +163,7 @@ export async function advanceEnrollments(enrollmentIds: string[], now: Date): Pr
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
     const people = new Map(rows.map((r) => [r.profileId, r.person]));
-    const results = new Map<string, AdvanceResult>(
+    const results = new Map<string, WalkResult>(
       ids.map((id) => [id, { enrollmentId: id, state: "idle", queuedMessageIds: [], steps: 0 }]),
     );
     const active: EnrollmentRow[] = [];
@@ -358,7 +360,7 @@ async function walk(
   let heldOut = heldOutBefore ? { ...heldOutBefore } : null;
   let wouldHaveMessaged: string | null = null;
   let updatedProfile = false;
-  const result: AdvanceResult = { enrollmentId: enrollment.id, state: "idle", queuedMessageIds: [], steps: 0 };
+  const result: WalkResult = { enrollmentId: enrollment.id, state: "idle", queuedMessageIds: [], steps: 0 };
 
   let nodeId = enrollment.currentNodeId;
   let node = version.nodes.get(nodeId);
@@ -507,7 +509,7 @@ async function reevaluateUpdatedProfiles(client: pg.ClientBase, walked: Walked[]
       now,
     );
     if (!changes.length) continue;
-    // Each change goes with one walk of its person, so advanceMany's callers can announce it.
+    // Each change goes with one walk of its person, so walkInBatches's callers can announce it.
     const walkOf = new Map(ws.map((w) => [w.person.profileId, w.result]));
     for (const c of changes) {
       const result = walkOf.get(c.profileId);
@@ -631,9 +633,9 @@ export async function endEnrollment(
   );
 }
 
-export interface AdvanceManyResult {
+export interface WalkSummary {
   /** enrollments stopped at a webhook call: each needs its own advance-enrollment run, starting with the call */
-  needWebhook: NonNullable<AdvanceResult["webhook"]>[];
+  needWebhook: NonNullable<WalkResult["webhook"]>[];
   queuedMessageIds: string[];
   steps: number;
   /** segment entries and exits caused by profile updates: announce as cairn/segment.changed */
@@ -641,16 +643,14 @@ export interface AdvanceManyResult {
 }
 
 /**
- * Walks many enrollments up to their next wait, in batches (see advanceEnrollments). process-event and
- * wake-due use it so that the common case (walk to the next delay, queue a message) costs no extra
- * Inngest run; only the enrollments that reach a webhook go on in advance-enrollment, where the call gets
- * its own step. Safe to repeat: each walk locks its enrollment and is keyed by (enrollment, node, visit).
+ * Walks many enrollments up to their next wait, in batches (see walkBatch), summed up: walkEnrollments' pass
+ * between webhook calls. Safe to repeat: each walk locks its enrollment and is keyed by (enrollment, node, visit).
  */
-export async function advanceMany(enrollmentIds: string[], now: Date, batchSize = 500): Promise<AdvanceManyResult> {
-  const result: AdvanceManyResult = { needWebhook: [], queuedMessageIds: [], steps: 0, segmentRanges: [] };
+export async function walkInBatches(enrollmentIds: string[], now: Date, batchSize = 500): Promise<WalkSummary> {
+  const result: WalkSummary = { needWebhook: [], queuedMessageIds: [], steps: 0, segmentRanges: [] };
   const segmentChanges: MembershipChange[] = [];
   for (let i = 0; i < enrollmentIds.length; i += batchSize) {
-    for (const walked of await advanceEnrollments(enrollmentIds.slice(i, i + batchSize), now)) {
+    for (const walked of await walkBatch(enrollmentIds.slice(i, i + batchSize), now)) {
       result.steps += walked.steps;
       segmentChanges.push(...(walked.segmentChanges ?? []));
       result.queuedMessageIds.push(...walked.queuedMessageIds);

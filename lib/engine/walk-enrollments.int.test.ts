@@ -7,7 +7,7 @@ import { ingest } from "../ingest/ingest";
 import { enrollmentsOf, publishGraph } from "../testing/engine-driver";
 import { ingestFixture } from "../testing/ingest-helpers";
 import { processIngestedEvents } from "./process-events";
-import { advanceThroughWebhooks } from "./webhook-batch";
+import { walkEnrollments } from "./walk-enrollments";
 
 /**
  * A batch walk makes the webhook calls its people reach (two in a row here), against a real local receiver:
@@ -67,7 +67,7 @@ describe("webhook calls made by a batch walk", () => {
     expect(advance).toHaveLength(PEOPLE);
     calls.length = 0;
 
-    const walked = await advanceThroughWebhooks(advance, () => new Date(), { maxAttempts: 1 });
+    const walked = await walkEnrollments(advance, () => new Date(), { webhook: { maxAttempts: 1 } });
     expect(walked.needWebhook).toEqual([]);
     expect(calls).toHaveLength(2 * PEOPLE);
     expect(new Set(calls).size).toBe(2 * PEOPLE);
@@ -76,7 +76,7 @@ describe("webhook calls made by a batch walk", () => {
     expect(enrollments.map((e) => e.currentNodeId)).toEqual(Array(PEOPLE).fill("wait"));
 
     // A retried step: the calls are recorded as made, everyone is past them.
-    const again = await advanceThroughWebhooks(advance, () => new Date(), { maxAttempts: 1 });
+    const again = await walkEnrollments(advance, () => new Date(), { webhook: { maxAttempts: 1 } });
     expect(again).toMatchObject({ needWebhook: [], steps: 0 });
     expect(calls).toHaveLength(2 * PEOPLE);
   });
@@ -91,7 +91,7 @@ describe("webhook calls made by a batch walk", () => {
       [held, `${url}/first`],
     );
     calls.length = 0;
-    const walked = await advanceThroughWebhooks(advance, () => new Date(), { maxAttempts: 1 });
+    const walked = await walkEnrollments(advance, () => new Date(), { webhook: { maxAttempts: 1 } });
     expect(walked.needWebhook.map((w) => [w.enrollmentId, w.nodeId])).toEqual([[held, "first"]]);
     expect(calls).toHaveLength(2 * (PEOPLE - 1));
     const byNode = new Map((await enrollmentsOf(journeyId)).map((e) => [e.id, e.currentNodeId]));

@@ -5,7 +5,7 @@ import { pgPool } from "../db/pool";
 import { processIngestedEvents, type ProcessResult } from "../engine/process-events";
 import { claimDueEnrollments } from "../engine/wake";
 import type { WebhookOptions } from "../engine/webhook";
-import { advanceThroughWebhooks } from "../engine/webhook-batch";
+import { walkEnrollments } from "../engine/walk-enrollments";
 import { ingest } from "../ingest/ingest";
 import type { TJourneyGraphInput } from "../journeys/graph";
 import { ZJourneyGraph } from "../journeys/graph";
@@ -53,7 +53,7 @@ export class EngineDriver {
 
   /** Walks the enrollments as a batch, as process-event and wake-due do: webhook calls, then on. */
   async advance(enrollmentIds: string[]): Promise<void> {
-    const walked = await advanceThroughWebhooks(enrollmentIds, this.clock, this.webhook);
+    const walked = await walkEnrollments(enrollmentIds, this.clock, { webhook: this.webhook });
     this.messages.push(...walked.queuedMessageIds);
   }
 

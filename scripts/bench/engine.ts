@@ -280,7 +280,7 @@ async function main() {
     process.env.CAIRN_BACKGROUND_JOBS = "off";
     const { ingest } = await import("../../lib/ingest/ingest");
     const { processIngestedEvents } = await import("../../lib/engine/process-events");
-    const { advanceEnrollment } = await import("../../lib/engine/advance");
+    const { walkOne } = await import("../../lib/engine/walk-batch");
     const { performWebhookCall } = await import("../../lib/engine/webhook");
     const base = Array.from({ length: BURST }, (_, i) => `base-${i}`);
     const baseStarted = Date.now();
@@ -306,7 +306,7 @@ async function main() {
         const { advance } = await processIngestedEvents(ctx.workspace.id, stored.eventIds, new Date());
         await runPool(advance, 2, async (id) => {
           for (;;) {
-            const result = await advanceEnrollment(id, new Date());
+            const result = await walkOne(id, new Date());
             baseSteps += result.steps;
             if (result.state !== "webhook" || !result.webhook) break;
             await performWebhookCall(result.webhook);
