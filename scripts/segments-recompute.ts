@@ -11,10 +11,8 @@ const wanted = process.argv[2];
 async function main(): Promise<number> {
   const { pgPool } = await import("../lib/db/pool");
   const { recomputeSegment } = await import("../lib/segments/membership");
-  const { rows } = await pgPool().query<{ id: string; name: string }>(
-    `SELECT id, name FROM "Segment" WHERE kind = 'dynamic' AND "archivedAt" IS NULL AND ($1::text IS NULL OR id::text = $1) ORDER BY "createdAt"`,
-    [wanted ?? null],
-  );
+  const { selectMemberCount, selectRecomputableSegments } = await import("../lib/segments/store/segments");
+  const rows = await selectRecomputableSegments(pgPool(), wanted ?? null);
   if (!rows.length) {
     console.error(
       wanted ? `No dynamic, unarchived segment with the id ${wanted}.` : "No dynamic segments to recompute.",
@@ -30,12 +28,9 @@ async function main(): Promise<number> {
         ),
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const { rows: size } = await pgPool().query<{ memberCount: number }>(
-      `SELECT "memberCount" FROM "Segment" WHERE id = $1`,
-      [segment.id],
-    );
+    const memberCount = (await selectMemberCount(pgPool(), segment.id)) ?? 0;
     process.stdout.write(
-      `\r"${segment.name}" (${segment.id}): ${result.total.toLocaleString("en")} profiles in ${seconds} s; ${result.entered} entered, ${result.exited} left; ${size[0].memberCount.toLocaleString("en")} members\n`,
+      `\r"${segment.name}" (${segment.id}): ${result.total.toLocaleString("en")} profiles in ${seconds} s; ${result.entered} entered, ${result.exited} left; ${memberCount.toLocaleString("en")} members\n`,
     );
   }
   await pgPool().end();

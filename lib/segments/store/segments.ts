@@ -177,3 +177,22 @@ export async function markRecomputeFailed(q: Queryable, segmentId: string, at: D
     [segmentId, at, error],
   );
 }
+
+const NamedSegmentRow = z.object({ id: z.string(), name: z.string() });
+
+/** Every workspace's live dynamic segments (or only `segmentId`, when given), oldest first. */
+export function selectRecomputableSegments(q: Queryable, segmentId: string | null) {
+  return selectRows(
+    q,
+    NamedSegmentRow,
+    `SELECT id, name FROM "Segment" WHERE kind = 'dynamic' AND "archivedAt" IS NULL AND ($1::text IS NULL OR id::text = $1) ORDER BY "createdAt"`,
+    [segmentId],
+  );
+}
+
+const MemberCountRow = z.object({ memberCount: z.number() });
+
+export async function selectMemberCount(q: Queryable, segmentId: string): Promise<number | undefined> {
+  return (await selectRow(q, MemberCountRow, `SELECT "memberCount" FROM "Segment" WHERE id = $1`, [segmentId]))
+    ?.memberCount;
+}
