@@ -53,7 +53,8 @@ import { formatDateTime } from "../ui/format";
 import { callApi } from "../ui/use-api-form";
 import { autoLayout } from "./auto-layout";
 import { ADD_GAP, addBelow, clearOf, makeRoom, pasteCopies, stepHeight } from "./canvas-edits";
-import { NodeInspector, SettingsInspector } from "./inspector";
+import { NodeInspector } from "./node-inspector";
+import { SettingsInspector } from "./settings-inspector";
 import {
   formatCount,
   nodeTypes,
@@ -64,7 +65,8 @@ import {
   NODE_WIDTH,
   type JourneyFlowNode,
 } from "./journey-nodes";
-import { describeProblem, exitLabels, NODE_META } from "./node-meta";
+import { describeProblem, exitLabels } from "./node-text";
+import { isNodeType, NODE_MODULES } from "./nodes";
 import { Palette, PALETTE_MIME } from "./palette";
 import { PublishDialog } from "./publish-dialog";
 import { STATS_POLL_MS, useJourneyStats, type JourneyStatsState } from "./use-journey-stats";
@@ -113,7 +115,7 @@ function edgeLabel(nodes: JourneyFlowNode[], source: string, branch: string): st
 function toFlow(graph: TJourneyGraph): { nodes: JourneyFlowNode[]; edges: Edge[] } {
   const nodes: JourneyFlowNode[] = graph.nodes.map((n) => ({
     id: n.id,
-    type: NODE_META[n.type].family,
+    type: NODE_MODULES[n.type].family,
     position: n.position,
     data: { type: n.type, label: n.label, config: n.config },
   }));
@@ -446,7 +448,7 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
           position = clearOf(plan.position, ns, liveRowsRef.current);
           link = plan.connect;
           if (!plan.connect && plan.reason === "no-free-exit") {
-            const name = picked[0].data.label || NODE_META[picked[0].data.type].title;
+            const name = picked[0].data.label || NODE_MODULES[picked[0].data.type].title;
             note = `“${name}” has no free exit, so the new step is not connected: drag from an exit to connect it.`;
           }
         } else {
@@ -470,9 +472,9 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
       }
       const node: JourneyFlowNode = {
         id: randomId(nodePrefix(type)),
-        type: NODE_META[type].family,
+        type: NODE_MODULES[type].family,
         position: { x: Math.round(position.x / 8) * 8, y: Math.round(position.y / 8) * 8 },
-        data: { type, config: NODE_META[type].defaults() },
+        data: { type, config: NODE_MODULES[type].defaults() },
         selected: true,
       };
       setNodes((list) => [...list.map((n) => (n.selected ? { ...n, selected: false } : n)), node]);
@@ -515,8 +517,8 @@ function Editor({ slug, journey, canEdit }: { slug: string; journey: JourneyDeta
   }, []);
   const onDrop = useCallback(
     (e: DragEvent) => {
-      const type = e.dataTransfer.getData(PALETTE_MIME) as NodeType;
-      if (!type || !(type in NODE_META)) return;
+      const type = e.dataTransfer.getData(PALETTE_MIME);
+      if (!isNodeType(type)) return;
       e.preventDefault();
       const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
       addNode(type, { x: p.x - NODE_WIDTH / 2, y: p.y - 40 });
@@ -1188,7 +1190,7 @@ function ProblemsPanel({
             const node = p.nodeId ? nodeById.get(p.nodeId) : undefined;
             const text = describeProblem(p, node);
             const where = node
-              ? node.data.label || NODE_META[node.data.type].title
+              ? node.data.label || NODE_MODULES[node.data.type].title
               : p.edgeId
                 ? "Connection"
                 : "Journey";

@@ -5,7 +5,8 @@ import { CircleAlert } from "lucide-react";
 import { createContext, memo, useContext, useEffect, useMemo, useRef } from "react";
 import type { MessageCounts, NodeCounts } from "@/lib/engine/read-model";
 import { isTrigger, type NodeType } from "@/lib/journeys/graph";
-import { exitLabels, FAMILY_STYLE, NODE_META, summarize, type NodeFamily } from "./node-meta";
+import { exitLabels, summarize } from "./node-text";
+import { FAMILY_STYLE, NODE_MODULES, type NodeFamily } from "./nodes";
 
 export interface JourneyNodeData extends Record<string, unknown> {
   type: NodeType;
@@ -114,7 +115,7 @@ function MessageStatsStrip({ counts }: { counts: MessageCounts }) {
 export const NODE_WIDTH = 248;
 
 function JourneyNodeCard({ id, data, selected }: NodeProps<JourneyFlowNode>) {
-  const meta = NODE_META[data.type];
+  const meta = NODE_MODULES[data.type];
   const style = FAMILY_STYLE[meta.family];
   const problems = useContext(ProblemCountsContext).get(id) ?? 0;
   const readOnly = useContext(ReadOnlyContext);

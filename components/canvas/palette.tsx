@@ -3,7 +3,7 @@
 import { PanelLeftClose, PanelLeftOpen } from "lucide-react";
 import { memo, type DragEvent } from "react";
 import { NODE_TYPES, type NodeType } from "@/lib/journeys/graph";
-import { FAMILY_STYLE, NODE_META, PALETTE_GROUPS } from "./node-meta";
+import { FAMILY_STYLE, NODE_MODULES, PALETTE_GROUPS } from "./nodes";
 
 export const PALETTE_MIME = "application/x-cairn-node";
 
@@ -71,8 +71,8 @@ export const Palette = memo(function Palette({
         <div key={group} className="mt-4">
           <h2 className="px-1 text-[11px] font-semibold tracking-wide text-stone-500 uppercase">{group}</h2>
           <ul className="mt-1.5 space-y-0.5">
-            {NODE_TYPES.filter((t) => NODE_META[t].group === group).map((type) => {
-              const meta = NODE_META[type];
+            {NODE_TYPES.filter((t) => NODE_MODULES[t].group === group).map((type) => {
+              const meta = NODE_MODULES[type];
               const Icon = meta.icon;
               return (
                 <li key={type}>

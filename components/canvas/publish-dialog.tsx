@@ -9,7 +9,8 @@ import { Button } from "../ui/button";
 import { FormAlert } from "../ui/field";
 import { callApi } from "../ui/use-api-form";
 import type { JourneyFlowNode } from "./journey-nodes";
-import { describeProblem, NODE_META } from "./node-meta";
+import { describeProblem } from "./node-text";
+import { NODE_MODULES } from "./nodes";
 import { StepChanges } from "./step-changes";
 
 interface Preview {
@@ -81,7 +82,7 @@ export function PublishDialog({
 
   const nameOf = (id: string) => {
     const node = nodeById.get(id);
-    return node ? `${node.data.label || NODE_META[node.data.type].title}` : id;
+    return node ? `${node.data.label || NODE_MODULES[node.data.type].title}` : id;
   };
   const edgeText = (key: string) => {
     const m = key.match(/^(.*) -(.*)-> (.*)$/);
