@@ -1,0 +1,3 @@
+export function ExitForm() {
+  return <p className="text-sm text-stone-600">People who reach this step leave the journey.</p>;
+}
