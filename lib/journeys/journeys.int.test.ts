@@ -279,7 +279,7 @@ describe("journeys that send messages", () => {
     expect(published.body).toMatchObject({ status: "LIVE", liveVersion: 1, problems: [] });
 
     const { contextOf } = await import("../testing/factories");
-    const { archiveTemplate } = await import("../messaging/templates");
+    const { archiveTemplate } = await import("../messaging/templates/archive-template");
     await archiveTemplate(await contextOf(team, "EDITOR"), email.body.id);
     expect((await callRoute(getRoute, { headers: bearer, params: { id } })).body.problems).toEqual([
       {

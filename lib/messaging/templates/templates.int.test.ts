@@ -1,21 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../db/client";
-import { contextOf, createWorkspaceWithTeam } from "../testing/factories";
-import {
-  archiveTemplate,
-  createTemplate,
-  getTemplate,
-  getTemplateVersion,
-  listLayouts,
-  listTemplates,
-  previewTemplate,
-  renameTemplate,
-  renderAssetsAt,
-  restoreTemplate,
-  saveTemplate,
-  sendableTemplates,
-  templateVersionAt,
-} from "./templates";
+import { db } from "../../db/client";
+import { contextOf, createWorkspaceWithTeam } from "../../testing/factories";
+import { archiveTemplate, restoreTemplate } from "./archive-template";
+import { createTemplate } from "./create-template";
+import { previewTemplate } from "./preview-template";
+import { renderAssetsAt, templateVersionAt } from "./published-versions";
+import { getTemplate, getTemplateVersion, listLayouts, listTemplates, sendableTemplates } from "./read-templates";
+import { renameTemplate } from "./rename-template";
+import { saveTemplate } from "./save-template";
 
 const EMAIL = {
   subject: 'Hi {{ profile.traits.first_name | default: "there" }}',

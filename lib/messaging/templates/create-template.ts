@@ -1,0 +1,58 @@
+import type { z } from "zod";
+import { recordAudit } from "../../audit/audit-log";
+import { actorLabel, requirePermission, type WorkspaceContext } from "../../auth/context";
+import { db, type Prisma } from "../../db/client";
+import { parseInput } from "../../errors";
+import type { TemplateKind } from "../liquid";
+import { assertPartialNameFree, checkAgainstWorkspace, validateContent } from "./check-content";
+import { getTemplate } from "./read-templates";
+import { ZCreateTemplate } from "./schemas";
+import type { SavedTemplate } from "./template-views";
+
+const CHANNEL_LABELS: Record<TemplateKind, string> = {
+  email: "email",
+  sms: "SMS",
+  push: "push",
+  in_app: "in-app",
+  webhook: "webhook",
+  partial: "partial",
+  layout: "email layout",
+};
+
+export async function createTemplate(
+  ctx: WorkspaceContext,
+  input: z.input<typeof ZCreateTemplate>,
+): Promise<SavedTemplate> {
+  requirePermission(ctx, "content:write");
+  const { name, channel, content } = parseInput(ZCreateTemplate, input);
+  const validated = content === undefined ? null : validateContent(channel, content);
+  if (channel === "partial") await assertPartialNameFree(ctx, name);
+  const warnings = validated
+    ? await checkAgainstWorkspace(ctx, channel, validated, channel === "partial" ? name : undefined)
+    : [];
+  const created = await db().$transaction(async (tx) => {
+    const template = await tx.messageTemplate.create({
+      data: { workspaceId: ctx.workspace.id, name, channel, currentVersion: validated ? 1 : 0 },
+    });
+    if (validated) {
+      await tx.messageTemplateVersion.create({
+        data: {
+          templateId: template.id,
+          version: 1,
+          content: validated as Prisma.InputJsonValue,
+          createdByLabel: actorLabel(ctx.actor),
+        },
+      });
+    }
+    await recordAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      action: "template.created",
+      targetType: "template",
+      targetId: template.id,
+      summary: `Created the ${CHANNEL_LABELS[channel]} template "${name}"`,
+    });
+    return template;
+  });
+  return { ...(await getTemplate(ctx, created.id)), warnings };
+}

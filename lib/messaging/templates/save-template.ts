@@ -1,0 +1,57 @@
+import type { z } from "zod";
+import { recordAudit } from "../../audit/audit-log";
+import { actorLabel, requirePermission, type WorkspaceContext } from "../../auth/context";
+import { db, type Prisma } from "../../db/client";
+import { AppError, parseInput } from "../../errors";
+import type { TemplateKind } from "../liquid";
+import { checkAgainstWorkspace, validateContent } from "./check-content";
+import { getTemplate } from "./read-templates";
+import { ZSaveTemplate } from "./schemas";
+import { loadTemplate, type SavedTemplate } from "./template-views";
+
+/** Saves new content as the next version. */
+export async function saveTemplate(
+  ctx: WorkspaceContext,
+  id: string,
+  input: z.input<typeof ZSaveTemplate>,
+): Promise<SavedTemplate> {
+  requirePermission(ctx, "content:write");
+  const { content } = parseInput(ZSaveTemplate, input);
+  const template = await loadTemplate(ctx, id);
+  if (template.archivedAt) throw new AppError("conflict", "This template is archived; restore it to edit it.");
+  const validated = validateContent(template.channel as TemplateKind, content);
+  const warnings = await checkAgainstWorkspace(
+    ctx,
+    template.channel as TemplateKind,
+    validated,
+    template.channel === "partial" ? template.name : undefined,
+  );
+  await db().$transaction(async (tx) => {
+    // compare-and-set on the version number: two saves at once cannot both become vN
+    const bumped = await tx.messageTemplate.updateMany({
+      where: { id, currentVersion: template.currentVersion },
+      data: { currentVersion: { increment: 1 } },
+    });
+    if (bumped.count !== 1)
+      throw new AppError("conflict", "Someone saved this template at the same time; reload it and save again.");
+    const version = template.currentVersion + 1;
+    await tx.messageTemplateVersion.create({
+      data: {
+        templateId: id,
+        version,
+        content: validated as Prisma.InputJsonValue,
+        createdByLabel: actorLabel(ctx.actor),
+      },
+    });
+    await recordAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor,
+      action: "template.saved",
+      targetType: "template",
+      targetId: id,
+      summary: `Saved "${template.name}" as v${version}`,
+      metadata: { version },
+    });
+  });
+  return { ...(await getTemplate(ctx, id)), warnings };
+}
