@@ -1,41 +1,21 @@
 import { z } from "zod";
 import type { WorkspaceContext } from "../auth/context";
 import { readJson, readText } from "../http/handler";
+import type { ZMemberUploadQuery, ZSegmentListQuery } from "../api/queries";
 import { AppError, parseInput } from "../errors";
-import { listProfileSegments, listSegments, MAX_UPLOAD_BYTES, uploadMembers, type UploadResult } from "./segments";
+import { listProfileSegments } from "./list-profile-segments";
+import { listSegments } from "./list-segments";
+import { MAX_UPLOAD_BYTES, uploadMembers, type UploadResult } from "./upload-members";
 
 /**
- * What the session routes (app/api/workspaces/[slug]/segments/**) and the full-key routes
- * (app/api/v1/segments/**) share beyond the domain calls: reading query strings and the upload body.
+ * What the segment routes (app/api/v1/segments/**, also served at /api/workspaces/[slug]/segments/**) do beyond one
+ * domain call: the list that is a person's memberships with ?profileId=, and the upload body (CSV or JSON).
  */
 
 /** GET …/segments: the list (?q=, ?archived=true), or with ?profileId= the segments that person is in now. */
-export async function listFromQuery(ctx: WorkspaceContext, request: Request) {
-  const params = new URL(request.url).searchParams;
-  const profileId = params.get("profileId");
-  if (profileId) return { memberships: await listProfileSegments(ctx, profileId) };
-  return {
-    segments: await listSegments(ctx, { q: params.get("q") ?? undefined, archived: params.get("archived") === "true" }),
-  };
-}
-
-export function queryOf(request: Request): Record<string, string> {
-  return Object.fromEntries(new URL(request.url).searchParams);
-}
-
-export function daysOf(request: Request): { days?: number } {
-  const raw = new URL(request.url).searchParams.get("days");
-  if (raw === null) return {};
-  return parseInput(
-    z.object({
-      days: z.coerce
-        .number({ error: "must be a number" })
-        .int("must be a whole number")
-        .min(1, "must be at least 1")
-        .max(365, "must be at most 365"),
-    }),
-    { days: raw },
-  );
+export async function listFromQuery(ctx: WorkspaceContext, query: z.output<typeof ZSegmentListQuery>) {
+  if (query.profileId) return { memberships: await listProfileSegments(ctx, query.profileId) };
+  return { segments: await listSegments(ctx, { q: query.q, archived: query.archived }) };
 }
 
 const ZUploadJson = z
@@ -56,8 +36,13 @@ const ZUploadJson = z
  * JSON { mode, csv } / { mode, userIds: [...] }. The mode must be said: replace makes the list the members,
  * append adds to them.
  */
-export async function uploadFromRequest(ctx: WorkspaceContext, request: Request, id: string): Promise<UploadResult> {
-  const queryMode = new URL(request.url).searchParams.get("mode");
+export async function uploadFromRequest(
+  ctx: WorkspaceContext,
+  request: Request,
+  id: string,
+  query: z.output<typeof ZMemberUploadQuery>,
+): Promise<UploadResult> {
+  const queryMode = query.mode ?? null;
   if ((request.headers.get("content-type") ?? "").includes("application/json")) {
     const body = parseInput(ZUploadJson, await readJson(request, MAX_UPLOAD_BYTES));
     return uploadMembers(

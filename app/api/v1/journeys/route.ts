@@ -1,13 +1,12 @@
-import { apiKeyRoute, readBody } from "@/lib/http/handler";
-import { createJourney, listJourneys, ZCreateJourney } from "@/lib/journeys/journeys";
+import { journeysApi } from "@/lib/api/operations";
+import { withWorkspace } from "@/lib/http/handler";
+import { createJourney } from "@/lib/journeys/create-journey";
+import { listJourneys } from "@/lib/journeys/read-journeys";
 
-/** Journeys as code (full key): list with ?q= and ?status=, create (import) with { name, graph? }. */
-export const GET = apiKeyRoute("workspace:read", async (ctx, request) => {
-  const params = new URL(request.url).searchParams;
-  return {
-    journeys: await listJourneys(ctx, { q: params.get("q") ?? undefined, status: params.get("status") ?? undefined }),
-  };
-});
-export const POST = apiKeyRoute("content:write", async (ctx, request) =>
-  Response.json(await createJourney(ctx, await readBody(request, ZCreateJourney)), { status: 201 }),
+/** Journeys as code: list with ?q= and ?status=, create (import) with { name, graph? }. */
+export const GET = withWorkspace(journeysApi.list, async (ctx, { query }) => ({
+  journeys: await listJourneys(ctx, query),
+}));
+export const POST = withWorkspace(journeysApi.create, async (ctx, { body }) =>
+  Response.json(await createJourney(ctx, body), { status: 201 }),
 );

@@ -1,9 +1,10 @@
-import { apiKeyRoute, readBody } from "@/lib/http/handler";
+import { segmentsApi } from "@/lib/api/operations";
+import { withWorkspace } from "@/lib/http/handler";
+import { createSegment } from "@/lib/segments/create-segment";
 import { listFromQuery } from "@/lib/segments/http";
-import { createSegment, ZCreateSegment } from "@/lib/segments/segments";
 
-/** Segments as code (full key): GET { segments } (?q=, ?archived=true; ?profileId= → { memberships }), POST { name, description?, kind?, definition? }. */
-export const GET = apiKeyRoute("workspace:read", (ctx, request) => listFromQuery(ctx, request));
-export const POST = apiKeyRoute("content:write", async (ctx, request) =>
-  Response.json(await createSegment(ctx, await readBody(request, ZCreateSegment)), { status: 201 }),
+/** Also served at /api/workspaces/[slug]/segments for members' sessions. */
+export const GET = withWorkspace(segmentsApi.list, (ctx, { query }) => listFromQuery(ctx, query));
+export const POST = withWorkspace(segmentsApi.create, async (ctx, { body }) =>
+  Response.json(await createSegment(ctx, body), { status: 201 }),
 );

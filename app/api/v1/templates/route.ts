@@ -1,17 +1,12 @@
-import { apiKeyRoute, readBody } from "@/lib/http/handler";
-import { createTemplate, listTemplates, ZCreateTemplate } from "@/lib/messaging/templates";
+import { templatesApi } from "@/lib/api/operations";
+import { withWorkspace } from "@/lib/http/handler";
+import { createTemplate } from "@/lib/messaging/templates/create-template";
+import { listTemplates } from "@/lib/messaging/templates/read-templates";
 
-/** Templates as code (full key): list with ?channel= and ?q=, create with { name, channel, content? } (content given: v1). */
-export const GET = apiKeyRoute("workspace:read", async (ctx, request) => {
-  const params = new URL(request.url).searchParams;
-  return {
-    templates: await listTemplates(ctx, {
-      channel: params.get("channel") ?? undefined,
-      q: params.get("q") ?? undefined,
-      archived: params.get("archived") === "true",
-    }),
-  };
-});
-export const POST = apiKeyRoute("content:write", async (ctx, request) =>
-  Response.json(await createTemplate(ctx, await readBody(request, ZCreateTemplate)), { status: 201 }),
+/** Templates as code: list with ?channel=, ?q= and ?archived=true; create with { name, channel, content? }. */
+export const GET = withWorkspace(templatesApi.list, async (ctx, { query }) => ({
+  templates: await listTemplates(ctx, query),
+}));
+export const POST = withWorkspace(templatesApi.create, async (ctx, { body }) =>
+  Response.json(await createTemplate(ctx, body), { status: 201 }),
 );

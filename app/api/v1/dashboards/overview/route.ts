@@ -1,7 +1,6 @@
 import { workspaceOverview } from "@/lib/analytics/dashboards";
-import { apiKeyRoute } from "@/lib/http/handler";
+import { workspaceApi } from "@/lib/api/operations";
+import { withWorkspace } from "@/lib/http/handler";
 
-/** The workspace overview for ?from=&to= (UTC days, default the last 30), with a full key. */
-export const GET = apiKeyRoute("workspace:read", (ctx, request) =>
-  workspaceOverview(ctx, Object.fromEntries(new URL(request.url).searchParams)),
-);
+/** Also served at /api/workspaces/[slug]/dashboards/overview for members' sessions (viewers too). */
+export const GET = withWorkspace(workspaceApi.overview, (ctx, { query }) => workspaceOverview(ctx, query));

@@ -1,12 +1,9 @@
-import { apiKeyRoute, readBody } from "@/lib/http/handler";
-import { daysOf } from "@/lib/segments/http";
-import { getSegment, updateSegment, ZUpdateSegment } from "@/lib/segments/segments";
+import { segmentsApi } from "@/lib/api/operations";
+import { withWorkspace } from "@/lib/http/handler";
+import { getSegment } from "@/lib/segments/get-segment";
+import { updateSegment } from "@/lib/segments/update-segment";
 
-/** GET (?days=): the segment; PUT/PATCH { name?, description?, definition? }. */
-export const GET = apiKeyRoute<{ id: string }>("workspace:read", (ctx, request, { id }) =>
-  getSegment(ctx, id, daysOf(request)),
-);
-export const PUT = apiKeyRoute<{ id: string }>("content:write", async (ctx, request, { id }) =>
-  updateSegment(ctx, id, await readBody(request, ZUpdateSegment)),
-);
-export const PATCH = PUT;
+/** Also served at /api/workspaces/[slug]/segments/[id] for members' sessions. */
+export const GET = withWorkspace(segmentsApi.get, (ctx, { params, query }) => getSegment(ctx, params.id, query));
+export const PUT = withWorkspace(segmentsApi.update, (ctx, { params, body }) => updateSegment(ctx, params.id, body));
+export const PATCH = withWorkspace(segmentsApi.patch, (ctx, { params, body }) => updateSegment(ctx, params.id, body));

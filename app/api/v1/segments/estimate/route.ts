@@ -1,7 +1,6 @@
-import { apiKeyRoute, readBody } from "@/lib/http/handler";
-import { estimateSegment, ZEstimateSegment } from "@/lib/segments/segments";
+import { segmentsApi } from "@/lib/api/operations";
+import { withWorkspace } from "@/lib/http/handler";
+import { estimateSegment } from "@/lib/segments/estimate-segment";
 
-/** POST { definition, segmentId? }: size and 10 matching people for a definition, without saving it. */
-export const POST = apiKeyRoute("workspace:read", async (ctx, request) =>
-  estimateSegment(ctx, await readBody(request, ZEstimateSegment)),
-);
+/** Also served at /api/workspaces/[slug]/segments/estimate for members' sessions (the builder's live preview). */
+export const POST = withWorkspace(segmentsApi.estimate, (ctx, { body }) => estimateSegment(ctx, body));

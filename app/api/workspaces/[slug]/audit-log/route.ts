@@ -1,7 +1,8 @@
-import { listAuditLog } from "@/lib/audit/audit-log";
-import { workspaceRoute } from "@/lib/http/handler";
+import { listAuditLog, ZAuditLogQuery } from "@/lib/audit/audit-log";
+import { withWorkspace } from "@/lib/http/handler";
 
-export const GET = workspaceRoute("audit:read", async (ctx, request) => {
-  const params = new URL(request.url).searchParams;
-  return listAuditLog(ctx, { limit: params.get("limit") ?? undefined, before: params.get("before") ?? undefined });
-});
+/** The audit log, newest first: ?limit= and ?before=<id of the last entry shown>. */
+export const GET = withWorkspace(
+  { permission: "audit:read", auth: "session", query: ZAuditLogQuery },
+  (ctx, { query }) => listAuditLog(ctx, query),
+);

@@ -1,6 +1,6 @@
-import { apiKeyRoute, readBody } from "@/lib/http/handler";
-import { saveDraft, ZSaveDraft } from "@/lib/journeys/journeys";
+import { journeysApi } from "@/lib/api/operations";
+import { withWorkspace } from "@/lib/http/handler";
+import { saveDraft } from "@/lib/journeys/save-draft";
 
-export const PUT = apiKeyRoute<{ id: string }>("content:write", async (ctx, request, { id }) =>
-  saveDraft(ctx, id, await readBody(request, ZSaveDraft)),
-);
+/** Also served at /api/workspaces/[slug]/journeys/[id]/draft for members' sessions (the canvas's autosave). */
+export const PUT = withWorkspace(journeysApi.saveDraft, (ctx, { params, body }) => saveDraft(ctx, params.id, body));

@@ -1,5 +1,6 @@
+import { experimentsApi } from "@/lib/api/operations";
 import { listExperiments } from "@/lib/experiments/experiments";
-import { apiKeyRoute } from "@/lib/http/handler";
+import { withWorkspace } from "@/lib/http/handler";
 
-/** The journey's A/B splits with their latest results (full key). */
-export const GET = apiKeyRoute<{ id: string }>("workspace:read", (ctx, _request, { id }) => listExperiments(ctx, id));
+/** Also served at /api/workspaces/[slug]/journeys/[id]/experiments for members' sessions (viewers too). */
+export const GET = withWorkspace(experimentsApi.list, (ctx, { params }) => listExperiments(ctx, params.id));

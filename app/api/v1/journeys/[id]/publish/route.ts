@@ -1,10 +1,7 @@
-import { apiKeyRoute } from "@/lib/http/handler";
-import { previewPublish, publishJourney } from "@/lib/journeys/journeys";
+import { journeysApi } from "@/lib/api/operations";
+import { withWorkspace } from "@/lib/http/handler";
+import { previewPublish, publishJourney } from "@/lib/journeys/publish-journey";
 
 /** GET: what publishing would change (diff against the live version) and what blocks it. POST: publish. */
-export const GET = apiKeyRoute<{ id: string }>("workspace:read", async (ctx, _request, { id }) =>
-  previewPublish(ctx, id),
-);
-export const POST = apiKeyRoute<{ id: string }>("content:write", async (ctx, _request, { id }) =>
-  publishJourney(ctx, id),
-);
+export const GET = withWorkspace(journeysApi.previewPublish, (ctx, { params }) => previewPublish(ctx, params.id));
+export const POST = withWorkspace(journeysApi.publish, (ctx, { params }) => publishJourney(ctx, params.id));

@@ -1,6 +1,6 @@
-import { apiKeyRoute } from "@/lib/http/handler";
-import { resumeJourney } from "@/lib/journeys/journeys";
+import { journeysApi } from "@/lib/api/operations";
+import { withWorkspace } from "@/lib/http/handler";
+import { resumeJourney } from "@/lib/journeys/change-journey-status";
 
-export const POST = apiKeyRoute<{ id: string }>("content:write", async (ctx, _request, { id }) =>
-  resumeJourney(ctx, id),
-);
+/** Also served at /api/workspaces/[slug]/journeys/[id]/resume for members' sessions. */
+export const POST = withWorkspace(journeysApi.resume, (ctx, { params }) => resumeJourney(ctx, params.id));

@@ -1,5 +1,6 @@
+import { journeysApi } from "@/lib/api/operations";
 import { journeyStats } from "@/lib/engine/read-model";
-import { apiKeyRoute } from "@/lib/http/handler";
+import { withWorkspace } from "@/lib/http/handler";
 
-/** Live counts: totals by status and, per node, how many entered, are there now, and moved on. */
-export const GET = apiKeyRoute<{ id: string }>("workspace:read", (ctx, _request, { id }) => journeyStats(ctx, id));
+/** Also served at /api/workspaces/[slug]/journeys/[id]/stats: the canvas polls it for its live counts. */
+export const GET = withWorkspace(journeysApi.stats, (ctx, { params }) => journeyStats(ctx, params.id));

@@ -1,4 +1,5 @@
-import { json, readText, route } from "@/lib/http/handler";
+import { ZTwilioStatusQuery } from "@/lib/api/queries";
+import { json, readQuery, readText, route } from "@/lib/http/handler";
 import { receiveTwilioStatus, TWILIO_STATUS_PATH, twilioStatusCallbackUrl } from "@/lib/messaging/provider-events";
 import { publicBaseUrl } from "@/lib/messaging/tracking";
 
@@ -8,7 +9,7 @@ import { publicBaseUrl } from "@/lib/messaging/tracking";
  */
 export const POST = route(async (request) => {
   const body = await readText(request, 64 * 1024, "64 KB");
-  const workspaceId = new URL(request.url).searchParams.get("workspace");
+  const workspaceId = readQuery(request, ZTwilioStatusQuery).workspace ?? null;
   // the URL signed is rebuilt from the public base URL, never taken from the request's Host
   const url =
     workspaceId === null

@@ -1,4 +1,6 @@
-import { apiKeyRoute } from "@/lib/http/handler";
-import { archiveSegment } from "@/lib/segments/segments";
+import { segmentsApi } from "@/lib/api/operations";
+import { withWorkspace } from "@/lib/http/handler";
+import { archiveSegment } from "@/lib/segments/archive-segment";
 
-export const POST = apiKeyRoute<{ id: string }>("content:write", (ctx, _request, { id }) => archiveSegment(ctx, id));
+/** Also served at /api/workspaces/[slug]/segments/[id]/archive for members' sessions. */
+export const POST = withWorkspace(segmentsApi.archive, (ctx, { params }) => archiveSegment(ctx, params.id));

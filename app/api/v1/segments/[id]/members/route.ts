@@ -1,11 +1,10 @@
-import { apiKeyRoute } from "@/lib/http/handler";
-import { queryOf, uploadFromRequest } from "@/lib/segments/http";
-import { listMembers } from "@/lib/segments/segments";
+import { segmentsApi } from "@/lib/api/operations";
+import { withWorkspace } from "@/lib/http/handler";
+import { uploadFromRequest } from "@/lib/segments/http";
+import { listMembers } from "@/lib/segments/list-members";
 
-/** GET (?q=, ?limit=, ?cursor=): members; POST: a manual segment's members (CSV body with ?mode=, or JSON { mode, csv | userIds }). */
-export const GET = apiKeyRoute<{ id: string }>("workspace:read", (ctx, request, { id }) =>
-  listMembers(ctx, id, queryOf(request)),
-);
-export const POST = apiKeyRoute<{ id: string }>("content:write", (ctx, request, { id }) =>
-  uploadFromRequest(ctx, request, id),
+/** Also served at /api/workspaces/[slug]/segments/[id]/members for members' sessions. */
+export const GET = withWorkspace(segmentsApi.members, (ctx, { params, query }) => listMembers(ctx, params.id, query));
+export const POST = withWorkspace(segmentsApi.uploadMembers, (ctx, { request, params, query }) =>
+  uploadFromRequest(ctx, request, params.id, query),
 );

@@ -1,6 +1,8 @@
-import { apiKeyRoute } from "@/lib/http/handler";
-import { requestRecompute } from "@/lib/segments/segments";
+import { segmentsApi } from "@/lib/api/operations";
+import { withWorkspace } from "@/lib/http/handler";
+import { requestRecompute } from "@/lib/segments/request-recompute";
 
-export const POST = apiKeyRoute<{ id: string }>("content:write", async (ctx, _request, { id }) =>
-  Response.json(await requestRecompute(ctx, id), { status: 202 }),
+/** Also served at /api/workspaces/[slug]/segments/[id]/recompute for members' sessions. */
+export const POST = withWorkspace(segmentsApi.recompute, async (ctx, { params }) =>
+  Response.json(await requestRecompute(ctx, params.id), { status: 202 }),
 );

@@ -1,11 +1,8 @@
-import { listRejectedEvents } from "@/lib/events/rejected-events";
-import { workspaceRoute } from "@/lib/http/handler";
+import { listRejectedEvents, ZRejectedEventsQuery } from "@/lib/events/rejected-events";
+import { withWorkspace } from "@/lib/http/handler";
 
-/** Events → Rejected: ?before=<id of the last one shown>&limit=25 (ZRejectedEventsQuery). */
-export const GET = workspaceRoute("workspace:read", async (ctx, request) => {
-  const params = new URL(request.url).searchParams;
-  return listRejectedEvents(ctx, {
-    before: params.get("before") ?? undefined,
-    limit: params.get("limit") ?? undefined,
-  });
-});
+/** Events → Rejected: ?before=<id of the last one shown>&limit=25. */
+export const GET = withWorkspace(
+  { permission: "workspace:read", auth: "session", query: ZRejectedEventsQuery },
+  (ctx, { query }) => listRejectedEvents(ctx, query),
+);

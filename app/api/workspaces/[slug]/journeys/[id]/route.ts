@@ -1,9 +1,2 @@
-import { readBody, workspaceRoute } from "@/lib/http/handler";
-import { getJourney, renameJourney, ZRenameJourney } from "@/lib/journeys/journeys";
-
-type Params = { slug: string; id: string };
-
-export const GET = workspaceRoute<Params>("workspace:read", (ctx, _request, { id }) => getJourney(ctx, id));
-export const PATCH = workspaceRoute<Params>("content:write", async (ctx, request, { id }) =>
-  renameJourney(ctx, id, await readBody(request, ZRenameJourney)),
-);
+// One implementation, two URLs: the session twin of /api/v1/journeys/[id] (lib/http/handler.ts withWorkspace).
+export { GET, PATCH } from "@/app/api/v1/journeys/[id]/route";

@@ -1,6 +1,2 @@
-import { readBody, workspaceRoute } from "@/lib/http/handler";
-import { saveDraft, ZSaveDraft } from "@/lib/journeys/journeys";
-
-export const PUT = workspaceRoute<{ slug: string; id: string }>("content:write", async (ctx, request, { id }) =>
-  saveDraft(ctx, id, await readBody(request, ZSaveDraft)),
-);
+// One implementation, two URLs: the session twin of /api/v1/journeys/[id]/draft (lib/http/handler.ts withWorkspace).
+export { PUT } from "@/app/api/v1/journeys/[id]/draft/route";

@@ -1,7 +1,2 @@
-import { listExperiments } from "@/lib/experiments/experiments";
-import { workspaceRoute } from "@/lib/http/handler";
-
-/** The journey's A/B splits with their latest results; viewers too. */
-export const GET = workspaceRoute<{ slug: string; id: string }>("workspace:read", (ctx, _request, { id }) =>
-  listExperiments(ctx, id),
-);
+// One implementation, two URLs: the session twin of /api/v1/journeys/[id]/experiments (lib/http/handler.ts withWorkspace).
+export { GET } from "@/app/api/v1/journeys/[id]/experiments/route";

@@ -1,6 +1,2 @@
-import { workspaceRoute } from "@/lib/http/handler";
-import { pauseJourney } from "@/lib/journeys/journeys";
-
-export const POST = workspaceRoute<{ slug: string; id: string }>("content:write", (ctx, _request, { id }) =>
-  pauseJourney(ctx, id),
-);
+// One implementation, two URLs: the session twin of /api/v1/journeys/[id]/pause (lib/http/handler.ts withWorkspace).
+export { POST } from "@/app/api/v1/journeys/[id]/pause/route";

@@ -1,6 +1,2 @@
-import { workspaceRoute } from "@/lib/http/handler";
-import { resumeJourney } from "@/lib/journeys/journeys";
-
-export const POST = workspaceRoute<{ slug: string; id: string }>("content:write", (ctx, _request, { id }) =>
-  resumeJourney(ctx, id),
-);
+// One implementation, two URLs: the session twin of /api/v1/journeys/[id]/resume (lib/http/handler.ts withWorkspace).
+export { POST } from "@/app/api/v1/journeys/[id]/resume/route";

@@ -1,7 +1,2 @@
-import { journeyStats } from "@/lib/engine/read-model";
-import { workspaceRoute } from "@/lib/http/handler";
-
-/** The canvas polls this for its live counts; viewers see them too. */
-export const GET = workspaceRoute<{ slug: string; id: string }>("workspace:read", (ctx, _request, { id }) =>
-  journeyStats(ctx, id),
-);
+// One implementation, two URLs: the session twin of /api/v1/journeys/[id]/stats (lib/http/handler.ts withWorkspace).
+export { GET } from "@/app/api/v1/journeys/[id]/stats/route";

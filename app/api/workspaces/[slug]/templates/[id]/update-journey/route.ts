@@ -1,9 +1,7 @@
 import { z } from "zod";
-import { readBody, workspaceRoute } from "@/lib/http/handler";
-import { AppError } from "@/lib/errors";
+import { ZTemplateUpdateJourneyQuery } from "@/lib/api/queries";
+import { withWorkspace } from "@/lib/http/handler";
 import { previewTemplateUpdate, updateJourneyToTemplate } from "@/lib/messaging/template-usage";
-
-type Params = { slug: string; id: string };
 
 const ZUpdateJourney = z
   .object({
@@ -12,12 +10,12 @@ const ZUpdateJourney = z
   .strict();
 
 /** ?journeyId=: the diff of publishing that live journey again with this template's newest version. */
-export const GET = workspaceRoute<Params>("workspace:read", (ctx, request, { id }) => {
-  const journeyId = new URL(request.url).searchParams.get("journeyId");
-  if (!journeyId) throw AppError.field("journeyId", "Name the journey to update");
-  return previewTemplateUpdate(ctx, id, journeyId);
-});
+export const GET = withWorkspace(
+  { permission: "workspace:read", auth: "session", query: ZTemplateUpdateJourneyQuery },
+  (ctx, { params, query }) => previewTemplateUpdate(ctx, params.id, query.journeyId),
+);
 /** { journeyId }: publishes that live journey again (a new version, audited), now sending this template's newest version. */
-export const POST = workspaceRoute<Params>("content:write", async (ctx, request, { id }) =>
-  updateJourneyToTemplate(ctx, id, (await readBody(request, ZUpdateJourney)).journeyId),
+export const POST = withWorkspace(
+  { permission: "content:write", auth: "session", body: ZUpdateJourney },
+  (ctx, { params, body }) => updateJourneyToTemplate(ctx, params.id, body.journeyId),
 );

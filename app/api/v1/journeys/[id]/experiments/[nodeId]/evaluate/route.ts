@@ -1,7 +1,8 @@
+import { experimentsApi } from "@/lib/api/operations";
 import { evaluateExperimentNow } from "@/lib/experiments/experiments";
-import { apiKeyRoute } from "@/lib/http/handler";
+import { withWorkspace } from "@/lib/http/handler";
 
-/** Evaluates this split now, as the 15-minute cron does (full key). */
-export const POST = apiKeyRoute<{ id: string; nodeId: string }>("content:write", (ctx, _request, { id, nodeId }) =>
-  evaluateExperimentNow(ctx, id, nodeId),
+/** Also served at /api/workspaces/[slug]/journeys/[id]/experiments/[nodeId]/evaluate ("Evaluate now"). */
+export const POST = withWorkspace(experimentsApi.evaluate, (ctx, { params }) =>
+  evaluateExperimentNow(ctx, params.id, params.nodeId),
 );
