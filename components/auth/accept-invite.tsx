@@ -3,6 +3,7 @@
 import { signIn, signOut } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { api } from "../api/client";
 import { Button } from "../ui/button";
 import { FormAlert, TextField } from "../ui/field";
 import { useApiForm } from "../ui/use-api-form";
@@ -23,10 +24,9 @@ export function AcceptInvite({
   const router = useRouter();
   const { pending, formError, fieldErrors, submit, setFormError } = useApiForm();
   const [signingIn, setSigningIn] = useState(false);
-  const url = `/api/invitations/${encodeURIComponent(token)}`;
 
   async function join() {
-    const joined = await submit<{ workspaceSlug: string }>("POST", url);
+    const joined = await submit(api.account.acceptInvitation(token));
     if (joined) {
       router.replace(`/w/${joined.workspaceSlug}/journeys`);
       router.refresh();
@@ -37,10 +37,9 @@ export function AcceptInvite({
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const password = String(form.get("password") ?? "");
-    const joined = await submit<{ workspaceSlug: string }>("POST", url, {
-      name: String(form.get("name") ?? ""),
-      password,
-    });
+    const joined = await submit(
+      api.account.acceptInvitation(token, { name: String(form.get("name") ?? ""), password }),
+    );
     if (!joined) return;
     setSigningIn(true);
     const result = await signIn("credentials", { email, password, redirect: false });

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
+import { api } from "../api/client";
 import { Button } from "../ui/button";
 import { FormAlert, TextField } from "../ui/field";
 import { useApiForm } from "../ui/use-api-form";
@@ -13,9 +14,7 @@ export function NewWorkspaceForm() {
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const workspace = await submit<{ slug: string }>("POST", "/api/workspaces", {
-      name: String(form.get("name") ?? ""),
-    });
+    const workspace = await submit(api.account.createWorkspace({ name: String(form.get("name") ?? "") }));
     if (workspace) {
       router.push(`/w/${workspace.slug}/journeys`);
       router.refresh();

@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { api } from "../api/client";
 import { Button } from "../ui/button";
 import { FormAlert, TextField } from "../ui/field";
 import { useApiForm } from "../ui/use-api-form";
@@ -15,10 +16,11 @@ export function SetupForm() {
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const values = Object.fromEntries(
-      ["name", "email", "password", "workspaceName"].map((k) => [k, String(form.get(k) ?? "")]),
+    const [name, email, password, workspaceName] = ["name", "email", "password", "workspaceName"].map((k) =>
+      String(form.get(k) ?? ""),
     );
-    const created = await submit<{ workspaceSlug: string }>("POST", "/api/setup", values);
+    const values = { name, email, password, workspaceName };
+    const created = await submit(api.account.setup(values));
     if (!created) return;
     setSigningIn(true);
     const result = await signIn("credentials", { email: values.email, password: values.password, redirect: false });

@@ -5,8 +5,8 @@ import Link from "next/link";
 import { Fragment, useEffect, useRef, useState } from "react";
 import type { LiveEvent } from "@/lib/events/events";
 import { liveEventTimes, newestId as newestIdOf, newestReceivedFirst } from "@/lib/events/live-order";
+import { api } from "../api/client";
 import { Button, buttonClass } from "../ui/button";
-import { callApi } from "../ui/use-api-form";
 import { EmptyState } from "./empty-state";
 import { EventTypeBadge } from "./event-type-badge";
 import { eventTitle, previewPairs, sourceLabel, splitDateTime } from "./format";
@@ -48,13 +48,11 @@ export function LiveEvents({
 
     async function poll() {
       if (!document.hidden) {
-        const query = new URLSearchParams({ limit: String(MAX_ROWS) });
-        if (newestId.current) query.set("after", newestId.current);
-        const result = await callApi<{ events: LiveEvent[] }>("GET", `/api/workspaces/${slug}/events/recent?${query}`);
+        const result = await api.events.recent(slug, { limit: MAX_ROWS, after: newestId.current ?? undefined });
         if (cancelled) return;
         if (!result.ok) {
-          setProblem(result.failure.status === 401 || result.failure.status === 404 ? "signed-out" : "retrying");
-          if (result.failure.status === 401 || result.failure.status === 404) return; // polling again will not help
+          setProblem(result.error.status === 401 || result.error.status === 404 ? "signed-out" : "retrying");
+          if (result.error.status === 401 || result.error.status === 404) return; // polling again will not help
         } else {
           setProblem(null);
           const incoming = result.data.events;

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { ExperimentSettings } from "@/lib/experiments/experiments";
+import { api } from "../api/client";
 import { Button } from "../ui/button";
 import { SelectField, TextField } from "../ui/field";
 import { useApiForm } from "../ui/use-api-form";
@@ -25,22 +26,26 @@ const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** Auto-winner and test settings. Viewers see them, disabled. */
 export function AutoWinnerForm({
-  url,
+  slug,
+  journeyId,
+  nodeId,
   settings,
   canEdit,
   holdoutWeight,
 }: {
-  url: string;
+  slug: string;
+  journeyId: string;
+  nodeId: string;
   settings: ExperimentSettings;
   canEdit: boolean;
   holdoutWeight: number;
 }) {
   const router = useRouter();
   const { pending, formError, fieldErrors, submit } = useApiForm();
-  const [mode, setMode] = useState<string>(settings.autoWinner);
-  const [test, setTest] = useState<string>(settings.test);
+  const [mode, setMode] = useState(settings.autoWinner);
+  const [test, setTest] = useState(settings.test);
   const [nStar, setNStar] = useState(String(settings.nStar));
-  const [correction, setCorrection] = useState<string>(settings.correction);
+  const [correction, setCorrection] = useState(settings.correction);
   // The prior in percent of lift, as people think of it; both empty = flat.
   const [priorMean, setPriorMean] = useState(settings.prior ? String(round(settings.prior.mean * 100)) : "");
   const [priorSd, setPriorSd] = useState(settings.prior ? String(round(settings.prior.sd * 100)) : "");
@@ -57,13 +62,15 @@ export function AutoWinnerForm({
           mean: priorMean.trim() === "" ? undefined : Number(priorMean) / 100,
           sd: priorSd.trim() === "" ? undefined : Number(priorSd) / 100,
         };
-    const result = await submit("PUT", url, {
-      autoWinner: mode,
-      test,
-      nStar: nStar.trim() === "" ? undefined : Number(nStar),
-      correction,
-      prior,
-    });
+    const result = await submit(
+      api.experiments.updateSettings(slug, journeyId, nodeId, {
+        autoWinner: mode,
+        test,
+        nStar: nStar.trim() === "" ? undefined : Number(nStar),
+        correction,
+        prior,
+      }),
+    );
     if (result) {
       setSaved(true);
       router.refresh();
@@ -113,7 +120,7 @@ export function AutoWinnerForm({
           <SelectField
             label="p-values and intervals"
             value={test}
-            onChange={(e) => setTest(e.target.value)}
+            onChange={(e) => setTest(e.target.value as ExperimentSettings["test"])}
             error={fieldErrors.test}
             hint="Sequential: look any time. Fixed horizon: look once, at a size planned in advance."
           >
@@ -132,7 +139,7 @@ export function AutoWinnerForm({
           <SelectField
             label="Multiple-testing correction"
             value={correction}
-            onChange={(e) => setCorrection(e.target.value)}
+            onChange={(e) => setCorrection(e.target.value as ExperimentSettings["correction"])}
             error={fieldErrors.correction}
             hint="Over every arm's conversion, revenue and guardrails. Holm: no false winner in the set; Benjamini–Hochberg: few, with more power."
           >

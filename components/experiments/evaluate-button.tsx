@@ -3,20 +3,20 @@
 import { RefreshCw } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { api } from "../api/client";
 import { Button } from "../ui/button";
-import { callApi } from "../ui/use-api-form";
 
 /** Runs the 15-minute evaluation for this split now (editors), then shows the fresh result. */
-export function EvaluateButton({ url }: { url: string }) {
+export function EvaluateButton({ slug, journeyId, nodeId }: { slug: string; journeyId: string; nodeId: string }) {
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   async function evaluate() {
     setPending(true);
     setError(null);
-    const result = await callApi("POST", url);
+    const result = await api.experiments.evaluate(slug, journeyId, nodeId);
     setPending(false);
-    if (!result.ok) setError(result.failure.message);
+    if (!result.ok) setError(result.error.message);
     else router.refresh();
   }
   return (

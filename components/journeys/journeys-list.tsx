@@ -4,13 +4,14 @@ import { Archive, ArchiveRestore, Copy, Pencil, Route, Search } from "lucide-rea
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import type { JourneyDetail, JourneyStatus, JourneySummary } from "@/lib/journeys/journeys";
+import type { JourneySummary } from "@/lib/journeys/journey-views";
+import type { JourneyStatus } from "@/lib/journeys/schemas";
+import { api } from "../api/client";
 import { EmptyState } from "../events/empty-state";
 import { Button } from "../ui/button";
 import { Badge, Card } from "../ui/card";
 import { FormAlert } from "../ui/field";
 import { LocalTime } from "../ui/local-time";
-import { callApi } from "../ui/use-api-form";
 import { ListToolbar } from "../ui/list-toolbar";
 import { NameDialog } from "../ui/name-dialog";
 import { NewJourneyButton } from "./new-journey-button";
@@ -69,8 +70,8 @@ export function JourneysList({
     )
       return;
     setRowError(null);
-    const result = await callApi<JourneyDetail>("POST", `/api/workspaces/${slug}/journeys/${journey.id}/${action}`);
-    if (!result.ok) setRowError(result.failure.message);
+    const result = await api.journeys[action](slug, journey.id);
+    if (!result.ok) setRowError(result.error.message);
     else if (action === "duplicate") router.push(`/w/${slug}/journeys/${result.data.id}`);
     router.refresh();
   }
@@ -192,8 +193,7 @@ function RenameDialog({ slug, journey, onClose }: { slug: string; journey: Journ
       initialName={journey.name}
       submitLabel="Rename"
       pendingLabel="Saving…"
-      method="PATCH"
-      url={`/api/workspaces/${slug}/journeys/${journey.id}`}
+      save={(name) => api.journeys.rename(slug, journey.id, { name })}
       onDone={() => {
         onClose();
         router.refresh();

@@ -3,7 +3,8 @@
 import { Plus } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import type { JourneyDetail } from "@/lib/journeys/journeys";
+import type { JourneyDetail } from "@/lib/journeys/journey-views";
+import { api } from "../api/client";
 import { Button } from "../ui/button";
 import { NameDialog } from "../ui/name-dialog";
 
@@ -31,8 +32,7 @@ function NewJourneyDialog({ slug, onClose }: { slug: string; onClose: () => void
       placeholder="e.g. Onboarding: first week"
       submitLabel="Create and open"
       pendingLabel="Creating…"
-      method="POST"
-      url={`/api/workspaces/${slug}/journeys`}
+      save={(name) => api.journeys.create(slug, { name })}
       onDone={(created) => router.push(`/w/${slug}/journeys/${created.id}`)}
       onClose={onClose}
     />

@@ -5,9 +5,9 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import type { TSegmentDefinition } from "@/lib/segments/definition";
+import { api } from "../api/client";
 import { Button, buttonClass } from "../ui/button";
 import { FormAlert, TextField } from "../ui/field";
-import { callApi } from "../ui/use-api-form";
 import { describeFieldProblem } from "../ui/field-words";
 import { ConditionTree, type EventOption, type SegmentOption, type TraitOption } from "./condition-tree";
 import { EstimatePanel, type EstimateSample, type EstimateState } from "./estimate-panel";
@@ -76,22 +76,19 @@ export function SegmentBuilder({
         size: prev.status === "ok" || prev.status === "loading" ? prev.size : undefined,
         sample: prev.status === "ok" ? prev.sample : undefined,
       }));
-      let response: Response;
-      try {
-        response = await fetch(`/api/workspaces/${slug}/segments/estimate`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify(segmentId ? { definition: root, segmentId } : { definition: root }),
-          signal: controller.signal,
-        });
-      } catch {
+      const result = await api.segments.estimate(
+        slug,
+        segmentId ? { definition: root, segmentId } : { definition: root },
+        { signal: controller.signal },
+      );
+      if (!result.ok && result.error.status === 0) {
         if (!controller.signal.aborted && request === latest.current)
           setEstimate({ status: "error", message: "Cannot reach Cairn to count who matches." });
         return;
       }
-      const body = await response.json().catch(() => null);
       if (request !== latest.current) return;
-      if (response.ok) {
+      if (result.ok) {
+        const body = result.data;
         setErrors({});
         setEstimate({
           status: "ok",
@@ -100,17 +97,16 @@ export function SegmentBuilder({
           exact: body?.exact !== false,
           total: Number(body?.total ?? 0),
         });
-      } else if (response.status === 422 || response.status === 400) {
-        const fields: Record<string, string> = {};
-        for (const f of body?.error?.fields ?? []) fields[f.path] ??= f.message;
+      } else if (result.error.status === 422 || result.error.status === 400) {
+        const { fields, code, message } = result.error;
         setErrors(fields);
         setEstimate(
-          Object.keys(fields).length
+          result.error.hasFields
             ? { status: "invalid" }
-            : { status: "error", message: body?.error?.message ?? "The definition is not valid." },
+            : { status: "error", message: code === "unexpected_response" ? "The definition is not valid." : message },
         );
       } else {
-        setEstimate({ status: "error", message: body?.error?.message ?? `The server answered ${response.status}.` });
+        setEstimate({ status: "error", message: result.error.message });
       }
     }, DEBOUNCE_MS);
     return () => {
@@ -132,24 +128,14 @@ export function SegmentBuilder({
     setSaving(true);
     setFormError(null);
     const result = segment
-      ? await callApi<{ id: string }>("PUT", `/api/workspaces/${slug}/segments/${segment.id}`, {
-          name,
-          description,
-          definition: root,
-        })
-      : await callApi<{ id: string }>("POST", `/api/workspaces/${slug}/segments`, {
-          name,
-          description,
-          kind: "dynamic",
-          definition: root,
-        });
+      ? await api.segments.update(slug, segment.id, { name, description, definition: root })
+      : await api.segments.create(slug, { name, description, kind: "dynamic", definition: root });
     setSaving(false);
     if (!result.ok) {
-      setErrors(result.failure.fields);
+      setErrors(result.error.fields);
       setFormError(
-        unplacedErrors(result.failure.fields, root, ["name", "description"]).length ||
-          !Object.keys(result.failure.fields).length
-          ? result.failure.message
+        unplacedErrors(result.error.fields, root, ["name", "description"]).length || !result.error.hasFields
+          ? result.error.message
           : null,
       );
       return;

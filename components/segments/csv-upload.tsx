@@ -3,11 +3,11 @@
 import { FileUp } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import type { UploadResult } from "@/lib/segments/segments";
+import type { UploadResult } from "@/lib/segments/upload-members";
+import { api } from "../api/client";
 import { formatCount } from "../events/format";
 import { Button } from "../ui/button";
 import { FormAlert } from "../ui/field";
-import { callApi } from "../ui/use-api-form";
 
 const MAX_BYTES = 10 * 1024 * 1024;
 
@@ -41,18 +41,15 @@ export function CsvUpload({ slug, segmentId }: { slug: string; segmentId: string
     setPending(true);
     setError(null);
     setReport(null);
-    const result = await callApi<UploadResult>("POST", `/api/workspaces/${slug}/segments/${segmentId}/members`, {
-      mode,
-      csv,
-    });
+    const result = await api.segments.uploadMembers(slug, segmentId, { mode, csv });
     setPending(false);
     if (!result.ok)
       return setError(
-        Object.values(result.failure.fields)[0]
-          ? `${result.failure.message} ${Object.entries(result.failure.fields)
+        result.error.hasFields
+          ? `${result.error.message} ${Object.entries(result.error.fields)
               .map(([k, v]) => `${k}: ${v}`)
               .join("; ")}`
-          : result.failure.message,
+          : result.error.message,
       );
     setReport(result.data);
     // the next upload starts over: a new list, and replace or append chosen again

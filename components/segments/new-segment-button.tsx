@@ -3,6 +3,7 @@
 import { Plus } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { api } from "../api/client";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { FormAlert, TextField } from "../ui/field";
@@ -43,10 +44,7 @@ function NewSegmentDialog({ slug, onClose }: { slug: string; onClose: () => void
       router.push(`/w/${slug}/segments/new?name=${encodeURIComponent(name.trim())}`);
       return;
     }
-    const created = await submit<{ id: string }>("POST", `/api/workspaces/${slug}/segments`, {
-      name: name.trim(),
-      kind: "manual",
-    });
+    const created = await submit(api.segments.create(slug, { name: name.trim(), kind: "manual" }));
     if (created) router.push(`/w/${slug}/segments/${created.id}`);
   }
 

@@ -3,12 +3,12 @@
 import { CircleAlert, CircleCheck, Loader2, RefreshCw } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import type { RecomputeState } from "@/lib/segments/segments";
+import type { RecomputeState } from "@/lib/segments/segment-views";
+import { api } from "../api/client";
 import { formatCount } from "../events/format";
 import { Button } from "../ui/button";
 import { plural } from "../ui/format";
 import { LocalTime } from "../ui/local-time";
-import { callApi } from "../ui/use-api-form";
 
 const POLL_MS = 1000;
 const busy = (s: RecomputeState) => s.status === "queued" || s.status === "running";
@@ -38,10 +38,7 @@ export function RecomputeButton({
     if (!running) return;
     let cancelled = false;
     const timer = setInterval(async () => {
-      const result = await callApi<{ recompute: RecomputeState }>(
-        "GET",
-        `/api/workspaces/${slug}/segments/${segmentId}`,
-      );
+      const result = await api.segments.get(slug, segmentId);
       if (cancelled || !result.ok) return;
       setState(result.data.recompute);
       if (!busy(result.data.recompute)) router.refresh();
@@ -55,11 +52,8 @@ export function RecomputeButton({
   async function start() {
     setError(null);
     setStartedHere(true);
-    const result = await callApi<{ recompute: RecomputeState }>(
-      "POST",
-      `/api/workspaces/${slug}/segments/${segmentId}/recompute`,
-    );
-    if (!result.ok) return setError(result.failure.message);
+    const result = await api.segments.recompute(slug, segmentId);
+    if (!result.ok) return setError(result.error.message);
     setState(result.data.recompute);
     if (!busy(result.data.recompute)) router.refresh();
   }

@@ -4,7 +4,8 @@ import { Archive, Search, UsersRound } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import type { SegmentSummary } from "@/lib/segments/segments";
+import type { SegmentSummary } from "@/lib/segments/segment-views";
+import { api } from "../api/client";
 import { EmptyState } from "../events/empty-state";
 import { formatCount } from "../events/format";
 import { Button } from "../ui/button";
@@ -12,7 +13,6 @@ import { Badge, Card } from "../ui/card";
 import { FormAlert } from "../ui/field";
 import { LocalTime } from "../ui/local-time";
 import { ListToolbar } from "../ui/list-toolbar";
-import { callApi } from "../ui/use-api-form";
 import { SizeSparkline } from "./charts";
 import { NewSegmentButton } from "./new-segment-button";
 
@@ -58,8 +58,8 @@ export function SegmentsList({
   async function archive(segment: SegmentSummary) {
     if (!confirm(`Archive “${segment.name}”? It stops updating, and journeys can no longer start from it.`)) return;
     setRowError(null);
-    const result = await callApi("POST", `/api/workspaces/${slug}/segments/${segment.id}/archive`);
-    if (!result.ok) setRowError(result.failure.message);
+    const result = await api.segments.archive(slug, segment.id);
+    if (!result.ok) setRowError(result.error.message);
     router.refresh();
   }
 

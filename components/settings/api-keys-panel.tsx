@@ -8,7 +8,8 @@ import { Badge, Card } from "../ui/card";
 import { CopyField } from "../ui/copy-field";
 import { FormAlert, TextField } from "../ui/field";
 import { LocalTime } from "../ui/local-time";
-import { callApi, useApiForm } from "../ui/use-api-form";
+import { api } from "../api/client";
+import { useApiForm } from "../ui/use-api-form";
 
 interface ApiKeyRow {
   id: string;
@@ -46,9 +47,9 @@ function OriginsEditor({ slug, apiKey, onSaved }: { slug: string; apiKey: ApiKey
   const [text, setText] = useState(apiKey.allowedOrigins.join("\n"));
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const result = await save.submit<{ apiKey: ApiKeyRow }>("PATCH", `/api/workspaces/${slug}/api-keys/${apiKey.id}`, {
-      allowedOrigins: parseOrigins(text),
-    });
+    const result = await save.submit(
+      api.workspace.updateApiKey(slug, apiKey.id, { allowedOrigins: parseOrigins(text) }),
+    );
     if (result) onSaved();
   }
   const error = originErrors(save.fieldErrors);
@@ -124,13 +125,11 @@ export function ApiKeysPanel({
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
-    const result = await create.submit<{ apiKey: ApiKeyRow; secret: string }>(
-      "POST",
-      `/api/workspaces/${slug}/api-keys`,
-      {
+    const result = await create.submit(
+      api.workspace.createApiKey(slug, {
         name: String(form.get("name") ?? ""),
-        scope: String(form.get("scope") ?? ""),
-      },
+        scope: String(form.get("scope") ?? "") as ApiKeyRow["scope"], // the server names an unknown scope on the field
+      }),
     );
     if (result) {
       setCreated({ name: result.apiKey.name, secret: result.secret });
@@ -142,8 +141,8 @@ export function ApiKeysPanel({
   async function revoke(key: ApiKeyRow) {
     if (!confirm(`Revoke "${key.name}"? Anything still using it will get 401 errors at once.`)) return;
     setRowError(null);
-    const result = await callApi("DELETE", `/api/workspaces/${slug}/api-keys/${key.id}`);
-    if (!result.ok) setRowError(result.failure.message);
+    const result = await api.workspace.revokeApiKey(slug, key.id);
+    if (!result.ok) setRowError(result.error.message);
     router.refresh();
   }
 

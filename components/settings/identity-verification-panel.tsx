@@ -5,7 +5,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { FormAlert } from "@/components/ui/field";
-import { callApi } from "@/components/ui/use-api-form";
+import { type ApiResult, api } from "@/components/api/client";
 import { CodeBlock } from "./code-block";
 
 interface Settings {
@@ -31,15 +31,14 @@ export function IdentityVerificationPanel({
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const base = `/api/workspaces/${slug}/identity-verification`;
 
-  async function run(method: string, url: string, body: unknown, done: string) {
+  async function run(call: () => Promise<ApiResult<Settings>>, done: string) {
     setPending(true);
     setError(null);
     setNotice(null);
-    const result = await callApi<Settings>(method, url, body);
+    const result = await call();
     setPending(false);
-    if (!result.ok) return setError(result.failure.message);
+    if (!result.ok) return setError(result.error.message);
     setSettings(result.data);
     setNotice(done);
   }
@@ -52,9 +51,7 @@ export function IdentityVerificationPanel({
     )
       return;
     void run(
-      "POST",
-      `${base}/rotate`,
-      undefined,
+      () => api.settings.rotateIdentitySecret(slug),
       "A new secret is in place; hashes made with the old one no longer work.",
     );
   }
@@ -97,9 +94,7 @@ export function IdentityVerificationPanel({
           disabled={pending}
           onChange={(e) =>
             void run(
-              "PATCH",
-              base,
-              { requireVerifiedIdentify: e.target.checked },
+              () => api.settings.updateIdentityVerification(slug, { requireVerifiedIdentify: e.target.checked }),
               e.target.checked
                 ? "Browsers' identify calls now need context.userHash."
                 : "Browsers' identify calls no longer need context.userHash.",

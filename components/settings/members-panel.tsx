@@ -9,7 +9,8 @@ import { Badge, Card } from "../ui/card";
 import { CopyField } from "../ui/copy-field";
 import { FormAlert, SelectField, TextField } from "../ui/field";
 import { LocalTime } from "../ui/local-time";
-import { callApi, useApiForm } from "../ui/use-api-form";
+import { type ApiResult, api } from "../api/client";
+import { useApiForm } from "../ui/use-api-form";
 
 interface MemberRow {
   id: string;
@@ -66,13 +67,11 @@ export function MembersPanel({
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
-    const result = await invite.submit<{ invitation: { email: string }; url: string; email?: InvitationEmailOutcome }>(
-      "POST",
-      `/api/workspaces/${slug}/invitations`,
-      {
+    const result = await invite.submit(
+      api.workspace.invite(slug, {
         email: String(form.get("email") ?? ""),
-        role: String(form.get("role") ?? ""),
-      },
+        role: String(form.get("role") ?? "") as RoleName, // the server names an unknown role on the field
+      }),
     );
     if (result) {
       setInviteLink({ email: result.invitation.email, url: result.url, emailed: result.email ?? null });
@@ -81,10 +80,10 @@ export function MembersPanel({
     }
   }
 
-  async function act(method: string, url: string, body?: unknown) {
+  async function act(call: () => Promise<ApiResult<unknown>>) {
     setRowError(null);
-    const result = await callApi(method, url, body);
-    if (!result.ok) setRowError(result.failure.message);
+    const result = await call();
+    if (!result.ok) setRowError(result.error.message);
     router.refresh();
   }
 
@@ -182,7 +181,7 @@ export function MembersPanel({
                         aria-label={`Role of ${member.email}`}
                         value={member.role}
                         onChange={(e) =>
-                          act("PATCH", `/api/workspaces/${slug}/members/${member.id}`, { role: e.target.value })
+                          act(() => api.workspace.changeRole(slug, member.id, { role: e.target.value as RoleName }))
                         }
                         className="rounded-md border-0 bg-white py-1.5 pr-8 pl-2 text-sm ring-1 ring-stone-300 ring-inset focus:ring-2 focus:ring-brand-600"
                       >
@@ -210,7 +209,7 @@ export function MembersPanel({
                           className="px-2.5 py-1.5 text-xs"
                           onClick={() => {
                             if (confirm(`Remove ${member.email} from this workspace?`))
-                              act("DELETE", `/api/workspaces/${slug}/members/${member.id}`);
+                              act(() => api.workspace.removeMember(slug, member.id));
                           }}
                         >
                           Remove
@@ -244,7 +243,7 @@ export function MembersPanel({
                   <Button
                     variant="danger"
                     className="px-2.5 py-1.5 text-xs"
-                    onClick={() => act("DELETE", `/api/workspaces/${slug}/invitations/${inv.id}`)}
+                    onClick={() => act(() => api.workspace.revokeInvitation(slug, inv.id))}
                   >
                     Revoke
                   </Button>

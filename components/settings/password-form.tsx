@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { api } from "../api/client";
 import { Button } from "../ui/button";
 import { FormAlert, TextField } from "../ui/field";
 import { useApiForm } from "../ui/use-api-form";
@@ -35,10 +36,7 @@ export function PasswordForm({
       return;
     }
     setConfirmError(null);
-    const changed = await submit<{ signInAgain?: boolean }>("POST", "/api/account/password", {
-      currentPassword,
-      newPassword,
-    });
+    const changed = await submit(api.account.changePassword({ currentPassword, newPassword }));
     if (!changed) return;
     setDone(true);
     router.replace(`/login?passwordChanged=1&callbackUrl=${encodeURIComponent(returnTo)}`);

@@ -9,7 +9,8 @@ import { Badge, Card } from "../ui/card";
 import { CopyField } from "../ui/copy-field";
 import { FormAlert, TextField } from "../ui/field";
 import { LocalTime } from "../ui/local-time";
-import { callApi, useApiForm } from "../ui/use-api-form";
+import { api } from "../api/client";
+import { useApiForm } from "../ui/use-api-form";
 import { describeFieldProblem } from "../ui/field-words";
 
 interface Props {
@@ -120,8 +121,8 @@ export function WebhookSourcesPanel({ slug, origin, sources, canManage, signatur
     )
       return;
     setRowError(null);
-    const result = await callApi("DELETE", `/api/workspaces/${slug}/webhook-sources/${source.id}`);
-    if (!result.ok) setRowError(result.failure.message);
+    const result = await api.settings.removeWebhookSource(slug, source.id);
+    if (!result.ok) setRowError(result.error.message);
     if (created?.id === source.id) setCreated(null);
     router.refresh();
   }
@@ -370,8 +371,8 @@ function SourceForm({
       signingSecret: removeSecret ? null : secret === "" ? undefined : secret,
     };
     const saved = source
-      ? await form.submit<WebhookSourceSummary>("PUT", `/api/workspaces/${slug}/webhook-sources/${source.id}`, body)
-      : await form.submit<WebhookSourceSummary>("POST", `/api/workspaces/${slug}/webhook-sources`, body);
+      ? await form.submit(api.settings.updateWebhookSource(slug, source.id, body))
+      : await form.submit(api.settings.createWebhookSource(slug, body));
     if (saved) {
       if (!source) formElement.reset();
       setRemoveSecret(false);

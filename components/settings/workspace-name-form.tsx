@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { api } from "../api/client";
 import { Button } from "../ui/button";
 import { FormAlert, TextField } from "../ui/field";
 import { useApiForm } from "../ui/use-api-form";
@@ -15,7 +16,7 @@ export function WorkspaceNameForm({ slug, name }: { slug: string; name: string }
     event.preventDefault();
     setSaved(false);
     const form = new FormData(event.currentTarget);
-    if (await submit("PATCH", `/api/workspaces/${slug}`, { name: String(form.get("name") ?? "") })) {
+    if (await submit(api.workspace.rename(slug, { name: String(form.get("name") ?? "") }))) {
       setSaved(true);
       router.refresh();
     }

@@ -1,8 +1,8 @@
 "use client";
 
 import { useEffect, useId, useState } from "react";
-import type { PreviewEventInput } from "@/lib/messaging/templates";
-import { callApi } from "../ui/use-api-form";
+import type { PreviewEventInput } from "@/lib/messaging/templates/schemas";
+import { api } from "../api/client";
 
 /**
  * Which event `event.*` renders with in the preview and the test send: the sample order, one of the picked
@@ -42,15 +42,12 @@ export function EventPicker({
   useEffect(() => {
     if (mode !== "person" || !profileId) return;
     let cancelled = false;
-    void callApi<{ events: StoredEvent[] }>(
-      "GET",
-      `/api/workspaces/${slug}/templates/preview/events?profileId=${encodeURIComponent(profileId)}`,
-    ).then((result) => {
+    void api.templates.previewEvents(slug, profileId).then((result) => {
       if (cancelled) return;
       if (result.ok) {
         setEvents(result.data.events);
         setError(null);
-      } else setError(result.failure.message);
+      } else setError(result.error.message);
     });
     return () => {
       cancelled = true;
@@ -59,9 +56,9 @@ export function EventPicker({
 
   useEffect(() => {
     if (mode !== "catalog" || catalog) return;
-    void callApi<{ catalog: string[] }>("GET", `/api/workspaces/${slug}/templates/preview/events`).then((result) =>
-      result.ok ? setCatalog(result.data.catalog) : setError(result.failure.message),
-    );
+    void api.templates
+      .previewCatalog(slug)
+      .then((result) => (result.ok ? setCatalog(result.data.catalog) : setError(result.error.message)));
   }, [slug, mode, catalog]);
 
   // what the preview renders with follows the choice; the parent debounces the render

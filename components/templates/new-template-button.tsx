@@ -3,7 +3,7 @@
 import { Plus } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import type { TemplateDetail } from "@/lib/messaging/templates";
+import { api } from "../api/client";
 import { Dialog } from "../ui/dialog";
 import { Button } from "../ui/button";
 import { FormAlert, SelectField, TextField } from "../ui/field";
@@ -49,7 +49,7 @@ function NewTemplateDialog({
   const { pending, formError, fieldErrors, submit } = useApiForm();
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    const created = await submit<TemplateDetail>("POST", `/api/workspaces/${slug}/templates`, { name, channel });
+    const created = await submit(api.templates.create(slug, { name, channel }));
     if (created) router.push(`/w/${slug}/templates/${created.id}`);
   }
   return (

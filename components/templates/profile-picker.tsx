@@ -3,7 +3,7 @@
 import { Search, UserRound, X } from "lucide-react";
 import { useEffect, useId, useState } from "react";
 import type { ProfileSummary } from "@/lib/profiles/profiles";
-import { callApi } from "../ui/use-api-form";
+import { api } from "../api/client";
 
 export interface PickedProfile {
   id: string;
@@ -33,15 +33,12 @@ export function ProfilePicker({
     if (!q.trim()) return;
     let cancelled = false;
     const timer = setTimeout(async () => {
-      const result = await callApi<{ profiles: ProfileSummary[] }>(
-        "GET",
-        `/api/workspaces/${slug}/templates/preview?q=${encodeURIComponent(q.trim())}`,
-      );
+      const result = await api.templates.previewProfiles(slug, q.trim());
       if (cancelled) return;
       if (result.ok) {
         setResults(result.data.profiles);
         setError(null);
-      } else setError(result.failure.message);
+      } else setError(result.error.message);
     }, 250);
     return () => {
       cancelled = true;

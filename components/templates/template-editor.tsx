@@ -3,12 +3,14 @@
 import { AlertTriangle, ArrowLeft, History, Save } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useId, useState } from "react";
-import type { PreviewEventInput, PreviewResult, SavedTemplate, TemplateDetail } from "@/lib/messaging/templates";
+import type { PreviewResult } from "@/lib/messaging/templates/preview-template";
+import type { PreviewEventInput } from "@/lib/messaging/templates/schemas";
+import type { SavedTemplate, TemplateDetail } from "@/lib/messaging/templates/template-views";
+import { api } from "../api/client";
 import { Button } from "../ui/button";
 import { Badge } from "../ui/card";
 import { FormAlert } from "../ui/field";
 import { formatDateTime } from "../ui/format";
-import { callApi } from "../ui/use-api-form";
 import {
   CHANNEL_FIELDS,
   flatten,
@@ -66,7 +68,7 @@ export function TemplateEditor({
   useEffect(() => {
     let cancelled = false;
     const timer = setTimeout(async () => {
-      const result = await callApi<PreviewResult>("POST", `/api/workspaces/${slug}/templates/preview`, {
+      const result = await api.templates.preview(slug, {
         channel,
         content: JSON.parse(contentKey),
         profileId: profile?.id ?? null,
@@ -76,7 +78,7 @@ export function TemplateEditor({
       if (result.ok) {
         setPreview(result.data);
         setPreviewError(null);
-      } else setPreviewError(result.failure.message);
+      } else setPreviewError(result.error.message);
     }, 300);
     return () => {
       cancelled = true;
@@ -90,7 +92,7 @@ export function TemplateEditor({
   async function save() {
     setSaving(true);
     setSaveMessage(null);
-    const result = await callApi<SavedTemplate>("PUT", `/api/workspaces/${slug}/templates/${template.id}`, { content });
+    const result = await api.templates.save(slug, template.id, { content });
     setSaving(false);
     if (result.ok) {
       const { warnings, ...saved } = result.data;
@@ -104,13 +106,13 @@ export function TemplateEditor({
       });
     } else {
       setSaveWarnings([]);
-      setSaveErrors(result.failure.fields);
-      const n = Object.keys(result.failure.fields).length;
+      setSaveErrors(result.error.fields);
+      const n = Object.keys(result.error.fields).length;
       setSaveMessage({
         tone: "error",
         text: n
           ? `Not saved: ${n === 1 ? "1 field needs" : `${n} fields need`} fixing.`
-          : `Not saved: ${result.failure.message}`,
+          : `Not saved: ${result.error.message}`,
       });
     }
   }

@@ -6,12 +6,12 @@ import { useEffect, useState } from "react";
 import type { JourneyDiff } from "@/lib/journeys/diff";
 import type { JourneyProblem } from "@/lib/journeys/validate";
 import type { TemplateUsage as Usage } from "@/lib/messaging/template-usage";
+import { api } from "../api/client";
 import { StepChanges } from "../canvas/step-changes";
 import { Button } from "../ui/button";
 import { Badge } from "../ui/card";
 import { Dialog } from "../ui/dialog";
 import { FormAlert } from "../ui/field";
-import { callApi } from "../ui/use-api-form";
 
 /**
  * Where this template is used: the journeys whose steps send it, which template version each published journey
@@ -41,12 +41,12 @@ export function TemplateUsagePanel({
   // read again after each save too: a new version makes live journeys outdated
   useEffect(() => {
     let cancelled = false;
-    void callApi<Usage>("GET", `/api/workspaces/${slug}/templates/${templateId}/usage`).then((result) => {
+    void api.templates.usage(slug, templateId).then((result) => {
       if (cancelled) return;
       if (result.ok) {
         setUsage(result.data);
         setError(null);
-      } else setError(result.failure.message);
+      } else setError(result.error.message);
     });
     return () => {
       cancelled = true;
@@ -163,21 +163,19 @@ function UpdateDialog({
   );
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
-  const url = `/api/workspaces/${slug}/templates/${templateId}/update-journey`;
 
   useEffect(() => {
-    void callApi<{ diff: JourneyDiff; problems: JourneyProblem[]; nextVersion: number }>(
-      "GET",
-      `${url}?journeyId=${journey.id}`,
-    ).then((r) => (r.ok ? setPreview(r.data) : setError(r.failure.message)));
-  }, [url, journey.id]);
+    void api.templates
+      .previewJourneyUpdate(slug, templateId, journey.id)
+      .then((r) => (r.ok ? setPreview(r.data) : setError(r.error.message)));
+  }, [slug, templateId, journey.id]);
 
   async function publish() {
     setPending(true);
-    const result = await callApi("POST", url, { journeyId: journey.id });
+    const result = await api.templates.updateJourney(slug, templateId, journey.id);
     setPending(false);
     if (result.ok) onDone();
-    else setError(result.failure.message);
+    else setError(result.error.message);
   }
 
   const d = preview?.diff;

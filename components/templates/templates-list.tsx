@@ -4,7 +4,8 @@ import { Archive, ArchiveRestore, FileText, Pencil, Search } from "lucide-react"
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import type { TemplateDetail, TemplateSummary } from "@/lib/messaging/templates";
+import type { TemplateSummary } from "@/lib/messaging/templates/template-views";
+import { api } from "../api/client";
 import { EmptyState } from "../events/empty-state";
 import { Button } from "../ui/button";
 import { Badge, Card } from "../ui/card";
@@ -12,7 +13,6 @@ import { FormAlert } from "../ui/field";
 import { formatDateTime } from "../ui/format";
 import { ListToolbar } from "../ui/list-toolbar";
 import { NameDialog } from "../ui/name-dialog";
-import { callApi } from "../ui/use-api-form";
 import { KIND_LABEL, KIND_OPTIONS, type TemplateKind } from "./channels";
 import { NewTemplateButton } from "./new-template-button";
 
@@ -65,8 +65,8 @@ export function TemplatesList({
     )
       return;
     setRowError(null);
-    const result = await callApi<TemplateDetail>("POST", `/api/workspaces/${slug}/templates/${template.id}/${action}`);
-    if (!result.ok) setRowError(result.failure.message);
+    const result = await api.templates[action](slug, template.id);
+    if (!result.ok) setRowError(result.error.message);
     router.refresh();
   }
 
@@ -180,8 +180,7 @@ function RenameDialog({ slug, template, onClose }: { slug: string; template: Tem
       initialName={template.name}
       submitLabel="Rename"
       pendingLabel="Saving…"
-      method="PATCH"
-      url={`/api/workspaces/${slug}/templates/${template.id}`}
+      save={(name) => api.templates.rename(slug, template.id, { name })}
       onDone={() => {
         onClose();
         router.refresh();

@@ -3,9 +3,9 @@
 import { Send } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
-import type { PreviewEventInput } from "@/lib/messaging/templates";
+import type { PreviewEventInput } from "@/lib/messaging/templates/schemas";
+import { api } from "../api/client";
 import { Button } from "../ui/button";
-import { callApi } from "../ui/use-api-form";
 import type { TemplateKind } from "./channels";
 
 /**
@@ -30,7 +30,7 @@ export function TestSend({
 }: {
   slug: string;
   channel: TemplateKind;
-  content: unknown;
+  content: Record<string, unknown>;
   profileId: string | null;
   event?: PreviewEventInput | null;
 }) {
@@ -38,24 +38,27 @@ export function TestSend({
   const [sending, setSending] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string; outbox?: boolean } | null>(null);
   if (channel !== "email" && channel !== "sms" && channel !== "push" && channel !== "in_app") return null;
+  const testChannel = channel; // narrowed to the channels a test can go out on, for the request below
 
   async function send() {
     setSending(true);
     setResult(null);
-    const response = await callApi<{ to: string; response: string; outbox: boolean }>(
-      "POST",
-      `/api/workspaces/${slug}/templates/test-send`,
-      { channel, content, profileId, event, ...(channel === "email" ? {} : { to: to.trim() }) },
-    );
+    const response = await api.templates.testSend(slug, {
+      channel: testChannel,
+      content,
+      profileId,
+      event,
+      ...(channel === "email" ? {} : { to: to.trim() }),
+    });
     setSending(false);
     if (response.ok) setResult({ ok: true, text: `Test sent to ${response.data.to}.`, outbox: response.data.outbox });
     else {
-      const fieldErrors = Object.entries(response.failure.fields).map(
+      const fieldErrors = Object.entries(response.error.fields).map(
         ([path, message]) => `${path.replace(/^content\./, "")}: ${message}`,
       );
       setResult({
         ok: false,
-        text: fieldErrors.length ? `${response.failure.message} — ${fieldErrors.join("; ")}` : response.failure.message,
+        text: fieldErrors.length ? `${response.error.message} — ${fieldErrors.join("; ")}` : response.error.message,
       });
     }
   }

@@ -4,9 +4,10 @@ import { useState, type FormEvent } from "react";
 import { Button } from "./button";
 import { Dialog } from "./dialog";
 import { FormAlert, TextField } from "./field";
+import type { ApiResult } from "../api/client";
 import { useApiForm } from "./use-api-form";
 
-/** Asks for a name and sends it to `url` as `{ name }`: "New journey", and renaming a journey or a template. */
+/** Asks for a name and hands it to `save`: "New journey", and renaming a journey or a template. */
 export function NameDialog<T>(props: {
   title: string;
   /** the field's label, e.g. "Journey name" */
@@ -16,8 +17,8 @@ export function NameDialog<T>(props: {
   initialName?: string;
   submitLabel: string;
   pendingLabel: string;
-  method: "POST" | "PATCH";
-  url: string;
+  /** The API call that stores the name, e.g. `(name) => api.journeys.create(slug, { name })`. */
+  save: (name: string) => Promise<ApiResult<T>>;
   onDone: (result: T) => void;
   onClose: () => void;
 }) {
@@ -25,7 +26,7 @@ export function NameDialog<T>(props: {
   const { pending, formError, fieldErrors, submit } = useApiForm();
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    const result = await submit<T>(props.method, props.url, { name });
+    const result = await submit(props.save(name));
     if (result) props.onDone(result);
   }
   return (

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { type ApiResult, sendRequest } from "../api/request";
 
 export interface ApiFailure {
   status: number;
@@ -9,53 +10,39 @@ export interface ApiFailure {
 }
 
 /**
- * Calls one of Cairn's JSON endpoints and turns its error shape ({ error: { message, fields } }) into a
- * form-level message and per-field messages.
+ * The untyped call the journey canvas still makes with its own URLs (components/canvas moves to `api.*` from
+ * components/api/client.ts; remove this then). Same request and error reading as the typed client.
  */
 export async function callApi<T>(
   method: string,
   url: string,
   body?: unknown,
 ): Promise<{ ok: true; data: T } | { ok: false; failure: ApiFailure }> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      headers: body === undefined ? undefined : { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    return {
-      ok: false,
-      failure: { status: 0, message: "Cannot reach Cairn. Check your connection and try again.", fields: {} },
-    };
-  }
-  const payload = await response.json().catch(() => null);
-  if (response.ok) return { ok: true, data: payload as T };
-  const error = payload?.error;
-  const fields: Record<string, string> = {};
-  for (const field of error?.fields ?? []) fields[field.path] ??= field.message;
-  return {
-    ok: false,
-    failure: { status: response.status, message: error?.message ?? `The server answered ${response.status}.`, fields },
-  };
+  const result = await sendRequest<T>(method, url, { body });
+  if (result.ok) return result;
+  const { status, message, fields } = result.error;
+  return { ok: false, failure: { status, message, fields } };
 }
 
+/**
+ * A form's state around one API call: `await form.submit(api.segments.create(slug, body))` answers the data, or
+ * null after putting the error where the form shows it.
+ */
 export function useApiForm() {
   const [pending, setPending] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
 
-  async function submit<T>(method: string, url: string, body?: unknown): Promise<T | null> {
+  async function submit<T>(call: Promise<ApiResult<T>>): Promise<T | null> {
     setPending(true);
     setFormError(null);
     setFieldErrors({});
-    const result = await callApi<T>(method, url, body);
+    const result = await call;
     setPending(false);
     if (result.ok) return result.data;
-    setFieldErrors(result.failure.fields);
+    setFieldErrors(result.error.fields);
     // Field problems are shown beside their fields; the banner only carries what no field shows.
-    setFormError(Object.keys(result.failure.fields).length ? null : result.failure.message);
+    setFormError(result.error.hasFields ? null : result.error.message);
     return null;
   }
 

@@ -21,7 +21,8 @@ import { Button } from "../../ui/button";
 import { Badge, Card } from "../../ui/card";
 import { FormAlert, TextField } from "../../ui/field";
 import { formatDateTime } from "../../ui/format";
-import { callApi, useApiForm } from "../../ui/use-api-form";
+import { api } from "../../api/client";
+import { useApiForm } from "../../ui/use-api-form";
 import { describeFieldProblem } from "../../ui/field-words";
 import {
   isSecret,
@@ -119,7 +120,6 @@ function ChannelCard({
   const [testing, setTesting] = useState(false);
   const [generating, setGenerating] = useState(false);
   const Icon = ICONS[spec.provider];
-  const base = `/api/workspaces/${slug}/channels`;
   const smtp = spec.provider === "email" && values.mode === "smtp";
   const visible = spec.fields.filter((f) => !f.smtpOnly || smtp);
   const shownPaths = new Set(
@@ -151,7 +151,7 @@ function ChannelCard({
   async function save(event: FormEvent) {
     event.preventDefault();
     clearMessages();
-    const saved = await form.submit<ChannelConfigView>("PUT", `${base}/${spec.provider}`, body());
+    const saved = await form.submit(api.settings.saveChannel(slug, spec.provider, body()));
     if (!saved) return;
     setSecrets(emptySecrets(spec));
     setNotice(`Saved. ${spec.title} now sends with these settings.`);
@@ -165,9 +165,9 @@ function ChannelCard({
         : `${spec.title} messages will fail until it is set up again.`;
     if (!confirm(`Remove the ${spec.title} settings, secrets included? ${consequence}`)) return;
     clearMessages();
-    const result = await callApi("DELETE", `${base}/${spec.provider}`);
+    const result = await api.settings.removeChannel(slug, spec.provider);
     if (!result.ok) {
-      form.setFormError(result.failure.message);
+      form.setFormError(result.error.message);
       return;
     }
     setValues(initialValues(spec, null));
@@ -179,11 +179,7 @@ function ChannelCard({
   async function testConnection() {
     clearMessages();
     setTesting(true);
-    const result = await form.submit<{ ok: true; message: string } | { ok: false; error: string }>(
-      "POST",
-      `${base}/email/test`,
-      body(),
-    );
+    const result = await form.submit(api.settings.testEmailChannel(slug, body()));
     setTesting(false);
     if (result) setTest(result.ok ? { ok: true, text: result.message } : { ok: false, text: result.error });
   }
@@ -198,10 +194,10 @@ function ChannelCard({
       return;
     clearMessages();
     setGenerating(true);
-    const result = await callApi<{ vapidPublicKey: string; vapidPrivateKey: string }>("POST", `${base}/web_push/keys`);
+    const result = await api.settings.generateWebPushKeys(slug);
     setGenerating(false);
     if (!result.ok) {
-      form.setFormError(result.failure.message);
+      form.setFormError(result.error.message);
       return;
     }
     setValues((v) => ({ ...v, vapidPublicKey: result.data.vapidPublicKey }));

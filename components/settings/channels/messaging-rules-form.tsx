@@ -8,7 +8,7 @@ import type { MessagingPolicy } from "@/lib/messaging/policy";
 import { Button } from "../../ui/button";
 import { Card } from "../../ui/card";
 import { FormAlert, SelectField } from "../../ui/field";
-import { callApi } from "../../ui/use-api-form";
+import { api } from "../../api/client";
 import { describeFieldProblem } from "../../ui/field-words";
 import { ReadOnlyNote } from "./channels-panel";
 
@@ -100,18 +100,14 @@ export function MessagingRulesForm({
     if (draftJson === lastDescribed.current) return;
     const timer = setTimeout(async () => {
       lastDescribed.current = draftJson;
-      const result = await callApi<{ summary: string; caps: string[] }>(
-        "POST",
-        `/api/workspaces/${slug}/messaging-policy/summary`,
-        JSON.parse(draftJson),
-      );
+      const result = await api.settings.describeMessagingPolicy(slug, JSON.parse(draftJson));
       if (lastDescribed.current !== draftJson) return; // a newer draft is on its way
       if (result.ok) {
         setDescribed(result.data);
         setFieldErrors({});
       } else {
         setDescribed(null);
-        setFieldErrors(result.failure.fields);
+        setFieldErrors(result.error.fields);
       }
     }, 300);
     return () => clearTimeout(timer);
@@ -122,16 +118,12 @@ export function MessagingRulesForm({
     setSavedNotice(false);
     setPending(true);
     setFormError(null);
-    const result = await callApi<{ policy: MessagingPolicy; summary: string }>(
-      "PUT",
-      `/api/workspaces/${slug}/messaging-policy`,
-      draft,
-    );
+    const result = await api.settings.saveMessagingPolicy(slug, draft);
     setPending(false);
     if (!result.ok) {
-      setFieldErrors(result.failure.fields);
+      setFieldErrors(result.error.fields);
       // field problems are shown beside their fields; the banner carries only what no field shows
-      setFormError(Object.keys(result.failure.fields).length ? null : result.failure.message);
+      setFormError(result.error.hasFields ? null : result.error.message);
       return;
     }
     const saved = result.data;

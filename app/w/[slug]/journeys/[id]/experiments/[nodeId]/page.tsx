@@ -43,7 +43,6 @@ export default async function ExperimentPage({
   });
   const canEdit = can(ctx, "content:write");
   const result = view.result;
-  const api = `/api/workspaces/${slug}/journeys/${id}/experiments/${nodeId}`;
   const summary = result ? summarizeExperiment(result, { peoplePerDay: enrolmentRate(view.history) }) : null;
   const split = { arms: view.arms, holdout: view.holdoutWeight ? { weight: view.holdoutWeight } : undefined };
 
@@ -70,7 +69,7 @@ export default async function ExperimentPage({
             minutes; every person assigned counts in their arm.
           </>
         }
-        actions={canEdit && view.live ? <EvaluateButton url={`${api}/evaluate`} /> : null}
+        actions={canEdit && view.live ? <EvaluateButton slug={slug} journeyId={id} nodeId={nodeId} /> : null}
       />
 
       <div className="mt-6 space-y-6">
@@ -160,7 +159,14 @@ export default async function ExperimentPage({
             <WeightHistory changes={view.weightChanges} published={describeWeights(split, view.weights.published)} />
           </Card>
           <Card title="Auto-winner" description="What happens when the data is clear.">
-            <AutoWinnerForm url={api} settings={view.settings} canEdit={canEdit} holdoutWeight={view.holdoutWeight} />
+            <AutoWinnerForm
+              slug={slug}
+              journeyId={id}
+              nodeId={nodeId}
+              settings={view.settings}
+              canEdit={canEdit}
+              holdoutWeight={view.holdoutWeight}
+            />
           </Card>
         </div>
         <p>
