@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { workspaceContextForApiKey } from "@/lib/api-keys/api-keys";
 import { db } from "@/lib/db/client";
 import { profileJourneys } from "@/lib/engine/read-model";
-import { createTemplate } from "@/lib/messaging/templates";
+import { createTemplate } from "@/lib/messaging/templates/create-template";
 import { pathTemplates } from "@/lib/profiles/path-templates";
 import { EngineDriver, publishGraph } from "@/lib/testing/engine-driver";
 import { ingestFixture } from "@/lib/testing/ingest-helpers";

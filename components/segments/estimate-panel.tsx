@@ -2,7 +2,7 @@
 
 import { AlertTriangle, Loader2, Users } from "lucide-react";
 import Link from "next/link";
-import type { EstimateResult } from "@/lib/segments/segments";
+import type { EstimateResult } from "@/lib/segments/estimate-segment";
 import { formatCount } from "../events/format";
 import { plural } from "../ui/format";
 

@@ -4,7 +4,7 @@ import { Search, UsersRound } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import type { SegmentMember } from "@/lib/segments/segments";
+import type { SegmentMember } from "@/lib/segments/list-members";
 import { EmptyState } from "../events/empty-state";
 import { Button } from "../ui/button";
 import { LocalTime } from "../ui/local-time";

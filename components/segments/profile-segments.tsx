@@ -1,6 +1,6 @@
 import { UsersRound } from "lucide-react";
 import Link from "next/link";
-import type { ProfileSegment } from "@/lib/segments/segments";
+import type { ProfileSegment } from "@/lib/segments/list-profile-segments";
 import { Badge } from "../ui/card";
 import { formatDateTime } from "../ui/format";
 

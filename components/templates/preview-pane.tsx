@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { PreviewResult } from "@/lib/messaging/templates";
+import type { PreviewResult } from "@/lib/messaging/templates/preview-template";
 import { RenderedMessage } from "../messages/rendered-message";
 import type { TemplateKind } from "./channels";
 

@@ -4,7 +4,7 @@ import { SegmentsList, type SegmentsFilter } from "@/components/segments/segment
 import { PageHeader } from "@/components/shell/page-header";
 import { can } from "@/lib/auth/context";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
-import { listSegments } from "@/lib/segments/segments";
+import { listSegments } from "@/lib/segments/list-segments";
 
 export const metadata: Metadata = { title: "Segments" };
 

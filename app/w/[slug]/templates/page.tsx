@@ -5,7 +5,7 @@ import { NewTemplateButton } from "@/components/templates/new-template-button";
 import { TemplatesList, type TemplatesFilter } from "@/components/templates/templates-list";
 import { can } from "@/lib/auth/context";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
-import { listTemplates } from "@/lib/messaging/templates";
+import { listTemplates } from "@/lib/messaging/templates/read-templates";
 
 export const metadata: Metadata = { title: "Templates" };
 

@@ -16,7 +16,7 @@ import { requirePageWorkspace } from "@/lib/http/page-auth";
 import { listWebhookSources } from "@/lib/ingest/webhook-sources";
 import { pathTemplates } from "@/lib/profiles/path-templates";
 import { getProfile, listProfileEvents, type ProfileDetail } from "@/lib/profiles/profiles";
-import { listProfileSegments } from "@/lib/segments/segments";
+import { listProfileSegments } from "@/lib/segments/list-profile-segments";
 
 export const metadata: Metadata = { title: "Profile" };
 

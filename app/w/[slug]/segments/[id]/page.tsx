@@ -16,7 +16,9 @@ import { formatDateTime } from "@/components/ui/format";
 import { can } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
-import { getSegment, listMembers, listSegments } from "@/lib/segments/segments";
+import { getSegment } from "@/lib/segments/get-segment";
+import { listMembers } from "@/lib/segments/list-members";
+import { listSegments } from "@/lib/segments/list-segments";
 
 export const metadata: Metadata = { title: "Segment" };
 

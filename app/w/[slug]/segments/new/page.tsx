@@ -4,7 +4,7 @@ import { SegmentBuilder } from "@/components/segments/builder";
 import { can } from "@/lib/auth/context";
 import { listEventCatalog } from "@/lib/events/events";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
-import { listSegments } from "@/lib/segments/segments";
+import { listSegments } from "@/lib/segments/list-segments";
 import { listTraitCatalog } from "@/lib/segments/traits";
 
 export const metadata: Metadata = { title: "New segment" };

@@ -4,7 +4,7 @@ import { TemplateEditor } from "@/components/templates/template-editor";
 import { can } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
-import { getTemplate, listLayouts } from "@/lib/messaging/templates";
+import { getTemplate, listLayouts } from "@/lib/messaging/templates/read-templates";
 
 export const metadata: Metadata = { title: "Template" };
 

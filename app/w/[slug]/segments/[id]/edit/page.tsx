@@ -5,7 +5,8 @@ import { can } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { listEventCatalog } from "@/lib/events/events";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
-import { getSegment, listSegments } from "@/lib/segments/segments";
+import { getSegment } from "@/lib/segments/get-segment";
+import { listSegments } from "@/lib/segments/list-segments";
 import { listTraitCatalog } from "@/lib/segments/traits";
 
 export const metadata: Metadata = { title: "Edit segment" };
