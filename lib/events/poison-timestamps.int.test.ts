@@ -11,7 +11,7 @@ import { GET as recentEventsRoute } from "@/app/api/workspaces/[slug]/events/rec
 import { pgPool } from "../db/pool";
 import { rollupAllPending } from "../ingest/rollup";
 import { getProfile, listProfileEvents, searchProfiles } from "../profiles/profiles";
-import { estimateSegment } from "../segments/segments";
+import { estimateSegment } from "../segments/estimate-segment";
 import { workspaceContextForApiKey } from "../api-keys/api-keys";
 import { ingest } from "../ingest/ingest";
 import { listTraitCatalog } from "../segments/traits";

@@ -72,7 +72,7 @@ const SampleProfileRow = z.object({
   userId: z.string().nullable(),
   email: z.string().nullable(),
   /** ±Infinity arrive as numbers, years out of JavaScript's range as an Invalid Date (lib/events/instant.ts) */
-  lastSeenAt: z.union([z.instanceof(Date), z.number()]),
+  lastSeenAt: z.union([z.instanceof(Date), z.custom<number>((v) => v === Infinity || v === -Infinity)]),
 });
 
 /** These profiles, most recently seen first. */
