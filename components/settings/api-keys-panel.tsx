@@ -148,6 +148,13 @@ export function ApiKeysPanel({
 
   return (
     <div className="space-y-6">
+      <p className="text-sm text-stone-600">
+        What a key can call, with examples:{" "}
+        <a href="/docs/api" className="text-brand-700 underline">
+          the API reference
+        </a>
+        .
+      </p>
       <Card
         title="Create an API key"
         description="Websites, apps and servers send events with a key; scripts manage journeys with a full key."
