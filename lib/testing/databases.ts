@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../db/embedded";
 import { migrate } from "../db/migrate";
@@ -40,4 +42,54 @@ export async function createTestDatabase(baseUrl: string | undefined): Promise<T
       await client.end();
     },
   };
+}
+
+/**
+ * `count` databases for the integration run, one per test worker, so that test files running at the same
+ * time never share one: a file may sweep every workspace (rollupAllPending, dispatchPendingEvents,
+ * claimDueMessages...) and would take another file's rows. Within a worker, files run one after another
+ * on the same database, as the whole run once did on one. Embedded: each PGlite in a process of its own
+ * (./embedded-database-process.ts), so that their queries run in parallel.
+ */
+export async function createTestDatabases(baseUrl: string | undefined, count: number): Promise<TestDatabase[]> {
+  const started = await Promise.allSettled(
+    Array.from({ length: count }, () => (baseUrl ? createTestDatabase(baseUrl) : startEmbeddedProcess())),
+  );
+  const databases = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  const failed = started.find((s) => s.status === "rejected");
+  if (failed) {
+    await Promise.allSettled(databases.map((d) => d.drop()));
+    throw failed.reason;
+  }
+  return databases;
+}
+
+function startEmbeddedProcess(): Promise<TestDatabase> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join("lib", "testing", "embedded-database-process.ts")],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return new Promise((resolve, reject) => {
+    let output = "";
+    child.once("exit", (code, signal) =>
+      reject(new Error(`the embedded test database exited (${signal ?? code}) before it was ready: ${output}`)),
+    );
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split("\n").find((l) => l.startsWith("{"));
+      if (!line) return;
+      resolve({
+        url: (JSON.parse(line) as { url: string }).url,
+        kind: "embedded",
+        async drop() {
+          child.stdin.end(); // it stops its database and exits
+          await exited;
+        },
+      });
+    });
+  });
 }

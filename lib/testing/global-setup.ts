@@ -1,21 +1,31 @@
 import type { TestProject } from "vitest/node";
-import { createTestDatabase } from "./databases";
+import { createTestDatabases } from "./databases";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    databaseUrl: string;
+    /** one migrated database per test worker: setup.ts picks the one of its VITEST_POOL_ID */
+    databaseUrls: string[];
     databaseBaseUrl: string;
   }
 }
 
-/** One migrated database for the whole integration run; tests isolate themselves by creating their own workspaces. */
+/**
+ * One migrated database per integration worker (lib/testing/databases.ts, createTestDatabases says why);
+ * tests isolate themselves within it by creating their own workspaces.
+ */
 export default async function setup(project: TestProject) {
   const baseUrl = process.env.DATABASE_URL ?? "";
-  const database = await createTestDatabase(baseUrl || undefined);
+  const workers = project.config.maxWorkers;
+  const databases = await createTestDatabases(baseUrl || undefined, workers);
   console.log(
-    `[integration] database: ${database.kind === "embedded" ? "embedded PGlite (in memory)" : `fresh Postgres database on ${new URL(baseUrl).host}`}`,
+    `[integration] ${workers} database(s), one per worker: ${databases[0].kind === "embedded" ? "embedded PGlite (in memory, a process each)" : `fresh Postgres databases on ${new URL(baseUrl).host}`}`,
   );
-  project.provide("databaseUrl", database.url);
+  project.provide(
+    "databaseUrls",
+    databases.map((d) => d.url),
+  );
   project.provide("databaseBaseUrl", baseUrl);
-  return () => database.drop();
+  return async () => {
+    await Promise.all(databases.map((d) => d.drop()));
+  };
 }

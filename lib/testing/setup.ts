@@ -1,6 +1,12 @@
 import { inject } from "vitest";
 
-process.env.DATABASE_URL = inject("databaseUrl");
+// This worker's own database (lib/testing/global-setup.ts): files running at the same time never share one.
+const databaseUrls = inject("databaseUrls");
+const poolId = Number(process.env.VITEST_POOL_ID);
+if (!databaseUrls[poolId - 1]) {
+  throw new Error(`No test database for worker ${process.env.VITEST_POOL_ID} (${databaseUrls.length} were created).`);
+}
+process.env.DATABASE_URL = databaseUrls[poolId - 1];
 process.env.CAIRN_TEST_BASE_DATABASE_URL = inject("databaseBaseUrl");
 process.env.NEXTAUTH_SECRET = "integration-tests-secret-not-for-production";
 process.env.NEXTAUTH_URL = "http://localhost:3000";
