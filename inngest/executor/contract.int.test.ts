@@ -30,6 +30,24 @@ const intervals: { key: string; start: number; end: number }[] = [];
 const failures: { functionId: string; message: string }[] = [];
 const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
 
+/**
+ * Steps that must overlap wait here for each other, instead of sleeping and hoping the other starts in time
+ * (on a loaded machine it did not). Run one after the other, the first waits out `timeoutMs` alone, ends
+ * before the second starts, and the overlap checks fail.
+ */
+function rendezvous(parties: string[], timeoutMs = 10_000) {
+  const arrived = new Set<string>();
+  let release!: () => void;
+  const everyone = new Promise<void>((resolve) => (release = resolve));
+  return (party: string) => {
+    arrived.add(party);
+    if (parties.every((p) => arrived.has(p))) release();
+    return Promise.race([everyone, sleep(timeoutMs)]);
+  };
+}
+const parallelSteps = rendezvous(["left", "right"]);
+const limitedKeys = rendezvous(["a", "b"]);
+
 function defineFunctions(client: Inngest) {
   return [
     client.createFunction({ id: "hello", triggers: [{ event: "contract/hello" }] }, async ({ event }) => ({
@@ -49,7 +67,7 @@ function defineFunctions(client: Inngest) {
       const timed = (key: string) => async () => {
         const start = Date.now();
         count(stepRuns, `parallel:${key}`);
-        await sleep(300);
+        await parallelSteps(key);
         intervals.push({ key: `parallel:${key}`, start, end: Date.now() });
         return key;
       };
@@ -128,7 +146,8 @@ function defineFunctions(client: Inngest) {
       async ({ event, step }) => {
         await step.run("work", async () => {
           const start = Date.now();
-          await sleep(150);
+          await limitedKeys(event.data.k); // the first of each key meet: different keys run side by side
+          await sleep(150); // long enough that two runs of one key at once would overlap
           intervals.push({ key: `limited:${event.data.k}`, start, end: Date.now() });
         });
         await step.run("more-work", async () => {
