@@ -4,7 +4,7 @@ import { EngineDriver } from "../testing/engine-driver";
 import { ingestFixture } from "../testing/ingest-helpers";
 import { journeyDraftWarnings } from "./checks";
 import { ABANDONED_CART } from "./examples";
-import { createJourney } from "./journeys";
+import { createJourney } from "./create-journey";
 import { listCatalogNames } from "../events/events";
 import { rollupAllPending } from "../ingest/rollup";
 

@@ -1,6 +1,6 @@
 import type { WorkspaceContext } from "../auth/context";
 import { listCatalogNames } from "../events/events";
-import { getJourney } from "./journeys";
+import { getJourney } from "./read-journeys";
 import { journeyWarnings, type JourneyProblem } from "./validate";
 
 /**

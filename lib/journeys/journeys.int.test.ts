@@ -195,9 +195,10 @@ describe("journey housekeeping", () => {
   it("renames, duplicates, archives and restores", async () => {
     const { team, bearer } = await ingestFixture("FULL");
     const { contextOf } = await import("../testing/factories");
-    const { renameJourney, duplicateJourney, archiveJourney, restoreJourney, listJourneys } = await import(
-      "./journeys"
-    );
+    const { renameJourney } = await import("./rename-journey");
+    const { duplicateJourney } = await import("./create-journey");
+    const { archiveJourney, restoreJourney } = await import("./change-journey-status");
+    const { listJourneys } = await import("./read-journeys");
     const ctx = await contextOf(team, "EDITOR");
     const created = await callRoute(createRoute, {
       method: "POST",
