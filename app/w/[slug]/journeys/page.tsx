@@ -4,7 +4,8 @@ import { NewJourneyButton } from "@/components/journeys/new-journey-button";
 import { PageHeader } from "@/components/shell/page-header";
 import { can } from "@/lib/auth/context";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
-import { JOURNEY_STATUSES, listJourneys, type JourneyStatus } from "@/lib/journeys/journeys";
+import { listJourneys } from "@/lib/journeys/read-journeys";
+import { JOURNEY_STATUSES, type JourneyStatus } from "@/lib/journeys/schemas";
 
 export const metadata: Metadata = { title: "Journeys" };
 

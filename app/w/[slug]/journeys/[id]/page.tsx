@@ -4,7 +4,7 @@ import { JourneyEditor } from "@/components/canvas/journey-editor";
 import { can } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
-import { getJourney } from "@/lib/journeys/journeys";
+import { getJourney } from "@/lib/journeys/read-journeys";
 
 export const metadata: Metadata = { title: "Journey" };
 
