@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { ZJourneyGraph, type TJourneyGraph, type TNode } from "../journeys/graph";
 import { pinnedWebhookTemplates, type PinnedWebhookTemplate } from "../messaging/webhook-templates";
+import { selectJourneyVersions } from "./store/journey-versions";
 
 /**
  * Published journey versions, parsed once per process: versions are immutable, so a cache keyed by
@@ -52,16 +53,7 @@ export async function loadVersions(
   const wanted = [...new Set(ids)];
   const missing = wanted.filter((id) => !cache.has(id));
   if (missing.length) {
-    const { rows } = await client.query<{
-      id: string;
-      journeyId: string;
-      graph: unknown;
-      publishedAt: Date;
-      workspaceId: string;
-    }>(
-      `SELECT v.id, v."journeyId", v.graph, v."publishedAt", j."workspaceId" FROM "JourneyVersion" v JOIN "Journey" j ON j.id = v."journeyId" WHERE v.id = ANY($1::uuid[])`,
-      [missing],
-    );
+    const rows = await selectJourneyVersions(client, missing);
     for (const row of rows) {
       const version = compile(row.id, row.journeyId, row.graph);
       const steps = webhookTemplateSteps(version);

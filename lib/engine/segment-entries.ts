@@ -2,6 +2,8 @@ import { withTransaction } from "../db/pool";
 import type { TNode } from "../journeys/graph";
 import { enroll, type EntryCandidate } from "./enroll";
 import { loadVersions } from "./graphs";
+import { selectLiveJourneys } from "./store/journey-versions";
+import { selectSegmentEntries } from "./store/segment-entries";
 
 /**
  * Segment entries start journeys: a live journey whose trigger is `trigger.segment` enrolls each person who
@@ -25,10 +27,7 @@ export async function enrollSegmentEntries(
   let after = BigInt(range.fromId) - 1n;
   for (;;) {
     const page = await withTransaction(async (client) => {
-      const { rows: journeys } = await client.query<{ id: string; liveVersionId: string }>(
-        `SELECT id, "liveVersionId" FROM "Journey" WHERE "workspaceId" = $1 AND status = 'LIVE' AND "liveVersionId" IS NOT NULL`,
-        [range.workspaceId],
-      );
+      const journeys = await selectLiveJourneys(client, range.workspaceId);
       const versions = await loadVersions(
         client,
         journeys.map((j) => j.liveVersionId),
@@ -48,19 +47,13 @@ export async function enrollSegmentEntries(
         ]);
       }
       if (!bySegment.size) return null;
-      // The person as they are now (an entry of someone merged since counts for the person they became).
-      const { rows: entries } = await client.query<{
-        id: string;
-        segmentId: string;
-        profileId: string;
-        at: Date;
-        name: string;
-      }>(
-        `SELECT c.id::text, c."segmentId", COALESCE(p."mergedIntoId", c."profileId") AS "profileId", c.at, s.name
-           FROM "SegmentMembershipChange" c JOIN "Profile" p ON p.id = c."profileId" JOIN "Segment" s ON s.id = c."segmentId"
-          WHERE c."workspaceId" = $1 AND c.id > $2 AND c.id <= $3 AND c.kind = 'entered' AND c."segmentId" = ANY($4::uuid[])
-          ORDER BY c.id LIMIT $5`,
-        [range.workspaceId, after.toString(), range.toId, [...bySegment.keys()], PAGE],
+      const entries = await selectSegmentEntries(
+        client,
+        range.workspaceId,
+        after.toString(),
+        range.toId,
+        [...bySegment.keys()],
+        PAGE,
       );
       const candidates: EntryCandidate[] = [];
       for (const entry of entries) {

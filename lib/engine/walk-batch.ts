@@ -13,6 +13,20 @@ import {
   type WebhookRequest,
 } from "./interpreter";
 import { factKey, type Facts } from "./rules";
+import {
+  leaveCurrentStep,
+  lockEnrollmentsForWalk,
+  markEnrollmentEnded,
+  markWouldHaveMessaged,
+  selectFinishedWebhookCalls,
+  selectHoldouts,
+  selectMembershipKeys,
+  selectPerformed,
+  selectSplitWeightOverrides,
+  updateProfileTraits,
+  writeWalkRows,
+  type WalkEnrollment,
+} from "./store/walks";
 
 /**
  * The walk itself, without the webhook calls (the engine's entry, walkEnrollments in walk-enrollments.ts, makes
@@ -49,18 +63,7 @@ export interface WalkResult {
   segmentChanges?: MembershipChange[];
 }
 
-interface EnrollmentRow {
-  id: string;
-  workspaceId: string;
-  journeyId: string;
-  journeyVersionId: string;
-  profileId: string;
-  status: string;
-  currentNodeId: string;
-  pendingExit: string | null;
-  trigger: TriggerInfo;
-  journeyStatus: string;
-}
+type EnrollmentRow = Omit<WalkEnrollment, "person">;
 
 interface StepWrite {
   nodeId: string;
@@ -87,12 +90,7 @@ async function factsFor(
     const key = factKey(q.eventName, q.withinDays);
     if (answers.has(key)) continue;
     const since = q.withinDays ? new Date(now.getTime() - q.withinDays * 86_400_000) : null;
-    const { rows } = await client.query<{ found: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM "Event" WHERE "workspaceId" = $1 AND "profileId" = $2 AND name = $3
-         AND timestamp <= $4 AND ($5::timestamptz IS NULL OR timestamp >= $5)) AS found`,
-      [workspaceId, profileId, q.eventName, now, since],
-    );
-    answers.set(key, rows[0].found);
+    answers.set(key, await selectPerformed(client, workspaceId, profileId, q.eventName, now, since));
   }
   return {
     performed: (eventName, withinDays) => answers.get(factKey(eventName, withinDays)) ?? false,
@@ -150,17 +148,7 @@ export async function walkBatch(enrollmentIds: string[], now: Date): Promise<Wal
   const ids = [...new Set(enrollmentIds)];
   if (!ids.length) return [];
   return withTransaction(async (client) => {
-    // Locked in id order, so two batches that share enrollments cannot deadlock. Their people come in the same
-    // statement: a profile merged into another (an anonymous visitor who signed up) continues as that person.
-    const { rows } = await client.query<EnrollmentRow & { person: Person }>(
-      `SELECT e.id, e."workspaceId", e."journeyId", e."journeyVersionId", e."profileId", e.status::text, e."currentNodeId",
-              e."pendingExit", e.trigger, j.status::text AS "journeyStatus",
-              json_build_object('profileId', p.id, 'userId', p."userId", 'email', p.email, 'phone', p.phone, 'timezone', p.timezone, 'traits', p.traits) AS person
-         FROM "Enrollment" e JOIN "Journey" j ON j.id = e."journeyId"
-         JOIN "Profile" r ON r.id = e."profileId" JOIN "Profile" p ON p.id = COALESCE(r."mergedIntoId", r.id)
-        WHERE e.id = ANY($1::uuid[]) ORDER BY e.id FOR UPDATE OF e`,
-      [ids],
-    );
+    const rows = await lockEnrollmentsForWalk(client, ids);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const people = new Map(rows.map((r) => [r.profileId, r.person]));
     const results = new Map<string, WalkResult>(
@@ -290,19 +278,12 @@ async function loadMemberships(
     profileIds.add(profileId);
   }
   if (!segmentIds.size) return new Set();
-  const { rows } = await client.query<{ key: string }>(
-    `SELECT "profileId" || ':' || "segmentId" AS key FROM "SegmentMembership" WHERE "profileId" = ANY($1::uuid[]) AND "segmentId" = ANY($2::uuid[])`,
-    [[...profileIds], [...segmentIds]],
-  );
-  return new Set(rows.map((r) => r.key));
+  return new Set(await selectMembershipKeys(client, [...profileIds], [...segmentIds]));
 }
 
 /** The weights experiments set for new assignments, by "<journeyId>:<nodeId>" (lib/experiments/weights.ts). */
 async function loadSplitWeightOverrides(client: pg.ClientBase, journeyIds: string[]): Promise<Map<string, unknown>> {
-  const { rows } = await client.query<{ journeyId: string; nodeId: string; weights: unknown }>(
-    `SELECT "journeyId", "nodeId", weights FROM "Experiment" WHERE "journeyId" = ANY($1::uuid[]) AND weights IS NOT NULL`,
-    [[...new Set(journeyIds)]],
-  );
+  const rows = await selectSplitWeightOverrides(client, [...new Set(journeyIds)]);
   return new Map(rows.map((r) => [`${r.journeyId}:${r.nodeId}`, r.weights]));
 }
 
@@ -317,27 +298,14 @@ interface HeldOut {
  * it nothing (lib/engine/interpreter.ts).
  */
 async function loadHoldouts(client: pg.ClientBase, enrollmentIds: string[]): Promise<Map<string, HeldOut>> {
-  const { rows } = await client.query<{ enrollmentId: string; nodeId: string; messaged: boolean }>(
-    `SELECT "enrollmentId", "nodeId", "wouldHaveMessagedAt" IS NOT NULL AS messaged FROM "SplitAssignment" WHERE "enrollmentId" = ANY($1::uuid[]) AND "armId" = 'holdout'`,
-    [enrollmentIds],
-  );
+  const rows = await selectHoldouts(client, enrollmentIds);
   return new Map(rows.map((r) => [r.enrollmentId, { nodeId: r.nodeId, messaged: r.messaged }]));
 }
 
 type FinishedCalls = Map<string, { status: string; responseStatus: number | null; error: string | null }>;
 
 async function loadFinishedWebhookCalls(client: pg.ClientBase, enrollmentIds: string[]): Promise<FinishedCalls> {
-  const { rows } = await client.query<{
-    enrollmentId: string;
-    nodeId: string;
-    visit: number;
-    status: string;
-    responseStatus: number | null;
-    error: string | null;
-  }>(
-    `SELECT "enrollmentId", "nodeId", visit, status, "responseStatus", error FROM "WebhookCall" WHERE "enrollmentId" = ANY($1::uuid[]) AND status <> 'pending'`,
-    [enrollmentIds],
-  );
+  const rows = await selectFinishedWebhookCalls(client, enrollmentIds);
   return new Map(rows.map((r) => [`${r.enrollmentId}:${r.nodeId}:${r.visit}`, r]));
 }
 
@@ -422,11 +390,8 @@ async function walk(
         break;
       case "update_profile": {
         step.outcome = decision.outcome;
-        const { rows } = await client.query<{ traits: Record<string, unknown> }>(
-          `UPDATE "Profile" SET traits = (traits || $2::jsonb) - $3::text[], "updatedAt" = $4 WHERE id = $1 RETURNING traits`,
-          [person.profileId, JSON.stringify(decision.set), decision.unset, now],
-        );
-        person.traits = rows[0]?.traits ?? person.traits;
+        person.traits =
+          (await updateProfileTraits(client, person.profileId, decision.set, decision.unset, now)) ?? person.traits;
         updatedProfile = true;
         exit = "next";
         break;
@@ -525,79 +490,42 @@ async function writeWalks(client: pg.ClientBase, walked: Walked[], now: Date): P
   const messages = walked.flatMap((w) => w.messages.map((m) => ({ ...m, w })));
   const splits = walked.flatMap((w) => w.splits.map((s) => ({ ...s, w })));
   const ended = (w: Walked) => w.final.status !== "ACTIVE" && w.final.status !== "WAITING";
-  // One statement for all the walks' steps, messages, split assignments and where each enrollment now is (four
-  // tables, none reading another's rows, so the CTEs' shared snapshot changes nothing).
-  // - steps: on a row that exists, keep when it was entered and what was decided there unless this advance
-  //   decided something (an empty outcome / {} inputs mean "only the exit is new");
-  // - messages: the idempotency key makes a message exist once per (enrollment, node, visit); a repeated advance
-  //   gets the same row back (DO UPDATE, a no-op, so RETURNING still answers with it).
-  const { rows } = await client.query<{ id: string; enrollmentId: string }>(
-    `WITH steps AS (
-       INSERT INTO "EnrollmentStep" ("enrollmentId", "journeyId", "nodeId", "nodeType", visit, "enteredAt", "leftAt", exit, inputs, outcome)
-       SELECT e, j, n, t, $1, $2, l, x, i::jsonb, o
-         FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[]) AS u(e, j, n, t, l, x, i, o)
-       ON CONFLICT ("enrollmentId", "nodeId", visit) DO UPDATE SET
-         "leftAt" = COALESCE(EXCLUDED."leftAt", "EnrollmentStep"."leftAt"),
-         exit = COALESCE(EXCLUDED.exit, "EnrollmentStep".exit),
-         inputs = CASE WHEN EXCLUDED.inputs = '{}'::jsonb THEN "EnrollmentStep".inputs ELSE EXCLUDED.inputs END,
-         outcome = CASE WHEN EXCLUDED.outcome = '' THEN "EnrollmentStep".outcome ELSE EXCLUDED.outcome END
-     ), splits AS (
-       INSERT INTO "SplitAssignment" ("enrollmentId", "nodeId", "journeyId", "profileId", "armId", "assignedAt")
-       SELECT e, n, j, p, a, $2 FROM unnest($11::uuid[], $12::text[], $13::uuid[], $14::uuid[], $15::text[]) AS u(e, n, j, p, a) ON CONFLICT DO NOTHING
-     ), moved AS (
-       UPDATE "Enrollment" AS e SET status = u.s::"EnrollmentStatus", "currentNodeId" = u.n, "pendingExit" = NULL, "wakeAt" = u.w,
-          "waitEventName" = u.en, "waitMatchProperty" = u.mp, "waitMatchValue" = u.mv, "updatedAt" = $2, "endedAt" = u.ea, "endReason" = u.r
-         FROM unnest($16::uuid[], $17::text[], $18::text[], $19::timestamptz[], $20::text[], $21::text[], $22::text[], $23::timestamptz[], $24::text[])
-           AS u(id, s, n, w, en, mp, mv, ea, r)
-        WHERE e.id = u.id
-     )
-     INSERT INTO "Message" (id, "workspaceId", "profileId", "journeyId", "journeyVersionId", "enrollmentId", "nodeId", channel, "templateId", "idempotencyKey", context, "createdAt", "updatedAt")
-     SELECT gen_random_uuid(), w, p, j, v, e, n, c, t, e::text || ':' || n || ':' || $25::text, x::jsonb, $2, $2
-       FROM unnest($26::uuid[], $27::uuid[], $28::uuid[], $29::uuid[], $30::uuid[], $31::text[], $32::text[], $33::text[], $34::text[]) AS u(w, p, j, v, e, n, c, t, x)
-     ON CONFLICT ("idempotencyKey") DO UPDATE SET "idempotencyKey" = EXCLUDED."idempotencyKey" RETURNING id, "enrollmentId"`,
-    [
-      VISIT,
-      now,
-      steps.map((s) => s.enrollmentId),
-      steps.map((s) => s.journeyId),
-      steps.map((s) => s.nodeId),
-      steps.map((s) => s.nodeType),
-      steps.map((s) => s.leftAt),
-      steps.map((s) => s.exit),
-      steps.map((s) => JSON.stringify(s.inputs ?? {})),
-      steps.map((s) => s.outcome),
-      splits.map((s) => s.w.enrollment.id),
-      splits.map((s) => s.nodeId),
-      splits.map((s) => s.w.enrollment.journeyId),
-      splits.map((s) => s.w.person.profileId),
-      splits.map((s) => s.armId),
-      walked.map((w) => w.enrollment.id),
-      walked.map((w) => w.final.status),
-      walked.map((w) => w.final.nodeId),
-      walked.map((w) => w.final.wakeAt),
-      walked.map((w) => w.final.wait?.name ?? null),
-      walked.map((w) => w.final.wait?.matchProperty ?? null),
-      walked.map((w) => (w.final.wait?.matchValue === undefined ? null : JSON.stringify(w.final.wait.matchValue))),
-      walked.map((w) => (ended(w) ? now : null)),
-      walked.map((w) => w.final.endReason ?? null),
-      String(VISIT),
-      messages.map((m) => m.w.enrollment.workspaceId),
-      messages.map((m) => m.w.person.profileId),
-      messages.map((m) => m.w.enrollment.journeyId),
-      messages.map((m) => m.w.enrollment.journeyVersionId),
-      messages.map((m) => m.w.enrollment.id),
-      messages.map((m) => m.nodeId),
-      messages.map((m) => m.channel),
-      messages.map((m) => m.templateId),
-      messages.map((m) =>
-        JSON.stringify({
-          trigger: m.w.enrollment.trigger,
-          journeyId: m.w.enrollment.journeyId,
-          enrollmentId: m.w.enrollment.id,
-        }),
-      ),
-    ],
-  );
+  const rows = await writeWalkRows(client, VISIT, now, {
+    steps,
+    splits: splits.map((s) => ({
+      enrollmentId: s.w.enrollment.id,
+      nodeId: s.nodeId,
+      journeyId: s.w.enrollment.journeyId,
+      profileId: s.w.person.profileId,
+      armId: s.armId,
+    })),
+    moves: walked.map((w) => ({
+      enrollmentId: w.enrollment.id,
+      status: w.final.status,
+      nodeId: w.final.nodeId,
+      wakeAt: w.final.wakeAt,
+      waitEventName: w.final.wait?.name ?? null,
+      waitMatchProperty: w.final.wait?.matchProperty ?? null,
+      waitMatchValue: w.final.wait?.matchValue === undefined ? null : JSON.stringify(w.final.wait.matchValue),
+      endedAt: ended(w) ? now : null,
+      endReason: w.final.endReason ?? null,
+    })),
+    messages: messages.map((m) => ({
+      workspaceId: m.w.enrollment.workspaceId,
+      profileId: m.w.person.profileId,
+      journeyId: m.w.enrollment.journeyId,
+      journeyVersionId: m.w.enrollment.journeyVersionId,
+      enrollmentId: m.w.enrollment.id,
+      nodeId: m.nodeId,
+      channel: m.channel,
+      templateId: m.templateId,
+      context: {
+        trigger: m.w.enrollment.trigger,
+        journeyId: m.w.enrollment.journeyId,
+        enrollmentId: m.w.enrollment.id,
+      },
+    })),
+  });
   const byEnrollment = new Map(walked.map((w) => [w.enrollment.id, w.result]));
   for (const row of rows) byEnrollment.get(row.enrollmentId)!.queuedMessageIds.push(row.id);
 
@@ -605,10 +533,10 @@ async function writeWalks(client: pg.ClientBase, walked: Walked[], now: Date): P
   // their row by now. IS NULL keeps the first time, whatever runs again.
   const heldOutMessaged = walked.filter((w) => w.wouldHaveMessaged !== null);
   if (heldOutMessaged.length) {
-    await client.query(
-      `UPDATE "SplitAssignment" s SET "wouldHaveMessagedAt" = $1 FROM unnest($2::uuid[], $3::text[]) AS u(e, n)
-        WHERE s."enrollmentId" = u.e AND s."nodeId" = u.n AND s."wouldHaveMessagedAt" IS NULL`,
-      [now, heldOutMessaged.map((w) => w.enrollment.id), heldOutMessaged.map((w) => w.wouldHaveMessaged)],
+    await markWouldHaveMessaged(
+      client,
+      now,
+      heldOutMessaged.map((w) => ({ enrollmentId: w.enrollment.id, nodeId: w.wouldHaveMessaged! })),
     );
   }
 }
@@ -621,16 +549,8 @@ export async function endEnrollment(
   now: Date,
 ): Promise<void> {
   // The step the person was on is left now.
-  await client.query(
-    `UPDATE "EnrollmentStep" s SET "leftAt" = $2, exit = COALESCE(s.exit, $3) FROM "Enrollment" e
-      WHERE e.id = $1 AND s."enrollmentId" = e.id AND s."nodeId" = e."currentNodeId" AND s."leftAt" IS NULL`,
-    [enrollmentId, now, status.toLowerCase()],
-  );
-  await client.query(
-    `UPDATE "Enrollment" SET status = $2::"EnrollmentStatus", "pendingExit" = NULL, "wakeAt" = NULL, "waitEventName" = NULL,
-        "waitMatchProperty" = NULL, "waitMatchValue" = NULL, "updatedAt" = $3, "endedAt" = $3, "endReason" = $4 WHERE id = $1`,
-    [enrollmentId, status, now, reason],
-  );
+  await leaveCurrentStep(client, enrollmentId, now, status.toLowerCase());
+  await markEnrollmentEnded(client, enrollmentId, status, reason, now);
 }
 
 export interface WalkSummary {
