@@ -3,7 +3,7 @@
 import { Loader2, Rocket, X } from "lucide-react";
 import { useEffect, useState } from "react";
 import type { JourneyDiff } from "@/lib/journeys/diff";
-import type { JourneyDetail } from "@/lib/journeys/journeys";
+import type { JourneyDetail } from "@/lib/journeys/journey-views";
 import type { JourneyProblem } from "@/lib/journeys/validate";
 import { Button } from "../ui/button";
 import { FormAlert } from "../ui/field";

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import type { JourneyStats } from "@/lib/engine/read-model";
-import { callApi } from "../ui/use-api-form";
+import { callApi } from "../../ui/use-api-form";
 
 export const STATS_POLL_MS = 5000;
 
