@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { GET as v1Journeys, POST as v1CreateJourney } from "@/app/api/v1/journeys/route";
+import { GET as v1Members } from "@/app/api/v1/segments/[id]/members/route";
+import { GET as v1Segment } from "@/app/api/v1/segments/[id]/route";
 import { GET as v1Segments, POST as v1CreateSegment } from "@/app/api/v1/segments/route";
+import { GET as v1Templates } from "@/app/api/v1/templates/route";
 import { GET as wsJourneys, POST as wsCreateJourney } from "@/app/api/workspaces/[slug]/journeys/route";
 import { GET as wsSegments, POST as wsCreateSegment } from "@/app/api/workspaces/[slug]/segments/route";
 import { db } from "@/lib/db/client";
@@ -14,11 +17,21 @@ import { createWorkspaceWithTeam, sessionCookie } from "@/lib/testing/factories"
 import { ingestFixture } from "@/lib/testing/ingest-helpers";
 
 const pairs = [
-  { name: "segments", v1: { GET: v1Segments, POST: v1CreateSegment }, ws: { GET: wsSegments, POST: wsCreateSegment } },
-  { name: "journeys", v1: { GET: v1Journeys, POST: v1CreateJourney }, ws: { GET: wsJourneys, POST: wsCreateJourney } },
+  {
+    name: "segments",
+    v1: { GET: v1Segments, POST: v1CreateSegment },
+    ws: { GET: wsSegments, POST: wsCreateSegment },
+    extra: { kind: "manual" },
+  },
+  {
+    name: "journeys",
+    v1: { GET: v1Journeys, POST: v1CreateJourney },
+    ws: { GET: wsJourneys, POST: wsCreateJourney },
+    extra: {},
+  },
 ] as const;
 
-describe.each(pairs)("the $name routes", ({ name, v1, ws }) => {
+describe.each(pairs)("the $name routes", ({ name, v1, ws, extra }) => {
   it("are one implementation served at both URLs", () => {
     expect(ws.GET).toBe(v1.GET);
     expect(ws.POST).toBe(v1.POST);
@@ -31,10 +44,14 @@ describe.each(pairs)("the $name routes", ({ name, v1, ws }) => {
       method: "POST",
       params: { slug: team.slug },
       cookie,
-      body: { name: `${name} by session` },
+      body: { name: `${name} by session`, ...extra },
     });
     expect(bySession.status).toBe(201);
-    const byKey = await callRoute(v1.POST, { method: "POST", headers: bearer, body: { name: `${name} by key` } });
+    const byKey = await callRoute(v1.POST, {
+      method: "POST",
+      headers: bearer,
+      body: { name: `${name} by key`, ...extra },
+    });
     expect(byKey.status).toBe(201);
     const actors = await db().auditLog.findMany({
       where: { workspaceId: team.id, action: { endsWith: ".created" }, targetType: { not: "api_key" } },
@@ -60,7 +77,7 @@ describe.each(pairs)("the $name routes", ({ name, v1, ws }) => {
       method: "POST",
       params: { slug: other.slug },
       headers: bearer,
-      body: { name: "planted" },
+      body: { name: "planted", ...extra },
     });
     expect(write.status).toBe(404);
     expect(await db().auditLog.count({ where: { workspaceId: other.id } })).toBe(0);
@@ -79,7 +96,7 @@ describe.each(pairs)("the $name routes", ({ name, v1, ws }) => {
   it("check a role for a session and a scope for a key, with the same permission", async () => {
     const { team, bearer } = await ingestFixture("WRITE");
     const viewer = await sessionCookie(team.members.VIEWER);
-    const asViewer = { method: "POST", params: { slug: team.slug }, cookie: viewer, body: { name: "no" } };
+    const asViewer = { method: "POST", params: { slug: team.slug }, cookie: viewer, body: { name: "no", ...extra } };
     expect((await callRoute(ws.POST, asViewer)).status).toBe(403);
     expect((await callRoute(ws.GET, { params: { slug: team.slug }, cookie: viewer })).status).toBe(200);
     const writeKey = await callRoute(ws.GET, { params: { slug: team.slug }, headers: bearer });
@@ -97,14 +114,14 @@ describe.each(pairs)("the $name routes", ({ name, v1, ws }) => {
       params: { slug: team.slug },
       cookie,
       headers: crossSite,
-      body: { name: "forged" },
+      body: { name: "forged", ...extra },
     });
     expect(withCookie.status).toBe(403);
     const withKey = await callRoute(ws.POST, {
       method: "POST",
       params: { slug: team.slug },
       headers: { ...crossSite, ...bearer },
-      body: { name: "integration" },
+      body: { name: "integration", ...extra },
     });
     expect(withKey.status).toBe(201);
   });
@@ -128,7 +145,29 @@ describe("query strings", () => {
       code: "validation",
       fields: [{ path: "status", message: "must be one of DRAFT, LIVE, PAUSED, ARCHIVED" }],
     });
-    const segments = await callRoute(v1Segments, { path: "/?archived=true&q=x", headers: bearer });
-    expect(segments.status).toBe(200);
+    const templates = await callRoute(v1Templates, { path: "/?channel=pigeon", headers: bearer });
+    expect(templates.status).toBe(422);
+    expect(templates.body.error.fields.map((f: { path: string }) => f.path)).toEqual(["channel"]);
+
+    const created = await callRoute(v1CreateSegment, {
+      method: "POST",
+      headers: bearer,
+      body: { name: "VIPs", kind: "manual" },
+    });
+    const params = { slug: team.slug, id: created.body.id };
+    const cases: [string, typeof v1Segment | typeof v1Members, string, string][] = [
+      ["days=0", v1Segment, "days", "must be at least 1"],
+      ["days=366", v1Segment, "days", "must be at most 365"],
+      ["days=soon", v1Segment, "days", "must be a number"],
+      ["limit=abc", v1Members, "limit", "must be a number"],
+      ["limit=1.5", v1Members, "limit", "must be a whole number"],
+    ];
+    for (const [query, handler, path, message] of cases) {
+      const bad = await callRoute(handler, { path: `/?${query}`, params, cookie });
+      expect(bad.status, query).toBe(422);
+      expect(bad.body.error.fields, query).toEqual([{ path, message }]);
+    }
+    expect((await callRoute(v1Segment, { path: "/?days=7", params, cookie })).status).toBe(200);
+    expect((await callRoute(v1Segments, { path: "/?archived=true&q=x&_=1", headers: bearer })).status).toBe(200);
   });
 });
