@@ -67,7 +67,8 @@ function defineFunctions(client: Inngest) {
       const timed = (key: string) => async () => {
         const start = Date.now();
         count(stepRuns, `parallel:${key}`);
-        await parallelSteps(key);
+        await parallelSteps(key); // both are running now
+        await sleep(50); // so that each interval has a length: they meet inside both
         intervals.push({ key: `parallel:${key}`, start, end: Date.now() });
         return key;
       };
