@@ -43,7 +43,13 @@ describe("cron triggers", () => {
     await a.sync(app.url);
 
     // Both executors schedule (b learns of the functions from the database); each tick fires once.
-    await sleep(3200);
+    await eventually(
+      async () =>
+        (await runsOf(schema, "cron-every-second")).filter((r) => r.status === "completed").length >= 2 &&
+        (await runsOf(schema, "cron-every-minute")).length >= 2,
+      15_000,
+      "two ticks of each cron",
+    );
     const runs = await runsOf(schema, "cron-every-second");
     const completed = runs.filter((r) => r.status === "completed");
     expect(completed.length).toBeGreaterThanOrEqual(2);

@@ -48,7 +48,12 @@ describe("two executors sharing a database", () => {
     ]);
     cleanup.push(() => app.close());
     await a.sync(app.url);
-    await sleep(1100); // b reloads the registry within a second of a sync elsewhere
+    // b reloads the registry within a second of a sync elsewhere: wait until it has (the function and its onFailure)
+    await eventually(
+      async () => ((await (await fetch(`${b.url}health`)).json()) as { functions: number }).functions > 0,
+      10_000,
+      "the second executor to load the functions synced through the first",
+    );
 
     const keys = ["x", "y", "z"];
     await Promise.all(
