@@ -24,7 +24,7 @@ import {
 } from "./delivery";
 import { BOUNCE_DOMAIN } from "./outbox-smtp";
 import { savePolicy } from "./policy";
-import { saveTemplate } from "./templates";
+import { saveTemplate } from "./templates/save-template";
 import { withEmbeddedOutbox } from "../testing/embedded-outbox";
 
 withEmbeddedOutbox();

@@ -7,9 +7,18 @@ import type { NormalizedEvent } from "../ingest/normalize";
 import { storeBatch } from "../ingest/store-batch";
 import { systemClock, type Clock } from "../runtime/clock";
 import { reevaluateProfileSegments } from "../segments/membership";
-import { recordMessageEvent } from "./delivery";
 import { CHANNELS, type Channel } from "./liquid";
-import { consentDecision, type ConsentStatus } from "./policy";
+import { consentDecision } from "./policy";
+import { selectConsents, selectRequireOptIn, upsertConsent } from "./store/consent";
+import {
+  type LinkedMessage,
+  lockLinkedMessage,
+  markClicked,
+  markFirstOpen,
+  selectPreferenceTarget,
+} from "./store/engagement";
+import { insertMessageEvent } from "./store/message-events";
+import { selectAddressableIdentity, selectCurrentProfileId } from "./store/recipients";
 import { verifyLink } from "./tracking";
 
 /**
@@ -20,23 +29,7 @@ import { verifyLink } from "./tracking";
  * journeys can wait for them and goals can count them. The profile events have deterministic message ids,
  * so a second open or a repeated click does not make a second event.
  */
-export interface LinkedMessage {
-  id: string;
-  workspaceId: string;
-  profileId: string;
-  channel: Channel;
-  journeyId: string | null;
-  templateId: string;
-  status: string;
-}
-
-async function lockMessage(client: pg.PoolClient, messageId: string): Promise<LinkedMessage | null> {
-  const { rows } = await client.query<LinkedMessage>(
-    `SELECT id, "workspaceId", "profileId", channel, "journeyId", "templateId", status::text FROM "Message" WHERE id = $1 FOR UPDATE`,
-    [messageId],
-  );
-  return rows[0] ?? null;
-}
+export type { LinkedMessage };
 
 export const CHANNEL_EVENT_PREFIX: Record<Channel, string> = {
   email: "Email",
@@ -53,12 +46,7 @@ export async function recordProfileEvent(
   properties: Record<string, unknown>,
   at: Date,
 ): Promise<void> {
-  const { rows } = await pgPool().query<{ kind: string; value: string }>(
-    `SELECT i.kind, i.value FROM "Profile" r JOIN "ProfileIdentity" i ON i."profileId" = COALESCE(r."mergedIntoId", r.id)
-      WHERE r.id = $1 ORDER BY (i.kind = 'user') DESC, i."createdAt" LIMIT 1`,
-    [message.profileId],
-  );
-  const identity = rows[0];
+  const identity = await selectAddressableIdentity(pgPool(), message.profileId);
   if (!identity) return; // a person without any id cannot be addressed by an event
   const event: NormalizedEvent = {
     messageId: `cairn-${dedupeKey}`,
@@ -90,14 +78,10 @@ export async function recordOpen(token: string, clock: Clock = systemClock): Pro
   if (!messageId) return false;
   const now = clock();
   const first = await withTransaction(async (client) => {
-    const message = await lockMessage(client, messageId);
+    const message = await lockLinkedMessage(client, messageId);
     if (!message) return null;
-    const { rowCount } = await client.query(
-      `UPDATE "Message" SET "openedAt" = $2, "updatedAt" = $2 WHERE id = $1 AND "openedAt" IS NULL`,
-      [messageId, now],
-    );
-    if (!rowCount) return null;
-    await recordMessageEvent(client, messageId, message.workspaceId, "opened", now);
+    if (!(await markFirstOpen(client, messageId, now))) return null;
+    await insertMessageEvent(client, messageId, message.workspaceId, "opened", now);
     return message;
   });
   if (first)
@@ -123,14 +107,11 @@ export async function recordClick(token: string, url: string, clock: Clock = sys
     throw new AppError("not_found", "This link is not valid: it may have been altered or cut short.");
   const now = clock();
   const message = await withTransaction(async (client) => {
-    const found = await lockMessage(client, messageId);
+    const found = await lockLinkedMessage(client, messageId);
     if (!found) return null;
     // A click implies an open (images may be blocked), so it sets openedAt too.
-    await client.query(
-      `UPDATE "Message" SET "clickedAt" = COALESCE("clickedAt", $2), "openedAt" = COALESCE("openedAt", $2), "updatedAt" = $2 WHERE id = $1`,
-      [messageId, now],
-    );
-    await recordMessageEvent(client, messageId, found.workspaceId, "clicked", now, { url });
+    await markClicked(client, messageId, now);
+    await insertMessageEvent(client, messageId, found.workspaceId, "clicked", now, { url });
     return found;
   });
   if (message) {
@@ -158,25 +139,18 @@ async function setConsent(
   source: string,
   now: Date,
 ): Promise<boolean> {
-  const { rows } = await client.query<{ previous: string | null }>(
-    `WITH previous AS (SELECT status FROM "ChannelConsent" WHERE "profileId" = $2 AND channel = $3)
-     INSERT INTO "ChannelConsent" ("workspaceId", "profileId", channel, status, source, "updatedAt") VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT ("profileId", channel) DO UPDATE SET status = EXCLUDED.status, source = EXCLUDED.source, "updatedAt" = EXCLUDED."updatedAt"
-     RETURNING (SELECT status FROM previous) AS previous`,
-    [message.workspaceId, await currentProfileId(client, message.profileId), channel, status, source, now],
-  );
-  const changed = rows[0]?.previous !== status;
+  const previous = await upsertConsent(client, {
+    workspaceId: message.workspaceId,
+    profileId: (await selectCurrentProfileId(client, message.profileId)) ?? message.profileId,
+    channel,
+    status,
+    source,
+    at: now,
+  });
+  const changed = previous !== status;
   // Reachability segments read consent; a preference page is not an event, so re-check the person here.
   if (changed) await reevaluateProfileSegments(client, message.workspaceId, [message.profileId], now);
   return changed;
-}
-
-async function currentProfileId(client: pg.PoolClient, profileId: string): Promise<string> {
-  const { rows } = await client.query<{ id: string }>(
-    `SELECT COALESCE("mergedIntoId", id) AS id FROM "Profile" WHERE id = $1`,
-    [profileId],
-  );
-  return rows[0]?.id ?? profileId;
 }
 
 /** One-click unsubscribe (RFC 8058 POST from the mail client, or the link in the message): from the message's channel. */
@@ -190,10 +164,10 @@ export async function unsubscribe(
     throw new AppError("not_found", "This unsubscribe link is not valid: it may have been altered or cut short.");
   const now = clock();
   const result = await withTransaction(async (client) => {
-    const message = await lockMessage(client, messageId);
+    const message = await lockLinkedMessage(client, messageId);
     if (!message) throw new AppError("not_found", "This unsubscribe link belongs to a message that no longer exists.");
     const changed = await setConsent(client, message, message.channel, "unsubscribed", `unsubscribe:${source}`, now);
-    if (changed) await recordMessageEvent(client, messageId, message.workspaceId, "unsubscribed", now, { source });
+    if (changed) await insertMessageEvent(client, messageId, message.workspaceId, "unsubscribed", now, { source });
     return { message, changed };
   });
   if (result.changed)
@@ -223,32 +197,12 @@ async function messageForPreferences(token: string): Promise<string> {
  * ticking it is the opt-in.
  */
 async function preferencesOf(client: pg.PoolClient, messageId: string): Promise<Preferences | null> {
-  const { rows } = await client.query<{
-    workspaceId: string;
-    workspaceName: string;
-    to: string | null;
-    profileId: string;
-    traits: Record<string, unknown>;
-  }>(
-    `SELECT m."workspaceId", w.name AS "workspaceName", m."to", p.id AS "profileId", p.traits
-       FROM "Message" m JOIN "Workspace" w ON w.id = m."workspaceId"
-       JOIN "Profile" r ON r.id = m."profileId" JOIN "Profile" p ON p.id = COALESCE(r."mergedIntoId", r.id)
-      WHERE m.id = $1`,
-    [messageId],
-  );
-  const row = rows[0];
+  const row = await selectPreferenceTarget(client, messageId);
   if (!row) return null;
-  const { rows: consent } = await client.query<{ channel: string; status: ConsentStatus }>(
-    `SELECT channel, status FROM "ChannelConsent" WHERE "profileId" = $1`,
-    [row.profileId],
-  );
+  const consent = await selectConsents(client, row.profileId);
   const status = new Map(consent.map((c) => [c.channel, c.status]));
   // on this transaction's connection (the embedded database has only one)
-  const { rows: policy } = await client.query<{ requireOptIn: Channel[] }>(
-    `SELECT "requireOptIn" FROM "MessagingPolicy" WHERE "workspaceId" = $1`,
-    [row.workspaceId],
-  );
-  const requireOptIn = policy[0]?.requireOptIn ?? [];
+  const requireOptIn = await selectRequireOptIn(client, row.workspaceId);
   return {
     workspaceName: row.workspaceName,
     address: row.to,
@@ -283,7 +237,7 @@ export async function savePreferences(
   const messageId = await messageForPreferences(token);
   const now = clock();
   const unsubscribed = await withTransaction(async (client) => {
-    const message = await lockMessage(client, messageId);
+    const message = await lockLinkedMessage(client, messageId);
     const shown = message && (await preferencesOf(client, messageId));
     if (!message || !shown)
       throw new AppError("not_found", "This preferences link belongs to a message that no longer exists.");
@@ -296,7 +250,7 @@ export async function savePreferences(
       if (changed && status === "unsubscribed") newlyUnsubscribed.push(channel);
     }
     if (newlyUnsubscribed.length)
-      await recordMessageEvent(client, messageId, message.workspaceId, "unsubscribed", now, {
+      await insertMessageEvent(client, messageId, message.workspaceId, "unsubscribed", now, {
         source: "preference_page",
         channels: newlyUnsubscribed,
       });

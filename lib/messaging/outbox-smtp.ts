@@ -2,6 +2,8 @@ import { timingSafeEqual } from "node:crypto";
 import { simpleParser } from "mailparser";
 import pg from "pg";
 import { SMTPServer } from "smtp-server";
+import { insertMessageEvent } from "./store/message-events";
+import { inTransaction, insertOutboxEmail, markDeliveredByOutbox } from "./store/outbox";
 
 /**
  * The embedded SMTP server: a real SMTP server (the `smtp-server` package) that `npm run dev` / `npm start`
@@ -117,49 +119,22 @@ export async function startOutboxSmtpServer(options: {
     const workspaceId = header("x-cairn-workspace-id");
     const messageId = header("x-cairn-message-id");
     const now = new Date();
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      await client.query(
-        `INSERT INTO "OutboxEmail" (id, "workspaceId", "messageId", "envelopeFrom", "envelopeTo", subject, raw, "receivedAt") VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7)`,
-        [
-          workspaceId,
-          messageId,
-          envelope.mailFrom ? envelope.mailFrom.address : "",
-          envelope.rcptTo.map((r) => r.address),
-          parsed.subject ?? "",
-          raw,
-          now,
-        ],
-      );
-      if (messageId && workspaceId) {
-        // SENT → DELIVERED; a mail that arrives before the sender recorded SENT is marked delivered then too.
-        const { rowCount } = await client.query(
-          `UPDATE "Message" SET status = 'DELIVERED', "deliveredAt" = $3, "sentAt" = COALESCE("sentAt", $3), "updatedAt" = $3
-            WHERE id = $1 AND "workspaceId" = $2 AND status IN ('QUEUED', 'SENT')`,
-          [messageId, workspaceId, now],
-        );
-        if (rowCount) {
-          await client.query(
-            `INSERT INTO "MessageEvent" ("messageId", "workspaceId", type, at, detail) VALUES ($1, $2, 'delivered', $3, $4)`,
-            [
-              messageId,
-              workspaceId,
-              now,
-              JSON.stringify({
-                response: `In the Outbox (embedded SMTP) for ${envelope.rcptTo.map((r) => r.address).join(", ")}`,
-              }),
-            ],
-          );
-        }
-      }
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    await inTransaction(pool, async (client) => {
+      await insertOutboxEmail(client, {
+        workspaceId,
+        messageId,
+        envelopeFrom: envelope.mailFrom ? envelope.mailFrom.address : "",
+        envelopeTo: envelope.rcptTo.map((r) => r.address),
+        subject: parsed.subject ?? "",
+        raw,
+        receivedAt: now,
+      });
+      // SENT → DELIVERED; a mail that arrives before the sender recorded SENT is marked delivered then too.
+      if (messageId && workspaceId && (await markDeliveredByOutbox(client, messageId, workspaceId, now)))
+        await insertMessageEvent(client, messageId, workspaceId, "delivered", now, {
+          response: `In the Outbox (embedded SMTP) for ${envelope.rcptTo.map((r) => r.address).join(", ")}`,
+        });
+    });
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { pgPool } from "../db/pool";
 import { AppError, parseInput } from "../errors";
+import { selectOutboxMail, selectOutboxPage } from "./store/outbox";
 
 /**
  * The Outbox page: the mail the embedded SMTP server (outbox-smtp.ts) received for this workspace, newest
@@ -31,20 +32,12 @@ export async function listOutbox(
 ): Promise<{ mails: OutboxRow[]; next: string | null }> {
   requirePermission(ctx, "workspace:read");
   const q = parseInput(ZOutboxQuery, query);
-  const { rows } = await pgPool().query<{
-    id: string;
-    messageId: string | null;
-    to: string[];
-    from: string;
-    subject: string;
-    receivedAt: Date;
-  }>(
-    `SELECT id, "messageId", "envelopeTo" AS "to", "envelopeFrom" AS "from", subject, "receivedAt" FROM "OutboxEmail"
-      WHERE "workspaceId" = $1
-        AND ($2::text IS NULL OR subject ILIKE '%' || $2 || '%' OR array_to_string("envelopeTo", ' ') ILIKE '%' || $2 || '%')
-        AND ($3::uuid IS NULL OR ("receivedAt", id) < (SELECT "receivedAt", id FROM "OutboxEmail" WHERE id = $3))
-      ORDER BY "receivedAt" DESC, id DESC LIMIT $4`,
-    [ctx.workspace.id, q.q ? q.q.replace(/[%_\\]/g, (c) => `\\${c}`) : null, q.before ?? null, q.limit + 1],
+  const rows = await selectOutboxPage(
+    pgPool(),
+    ctx.workspace.id,
+    q.q ? q.q.replace(/[%_\\]/g, (c) => `\\${c}`) : null,
+    q.before ?? null,
+    q.limit + 1,
   );
   const page = rows.slice(0, q.limit).map((r) => ({ ...r, receivedAt: r.receivedAt.toISOString() }));
   return { mails: page, next: rows.length > q.limit ? page[page.length - 1].id : null };
@@ -62,19 +55,7 @@ export interface OutboxMail extends OutboxRow {
 export async function getOutboxMail(ctx: WorkspaceContext, id: string): Promise<OutboxMail> {
   requirePermission(ctx, "workspace:read");
   if (!z.uuid().safeParse(id).success) throw new AppError("not_found", "No such mail in this workspace's Outbox.");
-  const { rows } = await pgPool().query<{
-    id: string;
-    messageId: string | null;
-    to: string[];
-    from: string;
-    subject: string;
-    receivedAt: Date;
-    raw: string;
-  }>(
-    `SELECT id, "messageId", "envelopeTo" AS "to", "envelopeFrom" AS "from", subject, "receivedAt", raw FROM "OutboxEmail" WHERE "workspaceId" = $1 AND id = $2`,
-    [ctx.workspace.id, id],
-  );
-  const row = rows[0];
+  const row = await selectOutboxMail(pgPool(), ctx.workspace.id, id);
   if (!row) throw new AppError("not_found", "No such mail in this workspace's Outbox.");
   const parsed = await simpleParser(row.raw, { skipImageLinks: true });
   const addressText = (value: typeof parsed.from | typeof parsed.to) =>

@@ -2,11 +2,13 @@ import { z } from "zod";
 import { actorLabel, requirePermission, type WorkspaceContext } from "../auth/context";
 import { db } from "../db/client";
 import { Prisma } from "../db/generated/client";
+import { pgPool } from "../db/pool";
 import { isValidTimeZone, localParts } from "../engine/time";
 import { parseInput } from "../errors";
 import { recordAudit } from "../audit/audit-log";
-import { startRecompute } from "../segments/segments";
+import { startRecompute } from "../segments/start-recompute";
 import { CHANNELS, type Channel } from "./liquid";
+import { selectSegmentsReadingReachability } from "./store/policy";
 
 /**
  * The workspace's delivery rules, applied to every message whatever journey sent it:
@@ -111,17 +113,9 @@ export async function savePolicy(ctx: WorkspaceContext, input: unknown): Promise
   // Requiring opt-in (or no longer) changes who is reachable for everyone at once: recompute the segments that
   // test reachability, directly or through another segment.
   if ([...previous.requireOptIn].sort().join() !== [...policy.requireOptIn].sort().join()) {
-    await startRecompute(await segmentsReadingReachability(ctx.workspace.id));
+    await startRecompute(await selectSegmentsReadingReachability(pgPool(), ctx.workspace.id));
   }
   return policy;
-}
-
-async function segmentsReadingReachability(workspaceId: string): Promise<string[]> {
-  const rows = await db().$queryRaw<{ id: string }[]>`
-    SELECT id::text FROM "Segment"
-     WHERE "workspaceId" = ${workspaceId}::uuid AND kind = 'dynamic' AND "archivedAt" IS NULL
-       AND jsonb_path_exists(definition, 'strict $.**.kind ? (@ == "reachable" || @ == "segment")')`;
-  return rows.map((r) => r.id);
 }
 
 const CHANNEL_NOUN: Record<Channel, [string, string]> = {

@@ -6,8 +6,17 @@ import { pgPool, withTransaction } from "../db/pool";
 import { AppError, parseInput } from "../errors";
 import { systemClock, type Clock } from "../runtime/clock";
 import { loadProviderConfigs } from "./channel-config";
-import { recordMessageEvent, suppress } from "./delivery";
-import type { Channel } from "./liquid";
+import { unsubscribeForComplaint } from "./store/consent";
+import { hasMessageEvent, insertMessageEvent } from "./store/message-events";
+import {
+  lockReportedMessages,
+  lockTwilioMessages,
+  markDelivered,
+  markUndelivered,
+  type ReportedMessage,
+  selectTwilioSidWorkspaces,
+} from "./store/provider-reports";
+import { suppress } from "./suppressions";
 
 export { TWILIO_STATUS_PATH, twilioStatusCallbackUrl } from "./providers/sms-twilio";
 
@@ -48,22 +57,13 @@ export const ZDeliveryEvents = z
   })
   .strict();
 
-interface TargetMessage {
-  id: string;
-  workspaceId: string;
-  profileId: string;
-  channel: Channel;
-  status: string;
-  to: string | null;
-}
-
 /**
  * Applies one report. Providers deliver webhooks at least once, so a replayed report changes nothing and
  * adds nothing to the timeline: a status change is recorded only when it happens, a complaint once.
  */
 async function applyEvent(
   client: pg.PoolClient,
-  message: TargetMessage,
+  message: ReportedMessage,
   type: DeliveryEventType,
   reason: string | null,
   bounceType: "hard" | "soft",
@@ -71,12 +71,8 @@ async function applyEvent(
 ): Promise<void> {
   switch (type) {
     case "delivered": {
-      const { rowCount } = await client.query(
-        `UPDATE "Message" SET status = 'DELIVERED', "deliveredAt" = COALESCE("deliveredAt", $2), "updatedAt" = $2 WHERE id = $1 AND status = 'SENT'`,
-        [message.id, at],
-      );
-      if (rowCount)
-        await recordMessageEvent(
+      if (await markDelivered(client, message.id, at))
+        await insertMessageEvent(
           client,
           message.id,
           message.workspaceId,
@@ -96,12 +92,8 @@ async function applyEvent(
         (type === "bounced"
           ? `${bounceType === "hard" ? "Hard" : "Soft"} bounce`
           : "The provider could not deliver it");
-      const { rowCount } = await client.query(
-        `UPDATE "Message" SET status = $2::"MessageStatus", "statusReason" = $3, "updatedAt" = $4 WHERE id = $1 AND status IN ('SENT', 'DELIVERED')`,
-        [message.id, status, text, at],
-      );
-      if (rowCount)
-        await recordMessageEvent(client, message.id, message.workspaceId, type, at, {
+      if (await markUndelivered(client, message.id, status, text, at))
+        await insertMessageEvent(client, message.id, message.workspaceId, type, at, {
           reason: text,
           ...(type === "bounced" ? { bounceType } : {}),
         });
@@ -110,18 +102,9 @@ async function applyEvent(
       return;
     }
     case "complained": {
-      const { rows } = await client.query(
-        `SELECT 1 FROM "MessageEvent" WHERE "messageId" = $1 AND type = 'complained' LIMIT 1`,
-        [message.id],
-      );
-      if (!rows.length)
-        await recordMessageEvent(client, message.id, message.workspaceId, "complained", at, reason ? { reason } : {});
-      await client.query(
-        `INSERT INTO "ChannelConsent" ("workspaceId", "profileId", channel, status, source, "updatedAt")
-         SELECT $1, COALESCE(p."mergedIntoId", p.id), $3, 'unsubscribed', 'complaint', $4 FROM "Profile" p WHERE p.id = $2
-         ON CONFLICT ("profileId", channel) DO UPDATE SET status = 'unsubscribed', source = 'complaint', "updatedAt" = EXCLUDED."updatedAt"`,
-        [message.workspaceId, message.profileId, message.channel, at],
-      );
+      if (!(await hasMessageEvent(client, message.id, "complained")))
+        await insertMessageEvent(client, message.id, message.workspaceId, "complained", at, reason ? { reason } : {});
+      await unsubscribeForComplaint(client, message.workspaceId, message.profileId, message.channel, at);
       // after the consent, so the segment re-check that suppress() makes sees both
       if (message.to)
         await suppress(
@@ -139,8 +122,6 @@ async function applyEvent(
   }
 }
 
-const TARGET_COLUMNS = `id, "workspaceId", "profileId", channel, status::text, "to"`;
-
 /** The generic endpoint: events for this workspace's messages, all applied or (unknown message) none. */
 export async function recordDeliveryEvents(
   ctx: WorkspaceContext,
@@ -150,14 +131,11 @@ export async function recordDeliveryEvents(
   requirePermission(ctx, "content:write");
   const { events } = parseInput(ZDeliveryEvents, input);
   return withTransaction(async (client) => {
-    const { rows } = await client.query<TargetMessage & { providerMessageId: string | null }>(
-      `SELECT ${TARGET_COLUMNS}, "providerMessageId" FROM "Message"
-        WHERE "workspaceId" = $1 AND (id = ANY($2::uuid[]) OR "providerMessageId" = ANY($3::text[])) ORDER BY id FOR UPDATE`,
-      [
-        ctx.workspace.id,
-        events.flatMap((e) => (e.messageId ? [e.messageId] : [])),
-        events.flatMap((e) => (e.providerMessageId ? [e.providerMessageId] : [])),
-      ],
+    const rows = await lockReportedMessages(
+      client,
+      ctx.workspace.id,
+      events.flatMap((e) => (e.messageId ? [e.messageId] : [])),
+      events.flatMap((e) => (e.providerMessageId ? [e.providerMessageId] : [])),
     );
     const missing = events.flatMap((e, i) =>
       rows.some((r) => r.id === e.messageId || (e.providerMessageId && r.providerMessageId === e.providerMessageId))
@@ -246,15 +224,12 @@ export async function receiveTwilioStatus(
     if (!signatureMatches(config?.authToken, url, params, signature)) throw wrongSignature();
     return applyTwilioStatus(workspaceId, sid, params, clock);
   }
-  const { rows } = await pgPool().query<{ workspaceId: string }>(
-    `SELECT DISTINCT "workspaceId"::text FROM "Message" WHERE provider = 'twilio' AND "providerMessageId" = $1 LIMIT 20`,
-    [sid],
-  );
-  if (!rows.length) return { applied: false };
-  for (const row of rows) {
-    const config = (await loadProviderConfigs(row.workspaceId)).sms;
+  const workspaceIds = await selectTwilioSidWorkspaces(pgPool(), sid);
+  if (!workspaceIds.length) return { applied: false };
+  for (const candidate of workspaceIds) {
+    const config = (await loadProviderConfigs(candidate)).sms;
     if (signatureMatches(config?.authToken, url, params, signature))
-      return applyTwilioStatus(row.workspaceId, sid, params, clock);
+      return applyTwilioStatus(candidate, sid, params, clock);
   }
   throw wrongSignature();
 }
@@ -267,10 +242,7 @@ function applyTwilioStatus(
   clock: Clock,
 ): Promise<{ applied: boolean }> {
   return withTransaction(async (client) => {
-    const { rows } = await client.query<TargetMessage>(
-      `SELECT ${TARGET_COLUMNS} FROM "Message" WHERE "workspaceId" = $1 AND provider = 'twilio' AND "providerMessageId" = $2 FOR UPDATE`,
-      [workspaceId, sid],
-    );
+    const rows = await lockTwilioMessages(client, workspaceId, sid);
     if (!rows.length) return { applied: false };
     const type = TWILIO_STATUS[params.get("MessageStatus") ?? ""];
     if (!type) return { applied: false }; // queued / sending / sent: nothing new

@@ -7,7 +7,7 @@ import { messageRow, queueFor, setup } from "../testing/messaging-fixtures";
 import { deliverMessage } from "./delivery";
 import { previewLimiter } from "./preview-rate-limit";
 import { renderPool } from "./render-pool";
-import { previewTemplate } from "./templates";
+import { previewTemplate } from "./templates/preview-template";
 
 const NESTED =
   "{% for a in (1..1000) %}{% for b in (1..1000) %}{% for c in (1..1000) %}x{% endfor %}{% endfor %}{% endfor %}";

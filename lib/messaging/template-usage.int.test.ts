@@ -6,11 +6,14 @@ import {
   POST as updateRoute,
 } from "@/app/api/workspaces/[slug]/templates/[id]/update-journey/route";
 import { db } from "../db/client";
-import { createJourney, publishJourney, saveDraft } from "../journeys/journeys";
+import { createJourney } from "../journeys/create-journey";
+import { publishJourney } from "../journeys/publish-journey";
+import { saveDraft } from "../journeys/save-draft";
 import type { TJourneyGraphInput } from "../journeys/graph";
 import { callRoute } from "../testing/call-route";
 import { contextOf, createWorkspaceWithTeam, sessionCookie } from "../testing/factories";
-import { createTemplate, saveTemplate } from "./templates";
+import { createTemplate } from "./templates/create-template";
+import { saveTemplate } from "./templates/save-template";
 
 const graphSending = (templateId: string): TJourneyGraphInput => ({
   nodes: [

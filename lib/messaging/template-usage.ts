@@ -3,8 +3,8 @@ import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { db } from "../db/client";
 import { AppError } from "../errors";
 import type { TJourneyGraph } from "../journeys/graph";
-import { previewPublish, publishJourney } from "../journeys/journeys";
-import { templateVersionAt } from "./templates";
+import { previewPublish, publishJourney } from "../journeys/publish-journey";
+import { templateVersionAt } from "./templates/published-versions";
 
 /**
  * Where a template is used: which journeys' steps send it, and which template version each journey version

@@ -4,10 +4,15 @@ import { requirePermission, requireUser, type WorkspaceContext } from "../auth/c
 import { pgPool } from "../db/pool";
 import { AppError, parseInput } from "../errors";
 import { loadProviderConfigs } from "./channel-config";
-import { pushToDevices, reachableDevices } from "./delivery";
+import { pushToDevices, reachableDevices } from "./push-devices";
+import { insertTestInboxMessage } from "./store/inbox";
+import { selectPersonByUserId } from "./store/recipients";
 import { renderIsolated } from "./render-pool";
 import { ProviderError, sendEmail, sendSms } from "./providers";
-import { previewScope, renderAssetsAt, validateContent, ZPreviewEvent } from "./templates";
+import { validateContent } from "./templates/check-content";
+import { previewScope } from "./templates/preview-template";
+import { renderAssetsAt } from "./templates/published-versions";
+import { ZPreviewEvent } from "./templates/schemas";
 
 /**
  * "Send a test to me" from the template editor: the content as it is in the editor (saved or not),
@@ -52,14 +57,10 @@ export interface TestSendResult {
 
 /** The person a userId names in this workspace (the one they were merged into, if so). */
 async function personOf(workspaceId: string, userId: string): Promise<{ id: string; pushTokens: { token: string }[] }> {
-  const { rows } = await pgPool().query<{ id: string; pushTokens: { token: string }[] }>(
-    `SELECT p.id, p."pushTokens" FROM "ProfileIdentity" i JOIN "Profile" r ON r.id = i."profileId" JOIN "Profile" p ON p.id = COALESCE(r."mergedIntoId", r.id)
-      WHERE i."workspaceId" = $1 AND i.kind = 'user' AND i.value = $2 LIMIT 1`,
-    [workspaceId, userId],
-  );
-  if (!rows[0])
+  const person = await selectPersonByUserId(pgPool(), workspaceId, userId);
+  if (!person)
     throw AppError.validation([{ path: "to", message: `No person with userId "${userId}" in this workspace` }]);
-  return rows[0];
+  return person;
 }
 
 export async function sendTestMessage(ctx: WorkspaceContext, input: unknown): Promise<TestSendResult> {
@@ -148,19 +149,18 @@ export async function sendTestMessage(ctx: WorkspaceContext, input: unknown): Pr
           body: f.body,
           cta: f["cta.label"] ? { label: f["cta.label"], url: f["cta.url"] } : null,
         };
-        await pgPool().query(
-          `INSERT INTO "Message" (id, "workspaceId", "profileId", channel, "templateId", status, "idempotencyKey", context, "to", content, provider, "deliveredAt", "createdAt", "updatedAt")
-           VALUES ($1, $2, $3, 'in_app', 'test', 'DELIVERED', $4, $5, $6, $7, 'inbox', $8, $8, $8)`,
-          [
-            randomUUID(),
-            ctx.workspace.id,
-            person.id,
+        await insertTestInboxMessage(
+          pgPool(),
+          {
+            id: randomUUID(),
+            workspaceId: ctx.workspace.id,
+            profileId: person.id,
             idempotencyKey,
-            JSON.stringify({ test: true, sentBy: user.email }),
-            to,
-            JSON.stringify(message),
-            now,
-          ],
+            context: { test: true, sentBy: user.email },
+            to: to!,
+            content: message,
+          },
+          now,
         );
         return { to: `${to}'s inbox`, response: "In the inbox", outbox: false };
       }

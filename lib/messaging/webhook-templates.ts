@@ -9,6 +9,7 @@ import {
   type RenderScope,
   type WebhookContent,
 } from "./liquid";
+import { selectPartialsAt, selectWebhookTemplateVersionsAt } from "./store/webhook-templates";
 
 /**
  * Webhook templates: the reusable body (and headers) of a webhook step's request, saved and versioned like
@@ -124,19 +125,9 @@ export async function pinnedWebhookTemplates(
     /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id),
   );
   if (!ids.length) return new Map();
-  const { rows } = await client.query<{ id: string; name: string; version: number; content: WebhookContent }>(
-    `SELECT DISTINCT ON (t.id) t.id::text, t.name, v.version, v.content FROM "MessageTemplate" t JOIN "MessageTemplateVersion" v ON v."templateId" = t.id
-      WHERE t.id = ANY($1::uuid[]) AND t."workspaceId" = $2::uuid AND t.channel = 'webhook' AND v."createdAt" <= $3
-      ORDER BY t.id, v.version DESC`,
-    [ids, workspaceId, publishedAt],
-  );
+  const rows = await selectWebhookTemplateVersionsAt(client, workspaceId, ids, publishedAt);
   if (!rows.length) return new Map();
-  const { rows: partialRows } = await client.query<{ name: string; content: { body: string } }>(
-    `SELECT DISTINCT ON (t.id) t.name, v.content FROM "MessageTemplate" t JOIN "MessageTemplateVersion" v ON v."templateId" = t.id
-      WHERE t."workspaceId" = $1::uuid AND t.channel = 'partial' AND (t."archivedAt" IS NULL OR t."archivedAt" > $2) AND v."createdAt" <= $2
-      ORDER BY t.id, v.version DESC`,
-    [workspaceId, publishedAt],
-  );
+  const partialRows = await selectPartialsAt(client, workspaceId, publishedAt);
   const partials: Partials = Object.fromEntries(partialRows.map((r) => [r.name, r.content.body]));
   return new Map(
     rows.map((r) => [r.id, { templateId: r.id, name: r.name, version: r.version, content: r.content, partials }]),
