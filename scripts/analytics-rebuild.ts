@@ -7,6 +7,7 @@
  * Uses DATABASE_URL, or the embedded database (of a running Cairn, or opened for it).
  */
 import { rebuildAnalytics } from "../lib/analytics/rollups";
+import { selectWorkspaceIdBySlug } from "../lib/analytics/store/rollups";
 import { closePgPool, pgPool } from "../lib/db/pool";
 import { withScriptDatabase } from "../lib/db/script-database";
 
@@ -16,9 +17,8 @@ withScriptDatabase(async () => {
   const started = performance.now();
   let workspaceId: string | undefined;
   if (slug) {
-    const { rows } = await pgPool().query<{ id: string }>(`SELECT id FROM "Workspace" WHERE slug = $1`, [slug]);
-    if (!rows[0]) throw new Error(`No workspace with the slug "${slug}".`);
-    workspaceId = rows[0].id;
+    workspaceId = await selectWorkspaceIdBySlug(pgPool(), slug);
+    if (!workspaceId) throw new Error(`No workspace with the slug "${slug}".`);
   }
   const result = await rebuildAnalytics({ workspaceId, onProgress: (message) => console.log(message) });
   console.log(

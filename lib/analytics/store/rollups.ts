@@ -317,6 +317,11 @@ export async function hasRollupState(q: Queryable, workspaceId: string): Promise
   return rows.length > 0;
 }
 
+/** The workspace a slug names (for `npm run analytics:rebuild -- <slug>`), or undefined. */
+export async function selectWorkspaceIdBySlug(q: Queryable, slug: string): Promise<string | undefined> {
+  return (await selectRow(q, IdRow, `SELECT id FROM "Workspace" WHERE slug = $1`, [slug]))?.id;
+}
+
 export async function selectWorkspaceIds(q: Queryable): Promise<string[]> {
   const rows = await selectRows(q, IdRow, `SELECT id FROM "Workspace" ORDER BY id`);
   return rows.map((r) => r.id);
