@@ -2,7 +2,7 @@ import { Route } from "lucide-react";
 import Link from "next/link";
 import type { FunnelStep, JourneyAnalytics } from "@/lib/analytics/dashboards";
 import type { NodeType } from "@/lib/journeys/graph";
-import { NODE_META } from "../canvas/node-meta";
+import { NODE_MODULES } from "../canvas/nodes";
 import { EmptyState } from "../events/empty-state";
 import { formatCount } from "../events/format";
 import { buttonClass } from "../ui/button";
@@ -15,7 +15,7 @@ import { describeRange, formatPercent } from "./range";
 
 export function stepLabel(step: Pick<FunnelStep, "type" | "label" | "nodeId" | "inGraph">): string {
   if (!step.inGraph) return `Removed step (${step.nodeId})`;
-  return step.label || NODE_META[step.type as NodeType]?.title || step.type;
+  return step.label || NODE_MODULES[step.type as NodeType]?.title || step.type;
 }
 
 /** One journey's analytics: figures, the funnel with conversion per step, the series, delivery by channel. */
@@ -125,7 +125,7 @@ export function JourneyAnalyticsView({ slug, analytics }: { slug: string; analyt
               </thead>
               <tbody className="divide-y divide-stone-100">
                 {funnel.map((s) => {
-                  const Icon = NODE_META[s.type as NodeType]?.icon;
+                  const Icon = NODE_MODULES[s.type as NodeType]?.icon;
                   return (
                     <tr key={s.nodeId} data-testid={`funnel-${s.nodeId}`}>
                       <th scope="row" className="py-2.5 font-medium text-stone-900">
@@ -134,7 +134,7 @@ export function JourneyAnalyticsView({ slug, analytics }: { slug: string; analyt
                           {stepLabel(s)}
                           {s.label && s.inGraph ? (
                             <span className="text-xs font-normal text-stone-400">
-                              {NODE_META[s.type as NodeType]?.title}
+                              {NODE_MODULES[s.type as NodeType]?.title}
                             </span>
                           ) : null}
                         </span>

@@ -1,5 +1,5 @@
 import type { NodeType } from "@/lib/journeys/graph";
-import { NODE_META } from "../canvas/node-meta";
+import { NODE_MODULES } from "../canvas/nodes";
 
 /**
  * What the Messages pages call a message's step and template: the names a marketer gave them, never the ids
@@ -12,7 +12,7 @@ export function stepName(message: {
 }): string | null {
   if (!message.nodeId) return null;
   if (message.nodeLabel) return message.nodeLabel;
-  const title = message.nodeType ? NODE_META[message.nodeType as NodeType]?.title : undefined;
+  const title = message.nodeType ? NODE_MODULES[message.nodeType as NodeType]?.title : undefined;
   // an unlabelled step is named by its type; a step gone from the graph (an old, rewritten version) has neither
   return title ? `${title} step` : "a removed step";
 }

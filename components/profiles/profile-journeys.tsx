@@ -8,7 +8,7 @@ import { useMemo, useState, useSyncExternalStore } from "react";
 import type { EnrollmentStatus, EnrollmentStepView, ProfileEnrollment } from "@/lib/engine/read-model";
 import type { PathTemplates } from "@/lib/profiles/path-templates";
 import type { NodeType } from "@/lib/journeys/graph";
-import { NODE_META } from "../canvas/node-meta";
+import { NODE_MODULES } from "../canvas/nodes";
 import { EmptyState } from "../events/empty-state";
 import { JsonBlock } from "../events/json-block";
 import { formatMoney } from "../dashboards/parts";
@@ -55,7 +55,7 @@ function Relative({ iso }: { iso: string }) {
   return <span className="text-amber-800/80"> ({RELATIVE.format(Math.round(seconds / size), unit)})</span>;
 }
 
-const typeTitle = (type: string) => NODE_META[type as NodeType]?.title ?? type;
+const typeTitle = (type: string) => NODE_MODULES[type as NodeType]?.title ?? type;
 const hasInputs = (inputs: unknown) =>
   inputs !== null &&
   inputs !== undefined &&
