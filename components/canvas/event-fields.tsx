@@ -6,6 +6,7 @@ import { useEffect, useId, useMemo, useState, type InputHTMLAttributes, type Rea
 import { closestName, unknownEventWarning } from "@/lib/journeys/event-name-suggestions";
 import type { TJourneySettings } from "@/lib/journeys/graph";
 import { journeyWarnings, type JourneyProblem } from "@/lib/journeys/validate";
+import { api } from "../api/client";
 import { TextField } from "../ui/field";
 
 /**
@@ -27,11 +28,9 @@ const FRESH_MS = 60_000;
 function loadCatalog(slug: string): Promise<CatalogEvent[] | null> {
   const cached = catalogs.get(slug);
   if (cached && Date.now() - cached.at < FRESH_MS) return cached.promise;
-  const promise = fetch(`/api/workspaces/${slug}/events/names`)
-    .then(async (response) =>
-      response.ok ? (((await response.json()) as { events: CatalogEvent[] }).events ?? []) : null,
-    )
-    .catch(() => null);
+  const promise = api.events
+    .names(slug)
+    .then((result): CatalogEvent[] | null => (result.ok ? (result.data?.events ?? []) : null));
   catalogs.set(slug, { at: Date.now(), promise });
   return promise;
 }

@@ -7,7 +7,7 @@ import type { JourneyDetail } from "@/lib/journeys/journey-views";
 import type { JourneyProblem } from "@/lib/journeys/validate";
 import { Button } from "../ui/button";
 import { FormAlert } from "../ui/field";
-import { callApi } from "../ui/use-api-form";
+import { api } from "../api/client";
 import type { JourneyFlowNode } from "./journey-nodes";
 import { describeProblem } from "./node-text";
 import { NODE_MODULES } from "./nodes";
@@ -49,12 +49,12 @@ export function PublishDialog({
         return;
       }
       const [result, checks] = await Promise.all([
-        callApi<Preview>("GET", `/api/workspaces/${slug}/journeys/${journeyId}/publish`),
-        callApi<{ warnings: JourneyProblem[] }>("GET", `/api/workspaces/${slug}/journeys/${journeyId}/checks`),
+        api.journeys.previewPublish(slug, journeyId),
+        api.journeys.checks(slug, journeyId),
       ]);
       if (cancelled) return;
       if (result.ok) setPreview(result.data);
-      else setError(result.failure.message);
+      else setError(result.error.message);
       // The checks are advice: when they cannot be read, publishing goes on without them.
       if (checks.ok) setWarnings(checks.data.warnings);
     })();
@@ -74,10 +74,10 @@ export function PublishDialog({
   async function publish() {
     setPending(true);
     setError(null);
-    const result = await callApi<JourneyDetail>("POST", `/api/workspaces/${slug}/journeys/${journeyId}/publish`);
+    const result = await api.journeys.publish(slug, journeyId);
     setPending(false);
     if (result.ok) onPublished(result.data);
-    else setError(result.failure.message);
+    else setError(result.error.message);
   }
 
   const nameOf = (id: string) => {

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useEffect, useState } from "react";
+import { api } from "../../api/client";
 import { SelectField } from "../../ui/field";
 
 interface SegmentChoice {
@@ -29,14 +30,14 @@ export function SegmentPicker({
   const [loadError, setLoadError] = useState<string | null>(null);
   useEffect(() => {
     let cancelled = false;
-    fetch(`/api/workspaces/${slug}/segments`)
-      .then(async (response) => {
-        const body = await response.json().catch(() => null);
-        if (cancelled) return;
-        if (response.ok) setSegments(((body?.segments ?? []) as SegmentChoice[]).filter((s) => !s.archived));
-        else setLoadError(body?.error?.message ?? `The server answered ${response.status}.`);
-      })
-      .catch(() => !cancelled && setLoadError("Cannot reach Cairn to list the segments."));
+    void api.segments.list(slug).then((result) => {
+      if (cancelled) return;
+      if (result.ok) setSegments((result.data?.segments ?? []).filter((s) => !s.archived));
+      else
+        setLoadError(
+          result.error.code === "network" ? "Cannot reach Cairn to list the segments." : result.error.message,
+        );
+    });
     return () => {
       cancelled = true;
     };

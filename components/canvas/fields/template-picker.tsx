@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { TemplateSummary } from "@/lib/messaging/templates/template-views";
+import { api } from "../../api/client";
 import { SelectField } from "../../ui/field";
 
 /** The workspace's saved templates of the step's channel (from the session templates route). */
@@ -26,14 +27,14 @@ export function TemplatePicker({
   const [loadError, setLoadError] = useState<string | null>(null);
   useEffect(() => {
     let cancelled = false;
-    fetch(`/api/workspaces/${slug}/templates?channel=${channel}`)
-      .then(async (response) => {
-        const body = await response.json().catch(() => null);
-        if (cancelled) return;
-        if (response.ok) setTemplates((body.templates as TemplateSummary[]).filter((t) => t.currentVersion > 0));
-        else setLoadError(body?.error?.message ?? `The server answered ${response.status}.`);
-      })
-      .catch(() => !cancelled && setLoadError("Cannot reach Cairn to list the templates."));
+    void api.templates.list(slug, { channel }).then((result) => {
+      if (cancelled) return;
+      if (result.ok) setTemplates((result.data?.templates ?? []).filter((t) => t.currentVersion > 0));
+      else
+        setLoadError(
+          result.error.code === "network" ? "Cannot reach Cairn to list the templates." : result.error.message,
+        );
+    });
     return () => {
       cancelled = true;
     };

@@ -3,8 +3,7 @@
 import type { Edge } from "@xyflow/react";
 import { useCallback, useEffect, useState } from "react";
 import type { TJourneySettings } from "@/lib/journeys/graph";
-import type { JourneyDetail } from "@/lib/journeys/journey-views";
-import { callApi } from "../../ui/use-api-form";
+import { api } from "../../api/client";
 import { toGraph } from "../editor/flow-graph";
 import type { JourneyFlowNode } from "../journey-nodes";
 
@@ -36,14 +35,12 @@ export function useAutosave({
   const save = useCallback(
     async (json: string) => {
       setSaving(true);
-      const result = await callApi<JourneyDetail>("PUT", `/api/workspaces/${slug}/journeys/${journeyId}/draft`, {
-        graph: JSON.parse(json),
-      });
+      const result = await api.journeys.saveDraft(slug, journeyId, { graph: JSON.parse(json) });
       setSaving(false);
       if (result.ok) {
         setSavedJson(json);
         setSaveError(null);
-      } else setSaveError(result.failure.message);
+      } else setSaveError(result.error.message);
       return result.ok;
     },
     [slug, journeyId],

@@ -3,7 +3,7 @@
 import { useCallback, useState } from "react";
 import type { JourneyDetail } from "@/lib/journeys/journey-views";
 import type { JourneyStatus } from "@/lib/journeys/schemas";
-import { callApi } from "../../ui/use-api-form";
+import { api } from "../../api/client";
 
 /**
  * The journey's lifecycle as the editor shows it: status, live version and versions, pausing and resuming,
@@ -19,7 +19,7 @@ export function useJourneyActions(slug: string, journey: JourneyDetail) {
   const statusAction = useCallback(
     async (action: "pause" | "resume") => {
       setActionError(null);
-      const result = await callApi<JourneyDetail>("POST", `/api/workspaces/${slug}/journeys/${journey.id}/${action}`);
+      const result = await api.journeys[action](slug, journey.id);
       if (result.ok) {
         setStatus(result.data.status);
         setNotice(
@@ -27,7 +27,7 @@ export function useJourneyActions(slug: string, journey: JourneyDetail) {
             ? "Paused: nobody new enters; people already in it wait where they are."
             : "Resumed: the journey is live again.",
         );
-      } else setActionError(result.failure.message);
+      } else setActionError(result.error.message);
     },
     [slug, journey.id],
   );
@@ -44,10 +44,8 @@ export function useJourneyActions(slug: string, journey: JourneyDetail) {
     async (next: string) => {
       const trimmed = next.trim();
       if (!trimmed || trimmed === journey.name) return;
-      const result = await callApi<JourneyDetail>("PATCH", `/api/workspaces/${slug}/journeys/${journey.id}`, {
-        name: trimmed,
-      });
-      if (!result.ok) setActionError(result.failure.message);
+      const result = await api.journeys.rename(slug, journey.id, { name: trimmed });
+      if (!result.ok) setActionError(result.error.message);
     },
     [slug, journey.id, journey.name],
   );

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import type { JourneyStats } from "@/lib/engine/read-model";
-import { callApi } from "../../ui/use-api-form";
+import { api } from "../../api/client";
 
 export const STATS_POLL_MS = 5000;
 
@@ -28,7 +28,6 @@ export function useJourneyStats(slug: string, journeyId: string, enabled: boolea
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     let inFlight = false;
-    const url = `/api/workspaces/${encodeURIComponent(slug)}/journeys/${encodeURIComponent(journeyId)}/stats`;
 
     const schedule = () => {
       clearTimeout(timer);
@@ -37,12 +36,12 @@ export function useJourneyStats(slug: string, journeyId: string, enabled: boolea
     const poll = async () => {
       if (inFlight || stopped || document.hidden) return;
       inFlight = true;
-      const result = await callApi<JourneyStats>("GET", url);
+      const result = await api.journeys.stats(slug, journeyId);
       inFlight = false;
       if (stopped) return;
       setState((previous) => {
         if (!result.ok)
-          return previous.error === result.failure.message ? previous : { ...previous, error: result.failure.message };
+          return previous.error === result.error.message ? previous : { ...previous, error: result.error.message };
         const unchanged = previous.stats && signature(previous.stats) === signature(result.data);
         // Keep the same objects when nothing moved: the nodes' context value stays identical.
         return {

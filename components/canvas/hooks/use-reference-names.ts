@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { api } from "../../api/client";
 
 /**
  * Message steps show their template's name, segment triggers their segment's: one request for the
@@ -10,19 +11,13 @@ export function useReferenceNames(slug: string): ReadonlyMap<string, string> {
   const [templateNames, setTemplateNames] = useState<ReadonlyMap<string, string>>(() => new Map());
   useEffect(() => {
     let cancelled = false;
-    const names = (url: string, key: "templates" | "segments") =>
-      fetch(url)
-        .then((response) => (response.ok ? response.json() : null))
-        .then((body: Record<string, { id: string; name: string }[] | undefined> | null) => {
-          const list = body?.[key];
-          if (!cancelled && list)
-            setTemplateNames((prev) => new Map([...prev, ...list.map((t): [string, string] => [t.id, t.name])]));
-        })
-        .catch(() => {
-          // Without names the steps show the id, as before.
-        });
-    void names(`/api/workspaces/${slug}/templates`, "templates");
-    void names(`/api/workspaces/${slug}/segments`, "segments");
+    // Without names (a request that fails) the steps show the id.
+    const add = (list: { id: string; name: string }[] | undefined) => {
+      if (!cancelled && list)
+        setTemplateNames((prev) => new Map([...prev, ...list.map((t): [string, string] => [t.id, t.name])]));
+    };
+    void api.templates.list(slug).then((result) => result.ok && add(result.data?.templates));
+    void api.segments.list(slug).then((result) => result.ok && add(result.data?.segments));
     return () => {
       cancelled = true;
     };
