@@ -1,7 +1,6 @@
-import { apiKeyRoute } from "@/lib/http/handler";
+import { profilesApi } from "@/lib/api/operations";
+import { withWorkspace } from "@/lib/http/handler";
 import { getProfile } from "@/lib/profiles/profiles";
 
 /** A profile by userId, anonymousId or Cairn's profile id (full key). */
-export const GET = apiKeyRoute<{ id: string }>("workspace:read", async (ctx, _request, { id }) =>
-  getProfile(ctx, decodeURIComponent(id)),
-);
+export const GET = withWorkspace(profilesApi.get, (ctx, { params }) => getProfile(ctx, decodeURIComponent(params.id)));

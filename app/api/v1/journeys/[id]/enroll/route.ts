@@ -1,7 +1,9 @@
+import { journeysApi } from "@/lib/api/operations";
 import { enrollThroughApi } from "@/lib/engine/api-enroll";
-import { apiKeyRoute, json, readJson } from "@/lib/http/handler";
+import { json, readJson, withWorkspace } from "@/lib/http/handler";
 
-export const POST = apiKeyRoute<{ id: string }>("content:write", async (ctx, request, { id }) => {
-  const result = await enrollThroughApi(ctx, id, await readJson(request));
+/** Enrolls a person in an API-triggered journey: 201 when enrolled, 200 (with the reason) when not. */
+export const POST = withWorkspace(journeysApi.enroll, async (ctx, { request, params }) => {
+  const result = await enrollThroughApi(ctx, params.id, await readJson(request));
   return json(result, { status: result.enrolled ? 201 : 200 });
 });
