@@ -4,7 +4,7 @@
  * and prints what it did. Uses DATABASE_URL, or the embedded database (of a running Cairn, or opened for it).
  */
 import { withScriptDatabase } from "../lib/db/script-database";
-import { evaluateAllExperiments } from "../lib/experiments/experiments";
+import { evaluateAllExperiments } from "../lib/experiments/evaluate-experiment";
 
 withScriptDatabase(() => evaluateAllExperiments(new Date()))
   .then((result) => {

@@ -14,14 +14,9 @@ import { workspaceContextForApiKey } from "../api-keys/api-keys";
 import { contextOf } from "../testing/factories";
 import { ingestFixture } from "../testing/ingest-helpers";
 import { splitConfigIn } from "./analysis";
-import {
-  evaluateAllExperiments,
-  evaluateExperiment,
-  evaluateExperimentNow,
-  getExperiment,
-  listExperiments,
-  updateExperimentSettings,
-} from "./experiments";
+import { evaluateAllExperiments, evaluateExperiment, evaluateExperimentNow } from "./evaluate-experiment";
+import { getExperiment, listExperiments } from "./read-experiments";
+import { updateExperimentSettings } from "./update-experiment-settings";
 import { effectiveSplitWeights } from "./weights";
 
 const HOUR = 3_600_000;

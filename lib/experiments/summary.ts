@@ -1,5 +1,5 @@
 import type { ArmResult, ExperimentAnalysis } from "./analysis";
-import type { LiftPoint } from "./experiments";
+import type { LiftPoint } from "./read-experiments";
 import { sequentialTest, welchTTest } from "./stats";
 
 /**

@@ -447,7 +447,9 @@ async function main() {
     const { createApiKey } = await import("../../lib/api-keys/api-keys");
     const { workspaceContextForUser } = await import("../../lib/workspaces/workspaces");
     const { rebuildAnalytics } = await import("../../lib/analytics/rollups");
-    const { evaluateExperiment, goalOf, settingsOf } = await import("../../lib/experiments/experiments");
+    const { evaluateExperiment } = await import("../../lib/experiments/evaluate-experiment");
+    const { settingsOf } = await import("../../lib/experiments/experiment-settings");
+    const { goalOf } = await import("../../lib/experiments/journey-splits");
     const { analyzeExperiment, splitConfigIn } = await import("../../lib/experiments/analysis");
     const { loadSplitData } = await import("../../lib/experiments/load-split-data");
     const { publishedWeights } = await import("../../lib/experiments/weights");
