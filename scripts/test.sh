@@ -4,8 +4,10 @@
 # tests in Chromium), run side by side so that the machine's cores stay busy.
 #
 # What runs when, and why that is safe:
-#   at once:            typecheck, lint, unit tests, both integration passes
+#   at once:            typecheck, lint, unit tests
 #   after typecheck:    the production build (it writes .next/types, which typecheck reads: never both at once)
+#   after the unit tests: both integration passes (not beside the unit tests, whose timing tests have 5 s
+#                       timeouts and failed when the machine was crowded)
 #   after the build:    the end-to-end tests (they serve the build)
 # The integration passes share no database: each creates its own (a PGlite process or a fresh Postgres
 # database per test worker, lib/testing/global-setup.ts), and they listen on free ports only. They run at a
@@ -62,12 +64,15 @@ if [ -n "${CAIRN_TEST_POSTGRES_URL:-}" ]; then postgres_pass="integration-postgr
 start typecheck npm run --silent typecheck
 start lint npm run --silent lint
 start unit npx vitest run --project unit $(vitest_json unit)
-start integration-embedded nice -n 10 npx vitest run --project integration $(vitest_json integration-embedded)
-if [ -n "$postgres_pass" ]; then
-  say "integration-postgres: the integration tests again on Postgres at ${CAIRN_TEST_POSTGRES_URL#*@} (fresh databases)"
-  DATABASE_URL="$CAIRN_TEST_POSTGRES_URL" start integration-postgres \
-    nice -n 10 npx vitest run --project integration $(vitest_json integration-postgres)
-fi
+
+start_integration() {
+  start integration-embedded nice -n 10 npx vitest run --project integration $(vitest_json integration-embedded)
+  if [ -n "$postgres_pass" ]; then
+    say "integration-postgres: the integration tests again on Postgres at ${CAIRN_TEST_POSTGRES_URL#*@} (fresh databases)"
+    DATABASE_URL="$CAIRN_TEST_POSTGRES_URL" start integration-postgres \
+      nice -n 10 npx vitest run --project integration $(vitest_json integration-postgres)
+  fi
+}
 
 while [ ${#job_pid[@]} -gt 0 ]; do
   finished=""
@@ -91,6 +96,7 @@ while [ ${#job_pid[@]} -gt 0 ]; do
   fi
   case $name in
     typecheck) start build npx next build ;;
+    unit) start_integration ;;
     build) PLAYWRIGHT_JSON_OUTPUT_NAME="$reports/e2e.json" start e2e npx playwright test --reporter=list,json ;;
   esac
 done
