@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { advanceEvents, inngest, isInngestConfigured } from "@/lib/jobs";
+import { selectEnrollmentIdByEntryKey, selectJourneyStatus } from "./store/enrollments";
 import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { withTransaction } from "../db/pool";
 import { AppError, parseInput } from "../errors";
@@ -44,11 +45,7 @@ export async function enrollThroughApi(
   const entryKey = `api:${input.idempotencyKey ?? crypto.randomUUID()}`;
 
   const result = await withTransaction(async (client) => {
-    const { rows } = await client.query<{ status: string; liveVersionId: string | null }>(
-      `SELECT status::text, "liveVersionId" FROM "Journey" WHERE id = $1::uuid AND "workspaceId" = $2`,
-      [journeyId, ctx.workspace.id],
-    );
-    const journey = rows[0];
+    const journey = await selectJourneyStatus(client, ctx.workspace.id, journeyId);
     if (!journey) throw new AppError("not_found", "No such journey in this workspace.");
     if (journey.status !== "LIVE" || !journey.liveVersionId)
       throw new AppError(
@@ -62,14 +59,11 @@ export async function enrollThroughApi(
         `This journey starts with a ${version.trigger.type.replace("trigger.", "")} trigger; only journeys that start with an API trigger accept entries through the API.`,
       );
     }
-    const existing = await client.query<{ id: string }>(
-      `SELECT id FROM "Enrollment" WHERE "journeyId" = $1 AND "entryKey" = $2`,
-      [journeyId, entryKey],
-    );
-    if (existing.rows[0])
+    const existing = await selectEnrollmentIdByEntryKey(client, journeyId, entryKey);
+    if (existing)
       return {
         enrolled: false,
-        enrollmentId: existing.rows[0].id,
+        enrollmentId: existing,
         reason: "This idempotency key was used already; this is the enrollment it made.",
       };
     const outcome = await enroll(

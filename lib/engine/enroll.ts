@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { TJourneySettings } from "../journeys/graph";
+import { insertEnrollments, insertEntrySteps, lockEntrants, selectEntryHistory } from "./store/enrollments";
 import { ACTIVE_LEASE_MS } from "./walk-batch";
 import type { TriggerInfo } from "./interpreter";
 
@@ -34,22 +35,9 @@ export interface EntryResult {
 export async function enroll(client: pg.ClientBase, candidates: EntryCandidate[], now: Date): Promise<EntryResult> {
   if (!candidates.length) return { enrolled: [], refused: [] };
   const pairs = [...new Set(candidates.map((c) => `${c.journeyId}:${c.profileId}`))].sort();
-  await client.query(
-    `SELECT pg_advisory_xact_lock(hashtextextended(k, 7301)) FROM unnest($1::text[]) AS k ORDER BY k`,
-    [pairs],
-  );
+  await lockEntrants(client, pairs);
 
-  const { rows: history } = await client.query<{
-    journeyId: string;
-    profileId: string;
-    lastEnteredAt: Date;
-    inJourney: boolean;
-  }>(
-    `SELECT e."journeyId", e."profileId", max(e."enteredAt") AS "lastEnteredAt", bool_or(e.status IN ('ACTIVE', 'WAITING')) AS "inJourney"
-       FROM "Enrollment" e JOIN unnest($1::uuid[], $2::uuid[]) AS p(j, pr) ON e."journeyId" = p.j AND e."profileId" = p.pr
-      GROUP BY 1, 2`,
-    [candidates.map((c) => c.journeyId), candidates.map((c) => c.profileId)],
-  );
+  const history = await selectEntryHistory(client, candidates);
   const state = new Map(
     history.map((h) => [
       `${h.journeyId}:${h.profileId}`,
@@ -82,36 +70,31 @@ export async function enroll(client: pg.ClientBase, candidates: EntryCandidate[]
   }
   if (!accepted.length) return { enrolled: [], refused };
 
-  const { rows } = await client.query<{ id: string; journeyId: string; currentNodeId: string }>(
-    `INSERT INTO "Enrollment" (id, "workspaceId", "journeyId", "journeyVersionId", "profileId", "entryKey", status, "currentNodeId", "wakeAt", trigger, "enteredAt", "updatedAt")
-     SELECT gen_random_uuid(), w, j, v, p, k, 'ACTIVE', n, $1, t::jsonb, $2, $2
-       FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::text[], $9::text[]) AS u(w, j, v, p, k, n, t)
-     ON CONFLICT ("journeyId", "entryKey") DO NOTHING
-     RETURNING id, "journeyId", "currentNodeId"`,
-    [
-      new Date(now.getTime() + ACTIVE_LEASE_MS),
-      now,
-      accepted.map((c) => c.workspaceId),
-      accepted.map((c) => c.journeyId),
-      accepted.map((c) => c.journeyVersionId),
-      accepted.map((c) => c.profileId),
-      accepted.map((c) => c.entryKey),
-      accepted.map((c) => c.triggerNodeId),
-      accepted.map((c) => JSON.stringify(c.trigger)),
-    ],
+  const rows = await insertEnrollments(
+    client,
+    new Date(now.getTime() + ACTIVE_LEASE_MS),
+    now,
+    accepted.map((c) => ({
+      workspaceId: c.workspaceId,
+      journeyId: c.journeyId,
+      journeyVersionId: c.journeyVersionId,
+      profileId: c.profileId,
+      entryKey: c.entryKey,
+      currentNodeId: c.triggerNodeId,
+      trigger: c.trigger,
+    })),
   );
   if (rows.length) {
     const typeOf = new Map(accepted.map((c) => [c.journeyId, c.triggerNodeType]));
-    await client.query(
-      `INSERT INTO "EnrollmentStep" ("enrollmentId", "journeyId", "nodeId", "nodeType", visit, "enteredAt")
-       SELECT e, j, n, t, 1, $1 FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[]) AS u(e, j, n, t) ON CONFLICT DO NOTHING`,
-      [
-        now,
-        rows.map((r) => r.id),
-        rows.map((r) => r.journeyId),
-        rows.map((r) => r.currentNodeId),
-        rows.map((r) => typeOf.get(r.journeyId)!),
-      ],
+    await insertEntrySteps(
+      client,
+      now,
+      rows.map((r) => ({
+        enrollmentId: r.id,
+        journeyId: r.journeyId,
+        nodeId: r.currentNodeId,
+        nodeType: typeOf.get(r.journeyId)!,
+      })),
     );
   }
   return { enrolled: rows.map((r) => r.id), refused };

@@ -3,15 +3,7 @@ import { withTransaction } from "../db/pool";
 import type { TNode, TRuleGroup } from "../journeys/graph";
 import { rangesOf, reevaluateProfileSegments, type ChangeRange, type MembershipChange } from "../segments/membership";
 import { loadVersions, type CompiledVersion } from "./graphs";
-import {
-  decideNode,
-  nextNodeId,
-  questionsFor,
-  type Decision,
-  type Person,
-  type TriggerInfo,
-  type WebhookRequest,
-} from "./interpreter";
+import { decideNode, nextNodeId, questionsFor, type Decision, type Person, type WebhookRequest } from "./interpreter";
 import { factKey, type Facts } from "./rules";
 import {
   leaveCurrentStep,
