@@ -1,4 +1,4 @@
-import { evaluateAllExperiments } from "@/lib/experiments/experiments";
+import { evaluateAllExperiments } from "@/lib/experiments/evaluate-experiment";
 import { inngest } from "@/lib/jobs";
 
 /**

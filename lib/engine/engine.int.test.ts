@@ -3,7 +3,7 @@ import { workspaceContextForApiKey } from "../api-keys/api-keys";
 import type { WorkspaceContext } from "../auth/context";
 import { pgPool } from "../db/pool";
 import type { TJourneyGraphInput } from "../journeys/graph";
-import { pauseJourney, resumeJourney } from "../journeys/journeys";
+import { pauseJourney, resumeJourney } from "../journeys/change-journey-status";
 import { withWebhookReceiver } from "../testing/webhook-receiver";
 import { EngineDriver, enrollmentsOf, messagesOf, publishGraph } from "../testing/engine-driver";
 import { ingestFixture } from "../testing/ingest-helpers";

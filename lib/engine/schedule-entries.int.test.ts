@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { pgPool } from "../db/pool";
 import type { TJourneyGraphInput } from "../journeys/graph";
-import { archiveJourney, pauseJourney, resumeJourney } from "../journeys/journeys";
+import { archiveJourney, pauseJourney, resumeJourney } from "../journeys/change-journey-status";
 import { recomputeSegment } from "../segments/membership";
 import { archiveSegment } from "../segments/archive-segment";
 import { SegmentDriver } from "../segments/test-driver";
