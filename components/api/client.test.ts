@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { callApi } from "../ui/use-api-form";
 import { ApiError, createApiClient } from "./client";
 import { NETWORK_FAILURE_MESSAGE } from "./request";
 
@@ -177,14 +176,5 @@ describe("the API client", () => {
     controller.abort();
     const result = await pending;
     expect(result.ok ? null : result.error).toMatchObject({ status: 0, code: "aborted" });
-  });
-
-  it("gives the canvas's untyped callApi the same reading of errors", async () => {
-    answer = json(422, { error: { code: "validation", message: "m", fields: [{ path: "name", message: "bad" }] } });
-    expect(await callApi("PATCH", `${origin}/api/workspaces/acme/journeys/j1`, { name: "" })).toEqual({
-      ok: false,
-      failure: { status: 422, message: "m", fields: { name: "bad" } },
-    });
-    expect(seen[0]).toMatchObject({ method: "PATCH", body: '{"name":""}' });
   });
 });

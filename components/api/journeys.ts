@@ -1,10 +1,8 @@
 import type { z } from "zod";
 import type { journeyStats } from "@/lib/engine/read-model";
-import type {
-  evaluateExperimentNow,
-  updateExperimentSettings,
-  ZExperimentSettings,
-} from "@/lib/experiments/experiments";
+import type { evaluateExperimentNow } from "@/lib/experiments/evaluate-experiment";
+import type { ZExperimentSettings } from "@/lib/experiments/experiment-settings";
+import type { updateExperimentSettings } from "@/lib/experiments/update-experiment-settings";
 import type { journeyDraftWarnings } from "@/lib/journeys/checks";
 import type { archiveJourney, pauseJourney, restoreJourney, resumeJourney } from "@/lib/journeys/change-journey-status";
 import type { createJourney, duplicateJourney } from "@/lib/journeys/create-journey";

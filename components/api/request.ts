@@ -51,7 +51,7 @@ export interface RequestOptions {
 }
 
 /** Sends one request to `url` and reads the answer as JSON (a successful answer without a body is `null`). */
-export async function sendRequest<T>(method: string, url: string, options: RequestOptions = {}): Promise<ApiResult<T>> {
+async function sendRequest<T>(method: string, url: string, options: RequestOptions = {}): Promise<ApiResult<T>> {
   const { body, signal } = options;
   let response: Response;
   try {

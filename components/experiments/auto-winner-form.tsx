@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import type { ExperimentSettings } from "@/lib/experiments/experiments";
+import type { ExperimentSettings } from "@/lib/experiments/experiment-settings";
 import { api } from "../api/client";
 import { Button } from "../ui/button";
 import { SelectField, TextField } from "../ui/field";

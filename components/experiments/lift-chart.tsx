@@ -12,7 +12,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { LiftPoint } from "@/lib/experiments/experiments";
+import type { LiftPoint } from "@/lib/experiments/read-experiments";
 import { formatDateTime } from "../ui/format";
 import { useViewerTimeZone } from "../ui/local-time";
 import { interval, signedPercent } from "./format";

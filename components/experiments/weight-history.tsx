@@ -1,4 +1,4 @@
-import type { WeightChangeView } from "@/lib/experiments/experiments";
+import type { WeightChangeView } from "@/lib/experiments/read-experiments";
 import { formatDateTime } from "../ui/format";
 
 const ACTOR: Record<string, string> = { system: "Automatic", user: "Changed by", api_key: "Changed through" };

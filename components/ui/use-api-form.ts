@@ -1,28 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { type ApiResult, sendRequest } from "../api/request";
-
-export interface ApiFailure {
-  status: number;
-  message: string;
-  fields: Record<string, string>;
-}
-
-/**
- * The untyped call the journey canvas still makes with its own URLs (components/canvas moves to `api.*` from
- * components/api/client.ts; remove this then). Same request and error reading as the typed client.
- */
-export async function callApi<T>(
-  method: string,
-  url: string,
-  body?: unknown,
-): Promise<{ ok: true; data: T } | { ok: false; failure: ApiFailure }> {
-  const result = await sendRequest<T>(method, url, { body });
-  if (result.ok) return result;
-  const { status, message, fields } = result.error;
-  return { ok: false, failure: { status, message, fields } };
-}
+import type { ApiResult } from "../api/client";
 
 /**
  * A form's state around one API call: `await form.submit(api.segments.create(slug, body))` answers the data, or

@@ -9,7 +9,7 @@ import { buttonClass } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
 import { formatDateTime } from "@/components/ui/format";
 import { AppError } from "@/lib/errors";
-import { listExperiments } from "@/lib/experiments/experiments";
+import { listExperiments } from "@/lib/experiments/read-experiments";
 import { describeWeights, publishedWeights } from "@/lib/experiments/weights";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
 

@@ -17,7 +17,7 @@ import { Badge, Card } from "@/components/ui/card";
 import { formatDateTime } from "@/components/ui/format";
 import { can } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
-import { getExperiment } from "@/lib/experiments/experiments";
+import { getExperiment } from "@/lib/experiments/read-experiments";
 import { enrolmentRate, summarizeExperiment } from "@/lib/experiments/summary";
 import { describeWeights } from "@/lib/experiments/weights";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
