@@ -8,6 +8,17 @@ import { compare, valueAt } from "./rules";
 import { convertsFromAssignment, convertsFromEntry, experimentGoalEvents } from "../experiments/attribution";
 import type { TNode } from "../journeys/graph";
 import { revenueOf } from "../analytics/revenue";
+import {
+  type EventEnrollment as OpenEnrollment,
+  insertConversion,
+  insertGoalStep,
+  resumeOnArrivedEvent,
+  selectEndedWithoutConversion,
+  selectLiveOrPausedJourneys,
+  selectNamedEvents,
+  selectOpenEnrollmentsForUpdate,
+  type StoredEvent,
+} from "./store/event-effects";
 
 /**
  * What ingested events do to journeys, in the order they were stored, in one transaction:
@@ -24,28 +35,6 @@ import { revenueOf } from "../analytics/revenue";
  * Everything is guarded by the enrollment's status and unique keys, so processing the same events again
  * changes nothing. Returns the enrollments to advance now.
  */
-
-interface StoredEvent {
-  id: string;
-  name: string;
-  profileId: string;
-  properties: Record<string, unknown>;
-  timestamp: Date;
-}
-
-interface OpenEnrollment {
-  id: string;
-  journeyId: string;
-  journeyVersionId: string;
-  profileId: string;
-  status: string;
-  enteredAt: Date;
-  /** when the enrollment was assigned at each A/B split it passed (epoch ms from SQL, or Dates) */
-  assignedAt: (Date | number)[];
-  waitEventName: string | null;
-  waitMatchProperty: string | null;
-  waitMatchValue: string | null;
-}
 
 export interface ProcessResult {
   advance: string[];
@@ -82,9 +71,6 @@ function withinAttribution(version: CompiledVersion, event: StoredEvent, enrollm
   );
 }
 
-// The split assignments of an enrollment, as epoch milliseconds (a float8[] parses the same on every driver).
-const ASSIGNED_AT = `COALESCE((SELECT array_agg(extract(epoch FROM sa."assignedAt") * 1000) FROM "SplitAssignment" sa WHERE sa."enrollmentId" = e.id), '{}')::float8[] AS "assignedAt"`;
-
 function sameValue(actual: unknown, expectedJson: string): boolean {
   if (actual === undefined) return false;
   return JSON.stringify(actual) === expectedJson || compare(actual, "equals", JSON.parse(expectedJson));
@@ -98,33 +84,13 @@ export async function processIngestedEvents(
   const result: ProcessResult = { advance: [], enrolled: 0, resumed: 0, exited: 0, converted: 0 };
   if (!eventIds.length) return result;
   return withTransaction(async (client) => {
-    const { rows: events } = await client.query<StoredEvent>(
-      `SELECT ev.id::text, ev.name, COALESCE(p."mergedIntoId", ev."profileId") AS "profileId", ev.properties, ev.timestamp
-         FROM "Event" ev JOIN "Profile" p ON p.id = ev."profileId"
-        WHERE ev."workspaceId" = $1 AND ev.id = ANY($2::bigint[]) AND ev.name IS NOT NULL ORDER BY ev.id`,
-      [workspaceId, eventIds],
-    );
+    const events = await selectNamedEvents(client, workspaceId, eventIds);
     if (!events.length) return result;
     const profileIds = [...new Set(events.map((e) => e.profileId))];
 
-    const { rows: journeys } = await client.query<{ id: string; liveVersionId: string; status: string }>(
-      `SELECT id, "liveVersionId", status::text FROM "Journey" WHERE "workspaceId" = $1 AND "liveVersionId" IS NOT NULL AND status IN ('LIVE', 'PAUSED')`,
-      [workspaceId],
-    );
-    // Locked: an advance running now for one of these people finishes before we decide about them. One index
-    // probe per person (LATERAL, locked inside, in person order): with `profileId = ANY(…)` a planner without
-    // statistics for the table (a new database's first minute) scanned every open enrollment of the workspace
-    // instead, 24 ms at 25,000 of them, growing with the table.
-    const { rows: open } = await client.query<OpenEnrollment>(
-      `SELECT e.id, e."journeyId", e."journeyVersionId", e."profileId", e.status::text, e."enteredAt", ${ASSIGNED_AT},
-              e."waitEventName", e."waitMatchProperty", e."waitMatchValue"
-         FROM unnest($2::uuid[]) AS person(id)
-         CROSS JOIN LATERAL (
-           SELECT * FROM "Enrollment" e
-            WHERE e."workspaceId" = $1 AND e."profileId" = person.id AND e.status IN ('ACTIVE', 'WAITING') FOR UPDATE) e
-        ORDER BY e."enteredAt"`,
-      [workspaceId, [...profileIds].sort()],
-    );
+    const journeys = await selectLiveOrPausedJourneys(client, workspaceId);
+    // Locked: an advance running now for one of these people finishes before we decide about them.
+    const open = await selectOpenEnrollmentsForUpdate(client, workspaceId, profileIds);
     const versions = await loadVersions(client, [
       ...journeys.map((j) => j.liveVersionId),
       ...open.map((e) => e.journeyVersionId),
@@ -183,16 +149,7 @@ export async function processIngestedEvents(
           if (await recordConversion(client, workspaceId, enrollment, version, event)) result.converted++;
         }
         if (effect.kind === "arrived" || (effect.kind === "convert" && effect.then === "arrived")) {
-          await client.query(
-            `UPDATE "Enrollment" SET status = 'ACTIVE', "pendingExit" = 'arrived', "waitEventName" = NULL, "waitMatchProperty" = NULL,
-                "waitMatchValue" = NULL, "wakeAt" = $2, "updatedAt" = $3 WHERE id = $1 AND status = 'WAITING'`,
-            [enrollment.id, new Date(now.getTime() + ACTIVE_LEASE_MS), now],
-          );
-          await client.query(
-            `UPDATE "EnrollmentStep" s SET inputs = s.inputs || jsonb_build_object('arrivedEventId', $2::text) FROM "Enrollment" e
-              WHERE e.id = $1 AND s."enrollmentId" = e.id AND s."nodeId" = e."currentNodeId" AND s."leftAt" IS NULL`,
-            [enrollment.id, event.id],
-          );
+          await resumeOnArrivedEvent(client, enrollment.id, event.id, new Date(now.getTime() + ACTIVE_LEASE_MS), now);
           enrollment.status = "ACTIVE";
           resumed.add(enrollment.id);
           result.resumed++;
@@ -257,17 +214,12 @@ async function endedWithoutConversion(
   profileIds: string[],
   now: Date,
 ): Promise<OpenEnrollment[]> {
-  // Recent by entry, or by a split assignment (someone assigned after a long delay has the window from then).
-  const { rows } = await client.query<OpenEnrollment>(
-    `SELECT e.id, e."journeyId", e."journeyVersionId", e."profileId", e.status::text, e."enteredAt", ${ASSIGNED_AT},
-            NULL AS "waitEventName", NULL AS "waitMatchProperty", NULL AS "waitMatchValue"
-       FROM "Enrollment" e
-      WHERE e."workspaceId" = $1 AND e."profileId" = ANY($2::uuid[]) AND e.status IN ('COMPLETED', 'EXITED')
-        AND (e."enteredAt" >= $3 OR EXISTS (SELECT 1 FROM "SplitAssignment" s WHERE s."enrollmentId" = e.id AND s."assignedAt" >= $3))
-        AND NOT EXISTS (SELECT 1 FROM "Conversion" c WHERE c."enrollmentId" = e.id)`,
-    [workspaceId, profileIds, new Date(now.getTime() - ATTRIBUTION_LOOKBACK_MS)],
+  return selectEndedWithoutConversion(
+    client,
+    workspaceId,
+    profileIds,
+    new Date(now.getTime() - ATTRIBUTION_LOOKBACK_MS),
   );
-  return rows;
 }
 
 /**
@@ -282,25 +234,16 @@ async function recordConversion(
   version: CompiledVersion,
   event: StoredEvent,
 ): Promise<boolean> {
-  const { rowCount } = await client.query(
-    `INSERT INTO "Conversion" ("enrollmentId", "workspaceId", "journeyId", "profileId", "eventId", "eventName", "convertedAt", revenue, "messageId")
-     VALUES ($1, $2, $3, $4, $5, $6, $7, round($8::numeric, 4),
-             (SELECT m.id FROM "Message" m
-               WHERE m."workspaceId" = $2 AND m."profileId" = $4 AND m."journeyId" = $3 AND m."sentAt" IS NOT NULL AND m."sentAt" <= $7
-               ORDER BY m."sentAt" DESC, m.id DESC LIMIT 1))
-     ON CONFLICT DO NOTHING`,
-    [
-      enrollment.id,
-      workspaceId,
-      enrollment.journeyId,
-      enrollment.profileId,
-      event.id,
-      event.name,
-      event.timestamp,
-      revenueOf(event.properties, version.graph.settings.goal?.revenueProperty),
-    ],
-  );
-  return (rowCount ?? 0) > 0;
+  return insertConversion(client, {
+    enrollmentId: enrollment.id,
+    workspaceId,
+    journeyId: enrollment.journeyId,
+    profileId: enrollment.profileId,
+    eventId: event.id,
+    eventName: event.name,
+    convertedAt: event.timestamp,
+    revenue: revenueOf(event.properties, version.graph.settings.goal?.revenueProperty),
+  });
 }
 
 async function convert(
@@ -316,18 +259,13 @@ async function convert(
   // Shown on the goal step when the journey has one, so the canvas counts and the trace agree.
   const goal = goalNodeFor(version, event.name) ?? version.graph.nodes.find((n) => n.type === "goal");
   if (goal) {
-    await client.query(
-      `INSERT INTO "EnrollmentStep" ("enrollmentId", "journeyId", "nodeId", "nodeType", visit, "enteredAt", "leftAt", inputs, outcome)
-       VALUES ($1, $2, $3, 'goal', 1, $4, $4, $5::jsonb, $6) ON CONFLICT DO NOTHING`,
-      [
-        enrollment.id,
-        enrollment.journeyId,
-        goal.id,
-        now,
-        JSON.stringify({ eventId: event.id, eventName: event.name }),
-        `Converted: ${event.name}`,
-      ],
-    );
-    await client.query(`UPDATE "Enrollment" SET "currentNodeId" = $2 WHERE id = $1`, [enrollment.id, goal.id]);
+    await insertGoalStep(client, {
+      enrollmentId: enrollment.id,
+      journeyId: enrollment.journeyId,
+      nodeId: goal.id,
+      at: now,
+      inputs: { eventId: event.id, eventName: event.name },
+      outcome: `Converted: ${event.name}`,
+    });
   }
 }
