@@ -1,11 +1,19 @@
 import { describe, expect, it, vi } from "vitest";
 import { AppError } from "../errors";
-import { errorResponse, readJson, route } from "./handler";
+import { errorResponse, readJson, route, withWorkspace } from "./handler";
 
 const post = (body: string, headers: Record<string, string> = {}) =>
   new Request("http://localhost/x", { method: "POST", body, headers });
 
 describe("the HTTP boundary", () => {
+  it("runs a route without dynamic segments, which Next calls with no params", async () => {
+    const handler = withWorkspace({ permission: "workspace:read" }, async () => ({ ok: true }));
+    const context = { params: undefined } as unknown as { params: Promise<{ slug?: string }> };
+    const response = await handler(new Request("http://localhost/api/v1/segments"), context);
+    expect(response.status).toBe(401);
+    expect((await response.json()).error.message).toMatch(/Missing API key/);
+  });
+
   it("answers malformed JSON with 400 and the parser's reason", async () => {
     const handler = route(async (request) => readJson(request));
     const response = await handler(post("{nope"), { params: Promise.resolve({}) });

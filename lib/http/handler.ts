@@ -104,7 +104,8 @@ export function route<P = Record<string, never>>(
 ): RouteHandler<P> {
   return async (request, context) => {
     try {
-      const result = await fn(request, await context.params);
+      // Next gives a route without dynamic segments no params at all
+      const result = await fn(request, ((await context.params) ?? {}) as P);
       return result instanceof Response ? result : json(result ?? { ok: true });
     } catch (error) {
       return errorResponse(error);
