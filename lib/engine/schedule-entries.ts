@@ -3,6 +3,17 @@ import { pgPool, withTransaction } from "../db/pool";
 import { enroll, type EntryCandidate } from "./enroll";
 import { loadVersions, type CompiledVersion } from "./graphs";
 import { dueOccurrences, type TScheduleTrigger } from "./schedule";
+import {
+  hasFiredOccurrence,
+  insertScheduleAuditEntry,
+  lockOccurrence,
+  selectJourneyStateForShare,
+  selectLastFiredOccurrence,
+  selectLiveJourneysWithNames,
+  selectSegmentMembersAfter,
+  selectTriggerSegment,
+  selectVersionHistory,
+} from "./store/schedules";
 import { localParts } from "./time";
 
 /**
@@ -100,16 +111,7 @@ const sameSchedule = (a: TScheduleTrigger, b: TScheduleTrigger) =>
 export async function findDueSchedules(now: Date, options: { workspaceId?: string } = {}): Promise<DueSchedule[]> {
   const client = await pgPool().connect();
   try {
-    const { rows: journeys } = await client.query<{
-      id: string;
-      workspaceId: string;
-      name: string;
-      liveVersionId: string;
-    }>(
-      `SELECT id, "workspaceId", name, "liveVersionId" FROM "Journey"
-        WHERE status = 'LIVE' AND "liveVersionId" IS NOT NULL AND ($1::uuid IS NULL OR "workspaceId" = $1)`,
-      [options.workspaceId ?? null],
-    );
+    const journeys = await selectLiveJourneysWithNames(client, options.workspaceId ?? null);
     const live = await loadVersions(
       client,
       journeys.map((j) => j.liveVersionId),
@@ -161,9 +163,9 @@ async function scheduleStarts(
   client: pg.ClientBase,
   journeys: { journeyId: string; liveVersionId: string }[],
 ): Promise<Map<string, Date>> {
-  const { rows } = await client.query<{ id: string; journeyId: string; publishedAt: Date }>(
-    `SELECT id, "journeyId", "publishedAt" FROM "JourneyVersion" WHERE "journeyId" = ANY($1::uuid[]) ORDER BY "journeyId", version DESC`,
-    [journeys.map((j) => j.journeyId)],
+  const rows = await selectVersionHistory(
+    client,
+    journeys.map((j) => j.journeyId),
   );
   const versions = await loadVersions(
     client,
@@ -192,12 +194,7 @@ async function lastFired(
   journeyId: string,
   since: Date,
 ): Promise<Date | null> {
-  const { rows } = await client.query<{ fired: Date | null }>(
-    `SELECT max((metadata->>'occurrence')::timestamptz) AS fired FROM "AuditLog"
-      WHERE "workspaceId" = $1 AND "createdAt" >= $2 AND action = $3 AND "targetId" = $4`,
-    [workspaceId, since, SCHEDULE_FIRED, journeyId],
-  );
-  return rows[0]?.fired ?? null;
+  return selectLastFiredOccurrence(client, workspaceId, journeyId, SCHEDULE_FIRED, since);
 }
 
 /**
@@ -215,11 +212,7 @@ export async function enrollScheduleBatch(
   const result = await withTransaction(async (client): Promise<ScheduleBatchResult> => {
     // FOR SHARE: a pause or archive (an UPDATE of this row) waits for the batch, so nobody enters a journey after
     // it was archived and its people were sent out.
-    const { rows: journeys } = await client.query<{ status: string; liveVersionId: string | null }>(
-      `SELECT status::text, "liveVersionId" FROM "Journey" WHERE id = $1 AND "workspaceId" = $2 FOR SHARE`,
-      [due.journeyId, due.workspaceId],
-    );
-    const journey = journeys[0];
+    const journey = await selectJourneyStateForShare(client, due.workspaceId, due.journeyId);
     if (!journey || journey.status !== "LIVE" || !journey.liveVersionId)
       return { enrolled: [], next: null, stopped: `the journey is ${journey?.status.toLowerCase() ?? "gone"}` };
     // New entries take the live version, also when one was published since the occurrence began firing.
@@ -228,18 +221,11 @@ export async function enrollScheduleBatch(
       return { enrolled: [], next: null, stopped: "the journey no longer starts on a schedule" };
 
     // Serialises the finishing of one occurrence, so two racing runs record it once.
-    await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7302))`, [
-      `${due.journeyId}:${due.occurrence}`,
-    ]);
+    await lockOccurrence(client, `${due.journeyId}:${due.occurrence}`);
     if (await hasFired(client, due)) return { enrolled: [], next: null, stopped: ALREADY_FIRED };
 
     const segment = UUID.test(due.segmentId)
-      ? (
-          await client.query<{ name: string; archivedAt: Date | null; recomputeStatus: string }>(
-            `SELECT name, "archivedAt", "recomputeStatus" FROM "Segment" WHERE id = $1 AND "workspaceId" = $2`,
-            [due.segmentId, due.workspaceId],
-          )
-        ).rows[0]
+      ? await selectTriggerSegment(client, due.workspaceId, due.segmentId)
       : undefined;
     const missing = !segment ? "the segment does not exist" : segment.archivedAt ? "the segment is archived" : null;
     // A dynamic segment being (re)computed, e.g. created minutes before the occurrence, holds part of its members:
@@ -249,18 +235,10 @@ export async function enrollScheduleBatch(
     if (computing && cursor.after === ZERO_UUID && now.getTime() - Date.parse(due.occurrence) < RECOMPUTE_WAIT_MS) {
       return { enrolled: [], next: null, stopped: WAITING_FOR_SEGMENT };
     }
+    // The person as they are now: a member merged into someone since enters as the person they became.
     const members = missing
       ? []
-      : (
-          await client.query<{ memberId: string; profileId: string }>(
-            // The person as they are now: a member merged into someone since enters as the person they became.
-            `SELECT m."profileId" AS "memberId", COALESCE(p."mergedIntoId", p.id) AS "profileId"
-               FROM "SegmentMembership" m JOIN "Profile" p ON p.id = m."profileId"
-              WHERE m."segmentId" = $1 AND m."workspaceId" = $2 AND m."profileId" > $3
-              ORDER BY m."profileId" LIMIT $4`,
-            [due.segmentId, due.workspaceId, cursor.after, limit],
-          )
-        ).rows;
+      : await selectSegmentMembersAfter(client, due.workspaceId, due.segmentId, cursor.after, limit);
 
     const trigger = {
       name: `Schedule for ${localLabel(due)}, segment ${segment?.name ?? due.segmentId}`,
@@ -314,12 +292,7 @@ export async function enrollScheduleBatch(
 }
 
 async function hasFired(client: pg.ClientBase, due: DueSchedule): Promise<boolean> {
-  const { rows } = await client.query(
-    `SELECT 1 FROM "AuditLog" WHERE "workspaceId" = $1 AND "createdAt" >= $2::timestamptz AND action = $3 AND "targetId" = $4
-        AND (metadata->>'occurrence')::timestamptz >= $2::timestamptz LIMIT 1`,
-    [due.workspaceId, due.occurrence, SCHEDULE_FIRED, due.journeyId],
-  );
-  return rows.length > 0;
+  return hasFiredOccurrence(client, due.workspaceId, due.journeyId, SCHEDULE_FIRED, due.occurrence);
 }
 
 /** The audit entry (lib/audit/audit-log.ts writes the same row through Prisma; this runs in a pg transaction). */
@@ -341,25 +314,21 @@ async function recordFired(
   const skipped = due.skipped
     ? ` (${count(due.skipped, "earlier run", "earlier runs")} missed meanwhile not sent)`
     : "";
-  await client.query(
-    `INSERT INTO "AuditLog" (id, "workspaceId", "actorLabel", action, "targetType", "targetId", summary, metadata, "createdAt")
-     VALUES (gen_random_uuid(), $1, 'journey schedule', $2, 'journey', $3, $4, $5::jsonb, $6)`,
-    [
-      due.workspaceId,
-      SCHEDULE_FIRED,
-      due.journeyId,
-      `Schedule of "${due.journeyName}" ran for ${localLabel(due)}: ${outcome}${note}${skipped}`,
-      JSON.stringify({
-        nodeId: due.nodeId,
-        occurrence: due.occurrence,
-        segmentId: due.segmentId,
-        enrolled: totals.enrolled,
-        refused: totals.refused,
-        skipped: due.skipped,
-      }),
-      now,
-    ],
-  );
+  await insertScheduleAuditEntry(client, {
+    workspaceId: due.workspaceId,
+    action: SCHEDULE_FIRED,
+    journeyId: due.journeyId,
+    summary: `Schedule of "${due.journeyName}" ran for ${localLabel(due)}: ${outcome}${note}${skipped}`,
+    metadata: {
+      nodeId: due.nodeId,
+      occurrence: due.occurrence,
+      segmentId: due.segmentId,
+      enrolled: totals.enrolled,
+      refused: totals.refused,
+      skipped: due.skipped,
+    },
+    at: now,
+  });
 }
 
 /** "2026-06-01 09:00 Europe/Paris": the occurrence as the marketer set it. */
