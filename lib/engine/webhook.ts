@@ -6,6 +6,13 @@ import { sendWebhookRequest, WebhookTimeoutError } from "./webhook-http";
 import { signWebhook, webhookSigningSecret } from "./webhook-signing";
 import { forEachAtMost } from "../runtime/at-most";
 import { OutboundBlockedError, sanitizedReason } from "../security/outbound";
+import {
+  type CompletedCall,
+  claimWebhookCalls,
+  completeWebhookCalls,
+  selectWebhookCallStates,
+  updateWebhookCallAttempts,
+} from "./store/webhook-calls";
 
 /**
  * A journey's webhook call, made once per (enrollment, node, visit).
@@ -108,42 +115,20 @@ export async function performWebhookCalls(
   const claimUntil = new Date(now.getTime() + claimMs);
   // One statement claims the calls: a new row (only while the person is still at this step: a webhook event
   // that arrives after they moved on or left calls nothing), or a pending row whose claim lapsed.
-  const { rows: claimedRows } = await pool.query<{
-    id: string;
-    enrollmentId: string;
-    nodeId: string;
-    visit: number;
-    attempts: number;
-  }>(
-    `WITH input AS (
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[])
-         AS t("enrollmentId", "nodeId", visit, id, "workspaceId", url, method, body)
-     ), here AS (
-       SELECT i.* FROM input i JOIN "Enrollment" e ON e.id = i."enrollmentId" AND e.status = 'ACTIVE' AND e."currentNodeId" = i."nodeId"
-     ), fresh AS (
-       INSERT INTO "WebhookCall" (id, "workspaceId", "enrollmentId", "nodeId", visit, url, method, "requestBody", "claimedUntil")
-       SELECT id, "workspaceId", "enrollmentId", "nodeId", visit, url, method, body, $9 FROM here
-       ON CONFLICT ("enrollmentId", "nodeId", visit) DO NOTHING RETURNING id, "enrollmentId", "nodeId", visit, attempts
-     ), lapsed AS (
-       UPDATE "WebhookCall" w SET "claimedUntil" = $9 FROM input i
-        WHERE w."enrollmentId" = i."enrollmentId" AND w."nodeId" = i."nodeId" AND w.visit = i.visit
-          AND w.status = 'pending' AND (w."claimedUntil" IS NULL OR w."claimedUntil" < $10)
-       RETURNING w.id, w."enrollmentId", w."nodeId", w.visit, w.attempts
-     )
-     SELECT id::text, "enrollmentId"::text, "nodeId", visit, attempts FROM fresh
-     UNION ALL SELECT id::text, "enrollmentId"::text, "nodeId", visit, attempts FROM lapsed`,
-    [
-      targets.map((t) => t.enrollmentId),
-      targets.map((t) => t.nodeId),
-      targets.map((t) => t.visit),
-      targets.map(() => randomUUID()),
-      targets.map((t) => t.workspaceId),
-      targets.map((t) => t.request.url),
-      targets.map((t) => t.request.method),
-      targets.map((t) => t.request.body ?? null),
-      claimUntil,
-      now,
-    ],
+  const claimedRows = await claimWebhookCalls(
+    pool,
+    targets.map((t) => ({
+      enrollmentId: t.enrollmentId,
+      nodeId: t.nodeId,
+      visit: t.visit,
+      id: randomUUID(),
+      workspaceId: t.workspaceId,
+      url: t.request.url,
+      method: t.request.method,
+      body: t.request.body ?? null,
+    })),
+    claimUntil,
+    now,
   );
   const claimed = new Map(claimedRows.map((r) => [keyOf(r), r]));
 
@@ -151,20 +136,7 @@ export async function performWebhookCalls(
   const outcomes = new Map<string, WebhookOutcome | "busy">();
   const others = targets.filter((t) => !claimed.has(keyOf(t)));
   if (others.length) {
-    const { rows } = await pool.query<{
-      enrollmentId: string;
-      nodeId: string;
-      visit: number;
-      status: string;
-      responseStatus: number | null;
-      error: string | null;
-      attempts: number;
-    }>(
-      `SELECT w."enrollmentId"::text, w."nodeId", w.visit, w.status, w."responseStatus", w.error, w.attempts
-         FROM "WebhookCall" w JOIN unnest($1::uuid[], $2::text[], $3::int[]) AS t("enrollmentId", "nodeId", visit)
-           ON w."enrollmentId" = t."enrollmentId" AND w."nodeId" = t."nodeId" AND w.visit = t.visit`,
-      [others.map((t) => t.enrollmentId), others.map((t) => t.nodeId), others.map((t) => t.visit)],
-    );
+    const rows = await selectWebhookCallStates(pool, others);
     const found = new Map(rows.map((r) => [keyOf(r), r]));
     for (const t of others) {
       const row = found.get(keyOf(t));
@@ -205,22 +177,12 @@ export async function performWebhookCalls(
   return targets.map((t) => outcomes.get(keyOf(t))!);
 }
 
-interface Completion {
-  id: string;
-  status: "succeeded" | "failed";
-  responseStatus: number | null;
-  responseBody: string | null;
-  error: string | null;
-  durationMs: number;
-  attempts: number;
-}
-
 /**
  * Records completed calls: a write resolves once its row is stored. While one statement is in flight, the
  * completions that arrive wait and go together in the next one.
  */
-function coalescingCompletions(clock: Clock): { write(completion: Completion): Promise<void> } {
-  let waiting: { completion: Completion; resolve: () => void; reject: (error: unknown) => void }[] = [];
+function coalescingCompletions(clock: Clock): { write(completion: CompletedCall): Promise<void> } {
+  let waiting: { completion: CompletedCall; resolve: () => void; reject: (error: unknown) => void }[] = [];
   let writing = false;
   const flush = async () => {
     writing = true;
@@ -229,23 +191,7 @@ function coalescingCompletions(clock: Clock): { write(completion: Completion): P
       waiting = [];
       const rows = batch.map((w) => w.completion);
       try {
-        await pgPool().query(
-          `UPDATE "WebhookCall" w SET status = c.status, "responseStatus" = c."responseStatus", "responseBody" = c."responseBody", error = c.error,
-              "durationMs" = c."durationMs", "completedAt" = $8, "claimedUntil" = NULL, attempts = c.attempts
-             FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::int[])
-               AS c(id, status, "responseStatus", "responseBody", error, "durationMs", attempts)
-            WHERE w.id = c.id`,
-          [
-            rows.map((r) => r.id),
-            rows.map((r) => r.status),
-            rows.map((r) => r.responseStatus),
-            rows.map((r) => r.responseBody),
-            rows.map((r) => r.error),
-            rows.map((r) => r.durationMs),
-            rows.map((r) => r.attempts),
-            clock(),
-          ],
-        );
+        await completeWebhookCalls(pgPool(), rows, clock());
         for (const w of batch) w.resolve();
       } catch (error) {
         for (const w of batch) w.reject(error);
@@ -268,7 +214,7 @@ async function makeCall(
   target: WebhookCallTarget,
   claim: { id: string; attempts: number },
   settings: CallSettings,
-): Promise<Completion> {
+): Promise<CompletedCall> {
   const { clock, timeoutMs, maxAttempts, backoff } = settings;
   const { id } = claim;
   let attempts = claim.attempts;
@@ -296,8 +242,7 @@ async function makeCall(
   for (;;) {
     attempts++;
     // A retry is recorded before it is made; the first attempt's count is written with its outcome.
-    if (attempts > claim.attempts + 1)
-      await pgPool().query(`UPDATE "WebhookCall" SET attempts = $2 WHERE id = $1`, [id, attempts]);
+    if (attempts > claim.attempts + 1) await updateWebhookCallAttempts(pgPool(), id, attempts);
     let waitMs = backoff[Math.min(attempts - 1, backoff.length - 1)] ?? 1_000;
     try {
       const headers: Record<string, string> = {
