@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { db } from "../db/client";
+import { prismaQueryable } from "../db/sql";
 import { AppError } from "../errors";
 import type { TJourneyGraph } from "../journeys/graph";
+import { selectJourneyLiveNodeIds, selectMessageCountsByNode } from "./store/journey-stats";
 
 /**
  * What the engine's tables say, for people: live counts per journey and per node (the canvas), and each
@@ -73,10 +75,7 @@ export async function journeyStats(
   requirePermission(ctx, "workspace:read");
   if (!isUuid(journeyId)) throw new AppError("not_found", NOT_FOUND_JOURNEY);
   // The journey, in this workspace, with the node ids of its live version (not the whole graph: this is polled).
-  const [journey] = await db().$queryRaw<{ liveNodeIds: string[] | null }[]>`
-    SELECT (SELECT jsonb_path_query_array(v.graph, '$.nodes[*].id') FROM "JourneyVersion" v WHERE v.id = j."liveVersionId") AS "liveNodeIds"
-      FROM "Journey" j
-     WHERE j.id = ${journeyId}::uuid AND j."workspaceId" = ${ctx.workspace.id}::uuid`;
+  const journey = await selectJourneyLiveNodeIds(prismaQueryable(db()), ctx.workspace.id, journeyId);
   if (!journey) throw new AppError("not_found", NOT_FOUND_JOURNEY);
 
   const [byStatusAndNode, byNode, converted, messages] = await Promise.all([
@@ -86,10 +85,7 @@ export async function journeyStats(
     db().enrollmentStep.groupBy({ by: ["nodeId"], where: { journeyId }, _count: { _all: true, leftAt: true } }),
     db().conversion.count({ where: { journeyId } }),
     // @@index([journeyId, nodeId]) on Message; the timestamps count each stage once per message
-    db().$queryRaw<({ nodeId: string } & Record<keyof MessageCounts, bigint>)[]>`
-      SELECT "nodeId", count("sentAt") AS sent, count("deliveredAt") AS delivered, count("openedAt") AS opened, count("clickedAt") AS clicked,
-             count(*) FILTER (WHERE status IN ('BOUNCED', 'FAILED')) AS failed, count(*) FILTER (WHERE status = 'SUPPRESSED') AS suppressed
-        FROM "Message" WHERE "journeyId" = ${journeyId}::uuid GROUP BY "nodeId"`,
+    selectMessageCountsByNode(prismaQueryable(db()), journeyId),
   ]);
 
   const nodes: Record<string, NodeCounts> = {};
@@ -104,12 +100,12 @@ export async function journeyStats(
   for (const row of messages) {
     if (!row.nodeId) continue;
     node(row.nodeId).messages = {
-      sent: Number(row.sent),
-      delivered: Number(row.delivered),
-      opened: Number(row.opened),
-      clicked: Number(row.clicked),
-      failed: Number(row.failed),
-      suppressed: Number(row.suppressed),
+      sent: row.sent,
+      delivered: row.delivered,
+      opened: row.opened,
+      clicked: row.clicked,
+      failed: row.failed,
+      suppressed: row.suppressed,
     };
   }
 
