@@ -1,6 +1,6 @@
 import { ZDashboardQuery } from "../analytics/dashboards";
 import { ZApiEnroll } from "../engine/api-enroll";
-import { ZExperimentSettings } from "../experiments/experiments";
+import { ZExperimentSettings } from "../experiments/experiment-settings";
 import { ZAlias, ZBatchEnvelope, ZGroup, ZIdentify, ZPage, ZScreen, ZTrack } from "../ingest/schemas";
 import { ZCreateJourney, ZRenameJourney, ZSaveDraft } from "../journeys/schemas";
 import { ZInboxAction, ZInboxQuery } from "../messaging/inbox";

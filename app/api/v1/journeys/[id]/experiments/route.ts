@@ -1,5 +1,5 @@
 import { experimentsApi } from "@/lib/api/operations";
-import { listExperiments } from "@/lib/experiments/experiments";
+import { listExperiments } from "@/lib/experiments/read-experiments";
 import { withWorkspace } from "@/lib/http/handler";
 
 /** Also served at /api/workspaces/[slug]/journeys/[id]/experiments for members' sessions (viewers too). */

@@ -1,5 +1,6 @@
 import { experimentsApi } from "@/lib/api/operations";
-import { getExperiment, updateExperimentSettings } from "@/lib/experiments/experiments";
+import { getExperiment } from "@/lib/experiments/read-experiments";
+import { updateExperimentSettings } from "@/lib/experiments/update-experiment-settings";
 import { withWorkspace } from "@/lib/http/handler";
 
 /** Also served at /api/workspaces/[slug]/journeys/[id]/experiments/[nodeId] for members' sessions. */

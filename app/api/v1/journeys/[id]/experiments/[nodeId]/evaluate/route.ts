@@ -1,5 +1,5 @@
 import { experimentsApi } from "@/lib/api/operations";
-import { evaluateExperimentNow } from "@/lib/experiments/experiments";
+import { evaluateExperimentNow } from "@/lib/experiments/evaluate-experiment";
 import { withWorkspace } from "@/lib/http/handler";
 
 /** Also served at /api/workspaces/[slug]/journeys/[id]/experiments/[nodeId]/evaluate ("Evaluate now"). */
