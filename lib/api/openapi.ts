@@ -9,13 +9,14 @@ import type { ApiOperation } from "./operation";
  * routes parse with; zod's JSON Schema (2020-12) is OpenAPI 3.1's own dialect.
  */
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON Schema objects are open-ended
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON Schema objects are open-ended
 type JsonSchema = Record<string, any>;
 
 /** The input side of a schema (what a client sends), with anything JSON Schema cannot say left open. */
 export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
-  return rest;
+  const document: JsonSchema = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+  delete document.$schema; // the dialect is the document's, stated once at its top
+  return document;
 }
 
 /** `/segments/{id}` → ["id"]. */

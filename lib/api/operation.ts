@@ -45,7 +45,7 @@ export interface OtherOperation extends OperationDoc {
   body?: z.ZodType;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a list holds operations of every query and body type
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list holds operations of every query and body type
 export type ApiOperation = KeyOperation<any, any> | OtherOperation;
 
 export function keyOperation<Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(

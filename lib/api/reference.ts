@@ -7,7 +7,7 @@ import { API_OPERATIONS } from "./operations";
  * OpenAPI document: parameters, the body's fields, who may call it and an example curl.
  */
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON Schema objects are open-ended
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON Schema objects are open-ended
 type JsonSchema = Record<string, any>;
 
 export interface ReferenceField {

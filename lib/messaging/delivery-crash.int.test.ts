@@ -141,7 +141,7 @@ describe("the app killed while a walk delivers the messages it queued", () => {
     const { setup } = await import("../testing/messaging-fixtures");
     const { ingest } = await import("../ingest/ingest");
     const { dispatchPendingEvents } = await import("../ingest/dispatch");
-    const { inngest } = await import("@/inngest/client");
+    const { inngest } = await import("@/lib/jobs");
 
     const sink = await startGatedSink(ACCEPTED_BEFORE_KILL);
     const s = await setup();

@@ -3,7 +3,7 @@ import { workspaceContextForApiKey } from "../api-keys/api-keys";
 import type { WorkspaceContext } from "../auth/context";
 import { db } from "../db/client";
 import type { Channel } from "../messaging/liquid";
-import { createTemplate } from "../messaging/templates";
+import { createTemplate } from "../messaging/templates/create-template";
 import { EngineDriver, publishGraph } from "./engine-driver";
 import { contextOf } from "./factories";
 import { ingestFixture, type IngestFixture } from "./ingest-helpers";
