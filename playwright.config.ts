@@ -63,6 +63,8 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       // the outbound guard refuses loopback: the e2e suite's local provider stand-ins on 127.0.0.1 are allowed explicitly
       CAIRN_OUTBOUND_ALLOW: "127.0.0.0/8,::1",
+      // CI runs these beside both integration passes: a render's 100 ms wall-time budget would measure the machine
+      CAIRN_RENDER_BUDGET_MS: "1000",
     },
   },
 });

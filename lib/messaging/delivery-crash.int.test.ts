@@ -189,20 +189,22 @@ describe("the app killed while a walk delivers the messages it queued", () => {
 
     // The app comes back (its clock minutes later: the claims lapsed, every grace is over).
     app = await startApp(RESTART_LATER_MS);
-    await until(() => sink.accepted.length >= PEOPLE, 60_000);
+    await until(() => sink.accepted.length >= PEOPLE, 90_000);
     // a moment more, so that a second send of anything would have arrived too
     await until(async () => (await messages()).every((m) => m.status === "SENT"), 10_000);
     await new Promise((r) => setTimeout(r, 2_000));
     app.kill("SIGTERM");
     await sink.close();
 
-    const stuck = (await messages()).filter((m) => m.status === "QUEUED").length;
-    expect({ accepted: sink.accepted.length, stuck }).toEqual({ accepted: PEOPLE, stuck: 0 });
+    // On a mismatch the statuses say where the missing message stopped (queued, claimed, failed...).
+    const statuses: Record<string, number> = {};
+    for (const m of await messages()) statuses[m.status] = (statuses[m.status] ?? 0) + 1;
+    expect({ accepted: sink.accepted.length, statuses }).toEqual({ accepted: PEOPLE, statuses: { SENT: PEOPLE } });
     expect(new Set(sink.accepted).size).toBe(PEOPLE);
     const { rows } = await pgPool().query<{ sent: string }>(
       `SELECT count(*) FILTER (WHERE e.type = 'sent') AS sent FROM "Message" m JOIN "MessageEvent" e ON e."messageId" = m.id WHERE m."journeyId" = $1 GROUP BY m.id`,
       [s.journeyId],
     );
     expect(rows.map((r) => Number(r.sent))).toEqual(Array(PEOPLE).fill(1));
-  }, 180_000);
+  }, 240_000);
 });

@@ -5,13 +5,14 @@ import { callRoute } from "../testing/call-route";
 import { contextOf, createWorkspaceWithTeam, sessionCookie } from "../testing/factories";
 import { messageRow, queueFor, setup } from "../testing/messaging-fixtures";
 import { deliverMessage } from "./delivery";
+import { RENDER_BUDGET } from "./liquid";
 import { previewLimiter } from "./preview-rate-limit";
 import { renderPool } from "./render-pool";
 import { previewTemplate } from "./templates/preview-template";
 
 const NESTED =
   "{% for a in (1..1000) %}{% for b in (1..1000) %}{% for c in (1..1000) %}x{% endfor %}{% endfor %}{% endfor %}";
-const TIMEOUT = "Liquid error: the template took longer than 100 ms to render; simplify its loops";
+const TIMEOUT = `Liquid error: the template took longer than ${RENDER_BUDGET.ms} ms to render; simplify its loops`;
 
 describe("the render budget where templates render", () => {
   it("a preview of nested loops answers the timeout error, and the workspace's previews are rate limited", async () => {

@@ -117,3 +117,14 @@ describe("rendering within a budget, off the thread", () => {
     });
   });
 });
+
+describe("the render budget's setting", () => {
+  it("is 100 ms unless CAIRN_RENDER_BUDGET_MS names a whole number from 10 to 10000", async () => {
+    const { renderBudgetMs } = await import("./liquid");
+    expect(renderBudgetMs({})).toBe(100);
+    expect(renderBudgetMs({ CAIRN_RENDER_BUDGET_MS: "1000" })).toBe(1000);
+    for (const wrong of ["", "abc", "5", "10001", "12.5", "-100"]) {
+      expect(renderBudgetMs({ CAIRN_RENDER_BUDGET_MS: wrong })).toBe(100);
+    }
+  });
+});

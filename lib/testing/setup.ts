@@ -15,3 +15,7 @@ process.env.CAIRN_BACKGROUND_JOBS = "off"; // tests roll up and dispatch explici
 // The outbound guard (lib/security/outbound.ts) refuses loopback like any private address: the local provider
 // servers and webhook receivers the tests run on 127.0.0.1 are reached because this exception says so.
 process.env.CAIRN_OUTBOUND_ALLOW = "127.0.0.0/8,::1";
+// Rendering has a wall-time budget (100 ms in production, lib/messaging/liquid.ts). Integration files run beside
+// the other database pass and the browser tests, where a trivial render can wait 100 ms for a core: a second here
+// keeps the tests about templates, and render-budget.int.test.ts still proves a runaway template is stopped.
+process.env.CAIRN_RENDER_BUDGET_MS = "1000";
