@@ -1,6 +1,7 @@
 "use client";
 
 import { OPERATORS, type Operator } from "@/lib/journeys/graph";
+import { OPERATOR_LABELS } from "../../segments/model"; // the same words as the segment builder
 import { SelectField, TextField } from "../../ui/field";
 import { PropertyNameField } from "../event-fields";
 import type { FieldErrors } from "../nodes/types";
@@ -12,20 +13,6 @@ export interface ComparisonDraft {
   value?: JsonValue | JsonValue[];
 }
 
-const OPERATOR_LABELS: Record<Operator, string> = {
-  equals: "equals",
-  not_equals: "does not equal",
-  contains: "contains",
-  not_contains: "does not contain",
-  gt: "is greater than",
-  gte: "is at least",
-  lt: "is less than",
-  lte: "is at most",
-  exists: "exists",
-  not_exists: "does not exist",
-  in: "is one of",
-  not_in: "is not one of",
-};
 const isOperator = (text: string): text is Operator => OPERATORS.some((o) => o === text);
 
 /** The text of a comparison value, and back, typed by the operator. */
