@@ -41,8 +41,19 @@ start() {
   say "started: $name"
 }
 
+# Interrupt first, as Ctrl-C would: Playwright then stops the Cairn it started for the e2e tests (a server in a
+# process group of its own, which a TERM to Playwright's group left running) and vitest its workers. Whatever
+# is still running after ten seconds is terminated.
 stop_all() {
-  local name
+  local name tries=0
+  for name in "${!job_pid[@]}"; do kill -INT -- "-${job_pid[$name]}" 2>/dev/null || true; done
+  while [ $tries -lt 20 ]; do
+    local alive=0
+    for name in "${!job_pid[@]}"; do kill -0 "${job_pid[$name]}" 2>/dev/null && alive=1; done
+    [ $alive -eq 0 ] && break
+    sleep 0.5
+    tries=$((tries + 1))
+  done
   for name in "${!job_pid[@]}"; do kill -TERM -- "-${job_pid[$name]}" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }

@@ -22,6 +22,11 @@ import path from "node:path";
 import { freePort } from "../../lib/testing/free-port";
 import { freshDatabase, percentile, runPool, startCairn, stopProcess, waitForOk, runBench } from "./harness";
 
+// The journey's webhook goes to a receiver on 127.0.0.1, which the outbound guard (lib/security/outbound.ts)
+// refuses like any private address unless told otherwise: the server, the executor and the in-process baseline
+// all inherit this. (Since the guard arrived the bench stopped at "did not react to the warm-up events".)
+process.env.CAIRN_OUTBOUND_ALLOW ??= "127.0.0.0/8,::1";
+
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 10);
