@@ -1,7 +1,7 @@
 /**
  * What is wrong with a profile's contact data, as ingestion last saw it (Profile.dataIssues): the value
  * as sent (the trait keeps it too) and why Cairn cannot use it. Set by the statement that stores events
- * (lib/ingest/store-batch.ts) when an identify or a message's context brings an unusable value, cleared
+ * (lib/ingest/store/events.ts, run by store-batch.ts) when an identify or a message's context brings an unusable value, cleared
  * when a usable one arrives; shown on the profile page, and named by delivery when it suppresses a message.
  *
  * An email address is usable when it has the shape delivery sends to (lib/messaging/delivery.ts: something,
