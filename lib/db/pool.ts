@@ -38,9 +38,12 @@ export async function closePgPool(): Promise<void> {
   await pool?.end();
 }
 
-/** Runs `fn` in a transaction on one pooled connection; rolls back on any error. */
-export async function withTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pgPool().connect();
+/** Runs `fn` in a transaction on one connection of `pool` (the process's, by default); rolls back on any error. */
+export async function withTransaction<T>(
+  fn: (client: pg.PoolClient) => Promise<T>,
+  pool: pg.Pool = pgPool(),
+): Promise<T> {
+  const client = await pool.connect();
   try {
     await client.query("BEGIN");
     const result = await fn(client);

@@ -2,8 +2,9 @@ import { timingSafeEqual } from "node:crypto";
 import { simpleParser } from "mailparser";
 import pg from "pg";
 import { SMTPServer } from "smtp-server";
+import { withTransaction } from "../db/pool";
 import { insertMessageEvent } from "./store/message-events";
-import { inTransaction, insertOutboxEmail, markDeliveredByOutbox } from "./store/outbox";
+import { insertOutboxEmail, markDeliveredByOutbox } from "./store/outbox";
 
 /**
  * The embedded SMTP server: a real SMTP server (the `smtp-server` package) that `npm run dev` / `npm start`
@@ -119,7 +120,7 @@ export async function startOutboxSmtpServer(options: {
     const workspaceId = header("x-cairn-workspace-id");
     const messageId = header("x-cairn-message-id");
     const now = new Date();
-    await inTransaction(pool, async (client) => {
+    await withTransaction(async (client) => {
       await insertOutboxEmail(client, {
         workspaceId,
         messageId,
@@ -134,7 +135,7 @@ export async function startOutboxSmtpServer(options: {
         await insertMessageEvent(client, messageId, workspaceId, "delivered", now, {
           response: `In the Outbox (embedded SMTP) for ${envelope.rcptTo.map((r) => r.address).join(", ")}`,
         });
-    });
+    }, pool); // the Outbox's own pool: it runs beside the app, on the database it was given
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -93,22 +93,3 @@ export async function markDeliveredByOutbox(
     )) > 0
   );
 }
-
-/** Runs `fn` in a transaction on one connection of `pool` (the embedded SMTP server's own pool); rolls back on error. */
-export async function inTransaction<T>(
-  pool: { connect(): Promise<Queryable & { release(): void }> },
-  fn: (q: Queryable) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await execute(client, "BEGIN");
-    const result = await fn(client);
-    await execute(client, "COMMIT");
-    return result;
-  } catch (error) {
-    await execute(client, "ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
