@@ -416,7 +416,7 @@ describe("the preference page", () => {
     await s.driver.send([{ type: "identify", userId: "merged", anonymousId: "anon-merge" }]);
     const person = await profileOf(s.ctx.workspace.id, "merged");
     expect(
-      (await db().profile.findUniqueOrThrow({ where: { id: (await messageRow(id)).profileId } })).mergedIntoId,
+      (await db().profile.findUniqueOrThrow({ where: { id: (await messageRow(id)).profileId! } })).mergedIntoId,
     ).toBe(person.id);
 
     expect(checkboxes(await page(PreferencesPage, token))).toEqual({ email: true, sms: false, push: true });

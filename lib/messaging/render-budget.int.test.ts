@@ -23,8 +23,11 @@ describe("the render budget where templates render", () => {
     const clock = () => now;
     const started = performance.now();
     const preview = await previewTemplate(viewer, { channel: "sms", content: { body: NESTED } }, clock);
-    expect(performance.now() - started).toBeLessThan(2_000);
-    expect(preview.errors).toEqual([{ path: "content.body", message: TIMEOUT }]);
+    // a bound on "it stops", not a timing: a loop of a billion steps would run for minutes
+    expect(performance.now() - started).toBeLessThan(10_000);
+    // liquidjs's own budget names the field; on a loaded machine the pool's hard stop (budget + grace) can
+    // answer first, and it names the whole content, since it cannot know which field was rendering
+    expect(preview.errors).toEqual([{ path: expect.stringMatching(/^content(\.body)?$/), message: TIMEOUT }]);
 
     const limit = previewLimiter().limit;
     for (let i = 1; i < limit; i++)
