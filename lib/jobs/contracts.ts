@@ -59,3 +59,14 @@ export type SegmentChangedData = z.infer<typeof SegmentChangedData>;
 export const SEGMENT_RECOMPUTE = "cairn/segment.recompute";
 export const SegmentRecomputeData = z.object({ segmentId: z.string() });
 export type SegmentRecomputeData = z.infer<typeof SegmentRecomputeData>;
+
+/**
+ * Work on a broadcast (lib/broadcasts): the send-broadcast function materializes the next chunk of its audience
+ * and sends the next batch of its due messages, then asks for the next run with this event again. Sent by
+ * "send now", by resume, and by the broadcast sweep (a scheduled broadcast whose time came, a sending one whose
+ * runs went quiet). `run` distinguishes the links of one chain (the event id is `broadcast-<id>-<run>`), so a
+ * repeated link is dropped while the next one is not.
+ */
+export const BROADCAST_SEND = "cairn/broadcast.send";
+export const BroadcastSendData = z.object({ broadcastId: z.string(), run: z.string() });
+export type BroadcastSendData = z.infer<typeof BroadcastSendData>;

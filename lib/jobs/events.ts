@@ -1,4 +1,6 @@
 import {
+  BROADCAST_SEND,
+  type BroadcastSendData,
   ENROLLMENT_ADVANCE,
   MESSAGE_QUEUED,
   SEGMENT_CHANGED,
@@ -28,4 +30,13 @@ export function segmentChangedEvents(ranges: SegmentChangedData[]) {
     name: SEGMENT_CHANGED,
     data: { workspaceId: data.workspaceId, fromId: data.fromId, toId: data.toId } satisfies SegmentChangedData,
   }));
+}
+
+/** The next link of a broadcast's send chain (BROADCAST_SEND); the id makes a repeated link a no-op. */
+export function broadcastSendEvent(broadcastId: string, run: string) {
+  return {
+    id: `broadcast-${broadcastId}-${run}`,
+    name: BROADCAST_SEND,
+    data: { broadcastId, run } satisfies BroadcastSendData,
+  };
 }

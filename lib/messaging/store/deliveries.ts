@@ -221,7 +221,7 @@ export function handOverDueMessages(
     DueRow,
     `WITH due AS (
          SELECT id, COALESCE("sendAfter", "claimedUntil", "updatedAt") AS due FROM "Message"
-          WHERE status = 'QUEUED' AND (("sendAfter" <= $1 AND attempts = 0) OR "sendAfter" <= $3 OR "claimedUntil" < $3
+          WHERE status = 'QUEUED' AND "broadcastId" IS NULL AND (("sendAfter" <= $1 AND attempts = 0) OR "sendAfter" <= $3 OR "claimedUntil" < $3
                 OR ("sendAfter" IS NULL AND "claimedUntil" IS NULL AND "updatedAt" < $4))
           ORDER BY 2 LIMIT $2 FOR UPDATE SKIP LOCKED)
        UPDATE "Message" m SET "sendAfter" = NULL, "claimedUntil" = NULL, "updatedAt" = $1 FROM due WHERE m.id = due.id RETURNING m.id, due.due`,
