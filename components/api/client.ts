@@ -1,3 +1,5 @@
+import { broadcastResultsApi } from "./broadcast-results";
+import { broadcastsApi } from "./broadcasts";
 import { journeysApi, experimentsApi } from "./journeys";
 import { sender } from "./request";
 import { segmentsApi } from "./segments";
@@ -24,6 +26,7 @@ export function createApiClient(origin = "") {
     templates: templatesApi(send),
     journeys: journeysApi(send),
     experiments: experimentsApi(send),
+    broadcasts: { ...broadcastsApi(send), ...broadcastResultsApi(send) },
   };
 }
 

@@ -9,6 +9,9 @@ import { ZCreateTemplate, ZRenameTemplate, ZSaveTemplate } from "../messaging/te
 import { ZEventPage } from "../profiles/profiles";
 import { ZCreateSegment, ZEstimateSegment, ZMembersQuery, ZUpdateSegment } from "../segments/segment-schemas";
 import { type ApiOperation, keyOperation, otherOperation } from "./operation";
+import { broadcastResultsApi } from "./operations-broadcast-results";
+import { broadcastsApi } from "./operations-broadcasts";
+import { transactionalApi } from "./operations-transactional";
 import {
   ZJourneyListQuery,
   ZMemberUploadQuery,
@@ -540,6 +543,9 @@ export const API_OPERATIONS: ApiOperation[] = [
   ...Object.values(templatesApi),
   ...Object.values(profilesApi),
   ...Object.values(messagesApi),
+  ...Object.values(broadcastsApi),
+  ...Object.values(broadcastResultsApi),
+  ...Object.values(transactionalApi),
   ...ingestionApi,
   ...Object.values(documentsApi),
 ];
