@@ -218,3 +218,39 @@ export const ZBroadcastListQuery = z.object({
 export const ZWorkspaceTimeZone = z
   .string()
   .refine((zone) => isValidTimeZone(zone), "must be an IANA time zone such as Europe/Berlin");
+
+/**
+ * What the estimate counts: the saved draft with these changes laid over it ({} for the draft as saved), or, for a
+ * broadcast not yet created, a whole audience (channel and segments). `schedule` adds the hour-by-hour split of a
+ * local-time send.
+ */
+export const ZEstimateBroadcast = z
+  .object({
+    channel: draftFields.channel.optional(),
+    segmentIds: draftFields.segmentIds.optional(),
+    excludedSegmentIds: draftFields.excludedSegmentIds.optional(),
+    holdoutPercent: draftFields.holdoutPercent.optional(),
+    schedule: ZScheduleBroadcast.optional(),
+  })
+  .strict();
+export type EstimateBroadcast = z.infer<typeof ZEstimateBroadcast>;
+
+/** A preview on real recipients: a person the marketer picks, or the first few of the audience. */
+export const ZPreviewBroadcast = z
+  .object({
+    /** the variant to render (default: every variant) */
+    variant: z.string().max(20).optional(),
+    profileId: z.uuid("must be a profile id").optional(),
+    /** how many of the audience, when no profile is picked */
+    limit: z.number().int().min(1, "must be at least 1").max(5, "at most 5").default(3),
+  })
+  .strict();
+export type PreviewBroadcast = z.infer<typeof ZPreviewBroadcast>;
+
+/** The workspace's broadcast settings (Settings → General; admins only). */
+export const ZBroadcastSettings = z
+  .object({
+    timezone: ZWorkspaceTimeZone.optional(),
+    broadcastSendRole: z.enum(["EDITOR", "ADMIN", "OWNER"], { error: "must be EDITOR, ADMIN or OWNER" }).optional(),
+  })
+  .strict();
