@@ -7,6 +7,7 @@ import {
   Inbox,
   LogOut,
   Mail,
+  Megaphone,
   Plus,
   Route,
   Settings,
@@ -21,6 +22,7 @@ import { CairnLogo } from "./logo";
 
 const NAV = [
   { href: "journeys", label: "Journeys", icon: Route },
+  { href: "broadcasts", label: "Broadcasts", icon: Megaphone },
   { href: "templates", label: "Templates", icon: FileText },
   { href: "segments", label: "Segments", icon: UsersRound },
   { href: "profiles", label: "Profiles", icon: Users },

@@ -1,0 +1,349 @@
+import type { BroadcastChannel, BroadcastStatus, WinnerMetric } from "@/lib/broadcasts/schemas";
+import { isValidTimeZone, zonedTimeToInstant } from "@/lib/engine/time";
+import { formatDateTime, plural } from "../ui/format";
+
+/**
+ * The broadcast pages' pure parts: the editor's form state and the API body it becomes, the status line of the
+ * list, the throttle's duration, and the sentence the confirmation dialog states. No React here, so it is unit
+ * tested (model.test.ts).
+ */
+
+export const CHANNEL_LABELS: Record<BroadcastChannel, string> = {
+  email: "Email",
+  sms: "SMS",
+  push: "Push",
+  in_app: "In-app",
+};
+
+export const METRIC_LABELS: Record<WinnerMetric, string> = {
+  open: "open rate",
+  click: "click rate",
+  conversion: "conversion rate",
+};
+
+export interface VariantForm {
+  key: string;
+  name: string;
+  templateId: string;
+  /** text while typed; checked on save */
+  weight: string;
+}
+
+/** The editor's state: numbers are the text of their inputs, so a half-typed value is not lost. */
+export interface DraftForm {
+  name: string;
+  segmentIds: string[];
+  excludedSegmentIds: string[];
+  variants: VariantForm[];
+  holdoutPercent: string;
+  winnerTest: boolean;
+  testPercent: string;
+  winnerAfterHours: string;
+  winnerMetric: WinnerMetric;
+  throttle: boolean;
+  throttlePerMinute: string;
+  conversion: boolean;
+  conversionEvent: string;
+  conversionWindowHours: string;
+}
+
+/** What the editor saves (ZUpdateBroadcast's fields, all given). */
+export interface DraftBody {
+  name: string;
+  segmentIds: string[];
+  excludedSegmentIds: string[];
+  variants: { key: string; name: string; templateId: string; weight: number }[];
+  holdoutPercent: number;
+  testPercent: number | null;
+  winnerAfterHours: number | null;
+  winnerMetric: WinnerMetric | null;
+  throttlePerMinute: number | null;
+  conversionEvent: string | null;
+  conversionWindowHours: number;
+}
+
+/** The saved draft's fields the form is made from (the broadcast as the API answers it). */
+export interface DraftSource {
+  name: string;
+  segmentIds: string[];
+  excludedSegmentIds: string[];
+  variants: { key: string; name?: string; templateId: string; weight: number }[];
+  holdoutPercent: number;
+  testPercent: number | null;
+  winnerAfterHours: number | null;
+  winnerMetric: string | null;
+  throttlePerMinute: number | null;
+  conversionEvent: string | null;
+  conversionWindowHours: number;
+}
+
+export function formFromDraft(d: DraftSource): DraftForm {
+  return {
+    name: d.name,
+    segmentIds: [...d.segmentIds],
+    excludedSegmentIds: [...d.excludedSegmentIds],
+    variants: d.variants.map((v) => ({
+      key: v.key,
+      name: v.name ?? "",
+      templateId: v.templateId,
+      weight: String(v.weight),
+    })),
+    holdoutPercent: String(d.holdoutPercent),
+    winnerTest: d.testPercent != null,
+    testPercent: String(d.testPercent ?? 20),
+    winnerAfterHours: String(d.winnerAfterHours ?? 4),
+    winnerMetric: isWinnerMetric(d.winnerMetric) ? d.winnerMetric : "click",
+    throttle: d.throttlePerMinute != null,
+    throttlePerMinute: String(d.throttlePerMinute ?? 1000),
+    conversion: d.conversionEvent != null,
+    conversionEvent: d.conversionEvent ?? "",
+    conversionWindowHours: String(d.conversionWindowHours),
+  };
+}
+
+function isWinnerMetric(value: string | null): value is WinnerMetric {
+  return value === "open" || value === "click" || value === "conversion";
+}
+
+const WHOLE = /^\s*-?\d+\s*$/;
+
+/**
+ * The body to save, or the fields that are not whole numbers (keyed by the API's paths, so they show where the
+ * API's own messages show). Ranges and cross-field rules are the API's to check: one source of truth.
+ */
+export function bodyFromForm(form: DraftForm): { body: DraftBody | null; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const whole = (path: string, text: string): number => {
+    if (!WHOLE.test(text)) {
+      errors[path] = "must be a whole number";
+      return 0;
+    }
+    return Number(text);
+  };
+  const variants = form.variants.map((v, i) => ({
+    key: v.key,
+    name: v.name.trim(),
+    templateId: v.templateId,
+    weight: whole(`variants.${i}.weight`, v.weight),
+  }));
+  const body: DraftBody = {
+    name: form.name,
+    segmentIds: form.segmentIds,
+    excludedSegmentIds: form.excludedSegmentIds,
+    variants,
+    holdoutPercent: whole("holdoutPercent", form.holdoutPercent),
+    testPercent: form.winnerTest ? whole("testPercent", form.testPercent) : null,
+    winnerAfterHours: form.winnerTest ? whole("winnerAfterHours", form.winnerAfterHours) : null,
+    winnerMetric: form.winnerTest ? form.winnerMetric : null,
+    throttlePerMinute: form.throttle ? whole("throttlePerMinute", form.throttlePerMinute) : null,
+    conversionEvent: form.conversion ? form.conversionEvent.trim() || null : null,
+    conversionWindowHours: whole("conversionWindowHours", form.conversionWindowHours),
+  };
+  if (form.conversion && !form.conversionEvent.trim()) errors.conversionEvent = "Name the event";
+  return Object.keys(errors).length ? { body: null, errors } : { body, errors };
+}
+
+/** The next unused variant key: A, B, … Z, then V27, V28, … */
+export function nextVariantKey(keys: string[]): string {
+  for (let i = 0; i < 26; i++) {
+    const key = String.fromCharCode(65 + i);
+    if (!keys.includes(key)) return key;
+  }
+  let n = 27;
+  while (keys.includes(`V${n}`)) n++;
+  return `V${n}`;
+}
+
+/** Weights that add up to 100 as evenly as whole numbers allow: 3 → 34/33/33. */
+export function evenWeights(count: number): number[] {
+  if (count <= 0) return [];
+  const base = Math.floor(100 / count);
+  return Array.from({ length: count }, (_, i) => base + (i < 100 - base * count ? 1 : 0));
+}
+
+// ---- Status and progress
+
+export interface ProgressCounts {
+  sent: number;
+  pending: number;
+  cancelled: number;
+  suppressed: number;
+  failed: number;
+}
+
+/** Share of the messages that are settled (sent, suppressed, failed or cancelled), 0–100, floored. */
+export function progressPercent(p: ProgressCounts): number {
+  const done = p.sent + p.suppressed + p.failed + p.cancelled;
+  const total = done + p.pending;
+  if (total === 0) return 0;
+  return Math.floor((done / total) * 100);
+}
+
+export function statusTone(status: BroadcastStatus): "stone" | "brand" | "amber" | "red" {
+  if (status === "SENT" || status === "SENDING") return "brand";
+  if (status === "SCHEDULED" || status === "PAUSED") return "amber";
+  if (status === "CANCELLED") return "red";
+  return "stone";
+}
+
+/** "Draft", "Scheduled for 10 Dec 2026, 09:00 (Europe/Berlin)", "Sending 42 %", "Paused", "Sent", "Cancelled". */
+export function statusLabel(b: {
+  status: BroadcastStatus;
+  scheduleKind: string;
+  sendAt: string | null;
+  localDate: string | null;
+  localTime: string | null;
+  timezone: string;
+  progress: ProgressCounts | null;
+}): string {
+  switch (b.status) {
+    case "DRAFT":
+      return "Draft";
+    case "SCHEDULED":
+      return `Scheduled for ${scheduleText(b)}`;
+    case "SENDING":
+      return b.progress ? `Sending ${progressPercent(b.progress)} %` : "Sending";
+    case "PAUSED":
+      return "Paused";
+    case "SENT":
+      return "Sent";
+    case "CANCELLED":
+      return "Cancelled";
+  }
+}
+
+/** When a scheduled broadcast goes out, in words. */
+export function scheduleText(b: {
+  scheduleKind: string;
+  sendAt: string | null;
+  localDate: string | null;
+  localTime: string | null;
+  timezone: string;
+}): string {
+  if (b.scheduleKind === "local" && b.localDate && b.localTime)
+    return `${b.localDate} at ${b.localTime} in each recipient's time zone`;
+  if (b.sendAt) return formatDateTime(b.sendAt, { timeZone: isValidTimeZone(b.timezone) ? b.timezone : "UTC" });
+  return "now";
+}
+
+// ---- Throttle
+
+/** "about 3 h 20 min" for sending `count` messages at `perMinute`; null when nothing limits the pace. */
+export function throttleDuration(count: number, perMinute: number | null): string | null {
+  if (!perMinute || perMinute <= 0 || count <= 0) return null;
+  const minutes = Math.ceil(count / perMinute);
+  return `about ${formatMinutes(minutes)}`;
+}
+
+export function formatMinutes(minutes: number): string {
+  if (minutes < 60) return plural(Math.max(1, minutes), "minute");
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const rest = minutes % 60;
+  const parts = [days ? `${days} d` : "", hours ? `${hours} h` : "", rest ? `${rest} min` : ""].filter(Boolean);
+  return parts.join(" ");
+}
+
+// ---- Schedule
+
+export type ScheduleChoice =
+  | { kind: "now" }
+  | { kind: "at"; date: string; time: string }
+  | { kind: "local"; date: string; time: string };
+
+export type ScheduleBody =
+  | { kind: "now" }
+  | { kind: "at"; sendAt: string }
+  | { kind: "local"; localDate: string; localTime: string };
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/**
+ * The schedule the API takes: "at" is the date and time read in the workspace's zone, sent as an instant; a
+ * local schedule goes as typed (the server reads it in each recipient's zone). A missing date or time is an error
+ * on that field (schedule.sendAt, schedule.localDate, schedule.localTime), like the API's.
+ */
+export function scheduleBody(
+  choice: ScheduleChoice,
+  workspaceZone: string,
+): { body: ScheduleBody | null; errors: Record<string, string> } {
+  if (choice.kind === "now") return { body: { kind: "now" }, errors: {} };
+  const errors: Record<string, string> = {};
+  if (!DATE.test(choice.date)) errors[choice.kind === "at" ? "schedule.sendAt" : "schedule.localDate"] = "Pick a date";
+  else if (!TIME.test(choice.time))
+    errors[choice.kind === "at" ? "schedule.sendAt" : "schedule.localTime"] = "Pick a time";
+  if (Object.keys(errors).length) return { body: null, errors };
+  if (choice.kind === "local")
+    return { body: { kind: "local", localDate: choice.date, localTime: choice.time }, errors };
+  const [year, month, day] = choice.date.split("-").map(Number);
+  const [hour, minute] = choice.time.split(":").map(Number);
+  const zone = isValidTimeZone(workspaceZone) ? workspaceZone : "UTC";
+  const instant = zonedTimeToInstant({ year, month, day, hour, minute }, zone);
+  return { body: { kind: "at", sendAt: instant.toISOString() }, errors };
+}
+
+// ---- The confirmation
+
+export interface SendSummary {
+  name: string;
+  channel: BroadcastChannel;
+  /** the estimate's "will be sent" */
+  count: number;
+  schedule: ScheduleChoice;
+  workspaceZone: string;
+  variants: { key: string; weight: number }[];
+  holdoutPercent: number;
+  testPercent: number | null;
+  winnerAfterHours: number | null;
+  winnerMetric: WinnerMetric | null;
+  throttlePerMinute: number | null;
+}
+
+/**
+ * What the Send button will do, in one paragraph: "Send 'Black Friday' by email to 12,345 people now, 2 variants
+ * 50/50, 10 % held out; the winner by click rate goes to the other 80 % after 4 hours."
+ */
+export function confirmationSentence(s: SendSummary): string {
+  const by = s.channel === "in_app" ? "in the app inbox" : `by ${CHANNEL_LABELS[s.channel].toLowerCase()}`;
+  const people = plural(s.count, "person", "people");
+  const when =
+    s.schedule.kind === "now"
+      ? "now"
+      : s.schedule.kind === "at"
+        ? `on ${s.schedule.date} at ${s.schedule.time} (${s.workspaceZone})`
+        : `on ${s.schedule.date} at ${s.schedule.time} in each person's own time zone`;
+  const parts = [`Send “${s.name}” ${by} to ${people} ${when}`];
+  if (s.variants.length > 1) parts.push(`${s.variants.length} variants ${s.variants.map((v) => v.weight).join("/")}`);
+  if (s.holdoutPercent > 0) parts.push(`${s.holdoutPercent} % held out`);
+  let sentence = parts.join(", ");
+  if (s.testPercent != null && s.winnerMetric && s.winnerAfterHours != null && s.variants.length > 1) {
+    const rest = 100 - s.testPercent;
+    sentence += `; ${s.testPercent} % get the test first, and the winner by ${METRIC_LABELS[s.winnerMetric]} goes to the other ${rest} % after ${plural(s.winnerAfterHours, "hour")}`;
+  }
+  const duration = throttleDuration(s.count, s.throttlePerMinute);
+  if (duration && s.throttlePerMinute)
+    sentence += `. At most ${plural(s.throttlePerMinute, "message")} a minute: sending takes ${duration}`;
+  return `${sentence}.`;
+}
+
+// ---- Local-time chart
+
+/** Hour buckets sorted by time, labelled "Mon 09:00" in the given zone, for the local-time chart. */
+export function hourBars(
+  hours: { hour: string; count: number }[],
+  zone: string,
+): { label: string; count: number; hour: string }[] {
+  const z = isValidTimeZone(zone) ? zone : "UTC";
+  const label = new Intl.DateTimeFormat("en-GB", {
+    weekday: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone: z,
+  });
+  return [...hours]
+    .filter((h) => Number.isFinite(new Date(h.hour).getTime()))
+    .sort((a, b) => new Date(a.hour).getTime() - new Date(b.hour).getTime())
+    .map((h) => ({ hour: h.hour, count: h.count, label: label.format(new Date(h.hour)) }));
+}
