@@ -28,7 +28,7 @@ describe("permissions", () => {
   });
   it("lets write keys ingest only, and full keys also read and change content", () => {
     expect(sorted(permissionsOfApiKey("WRITE"))).toEqual(["ingest"]);
-    expect(sorted(permissionsOfApiKey("FULL"))).toEqual(["content:write", "ingest", "workspace:read"]);
+    expect(sorted(permissionsOfApiKey("FULL"))).toEqual(["content:write", "ingest", "messages:send", "workspace:read"]);
   });
   it("never lets a key manage members or keys", () => {
     for (const scope of ["WRITE", "FULL"] as const) {

@@ -31,9 +31,13 @@ export type Permission =
   | "audit:read"
   | "settings:manage" // workspace name and, later, channels and limits
   | "owners:manage" // grant or take away the owner role
-  | "ingest"; // send events (API keys only)
+  | "ingest" // send events (API keys only)
+  | "messages:send"; // transactional messages, POST /api/v1/send (full API keys only: a backend's call, not a member's)
 
-const LOWEST_ROLE: Record<Exclude<Permission, "ingest">, RoleName> = {
+/** Permissions only API keys have: no role grants them. */
+type KeyOnly = "ingest" | "messages:send";
+
+const LOWEST_ROLE: Record<Exclude<Permission, KeyOnly>, RoleName> = {
   "workspace:read": "VIEWER",
   "content:write": "EDITOR",
   "members:manage": "ADMIN",
@@ -49,14 +53,15 @@ export function roleAtLeast(role: RoleName, lowest: RoleName): boolean {
 
 export function permissionsOfRole(role: RoleName): Set<Permission> {
   return new Set(
-    (Object.keys(LOWEST_ROLE) as Exclude<Permission, "ingest">[]).filter((p) => roleAtLeast(role, LOWEST_ROLE[p])),
+    (Object.keys(LOWEST_ROLE) as Exclude<Permission, KeyOnly>[]).filter((p) => roleAtLeast(role, LOWEST_ROLE[p])),
   );
 }
 
 export function permissionsOfApiKey(scope: "WRITE" | "FULL"): Set<Permission> {
-  // A full key drives the management API (journeys, segments, templates) but never manages people or keys.
+  // A full key drives the management API (journeys, segments, templates) and sends transactional messages, but
+  // never manages people or keys.
   return scope === "FULL"
-    ? new Set<Permission>(["ingest", "workspace:read", "content:write"])
+    ? new Set<Permission>(["ingest", "workspace:read", "content:write", "messages:send"])
     : new Set<Permission>(["ingest"]);
 }
 
@@ -69,6 +74,7 @@ const DENIED_MESSAGES: Record<Permission, string> = {
   "settings:manage": "Only admins and owners can change workspace settings.",
   "owners:manage": "Only owners can grant or change the owner role.",
   ingest: "Only API keys can send events.",
+  "messages:send": "Only an API key with the full scope can send transactional messages.",
 };
 
 export function forbidden(permission: Permission): AppError {

@@ -2,9 +2,9 @@ import type pg from "pg";
 import { pgPool, withTransaction } from "../db/pool";
 import { systemClock, type Clock } from "../runtime/clock";
 import { loadProviderConfigs } from "./channel-config";
-import { CHANNELS } from "./liquid";
-import { consentDecision, describeCap, loadPolicy, quietHoursEnd, reachedCap } from "./policy";
-import { buildScope, contactPoints, DevicesGoneError, prepareSend, type Send } from "./prepare-send";
+import { CHANNELS, type TemplateContent, type TemplateKind } from "./liquid";
+import { consentDecision, describeCap, loadPolicy, type MessagingPolicy, quietHoursEnd, reachedCap } from "./policy";
+import { addressOnlyPerson, buildScope, contactPoints, DevicesGoneError, prepareSend, type Send } from "./prepare-send";
 import { renderIsolated } from "./render-pool";
 import { ProviderError, type SendResult } from "./providers/types";
 import { selectConsentStatus } from "./store/consent";
@@ -26,7 +26,7 @@ import {
   selectRecentSendTimes,
 } from "./store/deliveries";
 import { insertMessageEvent } from "./store/message-events";
-import { selectRecipient } from "./store/recipients";
+import { type Recipient, selectRecipient } from "./store/recipients";
 import { selectSuppressions } from "./store/suppressions";
 import { normalizeAddress, suppress } from "./suppressions";
 import { renderAssetsAt, templateVersionAt } from "./templates/published-versions";
@@ -75,7 +75,7 @@ async function finish(
   status: "SUPPRESSED" | "FAILED" | "BOUNCED",
   reason: string,
   now: Date,
-): Promise<DeliveryResult> {
+): Promise<DeliveryResult & { outcome: "suppressed" | "failed" | "bounced" }> {
   await finishMessage(client, message.id, status, reason, now);
   await insertMessageEvent(client, message.id, message.workspaceId, status.toLowerCase(), now, { reason });
   return { outcome: status === "SUPPRESSED" ? "suppressed" : status === "FAILED" ? "failed" : "bounced", reason };
@@ -88,13 +88,81 @@ async function loadSettings(message: DeliveryMessage, now: Date) {
     loadProviderConfigs(message.workspaceId),
     selectJourneyPublication(pgPool(), message.journeyId, message.journeyVersionId),
   ]);
-  const publishedAt = journey?.publishedAt ?? now;
-  const template = await templateVersionAt(message.workspaceId, message.templateId, publishedAt);
+  // A journey sends what was current when its version was published; a transactional send what was current when
+  // it was requested (the version its request was checked against).
+  const publishedAt = journey?.publishedAt ?? (message.category === "transactional" ? message.createdAt : now);
+  const template: SendableTemplate | null = message.inlineContent
+    ? { channel: message.channel, version: null, content: message.inlineContent as TemplateContent }
+    : await templateVersionAt(message.workspaceId, message.templateId, publishedAt);
   // partials and the layout as they were when the journey version was published, like the template
   const assets = template
     ? await renderAssetsAt(message.workspaceId, publishedAt, (template.content as { layoutId?: string }).layoutId)
     : {};
   return { policy, configs, journeyName: journey?.name ?? null, template, assets };
+}
+
+type SendableTemplate = { channel: TemplateKind; version: number | null; content: TemplateContent };
+
+/**
+ * The checks only marketing messages get (a transactional message, POST /api/v1/send, skips them: the person
+ * asked for it): consent, quiet hours, frequency caps. Returns the message's end (or delay), or null to go on.
+ */
+async function marketingChecks(
+  client: pg.PoolClient,
+  message: DeliveryMessage,
+  profile: Recipient,
+  policy: MessagingPolicy,
+  now: Date,
+): Promise<DeliveryResult | null> {
+  // 3. consent
+  const consent = consentDecision(
+    message.channel,
+    await selectConsentStatus(client, profile.id, message.channel),
+    profile.traits,
+    policy.requireOptIn,
+  );
+  if (!consent.allowed) return finish(client, message, "SUPPRESSED", consent.reason, now);
+
+  // 4. quiet hours: wait, don't drop
+  const quietEnd = quietHoursEnd(policy.quietHours, message.channel, now, profile.timezone);
+  if (quietEnd) {
+    const reason = `Quiet hours ${policy.quietHours!.start}–${policy.quietHours!.end} in ${profile.timezone ?? policy.quietHours!.fallbackTimeZone}`;
+    await delayMessage(client, message.id, quietEnd, now);
+    await insertMessageEvent(client, message.id, message.workspaceId, "delayed", now, {
+      reason,
+      until: quietEnd.toISOString(),
+    });
+    return { outcome: "delayed", until: quietEnd.toISOString(), reason, afterAttempt: message.attempts > 0 };
+  }
+
+  // 5. frequency caps, under a lock per (person, channel) held until the claim commits
+  const caps = policy.frequencyCaps.filter((c) => c.channel === message.channel);
+  if (caps.length) {
+    await lockPersonChannel(client, profile.id, message.channel);
+    const longest = Math.max(...caps.map((c) => c.hours));
+    const recent = await selectRecentSendTimes(
+      client,
+      [...new Set([profile.id, message.profileId ?? profile.id])],
+      message.channel,
+      message.id,
+      now,
+      new Date(now.getTime() - longest * 3_600_000),
+    );
+    const hit = reachedCap(
+      caps,
+      message.channel,
+      (hours) => recent.filter((at) => at.getTime() > now.getTime() - hours * 3_600_000).length,
+    );
+    if (hit)
+      return finish(
+        client,
+        message,
+        "SUPPRESSED",
+        `Frequency cap: ${describeCap(hit.cap)} (${hit.count} already)`,
+        now,
+      );
+  }
+  return null;
 }
 
 /** Phase 1, in one transaction: checks, render, and the claim (or the message's final state). */
@@ -131,17 +199,19 @@ async function decide(messageId: string, now: Date): Promise<Decision> {
         result: await finish(client, message, "FAILED", `Unknown channel "${message.channel}"`, now),
       };
 
-    // A person merged into another since the message was queued is that other person now.
-    const profile = await selectRecipient(client, message.profileId);
-    if (!profile)
+    // A person merged into another since the message was queued is that other person now. A transactional
+    // message to an address of no profile has only that address.
+    const profile = message.profileId ? await selectRecipient(client, message.profileId) : null;
+    if (message.profileId && !profile)
       return { kind: "finish", result: await finish(client, message, "FAILED", "The profile no longer exists", now) };
+    const person = profile ?? addressOnlyPerson(message.channel, message.to);
 
     // 1. a contact point
-    const points = contactPoints(message.channel, profile, configs);
+    const points = contactPoints(message.channel, person, configs);
     if ("missing" in points)
       return { kind: "finish", result: await finish(client, message, "SUPPRESSED", points.missing, now) };
 
-    // 2. never to a suppressed address
+    // 2. never to a suppressed address, whatever the category (a hard bounce, a complaint, a manual entry)
     const suppressed = await selectSuppressions(
       client,
       message.workspaceId,
@@ -165,60 +235,10 @@ async function decide(messageId: string, now: Date): Promise<Decision> {
       };
     }
 
-    // 3. consent
-    const consent = consentDecision(
-      message.channel,
-      await selectConsentStatus(client, profile.id, message.channel),
-      profile.traits,
-      policy.requireOptIn,
-    );
-    if (!consent.allowed)
-      return { kind: "finish", result: await finish(client, message, "SUPPRESSED", consent.reason, now) };
-
-    // 4. quiet hours: wait, don't drop
-    const quietEnd = quietHoursEnd(policy.quietHours, message.channel, now, profile.timezone);
-    if (quietEnd) {
-      const reason = `Quiet hours ${policy.quietHours!.start}–${policy.quietHours!.end} in ${profile.timezone ?? policy.quietHours!.fallbackTimeZone}`;
-      await delayMessage(client, message.id, quietEnd, now);
-      await insertMessageEvent(client, message.id, message.workspaceId, "delayed", now, {
-        reason,
-        until: quietEnd.toISOString(),
-      });
-      return {
-        kind: "finish",
-        result: { outcome: "delayed", until: quietEnd.toISOString(), reason, afterAttempt: message.attempts > 0 },
-      };
-    }
-
-    // 5. frequency caps, under a lock per (person, channel) held until the claim commits
-    const caps = policy.frequencyCaps.filter((c) => c.channel === message.channel);
-    if (caps.length) {
-      await lockPersonChannel(client, profile.id, message.channel);
-      const longest = Math.max(...caps.map((c) => c.hours));
-      const recent = await selectRecentSendTimes(
-        client,
-        [...new Set([profile.id, message.profileId])],
-        message.channel,
-        message.id,
-        now,
-        new Date(now.getTime() - longest * 3_600_000),
-      );
-      const hit = reachedCap(
-        caps,
-        message.channel,
-        (hours) => recent.filter((at) => at.getTime() > now.getTime() - hours * 3_600_000).length,
-      );
-      if (hit)
-        return {
-          kind: "finish",
-          result: await finish(
-            client,
-            message,
-            "SUPPRESSED",
-            `Frequency cap: ${describeCap(hit.cap)} (${hit.count} already)`,
-            now,
-          ),
-        };
+    // 3–5. consent, quiet hours, frequency caps: marketing only
+    if (profile && message.category !== "transactional") {
+      const stopped = await marketingChecks(client, message, profile, policy, now);
+      if (stopped) return { kind: "finish", result: stopped };
     }
 
     // 6. render the template version the journey version was published with; never send half a message
@@ -229,7 +249,9 @@ async function decide(messageId: string, now: Date): Promise<Decision> {
           client,
           message,
           "FAILED",
-          "The template has no version saved before this journey version was published",
+          message.journeyId
+            ? "The template has no version saved before this journey version was published"
+            : "The template has no saved version",
           now,
         ),
       };
@@ -247,7 +269,7 @@ async function decide(messageId: string, now: Date): Promise<Decision> {
     const rendered = await renderIsolated(
       message.channel,
       template.content,
-      buildScope(message, profile, journeyName),
+      buildScope(message, person, journeyName, { addressOnly: !profile }),
       assets,
     );
     if (rendered.errors.length) {

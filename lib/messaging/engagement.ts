@@ -139,9 +139,12 @@ async function setConsent(
   source: string,
   now: Date,
 ): Promise<boolean> {
+  // a transactional message to an address of no profile: there is no one whose consent to record
+  if (!message.profileId) return false;
+  const profileId = message.profileId;
   const previous = await upsertConsent(client, {
     workspaceId: message.workspaceId,
-    profileId: (await selectCurrentProfileId(client, message.profileId)) ?? message.profileId,
+    profileId: (await selectCurrentProfileId(client, profileId)) ?? profileId,
     channel,
     status,
     source,
@@ -149,7 +152,7 @@ async function setConsent(
   });
   const changed = previous !== status;
   // Reachability segments read consent; a preference page is not an event, so re-check the person here.
-  if (changed) await reevaluateProfileSegments(client, message.workspaceId, [message.profileId], now);
+  if (changed) await reevaluateProfileSegments(client, message.workspaceId, [profileId], now);
   return changed;
 }
 

@@ -40,10 +40,28 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
+/** Whom a message goes to: a profile (its id aside), or an address of no profile (addressOnlyPerson). */
+export type Person = Omit<Recipient, "id">;
+
+/**
+ * A transactional message to an email or phone that is no one's profile (POST /api/v1/send): the address is all
+ * there is, no traits, no time zone, no devices.
+ */
+export function addressOnlyPerson(channel: Channel, to: string | null): Person {
+  return {
+    userId: null,
+    email: channel === "email" ? to : null,
+    phone: channel === "sms" ? to : null,
+    timezone: null,
+    traits: {},
+    pushTokens: [],
+  };
+}
+
 /** The addresses a channel reaches for this person, or why there are none. */
 export function contactPoints(
   channel: Channel,
-  profile: Recipient,
+  profile: Person,
   configs: ProviderConfigs,
 ): { addresses: string[] } | { missing: string } {
   switch (channel) {
@@ -82,8 +100,21 @@ export function contactPoints(
   }
 }
 
-export function buildScope(message: DeliveryMessage, profile: Recipient, journeyName: string | null): RenderScope {
+/** What a message's Liquid reads; a transactional send adds its request's `data` (`{{ data.order_id }}`). */
+export type MessageScope = RenderScope & { data?: Record<string, unknown> };
+
+/**
+ * The Liquid scope of a message. A message to an address of no profile (`addressOnly`) gets no unsubscribe or
+ * preference links: there is no person whose consent they could record.
+ */
+export function buildScope(
+  message: Pick<DeliveryMessage, "id" | "journeyId" | "context">,
+  profile: Person,
+  journeyName: string | null,
+  options: { addressOnly?: boolean } = {},
+): MessageScope {
   const links = messageLinks(message.id);
+  const data = message.context.data;
   return {
     profile: {
       userId: profile.userId,
@@ -95,14 +126,14 @@ export function buildScope(message: DeliveryMessage, profile: Recipient, journey
     event: { name: message.context.trigger?.name ?? null, properties: message.context.trigger?.properties ?? {} },
     journey: { id: message.journeyId, name: journeyName },
     message: { id: message.id },
-    unsubscribe_url: links.unsubscribe,
-    preferences_url: links.preferences,
+    ...(options.addressOnly ? {} : { unsubscribe_url: links.unsubscribe, preferences_url: links.preferences }),
+    ...(data ? { data } : {}),
   };
 }
 
 /** The provider call for a rendered message. Returns a reason when the channel isn't set up. */
 export function prepareSend(
-  message: DeliveryMessage,
+  message: Pick<DeliveryMessage, "id" | "workspaceId" | "channel" | "idempotencyKey"> & { category?: string },
   fields: Record<string, string>,
   addresses: string[],
   configs: ProviderConfigs,
@@ -123,9 +154,17 @@ export function prepareSend(
           : preheader + fields.html,
         links,
       );
+      // A transactional email (a receipt, a password reset) carries no List-Unsubscribe: the header is for mail a
+      // person subscribed to (RFC 8058, Gmail's and Yahoo's bulk-sender rules), and a one-click unsubscribe on a
+      // receipt would only stop their marketing mail, which that message is not (Postmark's transactional streams
+      // and Customer.io's transactional API leave it out too).
       const headers = {
-        "List-Unsubscribe": `<${links.oneClickUnsubscribe}>`,
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        ...(message.category === "transactional"
+          ? {}
+          : {
+              "List-Unsubscribe": `<${links.oneClickUnsubscribe}>`,
+              "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }),
         "X-Cairn-Workspace-Id": message.workspaceId,
         "X-Cairn-Message-Id": message.id,
       };

@@ -104,7 +104,8 @@ async function applyEvent(
     case "complained": {
       if (!(await hasMessageEvent(client, message.id, "complained")))
         await insertMessageEvent(client, message.id, message.workspaceId, "complained", at, reason ? { reason } : {});
-      await unsubscribeForComplaint(client, message.workspaceId, message.profileId, message.channel, at);
+      if (message.profileId)
+        await unsubscribeForComplaint(client, message.workspaceId, message.profileId, message.channel, at);
       // after the consent, so the segment re-check that suppress() makes sees both
       if (message.to)
         await suppress(

@@ -8,12 +8,13 @@ import type { Channel } from "../liquid";
  * is by message id, inside the caller's transaction.
  */
 
-const MESSAGE_COLUMNS = `id, "workspaceId", "profileId", "journeyId", "journeyVersionId", channel, "templateId", status::text, "idempotencyKey", context, "sendAfter", "claimedUntil", attempts`;
+const MESSAGE_COLUMNS = `id, "workspaceId", "profileId", "journeyId", "journeyVersionId", channel, "templateId", status::text, "idempotencyKey", category, "inlineContent", "to", context, "sendAfter", "claimedUntil", attempts, "createdAt"`;
 
 const DeliveryMessageRow = z.object({
   id: z.string(),
   workspaceId: z.string(),
-  profileId: z.string(),
+  // null: a transactional message to an address that is no one's profile (`to` holds the address)
+  profileId: z.string().nullable(),
   journeyId: z.string().nullable(),
   journeyVersionId: z.string().nullable(),
   // any text: delivery fails a message whose channel it does not know, by name, rather than the read failing
@@ -21,15 +22,22 @@ const DeliveryMessageRow = z.object({
   templateId: z.string(),
   status: z.string(),
   idempotencyKey: z.string(),
-  // what the journey knew when it queued the message; only the trigger is read
+  // "marketing" (caps, quiet hours, consent) or "transactional" (only suppressions)
+  category: z.string(),
+  // a transactional message's own content (templateId "inline")
+  inlineContent: z.record(z.string(), z.unknown()).nullable(),
+  to: z.string().nullable(),
+  // what the journey knew when it queued the message (the trigger), or a transactional send's `data`
   context: z.looseObject({
     trigger: z
       .looseObject({ name: z.string().nullish(), properties: z.record(z.string(), z.unknown()).nullish() })
       .nullish(),
+    data: z.record(z.string(), z.unknown()).nullish(),
   }),
   sendAfter: z.date().nullable(),
   claimedUntil: z.date().nullable(),
   attempts: z.number(),
+  createdAt: z.date(),
 });
 export type DeliveryMessage = z.infer<typeof DeliveryMessageRow>;
 
@@ -89,8 +97,9 @@ export async function lockPersonChannel(q: Queryable, profileId: string, channel
 const SentAtRow = z.object({ at: z.date() });
 
 /**
- * When the person's other messages on the channel were sent since `since`; a message claimed by a sender right now
- * counts as sent `now` (it is going out).
+ * When the person's other marketing messages on the channel were sent since `since`; a message claimed by a sender
+ * right now counts as sent `now` (it is going out). Transactional messages (a receipt, a password reset) never count
+ * against a marketing cap, as in Braze and Customer.io.
  */
 export async function selectRecentSendTimes(
   q: Queryable,
@@ -105,7 +114,7 @@ export async function selectRecentSendTimes(
     SentAtRow,
     `SELECT COALESCE("sentAt", $4) AS at FROM "Message"
           WHERE "profileId" = ANY($1::uuid[]) AND channel = $2 AND id <> $3
-            AND ("sentAt" > $5 OR (status = 'QUEUED' AND "claimedUntil" > $4))`,
+            AND ("sentAt" > $5 OR (status = 'QUEUED' AND "claimedUntil" > $4)) AND category <> 'transactional'`,
     [profileIds, channel, exceptMessageId, now, since],
   );
   return rows.map((r) => r.at);
@@ -115,7 +124,13 @@ export async function selectRecentSendTimes(
 export async function claimMessage(
   q: Queryable,
   messageId: string,
-  claim: { until: Date; templateVersion: number; to: string; content: Record<string, unknown>; provider: string },
+  claim: {
+    until: Date;
+    templateVersion: number | null;
+    to: string;
+    content: Record<string, unknown>;
+    provider: string;
+  },
   now: Date,
 ): Promise<void> {
   await execute(
@@ -196,9 +211,14 @@ export async function scheduleRetry(
 
 const ProfileIdRow = z.object({ profileId: z.string() });
 
-/** The profile the message was queued for (none if the message is gone). */
+/** The profile the message was queued for (none if the message is gone or went to an address of no profile). */
 export async function selectMessageProfileIds(q: Queryable, messageId: string): Promise<string[]> {
-  const rows = await selectRows(q, ProfileIdRow, `SELECT "profileId" FROM "Message" WHERE id = $1`, [messageId]);
+  const rows = await selectRows(
+    q,
+    ProfileIdRow,
+    `SELECT "profileId" FROM "Message" WHERE id = $1 AND "profileId" IS NOT NULL`,
+    [messageId],
+  );
   return rows.map((r) => r.profileId);
 }
 

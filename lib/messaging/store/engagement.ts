@@ -10,7 +10,8 @@ import type { Channel } from "../liquid";
 const LinkedMessageRow = z.object({
   id: z.string(),
   workspaceId: z.string(),
-  profileId: z.string(),
+  // null: a transactional message to an address of no profile
+  profileId: z.string().nullable(),
   channel: z.custom<Channel>((value) => typeof value === "string"),
   journeyId: z.string().nullable(),
   templateId: z.string(),

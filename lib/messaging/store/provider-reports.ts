@@ -11,7 +11,8 @@ import type { Channel } from "../liquid";
 const ReportedMessageRow = z.object({
   id: z.string(),
   workspaceId: z.string(),
-  profileId: z.string(),
+  // null: a transactional message to an address of no profile
+  profileId: z.string().nullable(),
   channel: z.custom<Channel>((value) => typeof value === "string"),
   status: z.string(),
   to: z.string().nullable(),

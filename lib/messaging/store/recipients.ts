@@ -48,8 +48,9 @@ const IdentityRow = z.object({ kind: z.string(), value: z.string() });
 /** One identity of the person a profile is now that events can name them by: the oldest userId, else the oldest anonymousId. */
 export async function selectAddressableIdentity(
   q: Queryable,
-  profileId: string,
+  profileId: string | null,
 ): Promise<z.infer<typeof IdentityRow> | null> {
+  if (!profileId) return null; // a transactional message to an address of no profile
   const row = await selectRow(
     q,
     IdentityRow,
