@@ -1,4 +1,165 @@
-import { type ApiOperation } from "./operation";
+import {
+  ZBroadcastListQuery,
+  ZCreateBroadcast,
+  ZEstimateBroadcast,
+  ZPreviewBroadcast,
+  ZSendBroadcast,
+  ZTestSendBroadcast,
+  ZUpdateBroadcast,
+} from "../broadcasts/schemas";
+import { keyOperation } from "./operation";
+
+const TAG = "Broadcasts";
+const SEND_ROLE =
+  "Members need the role the workspace chooses for sending (Settings → General; default admin); a full API key may.";
 
 /** The broadcasts operations of the public API (listed in API_OPERATIONS by lib/api/operations.ts). */
-export const broadcastsApi: Record<string, ApiOperation> = {};
+export const broadcastsApi = {
+  list: keyOperation({
+    method: "GET",
+    path: "/broadcasts",
+    tag: TAG,
+    permission: "workspace:read",
+    auth: "either",
+    query: ZBroadcastListQuery,
+    summary: "List broadcasts",
+    description: "Newest first, archived ones left out; `status` filters, `q` searches names. `counts` per status.",
+  }),
+  create: keyOperation({
+    method: "POST",
+    path: "/broadcasts",
+    tag: TAG,
+    permission: "content:write",
+    auth: "either",
+    body: ZCreateBroadcast,
+    status: 201,
+    summary: "Draft a broadcast",
+    description:
+      "Segments must be this workspace's and not archived; each variant's template must have the broadcast's channel and a saved version.",
+  }),
+  estimateUnsaved: keyOperation({
+    method: "POST",
+    path: "/broadcasts/estimate",
+    tag: TAG,
+    permission: "workspace:read",
+    auth: "either",
+    body: ZEstimateBroadcast,
+    summary: "The audience of a broadcast not saved yet",
+    description:
+      "Needs `channel` and `segmentIds`. Counts who is in the segments, excluded, unreachable, suppressed, without consent, capped, held out, and who will be sent; with a local-time `schedule`, how many go out in each hour.",
+  }),
+  get: keyOperation({
+    method: "GET",
+    path: "/broadcasts/{id}",
+    tag: TAG,
+    permission: "workspace:read",
+    auth: "either",
+    summary: "A broadcast with its segments, variants and progress",
+    description:
+      "Progress counts its messages by status per variant, the holdout, and an estimated finish time when throttled.",
+  }),
+  update: keyOperation({
+    method: "PATCH",
+    path: "/broadcasts/{id}",
+    tag: TAG,
+    permission: "content:write",
+    auth: "either",
+    body: ZUpdateBroadcast,
+    summary: "Change a draft",
+    description: "Only drafts change (unschedule a scheduled one first); any other status answers 409.",
+  }),
+  archive: keyOperation({
+    method: "POST",
+    path: "/broadcasts/{id}/archive",
+    tag: TAG,
+    permission: "content:write",
+    auth: "either",
+    summary: "Archive a draft or a finished broadcast",
+  }),
+  duplicate: keyOperation({
+    method: "POST",
+    path: "/broadcasts/{id}/duplicate",
+    tag: TAG,
+    permission: "content:write",
+    auth: "either",
+    status: 201,
+    summary: "A new draft with the same settings",
+  }),
+  estimate: keyOperation({
+    method: "POST",
+    path: "/broadcasts/{id}/estimate",
+    tag: TAG,
+    permission: "workspace:read",
+    auth: "either",
+    body: ZEstimateBroadcast,
+    summary: "The audience of a broadcast (with unsaved changes laid over it)",
+    description: "`{}` counts the broadcast as saved.",
+  }),
+  preview: keyOperation({
+    method: "POST",
+    path: "/broadcasts/{id}/preview",
+    tag: TAG,
+    permission: "workspace:read",
+    auth: "either",
+    body: ZPreviewBroadcast,
+    summary: "Each variant rendered for real recipients",
+    description: "For `profileId`, or the first `limit` people of the audience. Liquid errors are listed per field.",
+  }),
+  testSend: keyOperation({
+    method: "POST",
+    path: "/broadcasts/{id}/test-send",
+    tag: TAG,
+    permission: "content:write",
+    auth: "either",
+    body: ZTestSendBroadcast,
+    summary: "Send a variant as a test",
+    description:
+      "Rendered for `profileId`, sent through the real channel to that person's address or to up to 5 addresses in `to`; marked as a test and not counted in results.",
+  }),
+  send: keyOperation({
+    method: "POST",
+    path: "/broadcasts/{id}/send",
+    tag: TAG,
+    permission: "content:write",
+    auth: "either",
+    body: ZSendBroadcast,
+    summary: "Send now or schedule",
+    description: `${SEND_ROLE} When \`confirmedAudience\` differs from a fresh count by more than 5 %, 409 with the new count.`,
+  }),
+  unschedule: keyOperation({
+    method: "POST",
+    path: "/broadcasts/{id}/unschedule",
+    tag: TAG,
+    permission: "content:write",
+    auth: "either",
+    summary: "A scheduled broadcast back to a draft",
+    description: SEND_ROLE,
+  }),
+  pause: keyOperation({
+    method: "POST",
+    path: "/broadcasts/{id}/pause",
+    tag: TAG,
+    permission: "content:write",
+    auth: "either",
+    summary: "Pause a sending broadcast",
+    description: `${SEND_ROLE} Messages a sender already holds finish ("in flight").`,
+  }),
+  resume: keyOperation({
+    method: "POST",
+    path: "/broadcasts/{id}/resume",
+    tag: TAG,
+    permission: "content:write",
+    auth: "either",
+    summary: "Resume a paused broadcast",
+    description: SEND_ROLE,
+  }),
+  cancel: keyOperation({
+    method: "POST",
+    path: "/broadcasts/{id}/cancel",
+    tag: TAG,
+    permission: "content:write",
+    auth: "either",
+    summary: "Cancel a scheduled, sending or paused broadcast",
+    description: `${SEND_ROLE} Its queued messages are cancelled; answers the exact counts sent, pending, cancelled and in flight.`,
+  }),
+};

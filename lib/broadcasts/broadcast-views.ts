@@ -73,6 +73,8 @@ export interface BroadcastProgress {
 }
 
 export interface BroadcastDetail extends BroadcastSummary {
+  segmentIds: string[];
+  excludedSegmentIds: string[];
   segments: { id: string; name: string | null; archived: boolean }[];
   excludedSegments: { id: string; name: string | null; archived: boolean }[];
   variants: BroadcastVariantView[];
@@ -95,7 +97,7 @@ export interface BroadcastDetail extends BroadcastSummary {
 export interface SendHour {
   /** the hour's start, an ISO instant */
   utc: string;
-  /** the same hour in the workspace's zone, "YYYY-MM-DD HH:00" */
+  /** the same instant on the workspace's clock, "YYYY-MM-DD HH:mm" */
   local: string;
   count: number;
 }

@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { requirePermission, type WorkspaceContext } from "../auth/context";
+import { db } from "../db/client";
+import { pgPool } from "../db/pool";
+import { AppError, parseInput } from "../errors";
+import { type Channel, missingVariables } from "../messaging/liquid";
+import { previewLimiter } from "../messaging/preview-rate-limit";
+import { renderIsolated } from "../messaging/render-pool";
+import { previewScope } from "../messaging/templates/preview-template";
+import { renderAssetsAt } from "../messaging/templates/published-versions";
+import { type Clock, systemClock } from "../runtime/clock";
+import type { BroadcastPreview, BroadcastPreviewRecipient } from "./broadcast-views";
+import { type BroadcastRow, findBroadcast, variantsOf } from "./read-broadcasts";
+import { type BroadcastVariant, ZPreviewBroadcast } from "./schemas";
+import { selectAudienceSample } from "./store/estimate";
+
+/** A variant's template as it would be sent now: its current saved version. */
+export async function variantContent(
+  workspaceId: string,
+  variant: BroadcastVariant,
+): Promise<{ name: string | null; content: Record<string, unknown> | null }> {
+  const template = await db().messageTemplate.findFirst({
+    where: { id: variant.templateId, workspaceId },
+    select: { name: true, currentVersion: true },
+  });
+  if (!template || template.currentVersion === 0) return { name: template?.name ?? null, content: null };
+  const version = await db().messageTemplateVersion.findUnique({
+    where: { templateId_version: { templateId: variant.templateId, version: template.currentVersion } },
+    select: { content: true },
+  });
+  return { name: template.name, content: (version?.content ?? null) as Record<string, unknown> | null };
+}
+
+/** The variant named `key` (422 naming `variant` when there is none), or every variant when no key is given. */
+export function chooseVariants(row: BroadcastRow, key: string | undefined): BroadcastVariant[] {
+  const variants = variantsOf(row);
+  if (key === undefined) return variants;
+  const chosen = variants.filter((v) => v.key === key);
+  if (!chosen.length)
+    throw AppError.field("variant", `is not a variant of this broadcast (${variants.map((v) => v.key).join(", ")})`);
+  return chosen;
+}
+
+/**
+ * Each variant rendered for real recipients: the person the marketer picks, or the first few of the audience,
+ * through the template preview's render path (previewScope, the render pool); Liquid errors per field.
+ */
+export async function previewBroadcast(
+  ctx: WorkspaceContext,
+  id: string,
+  input: z.input<typeof ZPreviewBroadcast> = {},
+  clock: Clock = systemClock,
+): Promise<BroadcastPreview> {
+  requirePermission(ctx, "workspace:read");
+  const { variant, profileId, limit } = parseInput(ZPreviewBroadcast, input);
+  const row = await findBroadcast(ctx, id);
+  const variants = chooseVariants(row, variant);
+  previewLimiter().take(ctx.workspace.id, clock(), "previews");
+  const profileIds = profileId
+    ? [profileId]
+    : await selectAudienceSample(pgPool(), ctx.workspace.id, row.segmentIds, row.excludedSegmentIds, limit);
+  const scopes: Awaited<ReturnType<typeof previewScope>>[] = [];
+  for (const pid of profileIds) {
+    try {
+      scopes.push(await previewScope(ctx, pid));
+    } catch (error) {
+      if (error instanceof AppError && error.code === "not_found" && profileId)
+        throw AppError.field("profileId", "is not a person of this workspace");
+      throw error;
+    }
+  }
+  const channel = row.channel as Channel;
+  const assets = await renderAssetsAt(ctx.workspace.id, clock());
+  return {
+    variants: await Promise.all(
+      variants.map(async (v) => {
+        const { name, content } = await variantContent(ctx.workspace.id, v);
+        const recipients: BroadcastPreviewRecipient[] = [];
+        for (const { scope, profile } of scopes) {
+          const person = { id: profile.id!, label: profile.label };
+          if (!content) {
+            recipients.push({
+              profile: person,
+              fields: {},
+              missingVariables: [],
+              errors: [{ path: "templateId", message: "The template has no saved version" }],
+            });
+            continue;
+          }
+          const layoutId =
+            typeof content.layoutId === "string" && z.uuid().safeParse(content.layoutId).success
+              ? content.layoutId
+              : null;
+          const layoutAssets = layoutId ? await renderAssetsAt(ctx.workspace.id, clock(), layoutId) : assets;
+          const { fields, errors } = await renderIsolated(channel, content, scope, layoutAssets);
+          recipients.push({
+            profile: person,
+            fields,
+            missingVariables: missingVariables(channel, content, scope, layoutAssets.partials),
+            errors,
+          });
+        }
+        return { key: v.key, templateId: v.templateId, templateName: name, recipients };
+      }),
+    ),
+  };
+}

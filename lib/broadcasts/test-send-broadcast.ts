@@ -1,0 +1,127 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { requirePermission, type WorkspaceContext } from "../auth/context";
+import { AppError, type FieldIssue, parseInput } from "../errors";
+import { loadProviderConfigs } from "../messaging/channel-config";
+import type { Channel } from "../messaging/liquid";
+import { ProviderError, sendEmail, sendSms } from "../messaging/providers";
+import { renderIsolated } from "../messaging/render-pool";
+import { sendTestMessage } from "../messaging/test-send";
+import { previewScope } from "../messaging/templates/preview-template";
+import { renderAssetsAt } from "../messaging/templates/published-versions";
+import type { BroadcastTestSend } from "./broadcast-views";
+import { chooseVariants, variantContent } from "./preview-broadcast";
+import { findBroadcast } from "./read-broadcasts";
+import { ZTestSendBroadcast } from "./schemas";
+import { requireChannelSetUp } from "./send-role";
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const PHONE = /^\+[1-9]\d{6,14}$/;
+
+/**
+ * A variant sent as a test: rendered for the chosen person, through the workspace's real channel, to that person's
+ * own address or to up to five given addresses (email, SMS). Push and in-app go to the person's devices or inbox
+ * (lib/messaging/test-send.ts, which needs a signed-in member). Subjects and titles say [Test]; email carries
+ * X-Cairn-Test. No Message row is written for email and SMS, so results never count a test.
+ */
+export async function testSendBroadcast(
+  ctx: WorkspaceContext,
+  id: string,
+  input: z.input<typeof ZTestSendBroadcast>,
+): Promise<BroadcastTestSend> {
+  requirePermission(ctx, "content:write");
+  const { variant: key, profileId, to } = parseInput(ZTestSendBroadcast, input);
+  const row = await findBroadcast(ctx, id);
+  const [variant] = chooseVariants(row, key ?? undefined).slice(0, 1);
+  if (!variant) throw AppError.field("variant", "this broadcast has no variant");
+  const channel = row.channel as Channel;
+  const { content } = await variantContent(ctx.workspace.id, variant);
+  if (!content) throw AppError.field("variant", `the template of variant ${variant.key} has no saved version`);
+
+  if (channel === "push" || channel === "in_app") {
+    if (to) throw AppError.field("to", "push and in-app tests go to the chosen person's devices or inbox");
+    const { scope } = await previewScope(ctx, profileId);
+    const userId = scope.profile.userId;
+    if (!userId) throw AppError.field("profileId", "this person has no userId, so no device or inbox to reach");
+    const result = await sendTestMessage(ctx, { channel, content, profileId, to: userId });
+    return { variant: variant.key, sent: [result] };
+  }
+
+  await requireChannelSetUp(ctx.workspace.id, channel);
+  const { scope } = await previewScope(ctx, profileId).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === "not_found")
+      throw AppError.field("profileId", "is not a person of this workspace");
+    throw error;
+  });
+  const own = channel === "email" ? scope.profile.email : scope.profile.phone?.replace(/[\s().-]/g, "");
+  const addresses = to ?? (own ? [own] : []);
+  if (!addresses.length)
+    throw AppError.field(
+      "to",
+      `this person has no ${channel === "email" ? "email address" : "phone number"}; give one`,
+    );
+  const shape = channel === "email" ? EMAIL : PHONE;
+  const bad: FieldIssue[] = addresses.flatMap((a, i) =>
+    shape.test(a)
+      ? []
+      : [
+          {
+            path: to ? `to.${i}` : "profileId",
+            message:
+              channel === "email" ? `"${a}" is not an email address` : `"${a}" is not a phone number in E.164 form`,
+          },
+        ],
+  );
+  if (bad.length) throw AppError.validation(bad);
+
+  const layoutId =
+    typeof content.layoutId === "string" && z.uuid().safeParse(content.layoutId).success ? content.layoutId : null;
+  const rendered = await renderIsolated(
+    channel,
+    content,
+    scope,
+    await renderAssetsAt(ctx.workspace.id, new Date(), layoutId),
+  );
+  if (rendered.errors.length)
+    throw AppError.validation(rendered.errors, "The template does not render, so no test was sent");
+  const f = rendered.fields;
+  const configs = await loadProviderConfigs(ctx.workspace.id);
+  const sent: BroadcastTestSend["sent"] = [];
+  try {
+    for (const address of addresses) {
+      const idempotencyKey = `test:${ctx.workspace.id}:${randomUUID()}`;
+      if (channel === "email") {
+        const email = configs.email!;
+        const result = await sendEmail(
+          email.smtp,
+          {
+            from: email.from,
+            to: address,
+            replyTo: email.replyTo,
+            subject: `[Test] ${f.subject}`,
+            html: f.html,
+            text: f.text,
+            headers: { "X-Cairn-Workspace-Id": ctx.workspace.id, "X-Cairn-Test": "true", "X-Cairn-Broadcast-Id": id },
+          },
+          { idempotencyKey, timeoutMs: 15_000 },
+        );
+        sent.push({ to: address, response: result.response, outbox: email.mode === "embedded" });
+      } else {
+        const result = await sendSms(
+          configs.sms!,
+          { to: address, body: `[Test] ${f.body}` },
+          { idempotencyKey, timeoutMs: 15_000 },
+        );
+        sent.push({ to: address, response: result.response, outbox: false });
+      }
+    }
+  } catch (error) {
+    if (error instanceof ProviderError)
+      throw new AppError(
+        "provider_error",
+        `The test was not sent${sent.length ? ` to all (${sent.length} went)` : ""}: the provider answered “${error.message}”.`,
+      );
+    throw error;
+  }
+  return { variant: variant.key, sent };
+}
