@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
   bodyFromForm,
+  changedAudience,
   confirmationSentence,
+  errorsUnder,
   evenWeights,
   formFromDraft,
   formatMinutes,
-  hourBars,
   nextVariantKey,
   progressPercent,
   scheduleBody,
@@ -16,8 +17,8 @@ import {
 
 const DRAFT = {
   name: "Black Friday",
-  segmentIds: ["s1"],
-  excludedSegmentIds: [],
+  segments: [{ id: "s1", name: "Buyers" }],
+  excludedSegments: [],
   variants: [
     { key: "A", name: "", templateId: "t1", weight: 50 },
     { key: "B", name: "Short", templateId: "t2", weight: 50 },
@@ -35,7 +36,19 @@ describe("the editor's form", () => {
   it("round-trips a saved draft into the body it saves", () => {
     const { body, errors } = bodyFromForm(formFromDraft(DRAFT));
     expect(errors).toEqual({});
-    expect(body).toEqual({ ...DRAFT, variants: DRAFT.variants.map((v) => ({ ...v, name: v.name })) });
+    expect(body).toEqual({
+      name: "Black Friday",
+      segmentIds: ["s1"],
+      excludedSegmentIds: [],
+      variants: DRAFT.variants,
+      holdoutPercent: 10,
+      testPercent: null,
+      winnerAfterHours: null,
+      winnerMetric: null,
+      throttlePerMinute: null,
+      conversionEvent: null,
+      conversionWindowHours: 72,
+    });
   });
 
   it("sends the winner test, throttle and conversion only when they are switched on", () => {
@@ -239,20 +252,30 @@ describe("the confirmation", () => {
   });
 });
 
-describe("the local-time chart", () => {
-  it("orders the hours and labels them in the zone, skipping unreadable ones", () => {
+describe("field errors of a list", () => {
+  it("splits the API's paths under a prefix into the list's own message and its items'", () => {
     expect(
-      hourBars(
-        [
-          { hour: "2026-12-10T09:00:00Z", count: 3 },
-          { hour: "2026-12-10T08:00:00Z", count: 5 },
-          { hour: "garbage", count: 1 },
-        ],
-        "Europe/Berlin",
+      errorsUnder(
+        {
+          segmentIds: "at most 20 segments",
+          "segmentIds.1": "is both included and excluded",
+          "excludedSegmentIds.0": "x",
+          name: "y",
+        },
+        "segmentIds",
       ),
-    ).toEqual([
-      { hour: "2026-12-10T08:00:00Z", count: 5, label: "Thu 09:00" },
-      { hour: "2026-12-10T09:00:00Z", count: 3, label: "Thu 10:00" },
-    ]);
+    ).toEqual({ "": "at most 20 segments", "1": "is both included and excluded" });
+    expect(errorsUnder({}, "segmentIds")).toEqual({});
+  });
+});
+
+describe("a changed audience", () => {
+  it("reads the new count from the 409 the send answers", () => {
+    expect(changedAudience({ status: 409, fields: { confirmedAudience: "audience_changed: 12345" } })).toBe(12345);
+  });
+  it("is null for any other refusal", () => {
+    expect(changedAudience({ status: 409, fields: {} })).toBeNull();
+    expect(changedAudience({ status: 422, fields: { confirmedAudience: "audience_changed: 5" } })).toBeNull();
+    expect(changedAudience({ status: 409, fields: { confirmedAudience: "audience_changed: many" } })).toBeNull();
   });
 });

@@ -65,8 +65,8 @@ export interface DraftBody {
 /** The saved draft's fields the form is made from (the broadcast as the API answers it). */
 export interface DraftSource {
   name: string;
-  segmentIds: string[];
-  excludedSegmentIds: string[];
+  segments: { id: string }[];
+  excludedSegments: { id: string }[];
   variants: { key: string; name?: string; templateId: string; weight: number }[];
   holdoutPercent: number;
   testPercent: number | null;
@@ -80,8 +80,8 @@ export interface DraftSource {
 export function formFromDraft(d: DraftSource): DraftForm {
   return {
     name: d.name,
-    segmentIds: [...d.segmentIds],
-    excludedSegmentIds: [...d.excludedSegmentIds],
+    segmentIds: d.segments.map((s) => s.id),
+    excludedSegmentIds: d.excludedSegments.map((s) => s.id),
     variants: d.variants.map((v) => ({
       key: v.key,
       name: v.name ?? "",
@@ -159,6 +159,16 @@ export function evenWeights(count: number): number[] {
   if (count <= 0) return [];
   const base = Math.floor(100 / count);
   return Array.from({ length: count }, (_, i) => base + (i < 100 - base * count ? 1 : 0));
+}
+
+/** The messages of one list from the API's dotted paths: "segmentIds" → "", "segmentIds.1" → "1". */
+export function errorsUnder(fieldErrors: Record<string, string>, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [path, message] of Object.entries(fieldErrors)) {
+    if (path === prefix) out[""] = message;
+    else if (path.startsWith(`${prefix}.`)) out[path.slice(prefix.length + 1)] = message;
+  }
+  return out;
 }
 
 // ---- Status and progress
@@ -327,23 +337,12 @@ export function confirmationSentence(s: SendSummary): string {
   return `${sentence}.`;
 }
 
-// ---- Local-time chart
-
-/** Hour buckets sorted by time, labelled "Mon 09:00" in the given zone, for the local-time chart. */
-export function hourBars(
-  hours: { hour: string; count: number }[],
-  zone: string,
-): { label: string; count: number; hour: string }[] {
-  const z = isValidTimeZone(zone) ? zone : "UTC";
-  const label = new Intl.DateTimeFormat("en-GB", {
-    weekday: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZone: z,
-  });
-  return [...hours]
-    .filter((h) => Number.isFinite(new Date(h.hour).getTime()))
-    .sort((a, b) => new Date(a.hour).getTime() - new Date(b.hour).getTime())
-    .map((h) => ({ hour: h.hour, count: h.count, label: label.format(new Date(h.hour)) }));
+/**
+ * The fresh count a refused send carries (409, `confirmedAudience`: "audience_changed: 12345"), or null when the
+ * refusal was for another reason.
+ */
+export function changedAudience(error: { status: number; fields: Record<string, string> }): number | null {
+  if (error.status !== 409) return null;
+  const match = /^audience_changed: (\d+)$/.exec(error.fields.confirmedAudience ?? "");
+  return match ? Number(match[1]) : null;
 }
