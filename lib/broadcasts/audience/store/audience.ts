@@ -53,8 +53,11 @@ export type AudienceCandidate = z.infer<typeof ZCandidate>;
 /**
  * The next `limit` distinct members of any included segment after `after`, in profile id order, each marked
  * eligible when it is a live profile of the workspace in no excluded segment. Each segment is read along its
- * (segmentId, profileId) key from the cursor on, so a chunk costs the same at the start and the end of a
- * million-person audience; candidates that are not eligible still move the cursor.
+ * (segmentId, profileId) key from the cursor on (an index-only scan: the workspace is checked on the profile,
+ * since a segment's memberships are all in its workspace), and each candidate's profile is looked up by its key
+ * (LIMIT 1 keeps the lookup a nested loop: joined, Postgres hashed the whole Profile table for every chunk). So a
+ * chunk costs the same at the start and the end of a million-person audience. Candidates that are not eligible
+ * still move the cursor.
  */
 export function selectAudienceChunk(
   q: Queryable,
@@ -69,12 +72,12 @@ export function selectAudienceChunk(
   return selectRows(
     q,
     ZCandidate,
-    `WITH c AS (
+    `WITH c AS MATERIALIZED (
        SELECT DISTINCT m."profileId" AS id
          FROM unnest($2::uuid[]) AS s(id)
          CROSS JOIN LATERAL (
            SELECT sm."profileId" FROM "SegmentMembership" sm
-            WHERE sm."segmentId" = s.id AND sm."profileId" > $4::uuid AND sm."workspaceId" = $1::uuid
+            WHERE sm."segmentId" = s.id AND sm."profileId" > $4::uuid
             ORDER BY sm."profileId" LIMIT $5
          ) m
         ORDER BY 1 LIMIT $5
@@ -83,7 +86,12 @@ export function selectAudienceChunk(
             (p.id IS NOT NULL AND NOT EXISTS (
                SELECT 1 FROM "SegmentMembership" x WHERE x."segmentId" = ANY($3::uuid[]) AND x."profileId" = c.id
             )) AS eligible
-       FROM c LEFT JOIN "Profile" p ON p.id = c.id AND p."workspaceId" = $1::uuid AND p."mergedIntoId" IS NULL
+       FROM c
+       LEFT JOIN LATERAL (
+         SELECT p.id, p.timezone FROM "Profile" p
+          WHERE p.id = c.id AND p."workspaceId" = $1::uuid AND p."mergedIntoId" IS NULL
+          LIMIT 1
+       ) p ON true
       ORDER BY c.id`,
     [input.workspaceId, input.segmentIds, input.excludedSegmentIds, input.after ?? NIL_UUID, input.limit],
   );
