@@ -35,11 +35,16 @@ interface Job {
     id: number;
     channel: TemplateKind;
     content: unknown;
-    scope: object;
+    /** one render… */
+    scope?: object;
+    /** …or a batch: one render per scope, each with its own budget, `progress` counting those done */
+    scopes?: object[];
+    progress?: SharedArrayBuffer;
     assets: RenderAssets;
     budget: RenderBudget;
   };
   resolve: (result: RenderResult) => void;
+  resolveMany?: (results: RenderResult[]) => void;
   reject: (error: Error) => void;
 }
 
@@ -108,6 +113,46 @@ export class RenderPool {
     });
   }
 
+  /**
+   * Renders one template for many people (a broadcast's batch): the scopes are split among the workers, each
+   * worker parses the template once and renders each person within the budget of one message. A worker stuck
+   * in one render (no progress for the budget and its grace) is ended: that render fails with the budget's
+   * message and the rest of its share is rendered again elsewhere. Results come back in the scopes' order.
+   */
+  async renderMany(
+    channel: TemplateKind,
+    content: unknown,
+    scopes: readonly object[],
+    assets: RenderAssets = {},
+    budget: RenderBudget = RENDER_BUDGET,
+  ): Promise<RenderResult[]> {
+    if (!scopes.length) return [];
+    const shares = Math.max(1, Math.min(this.size, Math.ceil(scopes.length / MIN_SHARE)));
+    const per = Math.ceil(scopes.length / shares);
+    const parts: Promise<RenderResult[]>[] = [];
+    for (let start = 0; start < scopes.length; start += per)
+      parts.push(this.renderShare(channel, content, scopes.slice(start, start + per), assets, budget));
+    return (await Promise.all(parts)).flat();
+  }
+
+  private renderShare(
+    channel: TemplateKind,
+    content: unknown,
+    scopes: object[],
+    assets: RenderAssets,
+    budget: RenderBudget,
+  ): Promise<RenderResult[]> {
+    if (this.closed) return Promise.reject(new Error("The render pool is closed"));
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      const progress = new SharedArrayBuffer(4);
+      const message = { id, channel, content, scopes, progress, assets, budget };
+      this.queue.push({ id, message, resolve: () => {}, resolveMany: resolve, reject });
+      while (this.slots.size < this.size) this.spawn();
+      this.dispatch();
+    });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error("The render pool is closed"));
@@ -123,26 +168,30 @@ export class RenderPool {
     });
     const slot: Slot = { worker, ready: false, job: null, timer: null };
     this.slots.add(slot);
-    worker.on("message", (message: { ready?: true; id?: number; result?: RenderResult; error?: string }) => {
-      if (message.ready) {
-        slot.ready = true;
+    worker.on(
+      "message",
+      (message: { ready?: true; id?: number; result?: RenderResult; results?: RenderResult[]; error?: string }) => {
+        if (message.ready) {
+          slot.ready = true;
+          this.dispatch();
+          if (!slot.job) worker.unref(); // an idle pool does not keep a script or a test run alive
+          return;
+        }
+        const job = slot.job;
+        if (!job || job.id !== message.id) return;
+        this.release(slot);
+        if (message.results && job.resolveMany) job.resolveMany(message.results);
+        else if (message.result) job.resolve(message.result);
+        else job.reject(new Error(message.error ?? "The render failed"));
         this.dispatch();
-        if (!slot.job) worker.unref(); // an idle pool does not keep a script or a test run alive
-        return;
-      }
-      const job = slot.job;
-      if (!job || job.id !== message.id) return;
-      this.release(slot);
-      if (message.result) job.resolve(message.result);
-      else job.reject(new Error(message.error ?? "The render failed"));
-      this.dispatch();
-    });
+      },
+    );
     const gone = (error: Error) => {
       if (!this.slots.delete(slot)) return;
       if (slot.timer) clearTimeout(slot.timer);
       // a worker that dies while rendering (out of memory: resourceLimits) died of the template: a render
       // failure, so a message fails with the reason instead of being retried into the same wall
-      if (slot.job) slot.job.resolve(failed(`the render stopped (${error.message}); simplify the template`));
+      if (slot.job) this.failJob(slot.job, failed(`the render stopped (${error.message}); simplify the template`));
       if (this.closed) return;
       if (!slot.ready) {
         // it never started (a missing file, a syntax error): fail what waits rather than respawn in a loop
@@ -153,6 +202,23 @@ export class RenderPool {
     };
     worker.on("error", gone);
     worker.on("exit", (code) => gone(new Error(`The render worker stopped (exit code ${code})`)));
+  }
+
+  /**
+   * A job whose worker stopped: a single render answers `result`; a batch answers it for the render in progress,
+   * and the rest of its share (the renders done were lost with the worker) goes back to the queue.
+   */
+  private failJob(job: Job, result: RenderResult): void {
+    const { scopes, progress } = job.message;
+    if (!scopes || !progress || !job.resolveMany) return job.resolve(result);
+    const stuck = Math.min(Atomics.load(new Int32Array(progress), 0), scopes.length - 1);
+    const rest = scopes.filter((_, i) => i !== stuck);
+    const resolveMany = job.resolveMany;
+    if (!rest.length) return resolveMany([result]);
+    this.renderShare(job.message.channel, job.message.content, rest, job.message.assets, job.message.budget).then(
+      (again) => resolveMany([...again.slice(0, stuck), result, ...again.slice(stuck)]),
+      job.reject,
+    );
   }
 
   private release(slot: Slot): void {
@@ -169,20 +235,36 @@ export class RenderPool {
       const job = this.queue.shift()!;
       slot.job = job;
       slot.worker.ref(); // a render in flight keeps the process alive until it answers
-      slot.timer = setTimeout(() => {
+      const hardStop = () => {
         // liquidjs did not stop it between tags: end the worker, answer with the budget's message, start another
         slot.job = null;
         this.terminated++;
         this.slots.delete(slot);
         void slot.worker.terminate();
-        job.resolve(timedOut(job.message.budget));
+        this.failJob(job, timedOut(job.message.budget));
         if (!this.closed) this.spawn();
         this.dispatch();
-      }, job.message.budget.ms + HARD_TIMEOUT_GRACE_MS);
+      };
+      const limit = job.message.budget.ms + HARD_TIMEOUT_GRACE_MS;
+      if (job.message.progress) {
+        // a batch may take long; what must not take long is any one of its renders
+        const done = new Int32Array(job.message.progress);
+        let seen = -1;
+        const check = () => {
+          const now = Atomics.load(done, 0);
+          if (now === seen) return hardStop();
+          seen = now;
+          slot.timer = setTimeout(check, limit);
+        };
+        slot.timer = setTimeout(check, limit);
+      } else slot.timer = setTimeout(hardStop, limit);
       slot.worker.postMessage(job.message);
     }
   }
 }
+
+/** The smallest share of a batch worth a worker of its own: fewer renders cost less than the hop. */
+const MIN_SHARE = 50;
 
 function failed(message: string): RenderResult {
   const error: FieldIssue = { path: "content", message: `Liquid error: ${message}` };

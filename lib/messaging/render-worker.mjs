@@ -8,11 +8,55 @@ import { parentPort, workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
 
-const { renderTemplate } = await tsImport(pathToFileURL(workerData.liquidPath).href, import.meta.url);
+const { renderTemplate, liquid } = await tsImport(pathToFileURL(workerData.liquidPath).href, import.meta.url);
 
-parentPort.on("message", ({ id, channel, content, scope, assets, budget }) => {
+// A batch (a broadcast's messages: one template, many people) parses each source once. liquid.ts's engines
+// parse on every render (cache: false, since a template is edited while previews run); during a batch, every
+// engine's parse answers a source it already parsed from this memo, which lives only as long as the batch.
+// Parsed templates hold no render state, so one is rendered for each person in turn.
+const engineProto = Object.getPrototypeOf(liquid);
+const parse = engineProto.parse;
+let parsedInBatch = null;
+engineProto.parse = function parseOnceInBatch(source, ...rest) {
+  if (!parsedInBatch || rest.length) return parse.call(this, source, ...rest);
+  let bySource = parsedInBatch.get(this);
+  if (!bySource) parsedInBatch.set(this, (bySource = new Map()));
+  let parsed = bySource.get(source);
+  if (!parsed) bySource.set(source, (parsed = parse.call(this, source)));
+  return parsed;
+};
+
+function renderOne(channel, content, scope, assets, budget) {
   try {
-    parentPort.postMessage({ id, result: renderTemplate(channel, content, scope, assets, budget) });
+    return renderTemplate(channel, content, scope, assets, budget);
+  } catch (error) {
+    return {
+      fields: {},
+      errors: [{ path: "content", message: `Liquid error: ${error instanceof Error ? error.message : String(error)}` }],
+    };
+  }
+}
+
+parentPort.on("message", ({ id, channel, content, scope, scopes, progress, assets, budget }) => {
+  try {
+    if (!scopes) {
+      parentPort.postMessage({ id, result: renderTemplate(channel, content, scope, assets, budget) });
+      return;
+    }
+    // each person's render has its own budget; `progress` (shared with the pool) counts the renders done, so the
+    // pool can tell a worker stuck in one render (and end it) from one working through a long batch
+    const done = new Int32Array(progress);
+    const results = new Array(scopes.length);
+    parsedInBatch = new Map();
+    try {
+      for (let i = 0; i < scopes.length; i++) {
+        results[i] = renderOne(channel, content, scopes[i], assets, budget);
+        Atomics.store(done, 0, i + 1);
+      }
+    } finally {
+      parsedInBatch = null;
+    }
+    parentPort.postMessage({ id, results });
   } catch (error) {
     parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
   }

@@ -74,6 +74,24 @@ function connectionOptions(config: SmtpConfig, timeoutMs: number, target: Checke
   };
 }
 
+/**
+ * How wide and how long-lived a pooled transport's connections are: CAIRN_SMTP_MAX_CONNECTIONS connections at once
+ * (default 3: a provider's usual per-client limit; a broadcast to a relay that allows more sends about that many
+ * times faster, since each connection carries one message at a time) and CAIRN_SMTP_MAX_MESSAGES messages on a
+ * connection before it is replaced (default 1,000; nodemailer's own 100 costs a TCP and TLS handshake, EHLO and
+ * AUTH every 100 messages). nodemailer does not pipeline messages on a connection, so width is connections.
+ */
+export function smtpPoolSize(env: NodeJS.ProcessEnv = process.env): { maxConnections: number; maxMessages: number } {
+  const whole = (value: string | undefined, fallback: number, max: number) => {
+    const n = Number(value);
+    return Number.isInteger(n) && n >= 1 && n <= max ? n : fallback;
+  };
+  return {
+    maxConnections: whole(env.CAIRN_SMTP_MAX_CONNECTIONS, 3, 100),
+    maxMessages: whole(env.CAIRN_SMTP_MAX_MESSAGES, 1_000, 1_000_000),
+  };
+}
+
 function transportFor(config: SmtpConfig, timeoutMs: number, target: CheckedTarget): Transport {
   const key = JSON.stringify([
     config.host,
@@ -90,7 +108,7 @@ function transportFor(config: SmtpConfig, timeoutMs: number, target: CheckedTarg
     transport = nodemailer.createTransport({
       ...connectionOptions(config, timeoutMs, target),
       pool: true,
-      maxConnections: 3,
+      ...smtpPoolSize(),
       auth: config.user ? { user: config.user, pass: config.password ?? "" } : undefined,
     } satisfies SMTPPool.Options);
     // a pooled connection that fails while idle is dropped by the pool; keep the error from becoming unhandled

@@ -1,0 +1,423 @@
+import { z } from "zod";
+import { execute, type Queryable, selectRow, selectRows } from "../../../db/sql";
+import type { Channel } from "../../../messaging/liquid";
+
+/**
+ * The SQL of a broadcast's sender (lib/broadcasts/send): claiming a batch of its due messages, reading what the
+ * checks need for the whole batch at once, and recording the batch's outcomes with one statement per kind. The
+ * statements are the batched twins of lib/messaging/store/deliveries.ts (one message at a time): same columns,
+ * same statuses, and every write keeps the status check, so a message something else already ended (a cancel, a
+ * second sender, the embedded SMTP server's delivery report) is left as it is.
+ */
+
+// ---------------------------------------------------------------------------------------------------------
+// The broadcast
+
+const SendingBroadcastRow = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  name: z.string(),
+  channel: z.string(),
+  status: z.string(),
+  phase: z.string().nullable(),
+  testPercent: z.number().nullable(),
+  throttlePerMinute: z.number().nullable(),
+  audienceDone: z.boolean(),
+  startedAt: z.date().nullable(),
+  lastProgressAt: z.date().nullable(),
+});
+export type SendingBroadcast = z.infer<typeof SendingBroadcastRow>;
+
+/** The broadcast as its sender reads it, or undefined when it is gone. */
+export function selectSendingBroadcast(q: Queryable, broadcastId: string): Promise<SendingBroadcast | undefined> {
+  return selectRow(
+    q,
+    SendingBroadcastRow,
+    `SELECT id, "workspaceId", name, channel, status::text, phase, "testPercent", "throttlePerMinute", "audienceDone", "startedAt", "lastProgressAt"
+       FROM "Broadcast" WHERE id = $1`,
+    [broadcastId],
+  );
+}
+
+/** The sender's heartbeat: progress was made at `at` (or, for a chain that sleeps, is expected by `at`). */
+export async function touchProgress(q: Queryable, broadcastId: string, at: Date): Promise<void> {
+  await execute(q, `UPDATE "Broadcast" SET "lastProgressAt" = $2 WHERE id = $1 AND status = 'SENDING'`, [
+    broadcastId,
+    at,
+  ]);
+}
+
+/**
+ * SENDING → SENT when its audience is materialized and no message of it is QUEUED any more. Returns whether it
+ * changed (false: something is still queued, or the broadcast was paused or cancelled meanwhile).
+ */
+export async function completeBroadcast(q: Queryable, broadcastId: string, now: Date): Promise<boolean> {
+  const touched = await execute(
+    q,
+    `UPDATE "Broadcast" b SET status = 'SENT', "completedAt" = $2, "lastProgressAt" = $2, "updatedAt" = $2
+      WHERE b.id = $1 AND b.status = 'SENDING' AND b."audienceDone"
+        AND NOT EXISTS (SELECT 1 FROM "Message" m WHERE m."broadcastId" = b.id AND m.status = 'QUEUED')`,
+    [broadcastId, now],
+  );
+  return touched > 0;
+}
+
+const NextWorkRow = z.object({ dueNow: z.boolean(), queued: z.boolean(), nextAt: z.date().nullable() });
+
+/**
+ * What is left of the broadcast's QUEUED messages at `now`: whether one is due now (not waiting, not claimed),
+ * whether any is queued at all, and the earliest moment one becomes due (its sendAfter, or a live claim's end).
+ */
+export function selectNextWork(q: Queryable, broadcastId: string, now: Date): Promise<z.infer<typeof NextWorkRow>> {
+  return selectRow(
+    q,
+    NextWorkRow,
+    `SELECT EXISTS (SELECT 1 FROM "Message" WHERE "broadcastId" = $1 AND status = 'QUEUED'
+                       AND ("sendAfter" IS NULL OR "sendAfter" <= $2) AND ("claimedUntil" IS NULL OR "claimedUntil" < $2)) AS "dueNow",
+            EXISTS (SELECT 1 FROM "Message" WHERE "broadcastId" = $1 AND status = 'QUEUED') AS queued,
+            (SELECT min(GREATEST("sendAfter", "claimedUntil")) FROM "Message" WHERE "broadcastId" = $1 AND status = 'QUEUED') AS "nextAt"`,
+    [broadcastId, now],
+  ) as Promise<z.infer<typeof NextWorkRow>>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The sweep (lib/broadcasts/send/sweep-broadcasts.ts)
+
+const IdRow = z.object({ id: z.string() });
+
+/** SCHEDULED broadcasts whose time came: SENDING from `now`, in the test phase when they test variants first. */
+export async function startDueBroadcasts(q: Queryable, now: Date, limit: number): Promise<string[]> {
+  const rows = await selectRows(
+    q,
+    IdRow,
+    `WITH due AS (SELECT id FROM "Broadcast" WHERE status = 'SCHEDULED' AND ("sendAt" IS NULL OR "sendAt" <= $1)
+                   ORDER BY "sendAt" NULLS FIRST LIMIT $2 FOR UPDATE SKIP LOCKED)
+     UPDATE "Broadcast" b SET status = 'SENDING', "startedAt" = COALESCE(b."startedAt", $1),
+            phase = CASE WHEN b."testPercent" IS NOT NULL THEN COALESCE(b.phase, 'test') ELSE b.phase END,
+            "lastProgressAt" = $1, "updatedAt" = $1
+       FROM due WHERE b.id = due.id RETURNING b.id`,
+    [now, limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * SENDING broadcasts whose chain went quiet (no heartbeat since `quietSince`) and that have work now: audience
+ * left to materialize, or a message due. Their heartbeat is set to `now`, so the next sweep leaves them to the
+ * chain it starts. A chain waiting for the winner, or sleeping until a local send time, has no work now (its
+ * heartbeat is set to the moment it wakes), so it is left alone.
+ */
+export async function claimStalledBroadcasts(
+  q: Queryable,
+  now: Date,
+  quietSince: Date,
+  limit: number,
+): Promise<string[]> {
+  const rows = await selectRows(
+    q,
+    IdRow,
+    `WITH stalled AS (
+         SELECT b.id FROM "Broadcast" b
+          WHERE b.status = 'SENDING' AND COALESCE(b."lastProgressAt", b."startedAt", b."updatedAt") < $2
+            AND (NOT b."audienceDone" OR EXISTS (
+                  SELECT 1 FROM "Message" m WHERE m."broadcastId" = b.id AND m.status = 'QUEUED'
+                     AND (m."sendAfter" IS NULL OR m."sendAfter" <= $1) AND (m."claimedUntil" IS NULL OR m."claimedUntil" < $1)))
+          LIMIT $3 FOR UPDATE OF b SKIP LOCKED)
+     UPDATE "Broadcast" b SET "lastProgressAt" = $1 FROM stalled WHERE b.id = stalled.id RETURNING b.id`,
+    [now, quietSince, limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The batch: claim
+
+const ClaimedRow = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  profileId: z.string().nullable(),
+  journeyId: z.string().nullable(),
+  journeyVersionId: z.string().nullable(),
+  channel: z.custom<Channel>((value) => typeof value === "string"),
+  templateId: z.string(),
+  variant: z.string().nullable(),
+  status: z.string(),
+  idempotencyKey: z.string(),
+  context: z.looseObject({
+    trigger: z
+      .looseObject({ name: z.string().nullish(), properties: z.record(z.string(), z.unknown()).nullish() })
+      .nullish(),
+  }),
+  sendAfter: z.date().nullable(),
+  claimedUntil: z.date().nullable(),
+  attempts: z.number(),
+});
+export type ClaimedMessage = z.infer<typeof ClaimedRow>;
+
+/**
+ * Claims up to `limit` of the broadcast's due messages until `until` (one more attempt each): QUEUED, not
+ * waiting (sendAfter passed) and not held by a live claim (a crashed sender's claim lapses). Never-delayed
+ * messages first, then those whose wait ended, earliest first. Rows another sender is claiming right now are
+ * skipped (SKIP LOCKED), so two senders never take the same message.
+ *
+ * Two legs instead of one `ORDER BY "sendAfter" NULLS FIRST, id`: that order matches no index, so each batch
+ * would sort every queued message of the broadcast; each leg here reads the (broadcastId, status, sendAfter)
+ * index in its own order and stops at `limit`.
+ */
+export function claimDueBroadcastMessages(
+  q: Queryable,
+  broadcastId: string,
+  now: Date,
+  until: Date,
+  limit: number,
+): Promise<ClaimedMessage[]> {
+  return selectRows(
+    q,
+    ClaimedRow,
+    `WITH fresh AS (
+         SELECT id FROM "Message" WHERE "broadcastId" = $1 AND status = 'QUEUED' AND "sendAfter" IS NULL
+            AND ("claimedUntil" IS NULL OR "claimedUntil" < $2) LIMIT $4 FOR UPDATE SKIP LOCKED),
+     waited AS (
+         SELECT id FROM "Message" WHERE "broadcastId" = $1 AND status = 'QUEUED' AND "sendAfter" <= $2
+            AND ("claimedUntil" IS NULL OR "claimedUntil" < $2)
+          ORDER BY "sendAfter" LIMIT ($4 - (SELECT count(*) FROM fresh)) FOR UPDATE SKIP LOCKED),
+     due AS (SELECT id FROM fresh UNION ALL SELECT id FROM waited)
+     UPDATE "Message" m SET "claimedUntil" = $3, attempts = m.attempts + 1, "updatedAt" = $2 FROM due WHERE m.id = due.id
+     RETURNING m.id, m."workspaceId", m."profileId", m."journeyId", m."journeyVersionId", m.channel, m."templateId", m.variant,
+               m.status::text, m."idempotencyKey", m.context, m."sendAfter", m."claimedUntil", m.attempts`,
+    [broadcastId, now, until, limit],
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The batch: what the checks read
+
+const PushTokens = z.array(z.looseObject({ token: z.string(), type: z.string().optional() }));
+const BatchRecipientRow = z.object({
+  forId: z.string(),
+  id: z.string(),
+  userId: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  timezone: z.string().nullable(),
+  traits: z.record(z.string(), z.unknown()),
+  pushTokens: PushTokens,
+});
+
+/** The person each profile is now (following a merge, like selectRecipient), keyed by the profile id asked for. */
+export async function selectRecipients(
+  q: Queryable,
+  profileIds: string[],
+): Promise<Map<string, z.infer<typeof BatchRecipientRow>>> {
+  const rows = await selectRows(
+    q,
+    BatchRecipientRow,
+    `SELECT r.id AS "forId", p.id, p."userId", p.email, p.phone, p.timezone, p.traits, p."pushTokens"
+       FROM "Profile" r JOIN "Profile" p ON p.id = COALESCE(r."mergedIntoId", r.id) WHERE r.id = ANY($1::uuid[])`,
+    [profileIds],
+  );
+  return new Map(rows.map((r) => [r.forId, r]));
+}
+
+const ConsentRow = z.object({ profileId: z.string(), status: z.enum(["opted_in", "subscribed", "unsubscribed"]) });
+
+/** The people's consent records for the channel, keyed by person. */
+export async function selectConsentStatuses(
+  q: Queryable,
+  profileIds: string[],
+  channel: string,
+): Promise<Map<string, z.infer<typeof ConsentRow>["status"]>> {
+  const rows = await selectRows(
+    q,
+    ConsentRow,
+    `SELECT "profileId", status FROM "ChannelConsent" WHERE "profileId" = ANY($1::uuid[]) AND channel = $2`,
+    [profileIds, channel],
+  );
+  return new Map(rows.map((r) => [r.profileId, r.status]));
+}
+
+/**
+ * Serialises the frequency-cap checks of these people on the channel until `q`'s transaction ends: the same
+ * advisory keys as lockPersonChannel (lib/messaging/store/deliveries.ts), so a journey's delivery and a broadcast
+ * batch wait for each other; taken in one order, so two batches cannot deadlock.
+ */
+export async function lockPeopleOnChannel(q: Queryable, profileIds: string[], channel: string): Promise<void> {
+  await execute(
+    q,
+    `SELECT pg_advisory_xact_lock(hashtextextended(k, 7302)) FROM (SELECT DISTINCT unnest($1::text[]) || ':' || $2 AS k ORDER BY 1) keys`,
+    [profileIds, channel],
+  );
+}
+
+const RecentSendRow = z.object({ profileId: z.string(), at: z.date() });
+
+/**
+ * When these people's other messages on the channel were sent since `since` (a message claimed right now counts
+ * as sent `now`), the batch's own messages left out.
+ */
+export function selectRecentSends(
+  q: Queryable,
+  profileIds: string[],
+  channel: string,
+  exceptMessageIds: string[],
+  now: Date,
+  since: Date,
+): Promise<z.infer<typeof RecentSendRow>[]> {
+  return selectRows(
+    q,
+    RecentSendRow,
+    `SELECT "profileId", COALESCE("sentAt", $4) AS at FROM "Message"
+      WHERE "profileId" = ANY($1::uuid[]) AND channel = $2 AND id <> ALL($3::uuid[])
+        AND ("sentAt" > $5 OR (status = 'QUEUED' AND "claimedUntil" > $4))`,
+    [profileIds, channel, exceptMessageIds, now, since],
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The batch: recording outcomes (each statement only touches messages still QUEUED)
+
+/** Ends messages as suppressed, failed or bounced with their reasons; returns the ids it ended. */
+export async function finishMessages(
+  q: Queryable,
+  ended: { id: string; status: "SUPPRESSED" | "FAILED" | "BOUNCED"; reason: string }[],
+  now: Date,
+): Promise<string[]> {
+  if (!ended.length) return [];
+  const rows = await selectRows(
+    q,
+    IdRow,
+    `UPDATE "Message" m SET status = u.status::"MessageStatus", "statusReason" = u.reason, "claimedUntil" = NULL, "updatedAt" = $4
+       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, status, reason)
+      WHERE m.id = u.id AND m.status = 'QUEUED' RETURNING m.id`,
+    [ended.map((e) => e.id), ended.map((e) => e.status), ended.map((e) => e.reason), now],
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Holds messages back until their `until` (quiet hours) and releases the claim. The wait is not an attempt: the
+ * claim's attempt is given back, as a one-at-a-time delivery counts none for it.
+ */
+export async function delayMessages(
+  q: Queryable,
+  delayed: { id: string; until: Date }[],
+  now: Date,
+): Promise<string[]> {
+  if (!delayed.length) return [];
+  const rows = await selectRows(
+    q,
+    IdRow,
+    `UPDATE "Message" m SET "sendAfter" = u.until, "claimedUntil" = NULL, attempts = GREATEST(m.attempts - 1, 0), "updatedAt" = $3
+       FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, until)
+      WHERE m.id = u.id AND m.status = 'QUEUED' RETURNING m.id`,
+    [delayed.map((d) => d.id), delayed.map((d) => d.until), now],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** After retryable failures: the claims released, each message due again at its retryAt. */
+export async function scheduleRetries(
+  q: Queryable,
+  retries: { id: string; reason: string; retryAt: Date }[],
+  now: Date,
+): Promise<string[]> {
+  if (!retries.length) return [];
+  const rows = await selectRows(
+    q,
+    IdRow,
+    `UPDATE "Message" m SET "claimedUntil" = NULL, "sendAfter" = u.retry_at, "statusReason" = u.reason, "updatedAt" = $4
+       FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(id, reason, retry_at)
+      WHERE m.id = u.id AND m.status = 'QUEUED' RETURNING m.id`,
+    [retries.map((r) => r.id), retries.map((r) => r.reason), retries.map((r) => r.retryAt), now],
+  );
+  return rows.map((r) => r.id);
+}
+
+export interface SentRecord {
+  id: string;
+  sentAt: Date;
+  providerMessageId: string | null;
+  to: string;
+  content: Record<string, unknown>;
+  provider: string;
+  templateVersion: number;
+}
+
+/**
+ * Records the provider's acceptances: SENT at each one's sentAt, with what went out. A message the embedded SMTP
+ * server already marked DELIVERED stays so (as markSent). A message cancelled while its send was in flight went
+ * out all the same, and is recorded as sent: the broadcast's counts say what people received. Returns the ids
+ * recorded.
+ */
+export async function markSentMessages(q: Queryable, sent: SentRecord[], now: Date): Promise<string[]> {
+  if (!sent.length) return [];
+  const rows = await selectRows(
+    q,
+    IdRow,
+    `UPDATE "Message" m SET status = CASE WHEN m.status = 'DELIVERED' THEN m.status ELSE 'SENT' END, "sentAt" = u.sent_at,
+            "providerMessageId" = u.provider_message_id, "claimedUntil" = NULL, "statusReason" = NULL, "updatedAt" = $8,
+            "to" = u.recipient, content = u.content, provider = u.provider, "templateVersion" = u.template_version
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::int[])
+            AS u(id, sent_at, provider_message_id, recipient, content, provider, template_version)
+      WHERE m.id = u.id AND (m.status IN ('QUEUED', 'CANCELLED') OR (m.status = 'DELIVERED' AND m."providerMessageId" IS NULL))
+      RETURNING m.id`,
+    [
+      sent.map((s) => s.id),
+      sent.map((s) => s.sentAt),
+      sent.map((s) => s.providerMessageId),
+      sent.map((s) => s.to),
+      sent.map((s) => JSON.stringify(s.content)),
+      sent.map((s) => s.provider),
+      sent.map((s) => s.templateVersion),
+      now,
+    ],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** In-app messages put in their inboxes: delivered at once (as markDeliveredToInbox). Returns the ids recorded. */
+export async function markDeliveredToInboxes(
+  q: Queryable,
+  delivered: Omit<SentRecord, "sentAt" | "providerMessageId">[],
+  now: Date,
+): Promise<string[]> {
+  if (!delivered.length) return [];
+  const rows = await selectRows(
+    q,
+    IdRow,
+    `UPDATE "Message" m SET status = 'DELIVERED', "sentAt" = $6, "deliveredAt" = $6, "claimedUntil" = NULL, "updatedAt" = $6,
+            "to" = u.recipient, content = u.content, provider = u.provider, "templateVersion" = u.template_version
+       FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[], $5::int[]) AS u(id, recipient, content, provider, template_version)
+      WHERE m.id = u.id AND m.status = 'QUEUED' RETURNING m.id`,
+    [
+      delivered.map((d) => d.id),
+      delivered.map((d) => d.to),
+      delivered.map((d) => JSON.stringify(d.content)),
+      delivered.map((d) => d.provider),
+      delivered.map((d) => d.templateVersion),
+      now,
+    ],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Adds one timeline entry per message (the batched insertMessageEvent). */
+export async function insertMessageEvents(
+  q: Queryable,
+  workspaceId: string,
+  events: { messageId: string; type: string; at: Date; detail: Record<string, unknown> }[],
+): Promise<void> {
+  if (!events.length) return;
+  await execute(
+    q,
+    `INSERT INTO "MessageEvent" ("messageId", "workspaceId", type, at, detail)
+     SELECT u.id, $1, u.type, u.at, u.detail FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::jsonb[]) AS u(id, type, at, detail)`,
+    [
+      workspaceId,
+      events.map((e) => e.messageId),
+      events.map((e) => e.type),
+      events.map((e) => e.at),
+      events.map((e) => JSON.stringify(e.detail)),
+    ],
+  );
+}
