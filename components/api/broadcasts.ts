@@ -8,8 +8,10 @@ import type {
   BroadcastSendResult,
   BroadcastTestSend,
 } from "@/lib/broadcasts/broadcast-views";
+import type { BroadcastSettings } from "@/lib/workspaces/broadcast-settings";
 import type {
   ZBroadcastListQuery,
+  ZBroadcastSettings,
   ZCreateBroadcast,
   ZEstimateBroadcast,
   ZPreviewBroadcast,
@@ -61,5 +63,9 @@ export function broadcastsApi(send: Send) {
     pause: (slug: string, id: string) => send<BroadcastControlResult>("POST", `${broadcast(slug, id)}/pause`),
     resume: (slug: string, id: string) => send<BroadcastControlResult>("POST", `${broadcast(slug, id)}/resume`),
     cancel: (slug: string, id: string) => send<BroadcastControlResult>("POST", `${broadcast(slug, id)}/cancel`),
+    /** The workspace's zone and the role that may send (Settings → General). */
+    settings: (slug: string) => send<BroadcastSettings>("GET", path`/workspaces/${slug}/broadcast-settings`),
+    saveSettings: (slug: string, body: z.input<typeof ZBroadcastSettings>) =>
+      send<BroadcastSettings>("PATCH", path`/workspaces/${slug}/broadcast-settings`, { body }),
   };
 }
