@@ -64,8 +64,9 @@ function stableJson(value: unknown): string {
 
 /** The request as the idempotency check compares it: everything but the key, key order ignored. */
 export function requestHash(body: TSendMessage): string {
-  const { idempotencyKey: _key, ...rest } = body;
-  return createHash("sha256").update(stableJson(rest)).digest("hex");
+  return createHash("sha256")
+    .update(stableJson({ ...body, idempotencyKey: undefined }))
+    .digest("hex");
 }
 
 function idempotencyKeyOf(body: TSendMessage, header: string | null): string | null {
