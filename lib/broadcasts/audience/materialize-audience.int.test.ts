@@ -237,6 +237,25 @@ describe("a small audience in several zones", () => {
       });
   });
 
+  it("refuses a broadcast row it cannot read, creating nothing: bad phase, unknown winner, local without a time, no variants", async () => {
+    const broken: [string, Partial<BroadcastRow>, RegExp][] = [
+      ["unknown phase", { phase: "later" }, /unknown phase "later"/],
+      ["rest without a known winner", { phase: "rest", testPercent: 30 }, /winner "null" is not one of its variants/],
+      ["local without its date", { scheduleKind: "local", localTime: "09:00" }, /without its date and time/],
+      ["no variants", { variants: [] }, /no readable variants/],
+    ];
+    for (const [what, row, message] of broken) {
+      const id = await createBroadcastRow({ ...base(), ...row });
+      await expect(materializeNextChunk(id, NOW, 3), what).rejects.toThrow(message);
+      expect(await db().message.count({ where: { broadcastId: id } }), what).toBe(0);
+      expect(await broadcastRow(id), what).toMatchObject({
+        audienceCursor: null,
+        audienceCount: 0,
+        lastProgressAt: null,
+      });
+    }
+  });
+
   it("finishes at once when the broadcast names no segment", async () => {
     const id = await createBroadcastRow({ ...base(), segmentIds: [], excludedSegmentIds: [] });
     expect(await materializeNextChunk(id, NOW, 3)).toEqual({ created: 0, heldOut: 0, done: true });

@@ -52,7 +52,10 @@ export async function materializeNextChunk(
       return { created: 0, heldOut: 0, done: broadcast.audienceDone, skipped: "not_sending" };
     if (broadcast.audienceDone) return { created: 0, heldOut: 0, done: true };
 
-    const variants = ZVariants.parse(broadcast.variants);
+    const parsedVariants = ZVariants.safeParse(broadcast.variants);
+    if (!parsedVariants.success)
+      throw new Error(`broadcast ${broadcastId} has no readable variants: ${parsedVariants.error.issues[0]?.message}`);
+    const variants = parsedVariants.data;
     const phase = phaseOf(broadcast);
     const plan: AssignmentPlan = {
       broadcastId,
