@@ -8,8 +8,10 @@ import {
   formFromDraft,
   formatMinutes,
   nextVariantKey,
+  progressCounts,
   progressPercent,
   scheduleBody,
+  sendPolicyFor,
   statusLabel,
   throttleDuration,
   type SendSummary,
@@ -277,5 +279,29 @@ describe("a changed audience", () => {
     expect(changedAudience({ status: 409, fields: {} })).toBeNull();
     expect(changedAudience({ status: 422, fields: { confirmedAudience: "audience_changed: 5" } })).toBeNull();
     expect(changedAudience({ status: 409, fields: { confirmedAudience: "audience_changed: many" } })).toBeNull();
+  });
+});
+
+describe("progress counts", () => {
+  it("counts delivered and bounced messages as sent, queued as pending", () => {
+    expect(
+      progressCounts({ queued: 5, sent: 3, delivered: 10, suppressed: 1, failed: 2, bounced: 1, cancelled: 4 }),
+    ).toEqual({ sent: 14, pending: 5, cancelled: 4, suppressed: 1, failed: 2 });
+  });
+});
+
+describe("who may send", () => {
+  it("lets a member at or above the workspace's role send", () => {
+    expect(sendPolicyFor("ADMIN", "ADMIN")).toEqual({ maySend: true, reason: null });
+    expect(sendPolicyFor("OWNER", "EDITOR").maySend).toBe(true);
+  });
+  it("says which role may when the member's may not", () => {
+    expect(sendPolicyFor("EDITOR", "ADMIN")).toEqual({
+      maySend: false,
+      reason:
+        "Admins and up may send broadcasts in this workspace (Settings → General); you can draft and test it, and ask one of them to send it.",
+    });
+    expect(sendPolicyFor("ADMIN", "OWNER").reason).toMatch(/^Owners may send/);
+    expect(sendPolicyFor(null, "EDITOR").maySend).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import type { BroadcastChannel, BroadcastStatus, WinnerMetric } from "@/lib/broadcasts/schemas";
+import { ROLE_LABELS, roleAtLeast, type RoleName } from "@/lib/auth/permissions";
 import { isValidTimeZone, zonedTimeToInstant } from "@/lib/engine/time";
 import { formatDateTime, plural } from "../ui/format";
 
@@ -345,4 +346,36 @@ export function changedAudience(error: { status: number; fields: Record<string, 
   if (error.status !== 409) return null;
   const match = /^audience_changed: (\d+)$/.exec(error.fields.confirmedAudience ?? "");
   return match ? Number(match[1]) : null;
+}
+
+/**
+ * The progress bar's counts from the messages' statuses: delivered and bounced messages were sent; queued ones
+ * are pending.
+ */
+export function progressCounts(t: {
+  queued: number;
+  sent: number;
+  delivered: number;
+  suppressed: number;
+  failed: number;
+  bounced: number;
+  cancelled: number;
+}): ProgressCounts {
+  return {
+    sent: t.sent + t.delivered + t.bounced,
+    pending: t.queued,
+    cancelled: t.cancelled,
+    suppressed: t.suppressed,
+    failed: t.failed,
+  };
+}
+
+/** Whether a member may send (the workspace's lowest sending role), and if not, which role may. */
+export function sendPolicyFor(role: RoleName | null, sendRole: RoleName): { maySend: boolean; reason: string | null } {
+  if (role && roleAtLeast(role, sendRole)) return { maySend: true, reason: null };
+  const who = sendRole === "OWNER" ? "Owners" : `${ROLE_LABELS[sendRole]}s and up`;
+  return {
+    maySend: false,
+    reason: `${who} may send broadcasts in this workspace (Settings → General); you can draft and test it, and ask one of them to send it.`,
+  };
 }
