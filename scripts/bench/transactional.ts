@@ -1,0 +1,234 @@
+/**
+ * npm run bench:transactional — how long from `POST /api/v1/send` to the SMTP server holding the message, at a
+ * steady request rate, with a bare nodemailer baseline in the same run.
+ *
+ *   1. creates a fresh database on DATABASE_URL's server (default: the local Postgres at 127.0.0.1:5432), a
+ *      workspace, a full API key, an email template (`{{ data.order_id | required }}` and a trait) and the email
+ *      channel pointed at a local counting SMTP server (smtp-server);
+ *   2. serves Cairn's own route handler (app/api/v1/send/route.ts) over real HTTP in this process
+ *      (lib/testing/serve-routes.ts: a node:http server handing it a Request as Next does); the message is
+ *      delivered after the answer exactly as in production, by deliverTransactionalNow;
+ *   3. sends BENCH_RATE requests a second (default 100) for BENCH_SECONDS (default 30) with fetch, half to a
+ *      profile (by userId), half to an address of no profile, and times each from the request's start to the SMTP
+ *      server having read its DATA (matched by X-Cairn-Message-Id);
+ *   4. baseline: the same rendered message sent by a pooled nodemailer transport to the same server at the same
+ *      rate, timed from the call to the DATA;
+ *   5. prints p50/p95/p99 of both, the HTTP answer's own latency, and the ratio.
+ * The route, the SMTP server and the load share this one process (and its two cores) with the database: a
+ * deployment's server has the process to itself. CAIRN_SEND_RATE_LIMIT is raised for the run (the default, 100 a
+ * second, is the rate itself: timer jitter would meet it). Timings are printed, never asserted.
+ */
+import type { AddressInfo } from "node:net";
+import nodemailer from "nodemailer";
+import { SMTPServer } from "smtp-server";
+import { freshDatabase, percentile, runBench } from "./harness";
+
+const RATE = Number(process.env.BENCH_RATE ?? 100);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const PEOPLE = 200;
+
+/** A counting SMTP server: when each message's DATA was read, by the id in its X-Cairn-Message-Id (or X-Bench-Id). */
+async function countingSmtpServer() {
+  const arrived = new Map<string, number>();
+  let waiter: (() => void) | null = null;
+  const server = new SMTPServer({
+    logger: false,
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    onData(stream, _session, callback) {
+      let head = "";
+      stream.on("data", (chunk: Buffer) => {
+        if (head.length < 8192) head += chunk.toString("utf8");
+      });
+      stream.on("end", () => {
+        const at = performance.now();
+        const id = /^X-(?:Cairn-Message|Bench)-Id:\s*(\S+)/im.exec(head)?.[1];
+        if (id) arrived.set(id, at);
+        waiter?.();
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    port,
+    arrived,
+    /** resolves when every id has arrived, or after `timeoutMs` */
+    async waitFor(ids: string[], timeoutMs: number): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (ids.some((id) => !arrived.has(id)) && Date.now() < deadline)
+        await new Promise<void>((resolve) => {
+          waiter = resolve;
+          setTimeout(resolve, 200);
+        });
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Starts `fn(i)` every 1/RATE seconds for SECONDS (on schedule, whether or not earlier ones have finished). */
+async function atRate(fn: (i: number) => Promise<void>): Promise<void> {
+  const total = Math.round(RATE * SECONDS);
+  const started = performance.now();
+  const running: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    running.push(fn(i));
+  }
+  await Promise.all(running);
+}
+
+function summary(label: string, values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const f = (p: number) => `${percentile(sorted, p).toFixed(1).padStart(7)} ms`;
+  return `${label.padEnd(44)} p50 ${f(50)}   p95 ${f(95)}   p99 ${f(99)}   max ${f(100)}   (${values.length})`;
+}
+
+async function main() {
+  const database = await freshDatabase("cairn_bench_tx");
+  Object.assign(process.env, {
+    DATABASE_URL: database.url,
+    NEXTAUTH_SECRET: "bench",
+    CAIRN_ENCRYPTION_KEY: "bench",
+    CAIRN_OUTBOUND_ALLOW: "127.0.0.0/8",
+    CAIRN_SEND_RATE_LIMIT: process.env.CAIRN_SEND_RATE_LIMIT ?? String(RATE * 10),
+  });
+  const smtp = await countingSmtpServer();
+  let routes: { url: string; close(): Promise<void> } | null = null;
+  try {
+    // imported once DATABASE_URL names the fresh database
+    const { db } = await import("../../lib/db/client");
+    const { createApiKey, workspaceContextForApiKey } = await import("../../lib/api-keys/api-keys");
+    const { workspaceContextForUser } = await import("../../lib/workspaces/workspaces");
+    const { saveChannelConfig } = await import("../../lib/messaging/channel-config");
+    const { createTemplate } = await import("../../lib/messaging/templates/create-template");
+    const { ingest } = await import("../../lib/ingest/ingest");
+    const { processIngestedEvents } = await import("../../lib/engine/process-events");
+    const { serveRoutes } = await import("../../lib/testing/serve-routes");
+    const { POST } = await import("../../app/api/v1/send/route");
+    const { closeSmtpTransports } = await import("../../lib/messaging/providers");
+
+    const user = await db().user.create({
+      data: { email: `bench-${Date.now()}@example.com`, name: "Bench" },
+      select: { id: true, email: true, name: true },
+    });
+    const workspace = await db().workspace.create({ data: { name: "Bench", slug: `bench-${Date.now()}` } });
+    await db().membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
+    const owner = await workspaceContextForUser(user, workspace.slug);
+    const { secret } = await createApiKey(owner, { name: "bench", scope: "FULL" });
+    await saveChannelConfig(owner, "email", {
+      settings: {
+        mode: "smtp",
+        fromAddress: "shop@shop.example",
+        fromName: "Shop",
+        host: "127.0.0.1",
+        port: smtp.port,
+      },
+    });
+    const template = await createTemplate(owner, {
+      name: "Receipt",
+      channel: "email",
+      content: {
+        subject: "Order {{ data.order_id | required }}",
+        html: '<p>Hi {{ profile.traits.first_name | default: "there" }}, order {{ data.order_id }} ships today. <a href="https://shop.example/orders/{{ data.order_id }}">Track it</a></p>',
+      },
+    });
+    const keyCtx = await workspaceContextForApiKey(secret);
+    const identify = Array.from({ length: PEOPLE }, (_, i) => ({
+      type: "identify",
+      userId: `person-${i}`,
+      traits: { email: `person-${i}@example.com`, first_name: `P${i}` },
+    }));
+    const stored = await ingest(keyCtx, JSON.stringify({ batch: identify }), "batch");
+    await processIngestedEvents(workspace.id, stored.eventIds, new Date());
+    console.log(`workspace with ${PEOPLE} profiles, a template and SMTP at 127.0.0.1:${smtp.port}`);
+
+    routes = await serveRoutes({ "/api/v1/send": POST as never });
+    const post = (body: unknown) =>
+      fetch(`${routes!.url}/api/v1/send`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const bodyFor = (i: number) => ({
+      templateId: template.id,
+      to: i % 2 ? { userId: `person-${i % PEOPLE}` } : { email: `new-${i}@example.com` },
+      data: { order_id: `A${i}` },
+    });
+    // warm-up (module loading, pools, the first SMTP connection): not timed
+    const warm = await Promise.all(Array.from({ length: 20 }, (_, i) => post(bodyFor(1_000_000 + i))));
+    const warmIds = await Promise.all(warm.map(async (r) => ((await r.json()) as { id: string }).id));
+    await smtp.waitFor(warmIds, 30_000);
+
+    console.log(`sending ${RATE} requests/s for ${SECONDS} s through POST /api/v1/send …`);
+    const startedAt = new Map<string, number>();
+    const cpuBefore = process.cpuUsage();
+    const answers: number[] = [];
+    const refused: string[] = [];
+    await atRate(async (i) => {
+      const t0 = performance.now();
+      const response = await post(bodyFor(i));
+      answers.push(performance.now() - t0);
+      const body = (await response.json()) as { id?: string };
+      if (response.status !== 202 || !body.id) refused.push(`${response.status} ${JSON.stringify(body)}`);
+      else startedAt.set(body.id, t0);
+    });
+    await smtp.waitFor([...startedAt.keys()], 60_000);
+    const cpu = process.cpuUsage(cpuBefore);
+    const cairnCpuMs = (cpu.user + cpu.system) / 1000 / Math.max(1, startedAt.size);
+    const cairn = [...startedAt].filter(([id]) => smtp.arrived.has(id)).map(([id, t0]) => smtp.arrived.get(id)! - t0);
+
+    console.log(`baseline: a pooled nodemailer transport, the same message, ${RATE}/s for ${SECONDS} s …`);
+    const transport = nodemailer.createTransport({ host: "127.0.0.1", port: smtp.port, secure: false, pool: true });
+    const html =
+      '<p>Hi P1, order A1 ships today. <a href="https://shop.example/orders/A1">Track it</a></p><img src="http://localhost/t/o/x" alt="">';
+    const bareStarted = new Map<string, number>();
+    const bareCpuBefore = process.cpuUsage();
+    await atRate(async (i) => {
+      const id = `bare-${i}`;
+      bareStarted.set(id, performance.now());
+      await transport.sendMail({
+        from: '"Shop" <shop@shop.example>',
+        to: `person-${i % PEOPLE}@example.com`,
+        subject: `Order A${i}`,
+        html,
+        text: "Hi P1, order A1 ships today. Track it (https://shop.example/orders/A1)",
+        headers: { "X-Bench-Id": id },
+      });
+    });
+    await smtp.waitFor([...bareStarted.keys()], 30_000);
+    const bareCpu = process.cpuUsage(bareCpuBefore);
+    const bareCpuMs = (bareCpu.user + bareCpu.system) / 1000 / Math.max(1, bareStarted.size);
+    transport.close();
+    const bare = [...bareStarted].filter(([id]) => smtp.arrived.has(id)).map(([id, t0]) => smtp.arrived.get(id)! - t0);
+
+    console.log("");
+    console.log(summary("POST /api/v1/send → SMTP DATA received", cairn));
+    console.log(summary("POST /api/v1/send → 202 answered", answers));
+    console.log(summary("bare nodemailer send → SMTP DATA received", bare));
+    const p99 = (v: number[]) =>
+      percentile(
+        [...v].sort((a, b) => a - b),
+        99,
+      );
+    console.log(
+      `p99 ratio Cairn / bare: ${(p99(cairn) / p99(bare)).toFixed(1)}×; target p99 ≤ 300 ms: ${p99(cairn) <= 300 ? "met" : "NOT met"}`,
+    );
+    console.log(
+      `this process's CPU per message (route, delivery, SMTP server and load, not Postgres): Cairn ${cairnCpuMs.toFixed(2)} ms, bare ${bareCpuMs.toFixed(2)} ms; load average ${(await import("node:os")).loadavg()[0].toFixed(1)} on ${(await import("node:os")).availableParallelism()} cores`,
+    );
+    const lost = startedAt.size - cairn.length;
+    if (refused.length || lost)
+      console.log(`refused: ${refused.length} (first: ${refused[0] ?? "-"}); accepted but not received: ${lost}`);
+    closeSmtpTransports();
+  } finally {
+    await routes?.close();
+    await smtp.close();
+    await database.drop();
+  }
+}
+
+runBench(main);
