@@ -41,6 +41,11 @@ export async function sendFixture(options: {
   people: Person[] | number;
   content?: Record<string, unknown>;
   channel?: Channel;
+  /**
+   * "messages" (default): the audience is already materialized, as QUEUED messages; "segment": the people are
+   * members of a segment the broadcast names, and its audience is not read yet (the sender materializes it)
+   */
+  audience?: "messages" | "segment";
   broadcast?: Partial<{
     status: "SENDING" | "PAUSED" | "SCHEDULED" | "CANCELLED";
     throttlePerMinute: number | null;
@@ -88,20 +93,27 @@ export async function sendFixture(options: {
     ],
   );
   const b = options.broadcast ?? {};
+  const segmentId = randomUUID();
+  const bySegment = options.audience === "segment";
+  if (bySegment)
+    await pgPool().query(
+      `INSERT INTO "SegmentMembership" ("segmentId", "profileId", "workspaceId", "enteredAt") SELECT $1, p, $2, $3 FROM unnest($4::uuid[]) p`,
+      [segmentId, team.id, now, profileIds],
+    );
   const broadcast = await db().broadcast.create({
     data: {
       workspaceId: team.id,
       name: "Spring news",
       channel,
       status: b.status ?? "SENDING",
-      segmentIds: [],
+      segmentIds: bySegment ? [segmentId] : [],
       excludedSegmentIds: [],
       variants: [{ key: "A", name: "", templateId: template.id, weight: 100 }],
       throttlePerMinute: b.throttlePerMinute ?? null,
       phase: b.phase ?? null,
       testPercent: b.testPercent ?? null,
-      audienceDone: b.audienceDone ?? true,
-      audienceCount: people.length,
+      audienceDone: b.audienceDone ?? !bySegment,
+      audienceCount: bySegment ? 0 : people.length,
       startedAt: b.startedAt === undefined ? now : b.startedAt,
       sendAt: b.sendAt ?? null,
       lastProgressAt: b.lastProgressAt ?? null,
@@ -109,21 +121,22 @@ export async function sendFixture(options: {
       updatedByLabel: "test",
     },
   });
-  const messageIds = profileIds.map(() => randomUUID());
-  await pgPool().query(
-    `INSERT INTO "Message" (id, "workspaceId", "profileId", channel, "templateId", "idempotencyKey", "broadcastId", variant, context)
+  const messageIds = bySegment ? [] : profileIds.map(() => randomUUID());
+  if (!bySegment)
+    await pgPool().query(
+      `INSERT INTO "Message" (id, "workspaceId", "profileId", channel, "templateId", "idempotencyKey", "broadcastId", variant, context)
      SELECT u.id, $1, u.profile_id, $2, $3, 'b:' || $4 || ':' || u.profile_id, $4::uuid, 'A', $5
        FROM unnest($6::uuid[], $7::uuid[]) AS u(id, profile_id)`,
-    [
-      team.id,
-      channel,
-      template.id,
-      broadcast.id,
-      JSON.stringify({ broadcast: { id: broadcast.id, name: "Spring news" } }),
-      messageIds,
-      profileIds,
-    ],
-  );
+      [
+        team.id,
+        channel,
+        template.id,
+        broadcast.id,
+        JSON.stringify({ broadcast: { id: broadcast.id, name: "Spring news" } }),
+        messageIds,
+        profileIds,
+      ],
+    );
   return { owner, workspaceId: team.id, templateId: template.id, broadcastId: broadcast.id, messageIds, profileIds };
 }
 
