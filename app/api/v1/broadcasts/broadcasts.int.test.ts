@@ -14,7 +14,6 @@ const events: { id?: string; name: string; data: Record<string, unknown> }[] = [
 let inngestServer: Server;
 let sink: SmtpSink;
 
-/* eslint-disable @typescript-eslint/consistent-type-imports -- loaded in beforeAll, after the environment is set */
 let m: {
   list: typeof import("./route");
   item: typeof import("./[id]/route");
@@ -42,7 +41,6 @@ let m: {
   saveChannelConfig: typeof import("@/lib/messaging/channel-config").saveChannelConfig;
   db: typeof import("@/lib/db/client").db;
 };
-/* eslint-enable @typescript-eslint/consistent-type-imports */
 
 beforeAll(async () => {
   inngestServer = createServer((request, response) => {
