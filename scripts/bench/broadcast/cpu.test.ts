@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { parseProcStat, postmasterOf, treeCpuMs } from "./cpu";
+
+describe("parseProcStat", () => {
+  it("splits after the last parenthesis, so a command name with spaces and parentheses is read right", () => {
+    const line = "4242 (post (gres) x) S 17 4242 4242 0 -1 4194304 3903 11908 0 0 250 50 30 20 20 0 1 0 2743";
+    expect(parseProcStat(line, 100)).toEqual({
+      pid: 4242,
+      comm: "post (gres) x",
+      ppid: 17,
+      ownMs: 3_000,
+      reapedMs: 500,
+    });
+  });
+});
+
+describe("treeCpuMs", () => {
+  it("counts this process's CPU, and grows while it computes", () => {
+    const before = treeCpuMs(process.pid)!;
+    const until = performance.now() + 200;
+    let x = 0;
+    while (performance.now() < until) x += Math.sqrt(x + 1);
+    expect(x).toBeGreaterThan(0);
+    expect(treeCpuMs(process.pid)! - before).toBeGreaterThanOrEqual(100);
+  });
+
+  it("is null for a process that does not exist", () => {
+    expect(treeCpuMs(2 ** 22 + 1)).toBeNull();
+  });
+});
+
+describe("postmasterOf", () => {
+  it("is null when the pid is not a postgres backend on this machine (here: this Node process)", () => {
+    expect(postmasterOf(process.pid)).toBeNull();
+  });
+});
