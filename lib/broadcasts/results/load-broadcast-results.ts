@@ -6,7 +6,7 @@ import { pgPool } from "../../db/pool";
 import type { Queryable } from "../../db/sql";
 import { AppError } from "../../errors";
 import type { ExperimentAnalysis } from "../../experiments/analysis";
-import { ZBroadcastVariant, type WinnerMetric } from "../schemas";
+import type { WinnerMetric } from "../schemas";
 import type { BroadcastResultsQuery } from "./results-query";
 import { analyzeBroadcast, variantLabel, type VariantArmCounts } from "./broadcast-statistics";
 import {
@@ -17,6 +17,7 @@ import {
   selectTimeSeries,
   selectVariantCounts,
   type VariantCounts,
+  withoutJit,
 } from "./store/results";
 
 /**
@@ -124,6 +125,7 @@ export const BROADCAST_RESULTS_SELECT = {
   timezone: true,
   startedAt: true,
   completedAt: true,
+  createdAt: true,
 } as const;
 
 /** The columns the results read (BROADCAST_RESULTS_SELECT). */
@@ -146,11 +148,17 @@ export interface BroadcastForResults {
   timezone: string;
   startedAt: Date | null;
   completedAt: Date | null;
+  createdAt: Date;
 }
 
+/** What results read of a stored variant (the draft schemas checked the rest when it was saved). */
+const ZStoredVariants = z.array(
+  z.object({ key: z.string(), name: z.string().default(""), weight: z.number() }).loose(),
+);
+
 /** The variants as stored; a row that does not parse is a bug upstream, so it fails loudly. */
-export function variantsOf(broadcast: { variants: unknown }) {
-  return z.array(ZBroadcastVariant).parse(broadcast.variants);
+export function variantsOf(broadcast: { variants: unknown }): { key: string; name: string; weight: number }[] {
+  return ZStoredVariants.parse(broadcast.variants);
 }
 
 export function emptyFigures(): VariantFigures {
@@ -216,6 +224,7 @@ export async function loadBroadcastResults(
     broadcastId: broadcast.id,
     now,
     testBefore: broadcast.testPercent !== null ? broadcast.winnerDecidedAt : null,
+    since: broadcast.startedAt ?? broadcast.createdAt,
   };
   const rule =
     broadcast.conversionEvent && broadcast.startedAt
@@ -226,12 +235,13 @@ export async function loadBroadcastResults(
           startedAt: broadcast.startedAt,
         }
       : null;
+  // Each statement on a connection of its own (in parallel on Postgres), JIT off (store/results.ts says why).
   const [counts, conversions, holdoutCount, series] = await Promise.all([
-    selectVariantCounts(q, key),
-    rule ? selectConversions(q, key, rule) : Promise.resolve([] as ConversionCounts[]),
+    withoutJit((tx) => selectVariantCounts(tx, key)),
+    rule ? withoutJit((tx) => selectConversions(tx, key, rule)) : Promise.resolve([] as ConversionCounts[]),
     broadcast.holdoutPercent > 0 ? countHoldout(q, broadcast.id, now) : Promise.resolve(0),
     broadcast.startedAt
-      ? selectTimeSeries(q, key, broadcast.startedAt, broadcast.timezone, HOURLY_HOURS, rule)
+      ? withoutJit((tx) => selectTimeSeries(tx, key, broadcast.startedAt!, broadcast.timezone, HOURLY_HOURS, rule))
       : Promise.resolve([]),
   ]);
   return assembleResults({ broadcast, variants, metric, now, counts, conversions, holdoutCount, series });
