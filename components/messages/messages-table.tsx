@@ -3,7 +3,7 @@ import type { MessageRow } from "@/lib/messaging/messages";
 import { CHANNEL_LABEL, type ChannelName } from "../templates/channels";
 import { Badge } from "../ui/card";
 import { formatDateTime } from "../ui/format";
-import { stepName, templateName } from "./names";
+import { recipientName, stepName, templateName } from "./names";
 
 export const STATUS_TONES: Record<string, "stone" | "brand" | "amber" | "red"> = {
   QUEUED: "amber",
@@ -12,6 +12,7 @@ export const STATUS_TONES: Record<string, "stone" | "brand" | "amber" | "red"> =
   BOUNCED: "red",
   FAILED: "red",
   SUPPRESSED: "stone",
+  CANCELLED: "stone",
 };
 
 export function MessagesTable({ slug, messages }: { slug: string; messages: MessageRow[] }) {
@@ -29,7 +30,7 @@ export function MessagesTable({ slug, messages }: { slug: string; messages: Mess
         <tr>
           <th className="py-2 font-medium">Person</th>
           <th className="py-2 pl-4 font-medium">Channel</th>
-          <th className="py-2 pl-4 font-medium">Journey · step</th>
+          <th className="py-2 pl-4 font-medium">Source</th>
           <th className="py-2 pl-4 font-medium">Template</th>
           <th className="py-2 pl-4 font-medium">Status</th>
           <th className="py-2 pl-4 font-medium">Queued</th>
@@ -39,18 +40,42 @@ export function MessagesTable({ slug, messages }: { slug: string; messages: Mess
         {messages.map((m) => (
           <tr key={m.id} data-testid="message-row" className="align-top hover:bg-stone-50/70">
             <td className="py-3">
-              <Link
-                href={`/w/${slug}/profiles/${m.profileId}`}
-                className="block truncate font-medium text-brand-700 hover:underline"
-                title={m.email ?? m.userId ?? "Anonymous: no user id or email yet"}
-              >
-                {m.userId ?? m.email ?? "Anonymous"}
-              </Link>
+              {m.profileId ? (
+                <Link
+                  href={`/w/${slug}/profiles/${m.profileId}`}
+                  className="block truncate font-medium text-brand-700 hover:underline"
+                  title={m.email ?? m.userId ?? "Anonymous: no user id or email yet"}
+                >
+                  {recipientName(m)}
+                </Link>
+              ) : (
+                // a transactional message to an address that is no one's profile
+                <span className="block truncate font-medium text-stone-800" title="An address of no profile">
+                  {recipientName(m)}
+                </span>
+              )}
               {m.email && m.userId ? <span className="block truncate text-xs text-stone-500">{m.email}</span> : null}
             </td>
-            <td className="py-3 pl-4 text-stone-700">{CHANNEL_LABEL[m.channel as ChannelName] ?? m.channel}</td>
+            <td className="py-3 pl-4 text-stone-700">
+              {CHANNEL_LABEL[m.channel as ChannelName] ?? m.channel}
+              {m.category === "transactional" ? (
+                <span className="mt-1 block" data-testid="category">
+                  <Badge tone="stone">transactional</Badge>
+                </span>
+              ) : null}
+            </td>
             <td className="truncate py-3 pl-4">
-              {m.journeyId ? (
+              {m.broadcastId ? (
+                <Link
+                  href={`/w/${slug}/broadcasts/${m.broadcastId}`}
+                  className="text-stone-800 hover:underline"
+                  title={m.broadcastName ?? undefined}
+                >
+                  {m.broadcastName ?? "a broadcast"}
+                </Link>
+              ) : m.category === "transactional" ? (
+                <span className="text-stone-600">Send API</span>
+              ) : m.journeyId ? (
                 <Link
                   href={`/w/${slug}/journeys/${m.journeyId}`}
                   className="text-stone-800 hover:underline"

@@ -4,7 +4,12 @@ import { pgPool } from "../db/pool";
 import { AppError, parseInput } from "../errors";
 import { CHANNELS } from "./liquid";
 import { selectMessageTimeline } from "./store/message-events";
-import { selectJourneysWithMessages, selectMessageDetail, selectMessagePage } from "./store/messages";
+import {
+  selectBroadcastsWithMessages,
+  selectJourneysWithMessages,
+  selectMessageDetail,
+  selectMessagePage,
+} from "./store/messages";
 
 /**
  * The messages journeys decided to send, newest first, for the Messages page: searchable by person,
@@ -12,7 +17,17 @@ import { selectJourneysWithMessages, selectMessageDetail, selectMessagePage } fr
  * message's page shows what was sent and its timeline.
  */
 
-export const MESSAGE_STATUSES = ["QUEUED", "SENT", "DELIVERED", "BOUNCED", "FAILED", "SUPPRESSED"] as const;
+export const MESSAGE_STATUSES = [
+  "QUEUED",
+  "SENT",
+  "DELIVERED",
+  "BOUNCED",
+  "FAILED",
+  "SUPPRESSED",
+  "CANCELLED",
+] as const;
+/** "marketing": journeys' and broadcasts' messages; "transactional": POST /api/v1/send's. */
+export const MESSAGE_CATEGORIES = ["marketing", "transactional"] as const;
 
 export const ZMessageQuery = z
   .object({
@@ -20,6 +35,8 @@ export const ZMessageQuery = z
     journeyId: z.uuid("must be a journey id").optional(),
     channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(", ")}` }).optional(),
     status: z.enum(MESSAGE_STATUSES, { error: `must be one of ${MESSAGE_STATUSES.join(", ")}` }).optional(),
+    category: z.enum(MESSAGE_CATEGORIES, { error: `must be one of ${MESSAGE_CATEGORIES.join(", ")}` }).optional(),
+    broadcastId: z.uuid("must be a broadcast id").optional(),
     /** keyset pagination: messages created before this one */
     before: z.uuid("must be a message id").optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -36,9 +53,15 @@ export interface MessageRow {
   /** why it was suppressed, failed or bounced, or why the last attempt is being retried */
   statusReason: string | null;
   createdAt: string;
-  profileId: string;
+  /** null for a transactional message to an address of no profile: `to` is the address */
+  profileId: string | null;
   userId: string | null;
   email: string | null;
+  /** the address it went (or goes) to */
+  to: string | null;
+  category: string;
+  broadcastId: string | null;
+  broadcastName: string | null;
   journeyId: string | null;
   journeyName: string | null;
   nodeId: string | null;
@@ -63,6 +86,8 @@ export async function listMessages(
       journeyId: q.journeyId ?? null,
       channel: q.channel ?? null,
       status: q.status ?? null,
+      category: q.category ?? null,
+      broadcastId: q.broadcastId ?? null,
       before: q.before ?? null,
     },
     q.limit + 1,
@@ -77,8 +102,13 @@ export async function journeysWithMessages(ctx: WorkspaceContext): Promise<{ id:
   return selectJourneysWithMessages(pgPool(), ctx.workspace.id);
 }
 
+/** The broadcasts that have messages, for the page's broadcast filter. */
+export async function broadcastsWithMessages(ctx: WorkspaceContext): Promise<{ id: string; name: string }[]> {
+  requirePermission(ctx, "workspace:read");
+  return selectBroadcastsWithMessages(pgPool(), ctx.workspace.id);
+}
+
 export interface MessageDetail extends MessageRow {
-  to: string | null;
   templateVersion: number | null;
   provider: string | null;
   providerMessageId: string | null;

@@ -9,12 +9,18 @@ import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { AppError } from "@/lib/errors";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
-import { journeysWithMessages, listMessages, MESSAGE_STATUSES } from "@/lib/messaging/messages";
+import {
+  broadcastsWithMessages,
+  journeysWithMessages,
+  listMessages,
+  MESSAGE_CATEGORIES,
+  MESSAGE_STATUSES,
+} from "@/lib/messaging/messages";
 
 export const metadata: Metadata = { title: "Messages" };
 
 type Search = Record<string, string | string[] | undefined>;
-const FILTERS = ["person", "journeyId", "channel", "status", "before"] as const;
+const FILTERS = ["person", "journeyId", "broadcastId", "category", "channel", "status", "before"] as const;
 
 export default async function MessagesPage({
   params,
@@ -44,7 +50,7 @@ export default async function MessagesPage({
     if (!(error instanceof AppError)) throw error;
     problem = error.message;
   }
-  const journeys = await journeysWithMessages(ctx);
+  const [journeys, broadcasts] = await Promise.all([journeysWithMessages(ctx), broadcastsWithMessages(ctx)]);
   const filtered = FILTERS.some((key) => key !== "before" && filters[key]);
   const olderHref = result.next
     ? `/w/${slug}/messages?${new URLSearchParams({ ...filters, before: result.next }).toString()}`
@@ -54,7 +60,7 @@ export default async function MessagesPage({
     <>
       <PageHeader
         title="Messages"
-        description="Every message your journeys decided to send: to whom, from which journey step, and where it stands."
+        description="Every message your journeys, broadcasts and the send API decided to send: to whom, from where, and where it stands."
       />
       {result.messages.length === 0 && !filtered && !problem && !filters.before ? (
         <div className="mt-8">
@@ -94,6 +100,23 @@ export default async function MessagesPage({
               options={journeys.map((j) => [j.id, j.name])}
               wide
             />
+            {broadcasts.length ? (
+              <FilterSelect
+                name="broadcastId"
+                label="Broadcast"
+                value={filters.broadcastId}
+                all="All broadcasts"
+                options={broadcasts.map((b) => [b.id, b.name])}
+                wide
+              />
+            ) : null}
+            <FilterSelect
+              name="category"
+              label="Category"
+              value={filters.category}
+              all="All categories"
+              options={MESSAGE_CATEGORIES.map((c) => [c, c])}
+            />
             <FilterSelect
               name="channel"
               label="Channel"
@@ -123,7 +146,7 @@ export default async function MessagesPage({
             </p>
           ) : result.messages.length === 0 ? (
             <EmptyState icon={SearchX} heading="No message matches these filters">
-              <p>Try another person, journey, channel or status.</p>
+              <p>Try another person, journey, broadcast, category, channel or status.</p>
             </EmptyState>
           ) : (
             <Card>

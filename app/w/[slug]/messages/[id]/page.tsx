@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { MessageContent } from "@/components/messages/message-view";
-import { stepName, templateName } from "@/components/messages/names";
+import { queuedBy, recipientName, stepName, templateName } from "@/components/messages/names";
 import { STATUS_TONES } from "@/components/messages/messages-table";
 import { PageHeader } from "@/components/shell/page-header";
 import { CHANNEL_LABEL, type ChannelName } from "@/components/templates/channels";
@@ -54,7 +54,7 @@ export default async function MessagePage({ params }: { params: Promise<{ slug: 
     throw error;
   }
   const channel = CHANNEL_LABEL[message.channel as ChannelName] ?? message.channel;
-  const person = message.userId ?? message.email ?? "an anonymous person";
+  const person = recipientName(message);
   return (
     <>
       <PageHeader
@@ -70,6 +70,16 @@ export default async function MessagePage({ params }: { params: Promise<{ slug: 
                 {message.nodeId ? <> · step “{stepName(message)}”</> : null} ·{" "}
               </>
             ) : null}
+            {message.broadcastId ? (
+              <>
+                From{" "}
+                <Link href={`/w/${slug}/broadcasts/${message.broadcastId}`} className="text-brand-700 hover:underline">
+                  {message.broadcastName ?? "a broadcast"}
+                </Link>{" "}
+                ·{" "}
+              </>
+            ) : null}
+            {message.category === "transactional" ? <>Transactional (send API) · </> : null}
             template {templateName(message)}
           </>
         }
@@ -109,7 +119,9 @@ export default async function MessagePage({ params }: { params: Promise<{ slug: 
               return (
                 <li key={i} className="relative pl-5" data-testid="timeline-event" data-type={event.type}>
                   <span className="absolute top-1.5 left-0 h-2 w-2 rounded-full bg-brand-500" />
-                  <p className="text-sm font-medium text-stone-900">{EVENT_LABELS[event.type] ?? event.type}</p>
+                  <p className="text-sm font-medium text-stone-900">
+                    {event.type === "queued" ? queuedBy(message) : (EVENT_LABELS[event.type] ?? event.type)}
+                  </p>
                   <p className="text-xs text-stone-500">{formatDateTime(event.at)}</p>
                   {text ? <p className="mt-0.5 text-sm break-words text-stone-700">{text}</p> : null}
                 </li>
