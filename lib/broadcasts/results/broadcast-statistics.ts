@@ -205,7 +205,7 @@ export function chooseWinner(analysis: ExperimentAnalysis, metric: WinnerMetric,
   const best = analysis.arms.reduce((a, b) => (b.conversionRate > a.conversionRate ? b : a));
   const why = analysis.srm?.mismatch
     ? "the sample-ratio check failed, so the test cannot be trusted"
-    : `no variant was significantly better on ${noun} (${analysis.test.label} test)`;
+    : `no variant was significantly better on ${noun} (sequential test)`;
   return {
     key: keyOfArm(best.armId),
     significant: false,
