@@ -233,6 +233,7 @@ export function BroadcastEditor({
             onEstimate={setEstimate}
             onSave={save}
             onScheduleErrors={setScheduleErrors}
+            onFieldErrors={setErrors}
             onSent={() => router.refresh()}
           />
           <div>

@@ -36,6 +36,7 @@ export function ReviewPanel({
   onEstimate,
   onSave,
   onScheduleErrors,
+  onFieldErrors,
   onSent,
 }: {
   slug: string;
@@ -51,6 +52,8 @@ export function ReviewPanel({
   /** saves the editor's changes; the saved broadcast, or null when the save was refused */
   onSave: () => Promise<BroadcastDetail | null>;
   onScheduleErrors: (errors: Record<string, string>) => void;
+  /** the send's refusals that name a draft field (a segment, a template): shown beside it in the editor */
+  onFieldErrors: (errors: Record<string, string>) => void;
   onSent: (broadcast: BroadcastDetail) => void;
 }) {
   const [estimate, setEstimate] = useState<AudienceEstimate | null>(null);
@@ -159,8 +162,11 @@ export function ReviewPanel({
           schedule={schedule}
           timezone={timezone}
           onChanged={(count) => setConfirm({ ...confirm, count, changed: true })}
-          onScheduleErrors={(errors) => {
-            onScheduleErrors(errors);
+          onFieldErrors={(errors) => {
+            const schedule = Object.fromEntries(Object.entries(errors).filter(([path]) => path.startsWith("schedule")));
+            onScheduleErrors(schedule);
+            onFieldErrors(errors);
+            setPrepareError("The send was refused: see the fields marked in the editor.");
             setConfirm(null);
           }}
           onClose={() => setConfirm(null)}
@@ -179,7 +185,7 @@ function ConfirmSendDialog({
   schedule,
   timezone,
   onChanged,
-  onScheduleErrors,
+  onFieldErrors,
   onClose,
   onSent,
 }: {
@@ -190,7 +196,7 @@ function ConfirmSendDialog({
   schedule: ScheduleChoice;
   timezone: string;
   onChanged: (count: number) => void;
-  onScheduleErrors: (errors: Record<string, string>) => void;
+  onFieldErrors: (errors: Record<string, string>) => void;
   onClose: () => void;
   onSent: (broadcast: BroadcastDetail) => void;
 }) {
@@ -220,12 +226,8 @@ function ConfirmSendDialog({
     if (result.ok) return onSent(result.data.broadcast);
     const fresh = changedAudience(result.error);
     if (fresh !== null) return onChanged(fresh);
-    const scheduleErrors = Object.fromEntries(
-      Object.entries(result.error.fields).filter(([path]) => path.startsWith("schedule")),
-    );
-    if (Object.keys(scheduleErrors).length) return onScheduleErrors(scheduleErrors);
-    const fields = Object.entries(result.error.fields).map(([path, message]) => `${path}: ${message}`);
-    setError(fields.length ? `${result.error.message} — ${fields.join("; ")}` : result.error.message);
+    if (result.error.hasFields) return onFieldErrors(result.error.fields);
+    setError(result.error.message);
   }
 
   const now = schedule.kind === "now";
