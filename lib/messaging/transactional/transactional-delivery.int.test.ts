@@ -8,7 +8,10 @@ import { startSmtpSink, type SmtpSink } from "../../testing/local-provider-serve
 import { messageRow, queueFor, setup, timeline } from "../../testing/messaging-fixtures";
 import { saveChannelConfig } from "../channel-config";
 import { deliverMessage } from "../delivery";
+import { recordClick, recordOpen, unsubscribe } from "../engagement";
 import { savePolicy } from "../policy";
+import { recordDeliveryEvents } from "../provider-events";
+import { signLink } from "../tracking";
 import { createTemplate } from "../templates/create-template";
 
 /**
@@ -204,5 +207,47 @@ describe("an address of no profile, over real SMTP", () => {
       reason: "SMS isn't set up: configure a Twilio-compatible provider in Settings → Channels",
     });
     expect((await messageRow(id)).to).toBe("+15550009999");
+  });
+
+  it("opens, clicks, a hard bounce and a complaint on an address-only message are recorded without a person", async () => {
+    const s = await setup(RECEIPT);
+    const clock = s.driver.clock;
+    const inline = { channel: "email", content: { subject: "Hi", html: "<p>x</p>" } };
+    const opened = await send(s.fixture.key, { ...inline, to: { email: "eve@example.com" } });
+    expect(await deliverMessage(opened, clock)).toMatchObject({ outcome: "sent" });
+    expect(await recordOpen(signLink("open", opened), clock)).toBe(true);
+    const url = "https://shop.example/o";
+    expect(await recordClick(signLink("click", opened, url), url, clock)).toBe(url);
+    expect(await messageRow(opened)).toMatchObject({ openedAt: expect.any(Date), clickedAt: expect.any(Date) });
+    // no person: no consent to change, and no profile event was stored for anyone
+    await unsubscribe(signLink("unsubscribe", opened), "link", clock);
+    expect(await db().channelConsent.count({ where: { workspaceId: s.ctx.workspace.id } })).toBe(0);
+    expect(await db().event.count({ where: { workspaceId: s.ctx.workspace.id, name: { startsWith: "Email" } } })).toBe(
+      0,
+    );
+
+    const bounced = await send(s.fixture.key, { ...inline, to: { email: "gone@example.com" } });
+    const complained = await send(s.fixture.key, { ...inline, to: { email: "angry@example.com" } });
+    for (const id of [bounced, complained]) await deliverMessage(id, clock);
+    expect(
+      await recordDeliveryEvents(s.owner, {
+        events: [
+          { messageId: bounced, type: "bounced", bounceType: "hard", reason: "550 no such user" },
+          { messageId: complained, type: "complained" },
+        ],
+      }),
+    ).toEqual({ applied: 2 });
+    expect((await messageRow(bounced)).status).toBe("BOUNCED");
+    const suppressed = await db().suppression.findMany({
+      where: { workspaceId: s.ctx.workspace.id },
+      orderBy: { address: "asc" },
+    });
+    expect(suppressed.map((x) => [x.address, x.reason])).toEqual([
+      ["angry@example.com", "complaint"],
+      ["gone@example.com", "bounce"],
+    ]);
+    // and the next transactional message to either is suppressed
+    const again = await send(s.fixture.key, { ...inline, to: { email: "gone@example.com" } });
+    expect(await deliverMessage(again, clock)).toMatchObject({ outcome: "suppressed" });
   });
 });
