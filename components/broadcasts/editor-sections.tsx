@@ -46,11 +46,13 @@ function Toggle({
   checked,
   onChange,
   hint,
+  disabled,
 }: {
   label: string;
   checked: boolean;
   onChange: (on: boolean) => void;
   hint?: string;
+  disabled: boolean;
 }) {
   return (
     <label className="flex cursor-pointer items-start gap-3">
@@ -58,7 +60,8 @@ function Toggle({
         type="checkbox"
         checked={checked}
         onChange={(e) => onChange(e.target.checked)}
-        className="mt-0.5 h-4 w-4 rounded border-stone-300 accent-brand-700"
+        disabled={disabled}
+        className="mt-0.5 h-4 w-4 rounded border-stone-300 accent-brand-700 disabled:cursor-not-allowed"
       />
       <span>
         <span className="block text-sm font-medium text-stone-800">{label}</span>
@@ -214,7 +217,8 @@ export function ContentSection({
             label="Send the winner to the rest"
             hint="A test group gets the variants first; after the test, the variant that leads goes to everyone else."
             checked={form.winnerTest}
-            onChange={(on) => !readOnly && setForm((f) => ({ ...f, winnerTest: on }))}
+            onChange={(on) => setForm((f) => ({ ...f, winnerTest: on }))}
+            disabled={readOnly}
           />
           {form.winnerTest ? (
             <div className="grid gap-4 sm:grid-cols-3">
@@ -287,7 +291,8 @@ export function GoalSection({
           label="Count conversions"
           hint="People who do an event within a window after their message (the holdout: after the send) converted."
           checked={form.conversion}
-          onChange={(on) => !readOnly && setForm((f) => ({ ...f, conversion: on }))}
+          onChange={(on) => setForm((f) => ({ ...f, conversion: on }))}
+          disabled={readOnly}
         />
         {form.conversion ? (
           <div className="grid gap-4 sm:grid-cols-[1fr_10rem]">
@@ -326,7 +331,8 @@ export function GoalSection({
           label="Limit the pace"
           hint="At most so many messages a minute, for a provider's rate limit or a website that must not get every visitor at once."
           checked={form.throttle}
-          onChange={(on) => !readOnly && setForm((f) => ({ ...f, throttle: on }))}
+          onChange={(on) => setForm((f) => ({ ...f, throttle: on }))}
+          disabled={readOnly}
         />
         {form.throttle ? (
           <div className="max-w-xs">
