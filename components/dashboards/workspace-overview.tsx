@@ -30,7 +30,8 @@ export function WorkspaceOverviewView({
     totals.entered === 0 &&
     totals.conversions === 0 &&
     totals.orders === 0 &&
-    overview.channels.length === 0;
+    overview.channels.length === 0 &&
+    !overview.broadcasts?.length;
   if (empty) {
     return (
       <div className="space-y-6">
@@ -213,6 +214,71 @@ export function WorkspaceOverviewView({
           <p className="text-sm text-stone-600">No one entered a journey in this range.</p>
         )}
       </Card>
+
+      <BroadcastsCard slug={slug} broadcasts={overview.broadcasts ?? []} />
     </div>
+  );
+}
+
+const BROADCAST_STATUS: Record<string, string> = {
+  SCHEDULED: "Scheduled",
+  SENDING: "Sending",
+  PAUSED: "Paused",
+  SENT: "Sent",
+  CANCELLED: "Cancelled",
+};
+
+/** The latest broadcasts that started in the range, with what their results page headlines. */
+function BroadcastsCard({
+  slug,
+  broadcasts,
+}: {
+  slug: string;
+  broadcasts: NonNullable<WorkspaceOverview["broadcasts"]>;
+}) {
+  return (
+    <Card
+      title="Broadcasts"
+      description="The latest broadcasts that started in this range: open and click rates over delivered, conversions within each broadcast's window."
+    >
+      {broadcasts.length ? (
+        <table className="w-full text-left text-sm" data-testid="broadcast-table">
+          <thead className="text-xs tracking-wide text-stone-500 uppercase">
+            <tr>
+              <th scope="col" className="py-2 font-medium">
+                Broadcast
+              </th>
+              {["Sent", "Open rate", "Click rate", "Conversions", "Revenue"].map((h) => (
+                <th key={h} scope="col" className="py-2 pl-4 text-right font-medium">
+                  {h}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-stone-100">
+            {broadcasts.map((b) => (
+              <tr key={b.id} data-testid="broadcast-row">
+                <th scope="row" className="py-2.5 font-medium text-stone-900">
+                  <Link href={`/w/${slug}/broadcasts/${b.id}`} className="mr-2 hover:text-brand-800">
+                    {b.name}
+                  </Link>
+                  <Badge tone={b.status === "SENDING" ? "brand" : b.status === "PAUSED" ? "amber" : "stone"}>
+                    {BROADCAST_STATUS[b.status] ?? b.status}
+                  </Badge>
+                  <span className="ml-2 text-xs font-normal text-stone-500">{channelLabel(b.channel)}</span>
+                </th>
+                <td className="py-2.5 pl-4 text-right tabular-nums">{formatCount(b.sent)}</td>
+                <td className="py-2.5 pl-4 text-right tabular-nums">{formatPercent(b.openRate)}</td>
+                <td className="py-2.5 pl-4 text-right tabular-nums">{formatPercent(b.clickRate)}</td>
+                <td className="py-2.5 pl-4 text-right tabular-nums">{formatCount(b.conversions)}</td>
+                <td className="py-2.5 pl-4 text-right tabular-nums">{formatMoney(b.revenue)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="text-sm text-stone-600">No broadcast started in this range.</p>
+      )}
+    </Card>
   );
 }

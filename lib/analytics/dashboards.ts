@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { pgPool } from "../db/pool";
+import { type RecentBroadcast, recentBroadcasts } from "../broadcasts/results/recent-broadcasts";
 import { AppError, parseInput } from "../errors";
 import { graphOrder } from "./graph-order";
 import { MESSAGE_STAGES, type MessageStage, type MessageStageCounts } from "./message-stages";
@@ -155,6 +156,12 @@ export interface WorkspaceOverview {
     conversions: number;
     conversionRate: number | null;
   } & RevenueFigures)[];
+  /**
+   * the latest broadcasts that started in the range (at most 5), with their sends, rates, conversions and revenue,
+   * read from their messages (lib/broadcasts/results/recent-broadcasts.ts); always in the answer, optional for
+   * overviews built by hand (the views' tests)
+   */
+  broadcasts?: RecentBroadcast[];
 }
 
 export interface FunnelStep {
@@ -267,13 +274,19 @@ export async function workspaceOverview(
   const workspaceId = ctx.workspace.id;
   const pool = pgPool();
 
-  const [events, journeyDays, messages, journeys, activeNow, updatedAt] = await Promise.all([
+  const [events, journeyDays, messages, journeys, activeNow, updatedAt, broadcasts] = await Promise.all([
     selectEventsPerDay(pool, workspaceId, range.from, range.to),
     selectWorkspaceJourneyTotalsPerDay(pool, workspaceId, range.from, range.to),
     selectWorkspaceMessageStagesPerDay(pool, workspaceId, range.from, range.to),
     selectTopJourneys(pool, workspaceId, range.from, range.to),
     countActiveEnrollmentsInWorkspace(pool, workspaceId),
     lastRunAt(workspaceId),
+    recentBroadcasts(
+      workspaceId,
+      new Date(`${range.from}T00:00:00Z`),
+      addDays(new Date(`${range.to}T00:00:00Z`), 1),
+      now,
+    ),
   ]);
 
   const daily = new Map(
@@ -322,6 +335,7 @@ export async function workspaceOverview(
       conversionRate: ratio(j.converted, j.entered),
       ...revenueFigures(toUnits(j.revenue), j.orders, j.entered),
     })),
+    broadcasts,
   };
 }
 
