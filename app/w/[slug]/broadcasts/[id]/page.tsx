@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { BroadcastEditor } from "@/components/broadcasts/broadcast-editor";
 import { BroadcastStatus } from "@/components/broadcasts/broadcast-status";
 import { sendPolicyFor } from "@/components/broadcasts/model";
+import { BroadcastResults } from "@/components/broadcasts/results/broadcast-results";
 import { can } from "@/lib/auth/context";
 import { getBroadcast } from "@/lib/broadcasts/read-broadcasts";
 import { AppError } from "@/lib/errors";
@@ -32,7 +33,7 @@ export default async function BroadcastPage({ params }: { params: Promise<{ slug
         broadcast={broadcast}
         canEdit={canEdit}
         policy={policy}
-        results={null}
+        results={<BroadcastResults slug={slug} broadcastId={broadcast.id} />}
       />
     );
   const [templates, segments, events] = await Promise.all([
