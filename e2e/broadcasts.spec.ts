@@ -106,6 +106,9 @@ test("a marketer drafts a broadcast to a segment, sees its audience, previews it
     .click();
   const preview = page.getByTestId("broadcast-preview");
   await expect(preview.getByTestId("preview-subject")).toHaveText("Winter sale for Ben");
+  await expect(
+    preview.frameLocator('[data-testid="preview-html"]').getByRole("heading", { name: "Hello Ben" }),
+  ).toBeVisible();
   await preview.getByRole("button", { name: "Mobile" }).click();
   await expect(preview.getByRole("button", { name: "Mobile" })).toHaveAttribute("aria-pressed", "true");
 
