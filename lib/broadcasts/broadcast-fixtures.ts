@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createApiKey, workspaceContextForApiKey } from "../api-keys/api-keys";
 import type { WorkspaceContext } from "../auth/context";
 import type { RoleName } from "../auth/permissions";
-import { db } from "../db/client";
+import { db, type Prisma } from "../db/client";
 import { contextOf, createWorkspaceWithTeam, type TestWorkspace } from "../testing/factories";
 
 /**
@@ -68,8 +68,10 @@ export async function createTemplateRow(
       versions: {
         create: Array.from({ length: versions }, (_, i) => ({
           version: i + 1,
-          content:
-            options.content ?? (channel === "sms" ? { body: "Sale {{ profile.traits.first_name }}" } : EMAIL_CONTENT),
+          content: (options.content ??
+            (channel === "sms"
+              ? { body: "Sale {{ profile.traits.first_name }}" }
+              : EMAIL_CONTENT)) as Prisma.InputJsonValue,
           createdByLabel: "tests",
         })),
       },
@@ -99,7 +101,7 @@ export async function createPeople(workspaceId: string, specs: PersonSpec[]): Pr
       email: s.email === undefined ? `${ids[i].slice(0, 8)}@example.com` : s.email,
       phone: s.phone ?? null,
       timezone: s.timezone ?? null,
-      traits: s.traits ?? { first_name: `P${i}` },
+      traits: (s.traits ?? { first_name: `P${i}` }) as Prisma.InputJsonValue,
       firstSeenAt: AT,
       lastSeenAt: AT,
     })),

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { db } from "../db/client";
-import { pgPool } from "../db/pool";
+import { withTransaction } from "../db/pool";
 import { AppError, parseInput } from "../errors";
 import { localParts } from "../engine/time";
 import type { Channel } from "../messaging/liquid";
@@ -96,16 +96,18 @@ export async function estimateAudience(
   ]);
   const channel = question.channel as Channel;
   const rows = question.segmentIds.length
-    ? await countAudience(pgPool(), {
-        workspaceId,
-        segmentIds: question.segmentIds,
-        excludedSegmentIds: question.excludedSegmentIds,
-        channel,
-        requireOptIn: policy.requireOptIn.includes(channel),
-        caps: policy.frequencyCaps
-          .filter((c) => c.channel === channel)
-          .map((c) => ({ limit: c.limit, since: new Date(now.getTime() - c.hours * 3_600_000) })),
-      })
+    ? await withTransaction((tx) =>
+        countAudience(tx, {
+          workspaceId,
+          segmentIds: question.segmentIds,
+          excludedSegmentIds: question.excludedSegmentIds,
+          channel,
+          requireOptIn: policy.requireOptIn.includes(channel),
+          caps: policy.frequencyCaps
+            .filter((c) => c.channel === channel)
+            .map((c) => ({ limit: c.limit, since: new Date(now.getTime() - c.hours * 3_600_000) })),
+        }),
+      )
     : [];
   const by: Record<EstimateOutcome, number> = {
     excluded: 0,
