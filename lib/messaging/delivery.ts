@@ -3,7 +3,15 @@ import { pgPool, withTransaction } from "../db/pool";
 import { systemClock, type Clock } from "../runtime/clock";
 import { loadProviderConfigs } from "./channel-config";
 import { CHANNELS, type TemplateContent, type TemplateKind } from "./liquid";
-import { consentDecision, describeCap, loadPolicy, type MessagingPolicy, quietHoursEnd, reachedCap } from "./policy";
+import {
+  consentDecision,
+  DEFAULT_POLICY,
+  describeCap,
+  loadPolicy,
+  type MessagingPolicy,
+  quietHoursEnd,
+  reachedCap,
+} from "./policy";
 import { addressOnlyPerson, buildScope, contactPoints, DevicesGoneError, prepareSend, type Send } from "./prepare-send";
 import { renderIsolated } from "./render-pool";
 import { ProviderError, type SendResult } from "./providers/types";
@@ -83,10 +91,11 @@ async function finish(
 
 /** What the checks read besides the message, loaded before the transaction (embedded Postgres serves one transaction at a time, so nothing may wait on a second connection inside one). */
 async function loadSettings(message: DeliveryMessage, now: Date) {
+  // a transactional message reads no policy (caps, quiet hours and consent are marketing's) and has no journey
   const [policy, configs, journey] = await Promise.all([
-    loadPolicy(message.workspaceId),
+    message.category === "transactional" ? DEFAULT_POLICY : loadPolicy(message.workspaceId),
     loadProviderConfigs(message.workspaceId),
-    selectJourneyPublication(pgPool(), message.journeyId, message.journeyVersionId),
+    message.journeyId ? selectJourneyPublication(pgPool(), message.journeyId, message.journeyVersionId) : undefined,
   ]);
   // A journey sends what was current when its version was published; a transactional send what was current when
   // it was requested (the version its request was checked against).
