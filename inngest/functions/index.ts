@@ -1,4 +1,6 @@
 import { advanceEnrollmentFn } from "./advance-enrollment";
+import { broadcastSweep } from "./broadcast-sweep";
+import { decideBroadcastWinners } from "./decide-broadcast-winners";
 import { deliverDue } from "./deliver-due";
 import { deliverMessageFn } from "./deliver-message";
 import { evaluateExperiments } from "./evaluate-experiments";
@@ -8,6 +10,7 @@ import { rollupAnalyticsFn } from "./rollup-analytics";
 import { scheduleJourneys } from "./schedule-journeys";
 import { segmentChecks } from "./segment-checks";
 import { segmentEntries } from "./segment-entries";
+import { sendBroadcast } from "./send-broadcast";
 import { wakeDue } from "./wake-due";
 
 /** Every function Cairn serves at /api/inngest. */
@@ -23,4 +26,7 @@ export const functions = [
   recomputeSegmentFn,
   segmentEntries,
   scheduleJourneys,
+  sendBroadcast,
+  broadcastSweep,
+  decideBroadcastWinners,
 ];
