@@ -81,7 +81,9 @@ async function main() {
       `${n(bare.best.messages)} messages with ${bare.best.concurrency} in flight: ${n(Math.round(bare.best.perSecond))} msgs/s`,
     );
 
-    const { createBroadcastToSend, sendNowAndDrive, warmRenderWorkers } = await import("./broadcast/drive-send");
+    const { createBroadcastToSend, notSentReasons, sendNowAndDrive, warmRenderWorkers } = await import(
+      "./broadcast/drive-send"
+    );
     const broadcastId = await createBroadcastToSend(audience);
     // A running Cairn has its render workers up (any preview or send started them); this process has not yet.
     log(`render workers started (as in a running app, not counted): ${secs(await warmRenderWorkers())}`);
@@ -125,6 +127,7 @@ async function main() {
       `outcomes: ${n(drive.totals.sent)} sent, ${n(drive.totals.suppressed)} suppressed, ${n(drive.totals.failed)} failed, ` +
         `${n(drive.totals.retried)} retried, ${n(drive.totals.delayed)} delayed`,
     );
+    for (const r of await notSentReasons(broadcastId)) log(`not sent: ${n(r.n)} ${r.status}: ${r.reason}`);
 
     const machineCores = os.availableParallelism();
     console.log("");

@@ -8,11 +8,12 @@ import type { RunResult } from "../../../lib/broadcasts/send/run-broadcast";
 import { systemClock } from "../../../lib/runtime/clock";
 import { type Audience, EMAIL_CONTENT } from "./seed-audience";
 
-/** Starts the render worker pool with one render of the broadcast's template; returns how long that took, in ms. */
+/** Starts the render worker pool (as a running app has it) and renders the template once; returns how long, in ms. */
 export async function warmRenderWorkers(): Promise<number> {
-  const { renderIsolated } = await import("../../../lib/messaging/render-pool");
+  const { renderPool } = await import("../../../lib/messaging/render-pool");
   const started = performance.now();
-  const result = await renderIsolated("email", EMAIL_CONTENT, {
+  await renderPool().warm();
+  const result = await renderPool().render("email", EMAIL_CONTENT, {
     profile: { traits: { first_name: "Ada", plan: "pro" } },
   });
   if (result.errors.length) throw new Error(`the template does not render: ${JSON.stringify(result.errors)}`);
@@ -89,4 +90,16 @@ export async function sendNowAndDrive(
   };
   await Promise.all(Array.from({ length: options.chains }, chain));
   return result;
+}
+
+/** Why messages of the broadcast did not go out (status, reason, how many), the most common first. */
+export async function notSentReasons(broadcastId: string): Promise<{ status: string; reason: string; n: number }[]> {
+  const { pgPool } = await import("../../../lib/db/pool");
+  const { rows } = await pgPool().query<{ status: string; reason: string | null; n: number }>(
+    `SELECT status, "statusReason" AS reason, count(*)::int AS n FROM "Message"
+      WHERE "broadcastId" = $1 AND status NOT IN ('SENT', 'DELIVERED')
+      GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 5`,
+    [broadcastId],
+  );
+  return rows.map((r) => ({ status: r.status, reason: r.reason ?? "(no reason recorded)", n: r.n }));
 }
