@@ -36,7 +36,6 @@ export function BroadcastResults({ slug, broadcastId }: { slug: string; broadcas
   const [results, setResults] = useState<Results | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [metric, setMetric] = useState<Metric | null>(null);
-  const timeZone = useViewerTimeZone() ?? "UTC";
 
   // every REFRESH_MS while the broadcast may change; a change of metric or broadcast loads at once
   const [tick, setTick] = useState(0);
@@ -70,6 +69,20 @@ export function BroadcastResults({ slug, broadcastId }: { slug: string; broadcas
     );
   }
 
+  return <BroadcastResultsView results={results} error={error} onMetric={setMetric} />;
+}
+
+/** What BroadcastResults shows once it has an answer (apart, so it renders in a test without a server). */
+export function BroadcastResultsView({
+  results,
+  error,
+  onMetric,
+}: {
+  results: Results;
+  error: ApiError | null;
+  onMetric: (metric: Metric) => void;
+}) {
+  const timeZone = useViewerTimeZone() ?? "UTC";
   const winner = winnerLine(results);
   const stats = results.statistics;
   const points = chartPoints(results, timeZone);
@@ -128,7 +141,7 @@ export function BroadcastResults({ slug, broadcastId }: { slug: string; broadcas
               <select
                 className="rounded-md border-stone-300 py-1 text-sm"
                 value={results.metric}
-                onChange={(e) => setMetric(e.target.value as Metric)}
+                onChange={(e) => onMetric(e.target.value as Metric)}
                 data-testid="results-metric"
               >
                 {(Object.keys(METRIC_LABELS) as Metric[]).map((m) => (
