@@ -12,7 +12,7 @@ import { Button } from "../ui/button";
 import { Badge } from "../ui/card";
 import { FormAlert, TextField } from "../ui/field";
 import { BroadcastPreviewPanel } from "./broadcast-preview";
-import { ContentSection, GoalSection, ScheduleSection, Section } from "./editor-sections";
+import { ContentSection, GoalSection, Section } from "./editor-sections";
 import {
   bodyFromForm,
   CHANNEL_LABELS,
@@ -24,6 +24,7 @@ import {
 } from "./model";
 import type { TemplateOption } from "./new-broadcast-form";
 import { ReviewPanel, type SendPolicy } from "./review-panel";
+import { ScheduleSection } from "./schedule-section";
 import { SegmentPicker, type SegmentOption } from "./segment-picker";
 
 /**
