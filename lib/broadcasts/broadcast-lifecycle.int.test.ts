@@ -141,6 +141,9 @@ describe("drafting a broadcast", () => {
 
     const archived = await archiveBroadcast(editor, copy.id);
     expect(archived.archivedAt).not.toBeNull();
+    expect((await refusal(updateBroadcast(editor, copy.id, { name: "Again" }))).message).toBe(
+      "This broadcast is archived and cannot be changed.",
+    );
     expect((await listBroadcasts(editor)).broadcasts.map((b) => b.id)).not.toContain(copy.id);
 
     const actions = await db().auditLog.findMany({
@@ -203,6 +206,10 @@ describe("sending and scheduling", () => {
     expect(audit?.summary).toBe(`Scheduled the broadcast "Spring sale" to about 2 people at ${at}`);
     expect(audit?.metadata).toMatchObject({ audience: 2, schedule: { kind: "at", sendAt: at } });
 
+    expect(
+      (await db().auditLog.findFirst({ where: { workspaceId: w.ws, action: "workspace.broadcast_settings_changed" } }))
+        ?.summary,
+    ).toBe("Changed the time zone from UTC to Europe/Berlin and who may send broadcasts from Admin to Editor and up");
     const owner = await saveBroadcastSettings(await w.as("OWNER"), { broadcastSendRole: "OWNER" });
     expect(owner.broadcastSendRole).toBe("OWNER");
     expect((await refusal(unscheduleBroadcast(await w.as("ADMIN"), byKey.id))).message).toBe(

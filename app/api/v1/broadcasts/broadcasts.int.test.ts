@@ -380,8 +380,67 @@ describe("the broadcast routes", () => {
       body: { variant: "B", profileId: w.people[0] },
     });
     expect(brokenTest.status).toBe(422);
+    const [noEmail] = await m.fixtures.createPeople(w.team.id, [{ email: null }]);
+    const noAddress = await callRoute(m.testSend.POST, {
+      method: "POST",
+      headers: w.bearer,
+      params: { id },
+      body: { profileId: noEmail },
+    });
+    expect(noAddress.body.error.fields).toEqual([
+      { path: "to", message: "this person has no email address; give one" },
+    ]);
+    const stranger = await callRoute(m.testSend.POST, {
+      method: "POST",
+      headers: w.bearer,
+      params: { id },
+      body: { profileId: crypto.randomUUID() },
+    });
+    expect(stranger.body.error.fields).toEqual([{ path: "profileId", message: "is not a person of this workspace" }]);
     expect(sink.received).toHaveLength(3);
     // tests are not part of the broadcast's messages or results
     expect(await m.db().message.count({ where: { broadcastId: id } })).toBe(0);
+  });
+
+  it("test sends of SMS and push refuse what they cannot send to, naming the field", async () => {
+    const w = await world();
+    const { callRoute } = m;
+    await m.saveChannelConfig(await w.as("OWNER"), "sms", {
+      settings: { accountSid: "AC0123456789abcdef0123456789abcdef", from: "+15005550006" },
+      secrets: { authToken: "twilio-auth-token-1234" },
+    });
+    const sms = await m.fixtures.createTemplateRow(w.team.id, "sms");
+    const smsBroadcast = await callRoute(m.list.POST, {
+      method: "POST",
+      headers: w.bearer,
+      body: { ...m.fixtures.draftBody([w.segment], sms), channel: "sms" },
+    });
+    const badPhone = await callRoute(m.testSend.POST, {
+      method: "POST",
+      headers: w.bearer,
+      params: { id: smsBroadcast.body.id },
+      body: { profileId: w.people[0], to: ["+15551234567", "555-1234"] },
+    });
+    expect(badPhone.status).toBe(422);
+    expect(badPhone.body.error.fields).toEqual([
+      { path: "to.1", message: '"555-1234" is not a phone number in E.164 form' },
+    ]);
+    const push = await m.fixtures.createTemplateRow(w.team.id, "push", {
+      content: { title: "Hi {{ profile.traits.first_name }}", body: "Sale" },
+    });
+    const pushBroadcast = await callRoute(m.list.POST, {
+      method: "POST",
+      headers: w.bearer,
+      body: { ...m.fixtures.draftBody([w.segment], push), channel: "push" },
+    });
+    const pushTo = await callRoute(m.testSend.POST, {
+      method: "POST",
+      headers: w.bearer,
+      params: { id: pushBroadcast.body.id },
+      body: { profileId: w.people[0], to: ["someone@example.com"] },
+    });
+    expect(pushTo.body.error.fields).toEqual([
+      { path: "to", message: "push and in-app tests go to the chosen person's devices or inbox" },
+    ]);
   });
 });
