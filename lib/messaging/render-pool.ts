@@ -145,7 +145,8 @@ export class RenderPool {
     if (this.closed) return Promise.reject(new Error("The render pool is closed"));
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      const progress = new SharedArrayBuffer(4);
+      // [0]: renders done, [1]: tries made (the worker's heartbeat)
+      const progress = new SharedArrayBuffer(8);
       const message = { id, channel, content, scopes, progress, assets, budget };
       this.queue.push({ id, message, resolve: () => {}, resolveMany: resolve, reject });
       while (this.slots.size < this.size) this.spawn();
@@ -251,7 +252,7 @@ export class RenderPool {
         const done = new Int32Array(job.message.progress);
         let seen = -1;
         const check = () => {
-          const now = Atomics.load(done, 0);
+          const now = Atomics.load(done, 1);
           if (now === seen) return hardStop();
           seen = now;
           slot.timer = setTimeout(check, limit);

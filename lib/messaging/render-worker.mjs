@@ -8,7 +8,10 @@ import { parentPort, workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
 
-const { renderTemplate, liquid } = await tsImport(pathToFileURL(workerData.liquidPath).href, import.meta.url);
+const { renderTemplate, renderTimeoutMessage, liquid } = await tsImport(
+  pathToFileURL(workerData.liquidPath).href,
+  import.meta.url,
+);
 
 // A batch (a broadcast's messages: one template, many people) parses each source once. liquid.ts's engines
 // parse on every render (cache: false, since a template is edited while previews run); during a batch, every
@@ -37,21 +40,37 @@ function renderOne(channel, content, scope, assets, budget) {
   }
 }
 
+// "the template took longer than": the words of a render that ran out of time, whatever the budget
+const TIMED_OUT = renderTimeoutMessage(0).split(" 0 ms")[0];
+const timedOut = (result) => result.errors.some((e) => e.message.includes(TIMED_OUT));
+
 parentPort.on("message", ({ id, channel, content, scope, scopes, progress, assets, budget }) => {
   try {
     if (!scopes) {
       parentPort.postMessage({ id, result: renderTemplate(channel, content, scope, assets, budget) });
       return;
     }
-    // each person's render has its own budget; `progress` (shared with the pool) counts the renders done, so the
-    // pool can tell a worker stuck in one render (and end it) from one working through a long batch
+    // each person's render has its own budget; `progress` (shared with the pool) counts the renders done ([0]) and
+    // the tries made ([1]), so the pool can tell a worker stuck in one render (and end it) from one working through
+    // a long batch
     const done = new Int32Array(progress);
     const results = new Array(scopes.length);
     parsedInBatch = new Map();
+    let timedOutInARow = 0;
     try {
       for (let i = 0; i < scopes.length; i++) {
         results[i] = renderOne(channel, content, scopes[i], assets, budget);
+        // The budget is wall time: on a busy machine a thread descheduled mid-render can overrun it with a template
+        // that takes a millisecond, and the message would fail for good. A render that ran out of time is tried
+        // once more, unless the renders before it ran out too (then it is the template, and trying again would
+        // only double what a runaway template costs).
+        if (timedOut(results[i]) && timedOutInARow < 2) {
+          Atomics.add(done, 1, 1); // a heartbeat: the pool sees the worker alive between the two tries
+          results[i] = renderOne(channel, content, scopes[i], assets, budget);
+        }
+        timedOutInARow = timedOut(results[i]) ? timedOutInARow + 1 : 0;
         Atomics.store(done, 0, i + 1);
+        Atomics.add(done, 1, 1);
       }
     } finally {
       parsedInBatch = null;
