@@ -27,6 +27,7 @@ import pg from "pg";
 import { runBareLoop } from "./broadcast/bare-loop";
 import { postmasterOf, treeCpuMs } from "./broadcast/cpu";
 import { broadcastFigures, brokenRunProblems, figureRows, formatTable } from "./broadcast/figures";
+import { parseBenchOptions } from "./broadcast/options";
 import { startPgliteDatabase } from "./broadcast/pglite-database";
 import { seedAudience } from "./broadcast/seed-audience";
 import { startSink } from "./broadcast/sink-client";
@@ -39,19 +40,12 @@ process.env.CAIRN_ENCRYPTION_KEY ??= "bench";
 // No Inngest in this process: the bench drives the send chain itself, and sends no other jobs.
 process.env.CAIRN_BACKGROUND_JOBS = "off";
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at >= 0 ? process.argv[at + 1] : process.env[`BENCH_${name.toUpperCase()}`];
-  if (value === undefined) return fallback;
-  const n = Number(value.replace(/_/g, ""));
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number ≥ 1, not "${value}"`);
-  return n;
-}
-
-const PGLITE = process.argv.includes("--pglite") || process.env.BENCH_PGLITE === "1";
-const PROFILES = option("profiles", 1_000_000);
-const BASELINE = option("baseline", Math.min(PROFILES, 200_000));
-const CHAINS = option("chains", 1);
+const {
+  profiles: PROFILES,
+  baseline: BASELINE,
+  chains: CHAINS,
+  pglite: PGLITE,
+} = parseBenchOptions(process.argv.slice(2), process.env);
 
 const log = (line: string) => console.log(`  ${line}`);
 const n = (x: number) => x.toLocaleString("en");
