@@ -13,6 +13,8 @@ export type AppErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "audience_changed" // a broadcast's audience moved since the person confirmed it (409)
+  | "idempotency_conflict" // an idempotency key reused with a different request (409)
   | "rate_limited"
   | "payload_too_large"
   | "provider_error"; // a channel provider (SMTP server, SMS API) refused or failed a request made for the caller
@@ -66,6 +68,8 @@ export const STATUS_BY_CODE: Record<AppErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  audience_changed: 409,
+  idempotency_conflict: 409,
   rate_limited: 429,
   payload_too_large: 413,
   provider_error: 502,

@@ -256,7 +256,7 @@ describe("sending and scheduling", () => {
       sendBroadcast(admin, draft.id, { schedule: { kind: "now" }, confirmedAudience: 18 }, clock),
     );
     expect(changed).toMatchObject({
-      code: "conflict",
+      code: "audience_changed",
       fields: [{ path: "confirmedAudience", message: "audience_changed: 20" }],
     });
     expect(changed.message).toContain("it is now 20 people, not 18");

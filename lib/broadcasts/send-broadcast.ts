@@ -95,7 +95,7 @@ export async function sendBroadcast(
     Math.abs(audience - confirmedAudience) > AUDIENCE_TOLERANCE * Math.max(confirmedAudience, 1)
   )
     throw new AppError(
-      "conflict",
+      "audience_changed",
       `The audience changed since you confirmed: it is now ${audience.toLocaleString("en")} people, not ${confirmedAudience.toLocaleString("en")}. Confirm again.`,
       { fields: [{ path: "confirmedAudience", message: `audience_changed: ${audience}` }] },
     );

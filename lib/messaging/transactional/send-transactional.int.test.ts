@@ -184,7 +184,7 @@ describe("POST /api/v1/send: idempotency", () => {
 
     const conflict = await send(s.fixture.key, { ...body, data: { order_id: "A2" } });
     expect(conflict.status).toBe(409);
-    expect(conflict.body.error).toMatchObject({ code: "conflict", fields: [{ path: "idempotencyKey" }] });
+    expect(conflict.body.error).toMatchObject({ code: "idempotency_conflict", fields: [{ path: "idempotencyKey" }] });
     expect(await messageCount(s.ctx.workspace.id)).toBe(1);
 
     // keys are per workspace: another workspace's same key is a message of its own

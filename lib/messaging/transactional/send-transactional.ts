@@ -83,7 +83,7 @@ function idempotencyKeyOf(body: TSendMessage, header: string | null): string | n
 function replay(existing: KeyedMessage, hash: string): SendOutcome {
   if (existing.requestHash !== hash)
     throw new AppError(
-      "conflict",
+      "idempotency_conflict",
       "This idempotency key was used for a different request. Use a new key for a new message.",
       { fields: [{ path: "idempotencyKey", message: "was used with a different body" }] },
     );

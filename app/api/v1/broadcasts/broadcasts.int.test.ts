@@ -228,6 +228,7 @@ describe("the broadcast routes", () => {
       body: { schedule: { kind: "now" }, confirmedAudience: 10 },
     });
     expect(changed.status).toBe(409);
+    expect(changed.body.error.code).toBe("audience_changed");
     expect(changed.body.error.fields).toEqual([{ path: "confirmedAudience", message: "audience_changed: 3" }]);
 
     const sent = await callRoute(m.twinSend.POST, {
