@@ -136,17 +136,28 @@ test("a marketer drafts a broadcast to a segment, sees its audience, previews it
   await expect(page.getByTestId("count-pending")).toHaveText("0");
   await shot(page, "sent");
 
-  // Ana opens hers: the open pixel of the delivered email.
+  // the results load afresh when the send ends: the headline's figure (the card's second line) is all three
+  await expect(page.getByTestId("result-sent").locator("div").nth(1)).toHaveText("3");
+
+  // Ana clicks the link in hers (the Outbox lists a mail's tracked links; it never loads the open pixel itself).
   await page.goto(`/w/${slug}/outbox`);
   const anaRow = page.getByTestId("outbox-row").filter({ hasText: "Winter sale for Ana" });
   await expect(anaRow).toHaveCount(1);
   await anaRow.getByRole("link").first().click();
-  const pixel = await page
-    .frameLocator('[data-testid="outbox-html"]')
-    .locator('img[width="1"][height="1"]')
-    .getAttribute("src");
-  expect(pixel).toMatch(/\/t\/o\//);
-  expect((await page.request.get(pixel!)).status()).toBe(200);
+  const tracked = await page
+    .getByRole("list")
+    .filter({ has: page.getByRole("link", { name: "Shop the sale" }) })
+    .getByRole("link", { name: "Shop the sale" })
+    .getAttribute("href");
+  expect(tracked).toMatch(/\/t\/c\//);
+  const click = await page.request.get(tracked!, { maxRedirects: 0 });
+  expect(click.status(), await click.text()).toBeGreaterThanOrEqual(300);
+  expect(click.headers().location).toBe("https://shop.example/sale");
+  await page.goto(broadcastUrl);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("result-click-rate")).toContainText("1 clicked", { timeout: 2_000 });
+  }).toPass({ timeout: 60_000, intervals: [1_000, 2_000] });
 
   // The list shows it as sent.
   await page.goto(`/w/${slug}/broadcasts?status=SENT`);

@@ -3,7 +3,7 @@
 import { ArrowLeft, CalendarX, Copy, Pause, Play, XCircle } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useState, type ReactNode } from "react";
+import { Fragment, useEffect, useState, type ReactNode } from "react";
 import type { BroadcastDetail } from "@/lib/broadcasts/broadcast-views";
 import { api } from "../api/client";
 import { formatCount } from "../events/format";
@@ -173,7 +173,8 @@ export function BroadcastStatus({
 
       <Settings broadcast={broadcast} slug={slug} />
 
-      {status === "SCHEDULED" ? null : results}
+      {/* keyed by the status, so the results load afresh when the send ends (they refresh slowly on their own) */}
+      {status === "SCHEDULED" ? null : <Fragment key={status}>{results}</Fragment>}
 
       {asking ? (
         <ControlDialog
