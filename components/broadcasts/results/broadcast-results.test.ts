@@ -2,7 +2,8 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { assembleResults, type BroadcastForResults } from "@/lib/broadcasts/results/load-broadcast-results";
+import { assembleResults } from "@/lib/broadcasts/results/assemble-results";
+import type { BroadcastForResults } from "@/lib/broadcasts/results/load-broadcast-results";
 import { BroadcastResultsView } from "./broadcast-results";
 
 const T0 = new Date("2026-03-01T10:00:00.000Z");
@@ -70,7 +71,9 @@ function render(over: Partial<BroadcastForResults> = {}, metric: "open" | "conve
     holdoutCount: 110,
     series: [{ at: T0, sent: 1000, opened: 200, clicked: 50, converted: 20 }],
   });
-  return renderToStaticMarkup(createElement(BroadcastResultsView, { results, error: null, onMetric: () => {} }));
+  return renderToStaticMarkup(
+    createElement(BroadcastResultsView, { results: { ...results, winner: null }, error: null, onMetric: () => {} }),
+  );
 }
 
 describe("the broadcast results view", () => {

@@ -2,7 +2,7 @@
 
 import { Trophy } from "lucide-react";
 import { useEffect, useState } from "react";
-import type { BroadcastResults as Results } from "@/lib/broadcasts/results/load-broadcast-results";
+import type { BroadcastResults as Results } from "@/lib/broadcasts/results/assemble-results";
 import { api, type ApiError } from "../../api/client";
 import { ArmsTable, correctionOf, GuardrailsTable, IncrementalityPanel } from "../../experiments/arms-table";
 import { ExperimentBanners } from "../../experiments/banners";

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { BroadcastResults } from "@/lib/broadcasts/results/load-broadcast-results";
-import { emptyFigures, ratesOf } from "@/lib/broadcasts/results/load-broadcast-results";
+import { type BroadcastResults, emptyFigures, ratesOf } from "@/lib/broadcasts/results/assemble-results";
 import { chartPoints, headlineCards, shouldRefresh, winnerLine } from "./results-view";
 
 function results(

@@ -1,4 +1,4 @@
-import type { BroadcastResults } from "@/lib/broadcasts/results/load-broadcast-results";
+import type { BroadcastResults } from "@/lib/broadcasts/results/assemble-results";
 
 /**
  * What the results component shows, from the API's answer: pure, so every state is unit-tested

@@ -6,12 +6,8 @@ import { prismaQueryable } from "../../db/sql";
 import { startRestPhase } from "../audience/start-rest-phase";
 import type { WinnerMetric } from "../schemas";
 import { chooseWinner, METRIC_NOUNS } from "./broadcast-statistics";
-import {
-  BROADCAST_RESULTS_SELECT,
-  loadBroadcastResults,
-  variantsOf,
-  WINNER_AUDIT_ACTION,
-} from "./load-broadcast-results";
+import { variantsOf } from "./assemble-results";
+import { BROADCAST_RESULTS_SELECT, loadBroadcastResults, WINNER_AUDIT_ACTION } from "./load-broadcast-results";
 import { claimWinner, selectDueWinnerTests } from "./store/winners";
 
 /**

@@ -1,6 +1,6 @@
 import "server-only";
 import { pgPool } from "../../db/pool";
-import { BROADCAST_REVENUE_PROPERTY } from "./load-broadcast-results";
+import { BROADCAST_REVENUE_PROPERTY } from "./assemble-results";
 import { selectBroadcastConversions, selectBroadcastStages, selectRecentBroadcasts } from "./store/recent";
 import { withoutJit } from "./store/results";
 
