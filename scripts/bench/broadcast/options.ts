@@ -10,7 +10,7 @@ export interface BenchOptions {
   pglite: boolean;
 }
 
-export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
+export function parseBenchOptions(argv: readonly string[], env: Record<string, string | undefined>): BenchOptions {
   const known = new Set(["--profiles", "--baseline", "--chains", "--pglite"]);
   for (const arg of argv) if (arg.startsWith("--") && !known.has(arg)) throw new Error(`unknown option ${arg}`);
   const whole = (name: string, fallback: number): number => {
