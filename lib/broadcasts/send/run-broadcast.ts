@@ -2,7 +2,13 @@ import { pgPool } from "../../db/pool";
 import type { Clock } from "../../runtime/clock";
 import { materializeNextChunk } from "../audience/materialize-audience";
 import { loadSendContext } from "./load-send-context";
-import { type BatchOutcome, deliverPreparedBatch, type PreparedBatch, prepareBroadcastBatch } from "./send-batch";
+import {
+  type BatchOutcome,
+  type PreparedBatch,
+  prepareBroadcastBatch,
+  recordSentBatch,
+  sendPreparedBatch,
+} from "./send-batch";
 import { completeBroadcast, selectNextWork, selectSendingBroadcast, touchProgress } from "./store/sender";
 
 /**
@@ -13,7 +19,9 @@ import { completeBroadcast, selectNextWork, selectSendingBroadcast, touchProgres
  * one link's batch in flight.
  *
  * Batches overlap: while one batch's provider calls run, the next is claimed, checked and rendered (its claim
- * skips the messages the first holds), so the SMTP connections do not wait for the database or the renders.
+ * skips the messages the first holds), and a batch's record runs while the next one sends, so the SMTP connections
+ * do not wait for the database or the renders. A crash therefore leaves at most two batches sent and not recorded:
+ * their claims lapse and they go again, with the same Message-IDs.
  *
  * Throttling (`throttlePerMinute` N): a link may claim `allowance` messages (N per minute over a ten-second window,
  * at least one), and the next link starts a window after this one started: `allowance` messages every
@@ -116,19 +124,30 @@ export async function runBroadcast(broadcastId: string, clock: Clock, options: R
     }
   };
 
-  let prepared = await prepareNext();
-  while (prepared) {
-    const delivering = deliverPreparedBatch(prepared, clock);
-    // a full batch says more is due: claim, check and render the next while this one's calls run
-    const full = prepared.outcome.claimed >= Math.min(batchSize, prepared.outcome.claimed + allowance);
-    const following = full ? prepareNext() : null;
-    const outcome = await delivering;
+  const tally = async (outcome: BatchOutcome) => {
     result.batches++;
     for (const key of Object.keys(result.totals) as (keyof RunResult["totals"])[]) result.totals[key] += outcome[key];
     for (const key of ["check", "render", "send", "record"] as const) result.timings[key] += outcome.timings[key];
     await touchProgress(pgPool(), broadcastId, clock());
-    prepared = following ? await following : await prepareNext();
+  };
+  let recording: Promise<void> = Promise.resolve();
+  let prepared = await prepareNext();
+  while (prepared) {
+    const current = prepared;
+    const sending = sendPreparedBatch(current, clock);
+    // a full batch says more is due: claim, check and render the next while this one's calls run
+    const full = current.outcome.claimed >= Math.min(batchSize, current.outcome.claimed + allowance);
+    const following = full ? prepareNext() : null;
+    // awaited below; until then a failure must not count as unhandled (it would end the process)
+    following?.catch(() => {});
+    const attempts = await sending;
+    // the record of this batch runs while the next one sends (one record at a time)
+    await recording;
+    recording = recordSentBatch(current, attempts, clock).then(tally);
+    recording.catch(() => {});
+    prepared = following ? await following : await recording.then(prepareNext);
   }
+  await recording;
 
   result.decision = await decideNext(broadcastId, clock(), {
     stopped,

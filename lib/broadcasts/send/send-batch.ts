@@ -116,9 +116,9 @@ export function sendConcurrency(channel: string, env: NodeJS.ProcessEnv = proces
   return channel === "email" ? smtpPoolSize(env).maxConnections * 2 : 16;
 }
 
-/** Makes a prepared batch's provider calls and records every outcome. */
-export async function deliverPreparedBatch(prepared: PreparedBatch, clock: Clock): Promise<BatchOutcome> {
-  const { context, outcome, sends, renderStops } = prepared;
+/** Makes a prepared batch's provider calls, a bounded number at a time; what each answered, in the batch's order. */
+export async function sendPreparedBatch(prepared: PreparedBatch, clock: Clock): Promise<Attempt[]> {
+  const { context, outcome, sends } = prepared;
   const started = performance.now();
   const attempts: Attempt[] = new Array(sends.length);
   let next = 0;
@@ -142,10 +142,20 @@ export async function deliverPreparedBatch(prepared: PreparedBatch, clock: Clock
       }
     }),
   );
-  const sentAt = performance.now();
-  outcome.timings.send = sentAt - started;
+  outcome.timings.send = performance.now() - started;
+  return attempts;
+}
+
+/** Records what a sent batch's calls answered (./record-batch.ts); the batch's outcome, complete. */
+export async function recordSentBatch(
+  prepared: PreparedBatch,
+  attempts: Attempt[],
+  clock: Clock,
+): Promise<BatchOutcome> {
+  const { context, outcome, renderStops } = prepared;
+  const started = performance.now();
   const recorded = await recordBatch(context.broadcast.workspaceId, attempts, renderStops, clock());
-  outcome.timings.record = performance.now() - sentAt;
+  outcome.timings.record = performance.now() - started;
   outcome.sent += recorded.sent;
   outcome.delivered += recorded.delivered;
   outcome.failed += recorded.failed;
@@ -153,6 +163,11 @@ export async function deliverPreparedBatch(prepared: PreparedBatch, clock: Clock
   outcome.retried += recorded.retried;
   outcome.skipped += recorded.skipped;
   return outcome;
+}
+
+/** Makes a prepared batch's provider calls and records every outcome. */
+export async function deliverPreparedBatch(prepared: PreparedBatch, clock: Clock): Promise<BatchOutcome> {
+  return recordSentBatch(prepared, await sendPreparedBatch(prepared, clock), clock);
 }
 
 /**
