@@ -26,6 +26,8 @@ export interface BareRun {
   noDelay: boolean;
   seconds: number;
   perSecond: number;
+  /** this process's CPU (user + system) per message while the loop sent, in ms: nodemailer's own cost */
+  cpuMsPerMessage: number;
 }
 
 /** Sends emails `from` … `from + count - 1` with `concurrency` sendMail calls in flight; the sink's clock times it. */
@@ -56,6 +58,7 @@ async function sendBatch(
     ...(noDelay ? { getSocket: noDelaySocket(sink.port) } : {}),
   } satisfies SMTPPool.Options);
   await sink.reset();
+  const cpuBefore = process.cpuUsage();
   try {
     await forEachAtMost(mails, concurrency, async (mail) => {
       await transport.sendMail(mail);
@@ -63,6 +66,7 @@ async function sendBatch(
   } finally {
     transport.close();
   }
+  const cpu = process.cpuUsage(cpuBefore);
   const stats = await sink.waitFor(count, 5_000);
   if (stats.count !== count || stats.duplicates)
     throw new Error(`bare loop: the sink received ${stats.count} of ${count} (${stats.duplicates} duplicates)`);
@@ -73,6 +77,7 @@ async function sendBatch(
     concurrency,
     noDelay,
     seconds,
+    cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / count,
     perSecond: middleRate(stats) ?? count / Math.max(seconds, 0.001),
   };
 }

@@ -62,12 +62,15 @@ describe("figureRows", () => {
       databaseMs: 4_000,
       sinkMs: 0,
     });
-    const rows = figureRows(f, { perSecond: 250, messages: 1_000, concurrency: 12 }, 2);
+    const rows = figureRows(f, { perSecond: 250, messages: 1_000, concurrency: 12, cpuMsPerMessage: 0.5 }, 2);
     const row = (what: string) => rows.find((r) => r[0].startsWith(what))!;
     expect(row("send now → first")).toEqual(["send now → first message", "6.00 s", "≤ 5 s", "MISSED"]);
     expect(row("send now → last")).toEqual(["send now → last message", "10.0 s", "≤ 10 min (all)", "met"]);
     expect(row("ratio")).toEqual(["ratio broadcast ÷ bare (sustained)", "0.40", "≥ 0.5", "MISSED"]);
     expect(row("database CPU")[1]).toBe("0.40 cores (20 % of 2)");
+    // 2 s of Node and 4 s of database CPU over 1,000 messages
+    expect(row("CPU per message, broadcast")[1]).toBe("6.00 ms (Node 2.00 + database 4.00)");
+    expect(row("CPU per message, bare")[1]).toBe("0.50 ms");
     expect(
       formatTable([
         ["a", "bb"],

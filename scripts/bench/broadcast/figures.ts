@@ -81,10 +81,24 @@ const share = (cores: number | null, machineCores: number) =>
     : `${cores.toFixed(2)} cores (${Math.round((cores / machineCores) * 100)} % of ${machineCores})`;
 const verdict = (ok: boolean | null) => (ok === null ? "" : ok ? "met" : "MISSED");
 
+/**
+ * CPU ms per delivered message (Node and database): unlike a rate, barely moved by other work on the machine, so
+ * it says what the pipeline costs when the rates say mostly how busy the machine was.
+ */
+function perMessage(f: BroadcastFigures): string {
+  if (!f.delivered || f.lastMessageMs === null) return "–";
+  const ms = (cores: number | null) => (cores === null ? null : (cores * f.lastMessageMs!) / f.delivered);
+  const node = ms(f.nodeCores);
+  const database = ms(f.databaseCores);
+  if (node === null) return "–";
+  if (database === null) return `${node.toFixed(2)} ms (Node; database n/a)`;
+  return `${(node + database).toFixed(2)} ms (Node ${node.toFixed(2)} + database ${database.toFixed(2)})`;
+}
+
 /** The table's rows: what, the figure, the target, met or missed. */
 export function figureRows(
   f: BroadcastFigures,
-  bare: { perSecond: number; messages: number; concurrency: number },
+  bare: { perSecond: number; messages: number; concurrency: number; cpuMsPerMessage: number },
   machineCores: number,
 ): string[][] {
   const ratio = f.sustainedPerSecond === null ? null : f.sustainedPerSecond / bare.perSecond;
@@ -124,6 +138,8 @@ export function figureRows(
       verdict(ratio === null ? false : ratio >= TARGETS.ratioToBare),
     ],
     ["Node CPU (the sender)", share(f.nodeCores, machineCores), "", ""],
+    ["CPU per message, broadcast", perMessage(f), "", ""],
+    ["CPU per message, bare loop (Node)", `${bare.cpuMsPerMessage.toFixed(2)} ms`, "", ""],
     ["database CPU", share(f.databaseCores, machineCores), "", ""],
     ["SMTP sink CPU (not Cairn's)", share(f.sinkCores, machineCores), "", ""],
   ];
