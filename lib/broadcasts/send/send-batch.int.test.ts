@@ -198,6 +198,28 @@ describe("a batch of a broadcast", () => {
     expect(failed.sendAfter).toBeNull();
   }, 30_000);
 
+  it("puts in-app messages in their inboxes: DELIVERED at once", async () => {
+    const f = await sendFixture({
+      channel: "in_app",
+      people: [{ userId: "inbox-ada", traits: { first_name: "Ada" } }],
+      content: {
+        title: "Hi {{ profile.traits.first_name }}",
+        body: "News",
+        cta: { label: "Open", url: "myapp://news" },
+      },
+    });
+    expect(await sendBroadcastBatch(f.broadcastId, testClock(), { limit: 10 })).toMatchObject({
+      claimed: 1,
+      delivered: 1,
+    });
+    const row = await message(f.messageIds[0]);
+    expect(row).toMatchObject({ status: "DELIVERED", provider: "inbox", to: "inbox-ada" });
+    expect((row.content as { title: string }).title).toBe("Hi Ada");
+    expect(await events(f.messageIds[0])).toEqual([
+      { type: "delivered", detail: { response: "In the inbox of inbox-ada" } },
+    ]);
+  });
+
   it("does not take a cancelled message", async () => {
     const f = await sendFixture({ smtpPort: sink.port, people: [{ email: null }, { email: "x@example.com" }] });
     await pgPool().query(`UPDATE "Message" SET status = 'CANCELLED' WHERE id = $1`, [f.messageIds[0]]);

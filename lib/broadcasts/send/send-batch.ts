@@ -110,7 +110,7 @@ export async function prepareBroadcastBatch(context: SendContext, clock: Clock, 
 }
 
 /** How many provider calls of a batch are in flight at once. */
-export function sendConcurrency(channel: string, env: NodeJS.ProcessEnv = process.env): number {
+export function sendConcurrency(channel: string, env: Record<string, string | undefined> = process.env): number {
   const asked = Number(env.CAIRN_BROADCAST_SEND_CONCURRENCY);
   if (Number.isInteger(asked) && asked >= 1 && asked <= 1000) return asked;
   return channel === "email" ? smtpPoolSize(env).maxConnections * 2 : 16;

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { WorkspaceContext } from "../../auth/context";
 import { db } from "../../db/client";
-import { pgPool } from "../../db/pool";
 import { saveChannelConfig } from "../../messaging/channel-config";
 import type { Channel } from "../../messaging/liquid";
 import { createTemplate } from "../../messaging/templates/create-template";
@@ -78,28 +77,25 @@ export async function sendFixture(options: {
       : options.people;
   const profileIds = people.map(() => randomUUID());
   const now = new Date();
-  await pgPool().query(
-    `INSERT INTO "Profile" (id, "workspaceId", "userId", email, timezone, traits, "firstSeenAt", "lastSeenAt")
-     SELECT u.id, $1, u.user_id, u.email, u.timezone, u.traits, $2, $2
-       FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::jsonb[]) AS u(id, user_id, email, timezone, traits)`,
-    [
-      team.id,
-      now,
-      profileIds,
-      people.map((p, i) => p.userId ?? `reader-${i}-${profileIds[i].slice(0, 8)}`),
-      people.map((p) => (p.email === undefined ? null : p.email)),
-      people.map((p) => p.timezone ?? null),
-      people.map((p) => JSON.stringify(p.traits ?? {})),
-    ],
-  );
+  await db().profile.createMany({
+    data: people.map((p, i) => ({
+      id: profileIds[i],
+      workspaceId: team.id,
+      userId: p.userId ?? `reader-${i}-${profileIds[i].slice(0, 8)}`,
+      email: p.email === undefined ? null : p.email,
+      timezone: p.timezone ?? null,
+      traits: (p.traits ?? {}) as object,
+      firstSeenAt: now,
+      lastSeenAt: now,
+    })),
+  });
   const b = options.broadcast ?? {};
   const segmentId = randomUUID();
   const bySegment = options.audience === "segment";
   if (bySegment)
-    await pgPool().query(
-      `INSERT INTO "SegmentMembership" ("segmentId", "profileId", "workspaceId", "enteredAt") SELECT $1, p, $2, $3 FROM unnest($4::uuid[]) p`,
-      [segmentId, team.id, now, profileIds],
-    );
+    await db().segmentMembership.createMany({
+      data: profileIds.map((profileId) => ({ segmentId, profileId, workspaceId: team.id, enteredAt: now })),
+    });
   const broadcast = await db().broadcast.create({
     data: {
       workspaceId: team.id,
@@ -123,20 +119,19 @@ export async function sendFixture(options: {
   });
   const messageIds = bySegment ? [] : profileIds.map(() => randomUUID());
   if (!bySegment)
-    await pgPool().query(
-      `INSERT INTO "Message" (id, "workspaceId", "profileId", channel, "templateId", "idempotencyKey", "broadcastId", variant, context)
-     SELECT u.id, $1, u.profile_id, $2, $3, 'b:' || $4 || ':' || u.profile_id, $4::uuid, 'A', $5
-       FROM unnest($6::uuid[], $7::uuid[]) AS u(id, profile_id)`,
-      [
-        team.id,
+    await db().message.createMany({
+      data: profileIds.map((profileId, i) => ({
+        id: messageIds[i],
+        workspaceId: team.id,
+        profileId,
         channel,
-        template.id,
-        broadcast.id,
-        JSON.stringify({ broadcast: { id: broadcast.id, name: "Spring news" } }),
-        messageIds,
-        profileIds,
-      ],
-    );
+        templateId: template.id,
+        idempotencyKey: `b:${broadcast.id}:${profileId}`,
+        broadcastId: broadcast.id,
+        variant: "A",
+        context: { broadcast: { id: broadcast.id, name: "Spring news" } },
+      })),
+    });
   return { owner, workspaceId: team.id, templateId: template.id, broadcastId: broadcast.id, messageIds, profileIds };
 }
 

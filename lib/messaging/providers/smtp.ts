@@ -82,7 +82,10 @@ function connectionOptions(config: SmtpConfig, timeoutMs: number, target: Checke
  * connection before it is replaced (default 1,000; nodemailer's own 100 costs a TCP and TLS handshake, EHLO and
  * AUTH every 100 messages). nodemailer does not pipeline messages on a connection, so width is connections.
  */
-export function smtpPoolSize(env: NodeJS.ProcessEnv = process.env): { maxConnections: number; maxMessages: number } {
+export function smtpPoolSize(env: Record<string, string | undefined> = process.env): {
+  maxConnections: number;
+  maxMessages: number;
+} {
   const whole = (value: string | undefined, fallback: number, max: number) => {
     const n = Number(value);
     return Number.isInteger(n) && n >= 1 && n <= max ? n : fallback;
