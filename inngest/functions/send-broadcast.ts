@@ -12,7 +12,7 @@ import { systemClock } from "@/lib/runtime/clock";
  * rendered), and the claim's SKIP LOCKED makes a second chain (a resume while a chain sleeps, the sweep's restart)
  * safe, never faster than the SMTP pool it shares.
  */
-export const sendBroadcastFn = inngest.createFunction(
+export const sendBroadcast = inngest.createFunction(
   {
     id: "send-broadcast",
     name: "Send a broadcast",
