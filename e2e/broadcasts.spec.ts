@@ -164,5 +164,6 @@ test("a marketer drafts a broadcast to a segment, sees its audience, previews it
   await expect(page.getByTestId(`broadcast-${BROADCAST}`).getByTestId("broadcast-status")).toHaveText("Sent");
   await shot(page, "list-after");
   await page.goto(broadcastUrl);
+  await expect(page.getByTestId("broadcast-results")).toBeVisible();
   await shot(page, "sent-results");
 });

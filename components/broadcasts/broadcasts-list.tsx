@@ -69,6 +69,8 @@ export function BroadcastsList({
   }
 
   const rows: Row[] = list.broadcasts;
+  // the engagement columns only when the list answers them (a column of dashes says nothing)
+  const engagement = rows.some((r) => r.sent !== undefined);
   return (
     <div className="mt-6 space-y-5">
       <ListToolbar
@@ -121,9 +123,13 @@ export function BroadcastsList({
                 <th className="py-2 font-medium">Channel</th>
                 <th className="py-2 font-medium">Status</th>
                 <th className="py-2 text-right font-medium">Audience</th>
-                <th className="py-2 text-right font-medium">Sent</th>
-                <th className="py-2 text-right font-medium">Opened</th>
-                <th className="py-2 text-right font-medium">Clicked</th>
+                {engagement ? (
+                  <>
+                    <th className="py-2 text-right font-medium">Sent</th>
+                    <th className="py-2 text-right font-medium">Opened</th>
+                    <th className="py-2 text-right font-medium">Clicked</th>
+                  </>
+                ) : null}
                 <th className="py-2 pl-6 font-medium">By</th>
               </tr>
             </thead>
@@ -148,15 +154,19 @@ export function BroadcastsList({
                   <td className="py-3 text-right text-stone-900 tabular-nums">
                     {b.status === "DRAFT" || b.status === "SCHEDULED" ? "—" : formatCount(b.audienceCount)}
                   </td>
-                  <td className="py-3 text-right text-stone-900 tabular-nums">
-                    {b.sent === undefined ? "—" : formatCount(b.sent)}
-                  </td>
-                  <td className="py-3 text-right text-stone-700 tabular-nums">
-                    {b.openRate == null ? "—" : PERCENT.format(b.openRate)}
-                  </td>
-                  <td className="py-3 text-right text-stone-700 tabular-nums">
-                    {b.clickRate == null ? "—" : PERCENT.format(b.clickRate)}
-                  </td>
+                  {engagement ? (
+                    <>
+                      <td className="py-3 text-right text-stone-900 tabular-nums">
+                        {b.sent === undefined ? "—" : formatCount(b.sent)}
+                      </td>
+                      <td className="py-3 text-right text-stone-700 tabular-nums">
+                        {b.openRate == null ? "—" : PERCENT.format(b.openRate)}
+                      </td>
+                      <td className="py-3 text-right text-stone-700 tabular-nums">
+                        {b.clickRate == null ? "—" : PERCENT.format(b.clickRate)}
+                      </td>
+                    </>
+                  ) : null}
                   <td className="py-3 pl-6 text-xs text-stone-600">
                     {b.sentBy && b.startedAt ? (
                       <>
