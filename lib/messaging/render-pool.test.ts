@@ -97,20 +97,22 @@ describe("rendering within a budget, off the thread", () => {
 
     it("is ended after the budget and replaced; the render fails with the timeout message", async () => {
       await pool.warm();
-      // one filter call that liquidjs cannot interrupt between tags: a long sort of a long split
-      const budget = { ms: 20, maxOutputChars: 1_000_000 };
+      // one filter call that liquidjs cannot interrupt between tags: a long sort of a long split. The budget leaves
+      // the loop that builds the string time to finish on a loaded machine, so only the sort can overrun it.
+      const budget = { ms: 250, maxOutputChars: 1_000_000 };
       const started = performance.now();
       const slow = await pool.render(
         "sms",
         {
-          body: "{% assign s = 'ab' %}{% for i in (1..20) %}{% assign s = s | append: s %}{% endfor %}{{ s | split: '' | sort | size }}",
+          body: "{% assign s = 'ab' %}{% for i in (1..20) %}{% assign s = s | append: s %}{% endfor %}{{ s | split: '' | sort | join: '' | split: '' | reverse | sort | size }}",
         },
         SAMPLE_SCOPE,
         {},
         budget,
       );
-      expect(performance.now() - started).toBeLessThan(2_000);
-      expect(slow.errors[0].message).toContain("took longer than 20 ms");
+      // a bound on "it was stopped", not a timing: the sort alone runs for seconds
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(slow.errors[0].message).toContain("took longer than 250 ms");
       expect(pool.terminated).toBe(1);
       // and the pool still renders
       expect((await pool.render("sms", { body: "{% if true %}ok{% endif %}" }, SAMPLE_SCOPE)).fields.body).toBe("ok");
