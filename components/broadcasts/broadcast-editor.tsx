@@ -65,7 +65,7 @@ export function BroadcastEditor({
   const [estimate, setEstimate] = useState<AudienceEstimate | null>(null);
   const readOnly = !canEdit;
   const dirty = canEdit && JSON.stringify(form) !== saved;
-  useUnsavedChangesGuard(dirty);
+  useUnsavedChangesGuard(dirty, "This broadcast has unsaved changes. Leave without saving them?");
   const timezone = workspaceZone ?? estimate?.timezone ?? "UTC";
 
   const setForm = (change: (f: DraftForm) => DraftForm) => {

@@ -59,7 +59,13 @@ export function BroadcastPreviewPanel({
 
   return (
     <div className="space-y-3" data-testid="broadcast-preview">
-      <ProfilePicker slug={slug} value={profile} onChange={setProfile} />
+      <ProfilePicker
+        slug={slug}
+        value={profile}
+        onChange={setProfile}
+        fallbackLabel="the first people of the audience"
+        clearLabel="Back to the audience"
+      />
       <FormAlert message={error ? `The preview failed: ${error}` : null} />
       <div className="rounded-lg bg-white ring-1 ring-stone-200">
         <div className="flex flex-wrap items-center justify-between gap-2 border-b border-stone-100 px-4 py-2.5">

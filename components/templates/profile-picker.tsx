@@ -19,10 +19,15 @@ export function ProfilePicker({
   slug,
   value,
   onChange,
+  fallbackLabel = "the sample profile",
+  clearLabel = "Use the sample profile",
 }: {
   slug: string;
   value: PickedProfile | null;
   onChange: (profile: PickedProfile | null) => void;
+  /** whom the preview renders for when no profile is picked */
+  fallbackLabel?: string;
+  clearLabel?: string;
 }) {
   const id = useId();
   const [q, setQ] = useState("");
@@ -53,7 +58,7 @@ export function ProfilePicker({
         <p className="text-sm text-stone-700">
           Previewing for{" "}
           <span className="font-medium text-stone-900" data-testid="preview-profile">
-            {value ? value.label : "the sample profile"}
+            {value ? value.label : fallbackLabel}
           </span>
         </p>
         {value ? (
@@ -62,7 +67,7 @@ export function ProfilePicker({
             onClick={() => onChange(null)}
             className="inline-flex items-center gap-1 text-xs font-medium text-brand-700 hover:underline"
           >
-            <X className="h-3.5 w-3.5" aria-hidden="true" /> Use the sample profile
+            <X className="h-3.5 w-3.5" aria-hidden="true" /> {clearLabel}
           </button>
         ) : null}
       </div>

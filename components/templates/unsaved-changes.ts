@@ -11,7 +11,7 @@ export const UNSAVED_CHANGES_MESSAGE = "This template has unsaved changes. Leave
  * document in the capture phase, before the Link's own handler; cancelling stops it there. Links that open
  * elsewhere (new tab, modifier keys, download, another origin) are left alone: the page stays or unloads.
  */
-export function useUnsavedChangesGuard(dirty: boolean): void {
+export function useUnsavedChangesGuard(dirty: boolean, message: string = UNSAVED_CHANGES_MESSAGE): void {
   useEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
@@ -22,7 +22,7 @@ export function useUnsavedChangesGuard(dirty: boolean): void {
       const to = new URL(link.href, window.location.href);
       if (to.origin !== window.location.origin) return;
       if (to.pathname === window.location.pathname && to.search === window.location.search) return;
-      if (!window.confirm(UNSAVED_CHANGES_MESSAGE)) {
+      if (!window.confirm(message)) {
         e.preventDefault();
         e.stopPropagation();
       }
@@ -33,5 +33,5 @@ export function useUnsavedChangesGuard(dirty: boolean): void {
       window.removeEventListener("beforeunload", warn);
       document.removeEventListener("click", onClick, true);
     };
-  }, [dirty]);
+  }, [dirty, message]);
 }
