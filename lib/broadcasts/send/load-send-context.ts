@@ -2,7 +2,7 @@ import { type ProviderConfigs, loadProviderConfigs } from "../../messaging/chann
 import type { RenderAssets, TemplateContent, TemplateKind } from "../../messaging/liquid";
 import { type MessagingPolicy, loadPolicy } from "../../messaging/policy";
 import { renderAssetsAt, templateVersionAt } from "../../messaging/templates/published-versions";
-import type { SendingBroadcast } from "./store/sender";
+import type { SendingBroadcast } from "./store/sending-broadcasts";
 
 /**
  * What every batch of one broadcast reads besides its messages: the workspace's rules and providers, and each

@@ -9,7 +9,7 @@ import {
   recordSentBatch,
   sendPreparedBatch,
 } from "./send-batch";
-import { completeBroadcast, selectNextWork, selectSendingBroadcast, touchProgress } from "./store/sender";
+import { completeBroadcast, selectNextWork, selectSendingBroadcast, touchProgress } from "./store/sending-broadcasts";
 
 /**
  * One link of a broadcast's send chain (inngest/functions/send-broadcast.ts runs one per event, then sleeps if it

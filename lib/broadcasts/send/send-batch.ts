@@ -7,7 +7,7 @@ import type { Clock } from "../../runtime/clock";
 import { claimAndCheck } from "./claim-and-check";
 import { loadSendContext, pinnedTemplate, type SendContext } from "./load-send-context";
 import { type Attempt, recordBatch, type RenderStop } from "./record-batch";
-import { selectSendingBroadcast } from "./store/sender";
+import { selectSendingBroadcast } from "./store/sending-broadcasts";
 import { pgPool } from "../../db/pool";
 
 /**

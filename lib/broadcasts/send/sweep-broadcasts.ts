@@ -1,6 +1,6 @@
 import { withTransaction } from "../../db/pool";
 import type { Clock } from "../../runtime/clock";
-import { claimStalledBroadcasts, startDueBroadcasts } from "./store/sender";
+import { claimStalledBroadcasts, startDueBroadcasts } from "./store/sending-broadcasts";
 
 /**
  * The broadcast sweep's decisions (inngest/functions/broadcast-sweep.ts runs it on the due-message tick):
