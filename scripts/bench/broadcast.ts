@@ -25,7 +25,7 @@
 import os from "node:os";
 import pg from "pg";
 import { runBareLoop } from "./broadcast/bare-loop";
-import { postmasterOf, treeCpuMs } from "./broadcast/cpu";
+import { cpuBetween, cpuOfPids, postmasterOf, treeCpuMs } from "./broadcast/cpu";
 import { broadcastFigures, brokenRunProblems, figureRows, formatTable } from "./broadcast/figures";
 import { parseBenchOptions } from "./broadcast/options";
 import { startPgliteDatabase } from "./broadcast/pglite-database";
@@ -81,15 +81,20 @@ async function main() {
     const broadcastId = await createBroadcastToSend(audience);
     // A running Cairn has its render workers up (any preview or send started them); this process has not yet.
     log(`render workers started (as in a running app, not counted): ${secs(await warmRenderWorkers())}`);
-    // The database's CPU: the Postgres server's processes (found from this connection's backend), or PGlite's process.
-    const databasePid = PGLITE ? (database.pid ?? null) : await postmasterPid(database.url);
-    const cpuNow = () => ({
-      node: treeCpuMs(process.pid, [sink.pid, ...(database.pid ? [database.pid] : [])]),
-      database: databasePid === null ? null : treeCpuMs(databasePid),
-    });
+    // The database's CPU: PGlite's process; or, on a Postgres on this machine, the backends of this benchmark's
+    // database and the server's own processes (WAL writer, checkpointer…), not other databases' backends: the
+    // server may be shared (other people's tests), and counting its whole process tree counted their work too.
+    const postgres = PGLITE ? null : await postgresOnThisMachine(database.url);
+    const databaseCpu = async () =>
+      PGLITE
+        ? new Map([[database.pid!, treeCpuMs(database.pid!) ?? 0]])
+        : postgres
+          ? cpuOfPids(await postgres.pids())
+          : null;
+    const nodeCpu = () => treeCpuMs(process.pid, [sink.pid, ...(database.pid ? [database.pid] : [])]);
     await sink.reset();
     console.log(`broadcast: send now, ${CHAINS} chain${CHAINS === 1 ? "" : "s"} of links in this process`);
-    const cpuBefore = cpuNow();
+    const cpuBefore = { node: nodeCpu(), database: await databaseCpu() };
     const startedAt = Date.now();
     let lastShown = 0;
     const drive = await sendNowAndDrive(audience, broadcastId, {
@@ -102,11 +107,12 @@ async function main() {
       },
     });
     const received = await sink.waitFor(PROFILES, 30_000);
-    const cpuAfter = cpuNow();
+    const cpuAfter = { node: nodeCpu(), database: await databaseCpu() };
+    await postgres?.close();
     const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
     const figures = broadcastFigures(PROFILES, startedAt, received, {
       nodeMs: diff(cpuBefore.node, cpuAfter.node),
-      databaseMs: diff(cpuBefore.database, cpuAfter.database),
+      databaseMs: cpuBefore.database && cpuAfter.database ? cpuBetween(cpuBefore.database, cpuAfter.database) : null,
       sinkMs: received.cpuMs,
     });
     const t = drive.timings;
@@ -132,7 +138,7 @@ async function main() {
         `${PGLITE ? "PGlite (embedded)" : "Postgres"}, ${machineCores} cores:`,
     );
     console.log(formatTable([["", "figure", "target", ""], ...figureRows(figures, bare.best, machineCores)]));
-    if (databasePid === null) console.log("(database CPU: n/a, the database server is not a process on this machine)");
+    if (!PGLITE && !postgres) console.log("(database CPU: n/a, the database server is not a process on this machine)");
     const problems = brokenRunProblems(figures);
     if (problems.length) throw new Error(`broken run: ${problems.join("; ")}`);
   } finally {
@@ -147,16 +153,30 @@ async function main() {
   }
 }
 
-/** The Postgres server's main process, found from a backend of ours when the server runs on this machine. */
-async function postmasterPid(url: string): Promise<number | null> {
+/**
+ * The Postgres server when it runs on this machine (its backends are processes here): then `pids()` lists the
+ * backends connected to this database and the server's processes that serve no database; else null.
+ */
+async function postgresOnThisMachine(
+  url: string,
+): Promise<{ pids(): Promise<number[]>; close(): Promise<void> } | null> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  try {
-    const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
-    return postmasterOf(rows[0].pid);
-  } finally {
+  const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+  if (postmasterOf(rows[0].pid) === null) {
     await client.end();
+    return null;
   }
+  client.on("error", () => {}); // dropped with the database at the end
+  return {
+    async pids() {
+      const { rows } = await client.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE (datname = current_database() AND pid <> pg_backend_pid()) OR datname IS NULL`,
+      );
+      return rows.map((r) => r.pid);
+    },
+    close: () => client.end(),
+  };
 }
 
 runBench(main);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseProcStat, postmasterOf, treeCpuMs } from "./cpu";
+import { cpuBetween, cpuOfPids, parseProcStat, postmasterOf, treeCpuMs } from "./cpu";
 
 describe("parseProcStat", () => {
   it("splits after the last parenthesis, so a command name with spaces and parentheses is read right", () => {
@@ -32,5 +32,24 @@ describe("treeCpuMs", () => {
 describe("postmasterOf", () => {
   it("is null when the pid is not a postgres backend on this machine (here: this Node process)", () => {
     expect(postmasterOf(process.pid)).toBeNull();
+  });
+});
+
+describe("cpuBetween", () => {
+  it("counts the difference of a process read twice, all of one that appeared, nothing of one that ended", () => {
+    const before = new Map([
+      [1, 100],
+      [2, 50],
+    ]);
+    const after = new Map([
+      [1, 160],
+      [3, 30],
+    ]);
+    expect(cpuBetween(before, after)).toBe(90);
+  });
+
+  it("reads this process and leaves out one that does not exist", () => {
+    const read = cpuOfPids([process.pid, 2 ** 22 + 1]);
+    expect([...read.keys()]).toEqual([process.pid]);
   });
 });

@@ -86,3 +86,23 @@ export function postmasterOf(backendPid: number): number | null {
   const postmaster = readStat(backend.ppid);
   return postmaster?.comm.startsWith("postgres") ? postmaster.pid : null;
 }
+
+/** CPU ms used so far by each of these processes (a process that is gone is left out). */
+export function cpuOfPids(pids: readonly number[]): Map<number, number> {
+  const used = new Map<number, number>();
+  for (const pid of pids) {
+    const stat = readStat(pid);
+    if (stat) used.set(pid, stat.ownMs);
+  }
+  return used;
+}
+
+/**
+ * CPU ms between two readings of a changing set of processes: a process read both times counts its difference, one
+ * that appeared meanwhile all of its time (it started within the window), one that ended meanwhile nothing more.
+ */
+export function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
