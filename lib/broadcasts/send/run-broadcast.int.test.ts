@@ -150,6 +150,26 @@ describe("the broadcast sweep", () => {
     expect((await broadcastRow(notYet.broadcastId)).status).toBe("SCHEDULED");
   });
 
+  it("cancels what a batch in flight put back in the queue of a broadcast cancelled since, except a live claim", async () => {
+    const clock = testClock();
+    const hourAgo = new Date(clock().getTime() - 3_600_000);
+    const cancelled = await sendFixture({ people: 3, broadcast: { status: "CANCELLED", cancelledAt: hourAgo } });
+    const longAgo = await sendFixture({
+      people: 2,
+      broadcast: { status: "CANCELLED", cancelledAt: new Date(clock().getTime() - 8 * 24 * 3_600_000) },
+    });
+    const claimed = await db().message.findFirstOrThrow({ where: { broadcastId: cancelled.broadcastId } });
+    await db().message.update({
+      where: { id: claimed.id },
+      data: { claimedUntil: new Date(clock().getTime() + 60_000) },
+    });
+    const { cancelled: count } = await sweepBroadcasts(clock);
+    expect(count).toBeGreaterThanOrEqual(2);
+    expect(await statuses(cancelled.broadcastId)).toEqual({ CANCELLED: 2, QUEUED: 1 });
+    // older cancellations are not swept every minute for ever
+    expect(await statuses(longAgo.broadcastId)).toEqual({ QUEUED: 2 });
+  });
+
   it("restarts a sending broadcast whose chain went quiet with work left, and only that one", async () => {
     const clock = testClock();
     const long = new Date(clock().getTime() - STALL_GRACE_MS - 1_000);

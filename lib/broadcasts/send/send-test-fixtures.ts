@@ -54,6 +54,7 @@ export async function sendFixture(options: {
     startedAt: Date | null;
     sendAt: Date | null;
     lastProgressAt: Date | null;
+    cancelledAt: Date | null;
   }>;
 }): Promise<SendFixture> {
   const channel = options.channel ?? "email";
@@ -113,6 +114,7 @@ export async function sendFixture(options: {
       startedAt: b.startedAt === undefined ? now : b.startedAt,
       sendAt: b.sendAt ?? null,
       lastProgressAt: b.lastProgressAt ?? null,
+      cancelledAt: b.cancelledAt ?? null,
       createdByLabel: "test",
       updatedByLabel: "test",
     },

@@ -51,7 +51,7 @@ export async function completeBroadcast(q: Queryable, broadcastId: string, now: 
   const touched = await execute(
     q,
     `UPDATE "Broadcast" b SET status = 'SENT', "completedAt" = $2, "lastProgressAt" = $2, "updatedAt" = $2
-      WHERE b.id = $1 AND b.status = 'SENDING' AND b."audienceDone"
+      WHERE b.id = $1 AND b.status = 'SENDING' AND b."audienceDone" AND b.phase IS DISTINCT FROM 'test'
         AND NOT EXISTS (SELECT 1 FROM "Message" m WHERE m."broadcastId" = b.id AND m.status = 'QUEUED')`,
     [broadcastId, now],
   );
@@ -123,4 +123,20 @@ export async function claimStalledBroadcasts(
     [now, quietSince, limit],
   );
   return rows.map((r) => r.id);
+}
+
+/**
+ * Messages of broadcasts cancelled since `since` that are QUEUED again with nobody on them: a batch in flight when
+ * the cancel came put them back (a retry's backoff, quiet hours) after the cancel's own pass. Up to `limit`.
+ */
+export async function cancelLeftovers(q: Queryable, now: Date, since: Date, limit: number): Promise<number> {
+  return execute(
+    q,
+    `UPDATE "Message" SET status = 'CANCELLED', "statusReason" = 'The broadcast was cancelled', "updatedAt" = $1
+      WHERE id IN (SELECT m.id FROM "Broadcast" b JOIN "Message" m ON m."broadcastId" = b.id
+                    WHERE b.status = 'CANCELLED' AND b."cancelledAt" > $2 AND m.status = 'QUEUED'
+                      AND (m."claimedUntil" IS NULL OR m."claimedUntil" <= $1)
+                    LIMIT $3 FOR UPDATE OF m SKIP LOCKED)`,
+    [now, since, limit],
+  );
 }
