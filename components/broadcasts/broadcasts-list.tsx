@@ -23,11 +23,8 @@ const STATUS_TABS: Record<BroadcastStatus, string> = {
   CANCELLED: "Cancelled",
 };
 
-/**
- * What a row may carry beyond the summary: the sent count and rates of a finished send, when the list answers
- * them (a row without them shows a dash rather than a guess).
- */
-type Row = BroadcastSummary & Partial<{ sent: number; openRate: number | null; clickRate: number | null }>;
+/** A broadcast not started yet has no sent count or rates: its row shows a dash rather than a guess. */
+type Row = BroadcastSummary;
 
 function href(slug: string, q: string, status: BroadcastStatus | null): string {
   const params = new URLSearchParams({ ...(q ? { q } : {}), ...(status ? { status } : {}) }).toString();

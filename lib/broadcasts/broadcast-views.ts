@@ -31,6 +31,10 @@ export interface BroadcastSummary {
   createdBy: string;
   updatedBy: string;
   sentBy: string | null;
+  /** messages sent so far, and the share of them opened and clicked; absent for broadcasts not started */
+  sent?: number;
+  openRate?: number | null;
+  clickRate?: number | null;
 }
 
 export interface BroadcastList {

@@ -21,7 +21,13 @@ import {
   ZBroadcastVariant,
   type WinnerMetric,
 } from "./schemas";
-import { countBroadcastsByStatus, countHoldout, countMessagesByVariant, selectBroadcastIds } from "./store/broadcasts";
+import {
+  countBroadcastsByStatus,
+  countEngagement,
+  countHoldout,
+  countMessagesByVariant,
+  selectBroadcastIds,
+} from "./store/broadcasts";
 
 export type BroadcastRow = Prisma.BroadcastGetPayload<object>;
 
@@ -84,7 +90,24 @@ export async function listBroadcasts(
     BroadcastStatus,
     number
   >;
-  return { broadcasts: ids.flatMap((id) => (byId.has(id) ? [summaryOf(byId.get(id)!)] : [])), counts };
+  const started = rows.filter((r) => r.startedAt).map((r) => r.id);
+  const engagement = await countEngagement(pgPool(), started);
+  const summaries = ids.flatMap((id) => {
+    const row = byId.get(id);
+    if (!row) return [];
+    const e = engagement.get(id);
+    if (!row.startedAt) return [summaryOf(row)];
+    const sent = e?.sent ?? 0;
+    return [
+      {
+        ...summaryOf(row),
+        sent,
+        openRate: sent ? (e?.opened ?? 0) / sent : null,
+        clickRate: sent ? (e?.clicked ?? 0) / sent : null,
+      },
+    ];
+  });
+  return { broadcasts: summaries, counts };
 }
 
 export async function getBroadcast(

@@ -52,6 +52,28 @@ export async function countBroadcastsByStatus(q: Queryable, workspaceId: string)
   return new Map(rows.map((r) => [r.status, r.n]));
 }
 
+const EngagementRow = z.object({ broadcastId: z.string(), sent: z.number(), opened: z.number(), clicked: z.number() });
+
+/**
+ * Sent, opened and clicked messages of the listed broadcasts that have started (the list's columns), in one grouped
+ * pass. Opens and clicks read the rows themselves, so this costs about a second per million messages listed.
+ */
+export async function countEngagement(
+  q: Queryable,
+  broadcastIds: string[],
+): Promise<Map<string, z.infer<typeof EngagementRow>>> {
+  if (!broadcastIds.length) return new Map();
+  const rows = await selectRows(
+    q,
+    EngagementRow,
+    `SELECT "broadcastId", count("sentAt")::int AS sent, count("openedAt")::int AS opened,
+            count("clickedAt")::int AS clicked
+       FROM "Message" WHERE "broadcastId" = ANY($1::uuid[]) GROUP BY "broadcastId"`,
+    [broadcastIds],
+  );
+  return new Map(rows.map((r) => [r.broadcastId, r]));
+}
+
 const CountRow = z.object({ variant: z.string().nullable(), status: z.string(), n: z.number() });
 
 /** A broadcast's messages by variant and status (the index on broadcastId, status serves it). */
