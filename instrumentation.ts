@@ -1,7 +1,7 @@
 /**
  * Next.js calls register() once when a server process starts (`next dev`, `next start`), before it serves
  * a request. Cairn starts the ingest log's sweeps there (lib/ingest/after-ingest.ts), so events acknowledged
- * before a restart are handed to Inngest without waiting for new traffic.
+ * before a restart are handed to Inngest without waiting for new traffic, and warms the render workers.
  */
 export async function register(): Promise<void> {
   // The Edge runtime has no database driver; the sweeps belong to the Node.js server.
@@ -10,4 +10,10 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_PHASE === "phase-production-build") return;
   const { startIngestSweeps } = await import("./lib/ingest/after-ingest");
   startIngestSweeps();
+  // The render workers take seconds to load cold; warming them now keeps that off the first broadcast's first
+  // message (its target is 5 s from "send now") and off the first preview.
+  const { renderPool } = await import("./lib/messaging/render-pool");
+  void renderPool()
+    .warm()
+    .catch((error: Error) => console.error("[cairn] the render workers did not start:", error.message));
 }
