@@ -205,6 +205,11 @@ describe("sending and scheduling", () => {
     });
     expect(audit?.summary).toBe(`Scheduled the broadcast "Spring sale" to about 2 people at ${at}`);
     expect(audit?.metadata).toMatchObject({ audience: 2, schedule: { kind: "at", sendAt: at } });
+    // "send now" without a confirmed count (an API call) does not count a million people before it starts
+    const uncounted = await createBroadcast(w.key, draftBody([w.segment], w.template));
+    const started = await sendBroadcast(w.key, uncounted.id, { schedule: { kind: "now" } }, clock);
+    expect(started).toMatchObject({ audience: null, broadcast: { status: "SENDING" } });
+    expect(started.summary).toBe('Sent the broadcast "Spring sale" to its audience now');
 
     expect(
       (await db().auditLog.findFirst({ where: { workspaceId: w.ws, action: "workspace.broadcast_settings_changed" } }))

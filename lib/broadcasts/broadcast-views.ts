@@ -155,7 +155,8 @@ export interface BroadcastTestSend {
 /** What sending or scheduling did, in the words the confirmation showed. */
 export interface BroadcastSendResult {
   broadcast: BroadcastDetail;
-  audience: number;
+  /** who will get it, counted as the confirmation counted; null for "send now" without a confirmed count (not counted) */
+  audience: number | null;
   summary: string;
 }
 
