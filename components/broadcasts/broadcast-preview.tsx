@@ -1,13 +1,13 @@
 "use client";
 
 import { Monitor, Send, Smartphone } from "lucide-react";
-import Link from "next/link";
 import { useEffect, useState, type ReactNode } from "react";
 import type { BroadcastPreview } from "@/lib/broadcasts/broadcast-views";
 import type { BroadcastChannel } from "@/lib/broadcasts/schemas";
 import { api } from "../api/client";
 import { RenderedMessage } from "../messages/rendered-message";
 import { ProfilePicker, type PickedProfile } from "../templates/profile-picker";
+import { TestSendOutcome } from "../templates/test-send";
 import { Button } from "../ui/button";
 import { FormAlert } from "../ui/field";
 
@@ -259,16 +259,7 @@ function TestSend({
           {sending ? "Sending…" : "Send test"}
         </Button>
       </div>
-      {result ? (
-        <p role="status" className={`mt-2 text-sm ${result.ok ? "text-brand-700" : "text-red-700"}`}>
-          {result.text}{" "}
-          {result.outbox ? (
-            <Link href={`/w/${slug}/outbox`} className="font-medium underline">
-              Open the Outbox
-            </Link>
-          ) : null}
-        </p>
-      ) : null}
+      <TestSendOutcome slug={slug} result={result} />
     </div>
   );
 }

@@ -82,16 +82,28 @@ export function TestSend({
           {sending ? "Sending…" : BUTTON[channel]}
         </Button>
       </div>
-      {result ? (
-        <p role="status" className={`mt-2 text-sm ${result.ok ? "text-brand-700" : "text-red-700"}`}>
-          {result.text}{" "}
-          {result.outbox ? (
-            <Link href={`/w/${slug}/outbox`} className="font-medium underline">
-              Open the Outbox
-            </Link>
-          ) : null}
-        </p>
-      ) : null}
+      <TestSendOutcome slug={slug} result={result} />
     </div>
+  );
+}
+
+/** What a test send answered, with a link to the Outbox when it went there (the template editor, broadcasts). */
+export function TestSendOutcome({
+  slug,
+  result,
+}: {
+  slug: string;
+  result: { ok: boolean; text: string; outbox?: boolean } | null;
+}) {
+  if (!result) return null;
+  return (
+    <p role="status" className={`mt-2 text-sm ${result.ok ? "text-brand-700" : "text-red-700"}`}>
+      {result.text}{" "}
+      {result.outbox ? (
+        <Link href={`/w/${slug}/outbox`} className="font-medium underline">
+          Open the Outbox
+        </Link>
+      ) : null}
+    </p>
   );
 }

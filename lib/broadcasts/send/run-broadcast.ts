@@ -69,14 +69,9 @@ export function throttlePlan(perMinute: number | null): { allowance: number; win
   return { allowance, windowMs: Math.ceil((60_000 * allowance) / perMinute) };
 }
 
-export async function runBroadcast(broadcastId: string, clock: Clock, options: RunOptions = {}): Promise<RunResult> {
-  const maxMs = options.maxMs ?? LINK_MS;
-  const batchSize = options.batchSize ?? BATCH_SIZE;
-  const chunkSize = options.chunkSize ?? CHUNK_SIZE;
-  const startedAt = clock();
-  const result: RunResult = {
-    decision: { next: "now" },
-    batches: 0,
+/** Zeroed counts and timings, which links add up (and so does a caller adding up links: bench:broadcast). */
+export function emptyTallies(): Pick<RunResult, "totals" | "timings"> {
+  return {
     totals: {
       claimed: 0,
       sent: 0,
@@ -90,6 +85,14 @@ export async function runBroadcast(broadcastId: string, clock: Clock, options: R
     },
     timings: { check: 0, render: 0, send: 0, record: 0, materialize: 0 },
   };
+}
+
+export async function runBroadcast(broadcastId: string, clock: Clock, options: RunOptions = {}): Promise<RunResult> {
+  const maxMs = options.maxMs ?? LINK_MS;
+  const batchSize = options.batchSize ?? BATCH_SIZE;
+  const chunkSize = options.chunkSize ?? CHUNK_SIZE;
+  const startedAt = clock();
+  const result: RunResult = { decision: { next: "now" }, batches: 0, ...emptyTallies() };
   const broadcast = await selectSendingBroadcast(pgPool(), broadcastId);
   if (!broadcast || broadcast.status !== "SENDING")
     return { ...result, decision: { next: "stop", status: broadcast?.status ?? "MISSING" } };

@@ -48,25 +48,14 @@ export async function sendNowAndDrive(
   options: { chains: number; onLink?: (link: RunResult) => Promise<void> },
 ): Promise<DriveResult> {
   const { sendBroadcast } = await import("../../../lib/broadcasts/send-broadcast");
-  const { runBroadcast } = await import("../../../lib/broadcasts/send/run-broadcast");
+  const { emptyTallies, runBroadcast } = await import("../../../lib/broadcasts/send/run-broadcast");
   const started = performance.now();
   await sendBroadcast(audience.owner, broadcastId, { schedule: { kind: "now" } });
   const result: DriveResult = {
     links: 0,
     status: "SENDING",
     sendNowMs: performance.now() - started,
-    totals: {
-      claimed: 0,
-      sent: 0,
-      delivered: 0,
-      suppressed: 0,
-      failed: 0,
-      bounced: 0,
-      delayed: 0,
-      retried: 0,
-      skipped: 0,
-    },
-    timings: { check: 0, render: 0, send: 0, record: 0, materialize: 0 },
+    ...emptyTallies(),
   };
   const chain = async () => {
     for (;;) {
