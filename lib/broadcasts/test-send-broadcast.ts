@@ -4,6 +4,7 @@ import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { AppError, type FieldIssue, parseInput } from "../errors";
 import { loadProviderConfigs } from "../messaging/channel-config";
 import type { Channel } from "../messaging/liquid";
+import { E164_PHONE, EMAIL_ADDRESS } from "../messaging/prepare-send";
 import { ProviderError, sendEmail, sendSms } from "../messaging/providers";
 import { renderIsolated } from "../messaging/render-pool";
 import { sendTestMessage } from "../messaging/test-send";
@@ -14,9 +15,6 @@ import { chooseVariants, variantContent } from "./preview-broadcast";
 import { findBroadcast } from "./read-broadcasts";
 import { ZTestSendBroadcast } from "./schemas";
 import { requireChannelSetUp } from "./send-role";
-
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-const PHONE = /^\+[1-9]\d{6,14}$/;
 
 /**
  * A variant sent as a test: rendered for the chosen person, through the workspace's real channel, to that person's
@@ -60,7 +58,7 @@ export async function testSendBroadcast(
       "to",
       `this person has no ${channel === "email" ? "email address" : "phone number"}; give one`,
     );
-  const shape = channel === "email" ? EMAIL : PHONE;
+  const shape = channel === "email" ? EMAIL_ADDRESS : E164_PHONE;
   const bad: FieldIssue[] = addresses.flatMap((a, i) =>
     shape.test(a)
       ? []

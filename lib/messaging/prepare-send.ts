@@ -58,6 +58,10 @@ export function addressOnlyPerson(channel: Channel, to: string | null): Person {
   };
 }
 
+/** What delivery takes as an email address, and as a phone number (E.164: SMS providers need the country code). */
+export const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+$/;
+export const E164_PHONE = /^\+[1-9]\d{6,14}$/;
+
 /** The addresses a channel reaches for this person, or why there are none. */
 export function contactPoints(
   channel: Channel,
@@ -68,14 +72,14 @@ export function contactPoints(
     case "email":
       if (!profile.email) return { missing: "No email address on the profile" };
       // an address that is there but unusable is named (the profile page flags it too: lib/profiles/data-issues.ts)
-      return /^[^\s@]+@[^\s@]+$/.test(profile.email)
+      return EMAIL_ADDRESS.test(profile.email)
         ? { addresses: [profile.email] }
         : { missing: `The email address '${profile.email}' is not valid` };
     case "sms": {
       if (!profile.phone) return { missing: "No phone number on the profile" };
       // SMS providers need the international form; guessing a country code could text a stranger
       const phone = profile.phone.replace(/[\s().-]/g, "");
-      return /^\+[1-9]\d{6,14}$/.test(phone)
+      return E164_PHONE.test(phone)
         ? { addresses: [phone] }
         : {
             missing: `The profile's phone number ${profile.phone} is not in international form (+ and the country code, e.g. +15551234567)`,
