@@ -14,6 +14,7 @@ export const CHANNEL_LABELS: Record<BroadcastChannel, string> = {
   sms: "SMS",
   push: "Push",
   in_app: "In-app",
+  webhook: "Webhook",
 };
 
 export const METRIC_LABELS: Record<WinnerMetric, string> = {

@@ -11,6 +11,7 @@ import { ZCreateSegment, ZEstimateSegment, ZMembersQuery, ZUpdateSegment } from 
 import { type ApiOperation, keyOperation, otherOperation } from "./operation";
 import { broadcastResultsApi } from "./operations-broadcast-results";
 import { broadcastsApi } from "./operations-broadcasts";
+import { topicsApi } from "./operations-topics";
 import { transactionalApi } from "./operations-transactional";
 import {
   ZJourneyListQuery,
@@ -546,6 +547,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   ...Object.values(broadcastsApi),
   ...Object.values(broadcastResultsApi),
   ...Object.values(transactionalApi),
+  ...Object.values(topicsApi),
   ...ingestionApi,
   ...Object.values(documentsApi),
 ];

@@ -1,5 +1,5 @@
 import type { FieldIssue } from "../errors";
-import type { BroadcastChannel, BroadcastStatus, WinnerMetric } from "./schemas";
+import type { BroadcastChannel, BroadcastStatus, BroadcastWebhook, WinnerMetric } from "./schemas";
 
 /**
  * A broadcast as the API and the pages show it (answers of lib/broadcasts' domain functions). Dates are ISO
@@ -77,6 +77,8 @@ export interface BroadcastProgress {
 }
 
 export interface BroadcastDetail extends BroadcastSummary {
+  /** a webhook broadcast's request (URL, method, headers); null for other channels */
+  webhook: BroadcastWebhook | null;
   segmentIds: string[];
   excludedSegmentIds: string[];
   segments: { id: string; name: string | null; archived: boolean }[];
@@ -136,6 +138,8 @@ export interface BroadcastPreviewRecipient {
   missingVariables: string[];
   /** Liquid errors, per field */
   errors: FieldIssue[];
+  /** a webhook broadcast's request as it would be made for this person (null when the template does not render) */
+  request?: { method: string; url: string; headers: Record<string, string>; body: string } | null;
 }
 
 export interface BroadcastPreview {
@@ -149,6 +153,7 @@ export interface BroadcastPreview {
 
 export interface BroadcastTestSend {
   variant: string;
+  /** webhook: the one request made, `response` "HTTP <status>: <the start of the answer>" */
   sent: { to: string; response: string; outbox: boolean }[];
 }
 

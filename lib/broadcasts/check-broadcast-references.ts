@@ -1,7 +1,8 @@
 import type { WorkspaceContext } from "../auth/context";
 import { db } from "../db/client";
 import { AppError, type FieldIssue } from "../errors";
-import type { BroadcastVariant } from "./schemas";
+import { literalAddressProblem } from "../security/outbound";
+import type { BroadcastVariant, BroadcastWebhook } from "./schemas";
 
 const CHANNEL_NAMES: Record<string, string> = {
   email: "an email",
@@ -14,14 +15,22 @@ const CHANNEL_NAMES: Record<string, string> = {
 };
 
 /**
- * What a broadcast may reference: the workspace's segments that are not archived, and templates of the
- * broadcast's channel, not archived, saved at least once. Another workspace's id reads as "no such" (it is not
+ * What a broadcast may reference: the workspace's segments that are not archived, templates of the
+ * broadcast's channel (a webhook broadcast's: webhook templates), not archived, saved at least once, and, for a
+ * webhook broadcast, a URL whose literal IP the outbound guard would not refuse (names are judged when called,
+ * as journey webhook steps' are at publish: lib/engine/placeholders.ts). Another workspace's id reads as "no such" (it is not
  * found here), so nothing about it leaks. Every problem is a 422 naming the field (`segmentIds.0`,
  * `variants.1.templateId`).
  */
 export async function checkBroadcastReferences(
   ctx: WorkspaceContext,
-  draft: { channel: string; segmentIds: string[]; excludedSegmentIds: string[]; variants: BroadcastVariant[] },
+  draft: {
+    channel: string;
+    segmentIds: string[];
+    excludedSegmentIds: string[];
+    variants: BroadcastVariant[];
+    webhook?: BroadcastWebhook | null;
+  },
 ): Promise<void> {
   const issues = await referenceProblems(ctx, draft);
   if (issues.length) throw AppError.validation(issues);
@@ -29,7 +38,13 @@ export async function checkBroadcastReferences(
 
 export async function referenceProblems(
   ctx: WorkspaceContext,
-  draft: { channel: string; segmentIds: string[]; excludedSegmentIds: string[]; variants: BroadcastVariant[] },
+  draft: {
+    channel: string;
+    segmentIds: string[];
+    excludedSegmentIds: string[];
+    variants: BroadcastVariant[];
+    webhook?: BroadcastWebhook | null;
+  },
 ): Promise<FieldIssue[]> {
   const segmentIds = [...draft.segmentIds, ...draft.excludedSegmentIds];
   const templateIds = draft.variants.map((v) => v.templateId);
@@ -50,6 +65,8 @@ export async function referenceProblems(
   const segmentById = new Map(segments.map((s) => [s.id, s]));
   const templateById = new Map(templates.map((t) => [t.id, t]));
   const issues: FieldIssue[] = [];
+  const blocked = draft.webhook ? literalAddressProblem(draft.webhook.url) : null;
+  if (blocked) issues.push({ path: "webhook.url", message: blocked });
   for (const field of ["segmentIds", "excludedSegmentIds"] as const) {
     draft[field].forEach((id, i) => {
       const segment = segmentById.get(id);

@@ -2,10 +2,11 @@ import type { z } from "zod";
 import { actorLabel, requirePermission, type WorkspaceContext } from "../auth/context";
 import { recordAudit } from "../audit/audit-log";
 import { db } from "../db/client";
+import { Prisma } from "../db/generated/client";
 import { parseInput } from "../errors";
 import type { BroadcastDetail } from "./broadcast-views";
 import { checkBroadcastReferences } from "./check-broadcast-references";
-import { broadcastDetail, findBroadcast, variantsOf } from "./read-broadcasts";
+import { broadcastDetail, findBroadcast, variantsOf, webhookOf } from "./read-broadcasts";
 import { type CreateBroadcast, ZCreateBroadcast } from "./schemas";
 
 /** Drafts a broadcast (editors and up, or a full key); its segments and templates must be usable. */
@@ -29,6 +30,7 @@ export async function duplicateBroadcast(ctx: WorkspaceContext, id: string): Pro
   const copy: CreateBroadcast = {
     name: `${source.name} (copy)`.slice(0, 120),
     channel: source.channel as CreateBroadcast["channel"],
+    webhook: webhookOf(source),
     segmentIds: source.segmentIds,
     excludedSegmentIds: source.excludedSegmentIds,
     variants: variantsOf(source),
@@ -47,7 +49,13 @@ async function insertDraft(ctx: WorkspaceContext, draft: CreateBroadcast, summar
   const label = actorLabel(ctx.actor);
   const row = await db().$transaction(async (tx) => {
     const row = await tx.broadcast.create({
-      data: { ...draft, workspaceId: ctx.workspace.id, createdByLabel: label, updatedByLabel: label },
+      data: {
+        ...draft,
+        webhook: draft.webhook ?? Prisma.DbNull,
+        workspaceId: ctx.workspace.id,
+        createdByLabel: label,
+        updatedByLabel: label,
+      },
     });
     await recordAudit(tx, {
       workspaceId: ctx.workspace.id,

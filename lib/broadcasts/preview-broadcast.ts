@@ -3,15 +3,16 @@ import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { db } from "../db/client";
 import { pgPool } from "../db/pool";
 import { AppError, parseInput } from "../errors";
-import { type Channel, missingVariables } from "../messaging/liquid";
+import { type Channel, missingVariables, type WebhookContent } from "../messaging/liquid";
 import { previewLimiter } from "../messaging/preview-rate-limit";
 import { renderIsolated } from "../messaging/render-pool";
 import { previewScope } from "../messaging/templates/preview-template";
 import { renderAssetsAt } from "../messaging/templates/published-versions";
 import { type Clock, systemClock } from "../runtime/clock";
 import type { BroadcastPreview, BroadcastPreviewRecipient } from "./broadcast-views";
-import { type BroadcastRow, findBroadcast, variantsOf } from "./read-broadcasts";
-import { type BroadcastVariant, ZPreviewBroadcast } from "./schemas";
+import { type BroadcastRow, findBroadcast, variantsOf, webhookOf } from "./read-broadcasts";
+import { type BroadcastVariant, type BroadcastWebhook, ZPreviewBroadcast } from "./schemas";
+import { broadcastWebhookScope, webhookBroadcastRequest } from "./send/webhook-send";
 import { selectAudienceSample } from "./store/estimate";
 
 /** A variant's template as it would be sent now: its current saved version. */
@@ -43,7 +44,9 @@ export function chooseVariants(row: BroadcastRow, key: string | undefined): Broa
 
 /**
  * Each variant rendered for real recipients: the person the marketer picks, or the first few of the audience,
- * through the template preview's render path (previewScope, the render pool); Liquid errors per field.
+ * through the template preview's render path (previewScope, the render pool); Liquid errors per field. A webhook
+ * broadcast's template renders with the scope its sends use (broadcastWebhookScope), and the preview adds the
+ * request each person's message would make (method, URL, headers, body).
  */
 export async function previewBroadcast(
   ctx: WorkspaceContext,
@@ -70,6 +73,7 @@ export async function previewBroadcast(
     }
   }
   const channel = row.channel as Channel;
+  const webhook = row.channel === "webhook" ? webhookOf(row) : null;
   const assets = await renderAssetsAt(ctx.workspace.id, clock());
   return {
     variants: await Promise.all(
@@ -92,16 +96,31 @@ export async function previewBroadcast(
               ? content.layoutId
               : null;
           const layoutAssets = layoutId ? await renderAssetsAt(ctx.workspace.id, clock(), layoutId) : assets;
-          const { fields, errors } = await renderIsolated(channel, content, scope, layoutAssets);
+          const renderScope = webhook ? broadcastWebhookScope(row, v.key, { ...scope.profile, id: person.id }) : scope;
+          const { fields, errors } = await renderIsolated(channel, content, renderScope, layoutAssets);
           recipients.push({
             profile: person,
             fields,
-            missingVariables: missingVariables(channel, content, scope, layoutAssets.partials),
+            missingVariables: missingVariables(channel, content, renderScope, layoutAssets.partials),
             errors,
+            ...(webhook ? previewRequest(webhook, content, fields, errors) : {}),
           });
         }
         return { key: v.key, templateId: v.templateId, templateName: name, recipients };
       }),
     ),
   };
+}
+
+/** The request a webhook broadcast's message would make for a person, or the reason it would not go (as an error). */
+function previewRequest(
+  webhook: BroadcastWebhook,
+  content: Record<string, unknown>,
+  fields: Record<string, string>,
+  errors: BroadcastPreviewRecipient["errors"],
+): Pick<BroadcastPreviewRecipient, "request" | "errors"> {
+  if (errors.length) return { request: null, errors };
+  const built = webhookBroadcastRequest(webhook, content as WebhookContent, fields);
+  if (!built.ok) return { request: null, errors: [{ path: "content", message: built.reason }] };
+  return { request: built.request, errors };
 }

@@ -17,7 +17,9 @@ import {
   type BroadcastChannel,
   type BroadcastStatus,
   type BroadcastVariant,
+  type BroadcastWebhook,
   ZBroadcastListQuery,
+  ZBroadcastWebhook,
   ZBroadcastVariant,
   type WinnerMetric,
 } from "./schemas";
@@ -46,6 +48,11 @@ export async function findBroadcast(ctx: WorkspaceContext, id: string): Promise<
 /** The stored variants (written through ZBroadcastVariant, so they parse). */
 export function variantsOf(row: Pick<BroadcastRow, "variants">): BroadcastVariant[] {
   return z.array(ZBroadcastVariant).parse(row.variants);
+}
+
+/** A webhook broadcast's stored request settings (written through ZBroadcastWebhook), or null for other channels. */
+export function webhookOf(row: Pick<BroadcastRow, "webhook">): BroadcastWebhook | null {
+  return row.webhook == null ? null : ZBroadcastWebhook.parse(row.webhook);
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -189,6 +196,7 @@ export async function broadcastDetail(
   const templateName = new Map(templates.map((t) => [t.id, t.name]));
   return {
     ...summaryOf(row),
+    webhook: webhookOf(row),
     segmentIds: row.segmentIds,
     excludedSegmentIds: row.excludedSegmentIds,
     segments: row.segmentIds.map(segmentView),

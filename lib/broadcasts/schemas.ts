@@ -7,7 +7,7 @@ import { isValidTimeZone } from "../engine/time";
  * "send at" and "send at a local time". Issues name the field (`variants.1.weight`), so a form can show them.
  */
 
-export const BROADCAST_CHANNELS = ["email", "sms", "push", "in_app"] as const;
+export const BROADCAST_CHANNELS = ["email", "sms", "push", "in_app", "webhook"] as const;
 export type BroadcastChannel = (typeof BROADCAST_CHANNELS)[number];
 
 export const BROADCAST_STATUSES = ["DRAFT", "SCHEDULED", "SENDING", "PAUSED", "SENT", "CANCELLED"] as const;
@@ -45,6 +45,44 @@ export const ZBroadcastVariant = z
   .strict();
 export type BroadcastVariant = z.infer<typeof ZBroadcastVariant>;
 
+/**
+ * A webhook broadcast's request (lib/broadcasts/send/webhook-send.ts): where each person's message goes, with which
+ * method and fixed headers; the body is the variant's webhook template. Headers are stored and shown as journey
+ * webhook steps' are (the workspace's own settings); Host and the connection's own headers are refused, since the
+ * outbound guard would drop them. A literal private or loopback address is refused at save, on the server
+ * (check-broadcast-references.ts: the outbound guard is server code).
+ */
+export const WEBHOOK_METHODS = ["POST", "PUT", "PATCH"] as const;
+export const MAX_WEBHOOK_HEADERS = 20;
+const WEBHOOK_HEADER_NAME = /^[A-Za-z0-9!#$%&'*+^_`|~-]{1,100}$/;
+/** the outbound guard's dropped headers (lib/security/outbound.ts), refused here so no one saves what is never sent */
+const REFUSED_WEBHOOK_HEADERS =
+  /^(host|connection|keep-alive|transfer-encoding|te|trailer|upgrade|content-length|proxy-.*)$/i;
+export const ZBroadcastWebhook = z
+  .object({
+    url: z
+      .string({ error: "Give the URL the requests go to" })
+      .trim()
+      .max(2000, "A URL has at most 2,000 characters")
+      .pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })),
+    method: z.enum(WEBHOOK_METHODS, { error: "must be POST, PUT or PATCH" }).default("POST"),
+    headers: z
+      .record(
+        z
+          .string()
+          .regex(WEBHOOK_HEADER_NAME, "A header name has letters, digits and - (no spaces or colons), e.g. X-Api-Key")
+          .refine((name) => !REFUSED_WEBHOOK_HEADERS.test(name), "is set by the connection itself and cannot be given"),
+        z
+          .string()
+          .max(8_000, "At most 8,000 characters")
+          .refine((value) => !/[\r\n\0]/.test(value), "A header value has no line breaks"),
+      )
+      .refine((h) => Object.keys(h).length <= MAX_WEBHOOK_HEADERS, `At most ${MAX_WEBHOOK_HEADERS} headers`)
+      .default({}),
+  })
+  .strict();
+export type BroadcastWebhook = z.output<typeof ZBroadcastWebhook>;
+
 const ZSegmentIds = z
   .array(z.uuid("must be a segment id"))
   .max(MAX_SEGMENTS, `at most ${MAX_SEGMENTS} segments`)
@@ -53,7 +91,9 @@ const ZSegmentIds = z
 /** Every field of a draft. Create requires name, channel and variants; update takes any of them. */
 const draftFields = {
   name: ZName,
-  channel: z.enum(BROADCAST_CHANNELS, { error: "must be email, sms, push or in_app" }),
+  channel: z.enum(BROADCAST_CHANNELS, { error: "must be email, sms, push, in_app or webhook" }),
+  /** webhook broadcasts only: the request each person's message makes */
+  webhook: ZBroadcastWebhook.nullable(),
   segmentIds: ZSegmentIds,
   excludedSegmentIds: ZSegmentIds,
   variants: z
@@ -98,6 +138,14 @@ export function checkDraft(
   d: Partial<{ [K in keyof typeof draftFields]: z.infer<(typeof draftFields)[K]> }>,
   ctx: z.RefinementCtx,
 ): void {
+  if (d.channel === "webhook" && d.webhook == null)
+    ctx.addIssue({ code: "custom", path: ["webhook", "url"], message: "Give the URL the requests go to" });
+  if (d.channel !== undefined && d.channel !== "webhook" && d.webhook != null)
+    ctx.addIssue({
+      code: "custom",
+      path: ["webhook"],
+      message: `is only for webhook broadcasts; this one sends ${d.channel}`,
+    });
   if (d.variants) {
     const total = d.variants.reduce((sum, v) => sum + v.weight, 0);
     if (total !== 100)
@@ -132,6 +180,7 @@ export const ZCreateBroadcast = z
   .object({
     name: draftFields.name,
     channel: draftFields.channel,
+    webhook: draftFields.webhook.default(null),
     segmentIds: draftFields.segmentIds.default([]),
     excludedSegmentIds: draftFields.excludedSegmentIds.default([]),
     variants: draftFields.variants,
@@ -151,6 +200,7 @@ export type CreateBroadcast = z.infer<typeof ZCreateBroadcast>;
 export const ZUpdateBroadcast = z
   .object({
     name: draftFields.name.optional(),
+    webhook: draftFields.webhook.optional(),
     segmentIds: draftFields.segmentIds.optional(),
     excludedSegmentIds: draftFields.excludedSegmentIds.optional(),
     variants: draftFields.variants.optional(),

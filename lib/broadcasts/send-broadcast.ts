@@ -12,7 +12,7 @@ import { firstSendMoment, lastSendMoment } from "./audience/local-send-time";
 import type { BroadcastDetail, BroadcastSendResult } from "./broadcast-views";
 import { checkBroadcastReferences } from "./check-broadcast-references";
 import { estimateAudience } from "./estimate-audience";
-import { broadcastDetail, findBroadcast, variantsOf } from "./read-broadcasts";
+import { broadcastDetail, findBroadcast, variantsOf, webhookOf } from "./read-broadcasts";
 import type { BroadcastChannel, ScheduleBroadcast } from "./schemas";
 import { ZSendBroadcast } from "./schemas";
 import { requireChannelSetUp, requireSendRole } from "./send-role";
@@ -75,8 +75,8 @@ export async function sendBroadcast(
     );
   if (!existing.segmentIds.length) throw AppError.field("segmentIds", "Choose at least one segment to send to");
   const variants = variantsOf(existing);
-  await checkBroadcastReferences(ctx, { ...existing, variants });
-  await requireChannelSetUp(ctx.workspace.id, existing.channel as Channel);
+  await checkBroadcastReferences(ctx, { ...existing, variants, webhook: webhookOf(existing) });
+  await requireChannelSetUp(ctx.workspace.id, existing.channel as Channel | "webhook");
   const now = clock();
   const { sendAt } = when(schedule, now);
   // The estimate reads the whole audience (about 10 s for a million people on this machine): it is made when a

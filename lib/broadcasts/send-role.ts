@@ -32,9 +32,9 @@ const SETUP: Record<Channel, string> = {
   in_app: "",
 };
 
-/** Refuses (409) a channel whose provider is not configured; in-app needs none. */
-export async function requireChannelSetUp(workspaceId: string, channel: Channel): Promise<void> {
-  if (channel === "in_app") return;
+/** Refuses (409) a channel whose provider is not configured; in-app and webhooks (the broadcast's own URL) need none. */
+export async function requireChannelSetUp(workspaceId: string, channel: Channel | "webhook"): Promise<void> {
+  if (channel === "in_app" || channel === "webhook") return;
   const configs = await loadProviderConfigs(workspaceId);
   const ready =
     channel === "email" ? !!configs.email : channel === "sms" ? !!configs.sms : !!(configs.web_push || configs.fcm);

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { AppError, type FieldIssue, parseInput } from "../errors";
 import { loadProviderConfigs } from "../messaging/channel-config";
-import type { Channel } from "../messaging/liquid";
+import type { Channel, WebhookContent } from "../messaging/liquid";
 import { E164_PHONE, EMAIL_ADDRESS } from "../messaging/prepare-send";
 import { ProviderError, sendEmail, sendSms } from "../messaging/providers";
 import { renderIsolated } from "../messaging/render-pool";
@@ -12,15 +12,24 @@ import { previewScope } from "../messaging/templates/preview-template";
 import { renderAssetsAt } from "../messaging/templates/published-versions";
 import type { BroadcastTestSend } from "./broadcast-views";
 import { chooseVariants, variantContent } from "./preview-broadcast";
-import { findBroadcast } from "./read-broadcasts";
-import { ZTestSendBroadcast } from "./schemas";
+import { type BroadcastRow, findBroadcast, webhookOf } from "./read-broadcasts";
+import { type BroadcastVariant, ZTestSendBroadcast } from "./schemas";
+import {
+  broadcastWebhookScope,
+  describeAnswer,
+  makeWebhookRequest,
+  webhookBroadcastRequest,
+  webhookProviderError,
+} from "./send/webhook-send";
+import { systemClock } from "../runtime/clock";
 import { requireChannelSetUp } from "./send-role";
 
 /**
  * A variant sent as a test: rendered for the chosen person, through the workspace's real channel, to that person's
  * own address or to up to five given addresses (email, SMS). Push and in-app go to the person's devices or inbox
  * (lib/messaging/test-send.ts, which needs a signed-in member). Subjects and titles say [Test]; email carries
- * X-Cairn-Test. No Message row is written for email and SMS, so results never count a test.
+ * X-Cairn-Test. No Message row is written for email and SMS, so results never count a test. A webhook broadcast's
+ * test is one real request to its URL (through the outbound guard, signed, with X-Cairn-Test), and shows the answer.
  */
 export async function testSendBroadcast(
   ctx: WorkspaceContext,
@@ -35,6 +44,7 @@ export async function testSendBroadcast(
   const channel = row.channel as Channel;
   const { content } = await variantContent(ctx.workspace.id, variant);
   if (!content) throw AppError.field("variant", `the template of variant ${variant.key} has no saved version`);
+  if ((row.channel as string) === "webhook") return testSendWebhook(ctx, row, variant, content, profileId, to);
 
   if (channel === "push" || channel === "in_app") {
     if (to) throw AppError.field("to", "push and in-app tests go to the chosen person's devices or inbox");
@@ -122,4 +132,52 @@ export async function testSendBroadcast(
     throw error;
   }
   return { variant: variant.key, sent };
+}
+
+/**
+ * One request, as a message of the broadcast would make it for this person, with a fresh Idempotency-Key (a test
+ * is not a message) and X-Cairn-Test. Whatever the receiver answers is shown ("HTTP 404: …"): a test is there to
+ * see it. No retry, no Message row.
+ */
+async function testSendWebhook(
+  ctx: WorkspaceContext,
+  row: BroadcastRow,
+  variant: BroadcastVariant,
+  content: Record<string, unknown>,
+  profileId: string,
+  to: string[] | undefined,
+): Promise<BroadcastTestSend> {
+  if (to) throw AppError.field("to", "a webhook test goes to the broadcast's URL");
+  const settings = webhookOf(row);
+  if (!settings) throw AppError.field("webhook.url", "Give the URL the requests go to");
+  const { scope, profile } = await previewScope(ctx, profileId).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === "not_found")
+      throw AppError.field("profileId", "is not a person of this workspace");
+    throw error;
+  });
+  const rendered = await renderIsolated(
+    "webhook",
+    content,
+    broadcastWebhookScope(row, variant.key, { ...scope.profile, id: profile.id ?? profileId }),
+    await renderAssetsAt(ctx.workspace.id, new Date()),
+  );
+  if (rendered.errors.length)
+    throw AppError.validation(rendered.errors, "The template does not render, so no test was sent");
+  const built = webhookBroadcastRequest(settings, content as WebhookContent, rendered.fields);
+  if (!built.ok) throw AppError.validation([{ path: "variant", message: built.reason }], "No test was sent");
+  const request = { ...built.request, headers: { ...built.request.headers, "X-Cairn-Test": "true" } };
+  try {
+    const response = await makeWebhookRequest(
+      ctx.workspace.id,
+      `test:${ctx.workspace.id}:${randomUUID()}`,
+      request,
+      systemClock,
+    );
+    return {
+      variant: variant.key,
+      sent: [{ to: settings.url, response: describeAnswer(response, 500), outbox: false }],
+    };
+  } catch (error) {
+    throw new AppError("provider_error", `The test was not sent: ${webhookProviderError(error).message}`);
+  }
 }

@@ -2,11 +2,12 @@ import type { z } from "zod";
 import { actorLabel, requirePermission, type WorkspaceContext } from "../auth/context";
 import { recordAudit } from "../audit/audit-log";
 import { db } from "../db/client";
+import { Prisma } from "../db/generated/client";
 import { prismaQueryable } from "../db/sql";
 import { AppError, type FieldIssue, parseInput } from "../errors";
 import type { BroadcastDetail } from "./broadcast-views";
 import { checkBroadcastReferences } from "./check-broadcast-references";
-import { broadcastDetail, findBroadcast, variantsOf } from "./read-broadcasts";
+import { broadcastDetail, findBroadcast, variantsOf, webhookOf } from "./read-broadcasts";
 import { type BroadcastChannel, checkDraft, type WinnerMetric, ZUpdateBroadcast } from "./schemas";
 import { lockBroadcast } from "./store/broadcasts";
 
@@ -35,6 +36,7 @@ export async function updateBroadcast(
   const merged = {
     name: existing.name,
     channel: existing.channel as BroadcastChannel,
+    webhook: webhookOf(existing),
     segmentIds: existing.segmentIds,
     excludedSegmentIds: existing.excludedSegmentIds,
     variants: variantsOf(existing),
@@ -50,11 +52,17 @@ export async function updateBroadcast(
   const issues = draftIssues(merged);
   if (issues.length) throw AppError.validation(issues);
   await checkBroadcastReferences(ctx, merged);
+  const { webhook, ...withoutWebhook } = changes;
   const row = await db().$transaction(async (tx) => {
     refuseUnlessDraft(await lockBroadcast(prismaQueryable(tx), ctx.workspace.id, id), null, "changed");
     const row = await tx.broadcast.update({
       where: { id },
-      data: { ...changes, updatedByLabel: actorLabel(ctx.actor), updatedAt: new Date() },
+      data: {
+        ...withoutWebhook,
+        ...(webhook === undefined ? {} : { webhook: webhook ?? Prisma.DbNull }),
+        updatedByLabel: actorLabel(ctx.actor),
+        updatedAt: new Date(),
+      },
     });
     await recordAudit(tx, {
       workspaceId: ctx.workspace.id,

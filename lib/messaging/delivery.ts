@@ -38,6 +38,8 @@ import { type Recipient, selectRecipient } from "./store/recipients";
 import { selectSuppressions } from "./store/suppressions";
 import { normalizeAddress, suppress } from "./suppressions";
 import { renderAssetsAt, templateVersionAt } from "./templates/published-versions";
+import { findAddressProfileIn } from "../topics/address-profile";
+import { topicRefusal } from "../topics/topic-consent";
 
 /**
  * Delivering one queued message: render → checks → send → record (the deliver-message Inngest function
@@ -244,6 +246,18 @@ async function decide(messageId: string, now: Date): Promise<Decision> {
       };
     }
 
+    // 2b. the person's choice for the message's topic, whatever the category: a transactional stream can be left
+    // on its own (issue #19), and a message without a topic is never stopped by one. A message to an address of
+    // no profile is checked against the profile its address has by now (leaving a topic from such a message
+    // makes one: lib/topics/address-profile.ts).
+    if (message.topicId) {
+      const profileId =
+        profile?.id ??
+        (message.to ? await findAddressProfileIn(client, message.workspaceId, message.channel, message.to) : null);
+      const refusal = profileId ? await topicRefusal(client, message.topicId, profileId) : null;
+      if (refusal) return { kind: "finish", result: await finish(client, message, "SUPPRESSED", refusal, now) };
+    }
+
     // 3–5. consent, quiet hours, frequency caps: marketing only
     if (profile && message.category !== "transactional") {
       const stopped = await marketingChecks(client, message, profile, policy, now);
@@ -278,7 +292,7 @@ async function decide(messageId: string, now: Date): Promise<Decision> {
     const rendered = await renderIsolated(
       message.channel,
       template.content,
-      buildScope(message, person, journeyName, { addressOnly: !profile }),
+      buildScope(message, person, journeyName, { addressOnly: !profile && !message.topicId }),
       assets,
     );
     if (rendered.errors.length) {

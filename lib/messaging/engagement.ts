@@ -10,15 +10,22 @@ import { reevaluateProfileSegments } from "../segments/membership";
 import { CHANNELS, type Channel } from "./liquid";
 import { consentDecision } from "./policy";
 import { selectConsents, selectRequireOptIn, upsertConsent } from "./store/consent";
+import { findAddressProfile, findOrCreateAddressProfile } from "../topics/address-profile";
+import { recordTopicChoice } from "../topics/record-topic-choice";
+import { selectLiveTopicsOfProfile, selectTopicById } from "../topics/store/topics";
+import { topicDecision } from "../topics/topic-consent";
 import {
   type LinkedMessage,
   lockLinkedMessage,
   markClicked,
   markFirstOpen,
+  selectLinkedMessage,
   selectPreferenceTarget,
 } from "./store/engagement";
 import { insertMessageEvent } from "./store/message-events";
-import { selectAddressableIdentity, selectCurrentProfileId } from "./store/recipients";
+import { selectAddressableIdentity, selectCurrentProfileId, selectRecipient } from "./store/recipients";
+import { normalizeAddress } from "./suppressions";
+import { selectProfileIdByAddress } from "./transactional/store/transactional-messages";
 import { verifyLink } from "./tracking";
 
 /**
@@ -40,13 +47,38 @@ export const CHANNEL_EVENT_PREFIX: Record<Channel, string> = {
 
 /** Stores an event on the message's person through ingestion (so it reaches journeys like any other). */
 export async function recordProfileEvent(
-  message: LinkedMessage,
+  message: Pick<LinkedMessage, "id" | "workspaceId" | "profileId" | "channel" | "journeyId" | "templateId">,
   name: string,
   dedupeKey: string,
   properties: Record<string, unknown>,
   at: Date,
 ): Promise<void> {
-  const identity = await selectAddressableIdentity(pgPool(), message.profileId);
+  await recordPersonEvent(
+    message.workspaceId,
+    message.profileId,
+    name,
+    dedupeKey,
+    {
+      messageId: message.id,
+      channel: message.channel,
+      journeyId: message.journeyId,
+      templateId: message.templateId,
+      ...properties,
+    },
+    at,
+  );
+}
+
+/** Stores an event on a person through ingestion, for what they did outside a message too (the API's topic choices). */
+export async function recordPersonEvent(
+  workspaceId: string,
+  profileId: string | null,
+  name: string,
+  dedupeKey: string,
+  properties: Record<string, unknown>,
+  at: Date,
+): Promise<void> {
+  const identity = await selectAddressableIdentity(pgPool(), profileId);
   if (!identity) return; // a person without any id cannot be addressed by an event
   const event: NormalizedEvent = {
     messageId: `cairn-${dedupeKey}`,
@@ -55,13 +87,7 @@ export async function recordProfileEvent(
     userId: identity.kind === "user" ? identity.value : null,
     anonymousId: identity.kind === "user" ? null : identity.value,
     previousId: null,
-    properties: {
-      messageId: message.id,
-      channel: message.channel,
-      journeyId: message.journeyId,
-      templateId: message.templateId,
-      ...properties,
-    },
+    properties,
     traits: null,
     context: { library: { name: "cairn-messaging" } },
     timestamp: at,
@@ -69,7 +95,7 @@ export async function recordProfileEvent(
     sentAt: null,
     receivedAt: at,
   };
-  const stored = await storeBatch(message.workspaceId, [event], "messaging");
+  const stored = await storeBatch(workspaceId, [event], "messaging");
   if (stored.stored) afterIngest();
 }
 
@@ -156,33 +182,105 @@ async function setConsent(
   return changed;
 }
 
-/** One-click unsubscribe (RFC 8058 POST from the mail client, or the link in the message): from the message's channel. */
+/**
+ * The message a link names with the person whose choices it records. A message to an address of no profile
+ * (POST /api/v1/send to `{ email }`) records nothing, unless it has a topic: leaving a topic must stick to the
+ * address, so the workspace's profile with that address is found, or one is made for it (findOrCreateAddressProfile,
+ * an identify through ingestion). `create: false` only looks (a page view must not make profiles: link scanners
+ * open every link). Runs before the caller's transaction, since ingestion opens its own.
+ */
+async function linkedMessageWithPerson(
+  messageId: string,
+  options: { create: boolean; now: Date },
+): Promise<LinkedMessage | null> {
+  const message = await selectLinkedMessage(pgPool(), messageId);
+  if (!message || message.profileId || !message.topicId || !message.to) return message;
+  const profileId = options.create
+    ? await findOrCreateAddressProfile(message.workspaceId, message.channel, message.to, options.now)
+    : await findAddressProfile(message.workspaceId, message.channel, message.to);
+  return { ...message, profileId };
+}
+
+export interface UnsubscribeOutcome {
+  channel: Channel;
+  /** the topic left; null when the channel's marketing was left */
+  topic: { key: string; name: string } | null;
+}
+
+/**
+ * One-click unsubscribe (RFC 8058 POST from the mail client, or the link in the message). A message of a topic
+ * leaves its topic only (the person keeps the rest of the channel: "Order updates" but not "Product news"); a
+ * message without one leaves the channel's marketing. `scope: "channel"` is the unsubscribe page's wider choice,
+ * all of the channel's marketing, whatever the message's topic.
+ */
 export async function unsubscribe(
   token: string,
   source: "one_click" | "link",
   clock: Clock = systemClock,
-): Promise<{ channel: Channel }> {
+  options: { scope?: "topic" | "channel" } = {},
+): Promise<UnsubscribeOutcome> {
   const messageId = verifyLink("unsubscribe", token);
   if (!messageId)
     throw new AppError("not_found", "This unsubscribe link is not valid: it may have been altered or cut short.");
   const now = clock();
+  const gone = () => new AppError("not_found", "This unsubscribe link belongs to a message that no longer exists.");
+  const linked = await linkedMessageWithPerson(messageId, { create: true, now });
+  if (!linked) throw gone();
+  const topic = linked.topicId ? await selectTopicById(pgPool(), linked.workspaceId, linked.topicId) : null;
+  const leaveTopic = topic && options.scope !== "channel" ? topic : null;
   const result = await withTransaction(async (client) => {
-    const message = await lockLinkedMessage(client, messageId);
-    if (!message) throw new AppError("not_found", "This unsubscribe link belongs to a message that no longer exists.");
-    const changed = await setConsent(client, message, message.channel, "unsubscribed", `unsubscribe:${source}`, now);
-    if (changed) await insertMessageEvent(client, messageId, message.workspaceId, "unsubscribed", now, { source });
-    return { message, changed };
+    const locked = await lockLinkedMessage(client, messageId);
+    if (!locked) throw gone();
+    const message = { ...locked, profileId: locked.profileId ?? linked.profileId };
+    let changed: boolean;
+    if (leaveTopic) {
+      changed =
+        !!message.profileId &&
+        (
+          await recordTopicChoice(client, {
+            workspaceId: message.workspaceId,
+            profileId: message.profileId,
+            topic: leaveTopic,
+            status: "unsubscribed",
+            source: source === "one_click" ? "list_unsubscribe" : "unsubscribe_link",
+            at: now,
+          })
+        ).changed;
+    } else changed = await setConsent(client, message, message.channel, "unsubscribed", `unsubscribe:${source}`, now);
+    const detail = leaveTopic ? { source, topic: leaveTopic.key } : { source };
+    if (changed) await insertMessageEvent(client, messageId, message.workspaceId, "unsubscribed", now, detail);
+    return { message, changed, detail };
   });
   if (result.changed)
-    await recordProfileEvent(result.message, "Unsubscribed", `unsubscribe-${result.message.id}`, { source }, now);
-  return { channel: result.message.channel };
+    await recordProfileEvent(
+      result.message,
+      "Unsubscribed",
+      leaveTopic ? `unsubscribe-${result.message.id}-topic` : `unsubscribe-${result.message.id}`,
+      result.detail,
+      now,
+    );
+  return { channel: result.message.channel, topic: leaveTopic ? { key: leaveTopic.key, name: leaveTopic.name } : null };
+}
+
+export interface PreferenceTopic {
+  key: string;
+  name: string;
+  description: string;
+  category: "marketing" | "transactional";
+  /** whether delivery lets this topic's messages through: the person's choice, else the topic's default */
+  subscribed: boolean;
 }
 
 export interface Preferences {
   workspaceName: string;
   /** the address the message went to, to show whose preferences these are */
   address: string | null;
+  /** the message's channel, and its topic (archived or not) when it has one */
+  channel: Channel;
+  topic: { key: string; name: string; category: "marketing" | "transactional" } | null;
   channels: { channel: PreferenceChannel; subscribed: boolean }[];
+  /** the workspace's live topics, marketing then transactional */
+  topics: PreferenceTopic[];
 }
 
 async function messageForPreferences(token: string): Promise<string> {
@@ -197,21 +295,43 @@ async function messageForPreferences(token: string): Promise<string> {
  * the consent record, else the `<channel>_subscribe` trait, read exactly as delivery reads them
  * (consentDecision), of the person the message's profile is now (it may have been merged since). Where the
  * workspace requires opt-in, only an opt-in ticks the box: someone who never opted in sees it unticked, so
- * ticking it is the opt-in.
+ * ticking it is the opt-in. Per live topic, the person's choice, else the topic's default (topicDecision's rule).
+ * A message to an address of no profile has a page only when it has a topic; it shows the choices of the
+ * address's profile when one exists by now, else everyone's defaults.
  */
 async function preferencesOf(client: pg.PoolClient, messageId: string): Promise<Preferences | null> {
   const row = await selectPreferenceTarget(client, messageId);
-  if (!row) return null;
-  const consent = await selectConsents(client, row.profileId);
+  if (!row || (!row.profileId && !row.topicId)) return null;
+  let profileId = row.profileId;
+  let traits = row.traits ?? {};
+  if (!profileId && row.to && (row.channel === "email" || row.channel === "sms")) {
+    const found = await selectProfileIdByAddress(client, row.workspaceId, row.channel === "email" ? "email" : "phone", [
+      ...new Set([row.to, normalizeAddress(row.channel, row.to)]),
+    ]);
+    const person = found ? await selectRecipient(client, found) : null;
+    if (person) [profileId, traits] = [person.id, person.traits];
+  }
+  const consent = profileId ? await selectConsents(client, profileId) : [];
   const status = new Map(consent.map((c) => [c.channel, c.status]));
   // on this transaction's connection (the embedded database has only one)
   const requireOptIn = await selectRequireOptIn(client, row.workspaceId);
+  const topic = row.topicId ? await selectTopicById(client, row.workspaceId, row.topicId) : null;
+  const topics = await selectLiveTopicsOfProfile(client, row.workspaceId, profileId);
   return {
     workspaceName: row.workspaceName,
     address: row.to,
+    channel: row.channel,
+    topic: topic ? { key: topic.key, name: topic.name, category: topic.category } : null,
     channels: PREFERENCE_CHANNELS.map((channel) => ({
       channel,
-      subscribed: consentDecision(channel, status.get(channel) ?? null, row.traits, requireOptIn).allowed,
+      subscribed: consentDecision(channel, status.get(channel) ?? null, traits, requireOptIn).allowed,
+    })),
+    topics: topics.map((t) => ({
+      key: t.key,
+      name: t.name,
+      description: t.description,
+      category: t.category,
+      subscribed: topicDecision(t, t.status).allowed,
     })),
   };
 }
@@ -231,19 +351,33 @@ export async function getPreferences(token: string): Promise<Preferences> {
  * from the channel, checking one that was unchecked opts in (the person chose it). A box left as it was
  * shown records nothing, because a box that was ticked already is not an opt-in (GDPR's Planet49 ruling,
  * the TCPA's "express consent"): a workspace that requires opt-in keeps treating those people as not opted in.
+ * Topics follow the same rule: a changed box records "unsubscribed" or "subscribed" for that topic, keyed by the
+ * topic's key in `topicChoices` (keys that are not a live topic of the workspace are ignored).
  */
 export async function savePreferences(
   token: string,
   choices: Partial<Record<PreferenceChannel, boolean>>,
   clock: Clock = systemClock,
+  topicChoices: Record<string, boolean> = {},
 ): Promise<Preferences> {
   const messageId = await messageForPreferences(token);
   const now = clock();
+  const gone = () => new AppError("not_found", "This preferences link belongs to a message that no longer exists.");
+  // A message to an address of no profile: a profile is made for the address only when something is recorded.
+  const before = await getPreferences(token);
+  const changes =
+    before.channels.some((c) => choices[c.channel] !== undefined && choices[c.channel] !== c.subscribed) ||
+    before.topics.some((t) => topicChoices[t.key] !== undefined && topicChoices[t.key] !== t.subscribed);
+  const linked = await linkedMessageWithPerson(messageId, { create: changes, now });
+  if (!linked) throw gone();
+  const topicIds = new Map(
+    (await selectLiveTopicsOfProfile(pgPool(), linked.workspaceId, null)).map((t) => [t.key, t]),
+  );
   const unsubscribed = await withTransaction(async (client) => {
-    const message = await lockLinkedMessage(client, messageId);
-    const shown = message && (await preferencesOf(client, messageId));
-    if (!message || !shown)
-      throw new AppError("not_found", "This preferences link belongs to a message that no longer exists.");
+    const locked = await lockLinkedMessage(client, messageId);
+    const shown = locked && (await preferencesOf(client, messageId));
+    if (!locked || !shown) throw gone();
+    const message = { ...locked, profileId: locked.profileId ?? linked.profileId };
     const newlyUnsubscribed: Channel[] = [];
     for (const { channel, subscribed } of shown.channels) {
       const choice = choices[channel];
@@ -252,12 +386,29 @@ export async function savePreferences(
       const changed = await setConsent(client, message, channel, status, "preference_page", now);
       if (changed && status === "unsubscribed") newlyUnsubscribed.push(channel);
     }
-    if (newlyUnsubscribed.length)
+    const topicsLeft: string[] = [];
+    for (const { key, subscribed } of shown.topics) {
+      const choice = topicChoices[key];
+      const topic = topicIds.get(key);
+      if (choice === undefined || choice === subscribed || !topic || !message.profileId) continue;
+      const status = choice ? "subscribed" : "unsubscribed";
+      const { changed } = await recordTopicChoice(client, {
+        workspaceId: message.workspaceId,
+        profileId: message.profileId,
+        topic,
+        status,
+        source: "preference_page",
+        at: now,
+      });
+      if (changed && status === "unsubscribed") topicsLeft.push(key);
+    }
+    if (newlyUnsubscribed.length || topicsLeft.length)
       await insertMessageEvent(client, messageId, message.workspaceId, "unsubscribed", now, {
         source: "preference_page",
-        channels: newlyUnsubscribed,
+        ...(newlyUnsubscribed.length ? { channels: newlyUnsubscribed } : {}),
+        ...(topicsLeft.length ? { topics: topicsLeft } : {}),
       });
-    return { message, newlyUnsubscribed };
+    return { message, newlyUnsubscribed, topicsLeft };
   });
   for (const channel of unsubscribed.newlyUnsubscribed) {
     await recordProfileEvent(
@@ -265,6 +416,15 @@ export async function savePreferences(
       "Unsubscribed",
       `unsubscribe-${messageId}-${channel}-${now.getTime()}`,
       { channel, source: "preference_page" },
+      now,
+    );
+  }
+  for (const topic of unsubscribed.topicsLeft) {
+    await recordProfileEvent(
+      unsubscribed.message,
+      "Unsubscribed",
+      `unsubscribe-${messageId}-topic-${topic}-${now.getTime()}`,
+      { topic, source: "preference_page" },
       now,
     );
   }

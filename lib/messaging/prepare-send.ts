@@ -19,7 +19,9 @@ export type Send =
   | { provider: "smtp" | "outbox"; to: string; call: () => Promise<SendResult>; content: Record<string, unknown> }
   | { provider: "twilio"; to: string; call: () => Promise<SendResult>; content: Record<string, unknown> }
   | { provider: "push"; to: string; call: () => Promise<PushSendOutcome>; content: Record<string, unknown> }
-  | { provider: "inbox"; to: string; content: Record<string, unknown> };
+  | { provider: "inbox"; to: string; content: Record<string, unknown> }
+  /** a webhook broadcast's request (lib/broadcasts/send/webhook-send.ts): `to` is the URL */
+  | { provider: "webhook"; to: string; call: () => Promise<SendResult>; content: Record<string, unknown> };
 
 export interface PushSendOutcome extends SendResult {
   deadTokens: string[];
@@ -109,7 +111,8 @@ export type MessageScope = RenderScope & { data?: Record<string, unknown> };
 
 /**
  * The Liquid scope of a message. A message to an address of no profile (`addressOnly`) gets no unsubscribe or
- * preference links: there is no person whose consent they could record.
+ * preference links: there is no person whose consent they could record. (One with a topic gets them: leaving the
+ * topic makes a profile for the address, lib/topics/address-profile.ts; delivery passes addressOnly false.)
  */
 export function buildScope(
   message: Pick<DeliveryMessage, "id" | "journeyId" | "context">,
@@ -137,7 +140,10 @@ export function buildScope(
 
 /** The provider call for a rendered message. Returns a reason when the channel isn't set up. */
 export function prepareSend(
-  message: Pick<DeliveryMessage, "id" | "workspaceId" | "channel" | "idempotencyKey"> & { category?: string },
+  message: Pick<DeliveryMessage, "id" | "workspaceId" | "channel" | "idempotencyKey"> & {
+    category?: string;
+    topicId?: string | null;
+  },
   fields: Record<string, string>,
   addresses: string[],
   configs: ProviderConfigs,
@@ -161,9 +167,10 @@ export function prepareSend(
       // A transactional email (a receipt, a password reset) carries no List-Unsubscribe: the header is for mail a
       // person subscribed to (RFC 8058, Gmail's and Yahoo's bulk-sender rules), and a one-click unsubscribe on a
       // receipt would only stop their marketing mail, which that message is not (Postmark's transactional streams
-      // and Customer.io's transactional API leave it out too).
+      // and Customer.io's transactional API leave it out too). One with a subscription topic carries it: the person
+      // can leave that stream on its own ("Shipping updates"), and the one-click POST leaves only the topic.
       const headers = {
-        ...(message.category === "transactional"
+        ...(message.category === "transactional" && !message.topicId
           ? {}
           : {
               "List-Unsubscribe": `<${links.oneClickUnsubscribe}>`,

@@ -83,6 +83,17 @@ export function renderWebhookTemplate(
 ): RenderedWebhookTemplate {
   const { fields, errors } = renderTemplate("webhook", content, scope, { partials });
   if (errors.length) return { ok: false, field: errors[0].path, error: errors[0].message };
+  return webhookTemplateRequest(content, fields);
+}
+
+/**
+ * The request parts of a webhook template's rendered fields (renderTemplate's, or the render pool's for a batch:
+ * lib/broadcasts/send/webhook-send.ts), with the same refusals as renderWebhookTemplate.
+ */
+export function webhookTemplateRequest(
+  content: WebhookContent,
+  fields: Record<string, string>,
+): RenderedWebhookTemplate {
   const headers: Record<string, string> = {};
   for (const name of Object.keys(content.headers ?? {})) {
     const value = fields[`headers.${name}`];

@@ -21,12 +21,32 @@ export default async function UnsubscribePage({
   if (!loaded.ok) return loaded.page;
   const { preferences } = loaded;
   const href = `/preferences/${encodeURIComponent(token)}`;
+  const action = `/api/v1/unsubscribe/${encodeURIComponent(token)}`;
+  const channelWords = CHANNEL_WORDS[preferences.channel];
+  const who = preferences.address ? <strong>{preferences.address}</strong> : "You";
   if (done) {
+    // a message of a topic left only its topic: the wider choice, all of the channel's marketing, is one button away
+    const leftTopic = done === "topic" && preferences.topic;
     return (
       <RecipientCard sender={preferences.workspaceName} title="You are unsubscribed">
         <p>
-          {preferences.address ? <strong>{preferences.address}</strong> : "You"} will not get these messages any more.
+          {leftTopic ? (
+            <>
+              You will no longer get <strong>{preferences.topic!.name}</strong>.
+            </>
+          ) : (
+            <>{who} will not get these messages any more.</>
+          )}
         </p>
+        {leftTopic ? (
+          <form method="post" action={action} className="mt-4">
+            <input type="hidden" name="from" value="page" />
+            <input type="hidden" name="scope" value="channel" />
+            <button type="submit" className="text-brand-700 hover:underline">
+              Unsubscribe from all {channelWords} marketing
+            </button>
+          </form>
+        ) : null}
         <p className="mt-4">
           <a className="font-medium text-brand-700 hover:underline" href={href}>
             Manage all your preferences
@@ -38,7 +58,13 @@ export default async function UnsubscribePage({
   return (
     <RecipientCard sender={preferences.workspaceName} title="Unsubscribe?">
       <p>
-        Stop these messages
+        {preferences.topic ? (
+          <>
+            Stop <strong>{preferences.topic.name}</strong>
+          </>
+        ) : (
+          "Stop these messages"
+        )}
         {preferences.address ? (
           <>
             {" "}
@@ -47,11 +73,7 @@ export default async function UnsubscribePage({
         ) : null}
         .
       </p>
-      <form
-        method="post"
-        action={`/api/v1/unsubscribe/${encodeURIComponent(token)}`}
-        className="mt-6 flex items-center gap-4"
-      >
+      <form method="post" action={action} className="mt-6 flex items-center gap-4">
         <input type="hidden" name="from" value="page" />
         <button
           type="submit"
@@ -66,3 +88,10 @@ export default async function UnsubscribePage({
     </RecipientCard>
   );
 }
+
+const CHANNEL_WORDS: Record<string, string> = {
+  email: "email",
+  sms: "text message",
+  push: "push notification",
+  in_app: "in-app",
+};

@@ -7,6 +7,7 @@ import { contactPoints } from "../../messaging/prepare-send";
 import type { Recipient } from "../../messaging/store/recipients";
 import { selectSuppressions } from "../../messaging/store/suppressions";
 import { normalizeAddress } from "../../messaging/suppressions";
+import { topicRefusals } from "../../topics/topic-consent";
 import type { SendContext } from "./load-send-context";
 import {
   type ClaimedMessage,
@@ -24,8 +25,8 @@ import {
  * A batch's first phase, in one transaction: claim up to `limit` due messages of the broadcast, run delivery's
  * checks for all of them with a handful of reads (the people, following merges; their suppressions, consent and
  * recent sends), and end or delay the ones the checks stop, with their timeline entries. The same checks, order
- * and words as lib/messaging/delivery.ts's one-message path: contact point, suppression list, consent, quiet
- * hours (a wait, not a drop), frequency caps.
+ * and words as lib/messaging/delivery.ts's one-message path: contact point, suppression list, the topic, consent,
+ * quiet hours (a wait, not a drop), frequency caps.
  *
  * Caps: the claim and the cap reads share the transaction and, when the channel has caps, the advisory lock of
  * each (person, channel) that a journey's delivery takes too. Whoever locks first commits its claim before the
@@ -78,14 +79,22 @@ export async function claimAndCheck(context: SendContext, now: Date, limit: numb
 
     // 1. a known channel, a person, and a contact point
     let candidates: CheckedMessage[] = [];
+    // A webhook is not a person's channel: it goes to the broadcast's URL, so no contact point, suppression,
+    // consent, quiet hours or frequency cap applies; the person only has to exist (lib/broadcasts/send/webhook-send.ts).
+    const webhooks: CheckedMessage[] = [];
     for (const message of claimed) {
-      if (!(CHANNELS as readonly string[]).includes(message.channel)) {
+      const webhook = (message.channel as string) === "webhook";
+      if (!webhook && !(CHANNELS as readonly string[]).includes(message.channel)) {
         stops.push({ id: message.id, status: "FAILED", reason: `Unknown channel "${message.channel}"` });
         continue;
       }
       const profile = message.profileId ? people.get(message.profileId) : undefined;
       if (!profile || !message.profileId) {
         stops.push({ id: message.id, status: "FAILED", reason: "The profile no longer exists" });
+        continue;
+      }
+      if (webhook) {
+        webhooks.push({ message: { ...message, profileId: message.profileId }, profile, addresses: [] });
         continue;
       }
       const points = contactPoints(message.channel, profile, configs);
@@ -98,8 +107,9 @@ export async function claimAndCheck(context: SendContext, now: Date, limit: numb
         });
     }
 
-    // 2. never to a suppressed address; 3. consent
+    // 2. never to a suppressed address; 2b. the people's choices for the topic; 3. consent
     candidates = await dropSuppressed(client, broadcast.workspaceId, candidates, stops);
+    candidates = await dropUnsubscribedFromTopic(client, candidates, stops);
     const consents = await selectConsentStatuses(
       client,
       [...new Set(candidates.map((c) => c.profile.id))],
@@ -153,7 +163,7 @@ export async function claimAndCheck(context: SendContext, now: Date, limit: numb
           detail: { reason: d.reason, until: d.until.toISOString() },
         })),
     ]);
-    result.ready = candidates;
+    result.ready = [...webhooks, ...candidates];
     result.suppressed = stops.filter((s) => s.status === "SUPPRESSED" && ended.has(s.id)).length;
     result.failed = stops.filter((s) => s.status === "FAILED" && ended.has(s.id)).length;
     result.delayed = held.size;
@@ -190,6 +200,34 @@ async function dropSuppressed(
     });
   }
   return kept;
+}
+
+/**
+ * Delivery's topic check for the batch: one read for all its people per topic (a broadcast's messages share one),
+ * taken from the messages as delivery takes it.
+ */
+async function dropUnsubscribedFromTopic(
+  client: pg.PoolClient,
+  candidates: CheckedMessage[],
+  stops: Stop[],
+): Promise<CheckedMessage[]> {
+  const topicIds = [...new Set(candidates.flatMap((c) => (c.message.topicId ? [c.message.topicId] : [])))];
+  if (!topicIds.length) return candidates;
+  const refusals = new Map<string, Map<string, string>>();
+  for (const topicId of topicIds)
+    refusals.set(
+      topicId,
+      await topicRefusals(
+        client,
+        topicId,
+        candidates.filter((c) => c.message.topicId === topicId).map((c) => c.profile.id),
+      ),
+    );
+  return candidates.filter((c) => {
+    const reason = c.message.topicId ? refusals.get(c.message.topicId)?.get(c.profile.id) : undefined;
+    if (reason) stops.push({ id: c.message.id, status: "SUPPRESSED", reason });
+    return !reason;
+  });
 }
 
 async function dropCapped(

@@ -122,7 +122,11 @@ export async function recordBatch(
     }));
     for (const e of errors) {
       const error = e.error as ProviderError;
-      const reason = `${e.send.provider === "outbox" ? "The embedded SMTP server" : "The provider"} answered: ${error.message}`;
+      // a webhook's reason says itself who answered, or that no one did (lib/broadcasts/send/webhook-send.ts)
+      const reason =
+        e.send.provider === "webhook"
+          ? error.message
+          : `${e.send.provider === "outbox" ? "The embedded SMTP server" : "The provider"} answered: ${error.message}`;
       if (error.retryable && e.attempt < MAX_ATTEMPTS) {
         retries.push({
           id: e.id,

@@ -8,6 +8,7 @@ import { claimAndCheck } from "./claim-and-check";
 import { loadSendContext, pinnedTemplate, type SendContext } from "./load-send-context";
 import { type Attempt, recordBatch, type RenderStop } from "./record-batch";
 import { selectSendingBroadcast } from "./store/sending-broadcasts";
+import { webhookScopeFor, webhookSendFor } from "./webhook-send";
 import { pgPool } from "../../db/pool";
 
 /**
@@ -88,7 +89,7 @@ export async function prepareBroadcastBatch(context: SendContext, clock: Clock, 
     const results = await renderPool().renderMany(
       channel,
       template.content,
-      group.map((c) => buildScope(c.message, c.profile, null)),
+      group.map((c) => webhookScopeFor(context, c) ?? buildScope(c.message, c.profile, null)),
       template.assets,
     );
     group.forEach((c, i) => {
@@ -100,7 +101,9 @@ export async function prepareBroadcastBatch(context: SendContext, clock: Clock, 
         });
         return;
       }
-      const send = prepareSend(c.message, rendered.fields, c.addresses, context.configs);
+      const send =
+        webhookSendFor(context, template, c, rendered.fields, clock) ??
+        prepareSend(c.message, rendered.fields, c.addresses, context.configs);
       if ("notConfigured" in send) renderStops.push({ id: c.message.id, reason: send.notConfigured });
       else sends.push({ id: c.message.id, send, attempt: c.message.attempts, templateVersion: template.version });
     });

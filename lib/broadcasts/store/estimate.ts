@@ -30,6 +30,8 @@ const CONTACT: Record<string, string> = {
   sms: `regexp_replace(coalesce(p.phone, ''), '[\\s().-]', '', 'g') ~ '^\\+[1-9]\\d{6,14}$'`,
   push: `jsonb_typeof(p."pushTokens") = 'array' AND jsonb_array_length(p."pushTokens") > 0`,
   in_app: `p."userId" IS NOT NULL`,
+  // a webhook goes to the broadcast's URL, not to an address of the person (lib/broadcasts/send/webhook-send.ts)
+  webhook: "true",
 };
 
 /** The suppression list, on the address normalised as lib/messaging/suppressions.ts does; push: every device. */
@@ -55,6 +57,9 @@ const NO_CONSENT = `CASE coalesce(c.status,
       WHEN '"opted_in"'::jsonb THEN 'opted_in' WHEN '"subscribed"'::jsonb THEN 'subscribed'
       WHEN '"unsubscribed"'::jsonb THEN 'unsubscribed' END)
   WHEN 'unsubscribed' THEN true WHEN 'opted_in' THEN false ELSE $5::boolean END`;
+
+/** Webhooks are not a person's channel: consent does not apply ($5 still named, so every parameter has a type). */
+const NO_CONSENT_NEEDED = "($5::boolean AND false)";
 
 /**
  * Run it inside a transaction: it sets, for that transaction only, no JIT (compiling costs more than it saves on
@@ -101,7 +106,7 @@ export async function countAudience(q: Queryable, input: EstimateInput): Promise
               CASE WHEN x.id IS NOT NULL THEN 'excluded'
                    WHEN NOT (${CONTACT[channel] ?? "false"}) THEN 'no_contact'
                    WHEN ${SUPPRESSED[channel] ?? "false"} THEN 'suppressed'
-                   WHEN ${NO_CONSENT} THEN 'no_consent'
+                   WHEN ${channel === "webhook" ? NO_CONSENT_NEEDED : NO_CONSENT} THEN 'no_consent'
                    WHEN k.id IS NOT NULL THEN 'capped'
                    ELSE 'ok' END AS outcome
          FROM members m

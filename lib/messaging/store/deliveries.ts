@@ -8,7 +8,7 @@ import type { Channel } from "../liquid";
  * is by message id, inside the caller's transaction.
  */
 
-const MESSAGE_COLUMNS = `id, "workspaceId", "profileId", "journeyId", "journeyVersionId", channel, "templateId", status::text, "idempotencyKey", category, "inlineContent", "to", context, "sendAfter", "claimedUntil", attempts, "createdAt"`;
+const MESSAGE_COLUMNS = `id, "workspaceId", "profileId", "journeyId", "journeyVersionId", channel, "templateId", status::text, "idempotencyKey", category, "inlineContent", "to", "topicId", context, "sendAfter", "claimedUntil", attempts, "createdAt"`;
 
 const DeliveryMessageRow = z.object({
   id: z.string(),
@@ -27,6 +27,8 @@ const DeliveryMessageRow = z.object({
   // a transactional message's own content (templateId "inline")
   inlineContent: z.record(z.string(), z.unknown()).nullable(),
   to: z.string().nullable(),
+  // the subscription topic: a person not subscribed to it is suppressed, whatever the category
+  topicId: z.string().nullable(),
   // what the journey knew when it queued the message (the trigger), or a transactional send's `data`
   context: z.looseObject({
     trigger: z

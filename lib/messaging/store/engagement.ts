@@ -16,6 +16,10 @@ const LinkedMessageRow = z.object({
   journeyId: z.string().nullable(),
   templateId: z.string(),
   status: z.string(),
+  // the subscription topic it belongs to: its unsubscribe link leaves the topic, not the channel
+  topicId: z.string().nullable(),
+  // the address a message of no profile went to
+  to: z.string().nullable(),
 });
 export type LinkedMessage = z.infer<typeof LinkedMessageRow>;
 
@@ -24,7 +28,18 @@ export async function lockLinkedMessage(q: Queryable, messageId: string): Promis
   const row = await selectRow(
     q,
     LinkedMessageRow,
-    `SELECT id, "workspaceId", "profileId", channel, "journeyId", "templateId", status::text FROM "Message" WHERE id = $1 FOR UPDATE`,
+    `SELECT id, "workspaceId", "profileId", channel, "journeyId", "templateId", status::text, "topicId", "to" FROM "Message" WHERE id = $1 FOR UPDATE`,
+    [messageId],
+  );
+  return row ?? null;
+}
+
+/** The message a link names, without a lock (to learn, before a transaction opens, what it will need). */
+export async function selectLinkedMessage(q: Queryable, messageId: string): Promise<LinkedMessage | null> {
+  const row = await selectRow(
+    q,
+    LinkedMessageRow,
+    `SELECT id, "workspaceId", "profileId", channel, "journeyId", "templateId", status::text, "topicId", "to" FROM "Message" WHERE id = $1`,
     [messageId],
   );
   return row ?? null;
@@ -53,11 +68,17 @@ const PreferenceTargetRow = z.object({
   workspaceId: z.string(),
   workspaceName: z.string(),
   to: z.string().nullable(),
-  profileId: z.string(),
-  traits: z.record(z.string(), z.unknown()),
+  channel: z.custom<Channel>((value) => typeof value === "string"),
+  topicId: z.string().nullable(),
+  // null: a transactional message to an address of no profile
+  profileId: z.string().nullable(),
+  traits: z.record(z.string(), z.unknown()).nullable(),
 });
 
-/** Whose preferences a message's link opens: its workspace, the address it went to, the person it is now and their traits. */
+/**
+ * Whose preferences a message's link opens: its workspace, the address it went to, the person it is now and their
+ * traits (both null for a message to an address of no profile), its channel and topic.
+ */
 export async function selectPreferenceTarget(
   q: Queryable,
   messageId: string,
@@ -65,10 +86,10 @@ export async function selectPreferenceTarget(
   return selectRow(
     q,
     PreferenceTargetRow,
-    `SELECT m."workspaceId", w.name AS "workspaceName", m."to", p.id AS "profileId", p.traits
+    `SELECT m."workspaceId", w.name AS "workspaceName", m."to", m.channel, m."topicId", p.id AS "profileId", p.traits
        FROM "Message" m JOIN "Workspace" w ON w.id = m."workspaceId"
-       JOIN "Profile" r ON r.id = m."profileId" JOIN "Profile" p ON p.id = COALESCE(r."mergedIntoId", r.id)
-      WHERE m.id = $1`,
+       LEFT JOIN "Profile" r ON r.id = m."profileId" LEFT JOIN "Profile" p ON p.id = COALESCE(r."mergedIntoId", r.id)
+      WHERE m.id = $1 AND (m."profileId" IS NULL OR p.id IS NOT NULL)`,
     [messageId],
   );
 }

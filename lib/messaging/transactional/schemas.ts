@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZTopicKey } from "../../topics/schemas";
 import { CHANNELS } from "../liquid";
 
 /**
@@ -50,6 +51,11 @@ export const ZSendMessage = z
       .refine((data) => Buffer.byteLength(JSON.stringify(data)) <= MAX_DATA_BYTES, {
         message: `is larger than ${MAX_DATA_BYTES / 1024} KB as JSON`,
       }),
+    /**
+     * the subscription topic it belongs to (its key): a person who left the topic is not sent it (the message is
+     * stored and answered 202, then suppressed by delivery), and the message carries an unsubscribe from the topic
+     */
+    topic: ZTopicKey.optional(),
     /** or the Idempotency-Key header */
     idempotencyKey: ZIdempotencyKey.optional(),
   })

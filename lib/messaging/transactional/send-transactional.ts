@@ -6,6 +6,7 @@ import { AppError, type FieldIssue, parseInput } from "../../errors";
 import { systemClock, type Clock } from "../../runtime/clock";
 import { type Channel, isChannel, type TemplateContent } from "../liquid";
 import { addressOnlyPerson, buildScope, type Person } from "../prepare-send";
+import { usableTopic } from "../../topics/manage-topics";
 import { renderIsolated } from "../render-pool";
 import { selectPersonByUserId, selectRecipient } from "../store/recipients";
 import { checkAgainstWorkspace, validateContent } from "../templates/check-content";
@@ -185,13 +186,14 @@ export async function sendTransactional(
 
   const { channel, templateId, content, inline } = await contentToSend(ctx, body, now);
   const recipient = await recipientOf(ctx, body.to, channel);
+  const topic = body.topic === undefined ? null : await usableTopic(ctx.workspace.id, { key: body.topic }, "topic");
   const id = randomUUID();
   const message = { id, journeyId: null, context: { data: body.data } };
   const assets = await renderAssetsAt(ctx.workspace.id, now, (content as { layoutId?: string }).layoutId);
   const rendered = await renderIsolated(
     channel,
     content,
-    buildScope(message, recipient.person, null, { addressOnly: !recipient.profileId }),
+    buildScope(message, recipient.person, null, { addressOnly: !recipient.profileId && !topic }),
     assets,
   );
   if (rendered.errors.length) throw AppError.validation(renderIssues(rendered.errors));
@@ -206,6 +208,7 @@ export async function sendTransactional(
     to: recipient.to,
     idempotencyKey: storedKey,
     context: { data: body.data, requestHash: hash },
+    topicId: topic?.id ?? null,
     now,
   });
   if (!stored) {

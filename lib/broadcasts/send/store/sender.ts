@@ -24,6 +24,8 @@ const ClaimedRow = z.object({
   channel: z.custom<Channel>((value) => typeof value === "string"),
   templateId: z.string(),
   variant: z.string().nullable(),
+  // the broadcast's subscription topic, copied onto each message when it was materialized
+  topicId: z.string().nullable(),
   status: z.string(),
   idempotencyKey: z.string(),
   context: z.looseObject({
@@ -66,7 +68,7 @@ export function claimDueBroadcastMessages(
           ORDER BY "sendAfter" LIMIT ($4 - (SELECT count(*) FROM fresh)) FOR UPDATE SKIP LOCKED),
      due AS (SELECT id FROM fresh UNION ALL SELECT id FROM waited)
      UPDATE "Message" m SET "claimedUntil" = $3, attempts = m.attempts + 1, "updatedAt" = $2 FROM due WHERE m.id = due.id
-     RETURNING m.id, m."workspaceId", m."profileId", m."journeyId", m."journeyVersionId", m.channel, m."templateId", m.variant,
+     RETURNING m.id, m."workspaceId", m."profileId", m."journeyId", m."journeyVersionId", m.channel, m."templateId", m.variant, m."topicId",
                m.status::text, m."idempotencyKey", m.context, m."sendAfter", m."claimedUntil", m.attempts`,
     [broadcastId, now, until, limit],
   );

@@ -14,6 +14,8 @@ const SendingBroadcastRow = z.object({
   workspaceId: z.string(),
   name: z.string(),
   channel: z.string(),
+  /** a webhook broadcast's request settings (parsed by ../webhook-send.ts), null for other channels */
+  webhook: z.unknown(),
   status: z.string(),
   phase: z.string().nullable(),
   testPercent: z.number().nullable(),
@@ -29,7 +31,7 @@ export function selectSendingBroadcast(q: Queryable, broadcastId: string): Promi
   return selectRow(
     q,
     SendingBroadcastRow,
-    `SELECT id, "workspaceId", name, channel, status::text, phase, "testPercent", "throttlePerMinute", "audienceDone", "startedAt", "lastProgressAt"
+    `SELECT id, "workspaceId", name, channel, webhook, status::text, phase, "testPercent", "throttlePerMinute", "audienceDone", "startedAt", "lastProgressAt"
        FROM "Broadcast" WHERE id = $1`,
     [broadcastId],
   );

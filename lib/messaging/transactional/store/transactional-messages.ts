@@ -76,6 +76,8 @@ export interface NewTransactionalMessage {
   to: string | null;
   idempotencyKey: string;
   context: { data: Record<string, unknown>; requestHash: string };
+  /** the subscription topic the request named (`topic`), or null */
+  topicId: string | null;
   now: Date;
 }
 
@@ -87,8 +89,8 @@ export async function insertTransactionalMessage(q: Queryable, m: NewTransaction
   const row = await selectRow(
     q,
     ProfileIdRow,
-    `INSERT INTO "Message" (id, "workspaceId", "profileId", channel, "templateId", "inlineContent", "to", category, "idempotencyKey", context, "createdAt", "updatedAt")
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'transactional', $8, $9, $10, $10)
+    `INSERT INTO "Message" (id, "workspaceId", "profileId", channel, "templateId", "inlineContent", "to", category, "idempotencyKey", context, "topicId", "createdAt", "updatedAt")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'transactional', $8, $9, $11, $10, $10)
      ON CONFLICT ("idempotencyKey") DO NOTHING RETURNING id`,
     [
       m.id,
@@ -101,6 +103,7 @@ export async function insertTransactionalMessage(q: Queryable, m: NewTransaction
       m.idempotencyKey,
       JSON.stringify(m.context),
       m.now,
+      m.topicId,
     ],
   );
   return !!row;
