@@ -5,23 +5,29 @@
  *   1. creates a fresh database on DATABASE_URL's server (default: the local Postgres at 127.0.0.1:5432), a
  *      workspace, a full API key, an email template (`{{ data.order_id | required }}` and a trait) and the email
  *      channel pointed at a local counting SMTP server (smtp-server);
- *   2. serves Cairn's own route handler (app/api/v1/send/route.ts) over real HTTP in this process
- *      (lib/testing/serve-routes.ts: a node:http server handing it a Request as Next does); the message is
- *      delivered after the answer exactly as in production, by deliverTransactionalNow;
+ *   2. serves Cairn's own route handler (app/api/v1/send/route.ts) over real HTTP in a CHILD process of its own
+ *      (transactional/route-server.ts, through lib/testing/serve-routes.ts: a node:http server handing it a Request
+ *      as Next does), as a deployment's server has its process to itself; the message is delivered after the
+ *      answer exactly as in production, by deliverTransactionalNow;
  *   3. sends BENCH_RATE requests a second (default 100) for BENCH_SECONDS (default 30) with fetch, half to a
  *      profile (by userId), half to an address of no profile, and times each from the request's start to the SMTP
  *      server having read its DATA (matched by X-Cairn-Message-Id);
  *   4. baseline: the same rendered message sent by a pooled nodemailer transport to the same server at the same
  *      rate, timed from the call to the DATA;
- *   5. prints p50/p95/p99 of both, the HTTP answer's own latency, and the ratio.
- * The route, the SMTP server and the load share this one process (and its two cores) with the database: a
- * deployment's server has the process to itself. CAIRN_SEND_RATE_LIMIT is raised for the run (the default, 100 a
+ *   5. prints p50/p95/p99 of both, the HTTP answer's own latency, the ratio, the CPU per message of the route
+ *      server (asked over IPC) and of this process, and the machine's load average.
+ * The load generator and the SMTP server stay in this process; the route server's process and this one share the
+ * machine's cores with Postgres. BENCH_CPU_PROF=<dir> makes the route server write a V8 CPU profile there. CAIRN_SEND_RATE_LIMIT is raised for the run (the default, 100 a
  * second, is the rate itself: timer jitter would meet it). Timings are printed, never asserted.
  */
+import { type ChildProcess, fork } from "node:child_process";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
 import nodemailer from "nodemailer";
 import { SMTPServer } from "smtp-server";
 import { freshDatabase, percentile, runBench } from "./harness";
+import type { FromRouteServer, ToRouteServer } from "./transactional/route-server";
 
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -87,74 +93,79 @@ function summary(label: string, values: number[]): string {
   return `${label.padEnd(44)} p50 ${f(50)}   p95 ${f(95)}   p99 ${f(99)}   max ${f(100)}   (${values.length})`;
 }
 
+/** Forks route-server.ts (Cairn's side) on the fresh database; resolves once it serves the route. */
+async function startRouteServer(env: NodeJS.ProcessEnv): Promise<{
+  ready: FromRouteServer & { type: "ready" };
+  cpuMs(): Promise<number>;
+  stop(): Promise<void>;
+}> {
+  // BENCH_CPU_PROF=<dir>: the child writes a V8 CPU profile there when it stops (node --cpu-prof)
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child: ChildProcess = fork(path.join(import.meta.dirname, "transactional", "route-server.ts"), [], {
+    execArgv: ["--import", "tsx", ...profile],
+    env,
+  });
+  const next = <T extends FromRouteServer["type"]>(type: T) =>
+    new Promise<FromRouteServer & { type: T }>((resolve, reject) => {
+      const onMessage = (message: FromRouteServer) => {
+        if (message.type !== type) return;
+        child.off("message", onMessage);
+        child.off("exit", onExit);
+        resolve(message as FromRouteServer & { type: T });
+      };
+      const onExit = (code: number | null) => reject(new Error(`the route server exited (${code})`));
+      child.on("message", onMessage);
+      child.once("exit", onExit);
+    });
+  const ready = await next("ready");
+  return {
+    ready,
+    async cpuMs() {
+      const answer = next("cpu");
+      child.send({ type: "cpu" } satisfies ToRouteServer);
+      return (await answer).ms;
+    },
+    async stop() {
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      child.send({ type: "stop" } satisfies ToRouteServer);
+      await exited;
+    },
+  };
+}
+
+const machineLoad = () => {
+  const [one, five] = os.loadavg();
+  return `load average ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min) on ${os.availableParallelism()} cores`;
+};
+
 async function main() {
   const database = await freshDatabase("cairn_bench_tx");
-  Object.assign(process.env, {
-    DATABASE_URL: database.url,
-    NEXTAUTH_SECRET: "bench",
-    CAIRN_ENCRYPTION_KEY: "bench",
-    CAIRN_OUTBOUND_ALLOW: "127.0.0.0/8",
-    CAIRN_SEND_RATE_LIMIT: process.env.CAIRN_SEND_RATE_LIMIT ?? String(RATE * 10),
-  });
   const smtp = await countingSmtpServer();
-  let routes: { url: string; close(): Promise<void> } | null = null;
+  let server: Awaited<ReturnType<typeof startRouteServer>> | null = null;
   try {
-    // imported once DATABASE_URL names the fresh database
-    const { db } = await import("../../lib/db/client");
-    const { createApiKey, workspaceContextForApiKey } = await import("../../lib/api-keys/api-keys");
-    const { workspaceContextForUser } = await import("../../lib/workspaces/workspaces");
-    const { saveChannelConfig } = await import("../../lib/messaging/channel-config");
-    const { createTemplate } = await import("../../lib/messaging/templates/create-template");
-    const { ingest } = await import("../../lib/ingest/ingest");
-    const { processIngestedEvents } = await import("../../lib/engine/process-events");
-    const { serveRoutes } = await import("../../lib/testing/serve-routes");
-    const { POST } = await import("../../app/api/v1/send/route");
-    const { closeSmtpTransports } = await import("../../lib/messaging/providers");
+    server = await startRouteServer({
+      ...process.env,
+      DATABASE_URL: database.url,
+      NEXTAUTH_SECRET: "bench",
+      CAIRN_ENCRYPTION_KEY: "bench",
+      CAIRN_OUTBOUND_ALLOW: "127.0.0.0/8",
+      CAIRN_SEND_RATE_LIMIT: process.env.CAIRN_SEND_RATE_LIMIT ?? String(RATE * 10),
+      BENCH_SMTP_PORT: String(smtp.port),
+      BENCH_PEOPLE: String(PEOPLE),
+    });
+    const { url, secret, templateId } = server.ready;
+    console.log(
+      `route server (a child process) at ${url}: ${PEOPLE} profiles, a template, SMTP at 127.0.0.1:${smtp.port}`,
+    );
 
-    const user = await db().user.create({
-      data: { email: `bench-${Date.now()}@example.com`, name: "Bench" },
-      select: { id: true, email: true, name: true },
-    });
-    const workspace = await db().workspace.create({ data: { name: "Bench", slug: `bench-${Date.now()}` } });
-    await db().membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
-    const owner = await workspaceContextForUser(user, workspace.slug);
-    const { secret } = await createApiKey(owner, { name: "bench", scope: "FULL" });
-    await saveChannelConfig(owner, "email", {
-      settings: {
-        mode: "smtp",
-        fromAddress: "shop@shop.example",
-        fromName: "Shop",
-        host: "127.0.0.1",
-        port: smtp.port,
-      },
-    });
-    const template = await createTemplate(owner, {
-      name: "Receipt",
-      channel: "email",
-      content: {
-        subject: "Order {{ data.order_id | required }}",
-        html: '<p>Hi {{ profile.traits.first_name | default: "there" }}, order {{ data.order_id }} ships today. <a href="https://shop.example/orders/{{ data.order_id }}">Track it</a></p>',
-      },
-    });
-    const keyCtx = await workspaceContextForApiKey(secret);
-    const identify = Array.from({ length: PEOPLE }, (_, i) => ({
-      type: "identify",
-      userId: `person-${i}`,
-      traits: { email: `person-${i}@example.com`, first_name: `P${i}` },
-    }));
-    const stored = await ingest(keyCtx, JSON.stringify({ batch: identify }), "batch");
-    await processIngestedEvents(workspace.id, stored.eventIds, new Date());
-    console.log(`workspace with ${PEOPLE} profiles, a template and SMTP at 127.0.0.1:${smtp.port}`);
-
-    routes = await serveRoutes({ "/api/v1/send": POST as never });
     const post = (body: unknown) =>
-      fetch(`${routes!.url}/api/v1/send`, {
+      fetch(`${url}/api/v1/send`, {
         method: "POST",
         headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
         body: JSON.stringify(body),
       });
     const bodyFor = (i: number) => ({
-      templateId: template.id,
+      templateId,
       to: i % 2 ? { userId: `person-${i % PEOPLE}` } : { email: `new-${i}@example.com` },
       data: { order_id: `A${i}` },
     });
@@ -163,8 +174,9 @@ async function main() {
     const warmIds = await Promise.all(warm.map(async (r) => ((await r.json()) as { id: string }).id));
     await smtp.waitFor(warmIds, 30_000);
 
-    console.log(`sending ${RATE} requests/s for ${SECONDS} s through POST /api/v1/send …`);
+    console.log(`sending ${RATE} requests/s for ${SECONDS} s through POST /api/v1/send … (${machineLoad()})`);
     const startedAt = new Map<string, number>();
+    const childCpuBefore = await server.cpuMs();
     const cpuBefore = process.cpuUsage();
     const answers: number[] = [];
     const refused: string[] = [];
@@ -182,8 +194,11 @@ async function main() {
       }
     });
     await smtp.waitFor([...startedAt.keys()], 60_000);
+    const sent = Math.max(1, startedAt.size);
+    const cairnCpuMs = ((await server.cpuMs()) - childCpuBefore) / sent;
     const cpu = process.cpuUsage(cpuBefore);
-    const cairnCpuMs = (cpu.user + cpu.system) / 1000 / Math.max(1, startedAt.size);
+    const parentCpuMs = (cpu.user + cpu.system) / 1000 / sent;
+    const loadAfterCairn = machineLoad();
     const cairn = [...startedAt].filter(([id]) => smtp.arrived.has(id)).map(([id, t0]) => smtp.arrived.get(id)! - t0);
 
     console.log(`baseline: a pooled nodemailer transport, the same message, ${RATE}/s for ${SECONDS} s …`);
@@ -223,14 +238,14 @@ async function main() {
       `p99 ratio Cairn / bare: ${(p99(cairn) / p99(bare)).toFixed(1)}×; target p99 ≤ 300 ms: ${p99(cairn) <= 300 ? "met" : "NOT met"}`,
     );
     console.log(
-      `this process's CPU per message (route, delivery, SMTP server and load, not Postgres): Cairn ${cairnCpuMs.toFixed(2)} ms, bare ${bareCpuMs.toFixed(2)} ms; load average ${(await import("node:os")).loadavg()[0].toFixed(1)} on ${(await import("node:os")).availableParallelism()} cores`,
+      `CPU per message: Cairn's route server (route, delivery; not Postgres) ${cairnCpuMs.toFixed(2)} ms; this process (load and SMTP server) ${parentCpuMs.toFixed(2)} ms; bare loop ${bareCpuMs.toFixed(2)} ms`,
     );
+    console.log(`during the Cairn phase: ${loadAfterCairn}`);
     const lost = startedAt.size - cairn.length;
     if (refused.length || lost)
       console.log(`refused: ${refused.length} (first: ${refused[0] ?? "-"}); accepted but not received: ${lost}`);
-    closeSmtpTransports();
   } finally {
-    await routes?.close();
+    await server?.stop();
     await smtp.close();
     await database.drop();
   }
