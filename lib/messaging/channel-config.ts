@@ -3,10 +3,13 @@ import { z } from "zod";
 import { recordAudit } from "../audit/audit-log";
 import { actorLabel, requirePermission, type WorkspaceContext } from "../auth/context";
 import { db } from "../db/client";
+import { pgPool } from "../db/pool";
 import { AppError, parseInput } from "../errors";
 import { decryptSecret, encryptSecret } from "../security/encryption";
 import { literalAddressProblem } from "../security/outbound";
+import { ReadCache } from "../runtime/read-cache";
 import { verifySmtp, type SmtpVerifyResult } from "./providers/smtp";
+import { selectChannelConfigRows } from "./store/channel-configs";
 import type { FcmConfig, SmtpConfig, TwilioConfig, WebPushConfig } from "./providers/types";
 
 /**
@@ -279,6 +282,7 @@ export async function saveChannelConfig(
       summary: `Configured the ${provider.replace("_", " ")} channel`,
     });
   });
+  forgetProviderConfigs(ctx.workspace.id);
   return (await listChannelConfigs(ctx)).find((c) => c.provider === provider)!;
 }
 
@@ -297,6 +301,7 @@ export async function deleteChannelConfig(ctx: WorkspaceContext, providerParam: 
       summary: `Removed the ${provider.replace("_", " ")} channel's settings`,
     });
   });
+  forgetProviderConfigs(ctx.workspace.id);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -333,8 +338,34 @@ export type ProviderConfigs = {
   fcm: FcmConfig | null;
 };
 
-export async function loadProviderConfigs(workspaceId: string): Promise<ProviderConfigs> {
-  const rows = await db().channelConfig.findMany({ where: { workspaceId } });
+/**
+ * How long an instance may go on using a workspace's channel configs after another instance saved new ones (the
+ * saving instance drops its own entry at once). Every delivery reads them: cached, a send costs no query and no
+ * decryption of the secrets (done once per entry).
+ */
+export const PROVIDER_CONFIGS_TTL_MS = 5_000;
+const providerConfigsCache = new ReadCache<string, ProviderConfigs>({
+  maxEntries: 10_000,
+  ttlMs: PROVIDER_CONFIGS_TTL_MS,
+});
+
+/**
+ * The workspace's channels as delivery uses them: decrypted and typed, shared by every caller in this process for
+ * up to PROVIDER_CONFIGS_TTL_MS (do not change the object). `now` (ms) is when the cache entry is judged fresh.
+ */
+export function loadProviderConfigs(workspaceId: string, now: number = Date.now()): Promise<ProviderConfigs> {
+  // the embedded server's address is part of the entry: a process whose environment names another one reads again
+  const embedded = `${process.env.CAIRN_EMBEDDED_SMTP ?? ""}|${process.env.CAIRN_EMBEDDED_SMTP_PASSWORD ?? ""}`;
+  return providerConfigsCache.get(`${workspaceId}|${embedded}`, () => readProviderConfigs(workspaceId), now);
+}
+
+/** Drops this process's cached channel configs of the workspace (after a save or a removal committed). */
+export function forgetProviderConfigs(workspaceId: string): void {
+  providerConfigsCache.clear((key) => key.startsWith(`${workspaceId}|`));
+}
+
+async function readProviderConfigs(workspaceId: string): Promise<ProviderConfigs> {
+  const rows = await selectChannelConfigRows(pgPool(), workspaceId);
   const byProvider = new Map(
     rows.map((r) => [
       r.provider,

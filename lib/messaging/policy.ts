@@ -6,6 +6,7 @@ import { pgPool } from "../db/pool";
 import { isValidTimeZone, localParts } from "../engine/time";
 import { parseInput } from "../errors";
 import { recordAudit } from "../audit/audit-log";
+import { ReadCache } from "../runtime/read-cache";
 import { startRecompute } from "../segments/start-recompute";
 import { CHANNELS, type Channel } from "./liquid";
 import { selectSegmentsReadingReachability } from "./store/policy";
@@ -68,8 +69,23 @@ export type QuietHours = NonNullable<MessagingPolicy["quietHours"]>;
 
 export const DEFAULT_POLICY: MessagingPolicy = { frequencyCaps: [], quietHours: null, requireOptIn: [] };
 
-/** The policy delivery applies (no row: no caps, no quiet hours, no opt-in requirement). */
-export async function loadPolicy(workspaceId: string): Promise<MessagingPolicy> {
+/**
+ * How long an instance may go on applying a workspace's policy after another instance saved a new one (the saving
+ * instance drops its own entry at once). Every marketing delivery reads it.
+ */
+export const POLICY_TTL_MS = 5_000;
+const policies = new ReadCache<string, MessagingPolicy>({ maxEntries: 10_000, ttlMs: POLICY_TTL_MS });
+
+/**
+ * The policy delivery applies (no row: no caps, no quiet hours, no opt-in requirement), cached in this process for
+ * up to POLICY_TTL_MS (shared: do not change it). `now` (ms) judges the cache entry fresh.
+ */
+export function loadPolicy(workspaceId: string, now: number = Date.now()): Promise<MessagingPolicy> {
+  return policies.get(workspaceId, () => readPolicy(workspaceId), now);
+}
+
+/** The policy as stored now (what Settings shows and a save compares with). */
+async function readPolicy(workspaceId: string): Promise<MessagingPolicy> {
   const row = await db().messagingPolicy.findUnique({ where: { workspaceId } });
   if (!row) return DEFAULT_POLICY;
   return ZMessagingPolicy.parse({
@@ -81,7 +97,7 @@ export async function loadPolicy(workspaceId: string): Promise<MessagingPolicy> 
 
 export async function getPolicy(ctx: WorkspaceContext): Promise<MessagingPolicy> {
   requirePermission(ctx, "workspace:read");
-  return loadPolicy(ctx.workspace.id);
+  return readPolicy(ctx.workspace.id);
 }
 
 export async function savePolicy(ctx: WorkspaceContext, input: unknown): Promise<MessagingPolicy> {
@@ -94,7 +110,7 @@ export async function savePolicy(ctx: WorkspaceContext, input: unknown): Promise
     updatedByLabel: actorLabel(ctx.actor),
     updatedAt: new Date(),
   };
-  const previous = await loadPolicy(ctx.workspace.id);
+  const previous = await readPolicy(ctx.workspace.id);
   await db().$transaction(async (tx) => {
     await tx.messagingPolicy.upsert({
       where: { workspaceId: ctx.workspace.id },
@@ -110,6 +126,7 @@ export async function savePolicy(ctx: WorkspaceContext, input: unknown): Promise
       summary: describePolicy(policy),
     });
   });
+  policies.delete(ctx.workspace.id);
   // Requiring opt-in (or no longer) changes who is reachable for everyone at once: recompute the segments that
   // test reachability, directly or through another segment.
   if ([...previous.requireOptIn].sort().join() !== [...policy.requireOptIn].sort().join()) {
