@@ -3,6 +3,7 @@ import { requirePermission, type WorkspaceContext } from "../../auth/context";
 import { db } from "../../db/client";
 import { AppError } from "../../errors";
 import { getTemplate } from "./read-templates";
+import { forgetTemplate } from "./published-versions";
 import { loadTemplate, type TemplateDetail } from "./template-views";
 
 async function setArchived(ctx: WorkspaceContext, id: string, archived: boolean): Promise<TemplateDetail> {
@@ -21,6 +22,7 @@ async function setArchived(ctx: WorkspaceContext, id: string, archived: boolean)
       summary: `${archived ? "Archived" : "Restored"} the template "${template.name}"`,
     });
   });
+  forgetTemplate(ctx.workspace.id, id);
   return getTemplate(ctx, id);
 }
 

@@ -6,6 +6,7 @@ import { parseInput } from "../../errors";
 import type { TemplateKind } from "../liquid";
 import { assertPartialNameFree, checkAgainstWorkspace, validateContent } from "./check-content";
 import { getTemplate } from "./read-templates";
+import { forgetTemplate } from "./published-versions";
 import { ZCreateTemplate } from "./schemas";
 import type { SavedTemplate } from "./template-views";
 
@@ -54,5 +55,6 @@ export async function createTemplate(
     });
     return template;
   });
+  forgetTemplate(ctx.workspace.id, created.id);
   return { ...(await getTemplate(ctx, created.id)), warnings };
 }

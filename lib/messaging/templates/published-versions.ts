@@ -1,13 +1,73 @@
 import { z } from "zod";
-import { db } from "../../db/client";
 import { pgPool } from "../../db/pool";
 import type { Partials, RenderAssets, TemplateContent, TemplateKind } from "../liquid";
-import { selectPartialsAt } from "../store/templates";
+import { ReadCache } from "../../runtime/read-cache";
+import {
+  selectCurrentPartials,
+  selectCurrentVersion,
+  selectPartialsAt,
+  selectVersionContent,
+  selectVersionNumberAt,
+} from "../store/templates";
 
 /**
  * What a journey version sends: each template, partial and layout in the version that was current when the
  * journey version was published, so later saves reach only journeys published after them.
  */
+
+/**
+ * Every send reads these (a transactional request twice: its check and its delivery), so they are cached in this
+ * process (lib/runtime/read-cache.ts):
+ *   - a version's content for good, by (template, version): versions are never changed once saved;
+ *   - each template's newest version (number, save time, channel, archived) and each workspace's current partials
+ *     for TEMPLATE_TTL_MS: a save in this process drops them at once (forgetTemplate, called by create, save,
+ *     rename and archive), another instance sees it within TEMPLATE_TTL_MS.
+ * A read "as of" a moment before the cached newest version was saved (a journey published before a later save)
+ * asks the database which version that was; its content still comes from the cache.
+ */
+export const TEMPLATE_TTL_MS = 5_000;
+type CurrentVersion = NonNullable<Awaited<ReturnType<typeof selectCurrentVersion>>>;
+const currentVersions = new ReadCache<string, CurrentVersion | null>({ maxEntries: 20_000, ttlMs: TEMPLATE_TTL_MS });
+const versionContents = new ReadCache<string, TemplateContent | null>({ maxEntries: 5_000 });
+type CurrentPartial = Awaited<ReturnType<typeof selectCurrentPartials>>[number];
+const currentPartials = new ReadCache<string, CurrentPartial[]>({ maxEntries: 10_000, ttlMs: TEMPLATE_TTL_MS });
+
+/** Drops this process's cached newest version of the template and the workspace's partials (after a write committed). */
+export function forgetTemplate(workspaceId: string, templateId: string): void {
+  currentVersions.delete(templateId);
+  currentPartials.delete(workspaceId);
+}
+
+/**
+ * The workspace's template (any kind) with its newest version, cached (see above); null when the id is not a
+ * template of this workspace. `version` is null before the first save. `now` (ms) judges the cache entry fresh.
+ */
+export async function currentTemplate(
+  workspaceId: string,
+  templateId: string,
+  now: number = Date.now(),
+): Promise<{ channel: TemplateKind; archived: boolean; version: number | null; savedAt: Date | null } | null> {
+  if (!z.uuid().safeParse(templateId).success) return null;
+  const found = await currentVersions.get(
+    templateId,
+    async () => (await selectCurrentVersion(pgPool(), templateId)) ?? null,
+    now,
+  );
+  if (!found || found.workspaceId !== workspaceId) return null;
+  return {
+    channel: found.channel as TemplateKind,
+    archived: found.archived,
+    version: found.version,
+    savedAt: found.createdAt,
+  };
+}
+
+function versionContent(templateId: string, version: number): Promise<TemplateContent | null> {
+  return versionContents.get(
+    `${templateId}:${version}`,
+    async () => ((await selectVersionContent(pgPool(), templateId, version)) as TemplateContent | undefined) ?? null,
+  );
+}
 
 /**
  * The version a journey version published at `publishedAt` sends: the newest saved by then, so later saves
@@ -17,30 +77,34 @@ export async function templateVersionAt(
   workspaceId: string,
   templateId: string,
   publishedAt: Date,
+  now: number = Date.now(),
 ): Promise<{ channel: TemplateKind; version: number; content: TemplateContent } | null> {
-  if (!z.uuid().safeParse(templateId).success) return null;
-  const found = await db().messageTemplateVersion.findFirst({
-    where: { templateId, createdAt: { lte: publishedAt }, template: { workspaceId } },
-    orderBy: { version: "desc" },
-    select: { version: true, content: true, template: { select: { channel: true } } },
-  });
-  return found
-    ? {
-        channel: found.template.channel as TemplateKind,
-        version: found.version,
-        content: found.content as TemplateContent,
-      }
-    : null;
+  const current = await currentTemplate(workspaceId, templateId, now);
+  if (current?.version == null || !current.savedAt) return null;
+  const version =
+    current.savedAt <= publishedAt ? current.version : await selectVersionNumberAt(pgPool(), templateId, publishedAt);
+  if (version === undefined) return null;
+  const content = await versionContent(templateId, version);
+  return content ? { channel: current.channel, version, content } : null;
 }
 
 /**
  * The partials (every one not archived, in its version current at `at`) and, for an email with a layout,
  * the layout's HTML then: what a message sent by a journey version published at `at` renders with.
  */
-export async function renderAssetsAt(workspaceId: string, at: Date, layoutId?: string | null): Promise<RenderAssets> {
-  const partialRows = await selectPartialsAt(pgPool(), workspaceId, at);
+export async function renderAssetsAt(
+  workspaceId: string,
+  at: Date,
+  layoutId?: string | null,
+  now: number = Date.now(),
+): Promise<RenderAssets> {
+  const current = await currentPartials.get(workspaceId, () => selectCurrentPartials(pgPool(), workspaceId), now);
+  // the cached set answers for any moment after its every version was saved; an earlier one asks the database
+  const partialRows = current.every((r) => r.createdAt <= at)
+    ? current
+    : await selectPartialsAt(pgPool(), workspaceId, at);
   const partials: Partials = Object.fromEntries(partialRows.map((r) => [r.name, r.content.body]));
-  const layout = layoutId ? await templateVersionAt(workspaceId, layoutId, at) : null;
+  const layout = layoutId ? await templateVersionAt(workspaceId, layoutId, at, now) : null;
   return { partials, layoutHtml: layout?.channel === "layout" ? (layout.content as { html: string }).html : null };
 }
 

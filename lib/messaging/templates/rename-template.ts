@@ -5,6 +5,7 @@ import { db } from "../../db/client";
 import { AppError, parseInput } from "../../errors";
 import { assertPartialNameFree } from "./check-content";
 import { getTemplate } from "./read-templates";
+import { forgetTemplate } from "./published-versions";
 import { PARTIAL_NAME, PARTIAL_NAME_RULE, ZRenameTemplate } from "./schemas";
 import { loadTemplate, type TemplateDetail } from "./template-views";
 
@@ -32,6 +33,7 @@ export async function renameTemplate(
         summary: `Renamed the template "${template.name}" to "${name}"`,
       });
     });
+    forgetTemplate(ctx.workspace.id, id); // a partial is included by its name
   }
   return getTemplate(ctx, id);
 }

@@ -6,6 +6,7 @@ import { AppError, parseInput } from "../../errors";
 import type { TemplateKind } from "../liquid";
 import { checkAgainstWorkspace, validateContent } from "./check-content";
 import { getTemplate } from "./read-templates";
+import { forgetTemplate } from "./published-versions";
 import { ZSaveTemplate } from "./schemas";
 import { loadTemplate, type SavedTemplate } from "./template-views";
 
@@ -53,5 +54,6 @@ export async function saveTemplate(
       metadata: { version },
     });
   });
+  forgetTemplate(ctx.workspace.id, id);
   return { ...(await getTemplate(ctx, id)), warnings };
 }

@@ -10,14 +10,13 @@ import { usableTopic } from "../../topics/manage-topics";
 import { renderIsolated } from "../render-pool";
 import { selectPersonByUserId, selectRecipient } from "../store/recipients";
 import { checkAgainstWorkspace, validateContent } from "../templates/check-content";
-import { renderAssetsAt, templateVersionAt } from "../templates/published-versions";
+import { currentTemplate, renderAssetsAt, templateVersionAt } from "../templates/published-versions";
 import { type SendResponse, type TSendMessage, ZIdempotencyKey, ZSendMessage } from "./schemas";
 import {
   insertTransactionalMessage,
   type KeyedMessage,
   selectMessageByIdempotencyKey,
   selectProfileIdByAddress,
-  selectTemplateForSend,
 } from "./store/transactional-messages";
 
 /**
@@ -110,7 +109,8 @@ async function contentToSend(
   const unknown = () => AppError.field("templateId", "No such template in this workspace");
   const templateId = body.templateId!;
   if (!z.uuid().safeParse(templateId).success) throw unknown();
-  const template = await selectTemplateForSend(pgPool(), ctx.workspace.id, templateId);
+  // the template and its version come from this process's cache (published-versions.ts), as delivery's do
+  const template = await currentTemplate(ctx.workspace.id, templateId);
   if (!template) throw unknown();
   if (template.archived) throw AppError.field("templateId", "The template is archived; restore it to send it");
   if (!isChannel(template.channel))

@@ -2,31 +2,10 @@ import { z } from "zod";
 import { type Queryable, selectRow } from "../../../db/sql";
 
 /**
- * The SQL of transactional messages (lib/messaging/transactional/): the template a send names, the person an
+ * The SQL of transactional messages (lib/messaging/transactional/): the person an
  * address belongs to, the message a caller's idempotency key made, storing a new one, and a message's status for
  * GET /api/v1/messages/{id}. Every read is scoped by the workspace.
  */
-
-const SendableTemplateRow = z.object({
-  id: z.string(),
-  channel: z.string(),
-  archived: z.boolean(),
-  currentVersion: z.number(),
-});
-
-/** The workspace's template with this id (any kind, archived or not), or undefined. `templateId` must be a uuid. */
-export function selectTemplateForSend(
-  q: Queryable,
-  workspaceId: string,
-  templateId: string,
-): Promise<z.infer<typeof SendableTemplateRow> | undefined> {
-  return selectRow(
-    q,
-    SendableTemplateRow,
-    `SELECT id, channel, "archivedAt" IS NOT NULL AS archived, "currentVersion" FROM "MessageTemplate" WHERE id = $1 AND "workspaceId" = $2`,
-    [templateId, workspaceId],
-  );
-}
 
 const ProfileIdRow = z.object({ id: z.string() });
 
