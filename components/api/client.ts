@@ -5,6 +5,7 @@ import { sender } from "./request";
 import { segmentsApi } from "./segments";
 import { eventsApi, settingsApi } from "./settings";
 import { templatesApi } from "./templates";
+import { topicsApi } from "./topics";
 import { accountApi, workspaceApi } from "./workspace";
 
 export { ApiError, type ApiResult } from "./request";
@@ -27,6 +28,7 @@ export function createApiClient(origin = "") {
     journeys: journeysApi(send),
     experiments: experimentsApi(send),
     broadcasts: { ...broadcastsApi(send), ...broadcastResultsApi(send) },
+    topics: topicsApi(send),
   };
 }
 

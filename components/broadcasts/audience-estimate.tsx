@@ -23,6 +23,12 @@ export function EstimateBreakdown({ estimate, stale }: { estimate: AudienceEstim
       minus: true,
       testId: "estimate-suppressed",
     },
+    {
+      label: "Unsubscribed from the topic",
+      value: estimate.unsubscribedFromTopic,
+      minus: true,
+      testId: "estimate-unsubscribed-topic",
+    },
     { label: "Unsubscribed or no consent", value: estimate.noConsent, minus: true, testId: "estimate-no-consent" },
     { label: "Over a frequency cap now", value: estimate.frequencyCapped, minus: true, testId: "estimate-capped" },
     { label: "Held out", value: estimate.holdout, minus: true, testId: "estimate-holdout" },

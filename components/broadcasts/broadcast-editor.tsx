@@ -26,6 +26,7 @@ import type { TemplateOption } from "./new-broadcast-form";
 import { ReviewPanel, type SendPolicy } from "./review-panel";
 import { ScheduleSection } from "./schedule-section";
 import { SegmentPicker, type SegmentOption } from "./segment-picker";
+import { TopicField } from "./topic-field";
 
 /**
  * A draft broadcast: the editor on the left (content, audience, goal and pace, schedule), the review on the right
@@ -118,6 +119,7 @@ export function BroadcastEditor({
     excludedSegmentIds: form.excludedSegmentIds,
     ...(Number.isInteger(holdout) && holdout >= 0 && holdout <= 50 ? { holdoutPercent: holdout } : {}),
     ...(local ? { schedule: local } : {}),
+    ...(form.topicId !== undefined ? { topicId: form.topicId || null } : {}),
   };
 
   return (
@@ -200,6 +202,13 @@ export function BroadcastEditor({
               errors={errorsUnder(errors, "excludedSegmentIds")}
               readOnly={readOnly}
               onChange={(excludedSegmentIds) => setForm((f) => ({ ...f, excludedSegmentIds }))}
+            />
+            <TopicField
+              slug={slug}
+              value={form.topicId ?? ""}
+              error={errors.topicId}
+              readOnly={readOnly}
+              onChange={(topicId) => setForm((f) => ({ ...f, topicId }))}
             />
           </Section>
           <GoalSection

@@ -47,6 +47,8 @@ export interface DraftForm {
   conversion: boolean;
   conversionEvent: string;
   conversionWindowHours: string;
+  /** the subscription topic's id, "" for none (components/broadcasts/topic-field.tsx) */
+  topicId?: string;
 }
 
 /** What the editor saves (ZUpdateBroadcast's fields, all given). */
@@ -62,6 +64,7 @@ export interface DraftBody {
   throttlePerMinute: number | null;
   conversionEvent: string | null;
   conversionWindowHours: number;
+  topicId?: string | null;
 }
 
 /** The saved draft's fields the form is made from (the broadcast as the API answers it). */
@@ -77,6 +80,7 @@ export interface DraftSource {
   throttlePerMinute: number | null;
   conversionEvent: string | null;
   conversionWindowHours: number;
+  topicId?: string | null;
 }
 
 export function formFromDraft(d: DraftSource): DraftForm {
@@ -100,6 +104,7 @@ export function formFromDraft(d: DraftSource): DraftForm {
     conversion: d.conversionEvent != null,
     conversionEvent: d.conversionEvent ?? "",
     conversionWindowHours: String(d.conversionWindowHours),
+    ...(d.topicId !== undefined ? { topicId: d.topicId ?? "" } : {}),
   };
 }
 
@@ -140,6 +145,7 @@ export function bodyFromForm(form: DraftForm): { body: DraftBody | null; errors:
     throttlePerMinute: form.throttle ? whole("throttlePerMinute", form.throttlePerMinute) : null,
     conversionEvent: form.conversion ? form.conversionEvent.trim() || null : null,
     conversionWindowHours: whole("conversionWindowHours", form.conversionWindowHours),
+    ...(form.topicId !== undefined ? { topicId: form.topicId || null } : {}),
   };
   if (form.conversion && !form.conversionEvent.trim()) errors.conversionEvent = "Name the event";
   return Object.keys(errors).length ? { body: null, errors } : { body, errors };

@@ -79,6 +79,9 @@ export interface BroadcastProgress {
 export interface BroadcastDetail extends BroadcastSummary {
   /** a webhook broadcast's request (URL, method, headers); null for other channels */
   webhook: BroadcastWebhook | null;
+  /** the subscription topic: who left it is not sent the broadcast (null: the channel's marketing consent alone) */
+  topicId: string | null;
+  topic: { id: string; key: string; name: string; archived: boolean } | null;
   segmentIds: string[];
   excludedSegmentIds: string[];
   segments: { id: string; name: string | null; archived: boolean }[];
@@ -118,6 +121,8 @@ export interface AudienceEstimate {
   /** no address for the channel (email, phone, push device; in-app needs none) */
   noContactPoint: number;
   suppressed: number;
+  /** left the broadcast's subscription topic, or never joined an opt-in one */
+  unsubscribedFromTopic: number;
   /** no consent for marketing on the channel (the workspace's opt-in rule, ChannelConsent) */
   noConsent: number;
   /** would be refused by the frequency cap right now */

@@ -4,6 +4,7 @@ import { recordAudit } from "../audit/audit-log";
 import { db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { parseInput } from "../errors";
+import { usableTopic } from "../topics/manage-topics";
 import type { BroadcastDetail } from "./broadcast-views";
 import { checkBroadcastReferences } from "./check-broadcast-references";
 import { broadcastDetail, findBroadcast, variantsOf, webhookOf } from "./read-broadcasts";
@@ -17,6 +18,7 @@ export async function createBroadcast(
   requirePermission(ctx, "content:write");
   const draft = parseInput(ZCreateBroadcast, input);
   await checkBroadcastReferences(ctx, draft);
+  if (draft.topicId) await usableTopic(ctx.workspace.id, { id: draft.topicId }, "topicId");
   return insertDraft(ctx, draft, `Drafted the ${draft.channel} broadcast "${draft.name}"`);
 }
 
@@ -31,6 +33,7 @@ export async function duplicateBroadcast(ctx: WorkspaceContext, id: string): Pro
     name: `${source.name} (copy)`.slice(0, 120),
     channel: source.channel as CreateBroadcast["channel"],
     webhook: webhookOf(source),
+    topicId: source.topicId,
     segmentIds: source.segmentIds,
     excludedSegmentIds: source.excludedSegmentIds,
     variants: variantsOf(source),

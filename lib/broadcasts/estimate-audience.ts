@@ -20,6 +20,8 @@ export interface AudienceQuestion {
   excludedSegmentIds: string[];
   holdoutPercent: number;
   schedule?: ScheduleBroadcast | null;
+  /** the broadcast's subscription topic */
+  topicId?: string | null;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function estimateBroadcast(
     excludedSegmentIds: changes.excludedSegmentIds ?? saved.excludedSegmentIds,
     holdoutPercent: changes.holdoutPercent ?? saved.holdoutPercent,
     schedule: changes.schedule ?? savedSchedule,
+    topicId: changes.topicId !== undefined ? changes.topicId : saved.topicId,
   };
   await refuseUnusableSegments(ctx, question);
   return estimateAudience(ctx.workspace.id, question, clock);
@@ -69,6 +72,7 @@ export async function estimateUnsavedBroadcast(
     excludedSegmentIds: body.excludedSegmentIds ?? [],
     holdoutPercent: body.holdoutPercent ?? 0,
     schedule: body.schedule ?? null,
+    topicId: body.topicId ?? null,
   };
   await refuseUnusableSegments(ctx, question);
   return estimateAudience(ctx.workspace.id, question, clock);
@@ -106,6 +110,7 @@ export async function estimateAudience(
           caps: policy.frequencyCaps
             .filter((c) => c.channel === channel)
             .map((c) => ({ limit: c.limit, since: new Date(now.getTime() - c.hours * 3_600_000) })),
+          topicId: question.topicId ?? null,
         }),
       )
     : [];
@@ -113,6 +118,7 @@ export async function estimateAudience(
     excluded: 0,
     no_contact: 0,
     suppressed: 0,
+    unsubscribed_topic: 0,
     no_consent: 0,
     capped: 0,
     ok: 0,
@@ -138,6 +144,7 @@ export async function estimateAudience(
     excluded: by.excluded,
     noContactPoint: by.no_contact,
     suppressed: by.suppressed,
+    unsubscribedFromTopic: by.unsubscribed_topic,
     noConsent: by.no_consent,
     frequencyCapped: by.capped,
     holdout,

@@ -4,6 +4,7 @@ import { db, type Prisma } from "../db/client";
 import { pgPool } from "../db/pool";
 import { AppError, parseInput } from "../errors";
 import { type Clock, systemClock } from "../runtime/clock";
+import { selectTopicById } from "../topics/store/topics";
 import type {
   BroadcastDetail,
   BroadcastList,
@@ -48,6 +49,12 @@ export async function findBroadcast(ctx: WorkspaceContext, id: string): Promise<
 /** The stored variants (written through ZBroadcastVariant, so they parse). */
 export function variantsOf(row: Pick<BroadcastRow, "variants">): BroadcastVariant[] {
   return z.array(ZBroadcastVariant).parse(row.variants);
+}
+
+/** The broadcast's subscription topic as the editor and the API show it. */
+async function topicView(workspaceId: string, topicId: string | null): Promise<BroadcastDetail["topic"]> {
+  const topic = topicId ? await selectTopicById(pgPool(), workspaceId, topicId) : null;
+  return topic ? { id: topic.id, key: topic.key, name: topic.name, archived: !!topic.archivedAt } : null;
 }
 
 /** A webhook broadcast's stored request settings (written through ZBroadcastWebhook), or null for other channels. */
@@ -197,6 +204,8 @@ export async function broadcastDetail(
   return {
     ...summaryOf(row),
     webhook: webhookOf(row),
+    topicId: row.topicId,
+    topic: await topicView(ctx.workspace.id, row.topicId),
     segmentIds: row.segmentIds,
     excludedSegmentIds: row.excludedSegmentIds,
     segments: row.segmentIds.map(segmentView),

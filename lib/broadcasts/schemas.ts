@@ -94,6 +94,8 @@ const draftFields = {
   channel: z.enum(BROADCAST_CHANNELS, { error: "must be email, sms, push, in_app or webhook" }),
   /** webhook broadcasts only: the request each person's message makes */
   webhook: ZBroadcastWebhook.nullable(),
+  /** the subscription topic (lib/topics): who left it is not sent the broadcast; its unsubscribe link leaves it */
+  topicId: z.uuid({ error: "must be a subscription topic's id" }).nullable(),
   segmentIds: ZSegmentIds,
   excludedSegmentIds: ZSegmentIds,
   variants: z
@@ -181,6 +183,7 @@ export const ZCreateBroadcast = z
     name: draftFields.name,
     channel: draftFields.channel,
     webhook: draftFields.webhook.default(null),
+    topicId: draftFields.topicId.default(null),
     segmentIds: draftFields.segmentIds.default([]),
     excludedSegmentIds: draftFields.excludedSegmentIds.default([]),
     variants: draftFields.variants,
@@ -201,6 +204,7 @@ export const ZUpdateBroadcast = z
   .object({
     name: draftFields.name.optional(),
     webhook: draftFields.webhook.optional(),
+    topicId: draftFields.topicId.optional(),
     segmentIds: draftFields.segmentIds.optional(),
     excludedSegmentIds: draftFields.excludedSegmentIds.optional(),
     variants: draftFields.variants.optional(),
@@ -277,6 +281,7 @@ export const ZWorkspaceTimeZone = z
 export const ZEstimateBroadcast = z
   .object({
     channel: draftFields.channel.optional(),
+    topicId: draftFields.topicId.optional(),
     segmentIds: draftFields.segmentIds.optional(),
     excludedSegmentIds: draftFields.excludedSegmentIds.optional(),
     holdoutPercent: draftFields.holdoutPercent.optional(),

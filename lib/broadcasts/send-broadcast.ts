@@ -91,6 +91,7 @@ export async function sendBroadcast(
             segmentIds: existing.segmentIds,
             excludedSegmentIds: existing.excludedSegmentIds,
             holdoutPercent: existing.holdoutPercent,
+            topicId: existing.topicId,
           },
           clock,
         )

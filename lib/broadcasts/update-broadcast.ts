@@ -5,6 +5,7 @@ import { db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { prismaQueryable } from "../db/sql";
 import { AppError, type FieldIssue, parseInput } from "../errors";
+import { usableTopic } from "../topics/manage-topics";
 import type { BroadcastDetail } from "./broadcast-views";
 import { checkBroadcastReferences } from "./check-broadcast-references";
 import { broadcastDetail, findBroadcast, variantsOf, webhookOf } from "./read-broadcasts";
@@ -37,6 +38,7 @@ export async function updateBroadcast(
     name: existing.name,
     channel: existing.channel as BroadcastChannel,
     webhook: webhookOf(existing),
+    topicId: existing.topicId,
     segmentIds: existing.segmentIds,
     excludedSegmentIds: existing.excludedSegmentIds,
     variants: variantsOf(existing),
@@ -52,6 +54,7 @@ export async function updateBroadcast(
   const issues = draftIssues(merged);
   if (issues.length) throw AppError.validation(issues);
   await checkBroadcastReferences(ctx, merged);
+  if (changes.topicId) await usableTopic(ctx.workspace.id, { id: changes.topicId }, "topicId");
   const { webhook, ...withoutWebhook } = changes;
   const row = await db().$transaction(async (tx) => {
     refuseUnlessDraft(await lockBroadcast(prismaQueryable(tx), ctx.workspace.id, id), null, "changed");

@@ -5,11 +5,18 @@ import { execute, type Queryable, selectRows } from "../../db/sql";
  * The audience estimate in one grouped statement: each member of the included segments (live profiles only, as
  * lib/broadcasts/audience counts them) is classified by the first reason
  * it would not get the message, in the order delivery checks them (lib/messaging/delivery.ts): excluded, no contact
- * point, suppressed, no consent, frequency cap. Grouped by outcome and the profile's zone, so a local-time schedule's
+ * point, suppressed, unsubscribed from the broadcast's topic, no consent, frequency cap. Grouped by outcome and the profile's zone, so a local-time schedule's
  * hours come from the same pass.
  */
 
-export type EstimateOutcome = "excluded" | "no_contact" | "suppressed" | "no_consent" | "capped" | "ok";
+export type EstimateOutcome =
+  | "excluded"
+  | "no_contact"
+  | "suppressed"
+  | "unsubscribed_topic"
+  | "no_consent"
+  | "capped"
+  | "ok";
 
 export interface EstimateInput {
   workspaceId: string;
@@ -20,6 +27,8 @@ export interface EstimateInput {
   requireOptIn: boolean;
   /** the channel's frequency caps: at most `limit` since `since` */
   caps: { limit: number; since: Date }[];
+  /** the broadcast's subscription topic: people whose choice (else the topic's default) is "unsubscribed" are out */
+  topicId?: string | null;
 }
 
 const EstimateRow = z.object({ outcome: z.string(), timezone: z.string().nullable(), n: z.number() });
@@ -88,6 +97,15 @@ export async function countAudience(q: Queryable, input: EstimateInput): Promise
                   WHERE r."workspaceId" = $1 AND r.channel = $4 AND r."sentAt" > $${params.length}
                   GROUP BY r."profileId" HAVING ${checks.join(" OR ")}`;
   }
+  // topicDecision (lib/topics/topic-consent.ts) in SQL: the person's choice, else the topic's default
+  let unsubscribedFromTopic = "false";
+  if (input.topicId) {
+    params.push(input.topicId);
+    unsubscribedFromTopic = `coalesce(
+        (SELECT ts.status FROM "TopicSubscription" ts WHERE ts."profileId" = p.id AND ts."topicId" = $${params.length}::uuid),
+        (SELECT t."defaultStatus" FROM "SubscriptionTopic" t WHERE t.id = $${params.length}::uuid AND t."workspaceId" = $1)
+      ) = 'unsubscribed'`;
+  }
   await execute(q, "SET LOCAL jit = off");
   await execute(q, "SET LOCAL work_mem = '64MB'");
   return selectRows(
@@ -106,6 +124,7 @@ export async function countAudience(q: Queryable, input: EstimateInput): Promise
               CASE WHEN x.id IS NOT NULL THEN 'excluded'
                    WHEN NOT (${CONTACT[channel] ?? "false"}) THEN 'no_contact'
                    WHEN ${SUPPRESSED[channel] ?? "false"} THEN 'suppressed'
+                   WHEN ${unsubscribedFromTopic} THEN 'unsubscribed_topic'
                    WHEN ${channel === "webhook" ? NO_CONSENT_NEEDED : NO_CONSENT} THEN 'no_consent'
                    WHEN k.id IS NOT NULL THEN 'capped'
                    ELSE 'ok' END AS outcome

@@ -129,15 +129,17 @@ export interface BroadcastMessageRows {
 
 /**
  * One chunk's QUEUED messages in one statement. The idempotency key `b:<broadcastId>:<profileId>` makes a
- * repeated chunk create nothing. Returns how many were created.
+ * repeated chunk create nothing. Each message gets the broadcast's subscription topic, which delivery checks and its
+ * unsubscribe link leaves. Returns how many were created.
  */
 export function insertBroadcastMessages(q: Queryable, rows: BroadcastMessageRows): Promise<number> {
   return execute(
     q,
     `INSERT INTO "Message" ("id", "workspaceId", "profileId", "broadcastId", "variant", "channel", "templateId",
-                            "status", "category", "idempotencyKey", "context", "sendAfter", "createdAt", "updatedAt")
+                            "status", "category", "idempotencyKey", "context", "sendAfter", "createdAt", "updatedAt", "topicId")
      SELECT gen_random_uuid(), $1::uuid, r.p, $2::uuid, ($5::text[])[r.v], $3, ($6::text[])[r.v],
-            'QUEUED'::"MessageStatus", 'marketing', $4 || r.p::text, $7::jsonb, r.s, $8, $8
+            'QUEUED'::"MessageStatus", 'marketing', $4 || r.p::text, $7::jsonb, r.s, $8, $8,
+            (SELECT "topicId" FROM "Broadcast" WHERE id = $2::uuid)
        FROM unnest($9::uuid[], $10::int[], $11::timestamptz[]) AS r(p, v, s)
      ON CONFLICT ("idempotencyKey") DO NOTHING`,
     [
