@@ -19,6 +19,7 @@ export default async function SettingsLayout({
     { href: "/sources", label: "Sources" },
     { href: "/channels", label: "Channels" },
     { href: "/messaging", label: "Messaging rules" },
+    { href: "/topics", label: "Topics" },
     ...(can(ctx, "api_keys:manage") ? [{ href: "/api-keys", label: "API keys" }] : []),
     ...(can(ctx, "settings:manage") ? [{ href: "/identity-verification", label: "Identity verification" }] : []),
     ...(can(ctx, "audit:read") ? [{ href: "/audit-log", label: "Audit log" }] : []),
