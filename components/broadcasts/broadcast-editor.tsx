@@ -27,6 +27,7 @@ import { ReviewPanel, type SendPolicy } from "./review-panel";
 import { ScheduleSection } from "./schedule-section";
 import { SegmentPicker, type SegmentOption } from "./segment-picker";
 import { TopicField } from "./topic-field";
+import { WebhookSection } from "./webhook-section";
 
 /**
  * A draft broadcast: the editor on the left (content, audience, goal and pace, schedule), the review on the right
@@ -168,6 +169,14 @@ export function BroadcastEditor({
               maxLength={120}
             />
           </Section>
+          {form.webhook ? (
+            <WebhookSection
+              value={form.webhook}
+              onChange={(change) => setForm((f) => (f.webhook ? { ...f, webhook: change(f.webhook) } : f))}
+              errors={errors}
+              readOnly={readOnly}
+            />
+          ) : null}
           <ContentSection
             slug={slug}
             channel={broadcast.channel}

@@ -10,6 +10,7 @@ import { ProfilePicker, type PickedProfile } from "../templates/profile-picker";
 import { TestSendOutcome } from "../templates/test-send";
 import { Button } from "../ui/button";
 import { FormAlert } from "../ui/field";
+import { webhookPreviewFields } from "./model";
 
 /**
  * Each variant rendered for real people: the first few of the audience, or a profile the marketer picks; email at
@@ -140,7 +141,25 @@ export function BroadcastPreviewPanel({
                   the template gives a default.
                 </p>
               ) : null}
-              <RenderedMessage channel={channel} fields={recipient.fields} textOnly={false} />
+              {channel === "webhook" ? (
+                recipient.request ? (
+                  <div className="space-y-2" data-testid="preview-request">
+                    <p className="font-mono text-xs break-all text-stone-900">
+                      <span className="font-semibold">{recipient.request.method}</span> {recipient.request.url}
+                    </p>
+                    <RenderedMessage
+                      channel="webhook"
+                      fields={webhookPreviewFields(recipient.request)}
+                      textOnly={false}
+                    />
+                    <p className="text-xs text-stone-500">
+                      Sent with Idempotency-Key (the message&apos;s id) and X-Cairn-Signature added.
+                    </p>
+                  </div>
+                ) : null
+              ) : (
+                <RenderedMessage channel={channel} fields={recipient.fields} textOnly={false} />
+              )}
             </div>
           ) : null}
         </div>
@@ -221,7 +240,10 @@ function TestSend({
     if (response.ok)
       setResult({
         ok: true,
-        text: `Test of ${response.data.variant} sent to ${response.data.sent.map((s) => s.to).join(", ")}.`,
+        text:
+          channel === "webhook"
+            ? `Test of ${response.data.variant}: ${response.data.sent.map((s) => `${s.to} answered ${s.response}`).join("; ")}`
+            : `Test of ${response.data.variant} sent to ${response.data.sent.map((s) => s.to).join(", ")}.`,
         outbox: response.data.sent.some((s) => s.outbox),
       });
     else {
@@ -238,7 +260,9 @@ function TestSend({
     <div className="rounded-lg bg-white p-4 ring-1 ring-stone-200" data-testid="test-send">
       <h3 className="text-sm font-semibold text-stone-900">Send a test</h3>
       <p className="mt-0.5 text-xs text-stone-500">
-        Variant {variant} as {profile.label} sees it. Tests are marked as tests and not counted in the results.
+        {channel === "webhook"
+          ? `One real request to the URL with variant ${variant} rendered for ${profile.label}, marked X-Cairn-Test; not counted in the results.`
+          : `Variant ${variant} as ${profile.label} sees it. Tests are marked as tests and not counted in the results.`}
       </p>
       <div className="mt-3 flex flex-wrap items-end gap-3">
         {addressable ? (

@@ -12,7 +12,7 @@ import { buttonClass } from "../ui/button";
 import { Badge, Card } from "../ui/card";
 import { ListToolbar } from "../ui/list-toolbar";
 import { LocalTime } from "../ui/local-time";
-import { CHANNEL_LABELS, statusLabel, statusTone } from "./model";
+import { CHANNEL_LABELS, statusLabel, statusTone, tracksEngagement } from "./model";
 
 const STATUS_TABS: Record<BroadcastStatus, string> = {
   DRAFT: "Drafts",
@@ -157,10 +157,10 @@ export function BroadcastsList({
                         {b.sent === undefined ? "—" : formatCount(b.sent)}
                       </td>
                       <td className="py-3 text-right text-stone-700 tabular-nums">
-                        {b.openRate == null ? "—" : PERCENT.format(b.openRate)}
+                        {b.openRate == null || !tracksEngagement(b.channel) ? "—" : PERCENT.format(b.openRate)}
                       </td>
                       <td className="py-3 text-right text-stone-700 tabular-nums">
-                        {b.clickRate == null ? "—" : PERCENT.format(b.clickRate)}
+                        {b.clickRate == null || !tracksEngagement(b.channel) ? "—" : PERCENT.format(b.clickRate)}
                       </td>
                     </>
                   ) : null}

@@ -3,10 +3,18 @@
 import { ExternalLink, Plus, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useId, type ReactNode } from "react";
-import { MAX_VARIANTS, WINNER_METRICS, type BroadcastChannel } from "@/lib/broadcasts/schemas";
+import { MAX_VARIANTS, type BroadcastChannel } from "@/lib/broadcasts/schemas";
 import { Button } from "../ui/button";
 import { SelectField, TextField } from "../ui/field";
-import { CHANNEL_LABELS, evenWeights, METRIC_LABELS, nextVariantKey, throttleDuration, type DraftForm } from "./model";
+import {
+  CHANNEL_LABELS,
+  evenWeights,
+  METRIC_LABELS,
+  nextVariantKey,
+  throttleDuration,
+  winnerMetricsFor,
+  type DraftForm,
+} from "./model";
 import type { TemplateOption } from "./new-broadcast-form";
 
 type Errors = Record<string, string>;
@@ -237,7 +245,7 @@ export function ContentSection({
                 error={errors.winnerMetric}
                 disabled={readOnly}
               >
-                {WINNER_METRICS.map((m) => (
+                {winnerMetricsFor(channel).map((m) => (
                   <option key={m} value={m}>
                     {METRIC_LABELS[m]}
                   </option>

@@ -15,6 +15,12 @@ import {
   statusLabel,
   throttleDuration,
   type SendSummary,
+  canAddHeader,
+  headerErrorsByRow,
+  tracksEngagement,
+  webhookBodyFromForm,
+  webhookPreviewFields,
+  winnerMetricsFor,
 } from "./model";
 
 const DRAFT = {
@@ -303,5 +309,96 @@ describe("who may send", () => {
     });
     expect(sendPolicyFor("ADMIN", "OWNER").reason).toMatch(/^Owners may send/);
     expect(sendPolicyFor(null, "EDITOR").maySend).toBe(false);
+  });
+});
+
+describe("webhook broadcasts in the editor", () => {
+  const WEBHOOK = { url: "https://crm.example/hook", method: "PUT" as const, headers: { "X-Api-Key": "k" } };
+
+  it("makes header rows of the saved request and saves them back, blank rows left out", () => {
+    const form = formFromDraft({ ...DRAFT, channel: "webhook", webhook: WEBHOOK });
+    expect(form.webhook).toEqual({
+      url: "https://crm.example/hook",
+      method: "PUT",
+      headers: [{ name: "X-Api-Key", value: "k" }],
+    });
+    // a webhook has no opens or clicks: a new winner test is decided on conversions
+    expect(form.winnerMetric).toBe("conversion");
+    const withBlank = {
+      ...form,
+      webhook: { ...form.webhook!, headers: [...form.webhook!.headers, { name: " ", value: "" }] },
+    };
+    expect(bodyFromForm(withBlank).body?.webhook).toEqual(WEBHOOK);
+    // other channels: no webhook in the form, none in the body (an update leaves the column alone)
+    const email = formFromDraft(DRAFT);
+    expect(email.webhook).toBeNull();
+    expect(bodyFromForm(email).body).not.toHaveProperty("webhook");
+  });
+
+  it("names the header row with a value and no name, or a name given twice (case-insensitive)", () => {
+    const { body, errors } = webhookBodyFromForm({
+      url: " https://crm.example/hook ",
+      method: "POST",
+      headers: [
+        { name: "X-Token", value: "a" },
+        { name: "", value: "orphan" },
+        { name: "x-token", value: "b" },
+      ],
+    });
+    expect(errors).toEqual({ "webhook.headers.1": "Name the header", "webhook.headers.2": "x-token is given twice" });
+    expect(body).toEqual({ url: "https://crm.example/hook", method: "POST", headers: { "X-Token": "a" } });
+    const form = formFromDraft({ ...DRAFT, channel: "webhook", webhook: WEBHOOK });
+    expect(bodyFromForm({ ...form, webhook: { ...form.webhook!, headers: [{ name: "", value: "v" }] } })).toEqual({
+      body: null,
+      errors: { "webhook.headers.0": "Name the header" },
+    });
+  });
+
+  it("puts the API's errors on the header's row, by name or by row", () => {
+    const form = {
+      url: "",
+      method: "POST" as const,
+      headers: [
+        { name: "Host", value: "x" },
+        { name: "X-A", value: "" },
+      ],
+    };
+    expect(
+      headerErrorsByRow(form, {
+        "webhook.headers.Host": "is set by the connection itself and cannot be given",
+        "webhook.headers.1": "Name the header",
+      }),
+    ).toEqual({ 0: "is set by the connection itself and cannot be given", 1: "Name the header" });
+    expect(canAddHeader({ ...form, headers: Array.from({ length: 20 }, () => ({ name: "a", value: "" })) })).toBe(
+      false,
+    );
+    expect(canAddHeader(form)).toBe(true);
+  });
+
+  it("hides engagement for webhooks and shows the previewed request as a webhook template's fields", () => {
+    expect(tracksEngagement("webhook")).toBe(false);
+    expect(tracksEngagement("email")).toBe(true);
+    expect(winnerMetricsFor("webhook")).toEqual(["conversion"]);
+    expect(winnerMetricsFor("sms")).toEqual(["open", "click", "conversion"]);
+    expect(
+      webhookPreviewFields({ headers: { "Content-Type": "application/json", "X-Api-Key": "k" }, body: "{}" }),
+    ).toEqual({ body: "{}", contentType: "application/json", "headers.X-Api-Key": "k" });
+  });
+
+  it("states a webhook send as one request per person", () => {
+    const summary: SendSummary = {
+      name: "CRM sync",
+      channel: "webhook",
+      count: 1200,
+      schedule: { kind: "now" },
+      workspaceZone: "UTC",
+      variants: [{ key: "A", weight: 100 }],
+      holdoutPercent: 0,
+      testPercent: null,
+      winnerAfterHours: null,
+      winnerMetric: null,
+      throttlePerMinute: null,
+    };
+    expect(confirmationSentence(summary)).toBe("Send “CRM sync” as a webhook request for each of 1,200 people now.");
   });
 });

@@ -1,4 +1,5 @@
 import type { BroadcastChannel, BroadcastStatus, WinnerMetric } from "@/lib/broadcasts/schemas";
+import { MAX_WEBHOOK_HEADERS, WEBHOOK_METHODS } from "@/lib/broadcasts/schemas";
 import { ROLE_LABELS, roleAtLeast, type RoleName } from "@/lib/auth/permissions";
 import { isValidTimeZone, zonedTimeToInstant } from "@/lib/engine/time";
 import { formatDateTime, plural } from "../ui/format";
@@ -47,6 +48,8 @@ export interface DraftForm {
   conversion: boolean;
   conversionEvent: string;
   conversionWindowHours: string;
+  /** a webhook broadcast's request; null for other channels */
+  webhook: WebhookForm | null;
   /** the subscription topic's id, "" for none (components/broadcasts/topic-field.tsx) */
   topicId?: string;
 }
@@ -64,6 +67,8 @@ export interface DraftBody {
   throttlePerMinute: number | null;
   conversionEvent: string | null;
   conversionWindowHours: number;
+  /** webhook broadcasts only */
+  webhook?: WebhookBody;
   topicId?: string | null;
 }
 
@@ -80,6 +85,8 @@ export interface DraftSource {
   throttlePerMinute: number | null;
   conversionEvent: string | null;
   conversionWindowHours: number;
+  channel?: BroadcastChannel;
+  webhook?: WebhookBody | null;
   topicId?: string | null;
 }
 
@@ -98,12 +105,13 @@ export function formFromDraft(d: DraftSource): DraftForm {
     winnerTest: d.testPercent != null,
     testPercent: String(d.testPercent ?? 20),
     winnerAfterHours: String(d.winnerAfterHours ?? 4),
-    winnerMetric: isWinnerMetric(d.winnerMetric) ? d.winnerMetric : "click",
+    winnerMetric: isWinnerMetric(d.winnerMetric) ? d.winnerMetric : d.channel === "webhook" ? "conversion" : "click",
     throttle: d.throttlePerMinute != null,
     throttlePerMinute: String(d.throttlePerMinute ?? 1000),
     conversion: d.conversionEvent != null,
     conversionEvent: d.conversionEvent ?? "",
     conversionWindowHours: String(d.conversionWindowHours),
+    webhook: d.webhook ? webhookFormFrom(d.webhook) : null,
     ...(d.topicId !== undefined ? { topicId: d.topicId ?? "" } : {}),
   };
 }
@@ -148,7 +156,101 @@ export function bodyFromForm(form: DraftForm): { body: DraftBody | null; errors:
     ...(form.topicId !== undefined ? { topicId: form.topicId || null } : {}),
   };
   if (form.conversion && !form.conversionEvent.trim()) errors.conversionEvent = "Name the event";
+  if (form.webhook) {
+    const webhook = webhookBodyFromForm(form.webhook);
+    Object.assign(errors, webhook.errors);
+    body.webhook = webhook.body;
+  }
   return Object.keys(errors).length ? { body: null, errors } : { body, errors };
+}
+
+// ---- Webhook broadcasts
+
+export type WebhookMethod = (typeof WEBHOOK_METHODS)[number];
+
+/** A webhook broadcast's request as the editor holds it: headers as rows, so a half-typed one stays in place. */
+export interface WebhookForm {
+  url: string;
+  method: WebhookMethod;
+  headers: { name: string; value: string }[];
+}
+
+/** The request as the API takes and answers it (ZBroadcastWebhook). */
+export interface WebhookBody {
+  url: string;
+  method: WebhookMethod;
+  headers: Record<string, string>;
+}
+
+export const EMPTY_WEBHOOK: WebhookForm = { url: "", method: "POST", headers: [] };
+
+export function webhookFormFrom(w: WebhookBody): WebhookForm {
+  return {
+    url: w.url,
+    method: w.method,
+    headers: Object.entries(w.headers).map(([name, value]) => ({ name, value })),
+  };
+}
+
+/**
+ * The request to save: blank header rows left out, a value without a name or a name given twice (headers ignore
+ * case) an error on the row (`webhook.headers.<row>`). The URL, the names and the limits are the API's to check.
+ */
+export function webhookBodyFromForm(form: WebhookForm): { body: WebhookBody; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const headers: Record<string, string> = {};
+  const seen = new Set<string>();
+  form.headers.forEach((h, i) => {
+    const name = h.name.trim();
+    if (!name && !h.value.trim()) return;
+    if (!name) errors[`webhook.headers.${i}`] = "Name the header";
+    else if (seen.has(name.toLowerCase())) errors[`webhook.headers.${i}`] = `${name} is given twice`;
+    else {
+      seen.add(name.toLowerCase());
+      headers[name] = h.value;
+    }
+  });
+  return { body: { url: form.url.trim(), method: form.method, headers }, errors };
+}
+
+/** Whether another header row may be added (the API takes at most MAX_WEBHOOK_HEADERS). */
+export const canAddHeader = (form: WebhookForm) => form.headers.length < MAX_WEBHOOK_HEADERS;
+
+/**
+ * The API's errors of header `name` (`webhook.headers.X-Api-Key`) moved onto the row that holds it
+ * (`webhook.headers.<row>`), so the editor shows them beside it.
+ */
+export function headerErrorsByRow(form: WebhookForm, fieldErrors: Record<string, string>): Record<number, string> {
+  const out: Record<number, string> = {};
+  form.headers.forEach((h, i) => {
+    const message = fieldErrors[`webhook.headers.${i}`] ?? fieldErrors[`webhook.headers.${h.name.trim()}`];
+    if (message) out[i] = message;
+  });
+  return out;
+}
+
+/** Opens and clicks are measured on email, push and in-app (and SMS clicks); a webhook request has neither. */
+export const tracksEngagement = (channel: BroadcastChannel) => channel !== "webhook";
+
+/** How a winner may be chosen: a webhook has no opens or clicks, only conversions. */
+export function winnerMetricsFor(channel: BroadcastChannel): WinnerMetric[] {
+  return tracksEngagement(channel) ? ["open", "click", "conversion"] : ["conversion"];
+}
+
+/**
+ * A previewed webhook request as the rendered-message view shows a webhook template (Content-Type, then the other
+ * headers as `headers.<name>`, and the body).
+ */
+export function webhookPreviewFields(request: {
+  headers: Record<string, string>;
+  body: string;
+}): Record<string, string> {
+  const fields: Record<string, string> = { body: request.body };
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (name.toLowerCase() === "content-type") fields.contentType = value;
+    else fields[`headers.${name}`] = value;
+  }
+  return fields;
 }
 
 /** The next unused variant key: A, B, … Z, then V27, V28, … */
@@ -323,7 +425,12 @@ export interface SendSummary {
  * 50/50, 10 % held out; the winner by click rate goes to the other 80 % after 4 hours."
  */
 export function confirmationSentence(s: SendSummary): string {
-  const by = s.channel === "in_app" ? "in the app inbox" : `by ${CHANNEL_LABELS[s.channel].toLowerCase()}`;
+  const by =
+    s.channel === "in_app"
+      ? "in the app inbox"
+      : s.channel === "webhook"
+        ? "as a webhook request"
+        : `by ${CHANNEL_LABELS[s.channel].toLowerCase()}`;
   const people = plural(s.count, "person", "people");
   const when =
     s.schedule.kind === "now"
@@ -331,7 +438,7 @@ export function confirmationSentence(s: SendSummary): string {
       : s.schedule.kind === "at"
         ? `on ${s.schedule.date} at ${s.schedule.time} (${s.workspaceZone})`
         : `on ${s.schedule.date} at ${s.schedule.time} in each person's own time zone`;
-  const parts = [`Send “${s.name}” ${by} to ${people} ${when}`];
+  const parts = [`Send “${s.name}” ${by} ${s.channel === "webhook" ? "for each of" : "to"} ${people} ${when}`];
   if (s.variants.length > 1) parts.push(`${s.variants.length} variants ${s.variants.map((v) => v.weight).join("/")}`);
   if (s.holdoutPercent > 0) parts.push(`${s.holdoutPercent} % held out`);
   let sentence = parts.join(", ");

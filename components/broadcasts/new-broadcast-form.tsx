@@ -3,13 +3,13 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { BROADCAST_CHANNELS, type BroadcastChannel } from "@/lib/broadcasts/schemas";
+import { BROADCAST_CHANNELS, type BroadcastChannel, WEBHOOK_METHODS } from "@/lib/broadcasts/schemas";
 import { api } from "../api/client";
 import { Button, buttonClass } from "../ui/button";
 import { Card } from "../ui/card";
 import { FormAlert, SelectField, TextField } from "../ui/field";
 import { useApiForm } from "../ui/use-api-form";
-import { CHANNEL_LABELS } from "./model";
+import { CHANNEL_LABELS, EMPTY_WEBHOOK, type WebhookMethod, webhookBodyFromForm } from "./model";
 
 export interface TemplateOption {
   id: string;
@@ -26,6 +26,8 @@ export function NewBroadcastForm({ slug, templates }: { slug: string; templates:
   const [name, setName] = useState("");
   const [channel, setChannel] = useState<BroadcastChannel>("email");
   const [templateId, setTemplateId] = useState("");
+  // a webhook broadcast's URL and method (its headers are set in the editor)
+  const [webhook, setWebhook] = useState(EMPTY_WEBHOOK);
   const { pending, formError, fieldErrors, submit } = useApiForm();
   const [local, setLocal] = useState<Record<string, string>>({});
   const ofChannel = templates.filter((t) => t.channel === channel);
@@ -35,12 +37,14 @@ export function NewBroadcastForm({ slug, templates }: { slug: string; templates:
     const missing: Record<string, string> = {};
     if (!name.trim()) missing.name = "Name the broadcast";
     if (!templateId) missing["variants.0.templateId"] = "Choose a template";
+    if (channel === "webhook" && !webhook.url.trim()) missing["webhook.url"] = "Give the URL the requests go to";
     setLocal(missing);
     if (Object.keys(missing).length) return;
     const created = await submit(
       api.broadcasts.create(slug, {
         name: name.trim(),
         channel,
+        ...(channel === "webhook" ? { webhook: webhookBodyFromForm(webhook).body } : {}),
         variants: [{ key: "A", name: "", templateId, weight: 100 }],
       }),
     );
@@ -80,6 +84,32 @@ export function NewBroadcastForm({ slug, templates }: { slug: string; templates:
               </option>
             ))}
           </SelectField>
+          {channel === "webhook" ? (
+            <div className="grid gap-4 sm:grid-cols-[7rem_1fr]">
+              <SelectField
+                label="Method"
+                value={webhook.method}
+                onChange={(e) => setWebhook((w) => ({ ...w, method: e.target.value as WebhookMethod }))}
+                error={error("webhook.method")}
+              >
+                {WEBHOOK_METHODS.map((m) => (
+                  <option key={m} value={m}>
+                    {m}
+                  </option>
+                ))}
+              </SelectField>
+              <TextField
+                label="URL"
+                type="url"
+                placeholder="https://crm.example.com/hooks/cairn"
+                value={webhook.url}
+                onChange={(e) => setWebhook((w) => ({ ...w, url: e.target.value }))}
+                error={error("webhook.url") ?? error("webhook")}
+                maxLength={2000}
+                hint="Each person of the audience is one request to it, with the template's body."
+              />
+            </div>
+          ) : null}
           <SelectField
             label="Template"
             value={templateId}

@@ -148,6 +148,12 @@ export function checkDraft(
       path: ["webhook"],
       message: `is only for webhook broadcasts; this one sends ${d.channel}`,
     });
+  if (d.channel === "webhook" && (d.winnerMetric === "open" || d.winnerMetric === "click"))
+    ctx.addIssue({
+      code: "custom",
+      path: ["winnerMetric"],
+      message: "a webhook has no opens or clicks: choose the winner by conversions",
+    });
   if (d.variants) {
     const total = d.variants.reduce((sum, v) => sum + v.weight, 0);
     if (total !== 100)

@@ -10,6 +10,7 @@ import { createBroadcast } from "./create-broadcast";
 import { estimateBroadcast } from "./estimate-audience";
 import { previewBroadcast } from "./preview-broadcast";
 import { getBroadcast } from "./read-broadcasts";
+import { getBroadcastResults } from "./results/load-broadcast-results";
 import { sendBroadcast } from "./send-broadcast";
 import { runBroadcast } from "./send/run-broadcast";
 import { statuses, testClock } from "./send/send-test-fixtures";
@@ -155,6 +156,12 @@ describe("a webhook broadcast", () => {
       ["retry", 'The receiver answered HTTP 500: {"ok":false}'],
       ["sent", 'HTTP 200: {"ok":true}'],
     ]);
+    // the results count it as sent once, and as retried
+    expect((await getBroadcastResults(w.owner, draft.id, {}, clock())).totals).toMatchObject({
+      sent: 1,
+      failed: 0,
+      retried: 1,
+    });
 
     const rejected = await createBroadcast(w.owner, webhookDraft(w.segment, w.template, "/strict"));
     await sendBroadcast(w.owner, rejected.id, { schedule: { kind: "now" } }, clock);
@@ -198,6 +205,18 @@ describe("a webhook broadcast", () => {
       ],
       [{ variants: [{ key: "A", templateId: emailTemplate, weight: 100 }] }, "variants.0.templateId"],
       [{ channel: "email", variants: [{ key: "A", templateId: emailTemplate, weight: 100 }] }, "webhook"],
+      [
+        {
+          variants: [
+            { key: "A", templateId: w.template, weight: 50 },
+            { key: "B", templateId: w.template, weight: 50 },
+          ],
+          testPercent: 20,
+          winnerAfterHours: 4,
+          winnerMetric: "open",
+        },
+        "winnerMetric",
+      ],
     ];
     for (const [change, path] of cases) {
       const error = await refusal(createBroadcast(w.owner, { ...base, ...change } as never));

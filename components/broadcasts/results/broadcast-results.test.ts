@@ -47,6 +47,7 @@ const row = (variant: string, messages: number, opened: number) => ({
   clicked: Math.round(opened / 4),
   bounced: 1,
   failed: 0,
+  retried: 0,
   suppressed: 2,
   cancelled: 0,
   unsubscribed: 1,
@@ -110,5 +111,18 @@ describe("the broadcast results view", () => {
     const html = render({ testPercent: 20, winnerAfterHours: 4, winnerMetric: "click", phase: "test" });
     expect(html).toContain('data-testid="broadcast-winner"');
     expect(html).toContain("the variant with the best click rate goes to the rest 4 h after the start");
+  });
+
+  it("for a webhook broadcast, has no delivery, open, click, unsubscribe or bounce figures or columns", () => {
+    const html = render({ channel: "webhook" });
+    for (const id of ["sent", "failed", "retried", "conversions", "revenue"])
+      expect(html).toContain(`data-testid="result-${id}"`);
+    for (const id of ["delivered", "open-rate", "click-rate", "unsubscribes", "bounces"])
+      expect(html).not.toContain(`data-testid="result-${id}"`);
+    const table = html.slice(html.indexOf('data-testid="variant-table"'));
+    expect(table).toContain(">Retried<");
+    expect(table).not.toContain(">Open rate<");
+    expect(table).not.toContain(">Delivered<");
+    expect(html).not.toContain('<option value="open">');
   });
 });

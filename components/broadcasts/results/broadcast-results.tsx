@@ -1,7 +1,7 @@
 "use client";
 
 import { Trophy } from "lucide-react";
-import { useEffect, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import type { BroadcastResults as Results } from "@/lib/broadcasts/results/assemble-results";
 import { api, type ApiError } from "../../api/client";
 import { ArmsTable, correctionOf, GuardrailsTable, IncrementalityPanel } from "../../experiments/arms-table";
@@ -20,6 +20,10 @@ import {
   rate,
   REFRESH_MS,
   shouldRefresh,
+  VARIANT_COLUMN_LABELS,
+  type VariantColumn,
+  variantColumns,
+  chartSeries,
   winnerLine,
 } from "./results-view";
 
@@ -124,7 +128,12 @@ export function BroadcastResultsView({
         {points.length ? (
           <ResultsOverTime
             points={points}
-            summary={`Over time: ${count(results.totals.sent)} sent, ${count(results.totals.opened)} opened, ${count(results.totals.clicked)} clicked, ${count(results.totals.converted)} converted.`}
+            series={chartSeries(results.broadcast.channel)}
+            summary={
+              results.broadcast.channel === "webhook"
+                ? `Over time: ${count(results.totals.sent)} sent, ${count(results.totals.converted)} converted.`
+                : `Over time: ${count(results.totals.sent)} sent, ${count(results.totals.opened)} opened, ${count(results.totals.clicked)} clicked, ${count(results.totals.converted)} converted.`
+            }
           />
         ) : (
           <p className="text-sm text-stone-600">Nothing has been sent yet.</p>
@@ -144,7 +153,10 @@ export function BroadcastResultsView({
                 onChange={(e) => onMetric(e.target.value as Metric)}
                 data-testid="results-metric"
               >
-                {(Object.keys(METRIC_LABELS) as Metric[]).map((m) => (
+                {(results.broadcast.channel === "webhook"
+                  ? (["conversion"] as Metric[])
+                  : (Object.keys(METRIC_LABELS) as Metric[])
+                ).map((m) => (
                   <option key={m} value={m}>
                     {METRIC_LABELS[m]}
                   </option>
@@ -172,6 +184,53 @@ export function BroadcastResultsView({
 
 function VariantTable({ results }: { results: Results }) {
   const { holdout } = results;
+  const columns = variantColumns(results.broadcast.channel);
+  const webhook = results.broadcast.channel === "webhook";
+  const cell = (column: VariantColumn, v: Results["variants"][number]): ReactNode => {
+    switch (column) {
+      case "recipients":
+        return count(v.audience);
+      case "sent":
+        return count(v.sent);
+      case "delivered":
+        return count(v.delivered);
+      case "openRate":
+        return rate(v.openRate);
+      case "clickRate":
+        return rate(v.clickRate);
+      case "failed":
+        return count(v.failed);
+      case "retried":
+        return count(v.retried);
+      case "converted":
+        return (
+          <>
+            {count(v.converted)} <span className="text-xs text-stone-500">({rate(v.conversionRate)})</span>
+          </>
+        );
+      case "revenue":
+        return money(v.revenue);
+      case "unsubscribed":
+        return count(v.unsubscribed);
+      case "bounced":
+        return count(v.bounced);
+      case "notSent":
+        // a webhook broadcast's failures have a column of their own
+        return count(v.queued + v.suppressed + v.cancelled + (webhook ? 0 : v.failed));
+    }
+  };
+  const holdoutCell = (column: VariantColumn): ReactNode => {
+    if (!holdout) return null;
+    if (column === "recipients") return count(holdout.audience);
+    if (column === "converted")
+      return (
+        <>
+          {count(holdout.converted)} <span className="text-xs text-stone-500">({rate(holdout.conversionRate)})</span>
+        </>
+      );
+    if (column === "revenue") return money(holdout.revenue);
+    return null;
+  };
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm" data-testid="variant-table">
@@ -180,20 +239,9 @@ function VariantTable({ results }: { results: Results }) {
             <th scope="col" className="py-2 font-medium">
               Variant
             </th>
-            {[
-              "Recipients",
-              "Sent",
-              "Delivered",
-              "Open rate",
-              "Click rate",
-              "Converted",
-              "Revenue",
-              "Unsubscribed",
-              "Bounced",
-              "Not sent",
-            ].map((h) => (
-              <th key={h} scope="col" className={HEAD}>
-                {h}
+            {columns.map((c) => (
+              <th key={c} scope="col" className={HEAD}>
+                {VARIANT_COLUMN_LABELS[c]}
               </th>
             ))}
           </tr>
@@ -205,20 +253,21 @@ function VariantTable({ results }: { results: Results }) {
                 {v.label}
                 <span className="ml-2 text-xs font-normal text-stone-500">{v.weight}%</span>
               </th>
-              <td className={NUM}>{count(v.audience)}</td>
-              <td className={NUM}>{count(v.sent)}</td>
-              <td className={NUM}>{count(v.delivered)}</td>
-              <td className={NUM}>{rate(v.openRate)}</td>
-              <td className={NUM}>{rate(v.clickRate)}</td>
-              <td className={NUM}>
-                {count(v.converted)} <span className="text-xs text-stone-500">({rate(v.conversionRate)})</span>
-              </td>
-              <td className={NUM}>{money(v.revenue)}</td>
-              <td className={NUM}>{count(v.unsubscribed)}</td>
-              <td className={NUM}>{count(v.bounced)}</td>
-              <td className={NUM} title="queued, suppressed, failed or cancelled">
-                {count(v.queued + v.suppressed + v.failed + v.cancelled)}
-              </td>
+              {columns.map((c) => (
+                <td
+                  key={c}
+                  className={NUM}
+                  title={
+                    c === "notSent"
+                      ? webhook
+                        ? "queued, suppressed or cancelled"
+                        : "queued, suppressed, failed or cancelled"
+                      : undefined
+                  }
+                >
+                  {cell(c, v)}
+                </td>
+              ))}
             </tr>
           ))}
           {holdout ? (
@@ -229,16 +278,11 @@ function VariantTable({ results }: { results: Results }) {
                   {results.broadcast.holdoutPercent}%, sent nothing
                 </span>
               </th>
-              <td className={NUM}>{count(holdout.audience)}</td>
-              <td className={NUM} colSpan={4}>
-                <span className="sr-only">no messages</span>
-              </td>
-              <td className={NUM}>
-                {count(holdout.converted)}{" "}
-                <span className="text-xs text-stone-500">({rate(holdout.conversionRate)})</span>
-              </td>
-              <td className={NUM}>{money(holdout.revenue)}</td>
-              <td className={NUM} colSpan={3} />
+              {columns.map((c) => (
+                <td key={c} className={NUM}>
+                  {holdoutCell(c) ?? (c === "sent" ? <span className="sr-only">no messages</span> : null)}
+                </td>
+              ))}
             </tr>
           ) : null}
         </tbody>

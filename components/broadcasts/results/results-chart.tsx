@@ -18,9 +18,12 @@ const SERIES = [
  */
 export function ResultsOverTime({
   points,
+  series = ["sent", "opened", "clicked", "converted"],
   summary,
 }: {
   points: { label: string; sent: number; opened: number; clicked: number; converted: number }[];
+  /** the lines drawn (a webhook broadcast has no opens or clicks) */
+  series?: (typeof SERIES)[number]["key"][];
   summary: string;
 }) {
   return (
@@ -44,7 +47,7 @@ export function ResultsOverTime({
         />
         <Tooltip isAnimationActive={false} formatter={(v) => count(Number(v ?? 0))} />
         <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12, color: "#57534e" }} />
-        {SERIES.map((s) => (
+        {SERIES.filter((s) => series.includes(s.key)).map((s) => (
           <Line
             key={s.key}
             type="monotone"

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type BroadcastResults, emptyFigures, ratesOf } from "@/lib/broadcasts/results/assemble-results";
-import { chartPoints, headlineCards, shouldRefresh, winnerLine } from "./results-view";
+import { chartPoints, chartSeries, headlineCards, shouldRefresh, variantColumns, winnerLine } from "./results-view";
 
 function results(
   over: Partial<BroadcastResults["broadcast"]> = {},
@@ -98,5 +98,27 @@ describe("the results view", () => {
 
   it("labels hourly points with the time and daily points with the day, in the viewer's zone", () => {
     expect(chartPoints(results(), "Europe/Berlin").map((p) => p.label)).toEqual(["1 Mar, 11:00", "3 Mar"]);
+  });
+});
+
+describe("a webhook broadcast's results", () => {
+  it("shows sent, failed and retried instead of deliveries, opens, clicks, unsubscribes and bounces", () => {
+    const r = results({ channel: "webhook" });
+    r.totals = { ...r.totals, failed: 7, retried: 12 };
+    const cards = headlineCards(r);
+    expect(cards.map((c) => c.id)).toEqual(["sent", "failed", "retried", "conversions", "revenue"]);
+    expect(cards.map((c) => c.value).slice(0, 3)).toEqual(["900", "7", "12"]);
+    expect(variantColumns("webhook")).toEqual([
+      "recipients",
+      "sent",
+      "failed",
+      "retried",
+      "converted",
+      "revenue",
+      "notSent",
+    ]);
+    expect(variantColumns("email")).toContain("openRate");
+    expect(chartSeries("webhook")).toEqual(["sent", "converted"]);
+    expect(chartSeries("push")).toEqual(["sent", "opened", "clicked", "converted"]);
   });
 });

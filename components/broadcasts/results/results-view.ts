@@ -29,10 +29,33 @@ export interface HeadlineCard {
   detail: string;
 }
 
-/** The eight figures at the top: sent, delivered, open rate, click rate, conversions, revenue, unsubscribes, bounces. */
+/**
+ * The eight figures at the top: sent, delivered, open rate, click rate, conversions, revenue, unsubscribes, bounces.
+ * A webhook broadcast has no deliveries, opens, clicks, unsubscribes or bounces to show: sent, failed, retried,
+ * conversions and revenue instead (zeros would read as a failure).
+ */
 export function headlineCards(r: BroadcastResults): HeadlineCard[] {
   const t = r.totals;
   const sms = r.broadcast.channel === "sms";
+  const [conversions, revenue] = outcomeCards(r);
+  if (r.broadcast.channel === "webhook")
+    return [
+      { id: "sent", label: "Sent", value: count(t.sent), detail: `of ${count(t.audience)} requests answered 2xx` },
+      {
+        id: "failed",
+        label: "Failed",
+        value: count(t.failed),
+        detail: "refused, answered another 4xx, or out of retries",
+      },
+      {
+        id: "retried",
+        label: "Retried",
+        value: count(t.retried),
+        detail: "needed another attempt (408, 429, 5xx or no answer)",
+      },
+      conversions,
+      revenue,
+    ];
   return [
     { id: "sent", label: "Sent", value: count(t.sent), detail: `of ${count(t.audience)} recipients` },
     { id: "delivered", label: "Delivered", value: count(t.delivered), detail: `${rate(t.deliveryRate)} of sent` },
@@ -43,6 +66,22 @@ export function headlineCards(r: BroadcastResults): HeadlineCard[] {
       detail: sms ? "SMS reports no opens" : `${count(t.opened)} opened`,
     },
     { id: "click-rate", label: "Click rate", value: rate(t.clickRate), detail: `${count(t.clicked)} clicked` },
+    conversions,
+    revenue,
+    {
+      id: "unsubscribes",
+      label: "Unsubscribes",
+      value: count(t.unsubscribed),
+      detail: `${rate(t.unsubscribeRate, 2)} of delivered`,
+    },
+    { id: "bounces", label: "Bounces", value: count(t.bounced), detail: `${rate(t.bounceRate, 2)} of sent` },
+  ];
+}
+
+/** The conversions and revenue cards, the same for every channel. */
+function outcomeCards(r: BroadcastResults): [HeadlineCard, HeadlineCard] {
+  const t = r.totals;
+  return [
     {
       id: "conversions",
       label: "Conversions",
@@ -59,14 +98,59 @@ export function headlineCards(r: BroadcastResults): HeadlineCard[] {
         ? `from ${count(t.orders)} ${t.orders === 1 ? "order" : "orders"} (the event’s “${r.revenueProperty}”)`
         : "no conversion event set",
     },
-    {
-      id: "unsubscribes",
-      label: "Unsubscribes",
-      value: count(t.unsubscribed),
-      detail: `${rate(t.unsubscribeRate, 2)} of delivered`,
-    },
-    { id: "bounces", label: "Bounces", value: count(t.bounced), detail: `${rate(t.bounceRate, 2)} of sent` },
   ];
+}
+
+/** The columns of the variants table: a webhook broadcast's leave out what it cannot have (deliveries, opens, …). */
+export type VariantColumn =
+  | "recipients"
+  | "sent"
+  | "delivered"
+  | "openRate"
+  | "clickRate"
+  | "failed"
+  | "retried"
+  | "converted"
+  | "revenue"
+  | "unsubscribed"
+  | "bounced"
+  | "notSent";
+
+export const VARIANT_COLUMN_LABELS: Record<VariantColumn, string> = {
+  recipients: "Recipients",
+  sent: "Sent",
+  delivered: "Delivered",
+  openRate: "Open rate",
+  clickRate: "Click rate",
+  failed: "Failed",
+  retried: "Retried",
+  converted: "Converted",
+  revenue: "Revenue",
+  unsubscribed: "Unsubscribed",
+  bounced: "Bounced",
+  notSent: "Not sent",
+};
+
+export function variantColumns(channel: string): VariantColumn[] {
+  return channel === "webhook"
+    ? ["recipients", "sent", "failed", "retried", "converted", "revenue", "notSent"]
+    : [
+        "recipients",
+        "sent",
+        "delivered",
+        "openRate",
+        "clickRate",
+        "converted",
+        "revenue",
+        "unsubscribed",
+        "bounced",
+        "notSent",
+      ];
+}
+
+/** The series the chart draws: a webhook broadcast's has no opens or clicks. */
+export function chartSeries(channel: string): ("sent" | "opened" | "clicked" | "converted")[] {
+  return channel === "webhook" ? ["sent", "converted"] : ["sent", "opened", "clicked", "converted"];
 }
 
 /** The winner line, when a winner test decided (or is waiting to). */

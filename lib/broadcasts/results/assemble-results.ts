@@ -35,6 +35,8 @@ export interface VariantFigures {
   clicked: number;
   bounced: number;
   failed: number;
+  /** needed another attempt after a retryable failure (webhook results show it) */
+  retried: number;
   suppressed: number;
   cancelled: number;
   unsubscribed: number;
@@ -96,6 +98,7 @@ export function emptyFigures(): VariantFigures {
     clicked: 0,
     bounced: 0,
     failed: 0,
+    retried: 0,
     suppressed: 0,
     cancelled: 0,
     unsubscribed: 0,
@@ -171,6 +174,7 @@ export function assembleResults(a: Assembly): Omit<BroadcastResults, "winner"> {
       "clicked",
       "bounced",
       "failed",
+      "retried",
       "suppressed",
       "cancelled",
       "unsubscribed",

@@ -57,6 +57,8 @@ const VariantCountsRow = z.object({
   clicked: z.number(),
   bounced: z.number(),
   failed: z.number(),
+  /** needed another attempt after a retryable failure: made it (attempts > 1) or waits for it (a retry's reason) */
+  retried: z.number(),
   suppressed: z.number(),
   cancelled: z.number(),
   unsubscribed: z.number(),
@@ -91,6 +93,8 @@ export async function selectVariantCounts(q: Queryable, key: ResultsKey): Promis
             count(*) FILTER (WHERE m."clickedAt" <= $3)::int AS clicked,
             count(*) FILTER (WHERE m.status = 'BOUNCED' OR g.bounced)::int AS bounced,
             count(*) FILTER (WHERE m.status = 'FAILED')::int AS failed,
+            count(*) FILTER (WHERE m.attempts > 1 OR (m.status = 'QUEUED' AND m.attempts >= 1
+                                AND m."claimedUntil" IS NULL AND m."statusReason" IS NOT NULL))::int AS retried,
             count(*) FILTER (WHERE m.status = 'SUPPRESSED')::int AS suppressed,
             count(*) FILTER (WHERE m.status = 'CANCELLED')::int AS cancelled,
             count(*) FILTER (WHERE g.unsubscribed)::int AS unsubscribed,
