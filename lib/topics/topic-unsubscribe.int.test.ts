@@ -100,7 +100,7 @@ describe("unsubscribing from a topic message", () => {
     expect(done).toContain("Unsubscribe from all email marketing");
     const wider = await form(unsubscribeRoute, token, "from=page&scope=channel");
     expect(wider.status).toBe(303);
-    expect(wider.headers.get("location")).toBe(`/u/${encodeURIComponent(token)}?done=channel`);
+    expect(wider.headers.get("location")).toBe(`/u/${encodeURIComponent(token)}?done=1`);
     const consent = await db().channelConsent.findFirstOrThrow({ where: { profileId: ada.id } });
     expect(consent).toMatchObject({ channel: "email", status: "unsubscribed" });
   });

@@ -15,7 +15,7 @@ export const POST = route<{ token: string }>(async (request, { token }) => {
   if (fromPage)
     return new Response(null, {
       status: 303,
-      headers: { Location: `/u/${encodeURIComponent(token)}?done=${result.topic ? "topic" : "channel"}` },
+      headers: { Location: `/u/${encodeURIComponent(token)}?done=${result.topic ? "topic" : "1"}` },
     });
   return json({ unsubscribed: true, ...(result.topic ? { topic: result.topic.key } : {}) });
 });
