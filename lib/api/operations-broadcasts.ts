@@ -35,7 +35,7 @@ export const broadcastsApi = {
     status: 201,
     summary: "Draft a broadcast",
     description:
-      "Segments must be this workspace's and not archived; each variant's template must have the broadcast's channel and a saved version.",
+      "Segments must be this workspace's and not archived; each variant's template must have the broadcast's channel and a saved version. A `webhook` broadcast needs `webhook` ({ url, method POST|PUT|PATCH, headers }): one signed request per person, the body from the variant's webhook template; a literal private or loopback address is refused (422 on `webhook.url`).",
   }),
   estimateUnsaved: keyOperation({
     method: "POST",
@@ -103,7 +103,8 @@ export const broadcastsApi = {
     auth: "either",
     body: ZPreviewBroadcast,
     summary: "Each variant rendered for real recipients",
-    description: "For `profileId`, or the first `limit` people of the audience. Liquid errors are listed per field.",
+    description:
+      "For `profileId`, or the first `limit` people of the audience. Liquid errors are listed per field; a webhook broadcast's recipients carry the `request` (method, URL, headers, body).",
   }),
   testSend: keyOperation({
     method: "POST",
@@ -114,7 +115,7 @@ export const broadcastsApi = {
     body: ZTestSendBroadcast,
     summary: "Send a variant as a test",
     description:
-      "Rendered for `profileId`, sent through the real channel to that person's address or to up to 5 addresses in `to`; marked as a test and not counted in results.",
+      "Rendered for `profileId`, sent through the real channel to that person's address or to up to 5 addresses in `to`; marked as a test and not counted in results. A webhook broadcast's test is one real request to its URL (no `to`), answered with the receiver's status and the start of its answer.",
   }),
   send: keyOperation({
     method: "POST",
