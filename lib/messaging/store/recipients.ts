@@ -78,3 +78,46 @@ export async function selectPersonByUserId(
   );
   return row ?? null;
 }
+
+const RECIPIENT_COLUMNS = `p.id, p."userId", p.email, p.phone, p.timezone, p.traits, p."pushTokens"`;
+
+/**
+ * selectPersonByUserId and selectRecipient in one statement: the person a userId names in the workspace (the one
+ * they were merged into, if so) as delivery reads them. POST /api/v1/send's recipient, one round trip.
+ */
+export async function selectRecipientByUserId(
+  q: Queryable,
+  workspaceId: string,
+  userId: string,
+): Promise<Recipient | null> {
+  const row = await selectRow(
+    q,
+    RecipientRow,
+    `SELECT ${RECIPIENT_COLUMNS} FROM "ProfileIdentity" i JOIN "Profile" r ON r.id = i."profileId" JOIN "Profile" p ON p.id = COALESCE(r."mergedIntoId", r.id)
+      WHERE i."workspaceId" = $1 AND i.kind = 'user' AND i.value = $2 LIMIT 1`,
+    [workspaceId, userId],
+  );
+  return row ?? null;
+}
+
+/**
+ * The live (not merged) profile of the workspace with one of these emails or phone numbers, as stored (the most
+ * recently seen when several share it), as delivery reads them: selectProfileIdByAddress
+ * (lib/messaging/transactional/store) and selectRecipient in one statement.
+ */
+export async function selectRecipientByAddress(
+  q: Queryable,
+  workspaceId: string,
+  column: "email" | "phone",
+  values: string[],
+): Promise<Recipient | null> {
+  const row = await selectRow(
+    q,
+    RecipientRow,
+    column === "email"
+      ? `SELECT ${RECIPIENT_COLUMNS} FROM "Profile" p WHERE p."workspaceId" = $1 AND p.email = ANY($2::text[]) AND p."mergedIntoId" IS NULL ORDER BY p."lastSeenAt" DESC LIMIT 1`
+      : `SELECT ${RECIPIENT_COLUMNS} FROM "Profile" p WHERE p."workspaceId" = $1 AND p.phone = ANY($2::text[]) AND p."mergedIntoId" IS NULL ORDER BY p."lastSeenAt" DESC LIMIT 1`,
+    [workspaceId, values],
+  );
+  return row ?? null;
+}

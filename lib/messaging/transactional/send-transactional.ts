@@ -8,7 +8,7 @@ import { type Channel, isChannel, type TemplateContent } from "../liquid";
 import { addressOnlyPerson, buildScope, type Person } from "../prepare-send";
 import { usableTopic } from "../../topics/manage-topics";
 import { renderIsolated } from "../render-pool";
-import { selectPersonByUserId, selectRecipient } from "../store/recipients";
+import { selectRecipientByAddress, selectRecipientByUserId } from "../store/recipients";
 import { checkAgainstWorkspace, validateContent } from "../templates/check-content";
 import { currentTemplate, renderAssetsAt, templateVersionAt } from "../templates/published-versions";
 import { type SendResponse, type TSendMessage, ZIdempotencyKey, ZSendMessage } from "./schemas";
@@ -16,7 +16,6 @@ import {
   insertTransactionalMessage,
   type KeyedMessage,
   selectMessageByIdempotencyKey,
-  selectProfileIdByAddress,
 } from "./store/transactional-messages";
 
 /**
@@ -132,9 +131,8 @@ async function recipientOf(
   channel: Channel,
 ): Promise<{ profileId: string | null; person: Person; to: string | null }> {
   if ("userId" in to) {
-    const found = await selectPersonByUserId(pgPool(), ctx.workspace.id, to.userId);
-    const person = found && (await selectRecipient(pgPool(), found.id));
-    if (!found || !person) throw AppError.field("to.userId", "No profile in this workspace has this userId");
+    const person = await selectRecipientByUserId(pgPool(), ctx.workspace.id, to.userId);
+    if (!person) throw AppError.field("to.userId", "No profile in this workspace has this userId");
     return { profileId: person.id, person, to: null };
   }
   const kind = "email" in to ? "email" : "phone";
@@ -146,10 +144,9 @@ async function recipientOf(
         channel === "email" ? " or to.email" : channel === "sms" ? " or to.phone" : ""
       }`.replace("A an", "An"),
     );
-  const profileId = await selectProfileIdByAddress(pgPool(), ctx.workspace.id, kind, [
+  const person = await selectRecipientByAddress(pgPool(), ctx.workspace.id, kind, [
     ...new Set([address, address.toLowerCase()]),
   ]);
-  const person = profileId ? await selectRecipient(pgPool(), profileId) : null;
   if (person) return { profileId: person.id, person, to: null };
   return { profileId: null, person: addressOnlyPerson(channel, address), to: address };
 }
