@@ -6,7 +6,7 @@ import { withWebhookReceiver } from "../testing/webhook-receiver";
 import { OUTBOUND_ALLOW_ENV } from "../security/outbound";
 import { broadcastWorld, createPeople, createSegmentRow, createTemplateRow } from "./broadcast-fixtures";
 import { cancelBroadcast, pauseBroadcast, resumeBroadcast } from "./control-broadcast";
-import { createBroadcast } from "./create-broadcast";
+import { createBroadcast, duplicateBroadcast } from "./create-broadcast";
 import { estimateBroadcast } from "./estimate-audience";
 import { previewBroadcast } from "./preview-broadcast";
 import { getBroadcast } from "./read-broadcasts";
@@ -247,6 +247,20 @@ describe("a webhook broadcast", () => {
       webhook: { url: "https://crm.example/people", method: "PUT", headers: {} },
     });
     expect(updated.webhook).toEqual({ url: "https://crm.example/people", method: "PUT", headers: {} });
+    // a copy sends the same requests
+    expect((await duplicateBroadcast(w.owner, draft.id)).webhook).toEqual(updated.webhook);
+    // an email broadcast takes no request settings on update either
+    const email = await createBroadcast(w.owner, {
+      ...base,
+      channel: "email",
+      webhook: null,
+      variants: [{ key: "A", templateId: emailTemplate, weight: 100 }],
+    });
+    expect(email.webhook).toBeNull();
+    const onEmail = await refusal(updateBroadcast(w.owner, email.id, { webhook: updated.webhook! }));
+    expect(onEmail.fields).toEqual([
+      { path: "webhook", message: "is only for webhook broadcasts; this one sends email" },
+    ]);
   });
 
   it("pauses, resumes and cancels with exact counts, like other channels", async () => {
