@@ -97,9 +97,10 @@ export async function countAudience(q: Queryable, input: EstimateInput): Promise
                   WHERE r."workspaceId" = $1 AND r.channel = $4 AND r."sentAt" > $${params.length}
                   GROUP BY r."profileId" HAVING ${checks.join(" OR ")}`;
   }
-  // topicDecision (lib/topics/topic-consent.ts) in SQL: the person's choice, else the topic's default
+  // topicDecision (lib/topics/topic-consent.ts) in SQL: the person's choice, else the topic's default. Not for a
+  // webhook: like consent, the batch sender does not ask a person's choices for a request to the broadcast's URL.
   let unsubscribedFromTopic = "false";
-  if (input.topicId) {
+  if (input.topicId && channel !== "webhook") {
     params.push(input.topicId);
     unsubscribedFromTopic = `coalesce(
         (SELECT ts.status FROM "TopicSubscription" ts WHERE ts."profileId" = p.id AND ts."topicId" = $${params.length}::uuid),
