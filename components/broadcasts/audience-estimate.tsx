@@ -8,6 +8,15 @@ import { plural } from "../ui/format";
 const BRAND = "#1f9a86";
 const AXIS = { fontSize: 11, fill: "#78716c" };
 
+/** The steps that never stop a webhook (it goes to the broadcast's URL, not to the person): left out, not shown as 0. */
+const NOT_FOR_WEBHOOKS = new Set([
+  "estimate-no-address",
+  "estimate-suppressed",
+  "estimate-unsubscribed-topic",
+  "estimate-no-consent",
+  "estimate-capped",
+]);
+
 /**
  * Who the broadcast reaches, step by step: from the segments' members down to "will be sent". Each row that
  * removes people says why, so a marketer sees where the audience went.
@@ -32,7 +41,7 @@ export function EstimateBreakdown({ estimate, stale }: { estimate: AudienceEstim
     { label: "Unsubscribed or no consent", value: estimate.noConsent, minus: true, testId: "estimate-no-consent" },
     { label: "Over a frequency cap now", value: estimate.frequencyCapped, minus: true, testId: "estimate-capped" },
     { label: "Held out", value: estimate.holdout, minus: true, testId: "estimate-holdout" },
-  ];
+  ].filter((r) => estimate.channel !== "webhook" || !NOT_FOR_WEBHOOKS.has(r.testId));
   return (
     <div className={stale ? "opacity-60 transition-opacity" : "transition-opacity"} aria-busy={stale}>
       <dl className="divide-y divide-stone-100 text-sm">
