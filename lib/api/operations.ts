@@ -405,7 +405,8 @@ export const messagesApi = {
     access: "The unsubscribe token of the message's link is the credential.",
     requestBody: {
       contentType: "application/x-www-form-urlencoded",
-      description: "`List-Unsubscribe=One-Click` (RFC 8058, answered 200) or `from=page` (the confirmation page, 303).",
+      description:
+        "`List-Unsubscribe=One-Click` (RFC 8058, answered 200) or `from=page` (the confirmation page, 303). A message of a subscription topic leaves that topic only; `scope=channel` leaves the channel's marketing instead.",
     },
     summary: "Unsubscribe from a message's link",
   }),
@@ -417,9 +418,10 @@ export const messagesApi = {
     status: 303,
     requestBody: {
       contentType: "application/x-www-form-urlencoded",
-      description: "One checkbox per channel: checked keeps (or opts in to) it, unchecked unsubscribes.",
+      description:
+        "One checkbox per channel, and per topic (`topic:<key>`, with `shown-topic=<key>` for each topic the page listed): checked keeps (or opts in to) it, unchecked unsubscribes; only the boxes that changed are recorded.",
     },
-    summary: "Save a person's channel preferences (the preference page's form)",
+    summary: "Save a person's channel and topic preferences (the preference page's form)",
   }),
   twilioStatus: otherOperation({
     method: "POST",
