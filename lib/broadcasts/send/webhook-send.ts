@@ -159,13 +159,17 @@ export function describeAnswer(response: { status: number; body: string }, max =
   return `HTTP ${response.status}${start ? `: ${start}` : ""}`;
 }
 
-const settingsOf = new WeakMap<SendContext["broadcast"], BroadcastWebhook>();
+const settingsOf = new WeakMap<SendContext["broadcast"], BroadcastWebhook | null>();
 
-/** The broadcast's request settings, parsed once per loaded broadcast. */
-function webhookSettings(context: SendContext): BroadcastWebhook {
+/**
+ * The broadcast's request settings, parsed once per loaded broadcast; null when they are not there (saving requires
+ * them, so only a hand-edited row): its messages fail with the reason instead of the batch throwing at every link.
+ */
+function webhookSettings(context: SendContext): BroadcastWebhook | null {
   let settings = settingsOf.get(context.broadcast);
-  if (!settings) {
-    settings = ZBroadcastWebhook.parse(context.broadcast.webhook);
+  if (settings === undefined) {
+    const parsed = ZBroadcastWebhook.safeParse(context.broadcast.webhook);
+    settings = parsed.success ? parsed.data : null;
     settingsOf.set(context.broadcast, settings);
   }
   return settings;
@@ -189,7 +193,9 @@ export function webhookSendFor(
   clock: Clock,
 ): Send | { notConfigured: string } | null {
   if (context.broadcast.channel !== "webhook") return null;
-  const built = webhookBroadcastRequest(webhookSettings(context), template.content as WebhookContent, fields);
+  const settings = webhookSettings(context);
+  if (!settings) return { notConfigured: "The broadcast has no valid webhook URL" };
+  const built = webhookBroadcastRequest(settings, template.content as WebhookContent, fields);
   if (!built.ok) return { notConfigured: built.reason };
   const { request } = built;
   const content: Record<string, unknown> = {
