@@ -23,6 +23,7 @@
  * Options: --profiles N, --baseline M, --chains K, --pglite; BENCH_KEEP_DB=1 keeps the Postgres database.
  */
 import os from "node:os";
+import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { runBareLoop } from "./broadcast/bare-loop";
 import { cpuBetween, cpuOfPids, postmasterOf, treeCpuMs } from "./broadcast/cpu";
@@ -50,6 +51,7 @@ const {
 const log = (line: string) => console.log(`  ${line}`);
 const n = (x: number) => x.toLocaleString("en");
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const percent = (x: number) => `${Math.round(x * 100)} %`;
 const load = () =>
   os
     .loadavg()
@@ -75,12 +77,14 @@ async function main() {
       `${n(bare.best.messages)} messages with ${bare.best.concurrency} in flight: ${n(Math.round(bare.best.perSecond))} msgs/s`,
     );
 
-    const { createBroadcastToSend, notSentReasons, sendNowAndDrive, warmRenderWorkers } = await import(
+    const { createBroadcastToSend, notSentReasons, sendNowAndDrive, warmWorkers } = await import(
       "./broadcast/drive-send"
     );
     const broadcastId = await createBroadcastToSend(audience);
-    // A running Cairn has its render workers up (any preview or send started them); this process has not yet.
-    log(`render workers started (as in a running app, not counted): ${secs(await warmRenderWorkers())}`);
+    // A running Cairn has its render workers and SMTP sender threads up (started at boot); this process has not yet.
+    log(
+      `render workers and SMTP sender threads started (as in a running app, not counted): ${secs(await warmWorkers())}`,
+    );
     // The database's CPU: PGlite's process; or, on a Postgres on this machine, the backends of this benchmark's
     // database and the server's own processes (WAL writer, checkpointer…), not other databases' backends: the
     // server may be shared (other people's tests), and counting its whole process tree counted their work too.
@@ -95,6 +99,13 @@ async function main() {
     await sink.reset();
     console.log(`broadcast: send now, ${CHAINS} chain${CHAINS === 1 ? "" : "s"} of links in this process`);
     const cpuBefore = { node: nodeCpu(), database: await databaseCpu() };
+    // how busy the main thread and the SMTP sender threads were (event-loop utilisation): which one limits the rate
+    const { smtpWorkerPool } = await import("../../lib/messaging/providers/smtp-worker-pool");
+    const senders = smtpWorkerPool({ create: false })?.workers ?? [];
+    const busyBefore = {
+      main: performance.eventLoopUtilization(),
+      senders: senders.map((w) => w.performance.eventLoopUtilization()),
+    };
     const startedAt = Date.now();
     let lastShown = 0;
     const drive = await sendNowAndDrive(audience, broadcastId, {
@@ -108,6 +119,13 @@ async function main() {
     });
     const received = await sink.waitFor(PROFILES, 30_000);
     const cpuAfter = { node: nodeCpu(), database: await databaseCpu() };
+    const busy = [
+      `main ${percent(performance.eventLoopUtilization(busyBefore.main).utilization)}`,
+      ...senders.map(
+        (w, i) =>
+          `SMTP sender ${i + 1} ${percent(w.performance.eventLoopUtilization(busyBefore.senders[i]).utilization)}`,
+      ),
+    ];
     await postgres?.close();
     const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
     const figures = broadcastFigures(PROFILES, startedAt, received, {
@@ -137,7 +155,13 @@ async function main() {
       `broadcast of one email (two traits in its subject and body) to ${n(PROFILES)} people, ` +
         `${PGLITE ? "PGlite (embedded)" : "Postgres"}, ${machineCores} cores:`,
     );
-    console.log(formatTable([["", "figure", "target", ""], ...figureRows(figures, bare.best, machineCores)]));
+    console.log(
+      formatTable([
+        ["", "figure", "target", ""],
+        ...figureRows(figures, bare.best, machineCores),
+        ["threads busy (event loop)", senders.length ? busy.join(", ") : `${busy[0]}, SMTP on the main thread`, "", ""],
+      ]),
+    );
     if (!PGLITE && !postgres) console.log("(database CPU: n/a, the database server is not a process on this machine)");
     const problems = brokenRunProblems(figures);
     if (problems.length) throw new Error(`broken run: ${problems.join("; ")}`);

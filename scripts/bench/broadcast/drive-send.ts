@@ -8,11 +8,15 @@ import type { RunResult } from "../../../lib/broadcasts/send/run-broadcast";
 import { systemClock } from "../../../lib/runtime/clock";
 import { type Audience, EMAIL_CONTENT } from "./seed-audience";
 
-/** Starts the render worker pool (as a running app has it) and renders the template once; returns how long, in ms. */
-export async function warmRenderWorkers(): Promise<number> {
+/**
+ * Starts the render workers and the SMTP sender threads (as a running app has them: instrumentation.ts) and renders
+ * the template once; returns how long, in ms.
+ */
+export async function warmWorkers(): Promise<number> {
   const { renderPool } = await import("../../../lib/messaging/render-pool");
+  const { warmSmtpSenders } = await import("../../../lib/messaging/providers/smtp");
   const started = performance.now();
-  await renderPool().warm();
+  await Promise.all([renderPool().warm(), warmSmtpSenders()]);
   const result = await renderPool().render("email", EMAIL_CONTENT, {
     profile: { traits: { first_name: "Ada", plan: "pro" } },
   });
