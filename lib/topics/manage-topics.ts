@@ -2,10 +2,17 @@ import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { recordAudit } from "../audit/audit-log";
 import { db } from "../db/client";
 import { pgPool } from "../db/pool";
+import { prismaQueryable } from "../db/sql";
 import { AppError, parseInput } from "../errors";
 import { systemClock, type Clock } from "../runtime/clock";
 import { MAX_LIVE_TOPICS, ZCreateTopic, ZTopicKey, ZUpdateTopic } from "./schemas";
-import { selectTopicById, selectTopicByKey, selectTopicsWithCounts, type TopicRow } from "./store/topics";
+import {
+  lockWorkspaceTopics,
+  selectTopicById,
+  selectTopicByKey,
+  selectTopicsWithCounts,
+  type TopicRow,
+} from "./store/topics";
 
 /**
  * Settings → Subscription topics: create, change and archive a workspace's topics (admins and owners, like the
@@ -87,6 +94,7 @@ export async function createTopic(
   const now = clock();
   try {
     const created = await db().$transaction(async (tx) => {
+      await lockWorkspaceTopics(prismaQueryable(tx), ctx.workspace.id);
       if (
         await tx.subscriptionTopic.findUnique({
           where: { workspaceId_key: { workspaceId: ctx.workspace.id, key: body.key } },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Queryable, selectRow, selectRows } from "../../db/sql";
+import { execute, type Queryable, selectRow, selectRows } from "../../db/sql";
 import { TOPIC_CATEGORIES, TOPIC_STATUSES } from "../schemas";
 
 /**
@@ -22,6 +22,11 @@ const TopicRow = z.object({
 });
 export type TopicRow = z.infer<typeof TopicRow>;
 const TOPIC_COLUMNS = `t.id, t."workspaceId", t.key, t.name, t.description, t.category, t."defaultStatus", t."createdAt", t."updatedAt", t."archivedAt"`;
+
+/** Serialises topic creation in a workspace until `q`'s transaction ends, so two admins cannot both take the 50th slot. */
+export async function lockWorkspaceTopics(q: Queryable, workspaceId: string): Promise<void> {
+  await execute(q, `SELECT pg_advisory_xact_lock(hashtextextended($1, 7519))`, [workspaceId]);
+}
 
 const CountedTopicRow = TopicRow.extend({ subscribed: z.number(), unsubscribed: z.number() });
 
