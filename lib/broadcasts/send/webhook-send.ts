@@ -121,15 +121,19 @@ export function makeWebhookRequest(
   clock: Clock,
   timeoutMs = WEBHOOK_TIMEOUT_MS,
 ): Promise<WebhookHttpResponse> {
+  // names compared without case, so a configured "Idempotency-Key" replaces rather than doubles; ours come last:
+  // the receiver's deduplication and its check of the sender must be ours
+  const headers = new Map<string, [string, string]>();
+  for (const [name, value] of [
+    ["user-agent", "Cairn-Webhooks/1"],
+    ...Object.entries(request.headers),
+    ["idempotency-key", idempotencyKey],
+    ["x-cairn-signature", signWebhook(webhookSigningSecret(workspaceId), request.body, clock())],
+  ])
+    headers.set(name.toLowerCase(), [name, value]);
   return sendWebhookRequest(request.url, {
     method: request.method,
-    headers: {
-      "user-agent": "Cairn-Webhooks/1",
-      ...request.headers,
-      // after the configured ones: the receiver's deduplication and its check of the sender must be ours
-      "idempotency-key": idempotencyKey,
-      "x-cairn-signature": signWebhook(webhookSigningSecret(workspaceId), request.body, clock()),
-    },
+    headers: Object.fromEntries(headers.values()),
     body: request.body,
     timeoutMs,
     keepBytes: WEBHOOK_RESPONSE_KEEP,
