@@ -33,6 +33,8 @@ async function onThreads<T>(workers: 0 | 1, fn: () => Promise<T>): Promise<T> {
   const saved = process.env.CAIRN_SMTP_WORKERS;
   closeSmtpTransports();
   process.env.CAIRN_SMTP_WORKERS = String(workers);
+  // a send before the thread has loaded goes on the main thread: these cases are about sends in the thread
+  await smtpWorkerPool({ create: true, fallback: sendCheckedMail })?.warm();
   try {
     const value = await fn();
     expect(smtpWorkerPool({ create: false })?.workers.length ?? 0).toBe(workers);
@@ -108,12 +110,9 @@ describe("SMTP sends in a sender thread", () => {
 
   it("still go through the outbound guard: a loopback host without the operator's exception is refused, nothing connects", async () => {
     const before = sink.received.length;
-    const refused = await onThreads(1, async () => {
-      await smtpWorkerPool({ create: true, fallback: sendCheckedMail })!.warm();
-      return outcome(
-        sendEmail(sink.config(), message(), { idempotencyKey: "guard-worker", timeoutMs: 2_000, allow: "" }),
-      );
-    });
+    const refused = await onThreads(1, () =>
+      outcome(sendEmail(sink.config(), message(), { idempotencyKey: "guard-worker", timeoutMs: 2_000, allow: "" })),
+    );
     expect(refused).toMatchObject({ retryable: false, code: "EOUTBOUND_BLOCKED" });
     expect(refused.message).toMatch(/^The SMTP server was not called: the address 127\.0\.0\.1 is loopback/);
     expect(sink.received.length).toBe(before);
@@ -185,9 +184,20 @@ describe("a sender thread that stops", () => {
     expect(pool.restarted).toBe(1);
     expect(pool.workers).toHaveLength(1);
     expect(pool.workers[0]).not.toBe(dying);
+    await pool.warm();
     const next = await pool.send(checkedSend(sink.port, "next@example.com"));
     expect(next.response).toMatch(/^250 /);
     expect((await sink.waitFor(1)).map((m) => m.envelope.to)).toContainEqual(["next@example.com"]);
+  });
+
+  it("that has not loaded yet does not hold a send up: it goes on the main thread", async () => {
+    const pool = new SmtpWorkerPool({ size: 1, fallback: sendCheckedMail });
+    pools.push(pool);
+    const sent = await pool.send(checkedSend(sink.port, "early@example.com"));
+    expect(sent.response).toMatch(/^250 /);
+    expect(pool.workers).toHaveLength(1); // started by that send, for the next ones
+    await pool.warm();
+    expect((await pool.send(checkedSend(sink.port, "later@example.com"))).response).toMatch(/^250 /);
   });
 
   it("that cannot start (its script missing) is not restarted: its sends and the next go on the main thread", async () => {
@@ -201,6 +211,7 @@ describe("a sender thread that stops", () => {
         fallback: sendCheckedMail,
       });
       pools.push(pool);
+      await pool.warm(); // resolves when the thread has failed to start
       const first = await pool.send(checkedSend(sink.port, "fallback-1@example.com"));
       const second = await pool.send(checkedSend(sink.port, "fallback-2@example.com"));
       expect([first.response, second.response]).toEqual([

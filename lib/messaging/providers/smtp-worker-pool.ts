@@ -18,8 +18,11 @@ import { ProviderError, type SendResult } from "./types";
  * - A thread that stops (a crash) fails its sends in flight as transient (a retryable ProviderError, "EWORKER"):
  *   they may or may not have reached the server, and a retry carries the same Message-ID. A new thread takes its
  *   place at once.
- * - A thread that cannot start (its script missing) is not restarted in a loop: its sends, none of which reached
- *   a server, and every later one are sent on the main thread (`fallback`), and the reason is logged once.
+ * - Until a thread has loaded (a second or more after boot: instrumentation.ts warms them), a send goes on the main
+ *   thread (`fallback`) rather than wait: a transactional email's latency, and tests' first sends. The main thread's
+ *   transport then holds connections too, until they idle out (the send timeout), on top of the threads' share.
+ * - A thread that cannot start (its script missing) is not restarted in a loop: every send goes on the main thread,
+ *   and the reason is logged once.
  *
  * The worker script is plain JavaScript loaded by absolute path (CAIRN_SMTP_WORKER, by default
  * lib/messaging/providers/smtp-worker.mjs under the directory the server runs in), as render-worker.mjs is.
@@ -38,7 +41,6 @@ type Fallback = (send: CheckedSend) => Promise<SendResult>;
 interface Job {
   resolve: (result: SendResult) => void;
   reject: (error: ProviderError) => void;
-  send: CheckedSend;
 }
 
 interface Sender {
@@ -113,12 +115,15 @@ export class SmtpWorkerPool {
     let bestLoad = Number.POSITIVE_INFINITY;
     for (let i = 0; i < threads; i++) {
       const sender = this.senders[i] ?? this.spawn(i);
+      if (!sender.ready) continue;
       const load = sender.jobs.size / shareOf(send.poolSize.maxConnections, threads, i);
       if (load < bestLoad) {
         best = sender;
         bestLoad = load;
       }
     }
+    // no thread has loaded yet (a second or more after boot or a restart): this send does not wait for one
+    if (!best) return this.fallback(send);
     const sender = best!;
     const id = this.nextId++;
     const poolSize: SmtpPoolSize = {
@@ -126,7 +131,7 @@ export class SmtpWorkerPool {
       maxMessages: send.poolSize.maxMessages,
     };
     return new Promise<SendResult>((resolve, reject) => {
-      sender.jobs.set(id, { resolve, reject, send });
+      sender.jobs.set(id, { resolve, reject });
       if (sender.jobs.size === 1) sender.worker.ref(); // a send in flight keeps the process alive until it answers
       sender.worker.postMessage({ id, send, poolSize });
     });
@@ -174,11 +179,9 @@ export class SmtpWorkerPool {
       if (this.closed) return;
       const reason = failure?.message ?? `exit code ${code}`;
       if (!sender.ready) {
-        // it never started: nothing it was given reached a server, so the main thread sends it all
+        // it never started (it was given nothing): from now on the main thread sends, rather than a restart loop
         this.unavailable = reason;
         console.error(`SMTP sender thread could not start (${reason}); sending on the main thread`);
-        for (const job of sender.jobs.values()) this.fallback(job.send).then(job.resolve, job.reject);
-        sender.jobs.clear();
         return;
       }
       this.failAll(sender, `the SMTP sender thread stopped (${reason})`);
