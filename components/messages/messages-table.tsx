@@ -57,7 +57,7 @@ export function MessagesTable({ slug, messages }: { slug: string; messages: Mess
               {m.email && m.userId ? <span className="block truncate text-xs text-stone-500">{m.email}</span> : null}
             </td>
             <td className="py-3 pl-4 text-stone-700">
-              {CHANNEL_LABEL[m.channel as ChannelName] ?? m.channel}
+              {CHANNEL_LABEL[m.channel as ChannelName] ?? (m.channel === "webhook" ? "Webhook" : m.channel)}
               {m.category === "transactional" ? (
                 <span className="mt-1 block" data-testid="category">
                   <Badge tone="stone">transactional</Badge>

@@ -41,6 +41,8 @@ describe("the Messages list", () => {
       email.journeyId,
     ]);
     expect((await listMessages(ctx, { status: "SENT" })).messages).toEqual([]);
+    // a webhook broadcast's messages are a channel of their own: the filter takes it (none here)
+    expect((await listMessages(ctx, { channel: "webhook" })).messages).toEqual([]);
 
     const first = await listMessages(ctx, { limit: 4 });
     const second = await listMessages(ctx, { limit: 4, before: first.next! });

@@ -3,6 +3,9 @@ import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { pgPool } from "../db/pool";
 import { AppError, parseInput } from "../errors";
 import { CHANNELS } from "./liquid";
+
+/** What a message's channel can be: a person's channels, and a webhook broadcast's requests. */
+export const MESSAGE_CHANNELS = [...CHANNELS, "webhook"] as const;
 import { selectMessageTimeline } from "./store/message-events";
 import {
   selectBroadcastsWithMessages,
@@ -33,7 +36,8 @@ export const ZMessageQuery = z
   .object({
     person: z.string().trim().max(200, "has at most 200 characters").optional(),
     journeyId: z.uuid("must be a journey id").optional(),
-    channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(", ")}` }).optional(),
+    // webhook: a webhook broadcast's messages (one request per person)
+    channel: z.enum(MESSAGE_CHANNELS, { error: `must be one of ${MESSAGE_CHANNELS.join(", ")}` }).optional(),
     status: z.enum(MESSAGE_STATUSES, { error: `must be one of ${MESSAGE_STATUSES.join(", ")}` }).optional(),
     category: z.enum(MESSAGE_CATEGORIES, { error: `must be one of ${MESSAGE_CATEGORIES.join(", ")}` }).optional(),
     broadcastId: z.uuid("must be a broadcast id").optional(),

@@ -5,7 +5,7 @@ import type { LookupFunction } from "node:net";
 import ipaddr from "ipaddr.js";
 
 /**
- * The one way Cairn makes a request to a URL or host a tenant can set (webhook steps, the SMS base URL, FCM's
+ * The one way Cairn makes a request to a URL or host a tenant can set (webhook steps and broadcasts, the SMS base URL, FCM's
  * token and API URLs, Web Push endpoints, the SMTP host): the guard against server-side request forgery.
  *
  * - The host is resolved once, every address it resolves to is checked, and the connection goes to exactly

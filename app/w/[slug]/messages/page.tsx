@@ -122,7 +122,7 @@ export default async function MessagesPage({
               label="Channel"
               value={filters.channel}
               all="All channels"
-              options={CHANNEL_OPTIONS.map((c) => [c.value, c.label])}
+              options={[...CHANNEL_OPTIONS.map((c) => [c.value, c.label] as [string, string]), ["webhook", "Webhook"]]}
             />
             <FilterSelect
               name="status"
