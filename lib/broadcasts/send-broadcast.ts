@@ -10,6 +10,7 @@ import { parseInput } from "../errors";
 import { type Clock, systemClock } from "../runtime/clock";
 import { firstSendMoment, lastSendMoment } from "./audience/local-send-time";
 import type { BroadcastDetail, BroadcastSendResult } from "./broadcast-views";
+import { usableTopic } from "../topics/manage-topics";
 import { checkBroadcastReferences } from "./check-broadcast-references";
 import { estimateAudience } from "./estimate-audience";
 import { broadcastDetail, findBroadcast, variantsOf, webhookOf } from "./read-broadcasts";
@@ -76,6 +77,8 @@ export async function sendBroadcast(
   if (!existing.segmentIds.length) throw AppError.field("segmentIds", "Choose at least one segment to send to");
   const variants = variantsOf(existing);
   await checkBroadcastReferences(ctx, { ...existing, variants, webhook: webhookOf(existing) });
+  // a topic archived after the draft chose it: new sends cannot use it (the draft must choose another or none)
+  if (existing.topicId) await usableTopic(ctx.workspace.id, { id: existing.topicId }, "topicId");
   await requireChannelSetUp(ctx.workspace.id, existing.channel as Channel | "webhook");
   const now = clock();
   const { sendAt } = when(schedule, now);

@@ -10,6 +10,7 @@ import {
 } from "../broadcasts/broadcast-fixtures";
 import { createBroadcast } from "../broadcasts/create-broadcast";
 import { estimateBroadcast } from "../broadcasts/estimate-audience";
+import { sendBroadcast } from "../broadcasts/send-broadcast";
 import { updateBroadcast } from "../broadcasts/update-broadcast";
 import { db } from "../db/client";
 import { pgPool } from "../db/pool";
@@ -83,5 +84,11 @@ describe("a broadcast's subscription topic", () => {
     const messages = await db().message.findMany({ where: { broadcastId: draft.id } });
     expect(messages).toHaveLength(3);
     expect(new Set(messages.map((m) => m.topicId))).toEqual(new Set([news.id]));
+
+    // a topic archived after a draft chose it: the draft cannot be sent until it chooses another (or none)
+    const later = await createBroadcast(editor, draftBody([segment], templateId, { topicId: news.id }));
+    await archiveTopic(admin, news.id);
+    expect(await fieldOf(sendBroadcast(admin, later.id, { schedule: { kind: "now" } }))).toBe("topicId");
+    expect((await db().broadcast.findUniqueOrThrow({ where: { id: later.id } })).status).toBe("DRAFT");
   });
 });
