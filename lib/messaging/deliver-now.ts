@@ -1,5 +1,7 @@
 import { forEachAtMost } from "../runtime/at-most";
+import { systemClock } from "../runtime/clock";
 import { deliverMessage } from "./delivery";
+import type { DeliveryMessage } from "./store/deliveries";
 
 /** How many of a walk's messages are delivered at once (each holds a pooled connection while it decides). */
 const AT_ONCE = 16;
@@ -20,15 +22,20 @@ const AT_ONCE = 16;
  * the message QUEUED with its sendAfter, and deliver-due hands it back when quiet hours end; busy means another
  * sender holds the claim and finishes it.
  *
+ * `queued` holds messages as their sender just stored them (a transactional send), whose first read it spares.
+ *
  * The messages are committed before this runs, with no run behind them: if the app dies before a message is
  * claimed here, deliver-due hands it to deliver-message once it has been left untouched for UNCLAIMED_GRACE_MS
  * (lib/messaging/delivery.ts). A walk slower than that races the handed-over run harmlessly: the claim decides.
  */
-export async function deliverQueuedNow(messageIds: string[]): Promise<string[]> {
+export async function deliverQueuedNow(
+  messageIds: string[],
+  queued: ReadonlyMap<string, DeliveryMessage> = new Map(),
+): Promise<string[]> {
   const handOff: string[] = [];
   await forEachAtMost(messageIds, AT_ONCE, async (id) => {
     try {
-      const result = await deliverMessage(id);
+      const result = await deliverMessage(id, systemClock, queued.get(id));
       if (result.outcome === "retry" || (result.outcome === "delayed" && result.afterAttempt)) handOff.push(id);
     } catch (error) {
       console.error(

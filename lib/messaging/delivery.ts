@@ -177,8 +177,8 @@ async function marketingChecks(
 }
 
 /** Phase 1, in one transaction: checks, render, and the claim (or the message's final state). */
-async function decide(messageId: string, now: Date): Promise<Decision> {
-  const peek = await selectDeliveryMessage(pgPool(), messageId);
+async function decide(messageId: string, now: Date, queued?: DeliveryMessage): Promise<Decision> {
+  const peek = queued ?? (await selectDeliveryMessage(pgPool(), messageId));
   if (!peek) return { kind: "finish", result: { outcome: "done", status: "MISSING" } };
   if (peek.status !== "QUEUED") return { kind: "finish", result: { outcome: "done", status: peek.status } };
   const { policy, configs, journeyName, template, assets } = await loadSettings(peek, now);
@@ -329,9 +329,17 @@ async function decide(messageId: string, now: Date): Promise<Decision> {
   });
 }
 
-/** Delivers one message (see the file's comment). `clock` is read before the checks and again after the provider call. */
-export async function deliverMessage(messageId: string, clock: Clock = systemClock): Promise<DeliveryResult> {
-  const decision = await decide(messageId, clock());
+/**
+ * Delivers one message (see the file's comment). `clock` is read before the checks and again after the provider
+ * call. `queued`: the message as its sender just stored it (POST /api/v1/send), which spares the read before the
+ * transaction; the transaction reads it again under its lock, as always.
+ */
+export async function deliverMessage(
+  messageId: string,
+  clock: Clock = systemClock,
+  queued?: DeliveryMessage,
+): Promise<DeliveryResult> {
+  const decision = await decide(messageId, clock(), queued);
   if (decision.kind === "finish") return decision.result;
   const { send, attempt } = decision;
 

@@ -147,6 +147,8 @@ export function prepareSend(
   fields: Record<string, string>,
   addresses: string[],
   configs: ProviderConfigs,
+  /** a broadcast's batch: its emails' SMTP exchanges run in a sender thread (lib/messaging/providers/smtp.ts) */
+  options: { senderThread?: boolean } = {},
 ): Send | { notConfigured: string } {
   const ctx = { idempotencyKey: message.idempotencyKey, timeoutMs: 15_000 };
   switch (message.channel) {
@@ -191,7 +193,7 @@ export function prepareSend(
       return {
         provider: sender.mode === "embedded" ? "outbox" : "smtp",
         to: addresses[0],
-        call: () => sendEmail(sender.smtp, email, ctx),
+        call: () => sendEmail(sender.smtp, email, { ...ctx, senderThread: options.senderThread }),
         content: {
           from: sender.from,
           to: addresses[0],

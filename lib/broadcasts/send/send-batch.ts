@@ -103,7 +103,7 @@ export async function prepareBroadcastBatch(context: SendContext, clock: Clock, 
       }
       const send =
         webhookSendFor(context, template, c, rendered.fields, clock) ??
-        prepareSend(c.message, rendered.fields, c.addresses, context.configs);
+        prepareSend(c.message, rendered.fields, c.addresses, context.configs, { senderThread: true });
       if ("notConfigured" in send) renderStops.push({ id: c.message.id, reason: send.notConfigured });
       else sends.push({ id: c.message.id, send, attempt: c.message.attempts, templateVersion: template.version });
     });

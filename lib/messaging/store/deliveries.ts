@@ -8,9 +8,9 @@ import type { Channel } from "../liquid";
  * is by message id, inside the caller's transaction.
  */
 
-const MESSAGE_COLUMNS = `id, "workspaceId", "profileId", "journeyId", "journeyVersionId", channel, "templateId", status::text, "idempotencyKey", category, "inlineContent", "to", "topicId", context, "sendAfter", "claimedUntil", attempts, "createdAt"`;
+export const MESSAGE_COLUMNS = `id, "workspaceId", "profileId", "journeyId", "journeyVersionId", channel, "templateId", status::text, "idempotencyKey", category, "inlineContent", "to", "topicId", context, "sendAfter", "claimedUntil", attempts, "createdAt"`;
 
-const DeliveryMessageRow = z.object({
+export const DeliveryMessageRow = z.object({
   id: z.string(),
   workspaceId: z.string(),
   // null: a transactional message to an address that is no one's profile (`to` holds the address)

@@ -1,5 +1,6 @@
 import { inngest, isInngestConfigured, messageQueuedEvents } from "../../jobs";
 import { deliverQueuedNow } from "../deliver-now";
+import type { DeliveryMessage } from "../store/deliveries";
 
 /**
  * Delivers a transactional message the moment its request is answered, in this process (a hop through Inngest
@@ -9,8 +10,9 @@ import { deliverQueuedNow } from "../deliver-now";
  * deliver-message, whose retries and backoff take over. If this process dies before the claim, the due sweep hands
  * the message to deliver-message once it has sat untouched for UNCLAIMED_GRACE_MS (lib/messaging/delivery.ts).
  */
-export async function deliverTransactionalNow(messageId: string): Promise<void> {
-  const handOff = await deliverQueuedNow([messageId]);
+export async function deliverTransactionalNow(message: DeliveryMessage): Promise<void> {
+  // the message as the request stored it: delivery reads it again only under its lock
+  const handOff = await deliverQueuedNow([message.id], new Map([[message.id, message]]));
   if (!handOff.length || !isInngestConfigured()) return;
   try {
     await inngest.send(messageQueuedEvents(handOff));

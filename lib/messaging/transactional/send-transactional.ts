@@ -8,6 +8,7 @@ import { type Channel, isChannel, type TemplateContent } from "../liquid";
 import { addressOnlyPerson, buildScope, type Person } from "../prepare-send";
 import { usableTopic } from "../../topics/manage-topics";
 import { renderIsolated } from "../render-pool";
+import type { DeliveryMessage } from "../store/deliveries";
 import { selectRecipientByAddress, selectRecipientByUserId } from "../store/recipients";
 import { checkAgainstWorkspace, validateContent } from "../templates/check-content";
 import { currentTemplate, renderAssetsAt, templateVersionAt } from "../templates/published-versions";
@@ -38,7 +39,7 @@ export interface SendOutcome {
   /** 202 for a new message, 200 for a replay */
   status: 200 | 202;
   /** set for a new message: deliver it once the answer is on its way */
-  queuedId: string | null;
+  queued: DeliveryMessage | null;
 }
 
 /** The channels each kind of recipient can be reached on without a profile's other addresses. */
@@ -89,7 +90,7 @@ function replay(existing: KeyedMessage, hash: string): SendOutcome {
   return {
     response: { id: existing.id, status: existing.status.toLowerCase(), replayed: true },
     status: 200,
-    queuedId: null,
+    queued: null,
   };
 }
 
@@ -164,7 +165,7 @@ function renderIssues(errors: FieldIssue[]): FieldIssue[] {
   });
 }
 
-/** Checks and stores a transactional message; the caller answers with `response` and then delivers `queuedId`. */
+/** Checks and stores a transactional message; the caller answers with `response` and then delivers `queued`. */
 export async function sendTransactional(
   ctx: WorkspaceContext,
   input: unknown,
@@ -214,5 +215,5 @@ export async function sendTransactional(
     if (!existing) throw new Error(`the message of idempotency key ${storedKey} vanished`);
     return replay(existing, hash);
   }
-  return { response: { id, status: "queued" }, status: 202, queuedId: id };
+  return { response: { id, status: "queued" }, status: 202, queued: stored };
 }

@@ -13,6 +13,9 @@ import { savePolicy } from "../policy";
 import { recordDeliveryEvents } from "../provider-events";
 import { signLink } from "../tracking";
 import { createTemplate } from "../templates/create-template";
+import { selectDeliveryMessage } from "../store/deliveries";
+import { deliverTransactionalNow } from "./deliver-transactional";
+import { sendTransactional } from "./send-transactional";
 
 /**
  * The transactional category in delivery: it skips frequency caps, quiet hours and marketing consent, never a
@@ -249,5 +252,27 @@ describe("an address of no profile, over real SMTP", () => {
     // and the next transactional message to either is suppressed
     const again = await send(s.fixture.key, { ...inline, to: { email: "gone@example.com" } });
     expect(await deliverMessage(again, clock)).toMatchObject({ outcome: "suppressed" });
+  });
+});
+
+describe("delivery right after the answer", () => {
+  it("starts from the message as the request stored it (the row delivery would read), sends it once, and a later delivery finds it done", async () => {
+    const s = await setup(RECEIPT);
+    await s.driver.send([{ type: "identify", userId: "ada", traits: { email: "ada@example.com", first_name: "Ada" } }]);
+    const sent = await sendTransactional(s.ctx, {
+      templateId: s.templateId,
+      to: { userId: "ada" },
+      data: { order_id: "A7" },
+    });
+    expect(sent.status).toBe(202);
+    const queued = sent.queued!;
+    expect(queued).toEqual(await selectDeliveryMessage(pgPool(), queued.id));
+
+    await deliverTransactionalNow(queued);
+    expect(await messageRow(queued.id)).toMatchObject({ status: "DELIVERED", attempts: 1 });
+    expect((await messageRow(queued.id)).content).toMatchObject({ subject: "Order A7" });
+    // the stale row handed in again (a replay) changes nothing: the lock reads the message as it is now
+    expect(await deliverMessage(queued.id, s.driver.clock, queued)).toEqual({ outcome: "done", status: "DELIVERED" });
+    expect(await db().outboxEmail.count({ where: { messageId: queued.id } })).toBe(1);
   });
 });

@@ -11,7 +11,7 @@ export const POST = withWorkspace(transactionalApi.send, async (ctx, { request }
   const sent = await sendTransactional(ctx, await readJson(request), {
     idempotencyKeyHeader: request.headers.get("idempotency-key"),
   });
-  const queuedId = sent.queuedId;
-  if (queuedId) afterResponse(after, () => deliverTransactionalNow(queuedId));
+  const queued = sent.queued;
+  if (queued) afterResponse(after, () => deliverTransactionalNow(queued));
   return json(sent.response, { status: sent.status });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type Queryable, selectRow } from "../../../db/sql";
+import { type DeliveryMessage, DeliveryMessageRow, MESSAGE_COLUMNS } from "../../store/deliveries";
 
 /**
  * The SQL of transactional messages (lib/messaging/transactional/): the person an
@@ -61,16 +62,20 @@ export interface NewTransactionalMessage {
 }
 
 /**
- * Stores the message QUEUED in the transactional category. Returns false when a message with its idempotency key
- * exists already (a concurrent request with the same key won): nothing is stored then.
+ * Stores the message QUEUED in the transactional category and returns it as delivery reads it (so delivery need
+ * not read it back). Returns undefined when a message with its idempotency key exists already (a concurrent
+ * request with the same key won): nothing is stored then.
  */
-export async function insertTransactionalMessage(q: Queryable, m: NewTransactionalMessage): Promise<boolean> {
-  const row = await selectRow(
+export function insertTransactionalMessage(
+  q: Queryable,
+  m: NewTransactionalMessage,
+): Promise<DeliveryMessage | undefined> {
+  return selectRow(
     q,
-    ProfileIdRow,
+    DeliveryMessageRow,
     `INSERT INTO "Message" (id, "workspaceId", "profileId", channel, "templateId", "inlineContent", "to", category, "idempotencyKey", context, "topicId", "createdAt", "updatedAt")
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'transactional', $8, $9, $11, $10, $10)
-     ON CONFLICT ("idempotencyKey") DO NOTHING RETURNING id`,
+     ON CONFLICT ("idempotencyKey") DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
     [
       m.id,
       m.workspaceId,
@@ -85,7 +90,6 @@ export async function insertTransactionalMessage(q: Queryable, m: NewTransaction
       m.topicId,
     ],
   );
-  return !!row;
 }
 
 const MessageStatusRow = z.object({
