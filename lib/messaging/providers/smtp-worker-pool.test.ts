@@ -28,7 +28,7 @@ async function outcome(promise: Promise<unknown>): Promise<Record<string, unknow
   }
 }
 
-/** Runs `fn` with the sends on the main thread (CAIRN_SMTP_WORKERS=0) or in a sender thread (1). */
+/** Runs `fn` with a broadcast's sends (senderThread) on the main thread (CAIRN_SMTP_WORKERS=0) or in a sender thread (1). */
 async function onThreads<T>(workers: 0 | 1, fn: () => Promise<T>): Promise<T> {
   const saved = process.env.CAIRN_SMTP_WORKERS;
   closeSmtpTransports();
@@ -61,7 +61,7 @@ describe("SMTP sends in a sender thread", () => {
   });
 
   it("reach the server as the same message, with the same answer, as a send on the main thread", async () => {
-    const ctx = { idempotencyKey: "msg_same:email", timeoutMs: 10_000 };
+    const ctx = { idempotencyKey: "msg_same:email", timeoutMs: 10_000, senderThread: true };
     const inThread = await onThreads(0, () => sendEmail(sink.config(), message(), ctx));
     const viaWorker = await onThreads(1, () => sendEmail(sink.config(), message(), ctx));
     expect(viaWorker.providerMessageId).toBe("<msg_same=3Aemail@cairn>");
@@ -81,6 +81,13 @@ describe("SMTP sends in a sender thread", () => {
     expect(stable(b.raw)).toBe(stable(a.raw));
   });
 
+  it("are a broadcast's: a single email (a journey's, a transactional one) stays on the main thread, no thread starts", async () => {
+    closeSmtpTransports();
+    const sent = await sendEmail(sink.config(), message(), { idempotencyKey: "msg_single", timeoutMs: 10_000 });
+    expect(sent.response).toMatch(/^250 /);
+    expect(smtpWorkerPool({ create: false })).toBeNull();
+  });
+
   it("classify a refusal as the main thread does: 550 no such user, 550 relaying, 451 at RCPT, 554 after DATA", async () => {
     const cases: [string, () => void][] = [
       ["gone@example.com", () => sink.rejectRecipient("gone@example.com")],
@@ -93,7 +100,13 @@ describe("SMTP sends in a sender thread", () => {
       const send = (workers: 0 | 1) =>
         onThreads(workers, () => {
           arrange();
-          return outcome(sendEmail(sink.config(), message({ to }), { idempotencyKey: `c-${to}`, timeoutMs: 10_000 }));
+          return outcome(
+            sendEmail(sink.config(), message({ to }), {
+              idempotencyKey: `c-${to}`,
+              timeoutMs: 10_000,
+              senderThread: true,
+            }),
+          );
         });
       const inThread = await send(0);
       const viaWorker = await send(1);
@@ -111,7 +124,14 @@ describe("SMTP sends in a sender thread", () => {
   it("still go through the outbound guard: a loopback host without the operator's exception is refused, nothing connects", async () => {
     const before = sink.received.length;
     const refused = await onThreads(1, () =>
-      outcome(sendEmail(sink.config(), message(), { idempotencyKey: "guard-worker", timeoutMs: 2_000, allow: "" })),
+      outcome(
+        sendEmail(sink.config(), message(), {
+          idempotencyKey: "guard-worker",
+          timeoutMs: 2_000,
+          allow: "",
+          senderThread: true,
+        }),
+      ),
     );
     expect(refused).toMatchObject({ retryable: false, code: "EOUTBOUND_BLOCKED" });
     expect(refused.message).toMatch(/^The SMTP server was not called: the address 127\.0\.0\.1 is loopback/);

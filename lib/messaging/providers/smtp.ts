@@ -11,9 +11,9 @@
  * checked address is reused for TARGET_TTL_MS (a broadcast batch's messages share one check instead of a DNS lookup
  * each); the connection still goes to exactly the address that was checked, under the same allow list.
  *
- * Off the main thread: with CAIRN_SMTP_WORKERS ≥ 1 (the default, ./smtp-worker-pool.ts) the check and the message's
- * fields are made here and the SMTP exchange (MIME building, the socket writes: most of a send's CPU) runs in a
- * sender thread, which answers the same SendResult or ProviderError as `sendCheckedMail` does here.
+ * Off the main thread (a broadcast's sends, `senderThread`; CAIRN_SMTP_WORKERS ≥ 1, the default: ./smtp-worker-pool.ts):
+ * the check and the message's fields are made here and the SMTP exchange (MIME building, the socket writes: most
+ * of a send's CPU) runs in a sender thread, which answers the same SendResult or ProviderError as here.
  */
 import net from "node:net";
 import nodemailer from "nodemailer";
@@ -345,11 +345,16 @@ export interface CheckedSend {
   poolSize: SmtpPoolSize;
 }
 
-/** Send one email. Throws ProviderError; returns the Message-ID and the server's final reply. */
+/**
+ * Send one email. Throws ProviderError; returns the Message-ID and the server's final reply. `senderThread`: the
+ * SMTP exchange runs in a sender thread (./smtp-worker-pool.ts), for a broadcast's batches; a single email (a
+ * journey's, a transactional one) stays on this thread, where it does not pay the hop to a thread and back (on a
+ * busy machine that hop measured as a few ms of added latency, with nothing to gain for one message).
+ */
 export async function sendEmail(
   config: SmtpConfig,
   message: EmailMessage,
-  ctx: SendContext & GuardOptions,
+  ctx: SendContext & GuardOptions & { senderThread?: boolean },
 ): Promise<SendResult> {
   const timeoutMs = ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const target = await checkedTarget(config, ctx);
@@ -373,7 +378,7 @@ export async function sendEmail(
     timeoutMs,
     poolSize: smtpPoolSize(),
   };
-  const workers = smtpWorkerPool({ create: true, fallback: sendCheckedMail });
+  const workers = ctx.senderThread ? smtpWorkerPool({ create: true, fallback: sendCheckedMail }) : null;
   return workers ? workers.send(send) : sendCheckedMail(send);
 }
 
