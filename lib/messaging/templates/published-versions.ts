@@ -28,9 +28,11 @@ import {
 export const TEMPLATE_TTL_MS = 5_000;
 type CurrentVersion = NonNullable<Awaited<ReturnType<typeof selectCurrentVersion>>>;
 const currentVersions = new ReadCache<string, CurrentVersion | null>({ maxEntries: 20_000, ttlMs: TEMPLATE_TTL_MS });
-const versionContents = new ReadCache<string, TemplateContent | null>({ maxEntries: 5_000 });
+// Contents and partials are the big entries (an email's HTML is often 20–100 KB): 1,000 of them bound the memory to
+// about 100 MB at the very worst (a few MB for typical templates); a process sends far fewer distinct versions at once.
+const versionContents = new ReadCache<string, TemplateContent | null>({ maxEntries: 1_000 });
 type CurrentPartial = Awaited<ReturnType<typeof selectCurrentPartials>>[number];
-const currentPartials = new ReadCache<string, CurrentPartial[]>({ maxEntries: 10_000, ttlMs: TEMPLATE_TTL_MS });
+const currentPartials = new ReadCache<string, CurrentPartial[]>({ maxEntries: 1_000, ttlMs: TEMPLATE_TTL_MS });
 
 /** Drops this process's cached newest version of the template and the workspace's partials (after a write committed). */
 export function forgetTemplate(workspaceId: string, templateId: string): void {
