@@ -247,12 +247,72 @@ describe("a sender thread that stops", () => {
   });
 });
 
+describe("two sender threads", () => {
+  it("share CAIRN_SMTP_MAX_CONNECTIONS: 3 connections in all to the server, not 3 each, and every message arrives", async () => {
+    let open = 0;
+    let most = 0;
+    const received: string[] = [];
+    const server = new SMTPServer({
+      logger: false,
+      authOptional: true,
+      disabledCommands: ["STARTTLS"],
+      onConnect(_session, callback) {
+        most = Math.max(most, ++open);
+        callback();
+      },
+      onClose() {
+        open--;
+      },
+      onData(stream, session, callback) {
+        stream.resume();
+        stream.on("end", () => {
+          received.push(session.envelope.rcptTo[0].address);
+          callback();
+        });
+      },
+    });
+    server.on("error", () => {});
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    const port = (server.server.address() as AddressInfo).port;
+    const pool = new SmtpWorkerPool({ size: 2, fallback: sendCheckedMail });
+    try {
+      await pool.warm();
+      const sends = Array.from({ length: 40 }, (_, i) =>
+        pool.send({
+          config: { host: "127.0.0.1", port, secure: false },
+          target: { host: "127.0.0.1", address: "127.0.0.1" },
+          mail: {
+            from: "news@shop.example",
+            to: `p${i}@example.com`,
+            subject: "Hi",
+            text: "Hello",
+            messageId: `<p${i}@cairn>`,
+          },
+          timeoutMs: 30_000,
+          poolSize: { maxConnections: 3, maxMessages: 1_000 },
+        }),
+      );
+      expect((await Promise.all(sends)).map((r) => r.providerMessageId)).toEqual(
+        Array.from({ length: 40 }, (_, i) => `<p${i}@cairn>`),
+      );
+      expect(received.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `p${i}@example.com`).sort());
+      expect(most).toBeGreaterThanOrEqual(2); // side by side, on more than one connection
+      expect(most).toBeLessThanOrEqual(3);
+    } finally {
+      await pool.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
 describe("smtpWorkerCount", () => {
-  it("reads CAIRN_SMTP_WORKERS (0: the main thread), and falls back to 1 for anything else", () => {
-    expect(smtpWorkerCount({})).toBe(1);
-    expect(smtpWorkerCount({ CAIRN_SMTP_WORKERS: "0" })).toBe(0);
-    expect(smtpWorkerCount({ CAIRN_SMTP_WORKERS: "2" })).toBe(2);
+  it("reads CAIRN_SMTP_WORKERS (0: the main thread), and falls back to two (one on one core) for anything else", () => {
+    expect(smtpWorkerCount({}, 2)).toBe(2);
+    expect(smtpWorkerCount({}, 8)).toBe(2);
+    expect(smtpWorkerCount({}, 1)).toBe(1);
+    expect(smtpWorkerCount({ CAIRN_SMTP_WORKERS: "0" }, 2)).toBe(0);
+    expect(smtpWorkerCount({ CAIRN_SMTP_WORKERS: "3" }, 2)).toBe(3);
     for (const bad of ["", " ", "-1", "1.5", "lots", "17"])
-      expect(smtpWorkerCount({ CAIRN_SMTP_WORKERS: bad })).toBe(1);
+      expect(smtpWorkerCount({ CAIRN_SMTP_WORKERS: bad }, 2), bad).toBe(2);
   });
 });
