@@ -17,8 +17,9 @@
  *      broadcast is done. In-process: the Inngest round trip between two links (an event to the executor, an HTTP
  *      call back) is milliseconds beside a link's thousands of messages;
  *   6. the figures: send now → first message, messages/s over the middle 80 %, send now → last message, the CPU
- *      of the Node process (the sender, with its render workers), of the database server and of the sink, as
- *      cores over that time; the bare loop's rate and the ratio; the targets beside them.
+ *      of the Node process (the sender, with its render workers and SMTP sender threads), of the database server
+ *      and of the sink, as cores over that time; the bare loop's rate and the ratio; the targets beside them; how
+ *      busy the main thread and each SMTP sender thread were (event-loop utilisation: the one near 100 % limits).
  * Exits 1 only on a broken run (not every message delivered exactly once), never on a missed target.
  * Options: --profiles N, --baseline M, --chains K, --pglite; BENCH_KEEP_DB=1 keeps the Postgres database.
  */

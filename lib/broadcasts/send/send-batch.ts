@@ -21,7 +21,8 @@ import { pgPool } from "../../db/pool";
  *   2. render: each variant's template, pinned at the broadcast's start, for all its people in one batch to the
  *      render workers (parsed once, each person within one message's budget);
  *   3. send: the provider calls, a bounded number at a time (email: as many as the pooled SMTP transport has
- *      connections, twice over so none waits idle);
+ *      connections, twice over so none waits idle), emails' SMTP exchanges in the sender threads
+ *      (lib/messaging/providers/smtp-worker-pool.ts) so this thread goes on claiming, rendering and recording;
  *   4. record (./record-batch.ts): one transaction, one statement per outcome.
  *
  * Exactly once as in delivery.ts: a claimed message belongs to this sender until CLAIM_MS passes; a sender that
