@@ -9,7 +9,12 @@ import { parentPort, workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
 
-const { sendCheckedMail } = await tsImport(pathToFileURL(workerData.smtpPath).href, import.meta.url);
+const { sendCheckedMail, installFastTextEncoding } = await tsImport(
+  pathToFileURL(workerData.smtpPath).href,
+  import.meta.url,
+);
+// nodemailer's choice of a text's transfer encoding, counted without its per-letter arrays (mime-text-encoding.ts)
+installFastTextEncoding();
 
 parentPort.on("message", ({ id, send, poolSize }) => {
   sendCheckedMail(send, poolSize).then(

@@ -30,6 +30,7 @@ import {
   type GuardOptions,
 } from "../../security/outbound";
 import { closeSmtpWorkerPool, smtpWorkerPool } from "./smtp-worker-pool";
+export { installFastTextEncoding } from "./mime-text-encoding";
 import { ProviderError, type EmailMessage, type SendContext, type SendResult, type SmtpConfig } from "./types";
 
 /** used when the send context gives no timeout: nodemailer's own defaults (up to 10 minutes idle) are too long */
