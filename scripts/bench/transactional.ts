@@ -39,8 +39,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 /**
  * SMTP connections, Cairn's pool's (CAIRN_SMTP_MAX_CONNECTIONS) and the baseline's alike: nodemailer's default, 5.
- * Each connection carries one message at a time, and every SMTP command waits for this busy process's SMTP server:
- * at Cairn's own default, 3, even the bare loop falls behind 100 a second here (BENCH_SMTP_CONNECTIONS=3 shows it).
+ * Each connection carries one message at a time and every SMTP command waits for this busy process's SMTP server,
+ * so width is throughput: at 3 (Cairn's default) the bare loop falls far behind 100 a second here (its connections
+ * keep Nagle's algorithm on; Cairn's turn it off, lib/messaging/providers/smtp.ts), and Cairn keeps up only while
+ * the machine is quiet. BENCH_SMTP_CONNECTIONS sets it.
  */
 const SMTP_CONNECTIONS = process.env.BENCH_SMTP_CONNECTIONS ?? process.env.CAIRN_SMTP_MAX_CONNECTIONS ?? "5";
 const PEOPLE = 200;
