@@ -1,7 +1,8 @@
 /**
  * Next.js calls register() once when a server process starts (`next dev`, `next start`), before it serves
  * a request. Cairn starts the ingest log's sweeps there (lib/ingest/after-ingest.ts), so events acknowledged
- * before a restart are handed to Inngest without waiting for new traffic, and warms the render workers.
+ * before a restart are handed to Inngest without waiting for new traffic, and warms the render workers and the SMTP
+ * sender threads.
  */
 export async function register(): Promise<void> {
   // The Edge runtime has no database driver; the sweeps belong to the Node.js server.
@@ -16,4 +17,10 @@ export async function register(): Promise<void> {
   void renderPool()
     .warm()
     .catch((error: Error) => console.error("[cairn] the render workers did not start:", error.message));
+  // Likewise the SMTP sender threads a broadcast's emails leave through (until they have loaded, sends run on
+  // the main thread, slower but never waiting).
+  const { warmSmtpSenders } = await import("./lib/messaging/providers/smtp");
+  void warmSmtpSenders().catch((error: Error) =>
+    console.error("[cairn] the SMTP sender threads did not start:", error.message),
+  );
 }

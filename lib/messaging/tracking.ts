@@ -8,11 +8,17 @@ import { createHmac, timingSafeEqual } from "node:crypto";
  */
 export type LinkKind = "open" | "click" | "unsubscribe" | "preferences";
 
+// Derived once per root key (every signed link needs it: several per message on a broadcast's hot path), and
+// again if the root key changes (tests set their own).
+let derived: { root: string; key: string } | null = null;
+
 function trackingKey(): string {
   const root = process.env.CAIRN_ENCRYPTION_KEY;
   if (!root)
     throw new Error("CAIRN_ENCRYPTION_KEY is not set. `npm run dev` / `npm start` generate one in the data directory.");
-  return createHmac("sha256", root).update("message-links").digest("base64url");
+  if (derived?.root !== root)
+    derived = { root, key: createHmac("sha256", root).update("message-links").digest("base64url") };
+  return derived.key;
 }
 
 function signature(kind: LinkKind, messageId: string, target = ""): string {
