@@ -3,13 +3,14 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { BROADCAST_CHANNELS, type BroadcastChannel, WEBHOOK_METHODS } from "@/lib/broadcasts/schemas";
+import { BROADCAST_CHANNELS, type BroadcastChannel } from "@/lib/broadcasts/schemas";
 import { api } from "../api/client";
 import { Button, buttonClass } from "../ui/button";
 import { Card } from "../ui/card";
 import { FormAlert, SelectField, TextField } from "../ui/field";
 import { useApiForm } from "../ui/use-api-form";
-import { CHANNEL_LABELS, EMPTY_WEBHOOK, type WebhookMethod, webhookBodyFromForm } from "./model";
+import { CHANNEL_LABELS, EMPTY_WEBHOOK, webhookBodyFromForm } from "./model";
+import { WebhookTargetFields } from "./webhook-section";
 
 export interface TemplateOption {
   id: string;
@@ -86,26 +87,10 @@ export function NewBroadcastForm({ slug, templates }: { slug: string; templates:
           </SelectField>
           {channel === "webhook" ? (
             <div className="grid gap-4 sm:grid-cols-[7rem_1fr]">
-              <SelectField
-                label="Method"
-                value={webhook.method}
-                onChange={(e) => setWebhook((w) => ({ ...w, method: e.target.value as WebhookMethod }))}
-                error={error("webhook.method")}
-              >
-                {WEBHOOK_METHODS.map((m) => (
-                  <option key={m} value={m}>
-                    {m}
-                  </option>
-                ))}
-              </SelectField>
-              <TextField
-                label="URL"
-                type="url"
-                placeholder="https://crm.example.com/hooks/cairn"
-                value={webhook.url}
-                onChange={(e) => setWebhook((w) => ({ ...w, url: e.target.value }))}
-                error={error("webhook.url") ?? error("webhook")}
-                maxLength={2000}
+              <WebhookTargetFields
+                value={webhook}
+                onChange={setWebhook}
+                error={error}
                 hint="Each person of the audience is one request to it, with the template's body."
               />
             </div>

@@ -39,29 +39,7 @@ export function WebhookSection({
         apply. Everyone in the audience is sent, except the excluded segments and the holdout.
       </p>
       <div className="grid gap-4 sm:grid-cols-[8rem_1fr]">
-        <SelectField
-          label="Method"
-          value={value.method}
-          onChange={(e) => onChange((w) => ({ ...w, method: e.target.value as WebhookMethod }))}
-          error={errors["webhook.method"]}
-          disabled={readOnly}
-        >
-          {WEBHOOK_METHODS.map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
-        </SelectField>
-        <TextField
-          label="URL"
-          type="url"
-          placeholder="https://crm.example.com/hooks/cairn"
-          value={value.url}
-          onChange={(e) => onChange((w) => ({ ...w, url: e.target.value }))}
-          error={errors["webhook.url"] ?? errors.webhook}
-          readOnly={readOnly}
-          maxLength={2000}
-        />
+        <WebhookTargetFields value={value} onChange={onChange} error={(path) => errors[path]} readOnly={readOnly} />
       </div>
       <div className="space-y-2" data-testid="webhook-headers">
         <h3 className="text-sm font-medium text-stone-800">Headers</h3>
@@ -115,5 +93,52 @@ export function WebhookSection({
         )}
       </div>
     </Section>
+  );
+}
+
+/**
+ * Method and URL of a webhook broadcast's request: in the editor's Request section and in the new-broadcast form
+ * (which lays them in its own grid).
+ */
+export function WebhookTargetFields({
+  value,
+  onChange,
+  error,
+  readOnly = false,
+  hint,
+}: {
+  value: Pick<WebhookForm, "method" | "url">;
+  onChange: (change: (w: WebhookForm) => WebhookForm) => void;
+  error: (path: string) => string | undefined;
+  readOnly?: boolean;
+  hint?: string;
+}) {
+  return (
+    <>
+      <SelectField
+        label="Method"
+        value={value.method}
+        onChange={(e) => onChange((w) => ({ ...w, method: e.target.value as WebhookMethod }))}
+        error={error("webhook.method")}
+        disabled={readOnly}
+      >
+        {WEBHOOK_METHODS.map((m) => (
+          <option key={m} value={m}>
+            {m}
+          </option>
+        ))}
+      </SelectField>
+      <TextField
+        label="URL"
+        type="url"
+        placeholder="https://crm.example.com/hooks/cairn"
+        value={value.url}
+        onChange={(e) => onChange((w) => ({ ...w, url: e.target.value }))}
+        error={error("webhook.url") ?? error("webhook")}
+        readOnly={readOnly}
+        maxLength={2000}
+        hint={hint}
+      />
+    </>
   );
 }

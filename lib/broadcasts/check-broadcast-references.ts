@@ -22,30 +22,21 @@ const CHANNEL_NAMES: Record<string, string> = {
  * found here), so nothing about it leaks. Every problem is a 422 naming the field (`segmentIds.0`,
  * `variants.1.templateId`).
  */
-export async function checkBroadcastReferences(
-  ctx: WorkspaceContext,
-  draft: {
-    channel: string;
-    segmentIds: string[];
-    excludedSegmentIds: string[];
-    variants: BroadcastVariant[];
-    webhook?: BroadcastWebhook | null;
-  },
-): Promise<void> {
+/** What of a draft names something that must exist and be usable. */
+interface ReferencedByDraft {
+  channel: string;
+  segmentIds: string[];
+  excludedSegmentIds: string[];
+  variants: BroadcastVariant[];
+  webhook?: BroadcastWebhook | null;
+}
+
+export async function checkBroadcastReferences(ctx: WorkspaceContext, draft: ReferencedByDraft): Promise<void> {
   const issues = await referenceProblems(ctx, draft);
   if (issues.length) throw AppError.validation(issues);
 }
 
-export async function referenceProblems(
-  ctx: WorkspaceContext,
-  draft: {
-    channel: string;
-    segmentIds: string[];
-    excludedSegmentIds: string[];
-    variants: BroadcastVariant[];
-    webhook?: BroadcastWebhook | null;
-  },
-): Promise<FieldIssue[]> {
+export async function referenceProblems(ctx: WorkspaceContext, draft: ReferencedByDraft): Promise<FieldIssue[]> {
   const segmentIds = [...draft.segmentIds, ...draft.excludedSegmentIds];
   const templateIds = draft.variants.map((v) => v.templateId);
   const [segments, templates] = await Promise.all([

@@ -45,14 +45,7 @@ export interface BroadcastWebhookScope extends WebhookScope {
 export function broadcastWebhookScope(
   broadcast: { id: string; name: string },
   variant: string | null,
-  person: {
-    id: string;
-    userId: string | null;
-    email: string | null;
-    phone: string | null;
-    timezone: string | null;
-    traits: Record<string, unknown>;
-  },
+  person: WebhookScope["profile"],
 ): BroadcastWebhookScope {
   return {
     profile: {
