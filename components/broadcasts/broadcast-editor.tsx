@@ -212,13 +212,16 @@ export function BroadcastEditor({
               readOnly={readOnly}
               onChange={(excludedSegmentIds) => setForm((f) => ({ ...f, excludedSegmentIds }))}
             />
-            <TopicField
-              slug={slug}
-              value={form.topicId ?? ""}
-              error={errors.topicId}
-              readOnly={readOnly}
-              onChange={(topicId) => setForm((f) => ({ ...f, topicId }))}
-            />
+            {/* a webhook is not a person's channel: no one's topic choice applies to it */}
+            {broadcast.channel === "webhook" ? null : (
+              <TopicField
+                slug={slug}
+                value={form.topicId ?? ""}
+                error={errors.topicId}
+                readOnly={readOnly}
+                onChange={(topicId) => setForm((f) => ({ ...f, topicId }))}
+              />
+            )}
           </Section>
           <GoalSection
             form={form}

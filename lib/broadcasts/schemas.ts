@@ -148,6 +148,13 @@ export function checkDraft(
       path: ["webhook"],
       message: `is only for webhook broadcasts; this one sends ${d.channel}`,
     });
+  // a webhook is not a person's channel: nothing about it asks people's choices, so a topic would do nothing
+  if (d.channel === "webhook" && d.topicId != null)
+    ctx.addIssue({
+      code: "custom",
+      path: ["topicId"],
+      message: "a webhook broadcast has no subscription topic: it is not sent to a person's inbox",
+    });
   if (d.channel === "webhook" && (d.winnerMetric === "open" || d.winnerMetric === "click"))
     ctx.addIssue({
       code: "custom",

@@ -4,6 +4,7 @@ import { verifyWebhookSignature, webhookSigningSecret } from "../engine/webhook-
 import { retryBackoffMs } from "../messaging/delivery";
 import { withWebhookReceiver } from "../testing/webhook-receiver";
 import { OUTBOUND_ALLOW_ENV } from "../security/outbound";
+import { createTopic } from "../topics/manage-topics";
 import { broadcastWorld, createPeople, createSegmentRow, createTemplateRow } from "./broadcast-fixtures";
 import { cancelBroadcast, pauseBroadcast, resumeBroadcast } from "./control-broadcast";
 import { createBroadcast, duplicateBroadcast } from "./create-broadcast";
@@ -185,6 +186,8 @@ describe("a webhook broadcast", () => {
   it("refuses bad request settings and non-webhook templates with a 422 naming the field, storing nothing", async () => {
     const w = await world(0);
     const emailTemplate = await createTemplateRow(w.ws, "email", { name: "Newsletter" });
+    // a live topic of this workspace: usable by an email broadcast, not by a webhook one
+    const news = await createTopic(w.owner, { key: "news", name: "News", category: "marketing" });
     const base = webhookDraft(w.segment, w.template, "/x");
     const cases: [Record<string, unknown>, string][] = [
       [{ webhook: null }, "webhook.url"],
@@ -205,6 +208,7 @@ describe("a webhook broadcast", () => {
       ],
       [{ variants: [{ key: "A", templateId: emailTemplate, weight: 100 }] }, "variants.0.templateId"],
       [{ channel: "email", variants: [{ key: "A", templateId: emailTemplate, weight: 100 }] }, "webhook"],
+      [{ topicId: news.id }, "topicId"],
       [
         {
           variants: [
