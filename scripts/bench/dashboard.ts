@@ -31,7 +31,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type pg from "pg";
-import { freshDatabase, percentile, runBench, startCairn, stopProcess } from "./harness";
+import { benchWorkspace, freshDatabase, percentile, runBench, startCairn, stopProcess } from "./harness";
 
 const ENROLLMENTS = Number(process.env.BENCH_ENROLLMENTS ?? 1_000_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5_000_000);
@@ -445,7 +445,6 @@ async function main() {
     const { db } = await import("../../lib/db/client");
     const { pgPool } = await import("../../lib/db/pool");
     const { createApiKey } = await import("../../lib/api-keys/api-keys");
-    const { workspaceContextForUser } = await import("../../lib/workspaces/workspaces");
     const { rebuildAnalytics } = await import("../../lib/analytics/rollups");
     const { evaluateExperiment } = await import("../../lib/experiments/evaluate-experiment");
     const { settingsOf } = await import("../../lib/experiments/experiment-settings");
@@ -459,15 +458,8 @@ async function main() {
     const split = splitConfigIn(graph, SPLIT_NODE);
     if (!split) throw new Error(`the bench graph's "${SPLIT_NODE}" is not a valid split`);
 
-    const user = await db().user.create({
-      data: { email: `bench-${Date.now()}@example.com`, name: "Bench" },
-      select: { id: true, email: true, name: true },
-    });
-    const workspace = await db().workspace.create({ data: { name: "Bench", slug: `bench-${Date.now()}` } });
-    await db().membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
-    const key = (
-      await createApiKey(await workspaceContextForUser(user, workspace.slug), { name: "bench", scope: "FULL" })
-    ).secret;
+    const { workspace, owner } = await benchWorkspace();
+    const key = (await createApiKey(owner, { name: "bench", scope: "FULL" })).secret;
     const journeyIds: string[] = [];
     const versionIds: string[] = [];
     for (let i = 0; i < JOURNEYS; i++) {

@@ -20,7 +20,16 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { freePort } from "../../lib/testing/free-port";
-import { freshDatabase, percentile, runPool, startCairn, stopProcess, waitForOk, runBench } from "./harness";
+import {
+  benchWorkspace,
+  freshDatabase,
+  percentile,
+  runBench,
+  runPool,
+  startCairn,
+  stopProcess,
+  waitForOk,
+} from "./harness";
 
 // The journey's webhook goes to a receiver on 127.0.0.1, which the outbound guard (lib/security/outbound.ts)
 // refuses like any private address unless told otherwise: the server, the executor and the in-process baseline
@@ -47,16 +56,9 @@ async function main() {
     const { db } = await import("../../lib/db/client");
     const { pgPool } = await import("../../lib/db/pool");
     const { createApiKey, workspaceContextForApiKey } = await import("../../lib/api-keys/api-keys");
-    const { workspaceContextForUser } = await import("../../lib/workspaces/workspaces");
     const { publishGraph } = await import("../../lib/testing/engine-driver");
 
-    const user = await db().user.create({
-      data: { email: `bench-${Date.now()}@example.com`, name: "Bench" },
-      select: { id: true, email: true, name: true },
-    });
-    const workspace = await db().workspace.create({ data: { name: "Bench", slug: `bench-${Date.now()}` } });
-    await db().membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
-    const owner = await workspaceContextForUser(user, workspace.slug);
+    const { owner } = await benchWorkspace();
     const write = (await createApiKey(owner, { name: "bench write", scope: "WRITE" })).secret;
     const ctx = await workspaceContextForApiKey(
       (await createApiKey(owner, { name: "bench full", scope: "FULL" })).secret,

@@ -141,3 +141,20 @@ export function runBench(main: () => Promise<void>): void {
     },
   );
 }
+
+/**
+ * A bench's workspace on the fresh database: an owner user, the workspace and the owner's context, made the way
+ * the app makes them. Imported when called, so that DATABASE_URL already names the bench's database.
+ */
+export async function benchWorkspace() {
+  const { db } = await import("../../lib/db/client");
+  const { workspaceContextForUser } = await import("../../lib/workspaces/workspaces");
+  const stamp = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const user = await db().user.create({
+    data: { email: `bench-${stamp}@example.com`, name: "Bench" },
+    select: { id: true, email: true, name: true },
+  });
+  const workspace = await db().workspace.create({ data: { name: "Bench", slug: `bench-${stamp}` } });
+  await db().membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
+  return { workspace, owner: await workspaceContextForUser(user, workspace.slug) };
+}

@@ -16,8 +16,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { createApiKey } from "../../lib/api-keys/api-keys";
-import { workspaceContextForUser } from "../../lib/workspaces/workspaces";
-import { freshDatabase, runPool, startCairn, stopProcess, runBench } from "./harness";
+import { benchWorkspace, freshDatabase, runBench, runPool, startCairn, stopProcess } from "./harness";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
@@ -71,13 +70,8 @@ async function main() {
   let server: Awaited<ReturnType<typeof startCairn>> | null = null;
   try {
     const { db } = await import("../../lib/db/client");
-    const user = await db().user.create({
-      data: { email: `bench-${Date.now()}@example.com`, name: "Bench" },
-      select: { id: true, email: true, name: true },
-    });
-    const workspace = await db().workspace.create({ data: { name: "Bench", slug: `bench-${Date.now()}` } });
-    await db().membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
-    const { secret } = await createApiKey(await workspaceContextForUser(user, workspace.slug), {
+    const { workspace, owner } = await benchWorkspace();
+    const { secret } = await createApiKey(owner, {
       name: "bench",
       scope: "WRITE",
     });

@@ -31,7 +31,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
 import { freePort } from "../../lib/testing/free-port";
-import { freshDatabase, percentile, runBench, stopProcess, waitForOk } from "./harness";
+import { benchWorkspace, freshDatabase, percentile, runBench, stopProcess, waitForOk } from "./harness";
 
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 200_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5_000_000);
@@ -176,18 +176,11 @@ async function main() {
     const { db } = await import("../../lib/db/client");
     const { pgPool } = await import("../../lib/db/pool");
     const { createApiKey, workspaceContextForApiKey } = await import("../../lib/api-keys/api-keys");
-    const { workspaceContextForUser } = await import("../../lib/workspaces/workspaces");
     const { createSegment } = await import("../../lib/segments/create-segment");
     const { recomputeSegment, updateSegmentsForEvents } = await import("../../lib/segments/membership");
     const { ingest } = await import("../../lib/ingest/ingest");
 
-    const user = await db().user.create({
-      data: { email: `bench-${Date.now()}@example.com`, name: "Bench" },
-      select: { id: true, email: true, name: true },
-    });
-    const workspace = await db().workspace.create({ data: { name: "Bench", slug: `bench-${Date.now()}` } });
-    await db().membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
-    const owner = await workspaceContextForUser(user, workspace.slug);
+    const { workspace, owner } = await benchWorkspace();
     const write = (await createApiKey(owner, { name: "bench write", scope: "WRITE" })).secret;
     const writeCtx = await workspaceContextForApiKey(write);
     const full = await workspaceContextForApiKey(

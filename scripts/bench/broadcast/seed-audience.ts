@@ -7,6 +7,7 @@
  */
 import pg from "pg";
 import type { WorkspaceContext } from "../../../lib/auth/context";
+import { benchWorkspace } from "../harness";
 
 export const FIRST_NAMES = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken"];
 export const PLANS = ["free", "pro", "team"];
@@ -49,20 +50,11 @@ export async function seedAudience(
   databaseUrl: string,
   options: { profiles: number; smtpPort: number; log: (line: string) => void },
 ): Promise<Audience> {
-  const { db } = await import("../../../lib/db/client");
-  const { workspaceContextForUser } = await import("../../../lib/workspaces/workspaces");
   const { saveChannelConfig } = await import("../../../lib/messaging/channel-config");
   const { createTemplate } = await import("../../../lib/messaging/templates/create-template");
   const { createSegment } = await import("../../../lib/segments/create-segment");
 
-  const stamp = Date.now();
-  const user = await db().user.create({
-    data: { email: `bench-${stamp}@example.com`, name: "Bench" },
-    select: { id: true, email: true, name: true },
-  });
-  const workspace = await db().workspace.create({ data: { name: "Bench", slug: `bench-${stamp}` } });
-  await db().membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
-  const owner = await workspaceContextForUser(user, workspace.slug);
+  const { workspace, owner } = await benchWorkspace();
   await saveChannelConfig(owner, "email", {
     settings: {
       mode: "smtp",

@@ -7,6 +7,7 @@
  * `--cpu-prof` run writes its profile).
  */
 import { pathToFileURL } from "node:url";
+import { benchWorkspace } from "../harness";
 
 export type ToRouteServer = { type: "cpu" } | { type: "stop" };
 export type FromRouteServer =
@@ -17,9 +18,7 @@ async function main(): Promise<void> {
   const smtpPort = Number(process.env.BENCH_SMTP_PORT);
   const people = Number(process.env.BENCH_PEOPLE ?? 200);
   // imported once the parent's environment (DATABASE_URL of the fresh database) is this process's
-  const { db } = await import("../../../lib/db/client");
   const { createApiKey, workspaceContextForApiKey } = await import("../../../lib/api-keys/api-keys");
-  const { workspaceContextForUser } = await import("../../../lib/workspaces/workspaces");
   const { saveChannelConfig } = await import("../../../lib/messaging/channel-config");
   const { createTemplate } = await import("../../../lib/messaging/templates/create-template");
   const { ingest } = await import("../../../lib/ingest/ingest");
@@ -28,13 +27,7 @@ async function main(): Promise<void> {
   const { POST } = await import("../../../app/api/v1/send/route");
   const { closeSmtpTransports } = await import("../../../lib/messaging/providers");
 
-  const user = await db().user.create({
-    data: { email: `bench-${Date.now()}@example.com`, name: "Bench" },
-    select: { id: true, email: true, name: true },
-  });
-  const workspace = await db().workspace.create({ data: { name: "Bench", slug: `bench-${Date.now()}` } });
-  await db().membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
-  const owner = await workspaceContextForUser(user, workspace.slug);
+  const { workspace, owner } = await benchWorkspace();
   const { secret } = await createApiKey(owner, { name: "bench", scope: "FULL" });
   await saveChannelConfig(owner, "email", {
     settings: { mode: "smtp", fromAddress: "shop@shop.example", fromName: "Shop", host: "127.0.0.1", port: smtpPort },
