@@ -63,11 +63,23 @@ describe("wake-due on the embedded executor", () => {
     const [waiting] = await enrollmentsOf(journeyId);
     expect(waiting).toMatchObject({ status: "WAITING", currentNodeId: "wait" });
 
-    // The delay now ends 400 ms into a tick two seconds ahead: every tick until then is idle.
-    const tick = Math.ceil(Date.now() / 1000) * 1000 + 2_000;
-    const endsAt = new Date(tick + 400);
+    // The delay now ends 400 ms into a tick two seconds ahead: every tick until then is idle. That tick's run
+    // must read the new end, so the write has to land well before the tick. On a machine so loaded that it
+    // did not, the test moves the end to a later tick, but only while the delay is untouched: a run that
+    // already claimed it has changed its wakeAt, and then the tick that holds the earlier end stands.
+    let tick = Math.ceil(Date.now() / 1000) * 1000 + 2_000;
+    let endsAt = new Date(tick + 400);
     await pgPool().query(`UPDATE "Enrollment" SET "wakeAt" = $2 WHERE id = $1`, [waiting.id, endsAt]);
-
+    for (let attempt = 1; attempt < 5 && Date.now() >= tick - 500; attempt++) {
+      const later = Math.ceil(Date.now() / 1000) * 1000 + 2_000 + attempt * 1_000;
+      const moved = await pgPool().query(
+        `UPDATE "Enrollment" SET "wakeAt" = $3 WHERE id = $1 AND "wakeAt" = $2 AND status = 'WAITING'`,
+        [waiting.id, endsAt, new Date(later + 400)],
+      );
+      if (moved.rowCount === 0) break;
+      tick = later;
+      endsAt = new Date(later + 400);
+    }
     const left = await eventually(
       async () =>
         (
