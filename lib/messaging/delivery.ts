@@ -39,6 +39,7 @@ import { selectSuppressions } from "./store/suppressions";
 import { normalizeAddress, suppress } from "./suppressions";
 import { renderAssetsAt, templateVersionAt } from "./templates/published-versions";
 import { findAddressProfileIn } from "../topics/address-profile";
+import { eventLocaleOf, prepareRender, withRenderTrace } from "../content/prepare-render";
 import { topicRefusal } from "../topics/topic-consent";
 
 /**
@@ -289,12 +290,21 @@ async function decide(messageId: string, now: Date, queued?: DeliveryMessage): P
           now,
         ),
       };
-    const rendered = await renderIsolated(
-      message.channel,
-      template.content,
-      buildScope(message, person, journeyName, { addressOnly: !profile && !message.topicId }),
+    // the person's language, and what the template fetches or looks up (lib/content/prepare-render.ts)
+    const prepared = await prepareRender({
+      workspaceId: message.workspaceId,
+      profileId: profile?.id ?? null,
+      traits: person.traits,
+      eventLocale: eventLocaleOf(message.context),
+      channel: message.channel,
+      content: template.content,
+      scope: buildScope(message, person, journeyName, { addressOnly: !profile && !message.topicId }),
       assets,
-    );
+      now,
+      db: client,
+    });
+    if (prepared.stop) return { kind: "finish", result: await finish(client, message, "FAILED", prepared.stop, now) };
+    const rendered = await renderIsolated(message.channel, prepared.content, prepared.scope, assets);
     if (rendered.errors.length) {
       return {
         kind: "finish",
@@ -320,7 +330,7 @@ async function decide(messageId: string, now: Date, queued?: DeliveryMessage): P
         until: new Date(now.getTime() + CLAIM_MS),
         templateVersion: template.version,
         to: send.to,
-        content: send.content,
+        content: withRenderTrace(send.content, prepared.trace),
         provider: send.provider,
       },
       now,

@@ -1,4 +1,5 @@
-import type { Channel } from "../../messaging/liquid";
+import { eventLocaleOf, type PreparedRender, prepareRenderMany, withRenderTrace } from "../../content/prepare-render";
+import type { Channel, RenderAssets, RenderResult, TemplateContent } from "../../messaging/liquid";
 import { buildScope, prepareSend, type Send } from "../../messaging/prepare-send";
 import { smtpPoolSize } from "../../messaging/providers/smtp";
 import type { SendResult } from "../../messaging/providers/types";
@@ -87,13 +88,29 @@ export async function prepareBroadcastBatch(context: SendContext, clock: Clock, 
       for (const c of group) renderStops.push({ id: c.message.id, reason });
       continue;
     }
-    const results = await renderPool().renderMany(
-      channel,
-      template.content,
-      group.map((c) => webhookScopeFor(context, c) ?? buildScope(c.message, c.profile, null)),
-      template.assets,
+    // each person's language (and fetches) first (lib/content/prepare-render.ts); people who share a language
+    // share a content object, and each such group renders in one batch
+    const prepared = await prepareRenderMany(
+      {
+        workspaceId: context.broadcast.workspaceId,
+        channel,
+        content: template.content,
+        assets: template.assets,
+        now: clock(),
+      },
+      group.map((c) => ({
+        profileId: c.profile.id,
+        traits: c.profile.traits,
+        eventLocale: eventLocaleOf(c.message.context),
+        scope: webhookScopeFor(context, c) ?? buildScope(c.message, c.profile, null),
+      })),
     );
+    const results = await renderGrouped(channel, prepared, template.assets);
     group.forEach((c, i) => {
+      if (prepared[i].stop) {
+        renderStops.push({ id: c.message.id, reason: prepared[i].stop! });
+        return;
+      }
       const rendered = results[i];
       if (rendered.errors.length) {
         renderStops.push({
@@ -106,11 +123,36 @@ export async function prepareBroadcastBatch(context: SendContext, clock: Clock, 
         webhookSendFor(context, template, c, rendered.fields, clock) ??
         prepareSend(c.message, rendered.fields, c.addresses, context.configs, { senderThread: true });
       if ("notConfigured" in send) renderStops.push({ id: c.message.id, reason: send.notConfigured });
-      else sends.push({ id: c.message.id, send, attempt: c.message.attempts, templateVersion: template.version });
+      else
+        sends.push({
+          id: c.message.id,
+          send: prepared[i].trace ? { ...send, content: withRenderTrace(send.content, prepared[i].trace) } : send,
+          attempt: c.message.attempts,
+          templateVersion: template.version,
+        });
     });
   }
   outcome.timings.render = performance.now() - checkedAt;
   return { context, outcome, sends, renderStops };
+}
+
+/** Renders prepared people in one batch per distinct content (one per language); results in the people's order. */
+async function renderGrouped(channel: Channel, prepared: PreparedRender<unknown, object>[], assets: RenderAssets) {
+  const groups = new Map<unknown, number[]>();
+  prepared.forEach((p, i) => groups.set(p.content, [...(groups.get(p.content) ?? []), i]));
+  const results = new Array<RenderResult>(prepared.length);
+  for (const [content, indexes] of groups) {
+    const rendered = await renderPool().renderMany(
+      channel,
+      content as TemplateContent,
+      indexes.map((i) => prepared[i].scope),
+      assets,
+    );
+    indexes.forEach((index, k) => {
+      results[index] = rendered[k];
+    });
+  }
+  return results;
 }
 
 /** How many provider calls of a batch are in flight at once. */
