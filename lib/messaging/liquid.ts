@@ -2,6 +2,7 @@ import { decodeHTMLStrict } from "entities";
 import { Liquid, toValueSync, type Template } from "liquidjs";
 import { z } from "zod";
 import type { FieldIssue } from "../errors";
+import { ZEmailEditor } from "../email-builder/document";
 
 /**
  * Personalization with Liquid. One configured engine: unknown filters are errors (a typo is caught at save
@@ -350,6 +351,8 @@ export const ZEmailContent = z
     text: optionalText(100_000),
     /** an email layout (a template of kind "layout") that wraps the HTML body */
     layoutId: z.preprocess((v) => (v === "" ? undefined : v), z.uuid("must be a layout's id").optional()),
+    /** made in the visual editor: the document the server compiles `html` from at save (lib/email-builder) */
+    editor: ZEmailEditor.optional(),
   })
   .strict();
 export const ZSmsContent = z

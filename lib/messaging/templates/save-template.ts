@@ -3,6 +3,7 @@ import { recordAudit } from "../../audit/audit-log";
 import { actorLabel, requirePermission, type WorkspaceContext } from "../../auth/context";
 import { db, type Prisma } from "../../db/client";
 import { AppError, parseInput } from "../../errors";
+import { withCompiledHtml } from "../../email-builder/visual-content";
 import type { TemplateKind } from "../liquid";
 import { checkAgainstWorkspace, validateContent } from "./check-content";
 import { getTemplate } from "./read-templates";
@@ -20,7 +21,11 @@ export async function saveTemplate(
   const { content } = parseInput(ZSaveTemplate, input);
   const template = await loadTemplate(ctx, id);
   if (template.archivedAt) throw new AppError("conflict", "This template is archived; restore it to edit it.");
-  const validated = validateContent(template.channel as TemplateKind, content);
+  // a visual email's html is compiled from its document here (async: MJML), before the checks read it
+  const validated = validateContent(
+    template.channel as TemplateKind,
+    await withCompiledHtml(template.channel, content),
+  );
   const warnings = await checkAgainstWorkspace(
     ctx,
     template.channel as TemplateKind,
