@@ -14,6 +14,7 @@ import { type BroadcastRow, findBroadcast, variantsOf, webhookOf } from "./read-
 import { type BroadcastVariant, type BroadcastWebhook, ZPreviewBroadcast } from "./schemas";
 import { broadcastWebhookScope, webhookBroadcastRequest } from "./send/webhook-send";
 import { selectAudienceSample } from "./store/estimate";
+import { prepareRender } from "../content/prepare-render";
 
 /** A variant's template as it would be sent now: its current saved version. */
 export async function variantContent(
@@ -97,11 +98,25 @@ export async function previewBroadcast(
               : null;
           const layoutAssets = layoutId ? await renderAssetsAt(ctx.workspace.id, clock(), layoutId) : assets;
           const renderScope = webhook ? broadcastWebhookScope(row, v.key, { ...scope.profile, id: person.id }) : scope;
-          const { fields, errors } = await renderIsolated(channel, content, renderScope, layoutAssets);
+          // in the person's language, with what the template fetches (lib/content/prepare-render.ts)
+          const prepared = await prepareRender<Record<string, unknown>, object>({
+            workspaceId: ctx.workspace.id,
+            profileId: person.id,
+            traits: scope.profile.traits,
+            channel,
+            content,
+            scope: renderScope,
+            assets: layoutAssets,
+            now: clock(),
+          });
+          const rendered = prepared.stop
+            ? { fields: {}, errors: [{ path: "content", message: prepared.stop }] }
+            : await renderIsolated(channel, prepared.content, prepared.scope, layoutAssets);
+          const { fields, errors } = rendered;
           recipients.push({
             profile: person,
             fields,
-            missingVariables: missingVariables(channel, content, renderScope, layoutAssets.partials),
+            missingVariables: missingVariables(channel, prepared.content, prepared.scope, layoutAssets.partials),
             errors,
             ...(webhook ? previewRequest(webhook, content, fields, errors) : {}),
           });

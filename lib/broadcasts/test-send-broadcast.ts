@@ -23,6 +23,7 @@ import {
 } from "./send/webhook-send";
 import { systemClock } from "../runtime/clock";
 import { requireChannelSetUp } from "./send-role";
+import { prepareRender } from "../content/prepare-render";
 
 /**
  * A variant sent as a test: rendered for the chosen person, through the workspace's real channel, to that person's
@@ -56,7 +57,7 @@ export async function testSendBroadcast(
   }
 
   await requireChannelSetUp(ctx.workspace.id, channel);
-  const { scope } = await previewScope(ctx, profileId).catch((error: unknown) => {
+  const { scope, profile } = await previewScope(ctx, profileId).catch((error: unknown) => {
     if (error instanceof AppError && error.code === "not_found")
       throw AppError.field("profileId", "is not a person of this workspace");
     throw error;
@@ -84,12 +85,20 @@ export async function testSendBroadcast(
 
   const layoutId =
     typeof content.layoutId === "string" && z.uuid().safeParse(content.layoutId).success ? content.layoutId : null;
-  const rendered = await renderIsolated(
+  const assets = await renderAssetsAt(ctx.workspace.id, new Date(), layoutId);
+  // in the person's language, with what the template fetches (lib/content/prepare-render.ts)
+  const prepared = await prepareRender({
+    workspaceId: ctx.workspace.id,
+    profileId: profile.id,
+    traits: scope.profile.traits,
     channel,
     content,
     scope,
-    await renderAssetsAt(ctx.workspace.id, new Date(), layoutId),
-  );
+    assets,
+    now: new Date(),
+  });
+  if (prepared.stop) throw AppError.field("content", prepared.stop);
+  const rendered = await renderIsolated(channel, prepared.content, prepared.scope, assets);
   if (rendered.errors.length)
     throw AppError.validation(rendered.errors, "The template does not render, so no test was sent");
   const f = rendered.fields;

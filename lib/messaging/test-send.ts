@@ -3,6 +3,8 @@ import { z } from "zod";
 import { requirePermission, requireUser, type WorkspaceContext } from "../auth/context";
 import { pgPool } from "../db/pool";
 import { AppError, parseInput } from "../errors";
+import { normalizeLocale } from "../content/locales/locale-chain";
+import { prepareRender } from "../content/prepare-render";
 import { loadProviderConfigs } from "./channel-config";
 import { pushToDevices, reachableDevices } from "./push-devices";
 import { insertTestInboxMessage } from "./store/inbox";
@@ -31,6 +33,8 @@ export const ZTestSend = z
     profileId: z.string().trim().min(1).max(200).nullish(),
     /** the event `event.*` renders with (a stored, catalog or typed one); omitted or null: the sample event */
     event: ZPreviewEvent.nullish(),
+    /** render this locale's translation (lib/content/locales); omitted or null: the profile's own locale */
+    locale: z.string().trim().max(64, "At most 64 characters").nullish(),
     /** SMS: the phone number to text, in E.164 form; push and in-app: the userId of the person to send to */
     to: z.string().trim().max(200).optional(),
   })
@@ -66,16 +70,27 @@ async function personOf(workspaceId: string, userId: string): Promise<{ id: stri
 export async function sendTestMessage(ctx: WorkspaceContext, input: unknown): Promise<TestSendResult> {
   requirePermission(ctx, "content:write");
   const user = requireUser(ctx);
-  const { channel, content, profileId, event, to } = parseInput(ZTestSend, input);
+  const { channel, content, profileId, event, to, locale } = parseInput(ZTestSend, input);
+  const forceLocale = locale ? normalizeLocale(locale) : null;
+  if (locale && !forceLocale) throw AppError.field("locale", "is not a language tag, e.g. de or pt-BR");
   const validated = validateContent(channel, content);
-  const { scope } = await previewScope(ctx, profileId, event);
+  const { scope, profile } = await previewScope(ctx, profileId, event);
   const layoutId = (validated as { layoutId?: string }).layoutId;
-  const rendered = await renderIsolated(
+  const assets = await renderAssetsAt(ctx.workspace.id, new Date(), layoutId);
+  // in the chosen (or the profile's) locale, with what the template fetches (lib/content/prepare-render.ts)
+  const prepared = await prepareRender({
+    workspaceId: ctx.workspace.id,
+    profileId: profile.id,
+    traits: scope.profile.traits,
     channel,
-    validated,
+    content: validated,
     scope,
-    await renderAssetsAt(ctx.workspace.id, new Date(), layoutId),
-  );
+    assets,
+    now: new Date(),
+    forceLocale,
+  });
+  if (prepared.stop) throw AppError.field("content", prepared.stop);
+  const rendered = await renderIsolated(channel, prepared.content, prepared.scope, assets);
   if (rendered.errors.length)
     throw AppError.validation(rendered.errors, "The template does not render, so no test was sent");
   const configs = await loadProviderConfigs(ctx.workspace.id);

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { requirePermission, type WorkspaceContext } from "../../auth/context";
+import { normalizeLocale } from "../../content/locales/locale-chain";
+import { prepareRender, type RenderTrace } from "../../content/prepare-render";
 import { db } from "../../db/client";
 import { AppError, type FieldIssue, parseInput } from "../../errors";
 import { getProfile } from "../../profiles/profiles";
@@ -18,6 +20,8 @@ export interface PreviewResult {
   errors: FieldIssue[];
   /** webhook templates: a JSON body that renders to something that is not JSON */
   warnings?: FieldIssue[];
+  /** which locale rendered and why, what was fetched (lib/content/prepare-render.ts) */
+  trace?: RenderTrace;
 }
 
 /**
@@ -92,7 +96,9 @@ export async function previewTemplate(
   clock: Clock = systemClock,
 ): Promise<PreviewResult> {
   requirePermission(ctx, "workspace:read");
-  const { channel, content, profileId, event } = parseInput(ZPreviewTemplate, input);
+  const { channel, content, profileId, event, locale } = parseInput(ZPreviewTemplate, input);
+  const forceLocale = locale ? normalizeLocale(locale) : null;
+  if (locale && !forceLocale) throw AppError.field("locale", "is not a language tag, e.g. de or pt-BR");
   // each preview renders what the caller wrote, up to the render budget: a workspace gets a bounded share
   previewLimiter().take(ctx.workspace.id, clock(), "previews");
   const { scope, profile } = await previewScope(ctx, profileId, event);
@@ -102,8 +108,27 @@ export async function previewTemplate(
       : null;
   const assets = await renderAssetsAt(ctx.workspace.id, new Date(), layoutId);
   if (channel === "webhook") return previewWebhook(content, previewWebhookScope(scope, profile.id), profile, assets);
-  const { fields, errors } = await renderIsolated(channel, content, scope, assets);
-  return { profile, fields, missingVariables: missingVariables(channel, content, scope, assets.partials), errors };
+  // in the chosen locale, or the profile's own (lib/content/prepare-render.ts)
+  const prepared = await prepareRender({
+    workspaceId: ctx.workspace.id,
+    profileId: profile.id,
+    traits: scope.profile.traits,
+    channel,
+    content,
+    scope,
+    assets,
+    now: clock(),
+    forceLocale,
+  });
+  if (prepared.stop) throw AppError.field("content", prepared.stop);
+  const { fields, errors } = await renderIsolated(channel, prepared.content, prepared.scope, assets);
+  return {
+    profile,
+    fields,
+    missingVariables: missingVariables(channel, prepared.content, prepared.scope, assets.partials),
+    errors,
+    ...(prepared.trace ? { trace: prepared.trace } : {}),
+  };
 }
 
 /**

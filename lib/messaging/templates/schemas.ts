@@ -57,5 +57,7 @@ export const ZPreviewTemplate = z
     profileId: z.string().trim().min(1).max(200).nullish(),
     /** omitted or null: the sample event */
     event: ZPreviewEvent.nullish(),
+    /** render this locale's translation (lib/content/locales); omitted or null: the profile's own locale */
+    locale: z.string().trim().max(64, "At most 64 characters").nullish(),
   })
   .strict();

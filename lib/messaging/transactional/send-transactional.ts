@@ -1,3 +1,4 @@
+import { awaitingApprovalFor, refuseBannedContent } from "../../approvals/publish-gate";
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { requirePermission, type WorkspaceContext } from "../../auth/context";
@@ -5,6 +6,7 @@ import { pgPool } from "../../db/pool";
 import { AppError, type FieldIssue, parseInput } from "../../errors";
 import { systemClock, type Clock } from "../../runtime/clock";
 import { type Channel, isChannel, type TemplateContent } from "../liquid";
+import { prepareRender } from "../../content/prepare-render";
 import { addressOnlyPerson, buildScope, type Person } from "../prepare-send";
 import { usableTopic } from "../../topics/manage-topics";
 import { renderIsolated } from "../render-pool";
@@ -104,6 +106,7 @@ async function contentToSend(
     const channel = body.channel!;
     const content = validateContent(channel, body.content);
     await checkAgainstWorkspace(ctx, channel, content);
+    await refuseBannedContent(ctx.workspace.id, channel, content, "content");
     return { channel, templateId: "inline", content, inline: true };
   }
   const unknown = () => AppError.field("templateId", "No such template in this workspace");
@@ -120,8 +123,12 @@ async function contentToSend(
     );
   if (body.channel !== undefined && body.channel !== template.channel)
     throw AppError.field("channel", `The template is for ${template.channel}, not ${body.channel}`);
+  // #20: the live version (approved, or not needing approval); none while every version awaits approval
   const version = await templateVersionAt(ctx.workspace.id, templateId, now);
+  if (!version && template.awaitingApproval)
+    throw AppError.field("templateId", await awaitingApprovalFor(ctx.workspace.id, templateId));
   if (!version) throw AppError.field("templateId", "The template has no saved version yet");
+  await refuseBannedContent(ctx.workspace.id, version.channel, version.content, "templateId", templateId);
   return { channel: template.channel, templateId, content: version.content, inline: false };
 }
 
@@ -188,12 +195,19 @@ export async function sendTransactional(
   const id = randomUUID();
   const message = { id, journeyId: null, context: { data: body.data } };
   const assets = await renderAssetsAt(ctx.workspace.id, now, (content as { layoutId?: string }).layoutId);
-  const rendered = await renderIsolated(
+  // in the person's language, with what the template fetches, as delivery will render it (lib/content/prepare-render.ts)
+  const prepared = await prepareRender({
+    workspaceId: ctx.workspace.id,
+    profileId: recipient.profileId,
+    traits: recipient.person.traits,
     channel,
     content,
-    buildScope(message, recipient.person, null, { addressOnly: !recipient.profileId && !topic }),
+    scope: buildScope(message, recipient.person, null, { addressOnly: !recipient.profileId && !topic }),
     assets,
-  );
+    now,
+  });
+  if (prepared.stop) throw AppError.field("content", prepared.stop);
+  const rendered = await renderIsolated(channel, prepared.content, prepared.scope, assets);
   if (rendered.errors.length) throw AppError.validation(renderIssues(rendered.errors));
 
   const stored = await insertTransactionalMessage(pgPool(), {
