@@ -1,3 +1,4 @@
+import { assertPublishGate } from "../approvals/publish-gate";
 import type { z } from "zod";
 import { actorLabel, type WorkspaceContext } from "../auth/context";
 import { recordAudit } from "../audit/audit-log";
@@ -77,6 +78,13 @@ export async function sendBroadcast(
   if (!existing.segmentIds.length) throw AppError.field("segmentIds", "Choose at least one segment to send to");
   const variants = variantsOf(existing);
   await checkBroadcastReferences(ctx, { ...existing, variants, webhook: webhookOf(existing) });
+  // #20: a template with no approved version, or banned phrases in what it will send, refuse the send or schedule
+  await assertPublishGate(
+    ctx.workspace.id,
+    variants.map((v, i) => ({ templateId: v.templateId, path: `variants.${i}.templateId` })),
+    clock(),
+    "The broadcast cannot be sent",
+  );
   // a topic archived after the draft chose it: new sends cannot use it (the draft must choose another or none)
   if (existing.topicId) await usableTopic(ctx.workspace.id, { id: existing.topicId }, "topicId");
   await requireChannelSetUp(ctx.workspace.id, existing.channel as Channel | "webhook");

@@ -1,3 +1,4 @@
+import { assertPublishGate, templateReferencesOf } from "../approvals/publish-gate";
 import { recordAudit } from "../audit/audit-log";
 import { actorLabel, requirePermission, type WorkspaceContext } from "../auth/context";
 import { db, type Prisma } from "../db/client";
@@ -79,6 +80,13 @@ export async function publishJourney(
       problems.map(toField),
       `The journey cannot be published: ${problems.length} problem${problems.length === 1 ? "" : "s"} to fix.`,
     );
+  // #20: a template with no approved version, or banned phrases in what the journey will send, refuse the publish
+  await assertPublishGate(
+    ctx.workspace.id,
+    templateReferencesOf(graph.nodes),
+    new Date(),
+    "The journey cannot be published",
+  );
   const diff = await diffAgainstLive(ctx, journey, graph);
   const version = await db().$transaction(async (tx) => {
     // The row lock makes concurrent publishes take turns, so version numbers never collide.

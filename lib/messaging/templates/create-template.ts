@@ -3,6 +3,7 @@ import { recordAudit } from "../../audit/audit-log";
 import { actorLabel, requirePermission, type WorkspaceContext } from "../../auth/context";
 import { db, type Prisma } from "../../db/client";
 import { parseInput } from "../../errors";
+import { approvalForSave } from "../../approvals/save-approval";
 import type { TemplateKind } from "../liquid";
 import { assertPartialNameFree, checkAgainstWorkspace, validateContent } from "./check-content";
 import { getTemplate } from "./read-templates";
@@ -31,6 +32,8 @@ export async function createTemplate(
   const warnings = validated
     ? await checkAgainstWorkspace(ctx, channel, validated, channel === "partial" ? name : undefined)
     : [];
+  // #20: a workspace that requires approval of every change requires it of a first version too
+  const approval = validated ? await approvalForSave(ctx.workspace.id, null, channel, validated, false) : null;
   const created = await db().$transaction(async (tx) => {
     const template = await tx.messageTemplate.create({
       data: { workspaceId: ctx.workspace.id, name, channel, currentVersion: validated ? 1 : 0 },
@@ -42,6 +45,7 @@ export async function createTemplate(
           version: 1,
           content: validated as Prisma.InputJsonValue,
           createdByLabel: actorLabel(ctx.actor),
+          ...approval,
         },
       });
     }

@@ -19,9 +19,9 @@ import {
  * Every send reads these (a transactional request twice: its check and its delivery), so they are cached in this
  * process (lib/runtime/read-cache.ts):
  *   - a version's content for good, by (template, version): versions are never changed once saved;
- *   - each template's newest version (number, save time, channel, archived) and each workspace's current partials
- *     for TEMPLATE_TTL_MS: a save in this process drops them at once (forgetTemplate, called by create, save,
- *     rename and archive), another instance sees it within TEMPLATE_TTL_MS.
+ *   - each template's newest live version (number, when it went live, channel, archived) and each workspace's
+ *     current partials for TEMPLATE_TTL_MS: a save in this process drops them at once (forgetTemplate, called by
+ *     create, save, rename, archive and approve), another instance sees it within TEMPLATE_TTL_MS.
  * A read "as of" a moment before the cached newest version was saved (a journey published before a later save)
  * asks the database which version that was; its content still comes from the cache.
  */
@@ -41,14 +41,23 @@ export function forgetTemplate(workspaceId: string, templateId: string): void {
 }
 
 /**
- * The workspace's template (any kind) with its newest version, cached (see above); null when the id is not a
- * template of this workspace. `version` is null before the first save. `now` (ms) judges the cache entry fresh.
+ * The workspace's template (any kind) with its newest live version (approved, or not needing approval: #20), cached
+ * (see above); null when the id is not a template of this workspace. `version` is null before the first save and
+ * while every version awaits approval; `savedAt` is when that version went live. `now` (ms) judges the cache entry
+ * fresh. Approving a version drops the entry (forgetTemplate), as a save does.
  */
 export async function currentTemplate(
   workspaceId: string,
   templateId: string,
   now: number = Date.now(),
-): Promise<{ channel: TemplateKind; archived: boolean; version: number | null; savedAt: Date | null } | null> {
+): Promise<{
+  channel: TemplateKind;
+  archived: boolean;
+  version: number | null;
+  savedAt: Date | null;
+  /** a version newer than the live one waits for approval (then `version` is the live one, or null if none) */
+  awaitingApproval: boolean;
+} | null> {
   if (!z.uuid().safeParse(templateId).success) return null;
   const found = await currentVersions.get(
     templateId,
@@ -61,6 +70,7 @@ export async function currentTemplate(
     archived: found.archived,
     version: found.version,
     savedAt: found.createdAt,
+    awaitingApproval: found.newestVersion > (found.version ?? 0),
   };
 }
 
@@ -72,8 +82,9 @@ function versionContent(templateId: string, version: number): Promise<TemplateCo
 }
 
 /**
- * The version a journey version published at `publishedAt` sends: the newest saved by then, so later saves
- * reach only journeys published after them. Null when the template had no version then (or is unknown).
+ * The version a journey version published at `publishedAt` sends: the newest live by then (saved, and approved
+ * if it needed approval), so later saves and approvals reach only journeys published after them. Null when the
+ * template had no live version then (or is unknown).
  */
 export async function templateVersionAt(
   workspaceId: string,

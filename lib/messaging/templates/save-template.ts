@@ -4,6 +4,8 @@ import { actorLabel, requirePermission, type WorkspaceContext } from "../../auth
 import { db, type Prisma } from "../../db/client";
 import { AppError, parseInput } from "../../errors";
 import { withCompiledHtml } from "../../email-builder/visual-content";
+import { approvalForSave } from "../../approvals/save-approval";
+import { bannedPhraseWarnings } from "../../brand/banned-phrases";
 import type { TemplateKind } from "../liquid";
 import { checkAgainstWorkspace, validateContent } from "./check-content";
 import { getTemplate } from "./read-templates";
@@ -18,7 +20,7 @@ export async function saveTemplate(
   input: z.input<typeof ZSaveTemplate>,
 ): Promise<SavedTemplate> {
   requirePermission(ctx, "content:write");
-  const { content } = parseInput(ZSaveTemplate, input);
+  const { content, aiDrafted } = parseInput(ZSaveTemplate, input);
   const template = await loadTemplate(ctx, id);
   if (template.archivedAt) throw new AppError("conflict", "This template is archived; restore it to edit it.");
   // a visual email's html is compiled from its document here (async: MJML), before the checks read it
@@ -31,6 +33,16 @@ export async function saveTemplate(
     template.channel as TemplateKind,
     validated,
     template.channel === "partial" ? template.name : undefined,
+  );
+  // #20: banned phrases warn here (publishing and sending refuse them); AI text or the workspace's rule makes the
+  // version wait for approval, so it is not live until approved (lib/approvals/save-approval.ts)
+  warnings.push(...(await bannedPhraseWarnings(ctx.workspace.id, template.channel as TemplateKind, validated)));
+  const approval = await approvalForSave(
+    ctx.workspace.id,
+    id,
+    template.channel as TemplateKind,
+    validated,
+    aiDrafted === true,
   );
   await db().$transaction(async (tx) => {
     // compare-and-set on the version number: two saves at once cannot both become vN
@@ -47,6 +59,7 @@ export async function saveTemplate(
         version,
         content: validated as Prisma.InputJsonValue,
         createdByLabel: actorLabel(ctx.actor),
+        ...approval,
       },
     });
     await recordAudit(tx, {
@@ -55,8 +68,8 @@ export async function saveTemplate(
       action: "template.saved",
       targetType: "template",
       targetId: id,
-      summary: `Saved "${template.name}" as v${version}`,
-      metadata: { version },
+      summary: `Saved "${template.name}" as v${version}${approval.needsApproval ? ", awaiting approval" : ""}`,
+      metadata: { version, ...approval },
     });
   });
   forgetTemplate(ctx.workspace.id, id);

@@ -18,7 +18,13 @@ export const ZCreateTemplate = z
   .object({ name: ZTemplateName, channel: ZTemplateKind, content: z.unknown().optional() })
   .strict()
   .refine((t) => t.channel !== "partial" || PARTIAL_NAME.test(t.name), { message: PARTIAL_NAME_RULE, path: ["name"] });
-export const ZSaveTemplate = z.object({ content: z.unknown() }).strict();
+export const ZSaveTemplate = z
+  .object({
+    content: z.unknown(),
+    /** the editor says AI-drafted text is in the content: the version then waits for approval (lib/approvals) */
+    aiDrafted: z.boolean({ error: "must be true or false" }).optional(),
+  })
+  .strict();
 export const ZRenameTemplate = z.object({ name: ZTemplateName }).strict();
 /** The most a typed event's properties may be, as JSON text: a preview renders them, it is not an import. */
 export const MAX_PREVIEW_EVENT_BYTES = 32 * 1024;
