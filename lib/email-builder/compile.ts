@@ -180,5 +180,5 @@ export async function compileDocument(document: EmailDocument): Promise<string> 
       `could not be turned into email HTML: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  return vault.restore(result.html);
+  return vault.restore(result.html).trim();
 }
