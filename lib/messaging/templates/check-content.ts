@@ -1,4 +1,5 @@
 import type { WorkspaceContext } from "../../auth/context";
+import { checkTranslations, splitTranslations } from "../../content/locales/validate-translations";
 import { db } from "../../db/client";
 import { AppError, type FieldIssue, zodIssuesToFields } from "../../errors";
 import {
@@ -29,16 +30,22 @@ import { renderAssetsAt } from "./published-versions";
  * (content.<field>), schema problems and Liquid errors together.
  */
 export function validateContent(channel: TemplateKind, content: unknown): TemplateContent {
-  const result = CONTENT_SCHEMAS[channel].safeParse(content);
+  // translations (lib/content/locales) are checked on their own; the channel's strict schema sees the rest
+  const { translations, rest } = splitTranslations(content);
+  const result = CONTENT_SCHEMAS[channel].safeParse(rest);
   const fields: FieldIssue[] = result.success
     ? []
     : zodIssuesToFields(result.error).map((f) => ({ ...f, path: f.path ? `content.${f.path}` : "content" }));
-  const liquid = liquidIssues(channel, result.success ? result.data : content);
+  const liquid = liquidIssues(channel, result.success ? result.data : rest);
   const taken = new Set(fields.map((f) => f.path));
   fields.push(...liquid.filter((f) => !taken.has(f.path)));
+  const translated = translations === undefined ? null : checkTranslations(channel, translations);
+  if (translated) fields.push(...translated.issues);
   if (fields.length || !result.success)
     throw AppError.validation(fields.length ? fields : [{ path: "content", message: "Invalid content" }]);
-  return result.data;
+  return translated && Object.keys(translated.translations).length
+    ? ({ ...result.data, translations: translated.translations } as unknown as TemplateContent)
+    : result.data;
 }
 
 /** An email's layout must be a layout of the same workspace. */
