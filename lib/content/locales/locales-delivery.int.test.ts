@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { db } from "../../db/client";
+import { deliverMessage } from "../../messaging/delivery";
+import { previewTemplate } from "../../messaging/templates/preview-template";
+import { getTemplate } from "../../messaging/templates/read-templates";
+import { saveTemplate } from "../../messaging/templates/save-template";
+import { withEmbeddedOutbox } from "../../testing/embedded-outbox";
+import { DEFAULT_CONTENT, messageRow, queueFor, setup } from "../../testing/messaging-fixtures";
+import { forgetWorkspaceLocales } from "./workspace-locales";
+import { sourceHash } from "./translations";
+
+withEmbeddedOutbox();
+
+const EMAIL = DEFAULT_CONTENT.email;
+const GERMAN = {
+  de: {
+    fields: {
+      subject: "Willkommen, {{ profile.traits.first_name }}",
+      html: "<p>Hallo {{ profile.traits.first_name }}</p>",
+    },
+    sourceHash: sourceHash("email", EMAIL),
+    updatedAt: "2026-01-01T00:00:00.000Z",
+  },
+};
+
+async function rejection(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { code: string; fields: { path: string; message: string }[] };
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("sending in the person's language", () => {
+  it("delivery renders the translation the person's locale falls back to, and stores which one and why", async () => {
+    const s = await setup({ ...EMAIL, translations: GERMAN });
+    await db().workspace.update({ where: { id: s.ctx.workspace.id }, data: { contentLocales: ["de"] } });
+    forgetWorkspaceLocales(s.ctx.workspace.id);
+
+    const austrian = await queueFor(s, "ada", { email: "ada@example.com", first_name: "Ada", locale: "de_AT" });
+    expect(await deliverMessage(austrian, s.driver.clock)).toMatchObject({ outcome: "sent" });
+    const sent = (await messageRow(austrian)).content as Record<string, unknown>;
+    expect(sent.subject).toBe("Willkommen, Ada");
+    expect(sent.html).toContain("Hallo Ada");
+    // the text part is derived from the German HTML, not the English one
+    expect(sent.text).toContain("Hallo Ada");
+    expect(sent.renderTrace).toEqual({
+      locale: { used: "de", requested: "de-AT", source: "trait", chain: ["de-AT", "de", "en"] },
+    });
+
+    const french = await queueFor(s, "bob", { email: "bob@example.com", first_name: "Bob", locale: "fr" });
+    await deliverMessage(french, s.driver.clock);
+    const frenchSent = (await messageRow(french)).content as Record<string, unknown>;
+    expect(frenchSent.subject).toBe("Welcome, Bob");
+    expect(frenchSent.renderTrace).toMatchObject({ locale: { used: "en", chain: ["fr", "en"] } });
+
+    // garbage in the locale trait: the default, and the trait is named in the trace
+    const odd = await queueFor(s, "cy", { email: "cy@example.com", first_name: "Cy", locale: "??" });
+    await deliverMessage(odd, s.driver.clock);
+    const oddSent = (await messageRow(odd)).content as Record<string, unknown>;
+    expect(oddSent.subject).toBe("Welcome, Cy");
+    expect(oddSent.renderTrace).toMatchObject({ locale: { used: "en", source: "none", ignored: "??" } });
+  });
+
+  it("a template without translations sends as before and stores no trace", async () => {
+    const s = await setup();
+    const id = await queueFor(s, "ada", { email: "ada@example.com", first_name: "Ada", locale: "de" });
+    await deliverMessage(id, s.driver.clock);
+    const sent = (await messageRow(id)).content as Record<string, unknown>;
+    expect(sent.subject).toBe("Welcome, Ada");
+    expect(sent.renderTrace).toBeUndefined();
+  });
+
+  it("the workspace default ends the chain: a default of de sends the template's own fields to German speakers", async () => {
+    const s = await setup({ ...EMAIL, translations: GERMAN });
+    await db().workspace.update({ where: { id: s.ctx.workspace.id }, data: { defaultLocale: "de" } });
+    forgetWorkspaceLocales(s.ctx.workspace.id);
+    const id = await queueFor(s, "ada", { email: "ada@example.com", first_name: "Ada", locale: "de" });
+    await deliverMessage(id, s.driver.clock);
+    const sent = (await messageRow(id)).content as Record<string, unknown>;
+    expect(sent.subject).toBe("Welcome, Ada");
+    expect(sent.renderTrace).toMatchObject({ locale: { used: "de", chain: ["de"] } });
+  });
+});
+
+describe("translations in the editor's save and preview", () => {
+  it("previews in a chosen locale, or the profile's; a bad locale is a 422 naming it", async () => {
+    const s = await setup();
+    const content = { ...EMAIL, translations: GERMAN };
+    const german = await previewTemplate(s.owner, { channel: "email", content, locale: "de" });
+    expect(german.fields.subject).toBe("Willkommen, Ada");
+    expect(german.trace?.locale).toMatchObject({ used: "de" });
+    const english = await previewTemplate(s.owner, { channel: "email", content });
+    expect(english.fields.subject).toBe("Welcome, Ada");
+    const bad = await rejection(previewTemplate(s.owner, { channel: "email", content, locale: "!!" }));
+    expect(bad.fields).toEqual([{ path: "locale", message: expect.stringMatching(/language tag/) }]);
+  });
+
+  it("a save with a broken translation is refused naming the locale and field, and stores nothing", async () => {
+    const s = await setup();
+    const before = await getTemplate(s.owner, s.templateId);
+    const error = await rejection(
+      saveTemplate(s.owner, s.templateId, {
+        content: {
+          ...EMAIL,
+          translations: {
+            de: { fields: { subject: "Hallo {{ profile.traits.first_name" }, sourceHash: "", updatedAt: "" },
+            "not-a-locale!": { fields: {}, sourceHash: "", updatedAt: "" },
+          },
+        },
+      }),
+    );
+    expect(error.code).toBe("validation");
+    expect(error.fields.map((f) => f.path)).toEqual([
+      "content.translations.de.subject",
+      "content.translations.not-a-locale!",
+    ]);
+    expect((await getTemplate(s.owner, s.templateId)).currentVersion).toBe(before.currentVersion);
+
+    // a valid one is stored canonical, in the same version as the default fields
+    await saveTemplate(s.owner, s.templateId, {
+      content: { ...EMAIL, translations: { de_de: { fields: { subject: "Hallo" }, sourceHash: "h", updatedAt: "" } } },
+    });
+    const saved = await getTemplate(s.owner, s.templateId);
+    expect(saved.currentVersion).toBe(before.currentVersion + 1);
+    expect((saved.content as { translations: object }).translations).toEqual({
+      "de-DE": { fields: { subject: "Hallo" }, sourceHash: "h", updatedAt: "" },
+    });
+  });
+});
