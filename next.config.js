@@ -8,7 +8,8 @@ const nextConfig = {
   // The embedded executor calls /api/inngest every second (wake-due); keep the dev log for people's requests.
   logging: { incomingRequests: { ignore: [/\/api\/inngest/] } },
   // Server-only packages with WebAssembly or native sockets: load them from node_modules, do not bundle.
-  serverExternalPackages: ["@electric-sql/pglite", "pg", "@prisma/adapter-pg"],
+  // mjml (the visual email editor's compiler) requires its components and parsers at run time.
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "@prisma/adapter-pg", "mjml"],
   async headers() {
     return [
       {

@@ -1,5 +1,7 @@
 import { load } from "cheerio";
 import { describe, expect, it } from "vitest";
+import { POST as compileRoute } from "@/app/api/workspaces/[slug]/templates/compile/route";
+import { callRoute } from "../testing/call-route";
 import { db } from "../db/client";
 import { deliverMessage } from "../messaging/delivery";
 import { createTemplate } from "../messaging/templates/create-template";
@@ -8,7 +10,7 @@ import { getTemplate } from "../messaging/templates/read-templates";
 import { saveTemplate } from "../messaging/templates/save-template";
 import { withEmbeddedOutbox } from "../testing/embedded-outbox";
 import { publishGraph } from "../testing/engine-driver";
-import { contextOf, createWorkspaceWithTeam } from "../testing/factories";
+import { contextOf, createWorkspaceWithTeam, sessionCookie } from "../testing/factories";
 import { messageRow, setup } from "../testing/messaging-fixtures";
 import { compileDocument } from "./compile";
 import { ZEmailDocument } from "./document";
@@ -143,5 +145,39 @@ describe("visual email templates", () => {
     expect(preview.errors).toEqual([]);
     expect(preview.fields.html).toContain("Our promo");
     expect(preview.fields.html).toContain("Hello Ada");
+  });
+
+  it("the editor's live compile: a member of the workspace gets the html of an unsaved document; bad blocks by path; other workspaces' members refused", async () => {
+    const [team, other] = [await createWorkspaceWithTeam(), await createWorkspaceWithTeam()];
+    const viewer = await sessionCookie(team.members.VIEWER);
+    const compiled = await callRoute(compileRoute, {
+      method: "POST",
+      params: { slug: team.slug },
+      cookie: viewer,
+      body: { document: DOCUMENT },
+    });
+    expect(compiled.status).toBe(200);
+    expect(compiled.body.html).toBe(await compileDocument(ZEmailDocument.parse(DOCUMENT)));
+
+    const bad = structuredClone(DOCUMENT);
+    (bad.blocks[2] as { href: string }).href = "javascript:alert(1)";
+    const refused = await callRoute(compileRoute, {
+      method: "POST",
+      params: { slug: team.slug },
+      cookie: viewer,
+      body: { document: bad },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.fields.map((f: { path: string }) => f.path)).toEqual([
+      "content.editor.document.blocks.2.href",
+    ]);
+
+    const outsider = await callRoute(compileRoute, {
+      method: "POST",
+      params: { slug: team.slug },
+      cookie: await sessionCookie(other.members.OWNER),
+      body: { document: DOCUMENT },
+    });
+    expect([403, 404]).toContain(outsider.status);
   });
 });
