@@ -26,7 +26,7 @@ import type { TemplateOption } from "./new-broadcast-form";
 import { ReviewPanel, type SendPolicy } from "./review-panel";
 import { ScheduleSection } from "./schedule-section";
 import { SegmentPicker, type SegmentOption } from "./segment-picker";
-import { TopicField } from "./topic-field";
+import { TopicField } from "../topics/topic-field";
 import { WebhookSection } from "./webhook-section";
 
 /**

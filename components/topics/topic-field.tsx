@@ -12,9 +12,10 @@ interface TopicOption {
 }
 
 /**
- * The broadcast's subscription topic (Settings → Subscription topics): people who left it, or never joined an
- * opt-in one, are not sent the broadcast, and its unsubscribe link leaves the topic rather than the whole channel.
- * Archived topics cannot be chosen; a draft that still has one shows it, marked, until it is changed.
+ * A broadcast's or a journey message step's subscription topic (Settings → Subscription topics): people who left
+ * it, or never joined an opt-in one, are not sent the message, and its unsubscribe link leaves the topic rather than
+ * the whole channel. Archived topics cannot be chosen; a draft that still has one shows it, marked, until it is
+ * changed.
  */
 export function TopicField({
   slug,
@@ -22,6 +23,7 @@ export function TopicField({
   error,
   readOnly,
   onChange,
+  testId = "broadcast-topic",
 }: {
   slug: string;
   /** the topic's id, "" for none */
@@ -29,6 +31,7 @@ export function TopicField({
   error?: string;
   readOnly: boolean;
   onChange: (topicId: string) => void;
+  testId?: string;
 }) {
   const id = useId();
   const [topics, setTopics] = useState<TopicOption[] | null>(null);
@@ -59,7 +62,7 @@ export function TopicField({
         disabled={readOnly || topics === null}
         onChange={(e) => onChange(e.target.value)}
         className="block w-full max-w-md rounded-md border-0 py-1.5 pr-8 pl-2 text-sm ring-1 ring-stone-300 ring-inset"
-        data-testid="broadcast-topic"
+        data-testid={testId}
       >
         <option value="">None: the channel&apos;s marketing consent only</option>
         {(["marketing", "transactional"] as const).map((category) => {

@@ -67,7 +67,14 @@ export type Decision =
       inputs: Json;
     }
   /** queue a message (exactly once per enrollment, node and visit), then go on through "next" */
-  | { kind: "message"; channel: "email" | "sms" | "push" | "in_app"; templateId: string; outcome: string; inputs: Json }
+  | {
+      kind: "message";
+      channel: "email" | "sms" | "push" | "in_app";
+      templateId: string;
+      topicId: string | null;
+      outcome: string;
+      inputs: Json;
+    }
   /** change the person's traits, then go on through "next" */
   | { kind: "update_profile"; set: Record<string, Json>; unset: string[]; outcome: string; inputs: Json }
   /** make an HTTP call (a side effect outside the database: its own durable step), then go on through "next" */
@@ -300,7 +307,8 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
     case "action.sms":
     case "action.push":
     case "action.in_app": {
-      const { templateId } = NODE_CONFIGS[node.type].parse(node.config);
+      const { templateId, topicId: chosenTopic } = NODE_CONFIGS[node.type].parse(node.config);
+      const topicId = chosenTopic || null;
       const channel = node.type.slice("action.".length) as "email" | "sms" | "push" | "in_app";
       if (heldOutBy) {
         return {
@@ -314,8 +322,9 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
         kind: "message",
         channel,
         templateId,
+        topicId,
         outcome: `Queued ${channel.replace("_", "-")} message (template ${templateId})`,
-        inputs: { channel, templateId },
+        inputs: topicId ? { channel, templateId, topicId } : { channel, templateId },
       };
     }
 

@@ -114,7 +114,7 @@ interface Walked {
   enrollment: EnrollmentRow;
   person: Person;
   steps: StepWrite[];
-  messages: { nodeId: string; channel: string; templateId: string }[];
+  messages: { nodeId: string; channel: string; templateId: string; topicId: string | null }[];
   splits: { nodeId: string; armId: string }[];
   /** held out: the split whose SplitAssignment gets wouldHaveMessagedAt = now (this walk withheld the first message or webhook) */
   wouldHaveMessaged: string | null;
@@ -377,7 +377,12 @@ async function walk(
         break;
       case "message":
         step.outcome = decision.outcome;
-        messages.push({ nodeId, channel: decision.channel, templateId: decision.templateId });
+        messages.push({
+          nodeId,
+          channel: decision.channel,
+          templateId: decision.templateId,
+          topicId: decision.topicId,
+        });
         exit = "next";
         break;
       case "update_profile": {
@@ -511,6 +516,7 @@ async function writeWalks(client: pg.ClientBase, walked: Walked[], now: Date): P
       nodeId: m.nodeId,
       channel: m.channel,
       templateId: m.templateId,
+      topicId: m.topicId,
       context: {
         trigger: m.w.enrollment.trigger,
         journeyId: m.w.enrollment.journeyId,

@@ -63,8 +63,28 @@ async function webhookTemplateProblems(ctx: WorkspaceContext, templateIds: strin
 const TEMPLATE_KIND_NAMES: Record<string, string> = { ...CHANNEL_NAMES, partial: "partial", layout: "email layout" };
 
 /**
- * The canvas's rules, plus: a message step's template is of the step's channel; a webhook step's Liquid
- * parses, and the template it names (if any) is a webhook template it can use.
+ * Why a message step cannot choose the subscription topic `topicId`, or nothing when it can: a topic of this
+ * workspace that is not archived (archiving stops new sends choosing it, as for broadcasts).
+ */
+async function topicProblems(ctx: WorkspaceContext, topicIds: string[]): Promise<Map<string, string>> {
+  const problems = new Map<string, string>(
+    topicIds.map((id) => [id, `no subscription topic with id "${id}" in this workspace`]),
+  );
+  const rows = await db().subscriptionTopic.findMany({
+    where: { workspaceId: ctx.workspace.id, id: { in: topicIds } },
+    select: { id: true, name: true, archivedAt: true },
+  });
+  for (const t of rows) {
+    if (t.archivedAt) problems.set(t.id, `the topic "${t.name}" is archived; new sends cannot choose it`);
+    else problems.delete(t.id);
+  }
+  return problems;
+}
+
+/**
+ * The canvas's rules, plus: a message step's template is of the step's channel and its topic (if any) one the
+ * workspace has and has not archived; a webhook step's Liquid parses, and the template it names (if any) is a
+ * webhook template it can use.
  */
 export async function validateWithReferences(ctx: WorkspaceContext, draft: unknown) {
   const references = await referencesOf(ctx);
@@ -75,6 +95,17 @@ export async function validateWithReferences(ctx: WorkspaceContext, draft: unkno
   const webhookTemplates = webhookTemplateIds.length
     ? await webhookTemplateProblems(ctx, webhookTemplateIds)
     : new Map<string, string>();
+  const topicIds = [
+    ...new Set(
+      (result.graph?.nodes ?? []).flatMap((n) =>
+        // "" is the form's "None"; an id that is no UUID is the graph's own problem (lib/journeys/graph.ts)
+        MESSAGE_CHANNELS[n.type] && z.uuid().safeParse((n.config as { topicId?: unknown }).topicId).success
+          ? [(n.config as { topicId: string }).topicId]
+          : [],
+      ),
+    ),
+  ];
+  const topics = topicIds.length ? await topicProblems(ctx, topicIds) : new Map<string, string>();
   for (const node of result.graph?.nodes ?? []) {
     const channel = MESSAGE_CHANNELS[node.type];
     const templateId = (node.config as { templateId?: unknown }).templateId;
@@ -86,6 +117,9 @@ export async function validateWithReferences(ctx: WorkspaceContext, draft: unkno
         message: `the template "${templateId}" is for ${CHANNEL_NAMES[actual]} messages, not ${CHANNEL_NAMES[channel]}`,
       });
     }
+    const topicId = (node.config as { topicId?: unknown }).topicId;
+    const topicProblem = channel && typeof topicId === "string" ? topics.get(topicId) : undefined;
+    if (topicProblem) result.problems.push({ nodeId: node.id, path: "config.topicId", message: topicProblem });
     // A webhook's URL, header values and body are Liquid (lib/engine/placeholders.ts); checked here, on the
     // server, so the canvas's shared rules do not pull the Liquid engine into the browser.
     if (node.type === "action.webhook") {

@@ -12,6 +12,14 @@ import { z } from "zod";
 // Shared pieces
 
 const ZName = z.string().trim().min(1, "is required").max(255, "has at most 255 characters");
+/**
+ * A message step's subscription topic (Settings → Subscription topics), like a broadcast's: people who left it are
+ * not sent the message, and its unsubscribe link leaves only the topic. "" (the form's "None") is no topic.
+ */
+const ZTopicId = z
+  .string()
+  .refine((v) => v === "" || z.uuid().safeParse(v).success, "must be a subscription topic's id")
+  .optional();
 export const ZNodeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1–64 letters, digits, _ or -");
 
 export const ZDuration = z.object({
@@ -167,10 +175,10 @@ export const NODE_CONFIGS = {
       message: "arm and holdout weights must add up to 100",
       path: ["arms"],
     }),
-  "action.email": z.object({ templateId: ZName }),
-  "action.sms": z.object({ templateId: ZName }),
-  "action.push": z.object({ templateId: ZName }),
-  "action.in_app": z.object({ templateId: ZName }),
+  "action.email": z.object({ templateId: ZName, topicId: ZTopicId }),
+  "action.sms": z.object({ templateId: ZName, topicId: ZTopicId }),
+  "action.push": z.object({ templateId: ZName, topicId: ZTopicId }),
+  "action.in_app": z.object({ templateId: ZName, topicId: ZTopicId }),
   "action.webhook": z
     .object({
       url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),

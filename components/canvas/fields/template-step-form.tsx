@@ -1,12 +1,18 @@
 "use client";
 
+import { useParams } from "next/navigation";
 import type { TemplateSummary } from "@/lib/messaging/templates/template-views";
+import { TopicField } from "../../topics/topic-field";
 import type { FieldErrors } from "../nodes/types";
 import { TemplatePicker } from "./template-picker";
 
-/** The message steps' (email, SMS, push, in-app) whole configuration: one saved template of their channel. */
+/**
+ * The message steps' (email, SMS, push, in-app) whole configuration: one saved template of their channel, and
+ * optionally the subscription topic the message belongs to.
+ */
 interface TemplateStepConfig {
   templateId?: string;
+  topicId?: string;
 }
 
 export function TemplateStepForm({
@@ -22,14 +28,25 @@ export function TemplateStepForm({
   channel: TemplateSummary["channel"];
   channelName: string;
 }) {
+  const { slug } = useParams<{ slug: string }>();
   return (
-    <TemplatePicker
-      channel={channel}
-      channelName={channelName}
-      value={config.templateId}
-      onChange={(id) => patch({ templateId: id || undefined })}
-      error={err("config.templateId")}
-    />
+    <div className="space-y-4">
+      <TemplatePicker
+        channel={channel}
+        channelName={channelName}
+        value={config.templateId}
+        onChange={(id) => patch({ templateId: id || undefined })}
+        error={err("config.templateId")}
+      />
+      <TopicField
+        slug={slug}
+        value={config.topicId ?? ""}
+        error={err("config.topicId")}
+        readOnly={false}
+        onChange={(topicId) => patch({ topicId: topicId || undefined })}
+        testId="step-topic"
+      />
+    </div>
   );
 }
 

@@ -195,6 +195,8 @@ export interface MessageWrite {
   nodeId: string;
   channel: string;
   templateId: string;
+  /** the step's subscription topic: delivery asks the person's choice, the unsubscribe link leaves only it */
+  topicId: string | null;
   context: unknown;
 }
 
@@ -238,9 +240,10 @@ export async function writeWalkRows(
            AS u(id, s, n, w, en, mp, mv, ea, r)
         WHERE e.id = u.id
      )
-     INSERT INTO "Message" (id, "workspaceId", "profileId", "journeyId", "journeyVersionId", "enrollmentId", "nodeId", channel, "templateId", "idempotencyKey", context, "createdAt", "updatedAt")
-     SELECT gen_random_uuid(), w, p, j, v, e, n, c, t, e::text || ':' || n || ':' || $25::text, x::jsonb, $2, $2
-       FROM unnest($26::uuid[], $27::uuid[], $28::uuid[], $29::uuid[], $30::uuid[], $31::text[], $32::text[], $33::text[], $34::text[]) AS u(w, p, j, v, e, n, c, t, x)
+     INSERT INTO "Message" (id, "workspaceId", "profileId", "journeyId", "journeyVersionId", "enrollmentId", "nodeId", channel, "templateId", "topicId", "idempotencyKey", context, "createdAt", "updatedAt")
+     SELECT gen_random_uuid(), w, p, j, v, e, n, c, t, tp, e::text || ':' || n || ':' || $25::text, x::jsonb, $2, $2
+       FROM unnest($26::uuid[], $27::uuid[], $28::uuid[], $29::uuid[], $30::uuid[], $31::text[], $32::text[], $33::text[], $34::text[], $35::uuid[])
+         AS u(w, p, j, v, e, n, c, t, x, tp)
      ON CONFLICT ("idempotencyKey") DO UPDATE SET "idempotencyKey" = EXCLUDED."idempotencyKey" RETURNING id, "enrollmentId"`,
     [
       visit,
@@ -277,6 +280,7 @@ export async function writeWalkRows(
       messages.map((m) => m.channel),
       messages.map((m) => m.templateId),
       messages.map((m) => JSON.stringify(m.context)),
+      messages.map((m) => m.topicId),
     ],
   );
 }
