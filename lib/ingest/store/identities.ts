@@ -125,7 +125,9 @@ export async function isAnonymousProfile(q: Queryable, profileId: string): Promi
 
 /**
  * Moves everything of profile `from` to `to`: its identities and events, its traits, contact points and push tokens
- * (`to`'s own win), its first/last seen; then marks `from`, and the profiles merged into it before, as merged into `to`.
+ * (`to`'s own win), its first/last seen, its channel consent and subscription topic choices (the later choice wins:
+ * a person who unsubscribed before signing in stays unsubscribed, one who chose again since keeps the new choice);
+ * then marks `from`, and the profiles merged into it before, as merged into `to`.
  */
 export async function mergeProfileInto(q: Queryable, workspaceId: string, from: string, to: string): Promise<void> {
   await execute(q, `UPDATE "ProfileIdentity" SET "profileId" = $3 WHERE "workspaceId" = $1 AND "profileId" = $2`, [
@@ -146,6 +148,26 @@ export async function mergeProfileInto(q: Queryable, workspaceId: string, from: 
         "pushTokens" = (SELECT COALESCE(jsonb_agg(DISTINCT x), '[]'::jsonb) FROM jsonb_array_elements(t."pushTokens" || f."pushTokens") x),
         "firstSeenAt" = LEAST(t."firstSeenAt", f."firstSeenAt"), "lastSeenAt" = GREATEST(t."lastSeenAt", f."lastSeenAt"), "updatedAt" = now()
        FROM "Profile" f WHERE t.id = $2 AND f.id = $1`,
+    [from, to],
+  );
+  // Consent is read by the live profile only (delivery, the preference page), so a choice left on `from` would be
+  // lost: moved, the later of two choices for the same channel or topic kept.
+  await execute(
+    q,
+    `WITH moved AS (DELETE FROM "ChannelConsent" WHERE "profileId" = $1 RETURNING *)
+     INSERT INTO "ChannelConsent" ("workspaceId", "profileId", channel, status, source, "updatedAt")
+       SELECT "workspaceId", $2, channel, status, source, "updatedAt" FROM moved
+     ON CONFLICT ("profileId", channel) DO UPDATE SET status = EXCLUDED.status, source = EXCLUDED.source, "updatedAt" = EXCLUDED."updatedAt"
+       WHERE EXCLUDED."updatedAt" > "ChannelConsent"."updatedAt"`,
+    [from, to],
+  );
+  await execute(
+    q,
+    `WITH moved AS (DELETE FROM "TopicSubscription" WHERE "profileId" = $1 RETURNING *)
+     INSERT INTO "TopicSubscription" ("workspaceId", "profileId", "topicId", status, source, "updatedAt")
+       SELECT "workspaceId", $2, "topicId", status, source, "updatedAt" FROM moved
+     ON CONFLICT ("profileId", "topicId") DO UPDATE SET status = EXCLUDED.status, source = EXCLUDED.source, "updatedAt" = EXCLUDED."updatedAt"
+       WHERE EXCLUDED."updatedAt" > "TopicSubscription"."updatedAt"`,
     [from, to],
   );
   await execute(
