@@ -1,6 +1,13 @@
 import "server-only";
 import type { Queryable } from "../db/sql";
-import type { RenderAssets, TemplateContent, TemplateKind } from "../messaging/liquid";
+import { liquidSources, type RenderAssets, type TemplateContent, type TemplateKind } from "../messaging/liquid";
+import { type ConnectedTrace, fetchConnected } from "./connected-content/fetch-connected";
+import {
+  CONNECTED_SCOPE_KEY,
+  CONNECTED_TAG,
+  connectedTags,
+  MAX_CONNECTED_PER_TEMPLATE,
+} from "./connected-content/syntax";
 import type { MessageScope } from "../messaging/prepare-send";
 import { fallbackChain, type LocaleSource, personLocale } from "./locales/locale-chain";
 import { localizedContent, translationsOf, translationStatus, withoutTranslations } from "./locales/translations";
@@ -38,7 +45,7 @@ export interface LocaleTrace {
 export interface RenderTrace {
   locale?: LocaleTrace;
   /** connected-content fetches (lib/content/connected-content) */
-  connectedContent?: unknown[];
+  connectedContent?: ConnectedTrace[];
   /** catalog and recommendation lookups (lib/catalogs) */
   lookups?: unknown[];
 }
@@ -72,6 +79,11 @@ export interface PreparedRender<C = TemplateContent, S extends object = MessageS
   stop?: string;
 }
 
+/** Whether any field of `content` may hold a connected_content tag (a substring check). */
+function mayFetch(channel: TemplateKind, content: unknown): boolean {
+  return liquidSources(channel, content).some((s) => s.source.includes(CONNECTED_TAG));
+}
+
 /** Whether `content` carries any translation (cheap: one property read). */
 export function hasTranslations(content: unknown): boolean {
   const t =
@@ -83,14 +95,40 @@ export async function prepareRender<C = TemplateContent, S extends object = Mess
   input: PrepareRenderInput<C, S>,
 ): Promise<PreparedRender<C, S>> {
   const { content, scope } = input;
+  let prepared: PreparedRender<C, S>;
   if (!hasTranslations(content) && !input.forceLocale)
-    return { content: withoutTranslations(content), scope, trace: null };
+    prepared = { content: withoutTranslations(content), scope, trace: null };
+  else {
+    const locales = input.locales ?? (await workspaceLocales(input.workspaceId, input.db));
+    const locale = chooseLocale(input, locales);
+    const used = locale.used === locales.defaultLocale ? null : locale.used;
+    prepared = { content: localizedContent(input.channel, content, used), scope, trace: { locale } };
+  }
+  return withConnectedContent(input, prepared);
+}
 
-  const trace: RenderTrace = {};
-  const locales = input.locales ?? (await workspaceLocales(input.workspaceId, input.db));
-  trace.locale = chooseLocale(input, locales);
-  const used = trace.locale.used === locales.defaultLocale ? null : trace.locale.used;
-  return { content: localizedContent(input.channel, content, used), scope, trace };
+/**
+ * The answers of the content's connected_content tags, fetched now (the render cannot: lib/content/connected-content),
+ * into the scope; a `required` one that failed stops the message.
+ */
+async function withConnectedContent<C, S extends object>(
+  input: Pick<PrepareRenderInput<C, S>, "workspaceId" | "channel" | "now">,
+  prepared: PreparedRender<C, S>,
+): Promise<PreparedRender<C, S>> {
+  const specs = connectedTags(liquidSources(input.channel, prepared.content).map((s) => s.source));
+  if (!specs.length) return prepared;
+  const fetched = await fetchConnected(
+    input.workspaceId,
+    specs.slice(0, MAX_CONNECTED_PER_TEMPLATE),
+    prepared.scope,
+    input.now,
+  );
+  return {
+    content: prepared.content,
+    scope: { ...prepared.scope, [CONNECTED_SCOPE_KEY]: fetched.values },
+    trace: { ...prepared.trace, connectedContent: fetched.traces },
+    ...(fetched.stop ? { stop: fetched.stop } : {}),
+  };
 }
 
 /**
@@ -151,7 +189,7 @@ export async function prepareRenderMany<C = TemplateContent, S extends object = 
 ): Promise<PreparedRender<C, S>[]> {
   if (!hasTranslations(shared.content) && !shared.forceLocale) {
     const content = withoutTranslations(shared.content);
-    return people.map((p) => ({ content, scope: p.scope, trace: null }));
+    if (!mayFetch(shared.channel, content)) return people.map((p) => ({ content, scope: p.scope, trace: null }));
   }
   const locales = shared.locales ?? (await workspaceLocales(shared.workspaceId, shared.db));
   const byLocale = new Map<string, C>();

@@ -1,5 +1,12 @@
 import { decodeHTMLStrict } from "entities";
-import { Liquid, toValueSync, type Template } from "liquidjs";
+import { type Context, Liquid, Tag, type TagToken, type TopLevelToken, toValueSync, type Template } from "liquidjs";
+import {
+  CONNECTED_SCOPE_KEY,
+  CONNECTED_TAG,
+  type ConnectedSpec,
+  connectedKey,
+  parseConnectedArgs,
+} from "../content/connected-content/syntax";
 import { z } from "zod";
 import type { FieldIssue } from "../errors";
 import { ZEmailEditor } from "../email-builder/document";
@@ -193,12 +200,35 @@ function createEngine(escape: OutputEscape = "text", partials?: Partials): Liqui
   engine.registerFilter("money", (value: unknown, currency?: unknown, locale?: unknown) =>
     money(value, currency ?? "USD", locale ?? "en-US"),
   );
+  // `{% connected_content "https://…" as name %}`: JSON fetched before the render (lib/content/connected-content)
+  engine.registerTag(CONNECTED_TAG, ConnectedContentTag);
   // `{{ profile.traits.first_name | required }}`: no message goes out without it (it fails, with the variable named)
   engine.registerFilter("required", (value: unknown) => {
     if (value == null || value === "") throw new Error(REQUIRED_MISSING);
     return value;
   });
   return engine;
+}
+
+/**
+ * The connected_content tag at render time: no I/O here (renders are synchronous, in worker threads); the answer
+ * was fetched before the render (lib/content/prepare-render.ts) and travels in the scope. Without one (a preview
+ * that did not fetch, a failed fetch) the variable is nil.
+ */
+class ConnectedContentTag extends Tag {
+  private readonly spec: ConnectedSpec;
+  constructor(token: TagToken, remainTokens: TopLevelToken[], engine: Liquid) {
+    super(token, remainTokens, engine);
+    const parsed = parseConnectedArgs(token.args);
+    if (!parsed.ok) throw new Error(parsed.error);
+    this.spec = parsed.spec;
+  }
+  *render(ctx: Context): Generator<unknown, void, unknown> {
+    const fetched = (ctx.environments as Record<string, unknown>)[CONNECTED_SCOPE_KEY] as
+      | Record<string, unknown>
+      | undefined;
+    ctx.bottom()[this.spec.name] = fetched?.[connectedKey(this.spec)] ?? null;
+  }
 }
 
 export const liquid = createEngine();

@@ -124,7 +124,7 @@ describe("translations in the editor's save and preview", () => {
     });
     const saved = await getTemplate(s.owner, s.templateId);
     expect(saved.currentVersion).toBe(before.currentVersion + 1);
-    expect((saved.content as { translations: object }).translations).toEqual({
+    expect((saved.content as unknown as { translations: object }).translations).toEqual({
       "de-DE": { fields: { subject: "Hallo" }, sourceHash: "h", updatedAt: "" },
     });
   });
