@@ -11,6 +11,7 @@ import { ZCreateSegment, ZEstimateSegment, ZMembersQuery, ZUpdateSegment } from 
 import { type ApiOperation, keyOperation, otherOperation } from "./operation";
 import { broadcastResultsApi } from "./operations-broadcast-results";
 import { broadcastsApi } from "./operations-broadcasts";
+import { catalogsApi } from "./operations-catalogs";
 import { topicsApi } from "./operations-topics";
 import { transactionalApi } from "./operations-transactional";
 import {
@@ -550,6 +551,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   ...Object.values(broadcastResultsApi),
   ...Object.values(transactionalApi),
   ...Object.values(topicsApi),
+  ...Object.values(catalogsApi),
   ...ingestionApi,
   ...Object.values(documentsApi),
 ];
