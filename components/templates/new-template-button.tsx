@@ -46,11 +46,16 @@ function NewTemplateDialog({
   const router = useRouter();
   const [name, setName] = useState("");
   const [channel, setChannel] = useState<TemplateKind>(initialChannel);
+  // email only: built from blocks (components/email-builder) or written as HTML; the editor opens in that mode
+  const [editor, setEditor] = useState<"visual" | "code">("visual");
   const { pending, formError, fieldErrors, submit } = useApiForm();
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     const created = await submit(api.templates.create(slug, { name, channel }));
-    if (created) router.push(`/w/${slug}/templates/${created.id}`);
+    if (created)
+      router.push(
+        `/w/${slug}/templates/${created.id}${channel === "email" && editor === "visual" ? "?editor=visual" : ""}`,
+      );
   }
   return (
     <Dialog title="New template" description="Name it for your team; pick the channel it sends on." onClose={onClose}>
@@ -77,6 +82,35 @@ function NewTemplateDialog({
             </option>
           ))}
         </SelectField>
+        {channel === "email" ? (
+          <fieldset className="space-y-1.5">
+            <legend className="text-sm font-medium text-stone-800">Editor</legend>
+            <label className="flex items-start gap-2 text-sm text-stone-700">
+              <input
+                type="radio"
+                name="editor"
+                value="visual"
+                checked={editor === "visual"}
+                onChange={() => setEditor("visual")}
+                className="mt-0.5"
+              />
+              <span>
+                Visual: drag blocks (text, images, buttons, columns, products, footer); responsive HTML is made for you.
+              </span>
+            </label>
+            <label className="flex items-start gap-2 text-sm text-stone-700">
+              <input
+                type="radio"
+                name="editor"
+                value="code"
+                checked={editor === "code"}
+                onChange={() => setEditor("code")}
+                className="mt-0.5"
+              />
+              <span>Code (HTML): write the HTML yourself. A code email stays code: it cannot become visual later.</span>
+            </label>
+          </fieldset>
+        ) : null}
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={onClose}>
             Cancel

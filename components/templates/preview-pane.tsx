@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import type { PreviewResult } from "@/lib/messaging/templates/preview-template";
+import { forceDarkScheme, PreviewFrame, PreviewModeControls, type PreviewDevice } from "../email-builder/preview-modes";
 import { RenderedMessage } from "../messages/rendered-message";
 import type { TemplateKind } from "./channels";
 
@@ -11,12 +12,21 @@ import type { TemplateKind } from "./channels";
  */
 export function PreviewPane({ channel, preview }: { channel: TemplateKind; preview: PreviewResult | null }) {
   const [textOnly, setTextOnly] = useState(false);
+  // email: desktop or mobile width, light or dark (components/email-builder/preview-modes.tsx)
+  const [device, setDevice] = useState<PreviewDevice>("desktop");
+  const [dark, setDark] = useState(false);
   if (!preview) return <p className="text-sm text-stone-500">Rendering the preview…</p>;
-  const f = preview.fields;
+  const f =
+    channel === "email" && dark && preview.fields.html
+      ? { ...preview.fields, html: forceDarkScheme(preview.fields.html) }
+      : preview.fields;
   return (
     <div className="rounded-lg bg-white ring-1 ring-stone-200" data-testid="preview">
       <div className="flex items-center justify-between border-b border-stone-100 px-4 py-2.5">
         <h2 className="text-sm font-semibold text-stone-900">Preview</h2>
+        {channel === "email" ? (
+          <PreviewModeControls device={device} dark={dark} onDevice={setDevice} onDark={setDark} />
+        ) : null}
         {channel === "email" ? (
           <label className="flex items-center gap-2 text-sm text-stone-700">
             <input
@@ -48,7 +58,13 @@ export function PreviewPane({ channel, preview }: { channel: TemplateKind; previ
             ))}
           </ul>
         ) : null}
-        <RenderedMessage channel={channel} fields={f} textOnly={textOnly} />
+        {channel === "email" ? (
+          <PreviewFrame device={device}>
+            <RenderedMessage channel={channel} fields={f} textOnly={textOnly} />
+          </PreviewFrame>
+        ) : (
+          <RenderedMessage channel={channel} fields={f} textOnly={textOnly} />
+        )}
       </div>
     </div>
   );

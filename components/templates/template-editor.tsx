@@ -7,6 +7,8 @@ import type { PreviewResult } from "@/lib/messaging/templates/preview-template";
 import type { PreviewEventInput } from "@/lib/messaging/templates/schemas";
 import type { SavedTemplate, TemplateDetail } from "@/lib/messaging/templates/template-views";
 import { api } from "../api/client";
+import { useVisualEmail } from "../email-builder/use-visual-email";
+import { VisualEmailEditor } from "../email-builder/visual-editor";
 import { Button } from "../ui/button";
 import { Badge } from "../ui/card";
 import { FormAlert } from "../ui/field";
@@ -61,9 +63,13 @@ export function TemplateEditor({
   const [previewEvent, setPreviewEvent] = useState<PreviewEventInput | null>(null);
   const eventKey = JSON.stringify(previewEvent);
 
-  const content = unflatten(channel, fields);
+  // a visual email (#20): its document beside the fields, compiled to the html the preview and save send; its
+  // HTML field is the block editor
+  const visual = useVisualEmail(slug, channel, initial.content, initial.currentVersion === 0);
+  const content = visual.withEditor(unflatten(channel, fields));
   const contentKey = JSON.stringify(content);
-  const dirty = JSON.stringify(fields) !== JSON.stringify(savedFields);
+  const dirty = JSON.stringify(fields) !== JSON.stringify(savedFields) || visual.dirty;
+  const formFields = CHANNEL_FIELDS[channel].filter((field) => !(visual.active && field.path === "html"));
 
   useEffect(() => {
     let cancelled = false;
@@ -98,6 +104,7 @@ export function TemplateEditor({
       const { warnings, ...saved } = result.data;
       setTemplate(saved);
       setSavedFields(fields);
+      visual.markSaved();
       setSaveErrors({});
       setSaveWarnings(warnings);
       setSaveMessage({
@@ -199,7 +206,7 @@ export function TemplateEditor({
               </ul>
             </div>
           ) : null}
-          {CHANNEL_FIELDS[channel].map((field) => (
+          {formFields.map((field) => (
             <ContentField
               key={field.path}
               field={field}
@@ -220,6 +227,15 @@ export function TemplateEditor({
               }}
             />
           ))}
+          {visual.active ? (
+            <VisualEmailEditor
+              slug={slug}
+              visual={visual}
+              readOnly={!canEdit || template.archived}
+              saveErrors={saveErrors}
+              onSwitchToCode={(html) => setFields((f) => ({ ...f, html: html || f.html }))}
+            />
+          ) : null}
           <p className="text-xs text-stone-500">
             Liquid:{" "}
             <code className="rounded bg-stone-100 px-1">{'{{ profile.traits.first_name | default: "there" }}'}</code>,{" "}
