@@ -9,6 +9,7 @@ import { ZCreateTemplate, ZRenameTemplate, ZSaveTemplate } from "../messaging/te
 import { ZEventPage } from "../profiles/profiles";
 import { ZCreateSegment, ZEstimateSegment, ZMembersQuery, ZUpdateSegment } from "../segments/segment-schemas";
 import { type ApiOperation, keyOperation, otherOperation } from "./operation";
+import { aiApi } from "./operations-ai";
 import { broadcastResultsApi } from "./operations-broadcast-results";
 import { broadcastsApi } from "./operations-broadcasts";
 import { catalogsApi } from "./operations-catalogs";
@@ -552,6 +553,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   ...Object.values(transactionalApi),
   ...Object.values(topicsApi),
   ...Object.values(catalogsApi),
+  ...Object.values(aiApi),
   ...ingestionApi,
   ...Object.values(documentsApi),
 ];

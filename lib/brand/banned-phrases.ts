@@ -115,7 +115,7 @@ export function bannedPhrasesOf(workspaceId: string, now: number = Date.now()): 
   return cached.get(workspaceId, () => loadBannedPhrases(workspaceId), now);
 }
 
-async function loadBannedPhrases(workspaceId: string): Promise<BannedPhrase[]> {
+export async function loadBannedPhrases(workspaceId: string): Promise<BannedPhrase[]> {
   const row = await db().workspace.findUnique({ where: { id: workspaceId }, select: { bannedPhrases: true } });
   const parsed = z.array(z.unknown()).safeParse(row?.bannedPhrases ?? []);
   if (!parsed.success) return [];
