@@ -5,6 +5,7 @@ import { deliverDue } from "./deliver-due";
 import { deliverMessageFn } from "./deliver-message";
 import { evaluateExperiments } from "./evaluate-experiments";
 import { processEvent } from "./process-event";
+import { recomputeRecommendations } from "./recompute-recommendations";
 import { recomputeSegmentFn } from "./recompute-segment";
 import { rollupAnalyticsFn } from "./rollup-analytics";
 import { scheduleJourneys } from "./schedule-journeys";
@@ -29,4 +30,5 @@ export const functions = [
   sendBroadcast,
   broadcastSweep,
   decideBroadcastWinners,
+  recomputeRecommendations,
 ];
