@@ -183,6 +183,27 @@ describe("a webhook broadcast", () => {
     expect(requestsTo("/gone")).toHaveLength(0);
   });
 
+  it("waits out a 429's Retry-After when it is longer than the backoff, and the backoff when it is shorter", async () => {
+    const w = await world(2);
+    const clock = testClock();
+    const draft = await createBroadcast(w.owner, webhookDraft(w.segment, w.template, "/busy"));
+    await sendBroadcast(w.owner, draft.id, { schedule: { kind: "now" } }, clock);
+    hooks.statuses.push(
+      { status: 429, headers: { "Retry-After": "900" } },
+      { status: 503, headers: { "Retry-After": "5" } },
+    );
+    const sentAt = clock().getTime();
+    expect((await runBroadcast(draft.id, clock)).totals).toMatchObject({ claimed: 2, sent: 0, retried: 2 });
+    const due = (await messagesOf(draft.id)).map((m) => m.sendAfter!.getTime() - sentAt).sort((a, b) => a - b);
+    // one asked for 15 minutes (more than the first backoff, 30 s); the other for 5 s, so the backoff stands
+    expect(due).toEqual([retryBackoffMs(1), 900_000]);
+    clock.advance(retryBackoffMs(1) + 1_000);
+    expect((await runBroadcast(draft.id, clock)).totals).toMatchObject({ claimed: 1, sent: 1 });
+    clock.advance(900_000);
+    expect((await runBroadcast(draft.id, clock)).totals).toMatchObject({ claimed: 1, sent: 1 });
+    expect(requestsTo("/busy")).toHaveLength(4);
+  });
+
   it("refuses bad request settings and non-webhook templates with a 422 naming the field, storing nothing", async () => {
     const w = await world(0);
     const emailTemplate = await createTemplateRow(w.ws, "email", { name: "Newsletter" });

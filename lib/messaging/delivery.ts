@@ -62,6 +62,12 @@ const RETRY_BACKOFF_MS = [30_000, 120_000, 600_000, 1_800_000, 3_600_000];
 export function retryBackoffMs(attempt: number): number {
   return RETRY_BACKOFF_MS[Math.min(Math.max(attempt, 1), RETRY_BACKOFF_MS.length) - 1];
 }
+/** The longest Retry-After a provider may ask for: longer, and the message would sit queued for most of a day. */
+export const MAX_RETRY_AFTER_MS = 6 * 3_600_000;
+/** How long after the nth failed attempt the next one goes: the backoff, or the provider's Retry-After if longer. */
+export function retryDelayMs(error: ProviderError, attempt: number): number {
+  return Math.max(retryBackoffMs(attempt), Math.min(error.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS));
+}
 
 export type DeliveryResult =
   | { outcome: "sent"; status: "SENT" | "DELIVERED"; providerMessageId: string | null }
@@ -416,7 +422,7 @@ async function recordFailure(
     if (error.retryable && attempt < MAX_ATTEMPTS) {
       // The next attempt is due after the backoff, and recorded as due: the due sweep hands the message
       // back then even if the run that should retry it is lost (otherwise it would stay QUEUED for good).
-      const retryAt = new Date(now.getTime() + retryBackoffMs(attempt));
+      const retryAt = new Date(now.getTime() + retryDelayMs(error, attempt));
       await scheduleRetry(client, messageId, reason, now, retryAt);
       await insertMessageEvent(client, messageId, message.workspaceId, "retry", now, {
         reason,

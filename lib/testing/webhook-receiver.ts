@@ -13,8 +13,8 @@ export interface WebhookReceiver {
   url: string;
   /** every request, in the order it arrived */
   received: ReceivedRequest[];
-  /** statuses to answer with, one per request, before going back to 200 */
-  statuses: number[];
+  /** statuses to answer with (alone, or with headers such as Retry-After), one per request, before going back to 200 */
+  statuses: (number | { status: number; headers: Record<string, string> })[];
   close(): Promise<void>;
 }
 
@@ -24,13 +24,16 @@ export interface WebhookReceiver {
  */
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: ReceivedRequest[] = [];
-  const statuses: number[] = [];
+  const statuses: WebhookReceiver["statuses"] = [];
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
       received.push({ url: req.url ?? "", headers: req.headers, body });
-      res.statusCode = statuses.shift() ?? 200;
+      const answer = statuses.shift() ?? 200;
+      res.statusCode = typeof answer === "number" ? answer : answer.status;
+      if (typeof answer !== "number")
+        for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
       res.end(JSON.stringify({ ok: res.statusCode < 400 }));
     });
   });

@@ -1,5 +1,5 @@
 import { withTransaction } from "../../db/pool";
-import { MAX_ATTEMPTS, retryBackoffMs } from "../../messaging/delivery";
+import { MAX_ATTEMPTS, retryDelayMs } from "../../messaging/delivery";
 import type { Channel } from "../../messaging/liquid";
 import { DevicesGoneError, type Send } from "../../messaging/prepare-send";
 import { ProviderError, type SendResult } from "../../messaging/providers/types";
@@ -131,7 +131,7 @@ export async function recordBatch(
         retries.push({
           id: e.id,
           reason,
-          retryAt: new Date(now.getTime() + retryBackoffMs(e.attempt)),
+          retryAt: new Date(now.getTime() + retryDelayMs(error, e.attempt)),
           attempt: e.attempt,
         });
       } else if (error.permanentAddressFailure) {

@@ -2,6 +2,7 @@ import { sendWebhookRequest, WebhookTimeoutError, type WebhookHttpResponse } fro
 import { signWebhook, webhookSigningSecret } from "../../engine/webhook-signing";
 import type { WebhookContent } from "../../messaging/liquid";
 import type { Send } from "../../messaging/prepare-send";
+import { retryAfterMs } from "../../http/retry-after";
 import { ProviderError } from "../../messaging/providers/types";
 import { type WebhookScope, webhookTemplateRequest } from "../../messaging/webhook-templates";
 import type { Clock } from "../../runtime/clock";
@@ -22,8 +23,8 @@ import type { PinnedTemplate, SendContext } from "./load-send-context";
  * - Outcomes are the batch's (record-batch.ts): 2xx → SENT; 408, 429, 5xx, a timeout or a connection error →
  *   retried with delivery's backoff (retryBackoffMs, up to MAX_ATTEMPTS), like every other channel's provider;
  *   another status → FAILED with the status and the start of the answer; a refusal of the outbound guard →
- *   FAILED "The URL is not allowed: …" (asking again would be refused again). Retry-After is not honoured: the
- *   broadcast's retries are minutes apart anyway.
+ *   FAILED "The URL is not allowed: …" (asking again would be refused again). A Retry-After longer than the
+ *   backoff is honoured (up to MAX_RETRY_AFTER_MS).
  * - What is stored as the message's content: method, URL, the body sent, and the answer of the attempt that
  *   succeeded (status and its first 4 KB). Headers are not stored: they may carry the receiver's credentials.
  */
@@ -221,6 +222,8 @@ export function webhookSendFor(
       throw new ProviderError(`The receiver answered ${describeAnswer(response)}`, {
         retryable: retryableStatus(response.status),
         providerCode: String(response.status),
+        // a 429 or 503 may say when to come back: the retry waits at least that (delivery's retryDelayMs)
+        retryAfterMs: retryAfterMs(response.retryAfter, clock()),
       });
     },
   };

@@ -15,16 +15,19 @@ export class ProviderError extends Error {
   readonly permanentAddressFailure: boolean;
   /** the provider's own status or code, e.g. "550", "429", "UNREGISTERED", "21211" */
   readonly providerCode?: string;
+  /** how long the provider asked to be left alone (its Retry-After), when it said: the retry waits at least that */
+  readonly retryAfterMs?: number;
 
   constructor(
     message: string,
-    options: { retryable: boolean; permanentAddressFailure?: boolean; providerCode?: string },
+    options: { retryable: boolean; permanentAddressFailure?: boolean; providerCode?: string; retryAfterMs?: number },
   ) {
     super(message);
     this.name = "ProviderError";
     this.retryable = options.retryable;
     this.permanentAddressFailure = options.permanentAddressFailure ?? false;
     this.providerCode = options.providerCode;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
