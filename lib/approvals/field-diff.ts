@@ -26,13 +26,20 @@ function flatten(value: unknown, prefix: string, out: Map<string, string>): void
 const shown = (text: string | undefined): string | null =>
   text === undefined ? null : text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
 
-/** The fields whose value differs (added, removed or changed), in the order of `after` then those only in `before`. */
+/** The order a reviewer reads a message in; other fields after these, alphabetically (stored JSON has no key order). */
+const READING_ORDER = ["subject", "preheader", "title", "body", "html", "text", "cta.label", "cta.url"];
+const rank = (field: string) => {
+  const i = READING_ORDER.indexOf(field);
+  return i === -1 ? READING_ORDER.length : i;
+};
+
+/** The fields whose value differs (added, removed or changed), in reading order. */
 export function fieldDiff(before: unknown, after: unknown): FieldChange[] {
   const a = new Map<string, string>();
   const b = new Map<string, string>();
   flatten(before, "", a);
   flatten(after, "", b);
-  const fields = [...new Set([...b.keys(), ...a.keys()])];
+  const fields = [...new Set([...b.keys(), ...a.keys()])].sort((x, y) => rank(x) - rank(y) || x.localeCompare(y));
   return fields
     .filter((f) => a.get(f) !== b.get(f))
     .map((field) => ({ field, before: shown(a.get(field)), after: shown(b.get(field)) }));
