@@ -233,11 +233,15 @@ export function VisualEmailEditor({
 
 function PaletteItem({ type, onAdd }: { type: BlockType; onAdd: () => void }) {
   const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({ id: `palette:${type}` });
+  // the pointer drags a palette item; the keyboard presses it (Enter or Space adds the block at the end), so
+  // its key presses are not the keyboard sensor's
+  const pointerListeners = { ...listeners };
+  delete pointerListeners.onKeyDown;
   return (
     <button
       ref={setNodeRef}
       type="button"
-      {...listeners}
+      {...pointerListeners}
       {...attributes}
       onClick={onAdd}
       aria-label={`Add a ${BLOCK_LABELS[type]} block`}
@@ -354,6 +358,7 @@ function SortableBlock({
           onClick={() => onSelect(block.id)}
           aria-pressed={selected === block.id}
           className="min-w-0 flex-1 text-left"
+          data-testid="select-block"
         >
           <span className="text-xs font-semibold tracking-wide text-stone-500 uppercase">
             {label}
