@@ -8,6 +8,7 @@ import {
   parseConnectedArgs,
 } from "../content/connected-content/syntax";
 import { z } from "zod";
+import { registerCatalogTags } from "../catalogs/liquid-tags";
 import type { FieldIssue } from "../errors";
 import { ZEmailEditor } from "../email-builder/document";
 
@@ -207,6 +208,8 @@ function createEngine(escape: OutputEscape = "text", partials?: Partials): Liqui
     if (value == null || value === "") throw new Error(REQUIRED_MISSING);
     return value;
   });
+  // {% catalog %}, {% recommend %} and the `catalog` filter: they read what lib/catalogs/render-lookups.ts fetched
+  registerCatalogTags(engine);
   return engine;
 }
 
