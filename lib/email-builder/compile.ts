@@ -180,5 +180,9 @@ export async function compileDocument(document: EmailDocument): Promise<string> 
       `could not be turned into email HTML: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  return vault.restore(result.html).trim();
+  // MJML indents its output generously; the indentation between tags is a third of the bytes and means nothing
+  // to a mail client (text inside blocks collapses whitespace anyway). Liquid is still placeholders here, so its
+  // own spacing is untouched.
+  const compact = result.html.replace(/\n[ \t]+/g, "\n").replace(/\n{2,}/g, "\n");
+  return vault.restore(compact).trim();
 }
