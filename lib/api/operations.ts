@@ -1,4 +1,5 @@
 import { ZDashboardQuery } from "../analytics/dashboards";
+import { translationsApi } from "../content/locales/translation-operations";
 import { ZApiEnroll } from "../engine/api-enroll";
 import { ZExperimentSettings } from "../experiments/experiment-settings";
 import { ZAlias, ZBatchEnvelope, ZGroup, ZIdentify, ZPage, ZScreen, ZTrack } from "../ingest/schemas";
@@ -546,6 +547,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   ...Object.values(experimentsApi),
   ...Object.values(segmentsApi),
   ...Object.values(templatesApi),
+  ...Object.values(translationsApi),
   ...Object.values(profilesApi),
   ...Object.values(messagesApi),
   ...Object.values(broadcastsApi),
