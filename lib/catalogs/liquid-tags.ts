@@ -220,7 +220,9 @@ export function catalogReferences(source: string): string[] {
   return [...keys];
 }
 
+const MAY_LOOK_UP = /(?:\{%-?|\n)\s*(?:catalog|recommend)\s|\|\s*catalog\b/;
+
 /** Whether a source could make a lookup at all (cheap: prepareRender skips everything else). */
 export function mayLookUp(source: string): boolean {
-  return source.includes("catalog") || source.includes("recommend");
+  return (source.includes("catalog") || source.includes("recommend")) && MAY_LOOK_UP.test(source);
 }

@@ -5,6 +5,8 @@ import { parseLiquid, renderTemplate } from "../messaging/liquid";
 import { renderIsolated } from "../messaging/render-pool";
 import { catchUp, SETTLE_MS } from "../recommendations/build";
 import { contextOf, createWorkspaceWithTeam } from "../testing/factories";
+import { prepareRender } from "../content/prepare-render";
+import { createTemplate } from "../messaging/templates/create-template";
 import { createCatalog, patchItems, uploadCatalog } from "./manage-catalogs";
 import { catalogReferences } from "./liquid-tags";
 import { lookupsForRender } from "./render-lookups";
@@ -175,5 +177,40 @@ describe("catalog lookups in Liquid", () => {
         '{% catalog products id: x %}{{ a | catalog: "stores" }}{% liquid\n recommend shoes popular %}',
       ),
     ).toEqual(["products", "shoes", "stores"]);
+  });
+
+  it("prepareRender adds the lookups and their trace; a save naming an unknown catalog is a 422 naming it", async () => {
+    const { t, ctx } = await shop();
+    const content = { subject: "x", html: "{% catalog products id: event.properties.sku %}{{ item.name }}" };
+    const prepared = await prepareRender({
+      workspaceId: t.id,
+      profileId: null,
+      traits: {},
+      channel: "email",
+      content,
+      scope: scopeFor({ sku: "sku-2" }),
+      assets: {},
+      now: new Date(),
+    });
+    expect(renderTemplate("email", prepared.content, prepared.scope).fields.html).toBe("Road shoe");
+    expect(prepared.trace?.lookups).toEqual([{ kind: "catalog", catalog: "products", id: "sku-2", found: true }]);
+
+    const saved = await createTemplate(ctx, { name: "Product", channel: "email", content });
+    expect(saved).toBeTruthy();
+    await expect(
+      createTemplate(ctx, {
+        name: "Typo",
+        channel: "email",
+        content: { subject: "x", html: '{% recommend prodcts popular as items %}{{ "a" | catalog: "stores" }}' },
+      }),
+    ).rejects.toMatchObject({
+      code: "validation",
+      fields: [
+        {
+          path: "content.html",
+          message: 'uses the catalog "prodcts", which does not exist in this workspace (create it under Catalogs)',
+        },
+      ],
+    });
   });
 });

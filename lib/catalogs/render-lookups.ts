@@ -150,3 +150,27 @@ function dedupe(requests: LookupRequest[]): LookupRequest[] {
     return true;
   });
 }
+
+/** Whether any field of `content` (or its layout and partials) could make a catalog lookup: a substring check. */
+export function mayLookUpIn(channel: TemplateKind, content: unknown, assets: RenderAssets = {}): boolean {
+  return (
+    liquidSources(channel, content).some((s) => mayLookUp(s.source)) ||
+    (!!assets.layoutHtml && mayLookUp(assets.layoutHtml)) ||
+    Object.values(assets.partials ?? {}).some(mayLookUp)
+  );
+}
+
+/**
+ * prepareRender's step (lib/content/prepare-render.ts): the lookups of the content it prepared, into its scope, and
+ * their trace into its trace. Nothing when the content makes none.
+ */
+export async function withCatalogLookups<
+  P extends { content: unknown; scope: object; trace: { lookups?: unknown[] } | null },
+>(
+  input: { workspaceId: string; profileId: string | null; channel: TemplateKind; assets: RenderAssets; db?: Queryable },
+  prepared: P,
+): Promise<P> {
+  if (!mayLookUpIn(input.channel, prepared.content, input.assets)) return prepared;
+  const { scope, trace } = await lookupsForRender({ ...input, content: prepared.content, scope: prepared.scope });
+  return { ...prepared, scope, trace: trace.length ? { ...prepared.trace, lookups: trace } : prepared.trace };
+}

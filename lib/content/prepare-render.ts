@@ -1,4 +1,5 @@
 import "server-only";
+import { mayLookUpIn, withCatalogLookups } from "../catalogs/render-lookups";
 import type { Queryable } from "../db/sql";
 import { liquidSources, type RenderAssets, type TemplateContent, type TemplateKind } from "../messaging/liquid";
 import { type ConnectedTrace, fetchConnected } from "./connected-content/fetch-connected";
@@ -104,7 +105,8 @@ export async function prepareRender<C = TemplateContent, S extends object = Mess
     const used = locale.used === locales.defaultLocale ? null : locale.used;
     prepared = { content: localizedContent(input.channel, content, used), scope, trace: { locale } };
   }
-  return withConnectedContent(input, prepared);
+  // catalog lookups last: an id may come from connected content
+  return withCatalogLookups(input, await withConnectedContent(input, prepared));
 }
 
 /**
@@ -189,7 +191,8 @@ export async function prepareRenderMany<C = TemplateContent, S extends object = 
 ): Promise<PreparedRender<C, S>[]> {
   if (!hasTranslations(shared.content) && !shared.forceLocale) {
     const content = withoutTranslations(shared.content);
-    if (!mayFetch(shared.channel, content)) return people.map((p) => ({ content, scope: p.scope, trace: null }));
+    if (!mayFetch(shared.channel, content) && !mayLookUpIn(shared.channel, content, shared.assets))
+      return people.map((p) => ({ content, scope: p.scope, trace: null }));
   }
   const locales = shared.locales ?? (await workspaceLocales(shared.workspaceId, shared.db));
   const byLocale = new Map<string, C>();

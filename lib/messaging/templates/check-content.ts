@@ -1,4 +1,5 @@
 import type { WorkspaceContext } from "../../auth/context";
+import { assertCatalogsExist } from "../../catalogs/check-references";
 import { checkTranslations, splitTranslations } from "../../content/locales/validate-translations";
 import { db } from "../../db/client";
 import { AppError, type FieldIssue, zodIssuesToFields } from "../../errors";
@@ -187,6 +188,7 @@ export async function checkAgainstWorkspace(
 ): Promise<FieldIssue[]> {
   await assertLayout(ctx, kind, content);
   assertJsonBody(kind, content);
+  await assertCatalogsExist(ctx.workspace.id, kind, content);
   const assets = await renderAssetsAt(
     ctx.workspace.id,
     new Date(),
