@@ -124,7 +124,7 @@ export function llmError(error: unknown, provider: ProviderSecret, timeoutMs: nu
   )
     return new AppError(
       "provider_error",
-      `The AI provider (${host}) did not answer within ${Math.round(timeoutMs / 1000)} s; try again, or a smaller or faster model.`,
+      `The AI provider (${host}) did not answer within ${timeoutMs < 1_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}; try again, or a smaller or faster model.`,
     );
   if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError)
     return new AppError(

@@ -46,6 +46,8 @@ export interface OpenAiCompatibleServer {
   requests: ReceivedRequest[];
   /** queues answers for the next requests, in order */
   script(...answers: ScriptedAnswer[]): void;
+  /** drops answers scripted and not taken, and the fallback (between tests) */
+  reset(): void;
   /** what a request gets when nothing is scripted (default: a 500 saying so, so a test never passes by accident) */
   fallback: ((request: ReceivedRequest) => ScriptedAnswer) | null;
   close(): Promise<void>;
@@ -140,6 +142,10 @@ export async function startOpenAiCompatibleServer(
     models,
     requests,
     script: (...answers) => queue.push(...answers),
+    reset: () => {
+      queue.length = 0;
+      handle.fallback = null;
+    },
     fallback: null,
     close: () =>
       new Promise<void>((resolve) => {
