@@ -98,6 +98,9 @@ describe("visual email templates", () => {
     expect(button.attr("href")).toContain(encodeURIComponent("https://shop.example/orders/7?x=1&y=2"));
     expect($(".cairn-footer a").first().attr("href")).toMatch(/^http:\/\/localhost:3000\/u\/[0-9a-f-]{36}\./);
     expect(sent.html).not.toMatch(/\{\{|\{%/);
+    // the plain-text part, derived from the compiled html: the words and links, none of MJML's Outlook markup
+    expect(sent.text).toContain("Hello Grace, welcome!");
+    expect(sent.text).not.toMatch(/mso|<|\{\{/);
     const mail = await db().outboxEmail.findFirstOrThrow({ where: { messageId: messages[0] } });
     expect(mail.subject).toBe("Welcome, Grace");
   });
