@@ -69,7 +69,9 @@ export function TemplateEditor({
   const content = visual.withEditor(unflatten(channel, fields));
   const contentKey = JSON.stringify(content);
   const dirty = JSON.stringify(fields) !== JSON.stringify(savedFields) || visual.dirty;
-  const formFields = CHANNEL_FIELDS[channel].filter((field) => !(visual.active && field.path === "html"));
+  const formFields = CHANNEL_FIELDS[channel].filter(
+    (field) => !(visual.active && (field.path === "html" || field.path === "layoutId")),
+  );
 
   useEffect(() => {
     let cancelled = false;

@@ -94,6 +94,16 @@ describe("visual email document validation", () => {
     ]);
   });
 
+  it("refuses a layout around a visual email, naming content.layoutId", async () => {
+    const error = await withCompiledHtml("email", {
+      subject: "Hi",
+      html: "",
+      layoutId: "0b7f3c1e-8a52-4d7e-9a4e-0c6f1d2b3a4c",
+      editor: { kind: "visual", document: doc([]) },
+    }).catch((e: AppError) => e);
+    expect((error as AppError).fields.map((f) => f.path)).toEqual(["content.layoutId"]);
+  });
+
   it("leaves code emails and other channels untouched", async () => {
     const code = { subject: "Hi", html: "<p>{{ x }}</p>" };
     expect(await withCompiledHtml("email", code)).toBe(code);
