@@ -2,6 +2,7 @@ import { load } from "cheerio";
 import { describe, expect, it } from "vitest";
 import { POST as compileRoute } from "@/app/api/workspaces/[slug]/templates/compile/route";
 import { callRoute } from "../testing/call-route";
+import { createCatalog, uploadCatalog } from "../catalogs/manage-catalogs";
 import { db } from "../db/client";
 import { deliverMessage } from "../messaging/delivery";
 import { createTemplate } from "../messaging/templates/create-template";
@@ -182,5 +183,48 @@ describe("visual email templates", () => {
       body: { document: DOCUMENT },
     });
     expect([403, 404]).toContain(outsider.status);
+  });
+
+  it("a product block reads the workspace's catalog: refused until the catalog exists, then previews the item's name, price, image and link", async () => {
+    const team = await createWorkspaceWithTeam();
+    const editor = await contextOf(team, "EDITOR");
+    const template = await createTemplate(editor, { name: "Product", channel: "email" });
+    const withProduct = structuredClone(VISUAL);
+    withProduct.editor.document.blocks.splice(1, 0, {
+      id: "prod",
+      type: "product",
+      source: { kind: "item", id: "event.properties.sku" },
+      buttonLabel: "Buy it",
+    } as never);
+    const error = await rejection(saveTemplate(editor, template.id, { content: withProduct }));
+    expect(error.code).toBe("validation");
+    expect(JSON.stringify(error.fields)).toContain("products");
+    expect((await getTemplate(editor, template.id)).currentVersion).toBe(0);
+
+    await createCatalog(editor, { key: "products", name: "Products" });
+    await uploadCatalog(
+      editor,
+      "products",
+      {
+        csv: "id,name,url,image_url,price,currency,category,in_stock\nsku-1,Trail shoe,https://shop.example/p/1,https://cdn.example/1.png,89.9,EUR,running,true\n",
+      },
+      { mode: "upsert", dryRun: false },
+    );
+    const saved = await saveTemplate(editor, template.id, { content: withProduct });
+    const preview = await previewTemplate(editor, {
+      channel: "email",
+      content: saved.content as Record<string, unknown>,
+      event: { source: "json", properties: '{"sku": "sku-1"}' },
+    });
+    expect(preview.errors).toEqual([]);
+    const $ = load(preview.fields.html);
+    expect($("img").first().attr("src")).toBe("https://cdn.example/1.png");
+    expect($("body").text()).toContain("Trail shoe");
+    expect($("body").text()).toContain("€89.90");
+    expect(
+      $("a")
+        .filter((_, a) => $(a).text().trim() === "Buy it")
+        .attr("href"),
+    ).toBe("https://shop.example/p/1");
   });
 });
