@@ -37,6 +37,8 @@ export interface TriggerInfo {
   name: string;
   properties: Record<string, unknown>;
   timestamp: string;
+  /** the event's `context.locale`: a person without a `locale` trait gets their messages in it (lib/content/locales) */
+  locale?: string;
 }
 
 export interface NodeInput {

@@ -185,6 +185,7 @@ export async function processIngestedEvents(
             name: event.name,
             properties: event.properties,
             timestamp: event.timestamp.toISOString(),
+            ...(event.locale ? { locale: event.locale } : {}),
           },
           reentry: version.graph.settings.reentry,
         });

@@ -63,6 +63,21 @@ describe("sending in the person's language", () => {
     expect(oddSent.renderTrace).toMatchObject({ locale: { used: "en", source: "none", ignored: "??" } });
   });
 
+  it("a person without a locale trait gets the language of the triggering event's context.locale", async () => {
+    const s = await setup({ ...EMAIL, translations: GERMAN });
+    await s.driver.send([{ type: "identify", userId: "eva", traits: { email: "eva@example.com", first_name: "Eva" } }]);
+    const before = s.driver.messages.length;
+    await s.driver.send([
+      { type: "track", userId: "eva", event: "signed_up", properties: {}, context: { locale: "de-CH" } },
+    ]);
+    expect(s.driver.messages.length).toBe(before + 1);
+    const id = s.driver.messages[s.driver.messages.length - 1];
+    await deliverMessage(id, s.driver.clock);
+    const sent = (await messageRow(id)).content as Record<string, unknown>;
+    expect(sent.subject).toBe("Willkommen, Eva");
+    expect(sent.renderTrace).toMatchObject({ locale: { used: "de", requested: "de-CH", source: "event" } });
+  });
+
   it("a template without translations sends as before and stores no trace", async () => {
     const s = await setup();
     const id = await queueFor(s, "ada", { email: "ada@example.com", first_name: "Ada", locale: "de" });

@@ -11,6 +11,8 @@ const StoredEventRow = z.object({
   // jsonb, an object (the column defaults to {} and ingestion stores objects)
   properties: z.record(z.string(), z.unknown()),
   timestamp: z.date(),
+  // context.locale, for the messages the event triggers (lib/content/locales)
+  locale: z.string().nullable(),
 });
 export type StoredEvent = z.infer<typeof StoredEventRow>;
 
@@ -19,7 +21,8 @@ export async function selectNamedEvents(q: Queryable, workspaceId: string, event
   return selectRows(
     q,
     StoredEventRow,
-    `SELECT ev.id::text, ev.name, COALESCE(p."mergedIntoId", ev."profileId") AS "profileId", ev.properties, ev.timestamp
+    `SELECT ev.id::text, ev.name, COALESCE(p."mergedIntoId", ev."profileId") AS "profileId", ev.properties, ev.timestamp,
+              left(ev.context->>'locale', 64) AS locale
          FROM "Event" ev JOIN "Profile" p ON p.id = ev."profileId"
         WHERE ev."workspaceId" = $1 AND ev.id = ANY($2::bigint[]) AND ev.name IS NOT NULL ORDER BY ev.id`,
     [workspaceId, eventIds],
