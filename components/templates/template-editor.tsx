@@ -8,6 +8,7 @@ import type { PreviewEventInput } from "@/lib/messaging/templates/schemas";
 import type { SavedTemplate, TemplateDetail } from "@/lib/messaging/templates/template-views";
 import { api } from "../api/client";
 import { useVisualEmail } from "../email-builder/use-visual-email";
+import { CodeEmailNote } from "../email-builder/code-email-note";
 import { VisualEmailEditor } from "../email-builder/visual-editor";
 import { Button } from "../ui/button";
 import { Badge } from "../ui/card";
@@ -26,6 +27,8 @@ import { EventPicker } from "./event-picker";
 import { PreviewPane } from "./preview-pane";
 import { ProfilePicker, type PickedProfile } from "./profile-picker";
 import { TemplateUsagePanel } from "./template-usage";
+import { AiPanel } from "../ai/ai-panel";
+import { ApprovalPanel } from "../ai/approval-panel";
 import { TestSend } from "./test-send";
 import { useUnsavedChangesGuard } from "./unsaved-changes";
 
@@ -57,6 +60,9 @@ export function TemplateEditor({
   const [saveMessage, setSaveMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
   // what the last save's render for the sample profile found: saved all the same (real profiles may differ)
   const [saveWarnings, setSaveWarnings] = useState<SavedTemplate["warnings"]>([]);
+  // #20: AI text entered the form since the last save (the save then waits for approval); saves reload the banner
+  const [aiDrafted, setAiDrafted] = useState(false);
+  const [approvalKey, setApprovalKey] = useState(0);
   const [profile, setProfile] = useState<PickedProfile | null>(null);
   const [preview, setPreview] = useState<PreviewResult | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
@@ -100,7 +106,7 @@ export function TemplateEditor({
   async function save() {
     setSaving(true);
     setSaveMessage(null);
-    const result = await api.templates.save(slug, template.id, { content });
+    const result = await api.templates.save(slug, template.id, { content, ...(aiDrafted ? { aiDrafted } : {}) });
     setSaving(false);
     if (result.ok) {
       const { warnings, ...saved } = result.data;
@@ -109,6 +115,8 @@ export function TemplateEditor({
       visual.markSaved();
       setSaveErrors({});
       setSaveWarnings(warnings);
+      setAiDrafted(false);
+      setApprovalKey((k) => k + 1);
       setSaveMessage({
         tone: "ok",
         text: `v${saved.currentVersion} saved${warnings.length ? `, with ${warnings.length === 1 ? "a warning" : `${warnings.length} warnings`}` : ""}`,
@@ -188,6 +196,22 @@ export function TemplateEditor({
 
       <div className="grid gap-6 lg:grid-cols-2">
         <section aria-label="Content" className="space-y-4">
+          <ApprovalPanel slug={slug} templateId={template.id} refreshKey={approvalKey} />
+          {canEdit && !template.archived ? (
+            <AiPanel
+              slug={slug}
+              templateId={template.id}
+              channel={channel}
+              fields={fields}
+              profileId={profile?.id ?? null}
+              htmlEditable={!visual.active}
+              onUse={(path, text) => {
+                setFields((f) => ({ ...f, [path]: text }));
+                setAiDrafted(true);
+                setSaveMessage(null);
+              }}
+            />
+          ) : null}
           <FormAlert message={formLevel} />
           {saveWarnings.length ? (
             <div
@@ -229,6 +253,7 @@ export function TemplateEditor({
               }}
             />
           ))}
+          {channel === "email" && !visual.active ? <CodeEmailNote /> : null}
           {visual.active ? (
             <VisualEmailEditor
               slug={slug}
