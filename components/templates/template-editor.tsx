@@ -9,7 +9,6 @@ import type { SavedTemplate, TemplateDetail } from "@/lib/messaging/templates/te
 import { api } from "../api/client";
 import { useVisualEmail } from "../email-builder/use-visual-email";
 import { CodeEmailNote } from "../email-builder/code-email-note";
-import { CodeEmailNote } from "../email-builder/code-email-note";
 import { VisualEmailEditor } from "../email-builder/visual-editor";
 import { Button } from "../ui/button";
 import { Badge } from "../ui/card";
@@ -254,7 +253,6 @@ export function TemplateEditor({
               }}
             />
           ))}
-          {channel === "email" && !visual.active ? <CodeEmailNote /> : null}
           {channel === "email" && !visual.active ? <CodeEmailNote /> : null}
           {visual.active ? (
             <VisualEmailEditor
