@@ -31,6 +31,9 @@ import { AiPanel } from "../ai/ai-panel";
 import { ApprovalPanel } from "../ai/approval-panel";
 import { TestSend } from "./test-send";
 import { useUnsavedChangesGuard } from "./unsaved-changes";
+import { LocaleBar } from "./locales/locale-bar";
+import { TranslationFields } from "./locales/translation-fields";
+import { useTranslations } from "./locales/use-translations";
 
 const CONTROL =
   "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-stone-900 shadow-sm ring-1 ring-inset placeholder:text-stone-400 focus:ring-2 focus:ring-inset focus:ring-brand-600 outline-none read-only:bg-stone-50 read-only:text-stone-700";
@@ -72,9 +75,13 @@ export function TemplateEditor({
   // a visual email (#20): its document beside the fields, compiled to the html the preview and save send; its
   // HTML field is the block editor
   const visual = useVisualEmail(slug, channel, initial.content, initial.currentVersion === 0);
-  const content = visual.withEditor(unflatten(channel, fields));
+  // #20 languages: translations travel inside the same content, so a save keeps them (components/templates/locales)
+  const translations = useTranslations(slug, channel, initial.content);
+  const content = translations.withTranslations(visual.withEditor(unflatten(channel, fields)));
+  // the preview renders the chosen language's tab; on the default tab, the picked profile's own language
+  const previewLocale = translations.locale;
   const contentKey = JSON.stringify(content);
-  const dirty = JSON.stringify(fields) !== JSON.stringify(savedFields) || visual.dirty;
+  const dirty = JSON.stringify(fields) !== JSON.stringify(savedFields) || visual.dirty || translations.dirty;
   const formFields = CHANNEL_FIELDS[channel].filter(
     (field) => !(visual.active && (field.path === "html" || field.path === "layoutId")),
   );
@@ -87,6 +94,7 @@ export function TemplateEditor({
         content: JSON.parse(contentKey),
         profileId: profile?.id ?? null,
         event: JSON.parse(eventKey),
+        locale: previewLocale,
       });
       if (cancelled) return;
       if (result.ok) {
@@ -98,7 +106,7 @@ export function TemplateEditor({
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [slug, channel, contentKey, profile?.id, eventKey]);
+  }, [slug, channel, contentKey, profile?.id, eventKey, previewLocale]);
 
   // closing the tab or following a link with unsaved changes asks first
   useUnsavedChangesGuard(dirty);
@@ -113,6 +121,7 @@ export function TemplateEditor({
       setTemplate(saved);
       setSavedFields(fields);
       visual.markSaved();
+      translations.markSaved();
       setSaveErrors({});
       setSaveWarnings(warnings);
       setAiDrafted(false);
@@ -232,7 +241,24 @@ export function TemplateEditor({
               </ul>
             </div>
           ) : null}
-          {formFields.map((field) => (
+          <LocaleBar
+            slug={slug}
+            templateId={template.id}
+            content={content}
+            t={translations}
+            canEdit={canEdit && !template.archived}
+            dirty={dirty}
+          />
+          {translations.locale ? (
+            <TranslationFields
+              channel={channel}
+              content={content}
+              t={translations}
+              readOnly={!canEdit || template.archived}
+              errors={saveErrors}
+            />
+          ) : null}
+          {(translations.locale ? [] : formFields).map((field) => (
             <ContentField
               key={field.path}
               field={field}
@@ -254,7 +280,7 @@ export function TemplateEditor({
             />
           ))}
           {channel === "email" && !visual.active ? <CodeEmailNote /> : null}
-          {visual.active ? (
+          {visual.active && !translations.locale ? (
             <VisualEmailEditor
               slug={slug}
               visual={visual}
