@@ -21,6 +21,7 @@ export default async function SettingsLayout({
     { href: "/messaging", label: "Messaging rules" },
     { href: "/topics", label: "Topics" },
     { href: "/languages", label: "Languages" },
+    ...(can(ctx, "settings:manage") ? [{ href: "/ai", label: "AI" }] : []),
     ...(can(ctx, "api_keys:manage") ? [{ href: "/api-keys", label: "API keys" }] : []),
     ...(can(ctx, "settings:manage") ? [{ href: "/identity-verification", label: "Identity verification" }] : []),
     ...(can(ctx, "audit:read") ? [{ href: "/audit-log", label: "Audit log" }] : []),
