@@ -49,6 +49,27 @@ async function rejection(promise: Promise<unknown>) {
 }
 
 describe("visual email templates", () => {
+  it("a template created with only its document (the API) gets its html compiled, as a save does", async () => {
+    const s = await setup();
+    const { html: _stale, ...documentOnly } = VISUAL;
+    const created = await createTemplate(s.ctx, { name: "API visual", channel: "email", content: documentOnly });
+    expect((created.content as { html: string }).html).toBe(await compileDocument(ZEmailDocument.parse(DOCUMENT)));
+    const refused = await rejection(
+      createTemplate(s.ctx, {
+        name: "Broken visual",
+        channel: "email",
+        content: {
+          ...documentOnly,
+          editor: {
+            kind: "visual",
+            document: { ...DOCUMENT, blocks: [{ id: "x", type: "button", label: "Go", href: "javascript:alert(1)" }] },
+          },
+        },
+      }),
+    );
+    expect(refused.fields.map((f) => f.path)).toContain("content.editor.document.blocks.0.href");
+  });
+
   it("save compiles the document to html, keeps the document, and a journey sends the personalised email", async () => {
     const s = await setup();
     const template = await createTemplate(s.ctx, { name: "Visual welcome", channel: "email" });

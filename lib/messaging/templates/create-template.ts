@@ -5,6 +5,7 @@ import { db, type Prisma } from "../../db/client";
 import { parseInput } from "../../errors";
 import { approvalForSave } from "../../approvals/save-approval";
 import type { TemplateKind } from "../liquid";
+import { withCompiledHtml } from "../../email-builder/visual-content";
 import { assertPartialNameFree, checkAgainstWorkspace, validateContent } from "./check-content";
 import { getTemplate } from "./read-templates";
 import { forgetTemplate } from "./published-versions";
@@ -27,7 +28,8 @@ export async function createTemplate(
 ): Promise<SavedTemplate> {
   requirePermission(ctx, "content:write");
   const { name, channel, content } = parseInput(ZCreateTemplate, input);
-  const validated = content === undefined ? null : validateContent(channel, content);
+  // a visual email's html is compiled from its document (lib/email-builder/visual-content.ts), as on save
+  const validated = content === undefined ? null : validateContent(channel, await withCompiledHtml(channel, content));
   if (channel === "partial") await assertPartialNameFree(ctx, name);
   const warnings = validated
     ? await checkAgainstWorkspace(ctx, channel, validated, channel === "partial" ? name : undefined)

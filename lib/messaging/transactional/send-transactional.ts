@@ -12,6 +12,7 @@ import { usableTopic } from "../../topics/manage-topics";
 import { renderIsolated } from "../render-pool";
 import type { DeliveryMessage } from "../store/deliveries";
 import { selectRecipientByAddress, selectRecipientByUserId } from "../store/recipients";
+import { withCompiledHtml } from "../../email-builder/visual-content";
 import { checkAgainstWorkspace, validateContent } from "../templates/check-content";
 import { currentTemplate, renderAssetsAt, templateVersionAt } from "../templates/published-versions";
 import { type SendResponse, type TSendMessage, ZIdempotencyKey, ZSendMessage } from "./schemas";
@@ -104,7 +105,8 @@ async function contentToSend(
 ): Promise<{ channel: Channel; templateId: string; content: TemplateContent; inline: boolean }> {
   if (body.content !== undefined) {
     const channel = body.channel!;
-    const content = validateContent(channel, body.content);
+    // inline visual content is compiled from its document, never sent as the client's html
+    const content = validateContent(channel, await withCompiledHtml(channel, body.content));
     await checkAgainstWorkspace(ctx, channel, content);
     await refuseBannedContent(ctx.workspace.id, channel, content, "content");
     return { channel, templateId: "inline", content, inline: true };
