@@ -35,6 +35,8 @@ export const SHRINK = 5;
 /** events younger than this are left for the next run: an ingest transaction that took an earlier id may not have committed yet */
 export const SETTLE_MS = 5_000;
 export const DEFAULT_BATCH = 50_000;
+const BIG_BATCH_PAIRS = 100_000;
+const BIG_BATCH_EVENTS = 20_000;
 
 const CURSOR_ID = "events";
 const VIEW_EVENTS = ["Product Viewed", "Product Added"];
@@ -164,6 +166,10 @@ async function applyRange(q: Queryable, from: bigint, to: bigint, now: Date) {
     q,
     `SELECT count(*)::int AS n FROM "Event" WHERE id > ${from} AND id <= ${to} AND type = 'track' AND name = ANY('{${[...VIEW_EVENTS, ...BUY_EVENTS].map((n) => `"${n}"`).join(",")}}'::text[])`,
   );
+  // temporary tables have no statistics until analyzed: a big batch's joins need them to choose hash joins (a
+  // small one's are fine either way, and skip the cost)
+  const big = events > BIG_BATCH_EVENTS;
+  if (big) await execute(q, `ANALYZE rec_batch`);
 
   // 2. which are new to the person, with their rank (after the person's existing items, in event order)
   await execute(
@@ -181,6 +187,7 @@ async function applyRange(q: Queryable, from: bigint, to: bigint, now: Date) {
          WHERE i."workspaceId" = b.ws AND i."profileId" = b.pid AND i.kind = b.kind AND i."itemId" = b.item
       )`,
   );
+  if (big) await execute(q, `ANALYZE rec_fresh`);
   const newInteractions = await count(q, `SELECT count(*)::int AS n FROM rec_fresh`);
 
   // 3. pair increments, before the new interactions join the table: new × existing (both directions), new × new
@@ -205,6 +212,7 @@ async function applyRange(q: Queryable, from: bigint, to: bigint, now: Date) {
      ) t GROUP BY 1, 2, 3, 4`,
     [PAIR_RANK_CAP],
   );
+  if (big) await execute(q, `ANALYZE rec_pairs`);
   const pairIncrements = await count(q, `SELECT count(*)::int AS n FROM rec_pairs`);
 
   // 4. the writes
@@ -249,25 +257,34 @@ async function applyRange(q: Queryable, from: bigint, to: bigint, now: Date) {
      ) t`,
   );
   const itemsRescored = await count(q, `SELECT count(*)::int AS n FROM rec_rescore`);
+  // set-based (one join and a window over all rescored items), not a subquery per item: a first build rescoring
+  // every item would otherwise read the pair table once per item
+  if (big) await execute(q, `ANALYZE rec_rescore`);
+  // a big batch (the first build) grew the tables from nothing inside this transaction, where autovacuum's
+  // statistics cannot see them yet: without fresh ones the planner loops over "empty" tables
+  if (pairIncrements > BIG_BATCH_PAIRS) {
+    await execute(q, `ANALYZE "RecommendationPair"`);
+    await execute(q, `ANALYZE "RecommendationItemStat"`);
+  }
   await execute(
     q,
     `INSERT INTO "RecommendationNeighbors" ("workspaceId", kind, "itemId", neighbors, "updatedAt")
-     SELECT r.ws, r.kind, r.item,
-            coalesce((
-              SELECT jsonb_agg(jsonb_build_object('id', t.b, 'score', t.score, 'people', t.people) ORDER BY t.score DESC, t.b)
-                FROM (
-                  SELECT p."itemB" AS b, p.people,
-                         round((p.people / sqrt(sa.people::float8 * sb.people) * p.people / (p.people + $1))::numeric, 9)::float8 AS score
-                    FROM "RecommendationPair" p
-                    JOIN "RecommendationItemStat" sb
-                      ON sb."workspaceId" = p."workspaceId" AND sb.kind = p.kind AND sb."itemId" = p."itemB"
-                   WHERE p."workspaceId" = r.ws AND p.kind = r.kind AND p."itemA" = r.item
-                   ORDER BY score DESC, b LIMIT $2
-                ) t
-            ), '[]'::jsonb),
-            $3
-       FROM rec_rescore r
-       JOIN "RecommendationItemStat" sa ON sa."workspaceId" = r.ws AND sa.kind = r.kind AND sa."itemId" = r.item
+     SELECT ws, kind, item,
+            jsonb_agg(jsonb_build_object('id', b, 'score', score, 'people', people) ORDER BY score DESC, b), $3
+       FROM (
+         SELECT r.ws, r.kind, r.item, p."itemB" AS b, p.people, s.score,
+                row_number() OVER (PARTITION BY r.ws, r.kind, r.item ORDER BY s.score DESC, p."itemB") AS position
+           FROM rec_rescore r
+           JOIN "RecommendationItemStat" sa ON sa."workspaceId" = r.ws AND sa.kind = r.kind AND sa."itemId" = r.item
+           JOIN "RecommendationPair" p ON p."workspaceId" = r.ws AND p.kind = r.kind AND p."itemA" = r.item
+           JOIN "RecommendationItemStat" sb
+             ON sb."workspaceId" = p."workspaceId" AND sb.kind = p.kind AND sb."itemId" = p."itemB"
+           CROSS JOIN LATERAL (
+             SELECT round((p.people / sqrt(sa.people::float8 * sb.people) * p.people / (p.people + $1))::numeric, 9)::float8 AS score
+           ) s
+       ) ranked
+      WHERE position <= $2
+      GROUP BY ws, kind, item
      ON CONFLICT ("workspaceId", kind, "itemId") DO UPDATE SET neighbors = excluded.neighbors, "updatedAt" = excluded."updatedAt"`,
     [SHRINK, TOP_K, now],
   );

@@ -145,7 +145,7 @@ describe("recommendations", () => {
       const r = await processBatch({ now: LATER(), batchSize: size });
       if (r) batches++;
     }
-    await catchUp({ now: LATER(), batchSize: 53 });
+    await catchUp({ now: LATER(), batchSize: 997 });
     expect(batches).toBe(5);
     expect(await snapshot(t.id)).toEqual(full);
   });
