@@ -42,6 +42,9 @@ export function AiPanel({
   profileId,
   htmlEditable,
   onUse,
+  locales = [],
+  content,
+  onTranslated,
 }: {
   slug: string;
   templateId: string;
@@ -52,6 +55,11 @@ export function AiPanel({
   /** an email's body draft can replace the HTML field (not when the visual editor holds the body) */
   htmlEditable: boolean;
   onUse: (path: string, text: string) => void;
+  /** the workspace's other languages (Settings → Languages): "Translate" fills their translations */
+  locales?: string[];
+  /** the editor's content as it stands, translated from */
+  content?: Record<string, unknown>;
+  onTranslated?: (locale: string, fields: Record<string, string>) => void;
 }) {
   const [status, setStatus] = useState<Status | null>(null);
   const [open, setOpen] = useState(false);
@@ -63,6 +71,7 @@ export function AiPanel({
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [briefErrors, setBriefErrors] = useState<Record<string, string>>({});
+  const [translated, setTranslated] = useState<Record<string, DraftField[]> | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -148,6 +157,18 @@ export function AiPanel({
     setBusy(null);
     if (!result.ok) return setError(result.error.message);
     setRewrite(result.data.field);
+  }
+
+  async function translate() {
+    if (!content || !onTranslated) return;
+    setBusy("translate");
+    setError(null);
+    const result = await aiApi.translate(slug, { templateId, content, locales });
+    setBusy(null);
+    if (!result.ok) return setError(result.error.message);
+    for (const [locale, translation] of Object.entries(result.data.translations))
+      onTranslated(locale, translation.fields);
+    setTranslated(result.data.checks);
   }
 
   const formPath = (field: string) => (channel === "email" && field === "body" ? "html" : field);
@@ -279,6 +300,32 @@ export function AiPanel({
                 </li>
               ))}
             </ol>
+          ) : null}
+
+          {locales.length && onTranslated ? (
+            <div className="space-y-2">
+              <Button variant="secondary" onClick={() => void translate()} disabled={busy !== null}>
+                {busy === "translate" ? "Translating…" : `Translate into ${locales.join(", ")}`}
+              </Button>
+              {translated ? (
+                <ul className="space-y-1 text-xs" data-testid="ai-translations" role="status">
+                  {Object.entries(translated).map(([locale, checks]) => {
+                    const banned = checks.flatMap((c) => c.banned);
+                    const invalid = checks.filter((c) => c.liquid === "invalid");
+                    return (
+                      <li key={locale} className={banned.length || invalid.length ? "text-red-700" : "text-stone-600"}>
+                        {locale}: {checks.length - invalid.length} field
+                        {checks.length - invalid.length === 1 ? "" : "s"} filled in (see the language bar)
+                        {invalid.length
+                          ? `; left out ${invalid.map((c) => c.field).join(", ")}: its Liquid did not parse`
+                          : ""}
+                        {banned.length ? `; banned: ${banned.map((h) => `"${h.match}" in ${h.field}`).join(", ")}` : ""}
+                      </li>
+                    );
+                  })}
+                </ul>
+              ) : null}
+            </div>
           ) : null}
 
           <div className="space-y-2">

@@ -219,6 +219,14 @@ export function TemplateEditor({
                 setAiDrafted(true);
                 setSaveMessage(null);
               }}
+              locales={translations.locales}
+              content={content}
+              onTranslated={(locale, translatedFields) => {
+                for (const [field, value] of Object.entries(translatedFields))
+                  translations.setField(content, locale, field, value);
+                setAiDrafted(true);
+                setSaveMessage(null);
+              }}
             />
           ) : null}
           <FormAlert message={formLevel} />

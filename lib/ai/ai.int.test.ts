@@ -385,6 +385,46 @@ describe("drafts", () => {
   });
 });
 
+describe("translation", () => {
+  it("translates into the workspace's other languages in lib/content's shape, checked; other locales are refused by index", async () => {
+    const { team, editor, template } = await world();
+    await db().workspace.update({
+      where: { id: team.id },
+      data: { defaultLocale: "en", contentLocales: ["de", "ko"] },
+    });
+    server.script(
+      chat({
+        fields: {
+          subject: 'Der Frühling ist da, {{ profile.traits.first_name | default: "Freund" }}',
+          html: "<p>Garantiert neu</p>",
+        },
+      }),
+    );
+    const { translateContent } = await import("./translate");
+    const { sourceHash } = await import("../content/locales/translations");
+    const out = await translateContent(
+      editor,
+      { templateId: template.id, content: EMAIL, locales: ["de"] },
+      { now: new Date("2026-12-07T10:00:00Z") },
+    );
+    expect(out.translations.de).toEqual({
+      fields: {
+        subject: 'Der Frühling ist da, {{ profile.traits.first_name | default: "Freund" }}',
+        html: "<p>Garantiert neu</p>",
+      },
+      sourceHash: sourceHash("email", EMAIL),
+      updatedAt: "2026-12-07T10:00:00.000Z",
+    });
+    expect(server.requests.at(-1)!.body!.messages![1].content).toContain("from en into de");
+    const refused = await translateContent(editor, {
+      templateId: template.id,
+      content: EMAIL,
+      locales: ["de", "fr"],
+    }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "validation", fields: [{ path: "locales.1" }] });
+  });
+});
+
 describe("usage and its limit", () => {
   it("counts each call's tokens for the month and refuses calls once the limit is reached, without calling the provider", async () => {
     const { team, slug, cookies, template } = await world();
