@@ -16,6 +16,9 @@ import { callRoute } from "../testing/call-route";
 import { withEmbeddedOutbox } from "../testing/embedded-outbox";
 import { contextOf, sessionCookie } from "../testing/factories";
 import { messageRow, setup } from "../testing/messaging-fixtures";
+import { pgPool } from "../db/pool";
+import { selectWebhookTemplateVersionsAt } from "../messaging/store/webhook-templates";
+import { templateVersionAt } from "../messaging/templates/published-versions";
 import { approveTemplate } from "./approve-template";
 
 /**
@@ -142,6 +145,28 @@ describe("live versions", () => {
     expect(
       (await send(s.fixture.key, { templateId: fresh.id, to: { userId: "ada" }, data: { order_id: "B" } })).status,
     ).toBe(202);
+  });
+});
+
+describe("journeys pin what was live when they were published", () => {
+  it("a journey published while a version waits keeps the approved one after the approval; one published after gets the new one", async () => {
+    const { s, editor, admin } = await world();
+    await saveTemplate(editor, s.templateId, { content: V2, aiDrafted: true });
+    const whileWaiting = new Date();
+    // the approval's moment is an input: one second after the journey was published
+    await approveTemplate(admin, s.templateId, {}, () => new Date(whileWaiting.getTime() + 1_000));
+    const afterApproval = new Date(whileWaiting.getTime() + 2_000);
+    expect((await templateVersionAt(s.ctx.workspace.id, s.templateId, whileWaiting))?.version).toBe(1);
+    expect((await templateVersionAt(s.ctx.workspace.id, s.templateId, afterApproval))?.version).toBe(2);
+    // a waiting webhook template is not what a journey's webhook step sends either
+    const hook = await createTemplate(s.ctx, {
+      name: "Hook",
+      channel: "webhook",
+      content: { contentType: "json", body: '{"v":1}' },
+    });
+    await saveTemplate(s.ctx, hook.id, { content: { contentType: "json", body: '{"v":2}' }, aiDrafted: true });
+    const [pinned] = await selectWebhookTemplateVersionsAt(pgPool(), s.ctx.workspace.id, [hook.id], new Date());
+    expect(pinned).toMatchObject({ version: 1, content: { body: '{"v":1}' } });
   });
 });
 

@@ -4,7 +4,8 @@ import type { WebhookContent } from "../liquid";
 
 /**
  * The SQL of webhook templates as published journeys use them (lib/messaging/webhook-templates.ts): each
- * template's newest version saved by a moment, and the workspace's partials as they were then.
+ * template's newest version live by a moment (saved, and approved if it waited for approval: #20, as
+ * lib/messaging/store/templates.ts), and the workspace's partials as they were then.
  */
 
 const WebhookVersionRow = z.object({
@@ -26,7 +27,8 @@ export function selectWebhookTemplateVersionsAt(
     q,
     WebhookVersionRow,
     `SELECT DISTINCT ON (t.id) t.id::text, t.name, v.version, v.content FROM "MessageTemplate" t JOIN "MessageTemplateVersion" v ON v."templateId" = t.id
-      WHERE t.id = ANY($1::uuid[]) AND t."workspaceId" = $2::uuid AND t.channel = 'webhook' AND v."createdAt" <= $3
+      WHERE t.id = ANY($1::uuid[]) AND t."workspaceId" = $2::uuid AND t.channel = 'webhook'
+        AND (v."needsApproval" = false OR v."approvedAt" IS NOT NULL) AND COALESCE(v."approvedAt", v."createdAt") <= $3
       ORDER BY t.id, v.version DESC`,
     [ids, workspaceId, at],
   );
@@ -40,7 +42,8 @@ export function selectPartialsAt(q: Queryable, workspaceId: string, at: Date): P
     q,
     PartialRow,
     `SELECT DISTINCT ON (t.id) t.name, v.content FROM "MessageTemplate" t JOIN "MessageTemplateVersion" v ON v."templateId" = t.id
-      WHERE t."workspaceId" = $1::uuid AND t.channel = 'partial' AND (t."archivedAt" IS NULL OR t."archivedAt" > $2) AND v."createdAt" <= $2
+      WHERE t."workspaceId" = $1::uuid AND t.channel = 'partial' AND (t."archivedAt" IS NULL OR t."archivedAt" > $2)
+        AND (v."needsApproval" = false OR v."approvedAt" IS NOT NULL) AND COALESCE(v."approvedAt", v."createdAt") <= $2
       ORDER BY t.id, v.version DESC`,
     [workspaceId, at],
   );
