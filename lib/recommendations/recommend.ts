@@ -1,7 +1,7 @@
 import type { Queryable } from "../db/sql";
 import { type ItemRow, selectItemsByIds } from "../catalogs/store/catalogs";
 import type { Strategy } from "../catalogs/liquid-tags";
-import { neighboursOf, popularInCategory, popularItems, recentItems } from "./store";
+import { neighboursOf, personHistory, popularInCategory, popularItems } from "./store";
 
 /**
  * One recommendation for one person: the strategy's items, then (when the person's history is too thin to fill
@@ -41,15 +41,17 @@ export async function recommend(
   profileId: string | null,
   req: RecommendRequest,
 ): Promise<RecommendOutcome> {
-  const bought = profileId ? await recentItems(q, workspaceId, profileId, "buy", BOUGHT_EXCLUSION_DEPTH) : [];
+  // what they bought (excluded) and viewed (seeds, recently viewed), in one read
+  const history = profileId
+    ? await personHistory(q, workspaceId, profileId, { buy: BOUGHT_EXCLUSION_DEPTH, view: CANDIDATES })
+    : { bought: [], viewed: [] };
+  const bought = history.bought;
   const skip = new Set(bought);
   const chosen: ItemRow[] = [];
   const via: Strategy[] = [];
   const fallback: Strategy[] = [];
   let seeds: string[] = [];
-  let viewed: string[] | null = null;
-  const lastViewed = async () =>
-    (viewed ??= profileId ? await recentItems(q, workspaceId, profileId, "view", Math.max(SEEDS, CANDIDATES)) : []);
+  const lastViewed = async () => history.viewed;
 
   // keeps the candidates (best first) that are in the catalog, in stock and not skipped, up to the limit
   const take = async (candidates: string[], step: Strategy) => {

@@ -11,23 +11,29 @@ export type InteractionKind = "view" | "buy";
 
 const ItemAt = z.object({ itemId: z.string() });
 
-/** A person's latest items of one kind, newest first. */
-export async function recentItems(
+const KindItem = z.object({ kind: z.string(), itemId: z.string() });
+
+/** A person's latest purchases and views, newest first, in one round trip (each list a bounded index range). */
+export async function personHistory(
   q: Queryable,
   workspaceId: string,
   profileId: string,
-  kind: InteractionKind,
-  limit: number,
-): Promise<string[]> {
+  limits: { buy: number; view: number },
+): Promise<{ bought: string[]; viewed: string[] }> {
   const rows = await selectRows(
     q,
-    ItemAt,
-    `SELECT "itemId" FROM "RecommendationInteraction"
-      WHERE "workspaceId" = $1 AND "profileId" = $2 AND kind = $3
-      ORDER BY "lastAt" DESC, "itemId" LIMIT $4`,
-    [workspaceId, profileId, kind, limit],
+    KindItem,
+    `(SELECT kind, "itemId" FROM "RecommendationInteraction"
+       WHERE "workspaceId" = $1 AND "profileId" = $2 AND kind = 'buy' ORDER BY "lastAt" DESC, "itemId" LIMIT $3)
+     UNION ALL
+     (SELECT kind, "itemId" FROM "RecommendationInteraction"
+       WHERE "workspaceId" = $1 AND "profileId" = $2 AND kind = 'view' ORDER BY "lastAt" DESC, "itemId" LIMIT $4)`,
+    [workspaceId, profileId, limits.buy, limits.view],
   );
-  return rows.map((r) => r.itemId);
+  return {
+    bought: rows.filter((r) => r.kind === "buy").map((r) => r.itemId),
+    viewed: rows.filter((r) => r.kind === "view").map((r) => r.itemId),
+  };
 }
 
 const Neighbours = z.object({
