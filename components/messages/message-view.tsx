@@ -3,7 +3,9 @@
 import { useState } from "react";
 import type { MessageDetail } from "@/lib/messaging/messages";
 import type { ChannelName } from "../templates/channels";
+import type { RenderTrace } from "@/lib/content/prepare-render";
 import { RenderedMessage } from "./rendered-message";
+import { RenderTraceView } from "./render-trace-view";
 
 /** The content as sent, with a text-only switch for email. Our own open pixel is left out, so looking here doesn't count as an open. */
 export function MessageContent({ message }: { message: MessageDetail }) {
@@ -32,6 +34,7 @@ export function MessageContent({ message }: { message: MessageDetail }) {
         </label>
       ) : null}
       <RenderedMessage channel={message.channel as ChannelName} fields={fields} textOnly={textOnly} />
+      <RenderTraceView trace={content.renderTrace as RenderTrace | undefined} />
     </div>
   );
 }

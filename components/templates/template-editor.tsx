@@ -369,6 +369,7 @@ export function TemplateEditor({
               content={content}
               profileId={profile?.id ?? null}
               event={previewEvent}
+              locale={previewLocale}
             />
           ) : null}
         </section>

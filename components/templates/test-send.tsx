@@ -27,12 +27,15 @@ export function TestSend({
   content,
   profileId,
   event = null,
+  locale = null,
 }: {
   slug: string;
   channel: TemplateKind;
   content: Record<string, unknown>;
   profileId: string | null;
   event?: PreviewEventInput | null;
+  /** the language tab open in the editor: the test is that translation; null: the person's own language */
+  locale?: string | null;
 }) {
   const [to, setTo] = useState("");
   const [sending, setSending] = useState(false);
@@ -48,6 +51,7 @@ export function TestSend({
       content,
       profileId,
       event,
+      ...(locale ? { locale } : {}),
       ...(channel === "email" ? {} : { to: to.trim() }),
     });
     setSending(false);
