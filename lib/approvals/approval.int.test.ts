@@ -5,6 +5,7 @@ import { POST as sendRoute } from "@/app/api/v1/send/route";
 import { PATCH as aiSettingsPatch } from "@/app/api/workspaces/[slug]/ai/settings/route";
 import { createBroadcast } from "../broadcasts/create-broadcast";
 import { createPeople, createSegmentRow } from "../broadcasts/broadcast-fixtures";
+import { variantContent } from "../broadcasts/preview-broadcast";
 import { sendBroadcast } from "../broadcasts/send-broadcast";
 import { db } from "../db/client";
 import { publishJourney } from "../journeys/publish-journey";
@@ -366,7 +367,11 @@ describe("the gate on every publish path", () => {
           'the template "Variant B" has no approved version to send: its changes await approval by admin or higher',
       },
     ]);
+    // its preview and test sends show what would be sent: nothing yet
+    const variantB = { key: "B", name: "B", templateId: variant.id, weight: 50 };
+    expect((await variantContent(s.ctx.workspace.id, variantB)).content).toBeNull();
     await approveTemplate(admin, variant.id, {});
+    expect((await variantContent(s.ctx.workspace.id, variantB)).content).toMatchObject({ subject: V2.subject });
     expect((await sendBroadcast(s.owner, broadcast.id, later)).broadcast.status).toBe("SCHEDULED");
   });
 });

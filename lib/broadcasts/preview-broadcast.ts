@@ -7,7 +7,7 @@ import { type Channel, missingVariables, type WebhookContent } from "../messagin
 import { previewLimiter } from "../messaging/preview-rate-limit";
 import { renderIsolated } from "../messaging/render-pool";
 import { previewScope } from "../messaging/templates/preview-template";
-import { renderAssetsAt } from "../messaging/templates/published-versions";
+import { renderAssetsAt, templateVersionAt } from "../messaging/templates/published-versions";
 import { type Clock, systemClock } from "../runtime/clock";
 import type { BroadcastPreview, BroadcastPreviewRecipient } from "./broadcast-views";
 import { type BroadcastRow, findBroadcast, variantsOf, webhookOf } from "./read-broadcasts";
@@ -16,7 +16,7 @@ import { broadcastWebhookScope, webhookBroadcastRequest } from "./send/webhook-s
 import { selectAudienceSample } from "./store/estimate";
 import { prepareRender } from "../content/prepare-render";
 
-/** A variant's template as it would be sent now: its current saved version. */
+/** A variant's template as it would be sent now: its newest live version (#20: a version awaiting approval is not sent). */
 export async function variantContent(
   workspaceId: string,
   variant: BroadcastVariant,
@@ -26,11 +26,8 @@ export async function variantContent(
     select: { name: true, currentVersion: true },
   });
   if (!template || template.currentVersion === 0) return { name: template?.name ?? null, content: null };
-  const version = await db().messageTemplateVersion.findUnique({
-    where: { templateId_version: { templateId: variant.templateId, version: template.currentVersion } },
-    select: { content: true },
-  });
-  return { name: template.name, content: (version?.content ?? null) as Record<string, unknown> | null };
+  const live = await templateVersionAt(workspaceId, variant.templateId, new Date());
+  return { name: template.name, content: (live?.content ?? null) as Record<string, unknown> | null };
 }
 
 /** The variant named `key` (422 naming `variant` when there is none), or every variant when no key is given. */
@@ -88,7 +85,7 @@ export async function previewBroadcast(
               profile: person,
               fields: {},
               missingVariables: [],
-              errors: [{ path: "templateId", message: "The template has no saved version" }],
+              errors: [{ path: "templateId", message: "The template has no saved version, or none approved yet" }],
             });
             continue;
           }

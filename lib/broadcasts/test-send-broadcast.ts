@@ -44,7 +44,11 @@ export async function testSendBroadcast(
   if (!variant) throw AppError.field("variant", "this broadcast has no variant");
   const channel = row.channel as Channel;
   const { content } = await variantContent(ctx.workspace.id, variant);
-  if (!content) throw AppError.field("variant", `the template of variant ${variant.key} has no saved version`);
+  if (!content)
+    throw AppError.field(
+      "variant",
+      `the template of variant ${variant.key} has no saved version, or none approved yet`,
+    );
   if ((row.channel as string) === "webhook") return testSendWebhook(ctx, row, variant, content, profileId, to);
 
   if (channel === "push" || channel === "in_app") {
