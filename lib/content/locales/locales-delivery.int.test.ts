@@ -144,3 +144,39 @@ describe("translations in the editor's save and preview", () => {
     });
   });
 });
+
+describe("POST /api/v1/send with a locale", () => {
+  it("sends an address of no profile in the request's language, a person's own locale trait winning; a bad tag is a 422 storing nothing", async () => {
+    const { POST: sendRoute } = await import("@/app/api/v1/send/route");
+    const { callRoute } = await import("../../testing/call-route");
+    const s = await setup({ ...EMAIL, translations: GERMAN });
+    const send = (body: Record<string, unknown>) =>
+      callRoute(sendRoute, {
+        method: "POST",
+        path: "/api/v1/send",
+        headers: { authorization: `Bearer ${s.fixture.key}` },
+        body: { templateId: s.templateId, ...body },
+      });
+
+    const stranger = await send({ to: { email: "new@example.com" }, locale: "de_AT" });
+    expect(stranger.status).toBe(202);
+    const strangerId = (stranger.body as { id: string }).id;
+    expect(await deliverMessage(strangerId, s.driver.clock)).toMatchObject({ outcome: "sent" });
+    const strangerSent = (await messageRow(strangerId)).content as Record<string, unknown>;
+    expect(strangerSent.subject).toBe("Willkommen, ");
+    expect(strangerSent.renderTrace).toMatchObject({ locale: { used: "de", requested: "de-AT", source: "event" } });
+
+    // the person said French in their profile: their own choice wins over the request's
+    await s.driver.send([{ type: "identify", userId: "fr", traits: { email: "fr@example.com", locale: "fr" } }]);
+    const known = await send({ to: { userId: "fr" }, locale: "de" });
+    const knownId = (known.body as { id: string }).id;
+    await deliverMessage(knownId, s.driver.clock);
+    expect(((await messageRow(knownId)).content as Record<string, unknown>).subject).toBe("Welcome, ");
+
+    const before = await db().message.count({ where: { workspaceId: s.ctx.workspace.id } });
+    const refused = await send({ to: { email: "x@example.com" }, locale: "not a locale!" });
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(refused.body)).toContain("locale");
+    expect(await db().message.count({ where: { workspaceId: s.ctx.workspace.id } })).toBe(before);
+  });
+});

@@ -1,3 +1,4 @@
+import { normalizeLocale } from "../../content/locales/locale-chain";
 import { z } from "zod";
 import { ZTopicKey } from "../../topics/schemas";
 import { CHANNELS } from "../liquid";
@@ -56,6 +57,16 @@ export const ZSendMessage = z
      * stored and answered 202, then suppressed by delivery), and the message carries an unsubscribe from the topic
      */
     topic: ZTopicKey.optional(),
+    /**
+     * the language to send in when the person has no `locale` trait (like an event's context.locale), e.g. the
+     * language of the page the request came from; an address of no profile has only this
+     */
+    locale: z
+      .string()
+      .trim()
+      .max(64, "has at most 64 characters")
+      .refine((tag) => normalizeLocale(tag) !== null, "is not a language tag, e.g. de or pt-BR")
+      .optional(),
     /** or the Idempotency-Key header */
     idempotencyKey: ZIdempotencyKey.optional(),
   })

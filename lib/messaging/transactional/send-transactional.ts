@@ -12,6 +12,7 @@ import { usableTopic } from "../../topics/manage-topics";
 import { renderIsolated } from "../render-pool";
 import type { DeliveryMessage } from "../store/deliveries";
 import { selectRecipientByAddress, selectRecipientByUserId } from "../store/recipients";
+import { normalizeLocale } from "../../content/locales/locale-chain";
 import { withCompiledHtml } from "../../email-builder/visual-content";
 import { checkAgainstWorkspace, validateContent } from "../templates/check-content";
 import { currentTemplate, renderAssetsAt, templateVersionAt } from "../templates/published-versions";
@@ -196,12 +197,14 @@ export async function sendTransactional(
   const topic = body.topic === undefined ? null : await usableTopic(ctx.workspace.id, { key: body.topic }, "topic");
   const id = randomUUID();
   const message = { id, journeyId: null, context: { data: body.data } };
+  const locale = body.locale === undefined ? undefined : normalizeLocale(body.locale);
   const assets = await renderAssetsAt(ctx.workspace.id, now, (content as { layoutId?: string }).layoutId);
   // in the person's language, with what the template fetches, as delivery will render it (lib/content/prepare-render.ts)
   const prepared = await prepareRender({
     workspaceId: ctx.workspace.id,
     profileId: recipient.profileId,
     traits: recipient.person.traits,
+    eventLocale: locale,
     channel,
     content,
     scope: buildScope(message, recipient.person, null, { addressOnly: !recipient.profileId && !topic }),
@@ -221,7 +224,8 @@ export async function sendTransactional(
     inlineContent: inline ? (content as Record<string, unknown>) : null,
     to: recipient.to,
     idempotencyKey: storedKey,
-    context: { data: body.data, requestHash: hash },
+    // delivery reads `locale` as the trigger's language (eventLocaleOf)
+    context: { data: body.data, requestHash: hash, ...(locale ? { locale } : {}) },
     topicId: topic?.id ?? null,
     now,
   });
