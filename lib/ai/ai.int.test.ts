@@ -485,7 +485,10 @@ describe("provider failures, in words", () => {
   it("401 bad key, 404 model, 429 with retry-after, 500, a timeout, and an answer that is not JSON", async () => {
     const { team, cookies } = await world();
     const call = (options: Parameters<typeof chatCompletion>[2] = {}) =>
-      chatCompletion(team.id, [{ role: "user", content: "hi" }], options).catch(
+      chatCompletion(team.id, [{ role: "user", content: "hi" }], options).then(
+        (answer): { code: string; message: string; retryAfterSeconds?: number } => {
+          throw new Error(`expected a failure, got ${answer.content}`);
+        },
         (e: unknown) => e as { code: string; message: string; retryAfterSeconds?: number },
       );
 

@@ -89,6 +89,8 @@ function clientFor(provider: ProviderSecret, timeoutMs: number): OpenAI {
     project: null,
     maxRetries: 0,
     timeout: timeoutMs,
+    // never the package's own logging (OPENAI_LOG=debug would print requests): errors are ours to word
+    logLevel: "off",
     fetch: guardedFetch(timeoutMs, provider.apiKey !== null),
   });
 }
