@@ -8,7 +8,7 @@ import { createPeople, createSegmentRow } from "../broadcasts/broadcast-fixtures
 import { variantContent } from "../broadcasts/preview-broadcast";
 import { sendBroadcast } from "../broadcasts/send-broadcast";
 import { db } from "../db/client";
-import { publishJourney } from "../journeys/publish-journey";
+import { previewPublish, publishJourney } from "../journeys/publish-journey";
 import { saveChannelConfig } from "../messaging/channel-config";
 import { deliverMessage } from "../messaging/delivery";
 import { createTemplate } from "../messaging/templates/create-template";
@@ -271,6 +271,13 @@ describe("the gate on every publish path", () => {
     };
     await db().journey.update({ where: { id: s.journeyId }, data: { draft: draft as never } });
     const versionsBefore = await db().journeyVersion.count({ where: { journeyId: s.journeyId } });
+    // the publish dialog's preview says so before anyone tries
+    expect((await previewPublish(s.owner, s.journeyId)).problems).toContainEqual({
+      nodeId: "send",
+      path: "config.templateId",
+      message:
+        'the template "Welcome back" has no approved version to send: its changes await approval by admin or higher',
+    });
     const refused = await refusal(publishJourney(s.owner, s.journeyId));
     expect(refused.code).toBe("validation");
     expect(refused.fields).toEqual([

@@ -1,4 +1,4 @@
-import { assertPublishGate, templateReferencesOf } from "../approvals/publish-gate";
+import { assertPublishGate, publishGateProblems, templateReferencesOf } from "../approvals/publish-gate";
 import { recordAudit } from "../audit/audit-log";
 import { actorLabel, requirePermission, type WorkspaceContext } from "../auth/context";
 import { db, type Prisma } from "../db/client";
@@ -44,9 +44,14 @@ export async function previewPublish(
   requirePermission(ctx, "workspace:read");
   const journey = await loadJourney(ctx, id);
   const { graph, problems } = await validateWithReferences(ctx, sourceGraph(journey, source));
+  // #20: what publishing would refuse for its templates (awaiting approval, banned phrases), shown before it is tried
+  const gate: JourneyProblem[] = [];
+  for (const node of graph?.nodes ?? [])
+    for (const issue of await publishGateProblems(ctx.workspace.id, templateReferencesOf([node]), new Date()))
+      gate.push({ nodeId: node.id, path: "config.templateId", message: issue.message });
   return {
     diff: await diffAgainstLive(ctx, journey, graph ?? (sourceGraph(journey, source) as TJourneyGraph)),
-    problems,
+    problems: [...problems, ...gate],
     nextVersion: (journey.versions[0]?.version ?? 0) + 1,
   };
 }
