@@ -10,6 +10,9 @@ const BUTTON_HREF = '{{ event.properties.url | default: "https://shop.example/ne
 
 /** Drags with the pointer the way dnd-kit's pointer sensor needs: press, several moves, release. */
 async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
+  // both ends well inside the window: near its edge dnd-kit scrolls the page while dragging, and the drop point
+  // measured before the drag would then be somewhere else
+  await to.evaluate((el) => el.scrollIntoView({ block: "center" }));
   const a = await from.boundingBox();
   const b = await to.boundingBox();
   if (!a || !b) throw new Error("nothing to drag, or nowhere to drop");

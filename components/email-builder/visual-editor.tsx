@@ -3,6 +3,7 @@
 import {
   closestCenter,
   DndContext,
+  type CollisionDetection,
   type DragEndEvent,
   KeyboardSensor,
   PointerSensor,
@@ -53,6 +54,19 @@ const CONTROL =
  * the selected block's properties, the document's settings, undo and redo. The server compiles the document
  * to HTML (MJML) for the preview and again at save; its problems show under the block they name.
  */
+/**
+ * Where a drag lands: the block whose centre is nearest, so a palette item dropped on a block goes in before it
+ * (below the last block: before the footer, which stays last); the canvas itself only when it has no blocks. Plain
+ * closestCenter let the canvas win, its centre being near the middle block's, and the drop went to the end.
+ */
+const blockFirst: CollisionDetection = (args) => {
+  const blocks = closestCenter({
+    ...args,
+    droppableContainers: args.droppableContainers.filter((c) => c.id !== "canvas"),
+  });
+  return blocks.length ? blocks : closestCenter(args);
+};
+
 export function VisualEmailEditor({
   slug,
   visual,
@@ -171,7 +185,7 @@ export function VisualEmailEditor({
           ))}
         </ul>
       ) : null}
-      <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
+      <DndContext sensors={sensors} collisionDetection={blockFirst} onDragEnd={onDragEnd}>
         {readOnly ? null : (
           <div className="flex flex-wrap gap-1.5" aria-label="Blocks to add" role="group" data-testid="block-palette">
             {PALETTE.map((type) => (
