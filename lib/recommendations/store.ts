@@ -76,7 +76,17 @@ export function popularItems(
   );
 }
 
-/** A category's in-stock items of a catalog, most viewed first (a category is a few hundred items at most, usually). */
+/** How far "popular in category" walks the workspace's most viewed items before it reads the category itself. */
+const POPULAR_WALK = 1000;
+/** How many of a category's items (by id) the second read considers: a bounded read for a category of any size. */
+const CATEGORY_SCAN = 500;
+
+/**
+ * A category's in-stock items of a catalog, most viewed first, in two bounded reads: the workspace's POPULAR_WALK
+ * most viewed items that are in the category (a big category fills the list here), then, if the list is still
+ * short, up to CATEGORY_SCAN of the category's items ranked by views (a small category is read whole). A category
+ * of tens of thousands of items never costs more than these two index ranges.
+ */
 export async function popularInCategory(
   q: Queryable,
   workspaceId: string,
@@ -85,15 +95,31 @@ export async function popularInCategory(
   exclude: string[],
   limit: number,
 ): Promise<string[]> {
-  const rows = await selectRows(
+  const top = await selectRows(
     q,
     ItemAt,
-    `SELECT i."itemId" FROM "CatalogItem" i
-       LEFT JOIN "RecommendationItemStat" s
-         ON s."workspaceId" = $1 AND s.kind = 'view' AND s."itemId" = i."itemId"
-      WHERE i."catalogId" = $2 AND i.category = $3 AND i."inStock" AND NOT (i."itemId" = ANY($4::text[]))
-      ORDER BY coalesce(s.people, 0) DESC, i."itemId" LIMIT $5`,
-    [workspaceId, catalogId, category, exclude, limit],
+    `SELECT s."itemId" FROM (
+         SELECT "itemId", people FROM "RecommendationItemStat"
+          WHERE "workspaceId" = $1 AND kind = 'view' ORDER BY people DESC, "itemId" LIMIT $6
+       ) s
+       JOIN "CatalogItem" i ON i."catalogId" = $2 AND i."itemId" = s."itemId"
+      WHERE i.category = $3 AND i."inStock" AND NOT (i."itemId" = ANY($4::text[]))
+      ORDER BY s.people DESC, s."itemId" LIMIT $5`,
+    [workspaceId, catalogId, category, exclude, limit, POPULAR_WALK],
   );
-  return rows.map((r) => r.itemId);
+  const found = top.map((r) => r.itemId);
+  if (found.length >= limit) return found;
+  const rest = await selectRows(
+    q,
+    ItemAt,
+    `SELECT c."itemId" FROM (
+         SELECT "itemId" FROM "CatalogItem"
+          WHERE "catalogId" = $2 AND category = $3 AND "inStock" AND NOT ("itemId" = ANY($4::text[]))
+          ORDER BY "itemId" LIMIT $6
+       ) c
+       LEFT JOIN "RecommendationItemStat" s ON s."workspaceId" = $1 AND s.kind = 'view' AND s."itemId" = c."itemId"
+      ORDER BY coalesce(s.people, 0) DESC, c."itemId" LIMIT $5`,
+    [workspaceId, catalogId, category, [...exclude, ...found], limit - found.length, CATEGORY_SCAN],
+  );
+  return [...found, ...rest.map((r) => r.itemId)];
 }
