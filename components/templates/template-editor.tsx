@@ -238,7 +238,7 @@ export function TemplateEditor({
             >
               <p className="flex items-center gap-1.5 font-medium">
                 <AlertTriangle className="h-4 w-4" aria-hidden="true" />
-                Saved, but rendered for the sample profile:
+                Saved. Look at these before it goes out:
               </p>
               <ul className="mt-1 list-disc space-y-0.5 pl-6">
                 {saveWarnings.map((w) => (

@@ -135,7 +135,14 @@ export function TemplatesList({
                   <td className="py-3">
                     <Badge tone="brand">{KIND_LABEL[t.channel]}</Badge>
                   </td>
-                  <td className="py-3 text-stone-700">{t.currentVersion ? `v${t.currentVersion}` : "not saved yet"}</td>
+                  <td className="py-3 text-stone-700">
+                    {t.currentVersion ? `v${t.currentVersion}` : "not saved yet"}
+                    {t.awaitingApproval ? (
+                      <span className="ml-2" title="The newest version waits for an approver; the approved one is sent">
+                        <Badge tone="amber">awaiting approval</Badge>
+                      </span>
+                    ) : null}
+                  </td>
                   <td className="py-3 text-stone-600">{formatDateTime(t.updatedAt)}</td>
                   {canEdit ? (
                     <td className="py-2 text-right whitespace-nowrap">

@@ -12,6 +12,7 @@ import { previewPublish, publishJourney } from "../journeys/publish-journey";
 import { saveChannelConfig } from "../messaging/channel-config";
 import { deliverMessage } from "../messaging/delivery";
 import { createTemplate } from "../messaging/templates/create-template";
+import { listTemplates } from "../messaging/templates/read-templates";
 import { saveTemplate } from "../messaging/templates/save-template";
 import { callRoute } from "../testing/call-route";
 import { withEmbeddedOutbox } from "../testing/embedded-outbox";
@@ -142,7 +143,11 @@ describe("live versions", () => {
       },
     ]);
     expect(await db().message.count({ where: { workspaceId: s.ctx.workspace.id } })).toBe(0);
+    // the templates list says which wait
+    const waiting = async () => (await listTemplates(s.ctx)).filter((t) => t.awaitingApproval).map((t) => t.name);
+    expect(await waiting()).toEqual(["Receipt"]);
     await approveTemplate(admin, fresh.id, {});
+    expect(await waiting()).toEqual([]);
     expect(
       (await send(s.fixture.key, { templateId: fresh.id, to: { userId: "ada" }, data: { order_id: "B" } })).status,
     ).toBe(202);

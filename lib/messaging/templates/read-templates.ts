@@ -19,6 +19,9 @@ export async function listTemplates(
       ...(query.q?.trim() ? { name: { contains: query.q.trim(), mode: "insensitive" } } : {}),
     },
     orderBy: { updatedAt: "desc" },
+    include: {
+      versions: { orderBy: { version: "desc" }, take: 1, select: { needsApproval: true, approvedAt: true } },
+    },
   });
   return rows.map(toSummary);
 }

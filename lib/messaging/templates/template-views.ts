@@ -25,6 +25,8 @@ export interface TemplateSummary {
   currentVersion: number;
   archived: boolean;
   updatedAt: string;
+  /** the newest version waits for an approver (lib/approvals): nothing sends it yet */
+  awaitingApproval: boolean;
 }
 
 export interface TemplateDetail extends TemplateSummary {
@@ -52,7 +54,14 @@ export async function loadTemplate(ctx: WorkspaceContext, id: string) {
     include: {
       versions: {
         orderBy: { version: "desc" },
-        select: { version: true, content: true, createdAt: true, createdByLabel: true },
+        select: {
+          version: true,
+          content: true,
+          createdAt: true,
+          createdByLabel: true,
+          needsApproval: true,
+          approvedAt: true,
+        },
       },
     },
   });
@@ -67,7 +76,10 @@ export function toSummary(t: {
   currentVersion: number;
   archivedAt: Date | null;
   updatedAt: Date;
+  /** newest first; only the newest is read */
+  versions: { needsApproval: boolean; approvedAt: Date | null }[];
 }): TemplateSummary {
+  const newest = t.versions[0];
   return {
     id: t.id,
     name: t.name,
@@ -75,6 +87,7 @@ export function toSummary(t: {
     currentVersion: t.currentVersion,
     archived: t.archivedAt !== null,
     updatedAt: t.updatedAt.toISOString(),
+    awaitingApproval: !!newest?.needsApproval && !newest.approvedAt,
   };
 }
 

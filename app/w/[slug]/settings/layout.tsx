@@ -23,7 +23,7 @@ export default async function SettingsLayout({
     { href: "/languages", label: "Languages" },
     ...(can(ctx, "settings:manage") ? [{ href: "/ai", label: "AI" }] : []),
     ...(can(ctx, "api_keys:manage") ? [{ href: "/api-keys", label: "API keys" }] : []),
-    ...(can(ctx, "settings:manage") ? [{ href: "/identity-verification", label: "Identity verification" }] : []),
+    ...(can(ctx, "settings:manage") ? [{ href: "/identity-verification", label: "Identity" }] : []),
     ...(can(ctx, "audit:read") ? [{ href: "/audit-log", label: "Audit log" }] : []),
     // About the person, not the workspace: every role has it.
     { href: "/account", label: "Your account" },
