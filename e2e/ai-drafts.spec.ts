@@ -67,7 +67,7 @@ test("an owner connects an AI provider, drafts copy with banned phrases flagged,
   await page.getByRole("button", { name: "Test connection" }).click();
   await expect(page.getByTestId("ai-provider-status")).toContainText("Connected: e2e-model answered “OK”");
   await page.getByRole("button", { name: "Add a phrase" }).click();
-  await page.getByLabel("Banned phrase 1").fill("guaranteed");
+  await page.getByLabel("Banned phrase 1", { exact: true }).fill("guaranteed");
   await page.getByLabel("Why phrase 1 is banned").fill("legal: no guarantees");
   await page.getByRole("button", { name: "Save brand settings" }).click();
   await expect(page.getByText("Saved.").first()).toBeVisible();
@@ -96,7 +96,7 @@ test("an owner connects an AI provider, drafts copy with banned phrases flagged,
 
   // Use the second draft's subject, save: the version waits for approval
   await drafts.nth(1).getByTestId("draft-field-subject").getByRole("button", { name: "Use" }).click();
-  await expect(page.getByLabel("Subject")).toHaveValue(
+  await expect(page.getByRole("textbox", { name: "Subject", exact: true })).toHaveValue(
     'Spring is in the air, {{ profile.traits.first_name | default: "friend" }}',
   );
   await page.getByRole("button", { name: "Save", exact: true }).click();
@@ -113,8 +113,10 @@ test("an owner connects an AI provider, drafts copy with banned phrases flagged,
   const variants = page.getByTestId("ai-variants");
   await expect(variants).toContainText(`Spring shoes ${run} — variant B`);
   await expect(variants).toContainText(`Spring shoes ${run} — variant C`);
+  // variant B took the first draft, whose "Guaranteed" every publish refuses (approval does not lift a banned
+  // phrase); the journey sends variant C
   const variantHref = await variants
-    .getByRole("link", { name: `Spring shoes ${run} — variant B` })
+    .getByRole("link", { name: `Spring shoes ${run} — variant C` })
     .getAttribute("href");
   const variantId = variantHref!.split("/").at(-1)!;
 
@@ -122,7 +124,7 @@ test("an owner connects an AI provider, drafts copy with banned phrases flagged,
   await gate.getByRole("button", { name: "Approve v2" }).click();
   await expect(page.getByTestId("approval-status")).toContainText("v2 approved");
 
-  // A journey sending variant B is refused while B waits; approved, it publishes
+  // A journey sending variant C is refused while C waits; approved, it publishes
   const graph = {
     nodes: [
       {
@@ -147,7 +149,7 @@ test("an owner connects an AI provider, drafts copy with banned phrases flagged,
   expect((await refused.json()).error.fields).toEqual([
     {
       path: "nodes.send.config.templateId",
-      message: `the template "Spring shoes ${run} — variant B" has no approved version to send: its changes await approval by admin or higher`,
+      message: `the template "Spring shoes ${run} — variant C" has no approved version to send: its changes await approval by admin or higher`,
     },
   ]);
 
