@@ -106,8 +106,8 @@ export function LanguageSettingsForm({
         <legend className="text-sm font-medium text-stone-800">Other languages</legend>
         <p className="text-sm text-stone-500">
           The editor shows a tab for each, marked missing, outdated or up to date per template. A person gets the
-          translation of their <code>locale</code> trait (or their event's <code>context.locale</code>): de-AT falls
-          back to de, then to the default.
+          translation of their <code>locale</code> trait (or their event&apos;s <code>context.locale</code>): de-AT
+          falls back to de, then to the default.
         </p>
         <ul className="flex flex-wrap gap-2" aria-label="Other languages">
           {locales.length ? null : <li className="text-sm text-stone-500">None yet.</li>}
@@ -163,7 +163,7 @@ export function LanguageSettingsForm({
           ) : null}
         </div>
       ) : (
-        <p className="text-sm text-stone-500">Admins and owners change the workspace's languages.</p>
+        <p className="text-sm text-stone-500">Admins and owners change the workspace&apos;s languages.</p>
       )}
     </form>
   );

@@ -110,7 +110,8 @@ function setPath(target: Record<string, unknown>, path: string, value: string): 
 /** `content` without its translations: what the renderer and the provider see. */
 export function withoutTranslations<T>(content: T): T {
   if (content == null || typeof content !== "object" || !("translations" in content)) return content;
-  const { translations: _drop, ...rest } = content as Record<string, unknown>;
+  const rest = { ...(content as Record<string, unknown>) };
+  delete rest.translations;
   return rest as T;
 }
 
