@@ -25,7 +25,7 @@ test("a catalog is created, a CSV is checked (problems shown, nothing stored), f
     .setInputFiles({ name: "products.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
   await page.getByRole("button", { name: "Check" }).click();
   await expect(page.getByText("1 problem: fix the file")).toBeVisible();
-  await expect(page.getByRole("cell", { name: "price" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "price", exact: true })).toBeVisible();
   await expect(page.getByRole("button", { name: "Import" })).toHaveCount(0);
   await expect(page.getByText("No items yet")).toBeVisible();
 

@@ -26,7 +26,7 @@ test("events sent with a write key show up live, in the catalog and on the perso
   await page.goto(`/w/${slug}/events`);
   if (await page.getByRole("heading", { name: "Waiting for the first event" }).isVisible()) {
     await screenshot(page, "events-empty");
-    await page.getByRole("link", { name: "Catalog" }).click();
+    await page.getByRole("link", { name: "Catalog", exact: true }).click();
     await expect(page.getByRole("heading", { name: "The catalog is empty" })).toBeVisible();
     await screenshot(page, "catalog-empty");
   }
@@ -99,7 +99,7 @@ test("events sent with a write key show up live, in the catalog and on the perso
   await expect(live.getByText("Settings Opened", { exact: true })).toBeVisible();
 
   // The catalog lists every event name with its properties.
-  await page.getByRole("link", { name: "Catalog" }).click();
+  await page.getByRole("link", { name: "Catalog", exact: true }).click();
   await expect(page).toHaveURL(/\?view=catalog$/);
   const catalogEntry = page.getByTestId("catalog-Order Completed");
   await expect(catalogEntry).toContainText("revenue");

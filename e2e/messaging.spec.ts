@@ -29,6 +29,8 @@ test("a template is previewed and sent as a test to the Outbox; a journey's emai
   const dialog = page.getByRole("dialog", { name: "New template" });
   await dialog.getByLabel("Template name").fill(TEMPLATE);
   await dialog.getByLabel("Channel").selectOption("email");
+  // written in code (a new email is visual unless one chooses code)
+  await dialog.getByLabel(/^Code \(HTML\)/).check();
   await page.getByRole("button", { name: "Create and open" }).click();
   await expect(page).toHaveURL(new RegExp(`/w/${slug}/templates/[0-9a-f-]{36}$`));
   const templateId = page.url().split("/").pop()!;

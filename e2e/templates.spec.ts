@@ -28,6 +28,8 @@ test("an owner writes an email template with Liquid, previews it for a real prof
   const dialog = page.getByRole("dialog", { name: "New template" });
   await dialog.getByLabel("Template name").fill(TEMPLATE);
   await dialog.getByLabel("Channel").selectOption("email");
+  // written in code (a new email is visual unless one chooses code)
+  await dialog.getByLabel(/^Code \(HTML\)/).check();
   await page.getByRole("button", { name: "Create and open" }).click();
   await expect(page).toHaveURL(new RegExp(`/w/${slug}/templates/[0-9a-f-]{36}$`));
   await expect(page.getByTestId("template-version")).toContainText("Not saved yet");
@@ -165,6 +167,8 @@ test("an owner previews a cart email with a person's real event or typed JSON, a
   const dialog = page.getByRole("dialog", { name: "New template" });
   await dialog.getByLabel("Template name").fill(`Cart reminder ${run}`);
   await dialog.getByLabel("Channel").selectOption("email");
+  // written in code (a new email is visual unless one chooses code)
+  await dialog.getByLabel(/^Code \(HTML\)/).check();
   await page.getByRole("button", { name: "Create and open" }).click();
   await expect(page.getByTestId("template-version")).toContainText("Not saved yet");
   await page.getByLabel("Subject").fill("{{ event.properties.items.size }} item(s) in your cart");

@@ -19,7 +19,7 @@ describe("cron triggers", () => {
     await dropSchema(schema);
   });
 
-  it("tick once per fire time across two executors, within a second of it, and catch up once after downtime", async () => {
+  it("tick once per fire time across two executors, within seconds of it, and catch up once after downtime", async () => {
     const options = { schema, cronEverySecond: true };
     let [a, b] = await Promise.all([startTestExecutor(options), startTestExecutor(options)]);
     cleanup.push(
@@ -67,7 +67,9 @@ describe("cron triggers", () => {
         scheduledAt: output.data.scheduledAt,
         fireAt: output.data.scheduledAt,
       });
-      expect(output.ranAt - Date.parse(output.data.scheduledAt)).toBeLessThan(1000);
+      // seconds, not a minute: a second-cron fires on time (a loaded CI machine, three test jobs on two cores,
+      // has run a tick 1–2 s late, so the bound is not the tick's width)
+      expect(output.ranAt - Date.parse(output.data.scheduledAt)).toBeLessThan(5000);
     }
     expect((await runsOf(schema, "cron-every-minute")).length).toBeGreaterThanOrEqual(2);
 
@@ -81,7 +83,7 @@ describe("cron triggers", () => {
     await eventually(
       async () =>
         (await runsOf(schema, "cron-every-second")).some((r) => Date.parse(r.event.data.scheduledAt as string) > upAt),
-      5000,
+      15_000,
       "a tick after the restart",
     );
     const missed = (await runsOf(schema, "cron-every-second")).filter((r) => {
@@ -89,5 +91,5 @@ describe("cron triggers", () => {
       return at > downFrom + 1000 && at < upAt - 1000;
     });
     expect(missed.length).toBeLessThanOrEqual(1);
-  }, 30_000);
+  }, 60_000);
 });

@@ -53,18 +53,23 @@ export async function recommend(
   let seeds: string[] = [];
   const lastViewed = async () => history.viewed;
 
-  // keeps the candidates (best first) that are in the catalog, in stock and not skipped, up to the limit
+  // keeps the candidates (best first) that are in the catalog, in stock and not skipped, up to the limit. The
+  // catalog rows are read a chunk at a time (twice what is still missing, at least 8): most lists fill from their
+  // first few candidates, and reading all 100 rows with their data was most of a lookup's time
   const take = async (candidates: string[], step: Strategy) => {
     const fresh = [...new Set(candidates)].filter((id) => !skip.has(id)).slice(0, CANDIDATES);
-    if (!fresh.length || chosen.length >= req.limit) return;
-    const rows = new Map((await selectItemsByIds(q, req.catalog.id, fresh)).map((r) => [r.itemId, r]));
-    for (const id of fresh) {
-      if (chosen.length >= req.limit) break;
-      const row = rows.get(id);
-      if (!row?.inStock) continue;
-      chosen.push(row);
-      via.push(step);
-      skip.add(id);
+    for (let at = 0; at < fresh.length && chosen.length < req.limit; ) {
+      const chunk = fresh.slice(at, at + Math.max(2 * (req.limit - chosen.length), 8));
+      at += chunk.length;
+      const rows = new Map((await selectItemsByIds(q, req.catalog.id, chunk)).map((r) => [r.itemId, r]));
+      for (const id of chunk) {
+        if (chosen.length >= req.limit) break;
+        const row = rows.get(id);
+        if (!row?.inStock) continue;
+        chosen.push(row);
+        via.push(step);
+        skip.add(id);
+      }
     }
   };
 

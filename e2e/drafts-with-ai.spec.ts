@@ -9,6 +9,8 @@ import {
 import { createFullKey, OWNER, screenshot, signIn, workspaceSlugOf } from "./helpers";
 
 /**
+ * (Named so that it runs after api-keys.spec.ts, which sees the shared workspace before any spec made a key.)
+ *
  * AI drafts with human approval (#20), end to end: a local OpenAI-compatible server started by the spec (on
  * 127.0.0.1, which the e2e server's CAIRN_OUTBOUND_ALLOW permits) is connected in Settings → AI; the editor drafts
  * copy (a banned phrase highlighted), uses a draft and saves, sees the approval gate, creates A/B variants; a
