@@ -1,5 +1,5 @@
+import { writeWorkspaceSettings } from "../workspaces/write-workspace-settings";
 import { z } from "zod";
-import { recordAudit } from "../audit/audit-log";
 import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { ROLE_LABELS, type RoleName } from "../auth/permissions";
 import { forgetBannedPhrases, type BannedPhrase, loadBannedPhrases, ZBannedPhrases } from "../brand/banned-phrases";
@@ -114,23 +114,14 @@ export async function updateAiSettings(
   if (changes.templateApproveRole !== undefined)
     said.push(`approvers: ${ROLE_LABELS[changes.templateApproveRole]} or higher`);
   if (said.length)
-    await db().$transaction(async (tx) => {
-      await tx.workspace.update({
-        where: { id: ctx.workspace.id },
-        data: {
-          ...changes,
-          ...(changes.bannedPhrases ? { bannedPhrases: changes.bannedPhrases as Prisma.InputJsonValue } : {}),
-        },
-      });
-      await recordAudit(tx, {
-        workspaceId: ctx.workspace.id,
-        actor: ctx.actor,
-        action: "ai.settings_updated",
-        targetType: "workspace",
-        targetId: ctx.workspace.id,
-        summary: `AI and approval settings: ${said.join("; ")}`,
-        metadata: changes as Prisma.InputJsonValue,
-      });
+    await writeWorkspaceSettings(ctx, {
+      data: {
+        ...changes,
+        ...(changes.bannedPhrases ? { bannedPhrases: changes.bannedPhrases as Prisma.InputJsonValue } : {}),
+      },
+      action: "ai.settings_updated",
+      summary: `AI and approval settings: ${said.join("; ")}`,
+      metadata: changes as Prisma.InputJsonValue,
     });
   forgetBannedPhrases(ctx.workspace.id);
   return read(ctx.workspace.id, now);

@@ -15,6 +15,7 @@ import { contextOf, createWorkspaceWithTeam, sessionCookie } from "../testing/fa
 import { messageRow, setup } from "../testing/messaging-fixtures";
 import { compileDocument } from "./compile";
 import { ZEmailDocument } from "./document";
+import { rejection } from "../testing/rejection";
 
 withEmbeddedOutbox();
 
@@ -38,15 +39,6 @@ const VISUAL = {
   html: "<p>stale</p>",
   editor: { kind: "visual", document: DOCUMENT },
 };
-
-async function rejection(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; fields: { path: string; message: string }[] };
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("visual email templates", () => {
   it("a template created with only its document (the API) gets its html compiled, as a save does", async () => {

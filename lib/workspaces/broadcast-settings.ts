@@ -1,7 +1,7 @@
+import { writeWorkspaceSettings } from "./write-workspace-settings";
 import type { z } from "zod";
 import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { ROLE_LABELS, type RoleName } from "../auth/permissions";
-import { recordAudit } from "../audit/audit-log";
 import { ZBroadcastSettings } from "../broadcasts/schemas";
 import { db } from "../db/client";
 import { parseInput } from "../errors";
@@ -43,17 +43,11 @@ export async function saveBroadcastSettings(
       : null,
   ].filter(Boolean);
   if (!said.length) return before;
-  await db().$transaction(async (tx) => {
-    await tx.workspace.update({ where: { id: ctx.workspace.id }, data: after });
-    await recordAudit(tx, {
-      workspaceId: ctx.workspace.id,
-      actor: ctx.actor,
-      action: "workspace.broadcast_settings_changed",
-      targetType: "workspace",
-      targetId: ctx.workspace.id,
-      summary: `Changed ${said.join(" and ")}`,
-      metadata: { before: { ...before }, after: { ...after } },
-    });
+  await writeWorkspaceSettings(ctx, {
+    data: after,
+    action: "workspace.broadcast_settings_changed",
+    summary: `Changed ${said.join(" and ")}`,
+    metadata: { before: { ...before }, after: { ...after } },
   });
   return after;
 }

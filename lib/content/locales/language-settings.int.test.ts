@@ -4,15 +4,7 @@ import { db } from "../../db/client";
 import { callRoute } from "../../testing/call-route";
 import { contextOf, createWorkspaceWithTeam, sessionCookie } from "../../testing/factories";
 import { getLanguageSettings, saveLanguageSettings } from "./language-settings";
-
-async function rejection(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; fields: { path: string; message: string }[] };
-  }
-  throw new Error("expected a rejection");
-}
+import { rejection } from "../../testing/rejection";
 
 describe("Settings → Languages", () => {
   it("an admin sets the default and the other languages, stored canonical and audited", async () => {

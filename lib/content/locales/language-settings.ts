@@ -1,6 +1,6 @@
+import { writeWorkspaceSettings } from "../../workspaces/write-workspace-settings";
 import "server-only";
 import type { z } from "zod";
-import { recordAudit } from "../../audit/audit-log";
 import { requirePermission, type WorkspaceContext } from "../../auth/context";
 import { db } from "../../db/client";
 import { parseInput } from "../../errors";
@@ -43,17 +43,11 @@ export async function saveLanguageSettings(
       : null,
   ].filter(Boolean);
   if (!said.length) return before;
-  await db().$transaction(async (tx) => {
-    await tx.workspace.update({ where: { id: ctx.workspace.id }, data: after });
-    await recordAudit(tx, {
-      workspaceId: ctx.workspace.id,
-      actor: ctx.actor,
-      action: "workspace.languages_changed",
-      targetType: "workspace",
-      targetId: ctx.workspace.id,
-      summary: `Changed ${said.join(" and ")}`,
-      metadata: { before: { ...before }, after: { ...after } },
-    });
+  await writeWorkspaceSettings(ctx, {
+    data: after,
+    action: "workspace.languages_changed",
+    summary: `Changed ${said.join(" and ")}`,
+    metadata: { before: { ...before }, after: { ...after } },
   });
   forgetWorkspaceLocales(ctx.workspace.id);
   return after;

@@ -8,6 +8,7 @@ import { withEmbeddedOutbox } from "../../testing/embedded-outbox";
 import { DEFAULT_CONTENT, messageRow, queueFor, setup } from "../../testing/messaging-fixtures";
 import { forgetWorkspaceLocales } from "./workspace-locales";
 import { sourceHash } from "./translations";
+import { rejection } from "../../testing/rejection";
 
 withEmbeddedOutbox();
 
@@ -22,15 +23,6 @@ const GERMAN = {
     updatedAt: "2026-01-01T00:00:00.000Z",
   },
 };
-
-async function rejection(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; fields: { path: string; message: string }[] };
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("sending in the person's language", () => {
   it("delivery renders the translation the person's locale falls back to, and stores which one and why", async () => {

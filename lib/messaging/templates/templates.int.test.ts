@@ -8,20 +8,12 @@ import { renderAssetsAt, templateVersionAt } from "./published-versions";
 import { getTemplate, getTemplateVersion, listLayouts, listTemplates, sendableTemplates } from "./read-templates";
 import { renameTemplate } from "./rename-template";
 import { saveTemplate } from "./save-template";
+import { rejection } from "../../testing/rejection";
 
 const EMAIL = {
   subject: 'Hi {{ profile.traits.first_name | default: "there" }}',
   html: "<p>Welcome, {{ profile.traits.first_name }}</p>",
 };
-
-async function rejection(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; fields: { path: string; message: string }[] };
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("message templates", () => {
   it("create without content (v0), save v1 and v2, keep every version, rename, archive and restore, audit-logged", async () => {
