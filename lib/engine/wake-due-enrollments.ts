@@ -38,18 +38,26 @@ export async function wakeDueEnrollments(
  */
 export async function followDelaysEndingBefore(endAt: number, clock: Clock): Promise<WakeRound> {
   const total: WakeRound = { claimed: 0, needWebhook: [], queuedMessageIds: [], segmentRanges: [], steps: 0 };
+  const add = (result: WakeRound) => {
+    total.claimed += result.claimed;
+    total.steps += result.steps;
+    total.needWebhook.push(...result.needWebhook);
+    total.queuedMessageIds.push(...result.queuedMessageIds);
+    total.segmentRanges.push(...result.segmentRanges);
+  };
+  // Started after its tick was over (a busy machine runs the step late): the delay it was to follow has ended
+  // meanwhile, so it is woken now rather than by the next tick, a second later.
+  if (Date.now() >= endAt) {
+    add(await wakeDueEnrollments(clock));
+    return total;
+  }
   let lastAt = Date.now();
   while (Date.now() < endAt) {
     const next = await nextWakeBefore(clock(), new Date(endAt));
     if (!next) break;
     await sleep(Math.max(next.getTime() - Date.now(), lastAt + FOLLOW_GAP_MS - Date.now(), 0));
     lastAt = Date.now();
-    const result = await wakeDueEnrollments(clock);
-    total.claimed += result.claimed;
-    total.steps += result.steps;
-    total.needWebhook.push(...result.needWebhook);
-    total.queuedMessageIds.push(...result.queuedMessageIds);
-    total.segmentRanges.push(...result.segmentRanges);
+    add(await wakeDueEnrollments(clock));
   }
   return total;
 }
