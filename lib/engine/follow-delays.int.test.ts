@@ -3,6 +3,7 @@ import { workspaceContextForApiKey } from "../api-keys/api-keys";
 import { pgPool } from "../db/pool";
 import { systemClock } from "../runtime/clock";
 import { EngineDriver, enrollmentsOf, publishGraph } from "../testing/engine-driver";
+import { setUpFreshDatabase } from "../testing/fresh-database";
 import { ingestFixture } from "../testing/ingest-helpers";
 import { followDelaysEndingBefore } from "./wake-due-enrollments";
 
@@ -10,6 +11,9 @@ import { followDelaysEndingBefore } from "./wake-due-enrollments";
  * wake-due's follow step (lib/engine/wake-due-enrollments.ts) when a busy machine runs it after its tick is over:
  * the delay it was to follow has ended meanwhile, and it is woken by this step, not left for the next tick.
  */
+// Its own database: a wake round claims every due enrollment, other test files' included.
+setUpFreshDatabase();
+
 describe("following the delays of a tick", () => {
   it("wakes what came due when the step starts after its tick ended", async () => {
     const ctx = await workspaceContextForApiKey((await ingestFixture("FULL")).key);
