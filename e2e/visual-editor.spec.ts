@@ -60,10 +60,17 @@ test("a visual email: drag blocks in, type Liquid, preview on a real profile at 
   await expect(blocks).toHaveCount(5);
   await expect(blocks.nth(4)).toHaveAttribute("data-block-type", "columns");
   // the keyboard: the columns block's handle, Space, up, Space moves it above the footer
+  // (each key waits for dnd-kit's screen-reader announcement of the step before it: pressed back to back on a
+  // busy machine, the arrow could land before the drag had started)
+  const announced = page.locator('[id^="DndLiveRegion"]');
   await blocks.nth(4).getByTestId("drag-handle").focus();
   await page.keyboard.press("Space");
+  await expect(announced).toContainText(/Picked up|was moved over/);
+  const pickedUp = await announced.textContent();
   await page.keyboard.press("ArrowUp");
+  await expect.poll(() => announced.textContent()).not.toBe(pickedUp);
   await page.keyboard.press("Space");
+  await expect(announced).toContainText("was dropped");
   await expect(blocks.nth(3)).toHaveAttribute("data-block-type", "columns");
   await expect(blocks.nth(4)).toHaveAttribute("data-block-type", "footer");
 
