@@ -37,6 +37,20 @@ function useForm() {
   return { pending, setPending, error, setError, fields, setFields, notice, setNotice };
 }
 
+/** What a card's last action came to: the error, or the notice that it worked. */
+function FormOutcome({ form, testId }: { form: ReturnType<typeof useForm>; testId?: string }) {
+  return (
+    <>
+      <FormAlert message={form.error} />
+      {form.notice ? (
+        <p role="status" className="text-sm text-brand-800" data-testid={testId}>
+          {form.notice}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
 function ProviderCard({
   slug,
   settings,
@@ -148,12 +162,7 @@ function ProviderCard({
         {usage.promptTokens.toLocaleString("en")} prompt, {usage.completionTokens.toLocaleString("en")} completion).
       </p>
       <div className="mt-4 space-y-3">
-        <FormAlert message={form.error} />
-        {form.notice ? (
-          <p role="status" className="text-sm text-brand-800" data-testid="ai-provider-status">
-            {form.notice}
-          </p>
-        ) : null}
+        <FormOutcome form={form} testId="ai-provider-status" />
         <div className="flex flex-wrap gap-2">
           <Button onClick={() => void save()} disabled={form.pending}>
             {settings.provider ? "Save" : "Connect"}
@@ -283,12 +292,7 @@ function BrandCard({ slug, settings, onSaved }: { slug: string; settings: Settin
             </span>
           </span>
         </label>
-        <FormAlert message={form.error} />
-        {form.notice ? (
-          <p role="status" className="text-sm text-brand-800">
-            {form.notice}
-          </p>
-        ) : null}
+        <FormOutcome form={form} />
         <Button onClick={() => void save()} disabled={form.pending}>
           Save brand settings
         </Button>
@@ -355,12 +359,7 @@ function ApprovalCard({
           <option value="ADMIN">Admins and owners</option>
           <option value="OWNER">Owners only</option>
         </SelectField>
-        <FormAlert message={form.error} />
-        {form.notice ? (
-          <p role="status" className="text-sm text-brand-800">
-            {form.notice}
-          </p>
-        ) : null}
+        <FormOutcome form={form} />
         <Button onClick={() => void save()} disabled={form.pending}>
           Save approval settings
         </Button>
