@@ -337,8 +337,16 @@ describe("deliver-due on the executor", () => {
       [`message-queued-${id}`, MESSAGE_QUEUED, "completed", "delayed"],
       [dueEventId, MESSAGE_QUEUED, "completed", "sent"],
     ]);
-    const sweeps = (await runsOf(executor.schema, "cairn-deliver-due")).filter(
-      (r) => (r.output as { due?: number } | null)?.due,
+    // The sweep's run records its output after the step that handed the message on: wait for it.
+    const sweeps = await eventually(
+      async () => {
+        const found = (await runsOf(executor.schema, "cairn-deliver-due")).filter(
+          (r) => (r.output as { due?: number } | null)?.due,
+        );
+        return found.length > 0 && found;
+      },
+      10_000,
+      "the sweep that handed the message back to record its output",
     );
     expect(sweeps.map((r) => [r.status, r.output])).toEqual([["completed", { due: 1 }]]);
     expect(await message(id)).toMatchObject({ status: "SENT", attempts: 1, sendAfter: null });

@@ -78,7 +78,15 @@ describe("the broadcast send chain on the executor", () => {
     expect(messages.filter((m) => m.sentAt! >= later)).toHaveLength(3);
     expect(sink.received.filter((m) => m.envelope.to[0]?.startsWith("reader-"))).toHaveLength(6);
 
-    const links = await linksOf();
+    // The broadcast is SENT inside the last link's step; the run records its output a moment later.
+    const links = await eventually(
+      async () => {
+        const runs = await linksOf();
+        return runs.length >= 2 && runs.every((r) => r.output !== null) && runs;
+      },
+      10_000,
+      "both links to record their output",
+    );
     expect(links.map((r) => r.event.data.run)).toEqual([
       expect.stringMatching(/^start-\d+:0$/),
       expect.stringMatching(/^start-\d+:1$/),

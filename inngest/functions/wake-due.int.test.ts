@@ -104,7 +104,15 @@ describe("wake-due on the embedded executor", () => {
       10_000,
       "the run that woke the enrollment to finish",
     );
-    expect(waking.map((r) => r.event.data.fireAt)).toEqual([new Date(tick).toISOString()]);
+    // The executor collapses ticks it missed into one catch-up tick (inngest/executor/cron-scheduler.ts), so on
+    // a machine loaded enough to skip `tick` the first tick after it is the one; what must not happen is a
+    // later tick than the first one that ran at or after the end's tick.
+    const firstTickRun = (await runsOf(executor.schema, "cairn-wake-due"))
+      .map((r) => r.event.data.fireAt as string)
+      .filter((fireAt) => fireAt >= new Date(tick).toISOString())
+      .sort()[0];
+    expect(waking.map((r) => r.event.data.fireAt)).toEqual([firstTickRun]);
+    if (firstTickRun !== new Date(tick).toISOString()) console.warn(`tick ${tick} was skipped by a late scheduler`);
     expect((await enrollmentsOf(journeyId))[0]).toMatchObject({ status: "COMPLETED" });
   }, 30_000);
 });
