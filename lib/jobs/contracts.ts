@@ -55,6 +55,11 @@ export const SEGMENT_CHANGED = "cairn/segment.changed";
 export const SegmentChangedData = z.object({ workspaceId: z.string(), fromId: z.string(), toId: z.string() });
 export type SegmentChangedData = z.infer<typeof SegmentChangedData>;
 
+/** Train a prediction (#21) now, then score its audience (lib/predictions/request-training.ts sends it). */
+export const PREDICTION_TRAIN_REQUESTED = "cairn/prediction.train-requested";
+export const PredictionTrainRequestedData = z.object({ workspaceId: z.string(), predictionId: z.string() });
+export type PredictionTrainRequestedData = z.infer<typeof PredictionTrainRequestedData>;
+
 /** Recompute a segment for everyone (after its definition changed, or asked for). */
 export const SEGMENT_RECOMPUTE = "cairn/segment.recompute";
 export const SegmentRecomputeData = z.object({ segmentId: z.string() });
