@@ -352,6 +352,48 @@ describe("the gate on every publish path", () => {
     expect((await db().broadcast.findUniqueOrThrow({ where: { id: broadcast.id } })).status).toBe("DRAFT");
   });
 
+  it("banned phrases in what a template pulls in: a partial it renders, at any depth, refuses the publish and is named", async () => {
+    const { s, slug, cookies } = await world();
+    await callRoute(aiSettingsPatch, {
+      method: "PATCH",
+      path: `/api/workspaces/${slug}/ai/settings`,
+      params: { slug },
+      cookie: cookies.ADMIN,
+      body: { bannedPhrases: [{ phrase: "risk-free" }] },
+    });
+    const legal = await createTemplate(s.ctx, { name: "legal", channel: "partial" });
+    await saveTemplate(s.ctx, legal.id, { content: { body: "<p>Risk-free returns for 30 days.</p>" } });
+    const footer = await createTemplate(s.ctx, { name: "footer", channel: "partial" });
+    await saveTemplate(s.ctx, footer.id, { content: { body: "<footer>{% render 'legal' %}</footer>" } });
+    // the email itself is clean: only the partial two levels down carries the phrase
+    await saveTemplate(s.ctx, s.templateId, { content: { ...V1, html: `${V1.html}{% render 'footer' %}` } });
+
+    const journey = await refusal(publishJourney(s.owner, s.journeyId, "live"));
+    expect(journey.fields).toEqual([
+      {
+        path: "nodes.send.config.templateId",
+        message: 'the template "Welcome email": the partial "legal" contains the banned phrase "risk-free"',
+      },
+    ]);
+    const sent = await send(s.fixture.key, {
+      templateId: s.templateId,
+      to: { userId: "ada" },
+      data: { order_id: "C" },
+    });
+    expect(sent.status).toBe(422);
+    expect(sent.body.error.fields).toEqual([
+      {
+        path: "templateId",
+        message: 'the template "Welcome email": the partial "legal" contains the banned phrase "risk-free"',
+      },
+    ]);
+
+    // fixing the partial is enough: nothing else changes and the publish goes through
+    await saveTemplate(s.ctx, legal.id, { content: { body: "<p>Free returns for 30 days.</p>" } });
+    const published = await publishJourney(s.owner, s.journeyId, "live");
+    expect(published.published.version).toBeGreaterThan(0);
+  });
+
   it("a broadcast send refuses a template that waits for approval", async () => {
     const { s, admin } = await world();
     await saveChannelConfig(s.owner, "email", {

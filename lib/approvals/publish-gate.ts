@@ -8,8 +8,8 @@ import {
 } from "../brand/banned-phrases";
 import { db } from "../db/client";
 import { AppError, type FieldIssue } from "../errors";
-import type { TemplateKind } from "../messaging/liquid";
-import { currentTemplate, templateVersionAt } from "../messaging/templates/published-versions";
+import { parseLiquid, partialReferences, type TemplateKind } from "../messaging/liquid";
+import { currentTemplate, renderAssetsAt, templateVersionAt } from "../messaging/templates/published-versions";
 
 /**
  * The gate every publish path passes (a journey's publish, a broadcast's send or schedule, a transactional send, and
@@ -99,7 +99,62 @@ export async function publishGateProblems(
     }
     if (!banned.length) continue;
     const version = await templateVersionAt(workspaceId, templateId, at);
-    if (version) issues.push(...bannedContentIssues(version.channel, version.content, banned, path, name));
+    if (!version) continue;
+    issues.push(...bannedContentIssues(version.channel, version.content, banned, path, name));
+    issues.push(
+      ...(await includedContentIssues(workspaceId, version.channel, version.content, banned, at, path, name)),
+    );
+  }
+  return issues;
+}
+
+/**
+ * What a template pulls in is sent too: the partials it renders (and those they render, to any depth) and an email's
+ * layout, each as of `at`. A banned phrase in a shared footer partial is refused wherever the footer goes out, and
+ * the message names the partial, since that is what to fix.
+ */
+async function includedContentIssues(
+  workspaceId: string,
+  kind: TemplateKind,
+  content: unknown,
+  banned: BannedPhrase[],
+  at: Date,
+  path: string,
+  templateName?: string,
+): Promise<FieldIssue[]> {
+  const layoutId = kind === "email" ? (content as { layoutId?: unknown } | null)?.layoutId : undefined;
+  const assets = await renderAssetsAt(workspaceId, at, typeof layoutId === "string" && layoutId ? layoutId : null);
+  const issues: FieldIssue[] = [];
+  const report = (what: string, text: string) => {
+    const seen = new Set<string>();
+    for (const hit of findBannedPhrases([{ field: what, text }], banned)) {
+      if (seen.has(hit.phrase)) continue;
+      seen.add(hit.phrase);
+      const prefix = templateName ? `the template "${templateName}": ` : "";
+      issues.push({ path, message: `${prefix}${what} ${describeHit(hit)}` });
+    }
+  };
+  const sources = contentTexts(kind, content).map((t) => t.text);
+  if (assets.layoutHtml) {
+    report("its layout", assets.layoutHtml);
+    sources.push(assets.layoutHtml);
+  }
+  // breadth-first over the partials named in quotes; a partial named from a variable is known only when rendering
+  const visited = new Set<string>();
+  let pending = sources;
+  while (pending.length) {
+    const next: string[] = [];
+    for (const source of pending) {
+      const parsed = parseLiquid(source);
+      if (!parsed.ok) continue;
+      for (const partial of partialReferences(parsed.template)) {
+        if (visited.has(partial) || assets.partials[partial] === undefined) continue;
+        visited.add(partial);
+        report(`the partial "${partial}"`, assets.partials[partial]);
+        next.push(assets.partials[partial]);
+      }
+    }
+    pending = next;
   }
   return issues;
 }
@@ -134,9 +189,16 @@ export async function refuseBannedContent(
 ): Promise<void> {
   const banned = await bannedPhrasesOf(workspaceId);
   if (!banned.length) return;
-  if (!bannedContentIssues(kind, content, banned, path).length) return; // the common case: no query for the name
+  const found = [
+    ...bannedContentIssues(kind, content, banned, path),
+    ...(await includedContentIssues(workspaceId, kind, content, banned, new Date(), path)),
+  ];
+  if (!found.length) return; // the common case: no query for the name
   const name = templateId
     ? (await db().messageTemplate.findUnique({ where: { id: templateId }, select: { name: true } }))?.name
     : undefined;
-  throw AppError.validation(bannedContentIssues(kind, content, banned, path, name));
+  throw AppError.validation([
+    ...bannedContentIssues(kind, content, banned, path, name),
+    ...(await includedContentIssues(workspaceId, kind, content, banned, new Date(), path, name)),
+  ]);
 }
