@@ -124,6 +124,7 @@ async function includedContentIssues(
 ): Promise<FieldIssue[]> {
   const layoutId = kind === "email" ? (content as { layoutId?: unknown } | null)?.layoutId : undefined;
   const assets = await renderAssetsAt(workspaceId, at, typeof layoutId === "string" && layoutId ? layoutId : null);
+  const partials = assets.partials ?? {};
   const issues: FieldIssue[] = [];
   const report = (what: string, text: string) => {
     const seen = new Set<string>();
@@ -148,10 +149,11 @@ async function includedContentIssues(
       const parsed = parseLiquid(source);
       if (!parsed.ok) continue;
       for (const partial of partialReferences(parsed.template)) {
-        if (visited.has(partial) || assets.partials[partial] === undefined) continue;
+        const body = partials[partial];
+        if (visited.has(partial) || body === undefined) continue;
         visited.add(partial);
-        report(`the partial "${partial}"`, assets.partials[partial]);
-        next.push(assets.partials[partial]);
+        report(`the partial "${partial}"`, body);
+        next.push(body);
       }
     }
     pending = next;
