@@ -8,6 +8,7 @@ import { ZInboxAction, ZInboxQuery } from "../messaging/inbox";
 import { ZDeliveryEvents } from "../messaging/provider-events";
 import { ZCreateTemplate, ZRenameTemplate, ZSaveTemplate } from "../messaging/templates/schemas";
 import { ZEventPage } from "../profiles/profiles";
+import { predictionsApi } from "../predictions/http-operations";
 import { ZCreateSegment, ZEstimateSegment, ZMembersQuery, ZUpdateSegment } from "../segments/segment-schemas";
 import { type ApiOperation, keyOperation, otherOperation } from "./operation";
 import { aiApi } from "./operations-ai";
@@ -555,6 +556,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   ...Object.values(transactionalApi),
   ...Object.values(topicsApi),
   ...Object.values(catalogsApi),
+  ...Object.values(predictionsApi),
   ...Object.values(aiApi),
   ...ingestionApi,
   ...Object.values(documentsApi),
