@@ -83,7 +83,7 @@ export function TemplateEditor({
   const contentKey = JSON.stringify(content);
   const dirty = JSON.stringify(fields) !== JSON.stringify(savedFields) || visual.dirty || translations.dirty;
   const formFields = CHANNEL_FIELDS[channel].filter(
-    (field) => !(visual.active && (field.path === "html" || field.path === "layoutId")),
+    (field) => !(visual.active && field.path === "html"),
   );
 
   useEffect(() => {

@@ -94,14 +94,49 @@ describe("visual email document validation", () => {
     ]);
   });
 
-  it("refuses a layout around a visual email, naming content.layoutId", async () => {
-    const error = await withCompiledHtml("email", {
+  it("a layout wraps a visual email: one document, the email's body in the slot, its head styles in the layout's head", async () => {
+    const saved = (await withCompiledHtml("email", {
       subject: "Hi",
       html: "",
       layoutId: "0b7f3c1e-8a52-4d7e-9a4e-0c6f1d2b3a4c",
-      editor: { kind: "visual", document: doc([]) },
-    }).catch((e: AppError) => e);
-    expect((error as AppError).fields.map((f) => f.path)).toEqual(["content.layoutId"]);
+      editor: {
+        kind: "visual",
+        document: doc([{ id: "a", type: "text", html: "Hello {{ profile.traits.first_name }}" }]),
+      },
+    })) as { html: string; layoutId: string };
+    expect(saved.layoutId).toBe("0b7f3c1e-8a52-4d7e-9a4e-0c6f1d2b3a4c");
+    const layoutHtml =
+      '<!doctype html><html><head><title>Brand</title><style>.brand{color:#123}</style></head><body><div class="brand">Shop header</div>{{ content }}<p class="legal">Shop Ltd</p></body></html>';
+    const html = renderTemplate(
+      "email",
+      { subject: "Hi", html: saved.html },
+      { ...SAMPLE_SCOPE, profile: { ...SAMPLE_SCOPE.profile, traits: { first_name: "Ada" } } },
+      { layoutHtml },
+    ).fields.html!;
+    const $ = load(html);
+    // counted in the raw HTML: a parser would quietly merge a nested document
+    expect(html.match(/<html[\s>]/gi)).toHaveLength(1);
+    expect(html.match(/<body[\s>]/gi)).toHaveLength(1);
+    expect($("title").text()).toBe("Brand");
+    // the layout's own style, then MJML's responsive styles, all in the one head
+    const headStyles = $("head style")
+      .map((_, el) => $(el).text())
+      .get()
+      .join("\n");
+    expect(headStyles).toContain(".brand{color:#123}");
+    expect(headStyles).toMatch(/@media only screen and \(min-width:\s*480px\)/);
+    expect($("body style")).toHaveLength(0);
+    // the email's text sits between the layout's header and legal line, rendered
+    const text = $("body").text().replace(/\s+/g, " ");
+    expect(text.indexOf("Shop header")).toBeLessThan(text.indexOf("Hello Ada"));
+    expect(text.indexOf("Hello Ada")).toBeLessThan(text.indexOf("Shop Ltd"));
+  });
+
+  it("a code email's fragment goes into the layout as it is", () => {
+    const html = renderTemplate("email", { subject: "Hi", html: "<p>Body</p>" }, SAMPLE_SCOPE, {
+      layoutHtml: "<html><head></head><body><header>H</header>{{ content }}</body></html>",
+    }).fields.html;
+    expect(html).toBe("<html><head></head><body><header>H</header><p>Body</p></body></html>");
   });
 
   it("leaves code emails and other channels untouched", async () => {

@@ -12,13 +12,8 @@ export async function withCompiledHtml(channel: string, content: unknown): Promi
   if (channel !== "email" || content == null || typeof content !== "object") return content;
   const editor = (content as { editor?: unknown }).editor;
   if (editor === undefined) return content;
-  // a visual email is a whole HTML document with its own page settings: a layout around it would nest documents
-  const layoutId = (content as { layoutId?: unknown }).layoutId;
-  if (layoutId !== undefined && layoutId !== null && layoutId !== "")
-    throw AppError.field(
-      "content.layoutId",
-      "A visual email has its own layout (its settings and blocks): choose no layout, or use a partial block for shared parts",
-    );
+  // a layout may wrap a visual email too: its compiled document's body goes into the layout's slot and its head
+  // styles into the layout's head (lib/messaging/layout-wrap.ts), so documents never nest
   const parsed = ZEmailEditor.safeParse(editor);
   if (!parsed.success)
     throw AppError.validation(

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { registerCatalogTags } from "../catalogs/liquid-tags";
 import type { FieldIssue } from "../errors";
 import { ZEmailEditor } from "../email-builder/document";
+import { wrapInLayout } from "./layout-wrap";
 
 /**
  * Personalization with Liquid. One configured engine: unknown filters are errors (a typo is caught at save
@@ -626,7 +627,7 @@ export function renderTemplate(
       "html",
       "The layout does not render: Liquid error: ",
     );
-    if (layout !== null) fields.html = layout.replace(CONTENT_SLOT, () => fields.html);
+    if (layout !== null) fields.html = wrapInLayout(layout, CONTENT_SLOT, fields.html);
     if (exhausted) return { fields, errors };
   }
   if (channel === "email" && !fields.text?.trim() && fields.html !== undefined) fields.text = htmlToText(fields.html);
