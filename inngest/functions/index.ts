@@ -12,6 +12,7 @@ import { scheduleJourneys } from "./schedule-journeys";
 import { segmentChecks } from "./segment-checks";
 import { segmentEntries } from "./segment-entries";
 import { sendBroadcast } from "./send-broadcast";
+import { updateSendTimesFn } from "./update-send-times";
 import { wakeDue } from "./wake-due";
 
 /** Every function Cairn serves at /api/inngest. */
@@ -31,4 +32,5 @@ export const functions = [
   broadcastSweep,
   decideBroadcastWinners,
   recomputeRecommendations,
+  updateSendTimesFn,
 ];

@@ -5,6 +5,7 @@ import { describeDuration, durationMs, isValidTimeZone, nextTimeOfDay, parseDate
 import { renderWebhookRequest, webhookScope } from "./placeholders";
 import type { PinnedWebhookTemplate } from "../messaging/webhook-templates";
 import { effectiveSplitWeights } from "../experiments/weights";
+import { type BestTime, bestTimeFor, type SendTimeFacts } from "../send-time/best-time";
 
 /**
  * The interpreter: what one node decides for one person, as a pure function of the graph, the
@@ -54,6 +55,8 @@ export interface NodeInput {
   heldOutBy?: string;
   /** a webhook step that sends a saved template: that template as pinned at publishing (lib/engine/graphs.ts) */
   webhookTemplate?: PinnedWebhookTemplate;
+  /** a best-time step's person: their engagement by hour of week and their workspace's (lib/send-time) */
+  sendTime?: SendTimeFacts;
 }
 
 export type Decision =
@@ -74,6 +77,8 @@ export type Decision =
       channel: "email" | "sms" | "push" | "in_app";
       templateId: string;
       topicId: string | null;
+      /** sent at the person's best time (lib/send-time): not before this moment */
+      sendAfter?: Date;
       outcome: string;
       inputs: Json;
     }
@@ -158,6 +163,18 @@ function describeMessage(node: TNode, channel: keyof typeof CHANNEL_WORDS, templ
     : `the ${CHANNEL_WORDS[channel]} (template ${templateId})`;
 }
 
+/** A best-time choice as the trace keeps it. */
+function bestTimeInputs(choice: BestTime): { [key: string]: Json } {
+  return {
+    at: choice.at.toISOString(),
+    hourOfWeek: choice.hourOfWeek,
+    source: choice.source,
+    engagements: choice.engagements,
+    timeZone: choice.timeZone,
+    reason: choice.reason,
+  };
+}
+
 export function decideNode(node: TNode, input: NodeInput): Decision {
   const { now, person, heldOutBy } = input;
   switch (node.type) {
@@ -195,6 +212,21 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
         timeoutExit: "next",
         outcome: `Waiting until ${c.time} in ${zone} (${wakeAt.toISOString()})`,
         inputs: { time: c.time, timezone: zone, source: usesProfileZone ? "profile" : "fallback" },
+      };
+    }
+
+    case "delay.best_time": {
+      const c = config(node as TNode & { type: "delay.best_time" });
+      const choice = bestTimeFor(person.timezone, input.sendTime, now, c.within);
+      const inputs = { within: c.within, ...bestTimeInputs(choice) };
+      if (choice.at.getTime() <= now.getTime())
+        return { kind: "continue", exit: "next", outcome: `Best time is now. ${choice.reason}`, inputs };
+      return {
+        kind: "wait",
+        wakeAt: choice.at,
+        timeoutExit: "next",
+        outcome: `Waiting until ${choice.at.toISOString()}, the best time. ${choice.reason}`,
+        inputs,
       };
     }
 
@@ -309,24 +341,32 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
     case "action.sms":
     case "action.push":
     case "action.in_app": {
-      const { templateId, topicId: chosenTopic } = NODE_CONFIGS[node.type].parse(node.config);
+      const { templateId, topicId: chosenTopic, sendTime } = NODE_CONFIGS[node.type].parse(node.config);
       const topicId = chosenTopic || null;
       const channel = node.type.slice("action.".length) as "email" | "sms" | "push" | "in_app";
+      const best =
+        sendTime?.mode === "best" ? bestTimeFor(person.timezone, input.sendTime, now, sendTime.within) : null;
       if (heldOutBy) {
         return {
           kind: "withheld",
           effect: "message",
-          outcome: `Held out: would have sent ${describeMessage(node, channel, templateId)} now; nothing was sent`,
+          outcome: `Held out: would have sent ${describeMessage(node, channel, templateId)} ${best ? `at ${best.at.toISOString()}` : "now"}; nothing was sent`,
           inputs: { heldOutBy, withheld: "message", channel, templateId },
         };
       }
+      const inputs: { [key: string]: Json } = topicId ? { channel, templateId, topicId } : { channel, templateId };
+      const queued = `Queued ${channel.replace("_", "-")} message (template ${templateId})`;
+      if (!best || sendTime?.mode !== "best")
+        return { kind: "message", channel, templateId, topicId, outcome: queued, inputs };
+      const later = best.at.getTime() > now.getTime();
       return {
         kind: "message",
         channel,
         templateId,
         topicId,
-        outcome: `Queued ${channel.replace("_", "-")} message (template ${templateId})`,
-        inputs: topicId ? { channel, templateId, topicId } : { channel, templateId },
+        ...(later ? { sendAfter: best.at } : {}),
+        outcome: `${queued} ${later ? `for ${best.at.toISOString()}` : "to go now"}, the best time. ${best.reason}`,
+        inputs: { ...inputs, sendTime: { within: sendTime.within, ...bestTimeInputs(best) } },
       };
     }
 

@@ -5,6 +5,8 @@ import { rangesOf, reevaluateProfileSegments, type ChangeRange, type MembershipC
 import { loadVersions, type CompiledVersion } from "./graphs";
 import { decideNode, nextNodeId, questionsFor, type Decision, type Person, type WebhookRequest } from "./interpreter";
 import { factKey, type Facts } from "./rules";
+import { loadSendTimeFacts } from "../send-time/load-send-time-facts";
+import type { SendTimeFacts } from "../send-time/best-time";
 import {
   leaveCurrentStep,
   lockEnrollmentsForWalk,
@@ -114,7 +116,7 @@ interface Walked {
   enrollment: EnrollmentRow;
   person: Person;
   steps: StepWrite[];
-  messages: { nodeId: string; channel: string; templateId: string; topicId: string | null }[];
+  messages: { nodeId: string; channel: string; templateId: string; topicId: string | null; sendAfter: Date | null }[];
   splits: { nodeId: string; armId: string }[];
   /** held out: the split whose SplitAssignment gets wouldHaveMessagedAt = now (this walk withheld the first message or webhook) */
   wouldHaveMessaged: string | null;
@@ -192,6 +194,13 @@ export async function walkBatch(enrollmentIds: string[], now: Date): Promise<Wal
         client,
         active.map((e) => [versions.get(e.journeyVersionId), people.get(e.profileId)?.profileId]),
       );
+      // Engagement by hour of week, once per batch, only for journeys with a best-time step (lib/send-time).
+      const sendTimes = await loadSendTimeFacts(
+        client,
+        active
+          .filter((e) => hasBestTime(versions.get(e.journeyVersionId)))
+          .map((e) => ({ workspaceId: e.workspaceId, profileId: e.profileId })),
+      );
       const walked: Walked[] = [];
       for (const enrollment of active) {
         const w = await walk(
@@ -204,6 +213,7 @@ export async function walkBatch(enrollmentIds: string[], now: Date): Promise<Wal
           splitWeights,
           memberships,
           holdouts.get(enrollment.id),
+          sendTimes,
         );
         walked.push(w);
         results.set(enrollment.id, w.result);
@@ -221,6 +231,20 @@ function hasSplit(version: CompiledVersion | undefined): boolean {
   let found = splitVersions.get(version);
   if (found === undefined)
     splitVersions.set(version, (found = [...version.nodes.values()].some((n) => n.type === "split")));
+  return found;
+}
+
+const BEST_TIME_STEPS = new Set(["action.email", "action.sms", "action.push", "action.in_app", "delay.best_time"]);
+/** Does the node choose a best time: a best-time delay, or a message step sent at the person's best time? */
+function usesBestTime(node: TNode): boolean {
+  if (!BEST_TIME_STEPS.has(node.type)) return false;
+  return node.type === "delay.best_time" || (node.config as { sendTime?: { mode?: string } }).sendTime?.mode === "best";
+}
+const bestTimeVersions = new WeakMap<CompiledVersion, boolean>();
+function hasBestTime(version: CompiledVersion | undefined): boolean {
+  if (!version) return false;
+  let found = bestTimeVersions.get(version);
+  if (found === undefined) bestTimeVersions.set(version, (found = [...version.nodes.values()].some(usesBestTime)));
   return found;
 }
 
@@ -311,6 +335,7 @@ async function walk(
   splitWeights: Map<string, unknown>,
   memberships: Memberships,
   heldOutBefore: HeldOut | undefined,
+  sendTimes: (workspaceId: string, profileId: string) => SendTimeFacts | undefined,
 ): Promise<Walked> {
   if (!person) throw new Error(`profile ${enrollment.profileId} not found`);
   const steps = new Map<string, StepWrite>();
@@ -364,6 +389,7 @@ async function walk(
       splitWeights: node.type === "split" ? splitWeights.get(`${enrollment.journeyId}:${nodeId}`) : undefined,
       heldOutBy: heldOut?.nodeId,
       webhookTemplate: node.type === "action.webhook" ? version.webhookTemplates.get(nodeId) : undefined,
+      sendTime: usesBestTime(node) ? sendTimes(enrollment.workspaceId, enrollment.profileId) : undefined,
     });
     step.inputs = decision.inputs;
     switch (decision.kind) {
@@ -382,6 +408,7 @@ async function walk(
           channel: decision.channel,
           templateId: decision.templateId,
           topicId: decision.topicId,
+          sendAfter: decision.sendAfter ?? null,
         });
         exit = "next";
         break;
@@ -517,6 +544,7 @@ async function writeWalks(client: pg.ClientBase, walked: Walked[], now: Date): P
       channel: m.channel,
       templateId: m.templateId,
       topicId: m.topicId,
+      sendAfter: m.sendAfter,
       context: {
         trigger: m.w.enrollment.trigger,
         journeyId: m.w.enrollment.journeyId,

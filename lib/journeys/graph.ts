@@ -112,6 +112,19 @@ const isTimeZone = (tz: string) => {
   }
 };
 
+/**
+ * Send-time optimisation (#21): a message step sends at once, or at the person's best hour of the week within the
+ * window (lib/send-time/best-time.ts); delay.best_time waits until then.
+ */
+export const SEND_TIME_WINDOWS = ["24h", "7d"] as const;
+const ZSendTimeWindow = z.enum(SEND_TIME_WINDOWS, { error: "must be 24h or 7d" });
+export const ZSendTime = z.discriminatedUnion(
+  "mode",
+  [z.object({ mode: z.literal("now") }), z.object({ mode: z.literal("best"), within: ZSendTimeWindow })],
+  { error: "must be now or best" },
+);
+export type TSendTime = z.infer<typeof ZSendTime>;
+
 export const NODE_CONFIGS = {
   "trigger.event": z.object({ eventName: ZName, filters: z.array(ZPropertyFilter).default([]) }),
   "trigger.segment": z.object({ segmentId: ZName }),
@@ -138,6 +151,7 @@ export const NODE_CONFIGS = {
     /** used when the profile has no time zone */
     fallbackTimezone: z.string().refine(isTimeZone, "must be an IANA time zone, e.g. Europe/Paris"),
   }),
+  "delay.best_time": z.object({ within: ZSendTimeWindow }),
   "delay.until_date_trait": z.object({
     trait: ZName,
     offset: z
@@ -175,10 +189,10 @@ export const NODE_CONFIGS = {
       message: "arm and holdout weights must add up to 100",
       path: ["arms"],
     }),
-  "action.email": z.object({ templateId: ZName, topicId: ZTopicId }),
-  "action.sms": z.object({ templateId: ZName, topicId: ZTopicId }),
-  "action.push": z.object({ templateId: ZName, topicId: ZTopicId }),
-  "action.in_app": z.object({ templateId: ZName, topicId: ZTopicId }),
+  "action.email": z.object({ templateId: ZName, topicId: ZTopicId, sendTime: ZSendTime.optional() }),
+  "action.sms": z.object({ templateId: ZName, topicId: ZTopicId, sendTime: ZSendTime.optional() }),
+  "action.push": z.object({ templateId: ZName, topicId: ZTopicId, sendTime: ZSendTime.optional() }),
+  "action.in_app": z.object({ templateId: ZName, topicId: ZTopicId, sendTime: ZSendTime.optional() }),
   "action.webhook": z
     .object({
       url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),

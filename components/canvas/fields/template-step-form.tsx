@@ -4,15 +4,17 @@ import { useParams } from "next/navigation";
 import type { TemplateSummary } from "@/lib/messaging/templates/template-views";
 import { TopicField } from "../../topics/topic-field";
 import type { FieldErrors } from "../nodes/types";
+import { SendTimeField, type SendTimeDraft } from "./send-time-field";
 import { TemplatePicker } from "./template-picker";
 
 /**
  * The message steps' (email, SMS, push, in-app) whole configuration: one saved template of their channel, and
- * optionally the subscription topic the message belongs to.
+ * optionally the subscription topic the message belongs to, and when it goes (at once, or at the person's best time).
  */
 interface TemplateStepConfig {
   templateId?: string;
   topicId?: string;
+  sendTime?: SendTimeDraft;
 }
 
 export function TemplateStepForm({
@@ -46,6 +48,7 @@ export function TemplateStepForm({
         onChange={(topicId) => patch({ topicId: topicId || undefined })}
         testId="step-topic"
       />
+      <SendTimeField value={config.sendTime} onChange={(sendTime) => patch({ sendTime })} err={err} />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { updateProfileStep } from "./action-update-profile";
 import { webhookStep } from "./action-webhook";
 import { branch } from "./branch";
 import { condition } from "./condition";
+import { bestTimeDelay } from "./delay-best-time";
 import { durationDelay } from "./delay-duration";
 import { timeOfDayDelay } from "./delay-time-of-day";
 import { dateTraitDelay } from "./delay-until-date-trait";
@@ -32,6 +33,7 @@ export const NODE_MODULES: { [T in NodeType]: NodeModule<T> } = {
   "trigger.api": apiTrigger,
   "delay.duration": durationDelay,
   "delay.time_of_day": timeOfDayDelay,
+  "delay.best_time": bestTimeDelay,
   "delay.until_date_trait": dateTraitDelay,
   wait_for_event: waitForEvent,
   condition,

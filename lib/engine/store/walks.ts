@@ -197,6 +197,8 @@ export interface MessageWrite {
   templateId: string;
   /** the step's subscription topic: delivery asks the person's choice, the unsubscribe link leaves only it */
   topicId: string | null;
+  /** a best-time step's chosen moment (lib/send-time): delivery holds the message until then */
+  sendAfter: Date | null;
   context: unknown;
 }
 
@@ -240,10 +242,10 @@ export async function writeWalkRows(
            AS u(id, s, n, w, en, mp, mv, ea, r)
         WHERE e.id = u.id
      )
-     INSERT INTO "Message" (id, "workspaceId", "profileId", "journeyId", "journeyVersionId", "enrollmentId", "nodeId", channel, "templateId", "topicId", "idempotencyKey", context, "createdAt", "updatedAt")
-     SELECT gen_random_uuid(), w, p, j, v, e, n, c, t, tp, e::text || ':' || n || ':' || $25::text, x::jsonb, $2, $2
-       FROM unnest($26::uuid[], $27::uuid[], $28::uuid[], $29::uuid[], $30::uuid[], $31::text[], $32::text[], $33::text[], $34::text[], $35::uuid[])
-         AS u(w, p, j, v, e, n, c, t, x, tp)
+     INSERT INTO "Message" (id, "workspaceId", "profileId", "journeyId", "journeyVersionId", "enrollmentId", "nodeId", channel, "templateId", "topicId", "idempotencyKey", context, "sendAfter", "createdAt", "updatedAt")
+     SELECT gen_random_uuid(), w, p, j, v, e, n, c, t, tp, e::text || ':' || n || ':' || $25::text, x::jsonb, sa, $2, $2
+       FROM unnest($26::uuid[], $27::uuid[], $28::uuid[], $29::uuid[], $30::uuid[], $31::text[], $32::text[], $33::text[], $34::text[], $35::uuid[], $36::timestamptz[])
+         AS u(w, p, j, v, e, n, c, t, x, tp, sa)
      ON CONFLICT ("idempotencyKey") DO UPDATE SET "idempotencyKey" = EXCLUDED."idempotencyKey" RETURNING id, "enrollmentId"`,
     [
       visit,
@@ -281,6 +283,7 @@ export async function writeWalkRows(
       messages.map((m) => m.templateId),
       messages.map((m) => JSON.stringify(m.context)),
       messages.map((m) => m.topicId),
+      messages.map((m) => m.sendAfter),
     ],
   );
 }
