@@ -6,6 +6,7 @@ import { EmptyState } from "@/components/events/empty-state";
 import { EventTimeline } from "@/components/profiles/event-timeline";
 import { ProfileFacts } from "@/components/profiles/profile-facts";
 import { ProfileJourneys } from "@/components/profiles/profile-journeys";
+import { ProfilePredictions } from "@/components/predictions/profile-predictions";
 import { ProfileSegments } from "@/components/segments/profile-segments";
 import { TraitsTable } from "@/components/profiles/traits-table";
 import { PageHeader } from "@/components/shell/page-header";
@@ -15,6 +16,7 @@ import { AppError } from "@/lib/errors";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
 import { listWebhookSources } from "@/lib/ingest/webhook-sources";
 import { pathTemplates } from "@/lib/profiles/path-templates";
+import { predictionsOfProfile } from "@/lib/predictions/store/profile-predictions";
 import { getProfile, listProfileEvents, type ProfileDetail } from "@/lib/profiles/profiles";
 import { listProfileSegments } from "@/lib/segments/list-profile-segments";
 
@@ -42,11 +44,12 @@ export default async function ProfilePage({
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   }
-  const [{ events, nextBefore }, sources, enrollments, segments] = await Promise.all([
+  const [{ events, nextBefore }, sources, enrollments, segments, predictions] = await Promise.all([
     listProfileEvents(ctx, profile.id, { before, limit: PAGE_SIZE }),
     listWebhookSources(ctx),
     profileJourneys(ctx, profile.id),
     listProfileSegments(ctx, profile.id),
+    predictionsOfProfile(ctx.workspace.id, profile.id),
   ]);
   const templates = await pathTemplates(ctx, enrollments);
   const webhookNames = Object.fromEntries(sources.map((s) => [s.key, s.name]));
@@ -77,6 +80,9 @@ export default async function ProfilePage({
           <ProfileFacts profile={profile} />
           <Card title="Segments" description="The segments this person is in now, and since when.">
             <ProfileSegments slug={slug} segments={segments} />
+          </Card>
+          <Card title="Predictions" description="This person's scores (0–100), tiers, and what moved each score most.">
+            <ProfilePredictions slug={slug} predictions={predictions} />
           </Card>
         </div>
         <div className="min-w-0 space-y-6 lg:col-span-2">
