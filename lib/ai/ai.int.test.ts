@@ -432,10 +432,10 @@ describe("usage and its limit", () => {
     const now = new Date("2026-12-07T10:00:00Z");
     server.script(chat({ text: "a" }, { prompt_tokens: 150, completion_tokens: 50 }));
     await chatCompletion(team.id, [{ role: "user", content: "one" }], { now });
-    // the answer is capped at what is left of the month (300 - 200)
+    // the answer is capped at what is left of the month (300 - 200) after the prompt's estimate (1 + 4 a message)
     server.script(chat({ text: "b" }, { prompt_tokens: 80, completion_tokens: 30 }));
     await chatCompletion(team.id, [{ role: "user", content: "two" }], { now, maxTokens: 1_000 });
-    expect(server.requests.at(-1)!.body!.max_tokens).toBe(100);
+    expect(server.requests.at(-1)!.body!.max_tokens).toBe(95);
     expect(await monthUsage(team.id, now)).toMatchObject({
       month: "2026-12",
       promptTokens: 230,
@@ -465,6 +465,34 @@ describe("usage and its limit", () => {
       server.fallback = null;
     }
     expect(await monthUsage(team.id, now)).toMatchObject({ requests: 10, totalTokens: 310 + 8 * 15 });
+  });
+
+  it("calls made at once cannot together pass the limit: each holds its prompt and answer cap before it calls", async () => {
+    const { team, slug, cookies } = await world();
+    await patchSettings(slug, cookies.ADMIN, { aiMonthlyTokenLimit: 1_000 });
+    const now = new Date("2026-12-07T10:00:00Z");
+    // a model that writes right up to its cap, with a prompt the size of the estimate (1 + 4)
+    server.fallback = (request) =>
+      chat({ text: "x" }, { prompt_tokens: 5, completion_tokens: Number(request.body!.max_tokens) });
+    let results: PromiseSettledResult<unknown>[];
+    try {
+      results = await Promise.allSettled(
+        Array.from({ length: 8 }, () =>
+          chatCompletion(team.id, [{ role: "user", content: "x" }], { now, maxTokens: 200 }),
+        ),
+      );
+    } finally {
+      server.fallback = null;
+    }
+    const usage = await monthUsage(team.id, now);
+    // without the hold, all eight read 1,000 left and asked for 200 each: 1,640 tokens
+    expect(usage.totalTokens).toBeLessThanOrEqual(1_000);
+    const asked = server.requests.slice(-results.filter((r) => r.status === "fulfilled").length);
+    expect(asked.reduce((sum, r) => sum + 5 + Number(r.body!.max_tokens), 0)).toBe(usage.totalTokens);
+    // the ones that found nothing left were refused before calling, with the month's figures
+    for (const r of results.filter((r) => r.status === "rejected"))
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "rate_limited" });
+    expect(results.filter((r) => r.status === "fulfilled").length).toBeGreaterThanOrEqual(5);
   });
 
   it("without a provider the AI says how to connect one, and nothing is faked", async () => {
@@ -532,7 +560,7 @@ describe("provider failures, in words", () => {
     expect((await call()).message).toBe(
       `The AI provider (127.0.0.1:${server.port}) answered something that is not a chat completion (not JSON).`,
     );
-    // no failure was counted as usage
-    expect((await monthUsage(team.id, new Date())).requests).toBe(0);
+    // no failure was counted as usage, and each released the tokens it held for the call
+    expect(await monthUsage(team.id, new Date())).toMatchObject({ requests: 0, totalTokens: 0 });
   });
 });

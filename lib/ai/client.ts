@@ -3,7 +3,7 @@ import { z } from "zod";
 import { AppError } from "../errors";
 import { OutboundBlockedError, OutboundTimeoutError, outboundRequest, sanitizedReason } from "../security/outbound";
 import { type ProviderSecret, providerSecret } from "./provider";
-import { assertWithinLimit, recordUsage } from "./usage";
+import { estimatePromptTokens, holdTokens, settleTokens } from "./usage";
 
 /**
  * One chat completion for a workspace, through its OpenAI-compatible provider, with the `openai` package:
@@ -170,29 +170,32 @@ export async function chatCompletion(
   const provider = options.provider ?? (await providerSecret(workspaceId));
   if (!provider) throw new AppError("conflict", NOT_CONNECTED);
   const now = options.now ?? new Date();
-  const usage = await assertWithinLimit(workspaceId, now);
+  const hold = await holdTokens(workspaceId, now, estimatePromptTokens(messages), options.maxTokens ?? 1_000);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let raw: unknown;
   try {
     raw = await clientFor(provider, timeoutMs).chat.completions.create({
       model: provider.model,
       messages,
-      max_tokens: Math.max(1, Math.min(options.maxTokens ?? 1_000, usage.remaining)),
+      max_tokens: hold.maxTokens,
       temperature: options.temperature ?? 0.7,
       ...(options.json ? { response_format: { type: "json_object" as const } } : {}),
     });
   } catch (error) {
+    await settleTokens(workspaceId, hold, null, false);
     throw llmError(error, provider, timeoutMs);
   }
   const host = new URL(provider.baseUrl).host;
   const parsed = ZCompletion.safeParse(raw);
-  if (!parsed.success)
+  if (!parsed.success) {
+    await settleTokens(workspaceId, hold, null, false);
     throw new AppError(
       "provider_error",
       `The AI provider (${host}) answered something that is not a chat completion${typeof raw === "string" ? " (not JSON)" : ""}.`,
     );
+  }
   const counted = parsed.data.usage ?? null;
-  await recordUsage(workspaceId, now, counted);
+  await settleTokens(workspaceId, hold, counted, true);
   return {
     content: parsed.data.choices[0].message.content ?? "",
     usage: { promptTokens: counted?.prompt_tokens ?? 0, completionTokens: counted?.completion_tokens ?? 0 },

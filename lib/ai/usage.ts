@@ -1,12 +1,13 @@
 import { pgPool } from "../db/pool";
 import { db } from "../db/client";
 import { AppError } from "../errors";
-import { addUsage, selectUsage, type UsageCounts } from "./store/usage";
+import { reserveUsage, selectUsage, settleUsage, type UsageCounts } from "./store/usage";
 
 /**
- * Tokens per workspace per calendar month (UTC), against the workspace's monthly limit (Settings → AI). A call is
- * refused once the month's total reached the limit, and a call's answer is capped at what is left (max_tokens), so
- * calls running at once overshoot by at most their prompts.
+ * Tokens per workspace per calendar month (UTC), against the workspace's monthly limit (Settings → AI). Before a
+ * call, its prompt (estimated) and its answer's cap (max_tokens) are held against the month in one statement, so
+ * calls running at once cannot together pass the limit; after it, the hold becomes what the provider reported. The
+ * limit is overshot only by a prompt longer than its estimate (about four characters a token, and some per message).
  */
 
 export function monthOf(at: Date): string {
@@ -35,20 +36,65 @@ export async function monthUsage(workspaceId: string, at: Date): Promise<MonthUs
 export async function assertWithinLimit(workspaceId: string, at: Date): Promise<MonthUsage> {
   const usage = await monthUsage(workspaceId, at);
   if (usage.remaining > 0) return usage;
+  throw limitReached(usage, at);
+}
+
+function limitReached(usage: MonthUsage, at: Date, needed?: number): AppError {
   const next = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
-  throw new AppError(
+  const used = `(${usage.totalTokens.toLocaleString("en")} of ${usage.limit.toLocaleString("en")} tokens)`;
+  const what =
+    needed === undefined || usage.remaining <= 0
+      ? `used its AI token limit for ${usage.month} ${used}`
+      : `has ${usage.remaining.toLocaleString("en")} AI tokens left for ${usage.month} ${used}, fewer than this request needs (about ${needed.toLocaleString("en")})`;
+  return new AppError(
     "rate_limited",
-    `This workspace used its AI token limit for ${usage.month} (${usage.totalTokens.toLocaleString("en")} of ${usage.limit.toLocaleString("en")} tokens). It resets on ${next.toISOString().slice(0, 10)}; an admin can raise it in Settings → AI.`,
+    `This workspace ${what}. It resets on ${next.toISOString().slice(0, 10)}; an admin can raise it in Settings → AI.`,
     { retryAfterSeconds: Math.max(1, Math.ceil((next.getTime() - at.getTime()) / 1000)) },
   );
 }
 
-export async function recordUsage(
+/** A prompt's tokens, estimated before the call: about four characters a token, plus a few per message. */
+export function estimatePromptTokens(messages: { content: string }[]): number {
+  return messages.reduce((sum, m) => sum + Math.ceil(m.content.length / 4) + 4, 0);
+}
+
+export interface TokenHold {
+  month: string;
+  /** the answer's cap: what the caller asked for, or what is left of the month after the prompt */
+  maxTokens: number;
+  held: number;
+}
+
+/** Holds the month's tokens for one call (its prompt estimate and its answer's cap), or a 429 when they are not left. */
+export async function holdTokens(
   workspaceId: string,
   at: Date,
+  promptEstimate: number,
+  wanted: number,
+): Promise<TokenHold> {
+  // another call may take what was left between the read and the hold: read again and hold less, a few times
+  for (let attempt = 0; ; attempt++) {
+    const usage = await assertWithinLimit(workspaceId, at);
+    const maxTokens = Math.min(wanted, usage.remaining - promptEstimate);
+    if (maxTokens < 1 || attempt === 5) throw limitReached(usage, at, promptEstimate + 1);
+    const held = promptEstimate + maxTokens;
+    if (await reserveUsage(pgPool(), workspaceId, usage.month, held, usage.limit))
+      return { month: usage.month, maxTokens, held };
+  }
+}
+
+/** Replaces a hold with what the provider reported the call used, or releases it when the call failed. */
+export async function settleTokens(
+  workspaceId: string,
+  hold: TokenHold,
   usage: { prompt_tokens?: number; completion_tokens?: number } | null | undefined,
-): Promise<UsageCounts> {
-  const prompt = Math.max(0, Math.floor(usage?.prompt_tokens ?? 0));
-  const completion = Math.max(0, Math.floor(usage?.completion_tokens ?? 0));
-  return addUsage(pgPool(), workspaceId, monthOf(at), prompt, completion);
+  called: boolean,
+): Promise<void> {
+  const used = called
+    ? {
+        promptTokens: Math.max(0, Math.floor(usage?.prompt_tokens ?? 0)),
+        completionTokens: Math.max(0, Math.floor(usage?.completion_tokens ?? 0)),
+      }
+    : null;
+  await settleUsage(pgPool(), workspaceId, hold.month, hold.held, used);
 }

@@ -8,29 +8,6 @@ const UsageRow = z.object({
 });
 export type UsageCounts = z.output<typeof UsageRow>;
 
-/** Adds one call's tokens to the workspace's month, in one statement (concurrent calls add up, none is lost). */
-export async function addUsage(
-  q: Queryable,
-  workspaceId: string,
-  month: string,
-  promptTokens: number,
-  completionTokens: number,
-): Promise<UsageCounts> {
-  const row = await selectRow(
-    q,
-    UsageRow,
-    `INSERT INTO "LlmUsage" ("workspaceId", month, "promptTokens", "completionTokens", requests)
-     VALUES ($1::uuid, $2, $3, $4, 1)
-     ON CONFLICT ("workspaceId", month) DO UPDATE SET
-       "promptTokens" = "LlmUsage"."promptTokens" + EXCLUDED."promptTokens",
-       "completionTokens" = "LlmUsage"."completionTokens" + EXCLUDED."completionTokens",
-       requests = "LlmUsage".requests + 1
-     RETURNING "promptTokens", "completionTokens", requests`,
-    [workspaceId, month, promptTokens, completionTokens],
-  );
-  return row ?? { promptTokens, completionTokens, requests: 1 };
-}
-
 export async function selectUsage(q: Queryable, workspaceId: string, month: string): Promise<UsageCounts> {
   return (
     (await selectRow(
@@ -39,5 +16,46 @@ export async function selectUsage(q: Queryable, workspaceId: string, month: stri
       `SELECT "promptTokens", "completionTokens", requests FROM "LlmUsage" WHERE "workspaceId" = $1::uuid AND month = $2`,
       [workspaceId, month],
     )) ?? { promptTokens: 0, completionTokens: 0, requests: 0 }
+  );
+}
+
+/**
+ * Holds `tokens` of the month for a call about to be made, only if the month's total stays within `limit`: one
+ * statement, so calls made at once cannot all see the same tokens left. The hold is counted as completion tokens
+ * until `settleUsage` replaces it with what the provider reported. Answers false when it does not fit.
+ */
+export async function reserveUsage(
+  q: Queryable,
+  workspaceId: string,
+  month: string,
+  tokens: number,
+  limit: number,
+): Promise<boolean> {
+  const { rowCount } = await q.query(
+    `INSERT INTO "LlmUsage" ("workspaceId", month, "promptTokens", "completionTokens", requests)
+     SELECT $1::uuid, $2, 0, $3::int, 0 WHERE $3::int <= $4::int
+     ON CONFLICT ("workspaceId", month) DO UPDATE SET
+       "completionTokens" = "LlmUsage"."completionTokens" + EXCLUDED."completionTokens"
+     WHERE "LlmUsage"."promptTokens" + "LlmUsage"."completionTokens" + EXCLUDED."completionTokens" <= $4::int`,
+    [workspaceId, month, tokens, limit],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** Replaces a call's hold with the tokens it used (none when it failed) and counts the request if it was made. */
+export async function settleUsage(
+  q: Queryable,
+  workspaceId: string,
+  month: string,
+  reserved: number,
+  used: { promptTokens: number; completionTokens: number } | null,
+): Promise<void> {
+  await q.query(
+    `UPDATE "LlmUsage" SET
+       "promptTokens" = "promptTokens" + $3::int,
+       "completionTokens" = GREATEST(0, "completionTokens" - $4::int + $5::int),
+       requests = requests + $6::int
+     WHERE "workspaceId" = $1::uuid AND month = $2`,
+    [workspaceId, month, used?.promptTokens ?? 0, reserved, used?.completionTokens ?? 0, used ? 1 : 0],
   );
 }
