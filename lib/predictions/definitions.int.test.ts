@@ -352,6 +352,40 @@ describe("changing, training and archiving", () => {
     ]);
   });
 
+  it.each([
+    ["an empty name", { name: " " }, "name"],
+    ["retraining every 0 days", { retrainEveryDays: 0 }, "retrainEveryDays"],
+    ["a horizon of 91 days", { horizonDays: 91 }, "horizonDays"],
+    ["a target that is not an object", { target: "Order Completed" }, "target"],
+    ["an audience that is not an id", { audienceSegmentId: 7 }, "audienceSegmentId"],
+    ["a new key (keys never change)", { key: "other" }, ""],
+    ["a new kind", { kind: "churn" }, ""],
+  ])("refuses a change with %s (422, nothing changed)", async (_case, body, path) => {
+    const c = await team();
+    const created = await create(c, PURCHASE);
+    const before = await db().prediction.findUniqueOrThrow({ where: { id: created.body.id } });
+    const answer = await callRoute(patchRoute, {
+      method: "PATCH",
+      cookie: c.editor,
+      params: { slug: c.slug, id: created.body.id },
+      body,
+    });
+    expect(answer.status).toBe(422);
+    expect(answer.body.error.fields.map((f: { path: string }) => f.path)).toContain(path);
+    expect(await db().prediction.findUniqueOrThrow({ where: { id: created.body.id } })).toEqual(before);
+  });
+
+  it("refuses a list query it does not know, naming it", async () => {
+    const c = await team();
+    const answer = await callRoute(listRoute, {
+      cookie: c.editor,
+      params: { slug: c.slug },
+      path: `/api/workspaces/${c.slug}/predictions?archived=maybe`,
+    });
+    expect(answer.status).toBe(422);
+    expect(answer.body.error.fields[0].path).toBe("archived");
+  });
+
   it("train now queues once; archiving hides it from the list, refuses changes and is idempotent", async () => {
     const c = await team();
     const { body } = await create(c, PURCHASE);
