@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { localParts } from "../engine/time";
 import { CHANNEL_EVENT_PREFIX } from "../messaging/engagement";
 import { chooseBestTime, type OwnHistory, type WorkspacePattern } from "./best-time";
 import { engagementKind, MESSAGE_EVENT_PREFIXES, priorStrength, PRIOR_ENGAGEMENTS } from "./engagement-model";
@@ -196,5 +197,33 @@ describe("chooseBestTime", () => {
     });
     expect(current.at).toEqual(monday);
     expect(current.reason).toMatch(/sends now, within that hour/);
+  });
+  it("the chosen moment is always the start of the chosen local hour, inside the window, in every zone and season", () => {
+    const zones = [
+      "Europe/Paris",
+      "America/New_York",
+      "Asia/Kolkata",
+      "Australia/Lord_Howe",
+      "UTC",
+      "America/Santiago",
+    ];
+    for (let i = 0; i < 400; i++) {
+      const now = new Date(Date.UTC(2026, 0, 1) + i * 21.7 * 3_600_000 + i * 7_919);
+      const zone = zones[i % zones.length];
+      const within = i % 2 ? "24h" : "7d";
+      const choice = chooseBestTime({
+        now,
+        within,
+        timeZone: zone,
+        zoneSource: "profile",
+        own: null,
+        workspace: pattern((i * 37) % 168),
+      });
+      expect(choice.at.getTime()).toBeGreaterThanOrEqual(now.getTime());
+      expect(choice.at.getTime()).toBeLessThan(now.getTime() + (within === "24h" ? 1 : 7) * 86_400_000);
+      expect(hourOfWeekAt(choice.at, zone)).toBe(choice.hourOfWeek);
+      if (choice.at.getTime() !== now.getTime())
+        expect(localParts(choice.at, zone)).toMatchObject({ minute: 0, second: 0 });
+    }
   });
 });

@@ -66,19 +66,35 @@ export interface BestTime {
   reason: string;
 }
 
-/** The starts of the person's local hours in [now, now + window): `now` itself first (the hour it is in). */
-function localHourStarts(now: Date, windowMs: number, timeZone: string): Date[] {
+/** The zone's offset from UTC at an instant (ms), from its local wall time. */
+function offsetAt(instant: Date, timeZone: string): number {
+  const p = localParts(instant, timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/**
+ * The starts of the person's local hours in [now, now + window), each with its hour of the week: `now` itself first
+ * (the hour it is in). When the zone's offset is the same at both ends of the window (no clock change inside: a zone
+ * changes at most twice a year), the hours follow one another by arithmetic; otherwise each is read from the zone's
+ * wall time, so a skipped hour is missing and a repeated one appears twice. Intl costs microseconds a call, and the
+ * engine chooses for a whole walk batch at once.
+ */
+function localHourStarts(now: Date, windowMs: number, timeZone: string): { at: Date; hour: number }[] {
   const end = now.getTime() + windowMs;
-  const starts = [now];
   const p = localParts(now, timeZone);
-  // The next local hour starts when the minutes reach 60 again (offsets change by whole hours, or at a quarter
-  // hour boundary that the re-alignment below catches).
+  const first = hourOfWeekAt(now, timeZone);
+  const starts = [{ at: now, hour: first }];
   let t = now.getTime() - (p.minute * 60_000 + p.second * 1000 + (now.getTime() % 1000)) + 3_600_000;
-  while (t < end) {
+  if (offsetAt(now, timeZone) === offsetAt(new Date(end), timeZone)) {
+    for (let k = 1; t < end; t += 3_600_000, k++) starts.push({ at: new Date(t), hour: (first + k) % HOURS_PER_WEEK });
+    return starts;
+  }
+  for (; t < end; t += 3_600_000) {
+    // Re-aligned on the local hour after an offset change of a fraction of an hour (Lord Howe's 30 minutes).
     const minute = localParts(new Date(t), timeZone).minute;
     if (minute !== 0) t -= minute * 60_000;
-    if (t > starts[starts.length - 1].getTime() && t < end) starts.push(new Date(t));
-    t += 3_600_000;
+    if (t > starts[starts.length - 1].at.getTime() && t < end)
+      starts.push({ at: new Date(t), hour: hourOfWeekAt(new Date(t), timeZone) });
   }
   return starts;
 }
@@ -110,8 +126,7 @@ export function chooseBestTime(input: BestTimeInput): BestTime {
   const priorAt = (h: number) => (alpha * workspace.weights[h]) / workspace.total;
 
   let best: { at: Date; hour: number; score: number } | null = null;
-  for (const at of localHourStarts(now, WINDOW_MS[within], timeZone)) {
-    const hour = hourOfWeekAt(at, timeZone);
+  for (const { at, hour } of localHourStarts(now, WINDOW_MS[within], timeZone)) {
     const score = ownAt(hour) + priorAt(hour);
     if (!best || score > best.score) best = { at, hour, score };
   }
