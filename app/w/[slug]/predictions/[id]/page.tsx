@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PredictionActions } from "@/components/predictions/prediction-actions";
+import { PredictionSettingsForm } from "@/components/predictions/prediction-settings-form";
 import { AucHistoryChart, CalibrationChart } from "@/components/predictions/quality-charts";
 import { questionOf } from "@/components/predictions/question";
 import { RefreshWhileTraining } from "@/components/predictions/refresh-while-training";
@@ -15,6 +16,7 @@ import { AppError } from "@/lib/errors";
 import { requirePageWorkspace } from "@/lib/http/page-auth";
 import { getPrediction } from "@/lib/predictions/definitions";
 import type { ModelVersionView, PredictionDetail } from "@/lib/predictions/views";
+import { listSegments } from "@/lib/segments/list-segments";
 
 export const metadata: Metadata = { title: "Prediction" };
 
@@ -225,6 +227,8 @@ export default async function PredictionPage({ params }: { params: Promise<{ slu
     throw error;
   }
   const busy = p.trainingStatus === "queued" || p.trainingStatus === "training";
+  const editable = can(ctx, "content:write") && !p.archived;
+  const segments = editable ? await listSegments(ctx) : [];
   return (
     <>
       <Link
@@ -249,7 +253,7 @@ export default async function PredictionPage({ params }: { params: Promise<{ slu
             ) : (
               <TrainingBadge status={p.trainingStatus} trained={p.lastTrainedAt !== null} />
             )}
-            {can(ctx, "content:write") && !p.archived ? <PredictionActions slug={slug} id={p.id} busy={busy} /> : null}
+            {editable ? <PredictionActions slug={slug} id={p.id} busy={busy} /> : null}
           </div>
         }
       />
@@ -267,6 +271,24 @@ export default async function PredictionPage({ params }: { params: Promise<{ slu
         ) : null}
         <TiersCard p={p} />
         <HistoryCard p={p} />
+        {editable ? (
+          <Card
+            title="Settings"
+            description="A new horizon or audience asks a different question: it is retrained, and the live model serves until then."
+          >
+            <PredictionSettingsForm
+              slug={slug}
+              prediction={{
+                id: p.id,
+                name: p.name,
+                horizonDays: p.horizonDays,
+                retrainEveryDays: p.retrainEveryDays,
+                audienceSegmentId: p.audience?.segmentId ?? null,
+              }}
+              segments={segments.map((s) => ({ id: s.id, name: s.name, memberCount: s.memberCount }))}
+            />
+          </Card>
+        ) : null}
       </div>
     </>
   );
