@@ -114,10 +114,12 @@ test("a purchase prediction is created in the browser, trained on the workspace'
   await page.getByRole("link", { name: `predict-${run}-0`, exact: true }).click();
   const card = page.getByTestId("profile-predictions");
   await expect(card).toContainText(NAME);
-  await expect(card).toContainText("high");
+  // a regular orders every few days: whatever the tiers' cut points, their score is high
+  expect(Number(await card.getByTestId("prediction-score").first().textContent())).toBeGreaterThanOrEqual(70);
   await screenshot(page, "predictions-profile");
 
-  // The score in a segment: people whose score is at least 50 are this run's regulars (a hundred of them).
+  // The score in a segment: people whose score is at least 70 are this run's regulars (a hundred of them); an
+  // occasional buyer's chance of an order in 14 days is about one in four.
   await page.goto(`/w/${slug}/segments`);
   await page.getByRole("button", { name: "New segment" }).click();
   const dialog = page.getByRole("dialog", { name: "New segment" });
@@ -129,10 +131,10 @@ test("a purchase prediction is created in the browser, trained on the workspace'
   await condition.getByLabel("Prediction", { exact: true }).selectOption(predictionId);
   await condition.getByLabel("Test", { exact: true }).selectOption("score");
   await condition.getByLabel("Operator", { exact: true }).selectOption("gte");
-  await condition.getByLabel("Score", { exact: true }).fill("50");
+  await condition.getByLabel("Score", { exact: true }).fill("70");
   const estimate = Number(await page.getByTestId("estimate-size").textContent({ timeout: 30_000 }));
-  expect(estimate).toBeGreaterThan(80);
-  expect(estimate).toBeLessThan(120);
+  expect(estimate).toBeGreaterThanOrEqual(85);
+  expect(estimate).toBeLessThanOrEqual(115);
   await page.getByRole("button", { name: "Create segment" }).click();
   await expect(page.getByRole("heading", { name: SEGMENT, level: 1 })).toBeVisible();
   // its first recompute runs in the background

@@ -40,6 +40,7 @@ export function ProfilePredictions({
               <span
                 className="text-lg font-semibold tabular-nums text-stone-900"
                 aria-label={`score ${p.score} of 100`}
+                data-testid="prediction-score"
               >
                 {p.score}
               </span>
