@@ -1,0 +1,114 @@
+import "server-only";
+import { pgPool, withTransaction } from "@/lib/db/pool";
+import type { Queryable } from "@/lib/db/sql";
+import type { Clock } from "@/lib/runtime/clock";
+import { parseFeature } from "./features/catalog";
+import { scoreRows } from "./scoring/apply";
+import { featureMatrix } from "./store/features";
+import { dropUnscored, liveModel, loadPrediction, staleScoredPeople, writeScores } from "./store/models";
+import type { ModelArtifact } from "./types";
+
+/**
+ * Scores a prediction's audience with its live model: features as of now for a batch of people in one statement,
+ * the model's arithmetic in memory, and one statement per batch that upserts the scores with their change rows.
+ * A full scoring then drops the scores of people no longer in the audience (with change rows to null).
+ * Rescoring with the same model and the same clock changes nothing, so a retried step writes no second change.
+ */
+
+export const SCORE_BATCH = 5_000;
+
+export type ScoreOutcome = { scored: number; changed: number; dropped: number };
+
+async function scoreBatch(
+  q: Queryable,
+  input: { workspaceId: string; predictionId: string; modelId: string; artifact: ModelArtifact; at: Date },
+  scope: { afterId?: string; ids?: string[]; limit?: number; audienceSegmentId: string | null },
+) {
+  const features = input.artifact.features.map((f) => parseFeature(f.name));
+  const matrix = await featureMatrix(q, { workspaceId: input.workspaceId, cutoff: input.at, ...scope }, features);
+  const scored = scoreRows(input.artifact, matrix.values);
+  const changed = await writeScores(q, {
+    workspaceId: input.workspaceId,
+    predictionId: input.predictionId,
+    modelId: input.modelId,
+    at: input.at,
+    scores: scored.map((s, i) => ({
+      profileId: matrix.ids[i],
+      probability: s.probability,
+      score: s.score,
+      tier: s.tier,
+      reasons: JSON.stringify(s.reasons),
+    })),
+  });
+  return { ids: matrix.ids, changed };
+}
+
+async function context(q: Queryable, workspaceId: string, predictionId: string) {
+  const prediction = await loadPrediction(q, workspaceId, predictionId);
+  if (!prediction) return null;
+  const model = await liveModel(q, workspaceId, predictionId);
+  if (!model) return null;
+  return { prediction, modelId: model.id, artifact: model.artifact as ModelArtifact };
+}
+
+/** Scores everyone in the audience now; a prediction without a live model scores nobody. */
+export async function scorePrediction(
+  workspaceId: string,
+  predictionId: string,
+  clock: Clock,
+  options: { batchSize?: number; q?: Queryable } = {},
+): Promise<ScoreOutcome> {
+  const q = options.q ?? pgPool();
+  const ctx = await context(q, workspaceId, predictionId);
+  if (!ctx) return { scored: 0, changed: 0, dropped: 0 };
+  const at = clock();
+  const base = { workspaceId, predictionId, modelId: ctx.modelId, artifact: ctx.artifact, at };
+  let afterId: string | undefined;
+  let scored = 0;
+  let changed = 0;
+  for (;;) {
+    const batch = await scoreBatch(q, base, {
+      afterId,
+      limit: options.batchSize ?? SCORE_BATCH,
+      audienceSegmentId: ctx.prediction.audienceSegmentId,
+    });
+    scored += batch.ids.length;
+    changed += batch.changed;
+    if (batch.ids.length < (options.batchSize ?? SCORE_BATCH)) break;
+    afterId = batch.ids[batch.ids.length - 1];
+  }
+  const dropped = await withTransaction(async (client) => {
+    const n = await dropUnscored(client, { workspaceId, predictionId, at });
+    await client.query(`UPDATE "Prediction" SET "lastScoredAt" = $3 WHERE id = $1 AND "workspaceId" = $2`, [
+      predictionId,
+      workspaceId,
+      at,
+    ]);
+    return n;
+  });
+  return { scored, changed, dropped };
+}
+
+/**
+ * Rescores the people whose activity is newer than their score (lastSeenAt > scoredAt), up to `limit`: the
+ * frequent, incremental pass between daily full scorings.
+ */
+export async function rescoreChanged(
+  workspaceId: string,
+  predictionId: string,
+  clock: Clock,
+  options: { limit?: number; q?: Queryable } = {},
+): Promise<ScoreOutcome> {
+  const q = options.q ?? pgPool();
+  const ctx = await context(q, workspaceId, predictionId);
+  if (!ctx) return { scored: 0, changed: 0, dropped: 0 };
+  const ids = await staleScoredPeople(q, { workspaceId, predictionId, limit: options.limit ?? SCORE_BATCH });
+  if (!ids.length) return { scored: 0, changed: 0, dropped: 0 };
+  const at = clock();
+  const batch = await scoreBatch(
+    q,
+    { workspaceId, predictionId, modelId: ctx.modelId, artifact: ctx.artifact, at },
+    { ids, audienceSegmentId: ctx.prediction.audienceSegmentId },
+  );
+  return { scored: batch.ids.length, changed: batch.changed, dropped: 0 };
+}
