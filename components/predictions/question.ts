@@ -1,3 +1,4 @@
+import { OPERATOR_LABELS } from "@/components/segments/model";
 import type { PredictionSummary } from "@/lib/predictions/views";
 
 /** What a prediction asks, in words: "Will the person do Order Completed (where total ≥ 50) in the next 14 days?" */
@@ -10,7 +11,7 @@ export function questionOf(p: Pick<PredictionSummary, "kind" | "target" | "horiz
     ? ` (where ${filters
         .map(
           (f) =>
-            `${f.property} ${f.operator.replace(/_/g, " ")}${f.value === undefined ? "" : ` ${JSON.stringify(f.value)}`}`,
+            `${f.property} ${OPERATOR_LABELS[f.operator as keyof typeof OPERATOR_LABELS] ?? f.operator}${f.value === undefined ? "" : ` ${JSON.stringify(f.value)}`}`,
         )
         .join(" and ")})`
     : "";
