@@ -3,6 +3,7 @@ import { broadcastSweep } from "./broadcast-sweep";
 import { decideBroadcastWinners } from "./decide-broadcast-winners";
 import { deliverDue } from "./deliver-due";
 import { deliverMessageFn } from "./deliver-message";
+import { dispatchPredictionChangesFn } from "./dispatch-prediction-changes";
 import { evaluateExperiments } from "./evaluate-experiments";
 import { processEvent } from "./process-event";
 import { recomputeRecommendations } from "./recompute-recommendations";
@@ -27,6 +28,7 @@ export const functions = [
   segmentChecks,
   recomputeSegmentFn,
   segmentEntries,
+  dispatchPredictionChangesFn,
   scheduleJourneys,
   sendBroadcast,
   broadcastSweep,

@@ -180,6 +180,7 @@ export function decideNode(node: TNode, input: NodeInput): Decision {
   switch (node.type) {
     case "trigger.event":
     case "trigger.segment":
+    case "trigger.prediction":
     case "trigger.schedule":
     case "trigger.api":
       return {

@@ -1,4 +1,5 @@
 import type { Operator, TRule, TRuleGroup } from "../journeys/graph";
+import { describePredictionTest, passesPredictionTest } from "../predictions/rules";
 
 /**
  * Conditions and filters, evaluated the same way everywhere (trigger filters, condition and branch
@@ -75,6 +76,8 @@ export interface Facts {
   performed(eventName: string, withinDays?: number): boolean;
   /** current segment membership (SegmentMembership, loaded once per advance batch) */
   inSegment(segmentId: string): boolean;
+  /** the person's current score on a prediction (loaded once per walk batch); undefined: no score */
+  prediction?(predictionId: string): { score: number; tier: string } | undefined;
 }
 
 export interface RuleSubject {
@@ -99,6 +102,8 @@ function describeRule(rule: TRule): string {
       return `${rule.member ? "in" : "not in"} segment ${rule.segmentId}`;
     case "performed":
       return `${rule.performed ? "has" : "has not"} done ${rule.eventName}${rule.withinDays ? ` in the last ${rule.withinDays} days` : ""}`;
+    case "prediction":
+      return `prediction ${rule.predictionId} ${describePredictionTest(rule.test)}`;
   }
 }
 
@@ -123,6 +128,10 @@ export function evaluateRule(rule: TRule, subject: RuleSubject): { matched: bool
     case "performed": {
       const actual = subject.facts.performed(rule.eventName, rule.withinDays);
       return { matched: actual === rule.performed, actual };
+    }
+    case "prediction": {
+      const actual = subject.facts.prediction?.(rule.predictionId);
+      return { matched: passesPredictionTest(actual, rule.test), actual: actual ?? null };
     }
   }
 }

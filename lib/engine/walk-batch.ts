@@ -16,6 +16,7 @@ import {
   selectHoldouts,
   selectMembershipKeys,
   selectPerformed,
+  selectPredictionScoresOf,
   selectSplitWeightOverrides,
   updateProfileTraits,
   writeWalkRows,
@@ -68,8 +69,14 @@ interface StepWrite {
   outcome: string;
 }
 
-/** "<profileId>:<segmentId>" for the batch's people in the segments its journeys' conditions test. */
-type Memberships = ReadonlySet<string>;
+/**
+ * For the batch's people: "<profileId>:<segmentId>" for each segment its journeys' conditions test that they are
+ * in, and their scores on the predictions those conditions test, by "<profileId>:<predictionId>".
+ */
+interface Memberships {
+  segments: ReadonlySet<string>;
+  scores: ReadonlyMap<string, { score: number; tier: string }>;
+}
 
 async function factsFor(
   client: pg.ClientBase,
@@ -89,7 +96,9 @@ async function factsFor(
   return {
     performed: (eventName, withinDays) => answers.get(factKey(eventName, withinDays)) ?? false,
     // Loaded once per batch (loadMemberships): the membership as the segments' upkeep last wrote it.
-    inSegment: (segmentId) => memberships.has(`${profileId}:${segmentId}`),
+    inSegment: (segmentId) => memberships.segments.has(`${profileId}:${segmentId}`),
+    // Loaded with them: the score as scoring last wrote it.
+    prediction: (predictionId) => memberships.scores.get(`${profileId}:${predictionId}`),
   };
 }
 
@@ -263,7 +272,7 @@ function hasHoldout(version: CompiledVersion): boolean {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const testedSegments = new WeakMap<CompiledVersion, string[]>();
-/** The segments a version's condition and branch rules test. */
+/** The segments (and, prefixed "prediction:", the predictions) a version's condition and branch rules test. */
 function segmentsTested(version: CompiledVersion): string[] {
   let found = testedSegments.get(version);
   if (!found) {
@@ -273,8 +282,10 @@ function segmentsTested(version: CompiledVersion): string[] {
       const groups =
         node.type === "condition" ? [c.rules] : node.type === "branch" ? (c.branches ?? []).map((b) => b.rules) : [];
       for (const group of groups)
-        for (const rule of group?.rules ?? [])
+        for (const rule of group?.rules ?? []) {
           if (rule.kind === "segment" && UUID.test(rule.segmentId)) ids.add(rule.segmentId);
+          if (rule.kind === "prediction" && UUID.test(rule.predictionId)) ids.add(`prediction:${rule.predictionId}`);
+        }
     }
     testedSegments.set(version, (found = [...ids]));
   }
@@ -286,15 +297,27 @@ async function loadMemberships(
   walks: [CompiledVersion | undefined, string | undefined][],
 ): Promise<Memberships> {
   const segmentIds = new Set<string>();
+  const predictionIds = new Set<string>();
   const profileIds = new Set<string>();
   for (const [version, profileId] of walks) {
     const tested = version ? segmentsTested(version) : [];
     if (!tested.length || !profileId) continue;
-    tested.forEach((id) => segmentIds.add(id));
+    for (const id of tested)
+      if (id.startsWith("prediction:")) predictionIds.add(id.slice("prediction:".length));
+      else segmentIds.add(id);
     profileIds.add(profileId);
   }
-  if (!segmentIds.size) return new Set();
-  return new Set(await selectMembershipKeys(client, [...profileIds], [...segmentIds]));
+  return {
+    segments: new Set(segmentIds.size ? await selectMembershipKeys(client, [...profileIds], [...segmentIds]) : []),
+    scores: new Map(
+      predictionIds.size
+        ? (await selectPredictionScoresOf(client, [...profileIds], [...predictionIds])).map((r) => [
+            `${r.profileId}:${r.predictionId}`,
+            { score: r.score, tier: r.tier },
+          ])
+        : [],
+    ),
+  };
 }
 
 /** The weights experiments set for new assignments, by "<journeyId>:<nodeId>" (lib/experiments/weights.ts). */

@@ -4,6 +4,7 @@ import { db } from "../db/client";
 import { webhookLiquidProblems } from "../engine/placeholders";
 import type { Channel } from "../messaging/liquid";
 import { sendableTemplates } from "../messaging/templates/read-templates";
+import { predictionProblems, predictionReferences } from "../predictions/rules-references";
 import { NODE_CONFIGS } from "./graph";
 import { type JourneyReferences, validateJourney } from "./validate";
 
@@ -106,6 +107,20 @@ export async function validateWithReferences(ctx: WorkspaceContext, draft: unkno
     ),
   ];
   const topics = topicIds.length ? await topicProblems(ctx, topicIds) : new Map<string, string>();
+  // Predictions named by a prediction trigger or a condition/branch rule: this workspace's, not archived.
+  const predictionRefs = (result.graph?.nodes ?? []).flatMap((n) =>
+    predictionReferences(n).map((ref) => ({ nodeId: n.id, ...ref })),
+  );
+  const predictions = predictionRefs.length
+    ? await predictionProblems(
+        ctx.workspace.id,
+        predictionRefs.map((r) => r.id),
+      )
+    : new Map<string, string>();
+  for (const ref of predictionRefs) {
+    const problem = predictions.get(ref.id);
+    if (problem) result.problems.push({ nodeId: ref.nodeId, path: ref.path, message: problem });
+  }
   for (const node of result.graph?.nodes ?? []) {
     const channel = MESSAGE_CHANNELS[node.type];
     const templateId = (node.config as { templateId?: unknown }).templateId;

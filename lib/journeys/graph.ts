@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PREDICTION_TIERS, ZPredictionTest } from "../predictions/rules";
 
 /**
  * The journey model: a serializable graph of nodes and edges, the one definition shared by the canvas,
@@ -83,6 +84,8 @@ export const ZRule = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("trait"), trait: ZName, ...comparison }).superRefine(checkComparison),
   z.object({ kind: z.literal("event_property"), property: ZName, ...comparison }).superRefine(checkComparison),
   z.object({ kind: z.literal("segment"), segmentId: ZName, member: z.boolean({ error: "must be true or false" }) }),
+  /** the person's current score on a prediction: in tiers, or compared with a number (lib/predictions/rules.ts) */
+  z.object({ kind: z.literal("prediction"), predictionId: ZName, test: ZPredictionTest }),
   z.object({
     kind: z.literal("performed"),
     eventName: ZName,
@@ -128,6 +131,11 @@ export type TSendTime = z.infer<typeof ZSendTime>;
 export const NODE_CONFIGS = {
   "trigger.event": z.object({ eventName: ZName, filters: z.array(ZPropertyFilter).default([]) }),
   "trigger.segment": z.object({ segmentId: ZName }),
+  /** a person's score on the prediction enters the tier (e.g. high churn risk): lib/engine/prediction-entries.ts */
+  "trigger.prediction": z.object({
+    predictionId: ZName,
+    tier: z.enum(PREDICTION_TIERS, { error: `must be one of ${PREDICTION_TIERS.join(", ")}` }),
+  }),
   "trigger.schedule": z.object({
     schedule: z.discriminatedUnion("kind", [
       z.object({

@@ -4,7 +4,7 @@ import { recordAudit } from "../audit/audit-log";
 import { db } from "../db/client";
 import { withTransaction } from "../db/pool";
 import { parseInput } from "../errors";
-import { checkReferences } from "./check-references";
+import { checkDefinitionReferences } from "./check-references";
 import { getSegment } from "./get-segment";
 import { loadSegments, refreshReferences } from "./membership";
 import { ZCreateSegment } from "./segment-schemas";
@@ -21,7 +21,13 @@ export async function createSegment(
   const { name, description, kind, definition } = parseInput(ZCreateSegment, input);
   const label = actorLabel(ctx.actor);
   const id = await withTransaction(async (client) => {
-    if (definition) checkReferences(definition, await loadSegments(client, ctx.workspace.id));
+    if (definition)
+      await checkDefinitionReferences(
+        client,
+        ctx.workspace.id,
+        definition,
+        await loadSegments(client, ctx.workspace.id),
+      );
     const id = await insertSegment(client, {
       workspaceId: ctx.workspace.id,
       name,

@@ -30,6 +30,16 @@ describe("segment definitions", () => {
         { kind: "event_time", event: "Order Completed", which: "last", operator: "before", value: "2026-01-01" },
         { kind: "segment", segmentId: "7d0c3a8e-3f2b-4c51-9f1e-2a6b8c9d0e1f", member: false },
         { kind: "reachable", channel: "email" },
+        {
+          kind: "prediction",
+          predictionId: "0b7e6a52-7c1d-4e55-8f0a-1d2c3b4a5e6f",
+          test: { kind: "tier", tiers: ["high", "medium"] },
+        },
+        {
+          kind: "prediction",
+          predictionId: "0b7e6a52-7c1d-4e55-8f0a-1d2c3b4a5e6f",
+          test: { kind: "score", operator: "gte", value: 70 },
+        },
       ],
     };
     expect(issues(definition)).toEqual([]);
@@ -63,8 +73,30 @@ describe("segment definitions", () => {
       { path: "conditions.3.segmentId", message: "must be a segment id" },
       {
         path: "conditions.4.kind",
-        message: "must be one of trait, event_count, not_performed, event_time, segment, reachable, group, not",
+        message:
+          "must be one of trait, event_count, not_performed, event_time, segment, reachable, prediction, group, not",
       },
+    ]);
+    expect(
+      issues({
+        kind: "group",
+        match: "all",
+        conditions: [
+          { kind: "prediction", predictionId: "churn", test: { kind: "tier", tiers: ["high", "high"] } },
+          {
+            kind: "prediction",
+            predictionId: "0b7e6a52-7c1d-4e55-8f0a-1d2c3b4a5e6f",
+            test: { kind: "score", operator: "eq", value: -1 },
+          },
+          { kind: "prediction", predictionId: "0b7e6a52-7c1d-4e55-8f0a-1d2c3b4a5e6f", test: { kind: "rank" } },
+        ],
+      }),
+    ).toEqual([
+      { path: "conditions.0.predictionId", message: "must be a prediction id" },
+      { path: "conditions.0.test.tiers", message: "lists each tier once" },
+      { path: "conditions.1.test.operator", message: "must be one of gte, gt, lte, lt" },
+      { path: "conditions.1.test.value", message: "must be from 0 to 100" },
+      { path: "conditions.2.test.kind", message: "must be a tier test or a score test" },
     ]);
     expect(issues({ kind: "not", condition: VIEWED_NO_ORDER })[0].path).toBe("kind");
     expect(issues({ kind: "group", match: "all", conditions: [] })).toEqual([

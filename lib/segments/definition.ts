@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { OPERATORS, ZPropertyFilter } from "../journeys/graph";
+import { ZPredictionId, ZPredictionTest } from "../predictions/rules";
 
 /**
  * What a segment is: a tree of conditions joined by AND / OR / NOT, the one definition shared by the
@@ -15,7 +16,9 @@ import { OPERATORS, ZPropertyFilter } from "../journeys/graph";
  *   - event_time: the first or last time an event was performed is before / after a date, or within the last
  *     N days;
  *   - segment: is (or is not) a member of another segment;
- *   - reachable: has an email address with consent, a phone with consent, or a push token.
+ *   - reachable: has an email address with consent, a phone with consent, or a push token;
+ *   - prediction: the person's current score on a prediction is in given tiers, or compares with a number
+ *     (lib/predictions/rules.ts); a person with no score does not match.
  */
 const ZName = z.string().trim().min(1, "is required").max(255, "has at most 255 characters");
 const ZDays = z
@@ -148,6 +151,10 @@ const ZReachableCondition = z
   })
   .strict();
 
+const ZPredictionCondition = z
+  .object({ kind: z.literal("prediction"), predictionId: ZPredictionId, test: ZPredictionTest })
+  .strict();
+
 export type TCondition =
   | z.output<typeof ZTraitCondition>
   | z.output<typeof ZEventCountCondition>
@@ -155,6 +162,7 @@ export type TCondition =
   | z.output<typeof ZEventTimeCondition>
   | z.output<typeof ZSegmentCondition>
   | z.output<typeof ZReachableCondition>
+  | z.output<typeof ZPredictionCondition>
   | { kind: "group"; match: "all" | "any"; conditions: TCondition[] }
   | { kind: "not"; condition: TCondition };
 
@@ -165,6 +173,7 @@ export const CONDITION_KINDS = [
   "event_time",
   "segment",
   "reachable",
+  "prediction",
   "group",
   "not",
 ] as const;
@@ -182,6 +191,7 @@ export const ZCondition: z.ZodType<TCondition> = z.lazy(() =>
       ZEventTimeCondition,
       ZSegmentCondition,
       ZReachableCondition,
+      ZPredictionCondition,
       z
         .object({
           kind: z.literal("group"),
@@ -272,5 +282,13 @@ export function referencedEvents(c: TCondition): string[] {
   if (c.kind === "event_count" || c.kind === "not_performed" || c.kind === "event_time") return [c.event];
   if (c.kind === "group") return [...new Set(c.conditions.flatMap(referencedEvents))];
   if (c.kind === "not") return referencedEvents(c.condition);
+  return [];
+}
+
+/** Predictions whose scores a definition reads directly (segment conditions are not followed). */
+export function referencedPredictions(c: TCondition): string[] {
+  if (c.kind === "prediction") return [c.predictionId];
+  if (c.kind === "group") return [...new Set(c.conditions.flatMap(referencedPredictions))];
+  if (c.kind === "not") return referencedPredictions(c.condition);
   return [];
 }

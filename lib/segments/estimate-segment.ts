@@ -3,7 +3,7 @@ import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { pgPool } from "../db/pool";
 import { parseInput } from "../errors";
 import { isoOrNull } from "../events/instant";
-import { checkReferences } from "./check-references";
+import { checkDefinitionReferences } from "./check-references";
 import { compilePredicate } from "./evaluate";
 import { loadSegments } from "./membership";
 import { ZEstimateSegment } from "./segment-schemas";
@@ -43,7 +43,7 @@ export async function estimateSegment(
   const client = await pgPool().connect();
   try {
     const segments = await loadSegments(client, workspaceId);
-    checkReferences(definition, segments, segmentId);
+    await checkDefinitionReferences(client, workspaceId, definition, segments, segmentId);
     const compiled = compilePredicate(definition, { workspaceId, now, segments });
     const total = await countSurvivingProfiles(client, workspaceId);
     const left = () => Math.max(50, Math.round(budgetMs - (performance.now() - started)));

@@ -1,4 +1,5 @@
 import type { Operator, TPropertyFilter } from "../journeys/graph";
+import { predictionTestSql } from "../predictions/rules";
 import type { TCondition, TSegmentDefinition } from "./definition";
 
 /**
@@ -25,6 +26,10 @@ import type { TCondition, TSegmentDefinition } from "./definition";
  * Traits compare as journey conditions do (lib/engine/rules.ts `compare`): numbers written as text compare
  * as numbers, booleans as their text; date operators read the trait with cairn_trait_time() (the migration
  * "segments"): epoch seconds or milliseconds, an ISO date (midnight UTC) or date-time.
+ *
+ * Prediction conditions read the person's current PredictionScore row (kept by scoring, which records each change
+ * in PredictionScoreChange; inngest/functions/dispatch-prediction-changes.ts re-evaluates from those), so they
+ * never change by the clock alone. No row: no match.
  *
  * Segment conditions inline a dynamic segment's definition (so no stored membership can be stale, and time
  * windows inside it schedule checks here too) and read a manual segment's membership rows.
@@ -250,6 +255,12 @@ function referenced(env: Env, segmentId: string): SegmentSource | "cycle" | unde
 const manualMember = (env: Env, segmentId: string) =>
   `EXISTS (SELECT 1 FROM "SegmentMembership" sm WHERE sm."segmentId" = ${env.q.add(segmentId, "uuid")} AND sm."profileId" = p.id)`;
 
+/** The person's score on the prediction passes the test (one probe of PredictionScore's primary key). */
+function predictionSql(env: Env, c: Extract<TCondition, { kind: "prediction" }>): string {
+  const { q } = env;
+  return `EXISTS (SELECT 1 FROM "PredictionScore" s WHERE s."predictionId" = ${q.add(c.predictionId, "uuid")} AND s."profileId" = p.id AND s."workspaceId" = ${env.ws} AND ${predictionTestSql(c.test, (v, cast) => q.add(v, cast))})`;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The predicate form
 
@@ -292,6 +303,8 @@ function predicate(env: Env, c: TCondition): string {
     }
     case "reachable":
       return reachableSql(env, c.channel);
+    case "prediction":
+      return predictionSql(env, c);
   }
 }
 
@@ -452,6 +465,8 @@ function evaluation(env: LateralEnv, c: TCondition): Node {
     }
     case "reachable":
       return lateral(env, `SELECT ${reachableSql(env, c.channel)} AS v, ${NEVER} AS n`);
+    case "prediction":
+      return lateral(env, `SELECT ${predictionSql(env, c)} AS v, ${NEVER} AS n`);
   }
 }
 
@@ -550,5 +565,28 @@ export function hasTimeWindows(
     }
     default:
       return false;
+  }
+}
+
+/** Predictions whose scores can change the answer, through referenced dynamic segments too. */
+export function predictionsOf(
+  c: TCondition,
+  segments: ReadonlyMap<string, SegmentSource>,
+  seen: string[] = [],
+): string[] {
+  switch (c.kind) {
+    case "prediction":
+      return [c.predictionId];
+    case "group":
+      return [...new Set(c.conditions.flatMap((child) => predictionsOf(child, segments, seen)))];
+    case "not":
+      return predictionsOf(c.condition, segments, seen);
+    case "segment": {
+      const source = segments.get(c.segmentId);
+      if (!source?.definition || seen.includes(c.segmentId)) return [];
+      return predictionsOf(source.definition as TCondition, segments, [...seen, c.segmentId]);
+    }
+    default:
+      return [];
   }
 }

@@ -2,7 +2,7 @@ import pg from "pg";
 import { pgPool, withTransaction } from "../db/pool";
 import type { Queryable } from "../db/sql";
 import { ZSegmentDefinition, type TCondition, type TSegmentDefinition } from "./definition";
-import { compileEvaluation, eventsOf, usesProfile, type SegmentSource } from "./evaluate";
+import { compileEvaluation, eventsOf, predictionsOf, usesProfile, type SegmentSource } from "./evaluate";
 import { selectBatchEvents } from "./store/events";
 import { markChangesDispatched, selectUndispatchedChanges } from "./store/membership-changes";
 import {
@@ -158,6 +158,7 @@ export async function refreshReferences(client: Queryable, workspaceId: string):
     for (const name of eventsOf(root, segments)) rows.push({ segmentId: segment.id, kind: "event", value: name });
     if (usesProfile(root, segments)) rows.push({ segmentId: segment.id, kind: "profile", value: "" });
     for (const id of new Set(directSegmentRefs(root))) rows.push({ segmentId: segment.id, kind: "segment", value: id });
+    for (const id of predictionsOf(root, segments)) rows.push({ segmentId: segment.id, kind: "prediction", value: id });
   }
   await replaceReferences(client, workspaceId, rows);
 }

@@ -4,7 +4,7 @@ import { recordAudit } from "../audit/audit-log";
 import { db } from "../db/client";
 import { withTransaction } from "../db/pool";
 import { AppError, parseInput } from "../errors";
-import { checkReferences } from "./check-references";
+import { checkDefinitionReferences } from "./check-references";
 import { findSegment } from "./find-segment";
 import { getSegment } from "./get-segment";
 import { loadSegments, refreshReferences } from "./membership";
@@ -36,7 +36,7 @@ export async function updateSegment(
     if (changed) {
       await lockSegments(client, [id]);
       const segments = await loadSegments(client, ctx.workspace.id);
-      checkReferences(definition!, segments, id);
+      await checkDefinitionReferences(client, ctx.workspace.id, definition!, segments, id);
     }
     await updateSegmentRow(client, id, {
       name: name ?? null,

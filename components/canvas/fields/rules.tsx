@@ -9,6 +9,7 @@ import { EventNameField, useTriggerEventName } from "../event-fields";
 import type { Draft, FieldErrors } from "../nodes/types";
 import { ComparisonFields } from "./comparison";
 import { FieldError } from "./section";
+import { PredictionPicker, PredictionTestFields, type PredictionTestDraft } from "./prediction-picker";
 import { SegmentPicker } from "./segment-picker";
 
 /** Conditions and branches: a group of rules about a person. */
@@ -20,6 +21,7 @@ const RULE_KINDS = [
   { kind: "event_property", label: "Trigger event property" },
   { kind: "performed", label: "Did an event" },
   { kind: "segment", label: "Segment membership" },
+  { kind: "prediction", label: "Prediction score" },
 ] as const;
 type RuleKind = (typeof RULE_KINDS)[number]["kind"];
 
@@ -27,6 +29,7 @@ export function newRule(kind: RuleKind): RuleDraft {
   if (kind === "trait") return { kind, trait: "", operator: "equals", value: "" };
   if (kind === "event_property") return { kind, property: "", operator: "equals", value: "" };
   if (kind === "performed") return { kind, eventName: "", performed: true, withinDays: 7 };
+  if (kind === "prediction") return { kind, predictionId: "", test: { kind: "tier", tiers: ["high"] } };
   return { kind, segmentId: "", member: true };
 }
 
@@ -118,6 +121,22 @@ function RuleFields({
             value={rule.segmentId}
             onChange={(id) => onChange({ ...rule, segmentId: id })}
             error={err(`${path}.segmentId`)}
+          />
+        </>
+      );
+    case "prediction":
+      return (
+        <>
+          <PredictionPicker
+            value={rule.predictionId}
+            onChange={(id) => onChange({ ...rule, predictionId: id })}
+            error={err(`${path}.predictionId`)}
+          />
+          <PredictionTestFields
+            value={rule.test as PredictionTestDraft | undefined}
+            onChange={(test) => onChange({ ...rule, test } as RuleDraft)}
+            err={err}
+            path={`${path}.test`}
           />
         </>
       );

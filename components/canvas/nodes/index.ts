@@ -16,6 +16,7 @@ import { goal } from "./goal";
 import { split } from "./split";
 import { apiTrigger } from "./trigger-api";
 import { eventTrigger } from "./trigger-event";
+import { predictionTrigger } from "./trigger-prediction";
 import { scheduleTrigger } from "./trigger-schedule";
 import { segmentTrigger } from "./trigger-segment";
 import type { NodeDraft, NodeFamily, NodeModule, PaletteGroup } from "./types";
@@ -29,6 +30,7 @@ import { waitForEvent } from "./wait-for-event";
 export const NODE_MODULES: { [T in NodeType]: NodeModule<T> } = {
   "trigger.event": eventTrigger,
   "trigger.segment": segmentTrigger,
+  "trigger.prediction": predictionTrigger,
   "trigger.schedule": scheduleTrigger,
   "trigger.api": apiTrigger,
   "delay.duration": durationDelay,

@@ -7,6 +7,7 @@ import { NODE_MODULES, PALETTE_GROUPS } from "./index";
 const CHOICES: Partial<Record<NodeType, Record<string, unknown>>> = {
   "trigger.event": { eventName: "Signed Up" },
   "trigger.segment": { segmentId: "seg-1" },
+  "trigger.prediction": { predictionId: "pred-1" },
   "trigger.schedule": { schedule: { kind: "once", at: "2026-06-01T09:00:00Z" }, segmentId: "seg-1" },
   "delay.until_date_trait": { trait: "renewalDate" },
   wait_for_event: { eventName: "Order Completed" },

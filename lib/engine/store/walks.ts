@@ -83,6 +83,23 @@ export async function selectMembershipKeys(
   return rows.map((r) => r.key);
 }
 
+const PredictionScoreRow = z.object({
+  profileId: z.string(),
+  predictionId: z.string(),
+  score: z.number(),
+  tier: z.string(),
+});
+
+/** These people's current scores on these predictions (a journey's prediction rules), one query per walk batch. */
+export function selectPredictionScoresOf(q: Queryable, profileIds: string[], predictionIds: string[]) {
+  return selectRows(
+    q,
+    PredictionScoreRow,
+    `SELECT "profileId", "predictionId", score, tier FROM "PredictionScore" WHERE "profileId" = ANY($1::uuid[]) AND "predictionId" = ANY($2::uuid[])`,
+    [profileIds, predictionIds],
+  );
+}
+
 const SplitWeightsRow = z.object({ journeyId: z.string(), nodeId: z.string(), weights: z.unknown() });
 
 /** The weights experiments set for new assignments in these journeys' splits (lib/experiments/weights.ts). */

@@ -3,12 +3,13 @@ import { execute, type Queryable, selectRows } from "../../db/sql";
 
 /**
  * SegmentReference, the event-driven index: what can change each dynamic segment's answer (kind "event": an
- * event name; "profile": the profile itself; "segment": a segment it refers to directly).
+ * event name; "profile": the profile itself; "segment": a segment it refers to directly; "prediction": a
+ * prediction's scores, directly or through the segments it refers to).
  */
 
 export interface SegmentReferenceRow {
   segmentId: string;
-  kind: "event" | "profile" | "segment";
+  kind: "event" | "profile" | "segment" | "prediction";
   value: string;
 }
 
@@ -91,5 +92,19 @@ export function selectReferringSegments(q: Queryable, workspaceId: string, segme
     `SELECT s.id, s.name FROM "SegmentReference" r JOIN "Segment" s ON s.id = r."segmentId"
       WHERE r."workspaceId" = $1 AND r.kind = 'segment' AND r.value = $2 AND s."archivedAt" IS NULL ORDER BY s.name`,
     [workspaceId, segmentId],
+  );
+}
+
+const PredictionSegmentRow = z.object({ predictionId: z.string(), segmentId: z.string() });
+
+/** The live dynamic segments whose answer reads each of `predictionIds` (kind "prediction"), in segment id order. */
+export function selectPredictionReadingSegments(q: Queryable, workspaceId: string, predictionIds: readonly string[]) {
+  return selectRows(
+    q,
+    PredictionSegmentRow,
+    `SELECT r.value AS "predictionId", r."segmentId" FROM "SegmentReference" r JOIN "Segment" s ON s.id = r."segmentId"
+      WHERE r."workspaceId" = $1 AND r.kind = 'prediction' AND r.value = ANY($2::text[]) AND s."archivedAt" IS NULL
+      ORDER BY r."segmentId"`,
+    [workspaceId, [...predictionIds]],
   );
 }
