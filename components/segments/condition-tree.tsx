@@ -5,6 +5,7 @@ import { createContext, useContext, useEffect, useRef, useState, type ReactNode 
 import { Button } from "../ui/button";
 import { plural } from "../ui/format";
 import { MiniInput, MiniSelect, Segmented } from "./controls";
+import { PredictionFields, PredictionSentence } from "./prediction-condition";
 import {
   CHANNEL_LABELS,
   COUNT_LABELS,
@@ -356,7 +357,7 @@ function LeafCard({ path, condition }: { path: TreePath; condition: Draft }) {
     >
       {readOnly ? (
         <p className="text-sm text-stone-800" data-testid="condition-text">
-          {describe(condition, segmentName)}
+          {condition.kind === "prediction" ? <PredictionSentence c={condition} /> : describe(condition, segmentName)}
         </p>
       ) : (
         <>
@@ -399,6 +400,9 @@ function LeafFields({ path, c, errors }: { path: TreePath; c: Draft; errors: Rec
     case "segment":
       body = <SegmentFields c={c} set={set} err={err} />;
       break;
+    case "prediction":
+      body = <PredictionFields c={c} set={set} err={err} />;
+      break;
     case "reachable":
       body = (
         <Row>
@@ -436,6 +440,7 @@ const FIELDS: Record<string, string[]> = {
   event_time: ["which", "event", "operator", "value"],
   segment: ["member", "segmentId"],
   reachable: ["channel"],
+  prediction: ["predictionId", "test", "test.kind", "test.tiers", "test.operator", "test.value"],
 };
 
 /** Whether a condition's fields show an error at this field themselves (else it is listed under them). */

@@ -108,6 +108,21 @@ group("values", () => {
     expect(describe({ kind: "trait", trait: "plan", operator: "in", value: ["pro", "team"] })).toBe(
       "Trait plan is one of “pro”, “team”",
     );
+    expect(
+      describe(
+        { kind: "prediction", predictionId: "p1", test: { kind: "tier", tiers: ["medium", "high"] } },
+        undefined,
+        () => "Churn risk",
+      ),
+    ).toBe("Prediction “Churn risk”: tier is medium or high");
+    expect(
+      describe({ kind: "prediction", predictionId: "p1", test: { kind: "score", operator: "gte", value: 70 } }),
+    ).toBe("Prediction “p1”: score is at least 70");
+    expect(newCondition("prediction")).toEqual({
+      kind: "prediction",
+      predictionId: "",
+      test: { kind: "tier", tiers: ["high"] },
+    });
     expect(describe({ kind: "segment", segmentId: "s1", member: false }, () => "VIPs")).toBe(
       "Not in the segment “VIPs”",
     );

@@ -78,6 +78,14 @@ export const DATE_LABELS: Record<(typeof DATE_OPERATORS)[number], string> = {
   after: "after",
   within_last_days: "within the last",
 };
+export const TIER_LABELS: Record<"low" | "medium" | "high", string> = { low: "Low", medium: "Medium", high: "High" };
+export const SCORE_OPERATOR_LABELS: Record<"gte" | "gt" | "lte" | "lt", string> = {
+  gte: "at least",
+  gt: "above",
+  lte: "at most",
+  lt: "below",
+};
+
 export const CHANNEL_LABELS: Record<Channel, string> = {
   email: "has an email address and email consent",
   sms: "has a phone number and SMS consent",
@@ -92,6 +100,7 @@ export const LEAF_KINDS = [
   { kind: "trait", label: "Profile trait", hint: "equals, contains, greater than, a date…" },
   { kind: "segment", label: "In another segment", hint: "or not in it" },
   { kind: "reachable", label: "Reachable on a channel", hint: "email, SMS or push" },
+  { kind: "prediction", label: "Prediction score", hint: "a churn or purchase tier, or a score from 0 to 100" },
 ] as const;
 export type LeafKind = (typeof LEAF_KINDS)[number]["kind"];
 
@@ -102,6 +111,7 @@ export const KIND_TITLES: Record<string, string> = {
   trait: "Profile trait",
   segment: "Segment membership",
   reachable: "Reachable on a channel",
+  prediction: "Prediction score",
   group: "Group",
   not: "Not",
 };
@@ -120,6 +130,8 @@ export function newCondition(kind: LeafKind | "group"): Draft {
       return { kind, segmentId: "", member: true };
     case "reachable":
       return { kind, channel: "email" };
+    case "prediction":
+      return { kind, predictionId: "", test: { kind: "tier", tiers: ["high"] } };
     case "group":
       return { kind, match: "all", conditions: [] };
   }
@@ -298,7 +310,11 @@ export function describeFilters(filters: unknown): string {
 }
 
 /** One condition in words: "Did Product Viewed at least 3 times in the last 7 days". */
-export function describe(c: Draft, segmentName: (id: string) => string = (id) => id): string {
+export function describe(
+  c: Draft,
+  segmentName: (id: string) => string = (id) => id,
+  predictionName: (id: string) => string = (id) => id,
+): string {
   switch (c.kind) {
     case "trait": {
       const op = String(c.operator);
@@ -318,6 +334,14 @@ export function describe(c: Draft, segmentName: (id: string) => string = (id) =>
       return `${c.member === false ? "Not in" : "In"} the segment ${quote(segmentName(String(c.segmentId)))}`;
     case "reachable":
       return `Reachable: ${CHANNEL_LABELS[c.channel as Channel] ?? c.channel}`;
+    case "prediction": {
+      const test = (c.test ?? {}) as { kind?: string; tiers?: string[]; operator?: string; value?: unknown };
+      const what =
+        test.kind === "score"
+          ? `score is ${SCORE_OPERATOR_LABELS[test.operator as keyof typeof SCORE_OPERATOR_LABELS] ?? test.operator} ${test.value}`
+          : `tier is ${(test.tiers ?? []).join(" or ")}`;
+      return `Prediction ${quote(predictionName(String(c.predictionId)))}: ${what}`;
+    }
     default:
       return KIND_TITLES[c.kind] ?? c.kind;
   }

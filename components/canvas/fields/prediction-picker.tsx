@@ -22,7 +22,7 @@ interface PredictionChoice {
 }
 
 /** The workspace's live predictions (GET /api/workspaces/[slug]/predictions), loaded once per picker. */
-function usePredictions(): { predictions: PredictionChoice[] | null; loadError: string | null } {
+export function usePredictions(): { predictions: PredictionChoice[] | null; loadError: string | null } {
   const { slug } = useParams<{ slug: string }>();
   const [predictions, setPredictions] = useState<PredictionChoice[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
