@@ -59,12 +59,12 @@ export function decayFactor(from: Date, to: Date): number {
  * not yet a habit; three (decayed) at the same hour are" holds everywhere.
  *
  * How 3 was picked: bench:send-time (a simulated workspace whose people each have a known hour) prints the result
- * for 1, 2, 3 and 5. With 3 (20,000 people), the chosen hour is right for 98 % of people with 10+ opens and people under 10 opens
- * follow the workspace 85 % of the time (as the issue asks: thin history leans on the workspace). A weaker prior
- * (1) is right more often for thin histories in that simulation (68 % against 49 %), because its people are very
- * regular (60 % of a person's opens in their own hour), and 5 starts to cost people with plenty of history (93 %).
- * So 3 is a choice, not a measured optimum: it follows the issue's rule that a thin history leans on the workspace
- * while the regular readers keep their own hour, at the cost the bench prints for thin histories.
+ * for 1, 2, 3 and 5. With 3 (20,000 people), the chosen hour is right for 98 % of people with 10+ opens, and people
+ * under 10 opens follow the workspace 85 % of the time (as the issue asks: thin history leans on the workspace). A
+ * weaker prior (1) is right more often for thin histories in that simulation (68 % against 49 %), because its
+ * people are very regular (60 % of a person's opens in their own hour), and 5 starts to cost people with plenty of
+ * history (93 %). So 3 is a choice, not a measured optimum: it follows the issue's rule that a thin history leans on
+ * the workspace while the regular readers keep their own hour, at the cost the bench prints for thin histories.
  */
 export const PRIOR_ENGAGEMENTS = 3;
 
