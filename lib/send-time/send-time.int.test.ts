@@ -374,6 +374,50 @@ describe("journeys at the best time", () => {
     expect(await deliverMessage(id, () => morning)).toMatchObject({ outcome: "sent" });
   });
 
+  it("frequency caps still apply: a best-time message over the cap when its time comes is suppressed", async () => {
+    const { fixture, ctx } = await workspace();
+    const owner = await contextOf(fixture.team, "OWNER");
+    await savePolicy(owner, { frequencyCaps: [{ channel: "email", limit: 1, hours: 24 }] });
+    const template = await createTemplate(ctx, {
+      name: "Capped",
+      channel: "email",
+      content: { subject: "Hello", html: "<p>Hello</p>" },
+    });
+    const noon = new Date("2026-01-14T12:00:00Z");
+    const engine = new EngineDriver(ctx, new Date(noon.getTime() - HOUR));
+    await history(engine, [
+      { type: "identify", userId: "busy", traits: { email: "busy@example.com" }, context: { timezone: "UTC" } },
+    ]);
+    // Wednesdays at 18:xx UTC
+    await history(engine, weeklyOpens("busy", new Date("2026-01-07T18:30:00Z"), 6));
+    await fold(ctx, noon);
+    const { journeyId } = await publishGraph(
+      ctx,
+      line([
+        { id: "now", type: "action.email", config: { templateId: template.id } },
+        {
+          id: "best",
+          type: "action.email",
+          config: { templateId: template.id, sendTime: { mode: "best", within: "24h" } },
+        },
+      ]),
+    );
+    engine.now = noon;
+    await engine.track("busy", "signed_up");
+    const ids = async (nodeId: string) =>
+      (await db().message.findFirstOrThrow({ where: { journeyId, nodeId }, select: { id: true } })).id;
+    const [first, second] = [await ids("now"), await ids("best")];
+    expect(await deliverMessage(first, () => noon)).toMatchObject({ outcome: "sent" });
+    const queued = await db().message.findUniqueOrThrow({ where: { id: second } });
+    expect(queued.sendAfter?.toISOString()).toBe("2026-01-14T18:00:00.000Z");
+    const evening = new Date("2026-01-14T18:00:00Z");
+    expect((await claimDueMessages(evening)).map((m) => m.id)).toContain(second);
+    expect(await deliverMessage(second, () => evening)).toEqual({
+      outcome: "suppressed",
+      reason: expect.stringMatching(/^Frequency cap: /),
+    });
+  });
+
   it("refuses a best time with an unknown window: 422 naming config.sendTime.within and config.within", async () => {
     const { bearer } = await ingestFixture("FULL");
     const graph = line([
