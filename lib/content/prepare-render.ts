@@ -10,6 +10,12 @@ import {
   MAX_CONNECTED_PER_TEMPLATE,
 } from "./connected-content/syntax";
 import type { MessageScope } from "../messaging/prepare-send";
+import {
+  hasPredictionsInScope,
+  mentionsPredictions,
+  predictionScoresOf,
+  withPredictionsInScope,
+} from "../predictions/store/profile-predictions";
 import { fallbackChain, type LocaleSource, personLocale } from "./locales/locale-chain";
 import { localizedContent, translationsOf, translationStatus, withoutTranslations } from "./locales/translations";
 import { type WorkspaceLocales, workspaceLocales } from "./locales/workspace-locales";
@@ -20,7 +26,7 @@ import { type WorkspaceLocales, workspaceLocales } from "./locales/workspace-loc
  *
  *   - the content in the person's language (translations inside the version's content, lib/content/locales),
  *   - the scope, augmented with what must be fetched or looked up before the synchronous render (connected
- *     content, catalog lookups),
+ *     content, catalog lookups, the person's prediction scores as `profile.predictions.<key>`),
  *   - a trace of what was chosen and why, stored with the message's content as sent (`renderTrace`).
  *
  * Rendering itself is synchronous and may run in worker threads, so nothing may do I/O during it: everything a
@@ -95,7 +101,8 @@ export function hasTranslations(content: unknown): boolean {
 export async function prepareRender<C = TemplateContent, S extends object = MessageScope>(
   input: PrepareRenderInput<C, S>,
 ): Promise<PreparedRender<C, S>> {
-  const { content, scope } = input;
+  const { content } = input;
+  const scope = await withPredictions(input, input.scope);
   let prepared: PreparedRender<C, S>;
   if (!hasTranslations(content) && !input.forceLocale)
     prepared = { content: withoutTranslations(content), scope, trace: null };
@@ -107,6 +114,28 @@ export async function prepareRender<C = TemplateContent, S extends object = Mess
   }
   // catalog lookups last: an id may come from connected content
   return withCatalogLookups(input, await withConnectedContent(input, prepared));
+}
+
+/** The template's Liquid, layout and partials: what may mention `profile.predictions`. */
+function sourcesOf(input: Pick<PrepareRenderInput<unknown, object>, "channel" | "content" | "assets">): string[] {
+  return [
+    ...liquidSources(input.channel, input.content).map((s) => s.source),
+    ...(input.assets.layoutHtml ? [input.assets.layoutHtml] : []),
+    ...Object.values(input.assets.partials ?? {}),
+  ];
+}
+
+/**
+ * The person's prediction scores into `profile.predictions` (lib/predictions/store/profile-predictions.ts), when
+ * the template mentions them and a batch has not loaded them already; one read for the person.
+ */
+async function withPredictions<S extends object>(
+  input: Pick<PrepareRenderInput<unknown, S>, "workspaceId" | "profileId" | "channel" | "content" | "assets" | "db">,
+  scope: S,
+): Promise<S> {
+  if (!input.profileId || hasPredictionsInScope(scope) || !mentionsPredictions(sourcesOf(input))) return scope;
+  const scores = await predictionScoresOf(input.workspaceId, [input.profileId], input.db);
+  return withPredictionsInScope(scope, scores.get(input.profileId) ?? {});
 }
 
 /**
@@ -189,6 +218,15 @@ export async function prepareRenderMany<C = TemplateContent, S extends object = 
   shared: Omit<PrepareRenderInput<C, S>, keyof PersonToRender<S>>,
   people: PersonToRender<S>[],
 ): Promise<PreparedRender<C, S>[]> {
+  // prediction scores for the whole batch in one read, when the template mentions them
+  if (mentionsPredictions(sourcesOf(shared))) {
+    const ids = people.flatMap((p) => (p.profileId ? [p.profileId] : []));
+    const scores = await predictionScoresOf(shared.workspaceId, ids, shared.db);
+    people = people.map((p) => ({
+      ...p,
+      scope: withPredictionsInScope(p.scope, (p.profileId && scores.get(p.profileId)) || {}),
+    }));
+  }
   if (!hasTranslations(shared.content) && !shared.forceLocale) {
     const content = withoutTranslations(shared.content);
     if (!mayFetch(shared.channel, content) && !mayLookUpIn(shared.channel, content, shared.assets))

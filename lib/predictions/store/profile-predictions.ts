@@ -120,3 +120,24 @@ export async function predictionScoresOf(
   }
   return out;
 }
+
+/**
+ * Whether a template may read `profile.predictions` (a substring check over its Liquid sources, layout and
+ * partials), so renders that do not pay nothing.
+ */
+export function mentionsPredictions(sources: readonly string[]): boolean {
+  return sources.some((s) => s.includes("predictions"));
+}
+
+/** `scope` with `profile.predictions` set (a scope without a profile object is returned as it is). */
+export function withPredictionsInScope<S extends object>(scope: S, predictions: Record<string, LiquidPrediction>): S {
+  const profile = (scope as { profile?: unknown }).profile;
+  if (!profile || typeof profile !== "object") return scope;
+  return { ...scope, profile: { ...profile, predictions } };
+}
+
+/** Whether the scope's profile has its predictions already (a batch loaded them for everyone). */
+export function hasPredictionsInScope(scope: object): boolean {
+  const profile = (scope as { profile?: unknown }).profile;
+  return !!profile && typeof profile === "object" && "predictions" in profile;
+}
