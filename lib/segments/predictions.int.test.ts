@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { GET as profileRoute } from "@/app/api/v1/profiles/[id]/route";
+import { callRoute } from "../testing/call-route";
 import { walkBatch } from "../engine/walk-batch";
 import type { TJourneyGraphInput } from "../journeys/graph";
 import { validateWithReferences } from "../journeys/check-references";
@@ -379,5 +381,22 @@ describe("a person's predictions", () => {
       churn: { score: 81, tier: "high", probability: 0.81, scored_at: T0.toISOString() },
     });
     expect(batch.get(ids.bob)).toEqual({});
+
+    // GET /api/v1/profiles/{id} carries them; another workspace's key does not find the person
+    const read = await callRoute(profileRoute, { headers: d.bearer, params: { id: "ada" } });
+    expect(read.status).toBe(200);
+    expect(read.body.predictions).toEqual({
+      churn: {
+        predictionId: churn.id,
+        name: expect.any(String),
+        kind: "churn",
+        score: 81,
+        tier: "high",
+        probability: 0.81,
+        scoredAt: T0.toISOString(),
+        reasons: [{ feature: "recency_days", label: "Days since last seen", value: 12, contribution: 0.8 }],
+      },
+    });
+    expect((await callRoute(profileRoute, { headers: other.bearer, params: { id: "ada" } })).status).toBe(404);
   });
 });
