@@ -4,7 +4,7 @@ import { useParams } from "next/navigation";
 import type { TemplateSummary } from "@/lib/messaging/templates/template-views";
 import { TopicField } from "../../topics/topic-field";
 import type { FieldErrors } from "../nodes/types";
-import { SendTimeField, type SendTimeDraft } from "./send-time-field";
+import { SendTimeField, type SendTimeDraft, WITHIN_WORDS } from "./send-time-field";
 import { TemplatePicker } from "./template-picker";
 
 /**
@@ -53,5 +53,11 @@ export function TemplateStepForm({
   );
 }
 
-export const templateStepSummary = (config: TemplateStepConfig, names?: ReadonlyMap<string, string>) =>
-  config.templateId ? (names?.get(config.templateId) ?? `Template ${config.templateId}`) : "Choose a template";
+export const templateStepSummary = (config: TemplateStepConfig, names?: ReadonlyMap<string, string>) => {
+  const name = config.templateId
+    ? (names?.get(config.templateId) ?? `Template ${config.templateId}`)
+    : "Choose a template";
+  return config.sendTime?.mode === "best"
+    ? `${name} · best time within ${WITHIN_WORDS[String(config.sendTime.within)] ?? "—"}`
+    : name;
+};
