@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GET as profileRoute } from "@/app/api/v1/profiles/[id]/route";
+import { POST as v1CreateRoute } from "@/app/api/v1/segments/route";
 import { callRoute } from "../testing/call-route";
 import { walkBatch } from "../engine/walk-batch";
 import type { TJourneyGraphInput } from "../journeys/graph";
@@ -193,6 +194,19 @@ describe("prediction scores in segments", () => {
         conditions: [{ kind: "prediction", predictionId: "churn", test: { kind: "tier", tiers: ["high"] } }],
       }),
     ).toEqual([{ path: "definition.conditions.0.predictionId", message: "must be a prediction id" }]);
+    // over HTTP: a 422 naming the field
+    const refused = await callRoute(v1CreateRoute, {
+      method: "POST",
+      headers: d.bearer,
+      body: { name: "Theirs", definition: tierIs(theirs.id, ["high"]) },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.fields).toEqual([
+      {
+        path: "definition.conditions.0.predictionId",
+        message: `no prediction with the id "${theirs.id}" in this workspace`,
+      },
+    ]);
     // an update is checked too, and the estimate; nothing was stored by the refusals
     const ok = await d.segment(tierIs(ours.id, ["high"]));
     await expect(updateSegment(d.ctx, ok, { definition: tierIs(theirs.id, ["high"]) as never })).rejects.toMatchObject({
