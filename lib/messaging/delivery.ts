@@ -183,11 +183,27 @@ async function marketingChecks(
   return null;
 }
 
+/** A message whose sendAfter has not come (its best time, quiet hours, a retry's backoff): nothing to do yet. */
+function notDueYet(message: Pick<DeliveryMessage, "sendAfter" | "attempts">): DeliveryResult {
+  return {
+    outcome: "delayed",
+    until: message.sendAfter!.toISOString(),
+    reason: message.attempts
+      ? "waiting for the end of quiet hours or a retry's backoff"
+      : "waiting for its best time or the end of quiet hours",
+    afterAttempt: message.attempts > 0,
+  };
+}
+
 /** Phase 1, in one transaction: checks, render, and the claim (or the message's final state). */
 async function decide(messageId: string, now: Date, queued?: DeliveryMessage): Promise<Decision> {
   const peek = queued ?? (await selectDeliveryMessage(pgPool(), messageId));
   if (!peek) return { kind: "finish", result: { outcome: "done", status: "MISSING" } };
   if (peek.status !== "QUEUED") return { kind: "finish", result: { outcome: "done", status: peek.status } };
+  // Not due (a walk delivers what it queued at once, and a best-time message waits hours): answered before its
+  // settings and template are loaded. The same check under the lock below decides when the peek was stale.
+  if (peek.sendAfter && peek.sendAfter > now && !(peek.claimedUntil && peek.claimedUntil > now))
+    return { kind: "finish", result: notDueYet(peek) };
   const { policy, configs, journeyName, template, assets } = await loadSettings(peek, now);
 
   return withTransaction(async (client) => {
@@ -199,18 +215,7 @@ async function decide(messageId: string, now: Date, queued?: DeliveryMessage): P
         kind: "finish",
         result: { outcome: "busy", retryAfterMs: message.claimedUntil.getTime() - now.getTime() },
       };
-    if (message.sendAfter && message.sendAfter > now)
-      return {
-        kind: "finish",
-        result: {
-          outcome: "delayed",
-          until: message.sendAfter.toISOString(),
-          reason: message.attempts
-            ? "waiting for the end of quiet hours or a retry's backoff"
-            : "waiting for the end of quiet hours",
-          afterAttempt: message.attempts > 0,
-        },
-      };
+    if (message.sendAfter && message.sendAfter > now) return { kind: "finish", result: notDueYet(message) };
     if (!(CHANNELS as readonly string[]).includes(message.channel))
       return {
         kind: "finish",
