@@ -178,12 +178,18 @@ describe("journeys at the best time", () => {
           label: "Fixed vs best time",
           config: {
             arms: [
-              { id: "fixed", label: "At once", weight: 50 },
+              { id: "fixed", label: "Tomorrow at 10:00", weight: 50 },
               { id: "best", label: "Best time", weight: 50 },
             ],
           },
         },
-        { id: "email_fixed", type: "action.email", position: at(0, 200), config: { templateId: "tpl-1" } },
+        {
+          id: "at_ten",
+          type: "delay.time_of_day",
+          position: at(0, 200),
+          config: { time: "10:00", fallbackTimezone: "UTC" },
+        },
+        { id: "email_fixed", type: "action.email", position: at(0, 250), config: { templateId: "tpl-1" } },
         {
           id: "email_best",
           type: "action.email",
@@ -194,7 +200,8 @@ describe("journeys at the best time", () => {
       ],
       edges: [
         { id: "e0", source: "trigger", target: "ab" },
-        { id: "e1", source: "ab", target: "email_fixed", branch: "fixed" },
+        { id: "e1", source: "ab", target: "at_ten", branch: "fixed" },
+        { id: "e1b", source: "at_ten", target: "email_fixed" },
         { id: "e2", source: "ab", target: "email_best", branch: "best" },
         { id: "e3", source: "email_fixed", target: "end" },
         { id: "e4", source: "email_best", target: "end" },
@@ -204,6 +211,9 @@ describe("journeys at the best time", () => {
     const { journeyId } = await publishGraph(ctx, graph);
     engine.now = monday;
     for (const userId of people) await engine.track(userId, "signed_up");
+    // arm A's fixed time: Tuesday 10:00 UTC
+    engine.now = new Date("2026-12-08T10:00:00Z");
+    await engine.tick();
 
     const messages = await pgPool().query<{ nodeId: string; sendAfter: Date | null }>(
       `SELECT "nodeId", "sendAfter" FROM "Message" WHERE "journeyId" = $1`,
@@ -214,7 +224,7 @@ describe("journeys at the best time", () => {
     expect(fixed.length + best.length).toBe(people.length);
     expect(fixed.length).toBeGreaterThan(5);
     expect(best.length).toBeGreaterThan(5);
-    expect(fixed.every((m) => m.sendAfter === null)).toBe(true);
+    expect(fixed.every((m) => m.sendAfter === null)).toBe(true); // queued at 10:00, sent at once
     // Tuesday 8 December, 19:00 UTC: their own hour
     expect(best.every((m) => m.sendAfter?.toISOString() === "2026-12-08T19:00:00.000Z")).toBe(true);
 
