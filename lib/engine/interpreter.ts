@@ -31,6 +31,8 @@ export interface Person {
   phone: string | null;
   timezone: string | null;
   traits: Record<string, unknown>;
+  /** prediction scores by key, loaded by the walk only for webhook steps whose Liquid reads profile.predictions */
+  predictions?: Record<string, unknown>;
 }
 
 export interface TriggerInfo {

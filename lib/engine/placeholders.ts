@@ -37,6 +37,7 @@ export function webhookScope(
       phone: person.phone,
       timezone: person.timezone,
       traits: person.traits,
+      ...(person.predictions ? { predictions: person.predictions } : {}),
     },
     event: {
       id: trigger.eventId ?? null,

@@ -5,6 +5,7 @@ import { rangesOf, reevaluateProfileSegments, type ChangeRange, type MembershipC
 import { loadVersions, type CompiledVersion } from "./graphs";
 import { decideNode, nextNodeId, questionsFor, type Decision, type Person, type WebhookRequest } from "./interpreter";
 import { factKey, type Facts } from "./rules";
+import { predictionScoresOf } from "../predictions/store/profile-predictions";
 import { loadSendTimeFacts } from "../send-time/load-send-time-facts";
 import type { SendTimeFacts } from "../send-time/best-time";
 import {
@@ -182,6 +183,12 @@ export async function walkBatch(enrollmentIds: string[], now: Date): Promise<Wal
             atWebhook.map((e) => e.id),
           )
         : new Map();
+      // Prediction scores (Liquid's profile.predictions): once per batch, only for journeys whose webhook steps read them.
+      await loadWebhookPredictions(
+        client,
+        active.filter((e) => webhooksReadPredictions(versions.get(e.journeyVersionId))),
+        people,
+      );
       // Experiments' current split weights (auto-winner, bandit): once per batch, only for journeys with a split.
       const withSplits = active.filter((e) => hasSplit(versions.get(e.journeyVersionId)));
       const splitWeights = withSplits.length
@@ -255,6 +262,43 @@ function hasBestTime(version: CompiledVersion | undefined): boolean {
   let found = bestTimeVersions.get(version);
   if (found === undefined) bestTimeVersions.set(version, (found = [...version.nodes.values()].some(usesBestTime)));
   return found;
+}
+
+const predictionVersions = new WeakMap<CompiledVersion, boolean>();
+/** Does a webhook step of this version (its URL, headers, body or pinned template) mention `predictions`? */
+function webhooksReadPredictions(version: CompiledVersion | undefined): boolean {
+  if (!version) return false;
+  let found = predictionVersions.get(version);
+  if (found === undefined) {
+    found = [...version.nodes.values()].some(
+      (n) =>
+        n.type === "action.webhook" &&
+        (JSON.stringify(n.config).includes("predictions") ||
+          JSON.stringify(version.webhookTemplates.get(n.id) ?? null).includes("predictions")),
+    );
+    predictionVersions.set(version, found);
+  }
+  return found;
+}
+
+/** The scores of these enrollments' people, onto the people the walk renders webhooks for (one read per workspace). */
+async function loadWebhookPredictions(
+  client: pg.ClientBase,
+  enrollments: EnrollmentRow[],
+  people: Map<string, Person>,
+): Promise<void> {
+  const byWorkspace = new Map<string, Set<string>>();
+  for (const e of enrollments)
+    byWorkspace.set(e.workspaceId, (byWorkspace.get(e.workspaceId) ?? new Set()).add(e.profileId));
+  for (const [workspaceId, ids] of byWorkspace) {
+    const scored = [...ids].flatMap((id) => (people.get(id) ? [[id, people.get(id)!] as const] : []));
+    const scores = await predictionScoresOf(
+      workspaceId,
+      scored.map(([, p]) => p.profileId),
+      client,
+    );
+    for (const [id, person] of scored) people.set(id, { ...person, predictions: scores.get(person.profileId) ?? {} });
+  }
 }
 
 const holdoutVersions = new WeakMap<CompiledVersion, boolean>();

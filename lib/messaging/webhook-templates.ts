@@ -27,6 +27,8 @@ export interface WebhookScope {
     phone: string | null;
     timezone: string | null;
     traits: Record<string, unknown>;
+    /** the person's prediction scores by key (lib/predictions/store/profile-predictions.ts), when the Liquid reads them */
+    predictions?: Record<string, unknown>;
   };
   event: { id: string | null; name: string; properties: Record<string, unknown>; timestamp: string };
   journey: { id: string };
