@@ -18,7 +18,8 @@ export async function enrollPredictionEntries(
   changes: readonly ClaimedPredictionChange[],
   now: Date,
 ): Promise<string[]> {
-  const entering = changes.filter((c) => c.toTier !== null && c.toTier !== c.fromTier);
+  // a profile deleted since it was scored enrolls nowhere (its change is still marked dispatched)
+  const entering = changes.filter((c) => c.profileExists && c.toTier !== null && c.toTier !== c.fromTier);
   if (!entering.length) return [];
   const journeys = await selectLiveJourneys(client, workspaceId);
   const versions = await loadVersions(

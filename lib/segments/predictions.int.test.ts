@@ -323,7 +323,7 @@ describe("prediction scores in journeys", () => {
     const again = await pgPool().connect();
     try {
       const rows = await again.query(
-        `SELECT id::text, "workspaceId", "predictionId", "profileId", "fromTier", "toTier", "toScore", at, NULL AS "predictionName" FROM "PredictionScoreChange" WHERE "predictionId" = $1`,
+        `SELECT id::text, "workspaceId", "predictionId", "profileId", "fromTier", "toTier", "toScore", at, NULL AS "predictionName", true AS "profileExists" FROM "PredictionScoreChange" WHERE "predictionId" = $1`,
         [churn.id],
       );
       expect(await enrollPredictionEntries(again, d.ctx.workspace.id, rows.rows, d.now)).toEqual([]);
@@ -335,6 +335,11 @@ describe("prediction scores in journeys", () => {
       ["ada", "wait_very"],
       ["bob", "wait_high"],
     ]);
+
+    // a profile deleted since it was scored: its change is dispatched and enrolls nobody (no failing batch)
+    const { randomUUID } = await import("node:crypto");
+    await writeScores(churn, d.ctx.workspace.id, [{ profileId: randomUUID(), score: 99 }], d.now);
+    expect(await dispatch(d)).toMatchObject({ claimed: 1, enrolled: [] });
 
     // staying high (a new score, same tier) is no new entry; leaving and coming back is
     d.advance(3_600_000);

@@ -14,6 +14,8 @@ const ClaimedChangeRow = z.object({
   predictionId: z.string(),
   // the person as they are now: a change of someone merged since counts for the person they became
   profileId: z.string(),
+  // false when the profile is gone (deleted since scoring): nothing to enroll
+  profileExists: z.boolean(),
   fromTier: z.string().nullable(),
   toTier: z.string().nullable(),
   toScore: z.number().nullable(),
@@ -34,6 +36,7 @@ export function claimPredictionChanges(q: Queryable, limit: number, workspaceId:
         ORDER BY id LIMIT $1
         FOR UPDATE SKIP LOCKED)
      SELECT c.id::text, c."workspaceId", c."predictionId", COALESCE(p."mergedIntoId", c."profileId") AS "profileId",
+            p.id IS NOT NULL AS "profileExists",
             c."fromTier", c."toTier", c."toScore", c.at, pr.name AS "predictionName"
        FROM claimed c
        LEFT JOIN "Profile" p ON p.id = c."profileId"
