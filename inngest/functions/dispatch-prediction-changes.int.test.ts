@@ -3,8 +3,8 @@ import { dropSchema, eventually, serveFunctions, startTestExecutor } from "@/lib
 import { setUpFreshDatabase } from "@/lib/testing/fresh-database";
 
 /**
- * dispatch-prediction-changes as the embedded executor runs it: the cron ticking every second claims the score
- * changes scoring recorded; the person who entered the high tier starts the tier-triggered journey, and the
+ * dispatch-prediction-changes as the embedded executor runs it: scoring's cairn/prediction.scores-changed (the cron
+ * is set to once a year here, so only the event can start a run) claims the score changes scoring recorded; the person who entered the high tier starts the tier-triggered journey, and the
  * segment that reads the prediction gains them, announced as cairn/segment.changed so segment-entries starts the
  * segment's journey. Each change is dispatched once.
  */
@@ -20,7 +20,7 @@ beforeAll(async () => {
   // Before the functions and the Inngest client are imported: they read these when they are created.
   process.env.INNGEST_DEV = "1";
   process.env.INNGEST_BASE_URL = executor.url;
-  process.env.CAIRN_PREDICTION_CHANGES_CRON = "* * * * * *";
+  process.env.CAIRN_PREDICTION_CHANGES_CRON = "0 0 0 1 1 *";
   const { inngest } = await import("@/lib/jobs");
   const { dispatchPredictionChangesFn } = await import("./dispatch-prediction-changes");
   const { segmentEntries } = await import("./segment-entries");
@@ -84,6 +84,12 @@ describe("dispatch-prediction-changes on the embedded executor", () => {
       ],
       new Date(),
     );
+    const { inngest } = await import("@/lib/jobs");
+    const { PREDICTION_SCORES_CHANGED } = await import("./dispatch-prediction-changes");
+    // nothing happens until the event (the cron's next tick is months away)
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await enrollmentsOf(byTier.journeyId)).toEqual([]);
+    await inngest.send({ name: PREDICTION_SCORES_CHANGED, data: {} });
     const waiting = async (journeyId: string) => {
       const rows = await enrollmentsOf(journeyId);
       return rows.length && rows.every((r) => r.currentNodeId === "wait") ? rows : false;
@@ -97,7 +103,8 @@ describe("dispatch-prediction-changes on the embedded executor", () => {
       `SELECT count(*)::int AS n FROM "PredictionScoreChange" WHERE "dispatchedAt" IS NULL`,
     );
     expect(pending.rows[0].n).toBe(0);
-    // later ticks find nothing to do: still one enrollment each
+    // another run finds nothing to do: still one enrollment each
+    await inngest.send({ name: PREDICTION_SCORES_CHANGED, data: {} });
     await new Promise((r) => setTimeout(r, 2_500));
     expect(await enrollmentsOf(byTier.journeyId)).toHaveLength(1);
     expect(await enrollmentsOf(bySegment.journeyId)).toHaveLength(1);

@@ -15,6 +15,8 @@ export function predictionChangesCron(env: Record<string, string | undefined> = 
 }
 
 export const PREDICTION_CHANGES_CRON = predictionChangesCron();
+/** Sent (no data) after a scoring run recorded changes, to dispatch them now rather than at the next tick. */
+export const PREDICTION_SCORES_CHANGED = "cairn/prediction.scores-changed";
 const CLAIM = 2_000;
 
 /**
@@ -31,7 +33,7 @@ export const dispatchPredictionChangesFn = inngest.createFunction(
     name: "Dispatch prediction score changes to segments and journeys",
     retries: 2,
     concurrency: [{ limit: 1 }],
-    triggers: [{ cron: PREDICTION_CHANGES_CRON }],
+    triggers: [{ cron: PREDICTION_CHANGES_CRON }, { event: PREDICTION_SCORES_CHANGED }],
   },
   async ({ step }) => {
     let claimed = 0;
