@@ -21,14 +21,19 @@ interface PredictionChoice {
   key: string;
 }
 
-/** The workspace's live predictions (GET /api/workspaces/[slug]/predictions), loaded once per picker. */
+/** The workspace's live predictions (GET /api/workspaces/[slug]/predictions). */
+export function listPredictionChoices(slug: string) {
+  return send<Answer<typeof listPredictions>>("GET", path`/workspaces/${slug}/predictions`);
+}
+
+/** The workspace's live predictions, loaded once per picker. */
 export function usePredictions(): { predictions: PredictionChoice[] | null; loadError: string | null } {
   const { slug } = useParams<{ slug: string }>();
   const [predictions, setPredictions] = useState<PredictionChoice[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   useEffect(() => {
     let cancelled = false;
-    void send<Answer<typeof listPredictions>>("GET", path`/workspaces/${slug}/predictions`).then((result) => {
+    void listPredictionChoices(slug).then((result) => {
       if (cancelled) return;
       if (result.ok) setPredictions(result.data?.predictions ?? []);
       else

@@ -2,10 +2,12 @@
 
 import { useEffect, useState } from "react";
 import { api } from "../../api/client";
+import { listPredictionChoices } from "../fields/prediction-picker";
 
 /**
- * Message steps show their template's name, segment triggers their segment's: one request for the
- * workspace's templates and one for its segments when it opens (ids are UUIDs, so one map holds both).
+ * Message steps show their template's name, segment triggers their segment's, prediction triggers their
+ * prediction's: one request each for the workspace's templates, segments and predictions when it opens (ids are
+ * UUIDs, so one map holds them all).
  */
 export function useReferenceNames(slug: string): ReadonlyMap<string, string> {
   const [templateNames, setTemplateNames] = useState<ReadonlyMap<string, string>>(() => new Map());
@@ -18,6 +20,7 @@ export function useReferenceNames(slug: string): ReadonlyMap<string, string> {
     };
     void api.templates.list(slug).then((result) => result.ok && add(result.data?.templates));
     void api.segments.list(slug).then((result) => result.ok && add(result.data?.segments));
+    void listPredictionChoices(slug).then((result) => result.ok && add(result.data?.predictions));
     return () => {
       cancelled = true;
     };
