@@ -63,7 +63,11 @@ async function findPrediction(q: Queryable, ctx: WorkspaceContext, id: string): 
   return row;
 }
 
-export async function getPrediction(ctx: WorkspaceContext, id: string): Promise<PredictionDetail> {
+export async function getPrediction(
+  ctx: WorkspaceContext,
+  id: string,
+  clock: Clock = systemClock,
+): Promise<PredictionDetail> {
   requirePermission(ctx, "workspace:read");
   const q = pgPool();
   const row = await findPrediction(q, ctx, id);
@@ -71,7 +75,7 @@ export async function getPrediction(ctx: WorkspaceContext, id: string): Promise<
     selectModels(q, ctx.workspace.id, row.id, HISTORY_LIMIT),
     selectTierCounts(q, ctx.workspace.id, row.id),
   ]);
-  return detailView(row, models, tiers);
+  return detailView(row, models, tiers, clock());
 }
 
 /** The built-in starting points the create form offers, each available only when its events have been seen. */
@@ -178,7 +182,7 @@ export async function createPrediction(
     throw error;
   }
   await requestTraining(ctx.workspace.id, id, clock);
-  return getPrediction(ctx, id);
+  return getPrediction(ctx, id, clock);
 }
 
 export async function updatePrediction(
@@ -243,7 +247,7 @@ export async function updatePrediction(
     });
   });
   if (questionChanged) await requestTraining(ctx.workspace.id, existing.id, clock);
-  return getPrediction(ctx, existing.id);
+  return getPrediction(ctx, existing.id, clock);
 }
 
 /** Archiving stops its training and scoring; its scores no longer show or serve. Archiving twice changes nothing. */
@@ -273,7 +277,7 @@ export async function archivePrediction(
           summary: `Archived the prediction "${existing.name}" (${existing.key})`,
         });
     });
-  return getPrediction(ctx, existing.id);
+  return getPrediction(ctx, existing.id, clock);
 }
 
 /** "Train now": queues a training unless one is already queued or running (then it answers the current state). */
@@ -298,5 +302,5 @@ export async function trainPredictionNow(
     );
     await requestTraining(ctx.workspace.id, existing.id, clock);
   }
-  return getPrediction(ctx, existing.id);
+  return getPrediction(ctx, existing.id, clock);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PredictionRow } from "./store/prediction-store";
-import { parseQuality, summaryView } from "./views";
+import { detailView, parseQuality, SCORING_WAIT_MS, summaryView } from "./views";
 
 const row = (extra: Partial<PredictionRow> = {}): PredictionRow => ({
   id: "p1",
@@ -67,5 +67,18 @@ describe("prediction views", () => {
       trainedAt: "2026-12-03T00:00:00.000Z",
     });
     expect(live.trainingStatus).toBe("idle");
+  });
+
+  it("wait for a newly published model's scoring, but not forever", () => {
+    const trainedAt = new Date("2026-12-03T10:00:00Z");
+    const published = { liveModelId: "m1", liveVersion: 1, liveVerdict: "good", liveTrainedAt: trainedAt };
+    const at = (ms: number) => new Date(trainedAt.getTime() + ms);
+    expect(detailView(row(published), [], {}, at(60_000)).scoringPending).toBe(true);
+    expect(detailView(row({ ...published, lastScoredAt: at(-86_400_000) }), [], {}, at(60_000)).scoringPending).toBe(
+      true,
+    );
+    expect(detailView(row({ ...published, lastScoredAt: at(5_000) }), [], {}, at(60_000)).scoringPending).toBe(false);
+    expect(detailView(row(published), [], {}, at(SCORING_WAIT_MS + 1)).scoringPending).toBe(false);
+    expect(detailView(row(), [], {}, at(0)).scoringPending).toBe(false);
   });
 });

@@ -70,7 +70,14 @@ export interface PredictionDetail extends PredictionSummary {
   models: ModelVersionView[];
   /** people scored now, per tier */
   tiers: { low: number; medium: number; high: number };
+  /**
+   * A newly published model is scoring its audience (it scores right after training): the page waits for it, but
+   * only for SCORING_WAIT_MS after the training, so a scoring that never ends does not keep it waiting.
+   */
+  scoringPending: boolean;
 }
+
+export const SCORING_WAIT_MS = 30 * 60_000;
 
 export const HISTORY_LIMIT = 100;
 
@@ -152,13 +159,23 @@ export function modelView(row: ModelRow): ModelVersionView {
   };
 }
 
-export function detailView(row: PredictionRow, models: ModelRow[], tiers: Record<string, number>): PredictionDetail {
+export function detailView(
+  row: PredictionRow,
+  models: ModelRow[],
+  tiers: Record<string, number>,
+  now: Date,
+): PredictionDetail {
   const live = models.find((m) => m.id === row.liveModelId);
+  const trainedAt = row.liveTrainedAt?.getTime();
   return {
     ...summaryView(row),
     quality: parseQuality(row.liveQuality),
     liveModel: live ? modelView(live) : null,
     models: models.map(modelView),
     tiers: { low: tiers.low ?? 0, medium: tiers.medium ?? 0, high: tiers.high ?? 0 },
+    scoringPending:
+      trainedAt !== undefined &&
+      (!row.lastScoredAt || row.lastScoredAt.getTime() < trainedAt) &&
+      trainedAt > now.getTime() - SCORING_WAIT_MS,
   };
 }

@@ -128,7 +128,7 @@ function QualityCard({ p }: { p: PredictionDetail }) {
 
 const TIER_WORDS = { high: "High", medium: "Medium", low: "Low" } as const;
 
-function TiersCard({ p }: { p: PredictionDetail }) {
+function TiersCard({ p, scoring }: { p: PredictionDetail; scoring: boolean }) {
   const total = p.tiers.low + p.tiers.medium + p.tiers.high;
   return (
     <Card
@@ -136,7 +136,13 @@ function TiersCard({ p }: { p: PredictionDetail }) {
       description={p.lastScoredAt ? `Scored ${formatDateTime(p.lastScoredAt)}.` : undefined}
     >
       {total === 0 ? (
-        <p className="text-sm text-stone-600">Nobody is scored yet: scores appear once a model is published.</p>
+        <p className="text-sm text-stone-600">
+          {scoring
+            ? `Scoring the audience with version ${p.live?.version}…`
+            : p.live
+              ? "Nobody in the audience has a score: the audience is empty, or its people have no events yet."
+              : "Nobody is scored yet: scores appear once a model is published."}
+        </p>
       ) : (
         <ul className="space-y-2" data-testid="tiers">
           {(["high", "medium", "low"] as const).map((tier) => (
@@ -227,6 +233,7 @@ export default async function PredictionPage({ params }: { params: Promise<{ slu
     throw error;
   }
   const busy = p.trainingStatus === "queued" || p.trainingStatus === "training";
+  const scoring = p.scoringPending;
   const editable = can(ctx, "content:write") && !p.archived;
   const segments = editable ? await listSegments(ctx) : [];
   return (
@@ -257,7 +264,7 @@ export default async function PredictionPage({ params }: { params: Promise<{ slu
           </div>
         }
       />
-      <RefreshWhileTraining active={busy && !p.archived} />
+      <RefreshWhileTraining active={(busy || scoring) && !p.archived} />
       <div className="mt-6 space-y-6">
         <TrainingNotice p={p} />
         <QualityCard p={p} />
@@ -269,7 +276,7 @@ export default async function PredictionPage({ params }: { params: Promise<{ slu
             <CalibrationChart bins={p.quality.calibration} />
           </Card>
         ) : null}
-        <TiersCard p={p} />
+        <TiersCard p={p} scoring={scoring} />
         <HistoryCard p={p} />
         {editable ? (
           <Card
