@@ -10,9 +10,11 @@ import { recomputeRecommendations } from "./recompute-recommendations";
 import { recomputeSegmentFn } from "./recompute-segment";
 import { rollupAnalyticsFn } from "./rollup-analytics";
 import { scheduleJourneys } from "./schedule-journeys";
+import { rescoreChangedPredictions, scorePredictionsDaily } from "./score-predictions";
 import { segmentChecks } from "./segment-checks";
 import { segmentEntries } from "./segment-entries";
 import { sendBroadcast } from "./send-broadcast";
+import { retrainPredictions, trainPredictionFn } from "./train-predictions";
 import { updateSendTimesFn } from "./update-send-times";
 import { wakeDue } from "./wake-due";
 
@@ -34,5 +36,9 @@ export const functions = [
   broadcastSweep,
   decideBroadcastWinners,
   recomputeRecommendations,
+  trainPredictionFn,
+  retrainPredictions,
+  scorePredictionsDaily,
+  rescoreChangedPredictions,
   updateSendTimesFn,
 ];

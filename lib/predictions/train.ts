@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import { type Queryable } from "@/lib/db/sql";
 import { pgPool, withTransaction } from "@/lib/db/pool";
 import type { Clock } from "@/lib/runtime/clock";
@@ -101,7 +102,12 @@ function concat(parts: Examples[]): Examples {
 
 /** Says what went wrong in words a marketer can read (the stack stays in the logs). */
 function plainError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof z.ZodError
+      ? `the prediction's target is not valid (${error.issues.map((i) => `${i.path.join(".") || "target"}: ${i.message}`).join("; ")})`
+      : error instanceof Error
+        ? error.message
+        : String(error);
   return `Training failed: ${message}`.slice(0, 1000);
 }
 

@@ -78,10 +78,13 @@ export function parseFeature(name: string): FeatureDef {
   throw new Error(`Unknown prediction feature "${name}".`);
 }
 
-/** Counts and money are heavy-tailed: they are learned on log1p; days and trends as they are. */
+/**
+ * Counts and money are heavy-tailed, and what recency tells fades fast in the first days then barely moves: these
+ * are learned on log1p (a linear model then bends the right way). Trends, ages and traits as they are.
+ */
 export function transformOf(f: FeatureDef): FeatureSpec["transform"] {
-  if (f.kind === "event") return f.measure === "days_since_last" ? "identity" : "log1p";
-  if (f.kind === "all") return f.measure === "count_30d" || f.measure === "count_90d" ? "log1p" : "identity";
+  if (f.kind === "event") return "log1p";
+  if (f.kind === "all") return f.measure === "trend_30d" ? "identity" : "log1p";
   if (f.kind === "monetary_90d" || f.kind === "message") return "log1p";
   return "identity";
 }

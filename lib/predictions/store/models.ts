@@ -220,3 +220,29 @@ export async function staleScoredPeople(
   );
   return rows.map((r) => r.id);
 }
+
+const Ref = z.object({ workspaceId: z.string(), id: z.string() });
+
+/** Predictions whose model is older than their retrain period (or that never trained), not already training. */
+export async function predictionsDueForTraining(q: Queryable, now: Date, limit: number) {
+  return selectRows(
+    q,
+    Ref,
+    `SELECT "workspaceId", id FROM "Prediction"
+      WHERE "archivedAt" IS NULL AND "trainingStatus" NOT IN ('queued', 'training')
+        AND ("lastTrainedAt" IS NULL OR "lastTrainedAt" <= $1::timestamptz - make_interval(days => "retrainEveryDays"))
+      ORDER BY "lastTrainedAt" NULLS FIRST, id LIMIT $2`,
+    [now, limit],
+  );
+}
+
+/** Predictions that have a live model to score with. */
+export async function predictionsWithLiveModel(q: Queryable, limit: number) {
+  return selectRows(
+    q,
+    Ref,
+    `SELECT "workspaceId", id FROM "Prediction" WHERE "archivedAt" IS NULL AND "liveModelId" IS NOT NULL
+      ORDER BY "lastScoredAt" NULLS FIRST, id LIMIT $1`,
+    [limit],
+  );
+}
