@@ -223,13 +223,14 @@ export async function staleScoredPeople(
 
 const Ref = z.object({ workspaceId: z.string(), id: z.string() });
 
-/** Predictions whose model is older than their retrain period (or that never trained), not already training. */
+/** Predictions whose model is older than their retrain period (or that never trained), not already training (unless that training was lost an hour ago). */
 export async function predictionsDueForTraining(q: Queryable, now: Date, limit: number) {
   return selectRows(
     q,
     Ref,
     `SELECT "workspaceId", id FROM "Prediction"
-      WHERE "archivedAt" IS NULL AND "trainingStatus" NOT IN ('queued', 'training')
+      WHERE "archivedAt" IS NULL
+        AND ("trainingStatus" NOT IN ('queued', 'training') OR "updatedAt" < $1::timestamptz - interval '1 hour')
         AND ("lastTrainedAt" IS NULL OR "lastTrainedAt" <= $1::timestamptz - make_interval(days => "retrainEveryDays"))
       ORDER BY "lastTrainedAt" NULLS FIRST, id LIMIT $2`,
     [now, limit],
