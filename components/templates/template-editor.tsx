@@ -82,9 +82,7 @@ export function TemplateEditor({
   const previewLocale = translations.locale;
   const contentKey = JSON.stringify(content);
   const dirty = JSON.stringify(fields) !== JSON.stringify(savedFields) || visual.dirty || translations.dirty;
-  const formFields = CHANNEL_FIELDS[channel].filter(
-    (field) => !(visual.active && field.path === "html"),
-  );
+  const formFields = CHANNEL_FIELDS[channel].filter((field) => !(visual.active && field.path === "html"));
 
   useEffect(() => {
     let cancelled = false;
