@@ -171,6 +171,23 @@ describe("training on a learnable target", () => {
       where: { predictionId, profileId: person, NOT: { fromScore: null } },
     });
     expect(change.toScore!).toBeGreaterThan(change.fromScore!);
+
+    // a person who is no longer scored (here merged into another) loses their score, with a change row to null
+    const [gone, into] = scores.slice(1, 3).map((s) => s.profileId);
+    await db().profile.update({ where: { id: gone }, data: { mergedIntoId: into } });
+    const fourth = await scorePrediction(seeded.workspace.id, predictionId, () => new Date(now + DAY_MS));
+    expect(fourth.scored).toBe(shop.people - 1);
+    expect(fourth.dropped).toBe(1);
+    expect(
+      await db().predictionScore.findUnique({ where: { predictionId_profileId: { predictionId, profileId: gone } } }),
+    ).toBeNull();
+    const left = await db().predictionScoreChange.findFirstOrThrow({
+      where: { predictionId, profileId: gone, toScore: null },
+    });
+    expect(left).toMatchObject({ toTier: null, at: new Date(now + DAY_MS) });
+    expect(left.fromScore).not.toBeNull();
+    const prediction2 = await db().prediction.findUniqueOrThrow({ where: { id: predictionId } });
+    expect(prediction2.lastScoredAt).toEqual(new Date(now + DAY_MS));
   }, 180_000);
 
   it("keeps the live model serving when a training fails, and says why", async () => {

@@ -113,6 +113,8 @@ export async function fitModel(input: {
     validation.labels,
   );
 
+  // tiers by rank on the validation people: high is the top 20 % of scores, medium the next 30 %, low the rest
+  // (at least 1 point apart), so a tier means the same share of people whatever the base rate
   const sortedScores = validationP.map((p) => Math.round(100 * p)).sort((a, b) => a - b);
   const medium = Math.max(1, quantile(sortedScores, 0.5));
   const high = Math.max(medium + 1, quantile(sortedScores, 0.8));
