@@ -396,6 +396,15 @@ describe("changing, training and archiving", () => {
     await db().prediction.update({ where: { id: body.id }, data: { trainingStatus: "idle" } });
     const trained = await callRoute(trainRoute, { method: "POST", cookie: c.editor, params });
     expect(trained.body.trainingStatus).toBe("queued");
+    // a training queued two hours ago and never started was lost: train now asks again
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    await db().prediction.update({
+      where: { id: body.id },
+      data: { trainingStatus: "queued", updatedAt: twoHoursAgo, trainingStartedAt: null },
+    });
+    const again = await callRoute(trainRoute, { method: "POST", cookie: c.editor, params });
+    expect(again.body.trainingStatus).toBe("queued");
+    expect(new Date(again.body.updatedAt).getTime()).toBeGreaterThan(twoHoursAgo.getTime() + 3_600_000);
 
     const archived = await callRoute(archiveRoute, { method: "POST", cookie: c.editor, params });
     expect(archived.body.archived).toBe(true);
@@ -417,6 +426,7 @@ describe("changing, training and archiving", () => {
     });
     expect(audit.map((a) => a.action)).toEqual([
       "prediction.created",
+      "prediction.training_requested",
       "prediction.training_requested",
       "prediction.archived",
     ]);

@@ -20,7 +20,7 @@ import {
   type ZPredictionListQuery,
   ZUpdatePrediction,
 } from "./definitions-schemas";
-import { requestTraining } from "./request-training";
+import { LOST_TRAINING_MS, requestTraining } from "./request-training";
 import {
   archivePredictionRow,
   insertPrediction,
@@ -280,7 +280,10 @@ export async function archivePrediction(
   return getPrediction(ctx, existing.id, clock);
 }
 
-/** "Train now": queues a training unless one is already queued or running (then it answers the current state). */
+/**
+ * "Train now": queues a training unless one is already queued or running (then it answers the current state); a
+ * training lost for LOST_TRAINING_MS (a crashed process) is asked again.
+ */
 export async function trainPredictionNow(
   ctx: WorkspaceContext,
   id: string,
@@ -289,7 +292,12 @@ export async function trainPredictionNow(
   requirePermission(ctx, "content:write");
   const existing = await findPrediction(pgPool(), ctx, id);
   if (existing.archivedAt) throw new AppError("conflict", "This prediction is archived; it is no longer trained.");
-  if (existing.trainingStatus !== "queued" && existing.trainingStatus !== "training") {
+  // a training queued or running is not asked again, unless it was lost (requestTraining's rule)
+  const lost = clock().getTime() - LOST_TRAINING_MS;
+  const running =
+    (existing.trainingStatus === "queued" || existing.trainingStatus === "training") &&
+    !(existing.updatedAt.getTime() < lost && (existing.trainingStartedAt?.getTime() ?? 0) < lost);
+  if (!running) {
     await db().$transaction((tx) =>
       recordAudit(tx, {
         workspaceId: ctx.workspace.id,
