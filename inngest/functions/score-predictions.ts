@@ -4,6 +4,7 @@ import { rescoreChanged, scorePrediction } from "@/lib/predictions/score";
 import { predictionsWithLiveModel } from "@/lib/predictions/store/models";
 import { systemClock } from "@/lib/runtime/clock";
 import { backgroundCron } from "./background-cron";
+import { PREDICTION_SCORES_CHANGED } from "./dispatch-prediction-changes";
 
 /** The daily full scoring: 04:00 UTC; CAIRN_PREDICTIONS_SCORE_CRON overrides. */
 export const SCORE_PREDICTIONS_CRON = process.env.CAIRN_PREDICTIONS_SCORE_CRON?.trim() || "0 4 * * *";
@@ -29,11 +30,14 @@ export const scorePredictionsDaily = inngest.createFunction(
   async ({ step }) => {
     const predictions = await step.run("list", () => predictionsWithLiveModel(pgPool(), 1000));
     let scored = 0;
+    let changed = 0;
     for (const p of predictions) {
       const result = await step.run(`score:${p.id}`, () => scorePrediction(p.workspaceId, p.id, systemClock));
       scored += result.scored;
+      changed += result.changed + result.dropped;
     }
-    return { predictions: predictions.length, scored };
+    if (changed > 0) await step.sendEvent("scores-changed", { name: PREDICTION_SCORES_CHANGED, data: {} });
+    return { predictions: predictions.length, scored, changed };
   },
 );
 
@@ -49,11 +53,18 @@ export const rescoreChangedPredictions = inngest.createFunction(
     concurrency: [{ limit: 1 }],
     triggers: [{ cron: RESCORE_PREDICTIONS_CRON }],
   },
-  async ({ step }) =>
-    step.run("rescore", async () => {
+  async ({ step }) => {
+    const result = await step.run("rescore", async () => {
       let scored = 0;
-      for (const p of await predictionsWithLiveModel(pgPool(), 1000))
-        scored += (await rescoreChanged(p.workspaceId, p.id, systemClock, { limit: 2000 })).scored;
-      return { scored };
-    }),
+      let changed = 0;
+      for (const p of await predictionsWithLiveModel(pgPool(), 1000)) {
+        const one = await rescoreChanged(p.workspaceId, p.id, systemClock, { limit: 2000 });
+        scored += one.scored;
+        changed += one.changed;
+      }
+      return { scored, changed };
+    });
+    if (result.changed > 0) await step.sendEvent("scores-changed", { name: PREDICTION_SCORES_CHANGED, data: {} });
+    return result;
+  },
 );

@@ -5,6 +5,7 @@ import { scorePrediction } from "@/lib/predictions/score";
 import { predictionsDueForTraining } from "@/lib/predictions/store/models";
 import { trainPrediction } from "@/lib/predictions/train";
 import { systemClock } from "@/lib/runtime/clock";
+import { PREDICTION_SCORES_CHANGED } from "./dispatch-prediction-changes";
 
 /** When the retraining sweep runs: daily at 03:00 UTC; CAIRN_PREDICTIONS_RETRAIN_CRON overrides. */
 export const RETRAIN_PREDICTIONS_CRON = process.env.CAIRN_PREDICTIONS_RETRAIN_CRON?.trim() || "0 3 * * *";
@@ -28,6 +29,9 @@ export const trainPredictionFn = inngest.createFunction(
     const trained = await step.run("train", () => trainPrediction(workspaceId, predictionId, systemClock));
     if (trained.status !== "published") return { trained };
     const scored = await step.run("score", () => scorePrediction(workspaceId, predictionId, systemClock));
+    // segments and tier journeys follow the new scores now, not at the dispatcher's next tick
+    if (scored.changed + scored.dropped > 0)
+      await step.sendEvent("scores-changed", { name: PREDICTION_SCORES_CHANGED, data: {} });
     return { trained, scored };
   },
 );
