@@ -9,7 +9,14 @@ const nextConfig = {
   logging: { incomingRequests: { ignore: [/\/api\/inngest/] } },
   // Server-only packages with WebAssembly or native sockets: load them from node_modules, do not bundle.
   // mjml (the visual email editor's compiler) requires its components and parsers at run time.
-  serverExternalPackages: ["@electric-sql/pglite", "pg", "@prisma/adapter-pg", "mjml"],
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "pg",
+    "@prisma/adapter-pg",
+    "mjml",
+    "@tensorflow/tfjs-core",
+    "@tensorflow/tfjs-backend-cpu",
+  ],
   async headers() {
     return [
       {

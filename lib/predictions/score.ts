@@ -5,7 +5,14 @@ import type { Clock } from "@/lib/runtime/clock";
 import { parseFeature } from "./features/catalog";
 import { scoreRows } from "./scoring/apply";
 import { featureMatrix } from "./store/features";
-import { dropUnscored, liveModel, loadPrediction, staleScoredPeople, writeScores } from "./store/models";
+import {
+  dropUnscored,
+  liveModel,
+  loadPrediction,
+  lockPredictionScores,
+  staleScoredPeople,
+  writeScores,
+} from "./store/models";
 import type { ModelArtifact } from "./types";
 
 /**
@@ -27,18 +34,21 @@ async function scoreBatch(
   const features = input.artifact.features.map((f) => parseFeature(f.name));
   const matrix = await featureMatrix(q, { workspaceId: input.workspaceId, cutoff: input.at, ...scope }, features);
   const scored = scoreRows(input.artifact, matrix.values);
-  const changed = await writeScores(q, {
-    workspaceId: input.workspaceId,
-    predictionId: input.predictionId,
-    modelId: input.modelId,
-    at: input.at,
-    scores: scored.map((s, i) => ({
-      profileId: matrix.ids[i],
-      probability: s.probability,
-      score: s.score,
-      tier: s.tier,
-      reasons: JSON.stringify(s.reasons),
-    })),
+  const changed = await withTransaction(async (client) => {
+    await lockPredictionScores(client, input.predictionId);
+    return writeScores(client, {
+      workspaceId: input.workspaceId,
+      predictionId: input.predictionId,
+      modelId: input.modelId,
+      at: input.at,
+      scores: scored.map((s, i) => ({
+        profileId: matrix.ids[i],
+        probability: s.probability,
+        score: s.score,
+        tier: s.tier,
+        reasons: JSON.stringify(s.reasons),
+      })),
+    });
   });
   return { ids: matrix.ids, changed };
 }
@@ -78,6 +88,7 @@ export async function scorePrediction(
     afterId = batch.ids[batch.ids.length - 1];
   }
   const dropped = await withTransaction(async (client) => {
+    await lockPredictionScores(client, predictionId);
     const n = await dropUnscored(client, { workspaceId, predictionId, at });
     await client.query(`UPDATE "Prediction" SET "lastScoredAt" = $3 WHERE id = $1 AND "workspaceId" = $2`, [
       predictionId,

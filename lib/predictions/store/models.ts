@@ -135,6 +135,15 @@ export type ScoreInput = {
 };
 
 /**
+ * Scorings of one prediction can overlap (the daily run, the incremental pass, a train-then-score): inside a
+ * transaction, this makes them write one batch at a time, and each statement after it sees the other's committed
+ * scores, so a person's change is recorded once (two change rows would enroll a tier journey twice).
+ */
+export async function lockPredictionScores(q: Queryable, predictionId: string): Promise<void> {
+  await q.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7621))`, [predictionId]);
+}
+
+/**
  * Upserts a batch of scores and, in the same statement, a change row for each person whose score or tier changed
  * (from null for a first score). All CTEs read the snapshot before the upsert, so `old` holds the previous values.
  * Returns how many changed.
