@@ -21,7 +21,7 @@
  * multiplies PEOPLE (0.1 = 20,000 people, ~500,000 events). BENCH_KEEP_DB=1 keeps the database.
  */
 import { loadavg } from "node:os";
-import { freshDatabase, runBench } from "./bench/harness";
+import { freshDatabase, runBench } from "./harness";
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const PEOPLE = Math.round(200_000 * SCALE);
@@ -44,15 +44,15 @@ async function main() {
   const database = await freshDatabase("cairn_bench_predictions");
   process.env.DATABASE_URL = database.url;
   try {
-    const { db } = await import("../lib/db/client");
-    const { pgPool, closePgPool } = await import("../lib/db/pool");
-    const synthetic = await import("../lib/predictions/synthetic");
-    const { trainPrediction } = await import("../lib/predictions/train");
-    const { scorePrediction } = await import("../lib/predictions/score");
-    const { featureMatrix, peopleWhoDid } = await import("../lib/predictions/store/features");
-    const { parseFeature } = await import("../lib/predictions/features/catalog");
-    const { scoreRows } = await import("../lib/predictions/scoring/apply");
-    const { auc } = await import("../lib/predictions/training/metrics");
+    const { db } = await import("../../lib/db/client");
+    const { pgPool, closePgPool } = await import("../../lib/db/pool");
+    const synthetic = await import("../../lib/predictions/synthetic");
+    const { trainPrediction } = await import("../../lib/predictions/train");
+    const { scorePrediction } = await import("../../lib/predictions/score");
+    const { featureMatrix, peopleWhoDid } = await import("../../lib/predictions/store/features");
+    const { parseFeature } = await import("../../lib/predictions/features/catalog");
+    const { scoreRows } = await import("../../lib/predictions/scoring/apply");
+    const { auc } = await import("../../lib/predictions/training/metrics");
 
     const workspace = await db().workspace.create({ data: { name: "Bench predictions", slug: `bench-${Date.now()}` } });
     const shop = { people: PEOPLE, days: DAYS, activity: 0.5, seed: 42 };
@@ -101,7 +101,7 @@ async function main() {
     const trained = await trainPrediction(workspace.id, prediction.id, () => now);
     const trainMs = performance.now() - trainStart;
     const model = await db().predictionModel.findFirstOrThrow({ where: { predictionId: prediction.id } });
-    const quality = model.quality as import("../lib/predictions/types").ModelQuality | null;
+    const quality = model.quality as import("../../lib/predictions/types").ModelQuality | null;
     console.log(
       `training: ${secs(trainMs)} (target ≤ 60 s) — ${trained.status}, ${model.verdict}; ${n(model.examples)} training examples, ${n(model.positives)} positive; load average ${load()}`,
     );
@@ -138,7 +138,7 @@ async function main() {
     console.log(
       `scoring end to end: ${n(scored.scored)} profiles in ${secs(scoreMs)}, ${n(scored.scored / (scoreMs / 1000))} profiles/s (target ≥ 20,000); ${n(scored.changed)} change rows`,
     );
-    const artifact = model.artifact as import("../lib/predictions/types").ModelArtifact;
+    const artifact = model.artifact as import("../../lib/predictions/types").ModelArtifact;
     const matrixStart = performance.now();
     const matrix = await featureMatrix(
       pgPool(),
