@@ -71,7 +71,7 @@ export function CalibrationChart({ bins }: { bins: CalibrationPoint[] }) {
           tick={AXIS}
           tickLine={false}
           axisLine={false}
-          width={48}
+          width={56}
         />
         <ReferenceLine
           segment={[
