@@ -13,8 +13,9 @@ import {
   type StartingPoint,
   type TCreatePrediction,
 } from "@/lib/predictions/definitions-schemas";
-import { HORIZON_DAYS, type PredictionKind } from "@/lib/predictions/types";
+import type { PredictionKind } from "@/lib/predictions/types";
 import { predictionsClient } from "./api";
+import { QuestionFields } from "./question-fields";
 
 /**
  * Predictions → new: the kind, the event(s) from the workspace's event catalog (with optional property filters
@@ -261,36 +262,15 @@ export function PredictionForm({
       )}
 
       <div className="grid gap-4 sm:grid-cols-3">
-        <TextField
-          label="Within the next (days)"
-          type="number"
-          inputMode="numeric"
-          value={horizon}
-          onChange={(e) => setHorizon(e.target.value)}
-          error={errors.horizonDays}
-          hint={`${HORIZON_DAYS.min}–${HORIZON_DAYS.max} days`}
-        />
-        <SelectField
-          label="Audience"
-          value={audience}
-          onChange={(e) => setAudience(e.target.value)}
-          error={errors.audienceSegmentId}
-          hint="Only these people are scored."
-        >
-          <option value="">Everyone</option>
-          {segments.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name} ({s.memberCount.toLocaleString("en-US")})
-            </option>
-          ))}
-        </SelectField>
-        <TextField
-          label="Retrain every (days)"
-          type="number"
-          inputMode="numeric"
-          value={retrain}
-          onChange={(e) => setRetrain(e.target.value)}
-          error={errors.retrainEveryDays}
+        <QuestionFields
+          horizon={horizon}
+          setHorizon={setHorizon}
+          audience={audience}
+          setAudience={setAudience}
+          retrain={retrain}
+          setRetrain={setRetrain}
+          segments={segments}
+          errors={errors}
         />
       </div>
 

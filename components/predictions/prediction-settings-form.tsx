@@ -3,10 +3,10 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { FormAlert, SelectField, TextField } from "@/components/ui/field";
+import { FormAlert, TextField } from "@/components/ui/field";
 import { useApiForm } from "@/components/ui/use-api-form";
-import { HORIZON_DAYS } from "@/lib/predictions/types";
 import { predictionsClient } from "./api";
+import { QuestionFields } from "./question-fields";
 
 /**
  * A prediction's settings on its page (editors): name, horizon, audience and retraining period. A new horizon or
@@ -58,33 +58,15 @@ export function PredictionSettingsForm({
     <form method="post" onSubmit={submit} className="space-y-4" aria-label="Prediction settings">
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} />
-        <TextField
-          label="Within the next (days)"
-          type="number"
-          value={horizon}
-          onChange={(e) => setHorizon(e.target.value)}
-          error={errors.horizonDays}
-          hint={`${HORIZON_DAYS.min}–${HORIZON_DAYS.max} days`}
-        />
-        <SelectField
-          label="Audience"
-          value={audience}
-          onChange={(e) => setAudience(e.target.value)}
-          error={errors.audienceSegmentId}
-        >
-          <option value="">Everyone</option>
-          {segments.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name} ({s.memberCount.toLocaleString("en-US")})
-            </option>
-          ))}
-        </SelectField>
-        <TextField
-          label="Retrain every (days)"
-          type="number"
-          value={retrain}
-          onChange={(e) => setRetrain(e.target.value)}
-          error={errors.retrainEveryDays}
+        <QuestionFields
+          horizon={horizon}
+          setHorizon={setHorizon}
+          audience={audience}
+          setAudience={setAudience}
+          retrain={retrain}
+          setRetrain={setRetrain}
+          segments={segments}
+          errors={errors}
         />
       </div>
       <FormAlert message={form.formError} />
