@@ -26,23 +26,31 @@ export const SCORE_BATCH = 5_000;
 
 export type ScoreOutcome = { scored: number; changed: number; dropped: number };
 
-async function scoreBatch(
+type ScoreInputs = { workspaceId: string; predictionId: string; modelId: string; artifact: ModelArtifact; at: Date };
+type ComputedBatch = { ids: string[]; scored: ReturnType<typeof scoreRows> };
+
+/** A batch's features (one statement) and the model's arithmetic on them, not yet written. */
+async function computeBatch(
   q: Queryable,
-  input: { workspaceId: string; predictionId: string; modelId: string; artifact: ModelArtifact; at: Date },
+  input: ScoreInputs,
   scope: { afterId?: string; ids?: string[]; limit?: number; audienceSegmentId: string | null },
-) {
+): Promise<ComputedBatch> {
   const features = input.artifact.features.map((f) => parseFeature(f.name));
   const matrix = await featureMatrix(q, { workspaceId: input.workspaceId, cutoff: input.at, ...scope }, features);
-  const scored = scoreRows(input.artifact, matrix.values);
-  const changed = await withTransaction(async (client) => {
+  return { ids: matrix.ids, scored: scoreRows(input.artifact, matrix.values) };
+}
+
+/** Writes a computed batch's scores with their change rows; answers how many people's score or tier changed. */
+function writeBatch(input: ScoreInputs, batch: ComputedBatch): Promise<number> {
+  return withTransaction(async (client) => {
     await lockPredictionScores(client, input.predictionId);
     return writeScores(client, {
       workspaceId: input.workspaceId,
       predictionId: input.predictionId,
       modelId: input.modelId,
       at: input.at,
-      scores: scored.map((s, i) => ({
-        profileId: matrix.ids[i],
+      scores: batch.scored.map((s, i) => ({
+        profileId: batch.ids[i],
         probability: s.probability,
         score: s.score,
         tier: s.tier,
@@ -50,7 +58,6 @@ async function scoreBatch(
       })),
     });
   });
-  return { ids: matrix.ids, changed };
 }
 
 async function context(q: Queryable, workspaceId: string, predictionId: string) {
@@ -73,19 +80,24 @@ export async function scorePrediction(
   if (!ctx) return { scored: 0, changed: 0, dropped: 0 };
   const at = clock();
   const base = { workspaceId, predictionId, modelId: ctx.modelId, artifact: ctx.artifact, at };
-  let afterId: string | undefined;
+  const limit = options.batchSize ?? SCORE_BATCH;
+  const compute = (afterId?: string) =>
+    computeBatch(q, base, { afterId, limit, audienceSegmentId: ctx.prediction.audienceSegmentId });
   let scored = 0;
   let changed = 0;
-  for (;;) {
-    const batch = await scoreBatch(q, base, {
-      afterId,
-      limit: options.batchSize ?? SCORE_BATCH,
-      audienceSegmentId: ctx.prediction.audienceSegmentId,
-    });
+  // The next batch's features are read while this one is written (two statements at once, on two connections of
+  // the pool): reading features and writing scores each keep one core busy, so together they overlap.
+  let pending: Promise<ComputedBatch> | null = compute();
+  while (pending) {
+    const batch: ComputedBatch = await pending;
+    pending = batch.ids.length === limit ? compute(batch.ids[batch.ids.length - 1]) : null;
+    try {
+      changed += await writeBatch(base, batch);
+    } catch (error) {
+      void pending?.catch(() => undefined); // the write's error is the one to report
+      throw error;
+    }
     scored += batch.ids.length;
-    changed += batch.changed;
-    if (batch.ids.length < (options.batchSize ?? SCORE_BATCH)) break;
-    afterId = batch.ids[batch.ids.length - 1];
   }
   const dropped = await withTransaction(async (client) => {
     await lockPredictionScores(client, predictionId);
@@ -116,10 +128,7 @@ export async function rescoreChanged(
   const ids = await staleScoredPeople(q, { workspaceId, predictionId, limit: options.limit ?? SCORE_BATCH });
   if (!ids.length) return { scored: 0, changed: 0, dropped: 0 };
   const at = clock();
-  const batch = await scoreBatch(
-    q,
-    { workspaceId, predictionId, modelId: ctx.modelId, artifact: ctx.artifact, at },
-    { ids, audienceSegmentId: ctx.prediction.audienceSegmentId },
-  );
-  return { scored: batch.ids.length, changed: batch.changed, dropped: 0 };
+  const input = { workspaceId, predictionId, modelId: ctx.modelId, artifact: ctx.artifact, at };
+  const batch = await computeBatch(q, input, { ids, audienceSegmentId: ctx.prediction.audienceSegmentId });
+  return { scored: batch.ids.length, changed: await writeBatch(input, batch), dropped: 0 };
 }
