@@ -183,7 +183,10 @@ function HistoryCard({ p }: { p: PredictionDetail }) {
               }))}
             />
           ) : null}
-          <table className="mt-4 w-full text-left text-sm" data-testid="model-history">
+          <table
+            className={`${p.models.length > 1 ? "mt-4 " : ""}w-full text-left text-sm`}
+            data-testid="model-history"
+          >
             <thead className="text-stone-500">
               <tr>
                 <th className="py-2 pr-4 font-medium">Version</th>
