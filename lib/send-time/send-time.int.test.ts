@@ -118,6 +118,36 @@ describe("the incremental fold", () => {
     );
   });
 
+  it("the profile page shows the hour a best-time step would choose, from the person's own history or the workspace's", async () => {
+    const { ctx } = await workspace();
+    const now = new Date("2026-01-12T06:00:00Z"); // a Monday, 07:00 in Paris
+    const engine = new EngineDriver(ctx, new Date(now.getTime() - 60 * DAY));
+    await history(engine, [
+      { type: "identify", userId: "reader", traits: {}, context: { timezone: "Europe/Paris" } },
+      { type: "identify", userId: "newcomer", traits: {}, context: { timezone: "Europe/Paris" } },
+    ]);
+    // twelve Tuesday opens at 09:xx in Paris (08:xx UTC in winter), received after the last of them
+    engine.now = new Date("2026-01-06T09:00:00Z");
+    await history(engine, weeklyOpens("reader", new Date("2026-01-06T08:15:00Z"), 12));
+    engine.now = now;
+    await fold(ctx, now);
+    const { bestTimeOfProfile } = await import("./profile-best-time");
+    const profileOf = (userId: string) =>
+      db().profile.findFirstOrThrow({ where: { workspaceId: ctx.workspace.id, userId } });
+    const reader = await bestTimeOfProfile(ctx.workspace.id, await profileOf("reader"), now);
+    expect(reader).toMatchObject({
+      hour: "Tuesday 09:00–10:00",
+      source: "own",
+      engagements: 12,
+      timeZone: "Europe/Paris",
+      nextAt: new Date("2026-01-13T08:00:00Z"),
+    });
+    // no history of their own: the workspace's pattern (here, the reader's) decides
+    const newcomer = await bestTimeOfProfile(ctx.workspace.id, await profileOf("newcomer"), now);
+    expect(newcomer).toMatchObject({ hour: "Tuesday 09:00–10:00", source: "workspace", engagements: 0 });
+    expect(newcomer.reason).toMatch(/^No engagement of their own yet/);
+  });
+
   it("reads only its own workspace's events", async () => {
     const a = await workspace();
     const b = await workspace();

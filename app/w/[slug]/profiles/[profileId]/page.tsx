@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 import { EmptyState } from "@/components/events/empty-state";
 import { EventTimeline } from "@/components/profiles/event-timeline";
 import { ProfileFacts } from "@/components/profiles/profile-facts";
+import { ProfileBestTimeView } from "@/components/profiles/profile-best-time";
 import { ProfileJourneys } from "@/components/profiles/profile-journeys";
 import { ProfilePredictions } from "@/components/predictions/profile-predictions";
 import { ProfileSegments } from "@/components/segments/profile-segments";
@@ -19,6 +20,7 @@ import { pathTemplates } from "@/lib/profiles/path-templates";
 import { predictionsOfProfile } from "@/lib/predictions/store/profile-predictions";
 import { getProfile, listProfileEvents, type ProfileDetail } from "@/lib/profiles/profiles";
 import { listProfileSegments } from "@/lib/segments/list-profile-segments";
+import { bestTimeOfProfile } from "@/lib/send-time/profile-best-time";
 
 export const metadata: Metadata = { title: "Profile" };
 
@@ -44,12 +46,13 @@ export default async function ProfilePage({
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   }
-  const [{ events, nextBefore }, sources, enrollments, segments, predictions] = await Promise.all([
+  const [{ events, nextBefore }, sources, enrollments, segments, predictions, bestTime] = await Promise.all([
     listProfileEvents(ctx, profile.id, { before, limit: PAGE_SIZE }),
     listWebhookSources(ctx),
     profileJourneys(ctx, profile.id),
     listProfileSegments(ctx, profile.id),
     predictionsOfProfile(ctx.workspace.id, profile.id),
+    bestTimeOfProfile(ctx.workspace.id, profile, new Date()),
   ]);
   const templates = await pathTemplates(ctx, enrollments);
   const webhookNames = Object.fromEntries(sources.map((s) => [s.key, s.name]));
@@ -83,6 +86,12 @@ export default async function ProfilePage({
           </Card>
           <Card title="Predictions" description="This person's scores (0–100), tiers, and what moved each score most.">
             <ProfilePredictions slug={slug} predictions={predictions} />
+          </Card>
+          <Card
+            title="Best time to send"
+            description="The hour a message step or delay set to the best time within 7 days would choose now."
+          >
+            <ProfileBestTimeView best={bestTime} />
           </Card>
         </div>
         <div className="min-w-0 space-y-6 lg:col-span-2">
