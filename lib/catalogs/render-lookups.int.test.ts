@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { setUpFreshDatabase } from "@/lib/testing/fresh-database";
 import { pgPool } from "../db/pool";
 import { parseLiquid, renderTemplate } from "../messaging/liquid";
 import { renderIsolated } from "../messaging/render-pool";
@@ -50,6 +51,10 @@ const HTML = `{% catalog products id: event.properties.sku %}<h1>{{ item.name }}
 <ul>{% for line in event.properties.products %}{% catalog products id: line.product_id as product %}<li>{{ product.name | default: "not in the catalog" }}</li>{% endfor %}</ul>
 {% assign sock = "sku-3" | catalog: "products" %}<p>{{ sock.name }} in stock: {{ sock.in_stock }}</p>
 {% recommend products popular limit: 2 as picks %}{% for p in picks %}<a>{{ p.id }}</a>{% endfor %}`;
+
+// Its own database: the recommendation model has one cursor over every workspace's events (lib/recommendations/build.ts),
+// so another file's build or reset would take in, or wipe, this file's events.
+setUpFreshDatabase();
 
 describe("catalog lookups in Liquid", () => {
   it("fetches before the render: event ids, loops, chained lookups, the filter, missing items, recommendations", async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { setUpFreshDatabase } from "@/lib/testing/fresh-database";
 import { uploadCatalog } from "../catalogs/manage-catalogs";
 import { selectCatalogByKey } from "../catalogs/store/catalogs";
 import { pgPool } from "../db/pool";
@@ -118,6 +119,10 @@ async function snapshot(workspaceId: string) {
     ),
   };
 }
+
+// Its own database: the recommendation model has one cursor over every workspace's events (lib/recommendations/build.ts),
+// so another file's build or reset would take in, or wipe, this file's events.
+setUpFreshDatabase();
 
 describe("recommendations", () => {
   it("bought together finds the bundles (precision@5), where raw co-occurrence counts rank the best-sellers first", async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -54,6 +54,11 @@ export function withWebhookReceiver(): WebhookReceiver {
   const handle: WebhookReceiver = { url: "", received: [], statuses: [], close: async () => {} };
   beforeAll(async () => {
     Object.assign(handle, await startWebhookReceiver());
+  });
+  // a status one test queued and never used (or a late request of an earlier test, arriving after its client
+  // gave up on a loaded machine) must not answer the next test's request
+  beforeEach(() => {
+    handle.statuses.length = 0;
   });
   afterAll(() => handle.close());
   return handle;
