@@ -259,6 +259,38 @@ describe("outboundRequest", () => {
     expect(kept.body.toString()).toBe("xxxxxxxxxx");
   });
 
+  it("a kept-alive connection the server dropped as it was reused is retried once on a new one; a new connection's reset is not", async () => {
+    // the second request on a connection finds it closed (what a server's idle timeout does at the wrong moment)
+    const served = new WeakMap<object, number>();
+    let drops = 0;
+    const flaky = await startServer((req, res) => {
+      const count = (served.get(req.socket) ?? 0) + 1;
+      served.set(req.socket, count);
+      if (count === 2 && drops++ === 0) return void req.socket.destroy();
+      res.end(`answer ${count}`);
+    });
+    try {
+      const allow = `127.0.0.1:${flaky.port}`;
+      expect((await outboundRequest(`${flaky.url}/a`, { timeoutMs: 2_000, allow })).text()).toBe("answer 1");
+      // reuses the kept-alive socket, which the server drops: sent again on a new connection
+      expect((await outboundRequest(`${flaky.url}/b`, { timeoutMs: 2_000, allow })).text()).toBe("answer 1");
+      expect(flaky.requests.map((r) => r.url)).toEqual(["/a", "/b", "/b"]);
+
+      // a reset on a connection made for this request is the answer: no retry
+      const resetting = await startServer((req) => void req.socket.destroy());
+      try {
+        await expect(
+          outboundRequest(`${resetting.url}/c`, { timeoutMs: 2_000, allow: `127.0.0.1:${resetting.port}` }),
+        ).rejects.toThrow(/socket hang up|ECONNRESET/);
+        expect(resetting.requests).toHaveLength(1);
+      } finally {
+        await resetting.close();
+      }
+    } finally {
+      await flaky.close();
+    }
+  });
+
   it("one deadline covers the exchange", async () => {
     await expect(
       outboundRequest(`${stall.url}/`, { timeoutMs: 200, allow: `127.0.0.1:${stall.port}` }),

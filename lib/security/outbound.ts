@@ -339,6 +339,11 @@ export interface OutboundResponse {
   header(name: string): string | undefined;
 }
 
+function isConnectionReset(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ECONNRESET" || code === "EPIPE" || error.message === "socket hang up";
+}
+
 const agents = {
   "http:": new http.Agent({ keepAlive: true, maxSockets: 64 }),
   "https:": new https.Agent({ keepAlive: true, maxSockets: 64 }),
@@ -404,55 +409,68 @@ export async function outboundRequest(url: string, init: OutboundInit): Promise<
         const body = typeof init.body === "string" ? Buffer.from(init.body) : init.body;
         if (body !== undefined) headers["content-length"] = String(body.byteLength);
         const transport = target.protocol === "https:" ? https : http;
-        request = transport.request({
-          protocol: target.protocol,
-          host: checked.host,
-          port,
-          path: `${target.pathname}${target.search}`,
-          method: init.method ?? "GET",
-          headers,
-          agent: agents[target.protocol as "http:" | "https:"],
-          lookup: pinnedLookup(checked.address, checked.family),
-          ...(target.protocol === "https:" && !parseIp(checked.host) ? { servername: checked.host } : {}),
-        });
-        request.on("error", (error) => finish(error));
-        request.on("response", (response) => {
-          const chunks: Buffer[] = [];
-          let kept = 0;
-          let read = 0;
-          let truncated = false;
-          const done = () => {
-            const bodyBuffer = Buffer.concat(chunks).subarray(0, keepBytes);
-            finish(null, {
-              status: response.statusCode ?? 0,
-              statusText: response.statusMessage ?? "",
-              headers: response.headers,
-              body: bodyBuffer,
-              truncated,
-              text: () => bodyBuffer.toString("utf8"),
-              header: (name) => {
-                const value = response.headers[name.toLowerCase()];
-                return Array.isArray(value) ? value[0] : value;
-              },
-            });
-          };
-          response.on("data", (chunk: Buffer) => {
-            read += chunk.length;
-            if (kept < keepBytes) {
-              chunks.push(chunk);
-              kept += chunk.length;
-            }
-            if (read > maxBytes) {
-              // cut: the rest of a too-long answer is neither read nor waited for
-              truncated = true;
-              response.destroy();
-              done();
-            }
+        const send = (attempt: number) => {
+          if (settled) return;
+          let responded = false;
+          request = transport.request({
+            protocol: target.protocol,
+            host: checked.host,
+            port,
+            path: `${target.pathname}${target.search}`,
+            method: init.method ?? "GET",
+            headers,
+            agent: agents[target.protocol as "http:" | "https:"],
+            lookup: pinnedLookup(checked.address, checked.family),
+            ...(target.protocol === "https:" && !parseIp(checked.host) ? { servername: checked.host } : {}),
           });
-          response.on("error", (error) => finish(error));
-          response.on("end", done);
-        });
-        request.end(body);
+          const sent = request;
+          sent.on("error", (error) => {
+            // A kept-alive connection the server closed just as it was reused fails before any answer: nothing was
+            // received, so the request goes again once on a new connection (Node's documented remedy). A webhook
+            // carries its Idempotency-Key either way.
+            if (!responded && attempt === 0 && sent.reusedSocket && isConnectionReset(error)) return send(1);
+            finish(error);
+          });
+          sent.on("response", (response) => {
+            responded = true;
+            const chunks: Buffer[] = [];
+            let kept = 0;
+            let read = 0;
+            let truncated = false;
+            const done = () => {
+              const bodyBuffer = Buffer.concat(chunks).subarray(0, keepBytes);
+              finish(null, {
+                status: response.statusCode ?? 0,
+                statusText: response.statusMessage ?? "",
+                headers: response.headers,
+                body: bodyBuffer,
+                truncated,
+                text: () => bodyBuffer.toString("utf8"),
+                header: (name) => {
+                  const value = response.headers[name.toLowerCase()];
+                  return Array.isArray(value) ? value[0] : value;
+                },
+              });
+            };
+            response.on("data", (chunk: Buffer) => {
+              read += chunk.length;
+              if (kept < keepBytes) {
+                chunks.push(chunk);
+                kept += chunk.length;
+              }
+              if (read > maxBytes) {
+                // cut: the rest of a too-long answer is neither read nor waited for
+                truncated = true;
+                response.destroy();
+                done();
+              }
+            });
+            response.on("error", (error) => finish(error));
+            response.on("end", done);
+          });
+          sent.end(body);
+        };
+        send(0);
       },
       (error: Error) => finish(error),
     );
