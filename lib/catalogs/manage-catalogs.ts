@@ -1,3 +1,4 @@
+import { refreshCategoryTops } from "../recommendations/build";
 import { requirePermission, type WorkspaceContext } from "../auth/context";
 import { recordAudit } from "../audit/audit-log";
 import { db } from "../db/client";
@@ -189,6 +190,12 @@ export async function uploadCatalog(
           parsed.items.map((i) => i.id),
         );
       await upsertItems(q, catalog, parsed.items, now);
+      await refreshCategoryTops(
+        q,
+        catalog.id,
+        parsed.items.map((i) => i.category),
+        now,
+      );
       const columns = [...new Set([...catalog.columns, ...parsed.columns])].slice(0, CATALOG_LIMITS.columns);
       await updateCatalogAfterWrite(q, catalog.id, columns, now);
       await recordAudit(tx, {
@@ -266,6 +273,13 @@ export async function patchItems(
       );
     // JSON null in a fixed column clears it; the merged row carries the rest
     await upsertItems(q, catalog, checked.items, now);
+    // the categories the items are in now and those they left
+    await refreshCategoryTops(
+      q,
+      catalog.id,
+      [...checked.items.map((i) => i.category), ...[...existing.values()].map((r) => r.category)],
+      now,
+    );
     const columns = [...new Set([...catalog.columns, ...checked.columns])].slice(0, CATALOG_LIMITS.columns);
     await updateCatalogAfterWrite(q, catalog.id, columns, now);
     await recordAudit(tx, {

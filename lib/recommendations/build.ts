@@ -16,7 +16,8 @@ import { execute, type Queryable, selectRow } from "../db/sql";
  *   - RecommendationItemStat: how many people viewed / bought each item,
  *   - RecommendationPair: for each pair of items, how many people have both (a person's first PAIR_RANK_CAP items of
  *     a kind only: one crawler or reseller with 10,000 items cannot add 50 million pairs),
- *   - RecommendationNeighbors: the top-K neighbours of every item whose score list the batch changed.
+ *   - RecommendationNeighbors: the top-K neighbours of every item whose score list the batch changed,
+ *   - RecommendationCategoryTop: the most viewed items of every catalog category that had a new viewer.
  *
  * The score is cosine similarity over people, c(a,b) / sqrt(n(a) * n(b)), times a significance shrink c / (c + 5).
  * Raw co-occurrence counts rank the best-sellers first for every item (everyone buys them, with everything);
@@ -31,6 +32,8 @@ import { execute, type Queryable, selectRow } from "../db/sql";
 
 export const PAIR_RANK_CAP = 50;
 export const TOP_K = 20;
+/** how many of a category's most viewed items its "popular in category" list keeps */
+export const CATEGORY_TOP = 100;
 export const SHRINK = 5;
 /** events younger than this are left for the next run: an ingest transaction that took an earlier id may not have committed yet */
 export const SETTLE_MS = 5_000;
@@ -128,6 +131,7 @@ export async function resetRecommendations(pool: pg.Pool = pgPool()): Promise<vo
   await withTransaction(async (client) => {
     await lockCursor(client);
     for (const table of [
+      "RecommendationCategoryTop",
       "RecommendationNeighbors",
       "RecommendationPair",
       "RecommendationItemStat",
@@ -288,5 +292,78 @@ async function applyRange(q: Queryable, from: bigint, to: bigint, now: Date) {
      ON CONFLICT ("workspaceId", kind, "itemId") DO UPDATE SET neighbors = excluded.neighbors, "updatedAt" = excluded."updatedAt"`,
     [SHRINK, TOP_K, now],
   );
+
+  // 6. "popular in category" for the catalog categories of the items that gained a viewer (only a new viewer
+  // changes a view count)
+  await writeCategoryTops(
+    q,
+    `SELECT DISTINCT ci."catalogId", ci.category
+       FROM (SELECT DISTINCT ws, item FROM rec_fresh WHERE kind = 'view') f
+       JOIN "Catalog" k ON k."workspaceId" = f.ws
+       JOIN "CatalogItem" ci ON ci."catalogId" = k.id AND ci."itemId" = f.item
+      WHERE ci.category IS NOT NULL`,
+    [],
+    now,
+  );
   return { events, newInteractions, pairIncrements, itemsRescored };
+}
+
+/**
+ * Recomputes the "popular in category" lists of the (catalog, category) pairs a query returns (columns
+ * "catalogId", category): each category's CATEGORY_TOP most viewed items, in stock or not (stock is checked when
+ * a list is read, so a stock change needs no rebuild). A category whose items nobody viewed loses its list.
+ */
+async function writeCategoryTops(q: Queryable, pairs: string, params: unknown[], now: Date): Promise<void> {
+  const at = params.length + 1;
+  await execute(
+    q,
+    `WITH touched AS (${pairs})
+     INSERT INTO "RecommendationCategoryTop" ("workspaceId", "catalogId", category, items, "updatedAt")
+     SELECT ws, "catalogId", category,
+            jsonb_agg(jsonb_build_object('id', "itemId", 'people', people) ORDER BY people DESC, "itemId"), $${at + 1}
+       FROM (
+         SELECT c."workspaceId" AS ws, c."catalogId", c.category, c."itemId", s.people,
+                row_number() OVER (PARTITION BY c."catalogId", c.category ORDER BY s.people DESC, c."itemId") AS position
+           FROM touched
+           JOIN "CatalogItem" c ON c."catalogId" = touched."catalogId" AND c.category = touched.category
+           JOIN "RecommendationItemStat" s
+             ON s."workspaceId" = c."workspaceId" AND s.kind = 'view' AND s."itemId" = c."itemId"
+       ) ranked
+      WHERE position <= $${at}
+      GROUP BY ws, "catalogId", category
+     ON CONFLICT ("catalogId", category) DO UPDATE SET items = excluded.items, "updatedAt" = excluded."updatedAt"`,
+    [...params, CATEGORY_TOP, now],
+  );
+  await execute(
+    q,
+    `DELETE FROM "RecommendationCategoryTop" t USING (${pairs}) touched
+      WHERE t."catalogId" = touched."catalogId" AND t.category = touched.category
+        AND NOT EXISTS (
+          SELECT 1 FROM "CatalogItem" c
+            JOIN "RecommendationItemStat" s
+              ON s."workspaceId" = c."workspaceId" AND s.kind = 'view' AND s."itemId" = c."itemId"
+           WHERE c."catalogId" = t."catalogId" AND c.category = t.category
+        )`,
+    params,
+  );
+}
+
+/**
+ * After a catalog write: the lists of the categories the written items are now in, and of those they left (an
+ * item that moved category is already skipped where a list is read; this puts it in its new category's list).
+ */
+export function refreshCategoryTops(
+  q: Queryable,
+  catalogId: string,
+  categories: (string | null)[],
+  now: Date,
+): Promise<void> {
+  const named = [...new Set(categories.filter((c): c is string => c !== null))];
+  if (!named.length) return Promise.resolve();
+  return writeCategoryTops(
+    q,
+    `SELECT $1::uuid AS "catalogId", category FROM unnest($2::text[]) AS t(category)`,
+    [catalogId, named],
+    now,
+  );
 }

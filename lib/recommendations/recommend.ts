@@ -56,16 +56,19 @@ export async function recommend(
   // keeps the candidates (best first) that are in the catalog, in stock and not skipped, up to the limit. The
   // catalog rows are read a chunk at a time (twice what is still missing, at least 8): most lists fill from their
   // first few candidates, and reading all 100 rows with their data was most of a lookup's time
-  const take = async (candidates: string[], step: Strategy) => {
+  // the catalog rows read so far (the category step reads the last viewed item's category from here)
+  const read = new Map<string, ItemRow>();
+  const take = async (candidates: string[], step: Strategy, category?: string) => {
     const fresh = [...new Set(candidates)].filter((id) => !skip.has(id)).slice(0, CANDIDATES);
     for (let at = 0; at < fresh.length && chosen.length < req.limit; ) {
       const chunk = fresh.slice(at, at + Math.max(2 * (req.limit - chosen.length), 8));
       at += chunk.length;
-      const rows = new Map((await selectItemsByIds(q, req.catalog.id, chunk)).map((r) => [r.itemId, r]));
+      for (const row of await selectItemsByIds(q, req.catalog.id, chunk)) read.set(row.itemId, row);
       for (const id of chunk) {
         if (chosen.length >= req.limit) break;
-        const row = rows.get(id);
-        if (!row?.inStock) continue;
+        const row = read.get(id);
+        // a category's list is as of its last build: an item that left the category since is skipped
+        if (!row?.inStock || (category !== undefined && row.category !== category)) continue;
         chosen.push(row);
         via.push(step);
         skip.add(id);
@@ -94,12 +97,13 @@ export async function recommend(
     let category = req.category;
     if (!category) {
       const last = (await lastViewed())[0] ?? seeds[0];
-      if (last) category = (await selectItemsByIds(q, req.catalog.id, [last]))[0]?.category ?? null;
+      if (last) category = (read.get(last) ?? (await selectItemsByIds(q, req.catalog.id, [last]))[0])?.category ?? null;
     }
     if (!category) return false;
     await take(
-      await popularInCategory(q, workspaceId, req.catalog.id, category, [...skip], req.limit - chosen.length + 10),
+      await popularInCategory(q, workspaceId, req.catalog.id, category, [...skip], CANDIDATES),
       step,
+      category,
     );
     return true;
   };

@@ -117,7 +117,19 @@ async function snapshot(workspaceId: string) {
     neighbours: await q(
       `SELECT kind, "itemId", neighbors FROM "RecommendationNeighbors" WHERE "workspaceId" = $1 ORDER BY 1, 2`,
     ),
+    categoryTops: await q(
+      `SELECT category, items FROM "RecommendationCategoryTop" WHERE "workspaceId" = $1 ORDER BY 1`,
+    ),
   };
+}
+
+async function insertViews(workspaceId: string, views: [profile: string, item: string][]) {
+  await pgPool().query(
+    `INSERT INTO "Event" ("workspaceId", "messageId", type, name, "profileId", properties, timestamp, "receivedAt")
+     SELECT $1, gen_random_uuid()::text, 'track', 'Product Viewed', t.profile, jsonb_build_object('product_id', t.item), $4, $4
+       FROM unnest($2::uuid[], $3::text[]) AS t(profile, item)`,
+    [workspaceId, views.map((v) => v[0]), views.map((v) => v[1]), new Date(START)],
+  );
 }
 
 // Its own database: the recommendation model has one cursor over every workspace's events (lib/recommendations/build.ts),
@@ -143,6 +155,7 @@ describe("recommendations", () => {
     await catchUp({ now: LATER(), batchSize: 1_000_000 });
     const full = await snapshot(t.id);
     expect(full.pairs.length).toBeGreaterThan(100);
+    expect(full.categoryTops.length).toBe(SHOP.bundles + 1);
 
     await resetRecommendations();
     let batches = 0;
@@ -249,5 +262,55 @@ describe("recommendations", () => {
       item: null,
     });
     expect(inCategory.items.map((i) => i.category)).toEqual(["c2", "c2", "c2"]);
+  });
+
+  it("popular in category reads the category's list: the most viewed of a big category first, kept by catalog writes", async () => {
+    const { t, ctx, catalog } = await shopWorkspace();
+    // 600 items in "big", more than a category read without a list considers (500, by id): its most viewed item
+    // sorts last by id
+    const big = Array.from({ length: 600 }, (_, n) => `b${String(n).padStart(3, "0")}`);
+    await uploadCatalog(
+      ctx,
+      "products",
+      { items: big.map((id) => ({ id, name: id, price: 1, category: "big", in_stock: true })) },
+      { mode: "upsert", dryRun: false },
+    );
+    const viewers = (item: string, people: number) =>
+      Array.from({ length: people }, () => [randomUUID(), item] as [string, string]);
+    await insertViews(t.id, [...viewers("b599", 5), ...viewers("b598", 3), ...viewers("b000", 1)]);
+    await catchUp({ now: LATER() });
+    const inBig = async (limit: number) =>
+      (
+        await recommend(pgPool(), t.id, null, {
+          catalog,
+          strategy: "popular_in_category",
+          limit,
+          category: "big",
+          item: null,
+        })
+      ).items.map((i) => i.itemId);
+    expect(await inBig(3)).toEqual(["b599", "b598", "b000"]);
+
+    // an item that moves category leaves the list of the one it left and joins the other's at once
+    const { patchItems } = await import("../catalogs/manage-catalogs");
+    await patchItems(ctx, "products", { items: [{ id: "b599", category: "c3" }] });
+    expect((await inBig(2)).slice(0, 2)).toEqual(["b598", "b000"]);
+    const { rows } = await pgPool().query(
+      `SELECT items FROM "RecommendationCategoryTop" WHERE "catalogId" = $1 AND category = 'c3'`,
+      [catalog.id],
+    );
+    expect((rows[0].items as { id: string }[])[0].id).toBe("b599");
+
+    // out of stock: skipped where the list is read, without a rebuild
+    await patchItems(ctx, "products", { items: [{ id: "b598", in_stock: false }] });
+    const after = await recommend(pgPool(), t.id, null, {
+      catalog,
+      strategy: "popular_in_category",
+      limit: 2,
+      category: "big",
+      item: null,
+    });
+    expect(after.items[0].itemId).toBe("b000");
+    expect(after.items.map((i) => i.itemId)).not.toContain("b598");
   });
 });

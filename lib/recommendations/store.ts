@@ -76,16 +76,16 @@ export function popularItems(
   );
 }
 
-/** How far "popular in category" walks the workspace's most viewed items before it reads the category itself. */
-const POPULAR_WALK = 1000;
-/** How many of a category's items (by id) the second read considers: a bounded read for a category of any size. */
+const CategoryTop = z.object({ items: z.array(z.object({ id: z.string(), people: z.number() })) });
+
+/** How many of a category's items (by id) the read of a category without a list considers: a bounded read. */
 const CATEGORY_SCAN = 500;
 
 /**
- * A category's in-stock items of a catalog, most viewed first, in two bounded reads: the workspace's POPULAR_WALK
- * most viewed items that are in the category (a big category fills the list here), then, if the list is still
- * short, up to CATEGORY_SCAN of the category's items ranked by views (a small category is read whole). A category
- * of tens of thousands of items never costs more than these two index ranges.
+ * A category's most viewed items, best first, without the excluded ones: one primary-key read of the list the
+ * build keeps (RecommendationCategoryTop, the category's top by viewers, whatever its size). A category without a
+ * list (nobody viewed its items yet, or a catalog written before any build) is read whole up to CATEGORY_SCAN
+ * items, ranked by views. The caller checks stock and that each item is still in the category.
  */
 export async function popularInCategory(
   q: Queryable,
@@ -95,21 +95,19 @@ export async function popularInCategory(
   exclude: string[],
   limit: number,
 ): Promise<string[]> {
-  const top = await selectRows(
+  const skip = new Set(exclude);
+  const list = await selectRows(
     q,
-    ItemAt,
-    `SELECT s."itemId" FROM (
-         SELECT "itemId", people FROM "RecommendationItemStat"
-          WHERE "workspaceId" = $1 AND kind = 'view' ORDER BY people DESC, "itemId" LIMIT $6
-       ) s
-       JOIN "CatalogItem" i ON i."catalogId" = $2 AND i."itemId" = s."itemId"
-      WHERE i.category = $3 AND i."inStock" AND NOT (i."itemId" = ANY($4::text[]))
-      ORDER BY s.people DESC, s."itemId" LIMIT $5`,
-    [workspaceId, catalogId, category, exclude, limit, POPULAR_WALK],
+    CategoryTop,
+    `SELECT items FROM "RecommendationCategoryTop" WHERE "catalogId" = $1 AND category = $2 AND "workspaceId" = $3`,
+    [catalogId, category, workspaceId],
   );
-  const found = top.map((r) => r.itemId);
-  if (found.length >= limit) return found;
-  const rest = await selectRows(
+  if (list.length)
+    return list[0].items
+      .map((i) => i.id)
+      .filter((id) => !skip.has(id))
+      .slice(0, limit);
+  const rows = await selectRows(
     q,
     ItemAt,
     `SELECT c."itemId" FROM (
@@ -119,7 +117,7 @@ export async function popularInCategory(
        ) c
        LEFT JOIN "RecommendationItemStat" s ON s."workspaceId" = $1 AND s.kind = 'view' AND s."itemId" = c."itemId"
       ORDER BY coalesce(s.people, 0) DESC, c."itemId" LIMIT $5`,
-    [workspaceId, catalogId, category, [...exclude, ...found], limit - found.length, CATEGORY_SCAN],
+    [workspaceId, catalogId, category, exclude, limit, CATEGORY_SCAN],
   );
-  return [...found, ...rest.map((r) => r.itemId)];
+  return rows.map((r) => r.itemId);
 }
