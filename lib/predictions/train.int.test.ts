@@ -57,7 +57,7 @@ describe("features as of a cut-off", () => {
     await insertPeople(
       pgPool(),
       workspace.id,
-      [{ id: person, firstSeen: 0, activity: 1, pro: true, active: new Uint8Array(1) }],
+      [{ id: person, firstSeen: 0, pro: true }],
       cutoff.getTime() - 60 * DAY_MS,
       new Map(),
     );
