@@ -147,7 +147,8 @@ describe("training on a learnable target", () => {
     expect(await db().predictionScoreChange.count({ where: { predictionId, fromScore: null } })).toBe(shop.people);
 
     // the same model, the same moment: nothing changed, so no change rows (a retried step doubles nothing)
-    const again = await scorePrediction(seeded.workspace.id, predictionId, clock);
+    // again in small batches (the last one short): everyone once, nothing moves
+    const again = await scorePrediction(seeded.workspace.id, predictionId, clock, { batchSize: 333 });
     expect(again).toEqual({ scored: shop.people, changed: 0, dropped: 0 });
     expect(await db().predictionScoreChange.count({ where: { predictionId } })).toBe(shop.people);
 

@@ -161,8 +161,10 @@ export async function writeScores(
        SELECT * FROM unnest($4::uuid[], $5::float8[], $6::int[], $7::text[], $8::text[])
          AS t("profileId", probability, score, tier, reasons)
      ), old AS (
-       SELECT ps."profileId", ps.score, ps.tier FROM "PredictionScore" ps
-        WHERE ps."predictionId" = $2 AND ps."profileId" = ANY($4::uuid[])
+       -- one primary-key probe per person: a filter on the prediction alone reads every score it has, and stale
+       -- statistics (a table just filled) chose that plan, making a rescoring three times slower than the first
+       SELECT ps."profileId", ps.score, ps.tier FROM input i
+         JOIN "PredictionScore" ps ON ps."predictionId" = $2 AND ps."profileId" = i."profileId"
      ), up AS (
        INSERT INTO "PredictionScore" ("predictionId", "profileId", "workspaceId", "modelId", probability, score, tier, reasons, "scoredAt")
        SELECT $2, i."profileId", $1, $3, i.probability, i.score, i.tier, i.reasons::jsonb, $9 FROM input i
