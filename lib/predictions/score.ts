@@ -4,7 +4,7 @@ import type { Queryable } from "@/lib/db/sql";
 import type { Clock } from "@/lib/runtime/clock";
 import { parseFeature } from "./features/catalog";
 import { scoreRows } from "./scoring/apply";
-import { featureMatrix } from "./store/features";
+import { scoringFeatureMatrix } from "./store/features";
 import {
   dropUnscored,
   liveModel,
@@ -31,12 +31,11 @@ type ComputedBatch = { ids: string[]; scored: ReturnType<typeof scoreRows> };
 
 /** A batch's features (one statement) and the model's arithmetic on them, not yet written. */
 async function computeBatch(
-  q: Queryable,
   input: ScoreInputs,
   scope: { afterId?: string; ids?: string[]; limit?: number; audienceSegmentId: string | null },
 ): Promise<ComputedBatch> {
   const features = input.artifact.features.map((f) => parseFeature(f.name));
-  const matrix = await featureMatrix(q, { workspaceId: input.workspaceId, cutoff: input.at, ...scope }, features);
+  const matrix = await scoringFeatureMatrix({ workspaceId: input.workspaceId, cutoff: input.at, ...scope }, features);
   return { ids: matrix.ids, scored: scoreRows(input.artifact, matrix.values) };
 }
 
@@ -82,7 +81,7 @@ export async function scorePrediction(
   const base = { workspaceId, predictionId, modelId: ctx.modelId, artifact: ctx.artifact, at };
   const limit = options.batchSize ?? SCORE_BATCH;
   const compute = (afterId?: string) =>
-    computeBatch(q, base, { afterId, limit, audienceSegmentId: ctx.prediction.audienceSegmentId });
+    computeBatch(base, { afterId, limit, audienceSegmentId: ctx.prediction.audienceSegmentId });
   let scored = 0;
   let changed = 0;
   // The next batch's features are read while this one is written (two statements at once, on two connections of
@@ -129,6 +128,6 @@ export async function rescoreChanged(
   if (!ids.length) return { scored: 0, changed: 0, dropped: 0 };
   const at = clock();
   const input = { workspaceId, predictionId, modelId: ctx.modelId, artifact: ctx.artifact, at };
-  const batch = await computeBatch(q, input, { ids, audienceSegmentId: ctx.prediction.audienceSegmentId });
+  const batch = await computeBatch(input, { ids, audienceSegmentId: ctx.prediction.audienceSegmentId });
   return { scored: batch.ids.length, changed: await writeBatch(input, batch), dropped: 0 };
 }

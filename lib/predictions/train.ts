@@ -126,7 +126,9 @@ export async function trainPrediction(
   const windows = { trainingFrom: validationFrom, trainingTo: validationFrom, validationFrom, validationTo: started };
   try {
     const features = await featureCatalog(q, workspaceId, validationFrom);
-    const validation = await examplesAt(q, prediction, features, validationFrom);
+    // the validation examples are read beside the training cut-offs (each a statement that keeps a core busy)
+    const validationRead = examplesAt(q, prediction, features, validationFrom);
+    void validationRead.catch(() => undefined); // a cut-off's error is reported first; this one is awaited below
     const parts: Examples[] = [];
     let examples = 0;
     for (let k = 1; k <= MAX_TRAINING_CUTOFFS && examples < ENOUGH_EXAMPLES; k++) {
@@ -137,6 +139,7 @@ export async function trainPrediction(
       examples += part.labels.length;
       windows.trainingFrom = cutoff;
     }
+    const validation = await validationRead;
     const training = concat(parts);
     const fit = await fitModel({ features, training, validation, recencyIndex: 0 });
     const status = fit.verdict === "good" || fit.verdict === "weak" ? "published" : "rejected";
