@@ -315,36 +315,32 @@ async function applyRange(q: Queryable, from: bigint, to: bigint, now: Date) {
  */
 async function writeCategoryTops(q: Queryable, pairs: string, params: unknown[], now: Date): Promise<void> {
   const at = params.length + 1;
+  // one statement: the touched categories are found once; those that got no list (none of their items has a
+  // viewer any more) lose the one they had. The upsert and the delete touch different rows.
   await execute(
     q,
-    `WITH touched AS (${pairs})
-     INSERT INTO "RecommendationCategoryTop" ("workspaceId", "catalogId", category, items, "updatedAt")
-     SELECT ws, "catalogId", category,
-            jsonb_agg(jsonb_build_object('id', "itemId", 'people', people) ORDER BY people DESC, "itemId"), $${at + 1}
-       FROM (
-         SELECT c."workspaceId" AS ws, c."catalogId", c.category, c."itemId", s.people,
-                row_number() OVER (PARTITION BY c."catalogId", c.category ORDER BY s.people DESC, c."itemId") AS position
-           FROM touched
-           JOIN "CatalogItem" c ON c."catalogId" = touched."catalogId" AND c.category = touched.category
-           JOIN "RecommendationItemStat" s
-             ON s."workspaceId" = c."workspaceId" AND s.kind = 'view' AND s."itemId" = c."itemId"
-       ) ranked
-      WHERE position <= $${at}
-      GROUP BY ws, "catalogId", category
-     ON CONFLICT ("catalogId", category) DO UPDATE SET items = excluded.items, "updatedAt" = excluded."updatedAt"`,
-    [...params, CATEGORY_TOP, now],
-  );
-  await execute(
-    q,
-    `DELETE FROM "RecommendationCategoryTop" t USING (${pairs}) touched
+    `WITH touched AS (${pairs}),
+     written AS (
+       INSERT INTO "RecommendationCategoryTop" ("workspaceId", "catalogId", category, items, "updatedAt")
+       SELECT ws, "catalogId", category,
+              jsonb_agg(jsonb_build_object('id', "itemId", 'people', people) ORDER BY people DESC, "itemId"), $${at + 1}
+         FROM (
+           SELECT c."workspaceId" AS ws, c."catalogId", c.category, c."itemId", s.people,
+                  row_number() OVER (PARTITION BY c."catalogId", c.category ORDER BY s.people DESC, c."itemId") AS position
+             FROM touched
+             JOIN "CatalogItem" c ON c."catalogId" = touched."catalogId" AND c.category = touched.category
+             JOIN "RecommendationItemStat" s
+               ON s."workspaceId" = c."workspaceId" AND s.kind = 'view' AND s."itemId" = c."itemId"
+         ) ranked
+        WHERE position <= $${at}
+        GROUP BY ws, "catalogId", category
+       ON CONFLICT ("catalogId", category) DO UPDATE SET items = excluded.items, "updatedAt" = excluded."updatedAt"
+       RETURNING "catalogId", category
+     )
+     DELETE FROM "RecommendationCategoryTop" t USING touched
       WHERE t."catalogId" = touched."catalogId" AND t.category = touched.category
-        AND NOT EXISTS (
-          SELECT 1 FROM "CatalogItem" c
-            JOIN "RecommendationItemStat" s
-              ON s."workspaceId" = c."workspaceId" AND s.kind = 'view' AND s."itemId" = c."itemId"
-           WHERE c."catalogId" = t."catalogId" AND c.category = t.category
-        )`,
-    params,
+        AND NOT EXISTS (SELECT 1 FROM written w WHERE w."catalogId" = t."catalogId" AND w.category = t.category)`,
+    [...params, CATEGORY_TOP, now],
   );
 }
 

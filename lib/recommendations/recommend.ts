@@ -53,11 +53,11 @@ export async function recommend(
   let seeds: string[] = [];
   const lastViewed = async () => history.viewed;
 
+  // the catalog rows read so far (the category step reads the last viewed item's category from here)
+  const read = new Map<string, ItemRow>();
   // keeps the candidates (best first) that are in the catalog, in stock and not skipped, up to the limit. The
   // catalog rows are read a chunk at a time (twice what is still missing, at least 8): most lists fill from their
   // first few candidates, and reading all 100 rows with their data was most of a lookup's time
-  // the catalog rows read so far (the category step reads the last viewed item's category from here)
-  const read = new Map<string, ItemRow>();
   const take = async (candidates: string[], step: Strategy, category?: string) => {
     const fresh = [...new Set(candidates)].filter((id) => !skip.has(id)).slice(0, CANDIDATES);
     for (let at = 0; at < fresh.length && chosen.length < req.limit; ) {

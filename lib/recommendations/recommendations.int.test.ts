@@ -312,5 +312,18 @@ describe("recommendations", () => {
     });
     expect(after.items[0].itemId).toBe("b000");
     expect(after.items.map((i) => i.itemId)).not.toContain("b598");
+
+    // a category left with no viewed item loses its list
+    await patchItems(ctx, "products", {
+      items: [
+        { id: "b598", category: "c4" },
+        { id: "b000", category: "c4" },
+      ],
+    });
+    const lists = await pgPool().query(
+      `SELECT category FROM "RecommendationCategoryTop" WHERE "catalogId" = $1 AND category IN ('big', 'c4')`,
+      [catalog.id],
+    );
+    expect(lists.rows.map((r) => r.category)).toEqual(["c4"]);
   });
 });
